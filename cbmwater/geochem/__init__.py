@@ -1,0 +1,1 @@
+"""PHREEQC geochemistry through phreeqpy's IPhreeqc: databases, safe input, speciation."""

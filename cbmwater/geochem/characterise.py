@@ -1,0 +1,119 @@
+"""Characterisation of produced-water analyses: QA + PHREEQC speciation, one record per sample."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..water.analysis import AnalysisSet
+from ..water.qa import BALANCE_WARN_PCT, qa_table
+from .irrigation import adjusted_sar
+from .phreeqc_input import SI_MINERALS
+from .speciation import SpeciationResult, speciate
+
+__all__ = ["Characterisation", "characterise", "RECORD_COLUMNS"]
+
+#: Columns of a characterisation record, in order (``warnings`` is a list of sentences).
+RECORD_COLUMNS: tuple[str, ...] = (
+    "sample_id", "pH", "temp_C", "ionic_strength", "log_pCO2", "charge_balance_pct",
+    "tds_mg_L", "hardness_mg_L_CaCO3", "alkalinity_mg_L_CaCO3", "sar", "sar_adjusted",
+    "rsc_meq_L", "water_type", "qa_flag",
+) + tuple(f"si_{m}" for m in SI_MINERALS) + ("phreeqc_percent_error", "warnings")
+
+
+@dataclass
+class Characterisation:
+    """QA and speciation of a set of analyses.
+
+    Attributes
+    ----------
+    records : DataFrame
+        One row per sample, columns :data:`RECORD_COLUMNS`.  Units: ionic strength mol/kgw,
+        log_pCO2 log10(atm), TDS mg/L, hardness and alkalinity mg/L as CaCO3, SAR (meq/L)^0.5,
+        RSC meq/L, temperature deg C, SI log10(IAP/K).
+    speciation : SpeciationResult
+        The PHREEQC run (input, database, warnings); ``speciation.pqi()`` exports it.
+    provenance : dict
+        Versions, database hash and analysis fingerprint for reproducibility.
+    """
+
+    records: pd.DataFrame
+    speciation: SpeciationResult
+    provenance: dict[str, object] = field(default_factory=dict)
+
+    def to_records(self) -> list[dict[str, object]]:
+        """JSON-ready list of dicts (NaN as None)."""
+        df = self.records.astype(object).where(self.records.notna(), None)
+        return df.to_dict(orient="records")
+
+
+def characterise(
+    analyses: AnalysisSet,
+    database: str | Path | None = None,
+    *,
+    charge_balance: str | None = None,
+    censored_policy: str = "half",
+    irrigation: bool = False,
+) -> Characterisation:
+    """QA every analysis and speciate all of them in one PHREEQC run.
+
+    Parameters
+    ----------
+    analyses : AnalysisSet
+    database : str or Path, optional
+        ``phreeqc`` (default), ``pitzer``, ``wateq4f`` or a .dat path.
+    charge_balance : str, optional
+        Ion (or ``pH``) PHREEQC adjusts to balance charge; default none.
+    censored_policy : {"half", "zero", "limit"}
+    irrigation : bool
+        Also compute the FAO-29 adjusted SAR (a second PHREEQC run); otherwise ``sar_adjusted``
+        is empty.
+
+    Returns
+    -------
+    Characterisation
+    """
+    from .. import __version__
+    from .engine import iphreeqc_version
+
+    values = analyses.resolved(censored_policy)
+    qa = qa_table(values)
+    spec = speciate(analyses, database, charge_balance=charge_balance,
+                    censored_policy=censored_policy)
+    t = spec.table
+    rec = pd.DataFrame(index=t.index)
+    rec["sample_id"] = t.index
+    for col in ("pH", "temp_C", "ionic_strength", "log_pCO2"):
+        rec[col] = t[col]
+    rec["charge_balance_pct"] = qa["charge_balance_pct"]
+    for col in ("tds_mg_L", "hardness_mg_L_CaCO3", "alkalinity_mg_L_CaCO3", "sar"):
+        rec[col] = qa[col]
+    rec["sar_adjusted"] = adjusted_sar(analyses, database, censored_policy=censored_policy) \
+        if irrigation else float("nan")
+    rec["rsc_meq_L"] = qa["rsc_meq_L"]
+    rec["water_type"] = qa["water_type"]
+    rec["qa_flag"] = qa["qa_flag"]
+    for m in SI_MINERALS:
+        rec[f"si_{m}"] = t[f"si_{m}"]
+    rec["phreeqc_percent_error"] = t["phreeqc_percent_error"]
+    warnings = []
+    for sid in t.index:
+        w = list(qa.at[sid, "qa_notes"]) + list(spec.warnings.get(sid, []))
+        warnings.append(w)
+    rec["warnings"] = warnings
+    rec = rec.reset_index(drop=True)[list(RECORD_COLUMNS)]
+    prov = {
+        "cbmwater": __version__,
+        "iphreeqc": iphreeqc_version(),
+        "database": spec.database.name,
+        "database_sha256": spec.database.sha256,
+        "analyses_sha256": analyses.fingerprint(),
+        "source": analyses.source,
+        "censored_policy": censored_policy,
+        "charge_balance": charge_balance,
+        "balance_warning_pct": BALANCE_WARN_PCT,
+        "notes": spec.notes,
+    }
+    return Characterisation(rec, spec, prov)

@@ -1,0 +1,148 @@
+"""A thin, fast wrapper of IPhreeqc (the library phreeqpy 0.6.0 bundles, version 3.7.3).
+
+One :class:`Phreeqc` object holds one IPhreeqc instance with a database loaded.  Every file output
+of IPhreeqc is switched off: results come back as strings, so no input can write files.  Selected
+output is read as one tab-separated string (``GetSelectedOutputString``) and parsed by pandas,
+which is much faster than phreeqpy's cell-by-cell accessor for thousands of solutions.  The string
+carries PHREEQC's print precision: saturation indices to 1e-4, other values to 6 significant
+digits.  Only ``SELECTED_OUTPUT 1`` is read.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import threading
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from phreeqpy.iphreeqc import phreeqc_dll
+
+from ..errors import GeochemError
+from .databases import DatabaseInfo, database_info
+
+__all__ = ["Phreeqc", "get_engine", "iphreeqc_version", "MISSING_SI"]
+
+#: PHREEQC writes -999.999 for the SI of a phase whose elements are absent.
+MISSING_SI = -999.0
+
+
+class Phreeqc:
+    """One IPhreeqc instance with a database loaded.
+
+    Parameters
+    ----------
+    database : str or Path, optional
+        Short name (``phreeqc``, ``pitzer``, ``wateq4f``) or path; default ``phreeqc.dat``.
+    """
+
+    def __init__(self, database: str | Path | None = None) -> None:
+        self.db: DatabaseInfo = database_info(database)
+        self._ip = phreeqc_dll.IPhreeqc()
+        lib = ctypes.cdll.LoadLibrary(_library_path())
+        self._lib = lib
+        iid = self._ip.id_
+        lib.GetErrorString.argtypes = [ctypes.c_int]
+        lib.GetErrorString.restype = ctypes.c_char_p
+        # loading a database resets the output switches, so load first
+        lib.LoadDatabase.argtypes = [ctypes.c_int, ctypes.c_char_p]
+        lib.LoadDatabase.restype = ctypes.c_int
+        errors = lib.LoadDatabase(iid, str(self.db.path).encode("utf-8"))
+        if errors:
+            msg = (lib.GetErrorString(iid) or b"").decode("utf-8", "replace")
+            raise GeochemError(
+                f"PHREEQC could not load {self.db.path} ({errors} errors); IPhreeqc 3.7.3 needs a "
+                f"database written for PHREEQC 3.7 or older:\n{msg.strip()[:2000]}")
+        for fn in ("SetOutputFileOn", "SetSelectedOutputFileOn", "SetErrorFileOn",
+                   "SetLogFileOn", "SetDumpFileOn"):
+            f = getattr(lib, fn)
+            f.argtypes = [ctypes.c_int, ctypes.c_int]
+            f(iid, 0)
+        lib.SetCurrentSelectedOutputUserNumber.argtypes = [ctypes.c_int, ctypes.c_int]
+        lib.SetCurrentSelectedOutputUserNumber(iid, 1)  # string output applies to SO number 1
+        for fn in ("SetSelectedOutputStringOn", "SetErrorStringOn"):
+            f = getattr(lib, fn)
+            f.argtypes = [ctypes.c_int, ctypes.c_int]
+            f(iid, 1)
+        for fn in ("GetSelectedOutputString", "GetWarningString", "GetErrorString"):
+            f = getattr(lib, fn)
+            f.argtypes = [ctypes.c_int]
+            f.restype = ctypes.c_char_p
+        lib.RunString.argtypes = [ctypes.c_int, ctypes.c_char_p]
+        lib.RunString.restype = ctypes.c_int
+        self.lock = threading.Lock()
+
+    def run(self, text: str) -> pd.DataFrame:
+        """Run PHREEQC input and return the selected output as a DataFrame.
+
+        Raises
+        ------
+        GeochemError
+            With PHREEQC's own error text when the run fails.
+        """
+        iid = self._ip.id_
+        with self.lock:
+            n = self._lib.RunString(iid, text.encode("utf-8"))
+            if n:
+                msg = (self._lib.GetErrorString(iid) or b"").decode("utf-8", "replace")
+                raise GeochemError(f"PHREEQC reported {n} error(s):\n{msg.strip()[:4000]}")
+            raw = (self._lib.GetSelectedOutputString(iid) or b"").decode("utf-8", "replace")
+            self.last_warnings = (self._lib.GetWarningString(iid) or b"").decode("utf-8", "replace")
+        return parse_selected_output(raw)
+
+
+def parse_selected_output(raw: str) -> pd.DataFrame:
+    """Parse IPhreeqc's tab-separated selected-output string; empty cells become NaN."""
+    if not raw.strip():
+        return pd.DataFrame()
+    df = pd.read_csv(io.StringIO(raw), sep="\t", skipinitialspace=True)
+    df.columns = [str(c).strip() for c in df.columns]
+    df = df.loc[:, [c for c in df.columns if c and not c.startswith("Unnamed")]]
+    for col in df.columns:
+        if df[col].dtype == object:
+            stripped = df[col].astype(str).str.strip()
+            num = pd.to_numeric(stripped, errors="coerce")
+            df[col] = num if num.notna().sum() == stripped.ne("").sum() else stripped
+    return df
+
+
+def _library_path() -> str:
+    # the same shared library phreeqpy loads (already in the process: LoadLibrary returns it)
+    import os
+    import sys
+
+    base = Path(phreeqc_dll.__file__).parent / "phreeqc3"
+    if sys.platform.startswith("linux"):
+        name = "linux_arm_libiphreeqc-3.7.3.so" if os.uname()[-1] in ("arm64", "aarch64") \
+            else "libiphreeqc-3.7.3.so"
+    elif sys.platform == "darwin":
+        name = "libiphreeqc-3.7.3-m1.dylib" if os.uname()[-1] == "arm64" else "libiphreeqc-3.7.3.dylib"
+    else:
+        name = "IPhreeqc-3.7.3.dll"
+    return str(base / name)
+
+
+_ENGINES: dict[tuple[str, int], Phreeqc] = {}
+
+
+def get_engine(database: str | Path | None = None) -> Phreeqc:
+    """A cached :class:`Phreeqc` for ``database`` in this thread (loading a database costs ~50 ms)."""
+    key = (str(database_info(database).path), threading.get_ident())
+    eng = _ENGINES.get(key)
+    if eng is None:
+        eng = _ENGINES[key] = Phreeqc(database)
+    return eng
+
+
+def iphreeqc_version() -> str:
+    """Version string of the IPhreeqc library in use."""
+    lib = ctypes.cdll.LoadLibrary(_library_path())
+    lib.GetVersionString.restype = ctypes.c_char_p
+    return (lib.GetVersionString() or b"").decode()
+
+
+def si_or_nan(values: np.ndarray) -> np.ndarray:
+    """Replace PHREEQC's -999.999 (phase elements absent) by NaN."""
+    v = np.asarray(values, dtype=float)
+    return np.where(v <= MISSING_SI, np.nan, v)

@@ -1,0 +1,189 @@
+"""A safe builder of PHREEQC input.
+
+Only finite numbers (formatted here) and names from fixed tables reach PHREEQC: element names come
+from :mod:`cbmwater.water.vocabulary`, phase names from :data:`SI_MINERALS` or the database's own
+PHASES list, and solutions are numbered.  No text typed by a user (sample ids, headers, notes)
+is ever written into the input that cbmwater runs.  See DESIGN.md §4 "PHREEQC safety".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+
+from ..errors import GeochemError, InputError
+from ..water.vocabulary import CACO3_G_EQ, CONSTITUENTS
+from .databases import DatabaseInfo
+
+__all__ = [
+    "SI_MINERALS",
+    "CHARGE_BALANCE_CHOICES",
+    "fmt",
+    "solution_block",
+    "selected_output_block",
+    "phreeqc_element",
+]
+
+#: Minerals whose saturation index is reported (PHREEQC names, phreeqc.dat spelling).
+SI_MINERALS: tuple[str, ...] = (
+    "Calcite", "Aragonite", "Dolomite", "Siderite", "Rhodochrosite", "Strontianite", "Witherite",
+    "Barite", "Celestite", "Gypsum", "Anhydrite", "Fluorite", "Halite", "Chalcedony",
+    "Fe(OH)3(a)", "Gibbsite",
+)
+#: What a solution may be charge-balanced on (PHREEQC's ``charge`` option).
+CHARGE_BALANCE_CHOICES: tuple[str, ...] = ("pH", "Na", "K", "Ca", "Mg", "Cl", "SO4", "HCO3")
+
+_PHASE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9()_:,.\-]*$")
+# Redox-state spellings differ between databases (Fe(2) vs Fe(+2)); the first that exists wins.
+_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "Fe(2)": ("Fe(2)", "Fe(+2)", "Fe"),
+    "Fe(3)": ("Fe(3)", "Fe(+3)"),
+    "N(-3)": ("N(-3)",),
+    "N(5)": ("N(5)", "N(+5)"),
+    "S(6)": ("S(6)", "S(+6)", "S"),
+}
+
+
+def fmt(x: float) -> str:
+    """Format a validated finite number for PHREEQC (10 significant digits)."""
+    xf = float(x)
+    if not math.isfinite(xf):
+        raise GeochemError(f"non-finite number {x!r} cannot go into PHREEQC input")
+    return f"{xf:.10g}"
+
+
+def phreeqc_element(name: str, db: DatabaseInfo) -> str | None:
+    """The database's spelling of the PHREEQC master name of canonical constituent ``name``.
+
+    Returns None when the database does not define it (the caller reports that).
+    """
+    master = CONSTITUENTS[name].phreeqc
+    if master is None:
+        return None
+    for spelling in _SPELLINGS.get(master, (master,)):
+        if spelling in db.elements:
+            return spelling
+    return None
+
+
+def solution_block(
+    number: int,
+    values: Mapping[str, float],
+    db: DatabaseInfo,
+    *,
+    charge_balance: str | None = None,
+    pe: float | None = None,
+    pressure_atm: float | None = None,
+) -> tuple[str, list[str]]:
+    """One PHREEQC ``SOLUTION`` block from canonical mg/L values.
+
+    Parameters
+    ----------
+    number : int
+        Solution number (>= 1).
+    values : mapping
+        Canonical name -> value (mg/L; ``pH``; ``temp_C`` in deg C).  NaN means not measured.
+        ``pH`` is required.  Carbonate enters as total alkalinity as CaCO3: from HCO3 + CO3 when
+        either is given, else from ``alkalinity_CaCO3``.  Total ``Fe`` enters as ``Fe`` unless
+        ``Fe2``/``Fe3`` are given.
+    db : DatabaseInfo
+        The database the input is for (element spellings, availability).
+    charge_balance : str, optional
+        One of :data:`CHARGE_BALANCE_CHOICES` to adjust with PHREEQC's ``charge`` option; None
+        (default) for no adjustment.
+    pe : float, optional
+        Redox potential; PHREEQC's default (4) when None.
+    pressure_atm : float, optional
+        Pressure in atm; PHREEQC's default (1) when None.
+
+    Returns
+    -------
+    text, notes : str, list of str
+        The block and sentences on constituents left out because the database lacks them.
+    """
+    if not isinstance(number, int) or number < 1:
+        raise GeochemError("solution number must be a positive integer")
+    if charge_balance is not None and charge_balance not in CHARGE_BALANCE_CHOICES:
+        raise InputError(f"cannot charge-balance on {charge_balance!r}; allowed: "
+                         f"{', '.join(CHARGE_BALANCE_CHOICES)}")
+
+    def get(name: str) -> float | None:
+        v = values.get(name)
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            return None
+        return float(v)
+
+    ph = get("pH")
+    if ph is None:
+        raise InputError("pH is required for PHREEQC speciation")
+    lines = [f"SOLUTION {number}", "    units mg/l"]
+    temp = get("temp_C")
+    if temp is not None:
+        lines.append(f"    temp {fmt(temp)}")
+    lines.append(f"    pH {fmt(ph)}" + (" charge" if charge_balance == "pH" else ""))
+    if pe is not None:
+        lines.append(f"    pe {fmt(pe)}")
+    if pressure_atm is not None:
+        lines.append(f"    pressure {fmt(pressure_atm)}")
+    notes: list[str] = []
+    hco3, co3 = get("HCO3"), get("CO3")
+    if hco3 is not None or co3 is not None:
+        alk = CACO3_G_EQ * ((hco3 or 0.0) / CONSTITUENTS["HCO3"].equivalent_mass
+                            + (co3 or 0.0) / CONSTITUENTS["CO3"].equivalent_mass)
+    else:
+        alk = get("alkalinity_CaCO3")
+    if alk is not None:
+        cb = " charge" if charge_balance == "HCO3" else ""
+        lines.append(f"    Alkalinity {fmt(alk)} as CaCO3{cb}")
+    split_fe = get("Fe2") is not None or get("Fe3") is not None
+    for name, c in CONSTITUENTS.items():
+        if c.phreeqc is None or c.kind in ("aggregate", "property"):
+            continue
+        if name == "Fe" and split_fe:
+            continue
+        if name in ("Fe2", "Fe3") and not split_fe:
+            continue
+        v = get(name)
+        if v is None:
+            continue
+        element = phreeqc_element(name, db)
+        if element is None:
+            notes.append(f"{name} is not defined in {db.name}: left out of the speciation")
+            continue
+        text = f"    {element} {fmt(v)}"
+        if c.phreeqc_as:
+            text += f" as {c.phreeqc_as}"
+        if charge_balance == name:
+            text += " charge"
+        lines.append(text)
+    if charge_balance not in (None, "pH", "HCO3") and get(charge_balance) is None:
+        raise InputError(f"cannot charge-balance on {charge_balance}: it was not measured")
+    return "\n".join(lines) + "\n", notes
+
+
+def selected_output_block(phases: Iterable[str], number: int = 1, totals: Iterable[str] = ()) -> str:
+    """A ``SELECTED_OUTPUT`` block for speciation results (never to a file).
+
+    Columns: solution number, pH, temperature, ionic strength, percent error, then the
+    saturation indices of ``phases`` (and of CO2(g) for log pCO2) and element ``totals``.
+    """
+    names = list(phases)
+    for p in names:
+        if not _PHASE_NAME.match(p):
+            raise GeochemError(f"refusing phase name {p!r}")
+    lines = [
+        f"SELECTED_OUTPUT {int(number)}",
+        "    -reset false",
+        "    -solution true",
+        "    -pH true",
+        "    -temperature true",
+        "    -ionic_strength true",
+        "    -percent_error true",
+    ]
+    if names:
+        lines.append("    -si " + " ".join(names))
+    tot = list(totals)
+    if tot:
+        lines.append("    -totals " + " ".join(tot))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+"""Reports and figures: diagrams and tables built from water analyses (plotly only)."""

@@ -1,0 +1,210 @@
+"""Validated sets of water analyses.
+
+An :class:`AnalysisSet` holds numbers in canonical units (mg/L; see
+:mod:`cbmwater.water.vocabulary`), which cells were reported below a detection limit, the text
+metadata, and where every sample came from (file and row), so later errors and reports can point
+back to the lab report.
+
+Censored values (policy)
+------------------------
+A cell such as ``<0.05`` (or the Chinese lab notation ``0.05L``) is kept as *censored*: the stored
+number is the detection limit and :attr:`AnalysisSet.censored` is True.  Calculations use
+:meth:`AnalysisSet.resolved`, which substitutes the value chosen by a :data:`CENSORED_POLICIES`
+entry — by default half the detection limit (``"half"``), the common substitution for
+screening-level work (US EPA, 2000, *Guidance for Data Quality Assessment*, EPA/600/R-96/084,
+§4.7); ``"zero"`` and ``"limit"`` bound the result from below and above.  Every substitution is
+reported as a warning with the results.  A blank cell means *not measured* and is never filled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..errors import InputError
+from .vocabulary import ANALYTES, CONSTITUENTS
+
+__all__ = ["AnalysisSet", "CENSORED_POLICIES", "VALID_RANGES"]
+
+#: How a censored cell is turned into a number for calculations.
+CENSORED_POLICIES: dict[str, float] = {"half": 0.5, "zero": 0.0, "limit": 1.0}
+
+#: Physically possible ranges of canonical values (inclusive).  Values outside are rejected,
+#: never clipped.  Concentrations: 0 to 400 000 mg/L (saturated brine); pH 0-14; 0-150 deg C.
+VALID_RANGES: dict[str, tuple[float, float]] = {
+    name: (0.0, 4.0e5) for name in ANALYTES
+} | {"pH": (0.0, 14.0), "temp_C": (0.0, 150.0)}
+
+
+@dataclass
+class AnalysisSet:
+    """Water analyses in canonical units.
+
+    Attributes
+    ----------
+    values : pandas.DataFrame
+        Index ``sample_id``; one column per canonical constituent (all of
+        :data:`~cbmwater.water.vocabulary.ANALYTES`), float, NaN = not measured.  Censored cells
+        hold the detection limit.
+    censored : pandas.DataFrame
+        Same shape, bool: True where the lab reported "below detection limit".
+    meta : pandas.DataFrame
+        Same index; text columns (well, block, seam, sampled_on, notes) where present.
+    source : str
+        The file the analyses came from (or a description).
+    rows : dict
+        sample_id -> row number in the source file (1-based, as a spreadsheet shows it).
+    """
+
+    values: pd.DataFrame
+    censored: pd.DataFrame
+    meta: pd.DataFrame = field(default_factory=pd.DataFrame)
+    source: str = "<memory>"
+    rows: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.values = self.values.reindex(columns=list(ANALYTES)).astype(float)
+        self.censored = self.censored.reindex(
+            index=self.values.index, columns=list(ANALYTES), fill_value=False
+        ).fillna(False).astype(bool)
+        if self.meta.empty:
+            self.meta = pd.DataFrame(index=self.values.index)
+        self.values.index.name = "sample_id"
+
+    # -- construction -----------------------------------------------------------------------
+    @classmethod
+    def from_records(
+        cls, records: list[dict[str, object]], source: str = "<memory>"
+    ) -> "AnalysisSet":
+        """Build a set from dicts of canonical names and mg/L numbers (``sample_id`` required).
+
+        A value given as a string ``"<0.05"`` is taken as censored at 0.05.  Raises
+        :class:`~cbmwater.errors.InputError` on unknown keys or values out of range.
+        """
+        from .io import parse_cell  # local import: io depends on this module
+
+        vals, cens, ids = [], [], []
+        for i, rec in enumerate(records, start=1):
+            sid = rec.get("sample_id")
+            if sid is None or str(sid).strip() == "":
+                raise InputError("every record needs a sample_id", file=source, row=i)
+            row_v: dict[str, float] = {}
+            row_c: dict[str, bool] = {}
+            for key, raw in rec.items():
+                if key == "sample_id":
+                    continue
+                if key not in CONSTITUENTS:
+                    raise InputError(
+                        f"unknown constituent {key!r}; allowed: {', '.join(ANALYTES)}",
+                        file=source, row=i, column=key,
+                    )
+                if raw is None:
+                    continue
+                v, c = parse_cell(raw, file=source, row=i, column=key)
+                if v is None:
+                    continue
+                check_range(key, v, file=source, row=i, column=key)
+                row_v[key], row_c[key] = v, c
+            vals.append(row_v)
+            cens.append(row_c)
+            ids.append(str(sid))
+        if len(set(ids)) != len(ids):
+            dup = sorted({s for s in ids if ids.count(s) > 1})
+            raise InputError(f"duplicate sample_id(s): {', '.join(dup)}", file=source)
+        index = pd.Index(ids, name="sample_id")
+        return cls(
+            pd.DataFrame(vals, index=index), pd.DataFrame(cens, index=index), source=source,
+            rows={s: i for i, s in enumerate(ids, start=1)},
+        )
+
+    # -- access -----------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.values)
+
+    @property
+    def sample_ids(self) -> list[str]:
+        """Sample ids in file order."""
+        return list(self.values.index)
+
+    def resolved(self, policy: str = "half") -> pd.DataFrame:
+        """Values for calculation with censored cells substituted per ``policy``.
+
+        Parameters
+        ----------
+        policy : {"half", "zero", "limit"}
+            Fraction of the detection limit used for censored cells (0.5, 0, 1).
+
+        Returns
+        -------
+        pandas.DataFrame
+            mg/L (canonical units); NaN where not measured.
+        """
+        if policy not in CENSORED_POLICIES:
+            raise InputError(
+                f"unknown censored-value policy {policy!r}; allowed: {', '.join(CENSORED_POLICIES)}"
+            )
+        factor = CENSORED_POLICIES[policy]
+        return self.values.where(~self.censored, self.values * factor)
+
+    def censored_notes(self, policy: str = "half") -> dict[str, list[str]]:
+        """Per sample, a sentence for every censored value substituted under ``policy``."""
+        out: dict[str, list[str]] = {}
+        factor = CENSORED_POLICIES[policy]
+        for sid, row in self.censored.iterrows():
+            for col in row.index[row.to_numpy()]:
+                dl = self.values.at[sid, col]
+                out.setdefault(str(sid), []).append(
+                    f"{col} below detection (<{dl:g} mg/L); {factor * dl:g} used ({policy} policy)"
+                )
+        return out
+
+    def subset(self, sample_ids: list[str]) -> "AnalysisSet":
+        """A new set with only the given samples, in the given order."""
+        missing = [s for s in sample_ids if s not in self.values.index]
+        if missing:
+            raise InputError(
+                f"sample id(s) not found: {', '.join(missing)}; known: {', '.join(self.sample_ids)}",
+                file=self.source,
+            )
+        return AnalysisSet(
+            self.values.loc[sample_ids], self.censored.loc[sample_ids],
+            self.meta.loc[sample_ids] if not self.meta.empty else pd.DataFrame(index=sample_ids),
+            self.source, {s: self.rows.get(s, 0) for s in sample_ids},
+        )
+
+    def to_frame(self, censored_as_text: bool = True) -> pd.DataFrame:
+        """The canonical table: ``sample_id`` + metadata + constituents (mg/L).
+
+        With ``censored_as_text`` a censored cell is written ``"<DL"``, so the table re-imports
+        to the same set.
+        """
+        vals = self.values.dropna(axis=1, how="all")
+        if censored_as_text:
+            vals = vals.astype(object)
+            for col in vals.columns:
+                mask = self.censored[col]
+                vals.loc[mask, col] = ["<" + format(v, "g") for v in self.values.loc[mask, col]]
+        out = pd.concat([self.meta, vals], axis=1)
+        out.index.name = "sample_id"
+        return out.reset_index()
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the canonical content (values, censoring), for reproducibility records."""
+        h = hashlib.sha256()
+        h.update(self.values.to_csv(float_format="%.12g").encode())
+        h.update(self.censored.to_csv().encode())
+        return h.hexdigest()
+
+
+def check_range(name: str, value: float, *, file: str | None, row: int | None, column: str) -> None:
+    """Raise :class:`InputError` if ``value`` (canonical units) is outside :data:`VALID_RANGES`."""
+    lo, hi = VALID_RANGES[name]
+    if not (lo <= value <= hi):
+        unit = CONSTITUENTS[name].unit
+        raise InputError(
+            f"{name} must be between {lo:g} and {hi:g} {unit}; got {value:g} "
+            "(values are never clipped: correct the cell)",
+            file=file, row=row, column=column, value=value,
+        )

@@ -1,0 +1,354 @@
+"""Import water analyses from lab reports (CSV, Excel) into an :class:`AnalysisSet`.
+
+What is understood
+------------------
+* Headers in Chinese or English, with aliases from :mod:`cbmwater.water.vocabulary`
+  (``钠离子``, ``Na+``, ``氯化物``, ``HCO3-``, ``氨氮``, ``矿化度`` ...).
+* Units in the header, in brackets (``Na (mg/L)``, ``Ca2+ (mmol/L)``, ``HCO3 [meq/L]``,
+  ``钠离子（mg/L）``) or after a slash (``Na/(mg/L)``), or in a *units row* directly below the
+  header.  A column with no unit is in the canonical unit (mg/L; deg C; pH units).
+* Below-detection cells ``<0.05``, ``＜0.05`` or ``0.05L`` (Chinese lab convention): kept as
+  censored (see :mod:`cbmwater.water.analysis` for the policy).  A blank cell = not measured.
+* CSV in UTF-8 (with or without BOM) or GB18030/GBK, as Chinese Excel writes it.
+
+What is refused (with file, row, column, value and what is allowed)
+-------------------------------------------------------------------
+Empty files, unknown columns (with the nearest known name), two columns for one constituent,
+text, NaN, infinite or negative numbers, values out of physical range, ``>`` values,
+missing or duplicate sample ids, sample ids with control characters (line breaks, tabs),
+missing pH.  Nothing is dropped, clipped or guessed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputError
+from .analysis import AnalysisSet, check_range
+from .units import allowed_units, parse_unit, to_canonical
+from .vocabulary import ANALYTES, CONSTITUENTS, METADATA_COLUMNS, lookup
+
+__all__ = ["read_analyses", "read_table", "parse_cell", "parse_header", "write_analyses"]
+
+_CENSORED = re.compile(r"^<\s*([0-9.eE+\-]+)$")
+_CN_CENSORED = re.compile(r"^([0-9.eE+\-]+)\s*[Ll]$")
+_BRACKET_UNIT = re.compile(r"^(?P<name>.*?)\s*[(\[{](?P<unit>[^()\[\]{}]*)[)\]}]\s*$")
+_SLASH_UNIT = re.compile(r"^(?P<name>.*?)\s*/\s*(?P<unit>[^/]*/?[^/]*)$")
+_SAFE_ID = re.compile(r"^[^\x00-\x1f\x7f]{1,64}$")
+_NA_TEXT = {"", "-", "--", "—", "/", "n/a"}  # typed by labs for "not measured"
+
+
+def parse_cell(
+    raw: object, *, file: str | None = None, row: int | None = None, column: str | None = None
+) -> tuple[float | None, bool]:
+    """Parse one numeric cell.
+
+    Parameters
+    ----------
+    raw : object
+        The cell as read (text or a number).
+
+    Returns
+    -------
+    (value, censored) : tuple
+        ``(None, False)`` for a blank (not measured) cell; ``(dl, True)`` for ``<dl`` or ``dlL``;
+        ``(x, False)`` for a number.
+
+    Raises
+    ------
+    InputError
+        For text, NaN, infinity, negatives and ``>`` values.
+    """
+    if raw is None:
+        return None, False
+    if isinstance(raw, bool):
+        raise InputError("expected a number, got a true/false value", file=file, row=row,
+                         column=column, value=raw)
+    if isinstance(raw, (int, float)):
+        x = float(raw)
+        text = str(raw)
+        censored = False
+    else:
+        text = unicodedata.normalize("NFKC", str(raw)).strip()
+        if text.casefold() in _NA_TEXT:
+            return None, False
+        censored = False
+        m = _CENSORED.match(text) or _CN_CENSORED.match(text)
+        if m:
+            censored = True
+            text = m.group(1)
+        if text.startswith(">"):
+            raise InputError(
+                "values above the reporting range ('>x') cannot be used; give the measured "
+                "value (dilute and re-run) or leave the cell blank", file=file, row=row,
+                column=column, value=raw)
+        try:
+            x = float(text.replace(",", ""))
+        except ValueError:
+            raise InputError(
+                "expected a number, a below-detection value like '<0.05' or '0.05L', or a blank "
+                "cell (not measured)", file=file, row=row, column=column, value=raw) from None
+    if math.isnan(x):
+        raise InputError("NaN is not a measurement; leave the cell blank if not measured",
+                         file=file, row=row, column=column, value=raw)
+    if math.isinf(x):
+        raise InputError("infinite value", file=file, row=row, column=column, value=raw)
+    if x < 0:
+        raise InputError("concentrations and measurements cannot be negative", file=file,
+                         row=row, column=column, value=raw)
+    if censored and x == 0:
+        raise InputError("a detection limit must be greater than 0", file=file, row=row,
+                         column=column, value=raw)
+    return x, censored
+
+
+def _known_names() -> list[str]:
+    names = list(METADATA_COLUMNS) + list(ANALYTES)
+    for c in CONSTITUENTS.values():
+        names += list(c.aliases)
+    return names
+
+
+def parse_header(
+    header: object, *, file: str | None = None, column_number: int | None = None
+) -> tuple[str, str | None, float]:
+    """Split a header into (canonical name, unit id or None, species factor).
+
+    The unit is taken from a trailing bracket or ``/unit`` only if it is a known unit, so
+    ``COD(Cr)`` and ``氨氮(以N计)`` keep their brackets as part of the name.
+    """
+    text = unicodedata.normalize("NFKC", str(header)).strip()
+    where = f"column {column_number}" if column_number is not None else None
+    if not _SAFE_ID.match(text) and text:
+        raise InputError("a header may not contain line breaks or control characters",
+                         file=file, column=where, value=header)
+    if not text:
+        raise InputError("a column has an empty header; name it or delete the column",
+                         file=file, column=where)
+    name, unit = text, None
+    for pattern in (_BRACKET_UNIT, _SLASH_UNIT):
+        m = pattern.match(text)
+        if m:
+            u = parse_unit(m.group("unit"))
+            if u is not None and m.group("name").strip():
+                name, unit = m.group("name").strip(), u
+                break
+    # ρ(Na+) style headers used in Chinese papers
+    m = re.match(r"^[ρc]\((.*)\)$", name)
+    if m and lookup(m.group(1)):
+        name = m.group(1)
+    found = lookup(name)
+    if found is None:
+        close = difflib.get_close_matches(name, _known_names(), n=3, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        raise InputError(
+            f"unknown column {name!r}{hint} Known columns: {', '.join(METADATA_COLUMNS)}, "
+            f"{', '.join(ANALYTES)} (or their Chinese/English aliases)",
+            file=file, column=str(header),
+        )
+    canonical, factor = found
+    if unit is not None and canonical in METADATA_COLUMNS:
+        raise InputError(f"{canonical} is text and takes no unit", file=file, column=str(header))
+    if unit is not None and unit not in allowed_units(canonical):
+        raise InputError(
+            f"unit {unit!r} does not apply to {canonical}; allowed: "
+            f"{', '.join(allowed_units(canonical))}", file=file, column=str(header))
+    if factor != 1.0 and unit in ("mmol/L", "meq/L"):
+        factor = 1.0  # one mole of NH4+ is one mole of N: molar units need no species factor
+    return canonical, unit, factor
+
+
+def read_table(path: str | Path, sheet: str | int | None = None) -> pd.DataFrame:
+    """Read a CSV or Excel file as text cells (no type guessing), header in row 1.
+
+    Raises :class:`InputError` for a missing, unreadable or empty file.
+    """
+    p = Path(path)
+    name = str(path)
+    if not p.exists():
+        raise InputError("file not found", file=name)
+    suffix = p.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm", ".xls"):
+            df = pd.read_excel(p, sheet_name=sheet if sheet is not None else 0, dtype=str,
+                               header=None, keep_default_na=False)
+        elif suffix in (".csv", ".txt", ".tsv"):
+            df = None
+            for enc in ("utf-8-sig", "gb18030"):
+                try:
+                    df = pd.read_csv(p, dtype=str, header=None, keep_default_na=False,
+                                     encoding=enc, sep=None, engine="python")
+                    break
+                except UnicodeDecodeError:
+                    continue
+            if df is None:
+                raise InputError("cannot decode the file as UTF-8 or GB18030 text", file=name)
+        else:
+            raise InputError(f"unsupported file type {suffix!r}; allowed: .csv, .txt, .tsv, "
+                             ".xlsx, .xlsm, .xls", file=name)
+    except pd.errors.EmptyDataError:
+        raise InputError("the file is empty", file=name) from None
+    except (ValueError, OSError, pd.errors.ParserError) as exc:
+        if isinstance(exc, InputError):
+            raise
+        raise InputError(f"cannot read the file: {exc}", file=name) from None
+    if df.empty or df.shape[0] < 1:
+        raise InputError("the file is empty", file=name)
+    return df
+
+
+def _is_units_row(cells: list[str]) -> bool:
+    texts = [str(c).strip() for c in cells]
+    nonblank = [t for t in texts if t]
+    if not nonblank:
+        return False
+    return all(parse_unit(t) is not None or t.casefold() in ("unit", "units", "单位")
+               for t in nonblank) and any(parse_unit(t) not in (None, "-") for t in nonblank)
+
+
+def read_analyses(
+    path: str | Path,
+    sheet: str | int | None = None,
+    *,
+    require_pH: bool = True,
+) -> AnalysisSet:
+    """Read a lab report of water analyses into canonical units.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.csv`` (UTF-8 or GB18030) or Excel file; header in the first row, optionally a row of
+        units under it; one sample per row.
+    sheet : str or int, optional
+        Excel sheet (default: the first).
+    require_pH : bool
+        Refuse samples without pH (PHREEQC needs it).  Default True.
+
+    Returns
+    -------
+    AnalysisSet
+        Values in mg/L (canonical units), censored flags, metadata, source rows.
+
+    Raises
+    ------
+    InputError
+        Naming file, row, column, value and what is allowed; see the module docstring.
+    """
+    name = str(path)
+    raw = read_table(path, sheet)
+    header = list(raw.iloc[0])
+    body = raw.iloc[1:]
+    first_data_row = 2
+    units_from_row: dict[int, str] = {}
+    if len(body) and _is_units_row(list(body.iloc[0])):
+        for j, cell in enumerate(body.iloc[0]):
+            u = parse_unit(str(cell))
+            if u is not None and str(cell).strip():
+                units_from_row[j] = u
+        body = body.iloc[1:]
+        first_data_row = 3
+
+    columns: dict[int, tuple[str, str | None, float]] = {}
+    seen: dict[str, str] = {}
+    for j, h in enumerate(header):
+        canonical, unit, factor = parse_header(h, file=name, column_number=j + 1)
+        if canonical in seen:
+            raise InputError(
+                f"columns {seen[canonical]!r} and {h!r} both mean {canonical}; keep one",
+                file=name, column=str(h))
+        seen[canonical] = str(h)
+        if j in units_from_row:
+            if unit is not None and unit != units_from_row[j]:
+                raise InputError(
+                    f"header unit {unit!r} disagrees with the units row ({units_from_row[j]!r})",
+                    file=name, column=str(h))
+            unit = units_from_row[j]
+            if canonical in METADATA_COLUMNS:
+                unit = None
+            elif unit not in allowed_units(canonical):
+                raise InputError(
+                    f"unit {unit!r} does not apply to {canonical}; allowed: "
+                    f"{', '.join(allowed_units(canonical))}", file=name, row=2, column=str(h))
+        columns[j] = (canonical, unit, factor)
+
+    if "sample_id" not in seen:
+        raise InputError(
+            "no sample id column; name one 'sample_id' (or 样品编号, 水样编号, 井号, Sample ID)",
+            file=name)
+    if require_pH and "pH" not in seen:
+        raise InputError("no pH column; pH is needed for every sample (header 'pH' or 'pH值')",
+                         file=name)
+    if len(body) == 0:
+        raise InputError("the file has a header but no samples", file=name)
+
+    ids: list[str] = []
+    rows: dict[str, int] = {}
+    vals: list[dict[str, float]] = []
+    cens: list[dict[str, bool]] = []
+    meta: list[dict[str, str]] = []
+    for i, (_, r) in enumerate(body.iterrows()):
+        rownum = first_data_row + i
+        cells = [str(c) for c in r]
+        if all(not c.strip() for c in cells):
+            raise InputError("empty row inside the table; delete it", file=name, row=rownum)
+        row_v: dict[str, float] = {}
+        row_c: dict[str, bool] = {}
+        row_m: dict[str, str] = {}
+        sid = None
+        for j, cell in enumerate(cells):
+            canonical, unit, factor = columns[j]
+            hdr = str(header[j])
+            if canonical in METADATA_COLUMNS:
+                text = unicodedata.normalize("NFKC", cell).strip()
+                if not _SAFE_ID.match(text) and text:
+                    raise InputError(
+                        "text may not contain line breaks, tabs or control characters and must "
+                        "be at most 64 characters", file=name, row=rownum, column=hdr, value=cell)
+                if canonical == "sample_id":
+                    sid = text
+                elif text:
+                    row_m[canonical] = text
+                continue
+            v, c = parse_cell(cell, file=name, row=rownum, column=hdr)
+            if v is None:
+                continue
+            v = to_canonical(v * factor, canonical, unit or allowed_units(canonical)[0])
+            check_range(canonical, v, file=name, row=rownum, column=hdr)
+            if c and canonical in ("pH", "temp_C"):
+                raise InputError(f"{canonical} cannot be below a detection limit", file=name,
+                                 row=rownum, column=hdr, value=cell)
+            row_v[canonical], row_c[canonical] = v, c
+        if not sid:
+            raise InputError("sample id is blank", file=name, row=rownum,
+                             column=seen["sample_id"])
+        if sid in rows:
+            raise InputError(f"duplicate sample id {sid!r} (first at row {rows[sid]})",
+                             file=name, row=rownum, column=seen["sample_id"], value=sid)
+        if require_pH and "pH" not in row_v:
+            raise InputError("pH is missing; every sample needs a measured pH", file=name,
+                             row=rownum, column=seen["pH"])
+        rows[sid] = rownum
+        ids.append(sid)
+        vals.append(row_v)
+        cens.append(row_c)
+        meta.append(row_m)
+    index = pd.Index(ids, name="sample_id")
+    meta_df = pd.DataFrame(meta, index=index)
+    return AnalysisSet(pd.DataFrame(vals, index=index), pd.DataFrame(cens, index=index),
+                       meta_df, source=name, rows=rows)
+
+
+def write_analyses(analyses: AnalysisSet, path: str | Path) -> None:
+    """Write the canonical table (mg/L; censored as ``<DL``) to CSV or Excel by extension."""
+    df = analyses.to_frame()
+    p = Path(path)
+    if p.suffix.lower() in (".xlsx", ".xlsm"):
+        df.to_excel(p, index=False)
+    else:
+        df.to_csv(p, index=False)
