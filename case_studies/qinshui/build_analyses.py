@@ -1,4 +1,4 @@
-"""Construct a REPRESENTATIVE (not measured) produced-water data set for the southern Qinshui basin.
+"""Construct a REPRESENTATIVE (not measured) produced-water data set, southern Qinshui basin.
 
 Writes ``analyses.csv`` next to this script: 32 synthetic coalbed-methane produced-water analyses
 from five blocks (SZ Shizhuang 柿庄, ZZ Zhengzhuang 郑庄, FZ Fanzhuang 樊庄, CZ Chengzhuang 成庄,
@@ -18,8 +18,8 @@ UNVERIFIED engineering placeholders [U] of qinshui_standards.md section 1.3.
 
 Construction, per analysis:
 
-1. Draw pH, temperature, a target lab TDS, the anion meq fractions for the water type, the
-   (Ca+Mg) share of cation meq, and the minor ions in mg/L.
+1. Draw pH, temperature, a target sum of dissolved constituents, the anion meq fractions for
+   the water type, the (Ca+Mg) share of cation meq, and the minor ions in mg/L.
 2. Solve one linear equation for the total cation meq/L so that the sum of dissolved
    constituents meets the target, with a small target ion imbalance (|e| < 3 %).
 3. Split alkalinity into HCO3 and CO3 from pH (CO3/HCO3 molar ratio = 10^(pH - 10.33);
@@ -99,15 +99,17 @@ CATIONS = ("Na", "K", "Ca", "Mg", "Fe", "Mn", "Sr", "Ba", "Li", "NH4_N")  # Fe c
 ANIONS = ("Cl", "SO4", "HCO3", "CO3", "F", "Br", "NO3_N")
 DETECTION_LIMIT = {"Mn": 0.01, "Li": 0.01, "Br": 0.05, "NO3_N": 0.02}
 
-# Saturation caps for the Davies estimate (log Ksp at 25 C).  The estimate ignores complexing,
-# so it runs 0.1-0.5 log units above PHREEQC; the caps sit below the check limits
-# (calcite +1.2, barite +1.5, fluorite +0.5).
+# Saturation caps for the Davies estimate (log Ksp at 25 C).  The estimate ignores ion pairs
+# (CaHCO3+, CaCO3, BaSO4, ...), so it runs above PHREEQC; with these caps the phreeqc.dat
+# indices stay below calcite +1.2, barite +1.5 and fluorite +0.5.
 LOGK = {"calcite": -8.48, "barite": -9.97, "fluorite": -10.60}
 SI_CAP = {"calcite": 1.15, "barite": 1.2, "fluorite": 0.0}
 LOG_K2 = -10.33  # HCO3- = H+ + CO3-2
 
 
-def lognormal(rng: np.random.Generator, median: float, sigma: float, lo: float, hi: float) -> float:
+def lognormal(
+    rng: np.random.Generator, median: float, sigma: float, lo: float, hi: float
+) -> float:
     """Log-normal draw truncated to [lo, hi] by redrawing (no pile-up at the bounds)."""
     for _ in range(1000):
         x = median * math.exp(sigma * rng.standard_normal())
@@ -145,7 +147,10 @@ def saturation(mg: dict[str, float], ph: float) -> dict[str, float]:
     alk = mg["HCO3"] / MM["HCO3"] + 2 * mg["CO3"] / MM["CO3"]
     hco3 = alk / (1.0 + 2.0 * 10.0 ** (ph + LOG_K2))
     a_co3 = 1e-3 * hco3 * g1 * 10.0 ** (ph + LOG_K2)  # activity of CO3-2 from K2
-    a = lambda k, g: max(1e-3 * mmol.get(k, 0.0) * g, 1e-30)  # noqa: E731
+
+    def a(k: str, g: float) -> float:  # activity, mol/kg
+        return max(1e-3 * mmol.get(k, 0.0) * g, 1e-30)
+
     return {
         "calcite": math.log10(a("Ca", g2) * a_co3) - LOGK["calcite"],
         "barite": math.log10(a("Ba", g2) * a("SO4", g2)) - LOGK["barite"],
@@ -154,7 +159,7 @@ def saturation(mg: dict[str, float], ph: float) -> dict[str, float]:
 
 
 def solve_majors(s: dict) -> dict[str, float]:
-    """Na, Ca, Mg, Cl, SO4, HCO3 and CO3 (mg/L) that meet the target sum of dissolved constituents."""
+    """Na, Ca, Mg, Cl, SO4, HCO3, CO3 (mg/L) meeting the target sum of dissolved constituents."""
     minors = s["minors"]
     m_c = sum(minors[k] / EQ[k] for k in ("K", "Fe", "Mn", "Sr", "Ba", "Li", "NH4_N"))
     m_a = sum(minors[k] / EQ[k] for k in ("F", "Br", "NO3_N"))
@@ -193,7 +198,8 @@ def solve_majors(s: dict) -> dict[str, float]:
 
 
 def fmt(x: float, sig: int, max_dec: int = 3) -> str:
-    """Lab-style rounding: `sig` significant figures, whole numbers for values >= 10**sig."""
+    """Lab-style rounding: `sig` significant figures, at most `max_dec` decimals, and whole
+    numbers (never tens) for large values, e.g. 1228, 245, 24.5, 2.45, 0.245, 0.025."""
     if x == 0:
         return "0"
     dec = sig - 1 - math.floor(math.log10(abs(x)))
@@ -221,12 +227,18 @@ def draw_sample(rng: np.random.Generator, sid: str, block: str, seam: str) -> di
     if wtype == "Na-HCO3":
         f_cl = float(np.clip(0.05 + 0.07 * scale + rng.normal(0, 0.03), 0.03, 0.22))
         f_so4 = 0.0
-        so4_mg = lognormal(rng, 4.0, 0.4, 1.0, 9.0) if deep else lognormal(rng, 14.0, 0.8, 2.0, 90.0)
+        if deep:
+            so4_mg = lognormal(rng, 4.0, 0.4, 1.0, 9.0)
+        else:
+            so4_mg = lognormal(rng, 14.0, 0.8, 2.0, 90.0)
         g = float(rng.uniform(0.017, 0.048))
     elif wtype == "Na-Cl":
         f_cl = float(rng.uniform(0.50, 0.58))
         f_so4 = 0.0
-        so4_mg = lognormal(rng, 5.0, 0.3, 2.0, 9.0) if deep else lognormal(rng, 25.0, 0.3, 10.0, 60.0)
+        if deep:
+            so4_mg = lognormal(rng, 5.0, 0.3, 2.0, 9.0)
+        else:
+            so4_mg = lognormal(rng, 25.0, 0.3, 10.0, 60.0)
         g = float(rng.uniform(0.035, 0.060))
     else:  # Na-SO4
         f_cl, f_so4 = 0.10, float(rng.uniform(0.46, 0.50))
@@ -368,7 +380,8 @@ def main() -> None:
     bal = [ion_balance(r) for r in rows]
     print(f"wrote {OUT} ({len(rows)} analyses)")
     print(f"sum of dissolved constituents {min(sums):.0f}-{max(sums):.0f} mg/L, "
-          f"{sum(t < 3000 for t in sums)} below 3000; TDS column {min(tds):.0f}-{max(tds):.0f} mg/L")
+          f"{sum(t < 3000 for t in sums)} below 3000")
+    print(f"TDS column (lab, evaporative) {min(tds):.0f}-{max(tds):.0f} mg/L")
     print(f"ion balance {min(bal):+.2f} .. {max(bal):+.2f} %")
 
 

@@ -75,6 +75,7 @@ def solution_block(
     charge_balance: str | None = None,
     pe: float | None = None,
     pressure_atm: float | None = None,
+    density: float | str | None = None,
 ) -> tuple[str, list[str]]:
     """One PHREEQC ``SOLUTION`` block from canonical mg/L values.
 
@@ -96,6 +97,9 @@ def solution_block(
         Redox potential; PHREEQC's default (4) when None.
     pressure_atm : float, optional
         Pressure in atm; PHREEQC's default (1) when None.
+    density : float or "calc", optional
+        Solution density in kg/L used by PHREEQC to turn mg/L into molality; ``"calc"`` lets
+        PHREEQC compute it from the composition; PHREEQC's default (1 kg/L) when None.
 
     Returns
     -------
@@ -126,6 +130,14 @@ def solution_block(
         lines.append(f"    pe {fmt(pe)}")
     if pressure_atm is not None:
         lines.append(f"    pressure {fmt(pressure_atm)}")
+    if density is not None:
+        if density == "calc":
+            lines.append("    density 1 calc")
+        elif isinstance(density, (int, float)) and 0.5 < float(density) < 2.0:
+            lines.append(f"    density {fmt(density)}")
+        else:
+            raise InputError(f"density must be a number of kg/L between 0.5 and 2, or 'calc'; "
+                             f"got {density!r}")
     notes: list[str] = []
     hco3, co3 = get("HCO3"), get("CO3")
     if hco3 is not None or co3 is not None:

@@ -10,6 +10,7 @@ Model choices (stated, not hidden)
   ``alkalinity_CaCO3``.
 * No charge balancing unless ``charge_balance`` names what to adjust.
 * Temperature is the sample's; where it was not measured, 25 deg C is used and a warning says so.
+* Density is PHREEQC's default (1 kg/L) unless given (a number, or "calc");
 * pe is PHREEQC's default (4) unless given; total Fe is distributed between Fe(2) and Fe(3) by it,
   unless the analysis gives Fe2/Fe3.
 * Censored cells are substituted by the set's policy (default half the detection limit).
@@ -90,6 +91,7 @@ def speciation_input(
     charge_balance: str | None = None,
     censored_policy: str = "half",
     pe: float | None = None,
+    density: float | str | None = None,
 ) -> tuple[str, dict[str, list[str]], DatabaseInfo]:
     """Build one PHREEQC input with every sample of ``analyses`` as a SOLUTION.
 
@@ -114,7 +116,8 @@ def speciation_input(
         if t is None or math.isnan(t):
             vals["temp_C"] = DEFAULT_TEMP_C
             warnings[sid].append("temperature not measured: 25 deg C used")
-        block, notes = solution_block(n, vals, db, charge_balance=charge_balance, pe=pe)
+        block, notes = solution_block(n, vals, db, charge_balance=charge_balance, pe=pe,
+                                      density=density)
         warnings[sid].extend(notes)
         parts.append(block)
     parts.append("END\n")
@@ -128,6 +131,7 @@ def speciate(
     charge_balance: str | None = None,
     censored_policy: str = "half",
     pe: float | None = None,
+    density: float | str | None = None,
 ) -> SpeciationResult:
     """Speciate all analyses in one PHREEQC run.
 
@@ -143,6 +147,8 @@ def speciate(
         Substitution for below-detection values (see :mod:`cbmwater.water.analysis`).
     pe : float, optional
         Redox potential (PHREEQC default 4).
+    density : float or "calc", optional
+        Density in kg/L for the mg/L to molality conversion (PHREEQC default 1).
 
     Returns
     -------
@@ -154,12 +160,14 @@ def speciate(
     version 3. USGS Techniques and Methods 6-A43.
     """
     text, warnings, db = speciation_input(
-        analyses, database, charge_balance=charge_balance, censored_policy=censored_policy, pe=pe)
+        analyses, database, charge_balance=charge_balance, censored_policy=censored_policy, pe=pe,
+        density=density)
     engine = get_engine(db.path)
     try:
         out = engine.run(text)
     except GeochemError as exc:
-        raise _locate_failure(analyses, database, charge_balance, censored_policy, pe) or exc
+        raise _locate_failure(analyses, database, charge_balance, censored_policy, pe,
+                              density) or exc
     ids = analyses.sample_ids
     if len(out) != len(ids):
         raise GeochemError(f"PHREEQC returned {len(out)} rows for {len(ids)} samples")
@@ -189,12 +197,14 @@ def speciate(
     return SpeciationResult(table, warnings, text, db, notes)
 
 
-def _locate_failure(analyses, database, charge_balance, censored_policy, pe) -> GeochemError | None:
+def _locate_failure(analyses, database, charge_balance, censored_policy, pe,
+                    density) -> GeochemError | None:
     """After a failed batch, run the samples one by one to name the one PHREEQC rejects."""
     for sid in analyses.sample_ids:
         one = analyses.subset([sid])
         text, _, db = speciation_input(one, database, charge_balance=charge_balance,
-                                       censored_policy=censored_policy, pe=pe)
+                                       censored_policy=censored_policy, pe=pe,
+                                       density=density)
         try:
             get_engine(db.path).run(text)
         except GeochemError as exc:

@@ -21,10 +21,13 @@ missing pH.  Nothing is dropped, clipped or guessed.
 
 from __future__ import annotations
 
+import csv
 import difflib
+import io
 import math
 import re
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -116,28 +119,34 @@ def _known_names() -> list[str]:
 
 
 def parse_header(
-    header: object, *, file: str | None = None, column_number: int | None = None
+    header: object,
+    *,
+    file: str | None = None,
+    column_number: int | None = None,
+    row: int | None = None,
 ) -> tuple[str, str | None, float]:
     """Split a header into (canonical name, unit id or None, species factor).
 
     The unit is taken from a trailing bracket or ``/unit`` only if it is a known unit, so
-    ``COD(Cr)`` and ``氨氮(以N计)`` keep their brackets as part of the name.
+    ``COD(Cr)`` and ``氨氮(以N计)`` keep their brackets as part of the name.  ``row`` is the
+    header's row in the file (1), named in errors.
     """
     text = unicodedata.normalize("NFKC", str(header)).strip()
     where = f"column {column_number}" if column_number is not None else None
     if not _SAFE_ID.match(text) and text:
         raise InputError("a header may not contain line breaks or control characters",
-                         file=file, column=where, value=header)
+                         file=file, row=row, column=where, value=header)
     if not text:
         raise InputError("a column has an empty header; name it or delete the column",
-                         file=file, column=where)
+                         file=file, row=row, column=where)
     name, unit = text, None
     for pattern in (_BRACKET_UNIT, _SLASH_UNIT):
         m = pattern.match(text)
         if m:
             u = parse_unit(m.group("unit"))
-            if u is not None and m.group("name").strip():
-                name, unit = m.group("name").strip(), u
+            stem = m.group("name").strip().rstrip("/").rstrip()  # "Na/(mg/L)" -> "Na"
+            if u is not None and stem:
+                name, unit = stem, u
                 break
     # ρ(Na+) style headers used in Chinese papers
     m = re.match(r"^[ρc]\((.*)\)$", name)
@@ -150,15 +159,16 @@ def parse_header(
         raise InputError(
             f"unknown column {name!r}{hint} Known columns: {', '.join(METADATA_COLUMNS)}, "
             f"{', '.join(ANALYTES)} (or their Chinese/English aliases)",
-            file=file, column=str(header),
+            file=file, row=row, column=str(header),
         )
     canonical, factor = found
     if unit is not None and canonical in METADATA_COLUMNS:
-        raise InputError(f"{canonical} is text and takes no unit", file=file, column=str(header))
+        raise InputError(f"{canonical} is text and takes no unit", file=file, row=row,
+                         column=str(header))
     if unit is not None and unit not in allowed_units(canonical):
         raise InputError(
             f"unit {unit!r} does not apply to {canonical}; allowed: "
-            f"{', '.join(allowed_units(canonical))}", file=file, column=str(header))
+            f"{', '.join(allowed_units(canonical))}", file=file, row=row, column=str(header))
     if factor != 1.0 and unit in ("mmol/L", "meq/L"):
         factor = 1.0  # one mole of NH4+ is one mole of N: molar units need no species factor
     return canonical, unit, factor
@@ -179,28 +189,47 @@ def read_table(path: str | Path, sheet: str | int | None = None) -> pd.DataFrame
             df = pd.read_excel(p, sheet_name=sheet if sheet is not None else 0, dtype=str,
                                header=None, keep_default_na=False)
         elif suffix in (".csv", ".txt", ".tsv"):
-            df = None
-            for enc in ("utf-8-sig", "gb18030"):
-                try:
-                    df = pd.read_csv(p, dtype=str, header=None, keep_default_na=False,
-                                     encoding=enc, sep=None, engine="python")
-                    break
-                except UnicodeDecodeError:
-                    continue
-            if df is None:
-                raise InputError("cannot decode the file as UTF-8 or GB18030 text", file=name)
+            df = _read_csv_text(p, name)
         else:
             raise InputError(f"unsupported file type {suffix!r}; allowed: .csv, .txt, .tsv, "
                              ".xlsx, .xlsm, .xls", file=name)
     except pd.errors.EmptyDataError:
         raise InputError("the file is empty", file=name) from None
-    except (ValueError, OSError, pd.errors.ParserError) as exc:
+    except (ValueError, OSError, pd.errors.ParserError, csv.Error, zipfile.BadZipFile) as exc:
         if isinstance(exc, InputError):
             raise
         raise InputError(f"cannot read the file: {exc}", file=name) from None
     if df.empty or df.shape[0] < 1:
         raise InputError("the file is empty", file=name)
     return df
+
+
+def _read_csv_text(p: Path, name: str) -> pd.DataFrame:
+    """Decode a CSV (UTF-8 with or without BOM, else GB18030) and parse it as text cells.
+
+    The delimiter is sniffed on the whole start of the file, not on its first physical line, so
+    a quoted header cell holding a line break cannot derail it (the cell is then refused by
+    :func:`parse_header` with its column named); a file that gives the sniffer no choice is read
+    as comma-separated.
+    """
+    data = p.read_bytes()
+    if not data.strip():
+        raise InputError("the file is empty", file=name)
+    text = None
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is None:
+        raise InputError("cannot decode the file as UTF-8 or GB18030 text", file=name)
+    try:
+        sep = csv.Sniffer().sniff(text[:65536], delimiters=",;\t|").delimiter
+    except csv.Error:
+        sep = "\t" if p.suffix.lower() == ".tsv" else ","
+    return pd.read_csv(io.StringIO(text), dtype=str, header=None, keep_default_na=False,
+                       sep=sep, engine="python")
 
 
 def _is_units_row(cells: list[str]) -> bool:
@@ -257,17 +286,17 @@ def read_analyses(
     columns: dict[int, tuple[str, str | None, float]] = {}
     seen: dict[str, str] = {}
     for j, h in enumerate(header):
-        canonical, unit, factor = parse_header(h, file=name, column_number=j + 1)
+        canonical, unit, factor = parse_header(h, file=name, column_number=j + 1, row=1)
         if canonical in seen:
             raise InputError(
                 f"columns {seen[canonical]!r} and {h!r} both mean {canonical}; keep one",
-                file=name, column=str(h))
+                file=name, row=1, column=str(h))
         seen[canonical] = str(h)
         if j in units_from_row:
             if unit is not None and unit != units_from_row[j]:
                 raise InputError(
                     f"header unit {unit!r} disagrees with the units row ({units_from_row[j]!r})",
-                    file=name, column=str(h))
+                    file=name, row=2, column=str(h))
             unit = units_from_row[j]
             if canonical in METADATA_COLUMNS:
                 unit = None

@@ -1,0 +1,264 @@
+"""What the pages compute, without Streamlit: engine calls, table views and export bytes.
+
+Only the engine's public API is used (``cbmwater.study``, ``cbmwater.water.io``,
+``cbmwater.water.qa``, ``cbmwater.errors``).  Everything here is a plain function so it can be
+tested without a browser and cached by the pages with ``st.cache_data``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from cbmwater.errors import CbmwaterError, InputError
+from cbmwater.study import BUNDLED_ANALYSES, characterise_file
+from cbmwater.water.io import read_analyses
+from cbmwater.water.qa import meq_per_L
+
+__all__ = [
+    "SUFFIXES",
+    "DATABASES",
+    "CENSORED_POLICIES",
+    "KEY_MINERALS",
+    "PIPER_IONS",
+    "PageData",
+    "characterise_bytes",
+    "analyse_file",
+    "analyse_bytes",
+    "count_data_rows",
+    "qa_view",
+    "si_view",
+    "si_long",
+    "flag_counts",
+    "records_for_export",
+    "records_csv",
+    "records_json",
+    "records_xlsx",
+]
+
+#: File types a lab report may have (what ``read_analyses`` reads).
+SUFFIXES: tuple[str, ...] = (".csv", ".xlsx", ".xlsm", ".xls")
+DATABASES: tuple[str, ...] = ("phreeqc", "pitzer", "wateq4f")
+CENSORED_POLICIES: tuple[str, ...] = ("half", "zero", "limit")
+#: Minerals plotted in the SI chart (scales seen in CBM gathering lines and treatment).
+KEY_MINERALS: tuple[str, ...] = ("Calcite", "Barite", "Fluorite", "Siderite", "Fe(OH)3(a)")
+#: Ions the Piper diagram needs, meq/L.
+PIPER_IONS: tuple[str, ...] = ("Ca", "Mg", "Na", "K", "Cl", "SO4", "HCO3", "CO3")
+
+QA_COLUMNS: tuple[str, ...] = (
+    "sample_id", "charge_balance_pct", "tds_mg_L", "hardness_mg_L_CaCO3",
+    "alkalinity_mg_L_CaCO3", "sar", "sar_adjusted", "rsc_meq_L", "water_type", "qa_flag",
+    "warnings",
+)
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._\-\u4e00-\u9fff]+")
+
+
+@dataclass
+class PageData:
+    """What a page shows for one characterised file (all picklable, so it can be cached).
+
+    Attributes
+    ----------
+    records : DataFrame
+        ``Characterisation.records`` (``warnings`` a list of str per row).
+    meq : DataFrame
+        Major ions in meq/L (index sample_id), :data:`PIPER_IONS` at least.
+    pqi : str
+        The PHREEQC input of the run.
+    provenance : dict
+        ``Characterisation.provenance``, with ``source`` the name the user knows the file by.
+    """
+
+    records: pd.DataFrame
+    meq: pd.DataFrame
+    pqi: str
+    provenance: dict[str, object] = field(default_factory=dict)
+
+
+def _check_suffix(filename: str) -> str:
+    suffix = Path(filename).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputError(f"unsupported file type {suffix or '(none)'!r}; allowed: "
+                         f"{', '.join(SUFFIXES)}", file=filename)
+    return suffix
+
+
+def _renamed(exc: CbmwaterError, temp: Path, filename: str) -> CbmwaterError:
+    """``exc`` with the temporary path replaced by the name the user uploaded."""
+    if isinstance(exc, InputError) and exc.file is not None and str(exc.file) == str(temp):
+        return type(exc)(exc.detail, file=filename, row=exc.row, column=exc.column,
+                         value=exc.value)
+    text = str(exc)
+    if str(temp) in text:
+        try:
+            return type(exc)(text.replace(str(temp), filename))
+        except Exception:  # an exception class with another signature: keep it as it is
+            return exc
+    return exc
+
+
+def _with_upload(data: bytes, filename: str, fn, **options):
+    """Write ``data`` to a temporary file named like ``filename`` and call ``fn(path, ...)``."""
+    if not isinstance(data, (bytes, bytearray)):
+        raise InputError("the upload is not a file", file=filename)
+    _check_suffix(filename)
+    name = _SAFE_NAME.sub("_", Path(filename).name) or "upload.csv"
+    with tempfile.TemporaryDirectory(prefix="cbmwater_upload_") as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(bytes(data))
+        try:
+            return fn(path, **options)
+        except CbmwaterError as exc:
+            raise _renamed(exc, path, filename) from exc
+
+
+def characterise_bytes(data: bytes, filename: str, **options):
+    """Characterise an uploaded lab file given as bytes.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's content.
+    filename : str
+        Its name as uploaded; the suffix (.csv, .xlsx, .xlsm, .xls) chooses the reader and the
+        name appears in error messages.
+    **options
+        ``sheet``, ``database``, ``charge_balance``, ``censored_policy``, ``irrigation`` of
+        :func:`cbmwater.study.characterise_file`.
+
+    Returns
+    -------
+    cbmwater.geochem.characterise.Characterisation
+
+    Raises
+    ------
+    cbmwater.errors.CbmwaterError
+        For a bad file; the message names ``filename`` (not the temporary copy), row and column.
+    """
+    return _with_upload(data, filename, characterise_file, **options)
+
+
+def analyse_file(
+    path: str | Path,
+    *,
+    sheet: str | int | None = None,
+    database: str = "phreeqc",
+    charge_balance: str | None = None,
+    censored_policy: str = "half",
+    irrigation: bool = False,
+    source: str | None = None,
+) -> PageData:
+    """Characterise the file at ``path`` and gather what the page shows."""
+    ch = characterise_file(path, sheet=sheet, database=database, charge_balance=charge_balance,
+                           censored_policy=censored_policy, irrigation=irrigation)
+    analyses = read_analyses(path, sheet)
+    meq = meq_per_L(analyses.resolved(censored_policy))
+    prov = dict(ch.provenance)
+    if source is not None:
+        prov["source"] = source
+    return PageData(records=ch.records, meq=meq, pqi=ch.speciation.pqi(), provenance=prov)
+
+
+def analyse_bytes(data: bytes, filename: str, **options) -> PageData:
+    """:func:`analyse_file` on an uploaded file given as bytes (see :func:`characterise_bytes`)."""
+    return _with_upload(data, filename, analyse_file, source=Path(filename).name, **options)
+
+
+def analyse_bundled(**options) -> PageData:
+    """:func:`analyse_file` on the bundled southern Qinshui set (:data:`BUNDLED_ANALYSES`)."""
+    return analyse_file(BUNDLED_ANALYSES, source=BUNDLED_ANALYSES.name, **options)
+
+
+def count_data_rows(path: str | Path = BUNDLED_ANALYSES) -> int:
+    """Number of data rows of a canonical CSV (header excluded), for captions."""
+    import csv
+
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        return sum(1 for row in csv.reader(fh) if any(c.strip() for c in row)) - 1
+
+
+def _join_warnings(w: object) -> str:
+    if isinstance(w, (list, tuple)):
+        return "; ".join(str(x) for x in w)
+    if w is None or (isinstance(w, float) and pd.isna(w)):
+        return ""
+    return str(w)
+
+
+def qa_view(records: pd.DataFrame, irrigation: bool = False) -> pd.DataFrame:
+    """QA columns, one row per sample, warnings joined into one string.
+
+    ``sar_adjusted`` is kept only when ``irrigation`` (it is empty otherwise).
+    """
+    cols = [c for c in QA_COLUMNS if irrigation or c != "sar_adjusted"]
+    out = records[cols].copy()
+    out["warnings"] = out["warnings"].map(_join_warnings)
+    return out.reset_index(drop=True)
+
+
+def si_view(records: pd.DataFrame) -> pd.DataFrame:
+    """sample_id, pH, temperature, ionic strength, log pCO2 and every ``si_`` column."""
+    si = [c for c in records.columns if c.startswith("si_")]
+    return records[["sample_id", "pH", "temp_C", "ionic_strength", "log_pCO2", *si]] \
+        .reset_index(drop=True)
+
+
+def si_long(records: pd.DataFrame, minerals: tuple[str, ...] = KEY_MINERALS) -> pd.DataFrame:
+    """Long table (sample_id, mineral, si) of ``minerals`` for plotting; NaN SIs dropped."""
+    cols = [f"si_{m}" for m in minerals if f"si_{m}" in records.columns]
+    long = records.melt(id_vars=["sample_id"], value_vars=cols, var_name="mineral",
+                        value_name="si")
+    long["mineral"] = long["mineral"].str.removeprefix("si_")
+    return long.dropna(subset=["si"]).reset_index(drop=True)
+
+
+def flag_counts(records: pd.DataFrame) -> dict[str, int]:
+    """Number of samples per QA flag: keys ``ok``, ``warning``, ``flag``."""
+    vc = records["qa_flag"].value_counts()
+    return {k: int(vc.get(k, 0)) for k in ("ok", "warning", "flag")}
+
+
+def records_for_export(records: pd.DataFrame) -> pd.DataFrame:
+    """Records with ``warnings`` joined into one string (for CSV / Excel)."""
+    out = records.copy()
+    out["warnings"] = out["warnings"].map(_join_warnings)
+    return out
+
+
+def records_csv(records: pd.DataFrame) -> bytes:
+    """Records as UTF-8 CSV with a byte-order mark (so Excel shows Chinese text correctly)."""
+    return records_for_export(records).to_csv(index=False).encode("utf-8-sig")
+
+
+def _jsonable(x: object) -> object:
+    if isinstance(x, float) and pd.isna(x):
+        return None
+    if hasattr(x, "item"):
+        return x.item()
+    return str(x)
+
+
+def records_json(records: pd.DataFrame, provenance: dict[str, object]) -> bytes:
+    """``{"provenance": ..., "records": [...]}`` as UTF-8 JSON (NaN as null)."""
+    df = records.astype(object).where(records.notna(), None)
+    payload = {"provenance": provenance, "records": df.to_dict(orient="records")}
+    return json.dumps(payload, ensure_ascii=False, indent=1, default=_jsonable).encode("utf-8")
+
+
+def records_xlsx(records: pd.DataFrame, provenance: dict[str, object]) -> bytes:
+    """An Excel workbook: sheet ``records`` and sheet ``provenance`` (key, value)."""
+    buf = io.BytesIO()
+    prov = pd.DataFrame({"key": list(provenance),
+                         "value": [json.dumps(v, ensure_ascii=False, default=str)
+                                   if not isinstance(v, str) else v
+                                   for v in provenance.values()]})
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        records_for_export(records).to_excel(xw, sheet_name="records", index=False)
+        prov.to_excel(xw, sheet_name="provenance", index=False)
+    return buf.getvalue()
