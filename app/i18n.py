@@ -148,14 +148,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Percentages of the cation and anion sums in meq/L; colour = water type.",
         "zh": "阳离子、阴离子毫克当量（meq/L）总和的百分数；颜色表示水化学类型。",
     },
-    "piper_title": {
-        "en": "Piper diagram — {src}",
-        "zh": "Piper 三线图 —— {src}",
-    },
     "si_chart_heading": {"en": "Scaling minerals by sample", "zh": "各水样易结垢矿物饱和指数"},
     "si_chart_y": {"en": "Saturation index SI (log IAP/K)", "zh": "饱和指数 SI（log IAP/K）"},
     "si_chart_x": {"en": "Sample", "zh": "水样"},
     "si_chart_zero": {"en": "SI = 0 (equilibrium)", "zh": "SI = 0（平衡）"},
+    "si_chart_caption": {
+        "en": (
+            "SI = log10(IAP/K), dimensionless. Above the dashed line the water is "
+            "supersaturated with the mineral (scaling possible); below it, undersaturated."
+        ),
+        "zh": "SI = log10(IAP/K)，无量纲。虚线以上为过饱和（可能结垢），以下为未饱和。",
+    },
     "mineral": {"en": "Mineral", "zh": "矿物"},
     "downloads_heading": {"en": "Downloads", "zh": "下载"},
     "dl_csv": {"en": "Records (CSV)", "zh": "结果（CSV）"},

@@ -200,14 +200,14 @@ def main(argv: list[str] | None = None) -> int:
     n, repeat = args.n, max(1, args.repeat)
     peer_n = min(n, args.peer_n if args.peer_n is not None else 2000)
 
-    import phreeqpy
-    import phreeqpython
+    from importlib.metadata import version
+
     from cbmwater import __version__
     from cbmwater.geochem.engine import iphreeqc_version
 
     print(f"cbmwater {__version__} | IPhreeqc {iphreeqc_version()} (phreeqpy "
-          f"{getattr(phreeqpy, '__version__', '?')}) | phreeqpython "
-          f"{getattr(phreeqpython, '__version__', '?')} | Python {platform.python_version()} | "
+          f"{version('phreeqpy')}) | phreeqpython {version('phreeqpython')} | "
+          f"Python {platform.python_version()} | "
           f"numpy {np.__version__} | pandas {pd.__version__}")
     print(f"{platform.machine()} {platform.system()}, {os.cpu_count()} CPU(s); "
           f"N = {n}, seed = {args.seed}, repeat = {repeat}, peer subset = {peer_n}\n")

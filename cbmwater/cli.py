@@ -48,6 +48,9 @@ def _write_atomic(path: Path, write) -> None:
     os.close(fd)
     try:
         write(Path(tmp))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes owner-only files; results are shared
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -114,8 +117,6 @@ def characterise(input_file: Path, out: Path | None, fmt: str | None, database: 
     else:
         records["warnings"] = ["; ".join(w) for w in records["warnings"]]
         text = records.to_csv(index=False) if fmt == "csv" else None
-    if pqi is not None:
-        _write_atomic(pqi, lambda p: p.write_text(result.speciation.pqi(), encoding="utf-8"))
     if out is None:
         click.echo(text, nl=not text.endswith("\n"))
     elif fmt == "xlsx":
@@ -130,6 +131,8 @@ def characterise(input_file: Path, out: Path | None, fmt: str | None, database: 
         _write_atomic(out, write_xlsx)
     else:
         _write_atomic(out, lambda p: p.write_text(text, encoding="utf-8"))
+    if pqi is not None:
+        _write_atomic(pqi, lambda p: p.write_text(result.speciation.pqi(), encoding="utf-8"))
     flagged = [r for r, f in zip(records["sample_id"], records["qa_flag"]) if f != "ok"]
     if out is not None:
         click.echo(f"{len(records)} samples characterised with {result.provenance['database']}"

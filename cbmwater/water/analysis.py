@@ -198,13 +198,19 @@ class AnalysisSet:
         return h.hexdigest()
 
 
-def check_range(name: str, value: float, *, file: str | None, row: int | None, column: str) -> None:
-    """Raise :class:`InputError` if ``value`` (canonical units) is outside :data:`VALID_RANGES`."""
+def check_range(
+    name: str, value: float, *, file: str | None, row: int | None, column: str,
+    cell: object | None = None,
+) -> None:
+    """Raise :class:`InputError` if ``value`` (canonical units) is outside :data:`VALID_RANGES`.
+
+    ``cell`` is the cell as the user typed it, quoted in the message (default: ``value``).
+    """
     lo, hi = VALID_RANGES[name]
     if not (lo <= value <= hi):
         unit = CONSTITUENTS[name].unit
         raise InputError(
-            f"{name} must be between {lo:g} and {hi:g} {unit}; got {value:g} "
+            f"{name} must be between {lo:g} and {hi:g} {unit}; got {value:g} {unit} "
             "(values are never clipped: correct the cell)",
-            file=file, row=row, column=column, value=value,
+            file=file, row=row, column=column, value=value if cell is None else cell,
         )

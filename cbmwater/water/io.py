@@ -14,9 +14,9 @@ What is understood
 What is refused (with file, row, column, value and what is allowed)
 -------------------------------------------------------------------
 Empty files, unknown columns (with the nearest known name), two columns for one constituent,
-text, NaN, infinite or negative numbers, values out of physical range, ``>`` values,
-missing or duplicate sample ids, sample ids with control characters (line breaks, tabs),
-missing pH.  Nothing is dropped, clipped or guessed.
+text, NaN, infinite or negative numbers, decimal commas (``0,05``), values out of physical range,
+``>`` values, missing or duplicate sample ids, sample ids with control characters (line breaks,
+tabs), blank rows inside the table, missing pH.  Nothing is dropped, clipped or guessed.
 """
 
 from __future__ import annotations
@@ -44,6 +44,8 @@ _CN_CENSORED = re.compile(r"^([0-9.eE+\-]+)\s*[Ll]$")
 _BRACKET_UNIT = re.compile(r"^(?P<name>.*?)\s*[(\[{](?P<unit>[^()\[\]{}]*)[)\]}]\s*$")
 _SLASH_UNIT = re.compile(r"^(?P<name>.*?)\s*/\s*(?P<unit>[^/]*/?[^/]*)$")
 _SAFE_ID = re.compile(r"^[^\x00-\x1f\x7f]{1,64}$")
+# commas only as thousands separators: 1,234 or 12,345.6 (never a decimal comma such as 0,05)
+_THOUSANDS = re.compile(r"^[+\-]?\d{1,3}(,\d{3})+(\.\d*)?([eE][+\-]?\d+)?$")
 _NA_TEXT = {"", "-", "--", "—", "/", "n/a"}  # typed by labs for "not measured"
 
 
@@ -91,8 +93,15 @@ def parse_cell(
                 "values above the reporting range ('>x') cannot be used; give the measured "
                 "value (dilute and re-run) or leave the cell blank", file=file, row=row,
                 column=column, value=raw)
+        if "," in text:
+            if not _THOUSANDS.match(text):
+                raise InputError(
+                    "a comma in a number is ambiguous (decimal comma or thousands separator); "
+                    "write it with a decimal point and no commas, e.g. 0.05 or 1234.5",
+                    file=file, row=row, column=column, value=raw)
+            text = text.replace(",", "")
         try:
-            x = float(text.replace(",", ""))
+            x = float(text)
         except ValueError:
             raise InputError(
                 "expected a number, a below-detection value like '<0.05' or '0.05L', or a blank "
@@ -134,8 +143,9 @@ def parse_header(
     text = unicodedata.normalize("NFKC", str(header)).strip()
     where = f"column {column_number}" if column_number is not None else None
     if not _SAFE_ID.match(text) and text:
-        raise InputError("a header may not contain line breaks or control characters",
-                         file=file, row=row, column=where, value=header)
+        raise InputError("a header may not contain line breaks or control characters and "
+                         "must be at most 64 characters", file=file, row=row, column=where,
+                         value=header)
     if not text:
         raise InputError("a column has an empty header; name it or delete the column",
                          file=file, row=row, column=where)
@@ -228,8 +238,16 @@ def _read_csv_text(p: Path, name: str) -> pd.DataFrame:
         sep = csv.Sniffer().sniff(text[:65536], delimiters=",;\t|").delimiter
     except csv.Error:
         sep = "\t" if p.suffix.lower() == ".tsv" else ","
-    return pd.read_csv(io.StringIO(text), dtype=str, header=None, keep_default_na=False,
-                       sep=sep, engine="python")
+    # Blank lines are kept (not skipped) so that row numbers stay those a spreadsheet shows;
+    # read_analyses refuses a blank row inside the table, and trailing ones are dropped here.
+    df = pd.read_csv(io.StringIO(text), dtype=str, header=None, keep_default_na=False,
+                     sep=sep, engine="python", skip_blank_lines=False)
+    df = df.fillna("")
+    blank = df.apply(lambda r: all(not str(c).strip() for c in r), axis=1).to_numpy()
+    last = len(blank)
+    while last > 0 and blank[last - 1]:
+        last -= 1
+    return df.iloc[:last]
 
 
 def _is_units_row(cells: list[str]) -> bool:
@@ -348,7 +366,7 @@ def read_analyses(
             if v is None:
                 continue
             v = to_canonical(v * factor, canonical, unit or allowed_units(canonical)[0])
-            check_range(canonical, v, file=name, row=rownum, column=hdr)
+            check_range(canonical, v, file=name, row=rownum, column=hdr, cell=cell)
             if c and canonical in ("pH", "temp_C"):
                 raise InputError(f"{canonical} cannot be below a detection limit", file=name,
                                  row=rownum, column=hdr, value=cell)

@@ -32,7 +32,7 @@ UNITS: dict[str, tuple[str, ...]] = {
     "mg/L": ("mg/L", "mg/l", "mgL-1", "mg L-1", "mg·L-1", "mg·L⁻¹", "ppm", "毫克/升", "mg/dm3"),
     "ug/L": ("ug/L", "µg/L", "μg/L", "ugL-1", "µg·L-1", "μg·L⁻¹", "ppb", "微克/升"),
     "g/L": ("g/L", "g/l", "gL-1", "g·L-1", "克/升"),
-    "mmol/L": ("mmol/L", "mmol/l", "mM", "mmolL-1", "mmol·L-1", "mmol·L⁻¹", "毫摩尔/升"),
+    "mmol/L": ("mmol/L", "mmol/l", "mmolL-1", "mmol·L-1", "mmol·L⁻¹", "毫摩尔/升"),
     "meq/L": ("meq/L", "meq/l", "meqL-1", "meq·L-1", "mmol(eq)/L", "mval/L", "毫克当量/升"),
     "deg C": ("deg C", "degC", "°C", "℃", "C", "摄氏度"),
     "-": ("-", "", "无量纲", "dimensionless", "pH unit", "pH units", "无"),
@@ -50,7 +50,7 @@ _LOOKUP: dict[str, str] = {}
 for _uid, _spellings in UNITS.items():
     for _s in _spellings + (_uid,):
         _LOOKUP[normalise_unit(_s)] = _uid
-# "m" is never a unit; "mm" would be ambiguous; both are left out on purpose.
+# "mM" is left out on purpose: folded to lower case it reads as "mm" (millimetres).
 
 
 def parse_unit(text: str) -> str | None:

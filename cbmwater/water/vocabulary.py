@@ -62,7 +62,7 @@ class Constituent:
     scaled_aliases : dict
         Header spellings that mean this constituent expressed as another species, with the
         factor that converts a mass concentration of that species to this one
-        (e.g. ``"NH4+"`` in mg/L as NH4 times 14.007/18.038 gives mg/L as N).
+        (e.g. ``"NH4+"`` in mg/L as NH4 times 14.007/18.039 gives mg/L as N).
     """
 
     name: str
