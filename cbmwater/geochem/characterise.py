@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,10 +79,12 @@ def characterise(
     from .. import __version__
     from .engine import iphreeqc_version
 
-    values = analyses.resolved(censored_policy)
-    qa = qa_table(values)
-    spec = speciate(analyses, database, charge_balance=charge_balance,
-                    censored_policy=censored_policy)
+    # PHREEQC runs without the GIL, so the QA arithmetic is done while it works
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(speciate, analyses, database, charge_balance=charge_balance,
+                              censored_policy=censored_policy)
+        qa = qa_table(analyses.resolved(censored_policy))
+        spec = pending.result()
     t = spec.table
     rec = pd.DataFrame(index=t.index)
     rec["sample_id"] = t.index
@@ -98,11 +101,8 @@ def characterise(
     for m in SI_MINERALS:
         rec[f"si_{m}"] = t[f"si_{m}"]
     rec["phreeqc_percent_error"] = t["phreeqc_percent_error"]
-    warnings = []
-    for sid in t.index:
-        w = list(qa.at[sid, "qa_notes"]) + list(spec.warnings.get(sid, []))
-        warnings.append(w)
-    rec["warnings"] = warnings
+    rec["warnings"] = [list(q) + list(spec.warnings.get(sid, []))
+                       for sid, q in zip(t.index, qa["qa_notes"])]
     rec = rec.reset_index(drop=True)[list(RECORD_COLUMNS)]
     prov = {
         "cbmwater": __version__,

@@ -22,7 +22,7 @@ from phreeqpy.iphreeqc import phreeqc_dll
 from ..errors import GeochemError
 from .databases import DatabaseInfo, database_info
 
-__all__ = ["Phreeqc", "get_engine", "iphreeqc_version", "MISSING_SI"]
+__all__ = ["Phreeqc", "get_engine", "get_engines", "available_cores", "iphreeqc_version", "MISSING_SI"]
 
 #: PHREEQC writes -999.999 for the SI of a phase whose elements are absent.
 MISSING_SI = -999.0
@@ -123,16 +123,37 @@ def _library_path() -> str:
     return str(base / name)
 
 
-_ENGINES: dict[tuple[str, int], Phreeqc] = {}
+_POOLS: dict[str, list[Phreeqc]] = {}
+_POOL_LOCK = threading.Lock()
+
+
+def get_engines(database: str | Path | None = None, n: int = 1) -> list[Phreeqc]:
+    """``n`` cached :class:`Phreeqc` instances for ``database`` (loading one costs ~50 ms).
+
+    Instances are shared by all threads; each serialises its own runs with a lock, so separate
+    instances run in parallel (ctypes releases the GIL while IPhreeqc works).
+    """
+    path = str(database_info(database).path)
+    with _POOL_LOCK:
+        pool = _POOLS.setdefault(path, [])
+        while len(pool) < n:
+            pool.append(Phreeqc(path))
+        return pool[:n]
 
 
 def get_engine(database: str | Path | None = None) -> Phreeqc:
-    """A cached :class:`Phreeqc` for ``database`` in this thread (loading a database costs ~50 ms)."""
-    key = (str(database_info(database).path), threading.get_ident())
-    eng = _ENGINES.get(key)
-    if eng is None:
-        eng = _ENGINES[key] = Phreeqc(database)
-    return eng
+    """The first cached :class:`Phreeqc` instance for ``database``."""
+    return get_engines(database, 1)[0]
+
+
+def available_cores() -> int:
+    """Cores this process may run on (respects CPU affinity and container limits)."""
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def iphreeqc_version() -> str:

@@ -67,6 +67,21 @@ def phreeqc_element(name: str, db: DatabaseInfo) -> str | None:
     return None
 
 
+_PLANS: dict[tuple[str, str], tuple[tuple[str, str | None, str], ...]] = {}
+
+
+def _element_plan(db: DatabaseInfo) -> tuple[tuple[str, str | None, str], ...]:
+    """(constituent, database spelling or None, ``as`` suffix) for every PHREEQC constituent."""
+    key = (str(db.path), db.sha256)
+    plan = _PLANS.get(key)
+    if plan is None:
+        plan = _PLANS[key] = tuple(
+            (name, phreeqc_element(name, db), f" as {c.phreeqc_as}" if c.phreeqc_as else "")
+            for name, c in CONSTITUENTS.items()
+            if c.phreeqc is not None and c.kind not in ("aggregate", "property"))
+    return plan
+
+
 def solution_block(
     number: int,
     values: Mapping[str, float],
@@ -149,26 +164,16 @@ def solution_block(
         cb = " charge" if charge_balance == "HCO3" else ""
         lines.append(f"    Alkalinity {fmt(alk)} as CaCO3{cb}")
     split_fe = get("Fe2") is not None or get("Fe3") is not None
-    for name, c in CONSTITUENTS.items():
-        if c.phreeqc is None or c.kind in ("aggregate", "property"):
-            continue
-        if name == "Fe" and split_fe:
-            continue
-        if name in ("Fe2", "Fe3") and not split_fe:
+    for name, element, suffix in _element_plan(db):
+        if (name == "Fe" and split_fe) or (name in ("Fe2", "Fe3") and not split_fe):
             continue
         v = get(name)
         if v is None:
             continue
-        element = phreeqc_element(name, db)
         if element is None:
             notes.append(f"{name} is not defined in {db.name}: left out of the speciation")
             continue
-        text = f"    {element} {fmt(v)}"
-        if c.phreeqc_as:
-            text += f" as {c.phreeqc_as}"
-        if charge_balance == name:
-            text += " charge"
-        lines.append(text)
+        lines.append(f"    {element} {fmt(v)}{suffix}" + (" charge" if charge_balance == name else ""))
     if charge_balance not in (None, "pH", "HCO3") and get(charge_balance) is None:
         raise InputError(f"cannot charge-balance on {charge_balance}: it was not measured")
     return "\n".join(lines) + "\n", notes

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import json
 import math
+import queue
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +34,7 @@ from .. import __version__
 from ..errors import GeochemError
 from ..water.analysis import AnalysisSet
 from .databases import DatabaseInfo, database_info
-from .engine import get_engine, iphreeqc_version, si_or_nan
+from .engine import available_cores, get_engine, get_engines, iphreeqc_version, si_or_nan
 from .phreeqc_input import SI_MINERALS, selected_output_block, solution_block
 
 __all__ = ["SpeciationResult", "speciation_input", "speciate", "IONIC_STRENGTH_LIMIT"]
@@ -40,6 +42,8 @@ __all__ = ["SpeciationResult", "speciation_input", "speciate", "IONIC_STRENGTH_L
 #: Ionic strength (mol/kgw) above which ion-association databases lose accuracy.
 IONIC_STRENGTH_LIMIT = 0.5
 DEFAULT_TEMP_C = 25.0
+#: Below this many samples one PHREEQC instance is used (threads would cost more than they save).
+PARALLEL_MIN_SAMPLES = 200
 
 
 @dataclass
@@ -100,6 +104,21 @@ def speciation_input(
     text, warnings, database
         The input; per-sample warnings raised while building it; the database info.
     """
+    head, blocks, warnings, db = _speciation_parts(
+        analyses, database, charge_balance=charge_balance, censored_policy=censored_policy, pe=pe,
+        density=density)
+    return head + "".join(blocks) + "END\n", warnings, db
+
+
+def _speciation_parts(analyses, database, *, charge_balance, censored_policy, pe, density):
+    head, blocks, warnings, db = _speciation_stream(
+        analyses, database, charge_balance=charge_balance, censored_policy=censored_policy, pe=pe,
+        density=density)
+    return head, list(blocks), warnings, db
+
+
+def _speciation_stream(analyses, database, *, charge_balance, censored_policy, pe, density):
+    """Header, a lazy iterator of SOLUTION blocks, the warnings it fills in, and the database."""
     db = database_info(database)
     values = analyses.resolved(censored_policy)
     warnings: dict[str, list[str]] = {s: [] for s in analyses.sample_ids}
@@ -107,21 +126,63 @@ def speciation_input(
         warnings[sid].extend(notes)
     phases = [p for p in SI_MINERALS if p in db.phases]
     extra = ["CO2(g)"] if "CO2(g)" in db.phases else []
-    parts = [selected_output_block(phases + extra)]
+    head = selected_output_block(phases + extra)
     cols = list(values.columns)
-    for n, row in enumerate(values.itertuples(index=True, name=None), start=1):
-        sid = row[0]
-        vals = dict(zip(cols, row[1:]))
-        t = vals.get("temp_C")
-        if t is None or math.isnan(t):
-            vals["temp_C"] = DEFAULT_TEMP_C
-            warnings[sid].append("temperature not measured: 25 deg C used")
-        block, notes = solution_block(n, vals, db, charge_balance=charge_balance, pe=pe,
-                                      density=density)
-        warnings[sid].extend(notes)
-        parts.append(block)
-    parts.append("END\n")
-    return "".join(parts), warnings, db
+
+    def blocks():
+        for n, row in enumerate(values.itertuples(index=True, name=None), start=1):
+            sid = row[0]
+            vals = dict(zip(cols, row[1:]))
+            t = vals.get("temp_C")
+            if t is None or math.isnan(t):
+                vals["temp_C"] = DEFAULT_TEMP_C
+                warnings[sid].append("temperature not measured: 25 deg C used")
+            block, notes = solution_block(n, vals, db, charge_balance=charge_balance, pe=pe,
+                                          density=density)
+            warnings[sid].extend(notes)
+            yield block
+
+    return head, blocks(), warnings, db
+
+
+def _run_pipelined(head: str, blocks, n: int, engines: list) -> tuple[list[str], pd.DataFrame]:
+    """Run ``n`` blocks in chunks on ``engines`` in threads while later chunks are still being
+    written (writing holds the GIL; IPhreeqc does not).  Chunk k goes to engine k mod len."""
+    nchunks = min(n, 4 * len(engines))
+    bounds = np.linspace(0, n, nchunks + 1).astype(int)
+    queues = [queue.Queue() for _ in engines]
+    results: dict[int, pd.DataFrame] = {}
+    errors: list[BaseException] = []
+
+    def worker(k: int) -> None:
+        while True:
+            item = queues[k].get()
+            if item is None:
+                return
+            idx, text = item
+            try:
+                results[idx] = engines[k].run(text)
+            except BaseException as exc:  # re-raised in the caller's thread
+                errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(k,), daemon=True) for k in range(len(engines))]
+    for t in threads:
+        t.start()
+    all_blocks: list[str] = []
+    it = iter(blocks)
+    try:
+        for idx, (a, b) in enumerate(zip(bounds, bounds[1:])):
+            chunk = [next(it) for _ in range(b - a)]
+            all_blocks.extend(chunk)
+            queues[idx % len(engines)].put((idx, head + "".join(chunk) + "END\n"))
+    finally:
+        for q in queues:
+            q.put(None)
+        for t in threads:
+            t.join()
+    if errors:
+        raise errors[0]
+    return all_blocks, pd.concat([results[i] for i in range(nchunks)], ignore_index=True)
 
 
 def speciate(
@@ -132,6 +193,7 @@ def speciate(
     censored_policy: str = "half",
     pe: float | None = None,
     density: float | str | None = None,
+    workers: int | None = None,
 ) -> SpeciationResult:
     """Speciate all analyses in one PHREEQC run.
 
@@ -149,6 +211,10 @@ def speciate(
         Redox potential (PHREEQC default 4).
     density : float or "calc", optional
         Density in kg/L for the mg/L to molality conversion (PHREEQC default 1).
+    workers : int, optional
+        PHREEQC instances run in parallel threads, each on a contiguous share of the samples.
+        Default: one per available core for :data:`PARALLEL_MIN_SAMPLES` samples or more, else 1.
+        The results are the same as one run of :attr:`SpeciationResult.input`.
 
     Returns
     -------
@@ -159,15 +225,23 @@ def speciate(
     Parkhurst, D.L. & Appelo, C.A.J. (2013). Description of input and examples for PHREEQC
     version 3. USGS Techniques and Methods 6-A43.
     """
-    text, warnings, db = speciation_input(
+    head, blocks, warnings, db = _speciation_stream(
         analyses, database, charge_balance=charge_balance, censored_policy=censored_policy, pe=pe,
         density=density)
-    engine = get_engine(db.path)
+    n = len(analyses)
+    if workers is None:
+        workers = available_cores() if n >= PARALLEL_MIN_SAMPLES else 1
+    workers = max(1, min(int(workers), n))
     try:
-        out = engine.run(text)
+        if workers == 1:
+            block_list = list(blocks)
+            out = get_engine(db.path).run(head + "".join(block_list) + "END\n")
+        else:
+            block_list, out = _run_pipelined(head, blocks, n, get_engines(db.path, workers))
     except GeochemError as exc:
         raise _locate_failure(analyses, database, charge_balance, censored_policy, pe,
                               density) or exc
+    text = head + "".join(block_list) + "END\n"
     ids = analyses.sample_ids
     if len(out) != len(ids):
         raise GeochemError(f"PHREEQC returned {len(out)} rows for {len(ids)} samples")

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InputError
@@ -152,12 +153,13 @@ class AnalysisSet:
         """Per sample, a sentence for every censored value substituted under ``policy``."""
         out: dict[str, list[str]] = {}
         factor = CENSORED_POLICIES[policy]
-        for sid, row in self.censored.iterrows():
-            for col in row.index[row.to_numpy()]:
-                dl = self.values.at[sid, col]
-                out.setdefault(str(sid), []).append(
-                    f"{col} below detection (<{dl:g} mg/L); {factor * dl:g} used ({policy} policy)"
-                )
+        rows, cols = np.nonzero(self.censored.to_numpy())
+        vals = self.values.to_numpy()
+        for i, j in zip(rows, cols):
+            dl = vals[i, j]
+            out.setdefault(str(self.values.index[i]), []).append(
+                f"{self.values.columns[j]} below detection (<{dl:g} mg/L); {factor * dl:g} used "
+                f"({policy} policy)")
         return out
 
     def subset(self, sample_ids: list[str]) -> "AnalysisSet":
@@ -193,8 +195,14 @@ class AnalysisSet:
     def fingerprint(self) -> str:
         """SHA-256 of the canonical content (values, censoring), for reproducibility records."""
         h = hashlib.sha256()
-        h.update(self.values.to_csv(float_format="%.12g").encode())
-        h.update(self.censored.to_csv().encode())
+        h.update("\x1f".join(map(str, self.values.index)).encode())
+        h.update("\x1f".join(map(str, self.values.columns)).encode())
+        # mantissas rounded to 40 bits (about 12 significant digits), so a value that went through
+        # a file and back (last-bit noise) keeps its fingerprint; NaN (not measured) stays NaN
+        mant, expo = np.frexp(self.values.to_numpy(dtype="<f8"))
+        rounded = np.ldexp(np.round(mant * 2.0**40) / 2.0**40, expo)
+        h.update(np.ascontiguousarray(rounded, dtype="<f8").tobytes())
+        h.update(np.ascontiguousarray(self.censored.to_numpy(dtype=bool)).tobytes())
         return h.hexdigest()
 
 

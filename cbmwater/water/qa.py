@@ -194,10 +194,6 @@ def residual_sodium_carbonate_meq_L(values: pd.DataFrame | pd.Series) -> pd.Seri
     return _alk_meq(df, meq) - (meq["Ca"].fillna(0) + meq["Mg"].fillna(0))
 
 
-_TYPE_CATIONS = {"Na": ("Na", "K"), "Ca": ("Ca",), "Mg": ("Mg",)}
-_TYPE_ANIONS = {"HCO3": ("HCO3", "CO3"), "SO4": ("SO4",), "Cl": ("Cl",)}
-
-
 def water_type(values: pd.DataFrame | pd.Series, threshold_pct: float = 25.0) -> pd.Series:
     """Shukarev (舒卡列夫) water type from the dominant ions, e.g. ``"HCO3-Na"``, ``"HCO3·Cl-Na"``.
 
@@ -211,26 +207,25 @@ def water_type(values: pd.DataFrame | pd.Series, threshold_pct: float = 25.0) ->
         The type; ``""`` where the cation or anion sum is zero.
     """
     df = _frame(values)
-    meq = meq_per_L(df).fillna(0)
-    meq["HCO3"] = _alk_meq(df, meq_per_L(df)).fillna(0)
-    meq["CO3"] = 0.0
-
-    def side(groups: dict[str, tuple[str, ...]]) -> pd.DataFrame:
-        parts = pd.DataFrame({k: meq[list(v)].sum(axis=1) for k, v in groups.items()})
+    meq = meq_per_L(df)
+    alk = _alk_meq(df, meq).fillna(0).to_numpy()
+    m = meq.fillna(0)
+    sides = (
+        (("HCO3", "SO4", "Cl"), np.column_stack([alk, m["SO4"], m["Cl"]])),
+        (("Na", "Ca", "Mg"), np.column_stack([m["Na"] + m["K"], m["Ca"], m["Mg"]])),
+    )
+    names_per_side = []
+    valid = np.ones(len(df), dtype=bool)
+    for labels, parts in sides:
         total = parts.sum(axis=1)
-        return parts.div(total.where(total > 0), axis=0) * 100
-
-    cat, an = side(_TYPE_CATIONS), side(_TYPE_ANIONS)
-    out = []
-    for idx in df.index:
-        names = []
-        for pct in (an.loc[idx], cat.loc[idx]):
-            if pct.isna().any():
-                names = []
-                break
-            keep = pct[pct >= threshold_pct].sort_values(ascending=False, kind="stable")
-            names.append("·".join(keep.index))
-        out.append("-".join(names) if len(names) == 2 else "")
+        valid &= total > 0
+        pct = 100 * parts / np.where(total > 0, total, 1)[:, None]
+        order = np.argsort(-pct, axis=1, kind="stable")  # descending, ties in table order
+        ranked = np.take_along_axis(pct, order, axis=1)
+        keep = ranked >= threshold_pct
+        names_per_side.append(["·".join(labels[k] for k, ok in zip(o, kk) if ok)
+                               for o, kk in zip(order, keep)])
+    out = [f"{a}-{c}" if ok else "" for a, c, ok in zip(*names_per_side, valid)]
     return pd.Series(out, index=df.index, dtype=object)
 
 
