@@ -7,8 +7,6 @@ tested without a browser and cached by the pages with ``st.cache_data``.
 
 from __future__ import annotations
 
-import io
-import json
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -17,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from cbmwater.errors import CbmwaterError, InputError
+from cbmwater.report import export
 from cbmwater.study import BUNDLED_ANALYSES, characterise_file
-from cbmwater.water.io import read_analyses
 from cbmwater.water.qa import meq_per_L
 
 __all__ = [
@@ -157,8 +155,7 @@ def analyse_file(
     """Characterise the file at ``path`` and gather what the page shows."""
     ch = characterise_file(path, sheet=sheet, database=database, charge_balance=charge_balance,
                            censored_policy=censored_policy, irrigation=irrigation)
-    analyses = read_analyses(path, sheet)
-    meq = meq_per_L(analyses.resolved(censored_policy))
+    meq = meq_per_L(ch.analyses.resolved(censored_policy))
     prov = dict(ch.provenance)
     if source is not None:
         prov["source"] = source
@@ -183,14 +180,6 @@ def count_data_rows(path: str | Path = BUNDLED_ANALYSES) -> int:
         return sum(1 for row in csv.reader(fh) if any(c.strip() for c in row)) - 1
 
 
-def _join_warnings(w: object) -> str:
-    if isinstance(w, (list, tuple)):
-        return "; ".join(str(x) for x in w)
-    if w is None or (isinstance(w, float) and pd.isna(w)):
-        return ""
-    return str(w)
-
-
 def qa_view(records: pd.DataFrame, irrigation: bool = False) -> pd.DataFrame:
     """QA columns, one row per sample, warnings joined into one string.
 
@@ -198,7 +187,7 @@ def qa_view(records: pd.DataFrame, irrigation: bool = False) -> pd.DataFrame:
     """
     cols = [c for c in QA_COLUMNS if irrigation or c != "sar_adjusted"]
     out = records[cols].copy()
-    out["warnings"] = out["warnings"].map(_join_warnings)
+    out["warnings"] = out["warnings"].map(export.join_warnings)
     return out.reset_index(drop=True)
 
 
@@ -226,39 +215,19 @@ def flag_counts(records: pd.DataFrame) -> dict[str, int]:
 
 def records_for_export(records: pd.DataFrame) -> pd.DataFrame:
     """Records with ``warnings`` joined into one string (for CSV / Excel)."""
-    out = records.copy()
-    out["warnings"] = out["warnings"].map(_join_warnings)
-    return out
+    return export.records_table(records)
 
 
 def records_csv(records: pd.DataFrame) -> bytes:
     """Records as UTF-8 CSV with a byte-order mark (so Excel shows Chinese text correctly)."""
-    return records_for_export(records).to_csv(index=False).encode("utf-8-sig")
-
-
-def _jsonable(x: object) -> object:
-    if isinstance(x, float) and pd.isna(x):
-        return None
-    if hasattr(x, "item"):
-        return x.item()
-    return str(x)
+    return export.records_csv(records, bom=True).encode("utf-8")
 
 
 def records_json(records: pd.DataFrame, provenance: dict[str, object]) -> bytes:
     """``{"provenance": ..., "records": [...]}`` as UTF-8 JSON (NaN as null)."""
-    df = records.astype(object).where(records.notna(), None)
-    payload = {"provenance": provenance, "records": df.to_dict(orient="records")}
-    return json.dumps(payload, ensure_ascii=False, indent=1, default=_jsonable).encode("utf-8")
+    return export.records_json(records, provenance).encode("utf-8")
 
 
 def records_xlsx(records: pd.DataFrame, provenance: dict[str, object]) -> bytes:
     """An Excel workbook: sheet ``records`` and sheet ``provenance`` (key, value)."""
-    buf = io.BytesIO()
-    prov = pd.DataFrame({"key": list(provenance),
-                         "value": [json.dumps(v, ensure_ascii=False, default=str)
-                                   if not isinstance(v, str) else v
-                                   for v in provenance.values()]})
-    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        records_for_export(records).to_excel(xw, sheet_name="records", index=False)
-        prov.to_excel(xw, sheet_name="provenance", index=False)
-    return buf.getvalue()
+    return export.records_xlsx(records, provenance)

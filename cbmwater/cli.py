@@ -7,8 +7,6 @@ succeeded).
 
 from __future__ import annotations
 
-import json
-import math
 import os
 import sys
 import tempfile
@@ -18,28 +16,9 @@ import click
 
 from . import __version__
 from .errors import CbmwaterError
+from .report import export
 
 FORMATS = ("csv", "json", "xlsx")
-
-
-def _json_default(o: object) -> object:
-    if isinstance(o, float) and math.isnan(o):
-        return None
-    if hasattr(o, "item"):
-        return o.item()
-    return str(o)
-
-
-def _clean(obj: object) -> object:
-    if isinstance(obj, float) and (math.isnan(obj) or math.isinf(obj)):
-        return None
-    if isinstance(obj, dict):
-        return {k: _clean(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_clean(v) for v in obj]
-    if hasattr(obj, "item") and not isinstance(obj, (str, bytes)):
-        return _clean(obj.item())
-    return obj
 
 
 def _write_atomic(path: Path, write) -> None:
@@ -110,25 +89,16 @@ def characterise(input_file: Path, out: Path | None, fmt: str | None, database: 
     result = characterise_file(input_file, sheet=sheet, database=database,
                                charge_balance=charge_balance, censored_policy=censored_policy,
                                irrigation=irrigation)
-    records = result.records.copy()
+    records = result.records
     if fmt == "json":
-        text = json.dumps(_clean(result.to_records()), ensure_ascii=False, indent=1,
-                          default=_json_default)
-    else:
-        records["warnings"] = ["; ".join(w) for w in records["warnings"]]
-        text = records.to_csv(index=False) if fmt == "csv" else None
+        text = export.records_json(records)
+    elif fmt == "csv":
+        text = export.records_csv(records, bom=out is not None)
     if out is None:
         click.echo(text, nl=not text.endswith("\n"))
     elif fmt == "xlsx":
-        def write_xlsx(p: Path) -> None:
-            import pandas as pd
-
-            with pd.ExcelWriter(p, engine="openpyxl") as xw:
-                records.to_excel(xw, sheet_name="characterisation", index=False)
-                pd.DataFrame(
-                    [{"key": k, "value": str(v)} for k, v in result.provenance.items()]
-                ).to_excel(xw, sheet_name="provenance", index=False)
-        _write_atomic(out, write_xlsx)
+        data = export.records_xlsx(records, result.provenance)
+        _write_atomic(out, lambda p: p.write_bytes(data))
     else:
         _write_atomic(out, lambda p: p.write_text(text, encoding="utf-8"))
     if pqi is not None:

@@ -296,7 +296,8 @@ def test_export_bytes(engine):
     assert len(js["records"]) == len(rec)
     assert isinstance(js["records"][0]["warnings"], list)
     book = pd.read_excel(io.BytesIO(logic.records_xlsx(rec, prov)), sheet_name=None)
-    assert set(book) == {"records", "provenance"} and len(book["records"]) == len(rec)
+    assert set(book) == {"characterisation", "provenance"}
+    assert len(book["characterisation"]) == len(rec)
     assert "SOLUTION" in engine.speciation.pqi()
 
 

@@ -183,20 +183,17 @@ st.dataframe(style_si(si), hide_index=True, key="si_table",
              column_config=column_config(list(si.columns), lang))
 st.caption(t("si_caption", lang))
 
-# ---- (c) Piper, (d) SI chart
-left, right = st.columns(2)
-with left:
-    st.subheader(t("piper_heading", lang))
-    meq = result.meq
-    water_type = rec.set_index("sample_id")["water_type"].reindex(meq.index)
-    fig = piper_figure(meq[list(logic.PIPER_IONS)], labels=list(meq.index),
-                       color=list(water_type), lang=lang)
-    st.plotly_chart(fig, key="piper")
-    st.caption(t("piper_caption", lang))
-with right:
-    st.subheader(t("si_chart_heading", lang))
-    st.plotly_chart(si_chart(rec, lang), key="si_chart")
-    st.caption(t("si_chart_caption", lang))
+# ---- (c) Piper, (d) SI chart (full width: the Piper needs room)
+st.subheader(t("piper_heading", lang))
+meq = result.meq
+water_type = rec.set_index("sample_id")["water_type"].reindex(meq.index)
+fig = piper_figure(meq[list(logic.PIPER_IONS)], labels=list(meq.index),
+                   color=list(water_type), lang=lang)
+st.plotly_chart(fig, key="piper")
+st.caption(t("piper_caption", lang))
+st.subheader(t("si_chart_heading", lang))
+st.plotly_chart(si_chart(rec, lang), key="si_chart")
+st.caption(t("si_chart_caption", lang))
 
 # ---- (e) downloads
 st.header(t("downloads_heading", lang))

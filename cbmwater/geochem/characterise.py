@@ -38,11 +38,14 @@ class Characterisation:
         The PHREEQC run (input, database, warnings); ``speciation.pqi()`` exports it.
     provenance : dict
         Versions, database hash and analysis fingerprint for reproducibility.
+    analyses : AnalysisSet
+        The analyses that were characterised (for meq/L tables, Piper diagrams, re-runs).
     """
 
     records: pd.DataFrame
     speciation: SpeciationResult
     provenance: dict[str, object] = field(default_factory=dict)
+    analyses: AnalysisSet | None = None
 
     def to_records(self) -> list[dict[str, object]]:
         """JSON-ready list of dicts (NaN as None)."""
@@ -116,4 +119,4 @@ def characterise(
         "balance_warning_pct": BALANCE_WARN_PCT,
         "notes": spec.notes,
     }
-    return Characterisation(rec, spec, prov)
+    return Characterisation(rec, spec, prov, analyses)

@@ -513,8 +513,7 @@ def piper_figure(
         legend={"itemclick": "toggle", "itemdoubleclick": "toggleothers"},
         plot_bgcolor="white",
         paper_bgcolor="white",
-        width=820,
-        height=760,
+        height=720,
         margin={"l": 20, "r": 20, "t": 60, "b": 20},
         hovermode="closest",
     )

@@ -1,0 +1,78 @@
+"""Exports of characterisation records: CSV, JSON and Excel, shared by the CLI and the app.
+
+Records are the rows of :attr:`cbmwater.geochem.characterise.Characterisation.records`; their
+``warnings`` column holds lists of sentences, joined with ``"; "`` in CSV and Excel.  NaN (not
+measured / not defined) becomes an empty cell in CSV and Excel and ``null`` in JSON.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+
+import pandas as pd
+
+__all__ = ["join_warnings", "records_table", "records_csv", "records_json", "records_xlsx",
+           "jsonable"]
+
+
+def join_warnings(w: object) -> str:
+    """A list of warning sentences as one string (``"; "``-separated)."""
+    if isinstance(w, (list, tuple)):
+        return "; ".join(str(x) for x in w)
+    if w is None or (isinstance(w, float) and math.isnan(w)):
+        return ""
+    return str(w)
+
+
+def records_table(records: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``records`` with ``warnings`` joined into strings (for CSV and Excel)."""
+    out = records.copy()
+    if "warnings" in out.columns:
+        out["warnings"] = out["warnings"].map(join_warnings)
+    return out
+
+
+def records_csv(records: pd.DataFrame, *, bom: bool = False) -> str:
+    """Records as CSV text.  With ``bom`` a UTF-8 byte-order mark is prepended, so Excel opens
+    Chinese text correctly when the text is saved as UTF-8."""
+    text = records_table(records).to_csv(index=False)
+    return ("\ufeff" + text) if bom else text
+
+
+def jsonable(obj: object) -> object:
+    """Recursively turn NaN/inf into None and numpy scalars into Python numbers."""
+    if isinstance(obj, float) and (math.isnan(obj) or math.isinf(obj)):
+        return None
+    if isinstance(obj, dict):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [jsonable(v) for v in obj]
+    if hasattr(obj, "item") and not isinstance(obj, (str, bytes)):
+        return jsonable(obj.item())
+    if obj is None or isinstance(obj, (str, int, float, bool)):
+        return obj
+    return str(obj)
+
+
+def records_json(records: pd.DataFrame, provenance: dict[str, object] | None = None) -> str:
+    """Records as JSON: an array of objects, or, with ``provenance``,
+    ``{"provenance": {...}, "records": [...]}``."""
+    rows = records.astype(object).where(records.notna(), None).to_dict(orient="records")
+    payload: object = rows if provenance is None else {"provenance": provenance, "records": rows}
+    return json.dumps(jsonable(payload), ensure_ascii=False, indent=1)
+
+
+def records_xlsx(records: pd.DataFrame, provenance: dict[str, object] | None = None) -> bytes:
+    """An Excel workbook: sheet ``characterisation`` and, if given, sheet ``provenance`` (key, value)."""
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        records_table(records).to_excel(xw, sheet_name="characterisation", index=False)
+        if provenance is not None:
+            pd.DataFrame({
+                "key": list(provenance),
+                "value": [v if isinstance(v, str) else json.dumps(jsonable(v), ensure_ascii=False)
+                          for v in provenance.values()],
+            }).to_excel(xw, sheet_name="provenance", index=False)
+    return buf.getvalue()
