@@ -70,7 +70,8 @@ def main() -> None:
               help="Value used for below-detection cells: half, zero or all of the limit.")
 @click.option("--irrigation", is_flag=True, help="Also compute the FAO-29 adjusted SAR.")
 @click.option("--pqi", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the PHREEQC input that was run, as a .pqi file PHREEQC runs.")
+              help="Also write the PHREEQC input that was run, as a .pqi file PHREEQC runs "
+                   "(with --irrigation, also FILE_adjusted_sar.pqi).")
 def characterise(input_file: Path, out: Path | None, fmt: str | None, database: str,
                  sheet: str | None, charge_balance: str | None, censored_policy: str,
                  irrigation: bool, pqi: Path | None) -> None:
@@ -102,7 +103,10 @@ def characterise(input_file: Path, out: Path | None, fmt: str | None, database: 
     else:
         _write_atomic(out, lambda p: p.write_text(text, encoding="utf-8"))
     if pqi is not None:
-        _write_atomic(pqi, lambda p: p.write_text(result.speciation.pqi(), encoding="utf-8"))
+        _write_atomic(pqi, lambda p: p.write_text(result.pqi(), encoding="utf-8"))
+        for name in result.inputs:
+            extra = pqi.with_name(f"{pqi.stem}_{name}{pqi.suffix or '.pqi'}")
+            _write_atomic(extra, lambda p, n=name: p.write_text(result.pqi(n), encoding="utf-8"))
     flagged = [r for r, f in zip(records["sample_id"], records["qa_flag"]) if f != "ok"]
     if out is not None:
         click.echo(f"{len(records)} samples characterised with {result.provenance['database']}"

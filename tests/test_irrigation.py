@@ -52,3 +52,28 @@ END
     # this water precipitates calcite in the soil (Ca° < Ca): adj RNa exceeds the plain SAR
     plain = na_meq / math.sqrt((8 / 20.039 + mg_meq) / 2)
     assert ca0 < 8 and adjusted_sar(a).iloc[0] > plain
+
+
+def test_adjusted_sar_input_is_exported_and_reruns(tmp_path):
+    from click.testing import CliRunner
+
+    from cbmwater.cli import main
+
+    csv = tmp_path / "w.csv"
+    csv.write_text("sample_id,temp_C,pH,Na,K,Ca,Mg,Cl,SO4,HCO3,CO3,F\n"
+                   "W,25,8.2,680,3,8,3,150,20,1500,30,2.5\n", encoding="utf-8")
+    res = CliRunner().invoke(main, ["characterise", str(csv), "--format", "json", "--irrigation",
+                                    "--pqi", str(tmp_path / "run.pqi")])
+    assert res.exit_code == 0, res.output
+    extra = tmp_path / "run_adjusted_sar.pqi"
+    assert (tmp_path / "run.pqi").exists() and extra.exists()
+    ip = IPhreeqc()
+    ip.load_database(str(resolve_database("phreeqc")))
+    ip.run_string(extra.read_text(encoding="utf-8"))
+    rows = ip.get_selected_output_array()
+    head = [str(h).strip() for h in rows[0]]
+    react = [r for r in rows[1:] if str(r[head.index("state")]).strip() == "react"]
+    ca_col = next(i for i, h in enumerate(head) if h.startswith("Ca"))
+    ca0 = react[0][ca_col] * 40.078e3
+    assert ca0 == pytest.approx(calcium_equilibrium_mg_L(AnalysisSet.from_records([WATER])).iloc[0],
+                                rel=1e-6)

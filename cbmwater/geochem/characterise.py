@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..water.analysis import AnalysisSet
 from ..water.qa import BALANCE_WARN_PCT, qa_table
-from .irrigation import adjusted_sar
+from .irrigation import adjusted_sar, calcium_equilibrium_input
 from .phreeqc_input import SI_MINERALS
 from .speciation import SpeciationResult, speciate
 
@@ -22,6 +22,11 @@ RECORD_COLUMNS: tuple[str, ...] = (
     "tds_mg_L", "hardness_mg_L_CaCO3", "alkalinity_mg_L_CaCO3", "sar", "sar_adjusted",
     "rsc_meq_L", "water_type", "qa_flag",
 ) + tuple(f"si_{m}" for m in SI_MINERALS) + ("phreeqc_percent_error", "warnings")
+
+
+_PQI_HEADER = ("# PHREEQC input written by cbmwater (FAO-29 adjusted SAR: calcite + CO2(g) equilibrium)\n"
+               "# Run it with PHREEQC 3.x and the database {db} (sha256 {sha}).\n"
+               "# Solutions are numbered in the order of the samples in the speciation .pqi.\n")
 
 
 @dataclass
@@ -40,12 +45,23 @@ class Characterisation:
         Versions, database hash and analysis fingerprint for reproducibility.
     analyses : AnalysisSet
         The analyses that were characterised (for meq/L tables, Piper diagrams, re-runs).
+    inputs : dict
+        Further PHREEQC inputs that were run (``"adjusted_sar"``), exportable with :meth:`pqi`.
     """
 
     records: pd.DataFrame
     speciation: SpeciationResult
     provenance: dict[str, object] = field(default_factory=dict)
     analyses: AnalysisSet | None = None
+    inputs: dict[str, str] = field(default_factory=dict)
+
+    def pqi(self, name: str = "speciation") -> str:
+        """A PHREEQC input that was run, as a .pqi file: ``"speciation"`` (always) or
+        ``"adjusted_sar"`` (with ``irrigation=True``)."""
+        if name == "speciation":
+            return self.speciation.pqi()
+        return _PQI_HEADER.format(db=self.speciation.database.name,
+                                  sha=self.speciation.database.sha256) + self.inputs[name]
 
     def to_records(self) -> list[dict[str, object]]:
         """JSON-ready list of dicts (NaN as None)."""
@@ -96,8 +112,13 @@ def characterise(
     rec["charge_balance_pct"] = qa["charge_balance_pct"]
     for col in ("tds_mg_L", "hardness_mg_L_CaCO3", "alkalinity_mg_L_CaCO3", "sar"):
         rec[col] = qa[col]
-    rec["sar_adjusted"] = adjusted_sar(analyses, database, censored_policy=censored_policy) \
-        if irrigation else float("nan")
+    inputs: dict[str, str] = {}
+    if irrigation:
+        rec["sar_adjusted"] = adjusted_sar(analyses, database, censored_policy=censored_policy)
+        inputs["adjusted_sar"] = calcium_equilibrium_input(analyses, database,
+                                                           censored_policy=censored_policy)
+    else:
+        rec["sar_adjusted"] = float("nan")
     rec["rsc_meq_L"] = qa["rsc_meq_L"]
     rec["water_type"] = qa["water_type"]
     rec["qa_flag"] = qa["qa_flag"]
@@ -119,4 +140,4 @@ def characterise(
         "balance_warning_pct": BALANCE_WARN_PCT,
         "notes": spec.notes,
     }
-    return Characterisation(rec, spec, prov, analyses)
+    return Characterisation(rec, spec, prov, analyses, inputs)

@@ -19,15 +19,40 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..errors import InputError
 from ..water.analysis import AnalysisSet
 from ..water.qa import meq_per_L
+from .databases import database_info
 from .engine import get_engine
 from .speciation import speciation_input
 
-__all__ = ["SOIL_PCO2_ATM", "calcium_equilibrium_mg_L", "adjusted_sar"]
+__all__ = ["SOIL_PCO2_ATM", "calcium_equilibrium_input", "calcium_equilibrium_mg_L", "adjusted_sar"]
 
 #: CO2 partial pressure near the soil surface assumed by FAO-29 / Suarez (1981), atm.
 SOIL_PCO2_ATM = 0.0007
+
+
+def calcium_equilibrium_input(
+    analyses: AnalysisSet,
+    database: str | Path | None = None,
+    pco2_atm: float = SOIL_PCO2_ATM,
+    censored_policy: str = "half",
+) -> str:
+    """The PHREEQC input behind :func:`calcium_equilibrium_mg_L` (exportable as a .pqi).
+
+    Every sample is a SOLUTION, then each is equilibrated with calcite and CO2(g) at
+    ``pco2_atm``; the selected output gives total Ca after the reaction.
+    """
+    if not (0 < pco2_atm < 1):
+        raise InputError(f"pCO2 must be between 0 and 1 atm; got {pco2_atm!r}")
+    base, _, _ = speciation_input(analyses, database, censored_policy=censored_policy)
+    base = base.replace("    -reset false\n", "    -reset false\n    -state true\n    -totals Ca\n", 1)
+    log_p = math.log10(pco2_atm)
+    parts = [base]
+    for n in range(1, len(analyses) + 1):
+        parts.append(f"USE solution {n}\nEQUILIBRIUM_PHASES {n}\n    Calcite 0 10\n"
+                     f"    CO2(g) {log_p:.6f} 10\nEND\n")
+    return "".join(parts)
 
 
 def calcium_equilibrium_mg_L(
@@ -38,16 +63,11 @@ def calcium_equilibrium_mg_L(
 ) -> pd.Series:
     """Ca° (mg/L): dissolved Ca after equilibrium with calcite at ``pco2_atm``, by PHREEQC.
 
-    All samples run in one PHREEQC input (one SOLUTION and one reaction per sample).
+    All samples run in one PHREEQC input (one SOLUTION and one reaction per sample); mol/kgw is
+    taken as mol/L (dilute water).
     """
-    base, _, db = speciation_input(analyses, database, censored_policy=censored_policy)
-    base = base.replace("    -reset false\n", "    -reset false\n    -state true\n    -totals Ca\n", 1)
-    log_p = math.log10(pco2_atm)
-    parts = [base]
-    for n in range(1, len(analyses) + 1):
-        parts.append(f"USE solution {n}\nEQUILIBRIUM_PHASES {n}\n    Calcite 0 10\n"
-                     f"    CO2(g) {log_p:.6f} 10\nEND\n")
-    out = get_engine(db.path).run("".join(parts))
+    text = calcium_equilibrium_input(analyses, database, pco2_atm, censored_policy)
+    out = get_engine(database_info(database).path).run(text)
     react = out[out["state"].astype(str).str.strip() == "react"]
     ca_molal = react["Ca"].to_numpy(dtype=float)
     return pd.Series(ca_molal * 40.078 * 1000.0, index=pd.Index(analyses.sample_ids, name="sample_id"))
