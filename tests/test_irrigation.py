@@ -75,5 +75,6 @@ def test_adjusted_sar_input_is_exported_and_reruns(tmp_path):
     react = [r for r in rows[1:] if str(r[head.index("state")]).strip() == "react"]
     ca_col = next(i for i, h in enumerate(head) if h.startswith("Ca"))
     ca0 = react[0][ca_col] * 40.078e3
+    # cbmwater reads PHREEQC's printed output (6 significant digits); the oracle the full double
     assert ca0 == pytest.approx(calcium_equilibrium_mg_L(AnalysisSet.from_records([WATER])).iloc[0],
-                                rel=1e-6)
+                                rel=1e-4)
