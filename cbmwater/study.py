@@ -8,10 +8,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from .geochem.characterise import Characterisation, characterise
 from .water.io import read_analyses
 
-__all__ = ["characterise_file", "BUNDLED_ANALYSES"]
+if TYPE_CHECKING:  # pragma: no cover
+    from .treatment.economics import Economics
+    from .water.analysis import AnalysisSet
+
+__all__ = ["characterise_file", "treat_file", "treat_analyses", "BUNDLED_ANALYSES"]
 
 #: The representative Qinshui data set shipped with the project (constructed; see its README).
 BUNDLED_ANALYSES = Path(__file__).resolve().parents[1] / "case_studies" / "qinshui" / "analyses.csv"
@@ -34,3 +40,53 @@ def characterise_file(
     analyses = read_analyses(path, sheet)
     return characterise(analyses, database, charge_balance=charge_balance,
                         censored_policy=censored_policy, irrigation=irrigation)
+
+
+def treat_analyses(
+    analyses: "AnalysisSet",
+    sample_id: str,
+    train: str | list[str],
+    flow_m3_d: float = 1000.0,
+    *,
+    database: str | Path | None = None,
+    censored_policy: str = "half",
+    economics: "Economics | None" = None,
+) -> dict[str, object]:
+    """Simulate and cost ``train`` on one sample of ``analyses`` at ``flow_m3_d``.
+
+    Returns the dict of :func:`cbmwater.treatment.summary.summarise` plus ``sample_id``,
+    ``price_year``, ``currency`` and ``provenance``.
+    """
+    import math
+
+    from . import __version__
+    from .errors import InputError
+    from .treatment.costing import cost_train
+    from .treatment.economics import load_economics
+    from .treatment.library import load_library
+    from .treatment.streams import StreamBatch
+    from .treatment.summary import summarise
+    from .treatment.train import simulate_train
+
+    if not isinstance(flow_m3_d, (int, float)) or not math.isfinite(flow_m3_d) or flow_m3_d <= 0:
+        raise InputError(f"--flow-m3-d must be a positive number of m3/d; got {flow_m3_d!r}")
+    one = analyses.subset([sample_id])
+    lib = load_library()
+    econ = economics or load_economics()
+    feed = StreamBatch.from_frame(one.resolved(censored_policy), float(flow_m3_d))
+    result = simulate_train(train, feed, library=lib, economics=econ,
+                            database=None if database is None else str(database))
+    cost = cost_train(result, econ)
+    out = {"sample_id": sample_id, "price_year": econ.price_year, "currency": "CNY"}
+    out.update(summarise(result, cost, 0))
+    notes = one.censored_notes(censored_policy).get(sample_id, [])
+    out["warnings"] = notes + out["warnings"]
+    out["provenance"] = {"cbmwater": __version__, "unit_library": str(lib.path.name),
+                         "analyses_sha256": one.fingerprint(), "source": analyses.source}
+    return out
+
+
+def treat_file(path: str | Path, sample_id: str, train: str | list[str], flow_m3_d: float = 1000.0,
+               *, sheet: str | int | None = None, **options) -> dict[str, object]:
+    """:func:`treat_analyses` on a sample of a lab file."""
+    return treat_analyses(read_analyses(path, sheet), sample_id, train, flow_m3_d, **options)

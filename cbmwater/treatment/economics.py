@@ -1,0 +1,188 @@
+"""Prices, indices and finance defaults: ``databases/treatment/economics.toml``.
+
+Money moves between years and currencies in one stated way (:meth:`Economics.to_CNY`): a cost of
+``x`` in currency ``C`` of year ``y`` is escalated in its own currency with the plant cost index
+(CEPCI) to the price year ``P``, then converted at the annual-average exchange rate of ``P``::
+
+    x_CNY,P = x * I[P] / I[y] * FX[C][P]
+
+Every number in the file carries a source or ``"assumption: <reason>"``.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import DatabaseError, InputError
+
+__all__ = ["Chemical", "Economics", "load_economics", "capital_recovery_factor"]
+
+
+@dataclass(frozen=True)
+class Chemical:
+    """A reagent: formula, molar mass (g/mol), commercial purity (mass fraction of the active
+    compound), price in CNY per tonne of commercial product, and what one mole adds to the
+    water (mol of canonical constituents, e.g. NaOH -> {"Na": 1})."""
+
+    name: str
+    formula: str
+    molar_mass_g_mol: float
+    purity: float
+    price_CNY_t: float
+    adds_mol: dict[str, float]
+    source: str
+
+
+@dataclass(frozen=True)
+class Economics:
+    """Finance defaults and price tables of a price year (see module docstring)."""
+
+    price_year: int
+    electricity_CNY_kWh: float
+    discount_rate: float
+    life_yr: float
+    utilization: float
+    labour_CNY_person_yr: float
+    sludge_disposal_CNY_t_dry: float
+    brine_disposal_CNY_m3: float
+    cost_index: dict[int, float]
+    fx_to_CNY: dict[str, dict[int, float]]
+    chemicals: dict[str, Chemical]
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def to_CNY(self, amount: float, currency: str, year: int) -> float:
+        """``amount`` in ``currency`` of ``year`` as CNY of :attr:`price_year`."""
+        if currency not in self.fx_to_CNY:
+            raise InputError(f"no exchange rate for {currency!r}; known: {', '.join(self.fx_to_CNY)}")
+        if year not in self.cost_index or self.price_year not in self.cost_index:
+            raise InputError(f"no cost index for {year}; known years: "
+                             f"{', '.join(map(str, sorted(self.cost_index)))}")
+        rates = self.fx_to_CNY[currency]
+        if self.price_year not in rates:
+            raise InputError(f"no {currency} exchange rate for {self.price_year}")
+        return amount * self.cost_index[self.price_year] / self.cost_index[year] * rates[self.price_year]
+
+    def crf(self) -> float:
+        """Capital recovery factor of :attr:`discount_rate` and :attr:`life_yr`, 1/yr."""
+        return capital_recovery_factor(self.discount_rate, self.life_yr)
+
+    def with_(self, **changes: object) -> "Economics":
+        """A copy with some defaults changed (e.g. ``electricity_CNY_kWh=0.8``), validated."""
+        from dataclasses import replace
+
+        new = replace(self, **changes)
+        _check_finance(new, "<override>")
+        return new
+
+
+def capital_recovery_factor(rate: float, life_yr: float) -> float:
+    """CRF = i (1+i)^n / ((1+i)^n - 1), 1/yr; 1/n when i = 0.
+
+    Reference: WaterTAP costing (watertap/costing/watertap_costing_package.py), equivalently
+    any engineering-economics text.
+    """
+    if life_yr <= 0:
+        raise InputError(f"life must be positive; got {life_yr}")
+    if rate == 0:
+        return 1.0 / life_yr
+    g = (1.0 + rate) ** life_yr
+    return rate * g / (g - 1.0)
+
+
+def _check_finance(e: Economics, where: str) -> None:
+    checks = [
+        ("electricity_CNY_kWh", e.electricity_CNY_kWh, 0.0, 10.0),
+        ("discount_rate", e.discount_rate, 0.0, 0.5),
+        ("life_yr", e.life_yr, 1.0, 100.0),
+        ("utilization", e.utilization, 0.05, 1.0),
+        ("labour_CNY_person_yr", e.labour_CNY_person_yr, 0.0, 1e7),
+        ("sludge_disposal_CNY_t_dry", e.sludge_disposal_CNY_t_dry, 0.0, 1e5),
+        ("brine_disposal_CNY_m3", e.brine_disposal_CNY_m3, 0.0, 1e4),
+    ]
+    for name, v, lo, hi in checks:
+        if not isinstance(v, (int, float)) or isinstance(v, bool) or math.isnan(v) or not lo <= v <= hi:
+            raise InputError(f"{where}: {name} must be a number from {lo:g} to {hi:g}; got {v!r}")
+
+
+def _req(d: dict, key: str, path: Path, section: str):
+    if key not in d:
+        raise DatabaseError(f"{path}: [{section}] lacks {key!r}")
+    return d[key]
+
+
+def _need_source(d: dict, path: Path, section: str) -> str:
+    s = d.get("source")
+    if not isinstance(s, str) or len(s.strip()) < 8:
+        raise DatabaseError(f"{path}: [{section}] needs a 'source' (or 'assumption: <reason>')")
+    return s
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path, mtime: float) -> Economics:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise DatabaseError(f"{path}: cannot read: {exc}") from None
+    sources: dict[str, str] = {}
+    meta = _req(data, "meta", path, "meta")
+    price_year = int(_req(meta, "price_year", path, "meta"))
+    values: dict[str, float] = {}
+    for section, key in (("electricity", "CNY_per_kWh"), ("finance", "discount_rate"),
+                         ("finance", "life_yr"), ("finance", "utilization"),
+                         ("labour", "CNY_per_person_yr"), ("disposal", "sludge_CNY_t_dry"),
+                         ("disposal", "brine_CNY_m3")):
+        sec = _req(data, section, path, section)
+        values[f"{section}.{key}"] = float(_req(sec, key, path, section))
+        sources[section] = _need_source(sec, path, section)
+    idx_tbl = _req(data, "cost_index", path, "cost_index")
+    sources["cost_index"] = _need_source(idx_tbl, path, "cost_index")
+    cost_index = {int(k): float(v) for k, v in idx_tbl.get("values", {}).items()}
+    if price_year not in cost_index:
+        raise DatabaseError(f"{path}: [cost_index] has no value for the price year {price_year}")
+    fx: dict[str, dict[int, float]] = {}
+    for cur, tbl in _req(data, "fx_to_CNY", path, "fx_to_CNY").items():
+        sources[f"fx_to_CNY.{cur}"] = _need_source(tbl, path, f"fx_to_CNY.{cur}")
+        fx[cur] = {int(k): float(v) for k, v in tbl.get("values", {}).items()}
+        if price_year not in fx[cur]:
+            raise DatabaseError(f"{path}: [fx_to_CNY.{cur}] has no rate for {price_year}")
+    chems: dict[str, Chemical] = {}
+    for name, c in _req(data, "chemicals", path, "chemicals").items():
+        sec = f"chemicals.{name}"
+        src = _need_source(c, path, sec)
+        purity = float(_req(c, "purity", path, sec))
+        if not 0 < purity <= 1:
+            raise DatabaseError(f"{path}: [{sec}] purity must be in (0, 1]")
+        chems[name] = Chemical(name, str(_req(c, "formula", path, sec)),
+                               float(_req(c, "molar_mass_g_mol", path, sec)), purity,
+                               float(_req(c, "price_CNY_t", path, sec)),
+                               {k: float(v) for k, v in c.get("adds_mol", {}).items()}, src)
+    econ = Economics(
+        price_year=price_year,
+        electricity_CNY_kWh=values["electricity.CNY_per_kWh"],
+        discount_rate=values["finance.discount_rate"],
+        life_yr=values["finance.life_yr"],
+        utilization=values["finance.utilization"],
+        labour_CNY_person_yr=values["labour.CNY_per_person_yr"],
+        sludge_disposal_CNY_t_dry=values["disposal.sludge_CNY_t_dry"],
+        brine_disposal_CNY_m3=values["disposal.brine_CNY_m3"],
+        cost_index=cost_index, fx_to_CNY=fx, chemicals=chems, sources=sources,
+    )
+    try:
+        _check_finance(econ, str(path))
+    except InputError as exc:
+        raise DatabaseError(str(exc)) from None
+    return econ
+
+
+def load_economics(path: str | Path | None = None) -> Economics:
+    """Load and validate ``economics.toml`` (cached until the file changes)."""
+    from .library import LIBRARY_DIR
+
+    p = Path(path) if path is not None else LIBRARY_DIR / "economics.toml"
+    if not p.is_file():
+        raise DatabaseError(f"economics file not found: {p}")
+    return _load(p.resolve(), p.stat().st_mtime)

@@ -1,0 +1,268 @@
+"""The unit-process library: ``databases/treatment/units.toml`` loaded and validated.
+
+Every unit carries its water recovery, removal fractions, energy, chemical doses, a capital-cost
+curve ``A (Q / Q_ref)^B`` with currency, price year and valid flow range, O&M factors, and a
+source for every number (``sources`` table; ``"assumption: <reason>"`` where no published value
+was found).  The loader refuses a file that breaks any of these rules, naming the file, the unit
+and the field.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import DatabaseError, InputError
+from ..water.vocabulary import CONSTITUENTS
+
+__all__ = [
+    "LIBRARY_DIR", "UnitSpec", "CapitalCurve", "ChemicalDose", "UnitLibrary", "load_library",
+    "MODELS", "CATEGORIES", "RESIDUALS", "REMOVABLE",
+]
+
+LIBRARY_DIR = Path(__file__).resolve().parents[2] / "databases" / "treatment"
+
+#: How a unit is simulated (see cbmwater.treatment.models).
+MODELS = ("zero_order", "lime_softening", "lime_soda_softening", "ph_adjustment", "oxidation",
+          "membrane", "thermal", "evaporation_pond")
+CATEGORIES = ("oxidation", "particle", "filtration", "membrane", "softening", "ion_exchange",
+              "sorption", "chemical", "stripping", "thermal", "disposal", "disinfection")
+#: What leaves a unit besides the product: a liquid reject, a sludge, spent media, a gas, none.
+RESIDUALS = ("brine", "sludge", "spent_media", "gas", "none")
+#: Constituents a removal fraction may name (dissolved analytes, TSS and COD).
+REMOVABLE = tuple(n for n, c in CONSTITUENTS.items()
+                  if c.kind in ("cation", "anion", "neutral") and n not in ("Fe2", "Fe3")) + (
+    "TSS", "COD")
+_REQUIRED_SOURCES = ("recovery", "removal", "energy", "capital", "om")
+
+
+@dataclass(frozen=True)
+class CapitalCurve:
+    """Capital cost ``A (Q / Q_ref)^B`` in ``currency`` of ``year``, valid for Q_min..Q_max m3/d.
+
+    ``installation_factor`` turns equipment cost into installed cost (1 when A is already an
+    installed cost).
+    """
+
+    A: float
+    B: float
+    Q_ref_m3_d: float
+    currency: str
+    year: int
+    Q_min_m3_d: float
+    Q_max_m3_d: float
+    installation_factor: float = 1.0
+
+
+@dataclass(frozen=True)
+class ChemicalDose:
+    """A reagent dose: fixed mg/L of feed, and/or mg per mg of a constituent removed."""
+
+    chemical: str
+    dose_mg_L: float = 0.0
+    per_mg_removed: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class UnitSpec:
+    """One unit process of the library (see the module docstring)."""
+
+    id: str
+    name_en: str
+    name_zh: str
+    category: str
+    model: str
+    residual: str
+    recovery: float
+    removal: dict[str, float]
+    energy_kWh_m3: float
+    energy_kWh_m3_per_g_L_TDS: float
+    chemicals: tuple[ChemicalDose, ...]
+    capital: CapitalCurve
+    maintenance_frac_capex_yr: float
+    replacement_CNY_m3: float
+    labour_persons: float
+    sludge_solids_frac: float
+    params: dict[str, object]
+    sources: dict[str, str]
+
+    def removal_of(self, name: str) -> float:
+        """Fraction of the inlet mass of ``name`` that leaves with the residual (0..1)."""
+        return self.removal.get(name, self.removal.get("default", 0.0))
+
+
+@dataclass(frozen=True)
+class UnitLibrary:
+    """All units by id, with the file they came from."""
+
+    units: dict[str, UnitSpec]
+    path: Path
+
+    def __getitem__(self, unit_id: str) -> UnitSpec:
+        try:
+            return self.units[unit_id]
+        except KeyError:
+            close = difflib.get_close_matches(unit_id, list(self.units), n=3, cutoff=0.5)
+            hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+            raise InputError(f"unknown unit {unit_id!r}{hint} Known units: "
+                             f"{', '.join(sorted(self.units))}") from None
+
+    def __contains__(self, unit_id: object) -> bool:
+        return unit_id in self.units
+
+    def __iter__(self):
+        return iter(self.units.values())
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+
+def _fail(path: Path, unit: str | None, fld: str | None, msg: str) -> DatabaseError:
+    where = str(path) + (f", unit {unit!r}" if unit else "") + (f", field {fld!r}" if fld else "")
+    return DatabaseError(f"{where}: {msg}")
+
+
+def _num(path, uid, name, value, lo=None, hi=None, *, lo_open=False) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _fail(path, uid, name, f"must be a number, got {value!r}")
+    x = float(value)
+    if x != x or x in (float("inf"), float("-inf")):
+        raise _fail(path, uid, name, "must be finite")
+    if lo is not None and (x < lo or (lo_open and x == lo)):
+        raise _fail(path, uid, name, f"must be {'>' if lo_open else '>='} {lo}, got {x:g}")
+    if hi is not None and x > hi:
+        raise _fail(path, uid, name, f"must be <= {hi}, got {x:g}")
+    return x
+
+
+def _parse_unit(path: Path, uid: str, d: dict, known_currencies: set[str],
+                known_years: set[int], known_chemicals: set[str]) -> UnitSpec:
+    allowed = {"name_en", "name_zh", "category", "model", "residual", "recovery", "removal",
+               "energy_kWh_m3", "energy_kWh_m3_per_g_L_TDS", "chemicals", "capital", "om",
+               "sludge_solids_frac", "params", "sources"}
+    extra = set(d) - allowed
+    if extra:
+        raise _fail(path, uid, sorted(extra)[0], f"unknown field; allowed: {', '.join(sorted(allowed))}")
+    for key in ("name_en", "name_zh", "category", "model", "residual", "recovery", "capital",
+                "om", "sources"):
+        if key not in d:
+            raise _fail(path, uid, key, "missing")
+    for key, choices in (("category", CATEGORIES), ("model", MODELS), ("residual", RESIDUALS)):
+        if d[key] not in choices:
+            raise _fail(path, uid, key, f"{d[key]!r} is not one of {', '.join(choices)}")
+    recovery = _num(path, uid, "recovery", d["recovery"], 0.0, 1.0, lo_open=True)
+    removal: dict[str, float] = {}
+    for k, v in d.get("removal", {}).items():
+        if k != "default" and k not in REMOVABLE:
+            close = difflib.get_close_matches(k, REMOVABLE, n=1)
+            raise _fail(path, uid, f"removal.{k}", "not a removable constituent"
+                        + (f"; did you mean {close[0]!r}?" if close else ""))
+        removal[k] = _num(path, uid, f"removal.{k}", v, 0.0, 1.0)
+    if recovery == 1.0 and any(v > 0 for v in removal.values()) and d["residual"] == "brine":
+        raise _fail(path, uid, "recovery", "a unit with a brine residual needs recovery < 1")
+    if recovery < 1.0 and d["residual"] == "none":
+        raise _fail(path, uid, "residual", "water is lost (recovery < 1) but residual is 'none'")
+    chems = []
+    for name, c in d.get("chemicals", {}).items():
+        if name not in known_chemicals:
+            raise _fail(path, uid, f"chemicals.{name}",
+                        f"unknown chemical; known: {', '.join(sorted(known_chemicals))}")
+        per = {}
+        for k, v in c.get("per_mg_removed", {}).items():
+            if k not in REMOVABLE:
+                raise _fail(path, uid, f"chemicals.{name}.per_mg_removed.{k}", "unknown constituent")
+            per[k] = _num(path, uid, f"chemicals.{name}.per_mg_removed.{k}", v, 0.0)
+        chems.append(ChemicalDose(name, _num(path, uid, f"chemicals.{name}.dose_mg_L",
+                                             c.get("dose_mg_L", 0.0), 0.0), per))
+    cap = d["capital"]
+    for key in ("A", "B", "Q_ref_m3_d", "currency", "year", "Q_min_m3_d", "Q_max_m3_d"):
+        if key not in cap:
+            raise _fail(path, uid, f"capital.{key}", "missing")
+    if cap["currency"] not in known_currencies:
+        raise _fail(path, uid, "capital.currency",
+                    f"{cap['currency']!r} has no exchange rate in economics.toml")
+    if int(cap["year"]) not in known_years:
+        raise _fail(path, uid, "capital.year", f"{cap['year']} has no cost index in economics.toml")
+    curve = CapitalCurve(
+        A=_num(path, uid, "capital.A", cap["A"], 0.0, lo_open=True),
+        B=_num(path, uid, "capital.B", cap["B"], 0.0, 1.5, lo_open=True),
+        Q_ref_m3_d=_num(path, uid, "capital.Q_ref_m3_d", cap["Q_ref_m3_d"], 0.0, lo_open=True),
+        currency=cap["currency"], year=int(cap["year"]),
+        Q_min_m3_d=_num(path, uid, "capital.Q_min_m3_d", cap["Q_min_m3_d"], 0.0, lo_open=True),
+        Q_max_m3_d=_num(path, uid, "capital.Q_max_m3_d", cap["Q_max_m3_d"], 0.0, lo_open=True),
+        installation_factor=_num(path, uid, "capital.installation_factor",
+                                 cap.get("installation_factor", 1.0), 1.0, 5.0),
+    )
+    if curve.Q_min_m3_d >= curve.Q_max_m3_d:
+        raise _fail(path, uid, "capital.Q_min_m3_d", "must be below Q_max_m3_d")
+    om = d["om"]
+    sources = d["sources"]
+    if not isinstance(sources, dict):
+        raise _fail(path, uid, "sources", "must be a table")
+    needed = list(_REQUIRED_SOURCES) + [f"chemicals.{c.chemical}" for c in chems]
+    if d.get("params"):
+        needed += [f"params.{k}" for k in d["params"]]
+    if "sludge_solids_frac" in d:
+        needed.append("sludge_solids_frac")
+    for key in needed:
+        text = sources.get(key)
+        if not isinstance(text, str) or len(text.strip()) < 8:
+            raise _fail(path, uid, f"sources.{key}",
+                        "every number needs a source (publication, database and entry) or "
+                        "'assumption: <reason>'")
+        if text.strip().lower().startswith("assumption") and len(text.split(":", 1)[-1].strip()) < 8:
+            raise _fail(path, uid, f"sources.{key}", "an assumption must state its reason")
+    residual = d["residual"]
+    solids = d.get("sludge_solids_frac", 0.0)
+    if residual == "sludge" and "sludge_solids_frac" not in d:
+        raise _fail(path, uid, "sludge_solids_frac", "a sludge residual needs its solids fraction")
+    return UnitSpec(
+        id=uid, name_en=str(d["name_en"]), name_zh=str(d["name_zh"]), category=d["category"],
+        model=d["model"], residual=residual, recovery=recovery, removal=removal,
+        energy_kWh_m3=_num(path, uid, "energy_kWh_m3", d.get("energy_kWh_m3", 0.0), 0.0, 200.0),
+        energy_kWh_m3_per_g_L_TDS=_num(path, uid, "energy_kWh_m3_per_g_L_TDS",
+                                       d.get("energy_kWh_m3_per_g_L_TDS", 0.0), 0.0, 50.0),
+        chemicals=tuple(chems), capital=curve,
+        maintenance_frac_capex_yr=_num(path, uid, "om.maintenance_frac_capex_yr",
+                                       om.get("maintenance_frac_capex_yr", 0.0), 0.0, 0.5),
+        replacement_CNY_m3=_num(path, uid, "om.replacement_CNY_m3",
+                                om.get("replacement_CNY_m3", 0.0), 0.0, 100.0),
+        labour_persons=_num(path, uid, "om.labour_persons", om.get("labour_persons", 0.0), 0.0, 50.0),
+        sludge_solids_frac=_num(path, uid, "sludge_solids_frac", solids, 0.0, 1.0),
+        params=dict(d.get("params", {})), sources={k: str(v) for k, v in sources.items()},
+    )
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path, mtime: float) -> UnitLibrary:
+    from .economics import load_economics  # same folder; economics has no library import
+
+    econ = load_economics(path.parent / "economics.toml")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise DatabaseError(f"{path}: cannot read the unit library: {exc}") from None
+    units_tbl = data.get("units")
+    if not isinstance(units_tbl, dict) or not units_tbl:
+        raise _fail(path, None, "units", "no [units.<id>] tables")
+    units = {uid: _parse_unit(path, uid, d, set(econ.fx_to_CNY), set(econ.cost_index),
+                              set(econ.chemicals))
+             for uid, d in units_tbl.items()}
+    return UnitLibrary(units, path)
+
+
+def load_library(path: str | Path | None = None) -> UnitLibrary:
+    """Load and validate the unit library (cached until the file changes).
+
+    Raises
+    ------
+    DatabaseError
+        Naming the file, unit and field of the first problem.
+    """
+    p = Path(path) if path is not None else LIBRARY_DIR / "units.toml"
+    if not p.is_file():
+        raise DatabaseError(f"unit library not found: {p}")
+    return _load(p.resolve(), p.stat().st_mtime)

@@ -1,0 +1,282 @@
+"""Unit models: one step of a treatment train applied to a batch of waters.
+
+Every model returns a :class:`Step`: product and liquid residual streams, solids (dry kg/d) and
+gas losses, chemicals dosed, energy, and the mass added — enough to check the mass balance of
+every conservative constituent (in + added = product + residual + solids + gas) to 0.1 %.
+
+Zero-order split (WaterTAP's zero-order convention, reference/watertap.md §2): the product takes
+``recovery`` of the water; the fraction ``removal[j]`` of the inlet mass of constituent j leaves
+with the residual.  How the rest is shared depends on the residual:
+
+* ``brine`` (membranes, EDR, ion-exchange regenerant, thermal units): the removed mass is in the
+  residual water; the product carries the rest (it is concentrated or diluted accordingly);
+* ``sludge``, ``spent_media``, ``gas``: the removed mass leaves as solids or gas; the water of the
+  residual carries the remaining dissolved mass at the product concentration;
+* ``none``: nothing is removed and no water is lost.
+
+Chemical doses in mg/L are added to the feed before the split (so removal applies to them);
+doses per mg removed (regenerant, oxidant) add their ions to the brine where the residual is a
+brine, else to the product.  pH and temperature pass unchanged through zero-order units; PHREEQC
+units compute the new pH.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..errors import InputError
+from ..water.vocabulary import CONSTITUENTS
+from . import chemistry
+from .economics import Economics
+from .library import UnitSpec
+from .streams import INDEX, TRACKED, StreamBatch, tds_g_L
+
+__all__ = ["Step", "run_unit", "removal_vector"]
+
+_K = len(TRACKED)
+
+
+@dataclass
+class Step:
+    """One unit applied to a batch (arrays have one entry per water)."""
+
+    unit: UnitSpec
+    feed: StreamBatch
+    product: StreamBatch
+    residual: StreamBatch
+    solids_kg_d: np.ndarray
+    solids_g_d: np.ndarray          # (n, K) mass of each constituent to solids
+    gas_g_d: np.ndarray             # (n, K) mass of each constituent to air
+    added_g_d: np.ndarray           # (n, K) mass added by chemicals
+    chemicals_kg_d: dict[str, np.ndarray]   # active compound, kg/d
+    energy_kWh_d: np.ndarray
+    recovery: np.ndarray
+    details: dict[str, object] = field(default_factory=dict)
+    warnings: list[list[str]] = field(default_factory=list)
+    product_is_vapour: bool = False
+
+
+def removal_vector(spec: UnitSpec) -> np.ndarray:
+    """Removal fraction of every tracked constituent for ``spec`` (0..1)."""
+    return np.array([spec.removal_of(n) for n in TRACKED])
+
+
+def _adds_g_per_g(econ: Economics, chem: str) -> np.ndarray:
+    """g of each tracked constituent added per g of active chemical."""
+    c = econ.chemicals[chem]
+    out = np.zeros(_K)
+    for name, mol in c.adds_mol.items():
+        if name in INDEX:
+            out[INDEX[name]] = mol * CONSTITUENTS[name].molar_mass / c.molar_mass_g_mol
+    return out
+
+
+def _split(feed: StreamBatch, recovery: np.ndarray, removal: np.ndarray, residual: str,
+           extra_to_residual_g_d: np.ndarray | None = None):
+    """Zero-order split; returns product, residual, removed (n, K) mass g/d."""
+    q = feed.flow_m3_d
+    qp = q * recovery
+    qr = q - qp
+    m = feed.mass_g_d()
+    removed = m * removal[None, :] if removal.ndim == 1 else m * removal
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if residual == "brine":
+            prod_m = m - removed
+            res_m = removed.copy()
+        else:
+            remain = m - removed
+            prod_m = remain * np.where(q > 0, qp / q, 0)[:, None]
+            res_m = remain * np.where(q > 0, qr / q, 0)[:, None]
+        if extra_to_residual_g_d is not None:
+            res_m = np.where(np.isnan(res_m), extra_to_residual_g_d, res_m + extra_to_residual_g_d)
+        prod_c = np.where(qp[:, None] > 0, prod_m / qp[:, None], 0.0)
+        res_c = np.where(qr[:, None] > 0, res_m / np.where(qr > 0, qr, 1)[:, None], 0.0)
+    prod_c = np.where(np.isnan(prod_m), np.nan, prod_c)
+    res_c = np.where(np.isnan(res_m), np.nan, res_c)
+    product = StreamBatch(qp, prod_c, feed.temp_C.copy(), feed.pH.copy())
+    resid = StreamBatch(qr, res_c, feed.temp_C.copy(), feed.pH.copy())
+    return product, resid, removed
+
+
+def _fixed_doses(spec: UnitSpec, feed: StreamBatch, econ: Economics):
+    """Fixed mg/L doses: kg/d of each chemical and the feed with their ions added."""
+    chems: dict[str, np.ndarray] = {}
+    added = np.zeros_like(feed.conc_mg_L)
+    for d in spec.chemicals:
+        if d.dose_mg_L > 0:
+            g_d = d.dose_mg_L * feed.flow_m3_d
+            chems[d.chemical] = chems.get(d.chemical, 0) + g_d / 1000.0
+            added += g_d[:, None] * _adds_g_per_g(econ, d.chemical)[None, :]
+    dosed = feed.copy()
+    if added.any():
+        with np.errstate(invalid="ignore", divide="ignore"):
+            add_c = added / np.where(feed.flow_m3_d > 0, feed.flow_m3_d, 1)[:, None]
+        dosed.conc_mg_L = np.where(np.isnan(feed.conc_mg_L) & (add_c > 0), add_c,
+                                   feed.conc_mg_L + add_c)
+    return chems, added, dosed
+
+
+def _per_removed(spec: UnitSpec, removed: np.ndarray, econ: Economics):
+    chems: dict[str, np.ndarray] = {}
+    added = np.zeros_like(removed)
+    for d in spec.chemicals:
+        if not d.per_mg_removed:
+            continue
+        g_d = np.zeros(removed.shape[0])
+        for name, ratio in d.per_mg_removed.items():
+            g_d = g_d + ratio * np.nan_to_num(removed[:, INDEX[name]])
+        chems[d.chemical] = chems.get(d.chemical, 0) + g_d / 1000.0
+        added += g_d[:, None] * _adds_g_per_g(econ, d.chemical)[None, :]
+    return chems, added
+
+
+def _merge(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    out = dict(a)
+    for k, v in b.items():
+        out[k] = out.get(k, 0) + v
+    return out
+
+
+def _energy(spec: UnitSpec, feed: StreamBatch) -> np.ndarray:
+    per_m3 = spec.energy_kWh_m3 + spec.energy_kWh_m3_per_g_L_TDS * tds_g_L(feed.conc_mg_L)
+    return per_m3 * feed.flow_m3_d
+
+
+def _zero_order(spec: UnitSpec, feed: StreamBatch, econ: Economics, recovery=None,
+                pre_added: np.ndarray | None = None, pre_chems=None) -> Step:
+    n = len(feed)
+    rec = np.full(n, spec.recovery) if recovery is None else recovery
+    chems, added, dosed = _fixed_doses(spec, feed, econ)
+    if pre_chems:
+        chems = _merge(chems, pre_chems)
+    removal = removal_vector(spec)
+    residual = spec.residual
+    product, resid, removed = _split(dosed, rec, removal, residual)
+    chems2, added2 = _per_removed(spec, removed, econ)
+    if added2.any():
+        target = resid if residual == "brine" and np.all(resid.flow_m3_d > 0) else product
+        with np.errstate(invalid="ignore", divide="ignore"):
+            c = added2 / np.where(target.flow_m3_d > 0, target.flow_m3_d, 1)[:, None]
+        target.conc_mg_L = np.where(np.isnan(target.conc_mg_L) & (c > 0), c,
+                                    target.conc_mg_L + c)
+    solids = np.zeros_like(removed)
+    gas = np.zeros_like(removed)
+    if residual in ("sludge", "spent_media"):
+        solids = np.nan_to_num(removed)
+    elif residual == "gas":
+        gas = np.nan_to_num(removed)
+    total_added = added + added2 + (pre_added if pre_added is not None else 0)
+    return Step(spec, feed, product, resid, solids.sum(axis=1) / 1000.0, solids, gas,
+                total_added, _merge(chems, chems2), _energy(spec, feed), rec,
+                warnings=[[] for _ in range(n)])
+
+
+def _chemistry_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database) -> Step:
+    """A PHREEQC reaction (softening, pH adjustment, oxidation) then a zero-order split."""
+    p = spec.params
+    precipitates = tuple(p.get("precipitates", ()))
+    target = p.get("target_pH")
+    base = acid = None
+    gases: dict[str, float] = {}
+    fixed: dict[str, np.ndarray] = {}
+    if spec.model in ("lime_softening", "lime_soda_softening"):
+        base = str(p.get("reagent", "lime"))
+    elif spec.model == "ph_adjustment":
+        base, acid = p.get("base"), p.get("acid")
+    elif spec.model == "oxidation":
+        gases["O2(g)"] = float(p.get("log_pO2", -0.68))
+        if "log_pCO2" in p:
+            gases["CO2(g)"] = float(p["log_pCO2"])
+    if spec.model == "lime_soda_softening":
+        soda = str(p.get("soda", "soda_ash"))
+        c = feed.conc_mg_L
+        hard = (np.nan_to_num(c[:, INDEX["Ca"]]) / 20.039 + np.nan_to_num(c[:, INDEX["Mg"]]) / 12.152)
+        alk = (np.nan_to_num(c[:, INDEX["HCO3"]]) / 61.017 + np.nan_to_num(c[:, INDEX["CO3"]]) / 30.004)
+        fixed[soda] = np.maximum(hard - alk, 0.0) / 2.0  # mmol/L Na2CO3 for non-carbonate hardness
+    adds = {k: econ.chemicals[k].adds_mol for k in {base, acid, *fixed} if k and k in econ.chemicals}
+    missing = [v for v in (np.isnan(feed.pH).any(),) if v]
+    if missing:
+        raise InputError(f"{spec.id} needs the pH of every feed (PHREEQC reaction)")
+    eq = chemistry.equilibrate(feed, target_pH=None if target is None else float(target),
+                               base=base, acid=acid, fixed_reagents_mmol_L=fixed, gases=gases,
+                               precipitates=precipitates, adds_mol=adds, database=database)
+    n = len(feed)
+    q = feed.flow_m3_d
+    reacted = StreamBatch(q.copy(), eq.conc_mg_L.copy(), feed.temp_C.copy(), eq.pH.copy())
+    reacted.conc_mg_L[:, INDEX["TSS"]] = feed.conc_mg_L[:, INDEX["TSS"]]
+    reacted.conc_mg_L[:, INDEX["COD"]] = feed.conc_mg_L[:, INDEX["COD"]]
+    chems: dict[str, np.ndarray] = {}
+    for i, chem in enumerate(eq.reagent):
+        if chem:
+            arr = chems.setdefault(chem, np.zeros(n))
+            arr[i] += eq.reagent_mmol_L[i] * econ.chemicals[chem].molar_mass_g_mol * q[i] / 1000.0
+    for chem, mmol in fixed.items():
+        chems[chem] = chems.get(chem, 0) + mmol * econ.chemicals[chem].molar_mass_g_mol * q / 1000.0
+    # solids of the reaction: everything in feed + added that is not dissolved any more
+    feed_m = feed.mass_g_d()
+    added_g = eq.added_mg_L * q[:, None]
+    precip_g = np.nan_to_num(feed_m) + added_g - np.nan_to_num(reacted.mass_g_d())
+    precip_g[:, [INDEX["HCO3"], INDEX["CO3"], INDEX["TSS"], INDEX["COD"], INDEX["NH4_N"],
+                 INDEX["NO3_N"]]] = 0.0
+    precip_g = np.where(np.abs(precip_g) < 1e-9 * (np.nan_to_num(feed_m) + added_g + 1), 0.0,
+                        precip_g)
+    phase_dry_kg = np.zeros(n)
+    for ph, mmol in eq.precipitated_mmol_L.items():
+        phase_dry_kg += mmol * chemistry.PHASE_MOLAR_MASS[ph] * q / 1000.0
+    step = _zero_order(spec, reacted, econ)
+    step.feed = feed
+    step.added_g_d = step.added_g_d + added_g
+    step.solids_g_d = step.solids_g_d + precip_g
+    step.solids_kg_d = step.solids_kg_d + phase_dry_kg
+    step.chemicals_kg_d = _merge(step.chemicals_kg_d, chems)
+    step.energy_kWh_d = _energy(spec, feed)
+    step.details = {"pH_out": eq.pH, "reagent": eq.reagent, "reagent_mmol_L": eq.reagent_mmol_L,
+                    "precipitated_mmol_L": eq.precipitated_mmol_L, "phreeqc_input": eq.input}
+    return step
+
+
+def _membrane_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database) -> Step:
+    allowance = {str(k): float(v) for k, v in dict(spec.params.get("si_allowance", {})).items()}
+    if np.isnan(feed.pH).any():
+        raise InputError(f"{spec.id} needs the pH of every feed (PHREEQC scaling check)")
+    lim = chemistry.concentrate_limit(feed, allowance, max_recovery=spec.recovery,
+                                      database=database)
+    rec = np.minimum(lim.recovery_limit, spec.recovery)
+    step = _zero_order(spec, feed, econ, recovery=rec)
+    for i in range(len(feed)):
+        if lim.limiting_mineral[i]:
+            step.warnings[i].append(
+                f"{spec.id}: recovery limited to {rec[i]:.3f} by {lim.limiting_mineral[i]} in the "
+                f"concentrate (SI allowance {allowance[lim.limiting_mineral[i]]:g} with "
+                "antiscalant; design maximum {:.2f})".format(spec.recovery))
+    step.details = {"recovery_limit": lim.recovery_limit, "limiting_mineral": lim.limiting_mineral,
+                    "si_at_limit": lim.si_at_limit, "design_recovery": spec.recovery,
+                    "si_allowance": allowance, "phreeqc_input": lim.input}
+    return step
+
+
+def _note_pH(step: Step) -> None:
+    for w in step.warnings:
+        w.append(f"{step.unit.id}: product pH is carried over from the feed (zero-order split; "
+                 "CO2 passes while bicarbonate is rejected, so the real pH is lower): check it "
+                 "with ph_adjustment or a lab test")
+
+
+def run_unit(spec: UnitSpec, feed: StreamBatch, econ: Economics, database: str | None = None) -> Step:
+    """Apply ``spec`` to every water of ``feed`` (see the module docstring)."""
+    if spec.model in ("zero_order", "thermal", "evaporation_pond"):
+        step = _zero_order(spec, feed, econ)
+        if spec.params.get("product") == "vapour":
+            step.product_is_vapour = True
+        elif spec.residual == "brine" and spec.removal_of("HCO3") >= 0.5:
+            _note_pH(step)
+        return step
+    if spec.model == "membrane":
+        step = _membrane_step(spec, feed, econ, database)
+        _note_pH(step)
+        return step
+    if spec.model in ("lime_softening", "lime_soda_softening", "ph_adjustment", "oxidation"):
+        return _chemistry_step(spec, feed, econ, database)
+    raise InputError(f"unit {spec.id}: unknown model {spec.model!r}")  # pragma: no cover

@@ -1,0 +1,144 @@
+"""Which orders of units make a train: ``databases/treatment/precedence.csv`` and
+``databases/treatment/stages.csv``, both readable tables.
+
+precedence.csv — one rule per row: ``unit, rule, other_units, reason`` with rule
+``requires_before`` (one of other_units must come earlier) or ``not_after`` (none of them may
+come earlier); other_units separated by ``;``.
+
+stages.csv — the stages of a produced-water train in their order, with the units that may fill
+each (``stage, order, units, optional``); :func:`candidate_trains` takes one unit (or none, if
+optional) per stage and keeps the trains every precedence rule allows.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import DatabaseError, InputError
+from .library import LIBRARY_DIR, UnitLibrary
+
+__all__ = ["Rule", "load_rules", "check_order", "load_stages", "candidate_trains"]
+
+RULE_KINDS = ("requires_before", "not_after")
+
+
+@dataclass(frozen=True)
+class Rule:
+    unit: str
+    rule: str
+    other_units: tuple[str, ...]
+    reason: str
+
+
+@lru_cache(maxsize=8)
+def _rules(path: Path, mtime: float, known: frozenset[str]) -> tuple[Rule, ...]:
+    out = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if reader.fieldnames is None or set(reader.fieldnames) < {"unit", "rule", "other_units", "reason"}:
+            raise DatabaseError(f"{path}: header must be unit,rule,other_units,reason")
+        for i, row in enumerate(reader, start=2):
+            unit, kind = row["unit"].strip(), row["rule"].strip()
+            others = tuple(u.strip() for u in row["other_units"].split(";") if u.strip())
+            for u in (unit, *others):
+                if u not in known:
+                    raise DatabaseError(f"{path}, row {i}: unknown unit {u!r}")
+            if kind not in RULE_KINDS:
+                raise DatabaseError(f"{path}, row {i}: rule {kind!r} is not one of {RULE_KINDS}")
+            if not others or not row["reason"].strip():
+                raise DatabaseError(f"{path}, row {i}: a rule needs other_units and a reason")
+            out.append(Rule(unit, kind, others, row["reason"].strip()))
+    return tuple(out)
+
+
+def load_rules(library: UnitLibrary, path: str | Path | None = None) -> tuple[Rule, ...]:
+    """The precedence rules, validated against the unit library."""
+    p = Path(path) if path else LIBRARY_DIR / "precedence.csv"
+    if not p.is_file():
+        raise DatabaseError(f"precedence table not found: {p}")
+    return _rules(p.resolve(), p.stat().st_mtime, frozenset(library.units))
+
+
+def check_order(units: list[str], library: UnitLibrary, rules: tuple[Rule, ...] | None = None) -> None:
+    """Raise :class:`InputError` if ``units`` (ids, in order) break a precedence rule or name an
+    unknown unit (with the nearest id suggested) or repeat a unit."""
+    if not units:
+        raise InputError("a train needs at least one unit")
+    for u in units:
+        library[u]  # unknown ids raise with a suggestion
+    seen = set()
+    for u in units:
+        if u in seen:
+            raise InputError(f"unit {u!r} appears twice in the train")
+        seen.add(u)
+    rules = rules if rules is not None else load_rules(library)
+    for pos, u in enumerate(units):
+        before = set(units[:pos])
+        for r in rules:
+            if r.unit != u:
+                continue
+            if r.rule == "requires_before" and not before & set(r.other_units):
+                raise InputError(f"impossible order: {u} needs one of "
+                                 f"{', '.join(r.other_units)} before it ({r.reason})")
+            if r.rule == "not_after" and before & set(r.other_units):
+                bad = sorted(before & set(r.other_units))
+                raise InputError(f"impossible order: {u} may not come after {', '.join(bad)} "
+                                 f"({r.reason})")
+
+
+def load_stages(library: UnitLibrary, path: str | Path | None = None) -> list[tuple[str, list[str], bool]]:
+    """Stages in order: (stage name, unit ids, optional)."""
+    p = Path(path) if path else LIBRARY_DIR / "stages.csv"
+    if not p.is_file():
+        raise DatabaseError(f"stage table not found: {p}")
+    rows = []
+    with p.open(encoding="utf-8", newline="") as fh:
+        for i, row in enumerate(csv.DictReader(fh), start=2):
+            units = [u.strip() for u in row["units"].split(";") if u.strip()]
+            for u in units:
+                if u not in library:
+                    raise DatabaseError(f"{p}, row {i}: unknown unit {u!r}")
+            opt = row.get("optional", "").strip().lower() in ("yes", "true", "1")
+            rows.append((int(row["order"]), row["stage"].strip(), units, opt))
+    rows.sort()
+    return [(name, units, opt) for _, name, units, opt in rows]
+
+
+def candidate_trains(library: UnitLibrary, *, pool: list[str] | None = None,
+                     max_units: int = 8, limit: int = 500) -> list[list[str]]:
+    """Trains built stage by stage from ``stages.csv`` that every precedence rule allows.
+
+    Parameters
+    ----------
+    pool : list of str, optional
+        Only these unit ids may be used (default: all).
+    max_units : int
+        Longest train.
+    limit : int
+        At most this many trains (in stage-table order).
+    """
+    rules = load_rules(library)
+    stages = load_stages(library)
+    choices = []
+    for _, units, optional in stages:
+        opts: list[str | None] = [u for u in units if pool is None or u in pool]
+        if optional or not opts:
+            opts = [None] + opts
+        choices.append(opts)
+    out: list[list[str]] = []
+    for combo in itertools.product(*choices):
+        train = [u for u in combo if u is not None]
+        if not train or len(train) > max_units:
+            continue
+        try:
+            check_order(train, library, rules)
+        except InputError:
+            continue
+        out.append(train)
+        if len(out) >= limit:
+            break
+    return out
