@@ -2,7 +2,7 @@
 
 * Capital of a unit: ``A (Q / Q_ref)^B`` (Q = the unit's inlet flow, m3/d) in the curve's
   currency and year, times its installation factor, moved to CNY of the price year
-  (:meth:`Economics.to_CNY`).  A flow outside the curve's valid range gives a warning.
+  (:meth:`Economics.to_CNY`), times the location factor of the curve's currency.  A flow outside the curve's valid range gives a warning.
 * Operating, CNY/yr (operating days = 365 x utilization): electricity (kWh/d x tariff),
   chemicals (active kg/d / purity x CNY/t), membrane/resin/media replacement (CNY per m3 of unit
   feed), labour (persons x CNY/person-yr), maintenance (fraction of capital per year), residual
@@ -70,7 +70,8 @@ def cost_train(result: TrainResult, econ: Economics) -> TrainCost:
         q = step.feed.flow_m3_d
         unit_capex = np.array([
             econ.to_CNY(cap.A * (qi / cap.Q_ref_m3_d) ** cap.B, cap.currency, cap.year)
-            * cap.installation_factor if qi > 0 else 0.0 for qi in q])
+            * cap.installation_factor * econ.capital_factor(cap.currency) if qi > 0 else 0.0
+            for qi in q])
         for i, qi in enumerate(q):
             if qi > 0 and not cap.Q_min_m3_d <= qi <= cap.Q_max_m3_d:
                 warnings[i].append(
@@ -95,7 +96,7 @@ def cost_train(result: TrainResult, econ: Economics) -> TrainCost:
                 opex += arr
             for i in range(n):
                 rows.append((i, spec.id, cat, float(arr[i])))
-    for res in result.residuals:
+    for res in result.residuals:  # backwash is returned to the head of the works: not charged
         if res.kind == "brine" and res.treated_by is None:
             cost = res.stream.flow_m3_d * econ.brine_disposal_CNY_m3 * days
             opex += cost

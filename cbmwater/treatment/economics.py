@@ -6,6 +6,9 @@ Money moves between years and currencies in one stated way (:meth:`Economics.to_
 
     x_CNY,P = x * I[P] / I[y] * FX[C][P]
 
+Capital curves from another market (WaterTAP's are US costs) are then multiplied by a location
+factor (:meth:`Economics.capital_factor`) to stand for installed cost in China.
+
 Every number in the file carries a source or ``"assumption: <reason>"``.
 """
 
@@ -53,6 +56,12 @@ class Economics:
     fx_to_CNY: dict[str, dict[int, float]]
     chemicals: dict[str, Chemical]
     sources: dict[str, str] = field(default_factory=dict)
+    location_factor: dict[str, float] = field(default_factory=dict)
+
+    def capital_factor(self, currency: str) -> float:
+        """Factor from a capital curve's home market to installed cost in China (1 for CNY
+        curves; :attr:`location_factor` for others, 1 where none is given)."""
+        return self.location_factor.get(currency, 1.0)
 
     def to_CNY(self, amount: float, currency: str, year: int) -> float:
         """``amount`` in ``currency`` of ``year`` as CNY of :attr:`price_year`."""
@@ -160,6 +169,14 @@ def _load(path: Path, mtime: float) -> Economics:
                                float(_req(c, "molar_mass_g_mol", path, sec)), purity,
                                float(_req(c, "price_CNY_t", path, sec)),
                                {k: float(v) for k, v in c.get("adds_mol", {}).items()}, src)
+    loc: dict[str, float] = {}
+    if "location_factor" in data:
+        tbl = data["location_factor"]
+        sources["location_factor"] = _need_source(tbl, path, "location_factor")
+        for cur, v in tbl.get("values", {}).items():
+            if not isinstance(v, (int, float)) or not 0.05 <= float(v) <= 5:
+                raise DatabaseError(f"{path}: [location_factor] {cur} must be between 0.05 and 5")
+            loc[str(cur)] = float(v)
     econ = Economics(
         price_year=price_year,
         electricity_CNY_kWh=values["electricity.CNY_per_kWh"],
@@ -170,6 +187,7 @@ def _load(path: Path, mtime: float) -> Economics:
         sludge_disposal_CNY_t_dry=values["disposal.sludge_CNY_t_dry"],
         brine_disposal_CNY_m3=values["disposal.brine_CNY_m3"],
         cost_index=cost_index, fx_to_CNY=fx, chemicals=chems, sources=sources,
+        location_factor=loc,
     )
     try:
         _check_finance(econ, str(path))

@@ -30,8 +30,9 @@ MODELS = ("zero_order", "lime_softening", "lime_soda_softening", "ph_adjustment"
           "membrane", "thermal", "evaporation_pond")
 CATEGORIES = ("oxidation", "particle", "filtration", "membrane", "softening", "ion_exchange",
               "sorption", "chemical", "stripping", "thermal", "disposal", "disinfection")
-#: What leaves a unit besides the product: a liquid reject, a sludge, spent media, a gas, none.
-RESIDUALS = ("brine", "sludge", "spent_media", "gas", "none")
+#: What leaves a unit besides the product: a liquid reject (brine), backwash water carrying what
+#: the unit held back, a sludge, spent media, a gas, none.
+RESIDUALS = ("brine", "backwash", "sludge", "spent_media", "gas", "none")
 #: Constituents a removal fraction may name (dissolved analytes, TSS and COD).
 REMOVABLE = tuple(n for n, c in CONSTITUENTS.items()
                   if c.kind in ("cation", "anion", "neutral") and n not in ("Fe2", "Fe3")) + (

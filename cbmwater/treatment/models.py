@@ -10,14 +10,19 @@ with the residual.  How the rest is shared depends on the residual:
 
 * ``brine`` (membranes, EDR, ion-exchange regenerant, thermal units): the removed mass is in the
   residual water; the product carries the rest (it is concentrated or diluted accordingly);
+* ``backwash``: the removed mass is in the residual water, which also carries the dissolved
+  constituents at the feed concentration (a filter does not concentrate salts);
 * ``sludge``, ``spent_media``, ``gas``: the removed mass leaves as solids or gas; the water of the
-  residual carries the remaining dissolved mass at the product concentration;
+  residual carries the remaining dissolved mass at the product concentration.  A sludge takes the
+  larger of ``(1 - recovery) Q`` and ``dry solids / sludge_solids_frac`` of water;
 * ``none``: nothing is removed and no water is lost.
 
 Chemical doses in mg/L are added to the feed before the split (so removal applies to them);
 doses per mg removed (regenerant, oxidant) add their ions to the brine where the residual is a
-brine, else to the product.  pH and temperature pass unchanged through zero-order units; PHREEQC
-units compute the new pH.
+brine, else to the product.  Ion exchangers with ``params.counter_ion`` release it: ``"Na"`` adds
+one Na+ per equivalent of cations taken up; ``"H"`` neutralises an equal amount of bicarbonate
+(to CO2, which is not tracked).  pH and temperature pass unchanged through zero-order units;
+PHREEQC units compute the new pH.
 """
 
 from __future__ import annotations
@@ -85,6 +90,10 @@ def _split(feed: StreamBatch, recovery: np.ndarray, removal: np.ndarray, residua
         if residual == "brine":
             prod_m = m - removed
             res_m = removed.copy()
+        elif residual == "backwash":
+            remain = m - removed
+            prod_m = remain * np.where(q > 0, qp / q, 0)[:, None]
+            res_m = remain * np.where(q > 0, qr / q, 0)[:, None] + removed
         else:
             remain = m - removed
             prod_m = remain * np.where(q > 0, qp / q, 0)[:, None]
@@ -144,15 +153,50 @@ def _energy(spec: UnitSpec, feed: StreamBatch) -> np.ndarray:
     return per_m3 * feed.flow_m3_d
 
 
+_EXCHANGED = ("Ca", "Mg", "Sr", "Ba", "Fe", "Mn", "NH4_N", "K", "Li", "Al")
+
+
+def _counter_ion(spec: UnitSpec, removed: np.ndarray, product: StreamBatch) -> np.ndarray:
+    """Apply ``params.counter_ion``; returns the mass added to the product (g/d)."""
+    ion = spec.params.get("counter_ion")
+    added = np.zeros_like(removed)
+    if not ion:
+        return added
+    eq = np.zeros(removed.shape[0])
+    for name in _EXCHANGED:
+        c = CONSTITUENTS[name]
+        eq = eq + np.nan_to_num(removed[:, INDEX[name]]) / c.equivalent_mass  # eq/d
+    q = np.where(product.flow_m3_d > 0, product.flow_m3_d, 1)
+    if ion == "Na":
+        added[:, INDEX["Na"]] = eq * CONSTITUENTS["Na"].equivalent_mass
+        j = INDEX["Na"]
+        product.conc_mg_L[:, j] = np.nan_to_num(product.conc_mg_L[:, j]) + added[:, j] / q
+    elif ion == "H":
+        # H+ + HCO3- -> CO2 + H2O: bicarbonate (not a conservative constituent) falls
+        j = INDEX["HCO3"]
+        hco3_eq = np.nan_to_num(product.conc_mg_L[:, j]) * q / CONSTITUENTS["HCO3"].equivalent_mass
+        left = np.maximum(hco3_eq - eq, 0.0)
+        product.conc_mg_L[:, j] = np.where(np.isnan(product.conc_mg_L[:, j]), np.nan,
+                                           left * CONSTITUENTS["HCO3"].equivalent_mass / q)
+    else:
+        raise InputError(f"unit {spec.id}: counter_ion must be 'Na' or 'H', got {ion!r}")
+    return added
+
+
 def _zero_order(spec: UnitSpec, feed: StreamBatch, econ: Economics, recovery=None,
-                pre_added: np.ndarray | None = None, pre_chems=None) -> Step:
+                extra_solids_kg_d: np.ndarray | None = None) -> Step:
     n = len(feed)
-    rec = np.full(n, spec.recovery) if recovery is None else recovery
+    rec = np.full(n, spec.recovery) if recovery is None else np.asarray(recovery, float)
     chems, added, dosed = _fixed_doses(spec, feed, econ)
-    if pre_chems:
-        chems = _merge(chems, pre_chems)
     removal = removal_vector(spec)
     residual = spec.residual
+    if residual == "sludge" and spec.sludge_solids_frac > 0:
+        dry = np.nansum(dosed.mass_g_d() * removal[None, :], axis=1) / 1000.0
+        if extra_solids_kg_d is not None:
+            dry = dry + extra_solids_kg_d
+        water = dry / (spec.sludge_solids_frac * 1000.0)
+        q = feed.flow_m3_d
+        rec = np.minimum(rec, np.where(q > 0, 1.0 - np.minimum(water, q) / np.where(q > 0, q, 1), rec))
     product, resid, removed = _split(dosed, rec, removal, residual)
     chems2, added2 = _per_removed(spec, removed, econ)
     if added2.any():
@@ -161,15 +205,15 @@ def _zero_order(spec: UnitSpec, feed: StreamBatch, econ: Economics, recovery=Non
             c = added2 / np.where(target.flow_m3_d > 0, target.flow_m3_d, 1)[:, None]
         target.conc_mg_L = np.where(np.isnan(target.conc_mg_L) & (c > 0), c,
                                     target.conc_mg_L + c)
+    added3 = _counter_ion(spec, removed, product)
     solids = np.zeros_like(removed)
     gas = np.zeros_like(removed)
     if residual in ("sludge", "spent_media"):
         solids = np.nan_to_num(removed)
     elif residual == "gas":
         gas = np.nan_to_num(removed)
-    total_added = added + added2 + (pre_added if pre_added is not None else 0)
     return Step(spec, feed, product, resid, solids.sum(axis=1) / 1000.0, solids, gas,
-                total_added, _merge(chems, chems2), _energy(spec, feed), rec,
+                added + added2 + added3, _merge(chems, chems2), _energy(spec, feed), rec,
                 warnings=[[] for _ in range(n)])
 
 
@@ -225,12 +269,30 @@ def _chemistry_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database
     phase_dry_kg = np.zeros(n)
     for ph, mmol in eq.precipitated_mmol_L.items():
         phase_dry_kg += mmol * chemistry.PHASE_MOLAR_MASS[ph] * q / 1000.0
-    step = _zero_order(spec, reacted, econ)
+    # oxidants dosed per mg precipitated (e.g. KMnO4 per mg Fe and Mn): their ions join the water
+    chems_p, added_p = _per_removed(spec, precip_g, econ)
+    if added_p.any():
+        with np.errstate(invalid="ignore", divide="ignore"):
+            c = added_p / np.where(q > 0, q, 1)[:, None]
+        reacted.conc_mg_L = np.where(np.isnan(reacted.conc_mg_L) & (c > 0), c,
+                                     reacted.conc_mg_L + c)
+    if spec.residual == "sludge":
+        # the unit separates what it precipitates: it leaves with the sludge
+        step = _zero_order(spec, reacted, econ, extra_solids_kg_d=phase_dry_kg)
+        step.solids_kg_d = step.solids_kg_d + phase_dry_kg
+        tss_added = np.zeros(n)
+    else:
+        # no separation here (aeration, dosing): the precipitate is carried on as suspended
+        # solids for a later clarifier or filter
+        tss_added = phase_dry_kg * 1000.0  # g/d
+        j = INDEX["TSS"]
+        reacted.conc_mg_L[:, j] = np.nan_to_num(reacted.conc_mg_L[:, j]) + tss_added / np.where(q > 0, q, 1)
+        step = _zero_order(spec, reacted, econ)
     step.feed = feed
-    step.added_g_d = step.added_g_d + added_g
+    step.added_g_d = step.added_g_d + added_g + added_p
+    step.added_g_d[:, INDEX["TSS"]] += tss_added
     step.solids_g_d = step.solids_g_d + precip_g
-    step.solids_kg_d = step.solids_kg_d + phase_dry_kg
-    step.chemicals_kg_d = _merge(step.chemicals_kg_d, chems)
+    step.chemicals_kg_d = _merge(_merge(step.chemicals_kg_d, chems), chems_p)
     step.energy_kWh_d = _energy(spec, feed)
     step.details = {"pH_out": eq.pH, "reagent": eq.reagent, "reagent_mmol_L": eq.reagent_mmol_L,
                     "precipitated_mmol_L": eq.precipitated_mmol_L, "phreeqc_input": eq.input}

@@ -78,12 +78,35 @@ class TrainResult:
 
 
 def parse_train(text: str | list[str]) -> list[str]:
-    """Unit ids from ``"a,b,c"`` (or a list), stripped; empty names refused."""
+    """Unit tokens from ``"a,b,c"`` (or a list), stripped; empty names refused.
+
+    A token may carry a target pH for a unit that has one: ``ph_adjustment:6.5``.
+    """
     items = text if isinstance(text, list) else str(text).split(",")
     units = [u.strip() for u in items]
     if any(not u for u in units):
         raise InputError(f"empty unit name in train {text!r}; separate unit ids with commas")
     return units
+
+
+def _resolve(token: str, lib: UnitLibrary) -> UnitSpec:
+    """The unit of a train token, with ``:pH`` applied as its target pH."""
+    from dataclasses import replace
+
+    uid, _, value = token.partition(":")
+    spec = lib[uid.strip()]
+    if not value:
+        return spec
+    if "target_pH" not in spec.params:
+        raise InputError(f"{uid} has no target pH to set (only units such as ph_adjustment, "
+                         f"lime_softening take 'unit:pH'); got {token!r}")
+    try:
+        ph = float(value)
+    except ValueError:
+        raise InputError(f"target pH in {token!r} must be a number, e.g. ph_adjustment:6.5") from None
+    if not 2.0 <= ph <= 13.0:
+        raise InputError(f"target pH in {token!r} must be between 2 and 13")
+    return replace(spec, params={**spec.params, "target_pH": ph})
 
 
 def _is_desalting(spec: UnitSpec) -> bool:
@@ -159,7 +182,9 @@ def simulate_train(
     """
     lib = library or load_library()
     econ = economics or load_economics()
-    ids = parse_train(units) if isinstance(units, str) else list(units)
+    tokens = parse_train(units)
+    specs = [_resolve(t, lib) for t in tokens]
+    ids = [sp.id for sp in specs]
     check_order(ids, lib)
     n = len(feed)
     if n == 0:
@@ -172,8 +197,7 @@ def simulate_train(
     steps: list[Step] = []
     vapour = np.zeros(n)
     warnings: list[list[str]] = [[] for _ in range(n)]
-    for uid in ids:
-        spec = lib[uid]
+    for uid, spec in zip(ids, specs):
         if spec.params.get("applies_to") == "brine":
             if brine is None:
                 raise InputError(f"{uid} treats the brine of a desalting unit, but no desalting "
@@ -202,7 +226,7 @@ def simulate_train(
             residuals.append(res)
             if spec.params.get("applies_to") == "brine" or _is_desalting(spec):
                 brine = res
-    result = TrainResult(ids, steps, feed, main, residuals, vapour, warnings)
+    result = TrainResult(tokens, steps, feed, main, residuals, vapour, warnings)
     if check:
         _check_train(result)
     return result
