@@ -207,6 +207,195 @@ STRINGS: dict[str, dict[str, str]] = {
     "min_Chalcedony": {"en": "Chalcedony", "zh": "玉髓"},
     "min_Fe(OH)3(a)": {"en": "Fe(OH)3(a)", "zh": "无定形 Fe(OH)3"},
     "min_Gibbsite": {"en": "Gibbsite", "zh": "三水铝石"},
+    "min_SiO2(a)": {"en": "SiO2(a)", "zh": "无定形二氧化硅"},
+    # ---- Home: link to the Treatment page
+    "page_treatment": {"en": "Treatment train", "zh": "处理工艺"},
+    "page_treatment_help": {
+        "en": (
+            "Simulate and cost a train of unit processes on one sample: water quality stage by "
+            "stage, membrane recovery limit by scaling, residuals, energy and LCOW."
+        ),
+        "zh": "对单个水样模拟并核算一套处理工艺：逐级水质、结垢限制下的膜回收率、残余物、能耗及单位产水成本。",
+    },
+    # ---- Treatment page: inputs
+    "treat_title": {"en": "Treatment train", "zh": "处理工艺"},
+    "water_heading": {"en": "Water", "zh": "进水"},
+    "sample": {"en": "Sample", "zh": "水样"},
+    "sample_help": {
+        "en": "The analysis fed to the train (one sample of the file).",
+        "zh": "作为工艺进水的水样（文件中的一个水样）。",
+    },
+    "flow": {"en": "Feed flow (m³/d)", "zh": "进水流量 (m³/d)"},
+    "flow_help": {
+        "en": "Design flow of the plant; capital cost scales with it.",
+        "zh": "设计处理规模；投资随规模变化。",
+    },
+    "train_heading": {"en": "Treatment train", "zh": "处理工艺流程"},
+    "starter": {"en": "Start from a candidate train", "zh": "从候选工艺流程开始"},
+    "starter_help": {
+        "en": (
+            "Trains built stage by stage from the unit library's stage table that every "
+            "precedence rule allows (pretreatment, then optional conditioning and desalting). "
+            "Picking one replaces the units below."
+        ),
+        "zh": "按单元库的工段表逐段组合、且满足全部先后顺序规则的工艺流程（预处理，然后可选的调理和脱盐）。选择后将替换下方的处理单元。",
+    },
+    "starter_placeholder": {"en": "Choose a train…", "zh": "请选择工艺流程……"},
+    "train_units": {"en": "Units in order of flow", "zh": "处理单元（按水流顺序）"},
+    "train_units_help": {
+        "en": (
+            "The water passes the units in the order shown; a unit you add goes to the end. "
+            "To move a unit, remove it and add it again."
+        ),
+        "zh": "水按所示顺序依次通过各单元；新添加的单元排在最后。如需调整顺序，请删除后重新添加。",
+    },
+    "target_pH": {"en": "Target pH of pH adjustment (-)", "zh": "pH 调节目标值 (-)"},
+    "target_pH_help": {
+        "en": "About 6-6.5 ahead of RO/NF keeps carbonate from scaling; 7 for a final correction.",
+        "zh": "反渗透/纳滤前约 6-6.5 可防止碳酸盐结垢；出水回调取 7。",
+    },
+    "train_order": {"en": "Train: {train}", "zh": "工艺流程：{train}"},
+    "error_empty_train": {"en": "Pick at least one unit.", "zh": "请至少选择一个处理单元。"},
+    "error_order": {"en": "This train cannot be built: {msg}", "zh": "该工艺流程不成立：{msg}"},
+    "error_run": {"en": "The calculation cannot be done: {msg}", "zh": "无法完成计算：{msg}"},
+    "econ_heading": {"en": "Economics", "zh": "经济参数"},
+    "elec_price": {"en": "Electricity price (CNY/kWh)", "zh": "电价 (元/kWh)"},
+    "discount_pct": {"en": "Discount rate (%/yr)", "zh": "折现率 (%/年)"},
+    "life_yr": {"en": "Plant life (yr)", "zh": "设计寿命 (年)"},
+    "econ_caption": {
+        "en": (
+            "Defaults from databases/treatment/economics.toml: {elec:g} CNY/kWh, {rate:g} %/yr, "
+            "{life:g} yr. All money in CNY of {year}."
+        ),
+        "zh": "默认值取自 databases/treatment/economics.toml：{elec:g} 元/kWh、{rate:g} %/年、{life:g} 年。所有金额均为 {year} 年价格的人民币。",
+    },
+    "running_treat": {
+        "en": "Simulating the train (PHREEQC for chemistry and scaling) and costing it…",
+        "zh": "正在模拟处理工艺（PHREEQC 计算化学反应与结垢）并核算费用……",
+    },
+    # ---- Treatment page: outputs
+    "treat_summary": {
+        "en": "Sample {sample} · feed {flow:g} m³/d · cbmwater {ver} · money in CNY of {year}",
+        "zh": "水样 {sample} · 进水 {flow:g} m³/d · cbmwater {ver} · 金额为 {year} 年价格人民币",
+    },
+    "results_heading": {"en": "Results", "zh": "计算结果"},
+    "m_recovery": {"en": "Recovery (% of feed)", "zh": "回收率（占进水 %）"},
+    "m_product": {"en": "Product water (m³/d)", "zh": "产水量 (m³/d)"},
+    "m_energy": {"en": "Energy (kWh/m³ product)", "zh": "能耗 (kWh/m³ 产水)"},
+    "m_capex": {"en": "CAPEX (CNY, {year} prices)", "zh": "投资 (元，{year} 年价格)"},
+    "m_opex": {"en": "OPEX (CNY/yr)", "zh": "运行费用 (元/年)"},
+    "m_lcow": {"en": "LCOW (CNY/m³, {year} prices)", "zh": "单位产水成本 (元/m³，{year} 年价格)"},
+    "metrics_caption": {
+        "en": (
+            "LCOW = (CAPEX × CRF + OPEX) / product water per year; CRF = {crf:.4f} 1/yr. "
+            "Annualised cost {ann:,.0f} CNY/yr. Energy {kwh:,.0f} kWh/d in total."
+        ),
+        "zh": "单位产水成本 = (投资 × 资本回收系数 + 运行费用) / 年产水量；资本回收系数 = {crf:.4f} 1/年。年化费用 {ann:,.0f} 元/年。总能耗 {kwh:,.0f} kWh/d。",
+    },
+    "limit_heading": {"en": "Membrane recovery limit (scaling)", "zh": "膜系统回收率限制（结垢）"},
+    "rec_limited": {
+        "en": (
+            "**{unit}: recovery limited to {rec:.2f} by {mineral}** (SI allowance {allow:g} with "
+            "antiscalant; design maximum {design:.2f})."
+        ),
+        "zh": "**{unit}：回收率受 {mineral} 限制，为 {rec:.2f}**（投加阻垢剂时允许饱和指数 {allow:g}；设计最大值 {design:.2f}）。",
+    },
+    "rec_not_limited": {
+        "en": (
+            "{unit}: recovery {rec:.2f} = design maximum; no mineral reaches its SI allowance in "
+            "the concentrate."
+        ),
+        "zh": "{unit}：回收率 {rec:.2f}，即设计最大值；浓水中没有矿物达到其允许饱和指数。",
+    },
+    "si_limit_title": {"en": "Concentrate SI at the limit: {unit}", "zh": "限制回收率下浓水饱和指数：{unit}"},
+    "si_limit_y": {"en": "Saturation index SI (log IAP/K)", "zh": "饱和指数 SI（log IAP/K）"},
+    "si_at_limit": {"en": "SI at the recovery limit", "zh": "限制回收率下的 SI"},
+    "si_allowance": {"en": "SI allowance (with antiscalant)", "zh": "允许 SI（投加阻垢剂）"},
+    "si_limit_caption": {
+        "en": (
+            "The concentrate is modelled by removing water in PHREEQC (full rejection). The "
+            "recovery limit is where the first mineral reaches its SI allowance."
+        ),
+        "zh": "在 PHREEQC 中以去除水分模拟浓水（全截留）。回收率上限即第一种矿物达到其允许饱和指数时的回收率。",
+    },
+    "stage_heading": {"en": "Water quality stage by stage", "zh": "逐级水质"},
+    "log_y": {"en": "Logarithmic concentration axis", "zh": "浓度轴取对数"},
+    "stage_chart_y": {"en": "Concentration at the stage outlet (mg/L)", "zh": "单元出水浓度 (mg/L)"},
+    "stage_chart_x": {"en": "Stage (outlet)", "zh": "处理单元（出水）"},
+    "constituent": {"en": "Constituent", "zh": "组分"},
+    "tds_sum": {"en": "TDS (sum)", "zh": "溶解性总固体（加和）"},
+    "stage_caption": {
+        "en": (
+            "Concentrations in mg/L at the outlet of each stage (product side). TDS (sum) = sum "
+            "of the dissolved constituents with HCO3 in full (Hem 1985). The table has one column "
+            "per stream: the feed, then the product side of each stage."
+        ),
+        "zh": "各单元出水（产水侧）浓度，mg/L。溶解性总固体（加和）= 各溶解组分之和，HCO3 全计（Hem 1985）。表中每列为一股水：进水及各单元产水。",
+    },
+    "feed": {"en": "Feed", "zh": "进水"},
+    "col_stage": {"en": "Stage (#)", "zh": "序号"},
+    "col_quantity": {"en": "Quantity (unit)", "zh": "项目（单位）"},
+    "col_unit": {"en": "Unit", "zh": "单元"},
+    "col_name": {"en": "Name", "zh": "名称"},
+    "col_flow_m3_d": {"en": "Flow (m³/d)", "zh": "流量 (m³/d)"},
+    "col_recovery": {"en": "Stage recovery (-)", "zh": "单元回收率 (-)"},
+    "col_energy_kWh_d": {"en": "Energy (kWh/d)", "zh": "能耗 (kWh/d)"},
+    "col_mg_L": {"en": "{name} (mg/L)", "zh": "{name} (mg/L)"},
+    "cost_heading": {"en": "Annual cost by unit", "zh": "各单元年费用"},
+    "cost_chart_y": {"en": "Annual cost (CNY/yr, {year} prices)", "zh": "年费用 (元/年，{year} 年价格)"},
+    "cost_chart_x": {"en": "Unit", "zh": "单元"},
+    "cost_category": {"en": "Category", "zh": "费用类别"},
+    "cost_caption": {
+        "en": (
+            "CNY/yr at {year} prices. Capital is annualised with the capital recovery factor; "
+            "replacement is of membranes and media; brine disposal is the hauling of liquid "
+            "concentrate off site."
+        ),
+        "zh": "单位：元/年（{year} 年价格）。投资按资本回收系数年化；更换费指膜及滤料更换；浓水处置指将液态浓水外运处置。",
+    },
+    "cat_capital": {"en": "Capital", "zh": "投资（年化）"},
+    "cat_electricity": {"en": "Electricity", "zh": "电费"},
+    "cat_chemicals": {"en": "Chemicals", "zh": "药剂费"},
+    "cat_replacement": {"en": "Replacement", "zh": "膜及滤料更换"},
+    "cat_labour": {"en": "Labour", "zh": "人工费"},
+    "cat_maintenance": {"en": "Maintenance", "zh": "维修费"},
+    "cat_sludge_disposal": {"en": "Sludge disposal", "zh": "污泥处置"},
+    "cat_brine_disposal": {"en": "Brine disposal", "zh": "浓水处置"},
+    "cat_total": {"en": "Total", "zh": "合计"},
+    "chem_heading": {"en": "Chemicals", "zh": "药剂消耗"},
+    "col_chemical": {"en": "Chemical", "zh": "药剂"},
+    "col_kg_d": {"en": "Dose (kg/d, active)", "zh": "用量 (kg/d，有效成分)"},
+    "no_chemicals": {"en": "No chemicals are dosed.", "zh": "不投加药剂。"},
+    "resid_heading": {"en": "Residuals", "zh": "残余物（污泥、浓水等）"},
+    "col_res_name": {"en": "Residual", "zh": "残余物"},
+    "col_res_unit": {"en": "From unit", "zh": "来源单元"},
+    "col_kind": {"en": "Kind", "zh": "类型"},
+    "col_res_flow": {"en": "Liquid flow (m³/d)", "zh": "液体流量 (m³/d)"},
+    "col_dry_kg_d": {"en": "Dry solids (kg/d)", "zh": "干固体 (kg/d)"},
+    "col_wet_m3_d": {"en": "Wet sludge (m³/d)", "zh": "湿污泥 (m³/d)"},
+    "col_treated_by": {"en": "Treated by", "zh": "后续处理单元"},
+    "leaves_plant": {"en": "— (leaves the plant)", "zh": "—（外排出厂）"},
+    "kind_brine": {"en": "brine", "zh": "浓水"},
+    "kind_sludge": {"en": "sludge", "zh": "污泥"},
+    "kind_backwash": {"en": "backwash", "zh": "反冲洗水"},
+    "kind_spent_media": {"en": "spent media", "zh": "废滤料"},
+    "kind_gas": {"en": "gas", "zh": "气体"},
+    "resid_caption": {
+        "en": (
+            "Evaporated water: {evap:,.1f} m³/d. Wet sludge volume at the unit's cake solids "
+            "fraction (0 for liquid residuals). 'Treated by' names the unit that takes the "
+            "residual; otherwise it leaves the plant and is costed as disposal."
+        ),
+        "zh": "蒸发水量：{evap:,.1f} m³/d。湿污泥体积按该单元泥饼含固率计（液体残余物为 0）。“后续处理单元”为接收该残余物的单元；否则外排出厂并计入处置费。",
+    },
+    "warnings_heading": {"en": "Warnings", "zh": "警告"},
+    "no_warnings": {"en": "No warnings.", "zh": "无警告。"},
+    "dl_treat_json": {"en": "Result (JSON)", "zh": "计算结果（JSON）"},
+    "dl_stage_csv": {"en": "Stage table (CSV)", "zh": "逐级水质表（CSV）"},
+    "dl_treat_caption": {
+        "en": "The JSON holds the engine's full result (every stage, residual, cost and provenance).",
+        "zh": "JSON 文件包含引擎的完整结果（各单元、残余物、费用及来源信息）。",
+    },
 }
 
 

@@ -44,7 +44,8 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except CbmwaterError as exc:
-            click.echo(f"error: {exc}", err=True)
+            lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+            click.echo("error: " + " | ".join(lines), err=True)
             ctx.exit(2)
 
 
@@ -200,6 +201,160 @@ def _treat_text(res: dict) -> str:
     for w in res["warnings"]:
         lines.append(f"warning: {w}")
     return "\n".join(lines)
+
+
+COMPLIANCE_FORMATS = ("text", "json", "csv")
+
+
+@main.command()
+@click.argument("input_file", metavar="INPUT", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--standard", "standard_id", required=True,
+              help="Standard id, e.g. GB3838-2002, GBT14848-2017, GB8978-1996, GB20426-2006, "
+                   "GB5084-2021, GB5749-2022, GBT19923-2005, GBT50050-2017, SYT5329, "
+                   "MEE_coal_mine_water_salt_cap, FAO29 (databases/standards.csv).")
+@click.option("--class", "cls", required=True,
+              help="Class or use within the standard, e.g. III, dryland, first, "
+                   "open_cooling_makeup, 'k<=0.01', SAR_20-40_no_reduction.")
+@click.option("--format", "fmt", type=click.Choice(COMPLIANCE_FORMATS), default=None,
+              help="text (default), json (per sample a list of rows) or csv (long table).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the result here instead of stdout (format from the extension if "
+                   "--format is not given).")
+@click.option("--sample", "sample_ids", multiple=True,
+              help="Only this sample_id (repeat for several). Default: every sample.")
+@click.option("--censored", "censored_policy", type=click.Choice(["half", "zero", "limit"]),
+              default="half", show_default=True,
+              help="Value shown and used in calculations for below-detection cells; the "
+                   "pass/fail decision always uses the interval 0-DL.")
+@click.option("--sheet", default=None, help="Excel sheet name (default: the first sheet).")
+@click.option("--standards-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Standards table (default: databases/standards.csv).")
+def compliance(input_file: Path, standard_id: str, cls: str, fmt: str | None, out: Path | None,
+               sample_ids: tuple[str, ...], censored_policy: str, sheet: str | None,
+               standards_file: Path | None) -> None:
+    """Check every sample of INPUT against one class of one standard.
+
+    Per limit: value (in the limit's unit), min, max, ratio (value/max; min/value for lower
+    limits), result (pass, fail, not_measured, inconclusive), verified, status (V/S/U/M) and
+    clause. A parameter not measured is never a pass; S/U/M limits are marked unverified.
+    """
+    from .standards.compliance import check_analyses, summarise
+    from .standards.table import load_standards
+    from .water.io import read_analyses
+
+    if fmt is None:
+        suffix = out.suffix.lower().lstrip(".") if out else ""
+        fmt = suffix if suffix in COMPLIANCE_FORMATS else "text"
+    table = load_standards(standards_file)
+    sid, klass = table.resolve(standard_id, cls)
+    analyses = read_analyses(input_file, sheet, require_pH=False)
+    if sample_ids:
+        analyses = analyses.subset(list(dict.fromkeys(sample_ids)))
+    results = check_analyses(analyses, sid, klass, censored_policy=censored_policy, table=table)
+    summary = summarise(results)
+    if fmt == "json":
+        text = _compliance_json(results, summary, table, sid, klass, censored_policy, input_file)
+    elif fmt == "csv":
+        text = results.to_csv(index=False)
+        if out is not None:
+            text = "\ufeff" + text
+    else:
+        text = _compliance_text(results, summary, table.standard_name(sid), sid, klass)
+    if out is None:
+        click.echo(text, nl=not text.endswith("\n"))
+    else:
+        _write_atomic(out, lambda p: p.write_text(text, encoding="utf-8"))
+        fails = [s for s, v in zip(summary["sample_id"], summary["verdict"]) if v == "fail"]
+        click.echo(f"{len(summary)} samples checked against {sid} class {klass} -> {out}"
+                   + (f"; failing: {', '.join(fails)}" if fails else ""), err=True)
+
+
+def _compliance_json(results, summary, table, sid: str, klass: str, policy: str,
+                     input_file: Path) -> str:
+    fields = [c for c in results.columns if c != "sample_id"]
+    samples = []
+    for _, srow in summary.iterrows():
+        rows = results[results["sample_id"] == srow["sample_id"]]
+        samples.append({
+            "sample_id": srow["sample_id"],
+            "verdict": srow["verdict"],
+            "counts": {k: int(srow[k]) for k in summary.columns if k.startswith("n_")},
+            "rows": [{f: r[f] for f in fields} for r in rows.to_dict("records")],
+        })
+    doc = {"standard_id": sid, "standard_name": table.standard_name(sid), "class": klass,
+           "censored_policy": policy, "input": str(input_file), "standards_table": table.path,
+           "standards_sha256": table.sha256, "cbmwater_version": __version__,
+           "samples": samples}
+    return json.dumps(export.jsonable(doc), ensure_ascii=False, indent=1) + "\n"
+
+
+def _fmt_num(x) -> str:
+    if x is None or (isinstance(x, float) and x != x):
+        return "-"
+    return f"{x:.4g}"
+
+
+def _compliance_text(results, summary, name: str, sid: str, klass: str) -> str:
+    lines = []
+    for _, srow in summary.iterrows():
+        rows = results[results["sample_id"] == srow["sample_id"]]
+        counts = ", ".join(f"{int(srow['n_' + r])} {r.replace('_', ' ')}"
+                           for r in ("pass", "fail", "not_measured", "inconclusive"))
+        failed = f" ({srow['failed']})" if srow["failed"] else ""
+        lines += [f"Sample {srow['sample_id']}: {sid} class {klass} - {name}",
+                  f"verdict: {srow['verdict']}{failed}; {counts}; "
+                  f"{int(srow['n_unverified'])} of {len(rows)} limits not verified (status S/U/M)",
+                  f"  {'parameter':<36}{'value':>12} {'limit':<22}{'ratio':>8}  "
+                  f"{'result':<14}{'status':<7}basis / comment"]
+        for r in rows.to_dict("records"):
+            if r["min"] == r["min"] and r["max"] == r["max"]:
+                lim = f"{r['min']:g}-{r['max']:g}"
+            elif r["max"] == r["max"]:
+                lim = f"<= {r['max']:g}"
+            else:
+                lim = f">= {r['min']:g}"
+            unit = "" if r["unit"] == "-" else f" {r['unit']}"
+            value = ("<" + _fmt_num(r["detection_limit"])) if r["censored"] and r["basis"] == \
+                "reported" else _fmt_num(r["value"])
+            why = "; ".join(x for x in (r["basis"], r["comment"]) if x)
+            lines.append(f"  {r['parameter']:<36}{value:>12} {lim + unit:<22}"
+                         f"{_fmt_num(r['ratio']):>8}  {r['result']:<14}{r['status']:<7}{why}")
+        lines.append("")
+    lines.append("status: V verified in a source; S secondary transcription; U unverified "
+                 "(background knowledge); M commonly cited. Confirm S/U/M limits against the "
+                 "official text before regulatory use. not_measured and inconclusive are never "
+                 "a pass.")
+    return "\n".join(lines) + "\n"
+
+
+@main.command()
+@click.argument("proposal", metavar="PROPOSAL", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["json", "html"]), default=None,
+              help="json (verdict, findings, mixing, inputs_hash, versions; default) or html "
+                   "(self-contained report with mixing curves, assumptions and the .pqi).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the review here instead of stdout.")
+@click.option("--pqi", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the PHREEQC mixing input that was run, as a .pqi file.")
+def review(proposal: Path, fmt: str, out: Path | None, pqi: Path | None) -> None:
+    """Review a reinjection PROPOSAL (TOML): standard, compatibility, isolation, verdict."""
+    from .reinjection.review import review_file
+
+    if fmt is None:
+        fmt = "html" if out is not None and out.suffix.lower() in (".html", ".htm") else "json"
+    res = review_file(proposal)
+    if fmt == "html":
+        from .reinjection.html import review_html
+
+        text = review_html(res)
+    else:
+        text = json.dumps(export.jsonable(res.as_dict()), ensure_ascii=False, indent=1)
+    if out is None:
+        click.echo(text)
+    else:
+        _write_atomic(out, lambda p: p.write_text(text + "\n", encoding="utf-8"))
+    if pqi is not None:
+        _write_atomic(pqi, lambda p: p.write_text(res.pqi, encoding="utf-8"))
 
 
 def run() -> None:  # pragma: no cover - console entry

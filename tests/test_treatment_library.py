@@ -162,7 +162,9 @@ def test_model_parameters_name_known_chemicals_and_phases(lib, econ):
         if u.model in ("thermal", "evaporation_pond"):
             assert u.params["applies_to"] == "brine"
     assert lib["evaporation_pond"].params["product"] == "vapour"
-    assert lib["evaporation_pond"].recovery == 0.0001
+    # the pond's product is the evaporated water (WaterTAP's 0.9999 byproduct), which carries no salt
+    assert lib["evaporation_pond"].recovery == 0.9999
+    assert lib["evaporation_pond"].removal_of("Na") == 1.0
 
 
 def test_economics_values_and_money_conversion(econ):

@@ -220,9 +220,10 @@ def equilibrate(
     ph = react["pH"].to_numpy(float)
     # carbonate: carbonate alkalinity split into HCO3/CO3 by PHREEQC's free-ion ratio
     alk_eq = react["Alk"].to_numpy(float) * w1 / s
-    oh = react["m_OH-"].to_numpy(float) * w1 / s
-    h = react["m_H+"].to_numpy(float) * w1 / s
-    carb = np.maximum(alk_eq - oh + h, 0.0)
+    # the total alkalinity is carried on (as HCO3 + 2 CO3): with the pH it is what PHREEQC reads
+    # back, and OH- alkalinity after lime softening would otherwise make the next unit's input
+    # inconsistent ("non-carbonate alkalinity greater than total alkalinity")
+    carb = np.maximum(alk_eq, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         rho = react["m_CO3-2"].to_numpy(float) / react["m_HCO3-"].to_numpy(float)
     rho = np.nan_to_num(rho, nan=0.0, posinf=0.0)
@@ -248,7 +249,8 @@ class ConcentrateLimit:
     limiting_mineral : list of str
         The mineral that sets the limit ("" where none does within ``max_recovery``).
     si_at_limit : dict
-        Mineral -> SI of the concentrate at the limit.
+        Mineral -> SI of the concentrate at the limit (at ``max_recovery`` where no allowance
+        is reached); NaN where an element of the mineral was not measured.
     input : str
         The PHREEQC input of the refining run.
     """
@@ -314,8 +316,12 @@ def concentrate_limit(
     hi = np.full(n, np.nan)
     react = out[out["state"].astype(str).str.strip() == "react"]
     si_cols = {m: f"si_{m}" for m in minerals}
+    si_at = {m: np.full(n, np.nan) for m in minerals}
     for i in range(n):
         rows = react[react["soln"] == i + 1]
+        for m in minerals:  # SI at the design maximum (kept where no allowance is reached)
+            last = rows[si_cols[m]].to_numpy(float)[-1]
+            si_at[m][i] = np.nan if last <= -999 else last
         exceed = np.zeros(len(rows), dtype=bool)
         for m in minerals:
             si = rows[si_cols[m]].to_numpy(float)
@@ -328,7 +334,6 @@ def concentrate_limit(
     need = ~np.isnan(hi)
     limit = np.full(n, max_recovery)
     mineral = [""] * n
-    si_at = {m: np.full(n, np.nan) for m in minerals}
     text = ""
     if need.any():
         idx = np.flatnonzero(need)
@@ -358,5 +363,5 @@ def concentrate_limit(
             mineral[i] = best_m
             for m in minerals:
                 si = rows[si_cols[m]].to_numpy(float)
-                si_at[m][i] = float(np.interp(best_r, grid, si))
+                si_at[m][i] = np.nan if si.min() <= -999 else float(np.interp(best_r, grid, si))
     return ConcentrateLimit(limit, mineral, si_at, text)

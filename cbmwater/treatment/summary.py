@@ -39,6 +39,7 @@ def summarise(result: TrainResult, cost: TrainCost, i: int = 0) -> dict[str, obj
             d["recovery_limit"] = float(s.details["recovery_limit"][i])
             d["limiting_mineral"] = s.details["limiting_mineral"][i] or None
             d["design_recovery"] = float(s.details["design_recovery"])
+            d["si_allowance"] = dict(s.details["si_allowance"])
             d["si_at_limit"] = {m: (None if math.isnan(v[i]) else float(v[i]))
                                 for m, v in s.details["si_at_limit"].items()}
         if "reagent_mmol_L" in s.details:

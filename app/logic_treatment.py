@@ -1,0 +1,316 @@
+"""What the Treatment page computes, without Streamlit: engine calls, tables and export bytes.
+
+Only the engine's public API is used (``cbmwater.study``, ``cbmwater.water``,
+``cbmwater.treatment.library``, ``cbmwater.treatment.precedence``,
+``cbmwater.treatment.economics``, ``cbmwater.errors``).  Every function is plain so it can be
+tested without a browser; the page caches :func:`treat` with ``st.cache_data``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+import logic
+from cbmwater.errors import InputError
+from cbmwater.study import BUNDLED_ANALYSES, treat_analyses
+from cbmwater.treatment.economics import load_economics
+from cbmwater.treatment.library import load_library
+from cbmwater.treatment.precedence import candidate_trains, check_order
+from cbmwater.water.io import read_analyses
+from cbmwater.water.qa import tds_sum_mg_L
+from cbmwater.water.vocabulary import CONSTITUENTS
+
+__all__ = [
+    "DEFAULT_TRAIN",
+    "STARTER_POOL",
+    "KEY_CONSTITUENTS",
+    "COST_CATEGORIES",
+    "TDS_COLUMN",
+    "library",
+    "unit_ids",
+    "unit_label",
+    "default_target_pH",
+    "si_allowance",
+    "starter_trains",
+    "train_tokens",
+    "order_error",
+    "read_bytes",
+    "sample_ids",
+    "economics_with",
+    "treat",
+    "stage_table",
+    "chart_table",
+    "cost_table",
+    "residual_table",
+    "membrane_stages",
+    "result_json",
+    "stage_csv",
+]
+
+#: Train shown when the page opens (pretreatment -> UF -> brackish RO, qinshui_standards T3).
+DEFAULT_TRAIN: tuple[str, ...] = (
+    "coagulation", "sedimentation", "multimedia_filter", "ultrafiltration", "brackish_ro")
+#: Units the candidate-train picker combines: the common SQB produced-water units (kept small so
+#: :func:`candidate_trains` stays fast and the list short).
+STARTER_POOL: tuple[str, ...] = (
+    "coagulation", "sedimentation", "multimedia_filter", "cartridge_filter", "ultrafiltration",
+    "ph_adjustment", "nanofiltration", "brackish_ro", "edr")
+_DESALTING = ("nanofiltration", "brackish_ro", "edr")
+#: Constituents plotted stage by stage (mg/L); TDS is added as the sum of dissolved constituents.
+KEY_CONSTITUENTS: tuple[str, ...] = ("Na", "Cl", "HCO3", "F", "Ca", "Ba", "SiO2")
+TDS_COLUMN = "TDS_sum"
+#: Cost categories of ``breakdown`` in display order (CNY/yr; capital annualised).
+COST_CATEGORIES: tuple[str, ...] = (
+    "capital", "electricity", "chemicals", "replacement", "labour", "maintenance",
+    "sludge_disposal", "brine_disposal")
+
+
+# ------------------------------------------------------------------ unit library and trains
+def library():
+    """The unit library (``load_library()``; cached by the engine)."""
+    return load_library()
+
+
+def unit_ids() -> list[str]:
+    """Every unit id of the library, in library order."""
+    return [u.id for u in library()]
+
+
+def unit_label(unit_id: str, lang: str = "en") -> str:
+    """``"id — name"`` in ``lang`` (the id alone if the library lacks it)."""
+    lib = library()
+    if unit_id not in lib:
+        return unit_id
+    spec = lib[unit_id]
+    return f"{unit_id} — {spec.name_zh if lang == 'zh' else spec.name_en}"
+
+
+def unit_name(unit_id: str, lang: str = "en") -> str:
+    """Name of a unit in ``lang`` (the id if unknown)."""
+    lib = library()
+    if unit_id not in lib:
+        return unit_id
+    spec = lib[unit_id]
+    return spec.name_zh if lang == "zh" else spec.name_en
+
+
+def default_target_pH() -> float:
+    """The library's default target pH of ``ph_adjustment``."""
+    return float(library()["ph_adjustment"].params.get("target_pH", 7.0))
+
+
+def si_allowance(unit_id: str) -> dict[str, float]:
+    """Mineral -> highest concentrate SI the membrane unit allows with antiscalant (library)."""
+    lib = library()
+    if unit_id not in lib:
+        return {}
+    return {str(k): float(v) for k, v in dict(lib[unit_id].params.get("si_allowance", {})).items()}
+
+
+@lru_cache(maxsize=1)
+def starter_trains() -> tuple[tuple[str, ...], ...]:
+    """A short list of sensible trains to start from.
+
+    From ``candidate_trains(pool=STARTER_POOL)``: those with the full particle pretreatment
+    (coagulation, sedimentation, multimedia filter) that either stop there or end in a
+    desalting unit, shortest first.
+    """
+    trains = candidate_trains(library(), pool=list(STARTER_POOL), limit=500)
+    keep = [tuple(tr) for tr in trains
+            if tr[:3] == ["coagulation", "sedimentation", "multimedia_filter"]
+            and (len(tr) == 3 or tr[-1] in _DESALTING)]
+    keep.sort(key=len)
+    return tuple(keep)
+
+
+def train_tokens(units: list[str], target_pH: float | None = None) -> list[str]:
+    """Train tokens for the engine: ``ph_adjustment`` gets ``:target_pH`` when one is given."""
+    out = []
+    for u in units:
+        if u == "ph_adjustment" and target_pH is not None:
+            out.append(f"ph_adjustment:{float(target_pH):g}")
+        else:
+            out.append(u)
+    return out
+
+
+def order_error(units: list[str]) -> str | None:
+    """Why ``units`` (ids, in order) cannot be a train, or None when the order is allowed."""
+    try:
+        check_order(list(units), library())
+    except InputError as exc:
+        return str(exc)
+    return None
+
+
+# ------------------------------------------------------------------ water
+def read_bytes(data: bytes, filename: str, sheet: str | None = None):
+    """The AnalysisSet of an uploaded lab file given as bytes (errors name ``filename``)."""
+    return logic._with_upload(data, filename, read_analyses, sheet=sheet)
+
+
+def _analyses(data: bytes, filename: str, bundled: bool, sheet: str | None):
+    if bundled:
+        return read_analyses(BUNDLED_ANALYSES)
+    return read_bytes(data, filename, sheet)
+
+
+def sample_ids(data: bytes, filename: str, bundled: bool, sheet: str | None = None) -> list[str]:
+    """Sample ids of the bundled set or of an uploaded file."""
+    return list(_analyses(data, filename, bundled, sheet).sample_ids)
+
+
+# ------------------------------------------------------------------ engine run
+def economics_with(electricity_CNY_kWh: float | None = None, discount_rate: float | None = None,
+                   life_yr: float | None = None):
+    """The bundled economics with the given overrides (None, or equal to the default, = keep).
+
+    Returns None when nothing changes, so the engine uses its defaults exactly.
+    """
+    base = load_economics()
+    changes = {k: float(v) for k, v in (("electricity_CNY_kWh", electricity_CNY_kWh),
+                                        ("discount_rate", discount_rate),
+                                        ("life_yr", life_yr))
+               if v is not None and float(v) != float(getattr(base, k))}
+    return base.with_(**changes) if changes else None
+
+
+def treat(data: bytes, filename: str, bundled: bool, sheet: str | None, sample_id: str,
+          train: list[str] | tuple[str, ...], flow_m3_d: float,
+          electricity_CNY_kWh: float | None = None, discount_rate: float | None = None,
+          life_yr: float | None = None) -> dict[str, object]:
+    """``treat_analyses`` on one sample of the bundled set or an upload, with economics overrides.
+
+    Raises
+    ------
+    cbmwater.errors.CbmwaterError
+        Bad file, unknown sample or unit, impossible order, bad override.
+    """
+    econ = economics_with(electricity_CNY_kWh, discount_rate, life_yr)
+    analyses = _analyses(data, filename, bundled, sheet)
+    out = treat_analyses(analyses, sample_id, list(train), float(flow_m3_d), economics=econ)
+    if not bundled:
+        out.setdefault("provenance", {})["source"] = Path(filename).name
+    return out
+
+
+# ------------------------------------------------------------------ tables
+def _tds(conc: dict[str, float]) -> float:
+    v = tds_sum_mg_L(pd.Series(conc, dtype=float)).iloc[0]
+    return float(v) if pd.notna(v) else math.nan
+
+
+def _conc_columns(result: dict) -> list[str]:
+    """Concentration names present anywhere in the result, in vocabulary order."""
+    names: set[str] = set(result["feed"]["concentrations"])
+    for s in result["stages"]:
+        names |= set(s["outlet"]["concentrations"])
+    known = [c for c in CONSTITUENTS if c in names]
+    return known + sorted(names - set(known))
+
+
+def stage_table(result: dict) -> pd.DataFrame:
+    """One row for the feed and one per stage outlet.
+
+    Columns: ``stage`` (0 = feed), ``unit``, ``name_en``, ``name_zh``, ``flow_m3_d``,
+    ``recovery`` (stage, fraction), ``energy_kWh_d``, ``pH``, ``temp_C``, every constituent in
+    mg/L (canonical name, its vocabulary unit), and :data:`TDS_COLUMN` (mg/L, sum of dissolved
+    constituents, :func:`cbmwater.water.qa.tds_sum_mg_L`).
+    """
+    conc_cols = _conc_columns(result)
+    rows = []
+
+    def row(i, unit, en, zh, stream, recovery, energy):
+        c = stream["concentrations"]
+        r = {"stage": i, "unit": unit, "name_en": en, "name_zh": zh,
+             "flow_m3_d": stream["flow_m3_d"], "recovery": recovery, "energy_kWh_d": energy,
+             "pH": stream.get("pH"), "temp_C": stream.get("temp_C")}
+        r.update({k: c.get(k, math.nan) for k in conc_cols})
+        r[TDS_COLUMN] = _tds(c)
+        rows.append(r)
+
+    row(0, "feed", "Feed", "进水", result["feed"], math.nan, math.nan)
+    for i, s in enumerate(result["stages"], start=1):
+        row(i, s["unit"], s["name_en"], s["name_zh"], s["outlet"], s["recovery"],
+            s["energy_kWh_d"])
+    df = pd.DataFrame(rows)
+    return df.astype({c: float for c in ("flow_m3_d", "recovery", "energy_kWh_d", "pH", "temp_C",
+                                         *conc_cols, TDS_COLUMN)})
+
+
+def chart_table(result: dict) -> pd.DataFrame:
+    """Long table (stage, unit, constituent, mg_L) of the outlet of every stage for the chart:
+    :data:`KEY_CONSTITUENTS` and :data:`TDS_COLUMN`."""
+    st = stage_table(result)
+    st = st[st["stage"] > 0]
+    cols = [c for c in (*KEY_CONSTITUENTS, TDS_COLUMN) if c in st.columns]
+    long = st.melt(id_vars=["stage", "unit"], value_vars=cols, var_name="constituent",
+                   value_name="mg_L")
+    return long.reset_index(drop=True)
+
+
+def cost_table(result: dict) -> pd.DataFrame:
+    """Annual cost by unit (rows, train order) and category (columns), CNY/yr, with a
+    ``total`` column and a ``total`` row.  Capital is annualised with the CRF."""
+    by_unit = result["breakdown"]["by_unit"]
+    cats = [c for c in COST_CATEGORIES
+            if any(c in d for d in by_unit.values())]
+    cats += sorted({c for d in by_unit.values() for c in d} - set(cats))
+    df = pd.DataFrame([{c: float(d.get(c, 0.0)) for c in cats} for d in by_unit.values()],
+                      index=list(by_unit), columns=cats)
+    df.index.name = "unit"
+    df["total"] = df.sum(axis=1)
+    df.loc["total"] = df.sum(axis=0)
+    return df
+
+
+def residual_table(result: dict) -> pd.DataFrame:
+    """Residual streams: name, unit, kind, flow_m3_d, dry_kg_d, wet_m3_d, treated_by."""
+    cols = ["name", "unit", "kind", "flow_m3_d", "dry_kg_d", "wet_m3_d", "treated_by"]
+    return pd.DataFrame([{c: r.get(c) for c in cols} for r in result["residuals"]],
+                        columns=cols)
+
+
+def membrane_stages(result: dict) -> list[dict]:
+    """Stages with a scaling-limited recovery (membranes): each stage dict plus ``si_allowance``
+    from the library."""
+    out = []
+    for s in result["stages"]:
+        if "recovery_limit" in s:
+            out.append({**s, "si_allowance": si_allowance(s["unit"])})
+    return out
+
+
+# ------------------------------------------------------------------ exports
+def _clean(o):
+    if isinstance(o, float) and not math.isfinite(o):
+        return None
+    if isinstance(o, dict):
+        return {str(k): _clean(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [_clean(v) for v in o]
+    if hasattr(o, "item") and not isinstance(o, (str, bytes)):  # numpy scalars
+        return _clean(o.item())
+    return o
+
+
+def result_json(result: dict) -> bytes:
+    """The engine's result as UTF-8 JSON (NaN and infinity as null)."""
+    return json.dumps(_clean(result), ensure_ascii=False, indent=2, default=str).encode("utf-8")
+
+
+def stage_csv(result: dict) -> bytes:
+    """:func:`stage_table` as UTF-8 CSV with a byte-order mark; units in the headers."""
+    df = stage_table(result)
+    ren = {"flow_m3_d": "flow (m3/d)", "recovery": "stage recovery (-)",
+           "energy_kWh_d": "energy (kWh/d)", "temp_C": "temp (deg C)",
+           TDS_COLUMN: "TDS sum (mg/L)"}
+    for c in df.columns:
+        if c in CONSTITUENTS and c not in ren and c != "pH":
+            ren[c] = f"{c} ({CONSTITUENTS[c].unit})"
+    return df.rename(columns=ren).to_csv(index=False).encode("utf-8-sig")

@@ -1,0 +1,297 @@
+"""A reinjection proposal read from TOML and validated (see ``case_studies/reinjection/README.md``).
+
+Layout::
+
+    standard = "SYT5329"            # optional; injection-water standard with permeability classes
+    [injectate]                     # file + sample_id, or canonical keys inline (pH = 8.1, Na = 650)
+    [formation]                     # name, lithology, depth_m, temperature_C, pressure_bar,
+                                    # permeability_um2
+    [formation.water]               # same two forms as [injectate]
+    [operation]                     # volume_m3_d
+    [[protected_aquifers]]          # name, bottom_depth_m (optional top_depth_m)
+    [review]                        # optional: min_separation_m, fractions, database
+
+Every error is an :class:`~cbmwater.errors.InputError` naming the field (``formation.temperature_C
+is missing``).  File paths are relative to the proposal's folder.  Names and other text are kept
+for the report only; they never reach PHREEQC.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError
+from ..standards.table import PARAMETERS, load_standards
+from ..water.analysis import AnalysisSet
+from ..water.vocabulary import CONSTITUENTS
+
+__all__ = ["Water", "Aquifer", "Proposal", "load_proposal", "parse_proposal",
+           "permeability_class", "DEFAULT_MIN_SEPARATION_M", "DEFAULT_FRACTIONS"]
+
+#: Minimum vertical separation (m) between a protected aquifer and the injected formation.
+#: Engineering assumption: SY/T 7640-2021 §5.2 covers the choice of injection horizon but its
+#: numbers were not found; 100 m of intervening strata is a conservative order of magnitude for
+#: the confining sequence of the southern Qinshui coal measures (several mudstone beds).
+DEFAULT_MIN_SEPARATION_M = 100.0
+#: Number of mixing fractions from 0 to 100 % injectate (step 10 %).
+DEFAULT_FRACTIONS = 11
+_SOURCE_STANDARD = "SYT5329"
+_TOP_KEYS = {"standard", "injectate", "formation", "operation", "protected_aquifers", "review",
+             "title", "description"}
+
+
+@dataclass
+class Water:
+    """One water of a proposal: canonical constituent values (mg/L; NaN = not measured)."""
+
+    label: str                       # "injectate" or "formation.water"
+    analyses: AnalysisSet            # one sample
+    extra: dict[str, float]          # standard parameters that are not constituents (oil, SRB ...)
+    source: str                      # "inline" or the file path as given
+    canonical: str                   # canonical content for hashing
+
+    @property
+    def values(self) -> dict[str, float]:
+        """Resolved values (censored at half the detection limit), measured ones only."""
+        row = self.analyses.resolved("half").iloc[0]
+        return {k: float(v) for k, v in row.items() if not math.isnan(v)}
+
+    def standard_values(self) -> dict[str, object]:
+        """Values for :func:`cbmwater.standards.check_compliance` (censored as ``"<DL"``)."""
+        out: dict[str, object] = {}
+        vals = self.analyses.values.iloc[0]
+        cens = self.analyses.censored.iloc[0]
+        for k, v in vals.items():
+            if math.isnan(v):
+                continue
+            out[k] = f"<{v:g}" if cens[k] else float(v)
+        out.update(self.extra)
+        return out
+
+
+@dataclass
+class Aquifer:
+    name: str
+    bottom_depth_m: float
+    top_depth_m: float | None = None
+
+
+@dataclass
+class Proposal:
+    path: Path | None
+    title: str
+    standard: str
+    injectate: Water
+    formation_name: str
+    lithology: str
+    depth_m: float
+    temperature_C: float
+    pressure_bar: float
+    permeability_um2: float
+    permeability_class: str
+    formation_water: Water
+    volume_m3_d: float
+    aquifers: list[Aquifer]
+    min_separation_m: float = DEFAULT_MIN_SEPARATION_M
+    fractions: int = DEFAULT_FRACTIONS
+    database: str = "phreeqc"
+    inputs_hash: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def permeability_class(k_um2: float) -> str:
+    """SY/T 5329 class of an average air permeability ``k_um2`` (µm²).
+
+    Boundaries are read as upper-inclusive: k <= 0.01; 0.01 < k <= 0.05; 0.05 < k <= 0.5;
+    0.5 < k <= 1.5; k > 1.5 (the standard's table prints ranges such as "0.01-0.05").
+    """
+    if k_um2 <= 0.01:
+        return "k<=0.01"
+    if k_um2 <= 0.05:
+        return "0.01-0.05"
+    if k_um2 <= 0.5:
+        return "0.05-0.5"
+    if k_um2 <= 1.5:
+        return "0.5-1.5"
+    return ">1.5"
+
+
+def _number(table: dict, key: str, where: str, *, required: bool = True, positive: bool = False,
+            minimum: float | None = None) -> float | None:
+    if key not in table:
+        if required:
+            raise InputError(f"{where}.{key} is missing")
+        return None
+    v = table[key]
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(float(v)):
+        raise InputError(f"{where}.{key} must be a number, got {v!r}")
+    v = float(v)
+    if positive and v <= 0:
+        raise InputError(f"{where}.{key} must be > 0, got {v:g}")
+    if minimum is not None and v < minimum:
+        raise InputError(f"{where}.{key} must be >= {minimum:g}, got {v:g}")
+    return v
+
+
+def _text(table: dict, key: str, where: str, default: str | None = None) -> str:
+    if key not in table:
+        if default is not None:
+            return default
+        raise InputError(f"{where}.{key} is missing")
+    v = table[key]
+    if not isinstance(v, str) or not v.strip():
+        raise InputError(f"{where}.{key} must be a non-empty text")
+    return v.strip()
+
+
+def _water(spec: object, where: str, base: Path | None) -> Water:
+    from ..water.io import read_analyses
+
+    if not isinstance(spec, dict):
+        raise InputError(f"{where} is missing (a table with file + sample_id, or inline values)")
+    extra: dict[str, float] = {}
+    if "file" in spec:
+        file = _text(spec, "file", where)
+        sid = _text(spec, "sample_id", where)
+        p = Path(file)
+        if not p.is_absolute():
+            p = (base or Path.cwd()) / p
+        if not p.is_file():
+            raise InputError(f"{where}.file {file!r} not found (paths are relative to the "
+                             f"proposal's folder: {base or Path.cwd()})")
+        whole = read_analyses(p, require_pH=False)
+        if sid not in whole.sample_ids:
+            raise InputError(f"{where}.sample_id {sid!r} not in {file}; known: "
+                             f"{', '.join(whole.sample_ids)}")
+        analyses = whole.subset([sid])
+        for k, v in spec.items():
+            if k in ("file", "sample_id"):
+                continue
+            if k in CONSTITUENTS:
+                raise InputError(f"{where}.{k}: constituents come from {file}; inline values "
+                                 "alongside a file may only be standard parameters (oil, SRB ...)")
+            extra[k] = _extra(spec, k, where)
+        canonical = json.dumps({"file_fingerprint": whole.fingerprint(), "sample_id": sid,
+                                "extra": extra}, sort_keys=True)
+        source = file
+    else:
+        rec: dict[str, object] = {"sample_id": where}
+        for k, v in spec.items():
+            if k in CONSTITUENTS:
+                if isinstance(v, bool) or not isinstance(v, (int, float, str)):
+                    raise InputError(f"{where}.{k} must be a number (or \"<DL\"), got {v!r}")
+                rec[k] = v
+            else:
+                extra[k] = _extra(spec, k, where)
+        try:
+            analyses = AnalysisSet.from_records([rec], source=where)
+        except InputError as exc:
+            raise InputError(f"{where}: {exc}") from None
+        canonical = json.dumps({"fingerprint": analyses.fingerprint(), "extra": extra},
+                               sort_keys=True)
+        source = "inline"
+    if math.isnan(float(analyses.values.iloc[0]["pH"])):
+        raise InputError(f"{where} has no pH (PHREEQC needs it)")
+    return Water(where, analyses, extra, source, canonical)
+
+
+def _extra(spec: dict, k: str, where: str) -> float:
+    if k not in PARAMETERS:
+        raise InputError(f"{where}.{k} is not a known constituent or standard parameter; "
+                         f"constituents: {', '.join(CONSTITUENTS)}")
+    v = _number(spec, k, where, minimum=0.0)
+    assert v is not None
+    return v
+
+
+def parse_proposal(data: dict, base: Path | None = None, path: Path | None = None,
+                   raw: bytes = b"") -> Proposal:
+    """Validate a proposal already parsed from TOML (``base``: folder for relative paths)."""
+    unknown = sorted(set(data) - _TOP_KEYS)
+    if unknown:
+        raise InputError(f"unknown top-level key(s) {', '.join(unknown)}; allowed: "
+                         f"{', '.join(sorted(_TOP_KEYS))}")
+    table = load_standards()
+    std = data.get("standard", _SOURCE_STANDARD)
+    if not isinstance(std, str):
+        raise InputError("standard must be a text such as \"SYT5329\"")
+    try:
+        std = table.resolve_standard(std)
+    except InputError as exc:
+        raise InputError(f"standard: {exc}") from None
+    if std != _SOURCE_STANDARD:
+        raise InputError(f"standard {std!r} has no permeability classes for injection water; "
+                         f"allowed: {_SOURCE_STANDARD}")
+    inj = _water(data.get("injectate"), "injectate", base)
+    form = data.get("formation")
+    if not isinstance(form, dict):
+        raise InputError("formation is missing")
+    name = _text(form, "name", "formation")
+    litho = _text(form, "lithology", "formation")
+    depth = _number(form, "depth_m", "formation", positive=True)
+    temp = _number(form, "temperature_C", "formation")
+    if not (0 <= temp <= 200):
+        raise InputError(f"formation.temperature_C must be 0-200 deg C, got {temp:g}")
+    pres = _number(form, "pressure_bar", "formation", positive=True)
+    if pres > 1000:
+        raise InputError(f"formation.pressure_bar must be <= 1000 bar, got {pres:g}")
+    perm = _number(form, "permeability_um2", "formation", positive=True)
+    cls = permeability_class(perm)
+    table.limits(std, cls)  # the class must exist in the table
+    fw = _water(form.get("water"), "formation.water", base)
+    op = data.get("operation")
+    if not isinstance(op, dict):
+        raise InputError("operation is missing")
+    vol = _number(op, "volume_m3_d", "operation", positive=True)
+    aqs = data.get("protected_aquifers")
+    if not isinstance(aqs, list) or not aqs:
+        raise InputError("protected_aquifers is missing (at least one [[protected_aquifers]])")
+    aquifers = []
+    for i, a in enumerate(aqs, start=1):
+        w = f"protected_aquifers[{i}]"
+        if not isinstance(a, dict):
+            raise InputError(f"{w} must be a table")
+        top = _number(a, "top_depth_m", w, required=False, minimum=0.0)
+        bottom = _number(a, "bottom_depth_m", w, minimum=0.0)
+        if top is not None and top > bottom:
+            raise InputError(f"{w}.top_depth_m ({top:g}) is below bottom_depth_m ({bottom:g})")
+        aquifers.append(Aquifer(_text(a, "name", w), bottom, top))
+    rv = data.get("review", {})
+    if not isinstance(rv, dict):
+        raise InputError("review must be a table")
+    sep = _number(rv, "min_separation_m", "review", required=False, minimum=0.0)
+    nfr = rv.get("fractions", DEFAULT_FRACTIONS)
+    if isinstance(nfr, bool) or not isinstance(nfr, int) or not 3 <= nfr <= 101:
+        raise InputError(f"review.fractions must be an integer 3-101, got {nfr!r}")
+    dbname = rv.get("database", "phreeqc")
+    if dbname not in ("phreeqc", "wateq4f"):
+        raise InputError(f"review.database must be phreeqc or wateq4f, got {dbname!r}")
+    h = hashlib.sha256()
+    h.update(json.dumps(data, sort_keys=True, default=str).encode())
+    h.update(inj.canonical.encode())
+    h.update(fw.canonical.encode())
+    h.update(table.sha256.encode())
+    return Proposal(path, str(data.get("title", path.stem if path else "proposal")), std, inj,
+                    name, litho, depth, temp, pres, perm, cls, fw, vol, aquifers,
+                    DEFAULT_MIN_SEPARATION_M if sep is None else sep, nfr, dbname, h.hexdigest())
+
+
+def load_proposal(path: str | Path) -> Proposal:
+    """Read and validate a proposal TOML file."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"proposal file {p} not found")
+    raw = p.read_bytes()
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{p} is not valid UTF-8 TOML: {exc}") from None
+    try:
+        return parse_proposal(data, p.resolve().parent, p, raw)
+    except InputError as exc:
+        raise InputError(f"{p.name}: {exc}") from None

@@ -1,0 +1,350 @@
+"""The regulator's review of a reinjection proposal: standard, compatibility, isolation, verdict.
+
+Checks
+------
+1. **Injection-water standard**: the injectate against the SY/T 5329 class of the formation's
+   permeability (:func:`cbmwater.standards.check_compliance`).  ``fail`` -> failing finding;
+   ``not_measured``/``inconclusive`` -> warning with the condition "measure ..." (never a pass);
+   limits with status S/U/M are flagged unverified (info finding).
+2. **Compatibility**: one PHREEQC run.  The two waters are SOLUTIONs at their own temperature
+   (25 deg C when not reported) and 1 atm; for each fraction f of injectate one simulation
+   ``MIX (f, 1-f)`` with ``REACTION_TEMPERATURE``/``REACTION_PRESSURE`` at formation T and P
+   (bar / 1.01325 = atm) gives the saturation indices, and a second simulation equilibrates the
+   saved mixture with ``EQUILIBRIUM_PHASES <phase> 0 0`` for :data:`SCALE_MINERALS` (only
+   supersaturated phases precipitate; nothing dissolves).  Scale (mg per L of mixture) =
+   sum(moles precipitated x molar mass) / mixture volume (PHREEQC ``SOLN_VOL``).
+   A mineral that precipitates at any fraction -> a warning with a condition (antiscalant,
+   iron pre-treatment); a total scale above the TSS limit of the permeability class at the worst
+   ratio -> failing finding (assumption: precipitated scale plugs pores as suspended solids do).
+3. **Isolation**: the target depth must lie at least ``min_separation_m`` below every protected
+   aquifer's bottom (or, for an aquifer given with ``top_depth_m`` lying beneath the target, at
+   least that far above its top).
+
+Verdict: ``fail`` if any finding fails; ``conditional`` (with conditions) if any warns; else
+``pass``.
+"""
+
+from __future__ import annotations
+
+import math
+import platform
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from ..geochem.databases import database_info
+from ..geochem.engine import get_engine, iphreeqc_version, si_or_nan
+from ..geochem.phreeqc_input import fmt, solution_block
+from ..standards import check_compliance, load_standards
+from .proposal import Proposal, load_proposal
+
+__all__ = ["SCALE_MINERALS", "MOLAR_MASS_G_MOL", "Finding", "Review", "review", "review_file",
+           "mixing_input", "run_mixing", "BAR_PER_ATM"]
+
+#: Minerals whose SI and scale are reported (phreeqc.dat names).
+SCALE_MINERALS: tuple[str, ...] = ("Barite", "Celestite", "Calcite", "Siderite", "Gypsum",
+                                   "Anhydrite", "Fe(OH)3(a)")
+#: g/mol (IUPAC 2021 atomic weights): BaSO4, SrSO4, CaCO3, FeCO3, CaSO4.2H2O, CaSO4, Fe(OH)3.
+MOLAR_MASS_G_MOL: dict[str, float] = {
+    "Barite": 233.39, "Celestite": 183.68, "Calcite": 100.09, "Siderite": 115.85,
+    "Gypsum": 172.17, "Anhydrite": 136.14, "Fe(OH)3(a)": 106.87,
+}
+BAR_PER_ATM = 1.01325
+_CONDITIONS = {
+    "Barite": "antiscalant for barite (sulfate-scale inhibitor) or sulfate removal from the injectate",
+    "Celestite": "antiscalant for celestite (sulfate-scale inhibitor)",
+    "Gypsum": "antiscalant for calcium sulfate",
+    "Anhydrite": "antiscalant for calcium sulfate",
+    "Calcite": "carbonate-scale control (antiscalant or pH adjustment) for calcite",
+    "Siderite": "iron pre-treatment (oxidation and filtration) against siderite",
+    "Fe(OH)3(a)": "iron pre-treatment (oxidation and filtration) and oxygen exclusion against "
+                  "ferric hydroxide",
+}
+
+
+@dataclass
+class Finding:
+    """One finding: ``severity`` is info, warning or fail."""
+
+    code: str
+    severity: str
+    message: str
+    evidence: dict
+    basis: str
+    condition: str | None = None
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "severity": self.severity, "message": self.message,
+                "evidence": self.evidence, "basis": self.basis, "condition": self.condition}
+
+
+@dataclass
+class Review:
+    proposal: Proposal
+    verdict: str
+    conditions: list[str]
+    findings: list[Finding]
+    mixing: pd.DataFrame
+    compliance: pd.DataFrame
+    pqi: str
+    assumptions: list[str]
+    versions: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        """The JSON form: verdict, conditions, findings, mixing, inputs_hash, versions ..."""
+        mix = []
+        for r in self.mixing.to_dict("records"):
+            mix.append({k: (None if isinstance(v, float) and math.isnan(v) else v)
+                        for k, v in r.items()})
+        p = self.proposal
+        return {
+            "verdict": self.verdict,
+            "conditions": self.conditions,
+            "findings": [f.as_dict() for f in self.findings],
+            "mixing": mix,
+            "inputs_hash": p.inputs_hash,
+            "versions": self.versions,
+            "proposal": {"title": p.title, "standard": p.standard,
+                         "formation": p.formation_name, "lithology": p.lithology,
+                         "depth_m": p.depth_m, "temperature_C": p.temperature_C,
+                         "pressure_bar": p.pressure_bar, "permeability_um2": p.permeability_um2,
+                         "permeability_class": p.permeability_class,
+                         "volume_m3_d": p.volume_m3_d,
+                         "min_separation_m": p.min_separation_m},
+            "assumptions": self.assumptions,
+        }
+
+
+# -- compatibility -----------------------------------------------------------------------------
+def _fractions(n: int) -> list[float]:
+    return [i / (n - 1) for i in range(n)]
+
+
+def mixing_input(injectate: dict[str, float], formation_water: dict[str, float], *,
+                 temperature_C: float, pressure_bar: float, fractions: list[float],
+                 database: str = "phreeqc") -> str:
+    """The PHREEQC input of the mixing calculation (validated numbers and fixed names only).
+
+    Solution 1 is the injectate, solution 2 the formation water.  Simulation ``2 + 2i`` mixes
+    fraction ``fractions[i]`` of injectate at formation T and P (saturation indices); simulation
+    ``3 + 2i`` equilibrates that mixture with the scale minerals (precipitation only).
+    """
+    db = database_info(database)
+    t_atm = pressure_bar / BAR_PER_ATM
+    s1, _ = solution_block(1, injectate, db)
+    s2, _ = solution_block(2, formation_water, db)
+    lines = ["TITLE cbmwater reinjection compatibility (1 = injectate, 2 = formation water)",
+             s1 + s2.rstrip(),
+             "SELECTED_OUTPUT 1", "    -reset false", "    -simulation true", "    -state true",
+             "    -pH true", "    -temperature true",
+             "    -si " + " ".join(SCALE_MINERALS),
+             "    -equilibrium_phases " + " ".join(SCALE_MINERALS),
+             "USER_PUNCH 1", "    -headings soln_vol_L", "    10 PUNCH SOLN_VOL",
+             "END"]
+    tp = ("REACTION_TEMPERATURE {n}\n    " + fmt(temperature_C) +
+          "\nREACTION_PRESSURE {n}\n    " + fmt(t_atm))
+    for i, f in enumerate(fractions):
+        n = i + 1
+        lines += [f"MIX {n}", f"    1 {fmt(f)}", f"    2 {fmt(1.0 - f)}", tp.format(n=n),
+                  f"SAVE solution {100 + n}", "END",
+                  f"USE solution {100 + n}", f"EQUILIBRIUM_PHASES {n}"]
+        lines += [f"    {m} 0 0" for m in SCALE_MINERALS]
+        lines += [tp.format(n=n), "END"]
+    return "\n".join(lines) + "\n"
+
+
+def run_mixing(text: str, fractions: list[float], database: str = "phreeqc") -> pd.DataFrame:
+    """Run :func:`mixing_input` text; one row per fraction: fraction_injectate, pH, temp_C,
+    si_<Mineral>, scale_<Mineral>_mg_L, scale_mg_L."""
+    df = get_engine(database).run(text)
+    rows = []
+    for i, f in enumerate(fractions):
+        a = df[df["sim"] == 2 + 2 * i].iloc[-1]
+        b = df[df["sim"] == 3 + 2 * i].iloc[-1]
+        row = {"fraction_injectate": round(f, 10), "pH": float(a["pH"]), "temp_C": float(a["temp"])}
+        total = 0.0
+        for m in SCALE_MINERALS:
+            si = float(si_or_nan(np.array([a.get(f"si_{m}", np.nan)]))[0])
+            row[f"si_{m}"] = si
+        vol = float(b["soln_vol_L"])
+        for m in SCALE_MINERALS:
+            d = float(b.get(f"d_{m}", 0.0))
+            mg = max(d, 0.0) * MOLAR_MASS_G_MOL[m] * 1000.0 / vol
+            row[f"scale_{m}_mg_L"] = mg
+            total += mg
+        row["scale_mg_L"] = total
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    f = out["fraction_injectate"]
+    out["excess_scale_mg_L"] = (out["scale_mg_L"] - ((1 - f) * out["scale_mg_L"].iloc[0]
+                                                     + f * out["scale_mg_L"].iloc[-1])).clip(lower=0)
+    return out
+
+
+# -- the review --------------------------------------------------------------------------------
+def _standard_findings(p: Proposal, table) -> tuple[list[Finding], pd.DataFrame]:
+    res = check_compliance(p.injectate.standard_values(), p.standard, p.permeability_class, table)
+    out: list[Finding] = []
+    for r in res.to_dict("records"):
+        ev = {"parameter": r["parameter"], "value": None if r["value"] != r["value"] else r["value"],
+              "unit": r["unit"], "min": None if r["min"] != r["min"] else r["min"],
+              "max": None if r["max"] != r["max"] else r["max"],
+              "ratio": None if r["ratio"] != r["ratio"] else r["ratio"],
+              "result": r["result"], "status": r["status"], "verified": bool(r["verified"]),
+              "permeability_class": p.permeability_class}
+        basis = f"{p.standard} class {p.permeability_class}, {r['clause']}"
+        if r["result"] == "fail":
+            out.append(Finding("STANDARD_EXCEEDED", "fail",
+                               f"injectate {r['parameter']} {r['value']:.4g} {r['unit']} is outside "
+                               f"the limit of {p.standard} class {p.permeability_class}", ev, basis))
+        elif r["result"] == "not_measured":
+            out.append(Finding("STANDARD_NOT_MEASURED", "warning",
+                               f"injectate {r['parameter']} was not measured: it cannot be shown "
+                               f"to meet {p.standard} class {p.permeability_class}", ev, basis,
+                               f"measure {r['parameter']} in the injectate before approval"))
+        elif r["result"] == "inconclusive":
+            out.append(Finding("STANDARD_INCONCLUSIVE", "warning",
+                               f"injectate {r['parameter']} is below a detection limit above the "
+                               f"limit ({r['comment']})", ev, basis,
+                               f"re-measure {r['parameter']} with a lower detection limit"))
+    unver = [r for r in res.to_dict("records") if not r["verified"]]
+    if unver:
+        out.append(Finding("STANDARD_UNVERIFIED_LIMITS", "info",
+                           f"{len(unver)} of {len(res)} limits of {p.standard} class "
+                           f"{p.permeability_class} are not verified against the official text "
+                           "(status S/U/M); confirm before regulatory use",
+                           {"parameters": [r["parameter"] for r in unver],
+                            "statuses": sorted({r["status"] for r in unver})},
+                           "databases/standards.csv status column; qinshui_standards.md §2.7"))
+    return out, res
+
+
+def _compat_findings(p: Proposal, mix: pd.DataFrame, tss_limit: float | None) -> list[Finding]:
+    out: list[Finding] = []
+    calc = (f"PHREEQC MIX of injectate and formation water, {len(mix)} fractions 0-1, at "
+            f"{p.temperature_C:g} deg C and {p.pressure_bar:g} bar; EQUILIBRIUM_PHASES 0 0")
+    for m in SCALE_MINERALS:
+        col = f"scale_{m}_mg_L"
+        if mix[col].max() <= 0 and not (mix[f"si_{m}"] > 0).any():
+            continue
+        i = int(mix[col].idxmax())
+        si = mix[f"si_{m}"]
+        ev = {"max_si": float(si.max()), "fraction_at_max_si": float(mix.loc[si.idxmax(),
+                                                                              "fraction_injectate"]),
+              "si_formation_water": float(si.iloc[0]), "si_injectate": float(si.iloc[-1]),
+              "worst_ratio": float(mix.loc[i, "fraction_injectate"]),
+              "max_scale_mg_L": float(mix.loc[i, col])}
+        ends = [name for name, v in (("formation water", si.iloc[0]), ("injectate", si.iloc[-1]))
+                if v > 0]
+        self_note = (f"; already supersaturated in the {' and the '.join(ends)} alone" if ends
+                     else "; supersaturated only on mixing (incompatible waters)")
+        out.append(Finding(f"SCALE_{m.upper().replace('(', '').replace(')', '')}", "warning",
+                           f"{m} is supersaturated (SI up to {ev['max_si']:.2f}) and would "
+                           f"precipitate up to {ev['max_scale_mg_L']:.3g} mg/L at "
+                           f"{100 * ev['worst_ratio']:.0f} % injectate{self_note}", ev, calc,
+                           _CONDITIONS[m]))
+    i = int(mix["scale_mg_L"].idxmax())
+    worst = float(mix.loc[i, "scale_mg_L"])
+    j = int(mix["excess_scale_mg_L"].idxmax())
+    excess = float(mix.loc[j, "excess_scale_mg_L"])
+    ev = {"worst_ratio": float(mix.loc[i, "fraction_injectate"]), "scale_mg_L": worst,
+          "max_excess_scale_mg_L": excess,
+          "fraction_at_max_excess": float(mix.loc[j, "fraction_injectate"]),
+          "tss_limit_mg_L": tss_limit}
+    if tss_limit is not None and excess > tss_limit:
+        out.append(Finding("SCALE_EXCEEDS_TSS", "fail",
+                           f"mixing scale {excess:.3g} mg/L (in excess of what the end members "
+                           f"deposit alone) at {100 * ev['fraction_at_max_excess']:.0f} % injectate "
+                           f"exceeds the suspended-solids limit {tss_limit:g} mg/L of class "
+                           f"{p.permeability_class}", ev,
+                           calc + "; assumption: precipitated scale plugs pores like suspended "
+                           "solids, so the class's TSS limit bounds the scale formed by mixing"))
+    elif worst <= 0:
+        out.append(Finding("COMPATIBLE", "info", "no scale mineral precipitates at any mixing "
+                           "fraction", ev, calc))
+    return out
+
+
+def _isolation_findings(p: Proposal) -> list[Finding]:
+    out: list[Finding] = []
+    basis = (f"target depth vs protected aquifer; minimum separation {p.min_separation_m:g} m "
+             "(assumption; SY/T 7640-2021 §5.2 covers the injection horizon but its numbers were "
+             "not found)")
+    for a in p.aquifers:
+        if a.top_depth_m is not None and a.top_depth_m >= p.depth_m:
+            sep = a.top_depth_m - p.depth_m
+            where = "above the top of"
+        else:
+            sep = p.depth_m - a.bottom_depth_m
+            where = "below the bottom of"
+        ev = {"aquifer": a.name, "target_depth_m": p.depth_m, "aquifer_bottom_depth_m":
+              a.bottom_depth_m, "aquifer_top_depth_m": a.top_depth_m, "separation_m": sep,
+              "min_separation_m": p.min_separation_m}
+        if sep < p.min_separation_m:
+            out.append(Finding("ISOLATION_INSUFFICIENT", "fail",
+                               f"target formation at {p.depth_m:g} m is {sep:g} m {where} "
+                               f"protected aquifer {a.name!r}; at least {p.min_separation_m:g} m "
+                               "required", ev, basis))
+        else:
+            out.append(Finding("ISOLATION_OK", "info",
+                               f"target formation is {sep:g} m {where} protected aquifer "
+                               f"{a.name!r} (>= {p.min_separation_m:g} m)", ev, basis))
+    return out
+
+
+def review(p: Proposal) -> Review:
+    """Review a validated proposal."""
+    table = load_standards()
+    findings, comp = _standard_findings(p, table)
+    fr = [i / (p.fractions - 1) for i in range(p.fractions)]
+    inj = dict(p.injectate.values)
+    fw = dict(p.formation_water.values)
+    assumptions = [
+        f"SY/T 5329 permeability class from formation.permeability_um2 = {p.permeability_um2:g} "
+        f"µm² -> {p.permeability_class} (ranges read as upper-inclusive)",
+        "not-measured and inconclusive limits are never a pass: they become conditions",
+        "below-detection values enter PHREEQC at half the detection limit",
+        "end-member solutions are defined at their own temperature (25 deg C when not reported), "
+        "1 atm, pe 4 (PHREEQC default) and 1 kg/L density, then mixed at formation T and P",
+        f"formation pressure {p.pressure_bar:g} bar = {p.pressure_bar / BAR_PER_ATM:.6g} atm",
+        "scale = equilibrium precipitation of supersaturated phases (no kinetics, no "
+        "inhibition): an upper bound of what can deposit",
+        "mixing scale (total minus the linear blend of the end members' own scale, which often "
+        "reflects CO2 loss of the sample rather than the formation) above the class's TSS limit "
+        "fails: scale plugs pores like suspended solids",
+        f"minimum separation from protected aquifers {p.min_separation_m:g} m (engineering "
+        "assumption; SY/T 7640-2021 §5.2 numbers not found); formation.depth_m is the top of "
+        "the injected interval",
+    ]
+    for w, d in (("injectate", inj), ("formation.water", fw)):
+        if "temp_C" not in d:
+            assumptions.append(f"{w} temperature not reported: 25 deg C used")
+    text = mixing_input(inj, fw, temperature_C=p.temperature_C, pressure_bar=p.pressure_bar,
+                        fractions=fr, database=p.database)
+    mix = run_mixing(text, fr, p.database)
+    try:
+        tss = table.limit(p.standard, p.permeability_class, "TSS").max
+    except Exception:  # noqa: BLE001 - a class without a TSS limit: no fail threshold
+        tss = None
+    findings += _compat_findings(p, mix, tss)
+    findings += _isolation_findings(p)
+    if any(f.severity == "fail" for f in findings):
+        verdict = "fail"
+    elif any(f.severity == "warning" for f in findings):
+        verdict = "conditional"
+    else:
+        verdict = "pass"
+    conditions = list(dict.fromkeys(f.condition for f in findings
+                                    if f.condition and f.severity == "warning"))
+    db = database_info(p.database)
+    versions = {"cbmwater": __version__, "iphreeqc": iphreeqc_version(),
+                "database": db.name, "database_sha256": db.sha256,
+                "standards_sha256": table.sha256, "python": platform.python_version()}
+    return Review(p, verdict, conditions, findings, mix, comp, text, assumptions, versions)
+
+
+def review_file(path) -> Review:
+    """Load, validate and review a proposal TOML file."""
+    return review(load_proposal(path))
