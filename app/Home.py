@@ -28,3 +28,5 @@ st.page_link("pages/1_Characterise.py", label=t("page_characterise", lang), icon
 st.caption(t("page_characterise_help", lang))
 st.page_link("pages/2_Treatment.py", label=t("page_treatment", lang), icon="⚙️")
 st.caption(t("page_treatment_help", lang))
+st.page_link("pages/3_Reinjection.py", label=t("page_reinjection", lang), icon="🛢️")
+st.caption(t("page_reinjection_help", lang))

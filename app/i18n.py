@@ -396,6 +396,115 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The JSON holds the engine's full result (every stage, residual, cost and provenance).",
         "zh": "JSON 文件包含引擎的完整结果（各单元、残余物、费用及来源信息）。",
     },
+    # ---- Home: reinjection link
+    "page_reinjection": {"en": "Reinjection review", "zh": "回注审查"},
+    "page_reinjection_help": {
+        "en": "A regulator's review of a reinjection proposal: injection-water standard, "
+              "mixing compatibility (scaling) and isolation from protected aquifers, with a "
+              "verdict.",
+        "zh": "回注方案的审查：注入水水质标准、混合配伍性（结垢）及与保护含水层的隔离，并给出结论。",
+    },
+    # ---- Reinjection page
+    "rj_title": {"en": "Reinjection review", "zh": "回注审查"},
+    "rj_intro": {
+        "en": "Review a proposal to reinject produced water: the injectate against SY/T 5329, "
+              "PHREEQC mixing of injectate and formation water at formation temperature and "
+              "pressure, and the separation from protected aquifers.",
+        "zh": "审查采出水回注方案：注入水对照 SY/T 5329，用 PHREEQC 在地层温度和压力下计算注入水与"
+              "地层水的混合，并检查与保护含水层的间距。",
+    },
+    "rj_source": {"en": "Proposal", "zh": "回注方案"},
+    "rj_src_example": {"en": "Bundled example", "zh": "内置示例"},
+    "rj_src_upload": {"en": "Upload a proposal (TOML)", "zh": "上传方案（TOML）"},
+    "rj_example": {"en": "Example proposal", "zh": "示例方案"},
+    "rj_upload_toml": {"en": "Proposal file (.toml)", "zh": "方案文件（.toml）"},
+    "rj_upload_toml_help": {
+        "en": "Waters inline (pH = 8.1, Na = 650 ...) or as file + sample_id of a lab CSV.",
+        "zh": "水质可直接写入（pH = 8.1、Na = 650 ……），或以 file + sample_id 引用化验 CSV。",
+    },
+    "rj_upload_csv": {
+        "en": "Lab CSV the proposal references (optional)",
+        "zh": "方案引用的化验 CSV（可选）",
+    },
+    "rj_upload_csv_help": {
+        "en": "Saved beside the proposal under the file name the proposal gives.",
+        "zh": "按方案中给出的文件名保存在方案旁。",
+    },
+    "rj_upload_wait": {
+        "en": "Upload a proposal TOML to review it.",
+        "zh": "请上传方案 TOML 文件以进行审查。",
+    },
+    "rj_running": {"en": "Reviewing (PHREEQC mixing) …", "zh": "正在审查（PHREEQC 混合计算）……"},
+    "rj_error": {"en": "The proposal cannot be reviewed: {msg}", "zh": "无法审查该方案：{msg}"},
+    "rj_verdict_heading": {"en": "Verdict", "zh": "审查结论"},
+    "rj_verdict_pass": {"en": "PASS", "zh": "通过"},
+    "rj_verdict_conditional": {"en": "CONDITIONAL", "zh": "有条件通过"},
+    "rj_verdict_fail": {"en": "FAIL", "zh": "不通过"},
+    "rj_verdict_line": {"en": "Verdict: {verdict}", "zh": "审查结论：{verdict}"},
+    "rj_verdict_help_pass": {
+        "en": "Every limit is met, no mineral precipitates on mixing and the isolation is "
+              "sufficient.",
+        "zh": "各项限值均满足，混合时无矿物沉淀，隔离距离足够。",
+    },
+    "rj_verdict_help_conditional": {
+        "en": "Acceptable only under the conditions below.",
+        "zh": "仅在满足下列条件时可接受。",
+    },
+    "rj_verdict_help_fail": {
+        "en": "At least one finding fails (see the findings table).",
+        "zh": "至少一项审查结果不合格（见审查结果表）。",
+    },
+    "rj_proposal_caption": {
+        "en": "{title} — {formation}, {depth:g} m, {temp:g} °C, {pres:g} bar, k = {perm:g} µm² "
+              "(SY/T 5329 class {cls}), {vol:g} m³/d.",
+        "zh": "{title} —— {formation}，{depth:g} m，{temp:g} °C，{pres:g} bar，k = {perm:g} µm²"
+              "（SY/T 5329 类别 {cls}），{vol:g} m³/d。",
+    },
+    "rj_conditions": {"en": "Conditions", "zh": "附加条件"},
+    "rj_no_conditions": {"en": "No conditions.", "zh": "无附加条件。"},
+    "rj_findings": {"en": "Findings", "zh": "审查结果"},
+    "rj_col_code": {"en": "Code", "zh": "代码"},
+    "rj_col_severity": {"en": "Severity", "zh": "严重程度"},
+    "rj_col_message": {"en": "Message", "zh": "说明"},
+    "rj_col_evidence": {"en": "Evidence", "zh": "依据数据"},
+    "rj_col_clause": {"en": "Clause / basis", "zh": "条款 / 依据"},
+    "rj_col_condition": {"en": "Condition", "zh": "条件"},
+    "rj_sev_info": {"en": "info", "zh": "信息"},
+    "rj_sev_warning": {"en": "warning", "zh": "警告"},
+    "rj_sev_fail": {"en": "fail", "zh": "不合格"},
+    "rj_findings_caption": {
+        "en": "Messages and evidence are the engine's own (English).",
+        "zh": "说明与依据数据为引擎原文（英文）。",
+    },
+    "rj_mixing": {"en": "Mixing curves", "zh": "混合曲线"},
+    "rj_si_chart_title": {
+        "en": "Saturation index at formation T and P",
+        "zh": "地层温度、压力下的饱和指数",
+    },
+    "rj_si_chart_y": {"en": "Saturation index SI", "zh": "饱和指数 SI"},
+    "rj_scale_chart_title": {"en": "Scale formed on mixing", "zh": "混合时生成的垢"},
+    "rj_scale_chart_y": {"en": "Scale (mg per L of mixture)", "zh": "垢量（mg/L 混合水）"},
+    "rj_scale_total": {"en": "Total scale", "zh": "总垢量"},
+    "rj_mix_x": {"en": "Injectate fraction of the mixture", "zh": "混合水中注入水比例"},
+    "rj_mix_caption": {
+        "en": "SI > 0 (above the dotted line): supersaturated. Scale is the equilibrium "
+              "precipitate of the supersaturated minerals: an upper bound (no kinetics, no "
+              "inhibitor).",
+        "zh": "SI > 0（虚线以上）为过饱和。垢量为过饱和矿物的平衡沉淀量，是上限估计"
+              "（不考虑动力学和阻垢剂）。",
+    },
+    "rj_assumptions": {"en": "Assumptions", "zh": "假设条件"},
+    "rj_provenance": {"en": "Inputs hash and versions", "zh": "输入哈希与版本"},
+    "rj_inputs_hash": {"en": "Inputs hash (SHA-256): `{h}`", "zh": "输入哈希（SHA-256）：`{h}`"},
+    "rj_downloads": {"en": "Downloads", "zh": "下载"},
+    "rj_dl_html": {"en": "Review report (HTML)", "zh": "审查报告（HTML）"},
+    "rj_dl_pqi": {"en": "PHREEQC input (.zip)", "zh": "PHREEQC 输入文件（.zip）"},
+    "rj_dl_caption": {
+        "en": "The HTML report is self-contained (works offline). The .zip holds the .pqi of the "
+              "mixing calculation and a README on running it in PHREEQC 3.",
+        "zh": "HTML 报告为独立文件（可离线查看）。.zip 内含混合计算的 .pqi 文件及在 PHREEQC 3 中"
+              "运行的说明。",
+    },
 }
 
 

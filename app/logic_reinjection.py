@@ -1,0 +1,206 @@
+"""What the Reinjection page computes, without Streamlit: engine calls, tables and export bytes.
+
+Only the engine's public API is used (``cbmwater.reinjection.review``,
+``cbmwater.reinjection.html``, ``cbmwater.errors``).  Every function is plain so it can be tested
+without a browser; the page caches :func:`run_review` with ``st.cache_data`` (keyed by the
+proposal's bytes).
+
+A proposal file names its lab CSVs relative to its own folder.  An uploaded proposal is written
+to a temporary folder; an optional uploaded CSV is written beside it under every (relative)
+file name the proposal references, so a proposal with inline waters needs no CSV and one that
+points at ``waters.csv`` works with that CSV uploaded next to it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import tempfile
+import tomllib
+import zipfile
+from pathlib import Path, PurePosixPath
+
+import pandas as pd
+
+from cbmwater.errors import InputError
+from cbmwater.reinjection.html import review_html
+from cbmwater.reinjection.review import SCALE_MINERALS, review_file
+
+__all__ = [
+    "EXAMPLES_DIR",
+    "VERDICTS",
+    "SCALE_MINERALS",
+    "example_proposals",
+    "proposal_title",
+    "referenced_files",
+    "review_path",
+    "review_bytes",
+    "run_review",
+    "findings_table",
+    "mixing_table",
+    "minerals",
+    "pqi_name",
+    "pqi_readme",
+    "pqi_zip",
+]
+
+#: The bundled example proposals (case_studies/reinjection in the repository).
+EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "case_studies" / "reinjection"
+#: Verdicts of the engine, best first.
+VERDICTS: tuple[str, ...] = ("pass", "conditional", "fail")
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
+_ZIP_DATE = (2024, 1, 1, 0, 0, 0)  # fixed, so the bundle's bytes depend on its content only
+
+
+# ------------------------------------------------------------------ proposals
+def example_proposals() -> list[Path]:
+    """The bundled proposal files, by name."""
+    return sorted(EXAMPLES_DIR.glob("*.toml"))
+
+
+def proposal_title(data: bytes) -> str | None:
+    """The ``title`` of a proposal's TOML bytes (None if unreadable or untitled)."""
+    try:
+        title = tomllib.loads(bytes(data).decode("utf-8")).get("title")
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return None
+    return title if isinstance(title, str) else None
+
+
+def referenced_files(data: bytes) -> list[str]:
+    """The ``file`` entries of the injectate and the formation water (order kept, unique).
+
+    Unreadable TOML gives an empty list: the engine reports the syntax error itself.
+    """
+    try:
+        doc = tomllib.loads(bytes(data).decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return []
+    specs = [doc.get("injectate")]
+    form = doc.get("formation")
+    if isinstance(form, dict):
+        specs.append(form.get("water"))
+    out: list[str] = []
+    for s in specs:
+        if isinstance(s, dict) and isinstance(s.get("file"), str) and s["file"] not in out:
+            out.append(s["file"])
+    return out
+
+
+# ------------------------------------------------------------------ engine run
+def review_path(path: str | Path):
+    """``review_file`` of a proposal on disk (the engine's Review)."""
+    return review_file(Path(path))
+
+
+def review_bytes(toml_data: bytes, toml_name: str, csv_data: bytes | None = None,
+                 csv_name: str | None = None):
+    """Review an uploaded proposal given as bytes (the engine's Review).
+
+    The TOML is written to a temporary folder under (a safe form of) ``toml_name``; when
+    ``csv_data`` is given it is written beside it under every relative file name the proposal
+    references (or under ``csv_name`` if it references none).
+
+    Raises
+    ------
+    cbmwater.errors.CbmwaterError
+        Invalid TOML or proposal (the message names the file and the field), unreadable CSV.
+    """
+    if not isinstance(toml_data, (bytes, bytearray)):
+        raise InputError(f"the upload {toml_name!r} is not a file")
+    name = _SAFE_NAME.sub("_", Path(toml_name).name) or "proposal.toml"
+    if not name.lower().endswith(".toml"):
+        raise InputError(f"{toml_name}: a proposal must be a .toml file")
+    with tempfile.TemporaryDirectory(prefix="cbmwater_proposal_") as tmp:
+        folder = Path(tmp)
+        (folder / name).write_bytes(bytes(toml_data))
+        if csv_data is not None:
+            targets = referenced_files(toml_data) or [csv_name or "waters.csv"]
+            for ref in targets:
+                rel = PurePosixPath(ref.replace("\\", "/"))
+                if rel.is_absolute() or ".." in rel.parts or not rel.parts:
+                    continue  # only files beside the proposal; the engine says what is missing
+                dest = folder.joinpath(*rel.parts)
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_bytes(bytes(csv_data))
+        return review_file(folder / name)
+
+
+def run_review(toml_data: bytes, toml_name: str, example: str | None = None,
+               csv_data: bytes | None = None, csv_name: str | None = None) -> dict:
+    """Everything the page shows, as plain data (picklable, so the page can cache it).
+
+    ``example`` is the path of a bundled proposal (then ``toml_data`` only keys the cache).
+    Returns ``{"review": Review.as_dict(), "pqi": Review.pqi, "html": review_html(Review)}``.
+    """
+    r = review_path(example) if example else review_bytes(toml_data, toml_name, csv_data,
+                                                           csv_name)
+    return {"review": r.as_dict(), "pqi": r.pqi, "html": review_html(r)}
+
+
+# ------------------------------------------------------------------ tables
+def _evidence_text(ev: object) -> str:
+    return json.dumps(ev, ensure_ascii=False, default=str, sort_keys=False)
+
+
+def findings_table(review: dict) -> pd.DataFrame:
+    """Findings: code, severity, message, evidence (JSON text), clause (the engine's basis),
+    condition."""
+    cols = ["code", "severity", "message", "evidence", "clause", "condition"]
+    rows = [{"code": f["code"], "severity": f["severity"], "message": f["message"],
+             "evidence": _evidence_text(f.get("evidence")), "clause": f.get("basis"),
+             "condition": f.get("condition")} for f in review["findings"]]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def minerals(review: dict) -> list[str]:
+    """Minerals with an SI column in the mixing results (engine order)."""
+    mix = review["mixing"]
+    keys = list(mix[0]) if mix else []
+    found = [k[3:] for k in keys if k.startswith("si_")]
+    order = [m for m in SCALE_MINERALS if m in found]
+    return order + [m for m in found if m not in order]
+
+
+def mixing_table(review: dict) -> pd.DataFrame:
+    """The mixing results, one row per fraction of injectate (None -> NaN)."""
+    df = pd.DataFrame(review["mixing"])
+    return df.apply(pd.to_numeric, errors="coerce") if not df.empty else df
+
+
+# ------------------------------------------------------------------ exports
+def pqi_name(review: dict) -> str:
+    return "reinjection_mixing.pqi"
+
+
+def pqi_readme(review: dict) -> str:
+    """How to re-run the bundled .pqi in PHREEQC."""
+    v = review.get("versions", {})
+    db = v.get("database", "phreeqc.dat")
+    db_file = db if str(db).endswith(".dat") else f"{db}.dat"
+    lines = [
+        "cbmwater reinjection review: PHREEQC input of the mixing calculation",
+        "",
+        f"Run with PHREEQC 3: phreeqc {pqi_name(review)} {Path(pqi_name(review)).stem}.out "
+        f"{db_file}",
+        f"(database {db}, sha256 {v.get('database_sha256', '?')}; cbmwater "
+        f"{v.get('cbmwater', '?')}, IPhreeqc {v.get('iphreeqc', '?')}).",
+        "Solution 1 is the injectate, solution 2 the formation water; each MIX simulation gives "
+        "the saturation indices at formation T and P, the next one equilibrates that mixture "
+        "with the scale minerals (precipitation only).",
+        f"inputs_hash {review.get('inputs_hash', '')}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def pqi_zip(review: dict, pqi: str) -> bytes:
+    """A .zip holding the .pqi and a README.txt on how to run it (deterministic bytes)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for name, text in ((pqi_name(review), pqi), ("README.txt", pqi_readme(review))):
+            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, text.encode("utf-8"))
+    return buf.getvalue()
+

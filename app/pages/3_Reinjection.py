@@ -1,0 +1,215 @@
+"""Reinjection review / 回注审查.
+
+Review a proposal to reinject produced water (a bundled example or an uploaded TOML, with an
+optional lab CSV it references): the verdict, its conditions, the findings, the mixing curves
+(SI of each scale mineral and scale mg/L vs the fraction of injectate), the assumptions, the
+inputs hash and versions, and downloads (HTML report, PHREEQC input).  All computing is in
+:mod:`logic_reinjection` (engine calls only).
+
+Testing hooks: if ``st.session_state["cbm_test_upload"]`` holds ``(filename, bytes)``, the page
+reviews it as the uploaded proposal, and ``st.session_state["cbm_test_upload_csv"]`` (same form)
+as the uploaded CSV (Streamlit's AppTest cannot drive a file uploader).  The page leaves the
+review (``Review.as_dict()``) in ``st.session_state["cbm_reinj_result"]`` and the bytes handed
+to the download buttons in ``st.session_state["cbm_reinj_downloads"]`` (``{"html", "pqi_zip"}``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+_APP_DIR = str(Path(__file__).resolve().parents[1])
+if _APP_DIR not in sys.path:  # `streamlit run` adds it; AppTest and other runners may not
+    sys.path.insert(0, _APP_DIR)
+
+import plotly.graph_objects as go  # noqa: E402
+import streamlit as st  # noqa: E402
+
+import logic_reinjection as LR  # noqa: E402
+from cbmwater.errors import CbmwaterError  # noqa: E402
+from common import language_selector  # noqa: E402
+from i18n import STRINGS, mineral_name, t  # noqa: E402
+
+TEST_UPLOAD_KEY = "cbm_test_upload"
+TEST_CSV_KEY = "cbm_test_upload_csv"
+RESULT_KEY = "cbm_reinj_result"
+DOWNLOADS_KEY = "cbm_reinj_downloads"
+#: Verdict -> Streamlit markdown colour.
+VERDICT_COLOURS = {"pass": "green", "conditional": "orange", "fail": "red"}
+SEVERITY_ICONS = {"fail": "🔴", "warning": "🟠", "info": "🔵"}
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def compute(toml_data: bytes, toml_name: str, example: str | None, csv_data: bytes | None,
+            csv_name: str | None) -> dict:
+    """Cached review, keyed by the proposal's bytes (and the CSV's bytes when uploaded)."""
+    return LR.run_review(toml_data, toml_name, example, csv_data, csv_name)
+
+
+def mineral_label(m: str, lang: str) -> str:
+    name = mineral_name(m, lang)
+    return name if name == m else f"{name} {m}"
+
+
+def severity_label(sev: str, lang: str) -> str:
+    key = f"rj_sev_{sev}"
+    return f"{SEVERITY_ICONS.get(sev, '')} {t(key, lang) if key in STRINGS else sev}".strip()
+
+
+def si_chart(review: dict, lang: str) -> go.Figure:
+    mix = LR.mixing_table(review)
+    x = list(mix["fraction_injectate"])
+    fig = go.Figure()
+    for m in LR.minerals(review):
+        label = mineral_label(m, lang)
+        fig.add_trace(go.Scatter(
+            x=x, y=list(mix[f"si_{m}"]), name=label, mode="lines+markers",
+            hovertemplate=label + "<br>%{x:.0%}: SI = %{y:.3f}<extra></extra>"))
+    fig.add_hline(y=0, line_dash="dot", line_color="grey")
+    fig.update_layout(
+        title={"text": t("rj_si_chart_title", lang), "font": {"size": 14}}, height=420,
+        margin={"l": 60, "r": 20, "t": 50, "b": 60},
+        xaxis={"title": {"text": t("rj_mix_x", lang)}, "tickformat": ".0%", "range": [0, 1]},
+        yaxis={"title": {"text": t("rj_si_chart_y", lang)}})
+    return fig
+
+
+def scale_chart(review: dict, lang: str) -> go.Figure:
+    mix = LR.mixing_table(review)
+    x = list(mix["fraction_injectate"])
+    fig = go.Figure()
+    for m in LR.minerals(review):
+        col = f"scale_{m}_mg_L"
+        if col in mix and mix[col].max() > 0:
+            label = mineral_label(m, lang)
+            fig.add_trace(go.Scatter(
+                x=x, y=list(mix[col]), name=label, mode="lines+markers",
+                hovertemplate=label + "<br>%{x:.0%}: %{y:.3g} mg/L<extra></extra>"))
+    total = t("rj_scale_total", lang)
+    fig.add_trace(go.Scatter(
+        x=x, y=list(mix["scale_mg_L"]), name=total, mode="lines+markers",
+        line={"width": 3, "color": "black"},
+        hovertemplate=total + "<br>%{x:.0%}: %{y:.3g} mg/L<extra></extra>"))
+    fig.update_layout(
+        title={"text": t("rj_scale_chart_title", lang), "font": {"size": 14}}, height=420,
+        margin={"l": 60, "r": 20, "t": 50, "b": 60},
+        xaxis={"title": {"text": t("rj_mix_x", lang)}, "tickformat": ".0%", "range": [0, 1]},
+        yaxis={"title": {"text": t("rj_scale_chart_y", lang)}, "rangemode": "tozero"})
+    return fig
+
+
+# ------------------------------------------------------------------ page
+st.set_page_config(page_title="cbmwater · Reinjection", page_icon="🛢️", layout="wide")
+lang = language_selector()
+st.title(t("rj_title", lang))
+st.markdown(t("rj_intro", lang))
+
+# ---- proposal: bundled example or upload
+test_upload = st.session_state.get(TEST_UPLOAD_KEY)
+source = st.radio(t("rj_source", lang), ["example", "upload"],
+                  index=1 if test_upload is not None else 0, horizontal=True,
+                  format_func=lambda s: t(f"rj_src_{s}", lang), key="rj_source")
+example: str | None = None
+csv_data: bytes | None = None
+csv_name: str | None = None
+if source == "example":
+    paths = {p.name: p for p in LR.example_proposals()}
+    titles = {n: LR.proposal_title(p.read_bytes()) for n, p in paths.items()}
+    chosen = st.selectbox(t("rj_example", lang), list(paths), key="rj_example",
+                          format_func=lambda n: f"{n} — {titles[n]}" if titles.get(n) else n)
+    toml_name = chosen
+    toml_data = paths[chosen].read_bytes()
+    example = str(paths[chosen])
+else:
+    c1, c2 = st.columns(2)
+    up = c1.file_uploader(t("rj_upload_toml", lang), type=["toml"],
+                          help=t("rj_upload_toml_help", lang), key="rj_upload")
+    up_csv = c2.file_uploader(t("rj_upload_csv", lang), type=["csv"],
+                              help=t("rj_upload_csv_help", lang), key="rj_upload_csv")
+    if up is not None:
+        toml_data, toml_name = up.getvalue(), up.name
+    elif test_upload is not None:
+        toml_name, toml_data = test_upload
+    else:
+        st.info(t("rj_upload_wait", lang))
+        st.stop()
+    if up_csv is not None:
+        csv_data, csv_name = up_csv.getvalue(), up_csv.name
+    elif st.session_state.get(TEST_CSV_KEY) is not None:
+        csv_name, csv_data = st.session_state[TEST_CSV_KEY]
+
+# ---- run
+try:
+    with st.spinner(t("rj_running", lang)):
+        out = compute(bytes(toml_data), toml_name, example, csv_data, csv_name)
+except CbmwaterError as exc:
+    st.error(t("rj_error", lang, msg=str(exc)), icon="🚫")
+    st.stop()
+review = out["review"]
+st.session_state[RESULT_KEY] = review
+
+# ---- verdict (prominent)
+verdict = review["verdict"]
+colour = VERDICT_COLOURS.get(verdict, "gray")
+label = t(f"rj_verdict_{verdict}", lang) if f"rj_verdict_{verdict}" in STRINGS else verdict
+st.header(t("rj_verdict_heading", lang))
+st.markdown(f"## :{colour}-background[{t('rj_verdict_line', lang, verdict=label)}]")
+if f"rj_verdict_help_{verdict}" in STRINGS:
+    st.caption(t(f"rj_verdict_help_{verdict}", lang))
+p = review["proposal"]
+st.caption(t("rj_proposal_caption", lang, title=p["title"], formation=p["formation"],
+             depth=p["depth_m"], temp=p["temperature_C"], pres=p["pressure_bar"],
+             perm=p["permeability_um2"], cls=p["permeability_class"], vol=p["volume_m3_d"]))
+
+st.subheader(t("rj_conditions", lang))
+if review["conditions"]:
+    st.markdown("\n".join(f"- {c}" for c in review["conditions"]))
+else:
+    st.caption(t("rj_no_conditions", lang))
+
+# ---- findings
+st.subheader(t("rj_findings", lang))
+findings = LR.findings_table(review)
+findings["severity"] = findings["severity"].map(lambda s: severity_label(s, lang))
+st.dataframe(findings, hide_index=True, key="rj_findings", column_config={
+    "code": st.column_config.TextColumn(t("rj_col_code", lang)),
+    "severity": st.column_config.TextColumn(t("rj_col_severity", lang)),
+    "message": st.column_config.TextColumn(t("rj_col_message", lang), width="large"),
+    "evidence": st.column_config.TextColumn(t("rj_col_evidence", lang)),
+    "clause": st.column_config.TextColumn(t("rj_col_clause", lang)),
+    "condition": st.column_config.TextColumn(t("rj_col_condition", lang)),
+})
+st.caption(t("rj_findings_caption", lang))
+
+# ---- mixing curves
+st.subheader(t("rj_mixing", lang))
+left, right = st.columns(2)
+with left:
+    st.plotly_chart(si_chart(review, lang), key="si_chart")
+with right:
+    st.plotly_chart(scale_chart(review, lang), key="scale_chart")
+st.caption(t("rj_mix_caption", lang))
+
+# ---- assumptions and provenance
+st.subheader(t("rj_assumptions", lang))
+st.markdown("\n".join(f"- {a}" for a in review["assumptions"]))
+st.subheader(t("rj_provenance", lang))
+st.markdown(t("rj_inputs_hash", lang, h=review["inputs_hash"]))
+st.json(review["versions"])
+
+# ---- downloads
+st.subheader(t("rj_downloads", lang))
+html_bytes = out["html"].encode("utf-8")
+zip_bytes = LR.pqi_zip(review, out["pqi"])
+st.session_state[DOWNLOADS_KEY] = {"html": html_bytes, "pqi_zip": zip_bytes}
+stem = Path(toml_name).stem
+d1, d2 = st.columns(2)
+d1.download_button(t("rj_dl_html", lang), html_bytes, f"{stem}_review.html", mime="text/html",
+                   key="rj_dl_html", on_click="ignore")
+d2.download_button(t("rj_dl_pqi", lang), zip_bytes, f"{stem}_phreeqc.zip",
+                   mime="application/zip", key="rj_dl_pqi", on_click="ignore")
+st.caption(t("rj_dl_caption", lang))
+with st.expander(t("rj_findings", lang) + " (JSON)"):
+    st.code(json.dumps(review["findings"], ensure_ascii=False, indent=1, default=str),
+            language="json")
