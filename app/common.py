@@ -1,8 +1,10 @@
-"""Pieces every page shares: the language selector in the sidebar."""
+"""Pieces every page shares: the language selector in the sidebar and the lab-file source."""
 
 from __future__ import annotations
 
 import streamlit as st
+
+from pathlib import Path
 
 from i18n import LANGUAGES, t
 
@@ -29,3 +31,36 @@ def language_selector() -> str:
     st.sidebar.radio(t("language", lang), list(LANGUAGES), format_func=LANGUAGES.__getitem__,
                      key=_RADIO_KEY, horizontal=True, on_change=_remember_language)
     return lang
+
+
+#: session_state key tests use to hand a page an "uploaded" file: (filename, bytes)
+TEST_UPLOAD_KEY = "cbm_test_upload"
+
+
+def lab_file_source(lang: str, bundled_path: Path, suffixes: tuple[str, ...],
+                    bundled_note: str) -> tuple[bytes, str, str | None, bool]:
+    """The bundled data set or an uploaded lab file (CSV / Excel, with its sheet name).
+
+    Returns ``(data, filename, sheet, bundled)``; stops the page while waiting for an upload.
+    Tests put ``(filename, bytes)`` in ``st.session_state[TEST_UPLOAD_KEY]`` instead of uploading.
+    """
+    test_upload = st.session_state.get(TEST_UPLOAD_KEY)
+    source = st.radio(t("data_source", lang), ["bundled", "upload"],
+                      index=1 if test_upload is not None else 0, horizontal=True,
+                      format_func=lambda s: t(f"src_{s}", lang), key="source")
+    sheet: str | None = None
+    if source == "bundled":
+        st.info(bundled_note, icon="ℹ️")
+        return bundled_path.read_bytes(), bundled_path.name, None, True
+    up = st.file_uploader(t("upload_label", lang), type=[s.lstrip(".") for s in suffixes],
+                          help=t("upload_help", lang), key="upload")
+    if up is not None:
+        data, filename = up.getvalue(), up.name
+    elif test_upload is not None:
+        filename, data = test_upload
+    else:
+        st.info(t("upload_wait", lang))
+        st.stop()
+    if Path(filename).suffix.lower() != ".csv":
+        sheet = st.text_input(t("sheet", lang), key="sheet").strip() or None
+    return data, filename, sheet, False

@@ -12,7 +12,26 @@ class CbmwaterError(Exception):
     """Base class of every error cbmwater raises on purpose."""
 
 
-class InputError(CbmwaterError):
+class _Located:
+    """Mixin: a message prefixed with where the problem is (file, row, column, value)."""
+
+    def _locate(self, message: str, file: str | None, row: int | None, column: str | None,
+                value: object | None) -> str:
+        self.file, self.row, self.column, self.value = file, row, column, value
+        self.detail = message
+        where = []
+        if file is not None:
+            where.append(f"file {file}")
+        if row is not None:
+            where.append(f"row {row}")
+        if column is not None:
+            where.append(f"column {column!r}")
+        if value is not None:
+            where.append(f"value {str(value)!r}")
+        return (", ".join(where) + ": " if where else "") + message
+
+
+class InputError(_Located, CbmwaterError):
     """Bad user input: a file, a table cell, an option value.
 
     Parameters
@@ -24,31 +43,9 @@ class InputError(CbmwaterError):
         shows it (the header is row 1).
     """
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        file: str | None = None,
-        row: int | None = None,
-        column: str | None = None,
-        value: object | None = None,
-    ) -> None:
-        self.file = file
-        self.row = row
-        self.column = column
-        self.value = value
-        self.detail = message
-        where = []
-        if file is not None:
-            where.append(f"file {file}")
-        if row is not None:
-            where.append(f"row {row}")
-        if column is not None:
-            where.append(f"column {column!r}")
-        if value is not None:
-            where.append(f"value {str(value)!r}")
-        prefix = (", ".join(where) + ": ") if where else ""
-        super().__init__(prefix + message)
+    def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
+                 column: str | None = None, value: object | None = None) -> None:
+        super().__init__(self._locate(message, file, row, column, value))
 
 
 class UnitError(InputError):
@@ -57,6 +54,14 @@ class UnitError(InputError):
 
 class DatabaseError(CbmwaterError):
     """A database file (PHREEQC .dat, standards table, unit library) is missing or invalid."""
+
+
+class LocatedDatabaseError(_Located, DatabaseError):
+    """A database table that breaks a rule, naming the file, row, column and value."""
+
+    def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
+                 column: str | None = None, value: object | None = None) -> None:
+        super().__init__(self._locate(message, file, row, column, value))
 
 
 class GeochemError(CbmwaterError):

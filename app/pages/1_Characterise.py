@@ -25,10 +25,9 @@ from cbmwater.errors import CbmwaterError  # noqa: E402
 from cbmwater.geochem.phreeqc_input import CHARGE_BALANCE_CHOICES  # noqa: E402
 from cbmwater.report.piper import piper_figure  # noqa: E402
 from cbmwater.study import BUNDLED_ANALYSES  # noqa: E402
-from common import language_selector  # noqa: E402
+from common import lab_file_source, language_selector  # noqa: E402
 from i18n import mineral_name, t  # noqa: E402
 
-TEST_UPLOAD_KEY = "cbm_test_upload"
 _ROW_STYLE = {
     "warning": "background-color: #fff3cd; color: #664d03",
     "flag": "background-color: #f8d7da; color: #58151c",
@@ -111,30 +110,9 @@ lang = language_selector()
 st.title(t("char_title", lang))
 
 # ---- data source
-test_upload = st.session_state.get(TEST_UPLOAD_KEY)
-sources = ["bundled", "upload"]
-source = st.radio(t("data_source", lang), sources,
-                  index=1 if test_upload is not None else 0, horizontal=True,
-                  format_func=lambda s: t(f"src_{s}", lang), key="source")
-
-data: bytes = b""
-filename = BUNDLED_ANALYSES.name
-sheet: str | None = None
-if source == "bundled":
-    st.info(t("bundled_note", lang, n=logic.count_data_rows(BUNDLED_ANALYSES)), icon="ℹ️")
-    data = BUNDLED_ANALYSES.read_bytes()
-else:
-    up = st.file_uploader(t("upload_label", lang), type=[s.lstrip(".") for s in logic.SUFFIXES],
-                          help=t("upload_help", lang), key="upload")
-    if up is not None:
-        data, filename = up.getvalue(), up.name
-    elif test_upload is not None:
-        filename, data = test_upload
-    else:
-        st.info(t("upload_wait", lang))
-        st.stop()
-    if Path(filename).suffix.lower() != ".csv":
-        sheet = st.text_input(t("sheet", lang), key="sheet").strip() or None
+data, filename, sheet, bundled = lab_file_source(
+    lang, BUNDLED_ANALYSES, logic.SUFFIXES,
+    t("bundled_note", lang, n=logic.count_data_rows(BUNDLED_ANALYSES)))
 
 # ---- options
 with st.sidebar:
@@ -153,7 +131,7 @@ with st.sidebar:
 # ---- run
 try:
     with st.spinner(t("running", lang)):
-        result = compute(data, filename, source == "bundled", sheet, database,
+        result = compute(data, filename, bundled, sheet, database,
                          None if balance == "none" else balance, policy, irrigation)
 except CbmwaterError as exc:
     st.error(t("error_input", lang, msg=str(exc)), icon="🚫")

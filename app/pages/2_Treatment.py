@@ -30,10 +30,9 @@ from cbmwater.errors import CbmwaterError  # noqa: E402
 from cbmwater.study import BUNDLED_ANALYSES  # noqa: E402
 from cbmwater.treatment.economics import load_economics  # noqa: E402
 from cbmwater.water.vocabulary import CONSTITUENTS  # noqa: E402
-from common import language_selector  # noqa: E402
+from common import lab_file_source, language_selector  # noqa: E402
 from i18n import STRINGS, mineral_name, t  # noqa: E402
 
-TEST_UPLOAD_KEY = "cbm_test_upload"
 RESULT_KEY = "cbm_treat_result"
 TRAIN_KEY = "train_units"
 STARTER_KEY = "starter"
@@ -174,29 +173,9 @@ st.title(t("treat_title", lang))
 
 # ---- water: data source, sample, flow
 st.header(t("water_heading", lang))
-test_upload = st.session_state.get(TEST_UPLOAD_KEY)
-source = st.radio(t("data_source", lang), ["bundled", "upload"],
-                  index=1 if test_upload is not None else 0, horizontal=True,
-                  format_func=lambda s: t(f"src_{s}", lang), key="source")
-data: bytes = b""
-filename = BUNDLED_ANALYSES.name
-sheet: str | None = None
-bundled = source == "bundled"
-if bundled:
-    st.info(t("bundled_note", lang, n=logic.count_data_rows(BUNDLED_ANALYSES)), icon="ℹ️")
-    data = BUNDLED_ANALYSES.read_bytes()
-else:
-    up = st.file_uploader(t("upload_label", lang), type=[s.lstrip(".") for s in logic.SUFFIXES],
-                          help=t("upload_help", lang), key="upload")
-    if up is not None:
-        data, filename = up.getvalue(), up.name
-    elif test_upload is not None:
-        filename, data = test_upload
-    else:
-        st.info(t("upload_wait", lang))
-        st.stop()
-    if Path(filename).suffix.lower() != ".csv":
-        sheet = st.text_input(t("sheet", lang), key="sheet").strip() or None
+data, filename, sheet, bundled = lab_file_source(
+    lang, BUNDLED_ANALYSES, logic.SUFFIXES,
+    t("bundled_note", lang, n=logic.count_data_rows(BUNDLED_ANALYSES)))
 try:
     ids = samples(data, filename, bundled, sheet)
 except CbmwaterError as exc:

@@ -45,7 +45,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import DatabaseError, InputError
+from ..errors import DatabaseError, InputError, LocatedDatabaseError
 from ..water.vocabulary import CONSTITUENTS
 
 __all__ = [
@@ -258,23 +258,8 @@ def unit_factor(from_unit: str, to_unit: str) -> float:
     return f1 / f2
 
 
-class StandardsError(DatabaseError):
+class StandardsError(LocatedDatabaseError):
     """A standards table that breaks a rule: names the file, row, column and value."""
-
-    def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
-                 column: str | None = None, value: object | None = None) -> None:
-        self.file, self.row, self.column, self.value = file, row, column, value
-        self.detail = message
-        where = []
-        if file is not None:
-            where.append(f"file {file}")
-        if row is not None:
-            where.append(f"row {row}")
-        if column is not None:
-            where.append(f"column {column!r}")
-        if value is not None:
-            where.append(f"value {str(value)!r}")
-        super().__init__((", ".join(where) + ": " if where else "") + message)
 
 
 @dataclass(frozen=True)

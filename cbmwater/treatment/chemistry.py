@@ -252,7 +252,7 @@ class ConcentrateLimit:
         Mineral -> SI of the concentrate at the limit (at ``max_recovery`` where no allowance
         is reached); NaN where an element of the mineral was not measured.
     input : str
-        The PHREEQC input of the refining run.
+        The PHREEQC inputs that were run: the coarse pass, then the refining pass (if any).
     """
 
     recovery_limit: np.ndarray
@@ -311,7 +311,7 @@ def concentrate_limit(
     if missing:
         raise InputError(f"{db.name} does not define {', '.join(missing)}")
     coarse = np.unique(np.concatenate([np.arange(0.05, max_recovery, 0.05), [max_recovery]]))
-    out, _ = _concentration_run(batch, [coarse] * n, minerals, db)
+    out, coarse_text = _concentration_run(batch, [coarse] * n, minerals, db)
     lo = np.zeros(n)
     hi = np.full(n, np.nan)
     react = out[out["state"].astype(str).str.strip() == "react"]
@@ -364,4 +364,4 @@ def concentrate_limit(
             for m in minerals:
                 si = rows[si_cols[m]].to_numpy(float)
                 si_at[m][i] = np.nan if si.min() <= -999 else float(np.interp(best_r, grid, si))
-    return ConcentrateLimit(limit, mineral, si_at, text)
+    return ConcentrateLimit(limit, mineral, si_at, coarse_text + ("\n" + text if text else ""))
