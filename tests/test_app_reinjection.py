@@ -12,7 +12,6 @@ Pages run with Streamlit's ``AppTest``; an upload is injected through the page's
 
 from __future__ import annotations
 
-import base64
 import html
 import io
 import json
@@ -21,11 +20,12 @@ import sys
 import zipfile
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from plotly_spec import chart_spec, values  # noqa: E402
 
 from cbmwater.reinjection.html import review_html  # noqa: E402
 from cbmwater.reinjection.review import review_file  # noqa: E402
@@ -85,18 +85,6 @@ def run_page(example: str | None = None, upload: tuple[str, bytes] | None = None
     return at
 
 
-def chart_spec(at: AppTest, key: str) -> dict:
-    for el in at.get("plotly_chart"):
-        if el.proto.id.endswith("-" + key):
-            return json.loads(el.proto.spec)
-    raise AssertionError(f"no plotly chart with key {key!r}")
-
-
-def values(arr) -> list:
-    """A plotly array as a list (plotly >= 6 may encode numeric arrays as base64)."""
-    if isinstance(arr, dict) and "bdata" in arr:
-        return np.frombuffer(base64.b64decode(arr["bdata"]), dtype=np.dtype(arr["dtype"])).tolist()
-    return list(arr)
 
 
 def verdict_markdown(at: AppTest) -> list[str]:

@@ -23,6 +23,8 @@ import pytest
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from plotly_spec import chart_spec, values  # noqa: E402
+
 from cbmwater.errors import InputError  # noqa: E402
 from cbmwater.study import BUNDLED_ANALYSES, treat_analyses, treat_file  # noqa: E402
 from cbmwater.treatment.economics import load_economics  # noqa: E402
@@ -104,23 +106,6 @@ def assert_shows(text: str, value: float) -> None:
     assert abs(shown - value) <= half + 1e-12, (text, value)
 
 
-def chart_spec(at: AppTest, key: str) -> dict:
-    for el in at.get("plotly_chart"):
-        if el.proto.id.endswith("-" + key):
-            return json.loads(el.proto.spec)
-    raise AssertionError(f"no plotly chart with key {key!r}")
-
-
-def values(arr) -> list:
-    """A plotly array as a list: plotly >= 6 may encode numeric arrays as base64 typed arrays
-    (``{"dtype": "f8", "bdata": ...}``)."""
-    if isinstance(arr, dict) and "bdata" in arr:
-        import base64
-
-        import numpy as np
-
-        return np.frombuffer(base64.b64decode(arr["bdata"]), dtype=np.dtype(arr["dtype"])).tolist()
-    return list(arr)
 
 
 def set_train(at: AppTest, units: list[str]) -> None:

@@ -45,7 +45,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import DatabaseError, InputError, LocatedDatabaseError
+from ..errors import InputError, LocatedDatabaseError
 from ..water.vocabulary import CONSTITUENTS
 
 __all__ = [

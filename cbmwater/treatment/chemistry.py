@@ -17,7 +17,6 @@ final/initial mole ratio, so mass balances close to rounding.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
