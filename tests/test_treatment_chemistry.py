@@ -153,3 +153,22 @@ def test_bad_chemistry_inputs_are_clear_errors():
         equilibrate(b, target_pH=10, base="unobtainium")
     with pytest.raises(InputError, match="maximum recovery"):
         concentrate_limit(b, ALLOW, 1.2)
+
+
+def test_large_batches_run_in_parallel_chunks_with_the_same_answer():
+    """60 waters (parallel PHREEQC chunks) give what batches of 10 (one instance) give."""
+    rng = np.random.default_rng(3)
+    waters = [dict(CBM, Ba=float(rng.uniform(0.1, 4)), SO4=float(rng.uniform(5, 80)),
+                   pH=float(rng.uniform(7.6, 8.6))) for _ in range(60)]
+    big = concentrate_limit(StreamBatch.from_frame(pd.DataFrame(waters), 1000.0), ALLOW, 0.95)
+    for a in range(0, 60, 10):
+        small = concentrate_limit(StreamBatch.from_frame(pd.DataFrame(waters[a:a + 10]), 1000.0),
+                                  ALLOW, 0.95)
+        np.testing.assert_allclose(big.recovery_limit[a:a + 10], small.recovery_limit, rtol=1e-12)
+        assert big.limiting_mineral[a:a + 10] == small.limiting_mineral
+    eq_big = equilibrate(StreamBatch.from_frame(pd.DataFrame(waters), 1000.0), target_pH=6.5,
+                         acid="hydrochloric_acid", adds_mol={"hydrochloric_acid": {"Cl": 1}})
+    eq_small = equilibrate(StreamBatch.from_frame(pd.DataFrame(waters[:10]), 1000.0),
+                           target_pH=6.5, acid="hydrochloric_acid",
+                           adds_mol={"hydrochloric_acid": {"Cl": 1}})
+    np.testing.assert_allclose(eq_big.reagent_mmol_L[:10], eq_small.reagent_mmol_L, rtol=1e-12)

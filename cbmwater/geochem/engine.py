@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import io
+import queue
 import threading
 from pathlib import Path
 
@@ -22,7 +23,8 @@ from phreeqpy.iphreeqc import phreeqc_dll
 from ..errors import GeochemError
 from .databases import DatabaseInfo, database_info
 
-__all__ = ["Phreeqc", "get_engine", "get_engines", "available_cores", "iphreeqc_version", "MISSING_SI"]
+__all__ = ["Phreeqc", "get_engine", "get_engines", "available_cores", "iphreeqc_version",
+           "run_pipelined", "run_blocks", "MISSING_SI"]
 
 #: PHREEQC writes -999.999 for the SI of a phase whose elements are absent.
 MISSING_SI = -999.0
@@ -154,6 +156,64 @@ def available_cores() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def run_pipelined(head: str, blocks, n: int, engines: list) -> tuple[list[str], pd.DataFrame]:
+    """Run ``n`` blocks in chunks on ``engines`` in threads while later chunks are still being
+    written (writing holds the GIL; IPhreeqc does not).  Chunk k goes to engine k mod len."""
+    nchunks = min(n, 4 * len(engines))
+    bounds = np.linspace(0, n, nchunks + 1).astype(int)
+    queues = [queue.Queue() for _ in engines]
+    results: dict[int, pd.DataFrame] = {}
+    errors: list[BaseException] = []
+
+    def worker(k: int) -> None:
+        while True:
+            item = queues[k].get()
+            if item is None:
+                return
+            idx, text = item
+            try:
+                results[idx] = engines[k].run(text)
+            except BaseException as exc:  # re-raised in the caller's thread
+                errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(k,), daemon=True) for k in range(len(engines))]
+    for t in threads:
+        t.start()
+    all_blocks: list[str] = []
+    it = iter(blocks)
+    try:
+        for idx, (a, b) in enumerate(zip(bounds, bounds[1:])):
+            chunk = [next(it) for _ in range(b - a)]
+            all_blocks.extend(chunk)
+            queues[idx % len(engines)].put((idx, head + "".join(chunk) + "END\n"))
+    finally:
+        for q in queues:
+            q.put(None)
+        for t in threads:
+            t.join()
+    if errors:
+        raise errors[0]
+    return all_blocks, pd.concat([results[i] for i in range(nchunks)], ignore_index=True)
+
+
+def run_blocks(head: str, blocks: list[str], database: str | Path | None = None, *,
+               workers: int | None = None, min_parallel: int = 50) -> pd.DataFrame:
+    """Run ``head`` + ``blocks`` (self-contained PHREEQC simulations or SOLUTION blocks) and
+    return the selected output, in block order.
+
+    With ``min_parallel`` blocks or more, the blocks are split into contiguous chunks run on one
+    IPhreeqc instance per available core (the result equals one run of the whole input).
+    """
+    n = len(blocks)
+    if workers is None:
+        workers = available_cores() if n >= min_parallel else 1
+    workers = max(1, min(int(workers), n)) if n else 1
+    if workers == 1:
+        return get_engine(database).run(head + "".join(blocks) + "END\n")
+    _, out = run_pipelined(head, blocks, n, get_engines(database, workers))
+    return out
 
 
 def iphreeqc_version() -> str:

@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import json
 import math
-import queue
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +32,8 @@ from .. import __version__
 from ..errors import GeochemError
 from ..water.analysis import AnalysisSet
 from .databases import DatabaseInfo, database_info
-from .engine import available_cores, get_engine, get_engines, iphreeqc_version, si_or_nan
+from .engine import (available_cores, get_engine, get_engines, iphreeqc_version, run_pipelined,
+                     si_or_nan)
 from .phreeqc_input import SI_MINERALS, selected_output_block, solution_block
 
 __all__ = ["SpeciationResult", "speciation_input", "speciate", "IONIC_STRENGTH_LIMIT"]
@@ -145,46 +144,6 @@ def _speciation_stream(analyses, database, *, charge_balance, censored_policy, p
     return head, blocks(), warnings, db
 
 
-def _run_pipelined(head: str, blocks, n: int, engines: list) -> tuple[list[str], pd.DataFrame]:
-    """Run ``n`` blocks in chunks on ``engines`` in threads while later chunks are still being
-    written (writing holds the GIL; IPhreeqc does not).  Chunk k goes to engine k mod len."""
-    nchunks = min(n, 4 * len(engines))
-    bounds = np.linspace(0, n, nchunks + 1).astype(int)
-    queues = [queue.Queue() for _ in engines]
-    results: dict[int, pd.DataFrame] = {}
-    errors: list[BaseException] = []
-
-    def worker(k: int) -> None:
-        while True:
-            item = queues[k].get()
-            if item is None:
-                return
-            idx, text = item
-            try:
-                results[idx] = engines[k].run(text)
-            except BaseException as exc:  # re-raised in the caller's thread
-                errors.append(exc)
-
-    threads = [threading.Thread(target=worker, args=(k,), daemon=True) for k in range(len(engines))]
-    for t in threads:
-        t.start()
-    all_blocks: list[str] = []
-    it = iter(blocks)
-    try:
-        for idx, (a, b) in enumerate(zip(bounds, bounds[1:])):
-            chunk = [next(it) for _ in range(b - a)]
-            all_blocks.extend(chunk)
-            queues[idx % len(engines)].put((idx, head + "".join(chunk) + "END\n"))
-    finally:
-        for q in queues:
-            q.put(None)
-        for t in threads:
-            t.join()
-    if errors:
-        raise errors[0]
-    return all_blocks, pd.concat([results[i] for i in range(nchunks)], ignore_index=True)
-
-
 def speciate(
     analyses: AnalysisSet,
     database: str | Path | None = None,
@@ -237,7 +196,7 @@ def speciate(
             block_list = list(blocks)
             out = get_engine(db.path).run(head + "".join(block_list) + "END\n")
         else:
-            block_list, out = _run_pipelined(head, blocks, n, get_engines(db.path, workers))
+            block_list, out = run_pipelined(head, blocks, n, get_engines(db.path, workers))
     except GeochemError as exc:
         raise _locate_failure(analyses, database, charge_balance, censored_policy, pe,
                               density) or exc

@@ -24,7 +24,7 @@ import pandas as pd
 
 from ..errors import GeochemError, InputError
 from ..geochem.databases import database_info
-from ..geochem.engine import get_engine
+from ..geochem.engine import run_blocks
 from ..geochem.phreeqc_input import fmt, phreeqc_element, solution_block
 from ..water.vocabulary import CONSTITUENTS
 from .streams import INDEX, TRACKED, StreamBatch
@@ -151,12 +151,13 @@ def equilibrate(
             f"    -totals {' '.join(totals)}\n"]
     if phases_out:
         head.append(f"    -equilibrium_phases {' '.join(phases_out)}\n")
-    parts = ["".join(head)]
+    head_text = "".join(head)
+    blocks: list[str] = []
     reagents_used: list[str] = []
     for i in range(n):
         num = i + 1
         block, _ = solution_block(num, _values_for(batch, i), db)
-        parts.append(block)
+        parts = [block]
         lines = [f"EQUILIBRIUM_PHASES {num}"]
         chosen = ""
         if target_pH is not None:
@@ -179,8 +180,9 @@ def equilibrate(
                 f"    {REAGENT_FORMULAS[c]} {fmt(v)}\n" for c, v in fixed_here.items())
                 + "    0.001 moles\n")  # mmol -> mol: coefficients are mmol, total 0.001 mol
         parts.append("END\n")  # one simulation: the solution, then its batch reaction
-    text = "".join(parts)
-    out = get_engine(db.path).run(text)
+        blocks.append("".join(parts))
+    text = head_text + "".join(blocks) + "END\n"
+    out = run_blocks(head_text, blocks, db.path)
     state = out["state"].astype(str).str.strip()
     init = out[state == "i_soln"].reset_index(drop=True)
     react = out[state == "react"].reset_index(drop=True)
@@ -267,15 +269,14 @@ def _concentration_run(batch: StreamBatch, grids: list[np.ndarray], minerals: li
                        db) -> tuple[pd.DataFrame, str]:
     head = ("SELECTED_OUTPUT 1\n    -reset false\n    -state true\n    -solution true\n"
             f"    -reaction true\n    -si {' '.join(minerals)}\n")
-    parts = [head]
+    blocks = []
     for i, grid in enumerate(grids):
         num = i + 1
         block, _ = solution_block(num, _values_for(batch, i), db)
-        parts.append(block)
         moles = " ".join(fmt(r * _WATER_MOL_PER_KG) for r in grid)
-        parts.append(f"REACTION {num}\n    H2O -1\n    {moles} moles\nEND\n")
-    text = "".join(parts)
-    return get_engine(db.path).run(text), text
+        blocks.append(block + f"REACTION {num}\n    H2O -1\n    {moles} moles\nEND\n")
+    text = head + "".join(blocks) + "END\n"
+    return run_blocks(head, blocks, db.path), text
 
 
 def concentrate_limit(
@@ -315,20 +316,19 @@ def concentrate_limit(
     hi = np.full(n, np.nan)
     react = out[out["state"].astype(str).str.strip() == "react"]
     si_cols = {m: f"si_{m}" for m in minerals}
-    si_at = {m: np.full(n, np.nan) for m in minerals}
-    for i in range(n):
-        rows = react[react["soln"] == i + 1]
-        for m in minerals:  # SI at the design maximum (kept where no allowance is reached)
-            last = rows[si_cols[m]].to_numpy(float)[-1]
-            si_at[m][i] = np.nan if last <= -999 else last
-        exceed = np.zeros(len(rows), dtype=bool)
-        for m in minerals:
-            si = rows[si_cols[m]].to_numpy(float)
-            exceed |= (si > allowance[m]) & (si > -999)
-        if exceed.any():
-            k = int(np.argmax(exceed))
-            hi[i] = coarse[k]
-            lo[i] = coarse[k - 1] if k > 0 else 0.0
+    steps = len(coarse)
+    if len(react) != n * steps:
+        raise GeochemError(f"PHREEQC returned {len(react)} concentration steps for {n} x {steps}")
+    # (water, step) arrays: PHREEQC writes each water's steps in order, waters in order
+    si_c = {m: react[si_cols[m]].to_numpy(float).reshape(n, steps) for m in minerals}
+    si_at = {m: np.where(si_c[m][:, -1] <= -999, np.nan, si_c[m][:, -1]) for m in minerals}
+    exceed = np.zeros((n, steps), dtype=bool)
+    for m in minerals:
+        exceed |= (si_c[m] > allowance[m]) & (si_c[m] > -999)
+    any_ex = exceed.any(axis=1)
+    first = np.argmax(exceed, axis=1)
+    hi[any_ex] = coarse[first[any_ex]]
+    lo[any_ex] = np.where(first[any_ex] > 0, coarse[np.maximum(first[any_ex] - 1, 0)], 0.0)
     # refine inside the brackets
     need = ~np.isnan(hi)
     limit = np.full(n, max_recovery)
@@ -336,19 +336,19 @@ def concentrate_limit(
     text = ""
     if need.any():
         idx = np.flatnonzero(need)
-        grids = [np.linspace(max(lo[i], 1e-4), hi[i], 21) for i in idx]
+        grids = [np.linspace(max(lo[i], 1e-4), hi[i], 21) for i in idx]  # 21 = fine steps
         sub = StreamBatch(batch.flow_m3_d[idx], batch.conc_mg_L[idx], batch.temp_C[idx],
                           batch.pH[idx])
         out2, text = _concentration_run(sub, grids, minerals, db)
         react2 = out2[out2["state"].astype(str).str.strip() == "react"]
+        fine = 21
+        si_f = {m: react2[si_cols[m]].to_numpy(float).reshape(len(idx), fine) for m in minerals}
         for k, i in enumerate(idx):
-            rows = react2[react2["soln"] == k + 1]
             grid = grids[k]
             best_r, best_m = hi[i], ""
             for m in minerals:
-                si = rows[si_cols[m]].to_numpy(float)
-                over = si - allowance[m]
-                crossing = np.flatnonzero(over > 0)
+                over = si_f[m][k] - allowance[m]
+                crossing = np.flatnonzero((over > 0) & (si_f[m][k] > -999))
                 if not len(crossing):
                     continue
                 j = crossing[0]
@@ -361,6 +361,6 @@ def concentrate_limit(
             limit[i] = best_r
             mineral[i] = best_m
             for m in minerals:
-                si = rows[si_cols[m]].to_numpy(float)
+                si = si_f[m][k]
                 si_at[m][i] = np.nan if si.min() <= -999 else float(np.interp(best_r, grid, si))
     return ConcentrateLimit(limit, mineral, si_at, coarse_text + ("\n" + text if text else ""))

@@ -60,7 +60,7 @@ def cost_train(result: TrainResult, econ: Economics) -> TrainCost:
     n = len(result.feed)
     days = 365.0 * econ.utilization
     crf = econ.crf()
-    rows: list[tuple[int, str, str, float]] = []
+    blocks: list[tuple[str, str, np.ndarray]] = []   # (unit, category, CNY/yr per water)
     capex = np.zeros(n)
     opex = np.zeros(n)
     warnings: list[list[str]] = [[] for _ in range(n)]
@@ -68,15 +68,15 @@ def cost_train(result: TrainResult, econ: Economics) -> TrainCost:
         spec = step.unit
         cap = spec.capital
         q = step.feed.flow_m3_d
-        unit_capex = np.array([
-            econ.to_CNY(cap.A * (qi / cap.Q_ref_m3_d) ** cap.B, cap.currency, cap.year)
-            * cap.installation_factor * econ.capital_factor(cap.currency) if qi > 0 else 0.0
-            for qi in q])
-        for i, qi in enumerate(q):
-            if qi > 0 and not cap.Q_min_m3_d <= qi <= cap.Q_max_m3_d:
-                warnings[i].append(
-                    f"{spec.id}: inlet flow {qi:.4g} m3/d is outside the capital curve's valid "
-                    f"range {cap.Q_min_m3_d:g}-{cap.Q_max_m3_d:g} m3/d: capital is extrapolated")
+        per_unit_curve = (econ.to_CNY(cap.A, cap.currency, cap.year) * cap.installation_factor
+                          * econ.capital_factor(cap.currency))
+        unit_capex = np.where(q > 0, per_unit_curve * (np.maximum(q, 0) / cap.Q_ref_m3_d) ** cap.B,
+                              0.0)
+        outside = (q > 0) & ((q < cap.Q_min_m3_d) | (q > cap.Q_max_m3_d))
+        for i in np.flatnonzero(outside):
+            warnings[i].append(
+                f"{spec.id}: inlet flow {q[i]:.4g} m3/d is outside the capital curve's valid "
+                f"range {cap.Q_min_m3_d:g}-{cap.Q_max_m3_d:g} m3/d: capital is extrapolated")
         elec = step.energy_kWh_d * days * econ.electricity_CNY_kWh
         chem = np.zeros(n)
         for name, kg_d in step.chemicals_kg_d.items():
@@ -89,22 +89,26 @@ def cost_train(result: TrainResult, econ: Economics) -> TrainCost:
         if spec.residual in ("sludge", "spent_media"):
             sludge = step.solids_kg_d / 1000.0 * econ.sludge_disposal_CNY_t_dry * days
         capex += unit_capex
+        opex += elec + chem + repl + labour + maint + sludge
         for cat, arr in (("capital", crf * unit_capex), ("electricity", elec), ("chemicals", chem),
                          ("replacement", repl), ("labour", labour), ("maintenance", maint),
                          ("sludge_disposal", sludge)):
-            if cat != "capital":
-                opex += arr
-            for i in range(n):
-                rows.append((i, spec.id, cat, float(arr[i])))
+            blocks.append((spec.id, cat, np.asarray(arr, float)))
     for res in result.residuals:  # backwash is returned to the head of the works: not charged
         if res.kind == "brine" and res.treated_by is None:
             cost = res.stream.flow_m3_d * econ.brine_disposal_CNY_m3 * days
             opex += cost
-            for i in range(n):
-                rows.append((i, res.unit, "brine_disposal", float(cost[i])))
+            blocks.append((res.unit, "brine_disposal", np.asarray(cost, float)))
     annual = crf * capex + opex
     product_m3_yr = result.product.flow_m3_d * days
     with np.errstate(divide="ignore", invalid="ignore"):
         lcow = np.where(product_m3_yr > 0, annual / product_m3_yr, np.inf)
-    breakdown = pd.DataFrame(rows, columns=["water", "unit", "category", "CNY_yr"])
+    # long table, water-major (water 0's rows first), built from arrays in one go
+    k = len(blocks)
+    breakdown = pd.DataFrame({
+        "water": np.repeat(np.arange(n), k),
+        "unit": np.tile(np.array([b[0] for b in blocks], dtype=object), n),
+        "category": np.tile(np.array([b[1] for b in blocks], dtype=object), n),
+        "CNY_yr": (np.stack([b[2] for b in blocks], axis=1).ravel() if k else np.zeros(0)),
+    })
     return TrainCost(capex, opex, annual, lcow, breakdown, crf, warnings)
