@@ -63,9 +63,19 @@ class Step:
     product_is_vapour: bool = False
 
 
+_REMOVAL_CACHE: dict[tuple, np.ndarray] = {}
+
+
 def removal_vector(spec: UnitSpec) -> np.ndarray:
-    """Removal fraction of every tracked constituent for ``spec`` (0..1)."""
-    return np.array([spec.removal_of(n) for n in TRACKED])
+    """Removal fraction of every tracked constituent for ``spec`` (0..1); cached per removal
+    table (read-only array)."""
+    key = (spec.id, tuple(sorted(spec.removal.items())))
+    vec = _REMOVAL_CACHE.get(key)
+    if vec is None:
+        vec = np.array([spec.removal_of(n) for n in TRACKED])
+        vec.flags.writeable = False
+        _REMOVAL_CACHE[key] = vec
+    return vec
 
 
 def _adds_g_per_g(econ: Economics, chem: str) -> np.ndarray:

@@ -127,6 +127,14 @@ def _mix(a: StreamBatch, b: StreamBatch) -> StreamBatch:
     return StreamBatch(q, c, temp, a.pH.copy())
 
 
+def _z(x: np.ndarray) -> np.ndarray:
+    """NaN (not measured) as 0, for sums (cheaper than numpy.nan_to_num on small arrays)."""
+    return np.where(np.isnan(x), 0.0, x)
+
+
+_COLS = np.array([INDEX[c] for c in CONSERVATIVE])
+
+
 def _check_step(step: Step) -> None:
     spec = step.unit
     qin, qout = step.feed.flow_m3_d, step.product.flow_m3_d + step.residual.flow_m3_d
@@ -135,11 +143,9 @@ def _check_step(step: Step) -> None:
         i = int(np.argmax(bad))
         raise MassBalanceError(f"{spec.id}: water does not balance for water {i}: in {qin[i]:g}, "
                                f"out {qout[i]:g} m3/d")
-    cols = [INDEX[c] for c in CONSERVATIVE]
-    m_in = step.feed.mass_g_d()[:, cols]
-    added = step.added_g_d[:, cols]
-    total_in = np.nan_to_num(m_in) + added
-    out = (np.nan_to_num(step.product.mass_g_d()[:, cols]) + np.nan_to_num(step.residual.mass_g_d()[:, cols])
+    cols = _COLS
+    total_in = _z(step.feed.mass_g_d()[:, cols]) + step.added_g_d[:, cols]
+    out = (_z(step.product.mass_g_d()[:, cols]) + _z(step.residual.mass_g_d()[:, cols])
            + step.solids_g_d[:, cols] + step.gas_g_d[:, cols])
     scale = np.maximum(total_in, 1e-9 * np.maximum(step.feed.flow_m3_d, 1e-12)[:, None])
     err = np.abs(total_in - out) / scale
@@ -149,8 +155,7 @@ def _check_step(step: Step) -> None:
         raise MassBalanceError(
             f"{spec.id}: {CONSERVATIVE[j]} does not balance for water {i}: in+added "
             f"{total_in[i, j]:.6g} g/d, out {out[i, j]:.6g} g/d ({100 * err[i, j]:.3f} %)")
-    neg = (step.product.conc_mg_L < -1e-9) | (step.residual.conc_mg_L < -1e-9)
-    if np.nan_to_num(neg).any():
+    if (step.product.conc_mg_L < -1e-9).any() or (step.residual.conc_mg_L < -1e-9).any():
         raise MassBalanceError(f"{spec.id}: negative concentration computed")
 
 
