@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import InputError
+from ..errors import GeochemError, InputError
 from ..water.vocabulary import CONSTITUENTS
 from . import chemistry
 from .economics import Economics
@@ -326,7 +326,31 @@ def _membrane_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database)
     step.details = {"recovery_limit": lim.recovery_limit, "limiting_mineral": lim.limiting_mineral,
                     "si_at_limit": lim.si_at_limit, "design_recovery": spec.recovery,
                     "si_allowance": allowance, "phreeqc_input": lim.input}
+    _permeate_chemistry(step, database)
     return step
+
+
+def _permeate_chemistry(step: Step, database) -> None:
+    """Recompute the product pH of a membrane with PHREEQC (CO2 passes, carbonate is rejected);
+    where that is not possible the pH is carried over and a warning says so."""
+    feed, prod = step.feed, step.product
+    with np.errstate(invalid="ignore", divide="ignore"):
+        passage = np.where(feed.flow_m3_d > 0,
+                           (1.0 - step.unit.removal_of("HCO3")) * feed.flow_m3_d
+                           / np.where(prod.flow_m3_d > 0, prod.flow_m3_d, 1.0), 0.0)
+    try:
+        ph, text = chemistry.permeate_pH(feed, prod, passage, database)
+    except GeochemError as exc:
+        for w in step.warnings:
+            w.append(f"{step.unit.id}: permeate pH could not be computed ({str(exc).splitlines()[0]}); "
+                     "the feed pH is carried over")
+        return
+    done = ~np.isnan(ph)
+    prod.pH = np.where(done, ph, prod.pH)
+    step.details["permeate_pH_input"] = text
+    for i in np.flatnonzero(~done):
+        step.warnings[i].append(f"{step.unit.id}: permeate pH not computed (no alkalinity measured "
+                                "or outside pH 3-11): the feed pH is carried over")
 
 
 def _note_pH(step: Step) -> None:
@@ -346,9 +370,7 @@ def run_unit(spec: UnitSpec, feed: StreamBatch, econ: Economics, database: str |
             _note_pH(step)
         return step
     if spec.model == "membrane":
-        step = _membrane_step(spec, feed, econ, database)
-        _note_pH(step)
-        return step
+        return _membrane_step(spec, feed, econ, database)
     if spec.model in ("lime_softening", "lime_soda_softening", "ph_adjustment", "oxidation"):
         return _chemistry_step(spec, feed, econ, database)
     raise InputError(f"unit {spec.id}: unknown model {spec.model!r}")  # pragma: no cover
