@@ -366,28 +366,6 @@ def concentrate_limit(
     return ConcentrateLimit(limit, mineral, si_at, coarse_text + ("\n" + text if text else ""))
 
 
-def _alkalinity_at_pH(permeate: StreamBatch, idx: np.ndarray, ct_mmol: np.ndarray,
-                      grids: list[np.ndarray], db) -> tuple[np.ndarray, str]:
-    """Alkalinity (eq per L) of each permeate at each pH of its grid, for its total carbon."""
-    head = "SELECTED_OUTPUT 1\n    -reset false\n    -water true\n    -alkalinity true\n"
-    blocks = []
-    num = 0
-    for k, i in enumerate(idx):
-        vals = _values_for(permeate, i)
-        vals["HCO3"] = vals["CO3"] = float("nan")
-        for ph in grids[k]:
-            num += 1
-            vals["pH"] = float(ph)
-            block, _ = solution_block(num, vals, db)
-            blocks.append(block + f"    C(4) {fmt(ct_mmol[k])} mmol/l\n")
-    out = run_blocks(head, blocks, db.path)
-    steps = len(grids[0])
-    w = out["mass_H2O"].to_numpy(float).reshape(len(idx), steps)
-    s = _litres_per_system(w[:, 0], permeate.conc_mg_L[idx])
-    alk = out["Alk"].to_numpy(float).reshape(len(idx), steps) * w / s[:, None]
-    return alk, head + "".join(blocks) + "END\n"
-
-
 def permeate_pH(feed: StreamBatch, permeate: StreamBatch, carbonate_passage: np.ndarray,
                 database: str | None = None) -> tuple[np.ndarray, str]:
     """pH of a membrane permeate, by PHREEQC.
@@ -396,53 +374,54 @@ def permeate_pH(feed: StreamBatch, permeate: StreamBatch, carbonate_passage: np.
     are rejected like other ions (the permeate's HCO3/CO3 of the zero-order split, i.e. its
     alkalinity).  So the permeate's total inorganic carbon is the feed's CO2 plus
     ``carbonate_passage`` (per litre of permeate) of the feed's other inorganic carbon.  The feed
-    is speciated for its CO2 and total carbon; the permeate pH is then the pH at which PHREEQC
-    gives the permeate, with that total carbon, its alkalinity (a 0.5-pH scan from 3 to 11, then
-    a 0.05 scan inside the bracket, linear interpolation).  Charge balance is not used, so an
-    analysis' ion imbalance does not move the result.
+    is speciated for its CO2 and total carbon; the permeate, given that total carbon, is then
+    charge-balanced on pH.  So that an analysis' own ion imbalance does not move the pH, the
+    permeate's imbalance (cations - anions, HCO3/CO3 included, meq/L) is first offset in the
+    PHREEQC input alone by Cl (excess cations) or Na (excess anions): the charge balance then
+    returns the permeate's alkalinity.
 
     Returns
     -------
     pH : ndarray
-        For every water; NaN where the feed has no alkalinity measured or the permeate
-        alkalinity is outside the scanned range.
+        For every water; NaN where the feed has no alkalinity measured.
     input : str
-        The PHREEQC inputs that were run.
+        The two PHREEQC inputs that were run.
     """
+    from ..water.qa import ANIONS, CATIONS, meq_per_L
+
     db = database_info(database)
     n = len(feed)
-    hco3, co3 = permeate.conc_mg_L[:, INDEX["HCO3"]], permeate.conc_mg_L[:, INDEX["CO3"]]
     had = ~(np.isnan(feed.conc_mg_L[:, INDEX["HCO3"]]) & np.isnan(feed.conc_mg_L[:, INDEX["CO3"]]))
     out_ph = np.full(n, np.nan)
     idx = np.flatnonzero(had)
     if not len(idx):
         return out_ph, ""
-    target = (np.nan_to_num(hco3[idx]) / CONSTITUENTS["HCO3"].equivalent_mass
-              + np.nan_to_num(co3[idx]) / CONSTITUENTS["CO3"].equivalent_mass) / 1000.0  # eq/L
     sub = StreamBatch(feed.flow_m3_d[idx], feed.conc_mg_L[idx], feed.temp_C[idx], feed.pH[idx])
     head = ("SELECTED_OUTPUT 1\n    -reset false\n    -water true\n    -totals C(4)\n"
             "    -molalities CO2\n")
     blocks = [solution_block(k + 1, _values_for(sub, k), db)[0] for k in range(len(idx))]
     f = run_blocks(head, blocks, db.path)
-    texts = [head + "".join(blocks) + "END\n"]
+    text1 = head + "".join(blocks) + "END\n"
     w = f["mass_H2O"].to_numpy(float)
     s = _litres_per_system(w, sub.conc_mg_L)
     ct = f["C(4)"].to_numpy(float) * w / s
     co2 = f["m_CO2"].to_numpy(float) * w / s
     ct_mmol = 1000.0 * (co2 + (ct - co2) * carbonate_passage[idx])
-    coarse = np.arange(3.0, 11.0001, 0.5)
-    alk, t2 = _alkalinity_at_pH(permeate, idx, ct_mmol, [coarse] * len(idx), db)
-    texts.append(t2)
-    lo = np.full(len(idx), np.nan)
-    for k in range(len(idx)):
-        j = np.searchsorted(alk[k], target[k])
-        if 0 < j < len(coarse):
-            lo[k] = coarse[j - 1]
-    ok = np.flatnonzero(~np.isnan(lo))
-    if len(ok):
-        fine_grids = [np.linspace(lo[k], lo[k] + 0.5, 11) for k in ok]
-        alk2, t3 = _alkalinity_at_pH(permeate, idx[ok], ct_mmol[ok], fine_grids, db)
-        texts.append(t3)
-        for m, k in enumerate(ok):
-            out_ph[idx[k]] = float(np.interp(target[k], alk2[m], fine_grids[m]))
-    return out_ph, "\n".join(texts)
+    perm = pd.DataFrame(permeate.conc_mg_L[idx], columns=list(TRACKED))
+    meq = meq_per_L(perm)
+    imbalance = (meq[list(CATIONS)].sum(axis=1) - meq[list(ANIONS)].sum(axis=1)).to_numpy()
+    head2 = "SELECTED_OUTPUT 1\n    -reset false\n    -pH true\n"
+    blocks2 = []
+    for k, i in enumerate(idx):
+        vals = _values_for(permeate, i)
+        vals["HCO3"] = vals["CO3"] = float("nan")
+        d = imbalance[k]
+        if d > 0:
+            vals["Cl"] = np.nan_to_num(vals["Cl"]) + d * CONSTITUENTS["Cl"].equivalent_mass
+        elif d < 0:
+            vals["Na"] = np.nan_to_num(vals["Na"]) - d * CONSTITUENTS["Na"].equivalent_mass
+        block, _ = solution_block(k + 1, vals, db, charge_balance="pH")
+        blocks2.append(block + f"    C(4) {fmt(ct_mmol[k])} mmol/l\n")
+    p = run_blocks(head2, blocks2, db.path)
+    out_ph[idx] = p["pH"].to_numpy(float)
+    return out_ph, text1 + "\n" + head2 + "".join(blocks2) + "END\n"
