@@ -1,7 +1,7 @@
 """What the Reinjection page computes, without Streamlit: engine calls, tables and export bytes.
 
 Only the engine's public API is used (``cbmwater.reinjection.review``,
-``cbmwater.reinjection.html``, ``cbmwater.errors``).  Every function is plain so it can be tested
+``cbmwater.report.reinjection_html``, ``cbmwater.errors``).  Every function is plain so it can be tested
 without a browser; the page caches :func:`run_review` with ``st.cache_data`` (keyed by the
 proposal's bytes).
 
@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 
 from cbmwater.errors import InputError
-from cbmwater.reinjection.html import review_html
+from cbmwater.report.reinjection_html import review_html
 from cbmwater.reinjection.review import SCALE_MINERALS, review_file
 
 __all__ = [

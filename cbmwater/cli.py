@@ -344,7 +344,7 @@ def review(proposal: Path, fmt: str, out: Path | None, pqi: Path | None) -> None
         fmt = "html" if out is not None and out.suffix.lower() in (".html", ".htm") else "json"
     res = review_file(proposal)
     if fmt == "html":
-        from .reinjection.html import review_html
+        from .report.reinjection_html import review_html
 
         text = review_html(res)
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import json
 
-from .review import SCALE_MINERALS, Review
+from ..reinjection.review import SCALE_MINERALS, Review
 
 __all__ = ["review_html"]
 
