@@ -24,7 +24,7 @@ import pandas as pd
 
 from ..errors import GeochemError, InputError
 from ..geochem.databases import database_info
-from ..geochem.engine import run_blocks
+from ..geochem.engine import get_engine, run_blocks
 from ..geochem.phreeqc_input import fmt, phreeqc_element, solution_block
 from ..water.vocabulary import CONSTITUENTS
 from .streams import INDEX, TRACKED, StreamBatch
@@ -45,6 +45,8 @@ PHASE_CONTENT = {"Calcite": {"Ca": 1}, "Aragonite": {"Ca": 1}, "Brucite": {"Mg":
 #: PHREEQC formulas of reagents cbmwater can dose (chemical id -> formula).
 REAGENT_FORMULAS = {"lime": "Ca(OH)2", "quicklime": "CaO", "caustic_soda": "NaOH",
                     "soda_ash": "Na2CO3", "hydrochloric_acid": "HCl", "sulfuric_acid": "H2SO4"}
+_KNOBS_PATIENT = "KNOBS\n    -iterations 400\n    -step_size 10\n    -pe_step_size 5\n"
+_KNOBS_DEFAULT = ("KNOBS\n    -iterations 100\n    -step_size 100\n    -pe_step_size 10\nEND\n")
 _FIX_PH_PHASE = "PHASES\nFix_H+\n    H+ = H+\n    log_k 0.0\nEND\n"
 #: Phases some databases lack, defined with the constants of the shipped wateq4f.dat
 #: (Ball & Nordstrom 1991): phreeqc.dat has no brucite.
@@ -182,7 +184,14 @@ def equilibrate(
         parts.append("END\n")  # one simulation: the solution, then its batch reaction
         blocks.append("".join(parts))
     text = head_text + "".join(blocks) + "END\n"
-    out = run_blocks(head_text, blocks, db.path)
+    try:
+        out = run_blocks(head_text, blocks, db.path)
+    except GeochemError:
+        # PHREEQC's default 100 iterations are not always enough (e.g. Ca-free, Mg-rich brines
+        # at pH 10.3); retry once with more iterations and smaller steps, then restore the
+        # defaults (KNOBS persist in an IPhreeqc instance)
+        text = _KNOBS_PATIENT + text + _KNOBS_DEFAULT
+        out = get_engine(db.path).run(text)
     state = out["state"].astype(str).str.strip()
     init = out[state == "i_soln"].reset_index(drop=True)
     react = out[state == "react"].reset_index(drop=True)
