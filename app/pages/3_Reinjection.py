@@ -28,10 +28,9 @@ import streamlit as st  # noqa: E402
 
 import logic_reinjection as LR  # noqa: E402
 from cbmwater.errors import CbmwaterError  # noqa: E402
-from common import language_selector  # noqa: E402
+from common import TEST_UPLOAD_KEY, language_selector  # noqa: E402
 from i18n import STRINGS, mineral_name, t  # noqa: E402
 
-TEST_UPLOAD_KEY = "cbm_test_upload"
 TEST_CSV_KEY = "cbm_test_upload_csv"
 RESULT_KEY = "cbm_reinj_result"
 DOWNLOADS_KEY = "cbm_reinj_downloads"
