@@ -1,0 +1,600 @@
+"""A decision-engine case: ``case.toml`` plus CSV tables, validated into a :class:`Case`.
+
+The format is documented in ``docs/optimise_case_format.md``.  Every error is an
+:class:`~cbmwater.errors.InputError` that names the file, the table (TOML section or CSV), the row
+and the field, and says what is allowed.  Nothing is clipped or guessed: an unknown key is an
+error (a typo would otherwise be silently ignored).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from ..standards.table import load_standards, unit_factor
+from ..treatment.streams import INDEX, TRACKED
+from ..water.vocabulary import CONSTITUENTS
+from .production import arps_period_rates
+
+__all__ = ["Case", "Station", "Well", "Hub", "TrainOption", "Destination", "Transport",
+           "load_case", "parse_case", "KINDS", "ACCEPTS"]
+
+KINDS = ("reuse", "reinjection", "discharge", "residual_disposal")
+ACCEPTS = ("product", "residual", "any")
+TRANSPORT_MODES = ("pipeline", "trucking")
+SI_MINERALS = ("Calcite", "Aragonite", "Dolomite", "Gypsum", "Barite", "Celestite", "Siderite",
+               "Fluorite", "Strontianite", "Witherite", "Rhodochrosite")
+#: Linear-limit keys besides the tracked constituents: TDS (sum of dissolved constituents).
+LINEAR_KEYS = TRACKED + ("TDS",)
+
+
+@dataclass(frozen=True)
+class Station:
+    """A gathering station: the water of its wells mixes there (x, y in km)."""
+
+    name: str
+    x_km: float
+    y_km: float
+
+
+@dataclass(frozen=True)
+class Hub:
+    """A shared central plant: stations may pipe water there, where it mixes before treatment."""
+
+    name: str
+    x_km: float
+    y_km: float
+    stations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Well:
+    """A producing well; ``rates_m3_d`` is its average rate in each period."""
+
+    name: str
+    station: str
+    analysis: str
+    rates_m3_d: tuple[float, ...]
+    row: int
+
+
+@dataclass(frozen=True)
+class TrainOption:
+    """A candidate train: unit tokens in order (empty = no treatment) and where it may be built."""
+
+    name: str
+    units: tuple[str, ...]
+    sites: tuple[str, ...] | None      # None: every site
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where water can go, with its capacity per period (m3/d) and quality rules."""
+
+    name: str
+    kind: str
+    x_km: float
+    y_km: float
+    capacity_m3_d: tuple[float, ...]
+    limits_mg_L: dict[str, float]        # linear maxima, canonical keys (and TDS)
+    limit_sources: dict[str, str]        # key -> where the limit comes from
+    unmodelled: tuple[str, ...]          # standard parameters the model does not track
+    price_CNY_m3: float
+    fee_CNY_m3: float
+    transport: str
+    accepts: str
+    temperature_C: float
+    pH_range: tuple[float, float] | None
+    SAR_max: float | None
+    SI_max: dict[str, float]
+    salt_to_environment: bool
+    standard: str | None
+    cls: str | None
+
+    def takes(self, stream: str) -> bool:
+        """Whether this destination accepts ``stream`` ("product" or "residual")."""
+        return self.accepts == "any" or self.accepts == stream
+
+
+@dataclass(frozen=True)
+class Transport:
+    pipeline_CNY_m3_km: float
+    trucking_CNY_m3_km: float
+    route_factor: float
+
+    def cost_CNY_m3_km(self, mode: str) -> float:
+        return self.pipeline_CNY_m3_km if mode == "pipeline" else self.trucking_CNY_m3_km
+
+
+@dataclass
+class Case:
+    """A validated case (see ``docs/optimise_case_format.md``)."""
+
+    path: Path | None
+    name: str
+    note: str
+    periods: int
+    period_years: float
+    start_year: int
+    analyses_path: Path
+    stations: list[Station]
+    wells: list[Well]
+    hubs: list[Hub]
+    trains: list[TrainOption]
+    destinations: list[Destination]
+    transport: Transport
+    sizes_m3_d: tuple[float, ...]
+    discount_rate: float
+    economics_overrides: dict[str, object]
+    chemical_prices: dict[str, float]
+    budget_CNY: float | None
+    generate: dict[str, object] | None
+    sha256: str
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def sites(self) -> list[str]:
+        """Where trains can be built: every station, then every hub."""
+        return [s.name for s in self.stations] + [h.name for h in self.hubs]
+
+    def station_production(self) -> pd.DataFrame:
+        """Produced water per station and period, m3/d (rows: stations, columns: 1..periods)."""
+        data = {s.name: np.zeros(self.periods) for s in self.stations}
+        for w in self.wells:
+            data[w.station] += np.asarray(w.rates_m3_d)
+        return pd.DataFrame(data, index=range(1, self.periods + 1)).T
+
+    def location(self, name: str) -> tuple[float, float]:
+        for s in self.stations:
+            if s.name == name:
+                return s.x_km, s.y_km
+        for h in self.hubs:
+            if h.name == name:
+                return h.x_km, h.y_km
+        for d in self.destinations:
+            if d.name == name:
+                return d.x_km, d.y_km
+        raise KeyError(name)
+
+    def route_km(self, a: str, b: str) -> float:
+        """Route length between two named places: straight line x route factor, km."""
+        (xa, ya), (xb, yb) = self.location(a), self.location(b)
+        return math.hypot(xa - xb, ya - yb) * self.transport.route_factor
+
+
+# -- helpers -----------------------------------------------------------------------------------
+class _Ctx:
+    """Where we are in the case file, for error messages."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+
+    def err(self, table: str, fld: str | None, msg: str, value: object = None) -> InputError:
+        where = f"[{table}]" + (f" field {fld!r}" if fld else "")
+        return InputError(f"{where}: {msg}", file=self.file, value=value)
+
+
+def _keys(ctx: _Ctx, table: str, data: dict, allowed: set[str], required: set[str] = frozenset()):
+    if not isinstance(data, dict):
+        raise ctx.err(table, None, "must be a table of key = value pairs")
+    for k in data:
+        if k not in allowed:
+            raise ctx.err(table, k, f"unknown field; allowed: {', '.join(sorted(allowed))}")
+    for k in required:
+        if k not in data:
+            raise ctx.err(table, k, "is required")
+
+
+def _num(ctx: _Ctx, table: str, fld: str, v: object, *, lo: float | None = None,
+         hi: float | None = None, lo_open: bool = False) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(float(v)):
+        raise ctx.err(table, fld, "must be a finite number", v)
+    x = float(v)
+    if lo is not None and (x < lo or (lo_open and x == lo)):
+        raise ctx.err(table, fld, f"must be {'>' if lo_open else '>='} {lo:g}", v)
+    if hi is not None and x > hi:
+        raise ctx.err(table, fld, f"must be <= {hi:g}", v)
+    return x
+
+
+def _str(ctx: _Ctx, table: str, fld: str, v: object, choices: tuple[str, ...] | None = None) -> str:
+    if not isinstance(v, str) or not v.strip():
+        raise ctx.err(table, fld, "must be a non-empty text", v)
+    s = v.strip()
+    if choices is not None and s not in choices:
+        raise ctx.err(table, fld, f"allowed values: {', '.join(choices)}", v)
+    return s
+
+
+def _names_unique(ctx: _Ctx, table: str, names: list[str]) -> None:
+    seen: set[str] = set()
+    for n in names:
+        if n in seen:
+            raise ctx.err(table, "name", "names must be unique", n)
+        seen.add(n)
+
+
+def _read_csv(path: Path, columns: list[str], optional: tuple[str, ...] = ()) -> pd.DataFrame:
+    if not path.is_file():
+        raise InputError("file not found", file=str(path))
+    try:
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("gb18030")
+        from io import StringIO
+
+        df = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(f"not a readable CSV table: {exc}", file=str(path)) from None
+    df.columns = [c.strip() for c in df.columns]
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise InputError(f"missing column(s) {', '.join(missing)}; required: {', '.join(columns)}"
+                         + (f"; optional: {', '.join(optional)}" if optional else ""),
+                         file=str(path))
+    extra = [c for c in df.columns if c not in columns and c not in optional]
+    if extra:
+        raise InputError(f"unknown column(s) {', '.join(extra)}; allowed: "
+                         f"{', '.join(columns + list(optional))}", file=str(path))
+    if df.empty:
+        raise InputError("the table has no rows", file=str(path))
+    return df
+
+
+def _cell_num(path: Path, row: int, col: str, text: str, *, lo: float | None = None,
+              hi: float | None = None, lo_open: bool = False, integer: bool = False) -> float:
+    try:
+        x = float(text)
+    except ValueError:
+        x = float("nan")
+    if not math.isfinite(x) or (integer and x != int(x)):
+        raise InputError("must be " + ("a whole number" if integer else "a finite number"),
+                         file=str(path), row=row, column=col, value=text)
+    if lo is not None and (x < lo or (lo_open and x == lo)):
+        raise InputError(f"must be {'>' if lo_open else '>='} {lo:g}", file=str(path), row=row,
+                         column=col, value=text)
+    if hi is not None and x > hi:
+        raise InputError(f"must be <= {hi:g}", file=str(path), row=row, column=col, value=text)
+    return x
+
+
+def _check_train(ctx: _Ctx, table: str, toks: tuple[str, ...]) -> None:
+    """Unit ids known and in an order the precedence rules allow."""
+    from ..treatment.library import load_library
+    from ..treatment.precedence import check_order
+
+    lib = load_library()
+    ids = [t.partition(":")[0].strip() for t in toks]
+    for uid in ids:
+        if uid not in lib.units:
+            raise ctx.err(table, "units", f"unknown unit id; allowed: {', '.join(lib.units)}", uid)
+    try:
+        check_order(ids, lib)
+    except InputError as exc:
+        raise ctx.err(table, "units", str(exc), ",".join(toks)) from None
+
+
+# -- sections ----------------------------------------------------------------------------------
+def _wells(ctx: _Ctx, base: Path, src: dict, periods: int, period_years: float,
+           stations: set[str], analyses: set[str]) -> list[Well]:
+    _keys(ctx, "sources", src, {"wells", "production"}, {"wells"})
+    wpath = base / _str(ctx, "sources", "wells", src["wells"])
+    cols = ["well", "station", "analysis", "qi_m3_d", "Di_per_yr", "b"]
+    df = _read_csv(wpath, cols, ("start_period",))
+    rows: dict[str, dict] = {}
+    for i, r in enumerate(df.itertuples(index=False), start=2):
+        rec = r._asdict()
+        name = rec["well"].strip()
+        if not name:
+            raise InputError("well name is empty", file=str(wpath), row=i, column="well")
+        if name in rows:
+            raise InputError(f"duplicate well (first on row {rows[name]['row']})", file=str(wpath),
+                             row=i, column="well", value=name)
+        st = rec["station"].strip()
+        if st not in stations:
+            raise InputError(f"unknown station; allowed: {', '.join(sorted(stations))}",
+                             file=str(wpath), row=i, column="station", value=st)
+        an = rec["analysis"].strip()
+        if an not in analyses:
+            near = sorted(analyses)[:8]
+            raise InputError(f"no analysis with this sample_id in the analyses file (e.g. "
+                             f"{', '.join(near)})", file=str(wpath), row=i, column="analysis",
+                             value=an)
+        qi = _cell_num(wpath, i, "qi_m3_d", rec["qi_m3_d"], lo=0, lo_open=True)
+        di = _cell_num(wpath, i, "Di_per_yr", rec["Di_per_yr"], lo=0, hi=50)
+        b = _cell_num(wpath, i, "b", rec["b"], lo=0, hi=2)
+        sp_text = rec.get("start_period", "") or "1"
+        sp = int(_cell_num(wpath, i, "start_period", sp_text, lo=1, hi=periods, integer=True))
+        rows[name] = {"row": i, "station": st, "analysis": an,
+                      "rates": arps_period_rates(qi, di, b, periods, period_years, sp)}
+    if "production" in src:
+        ppath = base / _str(ctx, "sources", "production", src["production"])
+        pdf = _read_csv(ppath, ["well", "period", "m3_d"])
+        table: dict[str, dict[int, float]] = {}
+        for i, r in enumerate(pdf.itertuples(index=False), start=2):
+            w = r.well.strip()
+            if w not in rows:
+                raise InputError(f"well is not in {wpath.name}", file=str(ppath), row=i,
+                                 column="well", value=w)
+            t = int(_cell_num(ppath, i, "period", r.period, lo=1, hi=periods, integer=True))
+            q = _cell_num(ppath, i, "m3_d", r.m3_d, lo=0)
+            if t in table.setdefault(w, {}):
+                raise InputError("duplicate (well, period)", file=str(ppath), row=i,
+                                 column="period", value=r.period)
+            table[w][t] = q
+        for w, per in table.items():
+            missing = [t for t in range(1, periods + 1) if t not in per]
+            if missing:
+                raise InputError(f"well {w!r} lacks periods {missing[:10]}: give every period "
+                                 f"1..{periods} or none", file=str(ppath), column="period")
+            rows[w]["rates"] = tuple(per[t] for t in range(1, periods + 1))
+    return [Well(n, d["station"], d["analysis"], tuple(float(x) for x in d["rates"]), d["row"])
+            for n, d in rows.items()]
+
+
+def _limits_from_standard(ctx: _Ctx, table: str, sid: str, cls: str):
+    st = load_standards()
+    try:
+        sid2, cls2 = st.resolve(sid, cls)
+    except InputError as exc:
+        raise ctx.err(table, "standard", exc.detail if hasattr(exc, "detail") else str(exc)) from None
+    limits: dict[str, float] = {}
+    sources: dict[str, str] = {}
+    unmodelled: list[str] = []
+    ph = None
+    for lim in st.limits(sid2, cls2):
+        p = lim.parameter
+        if p == "pH":
+            ph = (lim.min if lim.min is not None else 0.0, lim.max if lim.max is not None else 14.0)
+            continue
+        if p in LINEAR_KEYS and lim.max is not None and lim.unit != "-":
+            try:
+                f = unit_factor(lim.unit, CONSTITUENTS[p].unit if p in CONSTITUENTS else "mg/L")
+            except Exception:  # noqa: BLE001 - a unit we cannot convert: not modelled, reported
+                unmodelled.append(p)
+                continue
+            limits[p] = lim.max * f
+            sources[p] = f"{sid2} {cls2} ({lim.clause or 'table'}; status {lim.status})"
+        else:
+            unmodelled.append(p)
+    return sid2, cls2, limits, sources, tuple(unmodelled), ph
+
+
+def _destination(ctx: _Ctx, i: int, d: dict, periods: int) -> Destination:
+    table = f"destinations[{i}]"
+    allowed = {"name", "kind", "x_km", "y_km", "capacity_m3_d", "standard", "class", "limits",
+               "price_CNY_m3", "fee_CNY_m3", "transport", "accepts", "temperature_C",
+               "pH_range", "SAR_max", "SI_max", "salt_to_environment", "note"}
+    _keys(ctx, table, d, allowed, {"name", "kind", "x_km", "y_km", "capacity_m3_d"})
+    name = _str(ctx, table, "name", d["name"])
+    table = f"destinations[{i}] {name!r}"
+    kind = _str(ctx, table, "kind", d["kind"], KINDS)
+    x = _num(ctx, table, "x_km", d["x_km"])
+    y = _num(ctx, table, "y_km", d["y_km"])
+    cap = d["capacity_m3_d"]
+    if isinstance(cap, list):
+        if len(cap) != periods:
+            raise ctx.err(table, "capacity_m3_d", f"a list must have one value per period "
+                          f"({periods}), got {len(cap)}")
+        caps = tuple(_num(ctx, table, f"capacity_m3_d[{j + 1}]", v, lo=0) for j, v in enumerate(cap))
+    else:
+        caps = (_num(ctx, table, "capacity_m3_d", cap, lo=0),) * periods
+    limits: dict[str, float] = {}
+    sources: dict[str, str] = {}
+    unmodelled: tuple[str, ...] = ()
+    ph = None
+    sid = cls = None
+    if "standard" in d:
+        if "class" not in d:
+            raise ctx.err(table, "class", "is required with 'standard'")
+        sid, cls, limits, sources, unmodelled, ph = _limits_from_standard(
+            ctx, table, _str(ctx, table, "standard", d["standard"]),
+            _str(ctx, table, "class", str(d["class"])))
+    elif "class" in d:
+        raise ctx.err(table, "standard", "'class' needs a 'standard'")
+    for k, v in (d.get("limits") or {}).items():
+        if k not in LINEAR_KEYS:
+            raise ctx.err(table, f"limits.{k}", "unknown constituent; allowed: "
+                          + ", ".join(LINEAR_KEYS))
+        val = _num(ctx, table, f"limits.{k}", v, lo=0)
+        if k not in limits or val < limits[k]:
+            limits[k] = val
+            sources[k] = "case file (explicit limit)"
+    if "pH_range" in d:
+        r = d["pH_range"]
+        if not (isinstance(r, list) and len(r) == 2):
+            raise ctx.err(table, "pH_range", "must be [low, high]", r)
+        lo_, hi_ = (_num(ctx, table, "pH_range", v, lo=0, hi=14) for v in r)
+        if lo_ >= hi_:
+            raise ctx.err(table, "pH_range", "low must be below high", r)
+        ph = (lo_, hi_)
+    si = {}
+    for k, v in (d.get("SI_max") or {}).items():
+        if k not in SI_MINERALS:
+            raise ctx.err(table, f"SI_max.{k}", "unknown mineral; allowed: " + ", ".join(SI_MINERALS))
+        si[k] = _num(ctx, table, f"SI_max.{k}", v, lo=-5, hi=5)
+    accepts_default = "residual" if kind == "residual_disposal" else "product"
+    accepts = _str(ctx, table, "accepts", d.get("accepts", accepts_default), ACCEPTS)
+    salt_default = kind == "discharge" or (sid is not None and sid.startswith("GB5084"))
+    salt = d.get("salt_to_environment", salt_default)
+    if not isinstance(salt, bool):
+        raise ctx.err(table, "salt_to_environment", "must be true or false", salt)
+    return Destination(
+        name, kind, x, y, caps, limits, sources, unmodelled,
+        _num(ctx, table, "price_CNY_m3", d.get("price_CNY_m3", 0.0), lo=0),
+        _num(ctx, table, "fee_CNY_m3", d.get("fee_CNY_m3", 0.0), lo=0),
+        _str(ctx, table, "transport", d.get("transport", "pipeline"), TRANSPORT_MODES),
+        accepts,
+        _num(ctx, table, "temperature_C", d.get("temperature_C", 25.0), lo=0, hi=150),
+        ph,
+        None if "SAR_max" not in d else _num(ctx, table, "SAR_max", d["SAR_max"], lo=0, lo_open=True),
+        si, salt, sid, cls)
+
+
+def parse_case(data: dict, base: Path, file: str = "<case>", raw: bytes = b"") -> Case:
+    """Validate a parsed ``case.toml`` (``base``: folder the CSV paths are relative to)."""
+    from ..water.io import read_analyses
+
+    ctx = _Ctx(file)
+    _keys(ctx, "top level", data, {"case", "economics", "transport", "stations", "sources",
+                                    "build", "trains", "generate", "hubs", "destinations"},
+          {"case", "stations", "sources", "trains", "destinations"})
+    c = data["case"]
+    _keys(ctx, "case", c, {"name", "analyses", "periods", "period_years", "start_year", "note"},
+          {"name", "analyses", "periods"})
+    periods = int(_num(ctx, "case", "periods", c["periods"], lo=1, hi=200))
+    if periods != c["periods"]:
+        raise ctx.err("case", "periods", "must be a whole number", c["periods"])
+    period_years = _num(ctx, "case", "period_years", c.get("period_years", 1.0), lo=0, lo_open=True,
+                        hi=10)
+    apath = base / _str(ctx, "case", "analyses", c["analyses"])
+    if not apath.is_file():
+        raise ctx.err("case", "analyses", f"file not found: {apath}", c["analyses"])
+    analyses = read_analyses(apath)
+    ids = set(analyses.values.index.astype(str))
+
+    econ = data.get("economics", {})
+    _keys(ctx, "economics", econ, {"discount_rate", "electricity_CNY_kWh", "chemicals_CNY_t",
+                                    "budget_CNY", "life_yr", "utilization", "labour_CNY_person_yr",
+                                    "sludge_disposal_CNY_t_dry"})
+    overrides: dict[str, object] = {}
+    for k, lo, hi in (("electricity_CNY_kWh", 0, 20), ("life_yr", 1, 100), ("utilization", 0.05, 1),
+                      ("labour_CNY_person_yr", 0, 1e7), ("sludge_disposal_CNY_t_dry", 0, 1e5)):
+        if k in econ:
+            overrides[k] = _num(ctx, "economics", k, econ[k], lo=lo, hi=hi)
+    rate = _num(ctx, "economics", "discount_rate", econ.get("discount_rate", 0.08), lo=0, hi=0.5)
+    overrides["discount_rate"] = rate
+    chem = {}
+    for k, v in (econ.get("chemicals_CNY_t") or {}).items():
+        chem[str(k)] = _num(ctx, "economics", f"chemicals_CNY_t.{k}", v, lo=0)
+    budget = None if "budget_CNY" not in econ else _num(ctx, "economics", "budget_CNY",
+                                                         econ["budget_CNY"], lo=0)
+
+    tr = data.get("transport", {})
+    _keys(ctx, "transport", tr, {"pipeline_CNY_m3_km", "trucking_CNY_m3_km", "route_factor"})
+    transport = Transport(_num(ctx, "transport", "pipeline_CNY_m3_km", tr.get("pipeline_CNY_m3_km", 0.0), lo=0),
+                          _num(ctx, "transport", "trucking_CNY_m3_km", tr.get("trucking_CNY_m3_km", 0.0), lo=0),
+                          _num(ctx, "transport", "route_factor", tr.get("route_factor", 1.0), lo=1, hi=5))
+
+    if not isinstance(data["stations"], list) or not data["stations"]:
+        raise ctx.err("stations", None, "give at least one [[stations]] table")
+    stations = []
+    for i, s in enumerate(data["stations"], start=1):
+        _keys(ctx, f"stations[{i}]", s, {"name", "x_km", "y_km", "note"}, {"name", "x_km", "y_km"})
+        stations.append(Station(_str(ctx, f"stations[{i}]", "name", s["name"]),
+                                _num(ctx, f"stations[{i}]", "x_km", s["x_km"]),
+                                _num(ctx, f"stations[{i}]", "y_km", s["y_km"])))
+    hubs = []
+    st_names = [s.name for s in stations]
+    for i, h in enumerate(data.get("hubs", []), start=1):
+        t = f"hubs[{i}]"
+        _keys(ctx, t, h, {"name", "x_km", "y_km", "stations", "note"}, {"name", "x_km", "y_km"})
+        members = h.get("stations", st_names)
+        if not isinstance(members, list) or not members:
+            raise ctx.err(t, "stations", "must be a non-empty list of station names", members)
+        for m in members:
+            if m not in st_names:
+                raise ctx.err(t, "stations", f"unknown station; allowed: {', '.join(st_names)}", m)
+        hubs.append(Hub(_str(ctx, t, "name", h["name"]), _num(ctx, t, "x_km", h["x_km"]),
+                        _num(ctx, t, "y_km", h["y_km"]), tuple(members)))
+    sites = st_names + [h.name for h in hubs]
+
+    wells = _wells(ctx, base, data["sources"], periods, period_years, set(st_names), ids)
+    used = {w.station for w in wells}
+    warnings = [f"station {s} has no wells" for s in st_names if s not in used]
+
+    b = data.get("build", {})
+    _keys(ctx, "build", b, {"sizes_m3_d"})
+    sizes_raw = b.get("sizes_m3_d", [250, 500, 1000, 2000, 4000, 8000, 16000])
+    if not isinstance(sizes_raw, list) or not sizes_raw:
+        raise ctx.err("build", "sizes_m3_d", "must be a non-empty list of plant sizes, m3/d", sizes_raw)
+    sizes = tuple(sorted({_num(ctx, "build", "sizes_m3_d", v, lo=0, lo_open=True) for v in sizes_raw}))
+
+    if not isinstance(data["trains"], list) or not data["trains"]:
+        raise ctx.err("trains", None, "give at least one [[trains]] table")
+    trains = []
+    for i, t in enumerate(data["trains"], start=1):
+        tb = f"trains[{i}]"
+        _keys(ctx, tb, t, {"name", "units", "sites", "note"}, {"name", "units"})
+        units = t["units"]
+        if isinstance(units, str):
+            toks = tuple(u.strip() for u in units.split(",")) if units.strip() else ()
+        elif isinstance(units, list):
+            toks = tuple(str(u).strip() for u in units)
+        else:
+            raise ctx.err(tb, "units", 'must be "unit,unit,..." or a list of unit ids', units)
+        if any(not u for u in toks):
+            raise ctx.err(tb, "units", "empty unit id (separate unit ids with commas)", units)
+        tsites = t.get("sites")
+        if tsites is not None:
+            if not isinstance(tsites, list) or not tsites:
+                raise ctx.err(tb, "sites", "must be a list of station or hub names", tsites)
+            for s in tsites:
+                if s not in sites:
+                    raise ctx.err(tb, "sites", f"unknown site; allowed: {', '.join(sites)}", s)
+            tsites = tuple(tsites)
+        if toks:
+            _check_train(ctx, tb, toks)
+        trains.append(TrainOption(_str(ctx, tb, "name", t["name"]), toks, tsites))
+    gen = data.get("generate")
+    if gen is not None:
+        _keys(ctx, "generate", gen, {"pool", "max_units", "limit"})
+    if not isinstance(data["destinations"], list) or not data["destinations"]:
+        raise ctx.err("destinations", None, "give at least one [[destinations]] table")
+    dests = [_destination(ctx, i, d, periods) for i, d in enumerate(data["destinations"], start=1)]
+    _names_unique(ctx, "stations/hubs", sites)
+    _names_unique(ctx, "trains", [t.name for t in trains])
+    _names_unique(ctx, "destinations", [d.name for d in dests])
+    clash = set(sites) & {d.name for d in dests}
+    if clash:
+        raise ctx.err("destinations", "name", "a destination may not share a station/hub name",
+                      sorted(clash)[0])
+    return Case(Path(file) if file != "<case>" else None, _str(ctx, "case", "name", c["name"]),
+                str(c.get("note", "")), periods, period_years,
+                int(_num(ctx, "case", "start_year", c.get("start_year", 1), lo=1, hi=3000)), apath,
+                stations, wells, hubs, trains, dests, transport, sizes, rate, overrides, chem,
+                budget, gen, hashlib.sha256(raw).hexdigest(), warnings)
+
+
+def load_case(path: str | Path) -> Case:
+    """Read and validate ``case.toml`` and its tables.
+
+    Parameters
+    ----------
+    path : str or Path
+        The case TOML file; CSV paths inside are relative to its folder.
+
+    Returns
+    -------
+    Case
+
+    Raises
+    ------
+    InputError
+        Naming the file, table/row and field of the first problem.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("case file not found", file=str(p))
+    raw = p.read_bytes()
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"not valid UTF-8 TOML: {exc}", file=str(p)) from None
+    h = hashlib.sha256(raw)
+    case = parse_case(data, p.resolve().parent, str(p), raw)
+    # the case hash covers the CSV tables too
+    for f in sorted({case.analyses_path} | {p.resolve().parent / str(data["sources"].get(k))
+                                            for k in ("wells", "production") if k in data["sources"]}):
+        h.update(Path(f).read_bytes())
+    case.sha256 = h.hexdigest()
+    return case

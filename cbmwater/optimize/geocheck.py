@@ -1,0 +1,183 @@
+"""Geochemistry in the loop: PHREEQC checks each destination blend of a plan; violations become cuts.
+
+For a destination d in period t the plan delivers flows ``f_p`` of streams p (a path's product or
+residual water).  Concentrations blend linearly and are in the MILP; these do not:
+
+* **pH** of the blend (PHREEQC ``MIX`` at the destination's temperature) against ``pH_range``;
+* **SAR** = Na / sqrt((Ca + Mg) / 2), meq/L, of the blended concentrations, against ``SAR_max``
+  (FAO-29, Ayers & Westcot 1985);
+* **saturation indices** of ``SI_max`` minerals at the destination's temperature (reinjection:
+  the formation temperature).
+
+When a property g violates its limit, the cut linearises g around the current blend w0 in the
+mixing fractions: with ``D_p = [g((1 - e) w0 + e u_p) - g(w0)] / e`` the directional derivative
+towards pure stream p (e = 0.05, computed by PHREEQC), ``g(w) ~ g0 + sum_p w_p D_p`` because the
+fractions sum to one.  The cut ``sum_p f_p (g0 + D_p - limit') <= 0`` (>= 0 for a lower limit) is
+linear in the flows and excludes the current blend; ``limit'`` is the limit tightened by a
+margin so that the next plan lands inside.  This is Kelley's cutting-plane method (Kelley 1960,
+J. SIAM 8:703) on a PHREEQC function; it is not guaranteed to converge for a strongly non-convex
+property, so the loop stops at an iteration limit and reports any violation still standing.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..geochem.mixing import blend_properties
+from ..treatment.streams import INDEX, TRACKED
+from ..water.vocabulary import CONSTITUENTS
+from .model import Cut, Network
+
+__all__ = ["BlendCheck", "check_blends", "sar"]
+
+EPS = 0.05
+TOL = {"pH": 0.02, "SAR": 0.02, "SI": 0.02}
+MARGIN = {"pH": 0.05, "SAR": 0.1, "SI": 0.05}
+_EQ = {n: CONSTITUENTS[n].equivalent_mass for n in ("Na", "Ca", "Mg")}
+
+
+def sar(conc: np.ndarray) -> float:
+    """Sodium adsorption ratio of a TRACKED concentration row (mg/L), (meq/L)^0.5."""
+    na, ca, mg = (float(np.nan_to_num(conc[INDEX[n]])) / _EQ[n] for n in ("Na", "Ca", "Mg"))
+    den = math.sqrt(max((ca + mg) / 2.0, 1e-12))
+    return na / den
+
+
+@dataclass
+class BlendCheck:
+    destination: str
+    period: int
+    delivered_m3_d: float
+    pH: float | None
+    SAR: float | None
+    SI: dict[str, float]
+    violations: list[str]
+
+    def as_dict(self) -> dict:
+        return {"destination": self.destination, "period": self.period, "pH": self.pH,
+                "SAR": self.SAR, "SI": self.SI, "violations": self.violations}
+
+
+def _streams(net: Network, vals: dict, d: int, t: int, tiny: float):
+    """(pair, stream, flow-variable index) of every stream that may go to (d, t), and flows."""
+    out = []
+    for k in np.flatnonzero((net.x_dest == d) & (net.x_t == t)):
+        out.append((int(net.x_pair[k]), "product", float(vals["x"][k])))
+    for k in np.flatnonzero((net.w_dest == d) & (net.w_t == t)):
+        out.append((int(net.w_pair[k]), "residual", float(vals["w"][k])))
+    return out
+
+
+def _water(net: Network, pair: int, stream: str, t: int) -> tuple[dict[str, float], np.ndarray]:
+    tab = net.table
+    conc = (tab.product if stream == "product" else tab.residual)[pair, t, :len(TRACKED)]
+    ph = tab.product_pH[pair, t]
+    if not math.isfinite(ph):
+        ph = 7.0
+    d = {n: float(v) for n, v in zip(TRACKED, conc) if math.isfinite(v) and n not in ("TSS", "COD")}
+    d["pH"] = float(ph)
+    d["temp_C"] = float(tab.product_temp_C[pair, t])
+    return d, conc
+
+
+def check_blends(net: Network, vals: dict, iteration: int, *, database: str = "phreeqc",
+                 tiny: float = 1e-6) -> tuple[list[BlendCheck], list[Cut]]:
+    """Check every destination blend of a plan; return the checks and the cuts for violations."""
+    case = net.case
+    waters: list[dict[str, float]] = []
+    wat_ix: dict[tuple[int, str, int], int] = {}
+    concs: list[np.ndarray] = []
+
+    def water_index(pair: int, stream: str, t: int) -> int:
+        key = (pair, stream, t)
+        if key not in wat_ix:
+            w, c = _water(net, pair, stream, t)
+            wat_ix[key] = len(waters)
+            waters.append(w)
+            concs.append(c)
+        return wat_ix[key]
+
+    # first pass: the blends of the plan
+    items = []
+    for d, dest in enumerate(case.destinations):
+        minerals = tuple(dest.SI_max) if dest.SI_max else ()
+        for t in range(case.periods):
+            streams = _streams(net, vals, d, t, tiny)
+            used = [(p, s, f) for p, s, f in streams if f > tiny]
+            total = sum(f for _, _, f in used)
+            if total <= tiny:
+                continue
+            w0 = {water_index(p, s, t): f / total for p, s, f in used}
+            items.append((d, t, minerals, streams, w0, total))
+    blends = [it[4] for it in items]
+    temps = [case.destinations[it[0]].temperature_C for it in items]
+    all_minerals = sorted({m for it in items for m in it[2]})
+    props = blend_properties(waters, blends, temps, all_minerals, database) if items else None
+    checks: list[BlendCheck] = []
+    todo = []
+    for n, (d, t, minerals, streams, w0, total) in enumerate(items):
+        dest = case.destinations[d]
+        conc = sum(frac * concs[i] for i, frac in w0.items())
+        row = props.iloc[n]
+        ph = float(row["pH"])
+        s_ar = sar(conc)
+        si = {m: float(row[f"si_{m}"]) for m in minerals}
+        viol = []
+        bad = []
+        if dest.pH_range is not None:
+            lo, hi = dest.pH_range
+            if ph < lo - TOL["pH"]:
+                viol.append(f"pH {ph:.2f} < {lo:g}")
+                bad.append(("pH", "min", lo + MARGIN["pH"], ph))
+            elif ph > hi + TOL["pH"]:
+                viol.append(f"pH {ph:.2f} > {hi:g}")
+                bad.append(("pH", "max", hi - MARGIN["pH"], ph))
+        if dest.SAR_max is not None and s_ar > dest.SAR_max + TOL["SAR"]:
+            viol.append(f"SAR {s_ar:.2f} > {dest.SAR_max:g}")
+            bad.append(("SAR", "max", dest.SAR_max - MARGIN["SAR"], s_ar))
+        for mnl, lim in dest.SI_max.items():
+            v = si.get(mnl, math.nan)
+            if math.isfinite(v) and v > lim + TOL["SI"]:
+                viol.append(f"SI {mnl} {v:.2f} > {lim:g}")
+                bad.append((f"SI_{mnl}", "max", lim - MARGIN["SI"], v))
+        checks.append(BlendCheck(dest.name, t + 1, total, ph, s_ar, si, viol))
+        if bad:
+            todo.append((d, t, streams, w0, bad))
+    if not todo:
+        return checks, []
+    # second pass: directional derivatives towards every candidate stream of a violating blend
+    probes, probe_meta = [], []
+    for n, (d, t, streams, w0, bad) in enumerate(todo):
+        for p, s, _ in streams:
+            j = water_index(p, s, t)
+            mix = {i: (1 - EPS) * f for i, f in w0.items()}
+            mix[j] = mix.get(j, 0.0) + EPS
+            probes.append(mix)
+            probe_meta.append((n, p, s, j))
+    minerals = sorted({b[0][3:] for it in todo for b in it[4] if b[0].startswith("SI_")})
+    temps = [case.destinations[todo[n][0]].temperature_C for n, *_ in probe_meta]
+    pprops = blend_properties(waters, probes, temps, minerals, database)
+    cuts: list[Cut] = []
+    for n, (d, t, streams, w0, bad) in enumerate(todo):
+        dest = case.destinations[d]
+        for prop, sense, limit, g0 in bad:
+            cut = Cut(dest.name, t + 1, prop, sense, limit, g0, iteration)
+            for k, (nn, p, s, j) in enumerate(probe_meta):
+                if nn != n:
+                    continue
+                if prop == "pH":
+                    g = float(pprops.iloc[k]["pH"])
+                elif prop == "SAR":
+                    mix = probes[k]
+                    g = sar(sum(f * concs[i] for i, f in mix.items()))
+                else:
+                    g = float(pprops.iloc[k][f"si_{prop[3:]}"])
+                    if not math.isfinite(g):
+                        g = g0
+                dp = (g - g0) / EPS
+                cut.coef[(p, s)] = g0 + dp - limit
+            cuts.append(cut)
+    return checks, cuts

@@ -1,0 +1,437 @@
+"""The network MILP in Pyomo: sites -> trains -> destinations over the periods of a field's life.
+
+Formulation (every flow is a period average in m3/d; ``A_t = 365 L (1+r)^-(t-1/2)L`` turns one
+m3/d held through period t into discounted m3; ``B_t = L (1+r)^-(t-1/2)L`` discounted years):
+
+* ``F[i,t]``: feed of pair i = (site, train); ``x[i,d,t]`` its product to destination d;
+  ``w[i,d,t]`` its residual (brine, backwash, sludge water) to d; ``g[s,h,t]`` station -> hub.
+* Station balance (no spill): ``sum_i F + sum_h g = produced[s,t]``; hub: ``sum_i F = sum_s g``.
+* Train split: ``sum_d x = R[i,t] F``; ``sum_d w = E[i,t] F`` (R recovery, E residual fraction;
+  1 - R - E leaves as vapour).
+* Build: ``sum_z y[i,z] <= 1``; ``F[i,t] <= sum_z size_z y[i,z]`` -- the size itself is the
+  bound, so there is no big-M; sizes larger than the smallest one that covers everything the site
+  can ever receive are dropped (dominated), which also breaks symmetry.
+* Destination capacity ``sum x + sum w <= cap[d,t]``; quality as linear mass:
+  ``sum (c_p - L) flow_p <= 0`` for every limited key, written only where some stream could
+  exceed L.  Not-measured concentrations count as 0 there and are reported.
+* Geochemical cuts from PHREEQC (``cuts``): ``sum (h_p - limit) flow_p <= 0`` (or ``>= 0``).
+* Cost objective (NPV, CNY): ``sum_t A_t [var F + (transport + fee - price) flows + transfer g]
+  + sum y (capex CRF + fixed) sum_t B_t`` -- capital enters as its equivalent annual cost over
+  the horizon (the case's equipment life in the CRF), so a horizon shorter than the life is not
+  charged the whole plant.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import LinearExpression
+
+from ..treatment.economics import capital_recovery_factor
+from .case import Case
+from .precompute import KEYS, PathTable
+
+__all__ = ["Network", "Cut", "prepare", "build_model", "discount_factors"]
+
+_K = {k: j for j, k in enumerate(KEYS)}
+
+
+@dataclass
+class Cut:
+    """A linear cut from a PHREEQC check: ``sum coef * flow (<= or >=) 0`` at (dest, period)."""
+
+    destination: str
+    period: int                       # 1-based
+    prop: str                         # pH | SAR | SI_<Mineral>
+    sense: str                        # "max" (<=) or "min" (>=)
+    limit: float
+    value: float                      # the blend's value that was checked
+    iteration: int
+    coef: dict[tuple[int, str], float] = field(default_factory=dict)   # (pair, stream) -> h - limit
+
+    def as_dict(self) -> dict:
+        return {"destination": self.destination, "period": self.period, "property": self.prop,
+                "sense": "<=" if self.sense == "max" else ">=", "limit": self.limit,
+                "value": self.value, "iteration": self.iteration, "terms": len(self.coef)}
+
+
+def discount_factors(case: Case) -> tuple[np.ndarray, np.ndarray]:
+    """``A_t`` (discounted m3 per m3/d) and ``B_t`` (discounted years) of each period."""
+    L = case.period_years
+    r = case.discount_rate
+    mid = (np.arange(case.periods) + 0.5) * L
+    df = (1.0 + r) ** (-mid)
+    return 365.0 * L * df, L * df
+
+
+@dataclass
+class Network:
+    """Index arrays of a case's MILP (built once per iteration by :func:`prepare`)."""
+
+    case: Case
+    table: PathTable
+    produced: np.ndarray              # (S, T) station production, m3/d
+    stations: list[str]
+    hubs: list[str]
+    hub_members: dict[str, list[str]]
+    dests: list[str]
+    # feed variables
+    f_pair: np.ndarray
+    f_t: np.ndarray
+    # product flows
+    x_pair: np.ndarray
+    x_dest: np.ndarray
+    x_t: np.ndarray
+    # residual flows
+    w_pair: np.ndarray
+    w_dest: np.ndarray
+    w_t: np.ndarray
+    # transfers
+    g_st: np.ndarray
+    g_hub: np.ndarray
+    g_t: np.ndarray
+    # builds
+    y_pair: np.ndarray
+    y_size: np.ndarray
+    sizes: np.ndarray
+    # coefficients (CNY per m3 of flow, undiscounted) and discount factors
+    A: np.ndarray
+    B: np.ndarray
+    x_unit_CNY_m3: np.ndarray
+    w_unit_CNY_m3: np.ndarray
+    g_unit_CNY_m3: np.ndarray
+    y_charge_CNY: np.ndarray          # NPV charge of each build option
+    crf: float
+    pair_site: np.ndarray             # (P,) site index into stations + hubs
+    site_max: np.ndarray              # (sites,) most water a site can receive in a period
+
+    @property
+    def sites(self) -> list[str]:
+        return self.stations + self.hubs
+
+
+def prepare(case: Case, table: PathTable, produced: dict[str, np.ndarray], *,
+            life_yr: float) -> Network:
+    """Index arrays, costs and bounds of the MILP for ``case`` and its path table."""
+    T = case.periods
+    stations = [s.name for s in case.stations if s.name in produced]
+    hubs = [h.name for h in case.hubs]
+    members = {h.name: [m for m in h.stations if m in produced] for h in case.hubs}
+    sites = stations + hubs
+    site_ix = {s: k for k, s in enumerate(sites)}
+    prod = np.array([produced[s] for s in stations]).reshape(len(stations), T)
+    site_flow = np.zeros((len(sites), T))
+    site_flow[:len(stations)] = prod
+    for k, h in enumerate(hubs):
+        idx = [stations.index(m) for m in members[h]]
+        site_flow[len(stations) + k] = prod[idx].sum(axis=0)
+    site_max = site_flow.max(axis=1) if T else np.zeros(len(sites))
+    pair_site = np.array([site_ix[s] for s, _ in table.pairs], dtype=int)
+    dests = [d.name for d in case.destinations]
+    A, B = discount_factors(case)
+    tr = case.transport
+
+    f_pair, f_t = [], []
+    for i in range(len(table.pairs)):
+        for t in range(T):
+            if site_flow[pair_site[i], t] > 0:
+                f_pair.append(i)
+                f_t.append(t)
+    f_pair = np.array(f_pair, dtype=int)
+    f_t = np.array(f_t, dtype=int)
+    x_pair, x_dest, x_t, x_cost = [], [], [], []
+    w_pair, w_dest, w_t, w_cost = [], [], [], []
+    route = {}
+    for i, (s, _) in enumerate(table.pairs):
+        for j, d in enumerate(case.destinations):
+            route[(i, j)] = case.route_km(s, d.name) * tr.cost_CNY_m3_km(d.transport) + \
+                d.fee_CNY_m3
+    for i, t in zip(f_pair, f_t):
+        for j, d in enumerate(case.destinations):
+            base = route[(i, j)]
+            if d.takes("product") and table.recovery[i, t] > 1e-12:
+                x_pair.append(i)
+                x_dest.append(j)
+                x_t.append(t)
+                x_cost.append(base - d.price_CNY_m3)
+            if d.takes("residual") and table.residual_frac[i, t] > 1e-12:
+                w_pair.append(i)
+                w_dest.append(j)
+                w_t.append(t)
+                w_cost.append(base - d.price_CNY_m3)
+    g_st, g_hub, g_t, g_cost = [], [], [], []
+    for k, h in enumerate(case.hubs):
+        for m in members[h.name]:
+            si = stations.index(m)
+            c = case.route_km(m, h.name) * tr.pipeline_CNY_m3_km
+            for t in range(T):
+                if prod[si, t] > 0:
+                    g_st.append(si)
+                    g_hub.append(k)
+                    g_t.append(t)
+                    g_cost.append(c)
+    crf = capital_recovery_factor(case.discount_rate, life_yr)
+    y_pair, y_size, y_charge = [], [], []
+    sizes = np.asarray(table.sizes_m3_d, float)
+    for i in np.flatnonzero(table.needs_build):
+        cap_need = site_max[pair_site[i]]
+        if cap_need <= 0:
+            continue
+        covering = np.flatnonzero(sizes >= cap_need)
+        top = covering[0] if len(covering) else len(sizes) - 1
+        for z in range(top + 1):
+            y_pair.append(i)
+            y_size.append(z)
+            y_charge.append((table.capex_CNY[i, z] * crf + table.fixed_CNY_yr[i, z]) * B.sum())
+    arr = lambda v, dt=int: np.array(v, dtype=dt)  # noqa: E731
+    return Network(case, table, prod, stations, hubs, members, dests, f_pair, f_t,
+                   arr(x_pair), arr(x_dest), arr(x_t), arr(w_pair), arr(w_dest), arr(w_t),
+                   arr(g_st), arr(g_hub), arr(g_t), arr(y_pair), arr(y_size), sizes, A, B,
+                   arr(x_cost, float), arr(w_cost, float), arr(g_cost, float),
+                   arr(y_charge, float), crf, pair_site, site_max)
+
+
+def _lin(coefs, vars_, constant: float = 0.0) -> LinearExpression:
+    return LinearExpression(constant=constant, linear_coefs=list(map(float, coefs)),
+                            linear_vars=list(vars_))
+
+
+def _groups(keys: np.ndarray) -> dict:
+    """Row positions grouped by key (keys: 1-D int array or a structured tuple array)."""
+    out: dict = {}
+    for pos, k in enumerate(map(tuple, keys) if keys.ndim > 1 else keys.tolist()):
+        out.setdefault(k, []).append(pos)
+    return out
+
+
+@dataclass
+class ModelIndex:
+    """Pyomo model plus the row maps needed to read it back and to explain slacks."""
+
+    model: pyo.ConcreteModel
+    quality_rows: list[tuple[int, int, str]]       # (dest, t, key) of each quality constraint
+    elastic: bool
+
+
+def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None = None,
+                elastic: bool = False, min_reuse_share: float | None = None,
+                max_cost_CNY: float | None = None) -> ModelIndex:
+    """The Pyomo model of ``net``.
+
+    Parameters
+    ----------
+    objective : {"cost", "reuse", "salt"}
+        Minimise NPV cost (CNY); maximise the share of produced water delivered to reuse
+        destinations (volume over the horizon); minimise salt (TDS) released to the environment
+        (t over the horizon).
+    cuts : list of Cut
+        Geochemical cuts to add.
+    elastic : bool
+        Add penalised slacks on water balance, destination capacity and quality (infeasibility
+        explanation); the objective is then the weighted sum of slacks.
+    min_reuse_share, max_cost_CNY : float, optional
+        Epsilon constraints: reuse share >= value; NPV cost <= value.
+    """
+    case, tab = net.case, net.table
+    T = case.periods
+    m = pyo.ConcreteModel(name="cbmwater")
+    nF, nX, nW, nG, nY = len(net.f_pair), len(net.x_pair), len(net.w_pair), len(net.g_st), len(net.y_pair)
+    # upper bounds from the water available (tight, not arbitrary)
+    site_flow_t = np.zeros((len(net.sites), T))
+    site_flow_t[:len(net.stations)] = net.produced
+    for k, h in enumerate(net.hubs):
+        idx = [net.stations.index(s) for s in net.hub_members[h]]
+        site_flow_t[len(net.stations) + k] = net.produced[idx].sum(axis=0)
+    fub = site_flow_t[net.pair_site[net.f_pair], net.f_t] if nF else np.zeros(0)
+    m.F = pyo.Var(range(nF), domain=pyo.NonNegativeReals, bounds=lambda _, k: (0, float(fub[k])))
+    m.x = pyo.Var(range(nX), domain=pyo.NonNegativeReals)
+    m.w = pyo.Var(range(nW), domain=pyo.NonNegativeReals)
+    m.g = pyo.Var(range(nG), domain=pyo.NonNegativeReals)
+    m.y = pyo.Var(range(nY), domain=pyo.Binary)
+    F, X, W, G, Y = (list(v.values()) for v in (m.F, m.x, m.w, m.g, m.y))
+    f_of = {(int(i), int(t)): k for k, (i, t) in enumerate(zip(net.f_pair, net.f_t))}
+
+    rows: list[tuple[object, float | None, float | None]] = []  # (expr, lo, hi)
+
+    # -- water balance at stations and hubs -----------------------------------------------------
+    S = len(net.stations)
+    by_site_t: dict[tuple[int, int], list[int]] = {}
+    for k, (i, t) in enumerate(zip(net.f_pair, net.f_t)):
+        by_site_t.setdefault((int(net.pair_site[i]), int(t)), []).append(k)
+    g_by_st: dict[tuple[int, int], list[int]] = {}
+    g_by_hub: dict[tuple[int, int], list[int]] = {}
+    for k, (s, h, t) in enumerate(zip(net.g_st, net.g_hub, net.g_t)):
+        g_by_st.setdefault((int(s), int(t)), []).append(k)
+        g_by_hub.setdefault((int(h), int(t)), []).append(k)
+    m.spill = pyo.Var(range(S * T), domain=pyo.NonNegativeReals) if elastic else None
+    balance_keys = []
+    for s in range(S):
+        for t in range(T):
+            q = float(net.produced[s, t])
+            fs = by_site_t.get((s, t), [])
+            gs = g_by_st.get((s, t), [])
+            if q <= 0 and not fs and not gs:
+                continue
+            coefs = [1.0] * (len(fs) + len(gs))
+            vars_ = [F[k] for k in fs] + [G[k] for k in gs]
+            if elastic:
+                coefs.append(1.0)
+                vars_.append(m.spill[s * T + t])
+            rows.append((_lin(coefs, vars_), q, q))
+            balance_keys.append((s, t))
+    for h in range(len(net.hubs)):
+        for t in range(T):
+            fs = by_site_t.get((S + h, t), [])
+            gs = g_by_hub.get((h, t), [])
+            if not fs and not gs:
+                continue
+            rows.append((_lin([1.0] * len(fs) + [-1.0] * len(gs), [F[k] for k in fs] +
+                              [G[k] for k in gs]), 0.0, 0.0))
+
+    # -- train splits -----------------------------------------------------------------------------
+    x_by_f: dict[int, list[int]] = {}
+    for k, (i, t) in enumerate(zip(net.x_pair, net.x_t)):
+        x_by_f.setdefault(f_of[(int(i), int(t))], []).append(k)
+    w_by_f: dict[int, list[int]] = {}
+    for k, (i, t) in enumerate(zip(net.w_pair, net.w_t)):
+        w_by_f.setdefault(f_of[(int(i), int(t))], []).append(k)
+    for k, (i, t) in enumerate(zip(net.f_pair, net.f_t)):
+        r = float(tab.recovery[i, t])
+        e = float(tab.residual_frac[i, t])
+        xs = x_by_f.get(k, [])
+        rows.append((_lin([1.0] * len(xs) + [-r], [X[j] for j in xs] + [F[k]]), 0.0, 0.0))
+        ws = w_by_f.get(k, [])
+        if e > 1e-12:
+            rows.append((_lin([1.0] * len(ws) + [-e], [W[j] for j in ws] + [F[k]]), 0.0, 0.0))
+
+    # -- builds ------------------------------------------------------------------------------------
+    y_by_pair: dict[int, list[int]] = {}
+    for k, i in enumerate(net.y_pair):
+        y_by_pair.setdefault(int(i), []).append(k)
+    for i, ys in y_by_pair.items():
+        rows.append((_lin([1.0] * len(ys), [Y[k] for k in ys]), None, 1.0))
+    for k, (i, t) in enumerate(zip(net.f_pair, net.f_t)):
+        if tab.needs_build[i]:
+            ys = y_by_pair.get(int(i), [])
+            rows.append((_lin([1.0] + [-float(net.sizes[net.y_size[j]]) for j in ys],
+                              [F[k]] + [Y[j] for j in ys]), None, 0.0))
+
+    # -- destinations: capacity and quality ---------------------------------------------------------
+    into: dict[tuple[int, int], tuple[list[int], list[int]]] = {}
+    for k, (d, t) in enumerate(zip(net.x_dest, net.x_t)):
+        into.setdefault((int(d), int(t)), ([], []))[0].append(k)
+    for k, (d, t) in enumerate(zip(net.w_dest, net.w_t)):
+        into.setdefault((int(d), int(t)), ([], []))[1].append(k)
+    D = len(net.dests)
+    m.over = pyo.Var(range(D * T), domain=pyo.NonNegativeReals) if elastic else None
+    quality_rows: list[tuple[int, int, str]] = []
+    qslack_vars = []
+    qslack_weights = []
+    for (d, t), (xs, ws) in sorted(into.items()):
+        dest = case.destinations[d]
+        coefs = [1.0] * (len(xs) + len(ws))
+        vars_ = [X[k] for k in xs] + [W[k] for k in ws]
+        if elastic:
+            coefs.append(-1.0)
+            vars_.append(m.over[d * T + t])
+        rows.append((_lin(coefs, vars_), None, float(dest.capacity_m3_d[t])))
+        for key, lim in dest.limits_mg_L.items():
+            j = _K[key]
+            cx = np.nan_to_num(tab.product[net.x_pair[xs], t, j]) - lim if xs else np.zeros(0)
+            cw = np.nan_to_num(tab.residual[net.w_pair[ws], t, j]) - lim if ws else np.zeros(0)
+            if not ((cx > 1e-9).any() or (cw > 1e-9).any()):
+                continue   # no stream can exceed the limit: the row is redundant
+            coefs = list(cx) + list(cw)
+            vars_ = [X[k] for k in xs] + [W[k] for k in ws]
+            if elastic:
+                v = pyo.Var(domain=pyo.NonNegativeReals)
+                m.add_component(f"qs_{len(quality_rows)}", v)
+                coefs.append(-1.0)
+                vars_.append(v)
+                qslack_vars.append(v)
+                qslack_weights.append(1.0 / max(lim, 1e-6))
+            rows.append((_lin(coefs, vars_), None, 0.0))
+            quality_rows.append((d, t, key))
+
+    # -- geochemical cuts --------------------------------------------------------------------------
+    x_of = {(int(i), int(d), int(t)): k for k, (i, d, t) in enumerate(zip(net.x_pair, net.x_dest, net.x_t))}
+    w_of = {(int(i), int(d), int(t)): k for k, (i, d, t) in enumerate(zip(net.w_pair, net.w_dest, net.w_t))}
+    for cut in cuts or []:
+        d = net.dests.index(cut.destination)
+        t = cut.period - 1
+        coefs, vars_ = [], []
+        for (i, stream), c in cut.coef.items():
+            k = (x_of if stream == "product" else w_of).get((i, d, t))
+            if k is not None:
+                coefs.append(c)
+                vars_.append(X[k] if stream == "product" else W[k])
+        if vars_:
+            rows.append((_lin(coefs, vars_), None, 0.0) if cut.sense == "max"
+                        else (_lin(coefs, vars_), 0.0, None))
+
+    # -- objective expressions -------------------------------------------------------------------
+    A = net.A
+    var_c = tab.var_CNY_m3[net.f_pair, net.f_t] * A[net.f_t]
+    cost_expr = _lin(
+        list(var_c) + list(net.x_unit_CNY_m3 * A[net.x_t]) + list(net.w_unit_CNY_m3 * A[net.w_t])
+        + list(net.g_unit_CNY_m3 * A[net.g_t]) + list(net.y_charge_CNY),
+        F + X + W + G + Y)
+    vol = 365.0 * case.period_years
+    total_prod = float(net.produced.sum() * vol)
+    reuse = [k for k, d in enumerate(net.x_dest) if case.destinations[d].kind == "reuse"]
+    reuse_expr = _lin([vol / total_prod] * len(reuse), [X[k] for k in reuse])
+    tds = _K["TDS"]
+    env = {j for j, d in enumerate(case.destinations) if d.salt_to_environment}
+    sx = [k for k, d in enumerate(net.x_dest) if d in env]
+    sw = [k for k, d in enumerate(net.w_dest) if d in env]
+    salt_expr = _lin(
+        [vol * float(np.nan_to_num(tab.product[net.x_pair[k], net.x_t[k], tds])) / 1e6 for k in sx]
+        + [vol * float(np.nan_to_num(tab.residual[net.w_pair[k], net.w_t[k], tds])) / 1e6 for k in sw],
+        [X[k] for k in sx] + [W[k] for k in sw])
+    m.cost_expr = pyo.Expression(expr=cost_expr)
+    m.reuse_expr = pyo.Expression(expr=reuse_expr)
+    m.salt_expr = pyo.Expression(expr=salt_expr)
+    if min_reuse_share is not None:
+        rows.append((reuse_expr, float(min_reuse_share), None))
+    if max_cost_CNY is not None:
+        rows.append((cost_expr, None, float(max_cost_CNY)))
+
+    m.rows = pyo.Constraint(range(len(rows)), rule=lambda _, k: (rows[k][1], rows[k][0], rows[k][2]))
+    if elastic:
+        # slack per m3/d of water (spilling weighs most: it is the last resort, so the
+        # explanation names the destinations and constituents that block); quality slack scaled
+        # by its limit to m3/d-equivalents; a small
+        # cost term keeps the plan sensible among equally infeasible ones
+        pen = _lin([10.0] * (S * T) + [1.0] * (D * T) + qslack_weights,
+                   list(m.spill.values()) + list(m.over.values()) + qslack_vars)
+        scale = 1e-9 / max(1.0, float(np.abs(var_c).max(initial=1.0)))
+        m.obj = pyo.Objective(expr=pen * 1e3 + scale * cost_expr, sense=pyo.minimize)
+        m.qslack = qslack_vars
+    elif objective == "cost":
+        m.obj = pyo.Objective(expr=cost_expr, sense=pyo.minimize)
+    elif objective == "reuse":
+        m.obj = pyo.Objective(expr=reuse_expr, sense=pyo.maximize)
+    elif objective == "salt":
+        m.obj = pyo.Objective(expr=salt_expr, sense=pyo.minimize)
+    else:
+        raise ValueError(f"unknown objective {objective!r}")
+    m.balance_keys = balance_keys
+    return ModelIndex(m, quality_rows, elastic)
+
+
+def values(mi: ModelIndex) -> dict[str, np.ndarray]:
+    """Variable values as arrays (NaN where the solver returned none)."""
+    m = mi.model
+
+    def get(v):
+        return np.array([x.value if x.value is not None else math.nan for x in v.values()], float)
+
+    out = {"F": get(m.F), "x": get(m.x), "w": get(m.w), "g": get(m.g), "y": get(m.y)}
+    if mi.elastic:
+        out["spill"] = get(m.spill)
+        out["over"] = get(m.over)
+        out["qslack"] = np.array([v.value or 0.0 for v in m.qslack], float)
+    return out

@@ -1,0 +1,478 @@
+"""One optimisation of a case, from the validated case to the results dict.
+
+The loop (each pass is reported in ``iterations``):
+
+1. pre-computation (:mod:`.precompute`) -- station feeds, every (site, train, period);
+2. a pre-solve check of produced water against all destination capacity per period;
+3. solve the MILP (:mod:`.model`, :mod:`.solver`);
+4. if a hub (shared central plant) received a different mixture than its trains were simulated
+   on (any constituent off by more than 1 %, or 0.01 mg/L), re-simulate the hub on the planned
+   mixture and go to 3 (successive substitution);
+5. PHREEQC checks every destination blend (:mod:`.geocheck`); violations add cuts; go to 3;
+6. the returned plan is re-checked against every constraint from its flows (:func:`verify`).
+
+When the MILP is infeasible, an elastic copy with penalised slacks on water balance, capacity and
+quality is solved and its non-zero slacks are explained in words.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+import numpy as np
+import pyomo.environ as pyo
+
+from ..errors import CbmwaterError, InputError
+from ..treatment.economics import Economics, load_economics
+from ..treatment.library import load_library
+from ..water.io import read_analyses
+from . import precompute as pc
+from .case import Case
+from .geocheck import check_blends
+from .model import Cut, Network, build_model, prepare, values
+from .solver import SolveInfo, solve, write_model
+
+__all__ = ["optimise", "pareto_front", "OBJECTIVES", "case_economics"]
+
+log = logging.getLogger(__name__)
+OBJECTIVES = ("cost", "reuse", "salt")
+Progress = Callable[[str, float], None]
+
+
+def case_economics(case: Case) -> Economics:
+    """The shipped economics with the case's overrides applied (validated)."""
+    econ = load_economics()
+    over = dict(case.economics_overrides)
+    if case.chemical_prices:
+        chem = dict(econ.chemicals)
+        for k, v in case.chemical_prices.items():
+            if k not in chem:
+                raise InputError(f"[economics] chemicals_CNY_t: unknown chemical {k!r}; allowed: "
+                                 f"{', '.join(sorted(chem))}", file=str(case.path))
+            chem[k] = replace(chem[k], price_CNY_t=v)
+        over["chemicals"] = chem
+    return econ.with_(**over)
+
+
+class _Prepared:
+    """Everything computed once per case: feeds, path table, economics."""
+
+    def __init__(self, case: Case, *, database: str | None, progress: Progress) -> None:
+        self.case = case
+        self.database = database
+        self.econ = case_economics(case)
+        self.library = load_library()
+        analyses = read_analyses(case.analyses_path)
+        progress("mixing well waters at stations (PHREEQC)", 0.05)
+        self.feeds, self.warnings = pc.station_feeds(case, analyses, database=database)
+        self.members = {h.name: [m for m in h.stations if m in self.feeds] for h in case.hubs}
+        for h in case.hubs:
+            if self.members[h.name]:
+                T = case.periods
+                init = np.stack([self.feeds[m].flow_m3_d for m in self.members[h.name]], axis=1)
+                self.feeds[h.name] = pc.hub_feed(case, h.name, self.feeds, init,
+                                                 self.members[h.name], database)
+        progress("simulating every (site, train, period) with the treatment engine", 0.15)
+        t0 = time.perf_counter()
+        self.table = pc.simulate_paths(case, self.feeds, self.library, self.econ, database=database)
+        self.precompute_seconds = time.perf_counter() - t0
+        self.produced = {s: self.feeds[s].flow_m3_d for s in (st.name for st in case.stations)
+                         if s in self.feeds}
+        self.warnings += self.table.warnings
+        if not self.table.pairs:
+            raise InputError("no candidate train could be simulated at any site; see warnings: "
+                             + "; ".join(self.table.warnings[:3]), file=str(case.path))
+
+    def network(self) -> Network:
+        return prepare(self.case, self.table, self.produced, life_yr=self.econ.life_yr)
+
+    def update_hubs(self, net: Network, vals: dict, tol: float = 0.01) -> list[str]:
+        """Re-simulate hubs whose planned mixture differs from what they were simulated on."""
+        changed = []
+        for k, h in enumerate(net.hubs):
+            members = net.hub_members[h]
+            T = self.case.periods
+            tr = np.zeros((T, len(members)))
+            for j, (s, hh, t) in enumerate(zip(net.g_st, net.g_hub, net.g_t)):
+                if hh == k:
+                    tr[t, members.index(net.stations[s])] += max(vals["g"][j], 0.0)
+            if tr.sum() <= 1e-9:
+                continue
+            new = pc.hub_feed(self.case, h, self.feeds, tr, members, self.database)
+            old = self.feeds[h]
+            used = tr.sum(axis=1) > 1e-9
+            a, b = old.conc_mg_L[used], new.conc_mg_L[used]
+            diff = np.abs(np.nan_to_num(a) - np.nan_to_num(b))
+            if (diff > np.maximum(tol * np.abs(np.nan_to_num(b)), 0.01)).any():
+                self.feeds[h] = new
+                upd = pc.simulate_paths(self.case, {h: new}, self.library, self.econ,
+                                        database=self.database, only_sites={h})
+                self.table = pc.merge_tables(self.table, upd)
+                changed.append(h)
+        return changed
+
+
+# -- checks ----------------------------------------------------------------------------------------
+def presolve_check(net: Network) -> list[dict]:
+    """Periods whose produced water exceeds what every destination together (plus evaporation)
+    can take; each item names the period and the volumes."""
+    case, tab = net.case, net.table
+    out = []
+    if not any(d.takes("residual") for d in case.destinations):
+        trains = sorted({tab.pairs[i][1] for i in range(len(tab.pairs))
+                         if (tab.residual_frac[i] > 1e-12).any()})
+        if trains:
+            out.append({"period": None, "trains": trains,
+                        "message": f"trains {', '.join(trains)} leave a residual (brine, backwash or "
+                                   "sludge water) but no destination accepts residual water: they "
+                                   "cannot be used. Add a residual_disposal destination or set "
+                                   "accepts = \"any\" on one"})
+    produced = net.produced.sum(axis=0)
+    vapour = 1.0 - tab.recovery - tab.residual_frac
+    vmax = float(np.clip(vapour, 0, 1).max(initial=0.0))
+    for t in range(case.periods):
+        cap = sum(d.capacity_m3_d[t] for d in case.destinations)
+        if produced[t] > cap + vmax * produced[t] + 1e-6:
+            out.append({"period": t + 1, "produced_m3_d": float(produced[t]),
+                        "capacity_m3_d": float(cap), "evaporable_m3_d": vmax * float(produced[t]),
+                        "shortfall_m3_d": float(produced[t] - cap - vmax * produced[t]),
+                        "message": f"period {t + 1}: {produced[t]:.0f} m3/d is produced but all "
+                                   f"destinations together take at most {cap:.0f} m3/d"
+                                   + (f" (+{vmax * produced[t]:.0f} m3/d that trains could "
+                                      "evaporate)" if vmax > 0 else "")})
+    return out
+
+
+def _blend(net: Network, vals: dict, d: int, t: int) -> tuple[float, np.ndarray]:
+    tab = net.table
+    xs = np.flatnonzero((net.x_dest == d) & (net.x_t == t))
+    ws = np.flatnonzero((net.w_dest == d) & (net.w_t == t))
+    fx, fw = vals["x"][xs], vals["w"][ws]
+    total = float(fx.sum() + fw.sum())
+    if total <= 1e-9:
+        return 0.0, np.full(len(pc.KEYS), np.nan)
+    px, pw = tab.product[net.x_pair[xs], t], tab.residual[net.w_pair[ws], t]
+    mass = (np.nan_to_num(px) * fx[:, None]).sum(axis=0) + \
+        (np.nan_to_num(pw) * fw[:, None]).sum(axis=0)
+    # a constituent no contributing stream measured stays not measured (NaN)
+    seen = (~np.isnan(px) & (fx[:, None] > 0)).any(axis=0) | \
+        (~np.isnan(pw) & (fw[:, None] > 0)).any(axis=0)
+    return total, np.where(seen, mass / total, np.nan)
+
+
+def verify(net: Network, vals: dict, cuts: list[Cut], rel_tol: float = 1e-5) -> dict:
+    """Re-check every constraint of the plan from its flows (independent of the solver's view).
+
+    Returns the largest violation of each family (m3/d for balances and capacities, mg/L for
+    quality, in the cut's units for cuts) and ``ok``.
+    """
+    case, tab = net.case, net.table
+    T = case.periods
+    F, X, W, G, Y = (vals[k] for k in ("F", "x", "w", "g", "y"))
+    viol = {"balance_m3_d": 0.0, "split_m3_d": 0.0, "build_m3_d": 0.0, "capacity_m3_d": 0.0,
+            "quality_mg_L": 0.0, "negative_m3_d": 0.0, "cuts": 0.0, "integrality": 0.0}
+    worst: dict[str, str] = {}
+
+    def upd(key: str, v: float, where: str) -> None:
+        if v > viol[key]:
+            viol[key] = float(v)
+            worst[key] = where
+
+    S = len(net.stations)
+    site_in = np.zeros((len(net.sites), T))
+    np.add.at(site_in, (net.pair_site[net.f_pair], net.f_t), F)
+    g_out = np.zeros((S, T))
+    g_in = np.zeros((len(net.hubs), T))
+    np.add.at(g_out, (net.g_st, net.g_t), G)
+    np.add.at(g_in, (net.g_hub, net.g_t), G)
+    for s in range(S):
+        for t in range(T):
+            upd("balance_m3_d", abs(site_in[s, t] + g_out[s, t] - net.produced[s, t]),
+                f"station {net.stations[s]}, period {t + 1}")
+    for h in range(len(net.hubs)):
+        for t in range(T):
+            upd("balance_m3_d", abs(site_in[S + h, t] - g_in[h, t]), f"hub {net.hubs[h]}, period {t + 1}")
+    xs = np.zeros(len(F))
+    ws = np.zeros(len(F))
+    f_of = {(int(i), int(t)): k for k, (i, t) in enumerate(zip(net.f_pair, net.f_t))}
+    np.add.at(xs, [f_of[(int(i), int(t))] for i, t in zip(net.x_pair, net.x_t)], X)
+    if len(W):
+        np.add.at(ws, [f_of[(int(i), int(t))] for i, t in zip(net.w_pair, net.w_t)], W)
+    r = tab.recovery[net.f_pair, net.f_t]
+    e = tab.residual_frac[net.f_pair, net.f_t]
+    for k in range(len(F)):
+        i, t = int(net.f_pair[k]), int(net.f_t[k])
+        where = f"{'/'.join(tab.pairs[i])}, period {t + 1}"
+        upd("split_m3_d", abs(xs[k] - r[k] * F[k]), where)
+        if e[k] > 1e-12:
+            upd("split_m3_d", abs(ws[k] - e[k] * F[k]), where)
+        cap = sum(net.sizes[net.y_size[j]] * Y[j] for j in np.flatnonzero(net.y_pair == i))
+        if tab.needs_build[i]:
+            upd("build_m3_d", F[k] - cap, where)
+    for arr in (F, X, W, G):
+        if len(arr):
+            upd("negative_m3_d", float(-arr.min()), "a flow variable")
+    if len(Y):
+        upd("integrality", float(np.abs(Y - np.round(Y)).max()), "a build decision")
+    for d, dest in enumerate(case.destinations):
+        for t in range(T):
+            total, conc = _blend(net, vals, d, t)
+            upd("capacity_m3_d", total - dest.capacity_m3_d[t], f"{dest.name}, period {t + 1}")
+            if total <= 1e-9:
+                continue
+            for key, lim in dest.limits_mg_L.items():
+                upd("quality_mg_L", float(np.nan_to_num(conc[pc.KEYS.index(key)])) - lim,
+                    f"{dest.name}, period {t + 1}, {key}")
+    for cut in cuts:
+        d = net.dests.index(cut.destination)
+        t = cut.period - 1
+        s = 0.0
+        for k in np.flatnonzero((net.x_dest == d) & (net.x_t == t)):
+            s += cut.coef.get((int(net.x_pair[k]), "product"), 0.0) * X[k]
+        for k in np.flatnonzero((net.w_dest == d) & (net.w_t == t)):
+            s += cut.coef.get((int(net.w_pair[k]), "residual"), 0.0) * W[k]
+        upd("cuts", s if cut.sense == "max" else -s, f"{cut.destination}, period {cut.period}, {cut.prop}")
+    scale = max(1.0, float(net.produced.max(initial=1.0)))
+    ok = all(v <= rel_tol * scale for k, v in viol.items() if k.endswith("m3_d")) and \
+        viol["quality_mg_L"] <= 1e-4 + 0 and viol["integrality"] <= 1e-5 and \
+        viol["cuts"] <= 1e-4 * scale * 10
+    return {"ok": bool(ok), "max_violation": viol, "where": worst}
+
+
+# -- infeasibility -------------------------------------------------------------------------------
+def explain_infeasible(net: Network, solver: str, time_limit_s: float, mip_gap: float,
+                       cuts: list[Cut]) -> tuple[list[dict], SolveInfo]:
+    """Solve the elastic model and describe its non-zero slacks (destination, constituent,
+    period) in words."""
+    mi = build_model(net, cuts=cuts, elastic=True)
+    info = solve(mi.model, solver=solver, time_limit_s=time_limit_s, mip_gap=mip_gap)
+    if not info.has_solution:
+        return [{"kind": "unknown", "message": "even the elastic model (all balances, capacities "
+                 "and limits relaxed) has no solution: " + info.message}], info
+    vals = values(mi)
+    case = net.case
+    T = case.periods
+    out: list[dict] = []
+    tol = 1e-4 * max(1.0, float(net.produced.max(initial=1.0)))
+    for s in range(len(net.stations)):
+        for t in range(T):
+            v = vals["spill"][s * T + t]
+            if v > tol:
+                out.append({"kind": "unallocated", "station": net.stations[s], "period": t + 1,
+                            "m3_d": float(v),
+                            "message": f"station {net.stations[s]}, period {t + 1}: {v:.1f} m3/d "
+                                       "of produced water has no destination that can take it"})
+    for d, dest in enumerate(case.destinations):
+        for t in range(T):
+            v = vals["over"][d * T + t]
+            if v > tol:
+                out.append({"kind": "capacity", "destination": dest.name, "period": t + 1,
+                            "m3_d": float(v), "capacity_m3_d": dest.capacity_m3_d[t],
+                            "message": f"{dest.name}, period {t + 1}: needs {v:.1f} m3/d more than "
+                                       f"its capacity of {dest.capacity_m3_d[t]:g} m3/d"})
+    for n, (d, t, key) in enumerate(mi.quality_rows):
+        v = vals["qslack"][n]
+        if v <= 1e-6:
+            continue
+        dest = case.destinations[d]
+        total, conc = _blend(net, vals, d, t)
+        c = conc[pc.KEYS.index(key)]
+        out.append({"kind": "quality", "destination": dest.name, "constituent": key,
+                    "period": t + 1, "blend_mg_L": float(c), "limit_mg_L": dest.limits_mg_L[key],
+                    "message": f"{dest.name}, period {t + 1}: {key} would be {c:.3g} mg/L against "
+                               f"its limit of {dest.limits_mg_L[key]:g} mg/L "
+                               f"({dest.limit_sources.get(key, '')}); no candidate train or blend "
+                               "brings it down while every other constraint holds"})
+    if not out:
+        out.append({"kind": "unknown", "message": "the elastic model needs no slack: the "
+                    "infeasibility comes from build sizes or geochemical cuts"})
+    return out, info
+
+
+def summarise_explanation(items: list[dict]) -> list[str]:
+    """Group slack items into one sentence per (kind, place, constituent) with period ranges."""
+    groups: dict[tuple, list[dict]] = {}
+    for it in items:
+        key = (it["kind"], it.get("destination") or it.get("station"), it.get("constituent"))
+        groups.setdefault(key, []).append(it)
+    lines = []
+    for (kind, place, cons), its in groups.items():
+        periods = sorted(i["period"] for i in its if "period" in i)
+        pr = (f"periods {periods[0]}-{periods[-1]}" if len(periods) > 1 else
+              f"period {periods[0]}") if periods else ""
+        if kind == "quality":
+            worst = max(its, key=lambda i: i["blend_mg_L"] / max(i["limit_mg_L"], 1e-12))
+            lines.append(f"{place}: {cons} above its limit of {worst['limit_mg_L']:g} mg/L in {pr} "
+                         f"(up to {worst['blend_mg_L']:.3g} mg/L)")
+        elif kind == "capacity":
+            lines.append(f"{place}: capacity short by up to {max(i['m3_d'] for i in its):.1f} m3/d "
+                         f"in {pr}")
+        elif kind == "unallocated":
+            lines.append(f"station {place}: up to {max(i['m3_d'] for i in its):.1f} m3/d of water "
+                         f"cannot be placed in {pr}")
+        else:
+            lines.append(its[0]["message"])
+    return lines
+
+
+# -- the loop --------------------------------------------------------------------------------------
+def optimise(case: Case, *, objective: str = "cost", solver: str = "highs",
+             time_limit_s: float = 60.0, mip_gap: float = 0.005, max_iterations: int = 8,
+             budget_CNY: float | None = None, min_reuse_share: float | None = None,
+             database: str | None = None, write_lp: str | None = None,
+             write_mps: str | None = None, progress: Progress | None = None,
+             prepared: _Prepared | None = None) -> dict:
+    """Optimise ``case``; returns the results dict (see :mod:`cbmwater.optimize.results`).
+
+    Parameters
+    ----------
+    objective : {"cost", "reuse", "salt"}
+        ``cost``: least NPV (CNY).  ``reuse``: largest share of produced water delivered to reuse
+        destinations under ``budget_CNY`` (or the case's budget), then least cost at that share.
+        ``salt``: least TDS mass (t) delivered to destinations releasing salt to the environment
+        (under the budget if given), then least cost at that salt.
+    solver, time_limit_s, mip_gap
+        Solver name (``highs`` default), wall-clock limit per MILP solve (s), relative gap.
+    max_iterations : int
+        Most solves of the hub / PHREEQC loop.
+    write_lp, write_mps : str, optional
+        Write the (first) model to this file.
+    progress : callable(message, fraction), optional
+        Called as the work advances.
+    """
+    from .results import build_results
+
+    if objective not in OBJECTIVES:
+        raise InputError(f"unknown objective {objective!r}; allowed: {', '.join(OBJECTIVES)}")
+    prog = progress or (lambda msg, frac: log.info("%3.0f%% %s", 100 * frac, msg))
+    t_start = time.perf_counter()
+    prep = prepared or _Prepared(case, database=database, progress=prog)
+    budget = budget_CNY if budget_CNY is not None else case.budget_CNY
+    cuts: list[Cut] = []
+    iterations: list[dict] = []
+    build_s = solve_s = geo_s = 0.0
+    checks = []
+    info = None
+    net = None
+    vals = None
+    status = "unknown"
+    for it in range(1, max_iterations + 1):
+        prog(f"iteration {it}: building the model", 0.3 + 0.6 * (it - 1) / max_iterations)
+        t0 = time.perf_counter()
+        net = prep.network()
+        presolve = presolve_check(net) if it == 1 else []
+        stage_obj = objective
+        mi = build_model(net, objective=stage_obj, cuts=cuts, min_reuse_share=min_reuse_share,
+                         max_cost_CNY=budget if objective != "cost" else None)
+        build_s += time.perf_counter() - t0
+        if it == 1:
+            if write_lp:
+                write_model(mi.model, write_lp)
+            if write_mps:
+                write_model(mi.model, write_mps)
+        prog(f"iteration {it}: solving ({solver})", 0.35 + 0.6 * (it - 1) / max_iterations)
+        info = solve(mi.model, solver=solver, time_limit_s=time_limit_s, mip_gap=mip_gap)
+        solve_s += info.seconds
+        if info.has_solution and objective != "cost":
+            # second stage: least cost at (almost) the best reuse / salt found
+            v = info.objective
+            t0 = time.perf_counter()
+            if objective == "reuse":
+                mi2 = build_model(net, objective="cost", cuts=cuts,
+                                  min_reuse_share=max(v - 1e-6, 0.0) * (1 - 1e-6),
+                                  max_cost_CNY=budget)
+            else:
+                mi2 = build_model(net, objective="cost", cuts=cuts, max_cost_CNY=budget,
+                                  min_reuse_share=min_reuse_share)
+                mi2.model.salt_cap = pyo.Constraint(
+                    expr=mi2.model.salt_expr <= v * (1 + 1e-6) + 1e-6)
+            build_s += time.perf_counter() - t0
+            info2 = solve(mi2.model, solver=solver, time_limit_s=time_limit_s, mip_gap=mip_gap)
+            solve_s += info2.seconds
+            if info2.has_solution:
+                mi, info = mi2, SolveInfo(info2.status if info.status == "optimal" else info.status,
+                                          info2.objective, info2.bound, info2.gap,
+                                          info.seconds + info2.seconds, info2.solver,
+                                          f"{objective} {v:.6g}; then least cost")
+                info.primary = v  # type: ignore[attr-defined]
+        if not info.has_solution:
+            status = "infeasible" if info.status == "infeasible" else info.status
+            iterations.append({"iteration": it, "status": info.status, "reason": "no solution"})
+            break
+        vals = values(mi)
+        rec = {"iteration": it, "status": info.status, "objective": info.objective,
+               "gap": info.gap, "hubs_updated": [], "cuts_added": 0}
+        changed = prep.update_hubs(net, vals) if net.hubs else []
+        if changed:
+            rec["hubs_updated"] = changed
+            iterations.append(rec)
+            continue
+        prog(f"iteration {it}: PHREEQC checks of every destination blend", 0.4 + 0.6 * (it - 1) / max_iterations)
+        t0 = time.perf_counter()
+        checks, new_cuts = check_blends(net, vals, it, database=database or "phreeqc")
+        geo_s += time.perf_counter() - t0
+        rec["cuts_added"] = len(new_cuts)
+        iterations.append(rec)
+        if not new_cuts:
+            status = info.status
+            break
+        cuts.extend(new_cuts)
+        status = "iteration_limit"
+    else:
+        status = "iteration_limit"
+    explanation: list[dict] = []
+    if status == "infeasible" and net is not None:
+        prog("no plan exists: solving the elastic model to explain why", 0.9)
+        explanation, _ = explain_infeasible(net, solver, time_limit_s, mip_gap, cuts)
+    elif status == "iteration_limit" and vals is not None:
+        # the last plan is returned with its standing violations (checks say which)
+        pass
+    prog("writing results", 0.97)
+    res = build_results(prep, net, vals, info, status, cuts, checks, iterations,
+                        explanation, presolve if net is not None else [], objective,
+                        timings={"precompute_s": prep.precompute_seconds, "build_s": build_s,
+                                 "solve_s": solve_s, "geochem_s": geo_s,
+                                 "total_s": time.perf_counter() - t_start})
+    prog("done", 1.0)
+    return res
+
+
+def pareto_front(case: Case, *, points: int = 5, solver: str = "highs",
+                 time_limit_s: float = 60.0, mip_gap: float = 0.005, database: str | None = None,
+                 progress: Progress | None = None) -> list[dict]:
+    """Epsilon-constraint front of NPV cost against reuse share.
+
+    The two ends are the least-cost plan and the largest-reuse plan (at least cost); between them
+    ``points - 2`` reuse shares evenly spaced; for each, the least-cost plan with reuse >= share.
+    Each point carries the PHREEQC loop like any optimisation.
+    """
+    prog = progress or (lambda msg, frac: None)
+    prep = _Prepared(case, database=database, progress=prog)
+    lo = optimise(case, objective="cost", solver=solver, time_limit_s=time_limit_s,
+                  mip_gap=mip_gap, prepared=prep)
+    if lo["status"] not in ("optimal", "feasible"):
+        return [_point(lo, None)]
+    hi = optimise(case, objective="reuse", solver=solver, time_limit_s=time_limit_s,
+                  mip_gap=mip_gap, prepared=prep)
+    r0, r1 = lo["kpis"]["reuse_share"], hi["kpis"]["reuse_share"]
+    out = [_point(lo, None)]
+    n = max(points, 2)
+    for k in range(1, n - 1):
+        eps = r0 + (r1 - r0) * k / (n - 1)
+        prog(f"Pareto point {k + 1} of {n}: reuse >= {eps:.3f}", k / n)
+        res = optimise(case, objective="cost", solver=solver, time_limit_s=time_limit_s,
+                       mip_gap=mip_gap, min_reuse_share=eps, prepared=prep)
+        out.append(_point(res, eps))
+    out.append(_point(hi, r1))
+    return out
+
+
+def _point(res: dict, eps: float | None) -> dict:
+    k = res.get("kpis", {})
+    return {"min_reuse_share": eps, "status": res["status"], "objective_CNY": res["objective_CNY"],
+            "reuse_share": k.get("reuse_share"), "salt_to_environment_t": k.get("salt_to_environment_t"),
+            "builds": [f"{b['site']}/{b['train']} {b['size_m3_d']:g}" for b in res.get("builds", [])]}

@@ -1,0 +1,251 @@
+"""The results dict of an optimisation (JSON-ready): plan, blends, builds, costs, checks, versions.
+
+Keys (see the CLI's ``--format json``): ``status``, ``objective``, ``objective_CNY``, ``case``,
+``sources[]``, ``transfers[]``, ``flows[]``, ``paths[]``, ``destinations[]``, ``builds[]``,
+``costs``, ``kpis``, ``cuts[]``, ``iterations[]``, ``verification``, ``presolve[]``,
+``infeasibility``, ``solver``, ``solve_seconds``, ``timings``, ``warnings``, ``method``,
+``versions``.  Concentration keys are the canonical constituent names (plus TDS), mg/L; flows
+m3/d (period averages); money CNY of the economics price year; NPV at the case's discount rate.
+"""
+
+from __future__ import annotations
+
+import math
+from importlib import metadata
+
+import numpy as np
+
+from .. import __version__
+from ..geochem.databases import database_info
+from ..geochem.engine import iphreeqc_version
+from . import precompute as pc
+from .model import Network, discount_factors
+
+__all__ = ["build_results", "COST_CATEGORIES"]
+
+COST_CATEGORIES = ("capital", "fixed_om", "electricity", "chemicals", "replacement",
+                   "sludge_disposal", "transport", "fees", "revenue")
+
+
+def _f(x: float | None) -> float | None:
+    if x is None:
+        return None
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+def _conc(row: np.ndarray) -> dict[str, float | None]:
+    return {k: _f(v) for k, v in zip(pc.KEYS, row)}
+
+
+def _versions(solver_name: str) -> dict[str, str]:
+    out = {"cbmwater": __version__, "IPhreeqc": iphreeqc_version(), "solver": solver_name}
+    for pkg in ("pyomo", "highspy", "numpy", "pandas"):
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            out[pkg] = "not installed"
+    db = database_info("phreeqc")
+    out["phreeqc_database"] = f"{db.name} sha256:{db.sha256[:16]}"
+    return out
+
+
+def cost_breakdown(net: Network, vals: dict) -> dict[str, float]:
+    """NPV of each cost category (CNY) of a plan; their sum is the cost objective."""
+    case, tab = net.case, net.table
+    A, B = net.A, net.B
+    F, X, W, G, Y = (vals[k] for k in ("F", "x", "w", "g", "y"))
+    out = dict.fromkeys(COST_CATEGORIES, 0.0)
+    cap = tab.capex_CNY[net.y_pair, net.y_size] * net.crf * B.sum()
+    fix = tab.fixed_CNY_yr[net.y_pair, net.y_size] * B.sum()
+    out["capital"] = float((cap * Y).sum())
+    out["fixed_om"] = float((fix * Y).sum())
+    for c, arr in tab.var_breakdown.items():
+        out[c] = float((arr[net.f_pair, net.f_t] * A[net.f_t] * F).sum())
+    tr = case.transport
+    for pairs, dests, ts, flows in ((net.x_pair, net.x_dest, net.x_t, X),
+                                    (net.w_pair, net.w_dest, net.w_t, W)):
+        for i, d, t, f in zip(pairs, dests, ts, flows):
+            if f == 0:
+                continue
+            dest = case.destinations[d]
+            km = case.route_km(tab.pairs[i][0], dest.name)
+            out["transport"] += km * tr.cost_CNY_m3_km(dest.transport) * A[t] * f
+            out["fees"] += dest.fee_CNY_m3 * A[t] * f
+            out["revenue"] -= dest.price_CNY_m3 * A[t] * f
+    out["transport"] += float((net.g_unit_CNY_m3 * A[net.g_t] * G).sum())
+    return {k: float(v) for k, v in out.items()}
+
+
+def build_results(prep, net: Network | None, vals: dict | None, info, status: str, cuts, checks,
+                  iterations, explanation, presolve, objective: str, timings: dict) -> dict:
+    """Assemble the results dict (see module docstring)."""
+    from .plan import summarise_explanation, verify
+
+    case = prep.case
+    T = case.periods
+    res: dict = {
+        "status": status,
+        "objective": objective,
+        "objective_CNY": None,
+        "case": {"name": case.name, "file": str(case.path) if case.path else None,
+                 "sha256": case.sha256, "periods": T, "period_years": case.period_years,
+                 "start_year": case.start_year, "discount_rate": case.discount_rate,
+                 "price_year": prep.econ.price_year, "currency": "CNY",
+                 "stations": len(case.stations), "wells": len(case.wells),
+                 "hubs": len(case.hubs), "trains": len(case.trains),
+                 "destinations": len(case.destinations)},
+        "sources": [], "transfers": [], "flows": [], "paths": [], "destinations": [],
+        "builds": [], "costs": {}, "kpis": {}, "cuts": [c.as_dict() for c in cuts],
+        "iterations": iterations,
+        "presolve": presolve,
+        "infeasibility": {"items": explanation, "summary": summarise_explanation(explanation)}
+        if explanation else None,
+        "solver": {"name": info.solver if info else None, "status": info.status if info else None,
+                   "gap": _f(info.gap) if info else None, "bound": _f(info.bound) if info else None,
+                   "message": info.message if info else ""},
+        "solve_seconds": timings.get("solve_s"),
+        "timings": timings,
+        "warnings": list(case.warnings) + list(prep.warnings),
+        "method": {
+            "stations": "wells mix at their station (flow-weighted; pH by PHREEQC MIX)",
+            "hubs": "shared plants: successive substitution of the planned mixture, re-simulated",
+            "quality": "linear mass constraints per destination, period and limited constituent; "
+                       "not-measured concentrations count as 0 and are listed per destination",
+            "geochemistry": "PHREEQC checks pH, SAR and SI of every destination blend; violations "
+                            "add linearised cuts and the model is re-solved",
+            "capital": "discrete sizes (binaries, at most one per site and train); capital enters "
+                       "the NPV as CRF x capex per year of the horizon (equipment life "
+                       f"{prep.econ.life_yr:g} yr), fixed O&M (labour, maintenance) per year",
+            "discounting": "mid-period, 365 d/yr of the period-average flow",
+        },
+        "versions": _versions(info.solver if info else "none"),
+    }
+    if net is None:
+        return res
+    tab = net.table
+    years = [case.start_year + int(t * case.period_years) for t in range(T)]
+    have = vals is not None and status not in ("infeasible", "no_solution", "error", "unbounded")
+    if not have:
+        for s, st in enumerate(net.stations):
+            for t in range(T):
+                res["sources"].append({"name": st, "period": t + 1, "year": years[t],
+                                       "produced_m3_d": float(net.produced[s, t])})
+        return res
+    F, X, W, G, Y = (vals[k] for k in ("F", "x", "w", "g", "y"))
+    tiny = 1e-7
+    # sources
+    alloc = np.zeros((len(net.sites), T))
+    np.add.at(alloc, (net.pair_site[net.f_pair], net.f_t), F)
+    gout = np.zeros((len(net.stations), T))
+    np.add.at(gout, (net.g_st, net.g_t), G)
+    nwells = {s: sum(1 for w in case.wells if w.station == s) for s in net.stations}
+    for s, st in enumerate(net.stations):
+        for t in range(T):
+            res["sources"].append({"name": st, "period": t + 1, "year": years[t], "wells": nwells[st],
+                                   "produced_m3_d": float(net.produced[s, t]),
+                                   "treated_on_site_m3_d": float(alloc[s, t]),
+                                   "sent_to_hubs_m3_d": float(gout[s, t]),
+                                   "allocated_m3_d": float(alloc[s, t] + gout[s, t])})
+    for k, (s, h, t) in enumerate(zip(net.g_st, net.g_hub, net.g_t)):
+        if G[k] > tiny:
+            res["transfers"].append({"station": net.stations[s], "hub": net.hubs[h],
+                                     "period": int(t) + 1, "m3_d": float(G[k])})
+    # flows
+    used_paths: set[tuple[int, int]] = set()
+    for stream, pairs, dests, ts, flows in (("product", net.x_pair, net.x_dest, net.x_t, X),
+                                            ("residual", net.w_pair, net.w_dest, net.w_t, W)):
+        for i, d, t, f in zip(pairs, dests, ts, flows):
+            if f <= tiny:
+                continue
+            site, train = tab.pairs[i]
+            frac = tab.recovery[i, t] if stream == "product" else tab.residual_frac[i, t]
+            res["flows"].append({"source": site, "train": train,
+                                 "destination": case.destinations[d].name, "period": int(t) + 1,
+                                 "stream": stream,
+                                 "feed_m3_d": float(f / frac) if stream == "product" else 0.0,
+                                 "delivered_m3_d": float(f)})
+            used_paths.add((int(i), int(t)))
+    for k, (i, t) in enumerate(zip(net.f_pair, net.f_t)):
+        if F[k] > tiny:
+            used_paths.add((int(i), int(t)))
+    for i, t in sorted(used_paths):
+        site, train = tab.pairs[i]
+        k = next(k for k, (ii, tt) in enumerate(zip(net.f_pair, net.f_t)) if ii == i and tt == t)
+        res["paths"].append({"source": site, "train": train, "period": t + 1,
+                             "feed_m3_d": float(F[k]), "recovery": float(tab.recovery[i, t]),
+                             "residual_fraction": float(tab.residual_frac[i, t]),
+                             "product_pH": _f(tab.product_pH[i, t]),
+                             "variable_cost_CNY_m3_feed": float(tab.var_CNY_m3[i, t]),
+                             "product": _conc(tab.product[i, t]),
+                             "residual": _conc(tab.residual[i, t])})
+    # destinations
+    from .plan import _blend
+
+    chk = {(c.destination, c.period): c for c in checks}
+    reuse_m3 = salt_t = 0.0
+    vol = 365.0 * case.period_years
+    for d, dest in enumerate(case.destinations):
+        for t in range(T):
+            total, conc = _blend(net, vals, d, t)
+            c = chk.get((dest.name, t + 1))
+            nm = []
+            if total > tiny:
+                xs = np.flatnonzero((net.x_dest == d) & (net.x_t == t) & (X > tiny))
+                ws = np.flatnonzero((net.w_dest == d) & (net.w_t == t) & (W > tiny))
+                for key in dest.limits_mg_L:
+                    j = pc.KEYS.index(key)
+                    if np.isnan(tab.product[net.x_pair[xs], t, j]).any() or \
+                            np.isnan(tab.residual[net.w_pair[ws], t, j]).any():
+                        nm.append(key)
+            if dest.kind == "reuse":
+                reuse_m3 += total * vol
+            if dest.salt_to_environment and total > tiny:
+                salt_t += total * vol * float(np.nan_to_num(conc[pc.KEYS.index("TDS")])) / 1e6
+            res["destinations"].append({
+                "name": dest.name, "kind": dest.kind, "period": t + 1, "year": years[t],
+                "capacity_m3_d": float(dest.capacity_m3_d[t]), "delivered_m3_d": float(total),
+                "blend": _conc(conc) if total > tiny else None,
+                "limits": {k: float(v) for k, v in dest.limits_mg_L.items()},
+                "limit_sources": dest.limit_sources,
+                "not_measured": nm,
+                "unmodelled_limits": list(dest.unmodelled),
+                "pH": c.pH if c else None, "pH_range": list(dest.pH_range) if dest.pH_range else None,
+                "SAR": c.SAR if c else None, "SAR_max": dest.SAR_max,
+                "SI": c.SI if c else {}, "SI_max": dest.SI_max,
+                "temperature_C": dest.temperature_C,
+                "violations": c.violations if c else []})
+    # builds
+    A, B = discount_factors(case)
+    for k, (i, z) in enumerate(zip(net.y_pair, net.y_size)):
+        if Y[k] > 0.5:
+            site, train = tab.pairs[i]
+            peak = max((F[j] for j, (ii, _) in enumerate(zip(net.f_pair, net.f_t)) if ii == i),
+                       default=0.0)
+            res["builds"].append({
+                "site": site, "train": train, "size_m3_d": float(net.sizes[z]),
+                "capex_CNY": float(tab.capex_CNY[i, z]),
+                "fixed_opex_CNY_yr": float(tab.fixed_CNY_yr[i, z]),
+                "capital_NPV_CNY": float(tab.capex_CNY[i, z] * net.crf * B.sum()),
+                "peak_feed_m3_d": float(peak),
+                "units": list(next(tr.units for tr in case.trains if tr.name == train))})
+    costs = cost_breakdown(net, vals)
+    total = sum(costs.values())
+    res["costs"] = {"npv_CNY": costs, "total_CNY": total,
+                    "capex_total_CNY": float(sum(b["capex_CNY"] for b in res["builds"])),
+                    "note": "NPV in CNY of the price year; revenue is negative (paid to the "
+                            "operator); the categories sum to total_CNY = objective_CNY"}
+    res["objective_CNY"] = total
+    produced_m3 = float(net.produced.sum() * vol)
+    res["kpis"] = {"produced_m3": produced_m3, "reuse_m3": reuse_m3,
+                   "reuse_share": reuse_m3 / produced_m3 if produced_m3 > 0 else 0.0,
+                   "salt_to_environment_t": salt_t,
+                   "capex_total_CNY": res["costs"]["capex_total_CNY"],
+                   "unit_cost_CNY_m3": total / (float((net.produced * A[None, :]).sum()) or 1.0)}
+    res["verification"] = verify(net, vals, cuts)
+    res["verification"]["gap"] = _f(info.gap) if info else None
+    res["verification"]["objective_vs_breakdown"] = (
+        None if objective != "cost" or info is None or info.objective is None
+        else abs(info.objective - total) / max(abs(total), 1.0))
+    res["checks"] = [c.as_dict() for c in checks]
+    return res
