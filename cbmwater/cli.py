@@ -357,6 +357,77 @@ def review(proposal: Path, fmt: str, out: Path | None, pqi: Path | None) -> None
         _write_atomic(pqi, lambda p: p.write_text(res.pqi, encoding="utf-8"))
 
 
+@main.command()
+@click.argument("case_file", metavar="CASE.toml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for results.json and CSV tables (flows, destinations, builds, costs...).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="What to print on stdout.")
+@click.option("--objective", type=click.Choice(["cost", "reuse", "salt"]), default="cost",
+              show_default=True, help="cost: least NPV; reuse: most reuse under the budget; "
+              "salt: least salt to the environment.")
+@click.option("--pareto", "pareto", default=None, metavar="cost,reuse",
+              help="Epsilon-constraint front of two objectives (only cost,reuse).")
+@click.option("--points", default=5, show_default=True, type=click.IntRange(2, 50),
+              help="Points of the Pareto front.")
+@click.option("--budget", "budget", type=float, default=None,
+              help="NPV budget, CNY (for --objective reuse/salt; default: the case's).")
+@click.option("--solver", default="highs", show_default=True,
+              help="HiGHS (bundled) or any Pyomo solver name (cbc, glpk, gurobi...).")
+@click.option("--time-limit", "time_limit", type=click.FloatRange(min=0.1), default=60.0,
+              show_default=True, help="Seconds per MILP solve.")
+@click.option("--mip-gap", "mip_gap", type=click.FloatRange(0, 1), default=0.005,
+              show_default=True, help="Relative MIP gap (0.005 = 0.5 %).")
+@click.option("--max-iterations", "max_iterations", type=click.IntRange(1, 100), default=8,
+              show_default=True, help="Most solves of the PHREEQC cut / hub mixing loop.")
+@click.option("--write-lp", "write_lp", type=click.Path(dir_okay=False), default=None,
+              help="Write the model as an LP file.")
+@click.option("--write-mps", "write_mps", type=click.Path(dir_okay=False), default=None,
+              help="Write the model as an MPS file.")
+def optimise(case_file: Path, out: Path | None, fmt: str, objective: str, pareto: str | None,
+             points: int, budget: float | None, solver: str, time_limit: float, mip_gap: float,
+             max_iterations: int, write_lp: str | None, write_mps: str | None) -> None:
+    """Choose trains and split the water of CASE.toml among its destinations over its life."""
+    from .errors import InputError
+    from .report.optimise_tables import result_tables, summary_text
+    from .study import optimise_file, pareto_file
+
+    def progress(msg: str, frac: float) -> None:
+        if fmt == "text":
+            click.echo(f"[{100 * frac:3.0f}%] {msg}", err=True)
+
+    if pareto is not None:
+        if [p.strip() for p in pareto.split(",")] != ["cost", "reuse"]:
+            raise InputError(f"--pareto {pareto!r}: only 'cost,reuse' is available")
+        front = pareto_file(case_file, points=points, solver=solver, time_limit_s=time_limit,
+                            mip_gap=mip_gap, progress=progress)
+        text = json.dumps(export.jsonable(front), ensure_ascii=False, indent=1)
+        if out is not None:
+            _write_atomic(out / "pareto.json", lambda p: p.write_text(text + "\n", encoding="utf-8"))
+        if fmt == "json":
+            click.echo(text)
+        else:
+            for pt in front:
+                share = pt["reuse_share"]
+                cost = pt["objective_CNY"]
+                click.echo(f"reuse {'n/a' if share is None else f'{100 * share:5.1f} %'}  NPV "
+                           f"{'n/a' if cost is None else f'{cost / 1e6:10.2f}'} million CNY  "
+                           f"{pt['status']}")
+        return
+    res = optimise_file(case_file, objective=objective, solver=solver, time_limit_s=time_limit,
+                        mip_gap=mip_gap, max_iterations=max_iterations, budget_CNY=budget,
+                        write_lp=write_lp, write_mps=write_mps, progress=progress)
+    text = json.dumps(export.jsonable(res), ensure_ascii=False, indent=1)
+    if out is not None:
+        _write_atomic(out / "results.json", lambda p: p.write_text(text + "\n", encoding="utf-8"))
+        for name, df in result_tables(res).items():
+            _write_atomic(out / f"{name}.csv",
+                          lambda p, df=df: df.to_csv(p, index=False, encoding="utf-8-sig"))
+    click.echo(text if fmt == "json" else summary_text(res))
+    if res["status"] in ("infeasible", "no_solution", "error", "unbounded"):
+        sys.exit(1)
+
+
 def run() -> None:  # pragma: no cover - console entry
     main(prog_name="cbmwater")
 

@@ -90,3 +90,23 @@ def treat_file(path: str | Path, sample_id: str, train: str | list[str], flow_m3
                *, sheet: str | int | None = None, **options) -> dict[str, object]:
     """:func:`treat_analyses` on a sample of a lab file."""
     return treat_analyses(read_analyses(path, sheet), sample_id, train, flow_m3_d, **options)
+
+
+def optimise_file(path: str | Path, **options) -> dict[str, object]:
+    """Load a decision-engine case (``case.toml``) and optimise it.
+
+    ``options`` go to :func:`cbmwater.optimize.plan.optimise` (objective, solver, time_limit_s,
+    mip_gap, max_iterations, budget_CNY, write_lp, write_mps, progress).
+    """
+    from .optimize.case import load_case
+    from .optimize.plan import optimise
+
+    return optimise(load_case(path), **options)
+
+
+def pareto_file(path: str | Path, **options) -> list[dict[str, object]]:
+    """Epsilon-constraint front (NPV cost against reuse share) of a case file."""
+    from .optimize.case import load_case
+    from .optimize.plan import pareto_front
+
+    return pareto_front(load_case(path), **options)
