@@ -204,15 +204,15 @@ def verify(net: Network, vals: dict, cuts: list[Cut], rel_tol: float = 1e-5) -> 
         np.add.at(ws, [f_of[(int(i), int(t))] for i, t in zip(net.w_pair, net.w_t)], W)
     r = tab.recovery[net.f_pair, net.f_t]
     e = tab.residual_frac[net.f_pair, net.f_t]
-    for k in range(len(F)):
-        i, t = int(net.f_pair[k]), int(net.f_t[k])
-        where = f"{'/'.join(tab.pairs[i])}, period {t + 1}"
-        upd("split_m3_d", abs(xs[k] - r[k] * F[k]), where)
-        if e[k] > 1e-12:
-            upd("split_m3_d", abs(ws[k] - e[k] * F[k]), where)
-        cap = sum(net.sizes[net.y_size[j]] * Y[j] for j in np.flatnonzero(net.y_pair == i))
-        if tab.needs_build[i]:
-            upd("build_m3_d", F[k] - cap, where)
+    built = np.zeros(len(tab.pairs))
+    np.add.at(built, net.y_pair, net.sizes[net.y_size] * Y)
+    split_err = np.abs(xs - r * F) + np.where(e > 1e-12, np.abs(ws - e * F), 0.0)
+    build_err = np.where(tab.needs_build[net.f_pair], F - built[net.f_pair], -np.inf)
+    for arr, key in ((split_err, "split_m3_d"), (build_err, "build_m3_d")):
+        if len(arr):
+            k = int(np.argmax(arr))
+            i, t = int(net.f_pair[k]), int(net.f_t[k])
+            upd(key, float(arr[k]), f"{'/'.join(tab.pairs[i])}, period {t + 1}")
     for arr in (F, X, W, G):
         if len(arr):
             upd("negative_m3_d", float(-arr.min()), "a flow variable")

@@ -63,16 +63,19 @@ def cost_breakdown(net: Network, vals: dict) -> dict[str, float]:
     for c, arr in tab.var_breakdown.items():
         out[c] = float((arr[net.f_pair, net.f_t] * A[net.f_t] * F).sum())
     tr = case.transport
+    sites = sorted({s for s, _ in tab.pairs})
+    km_cost = {(s, j): case.route_km(s, d.name) * tr.cost_CNY_m3_km(d.transport)
+               for s in sites for j, d in enumerate(case.destinations)}
+    fee = np.array([d.fee_CNY_m3 for d in case.destinations])
+    price = np.array([d.price_CNY_m3 for d in case.destinations])
     for pairs, dests, ts, flows in ((net.x_pair, net.x_dest, net.x_t, X),
                                     (net.w_pair, net.w_dest, net.w_t, W)):
-        for i, d, t, f in zip(pairs, dests, ts, flows):
-            if f == 0:
-                continue
-            dest = case.destinations[d]
-            km = case.route_km(tab.pairs[i][0], dest.name)
-            out["transport"] += km * tr.cost_CNY_m3_km(dest.transport) * A[t] * f
-            out["fees"] += dest.fee_CNY_m3 * A[t] * f
-            out["revenue"] -= dest.price_CNY_m3 * A[t] * f
+        if not len(flows):
+            continue
+        unit_tr = np.array([km_cost[(tab.pairs[i][0], int(d))] for i, d in zip(pairs, dests)])
+        out["transport"] += float((unit_tr * A[ts] * flows).sum())
+        out["fees"] += float((fee[dests] * A[ts] * flows).sum())
+        out["revenue"] -= float((price[dests] * A[ts] * flows).sum())
     out["transport"] += float((net.g_unit_CNY_m3 * A[net.g_t] * G).sum())
     return {k: float(v) for k, v in out.items()}
 
@@ -169,9 +172,10 @@ def build_results(prep, net: Network | None, vals: dict | None, info, status: st
     for k, (i, t) in enumerate(zip(net.f_pair, net.f_t)):
         if F[k] > tiny:
             used_paths.add((int(i), int(t)))
+    f_of = {(int(i), int(t)): k for k, (i, t) in enumerate(zip(net.f_pair, net.f_t))}
     for i, t in sorted(used_paths):
         site, train = tab.pairs[i]
-        k = next(k for k, (ii, tt) in enumerate(zip(net.f_pair, net.f_t)) if ii == i and tt == t)
+        k = f_of[(i, t)]
         res["paths"].append({"source": site, "train": train, "period": t + 1,
                              "feed_m3_d": float(F[k]), "recovery": float(tab.recovery[i, t]),
                              "residual_fraction": float(tab.residual_frac[i, t]),
@@ -179,6 +183,18 @@ def build_results(prep, net: Network | None, vals: dict | None, info, status: st
                              "variable_cost_CNY_m3_feed": float(tab.var_CNY_m3[i, t]),
                              "product": _conc(tab.product[i, t]),
                              "residual": _conc(tab.residual[i, t])})
+    # site feeds (stations: their wells' mixture; hubs: the planned mixture they were simulated on)
+    res["feeds"] = []
+    for site in net.sites:
+        f = prep.feeds.get(site)
+        if f is None:
+            continue
+        for t in range(T):
+            if site in net.stations and net.produced[net.stations.index(site), t] <= 0:
+                continue
+            res["feeds"].append({"site": site, "period": t + 1, "pH": _f(f.pH[t]),
+                                 "temp_C": _f(f.temp_C[t]),
+                                 "conc": {k: _f(v) for k, v in zip(pc.TRACKED, f.conc_mg_L[t])}})
     # destinations
     from .plan import _blend
 
@@ -217,11 +233,12 @@ def build_results(prep, net: Network | None, vals: dict | None, info, status: st
                 "violations": c.violations if c else []})
     # builds
     A, B = discount_factors(case)
+    peak_feed = np.zeros(len(tab.pairs))
+    np.maximum.at(peak_feed, net.f_pair, F)
     for k, (i, z) in enumerate(zip(net.y_pair, net.y_size)):
         if Y[k] > 0.5:
             site, train = tab.pairs[i]
-            peak = max((F[j] for j, (ii, _) in enumerate(zip(net.f_pair, net.f_t)) if ii == i),
-                       default=0.0)
+            peak = peak_feed[i]
             res["builds"].append({
                 "site": site, "train": train, "size_m3_d": float(net.sizes[z]),
                 "capex_CNY": float(tab.capex_CNY[i, z]),
