@@ -273,3 +273,21 @@ def test_shared_hub_is_simulated_on_the_mixture_the_plan_sends_it(tmp_path):
     assert path["recovery"] == pytest.approx(direct.recovery[0], rel=0.01)
     assert path["product"]["Na"] == pytest.approx(direct.product.conc_mg_L[0, INDEX["Na"]], rel=0.02)
     assert res["verification"]["ok"]
+
+
+def test_reuse_objective_and_pareto_front_on_the_hand_case(hand):
+    case, cost_res, _ = hand
+    res = optimise(case, objective="reuse", **QUIET)
+    # most reuse: the Reuse user takes at most 100 of the 200 m3/d produced
+    assert res["kpis"]["reuse_share"] == pytest.approx(0.5, rel=1e-6)
+    # ... and at that share the least cost is the cost optimum (which already fills it)
+    assert res["objective_CNY"] == pytest.approx(cost_res["objective_CNY"], rel=1e-6)
+    r = subprocess.run([sys.executable, "-m", "cbmwater.cli", "optimise", str(HAND / "case.toml"),
+                        "--pareto", "cost,reuse", "--format", "json"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    front = json.loads(r.stdout)
+    assert len(front) == 1 and front[0]["reuse_share"] == pytest.approx(0.5)
+    bad = subprocess.run([sys.executable, "-m", "cbmwater.cli", "optimise", str(HAND / "case.toml"),
+                          "--pareto", "cost,salt"], capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "only 'cost,reuse'" in bad.stderr

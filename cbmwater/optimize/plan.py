@@ -460,6 +460,9 @@ def pareto_front(case: Case, *, points: int = 5, solver: str = "highs",
                   mip_gap=mip_gap, prepared=prep)
     r0, r1 = lo["kpis"]["reuse_share"], hi["kpis"]["reuse_share"]
     out = [_point(lo, None)]
+    if hi["status"] not in ("optimal", "feasible") or r1 - r0 < 1e-6:
+        # the least-cost plan already reuses all it can: the front is one point
+        return out if r1 - r0 < 1e-6 else out + [_point(hi, None)]
     n = max(points, 2)
     for k in range(1, n - 1):
         eps = r0 + (r1 - r0) * k / (n - 1)
