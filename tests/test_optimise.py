@@ -291,3 +291,22 @@ def test_reuse_objective_and_pareto_front_on_the_hand_case(hand):
     bad = subprocess.run([sys.executable, "-m", "cbmwater.cli", "optimise", str(HAND / "case.toml"),
                           "--pareto", "cost,salt"], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "only 'cost,reuse'" in bad.stderr
+
+
+def test_no_dilution_at_a_discharge_names_what_blocks_the_water():
+    """A discharge takes no blending by default: B's untreated water (F 3.0) may not be diluted
+    with A's to reach F <= 1.0, even though the 50/50 blend (1.8) would not pass either; with
+    only the direct train, the explanation names the River and F for station B."""
+    def mutate(d):
+        d["trains"] = [t for t in d["trains"] if t["name"] == "direct"]
+        d["destinations"] = [x for x in d["destinations"] if x["name"] == "River"]
+        d["destinations"][0].pop("dilution")
+    case = _case(mutate)
+    assert case.destinations[0].dilution is False
+    res = optimise(case, **QUIET)
+    assert res["status"] == "infeasible"
+    item = [i for i in res["infeasibility"]["items"] if i["kind"] == "unallocated"][0]
+    assert item["station"] == "B"
+    assert item["blocked_by"][0]["destination"] == "River"
+    assert item["blocked_by"][0]["constituent"] == "F"
+    assert item["blocked_by"][0]["best_mg_L"] == pytest.approx(3.0)

@@ -97,6 +97,7 @@ class Destination:
     salt_to_environment: bool
     standard: str | None
     cls: str | None
+    dilution: bool = True                # False: every stream must meet the limits by itself
 
     def takes(self, stream: str) -> bool:
         """Whether this destination accepts ``stream`` ("product" or "residual")."""
@@ -373,7 +374,7 @@ def _destination(ctx: _Ctx, i: int, d: dict, periods: int) -> Destination:
     table = f"destinations[{i}]"
     allowed = {"name", "kind", "x_km", "y_km", "capacity_m3_d", "standard", "class", "limits",
                "price_CNY_m3", "fee_CNY_m3", "transport", "accepts", "temperature_C",
-               "pH_range", "SAR_max", "SI_max", "salt_to_environment", "note"}
+               "pH_range", "SAR_max", "SI_max", "salt_to_environment", "dilution", "note"}
     _keys(ctx, table, d, allowed, {"name", "kind", "x_km", "y_km", "capacity_m3_d"})
     name = _str(ctx, table, "name", d["name"])
     table = f"destinations[{i}] {name!r}"
@@ -428,6 +429,9 @@ def _destination(ctx: _Ctx, i: int, d: dict, periods: int) -> Destination:
     salt = d.get("salt_to_environment", salt_default)
     if not isinstance(salt, bool):
         raise ctx.err(table, "salt_to_environment", "must be true or false", salt)
+    dil = d.get("dilution", kind != "discharge")
+    if not isinstance(dil, bool):
+        raise ctx.err(table, "dilution", "must be true or false", dil)
     return Destination(
         name, kind, x, y, caps, limits, sources, unmodelled,
         _num(ctx, table, "price_CNY_m3", d.get("price_CNY_m3", 0.0), lo=0),
@@ -437,7 +441,7 @@ def _destination(ctx: _Ctx, i: int, d: dict, periods: int) -> Destination:
         _num(ctx, table, "temperature_C", d.get("temperature_C", 25.0), lo=0, hi=150),
         ph,
         None if "SAR_max" not in d else _num(ctx, table, "SAR_max", d["SAR_max"], lo=0, lo_open=True),
-        si, salt, sid, cls)
+        si, salt, sid, cls, dil)
 
 
 def parse_case(data: dict, base: Path, file: str = "<case>", raw: bytes = b"") -> Case:

@@ -9,14 +9,23 @@ residual water).  Concentrations blend linearly and are in the MILP; these do no
 * **saturation indices** of ``SI_max`` minerals at the destination's temperature (reinjection:
   the formation temperature).
 
-When a property g violates its limit, the cut linearises g around the current blend w0 in the
-mixing fractions: with ``D_p = [g((1 - e) w0 + e u_p) - g(w0)] / e`` the directional derivative
-towards pure stream p (e = 0.05, computed by PHREEQC), ``g(w) ~ g0 + sum_p w_p D_p`` because the
-fractions sum to one.  The cut ``sum_p f_p (g0 + D_p - limit') <= 0`` (>= 0 for a lower limit) is
-linear in the flows and excludes the current blend; ``limit'`` is the limit tightened by a
-margin so that the next plan lands inside.  This is Kelley's cutting-plane method (Kelley 1960,
-J. SIAM 8:703) on a PHREEQC function; it is not guaranteed to converge for a strongly non-convex
-property, so the loop stops at an iteration limit and reports any violation still standing.
+When a property violates its limit, a cut linear in the flows excludes the current blend w0
+(mixing fractions).  With ``sum_p w_p = 1`` any linearisation ``g(w) ~ g0 + sum_p (w_p - w0_p)
+D_p`` becomes ``sum_p f_p (g0 - sum_q w0_q D_q + D_p - limit) <= 0``:
+
+* **SAR**: ``SAR <= L`` is ``h(w) = Na(w) - L sqrt((Ca(w) + Mg(w)) / 2) <= 0`` (meq/L), a
+  linear minus a concave function, hence convex: its tangent at w0 never cuts off a blend that
+  meets the limit (Kelley 1960, J. SIAM 8:703).  Derivatives are analytic.
+* **SI**: linearised in the saturation ratio ``Omega = 10^SI`` (limit ``10^L``), whose mixing
+  curves are close to products of linear dilutions (convex) where a saturated water is diluted
+  by a cleaner one; ``D_p`` is the directional derivative towards pure stream p from PHREEQC at
+  a step e = 0.05.  In SI itself (a logarithm, concave) a tangent would over-state what dilution
+  can do and forbid blends that are fine.
+* **pH**: the tangent in pH from the same PHREEQC probes.
+
+Limits are tightened by a small margin so that the next plan lands inside.  For SI and pH the
+cuts are local linearisations (not guaranteed valid for every blend), so the loop stops at an
+iteration limit and reports any violation still standing.
 """
 
 from __future__ import annotations
@@ -165,19 +174,33 @@ def check_blends(net: Network, vals: dict, iteration: int, *, database: str = "p
         dest = case.destinations[d]
         for prop, sense, limit, g0 in bad:
             cut = Cut(dest.name, t + 1, prop, sense, limit, g0, iteration)
+            if prop == "SAR":
+                conc0 = sum(f * concs[i] for i, f in w0.items())
+                s0 = math.sqrt(max(_hardness_meq(conc0) / 2.0, 1e-12))
+                for p, s, _ in streams:
+                    c = concs[water_index(p, s, t)]
+                    na = float(np.nan_to_num(c[INDEX["Na"]])) / _EQ["Na"]
+                    cut.coef[(p, s)] = na - limit * _hardness_meq(c) / (4.0 * s0) - limit * s0 / 2.0
+                cuts.append(cut)
+                continue
+            omega = prop.startswith("SI_")
+            G0 = 10.0 ** g0 if omega else g0
+            lim = 10.0 ** limit if omega else limit
             for k, (nn, p, s, j) in enumerate(probe_meta):
                 if nn != n:
                     continue
                 if prop == "pH":
                     g = float(pprops.iloc[k]["pH"])
-                elif prop == "SAR":
-                    mix = probes[k]
-                    g = sar(sum(f * concs[i] for i, f in mix.items()))
                 else:
                     g = float(pprops.iloc[k][f"si_{prop[3:]}"])
                     if not math.isfinite(g):
-                        g = g0
-                dp = (g - g0) / EPS
-                cut.coef[(p, s)] = g0 + dp - limit
+                        g = -10.0        # the stream lacks the mineral's elements: dilution
+                    g = 10.0 ** g
+                dp = (g - G0) / EPS       # directional derivative towards pure stream p
+                cut.coef[(p, s)] = G0 + dp - lim
             cuts.append(cut)
     return checks, cuts
+
+
+def _hardness_meq(conc: np.ndarray) -> float:
+    return sum(float(np.nan_to_num(conc[INDEX[n]])) / _EQ[n] for n in ("Ca", "Mg"))

@@ -13,7 +13,9 @@ m3/d held through period t into discounted m3; ``B_t = L (1+r)^-(t-1/2)L`` disco
   can ever receive are dropped (dominated), which also breaks symmetry.
 * Destination capacity ``sum x + sum w <= cap[d,t]``; quality as linear mass:
   ``sum (c_p - L) flow_p <= 0`` for every limited key, written only where some stream could
-  exceed L.  Not-measured concentrations count as 0 there and are reported.
+  exceed L.  Not-measured concentrations count as 0 there and are reported.  A destination with
+  ``dilution = false`` (default for discharges: dilution may not replace treatment) only gets
+  streams that meet every limit by themselves.
 * Geochemical cuts from PHREEQC (``cuts``): ``sum (h_p - limit) flow_p <= 0`` (or ``>= 0``).
 * Cost objective (NPV, CNY): ``sum_t A_t [var F + (transport + fee - price) flows + transfer g]
   + sum y (capex CRF + fixed) sum_t B_t`` -- capital enters as its equivalent annual cost over
@@ -149,15 +151,29 @@ def prepare(case: Case, table: PathTable, produced: dict[str, np.ndarray], *,
         for j, d in enumerate(case.destinations):
             route[(i, j)] = case.route_km(s, d.name) * tr.cost_CNY_m3_km(d.transport) + \
                 d.fee_CNY_m3
+    lim_idx = [(np.array([_K[k] for k in d.limits_mg_L], dtype=int),
+                np.array(list(d.limits_mg_L.values()), dtype=float)) for d in case.destinations]
+
+    def meets(conc: np.ndarray, j: int) -> bool:
+        """A stream meets destination j's limits by itself (not measured counts as 0)."""
+        idx, lim = lim_idx[j]
+        return bool((np.nan_to_num(conc[idx]) <= lim + 1e-9).all())
+
     for i, t in zip(f_pair, f_t):
         for j, d in enumerate(case.destinations):
             base = route[(i, j)]
-            if d.takes("product") and table.recovery[i, t] > 1e-12:
+            if not d.dilution:
+                # no blending to comply: a stream that breaks a limit on its own cannot go there
+                ok_x = meets(table.product[i, t], j)
+                ok_w = meets(table.residual[i, t], j)
+            else:
+                ok_x = ok_w = True
+            if d.takes("product") and table.recovery[i, t] > 1e-12 and ok_x:
                 x_pair.append(i)
                 x_dest.append(j)
                 x_t.append(t)
                 x_cost.append(base - d.price_CNY_m3)
-            if d.takes("residual") and table.residual_frac[i, t] > 1e-12:
+            if d.takes("residual") and table.residual_frac[i, t] > 1e-12 and ok_w:
                 w_pair.append(i)
                 w_dest.append(j)
                 w_t.append(t)

@@ -262,10 +262,12 @@ def explain_infeasible(net: Network, solver: str, time_limit_s: float, mip_gap: 
         for t in range(T):
             v = vals["spill"][s * T + t]
             if v > tol:
+                why = _why_not(net, s, t)
                 out.append({"kind": "unallocated", "station": net.stations[s], "period": t + 1,
-                            "m3_d": float(v),
+                            "m3_d": float(v), "blocked_by": why,
                             "message": f"station {net.stations[s]}, period {t + 1}: {v:.1f} m3/d "
-                                       "of produced water has no destination that can take it"})
+                                       "of produced water has no destination that can take it"
+                                       + (": " + "; ".join(w["message"] for w in why) if why else "")})
     for d, dest in enumerate(case.destinations):
         for t in range(T):
             v = vals["over"][d * T + t]
@@ -293,6 +295,35 @@ def explain_infeasible(net: Network, solver: str, time_limit_s: float, mip_gap: 
     return out, info
 
 
+def _why_not(net: Network, s: int, t: int) -> list[dict]:
+    """For station ``s`` in period ``t``: destinations that accept no stream of it because they
+    allow no dilution and every stream breaks a limit by itself (with the least-bad value)."""
+    case, tab = net.case, net.table
+    site = net.stations[s]
+    pairs = [i for i, (ps, _) in enumerate(tab.pairs) if ps == site]
+    hubs = [h for h in net.hubs if site in net.hub_members[h]]
+    pairs += [i for i, (ps, _) in enumerate(tab.pairs) if ps in hubs]
+    out = []
+    for d, dest in enumerate(case.destinations):
+        if dest.dilution or not dest.limits_mg_L or not dest.takes("product"):
+            continue
+        if any((net.x_dest == d) & (net.x_t == t) & np.isin(net.x_pair, pairs)):
+            continue
+        best = None
+        for key, lim in dest.limits_mg_L.items():
+            j = pc.KEYS.index(key)
+            v = np.nan_to_num(tab.product[pairs, t, j]).min(initial=np.inf)
+            if v > lim and (best is None or v / max(lim, 1e-12) > best[1] / max(best[2], 1e-12)):
+                best = (key, float(v), lim)
+        if best:
+            out.append({"destination": dest.name, "constituent": best[0], "best_mg_L": best[1],
+                        "limit_mg_L": best[2],
+                        "message": f"{dest.name} takes no blending and the best candidate train "
+                                   f"leaves {best[0]} at {best[1]:.3g} mg/L against its limit of "
+                                   f"{best[2]:g} mg/L"})
+    return out
+
+
 def summarise_explanation(items: list[dict]) -> list[str]:
     """Group slack items into one sentence per (kind, place, constituent) with period ranges."""
     groups: dict[tuple, list[dict]] = {}
@@ -312,11 +343,18 @@ def summarise_explanation(items: list[dict]) -> list[str]:
             lines.append(f"{place}: capacity short by up to {max(i['m3_d'] for i in its):.1f} m3/d "
                          f"in {pr}")
         elif kind == "unallocated":
+            why = {w["message"] for i in its for w in i.get("blocked_by", [])}
             lines.append(f"station {place}: up to {max(i['m3_d'] for i in its):.1f} m3/d of water "
-                         f"cannot be placed in {pr}")
+                         f"cannot be placed in {pr}" + (" (" + "; ".join(sorted(why)) + ")"
+                                                        if why else ""))
         else:
             lines.append(its[0]["message"])
     return lines
+
+
+def _frac(it: int, stage: int, n: int) -> float:
+    """Progress fraction of stage 0-2 of iteration ``it`` of at most ``n`` (rises monotonically)."""
+    return 0.3 + 0.6 * ((it - 1) + stage / 3.0) / n
 
 
 # -- the loop --------------------------------------------------------------------------------------
@@ -361,7 +399,7 @@ def optimise(case: Case, *, objective: str = "cost", solver: str = "highs",
     vals = None
     status = "unknown"
     for it in range(1, max_iterations + 1):
-        prog(f"iteration {it}: building the model", 0.3 + 0.6 * (it - 1) / max_iterations)
+        prog(f"iteration {it}: building the model", _frac(it, 0, max_iterations))
         t0 = time.perf_counter()
         net = prep.network()
         presolve = presolve_check(net) if it == 1 else []
@@ -374,7 +412,7 @@ def optimise(case: Case, *, objective: str = "cost", solver: str = "highs",
                 write_model(mi.model, write_lp)
             if write_mps:
                 write_model(mi.model, write_mps)
-        prog(f"iteration {it}: solving ({solver})", 0.35 + 0.6 * (it - 1) / max_iterations)
+        prog(f"iteration {it}: solving ({solver})", _frac(it, 1, max_iterations))
         info = solve(mi.model, solver=solver, time_limit_s=time_limit_s, mip_gap=mip_gap)
         solve_s += info.seconds
         if info.has_solution and objective != "cost":
@@ -411,7 +449,8 @@ def optimise(case: Case, *, objective: str = "cost", solver: str = "highs",
             rec["hubs_updated"] = changed
             iterations.append(rec)
             continue
-        prog(f"iteration {it}: PHREEQC checks of every destination blend", 0.4 + 0.6 * (it - 1) / max_iterations)
+        prog(f"iteration {it}: PHREEQC checks of every destination blend",
+             _frac(it, 2, max_iterations))
         t0 = time.perf_counter()
         checks, new_cuts = check_blends(net, vals, it, database=database or "phreeqc")
         geo_s += time.perf_counter() - t0
