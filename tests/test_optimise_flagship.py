@@ -104,3 +104,21 @@ def test_cost_breakdown_sums_to_the_solver_objective(flagship):
     assert total == pytest.approx(solver_objective, rel=1e-3)
     assert res["costs"]["capex_total_CNY"] == pytest.approx(sum(b["capex_CNY"] for b in res["builds"]))
     assert res["costs"]["npv_CNY"]["revenue"] < 0 < res["costs"]["npv_CNY"]["capital"]
+
+
+def test_a_time_limited_solve_is_rechecked_and_reports_its_gap(flagship):
+    case, _ = flagship
+    res = optimise(case, time_limit_s=0.5, max_iterations=2, progress=lambda m, f: None)
+    assert res["status"] in ("feasible", "optimal", "iteration_limit")
+    assert res["solver"]["gap"] is not None and res["solver"]["gap"] >= 0
+    # the returned flows meet every linear constraint, re-checked outside the solver
+    assert res["verification"]["ok"], res["verification"]
+    assert sum(res["costs"]["npv_CNY"].values()) == pytest.approx(res["objective_CNY"])
+
+
+def test_an_unavailable_solver_is_a_clear_error(flagship):
+    from cbmwater.errors import InputError
+
+    case, _ = flagship
+    with pytest.raises(InputError, match="solver 'no_such_solver' is not available"):
+        optimise(case, solver="no_such_solver", progress=lambda m, f: None)

@@ -8,8 +8,8 @@ m3/d held through period t into discounted m3; ``B_t = L (1+r)^-(t-1/2)L`` disco
 * Station balance (no spill): ``sum_i F + sum_h g = produced[s,t]``; hub: ``sum_i F = sum_s g``.
 * Train split: ``sum_d x = R[i,t] F``; ``sum_d w = E[i,t] F`` (R recovery, E residual fraction;
   1 - R - E leaves as vapour).
-* Build: ``sum_z y[i,z] <= 1``; ``F[i,t] <= sum_z size_z y[i,z]`` -- the size itself is the
-  bound, so there is no big-M; sizes larger than the smallest one that covers everything the site
+* Build: ``sum_z y[i,z] <= 1``; ``F[i,t] <= sum_z min(size_z, Q[i,t]) y[i,z]`` (Q: the water the
+  site can receive in t) -- the size itself is the bound, so there is no big-M; sizes larger than the smallest one that covers everything the site
   can ever receive are dropped (dominated), which also breaks symmetry.
 * Destination capacity ``sum x + sum w <= cap[d,t]``; quality as linear mass:
   ``sum (c_p - L) flow_p <= 0`` for every limited key, written only where some stream could
@@ -332,8 +332,10 @@ def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None
     for k, (i, t) in enumerate(zip(net.f_pair, net.f_t)):
         if tab.needs_build[i]:
             ys = y_by_pair.get(int(i), [])
-            rows.append((_lin([1.0] + [-float(net.sizes[net.y_size[j]]) for j in ys],
-                              [F[k]] + [Y[j] for j in ys]), None, 0.0))
+            # F <= sum_z min(size_z, water available) y_z: the same integer set as
+            # F <= sum size y, with a tighter LP relaxation in low-flow periods
+            rows.append((_lin([1.0] + [-min(float(net.sizes[net.y_size[j]]), float(fub[k]))
+                                       for j in ys], [F[k]] + [Y[j] for j in ys]), None, 0.0))
 
     # -- destinations: capacity and quality ---------------------------------------------------------
     into: dict[tuple[int, int], tuple[list[int], list[int]]] = {}

@@ -391,6 +391,7 @@ def optimise(case: Case, *, objective: str = "cost", solver: str = "highs",
     prep = prepared or _Prepared(case, database=database, progress=prog)
     budget = budget_CNY if budget_CNY is not None else case.budget_CNY
     cuts: list[Cut] = []
+    model_cuts: list[Cut] = []
     iterations: list[dict] = []
     build_s = solve_s = geo_s = 0.0
     checks = []
@@ -404,6 +405,7 @@ def optimise(case: Case, *, objective: str = "cost", solver: str = "highs",
         net = prep.network()
         presolve = presolve_check(net) if it == 1 else []
         stage_obj = objective
+        model_cuts = list(cuts)   # the cuts of the model this plan comes from
         mi = build_model(net, objective=stage_obj, cuts=cuts, min_reuse_share=min_reuse_share,
                          max_cost_CNY=budget if objective != "cost" else None)
         build_s += time.perf_counter() - t0
@@ -471,7 +473,7 @@ def optimise(case: Case, *, objective: str = "cost", solver: str = "highs",
         # the last plan is returned with its standing violations (checks say which)
         pass
     prog("writing results", 0.97)
-    res = build_results(prep, net, vals, info, status, cuts, checks, iterations,
+    res = build_results(prep, net, vals, info, status, cuts, model_cuts, checks, iterations,
                         explanation, presolve if net is not None else [], objective,
                         timings={"precompute_s": prep.precompute_seconds, "build_s": build_s,
                                  "solve_s": solve_s, "geochem_s": geo_s,
