@@ -207,6 +207,27 @@ def hub_feed(case: Case, hub: str, feeds: dict[str, SiteFeed], transfers: np.nda
     return SiteFeed(hub, transfers.sum(axis=1), conc, temp, ph)
 
 
+def _grouped_warnings(per_water: list[list[str]], sites: list[str], train: str, T: int) -> list[str]:
+    """One line per (site, train, kind of message) with the periods it applies to; the numbers
+    shown are those of the first period (messages differing only in numbers are one kind)."""
+    import re
+
+    groups: dict[tuple[str, str], tuple[str, list[int]]] = {}
+    for i, msgs in enumerate(per_water):
+        for msg in msgs:
+            key = (sites[i // T], re.sub(r"\d+(\.\d+)?", "#", msg))
+            groups.setdefault(key, (msg, []))[1].append(i % T + 1)
+    out = []
+    for (site, _), (msg, periods) in groups.items():
+        p = sorted(set(periods))
+        span = f"period {p[0]}" if len(p) == 1 else f"periods {p[0]}-{p[-1]}"
+        if len(p) > 1 and p != list(range(p[0], p[-1] + 1)):
+            span = "periods " + ", ".join(map(str, p))
+        out.append(f"{site} / {train} / {span}: {msg}" + (" (value of the first)" if len(p) > 1
+                                                             else ""))
+    return out
+
+
 def _with_tds(conc: np.ndarray) -> np.ndarray:
     return np.concatenate([conc, (tds_g_L(conc) * 1000.0)[:, None]], axis=1)
 
@@ -286,9 +307,7 @@ def simulate_paths(case: Case, feeds: dict[str, SiteFeed], library: UnitLibrary,
         vcats = {c: (per_cat[c].to_numpy() if c in per_cat else np.zeros(len(q))) / (q * days)
                  for c in VARIABLE}
         fixed_yr = sum((per_cat[c].to_numpy() if c in per_cat else np.zeros(len(q))) for c in FIXED)
-        for i, w in enumerate(result.warnings[:n]):
-            for msg in w:
-                warnings.append(f"{sites[i // T]} / {tr.name} / period {i % T + 1}: {msg}")
+        warnings += _grouped_warnings(result.warnings[:n], sites, tr.name, T)
         for k, s in enumerate(sites):
             sl = slice(k * T, (k + 1) * T)
             zl = slice(n + k * len(sizes), n + (k + 1) * len(sizes))
