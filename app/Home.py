@@ -30,3 +30,5 @@ st.page_link("pages/2_Treatment.py", label=t("page_treatment", lang), icon="⚙�
 st.caption(t("page_treatment_help", lang))
 st.page_link("pages/3_Reinjection.py", label=t("page_reinjection", lang), icon="🛢️")
 st.caption(t("page_reinjection_help", lang))
+st.page_link("pages/4_Optimise.py", label=t("page_optimise", lang), icon="🧭")
+st.caption(t("page_optimise_help", lang))

@@ -505,6 +505,400 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "HTML 报告为独立文件（可离线查看）。.zip 内含混合计算的 .pqi 文件及在 PHREEQC 3 中"
               "运行的说明。",
     },
+    # ---- Optimise page (decision engine)
+    "page_optimise": {"en": "Optimise the water network", "zh": "采出水管网优化决策"},
+    "page_optimise_help": {
+        "en": "Choose trains, plant sizes and where the water goes, period by period, at least "
+              "cost or most reuse; Sankey, costs, Pareto front and why a case has no plan.",
+        "zh": "逐期选择处理工艺、装置规模和水的去向（费用最低或回用最多）；桑基图、费用、"
+              "帕累托前沿，以及无可行方案时的原因。",
+    },
+    "opt_title": {"en": "Optimise the water network", "zh": "采出水管网优化决策"},
+    "opt_intro": {
+        "en": "The decision engine chooses, for every period of a case, which treatment train to "
+              "build at each station (and how large), and how much of each station's product "
+              "and residual water goes to each destination, so that every capacity and water-"
+              "quality limit holds. It solves a mixed-integer program (HiGHS), checks every "
+              "destination blend with PHREEQC (pH, SAR, saturation indices) and adds cuts "
+              "until the checks pass. Load a case, edit its key parameters and press **Run**.",
+        "zh": "决策引擎针对算例的每个时段，确定各集输站建设哪种处理工艺（及规模），以及各站产水和"
+              "残液分别送往哪些去向，使所有容量和水质限值均得到满足。引擎求解混合整数规划"
+              "（HiGHS），并用 PHREEQC 校核每个去向的混合水（pH、钠吸附比、饱和指数），"
+              "不满足时添加割平面并重新求解。请加载算例、修改关键参数后点击 **运行优化**。",
+    },
+    "opt_case_heading": {"en": "Case", "zh": "算例"},
+    "opt_source": {"en": "Case source", "zh": "算例来源"},
+    "opt_src_bundled": {"en": "Bundled case", "zh": "内置算例"},
+    "opt_src_upload": {"en": "Upload a case (.zip)", "zh": "上传算例（.zip）"},
+    "opt_case_select": {"en": "Bundled case", "zh": "内置算例"},
+    "opt_no_bundled": {"en": "No bundled case was found.", "zh": "未找到内置算例。"},
+    "opt_upload": {"en": "Case (.zip of case.toml and its CSV tables)",
+                   "zh": "算例（含 case.toml 及其 CSV 表的 .zip 文件）"},
+    "opt_upload_help": {
+        "en": "Zip the case folder: case.toml (format: docs/optimise_case_format.md) with the "
+              "analyses and wells CSV files it names, at the top of the zip or in one folder. "
+              "Every file the case names must be inside the zip (no '..' paths).",
+        "zh": "将算例文件夹打包为 zip：case.toml（格式见 docs/optimise_case_format.md）及其引用的"
+              "水质分析表和井表 CSV，可位于 zip 根目录或同一文件夹内。算例引用的所有文件都必须"
+              "包含在 zip 中（不允许 '..' 路径）。",
+    },
+    "opt_upload_wait": {"en": "Upload a .zip holding case.toml and its CSV tables.",
+                        "zh": "请上传包含 case.toml 及其 CSV 表的 .zip 文件。"},
+    "opt_error_case": {"en": "The case cannot be read: {msg}", "zh": "算例无法读取：{msg}"},
+    "opt_error_edit": {"en": "The edited case is not valid: {msg}",
+                       "zh": "修改后的算例无效：{msg}"},
+    "opt_error_run": {"en": "The optimisation stopped: {msg}", "zh": "优化计算中止：{msg}"},
+    "opt_error_internal": {
+        "en": "Internal error ({kind}): {msg}. Please report it with the case.",
+        "zh": "内部错误（{kind}）：{msg}。请连同算例一并反馈。",
+    },
+    "opt_case_caption": {
+        "en": "**{name}**: {periods} periods of {years:g} yr from {start}; {stations} stations, "
+              "{hubs} hubs, {wells} wells, {trains} candidate trains, {dests} destinations.",
+        "zh": "**{name}**：自 {start} 年起共 {periods} 个时段，每段 {years:g} 年；{stations} 个"
+              "集输站、{hubs} 个集中处理站、{wells} 口井、{trains} 种候选工艺、{dests} 个去向。",
+    },
+    "opt_glance": {"en": "The case at a glance", "zh": "算例概览"},
+    "opt_glance_production": {"en": "**Produced water by station (m³/d, period averages)**",
+                              "zh": "**各集输站产水量（m³/d，时段平均）**"},
+    "opt_glance_trains": {"en": "**Candidate trains**", "zh": "**候选处理工艺**"},
+    "opt_glance_destinations": {
+        "en": "**Destinations and their effective limits** (a standard's limits and the case's "
+              "explicit ones; the tighter wins)",
+        "zh": "**去向及其实际适用限值**（标准限值与算例中的显式限值，取较严者）",
+    },
+    "opt_params_heading": {"en": "Key parameters", "zh": "关键参数"},
+    "opt_col_destination": {"en": "Destination", "zh": "去向"},
+    "opt_col_kind": {"en": "Kind", "zh": "类型"},
+    "opt_col_capacity_case": {"en": "Case capacity (m³/d)", "zh": "算例容量（m³/d）"},
+    "opt_col_capacity_edit": {"en": "New capacity (m³/d)", "zh": "新容量（m³/d）"},
+    "opt_capacity_help": {
+        "en": "One value for every period; blank keeps the case's capacity (a list per period "
+              "stays as it is).",
+        "zh": "对所有时段取同一值；留空则保留算例中的容量（按时段给出的列表保持不变）。",
+    },
+    "opt_col_price": {"en": "Price (CNY/m³)", "zh": "水价（元/m³）"},
+    "opt_price_help": {"en": "Paid to the operator per m³ delivered (revenue).",
+                       "zh": "用户按每立方米接收水量支付给运营方的价格（收入）。"},
+    "opt_col_fee": {"en": "Fee (CNY/m³)", "zh": "收费（元/m³）"},
+    "opt_fee_help": {"en": "Charged to the operator per m³ delivered (disposal, injection or "
+                           "discharge fee).",
+                     "zh": "运营方按每立方米送出水量支付的费用（处置、回注或排放费用）。"},
+    "opt_col_limit": {"en": "{name} max (mg/L)", "zh": "{name} 上限（mg/L）"},
+    "opt_limit_help": {
+        "en": "Explicit maximum of {name} in the blend delivered here, mg/L. Blank: no explicit "
+              "limit (a standard's limit, if any, still applies; the tighter of the two wins).",
+        "zh": "送往该去向的混合水中 {name} 的显式上限，mg/L。留空表示无显式限值"
+              "（如有标准限值仍然适用，二者取较严者）。",
+    },
+    "opt_editor_caption": {
+        "en": "Edit the white cells. The edited case is validated by the engine like a case "
+              "file. A limit here only tightens the limit of a destination's standard; the "
+              "effective limits are listed under *The case at a glance*.",
+        "zh": "可编辑白色单元格。修改后的算例由引擎按算例文件的规则校验。此处的限值只能收紧"
+              "去向所执行标准的限值；实际适用限值见 *算例概览*。",
+    },
+    "opt_changes": {"en": "**{n} edit(s) to the case:**", "zh": "**对算例的修改（{n} 处）：**"},
+    "opt_objective": {"en": "Objective", "zh": "优化目标"},
+    "opt_objective_help": {
+        "en": "Least cost: least net present value. Most reuse: largest share of the produced "
+              "water delivered to reuse destinations (within the budget), then least cost. "
+              "Least salt: least dissolved salt (TDS) released to the environment, then least "
+              "cost.",
+        "zh": "费用最低：净现值最小。回用最多：在预算内使送往回用去向的水量比例最大，"
+              "再使费用最低。排盐最少：使排入环境的溶解盐（TDS）最少，再使费用最低。",
+    },
+    "opt_obj_cost": {"en": "Least cost (NPV)", "zh": "费用最低（净现值）"},
+    "opt_obj_reuse": {"en": "Most reuse", "zh": "回用最多"},
+    "opt_obj_salt": {"en": "Least salt to the environment", "zh": "排入环境的盐最少"},
+    "opt_time_limit": {"en": "Time limit per solve (s)", "zh": "每次求解时限（秒）"},
+    "opt_gap": {"en": "Relative MIP gap (%)", "zh": "相对 MIP 间隙（%）"},
+    "opt_budget": {"en": "NPV budget (million CNY)", "zh": "净现值预算（百万元）"},
+    "opt_budget_help": {
+        "en": "Largest NPV cost allowed while maximising reuse or minimising salt. Blank: the "
+              "case's budget ({case} million CNY; — = none).",
+        "zh": "最大化回用或最小化排盐时允许的最大净现值费用。留空：采用算例中的预算"
+              "（{case} 百万元；— 表示无）。",
+    },
+    "opt_run": {"en": "Run optimisation", "zh": "运行优化"},
+    "opt_progress_start": {"en": "Starting…", "zh": "正在启动……"},
+    "opt_progress": {"en": "{pct:.0f} % — {msg}", "zh": "{pct:.0f} % —— {msg}"},
+    "opt_press_run": {"en": "Press **Run optimisation** to optimise this case.",
+                      "zh": "点击 **运行优化** 对该算例进行优化。"},
+    "opt_stale": {
+        "en": "The parameters changed since this result was computed; press the button again "
+              "to update it.",
+        "zh": "参数已在本结果计算后修改；请再次点击按钮更新结果。",
+    },
+    "opt_results_heading": {"en": "Results", "zh": "优化结果"},
+    "opt_status_line": {
+        "en": "Status: **{status}** — objective: {objective}; gap {gap} %; {solver}; "
+              "{seconds:.1f} s.",
+        "zh": "求解状态：**{status}** —— 目标：{objective}；间隙 {gap} %；{solver}；"
+              "用时 {seconds:.1f} 秒。",
+    },
+    "opt_status_optimal": {"en": "optimal", "zh": "最优"},
+    "opt_status_feasible": {"en": "feasible (time limit reached, gap open)",
+                            "zh": "可行（达到时限，间隙未闭合）"},
+    "opt_status_infeasible": {"en": "infeasible: no plan meets every constraint",
+                              "zh": "不可行：不存在满足全部约束的方案"},
+    "opt_status_iteration_limit": {
+        "en": "iteration limit: the PHREEQC checks still find violations (listed below)",
+        "zh": "达到迭代上限：PHREEQC 校核仍发现超限（见下表）",
+    },
+    "opt_status_no_solution": {"en": "no solution found within the time limit",
+                               "zh": "时限内未找到解"},
+    "opt_status_unbounded": {"en": "unbounded", "zh": "无界"},
+    "opt_status_error": {"en": "solver error", "zh": "求解器错误"},
+    "opt_st_optimal": {"en": "optimal", "zh": "最优"},
+    "opt_st_feasible": {"en": "feasible", "zh": "可行"},
+    "opt_st_infeasible": {"en": "infeasible", "zh": "不可行"},
+    "opt_st_iteration_limit": {"en": "iteration limit", "zh": "达到迭代上限"},
+    "opt_st_no_solution": {"en": "no solution", "zh": "无解"},
+    "opt_st_unbounded": {"en": "unbounded", "zh": "无界"},
+    "opt_st_error": {"en": "error", "zh": "错误"},
+    "opt_st_unknown": {"en": "unknown", "zh": "未知"},
+    "opt_presolve": {"en": "Before solving: {msg}", "zh": "求解前检查：{msg}"},
+    "opt_m_npv": {"en": "NPV cost (million CNY, {year})", "zh": "净现值费用（百万元，{year} 年价）"},
+    "opt_m_capex": {"en": "Capital (million CNY, {year})", "zh": "建设投资（百万元，{year} 年价）"},
+    "opt_m_reuse": {"en": "Reuse share (%)", "zh": "回用比例（%）"},
+    "opt_m_salt": {"en": "Salt to environment (t)", "zh": "排入环境的盐（吨）"},
+    "opt_m_unit_cost": {"en": "Cost per m³ produced (CNY/m³)", "zh": "单位产水费用（元/m³）"},
+    "opt_m_gap": {"en": "MIP gap (%)", "zh": "MIP 间隙（%）"},
+    "opt_m_verified": {"en": "Constraints re-checked", "zh": "约束复核"},
+    "opt_m_plants": {"en": "Plants to build", "zh": "新建装置数"},
+    "opt_verified_yes": {"en": "✓ all hold", "zh": "✓ 全部满足"},
+    "opt_verified_no": {"en": "✗ violated", "zh": "✗ 存在超限"},
+    "opt_kpi_caption": {
+        "en": "NPV at a discount rate of {rate:g} %/yr over {periods} periods of {years:g} yr; "
+              "revenue counts as negative cost. Reuse share: water delivered to reuse "
+              "destinations / {produced:,.0f} m³ produced. Cost per m³: NPV / discounted "
+              "produced volume.",
+        "zh": "净现值按 {rate:g} %/年 折现，共 {periods} 个时段、每段 {years:g} 年；收入计为负费用。"
+              "回用比例：送往回用去向的水量 / 总产水量 {produced:,.0f} m³。单位费用：净现值 / "
+              "折现后的产水量。",
+    },
+    "opt_verify_failed": {
+        "en": "The re-check of the returned flows found violations (largest at: {where}).",
+        "zh": "对返回流量的复核发现超限（最大处：{where}）。",
+    },
+    "opt_sankey_heading": {"en": "Where the water goes", "zh": "水的去向"},
+    "opt_sankey_period": {"en": "Show", "zh": "显示"},
+    "opt_sankey_all": {"en": "Whole horizon (total m³)", "zh": "整个规划期（总水量 m³）"},
+    "opt_sankey_one": {"en": "Period {period} ({year}), m³/d", "zh": "第 {period} 时段（{year} 年），m³/d"},
+    "opt_sankey_title_all": {"en": "Station → train → destination, whole horizon (m³)",
+                             "zh": "集输站 → 处理工艺 → 去向，整个规划期（m³）"},
+    "opt_sankey_title_period": {"en": "Station → train → destination, period {period} ({year}), m³/d",
+                                "zh": "集输站 → 处理工艺 → 去向，第 {period} 时段（{year} 年），m³/d"},
+    "opt_sankey_caption": {
+        "en": "Link widths: water fed to each train (blue), product (green) and residual "
+              "(red) delivered, and water a train evaporates (grey). Whole horizon: period-"
+              "average m³/d × 365 × period length, summed. Trains are grouped by name over "
+              "all sites.",
+        "zh": "连线宽度：进入各工艺的水量（蓝）、送出的产水（绿）和残液（红），以及工艺蒸发的"
+              "水量（灰）。整个规划期：时段平均 m³/d × 365 × 时段年数，再求和。同名工艺在各站点"
+              "合并显示。",
+    },
+    "opt_unit_m3": {"en": "m³", "zh": "m³"},
+    "opt_unit_m3_d": {"en": "m³/d", "zh": "m³/d"},
+    "opt_unit_mcny": {"en": "million CNY", "zh": "百万元"},
+    "opt_node_station": {"en": "station", "zh": "集输站"},
+    "opt_node_hub": {"en": "central plant", "zh": "集中处理站"},
+    "opt_node_train": {"en": "train", "zh": "处理工艺"},
+    "opt_node_destination": {"en": "destination", "zh": "去向"},
+    "opt_node_evaporated": {"en": "evaporated", "zh": "蒸发"},
+    "opt_evaporated": {"en": "Evaporated", "zh": "蒸发损失"},
+    "opt_stream_feed": {"en": "feed", "zh": "进水"},
+    "opt_stream_product": {"en": "product", "zh": "产水"},
+    "opt_stream_residual": {"en": "residual", "zh": "残液"},
+    "opt_stream_evaporated": {"en": "evaporated", "zh": "蒸发"},
+    "opt_flows_heading": {"en": "Flows over time", "zh": "各时段流量"},
+    "opt_flows_title": {"en": "Water delivered to each destination", "zh": "各去向接收水量"},
+    "opt_flows_y": {"en": "Flow (m³/d, period average)", "zh": "流量（m³/d，时段平均）"},
+    "opt_year": {"en": "Year", "zh": "年份"},
+    "opt_produced": {"en": "Produced", "zh": "产水量"},
+    "opt_flows_caption": {
+        "en": "Stacked bars: water delivered per destination (product and residual). Dotted "
+              "line: water produced by all stations; the difference is evaporated by trains.",
+        "zh": "堆积柱：各去向接收的水量（产水与残液）。虚线：全部集输站的产水量；"
+              "两者之差为工艺蒸发的水量。",
+    },
+    "opt_cost_heading": {"en": "Cost breakdown (NPV)", "zh": "费用构成（净现值）"},
+    "opt_cost_title": {"en": "NPV by category: total {total:,.3f} million CNY ({year})",
+                       "zh": "各类费用净现值：合计 {total:,.3f} 百万元（{year} 年价）"},
+    "opt_cost_x": {"en": "Category", "zh": "费用类别"},
+    "opt_cost_y": {"en": "NPV (million CNY, {year})", "zh": "净现值（百万元，{year} 年价）"},
+    "opt_cost_caption": {
+        "en": "Net present value of each category in CNY of {year}; revenue (paid to the "
+              "operator by reuse users) is negative. The bars sum to the total.",
+        "zh": "各类费用的净现值（{year} 年价，元）；收入（回用用户支付给运营方）为负值。"
+              "各柱之和等于合计。",
+    },
+    "opt_cat_capital": {"en": "Capital", "zh": "建设投资"},
+    "opt_cat_fixed_om": {"en": "Fixed O&M", "zh": "固定运维"},
+    "opt_cat_electricity": {"en": "Electricity", "zh": "电费"},
+    "opt_cat_chemicals": {"en": "Chemicals", "zh": "药剂费"},
+    "opt_cat_replacement": {"en": "Replacement", "zh": "膜及滤料更换"},
+    "opt_cat_sludge_disposal": {"en": "Sludge disposal", "zh": "污泥处置"},
+    "opt_cat_transport": {"en": "Transport", "zh": "输送"},
+    "opt_cat_fees": {"en": "Fees", "zh": "接收费用"},
+    "opt_cat_revenue": {"en": "Revenue", "zh": "售水收入"},
+    "opt_cat_total": {"en": "Total", "zh": "合计"},
+    "opt_col_category": {"en": "Category", "zh": "费用类别"},
+    "opt_col_npv_cny": {"en": "NPV (CNY)", "zh": "净现值（元）"},
+    "opt_col_npv_mcny": {"en": "NPV (million CNY)", "zh": "净现值（百万元）"},
+    "opt_builds_heading": {"en": "Plants to build", "zh": "拟建装置"},
+    "opt_no_builds": {"en": "No plant is built: the water leaves untreated.",
+                      "zh": "无需新建装置：水不经处理直接送出。"},
+    "opt_builds_caption": {
+        "en": "Size = design feed capacity. Capex in CNY of {year}; its NPV is CRF × capex for "
+              "every year of the horizon. Fixed O&M: labour and maintenance per year.",
+        "zh": "规模为设计进水能力。投资以 {year} 年价计；其净现值为资金回收系数 × 投资，"
+              "计入规划期每一年。固定运维：每年的人工及维修费用。",
+    },
+    "opt_col_site": {"en": "Site", "zh": "站点"},
+    "opt_col_sites": {"en": "Sites allowed", "zh": "允许建设的站点"},
+    "opt_col_train": {"en": "Train", "zh": "处理工艺"},
+    "opt_col_size": {"en": "Size (m³/d)", "zh": "规模（m³/d）"},
+    "opt_col_capex": {"en": "Capex (CNY)", "zh": "投资（元）"},
+    "opt_col_fixed_opex": {"en": "Fixed O&M (CNY/yr)", "zh": "固定运维（元/年）"},
+    "opt_col_capital_npv": {"en": "Capital NPV (CNY)", "zh": "投资净现值（元）"},
+    "opt_col_peak_feed": {"en": "Peak feed (m³/d)", "zh": "最大进水量（m³/d）"},
+    "opt_col_units": {"en": "Units", "zh": "单元组成"},
+    "opt_dest_heading": {"en": "Destination blends and checks", "zh": "各去向混合水质与校核"},
+    "opt_dest_caption": {
+        "en": "Blend / limit in mg/L for each limited constituent (✗: over). pH, SAR and "
+              "saturation indices are PHREEQC's on the blend at the destination's temperature. "
+              "Not measured: a limited constituent some delivered water has no value for "
+              "(counted as 0).",
+        "zh": "各受限组分的混合浓度 / 限值（mg/L，✗ 表示超限）。pH、钠吸附比和饱和指数由 "
+              "PHREEQC 按去向温度对混合水计算。未测定：部分来水缺少该受限组分的数据（按 0 计）。",
+    },
+    "opt_col_station": {"en": "Station", "zh": "集输站"},
+    "opt_col_period": {"en": "Period", "zh": "时段"},
+    "opt_col_capacity": {"en": "Capacity (m³/d)", "zh": "容量（m³/d）"},
+    "opt_col_delivered": {"en": "Delivered (m³/d)", "zh": "接收量（m³/d）"},
+    "opt_col_blend_limits": {"en": "Blend / limit (mg/L)", "zh": "混合浓度 / 限值（mg/L）"},
+    "opt_col_effective_limits": {"en": "Effective limits (mg/L, source)",
+                                 "zh": "实际适用限值（mg/L，来源）"},
+    "opt_col_pH": {"en": "pH (PHREEQC)", "zh": "pH（PHREEQC）"},
+    "opt_col_pH_range": {"en": "pH range", "zh": "pH 范围"},
+    "opt_col_SAR": {"en": "SAR", "zh": "钠吸附比 SAR"},
+    "opt_col_SAR_max": {"en": "SAR max", "zh": "SAR 上限"},
+    "opt_col_SI": {"en": "Saturation indices", "zh": "饱和指数"},
+    "opt_col_SI_max": {"en": "SI max", "zh": "饱和指数上限"},
+    "opt_col_violations": {"en": "Violations", "zh": "超限项"},
+    "opt_col_not_measured": {"en": "Not measured", "zh": "未测定"},
+    "opt_col_ok": {"en": "OK", "zh": "达标"},
+    "opt_col_transport": {"en": "Transport", "zh": "输送方式"},
+    "opt_col_accepts": {"en": "Accepts", "zh": "接收水类"},
+    "opt_col_constituent": {"en": "Constituent", "zh": "组分"},
+    "opt_col_slack": {"en": "What conflicts", "zh": "冲突类型"},
+    "opt_col_slack_m3_d": {"en": "Shortfall (m³/d)", "zh": "缺口（m³/d）"},
+    "opt_col_blend_mg_L": {"en": "Blend (mg/L)", "zh": "混合浓度（mg/L）"},
+    "opt_col_limit_mg_L": {"en": "Limit (mg/L)", "zh": "限值（mg/L）"},
+    "opt_col_message": {"en": "Explanation", "zh": "说明"},
+    "opt_kind_reuse": {"en": "reuse", "zh": "回用"},
+    "opt_kind_reinjection": {"en": "reinjection", "zh": "回注"},
+    "opt_kind_discharge": {"en": "discharge", "zh": "外排"},
+    "opt_kind_residual_disposal": {"en": "residual disposal", "zh": "残液处置"},
+    "opt_infeas_heading": {"en": "Why no plan exists", "zh": "无可行方案的原因"},
+    "opt_infeas_intro": {
+        "en": "The engine relaxed the water balance, the capacities and the quality limits with "
+              "penalised slacks and kept the smallest set it needs. What conflicts:",
+        "zh": "引擎对水量平衡、容量和水质限值加入带惩罚的松弛变量，找出所需的最小松弛。"
+              "冲突如下：",
+    },
+    "opt_infeas_caption": {
+        "en": "Raise the named capacity or limit, or add a train or destination that can take "
+              "the water, and run again.",
+        "zh": "请提高所列的容量或限值，或增加能够处理或接收这部分水的工艺或去向后重新运行。",
+    },
+    "opt_slack_quality": {"en": "quality limit", "zh": "水质限值"},
+    "opt_slack_capacity": {"en": "capacity", "zh": "容量"},
+    "opt_slack_unallocated": {"en": "water with nowhere to go", "zh": "无处可去的水"},
+    "opt_slack_unknown": {"en": "other", "zh": "其他"},
+    "opt_checks_heading": {"en": "Solver iterations and checks", "zh": "求解迭代与校核"},
+    "opt_verify_line": {"en": "Re-check of every constraint on the returned flows: {ok}",
+                        "zh": "按返回流量复核全部约束：{ok}"},
+    "opt_col_iteration": {"en": "Iteration", "zh": "迭代"},
+    "opt_col_status": {"en": "Status", "zh": "状态"},
+    "opt_col_objective": {"en": "Objective", "zh": "目标值"},
+    "opt_col_gap": {"en": "Gap", "zh": "间隙"},
+    "opt_col_cuts_added": {"en": "Cuts added", "zh": "新增割平面"},
+    "opt_col_hubs_updated": {"en": "Central plants re-simulated", "zh": "重新模拟的集中处理站"},
+    "opt_col_reason": {"en": "Note", "zh": "备注"},
+    "opt_cuts_line": {"en": "**{n} geochemical cut(s)** added by the PHREEQC checks:",
+                      "zh": "PHREEQC 校核共添加 **{n} 个地球化学割平面**："},
+    "opt_col_property": {"en": "Checked property", "zh": "校核项"},
+    "opt_col_sense": {"en": "Sense", "zh": "约束方向"},
+    "opt_col_cut_limit": {"en": "Limit", "zh": "限值"},
+    "opt_col_cut_value": {"en": "PHREEQC value", "zh": "PHREEQC 计算值"},
+    "opt_col_terms": {"en": "Terms", "zh": "项数"},
+    "opt_dest_active": {"en": "Only rows that receive water or break a limit",
+                        "zh": "仅显示接收水量或超限的行"},
+    "opt_no_cuts": {"en": "No geochemical cut was needed.", "zh": "无需添加地球化学割平面。"},
+    "opt_checks_caption": {
+        "en": "Each iteration solves the model, then PHREEQC checks every destination blend; a "
+              "violation adds a linearised cut and the model is solved again.",
+        "zh": "每次迭代先求解模型，再由 PHREEQC 校核每个去向的混合水；发现超限即添加线性化割平面"
+              "并重新求解。",
+    },
+    "opt_method": {"en": "Method, re-check details and versions", "zh": "方法、复核细节与版本"},
+    "opt_warnings_heading": {"en": "Warnings", "zh": "警告"},
+    "opt_no_warnings": {"en": "No warnings.", "zh": "无警告。"},
+    "opt_downloads": {"en": "Downloads", "zh": "下载"},
+    "opt_dl_json": {"en": "Results (JSON)", "zh": "结果（JSON）"},
+    "opt_dl_zip": {"en": "Results and tables (.zip of CSV)", "zh": "结果与数据表（CSV 压缩包）"},
+    "opt_dl_caption": {
+        "en": "The JSON is the engine's results (as `cbmwater optimise --format json`). The .zip "
+              "holds it with one CSV per table (as `--out`), a text summary, the edits and "
+              "options of this run (parameters.json) and, after a Pareto run, pareto.json.",
+        "zh": "JSON 为引擎的完整结果（与 `cbmwater optimise --format json` 相同）。.zip 内含该 "
+              "JSON、每张表一个 CSV（与 `--out` 相同）、文字摘要、本次运行的修改与选项"
+              "（parameters.json），运行帕累托分析后还包括 pareto.json。",
+    },
+    "opt_summary_text": {"en": "Text summary", "zh": "文字摘要"},
+    "opt_pareto_heading": {"en": "Pareto front: cost against reuse", "zh": "帕累托前沿：费用与回用"},
+    "opt_pareto_intro": {
+        "en": "The least-cost plan, the most-reuse plan and plans in between (least cost at a "
+              "required reuse share): what each extra per cent of reuse costs.",
+        "zh": "费用最低方案、回用最多方案及其间的方案（在要求的回用比例下费用最低）："
+              "显示回用比例每提高一个百分点所需的费用。",
+    },
+    "opt_pareto_points": {"en": "Points", "zh": "点数"},
+    "opt_pareto_run": {"en": "Run Pareto front", "zh": "计算帕累托前沿"},
+    "opt_pareto_single": {
+        "en": "The front is a single point: the least-cost plan already reuses as much water as "
+              "any plan can.",
+        "zh": "帕累托前沿只有一个点：费用最低的方案已达到所有方案中最大的回用量。",
+    },
+    "opt_pareto_no_plan": {
+        "en": "No front: the least-cost optimisation ended as “{status}” (run the optimisation "
+              "above to see why).",
+        "zh": "无帕累托前沿：费用最低优化的结果为“{status}”（请运行上方的优化查看原因）。",
+    },
+    "opt_pareto_title": {"en": "NPV cost against reuse share", "zh": "净现值费用与回用比例"},
+    "opt_pareto_x": {"en": "Reuse share (% of produced water)", "zh": "回用比例（占产水量 %）"},
+    "opt_pareto_y": {"en": "NPV cost (million CNY)", "zh": "净现值费用（百万元）"},
+    "opt_pareto_trace": {"en": "Pareto front", "zh": "帕累托前沿"},
+    "opt_pareto_hover": {
+        "en": "Point %{customdata[0]}<br>reuse %{x:.1f} %<br>NPV %{y:,.3f} million CNY"
+              "<br>%{customdata[1]}",
+        "zh": "第 %{customdata[0]} 点<br>回用 %{x:.1f} %<br>净现值 %{y:,.3f} 百万元"
+              "<br>%{customdata[1]}",
+    },
+    "opt_pareto_caption": {
+        "en": "Each point is a full optimisation (PHREEQC checks included) at least cost with "
+              "reuse at or above the share asked for. Builds: site/train size (m³/d).",
+        "zh": "每个点都是一次完整优化（含 PHREEQC 校核）：在回用比例不低于要求值的前提下"
+              "费用最低。装置：站点/工艺 规模（m³/d）。",
+    },
+    "opt_col_point": {"en": "Point", "zh": "点"},
+    "opt_col_reuse_pct": {"en": "Reuse (%)", "zh": "回用比例（%）"},
+    "opt_col_salt_t": {"en": "Salt to environment (t)", "zh": "排入环境的盐（吨）"},
+    "opt_col_min_reuse_pct": {"en": "Reuse asked for (%)", "zh": "要求回用比例（%）"},
+    "opt_col_builds": {"en": "Plants", "zh": "装置"},
 }
 
 
