@@ -172,7 +172,7 @@ def _water(spec: object, where: str, base: Path | None) -> Water:
         for k, v in spec.items():
             if k in ("file", "sample_id"):
                 continue
-            if k in CONSTITUENTS:
+            if k in CONSTITUENTS and k not in _STANDARD_ONLY:
                 raise InputError(f"{where}.{k}: constituents come from {file}; inline values "
                                  "alongside a file may only be standard parameters (oil, SRB ...)")
             extra[k] = _extra(spec, k, where)
@@ -182,7 +182,7 @@ def _water(spec: object, where: str, base: Path | None) -> Water:
     else:
         rec: dict[str, object] = {"sample_id": where}
         for k, v in spec.items():
-            if k in CONSTITUENTS:
+            if k in CONSTITUENTS and k not in _STANDARD_ONLY:
                 if isinstance(v, bool) or not isinstance(v, (int, float, str)):
                     raise InputError(f"{where}.{k} must be a number (or \"<DL\"), got {v!r}")
                 rec[k] = v
@@ -198,6 +198,11 @@ def _water(spec: object, where: str, base: Path | None) -> Water:
     if math.isnan(float(analyses.values.iloc[0]["pH"])):
         raise InputError(f"{where} has no pH (PHREEQC needs it)")
     return Water(where, analyses, extra, source, canonical)
+
+
+#: Vocabulary entries that a proposal gives as standard parameters, not as analysis values
+#: (dissolved oxygen is a field measurement that SY/T 5329 limits; PHREEQC does not use it).
+_STANDARD_ONLY = frozenset({"DO"})
 
 
 def _extra(spec: dict, k: str, where: str) -> float:

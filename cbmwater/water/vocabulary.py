@@ -163,6 +163,8 @@ _TABLE: tuple[Constituent, ...] = (
     Constituent("TSS", "mg/L", "aggregate", None, 0, None, None, "Total suspended solids", "悬浮物",
                 ("TSS", "SS", "suspended solids", "total suspended solids", "悬浮物", "悬浮固体",
                  "总悬浮固体")),
+    Constituent("DO", "mg/L", "property", None, 0, None, None, "Dissolved oxygen", "溶解氧",
+                ("DO", "dissolved oxygen", "溶解氧", "溶氧")),
 )
 
 #: Canonical constituents by name, in the order of the canonical CSV.
