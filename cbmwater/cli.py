@@ -428,6 +428,88 @@ def optimise(case_file: Path, out: Path | None, fmt: str, objective: str, pareto
         sys.exit(1)
 
 
+@main.group()
+def minewater() -> None:
+    """Old-mine acid water (老窑水): acidity, neutralisation, passive sizing, plans."""
+
+
+@minewater.command("acidity")
+@click.argument("input_file", metavar="INPUT", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--fe-policy", type=click.Choice(["ferrous", "ferric"]), default="ferrous",
+              show_default=True, help="How total Fe splits when Fe2/Fe3 are not given.")
+@click.option("--missing-alkalinity", type=click.Choice(["error", "zero"]), default="error",
+              show_default=True, help="A sample at pH >= 4.5 without alkalinity: refuse, or "
+              "count alkalinity as 0 (with a note).")
+@click.option("--flow-m3-d", "flow", type=click.FloatRange(min=0), default=None,
+              help="Flow of every sample, m3/d, for the acid load (kg CaCO3/d).")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def minewater_acidity(input_file: Path, fmt: str, fe_policy: str, missing_alkalinity: str,
+                      flow: float | None, out: Path | None) -> None:
+    """Calculated acidity (Kirby & Cravotta 2005), net acidity and acid load of every sample."""
+    from .minewater.acidity import acidity_report
+
+    rep = acidity_report(input_file, flows_m3_d=flow, fe_policy=fe_policy,
+                         missing_alkalinity=missing_alkalinity)
+    d = export.jsonable(rep.as_dict())
+    if fmt == "json":
+        text = json.dumps(d, ensure_ascii=False, indent=1)
+    else:
+        cols = [c for c in ("acidity_calc_mg_L_CaCO3", "alkalinity_mg_L_CaCO3",
+                            "net_acidity_mg_L_CaCO3", "acid_load_kg_d") if c in rep.table]
+        text = ("mg/L as CaCO3 (acid load kg CaCO3/d)\n" + rep.table[cols].round(2).to_string()
+                + "".join("\nwarning: " + w for w in d.get("warnings", [])))
+    if out is None:
+        click.echo(text)
+    else:
+        _write_atomic(out, lambda p: p.write_text(text + "\n", encoding="utf-8"))
+
+
+@minewater.command("neutralise")
+@click.argument("input_file", metavar="INPUT", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--sample", "sample", required=True, help="sample_id of the water to treat.")
+@click.option("--reagent", required=True,
+              type=click.Choice(["NaOH", "Ca(OH)2", "CaO", "CaCO3", "Na2CO3"]))
+@click.option("--target-pH", "target_ph", required=True, type=click.FloatRange(2, 13))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--co2", type=click.Choice(["closed", "degassed", "open"]), default="closed",
+              show_default=True, help="CO2 exchange: none, stripped to air before dosing, or "
+              "in equilibrium with air throughout.")
+@click.option("--fe-oxidised-fraction", type=click.FloatRange(0, 1), default=1.0,
+              show_default=True, help="Fraction of Fe(II) oxidised by aeration before dosing.")
+@click.option("--fe-policy", type=click.Choice(["ferrous", "ferric"]), default="ferrous",
+              show_default=True)
+@click.option("--flow-m3-d", "flow", type=click.FloatRange(min=0), default=None,
+              help="Flow, m3/d, for daily reagent and sludge quantities.")
+@click.option("--pqi", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the PHREEQC input of the titration.")
+def minewater_neutralise(input_file: Path, sample: str, reagent: str, target_ph: float, fmt: str,
+                         co2: str, fe_oxidised_fraction: float, fe_policy: str,
+                         flow: float | None, pqi: Path | None) -> None:
+    """Dose of a reagent to a target pH by PHREEQC titration, with curve, effluent and sludge."""
+    from .minewater.neutralise import neutralise_sample
+
+    res = neutralise_sample(input_file, sample, reagent, target_ph, co2=co2,
+                            fe_oxidised_fraction=fe_oxidised_fraction, fe_policy=fe_policy,
+                            flow_m3_d=flow)
+    d = export.jsonable(res.as_dict())
+    if fmt == "json":
+        click.echo(json.dumps(d, ensure_ascii=False, indent=1))
+    else:
+        eff = d["effluent"]
+        click.echo(f"{sample}: {reagent} to pH {target_ph:g}: {d['dose_mmol_L']:.3f} mmol/L = "
+                   f"{d['dose_mg_L']:.1f} mg/L; dry sludge {d['sludge_dry_mg_L']:.1f} mg/L")
+        click.echo("effluent: " + ", ".join(f"{k} {eff[k]:.3g}" for k in
+                                          ("pH", "Fe", "Al", "Mn", "SO4", "Ca") if eff.get(k) is not None))
+        for name, v in d["sludge_volumes"].items():
+            click.echo(f"sludge {name} ({100 * v['solids_fraction']:.0f} % solids): "
+                       f"{v['volume_L_per_m3']:.2f} L per m3 treated")
+    if pqi is not None:
+        _write_atomic(pqi, lambda p: p.write_text(d["phreeqc_input"], encoding="utf-8"))
+
+
 def run() -> None:  # pragma: no cover - console entry
     main(prog_name="cbmwater")
 
