@@ -510,6 +510,45 @@ def minewater_neutralise(input_file: Path, sample: str, reagent: str, target_ph:
         _write_atomic(pqi, lambda p: p.write_text(d["phreeqc_input"], encoding="utf-8"))
 
 
+@minewater.command("size")
+@click.option("--option", "option", required=True,
+              type=click.Choice(["ald", "vfp", "limestone_bed", "wetland", "mn_bed", "bioreactor",
+                                 "settling_pond", "caustic", "hydrated_lime", "quicklime",
+                                 "lime_slurry"]))
+@click.option("--flow-m3-d", "flow", required=True, type=float, help="Design flow, m3/d.")
+@click.option("--net-acidity", type=float, default=None, help="Net acidity, mg/L as CaCO3.")
+@click.option("--fe-mg-L", "fe", type=float, default=None, help="Dissolved Fe, mg/L.")
+@click.option("--mn-mg-L", "mn", type=float, default=None, help="Dissolved Mn, mg/L.")
+@click.option("--retention-h", type=float, default=None, help="Retention time, h.")
+@click.option("--life-yr", type=float, default=None, help="Design life, yr.")
+@click.option("--method", default=None, help="Sizing method of the option (e.g. retention_time, "
+              "bureau_of_mines, alkalinity_generation, removal_rates, kinetics).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def minewater_size(option: str, flow: float, net_acidity: float | None, fe: float | None,
+                   mn: float | None, retention_h: float | None, life_yr: float | None,
+                   method: str | None, fmt: str) -> None:
+    """Size and cost a passive or active option by AMDTreat 6's rules, in SI units and CNY."""
+    from .minewater.options import size
+
+    kw = {} if method is None else {"method": method}
+    res = size(option, flow, net_acidity=net_acidity, fe_mg_L=fe, mn_mg_L=mn,
+               retention_h=retention_h, life_yr=life_yr, **kw)
+    d = export.jsonable(res.as_dict())
+    if fmt == "json":
+        click.echo(json.dumps(d, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"{option} ({d.get('method')}) at {flow:g} m3/d:")
+    for k, unit in (("area_m2", "m2"), ("land_m2", "m2 of land"), ("volume_m3", "m3"),
+                    ("limestone_t", "t of limestone")):
+        if d.get(k) is not None:
+            click.echo(f"  {k.split('_')[0]}: {d[k]:,.1f} {unit}")
+    click.echo(f"  capital: {d['capex_CNY']:,.0f} CNY ({d['price_year']}); operating: "
+               f"{d['opex_CNY_yr']:,.0f} CNY/yr")
+    for w in d.get("warnings", []):
+        click.echo("  warning: " + w)
+
+
 def run() -> None:  # pragma: no cover - console entry
     main(prog_name="cbmwater")
 

@@ -48,3 +48,17 @@ def test_neutralise_json_has_dose_curve_effluent_and_sludge(tmp_path):
     assert "D1" not in pqi.read_text() and "REACTION" in pqi.read_text()
     bad = _run("neutralise", str(f), "--sample", "D9", "--reagent", "NaOH", "--target-pH", "8")
     assert bad.returncode == 2 and "D1" in bad.stderr
+
+
+def test_size_json_reproduces_the_default_wetland_and_refuses_bad_flow():
+    # AMDTreat's default wetland: 50 gpm (1 gpm = 5.450992 m3/d), Fe 15, Mn 10 mg/L:
+    # Fe 15 x 272.55 = 4088 g/d / 10 g/m2/d = 409 m2; Mn 10 x 272.55 / 0.5 = 5451 m2
+    r = _run("size", "--option", "wetland", "--flow-m3-d", str(50 * 5.450992), "--fe-mg-L", "15",
+             "--mn-mg-L", "10", "--net-acidity", "-15", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    for k in ("area_m2", "volume_m3", "limestone_t", "capex_CNY", "opex_CNY_yr"):
+        assert k in d
+    assert d["area_m2"] == pytest.approx(409 + 5450, rel=0.01)
+    bad = _run("size", "--option", "ald", "--flow-m3-d", "-3")
+    assert bad.returncode == 2 and "flow_m3_d" in bad.stderr and "Traceback" not in bad.stderr
