@@ -549,6 +549,45 @@ def minewater_size(option: str, flow: float, net_acidity: float | None, fe: floa
         click.echo("  warning: " + w)
 
 
+@minewater.command("plan")
+@click.argument("case_file", metavar="CASE.toml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--budget", type=float, default=None, help="Capital budget, CNY (default: the case's).")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the plan as JSON to this file.")
+def minewater_plan(case_file: Path, fmt: str, budget: float | None, out: Path | None) -> None:
+    """Source control + treatment + destination for every discharge point, least NPV."""
+    from .study import minewater_plan_file
+
+    def progress(msg: str, frac: float) -> None:
+        if fmt == "text":
+            click.echo(f"[{100 * frac:3.0f}%] {msg}", err=True)
+
+    res = minewater_plan_file(case_file, budget_CNY=budget, progress=progress)
+    text = json.dumps(export.jsonable(res), ensure_ascii=False, indent=1)
+    if out is not None:
+        _write_atomic(out, lambda p: p.write_text(text + "\n", encoding="utf-8"))
+    if fmt == "json":
+        click.echo(text)
+    else:
+        click.echo(f"{res['case']}: {res['status']}")
+        if res.get("infeasibility"):
+            for line in res["infeasibility"]["summary"]:
+                click.echo("  - " + line)
+        else:
+            click.echo(f"NPV {res['npv_CNY'] / 1e6:,.2f} million CNY over {res['horizon_yr']:g} yr; "
+                       f"capital {res['capex_CNY'] / 1e6:,.2f} million CNY")
+            for c in res["choices"]:
+                click.echo(f"  {c['point']}: {c['source_control']} -> {' + '.join(c['steps']) or c['system']}"
+                           f" -> {c['destination']} (NPV {c['npv_CNY'] / 1e6:,.2f} million CNY)")
+            for r in res["river"]:
+                click.echo(f"  {r['destination']} {r['season']}: {r['constituent']} "
+                           f"{r['mixed_mg_L']:.3g} mg/L (limit {r['limit_mg_L']:g})")
+    if res["status"] == "infeasible":
+        sys.exit(1)
+
+
 def run() -> None:  # pragma: no cover - console entry
     main(prog_name="cbmwater")
 

@@ -110,3 +110,12 @@ def pareto_file(path: str | Path, **options) -> list[dict[str, object]]:
     from .optimize.plan import pareto_front
 
     return pareto_front(load_case(path), **options)
+
+
+def minewater_plan_file(path: str | Path, **options) -> dict[str, object]:
+    """Load a mine-water case (``case.toml``) and choose its plan (see
+    :func:`cbmwater.minewater.plan.plan`)."""
+    from .minewater.case import load_mine_case
+    from .minewater.plan import plan
+
+    return plan(load_mine_case(path), **options)

@@ -1,0 +1,319 @@
+"""A "one mine, one policy" case: discharge points, seasons, source control, destinations.
+
+Format (``case.toml`` + an analyses CSV next to it; errors name the file, table and field)::
+
+    [case]
+    name = "..."
+    analyses = "analyses.csv"       # one sample per discharge (sample_id = the point's analysis)
+    horizon_yr = 20                 # evaluation horizon, yr
+    discount_rate = 0.08            # 1/yr
+    budget_CNY = 4.0e7              # optional cap on capital (CNY of the price year)
+    effluent_standard = "GB20426-2006"   # discharge standard every river discharge must meet
+    effluent_class = "new_sources"
+    active_target_pH = 8.5          # target of the active (PHREEQC titration) options
+    acid_load_max_kg_d = 150        # passive options ruled out above this acid load
+
+    [[seasons]]                     # the year in seasons; days sum to 365
+    name = "wet"
+    days = 92
+
+    [[points]]                      # discharge points (adits, seeps, springs)
+    name = "Main adit"
+    analysis = "DJ-1"
+    x_km = 0.0
+    y_km = 0.0
+    flow_m3_d = { wet = 1200, normal = 700, dry = 350 }
+    land_m2 = 15000                 # land available for passive systems (optional)
+    destinations = ["Dan River"]    # optional (default: every destination)
+
+    [[source_control]]              # ways to cut a point's flow (plugging, grouting, diversion)
+    point = "Main adit"
+    name = "adit plug and grout curtain"
+    flow_factor = 0.45              # flow left after the measure (0-1)
+    capex_CNY = 6.0e6
+    opex_CNY_yr = 5.0e4
+    note = "provenance"
+
+    [[destinations]]
+    name = "Dan River reach"
+    kind = "river"                  # river | reuse
+    background_flow_m3_d = { wet = 200000, normal = 80000, dry = 30000 }   # river only
+    background_mg_L = { SO4 = 120, Fe = 0.1, Mn = 0.05 }                   # river only
+    standard = "GB3838-2002"        # optional: a standard + class for the receiving water
+    class = "III"
+    limits = { SO4 = 250, Fe = 0.3, Mn = 0.1 }   # mg/L (tighter one wins)
+    capacity_m3_d = 400             # reuse only
+    price_CNY_m3 = 0.8              # reuse only: paid to the owner
+    pH_range = [6, 9]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError
+from ..standards.table import load_standards
+
+__all__ = ["MineCase", "Point", "SourceControl", "MineDestination", "Season", "load_mine_case",
+           "parse_mine_case", "LIMIT_KEYS"]
+
+#: Constituents a mine-water plan tracks, mg/L (plus pH).
+LIMIT_KEYS = ("Fe", "Mn", "Al", "SO4", "TSS", "Ca", "Na")
+
+
+@dataclass(frozen=True)
+class Season:
+    name: str
+    days: float
+
+
+@dataclass(frozen=True)
+class Point:
+    name: str
+    analysis: str
+    x_km: float
+    y_km: float
+    flow_m3_d: dict[str, float]
+    land_m2: float | None
+    destinations: tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
+class SourceControl:
+    point: str
+    name: str
+    flow_factor: float
+    capex_CNY: float
+    opex_CNY_yr: float
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class MineDestination:
+    name: str
+    kind: str                              # river | reuse
+    background_flow_m3_d: dict[str, float]
+    background_mg_L: dict[str, float]
+    limits_mg_L: dict[str, float]
+    limit_sources: dict[str, str]
+    pH_range: tuple[float, float] | None
+    capacity_m3_d: float | None
+    price_CNY_m3: float
+
+
+@dataclass
+class MineCase:
+    path: Path | None
+    name: str
+    note: str
+    analyses_path: Path
+    horizon_yr: float
+    discount_rate: float
+    budget_CNY: float | None
+    effluent_limits: dict[str, float]
+    effluent_pH: tuple[float, float] | None
+    effluent_source: str
+    active_target_pH: float
+    acid_load_max_kg_d: float
+    seasons: list[Season]
+    points: list[Point]
+    source_control: list[SourceControl]
+    destinations: list[MineDestination]
+    sha256: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    def controls_for(self, point: str) -> list[SourceControl]:
+        """The point's source-control options, "none" (factor 1, no cost) first."""
+        return [SourceControl(point, "none", 1.0, 0.0, 0.0)] + \
+            [s for s in self.source_control if s.point == point]
+
+
+def _err(file: str, table: str, fld: str | None, msg: str, value=None) -> InputError:
+    return InputError(f"[{table}]" + (f" field {fld!r}" if fld else "") + f": {msg}", file=file,
+                      value=value)
+
+
+def _num(file, table, fld, v, lo=None, hi=None, lo_open=False) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(float(v)):
+        raise _err(file, table, fld, "must be a finite number", v)
+    x = float(v)
+    if lo is not None and (x < lo or (lo_open and x == lo)):
+        raise _err(file, table, fld, f"must be {'>' if lo_open else '>='} {lo:g}", v)
+    if hi is not None and x > hi:
+        raise _err(file, table, fld, f"must be <= {hi:g}", v)
+    return x
+
+
+def _keys(file, table, d, allowed, required=()):
+    if not isinstance(d, dict):
+        raise _err(file, table, None, "must be a table of key = value pairs")
+    for k in d:
+        if k not in allowed:
+            raise _err(file, table, k, f"unknown field; allowed: {', '.join(sorted(allowed))}")
+    for k in required:
+        if k not in d:
+            raise _err(file, table, k, "is required")
+
+
+def _std_limits(file, table, sid, cls):
+    st = load_standards()
+    try:
+        sid2, cls2 = st.resolve(str(sid), str(cls))
+    except InputError as exc:
+        raise _err(file, table, "standard", getattr(exc, "detail", str(exc))) from None
+    lim, src, ph = {}, {}, None
+    for x in st.limits(sid2, cls2):
+        if x.parameter == "pH":
+            ph = (x.min if x.min is not None else 0.0, x.max if x.max is not None else 14.0)
+        elif x.parameter in LIMIT_KEYS and x.max is not None and x.unit == "mg/L":
+            lim[x.parameter] = x.max
+            src[x.parameter] = f"{sid2} {cls2} ({x.clause}; status {x.status})"
+    return lim, src, ph, f"{sid2} {cls2}"
+
+
+def parse_mine_case(data: dict, base: Path, file: str = "<case>", raw: bytes = b"") -> MineCase:
+    """Validate a parsed mine-water ``case.toml``."""
+    from ..water.io import read_analyses
+
+    _keys(file, "top level", data, {"case", "seasons", "points", "source_control", "destinations"},
+          ("case", "seasons", "points", "destinations"))
+    c = data["case"]
+    _keys(file, "case", c, {"name", "note", "analyses", "horizon_yr", "discount_rate", "budget_CNY",
+                            "effluent_standard", "effluent_class", "active_target_pH",
+                            "acid_load_max_kg_d"}, ("name", "analyses"))
+    apath = base / str(c["analyses"])
+    if not apath.is_file():
+        raise _err(file, "case", "analyses", f"file not found: {apath}", c["analyses"])
+    ids = set(read_analyses(apath, require_pH=True).values.index.astype(str))
+    seasons = []
+    for i, s in enumerate(data["seasons"], 1):
+        _keys(file, f"seasons[{i}]", s, {"name", "days", "note"}, ("name", "days"))
+        seasons.append(Season(str(s["name"]), _num(file, f"seasons[{i}]", "days", s["days"], 0, 366,
+                                                   lo_open=True)))
+    if abs(sum(s.days for s in seasons) - 365) > 1.0:
+        raise _err(file, "seasons", "days", f"must sum to 365 (got {sum(s.days for s in seasons):g})")
+    names = [s.name for s in seasons]
+    if len(set(names)) != len(names):
+        raise _err(file, "seasons", "name", "season names must be unique")
+
+    def per_season(table, fld, v, lo=0.0):
+        if not isinstance(v, dict) or set(v) != set(names):
+            raise _err(file, table, fld, f"must give one value per season: {', '.join(names)}", v)
+        return {k: _num(file, table, f"{fld}.{k}", x, lo) for k, x in v.items()}
+
+    dests = []
+    for i, d in enumerate(data["destinations"], 1):
+        t = f"destinations[{i}]"
+        _keys(file, t, d, {"name", "kind", "background_flow_m3_d", "background_mg_L", "standard",
+                           "class", "limits", "capacity_m3_d", "price_CNY_m3", "pH_range", "note"},
+              ("name", "kind"))
+        kind = str(d["kind"])
+        if kind not in ("river", "reuse"):
+            raise _err(file, t, "kind", "allowed values: river, reuse", kind)
+        lim, src, ph = {}, {}, None
+        if "standard" in d:
+            lim, src, ph, _ = _std_limits(file, t, d["standard"], d.get("class", ""))
+        for k, v in (d.get("limits") or {}).items():
+            if k not in LIMIT_KEYS:
+                raise _err(file, t, f"limits.{k}", f"allowed: {', '.join(LIMIT_KEYS)}")
+            x = _num(file, t, f"limits.{k}", v, 0)
+            if k not in lim or x < lim[k]:
+                lim[k], src[k] = x, "case file (explicit limit)"
+        if "pH_range" in d:
+            r = d["pH_range"]
+            if not (isinstance(r, list) and len(r) == 2):
+                raise _err(file, t, "pH_range", "must be [low, high]", r)
+            ph = (_num(file, t, "pH_range", r[0], 0, 14), _num(file, t, "pH_range", r[1], 0, 14))
+        if kind == "river":
+            for k in ("background_flow_m3_d",):
+                if k not in d:
+                    raise _err(file, t, k, "is required for a river")
+            bq = per_season(t, "background_flow_m3_d", d["background_flow_m3_d"])
+            bc = {k: _num(file, t, f"background_mg_L.{k}", v, 0)
+                  for k, v in (d.get("background_mg_L") or {}).items()}
+            for k in bc:
+                if k not in LIMIT_KEYS:
+                    raise _err(file, t, f"background_mg_L.{k}", f"allowed: {', '.join(LIMIT_KEYS)}")
+            missing = [k for k in lim if k not in bc]
+            if missing:
+                raise _err(file, t, "background_mg_L", "give the river's background concentration "
+                           f"of every limited constituent: missing {', '.join(missing)}")
+            cap, price = None, 0.0
+        else:
+            bq, bc = {}, {}
+            if "capacity_m3_d" not in d:
+                raise _err(file, t, "capacity_m3_d", "is required for a reuse user")
+            cap = _num(file, t, "capacity_m3_d", d["capacity_m3_d"], 0)
+            price = _num(file, t, "price_CNY_m3", d.get("price_CNY_m3", 0.0), 0)
+        dests.append(MineDestination(str(d["name"]), kind, bq, bc, lim, src, ph, cap, price))
+    dnames = [d.name for d in dests]
+    points = []
+    for i, p in enumerate(data["points"], 1):
+        t = f"points[{i}]"
+        _keys(file, t, p, {"name", "analysis", "x_km", "y_km", "flow_m3_d", "land_m2",
+                           "destinations", "note"}, ("name", "analysis", "flow_m3_d"))
+        if str(p["analysis"]) not in ids:
+            raise _err(file, t, "analysis", f"no such sample_id in {apath.name}; known: "
+                       f"{', '.join(sorted(ids))}", p["analysis"])
+        pd_ = p.get("destinations")
+        if pd_ is not None:
+            for x in pd_:
+                if x not in dnames:
+                    raise _err(file, t, "destinations", f"unknown destination; allowed: "
+                               f"{', '.join(dnames)}", x)
+        points.append(Point(str(p["name"]), str(p["analysis"]), _num(file, t, "x_km", p.get("x_km", 0.0)),
+                            _num(file, t, "y_km", p.get("y_km", 0.0)),
+                            per_season(t, "flow_m3_d", p["flow_m3_d"]),
+                            None if "land_m2" not in p else _num(file, t, "land_m2", p["land_m2"], 0),
+                            None if pd_ is None else tuple(pd_)))
+    pnames = [p.name for p in points]
+    if len(set(pnames)) != len(pnames):
+        raise _err(file, "points", "name", "point names must be unique")
+    sc = []
+    for i, s in enumerate(data.get("source_control", []), 1):
+        t = f"source_control[{i}]"
+        _keys(file, t, s, {"point", "name", "flow_factor", "capex_CNY", "opex_CNY_yr", "note"},
+              ("point", "name", "flow_factor", "capex_CNY"))
+        if s["point"] not in pnames:
+            raise _err(file, t, "point", f"unknown point; allowed: {', '.join(pnames)}", s["point"])
+        if str(s["name"]) == "none":
+            raise _err(file, t, "name", "'none' is reserved (doing nothing is always an option)")
+        sc.append(SourceControl(str(s["point"]), str(s["name"]),
+                                _num(file, t, "flow_factor", s["flow_factor"], 0, 1),
+                                _num(file, t, "capex_CNY", s["capex_CNY"], 0),
+                                _num(file, t, "opex_CNY_yr", s.get("opex_CNY_yr", 0.0), 0),
+                                str(s.get("note", ""))))
+    eff_lim, _src, eff_ph, eff_source = {}, {}, None, "none"
+    if "effluent_standard" in c:
+        eff_lim, _src, eff_ph, eff_source = _std_limits(file, "case", c["effluent_standard"],
+                                                        c.get("effluent_class", ""))
+    return MineCase(
+        Path(file) if file != "<case>" else None, str(c["name"]), str(c.get("note", "")), apath,
+        _num(file, "case", "horizon_yr", c.get("horizon_yr", 20), 1, 100),
+        _num(file, "case", "discount_rate", c.get("discount_rate", 0.08), 0, 0.5),
+        None if "budget_CNY" not in c else _num(file, "case", "budget_CNY", c["budget_CNY"], 0),
+        eff_lim, eff_ph, eff_source,
+        _num(file, "case", "active_target_pH", c.get("active_target_pH", 8.5), 6, 11),
+        _num(file, "case", "acid_load_max_kg_d", c.get("acid_load_max_kg_d", 150.0), 0),
+        seasons, points, sc, dests, hashlib.sha256(raw).hexdigest())
+
+
+def load_mine_case(path: str | Path) -> MineCase:
+    """Read and validate a mine-water ``case.toml`` (see the module docstring)."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("case file not found", file=str(p))
+    raw = p.read_bytes()
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"not valid UTF-8 TOML: {exc}", file=str(p)) from None
+    case = parse_mine_case(data, p.resolve().parent, str(p), raw)
+    h = hashlib.sha256(raw)
+    h.update(case.analyses_path.read_bytes())
+    case.sha256 = h.hexdigest()
+    return case
