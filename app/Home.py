@@ -32,3 +32,5 @@ st.page_link("pages/3_Reinjection.py", label=t("page_reinjection", lang), icon="
 st.caption(t("page_reinjection_help", lang))
 st.page_link("pages/4_Optimise.py", label=t("page_optimise", lang), icon="🧭")
 st.caption(t("page_optimise_help", lang))
+st.page_link("pages/5_Mine_water.py", label=t("page_minewater", lang), icon="⛏️")
+st.caption(t("page_minewater_help", lang))

@@ -899,6 +899,569 @@ STRINGS: dict[str, dict[str, str]] = {
     "opt_col_salt_t": {"en": "Salt to environment (t)", "zh": "排入环境的盐（吨）"},
     "opt_col_min_reuse_pct": {"en": "Reuse asked for (%)", "zh": "要求回用比例（%）"},
     "opt_col_builds": {"en": "Plants", "zh": "装置"},
+    # ---- Home: Mine water page
+    "page_minewater": {"en": "Old-mine acid water", "zh": "老窑水（废弃矿井酸性水）"},
+    "page_minewater_help": {
+        "en": "Acidity, PHREEQC neutralisation with five reagents, passive and active options "
+              "with their verdicts and AMDTreat sizing, and the one-mine-one-policy plan of a "
+              "closed mine's discharges.",
+        "zh": "酸度、五种药剂的 PHREEQC 中和滴定、被动与主动处理方案的适用性判断及 AMDTreat "
+              "规模与费用估算，以及废弃矿井各排水点的“一矿一策”方案。",
+    },
+    # ---- Mine water page: general
+    "mw_title": {"en": "Old-mine acid water", "zh": "老窑水（废弃矿井酸性水）"},
+    "mw_intro": {
+        "en": "Acid water from closed coal and pyrite workings (老窑水) around Jincheng: how "
+              "acidic each discharge is, what each reagent costs in dose and sludge to "
+              "neutralise it (PHREEQC titration), which passive or active systems are "
+              "admissible and what they take in land and money (AMDTreat 6 rules in SI units "
+              "and CNY), and a plan for every discharge point of a mine (source control + "
+              "treatment + destination) at least NPV.",
+        "zh": "晋城一带废弃煤矿与硫铁矿老窑排出的酸性水：各排水点的酸度；每种药剂中和所需的"
+              "投加量与污泥量（PHREEQC 滴定）；哪些被动或主动处理工艺适用、占地与费用多少"
+              "（AMDTreat 6 规则，国际单位、人民币）；以及按净现值最低为一座矿井的每个排水点"
+              "制定方案（源头控制 + 处理 + 去向）。",
+    },
+    "mw_yes": {"en": "yes", "zh": "是"},
+    "mw_no": {"en": "no", "zh": "否"},
+    "mw_error_internal": {
+        "en": "Internal error ({kind}): {msg}. Please report it with the input that caused it.",
+        "zh": "内部错误（{kind}）：{msg}。请连同引发错误的输入一起反馈。",
+    },
+    "mw_no_waters": {
+        "en": "No waters to analyse yet: choose the bundled analyses or upload a lab file above. "
+              "The plan below works on its own case.",
+        "zh": "尚无可分析的水样：请在上方选择内置水样或上传化验文件。下方的方案计算使用其自身的算例。",
+    },
+    # ---- section 1: waters
+    "mw_waters_heading": {"en": "1 · Waters and their acidity", "zh": "1 · 水样及其酸度"},
+    "mw_src_bundled": {
+        "en": "Bundled Daji mine discharges (representative, not measured)",
+        "zh": "内置大箕矿排水点水样（代表性数据，非实测）",
+    },
+    "mw_src_upload": {"en": "Upload a lab file (CSV / XLSX)", "zh": "上传化验文件（CSV / XLSX）"},
+    "mw_bundled_note": {
+        "en": "The bundled analyses are **constructed, representative values** for four "
+              "discharges of the closed Daji pyrite mine (Zezhou county, Jincheng): no analysis "
+              "of these discharges was found, so every number is built within published ranges "
+              "of Jincheng/Yangquan 老窑水 (see case_studies/daji_old_mine/README.md). Use them "
+              "to try the engine, not as evidence about the mine.",
+        "zh": "内置水样为**构建的代表性数值**，对应晋城泽州县大箕镇废弃硫铁矿的四个排水点："
+              "未查到这些排水点的实测化验结果，所有数值均按已发表的晋城/阳泉老窑水范围构建"
+              "（见 case_studies/daji_old_mine/README.md）。仅供试用本引擎，不能作为该矿的依据。",
+    },
+    "mw_upload_help": {
+        "en": "One sample per row: sample id, pH, and Fe(II) / Fe(III) (or total Fe), Al, Mn in "
+              "mg/L; alkalinity (as CaCO3) or HCO3 for waters at pH ≥ 4.5; SO4, Ca, Mg, Na, DO "
+              "help the titration and the rules. Headers may be English or Chinese.",
+        "zh": "每行一个水样：样品编号、pH，以及二价铁/三价铁（或总铁）、铝、锰（mg/L）；"
+              "pH ≥ 4.5 的水需有碱度（以 CaCO3 计）或 HCO3；SO4、Ca、Mg、Na、溶解氧有助于滴定"
+              "计算与规则判断。表头可为中文或英文。",
+    },
+    "mw_missing_alk": {"en": "No alkalinity measured at pH ≥ 4.5", "zh": "pH ≥ 4.5 而未测碱度时"},
+    "mw_missing_error": {"en": "refuse (ask for it)", "zh": "拒绝计算（要求补测）"},
+    "mw_missing_zero": {"en": "take 0 (upper bound)", "zh": "按 0 计（净酸度为上限）"},
+    "mw_missing_alk_help": {
+        "en": "Below pH 4.5 the alkalinity is 0 by definition. Above it a water can carry "
+              "hundreds of mg/L, which decides net-acidic against net-alkaline, so the engine "
+              "refuses to guess unless you choose 0 (the net acidity is then an upper bound).",
+        "zh": "pH 低于 4.5 时碱度按定义为 0；高于 4.5 时碱度可达数百 mg/L，决定水是净酸性还是"
+              "净碱性，因此引擎不作猜测，除非选择按 0 计（此时净酸度为上限）。",
+    },
+    "mw_fe_policy": {"en": "Only total Fe measured", "zh": "只测总铁时"},
+    "mw_fe_ferrous": {"en": "all Fe(II)", "zh": "全部按二价铁"},
+    "mw_fe_ferric": {"en": "all Fe(III)", "zh": "全部按三价铁"},
+    "mw_fe_policy_help": {
+        "en": "How total Fe is split when Fe(II) and Fe(III) were not measured: all Fe(II) (a "
+              "fresh anoxic adit discharge; default) or all Fe(III) (aerated water, 3 instead of "
+              "2 eq/mol of acidity).",
+        "zh": "未分别测定二价铁和三价铁时总铁如何划分：全部按二价铁（新鲜缺氧的平硐排水，默认），"
+              "或全部按三价铁（已曝气的水，酸度按每摩尔 3 当量而非 2 当量计）。",
+    },
+    "mw_error_acidity": {"en": "The acidity cannot be computed: {msg}", "zh": "无法计算酸度：{msg}"},
+    "mw_missing_hint": {
+        "en": "Measure the alkalinity, or choose “take 0 (upper bound)” above to go on.",
+        "zh": "请补测碱度，或在上方选择“按 0 计（净酸度为上限）”后继续。",
+    },
+    "mw_net_acidic": {"en": "net acidic", "zh": "净酸性"},
+    "mw_net_alkaline": {"en": "net alkaline", "zh": "净碱性"},
+    "mw_col_sample": {"en": "Sample", "zh": "样品"},
+    "mw_col_point": {"en": "Discharge point", "zh": "排水点"},
+    "mw_col_design_flow": {"en": "Design flow (m³/d)", "zh": "设计流量（m³/d）"},
+    "mw_col_pH": {"en": "pH", "zh": "pH"},
+    "mw_col_fe2": {"en": "Fe(II) used (mg/L)", "zh": "采用的二价铁（mg/L）"},
+    "mw_col_fe3": {"en": "Fe(III) used (mg/L)", "zh": "采用的三价铁（mg/L）"},
+    "mw_col_acidity": {"en": "Calculated acidity (mg/L CaCO3)", "zh": "计算酸度（mg/L，以 CaCO3 计）"},
+    "mw_col_alkalinity": {"en": "Alkalinity (mg/L CaCO3)", "zh": "碱度（mg/L，以 CaCO3 计）"},
+    "mw_col_net_acidity": {"en": "Net acidity (mg/L CaCO3)", "zh": "净酸度（mg/L，以 CaCO3 计）"},
+    "mw_col_flag": {"en": "Net acidic / alkaline", "zh": "净酸性 / 净碱性"},
+    "mw_col_acid_load": {"en": "Acid load (kg CaCO3/d)", "zh": "酸负荷（kg CaCO3/d）"},
+    "mw_col_notes": {"en": "Notes", "zh": "说明"},
+    "mw_acidity_caption": {
+        "en": "Calculated acidity = 50 × [2 Fe(II)/55.845 + 3 Fe(III)/55.845 + 3 Al/26.98 + "
+              "2 Mn/54.938 + 1000 × 10^−pH] mg/L CaCO3 (Kirby & Cravotta 2005); net acidity = "
+              "calculated acidity − alkalinity (positive: net acidic, needs alkalinity added). "
+              "Acid load = net acidity × design flow / 1000 (the largest seasonal flow of the "
+              "bundled case).",
+        "zh": "计算酸度 = 50 × [2 Fe(II)/55.845 + 3 Fe(III)/55.845 + 3 Al/26.98 + 2 Mn/54.938 + "
+              "1000 × 10^−pH] mg/L（以 CaCO3 计；Kirby & Cravotta 2005）；净酸度 = 计算酸度 − 碱度"
+              "（正值为净酸性，需要补充碱度）。酸负荷 = 净酸度 × 设计流量 / 1000"
+              "（内置算例取各季节最大流量）。",
+    },
+    "mw_dl_acidity": {"en": "Download the acidity table (CSV)", "zh": "下载酸度表（CSV）"},
+    # ---- section 2: neutralisation
+    "mw_neut_heading": {"en": "2 · Neutralisation (PHREEQC titration)", "zh": "2 · 中和（PHREEQC 滴定）"},
+    "mw_neut_intro": {
+        "en": "The chosen water is aerated (a fraction of its Fe(II) oxidised by the O2 it "
+              "needs), then titrated with each reagent; Fe(OH)3, Al(OH)3, Mn(OH)2, gypsum and "
+              "calcite may precipitate. The dose is the one that reaches the target pH.",
+        "zh": "所选水样先曝气（按所需氧量将一部分二价铁氧化），再分别用每种药剂滴定；"
+              "允许析出 Fe(OH)3、Al(OH)3、Mn(OH)2、石膏和方解石。投加量为达到目标 pH 所需的量。",
+    },
+    "mw_sample": {"en": "Water (sample)", "zh": "水样"},
+    "mw_flow": {"en": "Flow (m³/d)", "zh": "流量（m³/d）"},
+    "mw_flow_help": {
+        "en": "Flow treated, for reagent and sludge per day and the acid load (default: the "
+              "bundled case's largest seasonal flow of this point, else 272.55 m³/d = 50 gpm, "
+              "AMDTreat's default).",
+        "zh": "处理水量，用于计算每日药剂量、污泥量及酸负荷（默认：内置算例中该排水点各季节"
+              "最大流量；否则为 272.55 m³/d = 50 gpm，AMDTreat 默认值）。",
+    },
+    "mw_target": {"en": "Target pH", "zh": "目标 pH"},
+    "mw_target_help": {
+        "en": "pH the reagent must reach (3-12.5). 8.5 precipitates Fe(III) and Al within "
+              "GB 20426's pH 6-9; Mn needs pH 9.5-10.",
+        "zh": "药剂需达到的 pH（3–12.5）。pH 8.5 可使三价铁和铝沉淀，且在 GB 20426 的 pH 6–9 范围内；"
+              "锰需 pH 9.5–10 才能去除。",
+    },
+    "mw_co2": {"en": "CO2 exchange", "zh": "CO2 交换"},
+    "mw_co2_closed": {"en": "closed (reaction tank)", "zh": "封闭（反应池）"},
+    "mw_co2_degassed": {"en": "degassed, then closed", "zh": "先脱气，后封闭"},
+    "mw_co2_open": {"en": "open to the air", "zh": "与大气开放"},
+    "mw_co2_help": {
+        "en": "Closed: no CO2 leaves or enters (conservative dose). Degassed: aeration first "
+              "strips CO2 to atmospheric pressure. Open: equilibrium with air throughout "
+              "(limestone channel, long pond) -- calcium reagents then stall near pH 8.",
+        "zh": "封闭：CO2 不进出（投加量偏保守）。先脱气：曝气先将 CO2 吹脱至大气分压。"
+              "开放：全程与空气平衡（石灰石沟渠、长停留池）——此时钙系药剂在 pH 8 左右难以再升高。",
+    },
+    "mw_fe_ox": {"en": "Fe(II) oxidised by aeration (fraction)", "zh": "曝气氧化的二价铁比例"},
+    "mw_fe_ox_help": {
+        "en": "Share of the Fe(II) oxidised to Fe(III) before dosing (1 = all). Fe(II) left "
+              "stays dissolved.",
+        "zh": "投药前被氧化为三价铁的二价铁比例（1 = 全部）。未被氧化的二价铁保持溶解。",
+    },
+    "mw_dose_unit": {"en": "Dose axis", "zh": "投加量坐标"},
+    "mw_unit_mg_L": {"en": "mg/L", "zh": "mg/L"},
+    "mw_unit_mmol_L": {"en": "mmol/L", "zh": "mmol/L"},
+    "mw_running_neut": {"en": "Titrating in PHREEQC…", "zh": "正在用 PHREEQC 滴定…"},
+    "mw_error_neut": {"en": "The titration cannot be done: {msg}", "zh": "无法完成滴定：{msg}"},
+    "mw_titration_title": {"en": "Titration curves: pH against reagent dose",
+                           "zh": "滴定曲线：pH 与药剂投加量"},
+    "mw_titration_x": {"en": "Reagent dose ({unit} of pure compound)",
+                       "zh": "药剂投加量（纯物质，{unit}）"},
+    "mw_titration_y": {"en": "pH after precipitation", "zh": "沉淀后的 pH"},
+    "mw_target_line": {"en": "target pH {pH:g}", "zh": "目标 pH {pH:g}"},
+    "mw_dose_hover": {
+        "en": "{reagent}: dose to the target %{{x:,.4g}} {unit} → pH %{{y:.2f}}",
+        "zh": "{reagent}：达到目标的投加量 %{{x:,.4g}} {unit} → pH %{{y:.2f}}",
+    },
+    "mw_unreachable": {
+        "en": "{msg}",
+        "zh": "{reagent} 达不到目标 pH（引擎说明）：{msg}",
+    },
+    "mw_reagent_failed": {
+        "en": "{reagent}: the titration failed: {msg}",
+        "zh": "{reagent}：滴定计算失败：{msg}",
+    },
+    "mw_reagent_NaOH": {"en": "NaOH (caustic soda)", "zh": "NaOH（烧碱）"},
+    "mw_reagent_Ca(OH)2": {"en": "Ca(OH)2 (hydrated lime)", "zh": "Ca(OH)2（熟石灰）"},
+    "mw_reagent_CaO": {"en": "CaO (quicklime)", "zh": "CaO（生石灰）"},
+    "mw_reagent_CaCO3": {"en": "CaCO3 (limestone)", "zh": "CaCO3（石灰石）"},
+    "mw_reagent_Na2CO3": {"en": "Na2CO3 (soda ash)", "zh": "Na2CO3（纯碱）"},
+    "mw_col_reagent": {"en": "Reagent", "zh": "药剂"},
+    "mw_col_reached": {"en": "Target reached", "zh": "达到目标"},
+    "mw_col_dose_mmol": {"en": "Dose (mmol/L)", "zh": "投加量（mmol/L）"},
+    "mw_col_dose_meq": {"en": "Dose (meq/L)", "zh": "投加量（meq/L）"},
+    "mw_col_dose_mg": {"en": "Dose (mg/L)", "zh": "投加量（mg/L）"},
+    "mw_col_dose_kg_d": {"en": "Reagent (kg/d)", "zh": "药剂用量（kg/d）"},
+    "mw_col_achieved_pH": {"en": "pH reached", "zh": "达到的 pH"},
+    "mw_col_sludge_mg": {"en": "Dry sludge (mg/L)", "zh": "干污泥（mg/L）"},
+    "mw_col_sludge_kg_d": {"en": "Dry sludge (kg/d)", "zh": "干污泥（kg/d）"},
+    "mw_col_lds_L_m3": {"en": "LDS 3 % (L/m³)", "zh": "低密度污泥 3%（L/m³）"},
+    "mw_col_lds_m3_d": {"en": "LDS 3 % (m³/d)", "zh": "低密度污泥 3%（m³/d）"},
+    "mw_col_hds_L_m3": {"en": "HDS 25 % (L/m³)", "zh": "高密度污泥 25%（L/m³）"},
+    "mw_col_hds_m3_d": {"en": "HDS 25 % (m³/d)", "zh": "高密度污泥 25%（m³/d）"},
+    "mw_doses_caption": {
+        "en": "Doses of the pure compound per litre of raw water; kg/d and m³/d at {flow:,.2f} "
+              "m³/d. Sludge: the solids PHREEQC precipitates; its wet volume as low-density "
+              "(3 % solids, conventional lime) and high-density sludge (25 %, HDS recycle) by "
+              "AMDTreat's density rule.",
+        "zh": "投加量为纯物质、按每升原水计；kg/d 与 m³/d 按 {flow:,.2f} m³/d 计算。污泥为 PHREEQC "
+              "计算析出的固体；湿污泥体积按 AMDTreat 密度公式，分别给出低密度污泥（固含量 3%，"
+              "常规石灰法）和高密度污泥（25%，HDS 回流工艺）。",
+    },
+    "mw_effluent_heading": {"en": "Effluent and sludge of one reagent", "zh": "单一药剂的出水与污泥"},
+    "mw_reagent": {"en": "Reagent", "zh": "药剂"},
+    "mw_reagent_unreachable": {
+        "en": "{reagent} cannot reach the target pH for this water (see the message above); "
+              "its curve is still drawn. Reagents that reach it: {others}.",
+        "zh": "{reagent} 无法使该水样达到目标 pH（见上方说明），仍绘出其滴定曲线。"
+              "可达到目标的药剂：{others}。",
+    },
+    "mw_m_dose": {"en": "Dose (mg/L)", "zh": "投加量（mg/L）"},
+    "mw_m_dose_kg_d": {"en": "Reagent (kg/d)", "zh": "药剂用量（kg/d）"},
+    "mw_m_sludge": {"en": "Dry sludge (mg/L)", "zh": "干污泥（mg/L）"},
+    "mw_m_aerated_pH": {"en": "pH after aeration, no reagent", "zh": "曝气后、未投药的 pH"},
+    "mw_effluent_table": {"en": "**Raw water and effluent at the target**",
+                          "zh": "**原水与达到目标时的出水**"},
+    "mw_sludge_table": {"en": "**Solids precipitated**", "zh": "**析出的固体**"},
+    "mw_no_sludge": {"en": "Nothing precipitates.", "zh": "无固体析出。"},
+    "mw_col_constituent": {"en": "Constituent", "zh": "组分"},
+    "mw_col_raw": {"en": "Raw (mg/L; pH)", "zh": "原水（mg/L；pH）"},
+    "mw_col_effluent": {"en": "Effluent (mg/L; pH)", "zh": "出水（mg/L；pH）"},
+    "mw_col_phase": {"en": "Phase", "zh": "矿物相"},
+    "mw_col_label": {"en": "Solid", "zh": "固体"},
+    "mw_col_mmol_L": {"en": "mmol/L", "zh": "mmol/L"},
+    "mw_col_mg_L": {"en": "mg/L", "zh": "mg/L"},
+    "mw_col_sg": {"en": "Specific gravity (–)", "zh": "比重（–）"},
+    "mw_effluent_caption": {
+        "en": "Alkalinity, acidity and net acidity in mg/L as CaCO3. Mn stays dissolved below "
+              "pH ~9.5 (no oxidant is dosed): a Mn removal step follows where a limit needs it.",
+        "zh": "碱度、酸度与净酸度以 mg/L CaCO3 计。由于未投加氧化剂，pH 约 9.5 以下锰保持溶解："
+              "如有锰限值要求，需后接除锰工序。",
+    },
+    "mw_notes": {"en": "Notes of the titration", "zh": "滴定说明"},
+    "mw_model": {"en": "Model assumptions", "zh": "模型假设"},
+    "mw_metals_title": {"en": "Dissolved Fe, Al and Mn along the {reagent} curve",
+                        "zh": "{reagent} 滴定过程中的溶解态铁、铝、锰"},
+    "mw_metals_x": {"en": "pH", "zh": "pH"},
+    "mw_metals_y": {"en": "Dissolved (mg/L, log scale)", "zh": "溶解态浓度（mg/L，对数坐标）"},
+    "mw_metals_caption": {
+        "en": "Fe(III) leaves first (pH 3-4), Al near pH 5-7 and redissolves as aluminate at "
+              "high pH, Mn only near pH 9.5-10. The dashed line is the target pH.",
+        "zh": "三价铁最先沉淀（pH 3–4），铝在 pH 5–7 附近沉淀、高 pH 时以铝酸根重新溶解，锰仅在 "
+              "pH 9.5–10 附近沉淀。虚线为目标 pH。",
+    },
+    "mw_dl_pqi": {"en": "Download the PHREEQC input (.pqi)", "zh": "下载 PHREEQC 输入文件（.pqi）"},
+    "mw_dl_neut_json": {"en": "Download the titration result (JSON)", "zh": "下载滴定结果（JSON）"},
+    # ---- section 3: options
+    "mw_options_heading": {"en": "3 · Treatment options", "zh": "3 · 处理工艺方案"},
+    "mw_verdicts_heading": {"en": "Which options are admissible for {sample}",
+                            "zh": "{sample} 适用哪些处理工艺"},
+    "mw_mn_limit": {"en": "Mn limit of the effluent (mg/L)", "zh": "出水锰限值（mg/L）"},
+    "mw_mn_limit_help": {
+        "en": "Decides whether a Mn removal bed is needed (default 4 mg/L, GB 20426-2006).",
+        "zh": "决定是否需要除锰床（默认 4 mg/L，GB 20426-2006）。",
+    },
+    "mw_land": {"en": "Land available (m²; blank = not limited)", "zh": "可用土地（m²；留空 = 不限）"},
+    "mw_land_help": {
+        "en": "A passive option whose land (sized at the flow above) exceeds it is not "
+              "admissible. Default: the bundled case's land at this point.",
+        "zh": "按上方流量计算的占地超过可用土地的被动工艺不适用。默认值：内置算例中该排水点的可用土地。",
+    },
+    "mw_load_max": {"en": "Passive acid-load limit (kg CaCO3/d)", "zh": "被动处理酸负荷上限（kg CaCO3/d）"},
+    "mw_load_max_help": {
+        "en": "Above this acid load passive systems are ruled out (default 150 kg/d: 0.4-0.75 "
+              "ha of vertical-flow pond at 20-35 g/m²/d).",
+        "zh": "酸负荷超过该值时排除被动处理（默认 150 kg/d：按 20–35 g/m²/d 计需 0.4–0.75 公顷垂直流反应池）。",
+    },
+    "mw_need_acidity": {
+        "en": "The verdicts need the net acidity of this water (see section 1).",
+        "zh": "适用性判断需要该水样的净酸度（见第 1 部分）。",
+    },
+    "mw_error_rules": {"en": "The rules cannot be applied: {msg}", "zh": "无法应用判断规则：{msg}"},
+    "mw_verdict_line": {
+        "en": "**{sample}** is {kind} (net acidity {net:,.1f} mg/L CaCO3); acid load "
+              "{load:,.1f} kg CaCO3/d at {flow:,.1f} m³/d.",
+        "zh": "**{sample}** 为{kind}（净酸度 {net:,.1f} mg/L CaCO3）；按 {flow:,.1f} m³/d 计，"
+              "酸负荷 {load:,.1f} kg CaCO3/d。",
+    },
+    "mw_role_primary": {"en": "primary", "zh": "主处理"},
+    "mw_role_polishing": {"en": "polishing", "zh": "深度处理"},
+    "mw_role_active": {"en": "active", "zh": "主动处理"},
+    "mw_col_option": {"en": "Option", "zh": "工艺"},
+    "mw_col_role": {"en": "Role", "zh": "作用"},
+    "mw_col_admissible": {"en": "Admissible", "zh": "是否适用"},
+    "mw_col_reasons": {"en": "Reasons (engine, English)", "zh": "理由（引擎输出，英文）"},
+    "mw_verdicts_caption": {
+        "en": "The Hedin/Skousen flowchart as rules (Hedin et al. 1994; Skousen et al. 1998): "
+              "net-alkaline water needs aeration, a pond and a wetland; an anoxic limestone "
+              "drain only for net-acidic water with DO, Fe(III) and Al each below 1 mg/L "
+              "(a parameter not measured counts as failing); active treatment is always "
+              "admissible.",
+        "zh": "按 Hedin/Skousen 流程图编写的规则（Hedin 等 1994；Skousen 等 1998）：净碱性水只需"
+              "曝气、沉淀池与湿地；缺氧石灰石沟仅适用于溶解氧、三价铁和铝均低于 1 mg/L 的净酸性水"
+              "（未测参数按不满足计）；主动处理始终适用。",
+    },
+    "mw_opt_ald": {"en": "Anoxic limestone drain (ALD)", "zh": "缺氧石灰石沟（ALD）"},
+    "mw_opt_vfp": {"en": "Vertical-flow pond (VFP / SAPS)", "zh": "垂直流反应池（VFP/SAPS）"},
+    "mw_opt_limestone_bed": {"en": "Oxic limestone bed", "zh": "好氧石灰石床"},
+    "mw_opt_wetland": {"en": "Aerobic wetland", "zh": "好氧人工湿地"},
+    "mw_opt_mn_bed": {"en": "Mn removal bed", "zh": "除锰床"},
+    "mw_opt_bioreactor": {"en": "Sulfate-reducing bioreactor", "zh": "硫酸盐还原生物反应器"},
+    "mw_opt_settling_pond": {"en": "Settling pond", "zh": "氧化沉淀池"},
+    "mw_opt_caustic": {"en": "Caustic soda dosing (active)", "zh": "烧碱投加（主动）"},
+    "mw_opt_hydrated_lime": {"en": "Hydrated lime dosing (active)", "zh": "熟石灰投加（主动）"},
+    "mw_opt_quicklime": {"en": "Quicklime dosing (active)", "zh": "生石灰投加（主动）"},
+    "mw_opt_lime_slurry": {"en": "Lime slurry dosing (active)", "zh": "石灰乳投加（主动）"},
+    "mw_size_heading": {"en": "Size and cost one option (AMDTreat 6)",
+                        "zh": "单一工艺的规模与费用（AMDTreat 6）"},
+    "mw_size_option": {"en": "Option", "zh": "工艺"},
+    "mw_size_example": {"en": "AMDTreat example", "zh": "AMDTreat 示例"},
+    "mw_size_example_help": {
+        "en": "AMDTreat's worked wetland: 50 gpm (272.55 m³/d), Fe 15 mg/L, Mn 10 mg/L.",
+        "zh": "AMDTreat 湿地算例：50 gpm（272.55 m³/d），铁 15 mg/L，锰 10 mg/L。",
+    },
+    "mw_size_net": {"en": "Net acidity (mg/L CaCO3)", "zh": "净酸度（mg/L CaCO3）"},
+    "mw_size_net_help": {
+        "en": "Negative for net-alkaline water. Defaults to the chosen sample's.",
+        "zh": "净碱性水为负值。默认取所选水样的值。",
+    },
+    "mw_size_fe": {"en": "Fe (mg/L)", "zh": "铁（mg/L）"},
+    "mw_size_mn": {"en": "Mn (mg/L)", "zh": "锰（mg/L）"},
+    "mw_size_rt": {"en": "Retention time (h)", "zh": "停留时间（h）"},
+    "mw_size_life": {"en": "Design life (yr)", "zh": "设计寿命（年）"},
+    "mw_size_default_help": {"en": "Blank = AMDTreat's default.", "zh": "留空 = AMDTreat 默认值。"},
+    "mw_size_use_dose": {
+        "en": "Dose the PHREEQC dose of section 2: {reagent} {dose:,.1f} mg/L to pH {pH:g}",
+        "zh": "采用第 2 部分的 PHREEQC 投加量：{reagent} {dose:,.1f} mg/L，至 pH {pH:g}",
+    },
+    "mw_size_no_dose": {
+        "en": "No PHREEQC dose of {reagent} from section 2: the dose follows from the net "
+              "acidity (AMDTreat's stoichiometric rule).",
+        "zh": "第 2 部分无 {reagent} 的 PHREEQC 投加量：投加量按净酸度计算（AMDTreat 化学计量规则）。",
+    },
+    "mw_error_size": {"en": "This option cannot be sized: {msg}", "zh": "无法计算该工艺规模：{msg}"},
+    "mw_m_area": {"en": "Design area (m²)", "zh": "设计面积（m²）"},
+    "mw_m_land": {"en": "Land (m²)", "zh": "占地（m²）"},
+    "mw_m_limestone": {"en": "Limestone (t)", "zh": "石灰石（t）"},
+    "mw_m_capex": {"en": "Capital (CNY {year})", "zh": "投资（{year} 年人民币元）"},
+    "mw_m_opex": {"en": "Annual cost (CNY {year}/yr)", "zh": "年运行费（{year} 年人民币元/年）"},
+    "mw_size_caption": {
+        "en": "{option}, method {method}, at {flow:,.2f} m³/d over {life:g} years. Money: "
+              "AMDTreat's USD unit costs moved to CNY with CEPCI, exchange rate and a location "
+              "factor; reagents, power, labour and sludge disposal priced in China.",
+        "zh": "{option}，方法 {method}，流量 {flow:,.2f} m³/d，期限 {life:g} 年。费用：AMDTreat "
+              "的美元单价经 CEPCI、汇率与地区系数折算为人民币；药剂、电、人工与污泥处置按国内价格。",
+    },
+    "mw_quantities": {"en": "**Size**", "zh": "**规模**"},
+    "mw_capex_items": {"en": "**Capital items (CNY {year})**", "zh": "**投资分项（{year} 年人民币元）**"},
+    "mw_opex_items": {"en": "**Annual cost items (CNY {year}/yr)**",
+                      "zh": "**年运行费分项（{year} 年人民币元/年）**"},
+    "mw_col_quantity": {"en": "Quantity", "zh": "项目"},
+    "mw_col_value": {"en": "Value", "zh": "数值"},
+    "mw_col_unit": {"en": "Unit", "zh": "单位"},
+    "mw_col_item": {"en": "Item", "zh": "分项"},
+    "mw_col_cny": {"en": "CNY", "zh": "元"},
+    "mw_col_cny_yr": {"en": "CNY/yr", "zh": "元/年"},
+    "mw_q_area_m2": {"en": "Design area", "zh": "设计面积"},
+    "mw_q_footprint_m2": {"en": "Footprint", "zh": "构筑物平面面积"},
+    "mw_q_land_m2": {"en": "Land taken", "zh": "占地"},
+    "mw_q_volume_m3": {"en": "Volume", "zh": "容积"},
+    "mw_q_limestone_t": {"en": "Limestone", "zh": "石灰石"},
+    "mw_q_capex_CNY": {"en": "Capital", "zh": "投资"},
+    "mw_q_opex_CNY_yr": {"en": "Annual cost", "zh": "年运行费"},
+    "mw_q_recap_PV_CNY": {"en": "Recapitalisation (present value)", "zh": "更新改造费用（现值）"},
+    "mw_q_life_yr": {"en": "Design life", "zh": "设计寿命"},
+    "mw_q_fe_area_m2": {"en": "Area for Fe (load / Fe rate)", "zh": "除铁所需面积（负荷/除铁速率）"},
+    "mw_q_mn_area_m2": {"en": "Area for Mn (load / Mn rate)", "zh": "除锰所需面积（负荷/除锰速率）"},
+    "mw_q_retention_h": {"en": "Retention time", "zh": "停留时间"},
+    "mw_size_ignored": {"en": "Inputs this option does not use: {which}.",
+                        "zh": "该工艺不使用的输入：{which}。"},
+    "mw_size_details": {"en": "Sizing details and sources", "zh": "规模计算细节与依据"},
+    # ---- section 4: plan
+    "mw_plan_heading": {"en": "4 · One mine, one policy: the plan", "zh": "4 · 一矿一策：治理方案"},
+    "mw_plan_intro": {
+        "en": "Every combination of source control (or none), treatment system and destination "
+              "is sized, costed and checked for each discharge point; one is chosen per point at "
+              "least NPV (Pyomo + HiGHS) under the discharge standard, the river's mixed "
+              "concentration in every season, the reuse capacity and the capital budget.",
+        "zh": "对每个排水点，逐一计算源头控制（或不控制）、处理工艺与去向的所有组合的规模、费用并"
+              "校核达标；在排放标准、各季节河流混合浓度、回用能力和投资预算的约束下，按净现值最低"
+              "为每个排水点选定一个组合（Pyomo + HiGHS）。",
+    },
+    "mw_case_source": {"en": "Case", "zh": "算例"},
+    "mw_case_src_bundled": {"en": "Bundled case", "zh": "内置算例"},
+    "mw_case_src_upload": {"en": "Upload a case (.zip)", "zh": "上传算例（.zip）"},
+    "mw_case_select": {"en": "Bundled case", "zh": "内置算例"},
+    "mw_no_bundled": {"en": "No bundled mine-water case was found.", "zh": "未找到内置的老窑水算例。"},
+    "mw_case_representative": {
+        "en": "The Daji case is **representative, not measured**: its analyses, flows, river, "
+              "costs and source-control effects are assumptions marked [U] in case.toml with "
+              "their reasoning. Replace them with the mine's survey before using the plan.",
+        "zh": "大箕算例为**代表性数据，非实测**：其水质、流量、河流、费用和源头控制效果均为假设，"
+              "已在 case.toml 中以 [U] 标注并说明依据。使用方案前请以该矿的实际调查数据替换。",
+    },
+    "mw_case_upload": {"en": "Case (.zip of case.toml and analyses.csv)",
+                       "zh": "算例（含 case.toml 与 analyses.csv 的 .zip）"},
+    "mw_case_upload_help": {
+        "en": "Zip the case folder: case.toml and the analyses CSV it names (relative path, "
+              "inside the zip). The format is that of case_studies/daji_old_mine/case.toml.",
+        "zh": "将算例文件夹打包：case.toml 及其引用的水质 CSV（相对路径，位于压缩包内）。"
+              "格式同 case_studies/daji_old_mine/case.toml。",
+    },
+    "mw_case_upload_wait": {"en": "Upload a case .zip to plan.", "zh": "请上传算例 .zip 以计算方案。"},
+    "mw_error_case": {"en": "The case cannot be read: {msg}", "zh": "算例无法读取：{msg}"},
+    "mw_case_caption": {
+        "en": "{name}: {points} discharge points, seasons {seasons}, {controls} source-control "
+              "measures, {dests} destinations; horizon {horizon:g} yr at {rate:g} %/yr; "
+              "discharge standard {standard}.",
+        "zh": "{name}：{points} 个排水点，季节 {seasons}，{controls} 项源头控制措施，{dests} 个去向；"
+              "评价期 {horizon:g} 年，折现率 {rate:g}%/年；排放标准 {standard}。",
+    },
+    "mw_case_glance": {"en": "The case at a glance", "zh": "算例概览"},
+    "mw_col_x_km": {"en": "x (km)", "zh": "x（km）"},
+    "mw_col_y_km": {"en": "y (km)", "zh": "y（km）"},
+    "mw_col_flows": {"en": "Flow per season (m³/d)", "zh": "各季节流量（m³/d）"},
+    "mw_col_land": {"en": "Land (m²)", "zh": "土地（m²）"},
+    "mw_col_control": {"en": "Source control", "zh": "源头控制"},
+    "mw_col_flow_factor": {"en": "Flow left (fraction)", "zh": "剩余流量比例"},
+    "mw_col_capex": {"en": "Capital (CNY)", "zh": "投资（元）"},
+    "mw_col_annual": {"en": "Annual cost (CNY/yr)", "zh": "年费用（元/年）"},
+    "mw_col_destination": {"en": "Destination", "zh": "去向"},
+    "mw_col_kind": {"en": "Kind", "zh": "类型"},
+    "mw_col_limits": {"en": "Limits (mg/L)", "zh": "限值（mg/L）"},
+    "mw_col_capacity": {"en": "Capacity (m³/d)", "zh": "接纳能力（m³/d）"},
+    "mw_col_price": {"en": "Price (CNY/m³)", "zh": "水价（元/m³）"},
+    "mw_kind_river": {"en": "river", "zh": "河流"},
+    "mw_kind_reuse": {"en": "reuse", "zh": "回用"},
+    "mw_budget": {"en": "Capital budget (million CNY; blank = the case's)",
+                  "zh": "投资预算（百万元；留空 = 按算例）"},
+    "mw_budget_help": {"en": "The case's budget: {case} million CNY.",
+                       "zh": "算例的预算：{case} 百万元。"},
+    "mw_run": {"en": "Run the plan", "zh": "计算方案"},
+    "mw_progress_start": {"en": "Starting…", "zh": "开始计算…"},
+    "mw_progress": {"en": "{pct:.0f} % — {msg}", "zh": "{pct:.0f}% — {msg}"},
+    "mw_error_plan": {"en": "The plan stopped: {msg}", "zh": "方案计算中止：{msg}"},
+    "mw_press_run": {"en": "Press “Run the plan” to choose a combination for every discharge "
+                           "point.",
+                     "zh": "点击“计算方案”，为每个排水点选定组合。"},
+    "mw_stale": {"en": "The inputs changed since this plan was computed: run it again to update.",
+                 "zh": "输入已在计算后更改：请重新计算以更新方案。"},
+    "mw_results_heading": {"en": "The plan", "zh": "治理方案"},
+    "mw_status_optimal": {"en": "optimal", "zh": "最优"},
+    "mw_status_feasible": {"en": "feasible (not proven optimal)", "zh": "可行（未证明最优）"},
+    "mw_status_infeasible": {"en": "no plan meets every constraint", "zh": "无满足全部约束的方案"},
+    "mw_status_line": {"en": "Status: {status} ({seconds:.1f} s).",
+                       "zh": "状态：{status}（{seconds:.1f} 秒）。"},
+    "mw_m_npv": {"en": "NPV cost (million CNY)", "zh": "净现值费用（百万元）"},
+    "mw_m_plan_capex": {"en": "Capital (million CNY)", "zh": "投资（百万元）"},
+    "mw_m_budget": {"en": "Budget (million CNY)", "zh": "预算（百万元）"},
+    "mw_m_acid_load": {"en": "Acid load, all points (kg CaCO3/d)", "zh": "全部排水点酸负荷（kg CaCO3/d）"},
+    "mw_plan_caption": {
+        "en": "NPV = capital now + annual cost (less reuse revenue) over {horizon:g} years at "
+              "{rate:g} %/yr; every river discharge meets {standard}. Acid load at the largest "
+              "seasonal flows, before source control.",
+        "zh": "净现值 = 当期投资 + {horizon:g} 年年费用（扣除回用收入）按 {rate:g}%/年折现；"
+              "所有排入河流的出水满足 {standard}。酸负荷按各季节最大流量、未采取源头控制时计。",
+    },
+    "mw_infeas_heading": {"en": "Why there is no plan", "zh": "为何无可行方案"},
+    "mw_infeas_intro": {
+        "en": "The engine relaxed the constraints to find the smallest violation; these are "
+              "the ones that cannot be met:",
+        "zh": "引擎放宽约束以求最小违反量；以下约束无法满足：",
+    },
+    "mw_choices_heading": {"en": "Choice per discharge point", "zh": "各排水点的选定方案"},
+    "mw_no_control": {"en": "no source control", "zh": "不采取源头控制"},
+    "mw_col_system": {"en": "Treatment system", "zh": "处理系统"},
+    "mw_col_steps": {"en": "Steps", "zh": "处理单元"},
+    "mw_col_flow_season": {"en": "Flow, {season} (m³/d)", "zh": "{season}流量（m³/d）"},
+    "mw_col_npv": {"en": "NPV (CNY)", "zh": "净现值（元）"},
+    "mw_col_sludge_t_yr": {"en": "Dry sludge (t/yr)", "zh": "干污泥（t/年）"},
+    "mw_col_effluent_text": {"en": "Effluent (mg/L; pH)", "zh": "出水（mg/L；pH）"},
+    "mw_choices_caption": {
+        "en": "Flows after source control. Passive effluents are the design targets of the "
+              "sizing rules (Fe 1, Al 1 mg/L; Mn 1 mg/L where a Mn step is sized; pH 7), not "
+              "kinetic predictions; active effluents are PHREEQC's at the case's target pH.",
+        "zh": "流量为源头控制后的值。被动工艺的出水为规模计算规则的设计目标（铁 1、铝 1 mg/L；"
+              "设置除锰工序时锰 1 mg/L；pH 7），并非动力学预测；主动工艺出水为 PHREEQC 在算例目标 "
+              "pH 下的计算结果。",
+    },
+    "mw_sys_aerobic": {"en": "Pond + aerobic wetland", "zh": "沉淀池 + 好氧湿地"},
+    "mw_sys_ald": {"en": "ALD + pond + wetland", "zh": "缺氧石灰石沟 + 沉淀池 + 湿地"},
+    "mw_sys_vfp": {"en": "VFP + pond + wetland", "zh": "垂直流反应池 + 沉淀池 + 湿地"},
+    "mw_sys_bioreactor": {"en": "Bioreactor + pond + wetland", "zh": "生物反应器 + 沉淀池 + 湿地"},
+    "mw_sys_limestone_bed": {"en": "Limestone bed + pond + wetland", "zh": "石灰石床 + 沉淀池 + 湿地"},
+    "mw_sys_caustic": {"en": "Caustic soda (active)", "zh": "烧碱（主动）"},
+    "mw_sys_hydrated_lime": {"en": "Hydrated lime (active)", "zh": "熟石灰（主动）"},
+    "mw_sys_quicklime": {"en": "Quicklime (active)", "zh": "生石灰（主动）"},
+    "mw_sys_lime_slurry": {"en": "Lime slurry (active)", "zh": "石灰乳（主动）"},
+    "mw_sketch_heading": {"en": "Site sketch", "zh": "场地示意图"},
+    "mw_sketch_title": {"en": "Discharge points and where their water goes",
+                        "zh": "排水点及其出水去向"},
+    "mw_sketch_x": {"en": "x (km)", "zh": "x（km）"},
+    "mw_sketch_y": {"en": "y (km)", "zh": "y（km）"},
+    "mw_sketch_points": {"en": "Discharge points", "zh": "排水点"},
+    "mw_sketch_destinations": {"en": "Destinations (schematic position)", "zh": "去向（示意位置）"},
+    "mw_sketch_no_plan": {"en": "no plan", "zh": "无方案"},
+    "mw_sketch_hover": {
+        "en": "{point}<br>source control: {control}<br>system: {system}<br>steps: {steps}"
+              "<br>to: {destination}<br>flows (m³/d): {flows}<br>NPV {npv:,.2f} million CNY",
+        "zh": "{point}<br>源头控制：{control}<br>处理系统：{system}<br>处理单元：{steps}"
+              "<br>去向：{destination}<br>流量（m³/d）：{flows}<br>净现值 {npv:,.2f} 百万元",
+    },
+    "mw_sketch_caption": {
+        "en": "Points at the case's x/y (km); each labelled with its source control, treatment "
+              "system and destination. Destinations are drawn to the right at schematic "
+              "positions (the case gives them no coordinates).",
+        "zh": "排水点按算例中的 x/y 坐标（km）绘制，标注其源头控制、处理系统与去向。"
+              "去向以示意位置绘于右侧（算例未给出其坐标）。",
+    },
+    "mw_river_heading": {"en": "River after mixing, per season", "zh": "各季节混合后的河流水质"},
+    "mw_river_title": {"en": "Mixed concentration in the receiving river against its limit",
+                       "zh": "受纳河流混合浓度与限值"},
+    "mw_river_background": {"en": "Background (mg/L)", "zh": "背景浓度（mg/L）"},
+    "mw_river_mixed": {"en": "After the discharges (mg/L)", "zh": "排水汇入后（mg/L）"},
+    "mw_river_limit": {"en": "Limit (mg/L)", "zh": "限值（mg/L）"},
+    "mw_river_table": {"en": "River table", "zh": "河流水质表"},
+    "mw_col_season": {"en": "Season", "zh": "季节"},
+    "mw_col_mixed": {"en": "Mixed (mg/L)", "zh": "混合浓度（mg/L）"},
+    "mw_col_background": {"en": "Background (mg/L)", "zh": "背景浓度（mg/L）"},
+    "mw_col_limit": {"en": "Limit (mg/L)", "zh": "限值（mg/L）"},
+    "mw_col_discharge": {"en": "Discharges (m³/d)", "zh": "排水量（m³/d）"},
+    "mw_col_river_flow": {"en": "River flow (m³/d)", "zh": "河流流量（m³/d）"},
+    "mw_col_ok": {"en": "Meets", "zh": "达标"},
+    "mw_river_caption": {
+        "en": "Mixed = (river flow × background + Σ discharge × effluent) / (river flow + Σ "
+              "discharge), per season and constituent; a red bar would break its limit.",
+        "zh": "混合浓度 =（河流流量 × 背景浓度 + Σ 排水量 × 出水浓度）/（河流流量 + Σ 排水量），"
+              "按季节与组分计算；红色柱表示超过限值。",
+    },
+    "mw_reuse_heading": {"en": "**Reuse deliveries**", "zh": "**回用供水**"},
+    "mw_col_delivered": {"en": "Delivered (m³/d)", "zh": "供水量（m³/d）"},
+    "mw_scores_heading": {"en": "Option scores", "zh": "工艺评分"},
+    "mw_scores_title": {"en": "Score of each treatment system at each point "
+                              "(0-1; ✗ = not compliant)",
+                        "zh": "各排水点各处理系统得分（0–1；✗ = 不达标或不适用）"},
+    "mw_score": {"en": "Score (0-1)", "zh": "得分（0–1）"},
+    "mw_score_hover_ok": {
+        "en": "NPV {npv:,.2f} million CNY<br>land {land:,.0f} m²<br>sludge {sludge:,.1f} t/yr"
+              "<br>robustness {rob:.2f}",
+        "zh": "净现值 {npv:,.2f} 百万元<br>占地 {land:,.0f} m²<br>污泥 {sludge:,.1f} t/年"
+              "<br>稳健性 {rob:.2f}",
+    },
+    "mw_col_compliant": {"en": "Compliant", "zh": "达标且适用"},
+    "mw_col_robustness": {"en": "Robustness (0-1)", "zh": "稳健性（0–1）"},
+    "mw_scores_caption": {
+        "en": "Without source control, to the first destination. Criteria scaled 0-1 among a "
+              "point's compliant systems: NPV 0.4, sludge 0.15, land 0.15, robustness 0.3 "
+              "(stated heuristic: active 0.9; passive 0.8 less acid load and flow variability).",
+        "zh": "不采取源头控制、排往第一个去向时的评分。各指标在该排水点达标系统间归一化为 0–1："
+              "净现值 0.4、污泥 0.15、占地 0.15、稳健性 0.3（经验设定：主动处理 0.9；被动处理 0.8，"
+              "并按酸负荷与流量波动扣减）。",
+    },
+    "mw_all_options": {"en": "Every combination evaluated ({n})", "zh": "全部评估组合（{n} 个）"},
+    "mw_col_feasible": {"en": "Feasible", "zh": "可行"},
+    "mw_downloads": {"en": "Downloads", "zh": "下载"},
+    "mw_dl_plan_json": {"en": "Plan (JSON)", "zh": "方案（JSON）"},
+    "mw_dl_plan_zip": {"en": "Tables (CSV, .zip)", "zh": "表格（CSV，.zip）"},
+    "mw_dl_caption": {
+        "en": "The JSON is the engine's plan dict (as `cbmwater minewater plan` writes it); the "
+              "zip holds it with choices, river, reuse, scores, options and infeasibility as CSV.",
+        "zh": "JSON 为引擎的方案结果（与 `cbmwater minewater plan` 输出相同）；压缩包另含选定方案、"
+              "河流、回用、评分、全部组合及不可行说明的 CSV 表格。",
+    },
 }
 
 

@@ -101,9 +101,19 @@ class CaseSource:
         return msg.replace(folder + os.sep, shown + "/").replace(folder, shown)
 
 
+def is_network_case(path: Path) -> bool:
+    """Whether a case file is a decision-engine case (it has ``[sources]``; a mine-water case has
+    ``[[points]]`` instead and belongs to the Mine water page)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return True    # unreadable: listed, and the page shows the loader's error
+    return "sources" in data and "points" not in data
+
+
 def bundled_cases() -> list[Path]:
-    """Every ``case_studies/*/case.toml`` (by folder name), then the hand test case."""
-    out = sorted((ROOT / "case_studies").glob("*/case.toml"))
+    """Every decision-engine ``case_studies/*/case.toml`` (by folder name), then the hand case."""
+    out = [p for p in sorted((ROOT / "case_studies").glob("*/case.toml")) if is_network_case(p)]
     if HAND_CASE.is_file():
         out.append(HAND_CASE)
     return out
