@@ -39,6 +39,7 @@ from ..geochem.mixing import blend_properties
 from ..treatment.streams import INDEX, TRACKED
 from ..water.vocabulary import CONSTITUENTS
 from .model import Cut, Network
+from .sar import sar_cut_coefficients  # noqa: F401 - re-exported
 
 __all__ = ["BlendCheck", "check_blends", "sar"]
 
@@ -160,6 +161,8 @@ def check_blends(net: Network, vals: dict, iteration: int, *, database: str = "p
     # second pass: directional derivatives towards every candidate stream of a violating blend
     probes, probe_meta = [], []
     for n, (d, t, streams, w0, bad) in enumerate(todo):
+        if all(b[0] == "SAR" for b in bad):
+            continue          # SAR cuts are analytic: no PHREEQC probes needed
         for p, s, _ in streams:
             j = water_index(p, s, t)
             mix = {i: (1 - EPS) * f for i, f in w0.items()}
@@ -168,7 +171,7 @@ def check_blends(net: Network, vals: dict, iteration: int, *, database: str = "p
             probe_meta.append((n, p, s, j))
     minerals = sorted({b[0][3:] for it in todo for b in it[4] if b[0].startswith("SI_")})
     temps = [case.destinations[todo[n][0]].temperature_C for n, *_ in probe_meta]
-    pprops = blend_properties(waters, probes, temps, minerals, database)
+    pprops = blend_properties(waters, probes, temps, minerals, database) if probes else None
     cuts: list[Cut] = []
     for n, (d, t, streams, w0, bad) in enumerate(todo):
         dest = case.destinations[d]

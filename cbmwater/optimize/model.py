@@ -16,6 +16,7 @@ m3/d held through period t into discounted m3; ``B_t = L (1+r)^-(t-1/2)L`` disco
   exceed L.  Not-measured concentrations count as 0 there and are reported.  A destination with
   ``dilution = false`` (default for discharges: dilution may not replace treatment) only gets
   streams that meet every limit by themselves.
+* SAR limits as a family of tangent rows of the square root (:mod:`.sar`), written up front.
 * Geochemical cuts from PHREEQC (``cuts``): ``sum (h_p - limit) flow_p <= 0`` (or ``>= 0``).
 * Cost objective (NPV, CNY): ``sum_t A_t [var F + (transport + fee - price) flows + transfer g]
   + sum y (capex CRF + fixed) sum_t B_t`` -- capital enters as its equivalent annual cost over
@@ -34,7 +35,9 @@ from pyomo.core.expr.numeric_expr import LinearExpression
 
 from ..treatment.economics import capital_recovery_factor
 from .case import Case
+from ..treatment.streams import TRACKED
 from .precompute import KEYS, PathTable
+from .sar import hardness_points, sar_cut_coefficients
 
 __all__ = ["Network", "Cut", "prepare", "build_model", "discount_factors"]
 
@@ -234,7 +237,7 @@ class ModelIndex:
 
 def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None = None,
                 elastic: bool = False, min_reuse_share: float | None = None,
-                max_cost_CNY: float | None = None) -> ModelIndex:
+                max_cost_CNY: float | None = None, sar_envelope: bool = True) -> ModelIndex:
     """The Pyomo model of ``net``.
 
     Parameters
@@ -362,7 +365,10 @@ def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None
             cw = np.nan_to_num(tab.residual[net.w_pair[ws], t, j]) - lim if ws else np.zeros(0)
             if not ((cx > 1e-9).any() or (cw > 1e-9).any()):
                 continue   # no stream can exceed the limit: the row is redundant
-            coefs = list(cx) + list(cw)
+            # the row is homogeneous (right-hand side 0): scaled to a largest coefficient of 1
+            # so that mg/L of TDS and of F sit on the same footing for the solver
+            sc = 1.0 / max(float(np.abs(cx).max(initial=0.0)), float(np.abs(cw).max(initial=0.0)), 1e-12)
+            coefs = list(cx * sc) + list(cw * sc)
             vars_ = [X[k] for k in xs] + [W[k] for k in ws]
             if elastic:
                 v = pyo.Var(domain=pyo.NonNegativeReals)
@@ -370,9 +376,29 @@ def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None
                 coefs.append(-1.0)
                 vars_.append(v)
                 qslack_vars.append(v)
-                qslack_weights.append(1.0 / max(lim, 1e-6))
+                qslack_weights.append(1.0 / max(sc * lim, 1e-12))   # m3/d-equivalents
             rows.append((_lin(coefs, vars_), None, 0.0))
             quality_rows.append((d, t, key))
+
+    # -- SAR limits as tangent envelopes (optimize/sar.py): linear rows implied by SAR <= L, so
+    #    the first plan already (almost) meets SAR and PHREEQC's check rarely needs a cut
+    n_sar = 0
+    for (d, t), (xs, ws) in sorted(into.items()):
+        lim_sar = case.destinations[d].SAR_max
+        if lim_sar is None or not sar_envelope:
+            continue
+        concs = np.concatenate([tab.product[net.x_pair[xs], t, :len(TRACKED)],
+                                tab.residual[net.w_pair[ws], t, :len(TRACKED)]])
+        if not len(concs):
+            continue
+        for s0 in hardness_points(concs):
+            h = sar_cut_coefficients(concs, lim_sar, float(s0))
+            if not (h > 1e-12).any():
+                continue          # every stream meets the limit at this point: redundant
+            h = h / max(float(np.abs(h).max()), 1e-12)
+            rows.append((_lin(h, [X[k] for k in xs] + [W[k] for k in ws]), None, 0.0))
+            n_sar += 1
+    m.n_sar_rows = n_sar
 
     # -- geochemical cuts --------------------------------------------------------------------------
     x_of = {(int(i), int(d), int(t)): k for k, (i, d, t) in enumerate(zip(net.x_pair, net.x_dest, net.x_t))}
@@ -387,6 +413,8 @@ def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None
                 coefs.append(c)
                 vars_.append(X[k] if stream == "product" else W[k])
         if vars_:
+            sc = 1.0 / max(max(abs(c) for c in coefs), 1e-12)     # homogeneous row: scaled
+            coefs = [c * sc for c in coefs]
             rows.append((_lin(coefs, vars_), None, 0.0) if cut.sense == "max"
                         else (_lin(coefs, vars_), 0.0, None))
 

@@ -363,7 +363,7 @@ def optimise(case: Case, *, objective: str = "cost", solver: str = "highs",
              budget_CNY: float | None = None, min_reuse_share: float | None = None,
              database: str | None = None, write_lp: str | None = None,
              write_mps: str | None = None, progress: Progress | None = None,
-             prepared: _Prepared | None = None) -> dict:
+             prepared: _Prepared | None = None, sar_envelope: bool = True) -> dict:
     """Optimise ``case``; returns the results dict (see :mod:`cbmwater.optimize.results`).
 
     Parameters
@@ -381,6 +381,9 @@ def optimise(case: Case, *, objective: str = "cost", solver: str = "highs",
         Write the (first) model to this file.
     progress : callable(message, fraction), optional
         Called as the work advances.
+    sar_envelope : bool
+        SAR limits as tangent rows from the start (default); False leaves them to the PHREEQC
+        check-and-cut loop.
     """
     from .results import build_results
 
@@ -407,7 +410,8 @@ def optimise(case: Case, *, objective: str = "cost", solver: str = "highs",
         stage_obj = objective
         model_cuts = list(cuts)   # the cuts of the model this plan comes from
         mi = build_model(net, objective=stage_obj, cuts=cuts, min_reuse_share=min_reuse_share,
-                         max_cost_CNY=budget if objective != "cost" else None)
+                         max_cost_CNY=budget if objective != "cost" else None,
+                         sar_envelope=sar_envelope)
         build_s += time.perf_counter() - t0
         if it == 1:
             if write_lp:
@@ -424,10 +428,10 @@ def optimise(case: Case, *, objective: str = "cost", solver: str = "highs",
             if objective == "reuse":
                 mi2 = build_model(net, objective="cost", cuts=cuts,
                                   min_reuse_share=max(v - 1e-6, 0.0) * (1 - 1e-6),
-                                  max_cost_CNY=budget)
+                                  max_cost_CNY=budget, sar_envelope=sar_envelope)
             else:
                 mi2 = build_model(net, objective="cost", cuts=cuts, max_cost_CNY=budget,
-                                  min_reuse_share=min_reuse_share)
+                                  min_reuse_share=min_reuse_share, sar_envelope=sar_envelope)
                 mi2.model.salt_cap = pyo.Constraint(
                     expr=mi2.model.salt_expr <= v * (1 + 1e-6) + 1e-6)
             build_s += time.perf_counter() - t0
