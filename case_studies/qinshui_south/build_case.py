@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from cbmwater.optimize.production import arps_period_rates
+
 HERE = Path(__file__).resolve().parent
 ANALYSES = HERE.parent / "qinshui" / "analyses.csv"
 OUT = HERE / "wells.csv"
@@ -85,28 +87,10 @@ def read_blocks(path: Path) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-def arps_cumulative(qi: float, Di: float, b: float, t: float) -> float:
-    """Integral of q(t) = qi (1 + b Di t)^(-1/b) from 0 to t (m3/d x yr)."""
-    if Di == 0:
-        return qi * t
-    if b == 0:
-        return qi / Di * (1.0 - math.exp(-Di * t))
-    if math.isclose(b, 1.0):
-        return qi / Di * math.log1p(Di * t)
-    return qi / ((1.0 - b) * Di) * (1.0 - (1.0 + b * Di * t) ** ((b - 1.0) / b))
-
-
 def period_rates(qi: float, Di: float, b: float, start: int) -> list[float]:
-    """Average rate of each period, m3/d (0 before the well starts)."""
-    out = []
-    for p in range(1, PERIODS + 1):
-        if p < start:
-            out.append(0.0)
-            continue
-        t0 = (p - start) * PERIOD_YEARS
-        t1 = t0 + PERIOD_YEARS
-        out.append((arps_cumulative(qi, Di, b, t1) - arps_cumulative(qi, Di, b, t0)) / PERIOD_YEARS)
-    return out
+    """Average rate of each period, m3/d (0 before the well starts): the engine's own Arps
+    period average (cbmwater.optimize.production), so the printed totals are what the case loads."""
+    return list(arps_period_rates(qi, Di, b, PERIODS, PERIOD_YEARS, start))
 
 
 def build() -> list[dict]:

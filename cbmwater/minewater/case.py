@@ -50,11 +50,11 @@ Format (``case.toml`` + an analyses CSV next to it; errors name the file, table 
 from __future__ import annotations
 
 import hashlib
-import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..casefile import TableContext, check_keys, check_number
 from ..errors import InputError
 from ..standards.table import load_standards
 
@@ -133,30 +133,15 @@ class MineCase:
 
 
 def _err(file: str, table: str, fld: str | None, msg: str, value=None) -> InputError:
-    return InputError(f"[{table}]" + (f" field {fld!r}" if fld else "") + f": {msg}", file=file,
-                      value=value)
+    return TableContext(file).err(table, fld, msg, value)
 
 
 def _num(file, table, fld, v, lo=None, hi=None, lo_open=False) -> float:
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(float(v)):
-        raise _err(file, table, fld, "must be a finite number", v)
-    x = float(v)
-    if lo is not None and (x < lo or (lo_open and x == lo)):
-        raise _err(file, table, fld, f"must be {'>' if lo_open else '>='} {lo:g}", v)
-    if hi is not None and x > hi:
-        raise _err(file, table, fld, f"must be <= {hi:g}", v)
-    return x
+    return check_number(TableContext(file), table, fld, v, lo=lo, hi=hi, lo_open=lo_open)
 
 
-def _keys(file, table, d, allowed, required=()):
-    if not isinstance(d, dict):
-        raise _err(file, table, None, "must be a table of key = value pairs")
-    for k in d:
-        if k not in allowed:
-            raise _err(file, table, k, f"unknown field; allowed: {', '.join(sorted(allowed))}")
-    for k in required:
-        if k not in d:
-            raise _err(file, table, k, "is required")
+def _keys(file, table, d, allowed, required=()) -> None:
+    check_keys(TableContext(file), table, d, allowed, required)
 
 
 def _std_limits(file, table, sid, cls):

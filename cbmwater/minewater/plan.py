@@ -47,10 +47,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyomo.environ as pyo
 
-from ..errors import CbmwaterError, InputError
+from ..errors import CbmwaterError
 from ..water.io import read_analyses
 from .acidity import acidity_table
-from .case import LIMIT_KEYS, MineCase, MineDestination, Point, SourceControl
+from .case import MineCase, MineDestination, Point, SourceControl
 from .neutralise import neutralise
 from .options import size
 from .rules import ACTIVE, admissible_options

@@ -17,9 +17,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..casefile import TableContext as _Ctx
+from ..casefile import check_keys as _keys
+from ..casefile import check_number as _num
+from ..casefile import check_text as _str
 from ..errors import InputError
 from ..standards.table import load_standards, unit_factor
-from ..treatment.streams import INDEX, TRACKED
+from ..treatment.streams import TRACKED
 from ..water.vocabulary import CONSTITUENTS
 from .production import arps_period_rates
 
@@ -171,49 +175,6 @@ class Case:
 
 
 # -- helpers -----------------------------------------------------------------------------------
-class _Ctx:
-    """Where we are in the case file, for error messages."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-
-    def err(self, table: str, fld: str | None, msg: str, value: object = None) -> InputError:
-        where = f"[{table}]" + (f" field {fld!r}" if fld else "")
-        return InputError(f"{where}: {msg}", file=self.file, value=value)
-
-
-def _keys(ctx: _Ctx, table: str, data: dict, allowed: set[str], required: set[str] = frozenset()):
-    if not isinstance(data, dict):
-        raise ctx.err(table, None, "must be a table of key = value pairs")
-    for k in data:
-        if k not in allowed:
-            raise ctx.err(table, k, f"unknown field; allowed: {', '.join(sorted(allowed))}")
-    for k in required:
-        if k not in data:
-            raise ctx.err(table, k, "is required")
-
-
-def _num(ctx: _Ctx, table: str, fld: str, v: object, *, lo: float | None = None,
-         hi: float | None = None, lo_open: bool = False) -> float:
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(float(v)):
-        raise ctx.err(table, fld, "must be a finite number", v)
-    x = float(v)
-    if lo is not None and (x < lo or (lo_open and x == lo)):
-        raise ctx.err(table, fld, f"must be {'>' if lo_open else '>='} {lo:g}", v)
-    if hi is not None and x > hi:
-        raise ctx.err(table, fld, f"must be <= {hi:g}", v)
-    return x
-
-
-def _str(ctx: _Ctx, table: str, fld: str, v: object, choices: tuple[str, ...] | None = None) -> str:
-    if not isinstance(v, str) or not v.strip():
-        raise ctx.err(table, fld, "must be a non-empty text", v)
-    s = v.strip()
-    if choices is not None and s not in choices:
-        raise ctx.err(table, fld, f"allowed values: {', '.join(choices)}", v)
-    return s
-
-
 def _names_unique(ctx: _Ctx, table: str, names: list[str]) -> None:
     seen: set[str] = set()
     for n in names:

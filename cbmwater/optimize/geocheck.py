@@ -39,7 +39,6 @@ from ..geochem.mixing import blend_properties
 from ..treatment.streams import INDEX, TRACKED
 from ..water.vocabulary import CONSTITUENTS
 from .model import Cut, Network
-from .sar import sar_cut_coefficients  # noqa: F401 - re-exported
 
 __all__ = ["BlendCheck", "check_blends", "sar"]
 

@@ -18,7 +18,6 @@ quality is solved and its non-zero slacks are explained in words.
 from __future__ import annotations
 
 import logging
-import math
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -26,7 +25,7 @@ from dataclasses import replace
 import numpy as np
 import pyomo.environ as pyo
 
-from ..errors import CbmwaterError, InputError
+from ..errors import InputError
 from ..treatment.economics import Economics, load_economics
 from ..treatment.library import load_library
 from ..water.io import read_analyses
@@ -72,7 +71,6 @@ class _Prepared:
         self.members = {h.name: [m for m in h.stations if m in self.feeds] for h in case.hubs}
         for h in case.hubs:
             if self.members[h.name]:
-                T = case.periods
                 init = np.stack([self.feeds[m].flow_m3_d for m in self.members[h.name]], axis=1)
                 self.feeds[h.name] = pc.hub_feed(case, h.name, self.feeds, init,
                                                  self.members[h.name], database)

@@ -31,7 +31,7 @@ from ..geochem.mixing import blend_properties
 from ..treatment.costing import cost_train
 from ..treatment.economics import Economics
 from ..treatment.library import UnitLibrary
-from ..treatment.streams import INDEX, TRACKED, StreamBatch, tds_g_L
+from ..treatment.streams import TRACKED, StreamBatch, tds_g_L
 from ..treatment.train import simulate_train
 from ..water.analysis import AnalysisSet
 from .case import Case

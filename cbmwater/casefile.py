@@ -1,0 +1,63 @@
+"""Checks shared by the case-file loaders (decision engine, mine plan): TOML tables and numbers.
+
+Every error is an :class:`~cbmwater.errors.InputError` naming the file, the table and the field,
+with the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .errors import InputError
+
+__all__ = ["TableContext", "check_keys", "check_number", "check_text"]
+
+
+class TableContext:
+    """Where we are in the case file, for error messages."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+
+    def err(self, table: str, fld: str | None, msg: str, value: object = None) -> InputError:
+        where = f"[{table}]" + (f" field {fld!r}" if fld else "")
+        return InputError(f"{where}: {msg}", file=self.file, value=value)
+
+
+def check_keys(ctx: TableContext, table: str, data: dict, allowed: set[str],
+               required: set[str] | tuple[str, ...] = frozenset()) -> None:
+    """Refuse a non-table, an unknown key (a typo would be silently ignored) or a missing one."""
+    if not isinstance(data, dict):
+        raise ctx.err(table, None, "must be a table of key = value pairs")
+    for k in data:
+        if k not in allowed:
+            raise ctx.err(table, k, f"unknown field; allowed: {', '.join(sorted(allowed))}")
+    for k in required:
+        if k not in data:
+            raise ctx.err(table, k, "is required")
+
+
+def check_number(ctx: TableContext, table: str, fld: str, v: object, *, lo: float | None = None,
+         hi: float | None = None, lo_open: bool = False) -> float:
+    """A finite number within [lo, hi] (``lo_open``: strictly above lo)."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(float(v)):
+        raise ctx.err(table, fld, "must be a finite number", v)
+    x = float(v)
+    if lo is not None and (x < lo or (lo_open and x == lo)):
+        raise ctx.err(table, fld, f"must be {'>' if lo_open else '>='} {lo:g}", v)
+    if hi is not None and x > hi:
+        raise ctx.err(table, fld, f"must be <= {hi:g}", v)
+    return x
+
+
+def check_text(ctx: TableContext, table: str, fld: str, v: object,
+               choices: tuple[str, ...] | None = None) -> str:
+    """A non-empty text, one of ``choices`` when given."""
+    if not isinstance(v, str) or not v.strip():
+        raise ctx.err(table, fld, "must be a non-empty text", v)
+    s = v.strip()
+    if choices is not None and s not in choices:
+        raise ctx.err(table, fld, f"allowed values: {', '.join(choices)}", v)
+    return s
+
+
