@@ -2,7 +2,8 @@
 
 Keys (see the CLI's ``--format json``): ``status``, ``objective``, ``objective_CNY``, ``case``,
 ``sources[]``, ``transfers[]``, ``flows[]``, ``paths[]``, ``destinations[]``, ``builds[]``,
-``costs``, ``kpis``, ``cuts[]``, ``iterations[]``, ``verification``, ``presolve[]``,
+``costs``, ``kpis``, ``feeds[]`` (site feed waters), ``checks[]`` (PHREEQC blend checks),
+``cuts[]``, ``iterations[]``, ``verification``, ``presolve[]``,
 ``infeasibility``, ``solver``, ``solve_seconds``, ``timings``, ``warnings``, ``method``,
 ``versions``.  Concentration keys are the canonical constituent names (plus TDS), mg/L; flows
 m3/d (period averages); money CNY of the economics price year; NPV at the case's discount rate.
