@@ -542,3 +542,35 @@ def test_target_ph_token_is_applied():
     assert r.product.pH[0] == pytest.approx(6.5, abs=1e-6)
     assert r.steps[0].details["reagent"] == ["hydrochloric_acid"]
     assert r.chemicals_kg_d["hydrochloric_acid"][0] > 0
+
+
+def test_scale_result_costs_equal_a_new_simulation_at_that_flow():
+    """Every unit is linear in flow at fixed composition: a result scaled to other feed flows must
+    cost exactly what simulating those flows costs (zero-order, membrane + brine concentrator,
+    and PHREEQC pH adjustment + adsorption trains)."""
+    from pathlib import Path
+
+    import numpy as np
+
+    from cbmwater.treatment.costing import cost_train
+    from cbmwater.treatment.economics import load_economics
+    from cbmwater.treatment.streams import StreamBatch
+    from cbmwater.treatment.train import scale_result, simulate_train
+    from cbmwater.water.io import read_analyses
+
+    v = read_analyses(Path(__file__).parents[1] / "case_studies" / "qinshui" / "analyses.csv") \
+        .resolved().iloc[:3]
+    econ = load_economics()
+    sizes = np.array([250.0, 2000.0, 8000.0])
+    for units in (["coagulation", "sedimentation", "multimedia_filter", "cartridge_filter"],
+                  ["coagulation", "sedimentation", "multimedia_filter", "cartridge_filter",
+                   "brackish_ro", "mvc_concentrator"],
+                  ["aeration", "coagulation", "sedimentation", "multimedia_filter",
+                   "ph_adjustment:6.5", "activated_alumina"]):
+        base = simulate_train(units, StreamBatch.from_frame(v, 1000.0))
+        scaled = cost_train(scale_result(base, [1, 1, 1], sizes), econ)
+        direct = cost_train(simulate_train(units, StreamBatch.from_frame(v.iloc[[1, 1, 1]], sizes)),
+                            econ)
+        assert np.allclose(scaled.capex_CNY, direct.capex_CNY, rtol=1e-9)
+        assert np.allclose(scaled.opex_CNY_yr, direct.opex_CNY_yr, rtol=1e-9)
+        assert not np.allclose(scaled.capex_CNY[0], scaled.capex_CNY[2])   # sizes do matter

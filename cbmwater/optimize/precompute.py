@@ -32,7 +32,7 @@ from ..treatment.costing import cost_train
 from ..treatment.economics import Economics
 from ..treatment.library import UnitLibrary
 from ..treatment.streams import TRACKED, StreamBatch, tds_g_L
-from ..treatment.train import simulate_train
+from ..treatment.train import scale_result, simulate_train
 from ..water.analysis import AnalysisSet
 from .case import Case
 
@@ -207,6 +207,12 @@ def hub_feed(case: Case, hub: str, feeds: dict[str, SiteFeed], transfers: np.nda
     return SiteFeed(hub, transfers.sum(axis=1), conc, temp, ph)
 
 
+def _per_category(cost, n: int) -> pd.DataFrame:
+    """CNY/yr of each cost category per water (columns: categories)."""
+    return cost.breakdown.pivot_table(index="water", columns="category", values="CNY_yr",
+                                      aggfunc="sum").reindex(range(n)).fillna(0.0)
+
+
 def _grouped_warnings(per_water: list[list[str]], sites: list[str], train: str, T: int) -> list[str]:
     """One line per (site, train, kind of message) with the periods it applies to; the numbers
     shown are those of the first period (messages differing only in numbers are one kind)."""
@@ -270,28 +276,27 @@ def simulate_paths(case: Case, feeds: dict[str, SiteFeed], library: UnitLibrary,
                 fixed.append(np.zeros(len(sizes)))
                 build.append(False)
             continue
-        # one batch: every (site, period) feed at the nominal flow, then every (site, size)
+        # one batch: every (site, period) feed at the nominal flow; the plant sizes are costed
+        # from each site's peak-period water scaled to each size (scale_result: every unit is
+        # linear in flow at fixed composition), not simulated again
         conc = np.concatenate([feeds[s].conc_mg_L for s in sites])
         temp = np.concatenate([feeds[s].temp_C for s in sites])
         ph = np.concatenate([feeds[s].pH for s in sites])
         rep = [int(np.argmax(feeds[s].flow_m3_d)) for s in sites]
-        conc_z = np.concatenate([np.repeat(feeds[s].conc_mg_L[r:r + 1], len(sizes), 0)
-                                 for s, r in zip(sites, rep)])
-        temp_z = np.concatenate([np.full(len(sizes), feeds[s].temp_C[r]) for s, r in zip(sites, rep)])
-        ph_z = np.concatenate([np.full(len(sizes), feeds[s].pH[r]) for s, r in zip(sites, rep)])
-        flow = np.concatenate([np.full(len(sites) * T, NOMINAL_FLOW_M3_D),
-                               np.tile(np.asarray(sizes, float), len(sites))])
-        batch = StreamBatch(flow, np.concatenate([conc, conc_z]), np.concatenate([temp, temp_z]),
-                            np.concatenate([ph, ph_z]))
+        batch = StreamBatch(np.full(len(sites) * T, NOMINAL_FLOW_M3_D), conc, temp, ph)
         try:
-            result = simulate_train(list(tr.units), batch, library=library, economics=econ,
-                                    database=database)
+            periods = simulate_train(list(tr.units), batch, library=library, economics=econ,
+                                     database=database)
         except CbmwaterError as exc:
             warnings.append(f"train {tr.name} could not be simulated at {', '.join(sites)} and is "
                             f"left out there: {exc}")
             continue
-        cost = cost_train(result, econ)
         n = len(sites) * T
+        rows = np.repeat([k * T + r for k, r in enumerate(rep)], len(sizes))
+        at_sizes = scale_result(periods, rows, np.tile(np.asarray(sizes, float), len(sites)))
+        cost = cost_train(periods, econ)
+        cost_z = cost_train(at_sizes, econ)
+        result = periods
         q = result.feed.flow_m3_d
         r = result.product.flow_m3_d / q
         liquid = [x for x in result.residuals if x.treated_by is None and x.stream.flow_m3_d.any()]
@@ -301,16 +306,15 @@ def simulate_paths(case: Case, feeds: dict[str, SiteFeed], library: UnitLibrary,
         with np.errstate(invalid="ignore", divide="ignore"):
             rconc = np.where(rq[:, None] > 0, rm / np.where(rq > 0, rq, 1)[:, None], np.nan)
         rconc[:, np.all(np.isnan(batch.conc_mg_L), axis=0)] = np.nan
-        bd = cost.breakdown
-        per_cat = bd.pivot_table(index="water", columns="category", values="CNY_yr",
-                                 aggfunc="sum").reindex(range(len(q))).fillna(0.0)
+        per_cat = _per_category(cost, len(q))
         vcats = {c: (per_cat[c].to_numpy() if c in per_cat else np.zeros(len(q))) / (q * days)
                  for c in VARIABLE}
-        fixed_yr = sum((per_cat[c].to_numpy() if c in per_cat else np.zeros(len(q))) for c in FIXED)
+        per_z = _per_category(cost_z, len(rows))
+        fixed_yr = sum((per_z[c].to_numpy() if c in per_z else np.zeros(len(rows))) for c in FIXED)
         warnings += _grouped_warnings(result.warnings[:n], sites, tr.name, T)
         for k, s in enumerate(sites):
             sl = slice(k * T, (k + 1) * T)
-            zl = slice(n + k * len(sizes), n + (k + 1) * len(sizes))
+            zl = slice(k * len(sizes), (k + 1) * len(sizes))
             pairs.append((s, tr.name))
             rec.append(r[sl])
             resf.append(rq[sl] / q[sl])
@@ -323,7 +327,7 @@ def simulate_paths(case: Case, feeds: dict[str, SiteFeed], library: UnitLibrary,
             var.append(sum(vcats[c][sl] for c in VARIABLE))
             for c in VARIABLE:
                 vbreak[c].append(vcats[c][sl])
-            capex.append(cost.capex_CNY[zl])
+            capex.append(cost_z.capex_CNY[zl])
             fixed.append(fixed_yr[zl])
             build.append(True)
     # de-duplicate warnings, keep order

@@ -24,7 +24,7 @@ from .precedence import check_order
 from .streams import CONSERVATIVE, INDEX, StreamBatch
 
 __all__ = ["MassBalanceError", "Residual", "TrainResult", "simulate_train", "parse_train",
-           "BALANCE_TOLERANCE"]
+           "BALANCE_TOLERANCE", "scale_result"]
 
 #: Largest relative imbalance allowed (water and each conservative constituent).
 BALANCE_TOLERANCE = 1e-3
@@ -235,6 +235,56 @@ def simulate_train(
     if check:
         _check_train(result)
     return result
+
+
+def scale_result(result: TrainResult, rows: np.ndarray | list[int],
+                 feed_flow_m3_d: np.ndarray | list[float]) -> TrainResult:
+    """The train result of waters ``rows`` of ``result`` at other feed flows, without re-running.
+
+    Every unit of the library is linear in flow at fixed composition (zero-order splits are
+    fractions; PHREEQC-backed units work per litre), so flows, masses per day, chemicals, energy
+    and solids scale with the feed while concentrations, pH and recoveries stay.  Used to cost
+    discrete plant sizes from one simulated water (:mod:`cbmwater.optimize.precompute`).
+
+    Parameters
+    ----------
+    result : TrainResult
+    rows : sequence of int
+        Waters of ``result`` to take (repeats allowed).
+    feed_flow_m3_d : sequence of float
+        New feed flow of each taken water, m3/d (> 0).
+    """
+    idx = np.asarray(rows, dtype=int)
+    q = np.asarray(feed_flow_m3_d, dtype=float)
+    if idx.shape != q.shape or (q <= 0).any():
+        raise InputError("scale_result: one positive feed flow per row is needed")
+    f = q / result.feed.flow_m3_d[idx]
+    n0 = len(result.feed)
+
+    def sb(b: StreamBatch) -> StreamBatch:
+        return StreamBatch(b.flow_m3_d[idx] * f, b.conc_mg_L[idx].copy(), b.temp_C[idx].copy(),
+                           b.pH[idx].copy())
+
+    def per_water(v) -> np.ndarray:
+        return np.broadcast_to(np.asarray(v, dtype=float), (n0,))[idx] * f
+
+    def per_water_k(v: np.ndarray) -> np.ndarray:
+        return np.asarray(v, dtype=float)[idx] * f[:, None]
+
+    from dataclasses import replace
+
+    steps = [replace(s, feed=sb(s.feed), product=sb(s.product), residual=sb(s.residual),
+                     solids_kg_d=per_water(s.solids_kg_d), solids_g_d=per_water_k(s.solids_g_d),
+                     gas_g_d=per_water_k(s.gas_g_d), added_g_d=per_water_k(s.added_g_d),
+                     chemicals_kg_d={k: per_water(v) for k, v in s.chemicals_kg_d.items()},
+                     energy_kWh_d=per_water(s.energy_kWh_d),
+                     recovery=np.broadcast_to(np.asarray(s.recovery, float), (n0,))[idx].copy(),
+                     warnings=[list(s.warnings[i]) for i in idx] if s.warnings else [])
+             for s in result.steps]
+    residuals = [replace(r, stream=sb(r.stream), solids_kg_d=per_water(r.solids_kg_d),
+                         wet_sludge_m3_d=per_water(r.wet_sludge_m3_d)) for r in result.residuals]
+    return TrainResult(list(result.units), steps, sb(result.feed), sb(result.product), residuals,
+                       per_water(result.vapour_m3_d), [list(result.warnings[i]) for i in idx])
 
 
 def _check_train(r: TrainResult) -> None:
