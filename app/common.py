@@ -38,29 +38,36 @@ TEST_UPLOAD_KEY = "cbm_test_upload"
 
 
 def lab_file_source(lang: str, bundled_path: Path, suffixes: tuple[str, ...],
-                    bundled_note: str) -> tuple[bytes, str, str | None, bool]:
+                    bundled_note: str, *, labels: str = "src_", upload_help: str = "upload_help",
+                    key_prefix: str = "", stop_while_waiting: bool = True
+                    ) -> tuple[bytes, str, str | None, bool] | None:
     """The bundled data set or an uploaded lab file (CSV / Excel, with its sheet name).
 
-    Returns ``(data, filename, sheet, bundled)``; stops the page while waiting for an upload.
-    Tests put ``(filename, bytes)`` in ``st.session_state[TEST_UPLOAD_KEY]`` instead of uploading.
+    Returns ``(data, filename, sheet, bundled)``; while waiting for an upload it stops the page
+    (or returns None with ``stop_while_waiting=False``, for pages whose other sections stay
+    usable).  ``labels`` is the i18n prefix of the two choices, ``upload_help`` the i18n key of the
+    uploader's help and ``key_prefix`` prefixes the widget keys.  Tests put ``(filename, bytes)``
+    in ``st.session_state[TEST_UPLOAD_KEY]`` instead of uploading.
     """
     test_upload = st.session_state.get(TEST_UPLOAD_KEY)
     source = st.radio(t("data_source", lang), ["bundled", "upload"],
                       index=1 if test_upload is not None else 0, horizontal=True,
-                      format_func=lambda s: t(f"src_{s}", lang), key="source")
+                      format_func=lambda s: t(f"{labels}{s}", lang), key=f"{key_prefix}source")
     sheet: str | None = None
     if source == "bundled":
         st.info(bundled_note, icon="ℹ️")
         return bundled_path.read_bytes(), bundled_path.name, None, True
     up = st.file_uploader(t("upload_label", lang), type=[s.lstrip(".") for s in suffixes],
-                          help=t("upload_help", lang), key="upload")
+                          help=t(upload_help, lang), key=f"{key_prefix}upload")
     if up is not None:
         data, filename = up.getvalue(), up.name
     elif test_upload is not None:
         filename, data = test_upload
     else:
         st.info(t("upload_wait", lang))
+        if not stop_while_waiting:
+            return None
         st.stop()
     if Path(filename).suffix.lower() != ".csv":
-        sheet = st.text_input(t("sheet", lang), key="sheet").strip() or None
+        sheet = st.text_input(t("sheet", lang), key=f"{key_prefix}sheet").strip() or None
     return data, filename, sheet, False

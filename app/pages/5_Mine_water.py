@@ -43,7 +43,7 @@ import streamlit as st  # noqa: E402
 import logic  # noqa: E402
 import logic_minewater as LM  # noqa: E402
 from cbmwater.errors import CbmwaterError  # noqa: E402
-from common import TEST_UPLOAD_KEY, language_selector  # noqa: E402
+from common import lab_file_source, language_selector  # noqa: E402
 from i18n import t  # noqa: E402
 
 TEST_CASE_KEY = "cbm_test_mine_case"
@@ -110,28 +110,11 @@ def yes_no(b: bool, lang: str) -> str:
 
 
 def water_source(lang: str) -> tuple[bytes, str, str | None, bool] | None:
-    """The bundled Daji analyses or an uploaded lab file (the ``lab_file_source`` pattern with
-    this page's labels); None while waiting for an upload (the plan section stays usable)."""
-    test_upload = st.session_state.get(TEST_UPLOAD_KEY)
-    source = st.radio(t("data_source", lang), ["bundled", "upload"],
-                      index=1 if test_upload is not None else 0, horizontal=True,
-                      format_func=lambda s: t(f"mw_src_{s}", lang), key="mw_source")
-    if source == "bundled":
-        st.info(t("mw_bundled_note", lang), icon="ℹ️")
-        return LM.DAJI_ANALYSES.read_bytes(), LM.DAJI_ANALYSES.name, None, True
-    up = st.file_uploader(t("upload_label", lang), type=[s.lstrip(".") for s in logic.SUFFIXES],
-                          help=t("mw_upload_help", lang), key="mw_upload")
-    if up is not None:
-        data, filename = up.getvalue(), up.name
-    elif test_upload is not None:
-        filename, data = test_upload
-    else:
-        st.info(t("upload_wait", lang))
-        return None
-    sheet = None
-    if Path(filename).suffix.lower() != ".csv":
-        sheet = st.text_input(t("sheet", lang), key="mw_sheet").strip() or None
-    return data, filename, sheet, False
+    """The bundled Daji analyses or an uploaded lab file (this page's labels); None while waiting
+    for an upload (the plan section stays usable)."""
+    return lab_file_source(lang, LM.DAJI_ANALYSES, logic.SUFFIXES, t("mw_bundled_note", lang),
+                           labels="mw_src_", upload_help="mw_upload_help", key_prefix="mw_",
+                           stop_while_waiting=False)
 
 
 def set_defaults(signature: str, defaults: dict[str, object]) -> None:
