@@ -393,6 +393,7 @@ def optimise(case: Case, *, objective: str = "cost", solver: str = "highs",
     budget = budget_CNY if budget_CNY is not None else case.budget_CNY
     cuts: list[Cut] = []
     model_cuts: list[Cut] = []
+    presolve: list[dict] = []
     iterations: list[dict] = []
     build_s = solve_s = geo_s = 0.0
     checks = []
@@ -404,7 +405,8 @@ def optimise(case: Case, *, objective: str = "cost", solver: str = "highs",
         prog(f"iteration {it}: building the model", _frac(it, 0, max_iterations))
         t0 = time.perf_counter()
         net = prep.network()
-        presolve = presolve_check(net) if it == 1 else []
+        if it == 1:
+            presolve = presolve_check(net)     # kept for the results, whatever follows
         stage_obj = objective
         model_cuts = list(cuts)   # the cuts of the model this plan comes from
         mi = build_model(net, objective=stage_obj, cuts=cuts, min_reuse_share=min_reuse_share,
@@ -476,7 +478,7 @@ def optimise(case: Case, *, objective: str = "cost", solver: str = "highs",
         pass
     prog("writing results", 0.97)
     res = build_results(prep, net, vals, info, status, cuts, model_cuts, checks, iterations,
-                        explanation, presolve if net is not None else [], objective,
+                        explanation, presolve, objective,
                         timings={"precompute_s": prep.precompute_seconds, "build_s": build_s,
                                  "solve_s": solve_s, "geochem_s": geo_s,
                                  "total_s": time.perf_counter() - t_start})
