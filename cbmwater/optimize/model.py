@@ -426,7 +426,7 @@ def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None
         + list(net.g_unit_CNY_m3 * A[net.g_t]) + list(net.y_charge_CNY),
         F + X + W + G + Y)
     vol = 365.0 * case.period_years
-    total_prod = float(net.produced.sum() * vol)
+    total_prod = max(float(net.produced.sum() * vol), 1e-9)   # a case with no water: share 0
     reuse = [k for k, d in enumerate(net.x_dest) if case.destinations[d].kind == "reuse"]
     reuse_expr = _lin([vol / total_prod] * len(reuse), [X[k] for k in reuse])
     tds = _K["TDS"]
