@@ -7,10 +7,12 @@ with the value and what is allowed.
 from __future__ import annotations
 
 import math
+import tomllib
+from pathlib import Path
 
 from .errors import InputError
 
-__all__ = ["TableContext", "check_keys", "check_number", "check_text"]
+__all__ = ["TableContext", "check_keys", "check_number", "check_text", "read_case_toml"]
 
 
 class TableContext:
@@ -61,3 +63,17 @@ def check_text(ctx: TableContext, table: str, fld: str, v: object,
     return s
 
 
+
+
+def read_case_toml(path: str | Path) -> tuple[Path, bytes, dict]:
+    """A case file's path, raw bytes (for its hash) and parsed TOML; a missing file or bad TOML
+    is an :class:`~cbmwater.errors.InputError` naming the file."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("case file not found", file=str(p))
+    raw = p.read_bytes()
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"not valid UTF-8 TOML: {exc}", file=str(p)) from None
+    return p, raw, data

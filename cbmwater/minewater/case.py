@@ -50,11 +50,10 @@ Format (``case.toml`` + an analyses CSV next to it; errors name the file, table 
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..casefile import TableContext, check_keys, check_number
+from ..casefile import TableContext, check_keys, check_number, read_case_toml
 from ..errors import InputError
 from ..standards.table import load_standards
 
@@ -289,14 +288,7 @@ def parse_mine_case(data: dict, base: Path, file: str = "<case>", raw: bytes = b
 
 def load_mine_case(path: str | Path) -> MineCase:
     """Read and validate a mine-water ``case.toml`` (see the module docstring)."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError("case file not found", file=str(p))
-    raw = p.read_bytes()
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"not valid UTF-8 TOML: {exc}", file=str(p)) from None
+    p, raw, data = read_case_toml(path)
     case = parse_mine_case(data, p.resolve().parent, str(p), raw)
     h = hashlib.sha256(raw)
     h.update(case.analyses_path.read_bytes())

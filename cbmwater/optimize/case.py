@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from ..casefile import TableContext as _Ctx
 from ..casefile import check_keys as _keys
 from ..casefile import check_number as _num
 from ..casefile import check_text as _str
+from ..casefile import read_case_toml
 from ..errors import InputError
 from ..standards.table import load_standards, unit_factor
 from ..treatment.streams import TRACKED
@@ -547,14 +547,7 @@ def load_case(path: str | Path) -> Case:
     InputError
         Naming the file, table/row and field of the first problem.
     """
-    p = Path(path)
-    if not p.is_file():
-        raise InputError("case file not found", file=str(p))
-    raw = p.read_bytes()
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"not valid UTF-8 TOML: {exc}", file=str(p)) from None
+    p, raw, data = read_case_toml(path)
     h = hashlib.sha256(raw)
     case = parse_case(data, p.resolve().parent, str(p), raw)
     # the case hash covers the CSV tables too
