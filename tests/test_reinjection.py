@@ -41,7 +41,8 @@ def _own_si(solution_lines: str, t_c: float, p_atm: float) -> dict[str, float]:
 
 
 # the two waters of barite_scaling.toml (case_studies/reinjection/waters.csv), typed by hand;
-# Alkalinity as CaCO3 = 50.0437 x (HCO3/61.0168 + CO3/30.0045)
+# Alkalinity as CaCO3 = 50.0437 x (HCO3/61.0168 + CO3/30.0045); total Fe without a redox
+# statement is ferrous (DESIGN.md §5 redox policy), so it is typed as Fe(2)
 FORMATION = """SOLUTION 1
  units mg/l
  temp 20.7
@@ -51,7 +52,7 @@ FORMATION = """SOLUTION 1
  K 2.09
  Ca 9.58
  Mg 3.29
- Fe 1.86
+ Fe(2) 1.86
  Sr 0.57
  Ba 1.7
  Cl 439
@@ -66,7 +67,7 @@ INJECTATE = """SOLUTION 1
  K 2.0
  Ca 18
  Mg 6.0
- Fe 0.1
+ Fe(2) 0.1
  Sr 0.3
  Ba 0.02
  Cl 180

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import io
 import queue
+import re
 import threading
 from pathlib import Path
 
@@ -22,6 +23,9 @@ from phreeqpy.iphreeqc import phreeqc_dll
 
 from ..errors import GeochemError
 from .databases import DatabaseInfo, database_info
+from .redox import REDOX_MARK
+
+_USES_AMM = re.compile(r"^\s*(Amm\s|-totals.*\bAmm\b)", re.MULTILINE)
 
 __all__ = ["Phreeqc", "get_engine", "get_engines", "available_cores", "iphreeqc_version",
            "run_pipelined", "run_blocks", "MISSING_SI"]
@@ -83,6 +87,11 @@ class Phreeqc:
         GeochemError
             With PHREEQC's own error text when the run fails.
         """
+        if REDOX_MARK not in text and _USES_AMM.search(text):
+            # an input builder forgot the redox definitions: IPhreeqc may still hold them from
+            # an earlier run, so the result would depend on the order of runs; refuse instead
+            raise GeochemError("internal error: a PHREEQC input enters ammonium as Amm without "
+                               "the redox definitions (cbmwater.geochem.redox)")
         iid = self._ip.id_
         with self.lock:
             n = self._lib.RunString(iid, text.encode("utf-8"))

@@ -16,7 +16,7 @@ import pandas as pd
 from ..errors import GeochemError
 from .databases import database_info
 from .engine import get_engine, si_or_nan
-from .phreeqc_input import SI_MINERALS, fmt, solution_block
+from .phreeqc_input import SI_MINERALS, fmt, redox_definitions, solution_block
 
 __all__ = ["blend_input", "blend_properties"]
 
@@ -56,7 +56,7 @@ def blend_input(waters: Sequence[Mapping[str, float]], blends: Sequence[Mapping[
         so.append("    -si " + " ".join(minerals))
     # SELECTED_OUTPUT first: an engine that ran before still holds its old definition, which
     # would print the solutions' rows before the new header
-    head = "\n".join(so) + "\n" + "".join(sols) + "END\n"
+    head = redox_definitions(db) + "\n".join(so) + "\n" + "".join(sols) + "END\n"
     blocks = []
     n0 = len(waters)
     for j, (mix, t) in enumerate(zip(blends, temps_C)):

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from ..errors import GeochemError, InputError
 from ..water.vocabulary import CACO3_G_EQ, CONSTITUENTS
 from .databases import DatabaseInfo
+from .redox import AMM_ELEMENT, RedoxBasis, parse_redox, redox_definitions
 
 __all__ = [
     "SI_MINERALS",
@@ -23,6 +24,7 @@ __all__ = [
     "solution_block",
     "selected_output_block",
     "phreeqc_element",
+    "redox_definitions",
 ]
 
 #: Minerals whose saturation index is reported (PHREEQC names, phreeqc.dat spelling).
@@ -56,9 +58,14 @@ def fmt(x: float) -> str:
 def phreeqc_element(name: str, db: DatabaseInfo) -> str | None:
     """The database's spelling of the PHREEQC master name of canonical constituent ``name``.
 
-    Returns None when the database does not define it (the caller reports that).
+    Returns None when the database does not define it (the caller reports that).  Ammonium
+    (``NH4_N``) is the decoupled master species ``Amm`` wherever the database couples N(-3) to
+    nitrate: every input must then start with :func:`redox_definitions` (see
+    :mod:`cbmwater.geochem.redox`).
     """
     master = CONSTITUENTS[name].phreeqc
+    if master == "N(-3)" and redox_definitions(db):
+        return AMM_ELEMENT
     if master is None:
         return None
     for spelling in _SPELLINGS.get(master, (master,)):
@@ -91,6 +98,7 @@ def solution_block(
     pe: float | None = None,
     pressure_atm: float | None = None,
     density: float | str | None = None,
+    redox: RedoxBasis | str | None = None,
 ) -> tuple[str, list[str]]:
     """One PHREEQC ``SOLUTION`` block from canonical mg/L values.
 
@@ -101,15 +109,20 @@ def solution_block(
     values : mapping
         Canonical name -> value (mg/L; ``pH``; ``temp_C`` in deg C).  NaN means not measured.
         ``pH`` is required.  Carbonate enters as total alkalinity as CaCO3: from HCO3 + CO3 when
-        either is given, else from ``alkalinity_CaCO3``.  Total ``Fe`` enters as ``Fe`` unless
-        ``Fe2``/``Fe3`` are given.
+        either is given, else from ``alkalinity_CaCO3``.  Iron enters by the redox basis:
+        ``Fe2``/``Fe3`` as measured where given, else total ``Fe`` as Fe(2) (default), or as
+        ``Fe`` distributed by a pe.  Ammonium enters as ``Amm`` (decoupled from nitrate; the
+        input must start with :func:`redox_definitions`).
     db : DatabaseInfo
         The database the input is for (element spellings, availability).
     charge_balance : str, optional
         One of :data:`CHARGE_BALANCE_CHOICES` to adjust with PHREEQC's ``charge`` option; None
         (default) for no adjustment.
     pe : float, optional
-        Redox potential; PHREEQC's default (4) when None.
+        Redox potential; same as ``redox="pe:VALUE"`` (kept for callers that set a pe).
+    redox : RedoxBasis or str, optional
+        ``"fe2"`` (default), ``"pe:VALUE"`` or ``"measured"`` (:class:`~cbmwater.geochem.redox.
+        RedoxBasis`).
     pressure_atm : float, optional
         Pressure in atm; PHREEQC's default (1) when None.
     density : float or "calc", optional
@@ -141,8 +154,16 @@ def solution_block(
     if temp is not None:
         lines.append(f"    temp {fmt(temp)}")
     lines.append(f"    pH {fmt(ph)}" + (" charge" if charge_balance == "pH" else ""))
-    if pe is not None:
-        lines.append(f"    pe {fmt(pe)}")
+    if redox is None and pe is not None:
+        redox = RedoxBasis("pe", float(pe))
+    mode, number, _ = parse_redox(redox).resolve(values)
+    if mode in ("pe", "orp"):
+        lines.append(f"    pe {fmt(number)}")
+    elif mode == "fe_couple":
+        lines.append("    redox Fe(2)/Fe(3)")
+    elif mode == "do":
+        lines.append("    redox O(0)/O(-2)")
+        lines.append(f"    O(0) {fmt(number)}")
     if pressure_atm is not None:
         lines.append(f"    pressure {fmt(pressure_atm)}")
     if density is not None:
@@ -164,9 +185,12 @@ def solution_block(
         cb = " charge" if charge_balance == "HCO3" else ""
         lines.append(f"    Alkalinity {fmt(alk)} as CaCO3{cb}")
     split_fe = get("Fe2") is not None or get("Fe3") is not None
+    fe_total_as = phreeqc_element("Fe2", db) if mode == "fe2" else None
     for name, element, suffix in _element_plan(db):
         if (name == "Fe" and split_fe) or (name in ("Fe2", "Fe3") and not split_fe):
             continue
+        if name == "Fe" and fe_total_as is not None:
+            element = fe_total_as
         v = get(name)
         if v is None:
             continue

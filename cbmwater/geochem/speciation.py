@@ -34,7 +34,7 @@ from ..water.analysis import AnalysisSet
 from .databases import DatabaseInfo, database_info
 from .engine import (available_cores, get_engine, get_engines, iphreeqc_version, run_pipelined,
                      si_or_nan)
-from .phreeqc_input import SI_MINERALS, selected_output_block, solution_block
+from .phreeqc_input import SI_MINERALS, redox_definitions, selected_output_block, solution_block
 
 __all__ = ["SpeciationResult", "speciation_input", "speciate", "IONIC_STRENGTH_LIMIT"]
 
@@ -125,7 +125,7 @@ def _speciation_stream(analyses, database, *, charge_balance, censored_policy, p
         warnings[sid].extend(notes)
     phases = [p for p in SI_MINERALS if p in db.phases]
     extra = ["CO2(g)"] if "CO2(g)" in db.phases else []
-    head = selected_output_block(phases + extra)
+    head = redox_definitions(db) + selected_output_block(phases + extra)
     cols = list(values.columns)
 
     def blocks():

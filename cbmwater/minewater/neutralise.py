@@ -86,7 +86,7 @@ import pandas as pd
 from ..errors import GeochemError, InputError
 from ..geochem.databases import DatabaseInfo, database_info
 from ..geochem.engine import MISSING_SI, get_engine
-from ..geochem.phreeqc_input import fmt, phreeqc_element, solution_block
+from ..geochem.phreeqc_input import fmt, phreeqc_element, redox_definitions, solution_block
 from ..water.analysis import AnalysisSet
 from ..water.vocabulary import CACO3_G_EQ, CONSTITUENTS
 from .acidity import alkalinity_mg_L_CaCO3, calculated_acidity, iron_split
@@ -490,7 +490,7 @@ def _selected_output(setup: _Setup) -> str:
 
 def _titration_input(setup: _Setup, doses_mmol_L: np.ndarray) -> str:
     """The PHREEQC input of one titration: REACTION steps at ``doses_mmol_L`` (per L)."""
-    head = _selected_output(setup)
+    head = redox_definitions(setup.db) + _selected_output(setup)
     if setup.extra_phases:
         head += "PHASES\n" + setup.extra_phases
     parts = [head, setup.solution]
@@ -552,7 +552,7 @@ def _prepare(values: dict[str, float], reagent: Reagent, precipitates: list[str]
                    totals, si, extra)
     # speciation of the raw water alone: PHREEQC's mg/L -> mol/kgw conversion gives s
     els = [el for n, el in totals if n in values and values[n] > 0]
-    text = ("SELECTED_OUTPUT 1\n    -reset false\n    -water true\n    -percent_error true\n"
+    text = (redox_definitions(db) + "SELECTED_OUTPUT 1\n    -reset false\n    -water true\n    -percent_error true\n"
             + (f"    -totals {' '.join(els)}\n" if els else "") + solution + "END\n")
     try:
         out = _run(text, db)

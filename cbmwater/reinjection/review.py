@@ -36,7 +36,7 @@ import pandas as pd
 from .. import __version__
 from ..geochem.databases import database_info
 from ..geochem.engine import get_engine, iphreeqc_version, si_or_nan
-from ..geochem.phreeqc_input import fmt, solution_block
+from ..geochem.phreeqc_input import fmt, redox_definitions, solution_block
 from ..standards import check_compliance, load_standards
 from .proposal import Proposal, load_proposal
 
@@ -136,7 +136,7 @@ def mixing_input(injectate: dict[str, float], formation_water: dict[str, float],
     s1, _ = solution_block(1, injectate, db)
     s2, _ = solution_block(2, formation_water, db)
     lines = ["TITLE cbmwater reinjection compatibility (1 = injectate, 2 = formation water)",
-             s1 + s2.rstrip(),
+             redox_definitions(db) + s1 + s2.rstrip(),
              "SELECTED_OUTPUT 1", "    -reset false", "    -simulation true", "    -state true",
              "    -pH true", "    -temperature true",
              "    -si " + " ".join(SCALE_MINERALS),

@@ -25,7 +25,7 @@ import pandas as pd
 from ..errors import GeochemError, InputError
 from ..geochem.databases import database_info
 from ..geochem.engine import get_engine, run_blocks
-from ..geochem.phreeqc_input import fmt, phreeqc_element, solution_block
+from ..geochem.phreeqc_input import fmt, phreeqc_element, redox_definitions, solution_block
 from ..water.vocabulary import CONSTITUENTS
 from .streams import INDEX, TRACKED, StreamBatch
 
@@ -148,7 +148,7 @@ def equilibrate(
     if absent:
         raise InputError(f"{db.name} does not define {', '.join(absent)}")
     phase_defs = _FIX_PH_PHASE.replace("END\n", "".join(extra) + "END\n")
-    head = [phase_defs, "SELECTED_OUTPUT 1\n    -reset false\n    -state true\n    -pH true\n"
+    head = [redox_definitions(db), phase_defs, "SELECTED_OUTPUT 1\n    -reset false\n    -state true\n    -pH true\n"
             "    -water true\n    -alkalinity true\n    -molalities HCO3- CO3-2 OH- H+\n"
             f"    -totals {' '.join(totals)}\n"]
     if phases_out:
@@ -276,7 +276,7 @@ _WATER_MOL_PER_KG = 1000.0 / 18.0153
 
 def _concentration_run(batch: StreamBatch, grids: list[np.ndarray], minerals: list[str],
                        db) -> tuple[pd.DataFrame, str]:
-    head = ("SELECTED_OUTPUT 1\n    -reset false\n    -state true\n    -solution true\n"
+    head = (redox_definitions(db) + "SELECTED_OUTPUT 1\n    -reset false\n    -state true\n    -solution true\n"
             f"    -reaction true\n    -si {' '.join(minerals)}\n")
     blocks = []
     for i, grid in enumerate(grids):
@@ -406,7 +406,7 @@ def permeate_pH(feed: StreamBatch, permeate: StreamBatch, carbonate_passage: np.
     if not len(idx):
         return out_ph, ""
     sub = StreamBatch(feed.flow_m3_d[idx], feed.conc_mg_L[idx], feed.temp_C[idx], feed.pH[idx])
-    head = ("SELECTED_OUTPUT 1\n    -reset false\n    -water true\n    -totals C(4)\n"
+    head = (redox_definitions(db) + "SELECTED_OUTPUT 1\n    -reset false\n    -water true\n    -totals C(4)\n"
             "    -molalities CO2\n")
     blocks = [solution_block(k + 1, _values_for(sub, k), db)[0] for k in range(len(idx))]
     f = run_blocks(head, blocks, db.path)
@@ -419,7 +419,7 @@ def permeate_pH(feed: StreamBatch, permeate: StreamBatch, carbonate_passage: np.
     perm = pd.DataFrame(permeate.conc_mg_L[idx], columns=list(TRACKED))
     meq = meq_per_L(perm)
     imbalance = (meq[list(CATIONS)].sum(axis=1) - meq[list(ANIONS)].sum(axis=1)).to_numpy()
-    head2 = "SELECTED_OUTPUT 1\n    -reset false\n    -pH true\n"
+    head2 = redox_definitions(db) + "SELECTED_OUTPUT 1\n    -reset false\n    -pH true\n"
     blocks2 = []
     for k, i in enumerate(idx):
         vals = _values_for(permeate, i)
