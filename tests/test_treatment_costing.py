@@ -9,7 +9,8 @@ asserts the loaded files still hold them, so a changed number is noticed):
     multimedia_filter  5.5e6  USD2014 x (Q/113 562.3)^0.5862 x 1
   CEPCI 2007 525.4, 2014 576.1, 2024 800.0; CNY per USD 2024 7.1217; location factor USD 0.4
   -> capex = A (Q/Q_ref)^B x f_inst x 800/CEPCI[year] x 7.1217 x 0.4   (CNY of 2024)
-  electricity 0.60 CNY/kWh; labour 100 000 CNY/person-yr; sludge 800 CNY/t dry; brine 60 CNY/m3
+  electricity 0.60 CNY/kWh; labour 100 000 CNY/person-yr; sludge (general_solid) 800 CNY/t dry;
+  hazardous salt 3600 CNY/t as delivered (dry / solids fraction); brine 60 CNY/m3; backwash 2 CNY/m3
   PAC 2000 CNY/t at purity 0.28; PAM 12 000 CNY/t at purity 0.90
   finance 8 %, 20 yr, utilization 0.95 -> operating days 365 x 0.95 = 346.75
   CRF = 0.08 x 1.08^20 / (1.08^20 - 1) = 0.08 x 4.660957 / 3.660957 = 0.101852 /yr
@@ -95,6 +96,7 @@ def test_loaded_numbers_are_the_typed_reference_values():
     assert (ECON.electricity_CNY_kWh, ECON.labour_CNY_person_yr, ECON.utilization) == \
         (0.60, 100000, 0.95)
     assert (ECON.sludge_disposal_CNY_t_dry, ECON.brine_disposal_CNY_m3) == (800, 60)
+    assert (ECON.hazardous_salt_CNY_t, ECON.backwash_CNY_m3) == (3600, 2.0)
     pac, pam = ECON.chemicals["pac"], ECON.chemicals["pam"]
     assert (pac.price_CNY_t, pac.purity, pam.price_CNY_t, pam.purity) == (2000, 0.28, 12000, 0.90)
     # the worked example of databases/treatment/README.md: 1 M USD of 2014 = 9.89 M CNY of 2024
@@ -156,7 +158,8 @@ def test_small_train_cost_by_hand():
     maint = 0.03 * total_capex
     sludge = (dry_sed + dry_mmf) / 1000.0 * e.sludge_disposal_CNY_t_dry * days
     expect = {"electricity": elec, "chemicals": chem, "replacement": repl, "labour": labour,
-              "maintenance": maint, "sludge_disposal": sludge, "brine_disposal": 0.0}
+              "maintenance": maint, "sludge_disposal": sludge, "hazardous_salt_disposal": 0.0,
+              "brine_disposal": 0.0, "backwash_disposal": 0.0}
     for cat, value in expect.items():
         assert by(cost, category=cat) == pytest.approx(value, rel=1e-9, abs=1e-9), cat
     assert by(cost, "sedimentation", "sludge_disposal") == pytest.approx(
@@ -194,7 +197,8 @@ def test_lcow_moves_with_the_electricity_price_as_the_energy_share_predicts(trai
 
 def test_brine_disposal_is_charged_for_final_brine_only():
     days = 365 * 0.95
-    # RO brine leaves the works: charged; UF backwash returns to the head: not charged
+    # RO brine leaves the works: charged as brine; UF backwash also leaves the works (the water
+    # balance counts it lost): charged at backwash_CNY_m3 2, not as brine
     r, cost = run(RO)
     (ro_brine,) = [x for x in r.residuals if x.unit == "brackish_ro"]
     assert ro_brine.kind == "brine" and ro_brine.treated_by is None
@@ -204,7 +208,9 @@ def test_brine_disposal_is_charged_for_final_brine_only():
         ro_brine.stream.flow_m3_d[0] * 60 * days, rel=1e-12)
     assert by(cost, "ultrafiltration", "brine_disposal") == 0.0
     (uf_bw,) = [x for x in r.residuals if x.unit == "ultrafiltration"]
-    assert uf_bw.stream.flow_m3_d[0] > 40     # 5 % of ~1000 m3/d, yet not charged
+    assert uf_bw.kind == "backwash" and uf_bw.stream.flow_m3_d[0] > 40   # 5 % of ~1000 m3/d
+    assert by(cost, "ultrafiltration", "backwash_disposal") == pytest.approx(
+        uf_bw.stream.flow_m3_d[0] * 2.0 * days, rel=1e-12)
 
     # the concentrator takes the RO brine: only its own (smaller) brine is charged
     r2, cost2 = run(RO + ",mvc_concentrator")
@@ -217,12 +223,14 @@ def test_brine_disposal_is_charged_for_final_brine_only():
     assert by(cost2, category="brine_disposal") == pytest.approx(
         mvc_brine.stream.flow_m3_d[0] * 60 * days, rel=1e-12)
 
-    # with a crystallizer nothing liquid is hauled; the salt is charged as dry sludge
+    # with a crystallizer nothing liquid is hauled; the salt is hazardous mixed salt, charged per
+    # tonne as delivered: dry / 0.85 solids x 3600 CNY/t (tests/test_cost_ranges.py has more)
     r3, cost3 = run(RO + ",mvc_concentrator,crystallizer")
     assert by(cost3, category="brine_disposal") == 0.0
     (salt,) = [x for x in r3.residuals if x.unit == "crystallizer"]
-    assert by(cost3, "crystallizer", "sludge_disposal") == pytest.approx(
-        salt.solids_kg_d[0] / 1000 * 800 * days, rel=1e-12)
+    assert by(cost3, "crystallizer", "sludge_disposal") == 0.0
+    assert by(cost3, "crystallizer", "hazardous_salt_disposal") == pytest.approx(
+        salt.solids_kg_d[0] / 0.85 / 1000 * 3600 * days, rel=1e-12)
 
 
 @pytest.mark.parametrize("flow, units", [

@@ -237,7 +237,7 @@ residual = "{residual}"
 recovery = {recovery}
 removal = {{ {removal} }}
 energy_kWh_m3 = 0.1
-capital = {{ A = 1.0e6, B = 0.6, Q_ref_m3_d = 1000, currency = "{currency}", year = 2014, Q_min_m3_d = {qmin}, Q_max_m3_d = 5000 }}
+capital = {{ A = 1.0e6, B = 0.6, Q_ref_m3_d = 1000, currency = "{currency}", year = 2014, Q_min_m3_d = {qmin}, Q_max_m3_d = 5000, below_min = "floor" }}
 om = {{ maintenance_frac_capex_yr = 0.03 }}
 {chem}
 [units.{uid}.sources]

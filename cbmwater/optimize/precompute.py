@@ -44,7 +44,9 @@ log = logging.getLogger(__name__)
 #: Quality keys of the network: the tracked constituents, then TDS (sum of dissolved), mg/L.
 KEYS: tuple[str, ...] = TRACKED + ("TDS",)
 NOMINAL_FLOW_M3_D = 1000.0
-VARIABLE = ("electricity", "chemicals", "replacement", "sludge_disposal")
+#: Per-m3 cost categories of a path.  Liquid residuals (brine, backwash) are not here: the network
+#: routes them to residual destinations and prices them there.
+VARIABLE = ("electricity", "chemicals", "replacement", "sludge_disposal", "hazardous_salt_disposal")
 FIXED = ("labour", "maintenance")
 
 

@@ -25,7 +25,7 @@ from .model import Network, discount_factors
 __all__ = ["build_results", "COST_CATEGORIES"]
 
 COST_CATEGORIES = ("capital", "fixed_om", "electricity", "chemicals", "replacement",
-                   "sludge_disposal", "transport", "fees", "revenue")
+                   "sludge_disposal", "hazardous_salt_disposal", "transport", "fees", "revenue")
 
 
 def _f(x: float | None) -> float | None:

@@ -1,12 +1,19 @@
 """Cost of a simulated train in CNY of the economics price year: capital, operating, LCOW.
 
-* Capital of a unit: ``A (Q / Q_ref)^B`` (Q = the unit's inlet flow, m3/d) in the curve's
-  currency and year, times its installation factor, moved to CNY of the price year
-  (:meth:`Economics.to_CNY`), times the location factor of the curve's currency.  A flow outside the curve's valid range gives a warning.
+* Capital of a unit (:func:`unit_capital`): ``A (Q / Q_ref)^B`` (Q = the unit's inlet flow,
+  m3/d) in the curve's currency and year, times its installation factor, moved to CNY of the
+  price year (:meth:`Economics.to_CNY`), times the location factor of the curve's currency.
+  Below the curve's ``Q_min_m3_d`` its ``below_min`` policy applies -- ``floor``: the capital at
+  Q_min (the smallest plant the curve describes), ``extrapolate``: the power law followed down;
+  above ``Q_max_m3_d`` the power law is followed up.  Every flow outside the range gives a
+  warning that names the policy applied: nothing is extrapolated silently.
 * Operating, CNY/yr (operating days = 365 x utilization): electricity (kWh/d x tariff),
   chemicals (active kg/d / purity x CNY/t), membrane/resin/media replacement (CNY per m3 of unit
   feed), labour (persons x CNY/person-yr), maintenance (fraction of capital per year), residual
-  disposal (dry sludge t/d x CNY/t; final brine m3/d x CNY/m3).
+  disposal: solids at the price of the unit's disposal class (``general_solid``: dry t/d x CNY
+  per dry t, category ``sludge_disposal``; ``hazardous_salt``: t/d as delivered = dry / solids
+  fraction x CNY/t, category ``hazardous_salt_disposal``), final brine m3/d x CNY/m3
+  (``brine_disposal``), backwash water leaving the works m3/d x CNY/m3 (``backwash_disposal``).
 * Annualised cost = CRF x capital + operating; **LCOW = annualised cost / product m3 per year**
   (WaterTAP's LCOW definition, reference/watertap.md §5).
 """
@@ -18,13 +25,76 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..errors import InputError
 from .economics import Economics
+from .library import SOLID_RESIDUALS, CapitalCurve
 from .train import TrainResult
 
-__all__ = ["TrainCost", "cost_train", "CATEGORIES"]
+__all__ = ["TrainCost", "cost_train", "unit_capital", "CATEGORIES", "DISPOSAL_CATEGORY"]
 
 CATEGORIES = ("capital", "electricity", "chemicals", "replacement", "labour", "maintenance",
-              "sludge_disposal", "brine_disposal")
+              "sludge_disposal", "hazardous_salt_disposal", "brine_disposal",
+              "backwash_disposal")
+#: Breakdown category of the solids of each disposal class (economics.DISPOSAL_CLASSES).
+DISPOSAL_CATEGORY = {"general_solid": "sludge_disposal",
+                     "hazardous_salt": "hazardous_salt_disposal"}
+
+
+def unit_capital(unit_id: str, curve: CapitalCurve, q_m3_d: np.ndarray | float,
+                 econ: Economics) -> tuple[np.ndarray, list[list[str]]]:
+    """Installed capital of a unit at inlet flows ``q_m3_d``, with the range policy applied.
+
+    Parameters
+    ----------
+    unit_id : str
+        Unit id, used in the warnings.
+    curve : CapitalCurve
+        ``A (Q/Q_ref)^B`` x installation factor in the curve's currency and year, valid from
+        ``Q_min_m3_d`` to ``Q_max_m3_d`` m3/d, with its ``below_min`` policy.
+    q_m3_d : array_like
+        Inlet flow of the unit, m3/d (0 or less: no plant, no capital).
+    econ : Economics
+        Cost index, exchange rate and location factor.
+
+    Returns
+    -------
+    capex_CNY : ndarray
+        Installed capital, CNY of the price year (after the location factor).  Below Q_min it is
+        the value at Q_min when the policy is ``"floor"``, the power law when ``"extrapolate"``;
+        above Q_max the power law.
+    warnings : list of list of str
+        One list per flow: a message for every flow outside the valid range, naming the
+        policy applied.
+    """
+    q = np.atleast_1d(np.asarray(q_m3_d, dtype=float))
+    k = (econ.to_CNY(curve.A, curve.currency, curve.year) * curve.installation_factor
+         * econ.capital_factor(curve.currency))
+    live = q > 0
+    below = live & (q < curve.Q_min_m3_d)
+    above = live & (q > curve.Q_max_m3_d)
+    q_eff = np.maximum(q, 0.0)
+    if curve.below_min == "floor":
+        q_eff = np.where(below, curve.Q_min_m3_d, q_eff)
+    elif curve.below_min != "extrapolate":
+        raise InputError(f"{unit_id}: capital below_min {curve.below_min!r} is not one of "
+                         "floor, extrapolate")
+    capex = np.where(live, k * (q_eff / curve.Q_ref_m3_d) ** curve.B, 0.0)
+    warnings: list[list[str]] = [[] for _ in range(len(q))]
+    rng = f"{curve.Q_min_m3_d:g}-{curve.Q_max_m3_d:g} m3/d"
+    for i in np.flatnonzero(below):
+        if curve.below_min == "floor":
+            how = (f"below_min policy 'floor': capital held at its Q_min value "
+                   f"{capex[i]:,.0f} CNY (the smallest plant the curve describes)")
+        else:
+            how = (f"below_min policy 'extrapolate': capital extrapolated down the power law to "
+                   f"{capex[i]:,.0f} CNY")
+        warnings[i].append(f"{unit_id}: inlet flow {q[i]:.4g} m3/d is outside the capital "
+                           f"curve's valid range {rng} (below Q_min); {how}")
+    for i in np.flatnonzero(above):
+        warnings[i].append(f"{unit_id}: inlet flow {q[i]:.4g} m3/d is outside the capital "
+                           f"curve's valid range {rng} (above Q_max); capital extrapolated up "
+                           f"the power law to {capex[i]:,.0f} CNY")
+    return capex, warnings
 
 
 @dataclass
@@ -56,7 +126,22 @@ class TrainCost:
 
 
 def cost_train(result: TrainResult, econ: Economics) -> TrainCost:
-    """Capital, operating cost and LCOW of every water's train (see module docstring)."""
+    """Capital, operating cost and LCOW of every water's train (see module docstring).
+
+    Parameters
+    ----------
+    result : TrainResult
+        A simulated train (flows m3/d, solids kg/d, energy kWh/d, chemicals kg/d).
+    econ : Economics
+        Prices (CNY of the price year), finance defaults and cost indices.
+
+    Returns
+    -------
+    TrainCost
+        Capital (CNY), operating cost (CNY/yr), annualised cost (CNY/yr), LCOW (CNY per m3 of
+        product), the breakdown by unit and category (:data:`CATEGORIES`) and, per water, the
+        warnings (capital-range policies applied).
+    """
     n = len(result.feed)
     days = 365.0 * econ.utilization
     crf = econ.crf()
@@ -66,17 +151,10 @@ def cost_train(result: TrainResult, econ: Economics) -> TrainCost:
     warnings: list[list[str]] = [[] for _ in range(n)]
     for step in result.steps:
         spec = step.unit
-        cap = spec.capital
         q = step.feed.flow_m3_d
-        per_unit_curve = (econ.to_CNY(cap.A, cap.currency, cap.year) * cap.installation_factor
-                          * econ.capital_factor(cap.currency))
-        unit_capex = np.where(q > 0, per_unit_curve * (np.maximum(q, 0) / cap.Q_ref_m3_d) ** cap.B,
-                              0.0)
-        outside = (q > 0) & ((q < cap.Q_min_m3_d) | (q > cap.Q_max_m3_d))
-        for i in np.flatnonzero(outside):
-            warnings[i].append(
-                f"{spec.id}: inlet flow {q[i]:.4g} m3/d is outside the capital curve's valid "
-                f"range {cap.Q_min_m3_d:g}-{cap.Q_max_m3_d:g} m3/d: capital is extrapolated")
+        unit_capex, cap_warn = unit_capital(spec.id, spec.capital, q, econ)
+        for i, ws in enumerate(cap_warn):
+            warnings[i].extend(ws)
         elec = step.energy_kWh_d * days * econ.electricity_CNY_kWh
         chem = np.zeros(n)
         for name, kg_d in step.chemicals_kg_d.items():
@@ -85,20 +163,37 @@ def cost_train(result: TrainResult, econ: Economics) -> TrainCost:
         repl = spec.replacement_CNY_m3 * q * days
         labour = np.full(n, spec.labour_persons * econ.labour_CNY_person_yr)
         maint = spec.maintenance_frac_capex_yr * unit_capex
-        sludge = np.zeros(n)
-        if spec.residual in ("sludge", "spent_media"):
-            sludge = step.solids_kg_d / 1000.0 * econ.sludge_disposal_CNY_t_dry * days
+        disposal = {"sludge_disposal": np.zeros(n)}
+        if spec.residual in SOLID_RESIDUALS:
+            if not spec.disposal_class:
+                raise InputError(f"{spec.id}: a {spec.residual} residual needs a disposal class")
+            price, basis = econ.disposal_price_CNY_t(spec.disposal_class)
+            tonnes_d = np.asarray(step.solids_kg_d, float) / 1000.0
+            if basis == "as_delivered":   # the cake as hauled: dry / solids fraction
+                if not spec.sludge_solids_frac > 0:
+                    raise InputError(f"{spec.id}: disposal class {spec.disposal_class!r} is "
+                                     "charged as delivered and needs sludge_solids_frac")
+                tonnes_d = tonnes_d / spec.sludge_solids_frac
+            disposal[DISPOSAL_CATEGORY[spec.disposal_class]] = tonnes_d * price * days
         capex += unit_capex
-        opex += elec + chem + repl + labour + maint + sludge
+        opex += elec + chem + repl + labour + maint + sum(disposal.values())
         for cat, arr in (("capital", crf * unit_capex), ("electricity", elec), ("chemicals", chem),
                          ("replacement", repl), ("labour", labour), ("maintenance", maint),
-                         ("sludge_disposal", sludge)):
+                         *disposal.items()):
             blocks.append((spec.id, cat, np.asarray(arr, float)))
-    for res in result.residuals:  # backwash is returned to the head of the works: not charged
-        if res.kind == "brine" and res.treated_by is None:
+    for res in result.residuals:
+        if res.treated_by is not None:
+            continue
+        if res.kind == "brine":        # final concentrate, hauled off site
             cost = res.stream.flow_m3_d * econ.brine_disposal_CNY_m3 * days
-            opex += cost
-            blocks.append((res.unit, "brine_disposal", np.asarray(cost, float)))
+            cat = "brine_disposal"
+        elif res.kind == "backwash":   # leaves the works (the water balance counts it lost)
+            cost = res.stream.flow_m3_d * econ.backwash_CNY_m3 * days
+            cat = "backwash_disposal"
+        else:
+            continue
+        opex += cost
+        blocks.append((res.unit, cat, np.asarray(cost, float)))
     annual = crf * capex + opex
     product_m3_yr = result.product.flow_m3_d * days
     with np.errstate(divide="ignore", invalid="ignore"):

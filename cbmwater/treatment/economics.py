@@ -22,7 +22,22 @@ from pathlib import Path
 
 from ..errors import DatabaseError, InputError
 
-__all__ = ["Chemical", "Economics", "load_economics", "capital_recovery_factor"]
+__all__ = ["Chemical", "Economics", "load_economics", "capital_recovery_factor",
+           "DISPOSAL_CLASSES"]
+
+#: Disposal classes of solid residuals (``disposal_class`` of a unit in units.toml): the
+#: :class:`Economics` attribute that holds the price, in CNY per tonne, and the mass it is
+#: charged on -- ``"dry"`` (dry solids) or ``"as_delivered"`` (the cake as hauled: dry solids /
+#: the unit's ``sludge_solids_frac``).
+#:
+#: * ``general_solid``: general industrial solid waste (一般工业固体废物), economics.toml
+#:   ``[disposal] sludge_CNY_t_dry``, per dry tonne;
+#: * ``hazardous_salt``: mixed ZLD / evaporation salt, temporarily managed as hazardous waste
+#:   under 环办[2015]111号, ``[disposal] hazardous_salt_CNY_t``, per tonne of salt as delivered.
+DISPOSAL_CLASSES: dict[str, tuple[str, str]] = {
+    "general_solid": ("sludge_disposal_CNY_t_dry", "dry"),
+    "hazardous_salt": ("hazardous_salt_CNY_t", "as_delivered"),
+}
 
 
 @dataclass(frozen=True)
@@ -42,7 +57,14 @@ class Chemical:
 
 @dataclass(frozen=True)
 class Economics:
-    """Finance defaults and price tables of a price year (see module docstring)."""
+    """Finance defaults and price tables of a price year (see module docstring).
+
+    Disposal prices (economics.toml ``[disposal]``): ``sludge_disposal_CNY_t_dry`` is the
+    general industrial solid waste class (CNY per dry tonne; the name is kept for the code that
+    reads it), ``hazardous_salt_CNY_t`` the hazardous mixed-salt class (CNY per tonne of salt as
+    delivered), ``brine_disposal_CNY_m3`` liquid concentrate sent off site (CNY/m3) and
+    ``backwash_CNY_m3`` filter/membrane backwash water leaving the works (CNY/m3).
+    """
 
     price_year: int
     electricity_CNY_kWh: float
@@ -52,6 +74,8 @@ class Economics:
     labour_CNY_person_yr: float
     sludge_disposal_CNY_t_dry: float
     brine_disposal_CNY_m3: float
+    hazardous_salt_CNY_t: float
+    backwash_CNY_m3: float
     cost_index: dict[int, float]
     fx_to_CNY: dict[str, dict[int, float]]
     chemicals: dict[str, Chemical]
@@ -74,6 +98,26 @@ class Economics:
         if self.price_year not in rates:
             raise InputError(f"no {currency} exchange rate for {self.price_year}")
         return amount * self.cost_index[self.price_year] / self.cost_index[year] * rates[self.price_year]
+
+    def disposal_price_CNY_t(self, disposal_class: str) -> tuple[float, str]:
+        """Price of a solid disposal class, CNY per tonne, and its mass basis.
+
+        Parameters
+        ----------
+        disposal_class : str
+            A key of :data:`DISPOSAL_CLASSES`.
+
+        Returns
+        -------
+        (float, str)
+            CNY per tonne, and ``"dry"`` (per dry tonne) or ``"as_delivered"`` (per tonne of
+            cake: dry solids / solids fraction).
+        """
+        if disposal_class not in DISPOSAL_CLASSES:
+            raise InputError(f"unknown disposal class {disposal_class!r}; known: "
+                             f"{', '.join(DISPOSAL_CLASSES)}")
+        attr, basis = DISPOSAL_CLASSES[disposal_class]
+        return float(getattr(self, attr)), basis
 
     def crf(self) -> float:
         """Capital recovery factor of :attr:`discount_rate` and :attr:`life_yr`, 1/yr."""
@@ -111,6 +155,8 @@ def _check_finance(e: Economics, where: str) -> None:
         ("labour_CNY_person_yr", e.labour_CNY_person_yr, 0.0, 1e7),
         ("sludge_disposal_CNY_t_dry", e.sludge_disposal_CNY_t_dry, 0.0, 1e5),
         ("brine_disposal_CNY_m3", e.brine_disposal_CNY_m3, 0.0, 1e4),
+        ("hazardous_salt_CNY_t", e.hazardous_salt_CNY_t, 0.0, 1e5),
+        ("backwash_CNY_m3", e.backwash_CNY_m3, 0.0, 1e4),
     ]
     for name, v, lo, hi in checks:
         if not isinstance(v, (int, float)) or isinstance(v, bool) or math.isnan(v) or not lo <= v <= hi:
@@ -143,7 +189,8 @@ def _load(path: Path, mtime: float) -> Economics:
     for section, key in (("electricity", "CNY_per_kWh"), ("finance", "discount_rate"),
                          ("finance", "life_yr"), ("finance", "utilization"),
                          ("labour", "CNY_per_person_yr"), ("disposal", "sludge_CNY_t_dry"),
-                         ("disposal", "brine_CNY_m3")):
+                         ("disposal", "brine_CNY_m3"), ("disposal", "hazardous_salt_CNY_t"),
+                         ("disposal", "backwash_CNY_m3")):
         sec = _req(data, section, path, section)
         values[f"{section}.{key}"] = float(_req(sec, key, path, section))
         sources[section] = _need_source(sec, path, section)
@@ -186,6 +233,8 @@ def _load(path: Path, mtime: float) -> Economics:
         labour_CNY_person_yr=values["labour.CNY_per_person_yr"],
         sludge_disposal_CNY_t_dry=values["disposal.sludge_CNY_t_dry"],
         brine_disposal_CNY_m3=values["disposal.brine_CNY_m3"],
+        hazardous_salt_CNY_t=values["disposal.hazardous_salt_CNY_t"],
+        backwash_CNY_m3=values["disposal.backwash_CNY_m3"],
         cost_index=cost_index, fx_to_CNY=fx, chemicals=chems, sources=sources,
         location_factor=loc,
     )

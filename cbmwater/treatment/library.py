@@ -1,8 +1,9 @@
 """The unit-process library: ``databases/treatment/units.toml`` loaded and validated.
 
 Every unit carries its water recovery, removal fractions, energy, chemical doses, a capital-cost
-curve ``A (Q / Q_ref)^B`` with currency, price year and valid flow range, O&M factors, and a
-source for every number (``sources`` table; ``"assumption: <reason>"`` where no published value
+curve ``A (Q / Q_ref)^B`` with currency, price year, valid flow range and the policy below that
+range (``below_min``), O&M factors, the disposal class of a solid residual, and a source for
+every number (``sources`` table; ``"assumption: <reason>"`` where no published value
 was found).  The loader refuses a file that breaks any of these rules, naming the file, the unit
 and the field.
 """
@@ -17,10 +18,11 @@ from pathlib import Path
 
 from ..errors import DatabaseError, InputError
 from ..water.vocabulary import CONSTITUENTS
+from .economics import DISPOSAL_CLASSES
 
 __all__ = [
     "LIBRARY_DIR", "UnitSpec", "CapitalCurve", "ChemicalDose", "UnitLibrary", "load_library",
-    "MODELS", "CATEGORIES", "RESIDUALS", "REMOVABLE",
+    "MODELS", "CATEGORIES", "RESIDUALS", "REMOVABLE", "BELOW_MIN", "SOLID_RESIDUALS",
 ]
 
 LIBRARY_DIR = Path(__file__).resolve().parents[2] / "databases" / "treatment"
@@ -38,6 +40,13 @@ REMOVABLE = tuple(n for n, c in CONSTITUENTS.items()
                   if c.kind in ("cation", "anion", "neutral") and n not in ("Fe2", "Fe3")) + (
     "TSS", "COD")
 _REQUIRED_SOURCES = ("recovery", "removal", "energy", "capital", "om")
+#: What a capital curve does below ``Q_min_m3_d``: ``floor`` -- capital stays at its value at
+#: Q_min (the smallest plant the curve describes); ``extrapolate`` -- the power law is followed
+#: down.  Either way the costing says so in its warnings.
+BELOW_MIN = ("floor", "extrapolate")
+#: Residual kinds that leave as solids and so need a ``disposal_class``
+#: (economics.DISPOSAL_CLASSES).
+SOLID_RESIDUALS = ("sludge", "spent_media")
 
 
 @dataclass(frozen=True)
@@ -45,7 +54,9 @@ class CapitalCurve:
     """Capital cost ``A (Q / Q_ref)^B`` in ``currency`` of ``year``, valid for Q_min..Q_max m3/d.
 
     ``installation_factor`` turns equipment cost into installed cost (1 when A is already an
-    installed cost).
+    installed cost).  ``below_min`` (one of :data:`BELOW_MIN`) says what happens below Q_min:
+    ``"floor"`` keeps the capital at Q_min, ``"extrapolate"`` follows the power law (the default
+    for curves built in code; units.toml must state it).
     """
 
     A: float
@@ -56,6 +67,7 @@ class CapitalCurve:
     Q_min_m3_d: float
     Q_max_m3_d: float
     installation_factor: float = 1.0
+    below_min: str = "extrapolate"
 
 
 @dataclass(frozen=True)
@@ -89,6 +101,8 @@ class UnitSpec:
     sludge_solids_frac: float
     params: dict[str, object]
     sources: dict[str, str]
+    #: disposal class of a solid residual (economics.DISPOSAL_CLASSES); "" for other residuals
+    disposal_class: str = ""
 
     def removal_of(self, name: str) -> float:
         """Fraction of the inlet mass of ``name`` that leaves with the residual (0..1)."""
@@ -143,7 +157,7 @@ def _parse_unit(path: Path, uid: str, d: dict, known_currencies: set[str],
                 known_years: set[int], known_chemicals: set[str]) -> UnitSpec:
     allowed = {"name_en", "name_zh", "category", "model", "residual", "recovery", "removal",
                "energy_kWh_m3", "energy_kWh_m3_per_g_L_TDS", "chemicals", "capital", "om",
-               "sludge_solids_frac", "params", "sources"}
+               "sludge_solids_frac", "disposal_class", "params", "sources"}
     extra = set(d) - allowed
     if extra:
         raise _fail(path, uid, sorted(extra)[0], f"unknown field; allowed: {', '.join(sorted(allowed))}")
@@ -182,6 +196,12 @@ def _parse_unit(path: Path, uid: str, d: dict, known_currencies: set[str],
     for key in ("A", "B", "Q_ref_m3_d", "currency", "year", "Q_min_m3_d", "Q_max_m3_d"):
         if key not in cap:
             raise _fail(path, uid, f"capital.{key}", "missing")
+    cap_extra = set(cap) - {"A", "B", "Q_ref_m3_d", "currency", "year", "Q_min_m3_d",
+                            "Q_max_m3_d", "installation_factor", "below_min"}
+    if cap_extra:
+        raise _fail(path, uid, f"capital.{sorted(cap_extra)[0]}", "unknown field; allowed: A, B, "
+                    "Q_ref_m3_d, currency, year, Q_min_m3_d, Q_max_m3_d, installation_factor, "
+                    "below_min")
     if cap["currency"] not in known_currencies:
         raise _fail(path, uid, "capital.currency",
                     f"{cap['currency']!r} has no exchange rate in economics.toml")
@@ -196,9 +216,17 @@ def _parse_unit(path: Path, uid: str, d: dict, known_currencies: set[str],
         Q_max_m3_d=_num(path, uid, "capital.Q_max_m3_d", cap["Q_max_m3_d"], 0.0, lo_open=True),
         installation_factor=_num(path, uid, "capital.installation_factor",
                                  cap.get("installation_factor", 1.0), 1.0, 5.0),
+        below_min=str(cap.get("below_min", "")),
     )
     if curve.Q_min_m3_d >= curve.Q_max_m3_d:
         raise _fail(path, uid, "capital.Q_min_m3_d", "must be below Q_max_m3_d")
+    if "below_min" not in cap:
+        raise _fail(path, uid, "capital.below_min",
+                    f"missing: every capital curve states its policy below Q_min_m3_d, one of "
+                    f"{', '.join(BELOW_MIN)} (and its reason in sources.capital)")
+    if cap["below_min"] not in BELOW_MIN:
+        raise _fail(path, uid, "capital.below_min",
+                    f"{cap['below_min']!r} is not one of {', '.join(BELOW_MIN)}")
     om = d["om"]
     sources = d["sources"]
     if not isinstance(sources, dict):
@@ -208,6 +236,26 @@ def _parse_unit(path: Path, uid: str, d: dict, known_currencies: set[str],
         needed += [f"params.{k}" for k in d["params"]]
     if "sludge_solids_frac" in d:
         needed.append("sludge_solids_frac")
+    disposal_class = d.get("disposal_class", "")
+    if d["residual"] in SOLID_RESIDUALS:
+        if "disposal_class" not in d:
+            raise _fail(path, uid, "disposal_class",
+                        f"missing: a {d['residual']} residual needs its disposal class, one of "
+                        f"{', '.join(DISPOSAL_CLASSES)}")
+        if disposal_class not in DISPOSAL_CLASSES:
+            raise _fail(path, uid, "disposal_class",
+                        f"{disposal_class!r} is not one of {', '.join(DISPOSAL_CLASSES)}")
+        if DISPOSAL_CLASSES[disposal_class][1] == "as_delivered" and \
+                not d.get("sludge_solids_frac"):
+            raise _fail(path, uid, "disposal_class",
+                        f"{disposal_class!r} is charged per tonne as delivered (dry solids / "
+                        "sludge_solids_frac), so the unit needs sludge_solids_frac")
+        needed.append("disposal_class")
+    elif "disposal_class" in d:
+        raise _fail(path, uid, "disposal_class",
+                    f"only solid residuals ({', '.join(SOLID_RESIDUALS)}) take a disposal class; "
+                    f"this unit's residual is {d['residual']!r} (liquids are priced per m3 in "
+                    "economics.toml [disposal])")
     for key in needed:
         text = sources.get(key)
         if not isinstance(text, str) or len(text.strip()) < 8:
@@ -234,6 +282,7 @@ def _parse_unit(path: Path, uid: str, d: dict, known_currencies: set[str],
         labour_persons=_num(path, uid, "om.labour_persons", om.get("labour_persons", 0.0), 0.0, 50.0),
         sludge_solids_frac=_num(path, uid, "sludge_solids_frac", solids, 0.0, 1.0),
         params=dict(d.get("params", {})), sources={k: str(v) for k, v in sources.items()},
+        disposal_class=str(disposal_class),
     )
 
 
