@@ -107,6 +107,33 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Also compute the FAO-29 adjusted SAR (a second PHREEQC run).",
         "zh": "同时计算 FAO-29 校正钠吸附比（需再运行一次 PHREEQC）。",
     },
+    "redox": {"en": "Redox basis (Fe valence)", "zh": "氧化还原基准（铁价态）"},
+    "redox_help": {
+        "en": (
+            "How each water's redox state enters PHREEQC; the ion balance counts Fe at the same "
+            "valence. Fe(II): total Fe without a redox statement is ferrous (anoxic produced "
+            "water, the default). Fixed pe: total Fe split between Fe(II) and Fe(III) by that "
+            "pe (pe 4 is PHREEQC's default and the old behaviour). Measured: each sample's "
+            "Fe2/Fe3, else ORP (Eh vs SHE, mV), else dissolved oxygen. Measured Fe2/Fe3 are "
+            "always used as given."
+        ),
+        "zh": (
+            "各水样的氧化还原状态如何输入 PHREEQC；离子平衡按相同的铁价态计算。"
+            "Fe(II)：未说明氧化还原状态的总铁按亚铁计（缺氧的采出水，默认）。"
+            "指定 pe：按该 pe 将总铁分配为 Fe(II) 和 Fe(III)（pe 4 为 PHREEQC 默认值，即旧算法）。"
+            "实测：采用各水样的 Fe2/Fe3，其次为氧化还原电位（相对标准氢电极的 Eh，mV），"
+            "再次为溶解氧。实测的 Fe2/Fe3 总是按原值使用。"
+        ),
+    },
+    "redox_fe2": {"en": "Fe(II): total Fe is ferrous", "zh": "Fe(II)：总铁按亚铁计"},
+    "redox_pe": {"en": "Fixed pe", "zh": "指定 pe"},
+    "redox_measured": {
+        "en": "Measured (Fe2/Fe3, ORP or DO)", "zh": "实测（Fe2/Fe3、氧化还原电位或溶解氧）"},
+    "redox_pe_value": {"en": "pe (dimensionless)", "zh": "pe（无量纲）"},
+    "redox_caption": {
+        "en": "Redox basis: {basis} (the sentence for each sample is in the QA table).",
+        "zh": "氧化还原基准：{basis}（各水样的说明见质量检查表）。",
+    },
     "running": {"en": "Running QA and PHREEQC speciation…", "zh": "正在进行质量检查和 PHREEQC 形态计算……"},
     "error_input": {"en": "The file cannot be used: {msg}", "zh": "文件无法使用：{msg}"},
     # ---- Characterise page: outputs
@@ -135,11 +162,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": (
             "SI = log10(IAP/K), dimensionless: > 0 supersaturated (may precipitate / scale), "
             "< 0 undersaturated, 0 at equilibrium. Blank where the database lacks the mineral "
-            "or the analysis lacks an element. Ionic strength in mol/kgw; log pCO2 in log10(atm)."
+            "or the analysis lacks an element (Fe(OH)3(a) is blank when all Fe is Fe(II)). "
+            "Ionic strength in mol/kgw; log pCO2 in log10(atm)."
         ),
         "zh": (
             "饱和指数 SI = log10(IAP/K)，无量纲：> 0 过饱和（可能沉淀结垢），< 0 未饱和，"
-            "= 0 平衡。数据库无该矿物或水样缺少相应元素时为空。离子强度单位 mol/kgw；"
+            "= 0 平衡。数据库无该矿物或水样缺少相应元素时为空（铁全部为 Fe(II) 时 Fe(OH)3(a) 为空）。"
+            "离子强度单位 mol/kgw；"
             "log pCO2 单位 log10(atm)。"
         ),
     },
@@ -182,6 +211,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_rsc_meq_L": {"en": "RSC (meq/L)", "zh": "残余碳酸钠 RSC (meq/L)"},
     "col_water_type": {"en": "Water type", "zh": "水化学类型"},
     "col_qa_flag": {"en": "QA", "zh": "质量"},
+    "col_redox_basis": {"en": "Redox basis", "zh": "氧化还原基准"},
     "col_warnings": {"en": "Warnings", "zh": "警告信息"},
     "col_pH": {"en": "pH", "zh": "pH"},
     "col_temp_C": {"en": "T (°C)", "zh": "温度 (°C)"},

@@ -25,6 +25,8 @@ __all__ = [
     "CENSORED_POLICIES",
     "KEY_MINERALS",
     "PIPER_IONS",
+    "REDOX_KINDS",
+    "redox_option",
     "PageData",
     "characterise_bytes",
     "analyse_file",
@@ -46,13 +48,15 @@ DATABASES: tuple[str, ...] = ("phreeqc", "pitzer", "wateq4f")
 CENSORED_POLICIES: tuple[str, ...] = ("half", "zero", "limit")
 #: Minerals plotted in the SI chart (scales seen in CBM gathering lines and treatment).
 KEY_MINERALS: tuple[str, ...] = ("Calcite", "Barite", "Fluorite", "Siderite", "Fe(OH)3(a)")
+#: Redox bases the page offers (``pe`` takes a number): see cbmwater.geochem.redox.
+REDOX_KINDS: tuple[str, ...] = ("fe2", "pe", "measured")
 #: Ions the Piper diagram needs, meq/L.
 PIPER_IONS: tuple[str, ...] = ("Ca", "Mg", "Na", "K", "Cl", "SO4", "HCO3", "CO3")
 
 QA_COLUMNS: tuple[str, ...] = (
     "sample_id", "charge_balance_pct", "tds_mg_L", "hardness_mg_L_CaCO3",
     "alkalinity_mg_L_CaCO3", "sar", "sar_adjusted", "rsc_meq_L", "water_type", "qa_flag",
-    "warnings",
+    "redox_basis", "warnings",
 )
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._\-\u4e00-\u9fff]+")
 
@@ -77,6 +81,19 @@ class PageData:
     meq: pd.DataFrame
     pqi: str
     provenance: dict[str, object] = field(default_factory=dict)
+
+
+def redox_option(kind: str, pe: float | None = None) -> str:
+    """The engine's ``redox`` text for a choice of :data:`REDOX_KINDS` (``pe`` needs a number).
+
+    >>> redox_option("pe", 4.0)
+    'pe:4'
+    """
+    if kind == "pe":
+        return f"pe:{4.0 if pe is None else float(pe):g}"
+    if kind not in REDOX_KINDS:
+        raise InputError(f"redox must be one of {', '.join(REDOX_KINDS)}; got {kind!r}")
+    return kind
 
 
 def _check_suffix(filename: str) -> str:
@@ -127,8 +144,8 @@ def characterise_bytes(data: bytes, filename: str, **options):
         Its name as uploaded; the suffix (.csv, .xlsx, .xlsm, .xls) chooses the reader and the
         name appears in error messages.
     **options
-        ``sheet``, ``database``, ``charge_balance``, ``censored_policy``, ``irrigation`` of
-        :func:`cbmwater.study.characterise_file`.
+        ``sheet``, ``database``, ``charge_balance``, ``censored_policy``, ``irrigation``,
+        ``redox`` of :func:`cbmwater.study.characterise_file`.
 
     Returns
     -------
@@ -151,10 +168,14 @@ def analyse_file(
     censored_policy: str = "half",
     irrigation: bool = False,
     source: str | None = None,
+    redox: str = "fe2",
 ) -> PageData:
-    """Characterise the file at ``path`` and gather what the page shows."""
+    """Characterise the file at ``path`` and gather what the page shows.
+
+    ``redox`` is ``fe2`` (default), ``pe:VALUE`` or ``measured`` (:func:`redox_option`).
+    """
     ch = characterise_file(path, sheet=sheet, database=database, charge_balance=charge_balance,
-                           censored_policy=censored_policy, irrigation=irrigation)
+                           censored_policy=censored_policy, irrigation=irrigation, redox=redox)
     meq = meq_per_L(ch.analyses.resolved(censored_policy))
     prov = dict(ch.provenance)
     if source is not None:

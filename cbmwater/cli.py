@@ -49,6 +49,16 @@ class _Group(click.Group):
             ctx.exit(2)
 
 
+def _check_redox(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """Refuse a bad --redox before any file is read (a usage error, exit status 2)."""
+    from .geochem.redox import parse_redox
+
+    try:
+        return parse_redox(value).label
+    except CbmwaterError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+
+
 @click.group(cls=_Group)
 @click.version_option(__version__, prog_name="cbmwater")
 def main() -> None:
@@ -71,16 +81,24 @@ def main() -> None:
               default="half", show_default=True,
               help="Value used for below-detection cells: half, zero or all of the limit.")
 @click.option("--irrigation", is_flag=True, help="Also compute the FAO-29 adjusted SAR.")
+@click.option("--redox", default="fe2", show_default=True, metavar="fe2|pe:VALUE|measured",
+              callback=_check_redox,
+              help="Redox state of the waters. fe2: total Fe without a redox statement is "
+                   "Fe(II) (anoxic produced water); pe:VALUE (e.g. pe:4, PHREEQC's default and "
+                   "the old behaviour): total Fe distributed by that pe; measured: each sample's "
+                   "Fe2/Fe3 couple, else ORP_mV (Eh vs SHE), else DO. Measured Fe2/Fe3 are "
+                   "always entered as given; the QA ion balance uses the same Fe valence.")
 @click.option("--pqi", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the PHREEQC input that was run, as a .pqi file PHREEQC runs "
                    "(with --irrigation, also FILE_adjusted_sar.pqi).")
 def characterise(input_file: Path, out: Path | None, fmt: str | None, database: str,
                  sheet: str | None, charge_balance: str | None, censored_policy: str,
-                 irrigation: bool, pqi: Path | None) -> None:
+                 irrigation: bool, redox: str, pqi: Path | None) -> None:
     """QA and PHREEQC speciation of every sample in INPUT (CSV or Excel lab report).
 
     One record per sample: pH, temp_C, ionic_strength (mol/kgw), log_pCO2, charge_balance_pct,
-    tds_mg_L, hardness and alkalinity (mg/L as CaCO3), sar, water_type, si_<Mineral>, warnings.
+    tds_mg_L, hardness and alkalinity (mg/L as CaCO3), sar, water_type, redox_basis,
+    si_<Mineral>, warnings.
     """
     from .study import characterise_file
 
@@ -91,7 +109,7 @@ def characterise(input_file: Path, out: Path | None, fmt: str | None, database: 
         raise click.UsageError("--format xlsx needs --out FILE.xlsx")
     result = characterise_file(input_file, sheet=sheet, database=database,
                                charge_balance=charge_balance, censored_policy=censored_policy,
-                               irrigation=irrigation)
+                               irrigation=irrigation, redox=redox)
     records = result.records
     if fmt == "json":
         text = export.records_json(records)

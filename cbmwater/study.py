@@ -31,15 +31,18 @@ def characterise_file(
     charge_balance: str | None = None,
     censored_policy: str = "half",
     irrigation: bool = False,
+    redox: str | None = None,
 ) -> Characterisation:
     """Read a lab file (CSV/Excel) and characterise every sample.
 
-    See :func:`cbmwater.water.io.read_analyses` and
-    :func:`cbmwater.geochem.characterise.characterise` for the parameters.
+    ``redox`` is ``"fe2"`` (default: total Fe without a redox statement is Fe(II)),
+    ``"pe:VALUE"`` or ``"measured"`` (Fe2/Fe3, ORP_mV or DO of each sample); see
+    :func:`cbmwater.water.io.read_analyses` and
+    :func:`cbmwater.geochem.characterise.characterise` for the other parameters.
     """
     analyses = read_analyses(path, sheet)
     return characterise(analyses, database, charge_balance=charge_balance,
-                        censored_policy=censored_policy, irrigation=irrigation)
+                        censored_policy=censored_policy, irrigation=irrigation, redox=redox)
 
 
 def treat_analyses(

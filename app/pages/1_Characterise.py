@@ -36,10 +36,11 @@ _ROW_STYLE = {
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def compute(data: bytes, filename: str, bundled: bool, sheet: str | None, database: str,
-            charge_balance: str | None, censored_policy: str, irrigation: bool) -> logic.PageData:
+            charge_balance: str | None, censored_policy: str, irrigation: bool,
+            redox: str = "fe2") -> logic.PageData:
     """Cached engine run, keyed by the file's bytes and every option."""
     opts = dict(database=database, charge_balance=charge_balance,
-                censored_policy=censored_policy, irrigation=irrigation)
+                censored_policy=censored_policy, irrigation=irrigation, redox=redox)
     if bundled:
         return logic.analyse_bundled(**opts)
     return logic.analyse_bytes(data, filename, sheet=sheet, **opts)
@@ -54,7 +55,7 @@ def column_config(columns: list[str], lang: str) -> dict[str, object]:
             label = m if lang == "en" else f"{mineral_name(m, lang)} {m}"
             cfg[c] = st.column_config.NumberColumn(
                 f"{label} SI", help=f"{t('si_unit', lang)}: {m}", format="%.2f")
-        elif c in ("sample_id", "water_type", "qa_flag", "warnings"):
+        elif c in ("sample_id", "water_type", "qa_flag", "warnings", "redox_basis"):
             cfg[c] = st.column_config.TextColumn(t(f"col_{c}", lang))
         else:
             cfg[c] = st.column_config.NumberColumn(t(f"col_{c}", lang))
@@ -127,12 +128,19 @@ with st.sidebar:
                            format_func=lambda c: t("none", lang) if c == "none" else c)
     irrigation = st.checkbox(t("irrigation", lang), key="irrigation",
                              help=t("irrigation_help", lang))
+    redox_kind = st.selectbox(t("redox", lang), logic.REDOX_KINDS, key="redox",
+                              format_func=lambda k: t(f"redox_{k}", lang),
+                              help=t("redox_help", lang))
+    redox_pe = (st.number_input(t("redox_pe_value", lang), min_value=-15.0, max_value=20.0,
+                                value=4.0, step=0.5, key="redox_pe")
+                if redox_kind == "pe" else None)
 
 # ---- run
 try:
     with st.spinner(t("running", lang)):
         result = compute(data, filename, bundled, sheet, database,
-                         None if balance == "none" else balance, policy, irrigation)
+                         None if balance == "none" else balance, policy, irrigation,
+                         logic.redox_option(redox_kind, redox_pe))
 except CbmwaterError as exc:
     st.error(t("error_input", lang, msg=str(exc)), icon="🚫")
     st.stop()
@@ -141,6 +149,7 @@ rec = result.records
 prov = result.provenance
 st.caption(t("summary", lang, n=len(rec), db=prov.get("database", database),
              ver=prov.get("cbmwater", "?"), iph=prov.get("iphreeqc", "?")))
+st.caption(t("redox_caption", lang, basis=prov.get("redox", "fe2")))
 
 # ---- (a) QA
 st.header(t("qa_heading", lang))

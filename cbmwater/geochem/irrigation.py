@@ -24,6 +24,7 @@ from ..water.analysis import AnalysisSet
 from ..water.qa import meq_per_L
 from .databases import database_info
 from .engine import get_engine
+from .redox import RedoxBasis
 from .speciation import speciation_input
 
 __all__ = ["SOIL_PCO2_ATM", "calcium_equilibrium_input", "calcium_equilibrium_mg_L", "adjusted_sar"]
@@ -37,15 +38,18 @@ def calcium_equilibrium_input(
     database: str | Path | None = None,
     pco2_atm: float = SOIL_PCO2_ATM,
     censored_policy: str = "half",
+    redox: str | RedoxBasis | None = None,
 ) -> str:
     """The PHREEQC input behind :func:`calcium_equilibrium_mg_L` (exportable as a .pqi).
 
-    Every sample is a SOLUTION, then each is equilibrated with calcite and CO2(g) at
-    ``pco2_atm``; the selected output gives total Ca after the reaction.
+    Every sample is a SOLUTION (entered with the redox basis ``redox``, default ``fe2``, as in
+    :func:`cbmwater.geochem.speciation.speciate`), then each is equilibrated with calcite and
+    CO2(g) at ``pco2_atm``; the selected output gives total Ca after the reaction.
     """
     if not (0 < pco2_atm < 1):
         raise InputError(f"pCO2 must be between 0 and 1 atm; got {pco2_atm!r}")
-    base, _, _ = speciation_input(analyses, database, censored_policy=censored_policy)
+    base, _, _ = speciation_input(analyses, database, censored_policy=censored_policy,
+                                  redox=redox)
     base = base.replace("    -reset false\n", "    -reset false\n    -state true\n    -totals Ca\n", 1)
     log_p = math.log10(pco2_atm)
     parts = [base]
@@ -60,13 +64,14 @@ def calcium_equilibrium_mg_L(
     database: str | Path | None = None,
     pco2_atm: float = SOIL_PCO2_ATM,
     censored_policy: str = "half",
+    redox: str | RedoxBasis | None = None,
 ) -> pd.Series:
     """Ca° (mg/L): dissolved Ca after equilibrium with calcite at ``pco2_atm``, by PHREEQC.
 
     All samples run in one PHREEQC input (one SOLUTION and one reaction per sample); mol/kgw is
-    taken as mol/L (dilute water).
+    taken as mol/L (dilute water).  ``redox`` as in :func:`calcium_equilibrium_input`.
     """
-    text = calcium_equilibrium_input(analyses, database, pco2_atm, censored_policy)
+    text = calcium_equilibrium_input(analyses, database, pco2_atm, censored_policy, redox)
     out = get_engine(database_info(database).path).run(text)
     react = out[out["state"].astype(str).str.strip() == "react"]
     ca_molal = react["Ca"].to_numpy(dtype=float)
@@ -78,15 +83,19 @@ def adjusted_sar(
     database: str | Path | None = None,
     pco2_atm: float = SOIL_PCO2_ATM,
     censored_policy: str = "half",
+    redox: str | RedoxBasis | None = None,
 ) -> pd.Series:
     """Adjusted sodium adsorption ratio adj RNa, (meq/L)^0.5 (FAO-29 Rev. 1; see module doc).
+
+    ``redox`` is the redox basis of the waters (default ``fe2``; see
+    :func:`calcium_equilibrium_input`).
 
     Returns
     -------
     Series
         Index sample_id; NaN where Na was not measured.
     """
-    ca0 = calcium_equilibrium_mg_L(analyses, database, pco2_atm, censored_policy)
+    ca0 = calcium_equilibrium_mg_L(analyses, database, pco2_atm, censored_policy, redox)
     meq = meq_per_L(analyses.resolved(censored_policy))
     ca0_meq = ca0 / 20.039
     denom = np.sqrt((ca0_meq + meq["Mg"].fillna(0)) / 2)

@@ -37,6 +37,7 @@ from .. import __version__
 from ..geochem.databases import database_info
 from ..geochem.engine import get_engine, iphreeqc_version, si_or_nan
 from ..geochem.phreeqc_input import fmt, redox_definitions, solution_block
+from ..geochem.redox import RedoxBasis
 from ..standards import check_compliance, load_standards
 from .proposal import Proposal, load_proposal
 
@@ -307,7 +308,10 @@ def review(p: Proposal) -> Review:
         "not-measured and inconclusive limits are never a pass: they become conditions",
         "below-detection values enter PHREEQC at half the detection limit",
         "end-member solutions are defined at their own temperature (25 deg C when not reported), "
-        "1 atm, pe 4 (PHREEQC default) and 1 kg/L density, then mixed at formation T and P",
+        "1 atm and 1 kg/L density, then mixed at formation T and P",
+        f"redox basis (fe2, docs/chemistry_redox.md): injectate: {RedoxBasis().describe(inj)}; "
+        f"formation water: {RedoxBasis().describe(fw)}; ammonium decoupled, nitrate and sulfate "
+        "not reduced",
         f"formation pressure {p.pressure_bar:g} bar = {p.pressure_bar / BAR_PER_ATM:.6g} atm",
         "scale = equilibrium precipitation of supersaturated phases (no kinetics, no "
         "inhibition): an upper bound of what can deposit",

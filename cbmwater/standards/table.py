@@ -91,6 +91,7 @@ UNITS: dict[str, tuple[str, float]] = {
     "mS/cm": ("conductivity", 1e3),
     "dS/m": ("conductivity", 1e3),
     "deg C": ("temperature", 1.0),
+    "mV": ("redox potential", 1.0),
     "NTU": ("turbidity", 1.0),
     "PCU": ("colour", 1.0),
     "dilution": ("dilution factor", 1.0),

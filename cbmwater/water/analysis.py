@@ -33,10 +33,13 @@ __all__ = ["AnalysisSet", "CENSORED_POLICIES", "VALID_RANGES"]
 CENSORED_POLICIES: dict[str, float] = {"half": 0.5, "zero": 0.0, "limit": 1.0}
 
 #: Physically possible ranges of canonical values (inclusive).  Values outside are rejected,
-#: never clipped.  Concentrations: 0 to 400 000 mg/L (saturated brine); pH 0-14; 0-150 deg C.
+#: never clipped.  Concentrations: 0 to 400 000 mg/L (saturated brine); pH 0-14; 0-150 deg C;
+#: ORP (Eh vs SHE) -1000 to +1500 mV (beyond the stability field of water at any pH, Eh-pH
+#: diagrams span about -0.8 to +1.3 V).  Only a constituent whose lower bound is below zero may
+#: be negative (ORP_mV).
 VALID_RANGES: dict[str, tuple[float, float]] = {
     name: (0.0, 4.0e5) for name in ANALYTES
-} | {"pH": (0.0, 14.0), "temp_C": (0.0, 150.0)}
+} | {"pH": (0.0, 14.0), "temp_C": (0.0, 150.0), "ORP_mV": (-1000.0, 1500.0)}
 
 
 @dataclass
@@ -103,7 +106,8 @@ class AnalysisSet:
                     )
                 if raw is None:
                     continue
-                v, c = parse_cell(raw, file=source, row=i, column=key)
+                v, c = parse_cell(raw, file=source, row=i, column=key,
+                                  allow_negative=VALID_RANGES[key][0] < 0)
                 if v is None:
                     continue
                 check_range(key, v, file=source, row=i, column=key)

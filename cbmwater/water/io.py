@@ -14,7 +14,8 @@ What is understood
 What is refused (with file, row, column, value and what is allowed)
 -------------------------------------------------------------------
 Empty files, unknown columns (with the nearest known name), two columns for one constituent,
-text, NaN, infinite or negative numbers, decimal commas (``0,05``), values out of physical range,
+text, NaN, infinite or negative numbers (only ``ORP_mV``, a redox potential, may be negative, within
+-1000..+1500 mV), decimal commas (``0,05``), values out of physical range,
 ``>`` values, missing or duplicate sample ids, sample ids with control characters (line breaks,
 tabs), blank rows inside the table, missing pH.  Nothing is dropped, clipped or guessed.
 """
@@ -48,10 +49,13 @@ _SAFE_ID = re.compile(r"^[^\x00-\x1f\x7f]{1,64}$")
 # commas only as thousands separators: 1,234 or 12,345.6 (never a decimal comma such as 0,05)
 _THOUSANDS = re.compile(r"^[+\-]?\d{1,3}(,\d{3})+(\.\d*)?([eE][+\-]?\d+)?$")
 _NA_TEXT = {"", "-", "--", "—", "/", "n/a"}  # typed by labs for "not measured"
+#: Readings that are never "below a detection limit" (a meter reading, not a concentration).
+_NOT_CENSORABLE = ("pH", "temp_C", "ORP_mV")
 
 
 def parse_cell(
-    raw: object, *, file: str | None = None, row: int | None = None, column: str | None = None
+    raw: object, *, file: str | None = None, row: int | None = None, column: str | None = None,
+    allow_negative: bool = False,
 ) -> tuple[float | None, bool]:
     """Parse one numeric cell.
 
@@ -59,6 +63,9 @@ def parse_cell(
     ----------
     raw : object
         The cell as read (text or a number).
+    allow_negative : bool
+        Accept a negative number (only for a quantity that can be negative, such as ``ORP_mV``;
+        its range is checked by the caller).  Default False: negatives are refused.
 
     Returns
     -------
@@ -69,7 +76,7 @@ def parse_cell(
     Raises
     ------
     InputError
-        For text, NaN, infinity, negatives and ``>`` values.
+        For text, NaN, infinity, negatives (unless ``allow_negative``) and ``>`` values.
     """
     if raw is None:
         return None, False
@@ -112,7 +119,7 @@ def parse_cell(
                          file=file, row=row, column=column, value=raw)
     if math.isinf(x):
         raise InputError("infinite value", file=file, row=row, column=column, value=raw)
-    if x < 0:
+    if x < 0 and not allow_negative:
         raise InputError("concentrations and measurements cannot be negative", file=file,
                          row=row, column=column, value=raw)
     if censored and x == 0:
@@ -367,12 +374,13 @@ def read_analyses(
                 elif text:
                     row_m[canonical] = text
                 continue
-            v, c = parse_cell(cell, file=name, row=rownum, column=hdr)
+            v, c = parse_cell(cell, file=name, row=rownum, column=hdr,
+                              allow_negative=VALID_RANGES[canonical][0] < 0)
             if v is None:
                 continue
             v = to_canonical(v * factor, canonical, unit or allowed_units(canonical)[0])
             check_range(canonical, v, file=name, row=rownum, column=hdr, cell=cell)
-            if c and canonical in ("pH", "temp_C"):
+            if c and canonical in _NOT_CENSORABLE:
                 raise InputError(f"{canonical} cannot be below a detection limit", file=name,
                                  row=rownum, column=hdr, value=cell)
             row_v[canonical], row_c[canonical] = v, c
@@ -448,7 +456,7 @@ def _read_body_fast(
         censored = lt | trailing_l
         if (censored & (number == 0)).any():
             return None
-        if censored.any() and canonical in ("pH", "temp_C"):
+        if censored.any() and canonical in _NOT_CENSORABLE:
             return None
         converted = number * factor * to_canonical(1.0, canonical, unit or allowed_units(canonical)[0])
         lo, hi = VALID_RANGES[canonical]

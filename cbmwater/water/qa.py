@@ -5,6 +5,20 @@ as given by :meth:`cbmwater.water.analysis.AnalysisSet.resolved`, and return Ser
 the input.  NaN (not measured) counts as zero in sums; a quantity whose *required* inputs are all
 missing is NaN, never 0.
 
+Iron valence (the same as the speciation's, DESIGN.md §5 "Redox")
+-----------------------------------------------------------------
+The ion balance counts iron with the valence the PHREEQC speciation gives it
+(:mod:`cbmwater.geochem.redox`), so QA and saturation indices never disagree on Fe:
+
+* Fe2/Fe3 measured: ``Fe2 x 2/55.845 + Fe3 x 3/55.845`` meq/L (total Fe is then not counted);
+* only total Fe, redox basis ``fe2`` (the default for produced water: no redox statement means
+  Fe(II)): ``Fe x 2/55.845``;
+* only total Fe, redox basis ``pe:VALUE`` or ``measured`` (ORP, DO): total Fe split into Fe(II)
+  and Fe(III) as PHREEQC computed it for that sample, passed in as ``fe_split`` (mg/L) by
+  :func:`cbmwater.geochem.characterise.characterise`.
+
+Without ``fe_split`` these functions apply the first two rules (the ``fe2`` basis).
+
 References
 ----------
 Hem, J.D. (1985). Study and interpretation of the chemical characteristics of natural water.
@@ -44,8 +58,9 @@ __all__ = [
     "qa_table",
 ]
 
-#: Ions counted in the balance.  Total Fe counts as Fe2+ unless Fe2/Fe3 are given (reduced
-#: produced water); Al as Al3+ (acid mine water); NH4_N as NH4+.
+#: Ions counted in the balance.  Iron at the speciation's valence (module docstring: total Fe as
+#: Fe2+ unless Fe2/Fe3 are given or a split is passed in); Al as Al3+ (acid mine water); NH4_N
+#: as NH4+.
 CATIONS: tuple[str, ...] = ("Na", "K", "Ca", "Mg", "Fe", "Mn", "Al", "Sr", "Ba", "Li", "NH4_N")
 ANIONS: tuple[str, ...] = ("Cl", "SO4", "HCO3", "CO3", "F", "Br", "NO3_N")
 #: Ion-balance thresholds, percent: a warning above 5, a flag (analysis suspect) above 10.
@@ -55,7 +70,8 @@ BALANCE_FLAG_PCT = 10.0
 #: 2 HCO3- -> CO3-- + CO2 + H2O, 60.01 / (2 x 61.02) = 0.4917.
 HCO3_TO_CO3_EVAPORATION = 0.4917
 #: Constituents that are not dissolved ions or species (excluded from TDS sums).
-_NOT_DISSOLVED = ("temp_C", "pH", "TDS", "COD", "TSS", "alkalinity_CaCO3", "Fe2", "Fe3")
+_NOT_DISSOLVED = ("temp_C", "pH", "TDS", "COD", "TSS", "alkalinity_CaCO3", "Fe2", "Fe3",
+                  "ORP_mV")
 
 
 def _frame(values: pd.DataFrame | pd.Series) -> pd.DataFrame:
@@ -70,21 +86,32 @@ def _col(df: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series(np.nan, index=df.index)
 
 
-def _iron_meq(df: pd.DataFrame) -> pd.Series:
-    """Iron in meq/L: Fe2 x 2/55.845 + Fe3 x 3/55.845 where split, else total Fe as Fe2+."""
+def _iron_meq(df: pd.DataFrame, fe_split: pd.DataFrame | None = None) -> pd.Series:
+    """Iron in meq/L: Fe2 x 2/55.845 + Fe3 x 3/55.845 where split (measured, or ``fe_split``
+    where it has numbers), else total Fe as Fe2+."""
     fe2, fe3, fe = _col(df, "Fe2"), _col(df, "Fe3"), _col(df, "Fe")
+    if fe_split is not None:
+        s = fe_split.reindex(df.index)
+        given = _col(s, "Fe2").notna() & _col(s, "Fe3").notna()
+        fe2 = _col(s, "Fe2").where(given, fe2)
+        fe3 = _col(s, "Fe3").where(given, fe3)
     m = CONSTITUENTS["Fe"].molar_mass
     split = fe2.notna() | fe3.notna()
     return (fe2.fillna(0) * 2 / m + fe3.fillna(0) * 3 / m).where(split, fe * 2 / m)
 
 
-def meq_per_L(values: pd.DataFrame | pd.Series) -> pd.DataFrame:
+def meq_per_L(values: pd.DataFrame | pd.Series,
+              fe_split: pd.DataFrame | None = None) -> pd.DataFrame:
     """Ion concentrations in meq/L (always positive), for :data:`CATIONS` and :data:`ANIONS`.
 
     Parameters
     ----------
     values : DataFrame or Series
         Canonical concentrations, mg/L.
+    fe_split : DataFrame, optional
+        Fe(II) and Fe(III) in mg/L (columns ``Fe2``, ``Fe3``, index sample_id) as the speciation
+        entered or computed them; rows with numbers replace the analysis's own iron rule (module
+        docstring).  Default None: total Fe as Fe2+, measured Fe2/Fe3 as given.
 
     Returns
     -------
@@ -96,7 +123,7 @@ def meq_per_L(values: pd.DataFrame | pd.Series) -> pd.DataFrame:
     for name in CATIONS + ANIONS:
         c = CONSTITUENTS[name]
         out[name] = _col(df, name) / c.equivalent_mass
-    out["Fe"] = _iron_meq(df)
+    out["Fe"] = _iron_meq(df, fe_split)
     return pd.DataFrame(out, index=df.index)
 
 
@@ -107,12 +134,13 @@ def _alk_meq(df: pd.DataFrame, meq: pd.DataFrame) -> pd.Series:
     return ions.where(have_ions, _col(df, "alkalinity_CaCO3") / CACO3_G_EQ)
 
 
-def ion_balance_pct(values: pd.DataFrame | pd.Series) -> pd.Series:
+def ion_balance_pct(values: pd.DataFrame | pd.Series,
+                    fe_split: pd.DataFrame | None = None) -> pd.Series:
     """Charge-balance error, percent.
 
     ``100 (sum cations - sum anions) / (sum cations + sum anions)``, all in meq/L of the input
     (APHA Standard Methods 1030 E).  Where HCO3/CO3 are not reported, alkalinity as CaCO3 stands
-    for them.
+    for them.  Iron counts at the speciation's valence (``fe_split``, see :func:`meq_per_L`).
 
     Returns
     -------
@@ -120,7 +148,7 @@ def ion_balance_pct(values: pd.DataFrame | pd.Series) -> pd.Series:
         Percent; NaN if no ions are measured.
     """
     df = _frame(values)
-    meq = meq_per_L(df)
+    meq = meq_per_L(df, fe_split)
     cat = meq[list(CATIONS)].sum(axis=1, min_count=1)
     an_other = meq[[a for a in ANIONS if a not in ("HCO3", "CO3")]].sum(axis=1, min_count=1)
     an = an_other.fillna(0) + _alk_meq(df, meq).fillna(0)
@@ -229,13 +257,16 @@ def water_type(values: pd.DataFrame | pd.Series, threshold_pct: float = 25.0) ->
     return pd.Series(out, index=df.index, dtype=object)
 
 
-def qa_table(values: pd.DataFrame) -> pd.DataFrame:
+def qa_table(values: pd.DataFrame, fe_split: pd.DataFrame | None = None) -> pd.DataFrame:
     """QA summary of analyses: balance, TDS, hardness, alkalinity, SAR, RSC, type and flags.
 
     Parameters
     ----------
     values : DataFrame
         Canonical concentrations, mg/L, index sample_id.
+    fe_split : DataFrame, optional
+        Fe(II)/Fe(III) in mg/L the speciation used where it split total Fe by a pe (see
+        :func:`meq_per_L`); default None (total Fe as Fe2+, the ``fe2`` redox basis).
 
     Returns
     -------
@@ -245,7 +276,7 @@ def qa_table(values: pd.DataFrame) -> pd.DataFrame:
         alkalinity_mg_L_CaCO3, sar, rsc_meq_L, water_type, qa_flag`` (``ok``, ``warning`` above
         5 % imbalance, ``flag`` above 10 %) and ``qa_notes`` (list of sentences).
     """
-    bal = ion_balance_pct(values)
+    bal = ion_balance_pct(values, fe_split)
     tds_evap = tds_evaporative_mg_L(values)
     reported = _col(values, "TDS")
     out = pd.DataFrame({

@@ -11,6 +11,7 @@ g/L            x 1000
 mmol/L         x molar mass (g/mol) of the species the constituent is expressed as
 meq/L          x molar mass / abs(charge)   (charged species and alkalinity only)
 deg C          temperature only
+mV             redox potential (ORP_mV, Eh against the standard hydrogen electrode) only
 -              pH only (dimensionless)
 =============  ===================================================================
 
@@ -35,6 +36,7 @@ UNITS: dict[str, tuple[str, ...]] = {
     "mmol/L": ("mmol/L", "mmol/l", "mmolL-1", "mmol·L-1", "mmol·L⁻¹", "毫摩尔/升"),
     "meq/L": ("meq/L", "meq/l", "meqL-1", "meq·L-1", "mmol(eq)/L", "mval/L", "毫克当量/升"),
     "deg C": ("deg C", "degC", "°C", "℃", "C", "摄氏度"),
+    "mV": ("mV", "millivolt", "毫伏"),
     "-": ("-", "", "无量纲", "dimensionless", "pH unit", "pH units", "无"),
 }
 
@@ -65,6 +67,8 @@ def allowed_units(name: str) -> tuple[str, ...]:
         return ("deg C",)
     if name == "pH":
         return ("-",)
+    if c.unit == "mV":
+        return ("mV",)
     units = ["mg/L", "ug/L", "g/L"]
     if c.molar_mass is not None:
         units.append("mmol/L")
@@ -79,7 +83,7 @@ def _factor(name: str, unit: str) -> float:
             f"unit {unit!r} does not apply to {name}; allowed: {', '.join(allowed_units(name))}"
         )
     c = CONSTITUENTS[name]
-    if unit in ("mg/L", "deg C", "-"):
+    if unit in ("mg/L", "deg C", "-", "mV"):
         return 1.0
     if unit == "ug/L":
         return 1e-3
@@ -106,7 +110,7 @@ def to_canonical(value: float, name: str, unit: str) -> float:
     Returns
     -------
     float
-        The value in mg/L (mg/L as CaCO3 for alkalinity; deg C; pH units).
+        The value in mg/L (mg/L as CaCO3 for alkalinity; deg C; pH units; mV for ORP_mV).
 
     Raises
     ------

@@ -42,7 +42,7 @@ class Constituent:
     name : str
         Canonical column name (e.g. ``"NH4_N"``).
     unit : str
-        Canonical unit (``"mg/L"``, ``"deg C"``, ``"-"``, ``"mg/L CaCO3"``).
+        Canonical unit (``"mg/L"``, ``"deg C"``, ``"-"``, ``"mg/L CaCO3"``, ``"mV"``).
     kind : str
         ``"cation"``, ``"anion"``, ``"neutral"`` (dissolved, uncharged, e.g. SiO2, B),
         ``"aggregate"`` (TDS, COD, TSS, alkalinity) or ``"property"`` (pH, temperature).
@@ -165,6 +165,14 @@ _TABLE: tuple[Constituent, ...] = (
                  "总悬浮固体")),
     Constituent("DO", "mg/L", "property", None, 0, None, None, "Dissolved oxygen", "溶解氧",
                 ("DO", "dissolved oxygen", "溶解氧", "溶氧")),
+    # Redox potential as Eh against the standard hydrogen electrode (a field ORP reading against
+    # an Ag/AgCl or calomel reference must be corrected to SHE before entry); the only
+    # constituent that may be negative (reducing water), see analysis.VALID_RANGES.
+    Constituent("ORP_mV", "mV", "property", None, 0, None, None,
+                "Redox potential (Eh vs SHE)", "氧化还原电位",
+                ("ORP", "ORP(mV)", "Eh", "Eh(mV)", "Eh_mV", "redox potential",
+                 "oxidation-reduction potential", "oxidation reduction potential",
+                 "氧化还原电位", "氧化还原电位(mV)", "氧化还原电势")),
 )
 
 #: Canonical constituents by name, in the order of the canonical CSV.
