@@ -180,6 +180,18 @@ def _parse_unit(path: Path, uid: str, d: dict, known_currencies: set[str],
         raise _fail(path, uid, "recovery", "a unit with a brine residual needs recovery < 1")
     if recovery < 1.0 and d["residual"] == "none":
         raise _fail(path, uid, "residual", "water is lost (recovery < 1) but residual is 'none'")
+    if d["model"] == "thermal":   # cbmwater.treatment.thermal: removal derived, not tabulated
+        tp = d.get("params", {})
+        if d["residual"] not in ("brine", "sludge") or recovery >= 1.0:
+            raise _fail(path, uid, "residual", "a thermal unit leaves a 'brine' or a 'sludge' "
+                        "(salt) and has recovery < 1")
+        if removal:
+            raise _fail(path, uid, "removal", "a thermal unit derives its removal from recovery "
+                        "and params.entrainment (docs/chemistry_thermal.md); remove the table")
+        _num(path, uid, "params.entrainment", tp.get("entrainment"), 0.0, 0.1)
+        if d["residual"] == "sludge":
+            _num(path, uid, "params.mother_liquor_tds_mg_L", tp.get("mother_liquor_tds_mg_L"),
+                 0.0, 1e6, lo_open=True)
     chems = []
     for name, c in d.get("chemicals", {}).items():
         if name not in known_chemicals:

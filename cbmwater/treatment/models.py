@@ -8,7 +8,7 @@ Zero-order split (WaterTAP's zero-order convention, reference/watertap.md §2): 
 ``recovery`` of the water; the fraction ``removal[j]`` of the inlet mass of constituent j leaves
 with the residual.  How the rest is shared depends on the residual:
 
-* ``brine`` (membranes, EDR, ion-exchange regenerant, thermal units): the removed mass is in the
+* ``brine`` (membranes, EDR, ion-exchange regenerant): the removed mass is in the
   residual water; the product carries the rest (it is concentrated or diluted accordingly);
 * ``backwash``: the removed mass is in the residual water, which also carries the dissolved
   constituents at the feed concentration (a filter does not concentrate salts);
@@ -22,7 +22,8 @@ doses per mg removed (regenerant, oxidant) add their ions to the brine where the
 brine, else to the product.  Ion exchangers with ``params.counter_ion`` release it: ``"Na"`` adds
 one Na+ per equivalent of cations taken up; ``"H"`` neutralises an equal amount of bicarbonate
 (to CO2, which is not tracked).  pH and temperature pass unchanged through zero-order units;
-PHREEQC units compute the new pH.
+PHREEQC units compute the new pH.  Thermal units (``model = "thermal"``) are not zero-order
+splits: see :mod:`cbmwater.treatment.thermal`.
 """
 
 from __future__ import annotations
@@ -362,7 +363,11 @@ def _note_pH(step: Step) -> None:
 
 def run_unit(spec: UnitSpec, feed: StreamBatch, econ: Economics, database: str | None = None) -> Step:
     """Apply ``spec`` to every water of ``feed`` (see the module docstring)."""
-    if spec.model in ("zero_order", "thermal", "evaporation_pond"):
+    if spec.model == "thermal":
+        from .thermal import run_thermal   # thermal imports this module
+
+        return run_thermal(spec, feed, econ)
+    if spec.model in ("zero_order", "evaporation_pond"):
         step = _zero_order(spec, feed, econ)
         if spec.params.get("product") == "vapour":
             step.product_is_vapour = True

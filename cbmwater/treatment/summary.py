@@ -17,6 +17,12 @@ def _conc(batch: StreamBatch, i: int) -> dict[str, float]:
     return {n: float(v) for n, v in zip(TRACKED, batch.conc_mg_L[i]) if not math.isnan(v)}
 
 
+def _kg(g_d_or_kg_d: np.ndarray, i: int, per: float = 1.0) -> dict[str, float]:
+    """Non-zero entries of row ``i`` of an (n, K) mass array, by constituent name (x ``per``)."""
+    row = np.asarray(g_d_or_kg_d)[i]
+    return {n: float(v) * per for n, v in zip(TRACKED, row) if v != 0 and not math.isnan(v)}
+
+
 def _stream(batch: StreamBatch, i: int) -> dict[str, object]:
     ph = batch.pH[i]
     return {"flow_m3_d": float(batch.flow_m3_d[i]), "temp_C": float(batch.temp_C[i]),
@@ -29,12 +35,40 @@ def summarise(result: TrainResult, cost: TrainCost, i: int = 0) -> dict[str, obj
     Units: flows m3/d, concentrations mg/L (canonical names; constituents not measured are
     left out), energy kWh per m3 of product, chemicals kg/d of active compound, money CNY of the
     economics price year.
+
+    Every stage has ``inlet`` (the stream the unit treats), ``outlet`` (what it passes on),
+    ``acts_on`` (``"main line"``, or the residual it treats, e.g. ``"brackish_ro brine"``) and
+    ``outlet_kind``: ``"product"``; ``"distillate"`` for a thermal unit (its distillate joins
+    the product; its brine or salt is a residual); ``"vapour"`` for a pond (evaporated, not
+    supplied).  ``added_kg_d`` is the mass per constituent that enters the water in the stage
+    (chemicals' ions, precipitate carried on as TSS, carbonate formed from bicarbonate) and
+    ``gas_kg_d`` what leaves to air.  Thermal stages add ``entrainment`` (m3 of brine per m3 of
+    distillate), ``removal`` (fraction of the non-volatile dissolved mass kept out of the
+    distillate), ``co2_vented_kg_d`` and ``concentrate_tds_mg_L``.
+
+    Every residual has ``dry_kg_d`` (all dry solids) and ``solids_kg_d`` ({constituent: kg/d},
+    the canonical constituents in the solids of a sludge, salt or spent media; empty for a
+    liquid).  ``solids_other_kg_d`` = ``dry_kg_d`` - sum of ``solids_kg_d``: the mass of
+    precipitated phases that is not a canonical constituent (OH, the carbonate of calcite, ...;
+    the phases are in the stage's ``precipitated_mmol_L``).  So feed + sum of stage
+    ``added_kg_d`` = product + final residual liquids + residual ``solids_kg_d`` + stage
+    ``gas_kg_d`` for every conservative constituent.
     """
     stages = []
     for s in result.steps:
         d = {"unit": s.unit.id, "name_en": s.unit.name_en, "name_zh": s.unit.name_zh,
              "inlet": _stream(s.feed, i), "outlet": _stream(s.product, i),
-             "recovery": float(s.recovery[i]), "energy_kWh_d": float(s.energy_kWh_d[i])}
+             "recovery": float(s.recovery[i]), "energy_kWh_d": float(s.energy_kWh_d[i]),
+             "acts_on": s.details.get("acts_on", "main line"),
+             "outlet_kind": ("vapour" if s.product_is_vapour else
+                             "distillate" if s.unit.model == "thermal" else "product"),
+             "added_kg_d": _kg(s.added_g_d, i, 1e-3), "gas_kg_d": _kg(s.gas_g_d, i, 1e-3)}
+        if "entrainment" in s.details:
+            d["entrainment"] = float(s.details["entrainment"])
+            d["removal"] = float(s.details["removal"][i])
+            d["co2_vented_kg_d"] = float(s.details["co2_vented_mg_L"][i] * s.feed.flow_m3_d[i]
+                                         / 1000.0)
+            d["concentrate_tds_mg_L"] = float(s.details["concentrate_tds_mg_L"][i])
         if "recovery_limit" in s.details:
             d["recovery_limit"] = float(s.details["recovery_limit"][i])
             d["limiting_mineral"] = s.details["limiting_mineral"][i] or None
@@ -50,12 +84,17 @@ def summarise(result: TrainResult, cost: TrainCost, i: int = 0) -> dict[str, obj
         stages.append(d)
     residuals = []
     for r in result.residuals:
+        comp = r.solids_by_constituent_kg_d
+        solids = {} if comp is None else _kg(comp, i)
+        dry = float(r.solids_kg_d[i])
+        other = dry - sum(solids.values())
         residuals.append({
             "name": r.name, "unit": r.unit, "kind": r.kind,
             "flow_m3_d": float(r.stream.flow_m3_d[i]),
             "concentrations": _conc(r.stream, i) if r.stream.flow_m3_d[i] > 0 else {},
-            "dry_kg_d": float(r.solids_kg_d[i]), "wet_m3_d": float(r.wet_sludge_m3_d[i]),
-            "treated_by": r.treated_by})
+            "dry_kg_d": dry, "solids_kg_d": solids,
+            "solids_other_kg_d": 0.0 if abs(other) <= 1e-9 * max(dry, 1.0) else other,
+            "wet_m3_d": float(r.wet_sludge_m3_d[i]), "treated_by": r.treated_by})
     bd = cost.breakdown[cost.breakdown["water"] == i]
     by_unit = {u: {c: float(v) for c, v in g.groupby("category")["CNY_yr"].sum().items()}
                for u, g in bd.groupby("unit", sort=False)}

@@ -4,9 +4,10 @@ A train is a list of unit ids.  Units act on the main line in order, except unit
 ``params.applies_to`` is ``"brine"`` (brine concentrator, crystalliser, evaporation pond): they
 act on the brine of the nearest desalting unit before them (a unit whose residual is a brine
 taking at least half the sodium), their distillate joins the product, and their residual replaces
-that brine.  Water and every conservative constituent must close to 0.1 % at every unit and over
-the train; a failure raises :class:`MassBalanceError` — it means the model, not the input, is
-wrong.
+that brine: their step's ``feed`` is that brine, its ``product`` the distillate (or the evaporated
+water of a pond), and ``details["acts_on"]`` names the residual treated.  Water and every
+conservative constituent must close to 0.1 % at every unit and over the train; a failure raises
+:class:`MassBalanceError` — it means the model, not the input, is wrong.
 """
 
 from __future__ import annotations
@@ -36,15 +37,37 @@ class MassBalanceError(CbmwaterError):
 
 @dataclass
 class Residual:
-    """A residual stream of a train (for a batch of waters)."""
+    """A residual stream of a train (for a batch of waters).
+
+    Attributes
+    ----------
+    name, unit, kind : str
+        ``"<unit> <kind>"``, the unit id, and brine | backwash | sludge | spent_media | gas.
+    stream : StreamBatch
+        The liquid part (flow may be 0): brine, sludge water, the mother liquor of a salt.
+    solids_kg_d : ndarray, shape (n,)
+        Dry solids, kg/d.  For a PHREEQC unit it is the mass of the precipitated phases (their
+        counter-ions, e.g. OH and CO3 of Fe(OH)3 and calcite, included) plus what the zero-order
+        split removes, so it can exceed the sum of ``solids_by_constituent_kg_d``.
+    wet_sludge_m3_d : ndarray, shape (n,)
+        dry / (solids fraction x 1000 kg/m3); 0 for liquids.
+    treated_by : str or None
+        The unit that takes this residual (a brine-treating unit), None when it leaves the works.
+    solids_by_constituent_kg_d : ndarray, shape (n, K), optional
+        Mass of each tracked constituent (streams.TRACKED order) in the solids, kg/d: the
+        unit's ``Step.solids_g_d`` for sludge and spent media (zeros for liquid and gas
+        residuals).  Canonical constituents only: the precipitated phases' other mass is in
+        ``solids_kg_d`` and their amounts in the stage's ``precipitated_mmol_L``.
+    """
 
     name: str
     unit: str
-    kind: str                     # brine | sludge | spent_media | gas
+    kind: str                     # brine | backwash | sludge | spent_media | gas
     stream: StreamBatch           # liquid part (flow may be 0)
     solids_kg_d: np.ndarray       # dry solids
     wet_sludge_m3_d: np.ndarray   # dry / (solids fraction x 1000 kg/m3); 0 for liquids
     treated_by: str | None = None
+    solids_by_constituent_kg_d: np.ndarray | None = None
 
 
 @dataclass
@@ -209,6 +232,7 @@ def simulate_train(
                                  "unit (brackish_ro, nanofiltration, edr) comes before it")
             step = run_unit(spec, brine.stream, econ, database)
             brine.treated_by = uid
+            step.details["acts_on"] = brine.name
             if step.product_is_vapour:
                 vapour += step.product.flow_m3_d
             else:
@@ -227,7 +251,10 @@ def simulate_train(
             solids_frac = spec.sludge_solids_frac
             wet = (step.solids_kg_d / (solids_frac * 1000.0)) if (kind == "sludge" and solids_frac > 0) \
                 else np.zeros(n)
-            res = Residual(f"{uid} {kind}", uid, kind, step.residual, step.solids_kg_d, wet)
+            composition = step.solids_g_d / 1000.0 if kind in ("sludge", "spent_media") \
+                else np.zeros_like(step.solids_g_d)
+            res = Residual(f"{uid} {kind}", uid, kind, step.residual, step.solids_kg_d, wet,
+                           solids_by_constituent_kg_d=composition)
             residuals.append(res)
             if spec.params.get("applies_to") == "brine" or _is_desalting(spec):
                 brine = res
@@ -282,7 +309,10 @@ def scale_result(result: TrainResult, rows: np.ndarray | list[int],
                      warnings=[list(s.warnings[i]) for i in idx] if s.warnings else [])
              for s in result.steps]
     residuals = [replace(r, stream=sb(r.stream), solids_kg_d=per_water(r.solids_kg_d),
-                         wet_sludge_m3_d=per_water(r.wet_sludge_m3_d)) for r in result.residuals]
+                         wet_sludge_m3_d=per_water(r.wet_sludge_m3_d),
+                         solids_by_constituent_kg_d=None if r.solids_by_constituent_kg_d is None
+                         else per_water_k(r.solids_by_constituent_kg_d))
+                 for r in result.residuals]
     return TrainResult(list(result.units), steps, sb(result.feed), sb(result.product), residuals,
                        per_water(result.vapour_m3_d), [list(result.warnings[i]) for i in idx])
 
