@@ -14,7 +14,8 @@ from phreeqpy.iphreeqc.phreeqc_dll import IPhreeqc
 
 from cbmwater.cli import main
 from cbmwater.errors import InputError
-from cbmwater.geochem.databases import resolve_database
+from cbmwater.geochem.databases import database_info, resolve_database
+from cbmwater.geochem.redox import redox_definitions
 from cbmwater.reinjection.proposal import load_proposal, parse_proposal
 from cbmwater.reinjection.review import SCALE_MINERALS, review, review_file
 
@@ -31,7 +32,9 @@ def _own_si(solution_lines: str, t_c: float, p_atm: float) -> dict[str, float]:
     """SI of one water at formation T and P, by a hand-written input in a fresh IPhreeqc."""
     ip = IPhreeqc()
     ip.load_database(str(resolve_database("phreeqc")))
-    text = (solution_lines +
+    # the redox policy's definitions (no sulfide, nitrate or ammonium redox) come first, as in
+    # every cbmwater input: without them PHREEQC lets sulfate poise the pe of this Fe(II) water
+    text = (redox_definitions(database_info("phreeqc")) + solution_lines +
             "SELECTED_OUTPUT 1\n -reset false\n -si " + " ".join(SCALE_MINERALS) + "\nEND\n"
             f"USE solution 1\nREACTION_TEMPERATURE 1\n {t_c}\nREACTION_PRESSURE 1\n {p_atm}\nEND\n")
     ip.run_string(text)

@@ -16,8 +16,12 @@ review, the optimiser's blend checks, mine-water titrations):
    * removes the reduced forms of nitrate (NO2-, N2, NH4+ of the element N) by giving their
      formation reactions ``log_k -300``, so nitrate stays nitrate.
 
-   Sulfate needs no definition: once ammonium is decoupled, the only electron donor left in a
-   produced water is Fe(II), which cannot reduce sulfate (tests show S(6) unchanged to 1e-9).
+   * removes sulfide (S(-2)) the same way: sulfate is never reduced by a physical or chemical
+     unit.  (Thermodynamically Fe(II) can barely reduce sulfate, but in a closed step of a
+     water with no redox buffer, e.g. softened RO permeate, PHREEQC's pe is undetermined and
+     the sulfate/sulfide balance fails to converge; without S(-2) it cannot.)  The database's
+     own sulfide equation is used (HS- in phreeqc.dat, H2S in wateq4f.dat).
+
    Iron stays a redox element: units that oxidise (aeration, oxidants, greensand) add O2 or an
    oxidant and PHREEQC converts Fe(II) to Fe(III); other units leave it as entered.
 
@@ -36,8 +40,11 @@ PHREEQC 3 database ``Amm.dat`` (usgs-coupled/phreeqc3, database/Amm.dat).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from ..errors import InputError
 from .databases import DatabaseInfo
@@ -46,7 +53,7 @@ __all__ = ["RedoxBasis", "parse_redox", "redox_definitions", "REDOX_MARK", "AMM_
            "ELECTRONS_PER_VOLT", "eh_to_pe", "REDOX_CHOICES"]
 
 #: Comment line that opens the definitions (the engine checks inputs that use ``Amm`` for it).
-REDOX_MARK = "# cbmwater redox policy: ammonium decoupled (Amm), nitrate not reduced"
+REDOX_MARK = "# cbmwater redox policy: ammonium decoupled (Amm), nitrate and sulfate not reduced"
 #: PHREEQC master species of decoupled ammonium.
 AMM_ELEMENT = "Amm"
 #: What ``--redox`` accepts.
@@ -79,6 +86,9 @@ NO3- + 10 H+ + 8 e- = NH4+ + 3 H2O
 """
 
 
+_SULFIDE = re.compile(r"^\s*(SO4-2 \+ \d+ H\+ \+ 8 e- = (?:HS-|H2S) \+ 4 H2O)\s*$", re.MULTILINE)
+
+
 def redox_definitions(db: DatabaseInfo) -> str:
     """The PHREEQC definitions that put the redox policy into an input for database ``db``.
 
@@ -87,7 +97,17 @@ def redox_definitions(db: DatabaseInfo) -> str:
     """
     if "N(-3)" not in db.elements:
         return ""
-    return _AMM_DEFINITIONS
+    return _AMM_DEFINITIONS + _sulfide_line(str(db.path), db.sha256)
+
+
+@lru_cache(maxsize=8)
+def _sulfide_line(path: str, sha256: str) -> str:
+    """The database's sulfate -> sulfide reaction with its log_k set to -300 ("" if none)."""
+    text = Path(path).read_text(encoding="utf-8", errors="replace")
+    m = _SULFIDE.search(text)
+    if not m:
+        return ""
+    return f"{m.group(1).strip()}\n    -log_k -300\n"
 
 
 def eh_to_pe(eh_mV: float, temp_C: float = 25.0) -> float:
