@@ -243,9 +243,12 @@ def test_crystallizer_salt_is_charged_as_hazardous_and_clarifier_sludge_as_gener
     assert by(cost, "crystallizer", "sludge_disposal") == 0.0
     # what the same salt cost before (800 CNY per dry tonne): 5.3x less
     assert hand / (dry / 1000 * 800 * DAYS) == pytest.approx(3600 / 0.85 / 800, rel=1e-12)
-    # clarifier sludge: 0.990826 x 100 mg/L x 1000 m3/d = 99.0826 kg/d dry, general, 800 CNY/t dry
+    # clarifier sludge: 0.990826 x (100 mg/L + PAC gibbsite floc) x 1000 m3/d dry, general,
+    # 800 CNY/t dry; the floc is 2 x 8.4/101.96 mmol/L x 78.004 mg/mmol when complete
+    floc = r.steps[0].details["precipitated_mmol_L"]["Gibbsite"][0] * 78.004
+    assert floc == pytest.approx(2 * 8.4 / 101.96 * 78.004, rel=2e-3)
     assert by(cost, "sedimentation", "sludge_disposal") == pytest.approx(
-        99.0826 / 1000 * 800 * DAYS, rel=1e-9)
+        0.990826 * (100 + floc) / 1000 * 800 * DAYS, rel=1e-9)
     assert by(cost, "sedimentation", "hazardous_salt_disposal") == 0.0
     assert by(cost, category="hazardous_salt_disposal") == pytest.approx(hand, rel=1e-12)
     assert set(cost.breakdown["category"]) <= set(CATEGORIES)
@@ -267,9 +270,11 @@ def test_uf_backwash_leaves_the_works_and_is_charged():
     r, cost = run("coagulation,sedimentation,multimedia_filter,ultrafiltration", 1000.0)
     uf = [s for s in r.steps if s.unit.id == "ultrafiltration"][0]
     q_in = float(uf.feed.flow_m3_d[0])
-    # UF feed by hand: the clarifier's sludge takes 0.990826 x 10 mg/L x 1000 m3/d = 9.90826
-    # kg/d at 3 % solids = 0.33028 m3/d of water; the multimedia filter keeps 0.9999
-    assert q_in == pytest.approx((1000 - 9.90826 / 0.03 / 1000) * 0.9999, rel=1e-9)
+    # UF feed by hand: the clarifier's sludge takes 0.990826 x (10 mg/L + the PAC gibbsite
+    # floc) x 1000 m3/d at 3 % solids; the multimedia filter keeps 0.9999
+    floc = r.steps[0].details["precipitated_mmol_L"]["Gibbsite"][0] * 78.004
+    assert floc == pytest.approx(2 * 8.4 / 101.96 * 78.004, rel=2e-3)
+    assert q_in == pytest.approx((1000 - 0.990826 * (10 + floc) / 0.03 / 1000) * 0.9999, rel=1e-9)
     (bw,) = [x for x in r.residuals if x.unit == "ultrafiltration"]
     assert bw.kind == "backwash" and bw.treated_by is None
     # 5 % of the UF feed (recovery 0.95) leaves as backwash ...

@@ -89,7 +89,56 @@ END
         ca_out + eq.precipitated_mmol_L["Calcite"][0], rel=1e-3)
 
 
+def feed_log_pco2(w: dict) -> float:
+    """log pCO2 of the feed, by its own hand-written speciation."""
+    out = run("SELECTED_OUTPUT 1\n    -reset false\n    -si CO2(g)\n" + solution(w) + "END\n")
+    return float(out["si_CO2(g)"].astype(float).iloc[-1])
+
+
+def concentrate_si(w: dict, minerals: list[str], recoveries: list[float],
+                   log_pco2: float | None) -> pd.DataFrame:
+    """SI of the concentrate at each recovery: feed, water removed (55.508 r mol per kg) and,
+    unless ``log_pco2`` is None (closed), CO2(g) held at the feed's log pCO2."""
+    moles = " ".join(f"{55.508 * r:.8f}" for r in recoveries)
+    co2 = "" if log_pco2 is None else f"EQUILIBRIUM_PHASES 1\n    CO2(g) {log_pco2:.6f} 10\n"
+    text = f"""SELECTED_OUTPUT 1
+    -reset false
+    -reaction true
+    -pH true
+    -si {' '.join(minerals)}
+{solution(w)}{co2}REACTION 1
+    H2O -1
+    {moles} moles
+END
+"""
+    out = run(text)
+    return out[out["reaction"].astype(float) > 0].astype(float).reset_index(drop=True)
+
+
+def oracle_bisection(w: dict, allowance: dict[str, float], rmax: float = 0.95) -> tuple[float, str]:
+    """The recovery limit by bisection on the hand-written concentrate input (CO2 held)."""
+    logp = feed_log_pco2(w)
+
+    def worst(r: float) -> tuple[float, str]:
+        row = concentrate_si(w, list(allowance), [r], logp).iloc[0]
+        over = {m: row[f"si_{m}"] - a for m, a in allowance.items() if row[f"si_{m}"] > -999}
+        m = max(over, key=over.get)
+        return over[m], m
+
+    if worst(rmax)[0] <= 0:
+        return rmax, ""
+    lo, hi = 0.001, rmax
+    for _ in range(30):
+        mid = 0.5 * (lo + hi)
+        if worst(mid)[0] > 0:
+            hi = mid
+        else:
+            lo = mid
+    return hi, worst(hi)[1]
+
+
 def oracle_limit(w: dict, allowance: dict[str, float], rmax: float = 0.95) -> tuple[float, str]:
+    """Closed-CO2 oracle (the policy before CO2 was held at the feed's): 0.001-recovery scan."""
     rs = np.round(np.arange(0.001, rmax + 1e-9, 0.001), 3)
     moles = " ".join(f"{55.508 * r:.6f}" for r in rs)
     text = f"""SELECTED_OUTPUT 1
@@ -116,16 +165,55 @@ END
 
 
 @pytest.mark.parametrize("water", [CBM, HARD], ids=["CBM", "hard"])
-def test_membrane_recovery_limit_equals_direct_phreeqc_concentration(water):
-    r_oracle, m_oracle = oracle_limit(water, ALLOW)
+def test_membrane_recovery_limit_equals_bisection_on_hand_written_concentrate(water):
+    """Issue 11: the limit agrees with a bisection on the hand-written input (feed, water
+    removed, CO2(g) held at the feed's log pCO2) within 0.01."""
+    r_oracle, m_oracle = oracle_bisection(water, ALLOW)
     lim = concentrate_limit(StreamBatch.from_frame(pd.DataFrame([water]), 1000.0), ALLOW, 0.95)
+    assert lim.co2_policy == "feed_pco2"
+    assert lim.feed_log_pco2[0] == pytest.approx(feed_log_pco2(water), abs=1e-4)
     assert lim.recovery_limit[0] == pytest.approx(r_oracle, abs=0.01)
     assert lim.limiting_mineral[0] == m_oracle
 
 
+@pytest.mark.parametrize("water", [CBM, HARD], ids=["CBM", "hard"])
+def test_concentrate_si_equals_hand_written_input_at_three_recoveries(water):
+    """The engine's concentrate (CO2 held at the feed's pCO2) equals the hand-written input to
+    0.01 SI at recoveries 0.3, 0.5 and 0.7 (the engine's own grid is read at these points)."""
+    from cbmwater.geochem.databases import database_info
+    from cbmwater.treatment.chemistry import _concentration_run, feed_log_pco2 as engine_logp
+
+    rs = [0.3, 0.5, 0.7]
+    minerals = ["Calcite", "Barite", "Fluorite", "SiO2(a)"]
+    batch = StreamBatch.from_frame(pd.DataFrame([water]), 1000.0)
+    logp = engine_logp(batch)
+    out, _ = _concentration_run(batch, [np.array(rs)], minerals, database_info(None), logp)
+    react = out[out["state"].astype(str).str.strip() == "react"].reset_index(drop=True)
+    oracle = concentrate_si(water, minerals, rs, feed_log_pco2(water))
+    assert len(react) == len(oracle) == 3
+    for m in minerals:
+        np.testing.assert_allclose(react[f"si_{m}"].to_numpy(float), oracle[f"si_{m}"], atol=0.01)
+    # held CO2 raises the concentrate pH by about log10(1/(1-r)) (FilmTec; reference §1)
+    feed_ph = water["pH"]
+    rise = oracle["pH"].to_numpy() - feed_ph
+    np.testing.assert_allclose(rise, np.log10(1 / (1 - np.array(rs))), atol=0.12)
+
+
+@pytest.mark.parametrize("water", [CBM, HARD], ids=["CBM", "hard"])
+def test_closed_co2_policy_reproduces_the_old_concentrate(water):
+    r_oracle, m_oracle = oracle_limit(water, ALLOW)
+    lim = concentrate_limit(StreamBatch.from_frame(pd.DataFrame([water]), 1000.0), ALLOW, 0.95,
+                            co2="closed")
+    assert lim.recovery_limit[0] == pytest.approx(r_oracle, abs=0.01)
+    assert lim.limiting_mineral[0] == m_oracle
+    # holding CO2 at the feed's never allows more recovery than the closed concentrate
+    held = concentrate_limit(StreamBatch.from_frame(pd.DataFrame([water]), 1000.0), ALLOW, 0.95)
+    assert held.recovery_limit[0] <= lim.recovery_limit[0] + 1e-3
+
+
 def test_recovery_limit_falls_as_barium_or_sulfate_rises():
     # barite alone: the limit falls strictly as either of its ions rises
-    bas = [1.0, 2.0, 4.0, 8.0]
+    bas = [2.0, 4.0, 8.0, 16.0]
     lim = concentrate_limit(StreamBatch.from_frame(pd.DataFrame([dict(CBM, Ba=b) for b in bas]),
                                                    1000.0), {"Barite": 1.8}, 0.95)
     r = lim.recovery_limit
@@ -139,7 +227,7 @@ def test_recovery_limit_falls_as_barium_or_sulfate_rises():
     # with calcite also checked, Ba only ever lowers the limit (ionic-strength noise < 0.001)
     allow = {"Barite": 1.8, "Calcite": 1.8}
     mixed = concentrate_limit(StreamBatch.from_frame(
-        pd.DataFrame([dict(CBM, Ba=b) for b in [0.2, 0.5, 1.0, 2.0, 4.0]]), 1000.0), allow, 0.95)
+        pd.DataFrame([dict(CBM, Ba=b) for b in [0.2, 0.5, 2.0, 8.0, 16.0]]), 1000.0), allow, 0.95)
     rm = mixed.recovery_limit
     assert all(b <= a + 1e-3 for a, b in zip(rm, rm[1:])), rm
     assert rm[0] > rm[-1] + 0.05 and mixed.limiting_mineral[-1] == "Barite"

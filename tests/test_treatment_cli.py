@@ -26,7 +26,7 @@ UNIT_IDS = {
     "cartridge_filter", "ultrafiltration", "lime_softening", "lime_soda_softening", "wac_exchange",
     "sac_exchange", "clinoptilolite", "activated_alumina", "breakpoint_chlorination",
     "ammonia_stripping", "nanofiltration", "brackish_ro", "edr", "mvc_concentrator", "crystallizer",
-    "evaporation_pond", "ph_adjustment", "disinfection",
+    "evaporation_pond", "ph_adjustment", "disinfection", "degasser", "remineralisation",
 }
 
 
@@ -42,11 +42,11 @@ def treated():
     return json.loads(res.stdout)
 
 
-def test_units_json_lists_the_24_units_with_sources():
+def test_units_json_lists_the_26_units_with_sources():
     res = cli("units", "--format", "json")
     assert res.exit_code == 0, res.output
     rows = json.loads(res.stdout)
-    assert len(rows) == 24
+    assert len(rows) == 26
     assert {r["id"] for r in rows} == UNIT_IDS
     for r in rows:
         for key in ("recovery", "removal", "energy", "capital", "om"):

@@ -29,7 +29,7 @@ from ..geochem.phreeqc_input import fmt, phreeqc_element, redox_definitions, sol
 from ..water.vocabulary import CONSTITUENTS
 from .streams import INDEX, TRACKED, StreamBatch
 
-__all__ = ["PHASE_MOLAR_MASS", "Equilibrium", "equilibrate", "ConcentrateLimit",
+__all__ = ["PHASE_MOLAR_MASS", "Equilibrium", "equilibrate", "ConcentrateLimit", "feed_log_pco2", "CO2_POLICIES",
            "concentrate_limit", "REAGENT_FORMULAS"]
 
 #: g/mol of phases that may precipitate (dry sludge mass).
@@ -45,6 +45,11 @@ PHASE_CONTENT = {"Calcite": {"Ca": 1}, "Aragonite": {"Ca": 1}, "Brucite": {"Mg":
 #: PHREEQC formulas of reagents cbmwater can dose (chemical id -> formula).
 REAGENT_FORMULAS = {"lime": "Ca(OH)2", "quicklime": "CaO", "caustic_soda": "NaOH",
                     "soda_ash": "Na2CO3", "hydrochloric_acid": "HCl", "sulfuric_acid": "H2SO4"}
+#: Reagents dosed as a mixture of PHREEQC formulas per mole of chemical (fixed doses only).
+#: PAC is counted per mole of Al2O3 equivalent (economics.toml [chemicals.pac]): 2 Al and, at
+#: basicity 0.70, 1.8 Cl and 4.2 OH -- written as 0.6 AlCl3 + 1.4 Al(OH)3, so PHREEQC receives
+#: the Al, the Cl and the hydroxide (the alkalinity the coagulant does not consume).
+REAGENT_RECIPES = {"pac": {"AlCl3": 0.6, "Al(OH)3": 1.4}}
 _KNOBS_PATIENT = "KNOBS\n    -iterations 400\n    -step_size 10\n    -pe_step_size 5\n"
 _KNOBS_DEFAULT = ("KNOBS\n    -iterations 100\n    -step_size 100\n    -pe_step_size 10\nEND\n")
 _FIX_PH_PHASE = "PHASES\nFix_H+\n    H+ = H+\n    log_k 0.0\nEND\n"
@@ -85,9 +90,11 @@ class Equilibrium:
     precipitated_mmol_L : dict
         Phase -> mmol per litre of feed.
     added_mg_L : ndarray (n, len(TRACKED))
-        Mass added by reagents, mg per litre of feed.
+        Mass added by reagents and by dissolved phases, mg per litre of feed.
     input : str
         The PHREEQC input that was run.
+    dissolved_mmol_L : dict
+        Phase -> mmol per litre of feed dissolved (``dissolves``).
     """
 
     conc_mg_L: np.ndarray
@@ -97,6 +104,7 @@ class Equilibrium:
     precipitated_mmol_L: dict[str, np.ndarray]
     added_mg_L: np.ndarray
     input: str
+    dissolved_mmol_L: dict[str, np.ndarray] = None  # type: ignore[assignment]
 
 
 def equilibrate(
@@ -106,10 +114,11 @@ def equilibrate(
     base: str | None = None,
     acid: str | None = None,
     fixed_reagents_mmol_L: dict[str, np.ndarray] | None = None,
-    gases: dict[str, float] | None = None,
+    gases: dict[str, float | np.ndarray] | None = None,
     precipitates: tuple[str, ...] = (),
     adds_mol: dict[str, dict[str, float]] | None = None,
     database: str | None = None,
+    dissolves: dict[str, float] | None = None,
 ) -> Equilibrium:
     """Equilibrate every water of ``batch`` in one PHREEQC run (see module docstring).
 
@@ -122,11 +131,15 @@ def equilibrate(
     fixed_reagents_mmol_L : dict, optional
         Chemical id -> mmol per litre of feed added as a fixed reaction (e.g. soda ash).
     gases : dict, optional
-        Gas phase -> log10 partial pressure (atm) kept constant (``{"O2(g)": -0.68}``).
+        Gas phase -> log10 partial pressure (atm) kept constant (``{"O2(g)": -0.68}``); a
+        value may be an array with one pressure per water.
     precipitates : tuple of str
         Phases allowed to precipitate (not to dissolve) — others stay supersaturated.
     adds_mol : dict
         Chemical id -> {canonical constituent: mol per mol of chemical}, for the mass balance.
+    dissolves : dict, optional
+        Phase -> target saturation index: the water dissolves the phase (e.g. a calcite
+        contactor) up to that SI; what dissolves is counted in ``added_mg_L``.
     """
     db = database_info(database)
     n = len(batch)
@@ -134,15 +147,22 @@ def equilibrate(
         raise InputError(f"target pH must be between 2 and 13; got {target_pH}")
     fixed = fixed_reagents_mmol_L or {}
     for chem in list(fixed) + [c for c in (base, acid) if c]:
-        if chem not in REAGENT_FORMULAS:
+        if chem not in REAGENT_FORMULAS and not (chem in fixed and chem in REAGENT_RECIPES):
             raise InputError(f"cannot dose {chem!r} in PHREEQC; known reagents: "
                              f"{', '.join(REAGENT_FORMULAS)}")
     for p in precipitates:
         if p not in PHASE_MOLAR_MASS:
             raise InputError(f"unknown precipitate {p!r}; known: {', '.join(PHASE_MOLAR_MASS)}")
+    dissolves = dict(dissolves or {})
+    for p, si in dissolves.items():
+        if p not in PHASE_CONTENT or p in precipitates:
+            raise InputError(f"cannot dissolve {p!r}; known: {', '.join(PHASE_CONTENT)}")
+        if not -3.0 <= float(si) <= 1.0:
+            raise InputError(f"target SI of {p} must be between -3 and 1; got {si}")
     gases = gases or {}
     totals = [e for e in (phreeqc_element(nm, db) for nm in _DISSOLVED) if e]
-    phases_out = (["Fix_H+"] if target_pH is not None else []) + list(precipitates) + list(gases)
+    phases_out = ((["Fix_H+"] if target_pH is not None else []) + list(precipitates)
+                  + list(dissolves) + list(gases))
     extra = [_EXTRA_PHASES[p] for p in precipitates if p not in db.phases and p in _EXTRA_PHASES]
     absent = [p for p in precipitates if p not in db.phases and p not in _EXTRA_PHASES]
     if absent:
@@ -156,6 +176,8 @@ def equilibrate(
     head_text = "".join(head)
     blocks: list[str] = []
     reagents_used: list[str] = []
+    # litres of feed per PHREEQC system (1 kg of water): fixed doses per litre are scaled by it
+    s_pre = _litres_per_system(np.ones(n), batch.conc_mg_L)
     for i in range(n):
         num = i + 1
         block, _ = solution_block(num, _values_for(batch, i), db)
@@ -173,14 +195,21 @@ def equilibrate(
         reagents_used.append(chosen)
         for p in precipitates:
             lines.append(f"    {p} 0 0")
+        for p, si in dissolves.items():
+            lines.append(f"    {p} {fmt(si)} 10")
         for g, logp in gases.items():
-            lines.append(f"    {g} {fmt(logp)} 10")
+            lines.append(f"    {g} {fmt(np.broadcast_to(np.asarray(logp, float), (n,))[i])} 10")
         parts.append("\n".join(lines) + "\n")
-        fixed_here = {c: float(v[i]) for c, v in fixed.items() if float(v[i]) > 0}
+        fixed_here = {c: float(np.broadcast_to(np.asarray(v, float), (n,))[i])
+                      for c, v in fixed.items()}
+        fixed_here = {c: v for c, v in fixed_here.items() if v > 0}
         if fixed_here:
-            parts.append(f"REACTION {num}\n" + "".join(
-                f"    {REAGENT_FORMULAS[c]} {fmt(v)}\n" for c, v in fixed_here.items())
-                + "    0.001 moles\n")  # mmol -> mol: coefficients are mmol, total 0.001 mol
+            terms = []
+            for c, v in fixed_here.items():
+                recipe = REAGENT_RECIPES.get(c) or {REAGENT_FORMULAS[c]: 1.0}
+                terms += [f"    {f} {fmt(v * k * s_pre[i])}\n" for f, k in recipe.items()]
+            # mmol -> mol: coefficients are mmol, total 0.001 mol
+            parts.append(f"REACTION {num}\n" + "".join(terms) + "    0.001 moles\n")
         parts.append("END\n")  # one simulation: the solution, then its batch reaction
         blocks.append("".join(parts))
     text = head_text + "".join(blocks) + "END\n"
@@ -213,7 +242,14 @@ def equilibrate(
     for chem, v in fixed.items():
         for nm, k in adds_mol.get(chem, {}).items():
             if nm in INDEX:
-                added[:, INDEX[nm]] += np.asarray(v, float) * k * CONSTITUENTS[nm].molar_mass
+                added[:, INDEX[nm]] += np.broadcast_to(np.asarray(v, float), (n,)) * k * \
+                    CONSTITUENTS[nm].molar_mass
+    dissolved = {}
+    for p in dissolves:
+        col = f"d_{p}"
+        dissolved[p] = -react[col].to_numpy(float) * 1000.0 / s if col in react else np.zeros(n)
+        for nm, k in PHASE_CONTENT[p].items():
+            added[:, INDEX[nm]] += dissolved[p] * k * CONSTITUENTS[nm].molar_mass
     for nm in _DISSOLVED:
         el = phreeqc_element(nm, db)
         if el is None or el not in react:
@@ -245,7 +281,7 @@ def equilibrate(
     for p in precipitates:
         col = f"d_{p}"
         precip[p] = react[col].to_numpy(float) * 1000.0 / s if col in react else np.zeros(n)
-    return Equilibrium(conc, ph, reagent_mmol, reagents_used, precip, added, text)
+    return Equilibrium(conc, ph, reagent_mmol, reagents_used, precip, added, text, dissolved)
 
 
 @dataclass
@@ -263,25 +299,53 @@ class ConcentrateLimit:
         is reached); NaN where an element of the mineral was not measured.
     input : str
         The PHREEQC inputs that were run: the coarse pass, then the refining pass (if any).
+    feed_log_pco2 : ndarray
+        log10 pCO2 (atm) the concentrate was held at (NaN with the ``closed`` policy).
+    co2_policy : str
+        ``"feed_pco2"`` or ``"closed"``.
     """
 
     recovery_limit: np.ndarray
     limiting_mineral: list[str]
     si_at_limit: dict[str, np.ndarray]
     input: str
+    feed_log_pco2: np.ndarray | None = None
+    co2_policy: str = "feed_pco2"
 
 
 _WATER_MOL_PER_KG = 1000.0 / 18.0153
 
 
+#: Carbonate policies of a membrane concentrate (see :func:`concentrate_limit`).
+CO2_POLICIES = ("feed_pco2", "closed")
+
+
+def feed_log_pco2(batch: StreamBatch, database: str | None = None) -> np.ndarray:
+    """log10 pCO2 (atm) of every water, by PHREEQC speciation (NaN where no carbonate).
+
+    The free CO2 of a water expressed as the partial pressure it would be in equilibrium with
+    (SI of CO2(g)); used to hold a membrane concentrate's CO2 at the feed's.
+    """
+    db = database_info(database)
+    n = len(batch)
+    head = (redox_definitions(db) + "SELECTED_OUTPUT 1\n    -reset false\n    -si CO2(g)\n")
+    blocks = [solution_block(i + 1, _values_for(batch, i), db)[0] for i in range(n)]
+    out = run_blocks(head, blocks, db.path)
+    v = out["si_CO2(g)"].to_numpy(float)
+    return np.where(v <= -999, np.nan, v)
+
+
 def _concentration_run(batch: StreamBatch, grids: list[np.ndarray], minerals: list[str],
-                       db) -> tuple[pd.DataFrame, str]:
-    head = (redox_definitions(db) + "SELECTED_OUTPUT 1\n    -reset false\n    -state true\n    -solution true\n"
-            f"    -reaction true\n    -si {' '.join(minerals)}\n")
+                       db, log_pco2: np.ndarray | None = None) -> tuple[pd.DataFrame, str]:
+    head = (redox_definitions(db) + "SELECTED_OUTPUT 1\n    -reset false\n    -state true\n"
+            f"    -solution true\n    -reaction true\n    -pH true\n    -si {' '.join(minerals)}\n")
     blocks = []
     for i, grid in enumerate(grids):
         num = i + 1
         block, _ = solution_block(num, _values_for(batch, i), db)
+        if log_pco2 is not None and np.isfinite(log_pco2[i]):
+            # free CO2 passes the membrane: the concentrate keeps the feed's CO2 (FilmTec)
+            block += f"EQUILIBRIUM_PHASES {num}\n    CO2(g) {fmt(log_pco2[i])} 10\n"
         moles = " ".join(fmt(r * _WATER_MOL_PER_KG) for r in grid)
         blocks.append(block + f"REACTION {num}\n    H2O -1\n    {moles} moles\nEND\n")
     text = head + "".join(blocks) + "END\n"
@@ -293,12 +357,24 @@ def concentrate_limit(
     allowance: dict[str, float],
     max_recovery: float,
     database: str | None = None,
+    co2: str = "feed_pco2",
 ) -> ConcentrateLimit:
     """Recovery limit of a membrane by concentrate scaling, for every water (PHREEQC).
 
     The feed is concentrated by removing water (REACTION ``H2O -1``): at recovery r, 55.51 r mol
-    of water per kg are removed, so every solute is concentrated by 1/(1 - r) (full rejection,
-    the conservative case).  A coarse pass over r = 0.05 .. ``max_recovery`` brackets the first
+    of water per kg are removed, so every ion is concentrated by 1/(1 - r) (full rejection,
+    the conservative case).  Carbonate policy ``co2``:
+
+    * ``"feed_pco2"`` (default): dissolved CO2 is a gas that the membrane does not reject, so the
+      concentrate's free CO2 stays at the feed's while bicarbonate is concentrated (FilmTec RO
+      Technical Manual §2.4.2.1: "free CO2 in concentrate = feed"; reference/
+      treatment_chemistry.md §1 [V]).  The concentrate is held in equilibrium with CO2(g) at the
+      feed's log pCO2 (:func:`feed_log_pco2`) at every recovery; the CO2 it gives up is what
+      the permeate carries.  Its pH rises about log10(1/(1 - r)) and calcite saturates sooner.
+    * ``"closed"``: all CO2 stays in the concentrate (the behaviour before this policy; kept
+      only for comparison: it understates the concentrate's pH and scaling).
+
+    A coarse pass over r = 0.05 .. ``max_recovery`` brackets the first
     crossing of ``SI > allowance`` for any mineral; a second pass of 20 steps inside the bracket
     and linear interpolation place it to better than 0.3 % recovery.
 
@@ -315,12 +391,16 @@ def concentrate_limit(
     n = len(batch)
     if not 0 < max_recovery < 1:
         raise InputError(f"maximum recovery must be between 0 and 1; got {max_recovery}")
+    if co2 not in CO2_POLICIES:
+        raise InputError(f"concentrate CO2 policy must be one of {', '.join(CO2_POLICIES)}; "
+                         f"got {co2!r}")
+    logp = feed_log_pco2(batch, database) if co2 == "feed_pco2" else None
     minerals = [m for m in allowance if m in db.phases]
     missing = [m for m in allowance if m not in db.phases]
     if missing:
         raise InputError(f"{db.name} does not define {', '.join(missing)}")
     coarse = np.unique(np.concatenate([np.arange(0.05, max_recovery, 0.05), [max_recovery]]))
-    out, coarse_text = _concentration_run(batch, [coarse] * n, minerals, db)
+    out, coarse_text = _concentration_run(batch, [coarse] * n, minerals, db, logp)
     lo = np.zeros(n)
     hi = np.full(n, np.nan)
     react = out[out["state"].astype(str).str.strip() == "react"]
@@ -348,7 +428,8 @@ def concentrate_limit(
         grids = [np.linspace(max(lo[i], 1e-4), hi[i], 21) for i in idx]  # 21 = fine steps
         sub = StreamBatch(batch.flow_m3_d[idx], batch.conc_mg_L[idx], batch.temp_C[idx],
                           batch.pH[idx])
-        out2, text = _concentration_run(sub, grids, minerals, db)
+        out2, text = _concentration_run(sub, grids, minerals, db,
+                                        None if logp is None else logp[idx])
         react2 = out2[out2["state"].astype(str).str.strip() == "react"]
         fine = 21
         si_f = {m: react2[si_cols[m]].to_numpy(float).reshape(len(idx), fine) for m in minerals}
@@ -372,7 +453,8 @@ def concentrate_limit(
             for m in minerals:
                 si = si_f[m][k]
                 si_at[m][i] = np.nan if si.min() <= -999 else float(np.interp(best_r, grid, si))
-    return ConcentrateLimit(limit, mineral, si_at, coarse_text + ("\n" + text if text else ""))
+    return ConcentrateLimit(limit, mineral, si_at, coarse_text + ("\n" + text if text else ""),
+                            logp if logp is not None else np.full(n, np.nan), co2)
 
 
 def permeate_pH(feed: StreamBatch, permeate: StreamBatch, carbonate_passage: np.ndarray,

@@ -29,7 +29,8 @@ LIBRARY_DIR = Path(__file__).resolve().parents[2] / "databases" / "treatment"
 
 #: How a unit is simulated (see cbmwater.treatment.models).
 MODELS = ("zero_order", "lime_softening", "lime_soda_softening", "ph_adjustment", "oxidation",
-          "membrane", "thermal", "evaporation_pond")
+          "membrane", "thermal", "evaporation_pond", "degassing", "remineralisation",
+          "coagulation")
 CATEGORIES = ("oxidation", "particle", "filtration", "membrane", "softening", "ion_exchange",
               "sorption", "chemical", "stripping", "thermal", "disposal", "disinfection")
 #: What leaves a unit besides the product: a liquid reject (brine), backwash water carrying what

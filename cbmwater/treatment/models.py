@@ -195,14 +195,17 @@ def _counter_ion(spec: UnitSpec, removed: np.ndarray, product: StreamBatch) -> n
 
 
 def _zero_order(spec: UnitSpec, feed: StreamBatch, econ: Economics, recovery=None,
-                extra_solids_kg_d: np.ndarray | None = None) -> Step:
+                extra_solids_kg_d: np.ndarray | None = None,
+                removal: np.ndarray | None = None) -> Step:
     n = len(feed)
     rec = np.full(n, spec.recovery) if recovery is None else np.asarray(recovery, float)
     chems, added, dosed = _fixed_doses(spec, feed, econ)
-    removal = removal_vector(spec)
+    if removal is None:
+        removal = removal_vector(spec)
     residual = spec.residual
     if residual == "sludge" and spec.sludge_solids_frac > 0:
-        dry = np.nansum(dosed.mass_g_d() * removal[None, :], axis=1) / 1000.0
+        dry = np.nansum(dosed.mass_g_d() * (removal[None, :] if removal.ndim == 1 else removal),
+                        axis=1) / 1000.0
         if extra_solids_kg_d is not None:
             dry = dry + extra_solids_kg_d
         water = dry / (spec.sludge_solids_frac * 1000.0)
@@ -244,6 +247,21 @@ def _chemistry_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database
         gases["O2(g)"] = float(p.get("log_pO2", -0.68))
         if "log_pCO2" in p:
             gases["CO2(g)"] = float(p["log_pCO2"])
+    elif spec.model == "degassing":
+        gases["CO2(g)"] = float(p["log_pCO2"])
+        if "log_pO2" in p:
+            gases["O2(g)"] = float(p["log_pO2"])
+    dissolves = {str(k): float(v) for k, v in dict(p.get("dissolves", {})).items()}
+    if spec.model == "coagulation":
+        # the coagulant reacts in PHREEQC (its Al hydrolyses and precipitates, consuming
+        # alkalinity); its fixed dose is taken out of the zero-order pass below
+        from dataclasses import replace
+
+        for d in spec.chemicals:
+            if d.chemical in chemistry.REAGENT_RECIPES and d.dose_mg_L > 0:
+                mm = econ.chemicals[d.chemical].molar_mass_g_mol
+                fixed[d.chemical] = np.full(len(feed), d.dose_mg_L / mm)   # mmol/L
+        spec = replace(spec, chemicals=tuple(d for d in spec.chemicals if d.chemical not in fixed))
     if spec.model == "lime_soda_softening":
         soda = str(p.get("soda", "soda_ash"))
         c = feed.conc_mg_L
@@ -256,7 +274,8 @@ def _chemistry_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database
         raise InputError(f"{spec.id} needs the pH of every feed (PHREEQC reaction)")
     eq = chemistry.equilibrate(feed, target_pH=None if target is None else float(target),
                                base=base, acid=acid, fixed_reagents_mmol_L=fixed, gases=gases,
-                               precipitates=precipitates, adds_mol=adds, database=database)
+                               precipitates=precipitates, adds_mol=adds, database=database,
+                               dissolves=dissolves)
     n = len(feed)
     q = feed.flow_m3_d
     reacted = StreamBatch(q.copy(), eq.conc_mg_L.copy(), feed.temp_C.copy(), eq.pH.copy())
@@ -269,6 +288,11 @@ def _chemistry_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database
             arr[i] += eq.reagent_mmol_L[i] * econ.chemicals[chem].molar_mass_g_mol * q[i] / 1000.0
     for chem, mmol in fixed.items():
         chems[chem] = chems.get(chem, 0) + mmol * econ.chemicals[chem].molar_mass_g_mol * q / 1000.0
+    media = p.get("dissolved_media")  # chemical id of the mineral a contactor consumes
+    for ph, mmol in (eq.dissolved_mmol_L or {}).items():
+        if media:
+            chems[media] = chems.get(media, 0) + np.maximum(mmol, 0.0) * \
+                chemistry.PHASE_MOLAR_MASS[ph] * q / 1000.0
     # solids of the reaction: everything in feed + added that is not dissolved any more
     feed_m = feed.mass_g_d()
     added_g = eq.added_mg_L * q[:, None]
@@ -310,14 +334,126 @@ def _chemistry_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database
     return step
 
 
+#: pKa of boric acid (phreeqc.dat, H3BO3 = H2BO3- + H+, 25 deg C) and of ammonium (NH4+ = NH3 + H+).
+PKA_BORIC_ACID = 9.24
+PKA_AMMONIUM = 9.252
+#: Monovalent ions that pair up to keep a permeate electroneutral (see :func:`_electroneutral`).
+_MONO_CATIONS = ("Na", "K", "Li", "NH4_N")
+_MONO_ANIONS = ("Cl", "HCO3", "F", "Br", "NO3_N")
+_CHARGED = tuple(n for n in TRACKED if CONSTITUENTS.get(n) is not None
+                 and CONSTITUENTS[n].charge != 0 and CONSTITUENTS[n].molar_mass)
+_EQ_MASS = np.array([CONSTITUENTS[n].molar_mass / abs(CONSTITUENTS[n].charge) for n in _CHARGED])
+_SIGN = np.array([np.sign(CONSTITUENTS[n].charge) for n in _CHARGED])
+_CHARGED_IDX = np.array([INDEX[n] for n in _CHARGED])
+#: RO feed guidelines (FilmTec: total Fe < 0.05 mg/L, reference/treatment_chemistry.md §4 [V];
+#: Mn and suspended solids [U]) and the units that fix an excess.
+FEED_GUIDELINES_MG_L = {"Fe": 0.05, "Mn": 0.05, "TSS": 1.0}
+_FIXED_BY = {"Fe": "aeration or greensand_filter, then sedimentation and multimedia_filter",
+             "Mn": "greensand_filter (KMnO4), then multimedia_filter",
+             "TSS": "coagulation, sedimentation, multimedia_filter or ultrafiltration"}
+#: Permeate pH below which a degasser/re-mineralisation step is advised (GB 5749 lower pH 6.5).
+PERMEATE_MIN_PH = 6.5
+
+
+def membrane_removal(spec: UnitSpec, feed: StreamBatch) -> np.ndarray:
+    """Rejection of every tracked constituent for every water, (n, K), with the pH-dependent terms.
+
+    A membrane's ``removal`` table holds rejections R referred to the log-mean concentration of
+    the feed-concentrate channel (ASTM D3739-style: the permeate concentration is
+    c_p = (1 - R) c_f ln(1/(1 - r)) / r at recovery r; :func:`membrane_mass_removal` turns R into
+    the fraction of the inlet mass that leaves with the concentrate).
+
+    * Boron: boric acid (neutral) passes a membrane much more than borate, so
+      R_B = R_H3BO3 (1 - f) + R_borate f with the borate fraction f = 1 / (1 + 10^(pKa - pH)),
+      pKa 9.24 (phreeqc.dat; reference/treatment_chemistry.md §2: BWRO 40-60 % at pH <= 8,
+      > 70 % above pH 11).  ``removal.B`` is R_H3BO3; ``params.borate_rejection`` is R_borate.
+    * Ammonia: NH3 is a dissolved gas that passes like CO2, NH4+ is rejected as an ion:
+      R_N = R_NH4 (1 - f_NH3), f_NH3 = 1 / (1 + 10^(9.252 - pH)) (reference §2 [V-calc]).
+
+    The feed pH is used (25 deg C constants; the temperature dependence of the pKa is ignored).
+    """
+    base = removal_vector(spec)
+    n = len(feed)
+    out = np.repeat(base[None, :], n, axis=0)
+    ph = np.where(np.isnan(feed.pH), 7.0, feed.pH)
+    rb = spec.params.get("borate_rejection")
+    if rb is not None:
+        f = 1.0 / (1.0 + 10.0 ** (PKA_BORIC_ACID - ph))
+        out[:, INDEX["B"]] = base[INDEX["B"]] * (1.0 - f) + float(rb) * f
+    if spec.params.get("ammonia_passes", False):
+        f = 1.0 / (1.0 + 10.0 ** (PKA_AMMONIUM - ph))
+        out[:, INDEX["NH4_N"]] = base[INDEX["NH4_N"]] * (1.0 - f)
+    return out
+
+
+def membrane_mass_removal(rejection: np.ndarray, recovery: np.ndarray) -> np.ndarray:
+    """Fraction of the inlet mass of each constituent that stays in the concentrate, (n, K).
+
+    With c_p = (1 - R) c_f ln(1/(1 - r)) / r (rejection R referred to the log-mean channel
+    concentration), the permeate takes (1 - R) ln(1/(1 - r)) of the inlet mass, so the removal
+    is 1 - (1 - R) ln(1/(1 - r)) (clipped at 0).  At r -> 0 the permeate concentration tends to
+    (1 - R) c_f; a fixed mass fraction (WaterTAP's zero-order convention) would instead make the
+    permeate more concentrated than the feed when the scaling limit forces a low recovery.
+
+    References
+    ----------
+    ASTM D3739, Standard practice for calculation and adjustment of the Langelier saturation
+    index for reverse osmosis (concentrate with salt passage); reference/treatment_chemistry.md §1.
+    """
+    r = np.clip(np.asarray(recovery, float), 0.0, 0.999999)
+    lm = np.log(1.0 / (1.0 - r))[:, None]
+    return np.clip(1.0 - (1.0 - rejection) * lm, 0.0, 1.0)
+
+
+def _electroneutral(step: Step) -> np.ndarray:
+    """Make every permeate electroneutral; returns the charge moved, meq/L of permeate.
+
+    Ions cross a membrane in electroneutral pairs, but independent rejections per ion do not
+    give a neutral permeate.  The excess charge (cations - anions, meq/L, HCO3 and CO3 counted)
+    is returned to the concentrate as the monovalent ions of that sign (Na, K, Li, NH4 or Cl,
+    HCO3, F, Br, NO3), in proportion to their meq in the permeate: they are the ions whose
+    passage the counter-ions limit [U: simplest rule that conserves mass and charge].  An
+    analysis' own ion imbalance thus stays in the concentrate.
+    """
+    prod, res = step.product, step.residual
+    qp, qr = prod.flow_m3_d, res.flow_m3_d
+    c = np.nan_to_num(prod.conc_mg_L[:, _CHARGED_IDX])
+    meq = c / _EQ_MASS[None, :]
+    excess = (meq * _SIGN[None, :]).sum(axis=1)          # + : too many cations
+    moved = np.zeros(len(qp))
+    for sign, names in ((1, _MONO_CATIONS), (-1, _MONO_ANIONS)):
+        rows = np.flatnonzero((sign * excess > 1e-12) & (qp > 0) & (qr > 0))
+        if not len(rows):
+            continue
+        cols = np.array([INDEX[nm] for nm in names])
+        eqm = np.array([CONSTITUENTS[nm].molar_mass / abs(CONSTITUENTS[nm].charge) for nm in names])
+        cm = np.nan_to_num(prod.conc_mg_L[np.ix_(rows, cols)])
+        mono = (cm / eqm[None, :]).sum(axis=1)
+        take = np.minimum(sign * excess[rows], mono)
+        frac = np.where(mono > 0, take / np.where(mono > 0, mono, 1.0), 0.0)
+        d_mg_L = cm * frac[:, None]                         # mg/L of permeate moved
+        d_g_d = d_mg_L * qp[rows, None]
+        prod.conc_mg_L[np.ix_(rows, cols)] = np.where(
+            np.isnan(prod.conc_mg_L[np.ix_(rows, cols)]), np.nan, cm - d_mg_L)
+        rc = res.conc_mg_L[np.ix_(rows, cols)]
+        res.conc_mg_L[np.ix_(rows, cols)] = np.where(
+            np.isnan(rc), np.nan, rc + d_g_d / qr[rows, None])
+        moved[rows] = sign * take
+    return moved
+
+
 def _membrane_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database) -> Step:
     allowance = {str(k): float(v) for k, v in dict(spec.params.get("si_allowance", {})).items()}
     if np.isnan(feed.pH).any():
         raise InputError(f"{spec.id} needs the pH of every feed (PHREEQC scaling check)")
+    co2 = str(spec.params.get("co2_policy", "feed_pco2"))
     lim = chemistry.concentrate_limit(feed, allowance, max_recovery=spec.recovery,
-                                      database=database)
+                                      database=database, co2=co2)
     rec = np.minimum(lim.recovery_limit, spec.recovery)
-    step = _zero_order(spec, feed, econ, recovery=rec)
+    rejection = membrane_removal(spec, feed)
+    removal = membrane_mass_removal(rejection, rec)
+    step = _zero_order(spec, feed, econ, recovery=rec, removal=removal)
+    moved = _electroneutral(step)
     for i in range(len(feed)):
         if lim.limiting_mineral[i]:
             step.warnings[i].append(
@@ -326,9 +462,63 @@ def _membrane_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database)
                 "antiscalant; design maximum {:.2f})".format(spec.recovery))
     step.details = {"recovery_limit": lim.recovery_limit, "limiting_mineral": lim.limiting_mineral,
                     "si_at_limit": lim.si_at_limit, "design_recovery": spec.recovery,
-                    "si_allowance": allowance, "phreeqc_input": lim.input}
+                    "si_allowance": allowance, "phreeqc_input": lim.input,
+                    "co2_policy": lim.co2_policy, "feed_log_pCO2": lim.feed_log_pco2,
+                    "permeate_charge_moved_meq_L": moved,
+                    "rejection_B": rejection[:, INDEX["B"]],
+                    "rejection_NH4_N": rejection[:, INDEX["NH4_N"]]}
+    _feed_guidelines(step)
     _permeate_chemistry(step, database)
+    _concentrate_chemistry(step, lim.feed_log_pco2 if co2 == "feed_pco2" else None, database)
+    _permeate_advice(step)
     return step
+
+
+def _feed_guidelines(step: Step) -> None:
+    """Warn where a membrane feed exceeds a fouling guideline (:data:`FEED_GUIDELINES_MG_L`)."""
+    c = step.feed.conc_mg_L
+    for name, limit in FEED_GUIDELINES_MG_L.items():
+        v = c[:, INDEX[name]]
+        for i in np.flatnonzero(v > limit):
+            step.warnings[i].append(
+                f"{step.unit.id}: feed {name} {v[i]:.3g} mg/L is above the membrane feed guideline "
+                f"{limit:g} mg/L (iron/manganese/particle fouling); add {_FIXED_BY[name]} before it")
+
+
+def _permeate_advice(step: Step) -> None:
+    """Warn where a permeate is corrosive: pH below 6.5 or much free CO2 (degasser advice)."""
+    ph = step.product.pH
+    for i in np.flatnonzero(ph < PERMEATE_MIN_PH):
+        step.warnings[i].append(
+            f"{step.unit.id}: permeate pH {ph[i]:.2f} is below {PERMEATE_MIN_PH:g} (free CO2 passes "
+            "the membrane): add degasser and/or remineralisation after it, or raise the pH with "
+            "ph_adjustment")
+
+
+def _concentrate_chemistry(step: Step, log_pco2: np.ndarray | None, database) -> None:
+    """pH and HCO3/CO3 of the concentrate held at the feed's pCO2, by PHREEQC (membranes pass
+    CO2); with no pCO2 (``closed`` policy) the feed pH is carried over with a warning."""
+    res = step.residual
+    if log_pco2 is None:
+        for w in step.warnings:
+            w.append(f"{step.unit.id}: concentrate pH carried over from the feed (closed CO2 policy)")
+        return
+    ok = (res.flow_m3_d > 0) & np.isfinite(log_pco2)
+    idx = np.flatnonzero(ok)
+    if not len(idx):
+        return
+    sub = StreamBatch(res.flow_m3_d[idx], res.conc_mg_L[idx], res.temp_C[idx], step.feed.pH[idx])
+    try:
+        eq = chemistry.equilibrate(sub, gases={"CO2(g)": log_pco2[idx]}, database=database)
+    except GeochemError as exc:
+        for i in idx:
+            step.warnings[i].append(f"{step.unit.id}: concentrate pH could not be computed "
+                                    f"({str(exc).splitlines()[0]}); the feed pH is carried over")
+        return
+    res.pH[idx] = eq.pH
+    for nm in ("HCO3", "CO3"):
+        res.conc_mg_L[idx, INDEX[nm]] = eq.conc_mg_L[:, INDEX[nm]]
+    step.details["concentrate_input"] = eq.input
 
 
 def _permeate_chemistry(step: Step, database) -> None:
@@ -376,6 +566,7 @@ def run_unit(spec: UnitSpec, feed: StreamBatch, econ: Economics, database: str |
         return step
     if spec.model == "membrane":
         return _membrane_step(spec, feed, econ, database)
-    if spec.model in ("lime_softening", "lime_soda_softening", "ph_adjustment", "oxidation"):
+    if spec.model in ("lime_softening", "lime_soda_softening", "ph_adjustment", "oxidation",
+                      "degassing", "remineralisation", "coagulation"):
         return _chemistry_step(spec, feed, econ, database)
     raise InputError(f"unit {spec.id}: unknown model {spec.model!r}")  # pragma: no cover
