@@ -202,7 +202,7 @@ def _treat_text(res: dict) -> str:
              f"({res['feed']['flow_m3_d']:g} m3/d)", ""]
     lines.append(f"{'unit':<22}{'in m3/d':>10}{'out m3/d':>10}{'TDS-ions out mg/L':>19}")
     for s in res["stages"]:
-        tds = sum(v for k, v in s["outlet"]["concentrations"].items() if k not in ("TSS", "COD"))
+        tds = sum(v for k, v in s["outlet"]["concentrations"].items() if k not in ("DO", "TSS", "COD"))
         extra = ""
         if s.get("limiting_mineral"):
             extra = f"   recovery limit {s['recovery_limit']:.3f} set by {s['limiting_mineral']}"

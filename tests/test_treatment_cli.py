@@ -27,6 +27,7 @@ UNIT_IDS = {
     "sac_exchange", "clinoptilolite", "activated_alumina", "breakpoint_chlorination",
     "ammonia_stripping", "nanofiltration", "brackish_ro", "edr", "mvc_concentrator", "crystallizer",
     "evaporation_pond", "ph_adjustment", "disinfection", "degasser", "remineralisation",
+    "oxygen_scavenger",
 }
 
 
@@ -42,11 +43,11 @@ def treated():
     return json.loads(res.stdout)
 
 
-def test_units_json_lists_the_26_units_with_sources():
+def test_units_json_lists_the_27_units_with_sources():
     res = cli("units", "--format", "json")
     assert res.exit_code == 0, res.output
     rows = json.loads(res.stdout)
-    assert len(rows) == 26
+    assert len(rows) == 27
     assert {r["id"] for r in rows} == UNIT_IDS
     for r in rows:
         for key in ("recovery", "removal", "energy", "capital", "om"):

@@ -211,3 +211,45 @@ END
     tss_in = 50.0 + gibbsite_mmol * 78.004
     assert r.steps[1].feed.conc_mg_L[0, INDEX["TSS"]] == pytest.approx(tss_in, rel=1e-3)
     assert r.residuals[0].solids_kg_d[0] == pytest.approx(tss_in * 0.990826, rel=1e-3)
+
+
+def test_dissolved_oxygen_is_carried_set_by_air_contact_and_removed_by_the_scavenger():
+    """The oxic state is part of a stream's quality: a produced water is anoxic (DO not
+    measured), an aerator saturates it with O2 (PHREEQC: O2(g) at 10^-0.68 atm), membranes and
+    filters pass it at one concentration, the bisulfite scavenger removes 0.995 of it and adds
+    its Na and sulfate (9.75 mg NaHSO3 per mg O2: 6.50 stoichiometric x 1.5)."""
+    r = simulate_train("aeration,coagulation,sedimentation,multimedia_filter,cartridge_filter,"
+                       "oxygen_scavenger", batch())
+    aer, scav = r.steps[0], r.steps[-1]
+    assert np.isnan(aer.feed.conc_mg_L[0, INDEX["DO"]])
+    do_sat = aer.product.conc_mg_L[0, INDEX["DO"]]
+    # oracle: O2(aq) of pure water in equilibrium with air at 18 deg C (PHREEQC, phreeqc.dat)
+    o = run("""SELECTED_OUTPUT 1
+    -reset false
+    -totals O(0)
+SOLUTION 1
+    temp 18
+EQUILIBRIUM_PHASES 1
+    O2(g) -0.68 10
+END
+""").astype(float).iloc[-1]
+    assert do_sat == pytest.approx(o["O(0)"] * 15.999 * 1000, rel=0.02)   # salts lower it slightly
+    assert 8.0 < do_sat < 10.5                                             # textbook 9.4 mg/L at 18 C
+    # the clarifier and filters keep it (a gas at one concentration in every outlet)
+    feed_scav = scav.feed.conc_mg_L[0, INDEX["DO"]]
+    assert feed_scav == pytest.approx(do_sat, rel=1e-9)
+    assert r.product.conc_mg_L[0, INDEX["DO"]] == pytest.approx(0.005 * do_sat, rel=1e-9)
+    q = scav.feed.flow_m3_d[0]
+    removed_g_d = 0.995 * do_sat * q
+    assert scav.chemicals_kg_d["sodium_bisulfite"][0] == pytest.approx(9.75 * removed_g_d / 1000,
+                                                                        rel=1e-9)
+    nahso3_mol_d = 9.75 * removed_g_d / 104.06
+    assert scav.added_g_d[0, INDEX["Na"]] == pytest.approx(nahso3_mol_d * 22.99, rel=1e-3)
+    assert scav.added_g_d[0, INDEX["SO4"]] == pytest.approx(nahso3_mol_d * 96.06, rel=1e-3)
+    # a membrane passes DO; an evaporator vents it
+    ro = simulate_train("aeration,coagulation,sedimentation,multimedia_filter,cartridge_filter,"
+                        "brackish_ro,mvc_concentrator", batch())
+    ro_step = ro.steps[5]
+    assert ro_step.product.conc_mg_L[0, INDEX["DO"]] == pytest.approx(
+        ro_step.feed.conc_mg_L[0, INDEX["DO"]], rel=1e-9)
+    assert ro.steps[6].product.conc_mg_L[0, INDEX["DO"]] == 0.0

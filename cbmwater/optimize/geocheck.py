@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..geochem.mixing import blend_properties
-from ..treatment.streams import INDEX, TRACKED
+from ..treatment.streams import INDEX, NOT_DISSOLVED, TRACKED
 from ..water.vocabulary import CONSTITUENTS
 from .model import Cut, Network
 
@@ -86,7 +86,7 @@ def _water(net: Network, pair: int, stream: str, t: int) -> tuple[dict[str, floa
     ph = tab.product_pH[pair, t]
     if not math.isfinite(ph):
         ph = 7.0
-    d = {n: float(v) for n, v in zip(TRACKED, conc) if math.isfinite(v) and n not in ("TSS", "COD")}
+    d = {n: float(v) for n, v in zip(TRACKED, conc) if math.isfinite(v) and n not in NOT_DISSOLVED}
     d["pH"] = float(ph)
     d["temp_C"] = float(tab.product_temp_C[pair, t])
     return d, conc

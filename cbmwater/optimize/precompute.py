@@ -31,7 +31,7 @@ from ..geochem.mixing import blend_properties
 from ..treatment.costing import cost_train
 from ..treatment.economics import Economics
 from ..treatment.library import UnitLibrary
-from ..treatment.streams import TRACKED, StreamBatch, tds_g_L
+from ..treatment.streams import NOT_DISSOLVED, TRACKED, StreamBatch, tds_g_L
 from ..treatment.train import scale_result, simulate_train
 from ..water.analysis import AnalysisSet
 from .case import Case
@@ -105,7 +105,7 @@ def _weighted(conc: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, list[str]]:
 
 
 def _water_dict(conc: np.ndarray, pH: float, temp: float) -> dict[str, float]:
-    d = {n: float(v) for n, v in zip(TRACKED, conc) if not np.isnan(v) and n not in ("TSS", "COD")}
+    d = {n: float(v) for n, v in zip(TRACKED, conc) if not np.isnan(v) and n not in NOT_DISSOLVED}
     d["pH"] = float(pH)
     d["temp_C"] = float(temp)
     return d

@@ -27,7 +27,7 @@ from ..geochem.databases import database_info
 from ..geochem.engine import get_engine, run_blocks
 from ..geochem.phreeqc_input import fmt, phreeqc_element, redox_definitions, solution_block
 from ..water.vocabulary import CONSTITUENTS
-from .streams import INDEX, TRACKED, StreamBatch
+from .streams import INDEX, NOT_DISSOLVED, TRACKED, StreamBatch
 
 __all__ = ["PHASE_MOLAR_MASS", "Equilibrium", "equilibrate", "ConcentrateLimit", "feed_log_pco2", "CO2_POLICIES",
            "concentrate_limit", "REAGENT_FORMULAS"]
@@ -62,14 +62,14 @@ _DISSOLVED = [n for n in TRACKED if CONSTITUENTS.get(n) is not None and CONSTITU
 
 
 def _values_for(batch: StreamBatch, i: int) -> dict[str, float]:
-    vals = {n: batch.conc_mg_L[i, INDEX[n]] for n in TRACKED if n not in ("TSS", "COD")}
+    vals = {n: batch.conc_mg_L[i, INDEX[n]] for n in TRACKED if n not in NOT_DISSOLVED}
     vals["pH"] = batch.pH[i]
     vals["temp_C"] = batch.temp_C[i]
     return vals
 
 
 def _litres_per_system(water_kg: np.ndarray, conc: np.ndarray) -> np.ndarray:
-    solutes_kg_per_L = np.nansum(conc[:, [INDEX[n] for n in TRACKED if n not in ("TSS", "COD")]],
+    solutes_kg_per_L = np.nansum(conc[:, [INDEX[n] for n in TRACKED if n not in NOT_DISSOLVED]],
                                  axis=1) / 1e6
     return water_kg / (1.0 - solutes_kg_per_L)
 
@@ -170,7 +170,7 @@ def equilibrate(
     phase_defs = _FIX_PH_PHASE.replace("END\n", "".join(extra) + "END\n")
     head = [redox_definitions(db), phase_defs, "SELECTED_OUTPUT 1\n    -reset false\n    -state true\n    -pH true\n"
             "    -water true\n    -alkalinity true\n    -molalities HCO3- CO3-2 OH- H+\n"
-            f"    -totals {' '.join(totals)}\n"]
+            f"    -totals {' '.join(totals + (['O(0)'] if 'O2(g)' in gases else []))}\n"]
     if phases_out:
         head.append(f"    -equilibrium_phases {' '.join(phases_out)}\n")
     head_text = "".join(head)
@@ -263,6 +263,9 @@ def equilibrate(
         from_moles = m1 * CONSTITUENTS[nm].molar_mass * 1000.0 / s
         conc[:, j] = np.where(np.isnan(feed), np.where(added[:, j] > 0, from_moles, np.nan),
                               feed * ratio)
+    if "O2(g)" in gases and "O(0)" in react:
+        # dissolved oxygen of a water equilibrated with O2(g): O(0) mol x 15.999 g/mol (mg/L O2)
+        conc[:, INDEX["DO"]] = react["O(0)"].to_numpy(float) * w1 / s * 15.999 * 1000.0
     ph = react["pH"].to_numpy(float)
     # carbonate: carbonate alkalinity split into HCO3/CO3 by PHREEQC's free-ion ratio
     alk_eq = react["Alk"].to_numpy(float) * w1 / s

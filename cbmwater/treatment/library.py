@@ -39,7 +39,7 @@ RESIDUALS = ("brine", "backwash", "sludge", "spent_media", "gas", "none")
 #: Constituents a removal fraction may name (dissolved analytes, TSS and COD).
 REMOVABLE = tuple(n for n, c in CONSTITUENTS.items()
                   if c.kind in ("cation", "anion", "neutral") and n not in ("Fe2", "Fe3")) + (
-    "TSS", "COD")
+    "DO", "TSS", "COD")
 _REQUIRED_SOURCES = ("recovery", "removal", "energy", "capital", "om")
 #: What a capital curve does below ``Q_min_m3_d``: ``floor`` -- capital stays at its value at
 #: Q_min (the smallest plant the curve describes); ``extrapolate`` -- the power law is followed
@@ -106,7 +106,13 @@ class UnitSpec:
     disposal_class: str = ""
 
     def removal_of(self, name: str) -> float:
-        """Fraction of the inlet mass of ``name`` that leaves with the residual (0..1)."""
+        """Fraction of the inlet mass of ``name`` that leaves with the residual (0..1).
+
+        ``default`` applies to dissolved solids, TSS and COD, not to dissolved oxygen (a gas
+        that no separation rejects): DO is removed only by a unit that names it.
+        """
+        if name == "DO":
+            return self.removal.get("DO", 0.0)
         return self.removal.get(name, self.removal.get("default", 0.0))
 
 

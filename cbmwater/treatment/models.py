@@ -115,6 +115,15 @@ def _split(feed: StreamBatch, recovery: np.ndarray, removal: np.ndarray, residua
         res_c = np.where(qr[:, None] > 0, res_m / np.where(qr > 0, qr, 1)[:, None], 0.0)
     prod_c = np.where(np.isnan(prod_m), np.nan, prod_c)
     res_c = np.where(np.isnan(res_m), np.nan, res_c)
+    # dissolved oxygen is a gas: what a unit does not remove stays at one concentration in both
+    # outlets (a membrane or filter does not concentrate it)
+    j = INDEX["DO"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        left = np.where(q > 0, (m[:, j] - removed[:, j]) / np.where(q > 0, q, 1.0), np.nan)
+    prod_c[:, j] = np.where(qp > 0, left, 0.0)
+    res_c[:, j] = np.where(qr > 0, left, 0.0)
+    prod_c[np.isnan(m[:, j]), j] = np.nan
+    res_c[np.isnan(m[:, j]), j] = np.nan
     product = StreamBatch(qp, prod_c, feed.temp_C.copy(), feed.pH.copy())
     resid = StreamBatch(qr, res_c, feed.temp_C.copy(), feed.pH.copy())
     return product, resid, removed
@@ -358,10 +367,9 @@ PERMEATE_MIN_PH = 6.5
 def membrane_removal(spec: UnitSpec, feed: StreamBatch) -> np.ndarray:
     """Rejection of every tracked constituent for every water, (n, K), with the pH-dependent terms.
 
-    A membrane's ``removal`` table holds rejections R referred to the log-mean concentration of
-    the feed-concentrate channel (ASTM D3739-style: the permeate concentration is
-    c_p = (1 - R) c_f ln(1/(1 - r)) / r at recovery r; :func:`membrane_mass_removal` turns R into
-    the fraction of the inlet mass that leaves with the concentrate).
+    A membrane's ``removal`` table holds local rejections R: wherever permeate is made, its
+    concentration is (1 - R) times the channel's (:func:`membrane_mass_removal` integrates that
+    along the channel into the fraction of the inlet mass that leaves with the concentrate).
 
     * Boron: boric acid (neutral) passes a membrane much more than borate, so
       R_B = R_H3BO3 (1 - f) + R_borate f with the borate fraction f = 1 / (1 + 10^(pKa - pH)),
@@ -389,20 +397,21 @@ def membrane_removal(spec: UnitSpec, feed: StreamBatch) -> np.ndarray:
 def membrane_mass_removal(rejection: np.ndarray, recovery: np.ndarray) -> np.ndarray:
     """Fraction of the inlet mass of each constituent that stays in the concentrate, (n, K).
 
-    With c_p = (1 - R) c_f ln(1/(1 - r)) / r (rejection R referred to the log-mean channel
-    concentration), the permeate takes (1 - R) ln(1/(1 - r)) of the inlet mass, so the removal
-    is 1 - (1 - R) ln(1/(1 - r)) (clipped at 0).  At r -> 0 the permeate concentration tends to
-    (1 - R) c_f; a fixed mass fraction (WaterTAP's zero-order convention) would instead make the
-    permeate more concentrated than the feed when the scaling limit forces a low recovery.
+    Along the channel, permeate dQ_p leaves at (1 - R) C, so d(QC) = -(1 - R) C dQ_p with
+    dQ = -dQ_p, i.e. dC/C = -R dQ/Q: the channel concentration is C = c_f (1 - r)^(-R) at
+    recovery r and the concentrate keeps Q_c C_c = Q_f c_f (1 - r)^(1 - R) of the inlet mass.
+    Limits: R = 1 keeps all, R = 0 keeps 1 - r (permeate at the feed concentration, as for a
+    gas); at r -> 0 the permeate concentration tends to (1 - R) c_f.  A fixed mass fraction
+    (WaterTAP's zero-order convention) would instead make the permeate of a poorly rejected ion
+    more concentrated than the feed when the scaling limit forces a low recovery.
 
     References
     ----------
-    ASTM D3739, Standard practice for calculation and adjustment of the Langelier saturation
-    index for reverse osmosis (concentrate with salt passage); reference/treatment_chemistry.md §1.
+    Constant-rejection integration of the solute balance along a membrane channel, e.g.
+    Mulder, M. (1996) Basic Principles of Membrane Technology, 2nd ed., Kluwer, ch. VII.
     """
-    r = np.clip(np.asarray(recovery, float), 0.0, 0.999999)
-    lm = np.log(1.0 / (1.0 - r))[:, None]
-    return np.clip(1.0 - (1.0 - rejection) * lm, 0.0, 1.0)
+    r = np.clip(np.asarray(recovery, float), 0.0, 0.999999)[:, None]
+    return (1.0 - r) ** (1.0 - np.clip(rejection, 0.0, 1.0))
 
 
 def _electroneutral(step: Step) -> np.ndarray:
@@ -452,6 +461,7 @@ def _membrane_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database)
     rec = np.minimum(lim.recovery_limit, spec.recovery)
     rejection = membrane_removal(spec, feed)
     removal = membrane_mass_removal(rejection, rec)
+    removal[:, INDEX["DO"]] = 0.0      # a gas: both outlets at the feed's DO (see _split)
     step = _zero_order(spec, feed, econ, recovery=rec, removal=removal)
     moved = _electroneutral(step)
     for i in range(len(feed)):

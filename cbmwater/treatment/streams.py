@@ -14,18 +14,22 @@ import pandas as pd
 
 from ..water.vocabulary import CONSTITUENTS
 
-__all__ = ["TRACKED", "INDEX", "CONSERVATIVE", "StreamBatch", "tds_g_L"]
+__all__ = ["TRACKED", "INDEX", "CONSERVATIVE", "NOT_DISSOLVED", "StreamBatch", "tds_g_L"]
 
-#: Constituents carried through a train (dissolved analytes, then TSS and COD), mg/L.
+#: Constituents carried through a train (dissolved analytes, then dissolved oxygen, TSS and
+#: COD), mg/L.  DO is the oxic state of a stream: NaN (not measured) for a produced water,
+#: which is anoxic; units open to air set it (aeration, degasser), oxygen removal clears it.
 TRACKED: tuple[str, ...] = tuple(
     n for n, c in CONSTITUENTS.items() if c.kind in ("cation", "anion", "neutral")
-    and n not in ("Fe2", "Fe3")) + ("TSS", "COD")
+    and n not in ("Fe2", "Fe3")) + ("DO", "TSS", "COD")
+#: Tracked names that are not dissolved solids (left out of TDS sums and PHREEQC solutions).
+NOT_DISSOLVED: tuple[str, ...] = ("DO", "TSS", "COD")
 INDEX: dict[str, int] = {n: i for i, n in enumerate(TRACKED)}
 #: Constituents whose mass is conserved by every unit (in + added = out, to 0.1 %): carbonate,
 #: COD and NH4/NO3 can change form, so they are left out of the check.
 CONSERVATIVE: tuple[str, ...] = ("Na", "K", "Ca", "Mg", "Fe", "Mn", "Al", "Sr", "Ba", "Li", "Cl",
                                  "SO4", "F", "Br", "SiO2", "B", "TSS")
-_DISSOLVED = np.array([n not in ("TSS", "COD") for n in TRACKED])
+_DISSOLVED = np.array([n not in NOT_DISSOLVED for n in TRACKED])
 
 
 @dataclass

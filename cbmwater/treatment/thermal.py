@@ -264,6 +264,9 @@ def run_thermal(spec: "UnitSpec", feed: StreamBatch, econ: "Economics") -> "Step
     q = feed.flow_m3_d
     chems, added, dosed = _fixed_doses(spec, feed, econ)
     m, hco3, co3, co2 = decompose_bicarbonate(dosed.mass_g_d())
+    # dissolved oxygen leaves with the non-condensable gases: distillate and brine carry none
+    do_in = m[:, INDEX["DO"]].copy()
+    m[:, INDEX["DO"]] = np.where(np.isnan(do_in), np.nan, 0.0)
     if spec.residual == "brine":
         split = concentrate_brine(m, q, spec.recovery, eps)
     elif spec.residual == "sludge":
@@ -285,6 +288,7 @@ def run_thermal(spec: "UnitSpec", feed: StreamBatch, econ: "Economics") -> "Step
     resid = StreamBatch(split.residual_m3_d, split.residual_mg_L, feed.temp_C.copy(), no_ph.copy())
     gas = np.zeros_like(m)
     gas[:, _HCO3] = hco3
+    gas[:, INDEX["DO"]] = np.nan_to_num(do_in)
     added = added.copy()
     added[:, _CO3] += co3
     md = np.nan_to_num(m[:, DISSOLVED]).sum(axis=1)
