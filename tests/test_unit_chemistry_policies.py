@@ -253,3 +253,53 @@ END
     assert ro_step.product.conc_mg_L[0, INDEX["DO"]] == pytest.approx(
         ro_step.feed.conc_mg_L[0, INDEX["DO"]], rel=1e-9)
     assert ro.steps[6].product.conc_mg_L[0, INDEX["DO"]] == 0.0
+
+
+def test_fe2_half_life_is_the_singer_stumm_rate_law():
+    """t_1/2 = ln 2 / (2.91e-9 + 1.33e12 a_OH^2 pO2): 248 s at a_OH 1e-7 in air (reference §4:
+    4.1 min at pH 7), 24.8 s at 10^-6.5 (25 s at pH 7.5)."""
+    from cbmwater.treatment.chemistry import fe2_oxidation_half_life_s
+
+    hl = fe2_oxidation_half_life_s(np.array([-7.0, -6.5]), 0.21)
+    assert hl[0] == pytest.approx(np.log(2) / (2.91e-9 + 1.33e12 * 1e-14 * 0.21), rel=1e-12)
+    assert hl[0] / 60 == pytest.approx(4.1, abs=0.05)
+    assert hl[1] == pytest.approx(24.8, abs=0.1)
+
+
+def test_aerating_an_acid_ferrous_water_warns_that_oxidation_is_slow():
+    # soft, low-alkalinity ferrous water (constructed): after stripping CO2 the pH stays ~6
+    soft = dict(temp_C=15.0, pH=5.8, Na=40, Ca=10, Mg=3, Cl=30, SO4=60, HCO3=10, Fe=3.0)
+    r = simulate_train("aeration", StreamBatch.from_frame(pd.DataFrame([soft]), 100.0))
+    aer = r.steps[0]
+    assert aer.product.pH[0] < 6.6
+    hl = aer.details["fe_oxidation_half_life_s"][0]
+    assert hl > 15 * 60 / 5
+    assert any("half-life" in w and "contact time" in w for w in aer.warnings[0])
+    # a CBM water at pH 7.9 aerates to pH ~9: seconds, no warning
+    cbm = simulate_train("aeration", batch()).steps[0]
+    assert cbm.details["fe_oxidation_half_life_s"][0] < 1.0
+    assert not any("half-life" in w for w in cbm.warnings[0])
+
+
+def test_every_stage_states_its_co2_redox_and_solids_policy():
+    from cbmwater.treatment.costing import cost_train
+    from cbmwater.treatment.economics import load_economics
+    from cbmwater.treatment.summary import summarise
+
+    r = simulate_train("aeration,coagulation,sedimentation,multimedia_filter,cartridge_filter,"
+                       "brackish_ro,degasser,remineralisation", batch())
+    d = summarise(r, cost_train(r, load_economics()))
+    pol = {s["unit"]: s["policies"] for s in d["stages"]}
+    assert set(pol) == {s.unit.id for s in r.steps}
+    for p in pol.values():
+        assert set(p) == {"co2", "redox", "solids"} and all(len(v) > 3 for v in p.values())
+        assert "nitrate and sulfate are not reduced" in p["redox"]
+    assert "feed's pCO2" in pol["brackish_ro"]["co2"]
+    assert "O2(g)" in pol["aeration"]["co2"] and "Fe(II) to Fe(III)" in pol["aeration"]["redox"]
+    assert "gibbsite" in pol["coagulation"]["solids"]
+    assert pol["sedimentation"]["co2"].startswith("closed")
+    ro = [s for s in d["stages"] if s["unit"] == "brackish_ro"][0]
+    for key in ("recovery_limit", "limiting_mineral", "si_allowance", "si_at_limit",
+                "design_recovery", "co2_policy", "feed_log_pCO2", "concentrate_pH"):
+        assert key in ro, key
+    assert ro["concentrate_pH"] > ro["inlet"]["pH"]

@@ -30,6 +30,7 @@ from ..water.vocabulary import CONSTITUENTS
 from .streams import INDEX, NOT_DISSOLVED, TRACKED, StreamBatch
 
 __all__ = ["PHASE_MOLAR_MASS", "Equilibrium", "equilibrate", "ConcentrateLimit", "feed_log_pco2", "CO2_POLICIES",
+           "fe2_oxidation_half_life_s",
            "concentrate_limit", "REAGENT_FORMULAS"]
 
 #: g/mol of phases that may precipitate (dry sludge mass).
@@ -95,6 +96,8 @@ class Equilibrium:
         The PHREEQC input that was run.
     dissolved_mmol_L : dict
         Phase -> mmol per litre of feed dissolved (``dissolves``).
+    log_a_OH : ndarray
+        log10 activity of OH- after the reaction (for rate laws).
     """
 
     conc_mg_L: np.ndarray
@@ -105,6 +108,7 @@ class Equilibrium:
     added_mg_L: np.ndarray
     input: str
     dissolved_mmol_L: dict[str, np.ndarray] = None  # type: ignore[assignment]
+    log_a_OH: np.ndarray | None = None
 
 
 def equilibrate(
@@ -170,6 +174,7 @@ def equilibrate(
     phase_defs = _FIX_PH_PHASE.replace("END\n", "".join(extra) + "END\n")
     head = [redox_definitions(db), phase_defs, "SELECTED_OUTPUT 1\n    -reset false\n    -state true\n    -pH true\n"
             "    -water true\n    -alkalinity true\n    -molalities HCO3- CO3-2 OH- H+\n"
+            "    -activities OH-\n"
             f"    -totals {' '.join(totals + (['O(0)'] if 'O2(g)' in gases else []))}\n"]
     if phases_out:
         head.append(f"    -equilibrium_phases {' '.join(phases_out)}\n")
@@ -284,7 +289,27 @@ def equilibrate(
     for p in precipitates:
         col = f"d_{p}"
         precip[p] = react[col].to_numpy(float) * 1000.0 / s if col in react else np.zeros(n)
-    return Equilibrium(conc, ph, reagent_mmol, reagents_used, precip, added, text, dissolved)
+    la_oh = react["la_OH-"].to_numpy(float) if "la_OH-" in react else None
+    return Equilibrium(conc, ph, reagent_mmol, reagents_used, precip, added, text, dissolved,
+                       la_oh)
+
+
+def fe2_oxidation_half_life_s(log_a_OH: np.ndarray, p_O2_atm: float) -> np.ndarray:
+    """Half-life of Fe(II) oxidation by dissolved O2, s.
+
+    -dFe(II)/dt = (2.91e-9 + 1.33e12 a_OH^2 p_O2) Fe(II) (s^-1, p_O2 in atm), the Singer-Stumm
+    form used in PHREEQC example 9; t_1/2 = ln 2 / k.  At 25 deg C in air-saturated water:
+    pH 6.5 -> 41 min, 7.0 -> 4.1 min, 7.5 -> 25 s (reference/treatment_chemistry.md §4).
+    Carbonate complexes of Fe(II) make real Na-HCO3 waters faster (King 1998), so this is an
+    upper bound.
+
+    References
+    ----------
+    Singer, P.C., Stumm, W. (1970) Science 167, 1121; Parkhurst, D.L., Appelo, C.A.J. (2013)
+    USGS TM 6-A43, example 9.
+    """
+    k = 2.91e-9 + 1.33e12 * (10.0 ** np.asarray(log_a_OH, float)) ** 2 * p_O2_atm
+    return np.log(2.0) / k
 
 
 @dataclass

@@ -340,6 +340,20 @@ def _chemistry_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database
     step.energy_kWh_d = _energy(spec, feed)
     step.details = {"pH_out": eq.pH, "reagent": eq.reagent, "reagent_mmol_L": eq.reagent_mmol_L,
                     "precipitated_mmol_L": eq.precipitated_mmol_L, "phreeqc_input": eq.input}
+    if spec.model == "oxidation" and "O2(g)" in gases and eq.log_a_OH is not None:
+        # the aerator's oxidation is taken as complete (equilibrium with air); the rate law says
+        # whether its contact time allows that
+        half = chemistry.fe2_oxidation_half_life_s(eq.log_a_OH, 10.0 ** gases["O2(g)"])
+        step.details["fe_oxidation_half_life_s"] = half
+        contact_s = float(p.get("contact_time_min", 15.0)) * 60.0
+        fe = np.nan_to_num(feed.conc_mg_L[:, INDEX["Fe"]])
+        for i in np.flatnonzero((half > contact_s / 5.0) & (fe > 0)):
+            step.warnings[i].append(
+                f"{spec.id}: Fe(II) oxidation half-life {half[i] / 60:.3g} min at the outlet pH "
+                f"{eq.pH[i]:.2f} (Singer-Stumm rate law) is more than a fifth of the "
+                f"{contact_s / 60:g} min contact time: less than 97 % of the Fe(II) is oxidised in "
+                "practice, while the model oxidises all of it; raise the pH or the contact time, "
+                "or use an oxidant (greensand_filter)")
     return step
 
 

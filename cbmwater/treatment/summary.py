@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from .costing import TrainCost
+from .policies import unit_policies
 from .streams import TRACKED, StreamBatch
 from .train import TrainResult
 
@@ -46,6 +47,11 @@ def summarise(result: TrainResult, cost: TrainCost, i: int = 0) -> dict[str, obj
     distillate), ``removal`` (fraction of the non-volatile dissolved mass kept out of the
     distillate), ``co2_vented_kg_d`` and ``concentrate_tds_mg_L``.
 
+    Every stage states its ``policies`` ({co2, redox, solids}: :func:`~cbmwater.treatment.
+    policies.unit_policies`).  Membrane stages add ``co2_policy``, ``feed_log_pCO2`` (log10
+    atm), ``concentrate_pH`` and the pH-dependent ``rejection`` of B and NH4-N; oxidising stages
+    ``fe_oxidation_half_life_s`` (Singer-Stumm rate law at the outlet pH and pO2).
+
     Every residual has ``dry_kg_d`` (all dry solids) and ``solids_kg_d`` ({constituent: kg/d},
     the canonical constituents in the solids of a sludge, salt or spent media; empty for a
     liquid).  ``solids_other_kg_d`` = ``dry_kg_d`` - sum of ``solids_kg_d``: the mass of
@@ -62,7 +68,18 @@ def summarise(result: TrainResult, cost: TrainCost, i: int = 0) -> dict[str, obj
              "acts_on": s.details.get("acts_on", "main line"),
              "outlet_kind": ("vapour" if s.product_is_vapour else
                              "distillate" if s.unit.model == "thermal" else "product"),
-             "added_kg_d": _kg(s.added_g_d, i, 1e-3), "gas_kg_d": _kg(s.gas_g_d, i, 1e-3)}
+             "added_kg_d": _kg(s.added_g_d, i, 1e-3), "gas_kg_d": _kg(s.gas_g_d, i, 1e-3),
+             "policies": unit_policies(s.unit)}
+        if "co2_policy" in s.details:
+            d["co2_policy"] = s.details["co2_policy"]
+            lp = float(np.asarray(s.details["feed_log_pCO2"])[i])
+            d["feed_log_pCO2"] = None if math.isnan(lp) else lp
+            d["concentrate_pH"] = None if math.isnan(s.residual.pH[i]) else float(s.residual.pH[i])
+            d["rejection"] = {"B": float(s.details["rejection_B"][i]),
+                              "NH4_N": float(s.details["rejection_NH4_N"][i])}
+        if "fe_oxidation_half_life_s" in s.details:
+            hl = float(s.details["fe_oxidation_half_life_s"][i])
+            d["fe_oxidation_half_life_s"] = None if math.isnan(hl) else hl
         if "entrainment" in s.details:
             d["entrainment"] = float(s.details["entrainment"])
             d["removal"] = float(s.details["removal"][i])
