@@ -227,14 +227,15 @@ def test_brine_disposal_is_charged_for_final_brine_only():
     assert by(cost2, category="brine_disposal") == pytest.approx(
         mvc_brine.stream.flow_m3_d[0] * 60 * days, rel=1e-12)
 
-    # with a crystallizer nothing liquid is hauled; the salt is hazardous mixed salt, charged per
-    # tonne as delivered: dry / 0.85 solids x 3600 CNY/t (tests/test_cost_ranges.py has more)
+    # with a crystallizer nothing liquid is hauled as brine; the salt is hazardous mixed salt,
+    # charged per tonne as delivered: dry / 0.85 solids x 3600 CNY/t, plus any mother liquor
+    # purged beyond what the cake holds (tests/test_cost_ranges.py writes that out)
     r3, cost3 = run(RO + ",mvc_concentrator,crystallizer")
     assert by(cost3, category="brine_disposal") == 0.0
     (salt,) = [x for x in r3.residuals if x.unit == "crystallizer"]
     assert by(cost3, "crystallizer", "sludge_disposal") == 0.0
-    assert by(cost3, "crystallizer", "hazardous_salt_disposal") == pytest.approx(
-        salt.solids_kg_d[0] / 0.85 / 1000 * 3600 * days, rel=1e-12)
+    assert by(cost3, "crystallizer", "hazardous_salt_disposal") >= \
+        salt.solids_kg_d[0] / 0.85 / 1000 * 3600 * days * (1 - 1e-12)
 
 
 @pytest.mark.parametrize("flow, units", [

@@ -12,7 +12,9 @@
   feed), labour (persons x CNY/person-yr), maintenance (fraction of capital per year), residual
   disposal: solids at the price of the unit's disposal class (``general_solid``: dry t/d x CNY
   per dry t, category ``sludge_disposal``; ``hazardous_salt``: t/d as delivered = dry / solids
-  fraction x CNY/t, category ``hazardous_salt_disposal``), final brine m3/d x CNY/m3
+  fraction, plus for a crystalliser the mother liquor it purges beyond what the cake holds
+  (1 t/m3 plus its salts), x CNY/t, category ``hazardous_salt_disposal``), final brine m3/d x
+  CNY/m3
   (``brine_disposal``), backwash water leaving the works m3/d x CNY/m3 (``backwash_disposal``).
 * Annualised cost = CRF x capital + operating; **LCOW = annualised cost / product m3 per year**
   (WaterTAP's LCOW definition, reference/watertap.md §5).
@@ -28,6 +30,7 @@ import pandas as pd
 from ..errors import InputError
 from .economics import Economics
 from .library import SOLID_RESIDUALS, CapitalCurve
+from .streams import tds_g_L
 from .train import TrainResult
 
 __all__ = ["TrainCost", "cost_train", "unit_capital", "CATEGORIES", "DISPOSAL_CATEGORY"]
@@ -169,11 +172,20 @@ def cost_train(result: TrainResult, econ: Economics) -> TrainCost:
                 raise InputError(f"{spec.id}: a {spec.residual} residual needs a disposal class")
             price, basis = econ.disposal_price_CNY_t(spec.disposal_class)
             tonnes_d = np.asarray(step.solids_kg_d, float) / 1000.0
-            if basis == "as_delivered":   # the cake as hauled: dry / solids fraction
-                if not spec.sludge_solids_frac > 0:
+            if basis == "as_delivered":
+                # the cake as hauled: dry / solids fraction; a crystalliser (thermal model)
+                # also purges mother liquor beyond what its cake holds, which leaves with the
+                # salt and is charged too (water 1 t/m3 plus its dissolved salts)
+                f = spec.sludge_solids_frac
+                if not f > 0:
                     raise InputError(f"{spec.id}: disposal class {spec.disposal_class!r} is "
                                      "charged as delivered and needs sludge_solids_frac")
-                tonnes_d = tonnes_d / spec.sludge_solids_frac
+                extra = 0.0
+                if spec.model == "thermal":
+                    res = step.residual
+                    liquor_t_d = res.flow_m3_d * (1.0 + tds_g_L(res.conc_mg_L) / 1000.0)
+                    extra = np.maximum(liquor_t_d - tonnes_d * (1.0 - f) / f, 0.0)
+                tonnes_d = tonnes_d / f + extra
             disposal[DISPOSAL_CATEGORY[spec.disposal_class]] = tonnes_d * price * days
         capex += unit_capex
         opex += elec + chem + repl + labour + maint + sum(disposal.values())
