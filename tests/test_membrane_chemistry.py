@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from phreeqpy.iphreeqc.phreeqc_dll import IPhreeqc
 
-from cbmwater.geochem.databases import resolve_database
+from phreeqc_oracle import AMM_DEFS, run_phreeqc as run
+
 from cbmwater.treatment.economics import load_economics
 from cbmwater.treatment.library import load_library
 from cbmwater.treatment.models import membrane_removal, run_unit
@@ -27,13 +27,6 @@ CBM = dict(temp_C=18.0, pH=8.0, Na=690, K=3, Ca=12, Mg=4, Cl=160, SO4=20, HCO3=1
 CATIONS = ("Na", "K", "Ca", "Mg", "Fe", "Mn", "Al", "Sr", "Ba", "Li", "NH4_N")
 ANIONS = ("Cl", "SO4", "HCO3", "CO3", "F", "Br", "NO3_N")
 
-
-def run(text: str) -> pd.DataFrame:
-    ip = IPhreeqc()
-    ip.load_database(str(resolve_database("phreeqc")))
-    ip.run_string(text)
-    arr = ip.get_selected_output_array()
-    return pd.DataFrame(arr[1:], columns=[str(h).strip() for h in arr[0]])
 
 
 def meq(conc: np.ndarray, names) -> float:
@@ -192,20 +185,6 @@ def test_acidified_ro_permeate_is_flagged_and_a_degasser_exists(lib):
     assert "degasser" in lib.units and "remineralisation" in lib.units
 
 
-# ammonium decoupled from nitrate as in PHREEQC's Amm.dat (typed here from that file, not taken
-# from cbmwater): with N(-3) coupled, a reaction step would turn NH4 + NO3 into N2 and move the
-# alkalinity, which is the artefact the redox policy removes
-AMM_DEFS = """SOLUTION_MASTER_SPECIES
-    Amm AmmH+ 0 AmmH 17.031
-SOLUTION_SPECIES
-AmmH+ = AmmH+
-    -gamma 2.5 0
-AmmH+ = Amm + H+
-    -log_k -9.252
-    -delta_h 12.48 kcal
-AmmH+ + SO4-2 = AmmHSO4-
-    -log_k 1.11
-"""
 
 
 def _solution_text(c: np.ndarray, ph: float, temp: float) -> str:

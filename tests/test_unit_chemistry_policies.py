@@ -16,9 +16,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from phreeqpy.iphreeqc.phreeqc_dll import IPhreeqc
 
-from cbmwater.geochem.databases import resolve_database
+from phreeqc_oracle import run_phreeqc as run
+
 from cbmwater.treatment.economics import load_economics
 from cbmwater.treatment.library import load_library
 from cbmwater.treatment.streams import INDEX, StreamBatch
@@ -35,13 +35,6 @@ FE = 55.845
 def batch(**over) -> StreamBatch:
     return StreamBatch.from_frame(pd.DataFrame([dict(W, **over)]), 1000.0)
 
-
-def run(text: str) -> pd.DataFrame:
-    ip = IPhreeqc()
-    ip.load_database(str(resolve_database("phreeqc")))
-    ip.run_string(text)
-    arr = ip.get_selected_output_array()
-    return pd.DataFrame(arr[1:], columns=[str(h).strip().replace("(mol/kgw)", "") for h in arr[0]])
 
 
 def mass(stream: StreamBatch, name: str) -> float:
@@ -149,15 +142,6 @@ def test_ferrous_iron_and_manganese_precipitate_in_lime_softening():
     assert step.solids_g_d[0, INDEX["Fe"]] == pytest.approx(fe_left * 1000 * 0.999, rel=0.01)
 
 
-AMM = """SOLUTION_MASTER_SPECIES
-    Amm AmmH+ 0 AmmH 17.031
-SOLUTION_SPECIES
-AmmH+ = AmmH+
-    -gamma 2.5 0
-AmmH+ = Amm + H+
-    -log_k -9.252
-    -delta_h 12.48 kcal
-"""
 
 
 def test_pac_adds_its_al_and_cl_and_the_floc_goes_to_the_sludge():
