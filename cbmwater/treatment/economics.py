@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import DatabaseError, InputError
+from .datafiles import TREATMENT_DATA_DIR
 
 __all__ = ["Chemical", "Economics", "load_economics", "capital_recovery_factor",
            "DISPOSAL_CLASSES"]
@@ -247,9 +248,7 @@ def _load(path: Path, mtime: float) -> Economics:
 
 def load_economics(path: str | Path | None = None) -> Economics:
     """Load and validate ``economics.toml`` (cached until the file changes)."""
-    from .library import LIBRARY_DIR
-
-    p = Path(path) if path is not None else LIBRARY_DIR / "economics.toml"
+    p = Path(path) if path is not None else TREATMENT_DATA_DIR / "economics.toml"
     if not p.is_file():
         raise DatabaseError(f"economics file not found: {p}")
     return _load(p.resolve(), p.stat().st_mtime)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..errors import DatabaseError, InputError
 from ..water.vocabulary import CONSTITUENTS
+from .datafiles import TREATMENT_DATA_DIR
 from .economics import DISPOSAL_CLASSES
 
 __all__ = [
@@ -25,7 +26,7 @@ __all__ = [
     "MODELS", "CATEGORIES", "RESIDUALS", "REMOVABLE", "BELOW_MIN", "SOLID_RESIDUALS",
 ]
 
-LIBRARY_DIR = Path(__file__).resolve().parents[2] / "databases" / "treatment"
+LIBRARY_DIR = TREATMENT_DATA_DIR
 
 #: How a unit is simulated (see cbmwater.treatment.models).
 MODELS = ("zero_order", "lime_softening", "lime_soda_softening", "ph_adjustment", "oxidation",

@@ -28,8 +28,6 @@ splits: see :mod:`cbmwater.treatment.thermal`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
 from ..errors import GeochemError, InputError
@@ -37,31 +35,14 @@ from ..water.vocabulary import CONSTITUENTS
 from . import chemistry
 from .economics import Economics
 from .library import UnitSpec
-from .streams import INDEX, TRACKED, StreamBatch, tds_g_L
+from .step import Step, adds_g_per_g as _adds_g_per_g, fixed_doses as _fixed_doses
+from .step import unit_energy_kWh_d as _energy
+from .streams import INDEX, TRACKED, StreamBatch
+from .thermal import run_thermal
 
 __all__ = ["Step", "run_unit", "removal_vector"]
 
 _K = len(TRACKED)
-
-
-@dataclass
-class Step:
-    """One unit applied to a batch (arrays have one entry per water)."""
-
-    unit: UnitSpec
-    feed: StreamBatch
-    product: StreamBatch
-    residual: StreamBatch
-    solids_kg_d: np.ndarray
-    solids_g_d: np.ndarray          # (n, K) mass of each constituent to solids
-    gas_g_d: np.ndarray             # (n, K) mass of each constituent to air
-    added_g_d: np.ndarray           # (n, K) mass added by chemicals
-    chemicals_kg_d: dict[str, np.ndarray]   # active compound, kg/d
-    energy_kWh_d: np.ndarray
-    recovery: np.ndarray
-    details: dict[str, object] = field(default_factory=dict)
-    warnings: list[list[str]] = field(default_factory=list)
-    product_is_vapour: bool = False
 
 
 _REMOVAL_CACHE: dict[tuple, np.ndarray] = {}
@@ -78,15 +59,6 @@ def removal_vector(spec: UnitSpec) -> np.ndarray:
         _REMOVAL_CACHE[key] = vec
     return vec
 
-
-def _adds_g_per_g(econ: Economics, chem: str) -> np.ndarray:
-    """g of each tracked constituent added per g of active chemical."""
-    c = econ.chemicals[chem]
-    out = np.zeros(_K)
-    for name, mol in c.adds_mol.items():
-        if name in INDEX:
-            out[INDEX[name]] = mol * CONSTITUENTS[name].molar_mass / c.molar_mass_g_mol
-    return out
 
 
 def _split(feed: StreamBatch, recovery: np.ndarray, removal: np.ndarray, residual: str,
@@ -129,24 +101,6 @@ def _split(feed: StreamBatch, recovery: np.ndarray, removal: np.ndarray, residua
     return product, resid, removed
 
 
-def _fixed_doses(spec: UnitSpec, feed: StreamBatch, econ: Economics):
-    """Fixed mg/L doses: kg/d of each chemical and the feed with their ions added."""
-    chems: dict[str, np.ndarray] = {}
-    added = np.zeros_like(feed.conc_mg_L)
-    for d in spec.chemicals:
-        if d.dose_mg_L > 0:
-            g_d = d.dose_mg_L * feed.flow_m3_d
-            chems[d.chemical] = chems.get(d.chemical, 0) + g_d / 1000.0
-            added += g_d[:, None] * _adds_g_per_g(econ, d.chemical)[None, :]
-    dosed = feed.copy()
-    if added.any():
-        with np.errstate(invalid="ignore", divide="ignore"):
-            add_c = added / np.where(feed.flow_m3_d > 0, feed.flow_m3_d, 1)[:, None]
-        dosed.conc_mg_L = np.where(np.isnan(feed.conc_mg_L) & (add_c > 0), add_c,
-                                   feed.conc_mg_L + add_c)
-    return chems, added, dosed
-
-
 def _per_removed(spec: UnitSpec, removed: np.ndarray, econ: Economics):
     chems: dict[str, np.ndarray] = {}
     added = np.zeros_like(removed)
@@ -167,10 +121,6 @@ def _merge(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, np.n
         out[k] = out.get(k, 0) + v
     return out
 
-
-def _energy(spec: UnitSpec, feed: StreamBatch) -> np.ndarray:
-    per_m3 = spec.energy_kWh_m3 + spec.energy_kWh_m3_per_g_L_TDS * tds_g_L(feed.conc_mg_L)
-    return per_m3 * feed.flow_m3_d
 
 
 _EXCHANGED = ("Ca", "Mg", "Sr", "Ba", "Fe", "Mn", "NH4_N", "K", "Li", "Al")
@@ -578,7 +528,6 @@ def _note_pH(step: Step) -> None:
 def run_unit(spec: UnitSpec, feed: StreamBatch, econ: Economics, database: str | None = None) -> Step:
     """Apply ``spec`` to every water of ``feed`` (see the module docstring)."""
     if spec.model == "thermal":
-        from .thermal import run_thermal   # thermal imports this module
 
         return run_thermal(spec, feed, econ)
     if spec.model in ("zero_order", "evaporation_pond"):

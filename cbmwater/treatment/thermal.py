@@ -38,12 +38,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..water.vocabulary import CONSTITUENTS
+from .step import Step, fixed_doses, unit_energy_kWh_d
 from .streams import INDEX, TRACKED, StreamBatch
 
 if TYPE_CHECKING:  # pragma: no cover
     from .economics import Economics
     from .library import UnitSpec
-    from .models import Step
 
 __all__ = ["ThermalSplit", "entrainment_removal", "decompose_bicarbonate", "concentrate_brine",
            "crystallise", "run_thermal", "M_CO2", "DISSOLVED"]
@@ -219,7 +219,7 @@ def crystallise(mass_g_d: np.ndarray, flow_m3_d: np.ndarray, recovery: float, en
     return ThermalSplit(qd, eps * liquor, qr, liquor, solids)
 
 
-def run_thermal(spec: "UnitSpec", feed: StreamBatch, econ: "Economics") -> "Step":
+def run_thermal(spec: "UnitSpec", feed: StreamBatch, econ: "Economics") -> Step:
     """Apply a ``model = "thermal"`` unit to every water of ``feed`` (a brine).
 
     Parameters
@@ -244,7 +244,6 @@ def run_thermal(spec: "UnitSpec", feed: StreamBatch, econ: "Economics") -> "Step
         ``concentrate_tds_mg_L`` (dissolved solids of the brine or mother liquor).
     """
     from ..errors import InputError
-    from .models import Step, _energy, _fixed_doses
 
     p = spec.params
     if spec.removal:
@@ -262,7 +261,7 @@ def run_thermal(spec: "UnitSpec", feed: StreamBatch, econ: "Economics") -> "Step
                          f"in (0, 1); got {eps:g} and {spec.recovery:g}")
     n = len(feed)
     q = feed.flow_m3_d
-    chems, added, dosed = _fixed_doses(spec, feed, econ)
+    chems, added, dosed = fixed_doses(spec, feed, econ)
     m, hco3, co3, co2 = decompose_bicarbonate(dosed.mass_g_d())
     # dissolved oxygen leaves with the non-condensable gases: distillate and brine carry none
     do_in = m[:, INDEX["DO"]].copy()
@@ -310,7 +309,8 @@ def run_thermal(spec: "UnitSpec", feed: StreamBatch, econ: "Economics") -> "Step
                 "non-volatile solutes, but in a boiling alkaline brine much of it leaves as NH3 "
                 "with the vapour: the distillate NH4-N may be far higher than shown")
     step = Step(spec, feed, product, resid, split.solids_g_d.sum(axis=1) / 1000.0,
-                split.solids_g_d, gas, added, chems, _energy(spec, feed), rec, warnings=warnings)
+                split.solids_g_d, gas, added, chems, unit_energy_kWh_d(spec, feed), rec,
+                warnings=warnings)
     with np.errstate(invalid="ignore", divide="ignore"):
         co2_mg_L = np.where(q > 0, co2 / np.where(q > 0, q, 1.0), 0.0)
     step.details = {"entrainment": eps, "removal": removal, "co2_vented_mg_L": co2_mg_L,
