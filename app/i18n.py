@@ -349,6 +349,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "在 PHREEQC 中以去除水分模拟浓水（全截留）。回收率上限即第一种矿物达到其允许饱和指数时的回收率。",
     },
     "stage_heading": {"en": "Water quality stage by stage", "zh": "逐级水质"},
+    "policy_heading": {"en": "What each unit assumes: CO2 exchange, redox, solids",
+                       "zh": "各单元的化学假设：CO2 交换、氧化还原、固体去向"},
+    "col_policy_co2": {"en": "CO2 exchange", "zh": "CO2 交换"},
+    "col_policy_redox": {"en": "Redox", "zh": "氧化还原"},
+    "col_policy_solids": {"en": "Solids", "zh": "固体去向"},
+    "policy_caption": {"en": "Policies and their sources: docs/chemistry_redox.md, "
+                             "docs/chemistry_membranes.md, docs/chemistry_iron_coagulant.md, "
+                             "docs/chemistry_thermal.md (the policy sentences are the engine's, "
+                             "in English).",
+                       "zh": "假设及其来源见 docs/chemistry_redox.md、docs/chemistry_membranes.md、"
+                             "docs/chemistry_iron_coagulant.md、docs/chemistry_thermal.md（假设说明"
+                             "为引擎原文，英文）。"},
     "log_y": {"en": "Logarithmic concentration axis", "zh": "浓度轴取对数"},
     "stage_chart_y": {"en": "Concentration at the stage outlet (mg/L)", "zh": "单元出水浓度 (mg/L)"},
     "stage_chart_x": {"en": "Stage (outlet)", "zh": "处理单元（出水）"},

@@ -243,6 +243,18 @@ def stage_table(result: dict) -> pd.DataFrame:
                                          *conc_cols, TDS_COLUMN)})
 
 
+def policy_table(result: dict, lang: str = "en") -> pd.DataFrame:
+    """One row per stage: ``stage``, ``unit`` (its name in ``lang``), and the unit's stated
+    ``co2``, ``redox`` and ``solids`` policies (engine text, DESIGN.md §5)."""
+    rows = []
+    for i, s in enumerate(result["stages"], start=1):
+        p = s.get("policies", {})
+        rows.append({"stage": i, "unit": s["name_zh"] if lang == "zh" else s["name_en"],
+                     "co2": p.get("co2", ""), "redox": p.get("redox", ""),
+                     "solids": p.get("solids", "")})
+    return pd.DataFrame(rows, columns=["stage", "unit", "co2", "redox", "solids"])
+
+
 def chart_table(result: dict) -> pd.DataFrame:
     """Long table (stage, unit, constituent, mg_L) of the outlet of every stage for the chart:
     :data:`KEY_CONSTITUENTS` and :data:`TDS_COLUMN`."""

@@ -406,7 +406,7 @@ def test_cost_breakdown_matches_engine(default_page, engine_default):
     assert values(spec["data"][0]["x"]) == list(by_unit)
     brine = next(d for d in spec["data"] if d["name"] == "Brine disposal")
     assert values(brine["y"])[-1] == pytest.approx(by_unit["brackish_ro"]["brine_disposal"])
-    table = default_page.dataframe[1].value  # stage table is [0], cost table [1]
+    table = next(df.value for df in default_page.dataframe if "Total" in df.value.index)
     assert table.loc["Total", "Total"] == pytest.approx(engine_default["annualized_CNY_yr"],
                                                         rel=1e-9)
 
@@ -452,3 +452,13 @@ def test_downloads(default_page, engine_default):
     assert "flow (m3/d)" in df.columns and "Na (mg/L)" in df.columns
     assert df["Na (mg/L)"].iloc[-1] == pytest.approx(
         engine_default["product"]["concentrations"]["Na"])
+
+
+def test_policy_table_states_each_stage_co2_redox_and_solids(default_page, engine_default):
+    """The expander lists one row per stage with the engine's stated policies."""
+    at = default_page
+    df = next(d.value for d in at.dataframe if "CO2 exchange" in d.value.columns)
+    assert len(df) == len(engine_default["stages"])
+    for (_, row), s in zip(df.iterrows(), engine_default["stages"]):
+        assert list(row.iloc[2:]) == [s["policies"]["co2"], s["policies"]["redox"],
+                                      s["policies"]["solids"]]

@@ -293,6 +293,14 @@ streams.index.name = t("col_quantity", lang)
 st.dataframe(streams.style.format(fmt_number, na_rep="—"), key="stage_table",
              height=35 * (len(streams) + 1) + 3)  # every row visible, no inner scroll
 st.caption(t("stage_caption", lang))
+with st.expander(t("policy_heading", lang)):
+    pol = LT.policy_table(result, lang)
+    st.dataframe(pol.rename(columns={"stage": t("col_stage", lang), "unit": t("col_unit", lang),
+                                     "co2": t("col_policy_co2", lang),
+                                     "redox": t("col_policy_redox", lang),
+                                     "solids": t("col_policy_solids", lang)}),
+                 hide_index=True, key="policy_table")
+    st.caption(t("policy_caption", lang))
 
 # ---- cost
 st.subheader(t("cost_heading", lang))

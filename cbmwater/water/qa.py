@@ -71,7 +71,7 @@ BALANCE_FLAG_PCT = 10.0
 HCO3_TO_CO3_EVAPORATION = 0.4917
 #: Constituents that are not dissolved ions or species (excluded from TDS sums).
 _NOT_DISSOLVED = ("temp_C", "pH", "TDS", "COD", "TSS", "alkalinity_CaCO3", "Fe2", "Fe3",
-                  "ORP_mV")
+                  "ORP_mV", "DO")
 
 
 def _frame(values: pd.DataFrame | pd.Series) -> pd.DataFrame:
