@@ -27,8 +27,8 @@ from ..treatment.streams import TRACKED
 from ..water.vocabulary import CONSTITUENTS
 from .production import arps_period_rates
 
-__all__ = ["Case", "Station", "Well", "Hub", "TrainOption", "Destination", "Transport",
-           "load_case", "parse_case", "KINDS", "ACCEPTS"]
+__all__ = ["Case", "Station", "Well", "Hub", "TrainOption", "Destination", "Transport", "Formation",
+           "load_case", "parse_case", "KINDS", "ACCEPTS", "REINJECTION_DO_MAX_MG_L"]
 
 KINDS = ("reuse", "reinjection", "discharge", "residual_disposal")
 ACCEPTS = ("product", "residual", "any")
@@ -37,6 +37,13 @@ SI_MINERALS = ("Calcite", "Aragonite", "Dolomite", "Gypsum", "Barite", "Celestit
                "Fluorite", "Strontianite", "Witherite", "Rhodochrosite")
 #: Linear-limit keys besides the tracked constituents: TDS (sum of dissolved constituents).
 LINEAR_KEYS = TRACKED + ("TDS",)
+#: Dissolved-oxygen limit (mg/L) of a reinjection destination whose standard and case set none:
+#: the project's injectate target "DO <= 0.05 mg/L" (reference/treatment_chemistry.md §10,
+#: status U).  Override per destination with ``DO_max``.
+REINJECTION_DO_MAX_MG_L = 0.05
+_DO_DEFAULT_SOURCE = ("project target for reinjection injectate, DO <= 0.05 mg/L "
+                      "(reference/treatment_chemistry.md §10; status U): a default, because "
+                      "neither the destination's standard nor the case sets a DO limit")
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,22 @@ class TrainOption:
 
 
 @dataclass(frozen=True)
+class Formation:
+    """The formation a reinjection destination injects into: its water, temperature, pressure and
+    the scale threshold of the compatibility check (:mod:`cbmwater.optimize.injectate`)."""
+
+    name: str
+    water: dict[str, float]          # canonical mg/L, pH and temp_C (measured values only)
+    water_source: str                # "analyses sample_id ..." or "inline"
+    temperature_C: float             # deg C
+    pressure_bar: float              # bar
+    scale_max_mg_L: float            # fail above this mixing scale (mg per L of mixture)
+    scale_max_source: str
+    fractions: int                   # mixing fractions 0..1 (the review's default 11)
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Destination:
     """Where water can go, with its capacity per period (m3/d) and quality rules."""
 
@@ -102,6 +125,22 @@ class Destination:
     standard: str | None
     cls: str | None
     dilution: bool = True                # False: every stream must meet the limits by itself
+    #: limit keys every stream must meet by itself even where blending is allowed (reinjection:
+    #: DO -- oxygen is not diluted by an anoxic water but consumed by its Fe(II))
+    per_stream: tuple[str, ...] = ()
+    limit_status: dict[str, str] = field(default_factory=dict)   # key -> V/S/U/M/NF or "case"
+    formation: Formation | None = None
+
+    def stream_keys(self) -> tuple[str, ...]:
+        """Limit keys that each stream must meet on its own (all of them without dilution)."""
+        return tuple(self.limits_mg_L) if not self.dilution else self.per_stream
+
+    def unverified_limits(self) -> list[dict]:
+        """Limits whose status is not V (verified) and not set by the case file itself."""
+        return [{"constituent": k, "limit_mg_L": v, "status": self.limit_status.get(k, "?"),
+                 "source": self.limit_sources.get(k, "")}
+                for k, v in self.limits_mg_L.items()
+                if self.limit_status.get(k, "?") not in ("V", "case")]
 
     def takes(self, stream: str) -> bool:
         """Whether this destination accepts ``stream`` ("product" or "residual")."""
@@ -311,6 +350,7 @@ def _limits_from_standard(ctx: _Ctx, table: str, sid: str, cls: str):
         raise ctx.err(table, "standard", exc.detail if hasattr(exc, "detail") else str(exc)) from None
     limits: dict[str, float] = {}
     sources: dict[str, str] = {}
+    status: dict[str, str] = {}
     unmodelled: list[str] = []
     ph = None
     for lim in st.limits(sid2, cls2):
@@ -326,16 +366,89 @@ def _limits_from_standard(ctx: _Ctx, table: str, sid: str, cls: str):
                 continue
             limits[p] = lim.max * f
             sources[p] = f"{sid2} {cls2} ({lim.clause or 'table'}; status {lim.status})"
+            status[p] = str(lim.status)
         else:
             unmodelled.append(p)
-    return sid2, cls2, limits, sources, tuple(unmodelled), ph
+    return sid2, cls2, limits, sources, status, tuple(unmodelled), ph
 
 
-def _destination(ctx: _Ctx, i: int, d: dict, periods: int) -> Destination:
+def _formation_water(ctx: _Ctx, table: str, spec: object, analyses) -> tuple[dict[str, float], str]:
+    """A formation water: a ``sample_id`` of the case's analyses, or inline canonical values."""
+    from ..water.analysis import AnalysisSet
+
+    if isinstance(spec, str):
+        sid = spec.strip()
+        if sid not in analyses.sample_ids:
+            raise ctx.err(table, "water", "no analysis with this sample_id in the case's analyses "
+                          f"file (e.g. {', '.join(sorted(analyses.sample_ids)[:8])}); or give the "
+                          "water inline as a table { pH = ..., Na = ..., ... }", sid)
+        row = analyses.resolved("half").loc[sid]
+        src = f"analyses sample_id {sid}"
+    elif isinstance(spec, dict):
+        rec: dict[str, object] = {"sample_id": "formation water"}
+        for k, v in spec.items():
+            if k not in CONSTITUENTS or k == "DO":
+                raise ctx.err(table, f"water.{k}", "unknown constituent; allowed: canonical names "
+                              "of the vocabulary (pH, temp_C, Na, Ca, Ba, SO4, HCO3 ...; not DO)")
+            if isinstance(v, bool) or not isinstance(v, (int, float, str)):
+                raise ctx.err(table, f"water.{k}", 'must be a number (or "<DL")', v)
+            rec[k] = v
+        try:
+            aset = AnalysisSet.from_records([rec], source=f"{table} water")
+        except InputError as exc:
+            raise ctx.err(table, "water", str(exc)) from None
+        row = aset.resolved("half").iloc[0]
+        src = "inline"
+    else:
+        raise ctx.err(table, "water", "must be a sample_id of the analyses file or an inline table "
+                      "of canonical values", spec)
+    water = {k: float(v) for k, v in row.items() if not math.isnan(float(v))}
+    if "pH" not in water:
+        raise ctx.err(table, "water", "the formation water has no pH (PHREEQC needs it)")
+    return water, src
+
+
+def _formation(ctx: _Ctx, table: str, f: object, dest_temp: float | None,
+               limits: dict[str, float], sources: dict[str, str], analyses) -> Formation:
+    from ..reinjection.proposal import DEFAULT_FRACTIONS
+
+    t = f"{table} formation"
+    _keys(ctx, t, f, {"name", "water", "temperature_C", "pressure_bar", "scale_max_mg_L",
+                      "fractions", "note"}, {"name", "water", "pressure_bar"})
+    water, src = _formation_water(ctx, t, f["water"], analyses)
+    temp = None if "temperature_C" not in f else _num(ctx, t, "temperature_C", f["temperature_C"],
+                                                       lo=0, hi=150)
+    if temp is not None and dest_temp is not None and temp != dest_temp:
+        raise ctx.err(t, "temperature_C", f"differs from the destination's temperature_C "
+                      f"({dest_temp:g}); both are the formation temperature: give one", temp)
+    temp = temp if temp is not None else dest_temp
+    if temp is None:
+        raise ctx.err(t, "temperature_C", "is required (or the destination's temperature_C): the "
+                      "formation temperature of the mixing check, deg C")
+    pres = _num(ctx, t, "pressure_bar", f["pressure_bar"], lo=0, lo_open=True, hi=1000)
+    if "scale_max_mg_L" in f:
+        smax = _num(ctx, t, "scale_max_mg_L", f["scale_max_mg_L"], lo=0)
+        ssrc = "case file (formation.scale_max_mg_L)"
+    elif "TSS" in limits:
+        smax = limits["TSS"]
+        ssrc = (f"the destination's suspended-solids limit, {sources.get('TSS', '')}: the "
+                "review's rule, scale formed by mixing plugs pores like suspended solids")
+    else:
+        raise ctx.err(t, "scale_max_mg_L", "is required when the destination has no TSS limit "
+                      "(the review fails mixing scale above the class's suspended-solids limit)")
+    nfr = f.get("fractions", DEFAULT_FRACTIONS)
+    if isinstance(nfr, bool) or not isinstance(nfr, int) or not 3 <= nfr <= 101:
+        raise ctx.err(t, "fractions", "must be a whole number 3-101", nfr)
+    return Formation(_str(ctx, t, "name", f["name"]), water, src, float(temp), pres, smax, ssrc,
+                     nfr, str(f.get("note", "")))
+
+
+def _destination(ctx: _Ctx, i: int, d: dict, periods: int, analyses=None) -> Destination:
     table = f"destinations[{i}]"
     allowed = {"name", "kind", "x_km", "y_km", "capacity_m3_d", "standard", "class", "limits",
                "price_CNY_m3", "fee_CNY_m3", "transport", "accepts", "temperature_C",
-               "pH_range", "SAR_max", "SI_max", "salt_to_environment", "dilution", "note"}
+               "pH_range", "SAR_max", "SI_max", "salt_to_environment", "dilution", "note",
+               "DO_max", "per_stream_limits", "formation"}
     _keys(ctx, table, d, allowed, {"name", "kind", "x_km", "y_km", "capacity_m3_d"})
     name = _str(ctx, table, "name", d["name"])
     table = f"destinations[{i}] {name!r}"
@@ -352,13 +465,14 @@ def _destination(ctx: _Ctx, i: int, d: dict, periods: int) -> Destination:
         caps = (_num(ctx, table, "capacity_m3_d", cap, lo=0),) * periods
     limits: dict[str, float] = {}
     sources: dict[str, str] = {}
+    status: dict[str, str] = {}
     unmodelled: tuple[str, ...] = ()
     ph = None
     sid = cls = None
     if "standard" in d:
         if "class" not in d:
             raise ctx.err(table, "class", "is required with 'standard'")
-        sid, cls, limits, sources, unmodelled, ph = _limits_from_standard(
+        sid, cls, limits, sources, status, unmodelled, ph = _limits_from_standard(
             ctx, table, _str(ctx, table, "standard", d["standard"]),
             _str(ctx, table, "class", str(d["class"])))
     elif "class" in d:
@@ -371,6 +485,21 @@ def _destination(ctx: _Ctx, i: int, d: dict, periods: int) -> Destination:
         if k not in limits or val < limits[k]:
             limits[k] = val
             sources[k] = "case file (explicit limit)"
+            status[k] = "case"
+    if "DO_max" in d:
+        if kind != "reinjection":
+            raise ctx.err(table, "DO_max", "applies to reinjection destinations only; use "
+                          "limits = { DO = ... } for other kinds")
+        val = _num(ctx, table, "DO_max", d["DO_max"], lo=0)
+        if "DO" not in limits or val < limits["DO"]:
+            limits["DO"] = val
+            sources["DO"] = "case file (DO_max)"
+            status["DO"] = "case"
+    if kind == "reinjection" and "DO" not in limits:
+        # never silently without an oxic-state limit: the project target, flagged U
+        limits["DO"] = REINJECTION_DO_MAX_MG_L
+        sources["DO"] = _DO_DEFAULT_SOURCE
+        status["DO"] = "U"
     if "pH_range" in d:
         r = d["pH_range"]
         if not (isinstance(r, list) and len(r) == 2):
@@ -393,16 +522,32 @@ def _destination(ctx: _Ctx, i: int, d: dict, periods: int) -> Destination:
     dil = d.get("dilution", kind != "discharge")
     if not isinstance(dil, bool):
         raise ctx.err(table, "dilution", "must be true or false", dil)
+    ps = d.get("per_stream_limits", ["DO"] if kind == "reinjection" else [])
+    if not isinstance(ps, list) or not all(isinstance(k, str) for k in ps):
+        raise ctx.err(table, "per_stream_limits", "must be a list of limited constituents", ps)
+    for k in ps:
+        if k not in limits:
+            raise ctx.err(table, "per_stream_limits", "not a limit of this destination; allowed: "
+                          + (", ".join(limits) or "(no limits)"), k)
+    temp_given = "temperature_C" in d
+    formation = None
+    if "formation" in d:
+        if kind != "reinjection":
+            raise ctx.err(table, "formation", "applies to reinjection destinations only")
+        formation = _formation(ctx, table, d["formation"],
+                               _num(ctx, table, "temperature_C", d["temperature_C"], lo=0, hi=150)
+                               if temp_given else None, limits, sources, analyses)
+    temp_default = formation.temperature_C if formation is not None else 25.0
     return Destination(
         name, kind, x, y, caps, limits, sources, unmodelled,
         _num(ctx, table, "price_CNY_m3", d.get("price_CNY_m3", 0.0), lo=0),
         _num(ctx, table, "fee_CNY_m3", d.get("fee_CNY_m3", 0.0), lo=0),
         _str(ctx, table, "transport", d.get("transport", "pipeline"), TRANSPORT_MODES),
         accepts,
-        _num(ctx, table, "temperature_C", d.get("temperature_C", 25.0), lo=0, hi=150),
+        _num(ctx, table, "temperature_C", d.get("temperature_C", temp_default), lo=0, hi=150),
         ph,
         None if "SAR_max" not in d else _num(ctx, table, "SAR_max", d["SAR_max"], lo=0, lo_open=True),
-        si, salt, sid, cls, dil)
+        si, salt, sid, cls, dil, tuple(dict.fromkeys(ps)), status, formation)
 
 
 def parse_case(data: dict, base: Path, file: str = "<case>", raw: bytes = b"") -> Case:
@@ -515,7 +660,8 @@ def parse_case(data: dict, base: Path, file: str = "<case>", raw: bytes = b"") -
         _keys(ctx, "generate", gen, {"pool", "max_units", "limit"})
     if not isinstance(data["destinations"], list) or not data["destinations"]:
         raise ctx.err("destinations", None, "give at least one [[destinations]] table")
-    dests = [_destination(ctx, i, d, periods) for i, d in enumerate(data["destinations"], start=1)]
+    dests = [_destination(ctx, i, d, periods, analyses)
+             for i, d in enumerate(data["destinations"], start=1)]
     _names_unique(ctx, "stations/hubs", sites)
     _names_unique(ctx, "trains", [t.name for t in trains])
     _names_unique(ctx, "destinations", [d.name for d in dests])

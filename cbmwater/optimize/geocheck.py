@@ -40,7 +40,7 @@ from ..treatment.streams import INDEX, NOT_DISSOLVED, TRACKED
 from ..water.vocabulary import CONSTITUENTS
 from .model import Cut, Network
 
-__all__ = ["BlendCheck", "check_blends", "sar"]
+__all__ = ["BlendCheck", "check_blends", "sar", "stream_water"]
 
 EPS = 0.05
 TOL = {"pH": 0.02, "SAR": 0.02, "SI": 0.02}
@@ -81,9 +81,20 @@ def _streams(net: Network, vals: dict, d: int, t: int, tiny: float):
 
 
 def _water(net: Network, pair: int, stream: str, t: int) -> tuple[dict[str, float], np.ndarray]:
-    tab = net.table
+    return stream_water(net.table, pair, stream, t)
+
+
+def stream_water(tab, pair: int, stream: str, t: int) -> tuple[dict[str, float], np.ndarray]:
+    """A path's product or residual water in period ``t`` as PHREEQC input values.
+
+    Returns the dict of dissolved constituents (mg/L; not-measured left out), ``pH`` and
+    ``temp_C`` (deg C), and the row of TRACKED concentrations (mg/L).
+    """
     conc = (tab.product if stream == "product" else tab.residual)[pair, t, :len(TRACKED)]
     ph = tab.product_pH[pair, t]
+    if stream == "residual" and tab.residual_pH is not None and \
+            math.isfinite(tab.residual_pH[pair, t]):
+        ph = tab.residual_pH[pair, t]        # a residual at its own pH (e.g. an RO concentrate)
     if not math.isfinite(ph):
         ph = 7.0
     d = {n: float(v) for n, v in zip(TRACKED, conc) if math.isfinite(v) and n not in NOT_DISSOLVED}

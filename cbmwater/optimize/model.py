@@ -11,6 +11,10 @@ m3/d held through period t into discounted m3; ``B_t = L (1+r)^-(t-1/2)L`` disco
 * Build: ``sum_z y[i,z] <= 1``; ``F[i,t] <= sum_z min(size_z, Q[i,t]) y[i,z]`` (Q: the water the
   site can receive in t) -- the size itself is the bound, so there is no big-M; sizes larger than the smallest one that covers everything the site
   can ever receive are dropped (dominated), which also breaks symmetry.
+* Streams a destination may not take are not given a flow variable there (:class:`Exclusion`):
+  a stream that breaks a per-stream limit (every limit where ``dilution = false``; DO at a
+  reinjection destination), or whose mixing with the destination's formation water deposits
+  more scale than its threshold (:mod:`.injectate`, screened before the solve).
 * Destination capacity ``sum x + sum w <= cap[d,t]``; quality as linear mass:
   ``sum (c_p - L) flow_p <= 0`` for every limited key, written only where some stream could
   exceed L.  Not-measured concentrations count as 0 there and are reported.  A destination with
@@ -39,7 +43,7 @@ from ..treatment.streams import TRACKED
 from .precompute import KEYS, PathTable
 from .sar import hardness_points, sar_cut_coefficients
 
-__all__ = ["Network", "Cut", "prepare", "build_model", "discount_factors"]
+__all__ = ["Network", "Cut", "Exclusion", "prepare", "build_model", "discount_factors"]
 
 _K = {k: j for j, k in enumerate(KEYS)}
 
@@ -50,7 +54,7 @@ class Cut:
 
     destination: str
     period: int                       # 1-based
-    prop: str                         # pH | SAR | SI_<Mineral>
+    prop: str                         # pH | SAR | SI_<Mineral> | formation_scale
     sense: str                        # "max" (<=) or "min" (>=)
     limit: float
     value: float                      # the blend's value that was checked
@@ -61,6 +65,28 @@ class Cut:
         return {"destination": self.destination, "period": self.period, "property": self.prop,
                 "sense": "<=" if self.sense == "max" else ">=", "limit": self.limit,
                 "value": self.value, "iteration": self.iteration, "terms": len(self.coef)}
+
+
+@dataclass
+class Exclusion:
+    """A stream that may not go to a destination in a period, and why.
+
+    ``kind`` is ``"limit"`` (``key`` a constituent whose per-stream limit the stream breaks:
+    ``rule`` "per-stream limit" or "no dilution") or ``"formation"`` (``key`` "scale": mixing
+    with the formation water deposits ``value`` mg/L > ``limit``; ``detail`` holds the mixing
+    summary and the injectate).  Indices are 0-based (destination, pair, period).
+    """
+
+    destination: int
+    pair: int
+    stream: str                       # "product" or "residual"
+    period: int
+    kind: str
+    key: str
+    value: float
+    limit: float
+    rule: str
+    detail: dict = field(default_factory=dict)
 
 
 def discount_factors(case: Case) -> tuple[np.ndarray, np.ndarray]:
@@ -112,6 +138,7 @@ class Network:
     crf: float
     pair_site: np.ndarray             # (P,) site index into stations + hubs
     site_max: np.ndarray              # (sites,) most water a site can receive in a period
+    exclusions: list[Exclusion] = field(default_factory=list)
 
     @property
     def sites(self) -> list[str]:
@@ -119,8 +146,15 @@ class Network:
 
 
 def prepare(case: Case, table: PathTable, produced: dict[str, np.ndarray], *,
-            life_yr: float) -> Network:
-    """Index arrays, costs and bounds of the MILP for ``case`` and its path table."""
+            life_yr: float, screen: dict[tuple[int, int, str, int], dict] | None = None) -> Network:
+    """Index arrays, costs and bounds of the MILP for ``case`` and its path table.
+
+    Parameters
+    ----------
+    screen : dict, optional
+        ``(destination, pair, stream, period) -> detail`` of streams excluded by the formation
+        compatibility screen (:func:`cbmwater.optimize.injectate.screen_streams`), 0-based.
+    """
     T = case.periods
     stations = [s.name for s in case.stations if s.name in produced]
     hubs = [h.name for h in case.hubs]
@@ -154,23 +188,40 @@ def prepare(case: Case, table: PathTable, produced: dict[str, np.ndarray], *,
         for j, d in enumerate(case.destinations):
             route[(i, j)] = case.route_km(s, d.name) * tr.cost_CNY_m3_km(d.transport) + \
                 d.fee_CNY_m3
-    lim_idx = [(np.array([_K[k] for k in d.limits_mg_L], dtype=int),
-                np.array(list(d.limits_mg_L.values()), dtype=float)) for d in case.destinations]
+    own = [d.stream_keys() for d in case.destinations]
+    lim_idx = [(np.array([_K[k] for k in keys], dtype=int),
+                np.array([d.limits_mg_L[k] for k in keys], dtype=float))
+               for d, keys in zip(case.destinations, own)]
+    screen = screen or {}
+    exclusions: list[Exclusion] = []
 
-    def meets(conc: np.ndarray, j: int) -> bool:
-        """A stream meets destination j's limits by itself (not measured counts as 0)."""
+    def meets(conc: np.ndarray, j: int, i: int, t: int, stream: str) -> bool:
+        """A stream meets destination j's per-stream limits by itself (not measured counts as
+        0); each limit it breaks is recorded as an exclusion."""
         idx, lim = lim_idx[j]
-        return bool((np.nan_to_num(conc[idx]) <= lim + 1e-9).all())
+        v = np.nan_to_num(conc[idx])
+        bad = np.flatnonzero(v > lim + 1e-9)
+        rule = "per-stream limit" if case.destinations[j].dilution else "no dilution"
+        for b in bad:
+            exclusions.append(Exclusion(j, int(i), stream, int(t), "limit", own[j][b], float(v[b]),
+                                        float(lim[b]), rule))
+        ok = not len(bad)
+        key = (j, int(i), stream, int(t))
+        if ok and key in screen:
+            det = screen[key]
+            exclusions.append(Exclusion(j, int(i), stream, int(t), "formation", "scale",
+                                        float(det["excess_scale_mg_L"]), float(det["limit_mg_L"]),
+                                        "formation compatibility", det))
+            ok = False
+        return ok
 
     for i, t in zip(f_pair, f_t):
         for j, d in enumerate(case.destinations):
             base = route[(i, j)]
-            if not d.dilution:
-                # no blending to comply: a stream that breaks a limit on its own cannot go there
-                ok_x = meets(table.product[i, t], j)
-                ok_w = meets(table.residual[i, t], j)
-            else:
-                ok_x = ok_w = True
+            ok_x = (d.takes("product") and table.recovery[i, t] > 1e-12
+                    and meets(table.product[i, t], j, i, t, "product"))
+            ok_w = (d.takes("residual") and table.residual_frac[i, t] > 1e-12
+                    and meets(table.residual[i, t], j, i, t, "residual"))
             if d.takes("product") and table.recovery[i, t] > 1e-12 and ok_x:
                 x_pair.append(i)
                 x_dest.append(j)
@@ -210,7 +261,7 @@ def prepare(case: Case, table: PathTable, produced: dict[str, np.ndarray], *,
                    arr(x_pair), arr(x_dest), arr(x_t), arr(w_pair), arr(w_dest), arr(w_t),
                    arr(g_st), arr(g_hub), arr(g_t), arr(y_pair), arr(y_size), sizes, A, B,
                    arr(x_cost, float), arr(w_cost, float), arr(g_cost, float),
-                   arr(y_charge, float), crf, pair_site, site_max)
+                   arr(y_charge, float), crf, pair_site, site_max, exclusions)
 
 
 def _lin(coefs, vars_, constant: float = 0.0) -> LinearExpression:

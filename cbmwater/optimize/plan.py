@@ -3,12 +3,17 @@
 The loop (each pass is reported in ``iterations``):
 
 1. pre-computation (:mod:`.precompute`) -- station feeds, every (site, train, period);
-2. a pre-solve check of produced water against all destination capacity per period;
+2. a pre-solve check of produced water against all destination capacity per period, and the
+   screen of every stream that may go to a reinjection destination with a formation: mixed with
+   the formation water as the regulator's review mixes it (:mod:`.injectate`); a stream that
+   fails, or breaks a per-stream limit (DO at reinjection), gets no flow variable there and the
+   reason goes to ``exclusions``;
 3. solve the MILP (:mod:`.model`, :mod:`.solver`);
 4. if a hub (shared central plant) received a different mixture than its trains were simulated
    on (any constituent off by more than 1 %, or 0.01 mg/L), re-simulate the hub on the planned
    mixture and go to 3 (successive substitution);
-5. PHREEQC checks every destination blend (:mod:`.geocheck`); violations add cuts; go to 3;
+5. PHREEQC checks every destination blend (:mod:`.geocheck`) and mixes every reinjection blend
+   with its formation water (:mod:`.injectate`); violations add cuts; go to 3;
 6. the returned plan is re-checked against every constraint from its flows (:func:`verify`).
 
 When the MILP is infeasible, an elastic copy with penalised slacks on water balance, capacity and
@@ -32,6 +37,7 @@ from ..water.io import read_analyses
 from . import precompute as pc
 from .case import Case
 from .geocheck import check_blends
+from .injectate import Screen, check_formation_blends, fixing_units, screen_streams
 from .model import Cut, Network, build_model, prepare, values
 from .solver import SolveInfo, solve, write_model
 
@@ -84,9 +90,27 @@ class _Prepared:
         if not self.table.pairs:
             raise InputError("no candidate train could be simulated at any site; see warnings: "
                              + "; ".join(self.table.warnings[:3]), file=str(case.path))
+        self.screen = Screen()
+        if any(d.formation is not None for d in case.destinations):
+            progress("mixing candidate injectates with formation waters (PHREEQC)", 0.25)
+            self.screen = screen_streams(case, self.table, self._active(),
+                                         database=database or "phreeqc")
+
+    def _active(self) -> np.ndarray:
+        """(pairs, periods): where a pair's site has water (stations: production; hubs: their
+        members' production)."""
+        flow = {s: f for s, f in self.produced.items()}
+        for h in self.case.hubs:
+            m = self.members.get(h.name, [])
+            if m:
+                flow[h.name] = np.sum([self.produced[x] for x in m], axis=0)
+        T = self.case.periods
+        return np.array([flow.get(s, np.zeros(T)) > 0 for s, _ in self.table.pairs],
+                        dtype=bool).reshape(len(self.table.pairs), T)
 
     def network(self) -> Network:
-        return prepare(self.case, self.table, self.produced, life_yr=self.econ.life_yr)
+        return prepare(self.case, self.table, self.produced, life_yr=self.econ.life_yr,
+                       screen=self.screen.excluded)
 
     def update_hubs(self, net: Network, vals: dict, tol: float = 0.01) -> list[str]:
         """Re-simulate hubs whose planned mixture differs from what they were simulated on."""
@@ -110,6 +134,11 @@ class _Prepared:
                 upd = pc.simulate_paths(self.case, {h: new}, self.library, self.econ,
                                         database=self.database, only_sites={h})
                 self.table = pc.merge_tables(self.table, upd)
+                if any(d.formation is not None for d in self.case.destinations):
+                    pairs = {i for i, (s, _) in enumerate(self.table.pairs) if s == h}
+                    self.screen.update(screen_streams(self.case, self.table, self._active(),
+                                                      database=self.database or "phreeqc",
+                                                      only_pairs=pairs), pairs)
                 changed.append(h)
         return changed
 
@@ -281,21 +310,35 @@ def explain_infeasible(net: Network, solver: str, time_limit_s: float, mip_gap: 
         dest = case.destinations[d]
         total, conc = _blend(net, vals, d, t)
         c = conc[pc.KEYS.index(key)]
+        fix = _fix_text(key)
         out.append({"kind": "quality", "destination": dest.name, "constituent": key,
                     "period": t + 1, "blend_mg_L": float(c), "limit_mg_L": dest.limits_mg_L[key],
+                    "fix": fix,
                     "message": f"{dest.name}, period {t + 1}: {key} would be {c:.3g} mg/L against "
                                f"its limit of {dest.limits_mg_L[key]:g} mg/L "
                                f"({dest.limit_sources.get(key, '')}); no candidate train or blend "
-                               "brings it down while every other constraint holds"})
+                               "brings it down while every other constraint holds"
+                               + (f"; {fix}" if fix else "")})
     if not out:
         out.append({"kind": "unknown", "message": "the elastic model needs no slack: the "
                     "infeasibility comes from build sizes or geochemical cuts"})
     return out, info
 
 
+def _fix_text(key: str, n: int = 4) -> str:
+    """"units that remove KEY: a (98.0 %), ..." from the unit library ("" if none)."""
+    units = fixing_units(key, load_library())[:n]
+    if not units:
+        return ""
+    return f"units that remove {key}: " + ", ".join(f"{u} ({100 * r:.1f} %)" for u, r in units)
+
+
 def _why_not(net: Network, s: int, t: int) -> list[dict]:
-    """For station ``s`` in period ``t``: destinations that accept no stream of it because they
-    allow no dilution and every stream breaks a limit by itself (with the least-bad value)."""
+    """For station ``s`` in period ``t``: destinations that take product water but none of this
+    station's (its own or its hubs') streams, because every one is excluded -- it breaks a limit
+    that each stream must meet by itself (no dilution; DO at reinjection) or fails the formation
+    screen.  The least-bad candidate is named with its constituent, value and the units that
+    would fix it."""
     case, tab = net.case, net.table
     site = net.stations[s]
     pairs = [i for i, (ps, _) in enumerate(tab.pairs) if ps == site]
@@ -303,22 +346,39 @@ def _why_not(net: Network, s: int, t: int) -> list[dict]:
     pairs += [i for i, (ps, _) in enumerate(tab.pairs) if ps in hubs]
     out = []
     for d, dest in enumerate(case.destinations):
-        if dest.dilution or not dest.limits_mg_L or not dest.takes("product"):
+        if not dest.takes("product"):
             continue
         if any((net.x_dest == d) & (net.x_t == t) & np.isin(net.x_pair, pairs)):
             continue
-        best = None
-        for key, lim in dest.limits_mg_L.items():
-            j = pc.KEYS.index(key)
-            v = np.nan_to_num(tab.product[pairs, t, j]).min(initial=np.inf)
-            if v > lim and (best is None or v / max(lim, 1e-12) > best[1] / max(best[2], 1e-12)):
-                best = (key, float(v), lim)
-        if best:
-            out.append({"destination": dest.name, "constituent": best[0], "best_mg_L": best[1],
-                        "limit_mg_L": best[2],
-                        "message": f"{dest.name} takes no blending and the best candidate train "
-                                   f"leaves {best[0]} at {best[1]:.3g} mg/L against its limit of "
-                                   f"{best[2]:g} mg/L"})
+        exc = [e for e in net.exclusions if e.destination == d and e.period == t
+               and e.stream == "product" and e.pair in pairs]
+        if not exc:
+            continue
+        by_pair: dict[int, list] = {}
+        for e in exc:
+            by_pair.setdefault(e.pair, []).append(e)
+        # the candidate train closest to passing: smallest worst ratio
+        best_pair = min(by_pair, key=lambda i: max(e.value / max(e.limit, 1e-12)
+                                                    for e in by_pair[i]))
+        e = max(by_pair[best_pair], key=lambda e: e.value / max(e.limit, 1e-12))
+        train = tab.pairs[best_pair][1]
+        if e.kind == "limit":
+            fix = _fix_text(e.key)
+            what = (f"{dest.name} takes no blending of {e.key}" if e.rule != "no dilution"
+                    else f"{dest.name} takes no blending")
+            msg = (f"{what} and the best candidate train ({train}) leaves {e.key} at "
+                   f"{e.value:.3g} mg/L against its limit of {e.limit:g} mg/L")
+        else:
+            minerals = sorted(e.detail.get("minerals_excess_mg_L", {}).items(),
+                              key=lambda kv: -kv[1])
+            fix = ""
+            msg = (f"{dest.name}: the best candidate train ({train}) forms {e.value:.3g} mg/L of "
+                   f"scale with the formation water (" + (", ".join(m for m, _ in minerals) or
+                                                          "mixing") +
+                   f") against {e.limit:g} mg/L")
+        out.append({"destination": dest.name, "constituent": e.key, "best_mg_L": e.value,
+                    "limit_mg_L": e.limit, "train": train, "kind": e.kind, "fix": fix,
+                    "message": msg + (f"; {fix}" if fix else "")})
     return out
 
 
@@ -396,7 +456,9 @@ def optimise(case: Case, *, objective: str = "cost", solver: str = "highs",
     presolve: list[dict] = []
     iterations: list[dict] = []
     build_s = solve_s = geo_s = 0.0
+    inj_s = 0.0
     checks = []
+    fchecks: list[dict] = []
     info = None
     net = None
     vals = None
@@ -460,6 +522,11 @@ def optimise(case: Case, *, objective: str = "cost", solver: str = "highs",
         t0 = time.perf_counter()
         checks, new_cuts = check_blends(net, vals, it, database=database or "phreeqc")
         geo_s += time.perf_counter() - t0
+        t0 = time.perf_counter()
+        fchecks, fcuts = check_formation_blends(net, vals, it, database=database or "phreeqc")
+        inj_s += time.perf_counter() - t0
+        new_cuts += fcuts
+        rec["formation_cuts"] = len(fcuts)
         rec["cuts_added"] = len(new_cuts)
         iterations.append(rec)
         if not new_cuts:
@@ -481,7 +548,9 @@ def optimise(case: Case, *, objective: str = "cost", solver: str = "highs",
                         explanation, presolve, objective,
                         timings={"precompute_s": prep.precompute_seconds, "build_s": build_s,
                                  "solve_s": solve_s, "geochem_s": geo_s,
-                                 "total_s": time.perf_counter() - t_start})
+                                 "injectate_s": prep.screen.seconds + inj_s,
+                                 "total_s": time.perf_counter() - t_start},
+                        formation_checks=fchecks)
     prog("done", 1.0)
     return res
 

@@ -85,6 +85,9 @@ class PathTable:
     fixed_CNY_yr: np.ndarray        # (P, Z) labour + maintenance
     needs_build: np.ndarray         # (P,) bool
     warnings: list[str] = field(default_factory=list)
+    #: (P, T) pH of the residual water (of the largest liquid residual where a train has several;
+    #: NaN where there is none); None: not computed (then the product's pH stands in)
+    residual_pH: np.ndarray | None = None
 
     def index(self) -> dict[tuple[str, str], int]:
         return {p: i for i, p in enumerate(self.pairs)}
@@ -252,7 +255,8 @@ def simulate_paths(case: Case, feeds: dict[str, SiteFeed], library: UnitLibrary,
     sizes = case.sizes_m3_d
     days = 365.0 * econ.utilization
     pairs: list[tuple[str, str]] = []
-    rec, resf, prod, prod_ph, prod_t, res, var, capex, fixed, build = ([] for _ in range(10))
+    rec, resf, prod, prod_ph, prod_t, res, var, capex, fixed, build, res_ph = (
+        [] for _ in range(11))
     vbreak: dict[str, list[np.ndarray]] = {c: [] for c in VARIABLE}
     warnings: list[str] = []
     site_names = [s for s in case.sites if s in feeds and (only_sites is None or s in only_sites)]
@@ -271,6 +275,7 @@ def simulate_paths(case: Case, feeds: dict[str, SiteFeed], library: UnitLibrary,
                 prod_ph.append(f.pH.copy())
                 prod_t.append(f.temp_C.copy())
                 res.append(np.full((T, K), np.nan))
+                res_ph.append(np.full(T, np.nan))
                 var.append(np.zeros(T))
                 for cat in VARIABLE:
                     vbreak[cat].append(np.zeros(T))
@@ -307,7 +312,20 @@ def simulate_paths(case: Case, feeds: dict[str, SiteFeed], library: UnitLibrary,
                  np.zeros((len(q), len(TRACKED))))
         with np.errstate(invalid="ignore", divide="ignore"):
             rconc = np.where(rq[:, None] > 0, rm / np.where(rq > 0, rq, 1)[:, None], np.nan)
-        rconc[:, np.all(np.isnan(batch.conc_mg_L), axis=0)] = np.nan
+        # a constituent no liquid residual carries a value for stays not measured (NaN); one a
+        # unit set on the way (DO after an aerator, Al from a coagulant) is carried
+        seen = np.zeros(rconc.shape, dtype=bool)
+        for x in liquid:
+            seen |= ~np.isnan(x.stream.conc_mg_L) & (x.stream.flow_m3_d[:, None] > 0)
+        rconc[~seen] = np.nan
+        # pH of the residual water: that of the largest liquid residual (several residuals of one
+        # train -- backwash, brine -- are not re-speciated as a mixture here)
+        rph = np.full(len(q), np.nan)
+        if liquid:
+            qs = np.stack([x.stream.flow_m3_d for x in liquid])
+            big = np.argmax(qs, axis=0)
+            phs = np.stack([x.stream.pH for x in liquid])
+            rph = np.where(qs.max(axis=0) > 0, phs[big, np.arange(len(q))], np.nan)
         per_cat = _per_category(cost, len(q))
         vcats = {c: (per_cat[c].to_numpy() if c in per_cat else np.zeros(len(q))) / (q * days)
                  for c in VARIABLE}
@@ -326,6 +344,7 @@ def simulate_paths(case: Case, feeds: dict[str, SiteFeed], library: UnitLibrary,
             rr = _with_tds(rconc[sl])
             rr[rq[sl] <= 0] = np.nan
             res.append(rr)
+            res_ph.append(rph[sl])
             var.append(sum(vcats[c][sl] for c in VARIABLE))
             for c in VARIABLE:
                 vbreak[c].append(vcats[c][sl])
@@ -342,7 +361,8 @@ def simulate_paths(case: Case, feeds: dict[str, SiteFeed], library: UnitLibrary,
         np.array(prod_t).reshape(P, T), np.array(res).reshape(P, T, K),
         np.array(var).reshape(P, T), {c: np.array(v).reshape(P, T) for c, v in vbreak.items()},
         tuple(sizes), np.array(capex).reshape(P, len(sizes)),
-        np.array(fixed).reshape(P, len(sizes)), np.array(build, dtype=bool), warnings)
+        np.array(fixed).reshape(P, len(sizes)), np.array(build, dtype=bool), warnings,
+        np.array(res_ph, dtype=float).reshape(P, T))
 
 
 def merge_tables(base: PathTable, update: PathTable) -> PathTable:
@@ -353,7 +373,8 @@ def merge_tables(base: PathTable, update: PathTable) -> PathTable:
                     base.residual.copy(), base.var_CNY_m3.copy(),
                     {c: v.copy() for c, v in base.var_breakdown.items()}, base.sizes_m3_d,
                     base.capex_CNY.copy(), base.fixed_CNY_yr.copy(), base.needs_build.copy(),
-                    list(dict.fromkeys(base.warnings + update.warnings)))
+                    list(dict.fromkeys(base.warnings + update.warnings)),
+                    None if base.residual_pH is None else base.residual_pH.copy())
     for j, p in enumerate(update.pairs):
         i = idx[p]
         for name in ("recovery", "residual_frac", "product", "product_pH", "product_temp_C",
@@ -361,6 +382,8 @@ def merge_tables(base: PathTable, update: PathTable) -> PathTable:
             getattr(out, name)[i] = getattr(update, name)[j]
         for c in out.var_breakdown:
             out.var_breakdown[c][i] = update.var_breakdown[c][j]
+        if out.residual_pH is not None and update.residual_pH is not None:
+            out.residual_pH[i] = update.residual_pH[j]
     return out
 
 

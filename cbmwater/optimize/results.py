@@ -3,7 +3,10 @@
 Keys (see the CLI's ``--format json``): ``status``, ``objective``, ``objective_CNY``, ``case``,
 ``sources[]``, ``transfers[]``, ``flows[]``, ``paths[]``, ``destinations[]``, ``builds[]``,
 ``costs``, ``kpis``, ``feeds[]`` (site feed waters), ``checks[]`` (PHREEQC blend checks),
-``cuts[]``, ``iterations[]``, ``verification``, ``presolve[]``,
+``cuts[]``, ``iterations[]``, ``verification``, ``presolve[]``, ``exclusions[]`` (streams a
+destination may not take, and why), ``unverified_limits[]`` (limits with a status other than V,
+per destination that receives water), ``formation_checks[]`` (reinjection blends mixed with
+their formation water), ``injectate_screen``,
 ``infeasibility``, ``solver``, ``solve_seconds``, ``timings``, ``warnings``, ``method``,
 ``versions``.  Concentration keys are the canonical constituent names (plus TDS), mg/L; flows
 m3/d (period averages); money CNY of the economics price year; NPV at the case's discount rate.
@@ -83,8 +86,10 @@ def cost_breakdown(net: Network, vals: dict) -> dict[str, float]:
 
 def build_results(prep, net: Network | None, vals: dict | None, info, status: str, cuts,
                   model_cuts, checks,
-                  iterations, explanation, presolve, objective: str, timings: dict) -> dict:
+                  iterations, explanation, presolve, objective: str, timings: dict,
+                  formation_checks: list[dict] | None = None) -> dict:
     """Assemble the results dict (see module docstring)."""
+    from .injectate import explain
     from .plan import summarise_explanation, verify
 
     case = prep.case
@@ -102,6 +107,7 @@ def build_results(prep, net: Network | None, vals: dict | None, info, status: st
                  "destinations": len(case.destinations)},
         "sources": [], "transfers": [], "flows": [], "paths": [], "destinations": [],
         "builds": [], "costs": {}, "kpis": {}, "cuts": [c.as_dict() for c in cuts],
+        "exclusions": [], "unverified_limits": [],
         "iterations": iterations,
         "presolve": presolve,
         "infeasibility": {"items": explanation, "summary": summarise_explanation(explanation)}
@@ -123,11 +129,26 @@ def build_results(prep, net: Network | None, vals: dict | None, info, status: st
                        "the NPV as CRF x capex per year of the horizon (equipment life "
                        f"{prep.econ.life_yr:g} yr), fixed O&M (labour, maintenance) per year",
             "discounting": "mid-period, 365 d/yr of the period-average flow",
+            "oxic_state": "DO is a tracked constituent (NaN = not measured: an anoxic produced "
+                          "water, counted as 0); at a reinjection destination DO is a per-stream "
+                          "limit (an aerated stream is excluded, not diluted), from the standard, "
+                          "DO_max or the project target 0.05 mg/L (status U)",
+            "formation": "reinjection destinations with a formation: every candidate stream is "
+                         "mixed with the formation water 0-100 % at formation T and P before the "
+                         "solve (the review's PHREEQC calculation and fail rule: scale formed by "
+                         "mixing above the threshold), and each delivered blend after each solve "
+                         "(a violation adds a cut)",
         },
         "versions": _versions(info.solver if info else "none"),
     }
+    scr = getattr(prep, "screen", None)
+    res["injectate_screen"] = None if scr is None else {
+        "streams_screened": scr.screened, "waters_mixed": scr.unique,
+        "excluded": len(scr.excluded), "seconds": scr.seconds}
+    res["formation_checks"] = list(formation_checks or [])
     if net is None:
         return res
+    res["exclusions"] = explain(net, prep.library)
     tab = net.table
     years = [case.start_year + int(t * case.period_years) for t in range(T)]
     have = vals is not None and status not in ("infeasible", "no_solution", "error", "unbounded")
@@ -201,6 +222,7 @@ def build_results(prep, net: Network | None, vals: dict | None, info, status: st
     from .plan import _blend
 
     chk = {(c.destination, c.period): c for c in checks}
+    fchk = {(c["destination"], c["period"]): c for c in res["formation_checks"]}
     reuse_m3 = salt_t = 0.0
     vol = 365.0 * case.period_years
     for d, dest in enumerate(case.destinations):
@@ -226,13 +248,22 @@ def build_results(prep, net: Network | None, vals: dict | None, info, status: st
                 "blend": _conc(conc) if total > tiny else None,
                 "limits": {k: float(v) for k, v in dest.limits_mg_L.items()},
                 "limit_sources": dest.limit_sources,
+                "limit_status": dest.limit_status,
+                "per_stream_limits": list(dest.stream_keys()),
                 "not_measured": nm,
                 "unmodelled_limits": list(dest.unmodelled),
                 "pH": c.pH if c else None, "pH_range": list(dest.pH_range) if dest.pH_range else None,
                 "SAR": c.SAR if c else None, "SAR_max": dest.SAR_max,
                 "SI": c.SI if c else {}, "SI_max": dest.SI_max,
                 "temperature_C": dest.temperature_C,
-                "violations": c.violations if c else []})
+                "formation": fchk.get((dest.name, t + 1)),
+                "violations": (c.violations if c else []) + (
+                    [fchk[(dest.name, t + 1)]["violation"]]
+                    if fchk.get((dest.name, t + 1), {}).get("violation") else [])})
+    # unverified limits of every destination that receives water
+    used = {d["name"] for d in res["destinations"] if d["delivered_m3_d"] > tiny}
+    res["unverified_limits"] = [dict(u, destination=dest.name) for dest in case.destinations
+                                if dest.name in used for u in dest.unverified_limits()]
     # builds
     A, B = discount_factors(case)
     peak_feed = np.zeros(len(tab.pairs))

@@ -41,8 +41,9 @@ from ..geochem.redox import RedoxBasis
 from ..standards import check_compliance, load_standards
 from .proposal import Proposal, load_proposal
 
-__all__ = ["SCALE_MINERALS", "MOLAR_MASS_G_MOL", "Finding", "Review", "review", "review_file",
-           "mixing_input", "run_mixing", "BAR_PER_ATM"]
+__all__ = ["SCALE_MINERALS", "MOLAR_MASS_G_MOL", "SCALE_CONDITIONS", "Finding", "Review", "review",
+           "review_file", "mixing_input", "mixing_input_many", "run_mixing", "run_mixing_many",
+           "mixing_curves", "MixingScale", "mixing_scale", "BAR_PER_ATM"]
 
 #: Minerals whose SI and scale are reported (phreeqc.dat names).
 SCALE_MINERALS: tuple[str, ...] = ("Barite", "Celestite", "Calcite", "Siderite", "Gypsum",
@@ -53,7 +54,8 @@ MOLAR_MASS_G_MOL: dict[str, float] = {
     "Gypsum": 172.17, "Anhydrite": 136.14, "Fe(OH)3(a)": 106.87,
 }
 BAR_PER_ATM = 1.01325
-_CONDITIONS = {
+#: The condition the review attaches to a mineral that precipitates on mixing.
+SCALE_CONDITIONS: dict[str, str] = {
     "Barite": "antiscalant for barite (sulfate-scale inhibitor) or sulfate removal from the injectate",
     "Celestite": "antiscalant for celestite (sulfate-scale inhibitor)",
     "Gypsum": "antiscalant for calcium sulfate",
@@ -63,6 +65,7 @@ _CONDITIONS = {
     "Fe(OH)3(a)": "iron pre-treatment (oxidation and filtration) and oxygen exclusion against "
                   "ferric hydroxide",
 }
+_CONDITIONS = SCALE_CONDITIONS
 
 
 @dataclass
@@ -132,12 +135,46 @@ def mixing_input(injectate: dict[str, float], formation_water: dict[str, float],
     fraction ``fractions[i]`` of injectate at formation T and P (saturation indices); simulation
     ``3 + 2i`` equilibrates that mixture with the scale minerals (precipitation only).
     """
+    return mixing_input_many([injectate], formation_water, temperature_C=temperature_C,
+                             pressure_bar=pressure_bar, fractions=fractions, database=database)
+
+
+def mixing_input_many(injectates: list[dict[str, float]], formation_water: dict[str, float], *,
+                      temperature_C: float, pressure_bar: float, fractions: list[float],
+                      database: str = "phreeqc") -> str:
+    """One PHREEQC input that mixes each of several injectates with one formation water.
+
+    Parameters
+    ----------
+    injectates : list of dict
+        Canonical name -> mg/L, plus ``pH`` and ``temp_C`` (deg C), one per injectate.
+    formation_water : dict
+        The formation water, same form.
+    temperature_C, pressure_bar : float
+        Formation temperature (deg C) and pressure (bar) of every mixture.
+    fractions : list of float
+        Volume fractions of injectate, 0..1.
+
+    Returns
+    -------
+    str
+        Solution 2 is the formation water; injectate k is solution 1 (k = 0) or ``k + 2``.  For
+        injectate k and fraction i (``n = k len(fractions) + i``), simulation ``2 + 2n`` mixes at
+        formation T and P (saturation indices) and simulation ``3 + 2n`` equilibrates that mixture
+        with :data:`SCALE_MINERALS` (precipitation only).  With one injectate this is exactly
+        :func:`mixing_input`.
+    """
     db = database_info(database)
     t_atm = pressure_bar / BAR_PER_ATM
-    s1, _ = solution_block(1, injectate, db)
-    s2, _ = solution_block(2, formation_water, db)
-    lines = ["TITLE cbmwater reinjection compatibility (1 = injectate, 2 = formation water)",
-             redox_definitions(db) + s1 + s2.rstrip(),
+    nums = [1] + [k + 2 for k in range(1, len(injectates))]
+    blocks = [solution_block(nums[0], injectates[0], db)[0],
+              solution_block(2, formation_water, db)[0]]
+    blocks += [solution_block(nums[k], w, db)[0] for k, w in enumerate(injectates) if k > 0]
+    sols = "".join(blocks)
+    lines = ["TITLE cbmwater reinjection compatibility (1 = injectate, 2 = formation water)"
+             if len(injectates) == 1 else
+             "TITLE cbmwater reinjection compatibility (2 = formation water, 1 and 3... = injectates)",
+             redox_definitions(db) + sols.rstrip(),
              "SELECTED_OUTPUT 1", "    -reset false", "    -simulation true", "    -state true",
              "    -pH true", "    -temperature true",
              "    -si " + " ".join(SCALE_MINERALS),
@@ -146,42 +183,164 @@ def mixing_input(injectate: dict[str, float], formation_water: dict[str, float],
              "END"]
     tp = ("REACTION_TEMPERATURE {n}\n    " + fmt(temperature_C) +
           "\nREACTION_PRESSURE {n}\n    " + fmt(t_atm))
-    for i, f in enumerate(fractions):
-        n = i + 1
-        lines += [f"MIX {n}", f"    1 {fmt(f)}", f"    2 {fmt(1.0 - f)}", tp.format(n=n),
-                  f"SAVE solution {100 + n}", "END",
-                  f"USE solution {100 + n}", f"EQUILIBRIUM_PHASES {n}"]
-        lines += [f"    {m} 0 0" for m in SCALE_MINERALS]
-        lines += [tp.format(n=n), "END"]
+    save = 100 * ((len(injectates) * len(fractions) + 2) // 100 + 1)
+    for k in range(len(injectates)):
+        for i, f in enumerate(fractions):
+            n = k * len(fractions) + i + 1
+            lines += [f"MIX {n}", f"    {nums[k]} {fmt(f)}", f"    2 {fmt(1.0 - f)}", tp.format(n=n),
+                      f"SAVE solution {save + n}", "END",
+                      f"USE solution {save + n}", f"EQUILIBRIUM_PHASES {n}"]
+            lines += [f"    {m} 0 0" for m in SCALE_MINERALS]
+            lines += [tp.format(n=n), "END"]
     return "\n".join(lines) + "\n"
 
 
 def run_mixing(text: str, fractions: list[float], database: str = "phreeqc") -> pd.DataFrame:
     """Run :func:`mixing_input` text; one row per fraction: fraction_injectate, pH, temp_C,
-    si_<Mineral>, scale_<Mineral>_mg_L, scale_mg_L."""
-    df = get_engine(database).run(text)
-    rows = []
-    for i, f in enumerate(fractions):
-        a = df[df["sim"] == 2 + 2 * i].iloc[-1]
-        b = df[df["sim"] == 3 + 2 * i].iloc[-1]
-        row = {"fraction_injectate": round(f, 10), "pH": float(a["pH"]), "temp_C": float(a["temp"])}
-        total = 0.0
-        for m in SCALE_MINERALS:
-            si = float(si_or_nan(np.array([a.get(f"si_{m}", np.nan)]))[0])
-            row[f"si_{m}"] = si
-        vol = float(b["soln_vol_L"])
-        for m in SCALE_MINERALS:
-            d = float(b.get(f"d_{m}", 0.0))
-            mg = max(d, 0.0) * MOLAR_MASS_G_MOL[m] * 1000.0 / vol
-            row[f"scale_{m}_mg_L"] = mg
-            total += mg
-        row["scale_mg_L"] = total
-        rows.append(row)
-    out = pd.DataFrame(rows)
-    f = out["fraction_injectate"]
-    out["excess_scale_mg_L"] = (out["scale_mg_L"] - ((1 - f) * out["scale_mg_L"].iloc[0]
-                                                     + f * out["scale_mg_L"].iloc[-1])).clip(lower=0)
+    si_<Mineral>, scale_<Mineral>_mg_L, scale_mg_L, excess_scale_mg_L."""
+    return run_mixing_many(text, fractions, 1, database)[0]
+
+
+def run_mixing_many(text: str, fractions: list[float], n: int,
+                    database: str = "phreeqc") -> list[pd.DataFrame]:
+    """Run :func:`mixing_input_many` text of ``n`` injectates; one frame per injectate, as
+    :func:`run_mixing` returns."""
+    return _mixing_frames(get_engine(database).run(text), fractions, n)
+
+
+def _mixing_frames(df: pd.DataFrame, fractions: list[float], n: int) -> list[pd.DataFrame]:
+    last = df.groupby("sim", sort=True).tail(1).set_index("sim")
+    F = len(fractions)
+    s = np.arange(n * F)
+    a = last.reindex(2 + 2 * s)
+    b = last.reindex(3 + 2 * s)
+    cols: dict[str, np.ndarray] = {
+        "fraction_injectate": np.tile(np.round(np.asarray(fractions, float), 10), n),
+        "pH": a["pH"].to_numpy(float), "temp_C": a["temp"].to_numpy(float)}
+    for m in SCALE_MINERALS:
+        v = a[f"si_{m}"].to_numpy(float) if f"si_{m}" in a else np.full(len(s), np.nan)
+        cols[f"si_{m}"] = si_or_nan(v)
+    vol = b["soln_vol_L"].to_numpy(float)
+    total = np.zeros(len(s))
+    for m in SCALE_MINERALS:
+        d = np.nan_to_num(b[f"d_{m}"].to_numpy(float)) if f"d_{m}" in b else np.zeros(len(s))
+        mg = np.maximum(d, 0.0) * MOLAR_MASS_G_MOL[m] * 1000.0 / vol
+        cols[f"scale_{m}_mg_L"] = mg
+        total = total + mg
+    cols["scale_mg_L"] = total
+    whole = pd.DataFrame(cols)
+    out = []
+    for k in range(n):
+        frame = whole.iloc[k * F:(k + 1) * F].reset_index(drop=True)
+        fr = frame["fraction_injectate"]
+        frame["excess_scale_mg_L"] = (frame["scale_mg_L"] - ((1 - fr) * frame["scale_mg_L"].iloc[0]
+                                                             + fr * frame["scale_mg_L"].iloc[-1])
+                                      ).clip(lower=0)
+        out.append(frame)
     return out
+
+
+def mixing_curves(injectates: list[dict[str, float]], formation_water: dict[str, float], *,
+                  temperature_C: float, pressure_bar: float, fractions: list[float],
+                  database: str = "phreeqc", workers: int | None = None,
+                  chunk: int = 40) -> list[pd.DataFrame]:
+    """The review's mixing calculation for many injectates against one formation water.
+
+    The injectates are split into chunks of at most ``chunk``; each chunk is one
+    :func:`mixing_input_many` input, run on one IPhreeqc instance per available core (threads:
+    IPhreeqc releases the GIL).  Every chunk defines its own solutions, so the numbers are those
+    of :func:`mixing_input` + :func:`run_mixing` for each injectate alone.
+
+    Returns
+    -------
+    list of DataFrame
+        One frame per injectate, in order (columns as :func:`run_mixing`).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ..geochem.engine import available_cores, get_engines
+
+    if not injectates:
+        return []
+    parts = [injectates[a:a + chunk] for a in range(0, len(injectates), chunk)]
+    n_workers = max(1, min(workers or available_cores(), len(parts)))
+    engines = get_engines(database, n_workers)
+
+    def run(j: int) -> list[pd.DataFrame]:
+        text = mixing_input_many(parts[j], formation_water, temperature_C=temperature_C,
+                                 pressure_bar=pressure_bar, fractions=fractions, database=database)
+        return _mixing_frames(engines[j % n_workers].run(text), fractions, len(parts[j]))
+
+    if n_workers == 1:
+        done = [run(j) for j in range(len(parts))]
+    else:
+        with ThreadPoolExecutor(n_workers) as pool:
+            done = list(pool.map(run, range(len(parts))))
+    return [f for frames in done for f in frames]
+
+
+@dataclass(frozen=True)
+class MixingScale:
+    """What mixing with the formation water deposits (from a :func:`run_mixing` frame).
+
+    Attributes
+    ----------
+    excess_mg_L : float
+        Largest scale formed by mixing in excess of the linear blend of what the end members
+        deposit alone, mg per L of mixture (the review's fail quantity).
+    fraction_at_excess : float
+        Injectate fraction where it occurs.
+    total_mg_L, fraction_at_total : float
+        Largest total scale and its fraction.
+    minerals_excess_mg_L : dict
+        Each mineral's scale in excess of its end members' at ``fraction_at_excess`` (mg/L,
+        only minerals with some).
+    precipitating : dict
+        Mineral -> largest scale at any fraction (mg/L), for minerals that precipitate or are
+        supersaturated at some fraction (each a warning of the review).
+    max_si : dict
+        Mineral -> largest SI over the fractions (finite values only).
+    """
+
+    excess_mg_L: float
+    fraction_at_excess: float
+    total_mg_L: float
+    fraction_at_total: float
+    minerals_excess_mg_L: dict[str, float]
+    precipitating: dict[str, float]
+    max_si: dict[str, float]
+
+    def exceeds(self, limit_mg_L: float | None) -> bool:
+        """The review's fail rule: excess scale above the limit (no limit: never)."""
+        return limit_mg_L is not None and self.excess_mg_L > limit_mg_L
+
+
+def mixing_scale(mix: pd.DataFrame) -> MixingScale:
+    """Summarise a mixing frame (:func:`run_mixing`) as the review judges it.
+
+    The review fails a proposal when :attr:`MixingScale.excess_mg_L` exceeds the suspended-solids
+    limit of the permeability class (assumption: scale plugs pores like suspended solids), and
+    warns for every mineral in :attr:`MixingScale.precipitating`.
+    """
+    j = int(mix["excess_scale_mg_L"].idxmax())
+    i = int(mix["scale_mg_L"].idxmax())
+    f = float(mix.loc[j, "fraction_injectate"])
+    per = {}
+    prec = {}
+    si_max = {}
+    for m in SCALE_MINERALS:
+        col = mix[f"scale_{m}_mg_L"]
+        lin = (1 - f) * float(col.iloc[0]) + f * float(col.iloc[-1])
+        ex = float(col.loc[j]) - lin
+        if ex > 0:
+            per[m] = ex
+        si = mix[f"si_{m}"]
+        if col.max() > 0 or (si > 0).any():
+            prec[m] = float(col.max())
+        if si.notna().any():
+            si_max[m] = float(si.max())
+    return MixingScale(float(mix.loc[j, "excess_scale_mg_L"]), f, float(mix.loc[i, "scale_mg_L"]),
+                       float(mix.loc[i, "fraction_injectate"]), per, prec, si_max)
 
 
 # -- the review --------------------------------------------------------------------------------
@@ -254,7 +413,7 @@ def _compat_findings(p: Proposal, mix: pd.DataFrame, tss_limit: float | None) ->
           "max_excess_scale_mg_L": excess,
           "fraction_at_max_excess": float(mix.loc[j, "fraction_injectate"]),
           "tss_limit_mg_L": tss_limit}
-    if tss_limit is not None and excess > tss_limit:
+    if mixing_scale(mix).exceeds(tss_limit):
         out.append(Finding("SCALE_EXCEEDS_TSS", "fail",
                            f"mixing scale {excess:.3g} mg/L (in excess of what the end members "
                            f"deposit alone) at {100 * ev['fraction_at_max_excess']:.0f} % injectate "

@@ -34,6 +34,31 @@ def result_tables(res: dict) -> dict[str, pd.DataFrame]:
     out["iterations"] = pd.DataFrame(res.get("iterations", []))
     inf = res.get("infeasibility") or {}
     out["infeasibility"] = pd.DataFrame(inf.get("items", []))
+    out["exclusions"] = pd.DataFrame([{k: (", ".join(map(str, v)) if k == "periods" else v)
+                                       for k, v in e.items() if k not in ("mixing", "values")}
+                                      for e in res.get("exclusions", [])])
+    out["unverified_limits"] = pd.DataFrame(res.get("unverified_limits", []))
+    return out
+
+
+def _exclusion_lines(items: list[dict]) -> list[str]:
+    """One line per (destination, train, stream, constituent) over the sites it applies to."""
+    groups: dict[tuple, list[dict]] = {}
+    for e in items:
+        groups.setdefault((e["destination"], e["train"], e["stream"], e["constituent"]),
+                          []).append(e)
+    out = []
+    for (dest, train, stream, key), es in groups.items():
+        sites = ", ".join(sorted({e["site"] for e in es}))
+        vals = [e["value"] for e in es if e["value"] is not None]
+        worst = f"{max(vals):.3g}" if vals else "n/a"
+        status = es[0].get("status", "?")
+        what = (f"mixing scale up to {worst} mg/L with the formation water > {es[0]['limit']:g} mg/L"
+                if es[0]["kind"] == "formation" else
+                f"{key} up to {worst} mg/L > {es[0]['limit']:g} mg/L ({es[0]['rule']})")
+        fix = es[0].get("fix", "").split("; in this case")[0].split("; no other")[0]
+        out.append(f"{dest}: not the {stream} of {train} ({sites}): {what}, status {status}"
+                   + (f"; {fix}" if fix else ""))
     return out
 
 
@@ -44,6 +69,13 @@ def summary_text(res: dict) -> str:
              f"status: {res['status']}   objective: {res['objective']}"]
     for p in res.get("presolve", []):
         lines.append("pre-solve: " + p["message"])
+    exc = _exclusion_lines(res.get("exclusions") or [])
+    if exc:
+        lines.append("streams a destination may not take (the reasons in full: results "
+                     "'exclusions'):")
+        lines += ["  - " + e for e in exc[:15]]
+        if len(exc) > 15:
+            lines.append(f"  ... and {len(exc) - 15} more")
     if res.get("infeasibility"):
         lines.append("no plan meets every constraint; what conflicts:")
         lines += ["  - " + s for s in res["infeasibility"]["summary"]]
@@ -68,6 +100,13 @@ def summary_text(res: dict) -> str:
     v = res.get("verification", {})
     lines.append("verification: " + ("every constraint holds on the returned flows" if v.get("ok")
                                      else f"VIOLATIONS {v.get('max_violation')} at {v.get('where')}"))
+    unv: dict[str, list[str]] = {}
+    for u in res.get("unverified_limits") or []:
+        unv.setdefault(u["destination"], []).append(
+            f"{u['constituent']} {u['limit_mg_L']:g} mg/L (status {u['status']})")
+    if unv:
+        lines.append("unverified limits (status not V) at the destinations used:")
+        lines += [f"  - {d}: {', '.join(v)}" for d, v in unv.items()]
     standing = [f"{d['name']} period {d['period']}: {', '.join(d['violations'])}"
                 for d in res.get("destinations", []) if d.get("violations")]
     if standing:
