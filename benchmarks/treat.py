@@ -61,23 +61,25 @@ from cbmwater.treatment.streams import TRACKED, StreamBatch  # noqa: E402
 from cbmwater.treatment.train import simulate_train  # noqa: E402
 from cbmwater.water.vocabulary import CONSTITUENTS  # noqa: E402
 
-#: (label, train) -- Z: zero-order units only; P: at least one PHREEQC-backed unit.
+#: (label, train) -- Z: zero-order units only; P: at least one PHREEQC-backed or thermal unit.
+#: Coagulation is a PHREEQC unit since issue 11 (the PAC's Al hydrolyses), so the zero-order
+#: trains start at the media filter; the ZLD train (thermal units) is P5.
 TRAINS: tuple[tuple[str, str], ...] = (
-    ("Z1", "coagulation,sedimentation,multimedia_filter"),
-    ("Z2", "coagulation,daf,multimedia_filter,cartridge_filter"),
-    ("Z3", "coagulation,sedimentation,multimedia_filter,ultrafiltration"),
-    ("Z4", "coagulation,sedimentation,multimedia_filter,sac_exchange,cartridge_filter,"
-           "disinfection"),
-    ("Z5", "coagulation,daf,multimedia_filter,cartridge_filter,edr,disinfection"),
-    ("Z6", "coagulation,sedimentation,multimedia_filter,ultrafiltration,edr,mvc_concentrator,"
-           "crystallizer"),
+    ("Z1", "multimedia_filter,cartridge_filter"),
+    ("Z2", "multimedia_filter,ultrafiltration"),
+    ("Z3", "multimedia_filter,sac_exchange,cartridge_filter,disinfection"),
+    ("Z4", "multimedia_filter,cartridge_filter,edr,disinfection"),
+    ("Z5", "multimedia_filter,ultrafiltration,clinoptilolite,edr"),
+    ("Z6", "multimedia_filter,cartridge_filter,edr,evaporation_pond"),
     ("P1", "aeration,coagulation,sedimentation,multimedia_filter"),
     ("P2", "coagulation,sedimentation,lime_softening,multimedia_filter,cartridge_filter"),
     ("P3", "coagulation,sedimentation,multimedia_filter,cartridge_filter,ph_adjustment:6.5,"
            "brackish_ro"),
     ("P4", "aeration,coagulation,sedimentation,greensand_filter,ultrafiltration,nanofiltration"),
+    ("P5", "coagulation,sedimentation,multimedia_filter,ultrafiltration,edr,mvc_concentrator,"
+           "crystallizer"),
 )
-ZERO_ORDER_MODELS = ("zero_order", "thermal", "evaporation_pond")
+ZERO_ORDER_MODELS = ("zero_order", "evaporation_pond")
 TARGET_ZO_US = 1000.0   # one zero-order train on one water: at most a millisecond
 # added to the characterise.py waters (mg/L): coal fines, organics, manganese
 EXTRA_RANGES = {"TSS": (10.0, 500.0), "COD": (5.0, 80.0), "Mn": (0.02, 0.5)}
@@ -177,7 +179,7 @@ class UnitConsts:
 
 _EXCHANGED = ("Ca", "Mg", "Sr", "Ba", "Fe", "Mn", "NH4_N", "K", "Li", "Al")
 _EQ_MASS = {n: CONSTITUENTS[n].equivalent_mass for n in _EXCHANGED + ("Na", "HCO3")}
-_NOT_DISSOLVED = ("TSS", "COD")
+_NOT_DISSOLVED = ("DO", "TSS", "COD")
 
 
 def _zo_one(k: UnitConsts, q: float, c: dict[str, float]):
@@ -256,6 +258,7 @@ def dict_train(specs: list[UnitSpec], feeds: list[tuple[float, dict[str, float]]
     crf = econ.crf()
     tariff, labour = econ.electricity_CNY_kWh, econ.labour_CNY_person_yr
     sludge_price, brine_price = econ.sludge_disposal_CNY_t_dry, econ.brine_disposal_CNY_m3
+    backwash_price, salt_price = econ.backwash_CNY_m3, econ.hazardous_salt_CNY_t
     out = []
     for q0, c0 in feeds:
         mq, mc = q0, c0
@@ -290,9 +293,12 @@ def dict_train(specs: list[UnitSpec], feeds: list[tuple[float, dict[str, float]]
                 continue
             # costing of the unit
             cap = k.cap
-            ucap = k.cap_k * (fq / cap.Q_ref_m3_d) ** cap.B if fq > 0 else 0.0
+            qc = max(fq, cap.Q_min_m3_d) if cap.below_min == "floor" else fq   # cost floor
+            ucap = k.cap_k * (qc / cap.Q_ref_m3_d) ** cap.B if fq > 0 else 0.0
             if fq > 0 and not cap.Q_min_m3_d <= fq <= cap.Q_max_m3_d:
                 warnings.append(f"{k.id}: inlet flow {fq:.4g} m3/d is outside the capital curve")
+            solid = k.residual in ("sludge", "spent_media")
+            hazardous = solid and k.spec.disposal_class == "hazardous_salt"
             row = {
                 "capital": crf * ucap,
                 "electricity": energy * days * tariff,
@@ -301,7 +307,10 @@ def dict_train(specs: list[UnitSpec], feeds: list[tuple[float, dict[str, float]]
                 "labour": k.spec.labour_persons * labour,
                 "maintenance": k.spec.maintenance_frac_capex_yr * ucap,
                 "sludge_disposal": (solids / 1000.0 * sludge_price * days
-                                    if k.residual in ("sludge", "spent_media") else 0.0),
+                                    if solid and not hazardous else 0.0),
+                # hazardous mixed salt is charged per tonne as delivered (dry / solids fraction)
+                "hazardous_salt_disposal": (solids / k.spec.sludge_solids_frac / 1000.0
+                                            * salt_price * days if hazardous else 0.0),
             }
             capex += ucap
             for cat, v in row.items():
@@ -312,6 +321,11 @@ def dict_train(specs: list[UnitSpec], feeds: list[tuple[float, dict[str, float]]
             if res[3] == "brine" and not res[2]:
                 v = res[0] * brine_price * days
                 cells[("brine", "brine_disposal")] = cells.get(("brine", "brine_disposal"), 0) + v
+                opex += v
+            elif res[3] == "backwash":   # leaves the works: charged per m3
+                v = res[0] * backwash_price * days
+                cells[("backwash", "backwash_disposal")] = \
+                    cells.get(("backwash", "backwash_disposal"), 0) + v
                 opex += v
         if not costing:
             out.append({"flow": mq, "conc": mc, "vapour": vapour})
