@@ -227,3 +227,55 @@ def test_degasser_and_calcite_contactor_equal_hand_written_inputs():
     q = d.flow_m3_d[0]
     assert rm.chemicals_kg_d["calcite_media"][0] == pytest.approx(
         dissolved_mmol * 100.087 * q / 1000, rel=0.01)
+
+
+def test_nf_concentrate_is_computed_ion_by_ion_with_its_rejections(lib, econ):
+    """Loose NF passes half the Na and HCO3: its concentrate at recovery r holds
+    c_f (1 - r)^-R of each ion, not c_f / (1 - r).  The engine's calcite SI at r = 0.6 equals a
+    hand-written solution of that composition held at the feed's pCO2, and the recovery limit
+    is higher than the full-rejection one."""
+    from cbmwater.geochem.databases import database_info
+    from cbmwater.treatment.chemistry import _concentration_run, concentrate_limit, feed_log_pco2
+
+    nf = lib["nanofiltration"]
+    b = batch()
+    rej = membrane_removal(nf, b)
+    r = 0.6
+    logp = feed_log_pco2(b)
+    out, _ = _concentration_run(b, [np.array([r])], ["Calcite"], database_info(None), logp, rej)
+    si = float(out[out["state"].astype(str).str.strip() == "react"]["si_Calcite"].iloc[0])
+
+    def f(name):      # concentration factor (1 - r)^-R of one ion
+        return (1 - r) ** -rej[0, INDEX[name]]
+
+    alk = 50.0437 * 1550 * f("HCO3") / 61.0168
+    text = f"""SELECTED_OUTPUT 1
+    -reset false
+    -si Calcite
+SOLUTION 1
+    units mg/l
+    temp 18
+    pH 8.0
+    Alkalinity {alk:.10g} as CaCO3
+    Na {690 * f("Na"):.10g}
+    K {3 * f("K"):.10g}
+    Ca {12 * f("Ca"):.10g}
+    Mg {4 * f("Mg"):.10g}
+    Cl {160 * f("Cl"):.10g}
+    S(6) {20 * f("SO4"):.10g} as SO4
+    F {2.5 * f("F"):.10g}
+    Ba {0.3 * f("Ba"):.10g}
+    Sr {0.5 * f("Sr"):.10g}
+    Si {12 * f("SiO2"):.10g} as SiO2
+    B {0.5 * f("B"):.10g}
+    N(5) {0.1 * f("NO3_N"):.10g} as N
+EQUILIBRIUM_PHASES 1
+    CO2(g) {float(logp[0]):.6f} 10
+END
+"""
+    assert si == pytest.approx(float(run(text)["si_Calcite"].astype(float).iloc[-1]), abs=0.01)
+    allow = dict(nf.params["si_allowance"])
+    full = concentrate_limit(b, allow, 0.85).recovery_limit[0]
+    ion = concentrate_limit(b, allow, 0.85, rejection=rej).recovery_limit[0]
+    assert ion > full + 0.05
+    assert run_unit(nf, b, econ).recovery[0] == pytest.approx(ion, abs=1e-9)

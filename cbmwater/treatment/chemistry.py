@@ -364,10 +364,29 @@ def feed_log_pco2(batch: StreamBatch, database: str | None = None) -> np.ndarray
 
 
 def _concentration_run(batch: StreamBatch, grids: list[np.ndarray], minerals: list[str],
-                       db, log_pco2: np.ndarray | None = None) -> tuple[pd.DataFrame, str]:
+                       db, log_pco2: np.ndarray | None = None,
+                       rejection: np.ndarray | None = None) -> tuple[pd.DataFrame, str]:
     head = (redox_definitions(db) + "SELECTED_OUTPUT 1\n    -reset false\n    -state true\n"
             f"    -solution true\n    -reaction true\n    -pH true\n    -si {' '.join(minerals)}\n")
     blocks = []
+    if rejection is not None:
+        # per-ion concentration along the channel: c = c_f (1 - r)^-R (see
+        # treatment.models.membrane_mass_removal); one solution per water and recovery, held
+        # at the feed's pCO2; a zero reaction step gives every one a "react" row
+        num = 0
+        names = [n for n in TRACKED if n not in NOT_DISSOLVED]
+        for i, grid in enumerate(grids):
+            base = _values_for(batch, i)
+            for r in grid:
+                num += 1
+                vals = dict(base)
+                for nm in names:
+                    vals[nm] = base[nm] * (1.0 - r) ** (-rejection[i, INDEX[nm]])
+                block, _ = solution_block(num, vals, db)
+                if log_pco2 is not None and np.isfinite(log_pco2[i]):
+                    block += f"EQUILIBRIUM_PHASES {num}\n    CO2(g) {fmt(log_pco2[i])} 10\n"
+                blocks.append(block + f"REACTION {num}\n    H2O 1\n    0 moles\nEND\n")
+        return run_blocks(head, blocks, db.path), head + "".join(blocks) + "END\n"
     for i, grid in enumerate(grids):
         num = i + 1
         block, _ = solution_block(num, _values_for(batch, i), db)
@@ -386,6 +405,7 @@ def concentrate_limit(
     max_recovery: float,
     database: str | None = None,
     co2: str = "feed_pco2",
+    rejection: np.ndarray | None = None,
 ) -> ConcentrateLimit:
     """Recovery limit of a membrane by concentrate scaling, for every water (PHREEQC).
 
@@ -401,6 +421,12 @@ def concentrate_limit(
       the permeate carries.  Its pH rises about log10(1/(1 - r)) and calcite saturates sooner.
     * ``"closed"``: all CO2 stays in the concentrate (the behaviour before this policy; kept
       only for comparison: it understates the concentrate's pH and scaling).
+
+    ``rejection`` (n, len(TRACKED)), optional: per-ion rejections R of a membrane that passes a
+    large share of some ions (loose NF): the concentrate then holds c_f (1 - r)^-R of each
+    (the channel balance of :func:`cbmwater.treatment.models.membrane_mass_removal`, ASTM D3739
+    with salt passage) instead of c_f / (1 - r); each point is a PHREEQC solution of that
+    composition (CO2 held as above).  None (default): full rejection, the FilmTec method.
 
     A coarse pass over r = 0.05 .. ``max_recovery`` brackets the first
     crossing of ``SI > allowance`` for any mineral; a second pass of 20 steps inside the bracket
@@ -428,7 +454,7 @@ def concentrate_limit(
     if missing:
         raise InputError(f"{db.name} does not define {', '.join(missing)}")
     coarse = np.unique(np.concatenate([np.arange(0.05, max_recovery, 0.05), [max_recovery]]))
-    out, coarse_text = _concentration_run(batch, [coarse] * n, minerals, db, logp)
+    out, coarse_text = _concentration_run(batch, [coarse] * n, minerals, db, logp, rejection)
     lo = np.zeros(n)
     hi = np.full(n, np.nan)
     react = out[out["state"].astype(str).str.strip() == "react"]
@@ -457,7 +483,8 @@ def concentrate_limit(
         sub = StreamBatch(batch.flow_m3_d[idx], batch.conc_mg_L[idx], batch.temp_C[idx],
                           batch.pH[idx])
         out2, text = _concentration_run(sub, grids, minerals, db,
-                                        None if logp is None else logp[idx])
+                                        None if logp is None else logp[idx],
+                                        None if rejection is None else rejection[idx])
         react2 = out2[out2["state"].astype(str).str.strip() == "react"]
         fine = 21
         si_f = {m: react2[si_cols[m]].to_numpy(float).reshape(len(idx), fine) for m in minerals}

@@ -420,10 +420,15 @@ def _membrane_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database)
     if np.isnan(feed.pH).any():
         raise InputError(f"{spec.id} needs the pH of every feed (PHREEQC scaling check)")
     co2 = str(spec.params.get("co2_policy", "feed_pco2"))
-    lim = chemistry.concentrate_limit(feed, allowance, max_recovery=spec.recovery,
-                                      database=database, co2=co2)
-    rec = np.minimum(lim.recovery_limit, spec.recovery)
     rejection = membrane_removal(spec, feed)
+    model = str(spec.params.get("concentrate_model", "full_rejection"))
+    if model not in ("full_rejection", "rejection"):
+        raise InputError(f"unit {spec.id}: params.concentrate_model must be 'full_rejection' or "
+                         f"'rejection'; got {model!r}")
+    lim = chemistry.concentrate_limit(feed, allowance, max_recovery=spec.recovery,
+                                      database=database, co2=co2,
+                                      rejection=rejection if model == "rejection" else None)
+    rec = np.minimum(lim.recovery_limit, spec.recovery)
     removal = membrane_mass_removal(rejection, rec)
     removal[:, INDEX["DO"]] = 0.0      # a gas: both outlets at the feed's DO (see _split)
     step = _zero_order(spec, feed, econ, recovery=rec, removal=removal)
