@@ -17,7 +17,7 @@ final/initial mole ratio, so mass balances close to rounding.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -107,7 +107,7 @@ class Equilibrium:
     precipitated_mmol_L: dict[str, np.ndarray]
     added_mg_L: np.ndarray
     input: str
-    dissolved_mmol_L: dict[str, np.ndarray] = None  # type: ignore[assignment]
+    dissolved_mmol_L: dict[str, np.ndarray] = field(default_factory=dict)
     log_a_OH: np.ndarray | None = None
 
 

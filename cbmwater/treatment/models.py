@@ -60,7 +60,6 @@ def removal_vector(spec: UnitSpec) -> np.ndarray:
     return vec
 
 
-
 def _split(feed: StreamBatch, recovery: np.ndarray, removal: np.ndarray, residual: str,
            extra_to_residual_g_d: np.ndarray | None = None):
     """Zero-order split; returns product, residual, removed (n, K) mass g/d."""
@@ -120,7 +119,6 @@ def _merge(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, np.n
     for k, v in b.items():
         out[k] = out.get(k, 0) + v
     return out
-
 
 
 _EXCHANGED = ("Ca", "Mg", "Sr", "Ba", "Fe", "Mn", "NH4_N", "K", "Li", "Al")
@@ -248,7 +246,7 @@ def _chemistry_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database
     for chem, mmol in fixed.items():
         chems[chem] = chems.get(chem, 0) + mmol * econ.chemicals[chem].molar_mass_g_mol * q / 1000.0
     media = p.get("dissolved_media")  # chemical id of the mineral a contactor consumes
-    for ph, mmol in (eq.dissolved_mmol_L or {}).items():
+    for ph, mmol in eq.dissolved_mmol_L.items():
         if media:
             chems[media] = chems.get(media, 0) + np.maximum(mmol, 0.0) * \
                 chemistry.PHASE_MOLAR_MASS[ph] * q / 1000.0
