@@ -151,12 +151,14 @@ def run_limit(text: str, db_path: str, repeat: int) -> tuple[float, list[float]]
 
 
 def peer_composition(rec: dict[str, object]) -> dict[str, object]:
-    """phreeqpython SOLUTION keys for one record: what a user would write."""
+    """phreeqpython SOLUTION keys for one record: what a user would write.  Total Fe is entered
+    as Fe(2), as cbmwater's redox policy does for a produced water (DESIGN.md §5), so the two
+    speciate the same system."""
     alk = CACO3_G_EQ * (rec["HCO3"] / CONSTITUENTS["HCO3"].equivalent_mass
                         + rec["CO3"] / CONSTITUENTS["CO3"].equivalent_mass)
     return {
         "units": "mg/l", "pH": rec["pH"], "temp": rec["temp_C"],
-        "Na": rec["Na"], "K": rec["K"], "Ca": rec["Ca"], "Mg": rec["Mg"], "Fe": rec["Fe"],
+        "Na": rec["Na"], "K": rec["K"], "Ca": rec["Ca"], "Mg": rec["Mg"], "Fe(2)": rec["Fe"],
         "Sr": rec["Sr"], "Ba": rec["Ba"], "Cl": rec["Cl"], "F": rec["F"],
         "Alkalinity": f"{alk} as CaCO3", "S(6)": f"{rec['SO4']} as SO4",
         "Si": f"{rec['SiO2']} as SiO2",
