@@ -49,6 +49,16 @@ class _Group(click.Group):
             ctx.exit(2)
 
 
+def _check_train_redox(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """Refuse a bad treatment --redox (fe2 or pe:VALUE) before any file is read."""
+    from .treatment.chemistry import treatment_redox
+
+    try:
+        return treatment_redox(value).label
+    except CbmwaterError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+
+
 def _check_redox(ctx: click.Context, param: click.Parameter, value: str) -> str:
     """Refuse a bad --redox before any file is read (a usage error, exit status 2)."""
     from .geochem.redox import parse_redox
@@ -176,8 +186,13 @@ def units(fmt: str) -> None:
 @click.option("--database", default="phreeqc", show_default=True,
               help="PHREEQC database for the PHREEQC-backed units.")
 @click.option("--sheet", default=None, help="Excel sheet name (default: the first sheet).")
+@click.option("--redox", default="fe2", show_default=True, metavar="fe2|pe:VALUE",
+              callback=_check_train_redox,
+              help="Redox state of the water in the PHREEQC-backed units. fe2: total Fe is "
+                   "Fe(II) (anoxic produced water); pe:VALUE (e.g. pe:4, the old behaviour): "
+                   "total Fe distributed by that pe. Units that oxidise (aeration) still do.")
 def treat(input_file: Path, sample_id: str, train: str, flow: float, fmt: str, out: Path | None,
-          database: str, sheet: str | None) -> None:
+          database: str, sheet: str | None, redox: str) -> None:
     """Simulate and cost a treatment train on one sample of INPUT.
 
     Output: stages (inlet/outlet flow m3/d and mg/L), product, residuals, recovery,
@@ -186,7 +201,8 @@ def treat(input_file: Path, sample_id: str, train: str, flow: float, fmt: str, o
     """
     from .study import treat_file
 
-    res = treat_file(input_file, sample_id, train, flow, sheet=sheet, database=database)
+    res = treat_file(input_file, sample_id, train, flow, sheet=sheet, database=database,
+                     redox=redox)
     if fmt == "json":
         text = json.dumps(export.jsonable(res), ensure_ascii=False, indent=1)
     else:

@@ -54,16 +54,19 @@ def treat_analyses(
     database: str | Path | None = None,
     censored_policy: str = "half",
     economics: "Economics | None" = None,
+    redox: str | None = None,
 ) -> dict[str, object]:
     """Simulate and cost ``train`` on one sample of ``analyses`` at ``flow_m3_d``.
 
-    Returns the dict of :func:`cbmwater.treatment.summary.summarise` plus ``sample_id``,
-    ``price_year``, ``currency`` and ``provenance``.
+    ``redox``: ``"fe2"`` (default: total Fe is Fe(II)) or ``"pe:VALUE"`` for the PHREEQC-backed
+    units.  Returns the dict of :func:`cbmwater.treatment.summary.summarise` plus ``sample_id``,
+    ``price_year``, ``currency``, ``redox_basis`` and ``provenance``.
     """
     import math
 
     from . import __version__
     from .errors import InputError
+    from .treatment.chemistry import treatment_redox
     from .treatment.costing import cost_train
     from .treatment.economics import load_economics
     from .treatment.library import load_library
@@ -77,10 +80,13 @@ def treat_analyses(
     lib = load_library()
     econ = economics or load_economics()
     feed = StreamBatch.from_frame(one.resolved(censored_policy), float(flow_m3_d))
+    basis = treatment_redox(redox)
     result = simulate_train(train, feed, library=lib, economics=econ,
-                            database=None if database is None else str(database))
+                            database=None if database is None else str(database),
+                            redox=basis.label)
     cost = cost_train(result, econ)
-    out = {"sample_id": sample_id, "price_year": econ.price_year, "currency": "CNY"}
+    out = {"sample_id": sample_id, "price_year": econ.price_year, "currency": "CNY",
+           "redox_basis": basis.label}
     out.update(summarise(result, cost, 0))
     notes = one.censored_notes(censored_policy).get(sample_id, [])
     out["warnings"] = notes + out["warnings"]

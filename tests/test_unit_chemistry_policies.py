@@ -287,3 +287,30 @@ def test_every_stage_states_its_co2_redox_and_solids_policy():
                 "design_recovery", "co2_policy", "feed_log_pCO2", "concentrate_pH"):
         assert key in ro, key
     assert ro["concentrate_pH"] > ro["inlet"]["pH"]
+
+
+def test_treat_redox_pe4_enters_total_fe_at_pe4_and_measured_is_refused():
+    """`--redox pe:4` reproduces the old treatment input (total Fe without valence, pe 4), the
+    default enters it as Fe(2); `measured` is refused with the reason (a train carries total Fe
+    only), as a usage error on the CLI; the JSON records the basis."""
+    from click.testing import CliRunner
+
+    from cbmwater.cli import main
+    from cbmwater.errors import InputError
+    from cbmwater.treatment.chemistry import equilibrate
+
+    b = batch(Fe=2.0, Mn=0.0, NH4_N=0.0, NO3_N=0.0)
+    fe2 = equilibrate(b, gases={"CO2(g)": -2.0})
+    pe4 = equilibrate(b, gases={"CO2(g)": -2.0}, redox="pe:4")
+    assert "Fe(+2) 2" in fe2.input or "Fe(2) 2" in fe2.input
+    assert "    pe 4\n" in pe4.input and "    Fe 2\n" in pe4.input
+    with pytest.raises(InputError, match="measured"):
+        equilibrate(b, gases={"CO2(g)": -2.0}, redox="measured")
+    res = CliRunner().invoke(main, ["treat", "case_studies/qinshui/analyses.csv", "--sample",
+                                    "SZ-3-04", "--train", "aeration", "--redox", "measured"])
+    assert res.exit_code == 2 and "measured" in res.output and "Traceback" not in res.output
+    res = CliRunner().invoke(main, ["treat", "case_studies/qinshui/analyses.csv", "--sample",
+                                    "SZ-3-04", "--train", "cartridge_filter,brackish_ro",
+                                    "--redox", "pe:4", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert '"redox_basis": "pe:4"' in res.output

@@ -26,6 +26,7 @@ from ..errors import GeochemError, InputError
 from ..geochem.databases import database_info
 from ..geochem.engine import get_engine, run_blocks
 from ..geochem.phreeqc_input import fmt, phreeqc_element, redox_definitions, solution_block
+from ..geochem.redox import RedoxBasis, parse_redox
 from ..water.vocabulary import CONSTITUENTS
 from .streams import INDEX, NOT_DISSOLVED, TRACKED, StreamBatch
 
@@ -60,6 +61,20 @@ _EXTRA_PHASES = {
     "Brucite": "Brucite\n    Mg(OH)2 + 2 H+ = Mg+2 + 2 H2O\n    log_k 16.84\n    delta_h -27.1 kcal\n",
 }
 _DISSOLVED = [n for n in TRACKED if CONSTITUENTS.get(n) is not None and CONSTITUENTS[n].phreeqc]
+
+
+def treatment_redox(redox: str | RedoxBasis | None) -> RedoxBasis:
+    """The redox basis of waters in a treatment train: ``"fe2"`` (default: total Fe of a
+    produced water is Fe(II)) or ``"pe:VALUE"`` (total Fe distributed by that pe; ``pe:4`` is
+    PHREEQC's default, the behaviour before the redox policy).  ``"measured"`` is refused: a
+    treatment stream carries total Fe only (and DO, set by the units), so there is nothing to
+    derive a pe from; characterise a water with ``--redox measured`` instead.
+    """
+    basis = parse_redox(redox)
+    if basis.kind == "measured":
+        raise InputError("treatment streams carry total Fe only, so redox 'measured' cannot be "
+                         "used in a train; use fe2 (default) or pe:VALUE (e.g. pe:4)")
+    return basis
 
 
 def _values_for(batch: StreamBatch, i: int) -> dict[str, float]:
@@ -123,6 +138,7 @@ def equilibrate(
     adds_mol: dict[str, dict[str, float]] | None = None,
     database: str | None = None,
     dissolves: dict[str, float] | None = None,
+    redox: str | None = None,
 ) -> Equilibrium:
     """Equilibrate every water of ``batch`` in one PHREEQC run (see module docstring).
 
@@ -144,6 +160,9 @@ def equilibrate(
     dissolves : dict, optional
         Phase -> target saturation index: the water dissolves the phase (e.g. a calcite
         contactor) up to that SI; what dissolves is counted in ``added_mg_L``.
+    redox : str, optional
+        Redox basis of the waters (:func:`treatment_redox`): ``"fe2"`` (default) or
+        ``"pe:VALUE"``.
     """
     db = database_info(database)
     n = len(batch)
@@ -185,7 +204,7 @@ def equilibrate(
     s_pre = _litres_per_system(np.ones(n), batch.conc_mg_L)
     for i in range(n):
         num = i + 1
-        block, _ = solution_block(num, _values_for(batch, i), db)
+        block, _ = solution_block(num, _values_for(batch, i), db, redox=treatment_redox(redox))
         parts = [block]
         lines = [f"EQUILIBRIUM_PHASES {num}"]
         chosen = ""
@@ -348,7 +367,8 @@ _WATER_MOL_PER_KG = 1000.0 / 18.0153
 CO2_POLICIES = ("feed_pco2", "closed")
 
 
-def feed_log_pco2(batch: StreamBatch, database: str | None = None) -> np.ndarray:
+def feed_log_pco2(batch: StreamBatch, database: str | None = None,
+                  redox: str | None = None) -> np.ndarray:
     """log10 pCO2 (atm) of every water, by PHREEQC speciation (NaN where no carbonate).
 
     The free CO2 of a water expressed as the partial pressure it would be in equilibrium with
@@ -357,7 +377,8 @@ def feed_log_pco2(batch: StreamBatch, database: str | None = None) -> np.ndarray
     db = database_info(database)
     n = len(batch)
     head = (redox_definitions(db) + "SELECTED_OUTPUT 1\n    -reset false\n    -si CO2(g)\n")
-    blocks = [solution_block(i + 1, _values_for(batch, i), db)[0] for i in range(n)]
+    basis = treatment_redox(redox)
+    blocks = [solution_block(i + 1, _values_for(batch, i), db, redox=basis)[0] for i in range(n)]
     out = run_blocks(head, blocks, db.path)
     v = out["si_CO2(g)"].to_numpy(float)
     return np.where(v <= -999, np.nan, v)
@@ -365,7 +386,9 @@ def feed_log_pco2(batch: StreamBatch, database: str | None = None) -> np.ndarray
 
 def _concentration_run(batch: StreamBatch, grids: list[np.ndarray], minerals: list[str],
                        db, log_pco2: np.ndarray | None = None,
-                       rejection: np.ndarray | None = None) -> tuple[pd.DataFrame, str]:
+                       rejection: np.ndarray | None = None,
+                       redox: str | None = None) -> tuple[pd.DataFrame, str]:
+    basis = treatment_redox(redox)
     head = (redox_definitions(db) + "SELECTED_OUTPUT 1\n    -reset false\n    -state true\n"
             f"    -solution true\n    -reaction true\n    -pH true\n    -si {' '.join(minerals)}\n")
     blocks = []
@@ -382,14 +405,14 @@ def _concentration_run(batch: StreamBatch, grids: list[np.ndarray], minerals: li
                 vals = dict(base)
                 for nm in names:
                     vals[nm] = base[nm] * (1.0 - r) ** (-rejection[i, INDEX[nm]])
-                block, _ = solution_block(num, vals, db)
+                block, _ = solution_block(num, vals, db, redox=basis)
                 if log_pco2 is not None and np.isfinite(log_pco2[i]):
                     block += f"EQUILIBRIUM_PHASES {num}\n    CO2(g) {fmt(log_pco2[i])} 10\n"
                 blocks.append(block + f"REACTION {num}\n    H2O 1\n    0 moles\nEND\n")
         return run_blocks(head, blocks, db.path), head + "".join(blocks) + "END\n"
     for i, grid in enumerate(grids):
         num = i + 1
-        block, _ = solution_block(num, _values_for(batch, i), db)
+        block, _ = solution_block(num, _values_for(batch, i), db, redox=basis)
         if log_pco2 is not None and np.isfinite(log_pco2[i]):
             # free CO2 passes the membrane: the concentrate keeps the feed's CO2 (FilmTec)
             block += f"EQUILIBRIUM_PHASES {num}\n    CO2(g) {fmt(log_pco2[i])} 10\n"
@@ -406,6 +429,7 @@ def concentrate_limit(
     database: str | None = None,
     co2: str = "feed_pco2",
     rejection: np.ndarray | None = None,
+    redox: str | None = None,
 ) -> ConcentrateLimit:
     """Recovery limit of a membrane by concentrate scaling, for every water (PHREEQC).
 
@@ -448,13 +472,14 @@ def concentrate_limit(
     if co2 not in CO2_POLICIES:
         raise InputError(f"concentrate CO2 policy must be one of {', '.join(CO2_POLICIES)}; "
                          f"got {co2!r}")
-    logp = feed_log_pco2(batch, database) if co2 == "feed_pco2" else None
+    logp = feed_log_pco2(batch, database, redox) if co2 == "feed_pco2" else None
     minerals = [m for m in allowance if m in db.phases]
     missing = [m for m in allowance if m not in db.phases]
     if missing:
         raise InputError(f"{db.name} does not define {', '.join(missing)}")
     coarse = np.unique(np.concatenate([np.arange(0.05, max_recovery, 0.05), [max_recovery]]))
-    out, coarse_text = _concentration_run(batch, [coarse] * n, minerals, db, logp, rejection)
+    out, coarse_text = _concentration_run(batch, [coarse] * n, minerals, db, logp, rejection,
+                                          redox)
     lo = np.zeros(n)
     hi = np.full(n, np.nan)
     react = out[out["state"].astype(str).str.strip() == "react"]
@@ -484,7 +509,7 @@ def concentrate_limit(
                           batch.pH[idx])
         out2, text = _concentration_run(sub, grids, minerals, db,
                                         None if logp is None else logp[idx],
-                                        None if rejection is None else rejection[idx])
+                                        None if rejection is None else rejection[idx], redox)
         react2 = out2[out2["state"].astype(str).str.strip() == "react"]
         fine = 21
         si_f = {m: react2[si_cols[m]].to_numpy(float).reshape(len(idx), fine) for m in minerals}
@@ -513,7 +538,7 @@ def concentrate_limit(
 
 
 def permeate_pH(feed: StreamBatch, permeate: StreamBatch, carbonate_passage: np.ndarray,
-                database: str | None = None) -> tuple[np.ndarray, str]:
+                database: str | None = None, redox: str | None = None) -> tuple[np.ndarray, str]:
     """pH of a membrane permeate, by PHREEQC.
 
     Dissolved CO2 passes a membrane at the feed concentration while bicarbonate and carbonate
@@ -545,7 +570,9 @@ def permeate_pH(feed: StreamBatch, permeate: StreamBatch, carbonate_passage: np.
     sub = StreamBatch(feed.flow_m3_d[idx], feed.conc_mg_L[idx], feed.temp_C[idx], feed.pH[idx])
     head = (redox_definitions(db) + "SELECTED_OUTPUT 1\n    -reset false\n    -water true\n    -totals C(4)\n"
             "    -molalities CO2\n")
-    blocks = [solution_block(k + 1, _values_for(sub, k), db)[0] for k in range(len(idx))]
+    basis = treatment_redox(redox)
+    blocks = [solution_block(k + 1, _values_for(sub, k), db, redox=basis)[0]
+              for k in range(len(idx))]
     f = run_blocks(head, blocks, db.path)
     text1 = head + "".join(blocks) + "END\n"
     w = f["mass_H2O"].to_numpy(float)
@@ -566,7 +593,7 @@ def permeate_pH(feed: StreamBatch, permeate: StreamBatch, carbonate_passage: np.
             vals["Cl"] = np.nan_to_num(vals["Cl"]) + d * CONSTITUENTS["Cl"].equivalent_mass
         elif d < 0:
             vals["Na"] = np.nan_to_num(vals["Na"]) - d * CONSTITUENTS["Na"].equivalent_mass
-        block, _ = solution_block(k + 1, vals, db, charge_balance="pH")
+        block, _ = solution_block(k + 1, vals, db, charge_balance="pH", redox=basis)
         blocks2.append(block + f"    C(4) {fmt(ct_mmol[k])} mmol/l\n")
     p = run_blocks(head2, blocks2, db.path)
     out_ph[idx] = p["pH"].to_numpy(float)

@@ -188,7 +188,8 @@ def _zero_order(spec: UnitSpec, feed: StreamBatch, econ: Economics, recovery=Non
                 warnings=[[] for _ in range(n)])
 
 
-def _chemistry_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database) -> Step:
+def _chemistry_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database,
+                    redox=None) -> Step:
     """A PHREEQC reaction (softening, pH adjustment, oxidation) then a zero-order split."""
     p = spec.params
     precipitates = tuple(p.get("precipitates", ()))
@@ -232,7 +233,7 @@ def _chemistry_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database
     eq = chemistry.equilibrate(feed, target_pH=None if target is None else float(target),
                                base=base, acid=acid, fixed_reagents_mmol_L=fixed, gases=gases,
                                precipitates=precipitates, adds_mol=adds, database=database,
-                               dissolves=dissolves)
+                               dissolves=dissolves, redox=redox)
     n = len(feed)
     q = feed.flow_m3_d
     reacted = StreamBatch(q.copy(), eq.conc_mg_L.copy(), feed.temp_C.copy(), eq.pH.copy())
@@ -413,7 +414,8 @@ def _electroneutral(step: Step) -> np.ndarray:
     return moved
 
 
-def _membrane_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database) -> Step:
+def _membrane_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database,
+                   redox=None) -> Step:
     allowance = {str(k): float(v) for k, v in dict(spec.params.get("si_allowance", {})).items()}
     if np.isnan(feed.pH).any():
         raise InputError(f"{spec.id} needs the pH of every feed (PHREEQC scaling check)")
@@ -424,7 +426,7 @@ def _membrane_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database)
         raise InputError(f"unit {spec.id}: params.concentrate_model must be 'full_rejection' or "
                          f"'rejection'; got {model!r}")
     lim = chemistry.concentrate_limit(feed, allowance, max_recovery=spec.recovery,
-                                      database=database, co2=co2,
+                                      database=database, co2=co2, redox=redox,
                                       rejection=rejection if model == "rejection" else None)
     rec = np.minimum(lim.recovery_limit, spec.recovery)
     removal = membrane_mass_removal(rejection, rec)
@@ -445,8 +447,9 @@ def _membrane_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database)
                     "rejection_B": rejection[:, INDEX["B"]],
                     "rejection_NH4_N": rejection[:, INDEX["NH4_N"]]}
     _feed_guidelines(step)
-    _permeate_chemistry(step, database)
-    _concentrate_chemistry(step, lim.feed_log_pco2 if co2 == "feed_pco2" else None, database)
+    _permeate_chemistry(step, database, redox)
+    _concentrate_chemistry(step, lim.feed_log_pco2 if co2 == "feed_pco2" else None, database,
+                           redox)
     _permeate_advice(step)
     return step
 
@@ -472,7 +475,8 @@ def _permeate_advice(step: Step) -> None:
             "ph_adjustment")
 
 
-def _concentrate_chemistry(step: Step, log_pco2: np.ndarray | None, database) -> None:
+def _concentrate_chemistry(step: Step, log_pco2: np.ndarray | None, database,
+                           redox=None) -> None:
     """pH and HCO3/CO3 of the concentrate held at the feed's pCO2, by PHREEQC (membranes pass
     CO2); with no pCO2 (``closed`` policy) the feed pH is carried over with a warning."""
     res = step.residual
@@ -486,7 +490,8 @@ def _concentrate_chemistry(step: Step, log_pco2: np.ndarray | None, database) ->
         return
     sub = StreamBatch(res.flow_m3_d[idx], res.conc_mg_L[idx], res.temp_C[idx], step.feed.pH[idx])
     try:
-        eq = chemistry.equilibrate(sub, gases={"CO2(g)": log_pco2[idx]}, database=database)
+        eq = chemistry.equilibrate(sub, gases={"CO2(g)": log_pco2[idx]}, database=database,
+                                   redox=redox)
     except GeochemError as exc:
         for i in idx:
             step.warnings[i].append(f"{step.unit.id}: concentrate pH could not be computed "
@@ -498,7 +503,7 @@ def _concentrate_chemistry(step: Step, log_pco2: np.ndarray | None, database) ->
     step.details["concentrate_input"] = eq.input
 
 
-def _permeate_chemistry(step: Step, database) -> None:
+def _permeate_chemistry(step: Step, database, redox=None) -> None:
     """Recompute the product pH of a membrane with PHREEQC (CO2 passes, carbonate is rejected);
     where that is not possible the pH is carried over and a warning says so."""
     feed, prod = step.feed, step.product
@@ -507,7 +512,7 @@ def _permeate_chemistry(step: Step, database) -> None:
                            (1.0 - step.unit.removal_of("HCO3")) * feed.flow_m3_d
                            / np.where(prod.flow_m3_d > 0, prod.flow_m3_d, 1.0), 0.0)
     try:
-        ph, text = chemistry.permeate_pH(feed, prod, passage, database)
+        ph, text = chemistry.permeate_pH(feed, prod, passage, database, redox)
     except GeochemError as exc:
         for w in step.warnings:
             w.append(f"{step.unit.id}: permeate pH could not be computed ({str(exc).splitlines()[0]}); "
@@ -528,10 +533,14 @@ def _note_pH(step: Step) -> None:
                  "with ph_adjustment or a lab test")
 
 
-def run_unit(spec: UnitSpec, feed: StreamBatch, econ: Economics, database: str | None = None) -> Step:
-    """Apply ``spec`` to every water of ``feed`` (see the module docstring)."""
-    if spec.model == "thermal":
+def run_unit(spec: UnitSpec, feed: StreamBatch, econ: Economics, database: str | None = None,
+             redox: str | None = None) -> Step:
+    """Apply ``spec`` to every water of ``feed`` (see the module docstring).
 
+    ``redox`` is the waters' redox basis for the PHREEQC-backed units (``"fe2"``, the default,
+    or ``"pe:VALUE"``; :func:`cbmwater.treatment.chemistry.treatment_redox`).
+    """
+    if spec.model == "thermal":
         return run_thermal(spec, feed, econ)
     if spec.model in ("zero_order", "evaporation_pond"):
         step = _zero_order(spec, feed, econ)
@@ -541,8 +550,8 @@ def run_unit(spec: UnitSpec, feed: StreamBatch, econ: Economics, database: str |
             _note_pH(step)
         return step
     if spec.model == "membrane":
-        return _membrane_step(spec, feed, econ, database)
+        return _membrane_step(spec, feed, econ, database, redox)
     if spec.model in ("lime_softening", "lime_soda_softening", "ph_adjustment", "oxidation",
                       "degassing", "remineralisation", "coagulation"):
-        return _chemistry_step(spec, feed, econ, database)
+        return _chemistry_step(spec, feed, econ, database, redox)
     raise InputError(f"unit {spec.id}: unknown model {spec.model!r}")  # pragma: no cover

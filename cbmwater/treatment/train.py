@@ -190,6 +190,7 @@ def simulate_train(
     economics: Economics | None = None,
     database: str | None = None,
     check: bool = True,
+    redox: str | None = None,
 ) -> TrainResult:
     """Run the train ``units`` on every water of ``feed``.
 
@@ -203,6 +204,9 @@ def simulate_train(
         Defaults: the shipped ``databases/treatment`` files.
     database : str, optional
         PHREEQC database for the PHREEQC-backed units (default phreeqc.dat).
+    redox : str, optional
+        Redox basis of the waters for those units: ``"fe2"`` (default) or ``"pe:VALUE"``
+        (:func:`cbmwater.treatment.chemistry.treatment_redox`).
 
     Returns
     -------
@@ -230,7 +234,7 @@ def simulate_train(
             if brine is None:
                 raise InputError(f"{uid} treats the brine of a desalting unit, but no desalting "
                                  "unit (brackish_ro, nanofiltration, edr) comes before it")
-            step = run_unit(spec, brine.stream, econ, database)
+            step = run_unit(spec, brine.stream, econ, database, redox)
             brine.treated_by = uid
             step.details["acts_on"] = brine.name
             if step.product_is_vapour:
@@ -238,7 +242,7 @@ def simulate_train(
             else:
                 main = _mix(main, step.product)
         else:
-            step = run_unit(spec, main, econ, database)
+            step = run_unit(spec, main, econ, database, redox)
             main = step.product
         if check:
             _check_step(step)
