@@ -314,3 +314,33 @@ def test_treat_redox_pe4_enters_total_fe_at_pe4_and_measured_is_refused():
                                     "--redox", "pe:4", "--format", "json"])
     assert res.exit_code == 0, res.output
     assert '"redox_basis": "pe:4"' in res.output
+
+
+@pytest.mark.parametrize("train", [
+    "aeration,coagulation,sedimentation,multimedia_filter,cartridge_filter",
+    "aeration,coagulation,sedimentation,multimedia_filter,ultrafiltration,brackish_ro"])
+def test_fe_and_al_balances_close_from_the_json_through_the_floc(train):
+    """Fe(OH)3 from the aerator and the PAC's gibbsite travel as TSS; the JSON follows them to
+    the residuals that capture them (floc_kg_d) and the product: feed + added = product +
+    residual liquids + residual solids + residual floc + product floc, to 0.5 %, summed here."""
+    from cbmwater.treatment.costing import cost_train
+    from cbmwater.treatment.economics import load_economics
+    from cbmwater.treatment.summary import summarise
+
+    r = simulate_train(train, batch(Fe=3.5))
+    d = summarise(r, cost_train(r, load_economics()))
+    for n in ("Fe", "Al"):
+        q = d["feed"]["flow_m3_d"]
+        fed = d["feed"]["concentrations"].get(n, 0.0) * q / 1000.0
+        fed += sum(s["added_kg_d"].get(n, 0.0) for s in d["stages"])
+        out = d["product"]["concentrations"].get(n, 0.0) * d["product"]["flow_m3_d"] / 1000.0
+        out += d["product"]["floc_kg_d"].get(n, 0.0)
+        for res in d["residuals"]:
+            if res["treated_by"] is None:
+                out += res["concentrations"].get(n, 0.0) * res["flow_m3_d"] / 1000.0
+            out += res["solids_kg_d"].get(n, 0.0) + res["floc_kg_d"].get(n, 0.0)
+        out += sum(s["gas_kg_d"].get(n, 0.0) for s in d["stages"])
+        assert fed > 0
+        assert out == pytest.approx(fed, rel=5e-3), n
+    sed = [x for x in d["residuals"] if x["unit"] == "sedimentation"][0]
+    assert sed["floc_kg_d"]["Fe"] == pytest.approx(3.5 * 0.990826, rel=0.01)   # kg/d at 1000 m3/d

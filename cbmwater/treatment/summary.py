@@ -59,6 +59,12 @@ def summarise(result: TrainResult, cost: TrainCost, i: int = 0) -> dict[str, obj
     the phases are in the stage's ``precipitated_mmol_L``).  So feed + sum of stage
     ``added_kg_d`` = product + final residual liquids + residual ``solids_kg_d`` + stage
     ``gas_kg_d`` for every conservative constituent.
+
+    Precipitates that a unit makes without separating them (aeration's Fe(OH)3, the PAC's
+    gibbsite) travel as TSS and are booked in that stage's solids; ``floc_kg_d`` ({constituent:
+    kg/d}) of each residual says how much of them its captured TSS holds, and the product's
+    ``floc_kg_d`` what is still suspended in it.  So for Fe or Al: feed + added = product +
+    residual liquids + residual ``solids_kg_d`` + residual ``floc_kg_d`` + product ``floc_kg_d``.
     """
     stages = []
     for s in result.steps:
@@ -111,6 +117,7 @@ def summarise(result: TrainResult, cost: TrainCost, i: int = 0) -> dict[str, obj
             "concentrations": _conc(r.stream, i) if r.stream.flow_m3_d[i] > 0 else {},
             "dry_kg_d": dry, "solids_kg_d": solids,
             "solids_other_kg_d": 0.0 if abs(other) <= 1e-9 * max(dry, 1.0) else other,
+            "floc_kg_d": {} if r.floc_kg_d is None else _kg(r.floc_kg_d, i),
             "wet_m3_d": float(r.wet_sludge_m3_d[i]), "treated_by": r.treated_by})
     bd = cost.breakdown[cost.breakdown["water"] == i]
     by_unit = {u: {c: float(v) for c, v in g.groupby("category")["CNY_yr"].sum().items()}
@@ -122,7 +129,9 @@ def summarise(result: TrainResult, cost: TrainCost, i: int = 0) -> dict[str, obj
         "units": list(result.units),
         "feed": _stream(result.feed, i),
         "stages": stages,
-        "product": _stream(result.product, i),
+        "product": {**_stream(result.product, i),
+                    "floc_kg_d": {} if result.product_floc_kg_d is None
+                    else _kg(result.product_floc_kg_d, i)},
         "residuals": residuals,
         "evaporated_m3_d": float(result.vapour_m3_d[i]),
         "recovery": float(result.recovery[i]),

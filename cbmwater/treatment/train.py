@@ -58,6 +58,12 @@ class Residual:
         unit's ``Step.solids_g_d`` for sludge and spent media (zeros for liquid and gas
         residuals).  Canonical constituents only: the precipitated phases' other mass is in
         ``solids_kg_d`` and their amounts in the stage's ``precipitated_mmol_L``.
+    floc_kg_d : ndarray, shape (n, K), optional
+        Of the suspended solids this residual took, the canonical constituents that were
+        precipitated upstream by a unit that does not separate (aeration's Fe(OH)3, the PAC's
+        gibbsite), kg/d: part of its TSS (already in ``solids_kg_d`` and the TSS of
+        ``solids_by_constituent_kg_d``), listed so that an Fe or Al balance closes outside the
+        engine.
     """
 
     name: str
@@ -68,6 +74,7 @@ class Residual:
     wet_sludge_m3_d: np.ndarray   # dry / (solids fraction x 1000 kg/m3); 0 for liquids
     treated_by: str | None = None
     solids_by_constituent_kg_d: np.ndarray | None = None
+    floc_kg_d: np.ndarray | None = None
 
 
 @dataclass
@@ -81,6 +88,9 @@ class TrainResult:
     residuals: list[Residual]
     vapour_m3_d: np.ndarray
     warnings: list[list[str]] = field(default_factory=list)
+    #: (n, K) kg/d of precipitated constituents still suspended in the product (see
+    #: :attr:`Residual.floc_kg_d`); None when nothing precipitated upstream of a separation.
+    product_floc_kg_d: np.ndarray | None = None
 
     @property
     def recovery(self) -> np.ndarray:
@@ -229,6 +239,10 @@ def simulate_train(
     steps: list[Step] = []
     vapour = np.zeros(n)
     warnings: list[list[str]] = [[] for _ in range(n)]
+    # precipitated constituents travelling as TSS in the main line (g/d), followed to the
+    # residuals that capture that TSS in proportion to the TSS each captures
+    floc = np.zeros((n, len(INDEX)))
+    j_tss = INDEX["TSS"]
     for uid, spec in zip(ids, specs):
         if spec.params.get("applies_to") == "brine":
             if brine is None:
@@ -244,6 +258,18 @@ def simulate_train(
         else:
             step = run_unit(spec, main, econ, database, redox)
             main = step.product
+        captured = None
+        if spec.params.get("applies_to") != "brine":
+            tss_in = _z(step.feed.mass_g_d()[:, j_tss]) + step.added_g_d[:, j_tss]
+            tss_out = _z(step.product.mass_g_d()[:, j_tss])
+            with np.errstate(invalid="ignore", divide="ignore"):
+                f = np.where(tss_in > 0, np.clip(1.0 - tss_out / np.where(tss_in > 0, tss_in, 1),
+                                                 0.0, 1.0), 0.0)
+            captured = floc * f[:, None]
+            floc = floc - captured
+            if spec.residual not in ("sludge", "spent_media"):
+                # a unit that precipitates without separating: its solids go on as TSS
+                floc = floc + step.solids_g_d
         if check:
             _check_step(step)
         steps.append(step)
@@ -258,11 +284,14 @@ def simulate_train(
             composition = step.solids_g_d / 1000.0 if kind in ("sludge", "spent_media") \
                 else np.zeros_like(step.solids_g_d)
             res = Residual(f"{uid} {kind}", uid, kind, step.residual, step.solids_kg_d, wet,
-                           solids_by_constituent_kg_d=composition)
+                           solids_by_constituent_kg_d=composition,
+                           floc_kg_d=None if captured is None or not captured.any()
+                           else captured / 1000.0)
             residuals.append(res)
             if spec.params.get("applies_to") == "brine" or _is_desalting(spec):
                 brine = res
-    result = TrainResult(tokens, steps, feed, main, residuals, vapour, warnings)
+    result = TrainResult(tokens, steps, feed, main, residuals, vapour, warnings,
+                         product_floc_kg_d=floc / 1000.0 if floc.any() else None)
     if check:
         _check_train(result)
     return result
@@ -315,10 +344,13 @@ def scale_result(result: TrainResult, rows: np.ndarray | list[int],
     residuals = [replace(r, stream=sb(r.stream), solids_kg_d=per_water(r.solids_kg_d),
                          wet_sludge_m3_d=per_water(r.wet_sludge_m3_d),
                          solids_by_constituent_kg_d=None if r.solids_by_constituent_kg_d is None
-                         else per_water_k(r.solids_by_constituent_kg_d))
+                         else per_water_k(r.solids_by_constituent_kg_d),
+                         floc_kg_d=None if r.floc_kg_d is None else per_water_k(r.floc_kg_d))
                  for r in result.residuals]
     return TrainResult(list(result.units), steps, sb(result.feed), sb(result.product), residuals,
-                       per_water(result.vapour_m3_d), [list(result.warnings[i]) for i in idx])
+                       per_water(result.vapour_m3_d), [list(result.warnings[i]) for i in idx],
+                       product_floc_kg_d=None if result.product_floc_kg_d is None
+                       else per_water_k(result.product_floc_kg_d))
 
 
 def _check_train(r: TrainResult) -> None:
