@@ -14,7 +14,7 @@ The loop (each pass is reported in ``iterations``):
    mixture and go to 3 (successive substitution);
 5. PHREEQC checks every destination blend (:mod:`.geocheck`) and mixes every reinjection blend
    with its formation water (:mod:`.injectate`); violations add cuts; go to 3;
-6. the returned plan is re-checked against every constraint from its flows (:func:`verify`).
+6. the returned plan is re-checked against every constraint from its flows (:func:`.verification.verify`).
 
 When the MILP is infeasible, an elastic copy with penalised slacks on water balance, capacity and
 quality is solved and its non-zero slacks are explained in words.
@@ -39,7 +39,9 @@ from .case import Case
 from .geocheck import check_blends
 from .injectate import Screen, check_formation_blends, fixing_units, screen_streams
 from .model import Cut, Network, build_model, prepare, values
+from .results import build_results
 from .solver import SolveInfo, solve, write_model
+from .verification import blend_at
 
 __all__ = ["optimise", "pareto_front", "OBJECTIVES", "case_economics"]
 
@@ -174,102 +176,6 @@ def presolve_check(net: Network) -> list[dict]:
     return out
 
 
-def _blend(net: Network, vals: dict, d: int, t: int) -> tuple[float, np.ndarray]:
-    tab = net.table
-    xs = np.flatnonzero((net.x_dest == d) & (net.x_t == t))
-    ws = np.flatnonzero((net.w_dest == d) & (net.w_t == t))
-    fx, fw = vals["x"][xs], vals["w"][ws]
-    total = float(fx.sum() + fw.sum())
-    if total <= 1e-9:
-        return 0.0, np.full(len(pc.KEYS), np.nan)
-    px, pw = tab.product[net.x_pair[xs], t], tab.residual[net.w_pair[ws], t]
-    mass = (np.nan_to_num(px) * fx[:, None]).sum(axis=0) + \
-        (np.nan_to_num(pw) * fw[:, None]).sum(axis=0)
-    # a constituent no contributing stream measured stays not measured (NaN)
-    seen = (~np.isnan(px) & (fx[:, None] > 0)).any(axis=0) | \
-        (~np.isnan(pw) & (fw[:, None] > 0)).any(axis=0)
-    return total, np.where(seen, mass / total, np.nan)
-
-
-def verify(net: Network, vals: dict, cuts: list[Cut], rel_tol: float = 1e-5) -> dict:
-    """Re-check every constraint of the plan from its flows (independent of the solver's view).
-
-    Returns the largest violation of each family (m3/d for balances and capacities, mg/L for
-    quality, in the cut's units for cuts) and ``ok``.
-    """
-    case, tab = net.case, net.table
-    T = case.periods
-    F, X, W, G, Y = (vals[k] for k in ("F", "x", "w", "g", "y"))
-    viol = {"balance_m3_d": 0.0, "split_m3_d": 0.0, "build_m3_d": 0.0, "capacity_m3_d": 0.0,
-            "quality_mg_L": 0.0, "negative_m3_d": 0.0, "cuts": 0.0, "integrality": 0.0}
-    worst: dict[str, str] = {}
-
-    def upd(key: str, v: float, where: str) -> None:
-        if v > viol[key]:
-            viol[key] = float(v)
-            worst[key] = where
-
-    S = len(net.stations)
-    site_in = np.zeros((len(net.sites), T))
-    np.add.at(site_in, (net.pair_site[net.f_pair], net.f_t), F)
-    g_out = np.zeros((S, T))
-    g_in = np.zeros((len(net.hubs), T))
-    np.add.at(g_out, (net.g_st, net.g_t), G)
-    np.add.at(g_in, (net.g_hub, net.g_t), G)
-    for s in range(S):
-        for t in range(T):
-            upd("balance_m3_d", abs(site_in[s, t] + g_out[s, t] - net.produced[s, t]),
-                f"station {net.stations[s]}, period {t + 1}")
-    for h in range(len(net.hubs)):
-        for t in range(T):
-            upd("balance_m3_d", abs(site_in[S + h, t] - g_in[h, t]), f"hub {net.hubs[h]}, period {t + 1}")
-    xs = np.zeros(len(F))
-    ws = np.zeros(len(F))
-    f_of = {(int(i), int(t)): k for k, (i, t) in enumerate(zip(net.f_pair, net.f_t))}
-    np.add.at(xs, [f_of[(int(i), int(t))] for i, t in zip(net.x_pair, net.x_t)], X)
-    if len(W):
-        np.add.at(ws, [f_of[(int(i), int(t))] for i, t in zip(net.w_pair, net.w_t)], W)
-    r = tab.recovery[net.f_pair, net.f_t]
-    e = tab.residual_frac[net.f_pair, net.f_t]
-    built = np.zeros(len(tab.pairs))
-    np.add.at(built, net.y_pair, net.sizes[net.y_size] * Y)
-    split_err = np.abs(xs - r * F) + np.where(e > 1e-12, np.abs(ws - e * F), 0.0)
-    build_err = np.where(tab.needs_build[net.f_pair], F - built[net.f_pair], -np.inf)
-    for arr, key in ((split_err, "split_m3_d"), (build_err, "build_m3_d")):
-        if len(arr):
-            k = int(np.argmax(arr))
-            i, t = int(net.f_pair[k]), int(net.f_t[k])
-            upd(key, float(arr[k]), f"{'/'.join(tab.pairs[i])}, period {t + 1}")
-    for arr in (F, X, W, G):
-        if len(arr):
-            upd("negative_m3_d", float(-arr.min()), "a flow variable")
-    if len(Y):
-        upd("integrality", float(np.abs(Y - np.round(Y)).max()), "a build decision")
-    for d, dest in enumerate(case.destinations):
-        for t in range(T):
-            total, conc = _blend(net, vals, d, t)
-            upd("capacity_m3_d", total - dest.capacity_m3_d[t], f"{dest.name}, period {t + 1}")
-            if total <= 1e-9:
-                continue
-            for key, lim in dest.limits_mg_L.items():
-                upd("quality_mg_L", float(np.nan_to_num(conc[pc.KEYS.index(key)])) - lim,
-                    f"{dest.name}, period {t + 1}, {key}")
-    for cut in cuts:
-        d = net.dests.index(cut.destination)
-        t = cut.period - 1
-        s = 0.0
-        for k in np.flatnonzero((net.x_dest == d) & (net.x_t == t)):
-            s += cut.coef.get((int(net.x_pair[k]), "product"), 0.0) * X[k]
-        for k in np.flatnonzero((net.w_dest == d) & (net.w_t == t)):
-            s += cut.coef.get((int(net.w_pair[k]), "residual"), 0.0) * W[k]
-        upd("cuts", s if cut.sense == "max" else -s, f"{cut.destination}, period {cut.period}, {cut.prop}")
-    scale = max(1.0, float(net.produced.max(initial=1.0)))
-    ok = all(v <= rel_tol * scale for k, v in viol.items() if k.endswith("m3_d")) and \
-        viol["quality_mg_L"] <= 1e-4 + 0 and viol["integrality"] <= 1e-5 and \
-        viol["cuts"] <= 1e-4 * scale * 10
-    return {"ok": bool(ok), "max_violation": viol, "where": worst}
-
-
 # -- infeasibility -------------------------------------------------------------------------------
 def explain_infeasible(net: Network, solver: str, time_limit_s: float, mip_gap: float,
                        cuts: list[Cut]) -> tuple[list[dict], SolveInfo]:
@@ -308,7 +214,7 @@ def explain_infeasible(net: Network, solver: str, time_limit_s: float, mip_gap: 
         if v <= 1e-6:
             continue
         dest = case.destinations[d]
-        total, conc = _blend(net, vals, d, t)
+        total, conc = blend_at(net, vals, d, t)
         c = conc[pc.KEYS.index(key)]
         fix = _fix_text(key)
         out.append({"kind": "quality", "destination": dest.name, "constituent": key,
@@ -382,34 +288,6 @@ def _why_not(net: Network, s: int, t: int) -> list[dict]:
     return out
 
 
-def summarise_explanation(items: list[dict]) -> list[str]:
-    """Group slack items into one sentence per (kind, place, constituent) with period ranges."""
-    groups: dict[tuple, list[dict]] = {}
-    for it in items:
-        key = (it["kind"], it.get("destination") or it.get("station"), it.get("constituent"))
-        groups.setdefault(key, []).append(it)
-    lines = []
-    for (kind, place, cons), its in groups.items():
-        periods = sorted(i["period"] for i in its if "period" in i)
-        pr = (f"periods {periods[0]}-{periods[-1]}" if len(periods) > 1 else
-              f"period {periods[0]}") if periods else ""
-        if kind == "quality":
-            worst = max(its, key=lambda i: i["blend_mg_L"] / max(i["limit_mg_L"], 1e-12))
-            lines.append(f"{place}: {cons} above its limit of {worst['limit_mg_L']:g} mg/L in {pr} "
-                         f"(up to {worst['blend_mg_L']:.3g} mg/L)")
-        elif kind == "capacity":
-            lines.append(f"{place}: capacity short by up to {max(i['m3_d'] for i in its):.1f} m3/d "
-                         f"in {pr}")
-        elif kind == "unallocated":
-            why = {w["message"] for i in its for w in i.get("blocked_by", [])}
-            lines.append(f"station {place}: up to {max(i['m3_d'] for i in its):.1f} m3/d of water "
-                         f"cannot be placed in {pr}" + (" (" + "; ".join(sorted(why)) + ")"
-                                                        if why else ""))
-        else:
-            lines.append(its[0]["message"])
-    return lines
-
-
 def _frac(it: int, stage: int, n: int) -> float:
     """Progress fraction of stage 0-2 of iteration ``it`` of at most ``n`` (rises monotonically)."""
     return 0.3 + 0.6 * ((it - 1) + stage / 3.0) / n
@@ -443,7 +321,6 @@ def optimise(case: Case, *, objective: str = "cost", solver: str = "highs",
         SAR limits as tangent rows from the start (default); False leaves them to the PHREEQC
         check-and-cut loop.
     """
-    from .results import build_results
 
     if objective not in OBJECTIVES:
         raise InputError(f"unknown objective {objective!r}; allowed: {', '.join(OBJECTIVES)}")

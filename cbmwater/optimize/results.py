@@ -24,6 +24,7 @@ from ..geochem.databases import database_info
 from ..geochem.engine import iphreeqc_version
 from . import precompute as pc
 from .model import Network, discount_factors
+from .verification import blend_at, verify
 
 __all__ = ["build_results", "COST_CATEGORIES"]
 
@@ -90,7 +91,6 @@ def build_results(prep, net: Network | None, vals: dict | None, info, status: st
                   formation_checks: list[dict] | None = None) -> dict:
     """Assemble the results dict (see module docstring)."""
     from .injectate import explain
-    from .plan import summarise_explanation, verify
 
     case = prep.case
     T = case.periods
@@ -219,7 +219,6 @@ def build_results(prep, net: Network | None, vals: dict | None, info, status: st
                                  "temp_C": _f(f.temp_C[t]),
                                  "conc": {k: _f(v) for k, v in zip(pc.TRACKED, f.conc_mg_L[t])}})
     # destinations
-    from .plan import _blend
 
     chk = {(c.destination, c.period): c for c in checks}
     fchk = {(c["destination"], c["period"]): c for c in res["formation_checks"]}
@@ -227,7 +226,7 @@ def build_results(prep, net: Network | None, vals: dict | None, info, status: st
     vol = 365.0 * case.period_years
     for d, dest in enumerate(case.destinations):
         for t in range(T):
-            total, conc = _blend(net, vals, d, t)
+            total, conc = blend_at(net, vals, d, t)
             c = chk.get((dest.name, t + 1))
             nm = []
             if total > tiny:
@@ -301,3 +300,31 @@ def build_results(prep, net: Network | None, vals: dict | None, info, status: st
         else abs(info.objective - total) / max(abs(total), 1.0))
     res["checks"] = [c.as_dict() for c in checks]
     return res
+
+
+def summarise_explanation(items: list[dict]) -> list[str]:
+    """Group slack items into one sentence per (kind, place, constituent) with period ranges."""
+    groups: dict[tuple, list[dict]] = {}
+    for it in items:
+        key = (it["kind"], it.get("destination") or it.get("station"), it.get("constituent"))
+        groups.setdefault(key, []).append(it)
+    lines = []
+    for (kind, place, cons), its in groups.items():
+        periods = sorted(i["period"] for i in its if "period" in i)
+        pr = (f"periods {periods[0]}-{periods[-1]}" if len(periods) > 1 else
+              f"period {periods[0]}") if periods else ""
+        if kind == "quality":
+            worst = max(its, key=lambda i: i["blend_mg_L"] / max(i["limit_mg_L"], 1e-12))
+            lines.append(f"{place}: {cons} above its limit of {worst['limit_mg_L']:g} mg/L in {pr} "
+                         f"(up to {worst['blend_mg_L']:.3g} mg/L)")
+        elif kind == "capacity":
+            lines.append(f"{place}: capacity short by up to {max(i['m3_d'] for i in its):.1f} m3/d "
+                         f"in {pr}")
+        elif kind == "unallocated":
+            why = {w["message"] for i in its for w in i.get("blocked_by", [])}
+            lines.append(f"station {place}: up to {max(i['m3_d'] for i in its):.1f} m3/d of water "
+                         f"cannot be placed in {pr}" + (" (" + "; ".join(sorted(why)) + ")"
+                                                        if why else ""))
+        else:
+            lines.append(its[0]["message"])
+    return lines

@@ -303,7 +303,7 @@ def _frame(rows: list[dict[str, object]], columns) -> pd.DataFrame:
 
 
 def _parse_values(values: Mapping[str, object] | pd.Series) -> tuple[dict[str, float], set[str]]:
-    from ..water.io import parse_cell  # local import: io is a heavier module
+    from ..water.cells import parse_cell
 
     items = values.items()
     raw: dict[str, float] = {}

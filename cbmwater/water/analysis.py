@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from .cells import parse_cell
 from .vocabulary import ANALYTES, CONSTITUENTS
 
 __all__ = ["AnalysisSet", "CENSORED_POLICIES", "VALID_RANGES"]
@@ -87,7 +88,6 @@ class AnalysisSet:
         A value given as a string ``"<0.05"`` is taken as censored at 0.05.  Raises
         :class:`~cbmwater.errors.InputError` on unknown keys or values out of range.
         """
-        from .io import parse_cell  # local import: io depends on this module
 
         vals, cens, ids = [], [], []
         for i, rec in enumerate(records, start=1):

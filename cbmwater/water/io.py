@@ -25,7 +25,6 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import math
 import re
 import unicodedata
 import zipfile
@@ -36,96 +35,17 @@ import pandas as pd
 
 from ..errors import InputError
 from .analysis import VALID_RANGES, AnalysisSet, check_range
+from .cells import parse_cell
 from .units import allowed_units, parse_unit, to_canonical
 from .vocabulary import ANALYTES, CONSTITUENTS, METADATA_COLUMNS, lookup
 
 __all__ = ["read_analyses", "read_table", "parse_cell", "parse_header", "write_analyses"]
 
-_CENSORED = re.compile(r"^<\s*([0-9.eE+\-]+)$")
-_CN_CENSORED = re.compile(r"^([0-9.eE+\-]+)\s*[Ll]$")
 _BRACKET_UNIT = re.compile(r"^(?P<name>.*?)\s*[(\[{](?P<unit>[^()\[\]{}]*)[)\]}]\s*$")
 _SLASH_UNIT = re.compile(r"^(?P<name>.*?)\s*/\s*(?P<unit>[^/]*/?[^/]*)$")
 _SAFE_ID = re.compile(r"^[^\x00-\x1f\x7f]{1,64}$")
-# commas only as thousands separators: 1,234 or 12,345.6 (never a decimal comma such as 0,05)
-_THOUSANDS = re.compile(r"^[+\-]?\d{1,3}(,\d{3})+(\.\d*)?([eE][+\-]?\d+)?$")
-_NA_TEXT = {"", "-", "--", "—", "/", "n/a"}  # typed by labs for "not measured"
 #: Readings that are never "below a detection limit" (a meter reading, not a concentration).
 _NOT_CENSORABLE = ("pH", "temp_C", "ORP_mV")
-
-
-def parse_cell(
-    raw: object, *, file: str | None = None, row: int | None = None, column: str | None = None,
-    allow_negative: bool = False,
-) -> tuple[float | None, bool]:
-    """Parse one numeric cell.
-
-    Parameters
-    ----------
-    raw : object
-        The cell as read (text or a number).
-    allow_negative : bool
-        Accept a negative number (only for a quantity that can be negative, such as ``ORP_mV``;
-        its range is checked by the caller).  Default False: negatives are refused.
-
-    Returns
-    -------
-    (value, censored) : tuple
-        ``(None, False)`` for a blank (not measured) cell; ``(dl, True)`` for ``<dl`` or ``dlL``;
-        ``(x, False)`` for a number.
-
-    Raises
-    ------
-    InputError
-        For text, NaN, infinity, negatives (unless ``allow_negative``) and ``>`` values.
-    """
-    if raw is None:
-        return None, False
-    if isinstance(raw, bool):
-        raise InputError("expected a number, got a true/false value", file=file, row=row,
-                         column=column, value=raw)
-    if isinstance(raw, (int, float)):
-        x = float(raw)
-        text = str(raw)
-        censored = False
-    else:
-        text = unicodedata.normalize("NFKC", str(raw)).strip()
-        if text.casefold() in _NA_TEXT:
-            return None, False
-        censored = False
-        m = _CENSORED.match(text) or _CN_CENSORED.match(text)
-        if m:
-            censored = True
-            text = m.group(1)
-        if text.startswith(">"):
-            raise InputError(
-                "values above the reporting range ('>x') cannot be used; give the measured "
-                "value (dilute and re-run) or leave the cell blank", file=file, row=row,
-                column=column, value=raw)
-        if "," in text:
-            if not _THOUSANDS.match(text):
-                raise InputError(
-                    "a comma in a number is ambiguous (decimal comma or thousands separator); "
-                    "write it with a decimal point and no commas, e.g. 0.05 or 1234.5",
-                    file=file, row=row, column=column, value=raw)
-            text = text.replace(",", "")
-        try:
-            x = float(text)
-        except ValueError:
-            raise InputError(
-                "expected a number, a below-detection value like '<0.05' or '0.05L', or a blank "
-                "cell (not measured)", file=file, row=row, column=column, value=raw) from None
-    if math.isnan(x):
-        raise InputError("NaN is not a measurement; leave the cell blank if not measured",
-                         file=file, row=row, column=column, value=raw)
-    if math.isinf(x):
-        raise InputError("infinite value", file=file, row=row, column=column, value=raw)
-    if x < 0 and not allow_negative:
-        raise InputError("concentrations and measurements cannot be negative", file=file,
-                         row=row, column=column, value=raw)
-    if censored and x == 0:
-        raise InputError("a detection limit must be greater than 0", file=file, row=row,
-                         column=column, value=raw)
-    return x, censored
 
 
 def _known_names() -> list[str]:
