@@ -34,7 +34,7 @@ from cbmwater.errors import CbmwaterError, InputError
 from cbmwater.minewater.acidity import acidity_report
 from cbmwater.minewater.case import MineCase, load_mine_case, parse_mine_case
 from cbmwater.minewater.neutralise import REAGENTS, neutralise, titration_curve
-from cbmwater.minewater.options import OPTIONS, size
+from cbmwater.minewater.sizing import OPTIONS, size
 from cbmwater.minewater.plan import SYSTEMS, plan
 from cbmwater.minewater.rules import PASSIVE_ACID_LOAD_MAX_KG_D, admissible_options
 from cbmwater.report import export
@@ -359,7 +359,7 @@ def size_option(option: str, flow_m3_d: float, net_acidity: float | None = None,
                 fe_mg_L: float | None = None, mn_mg_L: float | None = None,
                 retention_h: float | None = None, life_yr: float | None = None,
                 dose_mg_L: float | None = None, sludge_dry_mg_L: float | None = None) -> dict:
-    """:func:`cbmwater.minewater.options.size` as a JSON-ready dict.  For an active option a
+    """:func:`cbmwater.minewater.sizing.size` as a JSON-ready dict.  For an active option a
     PHREEQC dose (and its dry sludge) may be given, as the plan does."""
     kw: dict[str, object] = {}
     if option in ACTIVE_REAGENT and dose_mg_L is not None:

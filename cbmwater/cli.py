@@ -563,7 +563,7 @@ def minewater_size(option: str, flow: float, net_acidity: float | None, fe: floa
                    mn: float | None, retention_h: float | None, life_yr: float | None,
                    method: str | None, fmt: str) -> None:
     """Size and cost a passive or active option by AMDTreat 6's rules, in SI units and CNY."""
-    from .minewater.options import size
+    from .minewater.sizing import size
 
     kw = {} if method is None else {"method": method}
     res = size(option, flow, net_acidity=net_acidity, fe_mg_L=fe, mn_mg_L=mn,

@@ -22,7 +22,8 @@ import pytest
 
 from cbmwater.errors import DatabaseError, InputError
 from cbmwater.minewater import active, passive
-from cbmwater.minewater.options import OPTIONS, load_amdtreat, size
+from cbmwater.minewater.options import load_amdtreat
+from cbmwater.minewater.sizing import OPTIONS, size
 from cbmwater.treatment.economics import load_economics
 
 GAL_M3 = 3.785411784e-3

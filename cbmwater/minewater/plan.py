@@ -52,7 +52,7 @@ from ..water.io import read_analyses
 from .acidity import acidity_table
 from .case import MineCase, MineDestination, Point, SourceControl
 from .neutralise import neutralise
-from .options import size
+from .sizing import size
 from .rules import ACTIVE, admissible_options
 
 __all__ = ["SYSTEMS", "Combination", "evaluate", "plan", "score_options"]
