@@ -329,3 +329,18 @@ def test_economics_without_a_source_is_refused(tmp_path):
     path.write_text(bad, encoding="utf-8")
     with pytest.raises(DatabaseError, match=r"economics\.toml.*\[electricity\].*source"):
         load_economics(path)
+
+
+@pytest.mark.parametrize("old, new, field, allowed", [
+    ('concentrate_model = "rejection"', 'concentrate_model = "bogus"', "params.concentrate_model",
+     "full_rejection, rejection"),
+    ('co2_policy = "feed_pco2"\nborate_rejection = 0.6', 'co2_policy = "open"\nborate_rejection = 0.6',
+     "params.co2_policy", "feed_pco2, closed"),
+])
+def test_bad_membrane_params_are_refused_at_load(tmp_path, old, new, field, allowed):
+    shutil.copy(LIBRARY_DIR / "economics.toml", tmp_path / "economics.toml")
+    text = (LIBRARY_DIR / "units.toml").read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path = tmp_path / "units.toml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    refused(path, "nanofiltration", field, allowed)

@@ -28,6 +28,7 @@ from ..geochem.engine import get_engine, run_blocks
 from ..geochem.phreeqc_input import fmt, phreeqc_element, redox_definitions, solution_block
 from ..geochem.redox import RedoxBasis, parse_redox
 from ..water.vocabulary import CONSTITUENTS
+from .library import MEMBRANE_CO2_POLICIES
 from .streams import INDEX, NOT_DISSOLVED, TRACKED, StreamBatch
 
 __all__ = ["PHASE_MOLAR_MASS", "Equilibrium", "equilibrate", "ConcentrateLimit", "feed_log_pco2", "CO2_POLICIES",
@@ -364,7 +365,7 @@ _WATER_MOL_PER_KG = 1000.0 / 18.0153
 
 
 #: Carbonate policies of a membrane concentrate (see :func:`concentrate_limit`).
-CO2_POLICIES = ("feed_pco2", "closed")
+CO2_POLICIES = MEMBRANE_CO2_POLICIES
 
 
 def feed_log_pco2(batch: StreamBatch, database: str | None = None,

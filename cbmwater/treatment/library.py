@@ -23,7 +23,7 @@ from .economics import DISPOSAL_CLASSES
 
 __all__ = [
     "LIBRARY_DIR", "UnitSpec", "CapitalCurve", "ChemicalDose", "UnitLibrary", "load_library",
-    "MODELS", "CATEGORIES", "RESIDUALS", "REMOVABLE", "BELOW_MIN", "SOLID_RESIDUALS",
+    "MODELS", "CATEGORIES", "MEMBRANE_CO2_POLICIES", "CONCENTRATE_MODELS", "RESIDUALS", "REMOVABLE", "BELOW_MIN", "SOLID_RESIDUALS",
 ]
 
 LIBRARY_DIR = TREATMENT_DATA_DIR
@@ -34,6 +34,10 @@ MODELS = ("zero_order", "lime_softening", "lime_soda_softening", "ph_adjustment"
           "coagulation")
 CATEGORIES = ("oxidation", "particle", "filtration", "membrane", "softening", "ion_exchange",
               "sorption", "chemical", "stripping", "thermal", "disposal", "disinfection")
+#: Carbonate policies of a membrane concentrate (treatment.chemistry.concentrate_limit).
+MEMBRANE_CO2_POLICIES = ("feed_pco2", "closed")
+#: How a membrane concentrate is computed: every ion x 1/(1 - r) (FilmTec) or ion by ion.
+CONCENTRATE_MODELS = ("full_rejection", "rejection")
 #: What leaves a unit besides the product: a liquid reject (brine), backwash water carrying what
 #: the unit held back, a sludge, spent media, a gas, none.
 RESIDUALS = ("brine", "backwash", "sludge", "spent_media", "gas", "none")
@@ -188,6 +192,17 @@ def _parse_unit(path: Path, uid: str, d: dict, known_currencies: set[str],
         raise _fail(path, uid, "recovery", "a unit with a brine residual needs recovery < 1")
     if recovery < 1.0 and d["residual"] == "none":
         raise _fail(path, uid, "residual", "water is lost (recovery < 1) but residual is 'none'")
+    if d["model"] == "membrane":   # cbmwater.treatment.models._membrane_step
+        mp = d.get("params", {})
+        for key, choices in (("co2_policy", MEMBRANE_CO2_POLICIES),
+                             ("concentrate_model", CONCENTRATE_MODELS)):
+            if key in mp and mp[key] not in choices:
+                raise _fail(path, uid, f"params.{key}",
+                            f"{mp[key]!r} is not one of {', '.join(choices)}")
+        if "borate_rejection" in mp:
+            _num(path, uid, "params.borate_rejection", mp["borate_rejection"], 0.0, 1.0)
+        if "ammonia_passes" in mp and not isinstance(mp["ammonia_passes"], bool):
+            raise _fail(path, uid, "params.ammonia_passes", "must be true or false")
     if d["model"] == "thermal":   # cbmwater.treatment.thermal: removal derived, not tabulated
         tp = d.get("params", {})
         if d["residual"] not in ("brine", "sludge") or recovery >= 1.0:

@@ -421,10 +421,7 @@ def _membrane_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database,
         raise InputError(f"{spec.id} needs the pH of every feed (PHREEQC scaling check)")
     co2 = str(spec.params.get("co2_policy", "feed_pco2"))
     rejection = membrane_removal(spec, feed)
-    model = str(spec.params.get("concentrate_model", "full_rejection"))
-    if model not in ("full_rejection", "rejection"):
-        raise InputError(f"unit {spec.id}: params.concentrate_model must be 'full_rejection' or "
-                         f"'rejection'; got {model!r}")
+    model = str(spec.params.get("concentrate_model", "full_rejection"))   # checked at load
     lim = chemistry.concentrate_limit(feed, allowance, max_recovery=spec.recovery,
                                       database=database, co2=co2, redox=redox,
                                       rejection=rejection if model == "rejection" else None)
