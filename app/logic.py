@@ -16,7 +16,8 @@ import pandas as pd
 
 from cbmwater.errors import CbmwaterError, InputError
 from cbmwater.report import export
-from cbmwater.study import BUNDLED_ANALYSES, characterise_file
+from cbmwater.study import BUNDLED_ANALYSES
+from cbmwater.study import characterisation as characterise_file
 from cbmwater.water.qa import meq_per_L
 
 __all__ = [

@@ -17,7 +17,8 @@ import pandas as pd
 
 import logic
 from cbmwater.errors import InputError
-from cbmwater.study import BUNDLED_ANALYSES, treat_analyses
+import cbmwater
+from cbmwater.study import BUNDLED_ANALYSES
 from cbmwater.treatment.economics import load_economics
 from cbmwater.treatment.library import load_library
 from cbmwater.treatment.precedence import candidate_trains, check_order
@@ -193,7 +194,8 @@ def treat(data: bytes, filename: str, bundled: bool, sheet: str | None, sample_i
     """
     econ = economics_with(electricity_CNY_kWh, discount_rate, life_yr)
     analyses = _analyses(data, filename, bundled, sheet)
-    out = treat_analyses(analyses, sample_id, list(train), float(flow_m3_d), economics=econ)
+    out = cbmwater.treat(analyses, list(train), flow_m3_d=float(flow_m3_d), sample=sample_id,
+                economics=econ).to_dict()
     if not bundled:
         out.setdefault("provenance", {})["source"] = Path(filename).name
     return out

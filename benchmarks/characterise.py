@@ -42,7 +42,7 @@ import pandas as pd
 
 from cbmwater.geochem.characterise import characterise
 from cbmwater.geochem.speciation import speciate, speciation_input
-from cbmwater.study import characterise_file
+from cbmwater.study import characterisation as characterise_file
 from cbmwater.water.analysis import AnalysisSet
 from cbmwater.water.vocabulary import CACO3_G_EQ, CONSTITUENTS
 

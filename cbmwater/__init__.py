@@ -1,4 +1,56 @@
 """cbmwater: design and decision engine for coalbed-methane produced water and old-mine acid
-water (Jincheng, southern Qinshui basin)."""
+water (Jincheng, southern Qinshui basin).
+
+The public API (see README "Python API")::
+
+    import cbmwater
+    records = cbmwater.characterise("analyses.csv")              # DataFrame, one row a sample
+    result = cbmwater.treat("analyses.csv", ["ultrafiltration", "brackish_ro"],
+                            sample="SZ-3-04", flow_m3_d=1000)       # TreatmentResult
+    plan = cbmwater.optimise("case.toml")                          # NetworkPlan
+"""
 
 __version__ = "0.1.0"
+
+from .errors import CbmwaterError, DatabaseError, GeochemError, InputError  # noqa: E402
+from .study import (  # noqa: E402
+    AcidityResult,
+    ComplianceResult,
+    MinePlan,
+    NetworkPlan,
+    NeutralisationResult,
+    ParetoPoint,
+    ReviewResult,
+    SizingResult,
+    TreatmentResult,
+    acidity,
+    admissible_options,
+    characterisation,
+    characterise,
+    compliance,
+    load_case,
+    load_mine_case,
+    load_proposal,
+    minewater_plan,
+    neutralise,
+    optimise,
+    pareto_front,
+    read_analyses,
+    review,
+    size_option,
+    titration_curve,
+    treat,
+    unit_library,
+)
+
+__all__ = [
+    "__version__",
+    "read_analyses", "characterise", "characterisation", "compliance",
+    "treat", "unit_library", "review", "load_proposal",
+    "optimise", "pareto_front", "load_case",
+    "acidity", "neutralise", "titration_curve", "size_option", "admissible_options",
+    "load_mine_case", "minewater_plan",
+    "ComplianceResult", "TreatmentResult", "ReviewResult", "NetworkPlan", "ParetoPoint",
+    "AcidityResult", "NeutralisationResult", "SizingResult", "MinePlan",
+    "CbmwaterError", "InputError", "DatabaseError", "GeochemError",
+]

@@ -15,9 +15,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import CbmwaterError
-from .report import export
+from . import CbmwaterError, InputError, __version__
+from .study import outputs as export
 
 FORMATS = ("csv", "json", "xlsx")
 
@@ -51,20 +50,16 @@ class _Group(click.Group):
 
 def _check_train_redox(ctx: click.Context, param: click.Parameter, value: str) -> str:
     """Refuse a bad treatment --redox (fe2 or pe:VALUE) before any file is read."""
-    from .treatment.chemistry import treatment_redox
-
     try:
-        return treatment_redox(value).label
+        return export.treatment_redox_label(value)
     except CbmwaterError as exc:
         raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
 
 
 def _check_redox(ctx: click.Context, param: click.Parameter, value: str) -> str:
     """Refuse a bad --redox before any file is read (a usage error, exit status 2)."""
-    from .geochem.redox import parse_redox
-
     try:
-        return parse_redox(value).label
+        return export.redox_label(value)
     except CbmwaterError as exc:
         raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
 
@@ -110,14 +105,14 @@ def characterise(input_file: Path, out: Path | None, fmt: str | None, database: 
     tds_mg_L, hardness and alkalinity (mg/L as CaCO3), sar, water_type, redox_basis,
     si_<Mineral>, warnings.
     """
-    from .study import characterise_file
+    from .study import characterisation
 
     if fmt is None:
         suffix = out.suffix.lower().lstrip(".") if out else ""
         fmt = suffix if suffix in FORMATS else "csv"
     if fmt == "xlsx" and out is None:
         raise click.UsageError("--format xlsx needs --out FILE.xlsx")
-    result = characterise_file(input_file, sheet=sheet, database=database,
+    result = characterisation(input_file, sheet=sheet, database=database,
                                charge_balance=charge_balance, censored_policy=censored_policy,
                                irrigation=irrigation, redox=redox)
     records = result.records
@@ -149,26 +144,16 @@ def characterise(input_file: Path, out: Path | None, fmt: str | None, database: 
               show_default=True)
 def units(fmt: str) -> None:
     """List the unit-process library (databases/treatment/units.toml)."""
-    from .treatment.library import load_library
+    from .study import unit_library
 
-    lib = load_library()
+    rows = unit_library()
     if fmt == "json":
-        rows = []
-        for u in lib:
-            rows.append({"id": u.id, "name_en": u.name_en, "name_zh": u.name_zh,
-                         "category": u.category, "model": u.model, "residual": u.residual,
-                         "recovery": u.recovery, "removal": u.removal,
-                         "energy_kWh_m3": u.energy_kWh_m3,
-                         "energy_kWh_m3_per_g_L_TDS": u.energy_kWh_m3_per_g_L_TDS,
-                         "chemicals": [{"chemical": c.chemical, "dose_mg_L": c.dose_mg_L,
-                                        "per_mg_removed": c.per_mg_removed} for c in u.chemicals],
-                         "capital": vars(u.capital), "params": u.params, "sources": u.sources})
         click.echo(json.dumps(export.jsonable(rows), ensure_ascii=False, indent=1))
         return
     click.echo(f"{'id':<26}{'model':<20}{'recovery':>9}  {'kWh/m3':>7}  name")
-    for u in lib:
-        click.echo(f"{u.id:<26}{u.model:<20}{u.recovery:>9.4g}  {u.energy_kWh_m3:>7.3g}  "
-                   f"{u.name_en} / {u.name_zh}")
+    for u in rows:
+        click.echo(f"{u['id']:<26}{u['model']:<20}{u['recovery']:>9.4g}  "
+                   f"{u['energy_kWh_m3']:>7.3g}  {u['name_en']} / {u['name_zh']}")
 
 
 @main.command()
@@ -199,12 +184,13 @@ def treat(input_file: Path, sample_id: str, train: str, flow: float, fmt: str, o
     energy_kWh_m3, chemicals_kg_d, capex_CNY, opex_CNY_yr, lcow_CNY_m3 (CNY of the price year),
     breakdown and warnings.
     """
-    from .study import treat_file
+    from .study import treat as treat_water
 
-    res = treat_file(input_file, sample_id, train, flow, sheet=sheet, database=database,
-                     redox=redox)
+    result = treat_water(input_file, train, flow_m3_d=flow, sample=sample_id, sheet=sheet,
+                         database=database, redox=redox)
+    res = result.to_dict()
     if fmt == "json":
-        text = json.dumps(export.jsonable(res), ensure_ascii=False, indent=1)
+        text = result.to_json()
     else:
         text = _treat_text(res)
     if out is None:
@@ -272,54 +258,29 @@ def compliance(input_file: Path, standard_id: str, cls: str, fmt: str | None, ou
     limits), result (pass, fail, not_measured, inconclusive), verified, status (V/S/U/M) and
     clause. A parameter not measured is never a pass; S/U/M limits are marked unverified.
     """
-    from .standards.compliance import check_analyses, summarise
-    from .standards.table import load_standards
-    from .water.io import read_analyses
+    from .study import compliance as check
 
     if fmt is None:
         suffix = out.suffix.lower().lstrip(".") if out else ""
         fmt = suffix if suffix in COMPLIANCE_FORMATS else "text"
-    table = load_standards(standards_file)
-    sid, klass = table.resolve(standard_id, cls)
-    analyses = read_analyses(input_file, sheet, require_pH=False)
-    if sample_ids:
-        analyses = analyses.subset(list(dict.fromkeys(sample_ids)))
-    results = check_analyses(analyses, sid, klass, censored_policy=censored_policy, table=table)
-    summary = summarise(results)
+    res = check(input_file, standard_id, cls, sample=list(sample_ids) or None,
+                censored_policy=censored_policy, sheet=sheet, standards_file=standards_file)
     if fmt == "json":
-        text = _compliance_json(results, summary, table, sid, klass, censored_policy, input_file)
+        text = res.to_json() + "\n"
     elif fmt == "csv":
-        text = results.to_csv(index=False)
+        text = res.to_frame("limits").to_csv(index=False)
         if out is not None:
             text = "\ufeff" + text
     else:
-        text = _compliance_text(results, summary, table.standard_name(sid), sid, klass)
+        text = _compliance_text(res)
     if out is None:
         click.echo(text, nl=not text.endswith("\n"))
     else:
         _write_atomic(out, lambda p: p.write_text(text, encoding="utf-8"))
-        fails = [s for s, v in zip(summary["sample_id"], summary["verdict"]) if v == "fail"]
-        click.echo(f"{len(summary)} samples checked against {sid} class {klass} -> {out}"
-                   + (f"; failing: {', '.join(fails)}" if fails else ""), err=True)
-
-
-def _compliance_json(results, summary, table, sid: str, klass: str, policy: str,
-                     input_file: Path) -> str:
-    fields = [c for c in results.columns if c != "sample_id"]
-    samples = []
-    for _, srow in summary.iterrows():
-        rows = results[results["sample_id"] == srow["sample_id"]]
-        samples.append({
-            "sample_id": srow["sample_id"],
-            "verdict": srow["verdict"],
-            "counts": {k: int(srow[k]) for k in summary.columns if k.startswith("n_")},
-            "rows": [{f: r[f] for f in fields} for r in rows.to_dict("records")],
-        })
-    doc = {"standard_id": sid, "standard_name": table.standard_name(sid), "class": klass,
-           "censored_policy": policy, "input": str(input_file), "standards_table": table.path,
-           "standards_sha256": table.sha256, "cbmwater_version": __version__,
-           "samples": samples}
-    return json.dumps(export.jsonable(doc), ensure_ascii=False, indent=1) + "\n"
+        fails = [s["sample_id"] for s in res.samples if s["verdict"] == "fail"]
+        click.echo(f"{len(res.samples)} samples checked against {res.standard_id} class "
+                   f"{res.klass} -> {out}" + (f"; failing: {', '.join(fails)}" if fails else ""),
+                   err=True)
 
 
 def _fmt_num(x) -> str:
@@ -328,19 +289,21 @@ def _fmt_num(x) -> str:
     return f"{x:.4g}"
 
 
-def _compliance_text(results, summary, name: str, sid: str, klass: str) -> str:
+def _compliance_text(res) -> str:
     lines = []
-    for _, srow in summary.iterrows():
-        rows = results[results["sample_id"] == srow["sample_id"]]
-        counts = ", ".join(f"{int(srow['n_' + r])} {r.replace('_', ' ')}"
+    for smp in res.samples:
+        rows, n = smp["rows"], smp["counts"]
+        counts = ", ".join(f"{n['n_' + r]} {r.replace('_', ' ')}"
                            for r in ("pass", "fail", "not_measured", "inconclusive"))
-        failed = f" ({srow['failed']})" if srow["failed"] else ""
-        lines += [f"Sample {srow['sample_id']}: {sid} class {klass} - {name}",
-                  f"verdict: {srow['verdict']}{failed}; {counts}; "
-                  f"{int(srow['n_unverified'])} of {len(rows)} limits not verified (status S/U/M)",
+        failed = ", ".join(r["parameter"] for r in rows if r["result"] == "fail")
+        failed = f" ({failed})" if failed else ""
+        lines += [f"Sample {smp['sample_id']}: {res.standard_id} class {res.klass} - "
+                  f"{res.standard_name}",
+                  f"verdict: {smp['verdict']}{failed}; {counts}; "
+                  f"{n['n_unverified']} of {len(rows)} limits not verified (status S/U/M)",
                   f"  {'parameter':<36}{'value':>12} {'limit':<22}{'ratio':>8}  "
                   f"{'result':<14}{'status':<7}basis / comment"]
-        for r in rows.to_dict("records"):
+        for r in rows:
             if r["min"] == r["min"] and r["max"] == r["max"]:
                 lim = f"{r['min']:g}-{r['max']:g}"
             elif r["max"] == r["max"]:
@@ -372,17 +335,12 @@ def _compliance_text(results, summary, name: str, sid: str, klass: str) -> str:
               help="Also write the PHREEQC mixing input that was run, as a .pqi file.")
 def review(proposal: Path, fmt: str, out: Path | None, pqi: Path | None) -> None:
     """Review a reinjection PROPOSAL (TOML): standard, compatibility, isolation, verdict."""
-    from .reinjection.review import review_file
+    from .study import review as review_proposal
 
     if fmt is None:
         fmt = "html" if out is not None and out.suffix.lower() in (".html", ".htm") else "json"
-    res = review_file(proposal)
-    if fmt == "html":
-        from .report.reinjection_html import review_html
-
-        text = review_html(res)
-    else:
-        text = json.dumps(export.jsonable(res.as_dict()), ensure_ascii=False, indent=1)
+    res = review_proposal(proposal)
+    text = res.to_html() if fmt == "html" else res.to_json()
     if out is None:
         click.echo(text)
     else:
@@ -422,9 +380,8 @@ def optimise(case_file: Path, out: Path | None, fmt: str, objective: str, pareto
              points: int, budget: float | None, solver: str, time_limit: float, mip_gap: float,
              max_iterations: int, write_lp: str | None, write_mps: str | None) -> None:
     """Choose trains and split the water of CASE.toml among its destinations over its life."""
-    from .errors import InputError
-    from .report.optimise_tables import result_tables, summary_text
-    from .study import optimise_file, pareto_file
+    from .study import optimise as optimise_case
+    from .study import pareto_front
 
     def progress(msg: str, frac: float) -> None:
         if fmt == "text":
@@ -433,8 +390,9 @@ def optimise(case_file: Path, out: Path | None, fmt: str, objective: str, pareto
     if pareto is not None:
         if [p.strip() for p in pareto.split(",")] != ["cost", "reuse"]:
             raise InputError(f"--pareto {pareto!r}: only 'cost,reuse' is available")
-        front = pareto_file(case_file, points=points, solver=solver, time_limit_s=time_limit,
-                            mip_gap=mip_gap, progress=progress)
+        front = [p.to_dict() for p in pareto_front(
+            case_file, points=points, solver=solver, time_limit_s=time_limit, mip_gap=mip_gap,
+            progress=progress)]
         text = json.dumps(export.jsonable(front), ensure_ascii=False, indent=1)
         if out is not None:
             _write_atomic(out / "pareto.json", lambda p: p.write_text(text + "\n", encoding="utf-8"))
@@ -448,17 +406,17 @@ def optimise(case_file: Path, out: Path | None, fmt: str, objective: str, pareto
                            f"{'n/a' if cost is None else f'{cost / 1e6:10.2f}'} million CNY  "
                            f"{pt['status']}")
         return
-    res = optimise_file(case_file, objective=objective, solver=solver, time_limit_s=time_limit,
-                        mip_gap=mip_gap, max_iterations=max_iterations, budget_CNY=budget,
-                        write_lp=write_lp, write_mps=write_mps, progress=progress)
-    text = json.dumps(export.jsonable(res), ensure_ascii=False, indent=1)
+    plan = optimise_case(case_file, objective=objective, solver=solver, time_limit_s=time_limit,
+                         mip_gap=mip_gap, max_iterations=max_iterations, budget_CNY=budget,
+                         write_lp=write_lp, write_mps=write_mps, progress=progress)
+    text = plan.to_json()
     if out is not None:
         _write_atomic(out / "results.json", lambda p: p.write_text(text + "\n", encoding="utf-8"))
-        for name, df in result_tables(res).items():
+        for name, df in plan.all_tables().items():
             _write_atomic(out / f"{name}.csv",
                           lambda p, df=df: df.to_csv(p, index=False, encoding="utf-8-sig"))
-    click.echo(text if fmt == "json" else summary_text(res))
-    if res["status"] in ("infeasible", "no_solution", "error", "unbounded"):
+    click.echo(text if fmt == "json" else plan.summary_text())
+    if plan.status in ("infeasible", "no_solution", "error", "unbounded"):
         sys.exit(1)
 
 
@@ -482,11 +440,11 @@ def minewater() -> None:
 def minewater_acidity(input_file: Path, fmt: str, fe_policy: str, missing_alkalinity: str,
                       flow: float | None, out: Path | None) -> None:
     """Calculated acidity (Kirby & Cravotta 2005), net acidity and acid load of every sample."""
-    from .minewater.acidity import acidity_report
+    from .study import acidity
 
-    rep = acidity_report(input_file, flows_m3_d=flow, fe_policy=fe_policy,
-                         missing_alkalinity=missing_alkalinity)
-    d = export.jsonable(rep.as_dict())
+    rep = acidity(input_file, flows_m3_d=flow, fe_policy=fe_policy,
+                  missing_alkalinity=missing_alkalinity)
+    d = export.jsonable(rep.to_dict())
     if fmt == "json":
         text = json.dumps(d, ensure_ascii=False, indent=1)
     else:
@@ -523,12 +481,12 @@ def minewater_neutralise(input_file: Path, sample: str, reagent: str, target_ph:
                          co2: str, fe_oxidised_fraction: float, fe_policy: str,
                          flow: float | None, pqi: Path | None) -> None:
     """Dose of a reagent to a target pH by PHREEQC titration, with curve, effluent and sludge."""
-    from .minewater.neutralise import neutralise_sample
+    from .study import neutralise
 
-    res = neutralise_sample(input_file, sample, reagent, target_ph, co2=co2,
-                            fe_oxidised_fraction=fe_oxidised_fraction, fe_policy=fe_policy,
-                            flow_m3_d=flow)
-    d = export.jsonable(res.as_dict())
+    res = neutralise(input_file, reagent, target_ph, sample=sample, co2=co2,
+                     fe_oxidised_fraction=fe_oxidised_fraction, fe_policy=fe_policy,
+                     flow_m3_d=flow)
+    d = export.jsonable(res.to_dict())
     if fmt == "json":
         click.echo(json.dumps(d, ensure_ascii=False, indent=1))
     else:
@@ -563,12 +521,12 @@ def minewater_size(option: str, flow: float, net_acidity: float | None, fe: floa
                    mn: float | None, retention_h: float | None, life_yr: float | None,
                    method: str | None, fmt: str) -> None:
     """Size and cost a passive or active option by AMDTreat 6's rules, in SI units and CNY."""
-    from .minewater.sizing import size
+    from .study import size_option
 
     kw = {} if method is None else {"method": method}
-    res = size(option, flow, net_acidity=net_acidity, fe_mg_L=fe, mn_mg_L=mn,
-               retention_h=retention_h, life_yr=life_yr, **kw)
-    d = export.jsonable(res.as_dict())
+    res = size_option(option, flow, net_acidity=net_acidity, fe_mg_L=fe, mn_mg_L=mn,
+                      retention_h=retention_h, life_yr=life_yr, **kw)
+    d = export.jsonable(res.to_dict())
     if fmt == "json":
         click.echo(json.dumps(d, ensure_ascii=False, indent=1))
         return
@@ -592,13 +550,13 @@ def minewater_size(option: str, flow: float, net_acidity: float | None, fe: floa
               help="Write the plan as JSON to this file.")
 def minewater_plan(case_file: Path, fmt: str, budget: float | None, out: Path | None) -> None:
     """Source control + treatment + destination for every discharge point, least NPV."""
-    from .study import minewater_plan_file
+    from .study import minewater_plan as plan_mine
 
     def progress(msg: str, frac: float) -> None:
         if fmt == "text":
             click.echo(f"[{100 * frac:3.0f}%] {msg}", err=True)
 
-    res = minewater_plan_file(case_file, budget_CNY=budget, progress=progress)
+    res = plan_mine(case_file, budget_CNY=budget, progress=progress).to_dict()
     text = json.dumps(export.jsonable(res), ensure_ascii=False, indent=1)
     if out is not None:
         _write_atomic(out, lambda p: p.write_text(text + "\n", encoding="utf-8"))
@@ -620,10 +578,6 @@ def minewater_plan(case_file: Path, fmt: str, budget: float | None, out: Path | 
                            f"{r['mixed_mg_L']:.3g} mg/L (limit {r['limit_mg_L']:g})")
     if res["status"] == "infeasible":
         sys.exit(1)
-
-
-def run() -> None:  # pragma: no cover - console entry
-    main(prog_name="cbmwater")
 
 
 if __name__ == "__main__":  # pragma: no cover

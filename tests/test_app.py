@@ -25,7 +25,8 @@ pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from cbmwater.errors import CbmwaterError  # noqa: E402
-from cbmwater.study import BUNDLED_ANALYSES, characterise_file  # noqa: E402
+from cbmwater.study import BUNDLED_ANALYSES  # noqa: E402
+from cbmwater.study import characterisation as characterise_file  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app"

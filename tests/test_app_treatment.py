@@ -20,13 +20,21 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import cbmwater
+
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from plotly_spec import chart_spec, values  # noqa: E402
 
 from cbmwater.errors import InputError  # noqa: E402
-from cbmwater.study import BUNDLED_ANALYSES, treat_analyses, treat_file  # noqa: E402
+from cbmwater.study import BUNDLED_ANALYSES  # noqa: E402
+
+
+def treat(*args, **kw):
+    """The public API's treat as the JSON dict the CLI writes."""
+    return cbmwater.treat(*args, **kw).to_dict()
+
 from cbmwater.treatment.economics import load_economics  # noqa: E402
 from cbmwater.treatment.library import load_library  # noqa: E402
 from cbmwater.treatment.precedence import check_order  # noqa: E402
@@ -66,7 +74,7 @@ def first_sample(analyses):
 
 @pytest.fixture(scope="module")
 def engine_default(analyses, first_sample):
-    return treat_analyses(analyses, first_sample, DEFAULT_TRAIN, 1000.0)
+    return treat(analyses, DEFAULT_TRAIN, flow_m3_d=1000.0, sample=first_sample)
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +156,7 @@ def test_metrics_equal_engine(default_page, engine_default):
 # ---------------------------------------------------------------- RO recovery limit
 def _limited_sample(analyses) -> tuple[str, dict] | None:
     for sid in analyses.sample_ids:
-        r = treat_analyses(analyses, sid, RO_TRAIN, 1000.0)
+        r = treat(analyses, RO_TRAIN, flow_m3_d=1000.0, sample=sid)
         ro = r["stages"][-1]
         assert ro["unit"] == "brackish_ro"
         if ro["limiting_mineral"] is not None:
@@ -169,7 +177,7 @@ def test_recovery_limit_names_the_limiting_mineral(analyses):
         at.run(timeout=TIMEOUT)
         at.selectbox(key="sample").set_value(sid)
     else:  # no bundled sample is scaling-limited: force one with a Ba-rich upload
-        ref = treat_file(_write_tmp(HIGH_BA_CSV), "HB-1", RO_TRAIN, 1000.0)
+        ref = treat(_write_tmp(HIGH_BA_CSV), RO_TRAIN, flow_m3_d=1000.0, sample="HB-1")
         at = run_page(upload=("high_ba.csv", HIGH_BA_CSV))
     set_train(at, RO_TRAIN)
     at.run(timeout=TIMEOUT)
@@ -196,7 +204,7 @@ def _write_tmp(data: bytes) -> Path:
 
 def test_barite_limit_from_upload():
     """A Ba-rich uploaded water: RO recovery limited by Barite, as the engine says."""
-    ref = treat_file(_write_tmp(HIGH_BA_CSV), "HB-1", RO_TRAIN, 1000.0)
+    ref = treat(_write_tmp(HIGH_BA_CSV), RO_TRAIN, flow_m3_d=1000.0, sample="HB-1")
     mineral, rec = _limit_text(ref)
     assert mineral == "Barite"  # the oracle itself: barite forms first in this water
     at = run_page(upload=("high_ba.csv", HIGH_BA_CSV))
@@ -270,7 +278,7 @@ def test_electricity_price_changes_lcow_by_energy_times_delta(analyses, first_sa
     expected_change = engine_default["energy_kWh_m3"] * delta
     assert expected_change > 0.05  # the test would notice a missing override
     assert after - before == pytest.approx(expected_change, rel=1e-9)
-    ref = treat_analyses(analyses, first_sample, DEFAULT_TRAIN, 1000.0,
+    ref = treat(analyses, DEFAULT_TRAIN, flow_m3_d=1000.0, sample=first_sample,
                          economics=base.with_(electricity_CNY_kWh=new_price))
     assert after == pytest.approx(ref["lcow_CNY_m3"], rel=1e-12)
     assert_shows(metrics(at)["lcow"], ref["lcow_CNY_m3"])
@@ -285,7 +293,7 @@ def test_discount_rate_and_life_reach_the_engine(analyses, first_sample):
     at.run(timeout=TIMEOUT)
     assert not at.exception
     res = at.session_state[RESULT_KEY]
-    ref = treat_analyses(analyses, first_sample, DEFAULT_TRAIN, 1000.0,
+    ref = treat(analyses, DEFAULT_TRAIN, flow_m3_d=1000.0, sample=first_sample,
                          economics=base.with_(discount_rate=0.05, life_yr=30.0))
     assert res["crf_per_yr"] == pytest.approx(ref["crf_per_yr"], rel=1e-12)
     assert res["lcow_CNY_m3"] == pytest.approx(ref["lcow_CNY_m3"], rel=1e-12)
@@ -302,7 +310,7 @@ def test_flow_and_sample_reach_the_engine(analyses):
     at.number_input(key="flow").set_value(250.0)
     at.run(timeout=TIMEOUT)
     assert not at.exception
-    ref = treat_analyses(analyses, sid, DEFAULT_TRAIN, 250.0)
+    ref = treat(analyses, DEFAULT_TRAIN, flow_m3_d=250.0, sample=sid)
     res = at.session_state[RESULT_KEY]
     assert res["sample_id"] == sid and res["feed"]["flow_m3_d"] == 250.0
     assert res["lcow_CNY_m3"] == pytest.approx(ref["lcow_CNY_m3"], rel=1e-12)
@@ -330,7 +338,7 @@ def test_candidate_train_and_target_pH(analyses, first_sample):
     tokens = ["coagulation", "sedimentation", "multimedia_filter", "ph_adjustment:6.5",
               "cartridge_filter", "brackish_ro"]
     assert res["units"] == tokens
-    ref = treat_analyses(analyses, first_sample, tokens, 1000.0)
+    ref = treat(analyses, tokens, flow_m3_d=1000.0, sample=first_sample)
     ph_stage = next(s for s in res["stages"] if s["unit"] == "ph_adjustment")
     assert ph_stage["outlet"]["pH"] == pytest.approx(6.5, abs=0.01)
     assert res["lcow_CNY_m3"] == pytest.approx(ref["lcow_CNY_m3"], rel=1e-12)

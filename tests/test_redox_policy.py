@@ -299,7 +299,8 @@ def test_app_page_offers_the_redox_basis():
     import i18n
     import logic
 
-    from cbmwater.study import BUNDLED_ANALYSES, characterise_file
+    from cbmwater.study import BUNDLED_ANALYSES
+    from cbmwater.study import characterisation as characterise_file
 
     assert logic.redox_option("pe", 4.0) == "pe:4" and logic.redox_option("fe2") == "fe2"
     at = AppTest.from_file(str(app / "pages" / "1_Characterise.py"), default_timeout=60)

@@ -14,7 +14,7 @@ Hand calculations (docs/chemistry_thermal.md):
   S (1 - f) / f / 1000 fits in it; distillate eps a.
 
 The ZLD train runs on the bundled Qinshui sample SZ-3-04 through the public front door
-(``cbmwater.study.treat_file``, the CLI's JSON) and is balanced here from the JSON only:
+(``cbmwater.treat``, the CLI's JSON) and is balanced here from the JSON only:
 feed + what the stages add (``added_kg_d``; the chloride of PAC is checked by hand from its dose
 and the catalogue) = product + residual liquids that leave the works + every residual's
 ``solids_kg_d``, for every conservative constituent measured in the feed.
@@ -33,7 +33,7 @@ import pandas as pd
 import pytest
 
 from cbmwater.errors import DatabaseError
-from cbmwater.study import treat_file
+import cbmwater
 from cbmwater.treatment.economics import load_economics
 from cbmwater.treatment.library import LIBRARY_DIR, load_library
 from cbmwater.treatment.models import run_unit
@@ -77,7 +77,7 @@ def tds(conc: dict[str, float]) -> float:
 def zld(tmp_path_factory) -> dict:
     # in a scratch directory: PHREEQC writes error.inp into the working directory
     with contextlib.chdir(tmp_path_factory.mktemp("phreeqc")):
-        return treat_file(ANALYSES, "SZ-3-04", ZLD, 1000.0)
+        return cbmwater.treat(ANALYSES, ZLD, flow_m3_d=1000.0, sample="SZ-3-04").to_dict()
 
 
 def stage(result: dict, unit: str) -> dict:

@@ -15,7 +15,8 @@ from click.testing import CliRunner
 
 from cbmwater.cli import main
 from cbmwater.errors import InputError
-from cbmwater.study import BUNDLED_ANALYSES, treat_file
+import cbmwater
+from cbmwater.study import BUNDLED_ANALYSES
 from cbmwater.treatment.streams import TRACKED
 from cbmwater.water.vocabulary import CONSTITUENTS
 
@@ -153,14 +154,14 @@ def test_bad_input_is_one_line_non_zero_and_writes_nothing(tmp_path, extra, mess
 
 def test_unknown_sample_id_lists_the_known_ids():
     with pytest.raises(InputError, match=r"NO-SUCH-WELL.*known: SZ-3-01, SZ-3-02") as exc:
-        treat_file(BUNDLED_ANALYSES, "NO-SUCH-WELL", "coagulation")
+        cbmwater.treat(BUNDLED_ANALYSES, "coagulation", sample="NO-SUCH-WELL", flow_m3_d=1000.0)
     assert "PZ-3-03" in str(exc.value)
 
 
 @pytest.mark.parametrize("flow", [0.0, -1.0, float("nan"), float("inf")])
-def test_treat_file_refuses_a_bad_flow(flow):
+def test_treat_refuses_a_bad_flow(flow):
     with pytest.raises(InputError, match="positive"):
-        treat_file(BUNDLED_ANALYSES, SAMPLE, "coagulation", flow)
+        cbmwater.treat(BUNDLED_ANALYSES, "coagulation", sample=SAMPLE, flow_m3_d=flow)
 
 
 def test_missing_input_file_is_a_clean_error(tmp_path):

@@ -53,13 +53,12 @@ from .acidity import acidity_table
 from .case import MineCase, MineDestination, Point, SourceControl
 from .neutralise import neutralise
 from .sizing import size
-from .rules import ACTIVE, admissible_options
+from .rules import ACTIVE, SYSTEMS, admissible_options
 
 __all__ = ["SYSTEMS", "Combination", "evaluate", "plan", "score_options"]
 
 log = logging.getLogger(__name__)
 
-SYSTEMS = ("aerobic", "ald", "vfp", "bioreactor", "limestone_bed") + ACTIVE
 _PRIMARY = {"aerobic": None, "ald": "ald", "vfp": "vfp", "bioreactor": "bioreactor",
             "limestone_bed": "limestone_bed"}
 _REAGENT = {"caustic": "NaOH", "hydrated_lime": "Ca(OH)2", "quicklime": "CaO",

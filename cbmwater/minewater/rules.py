@@ -31,6 +31,9 @@ __all__ = ["Verdict", "admissible_options", "PASSIVE", "ACTIVE", "OPTIONS",
 PASSIVE = ("ald", "vfp", "limestone_bed", "bioreactor", "wetland", "mn_bed")
 ACTIVE = ("caustic", "hydrated_lime", "quicklime", "lime_slurry")
 OPTIONS = PASSIVE + ACTIVE
+#: Treatment systems a mine-water plan chooses among (the primary passive units, an aerobic
+#: pond/wetland system, or an active reagent plant).
+SYSTEMS = ("aerobic", "ald", "vfp", "bioreactor", "limestone_bed") + ACTIVE
 
 #: Acid load (kg CaCO3/d) above which passive systems are ruled out as impractical. Assumption [U]:
 #: at the VFP design rate of 20-35 g acidity/m2/d (amd.md §(c)) 150 kg/d needs 0.4-0.75 ha of

@@ -27,8 +27,10 @@ import difflib
 import io
 import re
 import unicodedata
+import os
 import zipfile
 from pathlib import Path
+from typing import BinaryIO, TextIO, Union
 
 import numpy as np
 import pandas as pd
@@ -39,7 +41,8 @@ from .cells import parse_cell
 from .units import allowed_units, parse_unit, to_canonical
 from .vocabulary import ANALYTES, CONSTITUENTS, METADATA_COLUMNS, lookup
 
-__all__ = ["read_analyses", "read_table", "parse_cell", "parse_header", "write_analyses"]
+__all__ = ["read_analyses", "read_table", "parse_cell", "parse_header", "write_analyses",
+           "source_name", "Source"]
 
 _BRACKET_UNIT = re.compile(r"^(?P<name>.*?)\s*[(\[{](?P<unit>[^()\[\]{}]*)[)\]}]\s*$")
 _SLASH_UNIT = re.compile(r"^(?P<name>.*?)\s*/\s*(?P<unit>[^/]*/?[^/]*)$")
@@ -112,25 +115,120 @@ def parse_header(
     return canonical, unit, factor
 
 
-def read_table(path: str | Path, sheet: str | int | None = None) -> pd.DataFrame:
-    """Read a CSV or Excel file as text cells (no type guessing), header in row 1.
+#: What :func:`read_analyses` and :func:`read_table` accept as a lab file.
+Source = Union[str, os.PathLike, bytes, bytearray, BinaryIO, TextIO, pd.DataFrame]
 
-    Raises :class:`InputError` for a missing, unreadable or empty file.
+_XLSX_MAGIC = b"PK\x03\x04"
+_XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # OLE2 compound file: Excel 97-2003 .xls
+_XLS_MESSAGE = ("Excel 97-2003 (.xls) workbooks are not read; open the file in Excel or WPS and "
+                "save it as .xlsx (Excel workbook) or .csv (UTF-8), then load that file")
+
+
+def source_name(source: object) -> str:
+    """The name a lab-file source is reported by in messages: its path, a file object's
+    ``name``, ``<bytes>`` or ``<DataFrame>``."""
+    if isinstance(source, (str, os.PathLike)):
+        return str(source)
+    if isinstance(source, pd.DataFrame):
+        return "<DataFrame>"
+    if isinstance(source, (bytes, bytearray)):
+        return "<bytes>"
+    name = getattr(source, "name", None)
+    return str(name) if isinstance(name, str) and name else "<file object>"
+
+
+def _frame_as_cells(df: pd.DataFrame) -> pd.DataFrame:
+    """A DataFrame given in Python as the text cells a file would hold: header row first, blank
+    for NaN/None, numbers written exactly (``repr`` of the float)."""
+    def cell(v: object) -> str:
+        if v is None or (isinstance(v, float) and v != v) or v is pd.NA or v is pd.NaT:
+            return ""
+        if isinstance(v, (bool, np.bool_)):
+            return str(v)
+        if isinstance(v, (float, np.floating)):
+            return repr(float(v))
+        return str(v)
+
+    header = [cell(c) for c in df.columns]
+    body = [[cell(v) for v in row] for row in df.itertuples(index=False, name=None)]
+    return pd.DataFrame([header] + body, dtype=str)
+
+
+def _source_bytes(source: object, name: str) -> bytes:
+    """The bytes of a bytes/file-like source (text file objects are encoded as UTF-8)."""
+    if isinstance(source, (bytes, bytearray)):
+        return bytes(source)
+    read = getattr(source, "read", None)
+    if read is None:
+        raise InputError(
+            f"cannot read a lab file from a {type(source).__name__}; give a path, bytes, an "
+            "open file or a pandas DataFrame", file=name)
+    data = read()
+    if isinstance(data, str):
+        return data.encode("utf-8")
+    if not isinstance(data, (bytes, bytearray)):
+        raise InputError("the file object returned neither bytes nor text", file=name)
+    return bytes(data)
+
+
+def read_table(source: Source, sheet: str | int | None = None) -> pd.DataFrame:
+    """Read a CSV or Excel lab file as text cells (no type guessing), header in row 1.
+
+    Parameters
+    ----------
+    source : str, os.PathLike, bytes, file object or pandas.DataFrame
+        A path to a ``.csv``/``.txt``/``.tsv``/``.xlsx``/``.xlsm`` file; the file's bytes; an
+        open file (binary or text); or a DataFrame whose columns are the header.  Bytes and
+        file objects are taken as an Excel workbook when they start as a zip archive does, else
+        as CSV text.
+    sheet : str or int, optional
+        Excel sheet (default: the first).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text cells; row 0 is the header.
+
+    Raises
+    ------
+    InputError
+        A missing, unreadable, empty or ``.xls`` file, naming it.
     """
-    p = Path(path)
-    name = str(path)
-    if not p.exists():
-        raise InputError("file not found", file=name)
-    suffix = p.suffix.lower()
-    try:
-        if suffix in (".xlsx", ".xlsm", ".xls"):
-            df = pd.read_excel(p, sheet_name=sheet if sheet is not None else 0, dtype=str,
-                               header=None, keep_default_na=False)
-        elif suffix in (".csv", ".txt", ".tsv"):
-            df = _read_csv_text(p, name)
-        else:
+    name = source_name(source)
+    if isinstance(source, pd.DataFrame):
+        if source.columns.empty:
+            raise InputError("the DataFrame has no columns", file=name)
+        return _frame_as_cells(source)
+    if isinstance(source, (str, os.PathLike)):
+        p = Path(source)
+        if not p.exists():
+            raise InputError("file not found", file=name)
+        if p.is_dir():
+            raise InputError("this is a folder; give a lab file (.csv or .xlsx)", file=name)
+        suffix = p.suffix.lower()
+        if suffix == ".xls":
+            raise InputError(_XLS_MESSAGE, file=name)
+        if suffix not in (".xlsx", ".xlsm", ".csv", ".txt", ".tsv"):
             raise InputError(f"unsupported file type {suffix!r}; allowed: .csv, .txt, .tsv, "
-                             ".xlsx, .xlsm, .xls", file=name)
+                             ".xlsx, .xlsm", file=name)
+        try:
+            data = p.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read the file: {exc.strerror or exc}", file=name) from None
+        excel = suffix in (".xlsx", ".xlsm")
+        tsv = suffix == ".tsv"
+    else:
+        data = _source_bytes(source, name)
+        if data.startswith(_XLS_MAGIC):
+            raise InputError(_XLS_MESSAGE, file=name)
+        excel = data.startswith(_XLSX_MAGIC)
+        tsv = name.lower().endswith(".tsv")
+    try:
+        if excel:
+            df = pd.read_excel(io.BytesIO(data), sheet_name=sheet if sheet is not None else 0,
+                               dtype=str, header=None, keep_default_na=False)
+        else:
+            df = _read_csv_text(data, name, tsv=tsv)
     except pd.errors.EmptyDataError:
         raise InputError("the file is empty", file=name) from None
     except (ValueError, OSError, pd.errors.ParserError, csv.Error, zipfile.BadZipFile) as exc:
@@ -142,15 +240,14 @@ def read_table(path: str | Path, sheet: str | int | None = None) -> pd.DataFrame
     return df
 
 
-def _read_csv_text(p: Path, name: str) -> pd.DataFrame:
+def _read_csv_text(data: bytes, name: str, *, tsv: bool = False) -> pd.DataFrame:
     """Decode a CSV (UTF-8 with or without BOM, else GB18030) and parse it as text cells.
 
     The delimiter is sniffed on the whole start of the file, not on its first physical line, so
     a quoted header cell holding a line break cannot derail it (the cell is then refused by
     :func:`parse_header` with its column named); a file that gives the sniffer no choice is read
-    as comma-separated.
+    as comma-separated (tab-separated for a ``.tsv``).
     """
-    data = p.read_bytes()
     if not data.strip():
         raise InputError("the file is empty", file=name)
     text = None
@@ -165,7 +262,7 @@ def _read_csv_text(p: Path, name: str) -> pd.DataFrame:
     try:
         sep = csv.Sniffer().sniff(text[:65536], delimiters=",;\t|").delimiter
     except csv.Error:
-        sep = "\t" if p.suffix.lower() == ".tsv" else ","
+        sep = "\t" if tsv else ","
     # Blank lines are kept (not skipped) so that row numbers stay those a spreadsheet shows;
     # read_analyses refuses a blank row inside the table, and trailing ones are dropped here.
     df = pd.read_csv(io.StringIO(text), dtype=str, header=None, keep_default_na=False,
@@ -188,7 +285,7 @@ def _is_units_row(cells: list[str]) -> bool:
 
 
 def read_analyses(
-    path: str | Path,
+    path: Source,
     sheet: str | int | None = None,
     *,
     require_pH: bool = True,
@@ -197,9 +294,10 @@ def read_analyses(
 
     Parameters
     ----------
-    path : str or Path
-        A ``.csv`` (UTF-8 or GB18030) or Excel file; header in the first row, optionally a row of
-        units under it; one sample per row.
+    path : str, os.PathLike, bytes, file object or pandas.DataFrame
+        A ``.csv`` (UTF-8 or GB18030) or Excel file, its bytes, an open file, or a DataFrame
+        (see :func:`read_table`); header in the first row, optionally a row of units under it;
+        one sample per row.
     sheet : str or int, optional
         Excel sheet (default: the first).
     require_pH : bool
@@ -215,7 +313,7 @@ def read_analyses(
     InputError
         Naming file, row, column, value and what is allowed; see the module docstring.
     """
-    name = str(path)
+    name = source_name(path)
     raw = read_table(path, sheet)
     header = list(raw.iloc[0])
     body = raw.iloc[1:]

@@ -1,0 +1,46 @@
+"""The orchestrator and the public API: one front door from inputs to typed results.
+
+The CLI, the app and notebooks call these functions (re-exported by :mod:`cbmwater`); each
+wires the layers below (water -> geochem -> treatment/standards/reinjection -> optimize,
+minewater) and nothing below imports this package.
+"""
+
+from __future__ import annotations
+
+from ..resources import example_path
+from .minewater import (
+    MINE_OPTIONS,
+    MINE_SYSTEMS,
+    PASSIVE_ACID_LOAD_MAX_KG_D,
+    REAGENT_NAMES,
+    AcidityResult,
+    MinePlan,
+    NeutralisationResult,
+    SizingResult,
+    acidity,
+    admissible_options,
+    load_mine_case,
+    minewater_plan,
+    neutralise,
+    size_option,
+    titration_curve,
+)
+from .network import OBJECTIVES, NetworkPlan, ParetoPoint, load_case, optimise, pareto_front
+from .reinjection import SCALE_MINERALS, ReviewResult, load_proposal, review
+from .results import JsonResult
+from .treatment import TreatmentResult, treat, unit_library
+from .water import ComplianceResult, characterisation, characterise, compliance, read_analyses
+
+__all__ = [
+    "read_analyses", "characterise", "characterisation", "compliance", "ComplianceResult",
+    "treat", "TreatmentResult", "unit_library",
+    "review", "load_proposal", "ReviewResult", "SCALE_MINERALS",
+    "optimise", "pareto_front", "load_case", "NetworkPlan", "ParetoPoint", "OBJECTIVES",
+    "acidity", "AcidityResult", "neutralise", "NeutralisationResult", "titration_curve",
+    "size_option", "SizingResult", "admissible_options", "load_mine_case", "minewater_plan",
+    "MinePlan", "REAGENT_NAMES", "MINE_OPTIONS", "MINE_SYSTEMS", "PASSIVE_ACID_LOAD_MAX_KG_D",
+    "JsonResult", "BUNDLED_ANALYSES",
+]
+
+#: The representative Qinshui data set shipped with the package (constructed; see its README).
+BUNDLED_ANALYSES = example_path("qinshui", "analyses.csv")

@@ -1,0 +1,62 @@
+"""What the faces write: record tables as CSV/JSON/Excel, JSON-ready values, the Piper diagram,
+and checks of option values the faces validate before any file is read."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..report.export import jsonable, records_csv, records_json, records_table, records_xlsx
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["jsonable", "records_csv", "records_json", "records_table", "records_xlsx",
+           "piper_figure", "redox_label", "treatment_redox_label"]
+
+
+def piper_figure(meq: pd.DataFrame, **options: Any) -> Any:
+    """A Piper diagram (plotly Figure) of waters given in meq/L (needs ``cbmwater[app]``).
+
+    Parameters
+    ----------
+    meq : pandas.DataFrame
+        Ion concentrations in meq/L, one row per water (``Characterisation.meq``).
+    **options
+        As for :func:`cbmwater.report.piper.piper_figure` (labels, colours, title).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Piper (1944) trilinear diagram.
+    """
+    from ..report.piper import piper_figure as _piper
+
+    return _piper(meq, **options)
+
+
+def redox_label(value: str) -> str:
+    """The canonical form of a ``--redox`` value for characterisation (``fe2``,
+    ``pe:VALUE`` or ``measured``); raises :class:`~cbmwater.errors.InputError` otherwise.
+
+    Examples
+    --------
+    >>> redox_label(" PE:4 ")
+    'pe:4'
+    """
+    from ..geochem.redox import parse_redox
+
+    return parse_redox(value).label
+
+
+def treatment_redox_label(value: str | None) -> str:
+    """The canonical form of a treatment ``--redox`` value (``fe2`` or ``pe:VALUE``; not
+    ``measured``, which a train cannot carry); raises :class:`~cbmwater.errors.InputError`.
+
+    Examples
+    --------
+    >>> treatment_redox_label("fe2")
+    'fe2'
+    """
+    from ..treatment.chemistry import treatment_redox
+
+    return treatment_redox(value).label

@@ -1,0 +1,257 @@
+"""Treatment trains through the public API: :func:`treat` and :func:`unit_library`."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from .. import __version__
+from ..errors import InputError
+from .results import JsonResult
+from .water import Water, one_water
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..treatment.economics import Economics
+
+__all__ = ["treat", "TreatmentResult", "StreamQuality", "Stage", "Residual", "unit_library"]
+
+
+class StreamQuality(TypedDict):
+    """A stream: flow (m3/d), temperature (deg C), pH and concentrations (mg/L)."""
+
+    flow_m3_d: float
+    temp_C: float
+    pH: float | None
+    concentrations: dict[str, float]
+
+
+class Stage(TypedDict, total=False):
+    """One unit of a train: its inlet and outlet streams and what it did."""
+
+    unit: str
+    name_en: str
+    name_zh: str
+    inlet: StreamQuality
+    outlet: StreamQuality
+    recovery: float
+    energy_kWh_d: float
+    acts_on: str
+    outlet_kind: str
+    added_kg_d: dict[str, float]
+    gas_kg_d: dict[str, float]
+    policies: dict[str, str]
+
+
+class Residual(TypedDict):
+    """A residual stream (brine, backwash, sludge) and where its solids come from."""
+
+    name: str
+    unit: str
+    kind: str
+    flow_m3_d: float
+    concentrations: dict[str, float]
+    dry_kg_d: float
+    solids_kg_d: dict[str, float]
+    solids_other_kg_d: float
+    floc_kg_d: dict[str, float]
+    wet_m3_d: float
+    treated_by: str | None
+
+
+def _stage_rows(r: TreatmentResult) -> list[dict[str, Any]]:
+    return [{"unit": s["unit"], "name_en": s.get("name_en"), "name_zh": s.get("name_zh"),
+             "acts_on": s.get("acts_on"), "outlet_kind": s.get("outlet_kind"),
+             "inlet_m3_d": s["inlet"]["flow_m3_d"], "outlet_m3_d": s["outlet"]["flow_m3_d"],
+             "inlet_pH": s["inlet"]["pH"], "outlet_pH": s["outlet"]["pH"],
+             "recovery": s.get("recovery"), "energy_kWh_d": s.get("energy_kWh_d")}
+            for s in r.stages]
+
+
+def _quality_rows(r: TreatmentResult) -> list[dict[str, Any]]:
+    feed, product = r.feed["concentrations"], r.product["concentrations"]
+    return [{"constituent": k, "feed_mg_L": feed.get(k), "product_mg_L": product.get(k)}
+            for k in dict.fromkeys([*feed, *product])]
+
+
+def _cost_rows(r: TreatmentResult) -> list[dict[str, Any]]:
+    return [{"unit": u, "category": c, "CNY_yr": v}
+            for u, cats in r.breakdown["by_unit"].items() for c, v in cats.items()]
+
+
+@dataclass(frozen=True)
+class TreatmentResult(JsonResult):
+    """A train simulated and costed on one water (``cbmwater treat --format json``).
+
+    Attributes
+    ----------
+    sample_id : str
+        The water treated.
+    stages : list of Stage
+        Every unit with its inlet and outlet (m3/d, mg/L) and the chemistry policy it applied.
+    product : StreamQuality
+        The treated water (plus ``floc_kg_d`` carried over).
+    residuals : list of Residual
+        Brine, backwash and sludge streams (dry kg/d, wet m3/d).
+    recovery : float
+        Product / feed flow (-).
+    energy_kWh_m3 : float or None
+        kWh per m3 of product.
+    capex_CNY, opex_CNY_yr, lcow_CNY_m3 : float
+        Capital (CNY), operating cost (CNY/yr), levelised cost (CNY per m3 of product), CNY of
+        ``price_year``.
+    warnings : list of str
+        Cost curves outside their range, recovery limits, censored values used.
+    """
+
+    sample_id: str
+    price_year: int
+    currency: str
+    redox_basis: str
+    units: list[str]
+    feed: StreamQuality
+    stages: list[Stage]
+    product: dict[str, Any]
+    residuals: list[Residual]
+    evaporated_m3_d: float
+    recovery: float
+    energy_kWh_d: float
+    energy_kWh_m3: float | None
+    chemicals_kg_d: dict[str, float]
+    capex_CNY: float
+    opex_CNY_yr: float
+    annualized_CNY_yr: float
+    crf_per_yr: float
+    lcow_CNY_m3: float
+    breakdown: dict[str, dict[str, Any]]
+    warnings: list[str]
+    provenance: dict[str, Any]
+
+    TABLES = {
+        "stages": (_stage_rows, ("unit", "name_en", "name_zh", "acts_on", "outlet_kind",
+                                 "inlet_m3_d", "outlet_m3_d", "inlet_pH", "outlet_pH",
+                                 "recovery", "energy_kWh_d")),
+        "quality": (_quality_rows, ("constituent", "feed_mg_L", "product_mg_L")),
+        "residuals": (lambda r: list(r.residuals),
+                      ("name", "unit", "kind", "flow_m3_d", "dry_kg_d", "wet_m3_d",
+                       "treated_by")),
+        "costs": (_cost_rows, ("unit", "category", "CNY_yr")),
+    }
+
+
+def _train_ids(train: str | list[str] | tuple[str, ...]) -> str | list[str]:
+    if isinstance(train, str):
+        return train
+    if isinstance(train, (list, tuple)) and all(isinstance(u, str) for u in train):
+        return list(train)
+    raise InputError("train must be a list of unit ids or a comma-separated string, e.g. "
+                     "'coagulation,sedimentation,multimedia_filter,ultrafiltration,brackish_ro'")
+
+
+def treat(water: Water, train: str | list[str], *, flow_m3_d: float,
+          sample: str | None = None, sheet: str | int | None = None,
+          database: str | Path | None = None, censored_policy: str = "half",
+          economics: Economics | None = None, redox: str | None = None) -> TreatmentResult:
+    """Simulate and cost a treatment train on one water.
+
+    Parameters
+    ----------
+    water : lab file source, AnalysisSet or mapping
+        A lab file (path, bytes, open file or DataFrame; ``sample`` picks the row) or one
+        analysis as a mapping of headers to values (mg/L unless a unit is in the header).
+    train : list of str or str
+        Unit ids in order (``cbmwater units`` lists them), or the CLI's comma string;
+        ``"ph_adjustment:6.5"`` sets a unit's target pH.
+    flow_m3_d : float
+        Feed flow, m3/d (> 0).
+    sample : str, optional
+        The sample id; needed when the file holds more than one sample.
+    sheet : str or int, optional
+        Excel sheet.
+    database : str or Path, optional
+        PHREEQC database of the PHREEQC-backed units (default ``phreeqc``).
+    censored_policy : {"half", "zero", "limit"}
+        Below-detection substitution (noted in the warnings).
+    economics : Economics, optional
+        Prices (default: the bundled ``economics.toml``, CNY of 2024).
+    redox : str, optional
+        ``"fe2"`` (default: total Fe is Fe(II)) or ``"pe:VALUE"``.
+
+    Returns
+    -------
+    TreatmentResult
+        Stages, product, residuals, recovery, energy, chemicals, capital, operating cost and
+        LCOW.  Models: zero-order splits (WaterTAP convention) and PHREEQC (Parkhurst & Appelo
+        2013) for chemical units; see ``docs/chemistry_*.md``.
+
+    Examples
+    --------
+    >>> import cbmwater
+    >>> water = {"sample_id": "W1", "pH": 8.2, "temp_C": 20, "Na": 900, "Ca": 15, "Mg": 5,
+    ...          "Cl": 300, "SO4": 20, "HCO3": 1900}
+    >>> res = cbmwater.treat(water, ["cartridge_filter", "brackish_ro"], flow_m3_d=1000)
+    >>> 0.5 < res.recovery < 0.9 and res.product["concentrations"]["Na"] < 90
+    True
+    """
+    from ..treatment.chemistry import treatment_redox
+    from ..treatment.costing import cost_train
+    from ..treatment.economics import load_economics
+    from ..treatment.library import load_library
+    from ..treatment.streams import StreamBatch
+    from ..treatment.summary import summarise
+    from ..treatment.train import simulate_train
+
+    if (isinstance(flow_m3_d, bool) or not isinstance(flow_m3_d, (int, float))
+            or not math.isfinite(flow_m3_d) or flow_m3_d <= 0):
+        raise InputError(f"--flow-m3-d must be a positive number of m3/d; got {flow_m3_d!r}")
+    units = _train_ids(train)
+    analyses, sample_id = one_water(water, sample, sheet=sheet)
+    one = analyses.subset([sample_id])
+    lib = load_library()
+    econ = economics or load_economics()
+    feed = StreamBatch.from_frame(one.resolved(censored_policy), float(flow_m3_d))
+    basis = treatment_redox(redox)
+    result = simulate_train(units, feed, library=lib, economics=econ,
+                            database=None if database is None else str(database),
+                            redox=basis.label)
+    cost = cost_train(result, econ)
+    out: dict[str, Any] = {"sample_id": sample_id, "price_year": econ.price_year,
+                           "currency": "CNY", "redox_basis": basis.label}
+    out.update(summarise(result, cost, 0))
+    notes = one.censored_notes(censored_policy).get(sample_id, [])
+    out["warnings"] = notes + out["warnings"]
+    out["provenance"] = {"cbmwater": __version__, "unit_library": str(lib.path.name),
+                         "analyses_sha256": one.fingerprint(), "source": analyses.source}
+    return TreatmentResult.from_dict(out)
+
+
+def unit_library() -> list[dict[str, Any]]:
+    """Every unit process of the bundled library (``cbmwater units --format json``).
+
+    Returns
+    -------
+    list of dict
+        ``id``, ``name_en``, ``name_zh``, ``category``, ``model``, ``residual``, ``recovery``
+        (-), ``removal`` (fraction per constituent), ``energy_kWh_m3``, chemicals (mg/L),
+        capital curve, params and sources (WaterTAP cost data, project references).
+
+    Examples
+    --------
+    >>> import cbmwater
+    >>> "brackish_ro" in [u["id"] for u in cbmwater.unit_library()]
+    True
+    """
+    from ..treatment.library import load_library
+
+    rows = []
+    for u in load_library():
+        rows.append({"id": u.id, "name_en": u.name_en, "name_zh": u.name_zh,
+                     "category": u.category, "model": u.model, "residual": u.residual,
+                     "recovery": u.recovery, "removal": u.removal,
+                     "energy_kWh_m3": u.energy_kWh_m3,
+                     "energy_kWh_m3_per_g_L_TDS": u.energy_kWh_m3_per_g_L_TDS,
+                     "chemicals": [{"chemical": c.chemical, "dose_mg_L": c.dose_mg_L,
+                                    "per_mg_removed": c.per_mg_removed} for c in u.chemicals],
+                     "capital": vars(u.capital), "params": u.params, "sources": u.sources})
+    return rows

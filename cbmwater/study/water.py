@@ -1,0 +1,273 @@
+"""Lab files in, characterisation and standards compliance out.
+
+The entry points of the public API for waters: :func:`read_analyses`, :func:`characterise`,
+:func:`characterisation` and :func:`compliance`.  Every function takes a lab file as a path,
+its bytes, an open file or a :class:`pandas.DataFrame` (header = columns), like the CLI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Union
+
+import pandas as pd
+
+from .. import __version__
+from ..errors import InputError
+from ..geochem.characterise import Characterisation
+from ..geochem.characterise import characterise as _characterise
+from ..water.analysis import AnalysisSet
+from ..water.io import Source, source_name
+from ..water.io import read_analyses as _read_analyses
+from .results import JsonResult, key_field
+
+__all__ = ["read_analyses", "characterise", "characterisation", "compliance", "ComplianceResult",
+           "Water", "one_water"]
+
+#: A water the API can treat: a lab file (any :data:`~cbmwater.water.io.Source`), an
+#: :class:`~cbmwater.water.analysis.AnalysisSet`, or one analysis as a mapping.
+Water = Union[Source, AnalysisSet, Mapping[str, Any]]
+
+
+def read_analyses(source: Source, *, sheet: str | int | None = None,
+                  require_pH: bool = True) -> AnalysisSet:
+    """Read a lab report of water analyses (Chinese or English headers) into canonical units.
+
+    Parameters
+    ----------
+    source : str, os.PathLike, bytes, file object or pandas.DataFrame
+        A ``.csv`` (UTF-8 or GB18030) or ``.xlsx`` lab file, its bytes, an open file, or a
+        DataFrame whose columns are the header.  Header aliases (``钠离子``, ``Na+``, ``氨氮``)
+        and units in the header (``Na (mg/L)``, ``Ca2+ (mmol/L)``) are understood.
+    sheet : str or int, optional
+        Excel sheet (default: the first).
+    require_pH : bool, default True
+        Refuse samples without pH (PHREEQC needs it).
+
+    Returns
+    -------
+    AnalysisSet
+        Concentrations in mg/L (``values``), censored flags, metadata, source rows.
+
+    Raises
+    ------
+    InputError
+        Naming the file, row, column, value and what is allowed.
+
+    Examples
+    --------
+    >>> import pandas as pd, cbmwater
+    >>> lab = pd.DataFrame({"样品编号": ["W1"], "pH": [8.1], "钠离子 (mg/L)": [820.0],
+    ...                     "氯离子": [310.0], "HCO3-": [1650.0]})
+    >>> a = cbmwater.read_analyses(lab)
+    >>> float(a.values.loc["W1", "Na"])
+    820.0
+    """
+    return _read_analyses(source, sheet, require_pH=require_pH)
+
+
+def one_water(water: Water, sample: str | None = None, *, sheet: str | int | None = None,
+              require_pH: bool = True) -> tuple[AnalysisSet, str]:
+    """The analysis set and the sample id of the water a call names.
+
+    ``water`` is a lab file (any :data:`~cbmwater.water.io.Source`), an
+    :class:`~cbmwater.water.analysis.AnalysisSet`, or one analysis as a mapping (keys are
+    headers as in a lab file, e.g. ``{"sample_id": "W1", "pH": 8.1, "Na": 820}``; without
+    ``sample_id`` it is called ``"water"``).  ``sample`` picks the row; it may be left out when
+    there is one sample only.
+    """
+    if isinstance(water, AnalysisSet):
+        analyses = water
+    elif isinstance(water, Mapping):
+        row = dict(water)
+        if not any(str(k).strip().casefold() in ("sample_id", "样品编号") for k in row):
+            row = {"sample_id": "water", **row}
+        analyses = _read_analyses(pd.DataFrame([row]), sheet, require_pH=require_pH)
+        analyses.source = "<mapping>"
+    else:
+        analyses = _read_analyses(water, sheet, require_pH=require_pH)
+    ids = [str(i) for i in analyses.values.index]
+    if sample is None:
+        if len(ids) != 1:
+            shown = ", ".join(ids[:12]) + (" ..." if len(ids) > 12 else "")
+            raise InputError(f"the water has {len(ids)} samples; choose one with sample= "
+                             f"(--sample): {shown}", file=source_name(water)
+                             if not isinstance(water, (AnalysisSet, Mapping)) else None)
+        sample = ids[0]
+    return analyses, str(sample)
+
+
+def characterisation(source: Source | AnalysisSet, *, sheet: str | int | None = None,
+                     database: str | Path | None = None, charge_balance: str | None = None,
+                     censored_policy: str = "half", irrigation: bool = False,
+                     redox: str | None = None) -> Characterisation:
+    """QA and PHREEQC speciation of every sample, with the PHREEQC input and provenance.
+
+    Parameters
+    ----------
+    source : lab file source or AnalysisSet
+        See :func:`read_analyses`.
+    sheet : str or int, optional
+        Excel sheet.
+    database : str or Path, optional
+        ``"phreeqc"`` (default), ``"pitzer"``, ``"wateq4f"`` or a path to a ``.dat``.
+    charge_balance : str, optional
+        Ion PHREEQC adjusts for electroneutrality (off by default).
+    censored_policy : {"half", "zero", "limit"}
+        Below-detection substitution (Helsel 2012).
+    irrigation : bool
+        Also compute the FAO-29 adjusted SAR (Ayers & Westcot 1985).
+    redox : str, optional
+        ``"fe2"`` (default: total Fe is Fe(II)), ``"pe:VALUE"`` or ``"measured"``.
+
+    Returns
+    -------
+    Characterisation
+        ``records`` (DataFrame, one row per sample), ``speciation`` (``.pqi()``),
+        ``provenance``.
+
+    Examples
+    --------
+    >>> import cbmwater
+    >>> from cbmwater.resources import example_path
+    >>> ch = cbmwater.characterisation(example_path("qinshui", "analyses.csv"))
+    >>> len(ch.records) > 10
+    True
+    """
+    analyses = source if isinstance(source, AnalysisSet) else _read_analyses(source, sheet)
+    return _characterise(analyses, database, charge_balance=charge_balance,
+                         censored_policy=censored_policy, irrigation=irrigation, redox=redox)
+
+
+def characterise(source: Source | AnalysisSet, **options: Any) -> pd.DataFrame:
+    """One record per sample: pH, ionic strength, pCO2, charge balance, TDS, hardness, SAR,
+    water type, saturation indices and QA flags (:func:`characterisation`'s ``records``).
+
+    Parameters
+    ----------
+    source : lab file source or AnalysisSet
+        See :func:`read_analyses`.
+    **options
+        As for :func:`characterisation` (``sheet``, ``database``, ``charge_balance``,
+        ``censored_policy``, ``irrigation``, ``redox``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`cbmwater.geochem.characterise.RECORD_COLUMNS`; units: ionic strength
+        mol/kgw, log_pCO2 log10(atm), TDS mg/L, hardness/alkalinity mg/L as CaCO3, SAR
+        (meq/L)^0.5, SI log10(IAP/K).  Reference: Parkhurst & Appelo (2013), PHREEQC 3.
+
+    Examples
+    --------
+    >>> import pandas as pd, cbmwater
+    >>> lab = pd.DataFrame({"sample_id": ["W1"], "pH": [8.1], "Na": [820.0], "Cl": [310.0],
+    ...                     "HCO3": [1650.0], "Ca": [12.0], "Mg": [4.0]})
+    >>> rec = cbmwater.characterise(lab)
+    >>> rec.loc[0, "water_type"]
+    'HCO3-Na'
+    """
+    return characterisation(source, **options).records
+
+
+@dataclass(frozen=True)
+class ComplianceResult(JsonResult):
+    """Samples against one class of one standard (``cbmwater compliance --format json``).
+
+    Attributes
+    ----------
+    samples : list of dict
+        Per sample: ``sample_id``, ``verdict`` (pass, fail, incomplete), ``counts`` and ``rows``
+        (one per limit: parameter, value and limit in the limit's unit, ratio, result, status).
+    """
+
+    standard_id: str
+    standard_name: str
+    klass: str = key_field("class")
+    censored_policy: str = "half"
+    input: str = ""
+    standards_table: str = ""
+    standards_sha256: str = ""
+    cbmwater_version: str = ""
+    samples: list[dict[str, Any]] = field(default_factory=list)
+
+    TABLES = {
+        "limits": (lambda r: [{"sample_id": s["sample_id"], **row} for s in r.samples
+                              for row in s["rows"]],
+                   ("sample_id", "standard_id", "class", "parameter", "value", "unit", "min",
+                    "max", "ratio", "result", "verified", "status", "clause", "basis",
+                    "censored", "detection_limit", "comment", "limit_note")),
+        "samples": (lambda r: [{"sample_id": s["sample_id"], "verdict": s["verdict"],
+                                **s["counts"]} for s in r.samples],
+                    ("sample_id", "verdict", "n_pass", "n_fail", "n_not_measured",
+                     "n_inconclusive", "n_unverified")),
+    }
+
+
+def compliance(source: Source | AnalysisSet, standard: str, klass: str, *,
+               sample: str | list[str] | None = None, censored_policy: str = "half",
+               sheet: str | int | None = None,
+               standards_file: str | Path | None = None) -> ComplianceResult:
+    """Check every sample against one class of one Chinese (or FAO) water standard.
+
+    Parameters
+    ----------
+    source : lab file source or AnalysisSet
+        See :func:`read_analyses` (pH is not required here).
+    standard : str
+        Standard id, e.g. ``"GB3838-2002"``, ``"GB/T 14848-2017"``, ``"SYT5329"``.
+    klass : str
+        Class or use within it, e.g. ``"III"``, ``"first"``, ``"k<=0.01"``.
+    sample : str or list of str, optional
+        Only these samples (default: every sample).
+    censored_policy : {"half", "zero", "limit"}
+        Value used for below-detection cells; the verdict uses the interval 0-DL.
+    sheet : str or int, optional
+        Excel sheet.
+    standards_file : str or Path, optional
+        Another standards table (default: the bundled ``databases/standards.csv``).
+
+    Returns
+    -------
+    ComplianceResult
+        Per limit: value and limit in the limit's unit, ratio, result (pass, fail,
+        not_measured, inconclusive) and status (V/S/U/M).  A parameter not measured is never
+        a pass.
+
+    Examples
+    --------
+    >>> import cbmwater
+    >>> from cbmwater.resources import example_path
+    >>> res = cbmwater.compliance(example_path("qinshui", "analyses.csv"), "GB3838-2002", "III",
+    ...                           sample="SZ-3-04")
+    >>> res.samples[0]["verdict"]
+    'fail'
+    """
+    from ..standards.compliance import check_analyses, summarise
+    from ..standards.table import load_standards
+
+    table = load_standards(standards_file)
+    sid, cls = table.resolve(standard, klass)
+    analyses = (source if isinstance(source, AnalysisSet)
+                else _read_analyses(source, sheet, require_pH=False))
+    if sample is not None:
+        wanted = [sample] if isinstance(sample, str) else list(sample)
+        analyses = analyses.subset(list(dict.fromkeys(wanted)))
+    results = check_analyses(analyses, sid, cls, censored_policy=censored_policy, table=table)
+    summary = summarise(results)
+    fields_ = [c for c in results.columns if c != "sample_id"]
+    samples = []
+    for _, srow in summary.iterrows():
+        rows = results[results["sample_id"] == srow["sample_id"]]
+        samples.append({
+            "sample_id": srow["sample_id"],
+            "verdict": srow["verdict"],
+            "counts": {k: int(srow[k]) for k in summary.columns if k.startswith("n_")},
+            "rows": [{f: r[f] for f in fields_} for r in rows.to_dict("records")],
+        })
+    return ComplianceResult(standard_id=sid, standard_name=table.standard_name(sid), klass=cls,
+                            censored_policy=censored_policy, input=analyses.source,
+                            standards_table=str(table.path), standards_sha256=table.sha256,
+                            cbmwater_version=__version__, samples=samples)
