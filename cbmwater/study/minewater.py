@@ -111,7 +111,11 @@ def acidity(source: Source | AnalysisSet, *,
     from ..minewater.acidity import acidity_report
 
     analyses = source if isinstance(source, AnalysisSet) else _read(source, sheet=sheet)
-    flows: Any = flows_m3_d
+    flows: Mapping[str, float] | None
+    if flows_m3_d is None or isinstance(flows_m3_d, Mapping):
+        flows = flows_m3_d
+    else:   # one flow for every sample (the CLI's --flow-m3-d)
+        flows = {str(sid): flows_m3_d for sid in analyses.values.index}
     rep = acidity_report(analyses, flows_m3_d=flows, fe_policy=fe_policy,
                          missing_alkalinity=missing_alkalinity, censored_policy=censored_policy)
     return AcidityResult.from_dict(rep.as_dict(), report=rep)
