@@ -10,10 +10,8 @@ The public API (see README "Python API")::
     plan = cbmwater.optimise("case.toml")                          # NetworkPlan
 """
 
-__version__ = "0.1.0"
-
-from .errors import CbmwaterError, DatabaseError, GeochemError, InputError  # noqa: E402
-from .study import (  # noqa: E402
+from .errors import CbmwaterError, DatabaseError, GeochemError, InputError
+from .study import (
     AcidityResult,
     ComplianceResult,
     MinePlan,
@@ -42,6 +40,7 @@ from .study import (  # noqa: E402
     treat,
     unit_library,
 )
+from .version import __version__
 
 __all__ = [
     "__version__",

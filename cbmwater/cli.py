@@ -15,7 +15,8 @@ from pathlib import Path
 
 import click
 
-from . import CbmwaterError, InputError, __version__
+from . import CbmwaterError, InputError
+from .version import __version__
 from .study import outputs as export
 
 FORMATS = ("csv", "json", "xlsx")

@@ -117,7 +117,7 @@ def characterise(
     InputError
         A bad ``redox``; ``measured`` for a sample with no Fe2/Fe3, ORP_mV or DO (named).
     """
-    from .. import __version__
+    from ..version import __version__
     from .engine import iphreeqc_version
 
     basis = parse_redox(redox)

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import __version__
+from ..version import __version__
 from ..errors import GeochemError, InputError
 from ..water.analysis import AnalysisSet
 from .databases import DatabaseInfo, database_info

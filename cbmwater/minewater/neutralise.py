@@ -853,7 +853,7 @@ def _find_dose(setup: _Setup, raw: dict[str, float], target: float, notes: list[
 
 def _pqi_header(setup: _Setup, target: float, dose_mmol_L: float) -> str:
     """Comment lines that say what the exported input is (no user text)."""
-    from .. import __version__
+    from ..version import __version__
 
     return (f"# cbmwater {__version__}: titration of one water with {setup.reagent.formula} "
             f"({setup.db.name})\n"

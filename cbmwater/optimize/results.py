@@ -19,7 +19,7 @@ from importlib import metadata
 
 import numpy as np
 
-from .. import __version__
+from ..version import __version__
 from ..geochem.databases import database_info
 from ..geochem.engine import iphreeqc_version
 from . import precompute as pc

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .. import __version__
+from ..version import __version__
 from ..geochem.databases import database_info
 from ..geochem.engine import get_engine, iphreeqc_version, si_or_nan
 from ..geochem.phreeqc_input import fmt, redox_definitions, solution_block

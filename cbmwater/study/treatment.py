@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from .. import __version__
+from ..version import __version__
 from ..errors import InputError
 from .results import JsonResult
 from .water import Water, one_water

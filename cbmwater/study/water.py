@@ -14,7 +14,7 @@ from typing import Any, Union
 
 import pandas as pd
 
-from .. import __version__
+from ..version import __version__
 from ..errors import InputError
 from ..geochem.characterise import Characterisation
 from ..geochem.characterise import characterise as _characterise
