@@ -11,9 +11,14 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import click
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .study import ComplianceResult
 
 from . import CbmwaterError, InputError
 from .version import __version__
@@ -22,7 +27,7 @@ from .study import outputs as export
 FORMATS = ("csv", "json", "xlsx")
 
 
-def _write_atomic(path: Path, write) -> None:
+def _write_atomic(path: Path, write: Callable[[Path], object]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name, suffix=".part")
     os.close(fd)
@@ -37,10 +42,15 @@ def _write_atomic(path: Path, write) -> None:
             os.unlink(tmp)
 
 
+def _write_text(path: Path, text: str, encoding: str = "utf-8") -> None:
+    """Write ``text`` to ``path`` atomically."""
+    _write_atomic(path, lambda p: p.write_text(text, encoding=encoding))
+
+
 class _Group(click.Group):
     """Turns CbmwaterError into a short message and exit status 2."""
 
-    def invoke(self, ctx: click.Context):  # noqa: D401
+    def invoke(self, ctx: click.Context) -> Any:  # noqa: D401
         try:
             return super().invoke(ctx)
         except CbmwaterError as exc:
@@ -127,12 +137,12 @@ def characterise(input_file: Path, out: Path | None, fmt: str | None, database: 
         data = export.records_xlsx(records, result.provenance)
         _write_atomic(out, lambda p: p.write_bytes(data))
     else:
-        _write_atomic(out, lambda p: p.write_text(text, encoding="utf-8"))
+        _write_text(out, text)
     if pqi is not None:
-        _write_atomic(pqi, lambda p: p.write_text(result.pqi(), encoding="utf-8"))
+        _write_text(pqi, result.pqi())
         for name in result.inputs:
             extra = pqi.with_name(f"{pqi.stem}_{name}{pqi.suffix or '.pqi'}")
-            _write_atomic(extra, lambda p, n=name: p.write_text(result.pqi(n), encoding="utf-8"))
+            _write_text(extra, result.pqi(name))
     flagged = [r for r, f in zip(records["sample_id"], records["qa_flag"]) if f != "ok"]
     if out is not None:
         click.echo(f"{len(records)} samples characterised with {result.provenance['database']}"
@@ -197,7 +207,7 @@ def treat(input_file: Path, sample_id: str, train: str, flow: float, fmt: str, o
     if out is None:
         click.echo(text)
     else:
-        _write_atomic(out, lambda p: p.write_text(text + "\n", encoding="utf-8"))
+        _write_text(out, text + "\n")
 
 
 def _treat_text(res: dict) -> str:
@@ -277,20 +287,20 @@ def compliance(input_file: Path, standard_id: str, cls: str, fmt: str | None, ou
     if out is None:
         click.echo(text, nl=not text.endswith("\n"))
     else:
-        _write_atomic(out, lambda p: p.write_text(text, encoding="utf-8"))
+        _write_text(out, text)
         fails = [s["sample_id"] for s in res.samples if s["verdict"] == "fail"]
         click.echo(f"{len(res.samples)} samples checked against {res.standard_id} class "
                    f"{res.klass} -> {out}" + (f"; failing: {', '.join(fails)}" if fails else ""),
                    err=True)
 
 
-def _fmt_num(x) -> str:
+def _fmt_num(x: object) -> str:
     if x is None or (isinstance(x, float) and x != x):
         return "-"
     return f"{x:.4g}"
 
 
-def _compliance_text(res) -> str:
+def _compliance_text(res: ComplianceResult) -> str:
     lines = []
     for smp in res.samples:
         rows, n = smp["rows"], smp["counts"]
@@ -345,9 +355,9 @@ def review(proposal: Path, fmt: str, out: Path | None, pqi: Path | None) -> None
     if out is None:
         click.echo(text)
     else:
-        _write_atomic(out, lambda p: p.write_text(text + "\n", encoding="utf-8"))
+        _write_text(out, text + "\n")
     if pqi is not None:
-        _write_atomic(pqi, lambda p: p.write_text(res.pqi, encoding="utf-8"))
+        _write_text(pqi, res.pqi)
 
 
 @main.command()
@@ -396,7 +406,7 @@ def optimise(case_file: Path, out: Path | None, fmt: str, objective: str, pareto
             progress=progress)]
         text = json.dumps(export.jsonable(front), ensure_ascii=False, indent=1)
         if out is not None:
-            _write_atomic(out / "pareto.json", lambda p: p.write_text(text + "\n", encoding="utf-8"))
+            _write_text(out / "pareto.json", text + "\n")
         if fmt == "json":
             click.echo(text)
         else:
@@ -412,10 +422,9 @@ def optimise(case_file: Path, out: Path | None, fmt: str, objective: str, pareto
                          write_lp=write_lp, write_mps=write_mps, progress=progress)
     text = plan.to_json()
     if out is not None:
-        _write_atomic(out / "results.json", lambda p: p.write_text(text + "\n", encoding="utf-8"))
+        _write_text(out / "results.json", text + "\n")
         for name, df in plan.all_tables().items():
-            _write_atomic(out / f"{name}.csv",
-                          lambda p, df=df: df.to_csv(p, index=False, encoding="utf-8-sig"))
+            _write_text(out / f"{name}.csv", df.to_csv(index=False), encoding="utf-8-sig")
     click.echo(text if fmt == "json" else plan.summary_text())
     if plan.status in ("infeasible", "no_solution", "error", "unbounded"):
         sys.exit(1)
@@ -445,7 +454,7 @@ def minewater_acidity(input_file: Path, fmt: str, fe_policy: str, missing_alkali
 
     rep = acidity(input_file, flows_m3_d=flow, fe_policy=fe_policy,
                   missing_alkalinity=missing_alkalinity)
-    d = export.jsonable(rep.to_dict())
+    d = cast(dict[str, Any], export.jsonable(rep.to_dict()))
     if fmt == "json":
         text = json.dumps(d, ensure_ascii=False, indent=1)
     else:
@@ -456,7 +465,7 @@ def minewater_acidity(input_file: Path, fmt: str, fe_policy: str, missing_alkali
     if out is None:
         click.echo(text)
     else:
-        _write_atomic(out, lambda p: p.write_text(text + "\n", encoding="utf-8"))
+        _write_text(out, text + "\n")
 
 
 @minewater.command("neutralise")
@@ -487,7 +496,7 @@ def minewater_neutralise(input_file: Path, sample: str, reagent: str, target_ph:
     res = neutralise(input_file, reagent, target_ph, sample=sample, co2=co2,
                      fe_oxidised_fraction=fe_oxidised_fraction, fe_policy=fe_policy,
                      flow_m3_d=flow)
-    d = export.jsonable(res.to_dict())
+    d = cast(dict[str, Any], export.jsonable(res.to_dict()))
     if fmt == "json":
         click.echo(json.dumps(d, ensure_ascii=False, indent=1))
     else:
@@ -500,7 +509,7 @@ def minewater_neutralise(input_file: Path, sample: str, reagent: str, target_ph:
             click.echo(f"sludge {name} ({100 * v['solids_fraction']:.0f} % solids): "
                        f"{v['volume_L_per_m3']:.2f} L per m3 treated")
     if pqi is not None:
-        _write_atomic(pqi, lambda p: p.write_text(d["phreeqc_input"], encoding="utf-8"))
+        _write_text(pqi, d["phreeqc_input"])
 
 
 @minewater.command("size")
@@ -527,7 +536,7 @@ def minewater_size(option: str, flow: float, net_acidity: float | None, fe: floa
     kw = {} if method is None else {"method": method}
     res = size_option(option, flow, net_acidity=net_acidity, fe_mg_L=fe, mn_mg_L=mn,
                       retention_h=retention_h, life_yr=life_yr, **kw)
-    d = export.jsonable(res.to_dict())
+    d = cast(dict[str, Any], export.jsonable(res.to_dict()))
     if fmt == "json":
         click.echo(json.dumps(d, ensure_ascii=False, indent=1))
         return
@@ -560,7 +569,7 @@ def minewater_plan(case_file: Path, fmt: str, budget: float | None, out: Path | 
     res = plan_mine(case_file, budget_CNY=budget, progress=progress).to_dict()
     text = json.dumps(export.jsonable(res), ensure_ascii=False, indent=1)
     if out is not None:
-        _write_atomic(out, lambda p: p.write_text(text + "\n", encoding="utf-8"))
+        _write_text(out, text + "\n")
     if fmt == "json":
         click.echo(text)
     else:

@@ -52,7 +52,7 @@ def _tables(name: str) -> Callable[[NetworkPlan], list[Mapping[str, Any]]]:
         from ..report.optimise_tables import result_tables
 
         frame = result_tables(plan.to_dict())[name]
-        return list(frame.to_dict("records"))
+        return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
     return rows
 
 

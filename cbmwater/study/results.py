@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import MISSING, dataclass, fields
 from typing import Any, ClassVar, TypeVar
 
@@ -76,7 +76,8 @@ class JsonResult:
     """
 
     #: name -> (rows of the table, its columns in order); see :meth:`to_frame`.
-    TABLES: ClassVar[dict[str, tuple[Callable[[Any], list[Mapping[str, Any]]], tuple[str, ...]]]] = {}
+    TABLES: ClassVar[dict[str, tuple[Callable[[Any], Sequence[Mapping[str, Any]]],
+                                    tuple[str, ...]]]] = {}
 
     @classmethod
     def from_dict(cls: type[R], data: Mapping[str, Any], **attached: Any) -> R:
