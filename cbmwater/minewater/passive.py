@@ -30,7 +30,8 @@ outslope over the freeboard depth on each side (ALD: soil-cover top plus 2 ft on
 References
 ----------
 AMDTreat 6 C# source, jlant/amdtreat@5a292e0 (``AMDTreat/Models/*Calculations.cs``,
-``ViewModels/*ViewModel.cs``, ``Data/default-data-*.xml``); /work/shared/reference/amd.md.
+``ViewModels/*ViewModel.cs``, ``Data/default-data-*.xml``); the project's AMDTreat reference
+notes (amd.md).
 Hedin, R.S., Nairn, R.W., Kleinmann, R.L.P. (1994) Passive treatment of coal mine drainage.
 US Bureau of Mines IC 9389 [M].  Means, B., Rose, A.W. (2005) Rate of manganese removal in
 limestone bioreactors, ASMR [M].
@@ -55,6 +56,7 @@ __all__ = ["anoxic_limestone_drain", "vertical_flow_pond", "limestone_bed",
 LIMESTONE_METHODS = ("retention_time", "bureau_of_mines", "alkalinity_generation")
 #: Liner options (AMDTreat default: none).
 LINERS = ("none", "clay", "synthetic")
+#: g/mol of sulfate as the sizing formula prints it (96.06; the vocabulary has 96.056).
 _SO4_G_MOL = 96.06
 
 

@@ -39,6 +39,7 @@ from ..geochem.engine import get_engine, iphreeqc_version, si_or_nan
 from ..geochem.phreeqc_input import fmt, redox_definitions, solution_block
 from ..geochem.redox import RedoxBasis
 from ..standards import check_compliance, load_standards
+from ..water.phases import MINERALS
 from .proposal import Proposal, load_proposal
 
 __all__ = ["SCALE_MINERALS", "MOLAR_MASS_G_MOL", "SCALE_CONDITIONS", "Finding", "Review", "review",
@@ -48,11 +49,8 @@ __all__ = ["SCALE_MINERALS", "MOLAR_MASS_G_MOL", "SCALE_CONDITIONS", "Finding", 
 #: Minerals whose SI and scale are reported (phreeqc.dat names).
 SCALE_MINERALS: tuple[str, ...] = ("Barite", "Celestite", "Calcite", "Siderite", "Gypsum",
                                    "Anhydrite", "Fe(OH)3(a)")
-#: g/mol (IUPAC 2021 atomic weights): BaSO4, SrSO4, CaCO3, FeCO3, CaSO4.2H2O, CaSO4, Fe(OH)3.
-MOLAR_MASS_G_MOL: dict[str, float] = {
-    "Barite": 233.39, "Celestite": 183.68, "Calcite": 100.09, "Siderite": 115.85,
-    "Gypsum": 172.17, "Anhydrite": 136.14, "Fe(OH)3(a)": 106.87,
-}
+#: g/mol of the scale minerals, from the phases table (:mod:`cbmwater.water.phases`).
+MOLAR_MASS_G_MOL: dict[str, float] = {m: MINERALS[m].molar_mass for m in SCALE_MINERALS}
 BAR_PER_ATM = 1.01325
 #: The condition the review attaches to a mineral that precipitates on mixing.
 SCALE_CONDITIONS: dict[str, str] = {
