@@ -43,7 +43,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import DatabaseError, InputError
+from .. import validation
+from ..errors import DatabaseError
 from ..treatment.economics import Economics, capital_recovery_factor, load_economics
 from ..water.phases import molar_mass
 
@@ -303,32 +304,14 @@ def solids_sg(parts: dict[str, float], defaults: AmdTreatDefaults | None = None)
 
 def check_number(name: str, value: object, *, lo: float | None = None, hi: float | None = None,
                  lo_open: bool = False) -> float:
-    """``value`` as float, or :class:`InputError` naming ``name`` and the allowed range."""
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-    v = float(value) if ok else math.nan  # type: ignore[arg-type]
-    if ok and math.isfinite(v):
-        if lo is not None and (v < lo or (lo_open and v <= lo)):
-            ok = False
-        if hi is not None and v > hi:
-            ok = False
-    else:
-        ok = False
-    if not ok:
-        rng = []
-        if lo is not None:
-            rng.append(f"{'>' if lo_open else '>='} {lo:g}")
-        if hi is not None:
-            rng.append(f"<= {hi:g}")
-        allowed = " and ".join(rng) if rng else "finite"
-        raise InputError(f"{name} must be a number {allowed}; got {value!r}", column=name)
-    return v
+    """``value`` as float, or :class:`InputError` naming ``name``, the value and the allowed
+    range (:func:`cbmwater.validation.check_number`)."""
+    return validation.check_number(value, name, lo=lo, hi=hi, lo_open=lo_open)
 
 
 def check_choice(name: str, value: object, allowed: tuple[str, ...] | list[str]) -> str:
     """``value`` if it is one of ``allowed``, else :class:`InputError` listing them."""
-    if not isinstance(value, str) or value not in allowed:
-        raise InputError(f"{name} must be one of {', '.join(allowed)}; got {value!r}", column=name)
-    return value
+    return validation.check_choice(value, name, allowed)
 
 
 # --------------------------------------------------------------------------------------------

@@ -14,13 +14,13 @@ Every number in the file carries a source or ``"assumption: <reason>"``.
 
 from __future__ import annotations
 
-import math
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from ..errors import DatabaseError, InputError
+from ..validation import check_number
 from ..water.phases import REAGENTS
 from .datafiles import TREATMENT_DATA_DIR
 
@@ -161,8 +161,7 @@ def _check_finance(e: Economics, where: str) -> None:
         ("backwash_CNY_m3", e.backwash_CNY_m3, 0.0, 1e4),
     ]
     for name, v, lo, hi in checks:
-        if not isinstance(v, (int, float)) or isinstance(v, bool) or math.isnan(v) or not lo <= v <= hi:
-            raise InputError(f"{where}: {name} must be a number from {lo:g} to {hi:g}; got {v!r}")
+        check_number(v, name, lo=lo, hi=hi, file=where)
 
 
 def _req(d: dict, key: str, path: Path, section: str):
