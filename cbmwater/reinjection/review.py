@@ -36,6 +36,7 @@ import pandas as pd
 from .. import __version__
 from ..geochem.databases import database_info
 from ..geochem.engine import get_engine, iphreeqc_version, si_or_nan
+from ..geochem.mixing import mix_block, reaction_conditions
 from ..geochem.phreeqc_input import fmt, redox_definitions, solution_block
 from ..geochem.redox import RedoxBasis
 from ..standards import check_compliance, load_standards
@@ -120,10 +121,6 @@ class Review:
 
 
 # -- compatibility -----------------------------------------------------------------------------
-def _fractions(n: int) -> list[float]:
-    return [i / (n - 1) for i in range(n)]
-
-
 def mixing_input(injectate: dict[str, float], formation_water: dict[str, float], *,
                  temperature_C: float, pressure_bar: float, fractions: list[float],
                  database: str = "phreeqc") -> str:
@@ -179,17 +176,15 @@ def mixing_input_many(injectates: list[dict[str, float]], formation_water: dict[
              "    -equilibrium_phases " + " ".join(SCALE_MINERALS),
              "USER_PUNCH 1", "    -headings soln_vol_L", "    10 PUNCH SOLN_VOL",
              "END"]
-    tp = ("REACTION_TEMPERATURE {n}\n    " + fmt(temperature_C) +
-          "\nREACTION_PRESSURE {n}\n    " + fmt(t_atm))
     save = 100 * ((len(injectates) * len(fractions) + 2) // 100 + 1)
     for k in range(len(injectates)):
         for i, f in enumerate(fractions):
             n = k * len(fractions) + i + 1
-            lines += [f"MIX {n}", f"    {nums[k]} {fmt(f)}", f"    2 {fmt(1.0 - f)}", tp.format(n=n),
-                      f"SAVE solution {save + n}", "END",
+            lines += mix_block(n, [(nums[k], f), (2, 1.0 - f)], temperature_C, t_atm)
+            lines += [f"SAVE solution {save + n}", "END",
                       f"USE solution {save + n}", f"EQUILIBRIUM_PHASES {n}"]
             lines += [f"    {m} 0 0" for m in SCALE_MINERALS]
-            lines += [tp.format(n=n), "END"]
+            lines += reaction_conditions(n, temperature_C, t_atm) + ["END"]
     return "\n".join(lines) + "\n"
 
 
