@@ -37,7 +37,7 @@ from .. import __version__
 from ..geochem.databases import database_info
 from ..geochem.engine import get_engine, iphreeqc_version, si_or_nan
 from ..geochem.mixing import mix_block, reaction_conditions
-from ..geochem.phreeqc_input import fmt, redox_definitions, solution_block
+from ..geochem.phreeqc_input import redox_definitions, solution_block
 from ..geochem.redox import RedoxBasis
 from ..standards import check_compliance, load_standards
 from ..water.phases import MINERALS
