@@ -74,16 +74,16 @@ def anoxic_limestone_drain(
     AMDTreat 6 ``AnoxicLimestoneDrainCalculations.cs`` and ``default-data-anoxic-limestone-drain.xml``
     (jlant/amdtreat@5a292e0); Hedin et al. (1994) USBM IC 9389 [M].
     """
-    sys, o, s = limestone_system(
+    plant, o, s = limestone_system(
         "ald", "ALD", flow_m3_d, net_acidity_mg_L, method, liner,
         dict(zip(LIMESTONE_OPTIONS, (retention_h, purity, efficiency, porosity,
                                      alkalinity_rate_g_m2_d, limestone_depth_m, length_width_ratio,
                                      side_slope)), soil_cover_m=soil_cover_m),
         life_yr=life_yr, econ=econ, defaults=defaults, site_development=site_development)
-    sec, d, z = sys.sec, sys.d, o["side_slope"]
+    sec, d, z = plant.sec, plant.d, o["side_slope"]
     for name, v in (("do_mg_L", do_mg_L), ("fe3_mg_L", fe3_mg_L), ("al_mg_L", al_mg_L)):
         if v is not None and check_number(name, v, lo=0.0) > 1.0:
-            sys.warnings.append(f"ALD: {name} = {v:g} mg/L is above 1 mg/L; Fe(III)/Al hydroxides "
+            plant.warnings.append(f"ALD: {name} = {v:g} mg/L is above 1 mg/L; Fe(III)/Al hydroxides "
                                 f"and oxygen armour and clog an ALD (Hedin et al. 1994; use a VFP "
                                 f"instead)")
     lt, wt = s["lt"], s["wt"]
@@ -93,12 +93,12 @@ def anoxic_limestone_drain(
     excavation = s["volume_m3"] + soil_v + clay_v
     margin = d("common", "ald_clear_margin")
     pipe_usd, pipe_info = header_pipes(sec, s["wb"], d)
-    items = {"excavation": sys.usd(excavation * d(sec, "excavation_unit_cost")),
-             "soil cover": sys.usd(soil_v * d(sec, "soil_cover_unit_cost")),
-             **stone_items(sys, s["mass_t"], s["volume_m3"]),
-             "liner": sys.usd(liner_usd), "pipes": sys.usd(pipe_usd),
-             "structures (valves, control, outlet)": sys.usd(structures(sec, d))}
-    return sys.finish(
+    items = {"excavation": plant.usd(excavation * d(sec, "excavation_unit_cost")),
+             "soil cover": plant.usd(soil_v * d(sec, "soil_cover_unit_cost")),
+             **stone_items(plant, s["mass_t"], s["volume_m3"]),
+             "liner": plant.usd(liner_usd), "pipes": plant.usd(pipe_usd),
+             "structures (valves, control, outlet)": plant.usd(structures(sec, d))}
+    return plant.finish(
         option="ald", method=method, area_m2=lt * wt, footprint=soil_lt * soil_wt,
         land=(soil_lt + 2 * margin) * (soil_wt + 2 * margin), volume=s["volume_m3"],
         basis="media", limestone_t=s["mass_t"],

@@ -67,12 +67,12 @@ def sulfate_reducing_bioreactor(
     ----------
     AMDTreat 6 ``BioReactorCalculations.cs``, ``default-data-bioreactor.xml``.
     """
-    sys = start('bioreactor', 'bioreactor', flow_m3_d, life_yr=life_yr, econ=econ, defaults=defaults,
+    plant = start("bioreactor", "bioreactor", flow_m3_d, life_yr=life_yr, econ=econ, defaults=defaults,
                 site_development=site_development)
-    sec, what, d, warnings = sys.sec, sys.what, sys.d, sys.warnings
+    sec, what, d, warnings = plant.sec, plant.what, plant.d, plant.warnings
     check_choice("method", method, ("sulfate_reduction", "alkalinity_generation", "volumetric_loading"))
     check_choice("liner", liner, LINERS)
-    o = sys.options(dict(so4_reduction_mg_L=so4_reduction_mg_L, so4_rate_mol_m3_d=so4_rate_mol_m3_d,
+    o = plant.options(dict(so4_reduction_mg_L=so4_reduction_mg_L, so4_rate_mol_m3_d=so4_rate_mol_m3_d,
                          alkalinity_rate_g_m2_d=alkalinity_rate_g_m2_d,
                          volumetric_loading_m3_per_m3_d=volumetric_loading_m3_per_m3_d,
                          biomix_depth_m=biomix_depth_m, aggregate_depth_m=aggregate_depth_m,
@@ -106,7 +106,7 @@ def sulfate_reducing_bioreactor(
         v = layer_volume(lb, wb, dm, z)
         details["acid_load_g_d"] = flow_m3_d * net_acidity_mg_L
     mt_l, mt_w = top(lb, dm, z), top(wb, dm, z)
-    ag_lb, ag_wb, agg_v = layer_below(sys, lb, wb, da, z,
+    ag_lb, ag_wb, agg_v = layer_below(plant, lb, wb, da, z,
                                       layer=f"the drainage aggregate ({da:.3g} m)",
                                       above="a bio-mix bottom", fix="reduce aggregate_depth_m",
                                       column="aggregate_depth_m")
@@ -124,7 +124,7 @@ def sulfate_reducing_bioreactor(
     excavation = agg_v + v + water_v + clay_v
     land = land_berms(fb_lt, fb_wt, fb, d)
     pipe_usd, pipe_info = trunk_spur_pipes(sec, ag_lb, ag_wb, d)
-    usd = sys.usd
+    usd = plant.usd
     items = {"excavation": usd(excavation * d(sec, "excavation_unit_cost"))}
     for k in fr:
         items[f"bio-mix {k.replace('_', ' ')}"] = usd(comp_t[k] * d(sec, f"{k}_unit_cost"))
@@ -147,7 +147,7 @@ def sulfate_reducing_bioreactor(
     for k in fr:
         materials[f"{k}_m3"] = comp_v[k]
         materials[f"{k}_t"] = comp_t[k]
-    return sys.finish(
+    return plant.finish(
         option="bioreactor", method=method, area_m2=mt_l * mt_w,
         footprint=fb_lt * fb_wt, land=land, volume=v, basis="media", limestone_t=comp_t["fines"],
         materials=materials, items=items, recap=[

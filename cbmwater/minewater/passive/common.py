@@ -307,24 +307,24 @@ def stacked_layer(lt: float, wt: float, depth: float, z: float) -> tuple[float, 
     return t_l, t_w, (t_l * t_w + lt * wt) / 2.0 * depth
 
 
-def layer_below(sys: System, lb: float, wb: float, depth: float, z: float, *, layer: str,
+def layer_below(plant: System, lb: float, wb: float, depth: float, z: float, *, layer: str,
                 above: str, fix: str, column: str) -> tuple[float, float, float]:
     """A layer of ``depth`` under a bottom ``lb x wb`` (sides sloping in at ``z``): its bottom
     length, width and volume, m3.  A layer that leaves no bottom is refused (``layer``, ``above``
     and ``fix`` word the message); a narrow bottom is warned of (:func:`check_bottom`)."""
     bl, bw = lb - 2 * z * depth, wb - 2 * z * depth
     if bl <= 0 or bw <= 0:
-        raise InputError(f"{sys.what}: {layer} leaves no pond bottom under {above} of "
+        raise InputError(f"{plant.what}: {layer} leaves no pond bottom under {above} of "
                          f"{lb:.2f} x {wb:.2f} m; {fix}", column=column)
-    check_bottom(bw, sys.what, sys.d, sys.warnings)
+    check_bottom(bw, plant.what, plant.d, plant.warnings)
     return bl, bw, (lb * wb + bl * bw) / 2.0 * depth
 
 
-def stone_items(sys: System, mass_t: float, volume_m3: float) -> dict[str, float]:
+def stone_items(plant: System, mass_t: float, volume_m3: float) -> dict[str, float]:
     """Limestone purchase and placement, CNY."""
-    d, sec = sys.d, sys.sec
-    return {"limestone": sys.usd(mass_t * d(sec, "limestone_unit_cost")),
-            "limestone placement": sys.usd(volume_m3 * d(sec, "limestone_placement_unit_cost"))}
+    d, sec = plant.d, plant.sec
+    return {"limestone": plant.usd(mass_t * d(sec, "limestone_unit_cost")),
+            "limestone placement": plant.usd(volume_m3 * d(sec, "limestone_placement_unit_cost"))}
 
 
 def recap_common(items: dict[str, float], pipes: str, structures: str) -> list[tuple[str, float, str]]:

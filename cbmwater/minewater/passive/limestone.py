@@ -114,18 +114,18 @@ def limestone_system(sec: str, what: str, flow_m3_d: float, net_acidity_mg_L: fl
 
     Returns the :class:`System`, the options and the sizing of :func:`limestone_sizing`.
     """
-    sys = start(sec, what, flow_m3_d, life_yr=life_yr, econ=econ, defaults=defaults,
+    plant = start(sec, what, flow_m3_d, life_yr=life_yr, econ=econ, defaults=defaults,
                 site_development=site_development, life_default=defaults_life(defaults, sec))
     check_choice("method", method, LIMESTONE_METHODS)
     check_choice("liner", liner, LINERS)
     check_net_acidity(net_acidity_mg_L)
-    o = sys.options(given, **special)
-    acidity_warning(net_acidity_mg_L, what, sys.warnings)
-    s = limestone_sizing(sec, flow_m3_d, net_acidity_mg_L, method, o["retention_h"], sys.life,
+    o = plant.options(given, **special)
+    acidity_warning(net_acidity_mg_L, what, plant.warnings)
+    s = limestone_sizing(sec, flow_m3_d, net_acidity_mg_L, method, o["retention_h"], plant.life,
                          o["purity"], o["efficiency"], o["porosity"], o["alkalinity_rate_g_m2_d"],
-                         o["limestone_depth_m"], o["side_slope"], o["length_width_ratio"], sys.d,
+                         o["limestone_depth_m"], o["side_slope"], o["length_width_ratio"], plant.d,
                          what)
     if "warning" in s:
-        sys.warnings.append(s["warning"])
-    check_bottom(s["wb"], what, sys.d, sys.warnings)
-    return sys, o, s
+        plant.warnings.append(s["warning"])
+    check_bottom(s["wb"], what, plant.d, plant.warnings)
+    return plant, o, s

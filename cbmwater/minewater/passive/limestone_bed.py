@@ -41,14 +41,14 @@ def limestone_bed(
     d0 = defaults if defaults is not None else load_amdtreat()
     depth_default = (d0("limestone_bed", "limestone_depth_upstream")
                      + d0("limestone_bed", "limestone_depth_downstream")) / 2
-    sys, o, s = limestone_system(
+    plant, o, s = limestone_system(
         "limestone_bed", "limestone bed", flow_m3_d, net_acidity_mg_L, method, liner,
         dict(zip(LIMESTONE_OPTIONS, (retention_h, purity, efficiency, porosity,
                                      alkalinity_rate_g_m2_d, limestone_depth_m, length_width_ratio,
                                      side_slope)), freeboard_m=freeboard_m, free_water_m=free_water_m),
         life_yr=life_yr, econ=econ, defaults=defaults, site_development=site_development,
         limestone_depth_m=Param("limestone_depth", 0.0, 10.0, True, default=depth_default))
-    sec, d, z = sys.sec, sys.d, o["side_slope"]
+    sec, d, z = plant.sec, plant.d, o["side_slope"]
     dep, fb, fw = o["limestone_depth_m"], o["freeboard_m"], o["free_water_m"]
     lt, wt = s["lt"], s["wt"]
     w_lt, w_wt, water_v = stacked_layer(lt, wt, fw, z)
@@ -57,11 +57,11 @@ def limestone_bed(
     excavation = s["volume_m3"] + water_v + clay_v
     pipe_usd, pipe_info = header_pipes(sec, s["wb"], d)
     structures_item = "structures (valves, intake, distribution, control, outlet)"
-    items = {"excavation": sys.usd(excavation * d(sec, "excavation_unit_cost")),
-             **stone_items(sys, s["mass_t"], s["volume_m3"]),
-             "liner": sys.usd(liner_usd), "pipes": sys.usd(pipe_usd),
-             structures_item: sys.usd(structures(sec, d))}
-    return sys.finish(
+    items = {"excavation": plant.usd(excavation * d(sec, "excavation_unit_cost")),
+             **stone_items(plant, s["mass_t"], s["volume_m3"]),
+             "liner": plant.usd(liner_usd), "pipes": plant.usd(pipe_usd),
+             structures_item: plant.usd(structures(sec, d))}
+    return plant.finish(
         option="limestone_bed", method=method, area_m2=lt * wt, footprint=fb_lt * fb_wt,
         land=land_berms(fb_lt, fb_wt, fb, d), volume=s["volume_m3"], basis="media",
         limestone_t=s["mass_t"],

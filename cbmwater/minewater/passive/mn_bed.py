@@ -66,13 +66,13 @@ def manganese_removal_bed(
     AMDTreat 6 ``ManganeseRemovalBedCalculations.CalcKineticsSaturatedLimestoneArea`` and
     ``default-data-manganese-removal-bed.xml``; Means & Rose (2005) [M].
     """
-    sys = start("mn_bed", "Mn removal bed", flow_m3_d, life_yr=life_yr, econ=econ,
+    plant = start("mn_bed", "Mn removal bed", flow_m3_d, life_yr=life_yr, econ=econ,
                 defaults=defaults, site_development=site_development)
-    sec, what, d = sys.sec, sys.what, sys.d
+    sec, what, d = plant.sec, plant.what, plant.d
     check_choice("method", method, ("kinetics", "retention_time"))
     check_choice("stone", stone, _GRADATIONS)
     check_choice("liner", liner, LINERS)
-    o = sys.options(dict(effluent_mn_mg_L=effluent_mn_mg_L, retention_h=retention_h,
+    o = plant.options(dict(effluent_mn_mg_L=effluent_mn_mg_L, retention_h=retention_h,
                          rate_constant=rate_constant, limestone_depth_m=limestone_depth_m,
                          freeboard_m=freeboard_m, porosity=porosity,
                          length_width_ratio=length_width_ratio, side_slope=side_slope),
@@ -81,7 +81,7 @@ def manganese_removal_bed(
     cout, k, dep, fb, por, r, z = (o["effluent_mn_mg_L"], o["rate_constant"],
                                    o["limestone_depth_m"], o["freeboard_m"], o["porosity"],
                                    o["length_width_ratio"], o["side_slope"])
-    warnings = sys.warnings
+    warnings = plant.warnings
     s_area = d(sec, f"aashto{stone}_particle_area") / d(sec, f"aashto{stone}_particle_volume") * (1 - por)
     q_lpm = flow_m3_d * 1000.0 / 1440.0
     details: dict[str, Any] = {"stone": f"AASHTO #{stone}", "specific_surface_m2_m3": s_area,
@@ -118,14 +118,14 @@ def manganese_removal_bed(
     excavation = v + clay_v
     pipe_usd, pipe_info = header_pipes(sec, wb, d)
     structures_item = "structures (valve, intake, distribution, control, outlet)"
-    items = {"excavation": sys.usd(excavation * d(sec, "excavation_unit_cost")),
-             **stone_items(sys, mass, v), "liner": sys.usd(liner_usd),
-             "pipes": sys.usd(pipe_usd), structures_item: sys.usd(structures(sec, d))}
+    items = {"excavation": plant.usd(excavation * d(sec, "excavation_unit_cost")),
+             **stone_items(plant, mass, v), "liner": plant.usd(liner_usd),
+             "pipes": plant.usd(pipe_usd), structures_item: plant.usd(structures(sec, d))}
     details.update({"limestone_bottom_m": [lb, wb], "limestone_top_m": [lt, wt],
                     "freeboard_top_m": [fb_lt, fb_wt], "limestone_depth_m": dep,
                     "retention_h": v * por / (flow_m3_d / 24.0), "pipes": pipe_info,
                     "liner": liner})
-    return sys.finish(
+    return plant.finish(
         option="mn_bed", method=method, area_m2=lt * wt, footprint=fb_lt * fb_wt,
         land=land_berms(fb_lt, fb_wt, fb, d), volume=v, basis="media", limestone_t=mass,
         materials={"limestone_bulk_m3": v, "excavation_m3": excavation, "clay_liner_m3": clay_v},

@@ -59,10 +59,10 @@ def settling_pond(
     ----------
     AMDTreat 6 ``PondsCalculations.cs``, ``default-data-ponds.xml``.
     """
-    sys = start('ponds', 'settling pond', flow_m3_d, life_yr=life_yr, econ=econ, defaults=defaults,
+    plant = start("ponds", "settling pond", flow_m3_d, life_yr=life_yr, econ=econ, defaults=defaults,
                 site_development=site_development)
-    sec, what, d, warnings = sys.sec, sys.what, sys.d, sys.warnings
-    o = sys.options(dict(retention_h=retention_h, solids_fraction=solids_fraction,
+    sec, what, d, warnings = plant.sec, plant.what, plant.d, plant.warnings
+    o = plant.options(dict(retention_h=retention_h, solids_fraction=solids_fraction,
                          length_width_ratio=length_width_ratio, side_slope=side_slope),
                     retention_h=Param("settling_retention_time_h", 0.0, 10000.0, True),
                     solids_fraction=Param("sludge_solids_fraction", 0.001, 0.8))
@@ -77,7 +77,7 @@ def settling_pond(
     lb, wb = bottom_from_volume(v_set, ds, z, r, what)
     s_lt, s_wt = top(lb, ds, z), top(wb, ds, z)
     sl_lb, sl_wb, v_sludge_store = layer_below(
-        sys, lb, wb, dsl, z, layer=f"the {dsl:.2f} m sludge layer", above="a settling layer",
+        plant, lb, wb, dsl, z, layer=f"the {dsl:.2f} m sludge layer", above="a settling layer",
         fix="raise retention_h or the flow", column="retention_h")
     o_lt, o_wt, v_ox = stacked_layer(s_lt, s_wt, dox, z)
     fb_lt, fb_wt = top(o_lt, fb, z), top(o_wt, fb, z)
@@ -96,15 +96,15 @@ def settling_pond(
     inout = d(sec, "inout_pipe_length")
     pipe_usd = (inout * d(sec, "inout_pipe_unit_cost")
                 + inout / d(sec, "inout_pipe_install_rate") * d(sec, "labour_rate"))
-    usd = sys.usd
+    usd = plant.usd
     items = {
         "excavation": usd(excavation * d(sec, "excavation_unit_cost")),
         "pipes": usd(pipe_usd),
         "baffle": usd(d(sec, "baffle_length") * d(sec, "baffle_unit_cost")),
         "structures (valve, intake, distribution, control, outlet)": usd(structures(sec, d)),
     }
-    disposal = dry_t_yr * sys.money.econ.sludge_disposal_CNY_t_dry
-    return sys.finish(
+    disposal = dry_t_yr * plant.money.econ.sludge_disposal_CNY_t_dry
+    return plant.finish(
         option="settling_pond", method="retention_time",
         area_m2=o_lt * o_wt, footprint=fb_lt * fb_wt, land=land, volume=v_set + v_ox,
         basis="water", limestone_t=0.0,

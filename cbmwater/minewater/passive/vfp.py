@@ -57,14 +57,14 @@ def vertical_flow_pond(
     AMDTreat 6 ``VerticalFlowPondCalculations.cs``, ``default-data-vertical-flow-pond.xml``;
     Skousen-type design factors (VFP RT ~15 h, 15-30 cm organic layer) in reference/amd.md (c).
     """
-    sys, o, s = limestone_system(
+    plant, o, s = limestone_system(
         "vfp", "VFP", flow_m3_d, net_acidity_mg_L, method, liner,
         dict(zip(LIMESTONE_OPTIONS, (retention_h, purity, efficiency, porosity,
                                      alkalinity_rate_g_m2_d, limestone_depth_m, length_width_ratio,
                                      side_slope)), compost_depth_m=compost_depth_m,
              free_water_m=free_water_m, freeboard_m=freeboard_m, fines_fraction=fines_fraction),
         life_yr=life_yr, econ=econ, defaults=defaults, site_development=site_development)
-    sec, d, z = sys.sec, sys.d, o["side_slope"]
+    sec, d, z = plant.sec, plant.d, o["side_slope"]
     dep, dc, fw, fb = (o["limestone_depth_m"], o["compost_depth_m"], o["free_water_m"],
                        o["freeboard_m"])
     fines = o["fines_fraction"]
@@ -82,7 +82,7 @@ def vertical_flow_pond(
                                    sec, d)
     excavation = s["volume_m3"] + compost_v + water_v + clay_v
     pipe_usd, pipe_info = trunk_spur_pipes(sec, s["lb"], s["wb"], d)
-    usd = sys.usd
+    usd = plant.usd
     structures_item = "structures (valve, intake, distribution, control, outlet)"
     items = {
         "excavation": usd(excavation * d(sec, "excavation_unit_cost")),
@@ -90,13 +90,13 @@ def vertical_flow_pond(
         "compost limestone fines": usd(fines_t * d(sec, "limestone_fines_unit_cost")),
         "compost placement": usd(compost_v * d(sec, "compost_placement_unit_cost")
                                  + fines_v * d(sec, "limestone_fines_placement_unit_cost")),
-        **stone_items(sys, s["mass_t"], s["volume_m3"]),
+        **stone_items(plant, s["mass_t"], s["volume_m3"]),
         "liner": usd(liner_usd),
         "pipes (under-drain)": usd(pipe_usd),
         structures_item: usd(structures(sec, d)),
     }
     compost_cost = items["compost (organic)"] + items["compost limestone fines"] + items["compost placement"]
-    return sys.finish(
+    return plant.finish(
         option="vfp", method=method, area_m2=lt * wt, footprint=fb_lt * fb_wt,
         land=land_berms(fb_lt, fb_wt, fb, d), volume=s["volume_m3"], basis="media",
         limestone_t=s["mass_t"],

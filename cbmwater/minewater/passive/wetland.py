@@ -77,13 +77,13 @@ def aerobic_wetland(
     AMDTreat 6 ``WetlandCalculations.cs``, ``default-data-wetland.xml``; Hedin et al. (1994)
     USBM IC 9389 [M]; reference/amd.md (a), (c).
     """
-    sys = start('wetland', 'aerobic wetland', flow_m3_d, life_yr=life_yr, econ=econ, defaults=defaults,
+    plant = start("wetland", "aerobic wetland", flow_m3_d, life_yr=life_yr, econ=econ, defaults=defaults,
                 site_development=site_development)
-    sec, what, d, warnings = sys.sec, sys.what, sys.d, sys.warnings
+    sec, what, d, warnings = plant.sec, plant.what, plant.d, plant.warnings
     check_choice("method", method, ("removal_rates", "retention_time"))
     check_choice("rates", rates, ("compliance", "improvement"))
     check_choice("liner", liner, LINERS)
-    o = sys.options(dict(fe_rate_g_m2_d=fe_rate_g_m2_d, mn_rate_g_m2_d=mn_rate_g_m2_d,
+    o = plant.options(dict(fe_rate_g_m2_d=fe_rate_g_m2_d, mn_rate_g_m2_d=mn_rate_g_m2_d,
                          retention_h=retention_h, compost_depth_m=compost_depth_m,
                          free_water_m=free_water_m, freeboard_m=freeboard_m,
                          fines_fraction=fines_fraction, length_width_ratio=length_width_ratio,
@@ -166,7 +166,7 @@ def aerobic_wetland(
                 + couplers * d(sec, "header_coupler_unit_cost") + nh * d(sec, "tee_unit_cost")
                 + inout / d(sec, "inout_pipe_install_rate") * d(sec, "labour_rate")
                 + header_len * nh / d(sec, "header_pipe_install_rate") * d(sec, "labour_rate"))
-    usd = sys.usd
+    usd = plant.usd
     items = {
         "excavation": usd(excavation * d(sec, "excavation_unit_cost")),
         "compost (organic)": usd(organic_v * d(sec, "compost_unit_cost")),
@@ -189,7 +189,7 @@ def aerobic_wetland(
                     "retention_h": {"water": water_v / q_h, "pools": pool_v / q_h,
                                     "compost": compost_v * compost_porosity(fines * 100, d) / q_h},
                     "liner": liner})
-    return sys.finish(
+    return plant.finish(
         option="wetland", method=method, area_m2=area,
         footprint=fb_lt * fb_wt, land=land, volume=water_v + pool_v, basis="water",
         limestone_t=baffle_t + fines_t,
