@@ -6,10 +6,10 @@ with the value and what is allowed.
 
 from __future__ import annotations
 
-import math
 import tomllib
 from pathlib import Path
 
+from . import validation
 from .errors import InputError
 
 __all__ = ["TableContext", "check_keys", "check_number", "check_text", "read_case_toml"]
@@ -41,15 +41,10 @@ def check_keys(ctx: TableContext, table: str, data: dict, allowed: set[str],
 
 def check_number(ctx: TableContext, table: str, fld: str, v: object, *, lo: float | None = None,
          hi: float | None = None, lo_open: bool = False) -> float:
-    """A finite number within [lo, hi] (``lo_open``: strictly above lo)."""
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(float(v)):
-        raise ctx.err(table, fld, "must be a finite number", v)
-    x = float(v)
-    if lo is not None and (x < lo or (lo_open and x == lo)):
-        raise ctx.err(table, fld, f"must be {'>' if lo_open else '>='} {lo:g}", v)
-    if hi is not None and x > hi:
-        raise ctx.err(table, fld, f"must be <= {hi:g}", v)
-    return x
+    """A finite number within [lo, hi] (``lo_open``: strictly above lo); see
+    :func:`cbmwater.validation.check_number`."""
+    return validation.check_number(v, fld, lo=lo, hi=hi, lo_open=lo_open, file=ctx.file,
+                                   table=table)
 
 
 def check_text(ctx: TableContext, table: str, fld: str, v: object,
@@ -61,8 +56,6 @@ def check_text(ctx: TableContext, table: str, fld: str, v: object,
     if choices is not None and s not in choices:
         raise ctx.err(table, fld, f"allowed values: {', '.join(choices)}", v)
     return s
-
-
 
 
 def read_case_toml(path: str | Path) -> tuple[Path, bytes, dict]:

@@ -253,9 +253,9 @@ def test_crystallizer_salt_is_charged_as_hazardous_and_clarifier_sludge_as_gener
     # what the same crystals cost before (800 CNY per dry tonne): 5.3x less
     assert cake / (dry / 1000 * 800 * DAYS) == pytest.approx(3600 / 0.85 / 800, rel=1e-12)
     # clarifier sludge: 0.990826 x (100 mg/L + PAC gibbsite floc) x 1000 m3/d dry, general,
-    # 800 CNY/t dry; the floc is 2 x 8.4/101.96 mmol/L x 78.004 mg/mmol when complete
-    floc = r.steps[0].details["precipitated_mmol_L"]["Gibbsite"][0] * 78.004
-    assert floc == pytest.approx(2 * 8.4 / 101.96 * 78.004, rel=2e-3)
+    # 800 CNY/t dry; the floc is 2 x 8.4/101.96 mmol/L x 78.003 mg/mmol when complete
+    floc = r.steps[0].details["precipitated_mmol_L"]["Gibbsite"][0] * 78.003
+    assert floc == pytest.approx(2 * 8.4 / 101.96 * 78.003, rel=2e-3)
     assert by(cost, "sedimentation", "sludge_disposal") == pytest.approx(
         0.990826 * (100 + floc) / 1000 * 800 * DAYS, rel=1e-9)
     assert by(cost, "sedimentation", "hazardous_salt_disposal") == 0.0
@@ -281,8 +281,8 @@ def test_uf_backwash_leaves_the_works_and_is_charged():
     q_in = float(uf.feed.flow_m3_d[0])
     # UF feed by hand: the clarifier's sludge takes 0.990826 x (10 mg/L + the PAC gibbsite
     # floc) x 1000 m3/d at 3 % solids; the multimedia filter keeps 0.9999
-    floc = r.steps[0].details["precipitated_mmol_L"]["Gibbsite"][0] * 78.004
-    assert floc == pytest.approx(2 * 8.4 / 101.96 * 78.004, rel=2e-3)
+    floc = r.steps[0].details["precipitated_mmol_L"]["Gibbsite"][0] * 78.003
+    assert floc == pytest.approx(2 * 8.4 / 101.96 * 78.003, rel=2e-3)
     assert q_in == pytest.approx((1000 - 0.990826 * (10 + floc) / 0.03 / 1000) * 0.9999, rel=1e-9)
     (bw,) = [x for x in r.residuals if x.unit == "ultrafiltration"]
     assert bw.kind == "backwash" and bw.treated_by is None

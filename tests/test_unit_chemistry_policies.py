@@ -191,8 +191,8 @@ END
     gibbsite_mmol = o["d_Gibbsite"] * 1000 / s          # per litre of water
     assert coag.details["precipitated_mmol_L"]["Gibbsite"][0] == pytest.approx(gibbsite_mmol, rel=1e-3)
     assert coag.product.conc_mg_L[0, INDEX["Al"]] < 0.05
-    # the floc (78.004 g/mol) travels as TSS and the clarifier sends 0.990826 of it to the sludge
-    tss_in = 50.0 + gibbsite_mmol * 78.004
+    # the floc (78.003 g/mol) travels as TSS and the clarifier sends 0.990826 of it to the sludge
+    tss_in = 50.0 + gibbsite_mmol * 78.003
     assert r.steps[1].feed.conc_mg_L[0, INDEX["TSS"]] == pytest.approx(tss_in, rel=1e-3)
     assert r.residuals[0].solids_kg_d[0] == pytest.approx(tss_in * 0.990826, rel=1e-3)
 

@@ -18,7 +18,31 @@ from .databases import database_info
 from .engine import get_engine, si_or_nan
 from .phreeqc_input import SI_MINERALS, fmt, redox_definitions, solution_block
 
-__all__ = ["blend_input", "blend_properties"]
+__all__ = ["mix_block", "reaction_conditions", "blend_input", "blend_properties"]
+
+
+def reaction_conditions(number: int, temperature_C: float,
+                        pressure_atm: float | None = None) -> list[str]:
+    """``REACTION_TEMPERATURE`` (and ``REACTION_PRESSURE``, atm) lines of reaction step
+    ``number``."""
+    lines = [f"REACTION_TEMPERATURE {number}", f"    {fmt(temperature_C)}"]
+    if pressure_atm is not None:
+        lines += [f"REACTION_PRESSURE {number}", f"    {fmt(pressure_atm)}"]
+    return lines
+
+
+def mix_block(number: int, parts: Sequence[tuple[int, float]], temperature_C: float,
+              pressure_atm: float | None = None) -> list[str]:
+    """The PHREEQC lines that mix solutions: ``MIX number`` with one ``solution fraction`` line
+    per part (solution numbers as PHREEQC knows them), at a temperature (and pressure, atm).
+
+    The one MIX builder of cbmwater: blends of waters (:func:`blend_input`) and the reinjection
+    review's injectate/formation-water mixtures use it.
+    """
+    if not parts:
+        raise GeochemError(f"MIX {number} has no solution")
+    return ([f"MIX {number}"] + [f"    {int(s)} {fmt(f)}" for s, f in parts]
+            + reaction_conditions(number, temperature_C, pressure_atm))
 
 
 def blend_input(waters: Sequence[Mapping[str, float]], blends: Sequence[Mapping[int, float]],
@@ -61,14 +85,10 @@ def blend_input(waters: Sequence[Mapping[str, float]], blends: Sequence[Mapping[
     n0 = len(waters)
     for j, (mix, t) in enumerate(zip(blends, temps_C)):
         k = n0 + j + 1
-        lines = [f"MIX {k}"]
-        for i, f in sorted(mix.items()):
-            if f > 0:
-                lines.append(f"    {int(i) + 1} {fmt(f)}")
-        if len(lines) == 1:
+        parts = [(int(i) + 1, f) for i, f in sorted(mix.items()) if f > 0]
+        if not parts:
             raise GeochemError(f"blend {j} has no water")
-        lines += [f"REACTION_TEMPERATURE {k}", f"    {fmt(t)}", "END"]
-        blocks.append("\n".join(lines) + "\n")
+        blocks.append("\n".join(mix_block(k, parts, t) + ["END"]) + "\n")
     return head, blocks
 
 

@@ -14,7 +14,7 @@ with the metals in mg/L: each mole of Fe(II) releases 2 mol H+ when it is oxidis
 precipitated as Fe(OH)3, Fe(III) and Al release 3, Mn(II) 2 (as Mn(OH)2 or MnCO3), and
 ``1000 x 10^-pH`` is the free H+ in mmol/L; 50 (g CaCO3 per equivalent, as published) turns
 meq/L into mg/L as CaCO3.  The AMDTreat tutorial discharges give 155.7 and 81.0 mg/L
-(see ``../shared/reference/amd.md``).
+(see the project's AMDTreat reference notes, amd.md).
 
 Net acidity and net alkalinity
 ------------------------------

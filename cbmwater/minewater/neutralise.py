@@ -60,8 +60,8 @@ Sludge
 ------
 Dry sludge = the moles each phase gained (PHREEQC's equilibrium-phase deltas) x its molar mass,
 in mg/L of water treated (= g/m3).  Its volume at a solids mass fraction ``p`` uses AMDTreat's
-rule (Ponds module; ``../shared/reference/amd.md``): wet density = SG / (SG - p (SG - 1)) x
-water density (8.34 lb/gal = 0.9994 kg/L), with the solids' specific gravity SG of the mixture
+rule (Ponds module; the project's AMDTreat reference notes, amd.md): wet density =
+SG / (SG - p (SG - 1)) x water density (8.34 lb/gal = 0.9994 kg/L), with the solids' specific gravity SG of the mixture
 by volume additivity (``1/SG = sum w_i / SG_i``) from :data:`PHASES` — AMDTreat's values for
 Fe(OH)3 4.25, Al(OH)3 2.42 and Mn solids 3.3 (AMDTreat: 3.258-3.528), handbook mineral densities
 for the others (gypsum 2.32, calcite 2.71, siderite 3.96, brucite 2.39; Anthony et al.,
@@ -89,6 +89,8 @@ from ..geochem.engine import MISSING_SI, get_engine
 from ..geochem.phreeqc_input import fmt, phreeqc_element, redox_definitions, solution_block
 from ..water.analysis import AnalysisSet
 from ..water.vocabulary import CACO3_G_EQ, CONSTITUENTS
+from ..water.phases import SUBSTANCES as PHASE_TABLE
+from ..water.phases import Substance
 from .acidity import alkalinity_mg_L_CaCO3, calculated_acidity, iron_split
 
 __all__ = [
@@ -110,81 +112,20 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Reagent:
-    """A neutralising reagent.
+#: A neutralising reagent: a row of :data:`cbmwater.water.phases.REAGENTS` (``formula``,
+#: ``molar_mass`` g/mol, ``eq_per_mol`` acid neutralised per mole titrated to CO2, ``name_en``).
+Reagent = Substance
+#: A solid that may precipitate: a row of :data:`cbmwater.water.phases.MINERALS` (``molar_mass``,
+#: ``specific_gravity`` and ``sg_source`` for the sludge volume, ``label``).
+PhaseInfo = Substance
 
-    Attributes
-    ----------
-    name : str
-        The name users give (``"Ca(OH)2"``).
-    formula : str
-        What PHREEQC adds (a formula it parses).
-    molar_mass : float
-        g/mol of the pure compound (IUPAC 2021 atomic weights).
-    eq_per_mol : float
-        Acid neutralised per mole in a titration to CO2 (H+ consumed): gives ``dose_meq_L``
-        and the first estimate of the dose.
-    label : str
-    """
-
-    name: str
-    formula: str
-    molar_mass: float
-    eq_per_mol: float
-    label: str
-
-
-_CA, _NA, _O, _H, _C = 40.078, 22.990, 15.999, 1.008, 12.011
 #: Reagents cbmwater can titrate with (name -> :class:`Reagent`).
-REAGENTS: dict[str, Reagent] = {
-    "NaOH": Reagent("NaOH", "NaOH", _NA + _O + _H, 1.0, "caustic soda"),
-    "Ca(OH)2": Reagent("Ca(OH)2", "Ca(OH)2", _CA + 2 * (_O + _H), 2.0, "hydrated lime"),
-    "CaO": Reagent("CaO", "CaO", _CA + _O, 2.0, "quicklime"),
-    "CaCO3": Reagent("CaCO3", "CaCO3", _CA + _C + 3 * _O, 2.0, "limestone"),
-    "Na2CO3": Reagent("Na2CO3", "Na2CO3", 2 * _NA + _C + 3 * _O, 2.0, "soda ash"),
-}
-
-
-@dataclass(frozen=True)
-class PhaseInfo:
-    """A solid that may precipitate.
-
-    Attributes
-    ----------
-    molar_mass : float
-        g/mol of the dry solid as PHREEQC defines it.
-    specific_gravity : float
-        Of the solid (water = 1), for the sludge volume.
-    sg_source : str
-    label : str
-    """
-
-    molar_mass: float
-    specific_gravity: float
-    sg_source: str
-    label: str
-
-
-_AMDTREAT = "AMDTreat 6 Ponds module (../shared/reference/amd.md)"
-_HANDBOOK = "mineral density, Anthony et al., Handbook of Mineralogy [M]"
+REAGENTS: dict[str, Reagent] = {f: PHASE_TABLE[f]
+                                for f in ("NaOH", "Ca(OH)2", "CaO", "CaCO3", "Na2CO3")}
 #: Solids that may be allowed to precipitate (PHREEQC phase name -> :class:`PhaseInfo`).
-PHASES: dict[str, PhaseInfo] = {
-    "Fe(OH)3(a)": PhaseInfo(55.845 + 3 * (_O + _H), 4.25, _AMDTREAT, "ferrihydrite Fe(OH)3"),
-    "Al(OH)3(a)": PhaseInfo(26.982 + 3 * (_O + _H), 2.42, _AMDTREAT, "amorphous Al(OH)3"),
-    "Gibbsite": PhaseInfo(26.982 + 3 * (_O + _H), 2.42, _AMDTREAT, "gibbsite Al(OH)3"),
-    "Pyrochroite": PhaseInfo(54.938 + 2 * (_O + _H), 3.3, _AMDTREAT + ": Mn solids 3.258-3.528",
-                             "pyrochroite Mn(OH)2"),
-    "Rhodochrosite": PhaseInfo(54.938 + _C + 3 * _O, 3.3, _AMDTREAT + ": Mn solids 3.258-3.528",
-                               "rhodochrosite MnCO3"),
-    "Manganite": PhaseInfo(54.938 + 2 * _O + _H, 3.3, _AMDTREAT + ": Mn solids 3.258-3.528",
-                           "manganite MnOOH"),
-    "Gypsum": PhaseInfo(_CA + 32.06 + 4 * _O + 2 * (2 * _H + _O), 2.32, _HANDBOOK,
-                        "gypsum CaSO4.2H2O"),
-    "Calcite": PhaseInfo(_CA + _C + 3 * _O, 2.71, _HANDBOOK, "calcite CaCO3"),
-    "Siderite": PhaseInfo(55.845 + _C + 3 * _O, 3.96, _HANDBOOK, "siderite FeCO3"),
-    "Brucite": PhaseInfo(24.305 + 2 * (_O + _H), 2.39, _HANDBOOK, "brucite Mg(OH)2"),
-}
+PHASES: dict[str, PhaseInfo] = {p: PHASE_TABLE[p] for p in (
+    "Fe(OH)3(a)", "Al(OH)3(a)", "Gibbsite", "Pyrochroite", "Rhodochrosite", "Manganite",
+    "Gypsum", "Calcite", "Siderite", "Brucite")}
 #: Phases allowed to precipitate unless the caller chooses otherwise.
 DEFAULT_PRECIPITATES: tuple[str, ...] = ("Fe(OH)3(a)", "Al(OH)3(a)", "Pyrochroite", "Gypsum",
                                          "Calcite")
@@ -202,11 +143,8 @@ DEFAULT_SOLIDS_FRACTION: dict[str, float] = {"LDS": 0.03, "HDS": 0.25}
 SI_REPORTED: tuple[str, ...] = ("Fe(OH)3(a)", "Al(OH)3(a)", "Gibbsite", "Pyrochroite",
                                 "Rhodochrosite", "Manganite", "Siderite", "Gypsum", "Calcite",
                                 "Brucite", "CO2(g)")
-#: Phases some databases lack, with the constants of the shipped wateq4f.dat
-#: (Ball & Nordstrom 1991) — the same definition cbmwater.treatment.chemistry uses.
-_EXTRA_PHASES = {
-    "Brucite": "Brucite\n    Mg(OH)2 + 2 H+ = Mg+2 + 2 H2O\n    log_k 16.84\n    delta_h -27.1 kcal\n",
-}
+#: Phases some databases lack, with the definition of the phases table (wateq4f.dat constants).
+_EXTRA_PHASES = {p: s.definition for p, s in PHASES.items() if s.definition}
 _KNOBS_PATIENT = "KNOBS\n    -iterations 400\n    -step_size 10\n    -pe_step_size 5\n"
 _KNOBS_DEFAULT = "KNOBS\n    -iterations 100\n    -step_size 100\n    -pe_step_size 10\nEND\n"
 #: Share of the stoichiometric O2 held back (see the module docstring).
@@ -343,7 +281,7 @@ class Neutralisation:
             "sample_id": self.sample_id,
             "reagent": self.reagent,
             "reagent_formula": r.formula,
-            "reagent_label": r.label,
+            "reagent_label": r.name_en,
             "reagent_molar_mass_g_mol": r.molar_mass,
             "target_pH": self.target_pH,
             "dose_mmol_L": self.dose_mmol_L,

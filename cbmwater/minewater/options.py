@@ -4,7 +4,7 @@ The registry of options and :func:`~cbmwater.minewater.sizing.size` are in :mod:
 
 Passive (:mod:`cbmwater.minewater.passive`) and active (:mod:`cbmwater.minewater.active`) options
 are sized by the rules of AMDTreat 6 (OSMRE/USGS; C# source ``jlant/amdtreat@5a292e0``, see
-``/work/shared/reference/amd.md``), converted to SI units.  Every default comes from
+the project's AMDTreat reference notes, amd.md), converted to SI units.  Every default comes from
 ``databases/minewater/amdtreat.toml`` (SI value, AMDTreat's US value and unit, the conversion, the
 XML item or C# function it was read in, and a status mark).
 
@@ -43,8 +43,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import DatabaseError, InputError
+from .. import validation
+from ..errors import DatabaseError
 from ..treatment.economics import Economics, capital_recovery_factor, load_economics
+from ..water.phases import molar_mass
 
 __all__ = [
     "AMDTREAT_PATH", "AMDTREAT_REF", "MOLAR_MASS_G_MOL", "OptionResult", "AmdTreatDefaults",
@@ -58,16 +60,12 @@ AMDTREAT_PATH = Path(__file__).resolve().parents[2] / "databases" / "minewater" 
 #: Reference string for AMDTreat's formulas.
 AMDTREAT_REF = ("AMDTreat 6 (OSMRE/USGS) C# source jlant/amdtreat@5a292e0, "
                 "AMDTreat/Models/*Calculations.cs and Data/default-data-*.xml; "
-                "summarised in /work/shared/reference/amd.md")
+                "summarised in the project's AMDTreat reference notes (amd.md)")
 
-#: Molar masses, g/mol, from IUPAC standard atomic weights (Ca 40.078, C 12.011, O 15.999,
-#: H 1.008, Na 22.990).  AMDTreat uses 100 or 100.1 for CaCO3 and 56.1 for both lime products.
-MOLAR_MASS_G_MOL = {
-    "CaCO3": 100.086,
-    "NaOH": 39.997,
-    "Ca(OH)2": 74.092,
-    "CaO": 56.077,
-}
+#: Molar masses of the active-treatment compounds, g/mol, from the phases table
+#: (:mod:`cbmwater.water.phases`, IUPAC 2021 atomic weights).  AMDTreat uses 100 or 100.1 for
+#: CaCO3 and 56.1 for both lime products.
+MOLAR_MASS_G_MOL = {f: molar_mass(f) for f in ("CaCO3", "NaOH", "Ca(OH)2", "CaO")}
 
 _STATUSES = ("V-code", "S", "M", "U", "NF", "derived")
 
@@ -306,32 +304,14 @@ def solids_sg(parts: dict[str, float], defaults: AmdTreatDefaults | None = None)
 
 def check_number(name: str, value: object, *, lo: float | None = None, hi: float | None = None,
                  lo_open: bool = False) -> float:
-    """``value`` as float, or :class:`InputError` naming ``name`` and the allowed range."""
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-    v = float(value) if ok else math.nan  # type: ignore[arg-type]
-    if ok and math.isfinite(v):
-        if lo is not None and (v < lo or (lo_open and v <= lo)):
-            ok = False
-        if hi is not None and v > hi:
-            ok = False
-    else:
-        ok = False
-    if not ok:
-        rng = []
-        if lo is not None:
-            rng.append(f"{'>' if lo_open else '>='} {lo:g}")
-        if hi is not None:
-            rng.append(f"<= {hi:g}")
-        allowed = " and ".join(rng) if rng else "finite"
-        raise InputError(f"{name} must be a number {allowed}; got {value!r}", column=name)
-    return v
+    """``value`` as float, or :class:`InputError` naming ``name``, the value and the allowed
+    range (:func:`cbmwater.validation.check_number`)."""
+    return validation.check_number(value, name, lo=lo, hi=hi, lo_open=lo_open)
 
 
 def check_choice(name: str, value: object, allowed: tuple[str, ...] | list[str]) -> str:
     """``value`` if it is one of ``allowed``, else :class:`InputError` listing them."""
-    if not isinstance(value, str) or value not in allowed:
-        raise InputError(f"{name} must be one of {', '.join(allowed)}; got {value!r}", column=name)
-    return value
+    return validation.check_choice(value, name, allowed)
 
 
 # --------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 The flowchart (Hedin et al. 1994, USBM IC 9389; Skousen et al. 1998, ADTI "Handbook of
 technologies for avoidance and remediation of acid mine drainage"; Watzlaf et al. 2004, as
-summarised in ../shared/reference/amd.md §(c), status M):
+summarised in the project's AMDTreat reference notes, amd.md §(c), status M):
 
 1. Net-alkaline water: aeration, settling pond and an aerobic wetland; no alkalinity needs to be
    added, so an anoxic limestone drain is never chosen (it would only add cost).

@@ -24,6 +24,7 @@ from ..casefile import read_case_toml
 from ..errors import InputError
 from ..standards.table import load_standards, unit_factor
 from ..treatment.streams import TRACKED
+from ..validation import check_number
 from ..water.vocabulary import CONSTITUENTS
 from .production import arps_period_rates
 
@@ -253,19 +254,8 @@ def _read_csv(path: Path, columns: list[str], optional: tuple[str, ...] = ()) ->
 
 def _cell_num(path: Path, row: int, col: str, text: str, *, lo: float | None = None,
               hi: float | None = None, lo_open: bool = False, integer: bool = False) -> float:
-    try:
-        x = float(text)
-    except ValueError:
-        x = float("nan")
-    if not math.isfinite(x) or (integer and x != int(x)):
-        raise InputError("must be " + ("a whole number" if integer else "a finite number"),
-                         file=str(path), row=row, column=col, value=text)
-    if lo is not None and (x < lo or (lo_open and x == lo)):
-        raise InputError(f"must be {'>' if lo_open else '>='} {lo:g}", file=str(path), row=row,
-                         column=col, value=text)
-    if hi is not None and x > hi:
-        raise InputError(f"must be <= {hi:g}", file=str(path), row=row, column=col, value=text)
-    return x
+    return check_number(text, col, lo=lo, hi=hi, lo_open=lo_open, integer=integer,
+                        file=str(path), row=row, text=True)
 
 
 def _check_train(ctx: _Ctx, table: str, toks: tuple[str, ...]) -> None:

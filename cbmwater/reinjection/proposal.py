@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
+from ..validation import check_number
 from ..standards.table import PARAMETERS, load_standards
 from ..water.analysis import AnalysisSet
 from ..water.vocabulary import CONSTITUENTS
@@ -127,15 +128,8 @@ def _number(table: dict, key: str, where: str, *, required: bool = True, positiv
         if required:
             raise InputError(f"{where}.{key} is missing")
         return None
-    v = table[key]
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(float(v)):
-        raise InputError(f"{where}.{key} must be a number, got {v!r}")
-    v = float(v)
-    if positive and v <= 0:
-        raise InputError(f"{where}.{key} must be > 0, got {v:g}")
-    if minimum is not None and v < minimum:
-        raise InputError(f"{where}.{key} must be >= {minimum:g}, got {v:g}")
-    return v
+    lo = 0.0 if positive else minimum
+    return check_number(table[key], f"{where}.{key}", lo=lo, lo_open=positive)
 
 
 def _text(table: dict, key: str, where: str, default: str | None = None) -> str:

@@ -36,9 +36,11 @@ import pandas as pd
 from ..version import __version__
 from ..geochem.databases import database_info
 from ..geochem.engine import get_engine, iphreeqc_version, si_or_nan
-from ..geochem.phreeqc_input import fmt, redox_definitions, solution_block
+from ..geochem.mixing import mix_block, reaction_conditions
+from ..geochem.phreeqc_input import redox_definitions, solution_block
 from ..geochem.redox import RedoxBasis
 from ..standards import check_compliance, load_standards
+from ..water.phases import MINERALS
 from .proposal import Proposal, load_proposal
 
 __all__ = ["SCALE_MINERALS", "MOLAR_MASS_G_MOL", "SCALE_CONDITIONS", "Finding", "Review", "review",
@@ -48,11 +50,8 @@ __all__ = ["SCALE_MINERALS", "MOLAR_MASS_G_MOL", "SCALE_CONDITIONS", "Finding", 
 #: Minerals whose SI and scale are reported (phreeqc.dat names).
 SCALE_MINERALS: tuple[str, ...] = ("Barite", "Celestite", "Calcite", "Siderite", "Gypsum",
                                    "Anhydrite", "Fe(OH)3(a)")
-#: g/mol (IUPAC 2021 atomic weights): BaSO4, SrSO4, CaCO3, FeCO3, CaSO4.2H2O, CaSO4, Fe(OH)3.
-MOLAR_MASS_G_MOL: dict[str, float] = {
-    "Barite": 233.39, "Celestite": 183.68, "Calcite": 100.09, "Siderite": 115.85,
-    "Gypsum": 172.17, "Anhydrite": 136.14, "Fe(OH)3(a)": 106.87,
-}
+#: g/mol of the scale minerals, from the phases table (:mod:`cbmwater.water.phases`).
+MOLAR_MASS_G_MOL: dict[str, float] = {m: MINERALS[m].molar_mass for m in SCALE_MINERALS}
 BAR_PER_ATM = 1.01325
 #: The condition the review attaches to a mineral that precipitates on mixing.
 SCALE_CONDITIONS: dict[str, str] = {
@@ -122,10 +121,6 @@ class Review:
 
 
 # -- compatibility -----------------------------------------------------------------------------
-def _fractions(n: int) -> list[float]:
-    return [i / (n - 1) for i in range(n)]
-
-
 def mixing_input(injectate: dict[str, float], formation_water: dict[str, float], *,
                  temperature_C: float, pressure_bar: float, fractions: list[float],
                  database: str = "phreeqc") -> str:
@@ -181,17 +176,15 @@ def mixing_input_many(injectates: list[dict[str, float]], formation_water: dict[
              "    -equilibrium_phases " + " ".join(SCALE_MINERALS),
              "USER_PUNCH 1", "    -headings soln_vol_L", "    10 PUNCH SOLN_VOL",
              "END"]
-    tp = ("REACTION_TEMPERATURE {n}\n    " + fmt(temperature_C) +
-          "\nREACTION_PRESSURE {n}\n    " + fmt(t_atm))
     save = 100 * ((len(injectates) * len(fractions) + 2) // 100 + 1)
     for k in range(len(injectates)):
         for i, f in enumerate(fractions):
             n = k * len(fractions) + i + 1
-            lines += [f"MIX {n}", f"    {nums[k]} {fmt(f)}", f"    2 {fmt(1.0 - f)}", tp.format(n=n),
-                      f"SAVE solution {save + n}", "END",
+            lines += mix_block(n, [(nums[k], f), (2, 1.0 - f)], temperature_C, t_atm)
+            lines += [f"SAVE solution {save + n}", "END",
                       f"USE solution {save + n}", f"EQUILIBRIUM_PHASES {n}"]
             lines += [f"    {m} 0 0" for m in SCALE_MINERALS]
-            lines += [tp.format(n=n), "END"]
+            lines += reaction_conditions(n, temperature_C, t_atm) + ["END"]
     return "\n".join(lines) + "\n"
 
 

@@ -1,4 +1,5 @@
-"""Exports of characterisation records: CSV, JSON and Excel, shared by the CLI and the app.
+"""Exports of characterisation records (CSV, JSON, Excel) and result bundles (zip), shared by
+the CLI and the app.
 
 Records are the rows of :attr:`cbmwater.geochem.characterise.Characterisation.records`; their
 ``warnings`` column holds lists of sentences, joined with ``"; "`` in CSV and Excel.  NaN (not
@@ -10,11 +11,16 @@ from __future__ import annotations
 import io
 import json
 import math
+import zipfile
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
 __all__ = ["join_warnings", "records_table", "records_csv", "records_json", "records_xlsx",
-           "jsonable"]
+           "jsonable", "json_bytes", "csv_bytes", "zip_bytes", "ZIP_DATE"]
+
+#: Time stamp of every member of a bundle, so its bytes depend on its content only.
+ZIP_DATE = (2024, 1, 1, 0, 0, 0)
 
 
 def join_warnings(w: object) -> str:
@@ -75,4 +81,30 @@ def records_xlsx(records: pd.DataFrame, provenance: dict[str, object] | None = N
                 "value": [v if isinstance(v, str) else json.dumps(jsonable(v), ensure_ascii=False)
                           for v in provenance.values()],
             }).to_excel(xw, sheet_name="provenance", index=False)
+    return buf.getvalue()
+
+
+def json_bytes(obj: object) -> bytes:
+    """``obj`` as indented UTF-8 JSON with a final newline (NaN -> null, see :func:`jsonable`)."""
+    return (json.dumps(jsonable(obj), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def csv_bytes(table: pd.DataFrame) -> bytes:
+    """A table as CSV in UTF-8 with a byte-order mark (Excel opens Chinese text correctly)."""
+    return table.to_csv(index=False).encode("utf-8-sig")
+
+
+def zip_bytes(files: Mapping[str, bytes | str] | Iterable[tuple[str, bytes | str]]) -> bytes:
+    """A deflated .zip of ``name -> content`` (text is written as UTF-8), in the order given.
+
+    Deterministic: every member carries :data:`ZIP_DATE`, so the same files give the same bytes
+    (a bundle can be hashed and compared).
+    """
+    items = files.items() if isinstance(files, Mapping) else files
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for name, data in items:
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data.encode("utf-8") if isinstance(data, str) else data)
     return buf.getvalue()

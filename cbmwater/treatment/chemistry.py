@@ -27,27 +27,25 @@ from ..geochem.databases import database_info
 from ..geochem.engine import get_engine, run_blocks
 from ..geochem.phreeqc_input import fmt, phreeqc_element, redox_definitions, solution_block
 from ..geochem.redox import RedoxBasis, parse_redox
+from ..water.phases import MINERALS, REAGENTS
 from ..water.vocabulary import CONSTITUENTS
 from .library import MEMBRANE_CO2_POLICIES
 from .streams import INDEX, NOT_DISSOLVED, TRACKED, StreamBatch
 
-__all__ = ["PHASE_MOLAR_MASS", "Equilibrium", "equilibrate", "ConcentrateLimit", "feed_log_pco2", "CO2_POLICIES",
+__all__ = ["TREATMENT_PHASES", "PHASE_MOLAR_MASS", "Equilibrium", "equilibrate", "ConcentrateLimit", "feed_log_pco2", "CO2_POLICIES",
            "fe2_oxidation_half_life_s",
            "concentrate_limit", "REAGENT_FORMULAS"]
 
+#: Phases a treatment unit may precipitate or dissolve (PHREEQC names; rows of
+#: :data:`cbmwater.water.phases.MINERALS`, which give the molar mass and the ions released).
+TREATMENT_PHASES: tuple[str, ...] = ("Calcite", "Aragonite", "Brucite", "Fe(OH)3(a)", "Pyrolusite",
+                                     "Gibbsite", "Gypsum", "Barite", "Siderite", "Rhodochrosite",
+                                     "Fluorite")
 #: g/mol of phases that may precipitate (dry sludge mass).
-PHASE_MOLAR_MASS = {"Calcite": 100.087, "Aragonite": 100.087, "Brucite": 58.320,
-                    "Fe(OH)3(a)": 106.867, "Pyrolusite": 86.937, "Gibbsite": 78.004,
-                    "Gypsum": 172.17, "Barite": 233.39, "Siderite": 115.854,
-                    "Rhodochrosite": 114.947, "Fluorite": 78.075}
-#: Canonical constituents per mole of phase (for the solids split).
-PHASE_CONTENT = {"Calcite": {"Ca": 1}, "Aragonite": {"Ca": 1}, "Brucite": {"Mg": 1},
-                 "Fe(OH)3(a)": {"Fe": 1}, "Pyrolusite": {"Mn": 1}, "Gibbsite": {"Al": 1},
-                 "Gypsum": {"Ca": 1, "SO4": 1}, "Barite": {"Ba": 1, "SO4": 1},
-                 "Siderite": {"Fe": 1}, "Rhodochrosite": {"Mn": 1}, "Fluorite": {"Ca": 1, "F": 2}}
-#: PHREEQC formulas of reagents cbmwater can dose (chemical id -> formula).
-REAGENT_FORMULAS = {"lime": "Ca(OH)2", "quicklime": "CaO", "caustic_soda": "NaOH",
-                    "soda_ash": "Na2CO3", "hydrochloric_acid": "HCl", "sulfuric_acid": "H2SO4"}
+PHASE_MOLAR_MASS = {p: MINERALS[p].molar_mass for p in TREATMENT_PHASES}
+#: PHREEQC formulas of reagents cbmwater can dose (economics.toml chemical id -> formula).
+REAGENT_FORMULAS = {REAGENTS[f].chemical: REAGENTS[f].phreeqc
+                    for f in ("Ca(OH)2", "CaO", "NaOH", "Na2CO3", "HCl", "H2SO4")}
 #: Reagents dosed as a mixture of PHREEQC formulas per mole of chemical (fixed doses only).
 #: PAC is counted per mole of Al2O3 equivalent (economics.toml [chemicals.pac]): 2 Al and, at
 #: basicity 0.70, 1.8 Cl and 4.2 OH -- written as 0.6 AlCl3 + 1.4 Al(OH)3, so PHREEQC receives
@@ -56,11 +54,8 @@ REAGENT_RECIPES = {"pac": {"AlCl3": 0.6, "Al(OH)3": 1.4}}
 _KNOBS_PATIENT = "KNOBS\n    -iterations 400\n    -step_size 10\n    -pe_step_size 5\n"
 _KNOBS_DEFAULT = ("KNOBS\n    -iterations 100\n    -step_size 100\n    -pe_step_size 10\nEND\n")
 _FIX_PH_PHASE = "PHASES\nFix_H+\n    H+ = H+\n    log_k 0.0\nEND\n"
-#: Phases some databases lack, defined with the constants of the shipped wateq4f.dat
-#: (Ball & Nordstrom 1991): phreeqc.dat has no brucite.
-_EXTRA_PHASES = {
-    "Brucite": "Brucite\n    Mg(OH)2 + 2 H+ = Mg+2 + 2 H2O\n    log_k 16.84\n    delta_h -27.1 kcal\n",
-}
+#: Phases some databases lack, with the definition of the phases table (wateq4f.dat constants).
+_EXTRA_PHASES = {p: MINERALS[p].definition for p in TREATMENT_PHASES if MINERALS[p].definition}
 _DISSOLVED = [n for n in TRACKED if CONSTITUENTS.get(n) is not None and CONSTITUENTS[n].phreeqc]
 
 
@@ -179,8 +174,8 @@ def equilibrate(
             raise InputError(f"unknown precipitate {p!r}; known: {', '.join(PHASE_MOLAR_MASS)}")
     dissolves = dict(dissolves or {})
     for p, si in dissolves.items():
-        if p not in PHASE_CONTENT or p in precipitates:
-            raise InputError(f"cannot dissolve {p!r}; known: {', '.join(PHASE_CONTENT)}")
+        if p not in PHASE_MOLAR_MASS or p in precipitates:
+            raise InputError(f"cannot dissolve {p!r}; known: {', '.join(PHASE_MOLAR_MASS)}")
         if not -3.0 <= float(si) <= 1.0:
             raise InputError(f"target SI of {p} must be between -3 and 1; got {si}")
     gases = gases or {}
@@ -273,7 +268,7 @@ def equilibrate(
     for p in dissolves:
         col = f"d_{p}"
         dissolved[p] = -react[col].to_numpy(float) * 1000.0 / s if col in react else np.zeros(n)
-        for nm, k in PHASE_CONTENT[p].items():
+        for nm, k in MINERALS[p].ions.items():
             added[:, INDEX[nm]] += dissolved[p] * k * CONSTITUENTS[nm].molar_mass
     for nm in _DISSOLVED:
         el = phreeqc_element(nm, db)

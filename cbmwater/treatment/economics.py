@@ -14,13 +14,14 @@ Every number in the file carries a source or ``"assumption: <reason>"``.
 
 from __future__ import annotations
 
-import math
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from ..errors import DatabaseError, InputError
+from ..validation import check_number
+from ..water.phases import REAGENTS
 from .datafiles import TREATMENT_DATA_DIR
 
 __all__ = ["Chemical", "Economics", "load_economics", "capital_recovery_factor",
@@ -160,14 +161,26 @@ def _check_finance(e: Economics, where: str) -> None:
         ("backwash_CNY_m3", e.backwash_CNY_m3, 0.0, 1e4),
     ]
     for name, v, lo, hi in checks:
-        if not isinstance(v, (int, float)) or isinstance(v, bool) or math.isnan(v) or not lo <= v <= hi:
-            raise InputError(f"{where}: {name} must be a number from {lo:g} to {hi:g}; got {v!r}")
+        check_number(v, name, lo=lo, hi=hi, file=where)
 
 
 def _req(d: dict, key: str, path: Path, section: str):
     if key not in d:
         raise DatabaseError(f"{path}: [{section}] lacks {key!r}")
     return d[key]
+
+
+def _molar_mass(c: dict, path: Path, section: str) -> float:
+    """A chemical's molar mass as the file gives it (the catalogue's rounding, which its prices
+    and doses use); where the phases table (:mod:`cbmwater.water.phases`) knows the formula the
+    two must agree within 0.01 g/mol."""
+    given = float(_req(c, "molar_mass_g_mol", path, section))
+    row = REAGENTS.get(str(c.get("formula")))
+    if row is not None and abs(row.molar_mass - given) > 0.01:
+        raise DatabaseError(f"{path}: [{section}] molar_mass_g_mol {given:g} disagrees with "
+                            f"{row.molar_mass:.3f} g/mol of {row.formula} in the phases table "
+                            f"(cbmwater.water.phases)")
+    return given
 
 
 def _need_source(d: dict, path: Path, section: str) -> str:
@@ -214,7 +227,7 @@ def _load(path: Path, mtime: float) -> Economics:
         if not 0 < purity <= 1:
             raise DatabaseError(f"{path}: [{sec}] purity must be in (0, 1]")
         chems[name] = Chemical(name, str(_req(c, "formula", path, sec)),
-                               float(_req(c, "molar_mass_g_mol", path, sec)), purity,
+                               _molar_mass(c, path, sec), purity,
                                float(_req(c, "price_CNY_t", path, sec)),
                                {k: float(v) for k, v in c.get("adds_mol", {}).items()}, src)
     loc: dict[str, float] = {}

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..errors import DatabaseError, InputError
+from ..errors import DatabaseError, InputError, LocatedDatabaseError
+from ..validation import check_number
 from ..water.vocabulary import CONSTITUENTS
 from .datafiles import TREATMENT_DATA_DIR
 from .economics import DISPOSAL_CLASSES
@@ -153,16 +154,8 @@ def _fail(path: Path, unit: str | None, fld: str | None, msg: str) -> DatabaseEr
 
 
 def _num(path, uid, name, value, lo=None, hi=None, *, lo_open=False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _fail(path, uid, name, f"must be a number, got {value!r}")
-    x = float(value)
-    if x != x or x in (float("inf"), float("-inf")):
-        raise _fail(path, uid, name, "must be finite")
-    if lo is not None and (x < lo or (lo_open and x == lo)):
-        raise _fail(path, uid, name, f"must be {'>' if lo_open else '>='} {lo}, got {x:g}")
-    if hi is not None and x > hi:
-        raise _fail(path, uid, name, f"must be <= {hi}, got {x:g}")
-    return x
+    return check_number(value, name, lo=lo, hi=hi, lo_open=lo_open, file=str(path),
+                        table=f"unit {uid!r}", error=LocatedDatabaseError)
 
 
 def _parse_unit(path: Path, uid: str, d: dict, known_currencies: set[str],

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..water.phases import molar_mass
 from ..water.vocabulary import CONSTITUENTS
 from .step import Step, fixed_doses, unit_energy_kWh_d
 from .streams import INDEX, TRACKED, StreamBatch
@@ -48,8 +49,8 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["ThermalSplit", "entrainment_removal", "decompose_bicarbonate", "concentrate_brine",
            "crystallise", "run_thermal", "M_CO2", "DISSOLVED"]
 
-#: g/mol of CO2 (IUPAC standard atomic weights: C 12.011, O 15.999).
-M_CO2 = 12.011 + 2 * 15.999
+#: g/mol of CO2 (phases table, IUPAC 2021 atomic weights).
+M_CO2 = molar_mass("CO2(g)")
 #: Tracked constituents that are dissolved solids (every tracked name but TSS and COD).
 DISSOLVED = np.array([n not in ("TSS", "COD") for n in TRACKED])
 _HCO3, _CO3, _TSS, _COD = INDEX["HCO3"], INDEX["CO3"], INDEX["TSS"], INDEX["COD"]
