@@ -269,14 +269,6 @@ def _lin(coefs, vars_, constant: float = 0.0) -> LinearExpression:
                             linear_vars=list(vars_))
 
 
-def _groups(keys: np.ndarray) -> dict:
-    """Row positions grouped by key (keys: 1-D int array or a structured tuple array)."""
-    out: dict = {}
-    for pos, k in enumerate(map(tuple, keys) if keys.ndim > 1 else keys.tolist()):
-        out.setdefault(k, []).append(pos)
-    return out
-
-
 @dataclass
 class ModelIndex:
     """Pyomo model plus the row maps needed to read it back and to explain slacks."""
