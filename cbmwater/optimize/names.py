@@ -82,7 +82,7 @@ class ModelNames:
     def __init__(self, model: pyo.ConcreteModel, net, row_keys: list[tuple],
                  quality_rows: list[tuple[int, int, str]], cuts: Sequence = (),
                  objective: str = "cost") -> None:
-        self.net, self.row_keys, self.cuts = net, row_keys, list(cuts)
+        self.net, self.cuts = net, list(cuts)
         self.site = tokens(net.sites, "site")
         self.dest = tokens(net.dests, "destination")
         self.hub = self.site[len(net.stations):]
@@ -94,14 +94,19 @@ class ModelNames:
                           "salt": "salt_to_environment_t"}.get(objective, objective)
         elastic = model.spill is not None
         T = net.case.periods
-        self._columns: dict[int, Callable[[int], str]] = {
-            id(model.F): self._feed, id(model.x): self._product, id(model.w): self._residual,
-            id(model.g): self._transfer, id(model.y): self._build, id(model.rows): self._row}
+        # every name of a family is made at once, on the writer's first question about it
+        self._families: dict[int, Callable[[], list[str]]] = {
+            id(model.F): self._feeds, id(model.x): lambda: self._flows("product", "x"),
+            id(model.w): lambda: self._flows("residual", "w"), id(model.g): self._transfers,
+            id(model.y): self._builds, id(model.rows): lambda: list(map(self._row, row_keys))}
+        self._made: dict[int, list[str]] = {}
         self._scalars = {id(model.obj): "penalty" if elastic else objective_name}
         if elastic:
-            self._columns[id(model.spill)] = lambda k: f"spill({self.site[k // T]},t{k % T + 1})"
-            self._columns[id(model.over)] = \
-                lambda k: f"over_capacity({self.dest[k // T]},t{k % T + 1})"
+            S = len(net.stations)
+            self._families[id(model.spill)] = lambda: [
+                f"spill({self.site[s]},t{t + 1})" for s in range(S) for t in range(T)]
+            self._families[id(model.over)] = lambda: [
+                f"over_capacity({d},t{t + 1})" for d in self.dest for t in range(T)]
             for v, (d, t, key) in zip(model.qslack, quality_rows):
                 self._scalars[id(v)] = f"quality_slack({self.dest[d]},{_key(key)},t{t + 1})"
 
@@ -109,35 +114,38 @@ class ModelNames:
         name = self._scalars.get(id(obj))
         if name is not None:
             return name
-        fn = self._columns.get(id(obj.parent_component()))
-        if fn is None:       # added after the build (plan's salt_cap), or the writer's own
-            return cpxlp_label_from_name(obj.getname(True))
-        return fn(obj.index())
+        comp = id(obj.parent_component())
+        names = self._made.get(comp)
+        if names is None:
+            make = self._families.get(comp)
+            if make is None:    # added after the build (plan's salt_cap), or the writer's own
+                return cpxlp_label_from_name(obj.getname(True))
+            names = self._made[comp] = make()
+        return names[obj.index()]
 
     # -- columns --------------------------------------------------------------------------------
-    def _feed(self, k: int) -> str:
-        net = self.net
-        return f"feed({self.pair[net.f_pair[k]]},t{net.f_t[k] + 1})"
+    def _feeds(self) -> list[str]:
+        net, pair = self.net, self.pair
+        return [f"feed({pair[i]},t{t + 1})" for i, t in zip(net.f_pair.tolist(), net.f_t.tolist())]
 
-    def _product(self, k: int) -> str:
-        net = self.net
-        return f"product({self.pair[net.x_pair[k]]},{self.dest[net.x_dest[k]]},t{net.x_t[k] + 1})"
+    def _flows(self, kind: str, v: str) -> list[str]:
+        net, pair, dest = self.net, self.pair, self.dest
+        ix = (getattr(net, f"{v}_{a}").tolist() for a in ("pair", "dest", "t"))
+        return [f"{kind}({pair[i]},{dest[d]},t{t + 1})" for i, d, t in zip(*ix)]
 
-    def _residual(self, k: int) -> str:
-        net = self.net
-        return f"residual({self.pair[net.w_pair[k]]},{self.dest[net.w_dest[k]]},t{net.w_t[k] + 1})"
+    def _transfers(self) -> list[str]:
+        net, site, hub = self.net, self.site, self.hub
+        return [f"transfer({site[s]},{hub[h]},t{t + 1})"
+                for s, h, t in zip(net.g_st.tolist(), net.g_hub.tolist(), net.g_t.tolist())]
 
-    def _transfer(self, k: int) -> str:
-        net = self.net
-        return f"transfer({self.site[net.g_st[k]]},{self.hub[net.g_hub[k]]},t{net.g_t[k] + 1})"
-
-    def _build(self, k: int) -> str:
-        net = self.net
-        return f"build({self.pair[net.y_pair[k]]},{net.sizes[net.y_size[k]]:g}_m3_d)"
+    def _builds(self) -> list[str]:
+        net, pair = self.net, self.pair
+        return [f"build({pair[i]},{net.sizes[z]:g}_m3_d)"
+                for i, z in zip(net.y_pair.tolist(), net.y_size.tolist())]
 
     # -- rows -----------------------------------------------------------------------------------
-    def _row(self, k: int) -> str:
-        kind, *ix = self.row_keys[k]
+    def _row(self, key: tuple) -> str:
+        kind, *ix = key
         net = self.net
         if kind == "balance":
             return f"balance({self.site[ix[0]]},t{ix[1] + 1})"
