@@ -108,7 +108,7 @@ def test_hub_transfers_cuts_and_epsilon_rows_are_named(tmp_path):
 
 def test_elastic_model_names_its_slacks(hand_net, tmp_path):
     mi = build_model(hand_net, elastic=True)
-    obj, cols, rows = _read(write_model(mi.model, str(tmp_path / "elastic.mps")))
+    _, cols, rows = _read(write_model(mi.model, str(tmp_path / "elastic.mps")))
     _check_names(cols, rows)
     assert {"spill(A,t1)", "over_capacity(Reuse,t2)", "quality_slack(River_Fenhe,F,t1)"} <= \
         set(cols)

@@ -19,11 +19,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import pyomo.environ as pyo
 from pyomo.core.base.label import cpxlp_label_from_name
 
-__all__ = ["ModelNames", "tokens", "ROW_KINDS", "COLUMN_KINDS"]
+if TYPE_CHECKING:
+    from .model import Cut, Network
+
+__all__ = ["COLUMN_KINDS", "ROW_KINDS", "ModelNames", "tokens"]
 
 MAX_TOKEN = 48                     # characters of one entity name (a row name stays < 255)
 _BAD = re.compile(r"[^A-Za-z0-9_.]+")
@@ -79,8 +83,8 @@ class ModelNames:
     elastic model's quality slacks follow them), ``cuts`` the model's cuts.
     """
 
-    def __init__(self, model: pyo.ConcreteModel, net, row_keys: list[tuple],
-                 quality_rows: list[tuple[int, int, str]], cuts: Sequence = (),
+    def __init__(self, model: pyo.ConcreteModel, net: Network, row_keys: list[tuple],
+                 quality_rows: list[tuple[int, int, str]], cuts: Sequence[Cut] = (),
                  objective: str = "cost") -> None:
         self.net, self.cuts = net, list(cuts)
         self.site = tokens(net.sites, "site")
@@ -110,7 +114,7 @@ class ModelNames:
             for v, (d, t, key) in zip(model.qslack, quality_rows):
                 self._scalars[id(v)] = f"quality_slack({self.dest[d]},{_key(key)},t{t + 1})"
 
-    def __call__(self, obj) -> str:
+    def __call__(self, obj: Any) -> str:
         name = self._scalars.get(id(obj))
         if name is not None:
             return name
