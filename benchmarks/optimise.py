@@ -19,8 +19,10 @@ transfer     Pyomo -> highspy: ``appsi Highs().set_instance(model)`` on a fresh 
              ``solver.solve`` does before HiGHS runs), timed on its own.
 solve        ``solver.solve(model)``: transfer + HiGHS + loading the solution, as the engine
              calls it.
-limit        HiGHS alone: the model is written as MPS (``solver.write_model``; the write is timed
-             but not counted) and read into a fresh ``highspy.Highs()`` (read timed apart); only
+limit        HiGHS alone: the model is written as MPS (``solver.write_model``, rows and columns
+             named ``feed(site,train,tN)``...; the write is timed but not counted, and the names
+             make the file about twice the size of x1.. labels) and read into a fresh
+             ``highspy.Highs()`` (read timed apart); only
              ``h.run()`` with the same gap and time limit is the limit -- the solver's own time,
              which no modelling layer can beat.
 end to end   ``plan.optimise(case)`` from the validated case: its own pre-computation, build,

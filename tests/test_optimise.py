@@ -233,15 +233,8 @@ C-1,20,7.6,150,2,20,6,60,30,400,0.5
 """
 
 
-def test_shared_hub_is_simulated_on_the_mixture_the_plan_sends_it(tmp_path):
-    """Two stations pipe water to a shared RO plant where it mixes.  A (TDS ~ 1900 mg/L) needs
-    desalting for the river (TDS <= 1000), C (~ 640) does not, so the plan sends the hub mostly A
-    -- not the 50/50 production mix it was first simulated on.  The engine must re-simulate the
-    hub on the planned mixture; the test checks the final hub feed against the transfers
-    (mass balance by hand) and the hub's product against the treatment engine run on that feed."""
-    from cbmwater.treatment.streams import INDEX, TRACKED, StreamBatch
-    from cbmwater.treatment.train import simulate_train
-
+def _hub_case(tmp_path):
+    """Stations A and C piping to a shared RO plant ``Hub``; a river (TDS <= 1000) and brine."""
     (tmp_path / "analyses.csv").write_text(HUB_ANALYSES, encoding="utf-8")
     (tmp_path / "wells.csv").write_text("well,station,analysis,qi_m3_d,Di_per_yr,b\n"
                                         "A1,A,A-1,300,0,0\nC1,C,C-1,300,0,0\n", encoding="utf-8")
@@ -260,7 +253,19 @@ def test_shared_hub_is_simulated_on_the_mixture_the_plan_sends_it(tmp_path):
              "limits": {"TDS": 1000}},
             {"name": "Brine", "kind": "residual_disposal", "x_km": 2, "y_km": 1,
              "capacity_m3_d": 500, "fee_CNY_m3": 30}]}
-    case = parse_case(data, tmp_path, str(tmp_path / "case.toml"))
+    return parse_case(data, tmp_path, str(tmp_path / "case.toml"))
+
+
+def test_shared_hub_is_simulated_on_the_mixture_the_plan_sends_it(tmp_path):
+    """Two stations pipe water to a shared RO plant where it mixes.  A (TDS ~ 1900 mg/L) needs
+    desalting for the river (TDS <= 1000), C (~ 640) does not, so the plan sends the hub mostly A
+    -- not the 50/50 production mix it was first simulated on.  The engine must re-simulate the
+    hub on the planned mixture; the test checks the final hub feed against the transfers
+    (mass balance by hand) and the hub's product against the treatment engine run on that feed."""
+    from cbmwater.treatment.streams import INDEX, TRACKED, StreamBatch
+    from cbmwater.treatment.train import simulate_train
+
+    case = _hub_case(tmp_path)
     res = optimise(case, **QUIET)
     assert res["status"] == "optimal", res.get("infeasibility")
     assert any(it["hubs_updated"] == ["Hub"] for it in res["iterations"])

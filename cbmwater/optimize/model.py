@@ -39,6 +39,7 @@ from pyomo.core.expr.numeric_expr import LinearExpression
 
 from ..treatment.economics import capital_recovery_factor
 from .case import Case
+from .names import ModelNames
 from ..treatment.streams import TRACKED
 from .precompute import KEYS, PathTable
 from .sar import hardness_points, sar_cut_coefficients
@@ -269,14 +270,6 @@ def _lin(coefs, vars_, constant: float = 0.0) -> LinearExpression:
                             linear_vars=list(vars_))
 
 
-def _groups(keys: np.ndarray) -> dict:
-    """Row positions grouped by key (keys: 1-D int array or a structured tuple array)."""
-    out: dict = {}
-    for pos, k in enumerate(map(tuple, keys) if keys.ndim > 1 else keys.tolist()):
-        out.setdefault(k, []).append(pos)
-    return out
-
-
 @dataclass
 class ModelIndex:
     """Pyomo model plus the row maps needed to read it back and to explain slacks."""
@@ -316,15 +309,25 @@ def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None
         idx = [net.stations.index(s) for s in net.hub_members[h]]
         site_flow_t[len(net.stations) + k] = net.produced[idx].sum(axis=0)
     fub = site_flow_t[net.pair_site[net.f_pair], net.f_t] if nF else np.zeros(0)
-    m.F = pyo.Var(range(nF), domain=pyo.NonNegativeReals, bounds=lambda _, k: (0, float(fub[k])))
-    m.x = pyo.Var(range(nX), domain=pyo.NonNegativeReals)
-    m.w = pyo.Var(range(nW), domain=pyo.NonNegativeReals)
-    m.g = pyo.Var(range(nG), domain=pyo.NonNegativeReals)
-    m.y = pyo.Var(range(nY), domain=pyo.Binary)
+    m.F = pyo.Var(range(nF), domain=pyo.NonNegativeReals, bounds=lambda _, k: (0, float(fub[k])),
+                  doc="feed of (site, train) f_pair[k] in period f_t[k], m3/d (bounded by the "
+                      "water the site can receive)")
+    m.x = pyo.Var(range(nX), domain=pyo.NonNegativeReals,
+                  doc="product of (site, train) x_pair[k] to destination x_dest[k] in period "
+                      "x_t[k], m3/d")
+    m.w = pyo.Var(range(nW), domain=pyo.NonNegativeReals,
+                  doc="residual (brine, backwash, sludge water) of (site, train) w_pair[k] to "
+                      "destination w_dest[k] in period w_t[k], m3/d")
+    m.g = pyo.Var(range(nG), domain=pyo.NonNegativeReals,
+                  doc="transfer from station g_st[k] to hub g_hub[k] in period g_t[k], m3/d")
+    m.y = pyo.Var(range(nY), domain=pyo.Binary,
+                  doc="1 if (site, train) y_pair[k] is built at size sizes[y_size[k]]")
     F, X, W, G, Y = (list(v.values()) for v in (m.F, m.x, m.w, m.g, m.y))
     f_of = {(int(i), int(t)): k for k, (i, t) in enumerate(zip(net.f_pair, net.f_t))}
 
-    rows: list[tuple[object, float | None, float | None]] = []  # (expr, lo, hi)
+    # (expr, lo, hi, key): one anonymous Constraint is the fast build; the key says what the row
+    # is, and names it only when the model is written (optimize/names.py)
+    rows: list[tuple[object, float | None, float | None, tuple]] = []
 
     # -- water balance at stations and hubs -----------------------------------------------------
     S = len(net.stations)
@@ -336,7 +339,9 @@ def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None
     for k, (s, h, t) in enumerate(zip(net.g_st, net.g_hub, net.g_t)):
         g_by_st.setdefault((int(s), int(t)), []).append(k)
         g_by_hub.setdefault((int(h), int(t)), []).append(k)
-    m.spill = pyo.Var(range(S * T), domain=pyo.NonNegativeReals) if elastic else None
+    m.spill = pyo.Var(range(S * T), domain=pyo.NonNegativeReals,
+                      doc="elastic: water of station k // T left unallocated in period k % T, "
+                          "m3/d") if elastic else None
     balance_keys = []
     for s in range(S):
         for t in range(T):
@@ -350,7 +355,7 @@ def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None
             if elastic:
                 coefs.append(1.0)
                 vars_.append(m.spill[s * T + t])
-            rows.append((_lin(coefs, vars_), q, q))
+            rows.append((_lin(coefs, vars_), q, q, ("balance", s, t)))
             balance_keys.append((s, t))
     for h in range(len(net.hubs)):
         for t in range(T):
@@ -359,7 +364,7 @@ def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None
             if not fs and not gs:
                 continue
             rows.append((_lin([1.0] * len(fs) + [-1.0] * len(gs), [F[k] for k in fs] +
-                              [G[k] for k in gs]), 0.0, 0.0))
+                              [G[k] for k in gs]), 0.0, 0.0, ("hub_balance", h, t)))
 
     # -- train splits -----------------------------------------------------------------------------
     x_by_f: dict[int, list[int]] = {}
@@ -372,24 +377,27 @@ def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None
         r = float(tab.recovery[i, t])
         e = float(tab.residual_frac[i, t])
         xs = x_by_f.get(k, [])
-        rows.append((_lin([1.0] * len(xs) + [-r], [X[j] for j in xs] + [F[k]]), 0.0, 0.0))
+        rows.append((_lin([1.0] * len(xs) + [-r], [X[j] for j in xs] + [F[k]]), 0.0, 0.0,
+                     ("product_split", k)))
         ws = w_by_f.get(k, [])
         if e > 1e-12:
-            rows.append((_lin([1.0] * len(ws) + [-e], [W[j] for j in ws] + [F[k]]), 0.0, 0.0))
+            rows.append((_lin([1.0] * len(ws) + [-e], [W[j] for j in ws] + [F[k]]), 0.0, 0.0,
+                         ("residual_split", k)))
 
     # -- builds ------------------------------------------------------------------------------------
     y_by_pair: dict[int, list[int]] = {}
     for k, i in enumerate(net.y_pair):
         y_by_pair.setdefault(int(i), []).append(k)
     for i, ys in y_by_pair.items():
-        rows.append((_lin([1.0] * len(ys), [Y[k] for k in ys]), None, 1.0))
+        rows.append((_lin([1.0] * len(ys), [Y[k] for k in ys]), None, 1.0, ("one_size", i)))
     for k, (i, t) in enumerate(zip(net.f_pair, net.f_t)):
         if tab.needs_build[i]:
             ys = y_by_pair.get(int(i), [])
             # F <= sum_z min(size_z, water available) y_z: the same integer set as
             # F <= sum size y, with a tighter LP relaxation in low-flow periods
             rows.append((_lin([1.0] + [-min(float(net.sizes[net.y_size[j]]), float(fub[k]))
-                                       for j in ys], [F[k]] + [Y[j] for j in ys]), None, 0.0))
+                                       for j in ys], [F[k]] + [Y[j] for j in ys]), None, 0.0,
+                         ("build_capacity", k)))
 
     # -- destinations: capacity and quality ---------------------------------------------------------
     into: dict[tuple[int, int], tuple[list[int], list[int]]] = {}
@@ -398,7 +406,9 @@ def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None
     for k, (d, t) in enumerate(zip(net.w_dest, net.w_t)):
         into.setdefault((int(d), int(t)), ([], []))[1].append(k)
     D = len(net.dests)
-    m.over = pyo.Var(range(D * T), domain=pyo.NonNegativeReals) if elastic else None
+    m.over = pyo.Var(range(D * T), domain=pyo.NonNegativeReals,
+                     doc="elastic: flow above the capacity of destination k // T in period k % T, "
+                         "m3/d") if elastic else None
     quality_rows: list[tuple[int, int, str]] = []
     qslack_vars = []
     qslack_weights = []
@@ -409,7 +419,7 @@ def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None
         if elastic:
             coefs.append(-1.0)
             vars_.append(m.over[d * T + t])
-        rows.append((_lin(coefs, vars_), None, float(dest.capacity_m3_d[t])))
+        rows.append((_lin(coefs, vars_), None, float(dest.capacity_m3_d[t]), ("capacity", d, t)))
         for key, lim in dest.limits_mg_L.items():
             j = _K[key]
             cx = np.nan_to_num(tab.product[net.x_pair[xs], t, j]) - lim if xs else np.zeros(0)
@@ -422,13 +432,14 @@ def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None
             coefs = list(cx * sc) + list(cw * sc)
             vars_ = [X[k] for k in xs] + [W[k] for k in ws]
             if elastic:
-                v = pyo.Var(domain=pyo.NonNegativeReals)
+                v = pyo.Var(domain=pyo.NonNegativeReals,
+                            doc=f"elastic: excess of {key} at {dest.name} in period {t + 1}")
                 m.add_component(f"qs_{len(quality_rows)}", v)
                 coefs.append(-1.0)
                 vars_.append(v)
                 qslack_vars.append(v)
                 qslack_weights.append(1.0 / max(sc * lim, 1e-12))   # m3/d-equivalents
-            rows.append((_lin(coefs, vars_), None, 0.0))
+            rows.append((_lin(coefs, vars_), None, 0.0, ("quality", d, t, key)))
             quality_rows.append((d, t, key))
 
     # -- SAR limits as tangent envelopes (optimize/sar.py): linear rows implied by SAR <= L, so
@@ -442,19 +453,23 @@ def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None
                                 tab.residual[net.w_pair[ws], t, :len(TRACKED)]])
         if not len(concs):
             continue
+        n_here = 0
         for s0 in hardness_points(concs):
             h = sar_cut_coefficients(concs, lim_sar, float(s0))
             if not (h > 1e-12).any():
                 continue          # every stream meets the limit at this point: redundant
             h = h / max(float(np.abs(h).max()), 1e-12)
-            rows.append((_lin(h, [X[k] for k in xs] + [W[k] for k in ws]), None, 0.0))
+            rows.append((_lin(h, [X[k] for k in xs] + [W[k] for k in ws]), None, 0.0,
+                         ("sar_tangent", d, t, n_here)))
+            n_here += 1
             n_sar += 1
     m.n_sar_rows = n_sar
 
     # -- geochemical cuts --------------------------------------------------------------------------
     x_of = {(int(i), int(d), int(t)): k for k, (i, d, t) in enumerate(zip(net.x_pair, net.x_dest, net.x_t))}
     w_of = {(int(i), int(d), int(t)): k for k, (i, d, t) in enumerate(zip(net.w_pair, net.w_dest, net.w_t))}
-    for cut in cuts or []:
+    cuts = list(cuts or [])
+    for c_ix, cut in enumerate(cuts):
         d = net.dests.index(cut.destination)
         t = cut.period - 1
         coefs, vars_ = [], []
@@ -466,8 +481,8 @@ def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None
         if vars_:
             sc = 1.0 / max(max(abs(c) for c in coefs), 1e-12)     # homogeneous row: scaled
             coefs = [c * sc for c in coefs]
-            rows.append((_lin(coefs, vars_), None, 0.0) if cut.sense == "max"
-                        else (_lin(coefs, vars_), 0.0, None))
+            lo, hi = (None, 0.0) if cut.sense == "max" else (0.0, None)
+            rows.append((_lin(coefs, vars_), lo, hi, ("cut", c_ix)))
 
     # -- objective expressions -------------------------------------------------------------------
     A = net.A
@@ -488,15 +503,20 @@ def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None
         [vol * float(np.nan_to_num(tab.product[net.x_pair[k], net.x_t[k], tds])) / 1e6 for k in sx]
         + [vol * float(np.nan_to_num(tab.residual[net.w_pair[k], net.w_t[k], tds])) / 1e6 for k in sw],
         [X[k] for k in sx] + [W[k] for k in sw])
-    m.cost_expr = pyo.Expression(expr=cost_expr)
-    m.reuse_expr = pyo.Expression(expr=reuse_expr)
-    m.salt_expr = pyo.Expression(expr=salt_expr)
+    m.cost_expr = pyo.Expression(expr=cost_expr, doc="NPV cost of the plan, CNY")
+    m.reuse_expr = pyo.Expression(expr=reuse_expr, doc="share of the produced water (volume over "
+                                  "the horizon) delivered to reuse destinations")
+    m.salt_expr = pyo.Expression(expr=salt_expr, doc="TDS released to the environment over the "
+                                 "horizon, t")
     if min_reuse_share is not None:
-        rows.append((reuse_expr, float(min_reuse_share), None))
+        rows.append((reuse_expr, float(min_reuse_share), None, ("min_reuse_share",)))
     if max_cost_CNY is not None:
-        rows.append((cost_expr, None, float(max_cost_CNY)))
+        rows.append((cost_expr, None, float(max_cost_CNY), ("max_cost",)))
 
-    m.rows = pyo.Constraint(range(len(rows)), rule=lambda _, k: (rows[k][1], rows[k][0], rows[k][2]))
+    m.rows = pyo.Constraint(range(len(rows)), rule=lambda _, k: (rows[k][1], rows[k][0], rows[k][2]),
+                            doc="every linear row (balances, splits, builds, capacities, quality, "
+                                "SAR tangents, cuts, epsilon bounds); names.ROW_KINDS says which "
+                                "is which, and the LP / MPS files name each one")
     if elastic:
         # slack per m3/d of water (spilling weighs most: it is the last resort, so the
         # explanation names the destinations and constituents that block); quality slack scaled
@@ -505,17 +525,23 @@ def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None
         pen = _lin([10.0] * (S * T) + [1.0] * (D * T) + qslack_weights,
                    list(m.spill.values()) + list(m.over.values()) + qslack_vars)
         scale = 1e-9 / max(1.0, float(np.abs(var_c).max(initial=1.0)))
-        m.obj = pyo.Objective(expr=pen * 1e3 + scale * cost_expr, sense=pyo.minimize)
+        m.obj = pyo.Objective(expr=pen * 1e3 + scale * cost_expr, sense=pyo.minimize,
+                              doc="elastic: weighted slacks (spill, over capacity, quality), "
+                                  "then a tiny share of the NPV cost")
         m.qslack = qslack_vars
     elif objective == "cost":
-        m.obj = pyo.Objective(expr=cost_expr, sense=pyo.minimize)
+        m.obj = pyo.Objective(expr=cost_expr, sense=pyo.minimize, doc="least NPV cost, CNY")
     elif objective == "reuse":
-        m.obj = pyo.Objective(expr=reuse_expr, sense=pyo.maximize)
+        m.obj = pyo.Objective(expr=reuse_expr, sense=pyo.maximize,
+                              doc="largest share of produced water delivered to reuse")
     elif objective == "salt":
-        m.obj = pyo.Objective(expr=salt_expr, sense=pyo.minimize)
+        m.obj = pyo.Objective(expr=salt_expr, sense=pyo.minimize,
+                              doc="least TDS released to the environment, t")
     else:
         raise ValueError(f"unknown objective {objective!r}")
     m.balance_keys = balance_keys
+    # names of rows and columns in LP / MPS files (solver.write_model), made only when written
+    m.labeler = ModelNames(m, net, [r[3] for r in rows], quality_rows, cuts, objective)
     return ModelIndex(m, quality_rows, elastic)
 
 

@@ -385,14 +385,3 @@ def merge_tables(base: PathTable, update: PathTable) -> PathTable:
         if out.residual_pH is not None and update.residual_pH is not None:
             out.residual_pH[i] = update.residual_pH[j]
     return out
-
-
-def path_frame(table: PathTable) -> pd.DataFrame:
-    """Long table of recovery and product TDS per (site, train, period), for display."""
-    rows = []
-    for i, (s, t) in enumerate(table.pairs):
-        for p in range(table.periods):
-            rows.append({"site": s, "train": t, "period": p + 1,
-                         "recovery": table.recovery[i, p],
-                         "product_TDS_mg_L": table.product[i, p, KEYS.index("TDS")]})
-    return pd.DataFrame(rows)

@@ -143,9 +143,16 @@ def solve(model: pyo.ConcreteModel, *, solver: str = "highs", time_limit_s: floa
 
 
 def write_model(model: pyo.ConcreteModel, path: str) -> str:
-    """Write the model as LP or MPS (by the file's extension, ``.lp`` or ``.mps``)."""
+    """Write the model as LP or MPS (by the file's extension, ``.lp`` or ``.mps``).
+
+    Rows and columns carry readable names: a network model (:func:`.model.build_model`) brings
+    its own labeler (``model.labeler``, :class:`.names.ModelNames`: ``feed(S3,ro_basic,t2)``,
+    ``quality(River,F,t2)``); any other model is written with Pyomo's component names.
+    """
     low = str(path).lower()
     if not (low.endswith(".lp") or low.endswith(".mps")):
         raise InputError(f"model file must end in .lp or .mps; got {path!r}")
-    model.write(str(path), io_options={"symbolic_solver_labels": False})
+    labeler = getattr(model, "labeler", None)
+    model.write(str(path), io_options={"labeler": labeler} if labeler is not None else
+                {"symbolic_solver_labels": True})
     return str(path)
