@@ -18,6 +18,7 @@ import click
 from . import __version__
 from .errors import CbmwaterError
 from .report import export
+from .resources import resource_label
 
 FORMATS = ("csv", "json", "xlsx")
 
@@ -316,7 +317,7 @@ def _compliance_json(results, summary, table, sid: str, klass: str, policy: str,
             "rows": [{f: r[f] for f in fields} for r in rows.to_dict("records")],
         })
     doc = {"standard_id": sid, "standard_name": table.standard_name(sid), "class": klass,
-           "censored_policy": policy, "input": str(input_file), "standards_table": table.path,
+           "censored_policy": policy, "input": resource_label(input_file), "standards_table": resource_label(table.path),
            "standards_sha256": table.sha256, "cbmwater_version": __version__,
            "samples": samples}
     return json.dumps(export.jsonable(doc), ensure_ascii=False, indent=1) + "\n"

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .geochem.characterise import Characterisation, characterise
+from .resources import example_path, resource_label
 from .water.io import read_analyses
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -20,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["characterise_file", "treat_file", "treat_analyses", "BUNDLED_ANALYSES"]
 
 #: The representative Qinshui data set shipped with the project (constructed; see its README).
-BUNDLED_ANALYSES = Path(__file__).resolve().parents[1] / "case_studies" / "qinshui" / "analyses.csv"
+BUNDLED_ANALYSES = example_path("qinshui", "analyses.csv")
 
 
 def characterise_file(
@@ -91,7 +92,7 @@ def treat_analyses(
     notes = one.censored_notes(censored_policy).get(sample_id, [])
     out["warnings"] = notes + out["warnings"]
     out["provenance"] = {"cbmwater": __version__, "unit_library": str(lib.path.name),
-                         "analyses_sha256": one.fingerprint(), "source": analyses.source}
+                         "analyses_sha256": one.fingerprint(), "source": resource_label(analyses.source)}
     return out
 
 

@@ -38,6 +38,7 @@ from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
 from cbmwater.errors import GeochemError, InputError
+from cbmwater.resources import example_path
 from cbmwater.treatment.economics import load_economics
 from cbmwater.treatment.library import LIBRARY_DIR, load_library
 from cbmwater.treatment.models import run_unit
@@ -566,8 +567,7 @@ def test_scale_result_costs_equal_a_new_simulation_at_that_flow():
     """Every unit is linear in flow at fixed composition: a result scaled to other feed flows must
     cost exactly what simulating those flows costs (zero-order, membrane + brine concentrator,
     and PHREEQC pH adjustment + adsorption trains)."""
-    from pathlib import Path
-
+    
     import numpy as np
 
     from cbmwater.treatment.costing import cost_train
@@ -576,7 +576,7 @@ def test_scale_result_costs_equal_a_new_simulation_at_that_flow():
     from cbmwater.treatment.train import scale_result, simulate_train
     from cbmwater.water.io import read_analyses
 
-    v = read_analyses(Path(__file__).parents[1] / "case_studies" / "qinshui" / "analyses.csv") \
+    v = read_analyses(example_path("qinshui", "analyses.csv")) \
         .resolved().iloc[:3]
     econ = load_economics()
     sizes = np.array([250.0, 2000.0, 8000.0])
