@@ -43,6 +43,8 @@ TIMEOUT = 120
 sys.path.insert(0, str(APP))
 import i18n  # noqa: E402
 
+pytestmark = pytest.mark.slow  # every test runs the mine-water page or plan (~15 s in all)
+
 PLAN_KEY = "cbm_mw_plan"
 DOWNLOADS_KEY = "cbm_mw_downloads"
 #: AMDTreat tutorial discharges D1 and D2 (no alkalinity measured).

@@ -22,6 +22,8 @@ from cbmwater.minewater.plan import evaluate, plan
 from cbmwater.resources import example_path
 from cbmwater.standards.table import load_standards
 
+pytestmark = pytest.mark.slow  # each test plans the Daji case (~5-15 s each)
+
 CASE = example_path("daji_old_mine", "case.toml")
 
 

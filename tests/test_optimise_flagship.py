@@ -16,6 +16,8 @@ from cbmwater.optimize.case import load_case
 from cbmwater.optimize.plan import optimise
 from cbmwater.resources import example_path
 
+pytestmark = pytest.mark.slow  # the flagship case is solved several times (~20 s each)
+
 CASE = example_path("qinshui_south", "case.toml")
 
 

@@ -245,6 +245,7 @@ PROPERTY = dict(deadline=None, derandomize=True, database=None,
 @given(train=st.sampled_from(sorted(zero_order_trains_by_unit())).flatmap(
            lambda u: st.sampled_from(zero_order_trains_by_unit()[u])),
        rows=st.lists(waters(allow_nan_na_cl=True), min_size=1, max_size=3))
+@pytest.mark.slow
 def test_zero_order_trains_close_every_balance(train, rows):
     r = simulate_train(list(train), batch_of(rows), library=LIB, economics=ECON, check=False)
     check_train_balances(r, rows)
@@ -264,6 +265,7 @@ def test_zero_order_trains_close_every_balance(train, rows):
 @given(data=st.data(), rows=st.lists(waters(allow_nan_na_cl=False, balanced=True,
                                              always_measured=("Ca", "Mg")),
                                       min_size=1, max_size=2))
+@pytest.mark.slow
 def test_trains_with_phreeqc_units_close_every_balance(unit, data, rows):
     train = data.draw(st.sampled_from(phreeqc_trains_by_unit()[unit]), label="train")
     try:
@@ -278,6 +280,7 @@ def test_trains_with_phreeqc_units_close_every_balance(unit, data, rows):
     check_train_balances(r, rows)
 
 
+@pytest.mark.slow
 def test_every_unit_can_be_reached_by_some_candidate_train():
     every = {u for t in all_candidate_trains() for u in t}
     missing = sorted(set(LIB.units) - every)
