@@ -125,6 +125,12 @@ def _run(venv: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return r
 
 
+def _packaged(venv: Path, cwd: Path, *parts: str) -> str:
+    """Path of a bundled example as the wheel's own cbmwater.resources gives it."""
+    code = f"from cbmwater.resources import example_path; print(example_path(*{parts!r}))"
+    return _run(venv, cwd, "-c", code).stdout.strip()
+
+
 def test_wheel_metadata_keeps_the_app_out_of_the_engine(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as z:
         names = z.namelist()
@@ -191,13 +197,7 @@ def test_installed_package_is_the_wheel_with_its_data(venv: Path, tmp_path: Path
 
 
 def test_characterise_packaged_and_copied_files(venv: Path, tmp_path: Path) -> None:
-    packaged = _run(
-        venv,
-        tmp_path,
-        "-c",
-        "from cbmwater.resources import example_path; "
-        "print(example_path('qinshui', 'analyses.csv'))",
-    ).stdout.strip()
+    packaged = _packaged(venv, tmp_path, "qinshui", "analyses.csv")
     a = json.loads(
         _run(venv, tmp_path, "-m", "cbmwater", "characterise", packaged, "--format", "json").stdout
     )
@@ -219,29 +219,9 @@ def test_characterise_packaged_and_copied_files(venv: Path, tmp_path: Path) -> N
 
 
 def test_treat_matches_the_repository(venv: Path, tmp_path: Path) -> None:
-    analyses = _run(
-        venv,
-        tmp_path,
-        "-c",
-        "from cbmwater.resources import example_path; "
-        "print(example_path('qinshui', 'analyses.csv'))",
-    ).stdout.strip()
-    got = json.loads(
-        _run(
-            venv,
-            tmp_path,
-            "-m",
-            "cbmwater",
-            "treat",
-            analyses,
-            "--sample",
-            SAMPLE,
-            "--train",
-            TRAIN,
-            "--format",
-            "json",
-        ).stdout
-    )
+    analyses = _packaged(venv, tmp_path, "qinshui", "analyses.csv")
+    args = ["treat", analyses, "--sample", SAMPLE, "--train", TRAIN, "--format", "json"]
+    got = json.loads(_run(venv, tmp_path, "-m", "cbmwater", *args).stdout)
     ref = treat_file(example_path("qinshui", "analyses.csv"), SAMPLE, TRAIN)
     assert [s["unit"] for s in got["stages"]] == TRAIN.split(",")
     for k in ("recovery", "energy_kWh_m3", "capex_CNY", "opex_CNY_yr", "lcow_CNY_m3"):
@@ -255,13 +235,7 @@ def test_treat_matches_the_repository(venv: Path, tmp_path: Path) -> None:
 
 
 def test_optimise_flagship_from_the_package(venv: Path, tmp_path: Path) -> None:
-    case = _run(
-        venv,
-        tmp_path,
-        "-c",
-        "from cbmwater.resources import example_path; "
-        "print(example_path('qinshui_south', 'case.toml'))",
-    ).stdout.strip()
+    case = _packaged(venv, tmp_path, "qinshui_south", "case.toml")
     _run(venv, tmp_path, "-m", "cbmwater", "optimise", case, "--out", "results")
     res = json.loads((tmp_path / "results" / "results.json").read_text(encoding="utf-8"))
     assert res["status"] == "optimal"
