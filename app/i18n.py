@@ -294,10 +294,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "life_yr": {"en": "Plant life (yr)", "zh": "设计寿命 (年)"},
     "econ_caption": {
         "en": (
-            "Defaults from databases/treatment/economics.toml: {elec:g} CNY/kWh, {rate:g} %/yr, "
+            "Defaults from cbmwater/databases/treatment/economics.toml: {elec:g} CNY/kWh, {rate:g} %/yr, "
             "{life:g} yr. All money in CNY of {year}."
         ),
-        "zh": "默认值取自 databases/treatment/economics.toml：{elec:g} 元/kWh、{rate:g} %/年、{life:g} 年。所有金额均为 {year} 年价格的人民币。",
+        "zh": "默认值取自 cbmwater/databases/treatment/economics.toml：{elec:g} 元/kWh、{rate:g} %/年、{life:g} 年。所有金额均为 {year} 年价格的人民币。",
     },
     "running_treat": {
         "en": "Simulating the train (PHREEQC for chemistry and scaling) and costing it…",
@@ -989,11 +989,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The bundled analyses are **constructed, representative values** for four "
               "discharges of the closed Daji pyrite mine (Zezhou county, Jincheng): no analysis "
               "of these discharges was found, so every number is built within published ranges "
-              "of Jincheng/Yangquan 老窑水 (see case_studies/daji_old_mine/README.md). Use them "
+              "of Jincheng/Yangquan 老窑水 (see cbmwater/case_studies/daji_old_mine/README.md). Use them "
               "to try the engine, not as evidence about the mine.",
         "zh": "内置水样为**构建的代表性数值**，对应晋城泽州县大箕镇废弃硫铁矿的四个排水点："
               "未查到这些排水点的实测化验结果，所有数值均按已发表的晋城/阳泉老窑水范围构建"
-              "（见 case_studies/daji_old_mine/README.md）。仅供试用本引擎，不能作为该矿的依据。",
+              "（见 cbmwater/case_studies/daji_old_mine/README.md）。仅供试用本引擎，不能作为该矿的依据。",
     },
     "mw_upload_help": {
         "en": "One sample per row: sample id, pH, and Fe(II) / Fe(III) (or total Fe), Al, Mn in "
@@ -1342,9 +1342,9 @@ STRINGS: dict[str, dict[str, str]] = {
                        "zh": "算例（含 case.toml 与 analyses.csv 的 .zip）"},
     "mw_case_upload_help": {
         "en": "Zip the case folder: case.toml and the analyses CSV it names (relative path, "
-              "inside the zip). The format is that of case_studies/daji_old_mine/case.toml.",
+              "inside the zip). The format is that of cbmwater/case_studies/daji_old_mine/case.toml.",
         "zh": "将算例文件夹打包：case.toml 及其引用的水质 CSV（相对路径，位于压缩包内）。"
-              "格式同 case_studies/daji_old_mine/case.toml。",
+              "格式同 cbmwater/case_studies/daji_old_mine/case.toml。",
     },
     "mw_case_upload_wait": {"en": "Upload a case .zip to plan.", "zh": "请上传算例 .zip 以计算方案。"},
     "mw_error_case": {"en": "The case cannot be read: {msg}", "zh": "算例无法读取：{msg}"},

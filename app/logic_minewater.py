@@ -6,7 +6,7 @@ Only the engine's public API is used (``cbmwater.minewater.*``, ``cbmwater.water
 ``cbmwater.report.export``, ``cbmwater.errors``).  Every function is plain so it can be tested
 without a browser; the page caches the slow ones with ``st.cache_data``.
 
-Waters are the bundled Daji analyses (``case_studies/daji_old_mine/analyses.csv``, constructed)
+Waters are the bundled Daji analyses (``cbmwater/case_studies/daji_old_mine/analyses.csv``, constructed)
 or an uploaded lab file (read through :func:`logic._with_upload`, so errors name the user's
 file).  A plan case is the bundled Daji ``case.toml`` or an uploaded ``.zip`` of a case and its
 analyses, extracted by :func:`logic_optimise.load_zip` (same safety rules as the Optimise page)
@@ -38,6 +38,7 @@ from cbmwater.minewater.sizing import OPTIONS, size
 from cbmwater.minewater.plan import SYSTEMS, plan
 from cbmwater.minewater.rules import PASSIVE_ACID_LOAD_MAX_KG_D, admissible_options
 from cbmwater.report import export
+from cbmwater.resources import example_path
 from cbmwater.water.io import read_analyses
 from cbmwater.water.vocabulary import CONSTITUENTS
 from i18n import STRINGS, t
@@ -56,7 +57,7 @@ __all__ = [
 ]
 
 ROOT = Path(__file__).resolve().parents[1]
-DAJI_DIR = ROOT / "case_studies" / "daji_old_mine"
+DAJI_DIR = example_path("daji_old_mine")
 DAJI_CASE = DAJI_DIR / "case.toml"
 DAJI_ANALYSES = DAJI_DIR / "analyses.csv"
 REAGENT_NAMES: tuple[str, ...] = tuple(REAGENTS)
@@ -409,9 +410,9 @@ def items_table(items: dict[str, float]) -> pd.DataFrame:
 
 # ------------------------------------------------------------------ plan: cases
 def bundled_cases() -> list[Path]:
-    """Every ``case_studies/*/case.toml`` that is a mine-water case (has ``[[points]]``)."""
+    """Every ``cbmwater/case_studies/*/case.toml`` that is a mine-water case (has ``[[points]]``)."""
     out = []
-    for p in sorted((ROOT / "case_studies").glob("*/case.toml")):
+    for p in sorted(example_path().glob("*/case.toml")):
         try:
             if "points" in tomllib.loads(p.read_text(encoding="utf-8")):
                 out.append(p)

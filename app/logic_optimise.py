@@ -38,6 +38,7 @@ from cbmwater.optimize.case import KINDS, LINEAR_KEYS, Case, parse_case
 from cbmwater.optimize.plan import OBJECTIVES, optimise, pareto_front
 from cbmwater.report import export
 from cbmwater.report.optimise_tables import result_tables, summary_text
+from cbmwater.resources import example_path
 from i18n import STRINGS, t
 
 __all__ = [
@@ -112,8 +113,8 @@ def is_network_case(path: Path) -> bool:
 
 
 def bundled_cases() -> list[Path]:
-    """Every decision-engine ``case_studies/*/case.toml`` (by folder name), then the hand case."""
-    out = [p for p in sorted((ROOT / "case_studies").glob("*/case.toml")) if is_network_case(p)]
+    """Every decision-engine ``cbmwater/case_studies/*/case.toml`` (by folder name), then the hand case."""
+    out = [p for p in sorted(example_path().glob("*/case.toml")) if is_network_case(p)]
     if HAND_CASE.is_file():
         out.append(HAND_CASE)
     return out

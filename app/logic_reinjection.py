@@ -26,6 +26,7 @@ import pandas as pd
 from cbmwater.errors import InputError
 from cbmwater.report.reinjection_html import review_html
 from cbmwater.reinjection.review import SCALE_MINERALS, review_file
+from cbmwater.resources import example_path
 
 __all__ = [
     "EXAMPLES_DIR",
@@ -45,8 +46,8 @@ __all__ = [
     "pqi_zip",
 ]
 
-#: The bundled example proposals (case_studies/reinjection in the repository).
-EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "case_studies" / "reinjection"
+#: The bundled example proposals (cbmwater/case_studies/reinjection, package data).
+EXAMPLES_DIR = example_path("reinjection")
 #: Verdicts of the engine, best first.
 VERDICTS: tuple[str, ...] = ("pass", "conditional", "fail")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")

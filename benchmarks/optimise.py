@@ -32,13 +32,13 @@ end to end   ``plan.optimise(case)`` from the validated case: its own pre-comput
              (``--verbose`` also prints the engine's progress messages with their times).
 
 The overhead ratio is (build + transfer) / HiGHS alone.  Targets (from the issue): the flagship
-case (``case_studies/qinshui_south``) solved to a MIP gap <= 0.5 % within 20 s; 1 000 wells x 20
+case (``cbmwater/case_studies/qinshui_south``) solved to a MIP gap <= 0.5 % within 20 s; 1 000 wells x 20
 trains x 6 destinations x 20 periods end to end within 60 s on 2 cores, with Pyomo build and
 transfer no longer than the solver's own time (ratio <= 1).
 
 Synthetic basin (``make_case``): N wells, about 50 per gathering station, stations spread over a
 40 km square; each station draws its wells' analyses from one block of the bundled
-``case_studies/qinshui/analyses.csv``; Arps qi 2-15 m3/d, Di 0.1-0.5 /yr, b 0-1, start periods
+``cbmwater/case_studies/qinshui/analyses.csv``; Arps qi 2-15 m3/d, Di 0.1-0.5 /yr, b 0-1, start periods
 1-10 (staggered); 20 annual periods; 20 candidate trains (``direct`` + 19 valid trains from
 ``precedence.candidate_trains``, drawn from the seed alone, so every basin size gets the same
 ones); sizes 250-8000 m3/d; 6 destinations (two industrial reuse users with F/TDS limits and
@@ -73,12 +73,13 @@ from cbmwater.optimize.case import Case, load_case, parse_case
 from cbmwater.optimize.model import build_model
 from cbmwater.optimize.plan import _Prepared, optimise
 from cbmwater.optimize.solver import solve, write_model
+from cbmwater.resources import example_path
 from cbmwater.treatment.library import load_library
 from cbmwater.treatment.precedence import candidate_trains
 
 ROOT = Path(__file__).resolve().parent.parent
-ANALYSES = ROOT / "case_studies" / "qinshui" / "analyses.csv"
-FLAGSHIP = ROOT / "case_studies" / "qinshui_south" / "case.toml"
+ANALYSES = example_path("qinshui", "analyses.csv")
+FLAGSHIP = example_path("qinshui_south", "case.toml")
 BLOCKS = ("Shizhuang", "Panzhuang", "Fanzhuang", "Chengzhuang", "Zhengzhuang")
 WELLS_PER_STATION = 50
 SIZES = [250, 500, 1000, 2000, 4000, 8000]
@@ -398,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="time limit of each MILP solve, s (default 120)")
     ap.add_argument("--gap", type=float, default=TARGET_GAP, help="relative MIP gap (0.005)")
     ap.add_argument("--threads", type=int, default=None, help="HiGHS threads (default: HiGHS)")
-    ap.add_argument("--no-flagship", action="store_true", help="skip case_studies/qinshui_south")
+    ap.add_argument("--no-flagship", action="store_true", help="skip cbmwater/case_studies/qinshui_south")
     ap.add_argument("--no-e2e", action="store_true", help="skip the end-to-end optimise() runs")
     ap.add_argument("--no-si-cap", action="store_true",
                     help="no calcite SI cap at the reinjection well")

@@ -154,7 +154,7 @@ def characterise(input_file: Path, out: Path | None, fmt: str | None, database: 
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 def units(fmt: str) -> None:
-    """List the unit-process library (databases/treatment/units.toml)."""
+    """List the unit-process library (cbmwater/databases/treatment/units.toml)."""
     from .study import unit_library
 
     rows = unit_library()
@@ -242,7 +242,7 @@ COMPLIANCE_FORMATS = ("text", "json", "csv")
 @click.option("--standard", "standard_id", required=True,
               help="Standard id, e.g. GB3838-2002, GBT14848-2017, GB8978-1996, GB20426-2006, "
                    "GB5084-2021, GB5749-2022, GBT19923-2005, GBT50050-2017, SYT5329, "
-                   "MEE_coal_mine_water_salt_cap, FAO29 (databases/standards.csv).")
+                   "MEE_coal_mine_water_salt_cap, FAO29 (cbmwater/databases/standards.csv).")
 @click.option("--class", "cls", required=True,
               help="Class or use within the standard, e.g. III, dryland, first, "
                    "open_cooling_makeup, 'k<=0.01', SAR_20-40_no_reduction.")
@@ -259,7 +259,7 @@ COMPLIANCE_FORMATS = ("text", "json", "csv")
                    "pass/fail decision always uses the interval 0-DL.")
 @click.option("--sheet", default=None, help="Excel sheet name (default: the first sheet).")
 @click.option("--standards-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Standards table (default: databases/standards.csv).")
+              help="Standards table (default: cbmwater/databases/standards.csv).")
 def compliance(input_file: Path, standard_id: str, cls: str, fmt: str | None, out: Path | None,
                sample_ids: tuple[str, ...], censored_policy: str, sheet: str | None,
                standards_file: Path | None) -> None:

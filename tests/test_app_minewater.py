@@ -32,15 +32,18 @@ from plotly_spec import chart_spec, values  # noqa: E402
 from cbmwater.minewater.case import load_mine_case  # noqa: E402
 from cbmwater.minewater.neutralise import REAGENTS, neutralise  # noqa: E402
 from cbmwater.minewater.plan import plan  # noqa: E402
+from cbmwater.resources import example_path  # noqa: E402
 from cbmwater.water.io import read_analyses  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app"
 PAGE = APP / "pages" / "5_Mine_water.py"
-DAJI = ROOT / "case_studies" / "daji_old_mine"
+DAJI = example_path("daji_old_mine")
 TIMEOUT = 120
 sys.path.insert(0, str(APP))
 import i18n  # noqa: E402
+
+pytestmark = pytest.mark.slow  # every test runs the mine-water page or plan (~15 s in all)
 
 PLAN_KEY = "cbm_mw_plan"
 DOWNLOADS_KEY = "cbm_mw_downloads"

@@ -144,10 +144,10 @@ def test_page_loads_with_every_bundled_case():
     options = at.selectbox(key="opt_case").options
     # decision-engine cases only (a mine-water case has [[points]], not [sources])
     expected = [p.relative_to(ROOT).as_posix()
-                for p in sorted(ROOT.glob("case_studies/*/case.toml"))
+                for p in sorted(ROOT.glob("cbmwater/case_studies/*/case.toml"))
                 if "sources" in tomllib.loads(p.read_text(encoding="utf-8"))]
-    assert "case_studies/qinshui_south/case.toml" in expected
-    assert "case_studies/daji_old_mine/case.toml" not in expected
+    assert "cbmwater/case_studies/qinshui_south/case.toml" in expected
+    assert "cbmwater/case_studies/daji_old_mine/case.toml" not in expected
     expected.append(HAND_OPTION)
     assert [o.rsplit(" — ", 1)[-1] for o in options] == expected
     # the first bundled case is shown, its destinations in the editor

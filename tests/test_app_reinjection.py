@@ -29,12 +29,13 @@ from plotly_spec import chart_spec, values  # noqa: E402
 
 from cbmwater.report.reinjection_html import review_html  # noqa: E402
 from cbmwater.reinjection.review import review_file  # noqa: E402
+from cbmwater.resources import example_path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app"
 HOME = APP / "Home.py"
 PAGE = APP / "pages" / "3_Reinjection.py"
-EXAMPLES = ROOT / "case_studies" / "reinjection"
+EXAMPLES = example_path("reinjection")
 COMPATIBLE = EXAMPLES / "compatible.toml"
 BARITE = EXAMPLES / "barite_scaling.toml"
 TIMEOUT = 60
@@ -115,7 +116,7 @@ def test_compatible_example_shows_engine_verdict(compatible_page, engine_compati
 
 def test_barite_example_fails_with_barite_finding(barite_page, engine_barite):
     v = engine_barite.verdict
-    assert v == "fail"  # the oracle itself (case_studies/reinjection/README.md)
+    assert v == "fail"  # the oracle itself (cbmwater/case_studies/reinjection/README.md)
     assert "SCALE_BARITE" in [f.code for f in engine_barite.findings]
     at = barite_page
     assert at.session_state[RESULT_KEY]["verdict"] == v

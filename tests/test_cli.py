@@ -263,6 +263,7 @@ def test_pqi_has_solutions_and_no_sample_ids_outside_comments(good, tmp_path):
 # the installed console script
 
 
+@pytest.mark.slow
 def test_console_script(good, tmp_path):
     exe = Path(sys.executable).parent / "cbmwater"
     assert exe.exists(), exe

@@ -1,6 +1,6 @@
 """Capital-curve ranges, disposal classes and backwash, checked by hand (issue 11).
 
-Reference values typed here (databases/treatment/units.toml and economics.toml; the tests also
+Reference values typed here (cbmwater/databases/treatment/units.toml and economics.toml; the tests also
 check the loaded files still hold them):
 
   money      x_CNY,2024 = x * CEPCI[2024] / CEPCI[year] * FX[2024] * location factor

@@ -12,6 +12,7 @@ import pytest
 
 from phreeqc_oracle import AMM_DEFS, run_phreeqc as run
 
+from cbmwater.resources import example_path
 from cbmwater.treatment.economics import load_economics
 from cbmwater.treatment.library import load_library
 from cbmwater.treatment.models import membrane_removal, run_unit
@@ -151,7 +152,7 @@ def test_bundled_sz_3_04_recovery_is_limited_by_calcite_at_0_63():
 
     from cbmwater.treatment.chemistry import concentrate_limit
 
-    a = read_analyses("case_studies/qinshui/analyses.csv")
+    a = read_analyses(example_path("qinshui", "analyses.csv"))
     row = a.resolved("half").loc[["SZ-3-04"]]
     raw = StreamBatch.from_frame(row, 1000.0)
     allow = dict(load_library()["brackish_ro"].params["si_allowance"])

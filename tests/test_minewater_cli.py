@@ -17,6 +17,7 @@ def _run(*args):
                           capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow
 def test_acidity_json_matches_the_amdtreat_tutorial(tmp_path):
     f = tmp_path / "amd.csv"
     f.write_text(AMD, encoding="utf-8")
@@ -32,6 +33,7 @@ def test_acidity_json_matches_the_amdtreat_tutorial(tmp_path):
     assert bad.returncode == 2 and "D2" in bad.stderr and "Traceback" not in bad.stderr
 
 
+@pytest.mark.slow
 def test_neutralise_json_has_dose_curve_effluent_and_sludge(tmp_path):
     f = tmp_path / "amd.csv"
     f.write_text(AMD, encoding="utf-8")

@@ -14,15 +14,17 @@ import json
 import subprocess
 import sys
 import tomllib
-from pathlib import Path
 
 import pytest
 
 from cbmwater.minewater.case import load_mine_case, parse_mine_case
 from cbmwater.minewater.plan import evaluate, plan
+from cbmwater.resources import example_path
 from cbmwater.standards.table import load_standards
 
-CASE = Path(__file__).parents[1] / "case_studies" / "daji_old_mine" / "case.toml"
+pytestmark = pytest.mark.slow  # each test plans the Daji case (~5-15 s each)
+
+CASE = example_path("daji_old_mine", "case.toml")
 
 
 def _case(mutate=None):

@@ -1,6 +1,6 @@
 """Passive and active option sizing against AMDTreat 6's worked defaults, converted by hand.
 
-Oracles: the AMDTreat 6 defaults worked in /work/shared/reference/amd.md (a) "Worked numbers for
+Oracles: the AMDTreat 6 defaults worked in shared/reference/amd.md (a) "Worked numbers for
 regression tests", themselves computed from the AMDTreat C# formulas in US units.  The unit
 conversions are typed here, independent of the module's constants:
 
@@ -8,7 +8,7 @@ conversions are typed here, independent of the module's constants:
   1 short ton = 907.18474 kg         1 yd3 = 0.764554858 m3       1 ft2 = 0.09290304 m2
   1 lb = 0.45359237 kg
 
-Money (reference values typed from databases/treatment/economics.toml, asserted below):
+Money (reference values typed from cbmwater/databases/treatment/economics.toml, asserted below):
   CEPCI 2018 603.1, 2024 800.0; CNY per USD 2024 7.1217; location factor USD 0.4; discount 8 %,
   life 20 yr -> CRF = 0.101852 /yr.  AMDTreat prices are taken as USD of 2018.
 """

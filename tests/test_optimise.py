@@ -207,6 +207,7 @@ def test_standard_limits_come_from_the_standards_table():
     assert "fecal_coliform" in river.unmodelled or "BOD5" in river.unmodelled
 
 
+@pytest.mark.slow
 def test_cli_optimise_writes_results_and_lp(tmp_path):
     lp = tmp_path / "m.lp"
     mps = tmp_path / "m.mps"
@@ -286,6 +287,7 @@ def test_shared_hub_is_simulated_on_the_mixture_the_plan_sends_it(tmp_path):
     assert res["verification"]["ok"]
 
 
+@pytest.mark.slow
 def test_reuse_objective_and_pareto_front_on_the_hand_case(hand):
     case, cost_res, _ = hand
     res = optimise(case, objective="reuse", **QUIET)

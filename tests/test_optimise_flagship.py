@@ -1,4 +1,4 @@
-"""The flagship case ``case_studies/qinshui_south`` end to end (issue 5, "Tests must show").
+"""The flagship case ``cbmwater/case_studies/qinshui_south`` end to end (issue 5, "Tests must show").
 
 Everything is recomputed here from the results' ``flows``, ``paths`` and ``transfers`` and from
 the case's own ``wells.csv`` -- not taken from the engine's summaries.
@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from cbmwater.optimize.case import load_case
 from cbmwater.optimize.plan import optimise
+from cbmwater.resources import example_path
 
-CASE = Path(__file__).parents[1] / "case_studies" / "qinshui_south" / "case.toml"
+pytestmark = pytest.mark.slow  # the flagship case is solved several times (~20 s each)
+
+CASE = example_path("qinshui_south", "case.toml")
 
 
 @pytest.fixture(scope="module")

@@ -18,8 +18,9 @@ from cbmwater.geochem.databases import database_info, resolve_database
 from cbmwater.geochem.redox import redox_definitions
 from cbmwater.reinjection.proposal import load_proposal, parse_proposal
 from cbmwater.reinjection.review import SCALE_MINERALS, review, review_file
+from cbmwater.resources import example_path
 
-CASES = Path(__file__).resolve().parents[1] / "case_studies" / "reinjection"
+CASES = example_path("reinjection")
 BARITE = CASES / "barite_scaling.toml"
 COMPAT = CASES / "compatible.toml"
 
@@ -43,7 +44,7 @@ def _own_si(solution_lines: str, t_c: float, p_atm: float) -> dict[str, float]:
     return {h[3:]: float(v) for h, v in zip(head, last)}
 
 
-# the two waters of barite_scaling.toml (case_studies/reinjection/waters.csv), typed by hand;
+# the two waters of barite_scaling.toml (cbmwater/case_studies/reinjection/waters.csv), typed by hand;
 # Alkalinity as CaCO3 = 50.0437 x (HCO3/61.0168 + CO3/30.0045); total Fe without a redox
 # statement is ferrous (DESIGN.md §5 redox policy), so it is typed as Fe(2)
 FORMATION = """SOLUTION 1

@@ -34,6 +34,7 @@ import pytest
 
 from cbmwater.errors import DatabaseError
 import cbmwater
+from cbmwater.resources import example_path
 from cbmwater.treatment.economics import load_economics
 from cbmwater.treatment.library import LIBRARY_DIR, load_library
 from cbmwater.treatment.models import run_unit
@@ -44,7 +45,7 @@ from cbmwater.water.vocabulary import CONSTITUENTS
 LIB = load_library()
 ECON = load_economics()
 ROOT = Path(__file__).resolve().parents[1]
-ANALYSES = ROOT / "case_studies" / "qinshui" / "analyses.csv"
+ANALYSES = example_path("qinshui", "analyses.csv")
 ZLD = ("coagulation,sedimentation,multimedia_filter,ultrafiltration,cartridge_filter,brackish_ro,"
        "mvc_concentrator,crystallizer")
 DISSOLVED_EXCLUDED = ("TSS", "COD")

@@ -243,6 +243,7 @@ def test_bad_chemistry_inputs_are_clear_errors():
         concentrate_limit(b, ALLOW, 1.2)
 
 
+@pytest.mark.slow
 def test_large_batches_run_in_parallel_chunks_with_the_same_answer():
     """60 waters (parallel PHREEQC chunks) give what batches of 10 (one instance) give."""
     rng = np.random.default_rng(3)

@@ -1,9 +1,9 @@
 """The `cbmwater units` and `cbmwater treat` commands: JSON shape, values traced to the input
 file, and refusal of bad input (one-line message, non-zero exit, no traceback, no --out file).
 
-Oracle values: sample SZ-3-01 of case_studies/qinshui/analyses.csv (Na 313, Cl 59.7, HCO3 764,
+Oracle values: sample SZ-3-01 of cbmwater/case_studies/qinshui/analyses.csv (Na 313, Cl 59.7, HCO3 764,
 TSS 144 mg/L, pH 8.24, 18.8 deg C) as typed from the file; the feed flow given on the command
-line; the 24 unit ids of databases/treatment/units.toml.
+line; the 24 unit ids of cbmwater/databases/treatment/units.toml.
 """
 
 from __future__ import annotations

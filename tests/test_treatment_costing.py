@@ -1,6 +1,6 @@
 """Costing of a simulated train reproduced by hand.
 
-Reference values typed here (databases/treatment/units.toml and economics.toml; the test also
+Reference values typed here (cbmwater/databases/treatment/units.toml and economics.toml; the test also
 asserts the loaded files still hold them, so a changed number is noticed):
 
   capital curves   A (Q/Q_ref)^B x installation factor, in USD of the curve year
@@ -99,7 +99,7 @@ def test_loaded_numbers_are_the_typed_reference_values():
     assert (ECON.hazardous_salt_CNY_t, ECON.backwash_CNY_m3) == (3600, 2.0)
     pac, pam = ECON.chemicals["pac"], ECON.chemicals["pam"]
     assert (pac.price_CNY_t, pac.purity, pam.price_CNY_t, pam.purity) == (2000, 0.28, 12000, 0.90)
-    # the worked example of databases/treatment/README.md: 1 M USD of 2014 = 9.89 M CNY of 2024
+    # the worked example of cbmwater/databases/treatment/README.md: 1 M USD of 2014 = 9.89 M CNY of 2024
     assert ECON.to_CNY(1e6, "USD", 2014) == pytest.approx(1e6 * 800.0 / 576.1 * 7.1217, rel=1e-12)
     assert ECON.to_CNY(1e6, "USD", 2014) == pytest.approx(9_889_533.07, abs=0.01)
 

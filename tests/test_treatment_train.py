@@ -38,6 +38,7 @@ from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
 from cbmwater.errors import GeochemError, InputError
+from cbmwater.resources import example_path
 from cbmwater.treatment.economics import load_economics
 from cbmwater.treatment.library import LIBRARY_DIR, load_library
 from cbmwater.treatment.models import run_unit
@@ -244,6 +245,7 @@ PROPERTY = dict(deadline=None, derandomize=True, database=None,
 @given(train=st.sampled_from(sorted(zero_order_trains_by_unit())).flatmap(
            lambda u: st.sampled_from(zero_order_trains_by_unit()[u])),
        rows=st.lists(waters(allow_nan_na_cl=True), min_size=1, max_size=3))
+@pytest.mark.slow
 def test_zero_order_trains_close_every_balance(train, rows):
     r = simulate_train(list(train), batch_of(rows), library=LIB, economics=ECON, check=False)
     check_train_balances(r, rows)
@@ -263,6 +265,7 @@ def test_zero_order_trains_close_every_balance(train, rows):
 @given(data=st.data(), rows=st.lists(waters(allow_nan_na_cl=False, balanced=True,
                                              always_measured=("Ca", "Mg")),
                                       min_size=1, max_size=2))
+@pytest.mark.slow
 def test_trains_with_phreeqc_units_close_every_balance(unit, data, rows):
     train = data.draw(st.sampled_from(phreeqc_trains_by_unit()[unit]), label="train")
     try:
@@ -277,6 +280,7 @@ def test_trains_with_phreeqc_units_close_every_balance(unit, data, rows):
     check_train_balances(r, rows)
 
 
+@pytest.mark.slow
 def test_every_unit_can_be_reached_by_some_candidate_train():
     every = {u for t in all_candidate_trains() for u in t}
     missing = sorted(set(LIB.units) - every)
@@ -566,8 +570,7 @@ def test_scale_result_costs_equal_a_new_simulation_at_that_flow():
     """Every unit is linear in flow at fixed composition: a result scaled to other feed flows must
     cost exactly what simulating those flows costs (zero-order, membrane + brine concentrator,
     and PHREEQC pH adjustment + adsorption trains)."""
-    from pathlib import Path
-
+    
     import numpy as np
 
     from cbmwater.treatment.costing import cost_train
@@ -576,7 +579,7 @@ def test_scale_result_costs_equal_a_new_simulation_at_that_flow():
     from cbmwater.treatment.train import scale_result, simulate_train
     from cbmwater.water.io import read_analyses
 
-    v = read_analyses(Path(__file__).parents[1] / "case_studies" / "qinshui" / "analyses.csv") \
+    v = read_analyses(example_path("qinshui", "analyses.csv")) \
         .resolved().iloc[:3]
     econ = load_economics()
     sizes = np.array([250.0, 2000.0, 8000.0])

@@ -19,6 +19,7 @@ import pytest
 
 from phreeqc_oracle import run_phreeqc as run
 
+from cbmwater.resources import example_path
 from cbmwater.treatment.economics import load_economics
 from cbmwater.treatment.library import load_library
 from cbmwater.treatment.streams import INDEX, StreamBatch
@@ -306,10 +307,10 @@ def test_treat_redox_pe4_enters_total_fe_at_pe4_and_measured_is_refused():
     assert "    pe 4\n" in pe4.input and "    Fe 2\n" in pe4.input
     with pytest.raises(InputError, match="measured"):
         equilibrate(b, gases={"CO2(g)": -2.0}, redox="measured")
-    res = CliRunner().invoke(main, ["treat", "case_studies/qinshui/analyses.csv", "--sample",
+    res = CliRunner().invoke(main, ["treat", str(example_path("qinshui", "analyses.csv")), "--sample",
                                     "SZ-3-04", "--train", "aeration", "--redox", "measured"])
     assert res.exit_code == 2 and "measured" in res.output and "Traceback" not in res.output
-    res = CliRunner().invoke(main, ["treat", "case_studies/qinshui/analyses.csv", "--sample",
+    res = CliRunner().invoke(main, ["treat", str(example_path("qinshui", "analyses.csv")), "--sample",
                                     "SZ-3-04", "--train", "cartridge_filter,brackish_ro",
                                     "--redox", "pe:4", "--format", "json"])
     assert res.exit_code == 0, res.output

@@ -1,7 +1,7 @@
-"""PHREEQC thermodynamic databases shipped in ``databases/phreeqc/``.
+"""PHREEQC thermodynamic databases shipped in ``cbmwater/databases/phreeqc/``.
 
 The files are the USGS public-domain databases in the versions that load in IPhreeqc 3.7.3 (the
-library phreeqpy 0.6.0 bundles); ``databases/phreeqc/README.md`` gives their origin and SHA-256.
+library phreeqpy 0.6.0 bundles); ``cbmwater/databases/phreeqc/README.md`` gives their origin and SHA-256.
 A user may also name any ``.dat`` file by path.
 """
 
@@ -14,11 +14,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import DatabaseError, InputError
+from ..resources import data_path
 
 __all__ = ["DATABASE_DIR", "DATABASES", "DatabaseInfo", "resolve_database", "database_info"]
 
-#: Folder of the shipped databases (the repository's ``databases/phreeqc``).
-DATABASE_DIR = Path(__file__).resolve().parents[2] / "databases" / "phreeqc"
+#: Folder of the shipped databases (the repository's ``cbmwater/databases/phreeqc``).
+DATABASE_DIR = data_path("phreeqc")
 #: Short names of the shipped databases.
 DATABASES: dict[str, str] = {
     "phreeqc": "phreeqc.dat",

@@ -65,6 +65,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..resources import resource_label
 from ..water.analysis import AnalysisSet
 from ..water.vocabulary import CACO3_G_EQ, CONSTITUENTS
 
@@ -413,7 +414,7 @@ class AcidityReport:
                          "missing_alkalinity": self.missing_alkalinity,
                          "censored_policy": self.censored_policy},
             "warnings": list(self.warnings),
-            "source": self.source,
+            "source": resource_label(self.source) if self.source else self.source,
         }
 
 

@@ -30,7 +30,7 @@ dissolution); the product mass is the feed divided by the product purity.
 Prices
 ------
 Reagents are priced per kg of active compound at the Chinese price of
-``databases/treatment/economics.toml`` (``caustic_soda`` 32 % liquid, ``lime``, ``quicklime``:
+``cbmwater/databases/treatment/economics.toml`` (``caustic_soda`` 32 % liquid, ``lime``, ``quicklime``:
 price per tonne of product / purity), whatever the AMDTreat product purity or solution strength;
 electricity, labour and sludge disposal also use ``economics.toml``.  Equipment costs are
 AMDTreat's USD unit costs converted with the location factor (see

@@ -4,15 +4,16 @@ The registry of options and :func:`~cbmwater.minewater.sizing.size` are in :mod:
 
 Passive (:mod:`cbmwater.minewater.passive`) and active (:mod:`cbmwater.minewater.active`) options
 are sized by the rules of AMDTreat 6 (OSMRE/USGS; C# source ``jlant/amdtreat@5a292e0``, see
-the project's AMDTreat reference notes, amd.md), converted to SI units.  Every default comes from
-``databases/minewater/amdtreat.toml`` (SI value, AMDTreat's US value and unit, the conversion, the
+the project reference ``amd.md`` in shared/reference), converted to SI units.  Every default comes
+from ``cbmwater/databases/minewater/amdtreat.toml`` (SI value, AMDTreat's US value and unit, the
+conversion, the
 XML item or C# function it was read in, and a status mark).
 
 Money
 -----
 AMDTreat's unit costs are US dollars of an unstated year, taken as **USD of 2018** (assumption,
 status U: the repository snapshot is dated 2019-02-15).  Each USD amount is moved to CNY of the
-price year of ``databases/treatment/economics.toml`` (2024) the way
+price year of ``cbmwater/databases/treatment/economics.toml`` (2024) the way
 :mod:`cbmwater.treatment.costing` moves US capital curves::
 
     CNY = USD x CEPCI[2024] / CEPCI[2018] x FX[USD][2024] x location_factor[USD]
@@ -45,6 +46,7 @@ from typing import Any
 
 from .. import validation
 from ..errors import DatabaseError
+from ..resources import data_path
 from ..treatment.economics import Economics, capital_recovery_factor, load_economics
 from ..water.phases import molar_mass
 
@@ -55,12 +57,12 @@ __all__ = [
 ]
 
 #: The defaults file.
-AMDTREAT_PATH = Path(__file__).resolve().parents[2] / "databases" / "minewater" / "amdtreat.toml"
+AMDTREAT_PATH = data_path("minewater", "amdtreat.toml")
 
 #: Reference string for AMDTreat's formulas.
 AMDTREAT_REF = ("AMDTreat 6 (OSMRE/USGS) C# source jlant/amdtreat@5a292e0, "
                 "AMDTreat/Models/*Calculations.cs and Data/default-data-*.xml; "
-                "summarised in the project's AMDTreat reference notes (amd.md)")
+                "summarised in the project reference amd.md (shared/reference)")
 
 #: Molar masses of the active-treatment compounds, g/mol, from the phases table
 #: (:mod:`cbmwater.water.phases`, IUPAC 2021 atomic weights).  AMDTreat uses 100 or 100.1 for
@@ -139,7 +141,7 @@ def _load(path: Path, mtime: float) -> AmdTreatDefaults:
 
 
 def load_amdtreat(path: str | Path | None = None) -> AmdTreatDefaults:
-    """Load and validate ``databases/minewater/amdtreat.toml`` (cached until the file changes).
+    """Load and validate ``cbmwater/databases/minewater/amdtreat.toml`` (cached until the file changes).
 
     Every entry must carry ``value``, ``unit``, ``source`` and a ``status`` mark; where the US
     value is given, ``value = us_value x factor`` is checked.

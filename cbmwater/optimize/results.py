@@ -22,6 +22,7 @@ import numpy as np
 from ..version import __version__
 from ..geochem.databases import database_info
 from ..geochem.engine import iphreeqc_version
+from ..resources import resource_label
 from . import precompute as pc
 from .model import Network, discount_factors
 from .verification import blend_at, verify
@@ -98,7 +99,7 @@ def build_results(prep, net: Network | None, vals: dict | None, info, status: st
         "status": status,
         "objective": objective,
         "objective_CNY": None,
-        "case": {"name": case.name, "file": str(case.path) if case.path else None,
+        "case": {"name": case.name, "file": resource_label(case.path) if case.path else None,
                  "sha256": case.sha256, "periods": T, "period_years": case.period_years,
                  "start_year": case.start_year, "discount_rate": case.discount_rate,
                  "price_year": prep.econ.price_year, "currency": "CNY",

@@ -1,4 +1,4 @@
-"""A reinjection proposal read from TOML and validated (see ``case_studies/reinjection/README.md``).
+"""A reinjection proposal read from TOML and validated (see ``cbmwater/case_studies/reinjection/README.md``).
 
 Layout::
 

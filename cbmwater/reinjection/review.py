@@ -370,7 +370,7 @@ def _standard_findings(p: Proposal, table) -> tuple[list[Finding], pd.DataFrame]
                            "(status S/U/M); confirm before regulatory use",
                            {"parameters": [r["parameter"] for r in unver],
                             "statuses": sorted({r["status"] for r in unver})},
-                           "databases/standards.csv status column; qinshui_standards.md §2.7"))
+                           "cbmwater/databases/standards.csv status column; qinshui_standards.md §2.7"))
     return out, res
 
 

@@ -41,11 +41,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import plotly.colors
-import plotly.graph_objects as go
+
+if TYPE_CHECKING:  # plotly is the [app] extra: imported only when a figure is drawn
+    import plotly.graph_objects as go
 
 from cbmwater.errors import InputError
 
@@ -286,6 +288,8 @@ def piper_coordinates(pct: pd.DataFrame) -> pd.DataFrame:
 def _lines_trace(segments: list[tuple[tuple[float, float], tuple[float, float]]],
                  line: dict, name: str) -> go.Scatter:
     """One scatter trace drawing ``segments`` (pairs of points), separated by gaps."""
+    import plotly.graph_objects as go
+
     xs: list[float | None] = []
     ys: list[float | None] = []
     for (x0, y0), (x1, y1) in segments:
@@ -448,6 +452,9 @@ def piper_figure(
     coords = piper_coordinates(pct)
     hover = _hover_texts(names, pct, lab)
     usable = coords.notna().all(axis=1).to_numpy()
+
+    import plotly.colors
+    import plotly.graph_objects as go
 
     fig = go.Figure()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 
+from ..errors import CbmwaterError
 from ..reinjection.review import SCALE_MINERALS, Review
 
 __all__ = ["review_html"]
@@ -16,8 +17,12 @@ def _e(x: object) -> str:
 
 def review_html(r: Review) -> str:
     """The review as one HTML page: verdict, findings, SI and scale curves, assumptions, .pqi."""
-    import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
+    try:
+        import plotly.graph_objects as go
+        from plotly.subplots import make_subplots
+    except ImportError:
+        raise CbmwaterError("the HTML review report draws its curves with plotly, which is not "
+                            "installed: pip install 'cbmwater[app]'") from None
 
     mix = r.mixing
     x = 100 * mix["fraction_injectate"]

@@ -1,8 +1,8 @@
-"""Water-quality standards: the limit table (``databases/standards.csv``) and compliance checks.
+"""Water-quality standards: the limit table (``cbmwater/databases/standards.csv``) and compliance checks.
 
 :func:`load_standards` reads and validates the table; :func:`check_compliance` checks one water
 and :func:`check_analyses` every sample of an :class:`~cbmwater.water.analysis.AnalysisSet`
-against one class of one standard.  See ``databases/standards_README.md`` for what the table
+against one class of one standard.  See ``cbmwater/databases/standards_README.md`` for what the table
 holds and which numbers still need confirming against the official texts.
 """
 

@@ -1,4 +1,4 @@
-"""The standards table: ``databases/standards.csv`` loaded, validated and looked up.
+"""The standards table: ``cbmwater/databases/standards.csv`` loaded, validated and looked up.
 
 One row of the table is one limit: a (standard, class or use, parameter) with a lower bound
 ``min``, an upper bound ``max`` or both, its unit, the clause of the standard it comes from, and
@@ -13,7 +13,7 @@ S      secondary: a third-party transcription of the standard, not checked again
 U      unverified: background knowledge, no source found — confirm before regulatory use
 M      commonly cited, primary source not checked
 NF     not found: no value — such items are not rows of the table (a limit needs a number);
-       they are listed in ``databases/standards_README.md``
+       they are listed in ``cbmwater/databases/standards_README.md``
 ====== ====================================================================================
 
 ``verified`` is true exactly when ``status`` is V, so an S, U or M number can never be presented
@@ -46,6 +46,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError, LocatedDatabaseError
+from ..resources import data_path
 from ..water.vocabulary import CONSTITUENTS
 
 __all__ = [
@@ -65,7 +66,7 @@ __all__ = [
 ]
 
 #: The shipped table.
-STANDARDS_CSV = Path(__file__).resolve().parents[2] / "databases" / "standards.csv"
+STANDARDS_CSV = data_path("standards.csv")
 
 #: Columns of the table, in file order.  ``note`` and ``applies_to`` may be blank; every other
 #: column except one of ``min``/``max`` must be filled.
@@ -74,7 +75,7 @@ COLUMNS: tuple[str, ...] = ("standard_id", "standard_name", "class", "parameter"
 _REQUIRED_TEXT = ("standard_id", "standard_name", "class", "parameter", "unit", "clause",
                   "verified", "status", "source")
 
-#: Confidence marks of the project references (/work/shared/reference/README.md).
+#: Confidence marks of the project references (shared/reference/README.md).
 STATUSES: tuple[str, ...] = ("V", "S", "U", "M", "NF")
 
 #: Known units: unit -> (kind, factor to the base unit of the kind).  Values are compared only
@@ -578,7 +579,7 @@ def load_standards(path: str | Path | None = None) -> StandardsTable:
     ----------
     path : str or Path, optional
         A CSV with the columns :data:`COLUMNS` (UTF-8, with or without BOM).  Default: the
-        shipped ``databases/standards.csv``.
+        shipped ``cbmwater/databases/standards.csv``.
 
     Returns
     -------

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from ..version import __version__
 from ..errors import InputError
+from ..resources import resource_label
 from .results import JsonResult
 from .water import Water, one_water
 
@@ -222,7 +223,8 @@ def treat(water: Water, train: str | list[str], *, flow_m3_d: float,
     notes = one.censored_notes(censored_policy).get(sample_id, [])
     out["warnings"] = notes + out["warnings"]
     out["provenance"] = {"cbmwater": __version__, "unit_library": str(lib.path.name),
-                         "analyses_sha256": one.fingerprint(), "source": analyses.source}
+                         "analyses_sha256": one.fingerprint(),
+                         "source": resource_label(analyses.source)}
     return TreatmentResult.from_dict(out)
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..version import __version__
 from ..errors import InputError
+from ..resources import resource_label
 from ..geochem.characterise import Characterisation
 from ..geochem.characterise import characterise as _characterise
 from ..water.analysis import AnalysisSet
@@ -227,7 +228,7 @@ def compliance(source: Source | AnalysisSet, standard: str, klass: str, *,
     sheet : str or int, optional
         Excel sheet.
     standards_file : str or Path, optional
-        Another standards table (default: the bundled ``databases/standards.csv``).
+        Another standards table (default: the bundled ``cbmwater/databases/standards.csv``).
 
     Returns
     -------
@@ -268,6 +269,8 @@ def compliance(source: Source | AnalysisSet, standard: str, klass: str, *,
             "rows": [{f: r[f] for f in fields_} for r in rows.to_dict("records")],
         })
     return ComplianceResult(standard_id=sid, standard_name=table.standard_name(sid), klass=cls,
-                            censored_policy=censored_policy, input=analyses.source,
-                            standards_table=str(table.path), standards_sha256=table.sha256,
+                            censored_policy=censored_policy,
+                            input=resource_label(analyses.source),
+                            standards_table=resource_label(table.path),
+                            standards_sha256=table.sha256,
                             cbmwater_version=__version__, samples=samples)

@@ -1,4 +1,4 @@
-"""Prices, indices and finance defaults: ``databases/treatment/economics.toml``.
+"""Prices, indices and finance defaults: ``cbmwater/databases/treatment/economics.toml``.
 
 Money moves between years and currencies in one stated way (:meth:`Economics.to_CNY`): a cost of
 ``x`` in currency ``C`` of year ``y`` is escalated in its own currency with the plant cost index

@@ -1,4 +1,4 @@
-"""The unit-process library: ``databases/treatment/units.toml`` loaded and validated.
+"""The unit-process library: ``cbmwater/databases/treatment/units.toml`` loaded and validated.
 
 Every unit carries its water recovery, removal fractions, energy, chemical doses, a capital-cost
 curve ``A (Q / Q_ref)^B`` with currency, price year, valid flow range and the policy below that

@@ -1,5 +1,5 @@
-"""Which orders of units make a train: ``databases/treatment/precedence.csv`` and
-``databases/treatment/stages.csv``, both readable tables.
+"""Which orders of units make a train: ``cbmwater/databases/treatment/precedence.csv`` and
+``cbmwater/databases/treatment/stages.csv``, both readable tables.
 
 precedence.csv — one rule per row: ``unit, rule, other_units, reason`` with rule
 ``requires_before`` (one of other_units must come earlier) or ``not_after`` (none of them may

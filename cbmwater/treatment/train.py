@@ -211,7 +211,7 @@ def simulate_train(
     feed : StreamBatch
         Feed waters (flow m3/d, mg/L, deg C, pH).
     library, economics : optional
-        Defaults: the shipped ``databases/treatment`` files.
+        Defaults: the shipped ``cbmwater/databases/treatment`` files.
     database : str, optional
         PHREEQC database for the PHREEQC-backed units (default phreeqc.dat).
     redox : str, optional

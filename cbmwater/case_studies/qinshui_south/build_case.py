@@ -3,7 +3,7 @@
 Deterministic: a fixed numpy seed, fixed rounding, and rows in a fixed order, so the output is
 byte-identical on every run.  Run from the repository root:
 
-    .venv/bin/python case_studies/qinshui_south/build_case.py
+    .venv/bin/python cbmwater/case_studies/qinshui_south/build_case.py
 
 The script reads ``../qinshui/analyses.csv`` for the sample ids of each block.  It writes
 ``wells.csv`` next to itself and prints the number of wells per station and the field's water
@@ -11,7 +11,7 @@ rate in each period (the period average of the Arps curve, as in
 ``docs/optimise_case_format.md``).
 
 Everything here is CONSTRUCTED.  No well, rate or start year is taken from a real field.  The
-rate ranges are the [U] background values of ``/work/shared/reference/qinshui_standards.md``
+rate ranges are the [U] background values of ``shared/reference/qinshui_standards.md``
 §1.4; see README.md, "Provenance", for every assumption and its mark.
 """
 
@@ -128,7 +128,7 @@ def main() -> None:
                                            "b", "start_period"], lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
-    print(f"wrote {OUT.relative_to(HERE.parent.parent)}: {len(rows)} wells")
+    print(f"wrote {OUT.relative_to(HERE.parents[2])}: {len(rows)} wells")
     stations = list(WELLS_PER_STATION)
     print("wells per station: " + ", ".join(
         f"{s} {sum(r['station'] == s for r in rows)}" for s in stations))

@@ -6,7 +6,7 @@ indicative ranges amd.md gives for Yangquan/Jincheng 老窑水 (pH 2.5-3.5, tota
 Al 10s-100s, Mn 5-30, SO4 2000-8000 mg/L; status M) for the two adits, and as a net-acidic anoxic
 seep (an ALD candidate) and a net-alkaline toe drain for the two others.  SO4 closes each charge
 balance (pyrite oxidation makes these sulfate waters).  Replace with measured analyses before use.
-Run from the repository root: .venv/bin/python case_studies/daji_old_mine/build_analyses.py
+Run from the repository root: .venv/bin/python cbmwater/case_studies/daji_old_mine/build_analyses.py
 """
 from pathlib import Path
 

@@ -32,7 +32,7 @@ Construction, per analysis:
 
 Deterministic: fixed seed, numpy only.  Regenerate with (from the repository root)::
 
-    .venv/bin/python case_studies/qinshui/build_analyses.py
+    .venv/bin/python cbmwater/case_studies/qinshui/build_analyses.py
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ import numpy as np
 try:
     from cbmwater.water.vocabulary import CONSTITUENTS
 except ModuleNotFoundError:  # run from a checkout without an installed package
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
     from cbmwater.water.vocabulary import CONSTITUENTS
 
 SEED = 20140731  # first sampling day of the 145-sample SQB survey; any fixed value would do
