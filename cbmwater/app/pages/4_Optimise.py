@@ -20,21 +20,16 @@ dict of the last run in ``st.session_state["cbm_opt_result"]``, the Pareto front
 from __future__ import annotations
 
 import json
-import sys
 import time
 from pathlib import Path
 
-_APP_DIR = str(Path(__file__).resolve().parents[1])
-if _APP_DIR not in sys.path:  # `streamlit run` adds it; AppTest and other runners may not
-    sys.path.insert(0, _APP_DIR)
+import pandas as pd
+import streamlit as st
 
-import pandas as pd  # noqa: E402
-import streamlit as st  # noqa: E402
-
-import logic_optimise as LO  # noqa: E402
-from cbmwater.errors import CbmwaterError  # noqa: E402
-from common import TEST_UPLOAD_KEY, language_selector  # noqa: E402
-from i18n import STRINGS, t  # noqa: E402
+from cbmwater.app import logic_optimise as LO
+from cbmwater.errors import CbmwaterError
+from cbmwater.app.common import TEST_UPLOAD_KEY, language_selector
+from cbmwater.app.i18n import STRINGS, t
 
 RESULT_KEY = "cbm_opt_result"
 RESULT_META_KEY = "cbm_opt_result_meta"

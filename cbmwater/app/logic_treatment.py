@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-import logic
+from cbmwater.app import logic
 from cbmwater.errors import InputError
 import cbmwater
 from cbmwater.study import BUNDLED_ANALYSES

@@ -6,7 +6,7 @@ import streamlit as st
 
 from pathlib import Path
 
-from i18n import LANGUAGES, t
+from cbmwater.app.i18n import LANGUAGES, t
 
 #: session_state key holding the chosen language ("en" or "zh"); survives page switches.
 LANG_KEY = "lang"

@@ -28,8 +28,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-import logic
-import logic_optimise as LO
+from cbmwater.app import logic
+from cbmwater.app import logic_optimise as LO
 from cbmwater.errors import CbmwaterError, InputError
 from cbmwater.minewater.acidity import acidity_report
 from cbmwater.minewater.case import MineCase, load_mine_case, parse_mine_case
@@ -40,7 +40,7 @@ from cbmwater.minewater.rules import PASSIVE_ACID_LOAD_MAX_KG_D, admissible_opti
 from cbmwater.report import export
 from cbmwater.water.io import read_analyses
 from cbmwater.water.vocabulary import CONSTITUENTS
-from i18n import STRINGS, t
+from cbmwater.app.i18n import STRINGS, t
 
 __all__ = [
     "ROOT", "DAJI_DIR", "DAJI_CASE", "DAJI_ANALYSES", "REAGENT_NAMES", "OPTION_NAMES",

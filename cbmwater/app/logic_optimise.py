@@ -38,7 +38,7 @@ from cbmwater.optimize.case import KINDS, LINEAR_KEYS, Case, parse_case
 from cbmwater.optimize.plan import OBJECTIVES, optimise, pareto_front
 from cbmwater.report import export
 from cbmwater.report.optimise_tables import result_tables, summary_text
-from i18n import STRINGS, t
+from cbmwater.app.i18n import STRINGS, t
 
 __all__ = [
     "ROOT", "HAND_CASE", "OBJECTIVES", "KINDS", "COST_CATEGORIES", "EDIT_COLUMNS",

@@ -13,25 +13,20 @@ result dict of the last run is left in ``st.session_state["cbm_treat_result"]``.
 from __future__ import annotations
 
 import math
-import sys
 from pathlib import Path
 
-_APP_DIR = str(Path(__file__).resolve().parents[1])
-if _APP_DIR not in sys.path:  # `streamlit run` adds it; AppTest and other runners may not
-    sys.path.insert(0, _APP_DIR)
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
 
-import pandas as pd  # noqa: E402
-import plotly.graph_objects as go  # noqa: E402
-import streamlit as st  # noqa: E402
-
-import logic  # noqa: E402
-import logic_treatment as LT  # noqa: E402
-from cbmwater.errors import CbmwaterError  # noqa: E402
-from cbmwater.study import BUNDLED_ANALYSES  # noqa: E402
-from cbmwater.treatment.economics import load_economics  # noqa: E402
-from cbmwater.water.vocabulary import CONSTITUENTS  # noqa: E402
-from common import lab_file_source, language_selector  # noqa: E402
-from i18n import STRINGS, mineral_name, t  # noqa: E402
+from cbmwater.app import logic
+from cbmwater.app import logic_treatment as LT
+from cbmwater.errors import CbmwaterError
+from cbmwater.study import BUNDLED_ANALYSES
+from cbmwater.treatment.economics import load_economics
+from cbmwater.water.vocabulary import CONSTITUENTS
+from cbmwater.app.common import lab_file_source, language_selector
+from cbmwater.app.i18n import STRINGS, mineral_name, t
 
 RESULT_KEY = "cbm_treat_result"
 TRAIN_KEY = "train_units"

@@ -29,22 +29,17 @@ neutralisation runs in ``st.session_state["cbm_mw_neutralise"]``, the sizing res
 from __future__ import annotations
 
 import json
-import sys
 import time
 from pathlib import Path
 
-_APP_DIR = str(Path(__file__).resolve().parents[1])
-if _APP_DIR not in sys.path:  # `streamlit run` adds it; AppTest and other runners may not
-    sys.path.insert(0, _APP_DIR)
+import pandas as pd
+import streamlit as st
 
-import pandas as pd  # noqa: E402
-import streamlit as st  # noqa: E402
-
-import logic  # noqa: E402
-import logic_minewater as LM  # noqa: E402
-from cbmwater.errors import CbmwaterError  # noqa: E402
-from common import lab_file_source, language_selector  # noqa: E402
-from i18n import t  # noqa: E402
+from cbmwater.app import logic
+from cbmwater.app import logic_minewater as LM
+from cbmwater.errors import CbmwaterError
+from cbmwater.app.common import lab_file_source, language_selector
+from cbmwater.app.i18n import t
 
 TEST_CASE_KEY = "cbm_test_mine_case"
 NEUTRALISE_KEY = "cbm_mw_neutralise"
