@@ -228,8 +228,9 @@ def test_characterise_bytes_names_row_and_column():
 
 
 def test_characterise_bytes_refuses_unknown_suffix():
-    with pytest.raises(CbmwaterError, match=r"\.txt"):
-        logic.characterise_bytes(b"sample_id,pH\nA,7\n", "lab.txt")
+    # .txt and .tsv are lab files the engine reads (as for a path); a .pdf is not
+    with pytest.raises(CbmwaterError, match=r"\.pdf"):
+        logic.characterise_bytes(b"sample_id,pH\nA,7\n", "lab.pdf")
 
 
 def test_characterise_bytes_good_file_equals_characterise_file(tmp_path):

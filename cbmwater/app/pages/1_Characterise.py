@@ -16,10 +16,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from cbmwater.app import logic
-from cbmwater.errors import CbmwaterError
-from cbmwater.geochem.phreeqc_input import CHARGE_BALANCE_CHOICES
-from cbmwater.report.piper import piper_figure
+from cbmwater import CbmwaterError
 from cbmwater.study import BUNDLED_ANALYSES
+from cbmwater.study.outputs import piper_figure
 from cbmwater.app.common import lab_file_source, language_selector
 from cbmwater.app.i18n import mineral_name, t
 
@@ -118,7 +117,7 @@ with st.sidebar:
     policy = st.selectbox(t("censored", lang), logic.CENSORED_POLICIES, key="censored",
                           format_func=lambda p: t(f"censored_{p}", lang),
                           help=t("censored_help", lang))
-    balance = st.selectbox(t("charge_balance", lang), ["none", *CHARGE_BALANCE_CHOICES],
+    balance = st.selectbox(t("charge_balance", lang), ["none", *logic.CHARGE_BALANCE_CHOICES],
                            key="charge_balance", help=t("charge_balance_help", lang),
                            format_func=lambda c: t("none", lang) if c == "none" else c)
     irrigation = st.checkbox(t("irrigation", lang), key="irrigation",

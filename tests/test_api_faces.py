@@ -1,0 +1,82 @@
+"""The small API functions the faces need (issue 12, "Faces thin"), each against an independent
+value: a hand calculation written out here, or the engine's lower-level function as the oracle.
+"""
+
+from __future__ import annotations
+
+import doctest
+import math
+
+import pytest
+
+import cbmwater
+from cbmwater.study import vocabulary as V
+from cbmwater.study import water as W
+
+
+@pytest.mark.parametrize("module", ["vocabulary", "water"])
+def test_doctests_of_the_api_modules_pass(module):
+    import importlib
+
+    mod = importlib.import_module(f"cbmwater.study.{module}")
+    res = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
+    assert res.failed == 0 and res.attempted > 0
+
+
+# ---------------------------------------------------------------- water
+def test_lab_upload_reads_like_the_file_and_is_named_by_it(tmp_path):
+    text = b"sample_id,pH,Na,Ca,Cl,HCO3\nW1,7.9,46,12,71,40\nW2,8.2,300,5,120,500\n"
+    (tmp_path / "lab.csv").write_bytes(text)
+    by_path = cbmwater.read_analyses(tmp_path / "lab.csv")
+    up = cbmwater.read_analyses(W.lab_upload(text, "C:\\data\\lab.csv"))
+    assert up.source == "lab.csv"
+    assert up.values.equals(by_path.values)
+
+
+def test_lab_upload_refuses_what_is_not_a_lab_file():
+    with pytest.raises(cbmwater.InputError, match=r"'\.pdf'.*\.csv"):
+        W.lab_upload(b"x", "report.pdf")
+    with pytest.raises(cbmwater.InputError, match="not a file"):
+        W.lab_upload("sample_id,pH", "lab.csv")
+    # .xls passes the suffix check: the reader then says how to convert it
+    with pytest.raises(cbmwater.InputError, match="old.xls"):
+        cbmwater.read_analyses(W.lab_upload(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64,
+                                            "old.xls"))
+
+
+def test_errors_of_an_upload_name_the_uploaded_file():
+    with pytest.raises(cbmwater.InputError) as err:
+        cbmwater.read_analyses(W.lab_upload(b"sample_id,pH,Na\nA,7.1,abc\n", "mine.csv"))
+    assert "mine.csv" in str(err.value)
+
+
+def test_tds_sum_adds_the_dissolved_constituents_only():
+    # Hem (1985): Na 820 + Cl 310 + HCO3 1650 + Ca 12 + total Fe 2 = 2794 mg/L; pH, temperature,
+    # TSS and the Fe(II) part of the split are not dissolved solids of their own
+    water = {"pH": 8.1, "temp_C": 25.0, "Na": 820.0, "Cl": 310.0, "HCO3": 1650.0, "Ca": 12.0,
+             "Fe": 2.0, "Fe2": 1.5, "TSS": 40.0, "K": None}
+    assert W.tds_sum(water) == pytest.approx(2794.0)
+    assert math.isnan(W.tds_sum({"pH": 7.0}))
+
+
+def test_the_option_lists_are_the_engines():
+    from cbmwater.geochem.databases import DATABASES
+    from cbmwater.geochem.phreeqc_input import CHARGE_BALANCE_CHOICES
+    from cbmwater.water.analysis import CENSORED_POLICIES
+
+    assert W.DATABASES == ("phreeqc", "pitzer", "wateq4f") == tuple(DATABASES)
+    assert W.CENSORED_POLICIES == ("half", "zero", "limit") == tuple(CENSORED_POLICIES)
+    assert W.CHARGE_BALANCE_CHOICES == CHARGE_BALANCE_CHOICES
+    assert W.LAB_SUFFIXES[:1] == (".csv",) and ".xlsx" in W.LAB_SUFFIXES
+
+
+# ---------------------------------------------------------------- vocabulary
+def test_constituent_names_units_and_labels_are_the_vocabulary():
+    from cbmwater.water.vocabulary import CONSTITUENTS
+
+    assert V.CONSTITUENT_NAMES == tuple(CONSTITUENTS)
+    assert V.CONSTITUENT_NAMES.index("Na") < V.CONSTITUENT_NAMES.index("Cl")
+    assert V.constituent_unit("F") == "mg/L" and V.constituent_unit("pH") == "-"
+    assert V.constituent_label("F", "zh") == CONSTITUENTS["F"].label_zh == "氟化物"
+    assert V.constituent_label("F") == CONSTITUENTS["F"].label_en
+    assert V.constituent_label("Xx", "zh") == "Xx" and V.constituent_unit("Xx") == ""
