@@ -14,7 +14,7 @@ from cbmwater.study import vocabulary as V
 from cbmwater.study import water as W
 
 
-@pytest.mark.parametrize("module", ["vocabulary", "water"])
+@pytest.mark.parametrize("module", ["vocabulary", "water", "treatment"])
 def test_doctests_of_the_api_modules_pass(module):
     import importlib
 
@@ -80,3 +80,74 @@ def test_constituent_names_units_and_labels_are_the_vocabulary():
     assert V.constituent_label("F", "zh") == CONSTITUENTS["F"].label_zh == "氟化物"
     assert V.constituent_label("F") == CONSTITUENTS["F"].label_en
     assert V.constituent_label("Xx", "zh") == "Xx" and V.constituent_unit("Xx") == ""
+
+
+# ---------------------------------------------------------------- treatment
+def test_economics_defaults_are_the_bundled_file_and_crf_by_hand():
+    from cbmwater.study.treatment import economics_defaults
+    from cbmwater.treatment.economics import load_economics
+
+    d, e = economics_defaults(), load_economics()
+    assert (d["price_year"], d["electricity_CNY_kWh"], d["discount_rate"], d["life_yr"]) == \
+        (e.price_year, e.electricity_CNY_kWh, e.discount_rate, e.life_yr)
+    i, n = d["discount_rate"], d["life_yr"]
+    assert d["crf_per_yr"] == pytest.approx(i * (1 + i) ** n / ((1 + i) ** n - 1))
+
+
+def test_economics_overrides_change_only_what_is_asked():
+    from cbmwater.study.treatment import economics, economics_defaults
+
+    d = economics_defaults()
+    assert economics() is None
+    assert economics(electricity_CNY_kWh=d["electricity_CNY_kWh"], life_yr=None) is None
+    e = economics(discount_rate=0.10, life_yr=15)
+    assert (e.discount_rate, e.life_yr, e.electricity_CNY_kWh) == \
+        (0.10, 15.0, d["electricity_CNY_kWh"])
+    # CRF at 10 %, 15 yr: 0.1 x 1.1^15 / (1.1^15 - 1) = 0.131474
+    assert e.crf() == pytest.approx(0.131474, abs=1e-6)
+    with pytest.raises(cbmwater.InputError, match="unknown economics override"):
+        economics(price_CNY=1.0)
+
+
+def test_a_cheaper_electricity_lowers_the_cost_of_a_train():
+    from cbmwater.study.treatment import economics
+
+    water = {"sample_id": "W1", "pH": 8.2, "temp_C": 20, "Na": 900, "Ca": 15, "Mg": 5,
+             "Cl": 300, "SO4": 20, "HCO3": 1900}
+    train = ["cartridge_filter", "brackish_ro"]
+    base = cbmwater.treat(water, train, flow_m3_d=1000)
+    cheap = cbmwater.treat(water, train, flow_m3_d=1000, economics=economics(
+        electricity_CNY_kWh=0.0))
+    assert cheap.breakdown["by_category"].get("electricity", 0.0) == pytest.approx(0.0)
+    assert cheap.opex_CNY_yr < base.opex_CNY_yr
+
+
+def test_check_train_and_candidate_trains_are_the_precedence_rules():
+    from cbmwater.study.treatment import candidate_trains, check_train
+    from cbmwater.treatment.library import load_library
+    from cbmwater.treatment.precedence import candidate_trains as engine_candidates
+
+    pool = ["coagulation", "sedimentation", "multimedia_filter", "ultrafiltration",
+            "brackish_ro"]
+    assert candidate_trains(pool, limit=50) == engine_candidates(load_library(), pool=pool,
+                                                                 limit=50)
+    for tr in candidate_trains(pool, limit=50):
+        check_train(tr)
+    with pytest.raises(cbmwater.InputError, match="brackish_ro needs"):
+        check_train(["coagulation", "brackish_ro"])
+    with pytest.raises(cbmwater.InputError):
+        check_train(["no_such_unit"])
+
+
+def test_desalting_units_are_the_membrane_and_thermal_categories_of_the_library():
+    import tomllib
+
+    from cbmwater.resources import data_path
+    from cbmwater.study.treatment import desalting_units
+
+    units = tomllib.loads(data_path("treatment", "units.toml").read_text(encoding="utf-8"))
+    by_file = {uid for uid, u in units["units"].items()
+               if u.get("category") in ("membrane", "thermal")}
+    assert set(desalting_units()) == by_file
+    assert {"nanofiltration", "brackish_ro", "edr"} <= by_file
+    assert not {"ultrafiltration", "cartridge_filter", "coagulation"} & by_file
