@@ -14,7 +14,7 @@ from cbmwater.study import vocabulary as V
 from cbmwater.study import water as W
 
 
-@pytest.mark.parametrize("module", ["vocabulary", "water", "treatment"])
+@pytest.mark.parametrize("module", ["vocabulary", "water", "treatment", "reinjection"])
 def test_doctests_of_the_api_modules_pass(module):
     import importlib
 
@@ -151,3 +151,43 @@ def test_desalting_units_are_the_membrane_and_thermal_categories_of_the_library(
     assert set(desalting_units()) == by_file
     assert {"nanofiltration", "brackish_ro", "edr"} <= by_file
     assert not {"ultrafiltration", "cartridge_filter", "coagulation"} & by_file
+
+
+# ---------------------------------------------------------------- reinjection
+def test_proposal_files_and_title_read_the_toml():
+    from cbmwater.study.reinjection import proposal_files, proposal_title
+
+    text = (b'title = "T"\n[injectate]\nfile = "inj.csv"\n[formation]\n'
+            b'[formation.water]\nfile = "sub/form.csv"\n')
+    assert proposal_files(text) == ["inj.csv", "sub/form.csv"]
+    assert proposal_title(text) == "T"
+    assert proposal_files(b"[injectate]\nsample = 'x'\n") == []
+    assert proposal_files(b"\xff\xfe") == [] and proposal_title(b"title = 3") is None
+
+
+def test_review_upload_equals_the_review_of_the_files_on_disk():
+    from cbmwater.reinjection.review import review_file
+    from cbmwater.resources import example_path
+    from cbmwater.study.reinjection import review_upload
+
+    for name in ("barite_scaling.toml", "compatible.toml"):
+        p = example_path("reinjection", name)
+        csv = example_path("reinjection", "waters.csv").read_bytes()
+        up = review_upload(p.read_bytes(), name, csv, "my_lab.csv")
+        ref = review_file(p).as_dict()
+        assert (up.verdict, up.conditions, up.mixing) == \
+            (ref["verdict"], ref["conditions"], ref["mixing"])
+        assert [f["code"] for f in up.findings] == [f["code"] for f in ref["findings"]]
+
+
+def test_review_upload_refuses_what_is_not_a_proposal():
+    from cbmwater.study.reinjection import review_upload
+
+    with pytest.raises(cbmwater.InputError, match="must be a .toml"):
+        review_upload(b"x = 1", "proposal.txt")
+    with pytest.raises(cbmwater.InputError, match="not a file"):
+        review_upload("x = 1", "p.toml")
+    # a reference leaving the folder gets no file: the review says the file is missing
+    text = b'[injectate]\nfile = "../../etc/waters.csv"\n'
+    with pytest.raises(cbmwater.InputError):
+        review_upload(text, "p.toml", b"sample_id,pH\nA,7\n")
