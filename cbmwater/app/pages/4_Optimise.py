@@ -27,7 +27,7 @@ import pandas as pd
 import streamlit as st
 
 from cbmwater.app import logic_optimise as LO
-from cbmwater.errors import CbmwaterError
+from cbmwater import CbmwaterError
 from cbmwater.app.common import TEST_UPLOAD_KEY, language_selector
 from cbmwater.app.i18n import STRINGS, t
 
@@ -135,7 +135,7 @@ def show_plan(res: dict, lang: str) -> None:
     choice = st.selectbox(
         t("opt_sankey_period", lang), [0, *range(1, periods + 1)], key="opt_sankey_period",
         format_func=lambda p: t("opt_sankey_all", lang) if p == 0 else
-        t("opt_sankey_one", lang, period=p, year=LO._year(res, p)))
+        t("opt_sankey_one", lang, period=p, year=LO.year_of(res, p)))
     st.plotly_chart(LO.sankey_figure(res, lang, None if choice == 0 else int(choice)),
                     key="opt_sankey")
     st.caption(t("opt_sankey_caption", lang))
@@ -265,7 +265,7 @@ source = st.radio(t("opt_source", lang), ["bundled", "upload"],
                   format_func=lambda s: t(f"opt_src_{s}", lang), key="opt_source")
 try:
     if source == "bundled":
-        paths = {p.resolve().relative_to(LO.ROOT).as_posix(): p for p in LO.bundled_cases()}
+        paths = {LO.case_label(p): p for p in LO.bundled_cases()}
         if not paths:
             st.error(t("opt_no_bundled", lang), icon="🚫")
             st.stop()
