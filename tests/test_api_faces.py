@@ -14,7 +14,8 @@ from cbmwater.study import vocabulary as V
 from cbmwater.study import water as W
 
 
-@pytest.mark.parametrize("module", ["vocabulary", "water", "treatment", "reinjection"])
+@pytest.mark.parametrize("module", ["vocabulary", "water", "treatment", "reinjection",
+                                    "minewater", "casefiles", "network"])
 def test_doctests_of_the_api_modules_pass(module):
     import importlib
 
@@ -191,3 +192,118 @@ def test_review_upload_refuses_what_is_not_a_proposal():
     text = b'[injectate]\nfile = "../../etc/waters.csv"\n'
     with pytest.raises(cbmwater.InputError):
         review_upload(text, "p.toml", b"sample_id,pH\nA,7\n")
+
+
+# ---------------------------------------------------------------- mine water
+def test_reagent_table_is_the_engines_and_molar_masses_by_hand():
+    from cbmwater.minewater.neutralise import REAGENTS
+    from cbmwater.study.minewater import REAGENT_NAMES, reagent_table
+
+    t = reagent_table()
+    assert tuple(t.index) == REAGENT_NAMES == tuple(REAGENTS)
+    # IUPAC 2021: Na 22.990, O 15.999, H 1.008, Ca 40.078, C 12.011
+    assert t.loc["NaOH", "molar_mass_g_mol"] == pytest.approx(22.990 + 15.999 + 1.008)
+    assert t.loc["CaCO3", "molar_mass_g_mol"] == pytest.approx(40.078 + 12.011 + 3 * 15.999)
+    assert t.loc["Na2CO3", "eq_per_mol"] == 2.0 and t.loc["NaOH", "eq_per_mol"] == 1.0
+    assert t.loc["Ca(OH)2", "formula"] == "Ca(OH)2"
+
+
+def test_active_reagents_are_what_the_plan_doses():
+    from cbmwater.study.minewater import ACTIVE_REAGENTS, MINE_SYSTEMS, REAGENT_NAMES, SIZED_OPTIONS
+
+    assert ACTIVE_REAGENTS == {"caustic": "NaOH", "hydrated_lime": "Ca(OH)2",
+                               "quicklime": "CaO", "lime_slurry": "Ca(OH)2"}
+    assert set(ACTIVE_REAGENTS.values()) <= set(REAGENT_NAMES)
+    assert set(ACTIVE_REAGENTS) <= set(MINE_SYSTEMS) and "settling_pond" in SIZED_OPTIONS
+
+
+def test_option_verdicts_size_the_passive_options_against_the_land():
+    from cbmwater.minewater.rules import admissible_options
+    from cbmwater.minewater.sizing import size
+    from cbmwater.study.minewater import option_verdicts
+
+    water = {"Fe2": 15.0, "Fe3": 5.0, "Mn": 3.0, "Al": 0.5, "pH": 6.3}
+    flow, net = 300.0, -20.0
+    need = size("wetland", flow, net_acidity=net, fe_mg_L=20.0, mn_mg_L=3.0).land_m2
+    land = need * 0.5
+    got = {v["option"]: v for v in option_verdicts(water, net, flow_m3_d=flow, land_m2=land)}
+    assert got["wetland"]["land_needed_m2"] == pytest.approx(need)
+    assert got["wetland"]["admissible"] is False
+    assert any("land" in r for r in got["wetland"]["reasons"])
+    assert got["caustic"]["land_needed_m2"] is None
+    # without land the verdicts are the rules' own, total Fe from the split (15 + 5)
+    plain = option_verdicts(water, net, flow_m3_d=flow)
+    ref = admissible_options({**water, "Fe": 20.0}, net, flow_m3_d=flow)
+    assert [(v["option"], v["admissible"], v["reasons"]) for v in plain] == \
+        [(v.option, v.admissible, v.reasons) for v in ref]
+    assert all(v["land_needed_m2"] is None for v in plain)
+
+
+# ---------------------------------------------------------------- case files
+def _zip(files: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def _folder_files(folder) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_an_uploaded_mine_case_equals_the_case_on_disk(tmp_path):
+    from cbmwater.resources import example_path
+    from cbmwater.study.casefiles import read_case_zip
+    from cbmwater.study.minewater import mine_case_from_source
+
+    folder = example_path("daji_old_mine")
+    data = _zip({f"daji/{k}": v for k, v in _folder_files(folder).items()})
+    case = mine_case_from_source(read_case_zip(data, "daji.zip", tmp_path))
+    ref = cbmwater.load_mine_case(folder / "case.toml")
+    assert [p.name for p in case.points] == [p.name for p in ref.points]
+    assert case.sha256 == ref.sha256
+
+
+def test_read_case_zip_refuses_unsafe_or_incomplete_zips(tmp_path):
+    from cbmwater.study.casefiles import read_case_zip
+
+    with pytest.raises(cbmwater.InputError, match="leaves the zip"):
+        read_case_zip(_zip({"../evil/case.toml": b"x = 1"}), "e.zip", tmp_path)
+    with pytest.raises(cbmwater.InputError, match="no case.toml"):
+        read_case_zip(_zip({"a.csv": b"x"}), "e.zip", tmp_path)
+    with pytest.raises(cbmwater.InputError, match="several case files"):
+        read_case_zip(_zip({"a/case.toml": b"", "b/case.toml": b""}), "e.zip", tmp_path)
+    with pytest.raises(cbmwater.InputError, match="lacks the table"):
+        read_case_zip(_zip({"case.toml": b'[case]\nanalyses = "w.csv"\n'}), "e.zip", tmp_path)
+    with pytest.raises(cbmwater.InputError, match="inside the zip"):
+        read_case_zip(_zip({"case.toml": b'[case]\nanalyses = "/etc/passwd"\n'}), "e.zip",
+                      tmp_path)
+    with pytest.raises(cbmwater.InputError, match="not a readable .zip"):
+        read_case_zip(b"PK no zip", "e.zip", tmp_path)
+    with pytest.raises(cbmwater.InputError, match=r"upload a \.zip"):
+        read_case_zip(b"", "case.toml", tmp_path)
+
+
+def test_a_case_from_an_edited_source_is_validated_and_hashed_with_its_edits():
+    import copy
+
+    from cbmwater.resources import example_path
+    from cbmwater.study.casefiles import bundled_cases, read_case_file
+    from cbmwater.study.network import case_from_source
+
+    assert [p.parent.name for p in bundled_cases("mine")] == ["daji_old_mine"]
+    assert "qinshui_south" in [p.parent.name for p in bundled_cases("network")]
+    src = read_case_file(example_path("qinshui_south", "case.toml"))
+    base = case_from_source(src)
+    data = copy.deepcopy(src.data)
+    data["destinations"][0]["price_CNY_m3"] = 9.5
+    edited = case_from_source(src, data, [{"destination": "x", "field": "price_CNY_m3"}])
+    assert edited.destinations[0].price_CNY_m3 == 9.5 and edited.sha256 != base.sha256
+    data["destinations"][0]["capacity_m3_d"] = -1
+    with pytest.raises(cbmwater.InputError, match="capacity"):
+        case_from_source(src, data)

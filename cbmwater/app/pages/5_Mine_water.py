@@ -37,7 +37,7 @@ import streamlit as st
 
 from cbmwater.app import logic
 from cbmwater.app import logic_minewater as LM
-from cbmwater.errors import CbmwaterError
+from cbmwater import CbmwaterError
 from cbmwater.app.common import lab_file_source, language_selector
 from cbmwater.app.i18n import t
 
@@ -481,7 +481,7 @@ def section_plan(lang: str) -> None:
                       format_func=lambda s: t(f"mw_case_src_{s}", lang), key="mw_case_source")
     try:
         if source == "bundled":
-            paths = {p.resolve().relative_to(LM.ROOT).as_posix(): p for p in LM.bundled_cases()}
+            paths = {LM.case_label(p): p for p in LM.bundled_cases()}
             if not paths:
                 st.error(t("mw_no_bundled", lang), icon="🚫")
                 return
