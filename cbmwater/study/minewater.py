@@ -597,14 +597,13 @@ def mine_case_from_source(src: CaseSource) -> MineCase:
     Raises
     ------
     InputError
-        Naming the table and field; an upload's temporary folder is shown as the zip's name.
+        As :func:`cbmwater.study.network.case_from_source` does for a network case.
 
     Examples
     --------
-    >>> from cbmwater.resources import example_path
-    >>> from cbmwater.study.casefiles import read_case_file
-    >>> case = mine_case_from_source(read_case_file(example_path("daji_old_mine", "case.toml")))
-    >>> case.sha256 == load_mine_case(example_path("daji_old_mine", "case.toml")).sha256
+    >>> from cbmwater.study.casefiles import bundled_cases, read_case_file
+    >>> daji = bundled_cases("mine")[0]
+    >>> mine_case_from_source(read_case_file(daji)).sha256 == load_mine_case(daji).sha256
     True
     """
     import hashlib
