@@ -18,8 +18,7 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(VENV)/bin/streamlit run app/Home.py --server.headless true --server.port $(PORT) \
-		--browser.gatherUsageStats false
+	$(VENV)/bin/cbmwater app --port $(PORT)
 
 test: $(STAMP)
 	$(PY) -m pytest -n 2 -q

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .study import ComplianceResult
 
 from . import CbmwaterError, InputError
-from .version import __version__
+from . import __version__
 from .study import outputs as export
 
 FORMATS = ("csv", "json", "xlsx")
@@ -589,6 +589,36 @@ def minewater_plan(case_file: Path, fmt: str, budget: float | None, out: Path | 
     if res["status"] == "infeasible":
         sys.exit(1)
 
+
+
+def app_command(port: int) -> list[str]:
+    """The command that serves the Streamlit app (``Home.py`` of the installed package)."""
+    from importlib.resources import files
+
+    home = files("cbmwater.app").joinpath("Home.py")
+    return [sys.executable, "-m", "streamlit", "run", str(home), "--server.headless", "true",
+            "--browser.gatherUsageStats", "false", "--server.port", str(port)]
+
+
+@main.command("app")
+@click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True,
+              help="Port the app listens on (open http://localhost:PORT).")
+def app(port: int) -> None:
+    """Serve the Streamlit app (English / 中文) on this machine."""
+    import importlib.util
+    import subprocess
+
+    if importlib.util.find_spec("streamlit") is None or \
+            importlib.util.find_spec("plotly") is None:
+        click.echo("error: the app needs streamlit and plotly: pip install 'cbmwater[app]'",
+                   err=True)
+        sys.exit(2)
+    click.echo(f"cbmwater app on http://localhost:{port} (Ctrl+C stops it)", err=True)
+    try:
+        code = subprocess.call(app_command(port))
+    except KeyboardInterrupt:
+        code = 0
+    sys.exit(code)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import io
 import json
-import sys
 import zipfile
 from pathlib import Path
 
@@ -36,12 +35,11 @@ from cbmwater.resources import example_path  # noqa: E402
 from cbmwater.water.io import read_analyses  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = ROOT / "app"
+APP = ROOT / "cbmwater" / "app"
 PAGE = APP / "pages" / "5_Mine_water.py"
 DAJI = example_path("daji_old_mine")
 TIMEOUT = 120
-sys.path.insert(0, str(APP))
-import i18n  # noqa: E402
+from cbmwater.app import i18n  # noqa: E402
 
 pytestmark = pytest.mark.slow  # every test runs the mine-water page or plan (~15 s in all)
 

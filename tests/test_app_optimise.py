@@ -18,7 +18,6 @@ import copy
 import io
 import json
 import re
-import sys
 import tomllib
 import zipfile
 from pathlib import Path
@@ -35,13 +34,12 @@ from cbmwater.optimize.case import load_case, parse_case  # noqa: E402
 from cbmwater.optimize.plan import optimise, pareto_front  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = ROOT / "app"
+APP = ROOT / "cbmwater" / "app"
 PAGE = APP / "pages" / "4_Optimise.py"
 HAND = ROOT / "tests" / "data" / "optimise" / "hand"
 HAND_OPTION = "tests/data/optimise/hand/case.toml"
 TIMEOUT = 120
-sys.path.insert(0, str(APP))
-import i18n  # noqa: E402
+from cbmwater.app import i18n  # noqa: E402
 
 EN_TITLE = "Optimise the water network"
 ZH_TITLE = "采出水管网优化决策"

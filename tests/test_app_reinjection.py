@@ -16,7 +16,6 @@ import html
 import io
 import json
 import re
-import sys
 import zipfile
 from pathlib import Path
 
@@ -32,15 +31,14 @@ from cbmwater.reinjection.review import review_file  # noqa: E402
 from cbmwater.resources import example_path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = ROOT / "app"
+APP = ROOT / "cbmwater" / "app"
 HOME = APP / "Home.py"
 PAGE = APP / "pages" / "3_Reinjection.py"
 EXAMPLES = example_path("reinjection")
 COMPATIBLE = EXAMPLES / "compatible.toml"
 BARITE = EXAMPLES / "barite_scaling.toml"
 TIMEOUT = 60
-sys.path.insert(0, str(APP))
-import i18n  # noqa: E402
+from cbmwater.app import i18n  # noqa: E402
 
 EN_TITLE = "Reinjection review"
 ZH_TITLE = "回注审查"

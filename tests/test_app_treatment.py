@@ -14,7 +14,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -41,12 +40,11 @@ from cbmwater.treatment.precedence import check_order  # noqa: E402
 from cbmwater.water.io import read_analyses  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = ROOT / "app"
+APP = ROOT / "cbmwater" / "app"
 HOME = APP / "Home.py"
 PAGE = APP / "pages" / "2_Treatment.py"
 TIMEOUT = 60
-sys.path.insert(0, str(APP))
-import i18n  # noqa: E402
+from cbmwater.app import i18n  # noqa: E402
 
 DEFAULT_TRAIN = ["coagulation", "sedimentation", "multimedia_filter", "ultrafiltration",
                  "brackish_ro"]
@@ -449,7 +447,7 @@ def test_stage_table_and_warnings(default_page, engine_default):
 def test_downloads(default_page, engine_default):
     labels = [b.proto.label for b in default_page.get("download_button")]
     assert labels == [i18n.t("dl_treat_json", "en"), i18n.t("dl_stage_csv", "en")]
-    import logic_treatment as LT
+    from cbmwater.app import logic_treatment as LT
 
     res = default_page.session_state[RESULT_KEY]
     js = json.loads(LT.result_json(res))

@@ -307,7 +307,7 @@ def test_uf_backwash_leaves_the_works_and_is_charged():
 # --------------------------------------------------------------------------------------------
 
 def test_new_categories_are_known_to_optimiser_and_app():
-    from app.i18n import STRINGS
+    from cbmwater.app.i18n import STRINGS
     from cbmwater.optimize.precompute import VARIABLE
     from cbmwater.optimize.results import COST_CATEGORIES
 

@@ -289,15 +289,13 @@ def test_orp_may_be_negative_and_is_range_checked(tmp_path):
 
 def test_app_page_offers_the_redox_basis():
     pytest.importorskip("streamlit")
-    import sys
     from pathlib import Path
 
     from streamlit.testing.v1 import AppTest
 
-    app = Path(__file__).resolve().parents[1] / "app"
-    sys.path.insert(0, str(app))
-    import i18n
-    import logic
+    from cbmwater.app import i18n, logic
+
+    app = Path(__file__).resolve().parents[1] / "cbmwater" / "app"
 
     from cbmwater.study import BUNDLED_ANALYSES
     from cbmwater.study import characterisation as characterise_file

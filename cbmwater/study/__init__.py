@@ -7,7 +7,7 @@ minewater) and nothing below imports this package.
 
 from __future__ import annotations
 
-from ..resources import example_path
+from ..resources import example_path, resource_label
 from .minewater import (
     MINE_OPTIONS,
     MINE_SYSTEMS,
@@ -39,7 +39,7 @@ __all__ = [
     "acidity", "AcidityResult", "neutralise", "NeutralisationResult", "titration_curve",
     "size_option", "SizingResult", "admissible_options", "load_mine_case", "minewater_plan",
     "MinePlan", "REAGENT_NAMES", "MINE_OPTIONS", "MINE_SYSTEMS", "PASSIVE_ACID_LOAD_MAX_KG_D",
-    "JsonResult", "BUNDLED_ANALYSES",
+    "JsonResult", "BUNDLED_ANALYSES", "example_path", "resource_label",
 ]
 
 #: The representative Qinshui data set shipped with the package (constructed; see its README).

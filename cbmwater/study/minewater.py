@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ..minewater.active import REAGENTS as _ACTIVE
 from ..minewater.neutralise import REAGENTS as _REAGENTS
+from ..minewater.sizing import OPTIONS as _SIZED
 from ..minewater.rules import OPTIONS as _OPTIONS
 from ..minewater.rules import SYSTEMS as _SYSTEMS
 from ..minewater.rules import PASSIVE_ACID_LOAD_MAX_KG_D
@@ -22,12 +24,14 @@ from .water import read_analyses as _read
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..minewater.acidity import AcidityReport
+    from .casefiles import CaseSource
     from ..minewater.case import MineCase
 
 __all__ = ["acidity", "AcidityResult", "neutralise", "NeutralisationResult", "titration_curve",
            "size_option", "SizingResult", "admissible_options", "load_mine_case",
            "minewater_plan", "MinePlan", "REAGENT_NAMES", "MINE_OPTIONS", "MINE_SYSTEMS",
-           "PASSIVE_ACID_LOAD_MAX_KG_D"]
+           "PASSIVE_ACID_LOAD_MAX_KG_D", "SIZED_OPTIONS", "ACTIVE_REAGENTS", "reagent_table",
+           "water_for_rules", "option_verdicts", "mine_case_from_source"]
 
 
 #: Neutralisation reagents (NaOH, Ca(OH)2, CaO, CaCO3, Na2CO3).
@@ -36,6 +40,10 @@ REAGENT_NAMES: tuple[str, ...] = tuple(_REAGENTS)
 MINE_OPTIONS: tuple[str, ...] = tuple(_OPTIONS)
 #: Treatment systems a mine-water plan chooses among.
 MINE_SYSTEMS: tuple[str, ...] = tuple(_SYSTEMS)
+#: Every option :func:`size_option` sizes (:data:`MINE_OPTIONS` and the settling pond).
+SIZED_OPTIONS: tuple[str, ...] = tuple(_SIZED)
+#: The reagent each active option doses (option -> one of :data:`REAGENT_NAMES`).
+ACTIVE_REAGENTS: dict[str, str] = {k: str(v["formula"]) for k, v in _ACTIVE.items()}
 
 Progress = Callable[[str, float], None]
 
@@ -477,3 +485,144 @@ def minewater_plan(case: str | Path | Mapping[str, Any] | MineCase, *,
     c = case if isinstance(case, MineCase) else load_mine_case(case)
     return MinePlan.from_dict(_plan(c, budget_CNY=budget_CNY, solver=solver,
                                     time_limit_s=time_limit_s, progress=progress))
+
+
+def reagent_table() -> pd.DataFrame:
+    """The neutralisation reagents: what :func:`neutralise` doses.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``reagent`` (:data:`REAGENT_NAMES`); columns ``formula`` (what PHREEQC adds),
+        ``molar_mass_g_mol`` (IUPAC 2021 atomic weights), ``eq_per_mol`` (H+ neutralised per
+        mole to CO2) and ``label`` (English name).
+
+    Examples
+    --------
+    >>> t = reagent_table()
+    >>> round(float(t.loc["Ca(OH)2", "molar_mass_g_mol"]), 2), t.loc["NaOH", "label"]
+    (74.09, 'caustic soda NaOH')
+    """
+    rows = [{"reagent": r.name, "formula": r.formula, "molar_mass_g_mol": r.molar_mass,
+             "eq_per_mol": r.eq_per_mol, "label": r.label} for r in _REAGENTS.values()]
+    return pd.DataFrame(rows).set_index("reagent")
+
+
+def water_for_rules(values: Mapping[str, float]) -> dict[str, float]:
+    """A water's values as the selection rules read them: total Fe added from the Fe(II) +
+    Fe(III) split when only the split was measured.
+
+    Examples
+    --------
+    >>> water_for_rules({"Fe2": 12.0, "Fe3": 3.0, "pH": 5.1})["Fe"]
+    15.0
+    """
+    w = {str(k): float(v) for k, v in values.items()}
+    if "Fe" not in w and ("Fe2" in w or "Fe3" in w):
+        w["Fe"] = w.get("Fe2", 0.0) + w.get("Fe3", 0.0)
+    return w
+
+
+#: Passive options whose land a verdict compares with the site's.
+_LAND_SIZED = ("ald", "vfp", "limestone_bed", "bioreactor", "wetland", "mn_bed")
+
+
+def option_verdicts(water: Mapping[str, float], net_acidity_mg_L: float, *, flow_m3_d: float,
+                    mn_limit_mg_L: float | None = None, land_m2: float | None = None,
+                    acid_load_max_kg_d: float = PASSIVE_ACID_LOAD_MAX_KG_D
+                    ) -> list[dict[str, Any]]:
+    """Which options suit a discharge, with the passive options sized against the site's land,
+    in one call (the AMDTreat/PIRAMID flowchart of :func:`admissible_options` plus
+    :func:`size_option`).
+
+    Parameters
+    ----------
+    water : mapping
+        Concentrations, mg/L, and pH; total Fe is taken from the Fe(II)/Fe(III) split when only
+        the split is given (:func:`water_for_rules`).
+    net_acidity_mg_L : float
+        Net acidity, mg/L as CaCO3.
+    flow_m3_d : float
+        Design flow, m3/d.
+    mn_limit_mg_L : float, optional
+        Mn the effluent must meet.
+    land_m2 : float, optional
+        Land at the site, m2: each passive option is sized at the flow and refused when it
+        needs more.
+    acid_load_max_kg_d : float
+        Acid load above which passive systems are ruled out (kg CaCO3/d).
+
+    Returns
+    -------
+    list of dict
+        Per option: ``option``, ``role``, ``admissible``, ``reasons`` (list of str) and
+        ``land_needed_m2`` (m2; None when not sized: no land given, active option, or the
+        option cannot be sized for this water).
+
+    Examples
+    --------
+    >>> v = option_verdicts({"Fe": 20.0, "Mn": 2.0, "pH": 6.2}, -30.0, flow_m3_d=500.0,
+    ...                     land_m2=100.0)
+    >>> w = next(o for o in v if o["option"] == "wetland")
+    >>> w["admissible"], w["land_needed_m2"] > 100.0
+    (False, True)
+    """
+    from ..errors import CbmwaterError
+    from ..minewater.rules import admissible_options as _admissible
+    from ..minewater.sizing import size
+
+    w = water_for_rules(water)
+    areas: dict[str, float] | None = None
+    if land_m2 is not None and flow_m3_d > 0:
+        areas = {}
+        for opt in _LAND_SIZED:
+            try:
+                r = size(opt, flow_m3_d, net_acidity=net_acidity_mg_L, fe_mg_L=w.get("Fe", 0.0),
+                         mn_mg_L=w.get("Mn", 0.0))
+            except CbmwaterError:
+                continue
+            if r.land_m2 is not None:
+                areas[opt] = float(r.land_m2)
+    out = _admissible(w, float(net_acidity_mg_L), flow_m3_d=float(flow_m3_d),
+                      mn_limit_mg_L=mn_limit_mg_L, land_m2=land_m2, passive_area_m2=areas,
+                      acid_load_max_kg_d=acid_load_max_kg_d)
+    return [{**v.as_dict(), "land_needed_m2": (areas or {}).get(v.option)} for v in out]
+
+
+def mine_case_from_source(src: CaseSource) -> MineCase:
+    """Validate a mine-water case read by :mod:`cbmwater.study.casefiles` (e.g. an uploaded
+    ``.zip`` of ``case.toml`` and its analyses).
+
+    Returns
+    -------
+    MineCase
+        ``sha256`` covers the TOML bytes and the analyses file.
+
+    Raises
+    ------
+    InputError
+        As :func:`cbmwater.study.network.case_from_source` does for a network case.
+
+    Examples
+    --------
+    >>> from cbmwater.study.casefiles import bundled_cases, read_case_file
+    >>> daji = bundled_cases("mine")[0]
+    >>> mine_case_from_source(read_case_file(daji)).sha256 == load_mine_case(daji).sha256
+    True
+    """
+    import hashlib
+
+    from ..errors import CbmwaterError, InputError
+    from ..minewater.case import parse_mine_case
+
+    try:
+        case = parse_mine_case(dict(src.data), src.base, src.file, src.raw)
+    except CbmwaterError as exc:
+        raise InputError(src.friendly(str(exc))) from None
+    h = hashlib.sha256(src.raw)
+    try:
+        h.update(case.analyses_path.read_bytes())
+    except OSError:
+        pass
+    case.sha256 = h.hexdigest()
+    return case

@@ -8,13 +8,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from ..optimize.case import KINDS, LINEAR_KEYS
+from .casefiles import CaseSource, case_references
 from .results import ABSENT, JsonResult
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..optimize.case import Case
 
 __all__ = ["load_case", "optimise", "pareto_front", "NetworkPlan", "ParetoPoint", "Flow",
-           "Build", "OBJECTIVES"]
+           "Build", "OBJECTIVES", "KINDS", "LINEAR_KEYS", "case_from_source"]
 
 #: The objectives :func:`optimise` knows (least NPV, most reuse under a budget, least salt).
 OBJECTIVES: tuple[str, ...] = ("cost", "reuse", "salt")
@@ -285,3 +287,62 @@ def pareto_front(case: str | Path | Mapping[str, Any] | Case, *, points: int = 5
     pts = _pareto(_as_case(case), points=points, solver=solver, time_limit_s=time_limit_s,
                   mip_gap=mip_gap, database=database, progress=progress)
     return [ParetoPoint.from_dict(p) for p in pts]
+
+
+def case_from_source(src: CaseSource, data: Mapping[str, Any] | None = None,
+                     changes: list[dict[str, Any]] | None = None) -> Case:
+    """Validate a decision-engine case read by :mod:`cbmwater.study.casefiles`, possibly edited.
+
+    Parameters
+    ----------
+    src : CaseSource
+        From :func:`~cbmwater.study.casefiles.read_case_file` or
+        :func:`~cbmwater.study.casefiles.read_case_zip`.
+    data : mapping, optional
+        The TOML content to validate instead of the source's own (an edited copy); held to the
+        same rules as the file.
+    changes : list of dict, optional
+        The edits that made ``data``; they enter the case's hash.
+
+    Returns
+    -------
+    Case
+        ``sha256`` covers the TOML bytes, the edits and the CSV tables the case names.
+
+    Raises
+    ------
+    InputError
+        Naming the table and field; an upload's temporary folder is shown as the zip's name.
+
+    Examples
+    --------
+    >>> from cbmwater.resources import example_path
+    >>> from cbmwater.study.casefiles import read_case_file
+    >>> src = read_case_file(example_path("qinshui_south", "case.toml"))
+    >>> case = case_from_source(src)
+    >>> case.sha256 == load_case(example_path("qinshui_south", "case.toml")).sha256
+    True
+    """
+    import hashlib
+    import json
+
+    from ..errors import InputError
+    from ..optimize.case import parse_case
+    from .outputs import jsonable
+
+    doc = dict(src.data if data is None else data)
+    try:
+        case = parse_case(doc, src.base, src.file, src.raw)
+    except InputError as exc:
+        raise InputError(src.friendly(str(exc))) from None
+    h = hashlib.sha256(src.raw)
+    if changes:
+        edits = json.dumps(jsonable(changes), sort_keys=True).encode("utf-8")
+        h.update(b"\n# edits " + edits)
+    refs = {case.analyses_path} | {src.base / str(p) for f, p in case_references(doc)
+                                   if f.startswith("[sources]")}
+    for f in sorted(refs):
+        if Path(f).is_file():
+            h.update(Path(f).read_bytes())
+    case.sha256 = h.hexdigest()
+    return case

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..report.export import jsonable, records_csv, records_json, records_table, records_xlsx
+from ..report.export import (join_warnings, jsonable, records_csv, records_json, records_table,
+                              records_xlsx)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["jsonable", "records_csv", "records_json", "records_table", "records_xlsx",
+__all__ = ["join_warnings", "jsonable", "records_csv", "records_json", "records_table", "records_xlsx",
            "piper_figure", "redox_label", "treatment_redox_label"]
 
 

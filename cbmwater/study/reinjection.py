@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import tempfile
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from ..reinjection.review import SCALE_MINERALS
@@ -15,8 +16,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..reinjection.proposal import Proposal
     from ..reinjection.review import Review
 
-__all__ = ["load_proposal", "review", "ReviewResult", "Finding", "SCALE_MINERALS"]
-
+__all__ = ["load_proposal", "review", "ReviewResult", "Finding", "SCALE_MINERALS",
+           "proposal_files", "proposal_title", "review_upload"]
 
 
 class Finding(TypedDict):
@@ -148,3 +149,117 @@ def review(proposal: str | Path | Mapping[str, Any] | Proposal, *,
                                                                       base_dir=base_dir)
     r = _review(p)
     return ReviewResult.from_dict(r.as_dict(), review=r)
+
+
+def _toml_or_none(data: bytes) -> dict[str, Any] | None:
+    try:
+        return tomllib.loads(bytes(data).decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, TypeError):
+        return None
+
+
+def proposal_title(data: bytes) -> str | None:
+    """The ``title`` of a proposal given as TOML bytes (None if unreadable or untitled).
+
+    Examples
+    --------
+    >>> proposal_title(b'title = "Well SZ-7 injectate"')
+    'Well SZ-7 injectate'
+    >>> proposal_title(b"not = [toml") is None
+    True
+    """
+    doc = _toml_or_none(data)
+    title = doc.get("title") if doc else None
+    return title if isinstance(title, str) else None
+
+
+def proposal_files(data: bytes) -> list[str]:
+    """The lab files a proposal (TOML bytes) names: the ``file`` of ``[injectate]`` and of
+    ``[formation.water]``, in that order, each once.  Unreadable TOML gives ``[]`` (the review
+    then reports the syntax error itself).
+
+    Examples
+    --------
+    >>> proposal_files(b'[injectate]\\nfile = "waters.csv"\\n[formation.water]\\n'
+    ...                b'file = "waters.csv"\\n')
+    ['waters.csv']
+    """
+    doc = _toml_or_none(data) or {}
+    specs = [doc.get("injectate")]
+    form = doc.get("formation")
+    if isinstance(form, dict):
+        specs.append(form.get("water"))
+    out: list[str] = []
+    for s in specs:
+        if isinstance(s, dict) and isinstance(s.get("file"), str) and s["file"] not in out:
+            out.append(s["file"])
+    return out
+
+
+def _inside(ref: str) -> PurePosixPath | None:
+    """A file reference as a relative path that stays in its folder (None if it would leave)."""
+    rel = PurePosixPath(ref.replace("\\", "/"))
+    if rel.is_absolute() or ".." in rel.parts or not rel.parts or ":" in rel.parts[0]:
+        return None
+    return rel
+
+
+def review_upload(toml_data: bytes, toml_name: str, csv_data: bytes | None = None,
+                  csv_name: str | None = None) -> ReviewResult:
+    """Review an uploaded proposal (its TOML bytes) with, optionally, the lab CSV it names.
+
+    The proposal is written to a temporary folder under (a safe form of) ``toml_name``; the CSV
+    beside it under every relative file name the proposal references (:func:`proposal_files`;
+    ``csv_name`` or ``waters.csv`` if it names none).  A reference that would leave the folder
+    (absolute, ``..``) gets no file: the review then says what is missing.
+
+    Parameters
+    ----------
+    toml_data : bytes
+        The proposal TOML.
+    toml_name : str
+        Its name as uploaded (must end in ``.toml``).
+    csv_data : bytes, optional
+        The lab CSV of the injectate and/or formation water.
+    csv_name : str, optional
+        Its name as uploaded.
+
+    Returns
+    -------
+    ReviewResult
+        As :func:`review`; messages name ``toml_name``.
+
+    Raises
+    ------
+    InputError
+        Not bytes, not a ``.toml`` name, invalid TOML or proposal (naming the field).
+
+    Examples
+    --------
+    >>> from cbmwater.resources import example_path
+    >>> p = example_path("reinjection", "barite_scaling.toml")
+    >>> csv = example_path("reinjection", "waters.csv").read_bytes()
+    >>> review_upload(p.read_bytes(), p.name, csv, "lab.csv").verdict == review(p).verdict
+    True
+    """
+    import re
+
+    from ..errors import InputError
+
+    if not isinstance(toml_data, (bytes, bytearray)):
+        raise InputError(f"the upload {toml_name!r} is not a file")
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", Path(str(toml_name)).name) or "proposal.toml"
+    if not name.lower().endswith(".toml"):
+        raise InputError(f"{toml_name}: a proposal must be a .toml file")
+    with tempfile.TemporaryDirectory(prefix="cbmwater_proposal_") as tmp:
+        folder = Path(tmp)
+        (folder / name).write_bytes(bytes(toml_data))
+        if csv_data is not None:
+            for ref in proposal_files(toml_data) or [csv_name or "waters.csv"]:
+                rel = _inside(ref)
+                if rel is None:
+                    continue
+                dest = folder.joinpath(*rel.parts)
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_bytes(bytes(csv_data))
+        return review(folder / name)

@@ -16,7 +16,14 @@ from .water import Water, one_water
 if TYPE_CHECKING:  # pragma: no cover
     from ..treatment.economics import Economics
 
-__all__ = ["treat", "TreatmentResult", "StreamQuality", "Stage", "Residual", "unit_library"]
+__all__ = ["treat", "TreatmentResult", "StreamQuality", "Stage", "Residual", "unit_library",
+           "economics", "economics_defaults", "ECONOMICS_OVERRIDES", "check_train",
+           "candidate_trains", "desalting_units", "DESALTING_CATEGORIES"]
+
+#: Prices a caller may override in :func:`economics` (CNY/kWh, fraction per year, years).
+ECONOMICS_OVERRIDES: tuple[str, ...] = ("electricity_CNY_kWh", "discount_rate", "life_yr")
+#: Unit categories that remove dissolved salt (membranes and thermal units).
+DESALTING_CATEGORIES: tuple[str, ...] = ("membrane", "thermal")
 
 
 class StreamQuality(TypedDict):
@@ -257,3 +264,141 @@ def unit_library() -> list[dict[str, Any]]:
                                     "per_mg_removed": c.per_mg_removed} for c in u.chemicals],
                      "capital": vars(u.capital), "params": u.params, "sources": u.sources})
     return rows
+
+
+def economics_defaults() -> dict[str, float]:
+    """The bundled prices a treatment is costed with (``databases/treatment/economics.toml``).
+
+    Returns
+    -------
+    dict
+        ``price_year`` (the CNY's year), ``electricity_CNY_kWh`` (CNY/kWh), ``discount_rate``
+        (fraction per year), ``life_yr`` (years) and ``crf_per_yr`` (capital recovery factor,
+        1/yr).
+
+    Examples
+    --------
+    >>> d = economics_defaults()
+    >>> d["price_year"], 0 < d["discount_rate"] < 0.2
+    (2024, True)
+    """
+    from ..treatment.economics import load_economics
+
+    e = load_economics()
+    return {"price_year": e.price_year, "electricity_CNY_kWh": float(e.electricity_CNY_kWh),
+            "discount_rate": float(e.discount_rate), "life_yr": float(e.life_yr),
+            "crf_per_yr": float(e.crf())}
+
+
+def economics(**overrides: float | None) -> Economics | None:
+    """The bundled economics with some prices changed, for :func:`treat` (``economics=``).
+
+    Parameters
+    ----------
+    **overrides
+        Any of :data:`ECONOMICS_OVERRIDES`; None, or the bundled value, keeps the bundled one.
+
+    Returns
+    -------
+    Economics or None
+        None when nothing changes (then :func:`treat` uses the bundled prices exactly).
+
+    Raises
+    ------
+    InputError
+        An unknown price, or a value the economics refuses (negative, zero life ...).
+
+    Examples
+    --------
+    >>> economics(life_yr=None) is None
+    True
+    >>> economics(electricity_CNY_kWh=1.0).electricity_CNY_kWh
+    1.0
+    """
+    from ..treatment.economics import load_economics
+
+    unknown = sorted(set(overrides) - set(ECONOMICS_OVERRIDES))
+    if unknown:
+        raise InputError(f"unknown economics override {', '.join(unknown)}; allowed: "
+                         f"{', '.join(ECONOMICS_OVERRIDES)}")
+    base = load_economics()
+    changes = {k: float(v) for k, v in overrides.items()
+               if v is not None and float(v) != float(getattr(base, k))}
+    return base.with_(**changes) if changes else None
+
+
+def check_train(units: list[str]) -> None:
+    """Refuse a train the unit library's precedence rules do not allow.
+
+    Parameters
+    ----------
+    units : list of str
+        Unit ids in order (``ph_adjustment:6.5``-style targets are not taken here).
+
+    Raises
+    ------
+    InputError
+        An unknown unit (with the nearest id), a repeated unit, or a unit before one it must
+        follow (``databases/treatment/precedence.csv``).
+
+    Examples
+    --------
+    >>> check_train(["coagulation", "sedimentation", "cartridge_filter", "brackish_ro"])
+    >>> check_train(["coagulation", "sedimentation", "brackish_ro"])
+    Traceback (most recent call last):
+    ...
+    cbmwater.errors.InputError: ...
+    """
+    from ..treatment.library import load_library
+    from ..treatment.precedence import check_order
+
+    check_order(list(units), load_library())
+
+
+def candidate_trains(pool: list[str] | tuple[str, ...] | None = None, *, max_units: int = 8,
+                     limit: int = 500) -> list[list[str]]:
+    """Trains built stage by stage (``databases/treatment/stages.csv``) that every precedence
+    rule allows.
+
+    Parameters
+    ----------
+    pool : list of str, optional
+        Only these units (default: the whole library).
+    max_units : int
+        Longest train.
+    limit : int
+        Most trains returned.
+
+    Returns
+    -------
+    list of list of str
+        Unit ids in order; each passes :func:`check_train`.
+
+    Examples
+    --------
+    >>> trains = candidate_trains(["coagulation", "sedimentation", "cartridge_filter",
+    ...                            "brackish_ro"])
+    >>> ["coagulation", "sedimentation", "cartridge_filter", "brackish_ro"] in trains
+    True
+    """
+    from ..treatment.library import load_library
+    from ..treatment.precedence import candidate_trains as _candidates
+
+    return _candidates(load_library(), pool=None if pool is None else list(pool),
+                       max_units=max_units, limit=limit)
+
+
+def desalting_units() -> tuple[str, ...]:
+    """Ids of the library's units that remove dissolved salt: those of a category in
+    :data:`DESALTING_CATEGORIES` (nanofiltration, reverse osmosis, EDR, thermal units).
+
+    Examples
+    --------
+    >>> {"brackish_ro", "nanofiltration", "edr"} <= set(desalting_units())
+    True
+    >>> "ultrafiltration" in desalting_units()
+    False
+    """
+    from ..treatment.library import load_library
+
+    return tuple(u.id for u in load_library() if u.category in DESALTING_CATEGORIES)

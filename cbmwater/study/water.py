@@ -7,6 +7,8 @@ its bytes, an open file or a :class:`pandas.DataFrame` (header = columns), like 
 
 from __future__ import annotations
 
+import io
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,13 +21,25 @@ from ..errors import InputError
 from ..resources import resource_label
 from ..geochem.characterise import Characterisation
 from ..geochem.characterise import characterise as _characterise
+from ..geochem.databases import DATABASES as _DATABASES
+from ..geochem.phreeqc_input import CHARGE_BALANCE_CHOICES
+from ..water.analysis import CENSORED_POLICIES as _CENSORED
 from ..water.analysis import AnalysisSet
 from ..water.io import Source, source_name
 from ..water.io import read_analyses as _read_analyses
 from .results import JsonResult, key_field
 
 __all__ = ["read_analyses", "characterise", "characterisation", "compliance", "ComplianceResult",
-           "Water", "one_water"]
+           "Water", "one_water", "lab_upload", "tds_sum", "LAB_SUFFIXES", "DATABASES",
+           "CENSORED_POLICIES", "CHARGE_BALANCE_CHOICES"]
+
+#: File types a lab report may have: what :func:`read_analyses` reads, and ``.xls``, which it
+#: recognises and refuses with a message saying how to convert it.
+LAB_SUFFIXES: tuple[str, ...] = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
+#: Short names of the PHREEQC databases shipped with cbmwater (``database=`` of the API).
+DATABASES: tuple[str, ...] = tuple(_DATABASES)
+#: How a below-detection value is replaced: ``half`` the limit, ``zero`` or the ``limit``.
+CENSORED_POLICIES: tuple[str, ...] = tuple(_CENSORED)
 
 #: A water the API can treat: a lab file (any :data:`~cbmwater.water.io.Source`), an
 #: :class:`~cbmwater.water.analysis.AnalysisSet`, or one analysis as a mapping.
@@ -67,6 +81,79 @@ def read_analyses(source: Source, *, sheet: str | int | None = None,
     820.0
     """
     return _read_analyses(source, sheet, require_pH=require_pH)
+
+
+def lab_upload(data: bytes, filename: str) -> io.BytesIO:
+    """An uploaded lab file (its bytes) as an open file that carries the name it was uploaded
+    under, for :func:`read_analyses`, :func:`characterisation` and the other readers.
+
+    Errors and the results' ``source`` then name the user's file, not a temporary copy.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's content (CSV text or an Excel workbook).
+    filename : str
+        Its name as uploaded; the suffix must be one of :data:`LAB_SUFFIXES`.
+
+    Returns
+    -------
+    io.BytesIO
+        Positioned at the start; its ``name`` is the file's base name.
+
+    Raises
+    ------
+    InputError
+        ``data`` is not bytes, or the suffix is not a lab file's.
+
+    Examples
+    --------
+    >>> import cbmwater
+    >>> from cbmwater.study.water import lab_upload
+    >>> up = lab_upload(b"sample_id,pH,Na,Cl\\nW1,7.9,46,71\\n", "lab.csv")
+    >>> a = cbmwater.read_analyses(up)
+    >>> a.source, float(a.values.loc["W1", "Cl"])
+    ('lab.csv', 71.0)
+    """
+    if not isinstance(data, (bytes, bytearray)):
+        raise InputError("the upload is not a file", file=str(filename))
+    name = Path(str(filename).replace("\\", "/")).name or "upload.csv"
+    suffix = Path(name).suffix.lower()
+    if suffix not in LAB_SUFFIXES:
+        raise InputError(f"unsupported file type {suffix or '(none)'!r}; allowed: "
+                         f"{', '.join(LAB_SUFFIXES)}", file=name)
+    up = io.BytesIO(bytes(data))
+    up.name = name
+    return up
+
+
+def tds_sum(concentrations: Mapping[str, float | None]) -> float:
+    """TDS by summation of the dissolved constituents of one water, mg/L (Hem 1985, p. 156).
+
+    Every canonical constituent counts except pH, temperature, TDS, COD, TSS, alkalinity and
+    the Fe(II)/Fe(III) split (total Fe counts once); HCO3 counts in full.
+
+    Parameters
+    ----------
+    concentrations : mapping
+        Canonical name -> mg/L (None or NaN: not measured).
+
+    Returns
+    -------
+    float
+        mg/L; NaN when no dissolved constituent is given.
+
+    Examples
+    --------
+    >>> tds_sum({"pH": 8.1, "Na": 820.0, "Cl": 310.0, "HCO3": 1650.0, "Fe2": 1.0})
+    2780.0
+    """
+    from ..water.qa import tds_sum_mg_L
+
+    row = pd.Series({k: (math.nan if v is None else float(v))
+                     for k, v in concentrations.items()}, dtype=float)
+    value = tds_sum_mg_L(row).iloc[0]
+    return float(value) if pd.notna(value) else math.nan
 
 
 def one_water(water: Water, sample: str | None = None, *, sheet: str | int | None = None,

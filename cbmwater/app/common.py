@@ -6,7 +6,7 @@ import streamlit as st
 
 from pathlib import Path
 
-from i18n import LANGUAGES, t
+from cbmwater.app.i18n import LANGUAGES, t
 
 #: session_state key holding the chosen language ("en" or "zh"); survives page switches.
 LANG_KEY = "lang"
@@ -71,3 +71,26 @@ def lab_file_source(lang: str, bundled_path: Path, suffixes: tuple[str, ...],
     if Path(filename).suffix.lower() != ".csv":
         sheet = st.text_input(t("sheet", lang), key=f"{key_prefix}sheet").strip() or None
     return data, filename, sheet, False
+
+
+def case_source(lang: str, prefix: str, key: str, has_test_upload: bool) -> str:
+    """Radio "bundled example / uploaded .zip" for a case; returns ``"bundled"`` or
+    ``"upload"``.  ``prefix`` names the page's strings: ``{prefix}_source`` (label) and
+    ``{prefix}_src_bundled`` / ``{prefix}_src_upload`` (options)."""
+    return str(st.radio(t(f"{prefix}_source", lang), ["bundled", "upload"],
+                        index=1 if has_test_upload else 0, horizontal=True,
+                        format_func=lambda s: t(f"{prefix}_src_{s}", lang), key=key))
+
+
+def bundled_case(lang: str, paths: dict[str, Path], empty_key: str, select_key: str,
+                 key: str, titles: dict[str, str] | None = None) -> Path | None:
+    """Select box over the bundled cases (label -> path); ``None`` (after an error naming
+    ``empty_key``) when there is none.  With ``titles`` each option shows "title — label"."""
+    if not paths:
+        st.error(t(empty_key, lang), icon="🚫")
+        return None
+    shown = titles or {}
+    chosen = st.selectbox(t(select_key, lang), list(paths), key=key,
+                          format_func=lambda rel: f"{shown[rel]} — {rel}" if rel in shown
+                          else str(rel))
+    return paths[str(chosen)]

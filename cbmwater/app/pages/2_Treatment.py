@@ -13,25 +13,20 @@ result dict of the last run is left in ``st.session_state["cbm_treat_result"]``.
 from __future__ import annotations
 
 import math
-import sys
 from pathlib import Path
 
-_APP_DIR = str(Path(__file__).resolve().parents[1])
-if _APP_DIR not in sys.path:  # `streamlit run` adds it; AppTest and other runners may not
-    sys.path.insert(0, _APP_DIR)
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
 
-import pandas as pd  # noqa: E402
-import plotly.graph_objects as go  # noqa: E402
-import streamlit as st  # noqa: E402
-
-import logic  # noqa: E402
-import logic_treatment as LT  # noqa: E402
-from cbmwater.errors import CbmwaterError  # noqa: E402
-from cbmwater.study import BUNDLED_ANALYSES  # noqa: E402
-from cbmwater.treatment.economics import load_economics  # noqa: E402
-from cbmwater.water.vocabulary import CONSTITUENTS  # noqa: E402
-from common import lab_file_source, language_selector  # noqa: E402
-from i18n import STRINGS, mineral_name, t  # noqa: E402
+from cbmwater.app import logic
+from cbmwater.app import logic_treatment as LT
+from cbmwater import CbmwaterError
+from cbmwater.study import BUNDLED_ANALYSES
+from cbmwater.study.treatment import economics_defaults
+from cbmwater.study import vocabulary
+from cbmwater.app.common import lab_file_source, language_selector
+from cbmwater.app.i18n import STRINGS, mineral_name, t
 
 RESULT_KEY = "cbm_treat_result"
 TRAIN_KEY = "train_units"
@@ -77,8 +72,8 @@ def fmt_number(v: float) -> str:
 def constituent_label(c: str, lang: str) -> str:
     if c == LT.TDS_COLUMN:
         return t("tds_sum", lang)
-    if lang == "zh" and c in CONSTITUENTS:
-        return f"{CONSTITUENTS[c].label_zh} {c}"
+    if lang == "zh" and c in vocabulary.CONSTITUENT_NAMES:
+        return f"{vocabulary.constituent_label(c, 'zh')} {c}"
     return c
 
 
@@ -212,20 +207,20 @@ if why is not None:
     st.stop()
 
 # ---- economics (sidebar)
-base = load_economics()
+base = economics_defaults()
 with st.sidebar:
     st.header(t("econ_heading", lang))
     elec = st.number_input(t("elec_price", lang), min_value=0.0, max_value=10.0,
-                           value=float(base.electricity_CNY_kWh), step=0.05, format="%.3f",
+                           value=float(base["electricity_CNY_kWh"]), step=0.05, format="%.3f",
                            key="elec_price")
     rate_pct = st.number_input(t("discount_pct", lang), min_value=0.0, max_value=50.0,
-                               value=round(base.discount_rate * 100, 6), step=0.5,
+                               value=round(base["discount_rate"] * 100, 6), step=0.5,
                                format="%.2f", key="discount_pct")
     life = st.number_input(t("life_yr", lang), min_value=1.0, max_value=100.0,
-                           value=float(base.life_yr), step=1.0, format="%.0f", key="life_yr")
-    st.caption(t("econ_caption", lang, elec=base.electricity_CNY_kWh,
-                 rate=round(base.discount_rate * 100, 6), life=base.life_yr,
-                 year=base.price_year))
+                           value=float(base["life_yr"]), step=1.0, format="%.0f", key="life_yr")
+    st.caption(t("econ_caption", lang, elec=base["electricity_CNY_kWh"],
+                 rate=round(base["discount_rate"] * 100, 6), life=base["life_yr"],
+                 year=base["price_year"]))
 rate = round(rate_pct / 100.0, 12)
 
 # ---- run

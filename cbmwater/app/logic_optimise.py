@@ -1,49 +1,42 @@
 """What the Optimise page computes, without Streamlit: case loading and editing, engine runs,
 figures, tables and export bytes.
 
-Only the engine's public API is used (``cbmwater.optimize.case``, ``cbmwater.optimize.plan``,
-``cbmwater.report.optimise_tables``, ``cbmwater.report.export``, ``cbmwater.errors``).  Every
-function is plain so it can be tested without a browser.
+Only the engine's public API is used (``cbmwater`` and ``cbmwater.study``).  Every function is
+plain so it can be tested without a browser.
 
 A case is a ``case.toml`` plus CSV tables whose paths are relative to the TOML's folder.  A
 bundled case is read where it lies; an uploaded case is a ``.zip`` holding the TOML and its
-tables, extracted into a folder of the system's temporary directory named by the zip's SHA-256
-(so reruns of the page reuse it).  Members and referenced files must stay inside that folder.
+tables, extracted and checked by :func:`cbmwater.study.casefiles.read_case_zip`.
 
 Editing works on the parsed TOML dict (:func:`destination_table` -> ``st.data_editor`` ->
 :func:`apply_edits`) and the edited dict is validated again by ``parse_case``, so an edit is held
-to the same rules as the file.
+to the same rules as the file (:func:`cbmwater.study.network.case_from_source`).
 """
 
 from __future__ import annotations
 
 import copy
-import hashlib
 import io
 import json
 import math
-import os
-import shutil
-import tempfile
-import tomllib
 import zipfile
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from cbmwater.errors import InputError
-from cbmwater.optimize.case import KINDS, LINEAR_KEYS, Case, parse_case
-from cbmwater.optimize.plan import OBJECTIVES, optimise, pareto_front
-from cbmwater.report import export
-from cbmwater.report.optimise_tables import result_tables, summary_text
-from cbmwater.resources import example_path
-from i18n import STRINGS, t
+import cbmwater
+from cbmwater.app.i18n import STRINGS, t
+from cbmwater.study import NetworkPlan, example_path, resource_label
+from cbmwater.study import outputs as export
+from cbmwater.study.casefiles import CaseSource, case_title, read_case_file, read_case_zip
+from cbmwater.study.casefiles import bundled_cases as _bundled
+from cbmwater.study.network import KINDS, LINEAR_KEYS, OBJECTIVES, case_from_source
 
 __all__ = [
-    "ROOT", "HAND_CASE", "OBJECTIVES", "KINDS", "COST_CATEGORIES", "EDIT_COLUMNS",
-    "CaseSource", "bundled_cases", "case_title", "load_bundled", "load_zip",
+    "HAND_CASE", "case_label", "OBJECTIVES", "KINDS", "COST_CATEGORIES", "EDIT_COLUMNS",
+    "CaseSource", "bundled_cases", "case_title", "load_bundled", "load_zip", "year_of",
     "limit_keys", "destination_table", "apply_edits", "build_case",
     "run", "run_pareto", "has_plan", "kind_label", "status_label", "category_label",
     "sankey_links", "sankey_figure", "flows_table", "produced_table", "flows_figure",
@@ -52,9 +45,9 @@ __all__ = [
     "glance_tables", "results_json", "tables_zip", "summary_text",
 ]
 
-ROOT = Path(__file__).resolve().parents[1]
-#: The hand-derived test case (tiny: 2 stations, 2 trains, 2 destinations, 1 period).
-HAND_CASE = ROOT / "tests" / "data" / "optimise" / "hand" / "case.toml"
+#: The hand-derived test case (tiny: 2 stations, 2 trains, 2 destinations, 1 period); present in
+#: a checkout of the repository only (tests/ is not package data).
+HAND_CASE = example_path().parents[1] / "tests" / "data" / "optimise" / "hand" / "case.toml"
 #: Cost categories of the results in display order (revenue is negative).
 COST_CATEGORIES: tuple[str, ...] = (
     "capital", "fixed_om", "electricity", "chemicals", "replacement", "sludge_disposal",
@@ -71,190 +64,24 @@ CAT_COLOURS = {
     "transport": "#eeca3b", "fees": "#e45756", "revenue": "#54a24b"}
 _NO_PLAN = ("infeasible", "no_solution", "error", "unbounded", "unknown")
 _ZIP_DATE = (2024, 1, 1, 0, 0, 0)  # fixed, so the bundle's bytes depend on its content only
-_MAX_MEMBERS = 2000
-_MAX_BYTES = 200 * 1024 * 1024
 _TINY = 1e-7
 
 
 # ------------------------------------------------------------------ loading
-@dataclass(frozen=True)
-class CaseSource:
-    """A case TOML read but not yet validated.
-
-    ``data``: the parsed TOML; ``base``: the folder its CSV paths are relative to; ``file``:
-    the name errors and results use; ``raw``: the TOML bytes; ``key``: identifies the source
-    (bundled path or uploaded zip, with a content hash); ``display``: how to show the folder
-    in messages (an upload's temporary folder is shown as the zip's name).
-    """
-
-    data: dict
-    base: Path
-    file: str
-    raw: bytes
-    key: str
-    display: tuple[str, str] | None = None
-
-    def friendly(self, msg: str) -> str:
-        """``msg`` with the temporary folder of an upload replaced by the zip's name."""
-        if self.display is None:
-            return msg
-        folder, shown = self.display
-        return msg.replace(folder + os.sep, shown + "/").replace(folder, shown)
-
-
-def is_network_case(path: Path) -> bool:
-    """Whether a case file is a decision-engine case (it has ``[sources]``; a mine-water case has
-    ``[[points]]`` instead and belongs to the Mine water page)."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return True    # unreadable: listed, and the page shows the loader's error
-    return "sources" in data and "points" not in data
-
-
 def bundled_cases() -> list[Path]:
-    """Every decision-engine ``cbmwater/case_studies/*/case.toml`` (by folder name), then the hand case."""
-    out = [p for p in sorted(example_path().glob("*/case.toml")) if is_network_case(p)]
+    """Every bundled decision-engine case (by folder name), then the hand case."""
+    out = _bundled("network")
     if HAND_CASE.is_file():
         out.append(HAND_CASE)
     return out
 
 
-def case_title(path: Path) -> str:
-    """``[case] name`` of a case file (its folder name if unreadable)."""
-    try:
-        name = tomllib.loads(path.read_text(encoding="utf-8")).get("case", {}).get("name")
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError, AttributeError):
-        name = None
-    return name if isinstance(name, str) and name.strip() else path.parent.name
-
-
-def _read_toml(raw: bytes, file: str) -> dict:
-    try:
-        return tomllib.loads(bytes(raw).decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"not valid UTF-8 TOML: {exc}", file=file) from None
-
-
-def load_bundled(path: str | Path) -> CaseSource:
-    """Read a bundled case TOML (validated later by :func:`build_case`)."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError("case file not found", file=str(p))
-    raw = p.read_bytes()
-    try:
-        rel = p.resolve().relative_to(ROOT).as_posix()
-    except ValueError:
-        rel = str(p)
-    return CaseSource(_read_toml(raw, rel), p.resolve().parent, rel, raw,
-                      f"bundled:{rel}:{hashlib.sha256(raw).hexdigest()[:16]}")
-
-
-def _safe_member(name: str) -> PurePosixPath | None:
-    """The member's relative path, or None for a name that would leave the folder."""
-    n = name.replace("\\", "/")
-    p = PurePosixPath(n)
-    if not n or p.is_absolute() or ".." in p.parts or (p.parts and ":" in p.parts[0]):
-        return None
-    return p
-
-
-def _references(data: dict) -> list[tuple[str, str]]:
-    """(field, path) of the files a case TOML names."""
-    out = []
-    c = data.get("case")
-    if isinstance(c, dict) and isinstance(c.get("analyses"), str):
-        out.append(("[case] analyses", c["analyses"]))
-    s = data.get("sources")
-    if isinstance(s, dict):
-        for k in ("wells", "production"):
-            if isinstance(s.get(k), str):
-                out.append((f"[sources] {k}", s[k]))
-    return out
-
-
-def load_zip(data: bytes, name: str, workdir: str | Path | None = None) -> CaseSource:
-    """Extract an uploaded case (``.zip`` of ``case.toml`` and its CSV tables) and read it.
-
-    The zip may hold the files at its top or inside one folder.  Its case file is the one
-    ``case.toml`` (or, failing that, the one ``.toml``).  Every member and every file the case
-    names must stay inside the extracted folder.
-
-    Raises
-    ------
-    cbmwater.errors.InputError
-        Not a zip, a member escaping the folder, no (or several) case files, a referenced table
-        missing from the zip, invalid TOML.
-    """
-    if not isinstance(data, (bytes, bytearray)):
-        raise InputError(f"the upload {name!r} is not a file")
-    if not name.lower().endswith(".zip"):
-        raise InputError(f"{name}: upload a .zip holding case.toml and its CSV tables")
-    sha = hashlib.sha256(bytes(data)).hexdigest()
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(bytes(data)))
-    except zipfile.BadZipFile:
-        raise InputError("not a readable .zip file", file=name) from None
-    with zf:
-        infos = [i for i in zf.infolist() if not i.is_dir()]
-        infos = [i for i in infos if not i.filename.startswith("__MACOSX/")
-                 and PurePosixPath(i.filename.replace("\\", "/")).name != ".DS_Store"]
-        if len(infos) > _MAX_MEMBERS or sum(i.file_size for i in infos) > _MAX_BYTES:
-            raise InputError(f"too large: at most {_MAX_MEMBERS} files and "
-                             f"{_MAX_BYTES // 2**20} MB uncompressed", file=name)
-        members: dict[PurePosixPath, zipfile.ZipInfo] = {}
-        for i in infos:
-            p = _safe_member(i.filename)
-            if p is None:
-                raise InputError("a member's path leaves the zip's folder (absolute or '..'); "
-                                 "zip the case folder itself", file=name, value=i.filename)
-            members[p] = i
-        tomls = [p for p in members if p.suffix.lower() == ".toml"]
-        cases = [p for p in tomls if p.name.lower() == "case.toml"] or tomls
-        listing = ", ".join(sorted(str(p) for p in members)[:12]) or "nothing"
-        if not cases:
-            raise InputError(f"the zip holds no case.toml (it holds: {listing})", file=name)
-        if len(cases) > 1:
-            raise InputError("the zip holds several case files ("
-                             + ", ".join(sorted(str(p) for p in cases)) + "); keep one", file=name)
-        toml_rel = cases[0]
-        root = Path(workdir) if workdir is not None else \
-            Path(tempfile.gettempdir()) / "cbmwater_app_cases"
-        folder = root / sha[:32]
-        if not (folder / ".complete").is_file():
-            if folder.exists():  # left half-written by a crash: start again
-                shutil.rmtree(folder, ignore_errors=True)
-            root.mkdir(parents=True, exist_ok=True)
-            tmp = Path(tempfile.mkdtemp(prefix=".part_", dir=root))
-            for p, info in members.items():
-                dest = tmp.joinpath(*p.parts)
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                dest.write_bytes(zf.read(info))
-            (tmp / ".complete").write_text(name, encoding="utf-8")
-            try:
-                tmp.rename(folder)
-            except OSError:  # another run extracted it meanwhile
-                shutil.rmtree(tmp, ignore_errors=True)
-    toml_path = folder.joinpath(*toml_rel.parts)
-    base = toml_path.parent
-    raw = toml_path.read_bytes()
-    shown = f"{name}:{toml_rel}"
-    doc = _read_toml(raw, shown)
-    inner = toml_rel.parent
-    missing = []
-    for fld, ref in _references(doc):
-        rp = _safe_member(ref)
-        if rp is None:
-            raise InputError(f"{fld} = {ref!r}: in an uploaded case every table must be a file "
-                             "inside the zip, next to case.toml or below it (no absolute path, "
-                             "no '..')", file=shown)
-        if inner.joinpath(rp) not in members:
-            missing.append(f"{fld} = {ref!r}")
-    if missing:
-        raise InputError("the zip lacks the table(s) the case names: " + "; ".join(missing)
-                         + f" (the zip holds: {listing})", file=shown)
-    return CaseSource(doc, base, shown, raw, f"upload:{sha[:16]}",
-                      (str(folder), name))
+#: How the page names a case file (repository-relative, never an absolute machine path).
+case_label = resource_label
+#: A case TOML on disk, read but not yet validated (:func:`build_case` validates it).
+load_bundled = read_case_file
+#: An uploaded ``.zip`` of a case and its tables, extracted and read.
+load_zip = read_case_zip
 
 
 # ------------------------------------------------------------------ editing
@@ -393,50 +220,27 @@ def apply_edits(data: dict, table: pd.DataFrame) -> tuple[dict, list[dict]]:
     return new, changes
 
 
-def build_case(src: CaseSource, data: dict | None = None, changes: list[dict] | None = None
-               ) -> Case:
-    """Validate ``data`` (default: the source's own TOML) with ``parse_case``.
-
-    The case hash covers the TOML bytes, the edits and the CSV tables (like ``load_case``).
-
-    Raises
-    ------
-    cbmwater.errors.InputError
-        The engine's message naming the table and field (an upload's temporary folder shown as
-        the zip's name).
-    """
-    doc = src.data if data is None else data
-    edits = json.dumps(export.jsonable(changes or []), sort_keys=True).encode("utf-8")
-    try:
-        case = parse_case(doc, src.base, src.file, src.raw)
-    except InputError as exc:
-        raise InputError(src.friendly(str(exc))) from None
-    h = hashlib.sha256(src.raw)
-    if changes:
-        h.update(b"\n# edits " + edits)
-    refs = {case.analyses_path} | {src.base / str(p) for f, p in _references(doc)
-                                   if f.startswith("[sources]")}
-    for f in sorted(refs):
-        if Path(f).is_file():
-            h.update(Path(f).read_bytes())
-    case.sha256 = h.hexdigest()
-    return case
+def build_case(src: CaseSource, data: dict | None = None, changes: list[dict] | None = None):
+    """Validate ``data`` (default: the source's own TOML), see
+    :func:`cbmwater.study.network.case_from_source`."""
+    return case_from_source(src, data, changes)
 
 
 # ------------------------------------------------------------------ runs
-def run(case: Case, *, objective: str = "cost", time_limit_s: float = 60.0,
+def run(case: Any, *, objective: str = "cost", time_limit_s: float = 60.0,
         mip_gap: float = 0.005, budget_CNY: float | None = None, progress=None) -> dict:
     """``optimise`` the case (the engine's results dict, JSON-ready)."""
-    res = optimise(case, objective=objective, time_limit_s=time_limit_s, mip_gap=mip_gap,
-                   budget_CNY=budget_CNY, progress=progress)
-    return export.jsonable(res)
+    plan = cbmwater.optimise(case, objective=objective, time_limit_s=time_limit_s,
+                             mip_gap=mip_gap, budget_CNY=budget_CNY, progress=progress)
+    return export.jsonable(plan.to_dict())
 
 
-def run_pareto(case: Case, *, points: int = 4, time_limit_s: float = 60.0,
+def run_pareto(case: Any, *, points: int = 4, time_limit_s: float = 60.0,
                mip_gap: float = 0.005, progress=None) -> list[dict]:
     """``pareto_front`` of the case: least NPV cost against reuse share."""
-    return export.jsonable(pareto_front(case, points=points, time_limit_s=time_limit_s,
-                                        mip_gap=mip_gap, progress=progress))
+    front = cbmwater.pareto_front(case, points=points, time_limit_s=time_limit_s,
+                                  mip_gap=mip_gap, progress=progress)
+    return export.jsonable([p.to_dict() for p in front])
 
 
 def has_plan(res: dict) -> bool:
@@ -552,13 +356,14 @@ def sankey_figure(res: dict, lang: str, period: int | None = None) -> go.Figure:
               "hovertemplate": "%{source.label} → %{target.label}<br>%{customdata}: "
                                "%{value:,.0f} " + unit + "<extra></extra>"}))
     title = t("opt_sankey_title_all", lang) if period is None else \
-        t("opt_sankey_title_period", lang, period=period, year=_year(res, period))
+        t("opt_sankey_title_period", lang, period=period, year=year_of(res, period))
     fig.update_layout(title={"text": title, "font": {"size": 14}}, height=520,
                       margin={"l": 20, "r": 20, "t": 50, "b": 20}, font={"size": 12})
     return fig
 
 
-def _year(res: dict, period: int) -> int:
+def year_of(res: dict, period: int) -> int:
+    """The calendar year a period of the plan starts in."""
     c = res.get("case", {})
     return int(c.get("start_year", 1)) + int((period - 1) * float(c.get("period_years", 1.0)))
 
@@ -572,7 +377,7 @@ def flows_table(res: dict) -> pd.DataFrame:
     df = pd.DataFrame(0.0, index=pd.Index(range(1, periods + 1), name="period"), columns=dests)
     for d in res.get("destinations", []):
         df.loc[int(d["period"]), d["name"]] = float(d["delivered_m3_d"])
-    df.insert(0, "year", [_year(res, p) for p in df.index])
+    df.insert(0, "year", [year_of(res, p) for p in df.index])
     return df
 
 
@@ -729,7 +534,7 @@ def cuts_table(res: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def glance_tables(case: Case) -> dict[str, pd.DataFrame]:
+def glance_tables(case: Any) -> dict[str, pd.DataFrame]:
     """The validated case at a glance: ``production`` (m3/d, station x period, with the
     calendar year as column labels), ``trains`` and ``destinations`` (effective limits, with
     where each comes from)."""
@@ -797,9 +602,11 @@ def tables_zip(res: dict, parameters: dict | None = None,
     """A .zip of ``results.json``, the CSV tables of ``result_tables`` (UTF-8 with BOM, as the
     CLI writes them), ``summary.txt``, the page's ``parameters.json`` (edits and options) and,
     when given, ``pareto.json``.  Deterministic bytes."""
+    plan = NetworkPlan.from_dict(res)
     files: list[tuple[str, bytes]] = [("results.json", results_json(res)),
-                                      ("summary.txt", (summary_text(res) + "\n").encode("utf-8"))]
-    for name, df in result_tables(res).items():
+                                      ("summary.txt",
+                                       (plan.summary_text() + "\n").encode("utf-8"))]
+    for name, df in plan.all_tables().items():
         files.append((f"{name}.csv", df.to_csv(index=False).encode("utf-8-sig")))
     if parameters is not None:
         files.append(("parameters.json", (json.dumps(export.jsonable(parameters),
@@ -815,3 +622,8 @@ def tables_zip(res: dict, parameters: dict | None = None,
             info.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(info, data)
     return buf.getvalue()
+
+
+def summary_text(res: dict) -> str:
+    """The plan in a few lines of text (what ``cbmwater optimise`` prints)."""
+    return NetworkPlan.from_dict(res).summary_text()

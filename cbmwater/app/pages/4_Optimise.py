@@ -20,21 +20,16 @@ dict of the last run in ``st.session_state["cbm_opt_result"]``, the Pareto front
 from __future__ import annotations
 
 import json
-import sys
 import time
 from pathlib import Path
 
-_APP_DIR = str(Path(__file__).resolve().parents[1])
-if _APP_DIR not in sys.path:  # `streamlit run` adds it; AppTest and other runners may not
-    sys.path.insert(0, _APP_DIR)
+import pandas as pd
+import streamlit as st
 
-import pandas as pd  # noqa: E402
-import streamlit as st  # noqa: E402
-
-import logic_optimise as LO  # noqa: E402
-from cbmwater.errors import CbmwaterError  # noqa: E402
-from common import TEST_UPLOAD_KEY, language_selector  # noqa: E402
-from i18n import STRINGS, t  # noqa: E402
+from cbmwater.app import logic_optimise as LO
+from cbmwater import CbmwaterError
+from cbmwater.app.common import TEST_UPLOAD_KEY, bundled_case, case_source, language_selector
+from cbmwater.app.i18n import STRINGS, t
 
 RESULT_KEY = "cbm_opt_result"
 RESULT_META_KEY = "cbm_opt_result_meta"
@@ -140,7 +135,7 @@ def show_plan(res: dict, lang: str) -> None:
     choice = st.selectbox(
         t("opt_sankey_period", lang), [0, *range(1, periods + 1)], key="opt_sankey_period",
         format_func=lambda p: t("opt_sankey_all", lang) if p == 0 else
-        t("opt_sankey_one", lang, period=p, year=LO._year(res, p)))
+        t("opt_sankey_one", lang, period=p, year=LO.year_of(res, p)))
     st.plotly_chart(LO.sankey_figure(res, lang, None if choice == 0 else int(choice)),
                     key="opt_sankey")
     st.caption(t("opt_sankey_caption", lang))
@@ -265,19 +260,15 @@ st.markdown(t("opt_intro", lang))
 # ---- case: bundled or uploaded
 st.header(t("opt_case_heading", lang))
 test_upload = st.session_state.get(TEST_UPLOAD_KEY)
-source = st.radio(t("opt_source", lang), ["bundled", "upload"],
-                  index=1 if test_upload is not None else 0, horizontal=True,
-                  format_func=lambda s: t(f"opt_src_{s}", lang), key="opt_source")
+source = case_source(lang, "opt", "opt_source", test_upload is not None)
 try:
     if source == "bundled":
-        paths = {p.resolve().relative_to(LO.ROOT).as_posix(): p for p in LO.bundled_cases()}
-        if not paths:
-            st.error(t("opt_no_bundled", lang), icon="🚫")
+        paths = {LO.case_label(p): p for p in LO.bundled_cases()}
+        chosen = bundled_case(lang, paths, "opt_no_bundled", "opt_case_select", "opt_case",
+                              {rel: LO.case_title(p) for rel, p in paths.items()})
+        if chosen is None:
             st.stop()
-        titles = {rel: LO.case_title(p) for rel, p in paths.items()}
-        chosen = st.selectbox(t("opt_case_select", lang), list(paths), key="opt_case",
-                              format_func=lambda rel: f"{titles[rel]} — {rel}")
-        src = LO.load_bundled(paths[chosen])
+        src = LO.load_bundled(chosen)
     else:
         up = st.file_uploader(t("opt_upload", lang), type=["zip"], help=t("opt_upload_help", lang),
                               key="opt_upload")

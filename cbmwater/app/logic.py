@@ -1,28 +1,31 @@
 """What the pages compute, without Streamlit: engine calls, table views and export bytes.
 
-Only the engine's public API is used (``cbmwater.study``, ``cbmwater.water.io``,
-``cbmwater.water.qa``, ``cbmwater.errors``).  Everything here is a plain function so it can be
-tested without a browser and cached by the pages with ``st.cache_data``.
+Only the engine's public API is used (``cbmwater`` and ``cbmwater.study``).  Everything here is
+a plain function so it can be tested without a browser and cached by the pages with
+``st.cache_data``.
 """
 
 from __future__ import annotations
 
-import re
-import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
 
-from cbmwater.errors import CbmwaterError, InputError
-from cbmwater.report import export
+from cbmwater import InputError
 from cbmwater.study import BUNDLED_ANALYSES
 from cbmwater.study import characterisation as characterise_file
-from cbmwater.water.qa import meq_per_L
+from cbmwater.study import outputs as export
+from cbmwater.study.water import (CENSORED_POLICIES, CHARGE_BALANCE_CHOICES, DATABASES,
+                                  LAB_SUFFIXES, lab_upload)
 
 __all__ = [
     "SUFFIXES",
     "DATABASES",
+    "CHARGE_BALANCE_CHOICES",
+    "with_upload",
     "CENSORED_POLICIES",
     "KEY_MINERALS",
     "PIPER_IONS",
@@ -43,10 +46,8 @@ __all__ = [
     "records_xlsx",
 ]
 
-#: File types a lab report may have (what ``read_analyses`` reads).
-SUFFIXES: tuple[str, ...] = (".csv", ".xlsx", ".xlsm", ".xls")
-DATABASES: tuple[str, ...] = ("phreeqc", "pitzer", "wateq4f")
-CENSORED_POLICIES: tuple[str, ...] = ("half", "zero", "limit")
+#: File types a lab report may have (what ``read_analyses`` reads, and .xls, which it explains).
+SUFFIXES: tuple[str, ...] = LAB_SUFFIXES
 #: Minerals plotted in the SI chart (scales seen in CBM gathering lines and treatment).
 KEY_MINERALS: tuple[str, ...] = ("Calcite", "Barite", "Fluorite", "Siderite", "Fe(OH)3(a)")
 #: Redox bases the page offers (``pe`` takes a number): see cbmwater.geochem.redox.
@@ -59,7 +60,7 @@ QA_COLUMNS: tuple[str, ...] = (
     "alkalinity_mg_L_CaCO3", "sar", "sar_adjusted", "rsc_meq_L", "water_type", "qa_flag",
     "redox_basis", "warnings",
 )
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9._\-\u4e00-\u9fff]+")
+T = TypeVar("T")
 
 
 @dataclass
@@ -97,41 +98,11 @@ def redox_option(kind: str, pe: float | None = None) -> str:
     return kind
 
 
-def _check_suffix(filename: str) -> str:
-    suffix = Path(filename).suffix.lower()
-    if suffix not in SUFFIXES:
-        raise InputError(f"unsupported file type {suffix or '(none)'!r}; allowed: "
-                         f"{', '.join(SUFFIXES)}", file=filename)
-    return suffix
-
-
-def _renamed(exc: CbmwaterError, temp: Path, filename: str) -> CbmwaterError:
-    """``exc`` with the temporary path replaced by the name the user uploaded."""
-    if isinstance(exc, InputError) and exc.file is not None and str(exc.file) == str(temp):
-        return type(exc)(exc.detail, file=filename, row=exc.row, column=exc.column,
-                         value=exc.value)
-    text = str(exc)
-    if str(temp) in text:
-        try:
-            return type(exc)(text.replace(str(temp), filename))
-        except Exception:  # an exception class with another signature: keep it as it is
-            return exc
-    return exc
-
-
-def _with_upload(data: bytes, filename: str, fn, **options):
-    """Write ``data`` to a temporary file named like ``filename`` and call ``fn(path, ...)``."""
-    if not isinstance(data, (bytes, bytearray)):
-        raise InputError("the upload is not a file", file=filename)
-    _check_suffix(filename)
-    name = _SAFE_NAME.sub("_", Path(filename).name) or "upload.csv"
-    with tempfile.TemporaryDirectory(prefix="cbmwater_upload_") as tmp:
-        path = Path(tmp) / name
-        path.write_bytes(bytes(data))
-        try:
-            return fn(path, **options)
-        except CbmwaterError as exc:
-            raise _renamed(exc, path, filename) from exc
+def with_upload(data: bytes, filename: str, fn: Callable[..., T], **options: Any) -> T:
+    """``fn(upload, ...)`` on an uploaded lab file given as bytes: the engine reads it as an
+    open file carrying ``filename`` (:func:`cbmwater.study.water.lab_upload`), so its messages
+    and the results' ``source`` name the user's file."""
+    return fn(lab_upload(data, filename), **options)
 
 
 def characterise_bytes(data: bytes, filename: str, **options):
@@ -157,11 +128,11 @@ def characterise_bytes(data: bytes, filename: str, **options):
     cbmwater.errors.CbmwaterError
         For a bad file; the message names ``filename`` (not the temporary copy), row and column.
     """
-    return _with_upload(data, filename, characterise_file, **options)
+    return with_upload(data, filename, characterise_file, **options)
 
 
 def analyse_file(
-    path: str | Path,
+    path: Any,
     *,
     sheet: str | int | None = None,
     database: str = "phreeqc",
@@ -171,13 +142,13 @@ def analyse_file(
     source: str | None = None,
     redox: str = "fe2",
 ) -> PageData:
-    """Characterise the file at ``path`` and gather what the page shows.
+    """Characterise the lab file ``path`` (a path or an upload) and gather what the page shows.
 
     ``redox`` is ``fe2`` (default), ``pe:VALUE`` or ``measured`` (:func:`redox_option`).
     """
     ch = characterise_file(path, sheet=sheet, database=database, charge_balance=charge_balance,
                            censored_policy=censored_policy, irrigation=irrigation, redox=redox)
-    meq = meq_per_L(ch.analyses.resolved(censored_policy))
+    meq = ch.meq
     prov = dict(ch.provenance)
     if source is not None:
         prov["source"] = source
@@ -186,7 +157,7 @@ def analyse_file(
 
 def analyse_bytes(data: bytes, filename: str, **options) -> PageData:
     """:func:`analyse_file` on an uploaded file given as bytes (see :func:`characterise_bytes`)."""
-    return _with_upload(data, filename, analyse_file, source=Path(filename).name, **options)
+    return with_upload(data, filename, analyse_file, source=Path(filename).name, **options)
 
 
 def analyse_bundled(**options) -> PageData:

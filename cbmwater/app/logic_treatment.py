@@ -1,9 +1,8 @@
 """What the Treatment page computes, without Streamlit: engine calls, tables and export bytes.
 
-Only the engine's public API is used (``cbmwater.study``, ``cbmwater.water``,
-``cbmwater.treatment.library``, ``cbmwater.treatment.precedence``,
-``cbmwater.treatment.economics``, ``cbmwater.errors``).  Every function is plain so it can be
-tested without a browser; the page caches :func:`treat` with ``st.cache_data``.
+Only the engine's public API is used (``cbmwater`` and ``cbmwater.study``).  Every function is
+plain so it can be tested without a browser; the page caches :func:`treat` with
+``st.cache_data``.
 """
 
 from __future__ import annotations
@@ -15,16 +14,13 @@ from pathlib import Path
 
 import pandas as pd
 
-import logic
-from cbmwater.errors import InputError
 import cbmwater
+from cbmwater import InputError
+from cbmwater.app import logic
 from cbmwater.study import BUNDLED_ANALYSES
-from cbmwater.treatment.economics import load_economics
-from cbmwater.treatment.library import load_library
-from cbmwater.treatment.precedence import candidate_trains, check_order
-from cbmwater.water.io import read_analyses
-from cbmwater.water.qa import tds_sum_mg_L
-from cbmwater.water.vocabulary import CONSTITUENTS
+from cbmwater.study import treatment as api
+from cbmwater.study.vocabulary import CONSTITUENT_NAMES, constituent_unit
+from cbmwater.study.water import tds_sum
 
 __all__ = [
     "DEFAULT_TRAIN",
@@ -61,7 +57,6 @@ DEFAULT_TRAIN: tuple[str, ...] = (
 STARTER_POOL: tuple[str, ...] = (
     "coagulation", "sedimentation", "multimedia_filter", "cartridge_filter", "ultrafiltration",
     "ph_adjustment", "nanofiltration", "brackish_ro", "edr")
-_DESALTING = ("nanofiltration", "brackish_ro", "edr")
 #: Constituents plotted stage by stage (mg/L); TDS is added as the sum of dissolved constituents.
 KEY_CONSTITUENTS: tuple[str, ...] = ("Na", "Cl", "HCO3", "F", "Ca", "Ba", "SiO2")
 TDS_COLUMN = "TDS_sum"
@@ -72,45 +67,43 @@ COST_CATEGORIES: tuple[str, ...] = (
 
 
 # ------------------------------------------------------------------ unit library and trains
-def library():
-    """The unit library (``load_library()``; cached by the engine)."""
-    return load_library()
+@lru_cache(maxsize=1)
+def library() -> dict[str, dict]:
+    """The unit library (``cbmwater.unit_library()``) by unit id, in library order."""
+    return {u["id"]: u for u in cbmwater.unit_library()}
 
 
 def unit_ids() -> list[str]:
     """Every unit id of the library, in library order."""
-    return [u.id for u in library()]
+    return list(library())
 
 
 def unit_label(unit_id: str, lang: str = "en") -> str:
     """``"id — name"`` in ``lang`` (the id alone if the library lacks it)."""
-    lib = library()
-    if unit_id not in lib:
+    if unit_id not in library():
         return unit_id
-    spec = lib[unit_id]
-    return f"{unit_id} — {spec.name_zh if lang == 'zh' else spec.name_en}"
+    return f"{unit_id} — {unit_name(unit_id, lang)}"
 
 
 def unit_name(unit_id: str, lang: str = "en") -> str:
     """Name of a unit in ``lang`` (the id if unknown)."""
-    lib = library()
-    if unit_id not in lib:
+    spec = library().get(unit_id)
+    if spec is None:
         return unit_id
-    spec = lib[unit_id]
-    return spec.name_zh if lang == "zh" else spec.name_en
+    return spec["name_zh"] if lang == "zh" else spec["name_en"]
 
 
 def default_target_pH() -> float:
     """The library's default target pH of ``ph_adjustment``."""
-    return float(library()["ph_adjustment"].params.get("target_pH", 7.0))
+    return float(library()["ph_adjustment"]["params"].get("target_pH", 7.0))
 
 
 def si_allowance(unit_id: str) -> dict[str, float]:
     """Mineral -> highest concentrate SI the membrane unit allows with antiscalant (library)."""
-    lib = library()
-    if unit_id not in lib:
+    spec = library().get(unit_id)
+    if spec is None:
         return {}
-    return {str(k): float(v) for k, v in dict(lib[unit_id].params.get("si_allowance", {})).items()}
+    return {str(k): float(v) for k, v in dict(spec["params"].get("si_allowance", {})).items()}
 
 
 @lru_cache(maxsize=1)
@@ -121,10 +114,11 @@ def starter_trains() -> tuple[tuple[str, ...], ...]:
     (coagulation, sedimentation, multimedia filter) that either stop there or end in a
     desalting unit, shortest first.
     """
-    trains = candidate_trains(library(), pool=list(STARTER_POOL), limit=500)
+    trains = api.candidate_trains(STARTER_POOL, limit=500)
+    desalting = api.desalting_units()
     keep = [tuple(tr) for tr in trains
             if tr[:3] == ["coagulation", "sedimentation", "multimedia_filter"]
-            and (len(tr) == 3 or tr[-1] in _DESALTING)]
+            and (len(tr) == 3 or tr[-1] in desalting)]
     keep.sort(key=len)
     return tuple(keep)
 
@@ -143,7 +137,7 @@ def train_tokens(units: list[str], target_pH: float | None = None) -> list[str]:
 def order_error(units: list[str]) -> str | None:
     """Why ``units`` (ids, in order) cannot be a train, or None when the order is allowed."""
     try:
-        check_order(list(units), library())
+        api.check_train(list(units))
     except InputError as exc:
         return str(exc)
     return None
@@ -152,12 +146,12 @@ def order_error(units: list[str]) -> str | None:
 # ------------------------------------------------------------------ water
 def read_bytes(data: bytes, filename: str, sheet: str | None = None):
     """The AnalysisSet of an uploaded lab file given as bytes (errors name ``filename``)."""
-    return logic._with_upload(data, filename, read_analyses, sheet=sheet)
+    return logic.with_upload(data, filename, cbmwater.read_analyses, sheet=sheet)
 
 
 def _analyses(data: bytes, filename: str, bundled: bool, sheet: str | None):
     if bundled:
-        return read_analyses(BUNDLED_ANALYSES)
+        return cbmwater.read_analyses(BUNDLED_ANALYSES)
     return read_bytes(data, filename, sheet)
 
 
@@ -173,12 +167,8 @@ def economics_with(electricity_CNY_kWh: float | None = None, discount_rate: floa
 
     Returns None when nothing changes, so the engine uses its defaults exactly.
     """
-    base = load_economics()
-    changes = {k: float(v) for k, v in (("electricity_CNY_kWh", electricity_CNY_kWh),
-                                        ("discount_rate", discount_rate),
-                                        ("life_yr", life_yr))
-               if v is not None and float(v) != float(getattr(base, k))}
-    return base.with_(**changes) if changes else None
+    return api.economics(electricity_CNY_kWh=electricity_CNY_kWh, discount_rate=discount_rate,
+                         life_yr=life_yr)
 
 
 def treat(data: bytes, filename: str, bundled: bool, sheet: str | None, sample_id: str,
@@ -203,8 +193,7 @@ def treat(data: bytes, filename: str, bundled: bool, sheet: str | None, sample_i
 
 # ------------------------------------------------------------------ tables
 def _tds(conc: dict[str, float]) -> float:
-    v = tds_sum_mg_L(pd.Series(conc, dtype=float)).iloc[0]
-    return float(v) if pd.notna(v) else math.nan
+    return tds_sum(conc)
 
 
 def _conc_columns(result: dict) -> list[str]:
@@ -212,7 +201,7 @@ def _conc_columns(result: dict) -> list[str]:
     names: set[str] = set(result["feed"]["concentrations"])
     for s in result["stages"]:
         names |= set(s["outlet"]["concentrations"])
-    known = [c for c in CONSTITUENTS if c in names]
+    known = [c for c in CONSTITUENT_NAMES if c in names]
     return known + sorted(names - set(known))
 
 
@@ -222,7 +211,7 @@ def stage_table(result: dict) -> pd.DataFrame:
     Columns: ``stage`` (0 = feed), ``unit``, ``name_en``, ``name_zh``, ``flow_m3_d``,
     ``recovery`` (stage, fraction), ``energy_kWh_d``, ``pH``, ``temp_C``, every constituent in
     mg/L (canonical name, its vocabulary unit), and :data:`TDS_COLUMN` (mg/L, sum of dissolved
-    constituents, :func:`cbmwater.water.qa.tds_sum_mg_L`).
+    constituents, :func:`cbmwater.study.water.tds_sum`).
     """
     conc_cols = _conc_columns(result)
     rows = []
@@ -325,6 +314,6 @@ def stage_csv(result: dict) -> bytes:
            "energy_kWh_d": "energy (kWh/d)", "temp_C": "temp (deg C)",
            TDS_COLUMN: "TDS sum (mg/L)"}
     for c in df.columns:
-        if c in CONSTITUENTS and c not in ren and c != "pH":
-            ren[c] = f"{c} ({CONSTITUENTS[c].unit})"
+        if c in CONSTITUENT_NAMES and c not in ren and c != "pH":
+            ren[c] = f"{c} ({constituent_unit(c)})"
     return df.rename(columns=ren).to_csv(index=False).encode("utf-8-sig")

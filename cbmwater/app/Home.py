@@ -1,4 +1,4 @@
-"""cbmwater app: the home page.  Run with ``streamlit run app/Home.py``.
+"""cbmwater app: the home page.  Run with ``cbmwater app``.
 
 The app is a thin face over the engine (DESIGN.md §2): widgets and plots over cbmwater's public
 API.  All text goes through :mod:`i18n`.
@@ -6,17 +6,10 @@ API.  All text goes through :mod:`i18n`.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import streamlit as st
 
-_APP_DIR = str(Path(__file__).resolve().parent)
-if _APP_DIR not in sys.path:  # `streamlit run` adds it; AppTest and other runners may not
-    sys.path.insert(0, _APP_DIR)
-
-import streamlit as st  # noqa: E402
-
-from common import language_selector  # noqa: E402
-from i18n import t  # noqa: E402
+from cbmwater.app.common import language_selector
+from cbmwater.app.i18n import t
 
 st.set_page_config(page_title="cbmwater", page_icon="💧", layout="wide")
 lang = language_selector()

@@ -1,13 +1,12 @@
 """What the Reinjection page computes, without Streamlit: engine calls, tables and export bytes.
 
-Only the engine's public API is used (``cbmwater.reinjection.review``,
-``cbmwater.report.reinjection_html``, ``cbmwater.errors``).  Every function is plain so it can be tested
+Only the engine's public API is used (``cbmwater`` and ``cbmwater.study``).  Every function is plain so it can be tested
 without a browser; the page caches :func:`run_review` with ``st.cache_data`` (keyed by the
 proposal's bytes).
 
-A proposal file names its lab CSVs relative to its own folder.  An uploaded proposal is written
-to a temporary folder; an optional uploaded CSV is written beside it under every (relative)
-file name the proposal references, so a proposal with inline waters needs no CSV and one that
+A proposal file names its lab CSVs relative to its own folder.  An uploaded proposal is reviewed
+by :func:`cbmwater.study.reinjection.review_upload`, which writes an optional uploaded CSV
+beside it under every (relative) file name the proposal references, so a proposal with inline waters needs no CSV and one that
 points at ``waters.csv`` works with that CSV uploaded next to it.
 """
 
@@ -15,18 +14,14 @@ from __future__ import annotations
 
 import io
 import json
-import re
-import tempfile
-import tomllib
 import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import pandas as pd
 
-from cbmwater.errors import InputError
-from cbmwater.report.reinjection_html import review_html
-from cbmwater.reinjection.review import SCALE_MINERALS, review_file
-from cbmwater.resources import example_path
+import cbmwater
+from cbmwater.study import SCALE_MINERALS, ReviewResult, example_path
+from cbmwater.study.reinjection import proposal_files, proposal_title, review_upload
 
 __all__ = [
     "EXAMPLES_DIR",
@@ -50,7 +45,6 @@ __all__ = [
 EXAMPLES_DIR = example_path("reinjection")
 #: Verdicts of the engine, best first.
 VERDICTS: tuple[str, ...] = ("pass", "conditional", "fail")
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
 _ZIP_DATE = (2024, 1, 1, 0, 0, 0)  # fixed, so the bundle's bytes depend on its content only
 
 
@@ -60,72 +54,27 @@ def example_proposals() -> list[Path]:
     return sorted(EXAMPLES_DIR.glob("*.toml"))
 
 
-def proposal_title(data: bytes) -> str | None:
-    """The ``title`` of a proposal's TOML bytes (None if unreadable or untitled)."""
-    try:
-        title = tomllib.loads(bytes(data).decode("utf-8")).get("title")
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return None
-    return title if isinstance(title, str) else None
-
-
-def referenced_files(data: bytes) -> list[str]:
-    """The ``file`` entries of the injectate and the formation water (order kept, unique).
-
-    Unreadable TOML gives an empty list: the engine reports the syntax error itself.
-    """
-    try:
-        doc = tomllib.loads(bytes(data).decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return []
-    specs = [doc.get("injectate")]
-    form = doc.get("formation")
-    if isinstance(form, dict):
-        specs.append(form.get("water"))
-    out: list[str] = []
-    for s in specs:
-        if isinstance(s, dict) and isinstance(s.get("file"), str) and s["file"] not in out:
-            out.append(s["file"])
-    return out
+#: The lab files a proposal's TOML bytes name (:func:`cbmwater.study.reinjection.proposal_files`).
+referenced_files = proposal_files
 
 
 # ------------------------------------------------------------------ engine run
-def review_path(path: str | Path):
-    """``review_file`` of a proposal on disk (the engine's Review)."""
-    return review_file(Path(path))
+def review_path(path: str | Path) -> ReviewResult:
+    """:func:`cbmwater.review` of a proposal on disk."""
+    return cbmwater.review(Path(path))
 
 
 def review_bytes(toml_data: bytes, toml_name: str, csv_data: bytes | None = None,
-                 csv_name: str | None = None):
-    """Review an uploaded proposal given as bytes (the engine's Review).
-
-    The TOML is written to a temporary folder under (a safe form of) ``toml_name``; when
-    ``csv_data`` is given it is written beside it under every relative file name the proposal
-    references (or under ``csv_name`` if it references none).
+                 csv_name: str | None = None) -> ReviewResult:
+    """Review an uploaded proposal given as bytes, with the lab CSV it names if uploaded
+    (:func:`cbmwater.study.reinjection.review_upload`).
 
     Raises
     ------
-    cbmwater.errors.CbmwaterError
+    cbmwater.CbmwaterError
         Invalid TOML or proposal (the message names the file and the field), unreadable CSV.
     """
-    if not isinstance(toml_data, (bytes, bytearray)):
-        raise InputError(f"the upload {toml_name!r} is not a file")
-    name = _SAFE_NAME.sub("_", Path(toml_name).name) or "proposal.toml"
-    if not name.lower().endswith(".toml"):
-        raise InputError(f"{toml_name}: a proposal must be a .toml file")
-    with tempfile.TemporaryDirectory(prefix="cbmwater_proposal_") as tmp:
-        folder = Path(tmp)
-        (folder / name).write_bytes(bytes(toml_data))
-        if csv_data is not None:
-            targets = referenced_files(toml_data) or [csv_name or "waters.csv"]
-            for ref in targets:
-                rel = PurePosixPath(ref.replace("\\", "/"))
-                if rel.is_absolute() or ".." in rel.parts or not rel.parts:
-                    continue  # only files beside the proposal; the engine says what is missing
-                dest = folder.joinpath(*rel.parts)
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                dest.write_bytes(bytes(csv_data))
-        return review_file(folder / name)
+    return review_upload(toml_data, toml_name, csv_data, csv_name)
 
 
 def run_review(toml_data: bytes, toml_name: str, example: str | None = None,
@@ -133,11 +82,12 @@ def run_review(toml_data: bytes, toml_name: str, example: str | None = None,
     """Everything the page shows, as plain data (picklable, so the page can cache it).
 
     ``example`` is the path of a bundled proposal (then ``toml_data`` only keys the cache).
-    Returns ``{"review": Review.as_dict(), "pqi": Review.pqi, "html": review_html(Review)}``.
+    Returns ``{"review": ReviewResult.to_dict(), "pqi": ReviewResult.pqi, "html":
+    ReviewResult.to_html()}``.
     """
     r = review_path(example) if example else review_bytes(toml_data, toml_name, csv_data,
                                                            csv_name)
-    return {"review": r.as_dict(), "pqi": r.pqi, "html": review_html(r)}
+    return {"review": r.to_dict(), "pqi": r.pqi, "html": r.to_html()}
 
 
 # ------------------------------------------------------------------ tables

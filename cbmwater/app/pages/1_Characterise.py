@@ -9,24 +9,18 @@ treats it as the uploaded file (Streamlit's AppTest cannot drive a file uploader
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-_APP_DIR = str(Path(__file__).resolve().parents[1])
-if _APP_DIR not in sys.path:  # `streamlit run` adds it; AppTest and other runners may not
-    sys.path.insert(0, _APP_DIR)
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
 
-import pandas as pd  # noqa: E402
-import plotly.graph_objects as go  # noqa: E402
-import streamlit as st  # noqa: E402
-
-import logic  # noqa: E402
-from cbmwater.errors import CbmwaterError  # noqa: E402
-from cbmwater.geochem.phreeqc_input import CHARGE_BALANCE_CHOICES  # noqa: E402
-from cbmwater.report.piper import piper_figure  # noqa: E402
-from cbmwater.study import BUNDLED_ANALYSES  # noqa: E402
-from common import lab_file_source, language_selector  # noqa: E402
-from i18n import mineral_name, t  # noqa: E402
+from cbmwater.app import logic
+from cbmwater import CbmwaterError
+from cbmwater.study import BUNDLED_ANALYSES
+from cbmwater.study.outputs import piper_figure
+from cbmwater.app.common import lab_file_source, language_selector
+from cbmwater.app.i18n import mineral_name, t
 
 _ROW_STYLE = {
     "warning": "background-color: #fff3cd; color: #664d03",
@@ -123,7 +117,7 @@ with st.sidebar:
     policy = st.selectbox(t("censored", lang), logic.CENSORED_POLICIES, key="censored",
                           format_func=lambda p: t(f"censored_{p}", lang),
                           help=t("censored_help", lang))
-    balance = st.selectbox(t("charge_balance", lang), ["none", *CHARGE_BALANCE_CHOICES],
+    balance = st.selectbox(t("charge_balance", lang), ["none", *logic.CHARGE_BALANCE_CHOICES],
                            key="charge_balance", help=t("charge_balance_help", lang),
                            format_func=lambda c: t("none", lang) if c == "none" else c)
     irrigation = st.checkbox(t("irrigation", lang), key="irrigation",

@@ -2,49 +2,44 @@
 neutralisation with every reagent, the selection rules, option sizing, the "one mine, one
 policy" plan, figures, tables and export bytes.
 
-Only the engine's public API is used (``cbmwater.minewater.*``, ``cbmwater.water.io``,
-``cbmwater.report.export``, ``cbmwater.errors``).  Every function is plain so it can be tested
+Only the engine's public API is used (``cbmwater`` and ``cbmwater.study``).  Every function is plain so it can be tested
 without a browser; the page caches the slow ones with ``st.cache_data``.
 
 Waters are the bundled Daji analyses (``cbmwater/case_studies/daji_old_mine/analyses.csv``, constructed)
-or an uploaded lab file (read through :func:`logic._with_upload`, so errors name the user's
+or an uploaded lab file (read through :func:`logic.with_upload`, so errors name the user's
 file).  A plan case is the bundled Daji ``case.toml`` or an uploaded ``.zip`` of a case and its
-analyses, extracted by :func:`logic_optimise.load_zip` (same safety rules as the Optimise page)
-and validated by :func:`cbmwater.minewater.case.parse_mine_case`.
+analyses, extracted by :func:`cbmwater.study.casefiles.read_case_zip` (same safety rules as the
+Optimise page) and validated by :func:`cbmwater.study.minewater.mine_case_from_source`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import math
-import tomllib
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-import logic
-import logic_optimise as LO
-from cbmwater.errors import CbmwaterError, InputError
-from cbmwater.minewater.acidity import acidity_report
-from cbmwater.minewater.case import MineCase, load_mine_case, parse_mine_case
-from cbmwater.minewater.neutralise import REAGENTS, neutralise, titration_curve
-from cbmwater.minewater.sizing import OPTIONS, size
-from cbmwater.minewater.plan import SYSTEMS, plan
-from cbmwater.minewater.rules import PASSIVE_ACID_LOAD_MAX_KG_D, admissible_options
-from cbmwater.report import export
-from cbmwater.resources import example_path
-from cbmwater.water.io import read_analyses
-from cbmwater.water.vocabulary import CONSTITUENTS
-from i18n import STRINGS, t
+import cbmwater
+from cbmwater import CbmwaterError, InputError
+from cbmwater.app import logic
+from cbmwater.app.i18n import STRINGS, t
+from cbmwater.study import example_path, resource_label
+from cbmwater.study import minewater as api
+from cbmwater.study import outputs as export
+from cbmwater.study.casefiles import bundled_cases as _bundled
+from cbmwater.study.casefiles import read_case_zip
+from cbmwater.study.minewater import PASSIVE_ACID_LOAD_MAX_KG_D, water_for_rules
+from cbmwater.study.vocabulary import CONSTITUENT_NAMES
 
 __all__ = [
-    "ROOT", "DAJI_DIR", "DAJI_CASE", "DAJI_ANALYSES", "REAGENT_NAMES", "OPTION_NAMES",
+    "case_label", "DAJI_DIR", "DAJI_CASE", "DAJI_ANALYSES", "REAGENT_NAMES", "OPTION_NAMES",
     "SYSTEM_NAMES", "ACTIVE_REAGENT", "AMDTREAT_EXAMPLE", "GPM_M3_D", "PASSIVE_ACID_LOAD_MAX_KG_D",
     "read_waters", "sample_values", "bundled_points", "acidity", "water_for_rules",
     "neutralise_all", "dose_table", "titration_figure", "metals_figure", "effluent_table",
@@ -56,16 +51,16 @@ __all__ = [
     "option_label", "system_label", "reagent_label", "steps_label", "control_label",
 ]
 
-ROOT = Path(__file__).resolve().parents[1]
 DAJI_DIR = example_path("daji_old_mine")
 DAJI_CASE = DAJI_DIR / "case.toml"
 DAJI_ANALYSES = DAJI_DIR / "analyses.csv"
-REAGENT_NAMES: tuple[str, ...] = tuple(REAGENTS)
-OPTION_NAMES: tuple[str, ...] = tuple(OPTIONS)
-SYSTEM_NAMES: tuple[str, ...] = tuple(SYSTEMS)
+REAGENT_NAMES: tuple[str, ...] = api.REAGENT_NAMES
+OPTION_NAMES: tuple[str, ...] = api.SIZED_OPTIONS
+SYSTEM_NAMES: tuple[str, ...] = api.MINE_SYSTEMS
 #: Reagent of each active option (as the plan doses it).
-ACTIVE_REAGENT = {"caustic": "NaOH", "hydrated_lime": "Ca(OH)2", "quicklime": "CaO",
-                  "lime_slurry": "Ca(OH)2"}
+ACTIVE_REAGENT: dict[str, str] = api.ACTIVE_REAGENTS
+#: How the page names a case file (repository-relative, never an absolute machine path).
+case_label = resource_label
 #: 1 US gallon per minute in m3/d.
 GPM_M3_D = 3.785411784e-3 * 60 * 24
 #: AMDTreat's worked aerobic-wetland example: 50 gpm, Fe 15 mg/L, Mn 10 mg/L.
@@ -105,7 +100,7 @@ def steps_label(steps: list[str], lang: str) -> str:
     out = []
     for s in steps or []:
         head, sep, rest = str(s).partition(": ")
-        if head in OPTIONS:
+        if head in OPTION_NAMES:
             out.append(option_label(head, lang) + (f" ({rest})" if sep else ""))
         else:
             out.append(str(s))
@@ -116,8 +111,8 @@ def steps_label(steps: list[str], lang: str) -> str:
 def read_waters(data: bytes, filename: str, bundled: bool, sheet: str | None = None):
     """The AnalysisSet of the bundled Daji analyses or of an uploaded lab file."""
     if bundled:
-        return read_analyses(DAJI_ANALYSES)
-    return logic._with_upload(data, filename, read_analyses, sheet=sheet)
+        return cbmwater.read_analyses(DAJI_ANALYSES)
+    return logic.with_upload(data, filename, cbmwater.read_analyses, sheet=sheet)
 
 
 def sample_values(data: bytes, filename: str, bundled: bool,
@@ -128,7 +123,7 @@ def sample_values(data: bytes, filename: str, bundled: bool,
     out: dict[str, dict[str, float]] = {}
     for sid, row in values.iterrows():
         out[str(sid)] = {str(k): float(v) for k, v in row.items()
-                         if str(k) in CONSTITUENTS and isinstance(v, (int, float, np.floating))
+                         if str(k) in CONSTITUENT_NAMES and isinstance(v, (int, float, np.floating))
                          and math.isfinite(float(v))}
     return out
 
@@ -137,16 +132,15 @@ def bundled_points() -> dict[str, dict[str, object]]:
     """analysis sample_id -> {point, design_flow_m3_d (largest seasonal), land_m2} of the Daji
     case (empty if the case cannot be read)."""
     try:
-        data = tomllib.loads(DAJI_CASE.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
+        case = cbmwater.load_mine_case(DAJI_CASE)
+    except CbmwaterError:
         return {}
     out: dict[str, dict[str, object]] = {}
-    for p in data.get("points", []):
-        flows = p.get("flow_m3_d") or {}
-        nums = [float(v) for v in flows.values() if isinstance(v, (int, float))]
-        out[str(p.get("analysis"))] = {"point": str(p.get("name", "")),
-                                       "design_flow_m3_d": max(nums) if nums else None,
-                                       "land_m2": p.get("land_m2")}
+    for p in case.points:
+        flows = [float(v) for v in dict(p.flow_m3_d).values()]
+        out[str(p.analysis)] = {"point": p.name,
+                                "design_flow_m3_d": max(flows) if flows else None,
+                                "land_m2": p.land_m2}
     return out
 
 
@@ -157,21 +151,12 @@ def acidity(data: bytes, filename: str, bundled: bool, sheet: str | None,
     ``net_acidic`` column added, and the report's warnings."""
     kw = dict(missing_alkalinity=missing_alkalinity, fe_policy=fe_policy, flows_m3_d=flows_m3_d)
     if bundled:
-        rep = acidity_report(DAJI_ANALYSES, **kw)
+        rep = cbmwater.acidity(DAJI_ANALYSES, **kw)
     else:
-        rep = logic._with_upload(data, filename, acidity_report, **kw)
+        rep = logic.with_upload(data, filename, cbmwater.acidity, **kw)
     table = rep.table.copy()
     table["net_acidic"] = table["net_acidity_mg_L_CaCO3"] > 0
     return table, list(rep.warnings)
-
-
-def water_for_rules(values: dict[str, float]) -> dict[str, float]:
-    """A sample's values with total Fe added from its Fe(II) + Fe(III) split when only the
-    split was measured (as the plan gives the rules)."""
-    w = dict(values)
-    if "Fe" not in w and ("Fe2" in w or "Fe3" in w):
-        w["Fe"] = w.get("Fe2", 0.0) + w.get("Fe3", 0.0)
-    return w
 
 
 # ------------------------------------------------------------------ neutralisation
@@ -189,13 +174,13 @@ def neutralise_all(values: dict[str, float], target_pH: float, co2: str = "close
     kw = dict(co2=co2, fe_oxidised_fraction=fe_oxidised_fraction, fe_policy=fe_policy)
     for r in REAGENT_NAMES:
         try:
-            res = neutralise(values, r, target_pH, flow_m3_d=flow_m3_d, **kw)
+            res = cbmwater.neutralise(values, r, target_pH, flow_m3_d=flow_m3_d, **kw)
         except CbmwaterError as exc:
             unreachable = isinstance(exc, InputError) and exc.column == "target_pH"
             runs[r] = {"ok": False, "message": exc.detail if unreachable else str(exc),
                        "unreachable": unreachable, "curve": []}
         else:
-            runs[r] = {"ok": True, "result": res.as_dict()}
+            runs[r] = {"ok": True, "result": res.to_dict()}
     ok_max = [max(p["dose_mmol_L"] for p in run["result"]["curve"])
               for run in runs.values() if run["ok"] and run["result"]["curve"]]
     d_max = max(ok_max) if ok_max and max(ok_max) > 0 else _UNREACHABLE_MAX_DOSE_MMOL_L
@@ -203,7 +188,7 @@ def neutralise_all(values: dict[str, float], target_pH: float, co2: str = "close
         if run["ok"]:
             continue
         try:
-            curve = titration_curve(values, r, d_max, **kw)
+            curve = cbmwater.titration_curve(values, r, d_max, **kw)
         except CbmwaterError:
             continue
         run["curve"] = curve.to_dict(orient="records")
@@ -336,23 +321,12 @@ def verdicts(values: dict[str, float], net_acidity: float, flow_m3_d: float,
              acid_load_max_kg_d: float = PASSIVE_ACID_LOAD_MAX_KG_D) -> pd.DataFrame:
     """The Hedin/Skousen verdict of every option for one water: ``option``, ``role``,
     ``admissible``, ``reasons`` (text).  With ``land_m2`` the passive options are sized at the
-    flow and compared with it."""
-    w = water_for_rules(values)
-    areas = None
-    if land_m2 is not None and flow_m3_d > 0:
-        areas = {}
-        for opt in ("ald", "vfp", "limestone_bed", "bioreactor", "wetland", "mn_bed"):
-            try:
-                r = size(opt, flow_m3_d, net_acidity=net_acidity, fe_mg_L=w.get("Fe", 0.0),
-                         mn_mg_L=w.get("Mn", 0.0))
-            except CbmwaterError:
-                continue
-            areas[opt] = float(r.land_m2)
-    out = admissible_options(w, float(net_acidity), flow_m3_d=float(flow_m3_d),
-                             mn_limit_mg_L=mn_limit_mg_L, land_m2=land_m2,
-                             passive_area_m2=areas, acid_load_max_kg_d=acid_load_max_kg_d)
-    rows = [{"option": v.option, "role": v.role, "admissible": bool(v.admissible),
-             "reasons": "; ".join(v.reasons)} for v in out]
+    flow and compared with it (:func:`cbmwater.study.minewater.option_verdicts`)."""
+    out = api.option_verdicts(values, float(net_acidity), flow_m3_d=float(flow_m3_d),
+                              mn_limit_mg_L=mn_limit_mg_L, land_m2=land_m2,
+                              acid_load_max_kg_d=acid_load_max_kg_d)
+    rows = [{"option": v["option"], "role": v["role"], "admissible": bool(v["admissible"]),
+             "reasons": "; ".join(v["reasons"])} for v in out]
     return pd.DataFrame(rows, columns=["option", "role", "admissible", "reasons"])
 
 
@@ -360,15 +334,16 @@ def size_option(option: str, flow_m3_d: float, net_acidity: float | None = None,
                 fe_mg_L: float | None = None, mn_mg_L: float | None = None,
                 retention_h: float | None = None, life_yr: float | None = None,
                 dose_mg_L: float | None = None, sludge_dry_mg_L: float | None = None) -> dict:
-    """:func:`cbmwater.minewater.sizing.size` as a JSON-ready dict.  For an active option a
+    """:func:`cbmwater.size_option` as a JSON-ready dict.  For an active option a
     PHREEQC dose (and its dry sludge) may be given, as the plan does."""
     kw: dict[str, object] = {}
     if option in ACTIVE_REAGENT and dose_mg_L is not None:
         kw["dose_mg_L"] = float(dose_mg_L)
         if sludge_dry_mg_L is not None:
             kw["sludge_dry_mg_L"] = float(sludge_dry_mg_L)
-    return size(option, float(flow_m3_d), net_acidity=net_acidity, fe_mg_L=fe_mg_L,
-                mn_mg_L=mn_mg_L, retention_h=retention_h, life_yr=life_yr, **kw).as_dict()
+    return cbmwater.size_option(option, float(flow_m3_d), net_acidity=net_acidity,
+                                fe_mg_L=fe_mg_L, mn_mg_L=mn_mg_L, retention_h=retention_h,
+                                life_yr=life_yr, **kw).to_dict()
 
 
 _QUANTITIES = (("area_m2", "m²"), ("footprint_m2", "m²"), ("land_m2", "m²"),
@@ -410,61 +385,44 @@ def items_table(items: dict[str, float]) -> pd.DataFrame:
 
 # ------------------------------------------------------------------ plan: cases
 def bundled_cases() -> list[Path]:
-    """Every ``cbmwater/case_studies/*/case.toml`` that is a mine-water case (has ``[[points]]``)."""
-    out = []
-    for p in sorted(example_path().glob("*/case.toml")):
-        try:
-            if "points" in tomllib.loads(p.read_text(encoding="utf-8")):
-                out.append(p)
-        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-            continue
-    return out
+    """Every bundled mine-water case (``cbmwater/case_studies/*/case.toml`` with ``[[points]]``)."""
+    return _bundled("mine")
 
 
-def load_case_bundled(path: str | Path) -> tuple[MineCase, str]:
+def load_case_bundled(path: str | Path) -> tuple[object, str]:
     """A bundled mine case and a key naming its content."""
-    case = load_mine_case(path)
-    return case, f"bundled:{Path(path).resolve()}:{case.sha256[:16]}"
+    case = cbmwater.load_mine_case(path)
+    return case, f"bundled:{case_label(path)}:{case.sha256[:16]}"
 
 
 def load_case_zip(data: bytes, name: str, workdir: str | Path | None = None
-                  ) -> tuple[MineCase, str]:
+                  ) -> tuple[object, str]:
     """An uploaded mine case: a ``.zip`` of ``case.toml`` and its analyses CSV.
 
     Raises
     ------
-    cbmwater.errors.InputError
+    cbmwater.InputError
         The zip is unreadable or unsafe, lacks its tables, or the case is invalid (the message
         names the zip, never the temporary folder).
     """
-    src = LO.load_zip(data, name, workdir)
-    try:
-        case = parse_mine_case(src.data, src.base, src.file, src.raw)
-    except CbmwaterError as exc:
-        raise InputError(src.friendly(str(exc))) from None
-    h = hashlib.sha256(src.raw)
-    try:
-        h.update(case.analyses_path.read_bytes())
-    except OSError:
-        pass
-    case.sha256 = h.hexdigest()
-    return case, src.key
+    src = read_case_zip(data, name, workdir)
+    return api.mine_case_from_source(src), src.key
 
 
-def case_points(case: MineCase) -> list[dict]:
+def case_points(case: Any) -> list[dict]:
     """The case's points: name, analysis, x_km, y_km, flows per season (m3/d), land_m2."""
     return [{"name": p.name, "analysis": p.analysis, "x_km": p.x_km, "y_km": p.y_km,
              "flow_m3_d": dict(p.flow_m3_d), "land_m2": p.land_m2} for p in case.points]
 
 
-def case_destinations(case: MineCase) -> list[dict]:
+def case_destinations(case: Any) -> list[dict]:
     """The case's destinations: name, kind (river | reuse)."""
     return [{"name": d.name, "kind": d.kind} for d in case.destinations]
 
 
-def run_plan(case: MineCase, budget_CNY: float | None = None, progress=None) -> dict:
-    """:func:`cbmwater.minewater.plan.plan` (the engine's result dict, unchanged)."""
-    return plan(case, budget_CNY=budget_CNY, progress=progress)
+def run_plan(case: Any, budget_CNY: float | None = None, progress=None) -> dict:
+    """:func:`cbmwater.minewater_plan` as the engine's result dict (``MinePlan.to_dict()``)."""
+    return cbmwater.minewater_plan(case, budget_CNY=budget_CNY, progress=progress).to_dict()
 
 
 # ------------------------------------------------------------------ plan: tables

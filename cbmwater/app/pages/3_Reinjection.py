@@ -16,20 +16,15 @@ to the download buttons in ``st.session_state["cbm_reinj_downloads"]`` (``{"html
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
-_APP_DIR = str(Path(__file__).resolve().parents[1])
-if _APP_DIR not in sys.path:  # `streamlit run` adds it; AppTest and other runners may not
-    sys.path.insert(0, _APP_DIR)
+import plotly.graph_objects as go
+import streamlit as st
 
-import plotly.graph_objects as go  # noqa: E402
-import streamlit as st  # noqa: E402
-
-import logic_reinjection as LR  # noqa: E402
-from cbmwater.errors import CbmwaterError  # noqa: E402
-from common import TEST_UPLOAD_KEY, language_selector  # noqa: E402
-from i18n import STRINGS, mineral_name, t  # noqa: E402
+from cbmwater.app import logic_reinjection as LR
+from cbmwater import CbmwaterError
+from cbmwater.app.common import TEST_UPLOAD_KEY, language_selector
+from cbmwater.app.i18n import STRINGS, mineral_name, t
 
 TEST_CSV_KEY = "cbm_test_upload_csv"
 RESULT_KEY = "cbm_reinj_result"

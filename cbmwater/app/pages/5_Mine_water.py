@@ -29,22 +29,17 @@ neutralisation runs in ``st.session_state["cbm_mw_neutralise"]``, the sizing res
 from __future__ import annotations
 
 import json
-import sys
 import time
 from pathlib import Path
 
-_APP_DIR = str(Path(__file__).resolve().parents[1])
-if _APP_DIR not in sys.path:  # `streamlit run` adds it; AppTest and other runners may not
-    sys.path.insert(0, _APP_DIR)
+import pandas as pd
+import streamlit as st
 
-import pandas as pd  # noqa: E402
-import streamlit as st  # noqa: E402
-
-import logic  # noqa: E402
-import logic_minewater as LM  # noqa: E402
-from cbmwater.errors import CbmwaterError  # noqa: E402
-from common import lab_file_source, language_selector  # noqa: E402
-from i18n import t  # noqa: E402
+from cbmwater.app import logic
+from cbmwater.app import logic_minewater as LM
+from cbmwater import CbmwaterError
+from cbmwater.app.common import bundled_case, case_source, lab_file_source, language_selector
+from cbmwater.app.i18n import t
 
 TEST_CASE_KEY = "cbm_test_mine_case"
 NEUTRALISE_KEY = "cbm_mw_neutralise"
@@ -481,17 +476,14 @@ def section_plan(lang: str) -> None:
     st.header(t("mw_plan_heading", lang))
     st.markdown(t("mw_plan_intro", lang))
     test_case = st.session_state.get(TEST_CASE_KEY)
-    source = st.radio(t("mw_case_source", lang), ["bundled", "upload"],
-                      index=1 if test_case is not None else 0, horizontal=True,
-                      format_func=lambda s: t(f"mw_case_src_{s}", lang), key="mw_case_source")
+    source = case_source(lang, "mw_case", "mw_case_source", test_case is not None)
     try:
         if source == "bundled":
-            paths = {p.resolve().relative_to(LM.ROOT).as_posix(): p for p in LM.bundled_cases()}
-            if not paths:
-                st.error(t("mw_no_bundled", lang), icon="🚫")
+            paths = {LM.case_label(p): p for p in LM.bundled_cases()}
+            chosen = bundled_case(lang, paths, "mw_no_bundled", "mw_case_select", "mw_case")
+            if chosen is None:
                 return
-            chosen = st.selectbox(t("mw_case_select", lang), list(paths), key="mw_case")
-            case, key = LM.load_case_bundled(paths[chosen])
+            case, key = LM.load_case_bundled(chosen)
             st.warning(t("mw_case_representative", lang), icon="⚠️")
         else:
             up = st.file_uploader(t("mw_case_upload", lang), type=["zip"],

@@ -1,0 +1,1 @@
+"""The Streamlit pages (scripts Streamlit runs; not imported)."""
