@@ -7,6 +7,7 @@ with the value and what is allowed.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Collection
 from pathlib import Path
 
 from . import validation
@@ -27,7 +28,7 @@ class TableContext:
 
 
 def check_keys(ctx: TableContext, table: str, data: dict, allowed: set[str],
-               required: set[str] | tuple[str, ...] = frozenset()) -> None:
+               required: Collection[str] = frozenset()) -> None:
     """Refuse a non-table, an unknown key (a typo would be silently ignored) or a missing one."""
     if not isinstance(data, dict):
         raise ctx.err(table, None, "must be a table of key = value pairs")

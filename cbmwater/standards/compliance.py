@@ -43,7 +43,7 @@ from __future__ import annotations
 import difflib
 import math
 from dataclasses import dataclass
-from typing import Callable, Mapping
+from typing import Callable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -52,7 +52,8 @@ from ..errors import InputError
 from ..water import qa
 from ..water.analysis import CENSORED_POLICIES, AnalysisSet, check_range
 from ..water.vocabulary import CACO3_G_EQ, CONSTITUENTS
-from .table import PARAMETERS, Limit, StandardsTable, load_standards, unit_factor
+from .table import (PARAMETERS, Limit, StandardsError, StandardsTable, load_standards,
+                    unit_factor)
 
 __all__ = [
     "RESULTS",
@@ -122,7 +123,7 @@ class _Sample:
                 lo[k], hi[k] = self.raw[k], 0.0
         return lo, hi
 
-    def censored_text(self, names) -> str:
+    def censored_text(self, names: Iterable[str]) -> str:
         cens = [n for n in names if n in self.censored]
         return ", ".join(f"{n} (<{self.raw[n]:g})" for n in cens)
 
@@ -293,7 +294,7 @@ def _evaluate(sample: _Sample, lim: Limit) -> dict[str, object]:
     }
 
 
-def _frame(rows: list[dict[str, object]], columns) -> pd.DataFrame:
+def _frame(rows: list[dict[str, object]], columns: Iterable[str]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=list(columns))
     for c in ("value", "min", "max", "ratio", "detection_limit"):
         df[c] = pd.to_numeric(df[c], errors="coerce").astype(float)
@@ -439,7 +440,8 @@ def summarise(results: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def fao29_infiltration(sar: float, ec_uS_cm: float, table: StandardsTable | None = None) -> str:
+def fao29_infiltration(sar: float | None, ec_uS_cm: float | None,
+                       table: StandardsTable | None = None) -> str:
     """Degree of infiltration restriction from SAR and ECw (Ayers & Westcot 1985, Table 1).
 
     Uses the ``FAO29`` rows of the table (band ``a <= SAR < b``; SAR 40 itself is in the last
@@ -455,21 +457,27 @@ def fao29_infiltration(sar: float, ec_uS_cm: float, table: StandardsTable | None
     if sar is None or ec_uS_cm is None or math.isnan(sar) or math.isnan(ec_uS_cm):
         return "not_measured"
     table = table if table is not None else load_standards()
-    bands = []
+    bands: list[tuple[float, float, Limit, float, Limit, float]] = []
     for c in table.classes("FAO29"):
         if c.endswith("_no_reduction"):
             band = table.limit("FAO29", c, "SAR")
             none_ec = table.limit("FAO29", c, "EC_uS_cm")
             severe = table.limit("FAO29", c.replace("_no_reduction", "_not_severe"), "EC_uS_cm")
-            bands.append((band.min, band.max, none_ec, severe))
+            if band.min is None or band.max is None:
+                raise StandardsError("an FAO29 SAR band needs min and max", file=table.path,
+                                     row=band.row)
+            if none_ec.min is None or severe.min is None:
+                raise StandardsError("an FAO29 EC_uS_cm limit needs a min", file=table.path,
+                                     row=(none_ec if none_ec.min is None else severe).row)
+            bands.append((band.min, band.max, none_ec, none_ec.min, severe, severe.min))
     bands.sort(key=lambda b: b[0])
-    for i, (a, b, none_ec, severe) in enumerate(bands):
+    for i, (a, b, none_ec, none_min, severe, severe_min) in enumerate(bands):
         last = i == len(bands) - 1
         if a <= sar < b or (last and sar == b):
             ec = ec_uS_cm * unit_factor("µS/cm", none_ec.unit)
-            if ec > none_ec.min:
+            if ec > none_min:
                 return "none"
-            if ec >= severe.min:
+            if ec_uS_cm * unit_factor("µS/cm", severe.unit) >= severe_min:
                 return "slight_to_moderate"
             return "severe"
     return "outside_table"

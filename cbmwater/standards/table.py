@@ -39,6 +39,7 @@ import hashlib
 import math
 import re
 import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -312,7 +313,7 @@ def _norm_class(text: str) -> str:
 _ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV", "5": "V"}
 
 
-def _suggest(given: str, choices: list[str], norm) -> list[str]:
+def _suggest(given: str, choices: list[str], norm: Callable[[str], str]) -> list[str]:
     """Up to three choices nearest to ``given`` (after normalisation)."""
     g = norm(given)
     normed = {norm(c): c for c in choices}
@@ -349,7 +350,7 @@ class StandardsTable:
     def __len__(self) -> int:
         return len(self._limits)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Limit]:
         return iter(self._limits)
 
     @property

@@ -17,18 +17,19 @@ final/initial mole ratio, so mass balances close to rounding.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from ..errors import GeochemError, InputError
-from ..geochem.databases import database_info
+from ..geochem.databases import DatabaseInfo, database_info
 from ..geochem.engine import get_engine, run_blocks
 from ..geochem.phreeqc_input import fmt, phreeqc_element, redox_definitions, solution_block
 from ..geochem.redox import RedoxBasis, parse_redox
 from ..water.phases import MINERALS, REAGENTS
-from ..water.vocabulary import CONSTITUENTS
+from ..water.vocabulary import CONSTITUENTS, molar_mass
 from .library import MEMBRANE_CO2_POLICIES
 from .streams import INDEX, NOT_DISSOLVED, TRACKED, StreamBatch
 
@@ -44,8 +45,9 @@ TREATMENT_PHASES: tuple[str, ...] = ("Calcite", "Aragonite", "Brucite", "Fe(OH)3
 #: g/mol of phases that may precipitate (dry sludge mass).
 PHASE_MOLAR_MASS = {p: MINERALS[p].molar_mass for p in TREATMENT_PHASES}
 #: PHREEQC formulas of reagents cbmwater can dose (economics.toml chemical id -> formula).
-REAGENT_FORMULAS = {REAGENTS[f].chemical: REAGENTS[f].phreeqc
-                    for f in ("Ca(OH)2", "CaO", "NaOH", "Na2CO3", "HCl", "H2SO4")}
+REAGENT_FORMULAS: dict[str, str] = {
+    chem: REAGENTS[f].phreeqc for f in ("Ca(OH)2", "CaO", "NaOH", "Na2CO3", "HCl", "H2SO4")
+    if (chem := REAGENTS[f].chemical) is not None}
 #: Reagents dosed as a mixture of PHREEQC formulas per mole of chemical (fixed doses only).
 #: PAC is counted per mole of Al2O3 equivalent (economics.toml [chemicals.pac]): 2 Al and, at
 #: basicity 0.70, 1.8 Cl and 4.2 OH -- written as 0.6 AlCl3 + 1.4 Al(OH)3, so PHREEQC receives
@@ -55,7 +57,7 @@ _KNOBS_PATIENT = "KNOBS\n    -iterations 400\n    -step_size 10\n    -pe_step_si
 _KNOBS_DEFAULT = ("KNOBS\n    -iterations 100\n    -step_size 100\n    -pe_step_size 10\nEND\n")
 _FIX_PH_PHASE = "PHASES\nFix_H+\n    H+ = H+\n    log_k 0.0\nEND\n"
 #: Phases some databases lack, with the definition of the phases table (wateq4f.dat constants).
-_EXTRA_PHASES = {p: MINERALS[p].definition for p in TREATMENT_PHASES if MINERALS[p].definition}
+_EXTRA_PHASES: dict[str, str] = {p: d for p in TREATMENT_PHASES if (d := MINERALS[p].definition)}
 _DISSOLVED = [n for n in TRACKED if CONSTITUENTS.get(n) is not None and CONSTITUENTS[n].phreeqc]
 
 
@@ -129,7 +131,7 @@ def equilibrate(
     base: str | None = None,
     acid: str | None = None,
     fixed_reagents_mmol_L: dict[str, np.ndarray] | None = None,
-    gases: dict[str, float | np.ndarray] | None = None,
+    gases: Mapping[str, float | np.ndarray] | None = None,
     precipitates: tuple[str, ...] = (),
     adds_mol: dict[str, dict[str, float]] | None = None,
     database: str | None = None,
@@ -259,17 +261,17 @@ def equilibrate(
             for nm, k in adds_mol.get(chem, {}).items():
                 if nm in INDEX:
                     added[i, INDEX[nm]] += reagent_mmol[i] * k * CONSTITUENTS[nm].molar_mass
-    for chem, v in fixed.items():
+    for chem, dose in fixed.items():
         for nm, k in adds_mol.get(chem, {}).items():
             if nm in INDEX:
-                added[:, INDEX[nm]] += np.broadcast_to(np.asarray(v, float), (n,)) * k * \
-                    CONSTITUENTS[nm].molar_mass
+                added[:, INDEX[nm]] += np.broadcast_to(np.asarray(dose, float), (n,)) * k * \
+                    molar_mass(nm)
     dissolved = {}
     for p in dissolves:
         col = f"d_{p}"
         dissolved[p] = -react[col].to_numpy(float) * 1000.0 / s if col in react else np.zeros(n)
         for nm, k in MINERALS[p].ions.items():
-            added[:, INDEX[nm]] += dissolved[p] * k * CONSTITUENTS[nm].molar_mass
+            added[:, INDEX[nm]] += dissolved[p] * k * molar_mass(nm)
     for nm in _DISSOLVED:
         el = phreeqc_element(nm, db)
         if el is None or el not in react:
@@ -381,7 +383,7 @@ def feed_log_pco2(batch: StreamBatch, database: str | None = None,
 
 
 def _concentration_run(batch: StreamBatch, grids: list[np.ndarray], minerals: list[str],
-                       db, log_pco2: np.ndarray | None = None,
+                       db: DatabaseInfo, log_pco2: np.ndarray | None = None,
                        rejection: np.ndarray | None = None,
                        redox: str | None = None) -> tuple[pd.DataFrame, str]:
     basis = treatment_redox(redox)
@@ -582,7 +584,7 @@ def permeate_pH(feed: StreamBatch, permeate: StreamBatch, carbonate_passage: np.
     head2 = redox_definitions(db) + "SELECTED_OUTPUT 1\n    -reset false\n    -pH true\n"
     blocks2 = []
     for k, i in enumerate(idx):
-        vals = _values_for(permeate, i)
+        vals = _values_for(permeate, int(i))
         vals["HCO3"] = vals["CO3"] = float("nan")
         d = imbalance[k]
         if d > 0:

@@ -180,10 +180,10 @@ def cost_train(result: TrainResult, econ: Economics) -> TrainCost:
                 if not f > 0:
                     raise InputError(f"{spec.id}: disposal class {spec.disposal_class!r} is "
                                      "charged as delivered and needs sludge_solids_frac")
-                extra = 0.0
+                extra: float | np.ndarray = 0.0
                 if spec.model == "thermal":
-                    res = step.residual
-                    liquor_t_d = res.flow_m3_d * (1.0 + tds_g_L(res.conc_mg_L) / 1000.0)
+                    liquor = step.residual
+                    liquor_t_d = liquor.flow_m3_d * (1.0 + tds_g_L(liquor.conc_mg_L) / 1000.0)
                     extra = np.maximum(liquor_t_d - tonnes_d * (1.0 - f) / f, 0.0)
                 tonnes_d = tonnes_d / f + extra
             disposal[DISPOSAL_CATEGORY[spec.disposal_class]] = tonnes_d * price * days

@@ -18,6 +18,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from ..errors import DatabaseError, InputError
 from ..validation import check_number
@@ -125,7 +126,7 @@ class Economics:
         """Capital recovery factor of :attr:`discount_rate` and :attr:`life_yr`, 1/yr."""
         return capital_recovery_factor(self.discount_rate, self.life_yr)
 
-    def with_(self, **changes: object) -> "Economics":
+    def with_(self, **changes: Any) -> "Economics":   # field name -> value (mixed types)
         """A copy with some defaults changed (e.g. ``electricity_CNY_kWh=0.8``), validated."""
         from dataclasses import replace
 
@@ -164,7 +165,7 @@ def _check_finance(e: Economics, where: str) -> None:
         check_number(v, name, lo=lo, hi=hi, file=where)
 
 
-def _req(d: dict, key: str, path: Path, section: str):
+def _req(d: dict[str, Any], key: str, path: Path, section: str) -> Any:   # a parsed TOML value
     if key not in d:
         raise DatabaseError(f"{path}: [{section}] lacks {key!r}")
     return d[key]

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import difflib
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from ..errors import DatabaseError, InputError, LocatedDatabaseError
 from ..validation import check_number
@@ -30,18 +32,19 @@ __all__ = [
 LIBRARY_DIR = TREATMENT_DATA_DIR
 
 #: How a unit is simulated (see cbmwater.treatment.models).
-MODELS = ("zero_order", "lime_softening", "lime_soda_softening", "ph_adjustment", "oxidation",
-          "membrane", "thermal", "evaporation_pond", "degassing", "remineralisation",
-          "coagulation")
-CATEGORIES = ("oxidation", "particle", "filtration", "membrane", "softening", "ion_exchange",
-              "sorption", "chemical", "stripping", "thermal", "disposal", "disinfection")
+MODELS: tuple[str, ...] = (
+    "zero_order", "lime_softening", "lime_soda_softening", "ph_adjustment", "oxidation",
+    "membrane", "thermal", "evaporation_pond", "degassing", "remineralisation", "coagulation")
+CATEGORIES: tuple[str, ...] = (
+    "oxidation", "particle", "filtration", "membrane", "softening", "ion_exchange", "sorption",
+    "chemical", "stripping", "thermal", "disposal", "disinfection")
 #: Carbonate policies of a membrane concentrate (treatment.chemistry.concentrate_limit).
 MEMBRANE_CO2_POLICIES = ("feed_pco2", "closed")
 #: How a membrane concentrate is computed: every ion x 1/(1 - r) (FilmTec) or ion by ion.
 CONCENTRATE_MODELS = ("full_rejection", "rejection")
 #: What leaves a unit besides the product: a liquid reject (brine), backwash water carrying what
 #: the unit held back, a sludge, spent media, a gas, none.
-RESIDUALS = ("brine", "backwash", "sludge", "spent_media", "gas", "none")
+RESIDUALS: tuple[str, ...] = ("brine", "backwash", "sludge", "spent_media", "gas", "none")
 #: Constituents a removal fraction may name (dissolved analytes, TSS and COD).
 REMOVABLE = tuple(n for n, c in CONSTITUENTS.items()
                   if c.kind in ("cation", "anion", "neutral") and n not in ("Fe2", "Fe3")) + (
@@ -106,7 +109,7 @@ class UnitSpec:
     replacement_CNY_m3: float
     labour_persons: float
     sludge_solids_frac: float
-    params: dict[str, object]
+    params: dict[str, Any]           # the unit's [params] table as parsed TOML (mixed types)
     sources: dict[str, str]
     #: disposal class of a solid residual (economics.DISPOSAL_CLASSES); "" for other residuals
     disposal_class: str = ""
@@ -141,7 +144,7 @@ class UnitLibrary:
     def __contains__(self, unit_id: object) -> bool:
         return unit_id in self.units
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[UnitSpec]:
         return iter(self.units.values())
 
     def __len__(self) -> int:
@@ -153,12 +156,13 @@ def _fail(path: Path, unit: str | None, fld: str | None, msg: str) -> DatabaseEr
     return DatabaseError(f"{where}: {msg}")
 
 
-def _num(path, uid, name, value, lo=None, hi=None, *, lo_open=False) -> float:
+def _num(path: Path, uid: str, name: str, value: object, lo: float | None = None,
+         hi: float | None = None, *, lo_open: bool = False) -> float:
     return check_number(value, name, lo=lo, hi=hi, lo_open=lo_open, file=str(path),
                         table=f"unit {uid!r}", error=LocatedDatabaseError)
 
 
-def _parse_unit(path: Path, uid: str, d: dict, known_currencies: set[str],
+def _parse_unit(path: Path, uid: str, d: dict[str, Any], known_currencies: set[str],
                 known_years: set[int], known_chemicals: set[str]) -> UnitSpec:
     allowed = {"name_en", "name_zh", "category", "model", "residual", "recovery", "removal",
                "energy_kWh_m3", "energy_kWh_m3_per_g_L_TDS", "chemicals", "capital", "om",

@@ -31,7 +31,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import GeochemError, InputError
-from ..water.vocabulary import CONSTITUENTS
+from ..water.vocabulary import CONSTITUENTS, molar_mass
 from . import chemistry
 from .economics import Economics
 from .library import UnitSpec
@@ -45,7 +45,7 @@ __all__ = ["Step", "run_unit", "removal_vector"]
 _K = len(TRACKED)
 
 
-_REMOVAL_CACHE: dict[tuple, np.ndarray] = {}
+_REMOVAL_CACHE: dict[tuple[str, tuple[tuple[str, float], ...]], np.ndarray] = {}
 
 
 def removal_vector(spec: UnitSpec) -> np.ndarray:
@@ -61,7 +61,8 @@ def removal_vector(spec: UnitSpec) -> np.ndarray:
 
 
 def _split(feed: StreamBatch, recovery: np.ndarray, removal: np.ndarray, residual: str,
-           extra_to_residual_g_d: np.ndarray | None = None):
+           extra_to_residual_g_d: np.ndarray | None = None
+           ) -> tuple[StreamBatch, StreamBatch, np.ndarray]:
     """Zero-order split; returns product, residual, removed (n, K) mass g/d."""
     q = feed.flow_m3_d
     qp = q * recovery
@@ -100,7 +101,8 @@ def _split(feed: StreamBatch, recovery: np.ndarray, removal: np.ndarray, residua
     return product, resid, removed
 
 
-def _per_removed(spec: UnitSpec, removed: np.ndarray, econ: Economics):
+def _per_removed(spec: UnitSpec, removed: np.ndarray,
+                 econ: Economics) -> tuple[dict[str, np.ndarray], np.ndarray]:
     chems: dict[str, np.ndarray] = {}
     added = np.zeros_like(removed)
     for d in spec.chemicals:
@@ -121,6 +123,14 @@ def _merge(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, np.n
     return out
 
 
+def _equivalent_mass(name: str) -> float:
+    """g/eq of the charged constituent ``name`` (the vocabulary has None only for neutral ones)."""
+    m = CONSTITUENTS[name].equivalent_mass
+    if m is None:  # pragma: no cover - every name passed here is an ion
+        raise ValueError(f"{name} has no equivalent mass")
+    return m
+
+
 _EXCHANGED = ("Ca", "Mg", "Sr", "Ba", "Fe", "Mn", "NH4_N", "K", "Li", "Al")
 
 
@@ -132,26 +142,26 @@ def _counter_ion(spec: UnitSpec, removed: np.ndarray, product: StreamBatch) -> n
         return added
     eq = np.zeros(removed.shape[0])
     for name in _EXCHANGED:
-        c = CONSTITUENTS[name]
-        eq = eq + np.nan_to_num(removed[:, INDEX[name]]) / c.equivalent_mass  # eq/d
+        eq = eq + np.nan_to_num(removed[:, INDEX[name]]) / _equivalent_mass(name)  # eq/d
     q = np.where(product.flow_m3_d > 0, product.flow_m3_d, 1)
     if ion == "Na":
-        added[:, INDEX["Na"]] = eq * CONSTITUENTS["Na"].equivalent_mass
+        added[:, INDEX["Na"]] = eq * _equivalent_mass("Na")
         j = INDEX["Na"]
         product.conc_mg_L[:, j] = np.nan_to_num(product.conc_mg_L[:, j]) + added[:, j] / q
     elif ion == "H":
         # H+ + HCO3- -> CO2 + H2O: bicarbonate (not a conservative constituent) falls
         j = INDEX["HCO3"]
-        hco3_eq = np.nan_to_num(product.conc_mg_L[:, j]) * q / CONSTITUENTS["HCO3"].equivalent_mass
+        hco3_eq = np.nan_to_num(product.conc_mg_L[:, j]) * q / _equivalent_mass("HCO3")
         left = np.maximum(hco3_eq - eq, 0.0)
         product.conc_mg_L[:, j] = np.where(np.isnan(product.conc_mg_L[:, j]), np.nan,
-                                           left * CONSTITUENTS["HCO3"].equivalent_mass / q)
+                                           left * _equivalent_mass("HCO3") / q)
     else:
         raise InputError(f"unit {spec.id}: counter_ion must be 'Na' or 'H', got {ion!r}")
     return added
 
 
-def _zero_order(spec: UnitSpec, feed: StreamBatch, econ: Economics, recovery=None,
+def _zero_order(spec: UnitSpec, feed: StreamBatch, econ: Economics,
+                recovery: np.ndarray | None = None,
                 extra_solids_kg_d: np.ndarray | None = None,
                 removal: np.ndarray | None = None) -> Step:
     n = len(feed)
@@ -188,8 +198,8 @@ def _zero_order(spec: UnitSpec, feed: StreamBatch, econ: Economics, recovery=Non
                 warnings=[[] for _ in range(n)])
 
 
-def _chemistry_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database,
-                    redox=None) -> Step:
+def _chemistry_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database: str | None,
+                    redox: str | None = None) -> Step:
     """A PHREEQC reaction (softening, pH adjustment, oxidation) then a zero-order split."""
     p = spec.params
     precipitates = tuple(p.get("precipitates", ()))
@@ -296,7 +306,7 @@ def _chemistry_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database
         step.details["fe_oxidation_half_life_s"] = half
         contact_s = float(p.get("contact_time_min", 15.0)) * 60.0
         fe = np.nan_to_num(feed.conc_mg_L[:, INDEX["Fe"]])
-        for i in np.flatnonzero((half > contact_s / 5.0) & (fe > 0)):
+        for i in map(int, np.flatnonzero((half > contact_s / 5.0) & (fe > 0))):
             step.warnings[i].append(
                 f"{spec.id}: Fe(II) oxidation half-life {half[i] / 60:.3g} min at the outlet pH "
                 f"{eq.pH[i]:.2f} (Singer-Stumm rate law) is more than a fifth of the "
@@ -314,7 +324,7 @@ _MONO_CATIONS = ("Na", "K", "Li", "NH4_N")
 _MONO_ANIONS = ("Cl", "HCO3", "F", "Br", "NO3_N")
 _CHARGED = tuple(n for n in TRACKED if CONSTITUENTS.get(n) is not None
                  and CONSTITUENTS[n].charge != 0 and CONSTITUENTS[n].molar_mass)
-_EQ_MASS = np.array([CONSTITUENTS[n].molar_mass / abs(CONSTITUENTS[n].charge) for n in _CHARGED])
+_EQ_MASS = np.array([molar_mass(n) / abs(CONSTITUENTS[n].charge) for n in _CHARGED])
 _SIGN = np.array([np.sign(CONSTITUENTS[n].charge) for n in _CHARGED])
 _CHARGED_IDX = np.array([INDEX[n] for n in _CHARGED])
 #: RO feed guidelines (FilmTec: total Fe < 0.05 mg/L, reference/treatment_chemistry.md §4 [V];
@@ -398,7 +408,7 @@ def _electroneutral(step: Step) -> np.ndarray:
         if not len(rows):
             continue
         cols = np.array([INDEX[nm] for nm in names])
-        eqm = np.array([CONSTITUENTS[nm].molar_mass / abs(CONSTITUENTS[nm].charge) for nm in names])
+        eqm = np.array([molar_mass(nm) / abs(CONSTITUENTS[nm].charge) for nm in names])
         cm = np.nan_to_num(prod.conc_mg_L[np.ix_(rows, cols)])
         mono = (cm / eqm[None, :]).sum(axis=1)
         take = np.minimum(sign * excess[rows], mono)
@@ -414,8 +424,8 @@ def _electroneutral(step: Step) -> np.ndarray:
     return moved
 
 
-def _membrane_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database,
-                   redox=None) -> Step:
+def _membrane_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database: str | None,
+                   redox: str | None = None) -> Step:
     allowance = {str(k): float(v) for k, v in dict(spec.params.get("si_allowance", {})).items()}
     if np.isnan(feed.pH).any():
         raise InputError(f"{spec.id} needs the pH of every feed (PHREEQC scaling check)")
@@ -472,8 +482,8 @@ def _permeate_advice(step: Step) -> None:
             "ph_adjustment")
 
 
-def _concentrate_chemistry(step: Step, log_pco2: np.ndarray | None, database,
-                           redox=None) -> None:
+def _concentrate_chemistry(step: Step, log_pco2: np.ndarray | None, database: str | None,
+                           redox: str | None = None) -> None:
     """pH and HCO3/CO3 of the concentrate held at the feed's pCO2, by PHREEQC (membranes pass
     CO2); with no pCO2 (``closed`` policy) the feed pH is carried over with a warning."""
     res = step.residual
@@ -500,7 +510,7 @@ def _concentrate_chemistry(step: Step, log_pco2: np.ndarray | None, database,
     step.details["concentrate_input"] = eq.input
 
 
-def _permeate_chemistry(step: Step, database, redox=None) -> None:
+def _permeate_chemistry(step: Step, database: str | None, redox: str | None = None) -> None:
     """Recompute the product pH of a membrane with PHREEQC (CO2 passes, carbonate is rejected);
     where that is not possible the pH is carried over and a warning says so."""
     feed, prod = step.feed, step.product

@@ -20,7 +20,7 @@ __all__ = ["unit_policies", "REDOX_EVERY_UNIT"]
 REDOX_EVERY_UNIT = ("ammonium stays NH4 (decoupled from nitrate), nitrate and sulfate are not "
                     "reduced; total Fe of a produced water is Fe(II)")
 
-_CO2 = {
+_CO2: dict[str, str | dict[str, str]] = {
     "membrane": {
         "feed_pco2": "membrane passes free CO2: concentrate held at the feed's pCO2 (FilmTec), "
                      "permeate carries the feed's CO2 and the bicarbonate that passes",

@@ -127,7 +127,7 @@ def candidate_trains(library: UnitLibrary, *, pool: list[str] | None = None,
     for _, units, optional in stages:
         opts: list[str | None] = [u for u in units if pool is None or u in pool]
         if optional or not opts:
-            opts = [None] + opts
+            opts = [None, *opts]
         choices.append(opts)
     out: list[list[str]] = []
     for combo in itertools.product(*choices):

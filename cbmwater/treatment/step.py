@@ -7,10 +7,11 @@ Lower than the unit models (:mod:`.models`, :mod:`.thermal`), which both build a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
-from ..water.vocabulary import CONSTITUENTS
+from ..water.vocabulary import molar_mass
 from .economics import Economics
 from .library import UnitSpec
 from .streams import INDEX, TRACKED, StreamBatch, tds_g_L
@@ -39,7 +40,7 @@ class Step:
     chemicals_kg_d: dict[str, np.ndarray]   # active compound, kg/d
     energy_kWh_d: np.ndarray
     recovery: np.ndarray
-    details: dict[str, object] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)   # per-model diagnostics (mixed types)
     warnings: list[list[str]] = field(default_factory=list)
     product_is_vapour: bool = False
 
@@ -50,11 +51,12 @@ def adds_g_per_g(econ: Economics, chem: str) -> np.ndarray:
     out = np.zeros(_K)
     for name, mol in c.adds_mol.items():
         if name in INDEX:
-            out[INDEX[name]] = mol * CONSTITUENTS[name].molar_mass / c.molar_mass_g_mol
+            out[INDEX[name]] = mol * molar_mass(name) / c.molar_mass_g_mol
     return out
 
 
-def fixed_doses(spec: UnitSpec, feed: StreamBatch, econ: Economics):
+def fixed_doses(spec: UnitSpec, feed: StreamBatch,
+                econ: Economics) -> tuple[dict[str, np.ndarray], np.ndarray, StreamBatch]:
     """Fixed mg/L doses of ``spec``: (kg/d of each chemical, g/d of each constituent added,
     the feed with those ions added)."""
     chems: dict[str, np.ndarray] = {}

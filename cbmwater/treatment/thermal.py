@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..water.phases import molar_mass
-from ..water.vocabulary import CONSTITUENTS
+from ..water.vocabulary import molar_mass as species_molar_mass
 from .step import Step, fixed_doses, unit_energy_kWh_d
 from .streams import INDEX, TRACKED, StreamBatch
 
@@ -121,7 +121,7 @@ def decompose_bicarbonate(mass_g_d: np.ndarray) -> tuple[np.ndarray, np.ndarray,
     """
     m = mass_g_d.copy()
     h = np.nan_to_num(m[:, _HCO3])
-    m_hco3, m_co3 = CONSTITUENTS["HCO3"].molar_mass, CONSTITUENTS["CO3"].molar_mass
+    m_hco3, m_co3 = species_molar_mass("HCO3"), species_molar_mass("CO3")
     co3 = h * m_co3 / (2.0 * m_hco3)
     co2 = h * M_CO2 / (2.0 * m_hco3)
     m[:, _HCO3] = np.where(np.isnan(m[:, _HCO3]), np.nan, 0.0)

@@ -184,7 +184,7 @@ def _check_step(step: Step) -> None:
     err = np.abs(total_in - out) / scale
     err[total_in < 1e-12] = 0.0
     if (err > BALANCE_TOLERANCE).any():
-        i, j = np.unravel_index(int(np.argmax(err)), err.shape)
+        i, j = map(int, np.unravel_index(int(np.argmax(err)), err.shape))
         raise MassBalanceError(
             f"{spec.id}: {CONSERVATIVE[j]} does not balance for water {i}: in+added "
             f"{total_in[i, j]:.6g} g/d, out {out[i, j]:.6g} g/d ({100 * err[i, j]:.3f} %)")
@@ -325,7 +325,7 @@ def scale_result(result: TrainResult, rows: np.ndarray | list[int],
         return StreamBatch(b.flow_m3_d[idx] * f, b.conc_mg_L[idx].copy(), b.temp_C[idx].copy(),
                            b.pH[idx].copy())
 
-    def per_water(v) -> np.ndarray:
+    def per_water(v: float | np.ndarray) -> np.ndarray:
         return np.broadcast_to(np.asarray(v, dtype=float), (n0,))[idx] * f
 
     def per_water_k(v: np.ndarray) -> np.ndarray:
