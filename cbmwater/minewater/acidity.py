@@ -60,6 +60,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast, overload
 
 import numpy as np
 import pandas as pd
@@ -96,6 +97,13 @@ _AL = 26.98
 _MN = 54.938
 
 
+@overload
+def calculated_acidity(pH: float, fe2_mg_L: float = ..., fe3_mg_L: float = ...,
+                       al_mg_L: float = ..., mn_mg_L: float = ...) -> float: ...
+@overload
+def calculated_acidity(pH: float | np.ndarray, fe2_mg_L: float | np.ndarray = ...,
+                       fe3_mg_L: float | np.ndarray = ..., al_mg_L: float | np.ndarray = ...,
+                       mn_mg_L: float | np.ndarray = ...) -> float | np.ndarray: ...
 def calculated_acidity(
     pH: float | np.ndarray,
     fe2_mg_L: float | np.ndarray = 0.0,
@@ -172,6 +180,7 @@ def iron_split(row: Mapping[str, object], fe_policy: str = "ferrous") -> tuple[f
         return fe2, fe3, notes, False
     if fe2 is not None or fe3 is not None:
         given, name = (fe2, "Fe(II)") if fe2 is not None else (fe3, "Fe(III)")
+        assert given is not None  # one of fe2, fe3 is measured in this branch
         other = "Fe(III)" if fe2 is not None else "Fe(II)"
         if fe is None:
             notes.append(f"{other} not measured and no total Fe: {other} taken as 0")
@@ -205,8 +214,9 @@ def alkalinity_mg_L_CaCO3(row: Mapping[str, object]) -> tuple[float | None, str]
     hco3, co3 = _num(row, "HCO3"), _num(row, "CO3")
     if hco3 is None and co3 is None:
         return None, ""
-    meq = (hco3 or 0.0) / CONSTITUENTS["HCO3"].equivalent_mass \
-        + (co3 or 0.0) / CONSTITUENTS["CO3"].equivalent_mass
+    # HCO3 and CO3 are charged ions with a molar mass: their equivalent mass is never None
+    meq = (hco3 or 0.0) / cast(float, CONSTITUENTS["HCO3"].equivalent_mass) \
+        + (co3 or 0.0) / cast(float, CONSTITUENTS["CO3"].equivalent_mass)
     return CACO3_G_EQ * meq, "HCO3+CO3"
 
 

@@ -46,7 +46,7 @@ AMDTreat 6 C# source jlant/amdtreat@5a292e0: ``CausticSodaCalculations.cs``,
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, TypedDict
 
 from ..errors import InputError
 from ..treatment.economics import Economics
@@ -58,8 +58,15 @@ __all__ = ["REAGENTS", "CLARIFIER_DESIGNS", "stoichiometric_dose_mg_L", "caustic
            "lime_demand", "active_treatment", "caustic_soda", "hydrated_lime", "quicklime",
            "lime_slurry"]
 
+
+class _ReagentOption(TypedDict):
+    formula: str                # active compound (a key of MOLAR_MASS_G_MOL)
+    mol_per_mol_CaCO3: float
+    chemical: str               # economics.toml chemical
+
+
 #: Reagent options: active compound, mol per mol CaCO3 acidity, economics.toml chemical.
-REAGENTS = {
+REAGENTS: dict[str, _ReagentOption] = {
     "caustic": {"formula": "NaOH", "mol_per_mol_CaCO3": 2.0, "chemical": "caustic_soda"},
     "hydrated_lime": {"formula": "Ca(OH)2", "mol_per_mol_CaCO3": 1.0, "chemical": "lime"},
     "quicklime": {"formula": "CaO", "mol_per_mol_CaCO3": 1.0, "chemical": "quicklime"},

@@ -52,6 +52,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..casefile import TableContext, check_keys, check_number, read_case_toml
 from ..errors import InputError
@@ -131,25 +132,31 @@ class MineCase:
             [s for s in self.source_control if s.point == point]
 
 
-def _err(file: str, table: str, fld: str | None, msg: str, value=None) -> InputError:
+def _err(file: str, table: str, fld: str | None, msg: str, value: object = None) -> InputError:
     return TableContext(file).err(table, fld, msg, value)
 
 
-def _num(file, table, fld, v, lo=None, hi=None, lo_open=False) -> float:
+def _num(file: str, table: str, fld: str, v: object, lo: float | None = None,
+         hi: float | None = None, lo_open: bool = False) -> float:
     return check_number(TableContext(file), table, fld, v, lo=lo, hi=hi, lo_open=lo_open)
 
 
-def _keys(file, table, d, allowed, required=()) -> None:
+def _keys(file: str, table: str, d: Any, allowed: set[str],
+          required: set[str] | tuple[str, ...] = ()) -> None:
+    # d: a value of the parsed TOML; check_keys refuses anything but a table
     check_keys(TableContext(file), table, d, allowed, required)
 
 
-def _std_limits(file, table, sid, cls):
+def _std_limits(file: str, table: str, sid: object, cls: object,
+                ) -> tuple[dict[str, float], dict[str, str], tuple[float, float] | None, str]:
     st = load_standards()
     try:
         sid2, cls2 = st.resolve(str(sid), str(cls))
     except InputError as exc:
         raise _err(file, table, "standard", getattr(exc, "detail", str(exc))) from None
-    lim, src, ph = {}, {}, None
+    lim: dict[str, float] = {}
+    src: dict[str, str] = {}
+    ph: tuple[float, float] | None = None
     for x in st.limits(sid2, cls2):
         if x.parameter == "pH":
             ph = (x.min if x.min is not None else 0.0, x.max if x.max is not None else 14.0)
@@ -184,7 +191,7 @@ def parse_mine_case(data: dict, base: Path, file: str = "<case>", raw: bytes = b
     if len(set(names)) != len(names):
         raise _err(file, "seasons", "name", "season names must be unique")
 
-    def per_season(table, fld, v, lo=0.0):
+    def per_season(table: str, fld: str, v: object, lo: float = 0.0) -> dict[str, float]:
         if not isinstance(v, dict) or set(v) != set(names):
             raise _err(file, table, fld, f"must give one value per season: {', '.join(names)}", v)
         return {k: _num(file, table, f"{fld}.{k}", x, lo) for k, x in v.items()}
@@ -198,7 +205,9 @@ def parse_mine_case(data: dict, base: Path, file: str = "<case>", raw: bytes = b
         kind = str(d["kind"])
         if kind not in ("river", "reuse"):
             raise _err(file, t, "kind", "allowed values: river, reuse", kind)
-        lim, src, ph = {}, {}, None
+        lim: dict[str, float] = {}
+        src: dict[str, str] = {}
+        ph: tuple[float, float] | None = None
         if "standard" in d:
             lim, src, ph, _ = _std_limits(file, t, d["standard"], d.get("class", ""))
         for k, v in (d.get("limits") or {}).items():
@@ -271,7 +280,10 @@ def parse_mine_case(data: dict, base: Path, file: str = "<case>", raw: bytes = b
                                 _num(file, t, "capex_CNY", s["capex_CNY"], 0),
                                 _num(file, t, "opex_CNY_yr", s.get("opex_CNY_yr", 0.0), 0),
                                 str(s.get("note", ""))))
-    eff_lim, _src, eff_ph, eff_source = {}, {}, None, "none"
+    eff_lim: dict[str, float] = {}
+    _src: dict[str, str] = {}
+    eff_ph: tuple[float, float] | None = None
+    eff_source = "none"
     if "effluent_standard" in c:
         eff_lim, _src, eff_ph, eff_source = _std_limits(file, "case", c["effluent_standard"],
                                                         c.get("effluent_class", ""))

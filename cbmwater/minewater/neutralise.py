@@ -79,6 +79,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -88,7 +89,7 @@ from ..geochem.databases import DatabaseInfo, database_info
 from ..geochem.engine import MISSING_SI, get_engine
 from ..geochem.phreeqc_input import fmt, phreeqc_element, redox_definitions, solution_block
 from ..water.analysis import AnalysisSet
-from ..water.vocabulary import CACO3_G_EQ, CONSTITUENTS
+from ..water.vocabulary import CACO3_G_EQ, CONSTITUENTS, molar_mass
 from ..water.phases import SUBSTANCES as PHASE_TABLE
 from ..water.phases import Substance
 from .acidity import alkalinity_mg_L_CaCO3, calculated_acidity, iron_split
@@ -265,7 +266,7 @@ class Neutralisation:
     def as_dict(self) -> dict:
         """JSON-ready dict of every result, the model and the PHREEQC input."""
 
-        def clean(v):
+        def clean(v: object) -> Any:
             if isinstance(v, dict):
                 return {str(k): clean(x) for k, x in v.items()}
             if isinstance(v, (list, tuple)):
@@ -353,7 +354,8 @@ def _sample_values(sample: Mapping[str, object] | pd.Series) -> dict[str, float]
     return vals
 
 
-def _precipitates(precipitates, reagent: Reagent, db: DatabaseInfo) -> tuple[list[str], list[str]]:
+def _precipitates(precipitates: tuple[str, ...] | list[str] | None, reagent: Reagent,
+                  db: DatabaseInfo) -> tuple[list[str], list[str]]:
     notes: list[str] = []
     chosen = list(DEFAULT_PRECIPITATES if precipitates is None else precipitates)
     unknown = [p for p in chosen if p not in PHASES]
@@ -509,20 +511,22 @@ def _prepare(values: dict[str, float], reagent: Reagent, precipitates: list[str]
     for n, el in totals:
         if n in values and values[n] > 0 and el in out:
             molal = float(row[el]) * float(row["mass_H2O"])
-            per_L = values[n] / CONSTITUENTS[n].molar_mass / 1000.0
+            per_L = values[n] / molar_mass(n) / 1000.0
             if molal > 0:
                 ratios.append(molal / per_L)
     setup.s = float(np.median(ratios)) if ratios else 1.0
     fe2_el = phreeqc_element("Fe2", db)
     if fe_fraction > 0 and fe2_el is not None and values.get("Fe2", 0.0) > 0:
-        fe2_mol = values["Fe2"] / CONSTITUENTS["Fe2"].molar_mass / 1000.0 * setup.s
+        fe2_mol = values["Fe2"] / molar_mass("Fe2") / 1000.0 * setup.s
         setup.o2_mol = fe_fraction * fe2_mol / 4.0 * (1.0 - _O2_MARGIN)
     setup.solution_notes = sol_notes
     return setup
 
 
-def _setup_for(sample, reagent: str, *, fe_oxidised_fraction: float, fe_policy: str, co2: str,
-               log_pco2: float, precipitates, database) -> tuple[_Setup, list[str], dict[str, float]]:
+def _setup_for(sample: Mapping[str, object] | pd.Series, reagent: str, *,
+               fe_oxidised_fraction: float, fe_policy: str, co2: str, log_pco2: float,
+               precipitates: tuple[str, ...] | list[str] | None, database: str | Path | None,
+               ) -> tuple[_Setup, list[str], dict[str, float]]:
     r = _reagent(reagent)
     if co2 not in CO2_MODES:
         raise InputError(f"unknown CO2 option {co2!r}; allowed: {', '.join(CO2_MODES)}",
@@ -578,7 +582,7 @@ def _fmt_table(react: pd.DataFrame, setup: _Setup, doses: np.ndarray) -> pd.Data
         if n in setup.values or (n == "Fe" and "Fe2" in setup.values):
             if el in react:
                 cols[f"{n}_mg_L"] = (react[el].to_numpy(float) * w / setup.s
-                                     * CONSTITUENTS[n].molar_mass * 1000.0)
+                                     * molar_mass(n) * 1000.0)
     return pd.DataFrame(cols)
 
 
@@ -739,6 +743,7 @@ def neutralise(
         if flow_m3_d is not None:
             entry["volume_m3_d"] = vol * flow_m3_d / 1000.0
         volumes[str(kind)] = entry
+    assert r.eq_per_mol is not None  # every row of REAGENTS has one
     return Neutralisation(
         sample_id=sample_id, reagent=r.name, target_pH=target, dose_mmol_L=float(dose),
         dose_mg_L=float(dose) * r.molar_mass, dose_meq_L=float(dose) * r.eq_per_mol,
@@ -827,7 +832,7 @@ def _effluent(setup: _Setup, at: pd.Series) -> tuple[dict[str, float], dict[str,
     eff: dict[str, float] = {"pH": float(at["pH"])}
     for name, el in setup.totals:
         if el in at.index:
-            eff[name] = float(at[el]) * w / setup.s * CONSTITUENTS[name].molar_mass * 1000.0
+            eff[name] = float(at[el]) * w / setup.s * molar_mass(name) * 1000.0
     eff["alkalinity_CaCO3"] = float(at["Alk"]) * w / setup.s * CACO3_G_EQ * 1000.0
     if "Fe2" in eff or "Al" in eff or "Mn" in eff:
         acid = calculated_acidity(eff["pH"], eff.get("Fe2", 0.0), eff.get("Fe3", 0.0),
@@ -853,6 +858,7 @@ def _sludge(setup: _Setup, at: pd.Series) -> tuple[dict[str, dict[str, object]],
         if mmol <= 0:
             continue
         info = PHASES[p]
+        assert info.specific_gravity is not None  # every row of PHASES has one
         mg = mmol * info.molar_mass
         phases[p] = {"mmol_L": mmol, "mg_L": mg, "specific_gravity": info.specific_gravity,
                      "label": info.label}
@@ -919,7 +925,7 @@ def neutralise_sample(
     target_pH: float,
     *,
     censored_policy: str = "half",
-    **options,
+    **options: Any,
 ) -> Neutralisation:
     """:func:`neutralise` one sample of an analysis file or :class:`AnalysisSet`.
 

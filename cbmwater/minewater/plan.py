@@ -42,6 +42,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -58,6 +59,11 @@ from .rules import ACTIVE, SYSTEMS, admissible_options
 __all__ = ["SYSTEMS", "Combination", "evaluate", "plan", "score_options"]
 
 log = logging.getLogger(__name__)
+
+#: progress(message, fraction done) callback
+Progress = Callable[[str, float], None]
+#: key of an elastic slack: (kind, destination or "capital", season, constituent, limit)
+_SlackKey = tuple[str, str, str | None, str | None, float | None]
 
 _PRIMARY = {"aerobic": None, "ald": "ald", "vfp": "vfp", "bioreactor": "bioreactor",
             "limestone_bed": "limestone_bed"}
@@ -131,7 +137,7 @@ def _meets(eff: dict[str, float], limits: dict[str, float], ph: tuple[float, flo
 
 
 class _Evaluator:
-    def __init__(self, case: MineCase, progress) -> None:
+    def __init__(self, case: MineCase, progress: Progress) -> None:
         self.case = case
         self.progress = progress
         an = read_analyses(case.analyses_path)
@@ -139,7 +145,7 @@ class _Evaluator:
         acid = acidity_table(self.values, fe_policy="ferrous", missing_alkalinity="error")
         self.net_acidity = acid["net_acidity_mg_L_CaCO3"].to_dict()
         self.acid = acid
-        self.cache: dict[tuple, Treatment] = {}
+        self.cache: dict[tuple[str, float, str], Treatment] = {}
 
     def water(self, p: Point) -> dict[str, float]:
         row = self.values.loc[p.analysis]
@@ -154,8 +160,8 @@ class _Evaluator:
         for d in self._dests(p):
             if d.kind == "reuse":
                 lims.append(d.limits_mg_L.get("Mn"))
-        lims = [x for x in lims if x is not None]
-        return min(lims) if lims else None
+        given = [x for x in lims if x is not None]
+        return min(given) if given else None
 
     def _dests(self, p: Point) -> list[MineDestination]:
         return [d for d in self.case.destinations
@@ -273,7 +279,8 @@ def _refusal(reason: str) -> bool:
                                      "cannot", "needs ", "would armour", "not needed"))
 
 
-def evaluate(case: MineCase, progress=None) -> tuple[list[Combination], dict]:
+def evaluate(case: MineCase, progress: Progress | None = None,
+             ) -> tuple[list[Combination], dict[str, dict[str, float]]]:
     """Every (point, source control, system, destination) combination, sized, costed, checked."""
     prog = progress or (lambda m, f: None)
     ev = _Evaluator(case, prog)
@@ -331,7 +338,7 @@ def score_options(case: MineCase, combos: list[Combination],
         var = max(flows) / max(min(flows), 1e-9)
         ok = [c for c in rows if c.feasible]
 
-        def scale(vals, v):
+        def scale(vals: list[float], v: float) -> float:
             lo, hi = min(vals), max(vals)
             return 1.0 if hi - lo < 1e-12 else 1.0 - (v - lo) / (hi - lo)
 
@@ -359,7 +366,7 @@ def score_options(case: MineCase, combos: list[Combination],
 
 
 def plan(case: MineCase, *, budget_CNY: float | None = None, solver: str = "highs",
-         time_limit_s: float = 60.0, progress=None) -> dict:
+         time_limit_s: float = 60.0, progress: Progress | None = None) -> dict:
     """Choose one combination per point with the least NPV (see the module docstring).
 
     Returns a JSON-ready dict: ``status``, ``npv_CNY``, ``choices[]``, ``river[]`` (mixed
@@ -452,19 +459,20 @@ def plan(case: MineCase, *, budget_CNY: float | None = None, solver: str = "high
     return res
 
 
-def _model(case: MineCase, feas: list[Combination], budget: float | None, *, elastic: bool):
+def _model(case: MineCase, feas: list[Combination], budget: float | None, *, elastic: bool,
+           ) -> tuple[pyo.ConcreteModel, dict[_SlackKey, pyo.Var]]:
     m = pyo.ConcreteModel(name="minewater")
     n = len(feas)
     m.z = pyo.Var(range(n), domain=pyo.Binary)
     z = list(m.z.values())
     m.cons = pyo.ConstraintList()
-    slack: dict = {}
+    slack: dict[_SlackKey, pyo.Var] = {}
     for p in case.points:
         idx = [i for i, c in enumerate(feas) if c.point == p.name]
         m.cons.add(sum(z[i] for i in idx) == 1)
     pen = 0
 
-    def sl(key):
+    def sl(key: _SlackKey) -> pyo.Var:
         v = pyo.Var(domain=pyo.NonNegativeReals)
         m.add_component(f"s{len(slack)}", v)
         slack[key] = v

@@ -105,6 +105,7 @@ def manganese_removal_bed(
                          column="mn_mg_L")
     rho_b = (1 - por) * d("common", "limestone_solid_density")
     if method == "kinetics":
+        assert area_kin is not None  # "kinetics" without a kinetic area raised above
         lb, wb = bottom_from_top_area(area_kin, dep, z, r, what)
         v = layer_volume(lb, wb, dep, z)
     else:
