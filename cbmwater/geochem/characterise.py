@@ -168,7 +168,7 @@ def characterise(
     rec["warnings"] = [list(q) + list(spec.warnings.get(sid, []))
                        for sid, q in zip(t.index, qa["qa_notes"])]
     rec = rec.reset_index(drop=True)[list(RECORD_COLUMNS)]
-    prov = {
+    prov: dict[str, object] = {
         "cbmwater": __version__,
         "iphreeqc": iphreeqc_version(),
         "database": spec.database.name,

@@ -15,6 +15,7 @@ import io
 import queue
 import re
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -167,12 +168,13 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run_pipelined(head: str, blocks, n: int, engines: list) -> tuple[list[str], pd.DataFrame]:
+def run_pipelined(head: str, blocks: Iterable[str], n: int,
+                  engines: list[Phreeqc]) -> tuple[list[str], pd.DataFrame]:
     """Run ``n`` blocks in chunks on ``engines`` in threads while later chunks are still being
     written (writing holds the GIL; IPhreeqc does not).  Chunk k goes to engine k mod len."""
     nchunks = min(n, 4 * len(engines))
     bounds = np.linspace(0, n, nchunks + 1).astype(int)
-    queues = [queue.Queue() for _ in engines]
+    queues: list[queue.Queue[tuple[int, str] | None]] = [queue.Queue() for _ in engines]
     results: dict[int, pd.DataFrame] = {}
     errors: list[BaseException] = []
 

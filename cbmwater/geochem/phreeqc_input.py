@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
+from typing import cast
 
 from ..errors import GeochemError, InputError
 from ..water.vocabulary import CACO3_G_EQ, CONSTITUENTS
@@ -35,6 +36,10 @@ SI_MINERALS: tuple[str, ...] = (
 )
 #: What a solution may be charge-balanced on (PHREEQC's ``charge`` option).
 CHARGE_BALANCE_CHOICES: tuple[str, ...] = ("pH", "Na", "K", "Ca", "Mg", "Cl", "SO4", "HCO3")
+
+# g/eq of the two carbonate ions (charged, so never None).
+_HCO3_EQ = cast(float, CONSTITUENTS["HCO3"].equivalent_mass)
+_CO3_EQ = cast(float, CONSTITUENTS["CO3"].equivalent_mass)
 
 _PHASE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9()_:,.\-]*$")
 # Redox-state spellings differ between databases (Fe(2) vs Fe(+2)); the first that exists wins.
@@ -156,14 +161,16 @@ def solution_block(
     lines.append(f"    pH {fmt(ph)}" + (" charge" if charge_balance == "pH" else ""))
     if redox is None and pe is not None:
         redox = RedoxBasis("pe", float(pe))
-    mode, number, _ = parse_redox(redox).resolve(values)
+    mode, redox_value, _ = parse_redox(redox).resolve(values)
     if mode in ("pe", "orp"):
-        lines.append(f"    pe {fmt(number)}")
+        assert redox_value is not None  # resolve gives the pe for these modes
+        lines.append(f"    pe {fmt(redox_value)}")
     elif mode == "fe_couple":
         lines.append("    redox Fe(2)/Fe(3)")
     elif mode == "do":
         lines.append("    redox O(0)/O(-2)")
-        lines.append(f"    O(0) {fmt(number)}")
+        assert redox_value is not None  # resolve gives the DO (mg/L) for this mode
+        lines.append(f"    O(0) {fmt(redox_value)}")
     if pressure_atm is not None:
         lines.append(f"    pressure {fmt(pressure_atm)}")
     if density is not None:
@@ -177,8 +184,7 @@ def solution_block(
     notes: list[str] = []
     hco3, co3 = get("HCO3"), get("CO3")
     if hco3 is not None or co3 is not None:
-        alk = CACO3_G_EQ * ((hco3 or 0.0) / CONSTITUENTS["HCO3"].equivalent_mass
-                            + (co3 or 0.0) / CONSTITUENTS["CO3"].equivalent_mass)
+        alk: float | None = CACO3_G_EQ * ((hco3 or 0.0) / _HCO3_EQ + (co3 or 0.0) / _CO3_EQ)
     else:
         alk = get("alkalinity_CaCO3")
     if alk is not None:

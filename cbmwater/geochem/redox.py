@@ -173,6 +173,7 @@ class RedoxBasis:
         fe2, fe3 = got("Fe2"), got("Fe3")
         split = fe2 is not None or fe3 is not None
         if self.kind == "pe":
+            assert self.pe is not None  # __post_init__ refuses kind "pe" without a pe
             return ("pe", float(self.pe), f"pe {self.pe:g} (user): total Fe distributed between "
                     "Fe(II) and Fe(III) by that pe" + ("; Fe2/Fe3 entered as measured" if split
                                                        else ""))

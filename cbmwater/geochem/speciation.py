@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -196,14 +197,20 @@ def speciation_input(
     return head + "".join(blocks) + "END\n", warnings, db
 
 
-def _speciation_parts(analyses, database, *, charge_balance, censored_policy, redox, density):
+def _speciation_parts(
+        analyses: AnalysisSet, database: str | Path | None, *, charge_balance: str | None,
+        censored_policy: str, redox: RedoxBasis, density: float | str | None,
+) -> tuple[str, list[str], dict[str, list[str]], DatabaseInfo, dict[str, str]]:
     head, blocks, warnings, db, bases = _speciation_stream(
         analyses, database, charge_balance=charge_balance, censored_policy=censored_policy,
         redox=redox, density=density)
     return head, list(blocks), warnings, db, bases
 
 
-def _speciation_stream(analyses, database, *, charge_balance, censored_policy, redox, density):
+def _speciation_stream(
+        analyses: AnalysisSet, database: str | Path | None, *, charge_balance: str | None,
+        censored_policy: str, redox: RedoxBasis, density: float | str | None,
+) -> tuple[str, Iterator[str], dict[str, list[str]], DatabaseInfo, dict[str, str]]:
     """Header, a lazy iterator of SOLUTION blocks, the warnings it fills in, the database and
     the redox sentence of every sample."""
     db = database_info(database)
@@ -218,7 +225,7 @@ def _speciation_stream(analyses, database, *, charge_balance, censored_policy, r
     head = redox_definitions(db) + selected_output_block(phases + extra, totals=totals)
     cols = list(values.columns)
 
-    def blocks():
+    def blocks() -> Iterator[str]:
         for n, row in enumerate(values.itertuples(index=True, name=None), start=1):
             sid = row[0]
             vals = dict(zip(cols, row[1:]))
@@ -337,8 +344,9 @@ def speciate(
     return SpeciationResult(table, warnings, text, db, notes, basis)
 
 
-def _locate_failure(analyses, database, charge_balance, censored_policy, redox,
-                    density) -> GeochemError | None:
+def _locate_failure(analyses: AnalysisSet, database: str | Path | None,
+                    charge_balance: str | None, censored_policy: str, redox: RedoxBasis,
+                    density: float | str | None) -> GeochemError | None:
     """After a failed batch, run the samples one by one to name the one PHREEQC rejects."""
     for sid in analyses.sample_ids:
         one = analyses.subset([sid])

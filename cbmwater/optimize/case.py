@@ -12,6 +12,7 @@ import hashlib
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,9 @@ from ..treatment.streams import TRACKED
 from ..validation import check_number
 from ..water.vocabulary import CONSTITUENTS
 from .production import arps_period_rates
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..water.analysis import AnalysisSet
 
 __all__ = ["Case", "Station", "Well", "Hub", "TrainOption", "Destination", "Transport", "Formation",
            "load_case", "parse_case", "KINDS", "ACCEPTS", "REINJECTION_DO_MAX_MG_L"]
@@ -332,7 +336,10 @@ def _wells(ctx: _Ctx, base: Path, src: dict, periods: int, period_years: float,
             for n, d in rows.items()]
 
 
-def _limits_from_standard(ctx: _Ctx, table: str, sid: str, cls: str):
+def _limits_from_standard(
+        ctx: _Ctx, table: str, sid: str, cls: str,
+) -> tuple[str, str, dict[str, float], dict[str, str], dict[str, str], tuple[str, ...],
+           tuple[float, float] | None]:
     st = load_standards()
     try:
         sid2, cls2 = st.resolve(sid, cls)
@@ -362,7 +369,8 @@ def _limits_from_standard(ctx: _Ctx, table: str, sid: str, cls: str):
     return sid2, cls2, limits, sources, status, tuple(unmodelled), ph
 
 
-def _formation_water(ctx: _Ctx, table: str, spec: object, analyses) -> tuple[dict[str, float], str]:
+def _formation_water(ctx: _Ctx, table: str, spec: object,
+                     analyses: AnalysisSet) -> tuple[dict[str, float], str]:
     """A formation water: a ``sample_id`` of the case's analyses, or inline canonical values."""
     from ..water.analysis import AnalysisSet
 
@@ -398,8 +406,9 @@ def _formation_water(ctx: _Ctx, table: str, spec: object, analyses) -> tuple[dic
     return water, src
 
 
-def _formation(ctx: _Ctx, table: str, f: object, dest_temp: float | None,
-               limits: dict[str, float], sources: dict[str, str], analyses) -> Formation:
+def _formation(ctx: _Ctx, table: str, f: Any, dest_temp: float | None,  # f: parsed TOML
+               limits: dict[str, float], sources: dict[str, str],
+               analyses: AnalysisSet) -> Formation:
     from ..reinjection.proposal import DEFAULT_FRACTIONS
 
     t = f"{table} formation"
@@ -433,7 +442,8 @@ def _formation(ctx: _Ctx, table: str, f: object, dest_temp: float | None,
                      nfr, str(f.get("note", "")))
 
 
-def _destination(ctx: _Ctx, i: int, d: dict, periods: int, analyses=None) -> Destination:
+def _destination(ctx: _Ctx, i: int, d: dict[str, Any], periods: int,
+                 analyses: AnalysisSet) -> Destination:
     table = f"destinations[{i}]"
     allowed = {"name", "kind", "x_km", "y_km", "capacity_m3_d", "standard", "class", "limits",
                "price_CNY_m3", "fee_CNY_m3", "transport", "accepts", "temperature_C",

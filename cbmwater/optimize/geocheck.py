@@ -32,20 +32,25 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
+import pandas as pd
 
 from ..geochem.mixing import blend_properties
 from ..treatment.streams import INDEX, NOT_DISSOLVED, TRACKED
 from ..water.vocabulary import CONSTITUENTS
 from .model import Cut, Network
+from .precompute import PathTable
 
 __all__ = ["BlendCheck", "check_blends", "sar", "stream_water"]
 
 EPS = 0.05
 TOL = {"pH": 0.02, "SAR": 0.02, "SI": 0.02}
 MARGIN = {"pH": 0.05, "SAR": 0.1, "SI": 0.05}
-_EQ = {n: CONSTITUENTS[n].equivalent_mass for n in ("Na", "Ca", "Mg")}
+# g/eq; charged ions always have one (equivalent_mass is None only for uncharged species)
+_EQ: dict[str, float] = {n: cast(float, CONSTITUENTS[n].equivalent_mass)
+                         for n in ("Na", "Ca", "Mg")}
 
 
 def sar(conc: np.ndarray) -> float:
@@ -70,7 +75,8 @@ class BlendCheck:
                 "SAR": self.SAR, "SI": self.SI, "violations": self.violations}
 
 
-def _streams(net: Network, vals: dict, d: int, t: int, tiny: float):
+def _streams(net: Network, vals: dict[str, np.ndarray], d: int, t: int,
+             tiny: float) -> list[tuple[int, str, float]]:
     """(pair, stream, flow-variable index) of every stream that may go to (d, t), and flows."""
     out = []
     for k in np.flatnonzero((net.x_dest == d) & (net.x_t == t)):
@@ -84,7 +90,8 @@ def _water(net: Network, pair: int, stream: str, t: int) -> tuple[dict[str, floa
     return stream_water(net.table, pair, stream, t)
 
 
-def stream_water(tab, pair: int, stream: str, t: int) -> tuple[dict[str, float], np.ndarray]:
+def stream_water(tab: PathTable, pair: int, stream: str,
+                 t: int) -> tuple[dict[str, float], np.ndarray]:
     """A path's product or residual water in period ``t`` as PHREEQC input values.
 
     Returns the dict of dissolved constituents (mg/L; not-measured left out), ``pH`` and
@@ -103,8 +110,8 @@ def stream_water(tab, pair: int, stream: str, t: int) -> tuple[dict[str, float],
     return d, conc
 
 
-def check_blends(net: Network, vals: dict, iteration: int, *, database: str = "phreeqc",
-                 tiny: float = 1e-6) -> tuple[list[BlendCheck], list[Cut]]:
+def check_blends(net: Network, vals: dict[str, np.ndarray], iteration: int, *,
+                 database: str = "phreeqc", tiny: float = 1e-6) -> tuple[list[BlendCheck], list[Cut]]:
     """Check every destination blend of a plan; return the checks and the cuts for violations."""
     case = net.case
     waters: list[dict[str, float]] = []
@@ -135,12 +142,13 @@ def check_blends(net: Network, vals: dict, iteration: int, *, database: str = "p
     blends = [it[4] for it in items]
     temps = [case.destinations[it[0]].temperature_C for it in items]
     all_minerals = sorted({m for it in items for m in it[2]})
-    props = blend_properties(waters, blends, temps, all_minerals, database) if items else None
+    props = (blend_properties(waters, blends, temps, all_minerals, database) if items
+             else pd.DataFrame())
     checks: list[BlendCheck] = []
     todo = []
     for n, (d, t, minerals, streams, w0, total) in enumerate(items):
         dest = case.destinations[d]
-        conc = sum(frac * concs[i] for i, frac in w0.items())
+        conc = sum((frac * concs[i] for i, frac in w0.items()), np.zeros(len(TRACKED)))
         row = props.iloc[n]
         ph = float(row["pH"])
         s_ar = sar(conc)
@@ -179,16 +187,17 @@ def check_blends(net: Network, vals: dict, iteration: int, *, database: str = "p
             mix[j] = mix.get(j, 0.0) + EPS
             probes.append(mix)
             probe_meta.append((n, p, s, j))
-    minerals = sorted({b[0][3:] for it in todo for b in it[4] if b[0].startswith("SI_")})
+    probe_minerals = sorted({b[0][3:] for it in todo for b in it[4] if b[0].startswith("SI_")})
     temps = [case.destinations[todo[n][0]].temperature_C for n, *_ in probe_meta]
-    pprops = blend_properties(waters, probes, temps, minerals, database) if probes else None
+    pprops = (blend_properties(waters, probes, temps, probe_minerals, database) if probes
+              else pd.DataFrame())
     cuts: list[Cut] = []
     for n, (d, t, streams, w0, bad) in enumerate(todo):
         dest = case.destinations[d]
         for prop, sense, limit, g0 in bad:
             cut = Cut(dest.name, t + 1, prop, sense, limit, g0, iteration)
             if prop == "SAR":
-                conc0 = sum(f * concs[i] for i, f in w0.items())
+                conc0 = sum((f * concs[i] for i, f in w0.items()), np.zeros(len(TRACKED)))
                 s0 = math.sqrt(max(_hardness_meq(conc0) / 2.0, 1e-12))
                 for p, s, _ in streams:
                     c = concs[water_index(p, s, t)]

@@ -34,15 +34,16 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from typing import Any, TypedDict, cast
 
 import numpy as np
 
 from ..errors import GeochemError
 from ..geochem.mixing import blend_properties
-from ..reinjection.review import SCALE_CONDITIONS, mixing_curves, mixing_scale
+from ..reinjection.review import SCALE_CONDITIONS, MixingScale, mixing_curves, mixing_scale
 from ..treatment.library import UnitLibrary
 from ..treatment.streams import NOT_DISSOLVED, TRACKED
-from .case import Case
+from .case import Case, Destination, Formation
 from .geocheck import stream_water
 from .model import Cut, Exclusion, Network
 from .precompute import KEYS, PathTable
@@ -81,18 +82,28 @@ class Screen:
         self.seconds += other.seconds
 
 
-def _curves(waters: list[dict[str, float]], f, database: str) -> list:
+class _MixingArgs(TypedDict):
+    """Keyword arguments of :func:`~cbmwater.reinjection.review.mixing_curves` for a formation."""
+
+    temperature_C: float
+    pressure_bar: float
+    fractions: list[float]
+    database: str
+
+
+def _curves(waters: list[dict[str, float]], f: Formation,
+            database: str) -> list[MixingScale | str]:
     """Mixing summaries of ``waters`` with formation ``f`` (the review's calculation), batched.
 
     Should PHREEQC fail on a batch, each water is run alone; a water whose mixing PHREEQC cannot
     compute gets the error text instead of a summary (never a pass)."""
     fr = [n / (f.fractions - 1) for n in range(f.fractions)]
-    kw = dict(temperature_C=f.temperature_C, pressure_bar=f.pressure_bar, fractions=fr,
-              database=database)
+    kw = _MixingArgs(temperature_C=f.temperature_C, pressure_bar=f.pressure_bar, fractions=fr,
+                     database=database)
     try:
         return [mixing_scale(m) for m in mixing_curves(waters, f.water, **kw)]
     except GeochemError:
-        out: list = []
+        out: list[MixingScale | str] = []
         for w in waters:
             try:
                 out.append(mixing_scale(mixing_curves([w], f.water, **kw)[0]))
@@ -101,8 +112,9 @@ def _curves(waters: list[dict[str, float]], f, database: str) -> list:
         return out
 
 
-def _failed(dest, error: str, water: dict[str, float]) -> dict:
+def _failed(dest: Destination, error: str, water: dict[str, float]) -> dict[str, Any]:
     f = dest.formation
+    assert f is not None  # only destinations with a formation are screened or checked
     return {"formation": f.name, "excess_scale_mg_L": float("nan"), "fraction_injectate": None,
             "limit_mg_L": f.scale_max_mg_L, "limit_source": f.scale_max_source,
             "minerals_excess_mg_L": {}, "precipitating_mg_L": {}, "max_si": {},
@@ -110,12 +122,13 @@ def _failed(dest, error: str, water: dict[str, float]) -> dict:
             "fractions": f.fractions, "injectate": dict(water), "error": error}
 
 
-def _key(w: dict[str, float]) -> tuple:
+def _key(w: dict[str, float]) -> tuple[tuple[str, float], ...]:
     return tuple(sorted((k, float(f"{v:.10g}")) for k, v in w.items()))
 
 
-def _detail(dest, ms, water: dict[str, float]) -> dict:
+def _detail(dest: Destination, ms: MixingScale, water: dict[str, float]) -> dict[str, Any]:
     f = dest.formation
+    assert f is not None  # only destinations with a formation are screened or checked
     return {"formation": f.name, "excess_scale_mg_L": ms.excess_mg_L,
             "fraction_injectate": ms.fraction_at_excess, "limit_mg_L": f.scale_max_mg_L,
             "limit_source": f.scale_max_source, "minerals_excess_mg_L": ms.minerals_excess_mg_L,
@@ -124,7 +137,7 @@ def _detail(dest, ms, water: dict[str, float]) -> dict:
             "fractions": f.fractions, "injectate": dict(water)}
 
 
-def _passes_own_limits(dest, conc: np.ndarray) -> bool:
+def _passes_own_limits(dest: Destination, conc: np.ndarray) -> bool:
     for k in dest.stream_keys():
         if float(np.nan_to_num(conc[KEYS.index(k)])) > dest.limits_mg_L[k] + 1e-9:
             return False
@@ -172,7 +185,7 @@ def screen_streams(case: Case, table: PathTable, active: np.ndarray, *, database
                     if not _passes_own_limits(dest, conc[i, t]):
                         continue          # excluded by a limit already: no PHREEQC needed
                     items.append(((j, i, stream, t), stream_water(table, i, stream, t)[0]))
-        uniq: dict[tuple, int] = {}
+        uniq: dict[tuple[tuple[str, float], ...], int] = {}
         waters: list[dict[str, float]] = []
         for _, w in items:
             k = _key(w)
@@ -193,7 +206,7 @@ def screen_streams(case: Case, table: PathTable, active: np.ndarray, *, database
 
 
 def _blend_water(waters: list[dict[str, float]], concs: list[np.ndarray], flows: list[float],
-                 ph: float | None) -> dict[str, float]:
+                 ph: float) -> dict[str, float]:
     """Flow-weighted water of several streams (concentrations by mass; ``ph`` from MIX)."""
     q = np.asarray(flows, float)
     c = np.stack(concs)
@@ -211,9 +224,9 @@ def _blend_water(waters: list[dict[str, float]], concs: list[np.ndarray], flows:
     return out
 
 
-def check_formation_blends(net: Network, vals: dict, iteration: int, *,
+def check_formation_blends(net: Network, vals: dict[str, np.ndarray], iteration: int, *,
                            database: str = "phreeqc",
-                           tiny: float = 1e-6) -> tuple[list[dict], list[Cut]]:
+                           tiny: float = 1e-6) -> tuple[list[dict[str, Any]], list[Cut]]:
     """Mix each delivered blend with its destination's formation water; cut the violations.
 
     A blend of one stream is that stream's water (as the screen judged it).  A blend of several
@@ -248,10 +261,11 @@ def check_formation_blends(net: Network, vals: dict, iteration: int, *,
     injectates = _injectates([[(p, s, fl) for p, s, fl in used] for _, t, _, used in jobs],
                              [t for _, t, _, _ in jobs], net, database)
     summaries = _run(net, [jobs[n][0] for n in range(len(jobs))], injectates, database)
-    checks: list[dict] = []
+    checks: list[dict[str, Any]] = []
     todo = []
     for n, (d, t, streams, used) in enumerate(jobs):
         dest = case.destinations[d]
+        assert dest.formation is not None  # jobs hold destinations with a formation only
         ms = summaries[n]
         lim = dest.formation.scale_max_mg_L
         viol = None
@@ -292,13 +306,15 @@ def check_formation_blends(net: Network, vals: dict, iteration: int, *,
     cuts: list[Cut] = []
     for n, d, t, streams, used, ms in todo:
         dest = case.destinations[d]
+        assert dest.formation is not None  # todo holds destinations with a formation only
         limit = dest.formation.scale_max_mg_L * (1 - MARGIN)
         g0 = ms.excess_mg_L
         cut = Cut(dest.name, t + 1, "formation_scale", "max", limit, g0, iteration)
         for k, (nn, p, s) in enumerate(meta):
             if nn != n:
                 continue
-            g = psum[k].excess_mg_L if not isinstance(psum[k], str) else g0
+            probe = psum[k]
+            g = probe.excess_mg_L if not isinstance(probe, str) else g0
             dp = (g - g0) / EPS
             cut.coef[(p, s)] = g0 + dp - limit
         cuts.append(cut)
@@ -343,20 +359,22 @@ def _injectates(blends: list[list[tuple[int, str, float]]], periods: list[int], 
             ids = [index[(p, s, periods[n])] for p, s, _ in blend]
             out[n] = _blend_water([waters[i] for i in ids], [concs[i] for i in ids],
                                   [fl for *_, fl in blend], float(ph[k]))
-    return out  # type: ignore[return-value]
+    return cast(list[dict[str, float]], out)  # every None was filled by the MIX run above
 
 
-def _run(net: Network, dests: list[int], injectates: list[dict[str, float]], database: str):
+def _run(net: Network, dests: list[int], injectates: list[dict[str, float]],
+         database: str) -> list[MixingScale | str]:
     """Mixing summaries of injectates, each with the formation of its destination (batched per
     formation)."""
     case = net.case
-    out = [None] * len(injectates)
+    out: list[MixingScale | str | None] = [None] * len(injectates)
     for d in sorted(set(dests)):
         f = case.destinations[d].formation
+        assert f is not None  # dests are destinations with a formation
         idx = [n for n, dd in enumerate(dests) if dd == d]
         for n, ms in zip(idx, _curves([injectates[n] for n in idx], f, database)):
             out[n] = ms
-    return out
+    return cast(list[MixingScale | str], out)  # every injectate belongs to one of the dests
 
 
 # -- words ----------------------------------------------------------------------------------------

@@ -31,7 +31,9 @@ m3/d held through period t into discounted m3; ``B_t = L (1+r)^-(t-1/2)L`` disco
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pyomo.environ as pyo
@@ -174,14 +176,15 @@ def prepare(case: Case, table: PathTable, produced: dict[str, np.ndarray], *,
     A, B = discount_factors(case)
     tr = case.transport
 
-    f_pair, f_t = [], []
+    f_pairs: list[int] = []
+    f_ts: list[int] = []
     for i in range(len(table.pairs)):
         for t in range(T):
             if site_flow[pair_site[i], t] > 0:
-                f_pair.append(i)
-                f_t.append(t)
-    f_pair = np.array(f_pair, dtype=int)
-    f_t = np.array(f_t, dtype=int)
+                f_pairs.append(i)
+                f_ts.append(t)
+    f_pair = np.array(f_pairs, dtype=int)
+    f_t = np.array(f_ts, dtype=int)
     x_pair, x_dest, x_t, x_cost = [], [], [], []
     w_pair, w_dest, w_t, w_cost = [], [], [], []
     route = {}
@@ -234,10 +237,10 @@ def prepare(case: Case, table: PathTable, produced: dict[str, np.ndarray], *,
                 w_t.append(t)
                 w_cost.append(base - d.price_CNY_m3)
     g_st, g_hub, g_t, g_cost = [], [], [], []
-    for k, h in enumerate(case.hubs):
-        for m in members[h.name]:
+    for k, hub in enumerate(case.hubs):
+        for m in members[hub.name]:
             si = stations.index(m)
-            c = case.route_km(m, h.name) * tr.pipeline_CNY_m3_km
+            c = case.route_km(m, hub.name) * tr.pipeline_CNY_m3_km
             for t in range(T):
                 if prod[si, t] > 0:
                     g_st.append(si)
@@ -247,7 +250,7 @@ def prepare(case: Case, table: PathTable, produced: dict[str, np.ndarray], *,
     crf = capital_recovery_factor(case.discount_rate, life_yr)
     y_pair, y_size, y_charge = [], [], []
     sizes = np.asarray(table.sizes_m3_d, float)
-    for i in np.flatnonzero(table.needs_build):
+    for i in np.flatnonzero(table.needs_build).tolist():
         cap_need = site_max[pair_site[i]]
         if cap_need <= 0:
             continue
@@ -265,7 +268,8 @@ def prepare(case: Case, table: PathTable, produced: dict[str, np.ndarray], *,
                    arr(y_charge, float), crf, pair_site, site_max, exclusions)
 
 
-def _lin(coefs, vars_, constant: float = 0.0) -> LinearExpression:
+def _lin(coefs: Iterable[float], vars_: Iterable[Any], constant: float = 0.0) -> LinearExpression:
+    """``constant + sum coefs * vars_`` (``vars_``: Pyomo variables, untyped)."""
     return LinearExpression(constant=constant, linear_coefs=list(map(float, coefs)),
                             linear_vars=list(vars_))
 
@@ -305,8 +309,8 @@ def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None
     # upper bounds from the water available (tight, not arbitrary)
     site_flow_t = np.zeros((len(net.sites), T))
     site_flow_t[:len(net.stations)] = net.produced
-    for k, h in enumerate(net.hubs):
-        idx = [net.stations.index(s) for s in net.hub_members[h]]
+    for k, hub_name in enumerate(net.hubs):
+        idx = [net.stations.index(s) for s in net.hub_members[hub_name]]
         site_flow_t[len(net.stations) + k] = net.produced[idx].sum(axis=0)
     fub = site_flow_t[net.pair_site[net.f_pair], net.f_t] if nF else np.zeros(0)
     m.F = pyo.Var(range(nF), domain=pyo.NonNegativeReals, bounds=lambda _, k: (0, float(fub[k])),
@@ -474,10 +478,10 @@ def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None
         t = cut.period - 1
         coefs, vars_ = [], []
         for (i, stream), c in cut.coef.items():
-            k = (x_of if stream == "product" else w_of).get((i, d, t))
-            if k is not None:
+            col = (x_of if stream == "product" else w_of).get((i, d, t))
+            if col is not None:
                 coefs.append(c)
-                vars_.append(X[k] if stream == "product" else W[k])
+                vars_.append(X[col] if stream == "product" else W[col])
         if vars_:
             sc = 1.0 / max(max(abs(c) for c in coefs), 1e-12)     # homogeneous row: scaled
             coefs = [c * sc for c in coefs]
@@ -549,7 +553,7 @@ def values(mi: ModelIndex) -> dict[str, np.ndarray]:
     """Variable values as arrays (NaN where the solver returned none)."""
     m = mi.model
 
-    def get(v):
+    def get(v: Any) -> np.ndarray:  # v: a Pyomo Var
         return np.array([x.value if x.value is not None else math.nan for x in v.values()], float)
 
     out = {"F": get(m.F), "x": get(m.x), "w": get(m.w), "g": get(m.g), "y": get(m.y)}

@@ -26,6 +26,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pyomo.environ as pyo
@@ -36,7 +37,7 @@ from ..treatment.library import load_library
 from ..water.io import read_analyses
 from . import precompute as pc
 from .case import Case
-from .geocheck import check_blends
+from .geocheck import BlendCheck, check_blends
 from .injectate import Screen, check_formation_blends, fixing_units, screen_streams
 from .model import Cut, Network, build_model, prepare, values
 from .results import build_results
@@ -150,7 +151,7 @@ def presolve_check(net: Network) -> list[dict]:
     """Periods whose produced water exceeds what every destination together (plus evaporation)
     can take; each item names the period and the volumes."""
     case, tab = net.case, net.table
-    out = []
+    out: list[dict[str, Any]] = []
     if not any(d.takes("residual") for d in case.destinations):
         trains = sorted({tab.pairs[i][1] for i in range(len(tab.pairs))
                          if (tab.residual_frac[i] > 1e-12).any()})
@@ -334,7 +335,7 @@ def optimise(case: Case, *, objective: str = "cost", solver: str = "highs",
     iterations: list[dict] = []
     build_s = solve_s = geo_s = 0.0
     inj_s = 0.0
-    checks = []
+    checks: list[BlendCheck] = []
     fchecks: list[dict] = []
     info = None
     net = None
@@ -363,6 +364,7 @@ def optimise(case: Case, *, objective: str = "cost", solver: str = "highs",
         if info.has_solution and objective != "cost":
             # second stage: least cost at (almost) the best reuse / salt found
             v = info.objective
+            assert v is not None  # has_solution: the solver reported the objective
             t0 = time.perf_counter()
             if objective == "reuse":
                 mi2 = build_model(net, objective="cost", cuts=cuts,
@@ -381,7 +383,7 @@ def optimise(case: Case, *, objective: str = "cost", solver: str = "highs",
                                           info2.objective, info2.bound, info2.gap,
                                           info.seconds + info2.seconds, info2.solver,
                                           f"{objective} {v:.6g}; then least cost")
-                info.primary = v  # type: ignore[attr-defined]
+                info.primary = v
         if not info.has_solution:
             status = "infeasible" if info.status == "infeasible" else info.status
             iterations.append({"iteration": it, "status": info.status, "reason": "no solution"})

@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..errors import CbmwaterError
 from ..geochem.mixing import blend_properties
-from ..treatment.costing import cost_train
+from ..treatment.costing import TrainCost, cost_train
 from ..treatment.economics import Economics
 from ..treatment.library import UnitLibrary
 from ..treatment.streams import NOT_DISSOLVED, TRACKED, StreamBatch, tds_g_L
@@ -189,7 +189,10 @@ def hub_feed(case: Case, hub: str, feeds: dict[str, SiteFeed], transfers: np.nda
     ph = np.full(T, 7.0)
     prod = np.stack([feeds[m].flow_m3_d for m in members], axis=1)
     w_all = np.where(transfers.sum(axis=1, keepdims=True) > 1e-9, transfers, prod)
-    blends, temps_b, rows, waters = [], [], [], []
+    blends: list[dict[int, float]] = []
+    temps_b: list[float] = []
+    rows: list[int] = []
+    waters: list[dict[str, float]] = []
     for t in range(T):
         w = w_all[t]
         if w.sum() <= 0:
@@ -199,7 +202,7 @@ def hub_feed(case: Case, hub: str, feeds: dict[str, SiteFeed], transfers: np.nda
         tt = np.array([feeds[m].temp_C[t] for m in members])
         temp[t] = float((w * tt).sum() / w.sum())
         base = len(waters)
-        idx = {}
+        idx: dict[int, float] = {}
         for i, m in enumerate(members):
             if w[i] > 0:
                 idx[base + len(idx)] = float(w[i] / w.sum())
@@ -212,7 +215,7 @@ def hub_feed(case: Case, hub: str, feeds: dict[str, SiteFeed], transfers: np.nda
     return SiteFeed(hub, transfers.sum(axis=1), conc, temp, ph)
 
 
-def _per_category(cost, n: int) -> pd.DataFrame:
+def _per_category(cost: TrainCost, n: int) -> pd.DataFrame:
     """CNY/yr of each cost category per water (columns: categories)."""
     return cost.breakdown.pivot_table(index="water", columns="category", values="CNY_yr",
                                       aggfunc="sum").reindex(range(n)).fillna(0.0)
@@ -330,7 +333,8 @@ def simulate_paths(case: Case, feeds: dict[str, SiteFeed], library: UnitLibrary,
         vcats = {c: (per_cat[c].to_numpy() if c in per_cat else np.zeros(len(q))) / (q * days)
                  for c in VARIABLE}
         per_z = _per_category(cost_z, len(rows))
-        fixed_yr = sum((per_z[c].to_numpy() if c in per_z else np.zeros(len(rows))) for c in FIXED)
+        fixed_yr = sum(((per_z[c].to_numpy() if c in per_z else np.zeros(len(rows))) for c in FIXED),
+                       np.zeros(len(rows)))
         warnings += _grouped_warnings(result.warnings[:n], sites, tr.name, T)
         for k, s in enumerate(sites):
             sl = slice(k * T, (k + 1) * T)
@@ -345,9 +349,9 @@ def simulate_paths(case: Case, feeds: dict[str, SiteFeed], library: UnitLibrary,
             rr[rq[sl] <= 0] = np.nan
             res.append(rr)
             res_ph.append(rph[sl])
-            var.append(sum(vcats[c][sl] for c in VARIABLE))
-            for c in VARIABLE:
-                vbreak[c].append(vcats[c][sl])
+            var.append(sum((vcats[c][sl] for c in VARIABLE), np.zeros(T)))
+            for cat in VARIABLE:
+                vbreak[cat].append(vcats[cat][sl])
             capex.append(cost_z.capex_CNY[zl])
             fixed.append(fixed_yr[zl])
             build.append(True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from importlib import metadata
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -24,8 +25,13 @@ from ..geochem.databases import database_info
 from ..geochem.engine import iphreeqc_version
 from ..resources import resource_label
 from . import precompute as pc
-from .model import Network, discount_factors
+from .model import Cut, Network, discount_factors
 from .verification import blend_at, verify
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .geocheck import BlendCheck
+    from .plan import _Prepared
+    from .solver import SolveInfo
 
 __all__ = ["build_results", "COST_CATEGORIES"]
 
@@ -56,7 +62,7 @@ def _versions(solver_name: str) -> dict[str, str]:
     return out
 
 
-def cost_breakdown(net: Network, vals: dict) -> dict[str, float]:
+def cost_breakdown(net: Network, vals: dict[str, np.ndarray]) -> dict[str, float]:
     """NPV of each cost category (CNY) of a plan; their sum is the cost objective."""
     case, tab = net.case, net.table
     A, B = net.A, net.B
@@ -86,9 +92,11 @@ def cost_breakdown(net: Network, vals: dict) -> dict[str, float]:
     return {k: float(v) for k, v in out.items()}
 
 
-def build_results(prep, net: Network | None, vals: dict | None, info, status: str, cuts,
-                  model_cuts, checks,
-                  iterations, explanation, presolve, objective: str, timings: dict,
+def build_results(prep: _Prepared, net: Network | None, vals: dict[str, np.ndarray] | None,
+                  info: SolveInfo | None, status: str, cuts: list[Cut],
+                  model_cuts: list[Cut], checks: list[BlendCheck],
+                  iterations: list[dict], explanation: list[dict], presolve: list[dict],
+                  objective: str, timings: dict[str, float],
                   formation_checks: list[dict] | None = None) -> dict:
     """Assemble the results dict (see module docstring)."""
     from .injectate import explain
@@ -159,6 +167,7 @@ def build_results(prep, net: Network | None, vals: dict | None, info, status: st
                 res["sources"].append({"name": st, "period": t + 1, "year": years[t],
                                        "produced_m3_d": float(net.produced[s, t])})
         return res
+    assert vals is not None  # part of have
     F, X, W, G, Y = (vals[k] for k in ("F", "x", "w", "g", "y"))
     tiny = 1e-7
     # sources

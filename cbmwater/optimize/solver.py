@@ -40,6 +40,7 @@ class SolveInfo:
     seconds: float
     solver: str
     message: str = ""
+    primary: float | None = None      # a two-stage solve: the first stage's reuse share or salt
 
     @property
     def has_solution(self) -> bool:

@@ -7,6 +7,8 @@ flow values alone.  Used by the optimisation loop (:mod:`.plan`) and the results
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from . import precompute as pc
@@ -15,7 +17,7 @@ from .model import Cut, Network
 __all__ = ["blend_at", "verify"]
 
 
-def blend_at(net: Network, vals: dict, d: int, t: int) -> tuple[float, np.ndarray]:
+def blend_at(net: Network, vals: dict[str, np.ndarray], d: int, t: int) -> tuple[float, np.ndarray]:
     """Flow (m3/d) and flow-weighted concentrations (mg/L, :data:`precompute.KEYS` order) the plan
     ``vals`` delivers to destination ``d`` in period ``t``; NaN where no contributing stream
     measured the constituent."""
@@ -35,7 +37,8 @@ def blend_at(net: Network, vals: dict, d: int, t: int) -> tuple[float, np.ndarra
     return total, np.where(seen, mass / total, np.nan)
 
 
-def verify(net: Network, vals: dict, cuts: list[Cut], rel_tol: float = 1e-5) -> dict:
+def verify(net: Network, vals: dict[str, np.ndarray], cuts: list[Cut],
+           rel_tol: float = 1e-5) -> dict[str, Any]:
     """Re-check every constraint of the plan from its flows (independent of the solver's view).
 
     Returns the largest violation of each family (m3/d for balances and capacities, mg/L for
@@ -101,12 +104,12 @@ def verify(net: Network, vals: dict, cuts: list[Cut], rel_tol: float = 1e-5) -> 
     for cut in cuts:
         d = net.dests.index(cut.destination)
         t = cut.period - 1
-        s = 0.0
-        for k in np.flatnonzero((net.x_dest == d) & (net.x_t == t)):
-            s += cut.coef.get((int(net.x_pair[k]), "product"), 0.0) * X[k]
-        for k in np.flatnonzero((net.w_dest == d) & (net.w_t == t)):
-            s += cut.coef.get((int(net.w_pair[k]), "residual"), 0.0) * W[k]
-        upd("cuts", s if cut.sense == "max" else -s, f"{cut.destination}, period {cut.period}, {cut.prop}")
+        lhs = 0.0
+        for k in np.flatnonzero((net.x_dest == d) & (net.x_t == t)).tolist():
+            lhs += cut.coef.get((int(net.x_pair[k]), "product"), 0.0) * X[k]
+        for k in np.flatnonzero((net.w_dest == d) & (net.w_t == t)).tolist():
+            lhs += cut.coef.get((int(net.w_pair[k]), "residual"), 0.0) * W[k]
+        upd("cuts", lhs if cut.sense == "max" else -lhs, f"{cut.destination}, period {cut.period}, {cut.prop}")
     scale = max(1.0, float(net.produced.max(initial=1.0)))
     ok = all(v <= rel_tol * scale for k, v in viol.items() if k.endswith("m3_d")) and \
         viol["quality_mg_L"] <= 1e-4 + 0 and viol["integrality"] <= 1e-5 and \

@@ -24,6 +24,7 @@ import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal, overload
 
 from ..errors import InputError
 from ..validation import check_number
@@ -122,8 +123,19 @@ def permeability_class(k_um2: float) -> str:
     return ">1.5"
 
 
-def _number(table: dict, key: str, where: str, *, required: bool = True, positive: bool = False,
-            minimum: float | None = None) -> float | None:
+@overload
+def _number(table: dict[str, Any], key: str, where: str, *, required: Literal[True] = True,
+            positive: bool = False, minimum: float | None = None) -> float: ...
+
+
+@overload
+def _number(table: dict[str, Any], key: str, where: str, *, required: bool,
+            positive: bool = False, minimum: float | None = None) -> float | None: ...
+
+
+def _number(table: dict[str, Any], key: str, where: str, *, required: bool = True,
+            positive: bool = False, minimum: float | None = None) -> float | None:
+    """``table[key]`` as a checked number; None only when it is absent and not ``required``."""
     if key not in table:
         if required:
             raise InputError(f"{where}.{key} is missing")

@@ -29,6 +29,8 @@ from __future__ import annotations
 import math
 import platform
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -39,7 +41,7 @@ from ..geochem.engine import get_engine, iphreeqc_version, si_or_nan
 from ..geochem.mixing import mix_block, reaction_conditions
 from ..geochem.phreeqc_input import redox_definitions, solution_block
 from ..geochem.redox import RedoxBasis
-from ..standards import check_compliance, load_standards
+from ..standards import StandardsTable, check_compliance, load_standards
 from ..water.phases import MINERALS
 from .proposal import Proposal, load_proposal
 
@@ -337,7 +339,7 @@ def mixing_scale(mix: pd.DataFrame) -> MixingScale:
 
 
 # -- the review --------------------------------------------------------------------------------
-def _standard_findings(p: Proposal, table) -> tuple[list[Finding], pd.DataFrame]:
+def _standard_findings(p: Proposal, table: StandardsTable) -> tuple[list[Finding], pd.DataFrame]:
     res = check_compliance(p.injectate.standard_values(), p.standard, p.permeability_class, table)
     out: list[Finding] = []
     for r in res.to_dict("records"):
@@ -378,6 +380,7 @@ def _compat_findings(p: Proposal, mix: pd.DataFrame, tss_limit: float | None) ->
     out: list[Finding] = []
     calc = (f"PHREEQC MIX of injectate and formation water, {len(mix)} fractions 0-1, at "
             f"{p.temperature_C:g} deg C and {p.pressure_bar:g} bar; EQUILIBRIUM_PHASES 0 0")
+    ev: dict[str, Any]  # a finding's evidence: numbers, and None for a missing TSS limit
     for m in SCALE_MINERALS:
         col = f"scale_{m}_mg_L"
         if mix[col].max() <= 0 and not (mix[f"si_{m}"] > 0).any():
@@ -501,6 +504,6 @@ def review(p: Proposal) -> Review:
     return Review(p, verdict, conditions, findings, mix, comp, text, assumptions, versions)
 
 
-def review_file(path) -> Review:
+def review_file(path: str | Path) -> Review:
     """Load, validate and review a proposal TOML file."""
     return review(load_proposal(path))
