@@ -5,11 +5,11 @@ Import graph: every ``import``/``from`` of a cbmwater module inside ``cbmwater/`
 ``geochem``, ``treatment``, ..., ``study``, ``cli``, ``app``).  Strongly connected components
 (Tarjan 1972) of more than one node are circles.
 
-Repeated blocks: each file's lines are tokenised and reduced to their shape (names -> N,
-numbers -> 0, strings -> S); lines that carry no logic are passed over (blank lines,
-comments, imports, docstrings and bare literals, decorators, rows of a literal table,
-annotations of a dataclass, lists of names).  Any window of 10 such lines that stands in two
-places that do not overlap is a repeat.  Translation catalogues (``app/i18n.py``) are data,
+Repeated blocks: each file is tokenised into logical lines (statements, whatever the
+formatter's layout) reduced to their shape (names -> N, numbers -> 0, strings -> S);
+statements that carry no logic are passed over (imports, docstrings, bare literals,
+decorators, annotations of a dataclass).  Any window of 10 such statements (10 lines or more
+of code) that stands in two places that do not overlap is a repeat.  Translation catalogues (``app/i18n.py``) are data,
 not code, and are left out.
 """
 
@@ -144,15 +144,27 @@ def test_the_circle_finder_finds_a_circle():
 
 
 def _logic_lines(text: str) -> list[tuple[int, str]]:
-    """(line number, shape) of each line that carries logic."""
-    by_line: dict[int, list[str]] = defaultdict(list)
-    skip = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
+    """(first line number, shape) of each logical line (statement) that carries logic.
+
+    Logical lines, not physical ones, so that the formatter's layout (one argument a line) does
+    not make two calls look alike or two blocks look different."""
+    skip = {tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT,
             tokenize.ENDMARKER, tokenize.ENCODING}
     fstring = {getattr(tokenize, n) for n in ("FSTRING_START", "FSTRING_MIDDLE", "FSTRING_END")
                if hasattr(tokenize, n)}
+    statements: list[tuple[int, list[str]]] = []
+    current: list[str] = []
+    start = 0
     for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+        if tok.type == tokenize.NEWLINE:
+            if current:
+                statements.append((start, current))
+            current = []
+            continue
         if tok.type in skip:
             continue
+        if not current:
+            start = tok.start[0]
         if tok.type == tokenize.NAME and not keyword.iskeyword(tok.string):
             shape = "N"
         elif tok.type == tokenize.NUMBER:
@@ -161,18 +173,17 @@ def _logic_lines(text: str) -> list[tuple[int, str]]:
             shape = "S"
         else:
             shape = tok.string
-        by_line[tok.start[0]].append(shape)
+        if shape == "S" and current and current[-1] == "S":
+            continue     # implicitly joined strings are one string
+        current.append(shape)
     out = []
-    for number in sorted(by_line):
-        t = by_line[number]
-        if t[0] in ("import", "from", "S", "0", "@"):
-            continue     # imports, docstrings and literal rows, decorators
-        if all(x in "()[]{},:;S" for x in t):
-            continue     # punctuation
+    for number, t in statements:
+        if t[0] in ("import", "from", "S", "@"):
+            continue     # imports, docstrings, decorators
+        if all(x in "()[]{},:;S0" for x in t):
+            continue     # bare literals
         if t[0] == "N" and len(t) > 1 and t[1] == ":" and "=" not in t:
             continue     # annotations of a dataclass
-        if "(" not in t and all(x in ("N", ",", ".", "[", "]", ")") for x in t):
-            continue     # lists of names
         out.append((number, " ".join(t)))
     return out
 

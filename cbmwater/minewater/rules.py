@@ -115,6 +115,12 @@ def admissible_options(water: Mapping[str, float | None], net_acidity_mg_L: floa
                 v.admissible = False
                 v.reasons.append(f"needs {need:,.0f} m2 of land; the site has {land_m2:,.0f} m2")
 
+    def passive(v: Verdict) -> None:
+        """A passive option's verdict is complete: the acid-load and land rules, then kept."""
+        load_rule(v)
+        land(v.option, v)
+        out.append(v)
+
     def load_rule(v: Verdict) -> None:
         if too_big:
             v.admissible = False
@@ -139,9 +145,7 @@ def admissible_options(water: Mapping[str, float | None], net_acidity_mg_L: floa
                                  "of the limestone (rule 2)")
             else:
                 v.reasons.append(f"{name} {val:g} mg/L < {ALD_LIMIT_MG_L:g}")
-    load_rule(v)
-    land("ald", v)
-    out.append(v)
+    passive(v)
 
     # 3: VFP / SAPS and bioreactor for net-acidic water with oxygen, Fe(III) or Al
     for opt in ("vfp", "bioreactor"):
@@ -151,9 +155,7 @@ def admissible_options(water: Mapping[str, float | None], net_acidity_mg_L: floa
         if net_acidic:
             v.reasons.append("adds alkalinity under anoxic conditions; tolerates DO, Fe(III) "
                              "and Al (rule 3)")
-        load_rule(v)
-        land(opt, v)
-        out.append(v)
+        passive(v)
 
     # limestone bed: acidic, low Fe and Al
     v = Verdict("limestone_bed", net_acidic, "primary")
@@ -169,18 +171,14 @@ def admissible_options(water: Mapping[str, float | None], net_acidity_mg_L: floa
                 v.reasons.append(f"{name} {val:g} mg/L would armour an oxic limestone bed")
     else:
         v.reasons.append("no alkalinity needs to be added (rule 1)")
-    load_rule(v)
-    land("limestone_bed", v)
-    out.append(v)
+    passive(v)
 
     # aerobic wetland: primary for net-alkaline water, polishing after alkalinity otherwise
     v = Verdict("wetland", True, "primary" if not net_acidic else "polishing")
     v.reasons.append(("water is net alkaline: aeration, settling pond and aerobic wetland "
                       "remove Fe (rule 1)") if not net_acidic else
                      "polishing step after an alkalinity-producing system (rules 2-3)")
-    load_rule(v)
-    land("wetland", v)
-    out.append(v)
+    passive(v)
 
     # 4: Mn bed
     v = Verdict("mn_bed", True, "polishing")
