@@ -477,9 +477,9 @@ def main(argv: list[str] | None = None) -> int:
             r["limit_s"] = run_limit(detail_texts, db_path, repeat)
         else:        # the dict loop
             specs = [lib[t] for t in train.split(",")]
-            t_dict, _, base = best_of(repeat, lambda _: dict_train(specs, feeds, econ))
+            t_dict, _, base = best_of(repeat, lambda _, specs=specs: dict_train(specs, feeds, econ))
             r["dict_s"] = t_dict
-            r["dict_sim_s"], _, _ = best_of(repeat, lambda _: dict_train(specs, feeds, econ,
+            r["dict_sim_s"], _, _ = best_of(repeat, lambda _, specs=specs: dict_train(specs, feeds, econ,
                                                                            costing=False))
             r["dict_max_rel_diff"] = compare(base, result, cost)
         rows.append(r)

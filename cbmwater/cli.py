@@ -20,8 +20,7 @@ import click
 if TYPE_CHECKING:  # pragma: no cover
     from .study import ComplianceResult
 
-from . import CbmwaterError, InputError
-from . import __version__
+from . import CbmwaterError, InputError, __version__
 from .study import outputs as export
 
 FORMATS = ("csv", "json", "xlsx")
@@ -200,10 +199,7 @@ def treat(input_file: Path, sample_id: str, train: str, flow: float, fmt: str, o
     result = treat_water(input_file, train, flow_m3_d=flow, sample=sample_id, sheet=sheet,
                          database=database, redox=redox)
     res = result.to_dict()
-    if fmt == "json":
-        text = result.to_json()
-    else:
-        text = _treat_text(res)
+    text = result.to_json() if fmt == "json" else _treat_text(res)
     if out is None:
         click.echo(text)
     else:

@@ -75,7 +75,7 @@ def test_the_option_lists_are_the_engines():
 def test_constituent_names_units_and_labels_are_the_vocabulary():
     from cbmwater.water.vocabulary import CONSTITUENTS
 
-    assert V.CONSTITUENT_NAMES == tuple(CONSTITUENTS)
+    assert tuple(CONSTITUENTS) == V.CONSTITUENT_NAMES
     assert V.CONSTITUENT_NAMES.index("Na") < V.CONSTITUENT_NAMES.index("Cl")
     assert V.constituent_unit("F") == "mg/L" and V.constituent_unit("pH") == "-"
     assert V.constituent_label("F", "zh") == CONSTITUENTS["F"].label_zh == "氟化物"

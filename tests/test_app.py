@@ -32,8 +32,10 @@ APP = ROOT / "cbmwater" / "app"
 HOME = APP / "Home.py"
 PAGE = APP / "pages" / "1_Characterise.py"
 TIMEOUT = 60
-from cbmwater.app import i18n  # noqa: E402
-from cbmwater.app import logic  # noqa: E402
+from cbmwater.app import (
+    i18n,  # noqa: E402
+    logic,  # noqa: E402
+)
 
 EN_TITLE = "Characterise produced water"
 ZH_TITLE = "采出水水质表征"

@@ -24,9 +24,8 @@ import pandas as pd
 import pytest
 
 pytest.importorskip("streamlit")
-from streamlit.testing.v1 import AppTest  # noqa: E402
-
 from plotly_spec import chart_spec, values  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from cbmwater.minewater.case import load_mine_case  # noqa: E402
 from cbmwater.minewater.neutralise import REAGENTS, neutralise  # noqa: E402

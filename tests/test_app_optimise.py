@@ -26,9 +26,8 @@ import pandas as pd
 import pytest
 
 pytest.importorskip("streamlit")
-from streamlit.testing.v1 import AppTest  # noqa: E402
-
 from plotly_spec import chart_spec, values  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from cbmwater.optimize.case import load_case, parse_case  # noqa: E402
 from cbmwater.optimize.plan import optimise, pareto_front  # noqa: E402

@@ -22,12 +22,11 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("streamlit")
+from plotly_spec import chart_spec, values  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from plotly_spec import chart_spec, values  # noqa: E402
-
-from cbmwater.report.reinjection_html import review_html  # noqa: E402
 from cbmwater.reinjection.review import review_file  # noqa: E402
+from cbmwater.report.reinjection_html import review_html  # noqa: E402
 from cbmwater.resources import example_path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

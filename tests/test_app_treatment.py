@@ -22,9 +22,8 @@ import pytest
 import cbmwater
 
 pytest.importorskip("streamlit")
-from streamlit.testing.v1 import AppTest  # noqa: E402
-
 from plotly_spec import chart_spec, values  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from cbmwater.errors import InputError  # noqa: E402
 from cbmwater.study import BUNDLED_ANALYSES  # noqa: E402

@@ -25,8 +25,13 @@ import pytest
 from cbmwater.errors import DatabaseError
 from cbmwater.treatment.costing import CATEGORIES, cost_train, unit_capital
 from cbmwater.treatment.economics import DISPOSAL_CLASSES, load_economics
-from cbmwater.treatment.library import (BELOW_MIN, LIBRARY_DIR, SOLID_RESIDUALS, CapitalCurve,
-                                        load_library)
+from cbmwater.treatment.library import (
+    BELOW_MIN,
+    LIBRARY_DIR,
+    SOLID_RESIDUALS,
+    CapitalCurve,
+    load_library,
+)
 from cbmwater.treatment.streams import TRACKED, StreamBatch
 from cbmwater.treatment.summary import summarise
 from cbmwater.treatment.train import simulate_train

@@ -189,7 +189,7 @@ def test_pqi_export_runs_in_fresh_phreeqc_and_reproduces():
     res = speciate(AnalysisSet.from_records([dict(r) for r in QINSHUI]))
     rows = fresh_phreeqc(res.pqi())
     assert len(rows) == len(QINSHUI)
-    for (sid, ours), row in zip(res.table.iterrows(), rows):
+    for (_sid, ours), row in zip(res.table.iterrows(), rows):
         assert ours["ionic_strength"] == pytest.approx(row["mu"], rel=1e-5)
         assert ours["si_Calcite"] == pytest.approx(row["si_Calcite"], abs=1e-4)
 

@@ -407,7 +407,7 @@ def test_fast_and_cell_by_cell_readers_agree(tmp_path, monkeypatch):
     for path in (BUNDLED_ANALYSES, extra):
         used = []
         monkeypatch.setattr(io_mod, "_read_body_fast",
-                            lambda *a, **k: used.append(real_fast(*a, **k)) or used[-1])
+                            lambda *a, used=used, **k: used.append(real_fast(*a, **k)) or used[-1])
         fast = io_mod.read_analyses(path)
         monkeypatch.undo()
         assert used and used[0] is not None, "the clean file must take the fast path"

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
-from phreeqc_oracle import AMM_DEFS, run_phreeqc as run
+from phreeqc_oracle import AMM_DEFS
+from phreeqc_oracle import run_phreeqc as run
 
 from cbmwater.resources import example_path
 from cbmwater.treatment.economics import load_economics

@@ -203,7 +203,7 @@ def test_sludge_is_the_sum_of_phreeqc_phase_deltas_and_its_volume_by_hand():
     assert r.sludge_volumes["LDS"]["volume_m3_d"] == pytest.approx(litres_per_m3 * 2000 / 1000,
                                                                     rel=1e-3)
     assert r.sludge_dry_kg_d == pytest.approx(dry * 2000 / 1000, rel=1e-4)
-    assert WATER_DENSITY_KG_L == pytest.approx(0.99935, abs=1e-5)
+    assert pytest.approx(0.99935, abs=1e-5) == WATER_DENSITY_KG_L
 
 
 def test_caco3_cannot_reach_a_high_ph():

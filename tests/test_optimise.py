@@ -171,7 +171,7 @@ def test_arps_period_average_matches_numerical_integration():
         assert rates[0] == 0.0
         for p in range(2, 6):
             t0 = p - 2
-            exact = quad(lambda t: float(arps_rate(qi, di, b, t)), t0, t0 + 1)[0]
+            exact = quad(lambda t, q=qi, d=di, bb=b: float(arps_rate(q, d, bb, t)), t0, t0 + 1)[0]
             assert rates[p - 1] == pytest.approx(exact, rel=1e-9)
 
 

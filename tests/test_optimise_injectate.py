@@ -318,8 +318,12 @@ def test_a_blend_that_fails_with_the_formation_is_cut_and_resolved(blend):
 def test_mixing_batch_equals_the_review_input_run_alone():
     """The optimiser's batched mixing (many injectates in one PHREEQC input, chunks on threads)
     gives, for each injectate, the numbers of the review's single-injectate calculation."""
-    from cbmwater.reinjection.review import (mixing_curves, mixing_input, mixing_input_many,
-                                             run_mixing)
+    from cbmwater.reinjection.review import (
+        mixing_curves,
+        mixing_input,
+        mixing_input_many,
+        run_mixing,
+    )
 
     fw = {"temp_C": 20.7, "pH": 8.42, "Na": 1228, "K": 2.09, "Ca": 9.58, "Mg": 3.29, "Fe": 1.86,
           "Sr": 0.57, "Ba": 1.7, "Cl": 439, "SO4": 6.8, "HCO3": 2588, "CO3": 31}

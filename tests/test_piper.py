@@ -37,8 +37,8 @@ def coords_of(**meq: float) -> pd.Series:
 
 def test_constants_are_the_stated_geometry():
     assert piper.GAP == 0.2
-    assert piper.HEIGHT == pytest.approx(H, abs=1e-15)
-    assert piper.ANION_X0 == pytest.approx(1.2)
+    assert pytest.approx(H, abs=1e-15) == piper.HEIGHT
+    assert pytest.approx(1.2) == piper.ANION_X0
 
 
 # ----------------------------------------------------------------------- (1) percentages

@@ -86,7 +86,7 @@ def test_ion_balance_of_W():
 def test_tds_of_W():
     assert qa.tds_evaporative_mg_L(frame(W)).iloc[0] == pytest.approx(1634.05, abs=0.01)
     assert qa.tds_sum_mg_L(frame(W)).iloc[0] == pytest.approx(2396.5, abs=1e-9)
-    assert qa.HCO3_TO_CO3_EVAPORATION == pytest.approx(60.008 / (2 * 61.016), abs=1e-4)
+    assert pytest.approx(60.008 / (2 * 61.016), abs=1e-4) == qa.HCO3_TO_CO3_EVAPORATION
 
 
 def test_tds_sum_excludes_aggregates_and_iron_split():

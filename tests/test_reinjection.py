@@ -47,11 +47,11 @@ def _own_si(solution_lines: str, t_c: float, p_atm: float) -> dict[str, float]:
 # the two waters of barite_scaling.toml (cbmwater/case_studies/reinjection/waters.csv), typed by hand;
 # Alkalinity as CaCO3 = 50.0437 x (HCO3/61.0168 + CO3/30.0045); total Fe without a redox
 # statement is ferrous (DESIGN.md §5 redox policy), so it is typed as Fe(2)
-FORMATION = """SOLUTION 1
+FORMATION = f"""SOLUTION 1
  units mg/l
  temp 20.7
  pH 8.42
- Alkalinity {alk} as CaCO3
+ Alkalinity {50.0437 * (2588 / 61.0168 + 31 / 30.0045)} as CaCO3
  Na 1228
  K 2.09
  Ca 9.58
@@ -61,12 +61,12 @@ FORMATION = """SOLUTION 1
  Ba 1.7
  Cl 439
  S(6) 6.8 as SO4
-""".format(alk=50.0437 * (2588 / 61.0168 + 31 / 30.0045))
-INJECTATE = """SOLUTION 1
+"""
+INJECTATE = f"""SOLUTION 1
  units mg/l
  temp 20.0
  pH 7.6
- Alkalinity {alk} as CaCO3
+ Alkalinity {50.0437 * 620 / 61.0168} as CaCO3
  Na 420
  K 2.0
  Ca 18
@@ -76,7 +76,7 @@ INJECTATE = """SOLUTION 1
  Ba 0.02
  Cl 180
  S(6) 320 as SO4
-""".format(alk=50.0437 * 620 / 61.0168)
+"""
 
 
 @pytest.fixture(scope="module")

@@ -32,8 +32,15 @@ from click.testing import CliRunner
 
 from cbmwater.cli import main
 from cbmwater.errors import CbmwaterError, DatabaseError, InputError
-from cbmwater.standards import (RESULTS, StandardsError, check_analyses, check_compliance,
-                                fao29_infiltration, load_standards, summarise)
+from cbmwater.standards import (
+    RESULTS,
+    StandardsError,
+    check_analyses,
+    check_compliance,
+    fao29_infiltration,
+    load_standards,
+    summarise,
+)
 from cbmwater.water.analysis import AnalysisSet
 
 #: GB 3838 / GB/T 14848 limit tables as JSON, an independent transcription (see its README).

@@ -32,8 +32,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cbmwater.errors import DatabaseError
 import cbmwater
+from cbmwater.errors import DatabaseError
 from cbmwater.resources import example_path
 from cbmwater.treatment.economics import load_economics
 from cbmwater.treatment.library import LIBRARY_DIR, load_library

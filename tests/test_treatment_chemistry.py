@@ -181,7 +181,8 @@ def test_concentrate_si_equals_hand_written_input_at_three_recoveries(water):
     """The engine's concentrate (CO2 held at the feed's pCO2) equals the hand-written input to
     0.01 SI at recoveries 0.3, 0.5 and 0.7 (the engine's own grid is read at these points)."""
     from cbmwater.geochem.databases import database_info
-    from cbmwater.treatment.chemistry import _concentration_run, feed_log_pco2 as engine_logp
+    from cbmwater.treatment.chemistry import _concentration_run
+    from cbmwater.treatment.chemistry import feed_log_pco2 as engine_logp
 
     rs = [0.3, 0.5, 0.7]
     minerals = ["Calcite", "Barite", "Fluorite", "SiO2(a)"]

@@ -13,9 +13,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
+import cbmwater
 from cbmwater.cli import main
 from cbmwater.errors import InputError
-import cbmwater
 from cbmwater.study import BUNDLED_ANALYSES
 from cbmwater.treatment.streams import TRACKED
 from cbmwater.water.vocabulary import CONSTITUENTS

@@ -118,13 +118,13 @@ def test_cation_exchange_curve_is_the_watertap_formula_at_2000_mg_L(lib):
     for uid in ("wac_exchange", "sac_exchange"):
         cap = lib[uid].capital
         assert cap.Q_ref_m3_d == 1000
-        assert cap.A == pytest.approx(hand, rel=1e-5)
-        assert cap.B == pytest.approx(0.681951 + 4.09643e-5 * tds, abs=1e-4)
+        assert pytest.approx(hand, rel=1e-5) == cap.A
+        assert pytest.approx(0.681951 + 4.09643e-5 * tds, abs=1e-4) == cap.B
         # exact power law at fixed TDS: check another flow
         q2 = 200 / 24
         at_q2 = math.exp(9.97141 + 0.681951 * math.log(q2) - 6.42222e-5 * tds
                          + 4.09643e-5 * math.log(q2) * tds)
-        assert cap.A * (200 / 1000) ** cap.B == pytest.approx(at_q2, rel=1e-3)
+        assert pytest.approx(at_q2, rel=1e-3) == cap.A * (200 / 1000) ** cap.B
 
 
 def test_breakpoint_dose_is_7_6_mg_cl2_per_mg_n_as_naocl(lib):

@@ -29,7 +29,7 @@ import contextlib
 import csv
 import math
 import tempfile
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -139,18 +139,18 @@ def batch_of(rows: list[dict]) -> StreamBatch:
     return StreamBatch.from_frame(df, np.array([r["flow"] for r in rows]))
 
 
-@lru_cache(maxsize=None)
+@cache
 def zero_order_trains() -> tuple[tuple[str, ...], ...]:
     pool = [u.id for u in LIB if u.id not in PHREEQC_UNITS]
     return tuple(tuple(t) for t in candidate_trains(LIB, pool=pool, max_units=13, limit=10**6))
 
 
-@lru_cache(maxsize=None)
+@cache
 def all_candidate_trains() -> list[list[str]]:
     return candidate_trains(LIB, max_units=13, limit=10**6)   # ~97 000 trains, ~2 s
 
 
-@lru_cache(maxsize=None)
+@cache
 def phreeqc_trains_by_unit() -> dict[str, tuple[tuple[str, ...], ...]]:
     every = all_candidate_trains()
     # activated_alumina needs ph_adjustment before it, but stages.csv puts ion exchange (6)
@@ -220,7 +220,7 @@ def check_train_balances(r, rows) -> None:
     assert ((r.recovery > 0) & (r.recovery <= 1 + 1e-12)).all(), r.recovery
 
 
-@lru_cache(maxsize=None)
+@cache
 def zero_order_trains_by_unit() -> dict[str, tuple[tuple[str, ...], ...]]:
     trains = zero_order_trains()
     return {u: tuple(t for t in trains if u in t) for u in sorted({u for t in trains for u in t})}
@@ -570,7 +570,7 @@ def test_scale_result_costs_equal_a_new_simulation_at_that_flow():
     """Every unit is linear in flow at fixed composition: a result scaled to other feed flows must
     cost exactly what simulating those flows costs (zero-order, membrane + brine concentrator,
     and PHREEQC pH adjustment + adsorption trains)."""
-    
+
     import numpy as np
 
     from cbmwater.treatment.costing import cost_train

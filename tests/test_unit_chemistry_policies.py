@@ -16,7 +16,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from phreeqc_oracle import run_phreeqc as run
 
 from cbmwater.resources import example_path

@@ -15,7 +15,14 @@ from cbmwater.report.export import zip_bytes
 from cbmwater.treatment import chemistry
 from cbmwater.treatment.library import load_library
 from cbmwater.validation import allowed_range, check_number
-from cbmwater.water.phases import MINERALS, REAGENTS, SUBSTANCES, formula_mass, molar_mass, substance
+from cbmwater.water.phases import (
+    MINERALS,
+    REAGENTS,
+    SUBSTANCES,
+    formula_mass,
+    molar_mass,
+    substance,
+)
 
 # CRC Handbook of Chemistry and Physics (97th ed.), physical constants of inorganic compounds,
 # g/mol, to two decimals: independent of the atomic-weight table the module computes from.

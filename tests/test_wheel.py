@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pytest
 
+import cbmwater
 from cbmwater import __version__
 from cbmwater.resources import example_path
-import cbmwater
 
 pytestmark = pytest.mark.slow
 

@@ -112,9 +112,7 @@ def _info(path: Path, mtime: float) -> DatabaseInfo:
             elements.add(stripped.split()[0])
         elif block == "PHASES":
             token = stripped.split()[0]
-            if not line[0].isspace() and not token.startswith("-") and "=" not in stripped:
-                phases.add(token)
-            elif expect_phase and "=" not in stripped and not token.startswith("-"):
+            if not line[0].isspace() and not token.startswith("-") and "=" not in stripped or expect_phase and "=" not in stripped and not token.startswith("-"):
                 phases.add(token)
             expect_phase = False
     if not elements:

@@ -34,14 +34,25 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..version import __version__
 from ..errors import GeochemError, InputError
+from ..version import __version__
 from ..water.analysis import AnalysisSet
 from .databases import DatabaseInfo, database_info
-from .engine import (available_cores, get_engine, get_engines, iphreeqc_version, run_pipelined,
-                     si_or_nan)
-from .phreeqc_input import (SI_MINERALS, phreeqc_element, redox_definitions,
-                            selected_output_block, solution_block)
+from .engine import (
+    available_cores,
+    get_engine,
+    get_engines,
+    iphreeqc_version,
+    run_pipelined,
+    si_or_nan,
+)
+from .phreeqc_input import (
+    SI_MINERALS,
+    phreeqc_element,
+    redox_definitions,
+    selected_output_block,
+    solution_block,
+)
 from .redox import RedoxBasis, parse_redox
 
 __all__ = ["SpeciationResult", "speciation_input", "speciate", "IONIC_STRENGTH_LIMIT"]
@@ -308,8 +319,11 @@ def speciate(
         else:
             block_list, out = run_pipelined(head, blocks, n, get_engines(db.path, workers))
     except GeochemError as exc:
-        raise _locate_failure(analyses, database, charge_balance, censored_policy, basis,
-                              density) or exc
+        located = _locate_failure(analyses, database, charge_balance, censored_policy, basis,
+                                  density)
+        if located is None:
+            raise
+        raise located from exc
     text = head + "".join(block_list) + "END\n"
     ids = analyses.sample_ids
     if len(out) != len(ids):

@@ -50,9 +50,20 @@ from typing import Any, TypedDict
 
 from ..errors import InputError
 from ..treatment.economics import Economics
-from .options import (AMDTREAT_REF, MOLAR_MASS_G_MOL, AmdTreatDefaults, Money, OptionResult,
-                      check_choice, check_number, finish, load_amdtreat, sludge_density_kg_m3,
-                      sludge_dry_solids_mg_L, solids_sg)
+from .options import (
+    AMDTREAT_REF,
+    MOLAR_MASS_G_MOL,
+    AmdTreatDefaults,
+    Money,
+    OptionResult,
+    check_choice,
+    check_number,
+    finish,
+    load_amdtreat,
+    sludge_density_kg_m3,
+    sludge_dry_solids_mg_L,
+    solids_sg,
+)
 
 __all__ = ["REAGENTS", "CLARIFIER_DESIGNS", "stoichiometric_dose_mg_L", "caustic_demand",
            "lime_demand", "active_treatment", "caustic_soda", "hydrated_lime", "quicklime",

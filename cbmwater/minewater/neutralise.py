@@ -89,9 +89,9 @@ from ..geochem.databases import DatabaseInfo, database_info
 from ..geochem.engine import MISSING_SI, get_engine
 from ..geochem.phreeqc_input import fmt, phreeqc_element, redox_definitions, solution_block
 from ..water.analysis import AnalysisSet
-from ..water.vocabulary import CACO3_G_EQ, CONSTITUENTS, molar_mass
 from ..water.phases import SUBSTANCES as PHASE_TABLE
 from ..water.phases import Substance
+from ..water.vocabulary import CACO3_G_EQ, CONSTITUENTS, molar_mass
 from .acidity import alkalinity_mg_L_CaCO3, calculated_acidity, iron_split
 
 __all__ = [
@@ -579,10 +579,10 @@ def _fmt_table(react: pd.DataFrame, setup: _Setup, doses: np.ndarray) -> pd.Data
             "pH": react["pH"].to_numpy(float)}
     for n in ("Fe", "Al", "Mn"):
         el = phreeqc_element(n, setup.db)
-        if n in setup.values or (n == "Fe" and "Fe2" in setup.values):
-            if el in react:
-                cols[f"{n}_mg_L"] = (react[el].to_numpy(float) * w / setup.s
-                                     * molar_mass(n) * 1000.0)
+        measured = n in setup.values or (n == "Fe" and "Fe2" in setup.values)
+        if measured and el in react:
+            cols[f"{n}_mg_L"] = (react[el].to_numpy(float) * w / setup.s
+                                 * molar_mass(n) * 1000.0)
     return pd.DataFrame(cols)
 
 

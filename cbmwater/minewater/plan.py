@@ -53,8 +53,8 @@ from ..water.io import read_analyses
 from .acidity import acidity_table
 from .case import MineCase, MineDestination, Point, SourceControl
 from .neutralise import neutralise
-from .sizing import size
 from .rules import ACTIVE, SYSTEMS, admissible_options
+from .sizing import size
 
 __all__ = ["SYSTEMS", "Combination", "evaluate", "plan", "score_options"]
 

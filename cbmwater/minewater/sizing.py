@@ -7,7 +7,8 @@ defaults, money).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from . import active, passive
 from .options import OptionResult, check_choice

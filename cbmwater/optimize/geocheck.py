@@ -178,7 +178,7 @@ def check_blends(net: Network, vals: dict[str, np.ndarray], iteration: int, *,
         return checks, []
     # second pass: directional derivatives towards every candidate stream of a violating blend
     probes, probe_meta = [], []
-    for n, (d, t, streams, w0, bad) in enumerate(todo):
+    for n, (_d, t, streams, w0, bad) in enumerate(todo):
         if all(b[0] == "SAR" for b in bad):
             continue          # SAR cuts are analytic: no PHREEQC probes needed
         for p, s, _ in streams:
@@ -208,7 +208,7 @@ def check_blends(net: Network, vals: dict[str, np.ndarray], iteration: int, *,
             omega = prop.startswith("SI_")
             G0 = 10.0 ** g0 if omega else g0
             lim = 10.0 ** limit if omega else limit
-            for k, (nn, p, s, j) in enumerate(probe_meta):
+            for k, (nn, p, s, _j) in enumerate(probe_meta):
                 if nn != n:
                     continue
                 if prop == "pH":

@@ -73,7 +73,7 @@ class Screen:
     unique: int = 0                   # distinct waters sent to PHREEQC
     seconds: float = 0.0
 
-    def update(self, other: "Screen", pairs: set[int]) -> None:
+    def update(self, other: Screen, pairs: set[int]) -> None:
         """Replace the results of ``pairs`` by those of ``other`` (a hub re-simulated)."""
         self.excluded = {k: v for k, v in self.excluded.items() if k[1] not in pairs}
         self.excluded.update(other.excluded)
@@ -291,7 +291,7 @@ def check_formation_blends(net: Network, vals: dict[str, np.ndarray], iteration:
         return checks, []
     # probes: (1 - EPS) w0 + EPS e_p towards every candidate stream of a violating blend
     probe_blends, probe_t, probe_d, meta = [], [], [], []
-    for n, d, t, streams, used, ms in todo:
+    for n, d, t, streams, used, _ms in todo:
         total = sum(fl for *_, fl in used)
         w0 = {(p, s): fl / total for p, s, fl in used}
         for p, s, _ in streams:
@@ -304,7 +304,7 @@ def check_formation_blends(net: Network, vals: dict[str, np.ndarray], iteration:
     pinj = _injectates(probe_blends, probe_t, net, database)
     psum = _run(net, probe_d, pinj, database)
     cuts: list[Cut] = []
-    for n, d, t, streams, used, ms in todo:
+    for n, d, t, _cand, _flows, ms in todo:
         dest = case.destinations[d]
         assert dest.formation is not None  # todo holds destinations with a formation only
         limit = dest.formation.scale_max_mg_L * (1 - MARGIN)

@@ -40,9 +40,9 @@ import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
 
 from ..treatment.economics import capital_recovery_factor
+from ..treatment.streams import TRACKED
 from .case import Case
 from .names import ModelNames
-from ..treatment.streams import TRACKED
 from .precompute import KEYS, PathTable
 from .sar import hardness_points, sar_cut_coefficients
 
@@ -394,7 +394,7 @@ def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None
         y_by_pair.setdefault(int(i), []).append(k)
     for i, ys in y_by_pair.items():
         rows.append((_lin([1.0] * len(ys), [Y[k] for k in ys]), None, 1.0, ("one_size", i)))
-    for k, (i, t) in enumerate(zip(net.f_pair, net.f_t)):
+    for k, (i, _t) in enumerate(zip(net.f_pair, net.f_t)):
         if tab.needs_build[i]:
             ys = y_by_pair.get(int(i), [])
             # F <= sum_z min(size_z, water available) y_z: the same integer set as

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..version import __version__
 from ..geochem.databases import database_info
 from ..geochem.engine import iphreeqc_version
 from ..resources import resource_label
+from ..version import __version__
 from . import precompute as pc
 from .model import Cut, Network, discount_factors
 from .verification import blend_at, verify
@@ -240,8 +240,8 @@ def build_results(prep: _Prepared, net: Network | None, vals: dict[str, np.ndarr
             c = chk.get((dest.name, t + 1))
             nm = []
             if total > tiny:
-                xs = np.flatnonzero((net.x_dest == d) & (net.x_t == t) & (X > tiny))
-                ws = np.flatnonzero((net.w_dest == d) & (net.w_t == t) & (W > tiny))
+                xs = np.flatnonzero((net.x_dest == d) & (net.x_t == t) & (tiny < X))
+                ws = np.flatnonzero((net.w_dest == d) & (net.w_t == t) & (tiny < W))
                 for key in dest.limits_mg_L:
                     j = pc.KEYS.index(key)
                     if np.isnan(tab.product[net.x_pair[xs], t, j]).any() or \

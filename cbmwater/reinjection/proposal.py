@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any, Literal, overload
 
 from ..errors import InputError
-from ..validation import check_number
 from ..standards.table import PARAMETERS, load_standards
+from ..validation import check_number
 from ..water.analysis import AnalysisSet
 from ..water.vocabulary import CONSTITUENTS
 
@@ -175,7 +175,7 @@ def _water(spec: object, where: str, base: Path | None) -> Water:
             raise InputError(f"{where}.sample_id {sid!r} not in {file}; known: "
                              f"{', '.join(whole.sample_ids)}")
         analyses = whole.subset([sid])
-        for k, v in spec.items():
+        for k in spec:
             if k in ("file", "sample_id"):
                 continue
             if k in CONSTITUENTS and k not in _STANDARD_ONLY:

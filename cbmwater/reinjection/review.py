@@ -35,13 +35,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..version import __version__
 from ..geochem.databases import database_info
 from ..geochem.engine import get_engine, iphreeqc_version, si_or_nan
 from ..geochem.mixing import mix_block, reaction_conditions
 from ..geochem.phreeqc_input import redox_definitions, solution_block
 from ..geochem.redox import RedoxBasis
 from ..standards import StandardsTable, check_compliance, load_standards
+from ..version import __version__
 from ..water.phases import MINERALS
 from .proposal import Proposal, load_proposal
 

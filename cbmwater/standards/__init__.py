@@ -6,10 +6,24 @@ against one class of one standard.  See ``cbmwater/databases/standards_README.md
 holds and which numbers still need confirming against the official texts.
 """
 
-from .compliance import (OUTPUT_COLUMNS, RESULTS, check_analyses, check_compliance,
-                         fao29_infiltration, summarise)
-from .table import (PARAMETERS, STANDARDS_CSV, STATUSES, UNITS, Limit, StandardsError,
-                    StandardsTable, load_standards)
+from .compliance import (
+                         OUTPUT_COLUMNS,
+                         RESULTS,
+                         check_analyses,
+                         check_compliance,
+                         fao29_infiltration,
+                         summarise,
+)
+from .table import (
+                         PARAMETERS,
+                         STANDARDS_CSV,
+                         STATUSES,
+                         UNITS,
+                         Limit,
+                         StandardsError,
+                         StandardsTable,
+                         load_standards,
+)
 
 __all__ = [
     "load_standards", "StandardsTable", "Limit", "StandardsError", "PARAMETERS", "UNITS",

@@ -42,8 +42,8 @@ from __future__ import annotations
 
 import difflib
 import math
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -52,8 +52,7 @@ from ..errors import InputError
 from ..water import qa
 from ..water.analysis import CENSORED_POLICIES, AnalysisSet, check_range
 from ..water.vocabulary import CACO3_G_EQ, CONSTITUENTS
-from .table import (PARAMETERS, Limit, StandardsError, StandardsTable, load_standards,
-                    unit_factor)
+from .table import PARAMETERS, Limit, StandardsError, StandardsTable, load_standards, unit_factor
 
 __all__ = [
     "RESULTS",

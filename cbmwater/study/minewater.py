@@ -3,6 +3,8 @@ AMDTreat sizing, admissible options and the least-NPV plan of a mine-water case.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,10 +14,10 @@ import pandas as pd
 
 from ..minewater.active import REAGENTS as _ACTIVE
 from ..minewater.neutralise import REAGENTS as _REAGENTS
-from ..minewater.sizing import OPTIONS as _SIZED
 from ..minewater.rules import OPTIONS as _OPTIONS
-from ..minewater.rules import SYSTEMS as _SYSTEMS
 from ..minewater.rules import PASSIVE_ACID_LOAD_MAX_KG_D
+from ..minewater.rules import SYSTEMS as _SYSTEMS
+from ..minewater.sizing import OPTIONS as _SIZED
 from ..water.analysis import AnalysisSet
 from ..water.io import Source
 from .results import ABSENT, JsonResult, attached
@@ -24,8 +26,8 @@ from .water import read_analyses as _read
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..minewater.acidity import AcidityReport
-    from .casefiles import CaseSource
     from ..minewater.case import MineCase
+    from .casefiles import CaseSource
 
 __all__ = ["acidity", "AcidityResult", "neutralise", "NeutralisationResult", "titration_curve",
            "size_option", "SizingResult", "admissible_options", "load_mine_case",
@@ -610,7 +612,6 @@ def mine_case_from_source(src: CaseSource) -> MineCase:
     >>> mine_case_from_source(read_case_file(daji)).sha256 == load_mine_case(daji).sha256
     True
     """
-    import hashlib
 
     from ..errors import CbmwaterError, InputError
     from ..minewater.case import parse_mine_case
@@ -620,9 +621,7 @@ def mine_case_from_source(src: CaseSource) -> MineCase:
     except CbmwaterError as exc:
         raise InputError(src.friendly(str(exc))) from None
     h = hashlib.sha256(src.raw)
-    try:
+    with contextlib.suppress(OSError):   # an unreadable file is named when it is read
         h.update(case.analyses_path.read_bytes())
-    except OSError:
-        pass
     case.sha256 = h.hexdigest()
     return case

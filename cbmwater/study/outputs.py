@@ -5,8 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..report.export import (join_warnings, jsonable, records_csv, records_json, records_table,
-                              records_xlsx)
+from ..report.export import (
+    join_warnings,
+    jsonable,
+    records_csv,
+    records_json,
+    records_table,
+    records_xlsx,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

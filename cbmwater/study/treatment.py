@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from ..version import __version__
 from ..errors import InputError
 from ..resources import resource_label
+from ..version import __version__
 from .results import JsonResult
 from .water import Water, one_water
 

@@ -12,17 +12,17 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, TypeAlias
 
 import pandas as pd
 
-from ..version import __version__
 from ..errors import InputError
-from ..resources import resource_label
 from ..geochem.characterise import Characterisation
 from ..geochem.characterise import characterise as _characterise
 from ..geochem.databases import DATABASES as _DATABASES
 from ..geochem.phreeqc_input import CHARGE_BALANCE_CHOICES
+from ..resources import resource_label
+from ..version import __version__
 from ..water.analysis import CENSORED_POLICIES as _CENSORED
 from ..water.analysis import AnalysisSet
 from ..water.io import Source, source_name
@@ -43,7 +43,7 @@ CENSORED_POLICIES: tuple[str, ...] = tuple(_CENSORED)
 
 #: A water the API can treat: a lab file (any :data:`~cbmwater.water.io.Source`), an
 #: :class:`~cbmwater.water.analysis.AnalysisSet`, or one analysis as a mapping.
-Water = Union[Source, AnalysisSet, Mapping[str, Any]]
+Water: TypeAlias = Source | AnalysisSet | Mapping[str, Any]
 
 
 def read_analyses(source: Source, *, sheet: str | int | None = None,

@@ -126,7 +126,7 @@ class Economics:
         """Capital recovery factor of :attr:`discount_rate` and :attr:`life_yr`, 1/yr."""
         return capital_recovery_factor(self.discount_rate, self.life_yr)
 
-    def with_(self, **changes: Any) -> "Economics":   # field name -> value (mixed types)
+    def with_(self, **changes: Any) -> Economics:   # field name -> value (mixed types)
         """A copy with some defaults changed (e.g. ``electricity_CNY_kWh=0.8``), validated."""
         from dataclasses import replace
 

@@ -35,7 +35,9 @@ from ..water.vocabulary import CONSTITUENTS, molar_mass
 from . import chemistry
 from .economics import Economics
 from .library import UnitSpec
-from .step import Step, adds_g_per_g as _adds_g_per_g, fixed_doses as _fixed_doses
+from .step import Step
+from .step import adds_g_per_g as _adds_g_per_g
+from .step import fixed_doses as _fixed_doses
 from .step import unit_energy_kWh_d as _energy
 from .streams import INDEX, TRACKED, StreamBatch
 from .thermal import run_thermal

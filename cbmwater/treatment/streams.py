@@ -52,7 +52,7 @@ class StreamBatch:
 
     @classmethod
     def from_frame(cls, values: pd.DataFrame, flow_m3_d: float | np.ndarray,
-                   default_temp_C: float = 25.0) -> "StreamBatch":
+                   default_temp_C: float = 25.0) -> StreamBatch:
         """Streams from canonical analyses (mg/L, columns as in the vocabulary).
 
         Total iron is ``Fe``; where only Fe2/Fe3 are given their sum is used.
@@ -76,7 +76,7 @@ class StreamBatch:
     def __len__(self) -> int:
         return len(self.flow_m3_d)
 
-    def copy(self) -> "StreamBatch":
+    def copy(self) -> StreamBatch:
         return StreamBatch(self.flow_m3_d.copy(), self.conc_mg_L.copy(), self.temp_C.copy(),
                            self.pH.copy())
 
@@ -84,7 +84,7 @@ class StreamBatch:
         """Mass flow of every constituent, g/d (mg/L x m3/d); NaN stays NaN."""
         return self.conc_mg_L * self.flow_m3_d[:, None]
 
-    def take(self, i: int) -> "StreamBatch":
+    def take(self, i: int) -> StreamBatch:
         """Stream ``i`` alone, as a batch of one."""
         return StreamBatch(self.flow_m3_d[i:i + 1].copy(), self.conc_mg_L[i:i + 1].copy(),
                            self.temp_C[i:i + 1].copy(), self.pH[i:i + 1].copy())

@@ -220,7 +220,7 @@ def crystallise(mass_g_d: np.ndarray, flow_m3_d: np.ndarray, recovery: float, en
     return ThermalSplit(qd, eps * liquor, qr, liquor, solids)
 
 
-def run_thermal(spec: "UnitSpec", feed: StreamBatch, econ: "Economics") -> Step:
+def run_thermal(spec: UnitSpec, feed: StreamBatch, econ: Economics) -> Step:
     """Apply a ``model = "thermal"`` unit to every water of ``feed`` (a brine).
 
     Parameters

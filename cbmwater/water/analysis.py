@@ -82,7 +82,7 @@ class AnalysisSet:
     @classmethod
     def from_records(
         cls, records: list[dict[str, object]], source: str = "<memory>"
-    ) -> "AnalysisSet":
+    ) -> AnalysisSet:
         """Build a set from dicts of canonical names and mg/L numbers (``sample_id`` required).
 
         A value given as a string ``"<0.05"`` is taken as censored at 0.05.  Raises
@@ -166,7 +166,7 @@ class AnalysisSet:
                 f"({policy} policy)")
         return out
 
-    def subset(self, sample_ids: list[str]) -> "AnalysisSet":
+    def subset(self, sample_ids: list[str]) -> AnalysisSet:
         """A new set with only the given samples, in the given order."""
         missing = [s for s in sample_ids if s not in self.values.index]
         if missing:

@@ -25,12 +25,12 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import os
 import re
 import unicodedata
-import os
 import zipfile
 from pathlib import Path
-from typing import BinaryIO, TextIO, Union
+from typing import BinaryIO, TextIO, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -116,7 +116,7 @@ def parse_header(
 
 
 #: What :func:`read_analyses` and :func:`read_table` accept as a lab file.
-Source = Union[str, os.PathLike, bytes, bytearray, BinaryIO, TextIO, pd.DataFrame]
+Source: TypeAlias = str | os.PathLike | bytes | bytearray | BinaryIO | TextIO | pd.DataFrame
 
 _XLSX_MAGIC = b"PK\x03\x04"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # OLE2 compound file: Excel 97-2003 .xls

@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 OUT = Path(__file__).with_name("analyses.csv")
-from cbmwater.water.analysis import AnalysisSet
 from cbmwater.water.qa import ion_balance_pct
+
 rows = [
  dict(sample_id="DJ-1", temp_C=14.0, pH=2.8, DO=1.8, Na=55, K=8, Ca=380, Mg=165, Fe2=180, Fe3=60, Mn=12, Al=45, Cl=25, SO4=None, alkalinity_CaCO3=0, TSS=60),
  dict(sample_id="DJ-2", temp_C=13.5, pH=3.4, DO=2.5, Na=40, K=6, Ca=260, Mg=95, Fe2=60, Fe3=15, Mn=6, Al=18, Cl=20, SO4=None, alkalinity_CaCO3=0, TSS=40),
@@ -32,5 +32,6 @@ cols = ["sample_id","temp_C","pH","DO","Na","K","Ca","Mg","Fe2","Fe3","Mn","Al",
 df = df[cols]
 df.to_csv(OUT, index=False)
 from cbmwater.water.io import read_analyses
+
 a = read_analyses(OUT)
 print(ion_balance_pct(a.resolved()))

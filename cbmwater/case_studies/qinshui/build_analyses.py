@@ -53,10 +53,7 @@ except ModuleNotFoundError:  # run from a checkout without an installed package
 SEED = 20140731  # first sampling day of the 145-sample SQB survey; any fixed value would do
 OUT = Path(__file__).with_name("analyses.csv")
 
-HEADER = (
-    "sample_id,well,block,seam,temp_C,pH,Na,K,Ca,Mg,Fe,Fe2,Fe3,Mn,Al,Sr,Ba,Li,NH4_N,Cl,SO4,"
-    "HCO3,CO3,alkalinity_CaCO3,F,Br,NO3_N,SiO2,B,TDS,COD,TSS"
-).split(",")
+HEADER = ["sample_id", "well", "block", "seam", "temp_C", "pH", "Na", "K", "Ca", "Mg", "Fe", "Fe2", "Fe3", "Mn", "Al", "Sr", "Ba", "Li", "NH4_N", "Cl", "SO4", "HCO3", "CO3", "alkalinity_CaCO3", "F", "Br", "NO3_N", "SiO2", "B", "TDS", "COD", "TSS"]
 
 BLOCKS = {
     "SZ": "Shizhuang",

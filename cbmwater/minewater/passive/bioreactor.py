@@ -7,9 +7,23 @@ from typing import Any
 from ...errors import InputError
 from ...treatment.economics import Economics
 from ..options import AMDTREAT_REF, AmdTreatDefaults, OptionResult, check_choice
-from .common import (LINERS, Param, acidity_warning, bottom_from_top_area, bottom_from_volume,
-                     check_net_acidity, land_berms, layer_below, layer_volume, liner_cost,
-                     stacked_layer, start, structures, top, trunk_spur_pipes)
+from .common import (
+    LINERS,
+    Param,
+    acidity_warning,
+    bottom_from_top_area,
+    bottom_from_volume,
+    check_net_acidity,
+    land_berms,
+    layer_below,
+    layer_volume,
+    liner_cost,
+    stacked_layer,
+    start,
+    structures,
+    top,
+    trunk_spur_pipes,
+)
 
 __all__ = ["sulfate_reducing_bioreactor"]
 

@@ -12,8 +12,7 @@ from typing import Any
 
 from ...errors import InputError
 from ...treatment.economics import Economics
-from ..options import (AmdTreatDefaults, Money, OptionResult, check_number, finish,
-                       load_amdtreat)
+from ..options import AmdTreatDefaults, Money, OptionResult, check_number, finish, load_amdtreat
 
 #: Liner options (AMDTreat default: none).
 LINERS = ("none", "clay", "synthetic")

@@ -5,11 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..options import AMDTREAT_REF, AmdTreatDefaults, check_choice
-from .common import (InputError, Param, System, acidity_warning, bottom_from_top_area,
-                     bottom_from_volume, check_bottom, check_net_acidity, defaults_life,
-                     LINERS, layer_volume, start, top)
 from ...treatment.economics import Economics
+from ..options import AMDTREAT_REF, AmdTreatDefaults, check_choice
+from .common import (
+    LINERS,
+    InputError,
+    Param,
+    System,
+    acidity_warning,
+    bottom_from_top_area,
+    bottom_from_volume,
+    check_bottom,
+    check_net_acidity,
+    defaults_life,
+    layer_volume,
+    start,
+    top,
+)
 
 __all__ = ["LIMESTONE_METHODS", "limestone_sizing", "limestone_sources", "limestone_system"]
 

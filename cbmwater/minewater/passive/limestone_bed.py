@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from ...treatment.economics import Economics
 from ..options import AmdTreatDefaults, OptionResult, load_amdtreat
-from .common import (Param, header_pipes, land_berms, liner_cost, recap_common, stacked_layer,
-                     stone_items, structures, top)
+from .common import (
+    Param,
+    header_pipes,
+    land_berms,
+    liner_cost,
+    recap_common,
+    stacked_layer,
+    stone_items,
+    structures,
+    top,
+)
 from .limestone import LIMESTONE_OPTIONS, limestone_sources, limestone_system
 
 __all__ = ["limestone_bed"]

@@ -8,9 +8,22 @@ from typing import Any
 from ...errors import InputError
 from ...treatment.economics import Economics
 from ..options import AMDTREAT_REF, AmdTreatDefaults, OptionResult, check_choice, check_number
-from .common import (LINERS, Param, bottom_from_top_area, bottom_from_volume, check_bottom,
-                     header_pipes, land_berms, layer_volume, liner_cost, recap_common, start,
-                     stone_items, structures, top)
+from .common import (
+    LINERS,
+    Param,
+    bottom_from_top_area,
+    bottom_from_volume,
+    check_bottom,
+    header_pipes,
+    land_berms,
+    layer_volume,
+    liner_cost,
+    recap_common,
+    start,
+    stone_items,
+    structures,
+    top,
+)
 
 __all__ = ["manganese_removal_bed"]
 

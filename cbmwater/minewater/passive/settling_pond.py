@@ -5,10 +5,25 @@ from __future__ import annotations
 import math
 
 from ...treatment.economics import Economics
-from ..options import (AMDTREAT_REF, AmdTreatDefaults, OptionResult, check_number,
-                       sludge_density_kg_m3, sludge_dry_solids_mg_L, solids_sg)
-from .common import (Param, bottom_from_volume, land_berms, layer_below, stacked_layer, start,
-                     structures, top)
+from ..options import (
+    AMDTREAT_REF,
+    AmdTreatDefaults,
+    OptionResult,
+    check_number,
+    sludge_density_kg_m3,
+    sludge_dry_solids_mg_L,
+    solids_sg,
+)
+from .common import (
+    Param,
+    bottom_from_volume,
+    land_berms,
+    layer_below,
+    stacked_layer,
+    start,
+    structures,
+    top,
+)
 
 __all__ = ["settling_pond"]
 

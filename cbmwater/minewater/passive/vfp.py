@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from ...treatment.economics import Economics
 from ..options import AmdTreatDefaults, OptionResult
-from .common import (compost_porosity, land_berms, liner_cost, recap_common, stacked_layer,
-                     stone_items, structures, top, trunk_spur_pipes)
+from .common import (
+    compost_porosity,
+    land_berms,
+    liner_cost,
+    recap_common,
+    stacked_layer,
+    stone_items,
+    structures,
+    top,
+    trunk_spur_pipes,
+)
 from .limestone import LIMESTONE_OPTIONS, limestone_sources, limestone_system
 
 __all__ = ["vertical_flow_pond"]

@@ -8,9 +8,20 @@ from typing import Any
 from ...errors import InputError
 from ...treatment.economics import Economics
 from ..options import AMDTREAT_REF, AmdTreatDefaults, OptionResult, check_choice, check_number
-from .common import (LINERS, Param, bottom_from_top_area, bottom_from_volume, check_bottom,
-                     compost_porosity, land_berms, liner_cost, stacked_layer, start, structures,
-                     top)
+from .common import (
+    LINERS,
+    Param,
+    bottom_from_top_area,
+    bottom_from_volume,
+    check_bottom,
+    compost_porosity,
+    land_berms,
+    liner_cost,
+    stacked_layer,
+    start,
+    structures,
+    top,
+)
 
 __all__ = ["aerobic_wetland"]
 
@@ -93,10 +104,10 @@ def aerobic_wetland(
                     retention_h=Param("retention_time_h", 0.0, 10000.0, True),
                     free_water_m=Param("free_water_depth", 0.0, 10.0, True))
     fe_rate, mn_rate, rt, dc, fw, fb, fines, r, z = o.values()
-    if net_acidity_mg_L is not None:
-        if check_number("net_acidity_mg_L", net_acidity_mg_L, lo=-1e5, hi=1e5) >= 0:
-            warnings.append("aerobic wetland: net acidity >= 0; aerobic wetlands are not intended "
-                            "to remove acidity, alkalinity addition is needed (AMDTreat)")
+    if net_acidity_mg_L is not None and \
+            check_number("net_acidity_mg_L", net_acidity_mg_L, lo=-1e5, hi=1e5) >= 0:
+        warnings.append("aerobic wetland: net acidity >= 0; aerobic wetlands are not intended "
+                        "to remove acidity, alkalinity addition is needed (AMDTreat)")
     details: dict[str, Any] = {"rates_g_m2_d": {"Fe": fe_rate, "Mn": mn_rate, "basis": rates}}
     fe = mn = None
     if fe_mg_L is not None:
