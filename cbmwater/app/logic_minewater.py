@@ -69,8 +69,8 @@ case_label = resource_label
 #: 1 US gallon per minute in m3/d.
 GPM_M3_D = 3.785411784e-3 * 60 * 24
 #: AMDTreat's worked aerobic-wetland example: 50 gpm, Fe 15 mg/L, Mn 10 mg/L.
-AMDTREAT_EXAMPLE = {"option": "wetland", "flow_m3_d": round(50 * GPM_M3_D, 2), "fe_mg_L": 15.0,
-                    "mn_mg_L": 10.0}
+AMDTREAT_EXAMPLE: dict[str, Any] = {"option": "wetland", "flow_m3_d": round(50 * GPM_M3_D, 2),
+                                    "fe_mg_L": 15.0, "mn_mg_L": 10.0}
 COLOURS = {"NaOH": "#4c78a8", "Ca(OH)2": "#f58518", "CaO": "#54a24b", "CaCO3": "#9d755d",
            "Na2CO3": "#b279a2"}
 METAL_COLOURS = {"Fe": "#e45756", "Al": "#72b7b2", "Mn": "#b279a2"}
@@ -134,14 +134,14 @@ def sample_values(data: bytes, filename: str, bundled: bool,
     return out
 
 
-def bundled_points() -> dict[str, dict[str, object]]:
+def bundled_points() -> dict[str, dict[str, Any]]:
     """analysis sample_id -> {point, design_flow_m3_d (largest seasonal), land_m2} of the Daji
     case (empty if the case cannot be read)."""
     try:
         case = cbmwater.load_mine_case(DAJI_CASE)
     except CbmwaterError:
         return {}
-    out: dict[str, dict[str, object]] = {}
+    out: dict[str, dict[str, Any]] = {}
     for p in case.points:
         flows = [float(v) for v in dict(p.flow_m3_d).values()]
         out[str(p.analysis)] = {"point": p.name,
