@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pathlib import Path
+from typing import Literal, overload
 
 from cbmwater.app.i18n import LANGUAGES, t
 
@@ -37,6 +38,16 @@ def language_selector() -> str:
 TEST_UPLOAD_KEY = "cbm_test_upload"
 
 
+@overload
+def lab_file_source(lang: str, bundled_path: Path, suffixes: tuple[str, ...],
+                    bundled_note: str, *, labels: str = ..., upload_help: str = ...,
+                    key_prefix: str = ..., stop_while_waiting: Literal[True] = ...
+                    ) -> tuple[bytes, str, str | None, bool]: ...
+@overload
+def lab_file_source(lang: str, bundled_path: Path, suffixes: tuple[str, ...],
+                    bundled_note: str, *, labels: str = ..., upload_help: str = ...,
+                    key_prefix: str = ..., stop_while_waiting: bool
+                    ) -> tuple[bytes, str, str | None, bool] | None: ...
 def lab_file_source(lang: str, bundled_path: Path, suffixes: tuple[str, ...],
                     bundled_note: str, *, labels: str = "src_", upload_help: str = "upload_help",
                     key_prefix: str = "", stop_while_waiting: bool = True

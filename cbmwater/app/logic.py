@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
@@ -20,6 +20,9 @@ from cbmwater.study import characterisation as characterise_file
 from cbmwater.study import outputs as export
 from cbmwater.study.water import (CENSORED_POLICIES, CHARGE_BALANCE_CHOICES, DATABASES,
                                   LAB_SUFFIXES, lab_upload)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cbmwater.study.water import Characterisation
 
 __all__ = [
     "SUFFIXES",
@@ -105,7 +108,7 @@ def with_upload(data: bytes, filename: str, fn: Callable[..., T], **options: Any
     return fn(lab_upload(data, filename), **options)
 
 
-def characterise_bytes(data: bytes, filename: str, **options):
+def characterise_bytes(data: bytes, filename: str, **options: Any) -> Characterisation:
     """Characterise an uploaded lab file given as bytes.
 
     Parameters
@@ -155,12 +158,12 @@ def analyse_file(
     return PageData(records=ch.records, meq=meq, pqi=ch.speciation.pqi(), provenance=prov)
 
 
-def analyse_bytes(data: bytes, filename: str, **options) -> PageData:
+def analyse_bytes(data: bytes, filename: str, **options: Any) -> PageData:
     """:func:`analyse_file` on an uploaded file given as bytes (see :func:`characterise_bytes`)."""
     return with_upload(data, filename, analyse_file, source=Path(filename).name, **options)
 
 
-def analyse_bundled(**options) -> PageData:
+def analyse_bundled(**options: Any) -> PageData:
     """:func:`analyse_file` on the bundled southern Qinshui set (:data:`BUNDLED_ANALYSES`)."""
     return analyse_file(BUNDLED_ANALYSES, source=BUNDLED_ANALYSES.name, **options)
 

@@ -18,8 +18,9 @@ import io
 import json
 import math
 import zipfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -37,6 +38,10 @@ from cbmwater.study.casefiles import bundled_cases as _bundled
 from cbmwater.study.casefiles import read_case_zip
 from cbmwater.study.minewater import PASSIVE_ACID_LOAD_MAX_KG_D, water_for_rules
 from cbmwater.study.vocabulary import CONSTITUENT_NAMES
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cbmwater.study.minewater import MineCase
+    from cbmwater.study.water import AnalysisSet
 
 __all__ = [
     "case_label", "DAJI_DIR", "DAJI_CASE", "DAJI_ANALYSES", "REAGENT_NAMES", "OPTION_NAMES",
@@ -64,8 +69,8 @@ case_label = resource_label
 #: 1 US gallon per minute in m3/d.
 GPM_M3_D = 3.785411784e-3 * 60 * 24
 #: AMDTreat's worked aerobic-wetland example: 50 gpm, Fe 15 mg/L, Mn 10 mg/L.
-AMDTREAT_EXAMPLE = {"option": "wetland", "flow_m3_d": round(50 * GPM_M3_D, 2), "fe_mg_L": 15.0,
-                    "mn_mg_L": 10.0}
+AMDTREAT_EXAMPLE: dict[str, Any] = {"option": "wetland", "flow_m3_d": round(50 * GPM_M3_D, 2),
+                                    "fe_mg_L": 15.0, "mn_mg_L": 10.0}
 COLOURS = {"NaOH": "#4c78a8", "Ca(OH)2": "#f58518", "CaO": "#54a24b", "CaCO3": "#9d755d",
            "Na2CO3": "#b279a2"}
 METAL_COLOURS = {"Fe": "#e45756", "Al": "#72b7b2", "Mn": "#b279a2"}
@@ -75,7 +80,7 @@ _UNREACHABLE_MAX_DOSE_MMOL_L = 10.0
 
 
 # ------------------------------------------------------------------ labels
-def _t(key: str, lang: str, fallback: str, **fields) -> str:
+def _t(key: str, lang: str, fallback: str, **fields: object) -> str:
     return t(key, lang, **fields) if key in STRINGS else fallback
 
 
@@ -108,7 +113,8 @@ def steps_label(steps: list[str], lang: str) -> str:
 
 
 # ------------------------------------------------------------------ waters
-def read_waters(data: bytes, filename: str, bundled: bool, sheet: str | None = None):
+def read_waters(data: bytes, filename: str, bundled: bool,
+                sheet: str | None = None) -> AnalysisSet:
     """The AnalysisSet of the bundled Daji analyses or of an uploaded lab file."""
     if bundled:
         return cbmwater.read_analyses(DAJI_ANALYSES)
@@ -128,14 +134,14 @@ def sample_values(data: bytes, filename: str, bundled: bool,
     return out
 
 
-def bundled_points() -> dict[str, dict[str, object]]:
+def bundled_points() -> dict[str, dict[str, Any]]:
     """analysis sample_id -> {point, design_flow_m3_d (largest seasonal), land_m2} of the Daji
     case (empty if the case cannot be read)."""
     try:
         case = cbmwater.load_mine_case(DAJI_CASE)
     except CbmwaterError:
         return {}
-    out: dict[str, dict[str, object]] = {}
+    out: dict[str, dict[str, Any]] = {}
     for p in case.points:
         flows = [float(v) for v in dict(p.flow_m3_d).values()]
         out[str(p.analysis)] = {"point": p.name,
@@ -149,7 +155,8 @@ def acidity(data: bytes, filename: str, bundled: bool, sheet: str | None,
             flows_m3_d: dict[str, float] | None = None) -> tuple[pd.DataFrame, list[str]]:
     """Kirby & Cravotta acidity of every sample: the engine's table (index sample_id) with a
     ``net_acidic`` column added, and the report's warnings."""
-    kw = dict(missing_alkalinity=missing_alkalinity, fe_policy=fe_policy, flows_m3_d=flows_m3_d)
+    kw: dict[str, Any] = dict(missing_alkalinity=missing_alkalinity, fe_policy=fe_policy,
+                              flows_m3_d=flows_m3_d)
     if bundled:
         rep = cbmwater.acidity(DAJI_ANALYSES, **kw)
     else:
@@ -171,13 +178,15 @@ def neutralise_all(values: dict[str, float], target_pH: float, co2: str = "close
     stretch shows), ``"curve"`` empty if even that fails.
     """
     runs: dict[str, dict] = {}
-    kw = dict(co2=co2, fe_oxidised_fraction=fe_oxidised_fraction, fe_policy=fe_policy)
+    kw: dict[str, Any] = dict(co2=co2, fe_oxidised_fraction=fe_oxidised_fraction,
+                              fe_policy=fe_policy)
     for r in REAGENT_NAMES:
         try:
             res = cbmwater.neutralise(values, r, target_pH, flow_m3_d=flow_m3_d, **kw)
         except CbmwaterError as exc:
             unreachable = isinstance(exc, InputError) and exc.column == "target_pH"
-            runs[r] = {"ok": False, "message": exc.detail if unreachable else str(exc),
+            runs[r] = {"ok": False, "message": exc.detail if isinstance(exc, InputError)
+                       and unreachable else str(exc),
                        "unreachable": unreachable, "curve": []}
         else:
             runs[r] = {"ok": True, "result": res.to_dict()}
@@ -376,7 +385,7 @@ def quantities_table(res: dict, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["key", "quantity", "value", "unit"])
 
 
-def items_table(items: dict[str, float]) -> pd.DataFrame:
+def items_table(items: Mapping[str, float] | None) -> pd.DataFrame:
     """Itemised capital or annual cost: ``item``, ``CNY``, with a total row last."""
     rows = [{"item": k, "CNY": float(v)} for k, v in (items or {}).items()]
     rows.append({"item": "Σ", "CNY": float(sum(v for v in (items or {}).values()))})
@@ -389,14 +398,14 @@ def bundled_cases() -> list[Path]:
     return _bundled("mine")
 
 
-def load_case_bundled(path: str | Path) -> tuple[object, str]:
+def load_case_bundled(path: str | Path) -> tuple[MineCase, str]:
     """A bundled mine case and a key naming its content."""
     case = cbmwater.load_mine_case(path)
     return case, f"bundled:{case_label(path)}:{case.sha256[:16]}"
 
 
 def load_case_zip(data: bytes, name: str, workdir: str | Path | None = None
-                  ) -> tuple[object, str]:
+                  ) -> tuple[MineCase, str]:
     """An uploaded mine case: a ``.zip`` of ``case.toml`` and its analyses CSV.
 
     Raises
@@ -420,7 +429,8 @@ def case_destinations(case: Any) -> list[dict]:
     return [{"name": d.name, "kind": d.kind} for d in case.destinations]
 
 
-def run_plan(case: Any, budget_CNY: float | None = None, progress=None) -> dict:
+def run_plan(case: Any, budget_CNY: float | None = None,
+             progress: Callable[[str, float], None] | None = None) -> dict:
     """:func:`cbmwater.minewater_plan` as the engine's result dict (``MinePlan.to_dict()``)."""
     return cbmwater.minewater_plan(case, budget_CNY=budget_CNY, progress=progress).to_dict()
 
@@ -653,7 +663,8 @@ def scores_figure(res: dict, lang: str) -> go.Figure:
     by = {(s["point"], s["system"]): s for s in scores}
     z, text, hover = [], [], []
     for p in points:
-        zr, tr, hr = [], [], []
+        zr: list[float | None] = []
+        tr, hr = [], []
         for sy in systems:
             s = by.get((p, sy))
             if s is None:

@@ -20,8 +20,9 @@ import io
 import json
 import math
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -33,6 +34,9 @@ from cbmwater.study import outputs as export
 from cbmwater.study.casefiles import CaseSource, case_title, read_case_file, read_case_zip
 from cbmwater.study.casefiles import bundled_cases as _bundled
 from cbmwater.study.network import KINDS, LINEAR_KEYS, OBJECTIVES, case_from_source
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cbmwater.study.network import Case
 
 __all__ = [
     "HAND_CASE", "case_label", "OBJECTIVES", "KINDS", "COST_CATEGORIES", "EDIT_COLUMNS",
@@ -127,7 +131,7 @@ def destination_table(data: dict) -> pd.DataFrame:
     rows = []
     for d in _destinations(data):
         cap = d.get("capacity_m3_d")
-        lim = d.get("limits") if isinstance(d.get("limits"), dict) else {}
+        lim = d["limits"] if isinstance(d.get("limits"), dict) else {}
         row = {"name": str(d.get("name", "")), "kind": str(d.get("kind", "")),
                "capacity_case": _capacity_text(cap),
                "capacity_m3_d": float("nan") if isinstance(cap, list) else _num_or_nan(cap),
@@ -220,7 +224,8 @@ def apply_edits(data: dict, table: pd.DataFrame) -> tuple[dict, list[dict]]:
     return new, changes
 
 
-def build_case(src: CaseSource, data: dict | None = None, changes: list[dict] | None = None):
+def build_case(src: CaseSource, data: dict | None = None,
+               changes: list[dict] | None = None) -> Case:
     """Validate ``data`` (default: the source's own TOML), see
     :func:`cbmwater.study.network.case_from_source`."""
     return case_from_source(src, data, changes)
@@ -228,19 +233,22 @@ def build_case(src: CaseSource, data: dict | None = None, changes: list[dict] | 
 
 # ------------------------------------------------------------------ runs
 def run(case: Any, *, objective: str = "cost", time_limit_s: float = 60.0,
-        mip_gap: float = 0.005, budget_CNY: float | None = None, progress=None) -> dict:
+        mip_gap: float = 0.005, budget_CNY: float | None = None,
+        progress: Callable[[str, float], None] | None = None) -> dict[str, Any]:
     """``optimise`` the case (the engine's results dict, JSON-ready)."""
     plan = cbmwater.optimise(case, objective=objective, time_limit_s=time_limit_s,
                              mip_gap=mip_gap, budget_CNY=budget_CNY, progress=progress)
-    return export.jsonable(plan.to_dict())
+    return cast(dict[str, Any], export.jsonable(plan.to_dict()))  # jsonable keeps a dict a dict
 
 
 def run_pareto(case: Any, *, points: int = 4, time_limit_s: float = 60.0,
-               mip_gap: float = 0.005, progress=None) -> list[dict]:
+               mip_gap: float = 0.005, progress: Callable[[str, float], None] | None = None
+               ) -> list[dict[str, Any]]:
     """``pareto_front`` of the case: least NPV cost against reuse share."""
     front = cbmwater.pareto_front(case, points=points, time_limit_s=time_limit_s,
                                   mip_gap=mip_gap, progress=progress)
-    return export.jsonable([p.to_dict() for p in front])
+    return cast(list[dict[str, Any]],  # jsonable keeps a list of dicts a list of dicts
+                export.jsonable([p.to_dict() for p in front]))
 
 
 def has_plan(res: dict) -> bool:
@@ -249,7 +257,7 @@ def has_plan(res: dict) -> bool:
 
 
 # ------------------------------------------------------------------ labels
-def _t(key: str, lang: str, fallback: str, **fields) -> str:
+def _t(key: str, lang: str, fallback: str, **fields: object) -> str:
     return t(key, lang, **fields) if key in STRINGS else fallback
 
 

@@ -11,6 +11,7 @@ import json
 import math
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -21,6 +22,10 @@ from cbmwater.study import BUNDLED_ANALYSES
 from cbmwater.study import treatment as api
 from cbmwater.study.vocabulary import CONSTITUENT_NAMES, constituent_unit
 from cbmwater.study.water import tds_sum
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cbmwater.study.treatment import Economics, StreamQuality
+    from cbmwater.study.water import AnalysisSet
 
 __all__ = [
     "DEFAULT_TRAIN",
@@ -144,12 +149,12 @@ def order_error(units: list[str]) -> str | None:
 
 
 # ------------------------------------------------------------------ water
-def read_bytes(data: bytes, filename: str, sheet: str | None = None):
+def read_bytes(data: bytes, filename: str, sheet: str | None = None) -> AnalysisSet:
     """The AnalysisSet of an uploaded lab file given as bytes (errors name ``filename``)."""
     return logic.with_upload(data, filename, cbmwater.read_analyses, sheet=sheet)
 
 
-def _analyses(data: bytes, filename: str, bundled: bool, sheet: str | None):
+def _analyses(data: bytes, filename: str, bundled: bool, sheet: str | None) -> AnalysisSet:
     if bundled:
         return cbmwater.read_analyses(BUNDLED_ANALYSES)
     return read_bytes(data, filename, sheet)
@@ -162,7 +167,7 @@ def sample_ids(data: bytes, filename: str, bundled: bool, sheet: str | None = No
 
 # ------------------------------------------------------------------ engine run
 def economics_with(electricity_CNY_kWh: float | None = None, discount_rate: float | None = None,
-                   life_yr: float | None = None):
+                   life_yr: float | None = None) -> Economics | None:
     """The bundled economics with the given overrides (None, or equal to the default, = keep).
 
     Returns None when nothing changes, so the engine uses its defaults exactly.
@@ -216,7 +221,8 @@ def stage_table(result: dict) -> pd.DataFrame:
     conc_cols = _conc_columns(result)
     rows = []
 
-    def row(i, unit, en, zh, stream, recovery, energy):
+    def row(i: int, unit: str, en: str, zh: str, stream: StreamQuality, recovery: float,
+            energy: float) -> None:
         c = stream["concentrations"]
         r = {"stage": i, "unit": unit, "name_en": en, "name_zh": zh,
              "flow_m3_d": stream["flow_m3_d"], "recovery": recovery, "energy_kWh_d": energy,
@@ -290,7 +296,7 @@ def membrane_stages(result: dict) -> list[dict]:
 
 
 # ------------------------------------------------------------------ exports
-def _clean(o):
+def _clean(o: object) -> object:
     if isinstance(o, float) and not math.isfinite(o):
         return None
     if isinstance(o, dict):

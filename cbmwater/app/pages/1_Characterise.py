@@ -10,6 +10,7 @@ treats it as the uploaded file (Streamlit's AppTest cannot drive a file uploader
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -21,6 +22,9 @@ from cbmwater.study import BUNDLED_ANALYSES
 from cbmwater.study.outputs import piper_figure
 from cbmwater.app.common import lab_file_source, language_selector
 from cbmwater.app.i18n import mineral_name, t
+
+if TYPE_CHECKING:  # pragma: no cover
+    from streamlit.elements.lib.column_types import ColumnConfig  # st.column_config.*'s type
 
 _ROW_STYLE = {
     "warning": "background-color: #fff3cd; color: #664d03",
@@ -40,9 +44,9 @@ def compute(data: bytes, filename: str, bundled: bool, sheet: str | None, databa
     return logic.analyse_bytes(data, filename, sheet=sheet, **opts)
 
 
-def column_config(columns: list[str], lang: str) -> dict[str, object]:
+def column_config(columns: list[str], lang: str) -> dict[str, ColumnConfig]:
     """Labels with units (and help) for the engine's record columns."""
-    cfg: dict[str, object] = {}
+    cfg: dict[str, ColumnConfig] = {}
     for c in columns:
         if c.startswith("si_"):
             m = c.removeprefix("si_")

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
@@ -30,6 +32,10 @@ from cbmwater.app import logic_optimise as LO
 from cbmwater import CbmwaterError
 from cbmwater.app.common import TEST_UPLOAD_KEY, bundled_case, case_source, language_selector
 from cbmwater.app.i18n import STRINGS, t
+
+if TYPE_CHECKING:  # pragma: no cover
+    from streamlit.delta_generator import DeltaGenerator
+    from streamlit.elements.lib.column_types import ColumnConfig  # st.column_config.*'s type
 
 RESULT_KEY = "cbm_opt_result"
 RESULT_META_KEY = "cbm_opt_result_meta"
@@ -41,11 +47,11 @@ EDITOR_CASE_KEY = "_opt_editor_case"
 STATUS_BOX = {"optimal": st.success, "feasible": st.warning, "iteration_limit": st.warning}
 
 
-def text_col(key: str, lang: str, **kw):
+def text_col(key: str, lang: str, **kw: Any) -> ColumnConfig:
     return st.column_config.TextColumn(t(key, lang), **kw)
 
 
-def num_col(key: str, lang: str, fmt: str = "%.2f", **kw):
+def num_col(key: str, lang: str, fmt: str = "%.2f", **kw: Any) -> ColumnConfig:
     return st.column_config.NumberColumn(t(key, lang), format=fmt, **kw)
 
 
@@ -57,7 +63,7 @@ def report(exc: BaseException, key: str, lang: str) -> None:
         st.error(t("opt_error_internal", lang, kind=type(exc).__name__, msg=str(exc)), icon="🐞")
 
 
-def progress_callback(bar, lang: str):
+def progress_callback(bar: DeltaGenerator, lang: str) -> Callable[[str, float], None]:
     def progress(msg: str, frac: float) -> None:
         f = min(max(float(frac), 0.0), 1.0)
         bar.progress(f, text=t("opt_progress", lang, pct=100 * f, msg=msg))
@@ -369,6 +375,7 @@ if objective != "cost":
                                format="%.2f", key="opt_budget", help=t("opt_budget_help", lang,
                                case="—" if case.budget_CNY is None else
                                f"{case.budget_CNY / 1e6:,.2f}"))
+params: dict[str, Any]
 params = {"case": src.file, "case_key": src.key, "case_sha256": case.sha256, "edits": changes,
           "objective": objective, "time_limit_s": float(time_limit),
           "mip_gap": round(float(gap_pct) / 100.0, 12),
@@ -376,6 +383,7 @@ params = {"case": src.file, "case_key": src.key, "case_sha256": case.sha256, "ed
 sig = json.dumps(params, sort_keys=True, default=str)
 
 # ---- run
+res: dict[str, Any] | None
 if st.button(t("opt_run", lang), type="primary", key="opt_run"):
     bar = st.progress(0.0, text=t("opt_progress_start", lang))
     t0 = time.perf_counter()

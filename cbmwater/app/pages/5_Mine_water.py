@@ -30,7 +30,9 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
@@ -40,6 +42,13 @@ from cbmwater.app import logic_minewater as LM
 from cbmwater import CbmwaterError
 from cbmwater.app.common import bundled_case, case_source, lab_file_source, language_selector
 from cbmwater.app.i18n import t
+
+if TYPE_CHECKING:  # pragma: no cover
+    from streamlit.delta_generator import DeltaGenerator
+    from streamlit.elements.lib.column_types import ColumnConfig  # st.column_config.*'s type
+
+    #: A lab-file source: (data, filename, sheet, bundled), see common.lab_file_source.
+    LabSource = tuple[bytes, str, str | None, bool]
 
 TEST_CASE_KEY = "cbm_test_mine_case"
 NEUTRALISE_KEY = "cbm_mw_neutralise"
@@ -84,11 +93,11 @@ def verdict_table(values: tuple, net: float, flow: float, mn_limit: float | None
 
 
 # ------------------------------------------------------------------ helpers
-def text_col(key: str, lang: str, **kw):
+def text_col(key: str, lang: str, **kw: Any) -> ColumnConfig:
     return st.column_config.TextColumn(t(key, lang), **kw)
 
 
-def num_col(key: str, lang: str, fmt: str = "%.2f", **kw):
+def num_col(key: str, lang: str, fmt: str = "%.2f", **kw: Any) -> ColumnConfig:
     return st.column_config.NumberColumn(t(key, lang), format=fmt, **kw)
 
 
@@ -130,7 +139,7 @@ def _load_example() -> None:
     st.session_state["mw_size_mn"] = ex["mn_mg_L"]
 
 
-def progress_callback(bar, lang: str):
+def progress_callback(bar: DeltaGenerator, lang: str) -> Callable[[str, float], None]:
     def progress(msg: str, frac: float) -> None:
         f = min(max(float(frac), 0.0), 1.0)
         bar.progress(f, text=t("mw_progress", lang, pct=100 * f, msg=msg))
@@ -142,7 +151,9 @@ def million(v: float | None) -> str:
 
 
 # ------------------------------------------------------------------ sections
-def section_waters(lang: str):
+def section_waters(lang: str) -> tuple[LabSource, dict[str, dict[str, float]],
+                                       pd.DataFrame | None, dict[str, float],
+                                       dict[str, dict[str, Any]]] | None:
     """Section 1.  Returns (source, values, acidity table or None, design flows, points)."""
     st.header(t("mw_waters_heading", lang))
     src = water_source(lang)
@@ -206,7 +217,10 @@ def section_waters(lang: str):
     return src, values, table, flows, points
 
 
-def section_neutralise(lang: str, src, values: dict, table, flows: dict, points: dict):
+def section_neutralise(lang: str, src: LabSource, values: dict[str, dict[str, float]],
+                       table: pd.DataFrame | None, flows: dict[str, float],
+                       points: dict[str, dict[str, Any]]
+                       ) -> tuple[str, float, dict[str, dict[str, Any]] | None, str | None]:
     """Section 2.  Returns (sample, flow, runs, reagent)."""
     st.header(t("mw_neut_heading", lang))
     st.markdown(t("mw_neut_intro", lang))
@@ -350,7 +364,8 @@ def _empty_curve(run: dict) -> bool:
     return not (run["ok"] and run["result"].get("curve")) and not run.get("curve")
 
 
-def section_options(lang: str, values: dict, table, sample: str, flow: float, runs):
+def section_options(lang: str, values: dict[str, dict[str, float]], table: pd.DataFrame | None,
+                    sample: str, flow: float, runs: dict[str, dict[str, Any]] | None) -> None:
     """Section 3: verdicts and sizing."""
     st.header(t("mw_options_heading", lang))
     v = values[sample]
@@ -540,9 +555,11 @@ def section_plan(lang: str) -> None:
     budget_m = st.number_input(
         t("mw_budget", lang), min_value=0.0, value=None, step=1.0, format="%.2f",
         key="mw_budget", help=t("mw_budget_help", lang, case=million(case.budget_CNY)))
+    params: dict[str, Any]
     params = {"case": case.name, "case_key": key, "case_sha256": case.sha256,
               "budget_CNY": None if budget_m is None else float(budget_m) * 1e6}
     sig = json.dumps(params, sort_keys=True, default=str)
+    res: dict[str, Any] | None
     if st.button(t("mw_run", lang), type="primary", key="mw_run"):
         bar = st.progress(0.0, text=t("mw_progress_start", lang))
         t0 = time.perf_counter()
