@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import streamlit as st
-
 from pathlib import Path
 from typing import Literal, overload
+
+import streamlit as st
 
 from cbmwater.app.i18n import LANGUAGES, t
 

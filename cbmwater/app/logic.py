@@ -18,8 +18,13 @@ from cbmwater import InputError
 from cbmwater.study import BUNDLED_ANALYSES
 from cbmwater.study import characterisation as characterise_file
 from cbmwater.study import outputs as export
-from cbmwater.study.water import (CENSORED_POLICIES, CHARGE_BALANCE_CHOICES, DATABASES,
-                                  LAB_SUFFIXES, lab_upload)
+from cbmwater.study.water import (
+    CENSORED_POLICIES,
+    CHARGE_BALANCE_CHOICES,
+    DATABASES,
+    LAB_SUFFIXES,
+    lab_upload,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from cbmwater.study.water import Characterisation

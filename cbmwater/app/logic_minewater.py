@@ -14,10 +14,7 @@ Optimise page) and validated by :func:`cbmwater.study.minewater.mine_case_from_s
 
 from __future__ import annotations
 
-import io
-import json
 import math
-import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -75,7 +72,6 @@ COLOURS = {"NaOH": "#4c78a8", "Ca(OH)2": "#f58518", "CaO": "#54a24b", "CaCO3": "
            "Na2CO3": "#b279a2"}
 METAL_COLOURS = {"Fe": "#e45756", "Al": "#72b7b2", "Mn": "#b279a2"}
 DEST_COLOURS = ["#4c78a8", "#54a24b", "#f58518", "#e45756", "#72b7b2", "#b279a2"]
-_ZIP_DATE = (2024, 1, 1, 0, 0, 0)
 _UNREACHABLE_MAX_DOSE_MMOL_L = 10.0
 
 
@@ -713,7 +709,7 @@ def _wrap(text: str, width: int = 70) -> str:
 # ------------------------------------------------------------------ exports
 def plan_json(res: dict) -> bytes:
     """The engine's plan dict as UTF-8 JSON (NaN as null)."""
-    return (json.dumps(export.jsonable(res), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return export.json_bytes(res)
 
 
 def plan_zip(res: dict, parameters: dict | None = None) -> bytes:
@@ -727,16 +723,7 @@ def plan_zip(res: dict, parameters: dict | None = None) -> bytes:
         "scores": scores_table(res, "en"), "options": options_table(res, "en"),
         "infeasibility": infeasibility_table(res)}
     files: list[tuple[str, bytes]] = [("plan.json", plan_json(res))]
-    for name, df in tables.items():
-        files.append((f"{name}.csv", df.to_csv(index=False).encode("utf-8-sig")))
+    files += [(f"{name}.csv", export.csv_bytes(df)) for name, df in tables.items()]
     if parameters is not None:
-        files.append(("parameters.json", (json.dumps(export.jsonable(parameters),
-                                                     ensure_ascii=False, indent=1) + "\n")
-                      .encode("utf-8")))
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
-        for name, data in files:
-            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, data)
-    return buf.getvalue()
+        files.append(("parameters.json", export.json_bytes(parameters)))
+    return export.zip_bytes(files)

@@ -16,10 +16,8 @@ to the same rules as the file (:func:`cbmwater.study.network.case_from_source`).
 from __future__ import annotations
 
 import copy
-import io
 import json
 import math
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -67,7 +65,6 @@ CAT_COLOURS = {
     "chemicals": "#b279a2", "replacement": "#bab0ac", "sludge_disposal": "#72b7b2",
     "transport": "#eeca3b", "fees": "#e45756", "revenue": "#54a24b"}
 _NO_PLAN = ("infeasible", "no_solution", "error", "unbounded", "unknown")
-_ZIP_DATE = (2024, 1, 1, 0, 0, 0)  # fixed, so the bundle's bytes depend on its content only
 _TINY = 1e-7
 
 
@@ -602,7 +599,7 @@ def pareto_figure(front: list[dict], lang: str) -> go.Figure:
 # ------------------------------------------------------------------ exports
 def results_json(res: dict) -> bytes:
     """The engine's results dict as UTF-8 JSON (NaN as null), like the CLI's results.json."""
-    return (json.dumps(export.jsonable(res), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return export.json_bytes(res)
 
 
 def tables_zip(res: dict, parameters: dict | None = None,
@@ -614,22 +611,12 @@ def tables_zip(res: dict, parameters: dict | None = None,
     files: list[tuple[str, bytes]] = [("results.json", results_json(res)),
                                       ("summary.txt",
                                        (plan.summary_text() + "\n").encode("utf-8"))]
-    for name, df in plan.all_tables().items():
-        files.append((f"{name}.csv", df.to_csv(index=False).encode("utf-8-sig")))
+    files += [(f"{name}.csv", export.csv_bytes(df)) for name, df in plan.all_tables().items()]
     if parameters is not None:
-        files.append(("parameters.json", (json.dumps(export.jsonable(parameters),
-                                                     ensure_ascii=False, indent=1) + "\n")
-                      .encode("utf-8")))
+        files.append(("parameters.json", export.json_bytes(parameters)))
     if front is not None:
-        files.append(("pareto.json", (json.dumps(export.jsonable(front), ensure_ascii=False,
-                                                 indent=1) + "\n").encode("utf-8")))
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
-        for name, data in files:
-            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, data)
-    return buf.getvalue()
+        files.append(("pareto.json", export.json_bytes(front)))
+    return export.zip_bytes(files)
 
 
 def summary_text(res: dict) -> str:

@@ -12,15 +12,14 @@ points at ``waters.csv`` works with that CSV uploaded next to it.
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from pathlib import Path
 
 import pandas as pd
 
 import cbmwater
 from cbmwater.study import SCALE_MINERALS, ReviewResult, example_path
+from cbmwater.study import outputs as export
 from cbmwater.study.reinjection import proposal_files, proposal_title, review_upload
 
 __all__ = [
@@ -45,7 +44,6 @@ __all__ = [
 EXAMPLES_DIR = example_path("reinjection")
 #: Verdicts of the engine, best first.
 VERDICTS: tuple[str, ...] = ("pass", "conditional", "fail")
-_ZIP_DATE = (2024, 1, 1, 0, 0, 0)  # fixed, so the bundle's bytes depend on its content only
 
 
 # ------------------------------------------------------------------ proposals
@@ -147,11 +145,5 @@ def pqi_readme(review: dict) -> str:
 
 def pqi_zip(review: dict, pqi: str) -> bytes:
     """A .zip holding the .pqi and a README.txt on how to run it (deterministic bytes)."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
-        for name, text in ((pqi_name(review), pqi), ("README.txt", pqi_readme(review))):
-            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, text.encode("utf-8"))
-    return buf.getvalue()
+    return export.zip_bytes([(pqi_name(review), pqi), ("README.txt", pqi_readme(review))])
 

@@ -6,18 +6,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..report.export import (
+    ZIP_DATE,
+    csv_bytes,
     join_warnings,
+    json_bytes,
     jsonable,
     records_csv,
     records_json,
     records_table,
     records_xlsx,
+    zip_bytes,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 __all__ = ["join_warnings", "jsonable", "records_csv", "records_json", "records_table", "records_xlsx",
+           "zip_bytes", "json_bytes", "csv_bytes", "ZIP_DATE",
            "piper_figure", "redox_label", "treatment_redox_label"]
 
 

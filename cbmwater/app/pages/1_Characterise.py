@@ -16,12 +16,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from cbmwater.app import logic
 from cbmwater import CbmwaterError
-from cbmwater.study import BUNDLED_ANALYSES
-from cbmwater.study.outputs import piper_figure
+from cbmwater.app import logic
 from cbmwater.app.common import lab_file_source, language_selector
 from cbmwater.app.i18n import mineral_name, t
+from cbmwater.study import BUNDLED_ANALYSES
+from cbmwater.study.outputs import piper_figure
 
 if TYPE_CHECKING:  # pragma: no cover
     from streamlit.elements.lib.column_types import ColumnConfig  # st.column_config.*'s type
@@ -60,7 +60,7 @@ def column_config(columns: list[str], lang: str) -> dict[str, ColumnConfig]:
     return cfg
 
 
-def style_qa(df: pd.DataFrame) -> "pd.io.formats.style.Styler":
+def style_qa(df: pd.DataFrame) -> pd.io.formats.style.Styler:
     def row(r: pd.Series) -> list[str]:
         return [_ROW_STYLE.get(r["qa_flag"], "")] * len(r)
 
@@ -71,7 +71,7 @@ def style_qa(df: pd.DataFrame) -> "pd.io.formats.style.Styler":
     return df.style.apply(row, axis=1).format(fmt, na_rep="")
 
 
-def style_si(df: pd.DataFrame) -> "pd.io.formats.style.Styler":
+def style_si(df: pd.DataFrame) -> pd.io.formats.style.Styler:
     si = [c for c in df.columns if c.startswith("si_")]
     fmt = {c: "{:.2f}" for c in si}
     fmt.update({"pH": "{:.2f}", "temp_C": "{:.1f}", "ionic_strength": "{:.4f}",

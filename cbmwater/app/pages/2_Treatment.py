@@ -19,14 +19,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from cbmwater import CbmwaterError
 from cbmwater.app import logic
 from cbmwater.app import logic_treatment as LT
-from cbmwater import CbmwaterError
-from cbmwater.study import BUNDLED_ANALYSES
-from cbmwater.study.treatment import economics_defaults
-from cbmwater.study import vocabulary
 from cbmwater.app.common import lab_file_source, language_selector
 from cbmwater.app.i18n import STRINGS, mineral_name, t
+from cbmwater.study import BUNDLED_ANALYSES, vocabulary
+from cbmwater.study.treatment import economics_defaults
 
 RESULT_KEY = "cbm_treat_result"
 TRAIN_KEY = "train_units"

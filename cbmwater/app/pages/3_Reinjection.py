@@ -21,8 +21,8 @@ from pathlib import Path
 import plotly.graph_objects as go
 import streamlit as st
 
-from cbmwater.app import logic_reinjection as LR
 from cbmwater import CbmwaterError
+from cbmwater.app import logic_reinjection as LR
 from cbmwater.app.common import TEST_UPLOAD_KEY, language_selector
 from cbmwater.app.i18n import STRINGS, mineral_name, t
 

@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import streamlit as st
 
-from cbmwater.app import logic_optimise as LO
 from cbmwater import CbmwaterError
+from cbmwater.app import logic_optimise as LO
 from cbmwater.app.common import TEST_UPLOAD_KEY, bundled_case, case_source, language_selector
 from cbmwater.app.i18n import STRINGS, t
 

@@ -37,9 +37,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import streamlit as st
 
+from cbmwater import CbmwaterError
 from cbmwater.app import logic
 from cbmwater.app import logic_minewater as LM
-from cbmwater import CbmwaterError
 from cbmwater.app.common import bundled_case, case_source, lab_file_source, language_selector
 from cbmwater.app.i18n import t
 
