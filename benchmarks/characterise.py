@@ -46,19 +46,45 @@ from cbmwater.study import characterisation as characterise_file
 from cbmwater.water.analysis import AnalysisSet
 from cbmwater.water.vocabulary import CACO3_G_EQ, CONSTITUENTS
 
-MINERALS = ("Calcite", "Aragonite", "Dolomite", "Siderite", "Rhodochrosite", "Strontianite",
-            "Witherite", "Barite", "Celestite", "Gypsum", "Anhydrite", "Fluorite", "Halite",
-            "Chalcedony", "Fe(OH)3(a)", "Gibbsite")
-TARGET_LIMIT = 0.8   # ours / limit (rate)
-TARGET_PEER = 2.0    # ours / peer (rate)
+MINERALS = (
+    "Calcite",
+    "Aragonite",
+    "Dolomite",
+    "Siderite",
+    "Rhodochrosite",
+    "Strontianite",
+    "Witherite",
+    "Barite",
+    "Celestite",
+    "Gypsum",
+    "Anhydrite",
+    "Fluorite",
+    "Halite",
+    "Chalcedony",
+    "Fe(OH)3(a)",
+    "Gibbsite",
+)
+TARGET_LIMIT = 0.8  # ours / limit (rate)
+TARGET_PEER = 2.0  # ours / peer (rate)
 SI_TOLERANCE = 0.01
 
 # uniform ranges (mg/L; pH; deg C) of Qinshui-like Na-HCO3 produced waters
 RANGES = {
-    "pH": (7.5, 8.8), "temp_C": (15.0, 25.0), "Na": (200.0, 1500.0), "K": (1.0, 15.0),
-    "Ca": (2.0, 40.0), "Mg": (0.5, 15.0), "Cl": (20.0, 1000.0), "SO4": (1.0, 300.0),
-    "HCO3": (500.0, 2500.0), "CO3": (0.0, 100.0), "F": (0.5, 6.0), "Fe": (0.1, 5.0),
-    "Ba": (0.05, 2.0), "Sr": (0.1, 2.0), "SiO2": (5.0, 30.0),
+    "pH": (7.5, 8.8),
+    "temp_C": (15.0, 25.0),
+    "Na": (200.0, 1500.0),
+    "K": (1.0, 15.0),
+    "Ca": (2.0, 40.0),
+    "Mg": (0.5, 15.0),
+    "Cl": (20.0, 1000.0),
+    "SO4": (1.0, 300.0),
+    "HCO3": (500.0, 2500.0),
+    "CO3": (0.0, 100.0),
+    "F": (0.5, 6.0),
+    "Fe": (0.1, 5.0),
+    "Ba": (0.05, 2.0),
+    "Sr": (0.1, 2.0),
+    "SiO2": (5.0, 30.0),
 }
 # skewed constituents are drawn log-uniformly (most samples low, a few high, as in lab data)
 LOG_UNIFORM = ("Cl", "SO4", "F", "Fe", "Ba", "Sr")
@@ -91,8 +117,11 @@ def generate(n: int, seed: int) -> tuple[list[dict[str, object]], float]:
     # carbonate ion only where the pH allows it (phenolphthalein alkalinity above pH 8.3)
     v["CO3"] = np.where(v["pH"] > 8.3, v["CO3"], 0.0)
     for name in v:
-        v[name] = np.round(v[name], 2 if name == "pH" else 1) if name in ("pH", "temp_C") \
+        v[name] = (
+            np.round(v[name], 2 if name == "pH" else 1)
+            if name in ("pH", "temp_C")
             else _sig(v[name])
+        )
 
     def meq(name: str) -> np.ndarray:
         c = CONSTITUENTS[name]
@@ -104,8 +133,23 @@ def generate(n: int, seed: int) -> tuple[list[dict[str, object]], float]:
     ok = (na >= lo) & (na <= hi)
     v["Na"] = _sig(np.where(ok, na, rng.uniform(lo, hi, n)))
 
-    cols = ["temp_C", "pH", "Na", "K", "Ca", "Mg", "Fe", "Sr", "Ba", "Cl", "SO4", "HCO3", "CO3",
-            "F", "SiO2"]
+    cols = [
+        "temp_C",
+        "pH",
+        "Na",
+        "K",
+        "Ca",
+        "Mg",
+        "Fe",
+        "Sr",
+        "Ba",
+        "Cl",
+        "SO4",
+        "HCO3",
+        "CO3",
+        "F",
+        "SiO2",
+    ]
     width = len(str(n))
     records = []
     for i in range(n):
@@ -154,13 +198,25 @@ def peer_composition(rec: dict[str, object]) -> dict[str, object]:
     """phreeqpython SOLUTION keys for one record: what a user would write.  Total Fe is entered
     as Fe(2), as cbmwater's redox policy does for a produced water (DESIGN.md §5), so the two
     speciate the same system."""
-    alk = CACO3_G_EQ * (rec["HCO3"] / CONSTITUENTS["HCO3"].equivalent_mass
-                        + rec["CO3"] / CONSTITUENTS["CO3"].equivalent_mass)
+    alk = CACO3_G_EQ * (
+        rec["HCO3"] / CONSTITUENTS["HCO3"].equivalent_mass
+        + rec["CO3"] / CONSTITUENTS["CO3"].equivalent_mass
+    )
     return {
-        "units": "mg/l", "pH": rec["pH"], "temp": rec["temp_C"],
-        "Na": rec["Na"], "K": rec["K"], "Ca": rec["Ca"], "Mg": rec["Mg"], "Fe(2)": rec["Fe"],
-        "Sr": rec["Sr"], "Ba": rec["Ba"], "Cl": rec["Cl"], "F": rec["F"],
-        "Alkalinity": f"{alk} as CaCO3", "S(6)": f"{rec['SO4']} as SO4",
+        "units": "mg/l",
+        "pH": rec["pH"],
+        "temp": rec["temp_C"],
+        "Na": rec["Na"],
+        "K": rec["K"],
+        "Ca": rec["Ca"],
+        "Mg": rec["Mg"],
+        "Fe(2)": rec["Fe"],
+        "Sr": rec["Sr"],
+        "Ba": rec["Ba"],
+        "Cl": rec["Cl"],
+        "F": rec["F"],
+        "Alkalinity": f"{alk} as CaCO3",
+        "S(6)": f"{rec['SO4']} as SO4",
         "Si": f"{rec['SiO2']} as SiO2",
     }
 
@@ -193,8 +249,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=10_000, help="number of analyses (default 10000)")
     ap.add_argument("--seed", type=int, default=20261125, help="random seed")
-    ap.add_argument("--peer-n", type=int, default=None,
-                    help="analyses for the phreeqpython loop (default min(N, 2000))")
+    ap.add_argument(
+        "--peer-n",
+        type=int,
+        default=None,
+        help="analyses for the phreeqpython loop (default min(N, 2000))",
+    )
     ap.add_argument("--repeat", type=int, default=3, help="repetitions of fast runs (best kept)")
     ap.add_argument("--no-file", action="store_true", help="skip characterise_file on a CSV")
     ap.add_argument("--json", type=Path, default=None, help="also write the results here")
@@ -207,12 +267,16 @@ def main(argv: list[str] | None = None) -> int:
     from cbmwater import __version__
     from cbmwater.geochem.engine import iphreeqc_version
 
-    print(f"cbmwater {__version__} | IPhreeqc {iphreeqc_version()} (phreeqpy "
-          f"{version('phreeqpy')}) | phreeqpython {version('phreeqpython')} | "
-          f"Python {platform.python_version()} | "
-          f"numpy {np.__version__} | pandas {pd.__version__}")
-    print(f"{platform.machine()} {platform.system()}, {os.cpu_count()} CPU(s); "
-          f"N = {n}, seed = {args.seed}, repeat = {repeat}, peer subset = {peer_n}\n")
+    print(
+        f"cbmwater {__version__} | IPhreeqc {iphreeqc_version()} (phreeqpy "
+        f"{version('phreeqpy')}) | phreeqpython {version('phreeqpython')} | "
+        f"Python {platform.python_version()} | "
+        f"numpy {np.__version__} | pandas {pd.__version__}"
+    )
+    print(
+        f"{platform.machine()} {platform.system()}, {os.cpu_count()} CPU(s); "
+        f"N = {n}, seed = {args.seed}, repeat = {repeat}, peer subset = {peer_n}\n"
+    )
 
     t0 = time.perf_counter()
     records, balanced = generate(n, args.seed)
@@ -220,8 +284,10 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     analyses = AnalysisSet.from_records(records, source="benchmark")
     t_build = time.perf_counter() - t0
-    print(f"generated {n} analyses in {t_gen:.2f} s ({balanced:.0%} charge-balanced by Na); "
-          f"AnalysisSet.from_records {t_build:.2f} s (not part of 'ours')")
+    print(
+        f"generated {n} analyses in {t_gen:.2f} s ({balanced:.0%} charge-balanced by Na); "
+        f"AnalysisSet.from_records {t_build:.2f} s (not part of 'ours')"
+    )
 
     # ours -- the first call is cold (loads the database into the cached engine)
     t0 = time.perf_counter()
@@ -266,15 +332,16 @@ def main(argv: list[str] | None = None) -> int:
         ("limit: raw IPhreeqc run_string, same text", n, t_limit),
         ("peer: phreeqpython per-sample loop", peer_n, t_peer),
     ]
-    print(f"\n{'measurement':<46}{'analyses':>9}{'best s':>9}{'ms/analysis':>13}"
-          f"{'analyses/s':>12}")
+    print(f"\n{'measurement':<46}{'analyses':>9}{'best s':>9}{'ms/analysis':>13}{'analyses/s':>12}")
     print("-" * 89)
     for label, k, t in rows:
         print(f"{label:<46}{k:>9}{t:>9.3f}{1000 * t / k:>13.4f}{k / t:>12.0f}")
-    print(f"\ncold first characterise (incl. database load): {t_cold:.3f} s; "
-          f"characterise runs: {', '.join(f'{t:.3f}' for t in char_times)} s; "
-          f"limit runs: {', '.join(f'{t:.3f}' for t in limit_times)} s; "
-          f"PhreeqPython() load (untimed): {t_peer_load:.3f} s")
+    print(
+        f"\ncold first characterise (incl. database load): {t_cold:.3f} s; "
+        f"characterise runs: {', '.join(f'{t:.3f}' for t in char_times)} s; "
+        f"limit runs: {', '.join(f'{t:.3f}' for t in limit_times)} s; "
+        f"PhreeqPython() load (untimed): {t_peer_load:.3f} s"
+    )
 
     r_limit = rate["ours: characterise"] / rate["limit: IPhreeqc run_string"]
     r_peer = rate["ours: characterise"] / rate["peer: phreeqpython loop"]
@@ -282,12 +349,18 @@ def main(argv: list[str] | None = None) -> int:
     ok_limit, ok_peer = r_limit >= TARGET_LIMIT, r_peer >= TARGET_PEER
     print(f"\n{'ratio (rates, characterise)':<34}{'value':>8}{'target':>9}{'':>3}result")
     print("-" * 60)
-    print(f"{'ours / limit':<34}{r_limit:>8.2f}{'>= ' + str(TARGET_LIMIT):>9}   "
-          f"{'PASS' if ok_limit else 'MISS'}")
-    print(f"{'ours / peer':<34}{r_peer:>8.2f}{'>= ' + str(TARGET_PEER):>9}   "
-          f"{'PASS' if ok_peer else 'MISS'}")
-    print(f"(speciate alone / limit: {r_limit_spec:.2f}; speciate alone / peer: "
-          f"{rate['ours: speciate'] / rate['peer: phreeqpython loop']:.2f})")
+    print(
+        f"{'ours / limit':<34}{r_limit:>8.2f}{'>= ' + str(TARGET_LIMIT):>9}   "
+        f"{'PASS' if ok_limit else 'MISS'}"
+    )
+    print(
+        f"{'ours / peer':<34}{r_peer:>8.2f}{'>= ' + str(TARGET_PEER):>9}   "
+        f"{'PASS' if ok_peer else 'MISS'}"
+    )
+    print(
+        f"(speciate alone / limit: {r_limit_spec:.2f}; speciate alone / peer: "
+        f"{rate['ours: speciate'] / rate['peer: phreeqpython loop']:.2f})"
+    )
 
     # -- correctness: ours vs peer on the subset ------------------------------------------
     ours = records_df.set_index("sample_id").loc[peer.index]
@@ -296,30 +369,53 @@ def main(argv: list[str] | None = None) -> int:
     diffs = {}
     for col in [f"si_{m}" for m in MINERALS] + ["pH", "ionic_strength"]:
         both = ours[col].notna() & peer[col].notna()
-        diffs[col] = float((ours.loc[both, col] - peer.loc[both, col]).abs().max()) \
-            if both.any() else float("nan")
+        diffs[col] = (
+            float((ours.loc[both, col] - peer.loc[both, col]).abs().max())
+            if both.any()
+            else float("nan")
+        )
     d_co2 = float((ours["log_pCO2"] - peer["si_CO2(g)"]).abs().max())
     empty = [m for m in MINERALS if ours[f"si_{m}"].isna().all() and peer[f"si_{m}"].isna().all()]
-    worst = max((c for c in diffs if c.startswith("si_") and not math.isnan(diffs[c])),
-                key=lambda c: diffs[c])
-    print(f"\ncorrectness on the {peer_n}-analysis subset (ours vs phreeqpython, same phreeqc.dat):")
-    print(f"  max |SI calcite diff|      {d_cal:.2e}  (tolerance {SI_TOLERANCE})  "
-          f"{'PASS' if ok_si else 'MISS'}")
-    print(f"  max |SI diff| any mineral  {diffs[worst]:.2e}  ({worst[3:]}); "
-          f"log pCO2 {d_co2:.2e}; pH {diffs['pH']:.2e}; I {diffs['ionic_strength']:.2e} mol/kgw")
+    worst = max(
+        (c for c in diffs if c.startswith("si_") and not math.isnan(diffs[c])),
+        key=lambda c: diffs[c],
+    )
+    print(
+        f"\ncorrectness on the {peer_n}-analysis subset (ours vs phreeqpython, same phreeqc.dat):"
+    )
+    print(
+        f"  max |SI calcite diff|      {d_cal:.2e}  (tolerance {SI_TOLERANCE})  "
+        f"{'PASS' if ok_si else 'MISS'}"
+    )
+    print(
+        f"  max |SI diff| any mineral  {diffs[worst]:.2e}  ({worst[3:]}); "
+        f"log pCO2 {d_co2:.2e}; pH {diffs['pH']:.2e}; I {diffs['ionic_strength']:.2e} mol/kgw"
+    )
     if empty:
         print(f"  empty in both (element not in the analyses): {', '.join(empty)}")
     print("  (ours is read from PHREEQC's printed selected output: SI to 1e-4)")
 
     if args.json:
         result = {
-            "n": n, "seed": args.seed, "peer_n": peer_n, "repeat": repeat,
-            "seconds": {"characterise": t_char, "characterise_cold": t_cold, "speciate": t_spec,
-                        "speciation_input": t_input, "characterise_file": t_file,
-                        "limit": t_limit, "peer": t_peer},
-            "rates_per_s": rate, "ours_over_limit": r_limit, "ours_over_peer": r_peer,
+            "n": n,
+            "seed": args.seed,
+            "peer_n": peer_n,
+            "repeat": repeat,
+            "seconds": {
+                "characterise": t_char,
+                "characterise_cold": t_cold,
+                "speciate": t_spec,
+                "speciation_input": t_input,
+                "characterise_file": t_file,
+                "limit": t_limit,
+                "peer": t_peer,
+            },
+            "rates_per_s": rate,
+            "ours_over_limit": r_limit,
+            "ours_over_peer": r_peer,
             "pass": {"limit": ok_limit, "peer": ok_peer, "si_calcite": ok_si},
-            "si_calcite_max_abs_diff": float(d_cal), "max_abs_diff": diffs,
+            "si_calcite_max_abs_diff": float(d_cal),
+            "max_abs_diff": diffs,
         }
         args.json.write_text(json.dumps(result, indent=2))
     return 0

@@ -73,14 +73,20 @@ TRAINS: tuple[tuple[str, str], ...] = (
     ("Z6", "multimedia_filter,cartridge_filter,edr,evaporation_pond"),
     ("P1", "aeration,coagulation,sedimentation,multimedia_filter"),
     ("P2", "coagulation,sedimentation,lime_softening,multimedia_filter,cartridge_filter"),
-    ("P3", "coagulation,sedimentation,multimedia_filter,cartridge_filter,ph_adjustment:6.5,"
-           "brackish_ro"),
+    (
+        "P3",
+        "coagulation,sedimentation,multimedia_filter,cartridge_filter,ph_adjustment:6.5,"
+        "brackish_ro",
+    ),
     ("P4", "aeration,coagulation,sedimentation,greensand_filter,ultrafiltration,nanofiltration"),
-    ("P5", "coagulation,sedimentation,multimedia_filter,ultrafiltration,edr,mvc_concentrator,"
-           "crystallizer"),
+    (
+        "P5",
+        "coagulation,sedimentation,multimedia_filter,ultrafiltration,edr,mvc_concentrator,"
+        "crystallizer",
+    ),
 )
 ZERO_ORDER_MODELS = ("zero_order", "evaporation_pond")
-TARGET_ZO_US = 1000.0   # one zero-order train on one water: at most a millisecond
+TARGET_ZO_US = 1000.0  # one zero-order train on one water: at most a millisecond
 # added to the characterise.py waters (mg/L): coal fines, organics, manganese
 EXTRA_RANGES = {"TSS": (10.0, 500.0), "COD": (5.0, 80.0), "Mn": (0.02, 0.5)}
 EXTRA_LOG_UNIFORM = ("TSS", "Mn")
@@ -94,8 +100,11 @@ def waters(n: int, seed: int) -> tuple[pd.DataFrame, np.ndarray, float]:
     df = pd.DataFrame(records)
     rng = np.random.default_rng(seed + 1)
     for name, (lo, hi) in EXTRA_RANGES.items():
-        x = np.exp(rng.uniform(math.log(lo), math.log(hi), n)) if name in EXTRA_LOG_UNIFORM \
+        x = (
+            np.exp(rng.uniform(math.log(lo), math.log(hi), n))
+            if name in EXTRA_LOG_UNIFORM
             else rng.uniform(lo, hi, n)
+        )
         df[name] = [float(f"{v:.3g}") for v in x]
     lo, hi = FLOW_RANGE
     flow = np.round(np.exp(rng.uniform(math.log(lo), math.log(hi), n)))
@@ -108,7 +117,7 @@ class Recorder:
 
     def __init__(self) -> None:
         self.texts: list[str] = []
-        self.runs: list[tuple[int, float]] = []   # (selected-output rows, seconds) per run
+        self.runs: list[tuple[int, float]] = []  # (selected-output rows, seconds) per run
         self.seconds = 0.0
         self._orig = engine_mod.Phreeqc.run
         rec = self
@@ -157,24 +166,36 @@ class UnitConsts:
         self.recovery = spec.recovery
         self.removal = {n: spec.removal_of(n) for n in TRACKED}
         self.fixed = [(d.chemical, d.dose_mg_L) for d in spec.chemicals if d.dose_mg_L > 0]
-        self.per_removed = [(d.chemical, d.per_mg_removed) for d in spec.chemicals
-                            if d.per_mg_removed]
+        self.per_removed = [
+            (d.chemical, d.per_mg_removed) for d in spec.chemicals if d.per_mg_removed
+        ]
         self.adds: dict[str, dict[str, float]] = {}
         for d in spec.chemicals:
             c = econ.chemicals[d.chemical]
-            self.adds[d.chemical] = {nm: mol * CONSTITUENTS[nm].molar_mass / c.molar_mass_g_mol
-                                     for nm, mol in c.adds_mol.items() if nm in self.removal}
+            self.adds[d.chemical] = {
+                nm: mol * CONSTITUENTS[nm].molar_mass / c.molar_mass_g_mol
+                for nm, mol in c.adds_mol.items()
+                if nm in self.removal
+            }
         self.to_brine = spec.params.get("applies_to") == "brine"
         self.vapour = spec.params.get("product") == "vapour"
-        self.desalting = (spec.residual == "brine" and spec.removal_of("Na") >= 0.5
-                          and not self.to_brine)
+        self.desalting = (
+            spec.residual == "brine" and spec.removal_of("Na") >= 0.5 and not self.to_brine
+        )
         self.counter_ion = spec.params.get("counter_ion")
         cap = spec.capital
         self.cap = cap
-        self.cap_k = (econ.to_CNY(cap.A, cap.currency, cap.year) * cap.installation_factor
-                      * econ.capital_factor(cap.currency))
-        self.chem_price = {d.chemical: econ.chemicals[d.chemical].price_CNY_t
-                           / econ.chemicals[d.chemical].purity / 1000.0 for d in spec.chemicals}
+        self.cap_k = (
+            econ.to_CNY(cap.A, cap.currency, cap.year)
+            * cap.installation_factor
+            * econ.capital_factor(cap.currency)
+        )
+        self.chem_price = {
+            d.chemical: econ.chemicals[d.chemical].price_CNY_t
+            / econ.chemicals[d.chemical].purity
+            / 1000.0
+            for d in spec.chemicals
+        }
 
 
 _EXCHANGED = ("Ca", "Mg", "Sr", "Ba", "Fe", "Mn", "NH4_N", "K", "Li", "Al")
@@ -249,8 +270,12 @@ def _zo_one(k: UnitConsts, q: float, c: dict[str, float]):
     return qp, prod, qr, res, solids_kg, energy, chems
 
 
-def dict_train(specs: list[UnitSpec], feeds: list[tuple[float, dict[str, float]]],
-               econ: Economics, costing: bool = True) -> list[dict[str, object]]:
+def dict_train(
+    specs: list[UnitSpec],
+    feeds: list[tuple[float, dict[str, float]]],
+    econ: Economics,
+    costing: bool = True,
+) -> list[dict[str, object]]:
     """The spreadsheet-style script: every water, unit by unit, then its cost and LCOW
     (``costing=False``: the simulation alone)."""
     consts = [UnitConsts(s, econ) for s in specs]
@@ -262,7 +287,7 @@ def dict_train(specs: list[UnitSpec], feeds: list[tuple[float, dict[str, float]]
     out = []
     for q0, c0 in feeds:
         mq, mc = q0, c0
-        brine: list | None = None          # [flow, conc, treated, kind]
+        brine: list | None = None  # [flow, conc, treated, kind]
         residuals: list[list] = []
         capex = opex = vapour = 0.0
         cells: dict[tuple[str, str], float] = {}
@@ -279,8 +304,10 @@ def dict_train(specs: list[UnitSpec], feeds: list[tuple[float, dict[str, float]]
                     vapour += pq
                 else:  # the distillate joins the main line
                     q = mq + pq
-                    mix = {nm: (mc.get(nm, 0.0) * mq + pc.get(nm, 0.0) * pq) / q
-                           for nm in mc.keys() | pc.keys()}
+                    mix = {
+                        nm: (mc.get(nm, 0.0) * mq + pc.get(nm, 0.0) * pq) / q
+                        for nm in mc.keys() | pc.keys()
+                    }
                     mq, mc = q, mix
             else:
                 mq, mc = pq, pc
@@ -293,7 +320,7 @@ def dict_train(specs: list[UnitSpec], feeds: list[tuple[float, dict[str, float]]
                 continue
             # costing of the unit
             cap = k.cap
-            qc = max(fq, cap.Q_min_m3_d) if cap.below_min == "floor" else fq   # cost floor
+            qc = max(fq, cap.Q_min_m3_d) if cap.below_min == "floor" else fq  # cost floor
             ucap = k.cap_k * (qc / cap.Q_ref_m3_d) ** cap.B if fq > 0 else 0.0
             if fq > 0 and not cap.Q_min_m3_d <= fq <= cap.Q_max_m3_d:
                 warnings.append(f"{k.id}: inlet flow {fq:.4g} m3/d is outside the capital curve")
@@ -306,11 +333,15 @@ def dict_train(specs: list[UnitSpec], feeds: list[tuple[float, dict[str, float]]
                 "replacement": k.spec.replacement_CNY_m3 * fq * days,
                 "labour": k.spec.labour_persons * labour,
                 "maintenance": k.spec.maintenance_frac_capex_yr * ucap,
-                "sludge_disposal": (solids / 1000.0 * sludge_price * days
-                                    if solid and not hazardous else 0.0),
+                "sludge_disposal": (
+                    solids / 1000.0 * sludge_price * days if solid and not hazardous else 0.0
+                ),
                 # hazardous mixed salt is charged per tonne as delivered (dry / solids fraction)
-                "hazardous_salt_disposal": (solids / k.spec.sludge_solids_frac / 1000.0
-                                            * salt_price * days if hazardous else 0.0),
+                "hazardous_salt_disposal": (
+                    solids / k.spec.sludge_solids_frac / 1000.0 * salt_price * days
+                    if hazardous
+                    else 0.0
+                ),
             }
             capex += ucap
             for cat, v in row.items():
@@ -322,25 +353,37 @@ def dict_train(specs: list[UnitSpec], feeds: list[tuple[float, dict[str, float]]
                 v = res[0] * brine_price * days
                 cells[("brine", "brine_disposal")] = cells.get(("brine", "brine_disposal"), 0) + v
                 opex += v
-            elif res[3] == "backwash":   # leaves the works: charged per m3
+            elif res[3] == "backwash":  # leaves the works: charged per m3
                 v = res[0] * backwash_price * days
-                cells[("backwash", "backwash_disposal")] = \
+                cells[("backwash", "backwash_disposal")] = (
                     cells.get(("backwash", "backwash_disposal"), 0) + v
+                )
                 opex += v
         if not costing:
             out.append({"flow": mq, "conc": mc, "vapour": vapour})
             continue
         annual = crf * capex + opex
-        out.append({"flow": mq, "conc": mc, "vapour": vapour, "capex": capex, "opex": opex,
-                    "lcow": annual / (mq * days) if mq > 0 else math.inf, "cells": cells,
-                    "warnings": warnings})
+        out.append(
+            {
+                "flow": mq,
+                "conc": mc,
+                "vapour": vapour,
+                "capex": capex,
+                "opex": opex,
+                "lcow": annual / (mq * days) if mq > 0 else math.inf,
+                "cells": cells,
+                "warnings": warnings,
+            }
+        )
     return out
 
 
 def as_feeds(batch: StreamBatch) -> list[tuple[float, dict[str, float]]]:
     """The batch as (flow, {name: mg/L of measured constituents}) per water."""
-    return [(float(q), {nm: float(v) for nm, v in zip(TRACKED, row) if not math.isnan(v)})
-            for q, row in zip(batch.flow_m3_d, batch.conc_mg_L)]
+    return [
+        (float(q), {nm: float(v) for nm, v in zip(TRACKED, row) if not math.isnan(v)})
+        for q, row in zip(batch.flow_m3_d, batch.conc_mg_L)
+    ]
 
 
 def compare(base: list[dict[str, object]], result, cost) -> float:
@@ -351,9 +394,13 @@ def compare(base: list[dict[str, object]], result, cost) -> float:
         return abs(a - b) / max(abs(a), abs(b), 1e-12)
 
     for i, b in enumerate(base):
-        worst = max(worst, rel(b["flow"], result.product.flow_m3_d[i]),
-                    rel(b["capex"], cost.capex_CNY[i]), rel(b["opex"], cost.opex_CNY_yr[i]),
-                    rel(b["lcow"], cost.lcow_CNY_m3[i]))
+        worst = max(
+            worst,
+            rel(b["flow"], result.product.flow_m3_d[i]),
+            rel(b["capex"], cost.capex_CNY[i]),
+            rel(b["opex"], cost.opex_CNY_yr[i]),
+            rel(b["lcow"], cost.lcow_CNY_m3[i]),
+        )
         row = result.product.conc_mg_L[i]
         for j, nm in enumerate(TRACKED):
             ours = row[j]
@@ -367,8 +414,11 @@ def compare(base: list[dict[str, object]], result, cost) -> float:
 
 # -- helpers ---------------------------------------------------------------------------------
 def phreeqc_units(train: str, lib: UnitLibrary) -> list[str]:
-    return [t.split(":")[0] for t in train.split(",")
-            if lib[t.split(":")[0]].model not in ZERO_ORDER_MODELS]
+    return [
+        t.split(":")[0]
+        for t in train.split(",")
+        if lib[t.split(":")[0]].model not in ZERO_ORDER_MODELS
+    ]
 
 
 def profile_train(train: str, batch: StreamBatch, lib, econ, top: int, calls: int = 1) -> str:
@@ -390,10 +440,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n-waters", type=int, default=1000, help="waters per batch (default 1000)")
     ap.add_argument("--seed", type=int, default=20261125, help="random seed")
     ap.add_argument("--repeat", type=int, default=3, help="repetitions of timed runs (best kept)")
-    ap.add_argument("--single-n", type=int, default=None,
-                    help="waters for the batch-of-1 engine loop (default min(N, 100))")
-    ap.add_argument("--profile", type=int, default=0, metavar="TOP",
-                    help="also cProfile the slowest train and print its TOP functions")
+    ap.add_argument(
+        "--single-n",
+        type=int,
+        default=None,
+        help="waters for the batch-of-1 engine loop (default min(N, 100))",
+    )
+    ap.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="TOP",
+        help="also cProfile the slowest train and print its TOP functions",
+    )
     ap.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = ap.parse_args(argv)
     n, repeat = args.n_waters, max(1, args.repeat)
@@ -405,12 +464,16 @@ def main(argv: list[str] | None = None) -> int:
     from cbmwater.geochem.databases import resolve_database
     from cbmwater.geochem.engine import get_engine, iphreeqc_version
 
-    print(f"cbmwater {__version__} | IPhreeqc {iphreeqc_version()} (phreeqpy "
-          f"{version('phreeqpy')}) | Python {platform.python_version()} | "
-          f"numpy {np.__version__} | pandas {pd.__version__}")
-    print(f"{platform.machine()} {platform.system()}, {os.cpu_count()} CPU(s); "
-          f"N = {n} waters, {len(TRAINS)} trains, seed = {args.seed}, repeat = {repeat}, "
-          f"batch-of-1 subset = {single_n}\n")
+    print(
+        f"cbmwater {__version__} | IPhreeqc {iphreeqc_version()} (phreeqpy "
+        f"{version('phreeqpy')}) | Python {platform.python_version()} | "
+        f"numpy {np.__version__} | pandas {pd.__version__}"
+    )
+    print(
+        f"{platform.machine()} {platform.system()}, {os.cpu_count()} CPU(s); "
+        f"N = {n} waters, {len(TRAINS)} trains, seed = {args.seed}, repeat = {repeat}, "
+        f"batch-of-1 subset = {single_n}\n"
+    )
 
     lib, econ = load_library(), load_economics()
     for _, train in TRAINS:
@@ -427,10 +490,12 @@ def main(argv: list[str] | None = None) -> int:
     batch = StreamBatch.from_frame(df, flow)
     t_batch = time.perf_counter() - t0
     feeds = as_feeds(batch)
-    print(f"generated {n} waters in {t_gen:.2f} s ({balanced:.0%} charge-balanced by Na), "
-          f"flow {flow.min():.0f}-{flow.max():.0f} m3/d; StreamBatch.from_frame "
-          f"{1000 * t_batch:.1f} ms; PHREEQC engine load {1000 * t_engine:.0f} ms "
-          f"(none of these are timed below)")
+    print(
+        f"generated {n} waters in {t_gen:.2f} s ({balanced:.0%} charge-balanced by Na), "
+        f"flow {flow.min():.0f}-{flow.max():.0f} m3/d; StreamBatch.from_frame "
+        f"{1000 * t_batch:.1f} ms; PHREEQC engine load {1000 * t_engine:.0f} ms "
+        f"(none of these are timed below)"
+    )
 
     rec = Recorder()
     rows = []
@@ -452,12 +517,19 @@ def main(argv: list[str] | None = None) -> int:
                 engine_s, engine_runs = rec.seconds, list(rec.runs)
             texts = list(rec.texts)
         assert np.isfinite(cost.lcow_CNY_m3).all(), f"{label}: non-finite LCOW"
-        r.update(sim_s=best[0], cost_s=best[1], total_s=best[2], runs=len(texts),
-                 engine_s=engine_s, engine_runs=engine_runs,
-                 lcow_median=float(np.median(cost.lcow_CNY_m3)),
-                 recovery_median=float(np.median(result.recovery)))
-        detail_texts = [s.details["phreeqc_input"] for s in result.steps
-                        if "phreeqc_input" in s.details]
+        r.update(
+            sim_s=best[0],
+            cost_s=best[1],
+            total_s=best[2],
+            runs=len(texts),
+            engine_s=engine_s,
+            engine_runs=engine_runs,
+            lcow_median=float(np.median(cost.lcow_CNY_m3)),
+            recovery_median=float(np.median(result.recovery)),
+        )
+        detail_texts = [
+            s.details["phreeqc_input"] for s in result.steps if "phreeqc_input" in s.details
+        ]
         r["details_texts"] = len(detail_texts)
         # the engine may split a batch into chunks run in parallel; the details hold the
         # equivalent single-run inputs, which are what the limit runs
@@ -470,101 +542,157 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.perf_counter()
             cost_train(simulate_train(train, one, library=lib, economics=econ), econ)
             lat.append(time.perf_counter() - t0)
-        r.update(single_total_s=sum(lat), single_median_s=statistics.median(lat),
-                 single_min_s=min(lat), single_runs_per_water=len(rec.texts) / single_n)
+        r.update(
+            single_total_s=sum(lat),
+            single_median_s=statistics.median(lat),
+            single_min_s=min(lat),
+            single_runs_per_water=len(rec.texts) / single_n,
+        )
 
         if p_units:  # limit: raw IPhreeqc on the same texts
             r["limit_s"] = run_limit(detail_texts, db_path, repeat)
-        else:        # the dict loop
+        else:  # the dict loop
             specs = [lib[t] for t in train.split(",")]
             t_dict, _, base = best_of(repeat, lambda _, specs=specs: dict_train(specs, feeds, econ))
             r["dict_s"] = t_dict
-            r["dict_sim_s"], _, _ = best_of(repeat, lambda _, specs=specs: dict_train(specs, feeds, econ,
-                                                                           costing=False))
+            r["dict_sim_s"], _, _ = best_of(
+                repeat, lambda _, specs=specs: dict_train(specs, feeds, econ, costing=False)
+            )
             r["dict_max_rel_diff"] = compare(base, result, cost)
         rows.append(r)
         print(f"  {label} done: {r['total_s']:.3f} s", file=sys.stderr)
 
     # -- report -----------------------------------------------------------------------------
-    print(f"\n{'train':<6}{'PHREEQC units (runs)':<24}{'waters':>7}{'simulate s':>11}"
-          f"{'cost s':>8}{'total s':>9}{'trains/s':>10}{'us/water-train':>16}")
+    print(
+        f"\n{'train':<6}{'PHREEQC units (runs)':<24}{'waters':>7}{'simulate s':>11}"
+        f"{'cost s':>8}{'total s':>9}{'trains/s':>10}{'us/water-train':>16}"
+    )
     print("-" * 91)
     for r in rows:
         pu = f"{len(r['phreeqc_units'])} ({r['runs']} runs)" if r["phreeqc_units"] else "no"
-        print(f"{r['label']:<6}{pu:<24}{n:>7}{r['sim_s']:>11.4f}{r['cost_s']:>8.4f}"
-              f"{r['total_s']:>9.4f}{n / r['total_s']:>10.0f}{1e6 * r['total_s'] / n:>16.1f}")
+        print(
+            f"{r['label']:<6}{pu:<24}{n:>7}{r['sim_s']:>11.4f}{r['cost_s']:>8.4f}"
+            f"{r['total_s']:>9.4f}{n / r['total_s']:>10.0f}{1e6 * r['total_s'] / n:>16.1f}"
+        )
     tot = sum(r["total_s"] for r in rows)
     zo = [r for r in rows if not r["phreeqc_units"]]
     ph = [r for r in rows if r["phreeqc_units"]]
     tot_zo, tot_ph = sum(r["total_s"] for r in zo), sum(r["total_s"] for r in ph)
-    print(f"all {len(rows)} trains: {len(rows) * n} water-trains in {tot:.2f} s = "
-          f"{len(rows) * n / tot:.0f} trains/s; zero-order {len(zo) * n / tot_zo:.0f} trains/s "
-          f"({1e6 * tot_zo / (len(zo) * n):.1f} us each), PHREEQC {len(ph) * n / tot_ph:.0f} "
-          f"trains/s ({1e3 * tot_ph / (len(ph) * n):.2f} ms each)")
+    print(
+        f"all {len(rows)} trains: {len(rows) * n} water-trains in {tot:.2f} s = "
+        f"{len(rows) * n / tot:.0f} trains/s; zero-order {len(zo) * n / tot_zo:.0f} trains/s "
+        f"({1e6 * tot_zo / (len(zo) * n):.1f} us each), PHREEQC {len(ph) * n / tot_ph:.0f} "
+        f"trains/s ({1e3 * tot_ph / (len(ph) * n):.2f} ms each)"
+    )
     print("\ntrains:")
     for r in rows:
-        print(f"  {r['label']}  {r['train']}   (median LCOW {r['lcow_median']:.2f} CNY/m3, "
-              f"recovery {r['recovery_median']:.3f})")
+        print(
+            f"  {r['label']}  {r['train']}   (median LCOW {r['lcow_median']:.2f} CNY/m3, "
+            f"recovery {r['recovery_median']:.3f})"
+        )
 
     print(f"\nzero-order trains: ours (batch of {n}) vs the dict loop and vs the engine per water")
-    print(f"{'train':<6}{'ours s':>8}{'dict s':>8}{'ours/dict':>10}{'simulate only':>14}"
-          f"{'max rel diff':>14}{'1-water call us (median/min)':>30}{'ours/batch-of-1':>17}"
-          f"{'target':>8}")
+    print(
+        f"{'train':<6}{'ours s':>8}{'dict s':>8}{'ours/dict':>10}{'simulate only':>14}"
+        f"{'max rel diff':>14}{'1-water call us (median/min)':>30}{'ours/batch-of-1':>17}"
+        f"{'target':>8}"
+    )
     print("-" * 115)
     for r in zo:
         us = 1e6 * r["single_median_s"]
         ok = us <= TARGET_ZO_US and 1e6 * r["total_s"] / n <= TARGET_ZO_US
-        print(f"{r['label']:<6}{r['total_s']:>8.4f}{r['dict_s']:>8.4f}"
-              f"{r['dict_s'] / r['total_s']:>10.2f}{r['dict_sim_s'] / r['sim_s']:>14.2f}"
-              f"{r['dict_max_rel_diff']:>14.1e}"
-              f"{us:>20.0f} / {1e6 * r['single_min_s']:<7.0f}"
-              f"{r['single_total_s'] / single_n * n / r['total_s']:>17.1f}"
-              f"{'PASS' if ok else 'MISS':>8}")
-    print(f"(target: <= {TARGET_ZO_US:.0f} us per water-train in the batch and for one call on "
-          "one water; ratios are rates, > 1 = ours faster; 'simulate only' = dict loop without "
-          "its costing / simulate_train alone; max rel diff = dict loop vs ours, product flow and "
-          "mg/L, capex, opex, LCOW of every water)")
+        print(
+            f"{r['label']:<6}{r['total_s']:>8.4f}{r['dict_s']:>8.4f}"
+            f"{r['dict_s'] / r['total_s']:>10.2f}{r['dict_sim_s'] / r['sim_s']:>14.2f}"
+            f"{r['dict_max_rel_diff']:>14.1e}"
+            f"{us:>20.0f} / {1e6 * r['single_min_s']:<7.0f}"
+            f"{r['single_total_s'] / single_n * n / r['total_s']:>17.1f}"
+            f"{'PASS' if ok else 'MISS':>8}"
+        )
+    print(
+        f"(target: <= {TARGET_ZO_US:.0f} us per water-train in the batch and for one call on "
+        "one water; ratios are rates, > 1 = ours faster; 'simulate only' = dict loop without "
+        "its costing / simulate_train alone; max rel diff = dict loop vs ours, product flow and "
+        "mg/L, capex, opex, LCOW of every water)"
+    )
 
-    print(f"\nPHREEQC trains: ours (batch of {n}) vs raw IPhreeqc on the same inputs (limit) and "
-          "vs the engine per water")
-    print(f"{'train':<6}{'units':<38}{'runs':>5}{'in run() s':>11}{'ours s':>8}{'limit s':>9}"
-          f"{'ours/limit':>11}{'runs/water, batch of 1':>23}{'1-water ms':>11}"
-          f"{'ours/batch-of-1':>16}")
+    print(
+        f"\nPHREEQC trains: ours (batch of {n}) vs raw IPhreeqc on the same inputs (limit) and "
+        "vs the engine per water"
+    )
+    print(
+        f"{'train':<6}{'units':<38}{'runs':>5}{'in run() s':>11}{'ours s':>8}{'limit s':>9}"
+        f"{'ours/limit':>11}{'runs/water, batch of 1':>23}{'1-water ms':>11}"
+        f"{'ours/batch-of-1':>16}"
+    )
     print("-" * 138)
     for r in ph:
-        print(f"{r['label']:<6}{','.join(r['phreeqc_units']):<38}{r['runs']:>5}"
-              f"{r['engine_s']:>11.3f}{r['total_s']:>8.3f}{r['limit_s']:>9.3f}"
-              f"{r['limit_s'] / r['total_s']:>11.2f}{r['single_runs_per_water']:>23.1f}"
-              f"{1e3 * r['single_median_s']:>11.2f}"
-              f"{r['single_total_s'] / single_n * n / r['total_s']:>16.1f}")
+        print(
+            f"{r['label']:<6}{','.join(r['phreeqc_units']):<38}{r['runs']:>5}"
+            f"{r['engine_s']:>11.3f}{r['total_s']:>8.3f}{r['limit_s']:>9.3f}"
+            f"{r['limit_s'] / r['total_s']:>11.2f}{r['single_runs_per_water']:>23.1f}"
+            f"{1e3 * r['single_median_s']:>11.2f}"
+            f"{r['single_total_s'] / single_n * n / r['total_s']:>16.1f}"
+        )
     for r in ph:
         units = [u for u in r["train"].split(",") if u.split(":")[0] in r["phreeqc_units"]]
-        print(f"  {r['label']} runs in order ({', '.join(units)}): " + "; ".join(
-            f"{rows} rows {sec:.3f} s" for rows, sec in r["engine_runs"]))
-    print("(runs: IPhreeqc runs for the whole batch, counting each parallel chunk; in run(): "
-          "time inside Phreeqc.run summed over chunks, i.e. RunString + reading and parsing the "
-          "selected output; the limit runs the equivalent single-run inputs kept in "
-          f"Step.details['phreeqc_input'] ({sum(r['details_texts'] for r in ph)} texts) on one "
-          "instance)")
+        print(
+            f"  {r['label']} runs in order ({', '.join(units)}): "
+            + "; ".join(f"{rows} rows {sec:.3f} s" for rows, sec in r["engine_runs"])
+        )
+    print(
+        "(runs: IPhreeqc runs for the whole batch, counting each parallel chunk; in run(): "
+        "time inside Phreeqc.run summed over chunks, i.e. RunString + reading and parsing the "
+        "selected output; the limit runs the equivalent single-run inputs kept in "
+        f"Step.details['phreeqc_input'] ({sum(r['details_texts'] for r in ph)} texts) on one "
+        "instance)"
+    )
 
     slow = max(rows, key=lambda r: r["total_s"])
     if args.profile:
-        print(f"\ncProfile of the slowest train, {slow['label']} ({slow['train']}), "
-              f"N = {n}, one simulate + cost:")
+        print(
+            f"\ncProfile of the slowest train, {slow['label']} ({slow['train']}), "
+            f"N = {n}, one simulate + cost:"
+        )
         print(profile_train(slow["train"], batch, lib, econ, args.profile))
         slow_zo = max(zo, key=lambda r: r["single_median_s"])
-        print(f"cProfile of one zero-order call on one water, {slow_zo['label']} "
-              f"({slow_zo['train']}), 200 calls:")
+        print(
+            f"cProfile of one zero-order call on one water, {slow_zo['label']} "
+            f"({slow_zo['train']}), 200 calls:"
+        )
         print(profile_train(slow_zo["train"], batch.take(0), lib, econ, args.profile, calls=200))
 
     if args.json:
-        keep = ("label", "train", "phreeqc_units", "sim_s", "cost_s", "total_s", "runs",
-                "engine_s", "engine_runs", "single_median_s", "single_total_s",
-                "single_runs_per_water",
-                "limit_s", "dict_s", "dict_max_rel_diff", "lcow_median")
-        args.json.write_text(json.dumps(
-            {"n": n, "seed": args.seed, "repeat": repeat, "single_n": single_n,
-             "trains": [{k: r[k] for k in keep if k in r} for r in rows]}, indent=2))
+        keep = (
+            "label",
+            "train",
+            "phreeqc_units",
+            "sim_s",
+            "cost_s",
+            "total_s",
+            "runs",
+            "engine_s",
+            "engine_runs",
+            "single_median_s",
+            "single_total_s",
+            "single_runs_per_water",
+            "limit_s",
+            "dict_s",
+            "dict_max_rel_diff",
+            "lcow_median",
+        )
+        args.json.write_text(
+            json.dumps(
+                {
+                    "n": n,
+                    "seed": args.seed,
+                    "repeat": repeat,
+                    "single_n": single_n,
+                    "trains": [{k: r[k] for k in keep if k in r} for r in rows],
+                },
+                indent=2,
+            )
+        )
     return 0
 
 

@@ -27,8 +27,13 @@ class TableContext:
         return InputError(f"{where}: {msg}", file=self.file, value=value)
 
 
-def check_keys(ctx: TableContext, table: str, data: dict, allowed: set[str],
-               required: Collection[str] = frozenset()) -> None:
+def check_keys(
+    ctx: TableContext,
+    table: str,
+    data: dict,
+    allowed: set[str],
+    required: Collection[str] = frozenset(),
+) -> None:
     """Refuse a non-table, an unknown key (a typo would be silently ignored) or a missing one."""
     if not isinstance(data, dict):
         raise ctx.err(table, None, "must be a table of key = value pairs")
@@ -40,16 +45,26 @@ def check_keys(ctx: TableContext, table: str, data: dict, allowed: set[str],
             raise ctx.err(table, k, "is required")
 
 
-def check_number(ctx: TableContext, table: str, fld: str, v: object, *, lo: float | None = None,
-         hi: float | None = None, lo_open: bool = False) -> float:
+def check_number(
+    ctx: TableContext,
+    table: str,
+    fld: str,
+    v: object,
+    *,
+    lo: float | None = None,
+    hi: float | None = None,
+    lo_open: bool = False,
+) -> float:
     """A finite number within [lo, hi] (``lo_open``: strictly above lo); see
     :func:`cbmwater.validation.check_number`."""
-    return validation.check_number(v, fld, lo=lo, hi=hi, lo_open=lo_open, file=ctx.file,
-                                   table=table)
+    return validation.check_number(
+        v, fld, lo=lo, hi=hi, lo_open=lo_open, file=ctx.file, table=table
+    )
 
 
-def check_text(ctx: TableContext, table: str, fld: str, v: object,
-               choices: tuple[str, ...] | None = None) -> str:
+def check_text(
+    ctx: TableContext, table: str, fld: str, v: object, choices: tuple[str, ...] | None = None
+) -> str:
     """A non-empty text, one of ``choices`` when given."""
     if not isinstance(v, str) or not v.strip():
         raise ctx.err(table, fld, "must be a non-empty text", v)

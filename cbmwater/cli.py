@@ -82,33 +82,71 @@ def main() -> None:
 
 @main.command()
 @click.argument("input_file", metavar="INPUT", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Output file (format from --format or the file extension). Default: stdout.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="csv (default), json (array of records) or xlsx (needs --out).")
-@click.option("--database", default="phreeqc", show_default=True,
-              help="PHREEQC database: phreeqc, pitzer, wateq4f or a path to a .dat file.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output file (format from --format or the file extension). Default: stdout.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="csv (default), json (array of records) or xlsx (needs --out).",
+)
+@click.option(
+    "--database",
+    default="phreeqc",
+    show_default=True,
+    help="PHREEQC database: phreeqc, pitzer, wateq4f or a path to a .dat file.",
+)
 @click.option("--sheet", default=None, help="Excel sheet name (default: the first sheet).")
-@click.option("--charge-balance", default=None,
-              help="Ion PHREEQC adjusts to balance charge (pH, Na, K, Ca, Mg, Cl, SO4, HCO3). "
-                   "Default: no adjustment.")
-@click.option("--censored", "censored_policy", type=click.Choice(["half", "zero", "limit"]),
-              default="half", show_default=True,
-              help="Value used for below-detection cells: half, zero or all of the limit.")
+@click.option(
+    "--charge-balance",
+    default=None,
+    help="Ion PHREEQC adjusts to balance charge (pH, Na, K, Ca, Mg, Cl, SO4, HCO3). "
+    "Default: no adjustment.",
+)
+@click.option(
+    "--censored",
+    "censored_policy",
+    type=click.Choice(["half", "zero", "limit"]),
+    default="half",
+    show_default=True,
+    help="Value used for below-detection cells: half, zero or all of the limit.",
+)
 @click.option("--irrigation", is_flag=True, help="Also compute the FAO-29 adjusted SAR.")
-@click.option("--redox", default="fe2", show_default=True, metavar="fe2|pe:VALUE|measured",
-              callback=_check_redox,
-              help="Redox state of the waters. fe2: total Fe without a redox statement is "
-                   "Fe(II) (anoxic produced water); pe:VALUE (e.g. pe:4, PHREEQC's default and "
-                   "the old behaviour): total Fe distributed by that pe; measured: each sample's "
-                   "Fe2/Fe3 couple, else ORP_mV (Eh vs SHE), else DO. Measured Fe2/Fe3 are "
-                   "always entered as given; the QA ion balance uses the same Fe valence.")
-@click.option("--pqi", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the PHREEQC input that was run, as a .pqi file PHREEQC runs "
-                   "(with --irrigation, also FILE_adjusted_sar.pqi).")
-def characterise(input_file: Path, out: Path | None, fmt: str | None, database: str,
-                 sheet: str | None, charge_balance: str | None, censored_policy: str,
-                 irrigation: bool, redox: str, pqi: Path | None) -> None:
+@click.option(
+    "--redox",
+    default="fe2",
+    show_default=True,
+    metavar="fe2|pe:VALUE|measured",
+    callback=_check_redox,
+    help="Redox state of the waters. fe2: total Fe without a redox statement is "
+    "Fe(II) (anoxic produced water); pe:VALUE (e.g. pe:4, PHREEQC's default and "
+    "the old behaviour): total Fe distributed by that pe; measured: each sample's "
+    "Fe2/Fe3 couple, else ORP_mV (Eh vs SHE), else DO. Measured Fe2/Fe3 are "
+    "always entered as given; the QA ion balance uses the same Fe valence.",
+)
+@click.option(
+    "--pqi",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the PHREEQC input that was run, as a .pqi file PHREEQC runs "
+    "(with --irrigation, also FILE_adjusted_sar.pqi).",
+)
+def characterise(
+    input_file: Path,
+    out: Path | None,
+    fmt: str | None,
+    database: str,
+    sheet: str | None,
+    charge_balance: str | None,
+    censored_policy: str,
+    irrigation: bool,
+    redox: str,
+    pqi: Path | None,
+) -> None:
     """QA and PHREEQC speciation of every sample in INPUT (CSV or Excel lab report).
 
     One record per sample: pH, temp_C, ionic_strength (mol/kgw), log_pCO2, charge_balance_pct,
@@ -122,9 +160,15 @@ def characterise(input_file: Path, out: Path | None, fmt: str | None, database: 
         fmt = suffix if suffix in FORMATS else "csv"
     if fmt == "xlsx" and out is None:
         raise click.UsageError("--format xlsx needs --out FILE.xlsx")
-    result = characterisation(input_file, sheet=sheet, database=database,
-                               charge_balance=charge_balance, censored_policy=censored_policy,
-                               irrigation=irrigation, redox=redox)
+    result = characterisation(
+        input_file,
+        sheet=sheet,
+        database=database,
+        charge_balance=charge_balance,
+        censored_policy=censored_policy,
+        irrigation=irrigation,
+        redox=redox,
+    )
     records = result.records
     if fmt == "json":
         text = export.records_json(records)
@@ -144,14 +188,17 @@ def characterise(input_file: Path, out: Path | None, fmt: str | None, database: 
             _write_text(extra, result.pqi(name))
     flagged = [r for r, f in zip(records["sample_id"], records["qa_flag"]) if f != "ok"]
     if out is not None:
-        click.echo(f"{len(records)} samples characterised with {result.provenance['database']}"
-                   f" -> {out}" + (f"; QA warnings/flags: {', '.join(flagged)}" if flagged else ""),
-                   err=True)
+        click.echo(
+            f"{len(records)} samples characterised with {result.provenance['database']}"
+            f" -> {out}" + (f"; QA warnings/flags: {', '.join(flagged)}" if flagged else ""),
+            err=True,
+        )
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def units(fmt: str) -> None:
     """List the unit-process library (cbmwater/databases/treatment/units.toml)."""
     from .study import unit_library
@@ -162,32 +209,61 @@ def units(fmt: str) -> None:
         return
     click.echo(f"{'id':<26}{'model':<20}{'recovery':>9}  {'kWh/m3':>7}  name")
     for u in rows:
-        click.echo(f"{u['id']:<26}{u['model']:<20}{u['recovery']:>9.4g}  "
-                   f"{u['energy_kWh_m3']:>7.3g}  {u['name_en']} / {u['name_zh']}")
+        click.echo(
+            f"{u['id']:<26}{u['model']:<20}{u['recovery']:>9.4g}  "
+            f"{u['energy_kWh_m3']:>7.3g}  {u['name_en']} / {u['name_zh']}"
+        )
 
 
 @main.command()
 @click.argument("input_file", metavar="INPUT", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--sample", "sample_id", required=True, help="sample_id of the water to treat.")
-@click.option("--train", "train", required=True,
-              help='Unit ids in order, comma-separated, e.g. "coagulation,sedimentation,'
-                   'multimedia_filter,ultrafiltration,brackish_ro" (see: cbmwater units).')
-@click.option("--flow-m3-d", "flow", type=float, default=1000.0, show_default=True,
-              help="Feed flow, m3/d.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the result here instead of stdout.")
-@click.option("--database", default="phreeqc", show_default=True,
-              help="PHREEQC database for the PHREEQC-backed units.")
+@click.option(
+    "--train",
+    "train",
+    required=True,
+    help='Unit ids in order, comma-separated, e.g. "coagulation,sedimentation,'
+    'multimedia_filter,ultrafiltration,brackish_ro" (see: cbmwater units).',
+)
+@click.option(
+    "--flow-m3-d", "flow", type=float, default=1000.0, show_default=True, help="Feed flow, m3/d."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the result here instead of stdout.",
+)
+@click.option(
+    "--database",
+    default="phreeqc",
+    show_default=True,
+    help="PHREEQC database for the PHREEQC-backed units.",
+)
 @click.option("--sheet", default=None, help="Excel sheet name (default: the first sheet).")
-@click.option("--redox", default="fe2", show_default=True, metavar="fe2|pe:VALUE",
-              callback=_check_train_redox,
-              help="Redox state of the water in the PHREEQC-backed units. fe2: total Fe is "
-                   "Fe(II) (anoxic produced water); pe:VALUE (e.g. pe:4, the old behaviour): "
-                   "total Fe distributed by that pe. Units that oxidise (aeration) still do.")
-def treat(input_file: Path, sample_id: str, train: str, flow: float, fmt: str, out: Path | None,
-          database: str, sheet: str | None, redox: str) -> None:
+@click.option(
+    "--redox",
+    default="fe2",
+    show_default=True,
+    metavar="fe2|pe:VALUE",
+    callback=_check_train_redox,
+    help="Redox state of the water in the PHREEQC-backed units. fe2: total Fe is "
+    "Fe(II) (anoxic produced water); pe:VALUE (e.g. pe:4, the old behaviour): "
+    "total Fe distributed by that pe. Units that oxidise (aeration) still do.",
+)
+def treat(
+    input_file: Path,
+    sample_id: str,
+    train: str,
+    flow: float,
+    fmt: str,
+    out: Path | None,
+    database: str,
+    sheet: str | None,
+    redox: str,
+) -> None:
     """Simulate and cost a treatment train on one sample of INPUT.
 
     Output: stages (inlet/outlet flow m3/d and mg/L), product, residuals, recovery,
@@ -196,8 +272,15 @@ def treat(input_file: Path, sample_id: str, train: str, flow: float, fmt: str, o
     """
     from .study import treat as treat_water
 
-    result = treat_water(input_file, train, flow_m3_d=flow, sample=sample_id, sheet=sheet,
-                         database=database, redox=redox)
+    result = treat_water(
+        input_file,
+        train,
+        flow_m3_d=flow,
+        sample=sample_id,
+        sheet=sheet,
+        database=database,
+        redox=redox,
+    )
     res = result.to_dict()
     text = result.to_json() if fmt == "json" else _treat_text(res)
     if out is None:
@@ -207,24 +290,39 @@ def treat(input_file: Path, sample_id: str, train: str, flow: float, fmt: str, o
 
 
 def _treat_text(res: dict) -> str:
-    lines = [f"Train {' -> '.join(res['units'])} on {res['sample_id']} "
-             f"({res['feed']['flow_m3_d']:g} m3/d)", ""]
+    lines = [
+        f"Train {' -> '.join(res['units'])} on {res['sample_id']} "
+        f"({res['feed']['flow_m3_d']:g} m3/d)",
+        "",
+    ]
     lines.append(f"{'unit':<22}{'in m3/d':>10}{'out m3/d':>10}{'TDS-ions out mg/L':>19}")
     for s in res["stages"]:
-        tds = sum(v for k, v in s["outlet"]["concentrations"].items() if k not in ("DO", "TSS", "COD"))
+        tds = sum(
+            v for k, v in s["outlet"]["concentrations"].items() if k not in ("DO", "TSS", "COD")
+        )
         extra = ""
         if s.get("limiting_mineral"):
             extra = f"   recovery limit {s['recovery_limit']:.3f} set by {s['limiting_mineral']}"
-        lines.append(f"{s['unit']:<22}{s['inlet']['flow_m3_d']:>10.1f}{s['outlet']['flow_m3_d']:>10.1f}"
-                     f"{tds:>19.0f}{extra}")
-    lines += ["", f"product {res['product']['flow_m3_d']:.1f} m3/d, recovery {res['recovery']:.3f}, "
-              f"energy {res['energy_kWh_m3']:.3f} kWh/m3"]
+        lines.append(
+            f"{s['unit']:<22}{s['inlet']['flow_m3_d']:>10.1f}{s['outlet']['flow_m3_d']:>10.1f}"
+            f"{tds:>19.0f}{extra}"
+        )
+    lines += [
+        "",
+        f"product {res['product']['flow_m3_d']:.1f} m3/d, recovery {res['recovery']:.3f}, "
+        f"energy {res['energy_kWh_m3']:.3f} kWh/m3",
+    ]
     for r in res["residuals"]:
         t = f" -> {r['treated_by']}" if r["treated_by"] else ""
-        lines.append(f"residual {r['name']}: {r['flow_m3_d']:.2f} m3/d, dry solids "
-                     f"{r['dry_kg_d']:.1f} kg/d{t}")
-    lines += ["", f"capital {res['capex_CNY']:,.0f} CNY ({res['price_year']}), operating "
-              f"{res['opex_CNY_yr']:,.0f} CNY/yr, LCOW {res['lcow_CNY_m3']:.2f} CNY/m3"]
+        lines.append(
+            f"residual {r['name']}: {r['flow_m3_d']:.2f} m3/d, dry solids "
+            f"{r['dry_kg_d']:.1f} kg/d{t}"
+        )
+    lines += [
+        "",
+        f"capital {res['capex_CNY']:,.0f} CNY ({res['price_year']}), operating "
+        f"{res['opex_CNY_yr']:,.0f} CNY/yr, LCOW {res['lcow_CNY_m3']:.2f} CNY/m3",
+    ]
     for w in res["warnings"]:
         lines.append(f"warning: {w}")
     return "\n".join(lines)
@@ -235,30 +333,67 @@ COMPLIANCE_FORMATS = ("text", "json", "csv")
 
 @main.command()
 @click.argument("input_file", metavar="INPUT", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--standard", "standard_id", required=True,
-              help="Standard id, e.g. GB3838-2002, GBT14848-2017, GB8978-1996, GB20426-2006, "
-                   "GB5084-2021, GB5749-2022, GBT19923-2005, GBT50050-2017, SYT5329, "
-                   "MEE_coal_mine_water_salt_cap, FAO29 (cbmwater/databases/standards.csv).")
-@click.option("--class", "cls", required=True,
-              help="Class or use within the standard, e.g. III, dryland, first, "
-                   "open_cooling_makeup, 'k<=0.01', SAR_20-40_no_reduction.")
-@click.option("--format", "fmt", type=click.Choice(COMPLIANCE_FORMATS), default=None,
-              help="text (default), json (per sample a list of rows) or csv (long table).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the result here instead of stdout (format from the extension if "
-                   "--format is not given).")
-@click.option("--sample", "sample_ids", multiple=True,
-              help="Only this sample_id (repeat for several). Default: every sample.")
-@click.option("--censored", "censored_policy", type=click.Choice(["half", "zero", "limit"]),
-              default="half", show_default=True,
-              help="Value shown and used in calculations for below-detection cells; the "
-                   "pass/fail decision always uses the interval 0-DL.")
+@click.option(
+    "--standard",
+    "standard_id",
+    required=True,
+    help="Standard id, e.g. GB3838-2002, GBT14848-2017, GB8978-1996, GB20426-2006, "
+    "GB5084-2021, GB5749-2022, GBT19923-2005, GBT50050-2017, SYT5329, "
+    "MEE_coal_mine_water_salt_cap, FAO29 (cbmwater/databases/standards.csv).",
+)
+@click.option(
+    "--class",
+    "cls",
+    required=True,
+    help="Class or use within the standard, e.g. III, dryland, first, "
+    "open_cooling_makeup, 'k<=0.01', SAR_20-40_no_reduction.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(COMPLIANCE_FORMATS),
+    default=None,
+    help="text (default), json (per sample a list of rows) or csv (long table).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the result here instead of stdout (format from the extension if "
+    "--format is not given).",
+)
+@click.option(
+    "--sample",
+    "sample_ids",
+    multiple=True,
+    help="Only this sample_id (repeat for several). Default: every sample.",
+)
+@click.option(
+    "--censored",
+    "censored_policy",
+    type=click.Choice(["half", "zero", "limit"]),
+    default="half",
+    show_default=True,
+    help="Value shown and used in calculations for below-detection cells; the "
+    "pass/fail decision always uses the interval 0-DL.",
+)
 @click.option("--sheet", default=None, help="Excel sheet name (default: the first sheet).")
-@click.option("--standards-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Standards table (default: cbmwater/databases/standards.csv).")
-def compliance(input_file: Path, standard_id: str, cls: str, fmt: str | None, out: Path | None,
-               sample_ids: tuple[str, ...], censored_policy: str, sheet: str | None,
-               standards_file: Path | None) -> None:
+@click.option(
+    "--standards-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Standards table (default: cbmwater/databases/standards.csv).",
+)
+def compliance(
+    input_file: Path,
+    standard_id: str,
+    cls: str,
+    fmt: str | None,
+    out: Path | None,
+    sample_ids: tuple[str, ...],
+    censored_policy: str,
+    sheet: str | None,
+    standards_file: Path | None,
+) -> None:
     """Check every sample of INPUT against one class of one standard.
 
     Per limit: value (in the limit's unit), min, max, ratio (value/max; min/value for lower
@@ -270,8 +405,15 @@ def compliance(input_file: Path, standard_id: str, cls: str, fmt: str | None, ou
     if fmt is None:
         suffix = out.suffix.lower().lstrip(".") if out else ""
         fmt = suffix if suffix in COMPLIANCE_FORMATS else "text"
-    res = check(input_file, standard_id, cls, sample=list(sample_ids) or None,
-                censored_policy=censored_policy, sheet=sheet, standards_file=standards_file)
+    res = check(
+        input_file,
+        standard_id,
+        cls,
+        sample=list(sample_ids) or None,
+        censored_policy=censored_policy,
+        sheet=sheet,
+        standards_file=standards_file,
+    )
     if fmt == "json":
         text = res.to_json() + "\n"
     elif fmt == "csv":
@@ -285,9 +427,11 @@ def compliance(input_file: Path, standard_id: str, cls: str, fmt: str | None, ou
     else:
         _write_text(out, text)
         fails = [s["sample_id"] for s in res.samples if s["verdict"] == "fail"]
-        click.echo(f"{len(res.samples)} samples checked against {res.standard_id} class "
-                   f"{res.klass} -> {out}" + (f"; failing: {', '.join(fails)}" if fails else ""),
-                   err=True)
+        click.echo(
+            f"{len(res.samples)} samples checked against {res.standard_id} class "
+            f"{res.klass} -> {out}" + (f"; failing: {', '.join(fails)}" if fails else ""),
+            err=True,
+        )
 
 
 def _fmt_num(x: object) -> str:
@@ -300,16 +444,19 @@ def _compliance_text(res: ComplianceResult) -> str:
     lines = []
     for smp in res.samples:
         rows, n = smp["rows"], smp["counts"]
-        counts = ", ".join(f"{n['n_' + r]} {r.replace('_', ' ')}"
-                           for r in ("pass", "fail", "not_measured", "inconclusive"))
+        counts = ", ".join(
+            f"{n['n_' + r]} {r.replace('_', ' ')}"
+            for r in ("pass", "fail", "not_measured", "inconclusive")
+        )
         failed = ", ".join(r["parameter"] for r in rows if r["result"] == "fail")
         failed = f" ({failed})" if failed else ""
-        lines += [f"Sample {smp['sample_id']}: {res.standard_id} class {res.klass} - "
-                  f"{res.standard_name}",
-                  f"verdict: {smp['verdict']}{failed}; {counts}; "
-                  f"{n['n_unverified']} of {len(rows)} limits not verified (status S/U/M)",
-                  f"  {'parameter':<36}{'value':>12} {'limit':<22}{'ratio':>8}  "
-                  f"{'result':<14}{'status':<7}basis / comment"]
+        lines += [
+            f"Sample {smp['sample_id']}: {res.standard_id} class {res.klass} - {res.standard_name}",
+            f"verdict: {smp['verdict']}{failed}; {counts}; "
+            f"{n['n_unverified']} of {len(rows)} limits not verified (status S/U/M)",
+            f"  {'parameter':<36}{'value':>12} {'limit':<22}{'ratio':>8}  "
+            f"{'result':<14}{'status':<7}basis / comment",
+        ]
         for r in rows:
             if r["min"] == r["min"] and r["max"] == r["max"]:
                 lim = f"{r['min']:g}-{r['max']:g}"
@@ -318,28 +465,46 @@ def _compliance_text(res: ComplianceResult) -> str:
             else:
                 lim = f">= {r['min']:g}"
             unit = "" if r["unit"] == "-" else f" {r['unit']}"
-            value = ("<" + _fmt_num(r["detection_limit"])) if r["censored"] and r["basis"] == \
-                "reported" else _fmt_num(r["value"])
+            value = (
+                ("<" + _fmt_num(r["detection_limit"]))
+                if r["censored"] and r["basis"] == "reported"
+                else _fmt_num(r["value"])
+            )
             why = "; ".join(x for x in (r["basis"], r["comment"]) if x)
-            lines.append(f"  {r['parameter']:<36}{value:>12} {lim + unit:<22}"
-                         f"{_fmt_num(r['ratio']):>8}  {r['result']:<14}{r['status']:<7}{why}")
+            lines.append(
+                f"  {r['parameter']:<36}{value:>12} {lim + unit:<22}"
+                f"{_fmt_num(r['ratio']):>8}  {r['result']:<14}{r['status']:<7}{why}"
+            )
         lines.append("")
-    lines.append("status: V verified in a source; S secondary transcription; U unverified "
-                 "(background knowledge); M commonly cited. Confirm S/U/M limits against the "
-                 "official text before regulatory use. not_measured and inconclusive are never "
-                 "a pass.")
+    lines.append(
+        "status: V verified in a source; S secondary transcription; U unverified "
+        "(background knowledge); M commonly cited. Confirm S/U/M limits against the "
+        "official text before regulatory use. not_measured and inconclusive are never "
+        "a pass."
+    )
     return "\n".join(lines) + "\n"
 
 
 @main.command()
 @click.argument("proposal", metavar="PROPOSAL", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["json", "html"]), default=None,
-              help="json (verdict, findings, mixing, inputs_hash, versions; default) or html "
-                   "(self-contained report with mixing curves, assumptions and the .pqi).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the review here instead of stdout.")
-@click.option("--pqi", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the PHREEQC mixing input that was run, as a .pqi file.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "html"]),
+    default=None,
+    help="json (verdict, findings, mixing, inputs_hash, versions; default) or html "
+    "(self-contained report with mixing curves, assumptions and the .pqi).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the review here instead of stdout.",
+)
+@click.option(
+    "--pqi",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the PHREEQC mixing input that was run, as a .pqi file.",
+)
 def review(proposal: Path, fmt: str, out: Path | None, pqi: Path | None) -> None:
     """Review a reinjection PROPOSAL (TOML): standard, compatibility, isolation, verdict."""
     from .study import review as review_proposal
@@ -358,34 +523,108 @@ def review(proposal: Path, fmt: str, out: Path | None, pqi: Path | None) -> None
 
 @main.command()
 @click.argument("case_file", metavar="CASE.toml", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for results.json and CSV tables (flows, destinations, builds, costs...).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="What to print on stdout.")
-@click.option("--objective", type=click.Choice(["cost", "reuse", "salt"]), default="cost",
-              show_default=True, help="cost: least NPV; reuse: most reuse under the budget; "
-              "salt: least salt to the environment.")
-@click.option("--pareto", "pareto", default=None, metavar="cost,reuse",
-              help="Epsilon-constraint front of two objectives (only cost,reuse).")
-@click.option("--points", default=5, show_default=True, type=click.IntRange(2, 50),
-              help="Points of the Pareto front.")
-@click.option("--budget", "budget", type=float, default=None,
-              help="NPV budget, CNY (for --objective reuse/salt; default: the case's).")
-@click.option("--solver", default="highs", show_default=True,
-              help="HiGHS (bundled) or any Pyomo solver name (cbc, glpk, gurobi...).")
-@click.option("--time-limit", "time_limit", type=click.FloatRange(min=0.1), default=60.0,
-              show_default=True, help="Seconds per MILP solve.")
-@click.option("--mip-gap", "mip_gap", type=click.FloatRange(0, 1), default=0.005,
-              show_default=True, help="Relative MIP gap (0.005 = 0.5 %).")
-@click.option("--max-iterations", "max_iterations", type=click.IntRange(1, 100), default=8,
-              show_default=True, help="Most solves of the PHREEQC cut / hub mixing loop.")
-@click.option("--write-lp", "write_lp", type=click.Path(dir_okay=False), default=None,
-              help="Write the model as an LP file.")
-@click.option("--write-mps", "write_mps", type=click.Path(dir_okay=False), default=None,
-              help="Write the model as an MPS file.")
-def optimise(case_file: Path, out: Path | None, fmt: str, objective: str, pareto: str | None,
-             points: int, budget: float | None, solver: str, time_limit: float, mip_gap: float,
-             max_iterations: int, write_lp: str | None, write_mps: str | None) -> None:
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for results.json and CSV tables (flows, destinations, builds, costs...).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="What to print on stdout.",
+)
+@click.option(
+    "--objective",
+    type=click.Choice(["cost", "reuse", "salt"]),
+    default="cost",
+    show_default=True,
+    help="cost: least NPV; reuse: most reuse under the budget; "
+    "salt: least salt to the environment.",
+)
+@click.option(
+    "--pareto",
+    "pareto",
+    default=None,
+    metavar="cost,reuse",
+    help="Epsilon-constraint front of two objectives (only cost,reuse).",
+)
+@click.option(
+    "--points",
+    default=5,
+    show_default=True,
+    type=click.IntRange(2, 50),
+    help="Points of the Pareto front.",
+)
+@click.option(
+    "--budget",
+    "budget",
+    type=float,
+    default=None,
+    help="NPV budget, CNY (for --objective reuse/salt; default: the case's).",
+)
+@click.option(
+    "--solver",
+    default="highs",
+    show_default=True,
+    help="HiGHS (bundled) or any Pyomo solver name (cbc, glpk, gurobi...).",
+)
+@click.option(
+    "--time-limit",
+    "time_limit",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds per MILP solve.",
+)
+@click.option(
+    "--mip-gap",
+    "mip_gap",
+    type=click.FloatRange(0, 1),
+    default=0.005,
+    show_default=True,
+    help="Relative MIP gap (0.005 = 0.5 %).",
+)
+@click.option(
+    "--max-iterations",
+    "max_iterations",
+    type=click.IntRange(1, 100),
+    default=8,
+    show_default=True,
+    help="Most solves of the PHREEQC cut / hub mixing loop.",
+)
+@click.option(
+    "--write-lp",
+    "write_lp",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the model as an LP file.",
+)
+@click.option(
+    "--write-mps",
+    "write_mps",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the model as an MPS file.",
+)
+def optimise(
+    case_file: Path,
+    out: Path | None,
+    fmt: str,
+    objective: str,
+    pareto: str | None,
+    points: int,
+    budget: float | None,
+    solver: str,
+    time_limit: float,
+    mip_gap: float,
+    max_iterations: int,
+    write_lp: str | None,
+    write_mps: str | None,
+) -> None:
     """Choose trains and split the water of CASE.toml among its destinations over its life."""
     from .study import optimise as optimise_case
     from .study import pareto_front
@@ -397,9 +636,17 @@ def optimise(case_file: Path, out: Path | None, fmt: str, objective: str, pareto
     if pareto is not None:
         if [p.strip() for p in pareto.split(",")] != ["cost", "reuse"]:
             raise InputError(f"--pareto {pareto!r}: only 'cost,reuse' is available")
-        front = [p.to_dict() for p in pareto_front(
-            case_file, points=points, solver=solver, time_limit_s=time_limit, mip_gap=mip_gap,
-            progress=progress)]
+        front = [
+            p.to_dict()
+            for p in pareto_front(
+                case_file,
+                points=points,
+                solver=solver,
+                time_limit_s=time_limit,
+                mip_gap=mip_gap,
+                progress=progress,
+            )
+        ]
         text = json.dumps(export.jsonable(front), ensure_ascii=False, indent=1)
         if out is not None:
             _write_text(out / "pareto.json", text + "\n")
@@ -409,13 +656,24 @@ def optimise(case_file: Path, out: Path | None, fmt: str, objective: str, pareto
             for pt in front:
                 share = pt["reuse_share"]
                 cost = pt["objective_CNY"]
-                click.echo(f"reuse {'n/a' if share is None else f'{100 * share:5.1f} %'}  NPV "
-                           f"{'n/a' if cost is None else f'{cost / 1e6:10.2f}'} million CNY  "
-                           f"{pt['status']}")
+                click.echo(
+                    f"reuse {'n/a' if share is None else f'{100 * share:5.1f} %'}  NPV "
+                    f"{'n/a' if cost is None else f'{cost / 1e6:10.2f}'} million CNY  "
+                    f"{pt['status']}"
+                )
         return
-    plan = optimise_case(case_file, objective=objective, solver=solver, time_limit_s=time_limit,
-                         mip_gap=mip_gap, max_iterations=max_iterations, budget_CNY=budget,
-                         write_lp=write_lp, write_mps=write_mps, progress=progress)
+    plan = optimise_case(
+        case_file,
+        objective=objective,
+        solver=solver,
+        time_limit_s=time_limit,
+        mip_gap=mip_gap,
+        max_iterations=max_iterations,
+        budget_CNY=budget,
+        write_lp=write_lp,
+        write_mps=write_mps,
+        progress=progress,
+    )
     text = plan.to_json()
     if out is not None:
         _write_text(out / "results.json", text + "\n")
@@ -433,31 +691,65 @@ def minewater() -> None:
 
 @minewater.command("acidity")
 @click.argument("input_file", metavar="INPUT", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
-@click.option("--fe-policy", type=click.Choice(["ferrous", "ferric"]), default="ferrous",
-              show_default=True, help="How total Fe splits when Fe2/Fe3 are not given.")
-@click.option("--missing-alkalinity", type=click.Choice(["error", "zero"]), default="error",
-              show_default=True, help="A sample at pH >= 4.5 without alkalinity: refuse, or "
-              "count alkalinity as 0 (with a note).")
-@click.option("--flow-m3-d", "flow", type=click.FloatRange(min=0), default=None,
-              help="Flow of every sample, m3/d, for the acid load (kg CaCO3/d).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--fe-policy",
+    type=click.Choice(["ferrous", "ferric"]),
+    default="ferrous",
+    show_default=True,
+    help="How total Fe splits when Fe2/Fe3 are not given.",
+)
+@click.option(
+    "--missing-alkalinity",
+    type=click.Choice(["error", "zero"]),
+    default="error",
+    show_default=True,
+    help="A sample at pH >= 4.5 without alkalinity: refuse, or "
+    "count alkalinity as 0 (with a note).",
+)
+@click.option(
+    "--flow-m3-d",
+    "flow",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Flow of every sample, m3/d, for the acid load (kg CaCO3/d).",
+)
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None)
-def minewater_acidity(input_file: Path, fmt: str, fe_policy: str, missing_alkalinity: str,
-                      flow: float | None, out: Path | None) -> None:
+def minewater_acidity(
+    input_file: Path,
+    fmt: str,
+    fe_policy: str,
+    missing_alkalinity: str,
+    flow: float | None,
+    out: Path | None,
+) -> None:
     """Calculated acidity (Kirby & Cravotta 2005), net acidity and acid load of every sample."""
     from .study import acidity
 
-    rep = acidity(input_file, flows_m3_d=flow, fe_policy=fe_policy,
-                  missing_alkalinity=missing_alkalinity)
+    rep = acidity(
+        input_file, flows_m3_d=flow, fe_policy=fe_policy, missing_alkalinity=missing_alkalinity
+    )
     d = cast(dict[str, Any], export.jsonable(rep.to_dict()))
     if fmt == "json":
         text = json.dumps(d, ensure_ascii=False, indent=1)
     else:
-        cols = [c for c in ("acidity_calc_mg_L_CaCO3", "alkalinity_mg_L_CaCO3",
-                            "net_acidity_mg_L_CaCO3", "acid_load_kg_d") if c in rep.table]
-        text = ("mg/L as CaCO3 (acid load kg CaCO3/d)\n" + rep.table[cols].round(2).to_string()
-                + "".join("\nwarning: " + w for w in d.get("warnings", [])))
+        cols = [
+            c
+            for c in (
+                "acidity_calc_mg_L_CaCO3",
+                "alkalinity_mg_L_CaCO3",
+                "net_acidity_mg_L_CaCO3",
+                "acid_load_kg_d",
+            )
+            if c in rep.table
+        ]
+        text = (
+            "mg/L as CaCO3 (acid load kg CaCO3/d)\n"
+            + rep.table[cols].round(2).to_string()
+            + "".join("\nwarning: " + w for w in d.get("warnings", []))
+        )
     if out is None:
         click.echo(text)
     else:
@@ -467,93 +759,192 @@ def minewater_acidity(input_file: Path, fmt: str, fe_policy: str, missing_alkali
 @minewater.command("neutralise")
 @click.argument("input_file", metavar="INPUT", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--sample", "sample", required=True, help="sample_id of the water to treat.")
-@click.option("--reagent", required=True,
-              type=click.Choice(["NaOH", "Ca(OH)2", "CaO", "CaCO3", "Na2CO3"]))
+@click.option(
+    "--reagent", required=True, type=click.Choice(["NaOH", "Ca(OH)2", "CaO", "CaCO3", "Na2CO3"])
+)
 @click.option("--target-pH", "target_ph", required=True, type=click.FloatRange(2, 13))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
-@click.option("--co2", type=click.Choice(["closed", "degassed", "open"]), default="closed",
-              show_default=True, help="CO2 exchange: none, stripped to air before dosing, or "
-              "in equilibrium with air throughout.")
-@click.option("--fe-oxidised-fraction", type=click.FloatRange(0, 1), default=1.0,
-              show_default=True, help="Fraction of Fe(II) oxidised by aeration before dosing.")
-@click.option("--fe-policy", type=click.Choice(["ferrous", "ferric"]), default="ferrous",
-              show_default=True)
-@click.option("--flow-m3-d", "flow", type=click.FloatRange(min=0), default=None,
-              help="Flow, m3/d, for daily reagent and sludge quantities.")
-@click.option("--pqi", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the PHREEQC input of the titration.")
-def minewater_neutralise(input_file: Path, sample: str, reagent: str, target_ph: float, fmt: str,
-                         co2: str, fe_oxidised_fraction: float, fe_policy: str,
-                         flow: float | None, pqi: Path | None) -> None:
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--co2",
+    type=click.Choice(["closed", "degassed", "open"]),
+    default="closed",
+    show_default=True,
+    help="CO2 exchange: none, stripped to air before dosing, or "
+    "in equilibrium with air throughout.",
+)
+@click.option(
+    "--fe-oxidised-fraction",
+    type=click.FloatRange(0, 1),
+    default=1.0,
+    show_default=True,
+    help="Fraction of Fe(II) oxidised by aeration before dosing.",
+)
+@click.option(
+    "--fe-policy", type=click.Choice(["ferrous", "ferric"]), default="ferrous", show_default=True
+)
+@click.option(
+    "--flow-m3-d",
+    "flow",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Flow, m3/d, for daily reagent and sludge quantities.",
+)
+@click.option(
+    "--pqi",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the PHREEQC input of the titration.",
+)
+def minewater_neutralise(
+    input_file: Path,
+    sample: str,
+    reagent: str,
+    target_ph: float,
+    fmt: str,
+    co2: str,
+    fe_oxidised_fraction: float,
+    fe_policy: str,
+    flow: float | None,
+    pqi: Path | None,
+) -> None:
     """Dose of a reagent to a target pH by PHREEQC titration, with curve, effluent and sludge."""
     from .study import neutralise
 
-    res = neutralise(input_file, reagent, target_ph, sample=sample, co2=co2,
-                     fe_oxidised_fraction=fe_oxidised_fraction, fe_policy=fe_policy,
-                     flow_m3_d=flow)
+    res = neutralise(
+        input_file,
+        reagent,
+        target_ph,
+        sample=sample,
+        co2=co2,
+        fe_oxidised_fraction=fe_oxidised_fraction,
+        fe_policy=fe_policy,
+        flow_m3_d=flow,
+    )
     d = cast(dict[str, Any], export.jsonable(res.to_dict()))
     if fmt == "json":
         click.echo(json.dumps(d, ensure_ascii=False, indent=1))
     else:
         eff = d["effluent"]
-        click.echo(f"{sample}: {reagent} to pH {target_ph:g}: {d['dose_mmol_L']:.3f} mmol/L = "
-                   f"{d['dose_mg_L']:.1f} mg/L; dry sludge {d['sludge_dry_mg_L']:.1f} mg/L")
-        click.echo("effluent: " + ", ".join(f"{k} {eff[k]:.3g}" for k in
-                                          ("pH", "Fe", "Al", "Mn", "SO4", "Ca") if eff.get(k) is not None))
+        click.echo(
+            f"{sample}: {reagent} to pH {target_ph:g}: {d['dose_mmol_L']:.3f} mmol/L = "
+            f"{d['dose_mg_L']:.1f} mg/L; dry sludge {d['sludge_dry_mg_L']:.1f} mg/L"
+        )
+        click.echo(
+            "effluent: "
+            + ", ".join(
+                f"{k} {eff[k]:.3g}"
+                for k in ("pH", "Fe", "Al", "Mn", "SO4", "Ca")
+                if eff.get(k) is not None
+            )
+        )
         for name, v in d["sludge_volumes"].items():
-            click.echo(f"sludge {name} ({100 * v['solids_fraction']:.0f} % solids): "
-                       f"{v['volume_L_per_m3']:.2f} L per m3 treated")
+            click.echo(
+                f"sludge {name} ({100 * v['solids_fraction']:.0f} % solids): "
+                f"{v['volume_L_per_m3']:.2f} L per m3 treated"
+            )
     if pqi is not None:
         _write_text(pqi, d["phreeqc_input"])
 
 
 @minewater.command("size")
-@click.option("--option", "option", required=True,
-              type=click.Choice(["ald", "vfp", "limestone_bed", "wetland", "mn_bed", "bioreactor",
-                                 "settling_pond", "caustic", "hydrated_lime", "quicklime",
-                                 "lime_slurry"]))
+@click.option(
+    "--option",
+    "option",
+    required=True,
+    type=click.Choice(
+        [
+            "ald",
+            "vfp",
+            "limestone_bed",
+            "wetland",
+            "mn_bed",
+            "bioreactor",
+            "settling_pond",
+            "caustic",
+            "hydrated_lime",
+            "quicklime",
+            "lime_slurry",
+        ]
+    ),
+)
 @click.option("--flow-m3-d", "flow", required=True, type=float, help="Design flow, m3/d.")
 @click.option("--net-acidity", type=float, default=None, help="Net acidity, mg/L as CaCO3.")
 @click.option("--fe-mg-L", "fe", type=float, default=None, help="Dissolved Fe, mg/L.")
 @click.option("--mn-mg-L", "mn", type=float, default=None, help="Dissolved Mn, mg/L.")
 @click.option("--retention-h", type=float, default=None, help="Retention time, h.")
 @click.option("--life-yr", type=float, default=None, help="Design life, yr.")
-@click.option("--method", default=None, help="Sizing method of the option (e.g. retention_time, "
-              "bureau_of_mines, alkalinity_generation, removal_rates, kinetics).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
-def minewater_size(option: str, flow: float, net_acidity: float | None, fe: float | None,
-                   mn: float | None, retention_h: float | None, life_yr: float | None,
-                   method: str | None, fmt: str) -> None:
+@click.option(
+    "--method",
+    default=None,
+    help="Sizing method of the option (e.g. retention_time, "
+    "bureau_of_mines, alkalinity_generation, removal_rates, kinetics).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def minewater_size(
+    option: str,
+    flow: float,
+    net_acidity: float | None,
+    fe: float | None,
+    mn: float | None,
+    retention_h: float | None,
+    life_yr: float | None,
+    method: str | None,
+    fmt: str,
+) -> None:
     """Size and cost a passive or active option by AMDTreat 6's rules, in SI units and CNY."""
     from .study import size_option
 
     kw = {} if method is None else {"method": method}
-    res = size_option(option, flow, net_acidity=net_acidity, fe_mg_L=fe, mn_mg_L=mn,
-                      retention_h=retention_h, life_yr=life_yr, **kw)
+    res = size_option(
+        option,
+        flow,
+        net_acidity=net_acidity,
+        fe_mg_L=fe,
+        mn_mg_L=mn,
+        retention_h=retention_h,
+        life_yr=life_yr,
+        **kw,
+    )
     d = cast(dict[str, Any], export.jsonable(res.to_dict()))
     if fmt == "json":
         click.echo(json.dumps(d, ensure_ascii=False, indent=1))
         return
     click.echo(f"{option} ({d.get('method')}) at {flow:g} m3/d:")
-    for k, unit in (("area_m2", "m2"), ("land_m2", "m2 of land"), ("volume_m3", "m3"),
-                    ("limestone_t", "t of limestone")):
+    for k, unit in (
+        ("area_m2", "m2"),
+        ("land_m2", "m2 of land"),
+        ("volume_m3", "m3"),
+        ("limestone_t", "t of limestone"),
+    ):
         if d.get(k) is not None:
             click.echo(f"  {k.split('_')[0]}: {d[k]:,.1f} {unit}")
-    click.echo(f"  capital: {d['capex_CNY']:,.0f} CNY ({d['price_year']}); operating: "
-               f"{d['opex_CNY_yr']:,.0f} CNY/yr")
+    click.echo(
+        f"  capital: {d['capex_CNY']:,.0f} CNY ({d['price_year']}); operating: "
+        f"{d['opex_CNY_yr']:,.0f} CNY/yr"
+    )
     for w in d.get("warnings", []):
         click.echo("  warning: " + w)
 
 
 @minewater.command("plan")
 @click.argument("case_file", metavar="CASE.toml", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
-@click.option("--budget", type=float, default=None, help="Capital budget, CNY (default: the case's).")
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the plan as JSON to this file.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--budget", type=float, default=None, help="Capital budget, CNY (default: the case's)."
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the plan as JSON to this file.",
+)
 def minewater_plan(case_file: Path, fmt: str, budget: float | None, out: Path | None) -> None:
     """Source control + treatment + destination for every discharge point, least NPV."""
     from .study import minewater_plan as plan_mine
@@ -574,17 +965,22 @@ def minewater_plan(case_file: Path, fmt: str, budget: float | None, out: Path | 
             for line in res["infeasibility"]["summary"]:
                 click.echo("  - " + line)
         else:
-            click.echo(f"NPV {res['npv_CNY'] / 1e6:,.2f} million CNY over {res['horizon_yr']:g} yr; "
-                       f"capital {res['capex_CNY'] / 1e6:,.2f} million CNY")
+            click.echo(
+                f"NPV {res['npv_CNY'] / 1e6:,.2f} million CNY over {res['horizon_yr']:g} yr; "
+                f"capital {res['capex_CNY'] / 1e6:,.2f} million CNY"
+            )
             for c in res["choices"]:
-                click.echo(f"  {c['point']}: {c['source_control']} -> {' + '.join(c['steps']) or c['system']}"
-                           f" -> {c['destination']} (NPV {c['npv_CNY'] / 1e6:,.2f} million CNY)")
+                click.echo(
+                    f"  {c['point']}: {c['source_control']} -> {' + '.join(c['steps']) or c['system']}"
+                    f" -> {c['destination']} (NPV {c['npv_CNY'] / 1e6:,.2f} million CNY)"
+                )
             for r in res["river"]:
-                click.echo(f"  {r['destination']} {r['season']}: {r['constituent']} "
-                           f"{r['mixed_mg_L']:.3g} mg/L (limit {r['limit_mg_L']:g})")
+                click.echo(
+                    f"  {r['destination']} {r['season']}: {r['constituent']} "
+                    f"{r['mixed_mg_L']:.3g} mg/L (limit {r['limit_mg_L']:g})"
+                )
     if res["status"] == "infeasible":
         sys.exit(1)
-
 
 
 def app_command(port: int) -> list[str]:
@@ -592,22 +988,38 @@ def app_command(port: int) -> list[str]:
     from importlib.resources import files
 
     home = files("cbmwater.app").joinpath("Home.py")
-    return [sys.executable, "-m", "streamlit", "run", str(home), "--server.headless", "true",
-            "--browser.gatherUsageStats", "false", "--server.port", str(port)]
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(home),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.port",
+        str(port),
+    ]
 
 
 @main.command("app")
-@click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True,
-              help="Port the app listens on (open http://localhost:PORT).")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8501,
+    show_default=True,
+    help="Port the app listens on (open http://localhost:PORT).",
+)
 def app(port: int) -> None:
     """Serve the Streamlit app (English / 中文) on this machine."""
     import importlib.util
     import subprocess
 
-    if importlib.util.find_spec("streamlit") is None or \
-            importlib.util.find_spec("plotly") is None:
-        click.echo("error: the app needs streamlit and plotly: pip install 'cbmwater[app]'",
-                   err=True)
+    if importlib.util.find_spec("streamlit") is None or importlib.util.find_spec("plotly") is None:
+        click.echo(
+            "error: the app needs streamlit and plotly: pip install 'cbmwater[app]'", err=True
+        )
         sys.exit(2)
     click.echo(f"cbmwater app on http://localhost:{port} (Ctrl+C stops it)", err=True)
     try:
@@ -615,6 +1027,7 @@ def app(port: int) -> None:
     except KeyboardInterrupt:
         code = 0
     sys.exit(code)
+
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -15,8 +15,14 @@ class CbmwaterError(Exception):
 class _Located:
     """Mixin: a message prefixed with where the problem is (file, row, column, value)."""
 
-    def _locate(self, message: str, file: str | None, row: int | None, column: str | None,
-                value: object | None) -> str:
+    def _locate(
+        self,
+        message: str,
+        file: str | None,
+        row: int | None,
+        column: str | None,
+        value: object | None,
+    ) -> str:
         self.file, self.row, self.column, self.value = file, row, column, value
         self.detail = message
         where = []
@@ -43,8 +49,15 @@ class InputError(_Located, CbmwaterError):
         shows it (the header is row 1).
     """
 
-    def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
-                 column: str | None = None, value: object | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        value: object | None = None,
+    ) -> None:
         super().__init__(self._locate(message, file, row, column, value))
 
 
@@ -59,8 +72,15 @@ class DatabaseError(CbmwaterError):
 class LocatedDatabaseError(_Located, DatabaseError):
     """A database table that breaks a rule, naming the file, row, column and value."""
 
-    def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
-                 column: str | None = None, value: object | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        value: object | None = None,
+    ) -> None:
         super().__init__(self._locate(message, file, row, column, value))
 
 

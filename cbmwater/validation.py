@@ -22,8 +22,13 @@ from .errors import InputError
 __all__ = ["allowed_range", "check_number", "check_choice", "located_error"]
 
 
-def allowed_range(lo: float | None = None, hi: float | None = None, *, lo_open: bool = False,
-                  integer: bool = False) -> str:
+def allowed_range(
+    lo: float | None = None,
+    hi: float | None = None,
+    *,
+    lo_open: bool = False,
+    integer: bool = False,
+) -> str:
     """What a number may be, in words: ``"a finite number > 0 and <= 1"``."""
     parts = []
     if lo is not None:
@@ -34,9 +39,16 @@ def allowed_range(lo: float | None = None, hi: float | None = None, *, lo_open: 
     return kind + (" " + " and ".join(parts) if parts else "")
 
 
-def located_error(message: str, field: str, value: object = None, *, file: str | None = None,
-                  table: str | None = None, row: int | None = None,
-                  error: type[InputError] | type = InputError) -> Exception:
+def located_error(
+    message: str,
+    field: str,
+    value: object = None,
+    *,
+    file: str | None = None,
+    table: str | None = None,
+    row: int | None = None,
+    error: type[InputError] | type = InputError,
+) -> Exception:
     """An error naming where ``field`` is: ``[table] field 'x'`` in a file's table, the column of
     a row, or the field alone (an argument)."""
     if table is not None:
@@ -46,10 +58,20 @@ def located_error(message: str, field: str, value: object = None, *, file: str |
     return error(f"{field} {message}", file=file, column=field, value=value)
 
 
-def check_number(value: object, field: str, *, lo: float | None = None, hi: float | None = None,
-                 lo_open: bool = False, integer: bool = False, file: str | None = None,
-                 table: str | None = None, row: int | None = None, text: bool = False,
-                 error: type = InputError) -> float:
+def check_number(
+    value: object,
+    field: str,
+    *,
+    lo: float | None = None,
+    hi: float | None = None,
+    lo_open: bool = False,
+    integer: bool = False,
+    file: str | None = None,
+    table: str | None = None,
+    row: int | None = None,
+    text: bool = False,
+    error: type = InputError,
+) -> float:
     """``value`` as a float if it is a finite number within ``[lo, hi]``.
 
     Parameters
@@ -85,17 +107,32 @@ def check_number(value: object, field: str, *, lo: float | None = None, hi: floa
         problem = "must be " + allowed_range(lo, hi, lo_open=lo_open, integer=integer)
     elif (lo is not None and (x < lo or (lo_open and x == lo))) or (hi is not None and x > hi):
         problem = "must be " + allowed_range(lo, hi, lo_open=lo_open).removeprefix(
-            "a finite number ")
+            "a finite number "
+        )
     if problem is not None:
         raise located_error(problem, field, value, file=file, table=table, row=row, error=error)
     return x
 
 
-def check_choice(value: object, field: str, allowed: Sequence[str], *, file: str | None = None,
-                 table: str | None = None, row: int | None = None,
-                 error: type = InputError) -> str:
+def check_choice(
+    value: object,
+    field: str,
+    allowed: Sequence[str],
+    *,
+    file: str | None = None,
+    table: str | None = None,
+    row: int | None = None,
+    error: type = InputError,
+) -> str:
     """``value`` if it is one of ``allowed``, else an error listing them."""
     if not isinstance(value, str) or value not in allowed:
-        raise located_error(f"must be one of {', '.join(allowed)}", field, value, file=file,
-                            table=table, row=row, error=error)
+        raise located_error(
+            f"must be one of {', '.join(allowed)}",
+            field,
+            value,
+            file=file,
+            table=table,
+            row=row,
+            error=error,
+        )
     return value

@@ -31,5 +31,4 @@ def run_phreeqc(text: str, database: str = "phreeqc") -> pd.DataFrame:
     ip.load_database(str(resolve_database(database)))
     ip.run_string(text)
     arr = ip.get_selected_output_array()
-    return pd.DataFrame(arr[1:], columns=[str(h).strip().replace("(mol/kgw)", "")
-                                          for h in arr[0]])
+    return pd.DataFrame(arr[1:], columns=[str(h).strip().replace("(mol/kgw)", "") for h in arr[0]])

@@ -32,8 +32,17 @@ HAND_CASE = Path(__file__).parent / "data" / "optimise" / "hand" / "case.toml"
 TRAIN = ["coagulation", "sedimentation", "multimedia_filter", "ultrafiltration", "brackish_ro"]
 SAMPLE = "SZ-3-04"
 #: Keys whose values are wall-clock times (they differ between two runs of the same input).
-TIMES = {"seconds", "solve_seconds", "timings", "precompute_s", "build_s", "solve_s",
-         "geochem_s", "injectate_s", "total_s"}
+TIMES = {
+    "seconds",
+    "solve_seconds",
+    "timings",
+    "precompute_s",
+    "build_s",
+    "solve_s",
+    "geochem_s",
+    "injectate_s",
+    "total_s",
+}
 
 
 def cli_json(*args: object) -> object:
@@ -95,12 +104,18 @@ def test_read_analyses_takes_every_documented_source(kind):
 
 def test_read_analyses_takes_an_excel_workbook_as_bytes_and_a_numeric_dataframe():
     ref = cbmwater.read_analyses(ANALYSES)
-    numeric = pd.DataFrame({"sample_id": ["W1", "W2"], "pH": [8.1, 7.9], "Na": [820.0, 640.5],
-                            "Cl (mmol/L)": [10.0, None]})
+    numeric = pd.DataFrame(
+        {
+            "sample_id": ["W1", "W2"],
+            "pH": [8.1, 7.9],
+            "Na": [820.0, 640.5],
+            "Cl (mmol/L)": [10.0, None],
+        }
+    )
     got = cbmwater.read_analyses(numeric)
     # mmol/L x 35.45 g/mol (IUPAC 2021 abridged atomic weight of Cl)
     assert got.values.loc["W1", "Cl"] == pytest.approx(10.0 * 35.45)
-    assert math.isnan(got.values.loc["W2", "Cl"])                       # blank = not measured
+    assert math.isnan(got.values.loc["W2", "Cl"])  # blank = not measured
     buf = io.BytesIO()
     pd.read_csv(ANALYSES, dtype=str, keep_default_na=False).to_excel(buf, index=False)
     xlsx = cbmwater.read_analyses(buf.getvalue())
@@ -128,8 +143,20 @@ def test_characterise_equals_the_cli_for_a_path_and_a_dataframe():
 # -- compliance ----------------------------------------------------------------------------
 def test_compliance_equals_the_cli_and_its_tables_have_their_columns():
     res = cbmwater.compliance(ANALYSES, "GB3838-2002", "III", sample=[SAMPLE, "SZ-3-01"])
-    cli = cli_json("compliance", ANALYSES, "--standard", "GB3838-2002", "--class", "III",
-                   "--sample", SAMPLE, "--sample", "SZ-3-01", "--format", "json")
+    cli = cli_json(
+        "compliance",
+        ANALYSES,
+        "--standard",
+        "GB3838-2002",
+        "--class",
+        "III",
+        "--sample",
+        SAMPLE,
+        "--sample",
+        "SZ-3-01",
+        "--format",
+        "json",
+    )
     same(api_json(res), cli)
     assert [s["sample_id"] for s in res.samples] == [SAMPLE, "SZ-3-01"]
     check_frames(res)
@@ -141,8 +168,18 @@ def test_compliance_equals_the_cli_and_its_tables_have_their_columns():
 # -- treat ---------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def treated_cli():
-    return cli_json("treat", ANALYSES, "--sample", SAMPLE, "--train", ",".join(TRAIN),
-                    "--flow-m3-d", 1000, "--format", "json")
+    return cli_json(
+        "treat",
+        ANALYSES,
+        "--sample",
+        SAMPLE,
+        "--train",
+        ",".join(TRAIN),
+        "--flow-m3-d",
+        1000,
+        "--format",
+        "json",
+    )
 
 
 def _without_source(d: dict) -> dict:
@@ -170,7 +207,7 @@ def test_treat_takes_every_water_kind_and_a_list_or_string_train(treated_cli):
     mapping = {k: v for k, v in row.items() if v != ""}
     expected = _without_source(treated_cli)
     for train in (TRAIN, ",".join(TRAIN)):
-        waters = [(s, SAMPLE) for s in _sources(ANALYSES).values()]   # fresh file objects
+        waters = [(s, SAMPLE) for s in _sources(ANALYSES).values()]  # fresh file objects
         waters += [(analyses, SAMPLE), (mapping, None), (one[one["sample_id"] == SAMPLE], None)]
         for water, sample in waters:
             res = cbmwater.treat(water, train, flow_m3_d=1000, sample=sample)
@@ -187,8 +224,17 @@ def test_treat_asks_which_sample_and_refuses_a_bad_train():
 
 
 def test_a_hand_written_mapping_is_one_water():
-    water = {"sample_id": "W1", "pH": 8.2, "temp_C": 20, "Na": 900, "Ca": 15, "Mg": 5,
-             "Cl": 300, "SO4": 20, "HCO3": 1900}
+    water = {
+        "sample_id": "W1",
+        "pH": 8.2,
+        "temp_C": 20,
+        "Na": 900,
+        "Ca": 15,
+        "Mg": 5,
+        "Cl": 300,
+        "SO4": 20,
+        "HCO3": 1900,
+    }
     res = cbmwater.treat(water, ["cartridge_filter", "brackish_ro"], flow_m3_d=500)
     assert res.sample_id == "W1"
     assert res.feed["concentrations"]["Na"] == 900
@@ -206,7 +252,7 @@ def test_review_takes_a_path_a_mapping_and_bytes_and_equals_the_cli():
     by_map = cbmwater.review(tomllib.loads(raw.decode("utf-8")), base_dir=PROPOSAL.parent)
     for other in (by_bytes, by_map):
         d = api_json(other)
-        d["inputs_hash"] = cli["inputs_hash"]   # the hash covers the file's bytes
+        d["inputs_hash"] = cli["inputs_hash"]  # the hash covers the file's bytes
         same(d, cli)
     assert by_path.pqi.startswith("#") or "MIX" in by_path.pqi
     check_frames(by_path)
@@ -221,14 +267,18 @@ def test_optimise_takes_a_path_a_mapping_and_a_case_and_equals_the_cli():
     same(api_json(plan), cli)
     data = tomllib.loads(HAND_CASE.read_text(encoding="utf-8"))
     for case in (cbmwater.load_case(HAND_CASE), data):
-        other = cbmwater.optimise(case) if not isinstance(case, dict) else \
-            cbmwater.optimise(cbmwater.load_case(case, base_dir=HAND_CASE.parent))
+        other = (
+            cbmwater.optimise(case)
+            if not isinstance(case, dict)
+            else cbmwater.optimise(cbmwater.load_case(case, base_dir=HAND_CASE.parent))
+        )
         assert other.objective_CNY == pytest.approx(plan.objective_CNY, rel=1e-9)
         assert other.builds == plan.builds
     check_frames(plan)
     flows = plan.to_frame("flows")
     assert flows["delivered_m3_d"].sum() == pytest.approx(
-        sum(f["delivered_m3_d"] for f in plan.flows))
+        sum(f["delivered_m3_d"] for f in plan.flows)
+    )
     assert plan.summary_text().strip()
 
 
@@ -239,8 +289,10 @@ def test_minewater_plan_takes_a_path_a_mapping_and_a_case_and_equals_the_cli():
     assert isinstance(plan, cbmwater.MinePlan)
     same(api_json(plan), cli)
     data = tomllib.loads(MINE_CASE.read_text(encoding="utf-8"))
-    for case in (cbmwater.load_mine_case(MINE_CASE),
-                 cbmwater.load_mine_case(data, base_dir=MINE_CASE.parent)):
+    for case in (
+        cbmwater.load_mine_case(MINE_CASE),
+        cbmwater.load_mine_case(data, base_dir=MINE_CASE.parent),
+    ):
         other = cbmwater.minewater_plan(case)
         assert other.npv_CNY == pytest.approx(plan.npv_CNY, rel=1e-9)
         assert [c["system"] for c in other.choices] == [c["system"] for c in plan.choices]
@@ -249,16 +301,43 @@ def test_minewater_plan_takes_a_path_a_mapping_and_a_case_and_equals_the_cli():
 
 def test_mine_water_functions_equal_the_cli():
     acid = cbmwater.acidity(MINE_ANALYSES, missing_alkalinity="zero", flows_m3_d=100.0)
-    same(api_json(acid), cli_json("minewater", "acidity", MINE_ANALYSES, "--format", "json",
-                                  "--missing-alkalinity", "zero", "--flow-m3-d", 100))
+    same(
+        api_json(acid),
+        cli_json(
+            "minewater",
+            "acidity",
+            MINE_ANALYSES,
+            "--format",
+            "json",
+            "--missing-alkalinity",
+            "zero",
+            "--flow-m3-d",
+            100,
+        ),
+    )
     check_frames(acid)
-    first = acid.samples[0]   # acid load = net acidity (mg/L) x 100 m3/d / 1000
+    first = acid.samples[0]  # acid load = net acidity (mg/L) x 100 m3/d / 1000
     assert first["acid_load_kg_d"] == pytest.approx(first["net_acidity_mg_L_CaCO3"] * 0.1)
     sid = acid.samples[0]["sample_id"]
     neut = cbmwater.neutralise(MINE_ANALYSES, "Ca(OH)2", 8.5, sample=sid, flow_m3_d=100.0)
-    same(api_json(neut), cli_json("minewater", "neutralise", MINE_ANALYSES, "--sample", sid,
-                                  "--reagent", "Ca(OH)2", "--target-pH", 8.5, "--flow-m3-d",
-                                  100, "--format", "json"))
+    same(
+        api_json(neut),
+        cli_json(
+            "minewater",
+            "neutralise",
+            MINE_ANALYSES,
+            "--sample",
+            sid,
+            "--reagent",
+            "Ca(OH)2",
+            "--target-pH",
+            8.5,
+            "--flow-m3-d",
+            100,
+            "--format",
+            "json",
+        ),
+    )
     check_frames(neut)
     # the curve crosses the target between its points (an independent look at the dose)
     curve = cbmwater.titration_curve(MINE_ANALYSES, "Ca(OH)2", 2 * neut.dose_mmol_L, sample=sid)
@@ -266,8 +345,23 @@ def test_mine_water_functions_equal_the_cli():
     above = curve[curve["dose_mmol_L"] >= neut.dose_mmol_L]["pH"].min()
     assert below <= 8.5 + 0.05 and above >= 8.5 - 0.05
     size = cbmwater.size_option("vfp", 200.0, net_acidity=150.0, fe_mg_L=20.0)
-    same(api_json(size), cli_json("minewater", "size", "--option", "vfp", "--flow-m3-d", 200,
-                                  "--net-acidity", 150, "--fe-mg-L", 20, "--format", "json"))
+    same(
+        api_json(size),
+        cli_json(
+            "minewater",
+            "size",
+            "--option",
+            "vfp",
+            "--flow-m3-d",
+            200,
+            "--net-acidity",
+            150,
+            "--fe-mg-L",
+            20,
+            "--format",
+            "json",
+        ),
+    )
     check_frames(size)
     assert size.to_frame("capex")["CNY"].sum() == pytest.approx(size.capex_CNY, rel=1e-6)
 
@@ -283,9 +377,18 @@ def test_results_round_trip_through_from_dict():
 def test_the_api_is_what_the_package_exports():
     for name in cbmwater.__all__:
         assert hasattr(cbmwater, name), name
-    for fn in (cbmwater.read_analyses, cbmwater.characterise, cbmwater.compliance,
-               cbmwater.treat, cbmwater.review, cbmwater.optimise, cbmwater.minewater_plan,
-               cbmwater.acidity, cbmwater.neutralise, cbmwater.size_option):
+    for fn in (
+        cbmwater.read_analyses,
+        cbmwater.characterise,
+        cbmwater.compliance,
+        cbmwater.treat,
+        cbmwater.review,
+        cbmwater.optimise,
+        cbmwater.minewater_plan,
+        cbmwater.acidity,
+        cbmwater.neutralise,
+        cbmwater.size_option,
+    ):
         doc = fn.__doc__ or ""
         assert "Parameters" in doc and "Returns" in doc and "Examples" in doc, fn.__name__
     from cbmwater.optimize.plan import OBJECTIVES

@@ -14,8 +14,10 @@ from cbmwater.study import vocabulary as V
 from cbmwater.study import water as W
 
 
-@pytest.mark.parametrize("module", ["vocabulary", "water", "treatment", "reinjection",
-                                    "minewater", "casefiles", "network"])
+@pytest.mark.parametrize(
+    "module",
+    ["vocabulary", "water", "treatment", "reinjection", "minewater", "casefiles", "network"],
+)
 def test_doctests_of_the_api_modules_pass(module):
     import importlib
 
@@ -41,8 +43,9 @@ def test_lab_upload_refuses_what_is_not_a_lab_file():
         W.lab_upload("sample_id,pH", "lab.csv")
     # .xls passes the suffix check: the reader then says how to convert it
     with pytest.raises(cbmwater.InputError, match="old.xls"):
-        cbmwater.read_analyses(W.lab_upload(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64,
-                                            "old.xls"))
+        cbmwater.read_analyses(
+            W.lab_upload(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "old.xls")
+        )
 
 
 def test_errors_of_an_upload_name_the_uploaded_file():
@@ -54,8 +57,18 @@ def test_errors_of_an_upload_name_the_uploaded_file():
 def test_tds_sum_adds_the_dissolved_constituents_only():
     # Hem (1985): Na 820 + Cl 310 + HCO3 1650 + Ca 12 + total Fe 2 = 2794 mg/L; pH, temperature,
     # TSS and the Fe(II) part of the split are not dissolved solids of their own
-    water = {"pH": 8.1, "temp_C": 25.0, "Na": 820.0, "Cl": 310.0, "HCO3": 1650.0, "Ca": 12.0,
-             "Fe": 2.0, "Fe2": 1.5, "TSS": 40.0, "K": None}
+    water = {
+        "pH": 8.1,
+        "temp_C": 25.0,
+        "Na": 820.0,
+        "Cl": 310.0,
+        "HCO3": 1650.0,
+        "Ca": 12.0,
+        "Fe": 2.0,
+        "Fe2": 1.5,
+        "TSS": 40.0,
+        "K": None,
+    }
     assert W.tds_sum(water) == pytest.approx(2794.0)
     assert math.isnan(W.tds_sum({"pH": 7.0}))
 
@@ -89,8 +102,12 @@ def test_economics_defaults_are_the_bundled_file_and_crf_by_hand():
     from cbmwater.treatment.economics import load_economics
 
     d, e = economics_defaults(), load_economics()
-    assert (d["price_year"], d["electricity_CNY_kWh"], d["discount_rate"], d["life_yr"]) == \
-        (e.price_year, e.electricity_CNY_kWh, e.discount_rate, e.life_yr)
+    assert (d["price_year"], d["electricity_CNY_kWh"], d["discount_rate"], d["life_yr"]) == (
+        e.price_year,
+        e.electricity_CNY_kWh,
+        e.discount_rate,
+        e.life_yr,
+    )
     i, n = d["discount_rate"], d["life_yr"]
     assert d["crf_per_yr"] == pytest.approx(i * (1 + i) ** n / ((1 + i) ** n - 1))
 
@@ -102,8 +119,11 @@ def test_economics_overrides_change_only_what_is_asked():
     assert economics() is None
     assert economics(electricity_CNY_kWh=d["electricity_CNY_kWh"], life_yr=None) is None
     e = economics(discount_rate=0.10, life_yr=15)
-    assert (e.discount_rate, e.life_yr, e.electricity_CNY_kWh) == \
-        (0.10, 15.0, d["electricity_CNY_kWh"])
+    assert (e.discount_rate, e.life_yr, e.electricity_CNY_kWh) == (
+        0.10,
+        15.0,
+        d["electricity_CNY_kWh"],
+    )
     # CRF at 10 %, 15 yr: 0.1 x 1.1^15 / (1.1^15 - 1) = 0.131474
     assert e.crf() == pytest.approx(0.131474, abs=1e-6)
     with pytest.raises(cbmwater.InputError, match="unknown economics override"):
@@ -113,12 +133,22 @@ def test_economics_overrides_change_only_what_is_asked():
 def test_a_cheaper_electricity_lowers_the_cost_of_a_train():
     from cbmwater.study.treatment import economics
 
-    water = {"sample_id": "W1", "pH": 8.2, "temp_C": 20, "Na": 900, "Ca": 15, "Mg": 5,
-             "Cl": 300, "SO4": 20, "HCO3": 1900}
+    water = {
+        "sample_id": "W1",
+        "pH": 8.2,
+        "temp_C": 20,
+        "Na": 900,
+        "Ca": 15,
+        "Mg": 5,
+        "Cl": 300,
+        "SO4": 20,
+        "HCO3": 1900,
+    }
     train = ["cartridge_filter", "brackish_ro"]
     base = cbmwater.treat(water, train, flow_m3_d=1000)
-    cheap = cbmwater.treat(water, train, flow_m3_d=1000, economics=economics(
-        electricity_CNY_kWh=0.0))
+    cheap = cbmwater.treat(
+        water, train, flow_m3_d=1000, economics=economics(electricity_CNY_kWh=0.0)
+    )
     assert cheap.breakdown["by_category"].get("electricity", 0.0) == pytest.approx(0.0)
     assert cheap.opex_CNY_yr < base.opex_CNY_yr
 
@@ -128,10 +158,10 @@ def test_check_train_and_candidate_trains_are_the_precedence_rules():
     from cbmwater.treatment.library import load_library
     from cbmwater.treatment.precedence import candidate_trains as engine_candidates
 
-    pool = ["coagulation", "sedimentation", "multimedia_filter", "ultrafiltration",
-            "brackish_ro"]
-    assert candidate_trains(pool, limit=50) == engine_candidates(load_library(), pool=pool,
-                                                                 limit=50)
+    pool = ["coagulation", "sedimentation", "multimedia_filter", "ultrafiltration", "brackish_ro"]
+    assert candidate_trains(pool, limit=50) == engine_candidates(
+        load_library(), pool=pool, limit=50
+    )
     for tr in candidate_trains(pool, limit=50):
         check_train(tr)
     with pytest.raises(cbmwater.InputError, match="brackish_ro needs"):
@@ -147,8 +177,9 @@ def test_desalting_units_are_the_membrane_and_thermal_categories_of_the_library(
     from cbmwater.study.treatment import desalting_units
 
     units = tomllib.loads(data_path("treatment", "units.toml").read_text(encoding="utf-8"))
-    by_file = {uid for uid, u in units["units"].items()
-               if u.get("category") in ("membrane", "thermal")}
+    by_file = {
+        uid for uid, u in units["units"].items() if u.get("category") in ("membrane", "thermal")
+    }
     assert set(desalting_units()) == by_file
     assert {"nanofiltration", "brackish_ro", "edr"} <= by_file
     assert not {"ultrafiltration", "cartridge_filter", "coagulation"} & by_file
@@ -158,8 +189,10 @@ def test_desalting_units_are_the_membrane_and_thermal_categories_of_the_library(
 def test_proposal_files_and_title_read_the_toml():
     from cbmwater.study.reinjection import proposal_files, proposal_title
 
-    text = (b'title = "T"\n[injectate]\nfile = "inj.csv"\n[formation]\n'
-            b'[formation.water]\nfile = "sub/form.csv"\n')
+    text = (
+        b'title = "T"\n[injectate]\nfile = "inj.csv"\n[formation]\n'
+        b'[formation.water]\nfile = "sub/form.csv"\n'
+    )
     assert proposal_files(text) == ["inj.csv", "sub/form.csv"]
     assert proposal_title(text) == "T"
     assert proposal_files(b"[injectate]\nsample = 'x'\n") == []
@@ -176,8 +209,11 @@ def test_review_upload_equals_the_review_of_the_files_on_disk():
         csv = example_path("reinjection", "waters.csv").read_bytes()
         up = review_upload(p.read_bytes(), name, csv, "my_lab.csv")
         ref = review_file(p).as_dict()
-        assert (up.verdict, up.conditions, up.mixing) == \
-            (ref["verdict"], ref["conditions"], ref["mixing"])
+        assert (up.verdict, up.conditions, up.mixing) == (
+            ref["verdict"],
+            ref["conditions"],
+            ref["mixing"],
+        )
         assert [f["code"] for f in up.findings] == [f["code"] for f in ref["findings"]]
 
 
@@ -211,8 +247,12 @@ def test_reagent_table_is_the_engines_and_molar_masses_by_hand():
 def test_active_reagents_are_what_the_plan_doses():
     from cbmwater.study.minewater import ACTIVE_REAGENTS, MINE_SYSTEMS, REAGENT_NAMES, SIZED_OPTIONS
 
-    assert ACTIVE_REAGENTS == {"caustic": "NaOH", "hydrated_lime": "Ca(OH)2",
-                               "quicklime": "CaO", "lime_slurry": "Ca(OH)2"}
+    assert ACTIVE_REAGENTS == {
+        "caustic": "NaOH",
+        "hydrated_lime": "Ca(OH)2",
+        "quicklime": "CaO",
+        "lime_slurry": "Ca(OH)2",
+    }
     assert set(ACTIVE_REAGENTS.values()) <= set(REAGENT_NAMES)
     assert set(ACTIVE_REAGENTS) <= set(MINE_SYSTEMS) and "settling_pond" in SIZED_OPTIONS
 
@@ -234,8 +274,9 @@ def test_option_verdicts_size_the_passive_options_against_the_land():
     # without land the verdicts are the rules' own, total Fe from the split (15 + 5)
     plain = option_verdicts(water, net, flow_m3_d=flow)
     ref = admissible_options({**water, "Fe": 20.0}, net, flow_m3_d=flow)
-    assert [(v["option"], v["admissible"], v["reasons"]) for v in plain] == \
-        [(v.option, v.admissible, v.reasons) for v in ref]
+    assert [(v["option"], v["admissible"], v["reasons"]) for v in plain] == [
+        (v.option, v.admissible, v.reasons) for v in ref
+    ]
     assert all(v["land_needed_m2"] is None for v in plain)
 
 
@@ -252,8 +293,11 @@ def _zip(files: dict[str, bytes]) -> bytes:
 
 
 def _folder_files(folder) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_an_uploaded_mine_case_equals_the_case_on_disk(tmp_path):
@@ -281,8 +325,7 @@ def test_read_case_zip_refuses_unsafe_or_incomplete_zips(tmp_path):
     with pytest.raises(cbmwater.InputError, match="lacks the table"):
         read_case_zip(_zip({"case.toml": b'[case]\nanalyses = "w.csv"\n'}), "e.zip", tmp_path)
     with pytest.raises(cbmwater.InputError, match="inside the zip"):
-        read_case_zip(_zip({"case.toml": b'[case]\nanalyses = "/etc/passwd"\n'}), "e.zip",
-                      tmp_path)
+        read_case_zip(_zip({"case.toml": b'[case]\nanalyses = "/etc/passwd"\n'}), "e.zip", tmp_path)
     with pytest.raises(cbmwater.InputError, match="not a readable .zip"):
         read_case_zip(b"PK no zip", "e.zip", tmp_path)
     with pytest.raises(cbmwater.InputError, match=r"upload a \.zip"):

@@ -47,10 +47,7 @@ FLAG_BG = "#f8d7da"
 # B: Na 350 -> 15.22 + 0.25 vs 12.88 -> +9.1 %       -> warning (> 5 %)
 # C: Na 500 -> 21.75 + 0.25 vs 12.88 -> +26 %        -> flag (> 10 %)
 MIXED_CSV = (
-    b"sample_id,pH,Na,Ca,Cl,HCO3\n"
-    b"A,8.1,300,5,50,700\n"
-    b"B,8.0,350,5,50,700\n"
-    b"C,8.0,500,5,50,700\n"
+    b"sample_id,pH,Na,Ca,Cl,HCO3\nA,8.1,300,5,50,700\nB,8.0,350,5,50,700\nC,8.0,500,5,50,700\n"
 )
 BAD_NA_CSV = (
     b"sample_id,pH,Na,Ca,Cl,HCO3\n"
@@ -117,8 +114,16 @@ def test_page_runs_on_bundled_data(bundled_page, engine):
     qa = at.dataframe[0].value
     assert len(qa) == len(rows) > 0
     assert list(qa["sample_id"]) == [r["sample_id"] for r in rows]
-    assert {"charge_balance_pct", "tds_mg_L", "hardness_mg_L_CaCO3", "alkalinity_mg_L_CaCO3",
-            "sar", "water_type", "qa_flag", "warnings"} <= set(qa.columns)
+    assert {
+        "charge_balance_pct",
+        "tds_mg_L",
+        "hardness_mg_L_CaCO3",
+        "alkalinity_mg_L_CaCO3",
+        "sar",
+        "water_type",
+        "qa_flag",
+        "warnings",
+    } <= set(qa.columns)
     expected = engine.records["qa_flag"].value_counts()
     counts = metric_counts(at)
     assert counts == {k: int(expected.get(k, 0)) for k in ("ok", "warning", "flag")}
@@ -148,13 +153,16 @@ def test_si_table_matches_engine(bundled_page, engine):
     si = bundled_page.dataframe[1].value
     assert si.loc[0, "sample_id"] == engine.records.loc[0, "sample_id"]
     assert math.isfinite(engine.records.loc[0, "si_Calcite"])
-    assert si.loc[0, "si_Calcite"] == pytest.approx(engine.records.loc[0, "si_Calcite"],
-                                                     abs=1e-6)
+    assert si.loc[0, "si_Calcite"] == pytest.approx(engine.records.loc[0, "si_Calcite"], abs=1e-6)
     si_cols = [c for c in engine.records.columns if c.startswith("si_")]
     assert len(si_cols) == 16 and set(si_cols) <= set(si.columns)
-    pd.testing.assert_frame_equal(si[si_cols].reset_index(drop=True).astype(float),
-                                  engine.records[si_cols].reset_index(drop=True).astype(float),
-                                  check_exact=False, atol=1e-9, rtol=0)
+    pd.testing.assert_frame_equal(
+        si[si_cols].reset_index(drop=True).astype(float),
+        engine.records[si_cols].reset_index(drop=True).astype(float),
+        check_exact=False,
+        atol=1e-9,
+        rtol=0,
+    )
 
 
 def test_options_reach_the_engine():
@@ -169,8 +177,9 @@ def test_options_reach_the_engine():
     qa, si = at.dataframe[0].value, at.dataframe[1].value
     assert "sar_adjusted" in qa.columns
     assert qa["sar_adjusted"].to_numpy() == pytest.approx(ref.records["sar_adjusted"].to_numpy())
-    assert si["si_Calcite"].to_numpy() == pytest.approx(ref.records["si_Calcite"].to_numpy(),
-                                                        abs=1e-9)
+    assert si["si_Calcite"].to_numpy() == pytest.approx(
+        ref.records["si_Calcite"].to_numpy(), abs=1e-9
+    )
     assert any("wateq4f" in c.value for c in at.caption)
 
 
@@ -188,8 +197,9 @@ def test_language_switch_changes_titles():
     spec = chart_spec(at, "piper")
     notes = [a.get("text", "") for a in spec["layout"].get("annotations", [])]
     assert "钙 Ca" in notes and "Ca" not in notes
-    hover = [x for d in spec["data"] if (d.get("meta") or {}).get("role") == "samples"
-             for x in d["text"]]
+    hover = [
+        x for d in spec["data"] if (d.get("meta") or {}).get("role") == "samples" for x in d["text"]
+    ]
     assert hover and all("样品" in h for h in hover)
 
 
@@ -263,9 +273,11 @@ def test_page_error_in_chinese():
 # ---------------------------------------------------------------- (v) charts
 def test_piper_chart_present(bundled_page, engine):
     spec = chart_spec(bundled_page, "piper")
-    cation = [d for d in spec["data"]
-              if (d.get("meta") or {}).get("role") == "samples"
-              and d["meta"].get("field") == "cation"]
+    cation = [
+        d
+        for d in spec["data"]
+        if (d.get("meta") or {}).get("role") == "samples" and d["meta"].get("field") == "cation"
+    ]
     n_points = sum(len(d["text"]) for d in cation)
     assert n_points == len(bundled_rows())
     groups = {d["meta"]["group"] for d in cation}
@@ -317,7 +329,11 @@ def test_app_keys_exist_in_i18n():
     for path in APP.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id == "t" and node.args
-                    and isinstance(node.args[0], ast.Constant)):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "t"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
                 assert node.args[0].value in i18n.STRINGS, f"{path.name}: {node.args[0].value}"

@@ -45,15 +45,16 @@ pytestmark = pytest.mark.slow  # every test runs the mine-water page or plan (~1
 PLAN_KEY = "cbm_mw_plan"
 DOWNLOADS_KEY = "cbm_mw_downloads"
 #: AMDTreat tutorial discharges D1 and D2 (no alkalinity measured).
-AMDTREAT_CSV = (b"sample_id,pH,Fe2,Fe3,Al,Mn\n"
-                b"D1,3.1,46.8,0,1.14,14.2\n"
-                b"D2,4.9,1.0,0.35,2.70,34.4\n")
+AMDTREAT_CSV = b"sample_id,pH,Fe2,Fe3,Al,Mn\nD1,3.1,46.8,0,1.14,14.2\nD2,4.9,1.0,0.35,2.70,34.4\n"
 BAD_CSV = b"sample_id,pH,Na,Fe2\nA,3.1,abc,20\n"
 
 
 # ---------------------------------------------------------------- helpers
-def page(lang: str | None = None, upload: tuple[str, bytes] | None = None,
-         case_upload: tuple[str, bytes] | None = None) -> AppTest:
+def page(
+    lang: str | None = None,
+    upload: tuple[str, bytes] | None = None,
+    case_upload: tuple[str, bytes] | None = None,
+) -> AppTest:
     at = AppTest.from_file(str(PAGE), default_timeout=TIMEOUT)
     if lang is not None:
         at.session_state["lang"] = lang
@@ -92,8 +93,9 @@ def daji_zip() -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         for name in ("case.toml", "analyses.csv"):
-            z.writestr(zipfile.ZipInfo(f"daji/{name}", (2024, 1, 1, 0, 0, 0)),
-                       (DAJI / name).read_bytes())
+            z.writestr(
+                zipfile.ZipInfo(f"daji/{name}", (2024, 1, 1, 0, 0, 0)), (DAJI / name).read_bytes()
+            )
     return buf.getvalue()
 
 
@@ -133,8 +135,9 @@ def test_page_loads_with_the_bundled_waters(default_page):
     assert flags["DJ-1"] == "net acidic" and flags["DJ-4"] == "net alkaline"
     # DJ-1 by hand (Kirby & Cravotta): 50 [2x180/55.845 + 3x60/55.845 + 3x45/26.98
     # + 2x12/54.938 + 1000x10^-2.8] mg/L CaCO3, alkalinity 0
-    dj1 = 50 * (2 * 180 / 55.845 + 3 * 60 / 55.845 + 3 * 45 / 26.98 + 2 * 12 / 54.938
-                + 1000 * 10 ** -2.8)
+    dj1 = 50 * (
+        2 * 180 / 55.845 + 3 * 60 / 55.845 + 3 * 45 / 26.98 + 2 * 12 / 54.938 + 1000 * 10**-2.8
+    )
     row = acid[acid["sample_id"] == "DJ-1"].iloc[0]
     assert row["acidity_calc_mg_L_CaCO3"] == pytest.approx(dj1, rel=1e-9)
     assert row["net_acidity_mg_L_CaCO3"] == pytest.approx(dj1, rel=1e-9)
@@ -181,14 +184,15 @@ def test_titration_curves_mark_the_engine_dose(default_page):
     assert row["dose_mg_L"] == pytest.approx(ref.dose_mg_L, rel=1e-9)
     assert row["reagent_kg_d"] == pytest.approx(ref.dose_mg_L * 1200 / 1000, rel=1e-9)
     assert row["sludge_dry_mg_L"] == pytest.approx(ref.sludge_dry_mg_L, rel=1e-9)
-    assert row["HDS_L_m3"] == pytest.approx(ref.sludge_volumes["HDS"]["volume_L_per_m3"],
-                                            rel=1e-9)
+    assert row["HDS_L_m3"] == pytest.approx(ref.sludge_volumes["HDS"]["volume_L_per_m3"], rel=1e-9)
     # the metals chart of the chosen reagent and its PHREEQC input
     metals = chart_spec(at, "mw_metals")
     assert [d["name"] for d in metals["data"]] == ["Fe", "Al", "Mn"]
     assert [b.proto.label for b in at.get("download_button")][:3] == [
-        i18n.t("mw_dl_acidity", "en"), i18n.t("mw_dl_pqi", "en"),
-        i18n.t("mw_dl_neut_json", "en")]
+        i18n.t("mw_dl_acidity", "en"),
+        i18n.t("mw_dl_pqi", "en"),
+        i18n.t("mw_dl_neut_json", "en"),
+    ]
 
 
 def test_dose_axis_in_mmol_per_litre():
@@ -264,12 +268,17 @@ def test_river_chart_equals_the_plan_mixed_concentrations(plan_run, engine_plan)
     mixed = traces(spec, "mixed")
     assert len(mixed) == len({(r["destination"], r["constituent"]) for r in engine_plan["river"]})
     for tr in mixed:
-        ref = [r for r in engine_plan["river"] if r["destination"] == tr["meta"]["destination"]
-               and r["constituent"] == tr["meta"]["constituent"]]
+        ref = [
+            r
+            for r in engine_plan["river"]
+            if r["destination"] == tr["meta"]["destination"]
+            and r["constituent"] == tr["meta"]["constituent"]
+        ]
         assert list(tr["x"]) == [r["season"] for r in ref]
         assert values(tr["y"]) == pytest.approx([r["mixed_mg_L"] for r in ref], rel=1e-12)
-        limit = next(d for d in traces(spec, "limit")
-                     if d["meta"] == tr["meta"] | {"role": "limit"})
+        limit = next(
+            d for d in traces(spec, "limit") if d["meta"] == tr["meta"] | {"role": "limit"}
+        )
         assert values(limit["y"]) == pytest.approx([r["limit_mg_L"] for r in ref])
 
 
@@ -281,14 +290,16 @@ def test_scores_and_downloads(plan_run, engine_plan):
     by = {(s["point"], s["system"]): s["score"] for s in engine_plan["scores"]}
     points = list(dict.fromkeys(s["point"] for s in engine_plan["scores"]))
     assert list(heat["y"]) == points
-    assert sum(v for row in z for v in row if v is not None) == \
-        pytest.approx(sum(by.values()), rel=1e-9)
+    assert sum(v for row in z for v in row if v is not None) == pytest.approx(
+        sum(by.values()), rel=1e-9
+    )
     dl = at.session_state[DOWNLOADS_KEY]
     res = json.loads(dl["json"].decode("utf-8"))
     assert res["npv_CNY"] == pytest.approx(engine_plan["npv_CNY"], rel=1e-9)
     with zipfile.ZipFile(io.BytesIO(dl["zip"])) as z:
-        assert {"plan.json", "choices.csv", "river.csv", "scores.csv", "options.csv"} <= \
-            set(z.namelist())
+        assert {"plan.json", "choices.csv", "river.csv", "scores.csv", "options.csv"} <= set(
+            z.namelist()
+        )
         choices = pd.read_csv(io.BytesIO(z.read("choices.csv")), encoding="utf-8-sig")
     assert len(choices) == len(engine_plan["choices"])
 

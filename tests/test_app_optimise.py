@@ -52,8 +52,9 @@ DAYS = 365.0  # one period of one year
 
 
 # ---------------------------------------------------------------- helpers
-def page(lang: str | None = None, upload: tuple[str, bytes] | None = None,
-         case: str | None = HAND_OPTION) -> AppTest:
+def page(
+    lang: str | None = None, upload: tuple[str, bytes] | None = None, case: str | None = HAND_OPTION
+) -> AppTest:
     at = AppTest.from_file(str(PAGE), default_timeout=TIMEOUT)
     if lang is not None:
         at.session_state["lang"] = lang
@@ -86,8 +87,9 @@ def hand_toml() -> dict:
     return tomllib.loads((HAND / "case.toml").read_text(encoding="utf-8"))
 
 
-def hand_zip(prefix: str = "hand/", skip: tuple[str, ...] = (),
-             extra: dict[str, bytes] | None = None) -> bytes:
+def hand_zip(
+    prefix: str = "hand/", skip: tuple[str, ...] = (), extra: dict[str, bytes] | None = None
+) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         for f in sorted(HAND.iterdir()):
@@ -104,9 +106,13 @@ def sankey(at: AppTest, key: str = "opt_sankey") -> tuple[list[str], pd.DataFram
     assert trace["type"] == "sankey"
     labels = list(trace["node"]["label"])
     link = trace["link"]
-    df = pd.DataFrame({"source": [labels[i] for i in values(link["source"])],
-                       "target": [labels[i] for i in values(link["target"])],
-                       "value": values(link["value"])})
+    df = pd.DataFrame(
+        {
+            "source": [labels[i] for i in values(link["source"])],
+            "target": [labels[i] for i in values(link["target"])],
+            "value": values(link["value"]),
+        }
+    )
     return labels, df
 
 
@@ -140,9 +146,11 @@ def test_page_loads_with_every_bundled_case():
     assert len(at.error) == 0
     options = at.selectbox(key="opt_case").options
     # decision-engine cases only (a mine-water case has [[points]], not [sources])
-    expected = [p.relative_to(ROOT).as_posix()
-                for p in sorted(ROOT.glob("cbmwater/case_studies/*/case.toml"))
-                if "sources" in tomllib.loads(p.read_text(encoding="utf-8"))]
+    expected = [
+        p.relative_to(ROOT).as_posix()
+        for p in sorted(ROOT.glob("cbmwater/case_studies/*/case.toml"))
+        if "sources" in tomllib.loads(p.read_text(encoding="utf-8"))
+    ]
     assert "cbmwater/case_studies/qinshui_south/case.toml" in expected
     assert "cbmwater/case_studies/daji_old_mine/case.toml" not in expected
     expected.append(HAND_OPTION)
@@ -188,8 +196,9 @@ def test_sankey_links_carry_all_produced_water(hand_run, engine_hand):
     at.run(timeout=TIMEOUT)
     assert not at.exception
     _, links1 = sankey(at)
-    assert links1[links1["target"].isin(dests)]["value"].sum() == \
-        pytest.approx(PRODUCED_M3_D, rel=1e-6)
+    assert links1[links1["target"].isin(dests)]["value"].sum() == pytest.approx(
+        PRODUCED_M3_D, rel=1e-6
+    )
     reuse = links1[links1["target"] == "Reuse"]["value"].sum()
     assert reuse == pytest.approx(100.0, rel=1e-6)  # the Reuse capacity, filled
 
@@ -217,8 +226,9 @@ def test_flows_over_time_by_destination(hand_run):
 def test_builds_and_destination_tables(hand_run, engine_hand):
     at = hand_run
     builds = table(at, "site", "train", "size_m3_d")
-    assert list(zip(builds["site"], builds["train"], builds["size_m3_d"])) == \
-        [(b["site"], b["train"], b["size_m3_d"]) for b in engine_hand["builds"]]
+    assert list(zip(builds["site"], builds["train"], builds["size_m3_d"])) == [
+        (b["site"], b["train"], b["size_m3_d"]) for b in engine_hand["builds"]
+    ]
     dest = table(at, "name", "delivered_m3_d", "limits")
     assert list(dest["name"]) == ["Reuse", "River"]
     assert list(dest["delivered_m3_d"]) == pytest.approx([100.0, 100.0], rel=1e-6)
@@ -236,8 +246,16 @@ def test_downloads_hold_engine_results_and_tables(hand_run, engine_hand):
     assert res["objective_CNY"] == pytest.approx(engine_hand["objective_CNY"], rel=1e-6)
     with zipfile.ZipFile(io.BytesIO(dl["zip"])) as z:
         names = set(z.namelist())
-        assert {"results.json", "summary.txt", "parameters.json", "flows.csv", "costs.csv",
-                "destinations.csv", "builds.csv", "sources.csv"} <= names
+        assert {
+            "results.json",
+            "summary.txt",
+            "parameters.json",
+            "flows.csv",
+            "costs.csv",
+            "destinations.csv",
+            "builds.csv",
+            "sources.csv",
+        } <= names
         flows = pd.read_csv(io.BytesIO(z.read("flows.csv")), encoding="utf-8-sig")
         costs = pd.read_csv(io.BytesIO(z.read("costs.csv")), encoding="utf-8-sig")
         params = json.loads(z.read("parameters.json"))
@@ -353,12 +371,15 @@ def test_zip_upload_runs_like_the_bundled_case(engine_hand):
     assert res["case"]["file"] == "hand.zip:hand/case.toml"
 
 
-@pytest.mark.parametrize("name, data, expect", [
-    ("nowells.zip", hand_zip(prefix="", skip=("wells.csv",)), ["wells.csv", "lacks"]),
-    ("evil.zip", hand_zip(extra={"../evil.csv": b"x"}), ["..", "leaves"]),
-    ("notoml.zip", hand_zip(skip=("case.toml",)), ["no case.toml"]),
-    ("junk.zip", b"not a zip at all", ["not a readable .zip"]),
-])
+@pytest.mark.parametrize(
+    "name, data, expect",
+    [
+        ("nowells.zip", hand_zip(prefix="", skip=("wells.csv",)), ["wells.csv", "lacks"]),
+        ("evil.zip", hand_zip(extra={"../evil.csv": b"x"}), ["..", "leaves"]),
+        ("notoml.zip", hand_zip(skip=("case.toml",)), ["no case.toml"]),
+        ("junk.zip", b"not a zip at all", ["not a readable .zip"]),
+    ],
+)
 def test_bad_zip_is_a_clear_error(name, data, expect):
     at = page(upload=(name, data))
     assert not at.exception
@@ -372,11 +393,18 @@ def test_bad_zip_is_a_clear_error(name, data, expect):
 
 def test_zip_whose_case_points_outside_is_refused():
     data = hand_toml()
-    text = (HAND / "case.toml").read_text(encoding="utf-8").replace(
-        'analyses = "analyses.csv"', 'analyses = "../qinshui/analyses.csv"')
+    text = (
+        (HAND / "case.toml")
+        .read_text(encoding="utf-8")
+        .replace('analyses = "analyses.csv"', 'analyses = "../qinshui/analyses.csv"')
+    )
     assert "../qinshui" in text and data["case"]["analyses"] == "analyses.csv"
-    at = page(upload=("outside.zip", hand_zip(prefix="", skip=("case.toml",),
-                                              extra={"case.toml": text.encode("utf-8")})))
+    at = page(
+        upload=(
+            "outside.zip",
+            hand_zip(prefix="", skip=("case.toml",), extra={"case.toml": text.encode("utf-8")}),
+        )
+    )
     assert len(at.error) == 1
     msg = error_text(at)
     assert "[case] analyses" in msg and "inside the zip" in msg
@@ -386,8 +414,12 @@ def test_invalid_case_in_zip_names_the_field():
     text = (HAND / "case.toml").read_text(encoding="utf-8")
     bad = re.sub(r'(?m)^kind = "discharge"$', 'kind = "sewer"', text)
     assert bad != text
-    at = page(upload=("bad.zip", hand_zip(prefix="", skip=("case.toml",),
-                                          extra={"case.toml": bad.encode("utf-8")})))
+    at = page(
+        upload=(
+            "bad.zip",
+            hand_zip(prefix="", skip=("case.toml",), extra={"case.toml": bad.encode("utf-8")}),
+        )
+    )
     assert len(at.error) == 1
     msg = error_text(at)
     assert "'River'" in msg and "kind" in msg and "sewer" in msg and "bad.zip" in msg

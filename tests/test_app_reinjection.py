@@ -66,8 +66,12 @@ def compatible_page():
     return run_page(example="compatible.toml")
 
 
-def run_page(example: str | None = None, upload: tuple[str, bytes] | None = None,
-             csv: tuple[str, bytes] | None = None, lang: str | None = None) -> AppTest:
+def run_page(
+    example: str | None = None,
+    upload: tuple[str, bytes] | None = None,
+    csv: tuple[str, bytes] | None = None,
+    lang: str | None = None,
+) -> AppTest:
     at = AppTest.from_file(str(PAGE), default_timeout=TIMEOUT)
     if upload is not None:
         at.session_state["cbm_test_upload"] = upload
@@ -81,8 +85,6 @@ def run_page(example: str | None = None, upload: tuple[str, bytes] | None = None
         at.run(timeout=TIMEOUT)
     assert not at.exception
     return at
-
-
 
 
 def verdict_markdown(at: AppTest) -> list[str]:
@@ -137,8 +139,10 @@ def test_barite_example_fails_with_barite_finding(barite_page, engine_barite):
     for a in engine_barite.assumptions:
         assert a in text
     assert engine_barite.proposal.inputs_hash in text
-    assert at.json[0].value and json.loads(at.json[0].value)["cbmwater"] == \
-        engine_barite.versions["cbmwater"]
+    assert (
+        at.json[0].value
+        and json.loads(at.json[0].value)["cbmwater"] == engine_barite.versions["cbmwater"]
+    )
 
 
 # ---------------------------------------------------------------- mixing curves
@@ -205,13 +209,16 @@ def test_upload_inline_proposal_matches_example(engine_compatible):
 
 
 def test_upload_with_csv_beside_it(engine_barite):
-    at = run_page(upload=("barite.toml", BARITE.read_bytes()),
-                  csv=("lab.csv", (EXAMPLES / "waters.csv").read_bytes()))
+    at = run_page(
+        upload=("barite.toml", BARITE.read_bytes()),
+        csv=("lab.csv", (EXAMPLES / "waters.csv").read_bytes()),
+    )
     assert len(at.error) == 0
     res = at.session_state[RESULT_KEY]
     assert res["verdict"] == engine_barite.verdict
     assert [r["si_Barite"] for r in res["mixing"]] == pytest.approx(
-        list(engine_barite.mixing["si_Barite"]), rel=1e-12)
+        list(engine_barite.mixing["si_Barite"]), rel=1e-12
+    )
 
 
 def test_upload_missing_csv_is_an_error():
@@ -246,5 +253,6 @@ def test_home_links_to_reinjection_page():
     at.run(timeout=TIMEOUT)
     assert not at.exception
     links = [el.proto for el in at.get("page_link")]
-    assert any(p.label == i18n.t("page_reinjection", "en") and "Reinjection" in p.page
-               for p in links), links
+    assert any(
+        p.label == i18n.t("page_reinjection", "en") and "Reinjection" in p.page for p in links
+    ), links

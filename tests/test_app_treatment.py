@@ -33,6 +33,7 @@ def treat(*args, **kw):
     """The public API's treat as the JSON dict the CLI writes."""
     return cbmwater.treat(*args, **kw).to_dict()
 
+
 from cbmwater.treatment.economics import load_economics  # noqa: E402
 from cbmwater.treatment.library import load_library  # noqa: E402
 from cbmwater.treatment.precedence import check_order  # noqa: E402
@@ -45,10 +46,14 @@ PAGE = APP / "pages" / "2_Treatment.py"
 TIMEOUT = 60
 from cbmwater.app import i18n  # noqa: E402
 
-DEFAULT_TRAIN = ["coagulation", "sedimentation", "multimedia_filter", "ultrafiltration",
-                 "brackish_ro"]
-RO_TRAIN = ["coagulation", "sedimentation", "multimedia_filter", "cartridge_filter",
-            "brackish_ro"]
+DEFAULT_TRAIN = [
+    "coagulation",
+    "sedimentation",
+    "multimedia_filter",
+    "ultrafiltration",
+    "brackish_ro",
+]
+RO_TRAIN = ["coagulation", "sedimentation", "multimedia_filter", "cartridge_filter", "brackish_ro"]
 EN_TITLE = "Treatment train"
 ZH_TITLE = "处理工艺"
 RESULT_KEY = "cbm_treat_result"
@@ -91,9 +96,14 @@ def run_page(upload: tuple[str, bytes] | None = None, lang: str | None = None) -
 
 def metrics(at: AppTest, lang: str = "en", year: int = 2024) -> dict[str, str]:
     by_label = {m.label: m.value for m in at.metric}
-    keys = {"recovery": ("m_recovery", {}), "product": ("m_product", {}),
-            "energy": ("m_energy", {}), "capex": ("m_capex", {"year": year}),
-            "opex": ("m_opex", {}), "lcow": ("m_lcow", {"year": year})}
+    keys = {
+        "recovery": ("m_recovery", {}),
+        "product": ("m_product", {}),
+        "energy": ("m_energy", {}),
+        "capex": ("m_capex", {"year": year}),
+        "opex": ("m_opex", {}),
+        "lcow": ("m_lcow", {"year": year}),
+    }
     return {k: by_label[i18n.t(key, lang, **f)] for k, (key, f) in keys.items()}
 
 
@@ -103,7 +113,7 @@ def shown_number(text: str) -> tuple[float, float]:
     m = re.fullmatch(r"-?\d+(?:\.(\d+))?", s)
     assert m, f"not a plain number: {text!r}"
     decimals = len(m.group(1) or "")
-    return float(s), 0.5 * 10.0 ** -decimals
+    return float(s), 0.5 * 10.0**-decimals
 
 
 def assert_shows(text: str, value: float) -> None:
@@ -111,15 +121,12 @@ def assert_shows(text: str, value: float) -> None:
     assert abs(shown - value) <= half + 1e-12, (text, value)
 
 
-
-
 def set_train(at: AppTest, units: list[str]) -> None:
     at.multiselect(key="train_units").set_value(units)
 
 
 # ---------------------------------------------------------------- runs on the bundled data
-def test_page_runs_on_bundled_data_with_default_train(default_page, engine_default,
-                                                      first_sample):
+def test_page_runs_on_bundled_data_with_default_train(default_page, engine_default, first_sample):
     at = default_page
     assert not at.exception
     assert len(at.error) == 0
@@ -146,8 +153,10 @@ def test_metrics_equal_engine(default_page, engine_default):
     assert_shows(shown["capex"], engine_default["capex_CNY"])
     assert_shows(shown["opex"], engine_default["opex_CNY_yr"])
     # the price year is stated in the LCOW label
-    assert any(str(engine_default["price_year"]) in m.label and "LCOW" in m.label
-               for m in default_page.metric)
+    assert any(
+        str(engine_default["price_year"]) in m.label and "LCOW" in m.label
+        for m in default_page.metric
+    )
 
 
 # ---------------------------------------------------------------- RO recovery limit
@@ -209,8 +218,9 @@ def test_barite_limit_from_upload():
     at.run(timeout=TIMEOUT)
     assert not at.exception and len(at.error) == 0
     texts = [w.value for w in at.warning]
-    assert any(f"recovery limited to {rec:.2f} by Barite" in w and "SI allowance 1.8" in w
-               for w in texts), texts
+    assert any(
+        f"recovery limited to {rec:.2f} by Barite" in w and "SI allowance 1.8" in w for w in texts
+    ), texts
     assert_shows(metrics(at)["lcow"], ref["lcow_CNY_m3"])
 
 
@@ -218,8 +228,9 @@ def test_unlimited_ro_says_design_maximum(default_page, engine_default):
     ro = engine_default["stages"][-1]
     assert ro["limiting_mineral"] is None  # oracle: the first bundled sample is not limited
     assert len(default_page.warning) == 0
-    assert any(f"recovery {ro['recovery']:.2f} = design maximum" in s.value
-               for s in default_page.success)
+    assert any(
+        f"recovery {ro['recovery']:.2f} = design maximum" in s.value for s in default_page.success
+    )
 
 
 # ---------------------------------------------------------------- impossible order
@@ -259,8 +270,9 @@ def test_bad_upload_shows_error():
 
 
 # ---------------------------------------------------------------- economics overrides
-def test_electricity_price_changes_lcow_by_energy_times_delta(analyses, first_sample,
-                                                             engine_default):
+def test_electricity_price_changes_lcow_by_energy_times_delta(
+    analyses, first_sample, engine_default
+):
     base = load_economics()
     new_price = round(base.electricity_CNY_kWh + 0.30, 6)
     delta = new_price - base.electricity_CNY_kWh
@@ -275,8 +287,13 @@ def test_electricity_price_changes_lcow_by_energy_times_delta(analyses, first_sa
     expected_change = engine_default["energy_kWh_m3"] * delta
     assert expected_change > 0.05  # the test would notice a missing override
     assert after - before == pytest.approx(expected_change, rel=1e-9)
-    ref = treat(analyses, DEFAULT_TRAIN, flow_m3_d=1000.0, sample=first_sample,
-                         economics=base.with_(electricity_CNY_kWh=new_price))
+    ref = treat(
+        analyses,
+        DEFAULT_TRAIN,
+        flow_m3_d=1000.0,
+        sample=first_sample,
+        economics=base.with_(electricity_CNY_kWh=new_price),
+    )
     assert after == pytest.approx(ref["lcow_CNY_m3"], rel=1e-12)
     assert_shows(metrics(at)["lcow"], ref["lcow_CNY_m3"])
 
@@ -290,12 +307,17 @@ def test_discount_rate_and_life_reach_the_engine(analyses, first_sample):
     at.run(timeout=TIMEOUT)
     assert not at.exception
     res = at.session_state[RESULT_KEY]
-    ref = treat(analyses, DEFAULT_TRAIN, flow_m3_d=1000.0, sample=first_sample,
-                         economics=base.with_(discount_rate=0.05, life_yr=30.0))
+    ref = treat(
+        analyses,
+        DEFAULT_TRAIN,
+        flow_m3_d=1000.0,
+        sample=first_sample,
+        economics=base.with_(discount_rate=0.05, life_yr=30.0),
+    )
     assert res["crf_per_yr"] == pytest.approx(ref["crf_per_yr"], rel=1e-12)
     assert res["lcow_CNY_m3"] == pytest.approx(ref["lcow_CNY_m3"], rel=1e-12)
     # CRF(5 %, 30 yr) by hand: 0.05 * 1.05^30 / (1.05^30 - 1)
-    g = 1.05 ** 30
+    g = 1.05**30
     assert res["crf_per_yr"] == pytest.approx(0.05 * g / (g - 1), rel=1e-12)
 
 
@@ -321,8 +343,14 @@ def test_candidate_train_and_target_pH(analyses, first_sample):
     at = AppTest.from_file(str(PAGE), default_timeout=TIMEOUT)
     at.run(timeout=TIMEOUT)
     starter = at.selectbox(key="starter")
-    wanted = ("coagulation", "sedimentation", "multimedia_filter", "ph_adjustment",
-              "cartridge_filter", "brackish_ro")
+    wanted = (
+        "coagulation",
+        "sedimentation",
+        "multimedia_filter",
+        "ph_adjustment",
+        "cartridge_filter",
+        "brackish_ro",
+    )
     assert " → ".join(wanted) in starter.options  # offered (options are shown formatted)
     starter.set_value(wanted)
     at.run(timeout=TIMEOUT)
@@ -332,8 +360,14 @@ def test_candidate_train_and_target_pH(analyses, first_sample):
     at.run(timeout=TIMEOUT)
     assert not at.exception and len(at.error) == 0
     res = at.session_state[RESULT_KEY]
-    tokens = ["coagulation", "sedimentation", "multimedia_filter", "ph_adjustment:6.5",
-              "cartridge_filter", "brackish_ro"]
+    tokens = [
+        "coagulation",
+        "sedimentation",
+        "multimedia_filter",
+        "ph_adjustment:6.5",
+        "cartridge_filter",
+        "brackish_ro",
+    ]
     assert res["units"] == tokens
     ref = treat(analyses, tokens, flow_m3_d=1000.0, sample=first_sample)
     ph_stage = next(s for s in res["stages"] if s["unit"] == "ph_adjustment")
@@ -363,8 +397,9 @@ def test_home_links_to_treatment_page():
     at.run(timeout=TIMEOUT)
     assert not at.exception
     links = [el.proto for el in at.get("page_link")]
-    assert any(p.label == i18n.t("page_treatment", "en") and "Treatment" in p.page
-               for p in links), links
+    assert any(
+        p.label == i18n.t("page_treatment", "en") and "Treatment" in p.page for p in links
+    ), links
     at.switch_page("pages/2_Treatment.py")
     at.run(timeout=TIMEOUT)
     assert not at.exception
@@ -412,19 +447,21 @@ def test_cost_breakdown_matches_engine(default_page, engine_default):
     brine = next(d for d in spec["data"] if d["name"] == "Brine disposal")
     assert values(brine["y"])[-1] == pytest.approx(by_unit["brackish_ro"]["brine_disposal"])
     table = next(df.value for df in default_page.dataframe if "Total" in df.value.index)
-    assert table.loc["Total", "Total"] == pytest.approx(engine_default["annualized_CNY_yr"],
-                                                        rel=1e-9)
+    assert table.loc["Total", "Total"] == pytest.approx(
+        engine_default["annualized_CNY_yr"], rel=1e-9
+    )
 
 
 def test_residual_table_matches_engine(default_page, engine_default):
-    res = next(df.value for df in default_page.dataframe
-               if "dry_kg_d" in df.value.columns)
+    res = next(df.value for df in default_page.dataframe if "dry_kg_d" in df.value.columns)
     assert len(res) == len(engine_default["residuals"])
     assert list(res["name"]) == [r["name"] for r in engine_default["residuals"]]
     assert res["dry_kg_d"].to_numpy() == pytest.approx(
-        [r["dry_kg_d"] for r in engine_default["residuals"]])
+        [r["dry_kg_d"] for r in engine_default["residuals"]]
+    )
     assert res["flow_m3_d"].to_numpy() == pytest.approx(
-        [r["flow_m3_d"] for r in engine_default["residuals"]])
+        [r["flow_m3_d"] for r in engine_default["residuals"]]
+    )
 
 
 def test_stage_table_and_warnings(default_page, engine_default):
@@ -435,8 +472,9 @@ def test_stage_table_and_warnings(default_page, engine_default):
     assert flow.iloc[0] == pytest.approx(engine_default["feed"]["flow_m3_d"])
     assert flow.iloc[-1] == pytest.approx(engine_default["product"]["flow_m3_d"])
     f = st_tab.loc["F (mg/L)"].to_numpy(float)
-    assert f[1:] == pytest.approx([s["outlet"]["concentrations"]["F"]
-                                   for s in engine_default["stages"]])
+    assert f[1:] == pytest.approx(
+        [s["outlet"]["concentrations"]["F"] for s in engine_default["stages"]]
+    )
     text = " ".join(m.value for m in default_page.markdown)
     for w in engine_default["warnings"]:
         assert w in text
@@ -456,7 +494,8 @@ def test_downloads(default_page, engine_default):
     assert len(df) == len(DEFAULT_TRAIN) + 1
     assert "flow (m3/d)" in df.columns and "Na (mg/L)" in df.columns
     assert df["Na (mg/L)"].iloc[-1] == pytest.approx(
-        engine_default["product"]["concentrations"]["Na"])
+        engine_default["product"]["concentrations"]["Na"]
+    )
 
 
 def test_policy_table_states_each_stage_co2_redox_and_solids(default_page, engine_default):
@@ -465,5 +504,8 @@ def test_policy_table_states_each_stage_co2_redox_and_solids(default_page, engin
     df = next(d.value for d in at.dataframe if "CO2 exchange" in d.value.columns)
     assert len(df) == len(engine_default["stages"])
     for (_, row), s in zip(df.iterrows(), engine_default["stages"]):
-        assert list(row.iloc[2:]) == [s["policies"]["co2"], s["policies"]["redox"],
-                                      s["policies"]["solids"]]
+        assert list(row.iloc[2:]) == [
+            s["policies"]["co2"],
+            s["policies"]["redox"],
+            s["policies"]["solids"],
+        ]

@@ -32,17 +32,48 @@ from click.testing import CliRunner
 
 from cbmwater.cli import main
 
-MINERALS = ["Calcite", "Aragonite", "Dolomite", "Siderite", "Rhodochrosite", "Strontianite",
-            "Witherite", "Barite", "Celestite", "Gypsum", "Anhydrite", "Fluorite", "Halite",
-            "Chalcedony", "Fe(OH)3(a)", "Gibbsite"]
-KEYS = ["sample_id", "pH", "temp_C", "ionic_strength", "log_pCO2", "charge_balance_pct",
-        "tds_mg_L", "hardness_mg_L_CaCO3", "alkalinity_mg_L_CaCO3", "sar", "water_type"] + \
-       [f"si_{m}" for m in MINERALS] + ["warnings"]
+MINERALS = [
+    "Calcite",
+    "Aragonite",
+    "Dolomite",
+    "Siderite",
+    "Rhodochrosite",
+    "Strontianite",
+    "Witherite",
+    "Barite",
+    "Celestite",
+    "Gypsum",
+    "Anhydrite",
+    "Fluorite",
+    "Halite",
+    "Chalcedony",
+    "Fe(OH)3(a)",
+    "Gibbsite",
+]
+KEYS = (
+    [
+        "sample_id",
+        "pH",
+        "temp_C",
+        "ionic_strength",
+        "log_pCO2",
+        "charge_balance_pct",
+        "tds_mg_L",
+        "hardness_mg_L_CaCO3",
+        "alkalinity_mg_L_CaCO3",
+        "sar",
+        "water_type",
+    ]
+    + [f"si_{m}" for m in MINERALS]
+    + ["warnings"]
+)
 
 IDS = ["Q17-alpha", "寺河-02"]
-GOOD = ("sample_id,temp_C,pH,Na,K,Ca,Mg,Cl,SO4,HCO3,CO3,F\n"
-        f"{IDS[0]},25,8.2,680,3,8,3,150,20,1500,30,2.5\n"
-        f"{IDS[1]},18,7.6,300,2,20,6,100,30,700,0,1.5\n")
+GOOD = (
+    "sample_id,temp_C,pH,Na,K,Ca,Mg,Cl,SO4,HCO3,CO3,F\n"
+    f"{IDS[0]},25,8.2,680,3,8,3,150,20,1500,30,2.5\n"
+    f"{IDS[1]},18,7.6,300,2,20,6,100,30,700,0,1.5\n"
+)
 
 
 @pytest.fixture
@@ -92,8 +123,17 @@ def test_json_to_stdout_has_one_record_per_sample_with_hand_values(good):
     # Halite: log(0.029578 x 0.87) + log(0.0042313 x 0.87) - 1.570 = -5.59 (free-ion estimate)
     assert w1["si_Halite"] == pytest.approx(-5.59, abs=0.05)
     # no Fe, Mn, Sr, Ba, Si, Al measured: those minerals have no SI (null, not 0)
-    for m in ("Siderite", "Rhodochrosite", "Strontianite", "Witherite", "Barite", "Celestite",
-              "Chalcedony", "Fe(OH)3(a)", "Gibbsite"):
+    for m in (
+        "Siderite",
+        "Rhodochrosite",
+        "Strontianite",
+        "Witherite",
+        "Barite",
+        "Celestite",
+        "Chalcedony",
+        "Fe(OH)3(a)",
+        "Gibbsite",
+    ):
         assert w1[f"si_{m}"] is None, m
     assert w1["warnings"] == []
     # the second sample is a different water: values are per sample, not copied
@@ -177,19 +217,25 @@ BAD = {
     "NaN_text": (H + "S1,7.5,10,NaN\n", ["row 2", "'Cl'", "NaN"]),
     "text": (H + "S1,7.5,abc,10\n", ["row 2", "'Na'", "abc"]),
     "unknown_column": ("sample_id,pH,Sodum,Cl\nS1,7.5,3,10\n", ["row 1", "Sodum", "sodium"]),
-    "duplicate_ids": (H + "S1,7.5,3,10\nS2,7.5,3,10\nS1,7.6,4,11\n",
-                      ["row 4", "row 2", "'sample_id'", "S1"]),
+    "duplicate_ids": (
+        H + "S1,7.5,3,10\nS2,7.5,3,10\nS1,7.6,4,11\n",
+        ["row 4", "row 2", "'sample_id'", "S1"],
+    ),
     "empty_file": ("", ["empty"]),
     "header_only": (H, ["no samples"]),
     "missing_pH_column": ("sample_id,Na,Cl\nS1,3,10\n", ["pH"]),
     "blank_pH": (H + "S1,7.5,3,10\nS2,,3,10\n", ["row 3", "'pH'"]),
     "id_injection": (H + f'"S1\n{INJECTION}",7.5,3,10\n', ["row 2", "'sample_id'"]),
-    "header_injection": (f'sample_id,pH,"Na\n{INJECTION}",Cl\nS1,7.5,3,10\n',
-                         ["row 1", "column 3"]),
+    "header_injection": (
+        f'sample_id,pH,"Na\n{INJECTION}",Cl\nS1,7.5,3,10\n',
+        ["row 1", "column 3"],
+    ),
     "pH_15": (H + "S1,15,3,10\n", ["row 2", "'pH'", "15"]),
     "greater_than": (H + "S1,7.5,>100,10\n", ["row 2", "'Na'", ">100"]),
-    "two_columns_one_constituent": ("sample_id,pH,Na,钠,Cl\nS1,7.5,3,3,10\n",
-                                    ["row 1", "'Na'", "'钠'"]),
+    "two_columns_one_constituent": (
+        "sample_id,pH,Na,钠,Cl\nS1,7.5,3,3,10\n",
+        ["row 1", "'Na'", "'钠'"],
+    ),
 }
 
 
@@ -220,7 +266,8 @@ def test_bad_input_exits_nonzero_and_writes_nothing(tmp_path, case):
 def test_bad_xlsx_input_exits_nonzero(tmp_path):
     src = tmp_path / "lab.xlsx"
     pd.DataFrame({"sample_id": ["A", "B"], "pH": [7.0, 7.1], "Na": ["1", "abc"]}).to_excel(
-        src, index=False)
+        src, index=False
+    )
     out = tmp_path / "out" / "r.xlsx"
     r = run(src, "--out", out)
     assert r.exit_code == 2
@@ -267,8 +314,12 @@ def test_pqi_has_solutions_and_no_sample_ids_outside_comments(good, tmp_path):
 def test_console_script(good, tmp_path):
     exe = Path(sys.executable).parent / "cbmwater"
     assert exe.exists(), exe
-    ok = subprocess.run([str(exe), "characterise", str(good), "--format", "json"],
-                        capture_output=True, text=True, timeout=60)
+    ok = subprocess.run(
+        [str(exe), "characterise", str(good), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert ok.returncode == 0, ok.stderr
     data = json.loads(ok.stdout)
     assert [d["sample_id"] for d in data] == IDS
@@ -276,8 +327,12 @@ def test_console_script(good, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"")
     out = tmp_path / "o" / "r.csv"
-    r = subprocess.run([str(exe), "characterise", str(bad), "--out", str(out)],
-                       capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [str(exe), "characterise", str(bad), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert r.returncode == 2
     assert "empty" in r.stderr and str(bad) in r.stderr
     assert "Traceback" not in r.stderr + r.stdout

@@ -26,8 +26,11 @@ def test_the_command_runs_the_packaged_home_page_headless():
     home = Path(cmd[4])
     assert home == ROOT / "cbmwater" / "app" / "Home.py" and home.is_file()
     opts = dict(zip(cmd[5::2], cmd[6::2]))
-    assert opts == {"--server.headless": "true", "--browser.gatherUsageStats": "false",
-                    "--server.port": "8765"}
+    assert opts == {
+        "--server.headless": "true",
+        "--browser.gatherUsageStats": "false",
+        "--server.port": "8765",
+    }
 
 
 def test_app_passes_the_port_and_the_exit_status(monkeypatch):
@@ -41,8 +44,11 @@ def test_app_passes_the_port_and_the_exit_status(monkeypatch):
 
 def test_without_streamlit_it_says_what_to_install(monkeypatch):
     real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name == "streamlit" else real(name, *a))
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "streamlit" else real(name, *a),
+    )
     monkeypatch.setattr(subprocess, "call", lambda cmd: pytest.fail("must not start"))
     res = CliRunner().invoke(main, ["app"])
     assert res.exit_code == 2
@@ -64,15 +70,20 @@ def _free_port() -> int:
 def test_the_server_answers_its_health_check():
     pytest.importorskip("streamlit")
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "cbmwater.cli", "app", "--port", str(port)],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cbmwater.cli", "app", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 90
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health",
-                                            timeout=2) as r:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/_stcore/health", timeout=2
+                ) as r:
                     assert r.read().decode().strip() == "ok"
                     break
             except OSError:

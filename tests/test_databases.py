@@ -29,8 +29,26 @@ def test_database_loads_and_hash_is_recorded(name):
 
 def test_phreeqc_dat_defines_what_characterisation_needs():
     info = database_info("phreeqc")
-    for el in ("Na", "K", "Ca", "Mg", "Fe", "Mn", "Al", "Sr", "Ba", "Li", "Cl", "S(6)", "F",
-               "Br", "N(-3)", "N(+5)", "Si", "B"):
+    for el in (
+        "Na",
+        "K",
+        "Ca",
+        "Mg",
+        "Fe",
+        "Mn",
+        "Al",
+        "Sr",
+        "Ba",
+        "Li",
+        "Cl",
+        "S(6)",
+        "F",
+        "Br",
+        "N(-3)",
+        "N(+5)",
+        "Si",
+        "B",
+    ):
         assert el in info.elements, el
     for phase in ("Calcite", "Barite", "Fe(OH)3(a)", "Gibbsite", "CO2(g)"):
         assert phase in info.phases

@@ -17,11 +17,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT / "cbmwater"
 APP = PKG / "app"
-MAIN = PKG / "__main__.py"   # `python -m cbmwater`: the CLI's entry, a face too
+MAIN = PKG / "__main__.py"  # `python -m cbmwater`: the CLI's entry, a face too
 CLI = PKG / "cli.py"
 #: Packages a face may import from, besides the top level ``cbmwater`` itself: the API package
 #: and the app.
-ALLOWED = ("cbmwater.study", "cbmwater.app", "cbmwater.cli")   # the API, and faces
+ALLOWED = ("cbmwater.study", "cbmwater.app", "cbmwater.cli")  # the API, and faces
 
 
 def _face_files() -> list[Path]:
@@ -29,8 +29,7 @@ def _face_files() -> list[Path]:
 
 
 def _engine_files() -> list[Path]:
-    return sorted(p for p in PKG.rglob("*.py")
-                  if APP not in p.parents and p not in (CLI, MAIN))
+    return sorted(p for p in PKG.rglob("*.py") if APP not in p.parents and p not in (CLI, MAIN))
 
 
 def _imports(path: Path) -> list[tuple[int, str, list[str]]]:
@@ -51,8 +50,7 @@ def _imports(path: Path) -> list[tuple[int, str, list[str]]]:
 
 
 def _allowed(module: str) -> bool:
-    return module == "cbmwater" or any(module == a or module.startswith(a + ".")
-                                       for a in ALLOWED)
+    return module == "cbmwater" or any(module == a or module.startswith(a + ".") for a in ALLOWED)
 
 
 def _private(name: str) -> bool:
@@ -65,7 +63,7 @@ def test_the_walk_sees_every_face_and_resolves_relative_imports():
     assert APP / "Home.py" in faces and CLI in faces
     assert len([p for p in faces if p.parent.name == "pages"]) >= 5
     study = _imports(PKG / "study" / "water.py")
-    assert any(m == "cbmwater.errors" for _, m, _ in study)   # "from ..errors import" resolved
+    assert any(m == "cbmwater.errors" for _, m, _ in study)  # "from ..errors import" resolved
 
 
 @pytest.mark.parametrize("path", _face_files(), ids=lambda p: p.relative_to(ROOT).as_posix())
@@ -75,12 +73,12 @@ def test_a_face_imports_only_the_public_api(path):
         if module.split(".")[0] != "cbmwater":
             continue
         if not _allowed(module):
-            bad.append(f"line {line}: {module} is below the public API (use cbmwater or "
-                       "cbmwater.study)")
+            bad.append(
+                f"line {line}: {module} is below the public API (use cbmwater or cbmwater.study)"
+            )
         if any(_private(part) for part in module.split(".")):
             bad.append(f"line {line}: private module {module}")
-        bad += [f"line {line}: private name {n} from {module}" for n in names
-                if _private(n)]
+        bad += [f"line {line}: private name {n} from {module}" for n in names if _private(n)]
     assert not bad, "\n".join(bad)
 
 
@@ -88,8 +86,12 @@ def test_a_face_imports_only_the_public_api(path):
 def test_a_face_does_not_patch_sys_path(path):
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and node.attr == "path" \
-                and isinstance(node.value, ast.Name) and node.value.id == "sys":
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr == "path"
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "sys"
+        ):
             pytest.fail(f"{path.name}:{node.lineno} touches sys.path")
 
 
@@ -104,10 +106,13 @@ def test_the_engine_never_imports_a_face_or_streamlit():
 
 
 def test_using_the_engine_loads_no_streamlit():
-    code = ("import sys, cbmwater\n"
-            "from cbmwater.resources import example_path\n"
-            "cbmwater.characterise(example_path('qinshui', 'analyses.csv'))\n"
-            "assert 'streamlit' not in sys.modules and 'cbmwater.app' not in sys.modules\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=ROOT, timeout=300)
+    code = (
+        "import sys, cbmwater\n"
+        "from cbmwater.resources import example_path\n"
+        "cbmwater.characterise(example_path('qinshui', 'analyses.csv'))\n"
+        "assert 'streamlit' not in sys.modules and 'cbmwater.app' not in sys.modules\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
     assert done.returncode == 0, done.stderr

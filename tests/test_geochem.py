@@ -26,8 +26,9 @@ TOL = 0.01
 
 # PHREEQC manual (Parkhurst & Appelo 2013), Example 1: seawater, Nordstrom et al. (1979), in ppm
 # with density 1.023.  cbmwater takes mg/L, so each value is ppm x 1.023 (mg/kg x kg/L).
-SEAWATER_PPM = dict(Ca=412.3, Mg=1291.8, Na=10768.0, K=399.1, Fe=0.002, Mn=0.0002, Cl=19353.0,
-                    SO4=2712.0)
+SEAWATER_PPM = dict(
+    Ca=412.3, Mg=1291.8, Na=10768.0, K=399.1, Fe=0.002, Mn=0.0002, Cl=19353.0, SO4=2712.0
+)
 # phreeqc.dat's Si master line gives SiO2 as the mass formula, so Example 1's "Si 4.28" is ppm
 # as SiO2
 SEAWATER_SI_PPM = 4.28
@@ -51,7 +52,7 @@ def hand_input_seawater() -> str:
     -reset false
     -pH true
     -ionic_strength true
-    -si {' '.join(SI_MINERALS)} CO2(g)
+    -si {" ".join(SI_MINERALS)} CO2(g)
 SOLUTION 1  Example 1 seawater, major ions only (U, O(0), redox couples left out)
     units ppm
     density 1.023
@@ -74,8 +75,13 @@ END
 
 def seawater_set() -> AnalysisSet:
     rec = {k: v * DENSITY for k, v in SEAWATER_PPM.items()}
-    rec.update(sample_id="seawater", pH=8.22, temp_C=25.0, SiO2=SEAWATER_SI_PPM * DENSITY,
-               HCO3=SEAWATER_ALK_AS_HCO3_PPM * DENSITY)
+    rec.update(
+        sample_id="seawater",
+        pH=8.22,
+        temp_C=25.0,
+        SiO2=SEAWATER_SI_PPM * DENSITY,
+        HCO3=SEAWATER_ALK_AS_HCO3_PPM * DENSITY,
+    )
     return AnalysisSet.from_records([rec])
 
 
@@ -105,14 +111,63 @@ def test_seawater_warns_above_ionic_strength_limit():
 
 QINSHUI = [
     # synthetic Na-HCO3 water of ../shared/reference/qinshui_standards.md §1.3 (constructed)
-    dict(sample_id="syn-NaHCO3", temp_C=18.0, pH=8.2, Na=680, K=3, Ca=8, Mg=3, Cl=150, SO4=20,
-         HCO3=1500, CO3=30, F=2.5, Fe=1.5, Mn=0.1, Sr=0.5, Ba=0.5, NH4_N=1.0, SiO2=12, B=0.4),
+    dict(
+        sample_id="syn-NaHCO3",
+        temp_C=18.0,
+        pH=8.2,
+        Na=680,
+        K=3,
+        Ca=8,
+        Mg=3,
+        Cl=150,
+        SO4=20,
+        HCO3=1500,
+        CO3=30,
+        F=2.5,
+        Fe=1.5,
+        Mn=0.1,
+        Sr=0.5,
+        Ba=0.5,
+        NH4_N=1.0,
+        SiO2=12,
+        B=0.4,
+    ),
     # Ba-rich deep water, low sulfate (constructed)
-    dict(sample_id="deep-Ba", temp_C=21.0, pH=7.9, Na=1100, K=8, Ca=25, Mg=6, Cl=1200, SO4=4,
-         HCO3=900, F=1.2, Fe=3.0, Sr=2.0, Ba=2.5, SiO2=18, Li=0.3, Br=3.0),
+    dict(
+        sample_id="deep-Ba",
+        temp_C=21.0,
+        pH=7.9,
+        Na=1100,
+        K=8,
+        Ca=25,
+        Mg=6,
+        Cl=1200,
+        SO4=4,
+        HCO3=900,
+        F=1.2,
+        Fe=3.0,
+        Sr=2.0,
+        Ba=2.5,
+        SiO2=18,
+        Li=0.3,
+        Br=3.0,
+    ),
     # Na-SO4 type (constructed)
-    dict(sample_id="NaSO4", temp_C=15.0, pH=7.6, Na=600, K=4, Ca=30, Mg=10, Cl=90, SO4=900,
-         HCO3=450, F=0.8, Al=0.05, Mn=0.3),
+    dict(
+        sample_id="NaSO4",
+        temp_C=15.0,
+        pH=7.6,
+        Na=600,
+        K=4,
+        Ca=30,
+        Mg=10,
+        Cl=90,
+        SO4=900,
+        HCO3=450,
+        F=0.8,
+        Al=0.05,
+        Mn=0.3,
+    ),
 ]
 
 
@@ -121,8 +176,12 @@ def _pp_solution(pp, rec):
     alk = 50.04 * (rec.get("HCO3", 0) / 61.016 + 2 * rec.get("CO3", 0) / 60.008)
     sol["Alkalinity"] = f"{alk} as CaCO3"
     # total Fe without a redox statement is Fe(II) (DESIGN.md §5): typed as Fe(2) here
-    names = {"SO4": ("S(6)", "as SO4"), "NH4_N": ("N(-3)", "as N"), "SiO2": ("Si", "as SiO2"),
-             "Fe": ("Fe(2)", "")}
+    names = {
+        "SO4": ("S(6)", "as SO4"),
+        "NH4_N": ("N(-3)", "as N"),
+        "SiO2": ("Si", "as SiO2"),
+        "Fe": ("Fe(2)", ""),
+    }
     for k, v in rec.items():
         if k in ("sample_id", "pH", "temp_C", "HCO3", "CO3"):
             continue
@@ -154,8 +213,15 @@ def test_produced_waters_match_phreeqpython():
 def test_si_is_null_where_element_absent():
     t = speciate(AnalysisSet.from_records([dict(QINSHUI[2])])).table.iloc[0]
     # no Ba, Sr, Fe, SiO2 measured in the Na-SO4 water
-    for m in ("Barite", "Witherite", "Celestite", "Strontianite", "Siderite", "Fe(OH)3(a)",
-              "Chalcedony"):
+    for m in (
+        "Barite",
+        "Witherite",
+        "Celestite",
+        "Strontianite",
+        "Siderite",
+        "Fe(OH)3(a)",
+        "Chalcedony",
+    ):
         assert math.isnan(t[f"si_{m}"]), m
     for m in ("Calcite", "Gypsum", "Gibbsite", "Rhodochrosite", "Fluorite"):
         assert not math.isnan(t[f"si_{m}"]), m
@@ -270,7 +336,9 @@ END
     row = res.table.iloc[0]
     # the oracle leaves out F, Fe, Si: compare minerals that do not involve them
     for m in ("Calcite", "Barite", "Halite"):
-        assert row[f"si_{m}"] == pytest.approx(oracle[f"si_{m}"], abs=0.05 if m == "Calcite" else TOL)
+        assert row[f"si_{m}"] == pytest.approx(
+            oracle[f"si_{m}"], abs=0.05 if m == "Calcite" else TOL
+        )
     assert info.sha256 and len(info.sha256) == 64
     if db == "pitzer":
         # pitzer.dat lacks F and N species; what is left out is said, not silently dropped

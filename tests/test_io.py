@@ -42,10 +42,12 @@ def write_xlsx(tmp_path, rows: list[list[object]], name: str = "lab.xlsx"):
 
 
 def test_csv_header_units_are_converted(tmp_path):
-    p = write(tmp_path,
-              "sample_id,pH,Na (mg/L),Ca2+ (mmol/L),HCO3 (meq/L),Mg²⁺ (meq/L),SO4 (mmol/L),"
-              "F (ug/L),TDS (g/L),NH4+ (mg/L)\n"
-              "S1,7.8,120,1.5,10,0.5,0.25,800,1.2,1.8039\n")
+    p = write(
+        tmp_path,
+        "sample_id,pH,Na (mg/L),Ca2+ (mmol/L),HCO3 (meq/L),Mg²⁺ (meq/L),SO4 (mmol/L),"
+        "F (ug/L),TDS (g/L),NH4+ (mg/L)\n"
+        "S1,7.8,120,1.5,10,0.5,0.25,800,1.2,1.8039\n",
+    )
     a = read_analyses(p)
     v = a.values.loc["S1"]
     assert v["Na"] == pytest.approx(120.0)
@@ -90,9 +92,11 @@ def test_csv_utf8_with_bom_and_semicolons(tmp_path):
 
 
 def test_csv_gb18030_with_chinese_headers(tmp_path):
-    text = ("样品编号,井名,水温,pH值,钠离子（mg/L）,钾离子,钙离子（mmol/L）,氯化物,硫酸根,"
-            "重碳酸根（meq/L）,氟化物,氨氮,总铁,溶解性总固体,备注\n"
-            "寺河-01,SH-12,18.5,8.1,680,3,0.2,150,20,24.5,2.5,0.5L,1.2,1630,产水\n")
+    text = (
+        "样品编号,井名,水温,pH值,钠离子（mg/L）,钾离子,钙离子（mmol/L）,氯化物,硫酸根,"
+        "重碳酸根（meq/L）,氟化物,氨氮,总铁,溶解性总固体,备注\n"
+        "寺河-01,SH-12,18.5,8.1,680,3,0.2,150,20,24.5,2.5,0.5L,1.2,1630,产水\n"
+    )
     p = write(tmp_path, text, encoding="gb18030")
     with pytest.raises(UnicodeDecodeError):
         p.read_bytes().decode("utf-8")  # the file really is GB18030, not UTF-8
@@ -111,11 +115,14 @@ def test_csv_gb18030_with_chinese_headers(tmp_path):
 
 
 def test_xlsx_numbers_text_and_censored(tmp_path):
-    p = write_xlsx(tmp_path, [
-        ["样品编号", "pH", "Na (mg/L)", "Ca (mmol/L)", "HCO3-", "F", "Mn"],
-        ["X1", 7.9, 250.5, 0.5, 610.2, "<0.05", None],
-        ["X2", "8.0", "300", "1", "700", "0.1L", "0.02"],
-    ])
+    p = write_xlsx(
+        tmp_path,
+        [
+            ["样品编号", "pH", "Na (mg/L)", "Ca (mmol/L)", "HCO3-", "F", "Mn"],
+            ["X1", 7.9, 250.5, 0.5, 610.2, "<0.05", None],
+            ["X2", "8.0", "300", "1", "700", "0.1L", "0.02"],
+        ],
+    )
     a = read_analyses(p)
     assert a.sample_ids == ["X1", "X2"]
     assert a.values.loc["X1", "Na"] == 250.5
@@ -130,11 +137,13 @@ def test_xlsx_numbers_text_and_censored(tmp_path):
 
 @pytest.mark.parametrize("label", ["", "单位", "unit"])
 def test_units_row_under_header(tmp_path, label):
-    p = write(tmp_path,
-              "sample_id,pH,Na,Ca,HCO3,Fe\n"
-              f"{label},,mg/L,mmol/L,meq/L,μg/L\n"
-              "S1,7.0,10,1,2,250\n"
-              "S2,7.2,20,0.5,4,<10\n")
+    p = write(
+        tmp_path,
+        "sample_id,pH,Na,Ca,HCO3,Fe\n"
+        f"{label},,mg/L,mmol/L,meq/L,μg/L\n"
+        "S1,7.0,10,1,2,250\n"
+        "S2,7.2,20,0.5,4,<10\n",
+    )
     a = read_analyses(p)
     assert a.values.loc["S1", "Na"] == 10
     assert a.values.loc["S1", "Ca"] == pytest.approx(40.078)
@@ -163,9 +172,7 @@ def test_header_unit_disagreeing_with_units_row_is_refused(tmp_path):
 # censored values and blanks
 
 
-CENSORED_CSV = ("sample_id,pH,Na,F,Mn,Ba\n"
-                "S1,7.5,100,<0.05,0.05L,\n"
-                "S2,7.6,110,＜0.05,0.3,0.2\n")
+CENSORED_CSV = "sample_id,pH,Na,F,Mn,Ba\nS1,7.5,100,<0.05,0.05L,\nS2,7.6,110,＜0.05,0.3,0.2\n"
 
 
 def test_censored_cells_keep_the_detection_limit(tmp_path):
@@ -222,10 +229,12 @@ def test_to_frame_writes_censored_as_text(tmp_path):
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_round_trip_through_write_and_read(tmp_path, suffix):
-    src = write(tmp_path,
-                "sample_id,well,pH,temp_C,Na,Ca (mmol/L),HCO3,F,Mn,Ba,Fe (ug/L)\n"
-                "S1,W-1,7.5,18.2,100.25,0.5,610.16,<0.05,0.05L,,120\n"
-                "S2,W-2,8.25,21,2480,1.25,1500,2.5,0.3,0.2,<5\n")
+    src = write(
+        tmp_path,
+        "sample_id,well,pH,temp_C,Na,Ca (mmol/L),HCO3,F,Mn,Ba,Fe (ug/L)\n"
+        "S1,W-1,7.5,18.2,100.25,0.5,610.16,<0.05,0.05L,,120\n"
+        "S2,W-2,8.25,21,2480,1.25,1500,2.5,0.3,0.2,<5\n",
+    )
     a = read_analyses(src)
     out = tmp_path / ("canonical" + suffix)
     write_analyses(a, out)
@@ -256,20 +265,53 @@ def test_csv_blank_line_keeps_spreadsheet_row_numbers(tmp_path):
 
 @pytest.mark.parametrize(
     "raw, expected",
-    [("12.5", (12.5, False)), (" 7 ", (7.0, False)), ("1,234", (1234.0, False)),
-     ("12,345.6", (12345.6, False)), ("1e-3", (0.001, False)), ("<0.05", (0.05, True)),
-     ("< 0.05", (0.05, True)),
-     ("0.05L", (0.05, True)), ("0.05l", (0.05, True)), ("＜0.05", (0.05, True)),
-     ("", (None, False)), ("-", (None, False)), ("/", (None, False)), (None, (None, False)),
-     (3, (3.0, False)), (0.0, (0.0, False))],
+    [
+        ("12.5", (12.5, False)),
+        (" 7 ", (7.0, False)),
+        ("1,234", (1234.0, False)),
+        ("12,345.6", (12345.6, False)),
+        ("1e-3", (0.001, False)),
+        ("<0.05", (0.05, True)),
+        ("< 0.05", (0.05, True)),
+        ("0.05L", (0.05, True)),
+        ("0.05l", (0.05, True)),
+        ("＜0.05", (0.05, True)),
+        ("", (None, False)),
+        ("-", (None, False)),
+        ("/", (None, False)),
+        (None, (None, False)),
+        (3, (3.0, False)),
+        (0.0, (0.0, False)),
+    ],
 )
 def test_parse_cell(raw, expected):
     assert parse_cell(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["-1", "-0.5", "nan", "NaN", "inf", "-inf", "abc", "1.2.3",
-                                 ">100", "<0", "0L", "<-1", True, float("nan"), float("inf"),
-                                 "7 mg", "0,05", "1,23", "0,05L"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "-1",
+        "-0.5",
+        "nan",
+        "NaN",
+        "inf",
+        "-inf",
+        "abc",
+        "1.2.3",
+        ">100",
+        "<0",
+        "0L",
+        "<-1",
+        True,
+        float("nan"),
+        float("inf"),
+        "7 mg",
+        "0,05",
+        "1,23",
+        "0,05L",
+    ],
+)
 def test_parse_cell_refuses(raw):
     with pytest.raises(InputError) as exc:
         parse_cell(raw, file="f.csv", row=5, column="Na")
@@ -290,19 +332,28 @@ BAD = {
     "NaN_text": (H + "S1,7.5,10,NaN\n", 2, ["'Cl'", "NaN"]),
     "text": (H + "S1,7.5,abc,10\n", 2, ["'Na'", "abc"]),
     "unknown_column": ("sample_id,pH,Sodum,Cl\nS1,7.5,3,10\n", 1, ["Sodum", "sodium"]),
-    "duplicate_ids": (H + "S1,7.5,3,10\nS2,7.5,3,10\nS1,7.6,4,11\n", 4,
-                      ["duplicate", "S1", "row 2", "row 4"]),
+    "duplicate_ids": (
+        H + "S1,7.5,3,10\nS2,7.5,3,10\nS1,7.6,4,11\n",
+        4,
+        ["duplicate", "S1", "row 2", "row 4"],
+    ),
     "empty_file": ("", None, ["empty"]),
     "header_only": (H, None, ["no samples"]),
     "missing_pH_column": ("sample_id,Na,Cl\nS1,3,10\n", None, ["pH"]),
     "blank_pH": (H + "S1,7.5,3,10\nS2,,3,10\n", 3, ["'pH'", "missing"]),
     "id_injection": (H + f'"S1\n{INJECTION}",7.5,3,10\n', 2, ["'sample_id'", "line break"]),
-    "header_injection": (f'sample_id,pH,"Na\n{INJECTION}",Cl\nS1,7.5,3,10\n', 1,
-                         ["column 3", "line break"]),
+    "header_injection": (
+        f'sample_id,pH,"Na\n{INJECTION}",Cl\nS1,7.5,3,10\n',
+        1,
+        ["column 3", "line break"],
+    ),
     "pH_15": (H + "S1,15,3,10\n", 2, ["'pH'", "15", "never clipped"]),
     "greater_than": (H + "S1,7.5,>100,10\n", 2, ["'Na'", ">100"]),
-    "two_columns_one_constituent": ("sample_id,pH,Na,钠,Cl\nS1,7.5,3,3,10\n", 1,
-                                    ["'Na'", "'钠'", "both mean Na"]),
+    "two_columns_one_constituent": (
+        "sample_id,pH,Na,钠,Cl\nS1,7.5,3,3,10\n",
+        1,
+        ["'Na'", "'钠'", "both mean Na"],
+    ),
     "missing_id_column": ("pH,Na\n7,3\n", None, ["sample id"]),
     "blank_id": (H + "S1,7.5,3,10\n,7.5,3,10\n", 3, ["sample id is blank"]),
     "ragged_row": (H + "S1,7.5,3,10,99\n", None, ["cannot read"]),
@@ -331,17 +382,18 @@ def test_bad_input_raises_input_error_naming_where(tmp_path, case):
 
 
 def test_sample_id_with_line_break_is_refused_in_xlsx(tmp_path):
-    p = write_xlsx(tmp_path, [["sample_id", "pH", "Na"],
-                              ["ok", 7.0, 1.0],
-                              [f"S1\n{INJECTION}", 7.0, 1.0]])
+    p = write_xlsx(
+        tmp_path, [["sample_id", "pH", "Na"], ["ok", 7.0, 1.0], [f"S1\n{INJECTION}", 7.0, 1.0]]
+    )
     with pytest.raises(InputError) as exc:
         read_analyses(p)
     assert exc.value.row == 3 and exc.value.column == "sample_id"
 
 
 def test_xlsx_error_row_numbers(tmp_path):
-    p = write_xlsx(tmp_path, [["sample_id", "pH", "Na"], ["A", 7.0, 1.0], ["B", 7.0, 2.0],
-                              ["C", 7.0, "abc"]])
+    p = write_xlsx(
+        tmp_path, [["sample_id", "pH", "Na"], ["A", 7.0, 1.0], ["B", 7.0, 2.0], ["C", 7.0, "abc"]]
+    )
     with pytest.raises(InputError) as exc:
         read_analyses(p)
     assert exc.value.row == 4 and exc.value.column == "Na"
@@ -402,12 +454,17 @@ def test_fast_and_cell_by_cell_readers_agree(tmp_path, monkeypatch):
     extra.write_text(
         "样品编号,pH值,水温,钠离子（mg/L）,Ca2+ (mmol/L),HCO3 (meq/L),氨氮,Mn,备注\n"
         "A-1,8.2,18,680,0.2,24.58,1.1,<0.01,first\n"
-        "A-2,8.0,,500,0.3,20,0.8L,,\n", encoding="utf-8")
+        "A-2,8.0,,500,0.3,20,0.8L,,\n",
+        encoding="utf-8",
+    )
     real_fast = io_mod._read_body_fast
     for path in (BUNDLED_ANALYSES, extra):
         used = []
-        monkeypatch.setattr(io_mod, "_read_body_fast",
-                            lambda *a, used=used, **k: used.append(real_fast(*a, **k)) or used[-1])
+        monkeypatch.setattr(
+            io_mod,
+            "_read_body_fast",
+            lambda *a, used=used, **k: used.append(real_fast(*a, **k)) or used[-1],
+        )
         fast = io_mod.read_analyses(path)
         monkeypatch.undo()
         assert used and used[0] is not None, "the clean file must take the fast path"
@@ -416,8 +473,9 @@ def test_fast_and_cell_by_cell_readers_agree(tmp_path, monkeypatch):
         monkeypatch.undo()
         pd.testing.assert_frame_equal(fast.values, slow.values)
         pd.testing.assert_frame_equal(fast.censored, slow.censored)
-        pd.testing.assert_frame_equal(fast.meta.sort_index(axis=1), slow.meta.sort_index(axis=1),
-                                      check_dtype=False)
+        pd.testing.assert_frame_equal(
+            fast.meta.sort_index(axis=1), slow.meta.sort_index(axis=1), check_dtype=False
+        )
         assert fast.rows == slow.rows
         assert fast.fingerprint() == slow.fingerprint()
     # hand check of the second file: 0.2 mmol/L Ca = 0.2 x 40.078 mg/L; 0.8L NH4-N is censored

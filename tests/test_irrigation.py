@@ -9,8 +9,20 @@ from cbmwater.geochem.databases import resolve_database
 from cbmwater.geochem.irrigation import adjusted_sar, calcium_equilibrium_mg_L
 from cbmwater.water.analysis import AnalysisSet
 
-WATER = dict(sample_id="W", temp_C=25.0, pH=8.2, Na=680, K=3, Ca=8, Mg=3, Cl=150, SO4=20,
-             HCO3=1500, CO3=30, F=2.5)
+WATER = dict(
+    sample_id="W",
+    temp_C=25.0,
+    pH=8.2,
+    Na=680,
+    K=3,
+    Ca=8,
+    Mg=3,
+    Cl=150,
+    SO4=20,
+    HCO3=1500,
+    CO3=30,
+    F=2.5,
+)
 
 
 def test_adjusted_sar_matches_hand_written_equilibrium():
@@ -60,10 +72,22 @@ def test_adjusted_sar_input_is_exported_and_reruns(tmp_path):
     from cbmwater.cli import main
 
     csv = tmp_path / "w.csv"
-    csv.write_text("sample_id,temp_C,pH,Na,K,Ca,Mg,Cl,SO4,HCO3,CO3,F\n"
-                   "W,25,8.2,680,3,8,3,150,20,1500,30,2.5\n", encoding="utf-8")
-    res = CliRunner().invoke(main, ["characterise", str(csv), "--format", "json", "--irrigation",
-                                    "--pqi", str(tmp_path / "run.pqi")])
+    csv.write_text(
+        "sample_id,temp_C,pH,Na,K,Ca,Mg,Cl,SO4,HCO3,CO3,F\nW,25,8.2,680,3,8,3,150,20,1500,30,2.5\n",
+        encoding="utf-8",
+    )
+    res = CliRunner().invoke(
+        main,
+        [
+            "characterise",
+            str(csv),
+            "--format",
+            "json",
+            "--irrigation",
+            "--pqi",
+            str(tmp_path / "run.pqi"),
+        ],
+    )
     assert res.exit_code == 0, res.output
     extra = tmp_path / "run_adjusted_sar.pqi"
     assert (tmp_path / "run.pqi").exists() and extra.exists()
@@ -76,5 +100,6 @@ def test_adjusted_sar_input_is_exported_and_reruns(tmp_path):
     ca_col = next(i for i, h in enumerate(head) if h.startswith("Ca"))
     ca0 = react[0][ca_col] * 40.078e3
     # cbmwater reads PHREEQC's printed output (6 significant digits); the oracle the full double
-    assert ca0 == pytest.approx(calcium_equilibrium_mg_L(AnalysisSet.from_records([WATER])).iloc[0],
-                                rel=1e-4)
+    assert ca0 == pytest.approx(
+        calcium_equilibrium_mg_L(AnalysisSet.from_records([WATER])).iloc[0], rel=1e-4
+    )

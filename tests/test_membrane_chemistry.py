@@ -23,11 +23,26 @@ from cbmwater.water.vocabulary import CONSTITUENTS
 
 # constructed Na-HCO3 CBM water (reference/qinshui_standards.md §1.3 ranges), charge-balanced
 # to about 1 %
-CBM = dict(temp_C=18.0, pH=8.0, Na=690, K=3, Ca=12, Mg=4, Cl=160, SO4=20, HCO3=1550, F=2.5,
-           Ba=0.3, Sr=0.5, SiO2=12, B=0.5, NH4_N=1.2, NO3_N=0.1)
+CBM = dict(
+    temp_C=18.0,
+    pH=8.0,
+    Na=690,
+    K=3,
+    Ca=12,
+    Mg=4,
+    Cl=160,
+    SO4=20,
+    HCO3=1550,
+    F=2.5,
+    Ba=0.3,
+    Sr=0.5,
+    SiO2=12,
+    B=0.5,
+    NH4_N=1.2,
+    NO3_N=0.1,
+)
 CATIONS = ("Na", "K", "Ca", "Mg", "Fe", "Mn", "Al", "Sr", "Ba", "Li", "NH4_N")
 ANIONS = ("Cl", "SO4", "HCO3", "CO3", "F", "Br", "NO3_N")
-
 
 
 def meq(conc: np.ndarray, names) -> float:
@@ -69,7 +84,10 @@ def test_permeate_is_electroneutral_and_the_brine_takes_the_rest(lib, econ, unit
 
     # carbonate alkalinity (eq/d) is conserved; HCO3 and CO3 re-speciate in the concentrate
     def alk(c):
-        return np.nan_to_num(c[INDEX["HCO3"]]) / 61.0168 + 2 * np.nan_to_num(c[INDEX["CO3"]]) / 60.009
+        return (
+            np.nan_to_num(c[INDEX["HCO3"]]) / 61.0168 + 2 * np.nan_to_num(c[INDEX["CO3"]]) / 60.009
+        )
+
     fed = alk(f.conc_mg_L[0]) * f.flow_m3_d[0]
     out = alk(p) * step.product.flow_m3_d[0] + alk(r.conc_mg_L[0]) * r.flow_m3_d[0]
     assert out == pytest.approx(fed, rel=2e-3)
@@ -125,18 +143,35 @@ SOLUTION 1
     N(5) 0.1 as N
 END
 """
-    assert logp == pytest.approx(float(run(feed_text)["si_CO2(g)"].astype(float).iloc[-1]), abs=1e-4)
+    assert logp == pytest.approx(
+        float(run(feed_text)["si_CO2(g)"].astype(float).iloc[-1]), abs=1e-4
+    )
     # oracle 2: the engine's concentrate composition, typed as a solution, held at that pCO2
     c = step.residual.conc_mg_L[0]
     alk = 50.0437 * (c[INDEX["HCO3"]] / 61.0168 + np.nan_to_num(c[INDEX["CO3"]]) / 30.0045)
-    lines = [f"    {el} {c[INDEX[n]]:.10g}{sfx}" for n, el, sfx in (
-        ("Na", "Na", ""), ("K", "K", ""), ("Ca", "Ca", ""), ("Mg", "Mg", ""), ("Cl", "Cl", ""),
-        ("SO4", "S(6)", " as SO4"), ("F", "F", ""), ("Ba", "Ba", ""), ("Sr", "Sr", ""),
-        ("SiO2", "Si", " as SiO2"), ("B", "B", ""), ("NO3_N", "N(5)", " as N"))]
-    conc_text = ("SELECTED_OUTPUT 1\n    -reset false\n    -pH true\nSOLUTION 1\n    units mg/l\n"
-                 f"    temp 18\n    pH 8.0\n    Alkalinity {alk:.10g} as CaCO3\n"
-                 + "\n".join(lines)
-                 + f"\nEQUILIBRIUM_PHASES 1\n    CO2(g) {logp:.6f} 10\nEND\n")
+    lines = [
+        f"    {el} {c[INDEX[n]]:.10g}{sfx}"
+        for n, el, sfx in (
+            ("Na", "Na", ""),
+            ("K", "K", ""),
+            ("Ca", "Ca", ""),
+            ("Mg", "Mg", ""),
+            ("Cl", "Cl", ""),
+            ("SO4", "S(6)", " as SO4"),
+            ("F", "F", ""),
+            ("Ba", "Ba", ""),
+            ("Sr", "Sr", ""),
+            ("SiO2", "Si", " as SiO2"),
+            ("B", "B", ""),
+            ("NO3_N", "N(5)", " as N"),
+        )
+    ]
+    conc_text = (
+        "SELECTED_OUTPUT 1\n    -reset false\n    -pH true\nSOLUTION 1\n    units mg/l\n"
+        f"    temp 18\n    pH 8.0\n    Alkalinity {alk:.10g} as CaCO3\n"
+        + "\n".join(lines)
+        + f"\nEQUILIBRIUM_PHASES 1\n    CO2(g) {logp:.6f} 10\nEND\n"
+    )
     ph_oracle = float(run(conc_text)["pH"].astype(float).iloc[-1])
     # (ammonium is left out of the oracle: at 6 mg/L N it moves the pH by < 1e-3)
     assert step.residual.pH[0] == pytest.approx(ph_oracle, abs=5e-3)
@@ -158,10 +193,12 @@ def test_bundled_sz_3_04_recovery_is_limited_by_calcite_at_0_63():
     allow = dict(load_library()["brackish_ro"].params["si_allowance"])
     # the issue's measurement: this water, concentrated with CO2 held -> 0.63; closed -> 0.80
     assert concentrate_limit(raw, allow, 0.8).recovery_limit[0] == pytest.approx(0.63, abs=0.01)
-    assert concentrate_limit(raw, allow, 0.8, co2="closed").recovery_limit[0] == \
-        pytest.approx(0.80, abs=1e-9)
-    res = simulate_train("coagulation,sedimentation,multimedia_filter,ultrafiltration,brackish_ro",
-                         raw)
+    assert concentrate_limit(raw, allow, 0.8, co2="closed").recovery_limit[0] == pytest.approx(
+        0.80, abs=1e-9
+    )
+    res = simulate_train(
+        "coagulation,sedimentation,multimedia_filter,ultrafiltration,brackish_ro", raw
+    )
     ro = res.steps[-1]
     assert ro.details["limiting_mineral"][0] == "Calcite"
     # the PAC now consumes a little alkalinity (pH 8.2 -> 8.1), so the train's RO feed allows a
@@ -186,17 +223,32 @@ def test_acidified_ro_permeate_is_flagged_and_a_degasser_exists(lib):
     assert "degasser" in lib.units and "remineralisation" in lib.units
 
 
-
-
 def _solution_text(c: np.ndarray, ph: float, temp: float) -> str:
-    alk = 50.0437 * (np.nan_to_num(c[INDEX["HCO3"]]) / 61.0168
-                     + np.nan_to_num(c[INDEX["CO3"]]) / 30.0045)
-    lines = ["SOLUTION 1", "    units mg/l", f"    temp {temp:.10g}", f"    pH {ph:.10g}",
-             f"    Alkalinity {alk:.10g} as CaCO3"]
-    for n, el, sfx in (("Na", "Na", ""), ("K", "K", ""), ("Ca", "Ca", ""), ("Mg", "Mg", ""),
-                       ("Cl", "Cl", ""), ("SO4", "S(6)", " as SO4"), ("F", "F", ""),
-                       ("Ba", "Ba", ""), ("Sr", "Sr", ""), ("SiO2", "Si", " as SiO2"),
-                       ("B", "B", ""), ("NO3_N", "N(5)", " as N"), ("NH4_N", "Amm", " as N")):
+    alk = 50.0437 * (
+        np.nan_to_num(c[INDEX["HCO3"]]) / 61.0168 + np.nan_to_num(c[INDEX["CO3"]]) / 30.0045
+    )
+    lines = [
+        "SOLUTION 1",
+        "    units mg/l",
+        f"    temp {temp:.10g}",
+        f"    pH {ph:.10g}",
+        f"    Alkalinity {alk:.10g} as CaCO3",
+    ]
+    for n, el, sfx in (
+        ("Na", "Na", ""),
+        ("K", "K", ""),
+        ("Ca", "Ca", ""),
+        ("Mg", "Mg", ""),
+        ("Cl", "Cl", ""),
+        ("SO4", "S(6)", " as SO4"),
+        ("F", "F", ""),
+        ("Ba", "Ba", ""),
+        ("Sr", "Sr", ""),
+        ("SiO2", "Si", " as SiO2"),
+        ("B", "B", ""),
+        ("NO3_N", "N(5)", " as N"),
+        ("NH4_N", "Amm", " as N"),
+    ):
         v = c[INDEX[n]]
         if not np.isnan(v) and v > 0:
             lines.append(f"    {el} {v:.10g}{sfx}")
@@ -209,16 +261,23 @@ def test_degasser_and_calcite_contactor_equal_hand_written_inputs():
     res = simulate_train("cartridge_filter,brackish_ro,degasser,remineralisation", batch())
     ro, dg, rm = res.steps[1], res.steps[2], res.steps[3]
     perm = ro.product
-    text = (AMM_DEFS + "SELECTED_OUTPUT 1\n    -reset false\n    -pH true\n"
-            + _solution_text(perm.conc_mg_L[0], perm.pH[0], perm.temp_C[0])
-            + "EQUILIBRIUM_PHASES 1\n    CO2(g) -3.0 10\nEND\n")
-    assert dg.product.pH[0] == pytest.approx(float(run(text)["pH"].astype(float).iloc[-1]), abs=5e-3)
+    text = (
+        AMM_DEFS
+        + "SELECTED_OUTPUT 1\n    -reset false\n    -pH true\n"
+        + _solution_text(perm.conc_mg_L[0], perm.pH[0], perm.temp_C[0])
+        + "EQUILIBRIUM_PHASES 1\n    CO2(g) -3.0 10\nEND\n"
+    )
+    assert dg.product.pH[0] == pytest.approx(
+        float(run(text)["pH"].astype(float).iloc[-1]), abs=5e-3
+    )
     assert dg.product.pH[0] > perm.pH[0]
     d = dg.product
-    text2 = (AMM_DEFS + "SELECTED_OUTPUT 1\n    -reset false\n    -pH true\n    -totals Ca\n"
-             "    -equilibrium_phases Calcite\n"
-             + _solution_text(d.conc_mg_L[0], d.pH[0], d.temp_C[0])
-             + "EQUILIBRIUM_PHASES 1\n    Calcite -0.2 10\nEND\n")
+    text2 = (
+        AMM_DEFS + "SELECTED_OUTPUT 1\n    -reset false\n    -pH true\n    -totals Ca\n"
+        "    -equilibrium_phases Calcite\n"
+        + _solution_text(d.conc_mg_L[0], d.pH[0], d.temp_C[0])
+        + "EQUILIBRIUM_PHASES 1\n    Calcite -0.2 10\nEND\n"
+    )
     o = run(text2).astype(float).iloc[-1]
     dissolved_mmol = -o["d_Calcite"] * 1000
     assert rm.product.pH[0] == pytest.approx(o["pH"], abs=5e-3)
@@ -227,7 +286,8 @@ def test_degasser_and_calcite_contactor_equal_hand_written_inputs():
     # the calcite consumed is bought as media: kg/d = mmol/L x 100.087 g/mol x m3/d / 1000
     q = d.flow_m3_d[0]
     assert rm.chemicals_kg_d["calcite_media"][0] == pytest.approx(
-        dissolved_mmol * 100.087 * q / 1000, rel=0.01)
+        dissolved_mmol * 100.087 * q / 1000, rel=0.01
+    )
 
 
 def test_nf_concentrate_is_computed_ion_by_ion_with_its_rejections(lib, econ):
@@ -246,7 +306,7 @@ def test_nf_concentrate_is_computed_ion_by_ion_with_its_rejections(lib, econ):
     out, _ = _concentration_run(b, [np.array([r])], ["Calcite"], database_info(None), logp, rej)
     si = float(out[out["state"].astype(str).str.strip() == "react"]["si_Calcite"].iloc[0])
 
-    def f(name):      # concentration factor (1 - r)^-R of one ion
+    def f(name):  # concentration factor (1 - r)^-R of one ion
         return (1 - r) ** -rej[0, INDEX[name]]
 
     alk = 50.0437 * 1550 * f("HCO3") / 61.0168

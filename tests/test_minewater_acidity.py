@@ -24,12 +24,18 @@ D2 = dict(sample_id="D2", pH=4.9, Fe2=1.0, Fe3=0.35, Al=2.70, Mn=34.4, SO4=2400.
 def test_tutorial_discharges_by_hand():
     # D1: 50 * (2*46.8/55.845 + 3*0/55.845 + 3*1.14/26.98 + 2*14.2/54.938 + 1000*10**-3.1)
     #   = 50 * (1.676068 + 0 + 0.126761 + 0.516947 + 0.794328) = 50 * 3.114104 = 155.705
-    d1_hand = 50 * (2 * 46.8 / 55.845 + 0.0 + 3 * 1.14 / 26.98 + 2 * 14.2 / 54.938
-                    + 1000 * 10 ** -3.1)
+    d1_hand = 50 * (
+        2 * 46.8 / 55.845 + 0.0 + 3 * 1.14 / 26.98 + 2 * 14.2 / 54.938 + 1000 * 10**-3.1
+    )
     # D2: 50 * (2*1.0/55.845 + 3*0.35/55.845 + 3*2.70/26.98 + 2*34.4/54.938 + 1000*10**-4.9)
     #   = 50 * (0.035814 + 0.018802 + 0.300222 + 1.252321 + 0.012589) = 50 * 1.619748 = 80.987
-    d2_hand = 50 * (2 * 1.0 / 55.845 + 3 * 0.35 / 55.845 + 3 * 2.70 / 26.98 + 2 * 34.4 / 54.938
-                    + 1000 * 10 ** -4.9)
+    d2_hand = 50 * (
+        2 * 1.0 / 55.845
+        + 3 * 0.35 / 55.845
+        + 3 * 2.70 / 26.98
+        + 2 * 34.4 / 54.938
+        + 1000 * 10**-4.9
+    )
     assert d1_hand == pytest.approx(155.705, abs=0.001)
     assert d2_hand == pytest.approx(80.987, abs=0.001)
     # D2 (pH 4.9) has no alkalinity in the tutorial table: taken as 0, explicitly
@@ -63,7 +69,7 @@ def test_alkalinity_from_bicarbonate_and_net_alkaline_water():
     w = dict(sample_id="N", pH=6.8, Fe2=5.0, Mn=1.0, Al=0.0, HCO3=244.0)
     t = acidity_table(pd.DataFrame([w]))
     alk = 50.04 * 244.0 / 61.017
-    acid = 50 * (2 * 5 / 55.845 + 2 * 1 / 54.938 + 1000 * 10 ** -6.8)
+    acid = 50 * (2 * 5 / 55.845 + 2 * 1 / 54.938 + 1000 * 10**-6.8)
     assert t.loc["N", "alkalinity_mg_L_CaCO3"] == pytest.approx(alk, rel=1e-3)
     assert t.loc["N", "net_acidity_mg_L_CaCO3"] == pytest.approx(acid - alk, rel=1e-3)
     assert t.loc["N", "net_alkalinity_mg_L_CaCO3"] > 0  # net-alkaline
@@ -89,8 +95,9 @@ def test_total_iron_policy_is_stated_and_applied():
     assert ferrous.loc["T", "acidity_calc_mg_L_CaCO3"] == pytest.approx(50 * (4 + 1), rel=1e-4)
     assert ferric.loc["T", "acidity_calc_mg_L_CaCO3"] == pytest.approx(50 * (6 + 1), rel=1e-4)
     assert "fe_policy 'ferrous'" in ferrous.loc["T", "notes"]
-    assert ferrous.attrs["warnings"] == ["only total Fe measured for T: taken as all Fe(II) "
-                                         "(fe_policy 'ferrous')"]
+    assert ferrous.attrs["warnings"] == [
+        "only total Fe measured for T: taken as all Fe(II) (fe_policy 'ferrous')"
+    ]
     assert "Fe(III)" in ferric.attrs["warnings"][0]
     # Fe(II) and total Fe measured: Fe(III) is the difference
     both = acidity_table(pd.DataFrame([dict(w, Fe2=55.845)]))
@@ -113,21 +120,32 @@ def test_missing_ph_and_bad_values_are_refused():
 
 def test_report_from_a_lab_file_is_json_ready(tmp_path):
     path = tmp_path / "adits.csv"
-    path.write_text("样品编号,pH,Fe2+ (mg/L),Fe3+ (mg/L),铝,锰,硫酸盐\n"
-                    "D1,3.1,46.8,0,1.14,14.2,580\n"
-                    "D2,4.9,1.0,0.35,2.70,<0.5,2400\n", encoding="utf-8")
+    path.write_text(
+        "样品编号,pH,Fe2+ (mg/L),Fe3+ (mg/L),铝,锰,硫酸盐\n"
+        "D1,3.1,46.8,0,1.14,14.2,580\n"
+        "D2,4.9,1.0,0.35,2.70,<0.5,2400\n",
+        encoding="utf-8",
+    )
     rep = acidity_report(path, missing_alkalinity="zero")
     d = json.loads(json.dumps(rep.as_dict()))
     by_id = {s["sample_id"]: s for s in d["samples"]}
     assert by_id["D1"]["acidity_calc_mg_L_CaCO3"] == pytest.approx(155.7, abs=0.5)
     assert by_id["D1"]["net_acidity_mg_L_CaCO3"] == pytest.approx(155.7, abs=0.5)
     # D2's Mn "<0.5" is censored: half the detection limit (0.25) is used, with a warning
-    d2 = 50 * (2 * 1.0 / 55.845 + 3 * 0.35 / 55.845 + 3 * 2.70 / 26.98 + 2 * 0.25 / 54.938
-               + 1000 * 10 ** -4.9)
+    d2 = 50 * (
+        2 * 1.0 / 55.845
+        + 3 * 0.35 / 55.845
+        + 3 * 2.70 / 26.98
+        + 2 * 0.25 / 54.938
+        + 1000 * 10**-4.9
+    )
     assert by_id["D2"]["acidity_calc_mg_L_CaCO3"] == pytest.approx(d2, rel=1e-9)
     assert any("D2" in w and "Mn below detection" in w for w in d["warnings"])
     assert "Kirby & Cravotta" in d["method"]
     # an AnalysisSet works the same way
     a = AnalysisSet.from_records([D1])
-    assert math.isclose(acidity_report(a).table.loc["D1", "acidity_calc_mg_L_CaCO3"],
-                        by_id["D1"]["acidity_calc_mg_L_CaCO3"], rel_tol=1e-12)
+    assert math.isclose(
+        acidity_report(a).table.loc["D1", "acidity_calc_mg_L_CaCO3"],
+        by_id["D1"]["acidity_calc_mg_L_CaCO3"],
+        rel_tol=1e-12,
+    )

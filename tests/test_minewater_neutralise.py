@@ -23,11 +23,29 @@ from cbmwater.water.analysis import AnalysisSet
 
 # AMDTreat tutorial discharge D1 (../shared/reference/amd.md) with representative Ca, Mg, Na
 # (not in the tutorial table; added so the analysis is closer to charge balance)
-D1 = {"pH": 3.1, "Fe2": 46.8, "Fe3": 0.0, "Al": 1.14, "Mn": 14.2, "SO4": 580.0,
-      "Ca": 60.0, "Mg": 30.0, "Na": 10.0}
+D1 = {
+    "pH": 3.1,
+    "Fe2": 46.8,
+    "Fe3": 0.0,
+    "Al": 1.14,
+    "Mn": 14.2,
+    "SO4": 580.0,
+    "Ca": 60.0,
+    "Mg": 30.0,
+    "Na": 10.0,
+}
 # AMDTreat tutorial discharge D2, Mn-rich
-D2 = {"pH": 4.9, "Fe2": 1.0, "Fe3": 0.35, "Al": 2.70, "Mn": 34.4, "SO4": 2400.0,
-      "Ca": 400.0, "Mg": 200.0, "Na": 20.0}
+D2 = {
+    "pH": 4.9,
+    "Fe2": 1.0,
+    "Fe3": 0.35,
+    "Al": 2.70,
+    "Mn": 34.4,
+    "SO4": 2400.0,
+    "Ca": 400.0,
+    "Mg": 200.0,
+    "Na": 20.0,
+}
 # litres of raw water per kg of water at density 1 kg/L: 1 / (1 - dissolved solids, kg/L)
 S_D1 = 1.0 / (1.0 - (46.8 + 1.14 + 14.2 + 580 + 60 + 30 + 10) / 1e6)
 
@@ -84,8 +102,9 @@ END
     return -d_fix * 1000.0 / S_D1
 
 
-@pytest.mark.parametrize("reagent,target", [("NaOH", 7.0), ("NaOH", 10.0),
-                                            ("Ca(OH)2", 8.5), ("Ca(OH)2", 10.0)])
+@pytest.mark.parametrize(
+    "reagent,target", [("NaOH", 7.0), ("NaOH", 10.0), ("Ca(OH)2", 8.5), ("Ca(OH)2", 10.0)]
+)
 def test_dose_equals_hand_written_fix_ph_input(reagent, target):
     r = neutralise(D1, reagent, target)
     hand = _hand_fix_ph_dose(reagent, target)
@@ -175,24 +194,37 @@ def test_sludge_is_the_sum_of_phreeqc_phase_deltas_and_its_volume_by_hand():
     header = rows[0]
     s = r.model["litres_per_kg_water"]
     step = r.dose_mmol_L * s / 1000.0
-    target_rows = [row for row in rows[1:] if row[header.index("state")].strip() == "react"
-                   and row[header.index("reaction")] == pytest.approx(step, rel=1e-8)]
+    target_rows = [
+        row
+        for row in rows[1:]
+        if row[header.index("state")].strip() == "react"
+        and row[header.index("reaction")] == pytest.approx(step, rel=1e-8)
+    ]
     assert len(target_rows) == 1
     row = target_rows[0]
     assert row[header.index("pH")] == pytest.approx(10.0, abs=0.005)
-    molar = {"Fe(OH)3(a)": 106.867, "Al(OH)3(a)": 78.004, "Pyrochroite": 88.953,
-             "Gypsum": 172.17, "Calcite": 100.087}
+    molar = {
+        "Fe(OH)3(a)": 106.867,
+        "Al(OH)3(a)": 78.004,
+        "Pyrochroite": 88.953,
+        "Gypsum": 172.17,
+        "Calcite": 100.087,
+    }
     mg = {p: row[header.index(f"d_{p}")] * 1000.0 / s * molar[p] for p in molar}
     assert r.sludge_dry_mg_L == pytest.approx(sum(mg.values()), rel=1e-4)
     for p, v in mg.items():
         if v > 1e-6:
             assert r.sludge_phases[p]["mg_L"] == pytest.approx(v, rel=1e-4)
     # Fe: 46.8 mg/L Fe -> nearly all as Fe(OH)3 = 46.8 * 106.867/55.845 = 89.56 mg/L
-    assert r.sludge_phases["Fe(OH)3(a)"]["mg_L"] == pytest.approx(46.8 * 106.867 / 55.845,
-                                                                 rel=0.01)
+    assert r.sludge_phases["Fe(OH)3(a)"]["mg_L"] == pytest.approx(46.8 * 106.867 / 55.845, rel=0.01)
     # volume at 3 % solids by hand (AMDTreat density rule)
-    sg = {"Fe(OH)3(a)": 4.25, "Al(OH)3(a)": 2.42, "Pyrochroite": 3.3, "Gypsum": 2.32,
-          "Calcite": 2.71}
+    sg = {
+        "Fe(OH)3(a)": 4.25,
+        "Al(OH)3(a)": 2.42,
+        "Pyrochroite": 3.3,
+        "Gypsum": 2.32,
+        "Calcite": 2.71,
+    }
     dry = sum(mg.values())
     sg_mix = dry / sum(v / sg[p] for p, v in mg.items() if v > 0)
     p = 0.03
@@ -200,8 +232,9 @@ def test_sludge_is_the_sum_of_phreeqc_phase_deltas_and_its_volume_by_hand():
     litres_per_m3 = dry / 1000.0 / p / rho  # dry g/m3 -> kg/m3 -> wet kg/m3 -> L/m3
     assert r.sludge_volumes["LDS"]["volume_L_per_m3"] == pytest.approx(litres_per_m3, rel=1e-3)
     assert r.sludge_volumes["HDS"]["volume_L_per_m3"] < litres_per_m3 / 5
-    assert r.sludge_volumes["LDS"]["volume_m3_d"] == pytest.approx(litres_per_m3 * 2000 / 1000,
-                                                                    rel=1e-3)
+    assert r.sludge_volumes["LDS"]["volume_m3_d"] == pytest.approx(
+        litres_per_m3 * 2000 / 1000, rel=1e-3
+    )
     assert r.sludge_dry_kg_d == pytest.approx(dry * 2000 / 1000, rel=1e-4)
     assert pytest.approx(0.99935, abs=1e-5) == WATER_DENSITY_KG_L
 
@@ -243,12 +276,24 @@ def test_bad_inputs_are_refused_with_the_allowed_values():
 
 def test_result_is_json_ready_and_states_the_model(tmp_path):
     path = tmp_path / "adit.csv"
-    path.write_text("sample_id,pH,Fe,Al,Mn,SO4,Ca,Mg,Na\nA1,3.1,46.8,1.14,14.2,580,60,30,10\n",
-                    encoding="utf-8")
+    path.write_text(
+        "sample_id,pH,Fe,Al,Mn,SO4,Ca,Mg,Na\nA1,3.1,46.8,1.14,14.2,580,60,30,10\n", encoding="utf-8"
+    )
     r = neutralise_sample(path, "A1", "NaOH", 8.5, flow_m3_d=100.0)
     d = json.loads(json.dumps(r.as_dict()))
-    for key in ("dose_mmol_L", "dose_mg_L", "reagent", "target_pH", "curve", "effluent",
-                "sludge_dry_mg_L", "sludge_phases", "sludge_volumes", "model", "phreeqc_input"):
+    for key in (
+        "dose_mmol_L",
+        "dose_mg_L",
+        "reagent",
+        "target_pH",
+        "curve",
+        "effluent",
+        "sludge_dry_mg_L",
+        "sludge_phases",
+        "sludge_volumes",
+        "model",
+        "phreeqc_input",
+    ):
         assert key in d
     assert set(d["curve"][0]) >= {"dose_mmol_L", "pH"}
     assert d["model"]["co2"] == "closed" and d["model"]["fe_oxidised_fraction"] == 1.0
@@ -271,16 +316,25 @@ def test_partial_aeration_leaves_ferrous_iron_and_needs_less_base_to_ph_6():
     half = neutralise(D1, "NaOH", 6.0, fe_oxidised_fraction=0.5)
     assert half.effluent["Fe2"] == pytest.approx(46.8 / 2, rel=0.02)
     assert half.dose_mmol_L < full.dose_mmol_L
-    assert half.model["o2_added_mmol_L"] == pytest.approx(full.model["o2_added_mmol_L"] / 2,
-                                                          rel=1e-6)
+    assert half.model["o2_added_mmol_L"] == pytest.approx(
+        full.model["o2_added_mmol_L"] / 2, rel=1e-6
+    )
 
 
 def test_co2_options_change_the_dose_of_a_co2_rich_water():
     # circumneutral, bicarbonate water with excess CO2 (pH 6.6, alkalinity 150): stripping CO2
     # before dosing ("degassed") lowers the base demand to pH 8.5; "open" to the atmosphere
     # during dosing caps hydrated lime near the calcite/CO2 equilibrium
-    w = {"pH": 6.6, "Fe2": 20.0, "Mn": 3.0, "SO4": 400.0, "Ca": 120.0, "Mg": 40.0, "Na": 30.0,
-         "alkalinity_CaCO3": 150.0}
+    w = {
+        "pH": 6.6,
+        "Fe2": 20.0,
+        "Mn": 3.0,
+        "SO4": 400.0,
+        "Ca": 120.0,
+        "Mg": 40.0,
+        "Na": 30.0,
+        "alkalinity_CaCO3": 150.0,
+    }
     closed = neutralise(w, "NaOH", 8.5)
     degassed = neutralise(w, "NaOH", 8.5, co2="degassed")
     assert degassed.dose_mmol_L < 0.8 * closed.dose_mmol_L

@@ -35,7 +35,9 @@ def _case(mutate=None):
 
 
 def _brute_force(case, combos):
-    by_point = {p.name: [c for c in combos if c.point == p.name and c.feasible] for p in case.points}
+    by_point = {
+        p.name: [c for c in combos if c.point == p.name and c.feasible] for p in case.points
+    }
     best = None
     for pick in itertools.product(*by_point.values()):
         ok = True
@@ -47,7 +49,8 @@ def _brute_force(case, combos):
                     qb = d.background_flow_m3_d[s.name]
                     for k, lim in d.limits_mg_L.items():
                         mass = qb * d.background_mg_L[k] + sum(
-                            c.flows_m3_d[s.name] * c.treatment.effluent.get(k, 0.0) for c in mine)
+                            c.flows_m3_d[s.name] * c.treatment.effluent.get(k, 0.0) for c in mine
+                        )
                         ok &= mass <= lim * (qb + q) + 1e-6
                 else:
                     ok &= q <= d.capacity_m3_d + 1e-9
@@ -78,7 +81,9 @@ def test_plan_equals_brute_force_and_meets_every_limit(daji):
     assert res["capex_CNY"] <= case.budget_CNY
     # every river discharge meets GB 20426-2006 (limits read from the standards table here)
     st = load_standards()
-    lim = {x.parameter: x.max for x in st.limits("GB20426-2006", "new_sources") if x.max is not None}
+    lim = {
+        x.parameter: x.max for x in st.limits("GB20426-2006", "new_sources") if x.max is not None
+    }
     for c in res["choices"]:
         if c["destination"].startswith("Receiving"):
             for k in ("Fe", "Mn", "TSS"):
@@ -102,8 +107,10 @@ def test_rules_and_reasons_reach_the_options(daji):
 def test_a_low_dry_season_river_makes_plugging_worth_it():
     """Less river water in the dry season leaves less room for sulfate, which no neutralisation
     removes in quantity: the main adit must be plugged."""
+
     def mutate(d):
         d["destinations"][0]["background_flow_m3_d"]["dry"] = 6000
+
     case = _case(mutate)
     res = plan(case)
     assert res["status"] == "optimal"
@@ -116,6 +123,7 @@ def test_a_low_dry_season_river_makes_plugging_worth_it():
 def test_a_river_already_above_its_limit_is_named():
     def mutate(d):
         d["destinations"][0]["background_mg_L"]["SO4"] = 260
+
     res = plan(_case(mutate))
     assert res["status"] == "infeasible"
     items = res["infeasibility"]["items"]
@@ -124,8 +132,12 @@ def test_a_river_already_above_its_limit_is_named():
 
 
 def test_cli_plan_json(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "cbmwater.cli", "minewater", "plan", str(CASE),
-                        "--format", "json"], capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "cbmwater.cli", "minewater", "plan", str(CASE), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
     d = json.loads(r.stdout)
     assert d["status"] == "optimal" and len(d["choices"]) == 4

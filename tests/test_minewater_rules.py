@@ -15,18 +15,33 @@ def _ald(verdicts):
 
 
 @settings(max_examples=300, deadline=None)
-@given(do=conc, fe3=conc, al=conc, mn=conc, ph=st.floats(2, 9),
-       net=st.floats(-500, 0), flow=st.floats(1, 5000))
+@given(
+    do=conc,
+    fe3=conc,
+    al=conc,
+    mn=conc,
+    ph=st.floats(2, 9),
+    net=st.floats(-500, 0),
+    flow=st.floats(1, 5000),
+)
 def test_net_alkaline_water_never_gets_an_ald(do, fe3, al, mn, ph, net, flow):
-    v = _ald(admissible_options({"DO": do, "Fe3": fe3, "Al": al, "Mn": mn, "pH": ph}, net,
-                                flow_m3_d=flow))
+    v = _ald(
+        admissible_options(
+            {"DO": do, "Fe3": fe3, "Al": al, "Mn": mn, "pH": ph}, net, flow_m3_d=flow
+        )
+    )
     assert not v.admissible
     assert any("net alkaline" in r for r in v.reasons)
 
 
 @settings(max_examples=300, deadline=None)
-@given(which=st.sampled_from(["DO", "Fe3", "Al"]), high=st.floats(1.0, 1000),
-       low=st.floats(0, 0.99), net=st.floats(0.1, 2000), flow=st.floats(1, 100))
+@given(
+    which=st.sampled_from(["DO", "Fe3", "Al"]),
+    high=st.floats(1.0, 1000),
+    low=st.floats(0, 0.99),
+    net=st.floats(0.1, 2000),
+    flow=st.floats(1, 100),
+)
 def test_do_fe3_or_al_at_or_above_1_mg_L_never_gets_an_ald(which, high, low, net, flow):
     water = {"DO": low, "Fe3": low, "Al": low, "pH": 4.0, which: high}
     v = _ald(admissible_options(water, net, flow_m3_d=flow))
@@ -49,8 +64,12 @@ def test_high_load_or_small_site_rules_out_passive_but_never_active():
     vs = {v.option: v for v in admissible_options(water, 500.0, flow_m3_d=1000)}
     assert not vs["ald"].admissible and not vs["vfp"].admissible
     assert all(vs[o].admissible for o in ("caustic", "hydrated_lime", "quicklime", "lime_slurry"))
-    vs = {v.option: v for v in admissible_options(water, 50.0, flow_m3_d=100, land_m2=500,
-                                                  passive_area_m2={"vfp": 2000, "ald": 300})}
+    vs = {
+        v.option: v
+        for v in admissible_options(
+            water, 50.0, flow_m3_d=100, land_m2=500, passive_area_m2={"vfp": 2000, "ald": 300}
+        )
+    }
     assert not vs["vfp"].admissible and vs["ald"].admissible
     assert any("2,000 m2" in r for r in vs["vfp"].reasons)
     assert len(vs) == len(OPTIONS)

@@ -27,7 +27,7 @@ from cbmwater.minewater.sizing import OPTIONS, size
 from cbmwater.treatment.economics import load_economics
 
 GAL_M3 = 3.785411784e-3
-GPM = GAL_M3 * 1440.0            # m3/d per gpm = 5.450992969
+GPM = GAL_M3 * 1440.0  # m3/d per gpm = 5.450992969
 SHORT_TON_T = 0.90718474
 YD3_M3 = 0.764554857984
 FT2_M2 = 0.09290304
@@ -53,16 +53,17 @@ def test_money_reference_values_still_hold():
 # AMDTreat worked defaults
 # ---------------------------------------------------------------------------------------------
 
+
 def test_default_aerobic_wetland_fe_409_mn_5450_m2():
     # 50 gpm, Fe 15, Mn 10 mg/L, net acidity -15, Fe 10 and Mn 0.5 g/m2/d (compliance rates)
-    q = 50 * GPM                                  # 272.55 m3/d
+    q = 50 * GPM  # 272.55 m3/d
     r = passive.aerobic_wetland(q, fe_mg_L=15, mn_mg_L=10, net_acidity_mg_L=-15)
     assert rel(r.details["fe_load_g_d"], 4088) < 0.01
     assert rel(r.details["fe_area_m2"], 409) < 0.01
     assert rel(r.details["mn_area_m2"], 5450) < 0.01
-    assert rel(r.area_m2, 63045 * FT2_M2) < 0.01          # AMDTreat total 63 045 ft2
+    assert rel(r.area_m2, 63045 * FT2_M2) < 0.01  # AMDTreat total 63 045 ft2
     assert r.area_m2 == pytest.approx(r.details["fe_area_m2"] + r.details["mn_area_m2"])
-    assert r.warnings == []                               # net alkaline: no acidity warning
+    assert r.warnings == []  # net alkaline: no acidity warning
     # improvement rates (Fe 20, Mn 1) halve the area
     imp = passive.aerobic_wetland(q, fe_mg_L=15, mn_mg_L=10, rates="improvement")
     assert imp.area_m2 == pytest.approx(r.area_m2 / 2)
@@ -82,17 +83,17 @@ def test_default_ald_retention_time_957_t():
     assert r.method == "retention_time"
     assert rel(r.details["alternatives"]["retention_time"]["water_m3"], 356.5 * YD3_M3) < 0.01
     assert rel(r.volume_m3, 829.0 * YD3_M3) < 0.01
-    assert rel(r.limestone_t, 1055 * SHORT_TON_T) < 0.01          # 957 t
+    assert rel(r.limestone_t, 1055 * SHORT_TON_T) < 0.01  # 957 t
     assert rel(r.limestone_t, 957) < 0.01
     # by hand in SI: 408.8 m3/d x 16/24 / 0.43 x 0.57 x 165.43 lb/ft3 (2649.9 kg/m3)
-    rho_s = 165.43 * LB_KG / 0.3048 ** 3
+    rho_s = 165.43 * LB_KG / 0.3048**3
     assert r.limestone_t == pytest.approx(q * 16 / 24 / 0.43 * 0.57 * rho_s / 1000, rel=1e-9)
 
 
 def test_default_ald_bureau_of_mines_1191_t():
     q = 75 * GPM
     r = passive.anoxic_limestone_drain(q, net_acidity_mg_L=60, method="bureau_of_mines")
-    assert rel(r.limestone_t, 1313 * SHORT_TON_T) < 0.01          # 1191 t
+    assert rel(r.limestone_t, 1313 * SHORT_TON_T) < 0.01  # 1191 t
     dis = r.details["alternatives"]["bureau_of_mines"]["dissolution_t"]
     assert rel(dis, 257.5 * SHORT_TON_T) < 0.01
     # kg CaCO3/yr = Q (m3/d) x 60 g/m3 x 365 / 1000; x 20 yr / (0.90 x 0.85)
@@ -121,9 +122,9 @@ def test_default_caustic_demand():
     # 35 gpm, 98 mg/L: 68 236 mol/yr -> 12 035 lb NaOH/yr -> 1918 gal/yr of 50 % solution
     c = active.caustic_demand(35 * GPM, 98, solution_pct=50)
     assert rel(c["acidity_mol_yr"], 68236) < 0.01
-    assert rel(c["NaOH_kg_yr"], 12035 * LB_KG) < 0.01              # 5459 kg
-    assert rel(c["solution_m3_yr"], 1918 * GAL_M3) < 0.01           # 7.26 m3
-    assert rel(c["NaOH_kg_m3"], 6.338 * LB_KG / GAL_M3) < 1e-6      # 759.5 kg/m3
+    assert rel(c["NaOH_kg_yr"], 12035 * LB_KG) < 0.01  # 5459 kg
+    assert rel(c["solution_m3_yr"], 1918 * GAL_M3) < 0.01  # 7.26 m3
+    assert rel(c["NaOH_kg_m3"], 6.338 * LB_KG / GAL_M3) < 1e-6  # 759.5 kg/m3
 
 
 def test_lime_uses_its_own_molar_mass():
@@ -132,7 +133,7 @@ def test_lime_uses_its_own_molar_mass():
     # 1000 m3/d x 100 g/m3 / 100.09 g/mol x 74.09 (Ca(OH)2) or 56.08 (CaO) g/mol
     assert h["active_kg_d"] == pytest.approx(100 / 100.086 * 74.092, rel=1e-3)
     assert c["active_kg_d"] == pytest.approx(100 / 100.086 * 56.077, rel=1e-3)
-    d = active.lime_demand(1000, 100)                      # AMDTreat 96 % purity, 80 % efficiency
+    d = active.lime_demand(1000, 100)  # AMDTreat 96 % purity, 80 % efficiency
     assert d["product_kg_d"] == pytest.approx(h["active_kg_d"] / 0.96 / 0.80)
 
 
@@ -140,27 +141,35 @@ def test_lime_uses_its_own_molar_mass():
 # costs
 # ---------------------------------------------------------------------------------------------
 
+
 def test_ald_cost_items_by_hand():
     q = 75 * GPM
     r = passive.anoxic_limestone_drain(q, net_acidity_mg_L=60)
     # limestone 25 USD/short ton; placement 10 USD/yd3 (AMDTreat XML), USD2018 -> CNY2024 x 0.4
     assert r.capex_items_CNY["limestone"] == pytest.approx(
-        r.limestone_t / SHORT_TON_T * 25 * USD2018_TO_CNY, rel=1e-6)
+        r.limestone_t / SHORT_TON_T * 25 * USD2018_TO_CNY, rel=1e-6
+    )
     assert r.capex_items_CNY["limestone placement"] == pytest.approx(
-        r.volume_m3 / YD3_M3 * 10 * USD2018_TO_CNY, rel=1e-6)
+        r.volume_m3 / YD3_M3 * 10 * USD2018_TO_CNY, rel=1e-6
+    )
     assert r.capex_CNY == pytest.approx(sum(r.capex_items_CNY.values()))
     assert r.opex_CNY_yr == pytest.approx(sum(r.opex_items_CNY_yr.values()))
     site = [k for k in r.capex_items_CNY if k.startswith("site:")]
     direct = sum(v for k, v in r.capex_items_CNY.items() if not k.startswith("site:"))
-    assert r.opex_items_CNY_yr["O&M (5 % of module capital, AMDTreat)"] == pytest.approx(0.05 * direct)
+    assert r.opex_items_CNY_yr["O&M (5 % of module capital, AMDTreat)"] == pytest.approx(
+        0.05 * direct
+    )
     assert site, "site-development items expected"
     # recapitalisation over 20 yr at 8 %: limestone (material + placement) and soil cover 50 % at
     # year 10; pipes and structures (25 yr) none
-    c10 = (r.capex_items_CNY["limestone"] + r.capex_items_CNY["limestone placement"]
-           + r.capex_items_CNY["soil cover"])
-    pv = 0.5 * c10 * 1.08 ** -10
+    c10 = (
+        r.capex_items_CNY["limestone"]
+        + r.capex_items_CNY["limestone placement"]
+        + r.capex_items_CNY["soil cover"]
+    )
+    pv = 0.5 * c10 * 1.08**-10
     assert r.recap_PV_CNY == pytest.approx(pv, rel=1e-9)
-    crf = 0.08 * 1.08 ** 20 / (1.08 ** 20 - 1)
+    crf = 0.08 * 1.08**20 / (1.08**20 - 1)
     assert r.opex_items_CNY_yr["recapitalisation (annualised)"] == pytest.approx(pv * crf, rel=1e-9)
 
 
@@ -170,7 +179,9 @@ def test_active_caustic_with_titration_dose():
     assert r.kind == "active"
     assert r.materials["reagent_active_kg_yr"] == pytest.approx(180 * q * 365 / 1000)
     # stoichiometric NaOH for 200 mg/L CaCO3: 200 / 100.09 x 2 x 40.00 mg/L
-    assert r.details["stoichiometric_dose_mg_L"] == pytest.approx(200 / 100.086 * 2 * 39.997, rel=1e-4)
+    assert r.details["stoichiometric_dose_mg_L"] == pytest.approx(
+        200 / 100.086 * 2 * 39.997, rel=1e-4
+    )
     # Chinese price: 900 CNY per t of 32 % liquid = 2.8125 CNY per kg NaOH; efficiency 1.0
     reagent = [v for k, v in r.opex_items_CNY_yr.items() if k.startswith("reagent")][0]
     assert reagent == pytest.approx(180 * q * 365 / 1000 / 1.0 * 900 / 0.32 / 1000, rel=1e-6)
@@ -182,8 +193,15 @@ def test_active_caustic_with_titration_dose():
 
 @pytest.mark.parametrize("option", ["caustic", "hydrated_lime", "quicklime", "lime_slurry"])
 def test_active_options_are_complete(option):
-    r = size(option, 2000, net_acidity=300, fe_mg_L=80, mn_mg_L=10, al_mg_L=20,
-             clarifier="solids_contact")
+    r = size(
+        option,
+        2000,
+        net_acidity=300,
+        fe_mg_L=80,
+        mn_mg_L=10,
+        al_mg_L=20,
+        clarifier="solids_contact",
+    )
     assert r.capex_CNY > 0 and r.opex_CNY_yr > 0 and r.land_m2 > 0
     assert r.capex_CNY == pytest.approx(sum(r.capex_items_CNY.values()))
     assert any(k.startswith("reagent") for k in r.opex_items_CNY_yr)
@@ -193,8 +211,9 @@ def test_active_options_are_complete(option):
     assert r.details["sludge_solids_fraction"] == 0.20
 
 
-@pytest.mark.parametrize("option", ["ald", "vfp", "limestone_bed", "wetland", "mn_bed",
-                                    "bioreactor", "settling_pond"])
+@pytest.mark.parametrize(
+    "option", ["ald", "vfp", "limestone_bed", "wetland", "mn_bed", "bioreactor", "settling_pond"]
+)
 def test_passive_options_json(option):
     r = size(option, 300, net_acidity=80, fe_mg_L=10, mn_mg_L=4, retention_h=15, life_yr=25)
     out = json.loads(json.dumps(r.as_dict()))
@@ -208,7 +227,7 @@ def test_passive_options_json(option):
 def test_settling_pond_sludge_by_hand():
     q = 75 * GPM
     r = passive.settling_pond(q, fe2_mg_L=40, fe3_mg_L=50, al_mg_L=200, mn_mg_L=50)
-    dry = 2.88 * 200 + 1.6 * 40 + 1.9 * 50 + 1.6 * 50          # 815 mg/L (AMDTreat ponds default)
+    dry = 2.88 * 200 + 1.6 * 40 + 1.9 * 50 + 1.6 * 50  # 815 mg/L (AMDTreat ponds default)
     assert r.materials["sludge_dry_t_yr"] == pytest.approx(q * dry * 365 / 1e6)
     # settling layer holds 16 h
     assert r.details["retention_h"] > 16
@@ -218,7 +237,7 @@ def test_settling_pond_sludge_by_hand():
 
 def test_vfp_layers_and_compost():
     r = passive.vertical_flow_pond(75 * GPM, net_acidity_mg_L=60)
-    assert rel(r.limestone_t, 957) < 0.01                   # same limestone rule as the ALD
+    assert rel(r.limestone_t, 957) < 0.01  # same limestone rule as the ALD
     # compost porosity at 20 % fines: -0.0002*8000 + 0.0176*400 - 0.4826*20 + 90 = 85.788 %
     assert r.details["compost_porosity"] == pytest.approx(0.85788)
     assert r.materials["compost_m3"] > 0 and r.materials["limestone_fines_t"] > 0
@@ -234,6 +253,7 @@ def test_bioreactor_sulfate_reduction_volume():
 # ---------------------------------------------------------------------------------------------
 # bad input
 # ---------------------------------------------------------------------------------------------
+
 
 def test_negative_flow_names_the_parameter():
     with pytest.raises(InputError, match="flow_m3_d"):
@@ -288,6 +308,7 @@ def test_small_flow_bottom_width_warning_in_metres():
 # the data file
 # ---------------------------------------------------------------------------------------------
 
+
 def test_every_default_has_source_status_and_conversion():
     d = load_amdtreat()
     n = 0
@@ -304,14 +325,17 @@ def test_every_default_has_source_status_and_conversion():
     assert d("ald", "limestone_depth") == pytest.approx(4 * 0.3048)
     assert d("ald", "limestone_unit_cost") == pytest.approx(25 / SHORT_TON_T)
     assert d("clarifier", "loading_conventional") == pytest.approx(0.55 * GPM / FT2_M2)
-    assert d("common", "limestone_solid_density") == pytest.approx(165.43 * LB_KG / 0.3048 ** 3)
+    assert d("common", "limestone_solid_density") == pytest.approx(165.43 * LB_KG / 0.3048**3)
 
 
 def test_loader_rejects_a_wrong_conversion(tmp_path):
     bad = tmp_path / "amdtreat.toml"
-    bad.write_text('[meta]\nprice_year_usd = 2018\nsource = "test file for the loader"\n'
-                   '[ald.limestone_depth]\nvalue = 1.0\nunit = "m"\nus_value = 4.0\n'
-                   'us_unit = "ft"\nfactor = 0.3048\nconversion = "x 0.3048"\nstatus = "V-code"\n'
-                   'source = "AMDTreat ALD XML Limestone Depth"\n', encoding="utf-8")
+    bad.write_text(
+        '[meta]\nprice_year_usd = 2018\nsource = "test file for the loader"\n'
+        '[ald.limestone_depth]\nvalue = 1.0\nunit = "m"\nus_value = 4.0\n'
+        'us_unit = "ft"\nfactor = 0.3048\nconversion = "x 0.3048"\nstatus = "V-code"\n'
+        'source = "AMDTreat ALD XML Limestone Depth"\n',
+        encoding="utf-8",
+    )
     with pytest.raises(DatabaseError, match="us_value x factor"):
         load_amdtreat(bad)

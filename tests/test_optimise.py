@@ -68,12 +68,18 @@ def test_hand_case_optimum_is_found_exactly(hand):
     y_star = 110.0 / (3.0 - m)
     assert 40 < y_star < 50
     life = prep.econ.life_yr
-    expected = (tab.capex_CNY[j, 0] / life + tab.fixed_CNY_yr[j, 0]) + \
-        365.0 * tab.var_CNY_m3[j, 0] * y_star - 365.0 * 100 * 1.0
+    expected = (
+        (tab.capex_CNY[j, 0] / life + tab.fixed_CNY_yr[j, 0])
+        + 365.0 * tab.var_CNY_m3[j, 0] * y_star
+        - 365.0 * 100 * 1.0
+    )
     assert res["status"] == "optimal"
     assert res["objective_CNY"] == pytest.approx(expected, rel=1e-6)
-    treated = sum(fl["feed_m3_d"] for fl in res["flows"]
-                  if fl["train"] == "defluoridation" and fl["stream"] == "product")
+    treated = sum(
+        fl["feed_m3_d"]
+        for fl in res["flows"]
+        if fl["train"] == "defluoridation" and fl["stream"] == "product"
+    )
     assert treated == pytest.approx(y_star, rel=1e-6)
     assert all(fl["source"] == "B" for fl in res["flows"] if fl["train"] == "defluoridation")
     assert [(b["site"], b["size_m3_d"]) for b in res["builds"]] == [("B", 50.0)]
@@ -101,13 +107,16 @@ def test_infeasible_case_names_destination_and_constituent():
     assert q and q[0]["destination"] == "River" and q[0]["constituent"] == "F"
     # A 0.6 x 100 + B 3.0 x 100 over 200 m3/d = 1.8 mg/L if everything goes to the river
     assert q[0]["blend_mg_L"] == pytest.approx(1.8, rel=1e-3)
-    assert "River" in res["infeasibility"]["summary"][0] and "F" in res["infeasibility"]["summary"][0]
+    assert (
+        "River" in res["infeasibility"]["summary"][0] and "F" in res["infeasibility"]["summary"][0]
+    )
 
 
 def test_capacity_shortfall_is_named_before_solving():
     def mutate(d):
         for x in d["destinations"]:
             x["capacity_m3_d"] = 60
+
     res = optimise(_case(mutate), **QUIET)
     assert res["status"] == "infeasible"
     assert res["presolve"] and res["presolve"][0]["period"] == 1
@@ -125,8 +134,10 @@ def test_sar_violation_triggers_a_cut_and_the_resolved_plan_meets_it(tmp_path):
     outfall: the linear model sends A to irrigation and C to the outfall; the check finds
     SAR > 6; the cut makes the plan blend C into the district's water."""
     (tmp_path / "analyses.csv").write_text(SAR_ANALYSES, encoding="utf-8")
-    (tmp_path / "wells.csv").write_text("well,station,analysis,qi_m3_d,Di_per_yr,b\n"
-                                        "A1,A,A-1,100,0,0\nC1,C,C-1,100,0,0\n", encoding="utf-8")
+    (tmp_path / "wells.csv").write_text(
+        "well,station,analysis,qi_m3_d,Di_per_yr,b\nA1,A,A-1,100,0,0\nC1,C,C-1,100,0,0\n",
+        encoding="utf-8",
+    )
     data = {
         "case": {"name": "SAR cut", "analyses": "analyses.csv", "periods": 1},
         "economics": {"discount_rate": 0.0},
@@ -135,10 +146,26 @@ def test_sar_violation_triggers_a_cut_and_the_resolved_plan_meets_it(tmp_path):
         "sources": {"wells": "wells.csv"},
         "trains": [{"name": "direct", "units": ""}],
         "destinations": [
-            {"name": "Irrigation", "kind": "reuse", "x_km": 0, "y_km": 0, "capacity_m3_d": 100,
-             "price_CNY_m3": 5.0, "SAR_max": 6.0},
-            {"name": "Outfall", "kind": "discharge", "x_km": 50, "y_km": 0, "capacity_m3_d": 1000,
-             "fee_CNY_m3": 0.1, "salt_to_environment": True}]}
+            {
+                "name": "Irrigation",
+                "kind": "reuse",
+                "x_km": 0,
+                "y_km": 0,
+                "capacity_m3_d": 100,
+                "price_CNY_m3": 5.0,
+                "SAR_max": 6.0,
+            },
+            {
+                "name": "Outfall",
+                "kind": "discharge",
+                "x_km": 50,
+                "y_km": 0,
+                "capacity_m3_d": 1000,
+                "fee_CNY_m3": 0.1,
+                "salt_to_environment": True,
+            },
+        ],
+    }
     case = parse_case(data, tmp_path, str(tmp_path / "case.toml"))
     # with SAR written up front as tangent rows (optimize/sar.py) the first plan already meets it
     first = optimise(case, **QUIET)
@@ -156,12 +183,18 @@ def test_sar_violation_triggers_a_cut_and_the_resolved_plan_meets_it(tmp_path):
     paths = {(p["source"], p["train"], p["period"]): p for p in res["paths"]}
     flows = [f for f in res["flows"] if f["destination"] == "Irrigation"]
     q = sum(f["delivered_m3_d"] for f in flows)
-    conc = {k: sum(f["delivered_m3_d"] * (paths[(f["source"], f["train"], f["period"])]
-                                         ["product"][k] or 0.0) for f in flows) / q
-            for k in ("Na", "Ca", "Mg")}
+    conc = {
+        k: sum(
+            f["delivered_m3_d"]
+            * (paths[(f["source"], f["train"], f["period"])]["product"][k] or 0.0)
+            for f in flows
+        )
+        / q
+        for k in ("Na", "Ca", "Mg")
+    }
     sar = (conc["Na"] / 22.98977) / math.sqrt((conc["Ca"] / 20.039 + conc["Mg"] / 12.1525) / 2)
     assert sar <= 6.0 + 0.02
-    assert q > 50   # the district is still served (with C water blended in), not abandoned
+    assert q > 50  # the district is still served (with C water blended in), not abandoned
     assert res["verification"]["ok"]
 
 
@@ -185,13 +218,16 @@ def test_case_errors_name_file_table_row_and_field(tmp_path):
     with pytest.raises(InputError, match=r"unknown class 'IX'"):
         _case(lambda d: d["destinations"][1].update({"standard": "GB3838-2002", "class": "IX"}))
     bad = tmp_path / "wells.csv"
-    bad.write_text("well,station,analysis,qi_m3_d,Di_per_yr,b\nA1,A,A-1,100,0,0\n"
-                   "B1,Z,B-1,100,0,0\n", encoding="utf-8")
+    bad.write_text(
+        "well,station,analysis,qi_m3_d,Di_per_yr,b\nA1,A,A-1,100,0,0\nB1,Z,B-1,100,0,0\n",
+        encoding="utf-8",
+    )
     (tmp_path / "analyses.csv").write_text((HAND / "analyses.csv").read_text())
 
     def wells(d):
         d["sources"]["wells"] = str(bad)
         d["case"]["analyses"] = str(tmp_path / "analyses.csv")
+
     with pytest.raises(InputError, match=r"wells.csv, row 3, column 'station', value 'Z'"):
         _case(wells)
     bad.write_text("well,station,analysis,qi_m3_d,Di_per_yr,b\nA1,A,A-1,-5,0,0\n", encoding="utf-8")
@@ -202,7 +238,7 @@ def test_case_errors_name_file_table_row_and_field(tmp_path):
 def test_standard_limits_come_from_the_standards_table():
     case = _case(lambda d: d["destinations"][1].update({"standard": "GB3838-2002", "class": "III"}))
     river = case.destinations[1]
-    assert river.limits_mg_L["F"] == 1.0          # GB 3838-2002 Table 1, class III fluoride
+    assert river.limits_mg_L["F"] == 1.0  # GB 3838-2002 Table 1, class III fluoride
     assert river.pH_range == (6.0, 9.0)
     assert "fecal_coliform" in river.unmodelled or "BOD5" in river.unmodelled
 
@@ -211,20 +247,52 @@ def test_standard_limits_come_from_the_standards_table():
 def test_cli_optimise_writes_results_and_lp(tmp_path):
     lp = tmp_path / "m.lp"
     mps = tmp_path / "m.mps"
-    r = subprocess.run([sys.executable, "-m", "cbmwater.cli", "optimise", str(HAND / "case.toml"),
-                        "--format", "json", "--out", str(tmp_path / "out"), "--write-lp", str(lp),
-                        "--write-mps", str(mps)], capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cbmwater.cli",
+            "optimise",
+            str(HAND / "case.toml"),
+            "--format",
+            "json",
+            "--out",
+            str(tmp_path / "out"),
+            "--write-lp",
+            str(lp),
+            "--write-mps",
+            str(mps),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
     res = json.loads(r.stdout)
-    for key in ("status", "objective_CNY", "sources", "flows", "paths", "destinations", "builds",
-                "costs", "cuts", "solve_seconds", "versions"):
+    for key in (
+        "status",
+        "objective_CNY",
+        "sources",
+        "flows",
+        "paths",
+        "destinations",
+        "builds",
+        "costs",
+        "cuts",
+        "solve_seconds",
+        "versions",
+    ):
         assert key in res
     assert (tmp_path / "out" / "results.json").is_file()
     assert (tmp_path / "out" / "flows.csv").is_file()
     assert lp.read_text().startswith("\\* Source Pyomo model")
     assert "ROWS" in mps.read_text()
-    bad = subprocess.run([sys.executable, "-m", "cbmwater.cli", "optimise", str(tmp_path / "no.toml")],
-                         capture_output=True, text=True, timeout=60)
+    bad = subprocess.run(
+        [sys.executable, "-m", "cbmwater.cli", "optimise", str(tmp_path / "no.toml")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert bad.returncode == 2 and bad.stderr.startswith("error:") and "Traceback" not in bad.stderr
 
 
@@ -237,8 +305,10 @@ C-1,20,7.6,150,2,20,6,60,30,400,0.5
 def _hub_case(tmp_path):
     """Stations A and C piping to a shared RO plant ``Hub``; a river (TDS <= 1000) and brine."""
     (tmp_path / "analyses.csv").write_text(HUB_ANALYSES, encoding="utf-8")
-    (tmp_path / "wells.csv").write_text("well,station,analysis,qi_m3_d,Di_per_yr,b\n"
-                                        "A1,A,A-1,300,0,0\nC1,C,C-1,300,0,0\n", encoding="utf-8")
+    (tmp_path / "wells.csv").write_text(
+        "well,station,analysis,qi_m3_d,Di_per_yr,b\nA1,A,A-1,300,0,0\nC1,C,C-1,300,0,0\n",
+        encoding="utf-8",
+    )
     data = {
         "case": {"name": "hub", "analyses": "analyses.csv", "periods": 1},
         "economics": {"discount_rate": 0.0},
@@ -247,13 +317,29 @@ def _hub_case(tmp_path):
         "hubs": [{"name": "Hub", "x_km": 2, "y_km": 0}],
         "sources": {"wells": "wells.csv"},
         "build": {"sizes_m3_d": [200, 400, 800]},
-        "trains": [{"name": "direct", "units": "", "sites": ["A", "C"]},
-                   {"name": "RO", "units": "cartridge_filter,brackish_ro", "sites": ["Hub"]}],
+        "trains": [
+            {"name": "direct", "units": "", "sites": ["A", "C"]},
+            {"name": "RO", "units": "cartridge_filter,brackish_ro", "sites": ["Hub"]},
+        ],
         "destinations": [
-            {"name": "River", "kind": "discharge", "x_km": 2, "y_km": 0, "capacity_m3_d": 2000,
-             "limits": {"TDS": 1000}},
-            {"name": "Brine", "kind": "residual_disposal", "x_km": 2, "y_km": 1,
-             "capacity_m3_d": 500, "fee_CNY_m3": 30}]}
+            {
+                "name": "River",
+                "kind": "discharge",
+                "x_km": 2,
+                "y_km": 0,
+                "capacity_m3_d": 2000,
+                "limits": {"TDS": 1000},
+            },
+            {
+                "name": "Brine",
+                "kind": "residual_disposal",
+                "x_km": 2,
+                "y_km": 1,
+                "capacity_m3_d": 500,
+                "fee_CNY_m3": 30,
+            },
+        ],
+    }
     return parse_case(data, tmp_path, str(tmp_path / "case.toml"))
 
 
@@ -271,7 +357,7 @@ def test_shared_hub_is_simulated_on_the_mixture_the_plan_sends_it(tmp_path):
     assert res["status"] == "optimal", res.get("infeasibility")
     assert any(it["hubs_updated"] == ["Hub"] for it in res["iterations"])
     tr = {t["station"]: t["m3_d"] for t in res["transfers"]}
-    assert tr.get("A", 0) > 2 * tr.get("C", 0)          # mostly A, not the 50/50 first guess
+    assert tr.get("A", 0) > 2 * tr.get("C", 0)  # mostly A, not the 50/50 first guess
     feeds = {(f["site"], f["period"]): f for f in res["feeds"]}
     hub = feeds[("Hub", 1)]
     for k in ("Na", "Cl", "SO4"):
@@ -283,7 +369,9 @@ def test_shared_hub_is_simulated_on_the_mixture_the_plan_sends_it(tmp_path):
     direct = simulate_train(["cartridge_filter", "brackish_ro"], feed)
     path = [p for p in res["paths"] if p["source"] == "Hub"][0]
     assert path["recovery"] == pytest.approx(direct.recovery[0], rel=0.01)
-    assert path["product"]["Na"] == pytest.approx(direct.product.conc_mg_L[0, INDEX["Na"]], rel=0.02)
+    assert path["product"]["Na"] == pytest.approx(
+        direct.product.conc_mg_L[0, INDEX["Na"]], rel=0.02
+    )
     assert res["verification"]["ok"]
 
 
@@ -295,14 +383,39 @@ def test_reuse_objective_and_pareto_front_on_the_hand_case(hand):
     assert res["kpis"]["reuse_share"] == pytest.approx(0.5, rel=1e-6)
     # ... and at that share the least cost is the cost optimum (which already fills it)
     assert res["objective_CNY"] == pytest.approx(cost_res["objective_CNY"], rel=1e-6)
-    r = subprocess.run([sys.executable, "-m", "cbmwater.cli", "optimise", str(HAND / "case.toml"),
-                        "--pareto", "cost,reuse", "--format", "json"],
-                       capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cbmwater.cli",
+            "optimise",
+            str(HAND / "case.toml"),
+            "--pareto",
+            "cost,reuse",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
     front = json.loads(r.stdout)
     assert len(front) == 1 and front[0]["reuse_share"] == pytest.approx(0.5)
-    bad = subprocess.run([sys.executable, "-m", "cbmwater.cli", "optimise", str(HAND / "case.toml"),
-                          "--pareto", "cost,salt"], capture_output=True, text=True, timeout=60)
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cbmwater.cli",
+            "optimise",
+            str(HAND / "case.toml"),
+            "--pareto",
+            "cost,salt",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert bad.returncode == 2 and "only 'cost,reuse'" in bad.stderr
 
 
@@ -310,10 +423,12 @@ def test_no_dilution_at_a_discharge_names_what_blocks_the_water():
     """A discharge takes no blending by default: B's untreated water (F 3.0) may not be diluted
     with A's to reach F <= 1.0, even though the 50/50 blend (1.8) would not pass either; with
     only the direct train, the explanation names the River and F for station B."""
+
     def mutate(d):
         d["trains"] = [t for t in d["trains"] if t["name"] == "direct"]
         d["destinations"] = [x for x in d["destinations"] if x["name"] == "River"]
         d["destinations"][0].pop("dilution")
+
     case = _case(mutate)
     assert case.destinations[0].dilution is False
     res = optimise(case, **QUIET)
@@ -337,8 +452,10 @@ def test_ph_violation_triggers_a_cut_and_phreeqc_confirms_the_resolved_blend(tmp
     from cbmwater.geochem.engine import get_engine
 
     (tmp_path / "analyses.csv").write_text(PH_ANALYSES, encoding="utf-8")
-    (tmp_path / "wells.csv").write_text("well,station,analysis,qi_m3_d,Di_per_yr,b\n"
-                                        "A1,A,A-1,100,0,0\nC1,C,C-1,100,0,0\n", encoding="utf-8")
+    (tmp_path / "wells.csv").write_text(
+        "well,station,analysis,qi_m3_d,Di_per_yr,b\nA1,A,A-1,100,0,0\nC1,C,C-1,100,0,0\n",
+        encoding="utf-8",
+    )
     data = {
         "case": {"name": "pH cut", "analyses": "analyses.csv", "periods": 1},
         "economics": {"discount_rate": 0.0},
@@ -347,14 +464,32 @@ def test_ph_violation_triggers_a_cut_and_phreeqc_confirms_the_resolved_blend(tmp
         "sources": {"wells": "wells.csv"},
         "trains": [{"name": "direct", "units": ""}],
         "destinations": [
-            {"name": "User", "kind": "reuse", "x_km": 0, "y_km": 0, "capacity_m3_d": 100,
-             "price_CNY_m3": 5.0, "pH_range": [6.5, 8.3], "temperature_C": 25},
-            {"name": "Outfall", "kind": "discharge", "x_km": 50, "y_km": 0,
-             "capacity_m3_d": 1000, "fee_CNY_m3": 0.1}]}
+            {
+                "name": "User",
+                "kind": "reuse",
+                "x_km": 0,
+                "y_km": 0,
+                "capacity_m3_d": 100,
+                "price_CNY_m3": 5.0,
+                "pH_range": [6.5, 8.3],
+                "temperature_C": 25,
+            },
+            {
+                "name": "Outfall",
+                "kind": "discharge",
+                "x_km": 50,
+                "y_km": 0,
+                "capacity_m3_d": 1000,
+                "fee_CNY_m3": 0.1,
+            },
+        ],
+    }
     res = optimise(parse_case(data, tmp_path, str(tmp_path / "case.toml")), **QUIET)
     assert res["status"] == "optimal"
-    assert any(c["property"] == "pH" and c["destination"] == "User" and c["value"] > 8.3
-               for c in res["cuts"])
+    assert any(
+        c["property"] == "pH" and c["destination"] == "User" and c["value"] > 8.3
+        for c in res["cuts"]
+    )
     flows = {f["source"]: f["delivered_m3_d"] for f in res["flows"] if f["destination"] == "User"}
     q = sum(flows.values())
     assert q > 50

@@ -55,8 +55,9 @@ def test_every_station_water_is_fully_allocated_every_period(flagship):
     for w in wells.itertuples():
         for p in range(int(w.start_period), case.periods + 1):
             t0 = p - int(w.start_period)
-            produced[(w.station, p)] += cum(w.qi_m3_d, w.Di_per_yr, w.b, t0 + 1) - \
-                cum(w.qi_m3_d, w.Di_per_yr, w.b, t0)
+            produced[(w.station, p)] += cum(w.qi_m3_d, w.Di_per_yr, w.b, t0 + 1) - cum(
+                w.qi_m3_d, w.Di_per_yr, w.b, t0
+            )
     fed = defaultdict(float)
     for f in res["flows"]:
         if f["stream"] == "product":
@@ -104,7 +105,9 @@ def test_cost_breakdown_sums_to_the_solver_objective(flagship):
     total = sum(res["costs"]["npv_CNY"].values())
     solver_objective = res["iterations"][-1]["objective"]
     assert total == pytest.approx(solver_objective, rel=1e-3)
-    assert res["costs"]["capex_total_CNY"] == pytest.approx(sum(b["capex_CNY"] for b in res["builds"]))
+    assert res["costs"]["capex_total_CNY"] == pytest.approx(
+        sum(b["capex_CNY"] for b in res["builds"])
+    )
     assert res["costs"]["npv_CNY"]["revenue"] < 0 < res["costs"]["npv_CNY"]["capital"]
 
 

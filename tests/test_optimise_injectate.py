@@ -31,8 +31,8 @@ from cbmwater.report.optimise_tables import result_tables, summary_text
 
 DATA = Path(__file__).parent / "data" / "optimise" / "injectate"
 QUIET = {"progress": lambda msg, frac: None}
-ALK_PER_HCO3 = 50.0437 / 61.0168          # mg/L CaCO3 per mg/L HCO3
-ALK_PER_CO3 = 2 * 50.0437 / 60.0089       # mg/L CaCO3 per mg/L CO3
+ALK_PER_HCO3 = 50.0437 / 61.0168  # mg/L CaCO3 per mg/L HCO3
+ALK_PER_CO3 = 2 * 50.0437 / 60.0089  # mg/L CaCO3 per mg/L CO3
 
 
 def _load(name: str, mutate=None):
@@ -64,10 +64,24 @@ def blend():
 def _solution(n: int, c: dict, temp: float, ph: float) -> str:
     """A PHREEQC SOLUTION typed from canonical mg/L values (Fe as Fe(2): the redox policy)."""
     alk = ALK_PER_HCO3 * (c.get("HCO3") or 0.0) + ALK_PER_CO3 * (c.get("CO3") or 0.0)
-    lines = [f"SOLUTION {n}", "    units mg/l", f"    temp {temp}", f"    pH {ph}",
-             f"    Alkalinity {alk} as CaCO3"]
-    names = {"Na": "Na", "K": "K", "Ca": "Ca", "Mg": "Mg", "Fe": "Fe(2)", "Sr": "Sr", "Ba": "Ba",
-             "Cl": "Cl", "F": "F"}
+    lines = [
+        f"SOLUTION {n}",
+        "    units mg/l",
+        f"    temp {temp}",
+        f"    pH {ph}",
+        f"    Alkalinity {alk} as CaCO3",
+    ]
+    names = {
+        "Na": "Na",
+        "K": "K",
+        "Ca": "Ca",
+        "Mg": "Mg",
+        "Fe": "Fe(2)",
+        "Sr": "Sr",
+        "Ba": "Ba",
+        "Cl": "Cl",
+        "F": "F",
+    }
     for k, el in names.items():
         if c.get(k):
             lines.append(f"    {el} {c[k]}")
@@ -91,8 +105,11 @@ def test_reinjection_rejects_the_aerated_product_and_takes_the_deaerated_one(oxi
         assert feed == pytest.approx(produced, rel=1e-6)
 
     # the plan states why: DO value, limit, its source and status, and what fixes it
-    why = [e for e in res["exclusions"] if e["destination"] == "Deep well"
-           and e["train"] == "aerated" and e["stream"] == "product"]
+    why = [
+        e
+        for e in res["exclusions"]
+        if e["destination"] == "Deep well" and e["train"] == "aerated" and e["stream"] == "product"
+    ]
     assert len(why) == 1
     e = why[0]
     assert e["constituent"] == "DO" and e["kind"] == "limit" and e["periods"] == [1, 2]
@@ -106,12 +123,14 @@ def test_reinjection_rejects_the_aerated_product_and_takes_the_deaerated_one(oxi
     feeds = {f["period"]: f for f in res["feeds"] if f["site"] == "Station"}
     for t in (1, 2):
         f = feeds[t]
-        text = ("SELECTED_OUTPUT 1\n    -reset false\n    -simulation true\n"
-                "USER_PUNCH 1\n    -headings DO_mg_L\n"
-                "    10 PUNCH TOT(\"O(0)\") * TOT(\"water\") / SOLN_VOL * 15.999 * 1000\n"
-                + _solution(1, f["conc"], f["temp_C"], f["pH"]) +
-                "EQUILIBRIUM_PHASES 1\n    O2(g) -0.68 10\n    CO2(g) -3.0 10\n"
-                "    Fe(OH)3(a) 0 0\nEND\n")
+        text = (
+            "SELECTED_OUTPUT 1\n    -reset false\n    -simulation true\n"
+            "USER_PUNCH 1\n    -headings DO_mg_L\n"
+            '    10 PUNCH TOT("O(0)") * TOT("water") / SOLN_VOL * 15.999 * 1000\n'
+            + _solution(1, f["conc"], f["temp_C"], f["pH"])
+            + "EQUILIBRIUM_PHASES 1\n    O2(g) -0.68 10\n    CO2(g) -3.0 10\n"
+            "    Fe(OH)3(a) 0 0\nEND\n"
+        )
         out = get_engine("phreeqc").run(text)
         do_air = float(out[out["sim"] == 1]["DO_mg_L"].iloc[-1])
         assert 8.5 < do_air < 10.5
@@ -131,12 +150,14 @@ def test_reinjection_rejects_the_aerated_product_and_takes_the_deaerated_one(oxi
 def test_without_the_do_limit_the_cheaper_aerated_train_would_be_reinjected():
     """The rejection is the DO rule's doing: with a DO limit the aerated water meets (no standard,
     DO_max = 20 mg/L), the cheaper aerated train is reinjected and nothing is excluded."""
+
     def loose(d):
         dest = d["destinations"][0]
         dest.pop("standard")
         dest.pop("class")
         dest["DO_max"] = 20.0
         dest["formation"]["scale_max_mg_L"] = 5.0
+
     case = _load("case.toml", loose)
     assert case.destinations[0].limits_mg_L == {"DO": 20.0}
     assert case.destinations[0].limit_status == {"DO": "case"}
@@ -162,12 +183,17 @@ def test_unverified_limits_of_the_destinations_used_are_listed(oxic):
     listed = {(u["destination"], u["constituent"]): u for u in res["unverified_limits"]}
     # SY/T 5329 class 0.05-0.5: TSS (Table 1, U), Fe (auxiliary, S), DO (auxiliary, U)
     assert {k: v["status"] for k, v in listed.items()} == {
-        ("Deep well", "TSS"): "U", ("Deep well", "Fe"): "S", ("Deep well", "DO"): "U"}
+        ("Deep well", "TSS"): "U",
+        ("Deep well", "Fe"): "S",
+        ("Deep well", "DO"): "U",
+    }
     assert all(f"status {u['status']}" in u["source"] for u in listed.values())
     # the outfall (no limits) and the haulage (residuals) are used but have nothing unverified
     text = summary_text(res)
     assert "unverified limits (status not V)" in text
-    assert "Deep well: TSS 5 mg/L (status U), Fe 0.5 mg/L (status S), DO 0.5 mg/L (status U)" in text
+    assert (
+        "Deep well: TSS 5 mg/L (status U), Fe 0.5 mg/L (status S), DO 0.5 mg/L (status U)" in text
+    )
     rec = [d for d in res["destinations"] if d["name"] == "Deep well"][0]
     assert rec["limit_status"]["Fe"] == "S" and rec["per_stream_limits"] == ["DO"]
 
@@ -175,37 +201,44 @@ def test_unverified_limits_of_the_destinations_used_are_listed(oxic):
 def test_case_errors_name_table_field_and_allowed_values():
     def do_on_reuse(d):
         d["destinations"][1]["DO_max"] = 1.0
+
     with pytest.raises(InputError, match=r"destinations\[2\] 'Outfall'\].*'DO_max'.*reinjection"):
         _load("case.toml", do_on_reuse)
 
     def bad_key(d):
         d["destinations"][0]["per_stream_limits"] = ["F"]
+
     with pytest.raises(InputError, match=r"'per_stream_limits'.*allowed: TSS, Fe, DO"):
         _load("case.toml", bad_key)
 
     def bad_water(d):
         d["destinations"][0]["formation"]["water"] = "NO-SUCH"
+
     with pytest.raises(InputError, match=r"formation\] field 'water'.*sample_id.*e\.g\. A-1"):
         _load("case.toml", bad_water)
 
     def bad_temp(d):
         d["destinations"][0]["formation"]["temperature_C"] = 40
+
     with pytest.raises(InputError, match=r"'temperature_C'.*differs from the destination's"):
         _load("case.toml", bad_temp)
 
     def no_threshold(d):
         d["destinations"][0].pop("scale_max_mg_L", None)
         d["destinations"][0]["formation"].pop("scale_max_mg_L")
+
     with pytest.raises(InputError, match=r"'scale_max_mg_L'.*no TSS limit"):
         _load("blend.toml", no_threshold)
 
     def formation_on_discharge(d):
         d["destinations"][1]["formation"] = {"name": "x", "water": "A-1", "pressure_bar": 10}
+
     with pytest.raises(InputError, match=r"'formation'.*reinjection destinations only"):
         _load("blend.toml", formation_on_discharge)
 
     def bad_inline(d):
         d["destinations"][0]["formation"]["water"]["DO"] = 0.1
+
     with pytest.raises(InputError, match=r"'water\.DO'.*unknown constituent"):
         _load("blend.toml", bad_inline)
 
@@ -215,15 +248,26 @@ def _proposal(injectate: dict, case, dest_index: int = 0) -> dict:
     """A review proposal of the same injectate into the destination's formation (k = 0.3 um2:
     SY/T 5329 class 0.05-0.5, whose TSS limit of 5 mg/L is the review's scale threshold)."""
     f = case.destinations[dest_index].formation
-    return {"standard": "SYT5329", "injectate": dict(injectate),
-            "formation": {"name": "test", "lithology": "sandstone", "depth_m": 900,
-                          "temperature_C": f.temperature_C, "pressure_bar": f.pressure_bar,
-                          "permeability_um2": 0.3, "water": dict(f.water)},
-            "operation": {"volume_m3_d": 100},
-            "protected_aquifers": [{"name": "shallow", "bottom_depth_m": 100}]}
+    return {
+        "standard": "SYT5329",
+        "injectate": dict(injectate),
+        "formation": {
+            "name": "test",
+            "lithology": "sandstone",
+            "depth_m": 900,
+            "temperature_C": f.temperature_C,
+            "pressure_bar": f.pressure_bar,
+            "permeability_um2": 0.3,
+            "water": dict(f.water),
+        },
+        "operation": {"volume_m3_d": 100},
+        "protected_aquifers": [{"name": "shallow", "bottom_depth_m": 100}],
+    }
 
 
-def test_a_stream_that_scales_barite_with_the_formation_is_excluded_as_the_review_fails_it(formation):
+def test_a_stream_that_scales_barite_with_the_formation_is_excluded_as_the_review_fails_it(
+    formation,
+):
     case, res = formation
     assert res["status"] == "optimal"
     to = {(f["source"], f["destination"]) for f in res["flows"]}
@@ -231,8 +275,12 @@ def test_a_stream_that_scales_barite_with_the_formation_is_excluded_as_the_revie
     exc = [e for e in res["exclusions"] if e["kind"] == "formation"]
     assert len(exc) == 1
     e = exc[0]
-    assert (e["destination"], e["site"], e["train"], e["stream"]) == ("Deep well", "H", "direct",
-                                                                      "product")
+    assert (e["destination"], e["site"], e["train"], e["stream"]) == (
+        "Deep well",
+        "H",
+        "direct",
+        "product",
+    )
     mx = e["mixing"]
     assert max(mx["minerals_excess_mg_L"], key=mx["minerals_excess_mg_L"].get) == "Barite"
     assert e["value"] > e["limit"] == 5.0 and e["status"] == "U"
@@ -257,7 +305,8 @@ def test_a_stream_that_scales_barite_with_the_formation_is_excluded_as_the_revie
     rv_l = review(parse_proposal(_proposal(chk[0]["injectate"], case)))
     assert "SCALE_EXCEEDS_TSS" not in [f.code for f in rv_l.findings]
     assert float(rv_l.mixing["excess_scale_mg_L"].max()) == pytest.approx(
-        chk[0]["excess_scale_mg_L"], abs=1e-6)
+        chk[0]["excess_scale_mg_L"], abs=1e-6
+    )
     assert chk[0]["excess_scale_mg_L"] <= 5.0
 
 
@@ -268,22 +317,38 @@ def test_a_blend_that_fails_with_the_formation_is_cut_and_resolved(blend):
     its blend passes -- confirmed by the review on the blend's water."""
     case, res = blend
     assert res["status"] == "optimal"
-    assert not [e for e in res["exclusions"] if e["kind"] == "formation"]   # both passed alone
+    assert not [e for e in res["exclusions"] if e["kind"] == "formation"]  # both passed alone
     cut = [c for c in res["cuts"] if c["property"] == "formation_scale"]
     assert cut and cut[0]["destination"] == "Deep well" and cut[0]["value"] > 5.0
     assert res["iterations"][0]["formation_cuts"] == 1 and len(res["iterations"]) >= 2
     assert res["iterations"][-1]["cuts_added"] == 0
     # the first plan sent all of both (100 + 100 m3/d): the cut's value is that 50/50 blend's
     # scale; recomputed here with the review from the hand-mixed water
-    waters = {s: {"Na": na, "K": 2, "Ca": ca, "Mg": mg, "Sr": 0.1, "Ba": 0.01, "Cl": cl,
-                  "SO4": 0.0, "HCO3": hco3, "CO3": 0.0, "F": 0.2}
-              for s, na, ca, mg, cl, hco3 in (("A", 100, 40, 10, 255, 1), ("B", 600, 2, 1, 50, 1500))}
+    waters = {
+        s: {
+            "Na": na,
+            "K": 2,
+            "Ca": ca,
+            "Mg": mg,
+            "Sr": 0.1,
+            "Ba": 0.01,
+            "Cl": cl,
+            "SO4": 0.0,
+            "HCO3": hco3,
+            "CO3": 0.0,
+            "F": 0.2,
+        }
+        for s, na, ca, mg, cl, hco3 in (("A", 100, 40, 10, 255, 1), ("B", 600, 2, 1, 50, 1500))
+    }
     ph = {"A": 7.0, "B": 6.6}
 
     def mix_ph(fa: float) -> float:
-        text = ("SELECTED_OUTPUT 1\n    -reset false\n    -simulation true\n    -pH true\n"
-                + _solution(1, waters["A"], 20, ph["A"]) + _solution(2, waters["B"], 20, ph["B"])
-                + f"END\nMIX 1\n    1 {fa}\n    2 {1 - fa}\nREACTION_TEMPERATURE 1\n    20\nEND\n")
+        text = (
+            "SELECTED_OUTPUT 1\n    -reset false\n    -simulation true\n    -pH true\n"
+            + _solution(1, waters["A"], 20, ph["A"])
+            + _solution(2, waters["B"], 20, ph["B"])
+            + f"END\nMIX 1\n    1 {fa}\n    2 {1 - fa}\nREACTION_TEMPERATURE 1\n    20\nEND\n"
+        )
         out = get_engine("phreeqc").run(text)
         return float(out[out["sim"] == 2]["pH"].iloc[-1])
 
@@ -293,7 +358,9 @@ def test_a_blend_that_fails_with_the_formation_is_cut_and_resolved(blend):
         return w
 
     first = review(parse_proposal(_proposal(water(0.5), case)))
-    assert float(first.mixing["excess_scale_mg_L"].max()) == pytest.approx(cut[0]["value"], rel=1e-3)
+    assert float(first.mixing["excess_scale_mg_L"].max()) == pytest.approx(
+        cut[0]["value"], rel=1e-3
+    )
     assert "SCALE_EXCEEDS_TSS" in [f.code for f in first.findings]
     # the final blend: flows by hand, its water by hand, the review's verdict
     flows = {(f["source"], f["destination"]): f["delivered_m3_d"] for f in res["flows"]}
@@ -309,7 +376,8 @@ def test_a_blend_that_fails_with_the_formation_is_cut_and_resolved(blend):
     final = review(parse_proposal(_proposal(water(fa), case)))
     assert "SCALE_EXCEEDS_TSS" not in [f.code for f in final.findings]
     assert float(final.mixing["excess_scale_mg_L"].max()) == pytest.approx(
-        chk["excess_scale_mg_L"], rel=1e-3)
+        chk["excess_scale_mg_L"], rel=1e-3
+    )
     assert chk["excess_scale_mg_L"] <= 5.0 + 0.02 and chk["violation"] is None
     assert all(not d["violations"] for d in res["destinations"])
     assert res["verification"]["ok"]
@@ -325,10 +393,35 @@ def test_mixing_batch_equals_the_review_input_run_alone():
         run_mixing,
     )
 
-    fw = {"temp_C": 20.7, "pH": 8.42, "Na": 1228, "K": 2.09, "Ca": 9.58, "Mg": 3.29, "Fe": 1.86,
-          "Sr": 0.57, "Ba": 1.7, "Cl": 439, "SO4": 6.8, "HCO3": 2588, "CO3": 31}
-    base = {"temp_C": 20.0, "pH": 7.6, "Na": 420, "K": 2.0, "Ca": 18, "Mg": 6.0, "Fe": 0.1,
-            "Sr": 0.3, "Ba": 0.02, "Cl": 180, "SO4": 320, "HCO3": 620}
+    fw = {
+        "temp_C": 20.7,
+        "pH": 8.42,
+        "Na": 1228,
+        "K": 2.09,
+        "Ca": 9.58,
+        "Mg": 3.29,
+        "Fe": 1.86,
+        "Sr": 0.57,
+        "Ba": 1.7,
+        "Cl": 439,
+        "SO4": 6.8,
+        "HCO3": 2588,
+        "CO3": 31,
+    }
+    base = {
+        "temp_C": 20.0,
+        "pH": 7.6,
+        "Na": 420,
+        "K": 2.0,
+        "Ca": 18,
+        "Mg": 6.0,
+        "Fe": 0.1,
+        "Sr": 0.3,
+        "Ba": 0.02,
+        "Cl": 180,
+        "SO4": 320,
+        "HCO3": 620,
+    }
     injs = [dict(base, SO4=s, Na=420 + s / 3) for s in (5.0, 80.0, 160.0, 320.0, 640.0)]
     fr = [i / 10 for i in range(11)]
     kw = dict(temperature_C=35.0, pressure_bar=80.0, fractions=fr)
@@ -344,9 +437,11 @@ def test_no_plan_names_the_oxic_state_and_the_unit_that_fixes_it():
     """Only the aerated train and no outfall: the station's water has nowhere to go.  The
     explanation names the reinjection well, DO, the aerated value against 0.5 mg/L and the
     oxygen scavenger."""
+
     def only_aerated(d):
         d["trains"] = [t for t in d["trains"] if t["name"] == "aerated"]
         d["destinations"] = [x for x in d["destinations"] if x["name"] != "Outfall"]
+
     res = optimise(_load("case.toml", only_aerated), **QUIET)
     assert res["status"] == "infeasible"
     items = [i for i in res["infeasibility"]["items"] if i["kind"] == "unallocated"]
@@ -376,8 +471,10 @@ def test_a_stream_whose_mixing_phreeqc_cannot_compute_is_never_a_pass(monkeypatc
 
     monkeypatch.setattr(inj, "mixing_curves", failing)
     res = optimise(load_case(DATA / "formation.toml"), **QUIET)
-    assert {(f["source"], f["destination"]) for f in res["flows"]} == {("H", "Outfall"),
-                                                                       ("L", "Deep well")}
+    assert {(f["source"], f["destination"]) for f in res["flows"]} == {
+        ("H", "Outfall"),
+        ("L", "Deep well"),
+    }
     e = [x for x in res["exclusions"] if x["kind"] == "formation"][0]
     assert e["site"] == "H" and e["value"] is None
     assert "could not compute" in e["message"] and "not converged" in e["message"]

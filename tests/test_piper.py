@@ -63,19 +63,33 @@ def test_percentages_of_a_simple_water():
 def test_percentages_unequal_sums_and_nan_as_zero():
     # cations: Ca 4, Mg NaN (=0), Na 0.5, K 0.5 -> sum 5 -> Ca 80 %, Mg 0 %, Na+K 20 %
     # anions:  Cl NaN, SO4 1.5, HCO3 NaN, CO3 0.5 -> sum 2 -> SO4 75 %, HCO3+CO3 25 %, Cl 0 %
-    df = pd.DataFrame([{"Ca": 4.0, "Mg": np.nan, "Na": 0.5, "K": 0.5,
-                        "Cl": np.nan, "SO4": 1.5, "HCO3": np.nan, "CO3": 0.5}])
+    df = pd.DataFrame(
+        [
+            {
+                "Ca": 4.0,
+                "Mg": np.nan,
+                "Na": 0.5,
+                "K": 0.5,
+                "Cl": np.nan,
+                "SO4": 1.5,
+                "HCO3": np.nan,
+                "CO3": 0.5,
+            }
+        ]
+    )
     row = piper_percentages(df).iloc[0]
     assert row.tolist() == pytest.approx([80.0, 0.0, 20.0, 0.0, 75.0, 25.0])
 
 
 def test_zero_cation_or_anion_sum_gives_nan_row():
-    df = pd.DataFrame([
-        water(Ca=1, HCO3=1),                         # fine
-        water(Cl=2, HCO3=1),                         # no cations
-        water(Ca=1, Na=1),                           # no anions
-        {c: np.nan for c in COLS},                   # nothing measured
-    ])
+    df = pd.DataFrame(
+        [
+            water(Ca=1, HCO3=1),  # fine
+            water(Cl=2, HCO3=1),  # no cations
+            water(Ca=1, Na=1),  # no anions
+            {c: np.nan for c in COLS},  # nothing measured
+        ]
+    )
     pct = piper_percentages(df)
     assert pct.iloc[0].notna().all()
     assert pct.iloc[1:].isna().all().all()
@@ -96,11 +110,11 @@ def test_bad_input_raises_input_error():
 @pytest.mark.parametrize(
     "meq, xy",
     [
-        (dict(Ca=3, HCO3=1), (0.0, 0.0)),       # Ca vertex, left
-        (dict(Na=3, HCO3=1), (1.0, 0.0)),       # Na+K vertex, right
-        (dict(K=3, HCO3=1), (1.0, 0.0)),        # K counts as Na+K
+        (dict(Ca=3, HCO3=1), (0.0, 0.0)),  # Ca vertex, left
+        (dict(Na=3, HCO3=1), (1.0, 0.0)),  # Na+K vertex, right
+        (dict(K=3, HCO3=1), (1.0, 0.0)),  # K counts as Na+K
         (dict(Na=1, K=2, HCO3=1), (1.0, 0.0)),
-        (dict(Mg=3, HCO3=1), (0.5, H)),         # Mg vertex, top: (1/2, sqrt(3)/2)
+        (dict(Mg=3, HCO3=1), (0.5, H)),  # Mg vertex, top: (1/2, sqrt(3)/2)
     ],
 )
 def test_cation_vertices(meq, xy):
@@ -111,11 +125,11 @@ def test_cation_vertices(meq, xy):
 @pytest.mark.parametrize(
     "meq, xy",
     [
-        (dict(Ca=1, HCO3=2), (1.2, 0.0)),           # HCO3+CO3 vertex at X0 = 1.2
+        (dict(Ca=1, HCO3=2), (1.2, 0.0)),  # HCO3+CO3 vertex at X0 = 1.2
         (dict(Ca=1, CO3=2), (1.2, 0.0)),
         (dict(Ca=1, HCO3=1, CO3=1), (1.2, 0.0)),
-        (dict(Ca=1, Cl=2), (2.2, 0.0)),             # Cl vertex at X0 + 1
-        (dict(Ca=1, SO4=2), (1.7, H)),              # SO4 vertex at (X0 + 1/2, h)
+        (dict(Ca=1, Cl=2), (2.2, 0.0)),  # Cl vertex at X0 + 1
+        (dict(Ca=1, SO4=2), (1.7, H)),  # SO4 vertex at (X0 + 1/2, h)
     ],
 )
 def test_anion_vertices(meq, xy):
@@ -137,11 +151,11 @@ def test_interior_triangle_points():
 @pytest.mark.parametrize(
     "meq, xy",
     [
-        (dict(Ca=1, HCO3=1), (0.6, 1.2 * H)),   # Ca-HCO3 -> left corner (X0/2, X0 h)
-        (dict(Mg=1, CO3=1), (0.6, 1.2 * H)),    # Mg-CO3 is the same corner
-        (dict(Na=1, Cl=1), (1.6, 1.2 * H)),     # Na-Cl -> right corner ((X0+2)/2, X0 h)
-        (dict(Na=1, HCO3=1), (1.1, 0.2 * H)),   # Na-HCO3 -> bottom corner (1 + GAP/2, GAP h)
-        (dict(Ca=1, SO4=1), (1.1, 2.2 * H)),    # Ca-SO4 -> top corner (1 + GAP/2, (X0+1) h)
+        (dict(Ca=1, HCO3=1), (0.6, 1.2 * H)),  # Ca-HCO3 -> left corner (X0/2, X0 h)
+        (dict(Mg=1, CO3=1), (0.6, 1.2 * H)),  # Mg-CO3 is the same corner
+        (dict(Na=1, Cl=1), (1.6, 1.2 * H)),  # Na-Cl -> right corner ((X0+2)/2, X0 h)
+        (dict(Na=1, HCO3=1), (1.1, 0.2 * H)),  # Na-HCO3 -> bottom corner (1 + GAP/2, GAP h)
+        (dict(Ca=1, SO4=1), (1.1, 2.2 * H)),  # Ca-SO4 -> top corner (1 + GAP/2, (X0+1) h)
     ],
 )
 def test_diamond_corners(meq, xy):
@@ -196,11 +210,13 @@ def n_points(traces) -> int:
 
 
 def three_waters() -> pd.DataFrame:
-    return pd.DataFrame([
-        water(Ca=2, Mg=1, Na=6, K=1, Cl=3, SO4=1, HCO3=5, CO3=1),
-        water(Ca=1, HCO3=1),
-        water(Na=10, Cl=2, HCO3=8),
-    ])
+    return pd.DataFrame(
+        [
+            water(Ca=2, Mg=1, Na=6, K=1, Cl=3, SO4=1, HCO3=5, CO3=1),
+            water(Ca=1, HCO3=1),
+            water(Na=10, Cl=2, HCO3=8),
+        ]
+    )
 
 
 def test_figure_three_points_per_sample():
@@ -217,10 +233,12 @@ def test_figure_three_points_per_sample():
 
 
 def test_figure_skips_nan_rows_without_crash():
-    df = pd.concat([three_waters(), pd.DataFrame([{c: np.nan for c in COLS}, water(Ca=1)])],
-                   ignore_index=True)
-    fig = piper_figure(df, labels=["S1", "S2", "S3", "empty", "no-anions"],
-                       color=["A", "B", "A", "B", "C"])
+    df = pd.concat(
+        [three_waters(), pd.DataFrame([{c: np.nan for c in COLS}, water(Ca=1)])], ignore_index=True
+    )
+    fig = piper_figure(
+        df, labels=["S1", "S2", "S3", "empty", "no-anions"], color=["A", "B", "A", "B", "C"]
+    )
     traces = sample_traces(fig)
     assert n_points(traces) == 3 * 3
     texts = [s for t in traces for s in t.text]
@@ -235,9 +253,10 @@ def test_figure_legend_grouped_by_color():
     fig = piper_figure(three_waters(), color=["seam 3", "seam 15", "seam 3"])
     traces = sample_traces(fig)
     shown = [t.name for t in traces if t.showlegend]
-    assert shown == ["seam 3", "seam 15"]          # one legend entry per category
-    by_group = {g: n_points([t for t in traces if t.meta["group"] == g])
-                for g in ("seam 3", "seam 15")}
+    assert shown == ["seam 3", "seam 15"]  # one legend entry per category
+    by_group = {
+        g: n_points([t for t in traces if t.meta["group"] == g]) for g in ("seam 3", "seam 15")
+    }
     assert by_group == {"seam 3": 6, "seam 15": 3}
     for t in traces:
         assert t.legendgroup == t.meta["group"]
@@ -255,16 +274,30 @@ def test_figure_layout_frame_and_labels():
     # outline passes through every vertex of both triangles and the diamond
     outline = next(t for t in fig.data if t.meta == {"role": "outline"})
     pts = {(round(x, 9), round(y, 9)) for x, y in zip(outline.x, outline.y) if x is not None}
-    for x, y in [(0, 0), (1, 0), (0.5, H), (1.2, 0), (2.2, 0), (1.7, H),
-                 (0.6, 1.2 * H), (1.1, 0.2 * H), (1.6, 1.2 * H), (1.1, 2.2 * H)]:
+    for x, y in [
+        (0, 0),
+        (1, 0),
+        (0.5, H),
+        (1.2, 0),
+        (2.2, 0),
+        (1.7, H),
+        (0.6, 1.2 * H),
+        (1.1, 0.2 * H),
+        (1.6, 1.2 * H),
+        (1.1, 2.2 * H),
+    ]:
         assert (round(x, 9), round(y, 9)) in pts
     # 20 % grid: 4 lines per component, 3 components x 2 triangles + 2 directions in the diamond
     grid = next(t for t in fig.data if t.meta == {"role": "grid"})
     assert sum(1 for x in grid.x if x is None) == 4 * 3 * 2 + 4 * 2
     # a grid line of the cation triangle: Mg = 20 % is horizontal at y = 0.2 h from (0.1, 0.2h)
     segs = list(zip(grid.x[0::3], grid.y[0::3], grid.x[1::3], grid.y[1::3]))
-    assert any(math.isclose(y0, 0.2 * H) and math.isclose(y1, 0.2 * H)
-               and {round(x0, 9), round(x1, 9)} == {0.1, 0.9} for x0, y0, x1, y1 in segs)
+    assert any(
+        math.isclose(y0, 0.2 * H)
+        and math.isclose(y1, 0.2 * H)
+        and {round(x0, 9), round(x1, 9)} == {0.1, 0.9}
+        for x0, y0, x1, y1 in segs
+    )
 
 
 def test_figure_chinese_labels_and_bad_language():

@@ -39,11 +39,29 @@ import pytest
 
 from cbmwater.water import qa
 
-EQ = {"Na": 22.990, "K": 39.098, "Ca": 20.039, "Mg": 12.1525, "Cl": 35.45, "SO4": 48.028,
-      "HCO3": 61.016, "CO3": 30.004, "F": 18.998}
+EQ = {
+    "Na": 22.990,
+    "K": 39.098,
+    "Ca": 20.039,
+    "Mg": 12.1525,
+    "Cl": 35.45,
+    "SO4": 48.028,
+    "HCO3": 61.016,
+    "CO3": 30.004,
+    "F": 18.998,
+}
 
-W = {"Na": 680.0, "K": 3.0, "Ca": 8.0, "Mg": 3.0, "Cl": 150.0, "SO4": 20.0, "HCO3": 1500.0,
-     "CO3": 30.0, "F": 2.5}
+W = {
+    "Na": 680.0,
+    "K": 3.0,
+    "Ca": 8.0,
+    "Mg": 3.0,
+    "Cl": 150.0,
+    "SO4": 20.0,
+    "HCO3": 1500.0,
+    "CO3": 30.0,
+    "F": 2.5,
+}
 
 
 def frame(*rows: dict[str, float], ids: list[str] | None = None) -> pd.DataFrame:
@@ -90,8 +108,18 @@ def test_tds_of_W():
 
 
 def test_tds_sum_excludes_aggregates_and_iron_split():
-    row = dict(W, pH=8.2, temp_C=20, TDS=9999, COD=50, TSS=100, alkalinity_CaCO3=1280,
-               Fe=2.0, Fe2=1.5, Fe3=0.5)
+    row = dict(
+        W,
+        pH=8.2,
+        temp_C=20,
+        TDS=9999,
+        COD=50,
+        TSS=100,
+        alkalinity_CaCO3=1280,
+        Fe=2.0,
+        Fe2=1.5,
+        Fe3=0.5,
+    )
     # only the 9 ions of W plus total Fe: 2396.5 + 2
     assert qa.tds_sum_mg_L(frame(row)).iloc[0] == pytest.approx(2398.5)
 
@@ -131,8 +159,14 @@ def test_hardness_factors_and_missing_inputs():
 
 
 def test_alkalinity_reported_wins_and_ion_fallback():
-    a = qa.alkalinity_mg_L_CaCO3(frame({"alkalinity_CaCO3": 500.0, "HCO3": 61.016},
-                                       {"HCO3": 61.016}, {"CO3": 30.004}, {"Na": 1.0}))
+    a = qa.alkalinity_mg_L_CaCO3(
+        frame(
+            {"alkalinity_CaCO3": 500.0, "HCO3": 61.016},
+            {"HCO3": 61.016},
+            {"CO3": 30.004},
+            {"Na": 1.0},
+        )
+    )
     assert a.iloc[0] == 500.0  # the lab's own alkalinity is reported as is
     assert a.iloc[1] == pytest.approx(50.04, abs=0.005)  # 1 meq/L HCO3
     assert a.iloc[2] == pytest.approx(50.04, abs=0.005)  # 1 meq/L CO3
@@ -156,8 +190,9 @@ def test_iron_and_nitrogen_equivalents():
     # 14.007 mg/L NH4-N = 1 meq/L NH4+; 14.007 mg/L NO3-N = 1 meq/L NO3-
     m = qa.meq_per_L(frame({"NH4_N": 14.007, "NO3_N": 14.007}))
     assert m["NH4_N"].iloc[0] == pytest.approx(1.0) and m["NO3_N"].iloc[0] == pytest.approx(1.0)
-    assert qa.ion_balance_pct(frame({"NH4_N": 14.007, "NO3_N": 14.007})).iloc[0] == \
-        pytest.approx(0.0, abs=1e-9)
+    assert qa.ion_balance_pct(frame({"NH4_N": 14.007, "NO3_N": 14.007})).iloc[0] == pytest.approx(
+        0.0, abs=1e-9
+    )
 
 
 def test_sar_without_ca_mg_is_nan():

@@ -32,8 +32,19 @@ FE_G_MOL = 55.845
 # 96485.33212 C/mol = 59.1597 mV (59.16 mV as usually quoted)
 NERNST_MV = 8.314462618 * 298.15 * math.log(10) / 96485.33212 * 1000
 # constructed Na-HCO3 produced water, mg/L (25 deg C so that pe = Eh / 59.16 mV holds by hand)
-WATER = dict(sample_id="NaHCO3-Fe1.9", temp_C=25.0, pH=8.2, Na=520.0, K=2.0, Ca=6.0, Mg=2.0,
-             Fe=1.9, Cl=120.0, SO4=10.0, HCO3=1200.0)
+WATER = dict(
+    sample_id="NaHCO3-Fe1.9",
+    temp_C=25.0,
+    pH=8.2,
+    Na=520.0,
+    K=2.0,
+    Ca=6.0,
+    Mg=2.0,
+    Fe=1.9,
+    Cl=120.0,
+    SO4=10.0,
+    HCO3=1200.0,
+)
 # alkalinity as CaCO3 by hand: HCO3 x (g/eq of CaCO3) / (g/mol of HCO3), IUPAC atomic weights
 ALK = 1200.0 * ((40.078 + 12.011 + 3 * 15.999) / 2) / (1.008 + 12.011 + 3 * 15.999)
 
@@ -156,15 +167,21 @@ def test_measured_without_a_measurement_is_refused_naming_the_sample():
 
 
 # ------------------------------------------------------------------ QA uses the same valence
-@pytest.mark.parametrize("basis, changes, lines", [
-    ("fe2", {}, "    Fe(2) 1.9\n"),
-    ("pe:4", {}, "    pe 4\n    Fe 1.9\n"),
-    ("pe:1.5", {}, "    pe 1.5\n    Fe 1.9\n"),
-    ("measured", {"ORP_mV": 250.0}, f"    pe {250.0 / NERNST_MV}\n    Fe 1.9\n"),
-    ("measured", {"DO": 0.5}, "    redox O(0)/O(-2)\n    O(0) 0.5\n    Fe 1.9\n"),
-    ("measured", {"Fe": None, "Fe2": 1.2, "Fe3": 0.7},
-     "    redox Fe(2)/Fe(3)\n    Fe(2) 1.2\n    Fe(3) 0.7\n"),
-])
+@pytest.mark.parametrize(
+    "basis, changes, lines",
+    [
+        ("fe2", {}, "    Fe(2) 1.9\n"),
+        ("pe:4", {}, "    pe 4\n    Fe 1.9\n"),
+        ("pe:1.5", {}, "    pe 1.5\n    Fe 1.9\n"),
+        ("measured", {"ORP_mV": 250.0}, f"    pe {250.0 / NERNST_MV}\n    Fe 1.9\n"),
+        ("measured", {"DO": 0.5}, "    redox O(0)/O(-2)\n    O(0) 0.5\n    Fe 1.9\n"),
+        (
+            "measured",
+            {"Fe": None, "Fe2": 1.2, "Fe3": 0.7},
+            "    redox Fe(2)/Fe(3)\n    Fe(2) 1.2\n    Fe(3) 0.7\n",
+        ),
+    ],
+)
 def test_qa_counts_fe_at_the_speciation_valence(basis, changes, lines):
     oracle = hand(lines)
     m2, m3 = oracle["Fe(2)(mol/kgw)"], oracle["Fe(3)(mol/kgw)"]
@@ -185,7 +202,8 @@ def test_qa_counts_fe_at_the_speciation_valence(basis, changes, lines):
     cat = 520 / 22.990 + 2 / 39.098 + 6 * 2 / 40.078 + 2 * 2 / 24.305 + expected
     an = 120 / 35.45 + 10 * 2 / 96.056 + 1200 / 61.016
     assert ch.records.iloc[0]["charge_balance_pct"] == pytest.approx(
-        100 * (cat - an) / (cat + an), abs=1e-4)
+        100 * (cat - an) / (cat + an), abs=1e-4
+    )
 
 
 def test_qa_no_longer_disagrees_at_pe4():
@@ -221,14 +239,18 @@ def test_redox_basis_column_and_pqi_comments():
 @pytest.fixture()
 def csv_file(tmp_path):
     p = tmp_path / "fe.csv"
-    p.write_text("sample_id,temp_C,pH,Na,K,Ca,Mg,Fe,Cl,SO4,HCO3\n"
-                 "NaHCO3-Fe1.9,25,8.2,520,2,6,2,1.9,120,10,1200\n", encoding="utf-8")
+    p.write_text(
+        "sample_id,temp_C,pH,Na,K,Ca,Mg,Fe,Cl,SO4,HCO3\n"
+        "NaHCO3-Fe1.9,25,8.2,520,2,6,2,1.9,120,10,1200\n",
+        encoding="utf-8",
+    )
     return p
 
 
 def test_cli_redox_pe4_and_column_in_json(csv_file):
-    r = CliRunner().invoke(main, ["characterise", str(csv_file), "--format", "json",
-                                  "--redox", "pe:4"])
+    r = CliRunner().invoke(
+        main, ["characterise", str(csv_file), "--format", "json", "--redox", "pe:4"]
+    )
     assert r.exit_code == 0, r.output
     rec = json.loads(r.output)[0]
     oracle = hand("    pe 4\n    Fe 1.9\n")
@@ -242,14 +264,16 @@ def test_cli_redox_pe4_and_column_in_json(csv_file):
 
 def test_cli_bad_redox_is_a_usage_error(csv_file, tmp_path):
     out = tmp_path / "out.csv"
-    r = CliRunner().invoke(main, ["characterise", str(csv_file), "--redox", "bogus",
-                                  "--out", str(out)])
+    r = CliRunner().invoke(
+        main, ["characterise", str(csv_file), "--redox", "bogus", "--out", str(out)]
+    )
     assert r.exit_code == 2 and isinstance(r.exception, SystemExit)
     assert "Traceback" not in r.output
     assert "fe2, pe:VALUE, measured" in r.output and "--redox" in r.output
     assert not out.exists()
-    r = CliRunner().invoke(main, ["characterise", str(csv_file), "--redox", "measured",
-                                  "--out", str(out)])
+    r = CliRunner().invoke(
+        main, ["characterise", str(csv_file), "--redox", "measured", "--out", str(out)]
+    )
     assert r.exit_code == 2 and isinstance(r.exception, SystemExit)
     assert "NaHCO3-Fe1.9" in r.output and "ORP_mV" in r.output and "Traceback" not in r.output
     assert not out.exists()
@@ -266,11 +290,15 @@ def test_orp_may_be_negative_and_is_range_checked(tmp_path):
     zh = tmp_path / "orp_zh.csv"
     zh.write_text("样品编号,pH值,总铁,氧化还原电位（mV）\nA,8.2,1.9,-320\n", encoding="utf-8")
     assert read_analyses(zh).values.loc["A", "ORP_mV"] == -320.0
-    for bad, why in (("-1200", "between -1000 and 1500"), ("2000", "between -1000 and 1500"),
-                     ("<-100", "detection limit")):
+    for bad, why in (
+        ("-1200", "between -1000 and 1500"),
+        ("2000", "between -1000 and 1500"),
+        ("<-100", "detection limit"),
+    ):
         f = tmp_path / "bad.csv"
-        f.write_text(f"sample_id,pH,Fe,ORP (mV)\nA,8.2,1.9,-150\nB,7.9,1.0,{bad}\n",
-                     encoding="utf-8")
+        f.write_text(
+            f"sample_id,pH,Fe,ORP (mV)\nA,8.2,1.9,-150\nB,7.9,1.0,{bad}\n", encoding="utf-8"
+        )
         with pytest.raises(InputError) as exc:
             read_analyses(f)
         msg = str(exc.value)
@@ -284,6 +312,7 @@ def test_orp_may_be_negative_and_is_range_checked(tmp_path):
         AnalysisSet.from_records([dict(sample_id="A", pH=8, ORP_mV=-5000)])
     # ORP is a property, not a dissolved solid
     from cbmwater.water.qa import tds_sum_mg_L
+
     assert tds_sum_mg_L(pd.DataFrame({"Na": [100.0], "ORP_mV": [-150.0]})).iloc[0] == 100.0
 
 

@@ -35,9 +35,14 @@ def _own_si(solution_lines: str, t_c: float, p_atm: float) -> dict[str, float]:
     ip.load_database(str(resolve_database("phreeqc")))
     # the redox policy's definitions (no sulfide, nitrate or ammonium redox) come first, as in
     # every cbmwater input: without them PHREEQC lets sulfate poise the pe of this Fe(II) water
-    text = (redox_definitions(database_info("phreeqc")) + solution_lines +
-            "SELECTED_OUTPUT 1\n -reset false\n -si " + " ".join(SCALE_MINERALS) + "\nEND\n"
-            f"USE solution 1\nREACTION_TEMPERATURE 1\n {t_c}\nREACTION_PRESSURE 1\n {p_atm}\nEND\n")
+    text = (
+        redox_definitions(database_info("phreeqc"))
+        + solution_lines
+        + "SELECTED_OUTPUT 1\n -reset false\n -si "
+        + " ".join(SCALE_MINERALS)
+        + "\nEND\n"
+        f"USE solution 1\nREACTION_TEMPERATURE 1\n {t_c}\nREACTION_PRESSURE 1\n {p_atm}\nEND\n"
+    )
     ip.run_string(text)
     arr = ip.get_selected_output_array()
     head, last = arr[0], arr[-1]
@@ -148,24 +153,35 @@ def test_exceeded_limit_fails():
     d["injectate"]["TSS"] = 50.0
     r = review(parse_proposal(d, CASES))
     assert r.verdict == "fail"
-    assert any(f.code == "STANDARD_EXCEEDED" and f.evidence["parameter"] == "TSS"
-               for f in r.findings)
+    assert any(
+        f.code == "STANDARD_EXCEEDED" and f.evidence["parameter"] == "TSS" for f in r.findings
+    )
 
 
-@pytest.mark.parametrize("edit, words", [
-    (lambda d: d["formation"].pop("temperature_C"), "formation.temperature_C is missing"),
-    (lambda d: d["injectate"].pop("pH"), "injectate has no pH"),
-    (lambda d: d["formation"]["water"].pop("pH"), "formation.water has no pH"),
-    (lambda d: d.__setitem__("standard", "SYT9999"), "unknown standard"),
-    (lambda d: d.__setitem__("standard", "GB3838-2002"), "no permeability classes"),
-    (lambda d: d["formation"].__setitem__("permeability_um2", -1), "formation.permeability_um2"),
-    (lambda d: d["formation"].__setitem__("permeability_um2", "high"),
-     "formation.permeability_um2"),
-    (lambda d: d["injectate"].__setitem__("Unobtainium", 1), "injectate.Unobtainium"),
-    (lambda d: d["protected_aquifers"][0].pop("bottom_depth_m"),
-     "protected_aquifers[1].bottom_depth_m is missing"),
-    (lambda d: d["operation"].pop("volume_m3_d"), "operation.volume_m3_d is missing"),
-])
+@pytest.mark.parametrize(
+    "edit, words",
+    [
+        (lambda d: d["formation"].pop("temperature_C"), "formation.temperature_C is missing"),
+        (lambda d: d["injectate"].pop("pH"), "injectate has no pH"),
+        (lambda d: d["formation"]["water"].pop("pH"), "formation.water has no pH"),
+        (lambda d: d.__setitem__("standard", "SYT9999"), "unknown standard"),
+        (lambda d: d.__setitem__("standard", "GB3838-2002"), "no permeability classes"),
+        (
+            lambda d: d["formation"].__setitem__("permeability_um2", -1),
+            "formation.permeability_um2",
+        ),
+        (
+            lambda d: d["formation"].__setitem__("permeability_um2", "high"),
+            "formation.permeability_um2",
+        ),
+        (lambda d: d["injectate"].__setitem__("Unobtainium", 1), "injectate.Unobtainium"),
+        (
+            lambda d: d["protected_aquifers"][0].pop("bottom_depth_m"),
+            "protected_aquifers[1].bottom_depth_m is missing",
+        ),
+        (lambda d: d["operation"].pop("volume_m3_d"), "operation.volume_m3_d is missing"),
+    ],
+)
 def test_bad_proposals(edit, words):
     d = _data(COMPAT)
     edit(d)
@@ -182,7 +198,8 @@ def test_file_paths_relative_to_proposal(tmp_path):
     p = load_proposal(tmp_path / "p.toml")
     assert p.inputs_hash == load_proposal(BARITE).inputs_hash
     (tmp_path / "waters.csv").write_text(
-        (CASES / "waters.csv").read_text().replace("1.7,439", "1.8,439"))
+        (CASES / "waters.csv").read_text().replace("1.7,439", "1.8,439")
+    )
     assert load_proposal(tmp_path / "p.toml").inputs_hash != p.inputs_hash
 
 
@@ -216,7 +233,7 @@ def test_cli_html_self_contained(tmp_path):
     res = CliRunner().invoke(main, ["review", str(BARITE), "--format", "html", "--out", str(out)])
     assert res.exit_code == 0, res.output
     text = out.read_text(encoding="utf-8")
-    assert "<script src=" not in text          # plotly.js inlined, nothing fetched
+    assert "<script src=" not in text  # plotly.js inlined, nothing fetched
     assert "Plotly.newPlot" in text and len(text) > 1_000_000
     assert "Verdict: fail" in text and "SCALE_BARITE" in text
     assert "EQUILIBRIUM_PHASES 1" in text and "minimum separation" in text

@@ -68,29 +68,85 @@ def _row(df, param):
 # the shipped table equals the published tables
 
 GB3838_III = {  # qinshui_standards.md §2.1, class III column
-    "pH": (6, 9), "DO": (5, None), "CODMn": (None, 6), "COD": (None, 20), "BOD5": (None, 4),
-    "NH4_N": (None, 1.0), "TP": (None, 0.2), "TP_lake": (None, 0.05), "TN": (None, 1.0),
-    "Cu": (None, 1.0), "Zn": (None, 1.0), "F": (None, 1.0), "Se": (None, 0.01),
-    "As": (None, 0.05), "Hg": (None, 0.0001), "Cd": (None, 0.005), "Cr6": (None, 0.05),
-    "Pb": (None, 0.05), "cyanide": (None, 0.2), "volatile_phenol": (None, 0.005),
-    "petroleum": (None, 0.05), "anionic_surfactant": (None, 0.2), "sulfide": (None, 0.2),
+    "pH": (6, 9),
+    "DO": (5, None),
+    "CODMn": (None, 6),
+    "COD": (None, 20),
+    "BOD5": (None, 4),
+    "NH4_N": (None, 1.0),
+    "TP": (None, 0.2),
+    "TP_lake": (None, 0.05),
+    "TN": (None, 1.0),
+    "Cu": (None, 1.0),
+    "Zn": (None, 1.0),
+    "F": (None, 1.0),
+    "Se": (None, 0.01),
+    "As": (None, 0.05),
+    "Hg": (None, 0.0001),
+    "Cd": (None, 0.005),
+    "Cr6": (None, 0.05),
+    "Pb": (None, 0.05),
+    "cyanide": (None, 0.2),
+    "volatile_phenol": (None, 0.005),
+    "petroleum": (None, 0.05),
+    "anionic_surfactant": (None, 0.2),
+    "sulfide": (None, 0.2),
     "fecal_coliform": (None, 10000),
 }
 GB3838_SUPPLEMENTARY = {"SO4": 250, "Cl": 250, "NO3_N": 10, "Fe": 0.3, "Mn": 0.1}
-GB3838_SPECIFIC = {"B": 0.5, "Ba": 0.7, "Ni": 0.02, "Mo": 0.07, "Sb": 0.005, "Be": 0.002,
-                   "Tl": 0.0001, "V": 0.05, "Ti": 0.1}
+GB3838_SPECIFIC = {
+    "B": 0.5,
+    "Ba": 0.7,
+    "Ni": 0.02,
+    "Mo": 0.07,
+    "Sb": 0.005,
+    "Be": 0.002,
+    "Tl": 0.0001,
+    "V": 0.05,
+    "Ti": 0.1,
+}
 GBT14848_III = {  # qinshui_standards.md §2.2, class III column
-    "pH": (6.5, 8.5), "turbidity": (None, 3), "hardness_CaCO3": (None, 450),
-    "TDS": (None, 1000), "SO4": (None, 250), "Cl": (None, 250), "Fe": (None, 0.3),
-    "Mn": (None, 0.10), "Cu": (None, 1.00), "Zn": (None, 1.00), "Al": (None, 0.20),
-    "volatile_phenol": (None, 0.002), "anionic_surfactant": (None, 0.3), "CODMn": (None, 3.0),
-    "NH4_N": (None, 0.50), "sulfide": (None, 0.02), "Na": (None, 200), "NO2_N": (None, 1.00),
-    "NO3_N": (None, 20.0), "cyanide": (None, 0.05), "F": (None, 1.0), "iodide": (None, 0.08),
-    "Hg": (None, 0.001), "As": (None, 0.01), "Se": (None, 0.01), "Cd": (None, 0.005),
-    "Cr6": (None, 0.05), "Pb": (None, 0.01), "Be": (None, 0.002), "B": (None, 0.50),
-    "Sb": (None, 0.005), "Ba": (None, 0.70), "Ni": (None, 0.02), "Co": (None, 0.05),
-    "Mo": (None, 0.07), "Ag": (None, 0.05), "Tl": (None, 0.0001), "gross_alpha": (None, 0.5),
-    "gross_beta": (None, 1.0), "benzene": (None, 10.0), "toluene": (None, 700),
+    "pH": (6.5, 8.5),
+    "turbidity": (None, 3),
+    "hardness_CaCO3": (None, 450),
+    "TDS": (None, 1000),
+    "SO4": (None, 250),
+    "Cl": (None, 250),
+    "Fe": (None, 0.3),
+    "Mn": (None, 0.10),
+    "Cu": (None, 1.00),
+    "Zn": (None, 1.00),
+    "Al": (None, 0.20),
+    "volatile_phenol": (None, 0.002),
+    "anionic_surfactant": (None, 0.3),
+    "CODMn": (None, 3.0),
+    "NH4_N": (None, 0.50),
+    "sulfide": (None, 0.02),
+    "Na": (None, 200),
+    "NO2_N": (None, 1.00),
+    "NO3_N": (None, 20.0),
+    "cyanide": (None, 0.05),
+    "F": (None, 1.0),
+    "iodide": (None, 0.08),
+    "Hg": (None, 0.001),
+    "As": (None, 0.01),
+    "Se": (None, 0.01),
+    "Cd": (None, 0.005),
+    "Cr6": (None, 0.05),
+    "Pb": (None, 0.01),
+    "Be": (None, 0.002),
+    "B": (None, 0.50),
+    "Sb": (None, 0.005),
+    "Ba": (None, 0.70),
+    "Ni": (None, 0.02),
+    "Co": (None, 0.05),
+    "Mo": (None, 0.07),
+    "Ag": (None, 0.05),
+    "Tl": (None, 0.0001),
+    "gross_alpha": (None, 0.5),
+    "gross_beta": (None, 1.0),
+    "benzene": (None, 10.0),
+    "toluene": (None, 700),
     "total_coliform": (None, 3.0),
 }
 
@@ -120,28 +176,41 @@ def test_gbt14848_class_iii_equals_published_table(table, param):
 
 def test_gbt14848_class_iv_spot_values(table):
     # qinshui_standards.md §2.2 class IV column
-    for p, v in {"TDS": 2000, "F": 2.0, "Na": 400, "NH4_N": 1.50, "Fe": 2.0, "Mn": 1.50,
-                 "hardness_CaCO3": 650, "B": 2.00, "Ba": 4.00}.items():
+    for p, v in {
+        "TDS": 2000,
+        "F": 2.0,
+        "Na": 400,
+        "NH4_N": 1.50,
+        "Fe": 2.0,
+        "Mn": 1.50,
+        "hardness_CaCO3": 650,
+        "B": 2.00,
+        "Ba": 4.00,
+    }.items():
         assert _lim(table, "GBT14848-2017", "IV", p) == (None, pytest.approx(v))
     assert _lim(table, "GBT14848-2017", "IV", "pH") == pytest.approx((5.5, 9.0))
 
 
-@pytest.mark.parametrize("fname,sid,key,param", [
-    ("GB_3838_2002.json", "GB3838-2002", "氟化物", "F"),
-    ("GB_3838_2002.json", "GB3838-2002", "氨氮", "NH4_N"),
-    ("GB_3838_2002.json", "GB3838-2002", "化学需氧量", "COD"),
-    ("GBT_14848_2017.json", "GBT14848-2017", "溶解性总固体", "TDS"),
-    ("GBT_14848_2017.json", "GBT14848-2017", "钠", "Na"),
-    ("GBT_14848_2017.json", "GBT14848-2017", "氟化物", "F"),
-])
+@pytest.mark.parametrize(
+    "fname,sid,key,param",
+    [
+        ("GB_3838_2002.json", "GB3838-2002", "氟化物", "F"),
+        ("GB_3838_2002.json", "GB3838-2002", "氨氮", "NH4_N"),
+        ("GB_3838_2002.json", "GB3838-2002", "化学需氧量", "COD"),
+        ("GBT_14848_2017.json", "GBT14848-2017", "溶解性总固体", "TDS"),
+        ("GBT_14848_2017.json", "GBT14848-2017", "钠", "Na"),
+        ("GBT_14848_2017.json", "GBT14848-2017", "氟化物", "F"),
+    ],
+)
 def test_every_class_matches_the_reference_json(table, fname, sid, key, param):
     data = json.loads((REF_JSON / fname).read_text(encoding="utf-8-sig"))
     roman = {"Ⅰ": "I", "Ⅱ": "II", "Ⅲ": "III", "Ⅳ": "IV", "Ⅴ": "V"}
     lims = data[key]["Limits"]
     assert lims
     for lim in lims:
-        assert table.limit(sid, roman[lim["WaterQualityClass"]], param).max == \
-            pytest.approx(float(lim["LimitValue"]))
+        assert table.limit(sid, roman[lim["WaterQualityClass"]], param).max == pytest.approx(
+            float(lim["LimitValue"])
+        )
 
 
 def test_other_standards_key_values(table):
@@ -159,14 +228,20 @@ def test_other_standards_key_values(table):
     assert _lim(table, "FAO29", "SAR_20-40_not_severe", "EC_uS_cm") == (2.9, None)
     assert _lim(table, "FAO29", "SAR_0-3_not_severe", "EC_uS_cm") == (0.2, None)
     assert table.limit("FAO29", "SAR_0-3_not_severe", "EC_uS_cm").unit == "dS/m"
-    assert {c for c in table.classes("SYT5329")} == {"k<=0.01", "0.01-0.05", "0.05-0.5",
-                                                      "0.5-1.5", ">1.5"}
+    assert {c for c in table.classes("SYT5329")} == {
+        "k<=0.01",
+        "0.01-0.05",
+        "0.05-0.5",
+        "0.5-1.5",
+        ">1.5",
+    }
     assert _lim(table, "SYT5329", "k<=0.01", "TSS") == (None, 1.0)
     assert _lim(table, "SYT5329", ">1.5", "Fe") == (None, 0.5)
 
 
 # --------------------------------------------------------------------------------------------
 # status and verified
+
 
 def test_verified_flag_follows_status_and_only_v_is_verified(table):
     df = table.frame
@@ -176,8 +251,9 @@ def test_verified_flag_follows_status_and_only_v_is_verified(table):
     assert list(v["standard_id"]) == ["MEE_coal_mine_water_salt_cap"]
     assert "analogy" in v.iloc[0]["note"]
     assert (df.loc[df["standard_id"] == "GB3838-2002", "status"] == "S").all()
-    assert (df.loc[df["standard_id"].isin(["GBT19923-2005", "GBT50050-2017"]), "status"]
-            == "U").all()
+    assert (
+        df.loc[df["standard_id"].isin(["GBT19923-2005", "GBT50050-2017"]), "status"] == "U"
+    ).all()
 
 
 def test_gb20426_respects_the_addendum(table):
@@ -196,10 +272,14 @@ def test_every_row_has_a_source_and_clause(table):
 # --------------------------------------------------------------------------------------------
 # the loader fails loudly
 
-HEADER = ("standard_id,standard_name,class,parameter,min,max,unit,clause,verified,status,"
-          "applies_to,source,note\n")
-GOOD_ROWS = ("T1,Test standard,A,F,,1.0,mg/L,Table 1,false,S,test,ref x,\n"
-             "T1,Test standard,A,pH,6,9,-,Table 1,false,S,test,ref x,\n")
+HEADER = (
+    "standard_id,standard_name,class,parameter,min,max,unit,clause,verified,status,"
+    "applies_to,source,note\n"
+)
+GOOD_ROWS = (
+    "T1,Test standard,A,F,,1.0,mg/L,Table 1,false,S,test,ref x,\n"
+    "T1,Test standard,A,pH,6,9,-,Table 1,false,S,test,ref x,\n"
+)
 
 
 def _write(tmp_path, body: str, header: str = HEADER) -> Path:
@@ -214,36 +294,66 @@ def test_small_good_table_loads(tmp_path):
 
 
 BAD_TABLES = {
-    "unknown_unit": ("T1,Test standard,A,Cl,,250,mg/m3,Table 1,false,S,test,ref,\n",
-                     ["row 4", "column 'unit'", "mg/m3"]),
-    "unit_of_wrong_kind": ("T1,Test standard,A,Cl,,250,NTU,Table 1,false,S,test,ref,\n",
-                           ["row 4", "column 'unit'", "does not apply to Cl"]),
-    "min_equals_max": ("T1,Test standard,A,Cl,250,250,mg/L,Table 1,false,S,test,ref,\n",
-                       ["row 4", "column 'min'", "less than max"]),
-    "min_above_max": ("T1,Test standard,A,Cl,300,250,mg/L,Table 1,false,S,test,ref,\n",
-                      ["row 4", "column 'min'"]),
-    "duplicate": ("T1,Test standard,A,F,,2.0,mg/L,Table 1,false,S,test,ref,\n",
-                  ["row 4", "column 'parameter'", "duplicate", "row 2"]),
-    "bad_status": ("T1,Test standard,A,Cl,,250,mg/L,Table 1,false,X,test,ref,\n",
-                   ["row 4", "column 'status'", "'X'", "V, S, U, M, NF"]),
-    "verified_but_unverified": ("T1,Test standard,A,Cl,,250,mg/L,Table 1,true,U,test,ref,\n",
-                                ["row 4", "column 'verified'"]),
-    "v_not_marked_verified": ("T1,Test standard,A,Cl,,250,mg/L,Table 1,false,V,test,ref,\n",
-                              ["row 4", "column 'verified'"]),
-    "unknown_parameter": ("T1,Test standard,A,Flouride,,1,mg/L,Table 1,false,S,test,ref,\n",
-                          ["row 4", "column 'parameter'", "Flouride"]),
-    "no_bound": ("T1,Test standard,A,Cl,,,mg/L,Table 1,false,S,test,ref,\n",
-                 ["row 4", "column 'min'", "min, max or both"]),
-    "nf_row": ("T1,Test standard,A,Cl,,,mg/L,Table 1,false,NF,test,ref,\n",
-               ["row 4", "column 'status'", "NF"]),
-    "text_number": ("T1,Test standard,A,Cl,,abc,mg/L,Table 1,false,S,test,ref,\n",
-                    ["row 4", "column 'max'", "abc"]),
-    "blank_source": ("T1,Test standard,A,Cl,,250,mg/L,Table 1,false,S,test,,\n",
-                     ["row 4", "column 'source'"]),
-    "other_name": ("T1,Other name,A,Cl,,250,mg/L,Table 1,false,S,test,ref,\n",
-                   ["row 4", "column 'standard_name'"]),
-    "blank_row": ("\nT1,Test standard,A,Cl,,250,mg/L,Table 1,false,S,test,ref,\n",
-                  ["row 4", "blank row"]),
+    "unknown_unit": (
+        "T1,Test standard,A,Cl,,250,mg/m3,Table 1,false,S,test,ref,\n",
+        ["row 4", "column 'unit'", "mg/m3"],
+    ),
+    "unit_of_wrong_kind": (
+        "T1,Test standard,A,Cl,,250,NTU,Table 1,false,S,test,ref,\n",
+        ["row 4", "column 'unit'", "does not apply to Cl"],
+    ),
+    "min_equals_max": (
+        "T1,Test standard,A,Cl,250,250,mg/L,Table 1,false,S,test,ref,\n",
+        ["row 4", "column 'min'", "less than max"],
+    ),
+    "min_above_max": (
+        "T1,Test standard,A,Cl,300,250,mg/L,Table 1,false,S,test,ref,\n",
+        ["row 4", "column 'min'"],
+    ),
+    "duplicate": (
+        "T1,Test standard,A,F,,2.0,mg/L,Table 1,false,S,test,ref,\n",
+        ["row 4", "column 'parameter'", "duplicate", "row 2"],
+    ),
+    "bad_status": (
+        "T1,Test standard,A,Cl,,250,mg/L,Table 1,false,X,test,ref,\n",
+        ["row 4", "column 'status'", "'X'", "V, S, U, M, NF"],
+    ),
+    "verified_but_unverified": (
+        "T1,Test standard,A,Cl,,250,mg/L,Table 1,true,U,test,ref,\n",
+        ["row 4", "column 'verified'"],
+    ),
+    "v_not_marked_verified": (
+        "T1,Test standard,A,Cl,,250,mg/L,Table 1,false,V,test,ref,\n",
+        ["row 4", "column 'verified'"],
+    ),
+    "unknown_parameter": (
+        "T1,Test standard,A,Flouride,,1,mg/L,Table 1,false,S,test,ref,\n",
+        ["row 4", "column 'parameter'", "Flouride"],
+    ),
+    "no_bound": (
+        "T1,Test standard,A,Cl,,,mg/L,Table 1,false,S,test,ref,\n",
+        ["row 4", "column 'min'", "min, max or both"],
+    ),
+    "nf_row": (
+        "T1,Test standard,A,Cl,,,mg/L,Table 1,false,NF,test,ref,\n",
+        ["row 4", "column 'status'", "NF"],
+    ),
+    "text_number": (
+        "T1,Test standard,A,Cl,,abc,mg/L,Table 1,false,S,test,ref,\n",
+        ["row 4", "column 'max'", "abc"],
+    ),
+    "blank_source": (
+        "T1,Test standard,A,Cl,,250,mg/L,Table 1,false,S,test,,\n",
+        ["row 4", "column 'source'"],
+    ),
+    "other_name": (
+        "T1,Other name,A,Cl,,250,mg/L,Table 1,false,S,test,ref,\n",
+        ["row 4", "column 'standard_name'"],
+    ),
+    "blank_row": (
+        "\nT1,Test standard,A,Cl,,250,mg/L,Table 1,false,S,test,ref,\n",
+        ["row 4", "blank row"],
+    ),
 }
 
 
@@ -262,11 +372,13 @@ def test_bad_table_row_is_refused_naming_row_and_column(tmp_path, case):
 
 def test_missing_and_unknown_columns_are_refused(tmp_path):
     with pytest.raises(StandardsError, match="row 1.*missing column.*note"):
-        load_standards(_write(tmp_path, "T1,x,A,F,,1,mg/L,c,false,S,t,r\n",
-                              HEADER.replace(",note", "")))
+        load_standards(
+            _write(tmp_path, "T1,x,A,F,,1,mg/L,c,false,S,t,r\n", HEADER.replace(",note", ""))
+        )
     with pytest.raises(StandardsError, match="row 1.*unknown column.*'extra'"):
-        load_standards(_write(tmp_path, GOOD_ROWS.replace(",\n", ",,\n"),
-                              HEADER.replace("note", "note,extra")))
+        load_standards(
+            _write(tmp_path, GOOD_ROWS.replace(",\n", ",,\n"), HEADER.replace("note", "note,extra"))
+        )
 
 
 def test_missing_file_is_a_database_error(tmp_path):
@@ -276,6 +388,7 @@ def test_missing_file_is_a_database_error(tmp_path):
 
 # --------------------------------------------------------------------------------------------
 # look-ups
+
 
 def test_lookups_normalise_and_suggest(table):
     assert table.resolve("GB/T 14848-2017", "Ⅲ") == ("GBT14848-2017", "III")
@@ -295,9 +408,11 @@ def test_lookups_normalise_and_suggest(table):
 # --------------------------------------------------------------------------------------------
 # compliance of one water
 
+
 def test_fluoride_2_5_fails_gb3838_iii_with_ratio_2_5(table):
-    res = check_compliance({"pH": 7.5, "F": 2.5, "NH4_N": 0.5, "COD": 15}, "GB3838-2002", "III",
-                           table)
+    res = check_compliance(
+        {"pH": 7.5, "F": 2.5, "NH4_N": 0.5, "COD": 15}, "GB3838-2002", "III", table
+    )
     f = _row(res, "F")
     assert f["result"] == "fail" and f["ratio"] == pytest.approx(2.5)
     assert f["value"] == 2.5 and f["max"] == 1.0 and f["unit"] == "mg/L"
@@ -319,14 +434,22 @@ def test_missing_parameter_is_not_measured_never_pass(table):
     assert set(res.loc[res["result"] == "pass", "parameter"]) == {"pH", "F"}
     assert summarise(res).iloc[0]["verdict"] == "incomplete"
     # an explicit None / NaN is also "not measured"
-    res2 = check_compliance({"pH": 7.5, "F": None, "Cl": float("nan")}, "GB3838-2002",
-                            "source_supplementary", table)
+    res2 = check_compliance(
+        {"pH": 7.5, "F": None, "Cl": float("nan")}, "GB3838-2002", "source_supplementary", table
+    )
     assert _row(res2, "Cl")["result"] == "not_measured"
 
 
-@pytest.mark.parametrize("ph,result,ratio", [(9.3, "fail", 9.3 / 9), (5.5, "fail", 6 / 5.5),
-                                             (7.0, "pass", 6 / 7), (9.0, "pass", 1.0),
-                                             (6.0, "pass", 1.0)])
+@pytest.mark.parametrize(
+    "ph,result,ratio",
+    [
+        (9.3, "fail", 9.3 / 9),
+        (5.5, "fail", 6 / 5.5),
+        (7.0, "pass", 6 / 7),
+        (9.0, "pass", 1.0),
+        (6.0, "pass", 1.0),
+    ],
+)
 def test_ph_range_checked_at_both_ends(table, ph, result, ratio):
     # ratio of a range = max(value / max, min / value): 9.3/9 above, 6/5.5 below
     r = _row(check_compliance({"pH": ph}, "GB3838-2002", "III", table), "pH")
@@ -335,8 +458,9 @@ def test_ph_range_checked_at_both_ends(table, ph, result, ratio):
 
 
 def test_lower_limit_do(table):
-    assert _row(check_compliance({"DO": 4.0}, "GB3838-2002", "III", table), "DO")["result"] \
-        == "fail"
+    assert (
+        _row(check_compliance({"DO": 4.0}, "GB3838-2002", "III", table), "DO")["result"] == "fail"
+    )
     r = _row(check_compliance({"DO": 6.0}, "GB3838-2002", "III", table), "DO")
     assert r["result"] == "pass" and r["ratio"] == pytest.approx(5 / 6)
 
@@ -350,8 +474,10 @@ def test_sar_by_hand_in_fao29(table):
     ec = _row(res, "EC_uS_cm")
     assert ec["result"] == "not_measured" and "never estimates EC" in ec["comment"]
     # the band 12-20 does not fit SAR 20.02
-    assert _row(check_compliance(WATER_H, "FAO29", "SAR_12-20_no_reduction", table),
-                "SAR")["result"] == "fail"
+    assert (
+        _row(check_compliance(WATER_H, "FAO29", "SAR_12-20_no_reduction", table), "SAR")["result"]
+        == "fail"
+    )
     # with EC 3000 uS/cm = 3.0 dS/m: below 5.0 (fail, ratio 5/3), above 2.9 (not severe)
     w = dict(WATER_H, EC_uS_cm=3000)
     ec = _row(check_compliance(w, "FAO29", "SAR_20-40_no_reduction", table), "EC_uS_cm")
@@ -401,19 +527,23 @@ def test_censored_value_above_the_limit_is_inconclusive_never_pass(table):
     assert r["detection_limit"] == 0.5 and r["value"] == pytest.approx(0.25)  # half policy
     r = _row(check_compliance({"Fe": "<0.1"}, "GBT14848-2017", "III", table), "Fe")
     assert r["result"] == "pass"
-    r = _row(check_compliance({"Fe": "0.5L"}, "GBT14848-2017", "III", table,
-                              censored_policy="limit"), "Fe")
+    r = _row(
+        check_compliance({"Fe": "0.5L"}, "GBT14848-2017", "III", table, censored_policy="limit"),
+        "Fe",
+    )
     assert r["result"] == "inconclusive" and r["value"] == 0.5
 
 
 def test_censored_inputs_of_derived_values_bound_the_result(table):
     # hardness with Mg < 200: between 50.04 x 0.99805 = 49.94 and 49.94 + 50.04 x 200/12.1525
     # = 873.5 -> straddles 450
-    r = _row(check_compliance({"Ca": 20, "Mg": "<200"}, "GBT14848-2017", "III", table),
-             "hardness_CaCO3")
+    r = _row(
+        check_compliance({"Ca": 20, "Mg": "<200"}, "GBT14848-2017", "III", table), "hardness_CaCO3"
+    )
     assert r["result"] == "inconclusive" and "Mg (<200)" in r["comment"]
-    r = _row(check_compliance({"Ca": 20, "Mg": "<1"}, "GBT14848-2017", "III", table),
-             "hardness_CaCO3")
+    r = _row(
+        check_compliance({"Ca": 20, "Mg": "<1"}, "GBT14848-2017", "III", table), "hardness_CaCO3"
+    )
     assert r["result"] == "pass"
 
 
@@ -425,8 +555,9 @@ def test_unit_conversion_ug_per_litre_limits(table):
 
 
 def test_unverified_limits_marked_in_every_row(table):
-    res = check_compliance({"pH": 7, "COD": 40, "F": 5, "Fe": 1}, "GB20426-2006", "new_sources",
-                           table)
+    res = check_compliance(
+        {"pH": 7, "COD": 40, "F": 5, "Fe": 1}, "GB20426-2006", "new_sources", table
+    )
     assert not res["verified"].any()
     assert set(res["status"]) == {"S", "U"}
     assert _row(res, "COD")["status"] == "S" and _row(res, "F")["status"] == "U"
@@ -444,15 +575,32 @@ def test_unknown_value_names_and_bad_values_are_refused(table):
 
 
 def test_check_analyses_long_table(table):
-    aset = AnalysisSet.from_records([
-        {"sample_id": "W1", **WATER_H, "F": 2.5, "Fe": "<0.5"},
-        {"sample_id": "W2", "pH": 7.2, "F": 0.4, "Fe": 0.1, "Na": 50, "Ca": 40, "Mg": 10,
-         "Cl": 30, "SO4": 40, "HCO3": 200, "NH4_N": 0.1},
-    ])
+    aset = AnalysisSet.from_records(
+        [
+            {"sample_id": "W1", **WATER_H, "F": 2.5, "Fe": "<0.5"},
+            {
+                "sample_id": "W2",
+                "pH": 7.2,
+                "F": 0.4,
+                "Fe": 0.1,
+                "Na": 50,
+                "Ca": 40,
+                "Mg": 10,
+                "Cl": 30,
+                "SO4": 40,
+                "HCO3": 200,
+                "NH4_N": 0.1,
+            },
+        ]
+    )
     res = check_analyses(aset, "GBT14848-2017", "III", table=table)
     n = len(table.limits("GBT14848-2017", "III"))
-    assert len(res) == 2 * n and list(res.columns[:4]) == ["sample_id", "standard_id", "class",
-                                                           "parameter"]
+    assert len(res) == 2 * n and list(res.columns[:4]) == [
+        "sample_id",
+        "standard_id",
+        "class",
+        "parameter",
+    ]
     w1 = res[res["sample_id"] == "W1"]
     assert _row(w1, "F")["result"] == "fail"
     assert _row(w1, "Fe")["result"] == "inconclusive"
@@ -468,9 +616,11 @@ def test_check_analyses_long_table(table):
 # --------------------------------------------------------------------------------------------
 # CLI
 
-LAB = ("sample_id,pH,Na,Ca,Mg,Cl,SO4,HCO3,F,NH4_N,COD\n"
-       "S1,8.2,460,20,12.15,100,50,1000,2.5,0.5,15\n"
-       "S2,9.3,100,20,5,20,10,300,0.5,0.2,10\n")
+LAB = (
+    "sample_id,pH,Na,Ca,Mg,Cl,SO4,HCO3,F,NH4_N,COD\n"
+    "S1,8.2,460,20,12.15,100,50,1000,2.5,0.5,15\n"
+    "S2,9.3,100,20,5,20,10,300,0.5,0.2,10\n"
+)
 
 
 @pytest.fixture
@@ -481,8 +631,10 @@ def lab(tmp_path) -> Path:
 
 
 def test_cli_json_per_sample_rows(lab):
-    r = CliRunner().invoke(main, ["compliance", str(lab), "--standard", "GB3838-2002",
-                                  "--class", "III", "--format", "json"])
+    r = CliRunner().invoke(
+        main,
+        ["compliance", str(lab), "--standard", "GB3838-2002", "--class", "III", "--format", "json"],
+    )
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
     assert doc["standard_id"] == "GB3838-2002" and doc["class"] == "III"
@@ -491,8 +643,18 @@ def test_cli_json_per_sample_rows(lab):
     assert s1["F"]["result"] == "fail" and s1["F"]["ratio"] == pytest.approx(2.5)
     assert s1["F"]["verified"] is False and s1["F"]["status"] == "S"
     assert s1["Hg"]["result"] == "not_measured" and s1["Hg"]["value"] is None
-    for key in ("parameter", "value", "unit", "min", "max", "ratio", "result", "verified",
-                "status", "clause"):
+    for key in (
+        "parameter",
+        "value",
+        "unit",
+        "min",
+        "max",
+        "ratio",
+        "result",
+        "verified",
+        "status",
+        "clause",
+    ):
         assert key in s1["F"]
     s2 = {row["parameter"]: row for row in doc["samples"][1]["rows"]}
     assert s2["pH"]["result"] == "fail"
@@ -501,8 +663,21 @@ def test_cli_json_per_sample_rows(lab):
 
 def test_cli_sample_filter_csv_out_and_text(lab, tmp_path):
     out = tmp_path / "o" / "r.csv"
-    r = CliRunner().invoke(main, ["compliance", str(lab), "--standard", "FAO29", "--class",
-                                  "SAR_20-40_no_reduction", "--sample", "S1", "--out", str(out)])
+    r = CliRunner().invoke(
+        main,
+        [
+            "compliance",
+            str(lab),
+            "--standard",
+            "FAO29",
+            "--class",
+            "SAR_20-40_no_reduction",
+            "--sample",
+            "S1",
+            "--out",
+            str(out),
+        ],
+    )
     assert r.exit_code == 0, r.output
     with out.open(encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
@@ -510,16 +685,20 @@ def test_cli_sample_filter_csv_out_and_text(lab, tmp_path):
     sar = [x for x in rows if x["parameter"] == "SAR"][0]
     assert float(sar["value"]) == pytest.approx(20.020, abs=0.001) and sar["result"] == "pass"
     assert [x for x in rows if x["parameter"] == "EC_uS_cm"][0]["result"] == "not_measured"
-    r = CliRunner().invoke(main, ["compliance", str(lab), "--standard", "GB/T 14848-2017",
-                                  "--class", "III"])
+    r = CliRunner().invoke(
+        main, ["compliance", str(lab), "--standard", "GB/T 14848-2017", "--class", "III"]
+    )
     assert r.exit_code == 0 and "verdict: fail" in r.stdout and "not_measured" in r.stdout
 
 
-@pytest.mark.parametrize("args,fragments", [
-    (["--standard", "GB3838", "--class", "III"], ["did you mean 'GB3838-2002'", "Allowed:"]),
-    (["--standard", "GB3838-2002", "--class", "3"], ["did you mean 'III'", "source_specific"]),
-    (["--standard", "GB3838-2002", "--class", "III", "--sample", "S9"], ["S9", "S1"]),
-])
+@pytest.mark.parametrize(
+    "args,fragments",
+    [
+        (["--standard", "GB3838", "--class", "III"], ["did you mean 'GB3838-2002'", "Allowed:"]),
+        (["--standard", "GB3838-2002", "--class", "3"], ["did you mean 'III'", "source_specific"]),
+        (["--standard", "GB3838-2002", "--class", "III", "--sample", "S9"], ["S9", "S1"]),
+    ],
+)
 def test_cli_bad_standard_class_or_sample_exits_2_with_suggestion(lab, tmp_path, args, fragments):
     out = tmp_path / "x.json"
     r = CliRunner().invoke(main, ["compliance", str(lab), *args, "--out", str(out)])

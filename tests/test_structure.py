@@ -65,7 +65,7 @@ def _imports(path: Path, modules: set[str]) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.split(".")
-                base = base[:len(base) - node.level + 1]
+                base = base[: len(base) - node.level + 1]
                 target = ".".join(base + ([node.module] if node.module else []))
             else:
                 target = node.module or ""
@@ -148,10 +148,19 @@ def _logic_lines(text: str) -> list[tuple[int, str]]:
 
     Logical lines, not physical ones, so that the formatter's layout (one argument a line) does
     not make two calls look alike or two blocks look different."""
-    skip = {tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT,
-            tokenize.ENDMARKER, tokenize.ENCODING}
-    fstring = {getattr(tokenize, n) for n in ("FSTRING_START", "FSTRING_MIDDLE", "FSTRING_END")
-               if hasattr(tokenize, n)}
+    skip = {
+        tokenize.COMMENT,
+        tokenize.NL,
+        tokenize.INDENT,
+        tokenize.DEDENT,
+        tokenize.ENDMARKER,
+        tokenize.ENCODING,
+    }
+    fstring = {
+        getattr(tokenize, n)
+        for n in ("FSTRING_START", "FSTRING_MIDDLE", "FSTRING_END")
+        if hasattr(tokenize, n)
+    }
     statements: list[tuple[int, list[str]]] = []
     current: list[str] = []
     start = 0
@@ -174,16 +183,16 @@ def _logic_lines(text: str) -> list[tuple[int, str]]:
         else:
             shape = tok.string
         if shape == "S" and current and current[-1] == "S":
-            continue     # implicitly joined strings are one string
+            continue  # implicitly joined strings are one string
         current.append(shape)
     out = []
     for number, t in statements:
         if t[0] in ("import", "from", "S", "@"):
-            continue     # imports, docstrings, decorators
+            continue  # imports, docstrings, decorators
         if all(x in "()[]{},:;S0" for x in t):
-            continue     # bare literals
+            continue  # bare literals
         if t[0] == "N" and len(t) > 1 and t[1] == ":" and "=" not in t:
-            continue     # annotations of a dataclass
+            continue  # annotations of a dataclass
         out.append((number, " ".join(t)))
     return out
 
@@ -193,9 +202,8 @@ def _repeats(files: list[Path], window: int = WINDOW) -> list[list[tuple[str, in
     for path in files:
         lines = _logic_lines(path.read_text(encoding="utf-8"))
         for i in range(len(lines) - window + 1):
-            key = "\n".join(s for _, s in lines[i:i + window])
-            index[key].append((str(path.relative_to(ROOT)), lines[i][0],
-                               lines[i + window - 1][0]))
+            key = "\n".join(s for _, s in lines[i : i + window])
+            index[key].append((str(path.relative_to(ROOT)), lines[i][0], lines[i + window - 1][0]))
     out = []
     for places in index.values():
         distinct: list[tuple[str, int, int]] = []

@@ -46,8 +46,10 @@ LIB = load_library()
 ECON = load_economics()
 ROOT = Path(__file__).resolve().parents[1]
 ANALYSES = example_path("qinshui", "analyses.csv")
-ZLD = ("coagulation,sedimentation,multimedia_filter,ultrafiltration,cartridge_filter,brackish_ro,"
-       "mvc_concentrator,crystallizer")
+ZLD = (
+    "coagulation,sedimentation,multimedia_filter,ultrafiltration,cartridge_filter,brackish_ro,"
+    "mvc_concentrator,crystallizer"
+)
 DISSOLVED_EXCLUDED = ("TSS", "COD")
 
 # Typed values: the library is read too, so a changed number is noticed here.
@@ -59,9 +61,13 @@ DISTILLATE_MAX_MG_L = 50.0
 def test_typed_values_are_the_library_and_vocabulary_values():
     mvc, cr = LIB["mvc_concentrator"], LIB["crystallizer"]
     assert (mvc.params["entrainment"], mvc.recovery) == (EPS, R_MVC)
-    assert (cr.params["entrainment"], cr.recovery, cr.params["mother_liquor_tds_mg_L"],
-            cr.sludge_solids_frac) == (EPS, R_CRYST, LIQUOR, F_CAKE)
-    assert mvc.removal == {} and cr.removal == {}      # derived, not tabulated
+    assert (
+        cr.params["entrainment"],
+        cr.recovery,
+        cr.params["mother_liquor_tds_mg_L"],
+        cr.sludge_solids_frac,
+    ) == (EPS, R_CRYST, LIQUOR, F_CAKE)
+    assert mvc.removal == {} and cr.removal == {}  # derived, not tabulated
     assert CONSTITUENTS["HCO3"].molar_mass == pytest.approx(M_HCO3, abs=1e-9)
     assert CONSTITUENTS["CO3"].molar_mass == pytest.approx(M_CO3, abs=1e-9)
     for key in ("params.entrainment", "params.mother_liquor_tds_mg_L"):
@@ -90,14 +96,16 @@ def stage(result: dict, unit: str) -> dict:
 # The ZLD train, balanced from the JSON
 # --------------------------------------------------------------------------------------------
 
+
 def test_zld_train_closes_water_and_every_conservative_constituent(zld):
     q_feed = zld["feed"]["flow_m3_d"]
     leaving = [r for r in zld["residuals"] if r["treated_by"] is None]
     # water: feed = product + evaporated + liquid residuals that leave the works
-    q_out = zld["product"]["flow_m3_d"] + zld["evaporated_m3_d"] + sum(r["flow_m3_d"]
-                                                                      for r in leaving)
+    q_out = (
+        zld["product"]["flow_m3_d"] + zld["evaporated_m3_d"] + sum(r["flow_m3_d"] for r in leaving)
+    )
     assert q_out == pytest.approx(q_feed, rel=5e-3)
-    assert q_out == pytest.approx(q_feed, rel=1e-9)      # in fact exact
+    assert q_out == pytest.approx(q_feed, rel=1e-9)  # in fact exact
 
     # what enters the water in the stages (chemicals' ions, coagulant floc carried on as TSS,
     # carbonate formed from bicarbonate), as the JSON gives it; the chloride of PAC checked by
@@ -106,9 +114,15 @@ def test_zld_train_closes_water_and_every_conservative_constituent(zld):
     coag = stage(zld, "coagulation")
     pac = {d.chemical: d for d in LIB["coagulation"].chemicals}["pac"]
     cat = ECON.chemicals["pac"]
-    cl_hand = (pac.dose_mg_L * coag["inlet"]["flow_m3_d"] / 1000.0 * cat.adds_mol["Cl"]
-               * CONSTITUENTS["Cl"].molar_mass / cat.molar_mass_g_mol)
-    assert cl_hand > 5.0                                   # about 5.3 kg/d
+    cl_hand = (
+        pac.dose_mg_L
+        * coag["inlet"]["flow_m3_d"]
+        / 1000.0
+        * cat.adds_mol["Cl"]
+        * CONSTITUENTS["Cl"].molar_mass
+        / cat.molar_mass_g_mol
+    )
+    assert cl_hand > 5.0  # about 5.3 kg/d
     assert added["Cl"] == pytest.approx(cl_hand, rel=5e-3)
     for s in zld["stages"]:
         assert not set(s["gas_kg_d"]) & set(CONSERVATIVE), s["unit"]
@@ -117,7 +131,7 @@ def test_zld_train_closes_water_and_every_conservative_constituent(zld):
     for c in CONSERVATIVE:
         feed_c = zld["feed"]["concentrations"].get(c)
         if feed_c is None:
-            continue                # not measured (Al)
+            continue  # not measured (Al)
         m_in = q_feed * feed_c / 1000.0 + added[c]
         m_out = zld["product"]["flow_m3_d"] * zld["product"]["concentrations"][c] / 1000.0
         m_out += sum(r["flow_m3_d"] * r["concentrations"].get(c, 0.0) / 1000.0 for r in leaving)
@@ -134,8 +148,9 @@ def test_zld_train_closes_water_and_every_conservative_constituent(zld):
 def test_every_residual_reports_its_solids_composition(zld):
     for r in zld["residuals"]:
         assert {"dry_kg_d", "solids_kg_d", "solids_other_kg_d"} <= set(r)
-        assert r["dry_kg_d"] == pytest.approx(sum(r["solids_kg_d"].values())
-                                              + r["solids_other_kg_d"], rel=1e-12, abs=1e-12)
+        assert r["dry_kg_d"] == pytest.approx(
+            sum(r["solids_kg_d"].values()) + r["solids_other_kg_d"], rel=1e-12, abs=1e-12
+        )
         if r["kind"] in ("brine", "backwash"):
             assert r["solids_kg_d"] == {} and r["dry_kg_d"] == 0.0
     # zero-order and thermal solids are all canonical constituents
@@ -150,12 +165,14 @@ def test_salt_cake_liquor_plus_crystals_is_all_that_the_distillate_does_not_take
     cr = stage(zld, "crystallizer")
     salt = next(r for r in zld["residuals"] if r["unit"] == "crystallizer")
     assert cr["inlet"]["flow_m3_d"] == pytest.approx(
-        next(r for r in zld["residuals"] if r["unit"] == "mvc_concentrator")["flow_m3_d"],
-        rel=1e-12)
+        next(r for r in zld["residuals"] if r["unit"] == "mvc_concentrator")["flow_m3_d"], rel=1e-12
+    )
     for c in ("Na", "Cl", "SO4", "F", "SiO2", "B", "CO3"):
         m_in = cr["inlet"]["flow_m3_d"] * cr["inlet"]["concentrations"][c] / 1000.0
-        m_out = (cr["outlet"]["flow_m3_d"] * cr["outlet"]["concentrations"][c]
-                 + salt["flow_m3_d"] * salt["concentrations"][c]) / 1000.0 + salt["solids_kg_d"][c]
+        m_out = (
+            cr["outlet"]["flow_m3_d"] * cr["outlet"]["concentrations"][c]
+            + salt["flow_m3_d"] * salt["concentrations"][c]
+        ) / 1000.0 + salt["solids_kg_d"][c]
         assert m_out == pytest.approx(m_in, rel=1e-9), c
     # the liquor is saturated (the feed is far above it after the purge) and is the purge:
     # crystals' liquor S (1 - f) / f / 1000 m3/d fits in the purge (1 - r_c) Q
@@ -171,15 +188,18 @@ def test_thermal_stages_show_the_brine_they_treat_and_their_distillate(zld):
     ro = stage(zld, "brackish_ro")
     ro_brine = next(r for r in zld["residuals"] if r["unit"] == "brackish_ro")
     assert ro["acts_on"] == "main line" and ro["outlet_kind"] == "product"
-    for unit, treats, r in (("mvc_concentrator", "brackish_ro brine", R_MVC),
-                            ("crystallizer", "mvc_concentrator brine", R_CRYST)):
+    for unit, treats, r in (
+        ("mvc_concentrator", "brackish_ro brine", R_MVC),
+        ("crystallizer", "mvc_concentrator brine", R_CRYST),
+    ):
         s = stage(zld, unit)
         assert s["acts_on"] == treats and s["outlet_kind"] == "distillate"
         assert s["outlet"]["flow_m3_d"] == pytest.approx(r * s["inlet"]["flow_m3_d"], rel=1e-12)
-        assert s["outlet"]["pH"] is None               # not computed
+        assert s["outlet"]["pH"] is None  # not computed
         assert s["entrainment"] == EPS
     assert stage(zld, "mvc_concentrator")["inlet"]["flow_m3_d"] == pytest.approx(
-        ro_brine["flow_m3_d"], rel=1e-12)
+        ro_brine["flow_m3_d"], rel=1e-12
+    )
     assert ro_brine["treated_by"] == "mvc_concentrator"
 
 
@@ -192,11 +212,11 @@ def test_every_distillate_is_below_50_mg_L_and_the_product_is_the_hand_mixture(z
     q_b = ro["inlet"]["flow_m3_d"] - ro["outlet"]["flow_m3_d"]
     brine = next(r for r in zld["residuals"] if r["unit"] == "brackish_ro")["concentrations"]
     hco3 = brine["HCO3"]
-    tds_conv = tds(brine) - hco3 + hco3 * M_CO3 / (2 * M_HCO3)          # mg/L, after 2HCO3 -> CO3
-    c_b = tds_conv / ((1 - R_MVC) + R_MVC * EPS)                           # MVC brine
+    tds_conv = tds(brine) - hco3 + hco3 * M_CO3 / (2 * M_HCO3)  # mg/L, after 2HCO3 -> CO3
+    c_b = tds_conv / ((1 - R_MVC) + R_MVC * EPS)  # MVC brine
     q_d1, c_d1 = R_MVC * q_b, EPS * c_b
     q_c = (1 - R_MVC) * q_b
-    crystals = q_c * c_b - ((1 - R_CRYST) * q_c + EPS * R_CRYST * q_c) * LIQUOR   # g/d
+    crystals = q_c * c_b - ((1 - R_CRYST) * q_c + EPS * R_CRYST * q_c) * LIQUOR  # g/d
     assert crystals > 0 and crystals / 1000 * (1 - F_CAKE) / F_CAKE / 1000 < (1 - R_CRYST) * q_c
     q_d2, c_d2 = R_CRYST * q_c, EPS * LIQUOR
     q_p, c_p = ro["outlet"]["flow_m3_d"], tds(ro["outlet"]["concentrations"])
@@ -210,8 +230,9 @@ def test_every_distillate_is_below_50_mg_L_and_the_product_is_the_hand_mixture(z
     # 0.98 removal
     assert q_p / (q_p + q_d1 + q_d2) * c_p < tds(zld["product"]["concentrations"]) < c_p
     # the CO2 vented is the bicarbonate's: 44.009 / (2 x 61.016) g per g of HCO3
-    assert mvc["co2_vented_kg_d"] == pytest.approx(q_b * hco3 / 1000 * M_CO2 / (2 * M_HCO3),
-                                                   rel=1e-9)
+    assert mvc["co2_vented_kg_d"] == pytest.approx(
+        q_b * hco3 / 1000 * M_CO2 / (2 * M_HCO3), rel=1e-9
+    )
 
 
 def test_derived_removal_is_the_entrainment_mass_balance(zld):
@@ -229,6 +250,7 @@ def test_derived_removal_is_the_entrainment_mass_balance(zld):
 # --------------------------------------------------------------------------------------------
 # Single units on synthetic brines (no PHREEQC)
 # --------------------------------------------------------------------------------------------
+
 
 def brine(flow=100.0, **conc) -> StreamBatch:
     df = pd.DataFrame([{**conc, "pH": 8.5, "temp_C": 25.0}])
@@ -260,7 +282,7 @@ def test_crystalliser_regimes_by_hand():
     feed = brine(20.0, Na=39_000.0, Cl=61_000.0)
     s = run_unit(cr, feed, ECON)
     q_r, q_d = (1 - R_CRYST) * 20.0, R_CRYST * 20.0
-    crystals = 20.0 * 100_000.0 - (q_r + EPS * q_d) * LIQUOR          # g/d
+    crystals = 20.0 * 100_000.0 - (q_r + EPS * q_d) * LIQUOR  # g/d
     assert s.residual.flow_m3_d[0] == pytest.approx(q_r, rel=1e-12)
     assert s.solids_kg_d[0] == pytest.approx(crystals / 1000.0, rel=1e-12)
     assert s.solids_g_d[0, INDEX["Na"]] == pytest.approx(0.39 * crystals, rel=1e-12)
@@ -289,24 +311,39 @@ def test_crystalliser_regimes_by_hand():
 
 
 def test_ammonium_in_a_thermal_feed_is_flagged():
-    with_nh4 = run_unit(LIB["mvc_concentrator"], brine(50.0, Na=3000.0, Cl=4600.0, NH4_N=20.0),
-                        ECON)
+    with_nh4 = run_unit(
+        LIB["mvc_concentrator"], brine(50.0, Na=3000.0, Cl=4600.0, NH4_N=20.0), ECON
+    )
     without = run_unit(LIB["mvc_concentrator"], brine(50.0, Na=3000.0, Cl=4600.0), ECON)
     assert any("ammonium" in w and "NH3" in w for w in with_nh4.warnings[0])
     assert not any("ammonium" in w for w in without.warnings[0])
 
 
 def test_scale_result_scales_the_solids_composition(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)     # PHREEQC writes error.inp into the working directory
-    df = pd.DataFrame([{"Na": 800.0, "Ca": 10.0, "Mg": 3.0, "Cl": 600.0, "SO4": 50.0,
-                        "HCO3": 900.0, "TSS": 5.0, "pH": 7.8, "temp_C": 20.0}])
+    monkeypatch.chdir(tmp_path)  # PHREEQC writes error.inp into the working directory
+    df = pd.DataFrame(
+        [
+            {
+                "Na": 800.0,
+                "Ca": 10.0,
+                "Mg": 3.0,
+                "Cl": 600.0,
+                "SO4": 50.0,
+                "HCO3": 900.0,
+                "TSS": 5.0,
+                "pH": 7.8,
+                "temp_C": 20.0,
+            }
+        ]
+    )
     units = "cartridge_filter,brackish_ro,mvc_concentrator,crystallizer"
     base = simulate_train(units, StreamBatch.from_frame(df, 1000.0), library=LIB, economics=ECON)
     scaled = scale_result(base, [0], [3000.0])
     direct = simulate_train(units, StreamBatch.from_frame(df, 3000.0), library=LIB, economics=ECON)
     for a, b in zip(scaled.residuals, direct.residuals):
-        np.testing.assert_allclose(a.solids_by_constituent_kg_d, b.solids_by_constituent_kg_d,
-                                   rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(
+            a.solids_by_constituent_kg_d, b.solids_by_constituent_kg_d, rtol=1e-9, atol=1e-12
+        )
     salt = next(r for r in scaled.residuals if r.unit == "crystallizer")
     assert salt.solids_by_constituent_kg_d[0, INDEX["Na"]] > 0
 
@@ -314,6 +351,7 @@ def test_scale_result_scales_the_solids_composition(tmp_path, monkeypatch):
 # --------------------------------------------------------------------------------------------
 # The loader refuses a thermal unit without its parameters or with a removal table
 # --------------------------------------------------------------------------------------------
+
 
 def library_with(tmp_path, old: str, new: str) -> Path:
     text = (LIBRARY_DIR / "units.toml").read_text(encoding="utf-8")
@@ -327,10 +365,13 @@ def library_with(tmp_path, old: str, new: str) -> Path:
 MVC_PARAMS = '[units.mvc_concentrator.params]\napplies_to = "brine"\nentrainment = 1.0e-4\n'
 
 
-@pytest.mark.parametrize("new, field", [
-    ('[units.mvc_concentrator.params]\napplies_to = "brine"\n', "params.entrainment"),
-    (MVC_PARAMS.replace("1.0e-4", "0.5"), "params.entrainment"),
-])
+@pytest.mark.parametrize(
+    "new, field",
+    [
+        ('[units.mvc_concentrator.params]\napplies_to = "brine"\n', "params.entrainment"),
+        (MVC_PARAMS.replace("1.0e-4", "0.5"), "params.entrainment"),
+    ],
+)
 def test_thermal_parameters_are_required(tmp_path, new, field):
     with pytest.raises(DatabaseError, match="mvc_concentrator") as exc:
         load_library(library_with(tmp_path, MVC_PARAMS, new))
@@ -338,12 +379,17 @@ def test_thermal_parameters_are_required(tmp_path, new, field):
 
 
 def test_a_removal_table_on_a_thermal_unit_is_refused(tmp_path):
-    old = '[units.mvc_concentrator.params]'
+    old = "[units.mvc_concentrator.params]"
     text = (LIBRARY_DIR / "units.toml").read_text(encoding="utf-8")
     head = text.split(old)[0]
     # put a removal table into the mvc_concentrator unit (its first line after the header)
     i = head.rindex("[units.mvc_concentrator]")
-    path = library_with(tmp_path, head[i:i + 60], head[i:i + 60].replace(
-        "[units.mvc_concentrator]\n", "[units.mvc_concentrator]\nremoval = { default = 0.98 }\n"))
+    path = library_with(
+        tmp_path,
+        head[i : i + 60],
+        head[i : i + 60].replace(
+            "[units.mvc_concentrator]\n", "[units.mvc_concentrator]\nremoval = { default = 0.98 }\n"
+        ),
+    )
     with pytest.raises(DatabaseError, match="derives its removal"):
         load_library(path)

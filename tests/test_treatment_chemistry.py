@@ -18,10 +18,25 @@ from cbmwater.geochem.databases import resolve_database
 from cbmwater.treatment.chemistry import concentrate_limit, equilibrate
 from cbmwater.treatment.streams import INDEX, StreamBatch
 
-HARD = dict(temp_C=20.0, pH=7.6, Na=300, K=3, Ca=60, Mg=20, Cl=150, SO4=200, HCO3=400, F=1.0,
-            SiO2=20)
-CBM = dict(temp_C=18.0, pH=8.2, Na=680, K=3, Ca=8, Mg=3, Cl=150, SO4=20, HCO3=1500, CO3=30,
-           F=2.5, Ba=0.5, Sr=0.5, SiO2=12)
+HARD = dict(
+    temp_C=20.0, pH=7.6, Na=300, K=3, Ca=60, Mg=20, Cl=150, SO4=200, HCO3=400, F=1.0, SiO2=20
+)
+CBM = dict(
+    temp_C=18.0,
+    pH=8.2,
+    Na=680,
+    K=3,
+    Ca=8,
+    Mg=3,
+    Cl=150,
+    SO4=20,
+    HCO3=1500,
+    CO3=30,
+    F=2.5,
+    Ba=0.5,
+    Sr=0.5,
+    SiO2=12,
+)
 ALLOW = {"Calcite": 1.8, "Barite": 1.8, "Celestite": 0.9, "Fluorite": 2.0, "SiO2(a)": 0.0}
 
 
@@ -35,8 +50,13 @@ def run(text: str) -> pd.DataFrame:
 
 def solution(w: dict) -> str:
     alk = 50.04 * (w.get("HCO3", 0) / 61.016 + 2 * w.get("CO3", 0) / 60.008)
-    lines = ["SOLUTION 1", "    units mg/l", f"    temp {w['temp_C']}", f"    pH {w['pH']}",
-             f"    Alkalinity {alk} as CaCO3"]
+    lines = [
+        "SOLUTION 1",
+        "    units mg/l",
+        f"    temp {w['temp_C']}",
+        f"    pH {w['pH']}",
+        f"    Alkalinity {alk} as CaCO3",
+    ]
     for k in ("Na", "K", "Ca", "Mg", "Cl", "F", "Ba", "Sr"):
         if k in w:
             lines.append(f"    {k} {w[k]}")
@@ -72,10 +92,15 @@ END
     ph = out["pH"].astype(float).to_numpy()
     mmol = out["reaction"].astype(float).to_numpy() * 1000
     k = int(np.argmax(ph >= 10.3))
-    dose_oracle = np.interp(10.3, ph[k - 1:k + 1], mmol[k - 1:k + 1])
+    dose_oracle = np.interp(10.3, ph[k - 1 : k + 1], mmol[k - 1 : k + 1])
     batch = StreamBatch.from_frame(pd.DataFrame([HARD]), 1000.0)
-    eq = equilibrate(batch, target_pH=10.3, base="lime", precipitates=("Calcite", "Brucite"),
-                     adds_mol={"lime": {"Ca": 1}})
+    eq = equilibrate(
+        batch,
+        target_pH=10.3,
+        base="lime",
+        precipitates=("Calcite", "Brucite"),
+        adds_mol={"lime": {"Ca": 1}},
+    )
     assert eq.pH[0] == pytest.approx(10.3, abs=1e-3)
     # mmol per litre of feed (engine) vs mmol per kg of water (oracle): within 2 %
     assert eq.reagent_mmol_L[0] == pytest.approx(dose_oracle, rel=0.02)
@@ -86,7 +111,8 @@ END
     ca_feed = HARD["Ca"] / 40.078
     ca_out = eq.conc_mg_L[0, INDEX["Ca"]] / 40.078
     assert ca_feed + eq.reagent_mmol_L[0] == pytest.approx(
-        ca_out + eq.precipitated_mmol_L["Calcite"][0], rel=1e-3)
+        ca_out + eq.precipitated_mmol_L["Calcite"][0], rel=1e-3
+    )
 
 
 def feed_log_pco2(w: dict) -> float:
@@ -95,8 +121,9 @@ def feed_log_pco2(w: dict) -> float:
     return float(out["si_CO2(g)"].astype(float).iloc[-1])
 
 
-def concentrate_si(w: dict, minerals: list[str], recoveries: list[float],
-                   log_pco2: float | None) -> pd.DataFrame:
+def concentrate_si(
+    w: dict, minerals: list[str], recoveries: list[float], log_pco2: float | None
+) -> pd.DataFrame:
     """SI of the concentrate at each recovery: feed, water removed (55.508 r mol per kg) and,
     unless ``log_pco2`` is None (closed), CO2(g) held at the feed's log pCO2."""
     moles = " ".join(f"{55.508 * r:.8f}" for r in recoveries)
@@ -105,7 +132,7 @@ def concentrate_si(w: dict, minerals: list[str], recoveries: list[float],
     -reset false
     -reaction true
     -pH true
-    -si {' '.join(minerals)}
+    -si {" ".join(minerals)}
 {solution(w)}{co2}REACTION 1
     H2O -1
     {moles} moles
@@ -144,7 +171,7 @@ def oracle_limit(w: dict, allowance: dict[str, float], rmax: float = 0.95) -> tu
     text = f"""SELECTED_OUTPUT 1
     -reset false
     -reaction true
-    -si {' '.join(allowance)}
+    -si {" ".join(allowance)}
 {solution(w)}REACTION 1
     H2O -1
     {moles} moles
@@ -203,8 +230,9 @@ def test_concentrate_si_equals_hand_written_input_at_three_recoveries(water):
 @pytest.mark.parametrize("water", [CBM, HARD], ids=["CBM", "hard"])
 def test_closed_co2_policy_reproduces_the_old_concentrate(water):
     r_oracle, m_oracle = oracle_limit(water, ALLOW)
-    lim = concentrate_limit(StreamBatch.from_frame(pd.DataFrame([water]), 1000.0), ALLOW, 0.95,
-                            co2="closed")
+    lim = concentrate_limit(
+        StreamBatch.from_frame(pd.DataFrame([water]), 1000.0), ALLOW, 0.95, co2="closed"
+    )
     assert lim.recovery_limit[0] == pytest.approx(r_oracle, abs=0.01)
     assert lim.limiting_mineral[0] == m_oracle
     # holding CO2 at the feed's never allows more recovery than the closed concentrate
@@ -215,20 +243,30 @@ def test_closed_co2_policy_reproduces_the_old_concentrate(water):
 def test_recovery_limit_falls_as_barium_or_sulfate_rises():
     # barite alone: the limit falls strictly as either of its ions rises
     bas = [2.0, 4.0, 8.0, 16.0]
-    lim = concentrate_limit(StreamBatch.from_frame(pd.DataFrame([dict(CBM, Ba=b) for b in bas]),
-                                                   1000.0), {"Barite": 1.8}, 0.95)
+    lim = concentrate_limit(
+        StreamBatch.from_frame(pd.DataFrame([dict(CBM, Ba=b) for b in bas]), 1000.0),
+        {"Barite": 1.8},
+        0.95,
+    )
     r = lim.recovery_limit
     assert all(a > b for a, b in zip(r, r[1:])), r
     assert set(lim.limiting_mineral) == {"Barite"}
     so4 = [5, 20, 60, 150]
-    r2 = concentrate_limit(StreamBatch.from_frame(
-        pd.DataFrame([dict(CBM, Ba=2.0, SO4=s) for s in so4]), 1000.0), {"Barite": 1.8},
-        0.95).recovery_limit
+    r2 = concentrate_limit(
+        StreamBatch.from_frame(pd.DataFrame([dict(CBM, Ba=2.0, SO4=s) for s in so4]), 1000.0),
+        {"Barite": 1.8},
+        0.95,
+    ).recovery_limit
     assert all(a > b for a, b in zip(r2, r2[1:])), r2
     # with calcite also checked, Ba only ever lowers the limit (ionic-strength noise < 0.001)
     allow = {"Barite": 1.8, "Calcite": 1.8}
-    mixed = concentrate_limit(StreamBatch.from_frame(
-        pd.DataFrame([dict(CBM, Ba=b) for b in [0.2, 0.5, 2.0, 8.0, 16.0]]), 1000.0), allow, 0.95)
+    mixed = concentrate_limit(
+        StreamBatch.from_frame(
+            pd.DataFrame([dict(CBM, Ba=b) for b in [0.2, 0.5, 2.0, 8.0, 16.0]]), 1000.0
+        ),
+        allow,
+        0.95,
+    )
     rm = mixed.recovery_limit
     assert all(b <= a + 1e-3 for a, b in zip(rm, rm[1:])), rm
     assert rm[0] > rm[-1] + 0.05 and mixed.limiting_mineral[-1] == "Barite"
@@ -248,24 +286,40 @@ def test_bad_chemistry_inputs_are_clear_errors():
 def test_large_batches_run_in_parallel_chunks_with_the_same_answer():
     """60 waters (parallel PHREEQC chunks) give what batches of 10 (one instance) give."""
     rng = np.random.default_rng(3)
-    waters = [dict(CBM, Ba=float(rng.uniform(0.1, 4)), SO4=float(rng.uniform(5, 80)),
-                   pH=float(rng.uniform(7.6, 8.6))) for _ in range(60)]
+    waters = [
+        dict(
+            CBM,
+            Ba=float(rng.uniform(0.1, 4)),
+            SO4=float(rng.uniform(5, 80)),
+            pH=float(rng.uniform(7.6, 8.6)),
+        )
+        for _ in range(60)
+    ]
     big = concentrate_limit(StreamBatch.from_frame(pd.DataFrame(waters), 1000.0), ALLOW, 0.95)
     for a in range(0, 60, 10):
-        small = concentrate_limit(StreamBatch.from_frame(pd.DataFrame(waters[a:a + 10]), 1000.0),
-                                  ALLOW, 0.95)
-        np.testing.assert_allclose(big.recovery_limit[a:a + 10], small.recovery_limit, rtol=1e-12)
-        assert big.limiting_mineral[a:a + 10] == small.limiting_mineral
-    eq_big = equilibrate(StreamBatch.from_frame(pd.DataFrame(waters), 1000.0), target_pH=6.5,
-                         acid="hydrochloric_acid", adds_mol={"hydrochloric_acid": {"Cl": 1}})
-    eq_small = equilibrate(StreamBatch.from_frame(pd.DataFrame(waters[:10]), 1000.0),
-                           target_pH=6.5, acid="hydrochloric_acid",
-                           adds_mol={"hydrochloric_acid": {"Cl": 1}})
+        small = concentrate_limit(
+            StreamBatch.from_frame(pd.DataFrame(waters[a : a + 10]), 1000.0), ALLOW, 0.95
+        )
+        np.testing.assert_allclose(big.recovery_limit[a : a + 10], small.recovery_limit, rtol=1e-12)
+        assert big.limiting_mineral[a : a + 10] == small.limiting_mineral
+    eq_big = equilibrate(
+        StreamBatch.from_frame(pd.DataFrame(waters), 1000.0),
+        target_pH=6.5,
+        acid="hydrochloric_acid",
+        adds_mol={"hydrochloric_acid": {"Cl": 1}},
+    )
+    eq_small = equilibrate(
+        StreamBatch.from_frame(pd.DataFrame(waters[:10]), 1000.0),
+        target_pH=6.5,
+        acid="hydrochloric_acid",
+        adds_mol={"hydrochloric_acid": {"Cl": 1}},
+    )
     np.testing.assert_allclose(eq_big.reagent_mmol_L[:10], eq_small.reagent_mmol_L, rtol=1e-12)
 
 
-NACL_IMBALANCED = dict(temp_C=20.0, pH=7.0, Na=500.0, K=0.0, Ca=2.0, Mg=0.0, Cl=770.0, SO4=0.0,
-                      HCO3=50.0, SiO2=5.0)  # ion balance -1.8 %: the permeate pH must not care
+NACL_IMBALANCED = dict(
+    temp_C=20.0, pH=7.0, Na=500.0, K=0.0, Ca=2.0, Mg=0.0, Cl=770.0, SO4=0.0, HCO3=50.0, SiO2=5.0
+)  # ion balance -1.8 %: the permeate pH must not care
 
 
 @pytest.mark.parametrize("feed_w", [CBM, NACL_IMBALANCED], ids=["CBM", "NaCl-imbalanced"])
@@ -283,10 +337,10 @@ def test_permeate_pH_matches_a_hand_written_phreeqc_calculation(feed_w):
     -molalities CO2
 {solution(feed_w)}END
 """).iloc[0]
-    ct, co2 = float(feed_out.iloc[0]), float(feed_out.iloc[1])   # mol/kgw (dilute: ~mol/L)
+    ct, co2 = float(feed_out.iloc[0]), float(feed_out.iloc[1])  # mol/kgw (dilute: ~mol/L)
     ct_perm_mmol = 1000 * (co2 + (ct - co2) * passage)
     perm_w = {k: (v * passage if k not in ("temp_C", "pH") else v) for k, v in feed_w.items()}
-    target_meq = (perm_w["HCO3"] / 61.016 + 2 * perm_w.get("CO3", 0.0) / 60.008)
+    target_meq = perm_w["HCO3"] / 61.016 + 2 * perm_w.get("CO3", 0.0) / 60.008
     feed = StreamBatch.from_frame(pd.DataFrame([feed_w]), 1000.0)
     perm = StreamBatch.from_frame(pd.DataFrame([perm_w]), 800.0)
     ph, _ = permeate_pH(feed, perm, np.array([passage]))
@@ -295,8 +349,18 @@ def test_permeate_pH_matches_a_hand_written_phreeqc_calculation(feed_w):
     for k in ("Na", "K", "Ca", "Mg", "Cl", "F", "Ba", "Sr"):
         if k in perm_w:
             lines.append(f"    {k} {perm_w[k]}")
-    lines += [f"    S(6) {perm_w['SO4']} as SO4", f"    Si {perm_w['SiO2']} as SiO2",
-              f"    C(4) {ct_perm_mmol} mmol/l"]
-    alk = float(run("SELECTED_OUTPUT 1\n    -reset false\n    -alkalinity true\n"
-                    + "\n".join(lines) + "\nEND\n").iloc[0].iloc[0])  # Alk(eq/kgw)
+    lines += [
+        f"    S(6) {perm_w['SO4']} as SO4",
+        f"    Si {perm_w['SiO2']} as SiO2",
+        f"    C(4) {ct_perm_mmol} mmol/l",
+    ]
+    alk = float(
+        run(
+            "SELECTED_OUTPUT 1\n    -reset false\n    -alkalinity true\n"
+            + "\n".join(lines)
+            + "\nEND\n"
+        )
+        .iloc[0]
+        .iloc[0]
+    )  # Alk(eq/kgw)
     assert alk * 1000 == pytest.approx(target_meq, rel=0.01)

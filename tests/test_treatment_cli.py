@@ -23,11 +23,32 @@ from cbmwater.water.vocabulary import CONSTITUENTS
 TRAIN = "coagulation,sedimentation,multimedia_filter,ultrafiltration,brackish_ro"
 SAMPLE = "SZ-3-01"
 UNIT_IDS = {
-    "aeration", "coagulation", "sedimentation", "daf", "multimedia_filter", "greensand_filter",
-    "cartridge_filter", "ultrafiltration", "lime_softening", "lime_soda_softening", "wac_exchange",
-    "sac_exchange", "clinoptilolite", "activated_alumina", "breakpoint_chlorination",
-    "ammonia_stripping", "nanofiltration", "brackish_ro", "edr", "mvc_concentrator", "crystallizer",
-    "evaporation_pond", "ph_adjustment", "disinfection", "degasser", "remineralisation",
+    "aeration",
+    "coagulation",
+    "sedimentation",
+    "daf",
+    "multimedia_filter",
+    "greensand_filter",
+    "cartridge_filter",
+    "ultrafiltration",
+    "lime_softening",
+    "lime_soda_softening",
+    "wac_exchange",
+    "sac_exchange",
+    "clinoptilolite",
+    "activated_alumina",
+    "breakpoint_chlorination",
+    "ammonia_stripping",
+    "nanofiltration",
+    "brackish_ro",
+    "edr",
+    "mvc_concentrator",
+    "crystallizer",
+    "evaporation_pond",
+    "ph_adjustment",
+    "disinfection",
+    "degasser",
+    "remineralisation",
     "oxygen_scavenger",
 }
 
@@ -38,8 +59,18 @@ def cli(*args):
 
 @pytest.fixture(scope="module")
 def treated():
-    res = cli("treat", BUNDLED_ANALYSES, "--sample", SAMPLE, "--train", TRAIN, "--flow-m3-d",
-              "800", "--format", "json")
+    res = cli(
+        "treat",
+        BUNDLED_ANALYSES,
+        "--sample",
+        SAMPLE,
+        "--train",
+        TRAIN,
+        "--flow-m3-d",
+        "800",
+        "--format",
+        "json",
+    )
     assert res.exit_code == 0, res.output
     return json.loads(res.stdout)
 
@@ -53,8 +84,16 @@ def test_units_json_lists_the_27_units_with_sources():
     for r in rows:
         for key in ("recovery", "removal", "energy", "capital", "om"):
             assert len(r["sources"][key]) > 20, (r["id"], key)
-        assert set(r["capital"]) >= {"A", "B", "Q_ref_m3_d", "currency", "year", "Q_min_m3_d",
-                                     "Q_max_m3_d", "installation_factor"}
+        assert set(r["capital"]) >= {
+            "A",
+            "B",
+            "Q_ref_m3_d",
+            "currency",
+            "year",
+            "Q_min_m3_d",
+            "Q_max_m3_d",
+            "installation_factor",
+        }
         assert 0 < r["recovery"] <= 1
     ro = next(r for r in rows if r["id"] == "brackish_ro")
     assert (ro["recovery"], ro["removal"]["default"], ro["name_zh"]) == (0.8, 0.98, "苦咸水反渗透")
@@ -68,8 +107,19 @@ def test_units_text_lists_every_id():
 
 
 def test_treat_json_has_the_documented_keys(treated):
-    for key in ("stages", "product", "residuals", "recovery", "energy_kWh_m3", "chemicals_kg_d",
-                "capex_CNY", "opex_CNY_yr", "lcow_CNY_m3", "breakdown", "warnings"):
+    for key in (
+        "stages",
+        "product",
+        "residuals",
+        "recovery",
+        "energy_kWh_m3",
+        "chemicals_kg_d",
+        "capex_CNY",
+        "opex_CNY_yr",
+        "lcow_CNY_m3",
+        "breakdown",
+        "warnings",
+    ):
         assert key in treated, key
     assert treated["sample_id"] == SAMPLE and treated["price_year"] == 2024
     assert [s["unit"] for s in treated["stages"]] == TRAIN.split(",")
@@ -89,15 +139,21 @@ def test_treat_json_has_the_documented_keys(treated):
     assert first["concentrations"]["TSS"] == 144.0
     assert first["pH"] == 8.24 and first["temp_C"] == 18.8
     assert treated["product"]["flow_m3_d"] == pytest.approx(
-        treated["stages"][-1]["outlet"]["flow_m3_d"], rel=1e-12)
+        treated["stages"][-1]["outlet"]["flow_m3_d"], rel=1e-12
+    )
     assert treated["recovery"] == pytest.approx(treated["product"]["flow_m3_d"] / 800.0, rel=1e-12)
     assert {r["unit"] for r in treated["residuals"]} == {
-        "sedimentation", "multimedia_filter", "ultrafiltration", "brackish_ro"}
+        "sedimentation",
+        "multimedia_filter",
+        "ultrafiltration",
+        "brackish_ro",
+    }
     for r in treated["residuals"]:
         assert set(r) >= {"name", "unit", "kind", "flow_m3_d", "concentrations", "dry_kg_d"}
     # water balance from the JSON alone
-    out = treated["product"]["flow_m3_d"] + sum(r["flow_m3_d"] for r in treated["residuals"]
-                                                if r["treated_by"] is None)
+    out = treated["product"]["flow_m3_d"] + sum(
+        r["flow_m3_d"] for r in treated["residuals"] if r["treated_by"] is None
+    )
     assert out == pytest.approx(800.0, rel=1e-3)
     assert set(treated["chemicals_kg_d"]) == {"pac", "pam", "antiscalant"}
     assert treated["chemicals_kg_d"]["pac"] == pytest.approx(8.4 * 800 / 1000, rel=1e-12)
@@ -108,15 +164,33 @@ def test_treat_json_has_the_documented_keys(treated):
 
 def test_treat_out_file_equals_stdout(tmp_path, treated):
     out = tmp_path / "res" / "t.json"
-    res = cli("treat", BUNDLED_ANALYSES, "--sample", SAMPLE, "--train", TRAIN, "--flow-m3-d",
-              "800", "--format", "json", "--out", out)
+    res = cli(
+        "treat",
+        BUNDLED_ANALYSES,
+        "--sample",
+        SAMPLE,
+        "--train",
+        TRAIN,
+        "--flow-m3-d",
+        "800",
+        "--format",
+        "json",
+        "--out",
+        out,
+    )
     assert res.exit_code == 0, res.output
     assert json.loads(out.read_text(encoding="utf-8")) == treated
 
 
 def test_treat_text_output_names_the_units():
-    res = cli("treat", BUNDLED_ANALYSES, "--sample", SAMPLE, "--train",
-              "coagulation,sedimentation,multimedia_filter")
+    res = cli(
+        "treat",
+        BUNDLED_ANALYSES,
+        "--sample",
+        SAMPLE,
+        "--train",
+        "coagulation,sedimentation,multimedia_filter",
+    )
     assert res.exit_code == 0, res.output
     assert "LCOW" in res.stdout and "multimedia_filter" in res.stdout
 
@@ -124,8 +198,10 @@ def test_treat_text_output_names_the_units():
 BAD = [
     (["--train", "cartridge_filter,brackish_r0"], "did you mean 'brackish_ro'"),
     (["--train", "brackish_ro"], "spiral-wound RO elements need 5-um cartridge"),
-    (["--train", "cartridge_filter,brackish_ro,crystallizer"],
-     "a crystallizer takes brine concentrator reject"),
+    (
+        ["--train", "cartridge_filter,brackish_ro,crystallizer"],
+        "a crystallizer takes brine concentrator reject",
+    ),
     (["--train", "ph_adjustment:abc"], "must be a number"),
     (["--train", "ph_adjustment:20"], "between 2 and 13"),
     (["--train", "coagulation", "--flow-m3-d", "0"], "positive"),
@@ -149,7 +225,7 @@ def test_bad_input_is_one_line_non_zero_and_writes_nothing(tmp_path, extra, mess
     assert "Traceback" not in res.output
     assert message in err
     assert not out.exists()
-    assert list(tmp_path.iterdir()) == []        # no partial file left behind either
+    assert list(tmp_path.iterdir()) == []  # no partial file left behind either
 
 
 def test_unknown_sample_id_lists_the_known_ids():

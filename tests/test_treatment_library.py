@@ -26,16 +26,36 @@ from cbmwater.treatment.economics import capital_recovery_factor, load_economics
 from cbmwater.treatment.library import LIBRARY_DIR, REMOVABLE, load_library
 
 UNIT_IDS = {
-    "aeration", "coagulation", "sedimentation", "daf", "multimedia_filter", "greensand_filter",
-    "cartridge_filter", "ultrafiltration", "lime_softening", "lime_soda_softening", "wac_exchange",
-    "sac_exchange", "clinoptilolite", "activated_alumina", "breakpoint_chlorination",
-    "ammonia_stripping", "nanofiltration", "brackish_ro", "edr", "mvc_concentrator", "crystallizer",
-    "evaporation_pond", "ph_adjustment", "disinfection", "degasser", "remineralisation",
+    "aeration",
+    "coagulation",
+    "sedimentation",
+    "daf",
+    "multimedia_filter",
+    "greensand_filter",
+    "cartridge_filter",
+    "ultrafiltration",
+    "lime_softening",
+    "lime_soda_softening",
+    "wac_exchange",
+    "sac_exchange",
+    "clinoptilolite",
+    "activated_alumina",
+    "breakpoint_chlorination",
+    "ammonia_stripping",
+    "nanofiltration",
+    "brackish_ro",
+    "edr",
+    "mvc_concentrator",
+    "crystallizer",
+    "evaporation_pond",
+    "ph_adjustment",
+    "disinfection",
+    "degasser",
+    "remineralisation",
     "oxygen_scavenger",
 }
 REQUIRED_SOURCES = ("recovery", "removal", "energy", "capital", "om")
-CAPITAL_YEARS = (2001, 2007, 2011, 2014, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023,
-                 2024)
+CAPITAL_YEARS = (2001, 2007, 2011, 2014, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024)
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +71,7 @@ def econ():
 # --------------------------------------------------------------------------------------------
 # The shipped files
 # --------------------------------------------------------------------------------------------
+
 
 def test_library_has_exactly_the_27_units(lib):
     assert set(lib.units) == UNIT_IDS
@@ -76,7 +97,12 @@ def test_reference_values_from_watertap(lib):
     assert uf.recovery == 0.95
     assert uf.removal_of("TSS") == 0.97
     assert uf.capital.Q_ref_m3_d == pytest.approx(4731.764235 * 24, rel=1e-6)
-    assert (uf.capital.A, uf.capital.B, uf.capital.currency, uf.capital.year) == (15.0e6, 1.0, "USD", 2014)
+    assert (uf.capital.A, uf.capital.B, uf.capital.currency, uf.capital.year) == (
+        15.0e6,
+        1.0,
+        "USD",
+        2014,
+    )
 
     edr = lib["edr"]
     assert edr.recovery == 0.9214
@@ -86,7 +112,9 @@ def test_reference_values_from_watertap(lib):
     assert edr.capital.Q_ref_m3_d == pytest.approx(946.352946 * 24, rel=1e-6)
 
     ro = lib["brackish_ro"]
-    assert ro.removal_of("Na") == 0.98 and ro.removal_of("F") == 0.98 and ro.removal_of("SiO2") == 0.98
+    assert (
+        ro.removal_of("Na") == 0.98 and ro.removal_of("F") == 0.98 and ro.removal_of("SiO2") == 0.98
+    )
     # boric acid rejection (issue 11: WaterTAP3's 0.90 overstated boron removal below pH 9)
     assert ro.removal_of("B") == 0.5 and ro.params["borate_rejection"] == 0.98
     assert ro.recovery == 0.80  # qinshui_standards.md §3 T3 upper bound (65-80 %)
@@ -113,8 +141,9 @@ def test_brine_concentrator_energy_reproduces_the_watertap_formula(lib):
 
 def test_cation_exchange_curve_is_the_watertap_formula_at_2000_mg_L(lib):
     q_h, tds = 1000 / 24, 2000.0
-    hand = math.exp(9.97141 + 0.681951 * math.log(q_h) - 6.42222e-5 * tds
-                    + 4.09643e-5 * math.log(q_h) * tds)
+    hand = math.exp(
+        9.97141 + 0.681951 * math.log(q_h) - 6.42222e-5 * tds + 4.09643e-5 * math.log(q_h) * tds
+    )
     for uid in ("wac_exchange", "sac_exchange"):
         cap = lib[uid].capital
         assert cap.Q_ref_m3_d == 1000
@@ -122,15 +151,17 @@ def test_cation_exchange_curve_is_the_watertap_formula_at_2000_mg_L(lib):
         assert pytest.approx(0.681951 + 4.09643e-5 * tds, abs=1e-4) == cap.B
         # exact power law at fixed TDS: check another flow
         q2 = 200 / 24
-        at_q2 = math.exp(9.97141 + 0.681951 * math.log(q2) - 6.42222e-5 * tds
-                         + 4.09643e-5 * math.log(q2) * tds)
+        at_q2 = math.exp(
+            9.97141 + 0.681951 * math.log(q2) - 6.42222e-5 * tds + 4.09643e-5 * math.log(q2) * tds
+        )
         assert pytest.approx(at_q2, rel=1e-3) == cap.A * (200 / 1000) ** cap.B
 
 
 def test_breakpoint_dose_is_7_6_mg_cl2_per_mg_n_as_naocl(lib):
     dose = {c.chemical: c for c in lib["breakpoint_chlorination"].chemicals}
     assert dose["sodium_hypochlorite"].per_mg_removed["NH4_N"] == pytest.approx(
-        7.6 * 74.44 / 70.906, rel=1e-3)
+        7.6 * 74.44 / 70.906, rel=1e-3
+    )
 
 
 def test_residual_and_recovery_are_consistent(lib):
@@ -175,7 +206,9 @@ def test_model_parameters_name_known_chemicals_and_phases(lib, econ):
 def test_economics_values_and_money_conversion(econ):
     assert econ.price_year == 2024
     for y in CAPITAL_YEARS:
-        assert y in econ.cost_index and y in econ.fx_to_CNY["USD"] and econ.fx_to_CNY["CNY"][y] == 1.0
+        assert (
+            y in econ.cost_index and y in econ.fx_to_CNY["USD"] and econ.fx_to_CNY["CNY"][y] == 1.0
+        )
     assert econ.cost_index[2007] == 525.4
     hand = 1e6 * 800.0 / 576.1 * 7.1217
     assert econ.to_CNY(1e6, "USD", 2014) == pytest.approx(hand, rel=1e-12)
@@ -213,10 +246,16 @@ def test_precedence_table_is_well_formed(lib):
         assert r["unit"] not in others, r
         assert len(r["reason"]) > 20, r
         seen.add((r["unit"], r["rule"]))
-    for must in (("brackish_ro", "requires_before"), ("nanofiltration", "requires_before"),
-                 ("ultrafiltration", "requires_before"), ("edr", "requires_before"),
-                 ("crystallizer", "requires_before"), ("mvc_concentrator", "requires_before"),
-                 ("evaporation_pond", "requires_before"), ("cartridge_filter", "not_after")):
+    for must in (
+        ("brackish_ro", "requires_before"),
+        ("nanofiltration", "requires_before"),
+        ("ultrafiltration", "requires_before"),
+        ("edr", "requires_before"),
+        ("crystallizer", "requires_before"),
+        ("mvc_concentrator", "requires_before"),
+        ("evaporation_pond", "requires_before"),
+        ("cartridge_filter", "not_after"),
+    ):
         assert must in seen, must
     ro = next(r for r in rows if r["unit"] == "brackish_ro" and r["rule"] == "requires_before")
     assert set(ro["other_units"].split(";")) == {"cartridge_filter", "ultrafiltration"}
@@ -254,14 +293,33 @@ capital = "assumption: a test value for the loader tests"
 """
 
 
-def make_library(tmp_path, *, uid="testunit", residual="brine", recovery="0.9",
-                 removal="TSS = 0.5", currency="USD", qmin="50", chem="",
-                 om_source='om = "assumption: a test value for the loader tests"'):
+def make_library(
+    tmp_path,
+    *,
+    uid="testunit",
+    residual="brine",
+    recovery="0.9",
+    removal="TSS = 0.5",
+    currency="USD",
+    qmin="50",
+    chem="",
+    om_source='om = "assumption: a test value for the loader tests"',
+):
     shutil.copy(LIBRARY_DIR / "economics.toml", tmp_path / "economics.toml")
     path = tmp_path / "units.toml"
-    path.write_text(GOOD_UNIT.format(uid=uid, residual=residual, recovery=recovery,
-                                     removal=removal, currency=currency, qmin=qmin, chem=chem,
-                                     om_source=om_source), encoding="utf-8")
+    path.write_text(
+        GOOD_UNIT.format(
+            uid=uid,
+            residual=residual,
+            recovery=recovery,
+            removal=removal,
+            currency=currency,
+            qmin=qmin,
+            chem=chem,
+            om_source=om_source,
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -302,7 +360,7 @@ def test_recovery_out_of_range_is_refused(tmp_path, recovery):
 
 
 def test_unknown_chemical_is_refused(tmp_path):
-    path = make_library(tmp_path, chem='chemicals = { unobtainium = { dose_mg_L = 5 } }')
+    path = make_library(tmp_path, chem="chemicals = { unobtainium = { dose_mg_L = 5 } }")
     refused(path, "'testunit'", "chemicals.unobtainium", "unknown chemical")
 
 
@@ -331,12 +389,23 @@ def test_economics_without_a_source_is_refused(tmp_path):
         load_economics(path)
 
 
-@pytest.mark.parametrize("old, new, field, allowed", [
-    ('concentrate_model = "rejection"', 'concentrate_model = "bogus"', "params.concentrate_model",
-     "full_rejection, rejection"),
-    ('co2_policy = "feed_pco2"\nborate_rejection = 0.6', 'co2_policy = "open"\nborate_rejection = 0.6',
-     "params.co2_policy", "feed_pco2, closed"),
-])
+@pytest.mark.parametrize(
+    "old, new, field, allowed",
+    [
+        (
+            'concentrate_model = "rejection"',
+            'concentrate_model = "bogus"',
+            "params.concentrate_model",
+            "full_rejection, rejection",
+        ),
+        (
+            'co2_policy = "feed_pco2"\nborate_rejection = 0.6',
+            'co2_policy = "open"\nborate_rejection = 0.6',
+            "params.co2_policy",
+            "feed_pco2, closed",
+        ),
+    ],
+)
 def test_bad_membrane_params_are_refused_at_load(tmp_path, old, new, field, allowed):
     shutil.copy(LIBRARY_DIR / "economics.toml", tmp_path / "economics.toml")
     text = (LIBRARY_DIR / "units.toml").read_text(encoding="utf-8")

@@ -26,9 +26,25 @@ from cbmwater.treatment.train import simulate_train
 
 # constructed Na-HCO3 CBM water with ammonium, nitrate and ferrous iron (reference/
 # qinshui_standards.md §1.3 ranges; the 0.65 mg/L NH4-N and 0.057 mg/L NO3-N of issue 11)
-W = dict(temp_C=18.0, pH=7.9, Na=690, K=3, Ca=12, Mg=4, Cl=160, SO4=20, HCO3=1550, F=2.5,
-         Fe=3.5, Mn=0.1, SiO2=12, TSS=50, NH4_N=0.65, NO3_N=0.057)
-FE_OH3 = 106.867       # g/mol Fe(OH)3
+W = dict(
+    temp_C=18.0,
+    pH=7.9,
+    Na=690,
+    K=3,
+    Ca=12,
+    Mg=4,
+    Cl=160,
+    SO4=20,
+    HCO3=1550,
+    F=2.5,
+    Fe=3.5,
+    Mn=0.1,
+    SiO2=12,
+    TSS=50,
+    NH4_N=0.65,
+    NO3_N=0.057,
+)
+FE_OH3 = 106.867  # g/mol Fe(OH)3
 FE = 55.845
 
 
@@ -36,24 +52,32 @@ def batch(**over) -> StreamBatch:
     return StreamBatch.from_frame(pd.DataFrame([dict(W, **over)]), 1000.0)
 
 
-
 def mass(stream: StreamBatch, name: str) -> float:
     return float(np.nan_to_num(stream.conc_mg_L[0, INDEX[name]]) * stream.flow_m3_d[0])
 
 
-@pytest.mark.parametrize("train", ["aeration", "ph_adjustment:6.5", "lime_softening",
-                                   "aeration,coagulation,sedimentation,multimedia_filter"])
+@pytest.mark.parametrize(
+    "train",
+    [
+        "aeration",
+        "ph_adjustment:6.5",
+        "lime_softening",
+        "aeration,coagulation,sedimentation,multimedia_filter",
+    ],
+)
 def test_ammonium_nitrate_and_sulfate_are_not_touched_by_physical_and_chemical_units(train):
     """Issue 11: aeration turned all NH4-N into NO3-N, pH 6.5 lost 44 % of it, lime softening
     88 %, and sulfate was partly reduced."""
     b = batch()
     r = simulate_train(train, b)
-    out = {n: mass(r.product, n) + sum(mass(res.stream, n) for res in r.residuals)
-           for n in ("NH4_N", "NO3_N", "SO4")}
+    out = {
+        n: mass(r.product, n) + sum(mass(res.stream, n) for res in r.residuals)
+        for n in ("NH4_N", "NO3_N", "SO4")
+    }
     assert out["NH4_N"] == pytest.approx(mass(b, "NH4_N"), rel=0.02)
     # no nitrate made (PHREEQC prints 6 significant digits, so totals agree to ~1e-5)
     assert out["NO3_N"] == pytest.approx(mass(b, "NO3_N"), rel=1e-4)
-    assert out["SO4"] == pytest.approx(mass(b, "SO4"), rel=1e-4)        # no sulfate reduced
+    assert out["SO4"] == pytest.approx(mass(b, "SO4"), rel=1e-4)  # no sulfate reduced
 
 
 def test_the_redox_definitions_freeze_nitrogen_and_sulfur_in_a_reaction_step():
@@ -64,7 +88,9 @@ def test_the_redox_definitions_freeze_nitrogen_and_sulfur_in_a_reaction_step():
     from cbmwater.geochem.redox import redox_definitions
 
     def step(defs: str, amm: str, fe: str = "Fe(2)") -> pd.Series:
-        text = defs + f"""PHASES
+        text = (
+            defs
+            + f"""PHASES
 Fix_H+
     H+ = H+
     log_k 0
@@ -88,6 +114,7 @@ EQUILIBRIUM_PHASES 1
     Fix_H+ -6.5 HCl 10
 END
 """
+        )
         return run(text).astype(float).iloc[-1]
 
     frozen = step(redox_definitions(database_info(None)), "Amm")
@@ -98,7 +125,7 @@ END
     assert frozen["N(5)"] == pytest.approx(0.057 / 14.007 / 1000, rel=5e-3)
     # the input before the policy (N(-3) coupled, total Fe at the default pe 4): ammonium is lost
     coupled = step("", "N(-3)", "Fe")
-    assert coupled["N(-3)"] < 0.7 * 0.65 / 14.007 / 1000      # the artefact the policy removes
+    assert coupled["N(-3)"] < 0.7 * 0.65 / 14.007 / 1000  # the artefact the policy removes
 
 
 @pytest.mark.parametrize("unit", ["breakpoint_chlorination", "ammonia_stripping"])
@@ -121,9 +148,9 @@ def test_ferrous_iron_through_aeration_coagulation_clarifier_and_filter():
     assert with_fe.product.conc_mg_L[0, INDEX["Fe"]] < 0.3
     # the aerator oxidises and precipitates it; the clarifier (TSS 0.990826) takes the floc
     aer = with_fe.steps[0]
-    precip_fe_mg_L = aer.details["precipitated_mmol_L"]["Fe(OH)3(a)"][0] * FE   # mmol x mg/mmol
+    precip_fe_mg_L = aer.details["precipitated_mmol_L"]["Fe(OH)3(a)"][0] * FE  # mmol x mg/mmol
     assert precip_fe_mg_L == pytest.approx(3.5 - aer.product.conc_mg_L[0, INDEX["Fe"]], rel=1e-3)
-    precip_fe_g_d = precip_fe_mg_L * 1000.0                                   # x 1000 m3/d
+    precip_fe_g_d = precip_fe_mg_L * 1000.0  # x 1000 m3/d
     sludge = {res.unit: res.solids_kg_d[0] for res in with_fe.residuals}
     sludge0 = {res.unit: res.solids_kg_d[0] for res in no_fe.residuals}
     grown = sludge["sedimentation"] - sludge0["sedimentation"]
@@ -142,13 +169,11 @@ def test_ferrous_iron_and_manganese_precipitate_in_lime_softening():
     assert step.solids_g_d[0, INDEX["Fe"]] == pytest.approx(fe_left * 1000 * 0.999, rel=0.01)
 
 
-
-
 def test_pac_adds_its_al_and_cl_and_the_floc_goes_to_the_sludge():
     econ = load_economics()
     dose = load_library()["coagulation"].chemicals[0]
     assert dose.chemical == "pac"
-    mmol = dose.dose_mg_L / econ.chemicals["pac"].molar_mass_g_mol      # Al2O3-eq per L
+    mmol = dose.dose_mg_L / econ.chemicals["pac"].molar_mass_g_mol  # Al2O3-eq per L
     r = simulate_train("coagulation,sedimentation", batch(Fe=0.0, NH4_N=0.0, NO3_N=0.0))
     coag = r.steps[0]
     # added: 2 Al and 1.8 Cl per mol Al2O3 (economics.toml [chemicals.pac], basicity 0.70)
@@ -186,10 +211,12 @@ REACTION 1
 END
 """
     o = run(text).astype(float).iloc[-1]
-    assert coag.product.pH[0] == pytest.approx(o["pH"], abs=2e-3)   # alkalinity consumed
+    assert coag.product.pH[0] == pytest.approx(o["pH"], abs=2e-3)  # alkalinity consumed
     assert coag.product.pH[0] < 7.9
-    gibbsite_mmol = o["d_Gibbsite"] * 1000 / s          # per litre of water
-    assert coag.details["precipitated_mmol_L"]["Gibbsite"][0] == pytest.approx(gibbsite_mmol, rel=1e-3)
+    gibbsite_mmol = o["d_Gibbsite"] * 1000 / s  # per litre of water
+    assert coag.details["precipitated_mmol_L"]["Gibbsite"][0] == pytest.approx(
+        gibbsite_mmol, rel=1e-3
+    )
     assert coag.product.conc_mg_L[0, INDEX["Al"]] < 0.05
     # the floc (78.003 g/mol) travels as TSS and the clarifier sends 0.990826 of it to the sludge
     tss_in = 50.0 + gibbsite_mmol * 78.003
@@ -202,13 +229,16 @@ def test_dissolved_oxygen_is_carried_set_by_air_contact_and_removed_by_the_scave
     measured), an aerator saturates it with O2 (PHREEQC: O2(g) at 10^-0.68 atm), membranes and
     filters pass it at one concentration, the bisulfite scavenger removes 0.995 of it and adds
     its Na and sulfate (9.75 mg NaHSO3 per mg O2: 6.50 stoichiometric x 1.5)."""
-    r = simulate_train("aeration,coagulation,sedimentation,multimedia_filter,cartridge_filter,"
-                       "oxygen_scavenger", batch())
+    r = simulate_train(
+        "aeration,coagulation,sedimentation,multimedia_filter,cartridge_filter,oxygen_scavenger",
+        batch(),
+    )
     aer, scav = r.steps[0], r.steps[-1]
     assert np.isnan(aer.feed.conc_mg_L[0, INDEX["DO"]])
     do_sat = aer.product.conc_mg_L[0, INDEX["DO"]]
     # oracle: O2(aq) of pure water in equilibrium with air at 18 deg C (PHREEQC, phreeqc.dat)
-    o = run("""SELECTED_OUTPUT 1
+    o = (
+        run("""SELECTED_OUTPUT 1
     -reset false
     -totals O(0)
 SOLUTION 1
@@ -216,26 +246,34 @@ SOLUTION 1
 EQUILIBRIUM_PHASES 1
     O2(g) -0.68 10
 END
-""").astype(float).iloc[-1]
-    assert do_sat == pytest.approx(o["O(0)"] * 15.999 * 1000, rel=0.02)   # salts lower it slightly
-    assert 8.0 < do_sat < 10.5                                             # textbook 9.4 mg/L at 18 C
+""")
+        .astype(float)
+        .iloc[-1]
+    )
+    assert do_sat == pytest.approx(o["O(0)"] * 15.999 * 1000, rel=0.02)  # salts lower it slightly
+    assert 8.0 < do_sat < 10.5  # textbook 9.4 mg/L at 18 C
     # the clarifier and filters keep it (a gas at one concentration in every outlet)
     feed_scav = scav.feed.conc_mg_L[0, INDEX["DO"]]
     assert feed_scav == pytest.approx(do_sat, rel=1e-9)
     assert r.product.conc_mg_L[0, INDEX["DO"]] == pytest.approx(0.005 * do_sat, rel=1e-9)
     q = scav.feed.flow_m3_d[0]
     removed_g_d = 0.995 * do_sat * q
-    assert scav.chemicals_kg_d["sodium_bisulfite"][0] == pytest.approx(9.75 * removed_g_d / 1000,
-                                                                        rel=1e-9)
+    assert scav.chemicals_kg_d["sodium_bisulfite"][0] == pytest.approx(
+        9.75 * removed_g_d / 1000, rel=1e-9
+    )
     nahso3_mol_d = 9.75 * removed_g_d / 104.06
     assert scav.added_g_d[0, INDEX["Na"]] == pytest.approx(nahso3_mol_d * 22.99, rel=1e-3)
     assert scav.added_g_d[0, INDEX["SO4"]] == pytest.approx(nahso3_mol_d * 96.06, rel=1e-3)
     # a membrane passes DO; an evaporator vents it
-    ro = simulate_train("aeration,coagulation,sedimentation,multimedia_filter,cartridge_filter,"
-                        "brackish_ro,mvc_concentrator", batch())
+    ro = simulate_train(
+        "aeration,coagulation,sedimentation,multimedia_filter,cartridge_filter,"
+        "brackish_ro,mvc_concentrator",
+        batch(),
+    )
     ro_step = ro.steps[5]
     assert ro_step.product.conc_mg_L[0, INDEX["DO"]] == pytest.approx(
-        ro_step.feed.conc_mg_L[0, INDEX["DO"]], rel=1e-9)
+        ro_step.feed.conc_mg_L[0, INDEX["DO"]], rel=1e-9
+    )
     assert ro.steps[6].product.conc_mg_L[0, INDEX["DO"]] == 0.0
 
 
@@ -270,8 +308,11 @@ def test_every_stage_states_its_co2_redox_and_solids_policy():
     from cbmwater.treatment.economics import load_economics
     from cbmwater.treatment.summary import summarise
 
-    r = simulate_train("aeration,coagulation,sedimentation,multimedia_filter,cartridge_filter,"
-                       "brackish_ro,degasser,remineralisation", batch())
+    r = simulate_train(
+        "aeration,coagulation,sedimentation,multimedia_filter,cartridge_filter,"
+        "brackish_ro,degasser,remineralisation",
+        batch(),
+    )
     d = summarise(r, cost_train(r, load_economics()))
     pol = {s["unit"]: s["policies"] for s in d["stages"]}
     assert set(pol) == {s.unit.id for s in r.steps}
@@ -283,8 +324,16 @@ def test_every_stage_states_its_co2_redox_and_solids_policy():
     assert "gibbsite" in pol["coagulation"]["solids"]
     assert pol["sedimentation"]["co2"].startswith("closed")
     ro = [s for s in d["stages"] if s["unit"] == "brackish_ro"][0]
-    for key in ("recovery_limit", "limiting_mineral", "si_allowance", "si_at_limit",
-                "design_recovery", "co2_policy", "feed_log_pCO2", "concentrate_pH"):
+    for key in (
+        "recovery_limit",
+        "limiting_mineral",
+        "si_allowance",
+        "si_at_limit",
+        "design_recovery",
+        "co2_policy",
+        "feed_log_pCO2",
+        "concentrate_pH",
+    ):
         assert key in ro, key
     assert ro["concentrate_pH"] > ro["inlet"]["pH"]
 
@@ -306,19 +355,46 @@ def test_treat_redox_pe4_enters_total_fe_at_pe4_and_measured_is_refused():
     assert "    pe 4\n" in pe4.input and "    Fe 2\n" in pe4.input
     with pytest.raises(InputError, match="measured"):
         equilibrate(b, gases={"CO2(g)": -2.0}, redox="measured")
-    res = CliRunner().invoke(main, ["treat", str(example_path("qinshui", "analyses.csv")), "--sample",
-                                    "SZ-3-04", "--train", "aeration", "--redox", "measured"])
+    res = CliRunner().invoke(
+        main,
+        [
+            "treat",
+            str(example_path("qinshui", "analyses.csv")),
+            "--sample",
+            "SZ-3-04",
+            "--train",
+            "aeration",
+            "--redox",
+            "measured",
+        ],
+    )
     assert res.exit_code == 2 and "measured" in res.output and "Traceback" not in res.output
-    res = CliRunner().invoke(main, ["treat", str(example_path("qinshui", "analyses.csv")), "--sample",
-                                    "SZ-3-04", "--train", "cartridge_filter,brackish_ro",
-                                    "--redox", "pe:4", "--format", "json"])
+    res = CliRunner().invoke(
+        main,
+        [
+            "treat",
+            str(example_path("qinshui", "analyses.csv")),
+            "--sample",
+            "SZ-3-04",
+            "--train",
+            "cartridge_filter,brackish_ro",
+            "--redox",
+            "pe:4",
+            "--format",
+            "json",
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert '"redox_basis": "pe:4"' in res.output
 
 
-@pytest.mark.parametrize("train", [
-    "aeration,coagulation,sedimentation,multimedia_filter,cartridge_filter",
-    "aeration,coagulation,sedimentation,multimedia_filter,ultrafiltration,brackish_ro"])
+@pytest.mark.parametrize(
+    "train",
+    [
+        "aeration,coagulation,sedimentation,multimedia_filter,cartridge_filter",
+        "aeration,coagulation,sedimentation,multimedia_filter,ultrafiltration,brackish_ro",
+    ],
+)
 def test_fe_and_al_balances_close_from_the_json_through_the_floc(train):
     """Fe(OH)3 from the aerator and the PAC's gibbsite travel as TSS; the JSON follows them to
     the residuals that capture them (floc_kg_d) and the product: feed + added = product +
@@ -343,4 +419,4 @@ def test_fe_and_al_balances_close_from_the_json_through_the_floc(train):
         assert fed > 0
         assert out == pytest.approx(fed, rel=5e-3), n
     sed = [x for x in d["residuals"] if x["unit"] == "sedimentation"][0]
-    assert sed["floc_kg_d"]["Fe"] == pytest.approx(3.5 * 0.990826, rel=0.01)   # kg/d at 1000 m3/d
+    assert sed["floc_kg_d"]["Fe"] == pytest.approx(3.5 * 0.990826, rel=0.01)  # kg/d at 1000 m3/d

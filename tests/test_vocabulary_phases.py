@@ -26,10 +26,24 @@ from cbmwater.water.phases import (
 
 # CRC Handbook of Chemistry and Physics (97th ed.), physical constants of inorganic compounds,
 # g/mol, to two decimals: independent of the atomic-weight table the module computes from.
-CRC = {"Calcite": 100.09, "Gypsum": 172.17, "Ca(OH)2": 74.09, "NaOH": 40.00, "Na2CO3": 105.99,
-       "CaO": 56.08, "Barite": 233.39, "Celestite": 183.68, "Siderite": 115.85,
-       "Anhydrite": 136.14, "Fe(OH)3(a)": 106.87, "Brucite": 58.32, "Fluorite": 78.07,
-       "H2SO4": 98.08, "HCl": 36.46, "CO2(g)": 44.01}
+CRC = {
+    "Calcite": 100.09,
+    "Gypsum": 172.17,
+    "Ca(OH)2": 74.09,
+    "NaOH": 40.00,
+    "Na2CO3": 105.99,
+    "CaO": 56.08,
+    "Barite": 233.39,
+    "Celestite": 183.68,
+    "Siderite": 115.85,
+    "Anhydrite": 136.14,
+    "Fe(OH)3(a)": 106.87,
+    "Brucite": 58.32,
+    "Fluorite": 78.07,
+    "H2SO4": 98.08,
+    "HCl": 36.46,
+    "CO2(g)": 44.01,
+}
 
 
 @pytest.mark.parametrize("name", sorted(CRC))
@@ -38,7 +52,9 @@ def test_molar_masses_match_published_values(name):
 
 
 def test_formula_parser_handles_groups_and_hydrates():
-    assert formula_mass("CaSO4.2H2O") == pytest.approx(formula_mass("CaSO4") + 2 * formula_mass("H2O"))
+    assert formula_mass("CaSO4.2H2O") == pytest.approx(
+        formula_mass("CaSO4") + 2 * formula_mass("H2O")
+    )
     assert formula_mass("CaSO4:2H2O") == pytest.approx(formula_mass("CaSO4.2H2O"))
     assert formula_mass("CaMg(CO3)2") == pytest.approx(40.078 + 24.305 + 2 * (12.011 + 3 * 15.999))
     with pytest.raises(InputError, match="Xx"):
@@ -68,7 +84,7 @@ def _engine_phase_names() -> set[str]:
 
 
 def test_every_phase_the_engine_names_is_in_the_table_and_the_bundled_phreeqc_dat():
-    db = database_info("phreeqc")          # the bundled database, found by the engine's lookup
+    db = database_info("phreeqc")  # the bundled database, found by the engine's lookup
     names = _engine_phase_names()
     assert not names - set(SUBSTANCES), names - set(SUBSTANCES)
     missing = {n for n in names if n not in db.phases and not SUBSTANCES[n].definition}
@@ -84,16 +100,20 @@ def test_validation_names_file_table_field_value_and_range():
     assert msg == "file case.toml, value '1.5': [bed] field 'porosity': must be >= 0.05 and <= 0.95"
     with pytest.raises(InputError) as exc:
         check_number("abc", "qi_m3_d", lo=0, lo_open=True, file="wells.csv", row=3, text=True)
-    assert str(exc.value) == ("file wells.csv, row 3, column 'qi_m3_d', value 'abc': must be "
-                              "a finite number > 0")
-    with pytest.raises(InputError, match=r"column 'flow_m3_d', value 'nan': flow_m3_d must be "
-                                         r"a finite number > 0"):
+    assert str(exc.value) == (
+        "file wells.csv, row 3, column 'qi_m3_d', value 'abc': must be a finite number > 0"
+    )
+    with pytest.raises(
+        InputError,
+        match=r"column 'flow_m3_d', value 'nan': flow_m3_d must be "
+        r"a finite number > 0",
+    ):
         check_number(float("nan"), "flow_m3_d", lo=0, lo_open=True)
     with pytest.raises(LocatedDatabaseError, match=r"must be a whole number >= 1"):
         check_number(2.5, "period", lo=1, integer=True, error=LocatedDatabaseError)
     assert check_number("7", "x", text=True) == 7.0
     with pytest.raises(InputError, match="must be a finite number"):
-        check_number(True, "x")            # a TOML boolean is not a number
+        check_number(True, "x")  # a TOML boolean is not a number
     assert allowed_range(0, 1, lo_open=True) == "a finite number > 0 and <= 1"
 
 

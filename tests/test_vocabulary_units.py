@@ -31,16 +31,40 @@ from cbmwater.water.vocabulary import (
 @pytest.mark.parametrize(
     "header, canonical",
     [
-        ("钠", "Na"), ("钠离子", "Na"), ("Na+", "Na"), ("Na⁺", "Na"), ("sodium", "Na"),
-        ("氯化物", "Cl"), ("氯离子", "Cl"), ("Cl-", "Cl"), ("Cl⁻", "Cl"),
-        ("重碳酸根", "HCO3"), ("HCO3-", "HCO3"), ("HCO₃⁻", "HCO3"), ("碳酸氢根", "HCO3"),
-        ("氟化物", "F"), ("F-", "F"),
-        ("氨氮", "NH4_N"), ("NH4-N", "NH4_N"), ("氨氮(以N计)", "NH4_N"),
-        ("总铁", "Fe"), ("TFe", "Fe"),
-        ("溶解性总固体", "TDS"), ("矿化度", "TDS"),
-        ("Ca²⁺", "Ca"), ("Ca2+", "Ca"), ("ca 2+", "Ca"), ("Ｃａ２＋", "Ca"),  # full-width
-        ("Mg²⁺", "Mg"), ("SO₄²⁻", "SO4"), ("SO42-", "SO4"), ("硫酸根", "SO4"),
-        ("CO₃²⁻", "CO3"), ("pH值", "pH"), ("水温", "temp_C"), ("偏硅酸", "SiO2"),
+        ("钠", "Na"),
+        ("钠离子", "Na"),
+        ("Na+", "Na"),
+        ("Na⁺", "Na"),
+        ("sodium", "Na"),
+        ("氯化物", "Cl"),
+        ("氯离子", "Cl"),
+        ("Cl-", "Cl"),
+        ("Cl⁻", "Cl"),
+        ("重碳酸根", "HCO3"),
+        ("HCO3-", "HCO3"),
+        ("HCO₃⁻", "HCO3"),
+        ("碳酸氢根", "HCO3"),
+        ("氟化物", "F"),
+        ("F-", "F"),
+        ("氨氮", "NH4_N"),
+        ("NH4-N", "NH4_N"),
+        ("氨氮(以N计)", "NH4_N"),
+        ("总铁", "Fe"),
+        ("TFe", "Fe"),
+        ("溶解性总固体", "TDS"),
+        ("矿化度", "TDS"),
+        ("Ca²⁺", "Ca"),
+        ("Ca2+", "Ca"),
+        ("ca 2+", "Ca"),
+        ("Ｃａ２＋", "Ca"),  # full-width
+        ("Mg²⁺", "Mg"),
+        ("SO₄²⁻", "SO4"),
+        ("SO42-", "SO4"),
+        ("硫酸根", "SO4"),
+        ("CO₃²⁻", "CO3"),
+        ("pH值", "pH"),
+        ("水温", "temp_C"),
+        ("偏硅酸", "SiO2"),
         ("样品编号", "sample_id"),
     ],
 )
@@ -95,9 +119,35 @@ def test_ammonium_as_NH4_is_converted_to_N():
 
 def test_canonical_column_list():
     required = [
-        "sample_id", "temp_C", "pH", "Na", "K", "Ca", "Mg", "Fe", "Fe2", "Fe3", "Mn", "Al", "Sr",
-        "Ba", "Li", "NH4_N", "Cl", "SO4", "HCO3", "CO3", "alkalinity_CaCO3", "F", "Br", "NO3_N",
-        "SiO2", "B", "TDS", "COD", "TSS",
+        "sample_id",
+        "temp_C",
+        "pH",
+        "Na",
+        "K",
+        "Ca",
+        "Mg",
+        "Fe",
+        "Fe2",
+        "Fe3",
+        "Mn",
+        "Al",
+        "Sr",
+        "Ba",
+        "Li",
+        "NH4_N",
+        "Cl",
+        "SO4",
+        "HCO3",
+        "CO3",
+        "alkalinity_CaCO3",
+        "F",
+        "Br",
+        "NO3_N",
+        "SiO2",
+        "B",
+        "TDS",
+        "COD",
+        "TSS",
     ]
     missing = [c for c in required if c not in CANONICAL_COLUMNS]
     assert missing == []
@@ -131,10 +181,25 @@ def test_constituent_table_masses_and_charges():
 
 @pytest.mark.parametrize(
     "spelling, unit",
-    [("mg/L", "mg/L"), ("mg/l", "mg/L"), ("毫克/升", "mg/L"), ("mg·L⁻¹", "mg/L"), ("ppm", "mg/L"),
-     ("µg/L", "ug/L"), ("μg/L", "ug/L"), ("ug/L", "ug/L"), ("微克/升", "ug/L"),
-     ("g/L", "g/L"), ("mmol/L", "mmol/L"), ("mmol·L-1", "mmol/L"), ("meq/L", "meq/L"),
-     ("毫克当量/升", "meq/L"), ("℃", "deg C"), ("°C", "deg C"), ("无量纲", "-")],
+    [
+        ("mg/L", "mg/L"),
+        ("mg/l", "mg/L"),
+        ("毫克/升", "mg/L"),
+        ("mg·L⁻¹", "mg/L"),
+        ("ppm", "mg/L"),
+        ("µg/L", "ug/L"),
+        ("μg/L", "ug/L"),
+        ("ug/L", "ug/L"),
+        ("微克/升", "ug/L"),
+        ("g/L", "g/L"),
+        ("mmol/L", "mmol/L"),
+        ("mmol·L-1", "mmol/L"),
+        ("meq/L", "meq/L"),
+        ("毫克当量/升", "meq/L"),
+        ("℃", "deg C"),
+        ("°C", "deg C"),
+        ("无量纲", "-"),
+    ],
 )
 def test_parse_unit_spellings(spelling, unit):
     assert parse_unit(spelling) == unit
@@ -201,8 +266,15 @@ def test_allowed_units_by_kind():
 
 @pytest.mark.parametrize(
     "name, unit",
-    [("SiO2", "meq/L"), ("B", "meq/L"), ("TDS", "mmol/L"), ("COD", "meq/L"), ("pH", "mg/L"),
-     ("temp_C", "mg/L"), ("Na", "deg C")],
+    [
+        ("SiO2", "meq/L"),
+        ("B", "meq/L"),
+        ("TDS", "mmol/L"),
+        ("COD", "meq/L"),
+        ("pH", "mg/L"),
+        ("temp_C", "mg/L"),
+        ("Na", "deg C"),
+    ],
 )
 def test_inapplicable_unit_is_refused(name, unit):
     with pytest.raises(UnitError) as exc:

@@ -222,8 +222,9 @@ def test_treat_matches_the_repository(venv: Path, tmp_path: Path) -> None:
     analyses = _packaged(venv, tmp_path, "qinshui", "analyses.csv")
     args = ["treat", analyses, "--sample", SAMPLE, "--train", TRAIN, "--format", "json"]
     got = json.loads(_run(venv, tmp_path, "-m", "cbmwater", *args).stdout)
-    ref = cbmwater.treat(example_path("qinshui", "analyses.csv"), TRAIN, sample=SAMPLE,
-                         flow_m3_d=1000).to_dict()
+    ref = cbmwater.treat(
+        example_path("qinshui", "analyses.csv"), TRAIN, sample=SAMPLE, flow_m3_d=1000
+    ).to_dict()
     assert [s["unit"] for s in got["stages"]] == TRAIN.split(",")
     for k in ("recovery", "energy_kWh_m3", "capex_CNY", "opex_CNY_yr", "lcow_CNY_m3"):
         assert math.isfinite(got[k]) and got[k] > 0, k

@@ -29,8 +29,14 @@ def language_selector() -> str:
         lang = "en"
     st.session_state[LANG_KEY] = lang
     st.session_state[_RADIO_KEY] = lang
-    st.sidebar.radio(t("language", lang), list(LANGUAGES), format_func=LANGUAGES.__getitem__,
-                     key=_RADIO_KEY, horizontal=True, on_change=_remember_language)
+    st.sidebar.radio(
+        t("language", lang),
+        list(LANGUAGES),
+        format_func=LANGUAGES.__getitem__,
+        key=_RADIO_KEY,
+        horizontal=True,
+        on_change=_remember_language,
+    )
     return lang
 
 
@@ -39,19 +45,40 @@ TEST_UPLOAD_KEY = "cbm_test_upload"
 
 
 @overload
-def lab_file_source(lang: str, bundled_path: Path, suffixes: tuple[str, ...],
-                    bundled_note: str, *, labels: str = ..., upload_help: str = ...,
-                    key_prefix: str = ..., stop_while_waiting: Literal[True] = ...
-                    ) -> tuple[bytes, str, str | None, bool]: ...
+def lab_file_source(
+    lang: str,
+    bundled_path: Path,
+    suffixes: tuple[str, ...],
+    bundled_note: str,
+    *,
+    labels: str = ...,
+    upload_help: str = ...,
+    key_prefix: str = ...,
+    stop_while_waiting: Literal[True] = ...,
+) -> tuple[bytes, str, str | None, bool]: ...
 @overload
-def lab_file_source(lang: str, bundled_path: Path, suffixes: tuple[str, ...],
-                    bundled_note: str, *, labels: str = ..., upload_help: str = ...,
-                    key_prefix: str = ..., stop_while_waiting: bool
-                    ) -> tuple[bytes, str, str | None, bool] | None: ...
-def lab_file_source(lang: str, bundled_path: Path, suffixes: tuple[str, ...],
-                    bundled_note: str, *, labels: str = "src_", upload_help: str = "upload_help",
-                    key_prefix: str = "", stop_while_waiting: bool = True
-                    ) -> tuple[bytes, str, str | None, bool] | None:
+def lab_file_source(
+    lang: str,
+    bundled_path: Path,
+    suffixes: tuple[str, ...],
+    bundled_note: str,
+    *,
+    labels: str = ...,
+    upload_help: str = ...,
+    key_prefix: str = ...,
+    stop_while_waiting: bool,
+) -> tuple[bytes, str, str | None, bool] | None: ...
+def lab_file_source(
+    lang: str,
+    bundled_path: Path,
+    suffixes: tuple[str, ...],
+    bundled_note: str,
+    *,
+    labels: str = "src_",
+    upload_help: str = "upload_help",
+    key_prefix: str = "",
+    stop_while_waiting: bool = True,
+) -> tuple[bytes, str, str | None, bool] | None:
     """The bundled data set or an uploaded lab file (CSV / Excel, with its sheet name).
 
     Returns ``(data, filename, sheet, bundled)``; while waiting for an upload it stops the page
@@ -61,15 +88,24 @@ def lab_file_source(lang: str, bundled_path: Path, suffixes: tuple[str, ...],
     in ``st.session_state[TEST_UPLOAD_KEY]`` instead of uploading.
     """
     test_upload = st.session_state.get(TEST_UPLOAD_KEY)
-    source = st.radio(t("data_source", lang), ["bundled", "upload"],
-                      index=1 if test_upload is not None else 0, horizontal=True,
-                      format_func=lambda s: t(f"{labels}{s}", lang), key=f"{key_prefix}source")
+    source = st.radio(
+        t("data_source", lang),
+        ["bundled", "upload"],
+        index=1 if test_upload is not None else 0,
+        horizontal=True,
+        format_func=lambda s: t(f"{labels}{s}", lang),
+        key=f"{key_prefix}source",
+    )
     sheet: str | None = None
     if source == "bundled":
         st.info(bundled_note, icon="ℹ️")
         return bundled_path.read_bytes(), bundled_path.name, None, True
-    up = st.file_uploader(t("upload_label", lang), type=[s.lstrip(".") for s in suffixes],
-                          help=t(upload_help, lang), key=f"{key_prefix}upload")
+    up = st.file_uploader(
+        t("upload_label", lang),
+        type=[s.lstrip(".") for s in suffixes],
+        help=t(upload_help, lang),
+        key=f"{key_prefix}upload",
+    )
     if up is not None:
         data, filename = up.getvalue(), up.name
     elif test_upload is not None:
@@ -88,20 +124,36 @@ def case_source(lang: str, prefix: str, key: str, has_test_upload: bool) -> str:
     """Radio "bundled example / uploaded .zip" for a case; returns ``"bundled"`` or
     ``"upload"``.  ``prefix`` names the page's strings: ``{prefix}_source`` (label) and
     ``{prefix}_src_bundled`` / ``{prefix}_src_upload`` (options)."""
-    return str(st.radio(t(f"{prefix}_source", lang), ["bundled", "upload"],
-                        index=1 if has_test_upload else 0, horizontal=True,
-                        format_func=lambda s: t(f"{prefix}_src_{s}", lang), key=key))
+    return str(
+        st.radio(
+            t(f"{prefix}_source", lang),
+            ["bundled", "upload"],
+            index=1 if has_test_upload else 0,
+            horizontal=True,
+            format_func=lambda s: t(f"{prefix}_src_{s}", lang),
+            key=key,
+        )
+    )
 
 
-def bundled_case(lang: str, paths: dict[str, Path], empty_key: str, select_key: str,
-                 key: str, titles: dict[str, str] | None = None) -> Path | None:
+def bundled_case(
+    lang: str,
+    paths: dict[str, Path],
+    empty_key: str,
+    select_key: str,
+    key: str,
+    titles: dict[str, str] | None = None,
+) -> Path | None:
     """Select box over the bundled cases (label -> path); ``None`` (after an error naming
     ``empty_key``) when there is none.  With ``titles`` each option shows "title — label"."""
     if not paths:
         st.error(t(empty_key, lang), icon="🚫")
         return None
     shown = titles or {}
-    chosen = st.selectbox(t(select_key, lang), list(paths), key=key,
-                          format_func=lambda rel: f"{shown[rel]} — {rel}" if rel in shown
-                          else str(rel))
+    chosen = st.selectbox(
+        t(select_key, lang),
+        list(paths),
+        key=key,
+        format_func=lambda rel: f"{shown[rel]} — {rel}" if rel in shown else str(rel),
+    )
     return paths[str(chosen)]

@@ -64,9 +64,18 @@ REDOX_KINDS: tuple[str, ...] = ("fe2", "pe", "measured")
 PIPER_IONS: tuple[str, ...] = ("Ca", "Mg", "Na", "K", "Cl", "SO4", "HCO3", "CO3")
 
 QA_COLUMNS: tuple[str, ...] = (
-    "sample_id", "charge_balance_pct", "tds_mg_L", "hardness_mg_L_CaCO3",
-    "alkalinity_mg_L_CaCO3", "sar", "sar_adjusted", "rsc_meq_L", "water_type", "qa_flag",
-    "redox_basis", "warnings",
+    "sample_id",
+    "charge_balance_pct",
+    "tds_mg_L",
+    "hardness_mg_L_CaCO3",
+    "alkalinity_mg_L_CaCO3",
+    "sar",
+    "sar_adjusted",
+    "rsc_meq_L",
+    "water_type",
+    "qa_flag",
+    "redox_basis",
+    "warnings",
 )
 T = TypeVar("T")
 
@@ -154,8 +163,15 @@ def analyse_file(
 
     ``redox`` is ``fe2`` (default), ``pe:VALUE`` or ``measured`` (:func:`redox_option`).
     """
-    ch = characterise_file(path, sheet=sheet, database=database, charge_balance=charge_balance,
-                           censored_policy=censored_policy, irrigation=irrigation, redox=redox)
+    ch = characterise_file(
+        path,
+        sheet=sheet,
+        database=database,
+        charge_balance=charge_balance,
+        censored_policy=censored_policy,
+        irrigation=irrigation,
+        redox=redox,
+    )
     meq = ch.meq
     prov = dict(ch.provenance)
     if source is not None:
@@ -195,15 +211,15 @@ def qa_view(records: pd.DataFrame, irrigation: bool = False) -> pd.DataFrame:
 def si_view(records: pd.DataFrame) -> pd.DataFrame:
     """sample_id, pH, temperature, ionic strength, log pCO2 and every ``si_`` column."""
     si = [c for c in records.columns if c.startswith("si_")]
-    return records[["sample_id", "pH", "temp_C", "ionic_strength", "log_pCO2", *si]] \
-        .reset_index(drop=True)
+    return records[["sample_id", "pH", "temp_C", "ionic_strength", "log_pCO2", *si]].reset_index(
+        drop=True
+    )
 
 
 def si_long(records: pd.DataFrame, minerals: tuple[str, ...] = KEY_MINERALS) -> pd.DataFrame:
     """Long table (sample_id, mineral, si) of ``minerals`` for plotting; NaN SIs dropped."""
     cols = [f"si_{m}" for m in minerals if f"si_{m}" in records.columns]
-    long = records.melt(id_vars=["sample_id"], value_vars=cols, var_name="mineral",
-                        value_name="si")
+    long = records.melt(id_vars=["sample_id"], value_vars=cols, var_name="mineral", value_name="si")
     long["mineral"] = long["mineral"].str.removeprefix("si_")
     return long.dropna(subset=["si"]).reset_index(drop=True)
 

@@ -41,16 +41,53 @@ if TYPE_CHECKING:  # pragma: no cover
     from cbmwater.study.water import AnalysisSet
 
 __all__ = [
-    "case_label", "DAJI_DIR", "DAJI_CASE", "DAJI_ANALYSES", "REAGENT_NAMES", "OPTION_NAMES",
-    "SYSTEM_NAMES", "ACTIVE_REAGENT", "AMDTREAT_EXAMPLE", "GPM_M3_D", "PASSIVE_ACID_LOAD_MAX_KG_D",
-    "read_waters", "sample_values", "bundled_points", "acidity", "water_for_rules",
-    "neutralise_all", "dose_table", "titration_figure", "metals_figure", "effluent_table",
-    "sludge_table", "verdicts", "size_option", "quantities_table", "items_table",
-    "bundled_cases", "load_case_bundled", "load_case_zip", "case_points", "case_destinations",
+    "case_label",
+    "DAJI_DIR",
+    "DAJI_CASE",
+    "DAJI_ANALYSES",
+    "REAGENT_NAMES",
+    "OPTION_NAMES",
+    "SYSTEM_NAMES",
+    "ACTIVE_REAGENT",
+    "AMDTREAT_EXAMPLE",
+    "GPM_M3_D",
+    "PASSIVE_ACID_LOAD_MAX_KG_D",
+    "read_waters",
+    "sample_values",
+    "bundled_points",
+    "acidity",
+    "water_for_rules",
+    "neutralise_all",
+    "dose_table",
+    "titration_figure",
+    "metals_figure",
+    "effluent_table",
+    "sludge_table",
+    "verdicts",
+    "size_option",
+    "quantities_table",
+    "items_table",
+    "bundled_cases",
+    "load_case_bundled",
+    "load_case_zip",
+    "case_points",
+    "case_destinations",
     "run_plan",
-    "choices_table", "sketch_figure", "river_table", "river_figure", "scores_table",
-    "scores_figure", "options_table", "infeasibility_table", "plan_json", "plan_zip",
-    "option_label", "system_label", "reagent_label", "steps_label", "control_label",
+    "choices_table",
+    "sketch_figure",
+    "river_table",
+    "river_figure",
+    "scores_table",
+    "scores_figure",
+    "options_table",
+    "infeasibility_table",
+    "plan_json",
+    "plan_zip",
+    "option_label",
+    "system_label",
+    "reagent_label",
+    "steps_label",
+    "control_label",
 ]
 
 DAJI_DIR = example_path("daji_old_mine")
@@ -66,10 +103,19 @@ case_label = resource_label
 #: 1 US gallon per minute in m3/d.
 GPM_M3_D = 3.785411784e-3 * 60 * 24
 #: AMDTreat's worked aerobic-wetland example: 50 gpm, Fe 15 mg/L, Mn 10 mg/L.
-AMDTREAT_EXAMPLE: dict[str, Any] = {"option": "wetland", "flow_m3_d": round(50 * GPM_M3_D, 2),
-                                    "fe_mg_L": 15.0, "mn_mg_L": 10.0}
-COLOURS = {"NaOH": "#4c78a8", "Ca(OH)2": "#f58518", "CaO": "#54a24b", "CaCO3": "#9d755d",
-           "Na2CO3": "#b279a2"}
+AMDTREAT_EXAMPLE: dict[str, Any] = {
+    "option": "wetland",
+    "flow_m3_d": round(50 * GPM_M3_D, 2),
+    "fe_mg_L": 15.0,
+    "mn_mg_L": 10.0,
+}
+COLOURS = {
+    "NaOH": "#4c78a8",
+    "Ca(OH)2": "#f58518",
+    "CaO": "#54a24b",
+    "CaCO3": "#9d755d",
+    "Na2CO3": "#b279a2",
+}
 METAL_COLOURS = {"Fe": "#e45756", "Al": "#72b7b2", "Mn": "#b279a2"}
 DEST_COLOURS = ["#4c78a8", "#54a24b", "#f58518", "#e45756", "#72b7b2", "#b279a2"]
 _UNREACHABLE_MAX_DOSE_MMOL_L = 10.0
@@ -109,24 +155,28 @@ def steps_label(steps: list[str], lang: str) -> str:
 
 
 # ------------------------------------------------------------------ waters
-def read_waters(data: bytes, filename: str, bundled: bool,
-                sheet: str | None = None) -> AnalysisSet:
+def read_waters(data: bytes, filename: str, bundled: bool, sheet: str | None = None) -> AnalysisSet:
     """The AnalysisSet of the bundled Daji analyses or of an uploaded lab file."""
     if bundled:
         return cbmwater.read_analyses(DAJI_ANALYSES)
     return logic.with_upload(data, filename, cbmwater.read_analyses, sheet=sheet)
 
 
-def sample_values(data: bytes, filename: str, bundled: bool,
-                  sheet: str | None = None) -> dict[str, dict[str, float]]:
+def sample_values(
+    data: bytes, filename: str, bundled: bool, sheet: str | None = None
+) -> dict[str, dict[str, float]]:
     """sample_id -> {canonical name: mg/L (pH)} of the measured values (below-detection cells
     at half the limit, as the plan reads them)."""
     values = read_waters(data, filename, bundled, sheet).resolved("half")
     out: dict[str, dict[str, float]] = {}
     for sid, row in values.iterrows():
-        out[str(sid)] = {str(k): float(v) for k, v in row.items()
-                         if str(k) in CONSTITUENT_NAMES and isinstance(v, (int, float, np.floating))
-                         and math.isfinite(float(v))}
+        out[str(sid)] = {
+            str(k): float(v)
+            for k, v in row.items()
+            if str(k) in CONSTITUENT_NAMES
+            and isinstance(v, (int, float, np.floating))
+            and math.isfinite(float(v))
+        }
     return out
 
 
@@ -140,19 +190,28 @@ def bundled_points() -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for p in case.points:
         flows = [float(v) for v in dict(p.flow_m3_d).values()]
-        out[str(p.analysis)] = {"point": p.name,
-                                "design_flow_m3_d": max(flows) if flows else None,
-                                "land_m2": p.land_m2}
+        out[str(p.analysis)] = {
+            "point": p.name,
+            "design_flow_m3_d": max(flows) if flows else None,
+            "land_m2": p.land_m2,
+        }
     return out
 
 
-def acidity(data: bytes, filename: str, bundled: bool, sheet: str | None,
-            missing_alkalinity: str = "error", fe_policy: str = "ferrous",
-            flows_m3_d: dict[str, float] | None = None) -> tuple[pd.DataFrame, list[str]]:
+def acidity(
+    data: bytes,
+    filename: str,
+    bundled: bool,
+    sheet: str | None,
+    missing_alkalinity: str = "error",
+    fe_policy: str = "ferrous",
+    flows_m3_d: dict[str, float] | None = None,
+) -> tuple[pd.DataFrame, list[str]]:
     """Kirby & Cravotta acidity of every sample: the engine's table (index sample_id) with a
     ``net_acidic`` column added, and the report's warnings."""
-    kw: dict[str, Any] = dict(missing_alkalinity=missing_alkalinity, fe_policy=fe_policy,
-                              flows_m3_d=flows_m3_d)
+    kw: dict[str, Any] = dict(
+        missing_alkalinity=missing_alkalinity, fe_policy=fe_policy, flows_m3_d=flows_m3_d
+    )
     if bundled:
         rep = cbmwater.acidity(DAJI_ANALYSES, **kw)
     else:
@@ -163,9 +222,14 @@ def acidity(data: bytes, filename: str, bundled: bool, sheet: str | None,
 
 
 # ------------------------------------------------------------------ neutralisation
-def neutralise_all(values: dict[str, float], target_pH: float, co2: str = "closed",
-                   fe_oxidised_fraction: float = 1.0, flow_m3_d: float | None = None,
-                   fe_policy: str = "ferrous") -> dict[str, dict]:
+def neutralise_all(
+    values: dict[str, float],
+    target_pH: float,
+    co2: str = "closed",
+    fe_oxidised_fraction: float = 1.0,
+    flow_m3_d: float | None = None,
+    fe_policy: str = "ferrous",
+) -> dict[str, dict]:
     """:func:`neutralise` one water with every reagent.
 
     Returns reagent -> ``{"ok": True, "result": Neutralisation.as_dict()}`` or, when the target
@@ -174,20 +238,27 @@ def neutralise_all(values: dict[str, float], target_pH: float, co2: str = "close
     stretch shows), ``"curve"`` empty if even that fails.
     """
     runs: dict[str, dict] = {}
-    kw: dict[str, Any] = dict(co2=co2, fe_oxidised_fraction=fe_oxidised_fraction,
-                              fe_policy=fe_policy)
+    kw: dict[str, Any] = dict(
+        co2=co2, fe_oxidised_fraction=fe_oxidised_fraction, fe_policy=fe_policy
+    )
     for r in REAGENT_NAMES:
         try:
             res = cbmwater.neutralise(values, r, target_pH, flow_m3_d=flow_m3_d, **kw)
         except CbmwaterError as exc:
             unreachable = isinstance(exc, InputError) and exc.column == "target_pH"
-            runs[r] = {"ok": False, "message": exc.detail if isinstance(exc, InputError)
-                       and unreachable else str(exc),
-                       "unreachable": unreachable, "curve": []}
+            runs[r] = {
+                "ok": False,
+                "message": exc.detail if isinstance(exc, InputError) and unreachable else str(exc),
+                "unreachable": unreachable,
+                "curve": [],
+            }
         else:
             runs[r] = {"ok": True, "result": res.to_dict()}
-    ok_max = [max(p["dose_mmol_L"] for p in run["result"]["curve"])
-              for run in runs.values() if run["ok"] and run["result"]["curve"]]
+    ok_max = [
+        max(p["dose_mmol_L"] for p in run["result"]["curve"])
+        for run in runs.values()
+        if run["ok"] and run["result"]["curve"]
+    ]
     d_max = max(ok_max) if ok_max and max(ok_max) > 0 else _UNREACHABLE_MAX_DOSE_MMOL_L
     for r, run in runs.items():
         if run["ok"]:
@@ -215,22 +286,41 @@ def dose_table(runs: dict[str, dict]) -> pd.DataFrame:
         if run["ok"]:
             d = run["result"]
             vols = d.get("sludge_volumes") or {}
-            row.update({
-                "dose_mmol_L": d["dose_mmol_L"], "dose_meq_L": d["dose_meq_L"],
-                "dose_mg_L": d["dose_mg_L"], "reagent_kg_d": d.get("reagent_kg_d"),
-                "achieved_pH": d["achieved_pH"], "sludge_dry_mg_L": d["sludge_dry_mg_L"],
-                "sludge_dry_kg_d": d.get("sludge_dry_kg_d"),
-                "LDS_L_m3": (vols.get("LDS") or {}).get("volume_L_per_m3"),
-                "LDS_m3_d": (vols.get("LDS") or {}).get("volume_m3_d"),
-                "HDS_L_m3": (vols.get("HDS") or {}).get("volume_L_per_m3"),
-                "HDS_m3_d": (vols.get("HDS") or {}).get("volume_m3_d"),
-                "message": ""})
+            row.update(
+                {
+                    "dose_mmol_L": d["dose_mmol_L"],
+                    "dose_meq_L": d["dose_meq_L"],
+                    "dose_mg_L": d["dose_mg_L"],
+                    "reagent_kg_d": d.get("reagent_kg_d"),
+                    "achieved_pH": d["achieved_pH"],
+                    "sludge_dry_mg_L": d["sludge_dry_mg_L"],
+                    "sludge_dry_kg_d": d.get("sludge_dry_kg_d"),
+                    "LDS_L_m3": (vols.get("LDS") or {}).get("volume_L_per_m3"),
+                    "LDS_m3_d": (vols.get("LDS") or {}).get("volume_m3_d"),
+                    "HDS_L_m3": (vols.get("HDS") or {}).get("volume_L_per_m3"),
+                    "HDS_m3_d": (vols.get("HDS") or {}).get("volume_m3_d"),
+                    "message": "",
+                }
+            )
         else:
             row["message"] = run["message"]
         rows.append(row)
-    cols = ["reagent", "reached", "dose_mmol_L", "dose_meq_L", "dose_mg_L", "reagent_kg_d",
-            "achieved_pH", "sludge_dry_mg_L", "sludge_dry_kg_d", "LDS_L_m3", "LDS_m3_d",
-            "HDS_L_m3", "HDS_m3_d", "message"]
+    cols = [
+        "reagent",
+        "reached",
+        "dose_mmol_L",
+        "dose_meq_L",
+        "dose_mg_L",
+        "reagent_kg_d",
+        "achieved_pH",
+        "sludge_dry_mg_L",
+        "sludge_dry_kg_d",
+        "LDS_L_m3",
+        "LDS_m3_d",
+        "HDS_L_m3",
+        "HDS_m3_d",
+        "message",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -247,29 +337,54 @@ def titration_figure(runs: dict[str, dict], target_pH: float, unit: str, lang: s
             continue
         name = reagent_label(r, lang)
         colour = COLOURS.get(r, "#888888")
-        fig.add_trace(go.Scatter(
-            x=[float(v) for v in c[col]], y=[float(v) for v in c["pH"]], mode="lines",
-            name=name, legendgroup=r, line={"color": colour, "width": 2},
-            meta={"role": "curve", "reagent": r},
-            hovertemplate=name + "<br>%{x:,.4g} " + unit_text + " → pH %{y:.2f}<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=[float(v) for v in c[col]],
+                y=[float(v) for v in c["pH"]],
+                mode="lines",
+                name=name,
+                legendgroup=r,
+                line={"color": colour, "width": 2},
+                meta={"role": "curve", "reagent": r},
+                hovertemplate=name + "<br>%{x:,.4g} " + unit_text + " → pH %{y:.2f}<extra></extra>",
+            )
+        )
         if run["ok"]:
             d = run["result"]
-            fig.add_trace(go.Scatter(
-                x=[float(d[col])], y=[float(d["achieved_pH"])], mode="markers", name=name,
-                legendgroup=r, showlegend=False, meta={"role": "dose", "reagent": r},
-                marker={"color": colour, "size": 12, "symbol": "diamond",
-                        "line": {"color": "black", "width": 1}},
-                hovertemplate=t("mw_dose_hover", lang, reagent=name, unit=unit_text)
-                + "<extra></extra>"))
-    fig.add_hline(y=float(target_pH), line_dash="dash", line_color="grey",
-                  annotation_text=t("mw_target_line", lang, pH=target_pH),
-                  annotation_position="bottom right")
+            fig.add_trace(
+                go.Scatter(
+                    x=[float(d[col])],
+                    y=[float(d["achieved_pH"])],
+                    mode="markers",
+                    name=name,
+                    legendgroup=r,
+                    showlegend=False,
+                    meta={"role": "dose", "reagent": r},
+                    marker={
+                        "color": colour,
+                        "size": 12,
+                        "symbol": "diamond",
+                        "line": {"color": "black", "width": 1},
+                    },
+                    hovertemplate=t("mw_dose_hover", lang, reagent=name, unit=unit_text)
+                    + "<extra></extra>",
+                )
+            )
+    fig.add_hline(
+        y=float(target_pH),
+        line_dash="dash",
+        line_color="grey",
+        annotation_text=t("mw_target_line", lang, pH=target_pH),
+        annotation_position="bottom right",
+    )
     fig.update_layout(
-        height=460, margin={"l": 60, "r": 20, "t": 50, "b": 60},
+        height=460,
+        margin={"l": 60, "r": 20, "t": 50, "b": 60},
         title={"text": t("mw_titration_title", lang), "font": {"size": 14}},
         legend={"orientation": "h", "y": -0.18, "x": 0, "yanchor": "top"},
         xaxis={"title": {"text": t("mw_titration_x", lang, unit=unit_text)}, "rangemode": "tozero"},
-        yaxis={"title": {"text": t("mw_titration_y", lang)}})
+        yaxis={"title": {"text": t("mw_titration_y", lang)}},
+    )
     return fig
 
 
@@ -281,20 +396,30 @@ def metals_figure(run: dict, reagent: str, target_pH: float, lang: str) -> go.Fi
         colname = f"{m}_mg_L"
         if c.empty or colname not in c:
             continue
-        fig.add_trace(go.Scatter(
-            x=[float(v) for v in c["pH"]], y=[float(v) for v in c[colname]], mode="lines+markers",
-            name=m, line={"color": METAL_COLOURS[m]}, marker={"size": 5},
-            meta={"role": "metal", "metal": m},
-            hovertemplate=m + ": %{y:.3g} mg/L at pH %{x:.2f}<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=[float(v) for v in c["pH"]],
+                y=[float(v) for v in c[colname]],
+                mode="lines+markers",
+                name=m,
+                line={"color": METAL_COLOURS[m]},
+                marker={"size": 5},
+                meta={"role": "metal", "metal": m},
+                hovertemplate=m + ": %{y:.3g} mg/L at pH %{x:.2f}<extra></extra>",
+            )
+        )
     fig.add_vline(x=float(target_pH), line_dash="dash", line_color="grey")
     fig.update_layout(
-        height=400, margin={"l": 60, "r": 20, "t": 50, "b": 60},
-        title={"text": t("mw_metals_title", lang, reagent=reagent_label(reagent, lang)),
-               "font": {"size": 14}},
+        height=400,
+        margin={"l": 60, "r": 20, "t": 50, "b": 60},
+        title={
+            "text": t("mw_metals_title", lang, reagent=reagent_label(reagent, lang)),
+            "font": {"size": 14},
+        },
         legend={"orientation": "h", "y": -0.18, "x": 0, "yanchor": "top"},
         xaxis={"title": {"text": t("mw_metals_x", lang)}},
-        yaxis={"title": {"text": t("mw_metals_y", lang)}, "type": "log",
-               "exponentformat": "power"})
+        yaxis={"title": {"text": t("mw_metals_y", lang)}, "type": "log", "exponentformat": "power"},
+    )
     return fig
 
 
@@ -302,11 +427,16 @@ def effluent_table(values: dict[str, float], run: dict) -> pd.DataFrame:
     """Raw water against the effluent of one reagent at the target: ``constituent``, ``raw``,
     ``effluent`` (mg/L; pH; alkalinity, acidity and net acidity in mg/L as CaCO3)."""
     eff = run["result"]["effluent"] if run.get("ok") else {}
-    keys = ["pH"] + [k for k in eff if k not in ("pH", "alkalinity_CaCO3",
-                                                  "acidity_calc_mg_L_CaCO3",
-                                                  "net_acidity_mg_L_CaCO3")]
-    keys += [k for k in ("alkalinity_CaCO3", "acidity_calc_mg_L_CaCO3", "net_acidity_mg_L_CaCO3")
-             if k in eff]
+    keys = ["pH"] + [
+        k
+        for k in eff
+        if k not in ("pH", "alkalinity_CaCO3", "acidity_calc_mg_L_CaCO3", "net_acidity_mg_L_CaCO3")
+    ]
+    keys += [
+        k
+        for k in ("alkalinity_CaCO3", "acidity_calc_mg_L_CaCO3", "net_acidity_mg_L_CaCO3")
+        if k in eff
+    ]
     rows = [{"constituent": k, "raw": values.get(k), "effluent": eff.get(k)} for k in keys]
     return pd.DataFrame(rows, columns=["constituent", "raw", "effluent"])
 
@@ -314,31 +444,62 @@ def effluent_table(values: dict[str, float], run: dict) -> pd.DataFrame:
 def sludge_table(run: dict) -> pd.DataFrame:
     """The phases that precipitated at the target: phase, label, mmol/L, mg/L, SG."""
     ph = run["result"].get("sludge_phases") or {} if run.get("ok") else {}
-    rows = [{"phase": p, "label": v.get("label"), "mmol_L": v.get("mmol_L"),
-             "mg_L": v.get("mg_L"), "specific_gravity": v.get("specific_gravity")}
-            for p, v in ph.items()]
+    rows = [
+        {
+            "phase": p,
+            "label": v.get("label"),
+            "mmol_L": v.get("mmol_L"),
+            "mg_L": v.get("mg_L"),
+            "specific_gravity": v.get("specific_gravity"),
+        }
+        for p, v in ph.items()
+    ]
     return pd.DataFrame(rows, columns=["phase", "label", "mmol_L", "mg_L", "specific_gravity"])
 
 
 # ------------------------------------------------------------------ rules and sizing
-def verdicts(values: dict[str, float], net_acidity: float, flow_m3_d: float,
-             mn_limit_mg_L: float | None = None, land_m2: float | None = None,
-             acid_load_max_kg_d: float = PASSIVE_ACID_LOAD_MAX_KG_D) -> pd.DataFrame:
+def verdicts(
+    values: dict[str, float],
+    net_acidity: float,
+    flow_m3_d: float,
+    mn_limit_mg_L: float | None = None,
+    land_m2: float | None = None,
+    acid_load_max_kg_d: float = PASSIVE_ACID_LOAD_MAX_KG_D,
+) -> pd.DataFrame:
     """The Hedin/Skousen verdict of every option for one water: ``option``, ``role``,
     ``admissible``, ``reasons`` (text).  With ``land_m2`` the passive options are sized at the
     flow and compared with it (:func:`cbmwater.study.minewater.option_verdicts`)."""
-    out = api.option_verdicts(values, float(net_acidity), flow_m3_d=float(flow_m3_d),
-                              mn_limit_mg_L=mn_limit_mg_L, land_m2=land_m2,
-                              acid_load_max_kg_d=acid_load_max_kg_d)
-    rows = [{"option": v["option"], "role": v["role"], "admissible": bool(v["admissible"]),
-             "reasons": "; ".join(v["reasons"])} for v in out]
+    out = api.option_verdicts(
+        values,
+        float(net_acidity),
+        flow_m3_d=float(flow_m3_d),
+        mn_limit_mg_L=mn_limit_mg_L,
+        land_m2=land_m2,
+        acid_load_max_kg_d=acid_load_max_kg_d,
+    )
+    rows = [
+        {
+            "option": v["option"],
+            "role": v["role"],
+            "admissible": bool(v["admissible"]),
+            "reasons": "; ".join(v["reasons"]),
+        }
+        for v in out
+    ]
     return pd.DataFrame(rows, columns=["option", "role", "admissible", "reasons"])
 
 
-def size_option(option: str, flow_m3_d: float, net_acidity: float | None = None,
-                fe_mg_L: float | None = None, mn_mg_L: float | None = None,
-                retention_h: float | None = None, life_yr: float | None = None,
-                dose_mg_L: float | None = None, sludge_dry_mg_L: float | None = None) -> dict:
+def size_option(
+    option: str,
+    flow_m3_d: float,
+    net_acidity: float | None = None,
+    fe_mg_L: float | None = None,
+    mn_mg_L: float | None = None,
+    retention_h: float | None = None,
+    life_yr: float | None = None,
+    dose_mg_L: float | None = None,
+    sludge_dry_mg_L: float | None = None,
+) -> dict:
     """:func:`cbmwater.size_option` as a JSON-ready dict.  For an active option a
     PHREEQC dose (and its dry sludge) may be given, as the plan does."""
     kw: dict[str, object] = {}
@@ -346,14 +507,29 @@ def size_option(option: str, flow_m3_d: float, net_acidity: float | None = None,
         kw["dose_mg_L"] = float(dose_mg_L)
         if sludge_dry_mg_L is not None:
             kw["sludge_dry_mg_L"] = float(sludge_dry_mg_L)
-    return cbmwater.size_option(option, float(flow_m3_d), net_acidity=net_acidity,
-                                fe_mg_L=fe_mg_L, mn_mg_L=mn_mg_L, retention_h=retention_h,
-                                life_yr=life_yr, **kw).to_dict()
+    return cbmwater.size_option(
+        option,
+        float(flow_m3_d),
+        net_acidity=net_acidity,
+        fe_mg_L=fe_mg_L,
+        mn_mg_L=mn_mg_L,
+        retention_h=retention_h,
+        life_yr=life_yr,
+        **kw,
+    ).to_dict()
 
 
-_QUANTITIES = (("area_m2", "m²"), ("footprint_m2", "m²"), ("land_m2", "m²"),
-               ("volume_m3", "m³"), ("limestone_t", "t"), ("capex_CNY", "CNY"),
-               ("opex_CNY_yr", "CNY/yr"), ("recap_PV_CNY", "CNY"), ("life_yr", "yr"))
+_QUANTITIES = (
+    ("area_m2", "m²"),
+    ("footprint_m2", "m²"),
+    ("land_m2", "m²"),
+    ("volume_m3", "m³"),
+    ("limestone_t", "t"),
+    ("capex_CNY", "CNY"),
+    ("opex_CNY_yr", "CNY/yr"),
+    ("recap_PV_CNY", "CNY"),
+    ("life_yr", "yr"),
+)
 
 
 def quantities_table(res: dict, lang: str) -> pd.DataFrame:
@@ -370,11 +546,15 @@ def quantities_table(res: dict, lang: str) -> pd.DataFrame:
             label += f" ({res.get('volume_basis', '')})"
         rows.append({"key": k, "quantity": label, "value": float(v), "unit": unit})
     for k, v in (res.get("details") or {}).items():
-        if (k.endswith("_m2") or k == "retention_h") and isinstance(v, (int, float)) \
-                and not isinstance(v, bool):
+        if (
+            (k.endswith("_m2") or k == "retention_h")
+            and isinstance(v, (int, float))
+            and not isinstance(v, bool)
+        ):
             unit = "h" if k == "retention_h" else "m²"
-            rows.append({"key": k, "quantity": _t(f"mw_q_{k}", lang, k), "value": float(v),
-                         "unit": unit})
+            rows.append(
+                {"key": k, "quantity": _t(f"mw_q_{k}", lang, k), "value": float(v), "unit": unit}
+            )
     for k, v in (res.get("materials") or {}).items():
         if isinstance(v, (int, float)) and not isinstance(v, bool):
             rows.append({"key": k, "quantity": k, "value": float(v), "unit": ""})
@@ -400,8 +580,9 @@ def load_case_bundled(path: str | Path) -> tuple[MineCase, str]:
     return case, f"bundled:{case_label(path)}:{case.sha256[:16]}"
 
 
-def load_case_zip(data: bytes, name: str, workdir: str | Path | None = None
-                  ) -> tuple[MineCase, str]:
+def load_case_zip(
+    data: bytes, name: str, workdir: str | Path | None = None
+) -> tuple[MineCase, str]:
     """An uploaded mine case: a ``.zip`` of ``case.toml`` and its analyses CSV.
 
     Raises
@@ -416,8 +597,17 @@ def load_case_zip(data: bytes, name: str, workdir: str | Path | None = None
 
 def case_points(case: Any) -> list[dict]:
     """The case's points: name, analysis, x_km, y_km, flows per season (m3/d), land_m2."""
-    return [{"name": p.name, "analysis": p.analysis, "x_km": p.x_km, "y_km": p.y_km,
-             "flow_m3_d": dict(p.flow_m3_d), "land_m2": p.land_m2} for p in case.points]
+    return [
+        {
+            "name": p.name,
+            "analysis": p.analysis,
+            "x_km": p.x_km,
+            "y_km": p.y_km,
+            "flow_m3_d": dict(p.flow_m3_d),
+            "land_m2": p.land_m2,
+        }
+        for p in case.points
+    ]
 
 
 def case_destinations(case: Any) -> list[dict]:
@@ -425,8 +615,9 @@ def case_destinations(case: Any) -> list[dict]:
     return [{"name": d.name, "kind": d.kind} for d in case.destinations]
 
 
-def run_plan(case: Any, budget_CNY: float | None = None,
-             progress: Callable[[str, float], None] | None = None) -> dict:
+def run_plan(
+    case: Any, budget_CNY: float | None = None, progress: Callable[[str, float], None] | None = None
+) -> dict:
     """:func:`cbmwater.minewater_plan` as the engine's result dict (``MinePlan.to_dict()``)."""
     return cbmwater.minewater_plan(case, budget_CNY=budget_CNY, progress=progress).to_dict()
 
@@ -450,26 +641,58 @@ def choices_table(res: dict, lang: str) -> pd.DataFrame:
     seasons = _seasons(res)
     rows = []
     for c in res.get("choices") or []:
-        row = {"point": c["point"], "source_control": control_label(c["source_control"], lang),
-               "flow_factor": c["flow_factor"], "system": system_label(c["system"], lang),
-               "steps": steps_label(c.get("steps") or [], lang), "destination": c["destination"]}
+        row = {
+            "point": c["point"],
+            "source_control": control_label(c["source_control"], lang),
+            "flow_factor": c["flow_factor"],
+            "system": system_label(c["system"], lang),
+            "steps": steps_label(c.get("steps") or [], lang),
+            "destination": c["destination"],
+        }
         for s in seasons:
             row[f"flow_{s}"] = c["flows_m3_d"].get(s)
-        row.update({"capex_CNY": c["capex_CNY"], "annual_cost_CNY_yr": c["annual_cost_CNY_yr"],
-                    "npv_CNY": c["npv_CNY"], "land_m2": c["land_m2"],
-                    "sludge_t_yr": c["sludge_t_yr"], "effluent": _effluent_text(c["effluent"])})
+        row.update(
+            {
+                "capex_CNY": c["capex_CNY"],
+                "annual_cost_CNY_yr": c["annual_cost_CNY_yr"],
+                "npv_CNY": c["npv_CNY"],
+                "land_m2": c["land_m2"],
+                "sludge_t_yr": c["sludge_t_yr"],
+                "effluent": _effluent_text(c["effluent"]),
+            }
+        )
         rows.append(row)
-    cols = ["point", "source_control", "flow_factor", "system", "steps", "destination",
-            *(f"flow_{s}" for s in seasons), "capex_CNY", "annual_cost_CNY_yr", "npv_CNY",
-            "land_m2", "sludge_t_yr", "effluent"]
+    cols = [
+        "point",
+        "source_control",
+        "flow_factor",
+        "system",
+        "steps",
+        "destination",
+        *(f"flow_{s}" for s in seasons),
+        "capex_CNY",
+        "annual_cost_CNY_yr",
+        "npv_CNY",
+        "land_m2",
+        "sludge_t_yr",
+        "effluent",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
 def river_table(res: dict) -> pd.DataFrame:
     """The plan's ``river[]``: destination, season, constituent, mixed, background and limit
     (mg/L), discharge and river flow (m3/d), and whether the limit holds."""
-    cols = ["destination", "season", "constituent", "mixed_mg_L", "background_mg_L",
-            "limit_mg_L", "discharge_m3_d", "river_m3_d"]
+    cols = [
+        "destination",
+        "season",
+        "constituent",
+        "mixed_mg_L",
+        "background_mg_L",
+        "limit_mg_L",
+        "discharge_m3_d",
+        "river_m3_d",
+    ]
     df = pd.DataFrame([{c: r.get(c) for c in cols} for r in res.get("river") or []], columns=cols)
     df["ok"] = df["mixed_mg_L"] <= df["limit_mg_L"] * (1 + 1e-9) + 1e-12
     return df
@@ -478,54 +701,113 @@ def river_table(res: dict) -> pd.DataFrame:
 def scores_table(res: dict, lang: str) -> pd.DataFrame:
     """``scores[]``: point, system, compliant, score, NPV, capital, sludge, land, robustness,
     reasons (text)."""
-    cols = ["point", "system", "compliant", "score", "npv_CNY", "capex_CNY", "sludge_t_yr",
-            "land_m2", "robustness", "reasons"]
-    rows = [{"point": s["point"], "system": system_label(s["system"], lang),
-             "compliant": bool(s["compliant"]), "score": s["score"], "npv_CNY": s["npv_CNY"],
-             "capex_CNY": s["capex_CNY"], "sludge_t_yr": s["sludge_t_yr"],
-             "land_m2": s["land_m2"], "robustness": s["robustness"],
-             "reasons": "; ".join(s.get("reasons") or [])} for s in res.get("scores") or []]
+    cols = [
+        "point",
+        "system",
+        "compliant",
+        "score",
+        "npv_CNY",
+        "capex_CNY",
+        "sludge_t_yr",
+        "land_m2",
+        "robustness",
+        "reasons",
+    ]
+    rows = [
+        {
+            "point": s["point"],
+            "system": system_label(s["system"], lang),
+            "compliant": bool(s["compliant"]),
+            "score": s["score"],
+            "npv_CNY": s["npv_CNY"],
+            "capex_CNY": s["capex_CNY"],
+            "sludge_t_yr": s["sludge_t_yr"],
+            "land_m2": s["land_m2"],
+            "robustness": s["robustness"],
+            "reasons": "; ".join(s.get("reasons") or []),
+        }
+        for s in res.get("scores") or []
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
 def options_table(res: dict, lang: str) -> pd.DataFrame:
     """Every combination the plan evaluated (``options[]``) with its reasons."""
-    cols = ["point", "source_control", "system", "destination", "feasible", "npv_CNY",
-            "capex_CNY", "annual_cost_CNY_yr", "land_m2", "reasons"]
-    rows = [{"point": o["point"], "source_control": control_label(o["source_control"], lang),
-             "system": system_label(o["system"], lang), "destination": o["destination"],
-             "feasible": bool(o["feasible"]), "npv_CNY": o["npv_CNY"],
-             "capex_CNY": o["capex_CNY"], "annual_cost_CNY_yr": o["annual_cost_CNY_yr"],
-             "land_m2": o["land_m2"], "reasons": "; ".join(o.get("reasons") or [])}
-            for o in res.get("options") or []]
+    cols = [
+        "point",
+        "source_control",
+        "system",
+        "destination",
+        "feasible",
+        "npv_CNY",
+        "capex_CNY",
+        "annual_cost_CNY_yr",
+        "land_m2",
+        "reasons",
+    ]
+    rows = [
+        {
+            "point": o["point"],
+            "source_control": control_label(o["source_control"], lang),
+            "system": system_label(o["system"], lang),
+            "destination": o["destination"],
+            "feasible": bool(o["feasible"]),
+            "npv_CNY": o["npv_CNY"],
+            "capex_CNY": o["capex_CNY"],
+            "annual_cost_CNY_yr": o["annual_cost_CNY_yr"],
+            "land_m2": o["land_m2"],
+            "reasons": "; ".join(o.get("reasons") or []),
+        }
+        for o in res.get("options") or []
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
 def infeasibility_table(res: dict) -> pd.DataFrame:
     """The items of the engine's infeasibility explanation (empty when there is none)."""
     items = (res.get("infeasibility") or {}).get("items") or []
-    cols = ["kind", "point", "destination", "season", "constituent", "limit_mg_L",
-            "excess_load_g_d", "m3_d", "CNY", "message", "why"]
-    rows = [{c: ("; ".join(it[c]) if c == "why" and isinstance(it.get(c), list) else it.get(c))
-             for c in cols} for it in items]
+    cols = [
+        "kind",
+        "point",
+        "destination",
+        "season",
+        "constituent",
+        "limit_mg_L",
+        "excess_load_g_d",
+        "m3_d",
+        "CNY",
+        "message",
+        "why",
+    ]
+    rows = [
+        {
+            c: ("; ".join(it[c]) if c == "why" and isinstance(it.get(c), list) else it.get(c))
+            for c in cols
+        }
+        for it in items
+    ]
     df = pd.DataFrame(rows, columns=cols)
     return df.dropna(axis=1, how="all")
 
 
 # ------------------------------------------------------------------ plan: figures
-def sketch_figure(res: dict, points: list[dict], lang: str,
-                  destinations: list[dict] | None = None) -> go.Figure:
+def sketch_figure(
+    res: dict, points: list[dict], lang: str, destinations: list[dict] | None = None
+) -> go.Figure:
     """A site sketch: every discharge point at (x_km, y_km) with its plan (source control,
     system, destination) as its label (``meta.role = "points"``), the destinations as markers
     to the right (schematic positions: the case gives them no coordinates) and a line from
     each point to the destination it is sent to."""
     choice = {c["point"]: c for c in res.get("choices") or []}
-    dests = list(dict.fromkeys(
-        [d["name"] for d in destinations or []]
-        + [r["destination"] for r in res.get("river") or []]
-        + [r["destination"] for r in res.get("reuse") or []]
-        + [c["destination"] for c in res.get("choices") or []]
-        + [o["destination"] for o in res.get("options") or []]))
+    dests = list(
+        dict.fromkeys(
+            [d["name"] for d in destinations or []]
+            + [r["destination"] for r in res.get("river") or []]
+            + [r["destination"] for r in res.get("reuse") or []]
+            + [c["destination"] for c in res.get("choices") or []]
+            + [o["destination"] for o in res.get("options") or []]
+        )
+    )
     kinds = {r["destination"]: "river" for r in res.get("river") or []}
     kinds.update({r["destination"]: "reuse" for r in res.get("reuse") or []})
     kinds.update({d["name"]: d["kind"] for d in destinations or []})
@@ -551,9 +833,17 @@ def sketch_figure(res: dict, points: list[dict], lang: str,
                 lx += [float(p["x_km"]), dpos[d][0], None]
                 ly += [float(p["y_km"]), dpos[d][1], None]
         if lx:
-            fig.add_trace(go.Scatter(x=lx, y=ly, mode="lines", showlegend=False,
-                                     line={"color": colour[d], "width": 2, "dash": "dot"},
-                                     hoverinfo="skip", meta={"role": "link", "destination": d}))
+            fig.add_trace(
+                go.Scatter(
+                    x=lx,
+                    y=ly,
+                    mode="lines",
+                    showlegend=False,
+                    line={"color": colour[d], "width": 2, "dash": "dot"},
+                    hoverinfo="skip",
+                    meta={"role": "link", "destination": d},
+                )
+            )
     labels, hovers, colours = [], [], []
     for p in points:
         c = choice.get(p["name"])
@@ -566,38 +856,82 @@ def sketch_figure(res: dict, points: list[dict], lang: str,
         sysl = system_label(c["system"], lang)
         labels.append(f"<b>{p['name']}</b><br>{sc}<br>{sysl} → {c['destination']}")
         flows = ", ".join(f"{s} {q:,.0f}" for s, q in c["flows_m3_d"].items())
-        hovers.append(t("mw_sketch_hover", lang, point=p["name"], control=sc, system=sysl,
-                        steps=steps_label(c.get("steps") or [], lang),
-                        destination=c["destination"], flows=flows,
-                        npv=c["npv_CNY"] / 1e6))
+        hovers.append(
+            t(
+                "mw_sketch_hover",
+                lang,
+                point=p["name"],
+                control=sc,
+                system=sysl,
+                steps=steps_label(c.get("steps") or [], lang),
+                destination=c["destination"],
+                flows=flows,
+                npv=c["npv_CNY"] / 1e6,
+            )
+        )
         colours.append(colour.get(c["destination"], "#4c78a8"))
     positions = ["top center" if i % 2 == 0 else "bottom center" for i in range(len(points))]
-    fig.add_trace(go.Scatter(
-        x=[float(p["x_km"]) for p in points], y=[float(p["y_km"]) for p in points],
-        mode="markers+text", text=labels, textposition=positions, textfont={"size": 11},
-        name=t("mw_sketch_points", lang), meta={"role": "points"},
-        marker={"size": 16, "color": colours, "symbol": "circle",
-                "line": {"color": "black", "width": 1}},
-        customdata=hovers, hovertemplate="%{customdata}<extra></extra>"))
+    fig.add_trace(
+        go.Scatter(
+            x=[float(p["x_km"]) for p in points],
+            y=[float(p["y_km"]) for p in points],
+            mode="markers+text",
+            text=labels,
+            textposition=positions,
+            textfont={"size": 11},
+            name=t("mw_sketch_points", lang),
+            meta={"role": "points"},
+            marker={
+                "size": 16,
+                "color": colours,
+                "symbol": "circle",
+                "line": {"color": "black", "width": 1},
+            },
+            customdata=hovers,
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+    )
     if dests:
-        fig.add_trace(go.Scatter(
-            x=[dpos[d][0] for d in dests], y=[dpos[d][1] for d in dests], mode="markers+text",
-            text=[f"{d}<br>({t('mw_kind_' + kinds.get(d, 'river'), lang)})" for d in dests],
-            textposition="middle right", name=t("mw_sketch_destinations", lang),
-            meta={"role": "destinations"},
-            marker={"size": 18, "color": [colour[d] for d in dests],
-                    "symbol": ["triangle-down" if kinds.get(d, "river") == "river" else "square"
-                               for d in dests], "line": {"color": "black", "width": 1}},
-            hovertemplate="%{text}<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=[dpos[d][0] for d in dests],
+                y=[dpos[d][1] for d in dests],
+                mode="markers+text",
+                text=[f"{d}<br>({t('mw_kind_' + kinds.get(d, 'river'), lang)})" for d in dests],
+                textposition="middle right",
+                name=t("mw_sketch_destinations", lang),
+                meta={"role": "destinations"},
+                marker={
+                    "size": 18,
+                    "color": [colour[d] for d in dests],
+                    "symbol": [
+                        "triangle-down" if kinds.get(d, "river") == "river" else "square"
+                        for d in dests
+                    ],
+                    "line": {"color": "black", "width": 1},
+                },
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
     pad = 0.6 * span_x
     fig.update_layout(
-        height=520, margin={"l": 60, "r": 20, "t": 50, "b": 60},
+        height=520,
+        margin={"l": 60, "r": 20, "t": 50, "b": 60},
         title={"text": t("mw_sketch_title", lang), "font": {"size": 14}},
         legend={"orientation": "h", "y": -0.15, "x": 0, "yanchor": "top"},
-        xaxis={"title": {"text": t("mw_sketch_x", lang)},
-               "range": [min(xs) - pad, dx + 0.9 * span_x], "zeroline": False},
-        yaxis={"title": {"text": t("mw_sketch_y", lang)}, "scaleanchor": "x", "scaleratio": 1,
-               "range": [min(ys) - 0.45 * span_y, max(ys) + 0.45 * span_y], "zeroline": False})
+        xaxis={
+            "title": {"text": t("mw_sketch_x", lang)},
+            "range": [min(xs) - pad, dx + 0.9 * span_x],
+            "zeroline": False,
+        },
+        yaxis={
+            "title": {"text": t("mw_sketch_y", lang)},
+            "scaleanchor": "x",
+            "scaleratio": 1,
+            "range": [min(ys) - 0.45 * span_y, max(ys) + 0.45 * span_y],
+            "zeroline": False,
+        },
+    )
     return fig
 
 
@@ -609,10 +943,16 @@ def river_figure(res: dict, lang: str) -> go.Figure:
     rivers = list(dict.fromkeys(df["destination"]))
     consts = list(dict.fromkeys(df["constituent"]))
     rows, cols = max(len(rivers), 1), max(len(consts), 1)
-    titles = [f"{k} (mg/L)" + (f" — {r}" if len(rivers) > 1 else "")
-              for r in rivers for k in consts]
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles or None,
-                        horizontal_spacing=0.08, vertical_spacing=0.18)
+    titles = [
+        f"{k} (mg/L)" + (f" — {r}" if len(rivers) > 1 else "") for r in rivers for k in consts
+    ]
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        subplot_titles=titles or None,
+        horizontal_spacing=0.08,
+        vertical_spacing=0.18,
+    )
     first = True
     for i, r in enumerate(rivers, start=1):
         for j, k in enumerate(consts, start=1):
@@ -620,32 +960,58 @@ def river_figure(res: dict, lang: str) -> go.Figure:
             if d.empty:
                 continue
             seasons = list(d["season"])
-            fig.add_trace(go.Bar(
-                x=seasons, y=[float(v) if v is not None else None for v in d["background_mg_L"]],
-                name=t("mw_river_background", lang), marker_color="#bab0ac",
-                legendgroup="background", showlegend=first,
-                meta={"role": "background", "destination": r, "constituent": k},
-                hovertemplate=k + " %{x}: %{y:.4g} mg/L<extra></extra>"), row=i, col=j)
-            fig.add_trace(go.Bar(
-                x=seasons, y=[float(v) for v in d["mixed_mg_L"]],
-                name=t("mw_river_mixed", lang),
-                marker_color=["#4c78a8" if ok else "#e45756" for ok in d["ok"]],
-                legendgroup="mixed", showlegend=first,
-                meta={"role": "mixed", "destination": r, "constituent": k},
-                hovertemplate=k + " %{x}: %{y:.4g} mg/L<extra></extra>"), row=i, col=j)
-            fig.add_trace(go.Scatter(
-                x=seasons, y=[float(v) for v in d["limit_mg_L"]], mode="lines+markers",
-                name=t("mw_river_limit", lang), line={"color": "black", "dash": "dash"},
-                marker={"symbol": "line-ew", "size": 14, "line": {"width": 2}},
-                legendgroup="limit", showlegend=first,
-                meta={"role": "limit", "destination": r, "constituent": k},
-                hovertemplate=t("mw_river_limit", lang) + " %{y:.4g} mg/L<extra></extra>"),
-                row=i, col=j)
+            fig.add_trace(
+                go.Bar(
+                    x=seasons,
+                    y=[float(v) if v is not None else None for v in d["background_mg_L"]],
+                    name=t("mw_river_background", lang),
+                    marker_color="#bab0ac",
+                    legendgroup="background",
+                    showlegend=first,
+                    meta={"role": "background", "destination": r, "constituent": k},
+                    hovertemplate=k + " %{x}: %{y:.4g} mg/L<extra></extra>",
+                ),
+                row=i,
+                col=j,
+            )
+            fig.add_trace(
+                go.Bar(
+                    x=seasons,
+                    y=[float(v) for v in d["mixed_mg_L"]],
+                    name=t("mw_river_mixed", lang),
+                    marker_color=["#4c78a8" if ok else "#e45756" for ok in d["ok"]],
+                    legendgroup="mixed",
+                    showlegend=first,
+                    meta={"role": "mixed", "destination": r, "constituent": k},
+                    hovertemplate=k + " %{x}: %{y:.4g} mg/L<extra></extra>",
+                ),
+                row=i,
+                col=j,
+            )
+            fig.add_trace(
+                go.Scatter(
+                    x=seasons,
+                    y=[float(v) for v in d["limit_mg_L"]],
+                    mode="lines+markers",
+                    name=t("mw_river_limit", lang),
+                    line={"color": "black", "dash": "dash"},
+                    marker={"symbol": "line-ew", "size": 14, "line": {"width": 2}},
+                    legendgroup="limit",
+                    showlegend=first,
+                    meta={"role": "limit", "destination": r, "constituent": k},
+                    hovertemplate=t("mw_river_limit", lang) + " %{y:.4g} mg/L<extra></extra>",
+                ),
+                row=i,
+                col=j,
+            )
             first = False
     fig.update_layout(
-        barmode="group", height=360 * rows + 60, margin={"l": 60, "r": 20, "t": 70, "b": 60},
+        barmode="group",
+        height=360 * rows + 60,
+        margin={"l": 60, "r": 20, "t": 70, "b": 60},
         title={"text": t("mw_river_title", lang), "font": {"size": 14}},
-        legend={"orientation": "h", "y": -0.15, "x": 0, "yanchor": "top"})
+        legend={"orientation": "h", "y": -0.15, "x": 0, "yanchor": "top"},
+    )
     fig.update_yaxes(rangemode="tozero")
     return fig
 
@@ -673,23 +1039,45 @@ def scores_figure(res: dict, lang: str) -> go.Figure:
             why = "; ".join(s.get("reasons") or [])
             if len(why) > 400:
                 why = why[:400] + "…"
-            hr.append(_wrap(why) if not s["compliant"] else
-                      t("mw_score_hover_ok", lang, npv=s["npv_CNY"] / 1e6,
-                        land=s["land_m2"], sludge=s["sludge_t_yr"], rob=s["robustness"]))
+            hr.append(
+                _wrap(why)
+                if not s["compliant"]
+                else t(
+                    "mw_score_hover_ok",
+                    lang,
+                    npv=s["npv_CNY"] / 1e6,
+                    land=s["land_m2"],
+                    sludge=s["sludge_t_yr"],
+                    rob=s["robustness"],
+                )
+            )
         z.append(zr)
         text.append(tr)
         hover.append(hr)
-    fig = go.Figure(go.Heatmap(
-        z=z, x=[system_label(s, lang) for s in systems], y=points, text=text,
-        texttemplate="%{text}", customdata=hover, zmin=0.0, zmax=1.0, colorscale="Viridis",
-        colorbar={"title": {"text": t("mw_score", lang)}},
-        hovertemplate="%{y} · %{x}<br>" + t("mw_score", lang)
-                      + " %{z:.2f}<br>%{customdata}<extra></extra>"))
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[system_label(s, lang) for s in systems],
+            y=points,
+            text=text,
+            texttemplate="%{text}",
+            customdata=hover,
+            zmin=0.0,
+            zmax=1.0,
+            colorscale="Viridis",
+            colorbar={"title": {"text": t("mw_score", lang)}},
+            hovertemplate="%{y} · %{x}<br>"
+            + t("mw_score", lang)
+            + " %{z:.2f}<br>%{customdata}<extra></extra>",
+        )
+    )
     fig.update_layout(
-        height=140 + 60 * len(points), margin={"l": 200, "r": 20, "t": 50, "b": 120},
+        height=140 + 60 * len(points),
+        margin={"l": 200, "r": 20, "t": 50, "b": 120},
         title={"text": t("mw_scores_title", lang), "font": {"size": 14}},
         xaxis={"title": {"text": t("mw_col_system", lang)}, "tickangle": -30},
-        yaxis={"autorange": "reversed"})
+        yaxis={"autorange": "reversed"},
+    )
     return fig
 
 
@@ -717,11 +1105,15 @@ def plan_zip(res: dict, parameters: dict | None = None) -> bytes:
     ``options.csv`` and ``infeasibility.csv`` (engine field names, English; UTF-8 with BOM) and
     the page's ``parameters.json``.  Deterministic bytes."""
     tables = {
-        "choices": choices_table(res, "en"), "river": river_table(res),
-        "reuse": pd.DataFrame(res.get("reuse") or [],
-                              columns=["destination", "season", "m3_d", "capacity_m3_d"]),
-        "scores": scores_table(res, "en"), "options": options_table(res, "en"),
-        "infeasibility": infeasibility_table(res)}
+        "choices": choices_table(res, "en"),
+        "river": river_table(res),
+        "reuse": pd.DataFrame(
+            res.get("reuse") or [], columns=["destination", "season", "m3_d", "capacity_m3_d"]
+        ),
+        "scores": scores_table(res, "en"),
+        "options": options_table(res, "en"),
+        "infeasibility": infeasibility_table(res),
+    }
     files: list[tuple[str, bytes]] = [("plan.json", plan_json(res))]
     files += [(f"{name}.csv", export.csv_bytes(df)) for name, df in tables.items()]
     if parameters is not None:

@@ -37,14 +37,46 @@ if TYPE_CHECKING:  # pragma: no cover
     from cbmwater.study.network import Case
 
 __all__ = [
-    "HAND_CASE", "case_label", "OBJECTIVES", "KINDS", "COST_CATEGORIES", "EDIT_COLUMNS",
-    "CaseSource", "bundled_cases", "case_title", "load_bundled", "load_zip", "year_of",
-    "limit_keys", "destination_table", "apply_edits", "build_case",
-    "run", "run_pareto", "has_plan", "kind_label", "status_label", "category_label",
-    "sankey_links", "sankey_figure", "flows_table", "produced_table", "flows_figure",
-    "cost_table", "cost_figure", "builds_table", "destinations_table", "infeasibility_table",
-    "iterations_table", "cuts_table", "pareto_table", "pareto_figure",
-    "glance_tables", "results_json", "tables_zip", "summary_text",
+    "HAND_CASE",
+    "case_label",
+    "OBJECTIVES",
+    "KINDS",
+    "COST_CATEGORIES",
+    "EDIT_COLUMNS",
+    "CaseSource",
+    "bundled_cases",
+    "case_title",
+    "load_bundled",
+    "load_zip",
+    "year_of",
+    "limit_keys",
+    "destination_table",
+    "apply_edits",
+    "build_case",
+    "run",
+    "run_pareto",
+    "has_plan",
+    "kind_label",
+    "status_label",
+    "category_label",
+    "sankey_links",
+    "sankey_figure",
+    "flows_table",
+    "produced_table",
+    "flows_figure",
+    "cost_table",
+    "cost_figure",
+    "builds_table",
+    "destinations_table",
+    "infeasibility_table",
+    "iterations_table",
+    "cuts_table",
+    "pareto_table",
+    "pareto_figure",
+    "glance_tables",
+    "results_json",
+    "tables_zip",
+    "summary_text",
 ]
 
 #: The hand-derived test case (tiny: 2 stations, 2 trains, 2 destinations, 1 period); present in
@@ -52,18 +84,37 @@ __all__ = [
 HAND_CASE = example_path().parents[1] / "tests" / "data" / "optimise" / "hand" / "case.toml"
 #: Cost categories of the results in display order (revenue is negative).
 COST_CATEGORIES: tuple[str, ...] = (
-    "capital", "fixed_om", "electricity", "chemicals", "replacement", "sludge_disposal",
-    "transport", "fees", "revenue")
+    "capital",
+    "fixed_om",
+    "electricity",
+    "chemicals",
+    "replacement",
+    "sludge_disposal",
+    "transport",
+    "fees",
+    "revenue",
+)
 #: Editable columns of the destination table besides the limits (``limit_<key>``).
 EDIT_COLUMNS: tuple[str, ...] = ("capacity_m3_d", "price_CNY_m3", "fee_CNY_m3")
 #: Limits always offered in the editor (the two that decide most Qinshui cases).
 DEFAULT_LIMITS: tuple[str, ...] = ("F", "TDS")
-KIND_COLOURS = {"reuse": "#54a24b", "reinjection": "#9d755d", "discharge": "#4c78a8",
-                "residual_disposal": "#e45756"}
+KIND_COLOURS = {
+    "reuse": "#54a24b",
+    "reinjection": "#9d755d",
+    "discharge": "#4c78a8",
+    "residual_disposal": "#e45756",
+}
 CAT_COLOURS = {
-    "capital": "#4c78a8", "fixed_om": "#9d755d", "electricity": "#f58518",
-    "chemicals": "#b279a2", "replacement": "#bab0ac", "sludge_disposal": "#72b7b2",
-    "transport": "#eeca3b", "fees": "#e45756", "revenue": "#54a24b"}
+    "capital": "#4c78a8",
+    "fixed_om": "#9d755d",
+    "electricity": "#f58518",
+    "chemicals": "#b279a2",
+    "replacement": "#bab0ac",
+    "sludge_disposal": "#72b7b2",
+    "transport": "#eeca3b",
+    "fees": "#e45756",
+    "revenue": "#54a24b",
+}
 _NO_PLAN = ("infeasible", "no_solution", "error", "unbounded", "unknown")
 _TINY = 1e-7
 
@@ -129,11 +180,14 @@ def destination_table(data: dict) -> pd.DataFrame:
     for d in _destinations(data):
         cap = d.get("capacity_m3_d")
         lim = d["limits"] if isinstance(d.get("limits"), dict) else {}
-        row = {"name": str(d.get("name", "")), "kind": str(d.get("kind", "")),
-               "capacity_case": _capacity_text(cap),
-               "capacity_m3_d": float("nan") if isinstance(cap, list) else _num_or_nan(cap),
-               "price_CNY_m3": _num_or_nan(d.get("price_CNY_m3", 0.0)),
-               "fee_CNY_m3": _num_or_nan(d.get("fee_CNY_m3", 0.0))}
+        row = {
+            "name": str(d.get("name", "")),
+            "kind": str(d.get("kind", "")),
+            "capacity_case": _capacity_text(cap),
+            "capacity_m3_d": float("nan") if isinstance(cap, list) else _num_or_nan(cap),
+            "price_CNY_m3": _num_or_nan(d.get("price_CNY_m3", 0.0)),
+            "fee_CNY_m3": _num_or_nan(d.get("fee_CNY_m3", 0.0)),
+        }
         for k in keys:
             row[f"limit_{k}"] = _num_or_nan(lim.get(k)) if k in lim else float("nan")
         rows.append(row)
@@ -164,8 +218,12 @@ def _cell(v: object) -> object:
 
 
 def _same(a: object, b: object) -> bool:
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)) \
-            and not isinstance(a, bool) and not isinstance(b, bool):
+    if (
+        isinstance(a, (int, float))
+        and isinstance(b, (int, float))
+        and not isinstance(a, bool)
+        and not isinstance(b, bool)
+    ):
         return float(a) == float(b) or (math.isnan(float(a)) and math.isnan(float(b)))
     return a == b
 
@@ -202,16 +260,23 @@ def apply_edits(data: dict, table: pd.DataFrame) -> tuple[dict, list[dict]]:
         for col, val in row.items():
             if not str(col).startswith("limit_"):
                 continue
-            key = str(col)[len("limit_"):]
+            key = str(col)[len("limit_") :]
             v = _cell(val)
             if v is None:
                 if key in lim:
                     del lim[key]
-                    changes.append({"destination": name, "field": f"limits.{key}",
-                                    "old": before[key], "new": None})
+                    changes.append(
+                        {
+                            "destination": name,
+                            "field": f"limits.{key}",
+                            "old": before[key],
+                            "new": None,
+                        }
+                    )
             elif key not in lim or not _same(v, lim[key]):
-                changes.append({"destination": name, "field": f"limits.{key}",
-                                "old": lim.get(key), "new": v})
+                changes.append(
+                    {"destination": name, "field": f"limits.{key}", "old": lim.get(key), "new": v}
+                )
                 lim[key] = v
         if lim != before:
             if lim:
@@ -221,31 +286,52 @@ def apply_edits(data: dict, table: pd.DataFrame) -> tuple[dict, list[dict]]:
     return new, changes
 
 
-def build_case(src: CaseSource, data: dict | None = None,
-               changes: list[dict] | None = None) -> Case:
+def build_case(
+    src: CaseSource, data: dict | None = None, changes: list[dict] | None = None
+) -> Case:
     """Validate ``data`` (default: the source's own TOML), see
     :func:`cbmwater.study.network.case_from_source`."""
     return case_from_source(src, data, changes)
 
 
 # ------------------------------------------------------------------ runs
-def run(case: Any, *, objective: str = "cost", time_limit_s: float = 60.0,
-        mip_gap: float = 0.005, budget_CNY: float | None = None,
-        progress: Callable[[str, float], None] | None = None) -> dict[str, Any]:
+def run(
+    case: Any,
+    *,
+    objective: str = "cost",
+    time_limit_s: float = 60.0,
+    mip_gap: float = 0.005,
+    budget_CNY: float | None = None,
+    progress: Callable[[str, float], None] | None = None,
+) -> dict[str, Any]:
     """``optimise`` the case (the engine's results dict, JSON-ready)."""
-    plan = cbmwater.optimise(case, objective=objective, time_limit_s=time_limit_s,
-                             mip_gap=mip_gap, budget_CNY=budget_CNY, progress=progress)
+    plan = cbmwater.optimise(
+        case,
+        objective=objective,
+        time_limit_s=time_limit_s,
+        mip_gap=mip_gap,
+        budget_CNY=budget_CNY,
+        progress=progress,
+    )
     return cast(dict[str, Any], export.jsonable(plan.to_dict()))  # jsonable keeps a dict a dict
 
 
-def run_pareto(case: Any, *, points: int = 4, time_limit_s: float = 60.0,
-               mip_gap: float = 0.005, progress: Callable[[str, float], None] | None = None
-               ) -> list[dict[str, Any]]:
+def run_pareto(
+    case: Any,
+    *,
+    points: int = 4,
+    time_limit_s: float = 60.0,
+    mip_gap: float = 0.005,
+    progress: Callable[[str, float], None] | None = None,
+) -> list[dict[str, Any]]:
     """``pareto_front`` of the case: least NPV cost against reuse share."""
-    front = cbmwater.pareto_front(case, points=points, time_limit_s=time_limit_s,
-                                  mip_gap=mip_gap, progress=progress)
-    return cast(list[dict[str, Any]],  # jsonable keeps a list of dicts a list of dicts
-                export.jsonable([p.to_dict() for p in front]))
+    front = cbmwater.pareto_front(
+        case, points=points, time_limit_s=time_limit_s, mip_gap=mip_gap, progress=progress
+    )
+    return cast(
+        list[dict[str, Any]],  # jsonable keeps a list of dicts a list of dicts
+        export.jsonable([p.to_dict() for p in front]),
+    )
 
 
 def has_plan(res: dict) -> bool:
@@ -302,8 +388,10 @@ def sankey_links(res: dict, period: int | None = None) -> pd.DataFrame:
     delivered: dict[tuple, float] = {}
     for fl in res.get("flows", []):
         if keep(fl):
-            add(("train", fl["train"], "destination", fl["destination"], fl["stream"]),
-                fl["delivered_m3_d"] * f)
+            add(
+                ("train", fl["train"], "destination", fl["destination"], fl["stream"]),
+                fl["delivered_m3_d"] * f,
+            )
             k = (fl["source"], fl["train"], fl["period"])
             delivered[k] = delivered.get(k, 0.0) + fl["delivered_m3_d"]
     for p in res.get("paths", []):
@@ -321,7 +409,7 @@ def sankey_links(res: dict, period: int | None = None) -> pd.DataFrame:
 
 def _rgba(hex_colour: str, alpha: float) -> str:
     h = hex_colour.lstrip("#")
-    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
     return f"rgba({r},{g},{b},{alpha})"
 
 
@@ -337,33 +425,65 @@ def sankey_figure(res: dict, lang: str, period: int | None = None) -> go.Figure:
                 nodes.append((kind, name))
     nodes.sort(key=lambda n: order[n[0]])
     index = {n: i for i, n in enumerate(nodes)}
-    node_colour = {"station": "#4c78a8", "hub": "#7f3c8d", "train": "#f58518",
-                   "evaporated": "#bab0ac"}
-    colours = [KIND_COLOURS.get(kinds.get(name, ""), "#888888") if kind == "destination"
-               else node_colour[kind] for kind, name in nodes]
-    labels = [t("opt_evaporated", lang) if kind == "evaporated" else name
-              for kind, name in nodes]
+    node_colour = {
+        "station": "#4c78a8",
+        "hub": "#7f3c8d",
+        "train": "#f58518",
+        "evaporated": "#bab0ac",
+    }
+    colours = [
+        KIND_COLOURS.get(kinds.get(name, ""), "#888888")
+        if kind == "destination"
+        else node_colour[kind]
+        for kind, name in nodes
+    ]
+    labels = [t("opt_evaporated", lang) if kind == "evaporated" else name for kind, name in nodes]
     roles = [t(f"opt_node_{kind}", lang) for kind, _ in nodes]
     unit = t("opt_unit_m3", lang) if period is None else t("opt_unit_m3_d", lang)
-    stream_colour = {"feed": "#4c78a8", "product": "#54a24b", "residual": "#e45756",
-                     "evaporated": "#bab0ac"}
-    fig = go.Figure(go.Sankey(
-        arrangement="snap", valueformat=",.0f", valuesuffix=" " + unit,
-        node={"label": labels, "color": colours, "customdata": roles, "pad": 18,
-              "thickness": 16, "line": {"width": 0.5, "color": "#444"},
-              "hovertemplate": "%{label} (%{customdata})<br>%{value:,.0f} " + unit
-                               + "<extra></extra>"},
-        link={"source": [index[(r["source_kind"], r["source"])] for _, r in links.iterrows()],
-              "target": [index[(r["target_kind"], r["target"])] for _, r in links.iterrows()],
-              "value": [float(v) for v in links["value"]],
-              "color": [_rgba(stream_colour[s], 0.35) for s in links["stream"]],
-              "customdata": [t(f"opt_stream_{s}", lang) for s in links["stream"]],
-              "hovertemplate": "%{source.label} → %{target.label}<br>%{customdata}: "
-                               "%{value:,.0f} " + unit + "<extra></extra>"}))
-    title = t("opt_sankey_title_all", lang) if period is None else \
-        t("opt_sankey_title_period", lang, period=period, year=year_of(res, period))
-    fig.update_layout(title={"text": title, "font": {"size": 14}}, height=520,
-                      margin={"l": 20, "r": 20, "t": 50, "b": 20}, font={"size": 12})
+    stream_colour = {
+        "feed": "#4c78a8",
+        "product": "#54a24b",
+        "residual": "#e45756",
+        "evaporated": "#bab0ac",
+    }
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="snap",
+            valueformat=",.0f",
+            valuesuffix=" " + unit,
+            node={
+                "label": labels,
+                "color": colours,
+                "customdata": roles,
+                "pad": 18,
+                "thickness": 16,
+                "line": {"width": 0.5, "color": "#444"},
+                "hovertemplate": "%{label} (%{customdata})<br>%{value:,.0f} "
+                + unit
+                + "<extra></extra>",
+            },
+            link={
+                "source": [index[(r["source_kind"], r["source"])] for _, r in links.iterrows()],
+                "target": [index[(r["target_kind"], r["target"])] for _, r in links.iterrows()],
+                "value": [float(v) for v in links["value"]],
+                "color": [_rgba(stream_colour[s], 0.35) for s in links["stream"]],
+                "customdata": [t(f"opt_stream_{s}", lang) for s in links["stream"]],
+                "hovertemplate": "%{source.label} → %{target.label}<br>%{customdata}: "
+                "%{value:,.0f} " + unit + "<extra></extra>",
+            },
+        )
+    )
+    title = (
+        t("opt_sankey_title_all", lang)
+        if period is None
+        else t("opt_sankey_title_period", lang, period=period, year=year_of(res, period))
+    )
+    fig.update_layout(
+        title={"text": title, "font": {"size": 14}},
+        height=520,
+        margin={"l": 20, "r": 20, "t": 50, "b": 20},
+        font={"size": 12},
+    )
     return fig
 
 
@@ -402,31 +522,61 @@ def flows_figure(res: dict, lang: str) -> go.Figure:
     kinds = {d["name"]: d["kind"] for d in res.get("destinations", [])}
     x = [str(y) for y in df["year"]]
     fig = go.Figure()
-    palette = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#eeca3b", "#b279a2",
-               "#ff9da6", "#9d755d", "#bab0ac"]
+    palette = [
+        "#4c78a8",
+        "#f58518",
+        "#54a24b",
+        "#e45756",
+        "#72b7b2",
+        "#eeca3b",
+        "#b279a2",
+        "#ff9da6",
+        "#9d755d",
+        "#bab0ac",
+    ]
     for i, name in enumerate(c for c in df.columns if c != "year"):
         if float(df[name].abs().sum()) <= _TINY:
             continue
         kind = kind_label(kinds.get(name, ""), lang)
-        fig.add_trace(go.Bar(
-            x=x, y=[float(v) for v in df[name]], name=name,
-            marker_color=palette[i % len(palette)],
-            hovertemplate=f"{name} ({kind})<br>%{{x}}: %{{y:,.1f}} "
-                          + t("opt_unit_m3_d", lang) + "<extra></extra>"))
+        fig.add_trace(
+            go.Bar(
+                x=x,
+                y=[float(v) for v in df[name]],
+                name=name,
+                marker_color=palette[i % len(palette)],
+                hovertemplate=f"{name} ({kind})<br>%{{x}}: %{{y:,.1f}} "
+                + t("opt_unit_m3_d", lang)
+                + "<extra></extra>",
+            )
+        )
     prod = produced_table(res)
     label = t("opt_produced", lang)
-    fig.add_trace(go.Scatter(
-        x=x, y=[float(v) for v in prod], name=label, mode="lines+markers",
-        line={"color": "black", "width": 2, "dash": "dot"},
-        hovertemplate=label + "<br>%{x}: %{y:,.1f} " + t("opt_unit_m3_d", lang)
-                      + "<extra></extra>"))
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=[float(v) for v in prod],
+            name=label,
+            mode="lines+markers",
+            line={"color": "black", "width": 2, "dash": "dot"},
+            hovertemplate=label
+            + "<br>%{x}: %{y:,.1f} "
+            + t("opt_unit_m3_d", lang)
+            + "<extra></extra>",
+        )
+    )
     fig.update_layout(
-        barmode="stack", height=420, margin={"l": 60, "r": 20, "t": 50, "b": 60},
+        barmode="stack",
+        height=420,
+        margin={"l": 60, "r": 20, "t": 50, "b": 60},
         title={"text": t("opt_flows_title", lang), "font": {"size": 14}},
         legend={"orientation": "h", "y": -0.18, "x": 0, "yanchor": "top"},
         xaxis={"title": {"text": t("opt_year", lang)}, "type": "category"},
-        yaxis={"title": {"text": t("opt_flows_y", lang)}, "rangemode": "tozero",
-               "tickformat": ",.0f"})
+        yaxis={
+            "title": {"text": t("opt_flows_y", lang)},
+            "rangemode": "tozero",
+            "tickformat": ",.0f",
+        },
+    )
     return fig
 
 
@@ -437,8 +587,9 @@ def cost_table(res: dict) -> pd.DataFrame:
     npv = dict((res.get("costs") or {}).get("npv_CNY", {}))
     cats = [c for c in COST_CATEGORIES if c in npv] + [c for c in npv if c not in COST_CATEGORIES]
     vals = [float(npv[c]) for c in cats]
-    return pd.DataFrame({"category": cats, "NPV_CNY": vals,
-                         "NPV_million_CNY": [v / 1e6 for v in vals]})
+    return pd.DataFrame(
+        {"category": cats, "NPV_CNY": vals, "NPV_million_CNY": [v / 1e6 for v in vals]}
+    )
 
 
 def cost_figure(res: dict, lang: str) -> go.Figure:
@@ -447,19 +598,27 @@ def cost_figure(res: dict, lang: str) -> go.Figure:
     df = cost_table(res)
     year = res.get("case", {}).get("price_year", "")
     labels = [category_label(c, lang) for c in df["category"]]
-    fig = go.Figure(go.Bar(
-        x=labels, y=[float(v) for v in df["NPV_million_CNY"]],
-        marker_color=[CAT_COLOURS.get(c, "#888888") for c in df["category"]],
-        text=[f"{v:,.3g}" for v in df["NPV_million_CNY"]], textposition="outside",
-        hovertemplate="%{x}: %{y:,.4f} " + t("opt_unit_mcny", lang) + "<extra></extra>",
-        name="NPV"))
+    fig = go.Figure(
+        go.Bar(
+            x=labels,
+            y=[float(v) for v in df["NPV_million_CNY"]],
+            marker_color=[CAT_COLOURS.get(c, "#888888") for c in df["category"]],
+            text=[f"{v:,.3g}" for v in df["NPV_million_CNY"]],
+            textposition="outside",
+            hovertemplate="%{x}: %{y:,.4f} " + t("opt_unit_mcny", lang) + "<extra></extra>",
+            name="NPV",
+        )
+    )
     total = float(res.get("objective_CNY") or 0.0) / 1e6
     fig.add_hline(y=0, line_color="grey", line_width=1)
     fig.update_layout(
-        height=420, margin={"l": 70, "r": 20, "t": 50, "b": 80}, showlegend=False,
+        height=420,
+        margin={"l": 70, "r": 20, "t": 50, "b": 80},
+        showlegend=False,
         title={"text": t("opt_cost_title", lang, total=total, year=year), "font": {"size": 14}},
         xaxis={"title": {"text": t("opt_cost_x", lang)}},
-        yaxis={"title": {"text": t("opt_cost_y", lang, year=year)}, "tickformat": ",.2f"})
+        yaxis={"title": {"text": t("opt_cost_y", lang, year=year)}, "tickformat": ",.2f"},
+    )
     return fig
 
 
@@ -467,10 +626,20 @@ def cost_figure(res: dict, lang: str) -> go.Figure:
 def builds_table(res: dict) -> pd.DataFrame:
     """Plants to build: site, train, size, capex, fixed O&M per year, capital NPV, peak feed,
     units (text)."""
-    cols = ["site", "train", "size_m3_d", "capex_CNY", "fixed_opex_CNY_yr", "capital_NPV_CNY",
-            "peak_feed_m3_d", "units"]
-    rows = [{**{k: b.get(k) for k in cols[:-1]}, "units": " → ".join(b.get("units", []))}
-            for b in res.get("builds", [])]
+    cols = [
+        "site",
+        "train",
+        "size_m3_d",
+        "capex_CNY",
+        "fixed_opex_CNY_yr",
+        "capital_NPV_CNY",
+        "peak_feed_m3_d",
+        "units",
+    ]
+    rows = [
+        {**{k: b.get(k) for k in cols[:-1]}, "units": " → ".join(b.get("units", []))}
+        for b in res.get("builds", [])
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -496,46 +665,95 @@ def destinations_table(res: dict) -> pd.DataFrame:
             parts.append(f"{k} {_fmt(v)} / {lim:g}" + (" ✗" if bad else ""))
         si = d.get("SI") or {}
         si_max = d.get("SI_max") or {}
-        si_txt = ", ".join(f"{m} {_fmt(v, '.2f')}"
-                           + (f" (≤ {si_max[m]:g})" if m in si_max else "")
-                           for m, v in si.items())
+        si_txt = ", ".join(
+            f"{m} {_fmt(v, '.2f')}" + (f" (≤ {si_max[m]:g})" if m in si_max else "")
+            for m, v in si.items()
+        )
         ph_rng = d.get("pH_range")
-        rows.append({
-            "name": d["name"], "kind": d["kind"], "period": d["period"], "year": d["year"],
-            "capacity_m3_d": d["capacity_m3_d"], "delivered_m3_d": d["delivered_m3_d"],
-            "limits": "; ".join(parts),
-            "pH": d.get("pH"), "pH_range": f"{ph_rng[0]:g}–{ph_rng[1]:g}" if ph_rng else "",
-            "SAR": d.get("SAR"), "SAR_max": d.get("SAR_max"), "SI": si_txt,
-            "violations": "; ".join(d.get("violations") or []),
-            "not_measured": ", ".join(d.get("not_measured") or []),
-            "over": bool(over or d.get("violations"))})
-    cols = ["name", "kind", "period", "year", "capacity_m3_d", "delivered_m3_d", "limits", "pH",
-            "pH_range", "SAR", "SAR_max", "SI", "violations", "not_measured", "over"]
+        rows.append(
+            {
+                "name": d["name"],
+                "kind": d["kind"],
+                "period": d["period"],
+                "year": d["year"],
+                "capacity_m3_d": d["capacity_m3_d"],
+                "delivered_m3_d": d["delivered_m3_d"],
+                "limits": "; ".join(parts),
+                "pH": d.get("pH"),
+                "pH_range": f"{ph_rng[0]:g}–{ph_rng[1]:g}" if ph_rng else "",
+                "SAR": d.get("SAR"),
+                "SAR_max": d.get("SAR_max"),
+                "SI": si_txt,
+                "violations": "; ".join(d.get("violations") or []),
+                "not_measured": ", ".join(d.get("not_measured") or []),
+                "over": bool(over or d.get("violations")),
+            }
+        )
+    cols = [
+        "name",
+        "kind",
+        "period",
+        "year",
+        "capacity_m3_d",
+        "delivered_m3_d",
+        "limits",
+        "pH",
+        "pH_range",
+        "SAR",
+        "SAR_max",
+        "SI",
+        "violations",
+        "not_measured",
+        "over",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
 def infeasibility_table(res: dict) -> pd.DataFrame:
     """The elastic model's non-zero slacks, one row each (empty when feasible)."""
     items = (res.get("infeasibility") or {}).get("items", [])
-    cols = ["kind", "destination", "station", "constituent", "period", "m3_d", "blend_mg_L",
-            "limit_mg_L", "message"]
+    cols = [
+        "kind",
+        "destination",
+        "station",
+        "constituent",
+        "period",
+        "m3_d",
+        "blend_mg_L",
+        "limit_mg_L",
+        "message",
+    ]
     return pd.DataFrame([{c: it.get(c) for c in cols} for it in items], columns=cols)
 
 
 def iterations_table(res: dict) -> pd.DataFrame:
-    rows = [{"iteration": it.get("iteration"), "status": it.get("status"),
-             "objective": it.get("objective"), "gap": it.get("gap"),
-             "cuts_added": it.get("cuts_added"),
-             "hubs_updated": ", ".join(it.get("hubs_updated") or []),
-             "reason": it.get("reason", "")} for it in res.get("iterations", [])]
-    return pd.DataFrame(rows, columns=["iteration", "status", "objective", "gap", "cuts_added",
-                                       "hubs_updated", "reason"])
+    rows = [
+        {
+            "iteration": it.get("iteration"),
+            "status": it.get("status"),
+            "objective": it.get("objective"),
+            "gap": it.get("gap"),
+            "cuts_added": it.get("cuts_added"),
+            "hubs_updated": ", ".join(it.get("hubs_updated") or []),
+            "reason": it.get("reason", ""),
+        }
+        for it in res.get("iterations", [])
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=["iteration", "status", "objective", "gap", "cuts_added", "hubs_updated", "reason"],
+    )
 
 
 def cuts_table(res: dict) -> pd.DataFrame:
     """The geochemical cuts added by the PHREEQC loop (engine fields; dicts as JSON text)."""
-    rows = [{k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v)
-             for k, v in c.items()} for c in res.get("cuts", [])]
+    rows = [
+        {
+            k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v)
+            for k, v in c.items()
+        }
+        for c in res.get("cuts", [])
+    ]
     return pd.DataFrame(rows)
 
 
@@ -546,17 +764,36 @@ def glance_tables(case: Any) -> dict[str, pd.DataFrame]:
     prod = case.station_production()
     prod.columns = [str(case.start_year + int((p - 1) * case.period_years)) for p in prod.columns]
     prod.loc["Σ"] = prod.sum(axis=0)
-    trains = pd.DataFrame([{"name": tr.name, "units": " → ".join(tr.units) or "—",
-                            "sites": ", ".join(tr.sites) if tr.sites else "*"}
-                           for tr in case.trains])
-    dests = pd.DataFrame([{
-        "name": d.name, "kind": d.kind, "capacity_m3_d": _capacity_text(list(d.capacity_m3_d)),
-        "limits": "; ".join(f"{k} ≤ {v:g} ({d.limit_sources.get(k, '')})"
-                            for k, v in d.limits_mg_L.items()),
-        "pH_range": f"{d.pH_range[0]:g}–{d.pH_range[1]:g}" if d.pH_range else "",
-        "SAR_max": d.SAR_max, "SI_max": ", ".join(f"{m} ≤ {v:g}" for m, v in d.SI_max.items()),
-        "price_CNY_m3": d.price_CNY_m3, "fee_CNY_m3": d.fee_CNY_m3, "transport": d.transport,
-        "accepts": d.accepts} for d in case.destinations])
+    trains = pd.DataFrame(
+        [
+            {
+                "name": tr.name,
+                "units": " → ".join(tr.units) or "—",
+                "sites": ", ".join(tr.sites) if tr.sites else "*",
+            }
+            for tr in case.trains
+        ]
+    )
+    dests = pd.DataFrame(
+        [
+            {
+                "name": d.name,
+                "kind": d.kind,
+                "capacity_m3_d": _capacity_text(list(d.capacity_m3_d)),
+                "limits": "; ".join(
+                    f"{k} ≤ {v:g} ({d.limit_sources.get(k, '')})" for k, v in d.limits_mg_L.items()
+                ),
+                "pH_range": f"{d.pH_range[0]:g}–{d.pH_range[1]:g}" if d.pH_range else "",
+                "SAR_max": d.SAR_max,
+                "SI_max": ", ".join(f"{m} ≤ {v:g}" for m, v in d.SI_max.items()),
+                "price_CNY_m3": d.price_CNY_m3,
+                "fee_CNY_m3": d.fee_CNY_m3,
+                "transport": d.transport,
+                "accepts": d.accepts,
+            }
+            for d in case.destinations
+        ]
+    )
     return {"production": prod, "trains": trains, "destinations": dests}
 
 
@@ -567,32 +804,58 @@ def pareto_table(front: list[dict]) -> pd.DataFrame:
     rows = []
     for i, p in enumerate(front, start=1):
         share, cost, eps = p.get("reuse_share"), p.get("objective_CNY"), p.get("min_reuse_share")
-        rows.append({"point": i, "status": p.get("status"),
-                     "reuse_pct": None if share is None else 100.0 * share,
-                     "npv_million_CNY": None if cost is None else cost / 1e6,
-                     "salt_t": p.get("salt_to_environment_t"),
-                     "min_reuse_pct": None if eps is None else 100.0 * eps,
-                     "builds": "; ".join(p.get("builds") or [])})
-    return pd.DataFrame(rows, columns=["point", "status", "reuse_pct", "npv_million_CNY",
-                                       "salt_t", "min_reuse_pct", "builds"])
+        rows.append(
+            {
+                "point": i,
+                "status": p.get("status"),
+                "reuse_pct": None if share is None else 100.0 * share,
+                "npv_million_CNY": None if cost is None else cost / 1e6,
+                "salt_t": p.get("salt_to_environment_t"),
+                "min_reuse_pct": None if eps is None else 100.0 * eps,
+                "builds": "; ".join(p.get("builds") or []),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "point",
+            "status",
+            "reuse_pct",
+            "npv_million_CNY",
+            "salt_t",
+            "min_reuse_pct",
+            "builds",
+        ],
+    )
 
 
 def pareto_figure(front: list[dict], lang: str) -> go.Figure:
     """NPV cost (million CNY) against reuse share (%) of the points with a plan."""
     df = pareto_table(front)
-    ok = df[df["status"].isin(["optimal", "feasible"]) & df["reuse_pct"].notna()
-            & df["npv_million_CNY"].notna()].sort_values(["reuse_pct", "npv_million_CNY"])
-    fig = go.Figure(go.Scatter(
-        x=[float(v) for v in ok["reuse_pct"]], y=[float(v) for v in ok["npv_million_CNY"]],
-        mode="lines+markers", name=t("opt_pareto_trace", lang),
-        marker={"size": 10, "color": "#4c78a8"}, line={"color": "#4c78a8"},
-        customdata=[[int(p), b or "—"] for p, b in zip(ok["point"], ok["builds"])],
-        hovertemplate=t("opt_pareto_hover", lang) + "<extra></extra>"))
+    ok = df[
+        df["status"].isin(["optimal", "feasible"])
+        & df["reuse_pct"].notna()
+        & df["npv_million_CNY"].notna()
+    ].sort_values(["reuse_pct", "npv_million_CNY"])
+    fig = go.Figure(
+        go.Scatter(
+            x=[float(v) for v in ok["reuse_pct"]],
+            y=[float(v) for v in ok["npv_million_CNY"]],
+            mode="lines+markers",
+            name=t("opt_pareto_trace", lang),
+            marker={"size": 10, "color": "#4c78a8"},
+            line={"color": "#4c78a8"},
+            customdata=[[int(p), b or "—"] for p, b in zip(ok["point"], ok["builds"])],
+            hovertemplate=t("opt_pareto_hover", lang) + "<extra></extra>",
+        )
+    )
     fig.update_layout(
-        height=420, margin={"l": 70, "r": 20, "t": 50, "b": 60},
+        height=420,
+        margin={"l": 70, "r": 20, "t": 50, "b": 60},
         title={"text": t("opt_pareto_title", lang), "font": {"size": 14}},
         xaxis={"title": {"text": t("opt_pareto_x", lang)}, "ticksuffix": " %"},
-        yaxis={"title": {"text": t("opt_pareto_y", lang)}, "tickformat": ",.3g"})
+        yaxis={"title": {"text": t("opt_pareto_y", lang)}, "tickformat": ",.3g"},
+    )
     return fig
 
 
@@ -602,15 +865,15 @@ def results_json(res: dict) -> bytes:
     return export.json_bytes(res)
 
 
-def tables_zip(res: dict, parameters: dict | None = None,
-               front: list[dict] | None = None) -> bytes:
+def tables_zip(res: dict, parameters: dict | None = None, front: list[dict] | None = None) -> bytes:
     """A .zip of ``results.json``, the CSV tables of ``result_tables`` (UTF-8 with BOM, as the
     CLI writes them), ``summary.txt``, the page's ``parameters.json`` (edits and options) and,
     when given, ``pareto.json``.  Deterministic bytes."""
     plan = NetworkPlan.from_dict(res)
-    files: list[tuple[str, bytes]] = [("results.json", results_json(res)),
-                                      ("summary.txt",
-                                       (plan.summary_text() + "\n").encode("utf-8"))]
+    files: list[tuple[str, bytes]] = [
+        ("results.json", results_json(res)),
+        ("summary.txt", (plan.summary_text() + "\n").encode("utf-8")),
+    ]
     files += [(f"{name}.csv", export.csv_bytes(df)) for name, df in plan.all_tables().items()]
     if parameters is not None:
         files.append(("parameters.json", export.json_bytes(parameters)))

@@ -62,8 +62,9 @@ def review_path(path: str | Path) -> ReviewResult:
     return cbmwater.review(Path(path))
 
 
-def review_bytes(toml_data: bytes, toml_name: str, csv_data: bytes | None = None,
-                 csv_name: str | None = None) -> ReviewResult:
+def review_bytes(
+    toml_data: bytes, toml_name: str, csv_data: bytes | None = None, csv_name: str | None = None
+) -> ReviewResult:
     """Review an uploaded proposal given as bytes, with the lab CSV it names if uploaded
     (:func:`cbmwater.study.reinjection.review_upload`).
 
@@ -75,16 +76,20 @@ def review_bytes(toml_data: bytes, toml_name: str, csv_data: bytes | None = None
     return review_upload(toml_data, toml_name, csv_data, csv_name)
 
 
-def run_review(toml_data: bytes, toml_name: str, example: str | None = None,
-               csv_data: bytes | None = None, csv_name: str | None = None) -> dict:
+def run_review(
+    toml_data: bytes,
+    toml_name: str,
+    example: str | None = None,
+    csv_data: bytes | None = None,
+    csv_name: str | None = None,
+) -> dict:
     """Everything the page shows, as plain data (picklable, so the page can cache it).
 
     ``example`` is the path of a bundled proposal (then ``toml_data`` only keys the cache).
     Returns ``{"review": ReviewResult.to_dict(), "pqi": ReviewResult.pqi, "html":
     ReviewResult.to_html()}``.
     """
-    r = review_path(example) if example else review_bytes(toml_data, toml_name, csv_data,
-                                                           csv_name)
+    r = review_path(example) if example else review_bytes(toml_data, toml_name, csv_data, csv_name)
     return {"review": r.to_dict(), "pqi": r.pqi, "html": r.to_html()}
 
 
@@ -97,9 +102,17 @@ def findings_table(review: dict) -> pd.DataFrame:
     """Findings: code, severity, message, evidence (JSON text), clause (the engine's basis),
     condition."""
     cols = ["code", "severity", "message", "evidence", "clause", "condition"]
-    rows = [{"code": f["code"], "severity": f["severity"], "message": f["message"],
-             "evidence": _evidence_text(f.get("evidence")), "clause": f.get("basis"),
-             "condition": f.get("condition")} for f in review["findings"]]
+    rows = [
+        {
+            "code": f["code"],
+            "severity": f["severity"],
+            "message": f["message"],
+            "evidence": _evidence_text(f.get("evidence")),
+            "clause": f.get("basis"),
+            "condition": f.get("condition"),
+        }
+        for f in review["findings"]
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -146,4 +159,3 @@ def pqi_readme(review: dict) -> str:
 def pqi_zip(review: dict, pqi: str) -> bytes:
     """A .zip holding the .pqi and a README.txt on how to run it (deterministic bytes)."""
     return export.zip_bytes([(pqi_name(review), pqi), ("README.txt", pqi_readme(review))])
-

@@ -56,19 +56,39 @@ __all__ = [
 
 #: Train shown when the page opens (pretreatment -> UF -> brackish RO, qinshui_standards T3).
 DEFAULT_TRAIN: tuple[str, ...] = (
-    "coagulation", "sedimentation", "multimedia_filter", "ultrafiltration", "brackish_ro")
+    "coagulation",
+    "sedimentation",
+    "multimedia_filter",
+    "ultrafiltration",
+    "brackish_ro",
+)
 #: Units the candidate-train picker combines: the common SQB produced-water units (kept small so
 #: :func:`candidate_trains` stays fast and the list short).
 STARTER_POOL: tuple[str, ...] = (
-    "coagulation", "sedimentation", "multimedia_filter", "cartridge_filter", "ultrafiltration",
-    "ph_adjustment", "nanofiltration", "brackish_ro", "edr")
+    "coagulation",
+    "sedimentation",
+    "multimedia_filter",
+    "cartridge_filter",
+    "ultrafiltration",
+    "ph_adjustment",
+    "nanofiltration",
+    "brackish_ro",
+    "edr",
+)
 #: Constituents plotted stage by stage (mg/L); TDS is added as the sum of dissolved constituents.
 KEY_CONSTITUENTS: tuple[str, ...] = ("Na", "Cl", "HCO3", "F", "Ca", "Ba", "SiO2")
 TDS_COLUMN = "TDS_sum"
 #: Cost categories of ``breakdown`` in display order (CNY/yr; capital annualised).
 COST_CATEGORIES: tuple[str, ...] = (
-    "capital", "electricity", "chemicals", "replacement", "labour", "maintenance",
-    "sludge_disposal", "brine_disposal")
+    "capital",
+    "electricity",
+    "chemicals",
+    "replacement",
+    "labour",
+    "maintenance",
+    "sludge_disposal",
+    "brine_disposal",
+)
 
 
 # ------------------------------------------------------------------ unit library and trains
@@ -121,9 +141,12 @@ def starter_trains() -> tuple[tuple[str, ...], ...]:
     """
     trains = api.candidate_trains(STARTER_POOL, limit=500)
     desalting = api.desalting_units()
-    keep = [tuple(tr) for tr in trains
-            if tr[:3] == ["coagulation", "sedimentation", "multimedia_filter"]
-            and (len(tr) == 3 or tr[-1] in desalting)]
+    keep = [
+        tuple(tr)
+        for tr in trains
+        if tr[:3] == ["coagulation", "sedimentation", "multimedia_filter"]
+        and (len(tr) == 3 or tr[-1] in desalting)
+    ]
     keep.sort(key=len)
     return tuple(keep)
 
@@ -166,20 +189,32 @@ def sample_ids(data: bytes, filename: str, bundled: bool, sheet: str | None = No
 
 
 # ------------------------------------------------------------------ engine run
-def economics_with(electricity_CNY_kWh: float | None = None, discount_rate: float | None = None,
-                   life_yr: float | None = None) -> Economics | None:
+def economics_with(
+    electricity_CNY_kWh: float | None = None,
+    discount_rate: float | None = None,
+    life_yr: float | None = None,
+) -> Economics | None:
     """The bundled economics with the given overrides (None, or equal to the default, = keep).
 
     Returns None when nothing changes, so the engine uses its defaults exactly.
     """
-    return api.economics(electricity_CNY_kWh=electricity_CNY_kWh, discount_rate=discount_rate,
-                         life_yr=life_yr)
+    return api.economics(
+        electricity_CNY_kWh=electricity_CNY_kWh, discount_rate=discount_rate, life_yr=life_yr
+    )
 
 
-def treat(data: bytes, filename: str, bundled: bool, sheet: str | None, sample_id: str,
-          train: list[str] | tuple[str, ...], flow_m3_d: float,
-          electricity_CNY_kWh: float | None = None, discount_rate: float | None = None,
-          life_yr: float | None = None) -> dict[str, object]:
+def treat(
+    data: bytes,
+    filename: str,
+    bundled: bool,
+    sheet: str | None,
+    sample_id: str,
+    train: list[str] | tuple[str, ...],
+    flow_m3_d: float,
+    electricity_CNY_kWh: float | None = None,
+    discount_rate: float | None = None,
+    life_yr: float | None = None,
+) -> dict[str, object]:
     """``treat_analyses`` on one sample of the bundled set or an upload, with economics overrides.
 
     Raises
@@ -189,8 +224,9 @@ def treat(data: bytes, filename: str, bundled: bool, sheet: str | None, sample_i
     """
     econ = economics_with(electricity_CNY_kWh, discount_rate, life_yr)
     analyses = _analyses(data, filename, bundled, sheet)
-    out = cbmwater.treat(analyses, list(train), flow_m3_d=float(flow_m3_d), sample=sample_id,
-                economics=econ).to_dict()
+    out = cbmwater.treat(
+        analyses, list(train), flow_m3_d=float(flow_m3_d), sample=sample_id, economics=econ
+    ).to_dict()
     if not bundled:
         out.setdefault("provenance", {})["source"] = Path(filename).name
     return out
@@ -221,23 +257,43 @@ def stage_table(result: dict) -> pd.DataFrame:
     conc_cols = _conc_columns(result)
     rows = []
 
-    def row(i: int, unit: str, en: str, zh: str, stream: StreamQuality, recovery: float,
-            energy: float) -> None:
+    def row(
+        i: int, unit: str, en: str, zh: str, stream: StreamQuality, recovery: float, energy: float
+    ) -> None:
         c = stream["concentrations"]
-        r = {"stage": i, "unit": unit, "name_en": en, "name_zh": zh,
-             "flow_m3_d": stream["flow_m3_d"], "recovery": recovery, "energy_kWh_d": energy,
-             "pH": stream.get("pH"), "temp_C": stream.get("temp_C")}
+        r = {
+            "stage": i,
+            "unit": unit,
+            "name_en": en,
+            "name_zh": zh,
+            "flow_m3_d": stream["flow_m3_d"],
+            "recovery": recovery,
+            "energy_kWh_d": energy,
+            "pH": stream.get("pH"),
+            "temp_C": stream.get("temp_C"),
+        }
         r.update({k: c.get(k, math.nan) for k in conc_cols})
         r[TDS_COLUMN] = _tds(c)
         rows.append(r)
 
     row(0, "feed", "Feed", "进水", result["feed"], math.nan, math.nan)
     for i, s in enumerate(result["stages"], start=1):
-        row(i, s["unit"], s["name_en"], s["name_zh"], s["outlet"], s["recovery"],
-            s["energy_kWh_d"])
+        row(i, s["unit"], s["name_en"], s["name_zh"], s["outlet"], s["recovery"], s["energy_kWh_d"])
     df = pd.DataFrame(rows)
-    return df.astype({c: float for c in ("flow_m3_d", "recovery", "energy_kWh_d", "pH", "temp_C",
-                                         *conc_cols, TDS_COLUMN)})
+    return df.astype(
+        {
+            c: float
+            for c in (
+                "flow_m3_d",
+                "recovery",
+                "energy_kWh_d",
+                "pH",
+                "temp_C",
+                *conc_cols,
+                TDS_COLUMN,
+            )
+        }
+    )
 
 
 def policy_table(result: dict, lang: str = "en") -> pd.DataFrame:
@@ -246,9 +302,15 @@ def policy_table(result: dict, lang: str = "en") -> pd.DataFrame:
     rows = []
     for i, s in enumerate(result["stages"], start=1):
         p = s.get("policies", {})
-        rows.append({"stage": i, "unit": s["name_zh"] if lang == "zh" else s["name_en"],
-                     "co2": p.get("co2", ""), "redox": p.get("redox", ""),
-                     "solids": p.get("solids", "")})
+        rows.append(
+            {
+                "stage": i,
+                "unit": s["name_zh"] if lang == "zh" else s["name_en"],
+                "co2": p.get("co2", ""),
+                "redox": p.get("redox", ""),
+                "solids": p.get("solids", ""),
+            }
+        )
     return pd.DataFrame(rows, columns=["stage", "unit", "co2", "redox", "solids"])
 
 
@@ -258,8 +320,9 @@ def chart_table(result: dict) -> pd.DataFrame:
     st = stage_table(result)
     st = st[st["stage"] > 0]
     cols = [c for c in (*KEY_CONSTITUENTS, TDS_COLUMN) if c in st.columns]
-    long = st.melt(id_vars=["stage", "unit"], value_vars=cols, var_name="constituent",
-                   value_name="mg_L")
+    long = st.melt(
+        id_vars=["stage", "unit"], value_vars=cols, var_name="constituent", value_name="mg_L"
+    )
     return long.reset_index(drop=True)
 
 
@@ -267,11 +330,13 @@ def cost_table(result: dict) -> pd.DataFrame:
     """Annual cost by unit (rows, train order) and category (columns), CNY/yr, with a
     ``total`` column and a ``total`` row.  Capital is annualised with the CRF."""
     by_unit = result["breakdown"]["by_unit"]
-    cats = [c for c in COST_CATEGORIES
-            if any(c in d for d in by_unit.values())]
+    cats = [c for c in COST_CATEGORIES if any(c in d for d in by_unit.values())]
     cats += sorted({c for d in by_unit.values() for c in d} - set(cats))
-    df = pd.DataFrame([{c: float(d.get(c, 0.0)) for c in cats} for d in by_unit.values()],
-                      index=list(by_unit), columns=cats)
+    df = pd.DataFrame(
+        [{c: float(d.get(c, 0.0)) for c in cats} for d in by_unit.values()],
+        index=list(by_unit),
+        columns=cats,
+    )
     df.index.name = "unit"
     df["total"] = df.sum(axis=1)
     df.loc["total"] = df.sum(axis=0)
@@ -281,8 +346,7 @@ def cost_table(result: dict) -> pd.DataFrame:
 def residual_table(result: dict) -> pd.DataFrame:
     """Residual streams: name, unit, kind, flow_m3_d, dry_kg_d, wet_m3_d, treated_by."""
     cols = ["name", "unit", "kind", "flow_m3_d", "dry_kg_d", "wet_m3_d", "treated_by"]
-    return pd.DataFrame([{c: r.get(c) for c in cols} for r in result["residuals"]],
-                        columns=cols)
+    return pd.DataFrame([{c: r.get(c) for c in cols} for r in result["residuals"]], columns=cols)
 
 
 def membrane_stages(result: dict) -> list[dict]:
@@ -316,9 +380,13 @@ def result_json(result: dict) -> bytes:
 def stage_csv(result: dict) -> bytes:
     """:func:`stage_table` as UTF-8 CSV with a byte-order mark; units in the headers."""
     df = stage_table(result)
-    ren = {"flow_m3_d": "flow (m3/d)", "recovery": "stage recovery (-)",
-           "energy_kWh_d": "energy (kWh/d)", "temp_C": "temp (deg C)",
-           TDS_COLUMN: "TDS sum (mg/L)"}
+    ren = {
+        "flow_m3_d": "flow (m3/d)",
+        "recovery": "stage recovery (-)",
+        "energy_kWh_d": "energy (kWh/d)",
+        "temp_C": "temp (deg C)",
+        TDS_COLUMN: "TDS sum (mg/L)",
+    }
     for c in df.columns:
         if c in CONSTITUENT_NAMES and c not in ren and c != "pH":
             ren[c] = f"{c} ({constituent_unit(c)})"

@@ -25,15 +25,33 @@ __all__ = ["Characterisation", "characterise", "RECORD_COLUMNS"]
 
 #: Columns of a characterisation record, in order (``warnings`` is a list of sentences).
 RECORD_COLUMNS: tuple[str, ...] = (
-    "sample_id", "pH", "temp_C", "ionic_strength", "log_pCO2", "charge_balance_pct",
-    "tds_mg_L", "hardness_mg_L_CaCO3", "alkalinity_mg_L_CaCO3", "sar", "sar_adjusted",
-    "rsc_meq_L", "water_type", "qa_flag", "redox_basis",
-) + tuple(f"si_{m}" for m in SI_MINERALS) + ("phreeqc_percent_error", "warnings")
+    (
+        "sample_id",
+        "pH",
+        "temp_C",
+        "ionic_strength",
+        "log_pCO2",
+        "charge_balance_pct",
+        "tds_mg_L",
+        "hardness_mg_L_CaCO3",
+        "alkalinity_mg_L_CaCO3",
+        "sar",
+        "sar_adjusted",
+        "rsc_meq_L",
+        "water_type",
+        "qa_flag",
+        "redox_basis",
+    )
+    + tuple(f"si_{m}" for m in SI_MINERALS)
+    + ("phreeqc_percent_error", "warnings")
+)
 
 
-_PQI_HEADER = ("# PHREEQC input written by cbmwater (FAO-29 adjusted SAR: calcite + CO2(g) equilibrium)\n"
-               "# Run it with PHREEQC 3.x and the database {db} (sha256 {sha}).\n"
-               "# Solutions are numbered in the order of the samples in the speciation .pqi.\n")
+_PQI_HEADER = (
+    "# PHREEQC input written by cbmwater (FAO-29 adjusted SAR: calcite + CO2(g) equilibrium)\n"
+    "# Run it with PHREEQC 3.x and the database {db} (sha256 {sha}).\n"
+    "# Solutions are numbered in the order of the samples in the speciation .pqi.\n"
+)
 
 
 @dataclass
@@ -72,8 +90,12 @@ class Characterisation:
         ``"adjusted_sar"`` (with ``irrigation=True``)."""
         if name == "speciation":
             return self.speciation.pqi()
-        return _PQI_HEADER.format(db=self.speciation.database.name,
-                                  sha=self.speciation.database.sha256) + self.inputs[name]
+        return (
+            _PQI_HEADER.format(
+                db=self.speciation.database.name, sha=self.speciation.database.sha256
+            )
+            + self.inputs[name]
+        )
 
     def to_records(self) -> list[dict[str, object]]:
         """JSON-ready list of dicts (NaN as None)."""
@@ -127,13 +149,24 @@ def characterise(
         # QA counts total Fe as Fe2+ exactly as the speciation enters it, so it need not wait:
         # PHREEQC runs without the GIL and the QA arithmetic is done while it works
         with ThreadPoolExecutor(max_workers=1) as pool:
-            pending = pool.submit(speciate, analyses, database, charge_balance=charge_balance,
-                                  censored_policy=censored_policy, redox=basis)
+            pending = pool.submit(
+                speciate,
+                analyses,
+                database,
+                charge_balance=charge_balance,
+                censored_policy=censored_policy,
+                redox=basis,
+            )
             qa = qa_table(values)
             spec = pending.result()
     else:
-        spec = speciate(analyses, database, charge_balance=charge_balance,
-                        censored_policy=censored_policy, redox=basis)
+        spec = speciate(
+            analyses,
+            database,
+            charge_balance=charge_balance,
+            censored_policy=censored_policy,
+            redox=basis,
+        )
         fe_split = _phreeqc_fe_split(values, spec.table)
         qa = qa_table(values, fe_split)
     t = spec.table
@@ -146,11 +179,12 @@ def characterise(
         rec[col] = qa[col]
     inputs: dict[str, str] = {}
     if irrigation:
-        rec["sar_adjusted"] = adjusted_sar(analyses, database, censored_policy=censored_policy,
-                                           redox=basis)
-        inputs["adjusted_sar"] = calcium_equilibrium_input(analyses, database,
-                                                           censored_policy=censored_policy,
-                                                           redox=basis)
+        rec["sar_adjusted"] = adjusted_sar(
+            analyses, database, censored_policy=censored_policy, redox=basis
+        )
+        inputs["adjusted_sar"] = calcium_equilibrium_input(
+            analyses, database, censored_policy=censored_policy, redox=basis
+        )
     else:
         rec["sar_adjusted"] = float("nan")
     rec["rsc_meq_L"] = qa["rsc_meq_L"]
@@ -161,12 +195,14 @@ def characterise(
         share = (fe_split["Fe2"] / (fe_split["Fe2"] + fe_split["Fe3"])).reindex(t.index)
         rec["redox_basis"] = [
             b if np.isnan(s) else f"{b}; PHREEQC: {100 * s:.3g} % of total Fe is Fe(II)"
-            for b, s in zip(t["redox_basis"], share)]
+            for b, s in zip(t["redox_basis"], share)
+        ]
     for m in SI_MINERALS:
         rec[f"si_{m}"] = t[f"si_{m}"]
     rec["phreeqc_percent_error"] = t["phreeqc_percent_error"]
-    rec["warnings"] = [list(q) + list(spec.warnings.get(sid, []))
-                       for sid, q in zip(t.index, qa["qa_notes"])]
+    rec["warnings"] = [
+        list(q) + list(spec.warnings.get(sid, [])) for sid, q in zip(t.index, qa["qa_notes"])
+    ]
     rec = rec.reset_index(drop=True)[list(RECORD_COLUMNS)]
     prov: dict[str, object] = {
         "cbmwater": __version__,

@@ -77,7 +77,8 @@ def resolve_database(name_or_path: str | Path | None = None) -> Path:
     if not path.is_file():
         raise InputError(
             f"unknown PHREEQC database {text!r}; use one of {', '.join(DATABASES)} or the path "
-            "of a .dat file")
+            "of a .dat file"
+        )
     return path.resolve()
 
 
@@ -100,10 +101,25 @@ def _info(path: Path, mtime: float) -> DatabaseInfo:
         m = _BLOCK.match(stripped)
         if m and not line[0].isspace():
             word = m.group(1)
-            if word in ("SOLUTION_MASTER_SPECIES", "PHASES", "SOLUTION_SPECIES", "SURFACE_MASTER_SPECIES",
-                        "EXCHANGE_MASTER_SPECIES", "SURFACE_SPECIES", "EXCHANGE_SPECIES",
-                        "RATES", "END", "LLNL_AQUEOUS_MODEL_PARAMETERS", "NAMED_EXPRESSIONS",
-                        "SIT", "GAS_BINARY_PARAMETERS") or word == "PITZER":
+            if (
+                word
+                in (
+                    "SOLUTION_MASTER_SPECIES",
+                    "PHASES",
+                    "SOLUTION_SPECIES",
+                    "SURFACE_MASTER_SPECIES",
+                    "EXCHANGE_MASTER_SPECIES",
+                    "SURFACE_SPECIES",
+                    "EXCHANGE_SPECIES",
+                    "RATES",
+                    "END",
+                    "LLNL_AQUEOUS_MODEL_PARAMETERS",
+                    "NAMED_EXPRESSIONS",
+                    "SIT",
+                    "GAS_BINARY_PARAMETERS",
+                )
+                or word == "PITZER"
+            ):
                 block = word
                 pitzer = pitzer or word == "PITZER"
                 expect_phase = block == "PHASES"
@@ -112,13 +128,26 @@ def _info(path: Path, mtime: float) -> DatabaseInfo:
             elements.add(stripped.split()[0])
         elif block == "PHASES":
             token = stripped.split()[0]
-            if not line[0].isspace() and not token.startswith("-") and "=" not in stripped or expect_phase and "=" not in stripped and not token.startswith("-"):
+            if (
+                not line[0].isspace()
+                and not token.startswith("-")
+                and "=" not in stripped
+                or expect_phase
+                and "=" not in stripped
+                and not token.startswith("-")
+            ):
                 phases.add(token)
             expect_phase = False
     if not elements:
         raise DatabaseError(f"{path} has no SOLUTION_MASTER_SPECIES: not a PHREEQC database")
-    return DatabaseInfo(path, path.name, hashlib.sha256(data).hexdigest(), frozenset(elements),
-                        frozenset(phases), pitzer)
+    return DatabaseInfo(
+        path,
+        path.name,
+        hashlib.sha256(data).hexdigest(),
+        frozenset(elements),
+        frozenset(phases),
+        pitzer,
+    )
 
 
 def database_info(name_or_path: str | Path | None = None) -> DatabaseInfo:

@@ -28,8 +28,16 @@ from .redox import REDOX_MARK
 
 _USES_AMM = re.compile(r"^\s*(Amm\s|-totals.*\bAmm\b)", re.MULTILINE)
 
-__all__ = ["Phreeqc", "get_engine", "get_engines", "available_cores", "iphreeqc_version",
-           "run_pipelined", "run_blocks", "MISSING_SI"]
+__all__ = [
+    "Phreeqc",
+    "get_engine",
+    "get_engines",
+    "available_cores",
+    "iphreeqc_version",
+    "run_pipelined",
+    "run_blocks",
+    "MISSING_SI",
+]
 
 #: PHREEQC writes -999.999 for the SI of a phase whose elements are absent.
 MISSING_SI = -999.0
@@ -60,9 +68,15 @@ class Phreeqc:
             msg = (lib.GetErrorString(iid) or b"").decode("utf-8", "replace")
             raise GeochemError(
                 f"PHREEQC could not load {self.db.path} ({errors} errors); IPhreeqc 3.7.3 needs a "
-                f"database written for PHREEQC 3.7 or older:\n{msg.strip()[:2000]}")
-        for fn in ("SetOutputFileOn", "SetSelectedOutputFileOn", "SetErrorFileOn",
-                   "SetLogFileOn", "SetDumpFileOn"):
+                f"database written for PHREEQC 3.7 or older:\n{msg.strip()[:2000]}"
+            )
+        for fn in (
+            "SetOutputFileOn",
+            "SetSelectedOutputFileOn",
+            "SetErrorFileOn",
+            "SetLogFileOn",
+            "SetDumpFileOn",
+        ):
             f = getattr(lib, fn)
             f.argtypes = [ctypes.c_int, ctypes.c_int]
             f(iid, 0)
@@ -91,8 +105,10 @@ class Phreeqc:
         if REDOX_MARK not in text and _USES_AMM.search(text):
             # an input builder forgot the redox definitions: IPhreeqc may still hold them from
             # an earlier run, so the result would depend on the order of runs; refuse instead
-            raise GeochemError("internal error: a PHREEQC input enters ammonium as Amm without "
-                               "the redox definitions (cbmwater.geochem.redox)")
+            raise GeochemError(
+                "internal error: a PHREEQC input enters ammonium as Amm without "
+                "the redox definitions (cbmwater.geochem.redox)"
+            )
         iid = self._ip.id_
         with self.lock:
             n = self._lib.RunString(iid, text.encode("utf-8"))
@@ -126,10 +142,15 @@ def _library_path() -> str:
 
     base = Path(phreeqc_dll.__file__).parent / "phreeqc3"
     if sys.platform.startswith("linux"):
-        name = "linux_arm_libiphreeqc-3.7.3.so" if os.uname()[-1] in ("arm64", "aarch64") \
+        name = (
+            "linux_arm_libiphreeqc-3.7.3.so"
+            if os.uname()[-1] in ("arm64", "aarch64")
             else "libiphreeqc-3.7.3.so"
+        )
     elif sys.platform == "darwin":
-        name = "libiphreeqc-3.7.3-m1.dylib" if os.uname()[-1] == "arm64" else "libiphreeqc-3.7.3.dylib"
+        name = (
+            "libiphreeqc-3.7.3-m1.dylib" if os.uname()[-1] == "arm64" else "libiphreeqc-3.7.3.dylib"
+        )
     else:
         name = "IPhreeqc-3.7.3.dll"
     return str(base / name)
@@ -168,8 +189,9 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run_pipelined(head: str, blocks: Iterable[str], n: int,
-                  engines: list[Phreeqc]) -> tuple[list[str], pd.DataFrame]:
+def run_pipelined(
+    head: str, blocks: Iterable[str], n: int, engines: list[Phreeqc]
+) -> tuple[list[str], pd.DataFrame]:
     """Run ``n`` blocks in chunks on ``engines`` in threads while later chunks are still being
     written (writing holds the GIL; IPhreeqc does not).  Chunk k goes to engine k mod len."""
     nchunks = min(n, 4 * len(engines))
@@ -209,8 +231,14 @@ def run_pipelined(head: str, blocks: Iterable[str], n: int,
     return all_blocks, pd.concat([results[i] for i in range(nchunks)], ignore_index=True)
 
 
-def run_blocks(head: str, blocks: list[str], database: str | Path | None = None, *,
-               workers: int | None = None, min_parallel: int = 50) -> pd.DataFrame:
+def run_blocks(
+    head: str,
+    blocks: list[str],
+    database: str | Path | None = None,
+    *,
+    workers: int | None = None,
+    min_parallel: int = 50,
+) -> pd.DataFrame:
     """Run ``head`` + ``blocks`` (self-contained PHREEQC simulations or SOLUTION blocks) and
     return the selected output, in block order.
 

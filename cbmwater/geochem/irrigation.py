@@ -48,14 +48,17 @@ def calcium_equilibrium_input(
     """
     if not (0 < pco2_atm < 1):
         raise InputError(f"pCO2 must be between 0 and 1 atm; got {pco2_atm!r}")
-    base, _, _ = speciation_input(analyses, database, censored_policy=censored_policy,
-                                  redox=redox)
-    base = base.replace("    -reset false\n", "    -reset false\n    -state true\n    -totals Ca\n", 1)
+    base, _, _ = speciation_input(analyses, database, censored_policy=censored_policy, redox=redox)
+    base = base.replace(
+        "    -reset false\n", "    -reset false\n    -state true\n    -totals Ca\n", 1
+    )
     log_p = math.log10(pco2_atm)
     parts = [base]
     for n in range(1, len(analyses) + 1):
-        parts.append(f"USE solution {n}\nEQUILIBRIUM_PHASES {n}\n    Calcite 0 10\n"
-                     f"    CO2(g) {log_p:.6f} 10\nEND\n")
+        parts.append(
+            f"USE solution {n}\nEQUILIBRIUM_PHASES {n}\n    Calcite 0 10\n"
+            f"    CO2(g) {log_p:.6f} 10\nEND\n"
+        )
     return "".join(parts)
 
 
@@ -75,7 +78,9 @@ def calcium_equilibrium_mg_L(
     out = get_engine(database_info(database).path).run(text)
     react = out[out["state"].astype(str).str.strip() == "react"]
     ca_molal = react["Ca"].to_numpy(dtype=float)
-    return pd.Series(ca_molal * 40.078 * 1000.0, index=pd.Index(analyses.sample_ids, name="sample_id"))
+    return pd.Series(
+        ca_molal * 40.078 * 1000.0, index=pd.Index(analyses.sample_ids, name="sample_id")
+    )
 
 
 def adjusted_sar(

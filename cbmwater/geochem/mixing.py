@@ -21,8 +21,9 @@ from .phreeqc_input import SI_MINERALS, fmt, redox_definitions, solution_block
 __all__ = ["mix_block", "reaction_conditions", "blend_input", "blend_properties"]
 
 
-def reaction_conditions(number: int, temperature_C: float,
-                        pressure_atm: float | None = None) -> list[str]:
+def reaction_conditions(
+    number: int, temperature_C: float, pressure_atm: float | None = None
+) -> list[str]:
     """``REACTION_TEMPERATURE`` (and ``REACTION_PRESSURE``, atm) lines of reaction step
     ``number``."""
     lines = [f"REACTION_TEMPERATURE {number}", f"    {fmt(temperature_C)}"]
@@ -31,8 +32,12 @@ def reaction_conditions(number: int, temperature_C: float,
     return lines
 
 
-def mix_block(number: int, parts: Sequence[tuple[int, float]], temperature_C: float,
-              pressure_atm: float | None = None) -> list[str]:
+def mix_block(
+    number: int,
+    parts: Sequence[tuple[int, float]],
+    temperature_C: float,
+    pressure_atm: float | None = None,
+) -> list[str]:
     """The PHREEQC lines that mix solutions: ``MIX number`` with one ``solution fraction`` line
     per part (solution numbers as PHREEQC knows them), at a temperature (and pressure, atm).
 
@@ -41,13 +46,20 @@ def mix_block(number: int, parts: Sequence[tuple[int, float]], temperature_C: fl
     """
     if not parts:
         raise GeochemError(f"MIX {number} has no solution")
-    return ([f"MIX {number}"] + [f"    {int(s)} {fmt(f)}" for s, f in parts]
-            + reaction_conditions(number, temperature_C, pressure_atm))
+    return (
+        [f"MIX {number}"]
+        + [f"    {int(s)} {fmt(f)}" for s, f in parts]
+        + reaction_conditions(number, temperature_C, pressure_atm)
+    )
 
 
-def blend_input(waters: Sequence[Mapping[str, float]], blends: Sequence[Mapping[int, float]],
-                temps_C: Sequence[float], minerals: Sequence[str] = (),
-                database: str = "phreeqc") -> tuple[str, list[str]]:
+def blend_input(
+    waters: Sequence[Mapping[str, float]],
+    blends: Sequence[Mapping[int, float]],
+    temps_C: Sequence[float],
+    minerals: Sequence[str] = (),
+    database: str = "phreeqc",
+) -> tuple[str, list[str]]:
     """PHREEQC input: the waters as SOLUTION 1..n, then one MIX per blend at its temperature.
 
     Parameters
@@ -74,8 +86,13 @@ def blend_input(waters: Sequence[Mapping[str, float]], blends: Sequence[Mapping[
     for i, w in enumerate(waters):
         block, _ = solution_block(i + 1, w, db)
         sols.append(block)
-    so = ["SELECTED_OUTPUT 1", "    -reset false", "    -simulation true", "    -pH true",
-          "    -temperature true"]
+    so = [
+        "SELECTED_OUTPUT 1",
+        "    -reset false",
+        "    -simulation true",
+        "    -pH true",
+        "    -temperature true",
+    ]
     if minerals:
         so.append("    -si " + " ".join(minerals))
     # SELECTED_OUTPUT first: an engine that ran before still holds its old definition, which
@@ -92,9 +109,13 @@ def blend_input(waters: Sequence[Mapping[str, float]], blends: Sequence[Mapping[
     return head, blocks
 
 
-def blend_properties(waters: Sequence[Mapping[str, float]], blends: Sequence[Mapping[int, float]],
-                     temps_C: Sequence[float], minerals: Sequence[str] = (),
-                     database: str = "phreeqc") -> pd.DataFrame:
+def blend_properties(
+    waters: Sequence[Mapping[str, float]],
+    blends: Sequence[Mapping[int, float]],
+    temps_C: Sequence[float],
+    minerals: Sequence[str] = (),
+    database: str = "phreeqc",
+) -> pd.DataFrame:
     """pH and saturation indices of each blend (one row per blend, in order).
 
     Columns: ``pH``, ``temp_C`` and ``si_<Mineral>`` (NaN where the mineral's elements are
@@ -111,5 +132,7 @@ def blend_properties(waters: Sequence[Mapping[str, float]], blends: Sequence[Map
         raise GeochemError(f"PHREEQC returned {len(out)} rows for {len(blocks)} blends")
     res = pd.DataFrame({"pH": out["pH"].to_numpy(float), "temp_C": out["temp"].to_numpy(float)})
     for m in minerals:
-        res[f"si_{m}"] = si_or_nan(out.get(f"si_{m}", pd.Series(np.nan, index=out.index)).to_numpy())
+        res[f"si_{m}"] = si_or_nan(
+            out.get(f"si_{m}", pd.Series(np.nan, index=out.index)).to_numpy()
+        )
     return res.reset_index(drop=True)

@@ -30,9 +30,22 @@ __all__ = [
 
 #: Minerals whose saturation index is reported (PHREEQC names, phreeqc.dat spelling).
 SI_MINERALS: tuple[str, ...] = (
-    "Calcite", "Aragonite", "Dolomite", "Siderite", "Rhodochrosite", "Strontianite", "Witherite",
-    "Barite", "Celestite", "Gypsum", "Anhydrite", "Fluorite", "Halite", "Chalcedony",
-    "Fe(OH)3(a)", "Gibbsite",
+    "Calcite",
+    "Aragonite",
+    "Dolomite",
+    "Siderite",
+    "Rhodochrosite",
+    "Strontianite",
+    "Witherite",
+    "Barite",
+    "Celestite",
+    "Gypsum",
+    "Anhydrite",
+    "Fluorite",
+    "Halite",
+    "Chalcedony",
+    "Fe(OH)3(a)",
+    "Gibbsite",
 )
 #: What a solution may be charge-balanced on (PHREEQC's ``charge`` option).
 CHARGE_BALANCE_CHOICES: tuple[str, ...] = ("pH", "Na", "K", "Ca", "Mg", "Cl", "SO4", "HCO3")
@@ -90,7 +103,8 @@ def _element_plan(db: DatabaseInfo) -> tuple[tuple[str, str | None, str], ...]:
         plan = _PLANS[key] = tuple(
             (name, phreeqc_element(name, db), f" as {c.phreeqc_as}" if c.phreeqc_as else "")
             for name, c in CONSTITUENTS.items()
-            if c.phreeqc is not None and c.kind not in ("aggregate", "property"))
+            if c.phreeqc is not None and c.kind not in ("aggregate", "property")
+        )
     return plan
 
 
@@ -142,8 +156,10 @@ def solution_block(
     if not isinstance(number, int) or number < 1:
         raise GeochemError("solution number must be a positive integer")
     if charge_balance is not None and charge_balance not in CHARGE_BALANCE_CHOICES:
-        raise InputError(f"cannot charge-balance on {charge_balance!r}; allowed: "
-                         f"{', '.join(CHARGE_BALANCE_CHOICES)}")
+        raise InputError(
+            f"cannot charge-balance on {charge_balance!r}; allowed: "
+            f"{', '.join(CHARGE_BALANCE_CHOICES)}"
+        )
 
     def get(name: str) -> float | None:
         v = values.get(name)
@@ -179,8 +195,9 @@ def solution_block(
         elif isinstance(density, (int, float)) and 0.5 < float(density) < 2.0:
             lines.append(f"    density {fmt(density)}")
         else:
-            raise InputError(f"density must be a number of kg/L between 0.5 and 2, or 'calc'; "
-                             f"got {density!r}")
+            raise InputError(
+                f"density must be a number of kg/L between 0.5 and 2, or 'calc'; got {density!r}"
+            )
     notes: list[str] = []
     hco3, co3 = get("HCO3"), get("CO3")
     if hco3 is not None or co3 is not None:
@@ -203,13 +220,17 @@ def solution_block(
         if element is None:
             notes.append(f"{name} is not defined in {db.name}: left out of the speciation")
             continue
-        lines.append(f"    {element} {fmt(v)}{suffix}" + (" charge" if charge_balance == name else ""))
+        lines.append(
+            f"    {element} {fmt(v)}{suffix}" + (" charge" if charge_balance == name else "")
+        )
     if charge_balance not in (None, "pH", "HCO3") and get(charge_balance) is None:
         raise InputError(f"cannot charge-balance on {charge_balance}: it was not measured")
     return "\n".join(lines) + "\n", notes
 
 
-def selected_output_block(phases: Iterable[str], number: int = 1, totals: Iterable[str] = ()) -> str:
+def selected_output_block(
+    phases: Iterable[str], number: int = 1, totals: Iterable[str] = ()
+) -> str:
     """A ``SELECTED_OUTPUT`` block for speciation results (never to a file).
 
     Columns: solution number, pH, temperature, ionic strength, percent error, then the

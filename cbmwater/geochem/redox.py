@@ -49,8 +49,16 @@ from pathlib import Path
 from ..errors import InputError
 from .databases import DatabaseInfo
 
-__all__ = ["RedoxBasis", "parse_redox", "redox_definitions", "REDOX_MARK", "AMM_ELEMENT",
-           "ELECTRONS_PER_VOLT", "eh_to_pe", "REDOX_CHOICES"]
+__all__ = [
+    "RedoxBasis",
+    "parse_redox",
+    "redox_definitions",
+    "REDOX_MARK",
+    "AMM_ELEMENT",
+    "ELECTRONS_PER_VOLT",
+    "eh_to_pe",
+    "REDOX_CHOICES",
+]
 
 #: Comment line that opens the definitions (the engine checks inputs that use ``Amm`` for it).
 REDOX_MARK = "# cbmwater redox policy: ammonium decoupled (Amm), nitrate and sulfate not reduced"
@@ -142,10 +150,12 @@ class RedoxBasis:
 
     def __post_init__(self) -> None:
         if self.kind not in ("fe2", "pe", "measured"):
-            raise InputError(f"redox basis must be one of {', '.join(REDOX_CHOICES)}; "
-                             f"got {self.kind!r}")
-        if self.kind == "pe" and (self.pe is None or not math.isfinite(self.pe)
-                                  or not -15.0 <= self.pe <= 20.0):
+            raise InputError(
+                f"redox basis must be one of {', '.join(REDOX_CHOICES)}; got {self.kind!r}"
+            )
+        if self.kind == "pe" and (
+            self.pe is None or not math.isfinite(self.pe) or not -15.0 <= self.pe <= 20.0
+        ):
             raise InputError(f"pe must be a number between -15 and 20 (e.g. pe:4); got {self.pe!r}")
 
     @property
@@ -164,6 +174,7 @@ class RedoxBasis:
         other redox elements), ``"pe"`` (``pe number``), ``"fe_couple"`` (``redox Fe(2)/Fe(3)``),
         ``"orp"`` (``pe number`` from Eh) or ``"do"`` (``redox O(0)/O(-2)``, O(0) = DO mg/L).
         """
+
         def got(name: str) -> float | None:
             v = values.get(name)
             if v is None or (isinstance(v, float) and math.isnan(v)):
@@ -174,9 +185,13 @@ class RedoxBasis:
         split = fe2 is not None or fe3 is not None
         if self.kind == "pe":
             assert self.pe is not None  # __post_init__ refuses kind "pe" without a pe
-            return ("pe", float(self.pe), f"pe {self.pe:g} (user): total Fe distributed between "
-                    "Fe(II) and Fe(III) by that pe" + ("; Fe2/Fe3 entered as measured" if split
-                                                       else ""))
+            return (
+                "pe",
+                float(self.pe),
+                f"pe {self.pe:g} (user): total Fe distributed between "
+                "Fe(II) and Fe(III) by that pe"
+                + ("; Fe2/Fe3 entered as measured" if split else ""),
+            )
         if self.kind == "fe2":
             if split:
                 return ("split", None, "Fe(II)/Fe(III) as measured (Fe2, Fe3)")
@@ -188,15 +203,21 @@ class RedoxBasis:
         if orp is not None:
             t = got("temp_C")
             pe = eh_to_pe(orp, 25.0 if t is None else t)
-            return ("orp", pe, f"pe {pe:.2f} from ORP {orp:g} mV (taken as Eh against the standard "
-                    "hydrogen electrode)")
+            return (
+                "orp",
+                pe,
+                f"pe {pe:.2f} from ORP {orp:g} mV (taken as Eh against the standard "
+                "hydrogen electrode)",
+            )
         do = got("DO")
         if do is not None and do > 0:
             return ("do", do, f"pe from dissolved oxygen {do:g} mg/L (redox O(0)/O(-2))")
         if split:
             return ("split", None, "Fe(II)/Fe(III) as measured (Fe2, Fe3)")
-        raise InputError("redox 'measured' needs Fe2 and Fe3, ORP_mV or DO in the analysis; "
-                         "none was measured (use --redox fe2 or pe:VALUE)")
+        raise InputError(
+            "redox 'measured' needs Fe2 and Fe3, ORP_mV or DO in the analysis; "
+            "none was measured (use --redox fe2 or pe:VALUE)"
+        )
 
 
 def parse_redox(value: str | RedoxBasis | None) -> RedoxBasis:
@@ -212,7 +233,8 @@ def parse_redox(value: str | RedoxBasis | None) -> RedoxBasis:
         try:
             pe = float(text[3:])
         except ValueError:
-            raise InputError(f"redox {value!r}: the pe after 'pe:' must be a number, e.g. pe:4") \
-                from None
+            raise InputError(
+                f"redox {value!r}: the pe after 'pe:' must be a number, e.g. pe:4"
+            ) from None
         return RedoxBasis("pe", pe)
     raise InputError(f"redox must be one of {', '.join(REDOX_CHOICES)}; got {value!r}")

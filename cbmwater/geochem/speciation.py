@@ -102,8 +102,11 @@ class SpeciationResult:
         Each solution has a comment line with its redox basis (engine text, never user text).
         """
         ids = list(self.table.index)
-        bases = (self.table["redox_basis"] if "redox_basis" in self.table
-                 else pd.Series("", index=self.table.index))
+        bases = (
+            self.table["redox_basis"]
+            if "redox_basis" in self.table
+            else pd.Series("", index=self.table.index)
+        )
         head = [
             "# PHREEQC input written by cbmwater " + __version__,
             f"# Run it with PHREEQC 3.x and the database {self.database.name} "
@@ -141,8 +144,13 @@ def _fe_totals(db: DatabaseInfo) -> tuple[str | None, str | None]:
     return phreeqc_element("Fe2", db), phreeqc_element("Fe3", db)
 
 
-def _redox_per_sample(basis: RedoxBasis, analyses: AnalysisSet, values: pd.DataFrame,
-                      db: DatabaseInfo, warnings: dict[str, list[str]]) -> dict[str, str]:
+def _redox_per_sample(
+    basis: RedoxBasis,
+    analyses: AnalysisSet,
+    values: pd.DataFrame,
+    db: DatabaseInfo,
+    warnings: dict[str, list[str]],
+) -> dict[str, str]:
     """Resolve every sample's redox basis before PHREEQC runs; its sentence by sample_id.
 
     Raises
@@ -163,13 +171,19 @@ def _redox_per_sample(basis: RedoxBasis, analyses: AnalysisSet, values: pd.DataF
             missing.append(sid)
             continue
         if mode == "fe_couple" and no_fe3:
-            raise InputError(f"{db.name} has no Fe(III): the measured Fe2/Fe3 couple of sample "
-                             f"{sid!r} cannot set the pe; use --redox fe2 or pe:VALUE, or "
-                             "another database", file=analyses.source, row=analyses.rows.get(sid))
+            raise InputError(
+                f"{db.name} has no Fe(III): the measured Fe2/Fe3 couple of sample "
+                f"{sid!r} cannot set the pe; use --redox fe2 or pe:VALUE, or "
+                "another database",
+                file=analyses.source,
+                row=analyses.rows.get(sid),
+            )
         if mode == "do" and bool(analyses.censored.at[sid, "DO"]):
-            warnings[sid].append("DO below detection: the O(0)/O(-2) couple at the substituted "
-                                 "value still gives an oxidising pe; measure ORP or Fe2/Fe3 for "
-                                 "an anoxic water")
+            warnings[sid].append(
+                "DO below detection: the O(0)/O(-2) couple at the substituted "
+                "value still gives an oxidising pe; measure ORP or Fe2/Fe3 for "
+                "an anoxic water"
+            )
         out[sid] = sentence
     if missing:
         shown = ", ".join(repr(s) for s in missing[:5])
@@ -179,7 +193,9 @@ def _redox_per_sample(basis: RedoxBasis, analyses: AnalysisSet, values: pd.DataF
             "measure ferrous and ferric iron (columns Fe2 and Fe3), ORP as Eh in mV (column "
             "ORP_mV) or dissolved oxygen (column DO), or choose --redox fe2 (total Fe as Fe(II), "
             "for an anoxic produced water) or --redox pe:VALUE",
-            file=analyses.source, row=analyses.rows.get(missing[0]))
+            file=analyses.source,
+            row=analyses.rows.get(missing[0]),
+        )
     return out
 
 
@@ -203,24 +219,44 @@ def speciation_input(
         The input; per-sample warnings raised while building it; the database info.
     """
     head, blocks, warnings, db, _ = _speciation_parts(
-        analyses, database, charge_balance=charge_balance, censored_policy=censored_policy,
-        redox=_basis(redox, pe), density=density)
+        analyses,
+        database,
+        charge_balance=charge_balance,
+        censored_policy=censored_policy,
+        redox=_basis(redox, pe),
+        density=density,
+    )
     return head + "".join(blocks) + "END\n", warnings, db
 
 
 def _speciation_parts(
-        analyses: AnalysisSet, database: str | Path | None, *, charge_balance: str | None,
-        censored_policy: str, redox: RedoxBasis, density: float | str | None,
+    analyses: AnalysisSet,
+    database: str | Path | None,
+    *,
+    charge_balance: str | None,
+    censored_policy: str,
+    redox: RedoxBasis,
+    density: float | str | None,
 ) -> tuple[str, list[str], dict[str, list[str]], DatabaseInfo, dict[str, str]]:
     head, blocks, warnings, db, bases = _speciation_stream(
-        analyses, database, charge_balance=charge_balance, censored_policy=censored_policy,
-        redox=redox, density=density)
+        analyses,
+        database,
+        charge_balance=charge_balance,
+        censored_policy=censored_policy,
+        redox=redox,
+        density=density,
+    )
     return head, list(blocks), warnings, db, bases
 
 
 def _speciation_stream(
-        analyses: AnalysisSet, database: str | Path | None, *, charge_balance: str | None,
-        censored_policy: str, redox: RedoxBasis, density: float | str | None,
+    analyses: AnalysisSet,
+    database: str | Path | None,
+    *,
+    charge_balance: str | None,
+    censored_policy: str,
+    redox: RedoxBasis,
+    density: float | str | None,
 ) -> tuple[str, Iterator[str], dict[str, list[str]], DatabaseInfo, dict[str, str]]:
     """Header, a lazy iterator of SOLUTION blocks, the warnings it fills in, the database and
     the redox sentence of every sample."""
@@ -244,8 +280,9 @@ def _speciation_stream(
             if t is None or math.isnan(t):
                 vals["temp_C"] = DEFAULT_TEMP_C
                 warnings[sid].append("temperature not measured: 25 deg C used")
-            block, notes = solution_block(n, vals, db, charge_balance=charge_balance,
-                                          redox=redox, density=density)
+            block, notes = solution_block(
+                n, vals, db, charge_balance=charge_balance, redox=redox, density=density
+            )
             warnings[sid].extend(notes)
             yield block
 
@@ -306,8 +343,13 @@ def speciate(
     """
     basis = _basis(redox, pe)
     head, blocks, warnings, db, bases = _speciation_stream(
-        analyses, database, charge_balance=charge_balance, censored_policy=censored_policy,
-        redox=basis, density=density)
+        analyses,
+        database,
+        charge_balance=charge_balance,
+        censored_policy=censored_policy,
+        redox=basis,
+        density=density,
+    )
     n = len(analyses)
     if workers is None:
         workers = available_cores() if n >= PARALLEL_MIN_SAMPLES else 1
@@ -319,8 +361,9 @@ def speciate(
         else:
             block_list, out = run_pipelined(head, blocks, n, get_engines(db.path, workers))
     except GeochemError as exc:
-        located = _locate_failure(analyses, database, charge_balance, censored_policy, basis,
-                                  density)
+        located = _locate_failure(
+            analyses, database, charge_balance, censored_policy, basis, density
+        )
         if located is None:
             raise
         raise located from exc
@@ -354,19 +397,30 @@ def speciate(
         for sid in high:
             warnings[sid].append(
                 f"ionic strength {table.at[sid, 'ionic_strength']:.2f} mol/kgw exceeds "
-                f"{IONIC_STRENGTH_LIMIT} for {db.name}: results are uncertain; use pitzer.dat")
+                f"{IONIC_STRENGTH_LIMIT} for {db.name}: results are uncertain; use pitzer.dat"
+            )
     return SpeciationResult(table, warnings, text, db, notes, basis)
 
 
-def _locate_failure(analyses: AnalysisSet, database: str | Path | None,
-                    charge_balance: str | None, censored_policy: str, redox: RedoxBasis,
-                    density: float | str | None) -> GeochemError | None:
+def _locate_failure(
+    analyses: AnalysisSet,
+    database: str | Path | None,
+    charge_balance: str | None,
+    censored_policy: str,
+    redox: RedoxBasis,
+    density: float | str | None,
+) -> GeochemError | None:
     """After a failed batch, run the samples one by one to name the one PHREEQC rejects."""
     for sid in analyses.sample_ids:
         one = analyses.subset([sid])
-        text, _, db = speciation_input(one, database, charge_balance=charge_balance,
-                                       censored_policy=censored_policy, redox=redox,
-                                       density=density)
+        text, _, db = speciation_input(
+            one,
+            database,
+            charge_balance=charge_balance,
+            censored_policy=censored_policy,
+            redox=redox,
+            density=density,
+        )
         try:
             get_engine(db.path).run(text)
         except GeochemError as exc:

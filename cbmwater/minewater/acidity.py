@@ -98,12 +98,21 @@ _MN = 54.938
 
 
 @overload
-def calculated_acidity(pH: float, fe2_mg_L: float = ..., fe3_mg_L: float = ...,
-                       al_mg_L: float = ..., mn_mg_L: float = ...) -> float: ...
+def calculated_acidity(
+    pH: float,
+    fe2_mg_L: float = ...,
+    fe3_mg_L: float = ...,
+    al_mg_L: float = ...,
+    mn_mg_L: float = ...,
+) -> float: ...
 @overload
-def calculated_acidity(pH: float | np.ndarray, fe2_mg_L: float | np.ndarray = ...,
-                       fe3_mg_L: float | np.ndarray = ..., al_mg_L: float | np.ndarray = ...,
-                       mn_mg_L: float | np.ndarray = ...) -> float | np.ndarray: ...
+def calculated_acidity(
+    pH: float | np.ndarray,
+    fe2_mg_L: float | np.ndarray = ...,
+    fe3_mg_L: float | np.ndarray = ...,
+    al_mg_L: float | np.ndarray = ...,
+    mn_mg_L: float | np.ndarray = ...,
+) -> float | np.ndarray: ...
 def calculated_acidity(
     pH: float | np.ndarray,
     fe2_mg_L: float | np.ndarray = 0.0,
@@ -135,8 +144,9 @@ def calculated_acidity(
     """
     arrays = [np.asarray(x, dtype=float) for x in (pH, fe2_mg_L, fe3_mg_L, al_mg_L, mn_mg_L)]
     if any(np.isnan(a).any() for a in arrays):
-        raise InputError("calculated acidity needs numbers for pH, Fe(II), Fe(III), Al and Mn "
-                         "(NaN given)")
+        raise InputError(
+            "calculated acidity needs numbers for pH, Fe(II), Fe(III), Al and Mn (NaN given)"
+        )
     ph, fe2, fe3, al, mn = arrays
     meq = 2 * fe2 / _FE + 3 * fe3 / _FE + 3 * al / _AL + 2 * mn / _MN + 1000.0 * 10.0 ** (-ph)
     out = _KC_CACO3_G_EQ * meq
@@ -154,7 +164,9 @@ def _num(row: Mapping[str, object], name: str) -> float | None:
     return None if math.isnan(x) else x
 
 
-def iron_split(row: Mapping[str, object], fe_policy: str = "ferrous") -> tuple[float, float, list[str], bool]:
+def iron_split(
+    row: Mapping[str, object], fe_policy: str = "ferrous"
+) -> tuple[float, float, list[str], bool]:
     """Fe(II) and Fe(III) (mg/L) of one analysis, with the notes on how they were obtained.
 
     Parameters
@@ -169,14 +181,17 @@ def iron_split(row: Mapping[str, object], fe_policy: str = "ferrous") -> tuple[f
     fe2, fe3, notes, policy_applied : float, float, list of str, bool
     """
     if fe_policy not in FE_POLICIES:
-        raise InputError(f"unknown Fe(II)/Fe(III) policy {fe_policy!r}; allowed: "
-                         f"{', '.join(FE_POLICIES)}")
+        raise InputError(
+            f"unknown Fe(II)/Fe(III) policy {fe_policy!r}; allowed: {', '.join(FE_POLICIES)}"
+        )
     fe, fe2, fe3 = _num(row, "Fe"), _num(row, "Fe2"), _num(row, "Fe3")
     notes: list[str] = []
     if fe2 is not None and fe3 is not None:
         if fe is not None and fe > 0 and abs(fe2 + fe3 - fe) > 0.1 * fe:
-            notes.append(f"Fe(II) + Fe(III) = {fe2 + fe3:g} mg/L differs from total Fe {fe:g} mg/L "
-                         "by more than 10 %; Fe(II) and Fe(III) used")
+            notes.append(
+                f"Fe(II) + Fe(III) = {fe2 + fe3:g} mg/L differs from total Fe {fe:g} mg/L "
+                "by more than 10 %; Fe(II) and Fe(III) used"
+            )
         return fe2, fe3, notes, False
     if fe2 is not None or fe3 is not None:
         given, name = (fe2, "Fe(II)") if fe2 is not None else (fe3, "Fe(III)")
@@ -196,7 +211,9 @@ def iron_split(row: Mapping[str, object], fe_policy: str = "ferrous") -> tuple[f
         notes.append("Fe not measured: counted as 0 (acidity is a lower bound)")
         return 0.0, 0.0, notes, False
     if fe_policy == "ferrous":
-        notes.append(f"only total Fe measured: all {fe:g} mg/L taken as Fe(II) (fe_policy 'ferrous')")
+        notes.append(
+            f"only total Fe measured: all {fe:g} mg/L taken as Fe(II) (fe_policy 'ferrous')"
+        )
         return fe, 0.0, notes, True
     notes.append(f"only total Fe measured: all {fe:g} mg/L taken as Fe(III) (fe_policy 'ferric')")
     return 0.0, fe, notes, True
@@ -215,8 +232,9 @@ def alkalinity_mg_L_CaCO3(row: Mapping[str, object]) -> tuple[float | None, str]
     if hco3 is None and co3 is None:
         return None, ""
     # HCO3 and CO3 are charged ions with a molar mass: their equivalent mass is never None
-    meq = (hco3 or 0.0) / cast(float, CONSTITUENTS["HCO3"].equivalent_mass) \
-        + (co3 or 0.0) / cast(float, CONSTITUENTS["CO3"].equivalent_mass)
+    meq = (hco3 or 0.0) / cast(float, CONSTITUENTS["HCO3"].equivalent_mass) + (co3 or 0.0) / cast(
+        float, CONSTITUENTS["CO3"].equivalent_mass
+    )
     return CACO3_G_EQ * meq, "HCO3+CO3"
 
 
@@ -273,11 +291,14 @@ def acidity_table(
         pH >= 4.5 with ``missing_alkalinity="error"``, or a flow that is negative or not a number.
     """
     if missing_alkalinity not in MISSING_ALKALINITY_POLICIES:
-        raise InputError(f"unknown missing-alkalinity policy {missing_alkalinity!r}; allowed: "
-                         f"{', '.join(MISSING_ALKALINITY_POLICIES)}")
+        raise InputError(
+            f"unknown missing-alkalinity policy {missing_alkalinity!r}; allowed: "
+            f"{', '.join(MISSING_ALKALINITY_POLICIES)}"
+        )
     if fe_policy not in FE_POLICIES:
-        raise InputError(f"unknown Fe(II)/Fe(III) policy {fe_policy!r}; allowed: "
-                         f"{', '.join(FE_POLICIES)}")
+        raise InputError(
+            f"unknown Fe(II)/Fe(III) policy {fe_policy!r}; allowed: {', '.join(FE_POLICIES)}"
+        )
     df = _frame(values)
     flows: dict[str, float] | None = None
     if flows_m3_d is not None:
@@ -286,16 +307,24 @@ def acidity_table(
             try:
                 qf = float(q)
             except (TypeError, ValueError):
-                raise InputError("flow must be a number of m3/d", file=source, column="flow_m3_d",
-                                 value=q) from None
+                raise InputError(
+                    "flow must be a number of m3/d", file=source, column="flow_m3_d", value=q
+                ) from None
             if not math.isfinite(qf) or qf < 0:
-                raise InputError("flow must be a finite number >= 0 m3/d", file=source,
-                                 column="flow_m3_d", value=q)
+                raise InputError(
+                    "flow must be a finite number >= 0 m3/d",
+                    file=source,
+                    column="flow_m3_d",
+                    value=q,
+                )
             flows[str(sid)] = qf
         unknown = sorted(set(flows) - set(df.index))
         if unknown:
-            raise InputError(f"flow given for unknown sample(s) {', '.join(unknown)}; known: "
-                             f"{', '.join(df.index)}", file=source)
+            raise InputError(
+                f"flow given for unknown sample(s) {', '.join(unknown)}; known: "
+                f"{', '.join(df.index)}",
+                file=source,
+            )
     rows = []
     policy_samples: list[str] = []
     missing_alk: list[str] = []
@@ -304,16 +333,19 @@ def acidity_table(
         row = rec.to_dict()
         ph = _num(row, "pH")
         if ph is None:
-            raise InputError(f"sample {sid}: pH is required for the calculated acidity",
-                             file=source, column="pH")
+            raise InputError(
+                f"sample {sid}: pH is required for the calculated acidity", file=source, column="pH"
+            )
         if not 0 <= ph <= 14:
-            raise InputError(f"sample {sid}: pH must be between 0 and 14", file=source,
-                             column="pH", value=ph)
+            raise InputError(
+                f"sample {sid}: pH must be between 0 and 14", file=source, column="pH", value=ph
+            )
         for name in ("Fe", "Fe2", "Fe3", "Al", "Mn", "alkalinity_CaCO3", "HCO3", "CO3"):
             v = _num(row, name)
             if v is not None and v < 0:
-                raise InputError(f"sample {sid}: {name} must be >= 0 mg/L", file=source,
-                                 column=name, value=v)
+                raise InputError(
+                    f"sample {sid}: {name} must be >= 0 mg/L", file=source, column=name, value=v
+                )
         fe2, fe3, notes, applied = iron_split(row, fe_policy)
         if applied:
             policy_samples.append(str(sid))
@@ -326,22 +358,33 @@ def acidity_table(
         if alk is None:
             if ph < ALKALINITY_ENDPOINT_PH:
                 alk = 0.0
-                notes.append(f"no alkalinity measured; 0 at pH {ph:g} < {ALKALINITY_ENDPOINT_PH:g} "
-                             "(below the alkalinity end point)")
+                notes.append(
+                    f"no alkalinity measured; 0 at pH {ph:g} < {ALKALINITY_ENDPOINT_PH:g} "
+                    "(below the alkalinity end point)"
+                )
             elif missing_alkalinity == "zero":
                 alk = 0.0
                 zero_alk.append(str(sid))
-                notes.append("no alkalinity measured at pH >= 4.5: taken as 0 "
-                             "(missing_alkalinity 'zero'; net acidity is an upper bound)")
+                notes.append(
+                    "no alkalinity measured at pH >= 4.5: taken as 0 "
+                    "(missing_alkalinity 'zero'; net acidity is an upper bound)"
+                )
             else:
                 missing_alk.append(str(sid))
                 continue
         elif alk_src == "HCO3+CO3":
             notes.append("alkalinity from HCO3 + CO3 (as CaCO3)")
         net = acid - alk
-        out = {"sample_id": str(sid), "pH": ph, "Fe2_mg_L": fe2, "Fe3_mg_L": fe3,
-               "acidity_calc_mg_L_CaCO3": acid, "alkalinity_mg_L_CaCO3": alk,
-               "net_acidity_mg_L_CaCO3": net, "net_alkalinity_mg_L_CaCO3": -net}
+        out = {
+            "sample_id": str(sid),
+            "pH": ph,
+            "Fe2_mg_L": fe2,
+            "Fe3_mg_L": fe3,
+            "acidity_calc_mg_L_CaCO3": acid,
+            "alkalinity_mg_L_CaCO3": alk,
+            "net_acidity_mg_L_CaCO3": net,
+            "net_alkalinity_mg_L_CaCO3": -net,
+        }
         if flows is not None:
             q = flows.get(str(sid))
             out["acid_load_kg_d"] = acid_load_kg_d(net, q) if q is not None else float("nan")
@@ -354,19 +397,36 @@ def acidity_table(
             f"no alkalinity (alkalinity_CaCO3, HCO3 or CO3) measured for sample(s) "
             f"{', '.join(missing_alk)} at pH >= {ALKALINITY_ENDPOINT_PH:g}: net acidity needs it. "
             "Add the measurement, or choose missing_alkalinity='zero' to take 0 (net acidity is "
-            "then an upper bound)", file=source, column="alkalinity_CaCO3")
-    cols = ["pH", "Fe2_mg_L", "Fe3_mg_L", "acidity_calc_mg_L_CaCO3", "alkalinity_mg_L_CaCO3",
-            "net_acidity_mg_L_CaCO3", "net_alkalinity_mg_L_CaCO3"] \
-        + (["acid_load_kg_d"] if flows is not None else []) + ["notes"]
+            "then an upper bound)",
+            file=source,
+            column="alkalinity_CaCO3",
+        )
+    cols = (
+        [
+            "pH",
+            "Fe2_mg_L",
+            "Fe3_mg_L",
+            "acidity_calc_mg_L_CaCO3",
+            "alkalinity_mg_L_CaCO3",
+            "net_acidity_mg_L_CaCO3",
+            "net_alkalinity_mg_L_CaCO3",
+        ]
+        + (["acid_load_kg_d"] if flows is not None else [])
+        + ["notes"]
+    )
     table = pd.DataFrame(rows, columns=["sample_id"] + cols).set_index("sample_id")
     warnings: list[str] = []
     if policy_samples:
         label = "Fe(II)" if fe_policy == "ferrous" else "Fe(III)"
-        warnings.append(f"only total Fe measured for {', '.join(policy_samples)}: taken as all "
-                        f"{label} (fe_policy '{fe_policy}')")
+        warnings.append(
+            f"only total Fe measured for {', '.join(policy_samples)}: taken as all "
+            f"{label} (fe_policy '{fe_policy}')"
+        )
     if zero_alk:
-        warnings.append(f"no alkalinity measured for {', '.join(zero_alk)} at pH >= 4.5: taken "
-                        "as 0 (net acidity is an upper bound)")
+        warnings.append(
+            f"no alkalinity measured for {', '.join(zero_alk)} at pH >= 4.5: taken "
+            "as 0 (net acidity is an upper bound)"
+        )
     table.attrs["warnings"] = warnings
     return table
 
@@ -377,7 +437,6 @@ def acid_load_kg_d(net_acidity_mg_L_CaCO3: float, flow_m3_d: float) -> float:
     Negative for a net-alkaline water (its spare alkalinity).
     """
     return float(net_acidity_mg_L_CaCO3) * float(flow_m3_d) / 1000.0
-
 
 
 @dataclass
@@ -416,13 +475,17 @@ class AcidityReport:
             samples.append(d)
         return {
             "samples": samples,
-            "method": ("calculated acidity = 50 [2 Fe(II)/55.845 + 3 Fe(III)/55.845 + 3 Al/26.98 "
-                       "+ 2 Mn/54.938 + 1000 x 10^-pH] mg/L CaCO3 (Kirby & Cravotta 2005, Appl. "
-                       "Geochem. 20:1920); net acidity = calculated acidity - alkalinity; acid "
-                       "load kg CaCO3/d = net acidity x flow (m3/d) / 1000"),
-            "policies": {"fe_policy": self.fe_policy,
-                         "missing_alkalinity": self.missing_alkalinity,
-                         "censored_policy": self.censored_policy},
+            "method": (
+                "calculated acidity = 50 [2 Fe(II)/55.845 + 3 Fe(III)/55.845 + 3 Al/26.98 "
+                "+ 2 Mn/54.938 + 1000 x 10^-pH] mg/L CaCO3 (Kirby & Cravotta 2005, Appl. "
+                "Geochem. 20:1920); net acidity = calculated acidity - alkalinity; acid "
+                "load kg CaCO3/d = net acidity x flow (m3/d) / 1000"
+            ),
+            "policies": {
+                "fe_policy": self.fe_policy,
+                "missing_alkalinity": self.missing_alkalinity,
+                "censored_policy": self.censored_policy,
+            },
             "warnings": list(self.warnings),
             "source": resource_label(self.source) if self.source else self.source,
         }
@@ -457,13 +520,19 @@ def acidity_report(
 
         analyses = read_analyses(analyses)
     values = analyses.resolved(censored_policy)
-    table = acidity_table(values, flows_m3_d=flows_m3_d, fe_policy=fe_policy,
-                          missing_alkalinity=missing_alkalinity, source=analyses.source)
+    table = acidity_table(
+        values,
+        flows_m3_d=flows_m3_d,
+        fe_policy=fe_policy,
+        missing_alkalinity=missing_alkalinity,
+        source=analyses.source,
+    )
     warnings = list(table.attrs.get("warnings", []))
     relevant = {"Fe", "Fe2", "Fe3", "Al", "Mn", "alkalinity_CaCO3", "HCO3", "CO3", "pH"}
     for sid, notes in analyses.censored_notes(censored_policy).items():
         for n in notes:
             if n.split(" ", 1)[0] in relevant:
                 warnings.append(f"{sid}: {n}")
-    return AcidityReport(table, warnings, analyses.source, fe_policy, missing_alkalinity,
-                         censored_policy)
+    return AcidityReport(
+        table, warnings, analyses.source, fe_policy, missing_alkalinity, censored_policy
+    )

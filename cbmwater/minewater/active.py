@@ -65,15 +65,24 @@ from .options import (
     solids_sg,
 )
 
-__all__ = ["REAGENTS", "CLARIFIER_DESIGNS", "stoichiometric_dose_mg_L", "caustic_demand",
-           "lime_demand", "active_treatment", "caustic_soda", "hydrated_lime", "quicklime",
-           "lime_slurry"]
+__all__ = [
+    "REAGENTS",
+    "CLARIFIER_DESIGNS",
+    "stoichiometric_dose_mg_L",
+    "caustic_demand",
+    "lime_demand",
+    "active_treatment",
+    "caustic_soda",
+    "hydrated_lime",
+    "quicklime",
+    "lime_slurry",
+]
 
 
 class _ReagentOption(TypedDict):
-    formula: str                # active compound (a key of MOLAR_MASS_G_MOL)
+    formula: str  # active compound (a key of MOLAR_MASS_G_MOL)
     mol_per_mol_CaCO3: float
-    chemical: str               # economics.toml chemical
+    chemical: str  # economics.toml chemical
 
 
 #: Reagent options: active compound, mol per mol CaCO3 acidity, economics.toml chemical.
@@ -98,12 +107,20 @@ def stoichiometric_dose_mg_L(net_acidity_mg_L: float, reagent: str) -> float:
     check_choice("reagent", reagent, tuple(REAGENTS))
     acid = check_number("net_acidity_mg_L", net_acidity_mg_L, lo=0.0, lo_open=True)
     r = REAGENTS[reagent]
-    return acid / MOLAR_MASS_G_MOL["CaCO3"] * r["mol_per_mol_CaCO3"] * MOLAR_MASS_G_MOL[r["formula"]]
+    return (
+        acid / MOLAR_MASS_G_MOL["CaCO3"] * r["mol_per_mol_CaCO3"] * MOLAR_MASS_G_MOL[r["formula"]]
+    )
 
 
-def caustic_demand(flow_m3_d: float, net_acidity_mg_L: float, *, solution_pct: float = 50,
-                   purity: float | None = None, mixing_efficiency: float | None = None,
-                   defaults: AmdTreatDefaults | None = None) -> dict[str, float]:
+def caustic_demand(
+    flow_m3_d: float,
+    net_acidity_mg_L: float,
+    *,
+    solution_pct: float = 50,
+    purity: float | None = None,
+    mixing_efficiency: float | None = None,
+    defaults: AmdTreatDefaults | None = None,
+) -> dict[str, float]:
     """AMDTreat's stoichiometric caustic-soda demand in SI units.
 
     Parameters
@@ -132,20 +149,38 @@ def caustic_demand(flow_m3_d: float, net_acidity_mg_L: float, *, solution_pct: f
     d = defaults if defaults is not None else load_amdtreat()
     q = check_number("flow_m3_d", flow_m3_d, lo=0.0, lo_open=True)
     acid = check_number("net_acidity_mg_L", net_acidity_mg_L, lo=0.0)
-    pur = check_number("purity", d("caustic", "purity") if purity is None else purity,
-                       lo=0.0, lo_open=True, hi=1.0)
-    eff = check_number("mixing_efficiency", d("caustic", "mixing_efficiency")
-                       if mixing_efficiency is None else mixing_efficiency, lo=0.0, lo_open=True, hi=1.0)
+    pur = check_number(
+        "purity", d("caustic", "purity") if purity is None else purity, lo=0.0, lo_open=True, hi=1.0
+    )
+    eff = check_number(
+        "mixing_efficiency",
+        d("caustic", "mixing_efficiency") if mixing_efficiency is None else mixing_efficiency,
+        lo=0.0,
+        lo_open=True,
+        hi=1.0,
+    )
     kg_m3 = _naoh_kg_m3(solution_pct, d)
     mol_yr = acid * q * 365.0 / MOLAR_MASS_G_MOL["CaCO3"]
     naoh_kg = mol_yr * 2.0 * MOLAR_MASS_G_MOL["NaOH"] / 1000.0
-    return {"acidity_mol_yr": mol_yr, "NaOH_kg_yr": naoh_kg, "NaOH_kg_m3": kg_m3,
-            "solution_m3_yr": naoh_kg / kg_m3 / eff / pur, "purity": pur, "mixing_efficiency": eff}
+    return {
+        "acidity_mol_yr": mol_yr,
+        "NaOH_kg_yr": naoh_kg,
+        "NaOH_kg_m3": kg_m3,
+        "solution_m3_yr": naoh_kg / kg_m3 / eff / pur,
+        "purity": pur,
+        "mixing_efficiency": eff,
+    }
 
 
-def lime_demand(flow_m3_d: float, net_acidity_mg_L: float, *, product: str = "hydrated_lime",
-                purity: float | None = None, efficiency: float | None = None,
-                defaults: AmdTreatDefaults | None = None) -> dict[str, float]:
+def lime_demand(
+    flow_m3_d: float,
+    net_acidity_mg_L: float,
+    *,
+    product: str = "hydrated_lime",
+    purity: float | None = None,
+    efficiency: float | None = None,
+    defaults: AmdTreatDefaults | None = None,
+) -> dict[str, float]:
     """AMDTreat's stoichiometric dry-lime demand in SI units, with the right molar mass.
 
     ``product kg/d = acidity x Q / 100.09 x M / 1000 / purity / efficiency`` with M = 74.09
@@ -163,23 +198,37 @@ def lime_demand(flow_m3_d: float, net_acidity_mg_L: float, *, product: str = "hy
     q = check_number("flow_m3_d", flow_m3_d, lo=0.0, lo_open=True)
     pur_d, eff_d = _lime_defaults(product, d)
     pur = check_number("purity", pur_d if purity is None else purity, lo=0.0, lo_open=True, hi=1.0)
-    eff = check_number("efficiency", eff_d if efficiency is None else efficiency, lo=0.0,
-                       lo_open=True, hi=1.0)
+    eff = check_number(
+        "efficiency", eff_d if efficiency is None else efficiency, lo=0.0, lo_open=True, hi=1.0
+    )
     active = stoichiometric_dose_mg_L(net_acidity_mg_L, product) * q / 1000.0
     feed = active / eff
     prod = feed / pur
-    return {"active_kg_d": active, "feed_kg_d": feed, "product_kg_d": prod,
-            "product_t_yr": prod * 365.0 / 1000.0, "purity": pur, "efficiency": eff}
+    return {
+        "active_kg_d": active,
+        "feed_kg_d": feed,
+        "product_kg_d": prod,
+        "product_t_yr": prod * 365.0 / 1000.0,
+        "purity": pur,
+        "efficiency": eff,
+    }
 
 
 def _naoh_kg_m3(solution_pct: float, d: AmdTreatDefaults) -> float:
     """kg NaOH per m3 of caustic solution of ``solution_pct`` % (20/25/50: AMDTreat lb/gal;
     32: Chinese 32 % liquid, assumption U)."""
-    strengths = {20: d("caustic", "solution_lb_per_gal_20"), 25: d("caustic", "solution_lb_per_gal_25"),
-                 32: d("china", "naoh_32pct_kg_per_m3"), 50: d("caustic", "solution_lb_per_gal_50")}
+    strengths = {
+        20: d("caustic", "solution_lb_per_gal_20"),
+        25: d("caustic", "solution_lb_per_gal_25"),
+        32: d("china", "naoh_32pct_kg_per_m3"),
+        50: d("caustic", "solution_lb_per_gal_50"),
+    }
     if isinstance(solution_pct, bool) or solution_pct not in strengths:
-        raise InputError(f"solution_pct must be one of 20, 25, 32, 50; got {solution_pct!r}",
-                         column="solution_pct", value=solution_pct)
+        raise InputError(
+            f"solution_pct must be one of 20, 25, 32, 50; got {solution_pct!r}",
+            column="solution_pct",
+            value=solution_pct,
+        )
     return strengths[int(solution_pct)]
 
 
@@ -195,10 +244,19 @@ def _lime_defaults(product: str, d: AmdTreatDefaults) -> tuple[float, float]:
 # components
 # --------------------------------------------------------------------------------------------
 
+
 def _pump_kW(flow_m3_d: float, head_m: float, rho: float, d: AmdTreatDefaults) -> float:
     """Shaft power, kW (AMDTreat pump formula in SI: rho g Q H / eta / (1 - safety))."""
-    return (rho * _G * flow_m3_d / 86400.0 * head_m / 1000.0 / d("clarifier", "pump_efficiency")
-            / (1.0 - d("clarifier", "pump_safety_factor")))
+    return (
+        rho
+        * _G
+        * flow_m3_d
+        / 86400.0
+        * head_m
+        / 1000.0
+        / d("clarifier", "pump_efficiency")
+        / (1.0 - d("clarifier", "pump_safety_factor"))
+    )
 
 
 def _reaction_tank(flow_m3_d: float, retention_min: float, money: Money) -> dict[str, Any]:
@@ -206,8 +264,13 @@ def _reaction_tank(flow_m3_d: float, retention_min: float, money: Money) -> dict
     d, usd = money.d, money.usd
     need = flow_m3_d * retention_min / 1440.0
     gal = 0.003785411784
-    choices = [("fiberglass", 10000), ("fiberglass", 20000), ("fiberglass", 30000),
-               ("concrete", 60000), ("concrete", 90000)]
+    choices = [
+        ("fiberglass", 10000),
+        ("fiberglass", 20000),
+        ("fiberglass", 30000),
+        ("concrete", 60000),
+        ("concrete", 90000),
+    ]
     kind, nominal = choices[-1]
     n = 1
     for k, g in choices:
@@ -230,40 +293,66 @@ def _reaction_tank(flow_m3_d: float, retention_min: float, money: Money) -> dict
     foundation = n * f_area * f_depth * d(sec, "foundation_concrete_unit_cost")
     equipment = tank + mixer + vfd + stairs + catwalk
     install = (equipment + foundation) * d(sec, "install_fraction")
-    items = {"reaction tank": usd(tank), "reaction tank mixer + VFD": usd(mixer + vfd),
-             "reaction tank stairs + catwalk": usd(stairs + catwalk),
-             "reaction tank foundation": usd(foundation),
-             "reaction tank installation (125 %)": usd(install)}
+    items = {
+        "reaction tank": usd(tank),
+        "reaction tank mixer + VFD": usd(mixer + vfd),
+        "reaction tank stairs + catwalk": usd(stairs + catwalk),
+        "reaction tank foundation": usd(foundation),
+        "reaction tank installation (125 %)": usd(install),
+    }
     vol = n * nominal * gal
-    return {"items": items, "volume_m3": vol, "n": n, "kind": kind, "nominal_gal": nominal,
-            "diameter_m": diam, "retention_min": vol / flow_m3_d * 1440.0,
-            "footprint_m2": n * f_area, "kWh_yr": n * mixer_kw * 24 * 365,
-            "recap": [("reaction tank", usd(tank), d(sec, f"recap_life_{kind}"), 1.0),
-                      ("reaction tank mixer", usd(mixer), d(sec, "recap_life_mixer"), 1.0),
-                      ("reaction tank mixer rebuild", usd(mixer), d(sec, "recap_life_mixer_rebuild"),
-                       d(sec, "recap_fraction_mixer_rebuild")),
-                      ("reaction tank VFD", usd(vfd), d(sec, "recap_life_vfd"), 1.0)]}
+    return {
+        "items": items,
+        "volume_m3": vol,
+        "n": n,
+        "kind": kind,
+        "nominal_gal": nominal,
+        "diameter_m": diam,
+        "retention_min": vol / flow_m3_d * 1440.0,
+        "footprint_m2": n * f_area,
+        "kWh_yr": n * mixer_kw * 24 * 365,
+        "recap": [
+            ("reaction tank", usd(tank), d(sec, f"recap_life_{kind}"), 1.0),
+            ("reaction tank mixer", usd(mixer), d(sec, "recap_life_mixer"), 1.0),
+            (
+                "reaction tank mixer rebuild",
+                usd(mixer),
+                d(sec, "recap_life_mixer_rebuild"),
+                d(sec, "recap_fraction_mixer_rebuild"),
+            ),
+            ("reaction tank VFD", usd(vfd), d(sec, "recap_life_vfd"), 1.0),
+        ],
+    }
 
 
-def _clarifier(flow_m3_d: float, design: str, sludge_wet_m3_d: float, sludge_rho: float,
-               money: Money) -> dict[str, Any]:
+def _clarifier(
+    flow_m3_d: float, design: str, sludge_wet_m3_d: float, sludge_rho: float, money: Money
+) -> dict[str, Any]:
     """AMDTreat clarifier (concrete) sized by surface loading, with sludge pumps."""
     d, usd = money.d, money.usd
     sec = "clarifier"
-    loading = d(sec, "loading_conventional" if design == "conventional" else "loading_solids_contact")
+    loading = d(
+        sec, "loading_conventional" if design == "conventional" else "loading_solids_contact"
+    )
     area = flow_m3_d / loading
     diam = math.sqrt(4.0 * area / math.pi)
     h_w, fb = d(sec, "water_height"), d(sec, "freeboard")
     vol_tank = area * (h_w + fb)
-    factor = d(sec, "internals_factor_conventional" if design == "conventional"
-               else "internals_factor_solids_contact")
+    factor = d(
+        sec,
+        "internals_factor_conventional"
+        if design == "conventional"
+        else "internals_factor_solids_contact",
+    )
     tank = vol_tank * d(sec, "concrete_cost_factor")
     internals = factor * max(math.log(diam / _FT), 0.0)
     weir = math.pi * diam * d(sec, "weir_unit_cost")
     catwalk = diam * d(sec, "catwalk_unit_cost")
     baffle = math.pi * diam * d(sec, "baffle_unit_cost")
     f_area = math.pi * ((diam + 2 * _FT) / 2.0) ** 2
-    foundation = f_area * d(sec, "foundation_depth_concrete") * d(sec, "foundation_concrete_unit_cost")
+    foundation = (
+        f_area * d(sec, "foundation_depth_concrete") * d(sec, "foundation_concrete_unit_cost")
+    )
     install = (tank + internals + weir + catwalk + baffle + foundation) * d(sec, "install_fraction")
     head = h_w + fb + d(sec, "pump_head_allowance")
     svf = d(sec, "sludge_volume_fraction")
@@ -275,24 +364,47 @@ def _clarifier(flow_m3_d: float, design: str, sludge_wet_m3_d: float, sludge_rho
     if design == "solids_contact":
         recirc_kw = _pump_kW(5.0 * flow_m3_d * svf, head, sludge_rho, d)
         d_ft = diam / _FT
-        imp = d(sec, "impeller_power_small") if d_ft < 90 else (
-            d(sec, "impeller_power_medium") if d_ft <= 125 else d(sec, "impeller_power_large"))
+        imp = (
+            d(sec, "impeller_power_small")
+            if d_ft < 90
+            else (
+                d(sec, "impeller_power_medium") if d_ft <= 125 else d(sec, "impeller_power_large")
+            )
+        )
         kwh += (imp + recirc_kw) * 24 * 365
     pump_hours_d = min(24.0, sludge_wet_m3_d / disposal_flow * 24.0) if disposal_flow > 0 else 0.0
     kwh += disposal_kw * pump_hours_d * 365
     pumps = (recirc_kw + n_disp * disposal_kw) * d(sec, "pump_unit_cost")
-    items = {"clarifier tank": usd(tank), "clarifier internals": usd(internals),
-             "clarifier weir, catwalk, baffle": usd(weir + catwalk + baffle),
-             "clarifier foundation": usd(foundation),
-             "clarifier installation (40 %)": usd(install), "sludge pumps": usd(pumps)}
-    return {"items": items, "area_m2": area, "diameter_m": diam, "water_m3": area * h_w,
-            "footprint_m2": f_area, "kWh_yr": kwh, "loading_m3_m2_d": loading,
-            "recirculation_kW": recirc_kw, "disposal_pump_kW": disposal_kw,
-            "recap": [("clarifier weir", usd(weir), d(sec, "recap_life_weir"), 1.0),
-                      ("clarifier catwalk", usd(catwalk), d(sec, "recap_life_catwalk"), 1.0),
-                      ("sludge pumps", usd(pumps), d(sec, "recap_life_pump"), 1.0),
-                      ("sludge pump rebuild", usd(pumps), d(sec, "recap_life_pump_rebuild"),
-                       d(sec, "recap_fraction_pump_rebuild"))]}
+    items = {
+        "clarifier tank": usd(tank),
+        "clarifier internals": usd(internals),
+        "clarifier weir, catwalk, baffle": usd(weir + catwalk + baffle),
+        "clarifier foundation": usd(foundation),
+        "clarifier installation (40 %)": usd(install),
+        "sludge pumps": usd(pumps),
+    }
+    return {
+        "items": items,
+        "area_m2": area,
+        "diameter_m": diam,
+        "water_m3": area * h_w,
+        "footprint_m2": f_area,
+        "kWh_yr": kwh,
+        "loading_m3_m2_d": loading,
+        "recirculation_kW": recirc_kw,
+        "disposal_pump_kW": disposal_kw,
+        "recap": [
+            ("clarifier weir", usd(weir), d(sec, "recap_life_weir"), 1.0),
+            ("clarifier catwalk", usd(catwalk), d(sec, "recap_life_catwalk"), 1.0),
+            ("sludge pumps", usd(pumps), d(sec, "recap_life_pump"), 1.0),
+            (
+                "sludge pump rebuild",
+                usd(pumps),
+                d(sec, "recap_life_pump_rebuild"),
+                d(sec, "recap_fraction_pump_rebuild"),
+            ),
+        ],
+    }
 
 
 def _caustic_system(solution_m3_d: float, money: Money) -> dict[str, Any]:
@@ -304,25 +416,49 @@ def _caustic_system(solution_m3_d: float, money: Money) -> dict[str, Any]:
     valves = d(sec, "valve_quantity") * d(sec, "valve_unit_cost")
     feeder = d(sec, "feeder_line_length") * d(sec, "feeder_line_unit_cost")
     sub = tank + auto + valves + feeder
-    items = {"caustic tank": usd(tank), "caustic pump, pH controller and probe": usd(auto),
-             "caustic valves and feeder line": usd(valves + feeder),
-             "caustic system installation (40 %)": usd(sub * d(sec, "install_fraction"))}
+    items = {
+        "caustic tank": usd(tank),
+        "caustic pump, pH controller and probe": usd(auto),
+        "caustic valves and feeder line": usd(valves + feeder),
+        "caustic system installation (40 %)": usd(sub * d(sec, "install_fraction")),
+    }
     kwh = d(sec, "pump_power") * d(sec, "pump_hours_per_day") * 365
-    return {"items": items, "kWh_yr": kwh, "tank_m3": tank_m3,
-            # foundation as AMDTreat's slurry-tank estimate: (2 r + 2 ft)^2 at a 15 ft tank height
-            "footprint_m2": (2 * math.sqrt(tank_m3 / (math.pi * d("lime_slurry", "tank_height")))
-                             + 2 * _FT) ** 2,
-            "annual_usd": {"pH probe replacement": d(sec, "ph_probe_cost")},
-            "recap": [("caustic tank", usd(tank + feeder + valves), d(sec, "recap_life_tank"),
-                       d(sec, "recap_fraction_tank")),
-                      ("pH controller", usd(d(sec, "pid_controller_cost")),
-                       d(sec, "recap_life_controller"), d(sec, "recap_fraction_controller")),
-                      ("metering pump", usd(d(sec, "metering_pump_cost")), d(sec, "recap_life_pump"),
-                       d(sec, "recap_fraction_pump"))]}
+    return {
+        "items": items,
+        "kWh_yr": kwh,
+        "tank_m3": tank_m3,
+        # foundation as AMDTreat's slurry-tank estimate: (2 r + 2 ft)^2 at a 15 ft tank height
+        "footprint_m2": (
+            2 * math.sqrt(tank_m3 / (math.pi * d("lime_slurry", "tank_height"))) + 2 * _FT
+        )
+        ** 2,
+        "annual_usd": {"pH probe replacement": d(sec, "ph_probe_cost")},
+        "recap": [
+            (
+                "caustic tank",
+                usd(tank + feeder + valves),
+                d(sec, "recap_life_tank"),
+                d(sec, "recap_fraction_tank"),
+            ),
+            (
+                "pH controller",
+                usd(d(sec, "pid_controller_cost")),
+                d(sec, "recap_life_controller"),
+                d(sec, "recap_fraction_controller"),
+            ),
+            (
+                "metering pump",
+                usd(d(sec, "metering_pump_cost")),
+                d(sec, "recap_life_pump"),
+                d(sec, "recap_fraction_pump"),
+            ),
+        ],
+    }
 
 
-def _silo_system(product: str, product_kg_d: float, money: Money,
-                 warnings: list[str]) -> dict[str, Any]:
+def _silo_system(
+    product: str, product_kg_d: float, money: Money, warnings: list[str]
+) -> dict[str, Any]:
     d, usd = money.d, money.usd
     sec = "dry_lime"
     store_t = product_kg_d / 1000.0 * d("china", "lime_storage_days")
@@ -336,31 +472,66 @@ def _silo_system(product: str, product_kg_d: float, money: Money,
         n = math.ceil(store_t / d(sec, "silo_120_capacity"))
     kind = "hydrated" if product == "hydrated_lime" else "quicklime"
     system = n * d(sec, f"silo_{size_}_cost_{kind}")
-    foundation = n * d(sec, f"silo_{size_}_concrete_volume") * d(sec, "foundation_concrete_unit_cost")
+    foundation = (
+        n * d(sec, f"silo_{size_}_concrete_volume") * d(sec, "foundation_concrete_unit_cost")
+    )
     install = (system + foundation) * d(sec, "install_fraction")
-    items = {f"lime silo system ({n} x {size_} short-ton, {kind})": usd(system),
-             "silo foundation": usd(foundation), "silo system installation": usd(install)}
-    fill_interval_d = n * d(sec, f"silo_{size_}_capacity") * 1000.0 / product_kg_d if product_kg_d > 0 else math.inf
-    kwh = (d(sec, "dust_blower_power") * 365.0 / fill_interval_d
-           * d(sec, "dust_blower_minutes_per_fill") / 60.0
-           + n * d(sec, "bin_activator_power") * (d(sec, "bin_activator_seconds_per_5min") / 300.0) * 24 * 365
-           + d(sec, "screw_feeder_power") * d(sec, "screw_feeder_hours_per_day") * 365
-           + (d(sec, "slurry_mixer_power") + d(sec, "slurry_pump_power"))
-           * d(sec, "slurry_mixer_pump_hours_per_day") * 365
-           + n * d(sec, "exhaust_fan_power") * d(sec, "exhaust_fan_hours_per_day") * 365
-           + n * d(sec, "space_heater_power") * d(sec, "space_heater_hours_per_day")
-           * d(sec, "space_heater_days_per_year"))
+    items = {
+        f"lime silo system ({n} x {size_} short-ton, {kind})": usd(system),
+        "silo foundation": usd(foundation),
+        "silo system installation": usd(install),
+    }
+    fill_interval_d = (
+        n * d(sec, f"silo_{size_}_capacity") * 1000.0 / product_kg_d
+        if product_kg_d > 0
+        else math.inf
+    )
+    kwh = (
+        d(sec, "dust_blower_power")
+        * 365.0
+        / fill_interval_d
+        * d(sec, "dust_blower_minutes_per_fill")
+        / 60.0
+        + n
+        * d(sec, "bin_activator_power")
+        * (d(sec, "bin_activator_seconds_per_5min") / 300.0)
+        * 24
+        * 365
+        + d(sec, "screw_feeder_power") * d(sec, "screw_feeder_hours_per_day") * 365
+        + (d(sec, "slurry_mixer_power") + d(sec, "slurry_pump_power"))
+        * d(sec, "slurry_mixer_pump_hours_per_day")
+        * 365
+        + n * d(sec, "exhaust_fan_power") * d(sec, "exhaust_fan_hours_per_day") * 365
+        + n
+        * d(sec, "space_heater_power")
+        * d(sec, "space_heater_hours_per_day")
+        * d(sec, "space_heater_days_per_year")
+    )
     if store_t < 0.1 * d(sec, "silo_30_capacity"):
-        warnings.append(f"{product}: {store_t:.2f} t of storage needed is far below the smallest "
-                        f"AMDTreat silo (30 short tons); a silo plant is oversized for this "
-                        f"load, consider lime slurry or caustic")
-    recap = [(f"silo {c}", usd(n * d(sec, f"{c}_unit_cost")), d(sec, f"recap_life_{c}"), 1.0)
-             for c in ("silo", "bin_activator", "screw_feeder", "slurry_mixer", "slurry_pump")]
+        warnings.append(
+            f"{product}: {store_t:.2f} t of storage needed is far below the smallest "
+            f"AMDTreat silo (30 short tons); a silo plant is oversized for this "
+            f"load, consider lime slurry or caustic"
+        )
+    recap = [
+        (f"silo {c}", usd(n * d(sec, f"{c}_unit_cost")), d(sec, f"recap_life_{c}"), 1.0)
+        for c in ("silo", "bin_activator", "screw_feeder", "slurry_mixer", "slurry_pump")
+    ]
     if kind == "quicklime":
-        recap.append(("slaker", usd(n * d(sec, "slaker_unit_cost")), d(sec, "recap_life_slaker"), 1.0))
-    return {"items": items, "kWh_yr": kwh, "storage_t": store_t, "silos": n, "silo_short_t": size_,
-            "footprint_m2": n * d(sec, f"silo_{size_}_foundation_area"),
-            "fill_interval_d": fill_interval_d, "annual_usd": {}, "recap": recap}
+        recap.append(
+            ("slaker", usd(n * d(sec, "slaker_unit_cost")), d(sec, "recap_life_slaker"), 1.0)
+        )
+    return {
+        "items": items,
+        "kWh_yr": kwh,
+        "storage_t": store_t,
+        "silos": n,
+        "silo_short_t": size_,
+        "footprint_m2": n * d(sec, f"silo_{size_}_foundation_area"),
+        "fill_interval_d": fill_interval_d,
+        "annual_usd": {},
+        "recap": recap,
+    }
 
 
 def _slurry_system(product_kg_d: float, money: Money) -> dict[str, Any]:
@@ -372,50 +543,102 @@ def _slurry_system(product_kg_d: float, money: Money) -> dict[str, Any]:
     tank_v = d(sec, "tank_volume")
     n = max(1, math.ceil(slurry_m3_d * d("china", "lime_storage_days") / (0.9 * tank_v)))
     n_pumps = d(sec, "metering_pump_quantity")
-    equip = (d(sec, "panel_cost") + n * d(sec, "tank_cost") + d(sec, "tubing_length") * d(sec, "tubing_unit_cost")
-             + n * d(sec, "agitator_cost") + n_pumps * d(sec, "metering_pump_cost")
-             + d(sec, "heat_blanket_quantity") * d(sec, "heat_blanket_cost")
-             + d(sec, "heat_tracing_length") * d(sec, "heat_tracing_unit_cost")
-             + d(sec, "ph_controller_cost") + d(sec, "ph_probe_cost") + d(sec, "telemetry_cost"))
+    equip = (
+        d(sec, "panel_cost")
+        + n * d(sec, "tank_cost")
+        + d(sec, "tubing_length") * d(sec, "tubing_unit_cost")
+        + n * d(sec, "agitator_cost")
+        + n_pumps * d(sec, "metering_pump_cost")
+        + d(sec, "heat_blanket_quantity") * d(sec, "heat_blanket_cost")
+        + d(sec, "heat_tracing_length") * d(sec, "heat_tracing_unit_cost")
+        + d(sec, "ph_controller_cost")
+        + d(sec, "ph_probe_cost")
+        + d(sec, "telemetry_cost")
+    )
     height = d(sec, "tank_height")
     side = math.sqrt(tank_v / (math.pi * height)) * 2 + 2 * _FT
     f_area = n * side * side
-    foundation = f_area * d(sec, "slab_thickness") * d(sec, "foundation_concrete_unit_cost") + d(sec, "pump_housing_cost")
+    foundation = f_area * d(sec, "slab_thickness") * d(sec, "foundation_concrete_unit_cost") + d(
+        sec, "pump_housing_cost"
+    )
     sub = equip + foundation
-    items = {"lime slurry tank(s), agitator, pumps, heating, pH control": usd(equip),
-             "slurry tank foundation and pump housing": usd(foundation),
-             "slurry system installation (40 %)": usd(sub * d(sec, "install_fraction"))}
+    items = {
+        "lime slurry tank(s), agitator, pumps, heating, pH control": usd(equip),
+        "slurry tank foundation and pump housing": usd(foundation),
+        "slurry system installation (40 %)": usd(sub * d(sec, "install_fraction")),
+    }
     months_d = 365.0 / 12.0
-    kwh = (n * d(sec, "agitator_power") * 24 * 365 + n_pumps * d(sec, "metering_pump_power") * 24 * 365
-           + d(sec, "heat_blanket_quantity") * d(sec, "heat_blanket_power") * d(sec, "heat_blanket_hours_per_day")
-           * d(sec, "heat_blanket_months") * months_d
-           + d(sec, "heat_tracing_length") * d(sec, "heat_tracing_power") * d(sec, "heat_tracing_hours_per_day")
-           * d(sec, "heat_tracing_months") * months_d)
-    recap = [("slurry tank", usd(n * d(sec, "tank_cost")), d(sec, "recap_life_tank"), 1.0),
-             ("slurry agitator", usd(n * d(sec, "agitator_cost")), d(sec, "recap_life_agitator"), 1.0),
-             ("metering pumps", usd(n_pumps * d(sec, "metering_pump_cost")), d(sec, "recap_life_pump"), 1.0),
-             ("pH controller", usd(d(sec, "ph_controller_cost")), d(sec, "recap_life_controller"), 1.0),
-             ("pH probe", usd(d(sec, "ph_probe_cost")), d(sec, "recap_life_probe"), 1.0),
-             ("heat blankets", usd(d(sec, "heat_blanket_quantity") * d(sec, "heat_blanket_cost")),
-              d(sec, "recap_life_heat_blanket"), 1.0)]
-    return {"items": items, "kWh_yr": kwh, "tanks": n, "slurry_m3_d": slurry_m3_d,
-            "slurry_density_kg_m3": rho, "footprint_m2": f_area,
-            "annual_usd": {"cellular telemetry": 12 * d(sec, "cellular_monthly_cost")}, "recap": recap}
+    kwh = (
+        n * d(sec, "agitator_power") * 24 * 365
+        + n_pumps * d(sec, "metering_pump_power") * 24 * 365
+        + d(sec, "heat_blanket_quantity")
+        * d(sec, "heat_blanket_power")
+        * d(sec, "heat_blanket_hours_per_day")
+        * d(sec, "heat_blanket_months")
+        * months_d
+        + d(sec, "heat_tracing_length")
+        * d(sec, "heat_tracing_power")
+        * d(sec, "heat_tracing_hours_per_day")
+        * d(sec, "heat_tracing_months")
+        * months_d
+    )
+    recap = [
+        ("slurry tank", usd(n * d(sec, "tank_cost")), d(sec, "recap_life_tank"), 1.0),
+        ("slurry agitator", usd(n * d(sec, "agitator_cost")), d(sec, "recap_life_agitator"), 1.0),
+        (
+            "metering pumps",
+            usd(n_pumps * d(sec, "metering_pump_cost")),
+            d(sec, "recap_life_pump"),
+            1.0,
+        ),
+        ("pH controller", usd(d(sec, "ph_controller_cost")), d(sec, "recap_life_controller"), 1.0),
+        ("pH probe", usd(d(sec, "ph_probe_cost")), d(sec, "recap_life_probe"), 1.0),
+        (
+            "heat blankets",
+            usd(d(sec, "heat_blanket_quantity") * d(sec, "heat_blanket_cost")),
+            d(sec, "recap_life_heat_blanket"),
+            1.0,
+        ),
+    ]
+    return {
+        "items": items,
+        "kWh_yr": kwh,
+        "tanks": n,
+        "slurry_m3_d": slurry_m3_d,
+        "slurry_density_kg_m3": rho,
+        "footprint_m2": f_area,
+        "annual_usd": {"cellular telemetry": 12 * d(sec, "cellular_monthly_cost")},
+        "recap": recap,
+    }
 
 
 # --------------------------------------------------------------------------------------------
 # the option
 # --------------------------------------------------------------------------------------------
 
+
 def active_treatment(
-        reagent: str, flow_m3_d: float, *, net_acidity_mg_L: float | None = None,
-        dose_mg_L: float | None = None, fe2_mg_L: float = 0.0, fe3_mg_L: float = 0.0,
-        al_mg_L: float = 0.0, mn_mg_L: float = 0.0, sludge_dry_mg_L: float | None = None,
-        clarifier: str = "conventional", sludge_solids_fraction: float | None = None,
-        purity: float | None = None, efficiency: float | None = None,
-        solution_pct: float = 32, reaction_retention_min: float | None = None,
-        life_yr: float | None = None, site_development: bool = True,
-        econ: Economics | None = None, defaults: AmdTreatDefaults | None = None) -> OptionResult:
+    reagent: str,
+    flow_m3_d: float,
+    *,
+    net_acidity_mg_L: float | None = None,
+    dose_mg_L: float | None = None,
+    fe2_mg_L: float = 0.0,
+    fe3_mg_L: float = 0.0,
+    al_mg_L: float = 0.0,
+    mn_mg_L: float = 0.0,
+    sludge_dry_mg_L: float | None = None,
+    clarifier: str = "conventional",
+    sludge_solids_fraction: float | None = None,
+    purity: float | None = None,
+    efficiency: float | None = None,
+    solution_pct: float = 32,
+    reaction_retention_min: float | None = None,
+    life_yr: float | None = None,
+    site_development: bool = True,
+    econ: Economics | None = None,
+    defaults: AmdTreatDefaults | None = None,
+) -> OptionResult:
     """Active neutralisation plant: reagent system + reaction tank + clarifier + sludge handling.
 
     Parameters
@@ -475,11 +698,18 @@ def active_treatment(
     q = check_number("flow_m3_d", flow_m3_d, lo=0.0, lo_open=True)
     d = defaults if defaults is not None else load_amdtreat()
     money = Money(econ, d)
-    life = check_number("life_yr", money.econ.life_yr if life_yr is None else life_yr, lo=1.0,
-                        hi=100.0)
-    rt_min = check_number("reaction_retention_min", d("china", "reaction_retention_min")
-                          if reaction_retention_min is None else reaction_retention_min,
-                          lo=0.0, lo_open=True, hi=1440)
+    life = check_number(
+        "life_yr", money.econ.life_yr if life_yr is None else life_yr, lo=1.0, hi=100.0
+    )
+    rt_min = check_number(
+        "reaction_retention_min",
+        d("china", "reaction_retention_min")
+        if reaction_retention_min is None
+        else reaction_retention_min,
+        lo=0.0,
+        lo_open=True,
+        hi=1440,
+    )
     warnings: list[str] = []
     r = REAGENTS[reagent]
     if reagent == "caustic":
@@ -487,17 +717,20 @@ def active_treatment(
     else:
         pur_d, eff_d = _lime_defaults(reagent, d)
     pur = check_number("purity", pur_d if purity is None else purity, lo=0.0, lo_open=True, hi=1.0)
-    eff = check_number("efficiency", eff_d if efficiency is None else efficiency, lo=0.0,
-                       lo_open=True, hi=1.0)
+    eff = check_number(
+        "efficiency", eff_d if efficiency is None else efficiency, lo=0.0, lo_open=True, hi=1.0
+    )
     stoich = None
     if net_acidity_mg_L is not None:
         acid = check_number("net_acidity_mg_L", net_acidity_mg_L, lo=-1e5, hi=1e5)
         if acid > 0:
             stoich = stoichiometric_dose_mg_L(acid, reagent)
         else:
-            warnings.append(f"{reagent}: net acidity {acid:g} mg/L CaCO3 is not positive; the "
-                            f"water is net alkaline and needs no neutralising reagent for acidity "
-                            f"(a dose may still be needed to raise pH for Mn removal)")
+            warnings.append(
+                f"{reagent}: net acidity {acid:g} mg/L CaCO3 is not positive; the "
+                f"water is net alkaline and needs no neutralising reagent for acidity "
+                f"(a dose may still be needed to raise pH for Mn removal)"
+            )
     if dose_mg_L is not None:
         dose = check_number("dose_mg_L", dose_mg_L, lo=0.0)
         basis = "given (e.g. PHREEQC titration)"
@@ -505,9 +738,12 @@ def active_treatment(
         dose = stoich
         basis = "stoichiometric from net acidity (AMDTreat rule)"
     else:
-        raise InputError(f"{reagent}: give dose_mg_L (mg/L of {r['formula']}) or a positive "
-                         f"net_acidity_mg_L (mg/L as CaCO3)", column="net_acidity_mg_L",
-                         value=net_acidity_mg_L)
+        raise InputError(
+            f"{reagent}: give dose_mg_L (mg/L of {r['formula']}) or a positive "
+            f"net_acidity_mg_L (mg/L as CaCO3)",
+            column="net_acidity_mg_L",
+            value=net_acidity_mg_L,
+        )
     active_kg_d = dose * q / 1000.0
     feed_kg_d = active_kg_d / eff
     product_kg_d = feed_kg_d / pur
@@ -517,20 +753,29 @@ def active_treatment(
         "reagent_product_t_yr": product_kg_d * 365.0 / 1000.0,
     }
     details: dict[str, Any] = {
-        "reagent": r["formula"], "dose_mg_L": dose, "dose_basis": basis,
-        "stoichiometric_dose_mg_L": stoich, "purity": pur, "efficiency": eff,
+        "reagent": r["formula"],
+        "dose_mg_L": dose,
+        "dose_basis": basis,
+        "stoichiometric_dose_mg_L": stoich,
+        "purity": pur,
+        "efficiency": eff,
         "molar_mass_g_mol": MOLAR_MASS_G_MOL[r["formula"]],
         "molar_mass_note": "AMDTreat's dry-lime code uses 56.1 g/mol for both hydrated lime and "
-                           "quicklime; here Ca(OH)2 74.09 and CaO 56.08 g/mol"}
+        "quicklime; here Ca(OH)2 74.09 and CaO 56.08 g/mol",
+    }
     if stoich is not None and dose_mg_L is not None and stoich > 0:
         details["dose_to_stoichiometric_ratio"] = dose / stoich
 
     # sludge
-    parts = sludge_dry_solids_mg_L(fe2_mg_L=fe2_mg_L, fe3_mg_L=fe3_mg_L, al_mg_L=al_mg_L,
-                                   mn_mg_L=mn_mg_L, defaults=d)
+    parts = sludge_dry_solids_mg_L(
+        fe2_mg_L=fe2_mg_L, fe3_mg_L=fe3_mg_L, al_mg_L=al_mg_L, mn_mg_L=mn_mg_L, defaults=d
+    )
     residue = 0.0 if reagent == "caustic" else dose * (1.0 / (eff * pur) - 1.0)
-    metal_solids = parts["total"] if sludge_dry_mg_L is None else check_number(
-        "sludge_dry_mg_L", sludge_dry_mg_L, lo=0.0)
+    metal_solids = (
+        parts["total"]
+        if sludge_dry_mg_L is None
+        else check_number("sludge_dry_mg_L", sludge_dry_mg_L, lo=0.0)
+    )
     sg_parts = dict(parts)
     if sludge_dry_mg_L is not None and parts["total"] <= 0:
         sg_parts = {"Fe(OH)3": metal_solids, "total": metal_solids}
@@ -541,21 +786,41 @@ def active_treatment(
     sg_parts["total"] = sum(v for k, v in sg_parts.items() if k != "total")
     dry_mg_L = metal_solids + residue
     sg = solids_sg(sg_parts, d)
-    p_default = d("sludge", "lds_solids_fraction" if clarifier == "conventional" else "hds_solids_fraction")
-    p = check_number("sludge_solids_fraction", p_default if sludge_solids_fraction is None
-                     else sludge_solids_fraction, lo=0.001, hi=0.8)
+    p_default = d(
+        "sludge", "lds_solids_fraction" if clarifier == "conventional" else "hds_solids_fraction"
+    )
+    p = check_number(
+        "sludge_solids_fraction",
+        p_default if sludge_solids_fraction is None else sludge_solids_fraction,
+        lo=0.001,
+        hi=0.8,
+    )
     rho = sludge_density_kg_m3(p, sg)
     dry_kg_d = dry_mg_L * q / 1000.0
     wet_m3_d = dry_kg_d / (p * rho)
     pdw = d("sludge", "dewatered_solids_fraction")
-    materials.update({"sludge_dry_t_yr": dry_kg_d * 365 / 1000.0, "sludge_wet_m3_yr": wet_m3_d * 365,
-                      "sludge_dewatered_m3_yr": dry_kg_d * 365 / (pdw * sludge_density_kg_m3(pdw, sg))})
-    details.update({"sludge_dry_mg_L": dry_mg_L, "sludge_parts_mg_L": sg_parts,
-                    "sludge_basis": "given" if sludge_dry_mg_L is not None else "AMDTreat factors",
-                    "sludge_solids_fraction": p, "sludge_density_kg_m3": rho, "solids_sg": sg})
+    materials.update(
+        {
+            "sludge_dry_t_yr": dry_kg_d * 365 / 1000.0,
+            "sludge_wet_m3_yr": wet_m3_d * 365,
+            "sludge_dewatered_m3_yr": dry_kg_d * 365 / (pdw * sludge_density_kg_m3(pdw, sg)),
+        }
+    )
+    details.update(
+        {
+            "sludge_dry_mg_L": dry_mg_L,
+            "sludge_parts_mg_L": sg_parts,
+            "sludge_basis": "given" if sludge_dry_mg_L is not None else "AMDTreat factors",
+            "sludge_solids_fraction": p,
+            "sludge_density_kg_m3": rho,
+            "solids_sg": sg,
+        }
+    )
     if dry_mg_L == 0:
-        warnings.append(f"{reagent}: no metals given (fe2/fe3/al/mn_mg_L or sludge_dry_mg_L); "
-                        f"the sludge handling cost is zero")
+        warnings.append(
+            f"{reagent}: no metals given (fe2/fe3/al/mn_mg_L or sludge_dry_mg_L); "
+            f"the sludge handling cost is zero"
+        )
 
     # components
     if reagent == "caustic":
@@ -566,27 +831,52 @@ def active_treatment(
         details["solution_pct"] = solution_pct
     elif reagent in ("hydrated_lime", "quicklime"):
         system = _silo_system(reagent, product_kg_d, money, warnings)
-        details.update({"silos": system["silos"], "silo_short_tons": system["silo_short_t"],
-                        "storage_needed_t": system["storage_t"],
-                        "silo_fill_interval_d": system["fill_interval_d"]})
+        details.update(
+            {
+                "silos": system["silos"],
+                "silo_short_tons": system["silo_short_t"],
+                "storage_needed_t": system["storage_t"],
+                "silo_fill_interval_d": system["fill_interval_d"],
+            }
+        )
     else:
         system = _slurry_system(product_kg_d, money)
         materials["lime_slurry_m3_yr"] = system["slurry_m3_d"] * 365
-        details.update({"slurry_tanks": system["tanks"],
-                        "slurry_density_kg_m3": system["slurry_density_kg_m3"]})
+        details.update(
+            {
+                "slurry_tanks": system["tanks"],
+                "slurry_density_kg_m3": system["slurry_density_kg_m3"],
+            }
+        )
     tank = _reaction_tank(q, rt_min, money)
     clar = _clarifier(q, clarifier, wet_m3_d, rho, money)
-    details.update({"reaction_tank": {k: tank[k] for k in ("n", "kind", "nominal_gal", "volume_m3",
-                                                            "diameter_m", "retention_min")},
-                    "clarifier": {k: clar[k] for k in ("area_m2", "diameter_m", "water_m3",
-                                                        "loading_m3_m2_d", "recirculation_kW",
-                                                        "disposal_pump_kW")},
-                    "clarifier_design": clarifier})
+    details.update(
+        {
+            "reaction_tank": {
+                k: tank[k]
+                for k in ("n", "kind", "nominal_gal", "volume_m3", "diameter_m", "retention_min")
+            },
+            "clarifier": {
+                k: clar[k]
+                for k in (
+                    "area_m2",
+                    "diameter_m",
+                    "water_m3",
+                    "loading_m3_m2_d",
+                    "recirculation_kW",
+                    "disposal_pump_kW",
+                )
+            },
+            "clarifier_design": clarifier,
+        }
+    )
     if clar["diameter_m"] < 10.0:
-        warnings.append(f"{reagent}: the clarifier is only {clar['diameter_m']:.1f} m across; "
-                        f"AMDTreat's clarifier cost rule (internals = factor x ln(diameter)) is "
-                        f"meant for large clarifiers and dominates the capital here; a settling "
-                        f"pond or package settler may be cheaper at this flow")
+        warnings.append(
+            f"{reagent}: the clarifier is only {clar['diameter_m']:.1f} m across; "
+            f"AMDTreat's clarifier cost rule (internals = factor x ln(diameter)) is "
+            f"meant for large clarifiers and dominates the capital here; a settling "
+            f"pond or package settler may be cheaper at this flow"
+        )
     items = {**system["items"], **tank["items"], **clar["items"]}
     direct = sum(items.values())
     capex = dict(items)
@@ -598,13 +888,17 @@ def active_treatment(
     e = money.econ
     persons = d("china", f"labour_persons_{reagent}")
     opex = {
-        f"reagent ({r['chemical']}, Chinese price per kg {r['formula']})":
-            feed_kg_d * 365 * money.chemical_CNY_per_kg_active(r["chemical"]),
+        f"reagent ({r['chemical']}, Chinese price per kg {r['formula']})": feed_kg_d
+        * 365
+        * money.chemical_CNY_per_kg_active(r["chemical"]),
         "electricity": kwh * e.electricity_CNY_kWh,
-        f"O&M ({d('common', 'active_om_fraction') * 100:g} % of plant capital, AMDTreat)":
-            direct * d("common", "active_om_fraction"),
+        f"O&M ({d('common', 'active_om_fraction') * 100:g} % of plant capital, AMDTreat)": direct
+        * d("common", "active_om_fraction"),
         f"labour ({persons:g} person-yr)": persons * e.labour_CNY_person_yr,
-        "sludge disposal (Chinese price per dry t)": dry_kg_d * 365 / 1000.0 * e.sludge_disposal_CNY_t_dry,
+        "sludge disposal (Chinese price per dry t)": dry_kg_d
+        * 365
+        / 1000.0
+        * e.sludge_disposal_CNY_t_dry,
     }
     for name, v in system["annual_usd"].items():
         opex[name] = money.usd(v)
@@ -625,13 +919,30 @@ def active_treatment(
         "the underflow solids; disposal at economics.toml sludge_CNY_t_dry",
         "annual: O&M 3.5 % of plant capital (AMDTreat), reagent/electricity/labour/sludge at "
         "economics.toml Chinese prices, annualised recapitalisation",
-        AMDTREAT_REF, money.note()]
-    return finish(option=reagent, kind="active", method=basis, flow_m3_d=q,
-                  area_m2=clar["area_m2"], footprint_m2=footprint, land_m2=land,
-                  volume_m3=tank["volume_m3"] + clar["water_m3"], volume_basis="water",
-                  limestone_t=0.0, materials=materials, capex_items=capex, opex_items=opex,
-                  recap_items=system["recap"] + tank["recap"] + clar["recap"], life_yr=life,
-                  money=money, warnings=warnings, sources=sources, details=details)
+        AMDTREAT_REF,
+        money.note(),
+    ]
+    return finish(
+        option=reagent,
+        kind="active",
+        method=basis,
+        flow_m3_d=q,
+        area_m2=clar["area_m2"],
+        footprint_m2=footprint,
+        land_m2=land,
+        volume_m3=tank["volume_m3"] + clar["water_m3"],
+        volume_basis="water",
+        limestone_t=0.0,
+        materials=materials,
+        capex_items=capex,
+        opex_items=opex,
+        recap_items=system["recap"] + tank["recap"] + clar["recap"],
+        life_yr=life,
+        money=money,
+        warnings=warnings,
+        sources=sources,
+        details=details,
+    )
 
 
 def caustic_soda(flow_m3_d: float, **kw: Any) -> OptionResult:

@@ -58,8 +58,16 @@ from ..casefile import TableContext, check_keys, check_number, read_case_toml
 from ..errors import InputError
 from ..standards.table import load_standards
 
-__all__ = ["MineCase", "Point", "SourceControl", "MineDestination", "Season", "load_mine_case",
-           "parse_mine_case", "LIMIT_KEYS"]
+__all__ = [
+    "MineCase",
+    "Point",
+    "SourceControl",
+    "MineDestination",
+    "Season",
+    "load_mine_case",
+    "parse_mine_case",
+    "LIMIT_KEYS",
+]
 
 #: Constituents a mine-water plan tracks, mg/L (plus pH).
 LIMIT_KEYS = ("Fe", "Mn", "Al", "SO4", "TSS", "Ca", "Na")
@@ -95,7 +103,7 @@ class SourceControl:
 @dataclass(frozen=True)
 class MineDestination:
     name: str
-    kind: str                              # river | reuse
+    kind: str  # river | reuse
     background_flow_m3_d: dict[str, float]
     background_mg_L: dict[str, float]
     limits_mg_L: dict[str, float]
@@ -128,27 +136,40 @@ class MineCase:
 
     def controls_for(self, point: str) -> list[SourceControl]:
         """The point's source-control options, "none" (factor 1, no cost) first."""
-        return [SourceControl(point, "none", 1.0, 0.0, 0.0)] + \
-            [s for s in self.source_control if s.point == point]
+        return [SourceControl(point, "none", 1.0, 0.0, 0.0)] + [
+            s for s in self.source_control if s.point == point
+        ]
 
 
 def _err(file: str, table: str, fld: str | None, msg: str, value: object = None) -> InputError:
     return TableContext(file).err(table, fld, msg, value)
 
 
-def _num(file: str, table: str, fld: str, v: object, lo: float | None = None,
-         hi: float | None = None, lo_open: bool = False) -> float:
+def _num(
+    file: str,
+    table: str,
+    fld: str,
+    v: object,
+    lo: float | None = None,
+    hi: float | None = None,
+    lo_open: bool = False,
+) -> float:
     return check_number(TableContext(file), table, fld, v, lo=lo, hi=hi, lo_open=lo_open)
 
 
-def _keys(file: str, table: str, d: Any, allowed: set[str],
-          required: set[str] | tuple[str, ...] = ()) -> None:
+def _keys(
+    file: str, table: str, d: Any, allowed: set[str], required: set[str] | tuple[str, ...] = ()
+) -> None:
     # d: a value of the parsed TOML; check_keys refuses anything but a table
     check_keys(TableContext(file), table, d, allowed, required)
 
 
-def _std_limits(file: str, table: str, sid: object, cls: object,
-                ) -> tuple[dict[str, float], dict[str, str], tuple[float, float] | None, str]:
+def _std_limits(
+    file: str,
+    table: str,
+    sid: object,
+    cls: object,
+) -> tuple[dict[str, float], dict[str, str], tuple[float, float] | None, str]:
     st = load_standards()
     try:
         sid2, cls2 = st.resolve(str(sid), str(cls))
@@ -170,12 +191,32 @@ def parse_mine_case(data: dict, base: Path, file: str = "<case>", raw: bytes = b
     """Validate a parsed mine-water ``case.toml``."""
     from ..water.io import read_analyses
 
-    _keys(file, "top level", data, {"case", "seasons", "points", "source_control", "destinations"},
-          ("case", "seasons", "points", "destinations"))
+    _keys(
+        file,
+        "top level",
+        data,
+        {"case", "seasons", "points", "source_control", "destinations"},
+        ("case", "seasons", "points", "destinations"),
+    )
     c = data["case"]
-    _keys(file, "case", c, {"name", "note", "analyses", "horizon_yr", "discount_rate", "budget_CNY",
-                            "effluent_standard", "effluent_class", "active_target_pH",
-                            "acid_load_max_kg_d"}, ("name", "analyses"))
+    _keys(
+        file,
+        "case",
+        c,
+        {
+            "name",
+            "note",
+            "analyses",
+            "horizon_yr",
+            "discount_rate",
+            "budget_CNY",
+            "effluent_standard",
+            "effluent_class",
+            "active_target_pH",
+            "acid_load_max_kg_d",
+        },
+        ("name", "analyses"),
+    )
     apath = base / str(c["analyses"])
     if not apath.is_file():
         raise _err(file, "case", "analyses", f"file not found: {apath}", c["analyses"])
@@ -183,10 +224,15 @@ def parse_mine_case(data: dict, base: Path, file: str = "<case>", raw: bytes = b
     seasons = []
     for i, s in enumerate(data["seasons"], 1):
         _keys(file, f"seasons[{i}]", s, {"name", "days", "note"}, ("name", "days"))
-        seasons.append(Season(str(s["name"]), _num(file, f"seasons[{i}]", "days", s["days"], 0, 366,
-                                                   lo_open=True)))
+        seasons.append(
+            Season(
+                str(s["name"]), _num(file, f"seasons[{i}]", "days", s["days"], 0, 366, lo_open=True)
+            )
+        )
     if abs(sum(s.days for s in seasons) - 365) > 1.0:
-        raise _err(file, "seasons", "days", f"must sum to 365 (got {sum(s.days for s in seasons):g})")
+        raise _err(
+            file, "seasons", "days", f"must sum to 365 (got {sum(s.days for s in seasons):g})"
+        )
     names = [s.name for s in seasons]
     if len(set(names)) != len(names):
         raise _err(file, "seasons", "name", "season names must be unique")
@@ -199,9 +245,25 @@ def parse_mine_case(data: dict, base: Path, file: str = "<case>", raw: bytes = b
     dests = []
     for i, d in enumerate(data["destinations"], 1):
         t = f"destinations[{i}]"
-        _keys(file, t, d, {"name", "kind", "background_flow_m3_d", "background_mg_L", "standard",
-                           "class", "limits", "capacity_m3_d", "price_CNY_m3", "pH_range", "note"},
-              ("name", "kind"))
+        _keys(
+            file,
+            t,
+            d,
+            {
+                "name",
+                "kind",
+                "background_flow_m3_d",
+                "background_mg_L",
+                "standard",
+                "class",
+                "limits",
+                "capacity_m3_d",
+                "price_CNY_m3",
+                "pH_range",
+                "note",
+            },
+            ("name", "kind"),
+        )
         kind = str(d["kind"])
         if kind not in ("river", "reuse"):
             raise _err(file, t, "kind", "allowed values: river, reuse", kind)
@@ -226,15 +288,22 @@ def parse_mine_case(data: dict, base: Path, file: str = "<case>", raw: bytes = b
                 if k not in d:
                     raise _err(file, t, k, "is required for a river")
             bq = per_season(t, "background_flow_m3_d", d["background_flow_m3_d"])
-            bc = {k: _num(file, t, f"background_mg_L.{k}", v, 0)
-                  for k, v in (d.get("background_mg_L") or {}).items()}
+            bc = {
+                k: _num(file, t, f"background_mg_L.{k}", v, 0)
+                for k, v in (d.get("background_mg_L") or {}).items()
+            }
             for k in bc:
                 if k not in LIMIT_KEYS:
                     raise _err(file, t, f"background_mg_L.{k}", f"allowed: {', '.join(LIMIT_KEYS)}")
             missing = [k for k in lim if k not in bc]
             if missing:
-                raise _err(file, t, "background_mg_L", "give the river's background concentration "
-                           f"of every limited constituent: missing {', '.join(missing)}")
+                raise _err(
+                    file,
+                    t,
+                    "background_mg_L",
+                    "give the river's background concentration "
+                    f"of every limited constituent: missing {', '.join(missing)}",
+                )
             cap, price = None, 0.0
         else:
             bq, bc = {}, {}
@@ -247,55 +316,97 @@ def parse_mine_case(data: dict, base: Path, file: str = "<case>", raw: bytes = b
     points = []
     for i, p in enumerate(data["points"], 1):
         t = f"points[{i}]"
-        _keys(file, t, p, {"name", "analysis", "x_km", "y_km", "flow_m3_d", "land_m2",
-                           "destinations", "note"}, ("name", "analysis", "flow_m3_d"))
+        _keys(
+            file,
+            t,
+            p,
+            {"name", "analysis", "x_km", "y_km", "flow_m3_d", "land_m2", "destinations", "note"},
+            ("name", "analysis", "flow_m3_d"),
+        )
         if str(p["analysis"]) not in ids:
-            raise _err(file, t, "analysis", f"no such sample_id in {apath.name}; known: "
-                       f"{', '.join(sorted(ids))}", p["analysis"])
+            raise _err(
+                file,
+                t,
+                "analysis",
+                f"no such sample_id in {apath.name}; known: {', '.join(sorted(ids))}",
+                p["analysis"],
+            )
         pd_ = p.get("destinations")
         if pd_ is not None:
             for x in pd_:
                 if x not in dnames:
-                    raise _err(file, t, "destinations", f"unknown destination; allowed: "
-                               f"{', '.join(dnames)}", x)
-        points.append(Point(str(p["name"]), str(p["analysis"]), _num(file, t, "x_km", p.get("x_km", 0.0)),
-                            _num(file, t, "y_km", p.get("y_km", 0.0)),
-                            per_season(t, "flow_m3_d", p["flow_m3_d"]),
-                            None if "land_m2" not in p else _num(file, t, "land_m2", p["land_m2"], 0),
-                            None if pd_ is None else tuple(pd_)))
+                    raise _err(
+                        file,
+                        t,
+                        "destinations",
+                        f"unknown destination; allowed: {', '.join(dnames)}",
+                        x,
+                    )
+        points.append(
+            Point(
+                str(p["name"]),
+                str(p["analysis"]),
+                _num(file, t, "x_km", p.get("x_km", 0.0)),
+                _num(file, t, "y_km", p.get("y_km", 0.0)),
+                per_season(t, "flow_m3_d", p["flow_m3_d"]),
+                None if "land_m2" not in p else _num(file, t, "land_m2", p["land_m2"], 0),
+                None if pd_ is None else tuple(pd_),
+            )
+        )
     pnames = [p.name for p in points]
     if len(set(pnames)) != len(pnames):
         raise _err(file, "points", "name", "point names must be unique")
     sc = []
     for i, s in enumerate(data.get("source_control", []), 1):
         t = f"source_control[{i}]"
-        _keys(file, t, s, {"point", "name", "flow_factor", "capex_CNY", "opex_CNY_yr", "note"},
-              ("point", "name", "flow_factor", "capex_CNY"))
+        _keys(
+            file,
+            t,
+            s,
+            {"point", "name", "flow_factor", "capex_CNY", "opex_CNY_yr", "note"},
+            ("point", "name", "flow_factor", "capex_CNY"),
+        )
         if s["point"] not in pnames:
             raise _err(file, t, "point", f"unknown point; allowed: {', '.join(pnames)}", s["point"])
         if str(s["name"]) == "none":
             raise _err(file, t, "name", "'none' is reserved (doing nothing is always an option)")
-        sc.append(SourceControl(str(s["point"]), str(s["name"]),
-                                _num(file, t, "flow_factor", s["flow_factor"], 0, 1),
-                                _num(file, t, "capex_CNY", s["capex_CNY"], 0),
-                                _num(file, t, "opex_CNY_yr", s.get("opex_CNY_yr", 0.0), 0),
-                                str(s.get("note", ""))))
+        sc.append(
+            SourceControl(
+                str(s["point"]),
+                str(s["name"]),
+                _num(file, t, "flow_factor", s["flow_factor"], 0, 1),
+                _num(file, t, "capex_CNY", s["capex_CNY"], 0),
+                _num(file, t, "opex_CNY_yr", s.get("opex_CNY_yr", 0.0), 0),
+                str(s.get("note", "")),
+            )
+        )
     eff_lim: dict[str, float] = {}
     _src: dict[str, str] = {}
     eff_ph: tuple[float, float] | None = None
     eff_source = "none"
     if "effluent_standard" in c:
-        eff_lim, _src, eff_ph, eff_source = _std_limits(file, "case", c["effluent_standard"],
-                                                        c.get("effluent_class", ""))
+        eff_lim, _src, eff_ph, eff_source = _std_limits(
+            file, "case", c["effluent_standard"], c.get("effluent_class", "")
+        )
     return MineCase(
-        Path(file) if file != "<case>" else None, str(c["name"]), str(c.get("note", "")), apath,
+        Path(file) if file != "<case>" else None,
+        str(c["name"]),
+        str(c.get("note", "")),
+        apath,
         _num(file, "case", "horizon_yr", c.get("horizon_yr", 20), 1, 100),
         _num(file, "case", "discount_rate", c.get("discount_rate", 0.08), 0, 0.5),
         None if "budget_CNY" not in c else _num(file, "case", "budget_CNY", c["budget_CNY"], 0),
-        eff_lim, eff_ph, eff_source,
+        eff_lim,
+        eff_ph,
+        eff_source,
         _num(file, "case", "active_target_pH", c.get("active_target_pH", 8.5), 6, 11),
         _num(file, "case", "acid_load_max_kg_d", c.get("acid_load_max_kg_d", 150.0), 0),
-        seasons, points, sc, dests, hashlib.sha256(raw).hexdigest())
+        seasons,
+        points,
+        sc,
+        dests,
+        hashlib.sha256(raw).hexdigest(),
+    )
 
 
 def load_mine_case(path: str | Path) -> MineCase:

@@ -121,15 +121,33 @@ Reagent = Substance
 PhaseInfo = Substance
 
 #: Reagents cbmwater can titrate with (name -> :class:`Reagent`).
-REAGENTS: dict[str, Reagent] = {f: PHASE_TABLE[f]
-                                for f in ("NaOH", "Ca(OH)2", "CaO", "CaCO3", "Na2CO3")}
+REAGENTS: dict[str, Reagent] = {
+    f: PHASE_TABLE[f] for f in ("NaOH", "Ca(OH)2", "CaO", "CaCO3", "Na2CO3")
+}
 #: Solids that may be allowed to precipitate (PHREEQC phase name -> :class:`PhaseInfo`).
-PHASES: dict[str, PhaseInfo] = {p: PHASE_TABLE[p] for p in (
-    "Fe(OH)3(a)", "Al(OH)3(a)", "Gibbsite", "Pyrochroite", "Rhodochrosite", "Manganite",
-    "Gypsum", "Calcite", "Siderite", "Brucite")}
+PHASES: dict[str, PhaseInfo] = {
+    p: PHASE_TABLE[p]
+    for p in (
+        "Fe(OH)3(a)",
+        "Al(OH)3(a)",
+        "Gibbsite",
+        "Pyrochroite",
+        "Rhodochrosite",
+        "Manganite",
+        "Gypsum",
+        "Calcite",
+        "Siderite",
+        "Brucite",
+    )
+}
 #: Phases allowed to precipitate unless the caller chooses otherwise.
-DEFAULT_PRECIPITATES: tuple[str, ...] = ("Fe(OH)3(a)", "Al(OH)3(a)", "Pyrochroite", "Gypsum",
-                                         "Calcite")
+DEFAULT_PRECIPITATES: tuple[str, ...] = (
+    "Fe(OH)3(a)",
+    "Al(OH)3(a)",
+    "Pyrochroite",
+    "Gypsum",
+    "Calcite",
+)
 #: CO2 exchange options (see the module docstring).
 CO2_MODES: tuple[str, ...] = ("closed", "degassed", "open")
 #: log10 of the atmospheric CO2 partial pressure, atm.
@@ -141,9 +159,19 @@ WATER_DENSITY_KG_L = 8.34 * 0.45359237 / 3.785411784
 #: Solids mass fraction of low- and high-density sludge (defaults).
 DEFAULT_SOLIDS_FRACTION: dict[str, float] = {"LDS": 0.03, "HDS": 0.25}
 #: Saturation indices reported with the effluent (when the database has the phase).
-SI_REPORTED: tuple[str, ...] = ("Fe(OH)3(a)", "Al(OH)3(a)", "Gibbsite", "Pyrochroite",
-                                "Rhodochrosite", "Manganite", "Siderite", "Gypsum", "Calcite",
-                                "Brucite", "CO2(g)")
+SI_REPORTED: tuple[str, ...] = (
+    "Fe(OH)3(a)",
+    "Al(OH)3(a)",
+    "Gibbsite",
+    "Pyrochroite",
+    "Rhodochrosite",
+    "Manganite",
+    "Siderite",
+    "Gypsum",
+    "Calcite",
+    "Brucite",
+    "CO2(g)",
+)
 #: Phases some databases lack, with the definition of the phases table (wateq4f.dat constants).
 _EXTRA_PHASES = {p: s.definition for p, s in PHASES.items() if s.definition}
 _KNOBS_PATIENT = "KNOBS\n    -iterations 400\n    -step_size 10\n    -pe_step_size 5\n"
@@ -153,12 +181,16 @@ _O2_MARGIN = 1e-4
 _CURVE_POINTS = 40
 _MAX_DOSE_MMOL_L = 2000.0
 _TARGET_RANGE = (3.0, 12.5)
-_DISSOLVED = tuple(n for n, c in CONSTITUENTS.items()
-                   if c.phreeqc is not None and c.kind not in ("aggregate", "property"))
+_DISSOLVED = tuple(
+    n
+    for n, c in CONSTITUENTS.items()
+    if c.phreeqc is not None and c.kind not in ("aggregate", "property")
+)
 
 
-def sludge_density_kg_L(specific_gravity: float, solids_fraction: float,
-                        water_density_kg_L: float = WATER_DENSITY_KG_L) -> float:
+def sludge_density_kg_L(
+    specific_gravity: float, solids_fraction: float, water_density_kg_L: float = WATER_DENSITY_KG_L
+) -> float:
     """Wet sludge density, kg/L: ``SG / (SG - p (SG - 1)) x water density`` (AMDTreat).
 
     Parameters
@@ -176,14 +208,22 @@ def sludge_density_kg_L(specific_gravity: float, solids_fraction: float,
     return sg / (sg - p * (sg - 1.0)) * water_density_kg_L
 
 
-def sludge_volume_L_per_m3(dry_mg_L: float, specific_gravity: float, solids_fraction: float,
-                           water_density_kg_L: float = WATER_DENSITY_KG_L) -> float:
+def sludge_volume_L_per_m3(
+    dry_mg_L: float,
+    specific_gravity: float,
+    solids_fraction: float,
+    water_density_kg_L: float = WATER_DENSITY_KG_L,
+) -> float:
     """Wet sludge volume, L per m3 of water treated.
 
     ``dry (kg/m3) / p / density (kg/L)`` with ``dry kg/m3 = mg/L / 1000``.
     """
-    return (float(dry_mg_L) / 1000.0 / float(solids_fraction)
-            / sludge_density_kg_L(specific_gravity, solids_fraction, water_density_kg_L))
+    return (
+        float(dry_mg_L)
+        / 1000.0
+        / float(solids_fraction)
+        / sludge_density_kg_L(specific_gravity, solids_fraction, water_density_kg_L)
+    )
 
 
 @dataclass
@@ -278,49 +318,55 @@ class Neutralisation:
             return v
 
         r = REAGENTS[self.reagent]
-        return clean({
-            "sample_id": self.sample_id,
-            "reagent": self.reagent,
-            "reagent_formula": r.formula,
-            "reagent_label": r.name_en,
-            "reagent_molar_mass_g_mol": r.molar_mass,
-            "target_pH": self.target_pH,
-            "dose_mmol_L": self.dose_mmol_L,
-            "dose_mg_L": self.dose_mg_L,
-            "dose_meq_L": self.dose_meq_L,
-            "achieved_pH": self.achieved_pH,
-            "raw_pH": self.raw_pH,
-            "aerated_pH": self.aerated_pH,
-            "flow_m3_d": self.flow_m3_d,
-            "reagent_kg_d": self.reagent_kg_d,
-            "curve": self.curve.to_dict(orient="records"),
-            "effluent": self.effluent,
-            "saturation_indices": self.saturation_indices,
-            "sludge_phases": self.sludge_phases,
-            "sludge_dry_mg_L": self.sludge_dry_mg_L,
-            "sludge_dry_kg_d": self.sludge_dry_kg_d,
-            "sludge_specific_gravity": self.sludge_specific_gravity,
-            "sludge_volumes": self.sludge_volumes,
-            "model": self.model,
-            "notes": list(self.notes),
-            "database": self.database,
-            "database_sha256": self.database_sha256,
-            "phreeqc_input": self.phreeqc_input,
-        })
+        return clean(
+            {
+                "sample_id": self.sample_id,
+                "reagent": self.reagent,
+                "reagent_formula": r.formula,
+                "reagent_label": r.name_en,
+                "reagent_molar_mass_g_mol": r.molar_mass,
+                "target_pH": self.target_pH,
+                "dose_mmol_L": self.dose_mmol_L,
+                "dose_mg_L": self.dose_mg_L,
+                "dose_meq_L": self.dose_meq_L,
+                "achieved_pH": self.achieved_pH,
+                "raw_pH": self.raw_pH,
+                "aerated_pH": self.aerated_pH,
+                "flow_m3_d": self.flow_m3_d,
+                "reagent_kg_d": self.reagent_kg_d,
+                "curve": self.curve.to_dict(orient="records"),
+                "effluent": self.effluent,
+                "saturation_indices": self.saturation_indices,
+                "sludge_phases": self.sludge_phases,
+                "sludge_dry_mg_L": self.sludge_dry_mg_L,
+                "sludge_dry_kg_d": self.sludge_dry_kg_d,
+                "sludge_specific_gravity": self.sludge_specific_gravity,
+                "sludge_volumes": self.sludge_volumes,
+                "model": self.model,
+                "notes": list(self.notes),
+                "database": self.database,
+                "database_sha256": self.database_sha256,
+                "phreeqc_input": self.phreeqc_input,
+            }
+        )
 
 
 # --------------------------------------------------------------------------------------------
 # validation
 # --------------------------------------------------------------------------------------------
 
+
 def _reagent(name: str) -> Reagent:
     r = REAGENTS.get(str(name))
     if r is None:
         folded = {k.casefold(): k for k in REAGENTS}
         hint = folded.get(str(name).casefold().replace(" ", ""))
-        raise InputError(f"unknown reagent {name!r}; allowed: {', '.join(REAGENTS)}"
-                         + (f" (did you mean {hint}?)" if hint else ""),
-                         column="reagent", value=name)
+        raise InputError(
+            f"unknown reagent {name!r}; allowed: {', '.join(REAGENTS)}"
+            + (f" (did you mean {hint}?)" if hint else ""),
+            column="reagent",
+            value=name,
+        )
     return r
 
 
@@ -334,8 +380,9 @@ def _sample_values(sample: Mapping[str, object] | pd.Series) -> dict[str, float]
         if k in ("sample_id", "notes", "well", "block", "seam", "sampled_on"):
             continue
         if k not in CONSTITUENTS:
-            raise InputError(f"unknown constituent {k!r}; allowed: {', '.join(CONSTITUENTS)}",
-                             column=k)
+            raise InputError(
+                f"unknown constituent {k!r}; allowed: {', '.join(CONSTITUENTS)}", column=k
+            )
         if v is None:
             continue
         try:
@@ -354,14 +401,17 @@ def _sample_values(sample: Mapping[str, object] | pd.Series) -> dict[str, float]
     return vals
 
 
-def _precipitates(precipitates: tuple[str, ...] | list[str] | None, reagent: Reagent,
-                  db: DatabaseInfo) -> tuple[list[str], list[str]]:
+def _precipitates(
+    precipitates: tuple[str, ...] | list[str] | None, reagent: Reagent, db: DatabaseInfo
+) -> tuple[list[str], list[str]]:
     notes: list[str] = []
     chosen = list(DEFAULT_PRECIPITATES if precipitates is None else precipitates)
     unknown = [p for p in chosen if p not in PHASES]
     if unknown:
-        raise InputError(f"unknown precipitate(s) {', '.join(map(repr, unknown))}; allowed: "
-                         f"{', '.join(PHASES)}", column="precipitates")
+        raise InputError(
+            f"unknown precipitate(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(PHASES)}",
+            column="precipitates",
+        )
     if len(set(chosen)) != len(chosen):
         chosen = list(dict.fromkeys(chosen))
     absent = [p for p in chosen if p not in db.phases and p not in _EXTRA_PHASES]
@@ -370,12 +420,14 @@ def _precipitates(precipitates: tuple[str, ...] | list[str] | None, reagent: Rea
             notes.append(f"{db.name} does not define {', '.join(absent)}: left out")
             chosen = [p for p in chosen if p not in absent]
         else:
-            raise InputError(f"{db.name} does not define {', '.join(absent)}",
-                             column="precipitates")
+            raise InputError(
+                f"{db.name} does not define {', '.join(absent)}", column="precipitates"
+            )
     if reagent.name == "CaCO3" and "Calcite" not in chosen:
         chosen.append("Calcite")
-        notes.append("Calcite added to the precipitates: limestone cannot dissolve beyond "
-                     "calcite saturation")
+        notes.append(
+            "Calcite added to the precipitates: limestone cannot dissolve beyond calcite saturation"
+        )
     if "Gibbsite" in chosen and "Al(OH)3(a)" in chosen:
         notes.append("both Gibbsite and Al(OH)3(a) allowed: the less soluble Gibbsite controls Al")
     return chosen, notes
@@ -385,21 +437,22 @@ def _precipitates(precipitates: tuple[str, ...] | list[str] | None, reagent: Rea
 # PHREEQC
 # --------------------------------------------------------------------------------------------
 
+
 @dataclass
 class _Setup:
     db: DatabaseInfo
-    values: dict[str, float]           # canonical mg/L as entered in PHREEQC (Fe split)
+    values: dict[str, float]  # canonical mg/L as entered in PHREEQC (Fe split)
     reagent: Reagent
     precipitates: list[str]
     co2: str
     log_pco2: float
     fe_fraction: float
-    solution: str                      # SOLUTION 1 block
-    totals: list[tuple[str, str]]      # (canonical name, PHREEQC element) reported
+    solution: str  # SOLUTION 1 block
+    totals: list[tuple[str, str]]  # (canonical name, PHREEQC element) reported
     si: list[str]
     extra_phases: str
-    s: float = 1.0                     # litres of raw water per PHREEQC system (1 kg water)
-    o2_mol: float = 0.0                # O2 added per system
+    s: float = 1.0  # litres of raw water per PHREEQC system (1 kg water)
+    o2_mol: float = 0.0  # O2 added per system
     raw_percent_error: float = float("nan")
     solution_notes: list[str] = field(default_factory=list)
 
@@ -418,11 +471,19 @@ def _run(text: str, db: DatabaseInfo) -> pd.DataFrame:
 
 def _selected_output(setup: _Setup) -> str:
     eq = list(setup.precipitates) + ["O2(g)"] + (["CO2(g)"] if setup.co2 != "closed" else [])
-    lines = ["SELECTED_OUTPUT 1", "    -reset false", "    -simulation true", "    -state true",
-             "    -reaction true", "    -pH true", "    -water true", "    -alkalinity true",
-             "    -percent_error true",
-             "    -totals " + " ".join(el for _, el in setup.totals),
-             "    -equilibrium_phases " + " ".join(eq)]
+    lines = [
+        "SELECTED_OUTPUT 1",
+        "    -reset false",
+        "    -simulation true",
+        "    -state true",
+        "    -reaction true",
+        "    -pH true",
+        "    -water true",
+        "    -alkalinity true",
+        "    -percent_error true",
+        "    -totals " + " ".join(el for _, el in setup.totals),
+        "    -equilibrium_phases " + " ".join(eq),
+    ]
     if setup.si:
         lines.append("    -saturation_indices " + " ".join(setup.si))
     return "\n".join(lines) + "\n"
@@ -436,8 +497,10 @@ def _titration_input(setup: _Setup, doses_mmol_L: np.ndarray) -> str:
     parts = [head, setup.solution]
     n = 1
     if setup.co2 == "degassed":
-        parts.append(f"EQUILIBRIUM_PHASES 1\n    CO2(g) {fmt(setup.log_pco2)} 10\n"
-                     "SAVE solution 2\nEND\nUSE solution 2\n")
+        parts.append(
+            f"EQUILIBRIUM_PHASES 1\n    CO2(g) {fmt(setup.log_pco2)} 10\n"
+            "SAVE solution 2\nEND\nUSE solution 2\n"
+        )
         n = 2
     eq = [f"EQUILIBRIUM_PHASES {n}"]
     if setup.o2_mol > 0:
@@ -448,9 +511,10 @@ def _titration_input(setup: _Setup, doses_mmol_L: np.ndarray) -> str:
     parts.append("\n".join(eq) + "\n")
     mol = np.asarray(doses_mmol_L, dtype=float) * setup.s / 1000.0
     amounts = [fmt(m) for m in mol]
-    rows = ["    " + " ".join(amounts[i:i + 8]) for i in range(0, len(amounts), 8)]
-    parts.append(f"REACTION {n}\n    {setup.reagent.formula} 1\n" + "\n".join(rows)
-                 + " moles\nEND\n")
+    rows = ["    " + " ".join(amounts[i : i + 8]) for i in range(0, len(amounts), 8)]
+    parts.append(
+        f"REACTION {n}\n    {setup.reagent.formula} 1\n" + "\n".join(rows) + " moles\nEND\n"
+    )
     return "".join(parts)
 
 
@@ -461,8 +525,9 @@ def _steps(setup: _Setup, doses_mmol_L: np.ndarray) -> tuple[pd.DataFrame, str]:
     last = out["sim"].max()
     react = out[(state == "react") & (out["sim"] == last)].reset_index(drop=True)
     if len(react) != len(doses_mmol_L):
-        raise GeochemError(f"PHREEQC returned {len(react)} titration steps for "
-                           f"{len(doses_mmol_L)} doses")
+        raise GeochemError(
+            f"PHREEQC returned {len(react)} titration steps for {len(doses_mmol_L)} doses"
+        )
     return react, text
 
 
@@ -470,8 +535,15 @@ def _ph(setup: _Setup, doses: np.ndarray) -> np.ndarray:
     return np.array(_steps(setup, doses)[0]["pH"].to_numpy(float), copy=True)
 
 
-def _prepare(values: dict[str, float], reagent: Reagent, precipitates: list[str], co2: str,
-             log_pco2: float, fe_fraction: float, db: DatabaseInfo) -> _Setup:
+def _prepare(
+    values: dict[str, float],
+    reagent: Reagent,
+    precipitates: list[str],
+    co2: str,
+    log_pco2: float,
+    fe_fraction: float,
+    db: DatabaseInfo,
+) -> _Setup:
     """SOLUTION block, reported totals, and (from a PHREEQC speciation of the raw water) the
     litres per system and the O2 of the aeration."""
     solution, sol_notes = solution_block(1, values, db)
@@ -484,16 +556,23 @@ def _prepare(values: dict[str, float], reagent: Reagent, precipitates: list[str]
     if "Brucite" in precipitates and "Mg" not in names:
         names.append("Mg")
     totals = [(n, el) for n in names if (el := phreeqc_element(n, db)) is not None]
-    extra = "".join(_EXTRA_PHASES[p] for p in precipitates
-                    if p not in db.phases and p in _EXTRA_PHASES)
+    extra = "".join(
+        _EXTRA_PHASES[p] for p in precipitates if p not in db.phases and p in _EXTRA_PHASES
+    )
     known = set(db.phases) | {p for p in _EXTRA_PHASES if p in precipitates}
     si = [p for p in SI_REPORTED if p in known]
-    setup = _Setup(db, values, reagent, precipitates, co2, log_pco2, fe_fraction, solution,
-                   totals, si, extra)
+    setup = _Setup(
+        db, values, reagent, precipitates, co2, log_pco2, fe_fraction, solution, totals, si, extra
+    )
     # speciation of the raw water alone: PHREEQC's mg/L -> mol/kgw conversion gives s
     els = [el for n, el in totals if n in values and values[n] > 0]
-    text = (redox_definitions(db) + "SELECTED_OUTPUT 1\n    -reset false\n    -water true\n    -percent_error true\n"
-            + (f"    -totals {' '.join(els)}\n" if els else "") + solution + "END\n")
+    text = (
+        redox_definitions(db)
+        + "SELECTED_OUTPUT 1\n    -reset false\n    -water true\n    -percent_error true\n"
+        + (f"    -totals {' '.join(els)}\n" if els else "")
+        + solution
+        + "END\n"
+    )
     try:
         out = _run(text, db)
     except GeochemError as exc:
@@ -503,7 +582,8 @@ def _prepare(values: dict[str, float], reagent: Reagent, precipitates: list[str]
                 "complexes of its dissolved metals (Al, Fe, Mn) alone carry more alkalinity than "
                 "the measured total alkalinity.  Check pH, alkalinity, Al and Fe (e.g. tens of "
                 "mg/L of Al or Fe(III) cannot stay dissolved at circumneutral pH)",
-                column="alkalinity_CaCO3") from None
+                column="alkalinity_CaCO3",
+            ) from None
         raise
     row = out.iloc[-1]
     setup.raw_percent_error = float(row["pct_err"])
@@ -523,22 +603,36 @@ def _prepare(values: dict[str, float], reagent: Reagent, precipitates: list[str]
     return setup
 
 
-def _setup_for(sample: Mapping[str, object] | pd.Series, reagent: str, *,
-               fe_oxidised_fraction: float, fe_policy: str, co2: str, log_pco2: float,
-               precipitates: tuple[str, ...] | list[str] | None, database: str | Path | None,
-               ) -> tuple[_Setup, list[str], dict[str, float]]:
+def _setup_for(
+    sample: Mapping[str, object] | pd.Series,
+    reagent: str,
+    *,
+    fe_oxidised_fraction: float,
+    fe_policy: str,
+    co2: str,
+    log_pco2: float,
+    precipitates: tuple[str, ...] | list[str] | None,
+    database: str | Path | None,
+) -> tuple[_Setup, list[str], dict[str, float]]:
     r = _reagent(reagent)
     if co2 not in CO2_MODES:
-        raise InputError(f"unknown CO2 option {co2!r}; allowed: {', '.join(CO2_MODES)}",
-                         column="co2", value=co2)
+        raise InputError(
+            f"unknown CO2 option {co2!r}; allowed: {', '.join(CO2_MODES)}", column="co2", value=co2
+        )
     f = float(fe_oxidised_fraction)
     if not 0.0 <= f <= 1.0:
-        raise InputError(f"fe_oxidised_fraction must be between 0 and 1; got {f!r}",
-                         column="fe_oxidised_fraction", value=fe_oxidised_fraction)
+        raise InputError(
+            f"fe_oxidised_fraction must be between 0 and 1; got {f!r}",
+            column="fe_oxidised_fraction",
+            value=fe_oxidised_fraction,
+        )
     lp = float(log_pco2)
     if not -8.0 <= lp <= 0.0:
-        raise InputError(f"log pCO2 must be between -8 and 0 (atm); got {lp!r}",
-                         column="log_pco2", value=log_pco2)
+        raise InputError(
+            f"log pCO2 must be between -8 and 0 (atm); got {lp!r}",
+            column="log_pco2",
+            value=log_pco2,
+        )
     db = database_info(database)
     raw = _sample_values(sample)
     notes: list[str] = []
@@ -556,17 +650,25 @@ def _setup_for(sample: Mapping[str, object] | pd.Series, reagent: str, *,
     setup = _prepare(values, r, chosen, co2, lp, f, db)
     notes += setup.solution_notes
     if math.isfinite(setup.raw_percent_error) and abs(setup.raw_percent_error) > 10:
-        notes.append(f"the analysis is charge-imbalanced by {setup.raw_percent_error:.0f} %: "
-                     "PHREEQC carries the imbalance unchanged through the titration (doses rest "
-                     "on the measured ions)")
+        notes.append(
+            f"the analysis is charge-imbalanced by {setup.raw_percent_error:.0f} %: "
+            "PHREEQC carries the imbalance unchanged through the titration (doses rest "
+            "on the measured ions)"
+        )
     return setup, notes, raw
 
 
-def _estimate_dose(values: dict[str, float], raw: dict[str, float], r: Reagent,
-                   target: float) -> float:
+def _estimate_dose(
+    values: dict[str, float], raw: dict[str, float], r: Reagent, target: float
+) -> float:
     """A first guess of the dose, mmol/L (acidity + alkalinity + OH- to the target)."""
-    acid = calculated_acidity(values["pH"], values.get("Fe2", 0.0), values.get("Fe3", 0.0),
-                              values.get("Al", 0.0), values.get("Mn", 0.0))
+    acid = calculated_acidity(
+        values["pH"],
+        values.get("Fe2", 0.0),
+        values.get("Fe3", 0.0),
+        values.get("Al", 0.0),
+        values.get("Mn", 0.0),
+    )
     alk, _ = alkalinity_mg_L_CaCO3(raw)
     meq = acid / 50.0 + (alk or 0.0) / CACO3_G_EQ + 1000.0 * 10.0 ** (target - 14.0) + 0.2
     per_mol = 1.0 if r.name in ("CaCO3", "Na2CO3") else r.eq_per_mol
@@ -575,20 +677,23 @@ def _estimate_dose(values: dict[str, float], raw: dict[str, float], r: Reagent,
 
 def _fmt_table(react: pd.DataFrame, setup: _Setup, doses: np.ndarray) -> pd.DataFrame:
     w = react["mass_H2O"].to_numpy(float)
-    cols = {"dose_mmol_L": doses, "dose_mg_L": doses * setup.reagent.molar_mass,
-            "pH": react["pH"].to_numpy(float)}
+    cols = {
+        "dose_mmol_L": doses,
+        "dose_mg_L": doses * setup.reagent.molar_mass,
+        "pH": react["pH"].to_numpy(float),
+    }
     for n in ("Fe", "Al", "Mn"):
         el = phreeqc_element(n, setup.db)
         measured = n in setup.values or (n == "Fe" and "Fe2" in setup.values)
         if measured and el in react:
-            cols[f"{n}_mg_L"] = (react[el].to_numpy(float) * w / setup.s
-                                 * molar_mass(n) * 1000.0)
+            cols[f"{n}_mg_L"] = react[el].to_numpy(float) * w / setup.s * molar_mass(n) * 1000.0
     return pd.DataFrame(cols)
 
 
 # --------------------------------------------------------------------------------------------
 # public
 # --------------------------------------------------------------------------------------------
+
 
 def titration_curve(
     sample: Mapping[str, object] | pd.Series,
@@ -615,13 +720,23 @@ def titration_curve(
     """
     d = float(max_dose_mmol_L)
     if not (math.isfinite(d) and 0 < d <= _MAX_DOSE_MMOL_L):
-        raise InputError(f"maximum dose must be > 0 and <= {_MAX_DOSE_MMOL_L:g} mmol/L",
-                         column="max_dose_mmol_L", value=max_dose_mmol_L)
+        raise InputError(
+            f"maximum dose must be > 0 and <= {_MAX_DOSE_MMOL_L:g} mmol/L",
+            column="max_dose_mmol_L",
+            value=max_dose_mmol_L,
+        )
     if not 2 <= int(points) <= 500:
         raise InputError("points must be between 2 and 500", column="points", value=points)
-    setup, _, _ = _setup_for(sample, reagent, fe_oxidised_fraction=fe_oxidised_fraction,
-                             fe_policy=fe_policy, co2=co2, log_pco2=log_pco2,
-                             precipitates=precipitates, database=database)
+    setup, _, _ = _setup_for(
+        sample,
+        reagent,
+        fe_oxidised_fraction=fe_oxidised_fraction,
+        fe_policy=fe_policy,
+        co2=co2,
+        log_pco2=log_pco2,
+        precipitates=precipitates,
+        database=database,
+    )
     doses = np.linspace(0.0, d, int(points))
     react, text = _steps(setup, doses)
     table = _fmt_table(react, setup, doses)
@@ -692,31 +807,48 @@ def neutralise(
     try:
         target = float(target_pH)
     except (TypeError, ValueError):
-        raise InputError("target pH must be a number", column="target_pH", value=target_pH) from None
+        raise InputError(
+            "target pH must be a number", column="target_pH", value=target_pH
+        ) from None
     if not (_TARGET_RANGE[0] <= target <= _TARGET_RANGE[1]):
-        raise InputError(f"target pH must be between {_TARGET_RANGE[0]:g} and "
-                         f"{_TARGET_RANGE[1]:g}", column="target_pH", value=target_pH)
+        raise InputError(
+            f"target pH must be between {_TARGET_RANGE[0]:g} and {_TARGET_RANGE[1]:g}",
+            column="target_pH",
+            value=target_pH,
+        )
     if flow_m3_d is not None:
         q = float(flow_m3_d)
         if not (math.isfinite(q) and q >= 0):
-            raise InputError("flow must be a finite number >= 0 m3/d", column="flow_m3_d",
-                             value=flow_m3_d)
+            raise InputError(
+                "flow must be a finite number >= 0 m3/d", column="flow_m3_d", value=flow_m3_d
+            )
         flow_m3_d = q
     fractions = dict(DEFAULT_SOLIDS_FRACTION if solids_fraction is None else solids_fraction)
     for kind, p in fractions.items():
         if not (isinstance(p, (int, float)) and 0 < float(p) < 1):
-            raise InputError(f"solids fraction of {kind} must be between 0 and 1 (exclusive)",
-                             column="solids_fraction", value=p)
-    setup, notes, raw = _setup_for(sample, r.name, fe_oxidised_fraction=fe_oxidised_fraction,
-                                   fe_policy=fe_policy, co2=co2, log_pco2=log_pco2,
-                                   precipitates=precipitates, database=database)
+            raise InputError(
+                f"solids fraction of {kind} must be between 0 and 1 (exclusive)",
+                column="solids_fraction",
+                value=p,
+            )
+    setup, notes, raw = _setup_for(
+        sample,
+        r.name,
+        fe_oxidised_fraction=fe_oxidised_fraction,
+        fe_policy=fe_policy,
+        co2=co2,
+        log_pco2=log_pco2,
+        precipitates=precipitates,
+        database=database,
+    )
 
     dose = _find_dose(setup, raw, target, notes)
     if dose > 0:
         grid = np.linspace(0.0, 2.0 * dose, _CURVE_POINTS)
     else:
-        grid = np.linspace(0.0, _estimate_dose(setup.values, raw, r, max(target, 7.0)),
-                           _CURVE_POINTS)
+        grid = np.linspace(
+            0.0, _estimate_dose(setup.values, raw, r, max(target, 7.0)), _CURVE_POINTS
+        )
     doses = np.unique(np.concatenate([grid, [dose]]))
     react, text = _steps(setup, doses)
     k = int(np.flatnonzero(doses == dose)[0])
@@ -726,9 +858,11 @@ def neutralise(
     effluent, si = _effluent(setup, at)
     for phase, v in si.items():
         if phase != "CO2(g)" and phase not in setup.precipitates and v is not None and v > 0.5:
-            notes.append(f"{phase} is supersaturated at the target (SI {v:.2f}) but not allowed "
-                         "to precipitate (slow in a treatment plant); add it to the precipitates "
-                         "for the full-equilibrium case")
+            notes.append(
+                f"{phase} is supersaturated at the target (SI {v:.2f}) but not allowed "
+                "to precipitate (slow in a treatment plant); add it to the precipitates "
+                "for the full-equilibrium case"
+            )
     text = _pqi_header(setup, target, dose) + text
     phases, dry, sg = _sludge(setup, at)
     volumes: dict[str, dict[str, float]] = {}
@@ -745,13 +879,29 @@ def neutralise(
         volumes[str(kind)] = entry
     assert r.eq_per_mol is not None  # every row of REAGENTS has one
     return Neutralisation(
-        sample_id=sample_id, reagent=r.name, target_pH=target, dose_mmol_L=float(dose),
-        dose_mg_L=float(dose) * r.molar_mass, dose_meq_L=float(dose) * r.eq_per_mol,
-        achieved_pH=achieved, raw_pH=raw["pH"], aerated_pH=float(react.iloc[0]["pH"]),
-        curve=curve, effluent=effluent, saturation_indices=si, sludge_phases=phases,
-        sludge_dry_mg_L=dry, sludge_volumes=volumes, sludge_specific_gravity=sg,
-        flow_m3_d=flow_m3_d, model=_model(setup, fractions), notes=notes, phreeqc_input=text,
-        database=setup.db.name, database_sha256=setup.db.sha256)
+        sample_id=sample_id,
+        reagent=r.name,
+        target_pH=target,
+        dose_mmol_L=float(dose),
+        dose_mg_L=float(dose) * r.molar_mass,
+        dose_meq_L=float(dose) * r.eq_per_mol,
+        achieved_pH=achieved,
+        raw_pH=raw["pH"],
+        aerated_pH=float(react.iloc[0]["pH"]),
+        curve=curve,
+        effluent=effluent,
+        saturation_indices=si,
+        sludge_phases=phases,
+        sludge_dry_mg_L=dry,
+        sludge_volumes=volumes,
+        sludge_specific_gravity=sg,
+        flow_m3_d=flow_m3_d,
+        model=_model(setup, fractions),
+        notes=notes,
+        phreeqc_input=text,
+        database=setup.db.name,
+        database_sha256=setup.db.sha256,
+    )
 
 
 def _find_dose(setup: _Setup, raw: dict[str, float], target: float, notes: list[str]) -> float:
@@ -762,8 +912,9 @@ def _find_dose(setup: _Setup, raw: dict[str, float], target: float, notes: list[
     doses = np.linspace(0.0, d_max, _CURVE_POINTS)
     ph = _ph(setup, doses)
     if ph[0] >= target:
-        notes.append(f"the aerated water is already at pH {ph[0]:.2f} >= {target:g}: "
-                     "no reagent needed")
+        notes.append(
+            f"the aerated water is already at pH {ph[0]:.2f} >= {target:g}: no reagent needed"
+        )
         return 0.0
     # A level stretch of the curve is a ceiling only where the buffer is unlimited: limestone
     # at calcite saturation, or CO2(g) of the atmosphere ("open").  Elsewhere (calcite with a
@@ -798,33 +949,43 @@ def _pqi_header(setup: _Setup, target: float, dose_mmol_L: float) -> str:
     """Comment lines that say what the exported input is (no user text)."""
     from ..version import __version__
 
-    return (f"# cbmwater {__version__}: titration of one water with {setup.reagent.formula} "
-            f"({setup.db.name})\n"
-            f"# REACTION amounts are mol per kg of water; 1 kg of water = {setup.s:.8g} L of raw "
-            "water\n"
-            f"# target pH {target:g} is reached at {fmt(dose_mmol_L * setup.s / 1000.0)} mol "
-            f"({dose_mmol_L:.6g} mmol/L)\n"
-            f"# CO2: {setup.co2}; aeration O2 {setup.o2_mol:.6g} mol "
-            f"({setup.fe_fraction:.0%} of Fe(II))\n")
+    return (
+        f"# cbmwater {__version__}: titration of one water with {setup.reagent.formula} "
+        f"({setup.db.name})\n"
+        f"# REACTION amounts are mol per kg of water; 1 kg of water = {setup.s:.8g} L of raw "
+        "water\n"
+        f"# target pH {target:g} is reached at {fmt(dose_mmol_L * setup.s / 1000.0)} mol "
+        f"({dose_mmol_L:.6g} mmol/L)\n"
+        f"# CO2: {setup.co2}; aeration O2 {setup.o2_mol:.6g} mol "
+        f"({setup.fe_fraction:.0%} of Fe(II))\n"
+    )
 
 
-def _unreachable(setup: _Setup, target: float, doses: np.ndarray, ph: np.ndarray,
-                 capped: bool = False) -> None:
+def _unreachable(
+    setup: _Setup, target: float, doses: np.ndarray, ph: np.ndarray, capped: bool = False
+) -> None:
     r = setup.reagent
     best = float(np.max(ph))
     at_dose = float(doses[int(np.flatnonzero(ph >= best - 0.01)[0])])  # where it levels off
-    where = (f"with up to {doses[-1]:.4g} mmol/L, the largest dose tried" if capped
-             else f"from about {at_dose:.3g} mmol/L on")
-    why = {"closed": "closed to CO2",
-           "degassed": f"closed to CO2 after degassing to log pCO2 {setup.log_pco2:g}",
-           "open": f"open to CO2 at log pCO2 {setup.log_pco2:g}"}[setup.co2]
-    extra = (" Limestone stops dissolving at calcite saturation." if r.name == "CaCO3" else "")
+    where = (
+        f"with up to {doses[-1]:.4g} mmol/L, the largest dose tried"
+        if capped
+        else f"from about {at_dose:.3g} mmol/L on"
+    )
+    why = {
+        "closed": "closed to CO2",
+        "degassed": f"closed to CO2 after degassing to log pCO2 {setup.log_pco2:g}",
+        "open": f"open to CO2 at log pCO2 {setup.log_pco2:g}",
+    }[setup.co2]
+    extra = " Limestone stops dissolving at calcite saturation." if r.name == "CaCO3" else ""
     raise InputError(
         f"{r.name} ({r.label}) cannot bring this water to pH {target:g}: the highest pH it "
         f"reaches is {best:.2f} ({where}; system {why}).{extra} Choose a target "
         f"at or below {math.floor(best * 10) / 10:.1f}, another CO2 option, or a stronger reagent "
         f"({', '.join(n for n in REAGENTS if n not in ('CaCO3', r.name))})",
-        column="target_pH", value=target)
+        column="target_pH",
+        value=target,
+    )
 
 
 def _effluent(setup: _Setup, at: pd.Series) -> tuple[dict[str, float], dict[str, float | None]]:
@@ -835,8 +996,13 @@ def _effluent(setup: _Setup, at: pd.Series) -> tuple[dict[str, float], dict[str,
             eff[name] = float(at[el]) * w / setup.s * molar_mass(name) * 1000.0
     eff["alkalinity_CaCO3"] = float(at["Alk"]) * w / setup.s * CACO3_G_EQ * 1000.0
     if "Fe2" in eff or "Al" in eff or "Mn" in eff:
-        acid = calculated_acidity(eff["pH"], eff.get("Fe2", 0.0), eff.get("Fe3", 0.0),
-                                  eff.get("Al", 0.0), eff.get("Mn", 0.0))
+        acid = calculated_acidity(
+            eff["pH"],
+            eff.get("Fe2", 0.0),
+            eff.get("Fe3", 0.0),
+            eff.get("Al", 0.0),
+            eff.get("Mn", 0.0),
+        )
         eff["acidity_calc_mg_L_CaCO3"] = acid
         eff["net_acidity_mg_L_CaCO3"] = acid - max(eff["alkalinity_CaCO3"], 0.0)
     si: dict[str, float | None] = {}
@@ -860,8 +1026,12 @@ def _sludge(setup: _Setup, at: pd.Series) -> tuple[dict[str, dict[str, object]],
         info = PHASES[p]
         assert info.specific_gravity is not None  # every row of PHASES has one
         mg = mmol * info.molar_mass
-        phases[p] = {"mmol_L": mmol, "mg_L": mg, "specific_gravity": info.specific_gravity,
-                     "label": info.label}
+        phases[p] = {
+            "mmol_L": mmol,
+            "mg_L": mg,
+            "specific_gravity": info.specific_gravity,
+            "label": info.label,
+        }
         dry += mg
         volume += mg / info.specific_gravity
     sg = dry / volume if volume > 0 else float("nan")
@@ -869,8 +1039,9 @@ def _sludge(setup: _Setup, at: pd.Series) -> tuple[dict[str, dict[str, object]],
 
 
 def _manganese_text(precipitates: list[str]) -> str:
-    mn = [PHASES[p].label for p in ("Pyrochroite", "Rhodochrosite", "Manganite")
-          if p in precipitates]
+    mn = [
+        PHASES[p].label for p in ("Pyrochroite", "Rhodochrosite", "Manganite") if p in precipitates
+    ]
     if not mn:
         return "Mn stays Mn(II) (no oxidant dosed) and dissolved: no Mn phase is allowed"
     text = f"Mn stays Mn(II) (no oxidant dosed): removed only as {' or '.join(mn)}"
@@ -884,18 +1055,20 @@ def _manganese_text(precipitates: list[str]) -> str:
 def _model(setup: _Setup, fractions: Mapping[str, float]) -> dict[str, object]:
     co2_text = {
         "closed": "closed system: no CO2 exchange during aeration or dosing (the analysis' "
-                  "inorganic carbon and a carbonate reagent's CO2 stay in the water)",
+        "inorganic carbon and a carbonate reagent's CO2 stay in the water)",
         "degassed": f"raw water first equilibrated with CO2(g) at log pCO2 {setup.log_pco2:g} "
-                    "(aeration strips CO2), then closed during dosing",
+        "(aeration strips CO2), then closed during dosing",
         "open": f"equilibrium with CO2(g) at log pCO2 {setup.log_pco2:g} throughout",
     }[setup.co2]
     return {
         "equilibrium": "one batch equilibrium per dose (PHREEQC REACTION steps from the raw "
-                       "water); solids stay in contact; doses per litre of raw water of the "
-                       "pure compound",
-        "aeration": (f"before dosing {setup.fe_fraction:.0%} of the Fe(II) is oxidised by O2 "
-                     "added stoichiometrically (1/4 mol O2 per mol Fe(II), less 0.01 %), "
-                     "PHREEQC redox equilibrium; O2 is never in excess"),
+        "water); solids stay in contact; doses per litre of raw water of the "
+        "pure compound",
+        "aeration": (
+            f"before dosing {setup.fe_fraction:.0%} of the Fe(II) is oxidised by O2 "
+            "added stoichiometrically (1/4 mol O2 per mol Fe(II), less 0.01 %), "
+            "PHREEQC redox equilibrium; O2 is never in excess"
+        ),
         "fe_oxidised_fraction": setup.fe_fraction,
         "o2_added_mmol_L": setup.o2_mol * 1000.0 / setup.s,
         "manganese": _manganese_text(setup.precipitates),
@@ -904,9 +1077,11 @@ def _model(setup: _Setup, fractions: Mapping[str, float]) -> dict[str, object]:
         "co2_description": co2_text,
         "log_pCO2": None if setup.co2 == "closed" else setup.log_pco2,
         "litres_per_kg_water": setup.s,
-        "sludge": ("dry mass = PHREEQC equilibrium-phase deltas x molar mass; wet density "
-                   "SG/(SG - p(SG - 1)) x 0.9994 kg/L (AMDTreat), SG of the mixture by volume "
-                   "additivity"),
+        "sludge": (
+            "dry mass = PHREEQC equilibrium-phase deltas x molar mass; wet density "
+            "SG/(SG - p(SG - 1)) x 0.9994 kg/L (AMDTreat), SG of the mixture by volume "
+            "additivity"
+        ),
         "solids_fraction": {str(k): float(v) for k, v in fractions.items()},
         "database": setup.db.name,
         "references": [

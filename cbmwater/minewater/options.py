@@ -51,18 +51,27 @@ from ..treatment.economics import Economics, capital_recovery_factor, load_econo
 from ..water.phases import molar_mass
 
 __all__ = [
-    "AMDTREAT_PATH", "AMDTREAT_REF", "MOLAR_MASS_G_MOL", "OptionResult", "AmdTreatDefaults",
-    "load_amdtreat", "Money",
-    "sludge_dry_solids_mg_L", "sludge_density_kg_m3", "recapitalisation",
+    "AMDTREAT_PATH",
+    "AMDTREAT_REF",
+    "MOLAR_MASS_G_MOL",
+    "OptionResult",
+    "AmdTreatDefaults",
+    "load_amdtreat",
+    "Money",
+    "sludge_dry_solids_mg_L",
+    "sludge_density_kg_m3",
+    "recapitalisation",
 ]
 
 #: The defaults file.
 AMDTREAT_PATH = data_path("minewater", "amdtreat.toml")
 
 #: Reference string for AMDTreat's formulas.
-AMDTREAT_REF = ("AMDTreat 6 (OSMRE/USGS) C# source jlant/amdtreat@5a292e0, "
-                "AMDTreat/Models/*Calculations.cs and Data/default-data-*.xml; "
-                "summarised in the project reference amd.md (shared/reference)")
+AMDTREAT_REF = (
+    "AMDTreat 6 (OSMRE/USGS) C# source jlant/amdtreat@5a292e0, "
+    "AMDTreat/Models/*Calculations.cs and Data/default-data-*.xml; "
+    "summarised in the project reference amd.md (shared/reference)"
+)
 
 #: Molar masses of the active-treatment compounds, g/mol, from the phases table
 #: (:mod:`cbmwater.water.phases`, IUPAC 2021 atomic weights).  AMDTreat uses 100 or 100.1 for
@@ -75,6 +84,7 @@ _STATUSES = ("V-code", "S", "M", "U", "NF", "derived")
 # --------------------------------------------------------------------------------------------
 # defaults
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class AmdTreatDefaults:
@@ -124,8 +134,9 @@ def _load(path: Path, mtime: float) -> AmdTreatDefaults:
             if not isinstance(v, (int, float)) or isinstance(v, bool) or not math.isfinite(v):
                 raise DatabaseError(f"{where}: value must be a finite number; got {v!r}")
             if e["status"] not in _STATUSES:
-                raise DatabaseError(f"{where}: status must be one of {', '.join(_STATUSES)}; "
-                                    f"got {e['status']!r}")
+                raise DatabaseError(
+                    f"{where}: status must be one of {', '.join(_STATUSES)}; got {e['status']!r}"
+                )
             if not isinstance(e["source"], str) or len(e["source"]) < 12:
                 raise DatabaseError(f"{where}: source must name where the number comes from")
             if "us_value" in e:
@@ -156,6 +167,7 @@ def load_amdtreat(path: str | Path | None = None) -> AmdTreatDefaults:
 # money
 # --------------------------------------------------------------------------------------------
 
+
 class Money:
     """CNY conversions for the options (see the module docstring).
 
@@ -167,8 +179,9 @@ class Money:
         AMDTreat defaults (default :func:`load_amdtreat`).
     """
 
-    def __init__(self, econ: Economics | None = None,
-                 defaults: AmdTreatDefaults | None = None) -> None:
+    def __init__(
+        self, econ: Economics | None = None, defaults: AmdTreatDefaults | None = None
+    ) -> None:
         self.econ = econ if econ is not None else load_economics()
         self.d = defaults if defaults is not None else load_amdtreat()
         self.usd_year = self.d.price_year_usd
@@ -185,23 +198,27 @@ class Money:
         (price per tonne of commercial product / purity / 1000)."""
         chems = self.econ.chemicals
         if name not in chems:
-            raise DatabaseError(f"economics.toml has no chemical {name!r}; known: "
-                                f"{', '.join(sorted(chems))}")
+            raise DatabaseError(
+                f"economics.toml has no chemical {name!r}; known: {', '.join(sorted(chems))}"
+            )
         c = chems[name]
         return c.price_CNY_t / c.purity / 1000.0
 
     def note(self) -> str:
         """One line stating the conversion."""
         e = self.econ
-        return (f"USD{self.usd_year} -> CNY{e.price_year}: x CEPCI {e.cost_index[e.price_year]:g}"
-                f"/{e.cost_index[self.usd_year]:g} x {e.fx_to_CNY['USD'][e.price_year]:g} CNY/USD "
-                f"x location factor {self.location_factor:g} = {self.cny_per_usd:.4g} CNY per USD "
-                f"(applied to AMDTreat unit costs; reagents, electricity, labour and sludge "
-                f"disposal use Chinese prices of economics.toml)")
+        return (
+            f"USD{self.usd_year} -> CNY{e.price_year}: x CEPCI {e.cost_index[e.price_year]:g}"
+            f"/{e.cost_index[self.usd_year]:g} x {e.fx_to_CNY['USD'][e.price_year]:g} CNY/USD "
+            f"x location factor {self.location_factor:g} = {self.cny_per_usd:.4g} CNY per USD "
+            f"(applied to AMDTreat unit costs; reagents, electricity, labour and sludge "
+            f"disposal use Chinese prices of economics.toml)"
+        )
 
 
-def recapitalisation(items: list[tuple[str, float, float, float]], rate: float,
-                     horizon_yr: float) -> tuple[float, float, dict[str, float]]:
+def recapitalisation(
+    items: list[tuple[str, float, float, float]], rate: float, horizon_yr: float
+) -> tuple[float, float, dict[str, float]]:
     """Present value and annualised cost of periodic replacements.
 
     Parameters
@@ -243,9 +260,17 @@ def recapitalisation(items: list[tuple[str, float, float, float]], rate: float,
 # sludge (AMDTreat ponds/clarifier rules)
 # --------------------------------------------------------------------------------------------
 
-def sludge_dry_solids_mg_L(*, fe2_mg_L: float = 0.0, fe3_mg_L: float = 0.0, al_mg_L: float = 0.0,
-                           mn_mg_L: float = 0.0, calcite_mg_L: float = 0.0, misc_mg_L: float = 0.0,
-                           defaults: AmdTreatDefaults | None = None) -> dict[str, float]:
+
+def sludge_dry_solids_mg_L(
+    *,
+    fe2_mg_L: float = 0.0,
+    fe3_mg_L: float = 0.0,
+    al_mg_L: float = 0.0,
+    mn_mg_L: float = 0.0,
+    calcite_mg_L: float = 0.0,
+    misc_mg_L: float = 0.0,
+    defaults: AmdTreatDefaults | None = None,
+) -> dict[str, float]:
     """Dry sludge solids per litre of water treated, by AMDTreat's stoichiometric factors.
 
     ``solids = 2.88 Al + 1.6 Fe(II) + 1.9 Fe(III) + 1.6 Mn + calcite + misc`` (mg/L), i.e.
@@ -262,8 +287,14 @@ def sludge_dry_solids_mg_L(*, fe2_mg_L: float = 0.0, fe3_mg_L: float = 0.0, al_m
     ``ClarifierCalculations.Calc*ConcentrationAsSolid`` (jlant/amdtreat@5a292e0).
     """
     d = defaults if defaults is not None else load_amdtreat()
-    for name, v in (("fe2_mg_L", fe2_mg_L), ("fe3_mg_L", fe3_mg_L), ("al_mg_L", al_mg_L),
-                    ("mn_mg_L", mn_mg_L), ("calcite_mg_L", calcite_mg_L), ("misc_mg_L", misc_mg_L)):
+    for name, v in (
+        ("fe2_mg_L", fe2_mg_L),
+        ("fe3_mg_L", fe3_mg_L),
+        ("al_mg_L", al_mg_L),
+        ("mn_mg_L", mn_mg_L),
+        ("calcite_mg_L", calcite_mg_L),
+        ("misc_mg_L", misc_mg_L),
+    ):
         check_number(name, v, lo=0.0)
     parts = {
         "Al(OH)3": d("sludge", "factor_al") * al_mg_L,
@@ -291,9 +322,14 @@ def solids_sg(parts: dict[str, float], defaults: AmdTreatDefaults | None = None)
     volumes), from the AMDTreat clarifier SG defaults.  AMDTreat itself takes the mass-weighted
     arithmetic mean (``CalcTotalDensity``); the harmonic mean is the volume-consistent one."""
     d = defaults if defaults is not None else load_amdtreat()
-    sg = {"Al(OH)3": d("sludge", "sg_al_hydroxide"), "Fe(OH)2": d("sludge", "sg_fe2_hydroxide"),
-          "Fe(OH)3": d("sludge", "sg_fe3_hydroxide"), "Mn solid": d("sludge", "sg_mn_solid"),
-          "calcite": d("sludge", "sg_calcite"), "misc": d("sludge", "sg_fe3_hydroxide")}
+    sg = {
+        "Al(OH)3": d("sludge", "sg_al_hydroxide"),
+        "Fe(OH)2": d("sludge", "sg_fe2_hydroxide"),
+        "Fe(OH)3": d("sludge", "sg_fe3_hydroxide"),
+        "Mn solid": d("sludge", "sg_mn_solid"),
+        "calcite": d("sludge", "sg_calcite"),
+        "misc": d("sludge", "sg_fe3_hydroxide"),
+    }
     total = sum(v for k, v in parts.items() if k != "total")
     if total <= 0:
         return d("sludge", "sg_fe3_hydroxide")
@@ -304,8 +340,15 @@ def solids_sg(parts: dict[str, float], defaults: AmdTreatDefaults | None = None)
 # validation
 # --------------------------------------------------------------------------------------------
 
-def check_number(name: str, value: object, *, lo: float | None = None, hi: float | None = None,
-                 lo_open: bool = False) -> float:
+
+def check_number(
+    name: str,
+    value: object,
+    *,
+    lo: float | None = None,
+    hi: float | None = None,
+    lo_open: bool = False,
+) -> float:
     """``value`` as float, or :class:`InputError` naming ``name``, the value and the allowed
     range (:func:`cbmwater.validation.check_number`)."""
     return validation.check_number(value, name, lo=lo, hi=hi, lo_open=lo_open)
@@ -319,6 +362,7 @@ def check_choice(name: str, value: object, allowed: tuple[str, ...] | list[str])
 # --------------------------------------------------------------------------------------------
 # result
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass
 class OptionResult:
@@ -398,6 +442,7 @@ class OptionResult:
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-serialisable dict of every field (floats, strings, lists, dicts)."""
+
         def clean(x: Any) -> Any:
             if isinstance(x, dict):
                 return {str(k): clean(v) for k, v in x.items()}
@@ -415,26 +460,54 @@ class OptionResult:
                 return str(x)
 
         out = {
-            "option": self.option, "kind": self.kind, "method": self.method,
-            "flow_m3_d": self.flow_m3_d, "area_m2": self.area_m2,
-            "footprint_m2": self.footprint_m2, "land_m2": self.land_m2,
-            "volume_m3": self.volume_m3, "volume_basis": self.volume_basis,
-            "limestone_t": self.limestone_t, "materials": self.materials,
-            "capex_CNY": self.capex_CNY, "capex_items_CNY": self.capex_items_CNY,
-            "opex_CNY_yr": self.opex_CNY_yr, "opex_items_CNY_yr": self.opex_items_CNY_yr,
-            "recap_PV_CNY": self.recap_PV_CNY, "life_yr": self.life_yr,
-            "currency": "CNY", "price_year": self.price_year,
-            "warnings": self.warnings, "sources": self.sources, "details": self.details,
+            "option": self.option,
+            "kind": self.kind,
+            "method": self.method,
+            "flow_m3_d": self.flow_m3_d,
+            "area_m2": self.area_m2,
+            "footprint_m2": self.footprint_m2,
+            "land_m2": self.land_m2,
+            "volume_m3": self.volume_m3,
+            "volume_basis": self.volume_basis,
+            "limestone_t": self.limestone_t,
+            "materials": self.materials,
+            "capex_CNY": self.capex_CNY,
+            "capex_items_CNY": self.capex_items_CNY,
+            "opex_CNY_yr": self.opex_CNY_yr,
+            "opex_items_CNY_yr": self.opex_items_CNY_yr,
+            "recap_PV_CNY": self.recap_PV_CNY,
+            "life_yr": self.life_yr,
+            "currency": "CNY",
+            "price_year": self.price_year,
+            "warnings": self.warnings,
+            "sources": self.sources,
+            "details": self.details,
         }
         return clean(out)
 
 
-def finish(*, option: str, kind: str, method: str, flow_m3_d: float, area_m2: float,
-           footprint_m2: float, land_m2: float, volume_m3: float, volume_basis: str,
-           limestone_t: float, materials: dict[str, float], capex_items: dict[str, float],
-           opex_items: dict[str, float], recap_items: list[tuple[str, float, float, float]],
-           life_yr: float, money: Money, warnings: list[str], sources: list[str],
-           details: dict[str, Any]) -> OptionResult:
+def finish(
+    *,
+    option: str,
+    kind: str,
+    method: str,
+    flow_m3_d: float,
+    area_m2: float,
+    footprint_m2: float,
+    land_m2: float,
+    volume_m3: float,
+    volume_basis: str,
+    limestone_t: float,
+    materials: dict[str, float],
+    capex_items: dict[str, float],
+    opex_items: dict[str, float],
+    recap_items: list[tuple[str, float, float, float]],
+    life_yr: float,
+    money: Money,
+    warnings: list[str],
+    sources: list[str],
+    details: dict[str, Any],
+) -> OptionResult:
     """Assemble an :class:`OptionResult`: drop zero items, add annualised recapitalisation."""
     capex_items = {k: float(v) for k, v in capex_items.items() if abs(v) > 0}
     pv, annual, pv_by = recapitalisation(recap_items, money.econ.discount_rate, life_yr)
@@ -446,10 +519,25 @@ def finish(*, option: str, kind: str, method: str, flow_m3_d: float, area_m2: fl
     details["money"] = money.note()
     details["discount_rate"] = money.econ.discount_rate
     return OptionResult(
-        option=option, kind=kind, method=method, flow_m3_d=flow_m3_d, area_m2=area_m2,
-        footprint_m2=footprint_m2, land_m2=land_m2, volume_m3=volume_m3,
-        volume_basis=volume_basis, limestone_t=limestone_t, materials=materials,
-        capex_CNY=sum(capex_items.values()), capex_items_CNY=capex_items,
-        opex_CNY_yr=sum(opex_items.values()), opex_items_CNY_yr=opex_items, recap_PV_CNY=pv,
-        life_yr=life_yr, price_year=money.econ.price_year, warnings=warnings, sources=sources,
-        details=details)
+        option=option,
+        kind=kind,
+        method=method,
+        flow_m3_d=flow_m3_d,
+        area_m2=area_m2,
+        footprint_m2=footprint_m2,
+        land_m2=land_m2,
+        volume_m3=volume_m3,
+        volume_basis=volume_basis,
+        limestone_t=limestone_t,
+        materials=materials,
+        capex_CNY=sum(capex_items.values()),
+        capex_items_CNY=capex_items,
+        opex_CNY_yr=sum(opex_items.values()),
+        opex_items_CNY_yr=opex_items,
+        recap_PV_CNY=pv,
+        life_yr=life_yr,
+        price_year=money.econ.price_year,
+        warnings=warnings,
+        sources=sources,
+        details=details,
+    )

@@ -65,10 +65,19 @@ Progress = Callable[[str, float], None]
 #: key of an elastic slack: (kind, destination or "capital", season, constituent, limit)
 _SlackKey = tuple[str, str, str | None, str | None, float | None]
 
-_PRIMARY = {"aerobic": None, "ald": "ald", "vfp": "vfp", "bioreactor": "bioreactor",
-            "limestone_bed": "limestone_bed"}
-_REAGENT = {"caustic": "NaOH", "hydrated_lime": "Ca(OH)2", "quicklime": "CaO",
-            "lime_slurry": "Ca(OH)2"}
+_PRIMARY = {
+    "aerobic": None,
+    "ald": "ald",
+    "vfp": "vfp",
+    "bioreactor": "bioreactor",
+    "limestone_bed": "limestone_bed",
+}
+_REAGENT = {
+    "caustic": "NaOH",
+    "hydrated_lime": "Ca(OH)2",
+    "quicklime": "CaO",
+    "lime_slurry": "Ca(OH)2",
+}
 #: design-target effluent of the passive systems, mg/L (assumptions [U], see module docstring)
 PASSIVE_TARGET = {"Fe": 1.0, "Al": 1.0, "Mn": 1.0, "TSS": 20.0}
 ACTIVE_TSS_MG_L = 20.0
@@ -82,14 +91,14 @@ class Treatment:
     system: str
     admissible: bool
     reasons: list[str]
-    effluent: dict[str, float]             # mg/L and pH
+    effluent: dict[str, float]  # mg/L and pH
     capex_CNY: float = 0.0
     opex_CNY_yr: float = 0.0
     land_m2: float = 0.0
     sludge_t_yr: float = 0.0
     steps: list[str] = field(default_factory=list)
     details: dict = field(default_factory=dict)
-    refusals: list[str] = field(default_factory=list)   # the reasons that rule it out
+    refusals: list[str] = field(default_factory=list)  # the reasons that rule it out
 
 
 @dataclass
@@ -100,7 +109,7 @@ class Combination:
     control: SourceControl
     treatment: Treatment
     destination: str
-    flows_m3_d: dict[str, float]           # per season after source control
+    flows_m3_d: dict[str, float]  # per season after source control
     feasible: bool
     reasons: list[str]
     npv_CNY: float
@@ -110,13 +119,24 @@ class Combination:
 
     def as_dict(self) -> dict:
         t = self.treatment
-        return {"point": self.point, "source_control": self.control.name,
-                "flow_factor": self.control.flow_factor, "system": t.system, "steps": t.steps,
-                "destination": self.destination, "flows_m3_d": self.flows_m3_d,
-                "feasible": self.feasible, "reasons": self.reasons,
-                "npv_CNY": self.npv_CNY, "capex_CNY": self.capex_CNY,
-                "annual_cost_CNY_yr": self.annual_CNY_yr, "revenue_CNY_yr": self.revenue_CNY_yr,
-                "effluent": t.effluent, "land_m2": t.land_m2, "sludge_t_yr": t.sludge_t_yr}
+        return {
+            "point": self.point,
+            "source_control": self.control.name,
+            "flow_factor": self.control.flow_factor,
+            "system": t.system,
+            "steps": t.steps,
+            "destination": self.destination,
+            "flows_m3_d": self.flows_m3_d,
+            "feasible": self.feasible,
+            "reasons": self.reasons,
+            "npv_CNY": self.npv_CNY,
+            "capex_CNY": self.capex_CNY,
+            "annual_cost_CNY_yr": self.annual_CNY_yr,
+            "revenue_CNY_yr": self.revenue_CNY_yr,
+            "effluent": t.effluent,
+            "land_m2": t.land_m2,
+            "sludge_t_yr": t.sludge_t_yr,
+        }
 
 
 def _annuity(rate: float, years: float) -> float:
@@ -124,8 +144,9 @@ def _annuity(rate: float, years: float) -> float:
     return years if rate == 0 else (1 - (1 + rate) ** -years) / rate
 
 
-def _meets(eff: dict[str, float], limits: dict[str, float], ph: tuple[float, float] | None,
-           who: str) -> list[str]:
+def _meets(
+    eff: dict[str, float], limits: dict[str, float], ph: tuple[float, float] | None, who: str
+) -> list[str]:
     bad = []
     for k, lim in limits.items():
         v = eff.get(k)
@@ -149,10 +170,13 @@ class _Evaluator:
 
     def water(self, p: Point) -> dict[str, float]:
         row = self.values.loc[p.analysis]
-        w = {k: float(v) for k, v in row.items()
-             if isinstance(v, (int, float, np.floating)) and not math.isnan(float(v))}
+        w = {
+            k: float(v)
+            for k, v in row.items()
+            if isinstance(v, (int, float, np.floating)) and not math.isnan(float(v))
+        }
         if "Fe" not in w and ("Fe2" in w or "Fe3" in w):
-            w["Fe"] = w.get("Fe2", 0.0) + w.get("Fe3", 0.0)     # total iron from its split
+            w["Fe"] = w.get("Fe2", 0.0) + w.get("Fe3", 0.0)  # total iron from its split
         return w
 
     def mn_limit(self, p: Point) -> float | None:
@@ -164,8 +188,9 @@ class _Evaluator:
         return min(given) if given else None
 
     def _dests(self, p: Point) -> list[MineDestination]:
-        return [d for d in self.case.destinations
-                if p.destinations is None or d.name in p.destinations]
+        return [
+            d for d in self.case.destinations if p.destinations is None or d.name in p.destinations
+        ]
 
     def treatment(self, p: Point, factor: float, system: str) -> Treatment:
         key = (p.name, round(factor, 9), system)
@@ -182,8 +207,17 @@ class _Evaluator:
         days = {s.name: s.days for s in case.seasons}
         q_mean = sum(q[s] * days[s] for s in q) / 365.0
         if q_design <= 0:
-            return Treatment(system, True, ["no flow left after source control"],
-                             dict(w), 0, 0, 0, 0, ["(no discharge)"])
+            return Treatment(
+                system,
+                True,
+                ["no flow left after source control"],
+                dict(w),
+                0,
+                0,
+                0,
+                0,
+                ["(no discharge)"],
+            )
         fe2 = w.get("Fe2", w.get("Fe", 0.0) if "Fe3" not in w else 0.0)
         fe3 = w.get("Fe3", 0.0)
         fe = w.get("Fe", fe2 + fe3) if "Fe" in w else fe2 + fe3
@@ -191,9 +225,16 @@ class _Evaluator:
         al = w.get("Al", 0.0)
         mn_lim = self.mn_limit(p)
         need_mn = mn_lim is not None and mn > mn_lim
-        verdicts = {v.option: v for v in admissible_options(
-            w, net, flow_m3_d=q_design, mn_limit_mg_L=mn_lim,
-            acid_load_max_kg_d=case.acid_load_max_kg_d)}
+        verdicts = {
+            v.option: v
+            for v in admissible_options(
+                w,
+                net,
+                flow_m3_d=q_design,
+                mn_limit_mg_L=mn_lim,
+                acid_load_max_kg_d=case.acid_load_max_kg_d,
+            )
+        }
         reasons: list[str] = []
         steps: list[str] = []
         results = []
@@ -202,15 +243,19 @@ class _Evaluator:
                 v = verdicts[system]
                 reasons += v.reasons
                 tit = neutralise(w, _REAGENT[system], case.active_target_pH)
-                eff = {k: float(tit.effluent[k]) for k in tit.effluent
-                       if isinstance(tit.effluent[k], (int, float))}
+                eff = {
+                    k: float(tit.effluent[k])
+                    for k in tit.effluent
+                    if isinstance(tit.effluent[k], (int, float))
+                }
                 eff["TSS"] = ACTIVE_TSS_MG_L
-                kw = dict(dose_mg_L=tit.dose_mg_L, sludge_dry_mg_L=tit.sludge_dry_mg_L,
-                          fe_mg_L=fe)
+                kw = dict(dose_mg_L=tit.dose_mg_L, sludge_dry_mg_L=tit.sludge_dry_mg_L, fe_mg_L=fe)
                 design = size(system, q_design, net_acidity=max(net, 0.0), **kw)
                 mean = size(system, max(q_mean, 1e-6), net_acidity=max(net, 0.0), **kw)
-                steps.append(f"{system}: {_REAGENT[system]} {tit.dose_mg_L:.0f} mg/L to pH "
-                             f"{case.active_target_pH:g} (PHREEQC)")
+                steps.append(
+                    f"{system}: {_REAGENT[system]} {tit.dose_mg_L:.0f} mg/L to pH "
+                    f"{case.active_target_pH:g} (PHREEQC)"
+                )
                 results.append((design, mean))
                 admissible = True
                 mn_after = eff.get("Mn", 0.0)
@@ -232,18 +277,29 @@ class _Evaluator:
                     design = size(primary, q_design, **kw)
                     results.append((design, design))
                     steps.append(primary)
-                pond = size("settling_pond", q_design, fe_mg_L=fe3, fe2_mg_L=fe2, al_mg_L=al,
-                            mn_mg_L=0.0)
+                pond = size(
+                    "settling_pond", q_design, fe_mg_L=fe3, fe2_mg_L=fe2, al_mg_L=al, mn_mg_L=0.0
+                )
                 results.append((pond, pond))
                 steps.append("settling_pond")
-                wet = size("wetland", q_design, fe_mg_L=max(fe - PASSIVE_TARGET["Fe"], 0.0) + 1e-9,
-                           mn_mg_L=(max(mn - PASSIVE_TARGET["Mn"], 0.0) if need_mn else 0.0) + 1e-9,
-                           net_acidity=min(net, -1e-6))
+                wet = size(
+                    "wetland",
+                    q_design,
+                    fe_mg_L=max(fe - PASSIVE_TARGET["Fe"], 0.0) + 1e-9,
+                    mn_mg_L=(max(mn - PASSIVE_TARGET["Mn"], 0.0) if need_mn else 0.0) + 1e-9,
+                    net_acidity=min(net, -1e-6),
+                )
                 results.append((wet, wet))
                 steps.append("wetland")
                 eff = dict(w)
-                eff.update({"Fe": min(fe, PASSIVE_TARGET["Fe"]), "Al": min(al, PASSIVE_TARGET["Al"]),
-                            "pH": 7.0, "TSS": PASSIVE_TARGET["TSS"]})
+                eff.update(
+                    {
+                        "Fe": min(fe, PASSIVE_TARGET["Fe"]),
+                        "Al": min(al, PASSIVE_TARGET["Al"]),
+                        "pH": 7.0,
+                        "TSS": PASSIVE_TARGET["TSS"],
+                    }
+                )
                 eff.pop("Fe2", None)
                 eff.pop("Fe3", None)
                 if need_mn:
@@ -257,8 +313,9 @@ class _Evaluator:
                 steps.append("mn_bed")
                 eff["Mn"] = min(mn_after, PASSIVE_TARGET["Mn"])
         except CbmwaterError as exc:
-            return Treatment(system, False, reasons + [f"could not be sized: {exc}"], dict(w),
-                             steps=steps)
+            return Treatment(
+                system, False, reasons + [f"could not be sized: {exc}"], dict(w), steps=steps
+            )
         refusals = [r for r in reasons if _refusal(r)]
         capex = sum(d.capex_CNY for d, _ in results)
         opex = sum(m.opex_CNY_yr for _, m in results)
@@ -269,18 +326,32 @@ class _Evaluator:
             msg = f"needs {land:,.0f} m2 of land; the site has {p.land_m2:,.0f} m2"
             reasons.append(msg)
             refusals.append(msg)
-        return Treatment(system, admissible, reasons, eff, capex, opex, land, sludge, steps, details,
-                         refusals)
+        return Treatment(
+            system, admissible, reasons, eff, capex, opex, land, sludge, steps, details, refusals
+        )
 
 
 def _refusal(reason: str) -> bool:
     """Whether a rule's reason is one that rules an option out (the rules phrase them so)."""
-    return any(s in reason for s in ("not measured", ">=", "exceeds", "no alkalinity needs",
-                                     "cannot", "needs ", "would armour", "not needed"))
+    return any(
+        s in reason
+        for s in (
+            "not measured",
+            ">=",
+            "exceeds",
+            "no alkalinity needs",
+            "cannot",
+            "needs ",
+            "would armour",
+            "not needed",
+        )
+    )
 
 
-def evaluate(case: MineCase, progress: Progress | None = None,
-             ) -> tuple[list[Combination], dict[str, dict[str, float]]]:
+def evaluate(
+    case: MineCase,
+    progress: Progress | None = None,
+) -> tuple[list[Combination], dict[str, dict[str, float]]]:
     """Every (point, source control, system, destination) combination, sized, costed, checked."""
     prog = progress or (lambda m, f: None)
     ev = _Evaluator(case, prog)
@@ -295,30 +366,57 @@ def evaluate(case: MineCase, progress: Progress | None = None,
             for system in SYSTEMS:
                 t = ev.treatment(p, sc.flow_factor, system)
                 for d in ev._dests(p):
-                    reasons = [] if t.admissible else \
-                        ["not admissible: " + "; ".join(t.refusals or t.reasons)]
+                    reasons = (
+                        []
+                        if t.admissible
+                        else ["not admissible: " + "; ".join(t.refusals or t.reasons)]
+                    )
                     if d.kind == "river":
-                        reasons += _meets(t.effluent, case.effluent_limits, case.effluent_pH,
-                                          case.effluent_source)
+                        reasons += _meets(
+                            t.effluent, case.effluent_limits, case.effluent_pH, case.effluent_source
+                        )
                     else:
                         reasons += _meets(t.effluent, d.limits_mg_L, d.pH_range, d.name)
                         if max(q.values()) > (d.capacity_m3_d or 0) + 1e-9:
                             reasons.append(f"{d.name} takes at most {d.capacity_m3_d:g} m3/d")
-                    revenue = d.price_CNY_m3 * sum(q[s] * days[s] for s in q) if d.kind == "reuse" else 0.0
+                    revenue = (
+                        d.price_CNY_m3 * sum(q[s] * days[s] for s in q)
+                        if d.kind == "reuse"
+                        else 0.0
+                    )
                     capex = t.capex_CNY + sc.capex_CNY
                     annual = t.opex_CNY_yr + sc.opex_CNY_yr
                     npv = capex + pv * (annual - revenue)
-                    combos.append(Combination(p.name, sc, t, d.name, q, not reasons, reasons,
-                                              npv, capex, annual, revenue))
-    return combos, {"net_acidity_mg_L_CaCO3": {p.name: float(ev.net_acidity[p.analysis])
-                                               for p in case.points},
-                    "acid_load_kg_d": {p.name: max(float(ev.net_acidity[p.analysis]), 0)
-                                       * max(p.flow_m3_d.values()) / 1000 for p in case.points}}
+                    combos.append(
+                        Combination(
+                            p.name,
+                            sc,
+                            t,
+                            d.name,
+                            q,
+                            not reasons,
+                            reasons,
+                            npv,
+                            capex,
+                            annual,
+                            revenue,
+                        )
+                    )
+    return combos, {
+        "net_acidity_mg_L_CaCO3": {p.name: float(ev.net_acidity[p.analysis]) for p in case.points},
+        "acid_load_kg_d": {
+            p.name: max(float(ev.net_acidity[p.analysis]), 0) * max(p.flow_m3_d.values()) / 1000
+            for p in case.points
+        },
+    }
 
 
-def score_options(case: MineCase, combos: list[Combination],
-                  weights: dict[str, float] | None = None,
-                  acid_loads: dict[str, float] | None = None) -> list[dict]:
+def score_options(
+    case: MineCase,
+    combos: list[Combination],
+    weights: dict[str, float] | None = None,
+    acid_loads: dict[str, float] | None = None,
+) -> list[dict]:
     """Score every treatment system per point (no source control, first destination).
 
     Criteria, each scaled 0-1 among the point's compliant systems (1 = best): NPV cost, sludge
@@ -348,25 +446,44 @@ def score_options(case: MineCase, combos: list[Combination],
                 rob = 0.9
             else:
                 rob = 0.8
-                rob -= 0.4 * min(acid_loads.get(p.name, 0.0) / max(case.acid_load_max_kg_d, 1e-9),
-                                 1.0)
+                rob -= 0.4 * min(
+                    acid_loads.get(p.name, 0.0) / max(case.acid_load_max_kg_d, 1e-9), 1.0
+                )
                 rob -= 0.2 if var > 3 else 0.0
-            row = {"point": p.name, "system": t.system, "steps": t.steps,
-                   "destination": c.destination, "compliant": c.feasible, "reasons": c.reasons,
-                   "npv_CNY": c.npv_CNY, "capex_CNY": c.capex_CNY, "sludge_t_yr": t.sludge_t_yr,
-                   "land_m2": t.land_m2, "robustness": round(max(rob, 0.0), 3), "score": 0.0}
+            row = {
+                "point": p.name,
+                "system": t.system,
+                "steps": t.steps,
+                "destination": c.destination,
+                "compliant": c.feasible,
+                "reasons": c.reasons,
+                "npv_CNY": c.npv_CNY,
+                "capex_CNY": c.capex_CNY,
+                "sludge_t_yr": t.sludge_t_yr,
+                "land_m2": t.land_m2,
+                "robustness": round(max(rob, 0.0), 3),
+                "score": 0.0,
+            }
             if c.feasible and ok:
-                s = (wts["cost"] * scale([x.npv_CNY for x in ok], c.npv_CNY)
-                     + wts["sludge"] * scale([x.treatment.sludge_t_yr for x in ok], t.sludge_t_yr)
-                     + wts["land"] * scale([x.treatment.land_m2 for x in ok], t.land_m2)
-                     + wts["robustness"] * max(rob, 0.0))
+                s = (
+                    wts["cost"] * scale([x.npv_CNY for x in ok], c.npv_CNY)
+                    + wts["sludge"] * scale([x.treatment.sludge_t_yr for x in ok], t.sludge_t_yr)
+                    + wts["land"] * scale([x.treatment.land_m2 for x in ok], t.land_m2)
+                    + wts["robustness"] * max(rob, 0.0)
+                )
                 row["score"] = round(s, 4)
             out.append(row)
     return out
 
 
-def plan(case: MineCase, *, budget_CNY: float | None = None, solver: str = "highs",
-         time_limit_s: float = 60.0, progress: Progress | None = None) -> dict:
+def plan(
+    case: MineCase,
+    *,
+    budget_CNY: float | None = None,
+    solver: str = "highs",
+    time_limit_s: float = 60.0,
+    progress: Progress | None = None,
+) -> dict:
     """Choose one combination per point with the least NPV (see the module docstring).
 
     Returns a JSON-ready dict: ``status``, ``npv_CNY``, ``choices[]``, ``river[]`` (mixed
@@ -380,22 +497,37 @@ def plan(case: MineCase, *, budget_CNY: float | None = None, solver: str = "high
     t0 = time.perf_counter()
     combos, info = evaluate(case, prog)
     budget = budget_CNY if budget_CNY is not None else case.budget_CNY
-    res: dict = {"case": case.name, "sha256": case.sha256, "horizon_yr": case.horizon_yr,
-                 "discount_rate": case.discount_rate, "budget_CNY": budget,
-                 "effluent_standard": case.effluent_source,
-                 "net_acidity_mg_L_CaCO3": info["net_acidity_mg_L_CaCO3"],
-                 "acid_load_kg_d": info["acid_load_kg_d"],
-                 "options": [c.as_dict() for c in combos],
-                 "scores": score_options(case, combos, acid_loads=info["acid_load_kg_d"]),
-                 "choices": [], "river": [], "reuse": [],
-                 "infeasibility": None, "status": "unknown", "npv_CNY": None}
+    res: dict = {
+        "case": case.name,
+        "sha256": case.sha256,
+        "horizon_yr": case.horizon_yr,
+        "discount_rate": case.discount_rate,
+        "budget_CNY": budget,
+        "effluent_standard": case.effluent_source,
+        "net_acidity_mg_L_CaCO3": info["net_acidity_mg_L_CaCO3"],
+        "acid_load_kg_d": info["acid_load_kg_d"],
+        "options": [c.as_dict() for c in combos],
+        "scores": score_options(case, combos, acid_loads=info["acid_load_kg_d"]),
+        "choices": [],
+        "river": [],
+        "reuse": [],
+        "infeasibility": None,
+        "status": "unknown",
+        "npv_CNY": None,
+    }
     # points with no feasible combination at all: say so before solving
     blocked = []
     for p in case.points:
         if not any(c.feasible for c in combos if c.point == p.name):
             why = sorted({r for c in combos if c.point == p.name for r in c.reasons})[:8]
-            blocked.append({"point": p.name, "message": f"{p.name}: no source control, treatment "
-                            "and destination combination is admissible and compliant", "why": why})
+            blocked.append(
+                {
+                    "point": p.name,
+                    "message": f"{p.name}: no source control, treatment "
+                    "and destination combination is admissible and compliant",
+                    "why": why,
+                }
+            )
     if blocked:
         res["status"] = "infeasible"
         res["infeasibility"] = {"items": blocked, "summary": [b["message"] for b in blocked]}
@@ -404,8 +536,12 @@ def plan(case: MineCase, *, budget_CNY: float | None = None, solver: str = "high
     feas = [c for c in combos if c.feasible]
     m, rows = _model(case, feas, budget, elastic=False)
     sol = solve(m, solver=solver, time_limit_s=time_limit_s, mip_gap=1e-6)
-    res["solver"] = {"name": sol.solver, "status": sol.status, "gap": sol.gap,
-                     "seconds": sol.seconds}
+    res["solver"] = {
+        "name": sol.solver,
+        "status": sol.status,
+        "gap": sol.gap,
+        "seconds": sol.seconds,
+    }
     if not sol.has_solution:
         em, erows = _model(case, feas, budget, elastic=True)
         esol = solve(em, solver=solver, time_limit_s=time_limit_s, mip_gap=1e-6)
@@ -415,22 +551,42 @@ def plan(case: MineCase, *, budget_CNY: float | None = None, solver: str = "high
                 v = var.value or 0.0
                 if v > 1e-6:
                     if kind == "river":
-                        items.append({"kind": "river", "destination": name, "season": season,
-                                      "constituent": key, "limit_mg_L": lim,
-                                      "excess_load_g_d": v,
-                                      "message": f"{name}, {season} season: {key} would exceed "
-                                                 f"its limit of {lim:g} mg/L by a load of "
-                                                 f"{v / 1000:.1f} kg/d with every compliant choice"})
+                        items.append(
+                            {
+                                "kind": "river",
+                                "destination": name,
+                                "season": season,
+                                "constituent": key,
+                                "limit_mg_L": lim,
+                                "excess_load_g_d": v,
+                                "message": f"{name}, {season} season: {key} would exceed "
+                                f"its limit of {lim:g} mg/L by a load of "
+                                f"{v / 1000:.1f} kg/d with every compliant choice",
+                            }
+                        )
                     elif kind == "reuse":
-                        items.append({"kind": "capacity", "destination": name, "season": season,
-                                      "m3_d": v, "message": f"{name}, {season}: short of "
-                                      f"{v:.0f} m3/d of capacity"})
+                        items.append(
+                            {
+                                "kind": "capacity",
+                                "destination": name,
+                                "season": season,
+                                "m3_d": v,
+                                "message": f"{name}, {season}: short of {v:.0f} m3/d of capacity",
+                            }
+                        )
                     elif kind == "budget":
-                        items.append({"kind": "budget", "CNY": v, "message":
-                                      f"capital budget short by {v:,.0f} CNY"})
+                        items.append(
+                            {
+                                "kind": "budget",
+                                "CNY": v,
+                                "message": f"capital budget short by {v:,.0f} CNY",
+                            }
+                        )
         res["status"] = "infeasible"
-        res["infeasibility"] = {"items": items, "summary": [i["message"] for i in items] or
-                                ["no plan meets every constraint"]}
+        res["infeasibility"] = {
+            "items": items,
+            "summary": [i["message"] for i in items] or ["no plan meets every constraint"],
+        }
         return res
     res["status"] = sol.status
     chosen = [c for c, var in zip(feas, m.z.values()) if (var.value or 0) > 0.5]
@@ -446,21 +602,41 @@ def plan(case: MineCase, *, budget_CNY: float | None = None, solver: str = "high
                 qb = d.background_flow_m3_d[s.name]
                 for k, lim in d.limits_mg_L.items():
                     mass = qb * d.background_mg_L.get(k, 0.0) + sum(
-                        c.flows_m3_d[s.name] * c.treatment.effluent.get(k, 0.0) for c in mine)
-                    res["river"].append({"destination": d.name, "season": s.name,
-                                         "constituent": k, "mixed_mg_L": mass / max(qb + q, 1e-12),
-                                         "limit_mg_L": lim, "background_mg_L": d.background_mg_L.get(k),
-                                         "discharge_m3_d": q, "river_m3_d": qb})
+                        c.flows_m3_d[s.name] * c.treatment.effluent.get(k, 0.0) for c in mine
+                    )
+                    res["river"].append(
+                        {
+                            "destination": d.name,
+                            "season": s.name,
+                            "constituent": k,
+                            "mixed_mg_L": mass / max(qb + q, 1e-12),
+                            "limit_mg_L": lim,
+                            "background_mg_L": d.background_mg_L.get(k),
+                            "discharge_m3_d": q,
+                            "river_m3_d": qb,
+                        }
+                    )
             else:
-                res["reuse"].append({"destination": d.name, "season": s.name, "m3_d": q,
-                                     "capacity_m3_d": d.capacity_m3_d})
+                res["reuse"].append(
+                    {
+                        "destination": d.name,
+                        "season": s.name,
+                        "m3_d": q,
+                        "capacity_m3_d": d.capacity_m3_d,
+                    }
+                )
     res["seconds"] = time.perf_counter() - t0
     prog("done", 1.0)
     return res
 
 
-def _model(case: MineCase, feas: list[Combination], budget: float | None, *, elastic: bool,
-           ) -> tuple[pyo.ConcreteModel, dict[_SlackKey, pyo.Var]]:
+def _model(
+    case: MineCase,
+    feas: list[Combination],
+    budget: float | None,
+    *,
+    elastic: bool,
+) -> tuple[pyo.ConcreteModel, dict[_SlackKey, pyo.Var]]:
     m = pyo.ConcreteModel(name="minewater")
     n = len(feas)
     m.z = pyo.Var(range(n), domain=pyo.Binary)
@@ -486,8 +662,12 @@ def _model(case: MineCase, feas: list[Combination], budget: float | None, *, ela
             if d.kind == "river":
                 qb = d.background_flow_m3_d[s.name]
                 for k, lim in d.limits_mg_L.items():
-                    expr = sum(feas[i].flows_m3_d[s.name] * (feas[i].treatment.effluent.get(k, 0.0)
-                                                              - lim) * z[i] for i in idx)
+                    expr = sum(
+                        feas[i].flows_m3_d[s.name]
+                        * (feas[i].treatment.effluent.get(k, 0.0) - lim)
+                        * z[i]
+                        for i in idx
+                    )
                     const = qb * (d.background_mg_L.get(k, 0.0) - lim)
                     if elastic:
                         v = sl(("river", d.name, s.name, k, lim))

@@ -25,8 +25,14 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["Verdict", "admissible_options", "PASSIVE", "ACTIVE", "OPTIONS",
-           "PASSIVE_ACID_LOAD_MAX_KG_D"]
+__all__ = [
+    "Verdict",
+    "admissible_options",
+    "PASSIVE",
+    "ACTIVE",
+    "OPTIONS",
+    "PASSIVE_ACID_LOAD_MAX_KG_D",
+]
 
 PASSIVE = ("ald", "vfp", "limestone_bed", "bioreactor", "wetland", "mn_bed")
 ACTIVE = ("caustic", "hydrated_lime", "quicklime", "lime_slurry")
@@ -39,8 +45,8 @@ SYSTEMS = ("aerobic", "ald", "vfp", "bioreactor", "limestone_bed") + ACTIVE
 #: at the VFP design rate of 20-35 g acidity/m2/d (amd.md §(c)) 150 kg/d needs 0.4-0.75 ha of
 #: pond, about the most a closed-mine valley site offers; a case may set its own threshold.
 PASSIVE_ACID_LOAD_MAX_KG_D = 150.0
-ALD_LIMIT_MG_L = 1.0        # DO, Fe(III), Al each below this for an ALD (amd.md §(c), status M)
-LIMESTONE_BED_FE_AL_MAX_MG_L = 2.0   # oxic limestone beds armour with Fe/Al hydroxides [U]
+ALD_LIMIT_MG_L = 1.0  # DO, Fe(III), Al each below this for an ALD (amd.md §(c), status M)
+LIMESTONE_BED_FE_AL_MAX_MG_L = 2.0  # oxic limestone beds armour with Fe/Al hydroxides [U]
 
 
 @dataclass
@@ -49,12 +55,16 @@ class Verdict:
 
     option: str
     admissible: bool
-    role: str                                    # primary | polishing | active
+    role: str  # primary | polishing | active
     reasons: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"option": self.option, "admissible": self.admissible, "role": self.role,
-                "reasons": self.reasons}
+        return {
+            "option": self.option,
+            "admissible": self.admissible,
+            "role": self.role,
+            "reasons": self.reasons,
+        }
 
 
 def _val(water: Mapping[str, float | None], key: str) -> float | None:
@@ -68,11 +78,16 @@ def _val(water: Mapping[str, float | None], key: str) -> float | None:
     return None if math.isnan(v) else v
 
 
-def admissible_options(water: Mapping[str, float | None], net_acidity_mg_L: float, *,
-                       flow_m3_d: float, mn_limit_mg_L: float | None = None,
-                       land_m2: float | None = None,
-                       passive_area_m2: Mapping[str, float] | None = None,
-                       acid_load_max_kg_d: float = PASSIVE_ACID_LOAD_MAX_KG_D) -> list[Verdict]:
+def admissible_options(
+    water: Mapping[str, float | None],
+    net_acidity_mg_L: float,
+    *,
+    flow_m3_d: float,
+    mn_limit_mg_L: float | None = None,
+    land_m2: float | None = None,
+    passive_area_m2: Mapping[str, float] | None = None,
+    acid_load_max_kg_d: float = PASSIVE_ACID_LOAD_MAX_KG_D,
+) -> list[Verdict]:
     """Apply the flowchart to one discharge.
 
     Parameters
@@ -105,8 +120,11 @@ def admissible_options(water: Mapping[str, float | None], net_acidity_mg_L: floa
     do, fe3, al, mn = (_val(water, k) for k in ("DO", "Fe3", "Al", "Mn"))
     fe = _val(water, "Fe")
     ph = _val(water, "pH")
-    kind = (f"net acidic ({net_acidity_mg_L:.1f} mg/L CaCO3)" if net_acidic
-            else f"net alkaline (net acidity {net_acidity_mg_L:.1f} mg/L CaCO3)")
+    kind = (
+        f"net acidic ({net_acidity_mg_L:.1f} mg/L CaCO3)"
+        if net_acidic
+        else f"net alkaline (net acidity {net_acidity_mg_L:.1f} mg/L CaCO3)"
+    )
 
     def land(option: str, v: Verdict) -> None:
         if land_m2 is not None and passive_area_m2 and option in passive_area_m2:
@@ -124,8 +142,10 @@ def admissible_options(water: Mapping[str, float | None], net_acidity_mg_L: floa
     def load_rule(v: Verdict) -> None:
         if too_big:
             v.admissible = False
-            v.reasons.append(f"acid load {load:.0f} kg CaCO3/d exceeds {acid_load_max_kg_d:g} kg/d, "
-                             "the most a passive system is taken to handle: active treatment")
+            v.reasons.append(
+                f"acid load {load:.0f} kg CaCO3/d exceeds {acid_load_max_kg_d:g} kg/d, "
+                "the most a passive system is taken to handle: active treatment"
+            )
 
     # 1-2: anoxic limestone drain
     v = Verdict("ald", True, "primary")
@@ -137,12 +157,15 @@ def admissible_options(water: Mapping[str, float | None], net_acidity_mg_L: floa
         for name, val in (("DO", do), ("Fe(III)", fe3), ("Al", al)):
             if val is None:
                 v.admissible = False
-                v.reasons.append(f"{name} not measured: an ALD needs {name} < {ALD_LIMIT_MG_L:g} "
-                                 "mg/L (rule 2)")
+                v.reasons.append(
+                    f"{name} not measured: an ALD needs {name} < {ALD_LIMIT_MG_L:g} mg/L (rule 2)"
+                )
             elif val >= ALD_LIMIT_MG_L:
                 v.admissible = False
-                v.reasons.append(f"{name} {val:g} mg/L >= {ALD_LIMIT_MG_L:g}: armouring/clogging "
-                                 "of the limestone (rule 2)")
+                v.reasons.append(
+                    f"{name} {val:g} mg/L >= {ALD_LIMIT_MG_L:g}: armouring/clogging "
+                    "of the limestone (rule 2)"
+                )
             else:
                 v.reasons.append(f"{name} {val:g} mg/L < {ALD_LIMIT_MG_L:g}")
     passive(v)
@@ -150,11 +173,14 @@ def admissible_options(water: Mapping[str, float | None], net_acidity_mg_L: floa
     # 3: VFP / SAPS and bioreactor for net-acidic water with oxygen, Fe(III) or Al
     for opt in ("vfp", "bioreactor"):
         v = Verdict(opt, net_acidic, "primary")
-        v.reasons.append(f"water is {kind}" + ("" if net_acidic else
-                                              ": no alkalinity needs to be added (rule 1)"))
+        v.reasons.append(
+            f"water is {kind}"
+            + ("" if net_acidic else ": no alkalinity needs to be added (rule 1)")
+        )
         if net_acidic:
-            v.reasons.append("adds alkalinity under anoxic conditions; tolerates DO, Fe(III) "
-                             "and Al (rule 3)")
+            v.reasons.append(
+                "adds alkalinity under anoxic conditions; tolerates DO, Fe(III) and Al (rule 3)"
+            )
         passive(v)
 
     # limestone bed: acidic, low Fe and Al
@@ -164,8 +190,10 @@ def admissible_options(water: Mapping[str, float | None], net_acidity_mg_L: floa
         for name, val in (("Fe", fe), ("Al", al)):
             if val is None:
                 v.admissible = False
-                v.reasons.append(f"{name} not measured: an oxic limestone bed needs little "
-                                 f"{name} (< {LIMESTONE_BED_FE_AL_MAX_MG_L:g} mg/L)")
+                v.reasons.append(
+                    f"{name} not measured: an oxic limestone bed needs little "
+                    f"{name} (< {LIMESTONE_BED_FE_AL_MAX_MG_L:g} mg/L)"
+                )
             elif val >= LIMESTONE_BED_FE_AL_MAX_MG_L:
                 v.admissible = False
                 v.reasons.append(f"{name} {val:g} mg/L would armour an oxic limestone bed")
@@ -175,9 +203,11 @@ def admissible_options(water: Mapping[str, float | None], net_acidity_mg_L: floa
 
     # aerobic wetland: primary for net-alkaline water, polishing after alkalinity otherwise
     v = Verdict("wetland", True, "primary" if not net_acidic else "polishing")
-    v.reasons.append(("water is net alkaline: aeration, settling pond and aerobic wetland "
-                      "remove Fe (rule 1)") if not net_acidic else
-                     "polishing step after an alkalinity-producing system (rules 2-3)")
+    v.reasons.append(
+        ("water is net alkaline: aeration, settling pond and aerobic wetland remove Fe (rule 1)")
+        if not net_acidic
+        else "polishing step after an alkalinity-producing system (rules 2-3)"
+    )
     passive(v)
 
     # 4: Mn bed
@@ -187,21 +217,26 @@ def admissible_options(water: Mapping[str, float | None], net_acidity_mg_L: floa
         v.reasons.append("Mn not measured")
     elif mn_limit_mg_L is not None and mn <= mn_limit_mg_L:
         v.admissible = False
-        v.reasons.append(f"Mn {mn:g} mg/L already meets {mn_limit_mg_L:g} mg/L: not needed (rule 4)")
+        v.reasons.append(
+            f"Mn {mn:g} mg/L already meets {mn_limit_mg_L:g} mg/L: not needed (rule 4)"
+        )
     else:
-        v.reasons.append(f"Mn {mn:g} mg/L" + (f" above {mn_limit_mg_L:g} mg/L" if mn_limit_mg_L
-                                               is not None else "") +
-                         ": removed on a limestone bed after Fe is gone and the water is net "
-                         "alkaline (rule 4)")
+        v.reasons.append(
+            f"Mn {mn:g} mg/L"
+            + (f" above {mn_limit_mg_L:g} mg/L" if mn_limit_mg_L is not None else "")
+            + ": removed on a limestone bed after Fe is gone and the water is net "
+            "alkaline (rule 4)"
+        )
     land("mn_bed", v)
     out.append(v)
 
     # 5: active options are always admissible
     for opt in ACTIVE:
-        v = Verdict(opt, True, "active",
-                    ["active treatment works at any load and land (rule 5)"])
+        v = Verdict(opt, True, "active", ["active treatment works at any load and land (rule 5)"])
         if opt in ("caustic",) and ph is not None and ph < 3.0 and load > 500:
-            v.reasons.append("at this acidity caustic soda is usually dearer than lime (AMDTreat "
-                             "practice); kept admissible, the cost decides")
+            v.reasons.append(
+                "at this acidity caustic soda is usually dearer than lime (AMDTreat "
+                "practice); kept admissible, the cost decides"
+            )
         out.append(v)
     return out

@@ -15,8 +15,15 @@ from .options import OptionResult, check_choice
 
 __all__ = ["OPTIONS", "PASSIVE_OPTIONS", "ACTIVE_OPTIONS", "size"]
 
-PASSIVE_OPTIONS = ("ald", "vfp", "limestone_bed", "wetland", "mn_bed", "bioreactor",
-                   "settling_pond")
+PASSIVE_OPTIONS = (
+    "ald",
+    "vfp",
+    "limestone_bed",
+    "wetland",
+    "mn_bed",
+    "bioreactor",
+    "settling_pond",
+)
 ACTIVE_OPTIONS = ("caustic", "hydrated_lime", "quicklime", "lime_slurry")
 #: Every option :func:`size` knows, with a one-line description.
 OPTIONS = {
@@ -28,10 +35,10 @@ OPTIONS = {
     "bioreactor": "sulfate-reducing bioreactor (AMDTreat bioreactor module)",
     "settling_pond": "oxidation/settling pond with sludge storage (AMDTreat ponds module)",
     "caustic": "caustic soda dosing + reaction tank + clarifier + sludge (AMDTreat caustic soda, "
-               "reaction tank, clarifier modules)",
+    "reaction tank, clarifier modules)",
     "hydrated_lime": "hydrated lime silo + reaction tank + clarifier + sludge (AMDTreat dry lime)",
     "quicklime": "pebble quicklime silo with slaker + reaction tank + clarifier + sludge "
-                 "(AMDTreat dry lime)",
+    "(AMDTreat dry lime)",
     "lime_slurry": "lime slurry tank + reaction tank + clarifier + sludge (AMDTreat lime slurry)",
 }
 
@@ -39,22 +46,50 @@ OPTIONS = {
 _COMMON = {
     "ald": {"net_acidity": "net_acidity_mg_L", "retention_h": "retention_h", "life_yr": "life_yr"},
     "vfp": {"net_acidity": "net_acidity_mg_L", "retention_h": "retention_h", "life_yr": "life_yr"},
-    "limestone_bed": {"net_acidity": "net_acidity_mg_L", "retention_h": "retention_h",
-                      "life_yr": "life_yr"},
-    "wetland": {"net_acidity": "net_acidity_mg_L", "fe_mg_L": "fe_mg_L", "mn_mg_L": "mn_mg_L",
-                "retention_h": "retention_h", "life_yr": "life_yr"},
+    "limestone_bed": {
+        "net_acidity": "net_acidity_mg_L",
+        "retention_h": "retention_h",
+        "life_yr": "life_yr",
+    },
+    "wetland": {
+        "net_acidity": "net_acidity_mg_L",
+        "fe_mg_L": "fe_mg_L",
+        "mn_mg_L": "mn_mg_L",
+        "retention_h": "retention_h",
+        "life_yr": "life_yr",
+    },
     "mn_bed": {"mn_mg_L": "mn_mg_L", "retention_h": "retention_h", "life_yr": "life_yr"},
     "bioreactor": {"net_acidity": "net_acidity_mg_L", "life_yr": "life_yr"},
-    "settling_pond": {"fe_mg_L": "fe3_mg_L", "mn_mg_L": "mn_mg_L", "retention_h": "retention_h",
-                      "life_yr": "life_yr"},
-    "caustic": {"net_acidity": "net_acidity_mg_L", "fe_mg_L": "fe3_mg_L", "mn_mg_L": "mn_mg_L",
-                "life_yr": "life_yr"},
-    "hydrated_lime": {"net_acidity": "net_acidity_mg_L", "fe_mg_L": "fe3_mg_L",
-                      "mn_mg_L": "mn_mg_L", "life_yr": "life_yr"},
-    "quicklime": {"net_acidity": "net_acidity_mg_L", "fe_mg_L": "fe3_mg_L", "mn_mg_L": "mn_mg_L",
-                  "life_yr": "life_yr"},
-    "lime_slurry": {"net_acidity": "net_acidity_mg_L", "fe_mg_L": "fe3_mg_L",
-                    "mn_mg_L": "mn_mg_L", "life_yr": "life_yr"},
+    "settling_pond": {
+        "fe_mg_L": "fe3_mg_L",
+        "mn_mg_L": "mn_mg_L",
+        "retention_h": "retention_h",
+        "life_yr": "life_yr",
+    },
+    "caustic": {
+        "net_acidity": "net_acidity_mg_L",
+        "fe_mg_L": "fe3_mg_L",
+        "mn_mg_L": "mn_mg_L",
+        "life_yr": "life_yr",
+    },
+    "hydrated_lime": {
+        "net_acidity": "net_acidity_mg_L",
+        "fe_mg_L": "fe3_mg_L",
+        "mn_mg_L": "mn_mg_L",
+        "life_yr": "life_yr",
+    },
+    "quicklime": {
+        "net_acidity": "net_acidity_mg_L",
+        "fe_mg_L": "fe3_mg_L",
+        "mn_mg_L": "mn_mg_L",
+        "life_yr": "life_yr",
+    },
+    "lime_slurry": {
+        "net_acidity": "net_acidity_mg_L",
+        "fe_mg_L": "fe3_mg_L",
+        "mn_mg_L": "mn_mg_L",
+        "life_yr": "life_yr",
+    },
 }
 
 
@@ -75,10 +110,17 @@ def _function(option: str) -> Callable[..., OptionResult]:
     return table[option]
 
 
-def size(option: str, flow_m3_d: float, *, net_acidity: float | None = None,
-         fe_mg_L: float | None = None, mn_mg_L: float | None = None,
-         retention_h: float | None = None, life_yr: float | None = None,
-         **kw: Any) -> OptionResult:
+def size(
+    option: str,
+    flow_m3_d: float,
+    *,
+    net_acidity: float | None = None,
+    fe_mg_L: float | None = None,
+    mn_mg_L: float | None = None,
+    retention_h: float | None = None,
+    life_yr: float | None = None,
+    **kw: Any,
+) -> OptionResult:
     """Size and cost one option (the function behind ``cbmwater minewater size``).
 
     Parameters
@@ -117,8 +159,13 @@ def size(option: str, flow_m3_d: float, *, net_acidity: float | None = None,
     dropped.
     """
     check_choice("option", option, tuple(OPTIONS))
-    common = {"net_acidity": net_acidity, "fe_mg_L": fe_mg_L, "mn_mg_L": mn_mg_L,
-              "retention_h": retention_h, "life_yr": life_yr}
+    common = {
+        "net_acidity": net_acidity,
+        "fe_mg_L": fe_mg_L,
+        "mn_mg_L": mn_mg_L,
+        "retention_h": retention_h,
+        "life_yr": life_yr,
+    }
     mapping = _COMMON[option]
     args: dict[str, Any] = dict(kw)
     ignored = []

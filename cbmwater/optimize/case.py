@@ -32,23 +32,49 @@ from .production import arps_period_rates
 if TYPE_CHECKING:  # pragma: no cover
     from ..water.analysis import AnalysisSet
 
-__all__ = ["Case", "Station", "Well", "Hub", "TrainOption", "Destination", "Transport", "Formation",
-           "load_case", "parse_case", "KINDS", "ACCEPTS", "REINJECTION_DO_MAX_MG_L"]
+__all__ = [
+    "Case",
+    "Station",
+    "Well",
+    "Hub",
+    "TrainOption",
+    "Destination",
+    "Transport",
+    "Formation",
+    "load_case",
+    "parse_case",
+    "KINDS",
+    "ACCEPTS",
+    "REINJECTION_DO_MAX_MG_L",
+]
 
 KINDS = ("reuse", "reinjection", "discharge", "residual_disposal")
 ACCEPTS = ("product", "residual", "any")
 TRANSPORT_MODES = ("pipeline", "trucking")
-SI_MINERALS = ("Calcite", "Aragonite", "Dolomite", "Gypsum", "Barite", "Celestite", "Siderite",
-               "Fluorite", "Strontianite", "Witherite", "Rhodochrosite")
+SI_MINERALS = (
+    "Calcite",
+    "Aragonite",
+    "Dolomite",
+    "Gypsum",
+    "Barite",
+    "Celestite",
+    "Siderite",
+    "Fluorite",
+    "Strontianite",
+    "Witherite",
+    "Rhodochrosite",
+)
 #: Linear-limit keys besides the tracked constituents: TDS (sum of dissolved constituents).
 LINEAR_KEYS = TRACKED + ("TDS",)
 #: Dissolved-oxygen limit (mg/L) of a reinjection destination whose standard and case set none:
 #: the project's injectate target "DO <= 0.05 mg/L" (reference/treatment_chemistry.md §10,
 #: status U).  Override per destination with ``DO_max``.
 REINJECTION_DO_MAX_MG_L = 0.05
-_DO_DEFAULT_SOURCE = ("project target for reinjection injectate, DO <= 0.05 mg/L "
-                      "(reference/treatment_chemistry.md §10; status U): a default, because "
-                      "neither the destination's standard nor the case sets a DO limit")
+_DO_DEFAULT_SOURCE = (
+    "project target for reinjection injectate, DO <= 0.05 mg/L "
+    "(reference/treatment_chemistry.md §10; status U): a default, because "
+    "neither the destination's standard nor the case sets a DO limit"
+)
 
 
 @dataclass(frozen=True)
@@ -87,7 +113,7 @@ class TrainOption:
 
     name: str
     units: tuple[str, ...]
-    sites: tuple[str, ...] | None      # None: every site
+    sites: tuple[str, ...] | None  # None: every site
 
 
 @dataclass(frozen=True)
@@ -96,13 +122,13 @@ class Formation:
     the scale threshold of the compatibility check (:mod:`cbmwater.optimize.injectate`)."""
 
     name: str
-    water: dict[str, float]          # canonical mg/L, pH and temp_C (measured values only)
-    water_source: str                # "analyses sample_id ..." or "inline"
-    temperature_C: float             # deg C
-    pressure_bar: float              # bar
-    scale_max_mg_L: float            # fail above this mixing scale (mg per L of mixture)
+    water: dict[str, float]  # canonical mg/L, pH and temp_C (measured values only)
+    water_source: str  # "analyses sample_id ..." or "inline"
+    temperature_C: float  # deg C
+    pressure_bar: float  # bar
+    scale_max_mg_L: float  # fail above this mixing scale (mg per L of mixture)
     scale_max_source: str
-    fractions: int                   # mixing fractions 0..1 (the review's default 11)
+    fractions: int  # mixing fractions 0..1 (the review's default 11)
     note: str = ""
 
 
@@ -115,9 +141,9 @@ class Destination:
     x_km: float
     y_km: float
     capacity_m3_d: tuple[float, ...]
-    limits_mg_L: dict[str, float]        # linear maxima, canonical keys (and TDS)
-    limit_sources: dict[str, str]        # key -> where the limit comes from
-    unmodelled: tuple[str, ...]          # standard parameters the model does not track
+    limits_mg_L: dict[str, float]  # linear maxima, canonical keys (and TDS)
+    limit_sources: dict[str, str]  # key -> where the limit comes from
+    unmodelled: tuple[str, ...]  # standard parameters the model does not track
     price_CNY_m3: float
     fee_CNY_m3: float
     transport: str
@@ -129,11 +155,11 @@ class Destination:
     salt_to_environment: bool
     standard: str | None
     cls: str | None
-    dilution: bool = True                # False: every stream must meet the limits by itself
+    dilution: bool = True  # False: every stream must meet the limits by itself
     #: limit keys every stream must meet by itself even where blending is allowed (reinjection:
     #: DO -- oxygen is not diluted by an anoxic water but consumed by its Fe(II))
     per_stream: tuple[str, ...] = ()
-    limit_status: dict[str, str] = field(default_factory=dict)   # key -> V/S/U/M/NF or "case"
+    limit_status: dict[str, str] = field(default_factory=dict)  # key -> V/S/U/M/NF or "case"
     formation: Formation | None = None
 
     def stream_keys(self) -> tuple[str, ...]:
@@ -142,10 +168,16 @@ class Destination:
 
     def unverified_limits(self) -> list[dict]:
         """Limits whose status is not V (verified) and not set by the case file itself."""
-        return [{"constituent": k, "limit_mg_L": v, "status": self.limit_status.get(k, "?"),
-                 "source": self.limit_sources.get(k, "")}
-                for k, v in self.limits_mg_L.items()
-                if self.limit_status.get(k, "?") not in ("V", "case")]
+        return [
+            {
+                "constituent": k,
+                "limit_mg_L": v,
+                "status": self.limit_status.get(k, "?"),
+                "source": self.limit_sources.get(k, ""),
+            }
+            for k, v in self.limits_mg_L.items()
+            if self.limit_status.get(k, "?") not in ("V", "case")
+        ]
 
     def takes(self, stream: str) -> bool:
         """Whether this destination accepts ``stream`` ("product" or "residual")."""
@@ -244,22 +276,44 @@ def _read_csv(path: Path, columns: list[str], optional: tuple[str, ...] = ()) ->
     df.columns = [c.strip() for c in df.columns]
     missing = [c for c in columns if c not in df.columns]
     if missing:
-        raise InputError(f"missing column(s) {', '.join(missing)}; required: {', '.join(columns)}"
-                         + (f"; optional: {', '.join(optional)}" if optional else ""),
-                         file=str(path))
+        raise InputError(
+            f"missing column(s) {', '.join(missing)}; required: {', '.join(columns)}"
+            + (f"; optional: {', '.join(optional)}" if optional else ""),
+            file=str(path),
+        )
     extra = [c for c in df.columns if c not in columns and c not in optional]
     if extra:
-        raise InputError(f"unknown column(s) {', '.join(extra)}; allowed: "
-                         f"{', '.join(columns + list(optional))}", file=str(path))
+        raise InputError(
+            f"unknown column(s) {', '.join(extra)}; allowed: {', '.join(columns + list(optional))}",
+            file=str(path),
+        )
     if df.empty:
         raise InputError("the table has no rows", file=str(path))
     return df
 
 
-def _cell_num(path: Path, row: int, col: str, text: str, *, lo: float | None = None,
-              hi: float | None = None, lo_open: bool = False, integer: bool = False) -> float:
-    return check_number(text, col, lo=lo, hi=hi, lo_open=lo_open, integer=integer,
-                        file=str(path), row=row, text=True)
+def _cell_num(
+    path: Path,
+    row: int,
+    col: str,
+    text: str,
+    *,
+    lo: float | None = None,
+    hi: float | None = None,
+    lo_open: bool = False,
+    integer: bool = False,
+) -> float:
+    return check_number(
+        text,
+        col,
+        lo=lo,
+        hi=hi,
+        lo_open=lo_open,
+        integer=integer,
+        file=str(path),
+        row=row,
+        text=True,
+    )
 
 
 def _check_train(ctx: _Ctx, table: str, toks: tuple[str, ...]) -> None:
@@ -279,8 +333,15 @@ def _check_train(ctx: _Ctx, table: str, toks: tuple[str, ...]) -> None:
 
 
 # -- sections ----------------------------------------------------------------------------------
-def _wells(ctx: _Ctx, base: Path, src: dict, periods: int, period_years: float,
-           stations: set[str], analyses: set[str]) -> list[Well]:
+def _wells(
+    ctx: _Ctx,
+    base: Path,
+    src: dict,
+    periods: int,
+    period_years: float,
+    stations: set[str],
+    analyses: set[str],
+) -> list[Well]:
     _keys(ctx, "sources", src, {"wells", "production"}, {"wells"})
     wpath = base / _str(ctx, "sources", "wells", src["wells"])
     cols = ["well", "station", "analysis", "qi_m3_d", "Di_per_yr", "b"]
@@ -292,25 +353,43 @@ def _wells(ctx: _Ctx, base: Path, src: dict, periods: int, period_years: float,
         if not name:
             raise InputError("well name is empty", file=str(wpath), row=i, column="well")
         if name in rows:
-            raise InputError(f"duplicate well (first on row {rows[name]['row']})", file=str(wpath),
-                             row=i, column="well", value=name)
+            raise InputError(
+                f"duplicate well (first on row {rows[name]['row']})",
+                file=str(wpath),
+                row=i,
+                column="well",
+                value=name,
+            )
         st = rec["station"].strip()
         if st not in stations:
-            raise InputError(f"unknown station; allowed: {', '.join(sorted(stations))}",
-                             file=str(wpath), row=i, column="station", value=st)
+            raise InputError(
+                f"unknown station; allowed: {', '.join(sorted(stations))}",
+                file=str(wpath),
+                row=i,
+                column="station",
+                value=st,
+            )
         an = rec["analysis"].strip()
         if an not in analyses:
             near = sorted(analyses)[:8]
-            raise InputError(f"no analysis with this sample_id in the analyses file (e.g. "
-                             f"{', '.join(near)})", file=str(wpath), row=i, column="analysis",
-                             value=an)
+            raise InputError(
+                f"no analysis with this sample_id in the analyses file (e.g. {', '.join(near)})",
+                file=str(wpath),
+                row=i,
+                column="analysis",
+                value=an,
+            )
         qi = _cell_num(wpath, i, "qi_m3_d", rec["qi_m3_d"], lo=0, lo_open=True)
         di = _cell_num(wpath, i, "Di_per_yr", rec["Di_per_yr"], lo=0, hi=50)
         b = _cell_num(wpath, i, "b", rec["b"], lo=0, hi=2)
         sp_text = rec.get("start_period", "") or "1"
         sp = int(_cell_num(wpath, i, "start_period", sp_text, lo=1, hi=periods, integer=True))
-        rows[name] = {"row": i, "station": st, "analysis": an,
-                      "rates": arps_period_rates(qi, di, b, periods, period_years, sp)}
+        rows[name] = {
+            "row": i,
+            "station": st,
+            "analysis": an,
+            "rates": arps_period_rates(qi, di, b, periods, period_years, sp),
+        }
     if "production" in src:
         ppath = base / _str(ctx, "sources", "production", src["production"])
         pdf = _read_csv(ppath, ["well", "period", "m3_d"])
@@ -318,33 +397,57 @@ def _wells(ctx: _Ctx, base: Path, src: dict, periods: int, period_years: float,
         for i, r in enumerate(pdf.itertuples(index=False), start=2):
             w = r.well.strip()
             if w not in rows:
-                raise InputError(f"well is not in {wpath.name}", file=str(ppath), row=i,
-                                 column="well", value=w)
+                raise InputError(
+                    f"well is not in {wpath.name}", file=str(ppath), row=i, column="well", value=w
+                )
             t = int(_cell_num(ppath, i, "period", r.period, lo=1, hi=periods, integer=True))
             q = _cell_num(ppath, i, "m3_d", r.m3_d, lo=0)
             if t in table.setdefault(w, {}):
-                raise InputError("duplicate (well, period)", file=str(ppath), row=i,
-                                 column="period", value=r.period)
+                raise InputError(
+                    "duplicate (well, period)",
+                    file=str(ppath),
+                    row=i,
+                    column="period",
+                    value=r.period,
+                )
             table[w][t] = q
         for w, per in table.items():
             missing = [t for t in range(1, periods + 1) if t not in per]
             if missing:
-                raise InputError(f"well {w!r} lacks periods {missing[:10]}: give every period "
-                                 f"1..{periods} or none", file=str(ppath), column="period")
+                raise InputError(
+                    f"well {w!r} lacks periods {missing[:10]}: give every period "
+                    f"1..{periods} or none",
+                    file=str(ppath),
+                    column="period",
+                )
             rows[w]["rates"] = tuple(per[t] for t in range(1, periods + 1))
-    return [Well(n, d["station"], d["analysis"], tuple(float(x) for x in d["rates"]), d["row"])
-            for n, d in rows.items()]
+    return [
+        Well(n, d["station"], d["analysis"], tuple(float(x) for x in d["rates"]), d["row"])
+        for n, d in rows.items()
+    ]
 
 
 def _limits_from_standard(
-        ctx: _Ctx, table: str, sid: str, cls: str,
-) -> tuple[str, str, dict[str, float], dict[str, str], dict[str, str], tuple[str, ...],
-           tuple[float, float] | None]:
+    ctx: _Ctx,
+    table: str,
+    sid: str,
+    cls: str,
+) -> tuple[
+    str,
+    str,
+    dict[str, float],
+    dict[str, str],
+    dict[str, str],
+    tuple[str, ...],
+    tuple[float, float] | None,
+]:
     st = load_standards()
     try:
         sid2, cls2 = st.resolve(sid, cls)
     except InputError as exc:
-        raise ctx.err(table, "standard", exc.detail if hasattr(exc, "detail") else str(exc)) from None
+        raise ctx.err(
+            table, "standard", exc.detail if hasattr(exc, "detail") else str(exc)
+        ) from None
     limits: dict[str, float] = {}
     sources: dict[str, str] = {}
     status: dict[str, str] = {}
@@ -369,25 +472,35 @@ def _limits_from_standard(
     return sid2, cls2, limits, sources, status, tuple(unmodelled), ph
 
 
-def _formation_water(ctx: _Ctx, table: str, spec: object,
-                     analyses: AnalysisSet) -> tuple[dict[str, float], str]:
+def _formation_water(
+    ctx: _Ctx, table: str, spec: object, analyses: AnalysisSet
+) -> tuple[dict[str, float], str]:
     """A formation water: a ``sample_id`` of the case's analyses, or inline canonical values."""
     from ..water.analysis import AnalysisSet
 
     if isinstance(spec, str):
         sid = spec.strip()
         if sid not in analyses.sample_ids:
-            raise ctx.err(table, "water", "no analysis with this sample_id in the case's analyses "
-                          f"file (e.g. {', '.join(sorted(analyses.sample_ids)[:8])}); or give the "
-                          "water inline as a table { pH = ..., Na = ..., ... }", sid)
+            raise ctx.err(
+                table,
+                "water",
+                "no analysis with this sample_id in the case's analyses "
+                f"file (e.g. {', '.join(sorted(analyses.sample_ids)[:8])}); or give the "
+                "water inline as a table { pH = ..., Na = ..., ... }",
+                sid,
+            )
         row = analyses.resolved("half").loc[sid]
         src = f"analyses sample_id {sid}"
     elif isinstance(spec, dict):
         rec: dict[str, object] = {"sample_id": "formation water"}
         for k, v in spec.items():
             if k not in CONSTITUENTS or k == "DO":
-                raise ctx.err(table, f"water.{k}", "unknown constituent; allowed: canonical names "
-                              "of the vocabulary (pH, temp_C, Na, Ca, Ba, SO4, HCO3 ...; not DO)")
+                raise ctx.err(
+                    table,
+                    f"water.{k}",
+                    "unknown constituent; allowed: canonical names "
+                    "of the vocabulary (pH, temp_C, Na, Ca, Ba, SO4, HCO3 ...; not DO)",
+                )
             if isinstance(v, bool) or not isinstance(v, (int, float, str)):
                 raise ctx.err(table, f"water.{k}", 'must be a number (or "<DL")', v)
             rec[k] = v
@@ -398,57 +511,120 @@ def _formation_water(ctx: _Ctx, table: str, spec: object,
         row = aset.resolved("half").iloc[0]
         src = "inline"
     else:
-        raise ctx.err(table, "water", "must be a sample_id of the analyses file or an inline table "
-                      "of canonical values", spec)
+        raise ctx.err(
+            table,
+            "water",
+            "must be a sample_id of the analyses file or an inline table of canonical values",
+            spec,
+        )
     water = {k: float(v) for k, v in row.items() if not math.isnan(float(v))}
     if "pH" not in water:
         raise ctx.err(table, "water", "the formation water has no pH (PHREEQC needs it)")
     return water, src
 
 
-def _formation(ctx: _Ctx, table: str, f: Any, dest_temp: float | None,  # f: parsed TOML
-               limits: dict[str, float], sources: dict[str, str],
-               analyses: AnalysisSet) -> Formation:
+def _formation(
+    ctx: _Ctx,
+    table: str,
+    f: Any,
+    dest_temp: float | None,  # f: parsed TOML
+    limits: dict[str, float],
+    sources: dict[str, str],
+    analyses: AnalysisSet,
+) -> Formation:
     from ..reinjection.proposal import DEFAULT_FRACTIONS
 
     t = f"{table} formation"
-    _keys(ctx, t, f, {"name", "water", "temperature_C", "pressure_bar", "scale_max_mg_L",
-                      "fractions", "note"}, {"name", "water", "pressure_bar"})
+    _keys(
+        ctx,
+        t,
+        f,
+        {"name", "water", "temperature_C", "pressure_bar", "scale_max_mg_L", "fractions", "note"},
+        {"name", "water", "pressure_bar"},
+    )
     water, src = _formation_water(ctx, t, f["water"], analyses)
-    temp = None if "temperature_C" not in f else _num(ctx, t, "temperature_C", f["temperature_C"],
-                                                       lo=0, hi=150)
+    temp = (
+        None
+        if "temperature_C" not in f
+        else _num(ctx, t, "temperature_C", f["temperature_C"], lo=0, hi=150)
+    )
     if temp is not None and dest_temp is not None and temp != dest_temp:
-        raise ctx.err(t, "temperature_C", f"differs from the destination's temperature_C "
-                      f"({dest_temp:g}); both are the formation temperature: give one", temp)
+        raise ctx.err(
+            t,
+            "temperature_C",
+            f"differs from the destination's temperature_C "
+            f"({dest_temp:g}); both are the formation temperature: give one",
+            temp,
+        )
     temp = temp if temp is not None else dest_temp
     if temp is None:
-        raise ctx.err(t, "temperature_C", "is required (or the destination's temperature_C): the "
-                      "formation temperature of the mixing check, deg C")
+        raise ctx.err(
+            t,
+            "temperature_C",
+            "is required (or the destination's temperature_C): the "
+            "formation temperature of the mixing check, deg C",
+        )
     pres = _num(ctx, t, "pressure_bar", f["pressure_bar"], lo=0, lo_open=True, hi=1000)
     if "scale_max_mg_L" in f:
         smax = _num(ctx, t, "scale_max_mg_L", f["scale_max_mg_L"], lo=0)
         ssrc = "case file (formation.scale_max_mg_L)"
     elif "TSS" in limits:
         smax = limits["TSS"]
-        ssrc = (f"the destination's suspended-solids limit, {sources.get('TSS', '')}: the "
-                "review's rule, scale formed by mixing plugs pores like suspended solids")
+        ssrc = (
+            f"the destination's suspended-solids limit, {sources.get('TSS', '')}: the "
+            "review's rule, scale formed by mixing plugs pores like suspended solids"
+        )
     else:
-        raise ctx.err(t, "scale_max_mg_L", "is required when the destination has no TSS limit "
-                      "(the review fails mixing scale above the class's suspended-solids limit)")
+        raise ctx.err(
+            t,
+            "scale_max_mg_L",
+            "is required when the destination has no TSS limit "
+            "(the review fails mixing scale above the class's suspended-solids limit)",
+        )
     nfr = f.get("fractions", DEFAULT_FRACTIONS)
     if isinstance(nfr, bool) or not isinstance(nfr, int) or not 3 <= nfr <= 101:
         raise ctx.err(t, "fractions", "must be a whole number 3-101", nfr)
-    return Formation(_str(ctx, t, "name", f["name"]), water, src, float(temp), pres, smax, ssrc,
-                     nfr, str(f.get("note", "")))
+    return Formation(
+        _str(ctx, t, "name", f["name"]),
+        water,
+        src,
+        float(temp),
+        pres,
+        smax,
+        ssrc,
+        nfr,
+        str(f.get("note", "")),
+    )
 
 
-def _destination(ctx: _Ctx, i: int, d: dict[str, Any], periods: int,
-                 analyses: AnalysisSet) -> Destination:
+def _destination(
+    ctx: _Ctx, i: int, d: dict[str, Any], periods: int, analyses: AnalysisSet
+) -> Destination:
     table = f"destinations[{i}]"
-    allowed = {"name", "kind", "x_km", "y_km", "capacity_m3_d", "standard", "class", "limits",
-               "price_CNY_m3", "fee_CNY_m3", "transport", "accepts", "temperature_C",
-               "pH_range", "SAR_max", "SI_max", "salt_to_environment", "dilution", "note",
-               "DO_max", "per_stream_limits", "formation"}
+    allowed = {
+        "name",
+        "kind",
+        "x_km",
+        "y_km",
+        "capacity_m3_d",
+        "standard",
+        "class",
+        "limits",
+        "price_CNY_m3",
+        "fee_CNY_m3",
+        "transport",
+        "accepts",
+        "temperature_C",
+        "pH_range",
+        "SAR_max",
+        "SI_max",
+        "salt_to_environment",
+        "dilution",
+        "note",
+        "DO_max",
+        "per_stream_limits",
+        "formation",
+    }
     _keys(ctx, table, d, allowed, {"name", "kind", "x_km", "y_km", "capacity_m3_d"})
     name = _str(ctx, table, "name", d["name"])
     table = f"destinations[{i}] {name!r}"
@@ -458,9 +634,14 @@ def _destination(ctx: _Ctx, i: int, d: dict[str, Any], periods: int,
     cap = d["capacity_m3_d"]
     if isinstance(cap, list):
         if len(cap) != periods:
-            raise ctx.err(table, "capacity_m3_d", f"a list must have one value per period "
-                          f"({periods}), got {len(cap)}")
-        caps = tuple(_num(ctx, table, f"capacity_m3_d[{j + 1}]", v, lo=0) for j, v in enumerate(cap))
+            raise ctx.err(
+                table,
+                "capacity_m3_d",
+                f"a list must have one value per period ({periods}), got {len(cap)}",
+            )
+        caps = tuple(
+            _num(ctx, table, f"capacity_m3_d[{j + 1}]", v, lo=0) for j, v in enumerate(cap)
+        )
     else:
         caps = (_num(ctx, table, "capacity_m3_d", cap, lo=0),) * periods
     limits: dict[str, float] = {}
@@ -473,14 +654,18 @@ def _destination(ctx: _Ctx, i: int, d: dict[str, Any], periods: int,
         if "class" not in d:
             raise ctx.err(table, "class", "is required with 'standard'")
         sid, cls, limits, sources, status, unmodelled, ph = _limits_from_standard(
-            ctx, table, _str(ctx, table, "standard", d["standard"]),
-            _str(ctx, table, "class", str(d["class"])))
+            ctx,
+            table,
+            _str(ctx, table, "standard", d["standard"]),
+            _str(ctx, table, "class", str(d["class"])),
+        )
     elif "class" in d:
         raise ctx.err(table, "standard", "'class' needs a 'standard'")
     for k, v in (d.get("limits") or {}).items():
         if k not in LINEAR_KEYS:
-            raise ctx.err(table, f"limits.{k}", "unknown constituent; allowed: "
-                          + ", ".join(LINEAR_KEYS))
+            raise ctx.err(
+                table, f"limits.{k}", "unknown constituent; allowed: " + ", ".join(LINEAR_KEYS)
+            )
         val = _num(ctx, table, f"limits.{k}", v, lo=0)
         if k not in limits or val < limits[k]:
             limits[k] = val
@@ -488,8 +673,12 @@ def _destination(ctx: _Ctx, i: int, d: dict[str, Any], periods: int,
             status[k] = "case"
     if "DO_max" in d:
         if kind != "reinjection":
-            raise ctx.err(table, "DO_max", "applies to reinjection destinations only; use "
-                          "limits = { DO = ... } for other kinds")
+            raise ctx.err(
+                table,
+                "DO_max",
+                "applies to reinjection destinations only; use "
+                "limits = { DO = ... } for other kinds",
+            )
         val = _num(ctx, table, "DO_max", d["DO_max"], lo=0)
         if "DO" not in limits or val < limits["DO"]:
             limits["DO"] = val
@@ -511,7 +700,9 @@ def _destination(ctx: _Ctx, i: int, d: dict[str, Any], periods: int,
     si = {}
     for k, v in (d.get("SI_max") or {}).items():
         if k not in SI_MINERALS:
-            raise ctx.err(table, f"SI_max.{k}", "unknown mineral; allowed: " + ", ".join(SI_MINERALS))
+            raise ctx.err(
+                table, f"SI_max.{k}", "unknown mineral; allowed: " + ", ".join(SI_MINERALS)
+            )
         si[k] = _num(ctx, table, f"SI_max.{k}", v, lo=-5, hi=5)
     accepts_default = "residual" if kind == "residual_disposal" else "product"
     accepts = _str(ctx, table, "accepts", d.get("accepts", accepts_default), ACCEPTS)
@@ -527,27 +718,56 @@ def _destination(ctx: _Ctx, i: int, d: dict[str, Any], periods: int,
         raise ctx.err(table, "per_stream_limits", "must be a list of limited constituents", ps)
     for k in ps:
         if k not in limits:
-            raise ctx.err(table, "per_stream_limits", "not a limit of this destination; allowed: "
-                          + (", ".join(limits) or "(no limits)"), k)
+            raise ctx.err(
+                table,
+                "per_stream_limits",
+                "not a limit of this destination; allowed: " + (", ".join(limits) or "(no limits)"),
+                k,
+            )
     temp_given = "temperature_C" in d
     formation = None
     if "formation" in d:
         if kind != "reinjection":
             raise ctx.err(table, "formation", "applies to reinjection destinations only")
-        formation = _formation(ctx, table, d["formation"],
-                               _num(ctx, table, "temperature_C", d["temperature_C"], lo=0, hi=150)
-                               if temp_given else None, limits, sources, analyses)
+        formation = _formation(
+            ctx,
+            table,
+            d["formation"],
+            _num(ctx, table, "temperature_C", d["temperature_C"], lo=0, hi=150)
+            if temp_given
+            else None,
+            limits,
+            sources,
+            analyses,
+        )
     temp_default = formation.temperature_C if formation is not None else 25.0
     return Destination(
-        name, kind, x, y, caps, limits, sources, unmodelled,
+        name,
+        kind,
+        x,
+        y,
+        caps,
+        limits,
+        sources,
+        unmodelled,
         _num(ctx, table, "price_CNY_m3", d.get("price_CNY_m3", 0.0), lo=0),
         _num(ctx, table, "fee_CNY_m3", d.get("fee_CNY_m3", 0.0), lo=0),
         _str(ctx, table, "transport", d.get("transport", "pipeline"), TRANSPORT_MODES),
         accepts,
         _num(ctx, table, "temperature_C", d.get("temperature_C", temp_default), lo=0, hi=150),
         ph,
-        None if "SAR_max" not in d else _num(ctx, table, "SAR_max", d["SAR_max"], lo=0, lo_open=True),
-        si, salt, sid, cls, dil, tuple(dict.fromkeys(ps)), status, formation)
+        None
+        if "SAR_max" not in d
+        else _num(ctx, table, "SAR_max", d["SAR_max"], lo=0, lo_open=True),
+        si,
+        salt,
+        sid,
+        cls,
+        dil,
+        tuple(dict.fromkeys(ps)),
+        status,
+        formation,
+    )
 
 
 def parse_case(data: dict, base: Path, file: str = "<case>", raw: bytes = b"") -> Case:
@@ -555,17 +775,38 @@ def parse_case(data: dict, base: Path, file: str = "<case>", raw: bytes = b"") -
     from ..water.io import read_analyses
 
     ctx = _Ctx(file)
-    _keys(ctx, "top level", data, {"case", "economics", "transport", "stations", "sources",
-                                    "build", "trains", "generate", "hubs", "destinations"},
-          {"case", "stations", "sources", "trains", "destinations"})
+    _keys(
+        ctx,
+        "top level",
+        data,
+        {
+            "case",
+            "economics",
+            "transport",
+            "stations",
+            "sources",
+            "build",
+            "trains",
+            "generate",
+            "hubs",
+            "destinations",
+        },
+        {"case", "stations", "sources", "trains", "destinations"},
+    )
     c = data["case"]
-    _keys(ctx, "case", c, {"name", "analyses", "periods", "period_years", "start_year", "note"},
-          {"name", "analyses", "periods"})
+    _keys(
+        ctx,
+        "case",
+        c,
+        {"name", "analyses", "periods", "period_years", "start_year", "note"},
+        {"name", "analyses", "periods"},
+    )
     periods = int(_num(ctx, "case", "periods", c["periods"], lo=1, hi=200))
     if periods != c["periods"]:
         raise ctx.err("case", "periods", "must be a whole number", c["periods"])
-    period_years = _num(ctx, "case", "period_years", c.get("period_years", 1.0), lo=0, lo_open=True,
-                        hi=10)
+    period_years = _num(
+        ctx, "case", "period_years", c.get("period_years", 1.0), lo=0, lo_open=True, hi=10
+    )
     apath = base / _str(ctx, "case", "analyses", c["analyses"])
     if not apath.is_file():
         raise ctx.err("case", "analyses", f"file not found: {apath}", c["analyses"])
@@ -573,12 +814,29 @@ def parse_case(data: dict, base: Path, file: str = "<case>", raw: bytes = b"") -
     ids = set(analyses.values.index.astype(str))
 
     econ = data.get("economics", {})
-    _keys(ctx, "economics", econ, {"discount_rate", "electricity_CNY_kWh", "chemicals_CNY_t",
-                                    "budget_CNY", "life_yr", "utilization", "labour_CNY_person_yr",
-                                    "sludge_disposal_CNY_t_dry"})
+    _keys(
+        ctx,
+        "economics",
+        econ,
+        {
+            "discount_rate",
+            "electricity_CNY_kWh",
+            "chemicals_CNY_t",
+            "budget_CNY",
+            "life_yr",
+            "utilization",
+            "labour_CNY_person_yr",
+            "sludge_disposal_CNY_t_dry",
+        },
+    )
     overrides: dict[str, object] = {}
-    for k, lo, hi in (("electricity_CNY_kWh", 0, 20), ("life_yr", 1, 100), ("utilization", 0.05, 1),
-                      ("labour_CNY_person_yr", 0, 1e7), ("sludge_disposal_CNY_t_dry", 0, 1e5)):
+    for k, lo, hi in (
+        ("electricity_CNY_kWh", 0, 20),
+        ("life_yr", 1, 100),
+        ("utilization", 0.05, 1),
+        ("labour_CNY_person_yr", 0, 1e7),
+        ("sludge_disposal_CNY_t_dry", 0, 1e5),
+    ):
         if k in econ:
             overrides[k] = _num(ctx, "economics", k, econ[k], lo=lo, hi=hi)
     rate = _num(ctx, "economics", "discount_rate", econ.get("discount_rate", 0.08), lo=0, hi=0.5)
@@ -586,23 +844,32 @@ def parse_case(data: dict, base: Path, file: str = "<case>", raw: bytes = b"") -
     chem = {}
     for k, v in (econ.get("chemicals_CNY_t") or {}).items():
         chem[str(k)] = _num(ctx, "economics", f"chemicals_CNY_t.{k}", v, lo=0)
-    budget = None if "budget_CNY" not in econ else _num(ctx, "economics", "budget_CNY",
-                                                         econ["budget_CNY"], lo=0)
+    budget = (
+        None
+        if "budget_CNY" not in econ
+        else _num(ctx, "economics", "budget_CNY", econ["budget_CNY"], lo=0)
+    )
 
     tr = data.get("transport", {})
     _keys(ctx, "transport", tr, {"pipeline_CNY_m3_km", "trucking_CNY_m3_km", "route_factor"})
-    transport = Transport(_num(ctx, "transport", "pipeline_CNY_m3_km", tr.get("pipeline_CNY_m3_km", 0.0), lo=0),
-                          _num(ctx, "transport", "trucking_CNY_m3_km", tr.get("trucking_CNY_m3_km", 0.0), lo=0),
-                          _num(ctx, "transport", "route_factor", tr.get("route_factor", 1.0), lo=1, hi=5))
+    transport = Transport(
+        _num(ctx, "transport", "pipeline_CNY_m3_km", tr.get("pipeline_CNY_m3_km", 0.0), lo=0),
+        _num(ctx, "transport", "trucking_CNY_m3_km", tr.get("trucking_CNY_m3_km", 0.0), lo=0),
+        _num(ctx, "transport", "route_factor", tr.get("route_factor", 1.0), lo=1, hi=5),
+    )
 
     if not isinstance(data["stations"], list) or not data["stations"]:
         raise ctx.err("stations", None, "give at least one [[stations]] table")
     stations = []
     for i, s in enumerate(data["stations"], start=1):
         _keys(ctx, f"stations[{i}]", s, {"name", "x_km", "y_km", "note"}, {"name", "x_km", "y_km"})
-        stations.append(Station(_str(ctx, f"stations[{i}]", "name", s["name"]),
-                                _num(ctx, f"stations[{i}]", "x_km", s["x_km"]),
-                                _num(ctx, f"stations[{i}]", "y_km", s["y_km"])))
+        stations.append(
+            Station(
+                _str(ctx, f"stations[{i}]", "name", s["name"]),
+                _num(ctx, f"stations[{i}]", "x_km", s["x_km"]),
+                _num(ctx, f"stations[{i}]", "y_km", s["y_km"]),
+            )
+        )
     hubs = []
     st_names = [s.name for s in stations]
     for i, h in enumerate(data.get("hubs", []), start=1):
@@ -614,8 +881,14 @@ def parse_case(data: dict, base: Path, file: str = "<case>", raw: bytes = b"") -
         for m in members:
             if m not in st_names:
                 raise ctx.err(t, "stations", f"unknown station; allowed: {', '.join(st_names)}", m)
-        hubs.append(Hub(_str(ctx, t, "name", h["name"]), _num(ctx, t, "x_km", h["x_km"]),
-                        _num(ctx, t, "y_km", h["y_km"]), tuple(members)))
+        hubs.append(
+            Hub(
+                _str(ctx, t, "name", h["name"]),
+                _num(ctx, t, "x_km", h["x_km"]),
+                _num(ctx, t, "y_km", h["y_km"]),
+                tuple(members),
+            )
+        )
     sites = st_names + [h.name for h in hubs]
 
     wells = _wells(ctx, base, data["sources"], periods, period_years, set(st_names), ids)
@@ -626,8 +899,12 @@ def parse_case(data: dict, base: Path, file: str = "<case>", raw: bytes = b"") -
     _keys(ctx, "build", b, {"sizes_m3_d"})
     sizes_raw = b.get("sizes_m3_d", [250, 500, 1000, 2000, 4000, 8000, 16000])
     if not isinstance(sizes_raw, list) or not sizes_raw:
-        raise ctx.err("build", "sizes_m3_d", "must be a non-empty list of plant sizes, m3/d", sizes_raw)
-    sizes = tuple(sorted({_num(ctx, "build", "sizes_m3_d", v, lo=0, lo_open=True) for v in sizes_raw}))
+        raise ctx.err(
+            "build", "sizes_m3_d", "must be a non-empty list of plant sizes, m3/d", sizes_raw
+        )
+    sizes = tuple(
+        sorted({_num(ctx, "build", "sizes_m3_d", v, lo=0, lo_open=True) for v in sizes_raw})
+    )
 
     if not isinstance(data["trains"], list) or not data["trains"]:
         raise ctx.err("trains", None, "give at least one [[trains]] table")
@@ -660,20 +937,44 @@ def parse_case(data: dict, base: Path, file: str = "<case>", raw: bytes = b"") -
         _keys(ctx, "generate", gen, {"pool", "max_units", "limit"})
     if not isinstance(data["destinations"], list) or not data["destinations"]:
         raise ctx.err("destinations", None, "give at least one [[destinations]] table")
-    dests = [_destination(ctx, i, d, periods, analyses)
-             for i, d in enumerate(data["destinations"], start=1)]
+    dests = [
+        _destination(ctx, i, d, periods, analyses)
+        for i, d in enumerate(data["destinations"], start=1)
+    ]
     _names_unique(ctx, "stations/hubs", sites)
     _names_unique(ctx, "trains", [t.name for t in trains])
     _names_unique(ctx, "destinations", [d.name for d in dests])
     clash = set(sites) & {d.name for d in dests}
     if clash:
-        raise ctx.err("destinations", "name", "a destination may not share a station/hub name",
-                      sorted(clash)[0])
-    return Case(Path(file) if file != "<case>" else None, _str(ctx, "case", "name", c["name"]),
-                str(c.get("note", "")), periods, period_years,
-                int(_num(ctx, "case", "start_year", c.get("start_year", 1), lo=1, hi=3000)), apath,
-                stations, wells, hubs, trains, dests, transport, sizes, rate, overrides, chem,
-                budget, gen, hashlib.sha256(raw).hexdigest(), warnings)
+        raise ctx.err(
+            "destinations",
+            "name",
+            "a destination may not share a station/hub name",
+            sorted(clash)[0],
+        )
+    return Case(
+        Path(file) if file != "<case>" else None,
+        _str(ctx, "case", "name", c["name"]),
+        str(c.get("note", "")),
+        periods,
+        period_years,
+        int(_num(ctx, "case", "start_year", c.get("start_year", 1), lo=1, hi=3000)),
+        apath,
+        stations,
+        wells,
+        hubs,
+        trains,
+        dests,
+        transport,
+        sizes,
+        rate,
+        overrides,
+        chem,
+        budget,
+        gen,
+        hashlib.sha256(raw).hexdigest(),
+        warnings,
+    )
 
 
 def load_case(path: str | Path) -> Case:
@@ -697,8 +998,14 @@ def load_case(path: str | Path) -> Case:
     h = hashlib.sha256(raw)
     case = parse_case(data, p.resolve().parent, str(p), raw)
     # the case hash covers the CSV tables too
-    for f in sorted({case.analyses_path} | {p.resolve().parent / str(data["sources"].get(k))
-                                            for k in ("wells", "production") if k in data["sources"]}):
+    for f in sorted(
+        {case.analyses_path}
+        | {
+            p.resolve().parent / str(data["sources"].get(k))
+            for k in ("wells", "production")
+            if k in data["sources"]
+        }
+    ):
         h.update(Path(f).read_bytes())
     case.sha256 = h.hexdigest()
     return case

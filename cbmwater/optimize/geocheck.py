@@ -49,8 +49,9 @@ EPS = 0.05
 TOL = {"pH": 0.02, "SAR": 0.02, "SI": 0.02}
 MARGIN = {"pH": 0.05, "SAR": 0.1, "SI": 0.05}
 # g/eq; charged ions always have one (equivalent_mass is None only for uncharged species)
-_EQ: dict[str, float] = {n: cast(float, CONSTITUENTS[n].equivalent_mass)
-                         for n in ("Na", "Ca", "Mg")}
+_EQ: dict[str, float] = {
+    n: cast(float, CONSTITUENTS[n].equivalent_mass) for n in ("Na", "Ca", "Mg")
+}
 
 
 def sar(conc: np.ndarray) -> float:
@@ -71,12 +72,19 @@ class BlendCheck:
     violations: list[str]
 
     def as_dict(self) -> dict:
-        return {"destination": self.destination, "period": self.period, "pH": self.pH,
-                "SAR": self.SAR, "SI": self.SI, "violations": self.violations}
+        return {
+            "destination": self.destination,
+            "period": self.period,
+            "pH": self.pH,
+            "SAR": self.SAR,
+            "SI": self.SI,
+            "violations": self.violations,
+        }
 
 
-def _streams(net: Network, vals: dict[str, np.ndarray], d: int, t: int,
-             tiny: float) -> list[tuple[int, str, float]]:
+def _streams(
+    net: Network, vals: dict[str, np.ndarray], d: int, t: int, tiny: float
+) -> list[tuple[int, str, float]]:
     """(pair, stream, flow-variable index) of every stream that may go to (d, t), and flows."""
     out = []
     for k in np.flatnonzero((net.x_dest == d) & (net.x_t == t)):
@@ -90,18 +98,22 @@ def _water(net: Network, pair: int, stream: str, t: int) -> tuple[dict[str, floa
     return stream_water(net.table, pair, stream, t)
 
 
-def stream_water(tab: PathTable, pair: int, stream: str,
-                 t: int) -> tuple[dict[str, float], np.ndarray]:
+def stream_water(
+    tab: PathTable, pair: int, stream: str, t: int
+) -> tuple[dict[str, float], np.ndarray]:
     """A path's product or residual water in period ``t`` as PHREEQC input values.
 
     Returns the dict of dissolved constituents (mg/L; not-measured left out), ``pH`` and
     ``temp_C`` (deg C), and the row of TRACKED concentrations (mg/L).
     """
-    conc = (tab.product if stream == "product" else tab.residual)[pair, t, :len(TRACKED)]
+    conc = (tab.product if stream == "product" else tab.residual)[pair, t, : len(TRACKED)]
     ph = tab.product_pH[pair, t]
-    if stream == "residual" and tab.residual_pH is not None and \
-            math.isfinite(tab.residual_pH[pair, t]):
-        ph = tab.residual_pH[pair, t]        # a residual at its own pH (e.g. an RO concentrate)
+    if (
+        stream == "residual"
+        and tab.residual_pH is not None
+        and math.isfinite(tab.residual_pH[pair, t])
+    ):
+        ph = tab.residual_pH[pair, t]  # a residual at its own pH (e.g. an RO concentrate)
     if not math.isfinite(ph):
         ph = 7.0
     d = {n: float(v) for n, v in zip(TRACKED, conc) if math.isfinite(v) and n not in NOT_DISSOLVED}
@@ -110,8 +122,14 @@ def stream_water(tab: PathTable, pair: int, stream: str,
     return d, conc
 
 
-def check_blends(net: Network, vals: dict[str, np.ndarray], iteration: int, *,
-                 database: str = "phreeqc", tiny: float = 1e-6) -> tuple[list[BlendCheck], list[Cut]]:
+def check_blends(
+    net: Network,
+    vals: dict[str, np.ndarray],
+    iteration: int,
+    *,
+    database: str = "phreeqc",
+    tiny: float = 1e-6,
+) -> tuple[list[BlendCheck], list[Cut]]:
     """Check every destination blend of a plan; return the checks and the cuts for violations."""
     case = net.case
     waters: list[dict[str, float]] = []
@@ -142,8 +160,9 @@ def check_blends(net: Network, vals: dict[str, np.ndarray], iteration: int, *,
     blends = [it[4] for it in items]
     temps = [case.destinations[it[0]].temperature_C for it in items]
     all_minerals = sorted({m for it in items for m in it[2]})
-    props = (blend_properties(waters, blends, temps, all_minerals, database) if items
-             else pd.DataFrame())
+    props = (
+        blend_properties(waters, blends, temps, all_minerals, database) if items else pd.DataFrame()
+    )
     checks: list[BlendCheck] = []
     todo = []
     for n, (d, t, minerals, streams, w0, total) in enumerate(items):
@@ -180,7 +199,7 @@ def check_blends(net: Network, vals: dict[str, np.ndarray], iteration: int, *,
     probes, probe_meta = [], []
     for n, (_d, t, streams, w0, bad) in enumerate(todo):
         if all(b[0] == "SAR" for b in bad):
-            continue          # SAR cuts are analytic: no PHREEQC probes needed
+            continue  # SAR cuts are analytic: no PHREEQC probes needed
         for p, s, _ in streams:
             j = water_index(p, s, t)
             mix = {i: (1 - EPS) * f for i, f in w0.items()}
@@ -189,8 +208,11 @@ def check_blends(net: Network, vals: dict[str, np.ndarray], iteration: int, *,
             probe_meta.append((n, p, s, j))
     probe_minerals = sorted({b[0][3:] for it in todo for b in it[4] if b[0].startswith("SI_")})
     temps = [case.destinations[todo[n][0]].temperature_C for n, *_ in probe_meta]
-    pprops = (blend_properties(waters, probes, temps, probe_minerals, database) if probes
-              else pd.DataFrame())
+    pprops = (
+        blend_properties(waters, probes, temps, probe_minerals, database)
+        if probes
+        else pd.DataFrame()
+    )
     cuts: list[Cut] = []
     for n, (d, t, streams, w0, bad) in enumerate(todo):
         dest = case.destinations[d]
@@ -206,8 +228,8 @@ def check_blends(net: Network, vals: dict[str, np.ndarray], iteration: int, *,
                 cuts.append(cut)
                 continue
             omega = prop.startswith("SI_")
-            G0 = 10.0 ** g0 if omega else g0
-            lim = 10.0 ** limit if omega else limit
+            G0 = 10.0**g0 if omega else g0
+            lim = 10.0**limit if omega else limit
             for k, (nn, p, s, _j) in enumerate(probe_meta):
                 if nn != n:
                     continue
@@ -216,9 +238,9 @@ def check_blends(net: Network, vals: dict[str, np.ndarray], iteration: int, *,
                 else:
                     g = float(pprops.iloc[k][f"si_{prop[3:]}"])
                     if not math.isfinite(g):
-                        g = -10.0        # the stream lacks the mineral's elements: dilution
-                    g = 10.0 ** g
-                dp = (g - G0) / EPS       # directional derivative towards pure stream p
+                        g = -10.0  # the stream lacks the mineral's elements: dilution
+                    g = 10.0**g
+                dp = (g - G0) / EPS  # directional derivative towards pure stream p
                 cut.coef[(p, s)] = G0 + dp - lim
             cuts.append(cut)
     return checks, cuts

@@ -48,8 +48,16 @@ from .geocheck import stream_water
 from .model import Cut, Exclusion, Network
 from .precompute import KEYS, PathTable
 
-__all__ = ["screen_streams", "check_formation_blends", "explain", "fixing_units", "Screen",
-           "EPS", "TOL_MG_L", "MARGIN"]
+__all__ = [
+    "screen_streams",
+    "check_formation_blends",
+    "explain",
+    "fixing_units",
+    "Screen",
+    "EPS",
+    "TOL_MG_L",
+    "MARGIN",
+]
 
 #: Step of the PHREEQC probes towards each candidate stream (mixing fraction).
 EPS = 0.05
@@ -59,9 +67,14 @@ TOL_MG_L = 0.02
 MARGIN = 0.02
 #: Ions whose removal prevents each scale mineral (the mineral's formula).
 MINERAL_IONS: dict[str, tuple[str, ...]] = {
-    "Barite": ("Ba", "SO4"), "Celestite": ("Sr", "SO4"), "Calcite": ("Ca", "HCO3"),
-    "Siderite": ("Fe", "HCO3"), "Gypsum": ("Ca", "SO4"), "Anhydrite": ("Ca", "SO4"),
-    "Fe(OH)3(a)": ("Fe",)}
+    "Barite": ("Ba", "SO4"),
+    "Celestite": ("Sr", "SO4"),
+    "Calcite": ("Ca", "HCO3"),
+    "Siderite": ("Fe", "HCO3"),
+    "Gypsum": ("Ca", "SO4"),
+    "Anhydrite": ("Ca", "SO4"),
+    "Fe(OH)3(a)": ("Fe",),
+}
 
 
 @dataclass
@@ -69,8 +82,8 @@ class Screen:
     """Streams excluded by the formation screen, with what was computed."""
 
     excluded: dict[tuple[int, int, str, int], dict] = field(default_factory=dict)
-    screened: int = 0                 # streams judged (destination, pair, stream, period)
-    unique: int = 0                   # distinct waters sent to PHREEQC
+    screened: int = 0  # streams judged (destination, pair, stream, period)
+    unique: int = 0  # distinct waters sent to PHREEQC
     seconds: float = 0.0
 
     def update(self, other: Screen, pairs: set[int]) -> None:
@@ -91,15 +104,15 @@ class _MixingArgs(TypedDict):
     database: str
 
 
-def _curves(waters: list[dict[str, float]], f: Formation,
-            database: str) -> list[MixingScale | str]:
+def _curves(waters: list[dict[str, float]], f: Formation, database: str) -> list[MixingScale | str]:
     """Mixing summaries of ``waters`` with formation ``f`` (the review's calculation), batched.
 
     Should PHREEQC fail on a batch, each water is run alone; a water whose mixing PHREEQC cannot
     compute gets the error text instead of a summary (never a pass)."""
     fr = [n / (f.fractions - 1) for n in range(f.fractions)]
-    kw = _MixingArgs(temperature_C=f.temperature_C, pressure_bar=f.pressure_bar, fractions=fr,
-                     database=database)
+    kw = _MixingArgs(
+        temperature_C=f.temperature_C, pressure_bar=f.pressure_bar, fractions=fr, database=database
+    )
     try:
         return [mixing_scale(m) for m in mixing_curves(waters, f.water, **kw)]
     except GeochemError:
@@ -115,11 +128,21 @@ def _curves(waters: list[dict[str, float]], f: Formation,
 def _failed(dest: Destination, error: str, water: dict[str, float]) -> dict[str, Any]:
     f = dest.formation
     assert f is not None  # only destinations with a formation are screened or checked
-    return {"formation": f.name, "excess_scale_mg_L": float("nan"), "fraction_injectate": None,
-            "limit_mg_L": f.scale_max_mg_L, "limit_source": f.scale_max_source,
-            "minerals_excess_mg_L": {}, "precipitating_mg_L": {}, "max_si": {},
-            "temperature_C": f.temperature_C, "pressure_bar": f.pressure_bar,
-            "fractions": f.fractions, "injectate": dict(water), "error": error}
+    return {
+        "formation": f.name,
+        "excess_scale_mg_L": float("nan"),
+        "fraction_injectate": None,
+        "limit_mg_L": f.scale_max_mg_L,
+        "limit_source": f.scale_max_source,
+        "minerals_excess_mg_L": {},
+        "precipitating_mg_L": {},
+        "max_si": {},
+        "temperature_C": f.temperature_C,
+        "pressure_bar": f.pressure_bar,
+        "fractions": f.fractions,
+        "injectate": dict(water),
+        "error": error,
+    }
 
 
 def _key(w: dict[str, float]) -> tuple[tuple[str, float], ...]:
@@ -129,12 +152,20 @@ def _key(w: dict[str, float]) -> tuple[tuple[str, float], ...]:
 def _detail(dest: Destination, ms: MixingScale, water: dict[str, float]) -> dict[str, Any]:
     f = dest.formation
     assert f is not None  # only destinations with a formation are screened or checked
-    return {"formation": f.name, "excess_scale_mg_L": ms.excess_mg_L,
-            "fraction_injectate": ms.fraction_at_excess, "limit_mg_L": f.scale_max_mg_L,
-            "limit_source": f.scale_max_source, "minerals_excess_mg_L": ms.minerals_excess_mg_L,
-            "precipitating_mg_L": ms.precipitating, "max_si": ms.max_si,
-            "temperature_C": f.temperature_C, "pressure_bar": f.pressure_bar,
-            "fractions": f.fractions, "injectate": dict(water)}
+    return {
+        "formation": f.name,
+        "excess_scale_mg_L": ms.excess_mg_L,
+        "fraction_injectate": ms.fraction_at_excess,
+        "limit_mg_L": f.scale_max_mg_L,
+        "limit_source": f.scale_max_source,
+        "minerals_excess_mg_L": ms.minerals_excess_mg_L,
+        "precipitating_mg_L": ms.precipitating,
+        "max_si": ms.max_si,
+        "temperature_C": f.temperature_C,
+        "pressure_bar": f.pressure_bar,
+        "fractions": f.fractions,
+        "injectate": dict(water),
+    }
 
 
 def _passes_own_limits(dest: Destination, conc: np.ndarray) -> bool:
@@ -144,8 +175,14 @@ def _passes_own_limits(dest: Destination, conc: np.ndarray) -> bool:
     return True
 
 
-def screen_streams(case: Case, table: PathTable, active: np.ndarray, *, database: str = "phreeqc",
-                   only_pairs: set[int] | None = None) -> Screen:
+def screen_streams(
+    case: Case,
+    table: PathTable,
+    active: np.ndarray,
+    *,
+    database: str = "phreeqc",
+    only_pairs: set[int] | None = None,
+) -> Screen:
     """Mix every stream that may go to a reinjection destination with its formation water.
 
     Parameters
@@ -178,12 +215,14 @@ def screen_streams(case: Case, table: PathTable, active: np.ndarray, *, database
             for t in range(table.periods):
                 if not active[i, t]:
                     continue
-                for stream, frac, conc in (("product", table.recovery, table.product),
-                                           ("residual", table.residual_frac, table.residual)):
+                for stream, frac, conc in (
+                    ("product", table.recovery, table.product),
+                    ("residual", table.residual_frac, table.residual),
+                ):
                     if not dest.takes(stream) or frac[i, t] <= 1e-12:
                         continue
                     if not _passes_own_limits(dest, conc[i, t]):
-                        continue          # excluded by a limit already: no PHREEQC needed
+                        continue  # excluded by a limit already: no PHREEQC needed
                     items.append(((j, i, stream, t), stream_water(table, i, stream, t)[0]))
         uniq: dict[tuple[tuple[str, float], ...], int] = {}
         waters: list[dict[str, float]] = []
@@ -205,8 +244,9 @@ def screen_streams(case: Case, table: PathTable, active: np.ndarray, *, database
     return out
 
 
-def _blend_water(waters: list[dict[str, float]], concs: list[np.ndarray], flows: list[float],
-                 ph: float) -> dict[str, float]:
+def _blend_water(
+    waters: list[dict[str, float]], concs: list[np.ndarray], flows: list[float], ph: float
+) -> dict[str, float]:
     """Flow-weighted water of several streams (concentrations by mass; ``ph`` from MIX)."""
     q = np.asarray(flows, float)
     c = np.stack(concs)
@@ -224,9 +264,14 @@ def _blend_water(waters: list[dict[str, float]], concs: list[np.ndarray], flows:
     return out
 
 
-def check_formation_blends(net: Network, vals: dict[str, np.ndarray], iteration: int, *,
-                           database: str = "phreeqc",
-                           tiny: float = 1e-6) -> tuple[list[dict[str, Any]], list[Cut]]:
+def check_formation_blends(
+    net: Network,
+    vals: dict[str, np.ndarray],
+    iteration: int,
+    *,
+    database: str = "phreeqc",
+    tiny: float = 1e-6,
+) -> tuple[list[dict[str, Any]], list[Cut]]:
     """Mix each delivered blend with its destination's formation water; cut the violations.
 
     A blend of one stream is that stream's water (as the screen judged it).  A blend of several
@@ -246,7 +291,7 @@ def check_formation_blends(net: Network, vals: dict[str, np.ndarray], iteration:
     case = net.case
     from .geocheck import _streams
 
-    jobs = []        # (d, t, streams, w0 flows)
+    jobs = []  # (d, t, streams, w0 flows)
     for d, dest in enumerate(case.destinations):
         if dest.formation is None:
             continue
@@ -258,8 +303,12 @@ def check_formation_blends(net: Network, vals: dict[str, np.ndarray], iteration:
             jobs.append((d, t, streams, used))
     if not jobs:
         return [], []
-    injectates = _injectates([[(p, s, fl) for p, s, fl in used] for _, t, _, used in jobs],
-                             [t for _, t, _, _ in jobs], net, database)
+    injectates = _injectates(
+        [[(p, s, fl) for p, s, fl in used] for _, t, _, used in jobs],
+        [t for _, t, _, _ in jobs],
+        net,
+        database,
+    )
     summaries = _run(net, [jobs[n][0] for n in range(len(jobs))], injectates, database)
     checks: list[dict[str, Any]] = []
     todo = []
@@ -271,21 +320,34 @@ def check_formation_blends(net: Network, vals: dict[str, np.ndarray], iteration:
         viol = None
         if isinstance(ms, str):
             det = _failed(dest, ms, injectates[n])
-            det.update({"destination": dest.name, "period": t + 1,
-                        "violation": f"mixing with formation water {dest.formation.name!r} could "
-                                     f"not be computed by PHREEQC ({ms}): not shown compatible",
-                        "delivered_m3_d": float(sum(fl for *_, fl in used))})
+            det.update(
+                {
+                    "destination": dest.name,
+                    "period": t + 1,
+                    "violation": f"mixing with formation water {dest.formation.name!r} could "
+                    f"not be computed by PHREEQC ({ms}): not shown compatible",
+                    "delivered_m3_d": float(sum(fl for *_, fl in used)),
+                }
+            )
             checks.append(det)
             continue
         if ms.excess_mg_L > lim + TOL_MG_L:
             worst = max(ms.minerals_excess_mg_L.items(), key=lambda kv: kv[1], default=("", 0.0))
-            viol = (f"mixing with formation water {dest.formation.name!r}: scale {ms.excess_mg_L:.3g}"
-                    f" mg/L ({worst[0]} {worst[1]:.3g}) at {100 * ms.fraction_at_excess:.0f} % "
-                    f"injectate > {lim:g} mg/L")
+            viol = (
+                f"mixing with formation water {dest.formation.name!r}: scale {ms.excess_mg_L:.3g}"
+                f" mg/L ({worst[0]} {worst[1]:.3g}) at {100 * ms.fraction_at_excess:.0f} % "
+                f"injectate > {lim:g} mg/L"
+            )
             todo.append((n, d, t, streams, used, ms))
         det = _detail(dest, ms, injectates[n])
-        det.update({"destination": dest.name, "period": t + 1, "violation": viol,
-                    "delivered_m3_d": float(sum(fl for *_, fl in used))})
+        det.update(
+            {
+                "destination": dest.name,
+                "period": t + 1,
+                "violation": viol,
+                "delivered_m3_d": float(sum(fl for *_, fl in used)),
+            }
+        )
         checks.append(det)
     if not todo:
         return checks, []
@@ -321,8 +383,9 @@ def check_formation_blends(net: Network, vals: dict[str, np.ndarray], iteration:
     return checks, cuts
 
 
-def _injectates(blends: list[list[tuple[int, str, float]]], periods: list[int], net: Network,
-                database: str) -> list[dict[str, float]]:
+def _injectates(
+    blends: list[list[tuple[int, str, float]]], periods: list[int], net: Network, database: str
+) -> list[dict[str, float]]:
     """The water of each blend (list of (pair, stream, flow)); one MIX run for all blends of
     several streams."""
     tab = net.table
@@ -357,13 +420,18 @@ def _injectates(blends: list[list[tuple[int, str, float]]], periods: list[int], 
         for k, n in enumerate(rows):
             blend = blends[n]
             ids = [index[(p, s, periods[n])] for p, s, _ in blend]
-            out[n] = _blend_water([waters[i] for i in ids], [concs[i] for i in ids],
-                                  [fl for *_, fl in blend], float(ph[k]))
+            out[n] = _blend_water(
+                [waters[i] for i in ids],
+                [concs[i] for i in ids],
+                [fl for *_, fl in blend],
+                float(ph[k]),
+            )
     return cast(list[dict[str, float]], out)  # every None was filled by the MIX run above
 
 
-def _run(net: Network, dests: list[int], injectates: list[dict[str, float]],
-         database: str) -> list[MixingScale | str]:
+def _run(
+    net: Network, dests: list[int], injectates: list[dict[str, float]], database: str
+) -> list[MixingScale | str]:
     """Mixing summaries of injectates, each with the formation of its destination (batched per
     formation)."""
     case = net.case
@@ -378,10 +446,15 @@ def _run(net: Network, dests: list[int], injectates: list[dict[str, float]],
 
 
 # -- words ----------------------------------------------------------------------------------------
-def fixing_units(key: str, library: UnitLibrary, min_removal: float = 0.5) -> list[tuple[str, float]]:
+def fixing_units(
+    key: str, library: UnitLibrary, min_removal: float = 0.5
+) -> list[tuple[str, float]]:
     """Units of the library that remove at least ``min_removal`` of ``key`` (best first)."""
-    out = [(uid, u.removal_of(key)) for uid, u in library.units.items()
-           if u.removal_of(key) >= min_removal and u.model != "evaporation_pond"]
+    out = [
+        (uid, u.removal_of(key))
+        for uid, u in library.units.items()
+        if u.removal_of(key) >= min_removal and u.model != "evaporation_pond"
+    ]
     return sorted(out, key=lambda x: (-x[1], x[0]))
 
 
@@ -393,8 +466,9 @@ def _units_text(keys: tuple[str, ...], library: UnitLibrary, n: int = 4) -> str:
     best = sorted(seen.items(), key=lambda x: (-x[1], x[0]))[:n]
     if not best:
         return ""
-    return (f"units that remove {' or '.join(keys)}: "
-            + ", ".join(f"{u} ({100 * r:.1f} %)" for u, r in best))
+    return f"units that remove {' or '.join(keys)}: " + ", ".join(
+        f"{u} ({100 * r:.1f} %)" for u, r in best
+    )
 
 
 def _oxygenating(units: tuple[str, ...], library: UnitLibrary) -> list[str]:
@@ -426,16 +500,29 @@ def explain(net: Network, library: UnitLibrary) -> list[dict]:
         site, train = tab.pairs[e.pair]
         groups.setdefault((e.destination, site, train, e.stream, e.kind, e.key), []).append(e)
     # which (pair, stream, dest, period) have a flow variable: the case's alternatives
-    allowed = set(zip(net.x_pair.tolist(), ["product"] * len(net.x_pair), net.x_dest.tolist(),
-                      net.x_t.tolist()))
-    allowed |= set(zip(net.w_pair.tolist(), ["residual"] * len(net.w_pair), net.w_dest.tolist(),
-                       net.w_t.tolist()))
+    allowed = set(
+        zip(
+            net.x_pair.tolist(),
+            ["product"] * len(net.x_pair),
+            net.x_dest.tolist(),
+            net.x_t.tolist(),
+        )
+    )
+    allowed |= set(
+        zip(
+            net.w_pair.tolist(),
+            ["residual"] * len(net.w_pair),
+            net.w_dest.tolist(),
+            net.w_t.tolist(),
+        )
+    )
     out = []
     for (j, site, train, stream, kind, key), es in groups.items():
         dest = case.destinations[j]
         periods = sorted(e.period + 1 for e in es)
-        worst = max(es, key=lambda e: e.value / max(e.limit, 1e-12)
-                    if math.isfinite(e.value) else math.inf)
+        worst = max(
+            es, key=lambda e: e.value / max(e.limit, 1e-12) if math.isfinite(e.value) else math.inf
+        )
         alts = []
         for i, (s2, t2) in enumerate(tab.pairs):
             if s2 != site or t2 == train:
@@ -448,10 +535,19 @@ def explain(net: Network, library: UnitLibrary) -> list[dict]:
                     alts.append(f"{t2} ({key} {v:.3g} mg/L)")
                 else:
                     alts.append(t2)
-        item = {"destination": dest.name, "site": site, "train": train, "stream": stream,
-                "periods": periods, "kind": kind, "constituent": key, "value": _fin(worst.value),
-                "values": [_fin(e.value) for e in sorted(es, key=lambda e: e.period)],
-                "limit": worst.limit, "rule": worst.rule}
+        item = {
+            "destination": dest.name,
+            "site": site,
+            "train": train,
+            "stream": stream,
+            "periods": periods,
+            "kind": kind,
+            "constituent": key,
+            "value": _fin(worst.value),
+            "values": [_fin(e.value) for e in sorted(es, key=lambda e: e.period)],
+            "limit": worst.limit,
+            "rule": worst.rule,
+        }
         units = trains[train].units if train in trains else ()
         if kind == "limit":
             src = dest.limit_sources.get(key, "")
@@ -459,12 +555,14 @@ def explain(net: Network, library: UnitLibrary) -> list[dict]:
             why = f"{key} {worst.value:.3g} mg/L > {worst.limit:g} mg/L ({src})"
             if key == "DO" and dest.kind == "reinjection":
                 ox = _oxygenating(units, library)
-                why += (f": an oxic {stream}" + (f" ({', '.join(ox)} in the train opens it to air)"
-                                                 if ox else "")
-                        + ", and the formation is reducing: its oxygen would oxidise Fe(II) to "
-                        "Fe(OH)3 that plugs the pores; blending with anoxic water does not dilute "
-                        "oxygen but spends it on that Fe(II), so each stream must meet the DO "
-                        "limit by itself")
+                why += (
+                    f": an oxic {stream}"
+                    + (f" ({', '.join(ox)} in the train opens it to air)" if ox else "")
+                    + ", and the formation is reducing: its oxygen would oxidise Fe(II) to "
+                    "Fe(OH)3 that plugs the pores; blending with anoxic water does not dilute "
+                    "oxygen but spends it on that Fe(II), so each stream must meet the DO "
+                    "limit by itself"
+                )
             elif worst.rule == "no dilution":
                 why += ": the destination takes no blending, each stream must meet it by itself"
             else:
@@ -477,28 +575,44 @@ def explain(net: Network, library: UnitLibrary) -> list[dict]:
             minerals = sorted(mx.get("minerals_excess_mg_L", {}).items(), key=lambda kv: -kv[1])
             mtxt = ", ".join(f"{m} {v:.3g} mg/L" for m, v in minerals) or "no single mineral"
             if mx.get("error"):
-                why = (f"PHREEQC could not compute its mixing with formation water "
-                       f"{mx['formation']!r} ({mx['error']}): a stream not shown compatible is "
-                       "not reinjected")
+                why = (
+                    f"PHREEQC could not compute its mixing with formation water "
+                    f"{mx['formation']!r} ({mx['error']}): a stream not shown compatible is "
+                    "not reinjected"
+                )
             else:
-                why = (f"mixing with formation water {mx['formation']!r} (0-100 %, "
-                       f"{mx['temperature_C']:g} deg C, {mx['pressure_bar']:g} bar) forms "
-                       f"{worst.value:.3g} mg/L of scale beyond what the two waters deposit alone "
-                       f"({mtxt}) at {100 * mx['fraction_injectate']:.0f} % injectate > "
-                       f"{worst.limit:g} mg/L ({src})")
+                why = (
+                    f"mixing with formation water {mx['formation']!r} (0-100 %, "
+                    f"{mx['temperature_C']:g} deg C, {mx['pressure_bar']:g} bar) forms "
+                    f"{worst.value:.3g} mg/L of scale beyond what the two waters deposit alone "
+                    f"({mtxt}) at {100 * mx['fraction_injectate']:.0f} % injectate > "
+                    f"{worst.limit:g} mg/L ({src})"
+                )
             conds = [SCALE_CONDITIONS[m] for m, _ in minerals if m in SCALE_CONDITIONS]
             if conds:
                 why += "; the review's condition: " + "; ".join(conds)
             ions = tuple(dict.fromkeys(i for m, _ in minerals for i in MINERAL_IONS.get(m, ())))
             fix_units = _units_text(ions, library) if ions else ""
             item["mixing"] = {k: (_fin(v) if isinstance(v, float) else v) for k, v in mx.items()}
-        fix = "; ".join(x for x in (fix_units, ("in this case: train " + ", ".join(alts)
-                                                 + " at " + site + " can go there")
-                                    if alts else "no other candidate train at " + site
-                                    + " can go there in these periods") if x)
-        item.update({"source": src, "status": status, "fix": fix,
-                     "message": f"{dest.name} rejects the {stream} of {site}/{train} in "
-                                f"{_periods(periods)}: {why}. Fix: {fix}"})
+        fix = "; ".join(
+            x
+            for x in (
+                fix_units,
+                ("in this case: train " + ", ".join(alts) + " at " + site + " can go there")
+                if alts
+                else "no other candidate train at " + site + " can go there in these periods",
+            )
+            if x
+        )
+        item.update(
+            {
+                "source": src,
+                "status": status,
+                "fix": fix,
+                "message": f"{dest.name} rejects the {stream} of {site}/{train} in "
+                f"{_periods(periods)}: {why}. Fix: {fix}",
+            }
+        )
         out.append(item)
     out.sort(key=lambda x: (x["destination"], x["site"], x["train"], x["stream"], x["constituent"]))
     return out

@@ -56,18 +56,25 @@ class Cut:
     """A linear cut from a PHREEQC check: ``sum coef * flow (<= or >=) 0`` at (dest, period)."""
 
     destination: str
-    period: int                       # 1-based
-    prop: str                         # pH | SAR | SI_<Mineral> | formation_scale
-    sense: str                        # "max" (<=) or "min" (>=)
+    period: int  # 1-based
+    prop: str  # pH | SAR | SI_<Mineral> | formation_scale
+    sense: str  # "max" (<=) or "min" (>=)
     limit: float
-    value: float                      # the blend's value that was checked
+    value: float  # the blend's value that was checked
     iteration: int
-    coef: dict[tuple[int, str], float] = field(default_factory=dict)   # (pair, stream) -> h - limit
+    coef: dict[tuple[int, str], float] = field(default_factory=dict)  # (pair, stream) -> h - limit
 
     def as_dict(self) -> dict:
-        return {"destination": self.destination, "period": self.period, "property": self.prop,
-                "sense": "<=" if self.sense == "max" else ">=", "limit": self.limit,
-                "value": self.value, "iteration": self.iteration, "terms": len(self.coef)}
+        return {
+            "destination": self.destination,
+            "period": self.period,
+            "property": self.prop,
+            "sense": "<=" if self.sense == "max" else ">=",
+            "limit": self.limit,
+            "value": self.value,
+            "iteration": self.iteration,
+            "terms": len(self.coef),
+        }
 
 
 @dataclass
@@ -82,7 +89,7 @@ class Exclusion:
 
     destination: int
     pair: int
-    stream: str                       # "product" or "residual"
+    stream: str  # "product" or "residual"
     period: int
     kind: str
     key: str
@@ -107,7 +114,7 @@ class Network:
 
     case: Case
     table: PathTable
-    produced: np.ndarray              # (S, T) station production, m3/d
+    produced: np.ndarray  # (S, T) station production, m3/d
     stations: list[str]
     hubs: list[str]
     hub_members: dict[str, list[str]]
@@ -137,10 +144,10 @@ class Network:
     x_unit_CNY_m3: np.ndarray
     w_unit_CNY_m3: np.ndarray
     g_unit_CNY_m3: np.ndarray
-    y_charge_CNY: np.ndarray          # NPV charge of each build option
+    y_charge_CNY: np.ndarray  # NPV charge of each build option
     crf: float
-    pair_site: np.ndarray             # (P,) site index into stations + hubs
-    site_max: np.ndarray              # (sites,) most water a site can receive in a period
+    pair_site: np.ndarray  # (P,) site index into stations + hubs
+    site_max: np.ndarray  # (sites,) most water a site can receive in a period
     exclusions: list[Exclusion] = field(default_factory=list)
 
     @property
@@ -148,8 +155,14 @@ class Network:
         return self.stations + self.hubs
 
 
-def prepare(case: Case, table: PathTable, produced: dict[str, np.ndarray], *,
-            life_yr: float, screen: dict[tuple[int, int, str, int], dict] | None = None) -> Network:
+def prepare(
+    case: Case,
+    table: PathTable,
+    produced: dict[str, np.ndarray],
+    *,
+    life_yr: float,
+    screen: dict[tuple[int, int, str, int], dict] | None = None,
+) -> Network:
     """Index arrays, costs and bounds of the MILP for ``case`` and its path table.
 
     Parameters
@@ -166,7 +179,7 @@ def prepare(case: Case, table: PathTable, produced: dict[str, np.ndarray], *,
     site_ix = {s: k for k, s in enumerate(sites)}
     prod = np.array([produced[s] for s in stations]).reshape(len(stations), T)
     site_flow = np.zeros((len(sites), T))
-    site_flow[:len(stations)] = prod
+    site_flow[: len(stations)] = prod
     for k, h in enumerate(hubs):
         idx = [stations.index(m) for m in members[h]]
         site_flow[len(stations) + k] = prod[idx].sum(axis=0)
@@ -190,12 +203,15 @@ def prepare(case: Case, table: PathTable, produced: dict[str, np.ndarray], *,
     route = {}
     for i, (s, _) in enumerate(table.pairs):
         for j, d in enumerate(case.destinations):
-            route[(i, j)] = case.route_km(s, d.name) * tr.cost_CNY_m3_km(d.transport) + \
-                d.fee_CNY_m3
+            route[(i, j)] = case.route_km(s, d.name) * tr.cost_CNY_m3_km(d.transport) + d.fee_CNY_m3
     own = [d.stream_keys() for d in case.destinations]
-    lim_idx = [(np.array([_K[k] for k in keys], dtype=int),
-                np.array([d.limits_mg_L[k] for k in keys], dtype=float))
-               for d, keys in zip(case.destinations, own)]
+    lim_idx = [
+        (
+            np.array([_K[k] for k in keys], dtype=int),
+            np.array([d.limits_mg_L[k] for k in keys], dtype=float),
+        )
+        for d, keys in zip(case.destinations, own)
+    ]
     screen = screen or {}
     exclusions: list[Exclusion] = []
 
@@ -207,25 +223,45 @@ def prepare(case: Case, table: PathTable, produced: dict[str, np.ndarray], *,
         bad = np.flatnonzero(v > lim + 1e-9)
         rule = "per-stream limit" if case.destinations[j].dilution else "no dilution"
         for b in bad:
-            exclusions.append(Exclusion(j, int(i), stream, int(t), "limit", own[j][b], float(v[b]),
-                                        float(lim[b]), rule))
+            exclusions.append(
+                Exclusion(
+                    j, int(i), stream, int(t), "limit", own[j][b], float(v[b]), float(lim[b]), rule
+                )
+            )
         ok = not len(bad)
         key = (j, int(i), stream, int(t))
         if ok and key in screen:
             det = screen[key]
-            exclusions.append(Exclusion(j, int(i), stream, int(t), "formation", "scale",
-                                        float(det["excess_scale_mg_L"]), float(det["limit_mg_L"]),
-                                        "formation compatibility", det))
+            exclusions.append(
+                Exclusion(
+                    j,
+                    int(i),
+                    stream,
+                    int(t),
+                    "formation",
+                    "scale",
+                    float(det["excess_scale_mg_L"]),
+                    float(det["limit_mg_L"]),
+                    "formation compatibility",
+                    det,
+                )
+            )
             ok = False
         return ok
 
     for i, t in zip(f_pair, f_t):
         for j, d in enumerate(case.destinations):
             base = route[(i, j)]
-            ok_x = (d.takes("product") and table.recovery[i, t] > 1e-12
-                    and meets(table.product[i, t], j, i, t, "product"))
-            ok_w = (d.takes("residual") and table.residual_frac[i, t] > 1e-12
-                    and meets(table.residual[i, t], j, i, t, "residual"))
+            ok_x = (
+                d.takes("product")
+                and table.recovery[i, t] > 1e-12
+                and meets(table.product[i, t], j, i, t, "product")
+            )
+            ok_w = (
+                d.takes("residual")
+                and table.residual_frac[i, t] > 1e-12
+                and meets(table.residual[i, t], j, i, t, "residual")
+            )
             if d.takes("product") and table.recovery[i, t] > 1e-12 and ok_x:
                 x_pair.append(i)
                 x_dest.append(j)
@@ -261,17 +297,46 @@ def prepare(case: Case, table: PathTable, produced: dict[str, np.ndarray], *,
             y_size.append(z)
             y_charge.append((table.capex_CNY[i, z] * crf + table.fixed_CNY_yr[i, z]) * B.sum())
     arr = lambda v, dt=int: np.array(v, dtype=dt)  # noqa: E731
-    return Network(case, table, prod, stations, hubs, members, dests, f_pair, f_t,
-                   arr(x_pair), arr(x_dest), arr(x_t), arr(w_pair), arr(w_dest), arr(w_t),
-                   arr(g_st), arr(g_hub), arr(g_t), arr(y_pair), arr(y_size), sizes, A, B,
-                   arr(x_cost, float), arr(w_cost, float), arr(g_cost, float),
-                   arr(y_charge, float), crf, pair_site, site_max, exclusions)
+    return Network(
+        case,
+        table,
+        prod,
+        stations,
+        hubs,
+        members,
+        dests,
+        f_pair,
+        f_t,
+        arr(x_pair),
+        arr(x_dest),
+        arr(x_t),
+        arr(w_pair),
+        arr(w_dest),
+        arr(w_t),
+        arr(g_st),
+        arr(g_hub),
+        arr(g_t),
+        arr(y_pair),
+        arr(y_size),
+        sizes,
+        A,
+        B,
+        arr(x_cost, float),
+        arr(w_cost, float),
+        arr(g_cost, float),
+        arr(y_charge, float),
+        crf,
+        pair_site,
+        site_max,
+        exclusions,
+    )
 
 
 def _lin(coefs: Iterable[float], vars_: Iterable[Any], constant: float = 0.0) -> LinearExpression:
     """``constant + sum coefs * vars_`` (``vars_``: Pyomo variables, untyped)."""
-    return LinearExpression(constant=constant, linear_coefs=list(map(float, coefs)),
-                            linear_vars=list(vars_))
+    return LinearExpression(
+        constant=constant, linear_coefs=list(map(float, coefs)), linear_vars=list(vars_)
+    )
 
 
 @dataclass
@@ -279,13 +344,20 @@ class ModelIndex:
     """Pyomo model plus the row maps needed to read it back and to explain slacks."""
 
     model: pyo.ConcreteModel
-    quality_rows: list[tuple[int, int, str]]       # (dest, t, key) of each quality constraint
+    quality_rows: list[tuple[int, int, str]]  # (dest, t, key) of each quality constraint
     elastic: bool
 
 
-def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None = None,
-                elastic: bool = False, min_reuse_share: float | None = None,
-                max_cost_CNY: float | None = None, sar_envelope: bool = True) -> ModelIndex:
+def build_model(
+    net: Network,
+    *,
+    objective: str = "cost",
+    cuts: list[Cut] | None = None,
+    elastic: bool = False,
+    min_reuse_share: float | None = None,
+    max_cost_CNY: float | None = None,
+    sar_envelope: bool = True,
+) -> ModelIndex:
     """The Pyomo model of ``net``.
 
     Parameters
@@ -305,27 +377,48 @@ def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None
     case, tab = net.case, net.table
     T = case.periods
     m = pyo.ConcreteModel(name="cbmwater")
-    nF, nX, nW, nG, nY = len(net.f_pair), len(net.x_pair), len(net.w_pair), len(net.g_st), len(net.y_pair)
+    nF, nX, nW, nG, nY = (
+        len(net.f_pair),
+        len(net.x_pair),
+        len(net.w_pair),
+        len(net.g_st),
+        len(net.y_pair),
+    )
     # upper bounds from the water available (tight, not arbitrary)
     site_flow_t = np.zeros((len(net.sites), T))
-    site_flow_t[:len(net.stations)] = net.produced
+    site_flow_t[: len(net.stations)] = net.produced
     for k, hub_name in enumerate(net.hubs):
         idx = [net.stations.index(s) for s in net.hub_members[hub_name]]
         site_flow_t[len(net.stations) + k] = net.produced[idx].sum(axis=0)
     fub = site_flow_t[net.pair_site[net.f_pair], net.f_t] if nF else np.zeros(0)
-    m.F = pyo.Var(range(nF), domain=pyo.NonNegativeReals, bounds=lambda _, k: (0, float(fub[k])),
-                  doc="feed of (site, train) f_pair[k] in period f_t[k], m3/d (bounded by the "
-                      "water the site can receive)")
-    m.x = pyo.Var(range(nX), domain=pyo.NonNegativeReals,
-                  doc="product of (site, train) x_pair[k] to destination x_dest[k] in period "
-                      "x_t[k], m3/d")
-    m.w = pyo.Var(range(nW), domain=pyo.NonNegativeReals,
-                  doc="residual (brine, backwash, sludge water) of (site, train) w_pair[k] to "
-                      "destination w_dest[k] in period w_t[k], m3/d")
-    m.g = pyo.Var(range(nG), domain=pyo.NonNegativeReals,
-                  doc="transfer from station g_st[k] to hub g_hub[k] in period g_t[k], m3/d")
-    m.y = pyo.Var(range(nY), domain=pyo.Binary,
-                  doc="1 if (site, train) y_pair[k] is built at size sizes[y_size[k]]")
+    m.F = pyo.Var(
+        range(nF),
+        domain=pyo.NonNegativeReals,
+        bounds=lambda _, k: (0, float(fub[k])),
+        doc="feed of (site, train) f_pair[k] in period f_t[k], m3/d (bounded by the "
+        "water the site can receive)",
+    )
+    m.x = pyo.Var(
+        range(nX),
+        domain=pyo.NonNegativeReals,
+        doc="product of (site, train) x_pair[k] to destination x_dest[k] in period x_t[k], m3/d",
+    )
+    m.w = pyo.Var(
+        range(nW),
+        domain=pyo.NonNegativeReals,
+        doc="residual (brine, backwash, sludge water) of (site, train) w_pair[k] to "
+        "destination w_dest[k] in period w_t[k], m3/d",
+    )
+    m.g = pyo.Var(
+        range(nG),
+        domain=pyo.NonNegativeReals,
+        doc="transfer from station g_st[k] to hub g_hub[k] in period g_t[k], m3/d",
+    )
+    m.y = pyo.Var(
+        range(nY),
+        domain=pyo.Binary,
+        doc="1 if (site, train) y_pair[k] is built at size sizes[y_size[k]]",
+    )
     F, X, W, G, Y = (list(v.values()) for v in (m.F, m.x, m.w, m.g, m.y))
     f_of = {(int(i), int(t)): k for k, (i, t) in enumerate(zip(net.f_pair, net.f_t))}
 
@@ -343,9 +436,15 @@ def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None
     for k, (s, h, t) in enumerate(zip(net.g_st, net.g_hub, net.g_t)):
         g_by_st.setdefault((int(s), int(t)), []).append(k)
         g_by_hub.setdefault((int(h), int(t)), []).append(k)
-    m.spill = pyo.Var(range(S * T), domain=pyo.NonNegativeReals,
-                      doc="elastic: water of station k // T left unallocated in period k % T, "
-                          "m3/d") if elastic else None
+    m.spill = (
+        pyo.Var(
+            range(S * T),
+            domain=pyo.NonNegativeReals,
+            doc="elastic: water of station k // T left unallocated in period k % T, m3/d",
+        )
+        if elastic
+        else None
+    )
     balance_keys = []
     for s in range(S):
         for t in range(T):
@@ -367,8 +466,16 @@ def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None
             gs = g_by_hub.get((h, t), [])
             if not fs and not gs:
                 continue
-            rows.append((_lin([1.0] * len(fs) + [-1.0] * len(gs), [F[k] for k in fs] +
-                              [G[k] for k in gs]), 0.0, 0.0, ("hub_balance", h, t)))
+            rows.append(
+                (
+                    _lin(
+                        [1.0] * len(fs) + [-1.0] * len(gs), [F[k] for k in fs] + [G[k] for k in gs]
+                    ),
+                    0.0,
+                    0.0,
+                    ("hub_balance", h, t),
+                )
+            )
 
     # -- train splits -----------------------------------------------------------------------------
     x_by_f: dict[int, list[int]] = {}
@@ -381,12 +488,24 @@ def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None
         r = float(tab.recovery[i, t])
         e = float(tab.residual_frac[i, t])
         xs = x_by_f.get(k, [])
-        rows.append((_lin([1.0] * len(xs) + [-r], [X[j] for j in xs] + [F[k]]), 0.0, 0.0,
-                     ("product_split", k)))
+        rows.append(
+            (
+                _lin([1.0] * len(xs) + [-r], [X[j] for j in xs] + [F[k]]),
+                0.0,
+                0.0,
+                ("product_split", k),
+            )
+        )
         ws = w_by_f.get(k, [])
         if e > 1e-12:
-            rows.append((_lin([1.0] * len(ws) + [-e], [W[j] for j in ws] + [F[k]]), 0.0, 0.0,
-                         ("residual_split", k)))
+            rows.append(
+                (
+                    _lin([1.0] * len(ws) + [-e], [W[j] for j in ws] + [F[k]]),
+                    0.0,
+                    0.0,
+                    ("residual_split", k),
+                )
+            )
 
     # -- builds ------------------------------------------------------------------------------------
     y_by_pair: dict[int, list[int]] = {}
@@ -399,9 +518,17 @@ def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None
             ys = y_by_pair.get(int(i), [])
             # F <= sum_z min(size_z, water available) y_z: the same integer set as
             # F <= sum size y, with a tighter LP relaxation in low-flow periods
-            rows.append((_lin([1.0] + [-min(float(net.sizes[net.y_size[j]]), float(fub[k]))
-                                       for j in ys], [F[k]] + [Y[j] for j in ys]), None, 0.0,
-                         ("build_capacity", k)))
+            rows.append(
+                (
+                    _lin(
+                        [1.0] + [-min(float(net.sizes[net.y_size[j]]), float(fub[k])) for j in ys],
+                        [F[k]] + [Y[j] for j in ys],
+                    ),
+                    None,
+                    0.0,
+                    ("build_capacity", k),
+                )
+            )
 
     # -- destinations: capacity and quality ---------------------------------------------------------
     into: dict[tuple[int, int], tuple[list[int], list[int]]] = {}
@@ -410,9 +537,15 @@ def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None
     for k, (d, t) in enumerate(zip(net.w_dest, net.w_t)):
         into.setdefault((int(d), int(t)), ([], []))[1].append(k)
     D = len(net.dests)
-    m.over = pyo.Var(range(D * T), domain=pyo.NonNegativeReals,
-                     doc="elastic: flow above the capacity of destination k // T in period k % T, "
-                         "m3/d") if elastic else None
+    m.over = (
+        pyo.Var(
+            range(D * T),
+            domain=pyo.NonNegativeReals,
+            doc="elastic: flow above the capacity of destination k // T in period k % T, m3/d",
+        )
+        if elastic
+        else None
+    )
     quality_rows: list[tuple[int, int, str]] = []
     qslack_vars = []
     qslack_weights = []
@@ -429,20 +562,24 @@ def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None
             cx = np.nan_to_num(tab.product[net.x_pair[xs], t, j]) - lim if xs else np.zeros(0)
             cw = np.nan_to_num(tab.residual[net.w_pair[ws], t, j]) - lim if ws else np.zeros(0)
             if not ((cx > 1e-9).any() or (cw > 1e-9).any()):
-                continue   # no stream can exceed the limit: the row is redundant
+                continue  # no stream can exceed the limit: the row is redundant
             # the row is homogeneous (right-hand side 0): scaled to a largest coefficient of 1
             # so that mg/L of TDS and of F sit on the same footing for the solver
-            sc = 1.0 / max(float(np.abs(cx).max(initial=0.0)), float(np.abs(cw).max(initial=0.0)), 1e-12)
+            sc = 1.0 / max(
+                float(np.abs(cx).max(initial=0.0)), float(np.abs(cw).max(initial=0.0)), 1e-12
+            )
             coefs = list(cx * sc) + list(cw * sc)
             vars_ = [X[k] for k in xs] + [W[k] for k in ws]
             if elastic:
-                v = pyo.Var(domain=pyo.NonNegativeReals,
-                            doc=f"elastic: excess of {key} at {dest.name} in period {t + 1}")
+                v = pyo.Var(
+                    domain=pyo.NonNegativeReals,
+                    doc=f"elastic: excess of {key} at {dest.name} in period {t + 1}",
+                )
                 m.add_component(f"qs_{len(quality_rows)}", v)
                 coefs.append(-1.0)
                 vars_.append(v)
                 qslack_vars.append(v)
-                qslack_weights.append(1.0 / max(sc * lim, 1e-12))   # m3/d-equivalents
+                qslack_weights.append(1.0 / max(sc * lim, 1e-12))  # m3/d-equivalents
             rows.append((_lin(coefs, vars_), None, 0.0, ("quality", d, t, key)))
             quality_rows.append((d, t, key))
 
@@ -453,25 +590,41 @@ def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None
         lim_sar = case.destinations[d].SAR_max
         if lim_sar is None or not sar_envelope:
             continue
-        concs = np.concatenate([tab.product[net.x_pair[xs], t, :len(TRACKED)],
-                                tab.residual[net.w_pair[ws], t, :len(TRACKED)]])
+        concs = np.concatenate(
+            [
+                tab.product[net.x_pair[xs], t, : len(TRACKED)],
+                tab.residual[net.w_pair[ws], t, : len(TRACKED)],
+            ]
+        )
         if not len(concs):
             continue
         n_here = 0
         for s0 in hardness_points(concs):
             h = sar_cut_coefficients(concs, lim_sar, float(s0))
             if not (h > 1e-12).any():
-                continue          # every stream meets the limit at this point: redundant
+                continue  # every stream meets the limit at this point: redundant
             h = h / max(float(np.abs(h).max()), 1e-12)
-            rows.append((_lin(h, [X[k] for k in xs] + [W[k] for k in ws]), None, 0.0,
-                         ("sar_tangent", d, t, n_here)))
+            rows.append(
+                (
+                    _lin(h, [X[k] for k in xs] + [W[k] for k in ws]),
+                    None,
+                    0.0,
+                    ("sar_tangent", d, t, n_here),
+                )
+            )
             n_here += 1
             n_sar += 1
     m.n_sar_rows = n_sar
 
     # -- geochemical cuts --------------------------------------------------------------------------
-    x_of = {(int(i), int(d), int(t)): k for k, (i, d, t) in enumerate(zip(net.x_pair, net.x_dest, net.x_t))}
-    w_of = {(int(i), int(d), int(t)): k for k, (i, d, t) in enumerate(zip(net.w_pair, net.w_dest, net.w_t))}
+    x_of = {
+        (int(i), int(d), int(t)): k
+        for k, (i, d, t) in enumerate(zip(net.x_pair, net.x_dest, net.x_t))
+    }
+    w_of = {
+        (int(i), int(d), int(t)): k
+        for k, (i, d, t) in enumerate(zip(net.w_pair, net.w_dest, net.w_t))
+    }
     cuts = list(cuts or [])
     for c_ix, cut in enumerate(cuts):
         d = net.dests.index(cut.destination)
@@ -483,7 +636,7 @@ def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None
                 coefs.append(c)
                 vars_.append(X[col] if stream == "product" else W[col])
         if vars_:
-            sc = 1.0 / max(max(abs(c) for c in coefs), 1e-12)     # homogeneous row: scaled
+            sc = 1.0 / max(max(abs(c) for c in coefs), 1e-12)  # homogeneous row: scaled
             coefs = [c * sc for c in coefs]
             lo, hi = (None, 0.0) if cut.sense == "max" else (0.0, None)
             rows.append((_lin(coefs, vars_), lo, hi, ("cut", c_ix)))
@@ -492,11 +645,15 @@ def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None
     A = net.A
     var_c = tab.var_CNY_m3[net.f_pair, net.f_t] * A[net.f_t]
     cost_expr = _lin(
-        list(var_c) + list(net.x_unit_CNY_m3 * A[net.x_t]) + list(net.w_unit_CNY_m3 * A[net.w_t])
-        + list(net.g_unit_CNY_m3 * A[net.g_t]) + list(net.y_charge_CNY),
-        F + X + W + G + Y)
+        list(var_c)
+        + list(net.x_unit_CNY_m3 * A[net.x_t])
+        + list(net.w_unit_CNY_m3 * A[net.w_t])
+        + list(net.g_unit_CNY_m3 * A[net.g_t])
+        + list(net.y_charge_CNY),
+        F + X + W + G + Y,
+    )
     vol = 365.0 * case.period_years
-    total_prod = max(float(net.produced.sum() * vol), 1e-9)   # a case with no water: share 0
+    total_prod = max(float(net.produced.sum() * vol), 1e-9)  # a case with no water: share 0
     reuse = [k for k, d in enumerate(net.x_dest) if case.destinations[d].kind == "reuse"]
     reuse_expr = _lin([vol / total_prod] * len(reuse), [X[k] for k in reuse])
     tds = _K["TDS"]
@@ -505,42 +662,61 @@ def build_model(net: Network, *, objective: str = "cost", cuts: list[Cut] | None
     sw = [k for k, d in enumerate(net.w_dest) if d in env]
     salt_expr = _lin(
         [vol * float(np.nan_to_num(tab.product[net.x_pair[k], net.x_t[k], tds])) / 1e6 for k in sx]
-        + [vol * float(np.nan_to_num(tab.residual[net.w_pair[k], net.w_t[k], tds])) / 1e6 for k in sw],
-        [X[k] for k in sx] + [W[k] for k in sw])
+        + [
+            vol * float(np.nan_to_num(tab.residual[net.w_pair[k], net.w_t[k], tds])) / 1e6
+            for k in sw
+        ],
+        [X[k] for k in sx] + [W[k] for k in sw],
+    )
     m.cost_expr = pyo.Expression(expr=cost_expr, doc="NPV cost of the plan, CNY")
-    m.reuse_expr = pyo.Expression(expr=reuse_expr, doc="share of the produced water (volume over "
-                                  "the horizon) delivered to reuse destinations")
-    m.salt_expr = pyo.Expression(expr=salt_expr, doc="TDS released to the environment over the "
-                                 "horizon, t")
+    m.reuse_expr = pyo.Expression(
+        expr=reuse_expr,
+        doc="share of the produced water (volume over the horizon) delivered to reuse destinations",
+    )
+    m.salt_expr = pyo.Expression(
+        expr=salt_expr, doc="TDS released to the environment over the horizon, t"
+    )
     if min_reuse_share is not None:
         rows.append((reuse_expr, float(min_reuse_share), None, ("min_reuse_share",)))
     if max_cost_CNY is not None:
         rows.append((cost_expr, None, float(max_cost_CNY), ("max_cost",)))
 
-    m.rows = pyo.Constraint(range(len(rows)), rule=lambda _, k: (rows[k][1], rows[k][0], rows[k][2]),
-                            doc="every linear row (balances, splits, builds, capacities, quality, "
-                                "SAR tangents, cuts, epsilon bounds); names.ROW_KINDS says which "
-                                "is which, and the LP / MPS files name each one")
+    m.rows = pyo.Constraint(
+        range(len(rows)),
+        rule=lambda _, k: (rows[k][1], rows[k][0], rows[k][2]),
+        doc="every linear row (balances, splits, builds, capacities, quality, "
+        "SAR tangents, cuts, epsilon bounds); names.ROW_KINDS says which "
+        "is which, and the LP / MPS files name each one",
+    )
     if elastic:
         # slack per m3/d of water (spilling weighs most: it is the last resort, so the
         # explanation names the destinations and constituents that block); quality slack scaled
         # by its limit to m3/d-equivalents; a small
         # cost term keeps the plan sensible among equally infeasible ones
-        pen = _lin([10.0] * (S * T) + [1.0] * (D * T) + qslack_weights,
-                   list(m.spill.values()) + list(m.over.values()) + qslack_vars)
+        pen = _lin(
+            [10.0] * (S * T) + [1.0] * (D * T) + qslack_weights,
+            list(m.spill.values()) + list(m.over.values()) + qslack_vars,
+        )
         scale = 1e-9 / max(1.0, float(np.abs(var_c).max(initial=1.0)))
-        m.obj = pyo.Objective(expr=pen * 1e3 + scale * cost_expr, sense=pyo.minimize,
-                              doc="elastic: weighted slacks (spill, over capacity, quality), "
-                                  "then a tiny share of the NPV cost")
+        m.obj = pyo.Objective(
+            expr=pen * 1e3 + scale * cost_expr,
+            sense=pyo.minimize,
+            doc="elastic: weighted slacks (spill, over capacity, quality), "
+            "then a tiny share of the NPV cost",
+        )
         m.qslack = qslack_vars
     elif objective == "cost":
         m.obj = pyo.Objective(expr=cost_expr, sense=pyo.minimize, doc="least NPV cost, CNY")
     elif objective == "reuse":
-        m.obj = pyo.Objective(expr=reuse_expr, sense=pyo.maximize,
-                              doc="largest share of produced water delivered to reuse")
+        m.obj = pyo.Objective(
+            expr=reuse_expr,
+            sense=pyo.maximize,
+            doc="largest share of produced water delivered to reuse",
+        )
     elif objective == "salt":
-        m.obj = pyo.Objective(expr=salt_expr, sense=pyo.minimize,
-                              doc="least TDS released to the environment, t")
+        m.obj = pyo.Objective(
+            expr=salt_expr, sense=pyo.minimize, doc="least TDS released to the environment, t"
+        )
     else:
         raise ValueError(f"unknown objective {objective!r}")
     m.balance_keys = balance_keys

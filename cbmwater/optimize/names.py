@@ -29,35 +29,35 @@ if TYPE_CHECKING:
 
 __all__ = ["COLUMN_KINDS", "ROW_KINDS", "ModelNames", "tokens"]
 
-MAX_TOKEN = 48                     # characters of one entity name (a row name stays < 255)
+MAX_TOKEN = 48  # characters of one entity name (a row name stays < 255)
 _BAD = re.compile(r"[^A-Za-z0-9_.]+")
 
 COLUMN_KINDS = {
     "feed": "feed(site,train,tN): water treated by a train at a site, m3/d",
     "product": "product(site,train,destination,tN): treated water sent to a destination, m3/d",
     "residual": "residual(site,train,destination,tN): brine / backwash / sludge water sent to a "
-                "destination, m3/d",
+    "destination, m3/d",
     "transfer": "transfer(station,hub,tN): water piped from a station to a shared hub, m3/d",
     "build": "build(site,train,size_m3_d): 1 if the plant of that size is built",
     "spill": "spill(station,tN): produced water left unallocated (elastic model only), m3/d",
     "over_capacity": "over_capacity(destination,tN): flow above a destination's capacity "
-                     "(elastic model only), m3/d",
+    "(elastic model only), m3/d",
     "quality_slack": "quality_slack(destination,constituent,tN): quality excess (elastic model "
-                     "only)",
+    "only)",
 }
 ROW_KINDS = {
     "balance": "balance(station,tN): feeds + transfers = production (no spill)",
     "hub_balance": "hub_balance(hub,tN): hub feeds = transfers in",
     "product_split": "product_split(site,train,tN): sum of product flows = recovery x feed",
     "residual_split": "residual_split(site,train,tN): sum of residual flows = residual fraction "
-                      "x feed",
+    "x feed",
     "one_size": "one_size(site,train): at most one plant size is built",
     "build_capacity": "build_capacity(site,train,tN): feed <= size of the plant built",
     "capacity": "capacity(destination,tN): flows in <= what the destination takes",
     "quality": "quality(destination,constituent,tN): sum (c - limit) flow <= 0, scaled",
     "sar_tangent": "sar_tangent(destination,tN,k): k-th tangent row of the SAR limit",
     "cut": "cut(destination,property,tN,k): k-th PHREEQC cut (pH, SAR, SI_<mineral>, "
-           "formation_scale)",
+    "formation_scale)",
     "min_reuse_share": "min_reuse_share: reuse share >= the epsilon bound",
     "max_cost": "max_cost: NPV cost <= the budget",
 }
@@ -83,34 +83,48 @@ class ModelNames:
     elastic model's quality slacks follow them), ``cuts`` the model's cuts.
     """
 
-    def __init__(self, model: pyo.ConcreteModel, net: Network, row_keys: list[tuple],
-                 quality_rows: list[tuple[int, int, str]], cuts: Sequence[Cut] = (),
-                 objective: str = "cost") -> None:
+    def __init__(
+        self,
+        model: pyo.ConcreteModel,
+        net: Network,
+        row_keys: list[tuple],
+        quality_rows: list[tuple[int, int, str]],
+        cuts: Sequence[Cut] = (),
+        objective: str = "cost",
+    ) -> None:
         self.net, self.cuts = net, list(cuts)
         self.site = tokens(net.sites, "site")
         self.dest = tokens(net.dests, "destination")
-        self.hub = self.site[len(net.stations):]
+        self.hub = self.site[len(net.stations) :]
         trains = list(dict.fromkeys(t for _, t in net.table.pairs))
         tt = dict(zip(trains, tokens(trains, "train")))
-        self.pair = [f"{self.site[s]},{tt[t]}"
-                     for s, (_, t) in zip(net.pair_site, net.table.pairs)]
-        objective_name = {"cost": "npv_cost_CNY", "reuse": "reuse_share",
-                          "salt": "salt_to_environment_t"}.get(objective, objective)
+        self.pair = [f"{self.site[s]},{tt[t]}" for s, (_, t) in zip(net.pair_site, net.table.pairs)]
+        objective_name = {
+            "cost": "npv_cost_CNY",
+            "reuse": "reuse_share",
+            "salt": "salt_to_environment_t",
+        }.get(objective, objective)
         elastic = model.spill is not None
         T = net.case.periods
         # every name of a family is made at once, on the writer's first question about it
         self._families: dict[int, Callable[[], list[str]]] = {
-            id(model.F): self._feeds, id(model.x): lambda: self._flows("product", "x"),
-            id(model.w): lambda: self._flows("residual", "w"), id(model.g): self._transfers,
-            id(model.y): self._builds, id(model.rows): lambda: list(map(self._row, row_keys))}
+            id(model.F): self._feeds,
+            id(model.x): lambda: self._flows("product", "x"),
+            id(model.w): lambda: self._flows("residual", "w"),
+            id(model.g): self._transfers,
+            id(model.y): self._builds,
+            id(model.rows): lambda: list(map(self._row, row_keys)),
+        }
         self._made: dict[int, list[str]] = {}
         self._scalars = {id(model.obj): "penalty" if elastic else objective_name}
         if elastic:
             S = len(net.stations)
             self._families[id(model.spill)] = lambda: [
-                f"spill({self.site[s]},t{t + 1})" for s in range(S) for t in range(T)]
+                f"spill({self.site[s]},t{t + 1})" for s in range(S) for t in range(T)
+            ]
             self._families[id(model.over)] = lambda: [
-                f"over_capacity({d},t{t + 1})" for d in self.dest for t in range(T)]
+                f"over_capacity({d},t{t + 1})" for d in self.dest for t in range(T)
+            ]
             for v, (d, t, key) in zip(model.qslack, quality_rows):
                 self._scalars[id(v)] = f"quality_slack({self.dest[d]},{_key(key)},t{t + 1})"
 
@@ -122,7 +136,7 @@ class ModelNames:
         names = self._made.get(comp)
         if names is None:
             make = self._families.get(comp)
-            if make is None:    # added after the build (plan's salt_cap), or the writer's own
+            if make is None:  # added after the build (plan's salt_cap), or the writer's own
                 return cpxlp_label_from_name(obj.getname(True))
             names = self._made[comp] = make()
         return names[obj.index()]
@@ -139,13 +153,17 @@ class ModelNames:
 
     def _transfers(self) -> list[str]:
         net, site, hub = self.net, self.site, self.hub
-        return [f"transfer({site[s]},{hub[h]},t{t + 1})"
-                for s, h, t in zip(net.g_st.tolist(), net.g_hub.tolist(), net.g_t.tolist())]
+        return [
+            f"transfer({site[s]},{hub[h]},t{t + 1})"
+            for s, h, t in zip(net.g_st.tolist(), net.g_hub.tolist(), net.g_t.tolist())
+        ]
 
     def _builds(self) -> list[str]:
         net, pair = self.net, self.pair
-        return [f"build({pair[i]},{net.sizes[z]:g}_m3_d)"
-                for i, z in zip(net.y_pair.tolist(), net.y_size.tolist())]
+        return [
+            f"build({pair[i]},{net.sizes[z]:g}_m3_d)"
+            for i, z in zip(net.y_pair.tolist(), net.y_size.tolist())
+        ]
 
     # -- rows -----------------------------------------------------------------------------------
     def _row(self, key: tuple) -> str:
@@ -170,7 +188,7 @@ class ModelNames:
             c = self.cuts[ix[0]]
             d = self.dest[net.dests.index(c.destination)]
             return f"cut({d},{_key(c.prop)},t{c.period},{ix[0] + 1})"
-        return kind          # min_reuse_share, max_cost
+        return kind  # min_reuse_share, max_cost
 
 
 def _key(key: str) -> str:

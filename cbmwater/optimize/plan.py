@@ -59,8 +59,11 @@ def case_economics(case: Case) -> Economics:
         chem = dict(econ.chemicals)
         for k, v in case.chemical_prices.items():
             if k not in chem:
-                raise InputError(f"[economics] chemicals_CNY_t: unknown chemical {k!r}; allowed: "
-                                 f"{', '.join(sorted(chem))}", file=str(case.path))
+                raise InputError(
+                    f"[economics] chemicals_CNY_t: unknown chemical {k!r}; allowed: "
+                    f"{', '.join(sorted(chem))}",
+                    file=str(case.path),
+                )
             chem[k] = replace(chem[k], price_CNY_t=v)
         over["chemicals"] = chem
     return econ.with_(**over)
@@ -81,23 +84,29 @@ class _Prepared:
         for h in case.hubs:
             if self.members[h.name]:
                 init = np.stack([self.feeds[m].flow_m3_d for m in self.members[h.name]], axis=1)
-                self.feeds[h.name] = pc.hub_feed(case, h.name, self.feeds, init,
-                                                 self.members[h.name], database)
+                self.feeds[h.name] = pc.hub_feed(
+                    case, h.name, self.feeds, init, self.members[h.name], database
+                )
         progress("simulating every (site, train, period) with the treatment engine", 0.15)
         t0 = time.perf_counter()
         self.table = pc.simulate_paths(case, self.feeds, self.library, self.econ, database=database)
         self.precompute_seconds = time.perf_counter() - t0
-        self.produced = {s: self.feeds[s].flow_m3_d for s in (st.name for st in case.stations)
-                         if s in self.feeds}
+        self.produced = {
+            s: self.feeds[s].flow_m3_d for s in (st.name for st in case.stations) if s in self.feeds
+        }
         self.warnings += self.table.warnings
         if not self.table.pairs:
-            raise InputError("no candidate train could be simulated at any site; see warnings: "
-                             + "; ".join(self.table.warnings[:3]), file=str(case.path))
+            raise InputError(
+                "no candidate train could be simulated at any site; see warnings: "
+                + "; ".join(self.table.warnings[:3]),
+                file=str(case.path),
+            )
         self.screen = Screen()
         if any(d.formation is not None for d in case.destinations):
             progress("mixing candidate injectates with formation waters (PHREEQC)", 0.25)
-            self.screen = screen_streams(case, self.table, self._active(),
-                                         database=database or "phreeqc")
+            self.screen = screen_streams(
+                case, self.table, self._active(), database=database or "phreeqc"
+            )
 
     def _active(self) -> np.ndarray:
         """(pairs, periods): where a pair's site has water (stations: production; hubs: their
@@ -108,12 +117,18 @@ class _Prepared:
             if m:
                 flow[h.name] = np.sum([self.produced[x] for x in m], axis=0)
         T = self.case.periods
-        return np.array([flow.get(s, np.zeros(T)) > 0 for s, _ in self.table.pairs],
-                        dtype=bool).reshape(len(self.table.pairs), T)
+        return np.array(
+            [flow.get(s, np.zeros(T)) > 0 for s, _ in self.table.pairs], dtype=bool
+        ).reshape(len(self.table.pairs), T)
 
     def network(self) -> Network:
-        return prepare(self.case, self.table, self.produced, life_yr=self.econ.life_yr,
-                       screen=self.screen.excluded)
+        return prepare(
+            self.case,
+            self.table,
+            self.produced,
+            life_yr=self.econ.life_yr,
+            screen=self.screen.excluded,
+        )
 
     def update_hubs(self, net: Network, vals: dict, tol: float = 0.01) -> list[str]:
         """Re-simulate hubs whose planned mixture differs from what they were simulated on."""
@@ -134,14 +149,27 @@ class _Prepared:
             diff = np.abs(np.nan_to_num(a) - np.nan_to_num(b))
             if (diff > np.maximum(tol * np.abs(np.nan_to_num(b)), 0.01)).any():
                 self.feeds[h] = new
-                upd = pc.simulate_paths(self.case, {h: new}, self.library, self.econ,
-                                        database=self.database, only_sites={h})
+                upd = pc.simulate_paths(
+                    self.case,
+                    {h: new},
+                    self.library,
+                    self.econ,
+                    database=self.database,
+                    only_sites={h},
+                )
                 self.table = pc.merge_tables(self.table, upd)
                 if any(d.formation is not None for d in self.case.destinations):
                     pairs = {i for i, (s, _) in enumerate(self.table.pairs) if s == h}
-                    self.screen.update(screen_streams(self.case, self.table, self._active(),
-                                                      database=self.database or "phreeqc",
-                                                      only_pairs=pairs), pairs)
+                    self.screen.update(
+                        screen_streams(
+                            self.case,
+                            self.table,
+                            self._active(),
+                            database=self.database or "phreeqc",
+                            only_pairs=pairs,
+                        ),
+                        pairs,
+                    )
                 changed.append(h)
         return changed
 
@@ -153,40 +181,61 @@ def presolve_check(net: Network) -> list[dict]:
     case, tab = net.case, net.table
     out: list[dict[str, Any]] = []
     if not any(d.takes("residual") for d in case.destinations):
-        trains = sorted({tab.pairs[i][1] for i in range(len(tab.pairs))
-                         if (tab.residual_frac[i] > 1e-12).any()})
+        trains = sorted(
+            {tab.pairs[i][1] for i in range(len(tab.pairs)) if (tab.residual_frac[i] > 1e-12).any()}
+        )
         if trains:
-            out.append({"period": None, "trains": trains,
-                        "message": f"trains {', '.join(trains)} leave a residual (brine, backwash or "
-                                   "sludge water) but no destination accepts residual water: they "
-                                   "cannot be used. Add a residual_disposal destination or set "
-                                   "accepts = \"any\" on one"})
+            out.append(
+                {
+                    "period": None,
+                    "trains": trains,
+                    "message": f"trains {', '.join(trains)} leave a residual (brine, backwash or "
+                    "sludge water) but no destination accepts residual water: they "
+                    "cannot be used. Add a residual_disposal destination or set "
+                    'accepts = "any" on one',
+                }
+            )
     produced = net.produced.sum(axis=0)
     vapour = 1.0 - tab.recovery - tab.residual_frac
     vmax = float(np.clip(vapour, 0, 1).max(initial=0.0))
     for t in range(case.periods):
         cap = sum(d.capacity_m3_d[t] for d in case.destinations)
         if produced[t] > cap + vmax * produced[t] + 1e-6:
-            out.append({"period": t + 1, "produced_m3_d": float(produced[t]),
-                        "capacity_m3_d": float(cap), "evaporable_m3_d": vmax * float(produced[t]),
-                        "shortfall_m3_d": float(produced[t] - cap - vmax * produced[t]),
-                        "message": f"period {t + 1}: {produced[t]:.0f} m3/d is produced but all "
-                                   f"destinations together take at most {cap:.0f} m3/d"
-                                   + (f" (+{vmax * produced[t]:.0f} m3/d that trains could "
-                                      "evaporate)" if vmax > 0 else "")})
+            out.append(
+                {
+                    "period": t + 1,
+                    "produced_m3_d": float(produced[t]),
+                    "capacity_m3_d": float(cap),
+                    "evaporable_m3_d": vmax * float(produced[t]),
+                    "shortfall_m3_d": float(produced[t] - cap - vmax * produced[t]),
+                    "message": f"period {t + 1}: {produced[t]:.0f} m3/d is produced but all "
+                    f"destinations together take at most {cap:.0f} m3/d"
+                    + (
+                        f" (+{vmax * produced[t]:.0f} m3/d that trains could evaporate)"
+                        if vmax > 0
+                        else ""
+                    ),
+                }
+            )
     return out
 
 
 # -- infeasibility -------------------------------------------------------------------------------
-def explain_infeasible(net: Network, solver: str, time_limit_s: float, mip_gap: float,
-                       cuts: list[Cut]) -> tuple[list[dict], SolveInfo]:
+def explain_infeasible(
+    net: Network, solver: str, time_limit_s: float, mip_gap: float, cuts: list[Cut]
+) -> tuple[list[dict], SolveInfo]:
     """Solve the elastic model and describe its non-zero slacks (destination, constituent,
     period) in words."""
     mi = build_model(net, cuts=cuts, elastic=True)
     info = solve(mi.model, solver=solver, time_limit_s=time_limit_s, mip_gap=mip_gap)
     if not info.has_solution:
-        return [{"kind": "unknown", "message": "even the elastic model (all balances, capacities "
-                 "and limits relaxed) has no solution: " + info.message}], info
+        return [
+            {
+                "kind": "unknown",
+                "message": "even the elastic model (all balances, capacities "
+                "and limits relaxed) has no solution: " + info.message,
+            }
+        ], info
     vals = values(mi)
     case = net.case
     T = case.periods
@@ -197,19 +246,33 @@ def explain_infeasible(net: Network, solver: str, time_limit_s: float, mip_gap: 
             v = vals["spill"][s * T + t]
             if v > tol:
                 why = _why_not(net, s, t)
-                out.append({"kind": "unallocated", "station": net.stations[s], "period": t + 1,
-                            "m3_d": float(v), "blocked_by": why,
-                            "message": f"station {net.stations[s]}, period {t + 1}: {v:.1f} m3/d "
-                                       "of produced water has no destination that can take it"
-                                       + (": " + "; ".join(w["message"] for w in why) if why else "")})
+                out.append(
+                    {
+                        "kind": "unallocated",
+                        "station": net.stations[s],
+                        "period": t + 1,
+                        "m3_d": float(v),
+                        "blocked_by": why,
+                        "message": f"station {net.stations[s]}, period {t + 1}: {v:.1f} m3/d "
+                        "of produced water has no destination that can take it"
+                        + (": " + "; ".join(w["message"] for w in why) if why else ""),
+                    }
+                )
     for d, dest in enumerate(case.destinations):
         for t in range(T):
             v = vals["over"][d * T + t]
             if v > tol:
-                out.append({"kind": "capacity", "destination": dest.name, "period": t + 1,
-                            "m3_d": float(v), "capacity_m3_d": dest.capacity_m3_d[t],
-                            "message": f"{dest.name}, period {t + 1}: needs {v:.1f} m3/d more than "
-                                       f"its capacity of {dest.capacity_m3_d[t]:g} m3/d"})
+                out.append(
+                    {
+                        "kind": "capacity",
+                        "destination": dest.name,
+                        "period": t + 1,
+                        "m3_d": float(v),
+                        "capacity_m3_d": dest.capacity_m3_d[t],
+                        "message": f"{dest.name}, period {t + 1}: needs {v:.1f} m3/d more than "
+                        f"its capacity of {dest.capacity_m3_d[t]:g} m3/d",
+                    }
+                )
     for n, (d, t, key) in enumerate(mi.quality_rows):
         v = vals["qslack"][n]
         if v <= 1e-6:
@@ -218,22 +281,34 @@ def explain_infeasible(net: Network, solver: str, time_limit_s: float, mip_gap: 
         total, conc = blend_at(net, vals, d, t)
         c = conc[pc.KEYS.index(key)]
         fix = _fix_text(key)
-        out.append({"kind": "quality", "destination": dest.name, "constituent": key,
-                    "period": t + 1, "blend_mg_L": float(c), "limit_mg_L": dest.limits_mg_L[key],
-                    "fix": fix,
-                    "message": f"{dest.name}, period {t + 1}: {key} would be {c:.3g} mg/L against "
-                               f"its limit of {dest.limits_mg_L[key]:g} mg/L "
-                               f"({dest.limit_sources.get(key, '')}); no candidate train or blend "
-                               "brings it down while every other constraint holds"
-                               + (f"; {fix}" if fix else "")})
+        out.append(
+            {
+                "kind": "quality",
+                "destination": dest.name,
+                "constituent": key,
+                "period": t + 1,
+                "blend_mg_L": float(c),
+                "limit_mg_L": dest.limits_mg_L[key],
+                "fix": fix,
+                "message": f"{dest.name}, period {t + 1}: {key} would be {c:.3g} mg/L against "
+                f"its limit of {dest.limits_mg_L[key]:g} mg/L "
+                f"({dest.limit_sources.get(key, '')}); no candidate train or blend "
+                "brings it down while every other constraint holds" + (f"; {fix}" if fix else ""),
+            }
+        )
     if not out:
-        out.append({"kind": "unknown", "message": "the elastic model needs no slack: the "
-                    "infeasibility comes from build sizes or geochemical cuts"})
+        out.append(
+            {
+                "kind": "unknown",
+                "message": "the elastic model needs no slack: the "
+                "infeasibility comes from build sizes or geochemical cuts",
+            }
+        )
     return out, info
 
 
 def _fix_text(key: str, n: int = 4) -> str:
-    """"units that remove KEY: a (98.0 %), ..." from the unit library ("" if none)."""
+    """ "units that remove KEY: a (98.0 %), ..." from the unit library ("" if none)."""
     units = fixing_units(key, load_library())[:n]
     if not units:
         return ""
@@ -257,35 +332,56 @@ def _why_not(net: Network, s: int, t: int) -> list[dict]:
             continue
         if any((net.x_dest == d) & (net.x_t == t) & np.isin(net.x_pair, pairs)):
             continue
-        exc = [e for e in net.exclusions if e.destination == d and e.period == t
-               and e.stream == "product" and e.pair in pairs]
+        exc = [
+            e
+            for e in net.exclusions
+            if e.destination == d and e.period == t and e.stream == "product" and e.pair in pairs
+        ]
         if not exc:
             continue
         by_pair: dict[int, list] = {}
         for e in exc:
             by_pair.setdefault(e.pair, []).append(e)
         # the candidate train closest to passing: smallest worst ratio
-        best_pair = min(by_pair, key=lambda i: max(e.value / max(e.limit, 1e-12)
-                                                    for e in by_pair[i]))
+        best_pair = min(
+            by_pair, key=lambda i: max(e.value / max(e.limit, 1e-12) for e in by_pair[i])
+        )
         e = max(by_pair[best_pair], key=lambda e: e.value / max(e.limit, 1e-12))
         train = tab.pairs[best_pair][1]
         if e.kind == "limit":
             fix = _fix_text(e.key)
-            what = (f"{dest.name} takes no blending of {e.key}" if e.rule != "no dilution"
-                    else f"{dest.name} takes no blending")
-            msg = (f"{what} and the best candidate train ({train}) leaves {e.key} at "
-                   f"{e.value:.3g} mg/L against its limit of {e.limit:g} mg/L")
+            what = (
+                f"{dest.name} takes no blending of {e.key}"
+                if e.rule != "no dilution"
+                else f"{dest.name} takes no blending"
+            )
+            msg = (
+                f"{what} and the best candidate train ({train}) leaves {e.key} at "
+                f"{e.value:.3g} mg/L against its limit of {e.limit:g} mg/L"
+            )
         else:
-            minerals = sorted(e.detail.get("minerals_excess_mg_L", {}).items(),
-                              key=lambda kv: -kv[1])
+            minerals = sorted(
+                e.detail.get("minerals_excess_mg_L", {}).items(), key=lambda kv: -kv[1]
+            )
             fix = ""
-            msg = (f"{dest.name}: the best candidate train ({train}) forms {e.value:.3g} mg/L of "
-                   f"scale with the formation water (" + (", ".join(m for m, _ in minerals) or
-                                                          "mixing") +
-                   f") against {e.limit:g} mg/L")
-        out.append({"destination": dest.name, "constituent": e.key, "best_mg_L": e.value,
-                    "limit_mg_L": e.limit, "train": train, "kind": e.kind, "fix": fix,
-                    "message": msg + (f"; {fix}" if fix else "")})
+            msg = (
+                f"{dest.name}: the best candidate train ({train}) forms {e.value:.3g} mg/L of "
+                f"scale with the formation water ("
+                + (", ".join(m for m, _ in minerals) or "mixing")
+                + f") against {e.limit:g} mg/L"
+            )
+        out.append(
+            {
+                "destination": dest.name,
+                "constituent": e.key,
+                "best_mg_L": e.value,
+                "limit_mg_L": e.limit,
+                "train": train,
+                "kind": e.kind,
+                "fix": fix,
+                "message": msg + (f"; {fix}" if fix else ""),
+            }
+        )
     return out
 
 
@@ -295,12 +391,23 @@ def _frac(it: int, stage: int, n: int) -> float:
 
 
 # -- the loop --------------------------------------------------------------------------------------
-def optimise(case: Case, *, objective: str = "cost", solver: str = "highs",
-             time_limit_s: float = 60.0, mip_gap: float = 0.005, max_iterations: int = 8,
-             budget_CNY: float | None = None, min_reuse_share: float | None = None,
-             database: str | None = None, write_lp: str | None = None,
-             write_mps: str | None = None, progress: Progress | None = None,
-             prepared: _Prepared | None = None, sar_envelope: bool = True) -> dict:
+def optimise(
+    case: Case,
+    *,
+    objective: str = "cost",
+    solver: str = "highs",
+    time_limit_s: float = 60.0,
+    mip_gap: float = 0.005,
+    max_iterations: int = 8,
+    budget_CNY: float | None = None,
+    min_reuse_share: float | None = None,
+    database: str | None = None,
+    write_lp: str | None = None,
+    write_mps: str | None = None,
+    progress: Progress | None = None,
+    prepared: _Prepared | None = None,
+    sar_envelope: bool = True,
+) -> dict:
     """Optimise ``case``; returns the results dict (see :mod:`cbmwater.optimize.results`).
 
     Parameters
@@ -346,12 +453,17 @@ def optimise(case: Case, *, objective: str = "cost", solver: str = "highs",
         t0 = time.perf_counter()
         net = prep.network()
         if it == 1:
-            presolve = presolve_check(net)     # kept for the results, whatever follows
+            presolve = presolve_check(net)  # kept for the results, whatever follows
         stage_obj = objective
-        model_cuts = list(cuts)   # the cuts of the model this plan comes from
-        mi = build_model(net, objective=stage_obj, cuts=cuts, min_reuse_share=min_reuse_share,
-                         max_cost_CNY=budget if objective != "cost" else None,
-                         sar_envelope=sar_envelope)
+        model_cuts = list(cuts)  # the cuts of the model this plan comes from
+        mi = build_model(
+            net,
+            objective=stage_obj,
+            cuts=cuts,
+            min_reuse_share=min_reuse_share,
+            max_cost_CNY=budget if objective != "cost" else None,
+            sar_envelope=sar_envelope,
+        )
         build_s += time.perf_counter() - t0
         if it == 1:
             if write_lp:
@@ -367,37 +479,65 @@ def optimise(case: Case, *, objective: str = "cost", solver: str = "highs",
             assert v is not None  # has_solution: the solver reported the objective
             t0 = time.perf_counter()
             if objective == "reuse":
-                mi2 = build_model(net, objective="cost", cuts=cuts,
-                                  min_reuse_share=max(v - 1e-6, 0.0) * (1 - 1e-6),
-                                  max_cost_CNY=budget, sar_envelope=sar_envelope)
+                mi2 = build_model(
+                    net,
+                    objective="cost",
+                    cuts=cuts,
+                    min_reuse_share=max(v - 1e-6, 0.0) * (1 - 1e-6),
+                    max_cost_CNY=budget,
+                    sar_envelope=sar_envelope,
+                )
             else:
-                mi2 = build_model(net, objective="cost", cuts=cuts, max_cost_CNY=budget,
-                                  min_reuse_share=min_reuse_share, sar_envelope=sar_envelope)
+                mi2 = build_model(
+                    net,
+                    objective="cost",
+                    cuts=cuts,
+                    max_cost_CNY=budget,
+                    min_reuse_share=min_reuse_share,
+                    sar_envelope=sar_envelope,
+                )
                 mi2.model.salt_cap = pyo.Constraint(
-                    expr=mi2.model.salt_expr <= v * (1 + 1e-6) + 1e-6)
+                    expr=mi2.model.salt_expr <= v * (1 + 1e-6) + 1e-6
+                )
             build_s += time.perf_counter() - t0
             info2 = solve(mi2.model, solver=solver, time_limit_s=time_limit_s, mip_gap=mip_gap)
             solve_s += info2.seconds
             if info2.has_solution:
-                mi, info = mi2, SolveInfo(info2.status if info.status == "optimal" else info.status,
-                                          info2.objective, info2.bound, info2.gap,
-                                          info.seconds + info2.seconds, info2.solver,
-                                          f"{objective} {v:.6g}; then least cost")
+                mi, info = (
+                    mi2,
+                    SolveInfo(
+                        info2.status if info.status == "optimal" else info.status,
+                        info2.objective,
+                        info2.bound,
+                        info2.gap,
+                        info.seconds + info2.seconds,
+                        info2.solver,
+                        f"{objective} {v:.6g}; then least cost",
+                    ),
+                )
                 info.primary = v
         if not info.has_solution:
             status = "infeasible" if info.status == "infeasible" else info.status
             iterations.append({"iteration": it, "status": info.status, "reason": "no solution"})
             break
         vals = values(mi)
-        rec = {"iteration": it, "status": info.status, "objective": info.objective,
-               "gap": info.gap, "hubs_updated": [], "cuts_added": 0}
+        rec = {
+            "iteration": it,
+            "status": info.status,
+            "objective": info.objective,
+            "gap": info.gap,
+            "hubs_updated": [],
+            "cuts_added": 0,
+        }
         changed = prep.update_hubs(net, vals) if net.hubs else []
         if changed:
             rec["hubs_updated"] = changed
             iterations.append(rec)
             continue
-        prog(f"iteration {it}: PHREEQC checks of every destination blend",
-             _frac(it, 2, max_iterations))
+        prog(
+            f"iteration {it}: PHREEQC checks of every destination blend",
+            _frac(it, 2, max_iterations),
+        )
         t0 = time.perf_counter()
         checks, new_cuts = check_blends(net, vals, it, database=database or "phreeqc")
         geo_s += time.perf_counter() - t0
@@ -423,20 +563,43 @@ def optimise(case: Case, *, objective: str = "cost", solver: str = "highs",
         # the last plan is returned with its standing violations (checks say which)
         pass
     prog("writing results", 0.97)
-    res = build_results(prep, net, vals, info, status, cuts, model_cuts, checks, iterations,
-                        explanation, presolve, objective,
-                        timings={"precompute_s": prep.precompute_seconds, "build_s": build_s,
-                                 "solve_s": solve_s, "geochem_s": geo_s,
-                                 "injectate_s": prep.screen.seconds + inj_s,
-                                 "total_s": time.perf_counter() - t_start},
-                        formation_checks=fchecks)
+    res = build_results(
+        prep,
+        net,
+        vals,
+        info,
+        status,
+        cuts,
+        model_cuts,
+        checks,
+        iterations,
+        explanation,
+        presolve,
+        objective,
+        timings={
+            "precompute_s": prep.precompute_seconds,
+            "build_s": build_s,
+            "solve_s": solve_s,
+            "geochem_s": geo_s,
+            "injectate_s": prep.screen.seconds + inj_s,
+            "total_s": time.perf_counter() - t_start,
+        },
+        formation_checks=fchecks,
+    )
     prog("done", 1.0)
     return res
 
 
-def pareto_front(case: Case, *, points: int = 5, solver: str = "highs",
-                 time_limit_s: float = 60.0, mip_gap: float = 0.005, database: str | None = None,
-                 progress: Progress | None = None) -> list[dict]:
+def pareto_front(
+    case: Case,
+    *,
+    points: int = 5,
+    solver: str = "highs",
+    time_limit_s: float = 60.0,
+    mip_gap: float = 0.005,
+    database: str | None = None,
+    progress: Progress | None = None,
+) -> list[dict]:
     """Epsilon-constraint front of NPV cost against reuse share.
 
     The two ends are the least-cost plan and the largest-reuse plan (at least cost); between them
@@ -445,12 +608,24 @@ def pareto_front(case: Case, *, points: int = 5, solver: str = "highs",
     """
     prog = progress or (lambda msg, frac: None)
     prep = _Prepared(case, database=database, progress=prog)
-    lo = optimise(case, objective="cost", solver=solver, time_limit_s=time_limit_s,
-                  mip_gap=mip_gap, prepared=prep)
+    lo = optimise(
+        case,
+        objective="cost",
+        solver=solver,
+        time_limit_s=time_limit_s,
+        mip_gap=mip_gap,
+        prepared=prep,
+    )
     if lo["status"] not in ("optimal", "feasible"):
         return [_point(lo, None)]
-    hi = optimise(case, objective="reuse", solver=solver, time_limit_s=time_limit_s,
-                  mip_gap=mip_gap, prepared=prep)
+    hi = optimise(
+        case,
+        objective="reuse",
+        solver=solver,
+        time_limit_s=time_limit_s,
+        mip_gap=mip_gap,
+        prepared=prep,
+    )
     r0, r1 = lo["kpis"]["reuse_share"], hi["kpis"]["reuse_share"]
     out = [_point(lo, None)]
     if hi["status"] not in ("optimal", "feasible") or r1 - r0 < 1e-6:
@@ -460,8 +635,15 @@ def pareto_front(case: Case, *, points: int = 5, solver: str = "highs",
     for k in range(1, n - 1):
         eps = r0 + (r1 - r0) * k / (n - 1)
         prog(f"Pareto point {k + 1} of {n}: reuse >= {eps:.3f}", k / n)
-        res = optimise(case, objective="cost", solver=solver, time_limit_s=time_limit_s,
-                       mip_gap=mip_gap, min_reuse_share=eps, prepared=prep)
+        res = optimise(
+            case,
+            objective="cost",
+            solver=solver,
+            time_limit_s=time_limit_s,
+            mip_gap=mip_gap,
+            min_reuse_share=eps,
+            prepared=prep,
+        )
         out.append(_point(res, eps))
     out.append(_point(hi, r1))
     return out
@@ -469,6 +651,11 @@ def pareto_front(case: Case, *, points: int = 5, solver: str = "highs",
 
 def _point(res: dict, eps: float | None) -> dict:
     k = res.get("kpis", {})
-    return {"min_reuse_share": eps, "status": res["status"], "objective_CNY": res["objective_CNY"],
-            "reuse_share": k.get("reuse_share"), "salt_to_environment_t": k.get("salt_to_environment_t"),
-            "builds": [f"{b['site']}/{b['train']} {b['size_m3_d']:g}" for b in res.get("builds", [])]}
+    return {
+        "min_reuse_share": eps,
+        "status": res["status"],
+        "objective_CNY": res["objective_CNY"],
+        "reuse_share": k.get("reuse_share"),
+        "salt_to_environment_t": k.get("salt_to_environment_t"),
+        "builds": [f"{b['site']}/{b['train']} {b['size_m3_d']:g}" for b in res.get("builds", [])],
+    }

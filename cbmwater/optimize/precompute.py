@@ -36,8 +36,15 @@ from ..treatment.train import scale_result, simulate_train
 from ..water.analysis import AnalysisSet
 from .case import Case
 
-__all__ = ["KEYS", "SiteFeed", "PathTable", "station_feeds", "mix_feeds", "simulate_paths",
-           "NOMINAL_FLOW_M3_D"]
+__all__ = [
+    "KEYS",
+    "SiteFeed",
+    "PathTable",
+    "station_feeds",
+    "mix_feeds",
+    "simulate_paths",
+    "NOMINAL_FLOW_M3_D",
+]
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +62,10 @@ class SiteFeed:
     """The feed water of one site in every period (arrays over periods)."""
 
     site: str
-    flow_m3_d: np.ndarray          # (T,) produced/received water, m3/d
-    conc_mg_L: np.ndarray          # (T, len(TRACKED)); NaN: not measured
-    temp_C: np.ndarray             # (T,)
-    pH: np.ndarray                 # (T,)
+    flow_m3_d: np.ndarray  # (T,) produced/received water, m3/d
+    conc_mg_L: np.ndarray  # (T, len(TRACKED)); NaN: not measured
+    temp_C: np.ndarray  # (T,)
+    pH: np.ndarray  # (T,)
 
 
 @dataclass
@@ -72,18 +79,18 @@ class PathTable:
 
     pairs: list[tuple[str, str]]
     periods: int
-    recovery: np.ndarray            # (P, T)
-    residual_frac: np.ndarray       # (P, T)
-    product: np.ndarray             # (P, T, K) mg/L
-    product_pH: np.ndarray          # (P, T)
-    product_temp_C: np.ndarray      # (P, T)
-    residual: np.ndarray            # (P, T, K) mg/L
-    var_CNY_m3: np.ndarray          # (P, T) per m3 of feed
-    var_breakdown: dict[str, np.ndarray]   # category -> (P, T) CNY per m3 of feed
+    recovery: np.ndarray  # (P, T)
+    residual_frac: np.ndarray  # (P, T)
+    product: np.ndarray  # (P, T, K) mg/L
+    product_pH: np.ndarray  # (P, T)
+    product_temp_C: np.ndarray  # (P, T)
+    residual: np.ndarray  # (P, T, K) mg/L
+    var_CNY_m3: np.ndarray  # (P, T) per m3 of feed
+    var_breakdown: dict[str, np.ndarray]  # category -> (P, T) CNY per m3 of feed
     sizes_m3_d: tuple[float, ...]
-    capex_CNY: np.ndarray           # (P, Z); 0 for a train without units
-    fixed_CNY_yr: np.ndarray        # (P, Z) labour + maintenance
-    needs_build: np.ndarray         # (P,) bool
+    capex_CNY: np.ndarray  # (P, Z); 0 for a train without units
+    fixed_CNY_yr: np.ndarray  # (P, Z) labour + maintenance
+    needs_build: np.ndarray  # (P,) bool
     warnings: list[str] = field(default_factory=list)
     #: (P, T) pH of the residual water (of the largest liquid residual where a train has several;
     #: NaN where there is none); None: not computed (then the product's pH stands in)
@@ -100,10 +107,14 @@ def _weighted(conc: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, list[str]]:
     ww = w[:, None] * m
     den = ww.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(den > 0, np.nansum(conc * w[:, None], axis=0) / np.where(den > 0, den, 1),
-                        np.nan)
-    partial = [TRACKED[j] for j in range(conc.shape[1])
-               if (w > 0).any() and 0 < (m[:, j] & (w > 0)).sum() < (w > 0).sum()]
+        mean = np.where(
+            den > 0, np.nansum(conc * w[:, None], axis=0) / np.where(den > 0, den, 1), np.nan
+        )
+    partial = [
+        TRACKED[j]
+        for j in range(conc.shape[1])
+        if (w > 0).any() and 0 < (m[:, j] & (w > 0)).sum() < (w > 0).sum()
+    ]
     return mean, partial
 
 
@@ -114,9 +125,13 @@ def _water_dict(conc: np.ndarray, pH: float, temp: float) -> dict[str, float]:
     return d
 
 
-def mix_feeds(waters: list[dict[str, float]], conc: np.ndarray, temps: np.ndarray,
-              weights: np.ndarray, database: str | None = None) -> tuple[np.ndarray, np.ndarray,
-                                                                        np.ndarray, list[str]]:
+def mix_feeds(
+    waters: list[dict[str, float]],
+    conc: np.ndarray,
+    temps: np.ndarray,
+    weights: np.ndarray,
+    database: str | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
     """Mix ``waters`` (n) with ``weights`` (T, n) for each of T periods.
 
     Returns concentrations (T, C), temperatures (T,), pH (T,) from PHREEQC, and notes.
@@ -147,14 +162,17 @@ def mix_feeds(waters: list[dict[str, float]], conc: np.ndarray, temps: np.ndarra
     return out_c, out_t, out_ph, sorted(notes)
 
 
-def station_feeds(case: Case, analyses: AnalysisSet, *, policy: str = "half",
-                  database: str | None = None) -> tuple[dict[str, SiteFeed], list[str]]:
+def station_feeds(
+    case: Case, analyses: AnalysisSet, *, policy: str = "half", database: str | None = None
+) -> tuple[dict[str, SiteFeed], list[str]]:
     """The feed of every station in every period (see module docstring)."""
     vals = analyses.resolved(policy)
     ids = sorted({w.analysis for w in case.wells})
     sub = vals.loc[ids]
     batch = StreamBatch.from_frame(sub, 1.0)
-    waters = [_water_dict(batch.conc_mg_L[i], batch.pH[i], batch.temp_C[i]) for i in range(len(ids))]
+    waters = [
+        _water_dict(batch.conc_mg_L[i], batch.pH[i], batch.temp_C[i]) for i in range(len(ids))
+    ]
     pos = {a: i for i, a in enumerate(ids)}
     feeds: dict[str, SiteFeed] = {}
     warnings: list[str] = []
@@ -169,15 +187,23 @@ def station_feeds(case: Case, analyses: AnalysisSet, *, policy: str = "half",
             continue
         conc, temp, ph, partial = mix_feeds(waters, batch.conc_mg_L, batch.temp_C, w, database)
         if partial:
-            warnings.append(f"station {st.name}: {', '.join(partial)} measured in only some of "
-                            "its wells' analyses; the station value averages the wells that "
-                            "measured it (flow-weighted)")
+            warnings.append(
+                f"station {st.name}: {', '.join(partial)} measured in only some of "
+                "its wells' analyses; the station value averages the wells that "
+                "measured it (flow-weighted)"
+            )
         feeds[st.name] = SiteFeed(st.name, flow, conc, temp, ph)
     return feeds, warnings
 
 
-def hub_feed(case: Case, hub: str, feeds: dict[str, SiteFeed], transfers: np.ndarray,
-             members: list[str], database: str | None = None) -> SiteFeed:
+def hub_feed(
+    case: Case,
+    hub: str,
+    feeds: dict[str, SiteFeed],
+    transfers: np.ndarray,
+    members: list[str],
+    database: str | None = None,
+) -> SiteFeed:
     """The feed of a hub from the stations' transfers (``transfers``: (T, len(members)), m3/d).
 
     Where a period has no transfer, the stations' whole production is used as the weights (the
@@ -206,22 +232,33 @@ def hub_feed(case: Case, hub: str, feeds: dict[str, SiteFeed], transfers: np.nda
         for i, m in enumerate(members):
             if w[i] > 0:
                 idx[base + len(idx)] = float(w[i] / w.sum())
-                waters.append(_water_dict(feeds[m].conc_mg_L[t], feeds[m].pH[t], feeds[m].temp_C[t]))
+                waters.append(
+                    _water_dict(feeds[m].conc_mg_L[t], feeds[m].pH[t], feeds[m].temp_C[t])
+                )
         blends.append(idx)
         temps_b.append(temp[t])
         rows.append(t)
     if blends:
-        ph[rows] = blend_properties(waters, blends, temps_b, (), database or "phreeqc")["pH"].to_numpy()
+        ph[rows] = blend_properties(waters, blends, temps_b, (), database or "phreeqc")[
+            "pH"
+        ].to_numpy()
     return SiteFeed(hub, transfers.sum(axis=1), conc, temp, ph)
 
 
 def _per_category(cost: TrainCost, n: int) -> pd.DataFrame:
     """CNY/yr of each cost category per water (columns: categories)."""
-    return cost.breakdown.pivot_table(index="water", columns="category", values="CNY_yr",
-                                      aggfunc="sum").reindex(range(n)).fillna(0.0)
+    return (
+        cost.breakdown.pivot_table(
+            index="water", columns="category", values="CNY_yr", aggfunc="sum"
+        )
+        .reindex(range(n))
+        .fillna(0.0)
+    )
 
 
-def _grouped_warnings(per_water: list[list[str]], sites: list[str], train: str, T: int) -> list[str]:
+def _grouped_warnings(
+    per_water: list[list[str]], sites: list[str], train: str, T: int
+) -> list[str]:
     """One line per (site, train, kind of message) with the periods it applies to; the numbers
     shown are those of the first period (messages differing only in numbers are one kind)."""
     import re
@@ -237,8 +274,9 @@ def _grouped_warnings(per_water: list[list[str]], sites: list[str], train: str, 
         span = f"period {p[0]}" if len(p) == 1 else f"periods {p[0]}-{p[-1]}"
         if len(p) > 1 and p != list(range(p[0], p[-1] + 1)):
             span = "periods " + ", ".join(map(str, p))
-        out.append(f"{site} / {train} / {span}: {msg}" + (" (value of the first)" if len(p) > 1
-                                                             else ""))
+        out.append(
+            f"{site} / {train} / {span}: {msg}" + (" (value of the first)" if len(p) > 1 else "")
+        )
     return out
 
 
@@ -246,9 +284,15 @@ def _with_tds(conc: np.ndarray) -> np.ndarray:
     return np.concatenate([conc, (tds_g_L(conc) * 1000.0)[:, None]], axis=1)
 
 
-def simulate_paths(case: Case, feeds: dict[str, SiteFeed], library: UnitLibrary,
-                   econ: Economics, *, database: str | None = None,
-                   only_sites: set[str] | None = None) -> PathTable:
+def simulate_paths(
+    case: Case,
+    feeds: dict[str, SiteFeed],
+    library: UnitLibrary,
+    econ: Economics,
+    *,
+    database: str | None = None,
+    only_sites: set[str] | None = None,
+) -> PathTable:
     """Simulate every allowed (site, train) on every period's feed (see module docstring).
 
     ``only_sites`` restricts the work to some sites (used when a hub's feed is updated).
@@ -259,7 +303,8 @@ def simulate_paths(case: Case, feeds: dict[str, SiteFeed], library: UnitLibrary,
     days = 365.0 * econ.utilization
     pairs: list[tuple[str, str]] = []
     rec, resf, prod, prod_ph, prod_t, res, var, capex, fixed, build, res_ph = (
-        [] for _ in range(11))
+        [] for _ in range(11)
+    )
     vbreak: dict[str, list[np.ndarray]] = {c: [] for c in VARIABLE}
     warnings: list[str] = []
     site_names = [s for s in case.sites if s in feeds and (only_sites is None or s in only_sites)]
@@ -295,11 +340,14 @@ def simulate_paths(case: Case, feeds: dict[str, SiteFeed], library: UnitLibrary,
         rep = [int(np.argmax(feeds[s].flow_m3_d)) for s in sites]
         batch = StreamBatch(np.full(len(sites) * T, NOMINAL_FLOW_M3_D), conc, temp, ph)
         try:
-            periods = simulate_train(list(tr.units), batch, library=library, economics=econ,
-                                     database=database)
+            periods = simulate_train(
+                list(tr.units), batch, library=library, economics=econ, database=database
+            )
         except CbmwaterError as exc:
-            warnings.append(f"train {tr.name} could not be simulated at {', '.join(sites)} and is "
-                            f"left out there: {exc}")
+            warnings.append(
+                f"train {tr.name} could not be simulated at {', '.join(sites)} and is "
+                f"left out there: {exc}"
+            )
             continue
         n = len(sites) * T
         rows = np.repeat([k * T + r for k, r in enumerate(rep)], len(sizes))
@@ -311,8 +359,10 @@ def simulate_paths(case: Case, feeds: dict[str, SiteFeed], library: UnitLibrary,
         r = result.product.flow_m3_d / q
         liquid = [x for x in result.residuals if x.treated_by is None and x.stream.flow_m3_d.any()]
         rq = sum((x.stream.flow_m3_d for x in liquid), np.zeros(len(q)))
-        rm = sum((np.where(np.isnan(x.stream.mass_g_d()), 0.0, x.stream.mass_g_d()) for x in liquid),
-                 np.zeros((len(q), len(TRACKED))))
+        rm = sum(
+            (np.where(np.isnan(x.stream.mass_g_d()), 0.0, x.stream.mass_g_d()) for x in liquid),
+            np.zeros((len(q), len(TRACKED))),
+        )
         with np.errstate(invalid="ignore", divide="ignore"):
             rconc = np.where(rq[:, None] > 0, rm / np.where(rq > 0, rq, 1)[:, None], np.nan)
         # a constituent no liquid residual carries a value for stays not measured (NaN); one a
@@ -330,11 +380,15 @@ def simulate_paths(case: Case, feeds: dict[str, SiteFeed], library: UnitLibrary,
             phs = np.stack([x.stream.pH for x in liquid])
             rph = np.where(qs.max(axis=0) > 0, phs[big, np.arange(len(q))], np.nan)
         per_cat = _per_category(cost, len(q))
-        vcats = {c: (per_cat[c].to_numpy() if c in per_cat else np.zeros(len(q))) / (q * days)
-                 for c in VARIABLE}
+        vcats = {
+            c: (per_cat[c].to_numpy() if c in per_cat else np.zeros(len(q))) / (q * days)
+            for c in VARIABLE
+        }
         per_z = _per_category(cost_z, len(rows))
-        fixed_yr = sum(((per_z[c].to_numpy() if c in per_z else np.zeros(len(rows))) for c in FIXED),
-                       np.zeros(len(rows)))
+        fixed_yr = sum(
+            ((per_z[c].to_numpy() if c in per_z else np.zeros(len(rows))) for c in FIXED),
+            np.zeros(len(rows)),
+        )
         warnings += _grouped_warnings(result.warnings[:n], sites, tr.name, T)
         for k, s in enumerate(sites):
             sl = slice(k * T, (k + 1) * T)
@@ -359,30 +413,59 @@ def simulate_paths(case: Case, feeds: dict[str, SiteFeed], library: UnitLibrary,
     warnings = list(dict.fromkeys(warnings))
     P = len(pairs)
     return PathTable(
-        pairs, T,
-        np.array(rec).reshape(P, T), np.array(resf).reshape(P, T),
-        np.array(prod).reshape(P, T, K), np.array(prod_ph).reshape(P, T),
-        np.array(prod_t).reshape(P, T), np.array(res).reshape(P, T, K),
-        np.array(var).reshape(P, T), {c: np.array(v).reshape(P, T) for c, v in vbreak.items()},
-        tuple(sizes), np.array(capex).reshape(P, len(sizes)),
-        np.array(fixed).reshape(P, len(sizes)), np.array(build, dtype=bool), warnings,
-        np.array(res_ph, dtype=float).reshape(P, T))
+        pairs,
+        T,
+        np.array(rec).reshape(P, T),
+        np.array(resf).reshape(P, T),
+        np.array(prod).reshape(P, T, K),
+        np.array(prod_ph).reshape(P, T),
+        np.array(prod_t).reshape(P, T),
+        np.array(res).reshape(P, T, K),
+        np.array(var).reshape(P, T),
+        {c: np.array(v).reshape(P, T) for c, v in vbreak.items()},
+        tuple(sizes),
+        np.array(capex).reshape(P, len(sizes)),
+        np.array(fixed).reshape(P, len(sizes)),
+        np.array(build, dtype=bool),
+        warnings,
+        np.array(res_ph, dtype=float).reshape(P, T),
+    )
 
 
 def merge_tables(base: PathTable, update: PathTable) -> PathTable:
     """``base`` with the pairs of ``update`` replaced (same pairs, e.g. a hub re-simulated)."""
     idx = base.index()
-    out = PathTable(list(base.pairs), base.periods, base.recovery.copy(), base.residual_frac.copy(),
-                    base.product.copy(), base.product_pH.copy(), base.product_temp_C.copy(),
-                    base.residual.copy(), base.var_CNY_m3.copy(),
-                    {c: v.copy() for c, v in base.var_breakdown.items()}, base.sizes_m3_d,
-                    base.capex_CNY.copy(), base.fixed_CNY_yr.copy(), base.needs_build.copy(),
-                    list(dict.fromkeys(base.warnings + update.warnings)),
-                    None if base.residual_pH is None else base.residual_pH.copy())
+    out = PathTable(
+        list(base.pairs),
+        base.periods,
+        base.recovery.copy(),
+        base.residual_frac.copy(),
+        base.product.copy(),
+        base.product_pH.copy(),
+        base.product_temp_C.copy(),
+        base.residual.copy(),
+        base.var_CNY_m3.copy(),
+        {c: v.copy() for c, v in base.var_breakdown.items()},
+        base.sizes_m3_d,
+        base.capex_CNY.copy(),
+        base.fixed_CNY_yr.copy(),
+        base.needs_build.copy(),
+        list(dict.fromkeys(base.warnings + update.warnings)),
+        None if base.residual_pH is None else base.residual_pH.copy(),
+    )
     for j, p in enumerate(update.pairs):
         i = idx[p]
-        for name in ("recovery", "residual_frac", "product", "product_pH", "product_temp_C",
-                     "residual", "var_CNY_m3", "capex_CNY", "fixed_CNY_yr"):
+        for name in (
+            "recovery",
+            "residual_frac",
+            "product",
+            "product_pH",
+            "product_temp_C",
+            "residual",
+            "var_CNY_m3",
+            "capex_CNY",
+            "fixed_CNY_yr",
+        ):
             getattr(out, name)[i] = getattr(update, name)[j]
         for c in out.var_breakdown:
             out.var_breakdown[c][i] = update.var_breakdown[c][j]

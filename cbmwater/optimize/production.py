@@ -35,8 +35,9 @@ def arps_cumulative(qi: float, Di: float, b: float, t_yr: float | np.ndarray) ->
     return qi / ((1.0 - b) * Di) * (1.0 - (1.0 + b * Di * t) ** ((b - 1.0) / b))
 
 
-def arps_period_rates(qi: float, Di: float, b: float, periods: int, period_years: float,
-                      start_period: int = 1) -> tuple[float, ...]:
+def arps_period_rates(
+    qi: float, Di: float, b: float, periods: int, period_years: float, start_period: int = 1
+) -> tuple[float, ...]:
     """Average rate of each period (m3/d): cumulative over the period / its length.
 
     Parameters
@@ -61,6 +62,7 @@ def arps_period_rates(qi: float, Di: float, b: float, periods: int, period_years
             continue
         t0 = (p - start_period) * period_years
         t1 = t0 + period_years
-        out.append(float((arps_cumulative(qi, Di, b, t1) - arps_cumulative(qi, Di, b, t0))
-                         / period_years))
+        out.append(
+            float((arps_cumulative(qi, Di, b, t1) - arps_cumulative(qi, Di, b, t0)) / period_years)
+        )
     return tuple(out)

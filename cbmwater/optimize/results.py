@@ -35,8 +35,18 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["build_results", "COST_CATEGORIES"]
 
-COST_CATEGORIES = ("capital", "fixed_om", "electricity", "chemicals", "replacement",
-                   "sludge_disposal", "hazardous_salt_disposal", "transport", "fees", "revenue")
+COST_CATEGORIES = (
+    "capital",
+    "fixed_om",
+    "electricity",
+    "chemicals",
+    "replacement",
+    "sludge_disposal",
+    "hazardous_salt_disposal",
+    "transport",
+    "fees",
+    "revenue",
+)
 
 
 def _f(x: float | None) -> float | None:
@@ -76,12 +86,17 @@ def cost_breakdown(net: Network, vals: dict[str, np.ndarray]) -> dict[str, float
         out[c] = float((arr[net.f_pair, net.f_t] * A[net.f_t] * F).sum())
     tr = case.transport
     sites = sorted({s for s, _ in tab.pairs})
-    km_cost = {(s, j): case.route_km(s, d.name) * tr.cost_CNY_m3_km(d.transport)
-               for s in sites for j, d in enumerate(case.destinations)}
+    km_cost = {
+        (s, j): case.route_km(s, d.name) * tr.cost_CNY_m3_km(d.transport)
+        for s in sites
+        for j, d in enumerate(case.destinations)
+    }
     fee = np.array([d.fee_CNY_m3 for d in case.destinations])
     price = np.array([d.price_CNY_m3 for d in case.destinations])
-    for pairs, dests, ts, flows in ((net.x_pair, net.x_dest, net.x_t, X),
-                                    (net.w_pair, net.w_dest, net.w_t, W)):
+    for pairs, dests, ts, flows in (
+        (net.x_pair, net.x_dest, net.x_t, X),
+        (net.w_pair, net.w_dest, net.w_t, W),
+    ):
         if not len(flows):
             continue
         unit_tr = np.array([km_cost[(tab.pairs[i][0], int(d))] for i, d in zip(pairs, dests)])
@@ -92,12 +107,22 @@ def cost_breakdown(net: Network, vals: dict[str, np.ndarray]) -> dict[str, float
     return {k: float(v) for k, v in out.items()}
 
 
-def build_results(prep: _Prepared, net: Network | None, vals: dict[str, np.ndarray] | None,
-                  info: SolveInfo | None, status: str, cuts: list[Cut],
-                  model_cuts: list[Cut], checks: list[BlendCheck],
-                  iterations: list[dict], explanation: list[dict], presolve: list[dict],
-                  objective: str, timings: dict[str, float],
-                  formation_checks: list[dict] | None = None) -> dict:
+def build_results(
+    prep: _Prepared,
+    net: Network | None,
+    vals: dict[str, np.ndarray] | None,
+    info: SolveInfo | None,
+    status: str,
+    cuts: list[Cut],
+    model_cuts: list[Cut],
+    checks: list[BlendCheck],
+    iterations: list[dict],
+    explanation: list[dict],
+    presolve: list[dict],
+    objective: str,
+    timings: dict[str, float],
+    formation_checks: list[dict] | None = None,
+) -> dict:
     """Assemble the results dict (see module docstring)."""
     from .injectate import explain
 
@@ -107,23 +132,45 @@ def build_results(prep: _Prepared, net: Network | None, vals: dict[str, np.ndarr
         "status": status,
         "objective": objective,
         "objective_CNY": None,
-        "case": {"name": case.name, "file": resource_label(case.path) if case.path else None,
-                 "sha256": case.sha256, "periods": T, "period_years": case.period_years,
-                 "start_year": case.start_year, "discount_rate": case.discount_rate,
-                 "price_year": prep.econ.price_year, "currency": "CNY",
-                 "stations": len(case.stations), "wells": len(case.wells),
-                 "hubs": len(case.hubs), "trains": len(case.trains),
-                 "destinations": len(case.destinations)},
-        "sources": [], "transfers": [], "flows": [], "paths": [], "destinations": [],
-        "builds": [], "costs": {}, "kpis": {}, "cuts": [c.as_dict() for c in cuts],
-        "exclusions": [], "unverified_limits": [],
+        "case": {
+            "name": case.name,
+            "file": resource_label(case.path) if case.path else None,
+            "sha256": case.sha256,
+            "periods": T,
+            "period_years": case.period_years,
+            "start_year": case.start_year,
+            "discount_rate": case.discount_rate,
+            "price_year": prep.econ.price_year,
+            "currency": "CNY",
+            "stations": len(case.stations),
+            "wells": len(case.wells),
+            "hubs": len(case.hubs),
+            "trains": len(case.trains),
+            "destinations": len(case.destinations),
+        },
+        "sources": [],
+        "transfers": [],
+        "flows": [],
+        "paths": [],
+        "destinations": [],
+        "builds": [],
+        "costs": {},
+        "kpis": {},
+        "cuts": [c.as_dict() for c in cuts],
+        "exclusions": [],
+        "unverified_limits": [],
         "iterations": iterations,
         "presolve": presolve,
         "infeasibility": {"items": explanation, "summary": summarise_explanation(explanation)}
-        if explanation else None,
-        "solver": {"name": info.solver if info else None, "status": info.status if info else None,
-                   "gap": _f(info.gap) if info else None, "bound": _f(info.bound) if info else None,
-                   "message": info.message if info else ""},
+        if explanation
+        else None,
+        "solver": {
+            "name": info.solver if info else None,
+            "status": info.status if info else None,
+            "gap": _f(info.gap) if info else None,
+            "bound": _f(info.bound) if info else None,
+            "message": info.message if info else "",
+        },
         "solve_seconds": timings.get("solve_s"),
         "timings": timings,
         "warnings": list(case.warnings) + list(prep.warnings),
@@ -131,29 +178,36 @@ def build_results(prep: _Prepared, net: Network | None, vals: dict[str, np.ndarr
             "stations": "wells mix at their station (flow-weighted; pH by PHREEQC MIX)",
             "hubs": "shared plants: successive substitution of the planned mixture, re-simulated",
             "quality": "linear mass constraints per destination, period and limited constituent; "
-                       "not-measured concentrations count as 0 and are listed per destination",
+            "not-measured concentrations count as 0 and are listed per destination",
             "geochemistry": "PHREEQC checks pH, SAR and SI of every destination blend; violations "
-                            "add linearised cuts and the model is re-solved",
+            "add linearised cuts and the model is re-solved",
             "capital": "discrete sizes (binaries, at most one per site and train); capital enters "
-                       "the NPV as CRF x capex per year of the horizon (equipment life "
-                       f"{prep.econ.life_yr:g} yr), fixed O&M (labour, maintenance) per year",
+            "the NPV as CRF x capex per year of the horizon (equipment life "
+            f"{prep.econ.life_yr:g} yr), fixed O&M (labour, maintenance) per year",
             "discounting": "mid-period, 365 d/yr of the period-average flow",
             "oxic_state": "DO is a tracked constituent (NaN = not measured: an anoxic produced "
-                          "water, counted as 0); at a reinjection destination DO is a per-stream "
-                          "limit (an aerated stream is excluded, not diluted), from the standard, "
-                          "DO_max or the project target 0.05 mg/L (status U)",
+            "water, counted as 0); at a reinjection destination DO is a per-stream "
+            "limit (an aerated stream is excluded, not diluted), from the standard, "
+            "DO_max or the project target 0.05 mg/L (status U)",
             "formation": "reinjection destinations with a formation: every candidate stream is "
-                         "mixed with the formation water 0-100 % at formation T and P before the "
-                         "solve (the review's PHREEQC calculation and fail rule: scale formed by "
-                         "mixing above the threshold), and each delivered blend after each solve "
-                         "(a violation adds a cut)",
+            "mixed with the formation water 0-100 % at formation T and P before the "
+            "solve (the review's PHREEQC calculation and fail rule: scale formed by "
+            "mixing above the threshold), and each delivered blend after each solve "
+            "(a violation adds a cut)",
         },
         "versions": _versions(info.solver if info else "none"),
     }
     scr = getattr(prep, "screen", None)
-    res["injectate_screen"] = None if scr is None else {
-        "streams_screened": scr.screened, "waters_mixed": scr.unique,
-        "excluded": len(scr.excluded), "seconds": scr.seconds}
+    res["injectate_screen"] = (
+        None
+        if scr is None
+        else {
+            "streams_screened": scr.screened,
+            "waters_mixed": scr.unique,
+            "excluded": len(scr.excluded),
+            "seconds": scr.seconds,
+        }
+    )
     res["formation_checks"] = list(formation_checks or [])
     if net is None:
         return res
@@ -164,8 +218,14 @@ def build_results(prep: _Prepared, net: Network | None, vals: dict[str, np.ndarr
     if not have:
         for s, st in enumerate(net.stations):
             for t in range(T):
-                res["sources"].append({"name": st, "period": t + 1, "year": years[t],
-                                       "produced_m3_d": float(net.produced[s, t])})
+                res["sources"].append(
+                    {
+                        "name": st,
+                        "period": t + 1,
+                        "year": years[t],
+                        "produced_m3_d": float(net.produced[s, t]),
+                    }
+                )
         return res
     assert vals is not None  # part of have
     F, X, W, G, Y = (vals[k] for k in ("F", "x", "w", "g", "y"))
@@ -178,29 +238,50 @@ def build_results(prep: _Prepared, net: Network | None, vals: dict[str, np.ndarr
     nwells = {s: sum(1 for w in case.wells if w.station == s) for s in net.stations}
     for s, st in enumerate(net.stations):
         for t in range(T):
-            res["sources"].append({"name": st, "period": t + 1, "year": years[t], "wells": nwells[st],
-                                   "produced_m3_d": float(net.produced[s, t]),
-                                   "treated_on_site_m3_d": float(alloc[s, t]),
-                                   "sent_to_hubs_m3_d": float(gout[s, t]),
-                                   "allocated_m3_d": float(alloc[s, t] + gout[s, t])})
+            res["sources"].append(
+                {
+                    "name": st,
+                    "period": t + 1,
+                    "year": years[t],
+                    "wells": nwells[st],
+                    "produced_m3_d": float(net.produced[s, t]),
+                    "treated_on_site_m3_d": float(alloc[s, t]),
+                    "sent_to_hubs_m3_d": float(gout[s, t]),
+                    "allocated_m3_d": float(alloc[s, t] + gout[s, t]),
+                }
+            )
     for k, (s, h, t) in enumerate(zip(net.g_st, net.g_hub, net.g_t)):
         if G[k] > tiny:
-            res["transfers"].append({"station": net.stations[s], "hub": net.hubs[h],
-                                     "period": int(t) + 1, "m3_d": float(G[k])})
+            res["transfers"].append(
+                {
+                    "station": net.stations[s],
+                    "hub": net.hubs[h],
+                    "period": int(t) + 1,
+                    "m3_d": float(G[k]),
+                }
+            )
     # flows
     used_paths: set[tuple[int, int]] = set()
-    for stream, pairs, dests, ts, flows in (("product", net.x_pair, net.x_dest, net.x_t, X),
-                                            ("residual", net.w_pair, net.w_dest, net.w_t, W)):
+    for stream, pairs, dests, ts, flows in (
+        ("product", net.x_pair, net.x_dest, net.x_t, X),
+        ("residual", net.w_pair, net.w_dest, net.w_t, W),
+    ):
         for i, d, t, f in zip(pairs, dests, ts, flows):
             if f <= tiny:
                 continue
             site, train = tab.pairs[i]
             frac = tab.recovery[i, t] if stream == "product" else tab.residual_frac[i, t]
-            res["flows"].append({"source": site, "train": train,
-                                 "destination": case.destinations[d].name, "period": int(t) + 1,
-                                 "stream": stream,
-                                 "feed_m3_d": float(f / frac) if stream == "product" else 0.0,
-                                 "delivered_m3_d": float(f)})
+            res["flows"].append(
+                {
+                    "source": site,
+                    "train": train,
+                    "destination": case.destinations[d].name,
+                    "period": int(t) + 1,
+                    "stream": stream,
+                    "feed_m3_d": float(f / frac) if stream == "product" else 0.0,
+                    "delivered_m3_d": float(f),
+                }
+            )
             used_paths.add((int(i), int(t)))
     for k, (i, t) in enumerate(zip(net.f_pair, net.f_t)):
         if F[k] > tiny:
@@ -209,13 +290,20 @@ def build_results(prep: _Prepared, net: Network | None, vals: dict[str, np.ndarr
     for i, t in sorted(used_paths):
         site, train = tab.pairs[i]
         k = f_of[(i, t)]
-        res["paths"].append({"source": site, "train": train, "period": t + 1,
-                             "feed_m3_d": float(F[k]), "recovery": float(tab.recovery[i, t]),
-                             "residual_fraction": float(tab.residual_frac[i, t]),
-                             "product_pH": _f(tab.product_pH[i, t]),
-                             "variable_cost_CNY_m3_feed": float(tab.var_CNY_m3[i, t]),
-                             "product": _conc(tab.product[i, t]),
-                             "residual": _conc(tab.residual[i, t])})
+        res["paths"].append(
+            {
+                "source": site,
+                "train": train,
+                "period": t + 1,
+                "feed_m3_d": float(F[k]),
+                "recovery": float(tab.recovery[i, t]),
+                "residual_fraction": float(tab.residual_frac[i, t]),
+                "product_pH": _f(tab.product_pH[i, t]),
+                "variable_cost_CNY_m3_feed": float(tab.var_CNY_m3[i, t]),
+                "product": _conc(tab.product[i, t]),
+                "residual": _conc(tab.residual[i, t]),
+            }
+        )
     # site feeds (stations: their wells' mixture; hubs: the planned mixture they were simulated on)
     res["feeds"] = []
     for site in net.sites:
@@ -225,9 +313,15 @@ def build_results(prep: _Prepared, net: Network | None, vals: dict[str, np.ndarr
         for t in range(T):
             if site in net.stations and net.produced[net.stations.index(site), t] <= 0:
                 continue
-            res["feeds"].append({"site": site, "period": t + 1, "pH": _f(f.pH[t]),
-                                 "temp_C": _f(f.temp_C[t]),
-                                 "conc": {k: _f(v) for k, v in zip(pc.TRACKED, f.conc_mg_L[t])}})
+            res["feeds"].append(
+                {
+                    "site": site,
+                    "period": t + 1,
+                    "pH": _f(f.pH[t]),
+                    "temp_C": _f(f.temp_C[t]),
+                    "conc": {k: _f(v) for k, v in zip(pc.TRACKED, f.conc_mg_L[t])},
+                }
+            )
     # destinations
 
     chk = {(c.destination, c.period): c for c in checks}
@@ -244,35 +338,54 @@ def build_results(prep: _Prepared, net: Network | None, vals: dict[str, np.ndarr
                 ws = np.flatnonzero((net.w_dest == d) & (net.w_t == t) & (tiny < W))
                 for key in dest.limits_mg_L:
                     j = pc.KEYS.index(key)
-                    if np.isnan(tab.product[net.x_pair[xs], t, j]).any() or \
-                            np.isnan(tab.residual[net.w_pair[ws], t, j]).any():
+                    if (
+                        np.isnan(tab.product[net.x_pair[xs], t, j]).any()
+                        or np.isnan(tab.residual[net.w_pair[ws], t, j]).any()
+                    ):
                         nm.append(key)
             if dest.kind == "reuse":
                 reuse_m3 += total * vol
             if dest.salt_to_environment and total > tiny:
                 salt_t += total * vol * float(np.nan_to_num(conc[pc.KEYS.index("TDS")])) / 1e6
-            res["destinations"].append({
-                "name": dest.name, "kind": dest.kind, "period": t + 1, "year": years[t],
-                "capacity_m3_d": float(dest.capacity_m3_d[t]), "delivered_m3_d": float(total),
-                "blend": _conc(conc) if total > tiny else None,
-                "limits": {k: float(v) for k, v in dest.limits_mg_L.items()},
-                "limit_sources": dest.limit_sources,
-                "limit_status": dest.limit_status,
-                "per_stream_limits": list(dest.stream_keys()),
-                "not_measured": nm,
-                "unmodelled_limits": list(dest.unmodelled),
-                "pH": c.pH if c else None, "pH_range": list(dest.pH_range) if dest.pH_range else None,
-                "SAR": c.SAR if c else None, "SAR_max": dest.SAR_max,
-                "SI": c.SI if c else {}, "SI_max": dest.SI_max,
-                "temperature_C": dest.temperature_C,
-                "formation": fchk.get((dest.name, t + 1)),
-                "violations": (c.violations if c else []) + (
-                    [fchk[(dest.name, t + 1)]["violation"]]
-                    if fchk.get((dest.name, t + 1), {}).get("violation") else [])})
+            res["destinations"].append(
+                {
+                    "name": dest.name,
+                    "kind": dest.kind,
+                    "period": t + 1,
+                    "year": years[t],
+                    "capacity_m3_d": float(dest.capacity_m3_d[t]),
+                    "delivered_m3_d": float(total),
+                    "blend": _conc(conc) if total > tiny else None,
+                    "limits": {k: float(v) for k, v in dest.limits_mg_L.items()},
+                    "limit_sources": dest.limit_sources,
+                    "limit_status": dest.limit_status,
+                    "per_stream_limits": list(dest.stream_keys()),
+                    "not_measured": nm,
+                    "unmodelled_limits": list(dest.unmodelled),
+                    "pH": c.pH if c else None,
+                    "pH_range": list(dest.pH_range) if dest.pH_range else None,
+                    "SAR": c.SAR if c else None,
+                    "SAR_max": dest.SAR_max,
+                    "SI": c.SI if c else {},
+                    "SI_max": dest.SI_max,
+                    "temperature_C": dest.temperature_C,
+                    "formation": fchk.get((dest.name, t + 1)),
+                    "violations": (c.violations if c else [])
+                    + (
+                        [fchk[(dest.name, t + 1)]["violation"]]
+                        if fchk.get((dest.name, t + 1), {}).get("violation")
+                        else []
+                    ),
+                }
+            )
     # unverified limits of every destination that receives water
     used = {d["name"] for d in res["destinations"] if d["delivered_m3_d"] > tiny}
-    res["unverified_limits"] = [dict(u, destination=dest.name) for dest in case.destinations
-                                if dest.name in used for u in dest.unverified_limits()]
+    res["unverified_limits"] = [
+        dict(u, destination=dest.name)
+        for dest in case.destinations
+        if dest.name in used
+        for u in dest.unverified_limits()
+    ]
     # builds
     A, B = discount_factors(case)
     peak_feed = np.zeros(len(tab.pairs))
@@ -281,33 +394,46 @@ def build_results(prep: _Prepared, net: Network | None, vals: dict[str, np.ndarr
         if Y[k] > 0.5:
             site, train = tab.pairs[i]
             peak = peak_feed[i]
-            res["builds"].append({
-                "site": site, "train": train, "size_m3_d": float(net.sizes[z]),
-                "capex_CNY": float(tab.capex_CNY[i, z]),
-                "fixed_opex_CNY_yr": float(tab.fixed_CNY_yr[i, z]),
-                "capital_NPV_CNY": float(tab.capex_CNY[i, z] * net.crf * B.sum()),
-                "peak_feed_m3_d": float(peak),
-                "units": list(next(tr.units for tr in case.trains if tr.name == train))})
+            res["builds"].append(
+                {
+                    "site": site,
+                    "train": train,
+                    "size_m3_d": float(net.sizes[z]),
+                    "capex_CNY": float(tab.capex_CNY[i, z]),
+                    "fixed_opex_CNY_yr": float(tab.fixed_CNY_yr[i, z]),
+                    "capital_NPV_CNY": float(tab.capex_CNY[i, z] * net.crf * B.sum()),
+                    "peak_feed_m3_d": float(peak),
+                    "units": list(next(tr.units for tr in case.trains if tr.name == train)),
+                }
+            )
     costs = cost_breakdown(net, vals)
     total = sum(costs.values())
-    res["costs"] = {"npv_CNY": costs, "total_CNY": total,
-                    "capex_total_CNY": float(sum(b["capex_CNY"] for b in res["builds"])),
-                    "note": "NPV in CNY of the price year; revenue is negative (paid to the "
-                            "operator); the categories sum to total_CNY = objective_CNY"}
+    res["costs"] = {
+        "npv_CNY": costs,
+        "total_CNY": total,
+        "capex_total_CNY": float(sum(b["capex_CNY"] for b in res["builds"])),
+        "note": "NPV in CNY of the price year; revenue is negative (paid to the "
+        "operator); the categories sum to total_CNY = objective_CNY",
+    }
     res["objective_CNY"] = total
     produced_m3 = float(net.produced.sum() * vol)
-    res["kpis"] = {"produced_m3": produced_m3, "reuse_m3": reuse_m3,
-                   "reuse_share": reuse_m3 / produced_m3 if produced_m3 > 0 else 0.0,
-                   "salt_to_environment_t": salt_t,
-                   "capex_total_CNY": res["costs"]["capex_total_CNY"],
-                   "unit_cost_CNY_m3": total / (float((net.produced * A[None, :]).sum()) or 1.0)}
+    res["kpis"] = {
+        "produced_m3": produced_m3,
+        "reuse_m3": reuse_m3,
+        "reuse_share": reuse_m3 / produced_m3 if produced_m3 > 0 else 0.0,
+        "salt_to_environment_t": salt_t,
+        "capex_total_CNY": res["costs"]["capex_total_CNY"],
+        "unit_cost_CNY_m3": total / (float((net.produced * A[None, :]).sum()) or 1.0),
+    }
     # the plan is checked against the model it was solved with (cuts found after the last
     # solve are reported as standing violations in destinations[].violations, not here)
     res["verification"] = verify(net, vals, model_cuts)
     res["verification"]["gap"] = _f(info.gap) if info else None
     res["verification"]["objective_vs_breakdown"] = (
-        None if objective != "cost" or info is None or info.objective is None
-        else abs(info.objective - total) / max(abs(total), 1.0))
+        None
+        if objective != "cost" or info is None or info.objective is None
+        else abs(info.objective - total) / max(abs(total), 1.0)
+    )
     res["checks"] = [c.as_dict() for c in checks]
     return res
 
@@ -321,20 +447,27 @@ def summarise_explanation(items: list[dict]) -> list[str]:
     lines = []
     for (kind, place, cons), its in groups.items():
         periods = sorted(i["period"] for i in its if "period" in i)
-        pr = (f"periods {periods[0]}-{periods[-1]}" if len(periods) > 1 else
-              f"period {periods[0]}") if periods else ""
+        pr = (
+            (f"periods {periods[0]}-{periods[-1]}" if len(periods) > 1 else f"period {periods[0]}")
+            if periods
+            else ""
+        )
         if kind == "quality":
             worst = max(its, key=lambda i: i["blend_mg_L"] / max(i["limit_mg_L"], 1e-12))
-            lines.append(f"{place}: {cons} above its limit of {worst['limit_mg_L']:g} mg/L in {pr} "
-                         f"(up to {worst['blend_mg_L']:.3g} mg/L)")
+            lines.append(
+                f"{place}: {cons} above its limit of {worst['limit_mg_L']:g} mg/L in {pr} "
+                f"(up to {worst['blend_mg_L']:.3g} mg/L)"
+            )
         elif kind == "capacity":
-            lines.append(f"{place}: capacity short by up to {max(i['m3_d'] for i in its):.1f} m3/d "
-                         f"in {pr}")
+            lines.append(
+                f"{place}: capacity short by up to {max(i['m3_d'] for i in its):.1f} m3/d in {pr}"
+            )
         elif kind == "unallocated":
             why = {w["message"] for i in its for w in i.get("blocked_by", [])}
-            lines.append(f"station {place}: up to {max(i['m3_d'] for i in its):.1f} m3/d of water "
-                         f"cannot be placed in {pr}" + (" (" + "; ".join(sorted(why)) + ")"
-                                                        if why else ""))
+            lines.append(
+                f"station {place}: up to {max(i['m3_d'] for i in its):.1f} m3/d of water "
+                f"cannot be placed in {pr}" + (" (" + "; ".join(sorted(why)) + ")" if why else "")
+            )
         else:
             lines.append(its[0]["message"])
     return lines

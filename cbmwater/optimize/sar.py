@@ -30,17 +30,20 @@ def sar_cut_coefficients(concs: np.ndarray, limit: float, s0: float) -> np.ndarr
     """
     concs = np.atleast_2d(concs)
     na = np.nan_to_num(concs[:, INDEX["Na"]]) / _EQ["Na"]
-    m = (np.nan_to_num(concs[:, INDEX["Ca"]]) / _EQ["Ca"]
-         + np.nan_to_num(concs[:, INDEX["Mg"]]) / _EQ["Mg"])
+    m = (
+        np.nan_to_num(concs[:, INDEX["Ca"]]) / _EQ["Ca"]
+        + np.nan_to_num(concs[:, INDEX["Mg"]]) / _EQ["Mg"]
+    )
     return na - limit * m / (4.0 * s0) - limit * s0 / 2.0
-
 
 
 def hardness_points(concs: np.ndarray, ratio: float = 1.1, most: int = 32) -> np.ndarray:
     """A geometric grid of ``s = sqrt(M/2)`` spanning the streams' hardness (meq/L)^0.5."""
     concs = np.atleast_2d(concs)
-    m = (np.nan_to_num(concs[:, INDEX["Ca"]]) / _EQ["Ca"]
-         + np.nan_to_num(concs[:, INDEX["Mg"]]) / _EQ["Mg"])
+    m = (
+        np.nan_to_num(concs[:, INDEX["Ca"]]) / _EQ["Ca"]
+        + np.nan_to_num(concs[:, INDEX["Mg"]]) / _EQ["Mg"]
+    )
     s = np.sqrt(np.maximum(m, 1e-6) / 2.0)
     lo, hi = float(s.min()), float(s.max())
     if hi / lo <= ratio:

@@ -22,9 +22,13 @@ __all__ = ["SolveInfo", "solve", "write_model", "solver_version"]
 log = logging.getLogger(__name__)
 
 _TIME_GAP_OPTIONS = {
-    "cbc": ("sec", "ratio"), "glpk": ("tmlim", "mipgap"), "gurobi": ("TimeLimit", "MIPGap"),
-    "gurobi_direct": ("TimeLimit", "MIPGap"), "cplex": ("timelimit", "mipgap"),
-    "scip": ("limits/time", "limits/gap"), "highs": ("time_limit", "mip_rel_gap"),
+    "cbc": ("sec", "ratio"),
+    "glpk": ("tmlim", "mipgap"),
+    "gurobi": ("TimeLimit", "MIPGap"),
+    "gurobi_direct": ("TimeLimit", "MIPGap"),
+    "cplex": ("timelimit", "mipgap"),
+    "scip": ("limits/time", "limits/gap"),
+    "highs": ("time_limit", "mip_rel_gap"),
 }
 
 
@@ -40,7 +44,7 @@ class SolveInfo:
     seconds: float
     solver: str
     message: str = ""
-    primary: float | None = None      # a two-stage solve: the first stage's reuse share or salt
+    primary: float | None = None  # a two-stage solve: the first stage's reuse share or salt
 
     @property
     def has_solution(self) -> bool:
@@ -66,8 +70,14 @@ def _gap(obj: float | None, bound: float | None) -> float | None:
     return abs(obj - bound) / max(abs(obj), 1e-9)
 
 
-def solve(model: pyo.ConcreteModel, *, solver: str = "highs", time_limit_s: float = 60.0,
-          mip_gap: float = 0.005, threads: int | None = None) -> SolveInfo:
+def solve(
+    model: pyo.ConcreteModel,
+    *,
+    solver: str = "highs",
+    time_limit_s: float = 60.0,
+    mip_gap: float = 0.005,
+    threads: int | None = None,
+) -> SolveInfo:
     """Solve ``model`` and load the solution into it when there is one.
 
     Parameters
@@ -109,38 +119,58 @@ def solve(model: pyo.ConcreteModel, *, solver: str = "highs", time_limit_s: floa
             status = "feasible"
         else:
             status = "error" if tc == TC.error else "no_solution"
-        return SolveInfo(status, obj, bound, _gap(obj, bound) if status != "optimal" else
-                         (_gap(obj, bound) or 0.0), time.perf_counter() - t0,
-                         solver_version("highs"), str(tc))
+        return SolveInfo(
+            status,
+            obj,
+            bound,
+            _gap(obj, bound) if status != "optimal" else (_gap(obj, bound) or 0.0),
+            time.perf_counter() - t0,
+            solver_version("highs"),
+            str(tc),
+        )
     from pyomo.opt import SolverStatus, TerminationCondition
 
     opt = pyo.SolverFactory(solver)
     if opt is None or not opt.available(exception_flag=False):
-        raise InputError(f"solver {solver!r} is not available here; use --solver highs (bundled "
-                         "through highspy) or install that solver for Pyomo")
+        raise InputError(
+            f"solver {solver!r} is not available here; use --solver highs (bundled "
+            "through highspy) or install that solver for Pyomo"
+        )
     names = _TIME_GAP_OPTIONS.get(solver)
     if names:
         opt.options[names[0]] = float(time_limit_s)
         opt.options[names[1]] = float(mip_gap)
     res = opt.solve(model, load_solutions=False)
     tc = res.solver.termination_condition
-    status = {TerminationCondition.optimal: "optimal",
-              TerminationCondition.infeasible: "infeasible",
-              TerminationCondition.infeasibleOrUnbounded: "infeasible",
-              TerminationCondition.unbounded: "unbounded"}.get(tc, "feasible")
+    status = {
+        TerminationCondition.optimal: "optimal",
+        TerminationCondition.infeasible: "infeasible",
+        TerminationCondition.infeasibleOrUnbounded: "infeasible",
+        TerminationCondition.unbounded: "unbounded",
+    }.get(tc, "feasible")
     obj = bound = None
     if status in ("optimal", "feasible") and len(res.solution) > 0:
         model.solutions.load_from(res)
         obj = float(pyo.value(next(model.component_objects(pyo.Objective, active=True))))
         try:
-            bound = float(res.problem.lower_bound if model.obj.sense == pyo.minimize
-                          else res.problem.upper_bound)
+            bound = float(
+                res.problem.lower_bound
+                if model.obj.sense == pyo.minimize
+                else res.problem.upper_bound
+            )
         except (TypeError, ValueError, AttributeError):
             bound = None
     elif status == "feasible":
         status = "error" if res.solver.status == SolverStatus.error else "no_solution"
-    return SolveInfo(status, obj, bound, _gap(obj, bound), time.perf_counter() - t0,
-                     solver_version(solver), str(tc))
+    return SolveInfo(
+        status,
+        obj,
+        bound,
+        _gap(obj, bound),
+        time.perf_counter() - t0,
+        solver_version(solver),
+        str(tc),
+    )
 
 
 def write_model(model: pyo.ConcreteModel, path: str) -> str:
@@ -154,6 +184,10 @@ def write_model(model: pyo.ConcreteModel, path: str) -> str:
     if not (low.endswith(".lp") or low.endswith(".mps")):
         raise InputError(f"model file must end in .lp or .mps; got {path!r}")
     labeler = getattr(model, "labeler", None)
-    model.write(str(path), io_options={"labeler": labeler} if labeler is not None else
-                {"symbolic_solver_labels": True})
+    model.write(
+        str(path),
+        io_options={"labeler": labeler}
+        if labeler is not None
+        else {"symbolic_solver_labels": True},
+    )
     return str(path)

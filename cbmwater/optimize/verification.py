@@ -29,16 +29,19 @@ def blend_at(net: Network, vals: dict[str, np.ndarray], d: int, t: int) -> tuple
     if total <= 1e-9:
         return 0.0, np.full(len(pc.KEYS), np.nan)
     px, pw = tab.product[net.x_pair[xs], t], tab.residual[net.w_pair[ws], t]
-    mass = (np.nan_to_num(px) * fx[:, None]).sum(axis=0) + \
-        (np.nan_to_num(pw) * fw[:, None]).sum(axis=0)
+    mass = (np.nan_to_num(px) * fx[:, None]).sum(axis=0) + (np.nan_to_num(pw) * fw[:, None]).sum(
+        axis=0
+    )
     # a constituent no contributing stream measured stays not measured (NaN)
-    seen = (~np.isnan(px) & (fx[:, None] > 0)).any(axis=0) | \
-        (~np.isnan(pw) & (fw[:, None] > 0)).any(axis=0)
+    seen = (~np.isnan(px) & (fx[:, None] > 0)).any(axis=0) | (
+        ~np.isnan(pw) & (fw[:, None] > 0)
+    ).any(axis=0)
     return total, np.where(seen, mass / total, np.nan)
 
 
-def verify(net: Network, vals: dict[str, np.ndarray], cuts: list[Cut],
-           rel_tol: float = 1e-5) -> dict[str, Any]:
+def verify(
+    net: Network, vals: dict[str, np.ndarray], cuts: list[Cut], rel_tol: float = 1e-5
+) -> dict[str, Any]:
     """Re-check every constraint of the plan from its flows (independent of the solver's view).
 
     Returns the largest violation of each family (m3/d for balances and capacities, mg/L for
@@ -47,8 +50,16 @@ def verify(net: Network, vals: dict[str, np.ndarray], cuts: list[Cut],
     case, tab = net.case, net.table
     T = case.periods
     F, X, W, G, Y = (vals[k] for k in ("F", "x", "w", "g", "y"))
-    viol = {"balance_m3_d": 0.0, "split_m3_d": 0.0, "build_m3_d": 0.0, "capacity_m3_d": 0.0,
-            "quality_mg_L": 0.0, "negative_m3_d": 0.0, "cuts": 0.0, "integrality": 0.0}
+    viol = {
+        "balance_m3_d": 0.0,
+        "split_m3_d": 0.0,
+        "build_m3_d": 0.0,
+        "capacity_m3_d": 0.0,
+        "quality_mg_L": 0.0,
+        "negative_m3_d": 0.0,
+        "cuts": 0.0,
+        "integrality": 0.0,
+    }
     worst: dict[str, str] = {}
 
     def upd(key: str, v: float, where: str) -> None:
@@ -65,11 +76,18 @@ def verify(net: Network, vals: dict[str, np.ndarray], cuts: list[Cut],
     np.add.at(g_in, (net.g_hub, net.g_t), G)
     for s in range(S):
         for t in range(T):
-            upd("balance_m3_d", abs(site_in[s, t] + g_out[s, t] - net.produced[s, t]),
-                f"station {net.stations[s]}, period {t + 1}")
+            upd(
+                "balance_m3_d",
+                abs(site_in[s, t] + g_out[s, t] - net.produced[s, t]),
+                f"station {net.stations[s]}, period {t + 1}",
+            )
     for h in range(len(net.hubs)):
         for t in range(T):
-            upd("balance_m3_d", abs(site_in[S + h, t] - g_in[h, t]), f"hub {net.hubs[h]}, period {t + 1}")
+            upd(
+                "balance_m3_d",
+                abs(site_in[S + h, t] - g_in[h, t]),
+                f"hub {net.hubs[h]}, period {t + 1}",
+            )
     xs = np.zeros(len(F))
     ws = np.zeros(len(F))
     f_of = {(int(i), int(t)): k for k, (i, t) in enumerate(zip(net.f_pair, net.f_t))}
@@ -99,8 +117,11 @@ def verify(net: Network, vals: dict[str, np.ndarray], cuts: list[Cut],
             if total <= 1e-9:
                 continue
             for key, lim in dest.limits_mg_L.items():
-                upd("quality_mg_L", float(np.nan_to_num(conc[pc.KEYS.index(key)])) - lim,
-                    f"{dest.name}, period {t + 1}, {key}")
+                upd(
+                    "quality_mg_L",
+                    float(np.nan_to_num(conc[pc.KEYS.index(key)])) - lim,
+                    f"{dest.name}, period {t + 1}, {key}",
+                )
     for cut in cuts:
         d = net.dests.index(cut.destination)
         t = cut.period - 1
@@ -109,9 +130,16 @@ def verify(net: Network, vals: dict[str, np.ndarray], cuts: list[Cut],
             lhs += cut.coef.get((int(net.x_pair[k]), "product"), 0.0) * X[k]
         for k in np.flatnonzero((net.w_dest == d) & (net.w_t == t)).tolist():
             lhs += cut.coef.get((int(net.w_pair[k]), "residual"), 0.0) * W[k]
-        upd("cuts", lhs if cut.sense == "max" else -lhs, f"{cut.destination}, period {cut.period}, {cut.prop}")
+        upd(
+            "cuts",
+            lhs if cut.sense == "max" else -lhs,
+            f"{cut.destination}, period {cut.period}, {cut.prop}",
+        )
     scale = max(1.0, float(net.produced.max(initial=1.0)))
-    ok = all(v <= rel_tol * scale for k, v in viol.items() if k.endswith("m3_d")) and \
-        viol["quality_mg_L"] <= 1e-4 + 0 and viol["integrality"] <= 1e-5 and \
-        viol["cuts"] <= 1e-4 * scale * 10
+    ok = (
+        all(v <= rel_tol * scale for k, v in viol.items() if k.endswith("m3_d"))
+        and viol["quality_mg_L"] <= 1e-4 + 0
+        and viol["integrality"] <= 1e-5
+        and viol["cuts"] <= 1e-4 * scale * 10
+    )
     return {"ok": bool(ok), "max_violation": viol, "where": worst}

@@ -32,8 +32,16 @@ from ..validation import check_number
 from ..water.analysis import AnalysisSet
 from ..water.vocabulary import CONSTITUENTS
 
-__all__ = ["Water", "Aquifer", "Proposal", "load_proposal", "parse_proposal",
-           "permeability_class", "DEFAULT_MIN_SEPARATION_M", "DEFAULT_FRACTIONS"]
+__all__ = [
+    "Water",
+    "Aquifer",
+    "Proposal",
+    "load_proposal",
+    "parse_proposal",
+    "permeability_class",
+    "DEFAULT_MIN_SEPARATION_M",
+    "DEFAULT_FRACTIONS",
+]
 
 #: Minimum vertical separation (m) between a protected aquifer and the injected formation.
 #: Engineering assumption: SY/T 7640-2021 §5.2 covers the choice of injection horizon but its
@@ -43,19 +51,27 @@ DEFAULT_MIN_SEPARATION_M = 100.0
 #: Number of mixing fractions from 0 to 100 % injectate (step 10 %).
 DEFAULT_FRACTIONS = 11
 _SOURCE_STANDARD = "SYT5329"
-_TOP_KEYS = {"standard", "injectate", "formation", "operation", "protected_aquifers", "review",
-             "title", "description"}
+_TOP_KEYS = {
+    "standard",
+    "injectate",
+    "formation",
+    "operation",
+    "protected_aquifers",
+    "review",
+    "title",
+    "description",
+}
 
 
 @dataclass
 class Water:
     """One water of a proposal: canonical constituent values (mg/L; NaN = not measured)."""
 
-    label: str                       # "injectate" or "formation.water"
-    analyses: AnalysisSet            # one sample
-    extra: dict[str, float]          # standard parameters that are not constituents (oil, SRB ...)
-    source: str                      # "inline" or the file path as given
-    canonical: str                   # canonical content for hashing
+    label: str  # "injectate" or "formation.water"
+    analyses: AnalysisSet  # one sample
+    extra: dict[str, float]  # standard parameters that are not constituents (oil, SRB ...)
+    source: str  # "inline" or the file path as given
+    canonical: str  # canonical content for hashing
 
     @property
     def values(self) -> dict[str, float]:
@@ -124,17 +140,38 @@ def permeability_class(k_um2: float) -> str:
 
 
 @overload
-def _number(table: dict[str, Any], key: str, where: str, *, required: Literal[True] = True,
-            positive: bool = False, minimum: float | None = None) -> float: ...
+def _number(
+    table: dict[str, Any],
+    key: str,
+    where: str,
+    *,
+    required: Literal[True] = True,
+    positive: bool = False,
+    minimum: float | None = None,
+) -> float: ...
 
 
 @overload
-def _number(table: dict[str, Any], key: str, where: str, *, required: bool,
-            positive: bool = False, minimum: float | None = None) -> float | None: ...
+def _number(
+    table: dict[str, Any],
+    key: str,
+    where: str,
+    *,
+    required: bool,
+    positive: bool = False,
+    minimum: float | None = None,
+) -> float | None: ...
 
 
-def _number(table: dict[str, Any], key: str, where: str, *, required: bool = True,
-            positive: bool = False, minimum: float | None = None) -> float | None:
+def _number(
+    table: dict[str, Any],
+    key: str,
+    where: str,
+    *,
+    required: bool = True,
+    positive: bool = False,
+    minimum: float | None = None,
+) -> float | None:
     """``table[key]`` as a checked number; None only when it is absent and not ``required``."""
     if key not in table:
         if required:
@@ -168,29 +205,36 @@ def _water(spec: object, where: str, base: Path | None) -> Water:
         if not p.is_absolute():
             p = (base or Path.cwd()) / p
         if not p.is_file():
-            raise InputError(f"{where}.file {file!r} not found (paths are relative to the "
-                             f"proposal's folder: {base or Path.cwd()})")
+            raise InputError(
+                f"{where}.file {file!r} not found (paths are relative to the "
+                f"proposal's folder: {base or Path.cwd()})"
+            )
         whole = read_analyses(p, require_pH=False)
         if sid not in whole.sample_ids:
-            raise InputError(f"{where}.sample_id {sid!r} not in {file}; known: "
-                             f"{', '.join(whole.sample_ids)}")
+            raise InputError(
+                f"{where}.sample_id {sid!r} not in {file}; known: {', '.join(whole.sample_ids)}"
+            )
         analyses = whole.subset([sid])
         for k in spec:
             if k in ("file", "sample_id"):
                 continue
             if k in CONSTITUENTS and k not in _STANDARD_ONLY:
-                raise InputError(f"{where}.{k}: constituents come from {file}; inline values "
-                                 "alongside a file may only be standard parameters (oil, SRB ...)")
+                raise InputError(
+                    f"{where}.{k}: constituents come from {file}; inline values "
+                    "alongside a file may only be standard parameters (oil, SRB ...)"
+                )
             extra[k] = _extra(spec, k, where)
-        canonical = json.dumps({"file_fingerprint": whole.fingerprint(), "sample_id": sid,
-                                "extra": extra}, sort_keys=True)
+        canonical = json.dumps(
+            {"file_fingerprint": whole.fingerprint(), "sample_id": sid, "extra": extra},
+            sort_keys=True,
+        )
         source = file
     else:
         rec: dict[str, object] = {"sample_id": where}
         for k, v in spec.items():
             if k in CONSTITUENTS and k not in _STANDARD_ONLY:
                 if isinstance(v, bool) or not isinstance(v, (int, float, str)):
-                    raise InputError(f"{where}.{k} must be a number (or \"<DL\"), got {v!r}")
+                    raise InputError(f'{where}.{k} must be a number (or "<DL"), got {v!r}')
                 rec[k] = v
             else:
                 extra[k] = _extra(spec, k, where)
@@ -198,8 +242,9 @@ def _water(spec: object, where: str, base: Path | None) -> Water:
             analyses = AnalysisSet.from_records([rec], source=where)
         except InputError as exc:
             raise InputError(f"{where}: {exc}") from None
-        canonical = json.dumps({"fingerprint": analyses.fingerprint(), "extra": extra},
-                               sort_keys=True)
+        canonical = json.dumps(
+            {"fingerprint": analyses.fingerprint(), "extra": extra}, sort_keys=True
+        )
         source = "inline"
     if math.isnan(float(analyses.values.iloc[0]["pH"])):
         raise InputError(f"{where} has no pH (PHREEQC needs it)")
@@ -213,31 +258,38 @@ _STANDARD_ONLY = frozenset({"DO"})
 
 def _extra(spec: dict, k: str, where: str) -> float:
     if k not in PARAMETERS:
-        raise InputError(f"{where}.{k} is not a known constituent or standard parameter; "
-                         f"constituents: {', '.join(CONSTITUENTS)}")
+        raise InputError(
+            f"{where}.{k} is not a known constituent or standard parameter; "
+            f"constituents: {', '.join(CONSTITUENTS)}"
+        )
     v = _number(spec, k, where, minimum=0.0)
     assert v is not None
     return v
 
 
-def parse_proposal(data: dict, base: Path | None = None, path: Path | None = None,
-                   raw: bytes = b"") -> Proposal:
+def parse_proposal(
+    data: dict, base: Path | None = None, path: Path | None = None, raw: bytes = b""
+) -> Proposal:
     """Validate a proposal already parsed from TOML (``base``: folder for relative paths)."""
     unknown = sorted(set(data) - _TOP_KEYS)
     if unknown:
-        raise InputError(f"unknown top-level key(s) {', '.join(unknown)}; allowed: "
-                         f"{', '.join(sorted(_TOP_KEYS))}")
+        raise InputError(
+            f"unknown top-level key(s) {', '.join(unknown)}; allowed: "
+            f"{', '.join(sorted(_TOP_KEYS))}"
+        )
     table = load_standards()
     std = data.get("standard", _SOURCE_STANDARD)
     if not isinstance(std, str):
-        raise InputError("standard must be a text such as \"SYT5329\"")
+        raise InputError('standard must be a text such as "SYT5329"')
     try:
         std = table.resolve_standard(std)
     except InputError as exc:
         raise InputError(f"standard: {exc}") from None
     if std != _SOURCE_STANDARD:
-        raise InputError(f"standard {std!r} has no permeability classes for injection water; "
-                         f"allowed: {_SOURCE_STANDARD}")
+        raise InputError(
+            f"standard {std!r} has no permeability classes for injection water; "
+            f"allowed: {_SOURCE_STANDARD}"
+        )
     inj = _water(data.get("injectate"), "injectate", base)
     form = data.get("formation")
     if not isinstance(form, dict):
@@ -287,9 +339,26 @@ def parse_proposal(data: dict, base: Path | None = None, path: Path | None = Non
     h.update(inj.canonical.encode())
     h.update(fw.canonical.encode())
     h.update(table.sha256.encode())
-    return Proposal(path, str(data.get("title", path.stem if path else "proposal")), std, inj,
-                    name, litho, depth, temp, pres, perm, cls, fw, vol, aquifers,
-                    DEFAULT_MIN_SEPARATION_M if sep is None else sep, nfr, dbname, h.hexdigest())
+    return Proposal(
+        path,
+        str(data.get("title", path.stem if path else "proposal")),
+        std,
+        inj,
+        name,
+        litho,
+        depth,
+        temp,
+        pres,
+        perm,
+        cls,
+        fw,
+        vol,
+        aquifers,
+        DEFAULT_MIN_SEPARATION_M if sep is None else sep,
+        nfr,
+        dbname,
+        h.hexdigest(),
+    )
 
 
 def load_proposal(path: str | Path) -> Proposal:

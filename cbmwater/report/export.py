@@ -16,8 +16,18 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-__all__ = ["join_warnings", "records_table", "records_csv", "records_json", "records_xlsx",
-           "jsonable", "json_bytes", "csv_bytes", "zip_bytes", "ZIP_DATE"]
+__all__ = [
+    "join_warnings",
+    "records_table",
+    "records_csv",
+    "records_json",
+    "records_xlsx",
+    "jsonable",
+    "json_bytes",
+    "csv_bytes",
+    "zip_bytes",
+    "ZIP_DATE",
+]
 
 #: Time stamp of every member of a bundle, so its bytes depend on its content only.
 ZIP_DATE = (2024, 1, 1, 0, 0, 0)
@@ -76,11 +86,15 @@ def records_xlsx(records: pd.DataFrame, provenance: dict[str, object] | None = N
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         records_table(records).to_excel(xw, sheet_name="characterisation", index=False)
         if provenance is not None:
-            pd.DataFrame({
-                "key": list(provenance),
-                "value": [v if isinstance(v, str) else json.dumps(jsonable(v), ensure_ascii=False)
-                          for v in provenance.values()],
-            }).to_excel(xw, sheet_name="provenance", index=False)
+            pd.DataFrame(
+                {
+                    "key": list(provenance),
+                    "value": [
+                        v if isinstance(v, str) else json.dumps(jsonable(v), ensure_ascii=False)
+                        for v in provenance.values()
+                    ],
+                }
+            ).to_excel(xw, sheet_name="provenance", index=False)
     return buf.getvalue()
 
 

@@ -160,8 +160,9 @@ def _require(df: object, columns: Sequence[str], what: str) -> pd.DataFrame:
         try:
             out[col] = pd.to_numeric(df[col], errors="raise").astype(float)
         except (ValueError, TypeError) as exc:
-            raise InputError(f"{what}: column holds a value that is not a number ({exc})",
-                             column=col) from exc
+            raise InputError(
+                f"{what}: column holds a value that is not a number ({exc})", column=col
+            ) from exc
     return out
 
 
@@ -285,8 +286,9 @@ def piper_coordinates(pct: pd.DataFrame) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- figure helpers
 
 
-def _lines_trace(segments: list[tuple[tuple[float, float], tuple[float, float]]],
-                 line: dict, name: str) -> go.Scatter:
+def _lines_trace(
+    segments: list[tuple[tuple[float, float], tuple[float, float]]], line: dict, name: str
+) -> go.Scatter:
     """One scatter trace drawing ``segments`` (pairs of points), separated by gaps."""
     import plotly.graph_objects as go
 
@@ -295,11 +297,21 @@ def _lines_trace(segments: list[tuple[tuple[float, float], tuple[float, float]]]
     for (x0, y0), (x1, y1) in segments:
         xs += [x0, x1, None]
         ys += [y0, y1, None]
-    return go.Scatter(x=xs, y=ys, mode="lines", line=line, hoverinfo="skip",
-                      showlegend=False, name=name, meta={"role": name})
+    return go.Scatter(
+        x=xs,
+        y=ys,
+        mode="lines",
+        line=line,
+        hoverinfo="skip",
+        showlegend=False,
+        name=name,
+        meta={"role": name},
+    )
 
 
-def _bary(vertices: Sequence[tuple[float, float]], fractions: Sequence[float]) -> tuple[float, float]:
+def _bary(
+    vertices: Sequence[tuple[float, float]], fractions: Sequence[float]
+) -> tuple[float, float]:
     """Point of a triangle with ``vertices`` at barycentric ``fractions``."""
     x = sum(f * v[0] for f, v in zip(fractions, vertices))
     y = sum(f * v[1] for f, v in zip(fractions, vertices))
@@ -331,19 +343,34 @@ def _triangle_parts(vertices: Sequence[tuple[float, float]]) -> tuple[list, list
             mx = (vertices[i][0] + vertices[j][0]) / 2.0 - cx
             my = (vertices[i][1] + vertices[j][1]) / 2.0 - cy
             norm = math.hypot(mx, my)
-            ticks.append(_tick(p1[0] + 0.045 * mx / norm, p1[1] + 0.045 * my / norm,
-                               f"{round(step * 100)}"))
+            ticks.append(
+                _tick(p1[0] + 0.045 * mx / norm, p1[1] + 0.045 * my / norm, f"{round(step * 100)}")
+            )
     return outline, grid, ticks
 
 
 def _tick(x: float, y: float, text: str) -> dict:
-    return {"x": x, "y": y, "text": text, "showarrow": False, "font": _TICK_FONT,
-            "xref": "x", "yref": "y"}
+    return {
+        "x": x,
+        "y": y,
+        "text": text,
+        "showarrow": False,
+        "font": _TICK_FONT,
+        "xref": "x",
+        "yref": "y",
+    }
 
 
 def _label(x: float, y: float, text: str, **kw: object) -> dict:
-    out = {"x": x, "y": y, "text": text, "showarrow": False, "font": _LABEL_FONT,
-           "xref": "x", "yref": "y"}
+    out = {
+        "x": x,
+        "y": y,
+        "text": text,
+        "showarrow": False,
+        "font": _LABEL_FONT,
+        "xref": "x",
+        "yref": "y",
+    }
     out.update(kw)
     return out
 
@@ -351,8 +378,12 @@ def _label(x: float, y: float, text: str, **kw: object) -> dict:
 def _diamond_parts() -> tuple[list, list, list]:
     """Outline segments, 20 % grid segments and tick annotations of the diamond."""
     d = DIAMOND_VERTICES
-    outline = [(d["left"], d["bottom"]), (d["bottom"], d["right"]),
-               (d["right"], d["top"]), (d["top"], d["left"])]
+    outline = [
+        (d["left"], d["bottom"]),
+        (d["bottom"], d["right"]),
+        (d["right"], d["top"]),
+        (d["top"], d["left"]),
+    ]
     grid = []
     ticks = []
     off = 0.045
@@ -434,8 +465,9 @@ def piper_figure(
     water-analyses.  Transactions, American Geophysical Union 25(6), 914–928.
     """
     if lang not in LABELS:
-        raise InputError(f"unknown language for the Piper diagram; allowed: {', '.join(LABELS)}",
-                         value=lang)
+        raise InputError(
+            f"unknown language for the Piper diagram; allowed: {', '.join(LABELS)}", value=lang
+        )
     lab = LABELS[lang]
     pct = piper_percentages(meq)
     n = len(pct)
@@ -443,8 +475,9 @@ def piper_figure(
     if len(names) != n:
         raise InputError(f"labels has {len(names)} entries but there are {n} samples")
     if color is not None:
-        groups = ["" if g is None or (isinstance(g, float) and math.isnan(g)) else str(g)
-                  for g in color]
+        groups = [
+            "" if g is None or (isinstance(g, float) and math.isnan(g)) else str(g) for g in color
+        ]
         if len(groups) != n:
             raise InputError(f"color has {len(groups)} entries but there are {n} samples")
     else:
@@ -460,32 +493,39 @@ def piper_figure(
 
     # ---- frame: outlines and grid
     c_out, c_grid, c_ticks = _triangle_parts(
-        [CATION_VERTICES["Ca"], CATION_VERTICES["NaK"], CATION_VERTICES["Mg"]])
+        [CATION_VERTICES["Ca"], CATION_VERTICES["NaK"], CATION_VERTICES["Mg"]]
+    )
     a_out, a_grid, a_ticks = _triangle_parts(
-        [ANION_VERTICES["HCO3CO3"], ANION_VERTICES["Cl"], ANION_VERTICES["SO4"]])
+        [ANION_VERTICES["HCO3CO3"], ANION_VERTICES["Cl"], ANION_VERTICES["SO4"]]
+    )
     d_out, d_grid, d_ticks = _diamond_parts()
     fig.add_trace(_lines_trace(c_grid + a_grid + d_grid, _GRID_STYLE, "grid"))
     fig.add_trace(_lines_trace(c_out + a_out + d_out, _FRAME_STYLE, "outline"))
 
     # ---- labels
     below = -0.11
-    annotations = c_ticks + a_ticks + d_ticks + [
-        _label(CATION_VERTICES["Ca"][0], below, lab["Ca"], xanchor="center"),
-        _label(CATION_VERTICES["NaK"][0] + 0.02, below, lab["NaK"], xanchor="right"),
-        _label(CATION_VERTICES["Mg"][0], HEIGHT + 0.035, lab["Mg"], yanchor="bottom"),
-        _label(ANION_VERTICES["HCO3CO3"][0] - 0.02, below, lab["HCO3CO3"], xanchor="left"),
-        _label(ANION_VERTICES["Cl"][0], below, lab["Cl"], xanchor="center"),
-        _label(ANION_VERTICES["SO4"][0], HEIGHT + 0.035, lab["SO4"], yanchor="bottom"),
-    ]
+    annotations = (
+        c_ticks
+        + a_ticks
+        + d_ticks
+        + [
+            _label(CATION_VERTICES["Ca"][0], below, lab["Ca"], xanchor="center"),
+            _label(CATION_VERTICES["NaK"][0] + 0.02, below, lab["NaK"], xanchor="right"),
+            _label(CATION_VERTICES["Mg"][0], HEIGHT + 0.035, lab["Mg"], yanchor="bottom"),
+            _label(ANION_VERTICES["HCO3CO3"][0] - 0.02, below, lab["HCO3CO3"], xanchor="left"),
+            _label(ANION_VERTICES["Cl"][0], below, lab["Cl"], xanchor="center"),
+            _label(ANION_VERTICES["SO4"][0], HEIGHT + 0.035, lab["SO4"], yanchor="bottom"),
+        ]
+    )
     # diamond side titles, parallel to the upper sides (valid because the axes are equal)
     mid_l = _diamond_xy(0.0, 0.5)
     mid_r = _diamond_xy(0.5, 1.0)
     side_off = 0.13
     annotations += [
-        _label(mid_l[0] - side_off * HEIGHT, mid_l[1] + side_off * 0.5, lab["ClSO4"],
-               textangle=-60),
-        _label(mid_r[0] + side_off * HEIGHT, mid_r[1] + side_off * 0.5, lab["CaMg"],
-               textangle=60),
+        _label(
+            mid_l[0] - side_off * HEIGHT, mid_l[1] + side_off * 0.5, lab["ClSO4"], textangle=-60
+        ),
+        _label(mid_r[0] + side_off * HEIGHT, mid_r[1] + side_off * 0.5, lab["CaMg"], textangle=60),
     ]
 
     # ---- samples: one trace per field and category, grouped in the legend

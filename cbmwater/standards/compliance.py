@@ -67,8 +67,22 @@ __all__ = [
 RESULTS: tuple[str, ...] = ("pass", "fail", "not_measured", "inconclusive")
 #: Columns of :func:`check_compliance` (``check_analyses`` adds ``sample_id`` in front).
 OUTPUT_COLUMNS: tuple[str, ...] = (
-    "standard_id", "class", "parameter", "value", "unit", "min", "max", "ratio", "result",
-    "verified", "status", "clause", "basis", "censored", "detection_limit", "comment",
+    "standard_id",
+    "class",
+    "parameter",
+    "value",
+    "unit",
+    "min",
+    "max",
+    "ratio",
+    "result",
+    "verified",
+    "status",
+    "clause",
+    "basis",
+    "censored",
+    "detection_limit",
+    "comment",
     "limit_note",
 )
 #: Relative tolerance of limit comparisons (floating-point noise of derived values).
@@ -93,8 +107,9 @@ class _Sample:
 
     def __init__(self, values: dict[str, float], censored: set[str], policy: str) -> None:
         if policy not in CENSORED_POLICIES:
-            raise InputError(f"unknown censored-value policy {policy!r}; allowed: "
-                             f"{', '.join(CENSORED_POLICIES)}")
+            raise InputError(
+                f"unknown censored-value policy {policy!r}; allowed: {', '.join(CENSORED_POLICIES)}"
+            )
         self.raw = values
         self.censored = {k for k in censored if not math.isnan(values.get(k, math.nan))}
         self.factor = CENSORED_POLICIES[policy]
@@ -131,8 +146,9 @@ def _one(func: Callable[[pd.DataFrame], pd.Series], d: dict[str, float]) -> floa
     return float(func(pd.DataFrame([d])).iloc[0])
 
 
-def _derived(sample: _Sample, func: Callable[[pd.DataFrame], pd.Series], signs: Mapping[str, int],
-             basis: str) -> _Quantity:
+def _derived(
+    sample: _Sample, func: Callable[[pd.DataFrame], pd.Series], signs: Mapping[str, int], basis: str
+) -> _Quantity:
     """Value and bounds of a derived quantity, with a note on censored inputs."""
     value = _one(func, sample.used())
     lo_d, hi_d = sample.corners(signs)
@@ -142,20 +158,31 @@ def _derived(sample: _Sample, func: Callable[[pd.DataFrame], pd.Series], signs: 
     cens = sample.censored_text(signs)
     comment = ""
     if cens:
-        comment = (f"inputs below detection: {cens}; value uses the {sample.policy} policy, the "
-                   f"result uses the bounds {lo:.4g}-{hi:.4g}")
+        comment = (
+            f"inputs below detection: {cens}; value uses the {sample.policy} policy, the "
+            f"result uses the bounds {lo:.4g}-{hi:.4g}"
+        )
     return _Quantity(value, lo, hi, basis, bool(cens), None, comment)
 
 
 def _sar(sample: _Sample) -> _Quantity:
     missing = [n for n in ("Na", "Ca", "Mg") if not sample.has(n)]
     if missing:
-        return _Quantity(math.nan, math.nan, math.nan, "",
-                         comment=f"SAR needs Na, Ca and Mg; not measured: {', '.join(missing)}")
+        return _Quantity(
+            math.nan,
+            math.nan,
+            math.nan,
+            "",
+            comment=f"SAR needs Na, Ca and Mg; not measured: {', '.join(missing)}",
+        )
     basis = "derived: SAR = Na / sqrt((Ca + Mg) / 2), meq/L (qa.sodium_adsorption_ratio)"
     used = sample.used()
-    if used["Ca"] == 0 and used["Mg"] == 0 and "Ca" not in sample.censored \
-            and "Mg" not in sample.censored:
+    if (
+        used["Ca"] == 0
+        and used["Mg"] == 0
+        and "Ca" not in sample.censored
+        and "Mg" not in sample.censored
+    ):
         inf = math.inf if used["Na"] > 0 else math.nan
         return _Quantity(inf, inf, inf, basis, comment="Ca + Mg = 0: SAR is unbounded")
     return _derived(sample, qa.sodium_adsorption_ratio, {"Na": 1, "Ca": -1, "Mg": -1}, basis)
@@ -164,37 +191,63 @@ def _sar(sample: _Sample) -> _Quantity:
 def _hardness(sample: _Sample) -> _Quantity:
     missing = [n for n in ("Ca", "Mg") if not sample.has(n)]
     if missing:
-        return _Quantity(math.nan, math.nan, math.nan, "",
-                         comment=f"hardness needs Ca and Mg; not measured: {', '.join(missing)}")
-    return _derived(sample, qa.hardness_mg_L_CaCO3, {"Ca": 1, "Mg": 1},
-                    "derived: 50.04 (Ca/20.04 + Mg/12.15) (qa.hardness_mg_L_CaCO3)")
+        return _Quantity(
+            math.nan,
+            math.nan,
+            math.nan,
+            "",
+            comment=f"hardness needs Ca and Mg; not measured: {', '.join(missing)}",
+        )
+    return _derived(
+        sample,
+        qa.hardness_mg_L_CaCO3,
+        {"Ca": 1, "Mg": 1},
+        "derived: 50.04 (Ca/20.04 + Mg/12.15) (qa.hardness_mg_L_CaCO3)",
+    )
 
 
 def _alkalinity(sample: _Sample) -> _Quantity:
     if sample.has("alkalinity_CaCO3"):
         return _direct(sample, "alkalinity_CaCO3")
     if not (sample.has("HCO3") or sample.has("CO3")):
-        return _Quantity(math.nan, math.nan, math.nan, "",
-                         comment="neither alkalinity nor HCO3/CO3 measured")
-    return _derived(sample, qa.alkalinity_mg_L_CaCO3, {"HCO3": 1, "CO3": 1},
-                    "derived: 50.04 (HCO3/61.02 + 2 CO3/60.01) (qa.alkalinity_mg_L_CaCO3)")
+        return _Quantity(
+            math.nan, math.nan, math.nan, "", comment="neither alkalinity nor HCO3/CO3 measured"
+        )
+    return _derived(
+        sample,
+        qa.alkalinity_mg_L_CaCO3,
+        {"HCO3": 1, "CO3": 1},
+        "derived: 50.04 (HCO3/61.02 + 2 CO3/60.01) (qa.alkalinity_mg_L_CaCO3)",
+    )
 
 
 def _ca_hardness_plus_alk(sample: _Sample) -> _Quantity:
     alk = _alkalinity(sample)
     if not sample.has("Ca") or math.isnan(alk.value):
-        miss = [n for n, ok in (("Ca", sample.has("Ca")), ("alkalinity", not math.isnan(alk.value)))
-                if not ok]
-        return _Quantity(math.nan, math.nan, math.nan, "",
-                         comment=f"needs Ca and alkalinity; not measured: {', '.join(miss)}")
+        miss = [
+            n
+            for n, ok in (("Ca", sample.has("Ca")), ("alkalinity", not math.isnan(alk.value)))
+            if not ok
+        ]
+        return _Quantity(
+            math.nan,
+            math.nan,
+            math.nan,
+            "",
+            comment=f"needs Ca and alkalinity; not measured: {', '.join(miss)}",
+        )
     ca_eq = CONSTITUENTS["Ca"].equivalent_mass
 
     def func(df: pd.DataFrame) -> pd.Series:
         return CACO3_G_EQ * df["Ca"].astype(float) / ca_eq + qa.alkalinity_mg_L_CaCO3(df)
 
     signs = {"Ca": 1, "HCO3": 1, "CO3": 1, "alkalinity_CaCO3": 1}
-    return _derived(sample, func, signs, "derived: 50.04 Ca/20.04 + total alkalinity "
-                    "(reported, else qa.alkalinity_mg_L_CaCO3)")
+    return _derived(
+        sample,
+        func,
+        signs,
+        "derived: 50.04 Ca/20.04 + total alkalinity (reported, else qa.alkalinity_mg_L_CaCO3)",
+    )
 
 
 def _tds(sample: _Sample) -> _Quantity:
@@ -206,21 +259,36 @@ def _tds(sample: _Sample) -> _Quantity:
     if not (sample.has("HCO3") or sample.has("CO3")):
         missing.append("HCO3 or CO3")
     if missing:
-        return _Quantity(math.nan, math.nan, math.nan, "",
-                         comment="TDS not reported and the major ions needed to compute it are "
-                                 f"incomplete (not measured: {', '.join(missing)})")
+        return _Quantity(
+            math.nan,
+            math.nan,
+            math.nan,
+            "",
+            comment="TDS not reported and the major ions needed to compute it are "
+            f"incomplete (not measured: {', '.join(missing)})",
+        )
     signs = {k: 1 for k in sample.raw}
-    return _derived(sample, qa.tds_evaporative_mg_L, signs,
-                    "derived: evaporative sum of ions, HCO3 x 0.4917 (qa.tds_evaporative_mg_L); "
-                    "TDS not reported; ions not measured count as zero")
+    return _derived(
+        sample,
+        qa.tds_evaporative_mg_L,
+        signs,
+        "derived: evaporative sum of ions, HCO3 x 0.4917 (qa.tds_evaporative_mg_L); "
+        "TDS not reported; ions not measured count as zero",
+    )
 
 
 def _direct(sample: _Sample, name: str) -> _Quantity:
     v = sample.raw[name]
     if name in sample.censored:
-        return _Quantity(v * sample.factor, 0.0, v, "reported", True, v,
-                         f"reported below detection (<{v:g}); the limit is checked on the "
-                         f"interval 0-{v:g}")
+        return _Quantity(
+            v * sample.factor,
+            0.0,
+            v,
+            "reported",
+            True,
+            v,
+            f"reported below detection (<{v:g}); the limit is checked on the interval 0-{v:g}",
+        )
     return _Quantity(v, v, v, "reported")
 
 
@@ -242,8 +310,7 @@ def _quantity(sample: _Sample, name: str) -> _Quantity:
     if name == "EC_uS_cm":
         why = "EC not measured (EC_uS_cm); cbmwater never estimates EC from TDS"
     elif kind == "external":
-        why = (f"{name} is not part of a cbmwater analysis file; give it in the values to "
-               "check it")
+        why = f"{name} is not part of a cbmwater analysis file; give it in the values to check it"
     else:
         why = f"{name} not in the analysis"
     return _Quantity(math.nan, math.nan, math.nan, "", comment=why)
@@ -275,21 +342,36 @@ def _evaluate(sample: _Sample, lim: Limit) -> dict[str, object]:
         result, ratio = "not_measured", math.nan
     else:
         ok = (lim.min is None or _ge(lo, lim.min)) and (lim.max is None or _le(hi, lim.max))
-        bad = (lim.min is not None and not _ge(hi, lim.min)) or \
-              (lim.max is not None and not _le(lo, lim.max))
+        bad = (lim.min is not None and not _ge(hi, lim.min)) or (
+            lim.max is not None and not _le(lo, lim.max)
+        )
         result = "pass" if ok else "fail" if bad else "inconclusive"
         ratio = _ratio(v, lim)
         if result == "inconclusive":
-            why = (f"detection limit {hi:g} {lim.unit} is above the limit" if q.basis == "reported"
-                   else f"bounds {lo:.4g}-{hi:.4g} {lim.unit} straddle the limit")
+            why = (
+                f"detection limit {hi:g} {lim.unit} is above the limit"
+                if q.basis == "reported"
+                else f"bounds {lo:.4g}-{hi:.4g} {lim.unit} straddle the limit"
+            )
             comment = f"{comment}; {why}" if comment else why
     return {
-        "standard_id": lim.standard_id, "class": lim.cls, "parameter": lim.parameter,
-        "value": v, "unit": lim.unit, "min": lim.min, "max": lim.max, "ratio": ratio,
-        "result": result, "verified": lim.verified, "status": lim.status, "clause": lim.clause,
-        "basis": q.basis, "censored": q.censored,
+        "standard_id": lim.standard_id,
+        "class": lim.cls,
+        "parameter": lim.parameter,
+        "value": v,
+        "unit": lim.unit,
+        "min": lim.min,
+        "max": lim.max,
+        "ratio": ratio,
+        "result": result,
+        "verified": lim.verified,
+        "status": lim.status,
+        "clause": lim.clause,
+        "basis": q.basis,
+        "censored": q.censored,
         "detection_limit": None if q.detection_limit is None else q.detection_limit * f,
-        "comment": comment, "limit_note": lim.note,
+        "comment": comment,
+        "limit_note": lim.note,
     }
 
 
@@ -313,9 +395,12 @@ def _parse_values(values: Mapping[str, object] | pd.Series) -> tuple[dict[str, f
         if key not in PARAMETERS:
             near = difflib.get_close_matches(key, list(PARAMETERS), n=3, cutoff=0.6)
             hint = f"; did you mean {', '.join(near)}?" if near else ""
-            raise InputError(f"unknown parameter {key!r}{hint} Allowed: canonical constituents "
-                             f"({', '.join(CONSTITUENTS)}) or the parameters of "
-                             "cbmwater.standards.table.PARAMETERS", column=key)
+            raise InputError(
+                f"unknown parameter {key!r}{hint} Allowed: canonical constituents "
+                f"({', '.join(CONSTITUENTS)}) or the parameters of "
+                "cbmwater.standards.table.PARAMETERS",
+                column=key,
+            )
         if cell is None or (isinstance(cell, float) and math.isnan(cell)):
             continue
         if isinstance(cell, (np.floating, np.integer)):
@@ -378,9 +463,14 @@ def check_compliance(
     raw, cens = _parse_values(values)
     sample = _Sample(raw, cens, censored_policy)
     out = _frame([_evaluate(sample, lim) for lim in limits], OUTPUT_COLUMNS)
-    out.attrs.update(standard_id=limits[0].standard_id, cls=limits[0].cls,
-                     standard_name=limits[0].standard_name, table=table.path,
-                     table_sha256=table.sha256, censored_policy=censored_policy)
+    out.attrs.update(
+        standard_id=limits[0].standard_id,
+        cls=limits[0].cls,
+        standard_name=limits[0].standard_name,
+        table=table.path,
+        table_sha256=table.sha256,
+        censored_policy=censored_policy,
+    )
     return out
 
 
@@ -399,8 +489,10 @@ def check_analyses(
     table = table if table is not None else load_standards()
     limits = table.limits(standard_id, cls)
     if censored_policy not in CENSORED_POLICIES:
-        raise InputError(f"unknown censored-value policy {censored_policy!r}; allowed: "
-                         f"{', '.join(CENSORED_POLICIES)}")
+        raise InputError(
+            f"unknown censored-value policy {censored_policy!r}; allowed: "
+            f"{', '.join(CENSORED_POLICIES)}"
+        )
     vals = analyses.values
     cens = analyses.censored
     rows: list[dict[str, object]] = []
@@ -411,9 +503,14 @@ def check_analyses(
         for lim in limits:
             rows.append({"sample_id": str(sid), **_evaluate(sample, lim)})
     out = _frame(rows, ("sample_id",) + OUTPUT_COLUMNS)
-    out.attrs.update(standard_id=limits[0].standard_id, cls=limits[0].cls,
-                     standard_name=limits[0].standard_name, table=table.path,
-                     table_sha256=table.sha256, censored_policy=censored_policy)
+    out.attrs.update(
+        standard_id=limits[0].standard_id,
+        cls=limits[0].cls,
+        standard_name=limits[0].standard_name,
+        table=table.path,
+        table_sha256=table.sha256,
+        censored_policy=censored_policy,
+    )
     return out
 
 
@@ -433,14 +530,21 @@ def summarise(results: pd.DataFrame) -> pd.DataFrame:
             verdict = "incomplete"
         else:
             verdict = "pass"
-        rows.append({"sample_id": sid, "verdict": verdict, **counts,
-                     "n_unverified": int((~g["verified"]).sum()),
-                     "failed": ", ".join(g.loc[g["result"] == "fail", "parameter"])})
+        rows.append(
+            {
+                "sample_id": sid,
+                "verdict": verdict,
+                **counts,
+                "n_unverified": int((~g["verified"]).sum()),
+                "failed": ", ".join(g.loc[g["result"] == "fail", "parameter"]),
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def fao29_infiltration(sar: float | None, ec_uS_cm: float | None,
-                       table: StandardsTable | None = None) -> str:
+def fao29_infiltration(
+    sar: float | None, ec_uS_cm: float | None, table: StandardsTable | None = None
+) -> str:
     """Degree of infiltration restriction from SAR and ECw (Ayers & Westcot 1985, Table 1).
 
     Uses the ``FAO29`` rows of the table (band ``a <= SAR < b``; SAR 40 itself is in the last
@@ -463,11 +567,15 @@ def fao29_infiltration(sar: float | None, ec_uS_cm: float | None,
             none_ec = table.limit("FAO29", c, "EC_uS_cm")
             severe = table.limit("FAO29", c.replace("_no_reduction", "_not_severe"), "EC_uS_cm")
             if band.min is None or band.max is None:
-                raise StandardsError("an FAO29 SAR band needs min and max", file=table.path,
-                                     row=band.row)
+                raise StandardsError(
+                    "an FAO29 SAR band needs min and max", file=table.path, row=band.row
+                )
             if none_ec.min is None or severe.min is None:
-                raise StandardsError("an FAO29 EC_uS_cm limit needs a min", file=table.path,
-                                     row=(none_ec if none_ec.min is None else severe).row)
+                raise StandardsError(
+                    "an FAO29 EC_uS_cm limit needs a min",
+                    file=table.path,
+                    row=(none_ec if none_ec.min is None else severe).row,
+                )
             bands.append((band.min, band.max, none_ec, none_ec.min, severe, severe.min))
     bands.sort(key=lambda b: b[0])
     for i, (a, b, none_ec, none_min, severe, severe_min) in enumerate(bands):

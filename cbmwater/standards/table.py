@@ -71,10 +71,32 @@ STANDARDS_CSV = data_path("standards.csv")
 
 #: Columns of the table, in file order.  ``note`` and ``applies_to`` may be blank; every other
 #: column except one of ``min``/``max`` must be filled.
-COLUMNS: tuple[str, ...] = ("standard_id", "standard_name", "class", "parameter", "min", "max",
-                            "unit", "clause", "verified", "status", "applies_to", "source", "note")
-_REQUIRED_TEXT = ("standard_id", "standard_name", "class", "parameter", "unit", "clause",
-                  "verified", "status", "source")
+COLUMNS: tuple[str, ...] = (
+    "standard_id",
+    "standard_name",
+    "class",
+    "parameter",
+    "min",
+    "max",
+    "unit",
+    "clause",
+    "verified",
+    "status",
+    "applies_to",
+    "source",
+    "note",
+)
+_REQUIRED_TEXT = (
+    "standard_id",
+    "standard_name",
+    "class",
+    "parameter",
+    "unit",
+    "clause",
+    "verified",
+    "status",
+    "source",
+)
 
 #: Confidence marks of the project references (shared/reference/README.md).
 STATUSES: tuple[str, ...] = ("V", "S", "U", "M", "NF")
@@ -146,7 +168,9 @@ DERIVED_PARAMETERS: dict[str, tuple[str, str]] = {
     "SAR": ("-", "sodium adsorption ratio, (meq/L)^0.5 (钠吸附比)"),
     "hardness_CaCO3": ("mg/L CaCO3", "total hardness as CaCO3 (总硬度)"),
     "Ca_hardness_plus_alkalinity_CaCO3": (
-        "mg/L CaCO3", "calcium hardness + total alkalinity, as CaCO3 (钙硬度+全碱度)"),
+        "mg/L CaCO3",
+        "calcium hardness + total alkalinity, as CaCO3 (钙硬度+全碱度)",
+    ),
 }
 
 #: Parameters that standards limit but a cbmwater analysis does not carry: name -> (unit of
@@ -378,8 +402,9 @@ class StandardsTable:
                 return sid
         near = _suggest(standard_id, self.standards(), _norm_standard)
         hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
-        raise InputError(f"unknown standard {standard_id!r}{hint} Allowed: "
-                         f"{', '.join(self.standards())}")
+        raise InputError(
+            f"unknown standard {standard_id!r}{hint} Allowed: {', '.join(self.standards())}"
+        )
 
     def classes(self, standard_id: str) -> list[str]:
         """Classes (or uses) of a standard, in file order."""
@@ -407,8 +432,9 @@ class StandardsTable:
                 return sid, c
         near = _suggest(cls, list(classes), _norm_class)
         hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
-        raise InputError(f"unknown class {cls!r} for standard {sid}{hint} Allowed: "
-                         f"{', '.join(classes)}")
+        raise InputError(
+            f"unknown class {cls!r} for standard {sid}{hint} Allowed: {', '.join(classes)}"
+        )
 
     def limits(self, standard_id: str, cls: str) -> list[Limit]:
         """The limits of one class of one standard, in file order."""
@@ -422,8 +448,10 @@ class StandardsTable:
             if lim.parameter == parameter:
                 return lim
         sid, c = self.resolve(standard_id, cls)
-        raise InputError(f"{sid} class {c} sets no limit on {parameter!r}; it limits: "
-                         f"{', '.join(x.parameter for x in lims)}")
+        raise InputError(
+            f"{sid} class {c} sets no limit on {parameter!r}; it limits: "
+            f"{', '.join(x.parameter for x in lims)}"
+        )
 
 
 # -- loading ---------------------------------------------------------------------------------
@@ -438,11 +466,17 @@ def _number(text: str, *, file: str, row: int, column: str) -> float | None:
     try:
         x = float(t)
     except ValueError:
-        raise StandardsError("expected a number (decimal point, no thousands separator) or a "
-                             "blank cell", file=file, row=row, column=column, value=text) from None
+        raise StandardsError(
+            "expected a number (decimal point, no thousands separator) or a blank cell",
+            file=file,
+            row=row,
+            column=column,
+            value=text,
+        ) from None
     if not math.isfinite(x):
-        raise StandardsError("expected a finite number", file=file, row=row, column=column,
-                             value=text)
+        raise StandardsError(
+            "expected a finite number", file=file, row=row, column=column, value=text
+        )
     return x
 
 
@@ -451,8 +485,9 @@ def _parse_rows(path: Path) -> tuple[list[Limit], str]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise StandardsError(f"cannot read the standards table: {exc.strerror or exc}",
-                             file=name) from None
+        raise StandardsError(
+            f"cannot read the standards table: {exc.strerror or exc}", file=name
+        ) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -466,12 +501,19 @@ def _parse_rows(path: Path) -> tuple[list[Limit], str]:
         raise StandardsError(f"duplicate column(s) {', '.join(dup)}", file=name, row=1)
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise StandardsError(f"missing column(s) {', '.join(missing)}; required columns: "
-                             f"{', '.join(COLUMNS)}", file=name, row=1)
+        raise StandardsError(
+            f"missing column(s) {', '.join(missing)}; required columns: {', '.join(COLUMNS)}",
+            file=name,
+            row=1,
+        )
     unknown = [h for h in header if h not in COLUMNS]
     if unknown:
-        raise StandardsError(f"unknown column(s) {', '.join(repr(u) for u in unknown)}; allowed: "
-                             f"{', '.join(COLUMNS)}", file=name, row=1)
+        raise StandardsError(
+            f"unknown column(s) {', '.join(repr(u) for u in unknown)}; allowed: "
+            f"{', '.join(COLUMNS)}",
+            file=name,
+            row=1,
+        )
     idx = {h: i for i, h in enumerate(header)}
     limits: list[Limit] = []
     seen: dict[tuple[str, str, str], int] = {}
@@ -482,88 +524,171 @@ def _parse_rows(path: Path) -> tuple[list[Limit], str]:
         if len(rec) != len(header):
             if not any(cell.strip() for cell in rec):
                 raise StandardsError("blank row inside the table (remove it)", file=name, row=n)
-            raise StandardsError(f"expected {len(header)} cells, found {len(rec)} (an unquoted "
-                                 "comma?)", file=name, row=n)
+            raise StandardsError(
+                f"expected {len(header)} cells, found {len(rec)} (an unquoted comma?)",
+                file=name,
+                row=n,
+            )
         cell = {c: rec[idx[c]] for c in COLUMNS}
         for c in COLUMNS:
             if _CONTROL.search(cell[c]):
-                raise StandardsError("control character (line break, tab) in a cell", file=name,
-                                     row=n, column=c, value=cell[c])
+                raise StandardsError(
+                    "control character (line break, tab) in a cell",
+                    file=name,
+                    row=n,
+                    column=c,
+                    value=cell[c],
+                )
         for c in _REQUIRED_TEXT:
             if cell[c].strip() == "":
-                raise StandardsError("blank cell; this column must be filled", file=name, row=n,
-                                     column=c)
+                raise StandardsError(
+                    "blank cell; this column must be filled", file=name, row=n, column=c
+                )
         sid = cell["standard_id"].strip()
         if not _SLUG.match(sid):
-            raise StandardsError("standard_id must be a slug of letters, digits, '_', '-', '.' "
-                                 "(e.g. GB3838-2002)", file=name, row=n, column="standard_id",
-                                 value=sid)
+            raise StandardsError(
+                "standard_id must be a slug of letters, digits, '_', '-', '.' (e.g. GB3838-2002)",
+                file=name,
+                row=n,
+                column="standard_id",
+                value=sid,
+            )
         sname = cell["standard_name"].strip()
         if sid in names and names[sid][0] != sname:
-            raise StandardsError(f"standard_name differs from row {names[sid][1]} for the same "
-                                 f"standard_id {sid}", file=name, row=n, column="standard_name",
-                                 value=sname)
+            raise StandardsError(
+                f"standard_name differs from row {names[sid][1]} for the same standard_id {sid}",
+                file=name,
+                row=n,
+                column="standard_name",
+                value=sname,
+            )
         names.setdefault(sid, (sname, n))
         cls = cell["class"]
         if cls != cls.strip():
-            raise StandardsError("class has leading or trailing spaces", file=name, row=n,
-                                 column="class", value=cls)
+            raise StandardsError(
+                "class has leading or trailing spaces", file=name, row=n, column="class", value=cls
+            )
         param = cell["parameter"].strip()
         if param not in PARAMETERS:
             near = difflib.get_close_matches(param, list(PARAMETERS), n=3, cutoff=0.6)
             hint = f" (did you mean {', '.join(near)}?)" if near else ""
-            raise StandardsError(f"unknown parameter{hint}; allowed: canonical constituents "
-                                 f"({', '.join(CONSTITUENTS)}), derived ({', '.join(DERIVED_PARAMETERS)})"
-                                 " or cbmwater.standards.table.EXTRA_PARAMETERS", file=name, row=n,
-                                 column="parameter", value=param)
+            raise StandardsError(
+                f"unknown parameter{hint}; allowed: canonical constituents "
+                f"({', '.join(CONSTITUENTS)}), derived ({', '.join(DERIVED_PARAMETERS)})"
+                " or cbmwater.standards.table.EXTRA_PARAMETERS",
+                file=name,
+                row=n,
+                column="parameter",
+                value=param,
+            )
         unit_text = cell["unit"]
         unit = _UNIT_LOOKUP.get(_fold_unit(unit_text))
         if unit is None:
-            raise StandardsError(f"unknown unit; allowed: {', '.join(UNITS)}", file=name, row=n,
-                                 column="unit", value=unit_text)
+            raise StandardsError(
+                f"unknown unit; allowed: {', '.join(UNITS)}",
+                file=name,
+                row=n,
+                column="unit",
+                value=unit_text,
+            )
         p_unit = PARAMETERS[param].unit
         if UNITS[unit][0] != UNITS[p_unit][0]:
             allowed = [u for u, (k, _) in UNITS.items() if k == UNITS[p_unit][0]]
-            raise StandardsError(f"unit {unit} ({UNITS[unit][0]}) does not apply to {param} "
-                                 f"({UNITS[p_unit][0]}); allowed: {', '.join(allowed)}",
-                                 file=name, row=n, column="unit", value=unit_text)
+            raise StandardsError(
+                f"unit {unit} ({UNITS[unit][0]}) does not apply to {param} "
+                f"({UNITS[p_unit][0]}); allowed: {', '.join(allowed)}",
+                file=name,
+                row=n,
+                column="unit",
+                value=unit_text,
+            )
         lo = _number(cell["min"], file=name, row=n, column="min")
         hi = _number(cell["max"], file=name, row=n, column="max")
         status = cell["status"].strip()
         if status not in STATUSES:
-            raise StandardsError(f"unknown status; allowed: {', '.join(STATUSES)}", file=name,
-                                 row=n, column="status", value=cell["status"])
+            raise StandardsError(
+                f"unknown status; allowed: {', '.join(STATUSES)}",
+                file=name,
+                row=n,
+                column="status",
+                value=cell["status"],
+            )
         if lo is None and hi is None:
             if status == "NF":
-                raise StandardsError("status NF means no value was found: leave such items out "
-                                     "of the table and list them in standards_README.md",
-                                     file=name, row=n, column="status", value=status)
-            raise StandardsError("a limit needs min, max or both; both are blank", file=name,
-                                 row=n, column="min")
+                raise StandardsError(
+                    "status NF means no value was found: leave such items out "
+                    "of the table and list them in standards_README.md",
+                    file=name,
+                    row=n,
+                    column="status",
+                    value=status,
+                )
+            raise StandardsError(
+                "a limit needs min, max or both; both are blank", file=name, row=n, column="min"
+            )
         if status == "NF":
-            raise StandardsError("status NF (not found) cannot carry a number; use U for an "
-                                 "unverified value", file=name, row=n, column="status",
-                                 value=status)
+            raise StandardsError(
+                "status NF (not found) cannot carry a number; use U for an unverified value",
+                file=name,
+                row=n,
+                column="status",
+                value=status,
+            )
         if lo is not None and hi is not None and not lo < hi:
-            raise StandardsError(f"min ({lo:g}) must be less than max ({hi:g})", file=name, row=n,
-                                 column="min", value=cell["min"])
+            raise StandardsError(
+                f"min ({lo:g}) must be less than max ({hi:g})",
+                file=name,
+                row=n,
+                column="min",
+                value=cell["min"],
+            )
         vtext = cell["verified"].strip().casefold()
         if vtext not in ("true", "false"):
-            raise StandardsError("verified must be true or false", file=name, row=n,
-                                 column="verified", value=cell["verified"])
+            raise StandardsError(
+                "verified must be true or false",
+                file=name,
+                row=n,
+                column="verified",
+                value=cell["verified"],
+            )
         verified = vtext == "true"
         if verified != (status == "V"):
-            raise StandardsError(f"verified must be {'true' if status == 'V' else 'false'} for "
-                                 f"status {status} (only V is verified)", file=name, row=n,
-                                 column="verified", value=cell["verified"])
+            raise StandardsError(
+                f"verified must be {'true' if status == 'V' else 'false'} for "
+                f"status {status} (only V is verified)",
+                file=name,
+                row=n,
+                column="verified",
+                value=cell["verified"],
+            )
         key = (sid, cls, param)
         if key in seen:
-            raise StandardsError(f"duplicate limit: {sid} class {cls} {param} is already on row "
-                                 f"{seen[key]}", file=name, row=n, column="parameter", value=param)
+            raise StandardsError(
+                f"duplicate limit: {sid} class {cls} {param} is already on row {seen[key]}",
+                file=name,
+                row=n,
+                column="parameter",
+                value=param,
+            )
         seen[key] = n
-        limits.append(Limit(sid, sname, cls, param, lo, hi, unit, cell["clause"].strip(),
-                            verified, status, cell["applies_to"].strip(), cell["source"].strip(),
-                            cell["note"].strip(), n))
+        limits.append(
+            Limit(
+                sid,
+                sname,
+                cls,
+                param,
+                lo,
+                hi,
+                unit,
+                cell["clause"].strip(),
+                verified,
+                status,
+                cell["applies_to"].strip(),
+                cell["source"].strip(),
+                cell["note"].strip(),
+                n,
+            )
+        )
     return limits, hashlib.sha256(data).hexdigest()
 
 

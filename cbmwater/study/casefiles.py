@@ -23,8 +23,16 @@ from typing import Any
 from ..errors import InputError
 from ..resources import example_path, resource_label
 
-__all__ = ["CaseSource", "read_case_file", "read_case_zip", "case_references", "bundled_cases",
-           "case_title", "is_network_case", "is_mine_case"]
+__all__ = [
+    "CaseSource",
+    "read_case_file",
+    "read_case_zip",
+    "case_references",
+    "bundled_cases",
+    "case_title",
+    "is_network_case",
+    "is_mine_case",
+]
 
 _MAX_MEMBERS = 2000
 _MAX_BYTES = 200 * 1024 * 1024
@@ -61,7 +69,7 @@ def is_network_case(path: Path) -> bool:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return True    # unreadable: listed, and the page shows the loader's error
+        return True  # unreadable: listed, and the page shows the loader's error
     return "sources" in data and "points" not in data
 
 
@@ -111,8 +119,13 @@ def read_case_file(path: str | Path) -> CaseSource:
         raise InputError("case file not found", file=str(p))
     raw = p.read_bytes()
     rel = resource_label(p)
-    return CaseSource(_read_toml(raw, rel), p.resolve().parent, rel, raw,
-                      f"bundled:{rel}:{hashlib.sha256(raw).hexdigest()[:16]}")
+    return CaseSource(
+        _read_toml(raw, rel),
+        p.resolve().parent,
+        rel,
+        raw,
+        f"bundled:{rel}:{hashlib.sha256(raw).hexdigest()[:16]}",
+    )
 
 
 def _safe_member(name: str) -> PurePosixPath | None:
@@ -179,17 +192,28 @@ def read_case_zip(data: bytes, name: str, workdir: str | Path | None = None) -> 
         raise InputError("not a readable .zip file", file=name) from None
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
-        infos = [i for i in infos if not i.filename.startswith("__MACOSX/")
-                 and PurePosixPath(i.filename.replace("\\", "/")).name != ".DS_Store"]
+        infos = [
+            i
+            for i in infos
+            if not i.filename.startswith("__MACOSX/")
+            and PurePosixPath(i.filename.replace("\\", "/")).name != ".DS_Store"
+        ]
         if len(infos) > _MAX_MEMBERS or sum(i.file_size for i in infos) > _MAX_BYTES:
-            raise InputError(f"too large: at most {_MAX_MEMBERS} files and "
-                             f"{_MAX_BYTES // 2**20} MB uncompressed", file=name)
+            raise InputError(
+                f"too large: at most {_MAX_MEMBERS} files and "
+                f"{_MAX_BYTES // 2**20} MB uncompressed",
+                file=name,
+            )
         members: dict[PurePosixPath, zipfile.ZipInfo] = {}
         for i in infos:
             p = _safe_member(i.filename)
             if p is None:
-                raise InputError("a member's path leaves the zip's folder (absolute or '..'); "
-                                 "zip the case folder itself", file=name, value=i.filename)
+                raise InputError(
+                    "a member's path leaves the zip's folder (absolute or '..'); "
+                    "zip the case folder itself",
+                    file=name,
+                    value=i.filename,
+                )
             members[p] = i
         tomls = [p for p in members if p.suffix.lower() == ".toml"]
         cases = [p for p in tomls if p.name.lower() == "case.toml"] or tomls
@@ -197,11 +221,18 @@ def read_case_zip(data: bytes, name: str, workdir: str | Path | None = None) -> 
         if not cases:
             raise InputError(f"the zip holds no case.toml (it holds: {listing})", file=name)
         if len(cases) > 1:
-            raise InputError("the zip holds several case files ("
-                             + ", ".join(sorted(str(p) for p in cases)) + "); keep one", file=name)
+            raise InputError(
+                "the zip holds several case files ("
+                + ", ".join(sorted(str(p) for p in cases))
+                + "); keep one",
+                file=name,
+            )
         toml_rel = cases[0]
-        root = Path(workdir) if workdir is not None else \
-            Path(tempfile.gettempdir()) / "cbmwater_app_cases"
+        root = (
+            Path(workdir)
+            if workdir is not None
+            else Path(tempfile.gettempdir()) / "cbmwater_app_cases"
+        )
         folder = root / sha[:32]
         if not (folder / ".complete").is_file():
             if folder.exists():  # left half-written by a crash: start again
@@ -227,16 +258,22 @@ def read_case_zip(data: bytes, name: str, workdir: str | Path | None = None) -> 
     for fld, ref in case_references(doc):
         rp = _safe_member(ref)
         if rp is None:
-            raise InputError(f"{fld} = {ref!r}: in an uploaded case every table must be a file "
-                             "inside the zip, next to case.toml or below it (no absolute path, "
-                             "no '..')", file=shown)
+            raise InputError(
+                f"{fld} = {ref!r}: in an uploaded case every table must be a file "
+                "inside the zip, next to case.toml or below it (no absolute path, "
+                "no '..')",
+                file=shown,
+            )
         if inner.joinpath(rp) not in members:
             missing.append(f"{fld} = {ref!r}")
     if missing:
-        raise InputError("the zip lacks the table(s) the case names: " + "; ".join(missing)
-                         + f" (the zip holds: {listing})", file=shown)
-    return CaseSource(doc, base, shown, raw, f"upload:{sha[:16]}",
-                      (str(folder), name))
+        raise InputError(
+            "the zip lacks the table(s) the case names: "
+            + "; ".join(missing)
+            + f" (the zip holds: {listing})",
+            file=shown,
+        )
+    return CaseSource(doc, base, shown, raw, f"upload:{sha[:16]}", (str(folder), name))
 
 
 def is_mine_case(path: Path) -> bool:

@@ -29,11 +29,29 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..minewater.case import MineCase
     from .casefiles import CaseSource
 
-__all__ = ["acidity", "AcidityResult", "neutralise", "NeutralisationResult", "titration_curve",
-           "size_option", "SizingResult", "admissible_options", "load_mine_case",
-           "minewater_plan", "MinePlan", "REAGENT_NAMES", "MINE_OPTIONS", "MINE_SYSTEMS",
-           "PASSIVE_ACID_LOAD_MAX_KG_D", "SIZED_OPTIONS", "ACTIVE_REAGENTS", "reagent_table",
-           "water_for_rules", "option_verdicts", "mine_case_from_source"]
+__all__ = [
+    "acidity",
+    "AcidityResult",
+    "neutralise",
+    "NeutralisationResult",
+    "titration_curve",
+    "size_option",
+    "SizingResult",
+    "admissible_options",
+    "load_mine_case",
+    "minewater_plan",
+    "MinePlan",
+    "REAGENT_NAMES",
+    "MINE_OPTIONS",
+    "MINE_SYSTEMS",
+    "PASSIVE_ACID_LOAD_MAX_KG_D",
+    "SIZED_OPTIONS",
+    "ACTIVE_REAGENTS",
+    "reagent_table",
+    "water_for_rules",
+    "option_verdicts",
+    "mine_case_from_source",
+]
 
 
 #: Neutralisation reagents (NaOH, Ca(OH)2, CaO, CaCO3, Na2CO3).
@@ -68,10 +86,23 @@ class AcidityResult(JsonResult):
     source: str
     report: AcidityReport | None = attached()
 
-    TABLES = {"samples": (lambda r: list(r.samples),
-                          ("sample_id", "pH", "Fe2_mg_L", "Fe3_mg_L", "acidity_calc_mg_L_CaCO3",
-                           "alkalinity_mg_L_CaCO3", "net_acidity_mg_L_CaCO3",
-                           "net_alkalinity_mg_L_CaCO3", "acid_load_kg_d", "notes"))}
+    TABLES = {
+        "samples": (
+            lambda r: list(r.samples),
+            (
+                "sample_id",
+                "pH",
+                "Fe2_mg_L",
+                "Fe3_mg_L",
+                "acidity_calc_mg_L_CaCO3",
+                "alkalinity_mg_L_CaCO3",
+                "net_acidity_mg_L_CaCO3",
+                "net_alkalinity_mg_L_CaCO3",
+                "acid_load_kg_d",
+                "notes",
+            ),
+        )
+    }
 
     @property
     def table(self) -> pd.DataFrame:
@@ -81,10 +112,15 @@ class AcidityResult(JsonResult):
         return self.to_frame("samples").set_index("sample_id")
 
 
-def acidity(source: Source | AnalysisSet, *,
-            flows_m3_d: float | Mapping[str, float] | None = None, fe_policy: str = "ferrous",
-            missing_alkalinity: str = "error", censored_policy: str = "half",
-            sheet: str | int | None = None) -> AcidityResult:
+def acidity(
+    source: Source | AnalysisSet,
+    *,
+    flows_m3_d: float | Mapping[str, float] | None = None,
+    fe_policy: str = "ferrous",
+    missing_alkalinity: str = "error",
+    censored_policy: str = "half",
+    sheet: str | int | None = None,
+) -> AcidityResult:
     """Calculated acidity (Kirby & Cravotta 2005), net acidity and acid load of every sample.
 
     Parameters
@@ -124,10 +160,15 @@ def acidity(source: Source | AnalysisSet, *,
     flows: Mapping[str, float] | None
     if flows_m3_d is None or isinstance(flows_m3_d, Mapping):
         flows = flows_m3_d
-    else:   # one flow for every sample (the CLI's --flow-m3-d)
+    else:  # one flow for every sample (the CLI's --flow-m3-d)
         flows = {str(sid): flows_m3_d for sid in analyses.values.index}
-    rep = acidity_report(analyses, flows_m3_d=flows, fe_policy=fe_policy,
-                         missing_alkalinity=missing_alkalinity, censored_policy=censored_policy)
+    rep = acidity_report(
+        analyses,
+        flows_m3_d=flows,
+        fe_policy=fe_policy,
+        missing_alkalinity=missing_alkalinity,
+        censored_policy=censored_policy,
+    )
     return AcidityResult.from_dict(rep.as_dict(), report=rep)
 
 
@@ -177,21 +218,33 @@ class NeutralisationResult(JsonResult):
     database_sha256: str
     phreeqc_input: str
 
-    TABLES = {"curve": (lambda r: list(r.curve),
-                        ("dose_mmol_L", "dose_mg_L", "pH", "Fe_mg_L", "Al_mg_L", "Mn_mg_L"))}
+    TABLES = {
+        "curve": (
+            lambda r: list(r.curve),
+            ("dose_mmol_L", "dose_mg_L", "pH", "Fe_mg_L", "Al_mg_L", "Mn_mg_L"),
+        )
+    }
 
 
-def _water_row(water: Water, sample: str | None, sheet: str | int | None,
-               censored_policy: str) -> tuple[pd.Series, str, list[str]]:
+def _water_row(
+    water: Water, sample: str | None, sheet: str | int | None, censored_policy: str
+) -> tuple[pd.Series, str, list[str]]:
     analyses, sid = one_water(water, sample, sheet=sheet)
     one = analyses.subset([sid])
     notes = [n for ns in one.censored_notes(censored_policy).values() for n in ns]
     return one.resolved(censored_policy).iloc[0], sid, notes
 
 
-def neutralise(water: Water, reagent: str, target_pH: float, *, sample: str | None = None,
-               sheet: str | int | None = None, censored_policy: str = "half",
-               **options: Any) -> NeutralisationResult:
+def neutralise(
+    water: Water,
+    reagent: str,
+    target_pH: float,
+    *,
+    sample: str | None = None,
+    sheet: str | int | None = None,
+    censored_policy: str = "half",
+    **options: Any,
+) -> NeutralisationResult:
     """Dose of a reagent that brings one water to a target pH, by PHREEQC titration, with the
     curve, the effluent and the sludge.
 
@@ -237,9 +290,16 @@ def neutralise(water: Water, reagent: str, target_pH: float, *, sample: str | No
     return NeutralisationResult.from_dict(res.as_dict())
 
 
-def titration_curve(water: Water, reagent: str, max_dose_mmol_L: float, *,
-                    sample: str | None = None, sheet: str | int | None = None,
-                    censored_policy: str = "half", **options: Any) -> pd.DataFrame:
+def titration_curve(
+    water: Water,
+    reagent: str,
+    max_dose_mmol_L: float,
+    *,
+    sample: str | None = None,
+    sheet: str | int | None = None,
+    censored_policy: str = "half",
+    **options: Any,
+) -> pd.DataFrame:
     """pH and dissolved Fe, Al, Mn along a reagent dose, by PHREEQC.
 
     Parameters
@@ -300,10 +360,16 @@ class SizingResult(JsonResult):
     sources: list[str]
     details: dict[str, Any]
 
-    TABLES = {"capex": (lambda r: [{"item": k, "CNY": v} for k, v in r.capex_items_CNY.items()],
-                        ("item", "CNY")),
-              "opex": (lambda r: [{"item": k, "CNY_yr": v}
-                                  for k, v in r.opex_items_CNY_yr.items()], ("item", "CNY_yr"))}
+    TABLES = {
+        "capex": (
+            lambda r: [{"item": k, "CNY": v} for k, v in r.capex_items_CNY.items()],
+            ("item", "CNY"),
+        ),
+        "opex": (
+            lambda r: [{"item": k, "CNY_yr": v} for k, v in r.opex_items_CNY_yr.items()],
+            ("item", "CNY_yr"),
+        ),
+    }
 
 
 def size_option(option: str, flow_m3_d: float, **options: Any) -> SizingResult:
@@ -336,8 +402,9 @@ def size_option(option: str, flow_m3_d: float, **options: Any) -> SizingResult:
     return SizingResult.from_dict(size(option, flow_m3_d, **options).as_dict())
 
 
-def admissible_options(water: Mapping[str, float | None], net_acidity_mg_L: float, *,
-                       flow_m3_d: float, **options: Any) -> list[dict[str, Any]]:
+def admissible_options(
+    water: Mapping[str, float | None], net_acidity_mg_L: float, *, flow_m3_d: float, **options: Any
+) -> list[dict[str, Any]]:
     """Which passive and active options suit a discharge (the AMDTreat/PIRAMID flowchart).
 
     Parameters
@@ -366,8 +433,9 @@ def admissible_options(water: Mapping[str, float | None], net_acidity_mg_L: floa
     """
     from ..minewater.rules import admissible_options as _admissible
 
-    return [v.as_dict() for v in _admissible(water, net_acidity_mg_L, flow_m3_d=flow_m3_d,
-                                             **options)]
+    return [
+        v.as_dict() for v in _admissible(water, net_acidity_mg_L, flow_m3_d=flow_m3_d, **options)
+    ]
 
 
 @dataclass(frozen=True)
@@ -409,24 +477,64 @@ class MinePlan(JsonResult):
     seconds: float | None = ABSENT
 
     TABLES = {
-        "choices": (lambda r: [{**c, "steps": " + ".join(c.get("steps") or [])}
-                               for c in r.choices],
-                    ("point", "source_control", "system", "steps", "destination", "npv_CNY",
-                     "capex_CNY", "annual_cost_CNY_yr", "land_m2", "sludge_t_yr")),
-        "options": (lambda r: [{**c, "steps": " + ".join(c.get("steps") or []),
-                                "reasons": "; ".join(c.get("reasons") or [])}
-                               for c in r.options],
-                    ("point", "source_control", "system", "steps", "destination", "feasible",
-                     "reasons", "npv_CNY", "capex_CNY", "land_m2", "sludge_t_yr")),
-        "river": (lambda r: list(r.river),
-                  ("destination", "season", "constituent", "mixed_mg_L", "limit_mg_L",
-                   "background_mg_L", "discharge_m3_d", "river_m3_d")),
+        "choices": (
+            lambda r: [{**c, "steps": " + ".join(c.get("steps") or [])} for c in r.choices],
+            (
+                "point",
+                "source_control",
+                "system",
+                "steps",
+                "destination",
+                "npv_CNY",
+                "capex_CNY",
+                "annual_cost_CNY_yr",
+                "land_m2",
+                "sludge_t_yr",
+            ),
+        ),
+        "options": (
+            lambda r: [
+                {
+                    **c,
+                    "steps": " + ".join(c.get("steps") or []),
+                    "reasons": "; ".join(c.get("reasons") or []),
+                }
+                for c in r.options
+            ],
+            (
+                "point",
+                "source_control",
+                "system",
+                "steps",
+                "destination",
+                "feasible",
+                "reasons",
+                "npv_CNY",
+                "capex_CNY",
+                "land_m2",
+                "sludge_t_yr",
+            ),
+        ),
+        "river": (
+            lambda r: list(r.river),
+            (
+                "destination",
+                "season",
+                "constituent",
+                "mixed_mg_L",
+                "limit_mg_L",
+                "background_mg_L",
+                "discharge_m3_d",
+                "river_m3_d",
+            ),
+        ),
         "reuse": (lambda r: list(r.reuse), ("destination", "season", "m3_d", "capacity_m3_d")),
     }
 
 
-def load_mine_case(case: str | Path | Mapping[str, Any], *,
-                   base_dir: str | Path | None = None) -> MineCase:
+def load_mine_case(
+    case: str | Path | Mapping[str, Any], *, base_dir: str | Path | None = None
+) -> MineCase:
     """Read and validate a mine-water case (TOML file or its parsed content).
 
     Parameters
@@ -448,9 +556,14 @@ def load_mine_case(case: str | Path | Mapping[str, Any], *,
     return _load(case)
 
 
-def minewater_plan(case: str | Path | Mapping[str, Any] | MineCase, *,
-                   budget_CNY: float | None = None, solver: str = "highs",
-                   time_limit_s: float = 60.0, progress: Progress | None = None) -> MinePlan:
+def minewater_plan(
+    case: str | Path | Mapping[str, Any] | MineCase,
+    *,
+    budget_CNY: float | None = None,
+    solver: str = "highs",
+    time_limit_s: float = 60.0,
+    progress: Progress | None = None,
+) -> MinePlan:
     """Choose source control, treatment and destination for every discharge of a mine-water
     case with the least NPV (every combination checked against its destination's limits).
 
@@ -485,8 +598,9 @@ def minewater_plan(case: str | Path | Mapping[str, Any] | MineCase, *,
     from ..minewater.plan import plan as _plan
 
     c = case if isinstance(case, MineCase) else load_mine_case(case)
-    return MinePlan.from_dict(_plan(c, budget_CNY=budget_CNY, solver=solver,
-                                    time_limit_s=time_limit_s, progress=progress))
+    return MinePlan.from_dict(
+        _plan(c, budget_CNY=budget_CNY, solver=solver, time_limit_s=time_limit_s, progress=progress)
+    )
 
 
 def reagent_table() -> pd.DataFrame:
@@ -505,8 +619,16 @@ def reagent_table() -> pd.DataFrame:
     >>> round(float(t.loc["Ca(OH)2", "molar_mass_g_mol"]), 2), t.loc["NaOH", "label"]
     (74.09, 'caustic soda NaOH')
     """
-    rows = [{"reagent": r.name, "formula": r.formula, "molar_mass_g_mol": r.molar_mass,
-             "eq_per_mol": r.eq_per_mol, "label": r.label} for r in _REAGENTS.values()]
+    rows = [
+        {
+            "reagent": r.name,
+            "formula": r.formula,
+            "molar_mass_g_mol": r.molar_mass,
+            "eq_per_mol": r.eq_per_mol,
+            "label": r.label,
+        }
+        for r in _REAGENTS.values()
+    ]
     return pd.DataFrame(rows).set_index("reagent")
 
 
@@ -529,10 +651,15 @@ def water_for_rules(values: Mapping[str, float]) -> dict[str, float]:
 _LAND_SIZED = ("ald", "vfp", "limestone_bed", "bioreactor", "wetland", "mn_bed")
 
 
-def option_verdicts(water: Mapping[str, float], net_acidity_mg_L: float, *, flow_m3_d: float,
-                    mn_limit_mg_L: float | None = None, land_m2: float | None = None,
-                    acid_load_max_kg_d: float = PASSIVE_ACID_LOAD_MAX_KG_D
-                    ) -> list[dict[str, Any]]:
+def option_verdicts(
+    water: Mapping[str, float],
+    net_acidity_mg_L: float,
+    *,
+    flow_m3_d: float,
+    mn_limit_mg_L: float | None = None,
+    land_m2: float | None = None,
+    acid_load_max_kg_d: float = PASSIVE_ACID_LOAD_MAX_KG_D,
+) -> list[dict[str, Any]]:
     """Which options suit a discharge, with the passive options sized against the site's land,
     in one call (the AMDTreat/PIRAMID flowchart of :func:`admissible_options` plus
     :func:`size_option`).
@@ -579,15 +706,26 @@ def option_verdicts(water: Mapping[str, float], net_acidity_mg_L: float, *, flow
         areas = {}
         for opt in _LAND_SIZED:
             try:
-                r = size(opt, flow_m3_d, net_acidity=net_acidity_mg_L, fe_mg_L=w.get("Fe", 0.0),
-                         mn_mg_L=w.get("Mn", 0.0))
+                r = size(
+                    opt,
+                    flow_m3_d,
+                    net_acidity=net_acidity_mg_L,
+                    fe_mg_L=w.get("Fe", 0.0),
+                    mn_mg_L=w.get("Mn", 0.0),
+                )
             except CbmwaterError:
                 continue
             if r.land_m2 is not None:
                 areas[opt] = float(r.land_m2)
-    out = _admissible(w, float(net_acidity_mg_L), flow_m3_d=float(flow_m3_d),
-                      mn_limit_mg_L=mn_limit_mg_L, land_m2=land_m2, passive_area_m2=areas,
-                      acid_load_max_kg_d=acid_load_max_kg_d)
+    out = _admissible(
+        w,
+        float(net_acidity_mg_L),
+        flow_m3_d=float(flow_m3_d),
+        mn_limit_mg_L=mn_limit_mg_L,
+        land_m2=land_m2,
+        passive_area_m2=areas,
+        acid_load_max_kg_d=acid_load_max_kg_d,
+    )
     return [{**v.as_dict(), "land_needed_m2": (areas or {}).get(v.option)} for v in out]
 
 
@@ -621,7 +759,7 @@ def mine_case_from_source(src: CaseSource) -> MineCase:
     except CbmwaterError as exc:
         raise InputError(src.friendly(str(exc))) from None
     h = hashlib.sha256(src.raw)
-    with contextlib.suppress(OSError):   # an unreadable file is named when it is read
+    with contextlib.suppress(OSError):  # an unreadable file is named when it is read
         h.update(case.analyses_path.read_bytes())
     case.sha256 = h.hexdigest()
     return case

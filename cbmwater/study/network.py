@@ -15,8 +15,19 @@ from .results import ABSENT, JsonResult
 if TYPE_CHECKING:  # pragma: no cover
     from ..optimize.case import Case
 
-__all__ = ["load_case", "optimise", "pareto_front", "NetworkPlan", "ParetoPoint", "Flow",
-           "Build", "OBJECTIVES", "KINDS", "LINEAR_KEYS", "case_from_source"]
+__all__ = [
+    "load_case",
+    "optimise",
+    "pareto_front",
+    "NetworkPlan",
+    "ParetoPoint",
+    "Flow",
+    "Build",
+    "OBJECTIVES",
+    "KINDS",
+    "LINEAR_KEYS",
+    "case_from_source",
+]
 
 #: The objectives :func:`optimise` knows (least NPV, most reuse under a budget, least salt).
 OBJECTIVES: tuple[str, ...] = ("cost", "reuse", "salt")
@@ -55,6 +66,7 @@ def _tables(name: str) -> Callable[[NetworkPlan], list[Mapping[str, Any]]]:
 
         frame = result_tables(plan.to_dict())[name]
         return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
+
     return rows
 
 
@@ -111,25 +123,89 @@ class NetworkPlan(JsonResult):
     verification: dict[str, Any] = field(default_factory=lambda: ABSENT)
     checks: list[dict[str, Any]] = field(default_factory=lambda: ABSENT)
 
-    TABLES = {name: (_tables(name), cols) for name, cols in {
-        "flows": ("source", "train", "destination", "period", "stream", "feed_m3_d",
-                  "delivered_m3_d"),
-        "builds": ("site", "train", "size_m3_d", "capex_CNY", "fixed_opex_CNY_yr",
-                   "capital_NPV_CNY", "peak_feed_m3_d", "units"),
-        "sources": ("name", "period", "year", "wells", "produced_m3_d", "treated_on_site_m3_d",
-                    "sent_to_hubs_m3_d", "allocated_m3_d"),
-        "transfers": ("station", "hub", "period", "m3_d"),
-        "destinations": ("name", "kind", "period", "year", "capacity_m3_d", "delivered_m3_d",
-                         "pH", "SAR", "violations", "not_measured"),
-        "costs": ("category", "NPV_CNY"),
-        "cuts": ("destination", "period", "property", "sense", "limit", "value", "iteration",
-                 "terms"),
-        "iterations": ("iteration", "status", "objective", "gap", "hubs_updated", "cuts_added",
-                       "formation_cuts"),
-        "exclusions": ("destination", "site", "train", "stream", "periods", "kind",
-                       "constituent", "value", "limit", "rule", "source", "status", "fix",
-                       "message"),
-    }.items()}
+    TABLES = {
+        name: (_tables(name), cols)
+        for name, cols in {
+            "flows": (
+                "source",
+                "train",
+                "destination",
+                "period",
+                "stream",
+                "feed_m3_d",
+                "delivered_m3_d",
+            ),
+            "builds": (
+                "site",
+                "train",
+                "size_m3_d",
+                "capex_CNY",
+                "fixed_opex_CNY_yr",
+                "capital_NPV_CNY",
+                "peak_feed_m3_d",
+                "units",
+            ),
+            "sources": (
+                "name",
+                "period",
+                "year",
+                "wells",
+                "produced_m3_d",
+                "treated_on_site_m3_d",
+                "sent_to_hubs_m3_d",
+                "allocated_m3_d",
+            ),
+            "transfers": ("station", "hub", "period", "m3_d"),
+            "destinations": (
+                "name",
+                "kind",
+                "period",
+                "year",
+                "capacity_m3_d",
+                "delivered_m3_d",
+                "pH",
+                "SAR",
+                "violations",
+                "not_measured",
+            ),
+            "costs": ("category", "NPV_CNY"),
+            "cuts": (
+                "destination",
+                "period",
+                "property",
+                "sense",
+                "limit",
+                "value",
+                "iteration",
+                "terms",
+            ),
+            "iterations": (
+                "iteration",
+                "status",
+                "objective",
+                "gap",
+                "hubs_updated",
+                "cuts_added",
+                "formation_cuts",
+            ),
+            "exclusions": (
+                "destination",
+                "site",
+                "train",
+                "stream",
+                "periods",
+                "kind",
+                "constituent",
+                "value",
+                "limit",
+                "rule",
+                "source",
+                "status",
+                "fix",
+                "message",
+            ),
+        }.items()
+    }
 
     def summary_text(self) -> str:
         """The plan in a few lines of text (what ``cbmwater optimise`` prints)."""
@@ -157,8 +233,7 @@ class ParetoPoint(JsonResult):
     builds: list[str]
 
 
-def load_case(case: str | Path | Mapping[str, Any], *,
-              base_dir: str | Path | None = None) -> Case:
+def load_case(case: str | Path | Mapping[str, Any], *, base_dir: str | Path | None = None) -> Case:
     """Read and validate a decision-engine case (``case.toml``; docs/optimise_case_format.md).
 
     Parameters
@@ -194,12 +269,21 @@ def _as_case(case: str | Path | Mapping[str, Any] | Case) -> Case:
     return case if isinstance(case, Case) else load_case(case)
 
 
-def optimise(case: str | Path | Mapping[str, Any] | Case, *, objective: str = "cost",
-             solver: str = "highs", time_limit_s: float = 60.0, mip_gap: float = 0.005,
-             max_iterations: int = 8, budget_CNY: float | None = None,
-             min_reuse_share: float | None = None, database: str | None = None,
-             write_lp: str | None = None, write_mps: str | None = None,
-             progress: Progress | None = None) -> NetworkPlan:
+def optimise(
+    case: str | Path | Mapping[str, Any] | Case,
+    *,
+    objective: str = "cost",
+    solver: str = "highs",
+    time_limit_s: float = 60.0,
+    mip_gap: float = 0.005,
+    max_iterations: int = 8,
+    budget_CNY: float | None = None,
+    min_reuse_share: float | None = None,
+    database: str | None = None,
+    write_lp: str | None = None,
+    write_mps: str | None = None,
+    progress: Progress | None = None,
+) -> NetworkPlan:
     """Choose treatment trains and split a field's water among reuse, reinjection and discharge
     over its life (a MILP in Pyomo solved by HiGHS, blends checked by PHREEQC).
 
@@ -245,17 +329,33 @@ def optimise(case: str | Path | Mapping[str, Any] | Case, *, objective: str = "c
     """
     from ..optimize.plan import optimise as _optimise
 
-    res = _optimise(_as_case(case), objective=objective, solver=solver,
-                    time_limit_s=time_limit_s, mip_gap=mip_gap, max_iterations=max_iterations,
-                    budget_CNY=budget_CNY, min_reuse_share=min_reuse_share, database=database,
-                    write_lp=write_lp, write_mps=write_mps, progress=progress)
+    res = _optimise(
+        _as_case(case),
+        objective=objective,
+        solver=solver,
+        time_limit_s=time_limit_s,
+        mip_gap=mip_gap,
+        max_iterations=max_iterations,
+        budget_CNY=budget_CNY,
+        min_reuse_share=min_reuse_share,
+        database=database,
+        write_lp=write_lp,
+        write_mps=write_mps,
+        progress=progress,
+    )
     return NetworkPlan.from_dict(res)
 
 
-def pareto_front(case: str | Path | Mapping[str, Any] | Case, *, points: int = 5,
-                 solver: str = "highs", time_limit_s: float = 60.0, mip_gap: float = 0.005,
-                 database: str | None = None,
-                 progress: Progress | None = None) -> list[ParetoPoint]:
+def pareto_front(
+    case: str | Path | Mapping[str, Any] | Case,
+    *,
+    points: int = 5,
+    solver: str = "highs",
+    time_limit_s: float = 60.0,
+    mip_gap: float = 0.005,
+    database: str | None = None,
+    progress: Progress | None = None,
+) -> list[ParetoPoint]:
     """Epsilon-constraint front of NPV cost against reuse share (Haimes et al. 1971).
 
     Parameters
@@ -284,13 +384,23 @@ def pareto_front(case: str | Path | Mapping[str, Any] | Case, *, points: int = 5
     """
     from ..optimize.plan import pareto_front as _pareto
 
-    pts = _pareto(_as_case(case), points=points, solver=solver, time_limit_s=time_limit_s,
-                  mip_gap=mip_gap, database=database, progress=progress)
+    pts = _pareto(
+        _as_case(case),
+        points=points,
+        solver=solver,
+        time_limit_s=time_limit_s,
+        mip_gap=mip_gap,
+        database=database,
+        progress=progress,
+    )
     return [ParetoPoint.from_dict(p) for p in pts]
 
 
-def case_from_source(src: CaseSource, data: Mapping[str, Any] | None = None,
-                     changes: list[dict[str, Any]] | None = None) -> Case:
+def case_from_source(
+    src: CaseSource,
+    data: Mapping[str, Any] | None = None,
+    changes: list[dict[str, Any]] | None = None,
+) -> Case:
     """Validate a decision-engine case read by :mod:`cbmwater.study.casefiles`, possibly edited.
 
     Parameters
@@ -339,8 +449,9 @@ def case_from_source(src: CaseSource, data: Mapping[str, Any] | None = None,
     if changes:
         edits = json.dumps(jsonable(changes), sort_keys=True).encode("utf-8")
         h.update(b"\n# edits " + edits)
-    refs = {case.analyses_path} | {src.base / str(p) for f, p in case_references(doc)
-                                   if f.startswith("[sources]")}
+    refs = {case.analyses_path} | {
+        src.base / str(p) for f, p in case_references(doc) if f.startswith("[sources]")
+    }
     for f in sorted(refs):
         if Path(f).is_file():
             h.update(Path(f).read_bytes())

@@ -21,9 +21,21 @@ from ..report.export import (
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["join_warnings", "jsonable", "records_csv", "records_json", "records_table", "records_xlsx",
-           "zip_bytes", "json_bytes", "csv_bytes", "ZIP_DATE",
-           "piper_figure", "redox_label", "treatment_redox_label"]
+__all__ = [
+    "join_warnings",
+    "jsonable",
+    "records_csv",
+    "records_json",
+    "records_table",
+    "records_xlsx",
+    "zip_bytes",
+    "json_bytes",
+    "csv_bytes",
+    "ZIP_DATE",
+    "piper_figure",
+    "redox_label",
+    "treatment_redox_label",
+]
 
 
 def piper_figure(meq: pd.DataFrame, **options: Any) -> Any:

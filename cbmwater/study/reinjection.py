@@ -16,8 +16,16 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..reinjection.proposal import Proposal
     from ..reinjection.review import Review
 
-__all__ = ["load_proposal", "review", "ReviewResult", "Finding", "SCALE_MINERALS",
-           "proposal_files", "proposal_title", "review_upload"]
+__all__ = [
+    "load_proposal",
+    "review",
+    "ReviewResult",
+    "Finding",
+    "SCALE_MINERALS",
+    "proposal_files",
+    "proposal_title",
+    "review_upload",
+]
 
 
 class Finding(TypedDict):
@@ -60,13 +68,17 @@ class ReviewResult(JsonResult):
     review: Review | None = attached()
 
     TABLES = {
-        "findings": (lambda r: list(r.findings),
-                     ("code", "severity", "message", "basis", "condition")),
-        "mixing": (lambda r: list(r.mixing),
-                   ("fraction_injectate", "pH", "temp_C")
-                   + tuple(f"si_{m}" for m in SCALE_MINERALS)
-                   + tuple(f"scale_{m}_mg_L" for m in SCALE_MINERALS)
-                   + ("scale_mg_L", "excess_scale_mg_L")),
+        "findings": (
+            lambda r: list(r.findings),
+            ("code", "severity", "message", "basis", "condition"),
+        ),
+        "mixing": (
+            lambda r: list(r.mixing),
+            ("fraction_injectate", "pH", "temp_C")
+            + tuple(f"si_{m}" for m in SCALE_MINERALS)
+            + tuple(f"scale_{m}_mg_L" for m in SCALE_MINERALS)
+            + ("scale_mg_L", "excess_scale_mg_L"),
+        ),
     }
 
     @property
@@ -84,8 +96,9 @@ class ReviewResult(JsonResult):
         return review_html(self.review)
 
 
-def load_proposal(proposal: str | Path | Mapping[str, Any], *,
-                  base_dir: str | Path | None = None) -> Proposal:
+def load_proposal(
+    proposal: str | Path | Mapping[str, Any], *, base_dir: str | Path | None = None
+) -> Proposal:
     """Read and validate a reinjection proposal (TOML file, TOML text as bytes, or a mapping).
 
     Parameters
@@ -116,8 +129,9 @@ def load_proposal(proposal: str | Path | Mapping[str, Any], *,
     return _load(proposal)
 
 
-def review(proposal: str | Path | Mapping[str, Any] | Proposal, *,
-           base_dir: str | Path | None = None) -> ReviewResult:
+def review(
+    proposal: str | Path | Mapping[str, Any] | Proposal, *, base_dir: str | Path | None = None
+) -> ReviewResult:
     """Review a reinjection proposal: injection-water standard (SY/T 5329), formation
     compatibility (PHREEQC mixing of injectate and formation water) and aquifer isolation.
 
@@ -145,8 +159,7 @@ def review(proposal: str | Path | Mapping[str, Any] | Proposal, *,
     from ..reinjection.proposal import Proposal
     from ..reinjection.review import review as _review
 
-    p = proposal if isinstance(proposal, Proposal) else load_proposal(proposal,
-                                                                      base_dir=base_dir)
+    p = proposal if isinstance(proposal, Proposal) else load_proposal(proposal, base_dir=base_dir)
     r = _review(p)
     return ReviewResult.from_dict(r.as_dict(), review=r)
 
@@ -204,8 +217,9 @@ def _inside(ref: str) -> PurePosixPath | None:
     return rel
 
 
-def review_upload(toml_data: bytes, toml_name: str, csv_data: bytes | None = None,
-                  csv_name: str | None = None) -> ReviewResult:
+def review_upload(
+    toml_data: bytes, toml_name: str, csv_data: bytes | None = None, csv_name: str | None = None
+) -> ReviewResult:
     """Review an uploaded proposal (its TOML bytes) with, optionally, the lab CSV it names.
 
     The proposal is written to a temporary folder under (a safe form of) ``toml_name``; the CSV

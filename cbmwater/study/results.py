@@ -63,8 +63,7 @@ def attached() -> Any:
 
 
 def _json_fields(cls: Any) -> dict[str, Any]:
-    return {f.metadata.get("key", f.name): f for f in fields(cls)
-            if f.metadata.get("json", True)}
+    return {f.metadata.get("key", f.name): f for f in fields(cls) if f.metadata.get("json", True)}
 
 
 @dataclass(frozen=True)
@@ -76,8 +75,9 @@ class JsonResult:
     """
 
     #: name -> (rows of the table, its columns in order); see :meth:`to_frame`.
-    TABLES: ClassVar[dict[str, tuple[Callable[[Any], Sequence[Mapping[str, Any]]],
-                                    tuple[str, ...]]]] = {}
+    TABLES: ClassVar[
+        dict[str, tuple[Callable[[Any], Sequence[Mapping[str, Any]]], tuple[str, ...]]]
+    ] = {}
 
     @classmethod
     def from_dict(cls: type[R], data: Mapping[str, Any], **attached: Any) -> R:
@@ -90,8 +90,9 @@ class JsonResult:
         by_key = _json_fields(cls)
         unknown = [k for k in data if k not in by_key]
         if unknown:
-            raise TypeError(f"{cls.__name__}: the engine wrote keys this type does not declare: "
-                            f"{unknown}")
+            raise TypeError(
+                f"{cls.__name__}: the engine wrote keys this type does not declare: {unknown}"
+            )
         kwargs: dict[str, Any] = {}
         for key, f in by_key.items():
             if key in data:
@@ -136,8 +137,10 @@ class JsonResult:
             raise ValueError(f"{type(self).__name__} has no tables")
         name = next(iter(self.TABLES)) if table is None else table
         if name not in self.TABLES:
-            raise ValueError(f"unknown table {name!r} of {type(self).__name__}; choose one of: "
-                             f"{', '.join(self.TABLES)}")
+            raise ValueError(
+                f"unknown table {name!r} of {type(self).__name__}; choose one of: "
+                f"{', '.join(self.TABLES)}"
+            )
         rows_of, columns = self.TABLES[name]
         rows = rows_of(self)
         return pd.DataFrame([{c: r.get(c) for c in columns} for r in rows], columns=list(columns))

@@ -16,9 +16,21 @@ from .water import Water, one_water
 if TYPE_CHECKING:  # pragma: no cover
     from ..treatment.economics import Economics
 
-__all__ = ["treat", "TreatmentResult", "StreamQuality", "Stage", "Residual", "unit_library",
-           "economics", "economics_defaults", "ECONOMICS_OVERRIDES", "check_train",
-           "candidate_trains", "desalting_units", "DESALTING_CATEGORIES"]
+__all__ = [
+    "treat",
+    "TreatmentResult",
+    "StreamQuality",
+    "Stage",
+    "Residual",
+    "unit_library",
+    "economics",
+    "economics_defaults",
+    "ECONOMICS_OVERRIDES",
+    "check_train",
+    "candidate_trains",
+    "desalting_units",
+    "DESALTING_CATEGORIES",
+]
 
 #: Prices a caller may override in :func:`economics` (CNY/kWh, fraction per year, years).
 ECONOMICS_OVERRIDES: tuple[str, ...] = ("electricity_CNY_kWh", "discount_rate", "life_yr")
@@ -69,23 +81,38 @@ class Residual(TypedDict):
 
 
 def _stage_rows(r: TreatmentResult) -> list[dict[str, Any]]:
-    return [{"unit": s["unit"], "name_en": s.get("name_en"), "name_zh": s.get("name_zh"),
-             "acts_on": s.get("acts_on"), "outlet_kind": s.get("outlet_kind"),
-             "inlet_m3_d": s["inlet"]["flow_m3_d"], "outlet_m3_d": s["outlet"]["flow_m3_d"],
-             "inlet_pH": s["inlet"]["pH"], "outlet_pH": s["outlet"]["pH"],
-             "recovery": s.get("recovery"), "energy_kWh_d": s.get("energy_kWh_d")}
-            for s in r.stages]
+    return [
+        {
+            "unit": s["unit"],
+            "name_en": s.get("name_en"),
+            "name_zh": s.get("name_zh"),
+            "acts_on": s.get("acts_on"),
+            "outlet_kind": s.get("outlet_kind"),
+            "inlet_m3_d": s["inlet"]["flow_m3_d"],
+            "outlet_m3_d": s["outlet"]["flow_m3_d"],
+            "inlet_pH": s["inlet"]["pH"],
+            "outlet_pH": s["outlet"]["pH"],
+            "recovery": s.get("recovery"),
+            "energy_kWh_d": s.get("energy_kWh_d"),
+        }
+        for s in r.stages
+    ]
 
 
 def _quality_rows(r: TreatmentResult) -> list[dict[str, Any]]:
     feed, product = r.feed["concentrations"], r.product["concentrations"]
-    return [{"constituent": k, "feed_mg_L": feed.get(k), "product_mg_L": product.get(k)}
-            for k in dict.fromkeys([*feed, *product])]
+    return [
+        {"constituent": k, "feed_mg_L": feed.get(k), "product_mg_L": product.get(k)}
+        for k in dict.fromkeys([*feed, *product])
+    ]
 
 
 def _cost_rows(r: TreatmentResult) -> list[dict[str, Any]]:
-    return [{"unit": u, "category": c, "CNY_yr": v}
-            for u, cats in r.breakdown["by_unit"].items() for c, v in cats.items()]
+    return [
+        {"unit": u, "category": c, "CNY_yr": v}
+        for u, cats in r.breakdown["by_unit"].items()
+        for c, v in cats.items()
+    ]
 
 
 @dataclass(frozen=True)
@@ -137,13 +164,27 @@ class TreatmentResult(JsonResult):
     provenance: dict[str, Any]
 
     TABLES = {
-        "stages": (_stage_rows, ("unit", "name_en", "name_zh", "acts_on", "outlet_kind",
-                                 "inlet_m3_d", "outlet_m3_d", "inlet_pH", "outlet_pH",
-                                 "recovery", "energy_kWh_d")),
+        "stages": (
+            _stage_rows,
+            (
+                "unit",
+                "name_en",
+                "name_zh",
+                "acts_on",
+                "outlet_kind",
+                "inlet_m3_d",
+                "outlet_m3_d",
+                "inlet_pH",
+                "outlet_pH",
+                "recovery",
+                "energy_kWh_d",
+            ),
+        ),
         "quality": (_quality_rows, ("constituent", "feed_mg_L", "product_mg_L")),
-        "residuals": (lambda r: list(r.residuals),
-                      ("name", "unit", "kind", "flow_m3_d", "dry_kg_d", "wet_m3_d",
-                       "treated_by")),
+        "residuals": (
+            lambda r: list(r.residuals),
+            ("name", "unit", "kind", "flow_m3_d", "dry_kg_d", "wet_m3_d", "treated_by"),
+        ),
         "costs": (_cost_rows, ("unit", "category", "CNY_yr")),
     }
 
@@ -153,14 +194,24 @@ def _train_ids(train: str | list[str] | tuple[str, ...]) -> str | list[str]:
         return train
     if isinstance(train, (list, tuple)) and all(isinstance(u, str) for u in train):
         return list(train)
-    raise InputError("train must be a list of unit ids or a comma-separated string, e.g. "
-                     "'coagulation,sedimentation,multimedia_filter,ultrafiltration,brackish_ro'")
+    raise InputError(
+        "train must be a list of unit ids or a comma-separated string, e.g. "
+        "'coagulation,sedimentation,multimedia_filter,ultrafiltration,brackish_ro'"
+    )
 
 
-def treat(water: Water, train: str | list[str], *, flow_m3_d: float,
-          sample: str | None = None, sheet: str | int | None = None,
-          database: str | Path | None = None, censored_policy: str = "half",
-          economics: Economics | None = None, redox: str | None = None) -> TreatmentResult:
+def treat(
+    water: Water,
+    train: str | list[str],
+    *,
+    flow_m3_d: float,
+    sample: str | None = None,
+    sheet: str | int | None = None,
+    database: str | Path | None = None,
+    censored_policy: str = "half",
+    economics: Economics | None = None,
+    redox: str | None = None,
+) -> TreatmentResult:
     """Simulate and cost a treatment train on one water.
 
     Parameters
@@ -210,8 +261,12 @@ def treat(water: Water, train: str | list[str], *, flow_m3_d: float,
     from ..treatment.summary import summarise
     from ..treatment.train import simulate_train
 
-    if (isinstance(flow_m3_d, bool) or not isinstance(flow_m3_d, (int, float))
-            or not math.isfinite(flow_m3_d) or flow_m3_d <= 0):
+    if (
+        isinstance(flow_m3_d, bool)
+        or not isinstance(flow_m3_d, (int, float))
+        or not math.isfinite(flow_m3_d)
+        or flow_m3_d <= 0
+    ):
         raise InputError(f"--flow-m3-d must be a positive number of m3/d; got {flow_m3_d!r}")
     units = _train_ids(train)
     analyses, sample_id = one_water(water, sample, sheet=sheet)
@@ -220,18 +275,30 @@ def treat(water: Water, train: str | list[str], *, flow_m3_d: float,
     econ = economics or load_economics()
     feed = StreamBatch.from_frame(one.resolved(censored_policy), float(flow_m3_d))
     basis = treatment_redox(redox)
-    result = simulate_train(units, feed, library=lib, economics=econ,
-                            database=None if database is None else str(database),
-                            redox=basis.label)
+    result = simulate_train(
+        units,
+        feed,
+        library=lib,
+        economics=econ,
+        database=None if database is None else str(database),
+        redox=basis.label,
+    )
     cost = cost_train(result, econ)
-    out: dict[str, Any] = {"sample_id": sample_id, "price_year": econ.price_year,
-                           "currency": "CNY", "redox_basis": basis.label}
+    out: dict[str, Any] = {
+        "sample_id": sample_id,
+        "price_year": econ.price_year,
+        "currency": "CNY",
+        "redox_basis": basis.label,
+    }
     out.update(summarise(result, cost, 0))
     notes = one.censored_notes(censored_policy).get(sample_id, [])
     out["warnings"] = notes + out["warnings"]
-    out["provenance"] = {"cbmwater": __version__, "unit_library": str(lib.path.name),
-                         "analyses_sha256": one.fingerprint(),
-                         "source": resource_label(analyses.source)}
+    out["provenance"] = {
+        "cbmwater": __version__,
+        "unit_library": str(lib.path.name),
+        "analyses_sha256": one.fingerprint(),
+        "source": resource_label(analyses.source),
+    }
     return TreatmentResult.from_dict(out)
 
 
@@ -255,14 +322,31 @@ def unit_library() -> list[dict[str, Any]]:
 
     rows = []
     for u in load_library():
-        rows.append({"id": u.id, "name_en": u.name_en, "name_zh": u.name_zh,
-                     "category": u.category, "model": u.model, "residual": u.residual,
-                     "recovery": u.recovery, "removal": u.removal,
-                     "energy_kWh_m3": u.energy_kWh_m3,
-                     "energy_kWh_m3_per_g_L_TDS": u.energy_kWh_m3_per_g_L_TDS,
-                     "chemicals": [{"chemical": c.chemical, "dose_mg_L": c.dose_mg_L,
-                                    "per_mg_removed": c.per_mg_removed} for c in u.chemicals],
-                     "capital": vars(u.capital), "params": u.params, "sources": u.sources})
+        rows.append(
+            {
+                "id": u.id,
+                "name_en": u.name_en,
+                "name_zh": u.name_zh,
+                "category": u.category,
+                "model": u.model,
+                "residual": u.residual,
+                "recovery": u.recovery,
+                "removal": u.removal,
+                "energy_kWh_m3": u.energy_kWh_m3,
+                "energy_kWh_m3_per_g_L_TDS": u.energy_kWh_m3_per_g_L_TDS,
+                "chemicals": [
+                    {
+                        "chemical": c.chemical,
+                        "dose_mg_L": c.dose_mg_L,
+                        "per_mg_removed": c.per_mg_removed,
+                    }
+                    for c in u.chemicals
+                ],
+                "capital": vars(u.capital),
+                "params": u.params,
+                "sources": u.sources,
+            }
+        )
     return rows
 
 
@@ -285,9 +369,13 @@ def economics_defaults() -> dict[str, float]:
     from ..treatment.economics import load_economics
 
     e = load_economics()
-    return {"price_year": e.price_year, "electricity_CNY_kWh": float(e.electricity_CNY_kWh),
-            "discount_rate": float(e.discount_rate), "life_yr": float(e.life_yr),
-            "crf_per_yr": float(e.crf())}
+    return {
+        "price_year": e.price_year,
+        "electricity_CNY_kWh": float(e.electricity_CNY_kWh),
+        "discount_rate": float(e.discount_rate),
+        "life_yr": float(e.life_yr),
+        "crf_per_yr": float(e.crf()),
+    }
 
 
 def economics(**overrides: float | None) -> Economics | None:
@@ -319,11 +407,16 @@ def economics(**overrides: float | None) -> Economics | None:
 
     unknown = sorted(set(overrides) - set(ECONOMICS_OVERRIDES))
     if unknown:
-        raise InputError(f"unknown economics override {', '.join(unknown)}; allowed: "
-                         f"{', '.join(ECONOMICS_OVERRIDES)}")
+        raise InputError(
+            f"unknown economics override {', '.join(unknown)}; allowed: "
+            f"{', '.join(ECONOMICS_OVERRIDES)}"
+        )
     base = load_economics()
-    changes = {k: float(v) for k, v in overrides.items()
-               if v is not None and float(v) != float(getattr(base, k))}
+    changes = {
+        k: float(v)
+        for k, v in overrides.items()
+        if v is not None and float(v) != float(getattr(base, k))
+    }
     return base.with_(**changes) if changes else None
 
 
@@ -355,8 +448,9 @@ def check_train(units: list[str]) -> None:
     check_order(list(units), load_library())
 
 
-def candidate_trains(pool: list[str] | tuple[str, ...] | None = None, *, max_units: int = 8,
-                     limit: int = 500) -> list[list[str]]:
+def candidate_trains(
+    pool: list[str] | tuple[str, ...] | None = None, *, max_units: int = 8, limit: int = 500
+) -> list[list[str]]:
     """Trains built stage by stage (``databases/treatment/stages.csv``) that every precedence
     rule allows.
 
@@ -384,8 +478,9 @@ def candidate_trains(pool: list[str] | tuple[str, ...] | None = None, *, max_uni
     from ..treatment.library import load_library
     from ..treatment.precedence import candidate_trains as _candidates
 
-    return _candidates(load_library(), pool=None if pool is None else list(pool),
-                       max_units=max_units, limit=limit)
+    return _candidates(
+        load_library(), pool=None if pool is None else list(pool), max_units=max_units, limit=limit
+    )
 
 
 def desalting_units() -> tuple[str, ...]:

@@ -29,9 +29,21 @@ from ..water.io import Source, source_name
 from ..water.io import read_analyses as _read_analyses
 from .results import JsonResult, key_field
 
-__all__ = ["read_analyses", "characterise", "characterisation", "compliance", "ComplianceResult",
-           "Water", "one_water", "lab_upload", "tds_sum", "LAB_SUFFIXES", "DATABASES",
-           "CENSORED_POLICIES", "CHARGE_BALANCE_CHOICES"]
+__all__ = [
+    "read_analyses",
+    "characterise",
+    "characterisation",
+    "compliance",
+    "ComplianceResult",
+    "Water",
+    "one_water",
+    "lab_upload",
+    "tds_sum",
+    "LAB_SUFFIXES",
+    "DATABASES",
+    "CENSORED_POLICIES",
+    "CHARGE_BALANCE_CHOICES",
+]
 
 #: File types a lab report may have: what :func:`read_analyses` reads, and ``.xls``, which it
 #: recognises and refuses with a message saying how to convert it.
@@ -46,8 +58,9 @@ CENSORED_POLICIES: tuple[str, ...] = tuple(_CENSORED)
 Water: TypeAlias = Source | AnalysisSet | Mapping[str, Any]
 
 
-def read_analyses(source: Source, *, sheet: str | int | None = None,
-                  require_pH: bool = True) -> AnalysisSet:
+def read_analyses(
+    source: Source, *, sheet: str | int | None = None, require_pH: bool = True
+) -> AnalysisSet:
     """Read a lab report of water analyses (Chinese or English headers) into canonical units.
 
     Parameters
@@ -120,8 +133,10 @@ def lab_upload(data: bytes, filename: str) -> io.BytesIO:
     name = Path(str(filename).replace("\\", "/")).name or "upload.csv"
     suffix = Path(name).suffix.lower()
     if suffix not in LAB_SUFFIXES:
-        raise InputError(f"unsupported file type {suffix or '(none)'!r}; allowed: "
-                         f"{', '.join(LAB_SUFFIXES)}", file=name)
+        raise InputError(
+            f"unsupported file type {suffix or '(none)'!r}; allowed: {', '.join(LAB_SUFFIXES)}",
+            file=name,
+        )
     up = io.BytesIO(bytes(data))
     up.name = name
     return up
@@ -150,14 +165,20 @@ def tds_sum(concentrations: Mapping[str, float | None]) -> float:
     """
     from ..water.qa import tds_sum_mg_L
 
-    row = pd.Series({k: (math.nan if v is None else float(v))
-                     for k, v in concentrations.items()}, dtype=float)
+    row = pd.Series(
+        {k: (math.nan if v is None else float(v)) for k, v in concentrations.items()}, dtype=float
+    )
     value = tds_sum_mg_L(row).iloc[0]
     return float(value) if pd.notna(value) else math.nan
 
 
-def one_water(water: Water, sample: str | None = None, *, sheet: str | int | None = None,
-              require_pH: bool = True) -> tuple[AnalysisSet, str]:
+def one_water(
+    water: Water,
+    sample: str | None = None,
+    *,
+    sheet: str | int | None = None,
+    require_pH: bool = True,
+) -> tuple[AnalysisSet, str]:
     """The analysis set and the sample id of the water a call names.
 
     ``water`` is a lab file (any :data:`~cbmwater.water.io.Source`), an
@@ -180,17 +201,24 @@ def one_water(water: Water, sample: str | None = None, *, sheet: str | int | Non
     if sample is None:
         if len(ids) != 1:
             shown = ", ".join(ids[:12]) + (" ..." if len(ids) > 12 else "")
-            raise InputError(f"the water has {len(ids)} samples; choose one with sample= "
-                             f"(--sample): {shown}", file=source_name(water)
-                             if not isinstance(water, (AnalysisSet, Mapping)) else None)
+            raise InputError(
+                f"the water has {len(ids)} samples; choose one with sample= (--sample): {shown}",
+                file=source_name(water) if not isinstance(water, (AnalysisSet, Mapping)) else None,
+            )
         sample = ids[0]
     return analyses, str(sample)
 
 
-def characterisation(source: Source | AnalysisSet, *, sheet: str | int | None = None,
-                     database: str | Path | None = None, charge_balance: str | None = None,
-                     censored_policy: str = "half", irrigation: bool = False,
-                     redox: str | None = None) -> Characterisation:
+def characterisation(
+    source: Source | AnalysisSet,
+    *,
+    sheet: str | int | None = None,
+    database: str | Path | None = None,
+    charge_balance: str | None = None,
+    censored_policy: str = "half",
+    irrigation: bool = False,
+    redox: str | None = None,
+) -> Characterisation:
     """QA and PHREEQC speciation of every sample, with the PHREEQC input and provenance.
 
     Parameters
@@ -225,8 +253,14 @@ def characterisation(source: Source | AnalysisSet, *, sheet: str | int | None = 
     True
     """
     analyses = source if isinstance(source, AnalysisSet) else _read_analyses(source, sheet)
-    return _characterise(analyses, database, charge_balance=charge_balance,
-                         censored_policy=censored_policy, irrigation=irrigation, redox=redox)
+    return _characterise(
+        analyses,
+        database,
+        charge_balance=charge_balance,
+        censored_policy=censored_policy,
+        irrigation=irrigation,
+        redox=redox,
+    )
 
 
 def characterise(source: Source | AnalysisSet, **options: Any) -> pd.DataFrame:
@@ -282,22 +316,59 @@ class ComplianceResult(JsonResult):
     samples: list[dict[str, Any]] = field(default_factory=list)
 
     TABLES = {
-        "limits": (lambda r: [{"sample_id": s["sample_id"], **row} for s in r.samples
-                              for row in s["rows"]],
-                   ("sample_id", "standard_id", "class", "parameter", "value", "unit", "min",
-                    "max", "ratio", "result", "verified", "status", "clause", "basis",
-                    "censored", "detection_limit", "comment", "limit_note")),
-        "samples": (lambda r: [{"sample_id": s["sample_id"], "verdict": s["verdict"],
-                                **s["counts"]} for s in r.samples],
-                    ("sample_id", "verdict", "n_pass", "n_fail", "n_not_measured",
-                     "n_inconclusive", "n_unverified")),
+        "limits": (
+            lambda r: [
+                {"sample_id": s["sample_id"], **row} for s in r.samples for row in s["rows"]
+            ],
+            (
+                "sample_id",
+                "standard_id",
+                "class",
+                "parameter",
+                "value",
+                "unit",
+                "min",
+                "max",
+                "ratio",
+                "result",
+                "verified",
+                "status",
+                "clause",
+                "basis",
+                "censored",
+                "detection_limit",
+                "comment",
+                "limit_note",
+            ),
+        ),
+        "samples": (
+            lambda r: [
+                {"sample_id": s["sample_id"], "verdict": s["verdict"], **s["counts"]}
+                for s in r.samples
+            ],
+            (
+                "sample_id",
+                "verdict",
+                "n_pass",
+                "n_fail",
+                "n_not_measured",
+                "n_inconclusive",
+                "n_unverified",
+            ),
+        ),
     }
 
 
-def compliance(source: Source | AnalysisSet, standard: str, klass: str, *,
-               sample: str | list[str] | None = None, censored_policy: str = "half",
-               sheet: str | int | None = None,
-               standards_file: str | Path | None = None) -> ComplianceResult:
+def compliance(
+    source: Source | AnalysisSet,
+    standard: str,
+    klass: str,
+    *,
+    sample: str | list[str] | None = None,
+    censored_policy: str = "half",
+    sheet: str | int | None = None,
+    standards_file: str | Path | None = None,
+) -> ComplianceResult:
     """Check every sample against one class of one Chinese (or FAO) water standard.
 
     Parameters
@@ -338,8 +409,11 @@ def compliance(source: Source | AnalysisSet, standard: str, klass: str, *,
 
     table = load_standards(standards_file)
     sid, cls = table.resolve(standard, klass)
-    analyses = (source if isinstance(source, AnalysisSet)
-                else _read_analyses(source, sheet, require_pH=False))
+    analyses = (
+        source
+        if isinstance(source, AnalysisSet)
+        else _read_analyses(source, sheet, require_pH=False)
+    )
     if sample is not None:
         wanted = [sample] if isinstance(sample, str) else list(sample)
         analyses = analyses.subset(list(dict.fromkeys(wanted)))
@@ -349,15 +423,22 @@ def compliance(source: Source | AnalysisSet, standard: str, klass: str, *,
     samples = []
     for _, srow in summary.iterrows():
         rows = results[results["sample_id"] == srow["sample_id"]]
-        samples.append({
-            "sample_id": srow["sample_id"],
-            "verdict": srow["verdict"],
-            "counts": {k: int(srow[k]) for k in summary.columns if k.startswith("n_")},
-            "rows": [{f: r[f] for f in fields_} for r in rows.to_dict("records")],
-        })
-    return ComplianceResult(standard_id=sid, standard_name=table.standard_name(sid), klass=cls,
-                            censored_policy=censored_policy,
-                            input=resource_label(analyses.source),
-                            standards_table=resource_label(table.path),
-                            standards_sha256=table.sha256,
-                            cbmwater_version=__version__, samples=samples)
+        samples.append(
+            {
+                "sample_id": srow["sample_id"],
+                "verdict": srow["verdict"],
+                "counts": {k: int(srow[k]) for k in summary.columns if k.startswith("n_")},
+                "rows": [{f: r[f] for f in fields_} for r in rows.to_dict("records")],
+            }
+        )
+    return ComplianceResult(
+        standard_id=sid,
+        standard_name=table.standard_name(sid),
+        klass=cls,
+        censored_policy=censored_policy,
+        input=resource_label(analyses.source),
+        standards_table=resource_label(table.path),
+        standards_sha256=table.sha256,
+        cbmwater_version=__version__,
+        samples=samples,
+    )

@@ -33,28 +33,49 @@ from ..water.vocabulary import CONSTITUENTS, molar_mass
 from .library import MEMBRANE_CO2_POLICIES
 from .streams import INDEX, NOT_DISSOLVED, TRACKED, StreamBatch
 
-__all__ = ["TREATMENT_PHASES", "PHASE_MOLAR_MASS", "Equilibrium", "equilibrate", "ConcentrateLimit", "feed_log_pco2", "CO2_POLICIES",
-           "fe2_oxidation_half_life_s",
-           "concentrate_limit", "REAGENT_FORMULAS"]
+__all__ = [
+    "TREATMENT_PHASES",
+    "PHASE_MOLAR_MASS",
+    "Equilibrium",
+    "equilibrate",
+    "ConcentrateLimit",
+    "feed_log_pco2",
+    "CO2_POLICIES",
+    "fe2_oxidation_half_life_s",
+    "concentrate_limit",
+    "REAGENT_FORMULAS",
+]
 
 #: Phases a treatment unit may precipitate or dissolve (PHREEQC names; rows of
 #: :data:`cbmwater.water.phases.MINERALS`, which give the molar mass and the ions released).
-TREATMENT_PHASES: tuple[str, ...] = ("Calcite", "Aragonite", "Brucite", "Fe(OH)3(a)", "Pyrolusite",
-                                     "Gibbsite", "Gypsum", "Barite", "Siderite", "Rhodochrosite",
-                                     "Fluorite")
+TREATMENT_PHASES: tuple[str, ...] = (
+    "Calcite",
+    "Aragonite",
+    "Brucite",
+    "Fe(OH)3(a)",
+    "Pyrolusite",
+    "Gibbsite",
+    "Gypsum",
+    "Barite",
+    "Siderite",
+    "Rhodochrosite",
+    "Fluorite",
+)
 #: g/mol of phases that may precipitate (dry sludge mass).
 PHASE_MOLAR_MASS = {p: MINERALS[p].molar_mass for p in TREATMENT_PHASES}
 #: PHREEQC formulas of reagents cbmwater can dose (economics.toml chemical id -> formula).
 REAGENT_FORMULAS: dict[str, str] = {
-    chem: REAGENTS[f].phreeqc for f in ("Ca(OH)2", "CaO", "NaOH", "Na2CO3", "HCl", "H2SO4")
-    if (chem := REAGENTS[f].chemical) is not None}
+    chem: REAGENTS[f].phreeqc
+    for f in ("Ca(OH)2", "CaO", "NaOH", "Na2CO3", "HCl", "H2SO4")
+    if (chem := REAGENTS[f].chemical) is not None
+}
 #: Reagents dosed as a mixture of PHREEQC formulas per mole of chemical (fixed doses only).
 #: PAC is counted per mole of Al2O3 equivalent (economics.toml [chemicals.pac]): 2 Al and, at
 #: basicity 0.70, 1.8 Cl and 4.2 OH -- written as 0.6 AlCl3 + 1.4 Al(OH)3, so PHREEQC receives
 #: the Al, the Cl and the hydroxide (the alkalinity the coagulant does not consume).
 REAGENT_RECIPES = {"pac": {"AlCl3": 0.6, "Al(OH)3": 1.4}}
 _KNOBS_PATIENT = "KNOBS\n    -iterations 400\n    -step_size 10\n    -pe_step_size 5\n"
-_KNOBS_DEFAULT = ("KNOBS\n    -iterations 100\n    -step_size 100\n    -pe_step_size 10\nEND\n")
+_KNOBS_DEFAULT = "KNOBS\n    -iterations 100\n    -step_size 100\n    -pe_step_size 10\nEND\n"
 _FIX_PH_PHASE = "PHASES\nFix_H+\n    H+ = H+\n    log_k 0.0\nEND\n"
 #: Phases some databases lack, with the definition of the phases table (wateq4f.dat constants).
 _EXTRA_PHASES: dict[str, str] = {p: d for p in TREATMENT_PHASES if (d := MINERALS[p].definition)}
@@ -70,8 +91,10 @@ def treatment_redox(redox: str | RedoxBasis | None) -> RedoxBasis:
     """
     basis = parse_redox(redox)
     if basis.kind == "measured":
-        raise InputError("treatment streams carry total Fe only, so redox 'measured' cannot be "
-                         "used in a train; use fe2 (default) or pe:VALUE (e.g. pe:4)")
+        raise InputError(
+            "treatment streams carry total Fe only, so redox 'measured' cannot be "
+            "used in a train; use fe2 (default) or pe:VALUE (e.g. pe:4)"
+        )
     return basis
 
 
@@ -83,8 +106,9 @@ def _values_for(batch: StreamBatch, i: int) -> dict[str, float]:
 
 
 def _litres_per_system(water_kg: np.ndarray, conc: np.ndarray) -> np.ndarray:
-    solutes_kg_per_L = np.nansum(conc[:, [INDEX[n] for n in TRACKED if n not in NOT_DISSOLVED]],
-                                 axis=1) / 1e6
+    solutes_kg_per_L = (
+        np.nansum(conc[:, [INDEX[n] for n in TRACKED if n not in NOT_DISSOLVED]], axis=1) / 1e6
+    )
     return water_kg / (1.0 - solutes_kg_per_L)
 
 
@@ -169,8 +193,9 @@ def equilibrate(
     fixed = fixed_reagents_mmol_L or {}
     for chem in list(fixed) + [c for c in (base, acid) if c]:
         if chem not in REAGENT_FORMULAS and not (chem in fixed and chem in REAGENT_RECIPES):
-            raise InputError(f"cannot dose {chem!r} in PHREEQC; known reagents: "
-                             f"{', '.join(REAGENT_FORMULAS)}")
+            raise InputError(
+                f"cannot dose {chem!r} in PHREEQC; known reagents: {', '.join(REAGENT_FORMULAS)}"
+            )
     for p in precipitates:
         if p not in PHASE_MOLAR_MASS:
             raise InputError(f"unknown precipitate {p!r}; known: {', '.join(PHASE_MOLAR_MASS)}")
@@ -182,17 +207,25 @@ def equilibrate(
             raise InputError(f"target SI of {p} must be between -3 and 1; got {si}")
     gases = gases or {}
     totals = [e for e in (phreeqc_element(nm, db) for nm in _DISSOLVED) if e]
-    phases_out = ((["Fix_H+"] if target_pH is not None else []) + list(precipitates)
-                  + list(dissolves) + list(gases))
+    phases_out = (
+        (["Fix_H+"] if target_pH is not None else [])
+        + list(precipitates)
+        + list(dissolves)
+        + list(gases)
+    )
     extra = [_EXTRA_PHASES[p] for p in precipitates if p not in db.phases and p in _EXTRA_PHASES]
     absent = [p for p in precipitates if p not in db.phases and p not in _EXTRA_PHASES]
     if absent:
         raise InputError(f"{db.name} does not define {', '.join(absent)}")
     phase_defs = _FIX_PH_PHASE.replace("END\n", "".join(extra) + "END\n")
-    head = [redox_definitions(db), phase_defs, "SELECTED_OUTPUT 1\n    -reset false\n    -state true\n    -pH true\n"
-            "    -water true\n    -alkalinity true\n    -molalities HCO3- CO3-2 OH- H+\n"
-            "    -activities OH-\n"
-            f"    -totals {' '.join(totals + (['O(0)'] if 'O2(g)' in gases else []))}\n"]
+    head = [
+        redox_definitions(db),
+        phase_defs,
+        "SELECTED_OUTPUT 1\n    -reset false\n    -state true\n    -pH true\n"
+        "    -water true\n    -alkalinity true\n    -molalities HCO3- CO3-2 OH- H+\n"
+        "    -activities OH-\n"
+        f"    -totals {' '.join(totals + (['O(0)'] if 'O2(g)' in gases else []))}\n",
+    ]
     if phases_out:
         head.append(f"    -equilibrium_phases {' '.join(phases_out)}\n")
     head_text = "".join(head)
@@ -222,8 +255,9 @@ def equilibrate(
         for g, logp in gases.items():
             lines.append(f"    {g} {fmt(np.broadcast_to(np.asarray(logp, float), (n,))[i])} 10")
         parts.append("\n".join(lines) + "\n")
-        fixed_here = {c: float(np.broadcast_to(np.asarray(v, float), (n,))[i])
-                      for c, v in fixed.items()}
+        fixed_here = {
+            c: float(np.broadcast_to(np.asarray(v, float), (n,))[i]) for c, v in fixed.items()
+        }
         fixed_here = {c: v for c, v in fixed_here.items() if v > 0}
         if fixed_here:
             terms = []
@@ -264,8 +298,9 @@ def equilibrate(
     for chem, dose in fixed.items():
         for nm, k in adds_mol.get(chem, {}).items():
             if nm in INDEX:
-                added[:, INDEX[nm]] += np.broadcast_to(np.asarray(dose, float), (n,)) * k * \
-                    molar_mass(nm)
+                added[:, INDEX[nm]] += (
+                    np.broadcast_to(np.asarray(dose, float), (n,)) * k * molar_mass(nm)
+                )
     dissolved = {}
     for p in dissolves:
         col = f"d_{p}"
@@ -283,8 +318,9 @@ def equilibrate(
         with np.errstate(invalid="ignore", divide="ignore"):
             ratio = np.where(m0 > 0, m1 / m0, np.nan)
         from_moles = m1 * CONSTITUENTS[nm].molar_mass * 1000.0 / s
-        conc[:, j] = np.where(np.isnan(feed), np.where(added[:, j] > 0, from_moles, np.nan),
-                              feed * ratio)
+        conc[:, j] = np.where(
+            np.isnan(feed), np.where(added[:, j] > 0, from_moles, np.nan), feed * ratio
+        )
     if "O2(g)" in gases and "O(0)" in react:
         # dissolved oxygen of a water equilibrated with O2(g): O(0) mol x 15.999 g/mol (mg/L O2)
         conc[:, INDEX["DO"]] = react["O(0)"].to_numpy(float) * w1 / s * 15.999 * 1000.0
@@ -299,16 +335,21 @@ def equilibrate(
         rho = react["m_CO3-2"].to_numpy(float) / react["m_HCO3-"].to_numpy(float)
     rho = np.nan_to_num(rho, nan=0.0, posinf=0.0)
     hco3_mol = carb / (1 + 2 * rho)
-    had_carb = ~(np.isnan(batch.conc_mg_L[:, INDEX["HCO3"]]) & np.isnan(batch.conc_mg_L[:, INDEX["CO3"]]))
-    conc[:, INDEX["HCO3"]] = np.where(had_carb, hco3_mol * CONSTITUENTS["HCO3"].molar_mass * 1000, np.nan)
-    conc[:, INDEX["CO3"]] = np.where(had_carb, rho * hco3_mol * CONSTITUENTS["CO3"].molar_mass * 1000, np.nan)
+    had_carb = ~(
+        np.isnan(batch.conc_mg_L[:, INDEX["HCO3"]]) & np.isnan(batch.conc_mg_L[:, INDEX["CO3"]])
+    )
+    conc[:, INDEX["HCO3"]] = np.where(
+        had_carb, hco3_mol * CONSTITUENTS["HCO3"].molar_mass * 1000, np.nan
+    )
+    conc[:, INDEX["CO3"]] = np.where(
+        had_carb, rho * hco3_mol * CONSTITUENTS["CO3"].molar_mass * 1000, np.nan
+    )
     precip = {}
     for p in precipitates:
         col = f"d_{p}"
         precip[p] = react[col].to_numpy(float) * 1000.0 / s if col in react else np.zeros(n)
     la_oh = react["la_OH-"].to_numpy(float) if "la_OH-" in react else None
-    return Equilibrium(conc, ph, reagent_mmol, reagents_used, precip, added, text, dissolved,
-                       la_oh)
+    return Equilibrium(conc, ph, reagent_mmol, reagents_used, precip, added, text, dissolved, la_oh)
 
 
 def fe2_oxidation_half_life_s(log_a_OH: np.ndarray, p_O2_atm: float) -> np.ndarray:
@@ -365,8 +406,9 @@ _WATER_MOL_PER_KG = 1000.0 / 18.0153
 CO2_POLICIES = MEMBRANE_CO2_POLICIES
 
 
-def feed_log_pco2(batch: StreamBatch, database: str | None = None,
-                  redox: str | None = None) -> np.ndarray:
+def feed_log_pco2(
+    batch: StreamBatch, database: str | None = None, redox: str | None = None
+) -> np.ndarray:
     """log10 pCO2 (atm) of every water, by PHREEQC speciation (NaN where no carbonate).
 
     The free CO2 of a water expressed as the partial pressure it would be in equilibrium with
@@ -374,7 +416,7 @@ def feed_log_pco2(batch: StreamBatch, database: str | None = None,
     """
     db = database_info(database)
     n = len(batch)
-    head = (redox_definitions(db) + "SELECTED_OUTPUT 1\n    -reset false\n    -si CO2(g)\n")
+    head = redox_definitions(db) + "SELECTED_OUTPUT 1\n    -reset false\n    -si CO2(g)\n"
     basis = treatment_redox(redox)
     blocks = [solution_block(i + 1, _values_for(batch, i), db, redox=basis)[0] for i in range(n)]
     out = run_blocks(head, blocks, db.path)
@@ -382,13 +424,20 @@ def feed_log_pco2(batch: StreamBatch, database: str | None = None,
     return np.where(v <= -999, np.nan, v)
 
 
-def _concentration_run(batch: StreamBatch, grids: list[np.ndarray], minerals: list[str],
-                       db: DatabaseInfo, log_pco2: np.ndarray | None = None,
-                       rejection: np.ndarray | None = None,
-                       redox: str | None = None) -> tuple[pd.DataFrame, str]:
+def _concentration_run(
+    batch: StreamBatch,
+    grids: list[np.ndarray],
+    minerals: list[str],
+    db: DatabaseInfo,
+    log_pco2: np.ndarray | None = None,
+    rejection: np.ndarray | None = None,
+    redox: str | None = None,
+) -> tuple[pd.DataFrame, str]:
     basis = treatment_redox(redox)
-    head = (redox_definitions(db) + "SELECTED_OUTPUT 1\n    -reset false\n    -state true\n"
-            f"    -solution true\n    -reaction true\n    -pH true\n    -si {' '.join(minerals)}\n")
+    head = (
+        redox_definitions(db) + "SELECTED_OUTPUT 1\n    -reset false\n    -state true\n"
+        f"    -solution true\n    -reaction true\n    -pH true\n    -si {' '.join(minerals)}\n"
+    )
     blocks = []
     if rejection is not None:
         # per-ion concentration along the channel: c = c_f (1 - r)^-R (see
@@ -468,16 +517,16 @@ def concentrate_limit(
     if not 0 < max_recovery < 1:
         raise InputError(f"maximum recovery must be between 0 and 1; got {max_recovery}")
     if co2 not in CO2_POLICIES:
-        raise InputError(f"concentrate CO2 policy must be one of {', '.join(CO2_POLICIES)}; "
-                         f"got {co2!r}")
+        raise InputError(
+            f"concentrate CO2 policy must be one of {', '.join(CO2_POLICIES)}; got {co2!r}"
+        )
     logp = feed_log_pco2(batch, database, redox) if co2 == "feed_pco2" else None
     minerals = [m for m in allowance if m in db.phases]
     missing = [m for m in allowance if m not in db.phases]
     if missing:
         raise InputError(f"{db.name} does not define {', '.join(missing)}")
     coarse = np.unique(np.concatenate([np.arange(0.05, max_recovery, 0.05), [max_recovery]]))
-    out, coarse_text = _concentration_run(batch, [coarse] * n, minerals, db, logp, rejection,
-                                          redox)
+    out, coarse_text = _concentration_run(batch, [coarse] * n, minerals, db, logp, rejection, redox)
     lo = np.zeros(n)
     hi = np.full(n, np.nan)
     react = out[out["state"].astype(str).str.strip() == "react"]
@@ -503,11 +552,18 @@ def concentrate_limit(
     if need.any():
         idx = np.flatnonzero(need)
         grids = [np.linspace(max(lo[i], 1e-4), hi[i], 21) for i in idx]  # 21 = fine steps
-        sub = StreamBatch(batch.flow_m3_d[idx], batch.conc_mg_L[idx], batch.temp_C[idx],
-                          batch.pH[idx])
-        out2, text = _concentration_run(sub, grids, minerals, db,
-                                        None if logp is None else logp[idx],
-                                        None if rejection is None else rejection[idx], redox)
+        sub = StreamBatch(
+            batch.flow_m3_d[idx], batch.conc_mg_L[idx], batch.temp_C[idx], batch.pH[idx]
+        )
+        out2, text = _concentration_run(
+            sub,
+            grids,
+            minerals,
+            db,
+            None if logp is None else logp[idx],
+            None if rejection is None else rejection[idx],
+            redox,
+        )
         react2 = out2[out2["state"].astype(str).str.strip() == "react"]
         fine = 21
         si_f = {m: react2[si_cols[m]].to_numpy(float).reshape(len(idx), fine) for m in minerals}
@@ -523,7 +579,9 @@ def concentrate_limit(
                 if j == 0:
                     r = grid[0]
                 else:
-                    r = grid[j - 1] + (grid[j] - grid[j - 1]) * (-over[j - 1]) / (over[j] - over[j - 1])
+                    r = grid[j - 1] + (grid[j] - grid[j - 1]) * (-over[j - 1]) / (
+                        over[j] - over[j - 1]
+                    )
                 if r < best_r:
                     best_r, best_m = r, m
             limit[i] = best_r
@@ -531,12 +589,23 @@ def concentrate_limit(
             for m in minerals:
                 si = si_f[m][k]
                 si_at[m][i] = np.nan if si.min() <= -999 else float(np.interp(best_r, grid, si))
-    return ConcentrateLimit(limit, mineral, si_at, coarse_text + ("\n" + text if text else ""),
-                            logp if logp is not None else np.full(n, np.nan), co2)
+    return ConcentrateLimit(
+        limit,
+        mineral,
+        si_at,
+        coarse_text + ("\n" + text if text else ""),
+        logp if logp is not None else np.full(n, np.nan),
+        co2,
+    )
 
 
-def permeate_pH(feed: StreamBatch, permeate: StreamBatch, carbonate_passage: np.ndarray,
-                database: str | None = None, redox: str | None = None) -> tuple[np.ndarray, str]:
+def permeate_pH(
+    feed: StreamBatch,
+    permeate: StreamBatch,
+    carbonate_passage: np.ndarray,
+    database: str | None = None,
+    redox: str | None = None,
+) -> tuple[np.ndarray, str]:
     """pH of a membrane permeate, by PHREEQC.
 
     Dissolved CO2 passes a membrane at the feed concentration while bicarbonate and carbonate
@@ -566,11 +635,15 @@ def permeate_pH(feed: StreamBatch, permeate: StreamBatch, carbonate_passage: np.
     if not len(idx):
         return out_ph, ""
     sub = StreamBatch(feed.flow_m3_d[idx], feed.conc_mg_L[idx], feed.temp_C[idx], feed.pH[idx])
-    head = (redox_definitions(db) + "SELECTED_OUTPUT 1\n    -reset false\n    -water true\n    -totals C(4)\n"
-            "    -molalities CO2\n")
+    head = (
+        redox_definitions(db)
+        + "SELECTED_OUTPUT 1\n    -reset false\n    -water true\n    -totals C(4)\n"
+        "    -molalities CO2\n"
+    )
     basis = treatment_redox(redox)
-    blocks = [solution_block(k + 1, _values_for(sub, k), db, redox=basis)[0]
-              for k in range(len(idx))]
+    blocks = [
+        solution_block(k + 1, _values_for(sub, k), db, redox=basis)[0] for k in range(len(idx))
+    ]
     f = run_blocks(head, blocks, db.path)
     text1 = head + "".join(blocks) + "END\n"
     w = f["mass_H2O"].to_numpy(float)

@@ -35,16 +35,28 @@ from .train import TrainResult
 
 __all__ = ["TrainCost", "cost_train", "unit_capital", "CATEGORIES", "DISPOSAL_CATEGORY"]
 
-CATEGORIES = ("capital", "electricity", "chemicals", "replacement", "labour", "maintenance",
-              "sludge_disposal", "hazardous_salt_disposal", "brine_disposal",
-              "backwash_disposal")
+CATEGORIES = (
+    "capital",
+    "electricity",
+    "chemicals",
+    "replacement",
+    "labour",
+    "maintenance",
+    "sludge_disposal",
+    "hazardous_salt_disposal",
+    "brine_disposal",
+    "backwash_disposal",
+)
 #: Breakdown category of the solids of each disposal class (economics.DISPOSAL_CLASSES).
-DISPOSAL_CATEGORY = {"general_solid": "sludge_disposal",
-                     "hazardous_salt": "hazardous_salt_disposal"}
+DISPOSAL_CATEGORY = {
+    "general_solid": "sludge_disposal",
+    "hazardous_salt": "hazardous_salt_disposal",
+}
 
 
-def unit_capital(unit_id: str, curve: CapitalCurve, q_m3_d: np.ndarray | float,
-                 econ: Economics) -> tuple[np.ndarray, list[list[str]]]:
+def unit_capital(
+    unit_id: str, curve: CapitalCurve, q_m3_d: np.ndarray | float, econ: Economics
+) -> tuple[np.ndarray, list[list[str]]]:
     """Installed capital of a unit at inlet flows ``q_m3_d``, with the range policy applied.
 
     Parameters
@@ -70,8 +82,11 @@ def unit_capital(unit_id: str, curve: CapitalCurve, q_m3_d: np.ndarray | float,
         policy applied.
     """
     q = np.atleast_1d(np.asarray(q_m3_d, dtype=float))
-    k = (econ.to_CNY(curve.A, curve.currency, curve.year) * curve.installation_factor
-         * econ.capital_factor(curve.currency))
+    k = (
+        econ.to_CNY(curve.A, curve.currency, curve.year)
+        * curve.installation_factor
+        * econ.capital_factor(curve.currency)
+    )
     live = q > 0
     below = live & (q < curve.Q_min_m3_d)
     above = live & (q > curve.Q_max_m3_d)
@@ -79,24 +94,33 @@ def unit_capital(unit_id: str, curve: CapitalCurve, q_m3_d: np.ndarray | float,
     if curve.below_min == "floor":
         q_eff = np.where(below, curve.Q_min_m3_d, q_eff)
     elif curve.below_min != "extrapolate":
-        raise InputError(f"{unit_id}: capital below_min {curve.below_min!r} is not one of "
-                         "floor, extrapolate")
+        raise InputError(
+            f"{unit_id}: capital below_min {curve.below_min!r} is not one of floor, extrapolate"
+        )
     capex = np.where(live, k * (q_eff / curve.Q_ref_m3_d) ** curve.B, 0.0)
     warnings: list[list[str]] = [[] for _ in range(len(q))]
     rng = f"{curve.Q_min_m3_d:g}-{curve.Q_max_m3_d:g} m3/d"
     for i in np.flatnonzero(below):
         if curve.below_min == "floor":
-            how = (f"below_min policy 'floor': capital held at its Q_min value "
-                   f"{capex[i]:,.0f} CNY (the smallest plant the curve describes)")
+            how = (
+                f"below_min policy 'floor': capital held at its Q_min value "
+                f"{capex[i]:,.0f} CNY (the smallest plant the curve describes)"
+            )
         else:
-            how = (f"below_min policy 'extrapolate': capital extrapolated down the power law to "
-                   f"{capex[i]:,.0f} CNY")
-        warnings[i].append(f"{unit_id}: inlet flow {q[i]:.4g} m3/d is outside the capital "
-                           f"curve's valid range {rng} (below Q_min); {how}")
+            how = (
+                f"below_min policy 'extrapolate': capital extrapolated down the power law to "
+                f"{capex[i]:,.0f} CNY"
+            )
+        warnings[i].append(
+            f"{unit_id}: inlet flow {q[i]:.4g} m3/d is outside the capital "
+            f"curve's valid range {rng} (below Q_min); {how}"
+        )
     for i in np.flatnonzero(above):
-        warnings[i].append(f"{unit_id}: inlet flow {q[i]:.4g} m3/d is outside the capital "
-                           f"curve's valid range {rng} (above Q_max); capital extrapolated up "
-                           f"the power law to {capex[i]:,.0f} CNY")
+        warnings[i].append(
+            f"{unit_id}: inlet flow {q[i]:.4g} m3/d is outside the capital "
+            f"curve's valid range {rng} (above Q_max); capital extrapolated up "
+            f"the power law to {capex[i]:,.0f} CNY"
+        )
     return capex, warnings
 
 
@@ -148,7 +172,7 @@ def cost_train(result: TrainResult, econ: Economics) -> TrainCost:
     n = len(result.feed)
     days = 365.0 * econ.utilization
     crf = econ.crf()
-    blocks: list[tuple[str, str, np.ndarray]] = []   # (unit, category, CNY/yr per water)
+    blocks: list[tuple[str, str, np.ndarray]] = []  # (unit, category, CNY/yr per water)
     capex = np.zeros(n)
     opex = np.zeros(n)
     warnings: list[list[str]] = [[] for _ in range(n)]
@@ -178,8 +202,10 @@ def cost_train(result: TrainResult, econ: Economics) -> TrainCost:
                 # salt and is charged too (water 1 t/m3 plus its dissolved salts)
                 f = spec.sludge_solids_frac
                 if not f > 0:
-                    raise InputError(f"{spec.id}: disposal class {spec.disposal_class!r} is "
-                                     "charged as delivered and needs sludge_solids_frac")
+                    raise InputError(
+                        f"{spec.id}: disposal class {spec.disposal_class!r} is "
+                        "charged as delivered and needs sludge_solids_frac"
+                    )
                 extra: float | np.ndarray = 0.0
                 if spec.model == "thermal":
                     liquor = step.residual
@@ -189,17 +215,23 @@ def cost_train(result: TrainResult, econ: Economics) -> TrainCost:
             disposal[DISPOSAL_CATEGORY[spec.disposal_class]] = tonnes_d * price * days
         capex += unit_capex
         opex += elec + chem + repl + labour + maint + sum(disposal.values())
-        for cat, arr in (("capital", crf * unit_capex), ("electricity", elec), ("chemicals", chem),
-                         ("replacement", repl), ("labour", labour), ("maintenance", maint),
-                         *disposal.items()):
+        for cat, arr in (
+            ("capital", crf * unit_capex),
+            ("electricity", elec),
+            ("chemicals", chem),
+            ("replacement", repl),
+            ("labour", labour),
+            ("maintenance", maint),
+            *disposal.items(),
+        ):
             blocks.append((spec.id, cat, np.asarray(arr, float)))
     for res in result.residuals:
         if res.treated_by is not None:
             continue
-        if res.kind == "brine":        # final concentrate, hauled off site
+        if res.kind == "brine":  # final concentrate, hauled off site
             cost = res.stream.flow_m3_d * econ.brine_disposal_CNY_m3 * days
             cat = "brine_disposal"
-        elif res.kind == "backwash":   # leaves the works (the water balance counts it lost)
+        elif res.kind == "backwash":  # leaves the works (the water balance counts it lost)
             cost = res.stream.flow_m3_d * econ.backwash_CNY_m3 * days
             cat = "backwash_disposal"
         else:
@@ -212,10 +244,12 @@ def cost_train(result: TrainResult, econ: Economics) -> TrainCost:
         lcow = np.where(product_m3_yr > 0, annual / product_m3_yr, np.inf)
     # long table, water-major (water 0's rows first), built from arrays in one go
     k = len(blocks)
-    breakdown = pd.DataFrame({
-        "water": np.repeat(np.arange(n), k),
-        "unit": np.tile(np.array([b[0] for b in blocks], dtype=object), n),
-        "category": np.tile(np.array([b[1] for b in blocks], dtype=object), n),
-        "CNY_yr": (np.stack([b[2] for b in blocks], axis=1).ravel() if k else np.zeros(0)),
-    })
+    breakdown = pd.DataFrame(
+        {
+            "water": np.repeat(np.arange(n), k),
+            "unit": np.tile(np.array([b[0] for b in blocks], dtype=object), n),
+            "category": np.tile(np.array([b[1] for b in blocks], dtype=object), n),
+            "CNY_yr": (np.stack([b[2] for b in blocks], axis=1).ravel() if k else np.zeros(0)),
+        }
+    )
     return TrainCost(capex, opex, annual, lcow, breakdown, crf, warnings)

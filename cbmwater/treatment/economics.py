@@ -25,8 +25,7 @@ from ..validation import check_number
 from ..water.phases import REAGENTS
 from .datafiles import TREATMENT_DATA_DIR
 
-__all__ = ["Chemical", "Economics", "load_economics", "capital_recovery_factor",
-           "DISPOSAL_CLASSES"]
+__all__ = ["Chemical", "Economics", "load_economics", "capital_recovery_factor", "DISPOSAL_CLASSES"]
 
 #: Disposal classes of solid residuals (``disposal_class`` of a unit in units.toml): the
 #: :class:`Economics` attribute that holds the price, in CNY per tonne, and the mass it is
@@ -93,14 +92,23 @@ class Economics:
     def to_CNY(self, amount: float, currency: str, year: int) -> float:
         """``amount`` in ``currency`` of ``year`` as CNY of :attr:`price_year`."""
         if currency not in self.fx_to_CNY:
-            raise InputError(f"no exchange rate for {currency!r}; known: {', '.join(self.fx_to_CNY)}")
+            raise InputError(
+                f"no exchange rate for {currency!r}; known: {', '.join(self.fx_to_CNY)}"
+            )
         if year not in self.cost_index or self.price_year not in self.cost_index:
-            raise InputError(f"no cost index for {year}; known years: "
-                             f"{', '.join(map(str, sorted(self.cost_index)))}")
+            raise InputError(
+                f"no cost index for {year}; known years: "
+                f"{', '.join(map(str, sorted(self.cost_index)))}"
+            )
         rates = self.fx_to_CNY[currency]
         if self.price_year not in rates:
             raise InputError(f"no {currency} exchange rate for {self.price_year}")
-        return amount * self.cost_index[self.price_year] / self.cost_index[year] * rates[self.price_year]
+        return (
+            amount
+            * self.cost_index[self.price_year]
+            / self.cost_index[year]
+            * rates[self.price_year]
+        )
 
     def disposal_price_CNY_t(self, disposal_class: str) -> tuple[float, str]:
         """Price of a solid disposal class, CNY per tonne, and its mass basis.
@@ -117,8 +125,9 @@ class Economics:
             cake: dry solids / solids fraction).
         """
         if disposal_class not in DISPOSAL_CLASSES:
-            raise InputError(f"unknown disposal class {disposal_class!r}; known: "
-                             f"{', '.join(DISPOSAL_CLASSES)}")
+            raise InputError(
+                f"unknown disposal class {disposal_class!r}; known: {', '.join(DISPOSAL_CLASSES)}"
+            )
         attr, basis = DISPOSAL_CLASSES[disposal_class]
         return float(getattr(self, attr)), basis
 
@@ -126,7 +135,7 @@ class Economics:
         """Capital recovery factor of :attr:`discount_rate` and :attr:`life_yr`, 1/yr."""
         return capital_recovery_factor(self.discount_rate, self.life_yr)
 
-    def with_(self, **changes: Any) -> Economics:   # field name -> value (mixed types)
+    def with_(self, **changes: Any) -> Economics:  # field name -> value (mixed types)
         """A copy with some defaults changed (e.g. ``electricity_CNY_kWh=0.8``), validated."""
         from dataclasses import replace
 
@@ -165,7 +174,7 @@ def _check_finance(e: Economics, where: str) -> None:
         check_number(v, name, lo=lo, hi=hi, file=where)
 
 
-def _req(d: dict[str, Any], key: str, path: Path, section: str) -> Any:   # a parsed TOML value
+def _req(d: dict[str, Any], key: str, path: Path, section: str) -> Any:  # a parsed TOML value
     if key not in d:
         raise DatabaseError(f"{path}: [{section}] lacks {key!r}")
     return d[key]
@@ -178,9 +187,11 @@ def _molar_mass(c: dict, path: Path, section: str) -> float:
     given = float(_req(c, "molar_mass_g_mol", path, section))
     row = REAGENTS.get(str(c.get("formula")))
     if row is not None and abs(row.molar_mass - given) > 0.01:
-        raise DatabaseError(f"{path}: [{section}] molar_mass_g_mol {given:g} disagrees with "
-                            f"{row.molar_mass:.3f} g/mol of {row.formula} in the phases table "
-                            f"(cbmwater.water.phases)")
+        raise DatabaseError(
+            f"{path}: [{section}] molar_mass_g_mol {given:g} disagrees with "
+            f"{row.molar_mass:.3f} g/mol of {row.formula} in the phases table "
+            f"(cbmwater.water.phases)"
+        )
     return given
 
 
@@ -201,11 +212,17 @@ def _load(path: Path, mtime: float) -> Economics:
     meta = _req(data, "meta", path, "meta")
     price_year = int(_req(meta, "price_year", path, "meta"))
     values: dict[str, float] = {}
-    for section, key in (("electricity", "CNY_per_kWh"), ("finance", "discount_rate"),
-                         ("finance", "life_yr"), ("finance", "utilization"),
-                         ("labour", "CNY_per_person_yr"), ("disposal", "sludge_CNY_t_dry"),
-                         ("disposal", "brine_CNY_m3"), ("disposal", "hazardous_salt_CNY_t"),
-                         ("disposal", "backwash_CNY_m3")):
+    for section, key in (
+        ("electricity", "CNY_per_kWh"),
+        ("finance", "discount_rate"),
+        ("finance", "life_yr"),
+        ("finance", "utilization"),
+        ("labour", "CNY_per_person_yr"),
+        ("disposal", "sludge_CNY_t_dry"),
+        ("disposal", "brine_CNY_m3"),
+        ("disposal", "hazardous_salt_CNY_t"),
+        ("disposal", "backwash_CNY_m3"),
+    ):
         sec = _req(data, section, path, section)
         values[f"{section}.{key}"] = float(_req(sec, key, path, section))
         sources[section] = _need_source(sec, path, section)
@@ -227,10 +244,15 @@ def _load(path: Path, mtime: float) -> Economics:
         purity = float(_req(c, "purity", path, sec))
         if not 0 < purity <= 1:
             raise DatabaseError(f"{path}: [{sec}] purity must be in (0, 1]")
-        chems[name] = Chemical(name, str(_req(c, "formula", path, sec)),
-                               _molar_mass(c, path, sec), purity,
-                               float(_req(c, "price_CNY_t", path, sec)),
-                               {k: float(v) for k, v in c.get("adds_mol", {}).items()}, src)
+        chems[name] = Chemical(
+            name,
+            str(_req(c, "formula", path, sec)),
+            _molar_mass(c, path, sec),
+            purity,
+            float(_req(c, "price_CNY_t", path, sec)),
+            {k: float(v) for k, v in c.get("adds_mol", {}).items()},
+            src,
+        )
     loc: dict[str, float] = {}
     if "location_factor" in data:
         tbl = data["location_factor"]
@@ -250,7 +272,10 @@ def _load(path: Path, mtime: float) -> Economics:
         brine_disposal_CNY_m3=values["disposal.brine_CNY_m3"],
         hazardous_salt_CNY_t=values["disposal.hazardous_salt_CNY_t"],
         backwash_CNY_m3=values["disposal.backwash_CNY_m3"],
-        cost_index=cost_index, fx_to_CNY=fx, chemicals=chems, sources=sources,
+        cost_index=cost_index,
+        fx_to_CNY=fx,
+        chemicals=chems,
+        sources=sources,
         location_factor=loc,
     )
     try:

@@ -25,19 +25,52 @@ from .datafiles import TREATMENT_DATA_DIR
 from .economics import DISPOSAL_CLASSES
 
 __all__ = [
-    "LIBRARY_DIR", "UnitSpec", "CapitalCurve", "ChemicalDose", "UnitLibrary", "load_library",
-    "MODELS", "CATEGORIES", "MEMBRANE_CO2_POLICIES", "CONCENTRATE_MODELS", "RESIDUALS", "REMOVABLE", "BELOW_MIN", "SOLID_RESIDUALS",
+    "LIBRARY_DIR",
+    "UnitSpec",
+    "CapitalCurve",
+    "ChemicalDose",
+    "UnitLibrary",
+    "load_library",
+    "MODELS",
+    "CATEGORIES",
+    "MEMBRANE_CO2_POLICIES",
+    "CONCENTRATE_MODELS",
+    "RESIDUALS",
+    "REMOVABLE",
+    "BELOW_MIN",
+    "SOLID_RESIDUALS",
 ]
 
 LIBRARY_DIR = TREATMENT_DATA_DIR
 
 #: How a unit is simulated (see cbmwater.treatment.models).
 MODELS: tuple[str, ...] = (
-    "zero_order", "lime_softening", "lime_soda_softening", "ph_adjustment", "oxidation",
-    "membrane", "thermal", "evaporation_pond", "degassing", "remineralisation", "coagulation")
+    "zero_order",
+    "lime_softening",
+    "lime_soda_softening",
+    "ph_adjustment",
+    "oxidation",
+    "membrane",
+    "thermal",
+    "evaporation_pond",
+    "degassing",
+    "remineralisation",
+    "coagulation",
+)
 CATEGORIES: tuple[str, ...] = (
-    "oxidation", "particle", "filtration", "membrane", "softening", "ion_exchange", "sorption",
-    "chemical", "stripping", "thermal", "disposal", "disinfection")
+    "oxidation",
+    "particle",
+    "filtration",
+    "membrane",
+    "softening",
+    "ion_exchange",
+    "sorption",
+    "chemical",
+    "stripping",
+    "thermal",
+    "disposal",
+    "disinfection",
+)
 #: Carbonate policies of a membrane concentrate (treatment.chemistry.concentrate_limit).
 MEMBRANE_CO2_POLICIES = ("feed_pco2", "closed")
 #: How a membrane concentrate is computed: every ion x 1/(1 - r) (FilmTec) or ion by ion.
@@ -46,9 +79,11 @@ CONCENTRATE_MODELS = ("full_rejection", "rejection")
 #: the unit held back, a sludge, spent media, a gas, none.
 RESIDUALS: tuple[str, ...] = ("brine", "backwash", "sludge", "spent_media", "gas", "none")
 #: Constituents a removal fraction may name (dissolved analytes, TSS and COD).
-REMOVABLE = tuple(n for n, c in CONSTITUENTS.items()
-                  if c.kind in ("cation", "anion", "neutral") and n not in ("Fe2", "Fe3")) + (
-    "DO", "TSS", "COD")
+REMOVABLE = tuple(
+    n
+    for n, c in CONSTITUENTS.items()
+    if c.kind in ("cation", "anion", "neutral") and n not in ("Fe2", "Fe3")
+) + ("DO", "TSS", "COD")
 _REQUIRED_SOURCES = ("recovery", "removal", "energy", "capital", "om")
 #: What a capital curve does below ``Q_min_m3_d``: ``floor`` -- capital stays at its value at
 #: Q_min (the smallest plant the curve describes); ``extrapolate`` -- the power law is followed
@@ -109,7 +144,7 @@ class UnitSpec:
     replacement_CNY_m3: float
     labour_persons: float
     sludge_solids_frac: float
-    params: dict[str, Any]           # the unit's [params] table as parsed TOML (mixed types)
+    params: dict[str, Any]  # the unit's [params] table as parsed TOML (mixed types)
     sources: dict[str, str]
     #: disposal class of a solid residual (economics.DISPOSAL_CLASSES); "" for other residuals
     disposal_class: str = ""
@@ -138,8 +173,9 @@ class UnitLibrary:
         except KeyError:
             close = difflib.get_close_matches(unit_id, list(self.units), n=3, cutoff=0.5)
             hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-            raise InputError(f"unknown unit {unit_id!r}{hint} Known units: "
-                             f"{', '.join(sorted(self.units))}") from None
+            raise InputError(
+                f"unknown unit {unit_id!r}{hint} Known units: {', '.join(sorted(self.units))}"
+            ) from None
 
     def __contains__(self, unit_id: object) -> bool:
         return unit_id in self.units
@@ -156,22 +192,70 @@ def _fail(path: Path, unit: str | None, fld: str | None, msg: str) -> DatabaseEr
     return DatabaseError(f"{where}: {msg}")
 
 
-def _num(path: Path, uid: str, name: str, value: object, lo: float | None = None,
-         hi: float | None = None, *, lo_open: bool = False) -> float:
-    return check_number(value, name, lo=lo, hi=hi, lo_open=lo_open, file=str(path),
-                        table=f"unit {uid!r}", error=LocatedDatabaseError)
+def _num(
+    path: Path,
+    uid: str,
+    name: str,
+    value: object,
+    lo: float | None = None,
+    hi: float | None = None,
+    *,
+    lo_open: bool = False,
+) -> float:
+    return check_number(
+        value,
+        name,
+        lo=lo,
+        hi=hi,
+        lo_open=lo_open,
+        file=str(path),
+        table=f"unit {uid!r}",
+        error=LocatedDatabaseError,
+    )
 
 
-def _parse_unit(path: Path, uid: str, d: dict[str, Any], known_currencies: set[str],
-                known_years: set[int], known_chemicals: set[str]) -> UnitSpec:
-    allowed = {"name_en", "name_zh", "category", "model", "residual", "recovery", "removal",
-               "energy_kWh_m3", "energy_kWh_m3_per_g_L_TDS", "chemicals", "capital", "om",
-               "sludge_solids_frac", "disposal_class", "params", "sources"}
+def _parse_unit(
+    path: Path,
+    uid: str,
+    d: dict[str, Any],
+    known_currencies: set[str],
+    known_years: set[int],
+    known_chemicals: set[str],
+) -> UnitSpec:
+    allowed = {
+        "name_en",
+        "name_zh",
+        "category",
+        "model",
+        "residual",
+        "recovery",
+        "removal",
+        "energy_kWh_m3",
+        "energy_kWh_m3_per_g_L_TDS",
+        "chemicals",
+        "capital",
+        "om",
+        "sludge_solids_frac",
+        "disposal_class",
+        "params",
+        "sources",
+    }
     extra = set(d) - allowed
     if extra:
-        raise _fail(path, uid, sorted(extra)[0], f"unknown field; allowed: {', '.join(sorted(allowed))}")
-    for key in ("name_en", "name_zh", "category", "model", "residual", "recovery", "capital",
-                "om", "sources"):
+        raise _fail(
+            path, uid, sorted(extra)[0], f"unknown field; allowed: {', '.join(sorted(allowed))}"
+        )
+    for key in (
+        "name_en",
+        "name_zh",
+        "category",
+        "model",
+        "residual",
+        "recovery",
+        "capital",
+        "om",
+        "sources",
+    ):
         if key not in d:
             raise _fail(path, uid, key, "missing")
     for key, choices in (("category", CATEGORIES), ("model", MODELS), ("residual", RESIDUALS)):
@@ -182,83 +266,145 @@ def _parse_unit(path: Path, uid: str, d: dict[str, Any], known_currencies: set[s
     for k, v in d.get("removal", {}).items():
         if k != "default" and k not in REMOVABLE:
             close = difflib.get_close_matches(k, REMOVABLE, n=1)
-            raise _fail(path, uid, f"removal.{k}", "not a removable constituent"
-                        + (f"; did you mean {close[0]!r}?" if close else ""))
+            raise _fail(
+                path,
+                uid,
+                f"removal.{k}",
+                "not a removable constituent" + (f"; did you mean {close[0]!r}?" if close else ""),
+            )
         removal[k] = _num(path, uid, f"removal.{k}", v, 0.0, 1.0)
     if recovery == 1.0 and any(v > 0 for v in removal.values()) and d["residual"] == "brine":
         raise _fail(path, uid, "recovery", "a unit with a brine residual needs recovery < 1")
     if recovery < 1.0 and d["residual"] == "none":
         raise _fail(path, uid, "residual", "water is lost (recovery < 1) but residual is 'none'")
-    if d["model"] == "membrane":   # cbmwater.treatment.models._membrane_step
+    if d["model"] == "membrane":  # cbmwater.treatment.models._membrane_step
         mp = d.get("params", {})
-        for key, choices in (("co2_policy", MEMBRANE_CO2_POLICIES),
-                             ("concentrate_model", CONCENTRATE_MODELS)):
+        for key, choices in (
+            ("co2_policy", MEMBRANE_CO2_POLICIES),
+            ("concentrate_model", CONCENTRATE_MODELS),
+        ):
             if key in mp and mp[key] not in choices:
-                raise _fail(path, uid, f"params.{key}",
-                            f"{mp[key]!r} is not one of {', '.join(choices)}")
+                raise _fail(
+                    path, uid, f"params.{key}", f"{mp[key]!r} is not one of {', '.join(choices)}"
+                )
         if "borate_rejection" in mp:
             _num(path, uid, "params.borate_rejection", mp["borate_rejection"], 0.0, 1.0)
         if "ammonia_passes" in mp and not isinstance(mp["ammonia_passes"], bool):
             raise _fail(path, uid, "params.ammonia_passes", "must be true or false")
-    if d["model"] == "thermal":   # cbmwater.treatment.thermal: removal derived, not tabulated
+    if d["model"] == "thermal":  # cbmwater.treatment.thermal: removal derived, not tabulated
         tp = d.get("params", {})
         if d["residual"] not in ("brine", "sludge") or recovery >= 1.0:
-            raise _fail(path, uid, "residual", "a thermal unit leaves a 'brine' or a 'sludge' "
-                        "(salt) and has recovery < 1")
+            raise _fail(
+                path,
+                uid,
+                "residual",
+                "a thermal unit leaves a 'brine' or a 'sludge' (salt) and has recovery < 1",
+            )
         if removal:
-            raise _fail(path, uid, "removal", "a thermal unit derives its removal from recovery "
-                        "and params.entrainment (docs/chemistry_thermal.md); remove the table")
+            raise _fail(
+                path,
+                uid,
+                "removal",
+                "a thermal unit derives its removal from recovery "
+                "and params.entrainment (docs/chemistry_thermal.md); remove the table",
+            )
         _num(path, uid, "params.entrainment", tp.get("entrainment"), 0.0, 0.1)
         if d["residual"] == "sludge":
-            _num(path, uid, "params.mother_liquor_tds_mg_L", tp.get("mother_liquor_tds_mg_L"),
-                 0.0, 1e6, lo_open=True)
+            _num(
+                path,
+                uid,
+                "params.mother_liquor_tds_mg_L",
+                tp.get("mother_liquor_tds_mg_L"),
+                0.0,
+                1e6,
+                lo_open=True,
+            )
     chems = []
     for name, c in d.get("chemicals", {}).items():
         if name not in known_chemicals:
-            raise _fail(path, uid, f"chemicals.{name}",
-                        f"unknown chemical; known: {', '.join(sorted(known_chemicals))}")
+            raise _fail(
+                path,
+                uid,
+                f"chemicals.{name}",
+                f"unknown chemical; known: {', '.join(sorted(known_chemicals))}",
+            )
         per = {}
         for k, v in c.get("per_mg_removed", {}).items():
             if k not in REMOVABLE:
-                raise _fail(path, uid, f"chemicals.{name}.per_mg_removed.{k}", "unknown constituent")
+                raise _fail(
+                    path, uid, f"chemicals.{name}.per_mg_removed.{k}", "unknown constituent"
+                )
             per[k] = _num(path, uid, f"chemicals.{name}.per_mg_removed.{k}", v, 0.0)
-        chems.append(ChemicalDose(name, _num(path, uid, f"chemicals.{name}.dose_mg_L",
-                                             c.get("dose_mg_L", 0.0), 0.0), per))
+        chems.append(
+            ChemicalDose(
+                name,
+                _num(path, uid, f"chemicals.{name}.dose_mg_L", c.get("dose_mg_L", 0.0), 0.0),
+                per,
+            )
+        )
     cap = d["capital"]
     for key in ("A", "B", "Q_ref_m3_d", "currency", "year", "Q_min_m3_d", "Q_max_m3_d"):
         if key not in cap:
             raise _fail(path, uid, f"capital.{key}", "missing")
-    cap_extra = set(cap) - {"A", "B", "Q_ref_m3_d", "currency", "year", "Q_min_m3_d",
-                            "Q_max_m3_d", "installation_factor", "below_min"}
+    cap_extra = set(cap) - {
+        "A",
+        "B",
+        "Q_ref_m3_d",
+        "currency",
+        "year",
+        "Q_min_m3_d",
+        "Q_max_m3_d",
+        "installation_factor",
+        "below_min",
+    }
     if cap_extra:
-        raise _fail(path, uid, f"capital.{sorted(cap_extra)[0]}", "unknown field; allowed: A, B, "
-                    "Q_ref_m3_d, currency, year, Q_min_m3_d, Q_max_m3_d, installation_factor, "
-                    "below_min")
+        raise _fail(
+            path,
+            uid,
+            f"capital.{sorted(cap_extra)[0]}",
+            "unknown field; allowed: A, B, "
+            "Q_ref_m3_d, currency, year, Q_min_m3_d, Q_max_m3_d, installation_factor, "
+            "below_min",
+        )
     if cap["currency"] not in known_currencies:
-        raise _fail(path, uid, "capital.currency",
-                    f"{cap['currency']!r} has no exchange rate in economics.toml")
+        raise _fail(
+            path,
+            uid,
+            "capital.currency",
+            f"{cap['currency']!r} has no exchange rate in economics.toml",
+        )
     if int(cap["year"]) not in known_years:
         raise _fail(path, uid, "capital.year", f"{cap['year']} has no cost index in economics.toml")
     curve = CapitalCurve(
         A=_num(path, uid, "capital.A", cap["A"], 0.0, lo_open=True),
         B=_num(path, uid, "capital.B", cap["B"], 0.0, 1.5, lo_open=True),
         Q_ref_m3_d=_num(path, uid, "capital.Q_ref_m3_d", cap["Q_ref_m3_d"], 0.0, lo_open=True),
-        currency=cap["currency"], year=int(cap["year"]),
+        currency=cap["currency"],
+        year=int(cap["year"]),
         Q_min_m3_d=_num(path, uid, "capital.Q_min_m3_d", cap["Q_min_m3_d"], 0.0, lo_open=True),
         Q_max_m3_d=_num(path, uid, "capital.Q_max_m3_d", cap["Q_max_m3_d"], 0.0, lo_open=True),
-        installation_factor=_num(path, uid, "capital.installation_factor",
-                                 cap.get("installation_factor", 1.0), 1.0, 5.0),
+        installation_factor=_num(
+            path, uid, "capital.installation_factor", cap.get("installation_factor", 1.0), 1.0, 5.0
+        ),
         below_min=str(cap.get("below_min", "")),
     )
     if curve.Q_min_m3_d >= curve.Q_max_m3_d:
         raise _fail(path, uid, "capital.Q_min_m3_d", "must be below Q_max_m3_d")
     if "below_min" not in cap:
-        raise _fail(path, uid, "capital.below_min",
-                    f"missing: every capital curve states its policy below Q_min_m3_d, one of "
-                    f"{', '.join(BELOW_MIN)} (and its reason in sources.capital)")
+        raise _fail(
+            path,
+            uid,
+            "capital.below_min",
+            f"missing: every capital curve states its policy below Q_min_m3_d, one of "
+            f"{', '.join(BELOW_MIN)} (and its reason in sources.capital)",
+        )
     if cap["below_min"] not in BELOW_MIN:
-        raise _fail(path, uid, "capital.below_min",
-                    f"{cap['below_min']!r} is not one of {', '.join(BELOW_MIN)}")
+        raise _fail(
+            path,
+            uid,
+            "capital.below_min",
+            f"{cap['below_min']!r} is not one of {', '.join(BELOW_MIN)}",
+        )
     om = d["om"]
     sources = d["sources"]
     if not isinstance(sources, dict):
@@ -271,49 +417,96 @@ def _parse_unit(path: Path, uid: str, d: dict[str, Any], known_currencies: set[s
     disposal_class = d.get("disposal_class", "")
     if d["residual"] in SOLID_RESIDUALS:
         if "disposal_class" not in d:
-            raise _fail(path, uid, "disposal_class",
-                        f"missing: a {d['residual']} residual needs its disposal class, one of "
-                        f"{', '.join(DISPOSAL_CLASSES)}")
+            raise _fail(
+                path,
+                uid,
+                "disposal_class",
+                f"missing: a {d['residual']} residual needs its disposal class, one of "
+                f"{', '.join(DISPOSAL_CLASSES)}",
+            )
         if disposal_class not in DISPOSAL_CLASSES:
-            raise _fail(path, uid, "disposal_class",
-                        f"{disposal_class!r} is not one of {', '.join(DISPOSAL_CLASSES)}")
-        if DISPOSAL_CLASSES[disposal_class][1] == "as_delivered" and \
-                not d.get("sludge_solids_frac"):
-            raise _fail(path, uid, "disposal_class",
-                        f"{disposal_class!r} is charged per tonne as delivered (dry solids / "
-                        "sludge_solids_frac), so the unit needs sludge_solids_frac")
+            raise _fail(
+                path,
+                uid,
+                "disposal_class",
+                f"{disposal_class!r} is not one of {', '.join(DISPOSAL_CLASSES)}",
+            )
+        if DISPOSAL_CLASSES[disposal_class][1] == "as_delivered" and not d.get(
+            "sludge_solids_frac"
+        ):
+            raise _fail(
+                path,
+                uid,
+                "disposal_class",
+                f"{disposal_class!r} is charged per tonne as delivered (dry solids / "
+                "sludge_solids_frac), so the unit needs sludge_solids_frac",
+            )
         needed.append("disposal_class")
     elif "disposal_class" in d:
-        raise _fail(path, uid, "disposal_class",
-                    f"only solid residuals ({', '.join(SOLID_RESIDUALS)}) take a disposal class; "
-                    f"this unit's residual is {d['residual']!r} (liquids are priced per m3 in "
-                    "economics.toml [disposal])")
+        raise _fail(
+            path,
+            uid,
+            "disposal_class",
+            f"only solid residuals ({', '.join(SOLID_RESIDUALS)}) take a disposal class; "
+            f"this unit's residual is {d['residual']!r} (liquids are priced per m3 in "
+            "economics.toml [disposal])",
+        )
     for key in needed:
         text = sources.get(key)
         if not isinstance(text, str) or len(text.strip()) < 8:
-            raise _fail(path, uid, f"sources.{key}",
-                        "every number needs a source (publication, database and entry) or "
-                        "'assumption: <reason>'")
-        if text.strip().lower().startswith("assumption") and len(text.split(":", 1)[-1].strip()) < 8:
+            raise _fail(
+                path,
+                uid,
+                f"sources.{key}",
+                "every number needs a source (publication, database and entry) or "
+                "'assumption: <reason>'",
+            )
+        if (
+            text.strip().lower().startswith("assumption")
+            and len(text.split(":", 1)[-1].strip()) < 8
+        ):
             raise _fail(path, uid, f"sources.{key}", "an assumption must state its reason")
     residual = d["residual"]
     solids = d.get("sludge_solids_frac", 0.0)
     if residual == "sludge" and "sludge_solids_frac" not in d:
         raise _fail(path, uid, "sludge_solids_frac", "a sludge residual needs its solids fraction")
     return UnitSpec(
-        id=uid, name_en=str(d["name_en"]), name_zh=str(d["name_zh"]), category=d["category"],
-        model=d["model"], residual=residual, recovery=recovery, removal=removal,
+        id=uid,
+        name_en=str(d["name_en"]),
+        name_zh=str(d["name_zh"]),
+        category=d["category"],
+        model=d["model"],
+        residual=residual,
+        recovery=recovery,
+        removal=removal,
         energy_kWh_m3=_num(path, uid, "energy_kWh_m3", d.get("energy_kWh_m3", 0.0), 0.0, 200.0),
-        energy_kWh_m3_per_g_L_TDS=_num(path, uid, "energy_kWh_m3_per_g_L_TDS",
-                                       d.get("energy_kWh_m3_per_g_L_TDS", 0.0), 0.0, 50.0),
-        chemicals=tuple(chems), capital=curve,
-        maintenance_frac_capex_yr=_num(path, uid, "om.maintenance_frac_capex_yr",
-                                       om.get("maintenance_frac_capex_yr", 0.0), 0.0, 0.5),
-        replacement_CNY_m3=_num(path, uid, "om.replacement_CNY_m3",
-                                om.get("replacement_CNY_m3", 0.0), 0.0, 100.0),
-        labour_persons=_num(path, uid, "om.labour_persons", om.get("labour_persons", 0.0), 0.0, 50.0),
+        energy_kWh_m3_per_g_L_TDS=_num(
+            path,
+            uid,
+            "energy_kWh_m3_per_g_L_TDS",
+            d.get("energy_kWh_m3_per_g_L_TDS", 0.0),
+            0.0,
+            50.0,
+        ),
+        chemicals=tuple(chems),
+        capital=curve,
+        maintenance_frac_capex_yr=_num(
+            path,
+            uid,
+            "om.maintenance_frac_capex_yr",
+            om.get("maintenance_frac_capex_yr", 0.0),
+            0.0,
+            0.5,
+        ),
+        replacement_CNY_m3=_num(
+            path, uid, "om.replacement_CNY_m3", om.get("replacement_CNY_m3", 0.0), 0.0, 100.0
+        ),
+        labour_persons=_num(
+            path, uid, "om.labour_persons", om.get("labour_persons", 0.0), 0.0, 50.0
+        ),
         sludge_solids_frac=_num(path, uid, "sludge_solids_frac", solids, 0.0, 1.0),
-        params=dict(d.get("params", {})), sources={k: str(v) for k, v in sources.items()},
+        params=dict(d.get("params", {})),
+        sources={k: str(v) for k, v in sources.items()},
         disposal_class=str(disposal_class),
     )
 
@@ -330,9 +523,12 @@ def _load(path: Path, mtime: float) -> UnitLibrary:
     units_tbl = data.get("units")
     if not isinstance(units_tbl, dict) or not units_tbl:
         raise _fail(path, None, "units", "no [units.<id>] tables")
-    units = {uid: _parse_unit(path, uid, d, set(econ.fx_to_CNY), set(econ.cost_index),
-                              set(econ.chemicals))
-             for uid, d in units_tbl.items()}
+    units = {
+        uid: _parse_unit(
+            path, uid, d, set(econ.fx_to_CNY), set(econ.cost_index), set(econ.chemicals)
+        )
+        for uid, d in units_tbl.items()
+    }
     return UnitLibrary(units, path)
 
 

@@ -62,9 +62,13 @@ def removal_vector(spec: UnitSpec) -> np.ndarray:
     return vec
 
 
-def _split(feed: StreamBatch, recovery: np.ndarray, removal: np.ndarray, residual: str,
-           extra_to_residual_g_d: np.ndarray | None = None
-           ) -> tuple[StreamBatch, StreamBatch, np.ndarray]:
+def _split(
+    feed: StreamBatch,
+    recovery: np.ndarray,
+    removal: np.ndarray,
+    residual: str,
+    extra_to_residual_g_d: np.ndarray | None = None,
+) -> tuple[StreamBatch, StreamBatch, np.ndarray]:
     """Zero-order split; returns product, residual, removed (n, K) mass g/d."""
     q = feed.flow_m3_d
     qp = q * recovery
@@ -103,8 +107,9 @@ def _split(feed: StreamBatch, recovery: np.ndarray, removal: np.ndarray, residua
     return product, resid, removed
 
 
-def _per_removed(spec: UnitSpec, removed: np.ndarray,
-                 econ: Economics) -> tuple[dict[str, np.ndarray], np.ndarray]:
+def _per_removed(
+    spec: UnitSpec, removed: np.ndarray, econ: Economics
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
     chems: dict[str, np.ndarray] = {}
     added = np.zeros_like(removed)
     for d in spec.chemicals:
@@ -155,17 +160,22 @@ def _counter_ion(spec: UnitSpec, removed: np.ndarray, product: StreamBatch) -> n
         j = INDEX["HCO3"]
         hco3_eq = np.nan_to_num(product.conc_mg_L[:, j]) * q / _equivalent_mass("HCO3")
         left = np.maximum(hco3_eq - eq, 0.0)
-        product.conc_mg_L[:, j] = np.where(np.isnan(product.conc_mg_L[:, j]), np.nan,
-                                           left * _equivalent_mass("HCO3") / q)
+        product.conc_mg_L[:, j] = np.where(
+            np.isnan(product.conc_mg_L[:, j]), np.nan, left * _equivalent_mass("HCO3") / q
+        )
     else:
         raise InputError(f"unit {spec.id}: counter_ion must be 'Na' or 'H', got {ion!r}")
     return added
 
 
-def _zero_order(spec: UnitSpec, feed: StreamBatch, econ: Economics,
-                recovery: np.ndarray | None = None,
-                extra_solids_kg_d: np.ndarray | None = None,
-                removal: np.ndarray | None = None) -> Step:
+def _zero_order(
+    spec: UnitSpec,
+    feed: StreamBatch,
+    econ: Economics,
+    recovery: np.ndarray | None = None,
+    extra_solids_kg_d: np.ndarray | None = None,
+    removal: np.ndarray | None = None,
+) -> Step:
     n = len(feed)
     rec = np.full(n, spec.recovery) if recovery is None else np.asarray(recovery, float)
     chems, added, dosed = _fixed_doses(spec, feed, econ)
@@ -173,21 +183,26 @@ def _zero_order(spec: UnitSpec, feed: StreamBatch, econ: Economics,
         removal = removal_vector(spec)
     residual = spec.residual
     if residual == "sludge" and spec.sludge_solids_frac > 0:
-        dry = np.nansum(dosed.mass_g_d() * (removal[None, :] if removal.ndim == 1 else removal),
-                        axis=1) / 1000.0
+        dry = (
+            np.nansum(
+                dosed.mass_g_d() * (removal[None, :] if removal.ndim == 1 else removal), axis=1
+            )
+            / 1000.0
+        )
         if extra_solids_kg_d is not None:
             dry = dry + extra_solids_kg_d
         water = dry / (spec.sludge_solids_frac * 1000.0)
         q = feed.flow_m3_d
-        rec = np.minimum(rec, np.where(q > 0, 1.0 - np.minimum(water, q) / np.where(q > 0, q, 1), rec))
+        rec = np.minimum(
+            rec, np.where(q > 0, 1.0 - np.minimum(water, q) / np.where(q > 0, q, 1), rec)
+        )
     product, resid, removed = _split(dosed, rec, removal, residual)
     chems2, added2 = _per_removed(spec, removed, econ)
     if added2.any():
         target = resid if residual == "brine" and np.all(resid.flow_m3_d > 0) else product
         with np.errstate(invalid="ignore", divide="ignore"):
             c = added2 / np.where(target.flow_m3_d > 0, target.flow_m3_d, 1)[:, None]
-        target.conc_mg_L = np.where(np.isnan(target.conc_mg_L) & (c > 0), c,
-                                    target.conc_mg_L + c)
+        target.conc_mg_L = np.where(np.isnan(target.conc_mg_L) & (c > 0), c, target.conc_mg_L + c)
     added3 = _counter_ion(spec, removed, product)
     solids = np.zeros_like(removed)
     gas = np.zeros_like(removed)
@@ -195,13 +210,29 @@ def _zero_order(spec: UnitSpec, feed: StreamBatch, econ: Economics,
         solids = np.nan_to_num(removed)
     elif residual == "gas":
         gas = np.nan_to_num(removed)
-    return Step(spec, feed, product, resid, solids.sum(axis=1) / 1000.0, solids, gas,
-                added + added2 + added3, _merge(chems, chems2), _energy(spec, feed), rec,
-                warnings=[[] for _ in range(n)])
+    return Step(
+        spec,
+        feed,
+        product,
+        resid,
+        solids.sum(axis=1) / 1000.0,
+        solids,
+        gas,
+        added + added2 + added3,
+        _merge(chems, chems2),
+        _energy(spec, feed),
+        rec,
+        warnings=[[] for _ in range(n)],
+    )
 
 
-def _chemistry_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database: str | None,
-                    redox: str | None = None) -> Step:
+def _chemistry_step(
+    spec: UnitSpec,
+    feed: StreamBatch,
+    econ: Economics,
+    database: str | None,
+    redox: str | None = None,
+) -> Step:
     """A PHREEQC reaction (softening, pH adjustment, oxidation) then a zero-order split."""
     p = spec.params
     precipitates = tuple(p.get("precipitates", ()))
@@ -230,22 +261,35 @@ def _chemistry_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database
         for d in spec.chemicals:
             if d.chemical in chemistry.REAGENT_RECIPES and d.dose_mg_L > 0:
                 mm = econ.chemicals[d.chemical].molar_mass_g_mol
-                fixed[d.chemical] = np.full(len(feed), d.dose_mg_L / mm)   # mmol/L
+                fixed[d.chemical] = np.full(len(feed), d.dose_mg_L / mm)  # mmol/L
         spec = replace(spec, chemicals=tuple(d for d in spec.chemicals if d.chemical not in fixed))
     if spec.model == "lime_soda_softening":
         soda = str(p.get("soda", "soda_ash"))
         c = feed.conc_mg_L
-        hard = (np.nan_to_num(c[:, INDEX["Ca"]]) / 20.039 + np.nan_to_num(c[:, INDEX["Mg"]]) / 12.152)
-        alk = (np.nan_to_num(c[:, INDEX["HCO3"]]) / 61.017 + np.nan_to_num(c[:, INDEX["CO3"]]) / 30.004)
+        hard = np.nan_to_num(c[:, INDEX["Ca"]]) / 20.039 + np.nan_to_num(c[:, INDEX["Mg"]]) / 12.152
+        alk = (
+            np.nan_to_num(c[:, INDEX["HCO3"]]) / 61.017 + np.nan_to_num(c[:, INDEX["CO3"]]) / 30.004
+        )
         fixed[soda] = np.maximum(hard - alk, 0.0) / 2.0  # mmol/L Na2CO3 for non-carbonate hardness
-    adds = {k: econ.chemicals[k].adds_mol for k in {base, acid, *fixed} if k and k in econ.chemicals}
+    adds = {
+        k: econ.chemicals[k].adds_mol for k in {base, acid, *fixed} if k and k in econ.chemicals
+    }
     missing = [v for v in (np.isnan(feed.pH).any(),) if v]
     if missing:
         raise InputError(f"{spec.id} needs the pH of every feed (PHREEQC reaction)")
-    eq = chemistry.equilibrate(feed, target_pH=None if target is None else float(target),
-                               base=base, acid=acid, fixed_reagents_mmol_L=fixed, gases=gases,
-                               precipitates=precipitates, adds_mol=adds, database=database,
-                               dissolves=dissolves, redox=redox)
+    eq = chemistry.equilibrate(
+        feed,
+        target_pH=None if target is None else float(target),
+        base=base,
+        acid=acid,
+        fixed_reagents_mmol_L=fixed,
+        gases=gases,
+        precipitates=precipitates,
+        adds_mol=adds,
+        database=database,
+        dissolves=dissolves,
+        redox=redox,
+    )
     n = len(feed)
     q = feed.flow_m3_d
     reacted = StreamBatch(q.copy(), eq.conc_mg_L.copy(), feed.temp_C.copy(), eq.pH.copy())
@@ -261,16 +305,20 @@ def _chemistry_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database
     media = p.get("dissolved_media")  # chemical id of the mineral a contactor consumes
     for ph, mmol in eq.dissolved_mmol_L.items():
         if media:
-            chems[media] = chems.get(media, 0) + np.maximum(mmol, 0.0) * \
-                chemistry.PHASE_MOLAR_MASS[ph] * q / 1000.0
+            chems[media] = (
+                chems.get(media, 0)
+                + np.maximum(mmol, 0.0) * chemistry.PHASE_MOLAR_MASS[ph] * q / 1000.0
+            )
     # solids of the reaction: everything in feed + added that is not dissolved any more
     feed_m = feed.mass_g_d()
     added_g = eq.added_mg_L * q[:, None]
     precip_g = np.nan_to_num(feed_m) + added_g - np.nan_to_num(reacted.mass_g_d())
-    precip_g[:, [INDEX["HCO3"], INDEX["CO3"], INDEX["TSS"], INDEX["COD"], INDEX["NH4_N"],
-                 INDEX["NO3_N"]]] = 0.0
-    precip_g = np.where(np.abs(precip_g) < 1e-9 * (np.nan_to_num(feed_m) + added_g + 1), 0.0,
-                        precip_g)
+    precip_g[
+        :, [INDEX["HCO3"], INDEX["CO3"], INDEX["TSS"], INDEX["COD"], INDEX["NH4_N"], INDEX["NO3_N"]]
+    ] = 0.0
+    precip_g = np.where(
+        np.abs(precip_g) < 1e-9 * (np.nan_to_num(feed_m) + added_g + 1), 0.0, precip_g
+    )
     phase_dry_kg = np.zeros(n)
     for ph, mmol in eq.precipitated_mmol_L.items():
         phase_dry_kg += mmol * chemistry.PHASE_MOLAR_MASS[ph] * q / 1000.0
@@ -279,8 +327,9 @@ def _chemistry_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database
     if added_p.any():
         with np.errstate(invalid="ignore", divide="ignore"):
             c = added_p / np.where(q > 0, q, 1)[:, None]
-        reacted.conc_mg_L = np.where(np.isnan(reacted.conc_mg_L) & (c > 0), c,
-                                     reacted.conc_mg_L + c)
+        reacted.conc_mg_L = np.where(
+            np.isnan(reacted.conc_mg_L) & (c > 0), c, reacted.conc_mg_L + c
+        )
     if spec.residual == "sludge":
         # the unit separates what it precipitates: it leaves with the sludge
         step = _zero_order(spec, reacted, econ, extra_solids_kg_d=phase_dry_kg)
@@ -291,7 +340,9 @@ def _chemistry_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database
         # solids for a later clarifier or filter
         tss_added = phase_dry_kg * 1000.0  # g/d
         j = INDEX["TSS"]
-        reacted.conc_mg_L[:, j] = np.nan_to_num(reacted.conc_mg_L[:, j]) + tss_added / np.where(q > 0, q, 1)
+        reacted.conc_mg_L[:, j] = np.nan_to_num(reacted.conc_mg_L[:, j]) + tss_added / np.where(
+            q > 0, q, 1
+        )
         step = _zero_order(spec, reacted, econ)
     step.feed = feed
     step.added_g_d = step.added_g_d + added_g + added_p
@@ -299,8 +350,13 @@ def _chemistry_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database
     step.solids_g_d = step.solids_g_d + precip_g
     step.chemicals_kg_d = _merge(_merge(step.chemicals_kg_d, chems), chems_p)
     step.energy_kWh_d = _energy(spec, feed)
-    step.details = {"pH_out": eq.pH, "reagent": eq.reagent, "reagent_mmol_L": eq.reagent_mmol_L,
-                    "precipitated_mmol_L": eq.precipitated_mmol_L, "phreeqc_input": eq.input}
+    step.details = {
+        "pH_out": eq.pH,
+        "reagent": eq.reagent,
+        "reagent_mmol_L": eq.reagent_mmol_L,
+        "precipitated_mmol_L": eq.precipitated_mmol_L,
+        "phreeqc_input": eq.input,
+    }
     if spec.model == "oxidation" and "O2(g)" in gases and eq.log_a_OH is not None:
         # the aerator's oxidation is taken as complete (equilibrium with air); the rate law says
         # whether its contact time allows that
@@ -314,7 +370,8 @@ def _chemistry_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database
                 f"{eq.pH[i]:.2f} (Singer-Stumm rate law) is more than a fifth of the "
                 f"{contact_s / 60:g} min contact time: less than 97 % of the Fe(II) is oxidised in "
                 "practice, while the model oxidises all of it; raise the pH or the contact time, "
-                "or use an oxidant (greensand_filter)")
+                "or use an oxidant (greensand_filter)"
+            )
     return step
 
 
@@ -324,17 +381,24 @@ PKA_AMMONIUM = 9.252
 #: Monovalent ions that pair up to keep a permeate electroneutral (see :func:`_electroneutral`).
 _MONO_CATIONS = ("Na", "K", "Li", "NH4_N")
 _MONO_ANIONS = ("Cl", "HCO3", "F", "Br", "NO3_N")
-_CHARGED = tuple(n for n in TRACKED if CONSTITUENTS.get(n) is not None
-                 and CONSTITUENTS[n].charge != 0 and CONSTITUENTS[n].molar_mass)
+_CHARGED = tuple(
+    n
+    for n in TRACKED
+    if CONSTITUENTS.get(n) is not None
+    and CONSTITUENTS[n].charge != 0
+    and CONSTITUENTS[n].molar_mass
+)
 _EQ_MASS = np.array([molar_mass(n) / abs(CONSTITUENTS[n].charge) for n in _CHARGED])
 _SIGN = np.array([np.sign(CONSTITUENTS[n].charge) for n in _CHARGED])
 _CHARGED_IDX = np.array([INDEX[n] for n in _CHARGED])
 #: RO feed guidelines (FilmTec: total Fe < 0.05 mg/L, reference/treatment_chemistry.md §4 [V];
 #: Mn and suspended solids [U]) and the units that fix an excess.
 FEED_GUIDELINES_MG_L = {"Fe": 0.05, "Mn": 0.05, "TSS": 1.0}
-_FIXED_BY = {"Fe": "aeration or greensand_filter, then sedimentation and multimedia_filter",
-             "Mn": "greensand_filter (KMnO4), then multimedia_filter",
-             "TSS": "coagulation, sedimentation, multimedia_filter or ultrafiltration"}
+_FIXED_BY = {
+    "Fe": "aeration or greensand_filter, then sedimentation and multimedia_filter",
+    "Mn": "greensand_filter (KMnO4), then multimedia_filter",
+    "TSS": "coagulation, sedimentation, multimedia_filter or ultrafiltration",
+}
 #: Permeate pH below which a degasser/re-mineralisation step is advised (GB 5749 lower pH 6.5).
 PERMEATE_MIN_PH = 6.5
 
@@ -403,7 +467,7 @@ def _electroneutral(step: Step) -> np.ndarray:
     qp, qr = prod.flow_m3_d, res.flow_m3_d
     c = np.nan_to_num(prod.conc_mg_L[:, _CHARGED_IDX])
     meq = c / _EQ_MASS[None, :]
-    excess = (meq * _SIGN[None, :]).sum(axis=1)          # + : too many cations
+    excess = (meq * _SIGN[None, :]).sum(axis=1)  # + : too many cations
     moved = np.zeros(len(qp))
     for sign, names in ((1, _MONO_CATIONS), (-1, _MONO_ANIONS)):
         rows = np.flatnonzero((sign * excess > 1e-12) & (qp > 0) & (qr > 0))
@@ -415,31 +479,44 @@ def _electroneutral(step: Step) -> np.ndarray:
         mono = (cm / eqm[None, :]).sum(axis=1)
         take = np.minimum(sign * excess[rows], mono)
         frac = np.where(mono > 0, take / np.where(mono > 0, mono, 1.0), 0.0)
-        d_mg_L = cm * frac[:, None]                         # mg/L of permeate moved
+        d_mg_L = cm * frac[:, None]  # mg/L of permeate moved
         d_g_d = d_mg_L * qp[rows, None]
         prod.conc_mg_L[np.ix_(rows, cols)] = np.where(
-            np.isnan(prod.conc_mg_L[np.ix_(rows, cols)]), np.nan, cm - d_mg_L)
+            np.isnan(prod.conc_mg_L[np.ix_(rows, cols)]), np.nan, cm - d_mg_L
+        )
         rc = res.conc_mg_L[np.ix_(rows, cols)]
         res.conc_mg_L[np.ix_(rows, cols)] = np.where(
-            np.isnan(rc), np.nan, rc + d_g_d / qr[rows, None])
+            np.isnan(rc), np.nan, rc + d_g_d / qr[rows, None]
+        )
         moved[rows] = sign * take
     return moved
 
 
-def _membrane_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database: str | None,
-                   redox: str | None = None) -> Step:
+def _membrane_step(
+    spec: UnitSpec,
+    feed: StreamBatch,
+    econ: Economics,
+    database: str | None,
+    redox: str | None = None,
+) -> Step:
     allowance = {str(k): float(v) for k, v in dict(spec.params.get("si_allowance", {})).items()}
     if np.isnan(feed.pH).any():
         raise InputError(f"{spec.id} needs the pH of every feed (PHREEQC scaling check)")
     co2 = str(spec.params.get("co2_policy", "feed_pco2"))
     rejection = membrane_removal(spec, feed)
-    model = str(spec.params.get("concentrate_model", "full_rejection"))   # checked at load
-    lim = chemistry.concentrate_limit(feed, allowance, max_recovery=spec.recovery,
-                                      database=database, co2=co2, redox=redox,
-                                      rejection=rejection if model == "rejection" else None)
+    model = str(spec.params.get("concentrate_model", "full_rejection"))  # checked at load
+    lim = chemistry.concentrate_limit(
+        feed,
+        allowance,
+        max_recovery=spec.recovery,
+        database=database,
+        co2=co2,
+        redox=redox,
+        rejection=rejection if model == "rejection" else None,
+    )
     rec = np.minimum(lim.recovery_limit, spec.recovery)
     removal = membrane_mass_removal(rejection, rec)
-    removal[:, INDEX["DO"]] = 0.0      # a gas: both outlets at the feed's DO (see _split)
+    removal[:, INDEX["DO"]] = 0.0  # a gas: both outlets at the feed's DO (see _split)
     step = _zero_order(spec, feed, econ, recovery=rec, removal=removal)
     moved = _electroneutral(step)
     for i in range(len(feed)):
@@ -447,18 +524,24 @@ def _membrane_step(spec: UnitSpec, feed: StreamBatch, econ: Economics, database:
             step.warnings[i].append(
                 f"{spec.id}: recovery limited to {rec[i]:.3f} by {lim.limiting_mineral[i]} in the "
                 f"concentrate (SI allowance {allowance[lim.limiting_mineral[i]]:g} with "
-                "antiscalant; design maximum {:.2f})".format(spec.recovery))
-    step.details = {"recovery_limit": lim.recovery_limit, "limiting_mineral": lim.limiting_mineral,
-                    "si_at_limit": lim.si_at_limit, "design_recovery": spec.recovery,
-                    "si_allowance": allowance, "phreeqc_input": lim.input,
-                    "co2_policy": lim.co2_policy, "feed_log_pCO2": lim.feed_log_pco2,
-                    "permeate_charge_moved_meq_L": moved,
-                    "rejection_B": rejection[:, INDEX["B"]],
-                    "rejection_NH4_N": rejection[:, INDEX["NH4_N"]]}
+                "antiscalant; design maximum {:.2f})".format(spec.recovery)
+            )
+    step.details = {
+        "recovery_limit": lim.recovery_limit,
+        "limiting_mineral": lim.limiting_mineral,
+        "si_at_limit": lim.si_at_limit,
+        "design_recovery": spec.recovery,
+        "si_allowance": allowance,
+        "phreeqc_input": lim.input,
+        "co2_policy": lim.co2_policy,
+        "feed_log_pCO2": lim.feed_log_pco2,
+        "permeate_charge_moved_meq_L": moved,
+        "rejection_B": rejection[:, INDEX["B"]],
+        "rejection_NH4_N": rejection[:, INDEX["NH4_N"]],
+    }
     _feed_guidelines(step)
     _permeate_chemistry(step, database, redox)
-    _concentrate_chemistry(step, lim.feed_log_pco2 if co2 == "feed_pco2" else None, database,
-                           redox)
+    _concentrate_chemistry(step, lim.feed_log_pco2 if co2 == "feed_pco2" else None, database, redox)
     _permeate_advice(step)
     return step
 
@@ -471,7 +554,8 @@ def _feed_guidelines(step: Step) -> None:
         for i in np.flatnonzero(v > limit):
             step.warnings[i].append(
                 f"{step.unit.id}: feed {name} {v[i]:.3g} mg/L is above the membrane feed guideline "
-                f"{limit:g} mg/L (iron/manganese/particle fouling); add {_FIXED_BY[name]} before it")
+                f"{limit:g} mg/L (iron/manganese/particle fouling); add {_FIXED_BY[name]} before it"
+            )
 
 
 def _permeate_advice(step: Step) -> None:
@@ -481,17 +565,21 @@ def _permeate_advice(step: Step) -> None:
         step.warnings[i].append(
             f"{step.unit.id}: permeate pH {ph[i]:.2f} is below {PERMEATE_MIN_PH:g} (free CO2 passes "
             "the membrane): add degasser and/or remineralisation after it, or raise the pH with "
-            "ph_adjustment")
+            "ph_adjustment"
+        )
 
 
-def _concentrate_chemistry(step: Step, log_pco2: np.ndarray | None, database: str | None,
-                           redox: str | None = None) -> None:
+def _concentrate_chemistry(
+    step: Step, log_pco2: np.ndarray | None, database: str | None, redox: str | None = None
+) -> None:
     """pH and HCO3/CO3 of the concentrate held at the feed's pCO2, by PHREEQC (membranes pass
     CO2); with no pCO2 (``closed`` policy) the feed pH is carried over with a warning."""
     res = step.residual
     if log_pco2 is None:
         for w in step.warnings:
-            w.append(f"{step.unit.id}: concentrate pH carried over from the feed (closed CO2 policy)")
+            w.append(
+                f"{step.unit.id}: concentrate pH carried over from the feed (closed CO2 policy)"
+            )
         return
     ok = (res.flow_m3_d > 0) & np.isfinite(log_pco2)
     idx = np.flatnonzero(ok)
@@ -499,12 +587,15 @@ def _concentrate_chemistry(step: Step, log_pco2: np.ndarray | None, database: st
         return
     sub = StreamBatch(res.flow_m3_d[idx], res.conc_mg_L[idx], res.temp_C[idx], step.feed.pH[idx])
     try:
-        eq = chemistry.equilibrate(sub, gases={"CO2(g)": log_pco2[idx]}, database=database,
-                                   redox=redox)
+        eq = chemistry.equilibrate(
+            sub, gases={"CO2(g)": log_pco2[idx]}, database=database, redox=redox
+        )
     except GeochemError as exc:
         for i in idx:
-            step.warnings[i].append(f"{step.unit.id}: concentrate pH could not be computed "
-                                    f"({str(exc).splitlines()[0]}); the feed pH is carried over")
+            step.warnings[i].append(
+                f"{step.unit.id}: concentrate pH could not be computed "
+                f"({str(exc).splitlines()[0]}); the feed pH is carried over"
+            )
         return
     res.pH[idx] = eq.pH
     for nm in ("HCO3", "CO3"):
@@ -517,33 +608,48 @@ def _permeate_chemistry(step: Step, database: str | None, redox: str | None = No
     where that is not possible the pH is carried over and a warning says so."""
     feed, prod = step.feed, step.product
     with np.errstate(invalid="ignore", divide="ignore"):
-        passage = np.where(feed.flow_m3_d > 0,
-                           (1.0 - step.unit.removal_of("HCO3")) * feed.flow_m3_d
-                           / np.where(prod.flow_m3_d > 0, prod.flow_m3_d, 1.0), 0.0)
+        passage = np.where(
+            feed.flow_m3_d > 0,
+            (1.0 - step.unit.removal_of("HCO3"))
+            * feed.flow_m3_d
+            / np.where(prod.flow_m3_d > 0, prod.flow_m3_d, 1.0),
+            0.0,
+        )
     try:
         ph, text = chemistry.permeate_pH(feed, prod, passage, database, redox)
     except GeochemError as exc:
         for w in step.warnings:
-            w.append(f"{step.unit.id}: permeate pH could not be computed ({str(exc).splitlines()[0]}); "
-                     "the feed pH is carried over")
+            w.append(
+                f"{step.unit.id}: permeate pH could not be computed ({str(exc).splitlines()[0]}); "
+                "the feed pH is carried over"
+            )
         return
     done = ~np.isnan(ph)
     prod.pH = np.where(done, ph, prod.pH)
     step.details["permeate_pH_input"] = text
     for i in np.flatnonzero(~done):
-        step.warnings[i].append(f"{step.unit.id}: permeate pH not computed (no alkalinity measured "
-                                "or outside pH 3-11): the feed pH is carried over")
+        step.warnings[i].append(
+            f"{step.unit.id}: permeate pH not computed (no alkalinity measured "
+            "or outside pH 3-11): the feed pH is carried over"
+        )
 
 
 def _note_pH(step: Step) -> None:
     for w in step.warnings:
-        w.append(f"{step.unit.id}: product pH is carried over from the feed (zero-order split; "
-                 "CO2 passes while bicarbonate is rejected, so the real pH is lower): check it "
-                 "with ph_adjustment or a lab test")
+        w.append(
+            f"{step.unit.id}: product pH is carried over from the feed (zero-order split; "
+            "CO2 passes while bicarbonate is rejected, so the real pH is lower): check it "
+            "with ph_adjustment or a lab test"
+        )
 
 
-def run_unit(spec: UnitSpec, feed: StreamBatch, econ: Economics, database: str | None = None,
-             redox: str | None = None) -> Step:
+def run_unit(
+    spec: UnitSpec,
+    feed: StreamBatch,
+    econ: Economics,
+    database: str | None = None,
+    redox: str | None = None,
+) -> Step:
     """Apply ``spec`` to every water of ``feed`` (see the module docstring).
 
     ``redox`` is the waters' redox basis for the PHREEQC-backed units (``"fe2"``, the default,
@@ -560,7 +666,14 @@ def run_unit(spec: UnitSpec, feed: StreamBatch, econ: Economics, database: str |
         return step
     if spec.model == "membrane":
         return _membrane_step(spec, feed, econ, database, redox)
-    if spec.model in ("lime_softening", "lime_soda_softening", "ph_adjustment", "oxidation",
-                      "degassing", "remineralisation", "coagulation"):
+    if spec.model in (
+        "lime_softening",
+        "lime_soda_softening",
+        "ph_adjustment",
+        "oxidation",
+        "degassing",
+        "remineralisation",
+        "coagulation",
+    ):
         return _chemistry_step(spec, feed, econ, database, redox)
     raise InputError(f"unit {spec.id}: unknown model {spec.model!r}")  # pragma: no cover

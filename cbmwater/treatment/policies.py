@@ -17,47 +17,49 @@ from .library import UnitSpec
 __all__ = ["unit_policies", "REDOX_EVERY_UNIT"]
 
 #: Common to every unit (cbmwater.geochem.redox): what no physical or chemical unit changes.
-REDOX_EVERY_UNIT = ("ammonium stays NH4 (decoupled from nitrate), nitrate and sulfate are not "
-                    "reduced; total Fe of a produced water is Fe(II)")
+REDOX_EVERY_UNIT = (
+    "ammonium stays NH4 (decoupled from nitrate), nitrate and sulfate are not "
+    "reduced; total Fe of a produced water is Fe(II)"
+)
 
 _CO2: dict[str, str | dict[str, str]] = {
     "membrane": {
         "feed_pco2": "membrane passes free CO2: concentrate held at the feed's pCO2 (FilmTec), "
-                     "permeate carries the feed's CO2 and the bicarbonate that passes",
+        "permeate carries the feed's CO2 and the bicarbonate that passes",
         "closed": "closed: the concentrate keeps all CO2 (comparison only; understates scaling)",
     },
     "oxidation": "open to air: equilibrium with CO2(g) at params.log_pCO2 and O2(g) at "
-                 "params.log_pO2 (a stated approach to the atmosphere)",
+    "params.log_pO2 (a stated approach to the atmosphere)",
     "degassing": "open to air: equilibrium with CO2(g) at params.log_pCO2 (and O2 with air)",
     "thermal": "bicarbonate decomposes in the boiling brine; its CO2 is vented with the "
-               "non-condensable gases",
+    "non-condensable gases",
     "evaporation_pond": "open pond: the water evaporates; carbonate stays in the salt",
 }
 _CO2_CLOSED = "closed: no exchange with air (tank or pipe contact, CO2 kept)"
 
 _REDOX = {
     "oxidation": "oxidising: O2 (or the stated oxidant) converts Fe(II) to Fe(III); Mn stays "
-                 "Mn(II) unless pyrolusite is an allowed precipitate",
+    "Mn(II) unless pyrolusite is an allowed precipitate",
     "degassing": "air contact: the water leaves saturated with O2 (oxic product)",
     "thermal": "none; dissolved O2 leaves with the vented gases",
 }
 
 _SOLIDS = {
     "lime_softening": "calcite, brucite, siderite and rhodochrosite precipitate (PHREEQC) and "
-                      "leave with the sludge, with the TSS captured",
+    "leave with the sludge, with the TSS captured",
     "lime_soda_softening": "calcite, brucite, siderite and rhodochrosite precipitate (PHREEQC) "
-                           "and leave with the sludge, with the TSS captured",
+    "and leave with the sludge, with the TSS captured",
     "oxidation": "the precipitate stays suspended (carried on as TSS to the next clarifier or "
-                 "filter) unless the unit has a sludge residual",
+    "filter) unless the unit has a sludge residual",
     "coagulation": "the coagulant's Al enters the water and precipitates as gibbsite floc, "
-                   "carried on as TSS to the clarifier; its chloride stays dissolved",
+    "carried on as TSS to the clarifier; its chloride stays dissolved",
     "ph_adjustment": "none precipitate (only the listed phases may)",
     "degassing": "none",
     "remineralisation": "calcite dissolves (bought as contactor media)",
     "membrane": "none: ions are rejected to the concentrate (antiscalant keeps minerals "
-                "below their SI allowance)",
+    "below their SI allowance)",
     "thermal": "salt crystallises above the mother-liquor concentration; the salt cake carries "
-               "its composition",
+    "its composition",
     "evaporation_pond": "everything dissolved stays in the pond's salt",
 }
 _SOLIDS_ZERO_ORDER = {

@@ -39,7 +39,12 @@ def _rules(path: Path, mtime: float, known: frozenset[str]) -> tuple[Rule, ...]:
     out = []
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
-        if reader.fieldnames is None or set(reader.fieldnames) < {"unit", "rule", "other_units", "reason"}:
+        if reader.fieldnames is None or set(reader.fieldnames) < {
+            "unit",
+            "rule",
+            "other_units",
+            "reason",
+        }:
             raise DatabaseError(f"{path}: header must be unit,rule,other_units,reason")
         for i, row in enumerate(reader, start=2):
             unit, kind = row["unit"].strip(), row["rule"].strip()
@@ -63,7 +68,9 @@ def load_rules(library: UnitLibrary, path: str | Path | None = None) -> tuple[Ru
     return _rules(p.resolve(), p.stat().st_mtime, frozenset(library.units))
 
 
-def check_order(units: list[str], library: UnitLibrary, rules: tuple[Rule, ...] | None = None) -> None:
+def check_order(
+    units: list[str], library: UnitLibrary, rules: tuple[Rule, ...] | None = None
+) -> None:
     """Raise :class:`InputError` if ``units`` (ids, in order) break a precedence rule or name an
     unknown unit (with the nearest id suggested) or repeat a unit."""
     if not units:
@@ -82,15 +89,20 @@ def check_order(units: list[str], library: UnitLibrary, rules: tuple[Rule, ...] 
             if r.unit != u:
                 continue
             if r.rule == "requires_before" and not before & set(r.other_units):
-                raise InputError(f"impossible order: {u} needs one of "
-                                 f"{', '.join(r.other_units)} before it ({r.reason})")
+                raise InputError(
+                    f"impossible order: {u} needs one of "
+                    f"{', '.join(r.other_units)} before it ({r.reason})"
+                )
             if r.rule == "not_after" and before & set(r.other_units):
                 bad = sorted(before & set(r.other_units))
-                raise InputError(f"impossible order: {u} may not come after {', '.join(bad)} "
-                                 f"({r.reason})")
+                raise InputError(
+                    f"impossible order: {u} may not come after {', '.join(bad)} ({r.reason})"
+                )
 
 
-def load_stages(library: UnitLibrary, path: str | Path | None = None) -> list[tuple[str, list[str], bool]]:
+def load_stages(
+    library: UnitLibrary, path: str | Path | None = None
+) -> list[tuple[str, list[str], bool]]:
     """Stages in order: (stage name, unit ids, optional)."""
     p = Path(path) if path else LIBRARY_DIR / "stages.csv"
     if not p.is_file():
@@ -108,8 +120,9 @@ def load_stages(library: UnitLibrary, path: str | Path | None = None) -> list[tu
     return [(name, units, opt) for _, name, units, opt in rows]
 
 
-def candidate_trains(library: UnitLibrary, *, pool: list[str] | None = None,
-                     max_units: int = 8, limit: int = 500) -> list[list[str]]:
+def candidate_trains(
+    library: UnitLibrary, *, pool: list[str] | None = None, max_units: int = 8, limit: int = 500
+) -> list[list[str]]:
     """Trains built stage by stage from ``stages.csv`` that every precedence rule allows.
 
     Parameters

@@ -34,13 +34,13 @@ class Step:
     product: StreamBatch
     residual: StreamBatch
     solids_kg_d: np.ndarray
-    solids_g_d: np.ndarray          # (n, K) mass of each constituent to solids
-    gas_g_d: np.ndarray             # (n, K) mass of each constituent to air
-    added_g_d: np.ndarray           # (n, K) mass added by chemicals
-    chemicals_kg_d: dict[str, np.ndarray]   # active compound, kg/d
+    solids_g_d: np.ndarray  # (n, K) mass of each constituent to solids
+    gas_g_d: np.ndarray  # (n, K) mass of each constituent to air
+    added_g_d: np.ndarray  # (n, K) mass added by chemicals
+    chemicals_kg_d: dict[str, np.ndarray]  # active compound, kg/d
     energy_kWh_d: np.ndarray
     recovery: np.ndarray
-    details: dict[str, Any] = field(default_factory=dict)   # per-model diagnostics (mixed types)
+    details: dict[str, Any] = field(default_factory=dict)  # per-model diagnostics (mixed types)
     warnings: list[list[str]] = field(default_factory=list)
     product_is_vapour: bool = False
 
@@ -55,8 +55,9 @@ def adds_g_per_g(econ: Economics, chem: str) -> np.ndarray:
     return out
 
 
-def fixed_doses(spec: UnitSpec, feed: StreamBatch,
-                econ: Economics) -> tuple[dict[str, np.ndarray], np.ndarray, StreamBatch]:
+def fixed_doses(
+    spec: UnitSpec, feed: StreamBatch, econ: Economics
+) -> tuple[dict[str, np.ndarray], np.ndarray, StreamBatch]:
     """Fixed mg/L doses of ``spec``: (kg/d of each chemical, g/d of each constituent added,
     the feed with those ions added)."""
     chems: dict[str, np.ndarray] = {}
@@ -70,8 +71,9 @@ def fixed_doses(spec: UnitSpec, feed: StreamBatch,
     if added.any():
         with np.errstate(invalid="ignore", divide="ignore"):
             add_c = added / np.where(feed.flow_m3_d > 0, feed.flow_m3_d, 1)[:, None]
-        dosed.conc_mg_L = np.where(np.isnan(feed.conc_mg_L) & (add_c > 0), add_c,
-                                   feed.conc_mg_L + add_c)
+        dosed.conc_mg_L = np.where(
+            np.isnan(feed.conc_mg_L) & (add_c > 0), add_c, feed.conc_mg_L + add_c
+        )
     return chems, added, dosed
 
 

@@ -20,15 +20,34 @@ __all__ = ["TRACKED", "INDEX", "CONSERVATIVE", "NOT_DISSOLVED", "StreamBatch", "
 #: COD), mg/L.  DO is the oxic state of a stream: NaN (not measured) for a produced water,
 #: which is anoxic; units open to air set it (aeration, degasser), oxygen removal clears it.
 TRACKED: tuple[str, ...] = tuple(
-    n for n, c in CONSTITUENTS.items() if c.kind in ("cation", "anion", "neutral")
-    and n not in ("Fe2", "Fe3")) + ("DO", "TSS", "COD")
+    n
+    for n, c in CONSTITUENTS.items()
+    if c.kind in ("cation", "anion", "neutral") and n not in ("Fe2", "Fe3")
+) + ("DO", "TSS", "COD")
 #: Tracked names that are not dissolved solids (left out of TDS sums and PHREEQC solutions).
 NOT_DISSOLVED: tuple[str, ...] = ("DO", "TSS", "COD")
 INDEX: dict[str, int] = {n: i for i, n in enumerate(TRACKED)}
 #: Constituents whose mass is conserved by every unit (in + added = out, to 0.1 %): carbonate,
 #: COD and NH4/NO3 can change form, so they are left out of the check.
-CONSERVATIVE: tuple[str, ...] = ("Na", "K", "Ca", "Mg", "Fe", "Mn", "Al", "Sr", "Ba", "Li", "Cl",
-                                 "SO4", "F", "Br", "SiO2", "B", "TSS")
+CONSERVATIVE: tuple[str, ...] = (
+    "Na",
+    "K",
+    "Ca",
+    "Mg",
+    "Fe",
+    "Mn",
+    "Al",
+    "Sr",
+    "Ba",
+    "Li",
+    "Cl",
+    "SO4",
+    "F",
+    "Br",
+    "SiO2",
+    "B",
+    "TSS",
+)
 _DISSOLVED = np.array([n not in NOT_DISSOLVED for n in TRACKED])
 
 
@@ -51,8 +70,9 @@ class StreamBatch:
     pH: np.ndarray
 
     @classmethod
-    def from_frame(cls, values: pd.DataFrame, flow_m3_d: float | np.ndarray,
-                   default_temp_C: float = 25.0) -> StreamBatch:
+    def from_frame(
+        cls, values: pd.DataFrame, flow_m3_d: float | np.ndarray, default_temp_C: float = 25.0
+    ) -> StreamBatch:
         """Streams from canonical analyses (mg/L, columns as in the vocabulary).
 
         Total iron is ``Fe``; where only Fe2/Fe3 are given their sum is used.
@@ -77,8 +97,9 @@ class StreamBatch:
         return len(self.flow_m3_d)
 
     def copy(self) -> StreamBatch:
-        return StreamBatch(self.flow_m3_d.copy(), self.conc_mg_L.copy(), self.temp_C.copy(),
-                           self.pH.copy())
+        return StreamBatch(
+            self.flow_m3_d.copy(), self.conc_mg_L.copy(), self.temp_C.copy(), self.pH.copy()
+        )
 
     def mass_g_d(self) -> np.ndarray:
         """Mass flow of every constituent, g/d (mg/L x m3/d); NaN stays NaN."""
@@ -86,8 +107,12 @@ class StreamBatch:
 
     def take(self, i: int) -> StreamBatch:
         """Stream ``i`` alone, as a batch of one."""
-        return StreamBatch(self.flow_m3_d[i:i + 1].copy(), self.conc_mg_L[i:i + 1].copy(),
-                           self.temp_C[i:i + 1].copy(), self.pH[i:i + 1].copy())
+        return StreamBatch(
+            self.flow_m3_d[i : i + 1].copy(),
+            self.conc_mg_L[i : i + 1].copy(),
+            self.temp_C[i : i + 1].copy(),
+            self.pH[i : i + 1].copy(),
+        )
 
     def as_dicts(self) -> list[dict[str, float | None]]:
         """Per stream: canonical name -> mg/L (None where not measured)."""

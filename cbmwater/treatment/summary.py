@@ -26,8 +26,12 @@ def _kg(g_d_or_kg_d: np.ndarray, i: int, per: float = 1.0) -> dict[str, float]:
 
 def _stream(batch: StreamBatch, i: int) -> dict[str, object]:
     ph = batch.pH[i]
-    return {"flow_m3_d": float(batch.flow_m3_d[i]), "temp_C": float(batch.temp_C[i]),
-            "pH": None if math.isnan(ph) else float(ph), "concentrations": _conc(batch, i)}
+    return {
+        "flow_m3_d": float(batch.flow_m3_d[i]),
+        "temp_C": float(batch.temp_C[i]),
+        "pH": None if math.isnan(ph) else float(ph),
+        "concentrations": _conc(batch, i),
+    }
 
 
 def summarise(result: TrainResult, cost: TrainCost, i: int = 0) -> dict[str, object]:
@@ -68,42 +72,60 @@ def summarise(result: TrainResult, cost: TrainCost, i: int = 0) -> dict[str, obj
     """
     stages = []
     for s in result.steps:
-        d = {"unit": s.unit.id, "name_en": s.unit.name_en, "name_zh": s.unit.name_zh,
-             "inlet": _stream(s.feed, i), "outlet": _stream(s.product, i),
-             "recovery": float(s.recovery[i]), "energy_kWh_d": float(s.energy_kWh_d[i]),
-             "acts_on": s.details.get("acts_on", "main line"),
-             "outlet_kind": ("vapour" if s.product_is_vapour else
-                             "distillate" if s.unit.model == "thermal" else "product"),
-             "added_kg_d": _kg(s.added_g_d, i, 1e-3), "gas_kg_d": _kg(s.gas_g_d, i, 1e-3),
-             "policies": unit_policies(s.unit)}
+        d = {
+            "unit": s.unit.id,
+            "name_en": s.unit.name_en,
+            "name_zh": s.unit.name_zh,
+            "inlet": _stream(s.feed, i),
+            "outlet": _stream(s.product, i),
+            "recovery": float(s.recovery[i]),
+            "energy_kWh_d": float(s.energy_kWh_d[i]),
+            "acts_on": s.details.get("acts_on", "main line"),
+            "outlet_kind": (
+                "vapour"
+                if s.product_is_vapour
+                else "distillate"
+                if s.unit.model == "thermal"
+                else "product"
+            ),
+            "added_kg_d": _kg(s.added_g_d, i, 1e-3),
+            "gas_kg_d": _kg(s.gas_g_d, i, 1e-3),
+            "policies": unit_policies(s.unit),
+        }
         if "co2_policy" in s.details:
             d["co2_policy"] = s.details["co2_policy"]
             lp = float(np.asarray(s.details["feed_log_pCO2"])[i])
             d["feed_log_pCO2"] = None if math.isnan(lp) else lp
             d["concentrate_pH"] = None if math.isnan(s.residual.pH[i]) else float(s.residual.pH[i])
-            d["rejection"] = {"B": float(s.details["rejection_B"][i]),
-                              "NH4_N": float(s.details["rejection_NH4_N"][i])}
+            d["rejection"] = {
+                "B": float(s.details["rejection_B"][i]),
+                "NH4_N": float(s.details["rejection_NH4_N"][i]),
+            }
         if "fe_oxidation_half_life_s" in s.details:
             hl = float(s.details["fe_oxidation_half_life_s"][i])
             d["fe_oxidation_half_life_s"] = None if math.isnan(hl) else hl
         if "entrainment" in s.details:
             d["entrainment"] = float(s.details["entrainment"])
             d["removal"] = float(s.details["removal"][i])
-            d["co2_vented_kg_d"] = float(s.details["co2_vented_mg_L"][i] * s.feed.flow_m3_d[i]
-                                         / 1000.0)
+            d["co2_vented_kg_d"] = float(
+                s.details["co2_vented_mg_L"][i] * s.feed.flow_m3_d[i] / 1000.0
+            )
             d["concentrate_tds_mg_L"] = float(s.details["concentrate_tds_mg_L"][i])
         if "recovery_limit" in s.details:
             d["recovery_limit"] = float(s.details["recovery_limit"][i])
             d["limiting_mineral"] = s.details["limiting_mineral"][i] or None
             d["design_recovery"] = float(s.details["design_recovery"])
             d["si_allowance"] = dict(s.details["si_allowance"])
-            d["si_at_limit"] = {m: (None if math.isnan(v[i]) else float(v[i]))
-                                for m, v in s.details["si_at_limit"].items()}
+            d["si_at_limit"] = {
+                m: (None if math.isnan(v[i]) else float(v[i]))
+                for m, v in s.details["si_at_limit"].items()
+            }
         if "reagent_mmol_L" in s.details:
             d["reagent"] = s.details["reagent"][i] or None
             d["reagent_mmol_L"] = float(s.details["reagent_mmol_L"][i])
-            d["precipitated_mmol_L"] = {k: float(v[i]) for k, v in
-                                        s.details["precipitated_mmol_L"].items()}
+            d["precipitated_mmol_L"] = {
+                k: float(v[i]) for k, v in s.details["precipitated_mmol_L"].items()
+            }
         stages.append(d)
     residuals = []
     for r in result.residuals:
@@ -111,17 +133,26 @@ def summarise(result: TrainResult, cost: TrainCost, i: int = 0) -> dict[str, obj
         solids = {} if comp is None else _kg(comp, i)
         dry = float(r.solids_kg_d[i])
         other = dry - sum(solids.values())
-        residuals.append({
-            "name": r.name, "unit": r.unit, "kind": r.kind,
-            "flow_m3_d": float(r.stream.flow_m3_d[i]),
-            "concentrations": _conc(r.stream, i) if r.stream.flow_m3_d[i] > 0 else {},
-            "dry_kg_d": dry, "solids_kg_d": solids,
-            "solids_other_kg_d": 0.0 if abs(other) <= 1e-9 * max(dry, 1.0) else other,
-            "floc_kg_d": {} if r.floc_kg_d is None else _kg(r.floc_kg_d, i),
-            "wet_m3_d": float(r.wet_sludge_m3_d[i]), "treated_by": r.treated_by})
+        residuals.append(
+            {
+                "name": r.name,
+                "unit": r.unit,
+                "kind": r.kind,
+                "flow_m3_d": float(r.stream.flow_m3_d[i]),
+                "concentrations": _conc(r.stream, i) if r.stream.flow_m3_d[i] > 0 else {},
+                "dry_kg_d": dry,
+                "solids_kg_d": solids,
+                "solids_other_kg_d": 0.0 if abs(other) <= 1e-9 * max(dry, 1.0) else other,
+                "floc_kg_d": {} if r.floc_kg_d is None else _kg(r.floc_kg_d, i),
+                "wet_m3_d": float(r.wet_sludge_m3_d[i]),
+                "treated_by": r.treated_by,
+            }
+        )
     bd = cost.breakdown[cost.breakdown["water"] == i]
-    by_unit = {u: {c: float(v) for c, v in g.groupby("category")["CNY_yr"].sum().items()}
-               for u, g in bd.groupby("unit", sort=False)}
+    by_unit = {
+        u: {c: float(v) for c, v in g.groupby("category")["CNY_yr"].sum().items()}
+        for u, g in bd.groupby("unit", sort=False)
+    }
     by_cat = {c: float(v) for c, v in bd.groupby("category")["CNY_yr"].sum().items()}
     product_flow = float(result.product.flow_m3_d[i])
     energy = float(result.energy_kWh_d[i])
@@ -129,9 +160,12 @@ def summarise(result: TrainResult, cost: TrainCost, i: int = 0) -> dict[str, obj
         "units": list(result.units),
         "feed": _stream(result.feed, i),
         "stages": stages,
-        "product": {**_stream(result.product, i),
-                    "floc_kg_d": {} if result.product_floc_kg_d is None
-                    else _kg(result.product_floc_kg_d, i)},
+        "product": {
+            **_stream(result.product, i),
+            "floc_kg_d": {}
+            if result.product_floc_kg_d is None
+            else _kg(result.product_floc_kg_d, i),
+        },
         "residuals": residuals,
         "evaporated_m3_d": float(result.vapour_m3_d[i]),
         "recovery": float(result.recovery[i]),

@@ -46,8 +46,16 @@ if TYPE_CHECKING:  # pragma: no cover
     from .economics import Economics
     from .library import UnitSpec
 
-__all__ = ["ThermalSplit", "entrainment_removal", "decompose_bicarbonate", "concentrate_brine",
-           "crystallise", "run_thermal", "M_CO2", "DISSOLVED"]
+__all__ = [
+    "ThermalSplit",
+    "entrainment_removal",
+    "decompose_bicarbonate",
+    "concentrate_brine",
+    "crystallise",
+    "run_thermal",
+    "M_CO2",
+    "DISSOLVED",
+]
 
 #: g/mol of CO2 (phases table, IUPAC 2021 atomic weights).
 M_CO2 = molar_mass("CO2(g)")
@@ -97,8 +105,9 @@ def entrainment_removal(recovery: float | np.ndarray, entrainment: float) -> flo
     return float(out) if out.ndim == 0 else out
 
 
-def decompose_bicarbonate(mass_g_d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
-                                                          np.ndarray]:
+def decompose_bicarbonate(
+    mass_g_d: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Turn all bicarbonate into carbonate: 2 HCO3- -> CO3-- + CO2(g) + H2O.
 
     Parameters
@@ -130,8 +139,9 @@ def decompose_bicarbonate(mass_g_d: np.ndarray) -> tuple[np.ndarray, np.ndarray,
     return m, h, co3, co2
 
 
-def concentrate_brine(mass_g_d: np.ndarray, flow_m3_d: np.ndarray, recovery: float,
-                      entrainment: float) -> ThermalSplit:
+def concentrate_brine(
+    mass_g_d: np.ndarray, flow_m3_d: np.ndarray, recovery: float, entrainment: float
+) -> ThermalSplit:
     """Brine concentrator: distillate ``recovery`` x Q at ``entrainment`` x the brine.
 
     Parameters
@@ -159,8 +169,14 @@ def concentrate_brine(mass_g_d: np.ndarray, flow_m3_d: np.ndarray, recovery: flo
     return ThermalSplit(qd, entrainment * cb, qb, cb, np.zeros_like(cb))
 
 
-def crystallise(mass_g_d: np.ndarray, flow_m3_d: np.ndarray, recovery: float, entrainment: float,
-                liquor_tds_mg_L: float, solids_frac: float) -> ThermalSplit:
+def crystallise(
+    mass_g_d: np.ndarray,
+    flow_m3_d: np.ndarray,
+    recovery: float,
+    entrainment: float,
+    liquor_tds_mg_L: float,
+    solids_frac: float,
+) -> ThermalSplit:
     """Crystalliser: salt cake (crystals + mother liquor) and a distillate at epsilon x liquor.
 
     Parameters
@@ -193,7 +209,7 @@ def crystallise(mass_g_d: np.ndarray, flow_m3_d: np.ndarray, recovery: float, en
     m = mass_g_d
     mz = np.nan_to_num(m)
     eps, a = float(entrainment), float(liquor_tds_mg_L)
-    k = (1.0 - solids_frac) / (1000.0 * solids_frac)          # m3 of liquor per kg of crystals
+    k = (1.0 - solids_frac) / (1000.0 * solids_frac)  # m3 of liquor per kg of crystals
     md = mz[:, DISSOLVED].sum(axis=1)
     t = mz[:, _TSS]
     # the purge carries the liquor ...
@@ -214,8 +230,9 @@ def crystallise(mass_g_d: np.ndarray, flow_m3_d: np.ndarray, recovery: float, en
     liquor[:, _COD] = m[:, _COD] * inv
     liquor[:, _TSS] = np.where(np.isnan(m[:, _TSS]), np.nan, 0.0)
     solids = np.zeros_like(mz)
-    solids[:, DISSOLVED] = np.maximum(mz[:, DISSOLVED] - den[:, None] * np.nan_to_num(
-        liquor[:, DISSOLVED]), 0.0)
+    solids[:, DISSOLVED] = np.maximum(
+        mz[:, DISSOLVED] - den[:, None] * np.nan_to_num(liquor[:, DISSOLVED]), 0.0
+    )
     solids[:, _TSS] = t
     return ThermalSplit(qd, eps * liquor, qr, liquor, solids)
 
@@ -248,18 +265,24 @@ def run_thermal(spec: UnitSpec, feed: StreamBatch, econ: Economics) -> Step:
 
     p = spec.params
     if spec.removal:
-        raise InputError(f"unit {spec.id}: a thermal unit derives its removal from recovery and "
-                         "params.entrainment; remove its 'removal' table")
+        raise InputError(
+            f"unit {spec.id}: a thermal unit derives its removal from recovery and "
+            "params.entrainment; remove its 'removal' table"
+        )
     if any(d.per_mg_removed for d in spec.chemicals):
         raise InputError(f"unit {spec.id}: a thermal unit takes only fixed doses (dose_mg_L)")
     try:
         eps = float(p["entrainment"])
     except (KeyError, TypeError, ValueError):
-        raise InputError(f"unit {spec.id}: a thermal unit needs params.entrainment (m3 of brine "
-                         "carried per m3 of distillate)") from None
+        raise InputError(
+            f"unit {spec.id}: a thermal unit needs params.entrainment (m3 of brine "
+            "carried per m3 of distillate)"
+        ) from None
     if not 0.0 <= eps <= 0.1 or not 0.0 < spec.recovery < 1.0:
-        raise InputError(f"unit {spec.id}: params.entrainment must be in [0, 0.1] and recovery "
-                         f"in (0, 1); got {eps:g} and {spec.recovery:g}")
+        raise InputError(
+            f"unit {spec.id}: params.entrainment must be in [0, 0.1] and recovery "
+            f"in (0, 1); got {eps:g} and {spec.recovery:g}"
+        )
     n = len(feed)
     q = feed.flow_m3_d
     chems, added, dosed = fixed_doses(spec, feed, econ)
@@ -273,18 +296,25 @@ def run_thermal(spec: UnitSpec, feed: StreamBatch, econ: Economics) -> Step:
         try:
             liquor = float(p["mother_liquor_tds_mg_L"])
         except (KeyError, TypeError, ValueError):
-            raise InputError(f"unit {spec.id}: a thermal unit with a salt residual needs "
-                             "params.mother_liquor_tds_mg_L") from None
+            raise InputError(
+                f"unit {spec.id}: a thermal unit with a salt residual needs "
+                "params.mother_liquor_tds_mg_L"
+            ) from None
         if not 0.0 < spec.sludge_solids_frac < 1.0 or liquor <= 0:
-            raise InputError(f"unit {spec.id}: sludge_solids_frac must be in (0, 1) and "
-                             "params.mother_liquor_tds_mg_L > 0")
+            raise InputError(
+                f"unit {spec.id}: sludge_solids_frac must be in (0, 1) and "
+                "params.mother_liquor_tds_mg_L > 0"
+            )
         split = crystallise(m, q, spec.recovery, eps, liquor, spec.sludge_solids_frac)
     else:
-        raise InputError(f"unit {spec.id}: a thermal unit's residual is 'brine' or 'sludge', "
-                         f"not {spec.residual!r}")
+        raise InputError(
+            f"unit {spec.id}: a thermal unit's residual is 'brine' or 'sludge', "
+            f"not {spec.residual!r}"
+        )
     no_ph = np.full(n, np.nan)
-    product = StreamBatch(split.distillate_m3_d, split.distillate_mg_L, feed.temp_C.copy(),
-                          no_ph.copy())
+    product = StreamBatch(
+        split.distillate_m3_d, split.distillate_mg_L, feed.temp_C.copy(), no_ph.copy()
+    )
     resid = StreamBatch(split.residual_m3_d, split.residual_mg_L, feed.temp_C.copy(), no_ph.copy())
     gas = np.zeros_like(m)
     gas[:, _HCO3] = hco3
@@ -292,8 +322,9 @@ def run_thermal(spec: UnitSpec, feed: StreamBatch, econ: Economics) -> Step:
     added = added.copy()
     added[:, _CO3] += co3
     md = np.nan_to_num(m[:, DISSOLVED]).sum(axis=1)
-    to_distillate = np.nan_to_num(split.distillate_mg_L[:, DISSOLVED]).sum(axis=1) * \
-        split.distillate_m3_d
+    to_distillate = (
+        np.nan_to_num(split.distillate_mg_L[:, DISSOLVED]).sum(axis=1) * split.distillate_m3_d
+    )
     with np.errstate(invalid="ignore", divide="ignore"):
         removal = np.where(md > 0, 1.0 - to_distillate / np.where(md > 0, md, 1.0), 1.0)
         rec = np.where(q > 0, split.distillate_m3_d / np.where(q > 0, q, 1.0), spec.recovery)
@@ -303,17 +334,34 @@ def run_thermal(spec: UnitSpec, feed: StreamBatch, econ: Economics) -> Step:
         warnings[i].append(
             f"{spec.id}: distillate and {'brine' if spec.residual == 'brine' else 'mother liquor'} "
             "pH not computed (bicarbonate taken as decomposed to carbonate, its CO2 vented); the "
-            "product keeps the main line's pH")
+            "product keeps the main line's pH"
+        )
         if nh4[i] > 0:
             warnings[i].append(
                 f"{spec.id}: ammonium ({nh4[i]:.3g} mg/L as N in its feed) is kept with the "
                 "non-volatile solutes, but in a boiling alkaline brine much of it leaves as NH3 "
-                "with the vapour: the distillate NH4-N may be far higher than shown")
-    step = Step(spec, feed, product, resid, split.solids_g_d.sum(axis=1) / 1000.0,
-                split.solids_g_d, gas, added, chems, unit_energy_kWh_d(spec, feed), rec,
-                warnings=warnings)
+                "with the vapour: the distillate NH4-N may be far higher than shown"
+            )
+    step = Step(
+        spec,
+        feed,
+        product,
+        resid,
+        split.solids_g_d.sum(axis=1) / 1000.0,
+        split.solids_g_d,
+        gas,
+        added,
+        chems,
+        unit_energy_kWh_d(spec, feed),
+        rec,
+        warnings=warnings,
+    )
     with np.errstate(invalid="ignore", divide="ignore"):
         co2_mg_L = np.where(q > 0, co2 / np.where(q > 0, q, 1.0), 0.0)
-    step.details = {"entrainment": eps, "removal": removal, "co2_vented_mg_L": co2_mg_L,
-                    "concentrate_tds_mg_L": np.nansum(split.residual_mg_L[:, DISSOLVED], axis=1)}
+    step.details = {
+        "entrainment": eps,
+        "removal": removal,
+        "co2_vented_mg_L": co2_mg_L,
+        "concentrate_tds_mg_L": np.nansum(split.residual_mg_L[:, DISSOLVED], axis=1),
+    }
     return step

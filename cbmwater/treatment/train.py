@@ -24,8 +24,15 @@ from .models import Step, run_unit
 from .precedence import check_order
 from .streams import CONSERVATIVE, INDEX, StreamBatch
 
-__all__ = ["MassBalanceError", "Residual", "TrainResult", "simulate_train", "parse_train",
-           "BALANCE_TOLERANCE", "scale_result"]
+__all__ = [
+    "MassBalanceError",
+    "Residual",
+    "TrainResult",
+    "simulate_train",
+    "parse_train",
+    "BALANCE_TOLERANCE",
+    "scale_result",
+]
 
 #: Largest relative imbalance allowed (water and each conservative constituent).
 BALANCE_TOLERANCE = 1e-3
@@ -68,10 +75,10 @@ class Residual:
 
     name: str
     unit: str
-    kind: str                     # brine | backwash | sludge | spent_media | gas
-    stream: StreamBatch           # liquid part (flow may be 0)
-    solids_kg_d: np.ndarray       # dry solids
-    wet_sludge_m3_d: np.ndarray   # dry / (solids fraction x 1000 kg/m3); 0 for liquids
+    kind: str  # brine | backwash | sludge | spent_media | gas
+    stream: StreamBatch  # liquid part (flow may be 0)
+    solids_kg_d: np.ndarray  # dry solids
+    wet_sludge_m3_d: np.ndarray  # dry / (solids fraction x 1000 kg/m3); 0 for liquids
     treated_by: str | None = None
     solids_by_constituent_kg_d: np.ndarray | None = None
     floc_kg_d: np.ndarray | None = None
@@ -131,20 +138,27 @@ def _resolve(token: str, lib: UnitLibrary) -> UnitSpec:
     if not value:
         return spec
     if "target_pH" not in spec.params:
-        raise InputError(f"{uid} has no target pH to set (only units such as ph_adjustment, "
-                         f"lime_softening take 'unit:pH'); got {token!r}")
+        raise InputError(
+            f"{uid} has no target pH to set (only units such as ph_adjustment, "
+            f"lime_softening take 'unit:pH'); got {token!r}"
+        )
     try:
         ph = float(value)
     except ValueError:
-        raise InputError(f"target pH in {token!r} must be a number, e.g. ph_adjustment:6.5") from None
+        raise InputError(
+            f"target pH in {token!r} must be a number, e.g. ph_adjustment:6.5"
+        ) from None
     if not 2.0 <= ph <= 13.0:
         raise InputError(f"target pH in {token!r} must be between 2 and 13")
     return replace(spec, params={**spec.params, "target_pH": ph})
 
 
 def _is_desalting(spec: UnitSpec) -> bool:
-    return spec.residual == "brine" and spec.removal_of("Na") >= 0.5 and \
-        spec.params.get("applies_to") != "brine"
+    return (
+        spec.residual == "brine"
+        and spec.removal_of("Na") >= 0.5
+        and spec.params.get("applies_to") != "brine"
+    )
 
 
 def _mix(a: StreamBatch, b: StreamBatch) -> StreamBatch:
@@ -154,7 +168,11 @@ def _mix(a: StreamBatch, b: StreamBatch) -> StreamBatch:
     m = np.nan_to_num(ma) + np.nan_to_num(mb)
     with np.errstate(invalid="ignore", divide="ignore"):
         c = np.where(q[:, None] > 0, m / np.where(q > 0, q, 1)[:, None], 0.0)
-        temp = np.where(q > 0, (a.temp_C * a.flow_m3_d + b.temp_C * b.flow_m3_d) / np.where(q > 0, q, 1), a.temp_C)
+        temp = np.where(
+            q > 0,
+            (a.temp_C * a.flow_m3_d + b.temp_C * b.flow_m3_d) / np.where(q > 0, q, 1),
+            a.temp_C,
+        )
     c[both_nan] = np.nan
     # pH does not mix linearly; the main line's pH is kept and a warning says so
     return StreamBatch(q, c, temp, a.pH.copy())
@@ -174,12 +192,17 @@ def _check_step(step: Step) -> None:
     bad = np.abs(qin - qout) > BALANCE_TOLERANCE * np.maximum(qin, 1e-12)
     if bad.any():
         i = int(np.argmax(bad))
-        raise MassBalanceError(f"{spec.id}: water does not balance for water {i}: in {qin[i]:g}, "
-                               f"out {qout[i]:g} m3/d")
+        raise MassBalanceError(
+            f"{spec.id}: water does not balance for water {i}: in {qin[i]:g}, out {qout[i]:g} m3/d"
+        )
     cols = _COLS
     total_in = _z(step.feed.mass_g_d()[:, cols]) + step.added_g_d[:, cols]
-    out = (_z(step.product.mass_g_d()[:, cols]) + _z(step.residual.mass_g_d()[:, cols])
-           + step.solids_g_d[:, cols] + step.gas_g_d[:, cols])
+    out = (
+        _z(step.product.mass_g_d()[:, cols])
+        + _z(step.residual.mass_g_d()[:, cols])
+        + step.solids_g_d[:, cols]
+        + step.gas_g_d[:, cols]
+    )
     scale = np.maximum(total_in, 1e-9 * np.maximum(step.feed.flow_m3_d, 1e-12)[:, None])
     err = np.abs(total_in - out) / scale
     err[total_in < 1e-12] = 0.0
@@ -187,7 +210,8 @@ def _check_step(step: Step) -> None:
         i, j = map(int, np.unravel_index(int(np.argmax(err)), err.shape))
         raise MassBalanceError(
             f"{spec.id}: {CONSERVATIVE[j]} does not balance for water {i}: in+added "
-            f"{total_in[i, j]:.6g} g/d, out {out[i, j]:.6g} g/d ({100 * err[i, j]:.3f} %)")
+            f"{total_in[i, j]:.6g} g/d, out {out[i, j]:.6g} g/d ({100 * err[i, j]:.3f} %)"
+        )
     if (step.product.conc_mg_L < -1e-9).any() or (step.residual.conc_mg_L < -1e-9).any():
         raise MassBalanceError(f"{spec.id}: negative concentration computed")
 
@@ -246,8 +270,10 @@ def simulate_train(
     for uid, spec in zip(ids, specs):
         if spec.params.get("applies_to") == "brine":
             if brine is None:
-                raise InputError(f"{uid} treats the brine of a desalting unit, but no desalting "
-                                 "unit (brackish_ro, nanofiltration, edr) comes before it")
+                raise InputError(
+                    f"{uid} treats the brine of a desalting unit, but no desalting "
+                    "unit (brackish_ro, nanofiltration, edr) comes before it"
+                )
             step = run_unit(spec, brine.stream, econ, database, redox)
             brine.treated_by = uid
             step.details["acts_on"] = brine.name
@@ -263,8 +289,11 @@ def simulate_train(
             tss_in = _z(step.feed.mass_g_d()[:, j_tss]) + step.added_g_d[:, j_tss]
             tss_out = _z(step.product.mass_g_d()[:, j_tss])
             with np.errstate(invalid="ignore", divide="ignore"):
-                f = np.where(tss_in > 0, np.clip(1.0 - tss_out / np.where(tss_in > 0, tss_in, 1),
-                                                 0.0, 1.0), 0.0)
+                f = np.where(
+                    tss_in > 0,
+                    np.clip(1.0 - tss_out / np.where(tss_in > 0, tss_in, 1), 0.0, 1.0),
+                    0.0,
+                )
             captured = floc * f[:, None]
             floc = floc - captured
             if spec.residual not in ("sludge", "spent_media"):
@@ -276,29 +305,51 @@ def simulate_train(
         for i, w in enumerate(step.warnings):
             warnings[i].extend(w)
         kind = spec.residual
-        if kind != "none" and (step.residual.flow_m3_d.any() or step.solids_kg_d.any()
-                                or step.gas_g_d.any()):
+        if kind != "none" and (
+            step.residual.flow_m3_d.any() or step.solids_kg_d.any() or step.gas_g_d.any()
+        ):
             solids_frac = spec.sludge_solids_frac
-            wet = (step.solids_kg_d / (solids_frac * 1000.0)) if (kind == "sludge" and solids_frac > 0) \
+            wet = (
+                (step.solids_kg_d / (solids_frac * 1000.0))
+                if (kind == "sludge" and solids_frac > 0)
                 else np.zeros(n)
-            composition = step.solids_g_d / 1000.0 if kind in ("sludge", "spent_media") \
+            )
+            composition = (
+                step.solids_g_d / 1000.0
+                if kind in ("sludge", "spent_media")
                 else np.zeros_like(step.solids_g_d)
-            res = Residual(f"{uid} {kind}", uid, kind, step.residual, step.solids_kg_d, wet,
-                           solids_by_constituent_kg_d=composition,
-                           floc_kg_d=None if captured is None or not captured.any()
-                           else captured / 1000.0)
+            )
+            res = Residual(
+                f"{uid} {kind}",
+                uid,
+                kind,
+                step.residual,
+                step.solids_kg_d,
+                wet,
+                solids_by_constituent_kg_d=composition,
+                floc_kg_d=None if captured is None or not captured.any() else captured / 1000.0,
+            )
             residuals.append(res)
             if spec.params.get("applies_to") == "brine" or _is_desalting(spec):
                 brine = res
-    result = TrainResult(tokens, steps, feed, main, residuals, vapour, warnings,
-                         product_floc_kg_d=floc / 1000.0 if floc.any() else None)
+    result = TrainResult(
+        tokens,
+        steps,
+        feed,
+        main,
+        residuals,
+        vapour,
+        warnings,
+        product_floc_kg_d=floc / 1000.0 if floc.any() else None,
+    )
     if check:
         _check_train(result)
     return result
 
 
-def scale_result(result: TrainResult, rows: np.ndarray | list[int],
-                 feed_flow_m3_d: np.ndarray | list[float]) -> TrainResult:
+def scale_result(
+    result: TrainResult, rows: np.ndarray | list[int], feed_flow_m3_d: np.ndarray | list[float]
+) -> TrainResult:
     """The train result of waters ``rows`` of ``result`` at other feed flows, without re-running.
 
     Every unit of the library is linear in flow at fixed composition (zero-order splits are
@@ -322,8 +373,9 @@ def scale_result(result: TrainResult, rows: np.ndarray | list[int],
     n0 = len(result.feed)
 
     def sb(b: StreamBatch) -> StreamBatch:
-        return StreamBatch(b.flow_m3_d[idx] * f, b.conc_mg_L[idx].copy(), b.temp_C[idx].copy(),
-                           b.pH[idx].copy())
+        return StreamBatch(
+            b.flow_m3_d[idx] * f, b.conc_mg_L[idx].copy(), b.temp_C[idx].copy(), b.pH[idx].copy()
+        )
 
     def per_water(v: float | np.ndarray) -> np.ndarray:
         return np.broadcast_to(np.asarray(v, dtype=float), (n0,))[idx] * f
@@ -333,35 +385,64 @@ def scale_result(result: TrainResult, rows: np.ndarray | list[int],
 
     from dataclasses import replace
 
-    steps = [replace(s, feed=sb(s.feed), product=sb(s.product), residual=sb(s.residual),
-                     solids_kg_d=per_water(s.solids_kg_d), solids_g_d=per_water_k(s.solids_g_d),
-                     gas_g_d=per_water_k(s.gas_g_d), added_g_d=per_water_k(s.added_g_d),
-                     chemicals_kg_d={k: per_water(v) for k, v in s.chemicals_kg_d.items()},
-                     energy_kWh_d=per_water(s.energy_kWh_d),
-                     recovery=np.broadcast_to(np.asarray(s.recovery, float), (n0,))[idx].copy(),
-                     warnings=[list(s.warnings[i]) for i in idx] if s.warnings else [])
-             for s in result.steps]
-    residuals = [replace(r, stream=sb(r.stream), solids_kg_d=per_water(r.solids_kg_d),
-                         wet_sludge_m3_d=per_water(r.wet_sludge_m3_d),
-                         solids_by_constituent_kg_d=None if r.solids_by_constituent_kg_d is None
-                         else per_water_k(r.solids_by_constituent_kg_d),
-                         floc_kg_d=None if r.floc_kg_d is None else per_water_k(r.floc_kg_d))
-                 for r in result.residuals]
-    return TrainResult(list(result.units), steps, sb(result.feed), sb(result.product), residuals,
-                       per_water(result.vapour_m3_d), [list(result.warnings[i]) for i in idx],
-                       product_floc_kg_d=None if result.product_floc_kg_d is None
-                       else per_water_k(result.product_floc_kg_d))
+    steps = [
+        replace(
+            s,
+            feed=sb(s.feed),
+            product=sb(s.product),
+            residual=sb(s.residual),
+            solids_kg_d=per_water(s.solids_kg_d),
+            solids_g_d=per_water_k(s.solids_g_d),
+            gas_g_d=per_water_k(s.gas_g_d),
+            added_g_d=per_water_k(s.added_g_d),
+            chemicals_kg_d={k: per_water(v) for k, v in s.chemicals_kg_d.items()},
+            energy_kWh_d=per_water(s.energy_kWh_d),
+            recovery=np.broadcast_to(np.asarray(s.recovery, float), (n0,))[idx].copy(),
+            warnings=[list(s.warnings[i]) for i in idx] if s.warnings else [],
+        )
+        for s in result.steps
+    ]
+    residuals = [
+        replace(
+            r,
+            stream=sb(r.stream),
+            solids_kg_d=per_water(r.solids_kg_d),
+            wet_sludge_m3_d=per_water(r.wet_sludge_m3_d),
+            solids_by_constituent_kg_d=None
+            if r.solids_by_constituent_kg_d is None
+            else per_water_k(r.solids_by_constituent_kg_d),
+            floc_kg_d=None if r.floc_kg_d is None else per_water_k(r.floc_kg_d),
+        )
+        for r in result.residuals
+    ]
+    return TrainResult(
+        list(result.units),
+        steps,
+        sb(result.feed),
+        sb(result.product),
+        residuals,
+        per_water(result.vapour_m3_d),
+        [list(result.warnings[i]) for i in idx],
+        product_floc_kg_d=None
+        if result.product_floc_kg_d is None
+        else per_water_k(result.product_floc_kg_d),
+    )
 
 
 def _check_train(r: TrainResult) -> None:
-    q_out = r.product.flow_m3_d + r.vapour_m3_d + sum(
-        res.stream.flow_m3_d for res in r.residuals if res.treated_by is None)
+    q_out = (
+        r.product.flow_m3_d
+        + r.vapour_m3_d
+        + sum(res.stream.flow_m3_d for res in r.residuals if res.treated_by is None)
+    )
     q_in = r.feed.flow_m3_d
     bad = np.abs(q_in - q_out) > BALANCE_TOLERANCE * q_in
     if bad.any():
         i = int(np.argmax(bad))
-        raise MassBalanceError(f"train {','.join(r.units)}: water does not balance for water {i}: "
-                               f"in {q_in[i]:g}, out {q_out[i]:g} m3/d")
+        raise MassBalanceError(
+            f"train {','.join(r.units)}: water does not balance for water {i}: "
+            f"in {q_in[i]:g}, out {q_out[i]:g} m3/d"
+        )
 
 
 def stage_table(result: TrainResult, i: int = 0) -> pd.DataFrame:
@@ -371,8 +452,12 @@ def stage_table(result: TrainResult, i: int = 0) -> pd.DataFrame:
 
     rows = []
     for s in result.steps:
-        row = {"unit": s.unit.id, "inlet_flow_m3_d": s.feed.flow_m3_d[i],
-               "outlet_flow_m3_d": s.product.flow_m3_d[i], "pH_out": s.product.pH[i]}
+        row = {
+            "unit": s.unit.id,
+            "inlet_flow_m3_d": s.feed.flow_m3_d[i],
+            "outlet_flow_m3_d": s.product.flow_m3_d[i],
+            "pH_out": s.product.pH[i],
+        }
         for j, nme in enumerate(TRACKED):
             row[f"in_{nme}"] = s.feed.conc_mg_L[i, j]
             row[f"out_{nme}"] = s.product.conc_mg_L[i, j]

@@ -38,9 +38,11 @@ CENSORED_POLICIES: dict[str, float] = {"half": 0.5, "zero": 0.0, "limit": 1.0}
 #: ORP (Eh vs SHE) -1000 to +1500 mV (beyond the stability field of water at any pH, Eh-pH
 #: diagrams span about -0.8 to +1.3 V).  Only a constituent whose lower bound is below zero may
 #: be negative (ORP_mV).
-VALID_RANGES: dict[str, tuple[float, float]] = {
-    name: (0.0, 4.0e5) for name in ANALYTES
-} | {"pH": (0.0, 14.0), "temp_C": (0.0, 150.0), "ORP_mV": (-1000.0, 1500.0)}
+VALID_RANGES: dict[str, tuple[float, float]] = {name: (0.0, 4.0e5) for name in ANALYTES} | {
+    "pH": (0.0, 14.0),
+    "temp_C": (0.0, 150.0),
+    "ORP_mV": (-1000.0, 1500.0),
+}
 
 
 @dataclass
@@ -71,9 +73,11 @@ class AnalysisSet:
 
     def __post_init__(self) -> None:
         self.values = self.values.reindex(columns=list(ANALYTES)).astype(float)
-        self.censored = self.censored.reindex(
-            index=self.values.index, columns=list(ANALYTES), fill_value=False
-        ).fillna(False).astype(bool)
+        self.censored = (
+            self.censored.reindex(index=self.values.index, columns=list(ANALYTES), fill_value=False)
+            .fillna(False)
+            .astype(bool)
+        )
         if self.meta.empty:
             self.meta = pd.DataFrame(index=self.values.index)
         self.values.index.name = "sample_id"
@@ -102,12 +106,15 @@ class AnalysisSet:
                 if key not in CONSTITUENTS:
                     raise InputError(
                         f"unknown constituent {key!r}; allowed: {', '.join(ANALYTES)}",
-                        file=source, row=i, column=key,
+                        file=source,
+                        row=i,
+                        column=key,
                     )
                 if raw is None:
                     continue
-                v, c = parse_cell(raw, file=source, row=i, column=key,
-                                  allow_negative=VALID_RANGES[key][0] < 0)
+                v, c = parse_cell(
+                    raw, file=source, row=i, column=key, allow_negative=VALID_RANGES[key][0] < 0
+                )
                 if v is None:
                     continue
                 check_range(key, v, file=source, row=i, column=key)
@@ -120,7 +127,9 @@ class AnalysisSet:
             raise InputError(f"duplicate sample_id(s): {', '.join(dup)}", file=source)
         index = pd.Index(ids, name="sample_id")
         return cls(
-            pd.DataFrame(vals, index=index), pd.DataFrame(cens, index=index), source=source,
+            pd.DataFrame(vals, index=index),
+            pd.DataFrame(cens, index=index),
+            source=source,
             rows={s: i for i, s in enumerate(ids, start=1)},
         )
 
@@ -163,7 +172,8 @@ class AnalysisSet:
             dl = vals[i, j]
             out.setdefault(str(self.values.index[i]), []).append(
                 f"{self.values.columns[j]} below detection (<{dl:g} mg/L); {factor * dl:g} used "
-                f"({policy} policy)")
+                f"({policy} policy)"
+            )
         return out
 
     def subset(self, sample_ids: list[str]) -> AnalysisSet:
@@ -175,9 +185,11 @@ class AnalysisSet:
                 file=self.source,
             )
         return AnalysisSet(
-            self.values.loc[sample_ids], self.censored.loc[sample_ids],
+            self.values.loc[sample_ids],
+            self.censored.loc[sample_ids],
             self.meta.loc[sample_ids] if not self.meta.empty else pd.DataFrame(index=sample_ids),
-            self.source, {s: self.rows.get(s, 0) for s in sample_ids},
+            self.source,
+            {s: self.rows.get(s, 0) for s in sample_ids},
         )
 
     def to_frame(self, censored_as_text: bool = True) -> pd.DataFrame:
@@ -211,7 +223,12 @@ class AnalysisSet:
 
 
 def check_range(
-    name: str, value: float, *, file: str | None, row: int | None, column: str,
+    name: str,
+    value: float,
+    *,
+    file: str | None,
+    row: int | None,
+    column: str,
     cell: object | None = None,
 ) -> None:
     """Raise :class:`InputError` if ``value`` (canonical units) is outside :data:`VALID_RANGES`.
@@ -224,5 +241,8 @@ def check_range(
         raise InputError(
             f"{name} must be between {lo:g} and {hi:g} {unit}; got {value:g} {unit} "
             "(values are never clipped: correct the cell)",
-            file=file, row=row, column=column, value=value if cell is None else cell,
+            file=file,
+            row=row,
+            column=column,
+            value=value if cell is None else cell,
         )

@@ -22,7 +22,11 @@ _NA_TEXT = {"", "-", "--", "—", "/", "n/a"}  # typed by labs for "not measured
 
 
 def parse_cell(
-    raw: object, *, file: str | None = None, row: int | None = None, column: str | None = None,
+    raw: object,
+    *,
+    file: str | None = None,
+    row: int | None = None,
+    column: str | None = None,
     allow_negative: bool = False,
 ) -> tuple[float | None, bool]:
     """Parse one numeric cell.
@@ -49,8 +53,13 @@ def parse_cell(
     if raw is None:
         return None, False
     if isinstance(raw, bool):
-        raise InputError("expected a number, got a true/false value", file=file, row=row,
-                         column=column, value=raw)
+        raise InputError(
+            "expected a number, got a true/false value",
+            file=file,
+            row=row,
+            column=column,
+            value=raw,
+        )
     if isinstance(raw, (int, float)):
         x = float(raw)
         text = str(raw)
@@ -67,30 +76,54 @@ def parse_cell(
         if text.startswith(">"):
             raise InputError(
                 "values above the reporting range ('>x') cannot be used; give the measured "
-                "value (dilute and re-run) or leave the cell blank", file=file, row=row,
-                column=column, value=raw)
+                "value (dilute and re-run) or leave the cell blank",
+                file=file,
+                row=row,
+                column=column,
+                value=raw,
+            )
         if "," in text:
             if not _THOUSANDS.match(text):
                 raise InputError(
                     "a comma in a number is ambiguous (decimal comma or thousands separator); "
                     "write it with a decimal point and no commas, e.g. 0.05 or 1234.5",
-                    file=file, row=row, column=column, value=raw)
+                    file=file,
+                    row=row,
+                    column=column,
+                    value=raw,
+                )
             text = text.replace(",", "")
         try:
             x = float(text)
         except ValueError:
             raise InputError(
                 "expected a number, a below-detection value like '<0.05' or '0.05L', or a blank "
-                "cell (not measured)", file=file, row=row, column=column, value=raw) from None
+                "cell (not measured)",
+                file=file,
+                row=row,
+                column=column,
+                value=raw,
+            ) from None
     if math.isnan(x):
-        raise InputError("NaN is not a measurement; leave the cell blank if not measured",
-                         file=file, row=row, column=column, value=raw)
+        raise InputError(
+            "NaN is not a measurement; leave the cell blank if not measured",
+            file=file,
+            row=row,
+            column=column,
+            value=raw,
+        )
     if math.isinf(x):
         raise InputError("infinite value", file=file, row=row, column=column, value=raw)
     if x < 0 and not allow_negative:
-        raise InputError("concentrations and measurements cannot be negative", file=file,
-                         row=row, column=column, value=raw)
+        raise InputError(
+            "concentrations and measurements cannot be negative",
+            file=file,
+            row=row,
+            column=column,
+            value=raw,
+        )
     if censored and x == 0:
-        raise InputError("a detection limit must be greater than 0", file=file, row=row,
-                         column=column, value=raw)
+        raise InputError(
+            "a detection limit must be greater than 0", file=file, row=row, column=column, value=raw
+        )
     return x, censored

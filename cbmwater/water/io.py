@@ -41,8 +41,15 @@ from .cells import parse_cell
 from .units import allowed_units, parse_unit, to_canonical
 from .vocabulary import ANALYTES, CONSTITUENTS, METADATA_COLUMNS, lookup
 
-__all__ = ["read_analyses", "read_table", "parse_cell", "parse_header", "write_analyses",
-           "source_name", "Source"]
+__all__ = [
+    "read_analyses",
+    "read_table",
+    "parse_cell",
+    "parse_header",
+    "write_analyses",
+    "source_name",
+    "Source",
+]
 
 _BRACKET_UNIT = re.compile(r"^(?P<name>.*?)\s*[(\[{](?P<unit>[^()\[\]{}]*)[)\]}]\s*$")
 _SLASH_UNIT = re.compile(r"^(?P<name>.*?)\s*/\s*(?P<unit>[^/]*/?[^/]*)$")
@@ -74,12 +81,21 @@ def parse_header(
     text = unicodedata.normalize("NFKC", str(header)).strip()
     where = f"column {column_number}" if column_number is not None else None
     if not _SAFE_ID.match(text) and text:
-        raise InputError("a header may not contain line breaks or control characters and "
-                         "must be at most 64 characters", file=file, row=row, column=where,
-                         value=header)
+        raise InputError(
+            "a header may not contain line breaks or control characters and "
+            "must be at most 64 characters",
+            file=file,
+            row=row,
+            column=where,
+            value=header,
+        )
     if not text:
-        raise InputError("a column has an empty header; name it or delete the column",
-                         file=file, row=row, column=where)
+        raise InputError(
+            "a column has an empty header; name it or delete the column",
+            file=file,
+            row=row,
+            column=where,
+        )
     name, unit = text, None
     for pattern in (_BRACKET_UNIT, _SLASH_UNIT):
         m = pattern.match(text)
@@ -100,16 +116,23 @@ def parse_header(
         raise InputError(
             f"unknown column {name!r}{hint} Known columns: {', '.join(METADATA_COLUMNS)}, "
             f"{', '.join(ANALYTES)} (or their Chinese/English aliases)",
-            file=file, row=row, column=str(header),
+            file=file,
+            row=row,
+            column=str(header),
         )
     canonical, factor = found
     if unit is not None and canonical in METADATA_COLUMNS:
-        raise InputError(f"{canonical} is text and takes no unit", file=file, row=row,
-                         column=str(header))
+        raise InputError(
+            f"{canonical} is text and takes no unit", file=file, row=row, column=str(header)
+        )
     if unit is not None and unit not in allowed_units(canonical):
         raise InputError(
             f"unit {unit!r} does not apply to {canonical}; allowed: "
-            f"{', '.join(allowed_units(canonical))}", file=file, row=row, column=str(header))
+            f"{', '.join(allowed_units(canonical))}",
+            file=file,
+            row=row,
+            column=str(header),
+        )
     if factor != 1.0 and unit in ("mmol/L", "meq/L"):
         factor = 1.0  # one mole of NH4+ is one mole of N: molar units need no species factor
     return canonical, unit, factor
@@ -119,9 +142,11 @@ def parse_header(
 Source: TypeAlias = str | os.PathLike | bytes | bytearray | BinaryIO | TextIO | pd.DataFrame
 
 _XLSX_MAGIC = b"PK\x03\x04"
-_XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # OLE2 compound file: Excel 97-2003 .xls
-_XLS_MESSAGE = ("Excel 97-2003 (.xls) workbooks are not read; open the file in Excel or WPS and "
-                "save it as .xlsx (Excel workbook) or .csv (UTF-8), then load that file")
+_XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2 compound file: Excel 97-2003 .xls
+_XLS_MESSAGE = (
+    "Excel 97-2003 (.xls) workbooks are not read; open the file in Excel or WPS and "
+    "save it as .xlsx (Excel workbook) or .csv (UTF-8), then load that file"
+)
 
 
 def source_name(source: object) -> str:
@@ -140,6 +165,7 @@ def source_name(source: object) -> str:
 def _frame_as_cells(df: pd.DataFrame) -> pd.DataFrame:
     """A DataFrame given in Python as the text cells a file would hold: header row first, blank
     for NaN/None, numbers written exactly (``repr`` of the float)."""
+
     def cell(v: object) -> str:
         if v is None or (isinstance(v, float) and v != v) or v is pd.NA or v is pd.NaT:
             return ""
@@ -162,7 +188,9 @@ def _source_bytes(source: object, name: str) -> bytes:
     if read is None:
         raise InputError(
             f"cannot read a lab file from a {type(source).__name__}; give a path, bytes, an "
-            "open file or a pandas DataFrame", file=name)
+            "open file or a pandas DataFrame",
+            file=name,
+        )
     data = read()
     if isinstance(data, str):
         return data.encode("utf-8")
@@ -209,8 +237,10 @@ def read_table(source: Source, sheet: str | int | None = None) -> pd.DataFrame:
         if suffix == ".xls":
             raise InputError(_XLS_MESSAGE, file=name)
         if suffix not in (".xlsx", ".xlsm", ".csv", ".txt", ".tsv"):
-            raise InputError(f"unsupported file type {suffix!r}; allowed: .csv, .txt, .tsv, "
-                             ".xlsx, .xlsm", file=name)
+            raise InputError(
+                f"unsupported file type {suffix!r}; allowed: .csv, .txt, .tsv, .xlsx, .xlsm",
+                file=name,
+            )
         try:
             data = p.read_bytes()
         except OSError as exc:
@@ -225,8 +255,13 @@ def read_table(source: Source, sheet: str | int | None = None) -> pd.DataFrame:
         tsv = name.lower().endswith(".tsv")
     try:
         if excel:
-            df = pd.read_excel(io.BytesIO(data), sheet_name=sheet if sheet is not None else 0,
-                               dtype=str, header=None, keep_default_na=False)
+            df = pd.read_excel(
+                io.BytesIO(data),
+                sheet_name=sheet if sheet is not None else 0,
+                dtype=str,
+                header=None,
+                keep_default_na=False,
+            )
         else:
             df = _read_csv_text(data, name, tsv=tsv)
     except pd.errors.EmptyDataError:
@@ -265,8 +300,15 @@ def _read_csv_text(data: bytes, name: str, *, tsv: bool = False) -> pd.DataFrame
         sep = "\t" if tsv else ","
     # Blank lines are kept (not skipped) so that row numbers stay those a spreadsheet shows;
     # read_analyses refuses a blank row inside the table, and trailing ones are dropped here.
-    df = pd.read_csv(io.StringIO(text), dtype=str, header=None, keep_default_na=False,
-                     sep=sep, engine="c", skip_blank_lines=False)
+    df = pd.read_csv(
+        io.StringIO(text),
+        dtype=str,
+        header=None,
+        keep_default_na=False,
+        sep=sep,
+        engine="c",
+        skip_blank_lines=False,
+    )
     df = df.fillna("")
     blank = df.apply(lambda c: c.astype(str).str.strip().eq("")).all(axis=1).to_numpy()
     last = len(blank)
@@ -280,8 +322,9 @@ def _is_units_row(cells: list[str]) -> bool:
     nonblank = [t for t in texts if t]
     if not nonblank:
         return False
-    return all(parse_unit(t) is not None or t.casefold() in ("unit", "units", "单位")
-               for t in nonblank) and any(parse_unit(t) not in (None, "-") for t in nonblank)
+    return all(
+        parse_unit(t) is not None or t.casefold() in ("unit", "units", "单位") for t in nonblank
+    ) and any(parse_unit(t) not in (None, "-") for t in nonblank)
 
 
 def read_analyses(
@@ -334,29 +377,41 @@ def read_analyses(
         if canonical in seen:
             raise InputError(
                 f"columns {seen[canonical]!r} and {h!r} both mean {canonical}; keep one",
-                file=name, row=1, column=str(h))
+                file=name,
+                row=1,
+                column=str(h),
+            )
         seen[canonical] = str(h)
         if j in units_from_row:
             if unit is not None and unit != units_from_row[j]:
                 raise InputError(
                     f"header unit {unit!r} disagrees with the units row ({units_from_row[j]!r})",
-                    file=name, row=2, column=str(h))
+                    file=name,
+                    row=2,
+                    column=str(h),
+                )
             unit = units_from_row[j]
             if canonical in METADATA_COLUMNS:
                 unit = None
             elif unit not in allowed_units(canonical):
                 raise InputError(
                     f"unit {unit!r} does not apply to {canonical}; allowed: "
-                    f"{', '.join(allowed_units(canonical))}", file=name, row=2, column=str(h))
+                    f"{', '.join(allowed_units(canonical))}",
+                    file=name,
+                    row=2,
+                    column=str(h),
+                )
         columns[j] = (canonical, unit, factor)
 
     if "sample_id" not in seen:
         raise InputError(
             "no sample id column; name one 'sample_id' (or 样品编号, 水样编号, 井号, Sample ID)",
-            file=name)
+            file=name,
+        )
     if require_pH and "pH" not in seen:
-        raise InputError("no pH column; pH is needed for every sample (header 'pH' or 'pH值')",
-                         file=name)
+        raise InputError(
+            "no pH column; pH is needed for every sample (header 'pH' or 'pH值')", file=name
+        )
     if len(body) == 0:
         raise InputError("the file has a header but no samples", file=name)
 
@@ -386,31 +441,54 @@ def read_analyses(
                 if not _SAFE_ID.match(text) and text:
                     raise InputError(
                         "text may not contain line breaks, tabs or control characters and must "
-                        "be at most 64 characters", file=name, row=rownum, column=hdr, value=cell)
+                        "be at most 64 characters",
+                        file=name,
+                        row=rownum,
+                        column=hdr,
+                        value=cell,
+                    )
                 if canonical == "sample_id":
                     sid = text
                 elif text:
                     row_m[canonical] = text
                 continue
-            v, c = parse_cell(cell, file=name, row=rownum, column=hdr,
-                              allow_negative=VALID_RANGES[canonical][0] < 0)
+            v, c = parse_cell(
+                cell,
+                file=name,
+                row=rownum,
+                column=hdr,
+                allow_negative=VALID_RANGES[canonical][0] < 0,
+            )
             if v is None:
                 continue
             v = to_canonical(v * factor, canonical, unit or allowed_units(canonical)[0])
             check_range(canonical, v, file=name, row=rownum, column=hdr, cell=cell)
             if c and canonical in _NOT_CENSORABLE:
-                raise InputError(f"{canonical} cannot be below a detection limit", file=name,
-                                 row=rownum, column=hdr, value=cell)
+                raise InputError(
+                    f"{canonical} cannot be below a detection limit",
+                    file=name,
+                    row=rownum,
+                    column=hdr,
+                    value=cell,
+                )
             row_v[canonical], row_c[canonical] = v, c
         if not sid:
-            raise InputError("sample id is blank", file=name, row=rownum,
-                             column=seen["sample_id"])
+            raise InputError("sample id is blank", file=name, row=rownum, column=seen["sample_id"])
         if sid in rows:
-            raise InputError(f"duplicate sample id {sid!r} (first at row {rows[sid]})",
-                             file=name, row=rownum, column=seen["sample_id"], value=sid)
+            raise InputError(
+                f"duplicate sample id {sid!r} (first at row {rows[sid]})",
+                file=name,
+                row=rownum,
+                column=seen["sample_id"],
+                value=sid,
+            )
         if require_pH and "pH" not in row_v:
-            raise InputError("pH is missing; every sample needs a measured pH", file=name,
-                             row=rownum, column=seen["pH"])
+            raise InputError(
+                "pH is missing; every sample needs a measured pH",
+                file=name,
+                row=rownum,
+                column=seen["pH"],
+            )
         rows[sid] = rownum
         ids.append(sid)
         vals.append(row_v)
@@ -418,8 +496,13 @@ def read_analyses(
         meta.append(row_m)
     index = pd.Index(ids, name="sample_id")
     meta_df = pd.DataFrame(meta, index=index)
-    return AnalysisSet(pd.DataFrame(vals, index=index), pd.DataFrame(cens, index=index),
-                       meta_df, source=name, rows=rows)
+    return AnalysisSet(
+        pd.DataFrame(vals, index=index),
+        pd.DataFrame(cens, index=index),
+        meta_df,
+        source=name,
+        rows=rows,
+    )
 
 
 _FAST_NUMBER = r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
@@ -476,7 +559,9 @@ def _read_body_fast(
             return None
         if censored.any() and canonical in _NOT_CENSORABLE:
             return None
-        converted = number * factor * to_canonical(1.0, canonical, unit or allowed_units(canonical)[0])
+        converted = (
+            number * factor * to_canonical(1.0, canonical, unit or allowed_units(canonical)[0])
+        )
         lo, hi = VALID_RANGES[canonical]
         ok = np.isnan(converted) | ((converted >= lo) & (converted <= hi))
         if not ok.all():
@@ -491,8 +576,9 @@ def _read_body_fast(
         return None
     index = pd.Index(ids, name="sample_id")
     values = pd.DataFrame(vals, index=index)
-    meta_df = pd.DataFrame({k: [t if t else np.nan for t in v] for k, v in meta.items()},
-                           index=index).dropna(axis=1, how="all")
+    meta_df = pd.DataFrame(
+        {k: [t if t else np.nan for t in v] for k, v in meta.items()}, index=index
+    ).dropna(axis=1, how="all")
     rows = {sid: first_data_row + i for i, sid in enumerate(ids)}
     return AnalysisSet(values, pd.DataFrame(cens, index=index), meta_df, source=name, rows=rows)
 

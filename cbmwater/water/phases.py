@@ -22,16 +22,41 @@ from typing import Literal
 
 from ..errors import InputError
 
-__all__ = ["ATOMIC_WEIGHTS", "Substance", "SUBSTANCES", "MINERALS", "REAGENTS", "formula_mass",
-           "substance", "molar_mass"]
+__all__ = [
+    "ATOMIC_WEIGHTS",
+    "Substance",
+    "SUBSTANCES",
+    "MINERALS",
+    "REAGENTS",
+    "formula_mass",
+    "substance",
+    "molar_mass",
+]
 
 #: Standard atomic weights, g/mol (IUPAC 2021, abridged; interval elements at their
 #: conventional values: H 1.008, C 12.011, N 14.007, O 15.999, Mg 24.305, S 32.06, Cl 35.45).
-ATOMIC_WEIGHTS: Mapping[str, float] = MappingProxyType({
-    "H": 1.008, "C": 12.011, "N": 14.007, "O": 15.999, "F": 18.998, "Na": 22.990,
-    "Mg": 24.305, "Al": 26.982, "Si": 28.085, "P": 30.974, "S": 32.06, "Cl": 35.45,
-    "K": 39.098, "Ca": 40.078, "Mn": 54.938, "Fe": 55.845, "Sr": 87.62, "Ba": 137.33,
-})
+ATOMIC_WEIGHTS: Mapping[str, float] = MappingProxyType(
+    {
+        "H": 1.008,
+        "C": 12.011,
+        "N": 14.007,
+        "O": 15.999,
+        "F": 18.998,
+        "Na": 22.990,
+        "Mg": 24.305,
+        "Al": 26.982,
+        "Si": 28.085,
+        "P": 30.974,
+        "S": 32.06,
+        "Cl": 35.45,
+        "K": 39.098,
+        "Ca": 40.078,
+        "Mn": 54.938,
+        "Fe": 55.845,
+        "Sr": 87.62,
+        "Ba": 137.33,
+    }
+)
 
 _TOKEN = re.compile(r"([A-Z][a-z]?|\(|\)|\d+(?:\.\d+)?)")
 
@@ -77,8 +102,10 @@ def _group_mass(body: str, formula: str) -> float:
             last = 0.0
         else:
             if t not in ATOMIC_WEIGHTS:
-                raise InputError(f"element {t!r} of formula {formula!r} has no atomic weight; "
-                                 f"known: {', '.join(ATOMIC_WEIGHTS)}")
+                raise InputError(
+                    f"element {t!r} of formula {formula!r} has no atomic weight; "
+                    f"known: {', '.join(ATOMIC_WEIGHTS)}"
+                )
             last = ATOMIC_WEIGHTS[t]
             stack[-1] += last
     if pos != len(body) or len(stack) != 1:
@@ -148,16 +175,37 @@ class Substance:
         return f"{self.name_en} {self.formula}"
 
 
-def _m(name: str, formula: str, en: str, zh: str, ions: dict[str, float] | None = None, *,
-       sg: float | None = None, sg_source: str = "", definition: str | None = None) -> Substance:
-    return Substance(name, formula, "mineral", name, en, zh, ions or {}, specific_gravity=sg,
-                     sg_source=sg_source, definition=definition)
+def _m(
+    name: str,
+    formula: str,
+    en: str,
+    zh: str,
+    ions: dict[str, float] | None = None,
+    *,
+    sg: float | None = None,
+    sg_source: str = "",
+    definition: str | None = None,
+) -> Substance:
+    return Substance(
+        name,
+        formula,
+        "mineral",
+        name,
+        en,
+        zh,
+        ions or {},
+        specific_gravity=sg,
+        sg_source=sg_source,
+        definition=definition,
+    )
 
 
-def _r(formula: str, en: str, zh: str, chemical: str | None,
-       eq_per_mol: float | None = None) -> Substance:
-    return Substance(formula, formula, "reagent", formula, en, zh, eq_per_mol=eq_per_mol,
-                     chemical=chemical)
+def _r(
+    formula: str, en: str, zh: str, chemical: str | None, eq_per_mol: float | None = None
+) -> Substance:
+    return Substance(
+        formula, formula, "reagent", formula, en, zh, eq_per_mol=eq_per_mol, chemical=chemical
+    )
 
 
 _ROWS: tuple[Substance, ...] = (
@@ -166,26 +214,45 @@ _ROWS: tuple[Substance, ...] = (
     _m("Aragonite", "CaCO3", "aragonite", "文石", {"Ca": 1}),
     _m("Dolomite", "CaMg(CO3)2", "dolomite", "白云石", {"Ca": 1, "Mg": 1}),
     _m("Siderite", "FeCO3", "siderite", "菱铁矿", {"Fe": 1}, sg=3.96, sg_source=_HANDBOOK),
-    _m("Rhodochrosite", "MnCO3", "rhodochrosite", "菱锰矿", {"Mn": 1}, sg=3.3,
-       sg_source=_MN_SG),
+    _m("Rhodochrosite", "MnCO3", "rhodochrosite", "菱锰矿", {"Mn": 1}, sg=3.3, sg_source=_MN_SG),
     _m("Strontianite", "SrCO3", "strontianite", "碳酸锶矿", {"Sr": 1}),
     _m("Witherite", "BaCO3", "witherite", "毒重石", {"Ba": 1}),
     _m("Barite", "BaSO4", "barite", "重晶石", {"Ba": 1, "SO4": 1}),
     _m("Celestite", "SrSO4", "celestite", "天青石", {"Sr": 1, "SO4": 1}),
-    _m("Gypsum", "CaSO4.2H2O", "gypsum", "石膏", {"Ca": 1, "SO4": 1}, sg=2.32,
-       sg_source=_HANDBOOK),
+    _m("Gypsum", "CaSO4.2H2O", "gypsum", "石膏", {"Ca": 1, "SO4": 1}, sg=2.32, sg_source=_HANDBOOK),
     _m("Anhydrite", "CaSO4", "anhydrite", "硬石膏", {"Ca": 1, "SO4": 1}),
     _m("Fluorite", "CaF2", "fluorite", "萤石", {"Ca": 1, "F": 2}),
     _m("Halite", "NaCl", "halite", "石盐", {"Na": 1, "Cl": 1}),
     _m("Chalcedony", "SiO2", "chalcedony", "玉髓", {"SiO2": 1}),
-    _m("Fe(OH)3(a)", "Fe(OH)3", "ferrihydrite", "无定形氢氧化铁", {"Fe": 1}, sg=4.25,
-       sg_source=_AMDTREAT_SG),
-    _m("Al(OH)3(a)", "Al(OH)3", "amorphous aluminium hydroxide", "无定形氢氧化铝", {"Al": 1},
-       sg=2.42, sg_source=_AMDTREAT_SG),
-    _m("Gibbsite", "Al(OH)3", "gibbsite", "三水铝石", {"Al": 1}, sg=2.42,
-       sg_source=_AMDTREAT_SG),
-    _m("Brucite", "Mg(OH)2", "brucite", "水镁石", {"Mg": 1}, sg=2.39, sg_source=_HANDBOOK,
-       definition=_BRUCITE),
+    _m(
+        "Fe(OH)3(a)",
+        "Fe(OH)3",
+        "ferrihydrite",
+        "无定形氢氧化铁",
+        {"Fe": 1},
+        sg=4.25,
+        sg_source=_AMDTREAT_SG,
+    ),
+    _m(
+        "Al(OH)3(a)",
+        "Al(OH)3",
+        "amorphous aluminium hydroxide",
+        "无定形氢氧化铝",
+        {"Al": 1},
+        sg=2.42,
+        sg_source=_AMDTREAT_SG,
+    ),
+    _m("Gibbsite", "Al(OH)3", "gibbsite", "三水铝石", {"Al": 1}, sg=2.42, sg_source=_AMDTREAT_SG),
+    _m(
+        "Brucite",
+        "Mg(OH)2",
+        "brucite",
+        "水镁石",
+        {"Mg": 1},
+        sg=2.39,
+        sg_source=_HANDBOOK,
+        definition=_BRUCITE,
+    ),
     _m("Pyrolusite", "MnO2", "pyrolusite", "软锰矿", {"Mn": 1}),
     _m("Pyrochroite", "Mn(OH)2", "pyrochroite", "羟锰矿", {"Mn": 1}, sg=3.3, sg_source=_MN_SG),
     _m("Manganite", "MnOOH", "manganite", "水锰矿", {"Mn": 1}, sg=3.3, sg_source=_MN_SG),
@@ -213,10 +280,12 @@ _ROWS: tuple[Substance, ...] = (
 SUBSTANCES: Mapping[str, Substance] = MappingProxyType({s.name: s for s in _ROWS})
 #: Mineral phases by PHREEQC name.
 MINERALS: Mapping[str, Substance] = MappingProxyType(
-    {s.name: s for s in _ROWS if s.kind == "mineral"})
+    {s.name: s for s in _ROWS if s.kind == "mineral"}
+)
 #: Reagents by formula.
 REAGENTS: Mapping[str, Substance] = MappingProxyType(
-    {s.name: s for s in _ROWS if s.kind == "reagent"})
+    {s.name: s for s in _ROWS if s.kind == "reagent"}
+)
 
 
 def substance(name: str) -> Substance:
@@ -230,8 +299,9 @@ def substance(name: str) -> Substance:
     try:
         return SUBSTANCES[name]
     except KeyError:
-        raise InputError(f"unknown mineral, gas or reagent {name!r}; known: "
-                         f"{', '.join(SUBSTANCES)}", value=name) from None
+        raise InputError(
+            f"unknown mineral, gas or reagent {name!r}; known: {', '.join(SUBSTANCES)}", value=name
+        ) from None
 
 
 def molar_mass(name: str) -> float:

@@ -70,8 +70,18 @@ BALANCE_FLAG_PCT = 10.0
 #: 2 HCO3- -> CO3-- + CO2 + H2O, 60.01 / (2 x 61.02) = 0.4917.
 HCO3_TO_CO3_EVAPORATION = 0.4917
 #: Constituents that are not dissolved ions or species (excluded from TDS sums).
-_NOT_DISSOLVED = ("temp_C", "pH", "TDS", "COD", "TSS", "alkalinity_CaCO3", "Fe2", "Fe3",
-                  "ORP_mV", "DO")
+_NOT_DISSOLVED = (
+    "temp_C",
+    "pH",
+    "TDS",
+    "COD",
+    "TSS",
+    "alkalinity_CaCO3",
+    "Fe2",
+    "Fe3",
+    "ORP_mV",
+    "DO",
+)
 
 
 def _frame(values: pd.DataFrame | pd.Series) -> pd.DataFrame:
@@ -100,8 +110,9 @@ def _iron_meq(df: pd.DataFrame, fe_split: pd.DataFrame | None = None) -> pd.Seri
     return (fe2.fillna(0) * 2 / m + fe3.fillna(0) * 3 / m).where(split, fe * 2 / m)
 
 
-def meq_per_L(values: pd.DataFrame | pd.Series,
-              fe_split: pd.DataFrame | None = None) -> pd.DataFrame:
+def meq_per_L(
+    values: pd.DataFrame | pd.Series, fe_split: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Ion concentrations in meq/L (always positive), for :data:`CATIONS` and :data:`ANIONS`.
 
     Parameters
@@ -134,8 +145,9 @@ def _alk_meq(df: pd.DataFrame, meq: pd.DataFrame) -> pd.Series:
     return ions.where(have_ions, _col(df, "alkalinity_CaCO3") / CACO3_G_EQ)
 
 
-def ion_balance_pct(values: pd.DataFrame | pd.Series,
-                    fe_split: pd.DataFrame | None = None) -> pd.Series:
+def ion_balance_pct(
+    values: pd.DataFrame | pd.Series, fe_split: pd.DataFrame | None = None
+) -> pd.Series:
     """Charge-balance error, percent.
 
     ``100 (sum cations - sum anions) / (sum cations + sum anions)``, all in meq/L of the input
@@ -185,8 +197,10 @@ def hardness_mg_L_CaCO3(values: pd.DataFrame | pd.Series) -> pd.Series:
     """
     df = _frame(values)
     ca, mg = _col(df, "Ca"), _col(df, "Mg")
-    h = CACO3_G_EQ * (ca.fillna(0) / CONSTITUENTS["Ca"].equivalent_mass
-                      + mg.fillna(0) / CONSTITUENTS["Mg"].equivalent_mass)
+    h = CACO3_G_EQ * (
+        ca.fillna(0) / CONSTITUENTS["Ca"].equivalent_mass
+        + mg.fillna(0) / CONSTITUENTS["Mg"].equivalent_mass
+    )
     return h.where(ca.notna() | mg.notna())
 
 
@@ -251,8 +265,9 @@ def water_type(values: pd.DataFrame | pd.Series, threshold_pct: float = 25.0) ->
         order = np.argsort(-pct, axis=1, kind="stable")  # descending, ties in table order
         ranked = np.take_along_axis(pct, order, axis=1)
         keep = ranked >= threshold_pct
-        names_per_side.append(["·".join(labels[k] for k, ok in zip(o, kk) if ok)
-                               for o, kk in zip(order, keep)])
+        names_per_side.append(
+            ["·".join(labels[k] for k, ok in zip(o, kk) if ok) for o, kk in zip(order, keep)]
+        )
     out = [f"{a}-{c}" if ok else "" for a, c, ok in zip(*names_per_side, valid)]
     return pd.Series(out, index=df.index, dtype=object)
 
@@ -279,17 +294,19 @@ def qa_table(values: pd.DataFrame, fe_split: pd.DataFrame | None = None) -> pd.D
     bal = ion_balance_pct(values, fe_split)
     tds_evap = tds_evaporative_mg_L(values)
     reported = _col(values, "TDS")
-    out = pd.DataFrame({
-        "charge_balance_pct": bal,
-        "tds_mg_L": reported.fillna(tds_evap),
-        "tds_sum_mg_L": tds_sum_mg_L(values),
-        "tds_evaporative_mg_L": tds_evap,
-        "hardness_mg_L_CaCO3": hardness_mg_L_CaCO3(values),
-        "alkalinity_mg_L_CaCO3": alkalinity_mg_L_CaCO3(values),
-        "sar": sodium_adsorption_ratio(values),
-        "rsc_meq_L": residual_sodium_carbonate_meq_L(values),
-        "water_type": water_type(values),
-    })
+    out = pd.DataFrame(
+        {
+            "charge_balance_pct": bal,
+            "tds_mg_L": reported.fillna(tds_evap),
+            "tds_sum_mg_L": tds_sum_mg_L(values),
+            "tds_evaporative_mg_L": tds_evap,
+            "hardness_mg_L_CaCO3": hardness_mg_L_CaCO3(values),
+            "alkalinity_mg_L_CaCO3": alkalinity_mg_L_CaCO3(values),
+            "sar": sodium_adsorption_ratio(values),
+            "rsc_meq_L": residual_sodium_carbonate_meq_L(values),
+            "water_type": water_type(values),
+        }
+    )
     flags, notes = [], []
     for sid, b in bal.items():
         n: list[str] = []
@@ -306,8 +323,10 @@ def qa_table(values: pd.DataFrame, fe_split: pd.DataFrame | None = None) -> pd.D
             flags.append("ok")
         rep = reported.get(sid, np.nan)
         if not np.isnan(rep) and rep > 0 and abs(tds_evap[sid] - rep) / rep > 0.2:
-            n.append(f"reported TDS {rep:.0f} mg/L differs from the ion sum "
-                     f"({tds_evap[sid]:.0f} mg/L, evaporative) by more than 20 %")
+            n.append(
+                f"reported TDS {rep:.0f} mg/L differs from the ion sum "
+                f"({tds_evap[sid]:.0f} mg/L, evaporative) by more than 20 %"
+            )
         notes.append(n)
     out["qa_flag"] = flags
     out["qa_notes"] = notes

@@ -26,7 +26,14 @@ import unicodedata
 from ..errors import UnitError
 from .vocabulary import CONSTITUENTS
 
-__all__ = ["UNITS", "normalise_unit", "parse_unit", "to_canonical", "from_canonical", "allowed_units"]
+__all__ = [
+    "UNITS",
+    "normalise_unit",
+    "parse_unit",
+    "to_canonical",
+    "from_canonical",
+    "allowed_units",
+]
 
 #: canonical unit ids and their accepted spellings
 UNITS: dict[str, tuple[str, ...]] = {

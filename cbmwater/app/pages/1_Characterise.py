@@ -33,12 +33,25 @@ _ROW_STYLE = {
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def compute(data: bytes, filename: str, bundled: bool, sheet: str | None, database: str,
-            charge_balance: str | None, censored_policy: str, irrigation: bool,
-            redox: str = "fe2") -> logic.PageData:
+def compute(
+    data: bytes,
+    filename: str,
+    bundled: bool,
+    sheet: str | None,
+    database: str,
+    charge_balance: str | None,
+    censored_policy: str,
+    irrigation: bool,
+    redox: str = "fe2",
+) -> logic.PageData:
     """Cached engine run, keyed by the file's bytes and every option."""
-    opts = dict(database=database, charge_balance=charge_balance,
-                censored_policy=censored_policy, irrigation=irrigation, redox=redox)
+    opts = dict(
+        database=database,
+        charge_balance=charge_balance,
+        censored_policy=censored_policy,
+        irrigation=irrigation,
+        redox=redox,
+    )
     if bundled:
         return logic.analyse_bundled(**opts)
     return logic.analyse_bytes(data, filename, sheet=sheet, **opts)
@@ -52,7 +65,8 @@ def column_config(columns: list[str], lang: str) -> dict[str, ColumnConfig]:
             m = c.removeprefix("si_")
             label = m if lang == "en" else f"{mineral_name(m, lang)} {m}"
             cfg[c] = st.column_config.NumberColumn(
-                f"{label} SI", help=f"{t('si_unit', lang)}: {m}", format="%.2f")
+                f"{label} SI", help=f"{t('si_unit', lang)}: {m}", format="%.2f"
+            )
         elif c in ("sample_id", "water_type", "qa_flag", "warnings", "redox_basis"):
             cfg[c] = st.column_config.TextColumn(t(f"col_{c}", lang))
         else:
@@ -64,9 +78,15 @@ def style_qa(df: pd.DataFrame) -> pd.io.formats.style.Styler:
     def row(r: pd.Series) -> list[str]:
         return [_ROW_STYLE.get(r["qa_flag"], "")] * len(r)
 
-    fmt = {"charge_balance_pct": "{:.1f}", "tds_mg_L": "{:.0f}", "hardness_mg_L_CaCO3": "{:.0f}",
-           "alkalinity_mg_L_CaCO3": "{:.0f}", "sar": "{:.1f}", "sar_adjusted": "{:.1f}",
-           "rsc_meq_L": "{:.2f}"}
+    fmt = {
+        "charge_balance_pct": "{:.1f}",
+        "tds_mg_L": "{:.0f}",
+        "hardness_mg_L_CaCO3": "{:.0f}",
+        "alkalinity_mg_L_CaCO3": "{:.0f}",
+        "sar": "{:.1f}",
+        "sar_adjusted": "{:.1f}",
+        "rsc_meq_L": "{:.2f}",
+    }
     fmt = {k: v for k, v in fmt.items() if k in df.columns}
     return df.style.apply(row, axis=1).format(fmt, na_rep="")
 
@@ -74,11 +94,12 @@ def style_qa(df: pd.DataFrame) -> pd.io.formats.style.Styler:
 def style_si(df: pd.DataFrame) -> pd.io.formats.style.Styler:
     si = [c for c in df.columns if c.startswith("si_")]
     fmt = {c: "{:.2f}" for c in si}
-    fmt.update({"pH": "{:.2f}", "temp_C": "{:.1f}", "ionic_strength": "{:.4f}",
-                "log_pCO2": "{:.2f}"})
-    return (df.style.map(lambda v: "color: #b02a37; font-weight: 600"
-                         if pd.notna(v) and v > 0 else "", subset=si)
-            .format(fmt, na_rep=""))
+    fmt.update(
+        {"pH": "{:.2f}", "temp_C": "{:.1f}", "ionic_strength": "{:.4f}", "log_pCO2": "{:.2f}"}
+    )
+    return df.style.map(
+        lambda v: "color: #b02a37; font-weight: 600" if pd.notna(v) and v > 0 else "", subset=si
+    ).format(fmt, na_rep="")
 
 
 def si_chart(records: pd.DataFrame, lang: str) -> go.Figure:
@@ -88,18 +109,35 @@ def si_chart(records: pd.DataFrame, lang: str) -> go.Figure:
         d = long[long["mineral"] == m]
         if d.empty:
             continue
-        fig.add_trace(go.Scatter(
-            x=d["sample_id"], y=d["si"], mode="markers", name=mineral_name(m, lang),
-            marker={"size": 9, "line": {"width": 0.5, "color": "white"}},
-            hovertemplate="%{x}<br>" + mineral_name(m, lang) + ": SI = %{y:.2f}<extra></extra>"))
-    fig.add_hline(y=0, line_dash="dash", line_color="grey",
-                  annotation_text=t("si_chart_zero", lang), annotation_position="top left")
+        fig.add_trace(
+            go.Scatter(
+                x=d["sample_id"],
+                y=d["si"],
+                mode="markers",
+                name=mineral_name(m, lang),
+                marker={"size": 9, "line": {"width": 0.5, "color": "white"}},
+                hovertemplate="%{x}<br>" + mineral_name(m, lang) + ": SI = %{y:.2f}<extra></extra>",
+            )
+        )
+    fig.add_hline(
+        y=0,
+        line_dash="dash",
+        line_color="grey",
+        annotation_text=t("si_chart_zero", lang),
+        annotation_position="top left",
+    )
     fig.update_layout(
-        height=460, margin={"l": 60, "r": 20, "t": 40, "b": 80},
+        height=460,
+        margin={"l": 60, "r": 20, "t": 40, "b": 80},
         legend={"orientation": "h", "y": 1.08, "x": 0, "title": {"text": t("mineral", lang)}},
-        xaxis={"title": {"text": t("si_chart_x", lang)}, "categoryorder": "array",
-               "categoryarray": list(records["sample_id"]), "tickangle": -60},
-        yaxis={"title": {"text": t("si_chart_y", lang)}, "zeroline": False})
+        xaxis={
+            "title": {"text": t("si_chart_x", lang)},
+            "categoryorder": "array",
+            "categoryarray": list(records["sample_id"]),
+            "tickangle": -60,
+        },
+        yaxis={"title": {"text": t("si_chart_y", lang)}, "zeroline": False},
+    )
     return fig
 
 
@@ -110,43 +148,89 @@ st.title(t("char_title", lang))
 
 # ---- data source
 data, filename, sheet, bundled = lab_file_source(
-    lang, BUNDLED_ANALYSES, logic.SUFFIXES,
-    t("bundled_note", lang, n=logic.count_data_rows(BUNDLED_ANALYSES)))
+    lang,
+    BUNDLED_ANALYSES,
+    logic.SUFFIXES,
+    t("bundled_note", lang, n=logic.count_data_rows(BUNDLED_ANALYSES)),
+)
 
 # ---- options
 with st.sidebar:
     st.header(t("options", lang))
-    database = st.selectbox(t("database", lang), logic.DATABASES, key="database",
-                            format_func=lambda d: f"{d}.dat", help=t("database_help", lang))
-    policy = st.selectbox(t("censored", lang), logic.CENSORED_POLICIES, key="censored",
-                          format_func=lambda p: t(f"censored_{p}", lang),
-                          help=t("censored_help", lang))
-    balance = st.selectbox(t("charge_balance", lang), ["none", *logic.CHARGE_BALANCE_CHOICES],
-                           key="charge_balance", help=t("charge_balance_help", lang),
-                           format_func=lambda c: t("none", lang) if c == "none" else c)
-    irrigation = st.checkbox(t("irrigation", lang), key="irrigation",
-                             help=t("irrigation_help", lang))
-    redox_kind = st.selectbox(t("redox", lang), logic.REDOX_KINDS, key="redox",
-                              format_func=lambda k: t(f"redox_{k}", lang),
-                              help=t("redox_help", lang))
-    redox_pe = (st.number_input(t("redox_pe_value", lang), min_value=-15.0, max_value=20.0,
-                                value=4.0, step=0.5, key="redox_pe")
-                if redox_kind == "pe" else None)
+    database = st.selectbox(
+        t("database", lang),
+        logic.DATABASES,
+        key="database",
+        format_func=lambda d: f"{d}.dat",
+        help=t("database_help", lang),
+    )
+    policy = st.selectbox(
+        t("censored", lang),
+        logic.CENSORED_POLICIES,
+        key="censored",
+        format_func=lambda p: t(f"censored_{p}", lang),
+        help=t("censored_help", lang),
+    )
+    balance = st.selectbox(
+        t("charge_balance", lang),
+        ["none", *logic.CHARGE_BALANCE_CHOICES],
+        key="charge_balance",
+        help=t("charge_balance_help", lang),
+        format_func=lambda c: t("none", lang) if c == "none" else c,
+    )
+    irrigation = st.checkbox(
+        t("irrigation", lang), key="irrigation", help=t("irrigation_help", lang)
+    )
+    redox_kind = st.selectbox(
+        t("redox", lang),
+        logic.REDOX_KINDS,
+        key="redox",
+        format_func=lambda k: t(f"redox_{k}", lang),
+        help=t("redox_help", lang),
+    )
+    redox_pe = (
+        st.number_input(
+            t("redox_pe_value", lang),
+            min_value=-15.0,
+            max_value=20.0,
+            value=4.0,
+            step=0.5,
+            key="redox_pe",
+        )
+        if redox_kind == "pe"
+        else None
+    )
 
 # ---- run
 try:
     with st.spinner(t("running", lang)):
-        result = compute(data, filename, bundled, sheet, database,
-                         None if balance == "none" else balance, policy, irrigation,
-                         logic.redox_option(redox_kind, redox_pe))
+        result = compute(
+            data,
+            filename,
+            bundled,
+            sheet,
+            database,
+            None if balance == "none" else balance,
+            policy,
+            irrigation,
+            logic.redox_option(redox_kind, redox_pe),
+        )
 except CbmwaterError as exc:
     st.error(t("error_input", lang, msg=str(exc)), icon="🚫")
     st.stop()
 
 rec = result.records
 prov = result.provenance
-st.caption(t("summary", lang, n=len(rec), db=prov.get("database", database),
-             ver=prov.get("cbmwater", "?"), iph=prov.get("iphreeqc", "?")))
+st.caption(
+    t(
+        "summary",
+        lang,
+        n=len(rec),
+        db=prov.get("database", database),
+        ver=prov.get("cbmwater", "?"),
+        iph=prov.get("iphreeqc", "?"),
+    )
+)
 st.caption(t("redox_caption", lang, basis=prov.get("redox", "fe2")))
 
 # ---- (a) QA
@@ -157,23 +241,32 @@ c1.metric(t("n_ok", lang), counts["ok"])
 c2.metric(t("n_warning", lang), counts["warning"])
 c3.metric(t("n_flag", lang), counts["flag"])
 qa = logic.qa_view(rec, irrigation=irrigation)
-st.dataframe(style_qa(qa), hide_index=True, key="qa_table",
-             column_config=column_config(list(qa.columns), lang))
+st.dataframe(
+    style_qa(qa),
+    hide_index=True,
+    key="qa_table",
+    column_config=column_config(list(qa.columns), lang),
+)
 st.caption(t("qa_caption", lang))
 
 # ---- (b) SI
 st.header(t("si_heading", lang))
 si = logic.si_view(rec)
-st.dataframe(style_si(si), hide_index=True, key="si_table",
-             column_config=column_config(list(si.columns), lang))
+st.dataframe(
+    style_si(si),
+    hide_index=True,
+    key="si_table",
+    column_config=column_config(list(si.columns), lang),
+)
 st.caption(t("si_caption", lang))
 
 # ---- (c) Piper, (d) SI chart (full width: the Piper needs room)
 st.subheader(t("piper_heading", lang))
 meq = result.meq
 water_type = rec.set_index("sample_id")["water_type"].reindex(meq.index)
-fig = piper_figure(meq[list(logic.PIPER_IONS)], labels=list(meq.index),
-                   color=list(water_type), lang=lang)
+fig = piper_figure(
+    meq[list(logic.PIPER_IONS)], labels=list(meq.index), color=list(water_type), lang=lang
+)
 st.plotly_chart(fig, key="piper")
 st.caption(t("piper_caption", lang))
 st.subheader(t("si_chart_heading", lang))
@@ -184,16 +277,38 @@ st.caption(t("si_chart_caption", lang))
 st.header(t("downloads_heading", lang))
 stem = Path(str(prov.get("source", filename))).stem or "analyses"
 d1, d2, d3, d4 = st.columns(4)
-d1.download_button(t("dl_csv", lang), logic.records_csv(rec), f"{stem}_characterised.csv",
-                   mime="text/csv", key="dl_csv", on_click="ignore")
-d2.download_button(t("dl_json", lang), logic.records_json(rec, prov),
-                   f"{stem}_characterised.json", mime="application/json", key="dl_json",
-                   on_click="ignore")
-d3.download_button(t("dl_xlsx", lang), logic.records_xlsx(rec, prov),
-                   f"{stem}_characterised.xlsx", key="dl_xlsx", on_click="ignore",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-d4.download_button(t("dl_pqi", lang), result.pqi.encode("utf-8"), f"{stem}.pqi",
-                   mime="text/plain", key="dl_pqi", on_click="ignore")
+d1.download_button(
+    t("dl_csv", lang),
+    logic.records_csv(rec),
+    f"{stem}_characterised.csv",
+    mime="text/csv",
+    key="dl_csv",
+    on_click="ignore",
+)
+d2.download_button(
+    t("dl_json", lang),
+    logic.records_json(rec, prov),
+    f"{stem}_characterised.json",
+    mime="application/json",
+    key="dl_json",
+    on_click="ignore",
+)
+d3.download_button(
+    t("dl_xlsx", lang),
+    logic.records_xlsx(rec, prov),
+    f"{stem}_characterised.xlsx",
+    key="dl_xlsx",
+    on_click="ignore",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+d4.download_button(
+    t("dl_pqi", lang),
+    result.pqi.encode("utf-8"),
+    f"{stem}.pqi",
+    mime="text/plain",
+    key="dl_pqi",
+    on_click="ignore",
+)
 st.caption(t("dl_caption", lang))
 with st.expander(t("provenance", lang)):
     st.json(prov)

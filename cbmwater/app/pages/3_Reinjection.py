@@ -35,8 +35,13 @@ SEVERITY_ICONS = {"fail": "🔴", "warning": "🟠", "info": "🔵"}
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def compute(toml_data: bytes, toml_name: str, example: str | None, csv_data: bytes | None,
-            csv_name: str | None) -> dict:
+def compute(
+    toml_data: bytes,
+    toml_name: str,
+    example: str | None,
+    csv_data: bytes | None,
+    csv_name: str | None,
+) -> dict:
     """Cached review, keyed by the proposal's bytes (and the CSV's bytes when uploaded)."""
     return LR.run_review(toml_data, toml_name, example, csv_data, csv_name)
 
@@ -57,15 +62,23 @@ def si_chart(review: dict, lang: str) -> go.Figure:
     fig = go.Figure()
     for m in LR.minerals(review):
         label = mineral_label(m, lang)
-        fig.add_trace(go.Scatter(
-            x=x, y=list(mix[f"si_{m}"]), name=label, mode="lines+markers",
-            hovertemplate=label + "<br>%{x:.0%}: SI = %{y:.3f}<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=list(mix[f"si_{m}"]),
+                name=label,
+                mode="lines+markers",
+                hovertemplate=label + "<br>%{x:.0%}: SI = %{y:.3f}<extra></extra>",
+            )
+        )
     fig.add_hline(y=0, line_dash="dot", line_color="grey")
     fig.update_layout(
-        title={"text": t("rj_si_chart_title", lang), "font": {"size": 14}}, height=420,
+        title={"text": t("rj_si_chart_title", lang), "font": {"size": 14}},
+        height=420,
         margin={"l": 60, "r": 20, "t": 50, "b": 60},
         xaxis={"title": {"text": t("rj_mix_x", lang)}, "tickformat": ".0%", "range": [0, 1]},
-        yaxis={"title": {"text": t("rj_si_chart_y", lang)}})
+        yaxis={"title": {"text": t("rj_si_chart_y", lang)}},
+    )
     return fig
 
 
@@ -77,19 +90,33 @@ def scale_chart(review: dict, lang: str) -> go.Figure:
         col = f"scale_{m}_mg_L"
         if col in mix and mix[col].max() > 0:
             label = mineral_label(m, lang)
-            fig.add_trace(go.Scatter(
-                x=x, y=list(mix[col]), name=label, mode="lines+markers",
-                hovertemplate=label + "<br>%{x:.0%}: %{y:.3g} mg/L<extra></extra>"))
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=list(mix[col]),
+                    name=label,
+                    mode="lines+markers",
+                    hovertemplate=label + "<br>%{x:.0%}: %{y:.3g} mg/L<extra></extra>",
+                )
+            )
     total = t("rj_scale_total", lang)
-    fig.add_trace(go.Scatter(
-        x=x, y=list(mix["scale_mg_L"]), name=total, mode="lines+markers",
-        line={"width": 3, "color": "black"},
-        hovertemplate=total + "<br>%{x:.0%}: %{y:.3g} mg/L<extra></extra>"))
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=list(mix["scale_mg_L"]),
+            name=total,
+            mode="lines+markers",
+            line={"width": 3, "color": "black"},
+            hovertemplate=total + "<br>%{x:.0%}: %{y:.3g} mg/L<extra></extra>",
+        )
+    )
     fig.update_layout(
-        title={"text": t("rj_scale_chart_title", lang), "font": {"size": 14}}, height=420,
+        title={"text": t("rj_scale_chart_title", lang), "font": {"size": 14}},
+        height=420,
         margin={"l": 60, "r": 20, "t": 50, "b": 60},
         xaxis={"title": {"text": t("rj_mix_x", lang)}, "tickformat": ".0%", "range": [0, 1]},
-        yaxis={"title": {"text": t("rj_scale_chart_y", lang)}, "rangemode": "tozero"})
+        yaxis={"title": {"text": t("rj_scale_chart_y", lang)}, "rangemode": "tozero"},
+    )
     return fig
 
 
@@ -101,26 +128,43 @@ st.markdown(t("rj_intro", lang))
 
 # ---- proposal: bundled example or upload
 test_upload = st.session_state.get(TEST_UPLOAD_KEY)
-source = st.radio(t("rj_source", lang), ["example", "upload"],
-                  index=1 if test_upload is not None else 0, horizontal=True,
-                  format_func=lambda s: t(f"rj_src_{s}", lang), key="rj_source")
+source = st.radio(
+    t("rj_source", lang),
+    ["example", "upload"],
+    index=1 if test_upload is not None else 0,
+    horizontal=True,
+    format_func=lambda s: t(f"rj_src_{s}", lang),
+    key="rj_source",
+)
 example: str | None = None
 csv_data: bytes | None = None
 csv_name: str | None = None
 if source == "example":
     paths = {p.name: p for p in LR.example_proposals()}
     titles = {n: LR.proposal_title(p.read_bytes()) for n, p in paths.items()}
-    chosen = st.selectbox(t("rj_example", lang), list(paths), key="rj_example",
-                          format_func=lambda n: f"{n} — {titles[n]}" if titles.get(n) else n)
+    chosen = st.selectbox(
+        t("rj_example", lang),
+        list(paths),
+        key="rj_example",
+        format_func=lambda n: f"{n} — {titles[n]}" if titles.get(n) else n,
+    )
     toml_name = chosen
     toml_data = paths[chosen].read_bytes()
     example = str(paths[chosen])
 else:
     c1, c2 = st.columns(2)
-    up = c1.file_uploader(t("rj_upload_toml", lang), type=["toml"],
-                          help=t("rj_upload_toml_help", lang), key="rj_upload")
-    up_csv = c2.file_uploader(t("rj_upload_csv", lang), type=["csv"],
-                              help=t("rj_upload_csv_help", lang), key="rj_upload_csv")
+    up = c1.file_uploader(
+        t("rj_upload_toml", lang),
+        type=["toml"],
+        help=t("rj_upload_toml_help", lang),
+        key="rj_upload",
+    )
+    up_csv = c2.file_uploader(
+        t("rj_upload_csv", lang),
+        type=["csv"],
+        help=t("rj_upload_csv_help", lang),
+        key="rj_upload_csv",
+    )
     if up is not None:
         toml_data, toml_name = up.getvalue(), up.name
     elif test_upload is not None:
@@ -152,9 +196,20 @@ st.markdown(f"## :{colour}-background[{t('rj_verdict_line', lang, verdict=label)
 if f"rj_verdict_help_{verdict}" in STRINGS:
     st.caption(t(f"rj_verdict_help_{verdict}", lang))
 p = review["proposal"]
-st.caption(t("rj_proposal_caption", lang, title=p["title"], formation=p["formation"],
-             depth=p["depth_m"], temp=p["temperature_C"], pres=p["pressure_bar"],
-             perm=p["permeability_um2"], cls=p["permeability_class"], vol=p["volume_m3_d"]))
+st.caption(
+    t(
+        "rj_proposal_caption",
+        lang,
+        title=p["title"],
+        formation=p["formation"],
+        depth=p["depth_m"],
+        temp=p["temperature_C"],
+        pres=p["pressure_bar"],
+        perm=p["permeability_um2"],
+        cls=p["permeability_class"],
+        vol=p["volume_m3_d"],
+    )
+)
 
 st.subheader(t("rj_conditions", lang))
 if review["conditions"]:
@@ -166,14 +221,19 @@ else:
 st.subheader(t("rj_findings", lang))
 findings = LR.findings_table(review)
 findings["severity"] = findings["severity"].map(lambda s: severity_label(s, lang))
-st.dataframe(findings, hide_index=True, key="rj_findings", column_config={
-    "code": st.column_config.TextColumn(t("rj_col_code", lang)),
-    "severity": st.column_config.TextColumn(t("rj_col_severity", lang)),
-    "message": st.column_config.TextColumn(t("rj_col_message", lang), width="large"),
-    "evidence": st.column_config.TextColumn(t("rj_col_evidence", lang)),
-    "clause": st.column_config.TextColumn(t("rj_col_clause", lang)),
-    "condition": st.column_config.TextColumn(t("rj_col_condition", lang)),
-})
+st.dataframe(
+    findings,
+    hide_index=True,
+    key="rj_findings",
+    column_config={
+        "code": st.column_config.TextColumn(t("rj_col_code", lang)),
+        "severity": st.column_config.TextColumn(t("rj_col_severity", lang)),
+        "message": st.column_config.TextColumn(t("rj_col_message", lang), width="large"),
+        "evidence": st.column_config.TextColumn(t("rj_col_evidence", lang)),
+        "clause": st.column_config.TextColumn(t("rj_col_clause", lang)),
+        "condition": st.column_config.TextColumn(t("rj_col_condition", lang)),
+    },
+)
 st.caption(t("rj_findings_caption", lang))
 
 # ---- mixing curves
@@ -199,11 +259,24 @@ zip_bytes = LR.pqi_zip(review, out["pqi"])
 st.session_state[DOWNLOADS_KEY] = {"html": html_bytes, "pqi_zip": zip_bytes}
 stem = Path(toml_name).stem
 d1, d2 = st.columns(2)
-d1.download_button(t("rj_dl_html", lang), html_bytes, f"{stem}_review.html", mime="text/html",
-                   key="rj_dl_html", on_click="ignore")
-d2.download_button(t("rj_dl_pqi", lang), zip_bytes, f"{stem}_phreeqc.zip",
-                   mime="application/zip", key="rj_dl_pqi", on_click="ignore")
+d1.download_button(
+    t("rj_dl_html", lang),
+    html_bytes,
+    f"{stem}_review.html",
+    mime="text/html",
+    key="rj_dl_html",
+    on_click="ignore",
+)
+d2.download_button(
+    t("rj_dl_pqi", lang),
+    zip_bytes,
+    f"{stem}_phreeqc.zip",
+    mime="application/zip",
+    key="rj_dl_pqi",
+    on_click="ignore",
+)
 st.caption(t("rj_dl_caption", lang))
 with st.expander(t("rj_findings", lang) + " (JSON)"):
-    st.code(json.dumps(review["findings"], ensure_ascii=False, indent=1, default=str),
-            language="json")
+    st.code(
+        json.dumps(review["findings"], ensure_ascii=False, indent=1, default=str), language="json"
+    )

@@ -8,6 +8,7 @@ seep (an ALD candidate) and a net-alkaline toe drain for the two others.  SO4 cl
 balance (pyrite oxidation makes these sulfate waters).  Replace with measured analyses before use.
 Run from the repository root: .venv/bin/python cbmwater/case_studies/daji_old_mine/build_analyses.py
 """
+
 from pathlib import Path
 
 import pandas as pd
@@ -16,19 +17,118 @@ OUT = Path(__file__).with_name("analyses.csv")
 from cbmwater.water.qa import ion_balance_pct
 
 rows = [
- dict(sample_id="DJ-1", temp_C=14.0, pH=2.8, DO=1.8, Na=55, K=8, Ca=380, Mg=165, Fe2=180, Fe3=60, Mn=12, Al=45, Cl=25, SO4=None, alkalinity_CaCO3=0, TSS=60),
- dict(sample_id="DJ-2", temp_C=13.5, pH=3.4, DO=2.5, Na=40, K=6, Ca=260, Mg=95, Fe2=60, Fe3=15, Mn=6, Al=18, Cl=20, SO4=None, alkalinity_CaCO3=0, TSS=40),
- dict(sample_id="DJ-3", temp_C=13.0, pH=5.9, DO=0.4, Na=35, K=5, Ca=210, Mg=70, Fe2=28, Fe3=0.4, Mn=4.2, Al=0.5, Cl=18, SO4=None, HCO3=49, TSS=15),
- dict(sample_id="DJ-4", temp_C=13.0, pH=6.7, DO=3.0, Na=45, K=5, Ca=180, Mg=60, Fe2=11, Fe3=0.8, Mn=2.6, Al=0.2, Cl=22, SO4=None, HCO3=220, TSS=20),
+    dict(
+        sample_id="DJ-1",
+        temp_C=14.0,
+        pH=2.8,
+        DO=1.8,
+        Na=55,
+        K=8,
+        Ca=380,
+        Mg=165,
+        Fe2=180,
+        Fe3=60,
+        Mn=12,
+        Al=45,
+        Cl=25,
+        SO4=None,
+        alkalinity_CaCO3=0,
+        TSS=60,
+    ),
+    dict(
+        sample_id="DJ-2",
+        temp_C=13.5,
+        pH=3.4,
+        DO=2.5,
+        Na=40,
+        K=6,
+        Ca=260,
+        Mg=95,
+        Fe2=60,
+        Fe3=15,
+        Mn=6,
+        Al=18,
+        Cl=20,
+        SO4=None,
+        alkalinity_CaCO3=0,
+        TSS=40,
+    ),
+    dict(
+        sample_id="DJ-3",
+        temp_C=13.0,
+        pH=5.9,
+        DO=0.4,
+        Na=35,
+        K=5,
+        Ca=210,
+        Mg=70,
+        Fe2=28,
+        Fe3=0.4,
+        Mn=4.2,
+        Al=0.5,
+        Cl=18,
+        SO4=None,
+        HCO3=49,
+        TSS=15,
+    ),
+    dict(
+        sample_id="DJ-4",
+        temp_C=13.0,
+        pH=6.7,
+        DO=3.0,
+        Na=45,
+        K=5,
+        Ca=180,
+        Mg=60,
+        Fe2=11,
+        Fe3=0.8,
+        Mn=2.6,
+        Al=0.2,
+        Cl=22,
+        SO4=None,
+        HCO3=220,
+        TSS=20,
+    ),
 ]
 # SO4 closes the charge balance (the acid waters are sulfate waters: pyrite oxidation)
-eq = {"Na":22.99,"K":39.10,"Ca":20.04,"Mg":12.15,"Fe2":27.92,"Fe3":18.62,"Mn":27.47,"Al":8.99,"Cl":35.45,"HCO3":61.02}
+eq = {
+    "Na": 22.99,
+    "K": 39.10,
+    "Ca": 20.04,
+    "Mg": 12.15,
+    "Fe2": 27.92,
+    "Fe3": 18.62,
+    "Mn": 27.47,
+    "Al": 8.99,
+    "Cl": 35.45,
+    "HCO3": 61.02,
+}
 for r in rows:
-    cat = sum(r[k]/eq[k] for k in ("Na","K","Ca","Mg","Fe2","Fe3","Mn","Al")) + 1000*10**(-r["pH"])
-    an = r["Cl"]/eq["Cl"] + r.get("HCO3",0)/eq["HCO3"]
-    r["SO4"] = round((cat-an)*48.03, -1)
+    cat = sum(
+        r[k] / eq[k] for k in ("Na", "K", "Ca", "Mg", "Fe2", "Fe3", "Mn", "Al")
+    ) + 1000 * 10 ** (-r["pH"])
+    an = r["Cl"] / eq["Cl"] + r.get("HCO3", 0) / eq["HCO3"]
+    r["SO4"] = round((cat - an) * 48.03, -1)
 df = pd.DataFrame(rows)
-cols = ["sample_id","temp_C","pH","DO","Na","K","Ca","Mg","Fe2","Fe3","Mn","Al","Cl","SO4","HCO3","alkalinity_CaCO3","TSS"]
+cols = [
+    "sample_id",
+    "temp_C",
+    "pH",
+    "DO",
+    "Na",
+    "K",
+    "Ca",
+    "Mg",
+    "Fe2",
+    "Fe3",
+    "Mn",
+    "Al",
+    "Cl",
+    "SO4",
+    "HCO3",
+    "alkalinity_CaCO3",
+    "TSS",
+]
 df = df[cols]
 df.to_csv(OUT, index=False)
 from cbmwater.water.io import read_analyses

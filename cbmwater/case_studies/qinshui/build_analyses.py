@@ -53,7 +53,40 @@ except ModuleNotFoundError:  # run from a checkout without an installed package
 SEED = 20140731  # first sampling day of the 145-sample SQB survey; any fixed value would do
 OUT = Path(__file__).with_name("analyses.csv")
 
-HEADER = ["sample_id", "well", "block", "seam", "temp_C", "pH", "Na", "K", "Ca", "Mg", "Fe", "Fe2", "Fe3", "Mn", "Al", "Sr", "Ba", "Li", "NH4_N", "Cl", "SO4", "HCO3", "CO3", "alkalinity_CaCO3", "F", "Br", "NO3_N", "SiO2", "B", "TDS", "COD", "TSS"]
+HEADER = [
+    "sample_id",
+    "well",
+    "block",
+    "seam",
+    "temp_C",
+    "pH",
+    "Na",
+    "K",
+    "Ca",
+    "Mg",
+    "Fe",
+    "Fe2",
+    "Fe3",
+    "Mn",
+    "Al",
+    "Sr",
+    "Ba",
+    "Li",
+    "NH4_N",
+    "Cl",
+    "SO4",
+    "HCO3",
+    "CO3",
+    "alkalinity_CaCO3",
+    "F",
+    "Br",
+    "NO3_N",
+    "SiO2",
+    "B",
+    "TDS",
+    "COD",
+    "TSS",
+]
 
 BLOCKS = {
     "SZ": "Shizhuang",
@@ -64,11 +97,16 @@ BLOCKS = {
 }
 # (block code, seam, number of analyses); 24 from 3#, 8 from 15#.
 LAYOUT = [
-    ("SZ", "3", 5), ("SZ", "15", 3),
-    ("ZZ", "3", 5), ("ZZ", "15", 2),
-    ("FZ", "3", 5), ("FZ", "15", 1),
-    ("CZ", "3", 4), ("CZ", "15", 1),
-    ("PZ", "3", 5), ("PZ", "15", 1),
+    ("SZ", "3", 5),
+    ("SZ", "15", 3),
+    ("ZZ", "3", 5),
+    ("ZZ", "15", 2),
+    ("FZ", "3", 5),
+    ("FZ", "15", 1),
+    ("CZ", "3", 4),
+    ("CZ", "15", 1),
+    ("PZ", "3", 5),
+    ("PZ", "15", 1),
 ]
 # Hand-placed analyses: water type and target sum of dissolved constituents (mg/L).  The two
 # ends of the published TDS range and the three analyses >= 3000 mg/L are set here so that the
@@ -80,7 +118,7 @@ SPECIAL = {
     "ZZ-3-05": ("Na-Cl", 2780.0),
     "CZ-15-01": ("Na-Cl", 2360.0),
     "PZ-3-05": ("Na-SO4", 2450.0),
-    "PZ-3-01": ("Na-HCO3", 645.0),   # low end of the range
+    "PZ-3-01": ("Na-HCO3", 645.0),  # low end of the range
     "CZ-3-01": ("Na-HCO3", 790.0),
     "FZ-3-05": ("Na-HCO3", 700.0),
 }
@@ -104,9 +142,7 @@ SI_CAP = {"calcite": 1.15, "barite": 1.2, "fluorite": 0.0}
 LOG_K2 = -10.33  # HCO3- = H+ + CO3-2
 
 
-def lognormal(
-    rng: np.random.Generator, median: float, sigma: float, lo: float, hi: float
-) -> float:
+def lognormal(rng: np.random.Generator, median: float, sigma: float, lo: float, hi: float) -> float:
     """Log-normal draw truncated to [lo, hi] by redrawing (no pile-up at the bounds)."""
     for _ in range(1000):
         x = median * math.exp(sigma * rng.standard_normal())
@@ -175,8 +211,10 @@ def solve_majors(s: dict) -> dict[str, float]:
         + EQ["SO4"] * so4_fixed
         - w_alk * (so4_fixed + m_a)
     )
-    per_c = (1 - s["g"]) * EQ["Na"] + s["g"] * w_camg + k * (
-        f_cl * EQ["Cl"] + f_so4 * EQ["SO4"] + (1 - f_cl - f_so4) * w_alk
+    per_c = (
+        (1 - s["g"]) * EQ["Na"]
+        + s["g"] * w_camg
+        + k * (f_cl * EQ["Cl"] + f_so4 * EQ["SO4"] + (1 - f_cl - f_so4) * w_alk)
     )
     cat = (s["ion_sum"] - fixed) / per_c
     an = k * cat
@@ -260,11 +298,21 @@ def draw_sample(rng: np.random.Generator, sid: str, block: str, seam: str) -> di
     cl_br = float(rng.uniform(200.0, 500.0))  # Cl/Br mass ratio
 
     s = {
-        "sid": sid, "block": block, "seam": seam, "type": wtype, "pH": ph, "temp": temp,
-        "ion_sum": ion_sum, "eps": eps,
+        "sid": sid,
+        "block": block,
+        "seam": seam,
+        "type": wtype,
+        "pH": ph,
+        "temp": temp,
+        "ion_sum": ion_sum,
+        "eps": eps,
         "e": truncnormal(rng, 0.0, 0.012, -0.027, 0.027),
-        "f_cl": f_cl, "f_so4": f_so4, "so4_mg": so4_mg, "g": g,
-        "ca_share": float(rng.uniform(0.55, 0.72)), "minors": minors,
+        "f_cl": f_cl,
+        "f_so4": f_so4,
+        "so4_mg": so4_mg,
+        "g": g,
+        "ca_share": float(rng.uniform(0.55, 0.72)),
+        "minors": minors,
     }
     # Iterate: Br follows Cl; Ca/Mg, Ba and F are lowered until the saturation caps hold.
     for _ in range(30):
@@ -304,7 +352,8 @@ def row_for(s: dict) -> dict[str, str]:
         "Ca": fmt(mj["Ca"], 3, 2),
         "Mg": fmt(mj["Mg"], 3, 2),
         "Fe": fmt(mi["Fe"], 3),
-        "Fe2": "", "Fe3": "",
+        "Fe2": "",
+        "Fe3": "",
         "Mn": censor("Mn", mi["Mn"]),
         "Al": fmt(s["al"], 2) if s["al"] is not None else "",
         "Sr": fmt(mi["Sr"], 2),
@@ -376,8 +425,10 @@ def main() -> None:
     sums = [dissolved_sum(r) for r in rows]
     bal = [ion_balance(r) for r in rows]
     print(f"wrote {OUT} ({len(rows)} analyses)")
-    print(f"sum of dissolved constituents {min(sums):.0f}-{max(sums):.0f} mg/L, "
-          f"{sum(t < 3000 for t in sums)} below 3000")
+    print(
+        f"sum of dissolved constituents {min(sums):.0f}-{max(sums):.0f} mg/L, "
+        f"{sum(t < 3000 for t in sums)} below 3000"
+    )
     print(f"TDS column (lab, evaporative) {min(tds):.0f}-{max(tds):.0f} mg/L")
     print(f"ion balance {min(bal):+.2f} .. {max(bal):+.2f} %")
 

@@ -29,8 +29,8 @@ HERE = Path(__file__).resolve().parent
 ANALYSES = HERE.parent / "qinshui" / "analyses.csv"
 OUT = HERE / "wells.csv"
 
-SEED = 20270101          # any fixed integer; chosen as the case's first calendar day
-PERIODS = 15             # annual periods, 2027-2041 (case.toml [case])
+SEED = 20270101  # any fixed integer; chosen as the case's first calendar day
+PERIODS = 15  # annual periods, 2027-2041 (case.toml [case])
 PERIOD_YEARS = 1.0
 
 # Wells per gathering station; the station is named after the block whose analyses it receives.
@@ -71,10 +71,8 @@ FRAC_M3_PER_WELL = 700.0
 # the only quantitative Qinshui figure; the 3# wells reach it after about 1-2 years.
 # With these ranges 160 wells give 740-860 m3/d in 2027-2031, falling to about 280 m3/d by 2041.
 ARPS = {
-    "3#": dict(qi_median=7.0, qi_sigma=0.40, qi_lo=2.0, qi_hi=10.0,
-               Di=(0.4, 0.8), b=(0.8, 1.0)),
-    "15#": dict(qi_median=22.0, qi_sigma=0.35, qi_lo=5.0, qi_hi=40.0,
-                Di=(0.1, 0.3), b=(0.4, 0.9)),
+    "3#": dict(qi_median=7.0, qi_sigma=0.40, qi_lo=2.0, qi_hi=10.0, Di=(0.4, 0.8), b=(0.8, 1.0)),
+    "15#": dict(qi_median=22.0, qi_sigma=0.35, qi_lo=5.0, qi_hi=40.0, Di=(0.1, 0.3), b=(0.4, 0.9)),
 }
 
 
@@ -98,40 +96,52 @@ def build() -> list[dict]:
     blocks = read_blocks(ANALYSES)
     rows = []
     for station, n in WELLS_PER_STATION.items():
-        samples = blocks[station]            # KeyError if a block name is misspelt
+        samples = blocks[station]  # KeyError if a block name is misspelt
         n1 = round(SHARE_PERIOD_1 * n)
         starts = [1] * n1 + [INFILL_PERIODS[i % len(INFILL_PERIODS)] for i in range(n - n1)]
         for k, start in enumerate(starts, start=1):
             # each well takes one of its own block's analyses, all equally likely
             sample_id, seam = samples[int(rng.integers(len(samples)))]
             a = ARPS[seam]
-            qi = float(np.clip(a["qi_median"] * math.exp(a["qi_sigma"] * rng.standard_normal()),
-                               a["qi_lo"], a["qi_hi"]))
+            qi = float(
+                np.clip(
+                    a["qi_median"] * math.exp(a["qi_sigma"] * rng.standard_normal()),
+                    a["qi_lo"],
+                    a["qi_hi"],
+                )
+            )
             Di = float(rng.uniform(*a["Di"]))
             b = float(rng.uniform(*a["b"]))
-            rows.append({
-                "well": f"{CODE[station]}-W{k:03d}",
-                "station": station,
-                "analysis": sample_id,
-                "qi_m3_d": f"{qi:.2f}",
-                "Di_per_yr": f"{Di:.3f}",
-                "b": f"{b:.3f}",
-                "start_period": str(start),
-            })
+            rows.append(
+                {
+                    "well": f"{CODE[station]}-W{k:03d}",
+                    "station": station,
+                    "analysis": sample_id,
+                    "qi_m3_d": f"{qi:.2f}",
+                    "Di_per_yr": f"{Di:.3f}",
+                    "b": f"{b:.3f}",
+                    "start_period": str(start),
+                }
+            )
     return rows
 
 
 def main() -> None:
     rows = build()
     with OUT.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=["well", "station", "analysis", "qi_m3_d", "Di_per_yr",
-                                           "b", "start_period"], lineterminator="\n")
+        w = csv.DictWriter(
+            fh,
+            fieldnames=["well", "station", "analysis", "qi_m3_d", "Di_per_yr", "b", "start_period"],
+            lineterminator="\n",
+        )
         w.writeheader()
         w.writerows(rows)
     print(f"wrote {OUT.relative_to(HERE.parents[2])}: {len(rows)} wells")
     stations = list(WELLS_PER_STATION)
-    print("wells per station: " + ", ".join(
-        f"{s} {sum(r['station'] == s for r in rows)}" for s in stations))
+    print(
+        "wells per station: "
+        + ", ".join(f"{s} {sum(r['station'] == s for r in rows)}" for s in stations)
+    )
     seams = {}
     for r in rows:
         seam = "15#" if "-15-" in r["analysis"] else "3#"
@@ -140,18 +150,29 @@ def main() -> None:
     total = np.zeros(PERIODS)
     by_station = {s: np.zeros(PERIODS) for s in stations}
     for r in rows:
-        q = np.array(period_rates(float(r["qi_m3_d"]), float(r["Di_per_yr"]), float(r["b"]),
-                                  int(r["start_period"])))
+        q = np.array(
+            period_rates(
+                float(r["qi_m3_d"]), float(r["Di_per_yr"]), float(r["b"]), int(r["start_period"])
+            )
+        )
         by_station[r["station"]] += q
         total += q
-    frac = [sum(int(r["start_period"]) == p + 1 for r in rows) * FRAC_M3_PER_WELL / 365.0
-            for p in range(1, PERIODS + 1)]
-    print("frac make-up demand of the infill wells (m3/d, for case.toml): ["
-          + ", ".join(f"{v:.0f}" for v in frac) + "]")
+    frac = [
+        sum(int(r["start_period"]) == p + 1 for r in rows) * FRAC_M3_PER_WELL / 365.0
+        for p in range(1, PERIODS + 1)
+    ]
+    print(
+        "frac make-up demand of the infill wells (m3/d, for case.toml): ["
+        + ", ".join(f"{v:.0f}" for v in frac)
+        + "]"
+    )
     print("period  year  " + "  ".join(f"{s[:11]:>11s}" for s in stations) + "       total  (m3/d)")
     for p in range(PERIODS):
-        print(f"{p + 1:6d}  {2027 + p}  " + "  ".join(f"{by_station[s][p]:11.0f}" for s in stations)
-              + f"  {total[p]:10.0f}")
+        print(
+            f"{p + 1:6d}  {2027 + p}  "
+            + "  ".join(f"{by_station[s][p]:11.0f}" for s in stations)
+            + f"  {total[p]:10.0f}"
+        )
 
 
 if __name__ == "__main__":

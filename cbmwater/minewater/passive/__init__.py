@@ -52,6 +52,15 @@ from .settling_pond import settling_pond
 from .vfp import vertical_flow_pond
 from .wetland import aerobic_wetland
 
-__all__ = ["anoxic_limestone_drain", "vertical_flow_pond", "limestone_bed",
-           "manganese_removal_bed", "aerobic_wetland", "sulfate_reducing_bioreactor",
-           "settling_pond", "LIMESTONE_METHODS", "LINERS", "defaults_life"]
+__all__ = [
+    "anoxic_limestone_drain",
+    "vertical_flow_pond",
+    "limestone_bed",
+    "manganese_removal_bed",
+    "aerobic_wetland",
+    "sulfate_reducing_bioreactor",
+    "settling_pond",
+    "LIMESTONE_METHODS",
+    "LINERS",
+    "defaults_life",
+]

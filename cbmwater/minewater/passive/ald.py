@@ -11,16 +11,28 @@ __all__ = ["anoxic_limestone_drain"]
 
 
 def anoxic_limestone_drain(
-        flow_m3_d: float, *, net_acidity_mg_L: float | None = None,
-        method: str = "retention_time", retention_h: float | None = None,
-        life_yr: float | None = None, alkalinity_rate_g_m2_d: float | None = None,
-        limestone_depth_m: float | None = None, soil_cover_m: float | None = None,
-        purity: float | None = None, efficiency: float | None = None,
-        porosity: float | None = None, length_width_ratio: float | None = None,
-        side_slope: float | None = None, liner: str = "none",
-        do_mg_L: float | None = None, fe3_mg_L: float | None = None, al_mg_L: float | None = None,
-        site_development: bool = True, econ: Economics | None = None,
-        defaults: AmdTreatDefaults | None = None) -> OptionResult:
+    flow_m3_d: float,
+    *,
+    net_acidity_mg_L: float | None = None,
+    method: str = "retention_time",
+    retention_h: float | None = None,
+    life_yr: float | None = None,
+    alkalinity_rate_g_m2_d: float | None = None,
+    limestone_depth_m: float | None = None,
+    soil_cover_m: float | None = None,
+    purity: float | None = None,
+    efficiency: float | None = None,
+    porosity: float | None = None,
+    length_width_ratio: float | None = None,
+    side_slope: float | None = None,
+    liner: str = "none",
+    do_mg_L: float | None = None,
+    fe3_mg_L: float | None = None,
+    al_mg_L: float | None = None,
+    site_development: bool = True,
+    econ: Economics | None = None,
+    defaults: AmdTreatDefaults | None = None,
+) -> OptionResult:
     """Anoxic limestone drain (ALD): buried limestone bed under a soil cover.
 
     Parameters
@@ -75,46 +87,96 @@ def anoxic_limestone_drain(
     (jlant/amdtreat@5a292e0); Hedin et al. (1994) USBM IC 9389 [M].
     """
     plant, o, s = limestone_system(
-        "ald", "ALD", flow_m3_d, net_acidity_mg_L, method, liner,
-        dict(zip(LIMESTONE_OPTIONS, (retention_h, purity, efficiency, porosity,
-                                     alkalinity_rate_g_m2_d, limestone_depth_m, length_width_ratio,
-                                     side_slope)), soil_cover_m=soil_cover_m),
-        life_yr=life_yr, econ=econ, defaults=defaults, site_development=site_development)
+        "ald",
+        "ALD",
+        flow_m3_d,
+        net_acidity_mg_L,
+        method,
+        liner,
+        dict(
+            zip(
+                LIMESTONE_OPTIONS,
+                (
+                    retention_h,
+                    purity,
+                    efficiency,
+                    porosity,
+                    alkalinity_rate_g_m2_d,
+                    limestone_depth_m,
+                    length_width_ratio,
+                    side_slope,
+                ),
+            ),
+            soil_cover_m=soil_cover_m,
+        ),
+        life_yr=life_yr,
+        econ=econ,
+        defaults=defaults,
+        site_development=site_development,
+    )
     sec, d, z = plant.sec, plant.d, o["side_slope"]
     for name, v in (("do_mg_L", do_mg_L), ("fe3_mg_L", fe3_mg_L), ("al_mg_L", al_mg_L)):
         if v is not None and check_number(name, v, lo=0.0) > 1.0:
-            plant.warnings.append(f"ALD: {name} = {v:g} mg/L is above 1 mg/L; Fe(III)/Al hydroxides "
-                                f"and oxygen armour and clog an ALD (Hedin et al. 1994; use a VFP "
-                                f"instead)")
+            plant.warnings.append(
+                f"ALD: {name} = {v:g} mg/L is above 1 mg/L; Fe(III)/Al hydroxides "
+                f"and oxygen armour and clog an ALD (Hedin et al. 1994; use a VFP "
+                f"instead)"
+            )
     lt, wt = s["lt"], s["wt"]
     soil_lt, soil_wt, soil_v = stacked_layer(lt, wt, o["soil_cover_m"], z)
-    liner_usd, clay_v = liner_cost(liner, s["lb"], s["wb"], lt, wt, o["limestone_depth_m"], z, sec,
-                                   d)
+    liner_usd, clay_v = liner_cost(
+        liner, s["lb"], s["wb"], lt, wt, o["limestone_depth_m"], z, sec, d
+    )
     excavation = s["volume_m3"] + soil_v + clay_v
     margin = d("common", "ald_clear_margin")
     pipe_usd, pipe_info = header_pipes(sec, s["wb"], d)
-    items = {"excavation": plant.usd(excavation * d(sec, "excavation_unit_cost")),
-             "soil cover": plant.usd(soil_v * d(sec, "soil_cover_unit_cost")),
-             **stone_items(plant, s["mass_t"], s["volume_m3"]),
-             "liner": plant.usd(liner_usd), "pipes": plant.usd(pipe_usd),
-             "structures (valves, control, outlet)": plant.usd(structures(sec, d))}
+    items = {
+        "excavation": plant.usd(excavation * d(sec, "excavation_unit_cost")),
+        "soil cover": plant.usd(soil_v * d(sec, "soil_cover_unit_cost")),
+        **stone_items(plant, s["mass_t"], s["volume_m3"]),
+        "liner": plant.usd(liner_usd),
+        "pipes": plant.usd(pipe_usd),
+        "structures (valves, control, outlet)": plant.usd(structures(sec, d)),
+    }
     return plant.finish(
-        option="ald", method=method, area_m2=lt * wt, footprint=soil_lt * soil_wt,
-        land=(soil_lt + 2 * margin) * (soil_wt + 2 * margin), volume=s["volume_m3"],
-        basis="media", limestone_t=s["mass_t"],
-        materials={"limestone_bulk_m3": s["volume_m3"], "soil_cover_m3": soil_v,
-                   "excavation_m3": excavation, "clay_liner_m3": clay_v},
-        items=items, recap=[
+        option="ald",
+        method=method,
+        area_m2=lt * wt,
+        footprint=soil_lt * soil_wt,
+        land=(soil_lt + 2 * margin) * (soil_wt + 2 * margin),
+        volume=s["volume_m3"],
+        basis="media",
+        limestone_t=s["mass_t"],
+        materials={
+            "limestone_bulk_m3": s["volume_m3"],
+            "soil_cover_m3": soil_v,
+            "excavation_m3": excavation,
+            "clay_liner_m3": clay_v,
+        },
+        items=items,
+        recap=[
             ("limestone", items["limestone"] + items["limestone placement"], "limestone"),
-            ("soil cover", items["soil cover"], "soil_cover")]
+            ("soil cover", items["soil cover"], "soil_cover"),
+        ]
         + recap_common(items, "pipes", "structures (valves, control, outlet)"),
-        sources=limestone_sources(method) + [
+        sources=limestone_sources(method)
+        + [
             "soil cover on the limestone top; excavation = limestone + soil cover (+ clay liner); "
-            "land = (soil-cover top + 2 x 0.61 m)^2 (AMDTreat ALD CalcClearAndGrubArea)"],
+            "land = (soil-cover top + 2 x 0.61 m)^2 (AMDTreat ALD CalcClearAndGrubArea)"
+        ],
         details={
-            "limestone_bottom_m": [s["lb"], s["wb"]], "limestone_top_m": [lt, wt],
-            "soil_cover_top_m": [soil_lt, soil_wt], "limestone_depth_m": o["limestone_depth_m"],
-            "soil_cover_m": o["soil_cover_m"], "water_in_stone_m3": s["water_in_stone_m3"],
-            "retention_h": s["retention_h_actual"], "purity": o["purity"],
-            "efficiency": o["efficiency"], "porosity": o["porosity"],
-            "alternatives": s["alternatives"], "pipes": pipe_info, "liner": liner})
+            "limestone_bottom_m": [s["lb"], s["wb"]],
+            "limestone_top_m": [lt, wt],
+            "soil_cover_top_m": [soil_lt, soil_wt],
+            "limestone_depth_m": o["limestone_depth_m"],
+            "soil_cover_m": o["soil_cover_m"],
+            "water_in_stone_m3": s["water_in_stone_m3"],
+            "retention_h": s["retention_h_actual"],
+            "purity": o["purity"],
+            "efficiency": o["efficiency"],
+            "porosity": o["porosity"],
+            "alternatives": s["alternatives"],
+            "pipes": pipe_info,
+            "liner": liner,
+        },
+    )

@@ -32,15 +32,26 @@ _SO4_G_MOL = 96.06
 
 
 def sulfate_reducing_bioreactor(
-        flow_m3_d: float, *, method: str = "sulfate_reduction",
-        net_acidity_mg_L: float | None = None, so4_reduction_mg_L: float | None = None,
-        so4_rate_mol_m3_d: float | None = None, alkalinity_rate_g_m2_d: float | None = None,
-        volumetric_loading_m3_per_m3_d: float | None = None, life_yr: float | None = None,
-        biomix_depth_m: float | None = None, aggregate_depth_m: float | None = None,
-        free_water_m: float | None = None, freeboard_m: float | None = None,
-        length_width_ratio: float | None = None, side_slope: float | None = None,
-        liner: str = "none", site_development: bool = True, econ: Economics | None = None,
-        defaults: AmdTreatDefaults | None = None) -> OptionResult:
+    flow_m3_d: float,
+    *,
+    method: str = "sulfate_reduction",
+    net_acidity_mg_L: float | None = None,
+    so4_reduction_mg_L: float | None = None,
+    so4_rate_mol_m3_d: float | None = None,
+    alkalinity_rate_g_m2_d: float | None = None,
+    volumetric_loading_m3_per_m3_d: float | None = None,
+    life_yr: float | None = None,
+    biomix_depth_m: float | None = None,
+    aggregate_depth_m: float | None = None,
+    free_water_m: float | None = None,
+    freeboard_m: float | None = None,
+    length_width_ratio: float | None = None,
+    side_slope: float | None = None,
+    liner: str = "none",
+    site_development: bool = True,
+    econ: Economics | None = None,
+    defaults: AmdTreatDefaults | None = None,
+) -> OptionResult:
     """Sulfate-reducing bioreactor: bio-mix (limestone fines, manure, hay, wood chips) over a
     drainage aggregate.
 
@@ -81,22 +92,39 @@ def sulfate_reducing_bioreactor(
     ----------
     AMDTreat 6 ``BioReactorCalculations.cs``, ``default-data-bioreactor.xml``.
     """
-    plant = start("bioreactor", "bioreactor", flow_m3_d, life_yr=life_yr, econ=econ, defaults=defaults,
-                site_development=site_development)
+    plant = start(
+        "bioreactor",
+        "bioreactor",
+        flow_m3_d,
+        life_yr=life_yr,
+        econ=econ,
+        defaults=defaults,
+        site_development=site_development,
+    )
     sec, what, d, warnings = plant.sec, plant.what, plant.d, plant.warnings
-    check_choice("method", method, ("sulfate_reduction", "alkalinity_generation", "volumetric_loading"))
+    check_choice(
+        "method", method, ("sulfate_reduction", "alkalinity_generation", "volumetric_loading")
+    )
     check_choice("liner", liner, LINERS)
-    o = plant.options(dict(so4_reduction_mg_L=so4_reduction_mg_L, so4_rate_mol_m3_d=so4_rate_mol_m3_d,
-                         alkalinity_rate_g_m2_d=alkalinity_rate_g_m2_d,
-                         volumetric_loading_m3_per_m3_d=volumetric_loading_m3_per_m3_d,
-                         biomix_depth_m=biomix_depth_m, aggregate_depth_m=aggregate_depth_m,
-                         free_water_m=free_water_m, freeboard_m=freeboard_m,
-                         length_width_ratio=length_width_ratio, side_slope=side_slope),
-                    so4_reduction_mg_L=Param("sulfate_reduction_mg_L", 0.0, None, True),
-                    so4_rate_mol_m3_d=Param("sulfate_reduction_rate", 0.0, None, True),
-                    volumetric_loading_m3_per_m3_d=Param("volumetric_loading", 0.0, None, True),
-                    biomix_depth_m=Param("biomix_depth", 0.0, 10.0, True),
-                    aggregate_depth_m=Param("aggregate_depth", 0.0, 10.0))
+    o = plant.options(
+        dict(
+            so4_reduction_mg_L=so4_reduction_mg_L,
+            so4_rate_mol_m3_d=so4_rate_mol_m3_d,
+            alkalinity_rate_g_m2_d=alkalinity_rate_g_m2_d,
+            volumetric_loading_m3_per_m3_d=volumetric_loading_m3_per_m3_d,
+            biomix_depth_m=biomix_depth_m,
+            aggregate_depth_m=aggregate_depth_m,
+            free_water_m=free_water_m,
+            freeboard_m=freeboard_m,
+            length_width_ratio=length_width_ratio,
+            side_slope=side_slope,
+        ),
+        so4_reduction_mg_L=Param("sulfate_reduction_mg_L", 0.0, None, True),
+        so4_rate_mol_m3_d=Param("sulfate_reduction_rate", 0.0, None, True),
+        volumetric_loading_m3_per_m3_d=Param("volumetric_loading", 0.0, None, True),
+        biomix_depth_m=Param("biomix_depth", 0.0, 10.0, True),
+        aggregate_depth_m=Param("aggregate_depth", 0.0, 10.0),
+    )
     dso4, so4_rate, alk_rate, vload, dm, da, fw, fb, r, z = o.values()
     if check_net_acidity(net_acidity_mg_L) is not None:
         acidity_warning(net_acidity_mg_L, what, warnings)
@@ -112,25 +140,37 @@ def sulfate_reducing_bioreactor(
         lb, wb = bottom_from_volume(v, dm, z, r, what)
     else:
         if net_acidity_mg_L is None or net_acidity_mg_L <= 0:
-            raise InputError(f"{what}: method 'alkalinity_generation' needs net_acidity_mg_L > 0 "
-                             f"(mg/L as CaCO3); got {net_acidity_mg_L!r}",
-                             column="net_acidity_mg_L", value=net_acidity_mg_L)
+            raise InputError(
+                f"{what}: method 'alkalinity_generation' needs net_acidity_mg_L > 0 "
+                f"(mg/L as CaCO3); got {net_acidity_mg_L!r}",
+                column="net_acidity_mg_L",
+                value=net_acidity_mg_L,
+            )
         area = flow_m3_d * net_acidity_mg_L / alk_rate
         lb, wb = bottom_from_top_area(area, dm, z, r, what)
         v = layer_volume(lb, wb, dm, z)
         details["acid_load_g_d"] = flow_m3_d * net_acidity_mg_L
     mt_l, mt_w = top(lb, dm, z), top(wb, dm, z)
-    ag_lb, ag_wb, agg_v = layer_below(plant, lb, wb, da, z,
-                                      layer=f"the drainage aggregate ({da:.3g} m)",
-                                      above="a bio-mix bottom", fix="reduce aggregate_depth_m",
-                                      column="aggregate_depth_m")
+    ag_lb, ag_wb, agg_v = layer_below(
+        plant,
+        lb,
+        wb,
+        da,
+        z,
+        layer=f"the drainage aggregate ({da:.3g} m)",
+        above="a bio-mix bottom",
+        fix="reduce aggregate_depth_m",
+        column="aggregate_depth_m",
+    )
     w_lt, w_wt, water_v = stacked_layer(mt_l, mt_w, fw, z)
     fb_lt, fb_wt = top(w_lt, fb, z), top(w_wt, fb, z)
     fr = {k: d(sec, f"{k}_fraction") for k in ("fines", "manure", "hay", "other")}
     fr["wood_chips"] = 1.0 - sum(fr.values())
     if fr["wood_chips"] < 0:
-        raise InputError(f"{what}: bio-mix fractions exceed 100 % (AMDTreat: wood chips must be "
-                         f">= 0 %)", column="biomix")
+        raise InputError(
+            f"{what}: bio-mix fractions exceed 100 % (AMDTreat: wood chips must be >= 0 %)",
+            column="biomix",
+        )
     comp_v = {k: v * f for k, f in fr.items()}
     comp_t = {k: comp_v[k] * d(sec, f"{k}_density") / 1000.0 for k in fr}
     agg_t = agg_v * d(sec, "aggregate_bulk_density") / 1000.0
@@ -143,36 +183,70 @@ def sulfate_reducing_bioreactor(
     for k in fr:
         items[f"bio-mix {k.replace('_', ' ')}"] = usd(comp_t[k] * d(sec, f"{k}_unit_cost"))
     items["bio-mix placement"] = usd(v * d(sec, "biomix_placement_unit_cost"))
-    items["drainage aggregate"] = usd(agg_t * d(sec, "aggregate_unit_cost")
-                                      + agg_v * d(sec, "aggregate_placement_unit_cost"))
+    items["drainage aggregate"] = usd(
+        agg_t * d(sec, "aggregate_unit_cost") + agg_v * d(sec, "aggregate_placement_unit_cost")
+    )
     items["liner"] = usd(liner_usd)
     items["pipes (under-drain)"] = usd(pipe_usd)
     items["structures (valve, intake, distribution, control, outlet)"] = usd(structures(sec, d))
     biomix_cost = sum(vv for kk, vv in items.items() if kk.startswith("bio-mix"))
     q_h = flow_m3_d / 24.0
-    details.update({"biomix_bottom_m": [lb, wb], "biomix_top_m": [mt_l, mt_w],
-                    "aggregate_bottom_m": [ag_lb, ag_wb], "freeboard_top_m": [fb_lt, fb_wt],
-                    "mix_fractions": fr,
-                    "retention_h": {"free_water": water_v / q_h,
-                                    "biomix_total_volume": v / q_h},
-                    "pipes": pipe_info, "liner": liner})
-    materials = {"biomix_m3": v, "aggregate_m3": agg_v, "aggregate_t": agg_t,
-                 "free_water_m3": water_v, "excavation_m3": excavation, "clay_liner_m3": clay_v}
+    details.update(
+        {
+            "biomix_bottom_m": [lb, wb],
+            "biomix_top_m": [mt_l, mt_w],
+            "aggregate_bottom_m": [ag_lb, ag_wb],
+            "freeboard_top_m": [fb_lt, fb_wt],
+            "mix_fractions": fr,
+            "retention_h": {"free_water": water_v / q_h, "biomix_total_volume": v / q_h},
+            "pipes": pipe_info,
+            "liner": liner,
+        }
+    )
+    materials = {
+        "biomix_m3": v,
+        "aggregate_m3": agg_v,
+        "aggregate_t": agg_t,
+        "free_water_m3": water_v,
+        "excavation_m3": excavation,
+        "clay_liner_m3": clay_v,
+    }
     for k in fr:
         materials[f"{k}_m3"] = comp_v[k]
         materials[f"{k}_t"] = comp_t[k]
     return plant.finish(
-        option="bioreactor", method=method, area_m2=mt_l * mt_w,
-        footprint=fb_lt * fb_wt, land=land, volume=v, basis="media", limestone_t=comp_t["fines"],
-        materials=materials, items=items, recap=[
-            ("bio-mix", biomix_cost, "biomix"), ("aggregate", items["drainage aggregate"], "aggregate"),
-            ("liner", items["liner"], "liner"), ("pipes", items["pipes (under-drain)"], "pipe"),
-            ("structures", items["structures (valve, intake, distribution, control, outlet)"], "other")],
-        sources=[{"sulfate_reduction": "bio-mix volume = Q x dSO4 / 96.06 g/mol / rate x (1 + "
-                  "shrinkage) (AMDTreat CalcBioMixVolumeBasedOnSulfateReduction; used in m3, see "
-                  "Notes)",
-                  "alkalinity_generation": "bio-mix top area = Q x net acidity / rate (AMDTreat "
-                  "CalcSurfaceAreaTopOfBioMixBasedOnAlkalinityGenerationRate)",
-                  "volumetric_loading": "bio-mix volume = Q x 500 ft3/gpm (AMDTreat "
-                  "CalcBioMixVolumeBasedOnPilotTesting)"}[method], AMDTREAT_REF],
-        details=details)
+        option="bioreactor",
+        method=method,
+        area_m2=mt_l * mt_w,
+        footprint=fb_lt * fb_wt,
+        land=land,
+        volume=v,
+        basis="media",
+        limestone_t=comp_t["fines"],
+        materials=materials,
+        items=items,
+        recap=[
+            ("bio-mix", biomix_cost, "biomix"),
+            ("aggregate", items["drainage aggregate"], "aggregate"),
+            ("liner", items["liner"], "liner"),
+            ("pipes", items["pipes (under-drain)"], "pipe"),
+            (
+                "structures",
+                items["structures (valve, intake, distribution, control, outlet)"],
+                "other",
+            ),
+        ],
+        sources=[
+            {
+                "sulfate_reduction": "bio-mix volume = Q x dSO4 / 96.06 g/mol / rate x (1 + "
+                "shrinkage) (AMDTreat CalcBioMixVolumeBasedOnSulfateReduction; used in m3, see "
+                "Notes)",
+                "alkalinity_generation": "bio-mix top area = Q x net acidity / rate (AMDTreat "
+                "CalcSurfaceAreaTopOfBioMixBasedOnAlkalinityGenerationRate)",
+                "volumetric_loading": "bio-mix volume = Q x 500 ft3/gpm (AMDTreat "
+                "CalcBioMixVolumeBasedOnPilotTesting)",
+            }[method],
+            AMDTREAT_REF,
+        ],
+        details=details,
+    )

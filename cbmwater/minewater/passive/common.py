@@ -22,6 +22,7 @@ LINERS = ("none", "clay", "synthetic")
 # geometry
 # --------------------------------------------------------------------------------------------
 
+
 def top(dim: float, depth: float, z: float) -> float:
     return dim + 2.0 * z * depth
 
@@ -34,19 +35,22 @@ def layer_volume(lb: float, wb: float, d: float, z: float) -> float:
 def bottom_from_volume(v: float, d: float, z: float, r: float, what: str) -> tuple[float, float]:
     a = d / r
     b = z * d * d * (1.0 + 1.0 / r)
-    c = 2.0 * z * z * d ** 3 - v
+    c = 2.0 * z * z * d**3 - v
     disc = b * b - 4.0 * a * c
     lb = (-b + math.sqrt(disc)) / (2.0 * a) if disc >= 0 else -1.0
     if lb <= 0:
         raise InputError(
             f"{what}: a volume of {v:.4g} m3 is too small for a layer {d:.3g} m deep with side "
             f"slope {z:g}:1 (AMDTreat 'major error': bottom <= 0); reduce the depth or the side "
-            f"slope, or raise the flow or retention time", column="flow_m3_d")
+            f"slope, or raise the flow or retention time",
+            column="flow_m3_d",
+        )
     return lb, lb / r
 
 
-def bottom_from_top_area(area: float, d: float, z: float, r: float,
-                          what: str) -> tuple[float, float]:
+def bottom_from_top_area(
+    area: float, d: float, z: float, r: float, what: str
+) -> tuple[float, float]:
     zz = 2.0 * z * d
     a = 1.0 / r
     b = zz / r + zz
@@ -57,7 +61,8 @@ def bottom_from_top_area(area: float, d: float, z: float, r: float,
         raise InputError(
             f"{what}: a top area of {area:.4g} m2 is too small for a layer {d:.3g} m deep with "
             f"side slope {z:g}:1 (AMDTreat 'major error': bottom <= 0); reduce the depth",
-            column="flow_m3_d")
+            column="flow_m3_d",
+        )
     return lb, lb / r
 
 
@@ -67,7 +72,8 @@ def check_bottom(wb: float, what: str, d: AmdTreatDefaults, warnings: list[str])
         warnings.append(
             f"{what}: bottom width {wb:.2f} m is under {wmin:.3f} m (10 ft), AMDTreat's error "
             f"'pond cannot be constructed'; lower the bottom length:width ratio "
-            f"(length_width_ratio), make the layer shallower, or build a trench-type system")
+            f"(length_width_ratio), make the layer shallower, or build a trench-type system"
+        )
 
 
 def land_berms(lt: float, wt: float, freeboard: float, d: AmdTreatDefaults) -> float:
@@ -76,8 +82,17 @@ def land_berms(lt: float, wt: float, freeboard: float, d: AmdTreatDefaults) -> f
     return (lt + extra) * (wt + extra)
 
 
-def liner_cost(kind: str, lb: float, wb: float, lt: float, wt: float, depth: float, z: float,
-           sec: str, d: AmdTreatDefaults) -> tuple[float, float]:
+def liner_cost(
+    kind: str,
+    lb: float,
+    wb: float,
+    lt: float,
+    wt: float,
+    depth: float,
+    z: float,
+    sec: str,
+    d: AmdTreatDefaults,
+) -> tuple[float, float]:
     """Liner cost (USD) and clay volume (m3) of a basin from bottom (lb, wb) to top (lt, wt)."""
     if kind == "none":
         return 0.0, 0.0
@@ -91,9 +106,17 @@ def liner_cost(kind: str, lb: float, wb: float, lt: float, wt: float, depth: flo
     return area * d(sec, "synthetic_liner_unit_cost"), 0.0
 
 
-def structures(sec: str, d: AmdTreatDefaults,
-                names: tuple[str, ...] = ("valve", "intake", "flow_distribution",
-                                          "water_level_control", "outlet_protection")) -> float:
+def structures(
+    sec: str,
+    d: AmdTreatDefaults,
+    names: tuple[str, ...] = (
+        "valve",
+        "intake",
+        "flow_distribution",
+        "water_level_control",
+        "outlet_protection",
+    ),
+) -> float:
     """AMDTreat 'other items' (appurtenances), USD."""
     total = 0.0
     for n in names:
@@ -110,10 +133,14 @@ def header_pipes(sec: str, bottom_width: float, d: AmdTreatDefaults) -> tuple[fl
     segments = math.ceil(length / seg) if length > 0 else 0
     couplers = max(segments - 1, 0)
     inout = d(sec, "inout_pipe_length")
-    cost = (inout * d(sec, "inout_pipe_unit_cost") + segments * d(sec, "header_pipe_unit_cost")
-            + couplers * d(sec, "header_coupler_unit_cost") + n * d(sec, "tee_unit_cost")
-            + inout / d(sec, "inout_pipe_install_rate") * d(sec, "labour_rate")
-            + length / d(sec, "header_pipe_install_rate") * d(sec, "labour_rate"))
+    cost = (
+        inout * d(sec, "inout_pipe_unit_cost")
+        + segments * d(sec, "header_pipe_unit_cost")
+        + couplers * d(sec, "header_coupler_unit_cost")
+        + n * d(sec, "tee_unit_cost")
+        + inout / d(sec, "inout_pipe_install_rate") * d(sec, "labour_rate")
+        + length / d(sec, "header_pipe_install_rate") * d(sec, "labour_rate")
+    )
     return cost, {"inout_pipe_m": inout, "header_pipe_m": length, "header_segments": segments}
 
 
@@ -125,21 +152,31 @@ def trunk_spur_pipes(sec: str, lb: float, wb: float, d: AmdTreatDefaults) -> tup
     spur_len = spurs * wb
     spur_couplers = spurs * math.floor(wb / d(sec, "spur_pipe_segment_length"))
     inout = d(sec, "inout_pipe_length")
-    cost = (inout * d(sec, "inout_pipe_unit_cost") + trunk * d(sec, "trunk_pipe_unit_cost")
-            + trunk_couplers * d(sec, "trunk_coupler_unit_cost")
-            + spur_len * d(sec, "spur_pipe_unit_cost")
-            + spur_couplers * d(sec, "spur_coupler_unit_cost") + spurs * d(sec, "tee_unit_cost")
-            + inout / d(sec, "inout_pipe_install_rate") * d(sec, "labour_rate")
-            + (trunk + spur_len) / d(sec, "trunk_spur_install_rate") * d(sec, "labour_rate"))
-    return cost, {"inout_pipe_m": inout, "trunk_pipe_m": trunk, "spur_pipes": spurs,
-                  "spur_pipe_m": spur_len}
+    cost = (
+        inout * d(sec, "inout_pipe_unit_cost")
+        + trunk * d(sec, "trunk_pipe_unit_cost")
+        + trunk_couplers * d(sec, "trunk_coupler_unit_cost")
+        + spur_len * d(sec, "spur_pipe_unit_cost")
+        + spur_couplers * d(sec, "spur_coupler_unit_cost")
+        + spurs * d(sec, "tee_unit_cost")
+        + inout / d(sec, "inout_pipe_install_rate") * d(sec, "labour_rate")
+        + (trunk + spur_len) / d(sec, "trunk_spur_install_rate") * d(sec, "labour_rate")
+    )
+    return cost, {
+        "inout_pipe_m": inout,
+        "trunk_pipe_m": trunk,
+        "spur_pipes": spurs,
+        "spur_pipe_m": spur_len,
+    }
 
 
 def site_development_items(direct_CNY: float, land_m2: float, money: Money) -> dict[str, float]:
     """AMDTreat site-development items of a passive module, CNY."""
     d = money.d
     clear = money.usd(land_m2 * d("site", "clear_grub_unit_cost"))
-    reveg = money.usd(land_m2 * d("site", "revegetation_fraction") * d("site", "revegetation_unit_cost"))
+    reveg = money.usd(
+        land_m2 * d("site", "revegetation_fraction") * d("site", "revegetation_unit_cost")
+    )
     base = direct_CNY + clear + reveg
     return {
         "site: clear and grub": clear,
@@ -154,16 +191,19 @@ def site_development_items(direct_CNY: float, land_m2: float, money: Money) -> d
 
 def compost_porosity(fines_pct: float, d: AmdTreatDefaults) -> float:
     """Compost-mix porosity, fraction (AMDTreat ``CalcCompostMixPorosity``, f in %)."""
-    p = (d("common", "compost_porosity_c3") * fines_pct ** 3
-         + d("common", "compost_porosity_c2") * fines_pct ** 2
-         + d("common", "compost_porosity_c1") * fines_pct + d("common", "compost_porosity_c0"))
+    p = (
+        d("common", "compost_porosity_c3") * fines_pct**3
+        + d("common", "compost_porosity_c2") * fines_pct**2
+        + d("common", "compost_porosity_c1") * fines_pct
+        + d("common", "compost_porosity_c0")
+    )
     return p / 100.0
-
 
 
 # --------------------------------------------------------------------------------------------
 # options: each keyword argument, its AMDTreat default and its allowed range, stated once
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Param:
@@ -231,11 +271,25 @@ class System:
         """An AMDTreat USD amount as CNY."""
         return self.money.usd(amount_usd)
 
-    def finish(self, *, option: str, method: str, area_m2: float, footprint: float, land: float,
-               volume: float, basis: str, limestone_t: float, materials: dict[str, float],
-               items: dict[str, float], recap: list[tuple[str, float, str]],
-               sources: list[str], details: dict[str, Any], om_fraction: float | None = None,
-               extra_opex: dict[str, float] | None = None) -> OptionResult:
+    def finish(
+        self,
+        *,
+        option: str,
+        method: str,
+        area_m2: float,
+        footprint: float,
+        land: float,
+        volume: float,
+        basis: str,
+        limestone_t: float,
+        materials: dict[str, float],
+        items: dict[str, float],
+        recap: list[tuple[str, float, str]],
+        sources: list[str],
+        details: dict[str, Any],
+        om_fraction: float | None = None,
+        extra_opex: dict[str, float] | None = None,
+    ) -> OptionResult:
         """The :class:`OptionResult`: capital items (+ site development), O&M as a fraction of
         the module capital, AMDTreat recapitalisation of the ``recap`` items ``(name, cost,
         key)`` that have a life in the section."""
@@ -257,18 +311,42 @@ class System:
             f"O&M = {om * 100:g} % of module capital per year; recapitalisation: AMDTreat "
             f"replacement lives and fractions, present value at the economics discount rate over "
             f"life_yr, annualised with the CRF",
-            self.money.note()]
-        return finish(option=option, kind="passive", method=method, flow_m3_d=self.flow_m3_d,
-                      area_m2=area_m2, footprint_m2=footprint, land_m2=land, volume_m3=volume,
-                      volume_basis=basis, limestone_t=limestone_t,
-                      materials={k: float(v) for k, v in materials.items()}, capex_items=capex,
-                      opex_items=opex, recap_items=recap_items, life_yr=self.life,
-                      money=self.money, warnings=self.warnings, sources=sources, details=details)
+            self.money.note(),
+        ]
+        return finish(
+            option=option,
+            kind="passive",
+            method=method,
+            flow_m3_d=self.flow_m3_d,
+            area_m2=area_m2,
+            footprint_m2=footprint,
+            land_m2=land,
+            volume_m3=volume,
+            volume_basis=basis,
+            limestone_t=limestone_t,
+            materials={k: float(v) for k, v in materials.items()},
+            capex_items=capex,
+            opex_items=opex,
+            recap_items=recap_items,
+            life_yr=self.life,
+            money=self.money,
+            warnings=self.warnings,
+            sources=sources,
+            details=details,
+        )
 
 
-def start(sec: str, what: str, flow_m3_d: float, *, life_yr: float | None,
-          econ: Economics | None, defaults: AmdTreatDefaults | None, site_development: bool,
-          life_default: float | None = None) -> System:
+def start(
+    sec: str,
+    what: str,
+    flow_m3_d: float,
+    *,
+    life_yr: float | None,
+    econ: Economics | None,
+    defaults: AmdTreatDefaults | None,
+    site_development: bool,
+    life_default: float | None = None,
+) -> System:
     """Check the flow and the life (default: the economics life, or ``life_default``) and load
     the AMDTreat defaults."""
     check_number("flow_m3_d", flow_m3_d, lo=0.0, lo_open=True)
@@ -288,9 +366,11 @@ def defaults_life(d_or_none: AmdTreatDefaults | None, sec: str) -> float:
 def acidity_warning(net_acidity_mg_L: float | None, what: str, warnings: list[str]) -> None:
     """Warn that a net-alkaline water needs no alkalinity-producing system."""
     if net_acidity_mg_L is not None and net_acidity_mg_L <= 0:
-        warnings.append(f"{what}: the water is net alkaline (net acidity {net_acidity_mg_L:g} "
-                        f"mg/L CaCO3); it needs no alkalinity-producing system (Hedin/Skousen "
-                        f"flowchart: aeration, settling pond, aerobic wetland)")
+        warnings.append(
+            f"{what}: the water is net alkaline (net acidity {net_acidity_mg_L:g} "
+            f"mg/L CaCO3); it needs no alkalinity-producing system (Hedin/Skousen "
+            f"flowchart: aeration, settling pond, aerobic wetland)"
+        )
 
 
 def check_net_acidity(net_acidity_mg_L: float | None) -> float | None:
@@ -306,15 +386,28 @@ def stacked_layer(lt: float, wt: float, depth: float, z: float) -> tuple[float, 
     return t_l, t_w, (t_l * t_w + lt * wt) / 2.0 * depth
 
 
-def layer_below(plant: System, lb: float, wb: float, depth: float, z: float, *, layer: str,
-                above: str, fix: str, column: str) -> tuple[float, float, float]:
+def layer_below(
+    plant: System,
+    lb: float,
+    wb: float,
+    depth: float,
+    z: float,
+    *,
+    layer: str,
+    above: str,
+    fix: str,
+    column: str,
+) -> tuple[float, float, float]:
     """A layer of ``depth`` under a bottom ``lb x wb`` (sides sloping in at ``z``): its bottom
     length, width and volume, m3.  A layer that leaves no bottom is refused (``layer``, ``above``
     and ``fix`` word the message); a narrow bottom is warned of (:func:`check_bottom`)."""
     bl, bw = lb - 2 * z * depth, wb - 2 * z * depth
     if bl <= 0 or bw <= 0:
-        raise InputError(f"{plant.what}: {layer} leaves no pond bottom under {above} of "
-                         f"{lb:.2f} x {wb:.2f} m; {fix}", column=column)
+        raise InputError(
+            f"{plant.what}: {layer} leaves no pond bottom under {above} of "
+            f"{lb:.2f} x {wb:.2f} m; {fix}",
+            column=column,
+        )
     check_bottom(bw, plant.what, plant.d, plant.warnings)
     return bl, bw, (lb * wb + bl * bw) / 2.0 * depth
 
@@ -322,18 +415,46 @@ def layer_below(plant: System, lb: float, wb: float, depth: float, z: float, *, 
 def stone_items(plant: System, mass_t: float, volume_m3: float) -> dict[str, float]:
     """Limestone purchase and placement, CNY."""
     d, sec = plant.d, plant.sec
-    return {"limestone": plant.usd(mass_t * d(sec, "limestone_unit_cost")),
-            "limestone placement": plant.usd(volume_m3 * d(sec, "limestone_placement_unit_cost"))}
+    return {
+        "limestone": plant.usd(mass_t * d(sec, "limestone_unit_cost")),
+        "limestone placement": plant.usd(volume_m3 * d(sec, "limestone_placement_unit_cost")),
+    }
 
 
-def recap_common(items: dict[str, float], pipes: str, structures: str) -> list[tuple[str, float, str]]:
+def recap_common(
+    items: dict[str, float], pipes: str, structures: str
+) -> list[tuple[str, float, str]]:
     """Recapitalisation entries of the liner, the pipes and the structures items."""
-    return [("liner", items["liner"], "liner"), ("pipes", items[pipes], "pipe"),
-            ("structures", items[structures], "other")]
+    return [
+        ("liner", items["liner"], "liner"),
+        ("pipes", items[pipes], "pipe"),
+        ("structures", items[structures], "other"),
+    ]
 
 
-__all__ = ["LINERS", "Param", "PARAMS", "System", "start", "defaults_life", "acidity_warning",
-           "check_net_acidity", "stacked_layer", "layer_below", "stone_items", "recap_common", "top",
-           "layer_volume", "bottom_from_volume", "bottom_from_top_area", "check_bottom",
-           "land_berms", "liner_cost", "structures", "header_pipes", "trunk_spur_pipes",
-           "site_development_items", "compost_porosity"]
+__all__ = [
+    "LINERS",
+    "Param",
+    "PARAMS",
+    "System",
+    "start",
+    "defaults_life",
+    "acidity_warning",
+    "check_net_acidity",
+    "stacked_layer",
+    "layer_below",
+    "stone_items",
+    "recap_common",
+    "top",
+    "layer_volume",
+    "bottom_from_volume",
+    "bottom_from_top_area",
+    "check_bottom",
+    "land_berms",
+    "liner_cost",
+    "structures",
+    "header_pipes",
+    "trunk_spur_pipes",
+    "site_development_items",
+    "compost_porosity",
+]

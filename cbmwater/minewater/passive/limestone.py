@@ -28,14 +28,35 @@ __all__ = ["LIMESTONE_METHODS", "limestone_sizing", "limestone_sources", "limest
 #: Sizing methods of the limestone systems (ALD, VFP, limestone bed).
 LIMESTONE_METHODS = ("retention_time", "bureau_of_mines", "alkalinity_generation")
 #: The limestone options every limestone system takes.
-LIMESTONE_OPTIONS = ("retention_h", "purity", "efficiency", "porosity", "alkalinity_rate_g_m2_d",
-                     "limestone_depth_m", "length_width_ratio", "side_slope")
+LIMESTONE_OPTIONS = (
+    "retention_h",
+    "purity",
+    "efficiency",
+    "porosity",
+    "alkalinity_rate_g_m2_d",
+    "limestone_depth_m",
+    "length_width_ratio",
+    "side_slope",
+)
 
 
-def limestone_sizing(sec: str, flow_m3_d: float, net_acidity_mg_L: float | None, method: str,
-                      retention_h: float, life_yr: float, purity: float, efficiency: float,
-                      porosity: float, alk_rate: float, depth: float, z: float, r: float,
-                      d: AmdTreatDefaults, what: str) -> dict[str, Any]:
+def limestone_sizing(
+    sec: str,
+    flow_m3_d: float,
+    net_acidity_mg_L: float | None,
+    method: str,
+    retention_h: float,
+    life_yr: float,
+    purity: float,
+    efficiency: float,
+    porosity: float,
+    alk_rate: float,
+    depth: float,
+    z: float,
+    r: float,
+    d: AmdTreatDefaults,
+    what: str,
+) -> dict[str, Any]:
     """Limestone bulk volume, mass and layer bottom by one of :data:`LIMESTONE_METHODS`.
 
     * retention time:  V_water = RT Q;  V_stone = V_water / porosity;
@@ -51,14 +72,19 @@ def limestone_sizing(sec: str, flow_m3_d: float, net_acidity_mg_L: float | None,
     v_water = retention_h * q_h
     v_rt = v_water / porosity
     m_rt = v_rt * rho_b / 1000.0
-    alt: dict[str, Any] = {"retention_time": {"limestone_m3": v_rt, "limestone_t": m_rt,
-                                              "water_m3": v_water}}
+    alt: dict[str, Any] = {
+        "retention_time": {"limestone_m3": v_rt, "limestone_t": m_rt, "water_m3": v_water}
+    }
     if net_acidity_mg_L is not None and net_acidity_mg_L > 0:
         acid_kg_d = flow_m3_d * net_acidity_mg_L / 1000.0
         m_dis = acid_kg_d * 365.0 * life_yr / 1000.0 / (purity * efficiency)
         v_dis = m_dis * 1000.0 / rho_b
-        alt["bureau_of_mines"] = {"limestone_m3": v_rt + v_dis, "limestone_t": m_rt + m_dis,
-                                  "dissolution_t": m_dis, "acid_load_kg_CaCO3_d": acid_kg_d}
+        alt["bureau_of_mines"] = {
+            "limestone_m3": v_rt + v_dis,
+            "limestone_t": m_rt + m_dis,
+            "dissolution_t": m_dis,
+            "acid_load_kg_CaCO3_d": acid_kg_d,
+        }
         area = acid_kg_d * 1000.0 / alk_rate
         try:
             lb_a, wb_a = bottom_from_top_area(area, depth, z, r, what)
@@ -68,31 +94,48 @@ def limestone_sizing(sec: str, flow_m3_d: float, net_acidity_mg_L: float | None,
             alt["alkalinity_generation"] = {"top_area_m2": area, "error": exc.detail}
         else:
             v_a = layer_volume(lb_a, wb_a, depth, z)
-            alt["alkalinity_generation"] = {"top_area_m2": area, "limestone_m3": v_a,
-                                            "limestone_t": v_a * rho_b / 1000.0}
+            alt["alkalinity_generation"] = {
+                "top_area_m2": area,
+                "limestone_m3": v_a,
+                "limestone_t": v_a * rho_b / 1000.0,
+            }
     elif method != "retention_time":
         if net_acidity_mg_L is None:
-            raise InputError(f"{what}: method {method!r} needs net_acidity_mg_L (mg/L as CaCO3)",
-                             column="net_acidity_mg_L")
-        raise InputError(f"{what}: method {method!r} needs a net-acidic water "
-                         f"(net_acidity_mg_L > 0); got {net_acidity_mg_L!r}. Net-alkaline water "
-                         f"needs no alkalinity-producing system", column="net_acidity_mg_L",
-                         value=net_acidity_mg_L)
+            raise InputError(
+                f"{what}: method {method!r} needs net_acidity_mg_L (mg/L as CaCO3)",
+                column="net_acidity_mg_L",
+            )
+        raise InputError(
+            f"{what}: method {method!r} needs a net-acidic water "
+            f"(net_acidity_mg_L > 0); got {net_acidity_mg_L!r}. Net-alkaline water "
+            f"needs no alkalinity-producing system",
+            column="net_acidity_mg_L",
+            value=net_acidity_mg_L,
+        )
     bom = alt.get("bureau_of_mines")
     if method == "retention_time" and bom is not None and bom["dissolution_t"] > 0.5 * m_rt:
         out["warning"] = (
             f"{what}: {bom['dissolution_t']:.0f} t of limestone dissolves over {life_yr:g} yr, "
             f"{bom['dissolution_t'] / m_rt * 100:.0f} % of the retention-time mass ({m_rt:.0f} t); "
-            f"the Bureau-of-Mines method adds it (method='bureau_of_mines')")
+            f"the Bureau-of-Mines method adds it (method='bureau_of_mines')"
+        )
     chosen = alt[method]
     v = chosen["limestone_m3"]
     if method == "alkalinity_generation":
         lb, wb = bottom_from_top_area(chosen["top_area_m2"], depth, z, r, what)
     else:
         lb, wb = bottom_from_volume(v, depth, z, r, what)
-    out.update(volume_m3=v, mass_t=v * rho_b / 1000.0, lb=lb, wb=wb, lt=top(lb, depth, z),
-               wt=top(wb, depth, z), alternatives=alt, water_in_stone_m3=v * porosity,
-               retention_h_actual=v * porosity / q_h)
+    out.update(
+        volume_m3=v,
+        mass_t=v * rho_b / 1000.0,
+        lb=lb,
+        wb=wb,
+        lt=top(lb, depth, z),
+        wt=top(wb, depth, z),
+        alternatives=alt,
+        water_in_stone_m3=v * porosity,
+        retention_h_actual=v * porosity / q_h,
+    )
     return out
 
 
@@ -103,40 +146,76 @@ def limestone_sources(method: str) -> list[str]:
         "CalcLimestoneVolumeRetentionTime, CalcBulkDensity 165.43 lb/ft3)",
     ]
     if method == "bureau_of_mines":
-        s.append("Bureau of Mines (Hedin-Watzlaf): mass = RT mass + Q x net acidity x 365 x life "
-                 "/ (purity x efficiency) (AMDTreat CalcAcidityLoadingBureauOfMines, 0.002189 short "
-                 "ton per gpm.mg/L.yr)")
+        s.append(
+            "Bureau of Mines (Hedin-Watzlaf): mass = RT mass + Q x net acidity x 365 x life "
+            "/ (purity x efficiency) (AMDTreat CalcAcidityLoadingBureauOfMines, 0.002189 short "
+            "ton per gpm.mg/L.yr)"
+        )
     if method == "alkalinity_generation":
-        s.append("alkalinity generation: limestone top area = Q x net acidity (g/d) / rate "
-                 "(g/m2/d) (AMDTreat CalcSurfaceAreaTopOfLimestoneAlkalinityGeneration)")
-    s.append("layer geometry: average-end-area volume, bottom length from AMDTreat's quadratic, "
-             "side slope z, bottom length:width ratio r")
+        s.append(
+            "alkalinity generation: limestone top area = Q x net acidity (g/d) / rate "
+            "(g/m2/d) (AMDTreat CalcSurfaceAreaTopOfLimestoneAlkalinityGeneration)"
+        )
+    s.append(
+        "layer geometry: average-end-area volume, bottom length from AMDTreat's quadratic, "
+        "side slope z, bottom length:width ratio r"
+    )
     s.append(AMDTREAT_REF)
     return s
 
 
-
-def limestone_system(sec: str, what: str, flow_m3_d: float, net_acidity_mg_L: float | None,
-                     method: str, liner: str, given: dict[str, float | None], *,
-                     life_yr: float | None, econ: Economics | None,
-                     defaults: AmdTreatDefaults | None, site_development: bool,
-                     **special: Param) -> tuple[System, dict[str, float], dict[str, Any]]:
+def limestone_system(
+    sec: str,
+    what: str,
+    flow_m3_d: float,
+    net_acidity_mg_L: float | None,
+    method: str,
+    liner: str,
+    given: dict[str, float | None],
+    *,
+    life_yr: float | None,
+    econ: Economics | None,
+    defaults: AmdTreatDefaults | None,
+    site_development: bool,
+    **special: Param,
+) -> tuple[System, dict[str, float], dict[str, Any]]:
     """Start a limestone system: checks, options (``given`` by keyword, the limestone ones
     included), the limestone layer by ``method`` and its warnings.
 
     Returns the :class:`System`, the options and the sizing of :func:`limestone_sizing`.
     """
-    plant = start(sec, what, flow_m3_d, life_yr=life_yr, econ=econ, defaults=defaults,
-                site_development=site_development, life_default=defaults_life(defaults, sec))
+    plant = start(
+        sec,
+        what,
+        flow_m3_d,
+        life_yr=life_yr,
+        econ=econ,
+        defaults=defaults,
+        site_development=site_development,
+        life_default=defaults_life(defaults, sec),
+    )
     check_choice("method", method, LIMESTONE_METHODS)
     check_choice("liner", liner, LINERS)
     check_net_acidity(net_acidity_mg_L)
     o = plant.options(given, **special)
     acidity_warning(net_acidity_mg_L, what, plant.warnings)
-    s = limestone_sizing(sec, flow_m3_d, net_acidity_mg_L, method, o["retention_h"], plant.life,
-                         o["purity"], o["efficiency"], o["porosity"], o["alkalinity_rate_g_m2_d"],
-                         o["limestone_depth_m"], o["side_slope"], o["length_width_ratio"], plant.d,
-                         what)
+    s = limestone_sizing(
+        sec,
+        flow_m3_d,
+        net_acidity_mg_L,
+        method,
+        o["retention_h"],
+        plant.life,
+        o["purity"],
+        o["efficiency"],
+        o["porosity"],
+        o["alkalinity_rate_g_m2_d"],
+        o["limestone_depth_m"],
+        o["side_slope"],
+        o["length_width_ratio"],
+        plant.d,
+        what,
+    )
     if "warning" in s:
         plant.warnings.append(s["warning"])
     check_bottom(s["wb"], what, plant.d, plant.warnings)

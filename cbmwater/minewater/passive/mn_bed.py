@@ -31,14 +31,25 @@ _GRADATIONS = ("57", "5", "3", "1")
 
 
 def manganese_removal_bed(
-        flow_m3_d: float, *, mn_mg_L: float | None = None, method: str = "kinetics",
-        effluent_mn_mg_L: float | None = None, retention_h: float | None = None,
-        life_yr: float | None = None, rate_constant: float | None = None,
-        stone: str = "57", limestone_depth_m: float | None = None,
-        freeboard_m: float | None = None, porosity: float | None = None,
-        length_width_ratio: float | None = None, side_slope: float | None = None,
-        liner: str = "none", site_development: bool = True, econ: Economics | None = None,
-        defaults: AmdTreatDefaults | None = None) -> OptionResult:
+    flow_m3_d: float,
+    *,
+    mn_mg_L: float | None = None,
+    method: str = "kinetics",
+    effluent_mn_mg_L: float | None = None,
+    retention_h: float | None = None,
+    life_yr: float | None = None,
+    rate_constant: float | None = None,
+    stone: str = "57",
+    limestone_depth_m: float | None = None,
+    freeboard_m: float | None = None,
+    porosity: float | None = None,
+    length_width_ratio: float | None = None,
+    side_slope: float | None = None,
+    liner: str = "none",
+    site_development: bool = True,
+    econ: Economics | None = None,
+    defaults: AmdTreatDefaults | None = None,
+) -> OptionResult:
     """Manganese removal bed (aerobic limestone bed for Mn oxidation).
 
     Parameters
@@ -79,43 +90,78 @@ def manganese_removal_bed(
     AMDTreat 6 ``ManganeseRemovalBedCalculations.CalcKineticsSaturatedLimestoneArea`` and
     ``default-data-manganese-removal-bed.xml``; Means & Rose (2005) [M].
     """
-    plant = start("mn_bed", "Mn removal bed", flow_m3_d, life_yr=life_yr, econ=econ,
-                defaults=defaults, site_development=site_development)
+    plant = start(
+        "mn_bed",
+        "Mn removal bed",
+        flow_m3_d,
+        life_yr=life_yr,
+        econ=econ,
+        defaults=defaults,
+        site_development=site_development,
+    )
     sec, what, d = plant.sec, plant.what, plant.d
     check_choice("method", method, ("kinetics", "retention_time"))
     check_choice("stone", stone, _GRADATIONS)
     check_choice("liner", liner, LINERS)
-    o = plant.options(dict(effluent_mn_mg_L=effluent_mn_mg_L, retention_h=retention_h,
-                         rate_constant=rate_constant, limestone_depth_m=limestone_depth_m,
-                         freeboard_m=freeboard_m, porosity=porosity,
-                         length_width_ratio=length_width_ratio, side_slope=side_slope),
-                    effluent_mn_mg_L=Param("effluent_mn_mg_L", 0.0, None, True),
-                    rate_constant=Param("rate_constant", 0.0, None, True))
-    cout, k, dep, fb, por, r, z = (o["effluent_mn_mg_L"], o["rate_constant"],
-                                   o["limestone_depth_m"], o["freeboard_m"], o["porosity"],
-                                   o["length_width_ratio"], o["side_slope"])
+    o = plant.options(
+        dict(
+            effluent_mn_mg_L=effluent_mn_mg_L,
+            retention_h=retention_h,
+            rate_constant=rate_constant,
+            limestone_depth_m=limestone_depth_m,
+            freeboard_m=freeboard_m,
+            porosity=porosity,
+            length_width_ratio=length_width_ratio,
+            side_slope=side_slope,
+        ),
+        effluent_mn_mg_L=Param("effluent_mn_mg_L", 0.0, None, True),
+        rate_constant=Param("rate_constant", 0.0, None, True),
+    )
+    cout, k, dep, fb, por, r, z = (
+        o["effluent_mn_mg_L"],
+        o["rate_constant"],
+        o["limestone_depth_m"],
+        o["freeboard_m"],
+        o["porosity"],
+        o["length_width_ratio"],
+        o["side_slope"],
+    )
     warnings = plant.warnings
-    s_area = d(sec, f"aashto{stone}_particle_area") / d(sec, f"aashto{stone}_particle_volume") * (1 - por)
+    s_area = (
+        d(sec, f"aashto{stone}_particle_area")
+        / d(sec, f"aashto{stone}_particle_volume")
+        * (1 - por)
+    )
     q_lpm = flow_m3_d * 1000.0 / 1440.0
-    details: dict[str, Any] = {"stone": f"AASHTO #{stone}", "specific_surface_m2_m3": s_area,
-                               "rate_constant": k, "flow_L_min": q_lpm}
+    details: dict[str, Any] = {
+        "stone": f"AASHTO #{stone}",
+        "specific_surface_m2_m3": s_area,
+        "rate_constant": k,
+        "flow_L_min": q_lpm,
+    }
     area_kin = None
     if mn_mg_L is not None:
         cin = check_number("mn_mg_L", mn_mg_L, lo=0.0)
         if cin <= cout:
             if method == "kinetics":
-                raise InputError(f"{what}: mn_mg_L ({cin:g}) must exceed effluent_mn_mg_L "
-                                 f"({cout:g}) for the kinetic sizing; no Mn removal is needed",
-                                 column="mn_mg_L", value=mn_mg_L)
-            warnings.append(f"{what}: influent Mn {cin:g} mg/L is already at or below the target "
-                            f"{cout:g} mg/L")
+                raise InputError(
+                    f"{what}: mn_mg_L ({cin:g}) must exceed effluent_mn_mg_L "
+                    f"({cout:g}) for the kinetic sizing; no Mn removal is needed",
+                    column="mn_mg_L",
+                    value=mn_mg_L,
+                )
+            warnings.append(
+                f"{what}: influent Mn {cin:g} mg/L is already at or below the target {cout:g} mg/L"
+            )
         else:
-            area_kin = (-d(sec, "kinetic_constant") * q_lpm * math.log10(cout / cin)
-                        / (k * s_area * dep))
+            area_kin = (
+                -d(sec, "kinetic_constant") * q_lpm * math.log10(cout / cin) / (k * s_area * dep)
+            )
             details["kinetic_area_m2"] = area_kin
     elif method == "kinetics":
-        raise InputError(f"{what}: method 'kinetics' needs mn_mg_L (influent Mn, mg/L)",
-                         column="mn_mg_L")
+        raise InputError(
+            f"{what}: method 'kinetics' needs mn_mg_L (influent Mn, mg/L)", column="mn_mg_L"
+        )
     rho_b = (1 - por) * d("common", "limestone_solid_density")
     if method == "kinetics":
         assert area_kin is not None  # "kinetics" without a kinetic area raised above
@@ -132,25 +178,46 @@ def manganese_removal_bed(
     excavation = v + clay_v
     pipe_usd, pipe_info = header_pipes(sec, wb, d)
     structures_item = "structures (valve, intake, distribution, control, outlet)"
-    items = {"excavation": plant.usd(excavation * d(sec, "excavation_unit_cost")),
-             **stone_items(plant, mass, v), "liner": plant.usd(liner_usd),
-             "pipes": plant.usd(pipe_usd), structures_item: plant.usd(structures(sec, d))}
-    details.update({"limestone_bottom_m": [lb, wb], "limestone_top_m": [lt, wt],
-                    "freeboard_top_m": [fb_lt, fb_wt], "limestone_depth_m": dep,
-                    "retention_h": v * por / (flow_m3_d / 24.0), "pipes": pipe_info,
-                    "liner": liner})
+    items = {
+        "excavation": plant.usd(excavation * d(sec, "excavation_unit_cost")),
+        **stone_items(plant, mass, v),
+        "liner": plant.usd(liner_usd),
+        "pipes": plant.usd(pipe_usd),
+        structures_item: plant.usd(structures(sec, d)),
+    }
+    details.update(
+        {
+            "limestone_bottom_m": [lb, wb],
+            "limestone_top_m": [lt, wt],
+            "freeboard_top_m": [fb_lt, fb_wt],
+            "limestone_depth_m": dep,
+            "retention_h": v * por / (flow_m3_d / 24.0),
+            "pipes": pipe_info,
+            "liner": liner,
+        }
+    )
     return plant.finish(
-        option="mn_bed", method=method, area_m2=lt * wt, footprint=fb_lt * fb_wt,
-        land=land_berms(fb_lt, fb_wt, fb, d), volume=v, basis="media", limestone_t=mass,
+        option="mn_bed",
+        method=method,
+        area_m2=lt * wt,
+        footprint=fb_lt * fb_wt,
+        land=land_berms(fb_lt, fb_wt, fb, d),
+        volume=v,
+        basis="media",
+        limestone_t=mass,
         materials={"limestone_bulk_m3": v, "excavation_m3": excavation, "clay_liner_m3": clay_v},
-        items=items, recap=[
-            ("limestone", items["limestone"] + items["limestone placement"], "limestone")]
+        items=items,
+        recap=[("limestone", items["limestone"] + items["limestone placement"], "limestone")]
         + recap_common(items, "pipes", structures_item),
-        sources=["Mn kinetics: A(m2) = -0.276 x Q(L/min) x log10(Cout/Cin) / (k x S x depth_m), "
-                 "S = (particle area / particle volume) x (1 - porosity) (AMDTreat "
-                 "CalcKineticsSaturatedLimestoneArea, CalcKineticsLimestoneSurfaceArea)"
-                 if method == "kinetics" else
-                 "stone volume = RT x Q / porosity (AMDTreat Mn bed retention-time method)",
-                 "Mn oxidation on limestone needs water already low in Fe and Al (place it after "
-                 "ponds/wetlands) and net-alkaline (Hedin/Skousen flowchart)", AMDTREAT_REF],
-        details=details)
+        sources=[
+            "Mn kinetics: A(m2) = -0.276 x Q(L/min) x log10(Cout/Cin) / (k x S x depth_m), "
+            "S = (particle area / particle volume) x (1 - porosity) (AMDTreat "
+            "CalcKineticsSaturatedLimestoneArea, CalcKineticsLimestoneSurfaceArea)"
+            if method == "kinetics"
+            else "stone volume = RT x Q / porosity (AMDTreat Mn bed retention-time method)",
+            "Mn oxidation on limestone needs water already low in Fe and Al (place it after "
+            "ponds/wetlands) and net-alkaline (Hedin/Skousen flowchart)",
+            AMDTREAT_REF,
+        ],
+        details=details,
+    )

@@ -27,16 +27,29 @@ __all__ = ["aerobic_wetland"]
 
 
 def aerobic_wetland(
-        flow_m3_d: float, *, fe_mg_L: float | None = None, mn_mg_L: float | None = None,
-        net_acidity_mg_L: float | None = None, method: str = "removal_rates",
-        rates: str = "compliance", fe_rate_g_m2_d: float | None = None,
-        mn_rate_g_m2_d: float | None = None, retention_h: float | None = None,
-        life_yr: float | None = None, compost_depth_m: float | None = None,
-        free_water_m: float | None = None, freeboard_m: float | None = None,
-        fines_fraction: float | None = None, pools: bool = True,
-        length_width_ratio: float | None = None, side_slope: float | None = None,
-        liner: str = "none", site_development: bool = True, econ: Economics | None = None,
-        defaults: AmdTreatDefaults | None = None) -> OptionResult:
+    flow_m3_d: float,
+    *,
+    fe_mg_L: float | None = None,
+    mn_mg_L: float | None = None,
+    net_acidity_mg_L: float | None = None,
+    method: str = "removal_rates",
+    rates: str = "compliance",
+    fe_rate_g_m2_d: float | None = None,
+    mn_rate_g_m2_d: float | None = None,
+    retention_h: float | None = None,
+    life_yr: float | None = None,
+    compost_depth_m: float | None = None,
+    free_water_m: float | None = None,
+    freeboard_m: float | None = None,
+    fines_fraction: float | None = None,
+    pools: bool = True,
+    length_width_ratio: float | None = None,
+    side_slope: float | None = None,
+    liner: str = "none",
+    site_development: bool = True,
+    econ: Economics | None = None,
+    defaults: AmdTreatDefaults | None = None,
+) -> OptionResult:
     """Aerobic (surface-flow) wetland for Fe and Mn removal from net-alkaline water.
 
     Parameters
@@ -88,26 +101,45 @@ def aerobic_wetland(
     AMDTreat 6 ``WetlandCalculations.cs``, ``default-data-wetland.xml``; Hedin et al. (1994)
     USBM IC 9389 [M]; reference/amd.md (a), (c).
     """
-    plant = start("wetland", "aerobic wetland", flow_m3_d, life_yr=life_yr, econ=econ, defaults=defaults,
-                site_development=site_development)
+    plant = start(
+        "wetland",
+        "aerobic wetland",
+        flow_m3_d,
+        life_yr=life_yr,
+        econ=econ,
+        defaults=defaults,
+        site_development=site_development,
+    )
     sec, what, d, warnings = plant.sec, plant.what, plant.d, plant.warnings
     check_choice("method", method, ("removal_rates", "retention_time"))
     check_choice("rates", rates, ("compliance", "improvement"))
     check_choice("liner", liner, LINERS)
-    o = plant.options(dict(fe_rate_g_m2_d=fe_rate_g_m2_d, mn_rate_g_m2_d=mn_rate_g_m2_d,
-                         retention_h=retention_h, compost_depth_m=compost_depth_m,
-                         free_water_m=free_water_m, freeboard_m=freeboard_m,
-                         fines_fraction=fines_fraction, length_width_ratio=length_width_ratio,
-                         side_slope=side_slope),
-                    fe_rate_g_m2_d=Param(f"fe_removal_rate_{rates}", 0.0, None, True),
-                    mn_rate_g_m2_d=Param(f"mn_removal_rate_{rates}", 0.0, None, True),
-                    retention_h=Param("retention_time_h", 0.0, 10000.0, True),
-                    free_water_m=Param("free_water_depth", 0.0, 10.0, True))
+    o = plant.options(
+        dict(
+            fe_rate_g_m2_d=fe_rate_g_m2_d,
+            mn_rate_g_m2_d=mn_rate_g_m2_d,
+            retention_h=retention_h,
+            compost_depth_m=compost_depth_m,
+            free_water_m=free_water_m,
+            freeboard_m=freeboard_m,
+            fines_fraction=fines_fraction,
+            length_width_ratio=length_width_ratio,
+            side_slope=side_slope,
+        ),
+        fe_rate_g_m2_d=Param(f"fe_removal_rate_{rates}", 0.0, None, True),
+        mn_rate_g_m2_d=Param(f"mn_removal_rate_{rates}", 0.0, None, True),
+        retention_h=Param("retention_time_h", 0.0, 10000.0, True),
+        free_water_m=Param("free_water_depth", 0.0, 10.0, True),
+    )
     fe_rate, mn_rate, rt, dc, fw, fb, fines, r, z = o.values()
-    if net_acidity_mg_L is not None and \
-            check_number("net_acidity_mg_L", net_acidity_mg_L, lo=-1e5, hi=1e5) >= 0:
-        warnings.append("aerobic wetland: net acidity >= 0; aerobic wetlands are not intended "
-                        "to remove acidity, alkalinity addition is needed (AMDTreat)")
+    if (
+        net_acidity_mg_L is not None
+        and check_number("net_acidity_mg_L", net_acidity_mg_L, lo=-1e5, hi=1e5) >= 0
+    ):
+        warnings.append(
+            "aerobic wetland: net acidity >= 0; aerobic wetlands are not intended "
+            "to remove acidity, alkalinity addition is needed (AMDTreat)"
+        )
     details: dict[str, Any] = {"rates_g_m2_d": {"Fe": fe_rate, "Mn": mn_rate, "basis": rates}}
     fe = mn = None
     if fe_mg_L is not None:
@@ -117,16 +149,21 @@ def aerobic_wetland(
     if method == "removal_rates":
         if fe is None or mn is None:
             missing = [n for n, v in (("fe_mg_L", fe), ("mn_mg_L", mn)) if v is None]
-            raise InputError(f"{what}: method 'removal_rates' needs {' and '.join(missing)} "
-                             f"(mg/L; give 0 for a metal that is absent)", column=missing[0])
+            raise InputError(
+                f"{what}: method 'removal_rates' needs {' and '.join(missing)} "
+                f"(mg/L; give 0 for a metal that is absent)",
+                column=missing[0],
+            )
         fe_load, mn_load = flow_m3_d * fe, flow_m3_d * mn
         a_fe, a_mn = fe_load / fe_rate, mn_load / mn_rate
         area = a_fe + a_mn
         if area <= 0:
-            raise InputError(f"{what}: fe_mg_L and mn_mg_L are both 0; nothing to remove",
-                             column="fe_mg_L")
-        details.update({"fe_load_g_d": fe_load, "mn_load_g_d": mn_load, "fe_area_m2": a_fe,
-                        "mn_area_m2": a_mn})
+            raise InputError(
+                f"{what}: fe_mg_L and mn_mg_L are both 0; nothing to remove", column="fe_mg_L"
+            )
+        details.update(
+            {"fe_load_g_d": fe_load, "mn_load_g_d": mn_load, "fe_area_m2": a_fe, "mn_area_m2": a_mn}
+        )
     else:
         v_w = rt * flow_m3_d / 24.0
         lbw, wbw = bottom_from_volume(v_w, fw, z, r, what)
@@ -147,9 +184,11 @@ def aerobic_wetland(
             bot_len = top_len - 2 * z * pdep
             bot_w = w_wt - 2 * z * pdep
             if bot_len < 5 * 0.3048 or bot_w <= 0:
-                warnings.append(f"{what}: {side} pool bottom {bot_len:.2f} m x {bot_w:.2f} m is "
-                                f"under 1.52 m (5 ft); AMDTreat: increase the pool length or "
-                                f"decrease its depth")
+                warnings.append(
+                    f"{what}: {side} pool bottom {bot_len:.2f} m x {bot_w:.2f} m is "
+                    f"under 1.52 m (5 ft); AMDTreat: increase the pool length or "
+                    f"decrease its depth"
+                )
             pool_v += (top_len * w_wt + max(bot_len, 0) * max(bot_w, 0)) / 2.0 * pdep
             pool_len += plen
             if side == "outlet":
@@ -159,7 +198,9 @@ def aerobic_wetland(
     crest = d(sec, "rock_baffle_crest_width")
     n_baffles = math.floor(w_lt / d(sec, "rock_baffle_spacing"))
     h = fw + dc
-    baffle_v = n_baffles * ((w_wt * crest + max(w_wt - 2 * z * h, 0) * (crest + 2 * z * h)) / 2.0) * h
+    baffle_v = (
+        n_baffles * ((w_wt * crest + max(w_wt - 2 * z * h, 0) * (crest + 2 * z * h)) / 2.0) * h
+    )
     rho_s = d("common", "limestone_solid_density")
     baffle_t = baffle_v * (1 - d(sec, "baffle_limestone_porosity")) * rho_s / 1000.0
     fines_v = compost_v * fines
@@ -171,12 +212,18 @@ def aerobic_wetland(
     # pipes: in/out + header across the outlet pool bottom (AMDTreat wetland pipe functions)
     nh = d(sec, "header_pipe_quantity")
     header_len = outlet_bottom_w
-    couplers = math.ceil(header_len / d(sec, "header_pipe_segment_length")) * nh if header_len > 0 else 0
+    couplers = (
+        math.ceil(header_len / d(sec, "header_pipe_segment_length")) * nh if header_len > 0 else 0
+    )
     inout = d(sec, "inout_pipe_length")
-    pipe_usd = (inout * d(sec, "inout_pipe_unit_cost") + header_len * nh * d(sec, "header_pipe_unit_cost")
-                + couplers * d(sec, "header_coupler_unit_cost") + nh * d(sec, "tee_unit_cost")
-                + inout / d(sec, "inout_pipe_install_rate") * d(sec, "labour_rate")
-                + header_len * nh / d(sec, "header_pipe_install_rate") * d(sec, "labour_rate"))
+    pipe_usd = (
+        inout * d(sec, "inout_pipe_unit_cost")
+        + header_len * nh * d(sec, "header_pipe_unit_cost")
+        + couplers * d(sec, "header_coupler_unit_cost")
+        + nh * d(sec, "tee_unit_cost")
+        + inout / d(sec, "inout_pipe_install_rate") * d(sec, "labour_rate")
+        + header_len * nh / d(sec, "header_pipe_install_rate") * d(sec, "labour_rate")
+    )
     usd = plant.usd
     items = {
         "excavation": usd(excavation * d(sec, "excavation_unit_cost")),
@@ -188,37 +235,74 @@ def aerobic_wetland(
         "rock baffle placement": usd(baffle_v * d(sec, "limestone_placement_unit_cost")),
         "liner": usd(liner_usd),
         "pipes": usd(pipe_usd),
-        "structures (distribution, control, outlet)": usd(structures(
-            sec, d, ("flow_distribution", "water_level_control", "outlet_protection"))),
+        "structures (distribution, control, outlet)": usd(
+            structures(sec, d, ("flow_distribution", "water_level_control", "outlet_protection"))
+        ),
     }
-    compost_cost = (items["compost (organic)"] + items["compost limestone fines"]
-                    + items["compost placement"] + items["planting"])
+    compost_cost = (
+        items["compost (organic)"]
+        + items["compost limestone fines"]
+        + items["compost placement"]
+        + items["planting"]
+    )
     q_h = flow_m3_d / 24.0
-    details.update({"bottom_m": [lb, wb], "compost_top_m": [c_lt, c_wt],
-                    "water_top_m": [w_lt, w_wt], "freeboard_top_m": [fb_lt, fb_wt],
-                    "water_surface_m2": w_lt * w_wt, "rock_baffles": n_baffles,
-                    "retention_h": {"water": water_v / q_h, "pools": pool_v / q_h,
-                                    "compost": compost_v * compost_porosity(fines * 100, d) / q_h},
-                    "liner": liner})
+    details.update(
+        {
+            "bottom_m": [lb, wb],
+            "compost_top_m": [c_lt, c_wt],
+            "water_top_m": [w_lt, w_wt],
+            "freeboard_top_m": [fb_lt, fb_wt],
+            "water_surface_m2": w_lt * w_wt,
+            "rock_baffles": n_baffles,
+            "retention_h": {
+                "water": water_v / q_h,
+                "pools": pool_v / q_h,
+                "compost": compost_v * compost_porosity(fines * 100, d) / q_h,
+            },
+            "liner": liner,
+        }
+    )
     return plant.finish(
-        option="wetland", method=method, area_m2=area,
-        footprint=fb_lt * fb_wt, land=land, volume=water_v + pool_v, basis="water",
+        option="wetland",
+        method=method,
+        area_m2=area,
+        footprint=fb_lt * fb_wt,
+        land=land,
+        volume=water_v + pool_v,
+        basis="water",
         limestone_t=baffle_t + fines_t,
-        materials={"compost_m3": compost_v, "compost_organic_m3": organic_v,
-                   "limestone_fines_t": fines_t, "rock_baffle_limestone_t": baffle_t,
-                   "rock_baffle_m3": baffle_v, "pools_m3": pool_v, "excavation_m3": excavation,
-                   "clay_liner_m3": clay_v},
-        items=items, recap=[
+        materials={
+            "compost_m3": compost_v,
+            "compost_organic_m3": organic_v,
+            "limestone_fines_t": fines_t,
+            "rock_baffle_limestone_t": baffle_t,
+            "rock_baffle_m3": baffle_v,
+            "pools_m3": pool_v,
+            "excavation_m3": excavation,
+            "clay_liner_m3": clay_v,
+        },
+        items=items,
+        recap=[
             ("compost and planting", compost_cost, "compost"),
-            ("rock baffles", items["rock baffle limestone"] + items["rock baffle placement"], "baffle"),
-            ("liner", items["liner"], "liner"), ("pipes", items["pipes"], "pipe"),
-            ("structures", items["structures (distribution, control, outlet)"], "other")],
-        sources=["metal loading (g/d) = C (mg/L) x Q (m3/d); area = Fe load / Fe rate + Mn load / "
-                 "Mn rate (AMDTreat CalcMetalLoadingMetalRemovalRates, "
-                 "CalcMetalSurfaceAreaMetalRemovalRates; Hedin et al. 1994 rates)"
-                 if method == "removal_rates" else
-                 "water volume = RT x Q in a layer of the free-water depth (AMDTreat "
-                 "CalcWaterLayerBottomLengthBasedOnRetentionTime)",
-                 "planting on the compost top area (AMDTreat CalcWetlandPlantingCost); rock "
-                 "baffles every 30 ft (CalcRockBaffleQuantity)", AMDTREAT_REF],
-        details=details)
+            (
+                "rock baffles",
+                items["rock baffle limestone"] + items["rock baffle placement"],
+                "baffle",
+            ),
+            ("liner", items["liner"], "liner"),
+            ("pipes", items["pipes"], "pipe"),
+            ("structures", items["structures (distribution, control, outlet)"], "other"),
+        ],
+        sources=[
+            "metal loading (g/d) = C (mg/L) x Q (m3/d); area = Fe load / Fe rate + Mn load / "
+            "Mn rate (AMDTreat CalcMetalLoadingMetalRemovalRates, "
+            "CalcMetalSurfaceAreaMetalRemovalRates; Hedin et al. 1994 rates)"
+            if method == "removal_rates"
+            else "water volume = RT x Q in a layer of the free-water depth (AMDTreat "
+            "CalcWaterLayerBottomLengthBasedOnRetentionTime)",
+            "planting on the compost top area (AMDTreat CalcWetlandPlantingCost); rock "
+            "baffles every 30 ft (CalcRockBaffleQuantity)",
+            AMDTREAT_REF,
+        ],
+        details=details,
+    )
