@@ -391,6 +391,10 @@ def test_the_api_is_what_the_package_exports():
     ):
         doc = fn.__doc__ or ""
         assert "Parameters" in doc and "Returns" in doc and "Examples" in doc, fn.__name__
+    for name in cbmwater.__all__:  # every public function: numpydoc with an example
+        fn = getattr(cbmwater, name)
+        if callable(fn) and not isinstance(fn, type):
+            assert "Examples\n    --------" in (fn.__doc__ or ""), name
     from cbmwater.optimize.plan import OBJECTIVES
 
     assert cbmwater.study.OBJECTIVES == OBJECTIVES

@@ -16,7 +16,16 @@ from cbmwater.study import water as W
 
 @pytest.mark.parametrize(
     "module",
-    ["vocabulary", "water", "treatment", "reinjection", "minewater", "casefiles", "network"],
+    [
+        "vocabulary",
+        "water",
+        "treatment",
+        "reinjection",
+        "minewater",
+        "casefiles",
+        "network",
+        "outputs",
+    ],
 )
 def test_doctests_of_the_api_modules_pass(module):
     import importlib

@@ -547,6 +547,16 @@ def load_mine_case(
     Returns
     -------
     MineCase
+        Discharge points with their flows per season, source controls, destinations and their
+        limits, economics.
+
+    Examples
+    --------
+    >>> import cbmwater
+    >>> from cbmwater.resources import example_path
+    >>> case = cbmwater.load_mine_case(example_path("daji_old_mine", "case.toml"))
+    >>> len(case.points) >= 3
+    True
     """
     from ..minewater.case import load_mine_case as _load
     from ..minewater.case import parse_mine_case

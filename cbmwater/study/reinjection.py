@@ -112,6 +112,15 @@ def load_proposal(
     Returns
     -------
     Proposal
+        The validated proposal (injectate, formation and its water, aquifers, volume).
+
+    Examples
+    --------
+    >>> import cbmwater
+    >>> from cbmwater.resources import example_path
+    >>> p = cbmwater.load_proposal(example_path("reinjection", "compatible.toml"))
+    >>> p.standard, p.permeability_class, p.volume_m3_d   # 0.3 um2 is in SY/T 5329's 0.05-0.5 class
+    ('SYT5329', '0.05-0.5', 150.0)
     """
     from ..errors import InputError
     from ..reinjection.proposal import load_proposal as _load
