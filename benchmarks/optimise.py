@@ -9,7 +9,7 @@ Run from the repository root::
 For each basin size the script writes a synthetic case (seeded numpy, into a temporary folder),
 then times, wall clock (``time.perf_counter``):
 
-precompute   ``plan._Prepared(case)``: station feeds (PHREEQC mixing of the wells of every
+precompute   ``prepared.Prepared(case)``: station feeds (PHREEQC mixing of the wells of every
              station, every period) and the treatment simulation of every (site, train, period)
              and every (site, size); the two parts are timed separately by wrapping
              ``precompute.station_feeds`` and ``precompute.simulate_paths``.
@@ -71,7 +71,8 @@ from cbmwater.optimize import plan as plan_mod
 from cbmwater.optimize import precompute as pc
 from cbmwater.optimize.case import Case, load_case, parse_case
 from cbmwater.optimize.model import build_model
-from cbmwater.optimize.plan import _Prepared, optimise
+from cbmwater.optimize.plan import optimise
+from cbmwater.optimize.prepared import Prepared
 from cbmwater.optimize.solver import solve, write_model
 from cbmwater.resources import example_path
 from cbmwater.treatment.library import load_library
@@ -382,7 +383,7 @@ def run_case(label: str, case: Case, meta: dict, args, workdir: Path) -> dict:
     }
     try:
         t0 = time.perf_counter()
-        prep = _Prepared(case, database=None, progress=quiet)
+        prep = Prepared(case, database=None, progress=quiet)
         r["precompute_s"] = time.perf_counter() - t0
     finally:
         for w in wraps.values():
@@ -517,7 +518,7 @@ def run_case(label: str, case: Case, meta: dict, args, workdir: Path) -> dict:
 
 def profile_build(case: Case, top: int) -> str:
     """cProfile of prepare + build_model + transfer of ``case`` (pre-computation not profiled)."""
-    prep = _Prepared(case, database=None, progress=quiet)
+    prep = Prepared(case, database=None, progress=quiet)
     prof = cProfile.Profile()
     prof.enable()
     net = prep.network()

@@ -37,8 +37,9 @@ from scipy.integrate import quad
 
 from cbmwater.errors import InputError
 from cbmwater.optimize.case import load_case, parse_case
-from cbmwater.optimize.plan import _Prepared, optimise
+from cbmwater.optimize.plan import optimise
 from cbmwater.optimize.precompute import KEYS
+from cbmwater.optimize.prepared import Prepared
 from cbmwater.optimize.production import arps_period_rates, arps_rate
 
 HAND = Path(__file__).parent / "data" / "optimise" / "hand"
@@ -55,7 +56,7 @@ def _case(mutate=None):
 @pytest.fixture(scope="module")
 def hand():
     case = load_case(HAND / "case.toml")
-    return case, optimise(case, **QUIET), _Prepared(case, database=None, progress=QUIET["progress"])
+    return case, optimise(case, **QUIET), Prepared(case, database=None, progress=QUIET["progress"])
 
 
 def test_hand_case_optimum_is_found_exactly(hand):

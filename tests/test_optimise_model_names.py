@@ -18,7 +18,7 @@ from test_optimise import QUIET, _case, _hub_case
 
 from cbmwater.optimize.model import Cut, build_model
 from cbmwater.optimize.names import COLUMN_KINDS, ROW_KINDS, tokens
-from cbmwater.optimize.plan import _Prepared
+from cbmwater.optimize.prepared import Prepared
 from cbmwater.optimize.solver import solve, write_model
 
 GAP = 1e-9
@@ -33,7 +33,7 @@ def _two_periods(d):
 
 
 def _network(case):
-    return _Prepared(case, database=None, progress=QUIET["progress"]).network()
+    return Prepared(case, database=None, progress=QUIET["progress"]).network()
 
 
 def _read(path):

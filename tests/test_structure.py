@@ -1,7 +1,7 @@
 """The shape of the code: no import circles, and no block of 10 or more lines written twice.
 
 Import graph: every ``import``/``from`` of a cbmwater module inside ``cbmwater/`` (read with
-``ast``; imports under ``if TYPE_CHECKING:`` are for type hints and do not run), at two scales: between modules, and between the top-level parts (``water``,
+``ast``, type-hint-only imports under ``if TYPE_CHECKING:`` included), at two scales: between modules, and between the top-level parts (``water``,
 ``geochem``, ``treatment``, ..., ``study``, ``cli``, ``app``).  Strongly connected components
 (Tarjan 1972) of more than one node are circles.
 
@@ -39,27 +39,13 @@ def _module_name(path: Path) -> str:
     return ".".join(parts)
 
 
-def _runtime_nodes(tree: ast.AST) -> list[ast.AST]:
-    """Every node except those under ``if TYPE_CHECKING:`` (imports for type hints only)."""
-    out: list[ast.AST] = []
-    todo = [tree]
-    while todo:
-        node = todo.pop()
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            todo.extend(node.orelse)
-            continue
-        out.append(node)
-        todo.extend(ast.iter_child_nodes(node))
-    return out
-
-
 def _imports(path: Path, modules: set[str]) -> set[str]:
     """Absolute names of the cbmwater modules ``path`` imports (at any depth of the file);
     ``from package import module`` is an arrow to the module, not to the package."""
     mod = _module_name(path)
     package = mod if path.name == "__init__.py" else mod.rpartition(".")[0]
     out: set[str] = set()
-    for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             out |= {a.name for a in node.names if a.name.split(".")[0] == "cbmwater"}
         elif isinstance(node, ast.ImportFrom):

@@ -2,7 +2,7 @@
 
 :func:`cbmwater.optimize.model.build_model` keeps its variables indexed by position and its
 constraints in one list (``rows``), which is what makes the build fast.  What each position means
-is known from the :class:`~cbmwater.optimize.model.Network` arrays (columns) and from a short key
+is known from the :class:`~cbmwater.optimize.network.Network` arrays (columns) and from a short key
 recorded with every row (``("quality", d, t, key)``); :class:`ModelNames` turns them into names
 only when a file is written, as the ``labeler`` of Pyomo's LP and MPS writers.
 
@@ -25,7 +25,7 @@ import pyomo.environ as pyo
 from pyomo.core.base.label import cpxlp_label_from_name
 
 if TYPE_CHECKING:
-    from .model import Cut, Network
+    from .network import Cut, Network
 
 __all__ = ["COLUMN_KINDS", "ROW_KINDS", "ModelNames", "tokens"]
 

@@ -30,7 +30,7 @@ from .verification import blend_at, verify
 
 if TYPE_CHECKING:  # pragma: no cover
     from .geocheck import BlendCheck
-    from .plan import _Prepared
+    from .prepared import Prepared
     from .solver import SolveInfo
 
 __all__ = ["build_results", "COST_CATEGORIES"]
@@ -108,7 +108,7 @@ def cost_breakdown(net: Network, vals: dict[str, np.ndarray]) -> dict[str, float
 
 
 def build_results(
-    prep: _Prepared,
+    prep: Prepared,
     net: Network | None,
     vals: dict[str, np.ndarray] | None,
     info: SolveInfo | None,
