@@ -22,6 +22,7 @@ from ..geochem.characterise import characterise as _characterise
 from ..geochem.databases import DATABASES as _DATABASES
 from ..geochem.phreeqc_input import CHARGE_BALANCE_CHOICES
 from ..resources import resource_label
+from ..standards.compliance import OUTPUT_COLUMNS as COMPLIANCE_COLUMNS
 from ..version import __version__
 from ..water.analysis import CENSORED_POLICIES as _CENSORED
 from ..water.analysis import AnalysisSet
@@ -320,26 +321,7 @@ class ComplianceResult(JsonResult):
             lambda r: [
                 {"sample_id": s["sample_id"], **row} for s in r.samples for row in s["rows"]
             ],
-            (
-                "sample_id",
-                "standard_id",
-                "class",
-                "parameter",
-                "value",
-                "unit",
-                "min",
-                "max",
-                "ratio",
-                "result",
-                "verified",
-                "status",
-                "clause",
-                "basis",
-                "censored",
-                "detection_limit",
-                "comment",
-                "limit_note",
-            ),
+            ("sample_id", *COMPLIANCE_COLUMNS),
         ),
         "samples": (
             lambda r: [
