@@ -26,8 +26,9 @@ FORBIDDEN: dict[str, re.Pattern[str]] = {
     "work directory": re.compile(r"[/\\]work[/\\]"),
     "home directory": re.compile(r"[/\\]home[/\\]"),
     "root's home": re.compile(r"[/\\]root[/\\]"),
-    # a drive letter standing alone, a colon and a path separator: C:\x, d:/x, C:\\x (in a string);
-    # not a URL scheme (https://), whose letter before the colon follows another letter
+    # a drive letter standing alone, a colon, then a slash, a backslash or a doubled backslash (as in
+    # a string) and a name; not a URL scheme (https://), whose letter before the colon follows
+    # another letter
     "Windows drive path": re.compile(r"(?<![A-Za-z0-9_])[A-Za-z]:(?:\\{1,2}|/)(?=[A-Za-z0-9_.$~])"),
 }
 
