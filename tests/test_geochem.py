@@ -110,7 +110,7 @@ def test_seawater_warns_above_ionic_strength_limit():
 
 
 QINSHUI = [
-    # synthetic Na-HCO3 water of ../shared/reference/qinshui_standards.md §1.3 (constructed)
+    # synthetic Na-HCO3 water of [QS] §1.3 (docs/references.md) (constructed)
     dict(
         sample_id="syn-NaHCO3",
         temp_C=18.0,

@@ -15,7 +15,7 @@ from cbmwater.minewater.acidity import (
 )
 from cbmwater.water.analysis import AnalysisSet
 
-# AMDTreat tutorial discharges (amdtreat.osmre.gov/tutorial.htm; ../shared/reference/amd.md):
+# AMDTreat tutorial discharges (amdtreat.osmre.gov/tutorial.htm; amd.md notes, docs/references.md):
 # reported calculated acidity 155.7 and 81.0 mg/L CaCO3 (hot acidity 157 and 80).
 D1 = dict(sample_id="D1", pH=3.1, Fe2=46.8, Fe3=0.0, Al=1.14, Mn=14.2, SO4=580.0)
 D2 = dict(sample_id="D2", pH=4.9, Fe2=1.0, Fe3=0.35, Al=2.70, Mn=34.4, SO4=2400.0)

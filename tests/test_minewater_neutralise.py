@@ -21,7 +21,7 @@ from cbmwater.minewater.neutralise import (
 )
 from cbmwater.water.analysis import AnalysisSet
 
-# AMDTreat tutorial discharge D1 (../shared/reference/amd.md) with representative Ca, Mg, Na
+# AMDTreat tutorial discharge D1 (amd.md notes, docs/references.md) with representative Ca, Mg, Na
 # (not in the tutorial table; added so the analysis is closer to charge balance)
 D1 = {
     "pH": 3.1,

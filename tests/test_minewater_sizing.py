@@ -1,8 +1,8 @@
 """Passive and active option sizing against AMDTreat 6's worked defaults, converted by hand.
 
-Oracles: the AMDTreat 6 defaults worked in shared/reference/amd.md (a) "Worked numbers for
-regression tests", themselves computed from the AMDTreat C# formulas in US units.  The unit
-conversions are typed here, independent of the module's constants:
+Oracles: the AMDTreat 6 defaults worked in the amd.md notes (a) of docs/references.md, "Worked
+numbers for regression tests", themselves computed from the AMDTreat C# formulas in US units.
+The unit conversions are typed here, independent of the module's constants:
 
   1 US gal = 3.785411784 L           1 gpm = 3.785411784e-3 m3/min x 1440 = 5.450992969 m3/d
   1 short ton = 907.18474 kg         1 yd3 = 0.764554858 m3       1 ft2 = 0.09290304 m2

@@ -4,7 +4,7 @@ The registry of options and :func:`~cbmwater.minewater.sizing.size` are in :mod:
 
 Passive (:mod:`cbmwater.minewater.passive`) and active (:mod:`cbmwater.minewater.active`) options
 are sized by the rules of AMDTreat 6 (OSMRE/USGS; C# source ``jlant/amdtreat@5a292e0``, see
-the project reference ``amd.md`` in shared/reference), converted to SI units.  Every default comes
+the amd.md notes in ``docs/references.md``), converted to SI units.  Every default comes
 from ``cbmwater/databases/minewater/amdtreat.toml`` (SI value, AMDTreat's US value and unit, the
 conversion, the
 XML item or C# function it was read in, and a status mark).
@@ -70,7 +70,7 @@ AMDTREAT_PATH = data_path("minewater", "amdtreat.toml")
 AMDTREAT_REF = (
     "AMDTreat 6 (OSMRE/USGS) C# source jlant/amdtreat@5a292e0, "
     "AMDTreat/Models/*Calculations.cs and Data/default-data-*.xml; "
-    "summarised in the project reference amd.md (shared/reference)"
+    "summarised in the amd.md notes of docs/references.md"
 )
 
 #: Molar masses of the active-treatment compounds, g/mol, from the phases table

@@ -98,7 +98,7 @@ _REQUIRED_TEXT = (
     "source",
 )
 
-#: Confidence marks of the project references (shared/reference/README.md).
+#: Confidence marks of the project references (docs/references.md).
 STATUSES: tuple[str, ...] = ("V", "S", "U", "M", "NF")
 
 #: Known units: unit -> (kind, factor to the base unit of the kind).  Values are compared only

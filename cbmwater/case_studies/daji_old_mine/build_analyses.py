@@ -1,7 +1,7 @@
 """Writes analyses.csv: four REPRESENTATIVE (constructed) discharges of the closed Daji pyrite mine.
 
 No measured analysis of the Daji (大箕镇, Zezhou county) discharges was found
-(../../../shared/reference/amd.md §(d): "nothing found").  The values are constructed within the
+(amd.md notes §(d), docs/references.md: "nothing found").  The values are constructed within the
 indicative ranges amd.md gives for Yangquan/Jincheng 老窑水 (pH 2.5-3.5, total Fe 100s-1000 mg/L,
 Al 10s-100s, Mn 5-30, SO4 2000-8000 mg/L; status M) for the two adits, and as a net-acidic anoxic
 seep (an ALD candidate) and a net-alkaline toe drain for the two others.  SO4 closes each charge

@@ -11,8 +11,8 @@ rate in each period (the period average of the Arps curve, as in
 ``docs/optimise_case_format.md``).
 
 Everything here is CONSTRUCTED.  No well, rate or start year is taken from a real field.  The
-rate ranges are the [U] background values of ``shared/reference/qinshui_standards.md``
-§1.4; see README.md, "Provenance", for every assumption and its mark.
+rate ranges are the [U] background values of [QS] §1.4 (``docs/references.md``); see README.md,
+"Provenance", for every assumption and its mark.
 """
 
 from __future__ import annotations
