@@ -11,8 +11,7 @@ from cbmwater.geochem.databases import DATABASE_DIR, DATABASES, database_info, r
 RECORDED = {
     "phreeqc.dat": "6bb5ebc1d0ecca0e921c13a2241d05d3a3333b142d1d740b2ed03a786442bdf5",
     "pitzer.dat": "eb5051704fad461c4e5325721afc7b9025fad7c2906f72ed48ae182aa2c1a5c9",
-    # the packaged file less two header comments that named a Windows drive (see the README)
-    "wateq4f.dat": "51f2a58372fa6a48723d5e4468745ee09babaf271770a5873a6625237da2e517",
+    "wateq4f.dat": "7816c92eadd28f7e4703efa467a038a197748cd38f410d81aa7909fde1c8912f",
 }
 
 
