@@ -18,7 +18,9 @@ typed in below AND read from units.toml, so a changed library is noticed):
   permeate Na = 0.02 C Q / (0.8 Q) = 0.025 C; brine = 0.98 C Q / (0.2 Q) = 4.9 C.
 * sac_exchange: 1 eq of Na released per eq of Ca + Mg taken up (Ca 20.039, Mg 12.1525 g/eq);
   NaCl regenerant 9.711 mg/mg Ca and 16.01 mg/mg Mg goes to the brine.
-* wac_exchange: H+ released per eq of Ca + Mg taken up turns HCO3 (61.016 g/eq) into CO2.
+* wac_exchange: H+ released per eq of Ca + Mg taken up turns HCO3 (61.016 g/eq) into CO2, so
+  the alkalinity (HCO3 + 2 CO3) falls by the exchanged equivalents (the pH is PHREEQC's: see
+  tests/test_wac_exchange.py); never below zero (a weak-acid resin stops at the alkalinity).
 * sedimentation: sludge water = max((1 - r) Q, dry / sludge_solids_frac / 1000).
 * coagulation: PAC 8.4 mg/L as Al2O3 (101.96 g/mol) adds 1.8 mol Cl (35.45 g/mol) per mol.
 """
@@ -56,7 +58,7 @@ NA, CL = INDEX["Na"], INDEX["Cl"]
 
 # Typed reference values (g/mol or g/eq) used by the hand calculations.
 M_NA, M_CL, M_NACL, M_HCL, M_AL2O3 = 22.99, 35.45, 58.44, 36.46, 101.96
-EQ_CA, EQ_MG, EQ_HCO3 = 20.039, 12.1525, 61.016
+EQ_CA, EQ_MG, EQ_HCO3, EQ_CO3 = 20.039, 12.1525, 61.016, 30.004
 
 
 def test_reference_molar_masses_are_the_vocabulary_and_catalogue_values():
@@ -65,6 +67,7 @@ def test_reference_molar_masses_are_the_vocabulary_and_catalogue_values():
     assert CONSTITUENTS["Ca"].equivalent_mass == pytest.approx(EQ_CA, abs=1e-9)
     assert CONSTITUENTS["Mg"].equivalent_mass == pytest.approx(EQ_MG, abs=1e-9)
     assert CONSTITUENTS["HCO3"].equivalent_mass == pytest.approx(EQ_HCO3, abs=1e-9)
+    assert CONSTITUENTS["CO3"].equivalent_mass == pytest.approx(EQ_CO3, abs=1e-9)
     assert ECON.chemicals["sodium_chloride"].molar_mass_g_mol == M_NACL
     assert ECON.chemicals["hydrochloric_acid"].molar_mass_g_mol == M_HCL
     assert ECON.chemicals["pac"].molar_mass_g_mol == M_AL2O3
@@ -539,16 +542,27 @@ def test_wac_exchange_lowers_bicarbonate_by_the_equivalents_removed():
     ca_rem, mg_rem = 0.95 * 40 * 1000, 0.95 * 12 * 1000
     eq = ca_rem / EQ_CA + mg_rem / EQ_MG
     q_p, q_b = 980.0, 20.0
-    assert s.product.conc_mg_L[0, INDEX["HCO3"]] == pytest.approx(
-        (600 * 1000 - eq * EQ_HCO3) / q_p, rel=1e-12
-    )
+    # the alkalinity (HCO3 + 2 CO3, meq/L) falls by the exchanged equivalents; PHREEQC splits
+    # it (its alkalinity also counts OH- and H+, about 1e-4 meq/L here)
+    c = s.product.conc_mg_L[0]
+    alk = c[INDEX["HCO3"]] / EQ_HCO3 + c[INDEX["CO3"]] / EQ_CO3
+    assert alk == pytest.approx((600 * 1000 / EQ_HCO3 - eq) / q_p, rel=1e-3)
+    assert s.product.pH[0] < 7.5  # the CO2 made stays in the water
     assert s.product.conc_mg_L[0, NA] == pytest.approx(300 * 1000 / q_p, rel=1e-12)  # no Na added
     hcl_g = 2.001 * ca_rem + 3.3 * mg_rem
     assert s.residual.conc_mg_L[0, CL] == pytest.approx(hcl_g * M_CL / M_HCL / q_b, rel=1e-12)
     assert s.product.conc_mg_L[0, CL] == pytest.approx(200 * 1000 / q_p, rel=1e-12)
-    # more hardness than alkalinity: bicarbonate goes to zero, never below
+    # more hardness than alkalinity: a weak-acid resin takes up hardness only up to the
+    # alkalinity (60 / 61.016 = 0.9834 meq/L of the 0.95 x (200/20.039 + 50/12.1525) =
+    # 13.39 meq/L the table would exchange), so the alkalinity goes to ~0 and the pH to ~4.7
     s2 = run_unit(wac, feed(1000.0, Na=300, Ca=200, Mg=50, Cl=200, HCO3=60), ECON)
-    assert s2.product.conc_mg_L[0, INDEX["HCO3"]] == 0.0
+    exch = 0.95 * (200 / EQ_CA + 50 / EQ_MG)
+    f = (60 / EQ_HCO3) / exch
+    assert s2.product.conc_mg_L[0, INDEX["Ca"]] == pytest.approx(
+        200 * (1 - 0.95 * f) * 1000 / q_p, rel=1e-12
+    )
+    assert s2.product.conc_mg_L[0, INDEX["HCO3"]] < 0.1
+    assert 4.4 < s2.product.pH[0] < 5.0
 
 
 @pytest.mark.parametrize(

@@ -371,10 +371,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "policy_caption": {
         "en": "Policies and their sources: docs/chemistry_redox.md, "
         "docs/chemistry_membranes.md, docs/chemistry_iron_coagulant.md, "
-        "docs/chemistry_thermal.md (the policy sentences are the engine's, "
+        "docs/chemistry_thermal.md, docs/chemistry_ion_exchange.md (the policy sentences "
+        "are the engine's, "
         "in English).",
         "zh": "假设及其来源见 docs/chemistry_redox.md、docs/chemistry_membranes.md、"
-        "docs/chemistry_iron_coagulant.md、docs/chemistry_thermal.md（假设说明"
+        "docs/chemistry_iron_coagulant.md、docs/chemistry_thermal.md、"
+        "docs/chemistry_ion_exchange.md（假设说明"
         "为引擎原文，英文）。",
     },
     "log_y": {"en": "Logarithmic concentration axis", "zh": "浓度轴取对数"},

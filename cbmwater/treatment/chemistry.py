@@ -44,6 +44,8 @@ __all__ = [
     "fe2_oxidation_half_life_s",
     "concentrate_limit",
     "REAGENT_FORMULAS",
+    "ClosedCarbonProduct",
+    "closed_carbon_product",
 ]
 
 #: Phases a treatment unit may precipitate or dissolve (PHREEQC names; rows of
@@ -599,6 +601,63 @@ def concentrate_limit(
     )
 
 
+def _feed_carbon(
+    sub: StreamBatch, db: DatabaseInfo, basis: RedoxBasis
+) -> tuple[np.ndarray, np.ndarray, str]:
+    """Total inorganic carbon C(4) and free CO2 of every water, mol per litre, by PHREEQC
+    speciation of its pH and alkalinity; and the input that was run."""
+    head = (
+        redox_definitions(db)
+        + "SELECTED_OUTPUT 1\n    -reset false\n    -water true\n    -totals C(4)\n"
+        "    -molalities CO2\n"
+    )
+    blocks = [
+        solution_block(k + 1, _values_for(sub, k), db, redox=basis)[0] for k in range(len(sub))
+    ]
+    f = run_blocks(head, blocks, db.path)
+    w = f["mass_H2O"].to_numpy(float)
+    s = _litres_per_system(w, sub.conc_mg_L)
+    ct = f["C(4)"].to_numpy(float) * w / s
+    co2 = f["m_CO2"].to_numpy(float) * w / s
+    return ct, co2, head + "".join(blocks) + "END\n"
+
+
+def _balanced_on_pH(
+    product: StreamBatch, idx: np.ndarray, ct_mmol: np.ndarray, db: DatabaseInfo, basis: RedoxBasis
+) -> tuple[pd.DataFrame, str]:
+    """Product waters ``idx`` of ``product``, each with total inorganic carbon ``ct_mmol``
+    (mmol/L), charge-balanced on pH by PHREEQC; returns the selected output (pH, water, Alk,
+    C(4), HCO3-/CO3-2 molalities) and the input.
+
+    The product's own carbonate (HCO3 + CO3, its alkalinity) is not entered: C(4) is.  So that an
+    analysis' own ion imbalance does not move the pH, the product's imbalance (cations - anions,
+    HCO3/CO3 included, meq/L) is first offset in the PHREEQC input alone by Cl (excess cations)
+    or Na (excess anions): the charge balance then returns the product's alkalinity.
+    """
+    from ..water.qa import ANIONS, CATIONS, meq_per_L
+
+    frame = pd.DataFrame(product.conc_mg_L[idx], columns=list(TRACKED))
+    meq = meq_per_L(frame)
+    imbalance = (meq[list(CATIONS)].sum(axis=1) - meq[list(ANIONS)].sum(axis=1)).to_numpy()
+    head = (
+        redox_definitions(db) + "SELECTED_OUTPUT 1\n    -reset false\n    -pH true\n"
+        "    -water true\n    -alkalinity true\n    -totals C(4)\n"
+        "    -molalities HCO3- CO3-2\n"
+    )
+    blocks = []
+    for k, i in enumerate(idx):
+        vals = _values_for(product, int(i))
+        vals["HCO3"] = vals["CO3"] = float("nan")
+        d = imbalance[k]
+        if d > 0:
+            vals["Cl"] = np.nan_to_num(vals["Cl"]) + d * CONSTITUENTS["Cl"].equivalent_mass
+        elif d < 0:
+            vals["Na"] = np.nan_to_num(vals["Na"]) - d * CONSTITUENTS["Na"].equivalent_mass
+        block, _ = solution_block(k + 1, vals, db, charge_balance="pH", redox=basis)
+        blocks.append(block + f"    C(4) {fmt(ct_mmol[k])} mmol/l\n")
+    return run_blocks(head, blocks, db.path), head + "".join(blocks) + "END\n"
+
+
 def permeate_pH(
     feed: StreamBatch,
     permeate: StreamBatch,
@@ -625,8 +684,6 @@ def permeate_pH(
     input : str
         The two PHREEQC inputs that were run.
     """
-    from ..water.qa import ANIONS, CATIONS, meq_per_L
-
     db = database_info(database)
     n = len(feed)
     had = ~(np.isnan(feed.conc_mg_L[:, INDEX["HCO3"]]) & np.isnan(feed.conc_mg_L[:, INDEX["CO3"]]))
@@ -635,37 +692,83 @@ def permeate_pH(
     if not len(idx):
         return out_ph, ""
     sub = StreamBatch(feed.flow_m3_d[idx], feed.conc_mg_L[idx], feed.temp_C[idx], feed.pH[idx])
-    head = (
-        redox_definitions(db)
-        + "SELECTED_OUTPUT 1\n    -reset false\n    -water true\n    -totals C(4)\n"
-        "    -molalities CO2\n"
-    )
     basis = treatment_redox(redox)
-    blocks = [
-        solution_block(k + 1, _values_for(sub, k), db, redox=basis)[0] for k in range(len(idx))
-    ]
-    f = run_blocks(head, blocks, db.path)
-    text1 = head + "".join(blocks) + "END\n"
-    w = f["mass_H2O"].to_numpy(float)
-    s = _litres_per_system(w, sub.conc_mg_L)
-    ct = f["C(4)"].to_numpy(float) * w / s
-    co2 = f["m_CO2"].to_numpy(float) * w / s
+    ct, co2, text1 = _feed_carbon(sub, db, basis)
     ct_mmol = 1000.0 * (co2 + (ct - co2) * carbonate_passage[idx])
-    perm = pd.DataFrame(permeate.conc_mg_L[idx], columns=list(TRACKED))
-    meq = meq_per_L(perm)
-    imbalance = (meq[list(CATIONS)].sum(axis=1) - meq[list(ANIONS)].sum(axis=1)).to_numpy()
-    head2 = redox_definitions(db) + "SELECTED_OUTPUT 1\n    -reset false\n    -pH true\n"
-    blocks2 = []
-    for k, i in enumerate(idx):
-        vals = _values_for(permeate, int(i))
-        vals["HCO3"] = vals["CO3"] = float("nan")
-        d = imbalance[k]
-        if d > 0:
-            vals["Cl"] = np.nan_to_num(vals["Cl"]) + d * CONSTITUENTS["Cl"].equivalent_mass
-        elif d < 0:
-            vals["Na"] = np.nan_to_num(vals["Na"]) - d * CONSTITUENTS["Na"].equivalent_mass
-        block, _ = solution_block(k + 1, vals, db, charge_balance="pH", redox=basis)
-        blocks2.append(block + f"    C(4) {fmt(ct_mmol[k])} mmol/l\n")
-    p = run_blocks(head2, blocks2, db.path)
+    p, text2 = _balanced_on_pH(permeate, idx, ct_mmol, db, basis)
     out_ph[idx] = p["pH"].to_numpy(float)
-    return out_ph, text1 + "\n" + head2 + "".join(blocks2) + "END\n"
+    return out_ph, text1 + "\n" + text2
+
+
+@dataclass
+class ClosedCarbonProduct:
+    """Result of :func:`closed_carbon_product` (arrays of length n; NaN where not computed).
+
+    Attributes
+    ----------
+    pH : ndarray
+    hco3_mg_L, co3_mg_L : ndarray
+        The product's alkalinity split by PHREEQC's free-ion ratio (as :func:`equilibrate`).
+    dic_mmol_L : ndarray
+        Total inorganic carbon C(4) of the product, mmol per litre of product.
+    feed_dic_mmol_L : ndarray
+        Total inorganic carbon C(4) of the feed, mmol per litre of feed.
+    input : str
+        The two PHREEQC inputs that were run (feed speciation, product charge balance).
+    """
+
+    pH: np.ndarray
+    hco3_mg_L: np.ndarray
+    co3_mg_L: np.ndarray
+    dic_mmol_L: np.ndarray
+    feed_dic_mmol_L: np.ndarray
+    input: str
+
+
+def closed_carbon_product(
+    feed: StreamBatch,
+    product: StreamBatch,
+    rows: np.ndarray,
+    database: str | None = None,
+    redox: str | None = None,
+) -> ClosedCarbonProduct:
+    """pH and carbonate of a product that keeps all of its feed's inorganic carbon (closed to
+    air) while its alkalinity changed, by PHREEQC: the H-form weak-acid cation exchanger.
+
+    The feed (rows ``rows`` of ``feed``; the others are left NaN) is speciated for its total
+    inorganic carbon C(4) at its pH and alkalinity.  Every mole of it stays in the product (the
+    H+ released converts HCO3- to dissolved CO2, which a closed column keeps; the residual takes
+    no carbon), so the product holds C(4)_feed x Q_feed / Q_product per litre.  The product's
+    other ions and its alkalinity (``product``'s HCO3 + 2 CO3, already lowered by the exchanged
+    equivalents) fix its charge; PHREEQC finds the pH at which the water is electroneutral with
+    that C(4) (``pH charge``; the analysis' own imbalance is offset as in :func:`permeate_pH`).
+    HCO3 and CO3 are PHREEQC's alkalinity of that solution, split by its free-ion ratio, as
+    :func:`equilibrate` reports them.
+    """
+    db = database_info(database)
+    n = len(feed)
+    nan = np.full(n, np.nan)
+    out = ClosedCarbonProduct(nan.copy(), nan.copy(), nan.copy(), nan.copy(), nan.copy(), "")
+    idx = np.asarray(rows, dtype=int)
+    if not len(idx):
+        return out
+    basis = treatment_redox(redox)
+    sub = StreamBatch(feed.flow_m3_d[idx], feed.conc_mg_L[idx], feed.temp_C[idx], feed.pH[idx])
+    ct, _, text1 = _feed_carbon(sub, db, basis)
+    dic_feed = 1000.0 * ct  # mmol per litre of feed
+    factor = feed.flow_m3_d[idx] / product.flow_m3_d[idx]
+    p, text2 = _balanced_on_pH(product, idx, dic_feed * factor, db, basis)
+    w = p["mass_H2O"].to_numpy(float)
+    s = _litres_per_system(w, product.conc_mg_L[idx])
+    alk = np.maximum(p["Alk"].to_numpy(float) * w / s, 0.0)  # eq per litre of product
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rho = p["m_CO3-2"].to_numpy(float) / p["m_HCO3-"].to_numpy(float)
+    rho = np.nan_to_num(rho, nan=0.0, posinf=0.0)
+    hco3_mol = alk / (1 + 2 * rho)
+    out.pH[idx] = p["pH"].to_numpy(float)
+    out.hco3_mg_L[idx] = hco3_mol * CONSTITUENTS["HCO3"].molar_mass * 1000
+    out.co3_mg_L[idx] = rho * hco3_mol * CONSTITUENTS["CO3"].molar_mass * 1000
+    out.dic_mmol_L[idx] = 1000.0 * p["C(4)"].to_numpy(float) * w / s
+    out.feed_dic_mmol_L[idx] = dic_feed
+    out.input = text1 + "\n" + text2
+    return out

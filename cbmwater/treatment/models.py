@@ -20,9 +20,11 @@ with the residual.  How the rest is shared depends on the residual:
 Chemical doses in mg/L are added to the feed before the split (so removal applies to them);
 doses per mg removed (regenerant, oxidant) add their ions to the brine where the residual is a
 brine, else to the product.  Ion exchangers with ``params.counter_ion`` release it: ``"Na"`` adds
-one Na+ per equivalent of cations taken up; ``"H"`` neutralises an equal amount of bicarbonate
-(to CO2, which is not tracked).  pH and temperature pass unchanged through zero-order units;
-PHREEQC units compute the new pH.  Thermal units (``model = "thermal"``) are not zero-order
+one Na+ per equivalent of cations taken up; ``"H"`` (weak-acid resin) takes up hardness only up
+to the feed's alkalinity and its H+ lowers the alkalinity by the exchanged equivalents, turning
+bicarbonate into dissolved CO2 that the closed column keeps: PHREEQC gives the product's pH and
+HCO3/CO3 from the feed's total inorganic carbon (:func:`_closed_exchange_chemistry`).  pH and
+temperature pass unchanged through the other zero-order units; PHREEQC units compute the new pH.  Thermal units (``model = "thermal"``) are not zero-order
 splits: see :mod:`cbmwater.treatment.thermal`.
 """
 
@@ -156,16 +158,85 @@ def _counter_ion(spec: UnitSpec, removed: np.ndarray, product: StreamBatch) -> n
         j = INDEX["Na"]
         product.conc_mg_L[:, j] = np.nan_to_num(product.conc_mg_L[:, j]) + added[:, j] / q
     elif ion == "H":
-        # H+ + HCO3- -> CO2 + H2O: bicarbonate (not a conservative constituent) falls
-        j = INDEX["HCO3"]
-        hco3_eq = np.nan_to_num(product.conc_mg_L[:, j]) * q / _equivalent_mass("HCO3")
-        left = np.maximum(hco3_eq - eq, 0.0)
-        product.conc_mg_L[:, j] = np.where(
-            np.isnan(product.conc_mg_L[:, j]), np.nan, left * _equivalent_mass("HCO3") / q
-        )
+        # H+ + HCO3- -> CO2 + H2O: the alkalinity (HCO3 + 2 CO3, eq) falls by the exchanged
+        # equivalents; it is carried as HCO3 until _closed_exchange_chemistry speciates it
+        jh, jc = INDEX["HCO3"], INDEX["CO3"]
+        c = product.conc_mg_L
+        alk_eq = (
+            np.nan_to_num(c[:, jh]) / _equivalent_mass("HCO3")
+            + np.nan_to_num(c[:, jc]) / _equivalent_mass("CO3")
+        ) * q
+        left = np.maximum(alk_eq - eq, 0.0)
+        unmeasured = np.isnan(c[:, jh]) & np.isnan(c[:, jc])
+        c[:, jh] = np.where(unmeasured, np.nan, left * _equivalent_mass("HCO3") / q)
+        c[:, jc] = np.where(np.isnan(c[:, jc]), np.nan, 0.0)
     else:
         raise InputError(f"unit {spec.id}: counter_ion must be 'Na' or 'H', got {ion!r}")
     return added
+
+
+def _h_form_removal(spec: UnitSpec, feed: StreamBatch) -> np.ndarray:
+    """Removal (n, K) of an H-form exchanger: its table, with the exchanged cations scaled down
+    where their equivalents would exceed the feed's alkalinity.
+
+    A weak-acid (carboxylic) resin splits only salts of a weak acid: the H+ it releases must be
+    taken up by bicarbonate, so it removes hardness up to the alkalinity (temporary hardness)
+    and no further.  Where the listed removals would exchange more equivalents than the feed's
+    HCO3 + 2 CO3, every exchanged cation's removal is multiplied by alkalinity / exchanged.
+    Waters without a measured alkalinity keep the table.
+    """
+    base = removal_vector(spec)
+    out = np.repeat(base[None, :], len(feed), axis=0)
+    c = feed.conc_mg_L
+    exch = np.zeros(len(feed))
+    for name in _EXCHANGED:
+        exch = exch + base[INDEX[name]] * np.nan_to_num(c[:, INDEX[name]]) / _equivalent_mass(name)
+    alk = np.nan_to_num(c[:, INDEX["HCO3"]]) / _equivalent_mass("HCO3") + np.nan_to_num(
+        c[:, INDEX["CO3"]]
+    ) / _equivalent_mass("CO3")
+    measured = ~(np.isnan(c[:, INDEX["HCO3"]]) & np.isnan(c[:, INDEX["CO3"]]))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f = np.where(measured & (exch > alk), alk / np.where(exch > 0, exch, 1.0), 1.0)
+    cols = [INDEX[name] for name in _EXCHANGED]
+    out[:, cols] = out[:, cols] * f[:, None]
+    return out
+
+
+def _closed_exchange_chemistry(step: Step, database: str | None, redox: str | None) -> None:
+    """pH, HCO3 and CO3 of an H-form exchanger's product by PHREEQC (closed column: the feed's
+    inorganic carbon stays in the water, the alkalinity fell by the exchanged equivalents; see
+    :func:`cbmwater.treatment.chemistry.closed_carbon_product`).  Where that is not possible
+    (no pH or alkalinity measured, or PHREEQC fails) the zero-order product is kept, its pH
+    carried over, and a warning says so."""
+    feed, prod = step.feed, step.product
+    c = feed.conc_mg_L
+    measured = ~(np.isnan(c[:, INDEX["HCO3"]]) & np.isnan(c[:, INDEX["CO3"]]))
+    ok = measured & np.isfinite(feed.pH) & (prod.flow_m3_d > 0)
+    rows = np.flatnonzero(ok)
+    why = "no pH or alkalinity measured"
+    if len(rows):
+        try:
+            r = chemistry.closed_carbon_product(feed, prod, rows, database, redox)
+        except GeochemError as exc:
+            rows, why = rows[:0], f"PHREEQC: {str(exc).splitlines()[0]}"
+        else:
+            prod.pH[rows] = r.pH[rows]
+            for name, v in (("HCO3", r.hco3_mg_L), ("CO3", r.co3_mg_L)):
+                j = INDEX[name]
+                prod.conc_mg_L[rows, j] = v[rows]
+            step.details = {
+                "pH_out": r.pH,
+                "dic_mmol_L": r.dic_mmol_L,
+                "feed_dic_mmol_L": r.feed_dic_mmol_L,
+                "phreeqc_input": r.input,
+            }
+    done = np.zeros(len(feed), dtype=bool)
+    done[rows] = True
+    for i in np.flatnonzero(~done & (prod.flow_m3_d > 0)):
+        step.warnings[i].append(
+            f"{step.unit.id}: product pH not computed ({why}): the feed pH is carried over, "
+            "while the H+ released has lowered the alkalinity (the real pH is lower)"
+        )
 
 
 def _zero_order(
@@ -657,6 +728,10 @@ def run_unit(
     """
     if spec.model == "thermal":
         return run_thermal(spec, feed, econ)
+    if spec.model == "zero_order" and spec.params.get("counter_ion") == "H":
+        step = _zero_order(spec, feed, econ, removal=_h_form_removal(spec, feed))
+        _closed_exchange_chemistry(step, database, redox)
+        return step
     if spec.model in ("zero_order", "evaporation_pond"):
         step = _zero_order(spec, feed, econ)
         if spec.params.get("product") == "vapour":

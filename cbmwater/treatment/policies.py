@@ -6,8 +6,8 @@ on every stage, so a reader sees which couples could react and where CO2 and sol
 
 The policies are implemented in :mod:`cbmwater.treatment.models`, :mod:`.chemistry` and
 :mod:`.thermal` and tested against hand-written PHREEQC inputs (tests/test_membrane_chemistry.py,
-tests/test_unit_chemistry_policies.py, tests/test_thermal_units.py); the sources are in
-docs/chemistry_*.md.
+tests/test_unit_chemistry_policies.py, tests/test_thermal_units.py, tests/test_wac_exchange.py);
+the sources are in docs/chemistry_*.md.
 """
 
 from __future__ import annotations
@@ -36,6 +36,15 @@ _CO2: dict[str, str | dict[str, str]] = {
     "evaporation_pond": "open pond: the water evaporates; carbonate stays in the salt",
 }
 _CO2_CLOSED = "closed: no exchange with air (tank or pipe contact, CO2 kept)"
+#: An H-form (weak-acid) exchanger: its H+ turns bicarbonate into CO2 in a closed column.
+_CO2_H_FORM = (
+    "closed column: the H+ released turns HCO3- into dissolved CO2, which stays in the water "
+    "(total inorganic carbon conserved, PHREEQC gives the lower pH); it leaves only at a degasser"
+)
+_SOLIDS_H_FORM = (
+    "none: the Ca, Mg, Sr and Ba taken up (hardness up to the alkalinity) leave dissolved in "
+    "the acid regenerant brine"
+)
 
 _REDOX = {
     "oxidation": "oxidising: O2 (or the stated oxidant) converts Fe(II) to Fe(III); Mn stays "
@@ -82,12 +91,17 @@ def unit_policies(spec: UnitSpec) -> dict[str, str]:
         unit's own redox action and ends with :data:`REDOX_EVERY_UNIT`.
     """
     model = spec.model
-    co2 = _CO2.get(model, _CO2_CLOSED)
+    h_form = model == "zero_order" and spec.params.get("counter_ion") == "H"
+    co2 = _CO2_H_FORM if h_form else _CO2.get(model, _CO2_CLOSED)
     if isinstance(co2, dict):
         co2 = co2[str(spec.params.get("co2_policy", "feed_pco2"))]
     if model == "zero_order" and spec.removal_of("DO") > 0:
         redox = "removes dissolved oxygen (reductant dose); "
     else:
         redox = (_REDOX[model] + "; ") if model in _REDOX else "no oxidation or reduction; "
-    solids = _SOLIDS.get(model) or _SOLIDS_ZERO_ORDER.get(spec.residual, "none")
+    solids = (
+        _SOLIDS_H_FORM
+        if h_form
+        else (_SOLIDS.get(model) or _SOLIDS_ZERO_ORDER.get(spec.residual, "none"))
+    )
     return {"co2": co2, "redox": redox + REDOX_EVERY_UNIT, "solids": solids}
