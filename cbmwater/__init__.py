@@ -10,7 +10,7 @@ The public API (see README "Python API")::
     plan = cbmwater.optimise("case.toml")                          # NetworkPlan
 """
 
-from .errors import CbmwaterError, DatabaseError, GeochemError, InputError
+from .errors import CbmwaterError, DatabaseError, GeochemError, InputError, ResourceLimitError
 from .study import (
     AcidityResult,
     ComplianceResult,
@@ -75,4 +75,5 @@ __all__ = [
     "InputError",
     "DatabaseError",
     "GeochemError",
+    "ResourceLimitError",
 ]

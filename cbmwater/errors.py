@@ -86,3 +86,7 @@ class LocatedDatabaseError(_Located, DatabaseError):
 
 class GeochemError(CbmwaterError):
     """PHREEQC failed on an input cbmwater built."""
+
+
+class ResourceLimitError(CbmwaterError):
+    """A guarded run needed more memory or time than it was allowed, and was stopped."""

@@ -432,3 +432,14 @@ def test_editor_changes_do_not_touch_the_bundled_file():
     edit(page(), {0: {"capacity_m3_d": 10.0, "limit_TDS": 900.0}, 1: {"limit_F": None}})
     assert (HAND / "case.toml").read_bytes() == before
     assert hand_toml() == ref
+
+
+def test_a_run_over_its_time_limit_stops_with_a_message_and_the_page_stays_up(monkeypatch):
+    # the per-run guard (cbmwater.study.guard): 0.2 s is far less than the hand case needs
+    monkeypatch.setenv("CBMWATER_RUN_TIME_S", "0.2")
+    at = click(page(), "opt_run")
+    assert any("time limit of 0.2 s" in e.value for e in at.error), [e.value for e in at.error]
+    assert RESULT_KEY not in at.session_state
+    monkeypatch.delenv("CBMWATER_RUN_TIME_S")
+    at = click(at, "opt_run")  # the same session runs the next request normally
+    assert at.session_state[RESULT_KEY]["status"] == "optimal"

@@ -33,6 +33,7 @@ from cbmwater.study import minewater as api
 from cbmwater.study import outputs as export
 from cbmwater.study.casefiles import bundled_cases as _bundled
 from cbmwater.study.casefiles import read_case_zip
+from cbmwater.study.guard import run_guarded
 from cbmwater.study.minewater import PASSIVE_ACID_LOAD_MAX_KG_D, water_for_rules
 from cbmwater.study.vocabulary import CONSTITUENT_NAMES
 
@@ -618,8 +619,10 @@ def case_destinations(case: Any) -> list[dict]:
 def run_plan(
     case: Any, budget_CNY: float | None = None, progress: Callable[[str, float], None] | None = None
 ) -> dict:
-    """:func:`cbmwater.minewater_plan` as the engine's result dict (``MinePlan.to_dict()``)."""
-    return cbmwater.minewater_plan(case, budget_CNY=budget_CNY, progress=progress).to_dict()
+    """:func:`cbmwater.minewater_plan` as the engine's result dict (``MinePlan.to_dict()``), run
+    under the per-run memory and time guard (:func:`cbmwater.study.guard.run_guarded`)."""
+    plan = run_guarded(cbmwater.minewater_plan, case, budget_CNY=budget_CNY, progress=progress)
+    return plan.to_dict()
 
 
 # ------------------------------------------------------------------ plan: tables

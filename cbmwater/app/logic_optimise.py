@@ -31,6 +31,7 @@ from cbmwater.study import NetworkPlan, example_path, resource_label
 from cbmwater.study import outputs as export
 from cbmwater.study.casefiles import CaseSource, case_title, read_case_file, read_case_zip
 from cbmwater.study.casefiles import bundled_cases as _bundled
+from cbmwater.study.guard import run_guarded
 from cbmwater.study.network import KINDS, LINEAR_KEYS, OBJECTIVES, case_from_source
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -304,8 +305,11 @@ def run(
     budget_CNY: float | None = None,
     progress: Callable[[str, float], None] | None = None,
 ) -> dict[str, Any]:
-    """``optimise`` the case (the engine's results dict, JSON-ready)."""
-    plan = cbmwater.optimise(
+    """``optimise`` the case (the engine's results dict, JSON-ready), under the per-run memory
+    and time guard (:func:`cbmwater.study.guard.run_guarded`: the server stays up, and each run
+    has its own process)."""
+    plan = run_guarded(
+        cbmwater.optimise,
         case,
         objective=objective,
         time_limit_s=time_limit_s,
@@ -324,9 +328,14 @@ def run_pareto(
     mip_gap: float = 0.005,
     progress: Callable[[str, float], None] | None = None,
 ) -> list[dict[str, Any]]:
-    """``pareto_front`` of the case: least NPV cost against reuse share."""
-    front = cbmwater.pareto_front(
-        case, points=points, time_limit_s=time_limit_s, mip_gap=mip_gap, progress=progress
+    """``pareto_front`` of the case: least NPV cost against reuse share (guarded as :func:`run`)."""
+    front = run_guarded(
+        cbmwater.pareto_front,
+        case,
+        points=points,
+        time_limit_s=time_limit_s,
+        mip_gap=mip_gap,
+        progress=progress,
     )
     return cast(
         list[dict[str, Any]],  # jsonable keeps a list of dicts a list of dicts
