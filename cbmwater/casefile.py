@@ -1,19 +1,36 @@
-"""Checks shared by the case-file loaders (decision engine, mine plan): TOML tables and numbers.
+"""Checks shared by the case-file loaders (decision engine, mine plan, reinjection proposal):
+TOML tables and numbers, and the confinement of the files a case names to its folder
+(:func:`resolve_inside`; docs/confinement.md).
 
 Every error is an :class:`~cbmwater.errors.InputError` naming the file, the table and the field,
 with the value and what is allowed.
+
+Rule for messages about a file the case names (not the file the user named directly): they may
+list the ids of that file (e.g. "unknown sample id X; e.g. a, b, c") only when the file lies
+inside the case folder -- then it is the user's own case file, from the same folder or upload.
+A file outside the case folder (readable only with ``allow_outside``) is named with the missing
+id, never quoted (:func:`id_hint`).
 """
 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Collection
-from pathlib import Path
+from collections.abc import Collection, Iterable
+from pathlib import Path, PurePath
 
 from . import validation
 from .errors import InputError
 
-__all__ = ["TableContext", "check_keys", "check_number", "check_text", "read_case_toml"]
+__all__ = [
+    "TableContext",
+    "check_keys",
+    "check_number",
+    "check_text",
+    "read_case_toml",
+    "resolve_inside",
+    "is_inside",
+    "id_hint",
+]
 
 
 class TableContext:
@@ -21,6 +38,8 @@ class TableContext:
 
     def __init__(self, file: str) -> None:
         self.file = file
+        #: how messages hint at the analyses file's ids (:func:`id_hint`; set by the loader)
+        self.ids_hint = "see the analyses file"
 
     def err(self, table: str, fld: str | None, msg: str, value: object = None) -> InputError:
         where = f"[{table}]" + (f" field {fld!r}" if fld else "")
@@ -86,3 +105,93 @@ def read_case_toml(path: str | Path) -> tuple[Path, bytes, dict]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"not valid UTF-8 TOML: {exc}", file=str(p)) from None
     return p, raw, data
+
+
+#: How a refusal tells the user the way out (the CLI option, the API keyword).
+_OUTSIDE_HINT = (
+    "a case's files must be inside the case folder (the folder of its TOML file, or below it); "
+    "copy the file there, or, if you trust the case, pass --allow-outside on the CLI "
+    "(allow_outside=True in Python)"
+)
+
+
+def resolve_inside(
+    base: Path,
+    name: str,
+    *,
+    file: str | None,
+    table: str,
+    field: str,
+    allow_outside: bool = False,
+) -> Path:
+    """The path of a file a case (or proposal) names, confined to the case folder.
+
+    A case folder is self-contained: ``name`` must be a relative path below ``base`` (the folder
+    of the TOML file).  Refused, unless ``allow_outside``: an absolute path (or one with a drive),
+    any ``..`` part, and a symlink -- the named file or any folder on the way from ``base`` to
+    it.  As a last check the resolved path must lie under the resolved ``base``.  With
+    ``allow_outside`` the path is ``base / name`` as before (an absolute ``name`` stays as is).
+
+    Whether the file exists is the caller's check (it knows what to say).
+
+    Parameters
+    ----------
+    base : Path
+        The case folder.
+    name : str
+        The value of the field, as written in the TOML.
+    file, table, field : str
+        Where the value is, for the message (``file`` None: the caller names the file).
+    allow_outside : bool
+        Skip the confinement (the CLI's ``--allow-outside``; the app never passes it).
+
+    Raises
+    ------
+    InputError
+        Naming the TOML file, ``[table] field``, the value and the rule.
+    """
+    p = PurePath(name)
+    if allow_outside:
+        return base / p
+
+    def refuse(why: str) -> InputError:
+        return InputError(
+            f"[{table}] field {field!r}: {why}; {_OUTSIDE_HINT}", file=file, value=name
+        )
+
+    if p.is_absolute() or p.anchor or p.drive:
+        raise refuse("an absolute path is not allowed")
+    if ".." in p.parts or ".." in name.replace("\\", "/").split("/"):
+        raise refuse("a '..' part (a path leaving the case folder) is not allowed")
+    cur = base
+    for part in p.parts:
+        cur = cur / part
+        if cur.is_symlink():
+            raise refuse("a symbolic link is not allowed (the file or a folder on its path)")
+    if not is_inside(base, cur):
+        raise refuse("the path leaves the case folder")
+    return cur
+
+
+def is_inside(base: Path, path: Path) -> bool:
+    """Whether ``path`` resolves to a place under ``base`` (both resolved; symlinks followed)."""
+    try:
+        path.resolve().relative_to(base.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def id_hint(ids: Iterable[str], path: Path, base: Path, *, limit: int | None = 8) -> str:
+    """A hint listing ``ids`` of the referenced file ``path`` -- only if it is inside ``base``.
+
+    Returns ``"e.g. a, b, c"`` (or ``"known: a, b, c"`` with ``limit`` None) for a file inside
+    the case folder, and a sentence saying the ids are not listed for a file outside it, so an
+    error never quotes the contents of a file the user did not name directly.
+    """
+    if not is_inside(base, path):
+        return "its ids are not listed: the file is outside the case folder"
+    srt = sorted(ids)
+    if limit is None:
+        return "known: " + ", ".join(srt)
+    return "e.g. " + ", ".join(srt[:limit])

@@ -485,6 +485,19 @@ def _compliance_text(res: ComplianceResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: ``--allow-outside`` of the commands that read a case or proposal and the files it names.
+_allow_outside = click.option(
+    "--allow-outside",
+    "allow_outside",
+    is_flag=True,
+    default=False,
+    help="Let the case/proposal name files outside its own folder (an absolute path, a '..' "
+    "part or a symlink). Off by default so a case folder is self-contained and a case cannot "
+    "read (and quote in its messages) other files of the machine; use it only for a case "
+    "you trust. The app never allows it.",
+)
+
+
 @main.command()
 @click.argument("proposal", metavar="PROPOSAL", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
@@ -505,13 +518,16 @@ def _compliance_text(res: ComplianceResult) -> str:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the PHREEQC mixing input that was run, as a .pqi file.",
 )
-def review(proposal: Path, fmt: str, out: Path | None, pqi: Path | None) -> None:
+@_allow_outside
+def review(
+    proposal: Path, fmt: str, out: Path | None, pqi: Path | None, allow_outside: bool
+) -> None:
     """Review a reinjection PROPOSAL (TOML): standard, compatibility, isolation, verdict."""
     from .study import review as review_proposal
 
     if fmt is None:
         fmt = "html" if out is not None and out.suffix.lower() in (".html", ".htm") else "json"
-    res = review_proposal(proposal)
+    res = review_proposal(proposal, allow_outside=allow_outside)
     text = res.to_html() if fmt == "html" else res.to_json()
     if out is None:
         click.echo(text)
@@ -610,6 +626,7 @@ def review(proposal: Path, fmt: str, out: Path | None, pqi: Path | None) -> None
     default=None,
     help="Write the model as an MPS file.",
 )
+@_allow_outside
 def optimise(
     case_file: Path,
     out: Path | None,
@@ -624,6 +641,7 @@ def optimise(
     max_iterations: int,
     write_lp: str | None,
     write_mps: str | None,
+    allow_outside: bool,
 ) -> None:
     """Choose trains and split the water of CASE.toml among its destinations over its life."""
     from .study import optimise as optimise_case
@@ -645,6 +663,7 @@ def optimise(
                 time_limit_s=time_limit,
                 mip_gap=mip_gap,
                 progress=progress,
+                allow_outside=allow_outside,
             )
         ]
         text = json.dumps(export.jsonable(front), ensure_ascii=False, indent=1)
@@ -673,6 +692,7 @@ def optimise(
         write_lp=write_lp,
         write_mps=write_mps,
         progress=progress,
+        allow_outside=allow_outside,
     )
     text = plan.to_json()
     if out is not None:
@@ -945,7 +965,10 @@ def minewater_size(
     default=None,
     help="Write the plan as JSON to this file.",
 )
-def minewater_plan(case_file: Path, fmt: str, budget: float | None, out: Path | None) -> None:
+@_allow_outside
+def minewater_plan(
+    case_file: Path, fmt: str, budget: float | None, out: Path | None, allow_outside: bool
+) -> None:
     """Source control + treatment + destination for every discharge point, least NPV."""
     from .study import minewater_plan as plan_mine
 
@@ -953,7 +976,9 @@ def minewater_plan(case_file: Path, fmt: str, budget: float | None, out: Path | 
         if fmt == "text":
             click.echo(f"[{100 * frac:3.0f}%] {msg}", err=True)
 
-    res = plan_mine(case_file, budget_CNY=budget, progress=progress).to_dict()
+    res = plan_mine(
+        case_file, budget_CNY=budget, progress=progress, allow_outside=allow_outside
+    ).to_dict()
     text = json.dumps(export.jsonable(res), ensure_ascii=False, indent=1)
     if out is not None:
         _write_text(out, text + "\n")

@@ -46,11 +46,11 @@ HAND = Path(__file__).parent / "data" / "optimise" / "hand"
 QUIET = {"progress": lambda msg, frac: None}
 
 
-def _case(mutate=None):
+def _case(mutate=None, **kw):
     data = tomllib.loads((HAND / "case.toml").read_text(encoding="utf-8"))
     if mutate:
         mutate(data)
-    return parse_case(data, HAND, str(HAND / "case.toml"))
+    return parse_case(data, HAND, str(HAND / "case.toml"), **kw)
 
 
 @pytest.fixture(scope="module")
@@ -229,11 +229,13 @@ def test_case_errors_name_file_table_row_and_field(tmp_path):
         d["sources"]["wells"] = str(bad)
         d["case"]["analyses"] = str(tmp_path / "analyses.csv")
 
+    # the tables are outside the case's folder (absolute paths): allowed explicitly here, as
+    # the CLI's --allow-outside does (tests/test_confinement.py: refused by default)
     with pytest.raises(InputError, match=r"wells.csv, row 3, column 'station', value 'Z'"):
-        _case(wells)
+        _case(wells, allow_outside=True)
     bad.write_text("well,station,analysis,qi_m3_d,Di_per_yr,b\nA1,A,A-1,-5,0,0\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"row 2, column 'qi_m3_d'.*must be > 0"):
-        _case(wells)
+        _case(wells, allow_outside=True)
 
 
 def test_standard_limits_come_from_the_standards_table():

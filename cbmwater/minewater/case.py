@@ -54,7 +54,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..casefile import TableContext, check_keys, check_number, read_case_toml
+from ..casefile import (
+    TableContext,
+    check_keys,
+    check_number,
+    id_hint,
+    read_case_toml,
+    resolve_inside,
+)
 from ..errors import InputError
 from ..standards.table import load_standards
 
@@ -187,8 +194,20 @@ def _std_limits(
     return lim, src, ph, f"{sid2} {cls2}"
 
 
-def parse_mine_case(data: dict, base: Path, file: str = "<case>", raw: bytes = b"") -> MineCase:
-    """Validate a parsed mine-water ``case.toml``."""
+def parse_mine_case(
+    data: dict,
+    base: Path,
+    file: str = "<case>",
+    raw: bytes = b"",
+    *,
+    allow_outside: bool = False,
+) -> MineCase:
+    """Validate a parsed mine-water ``case.toml``.
+
+    ``[case] analyses`` must be inside ``base`` (no absolute path, ``..`` or symlink; see
+    :func:`cbmwater.casefile.resolve_inside`) unless ``allow_outside``.  An unknown point
+    analysis lists the file's sample ids only when the file is inside ``base`` (the rule of
+    :mod:`cbmwater.casefile`)."""
     from ..water.io import read_analyses
 
     _keys(
@@ -217,10 +236,15 @@ def parse_mine_case(data: dict, base: Path, file: str = "<case>", raw: bytes = b
         },
         ("name", "analyses"),
     )
-    apath = base / str(c["analyses"])
+    if not isinstance(c["analyses"], str) or not c["analyses"].strip():
+        raise _err(file, "case", "analyses", "must be a non-empty text", c["analyses"])
+    apath = resolve_inside(
+        base, c["analyses"], file=file, table="case", field="analyses", allow_outside=allow_outside
+    )
     if not apath.is_file():
         raise _err(file, "case", "analyses", f"file not found: {apath}", c["analyses"])
     ids = set(read_analyses(apath, require_pH=True).values.index.astype(str))
+    ids_hint = id_hint(ids, apath, base, limit=None)
     seasons = []
     for i, s in enumerate(data["seasons"], 1):
         _keys(file, f"seasons[{i}]", s, {"name", "days", "note"}, ("name", "days"))
@@ -328,7 +352,7 @@ def parse_mine_case(data: dict, base: Path, file: str = "<case>", raw: bytes = b
                 file,
                 t,
                 "analysis",
-                f"no such sample_id in {apath.name}; known: {', '.join(sorted(ids))}",
+                f"no such sample_id in {apath.name}; {ids_hint}",
                 p["analysis"],
             )
         pd_ = p.get("destinations")
@@ -409,10 +433,11 @@ def parse_mine_case(data: dict, base: Path, file: str = "<case>", raw: bytes = b
     )
 
 
-def load_mine_case(path: str | Path) -> MineCase:
-    """Read and validate a mine-water ``case.toml`` (see the module docstring)."""
+def load_mine_case(path: str | Path, *, allow_outside: bool = False) -> MineCase:
+    """Read and validate a mine-water ``case.toml`` (see the module docstring); with
+    ``allow_outside`` its analyses file may lie outside its folder (docs/confinement.md)."""
     p, raw, data = read_case_toml(path)
-    case = parse_mine_case(data, p.resolve().parent, str(p), raw)
+    case = parse_mine_case(data, p.resolve().parent, str(p), raw, allow_outside=allow_outside)
     h = hashlib.sha256(raw)
     h.update(case.analyses_path.read_bytes())
     case.sha256 = h.hexdigest()

@@ -21,7 +21,7 @@ from ..casefile import TableContext as _Ctx
 from ..casefile import check_keys as _keys
 from ..casefile import check_number as _num
 from ..casefile import check_text as _str
-from ..casefile import read_case_toml
+from ..casefile import id_hint, read_case_toml, resolve_inside
 from ..errors import InputError
 from ..standards.table import load_standards, unit_factor
 from ..treatment.streams import TRACKED
@@ -341,9 +341,13 @@ def _wells(
     period_years: float,
     stations: set[str],
     analyses: set[str],
+    allow_outside: bool = False,
 ) -> list[Well]:
     _keys(ctx, "sources", src, {"wells", "production"}, {"wells"})
-    wpath = base / _str(ctx, "sources", "wells", src["wells"])
+    wname = _str(ctx, "sources", "wells", src["wells"])
+    wpath = resolve_inside(
+        base, wname, file=ctx.file, table="sources", field="wells", allow_outside=allow_outside
+    )
     cols = ["well", "station", "analysis", "qi_m3_d", "Di_per_yr", "b"]
     df = _read_csv(wpath, cols, ("start_period",))
     rows: dict[str, dict] = {}
@@ -371,9 +375,8 @@ def _wells(
             )
         an = rec["analysis"].strip()
         if an not in analyses:
-            near = sorted(analyses)[:8]
             raise InputError(
-                f"no analysis with this sample_id in the analyses file (e.g. {', '.join(near)})",
+                f"no analysis with this sample_id in the analyses file ({ctx.ids_hint})",
                 file=str(wpath),
                 row=i,
                 column="analysis",
@@ -391,7 +394,15 @@ def _wells(
             "rates": arps_period_rates(qi, di, b, periods, period_years, sp),
         }
     if "production" in src:
-        ppath = base / _str(ctx, "sources", "production", src["production"])
+        pname = _str(ctx, "sources", "production", src["production"])
+        ppath = resolve_inside(
+            base,
+            pname,
+            file=ctx.file,
+            table="sources",
+            field="production",
+            allow_outside=allow_outside,
+        )
         pdf = _read_csv(ppath, ["well", "period", "m3_d"])
         table: dict[str, dict[int, float]] = {}
         for i, r in enumerate(pdf.itertuples(index=False), start=2):
@@ -485,7 +496,7 @@ def _formation_water(
                 table,
                 "water",
                 "no analysis with this sample_id in the case's analyses "
-                f"file (e.g. {', '.join(sorted(analyses.sample_ids)[:8])}); or give the "
+                f"file ({ctx.ids_hint}); or give the "
                 "water inline as a table { pH = ..., Na = ..., ... }",
                 sid,
             )
@@ -770,8 +781,20 @@ def _destination(
     )
 
 
-def parse_case(data: dict, base: Path, file: str = "<case>", raw: bytes = b"") -> Case:
-    """Validate a parsed ``case.toml`` (``base``: folder the CSV paths are relative to)."""
+def parse_case(
+    data: dict,
+    base: Path,
+    file: str = "<case>",
+    raw: bytes = b"",
+    *,
+    allow_outside: bool = False,
+) -> Case:
+    """Validate a parsed ``case.toml`` (``base``: folder the CSV paths are relative to).
+
+    The files it names must be inside ``base`` (no absolute path, ``..`` or symlink; see
+    :func:`cbmwater.casefile.resolve_inside`) unless ``allow_outside``.  Messages list the
+    analyses file's sample ids only when that file is inside ``base`` (the rule of
+    :mod:`cbmwater.casefile`)."""
     from ..water.io import read_analyses
 
     ctx = _Ctx(file)
@@ -807,11 +830,15 @@ def parse_case(data: dict, base: Path, file: str = "<case>", raw: bytes = b"") -
     period_years = _num(
         ctx, "case", "period_years", c.get("period_years", 1.0), lo=0, lo_open=True, hi=10
     )
-    apath = base / _str(ctx, "case", "analyses", c["analyses"])
+    aname = _str(ctx, "case", "analyses", c["analyses"])
+    apath = resolve_inside(
+        base, aname, file=file, table="case", field="analyses", allow_outside=allow_outside
+    )
     if not apath.is_file():
         raise ctx.err("case", "analyses", f"file not found: {apath}", c["analyses"])
     analyses = read_analyses(apath)
     ids = set(analyses.values.index.astype(str))
+    ctx.ids_hint = id_hint(ids, apath, base)
 
     econ = data.get("economics", {})
     _keys(
@@ -891,7 +918,9 @@ def parse_case(data: dict, base: Path, file: str = "<case>", raw: bytes = b"") -
         )
     sites = st_names + [h.name for h in hubs]
 
-    wells = _wells(ctx, base, data["sources"], periods, period_years, set(st_names), ids)
+    wells = _wells(
+        ctx, base, data["sources"], periods, period_years, set(st_names), ids, allow_outside
+    )
     used = {w.station for w in wells}
     warnings = [f"station {s} has no wells" for s in st_names if s not in used]
 
@@ -977,13 +1006,16 @@ def parse_case(data: dict, base: Path, file: str = "<case>", raw: bytes = b"") -
     )
 
 
-def load_case(path: str | Path) -> Case:
+def load_case(path: str | Path, *, allow_outside: bool = False) -> Case:
     """Read and validate ``case.toml`` and its tables.
 
     Parameters
     ----------
     path : str or Path
         The case TOML file; CSV paths inside are relative to its folder.
+    allow_outside : bool
+        Let the case name files outside its folder (absolute, ``..``, symlinks); off by
+        default so a case folder is self-contained (docs/confinement.md).
 
     Returns
     -------
@@ -996,7 +1028,7 @@ def load_case(path: str | Path) -> Case:
     """
     p, raw, data = read_case_toml(path)
     h = hashlib.sha256(raw)
-    case = parse_case(data, p.resolve().parent, str(p), raw)
+    case = parse_case(data, p.resolve().parent, str(p), raw, allow_outside=allow_outside)
     # the case hash covers the CSV tables too
     for f in sorted(
         {case.analyses_path}

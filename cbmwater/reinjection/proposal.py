@@ -192,7 +192,8 @@ def _text(table: dict, key: str, where: str, default: str | None = None) -> str:
     return v.strip()
 
 
-def _water(spec: object, where: str, base: Path | None) -> Water:
+def _water(spec: object, where: str, base: Path | None, allow_outside: bool = False) -> Water:
+    from ..casefile import id_hint, resolve_inside
     from ..water.io import read_analyses
 
     if not isinstance(spec, dict):
@@ -201,9 +202,10 @@ def _water(spec: object, where: str, base: Path | None) -> Water:
     if "file" in spec:
         file = _text(spec, "file", where)
         sid = _text(spec, "sample_id", where)
-        p = Path(file)
-        if not p.is_absolute():
-            p = (base or Path.cwd()) / p
+        folder = base or Path.cwd()
+        p = resolve_inside(
+            folder, file, file=None, table=where, field="file", allow_outside=allow_outside
+        )
         if not p.is_file():
             raise InputError(
                 f"{where}.file {file!r} not found (paths are relative to the "
@@ -212,7 +214,8 @@ def _water(spec: object, where: str, base: Path | None) -> Water:
         whole = read_analyses(p, require_pH=False)
         if sid not in whole.sample_ids:
             raise InputError(
-                f"{where}.sample_id {sid!r} not in {file}; known: {', '.join(whole.sample_ids)}"
+                f"{where}.sample_id {sid!r} not in {file}; "
+                f"{id_hint(whole.sample_ids, p, folder, limit=None)}"
             )
         analyses = whole.subset([sid])
         for k in spec:
@@ -268,9 +271,19 @@ def _extra(spec: dict, k: str, where: str) -> float:
 
 
 def parse_proposal(
-    data: dict, base: Path | None = None, path: Path | None = None, raw: bytes = b""
+    data: dict,
+    base: Path | None = None,
+    path: Path | None = None,
+    raw: bytes = b"",
+    *,
+    allow_outside: bool = False,
 ) -> Proposal:
-    """Validate a proposal already parsed from TOML (``base``: folder for relative paths)."""
+    """Validate a proposal already parsed from TOML (``base``: folder for relative paths).
+
+    A water's ``file`` must be inside ``base`` (no absolute path, ``..`` or symlink; see
+    :func:`cbmwater.casefile.resolve_inside`) unless ``allow_outside``.  An unknown
+    ``sample_id`` lists the file's ids only when the file is inside ``base`` (the rule of
+    :mod:`cbmwater.casefile`)."""
     unknown = sorted(set(data) - _TOP_KEYS)
     if unknown:
         raise InputError(
@@ -290,7 +303,7 @@ def parse_proposal(
             f"standard {std!r} has no permeability classes for injection water; "
             f"allowed: {_SOURCE_STANDARD}"
         )
-    inj = _water(data.get("injectate"), "injectate", base)
+    inj = _water(data.get("injectate"), "injectate", base, allow_outside)
     form = data.get("formation")
     if not isinstance(form, dict):
         raise InputError("formation is missing")
@@ -306,7 +319,7 @@ def parse_proposal(
     perm = _number(form, "permeability_um2", "formation", positive=True)
     cls = permeability_class(perm)
     table.limits(std, cls)  # the class must exist in the table
-    fw = _water(form.get("water"), "formation.water", base)
+    fw = _water(form.get("water"), "formation.water", base, allow_outside)
     op = data.get("operation")
     if not isinstance(op, dict):
         raise InputError("operation is missing")
@@ -361,8 +374,9 @@ def parse_proposal(
     )
 
 
-def load_proposal(path: str | Path) -> Proposal:
-    """Read and validate a proposal TOML file."""
+def load_proposal(path: str | Path, *, allow_outside: bool = False) -> Proposal:
+    """Read and validate a proposal TOML file; with ``allow_outside`` its water files may lie
+    outside its folder (docs/confinement.md)."""
     p = Path(path)
     if not p.is_file():
         raise InputError(f"proposal file {p} not found")
@@ -372,6 +386,6 @@ def load_proposal(path: str | Path) -> Proposal:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"{p} is not valid UTF-8 TOML: {exc}") from None
     try:
-        return parse_proposal(data, p.resolve().parent, p, raw)
+        return parse_proposal(data, p.resolve().parent, p, raw, allow_outside=allow_outside)
     except InputError as exc:
         raise InputError(f"{p.name}: {exc}") from None

@@ -533,7 +533,10 @@ class MinePlan(JsonResult):
 
 
 def load_mine_case(
-    case: str | Path | Mapping[str, Any], *, base_dir: str | Path | None = None
+    case: str | Path | Mapping[str, Any],
+    *,
+    base_dir: str | Path | None = None,
+    allow_outside: bool = False,
 ) -> MineCase:
     """Read and validate a mine-water case (TOML file or its parsed content).
 
@@ -543,6 +546,10 @@ def load_mine_case(
         The ``case.toml`` or its content.
     base_dir : str or Path, optional
         For a mapping: the folder its file references are relative to (default: current).
+    allow_outside : bool
+        Let the case name files outside its folder (an absolute path, ``..``, a symlink).  Off
+        by default: a case folder is self-contained, so a case cannot read other files of the
+        machine (docs/confinement.md).  The app never sets it.
 
     Returns
     -------
@@ -562,8 +569,10 @@ def load_mine_case(
     from ..minewater.case import parse_mine_case
 
     if isinstance(case, Mapping):
-        return parse_mine_case(dict(case), Path(base_dir or "."), file="<mapping>")
-    return _load(case)
+        return parse_mine_case(
+            dict(case), Path(base_dir or "."), file="<mapping>", allow_outside=allow_outside
+        )
+    return _load(case, allow_outside=allow_outside)
 
 
 def minewater_plan(
@@ -573,6 +582,7 @@ def minewater_plan(
     solver: str = "highs",
     time_limit_s: float = 60.0,
     progress: Progress | None = None,
+    allow_outside: bool = False,
 ) -> MinePlan:
     """Choose source control, treatment and destination for every discharge of a mine-water
     case with the least NPV (every combination checked against its destination's limits).
@@ -589,6 +599,8 @@ def minewater_plan(
         Seconds for the MILP.
     progress : callable(message, fraction), optional
         Called as the work advances.
+    allow_outside : bool
+        See :func:`load_mine_case` (off by default).
 
     Returns
     -------
@@ -607,7 +619,7 @@ def minewater_plan(
     from ..minewater.case import MineCase
     from ..minewater.plan import plan as _plan
 
-    c = case if isinstance(case, MineCase) else load_mine_case(case)
+    c = case if isinstance(case, MineCase) else load_mine_case(case, allow_outside=allow_outside)
     return MinePlan.from_dict(
         _plan(c, budget_CNY=budget_CNY, solver=solver, time_limit_s=time_limit_s, progress=progress)
     )

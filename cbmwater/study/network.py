@@ -233,7 +233,12 @@ class ParetoPoint(JsonResult):
     builds: list[str]
 
 
-def load_case(case: str | Path | Mapping[str, Any], *, base_dir: str | Path | None = None) -> Case:
+def load_case(
+    case: str | Path | Mapping[str, Any],
+    *,
+    base_dir: str | Path | None = None,
+    allow_outside: bool = False,
+) -> Case:
     """Read and validate a decision-engine case (``case.toml``; docs/optimise_case_format.md).
 
     Parameters
@@ -242,6 +247,10 @@ def load_case(case: str | Path | Mapping[str, Any], *, base_dir: str | Path | No
         The TOML file, or its content already parsed (a mapping of tables).
     base_dir : str or Path, optional
         For a mapping: the folder its CSV paths are relative to (default: the current folder).
+    allow_outside : bool
+        Let the case name files outside its folder (an absolute path, ``..``, a symlink).  Off
+        by default: a case folder is self-contained, so a case cannot read other files of the
+        machine (docs/confinement.md).  The app never sets it.
 
     Returns
     -------
@@ -259,14 +268,16 @@ def load_case(case: str | Path | Mapping[str, Any], *, base_dir: str | Path | No
     from ..optimize.case import parse_case
 
     if isinstance(case, Mapping):
-        return parse_case(dict(case), Path(base_dir or "."), file="<mapping>")
-    return _load_case(case)
+        return parse_case(
+            dict(case), Path(base_dir or "."), file="<mapping>", allow_outside=allow_outside
+        )
+    return _load_case(case, allow_outside=allow_outside)
 
 
-def _as_case(case: str | Path | Mapping[str, Any] | Case) -> Case:
+def _as_case(case: str | Path | Mapping[str, Any] | Case, allow_outside: bool = False) -> Case:
     from ..optimize.case import Case
 
-    return case if isinstance(case, Case) else load_case(case)
+    return case if isinstance(case, Case) else load_case(case, allow_outside=allow_outside)
 
 
 def optimise(
@@ -283,6 +294,7 @@ def optimise(
     write_lp: str | None = None,
     write_mps: str | None = None,
     progress: Progress | None = None,
+    allow_outside: bool = False,
 ) -> NetworkPlan:
     """Choose treatment trains and split a field's water among reuse, reinjection and discharge
     over its life (a MILP in Pyomo solved by HiGHS, blends checked by PHREEQC).
@@ -311,6 +323,8 @@ def optimise(
         Write the model with named rows and columns.
     progress : callable(message, fraction), optional
         Called as the work advances.
+    allow_outside : bool
+        See :func:`load_case` (off by default).
 
     Returns
     -------
@@ -330,7 +344,7 @@ def optimise(
     from ..optimize.plan import optimise as _optimise
 
     res = _optimise(
-        _as_case(case),
+        _as_case(case, allow_outside),
         objective=objective,
         solver=solver,
         time_limit_s=time_limit_s,
@@ -355,6 +369,7 @@ def pareto_front(
     mip_gap: float = 0.005,
     database: str | None = None,
     progress: Progress | None = None,
+    allow_outside: bool = False,
 ) -> list[ParetoPoint]:
     """Epsilon-constraint front of NPV cost against reuse share (Haimes et al. 1971).
 
@@ -364,7 +379,7 @@ def pareto_front(
         As for :func:`optimise`.
     points : int
         Points of the front (2-50).
-    solver, time_limit_s, mip_gap, database, progress
+    solver, time_limit_s, mip_gap, database, progress, allow_outside
         As for :func:`optimise`.
 
     Returns
@@ -385,7 +400,7 @@ def pareto_front(
     from ..optimize.plan import pareto_front as _pareto
 
     pts = _pareto(
-        _as_case(case),
+        _as_case(case, allow_outside),
         points=points,
         solver=solver,
         time_limit_s=time_limit_s,

@@ -97,7 +97,10 @@ class ReviewResult(JsonResult):
 
 
 def load_proposal(
-    proposal: str | Path | Mapping[str, Any], *, base_dir: str | Path | None = None
+    proposal: str | Path | Mapping[str, Any],
+    *,
+    base_dir: str | Path | None = None,
+    allow_outside: bool = False,
 ) -> Proposal:
     """Read and validate a reinjection proposal (TOML file, TOML text as bytes, or a mapping).
 
@@ -108,6 +111,10 @@ def load_proposal(
     base_dir : str or Path, optional
         For bytes or a mapping: the folder its file references are relative to (default: the
         current folder).
+    allow_outside : bool
+        Let the proposal name water files outside its folder (an absolute path, ``..``, a symlink).  Off
+        by default: a proposal's folder is self-contained, so a proposal cannot read other files of the
+        machine (docs/confinement.md).  The app never sets it.
 
     Returns
     -------
@@ -132,14 +139,17 @@ def load_proposal(
             data = tomllib.loads(bytes(proposal).decode("utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise InputError(f"the proposal is not valid UTF-8 TOML: {exc}") from None
-        return parse_proposal(data, base, None, bytes(proposal))
+        return parse_proposal(data, base, None, bytes(proposal), allow_outside=allow_outside)
     if isinstance(proposal, Mapping):
-        return parse_proposal(dict(proposal), base, None)
-    return _load(proposal)
+        return parse_proposal(dict(proposal), base, None, allow_outside=allow_outside)
+    return _load(proposal, allow_outside=allow_outside)
 
 
 def review(
-    proposal: str | Path | Mapping[str, Any] | Proposal, *, base_dir: str | Path | None = None
+    proposal: str | Path | Mapping[str, Any] | Proposal,
+    *,
+    base_dir: str | Path | None = None,
+    allow_outside: bool = False,
 ) -> ReviewResult:
     """Review a reinjection proposal: injection-water standard (SY/T 5329), formation
     compatibility (PHREEQC mixing of injectate and formation water) and aquifer isolation.
@@ -150,6 +160,8 @@ def review(
         See :func:`load_proposal`.
     base_dir : str or Path, optional
         For bytes or a mapping: the folder its file references are relative to.
+    allow_outside : bool
+        See :func:`load_proposal` (off by default).
 
     Returns
     -------
@@ -168,7 +180,11 @@ def review(
     from ..reinjection.proposal import Proposal
     from ..reinjection.review import review as _review
 
-    p = proposal if isinstance(proposal, Proposal) else load_proposal(proposal, base_dir=base_dir)
+    p = (
+        proposal
+        if isinstance(proposal, Proposal)
+        else load_proposal(proposal, base_dir=base_dir, allow_outside=allow_outside)
+    )
     r = _review(p)
     return ReviewResult.from_dict(r.as_dict(), review=r)
 
