@@ -82,8 +82,8 @@ def check_output(path: str | os.PathLike[str], option: str, *, folder: bool = Fa
         raise _refuse(
             option,
             p,
-            f"{str(parent)!r} on its way is a file, not a folder",
-            "choose a path whose folders are folders",
+            f"{str(parent)!r} is a file, not a folder",
+            "choose a path in an existing or new folder",
         )
     if not os.access(parent, os.W_OK | os.X_OK):
         raise _refuse(
