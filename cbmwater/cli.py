@@ -8,9 +8,7 @@ succeeded).
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -27,18 +25,22 @@ FORMATS = ("csv", "json", "xlsx")
 
 
 def _write_atomic(path: Path, write: Callable[[Path], object]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name, suffix=".part")
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes owner-only files; results are shared
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    """Write ``path`` whole (a temporary file in its folder, renamed when complete)."""
+    export.write_atomic(path, write)
+
+
+def _out_file(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Check an output file option before any work (its folders, not a folder, writable)."""
+    if value is not None:
+        export.check_output(value, param.opts[0])
+    return value
+
+
+def _out_folder(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Check an output folder option before any work (not a file, writable)."""
+    if value is not None:
+        export.check_output(value, param.opts[0], folder=True)
+    return value
 
 
 def _write_text(path: Path, text: str, encoding: str = "utf-8") -> None:
@@ -87,6 +89,7 @@ def main() -> None:
     "out",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Output file (format from --format or the file extension). Default: stdout.",
+    callback=_out_file,
 )
 @click.option(
     "--format",
@@ -134,6 +137,7 @@ def main() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the PHREEQC input that was run, as a .pqi file PHREEQC runs "
     "(with --irrigation, also FILE_adjusted_sar.pqi).",
+    callback=_out_file,
 )
 def characterise(
     input_file: Path,
@@ -235,6 +239,7 @@ def units(fmt: str) -> None:
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the result here instead of stdout.",
+    callback=_out_file,
 )
 @click.option(
     "--database",
@@ -360,6 +365,7 @@ COMPLIANCE_FORMATS = ("text", "json", "csv")
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the result here instead of stdout (format from the extension if "
     "--format is not given).",
+    callback=_out_file,
 )
 @click.option(
     "--sample",
@@ -512,11 +518,13 @@ _allow_outside = click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the review here instead of stdout.",
+    callback=_out_file,
 )
 @click.option(
     "--pqi",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the PHREEQC mixing input that was run, as a .pqi file.",
+    callback=_out_file,
 )
 @_allow_outside
 def review(
@@ -544,6 +552,7 @@ def review(
     "out",
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for results.json and CSV tables (flows, destinations, builds, costs...).",
+    callback=_out_folder,
 )
 @click.option(
     "--format",
@@ -618,6 +627,7 @@ def review(
     type=click.Path(dir_okay=False),
     default=None,
     help="Write the model as an LP file.",
+    callback=_out_file,
 )
 @click.option(
     "--write-mps",
@@ -625,6 +635,7 @@ def review(
     type=click.Path(dir_okay=False),
     default=None,
     help="Write the model as an MPS file.",
+    callback=_out_file,
 )
 @_allow_outside
 def optimise(
@@ -736,7 +747,13 @@ def minewater() -> None:
     default=None,
     help="Flow of every sample, m3/d, for the acid load (kg CaCO3/d).",
 )
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    callback=_out_file,
+)
 def minewater_acidity(
     input_file: Path,
     fmt: str,
@@ -816,6 +833,7 @@ def minewater_acidity(
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="Write the PHREEQC input of the titration.",
+    callback=_out_file,
 )
 def minewater_neutralise(
     input_file: Path,
@@ -964,6 +982,7 @@ def minewater_size(
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="Write the plan as JSON to this file.",
+    callback=_out_file,
 )
 @_allow_outside
 def minewater_plan(

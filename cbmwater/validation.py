@@ -15,11 +15,20 @@ class (:class:`~cbmwater.errors.LocatedDatabaseError` for the shipped databases)
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from .errors import InputError
 
-__all__ = ["allowed_range", "check_number", "check_choice", "located_error"]
+__all__ = [
+    "allowed_range",
+    "check_number",
+    "check_choice",
+    "check_table",
+    "check_list",
+    "check_unique",
+    "located_error",
+]
 
 
 def allowed_range(
@@ -136,3 +145,75 @@ def check_choice(
             error=error,
         )
     return value
+
+
+def _where(file: str | None, where: str) -> str:
+    return (f"file {file}: " if file else "") + where
+
+
+def _type_name(value: object) -> str:
+    """The TOML word for a parsed value's type (what the user wrote, not Python's name)."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return "a " + type(value).__name__
+
+
+def check_table(value: object, where: str, *, file: str | None = None) -> dict[str, Any]:
+    """``value`` if it is a TOML table (``{k = v}`` or ``[section]``), else an InputError
+    naming the file, where (``[destinations[1]] field 'limits'``), the expected type and what
+    was given."""
+    if not isinstance(value, dict):
+        raise InputError(
+            f"{where}: must be a table of key = value pairs, got {_type_name(value)}",
+            file=file,
+            value=value,
+        )
+    return value
+
+
+def check_list(
+    value: object,
+    where: str,
+    *,
+    file: str | None = None,
+    of: str | None = None,
+    nonempty: bool = False,
+) -> list[Any]:
+    """``value`` if it is a TOML list (``[a, b]`` or ``[[tables]]``), else an InputError.
+
+    ``of``: ``"table"`` or ``"string"``: every item must be of that type too (the message
+    names the item's index, 1-based).
+    """
+    if not isinstance(value, list):
+        kind = "a list of tables ([[...]])" if of == "table" else "a list"
+        raise InputError(
+            f"{where}: must be {kind}, got {_type_name(value)}", file=file, value=value
+        )
+    if nonempty and not value:
+        raise InputError(f"{where}: must not be empty", file=file)
+    if of is not None:
+        ok = dict if of == "table" else str
+        for i, x in enumerate(value, start=1):
+            if not isinstance(x, ok):
+                raise InputError(
+                    f"{where}[{i}]: must be a {of}, got {_type_name(x)}", file=file, value=x
+                )
+    return value
+
+
+def check_unique(names: Iterable[object], where: str, *, file: str | None = None) -> None:
+    """Refuse a repeated name where names are keys (destinations, points, trains...): the
+    second one would silently replace or shadow the first."""
+    seen: set[object] = set()
+    for n in names:
+        if n in seen:
+            raise InputError(f"{where}: names must be unique; repeated", file=file, value=n)
+        seen.add(n)

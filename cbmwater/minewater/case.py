@@ -54,6 +54,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import validation
 from ..casefile import (
     TableContext,
     check_keys,
@@ -171,6 +172,17 @@ def _keys(
     check_keys(TableContext(file), table, d, allowed, required)
 
 
+def _table(file: str, table: str, fld: str, v: object) -> dict[str, Any]:
+    """A sub-table (``limits = {...}``) or an error naming file, table, field and type."""
+    return validation.check_table(v, f"[{table}] field {fld!r}", file=file)
+
+
+def _list(file: str, table: str, fld: str, v: object, of: str | None = None) -> list[Any]:
+    """A list (``[[points]]``, ``destinations = [...]``) or an error naming file, table, field
+    and type."""
+    return validation.check_list(v, f"[{table}] field {fld!r}", file=file, of=of)
+
+
 def _std_limits(
     file: str,
     table: str,
@@ -246,7 +258,7 @@ def parse_mine_case(
     ids = set(read_analyses(apath, require_pH=True).values.index.astype(str))
     ids_hint = id_hint(ids, apath, base, limit=None)
     seasons = []
-    for i, s in enumerate(data["seasons"], 1):
+    for i, s in enumerate(_list(file, "top level", "seasons", data["seasons"]), 1):
         _keys(file, f"seasons[{i}]", s, {"name", "days", "note"}, ("name", "days"))
         seasons.append(
             Season(
@@ -267,7 +279,7 @@ def parse_mine_case(
         return {k: _num(file, table, f"{fld}.{k}", x, lo) for k, x in v.items()}
 
     dests = []
-    for i, d in enumerate(data["destinations"], 1):
+    for i, d in enumerate(_list(file, "top level", "destinations", data["destinations"]), 1):
         t = f"destinations[{i}]"
         _keys(
             file,
@@ -296,7 +308,7 @@ def parse_mine_case(
         ph: tuple[float, float] | None = None
         if "standard" in d:
             lim, src, ph, _ = _std_limits(file, t, d["standard"], d.get("class", ""))
-        for k, v in (d.get("limits") or {}).items():
+        for k, v in _table(file, t, "limits", d.get("limits") or {}).items():
             if k not in LIMIT_KEYS:
                 raise _err(file, t, f"limits.{k}", f"allowed: {', '.join(LIMIT_KEYS)}")
             x = _num(file, t, f"limits.{k}", v, 0)
@@ -314,7 +326,9 @@ def parse_mine_case(
             bq = per_season(t, "background_flow_m3_d", d["background_flow_m3_d"])
             bc = {
                 k: _num(file, t, f"background_mg_L.{k}", v, 0)
-                for k, v in (d.get("background_mg_L") or {}).items()
+                for k, v in _table(
+                    file, t, "background_mg_L", d.get("background_mg_L") or {}
+                ).items()
             }
             for k in bc:
                 if k not in LIMIT_KEYS:
@@ -337,8 +351,9 @@ def parse_mine_case(
             price = _num(file, t, "price_CNY_m3", d.get("price_CNY_m3", 0.0), 0)
         dests.append(MineDestination(str(d["name"]), kind, bq, bc, lim, src, ph, cap, price))
     dnames = [d.name for d in dests]
+    validation.check_unique(dnames, "[destinations] field 'name'", file=file)
     points = []
-    for i, p in enumerate(data["points"], 1):
+    for i, p in enumerate(_list(file, "top level", "points", data["points"]), 1):
         t = f"points[{i}]"
         _keys(
             file,
@@ -357,7 +372,7 @@ def parse_mine_case(
             )
         pd_ = p.get("destinations")
         if pd_ is not None:
-            for x in pd_:
+            for x in _list(file, t, "destinations", pd_, of="string"):
                 if x not in dnames:
                     raise _err(
                         file,
@@ -381,7 +396,9 @@ def parse_mine_case(
     if len(set(pnames)) != len(pnames):
         raise _err(file, "points", "name", "point names must be unique")
     sc = []
-    for i, s in enumerate(data.get("source_control", []), 1):
+    for i, s in enumerate(
+        _list(file, "top level", "source_control", data.get("source_control", [])), 1
+    ):
         t = f"source_control[{i}]"
         _keys(
             file,
@@ -404,6 +421,9 @@ def parse_mine_case(
                 str(s.get("note", "")),
             )
         )
+    validation.check_unique(
+        [f"{s.point}/{s.name}" for s in sc], "[source_control] fields 'point'/'name'", file=file
+    )
     eff_lim: dict[str, float] = {}
     _src: dict[str, str] = {}
     eff_ph: tuple[float, float] | None = None

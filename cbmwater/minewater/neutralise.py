@@ -758,6 +758,7 @@ def neutralise(
     solids_fraction: Mapping[str, float] | None = None,
     database: str | Path | None = None,
     sample_id: str | None = None,
+    already_met: str = "error",
 ) -> Neutralisation:
     """Dose of ``reagent`` that brings one water to ``target_pH``, by PHREEQC titration.
 
@@ -790,6 +791,12 @@ def neutralise(
         PHREEQC database (default phreeqc.dat).
     sample_id : str, optional
         Carried into the result only (never into PHREEQC).
+    already_met : {"error", "zero"}
+        A target at or below the water's pH before dosing (measured, or after aeration and
+        degassing): ``"error"`` (default) refuses it: an alkali cannot lower pH (a target
+        below the sample's measured pH needs an acid), and a target already met needs no
+        reagent, which the caller should say rather than show "0 mmol/L"; ``"zero"`` answers
+        a dose of 0 with a note (a plan that doses every point to one target).
 
     Returns
     -------
@@ -799,7 +806,8 @@ def neutralise(
     ------
     InputError
         Unknown reagent (listing the allowed ones), target out of range, a target the reagent
-        cannot reach (naming the highest pH it reaches), bad options or analysis values.
+        cannot reach (naming the highest pH it reaches), a target at or below the water's own
+        pH (with ``already_met="error"``), bad options or analysis values.
     GeochemError
         PHREEQC failed even with patient convergence settings.
     """
@@ -842,7 +850,11 @@ def neutralise(
         database=database,
     )
 
-    dose = _find_dose(setup, raw, target, notes)
+    if already_met not in ("error", "zero"):
+        raise InputError(
+            "already_met must be 'error' or 'zero'", column="already_met", value=already_met
+        )
+    dose = _find_dose(setup, raw, target, notes, refuse_met=already_met == "error")
     if dose > 0:
         grid = np.linspace(0.0, 2.0 * dose, _CURVE_POINTS)
     else:
@@ -904,13 +916,42 @@ def neutralise(
     )
 
 
-def _find_dose(setup: _Setup, raw: dict[str, float], target: float, notes: list[str]) -> float:
+def _find_dose(
+    setup: _Setup,
+    raw: dict[str, float],
+    target: float,
+    notes: list[str],
+    *,
+    refuse_met: bool = False,
+) -> float:
     """Bracket the target on a coarse curve (growing it until reached or levelled off), then
-    refine on finer grids and interpolate (dose in mmol/L)."""
+    refine on finer grids and interpolate (dose in mmol/L).
+
+    ``refuse_met``: a target at or below the water's pH before dosing is an InputError (an
+    alkali cannot lower pH; a target already met needs no reagent) instead of a dose of 0.
+    """
     r = setup.reagent
     d_max = max(_estimate_dose(setup.values, raw, r, target), 0.05)
     doses = np.linspace(0.0, d_max, _CURVE_POINTS)
     ph = _ph(setup, doses)
+    measured = float(raw["pH"])
+    how = "" if abs(ph[0] - measured) < 0.005 else f" ({ph[0]:.2f} after aeration/degassing)"
+    # aeration can lower pH (Fe(II) oxidation): only a water at or above the target before
+    # dosing is refused, and then by its measured pH: below it, the user wants to lower pH
+    if refuse_met and ph[0] >= target and target < measured:
+        raise InputError(
+            f"the sample is at pH {measured:g}{how}, above the target pH {target:g}: "
+            f"lowering pH needs an acid, not an alkali such as {r.name}",
+            column="target_pH",
+            value=target,
+        )
+    if refuse_met and ph[0] >= target:
+        raise InputError(
+            f"the water is already at pH {ph[0]:.2f} (measured {measured:g}), at or above the "
+            f"target pH {target:g}: the target is met, no reagent is needed",
+            column="target_pH",
+            value=target,
+        )
     if ph[0] >= target:
         notes.append(
             f"the aerated water is already at pH {ph[0]:.2f} >= {target:g}: no reagent needed"

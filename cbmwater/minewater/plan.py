@@ -242,7 +242,7 @@ class _Evaluator:
             if system in ACTIVE:
                 v = verdicts[system]
                 reasons += v.reasons
-                tit = neutralise(w, _REAGENT[system], case.active_target_pH)
+                tit = neutralise(w, _REAGENT[system], case.active_target_pH, already_met="zero")
                 eff = {
                     k: float(tit.effluent[k])
                     for k in tit.effluent

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .. import validation
 from ..casefile import TableContext as _Ctx
 from ..casefile import check_keys as _keys
 from ..casefile import check_number as _num
@@ -251,6 +252,16 @@ class Case:
 
 
 # -- helpers -----------------------------------------------------------------------------------
+def _table(ctx: _Ctx, table: str, fld: str, v: object) -> dict[str, Any]:
+    """A sub-table (``limits = {...}``) or an error naming file, table, field and type."""
+    return validation.check_table(v, f"[{table}] field {fld!r}", file=ctx.file)
+
+
+def _list(ctx: _Ctx, table: str, fld: str, v: object, of: str | None = None) -> list[Any]:
+    """A list (``[[hubs]]``, ``pool = [...]``) or an error naming file, table, field and type."""
+    return validation.check_list(v, f"[{table}] field {fld!r}", file=ctx.file, of=of)
+
+
 def _names_unique(ctx: _Ctx, table: str, names: list[str]) -> None:
     seen: set[str] = set()
     for n in names:
@@ -672,7 +683,7 @@ def _destination(
         )
     elif "class" in d:
         raise ctx.err(table, "standard", "'class' needs a 'standard'")
-    for k, v in (d.get("limits") or {}).items():
+    for k, v in _table(ctx, table, "limits", d.get("limits") or {}).items():
         if k not in LINEAR_KEYS:
             raise ctx.err(
                 table, f"limits.{k}", "unknown constituent; allowed: " + ", ".join(LINEAR_KEYS)
@@ -709,7 +720,7 @@ def _destination(
             raise ctx.err(table, "pH_range", "low must be below high", r)
         ph = (lo_, hi_)
     si = {}
-    for k, v in (d.get("SI_max") or {}).items():
+    for k, v in _table(ctx, table, "SI_max", d.get("SI_max") or {}).items():
         if k not in SI_MINERALS:
             raise ctx.err(
                 table, f"SI_max.{k}", "unknown mineral; allowed: " + ", ".join(SI_MINERALS)
@@ -869,7 +880,9 @@ def parse_case(
     rate = _num(ctx, "economics", "discount_rate", econ.get("discount_rate", 0.08), lo=0, hi=0.5)
     overrides["discount_rate"] = rate
     chem = {}
-    for k, v in (econ.get("chemicals_CNY_t") or {}).items():
+    for k, v in _table(
+        ctx, "economics", "chemicals_CNY_t", econ.get("chemicals_CNY_t") or {}
+    ).items():
         chem[str(k)] = _num(ctx, "economics", f"chemicals_CNY_t.{k}", v, lo=0)
     budget = (
         None
@@ -899,7 +912,7 @@ def parse_case(
         )
     hubs = []
     st_names = [s.name for s in stations]
-    for i, h in enumerate(data.get("hubs", []), start=1):
+    for i, h in enumerate(_list(ctx, "top level", "hubs", data.get("hubs", [])), start=1):
         t = f"hubs[{i}]"
         _keys(ctx, t, h, {"name", "x_km", "y_km", "stations", "note"}, {"name", "x_km", "y_km"})
         members = h.get("stations", st_names)
@@ -964,6 +977,13 @@ def parse_case(
     gen = data.get("generate")
     if gen is not None:
         _keys(ctx, "generate", gen, {"pool", "max_units", "limit"})
+        if "pool" in gen:
+            _list(ctx, "generate", "pool", gen["pool"], of="string")
+        for k, hi in (("max_units", 20), ("limit", 10000)):
+            if k in gen:
+                _num(ctx, "generate", k, gen[k], lo=1, hi=hi)
+                if isinstance(gen[k], float):
+                    raise ctx.err("generate", k, "must be a whole number", gen[k])
     if not isinstance(data["destinations"], list) or not data["destinations"]:
         raise ctx.err("destinations", None, "give at least one [[destinations]] table")
     dests = [

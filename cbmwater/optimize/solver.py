@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pyomo.environ as pyo
 
 from ..errors import InputError
+from ..outpaths import check_output, write_atomic
 
 __all__ = ["SolveInfo", "solve", "write_model", "solver_version"]
 
@@ -184,10 +185,15 @@ def write_model(model: pyo.ConcreteModel, path: str) -> str:
     if not (low.endswith(".lp") or low.endswith(".mps")):
         raise InputError(f"model file must end in .lp or .mps; got {path!r}")
     labeler = getattr(model, "labeler", None)
-    model.write(
-        str(path),
-        io_options={"labeler": labeler}
-        if labeler is not None
-        else {"symbolic_solver_labels": True},
+    check_output(path, "model file")
+    # written whole: a temporary .lp/.mps beside it (the extension picks the format), renamed
+    write_atomic(
+        path,
+        lambda tmp: model.write(
+            str(tmp),
+            io_options={"labeler": labeler}
+            if labeler is not None
+            else {"symbolic_solver_labels": True},
+        ),
     )
     return str(path)

@@ -28,7 +28,7 @@ from typing import Any, Literal, overload
 
 from ..errors import InputError
 from ..standards.table import PARAMETERS, load_standards
-from ..validation import check_number
+from ..validation import check_number, check_unique
 from ..water.analysis import AnalysisSet
 from ..water.vocabulary import CONSTITUENTS
 
@@ -337,6 +337,8 @@ def parse_proposal(
         if top is not None and top > bottom:
             raise InputError(f"{w}.top_depth_m ({top:g}) is below bottom_depth_m ({bottom:g})")
         aquifers.append(Aquifer(_text(a, "name", w), bottom, top))
+    # the review's findings name each aquifer: two of one name could not be told apart
+    check_unique([a.name for a in aquifers], "protected_aquifers name")
     rv = data.get("review", {})
     if not isinstance(rv, dict):
         raise InputError("review must be a table")

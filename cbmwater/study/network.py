@@ -342,7 +342,12 @@ def optimise(
     ('optimal', 0.6)
     """
     from ..optimize.plan import optimise as _optimise
+    from ..outpaths import check_output
 
+    # before the work: a long optimisation must not run only to fail writing its model
+    for option, target in (("write_lp", write_lp), ("write_mps", write_mps)):
+        if target:
+            check_output(target, option)
     res = _optimise(
         _as_case(case, allow_outside),
         objective=objective,

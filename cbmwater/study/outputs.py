@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..outpaths import check_output, write_atomic
 from ..report.export import (
     ZIP_DATE,
     csv_bytes,
@@ -35,6 +36,8 @@ __all__ = [
     "piper_figure",
     "redox_label",
     "treatment_redox_label",
+    "check_output",
+    "write_atomic",
 ]
 
 

@@ -28,7 +28,14 @@ from ..errors import InputError
 from .cells import parse_cell
 from .vocabulary import ANALYTES, CONSTITUENTS
 
-__all__ = ["AnalysisSet", "CENSORED_POLICIES", "VALID_RANGES"]
+__all__ = [
+    "AnalysisSet",
+    "CENSORED_POLICIES",
+    "VALID_RANGES",
+    "FE_SPLIT_REL_TOL",
+    "FE_SPLIT_ABS_TOL_MG_L",
+    "check_iron_split",
+]
 
 #: How a censored cell is turned into a number for calculations.
 CENSORED_POLICIES: dict[str, float] = {"half": 0.5, "zero": 0.0, "limit": 1.0}
@@ -126,11 +133,13 @@ class AnalysisSet:
             dup = sorted({s for s in ids if ids.count(s) > 1})
             raise InputError(f"duplicate sample_id(s): {', '.join(dup)}", file=source)
         index = pd.Index(ids, name="sample_id")
-        return cls(
-            pd.DataFrame(vals, index=index),
-            pd.DataFrame(cens, index=index),
-            source=source,
-            rows={s: i for i, s in enumerate(ids, start=1)},
+        return check_iron_split(
+            cls(
+                pd.DataFrame(vals, index=index),
+                pd.DataFrame(cens, index=index),
+                source=source,
+                rows={s: i for i, s in enumerate(ids, start=1)},
+            )
         )
 
     # -- access -----------------------------------------------------------------------------
@@ -220,6 +229,61 @@ class AnalysisSet:
         h.update(np.ascontiguousarray(rounded, dtype="<f8").tobytes())
         h.update(np.ascontiguousarray(self.censored.to_numpy(dtype=bool)).tobytes())
         return h.hexdigest()
+
+
+#: Analytical tolerance of Fe2 + Fe3 against total Fe: relative part.  Ferrous iron
+#: (1,10-phenanthroline, HJ/T 345) and total Fe (ICP-OES or AAS, GB/T 5750.6) are measured by
+#: different methods, each good to about +/-5 % at mg/L levels, and Fe3 is often reported as
+#: the difference of the two; 10 % covers the sum of both methods' errors.
+FE_SPLIT_REL_TOL = 0.10
+#: Absolute part, mg/L: the order of the reporting limit of both methods for Fe (0.03-0.05
+#: mg/L), so that noise near the detection limit is not refused.
+FE_SPLIT_ABS_TOL_MG_L = 0.05
+
+
+def check_iron_split(analyses: AnalysisSet, columns: dict[str, str] | None = None) -> AnalysisSet:
+    """Refuse a sample whose Fe2 + Fe3 exceeds its total Fe beyond the analytical tolerance.
+
+    Fe(II) and Fe(III) are parts of total Fe, so ``Fe2 + Fe3 <= Fe x (1 + 10 %) + 0.05 mg/L``
+    (:data:`FE_SPLIT_REL_TOL`, :data:`FE_SPLIT_ABS_TOL_MG_L`).  A censored Fe2/Fe3 counts as 0
+    (its lower bound), a censored Fe as its detection limit (its upper bound), so only a sum
+    that must exceed Fe is refused.  Samples without Fe, or without both parts, are not
+    checked.  ``columns``: canonical name -> the file's header, for the message.
+
+    Returns
+    -------
+    AnalysisSet
+        ``analyses`` itself when every sample passes.
+
+    Raises
+    ------
+    InputError
+        Naming the file, the sample's row, the columns and the values.
+    """
+    v, c = analyses.values, analyses.censored
+    fe = v["Fe"]
+    fe2 = v["Fe2"].where(~c["Fe2"], 0.0)
+    fe3 = v["Fe3"].where(~c["Fe3"], 0.0)
+    parts = fe2.fillna(0.0) + fe3.fillna(0.0)
+    bad = fe.notna() & (v["Fe2"].notna() | v["Fe3"].notna())
+    bad &= parts > fe * (1 + FE_SPLIT_REL_TOL) + FE_SPLIT_ABS_TOL_MG_L
+    if bad.any():
+        sid = str(bad[bad].index[0])
+        names = columns or {}
+        cols = [names.get(k, k) for k in ("Fe2", "Fe3", "Fe") if not np.isnan(v.at[sid, k])]
+        shown = ", ".join(
+            f"{k} {v.at[sid, k]:g}" for k in ("Fe2", "Fe3", "Fe") if not np.isnan(v.at[sid, k])
+        )
+        raise InputError(
+            f"sample {sid!r}: Fe2 + Fe3 = {parts[sid]:g} mg/L exceeds total Fe "
+            f"{fe[sid]:g} mg/L ({shown} mg/L) beyond the analytical tolerance "
+            f"({100 * FE_SPLIT_REL_TOL:g} % + {FE_SPLIT_ABS_TOL_MG_L:g} mg/L); Fe(II) and "
+            "Fe(III) are parts of total Fe: check the columns' units and values",
+            file=analyses.source,
+            row=analyses.rows.get(sid),
+            column=" + ".join(cols),
+        )
+    return analyses
 
 
 def check_range(

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .analysis import VALID_RANGES, AnalysisSet, check_range
+from .analysis import VALID_RANGES, AnalysisSet, check_iron_split, check_range
 from .cells import parse_cell
 from .units import allowed_units, parse_unit, to_canonical
 from .vocabulary import ANALYTES, CONSTITUENTS, METADATA_COLUMNS, lookup
@@ -417,7 +417,7 @@ def read_analyses(
 
     fast = _read_body_fast(body, columns, first_data_row, name, require_pH)
     if fast is not None:
-        return fast
+        return check_iron_split(fast, seen)
     # The cell-by-cell reader: it raises the first problem in row order with its place.
     ids: list[str] = []
     rows: dict[str, int] = {}
@@ -496,12 +496,15 @@ def read_analyses(
         meta.append(row_m)
     index = pd.Index(ids, name="sample_id")
     meta_df = pd.DataFrame(meta, index=index)
-    return AnalysisSet(
-        pd.DataFrame(vals, index=index),
-        pd.DataFrame(cens, index=index),
-        meta_df,
-        source=name,
-        rows=rows,
+    return check_iron_split(
+        AnalysisSet(
+            pd.DataFrame(vals, index=index),
+            pd.DataFrame(cens, index=index),
+            meta_df,
+            source=name,
+            rows=rows,
+        ),
+        seen,
     )
 
 
