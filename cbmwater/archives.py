@@ -169,7 +169,10 @@ def open_zip(source: bytes | bytearray | str | os.PathLike[str], name: str) -> z
 
 
 def _member_error(name: str, member: str, message: str) -> InputError:
-    return InputError(f"member {member!r}: {message}", file=name)
+    shown = (
+        repr(member) if len(member) <= 120 else f"{member[:100]!r}... ({len(member)} characters)"
+    )
+    return InputError(f"member {shown}: {message}", file=name)
 
 
 def _check_name(name: str, info: zipfile.ZipInfo) -> PurePosixPath:
@@ -198,8 +201,8 @@ def _check_name(name: str, info: zipfile.ZipInfo) -> PurePosixPath:
             raise _member_error(
                 name,
                 raw,
-                f"the name {part[:40]!r}... is {len(part.encode('utf-8'))} bytes long; "
-                f"a file system allows at most {MAX_PART_BYTES} per file or folder name",
+                f"a file or folder name of {len(part.encode('utf-8'))} bytes; "
+                f"a file system allows at most {MAX_PART_BYTES}",
             )
     return p
 
@@ -293,7 +296,9 @@ def inspect_zip(zf: zipfile.ZipFile, name: str, archive_bytes: int) -> list[zipf
                 )
             if key in folders:
                 raise _member_error(
-                    name, member, f"a file of the same name as the folder of {folders[key]!r}"
+                    name,
+                    member,
+                    f"a file of the same name as the folder that {folders[key]!r} needs",
                 )
             files[key] = member
             total += info.file_size
