@@ -153,12 +153,22 @@ def open_zip(source: bytes | bytearray | str | os.PathLike[str], name: str) -> z
     """
     try:
         if isinstance(source, (bytes, bytearray)):
+            buf = io.BytesIO(bytes(source))
+            target: BinaryIO | str | os.PathLike[str] = buf
             size = len(source)
-            zf = zipfile.ZipFile(io.BytesIO(bytes(source)))
+            count = _declared_count(buf, size)
         else:
+            target = source
             size = os.path.getsize(source)
-            zf = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+            with open(source, "rb") as f:
+                count = _declared_count(f, size)
+        if count is not None and count > MAX_MEMBERS:
+            raise InputError(
+                f"the archive holds {count} members; at most {MAX_MEMBERS} are allowed",
+                file=name,
+            )
+        zf = zipfile.ZipFile(target)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, struct.error):
         raise InputError("not a readable .zip file", file=name) from None
     try:
         inspect_zip(zf, name, size)
@@ -166,6 +176,35 @@ def open_zip(source: bytes | bytearray | str | os.PathLike[str], name: str) -> z
         zf.close()
         raise
     return zf
+
+
+_EOCD = struct.Struct("<4s4H2LH")  # end of central directory record: 22 bytes
+_ZIP64_LOCATOR = struct.Struct("<4sLQL")  # 20 bytes, just before the record
+_ZIP64_EOCD = struct.Struct("<4sQ2H2L4Q")  # 56 bytes
+
+
+def _declared_count(fp: BinaryIO, size: int) -> int | None:
+    """The number of members the end records declare, read before :mod:`zipfile` builds an
+    object per member (a directory of millions of entries would cost memory); None when the
+    records cannot be found (:mod:`zipfile` then says the file is not a zip)."""
+    tail = min(size, _EOCD.size + 65535)
+    fp.seek(size - tail)
+    block = fp.read(tail)
+    at = block.rfind(b"PK\x05\x06")
+    if at < 0 or at + _EOCD.size > len(block):
+        return None
+    count = int(_EOCD.unpack_from(block, at)[4])
+    pos = size - tail + at - _ZIP64_LOCATOR.size
+    if count == 0xFFFF and pos >= 0:
+        fp.seek(pos)
+        loc = _ZIP64_LOCATOR.unpack(fp.read(_ZIP64_LOCATOR.size))
+        if loc[0] == b"PK\x06\x07" and loc[2] + _ZIP64_EOCD.size <= size:
+            fp.seek(loc[2])
+            rec = _ZIP64_EOCD.unpack(fp.read(_ZIP64_EOCD.size))
+            if rec[0] == b"PK\x06\x06":
+                count = int(rec[7])
+    fp.seek(0)
+    return count
 
 
 def _member_error(name: str, member: str, message: str) -> InputError:

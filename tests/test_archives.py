@@ -321,6 +321,24 @@ def test_too_many_members_and_a_big_upload_are_refused(tmp_path, monkeypatch):
         read_table(b"sample_id,Na\n" + b"S1,1\n" * 100)
 
 
+def test_a_directory_declaring_many_members_is_refused_before_it_is_parsed(tmp_path):
+    data = bytearray(_case_with({}))
+    end = data.rfind(b"PK\x05\x06")
+    struct.pack_into("<2H", data, end + 8, 60000, 60000)
+    with pytest.raises(cbmwater.InputError, match="60000 members; at most 2000"):
+        read_case_zip(bytes(data), "upload.zip", tmp_path / "w")
+    _nothing_left(tmp_path / "w")
+    # a real directory of 2001 members, read from a path
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for i in range(archives.MAX_MEMBERS + 1):
+            z.writestr(f"m{i}", b"")
+    p = tmp_path / "many.xlsx"
+    p.write_bytes(buf.getvalue())
+    with pytest.raises(cbmwater.InputError, match=r"many\.xlsx.*2001 members; at most 2000"):
+        read_table(p)
+
+
 def test_a_sheet_declaring_too_many_cells_is_refused(monkeypatch):
     parts = _xlsx_parts([["sample_id", "Na"]] + [[f"S{i}", "1"] for i in range(30)])
     monkeypatch.setattr(archives, "MAX_SHEET_CELLS", 50)
