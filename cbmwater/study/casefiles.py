@@ -10,7 +10,6 @@ extracted folder, and the size is bounded.
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import shutil
 import tempfile
@@ -20,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ..archives import extract_zip, open_zip, read_upload
 from ..errors import InputError
 from ..resources import example_path, resource_label
 
@@ -33,9 +33,6 @@ __all__ = [
     "is_network_case",
     "is_mine_case",
 ]
-
-_MAX_MEMBERS = 2000
-_MAX_BYTES = 200 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -160,7 +157,11 @@ def read_case_zip(data: bytes, name: str, workdir: str | Path | None = None) -> 
     names must stay inside the extracted folder.
 
     The zip is extracted once into a folder of the system's temporary directory named by its
-    SHA-256 (reruns reuse it); at most 2000 files and 200 MB uncompressed.
+    SHA-256 (reruns reuse it).  Before that the zip is inspected and then extracted by
+    streaming with a byte budget (:mod:`cbmwater.archives`): at most 50 MB uploaded, 2000
+    members and 200 MB uncompressed, a compression ratio of 100; no encrypted, absolute,
+    ``..``, symbolic-link, clashing, over-long or forged member.  A refused zip leaves nothing
+    behind.
 
     Parameters
     ----------
@@ -179,18 +180,16 @@ def read_case_zip(data: bytes, name: str, workdir: str | Path | None = None) -> 
     ------
     InputError
         Not a zip, a member escaping the folder, no (or several) case files, a referenced table
-        missing from the zip, invalid TOML.
+        missing from the zip, invalid TOML; a zip refused by :mod:`cbmwater.archives`, naming
+        the member and the limit.
     """
     if not isinstance(data, (bytes, bytearray)):
         raise InputError(f"the upload {name!r} is not a file")
     if not name.lower().endswith(".zip"):
         raise InputError(f"{name}: upload a .zip holding case.toml and its CSV tables")
-    sha = hashlib.sha256(bytes(data)).hexdigest()
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(bytes(data)))
-    except zipfile.BadZipFile:
-        raise InputError("not a readable .zip file", file=name) from None
-    with zf:
+    data = read_upload(data, name)
+    sha = hashlib.sha256(data).hexdigest()
+    with open_zip(data, name) as zf:  # inspected: caps, names, links, encryption
         infos = [i for i in zf.infolist() if not i.is_dir()]
         infos = [
             i
@@ -198,12 +197,6 @@ def read_case_zip(data: bytes, name: str, workdir: str | Path | None = None) -> 
             if not i.filename.startswith("__MACOSX/")
             and PurePosixPath(i.filename.replace("\\", "/")).name != ".DS_Store"
         ]
-        if len(infos) > _MAX_MEMBERS or sum(i.file_size for i in infos) > _MAX_BYTES:
-            raise InputError(
-                f"too large: at most {_MAX_MEMBERS} files and "
-                f"{_MAX_BYTES // 2**20} MB uncompressed",
-                file=name,
-            )
         members: dict[PurePosixPath, zipfile.ZipInfo] = {}
         for i in infos:
             p = _safe_member(i.filename)
@@ -239,11 +232,12 @@ def read_case_zip(data: bytes, name: str, workdir: str | Path | None = None) -> 
                 shutil.rmtree(folder, ignore_errors=True)
             root.mkdir(parents=True, exist_ok=True)
             tmp = Path(tempfile.mkdtemp(prefix=".part_", dir=root))
-            for p, info in members.items():
-                dest = tmp.joinpath(*p.parts)
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                dest.write_bytes(zf.read(info))
-            (tmp / ".complete").write_text(name, encoding="utf-8")
+            try:  # streamed with a byte budget: a forged header cannot exceed it
+                extract_zip(zf, name, members, tmp)
+                (tmp / ".complete").write_text(name, encoding="utf-8")
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
             try:
                 tmp.rename(folder)
             except OSError:  # another run extracted it meanwhile

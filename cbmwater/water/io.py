@@ -30,11 +30,12 @@ import re
 import unicodedata
 import zipfile
 from pathlib import Path
-from typing import BinaryIO, TextIO, TypeAlias
+from typing import BinaryIO, TextIO, TypeAlias, cast
 
 import numpy as np
 import pandas as pd
 
+from ..archives import check_sheet_cells, open_zip, read_upload, verify_zip
 from ..errors import InputError
 from .analysis import VALID_RANGES, AnalysisSet, check_iron_split, check_range
 from .cells import parse_cell
@@ -183,7 +184,7 @@ def _frame_as_cells(df: pd.DataFrame) -> pd.DataFrame:
 def _source_bytes(source: object, name: str) -> bytes:
     """The bytes of a bytes/file-like source (text file objects are encoded as UTF-8)."""
     if isinstance(source, (bytes, bytearray)):
-        return bytes(source)
+        return read_upload(source, name)
     read = getattr(source, "read", None)
     if read is None:
         raise InputError(
@@ -191,12 +192,7 @@ def _source_bytes(source: object, name: str) -> bytes:
             "open file or a pandas DataFrame",
             file=name,
         )
-    data = read()
-    if isinstance(data, str):
-        return data.encode("utf-8")
-    if not isinstance(data, (bytes, bytearray)):
-        raise InputError("the file object returned neither bytes nor text", file=name)
-    return bytes(data)
+    return read_upload(cast(BinaryIO, source), name)
 
 
 def read_table(source: Source, sheet: str | int | None = None) -> pd.DataFrame:
@@ -220,7 +216,11 @@ def read_table(source: Source, sheet: str | int | None = None) -> pd.DataFrame:
     Raises
     ------
     InputError
-        A missing, unreadable, empty or ``.xls`` file, naming it.
+        A missing, unreadable, empty or ``.xls`` file, naming it; an upload (bytes or file
+        object) above :data:`cbmwater.archives.MAX_UPLOAD_BYTES`; an ``.xlsx`` refused by the
+        archive checks of :mod:`cbmwater.archives` (a zip bomb, a forged or encrypted member,
+        a sheet of more than :data:`cbmwater.archives.MAX_SHEET_CELLS` cells), before it is
+        parsed.
     """
     name = source_name(source)
     if isinstance(source, pd.DataFrame):
@@ -253,6 +253,8 @@ def read_table(source: Source, sheet: str | int | None = None) -> pd.DataFrame:
             raise InputError(_XLS_MESSAGE, file=name)
         excel = data.startswith(_XLSX_MAGIC)
         tsv = name.lower().endswith(".tsv")
+    if excel:
+        _check_workbook(data, name)
     try:
         if excel:
             df = pd.read_excel(
@@ -273,6 +275,14 @@ def read_table(source: Source, sheet: str | int | None = None) -> pd.DataFrame:
     if df.empty or df.shape[0] < 1:
         raise InputError("the file is empty", file=name)
     return df
+
+
+def _check_workbook(data: bytes, name: str) -> None:
+    """Refuse an ``.xlsx`` that is a zip bomb, forged, or declares too many cells, before pandas
+    and openpyxl inflate it (see :mod:`cbmwater.archives`)."""
+    with open_zip(data, name) as zf:
+        verify_zip(zf, name, zf.infolist())
+        check_sheet_cells(zf, name)
 
 
 def _read_csv_text(data: bytes, name: str, *, tsv: bool = False) -> pd.DataFrame:
