@@ -68,7 +68,7 @@ def test_a_run_over_its_memory_limit_is_stopped_and_the_caller_stays_small():
         run_guarded(hog, 4000, limits=Limits(memory_mb=300, time_s=120))
     assert time.monotonic() - t0 < 60
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    assert after - before < 50 and after < 500  # the 4 GB were the child's, and never made
+    assert after - before < 50  # the 4 GB were the child's (never made); our peak is unchanged
 
 
 def test_a_run_over_its_time_limit_is_stopped():
