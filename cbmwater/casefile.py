@@ -18,13 +18,14 @@ import tomllib
 from collections.abc import Collection, Iterable
 from pathlib import Path, PurePath
 
-from . import validation
+from . import plausible, validation
 from .errors import InputError
 
 __all__ = [
     "TableContext",
     "check_keys",
     "check_number",
+    "check_range",
     "check_text",
     "read_case_toml",
     "resolve_inside",
@@ -40,6 +41,8 @@ class TableContext:
         self.file = file
         #: how messages hint at the analyses file's ids (:func:`id_hint`; set by the loader)
         self.ids_hint = "see the analyses file"
+        #: values accepted outside their usual (soft) plausible range (:func:`check_range`)
+        self.warnings: list[str] = []
 
     def err(self, table: str, fld: str | None, msg: str, value: object = None) -> InputError:
         where = f"[{table}]" + (f" field {fld!r}" if fld else "")
@@ -79,6 +82,12 @@ def check_number(
     return validation.check_number(
         v, fld, lo=lo, hi=hi, lo_open=lo_open, file=ctx.file, table=table
     )
+
+
+def check_range(ctx: TableContext, table: str, fld: str, v: object, key: str) -> float:
+    """A number within the plausible range ``key`` of :data:`cbmwater.plausible.RANGES`:
+    refused outside the hard range, a warning in ``ctx.warnings`` outside the soft one."""
+    return plausible.check(key, v, fld, file=ctx.file, table=table, warnings=ctx.warnings)
 
 
 def check_text(

@@ -234,7 +234,7 @@ def test_case_errors_name_file_table_row_and_field(tmp_path):
     with pytest.raises(InputError, match=r"wells.csv, row 3, column 'station', value 'Z'"):
         _case(wells, allow_outside=True)
     bad.write_text("well,station,analysis,qi_m3_d,Di_per_yr,b\nA1,A,A-1,-5,0,0\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"row 2, column 'qi_m3_d'.*must be > 0"):
+    with pytest.raises(InputError, match=r"row 2, column 'qi_m3_d'.*must be >= 0.001"):
         _case(wells, allow_outside=True)
 
 

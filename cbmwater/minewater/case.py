@@ -54,7 +54,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import validation
+from .. import plausible, validation
 from ..casefile import (
     TableContext,
     check_keys,
@@ -230,6 +230,11 @@ def parse_mine_case(
         ("case", "seasons", "points", "destinations"),
     )
     c = data["case"]
+    warns: list[str] = []  # values outside their usual range (cbmwater.plausible)
+
+    def rng(table: str, fld: str, v: object, key: str) -> float:
+        return plausible.check(key, v, fld, file=file, table=table, warnings=warns)
+
     _keys(
         file,
         "case",
@@ -273,10 +278,10 @@ def parse_mine_case(
     if len(set(names)) != len(names):
         raise _err(file, "seasons", "name", "season names must be unique")
 
-    def per_season(table: str, fld: str, v: object, lo: float = 0.0) -> dict[str, float]:
+    def per_season(table: str, fld: str, v: object, key: str) -> dict[str, float]:
         if not isinstance(v, dict) or set(v) != set(names):
             raise _err(file, table, fld, f"must give one value per season: {', '.join(names)}", v)
-        return {k: _num(file, table, f"{fld}.{k}", x, lo) for k, x in v.items()}
+        return {k: rng(table, f"{fld}.{k}", x, key) for k, x in v.items()}
 
     dests = []
     for i, d in enumerate(_list(file, "top level", "destinations", data["destinations"]), 1):
@@ -311,7 +316,7 @@ def parse_mine_case(
         for k, v in _table(file, t, "limits", d.get("limits") or {}).items():
             if k not in LIMIT_KEYS:
                 raise _err(file, t, f"limits.{k}", f"allowed: {', '.join(LIMIT_KEYS)}")
-            x = _num(file, t, f"limits.{k}", v, 0)
+            x = rng(t, f"limits.{k}", v, "concentration_mg_L")
             if k not in lim or x < lim[k]:
                 lim[k], src[k] = x, "case file (explicit limit)"
         if "pH_range" in d:
@@ -323,9 +328,9 @@ def parse_mine_case(
             for k in ("background_flow_m3_d",):
                 if k not in d:
                     raise _err(file, t, k, "is required for a river")
-            bq = per_season(t, "background_flow_m3_d", d["background_flow_m3_d"])
+            bq = per_season(t, "background_flow_m3_d", d["background_flow_m3_d"], "river_flow_m3_d")
             bc = {
-                k: _num(file, t, f"background_mg_L.{k}", v, 0)
+                k: rng(t, f"background_mg_L.{k}", v, "concentration_mg_L")
                 for k, v in _table(
                     file, t, "background_mg_L", d.get("background_mg_L") or {}
                 ).items()
@@ -347,8 +352,8 @@ def parse_mine_case(
             bq, bc = {}, {}
             if "capacity_m3_d" not in d:
                 raise _err(file, t, "capacity_m3_d", "is required for a reuse user")
-            cap = _num(file, t, "capacity_m3_d", d["capacity_m3_d"], 0)
-            price = _num(file, t, "price_CNY_m3", d.get("price_CNY_m3", 0.0), 0)
+            cap = rng(t, "capacity_m3_d", d["capacity_m3_d"], "capacity_m3_d")
+            price = rng(t, "price_CNY_m3", d.get("price_CNY_m3", 0.0), "price_CNY_m3")
         dests.append(MineDestination(str(d["name"]), kind, bq, bc, lim, src, ph, cap, price))
     dnames = [d.name for d in dests]
     validation.check_unique(dnames, "[destinations] field 'name'", file=file)
@@ -385,10 +390,10 @@ def parse_mine_case(
             Point(
                 str(p["name"]),
                 str(p["analysis"]),
-                _num(file, t, "x_km", p.get("x_km", 0.0)),
-                _num(file, t, "y_km", p.get("y_km", 0.0)),
-                per_season(t, "flow_m3_d", p["flow_m3_d"]),
-                None if "land_m2" not in p else _num(file, t, "land_m2", p["land_m2"], 0),
+                rng(t, "x_km", p.get("x_km", 0.0), "coordinate_km"),
+                rng(t, "y_km", p.get("y_km", 0.0), "coordinate_km"),
+                per_season(t, "flow_m3_d", p["flow_m3_d"], "flow_m3_d"),
+                None if "land_m2" not in p else rng(t, "land_m2", p["land_m2"], "land_m2"),
                 None if pd_ is None else tuple(pd_),
             )
         )
@@ -416,8 +421,8 @@ def parse_mine_case(
                 str(s["point"]),
                 str(s["name"]),
                 _num(file, t, "flow_factor", s["flow_factor"], 0, 1),
-                _num(file, t, "capex_CNY", s["capex_CNY"], 0),
-                _num(file, t, "opex_CNY_yr", s.get("opex_CNY_yr", 0.0), 0),
+                rng(t, "capex_CNY", s["capex_CNY"], "capex_CNY"),
+                rng(t, "opex_CNY_yr", s.get("opex_CNY_yr", 0.0), "opex_CNY_yr"),
                 str(s.get("note", "")),
             )
         )
@@ -437,19 +442,20 @@ def parse_mine_case(
         str(c["name"]),
         str(c.get("note", "")),
         apath,
-        _num(file, "case", "horizon_yr", c.get("horizon_yr", 20), 1, 100),
-        _num(file, "case", "discount_rate", c.get("discount_rate", 0.08), 0, 0.5),
-        None if "budget_CNY" not in c else _num(file, "case", "budget_CNY", c["budget_CNY"], 0),
+        rng("case", "horizon_yr", c.get("horizon_yr", 20), "horizon_yr"),
+        rng("case", "discount_rate", c.get("discount_rate", 0.08), "discount_rate"),
+        None if "budget_CNY" not in c else rng("case", "budget_CNY", c["budget_CNY"], "capex_CNY"),
         eff_lim,
         eff_ph,
         eff_source,
         _num(file, "case", "active_target_pH", c.get("active_target_pH", 8.5), 6, 11),
-        _num(file, "case", "acid_load_max_kg_d", c.get("acid_load_max_kg_d", 150.0), 0),
+        rng("case", "acid_load_max_kg_d", c.get("acid_load_max_kg_d", 150.0), "acid_load_kg_d"),
         seasons,
         points,
         sc,
         dests,
         hashlib.sha256(raw).hexdigest(),
+        warns,
     )
 
 

@@ -503,6 +503,8 @@ def plan(
         "horizon_yr": case.horizon_yr,
         "discount_rate": case.discount_rate,
         "budget_CNY": budget,
+        # values accepted outside their usual range (cbmwater.plausible)
+        "warnings": list(case.warnings),
         "effluent_standard": case.effluent_source,
         "net_acidity_mg_L_CaCO3": info["net_acidity_mg_L_CaCO3"],
         "acid_load_kg_d": info["acid_load_kg_d"],

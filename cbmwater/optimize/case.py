@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .. import validation
+from .. import plausible, validation
 from ..casefile import TableContext as _Ctx
 from ..casefile import check_keys as _keys
 from ..casefile import check_number as _num
+from ..casefile import check_range as _rng
 from ..casefile import check_text as _str
 from ..casefile import id_hint, read_case_toml, resolve_inside
 from ..errors import InputError
@@ -327,6 +328,14 @@ def _cell_num(
     )
 
 
+def _cell_rng(ctx: _Ctx, path: Path, row: int, col: str, text: str, key: str) -> float:
+    """A CSV cell within the plausible range ``key`` (:mod:`cbmwater.plausible`); a value
+    outside its usual range is kept with a warning in ``ctx.warnings``."""
+    return plausible.check(
+        key, text, col, file=str(path), row=row, text=True, warnings=ctx.warnings
+    )
+
+
 def _check_train(ctx: _Ctx, table: str, toks: tuple[str, ...]) -> None:
     """Unit ids known and in an order the precedence rules allow."""
     from ..treatment.library import load_library
@@ -341,6 +350,9 @@ def _check_train(ctx: _Ctx, table: str, toks: tuple[str, ...]) -> None:
         check_order(ids, lib)
     except InputError as exc:
         raise ctx.err(table, "units", str(exc), ",".join(toks)) from None
+
+
+_CKM = "cost_CNY_m3_km"
 
 
 # -- sections ----------------------------------------------------------------------------------
@@ -393,9 +405,9 @@ def _wells(
                 column="analysis",
                 value=an,
             )
-        qi = _cell_num(wpath, i, "qi_m3_d", rec["qi_m3_d"], lo=0, lo_open=True)
-        di = _cell_num(wpath, i, "Di_per_yr", rec["Di_per_yr"], lo=0, hi=50)
-        b = _cell_num(wpath, i, "b", rec["b"], lo=0, hi=2)
+        qi = _cell_rng(ctx, wpath, i, "qi_m3_d", rec["qi_m3_d"], "arps_qi_m3_d")
+        di = _cell_rng(ctx, wpath, i, "Di_per_yr", rec["Di_per_yr"], "arps_Di_per_yr")
+        b = _cell_rng(ctx, wpath, i, "b", rec["b"], "arps_b")
         sp_text = rec.get("start_period", "") or "1"
         sp = int(_cell_num(wpath, i, "start_period", sp_text, lo=1, hi=periods, integer=True))
         rows[name] = {
@@ -423,7 +435,7 @@ def _wells(
                     f"well is not in {wpath.name}", file=str(ppath), row=i, column="well", value=w
                 )
             t = int(_cell_num(ppath, i, "period", r.period, lo=1, hi=periods, integer=True))
-            q = _cell_num(ppath, i, "m3_d", r.m3_d, lo=0)
+            q = _cell_rng(ctx, ppath, i, "m3_d", r.m3_d, "well_flow_m3_d")
             if t in table.setdefault(w, {}):
                 raise InputError(
                     "duplicate (well, period)",
@@ -568,7 +580,7 @@ def _formation(
     temp = (
         None
         if "temperature_C" not in f
-        else _num(ctx, t, "temperature_C", f["temperature_C"], lo=0, hi=150)
+        else _rng(ctx, t, "temperature_C", f["temperature_C"], "temperature_C")
     )
     if temp is not None and dest_temp is not None and temp != dest_temp:
         raise ctx.err(
@@ -586,9 +598,9 @@ def _formation(
             "is required (or the destination's temperature_C): the "
             "formation temperature of the mixing check, deg C",
         )
-    pres = _num(ctx, t, "pressure_bar", f["pressure_bar"], lo=0, lo_open=True, hi=1000)
+    pres = _rng(ctx, t, "pressure_bar", f["pressure_bar"], "pressure_bar")
     if "scale_max_mg_L" in f:
-        smax = _num(ctx, t, "scale_max_mg_L", f["scale_max_mg_L"], lo=0)
+        smax = _rng(ctx, t, "scale_max_mg_L", f["scale_max_mg_L"], "concentration_mg_L")
         ssrc = "case file (formation.scale_max_mg_L)"
     elif "TSS" in limits:
         smax = limits["TSS"]
@@ -651,8 +663,8 @@ def _destination(
     name = _str(ctx, table, "name", d["name"])
     table = f"destinations[{i}] {name!r}"
     kind = _str(ctx, table, "kind", d["kind"], KINDS)
-    x = _num(ctx, table, "x_km", d["x_km"])
-    y = _num(ctx, table, "y_km", d["y_km"])
+    x = _rng(ctx, table, "x_km", d["x_km"], "coordinate_km")
+    y = _rng(ctx, table, "y_km", d["y_km"], "coordinate_km")
     cap = d["capacity_m3_d"]
     if isinstance(cap, list):
         if len(cap) != periods:
@@ -662,10 +674,11 @@ def _destination(
                 f"a list must have one value per period ({periods}), got {len(cap)}",
             )
         caps = tuple(
-            _num(ctx, table, f"capacity_m3_d[{j + 1}]", v, lo=0) for j, v in enumerate(cap)
+            _rng(ctx, table, f"capacity_m3_d[{j + 1}]", v, "capacity_m3_d")
+            for j, v in enumerate(cap)
         )
     else:
-        caps = (_num(ctx, table, "capacity_m3_d", cap, lo=0),) * periods
+        caps = (_rng(ctx, table, "capacity_m3_d", cap, "capacity_m3_d"),) * periods
     limits: dict[str, float] = {}
     sources: dict[str, str] = {}
     status: dict[str, str] = {}
@@ -688,7 +701,7 @@ def _destination(
             raise ctx.err(
                 table, f"limits.{k}", "unknown constituent; allowed: " + ", ".join(LINEAR_KEYS)
             )
-        val = _num(ctx, table, f"limits.{k}", v, lo=0)
+        val = _rng(ctx, table, f"limits.{k}", v, "concentration_mg_L")
         if k not in limits or val < limits[k]:
             limits[k] = val
             sources[k] = "case file (explicit limit)"
@@ -701,7 +714,7 @@ def _destination(
                 "applies to reinjection destinations only; use "
                 "limits = { DO = ... } for other kinds",
             )
-        val = _num(ctx, table, "DO_max", d["DO_max"], lo=0)
+        val = _rng(ctx, table, "DO_max", d["DO_max"], "concentration_mg_L")
         if "DO" not in limits or val < limits["DO"]:
             limits["DO"] = val
             sources["DO"] = "case file (DO_max)"
@@ -755,7 +768,7 @@ def _destination(
             ctx,
             table,
             d["formation"],
-            _num(ctx, table, "temperature_C", d["temperature_C"], lo=0, hi=150)
+            _rng(ctx, table, "temperature_C", d["temperature_C"], "temperature_C")
             if temp_given
             else None,
             limits,
@@ -772,11 +785,11 @@ def _destination(
         limits,
         sources,
         unmodelled,
-        _num(ctx, table, "price_CNY_m3", d.get("price_CNY_m3", 0.0), lo=0),
-        _num(ctx, table, "fee_CNY_m3", d.get("fee_CNY_m3", 0.0), lo=0),
+        _rng(ctx, table, "price_CNY_m3", d.get("price_CNY_m3", 0.0), "price_CNY_m3"),
+        _rng(ctx, table, "fee_CNY_m3", d.get("fee_CNY_m3", 0.0), "price_CNY_m3"),
         _str(ctx, table, "transport", d.get("transport", "pipeline"), TRANSPORT_MODES),
         accepts,
-        _num(ctx, table, "temperature_C", d.get("temperature_C", temp_default), lo=0, hi=150),
+        _rng(ctx, table, "temperature_C", d.get("temperature_C", temp_default), "temperature_C"),
         ph,
         None
         if "SAR_max" not in d
@@ -835,12 +848,10 @@ def parse_case(
         {"name", "analyses", "periods", "period_years", "start_year", "note"},
         {"name", "analyses", "periods"},
     )
-    periods = int(_num(ctx, "case", "periods", c["periods"], lo=1, hi=200))
+    periods = int(_rng(ctx, "case", "periods", c["periods"], "periods"))
     if periods != c["periods"]:
         raise ctx.err("case", "periods", "must be a whole number", c["periods"])
-    period_years = _num(
-        ctx, "case", "period_years", c.get("period_years", 1.0), lo=0, lo_open=True, hi=10
-    )
+    period_years = _rng(ctx, "case", "period_years", c.get("period_years", 1.0), "period_years")
     aname = _str(ctx, "case", "analyses", c["analyses"])
     apath = resolve_inside(
         base, aname, file=file, table="case", field="analyses", allow_outside=allow_outside
@@ -868,33 +879,34 @@ def parse_case(
         },
     )
     overrides: dict[str, object] = {}
+    for k, key in (("electricity_CNY_kWh", "electricity_CNY_kWh"), ("life_yr", "horizon_yr")):
+        if k in econ:
+            overrides[k] = _rng(ctx, "economics", k, econ[k], key)
     for k, lo, hi in (
-        ("electricity_CNY_kWh", 0, 20),
-        ("life_yr", 1, 100),
         ("utilization", 0.05, 1),
         ("labour_CNY_person_yr", 0, 1e7),
         ("sludge_disposal_CNY_t_dry", 0, 1e5),
     ):
         if k in econ:
             overrides[k] = _num(ctx, "economics", k, econ[k], lo=lo, hi=hi)
-    rate = _num(ctx, "economics", "discount_rate", econ.get("discount_rate", 0.08), lo=0, hi=0.5)
+    rate = _rng(ctx, "economics", "discount_rate", econ.get("discount_rate", 0.08), "discount_rate")
     overrides["discount_rate"] = rate
     chem = {}
     for k, v in _table(
         ctx, "economics", "chemicals_CNY_t", econ.get("chemicals_CNY_t") or {}
     ).items():
-        chem[str(k)] = _num(ctx, "economics", f"chemicals_CNY_t.{k}", v, lo=0)
+        chem[str(k)] = _rng(ctx, "economics", f"chemicals_CNY_t.{k}", v, "chemical_price_CNY_t")
     budget = (
         None
         if "budget_CNY" not in econ
-        else _num(ctx, "economics", "budget_CNY", econ["budget_CNY"], lo=0)
+        else _rng(ctx, "economics", "budget_CNY", econ["budget_CNY"], "capex_CNY")
     )
 
     tr = data.get("transport", {})
     _keys(ctx, "transport", tr, {"pipeline_CNY_m3_km", "trucking_CNY_m3_km", "route_factor"})
     transport = Transport(
-        _num(ctx, "transport", "pipeline_CNY_m3_km", tr.get("pipeline_CNY_m3_km", 0.0), lo=0),
-        _num(ctx, "transport", "trucking_CNY_m3_km", tr.get("trucking_CNY_m3_km", 0.0), lo=0),
+        _rng(ctx, "transport", "pipeline_CNY_m3_km", tr.get("pipeline_CNY_m3_km", 0.0), _CKM),
+        _rng(ctx, "transport", "trucking_CNY_m3_km", tr.get("trucking_CNY_m3_km", 0.0), _CKM),
         _num(ctx, "transport", "route_factor", tr.get("route_factor", 1.0), lo=1, hi=5),
     )
 
@@ -906,8 +918,8 @@ def parse_case(
         stations.append(
             Station(
                 _str(ctx, f"stations[{i}]", "name", s["name"]),
-                _num(ctx, f"stations[{i}]", "x_km", s["x_km"]),
-                _num(ctx, f"stations[{i}]", "y_km", s["y_km"]),
+                _rng(ctx, f"stations[{i}]", "x_km", s["x_km"], "coordinate_km"),
+                _rng(ctx, f"stations[{i}]", "y_km", s["y_km"], "coordinate_km"),
             )
         )
     hubs = []
@@ -924,8 +936,8 @@ def parse_case(
         hubs.append(
             Hub(
                 _str(ctx, t, "name", h["name"]),
-                _num(ctx, t, "x_km", h["x_km"]),
-                _num(ctx, t, "y_km", h["y_km"]),
+                _rng(ctx, t, "x_km", h["x_km"], "coordinate_km"),
+                _rng(ctx, t, "y_km", h["y_km"], "coordinate_km"),
                 tuple(members),
             )
         )
@@ -945,7 +957,7 @@ def parse_case(
             "build", "sizes_m3_d", "must be a non-empty list of plant sizes, m3/d", sizes_raw
         )
     sizes = tuple(
-        sorted({_num(ctx, "build", "sizes_m3_d", v, lo=0, lo_open=True) for v in sizes_raw})
+        sorted({_rng(ctx, "build", "sizes_m3_d", v, "plant_size_m3_d") for v in sizes_raw})
     )
 
     if not isinstance(data["trains"], list) or not data["trains"]:
@@ -1022,7 +1034,7 @@ def parse_case(
         budget,
         gen,
         hashlib.sha256(raw).hexdigest(),
-        warnings,
+        warnings + ctx.warnings,  # + values outside their usual range (plausible.py)
     )
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, overload
 
+from .. import plausible
 from ..errors import InputError
 from ..standards.table import PARAMETERS, load_standards
 from ..validation import check_number, check_unique
@@ -181,6 +182,17 @@ def _number(
     return check_number(table[key], f"{where}.{key}", lo=lo, lo_open=positive)
 
 
+def _ranged(table: dict[str, Any], key: str, where: str, rkey: str, warns: list[str]) -> float:
+    """``table[key]`` within the plausible range ``rkey`` (:mod:`cbmwater.plausible`): refused
+    outside the hard range, a note in ``warns`` outside the soft one."""
+    if key not in table:
+        raise InputError(f"{where}.{key} is missing")
+    return plausible.check(rkey, table[key], f"{where}.{key}", warnings=warns)
+
+
+_ADM = "aquifer_depth_m"
+
+
 def _text(table: dict, key: str, where: str, default: str | None = None) -> str:
     if key not in table:
         if default is not None:
@@ -309,21 +321,18 @@ def parse_proposal(
         raise InputError("formation is missing")
     name = _text(form, "name", "formation")
     litho = _text(form, "lithology", "formation")
-    depth = _number(form, "depth_m", "formation", positive=True)
-    temp = _number(form, "temperature_C", "formation")
-    if not (0 <= temp <= 200):
-        raise InputError(f"formation.temperature_C must be 0-200 deg C, got {temp:g}")
-    pres = _number(form, "pressure_bar", "formation", positive=True)
-    if pres > 1000:
-        raise InputError(f"formation.pressure_bar must be <= 1000 bar, got {pres:g}")
-    perm = _number(form, "permeability_um2", "formation", positive=True)
+    warns: list[str] = []  # values outside their usual range (cbmwater.plausible)
+    depth = _ranged(form, "depth_m", "formation", "depth_m", warns)
+    temp = _ranged(form, "temperature_C", "formation", "temperature_C", warns)
+    pres = _ranged(form, "pressure_bar", "formation", "pressure_bar", warns)
+    perm = _ranged(form, "permeability_um2", "formation", "permeability_um2", warns)
     cls = permeability_class(perm)
     table.limits(std, cls)  # the class must exist in the table
     fw = _water(form.get("water"), "formation.water", base, allow_outside)
     op = data.get("operation")
     if not isinstance(op, dict):
         raise InputError("operation is missing")
-    vol = _number(op, "volume_m3_d", "operation", positive=True)
+    vol = _ranged(op, "volume_m3_d", "operation", "injection_m3_d", warns)
     aqs = data.get("protected_aquifers")
     if not isinstance(aqs, list) or not aqs:
         raise InputError("protected_aquifers is missing (at least one [[protected_aquifers]])")
@@ -332,8 +341,8 @@ def parse_proposal(
         w = f"protected_aquifers[{i}]"
         if not isinstance(a, dict):
             raise InputError(f"{w} must be a table")
-        top = _number(a, "top_depth_m", w, required=False, minimum=0.0)
-        bottom = _number(a, "bottom_depth_m", w, minimum=0.0)
+        top = None if "top_depth_m" not in a else _ranged(a, "top_depth_m", w, _ADM, warns)
+        bottom = _ranged(a, "bottom_depth_m", w, _ADM, warns)
         if top is not None and top > bottom:
             raise InputError(f"{w}.top_depth_m ({top:g}) is below bottom_depth_m ({bottom:g})")
         aquifers.append(Aquifer(_text(a, "name", w), bottom, top))
@@ -373,6 +382,7 @@ def parse_proposal(
         nfr,
         dbname,
         h.hexdigest(),
+        warns,
     )
 
 

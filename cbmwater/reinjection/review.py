@@ -139,6 +139,8 @@ class Review:
             "mixing": mix,
             "inputs_hash": p.inputs_hash,
             "versions": self.versions,
+            # values accepted outside their usual range (cbmwater.plausible)
+            "warnings": list(p.notes),
             "proposal": {
                 "title": p.title,
                 "standard": p.standard,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -453,6 +453,8 @@ class MinePlan(JsonResult):
         Per point: source control, system, steps, destination, NPV, effluent.
     river : list of dict
         Mixed concentration per river, season and constituent against its limit.
+    warnings : list of str
+        Case values accepted outside their usual range (:mod:`cbmwater.plausible`).
     """
 
     case: str
@@ -470,6 +472,7 @@ class MinePlan(JsonResult):
     reuse: list[dict[str, Any]]
     infeasibility: dict[str, Any] | None
     status: str
+    warnings: list[str] = field(default_factory=list)
     npv_CNY: float | None = ABSENT
     solver: dict[str, Any] = ABSENT
     capex_CNY: float | None = ABSENT

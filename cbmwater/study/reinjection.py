@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, TypedDict
 
@@ -55,6 +55,8 @@ class ReviewResult(JsonResult):
         Per injectate fraction: pH, SI and scale (mg/L) of each mineral.
     inputs_hash : str
         SHA-256 of the proposal and the files it names (the evidence can be re-run).
+    warnings : list of str
+        Proposal values accepted outside their usual range (:mod:`cbmwater.plausible`).
     """
 
     verdict: str
@@ -65,6 +67,7 @@ class ReviewResult(JsonResult):
     versions: dict[str, str]
     proposal: dict[str, Any]
     assumptions: list[str]
+    warnings: list[str] = field(default_factory=list)
     review: Review | None = attached()
 
     TABLES = {
