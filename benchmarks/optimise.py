@@ -58,6 +58,7 @@ import math
 import os
 import platform
 import pstats
+import shutil
 import sys
 import tempfile
 import time
@@ -183,12 +184,14 @@ def make_case(
             }
         )
     pd.DataFrame(rows).to_csv(folder / "wells.csv", index=False)
+    # a case folder is self-contained (the loaders refuse files outside it): copy the analyses in
+    shutil.copyfile(ANALYSES, folder / "analyses.csv")
     # the trains depend on the seed only: every basin size gets the same candidates
     trains = pick_trains(n_trains, np.random.default_rng(seed + 1))
     base = {
         "case": {
             "name": f"synthetic basin, {n_wells} wells",
-            "analyses": str(ANALYSES),
+            "analyses": "analyses.csv",
             "periods": periods,
             "period_years": 1.0,
             "start_year": 2027,
