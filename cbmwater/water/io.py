@@ -29,6 +29,8 @@ import os
 import re
 import unicodedata
 import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, TextIO, TypeAlias, cast
 
@@ -45,6 +47,9 @@ from .vocabulary import ANALYTES, CONSTITUENTS, METADATA_COLUMNS, lookup
 __all__ = [
     "read_analyses",
     "read_table",
+    "read_body",
+    "table_layout",
+    "TableLayout",
     "parse_cell",
     "parse_header",
     "write_analyses",
@@ -368,6 +373,31 @@ def read_analyses(
     """
     name = source_name(path)
     raw = read_table(path, sheet)
+    layout, body = table_layout(raw, name, require_pH=require_pH)
+    if len(body) == 0:
+        raise InputError("the file has a header but no samples", file=name)
+    return read_body(body, layout, layout.first_data_row)
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """What the header (and units row) of a lab file say: per column its canonical name, unit
+    and species factor; the header texts; the row of the first sample (2, or 3 under a units
+    row)."""
+
+    name: str
+    header: list[str]
+    columns: dict[int, tuple[str, str | None, float]]
+    seen: dict[str, str]
+    first_data_row: int
+    require_pH: bool
+
+
+def table_layout(
+    raw: pd.DataFrame, name: str, *, require_pH: bool = True
+) -> tuple[TableLayout, pd.DataFrame]:
+    """Parse the header row (and a units row under it) of the text cells ``raw``
+    (:func:`read_table`); returns the layout and the body rows below them."""
     header = list(raw.iloc[0])
     body = raw.iloc[1:]
     first_data_row = 2
@@ -422,11 +452,26 @@ def read_analyses(
         raise InputError(
             "no pH column; pH is needed for every sample (header 'pH' or 'pH值')", file=name
         )
-    if len(body) == 0:
-        raise InputError("the file has a header but no samples", file=name)
+    layout = TableLayout(name, [str(h) for h in header], columns, seen, first_data_row, require_pH)
+    return layout, body
 
-    fast = _read_body_fast(body, columns, first_data_row, name, require_pH)
-    if fast is not None:
+
+def read_body(
+    body: pd.DataFrame,
+    layout: TableLayout,
+    first_row: int,
+    earlier: Mapping[str, int] | None = None,
+) -> AnalysisSet:
+    """Read sample rows (text cells) whose first is spreadsheet row ``first_row``.
+
+    ``earlier`` maps sample ids already read (by an earlier chunk of the same file) to their
+    rows; an id repeated from it is refused like a duplicate within ``body``.
+    """
+    name, columns, seen, require_pH = layout.name, layout.columns, layout.seen, layout.require_pH
+    header = layout.header
+    prior: Mapping[str, int] = earlier if earlier is not None else {}
+    fast = _read_body_fast(body, columns, first_row, name, require_pH)
+    if fast is not None and not any(sid in prior for sid in fast.rows):
         return check_iron_split(fast, seen)
     # The cell-by-cell reader: it raises the first problem in row order with its place.
     ids: list[str] = []
@@ -435,7 +480,7 @@ def read_analyses(
     cens: list[dict[str, bool]] = []
     meta: list[dict[str, str]] = []
     for i, (_, r) in enumerate(body.iterrows()):
-        rownum = first_data_row + i
+        rownum = first_row + i
         cells = [str(c) for c in r]
         if all(not c.strip() for c in cells):
             raise InputError("empty row inside the table; delete it", file=name, row=rownum)
@@ -484,9 +529,9 @@ def read_analyses(
             row_v[canonical], row_c[canonical] = v, c
         if not sid:
             raise InputError("sample id is blank", file=name, row=rownum, column=seen["sample_id"])
-        if sid in rows:
+        if sid in rows or sid in prior:
             raise InputError(
-                f"duplicate sample id {sid!r} (first at row {rows[sid]})",
+                f"duplicate sample id {sid!r} (first at row {rows.get(sid) or prior[sid]})",
                 file=name,
                 row=rownum,
                 column=seen["sample_id"],
