@@ -649,8 +649,8 @@ def read_analyses_chunks(
 
 
 def _csv_chunks(text: TextIO, name: str, sep: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
-    """The text cells of a CSV, ``chunk_rows`` lines at a time (two more in the first chunk, for
-    the header and a units row); blank lines kept so row numbers stay a spreadsheet's."""
+    """The text cells of a CSV, ``chunk_rows`` lines at a time (one more in the first chunk, for
+    the header); blank lines kept so row numbers stay a spreadsheet's."""
     try:
         reader = pd.read_csv(
             text,
@@ -664,7 +664,7 @@ def _csv_chunks(text: TextIO, name: str, sep: str, chunk_rows: int) -> Iterator[
         )
     except pd.errors.EmptyDataError:
         raise InputError("the file is empty", file=name) from None
-    size = chunk_rows + 2
+    size = chunk_rows + 1
     with reader:
         while True:
             try:
