@@ -7,6 +7,7 @@ succeeded).
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from collections.abc import Callable
@@ -93,10 +94,15 @@ def _characterise_streamed(input_file: Path, out: Path, fmt: str, options: dict[
 
     summary: dict[str, Any] = {"n": 0, "flagged": [], "database": ""}
 
+    # The first chunk is characterised before the output (and its folder) is made, so a bad
+    # header or option leaves nothing behind even where the folder did not exist.
+    chunks = characterise_chunks(input_file, progress=progress, **options)
+    head = next(chunks)
+
     def write(path: Path) -> None:
         with path.open("w", encoding="utf-8", newline="") as f:
             first = True
-            for records in characterise_chunks(input_file, progress=progress, **options):
+            for records in itertools.chain([head], chunks):
                 if fmt == "csv":
                     text = export.records_table(records).to_csv(index=False, header=first)
                     f.write(("\ufeff" + text) if first else text)
@@ -197,7 +203,7 @@ def characterise(
     si_<Mineral>, warnings.
     """
     from .study import characterisation
-    from .water.io import STREAM_SUFFIXES
+    from .study.water import STREAM_SUFFIXES
 
     if fmt is None:
         suffix = out.suffix.lower().lstrip(".") if out else ""

@@ -27,7 +27,7 @@ from ..standards.compliance import OUTPUT_COLUMNS as COMPLIANCE_COLUMNS
 from ..version import __version__
 from ..water.analysis import CENSORED_POLICIES as _CENSORED
 from ..water.analysis import AnalysisSet
-from ..water.io import Source, source_name
+from ..water.io import STREAM_SUFFIXES, Source, source_name
 from ..water.io import read_analyses as _read_analyses
 from ..water.io import read_analyses_chunks as _read_chunks
 from .results import JsonResult, key_field
@@ -37,6 +37,7 @@ __all__ = [
     "characterise",
     "characterisation",
     "characterise_chunks",
+    "STREAM_SUFFIXES",
     "compliance",
     "ComplianceResult",
     "Water",
