@@ -7,6 +7,7 @@ succeeded).
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from collections.abc import Callable
@@ -80,6 +81,50 @@ def _check_redox(ctx: click.Context, param: click.Parameter, value: str) -> str:
 @click.version_option(__version__, prog_name="cbmwater")
 def main() -> None:
     """cbmwater: CBM produced water and old-mine acid water engine (Jincheng, Qinshui basin)."""
+
+
+def _characterise_streamed(input_file: Path, out: Path, fmt: str, options: dict[str, Any]) -> None:
+    """``characterise`` of a CSV lab file chunk by chunk (see
+    :func:`cbmwater.study.water.characterise_chunks`): records are appended to a temporary
+    file renamed to ``out`` at the end, progress goes to stderr as ``[ 37%] 74,000 samples``."""
+    from .study.water import characterise_chunks
+
+    def progress(message: str, fraction: float) -> None:
+        click.echo(f"[{round(100 * fraction):3d}%] {message}", err=True)
+
+    summary: dict[str, Any] = {"n": 0, "flagged": [], "database": ""}
+
+    # The first chunk is characterised before the output (and its folder) is made, so a bad
+    # header or option leaves nothing behind even where the folder did not exist.
+    chunks = characterise_chunks(input_file, progress=progress, **options)
+    head = next(chunks)
+
+    def write(path: Path) -> None:
+        with path.open("w", encoding="utf-8", newline="") as f:
+            first = True
+            for records in itertools.chain([head], chunks):
+                if fmt == "csv":
+                    text = export.records_table(records).to_csv(index=False, header=first)
+                    f.write(("\ufeff" + text) if first else text)
+                else:
+                    body = export.records_json(records)[1:-1].strip("\n")
+                    f.write(("[\n" if first else ",\n") + body)
+                first = False
+                summary["n"] += len(records)
+                summary["database"] = records.attrs["provenance"]["database"]
+                summary["flagged"] += [
+                    r for r, q in zip(records["sample_id"], records["qa_flag"]) if q != "ok"
+                ]
+            if fmt == "json":
+                f.write("\n]")
+
+    _write_atomic(out, write)
+    flagged = summary["flagged"]
+    click.echo(
+        f"{summary['n']} samples characterised with {summary['database']} -> {out}"
+        + (f"; QA warnings/flags: {', '.join(flagged)}" if flagged else ""),
+        err=True,
+    )
 
 
 @main.command()
@@ -158,12 +203,28 @@ def characterise(
     si_<Mineral>, warnings.
     """
     from .study import characterisation
+    from .study.water import STREAM_SUFFIXES
 
     if fmt is None:
         suffix = out.suffix.lower().lstrip(".") if out else ""
         fmt = suffix if suffix in FORMATS else "csv"
     if fmt == "xlsx" and out is None:
         raise click.UsageError("--format xlsx needs --out FILE.xlsx")
+    options: dict[str, Any] = {
+        "database": database,
+        "charge_balance": charge_balance,
+        "censored_policy": censored_policy,
+        "irrigation": irrigation,
+        "redox": redox,
+    }
+    if (
+        out is not None
+        and fmt in ("csv", "json")
+        and pqi is None
+        and input_file.suffix.lower() in STREAM_SUFFIXES
+    ):
+        _characterise_streamed(input_file, out, fmt, options)
+        return
     result = characterisation(
         input_file,
         sheet=sheet,

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from os import PathLike
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -26,14 +27,17 @@ from ..standards.compliance import OUTPUT_COLUMNS as COMPLIANCE_COLUMNS
 from ..version import __version__
 from ..water.analysis import CENSORED_POLICIES as _CENSORED
 from ..water.analysis import AnalysisSet
-from ..water.io import Source, source_name
+from ..water.io import STREAM_SUFFIXES, Source, source_name
 from ..water.io import read_analyses as _read_analyses
+from ..water.io import read_analyses_chunks as _read_chunks
 from .results import JsonResult, key_field
 
 __all__ = [
     "read_analyses",
     "characterise",
     "characterisation",
+    "characterise_chunks",
+    "STREAM_SUFFIXES",
     "compliance",
     "ComplianceResult",
     "Water",
@@ -293,6 +297,67 @@ def characterise(source: Source | AnalysisSet, **options: Any) -> pd.DataFrame:
     'HCO3-Na'
     """
     return characterisation(source, **options).records
+
+
+def characterise_chunks(
+    source: str | PathLike[str],
+    *,
+    chunk_rows: int = 20000,
+    progress: Callable[[str, float], object] | None = None,
+    **options: Any,
+) -> Iterator[pd.DataFrame]:
+    """:func:`characterise` for a large CSV lab file, streamed: ``chunk_rows`` samples at a time.
+
+    The header (and units row) is read once; every chunk of rows is checked as
+    :func:`read_analyses` checks a whole file (sample ids unique across chunks, errors naming
+    the spreadsheet row) and characterised; only one chunk is held in memory.  The records,
+    concatenated, equal ``characterise(source, **options)``.
+
+    Parameters
+    ----------
+    source : str or os.PathLike
+        A ``.csv``, ``.txt`` or ``.tsv`` lab file (UTF-8 or GB18030).
+    chunk_rows : int, default 20000
+        Samples per chunk.
+    progress : callable, optional
+        Called as ``progress(message, fraction)`` after each chunk: ``"74,000 samples"`` and
+        the fraction of the file read (0..1, increasing, last 1.0).
+    **options
+        As for :func:`characterisation` (``database``, ``charge_balance``,
+        ``censored_policy``, ``irrigation``, ``redox``).
+
+    Yields
+    ------
+    pandas.DataFrame
+        The records of one chunk (``attrs["provenance"]``: the run's provenance).
+
+    Raises
+    ------
+    InputError
+        As :func:`read_analyses`; records of earlier chunks may have been yielded already.
+
+    Examples
+    --------
+    >>> import pandas as pd, cbmwater
+    >>> from cbmwater.resources import example_path
+    >>> from cbmwater.study.water import characterise_chunks
+    >>> path = example_path("qinshui", "analyses.csv")
+    >>> records = pd.concat(characterise_chunks(path, chunk_rows=5), ignore_index=True)
+    >>> records["sample_id"].tolist() == cbmwater.characterise(path)["sample_id"].tolist()
+    True
+    """
+    done, fraction = 0, 0.0
+    for analyses, read in _read_chunks(source, chunk_rows=chunk_rows):
+        result = characterisation(analyses, **options)
+        records = result.records
+        records.attrs["provenance"] = result.provenance
+        done += len(records)
+        fraction = max(fraction, read)
+        yield records
+        if progress is not None:
+            progress(f"{done:,} samples", fraction)
+    if progress is not None and fraction < 1.0:
+        progress(f"{done:,} samples", 1.0)
 
 
 @dataclass(frozen=True)

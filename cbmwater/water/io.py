@@ -22,6 +22,7 @@ tabs), blank rows inside the table, missing pH.  Nothing is dropped, clipped or 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import io
@@ -29,6 +30,8 @@ import os
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, TextIO, TypeAlias, cast
 
@@ -45,6 +48,11 @@ from .vocabulary import ANALYTES, CONSTITUENTS, METADATA_COLUMNS, lookup
 __all__ = [
     "read_analyses",
     "read_table",
+    "read_analyses_chunks",
+    "STREAM_SUFFIXES",
+    "read_body",
+    "table_layout",
+    "TableLayout",
     "parse_cell",
     "parse_header",
     "write_analyses",
@@ -368,6 +376,31 @@ def read_analyses(
     """
     name = source_name(path)
     raw = read_table(path, sheet)
+    layout, body = table_layout(raw, name, require_pH=require_pH)
+    if len(body) == 0:
+        raise InputError("the file has a header but no samples", file=name)
+    return read_body(body, layout, layout.first_data_row)
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """What the header (and units row) of a lab file say: per column its canonical name, unit
+    and species factor; the header texts; the row of the first sample (2, or 3 under a units
+    row)."""
+
+    name: str
+    header: list[str]
+    columns: dict[int, tuple[str, str | None, float]]
+    seen: dict[str, str]
+    first_data_row: int
+    require_pH: bool
+
+
+def table_layout(
+    raw: pd.DataFrame, name: str, *, require_pH: bool = True
+) -> tuple[TableLayout, pd.DataFrame]:
+    """Parse the header row (and a units row under it) of the text cells ``raw``
+    (:func:`read_table`); returns the layout and the body rows below them."""
     header = list(raw.iloc[0])
     body = raw.iloc[1:]
     first_data_row = 2
@@ -422,11 +455,26 @@ def read_analyses(
         raise InputError(
             "no pH column; pH is needed for every sample (header 'pH' or 'pH值')", file=name
         )
-    if len(body) == 0:
-        raise InputError("the file has a header but no samples", file=name)
+    layout = TableLayout(name, [str(h) for h in header], columns, seen, first_data_row, require_pH)
+    return layout, body
 
-    fast = _read_body_fast(body, columns, first_data_row, name, require_pH)
-    if fast is not None:
+
+def read_body(
+    body: pd.DataFrame,
+    layout: TableLayout,
+    first_row: int,
+    earlier: Mapping[str, int] | None = None,
+) -> AnalysisSet:
+    """Read sample rows (text cells) whose first is spreadsheet row ``first_row``.
+
+    ``earlier`` maps sample ids already read (by an earlier chunk of the same file) to their
+    rows; an id repeated from it is refused like a duplicate within ``body``.
+    """
+    name, columns, seen, require_pH = layout.name, layout.columns, layout.seen, layout.require_pH
+    header = layout.header
+    prior: Mapping[str, int] = earlier if earlier is not None else {}
+    fast = _read_body_fast(body, columns, first_row, name, require_pH)
+    if fast is not None and not any(sid in prior for sid in fast.rows):
         return check_iron_split(fast, seen)
     # The cell-by-cell reader: it raises the first problem in row order with its place.
     ids: list[str] = []
@@ -435,7 +483,7 @@ def read_analyses(
     cens: list[dict[str, bool]] = []
     meta: list[dict[str, str]] = []
     for i, (_, r) in enumerate(body.iterrows()):
-        rownum = first_data_row + i
+        rownum = first_row + i
         cells = [str(c) for c in r]
         if all(not c.strip() for c in cells):
             raise InputError("empty row inside the table; delete it", file=name, row=rownum)
@@ -484,9 +532,9 @@ def read_analyses(
             row_v[canonical], row_c[canonical] = v, c
         if not sid:
             raise InputError("sample id is blank", file=name, row=rownum, column=seen["sample_id"])
-        if sid in rows:
+        if sid in rows or sid in prior:
             raise InputError(
-                f"duplicate sample id {sid!r} (first at row {rows[sid]})",
+                f"duplicate sample id {sid!r} (first at row {rows.get(sid) or prior[sid]})",
                 file=name,
                 row=rownum,
                 column=seen["sample_id"],
@@ -516,6 +564,117 @@ def read_analyses(
         ),
         seen,
     )
+
+
+#: File types :func:`read_analyses_chunks` streams (CSV text).
+STREAM_SUFFIXES: tuple[str, ...] = (".csv", ".txt", ".tsv")
+
+
+def _file_encoding(path: Path, name: str) -> str:
+    """The encoding of a CSV file (UTF-8 with or without BOM, else GB18030), found by decoding
+    it block by block, so the file is never held whole; refuses an empty or undecodable file."""
+    for enc in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(enc)()
+        blank = True
+        try:
+            with path.open("rb") as f:
+                while block := f.read(1 << 20):
+                    blank = blank and not block.strip()
+                    decoder.decode(block)
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        except OSError as exc:
+            raise InputError(f"cannot read the file: {exc.strerror or exc}", file=name) from None
+        if blank:
+            raise InputError("the file is empty", file=name)
+        return enc
+    raise InputError("cannot decode the file as UTF-8 or GB18030 text", file=name)
+
+
+def read_analyses_chunks(
+    path: str | os.PathLike[str], *, chunk_rows: int = 20000, require_pH: bool = True
+) -> Iterator[tuple[AnalysisSet, float]]:
+    """Read a CSV lab file ``chunk_rows`` samples at a time, with the checks of
+    :func:`read_analyses` (sample ids unique across chunks, errors naming spreadsheet rows).
+
+    Yields each chunk's :class:`AnalysisSet` and the fraction of the file's bytes read so far.
+    Only the current chunk is held in memory.
+    """
+    name = str(path)
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("file not found", file=name)
+    if p.suffix.lower() not in STREAM_SUFFIXES:
+        raise InputError(f"only {', '.join(STREAM_SUFFIXES)} files are streamed", file=name)
+    if chunk_rows < 1:
+        raise InputError("chunk_rows must be at least 1", file=name)
+    size = max(p.stat().st_size, 1)
+    enc = _file_encoding(p, name)
+    with p.open("rb") as binary, io.TextIOWrapper(binary, encoding=enc, newline="") as text:
+        head = text.read(65536)
+        text.seek(0)
+        try:
+            sep = csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
+        except csv.Error:
+            sep = "\t" if p.suffix.lower() == ".tsv" else ","
+        layout: TableLayout | None = None
+        earlier: dict[str, int] = {}
+        next_row = 1  # spreadsheet row of the next chunk's first line
+        held_blank: int | None = None  # row of a blank line that is trailing so far
+        for chunk in _csv_chunks(text, name, sep, chunk_rows):
+            first = next_row
+            next_row += len(chunk)
+            body = chunk
+            if layout is None:
+                layout, body = table_layout(chunk, name, require_pH=require_pH)
+                first = layout.first_data_row
+            blank = body.apply(lambda c: c.astype(str).str.strip().eq("")).all(axis=1).to_numpy()
+            if held_blank is not None and not blank.all():
+                raise InputError("empty row inside the table; delete it", file=name, row=held_blank)
+            last = len(blank)
+            while last > 0 and blank[last - 1]:
+                last -= 1
+            if last < len(blank) and held_blank is None:
+                held_blank = first + last
+            if last == 0:
+                continue
+            analyses = read_body(body.iloc[:last], layout, first, earlier)
+            earlier.update(analyses.rows)
+            yield analyses, min(binary.tell() / size, 1.0)
+        if layout is None:
+            raise InputError("the file is empty", file=name)
+        if not earlier:
+            raise InputError("the file has a header but no samples", file=name)
+
+
+def _csv_chunks(text: TextIO, name: str, sep: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """The text cells of a CSV, ``chunk_rows`` lines at a time (one more in the first chunk, for
+    the header); blank lines kept so row numbers stay a spreadsheet's."""
+    try:
+        reader = pd.read_csv(
+            text,
+            dtype=str,
+            header=None,
+            keep_default_na=False,
+            sep=sep,
+            engine="c",
+            skip_blank_lines=False,
+            chunksize=chunk_rows,
+        )
+    except pd.errors.EmptyDataError:
+        raise InputError("the file is empty", file=name) from None
+    size = chunk_rows + 1
+    with reader:
+        while True:
+            try:
+                chunk = reader.get_chunk(size)
+            except StopIteration:
+                return
+            except (ValueError, pd.errors.ParserError, csv.Error) as exc:
+                raise InputError(f"cannot read the file: {exc}", file=name) from None
+            size = chunk_rows
+            yield chunk.fillna("")
 
 
 _FAST_NUMBER = r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
