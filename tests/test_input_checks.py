@@ -7,8 +7,6 @@ field or option, path); no traceback; no file left behind.
 
 from __future__ import annotations
 
-import json
-import math
 import os
 import shutil
 import tomllib
@@ -19,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from toml_writer import dumps
 
 import cbmwater
 from cbmwater.cli import main
@@ -32,27 +31,8 @@ QINSHUI = ROOT / "cbmwater" / "case_studies" / "qinshui" / "analyses.csv"
 DAJI = MINE.parent / "analyses.csv"
 
 
-# -- a small TOML writer (inline tables on one line each: enough for these cases) -----------
-def _toml_value(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float) and not math.isfinite(v):
-        return "nan" if v != v else ("inf" if v > 0 else "-inf")
-    if isinstance(v, (int, float)):
-        return repr(v)
-    if isinstance(v, str):
-        return json.dumps(v)
-    if isinstance(v, list):
-        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
-    if isinstance(v, dict):
-        return (
-            "{" + ", ".join(f"{json.dumps(str(k))} = {_toml_value(x)}" for k, x in v.items()) + "}"
-        )
-    return json.dumps(str(v))
-
-
 def _toml(data: dict) -> str:
-    return "".join(f"{json.dumps(str(k))} = {_toml_value(v)}\n" for k, v in data.items())
+    return dumps(data)
 
 
 def _copy_case(src: Path, dst: Path, data: dict) -> Path:

@@ -8,7 +8,6 @@ table or row, the field, the value, the allowed range and its reason; a value ou
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import tomllib
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from toml_writer import dumps
 
 from cbmwater.errors import InputError
 from cbmwater.minewater.case import load_mine_case
@@ -31,22 +31,6 @@ REINJ = ROOT / "cbmwater" / "case_studies" / "reinjection"
 DOC = ROOT / "docs" / "input_checks.md"
 
 
-def _toml_value(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (int, float)):
-        return repr(v)
-    if isinstance(v, str):
-        return json.dumps(v)
-    if isinstance(v, list):
-        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
-    if isinstance(v, dict):
-        return (
-            "{" + ", ".join(f"{json.dumps(str(k))} = {_toml_value(x)}" for k, x in v.items()) + "}"
-        )
-    return json.dumps(str(v))
-
-
 def _crafted(src: Path, dst: Path, edit: Callable[[dict], None]) -> Path:
     """The case's folder (its CSV files) copied to ``dst`` with its TOML edited by ``edit``."""
     for f in src.parent.iterdir():
@@ -55,9 +39,7 @@ def _crafted(src: Path, dst: Path, edit: Callable[[dict], None]) -> Path:
     data = tomllib.loads(src.read_text(encoding="utf-8"))
     edit(data)
     out = dst / src.name
-    out.write_text(
-        "".join(f"{json.dumps(k)} = {_toml_value(v)}\n" for k, v in data.items()), encoding="utf-8"
-    )
+    out.write_text(dumps(data), encoding="utf-8")
     return out
 
 
