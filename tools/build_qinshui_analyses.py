@@ -32,26 +32,21 @@ Construction, per analysis:
 
 Deterministic: fixed seed, numpy only.  Regenerate with (from the repository root)::
 
-    .venv/bin/python cbmwater/case_studies/qinshui/build_analyses.py
+    .venv/bin/python tools/build_qinshui_analyses.py
 """
 
 from __future__ import annotations
 
 import csv
 import math
-import sys
-from pathlib import Path
 
 import numpy as np
 
-try:
-    from cbmwater.water.vocabulary import CONSTITUENTS
-except ModuleNotFoundError:  # run from a checkout without an installed package
-    sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
-    from cbmwater.water.vocabulary import CONSTITUENTS
+from cbmwater.resources import example_path
+from cbmwater.water.vocabulary import CONSTITUENTS
 
 SEED = 20140731  # first sampling day of the 145-sample SQB survey; any fixed value would do
-OUT = Path(__file__).with_name("analyses.csv")
+OUT = example_path("qinshui", "analyses.csv")
 
 HEADER = [
     "sample_id",

@@ -6,17 +6,18 @@ indicative ranges amd.md gives for Yangquan/Jincheng 老窑水 (pH 2.5-3.5, tota
 Al 10s-100s, Mn 5-30, SO4 2000-8000 mg/L; status M) for the two adits, and as a net-acidic anoxic
 seep (an ALD candidate) and a net-alkaline toe drain for the two others.  SO4 closes each charge
 balance (pyrite oxidation makes these sulfate waters).  Replace with measured analyses before use.
-Run from the repository root: .venv/bin/python cbmwater/case_studies/daji_old_mine/build_analyses.py
+Run from the repository root: .venv/bin/python tools/build_daji_analyses.py
 """
-
-from pathlib import Path
 
 import pandas as pd
 
-OUT = Path(__file__).with_name("analyses.csv")
+from cbmwater.resources import example_path
+from cbmwater.water.io import read_analyses
 from cbmwater.water.qa import ion_balance_pct
 
-rows = [
+OUT = example_path("daji_old_mine", "analyses.csv")
+
+ROWS = [
     dict(
         sample_id="DJ-1",
         temp_C=14.0,
@@ -91,7 +92,7 @@ rows = [
     ),
 ]
 # SO4 closes the charge balance (the acid waters are sulfate waters: pyrite oxidation)
-eq = {
+EQ = {
     "Na": 22.99,
     "K": 39.10,
     "Ca": 20.04,
@@ -103,14 +104,7 @@ eq = {
     "Cl": 35.45,
     "HCO3": 61.02,
 }
-for r in rows:
-    cat = sum(
-        r[k] / eq[k] for k in ("Na", "K", "Ca", "Mg", "Fe2", "Fe3", "Mn", "Al")
-    ) + 1000 * 10 ** (-r["pH"])
-    an = r["Cl"] / eq["Cl"] + r.get("HCO3", 0) / eq["HCO3"]
-    r["SO4"] = round((cat - an) * 48.03, -1)
-df = pd.DataFrame(rows)
-cols = [
+COLS = [
     "sample_id",
     "temp_C",
     "pH",
@@ -129,9 +123,19 @@ cols = [
     "alkalinity_CaCO3",
     "TSS",
 ]
-df = df[cols]
-df.to_csv(OUT, index=False)
-from cbmwater.water.io import read_analyses
 
-a = read_analyses(OUT)
-print(ion_balance_pct(a.resolved()))
+
+def main() -> None:
+    for r in ROWS:
+        cat = sum(
+            r[k] / EQ[k] for k in ("Na", "K", "Ca", "Mg", "Fe2", "Fe3", "Mn", "Al")
+        ) + 1000 * 10 ** (-r["pH"])
+        an = r["Cl"] / EQ["Cl"] + r.get("HCO3", 0) / EQ["HCO3"]
+        r["SO4"] = round((cat - an) * 48.03, -1)
+    df = pd.DataFrame(ROWS)[COLS]
+    df.to_csv(OUT, index=False)
+    print(ion_balance_pct(read_analyses(OUT).resolved()))
+
+
+if __name__ == "__main__":
+    main()

@@ -3,7 +3,7 @@
 Deterministic: a fixed numpy seed, fixed rounding, and rows in a fixed order, so the output is
 byte-identical on every run.  Run from the repository root:
 
-    .venv/bin/python cbmwater/case_studies/qinshui_south/build_case.py
+    .venv/bin/python tools/build_qinshui_south_wells.py
 
 The script reads ``../qinshui/analyses.csv`` for the sample ids of each block.  It writes
 ``wells.csv`` next to itself and prints the number of wells per station and the field's water
@@ -24,10 +24,10 @@ from pathlib import Path
 import numpy as np
 
 from cbmwater.optimize.production import arps_period_rates
+from cbmwater.resources import example_path, resource_label
 
-HERE = Path(__file__).resolve().parent
-ANALYSES = HERE.parent / "qinshui" / "analyses.csv"
-OUT = HERE / "wells.csv"
+ANALYSES = example_path("qinshui", "analyses.csv")
+OUT = example_path("qinshui_south", "wells.csv")
 
 SEED = 20270101  # any fixed integer; chosen as the case's first calendar day
 PERIODS = 15  # annual periods, 2027-2041 (case.toml [case])
@@ -136,7 +136,7 @@ def main() -> None:
         )
         w.writeheader()
         w.writerows(rows)
-    print(f"wrote {OUT.relative_to(HERE.parents[2])}: {len(rows)} wells")
+    print(f"wrote {resource_label(OUT)}: {len(rows)} wells")
     stations = list(WELLS_PER_STATION)
     print(
         "wells per station: "
