@@ -6,9 +6,23 @@ PY     := $(VENV)/bin/python
 PORT   ?= $(or $(STREAMLIT_SERVER_PORT),8501)
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast lint wheel venv bench clean
+.PHONY: run test test-fast lint wheel venv bench clean system
+
+# Debian packages: Chromium for the real-browser tests and the screenshots, Noto CJK fonts for
+# Chinese in the browser, in PDF reports and in figures, pango/harfbuzz for WeasyPrint (PDF).
+APT_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
 venv: $(STAMP)
+
+# installs the missing Debian packages (root, or sudo); does nothing when all are present
+system:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:" $$missing; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
 
 # the engine editable, with the app and the dev tools, at the exact versions of requirements.lock
 $(STAMP): pyproject.toml requirements.lock
@@ -17,13 +31,13 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet -c requirements.lock -e '.[app,dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+run: system $(STAMP)
 	$(VENV)/bin/cbmwater app --port $(PORT)
 
-test: $(STAMP)
+test: system $(STAMP)
 	$(PY) -m pytest -n 2 -q
 
-test-fast: $(STAMP)
+test-fast: system $(STAMP)
 	$(PY) -m pytest -m "not slow" -n 2 -q
 
 lint: $(STAMP)
