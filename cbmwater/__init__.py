@@ -13,6 +13,7 @@ The public API (see README "Python API")::
 from .errors import CbmwaterError, DatabaseError, GeochemError, InputError, ResourceLimitError
 from .study import (
     AcidityResult,
+    Comparison,
     ComplianceResult,
     MinePlan,
     NetworkPlan,
@@ -25,6 +26,8 @@ from .study import (
     admissible_options,
     characterisation,
     characterise,
+    compare_plans,
+    compare_trains,
     compliance,
     load_case,
     load_mine_case,
@@ -62,6 +65,9 @@ __all__ = [
     "admissible_options",
     "load_mine_case",
     "minewater_plan",
+    "compare_plans",
+    "compare_trains",
+    "Comparison",
     "ComplianceResult",
     "TreatmentResult",
     "ReviewResult",

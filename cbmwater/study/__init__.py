@@ -8,6 +8,7 @@ minewater) and nothing below imports this package.
 from __future__ import annotations
 
 from ..resources import example_path, resource_label
+from .compare import Comparison, binding_limits, compare_plans, compare_trains
 from .minewater import (
     MINE_OPTIONS,
     MINE_SYSTEMS,
@@ -66,6 +67,10 @@ __all__ = [
     "MINE_SYSTEMS",
     "PASSIVE_ACID_LOAD_MAX_KG_D",
     "JsonResult",
+    "compare_plans",
+    "compare_trains",
+    "binding_limits",
+    "Comparison",
     "BUNDLED_ANALYSES",
     "example_path",
     "resource_label",
