@@ -7,6 +7,7 @@ minewater) and nothing below imports this package.
 
 from __future__ import annotations
 
+from ..i18n import LANGUAGES, Message, render
 from ..resources import example_path, resource_label
 from .minewater import (
     MINE_OPTIONS,
@@ -66,6 +67,9 @@ __all__ = [
     "MINE_SYSTEMS",
     "PASSIVE_ACID_LOAD_MAX_KG_D",
     "JsonResult",
+    "Message",
+    "LANGUAGES",
+    "render",
     "BUNDLED_ANALYSES",
     "example_path",
     "resource_label",
