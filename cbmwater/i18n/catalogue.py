@@ -81,14 +81,17 @@ def translate(code: str, lang: str = "en", domain: str = "engine", **params: Any
     >>> translate("language.name", "zh", domain="engine")
     '中文'
     """
-    from cbmwater.i18n.message import Message
-
     template = catalogue(lang, domain).get(code) or catalogue("en", domain).get(code)
     if template is None:
         raise MissingMessageError(f"no message {code!r} in the {domain!r} catalogues")
     if not params:
         return template
-    filled = {k: v.render(lang) if isinstance(v, Message) else v for k, v in params.items()}
+    # a Message parameter (anything with .code and .render: no import of message.py, which
+    # imports this module) is rendered in the same language
+    filled = {
+        k: v.render(lang) if hasattr(v, "code") and hasattr(v, "render") else v
+        for k, v in params.items()
+    }
     return template.format(**filled)
 
 
