@@ -20,6 +20,7 @@ from pathlib import Path, PurePath
 
 from . import plausible, validation
 from .errors import InputError
+from .i18n import Message
 
 __all__ = [
     "TableContext",
@@ -44,9 +45,24 @@ class TableContext:
         #: values accepted outside their usual (soft) plausible range (:func:`check_range`)
         self.warnings: list[str] = []
 
-    def err(self, table: str, fld: str | None, msg: str, value: object = None) -> InputError:
+    def err(
+        self,
+        table: str,
+        fld: str | None,
+        msg: str,
+        value: object = None,
+        message: Message | None = None,
+    ) -> InputError:
         where = f"[{table}]" + (f" field {fld!r}" if fld else "")
-        return InputError(f"{where}: {msg}", file=self.file, value=value)
+        full = None
+        if message is not None:
+            full = Message(
+                "error.table_field" if fld else "error.table",
+                {"table": table, "field": repr(fld), "what": message}
+                if fld
+                else {"table": table, "what": message},
+            )
+        return InputError(f"{where}: {msg}", file=self.file, value=value, msg=full)
 
 
 def check_keys(
@@ -61,7 +77,13 @@ def check_keys(
         raise ctx.err(table, None, "must be a table of key = value pairs")
     for k in data:
         if k not in allowed:
-            raise ctx.err(table, k, f"unknown field; allowed: {', '.join(sorted(allowed))}")
+            allowed_text = ", ".join(sorted(allowed))
+            raise ctx.err(
+                table,
+                k,
+                f"unknown field; allowed: {allowed_text}",
+                message=Message("error.unknown_field", {"allowed": allowed_text}),
+            )
     for k in required:
         if k not in data:
             raise ctx.err(table, k, "is required")
@@ -107,7 +129,7 @@ def read_case_toml(path: str | Path) -> tuple[Path, bytes, dict]:
     is an :class:`~cbmwater.errors.InputError` naming the file."""
     p = Path(path)
     if not p.is_file():
-        raise InputError("case file not found", file=str(p))
+        raise InputError("case file not found", file=str(p), msg=Message("error.case_not_found"))
     raw = p.read_bytes()
     try:
         data = tomllib.loads(raw.decode("utf-8"))

@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .study import ComplianceResult
 
 from . import CbmwaterError, InputError, __version__
+from .study import LANGUAGES, Message, render
 from .study import outputs as export
 
 FORMATS = ("csv", "json", "xlsx")
@@ -56,9 +57,45 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except CbmwaterError as exc:
-            lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
-            click.echo("error: " + " | ".join(lines), err=True)
+            lang = ctx.meta.get(_LANG_KEY, "en")
+            lines = [ln.strip() for ln in exc.render(lang).splitlines() if ln.strip()]
+            click.echo(render(Message("cli.error", {"text": " | ".join(lines)}), lang), err=True)
             ctx.exit(2)
+
+
+_LANG_KEY = "cbmwater.lang"
+#: ``--lang en|zh`` of the commands that print messages: text output and errors in that language
+#: (JSON keeps the codes and the English text).  Read it with ``_lang()``.
+_lang_option = click.option(
+    "--lang",
+    type=click.Choice(sorted(LANGUAGES)),
+    default="en",
+    is_eager=True,
+    expose_value=False,
+    callback=lambda ctx, param, value: ctx.meta.__setitem__(_LANG_KEY, value),
+    help="Language of text output and error messages (en or zh); JSON stays English + codes.",
+)
+
+
+def _lang() -> str:
+    return str(click.get_current_context().meta.get(_LANG_KEY, "en"))
+
+
+def _review_text(d: dict[str, Any], lang: str) -> str:
+    """A review as text in ``lang``: verdict and its reason, conditions, findings with basis."""
+    out = [
+        render(
+            Message("review.verdict_line", {"verdict": Message.from_dict(d["verdict_i18n"])}), lang
+        ),
+        render(d["verdict_reason_i18n"], lang),
+    ]
+    for c in render(d["conditions_i18n"], lang):
+        out.append(f"  - {c}")
+    for f in d["findings"]:
+        sev = render(Message(f"review.severity.{f['severity']}"), lang)
+        out.append(f"[{sev}] {f['code']}: {render(f['message_i18n'], lang)}")
+        out.append(f"      {render(f['basis_i18n'], lang)}")
+    return "\n".join(out)
 
 
 def _check_train_redox(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -184,6 +221,7 @@ def _characterise_streamed(input_file: Path, out: Path, fmt: str, options: dict[
     "(with --irrigation, also FILE_adjusted_sar.pqi).",
     callback=_out_file,
 )
+@_lang_option
 def characterise(
     input_file: Path,
     out: Path | None,
@@ -319,6 +357,7 @@ def units(fmt: str) -> None:
     "Fe(II) (anoxic produced water); pe:VALUE (e.g. pe:4, the old behaviour): "
     "total Fe distributed by that pe. Units that oxidise (aeration) still do.",
 )
+@_lang_option
 def treat(
     input_file: Path,
     sample_id: str,
@@ -450,6 +489,7 @@ COMPLIANCE_FORMATS = ("text", "json", "csv")
     default=None,
     help="Standards table (default: cbmwater/databases/standards.csv).",
 )
+@_lang_option
 def compliance(
     input_file: Path,
     standard_id: str,
@@ -570,10 +610,11 @@ _allow_outside = click.option(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["json", "html"]),
+    type=click.Choice(["json", "html", "text"]),
     default=None,
-    help="json (verdict, findings, mixing, inputs_hash, versions; default) or html "
-    "(self-contained report with mixing curves, assumptions and the .pqi).",
+    help="json (verdict, findings, mixing, inputs_hash, versions; default), html "
+    "(self-contained report with mixing curves, assumptions and the .pqi) or text (verdict, "
+    "conditions and findings in --lang).",
 )
 @click.option(
     "--out",
@@ -588,6 +629,7 @@ _allow_outside = click.option(
     callback=_out_file,
 )
 @_allow_outside
+@_lang_option
 def review(
     proposal: Path, fmt: str, out: Path | None, pqi: Path | None, allow_outside: bool
 ) -> None:
@@ -597,7 +639,9 @@ def review(
     if fmt is None:
         fmt = "html" if out is not None and out.suffix.lower() in (".html", ".htm") else "json"
     res = review_proposal(proposal, allow_outside=allow_outside)
-    text = res.to_html() if fmt == "html" else res.to_json()
+    text = {"html": res.to_html, "json": res.to_json}.get(
+        fmt, lambda: _review_text(res.to_dict(), _lang())
+    )()
     if out is None:
         click.echo(text)
     else:
@@ -699,6 +743,7 @@ def review(
     callback=_out_file,
 )
 @_allow_outside
+@_lang_option
 def optimise(
     case_file: Path,
     out: Path | None,
@@ -815,6 +860,7 @@ def minewater() -> None:
     default=None,
     callback=_out_file,
 )
+@_lang_option
 def minewater_acidity(
     input_file: Path,
     fmt: str,
@@ -896,6 +942,7 @@ def minewater_acidity(
     help="Write the PHREEQC input of the titration.",
     callback=_out_file,
 )
+@_lang_option
 def minewater_neutralise(
     input_file: Path,
     sample: str,
@@ -983,6 +1030,7 @@ def minewater_neutralise(
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@_lang_option
 def minewater_size(
     option: str,
     flow: float,
@@ -1046,6 +1094,7 @@ def minewater_size(
     callback=_out_file,
 )
 @_allow_outside
+@_lang_option
 def minewater_plan(
     case_file: Path, fmt: str, budget: float | None, out: Path | None, allow_outside: bool
 ) -> None:

@@ -7,9 +7,27 @@ what is allowed, so the user knows what to fix.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .i18n import Message
+
 
 class CbmwaterError(Exception):
-    """Base class of every error cbmwater raises on purpose."""
+    """Base class of every error cbmwater raises on purpose.
+
+    ``str(error)`` is the English message.  An error may also carry ``message``, a
+    :class:`cbmwater.i18n.Message` (code + parameters) of the same text, so a face can show it
+    in the user's language with :meth:`render` (docs/i18n.md).
+    """
+
+    message: Message | None = None
+
+    def render(self, lang: str = "en") -> str:
+        """The error in ``lang``: from its message where it has one, else ``str(self)``."""
+        if self.message is None or lang == "en":
+            return str(self)
+        return self.message.render(lang)
 
 
 class _Located:
@@ -25,6 +43,7 @@ class _Located:
     ) -> str:
         self.file, self.row, self.column, self.value = file, row, column, value
         self.detail = message
+        self._where = where_message(file, row, column, value)
         where = []
         if file is not None:
             where.append(f"file {file}")
@@ -35,6 +54,34 @@ class _Located:
         if value is not None:
             where.append(f"value {str(value)!r}")
         return (", ".join(where) + ": " if where else "") + message
+
+    def render(self, lang: str = "en") -> str:
+        """The error in ``lang``: where (file, row, column, value) and what, both translated."""
+        msg: Message | None = getattr(self, "message", None)
+        if msg is None or lang == "en":
+            return str(self)
+        where = self._where.render(lang) if self._where is not None else ""
+        return where + msg.render(lang)
+
+
+def where_message(
+    file: str | None, row: int | None, column: str | None, value: object | None
+) -> Message | None:
+    """The "file F, row R, column 'C', value 'V': " prefix of a located error as a message."""
+    from .i18n import Message
+
+    parts = []
+    if file is not None:
+        parts.append(Message("error.where.file", {"file": file}))
+    if row is not None:
+        parts.append(Message("error.where.row", {"row": row}))
+    if column is not None:
+        parts.append(Message("error.where.column", {"column": repr(column)}))
+    if value is not None:
+        parts.append(Message("error.where.value", {"value": repr(str(value))}))
+    if not parts:
+        return None
+    return Message(f"error.where.{len(parts)}", {f"p{i}": m for i, m in enumerate(parts)})
 
 
 class InputError(_Located, CbmwaterError):
@@ -47,6 +94,8 @@ class InputError(_Located, CbmwaterError):
     file, row, column, value : optional
         Where the problem is.  ``row`` is the 1-based line number in the file as a spreadsheet
         shows it (the header is row 1).
+    msg : Message, optional
+        ``message`` as a catalogue message (code + parameters), for faces in other languages.
     """
 
     def __init__(
@@ -57,8 +106,10 @@ class InputError(_Located, CbmwaterError):
         row: int | None = None,
         column: str | None = None,
         value: object | None = None,
+        msg: Message | None = None,
     ) -> None:
         super().__init__(self._locate(message, file, row, column, value))
+        self.message = msg
 
 
 class UnitError(InputError):

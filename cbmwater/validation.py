@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from .errors import InputError
+from .i18n import Message
 
 __all__ = [
     "allowed_range",
@@ -57,14 +58,49 @@ def located_error(
     table: str | None = None,
     row: int | None = None,
     error: type[InputError] | type = InputError,
+    msg: Message | None = None,
 ) -> Exception:
     """An error naming where ``field`` is: ``[table] field 'x'`` in a file's table, the column of
-    a row, or the field alone (an argument)."""
+    a row, or the field alone (an argument).  ``msg``: ``message`` as a catalogue message (the
+    error then renders in other languages, :meth:`cbmwater.errors.CbmwaterError.render`)."""
     if table is not None:
-        return error(f"[{table}] field {field!r}: {message}", file=file, value=value)
-    if row is not None:
-        return error(message, file=file, row=row, column=field, value=value)
-    return error(f"{field} {message}", file=file, column=field, value=value)
+        exc = error(f"[{table}] field {field!r}: {message}", file=file, value=value)
+        full = (
+            None
+            if msg is None
+            else Message("error.table_field", {"table": table, "field": repr(field), "what": msg})
+        )
+    elif row is not None:
+        exc = error(message, file=file, row=row, column=field, value=value)
+        full = msg
+    else:
+        exc = error(f"{field} {message}", file=file, column=field, value=value)
+        full = None if msg is None else Message("error.field", {"field": field, "what": msg})
+    if full is not None:
+        exc.message = full
+    return exc
+
+
+def _range_message(
+    lo: float | None, hi: float | None, lo_open: bool, integer: bool, bare: bool
+) -> Message:
+    """:func:`allowed_range` as a message (``bare``: without "a finite number")."""
+    parts = []
+    if lo is not None:
+        parts.append(f"{'>' if lo_open else '>='} {lo:g}")
+    if hi is not None:
+        parts.append(f"<= {hi:g}")
+    bounds: str | Message = (
+        Message("range.both", {"lo": parts[0], "hi": parts[1]})
+        if len(parts) == 2
+        else "".join(parts)
+    )
+    if bare:
+        return Message("range.bare", {"bounds": bounds})
+    kind = "whole" if integer else "finite"
+    return Message(
+        f"range.{kind}" + ("_bounded" if parts else ""), {"bounds": bounds} if parts else {}
+    )
 
 
 def check_number(
@@ -114,12 +150,23 @@ def check_number(
     problem = None
     if not math.isfinite(x) or (integer and x != int(x)):
         problem = "must be " + allowed_range(lo, hi, lo_open=lo_open, integer=integer)
+        words = _range_message(lo, hi, lo_open, integer, bare=False)
     elif (lo is not None and (x < lo or (lo_open and x == lo))) or (hi is not None and x > hi):
         problem = "must be " + allowed_range(lo, hi, lo_open=lo_open).removeprefix(
             "a finite number "
         )
+        words = _range_message(lo, hi, lo_open, False, bare=True)
     if problem is not None:
-        raise located_error(problem, field, value, file=file, table=table, row=row, error=error)
+        raise located_error(
+            problem,
+            field,
+            value,
+            file=file,
+            table=table,
+            row=row,
+            error=error,
+            msg=Message("error.must_be", {"words": words}),
+        )
     return x
 
 

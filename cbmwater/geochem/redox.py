@@ -47,6 +47,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import InputError
+from ..i18n import Text
 from .databases import DatabaseInfo
 
 __all__ = [
@@ -188,32 +189,25 @@ class RedoxBasis:
             return (
                 "pe",
                 float(self.pe),
-                f"pe {self.pe:g} (user): total Fe distributed between "
-                "Fe(II) and Fe(III) by that pe"
-                + ("; Fe2/Fe3 entered as measured" if split else ""),
+                Text.of("redox.basis.pe_split" if split else "redox.basis.pe", pe=self.pe),
             )
         if self.kind == "fe2":
             if split:
-                return ("split", None, "Fe(II)/Fe(III) as measured (Fe2, Fe3)")
-            return ("fe2", None, "total Fe counted as Fe(II) (produced water, no redox statement)")
+                return ("split", None, Text.of("redox.basis.split"))
+            return ("fe2", None, Text.of("redox.basis.fe2"))
         # measured
         if fe2 is not None and fe3 is not None and fe2 > 0 and fe3 > 0:
-            return ("fe_couple", None, "pe from the measured Fe(2)/Fe(3) couple")
+            return ("fe_couple", None, Text.of("redox.basis.fe_couple"))
         orp = got("ORP_mV")
         if orp is not None:
             t = got("temp_C")
             pe = eh_to_pe(orp, 25.0 if t is None else t)
-            return (
-                "orp",
-                pe,
-                f"pe {pe:.2f} from ORP {orp:g} mV (taken as Eh against the standard "
-                "hydrogen electrode)",
-            )
+            return ("orp", pe, Text.of("redox.basis.orp", pe=pe, orp_mV=orp))
         do = got("DO")
         if do is not None and do > 0:
-            return ("do", do, f"pe from dissolved oxygen {do:g} mg/L (redox O(0)/O(-2))")
+            return ("do", do, Text.of("redox.basis.do", do_mg_L=do))
         if split:
-            return ("split", None, "Fe(II)/Fe(III) as measured (Fe2, Fe3)")
+            return ("split", None, Text.of("redox.basis.split"))
         raise InputError(
             "redox 'measured' needs Fe2 and Fe3, ORP_mV or DO in the analysis; "
             "none was measured (use --redox fe2 or pe:VALUE)"

@@ -31,13 +31,18 @@ from cbmwater.i18n.catalogue import (
     translate,
     translations,
 )
-from cbmwater.i18n.message import Message
+from cbmwater.i18n.message import UNTRANSLATED, Message, Text, message_dicts, message_of, render
 
 __all__ = [
     "DOMAINS",
     "LANGUAGES",
     "Catalogue",
     "Message",
+    "Text",
+    "UNTRANSLATED",
+    "message_dicts",
+    "message_of",
+    "render",
     "MissingMessageError",
     "catalogue",
     "translate",

@@ -86,9 +86,11 @@ def translate(code: str, lang: str = "en", domain: str = "engine", **params: Any
         raise MissingMessageError(f"no message {code!r} in the {domain!r} catalogues")
     if not params:
         return template
-    # a parameter with a render(lang) method is a Message (duck-typed: message.py imports this)
+    # a Message parameter (anything with .code and .render: no import of message.py, which
+    # imports this module) is rendered in the same language
     filled = {
-        k: v.render(lang) if callable(getattr(v, "render", None)) else v for k, v in params.items()
+        k: v.render(lang) if hasattr(v, "code") and hasattr(v, "render") else v
+        for k, v in params.items()
     }
     return template.format(**filled)
 

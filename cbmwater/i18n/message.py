@@ -47,3 +47,81 @@ class Message:
             for k, v in dict(data.get("params", {})).items()
         }
         return cls(str(data["code"]), params, domain)
+
+
+class Text(str):
+    """English text that remembers its :class:`Message` (a ``str`` everywhere it is used).
+
+    Engine results keep their English text fields (JSON readers and old code see a plain
+    string); a face that knows about messages re-renders the text in the user's language with
+    :func:`cbmwater.i18n.render`.
+
+    Examples
+    --------
+    >>> t = Text.of("language.name")
+    >>> t, t.message.render("zh")
+    ('English', '中文')
+    """
+
+    message: Message
+
+    def __new__(cls, message: Message) -> Text:
+        self = super().__new__(cls, message.render("en"))
+        self.message = message
+        return self
+
+    @classmethod
+    def of(cls, code: str, domain: str = "engine", **params: Any) -> Text:
+        """``Text(Message(code, params, domain))``."""
+        return cls(Message(code, params, domain))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Text, (self.message,))
+
+
+#: the code of a text that has no message of its own yet (rendered as the text in every language)
+UNTRANSLATED = "text.untranslated"
+
+
+def message_of(text: str | Message) -> Message:
+    """The message behind ``text``: its own (a :class:`Text` or a :class:`Message`), else the
+    untranslated text wrapped as :data:`UNTRANSLATED` (shown as is in every language)."""
+    if isinstance(text, Message):
+        return text
+    if isinstance(text, Text):
+        return text.message
+    return Message(UNTRANSLATED, {"text": str(text)})
+
+
+def message_dicts(texts: Any) -> list[dict[str, Any]]:
+    """``[message_of(t).to_dict() for t in texts]``: the ``<field>_i18n`` list of a result."""
+    return [message_of(t).to_dict() for t in texts]
+
+
+def render(obj: Any, lang: str = "en") -> Any:
+    """Render a message, or a message as data, in ``lang``; anything else is returned as is.
+
+    Parameters
+    ----------
+    obj : Message, Text, dict, list, str or None
+        A :class:`Message`; a :class:`Text`; a message dict (``{"code", "params", ...}`` as
+        ``to_dict`` writes it, domain ``engine`` unless the dict says ``"domain"``); a list or
+        tuple of these (rendered item by item); a plain ``str`` or ``None`` (returned unchanged).
+    lang : {"en", "zh"}
+
+    Examples
+    --------
+    >>> render({"code": "language.name", "params": {}}, "zh")
+    '中文'
+    >>> render(["plain", Text.of("language.name")], "zh")
+    ['plain', '中文']
+    """
+    if isinstance(obj, Message):
+        return obj.render(lang)
+    if isinstance(obj, Text):
+        return obj.message.render(lang)
+    if isinstance(obj, Mapping) and "code" in obj:
+        return Message.from_dict(obj, str(obj.get("domain", "engine"))).render(lang)
+    if isinstance(obj, (list, tuple)):
+        return [render(o, lang) for o in obj]
+    return obj

@@ -28,6 +28,7 @@ from typing import Any, Literal, overload
 
 from .. import plausible
 from ..errors import InputError
+from ..i18n import Message
 from ..standards.table import PARAMETERS, load_standards
 from ..validation import check_number, check_unique
 from ..water.analysis import AnalysisSet
@@ -298,9 +299,10 @@ def parse_proposal(
     :mod:`cbmwater.casefile`)."""
     unknown = sorted(set(data) - _TOP_KEYS)
     if unknown:
+        keys, allowed = ", ".join(unknown), ", ".join(sorted(_TOP_KEYS))
         raise InputError(
-            f"unknown top-level key(s) {', '.join(unknown)}; allowed: "
-            f"{', '.join(sorted(_TOP_KEYS))}"
+            f"unknown top-level key(s) {keys}; allowed: {allowed}",
+            msg=Message("error.unknown_top_keys", {"keys": keys, "allowed": allowed}),
         )
     table = load_standards()
     std = data.get("standard", _SOURCE_STANDARD)
@@ -391,7 +393,10 @@ def load_proposal(path: str | Path, *, allow_outside: bool = False) -> Proposal:
     outside its folder (docs/confinement.md)."""
     p = Path(path)
     if not p.is_file():
-        raise InputError(f"proposal file {p} not found")
+        raise InputError(
+            f"proposal file {p} not found",
+            msg=Message("error.proposal_not_found", {"path": str(p)}),
+        )
     raw = p.read_bytes()
     try:
         data = tomllib.loads(raw.decode("utf-8"))

@@ -40,6 +40,7 @@ from ..geochem.engine import get_engine, iphreeqc_version, si_or_nan
 from ..geochem.mixing import mix_block, reaction_conditions
 from ..geochem.phreeqc_input import redox_definitions, solution_block
 from ..geochem.redox import RedoxBasis
+from ..i18n import Message, Text, message_dicts, message_of
 from ..standards import StandardsTable, check_compliance, load_standards
 from ..version import __version__
 from ..water.phases import MINERALS
@@ -76,18 +77,46 @@ SCALE_MINERALS: tuple[str, ...] = (
 #: g/mol of the scale minerals, from the phases table (:mod:`cbmwater.water.phases`).
 MOLAR_MASS_G_MOL: dict[str, float] = {m: MINERALS[m].molar_mass for m in SCALE_MINERALS}
 BAR_PER_ATM = 1.01325
-#: The condition the review attaches to a mineral that precipitates on mixing.
+#: The condition the review attaches to a mineral that precipitates on mixing (English text of
+#: the messages ``review.condition.scale.<mineral>``).
 SCALE_CONDITIONS: dict[str, str] = {
-    "Barite": "antiscalant for barite (sulfate-scale inhibitor) or sulfate removal from the injectate",
-    "Celestite": "antiscalant for celestite (sulfate-scale inhibitor)",
-    "Gypsum": "antiscalant for calcium sulfate",
-    "Anhydrite": "antiscalant for calcium sulfate",
-    "Calcite": "carbonate-scale control (antiscalant or pH adjustment) for calcite",
-    "Siderite": "iron pre-treatment (oxidation and filtration) against siderite",
-    "Fe(OH)3(a)": "iron pre-treatment (oxidation and filtration) and oxygen exclusion against "
-    "ferric hydroxide",
+    m: Text.of(f"review.condition.scale.{m}") for m in SCALE_MINERALS
 }
 _CONDITIONS = SCALE_CONDITIONS
+
+
+def _t(code: str, **params: Any) -> Text:
+    """English text of the review message ``review.<code>`` that keeps its message."""
+    return Text.of(f"review.{code}", **params)
+
+
+def _unit(unit: str) -> str | Message:
+    """A unit symbol, as a message where it has words in it (``cells/mL``)."""
+    from ..i18n import catalogue
+
+    code = f"symbol.{unit}"
+    return Message(code) if catalogue("en", "engine").get(code) else unit
+
+
+def clause_message(clause: str) -> Message:
+    """A standard's clause (``standards.csv`` column ``clause``) as a message.
+
+    ``Table 1, item 3`` and ``Table 4`` are rendered by pattern (表1第3项); the other clause
+    texts of the bundled table have their own code ``standard.clause.<text>``; an unknown text
+    is shown as is.
+    """
+    import re
+
+    m = re.fullmatch(r"Table (\d+), item (\d+)", clause)
+    if m:
+        return Message("standard.clause.table_item", {"table": m[1], "item": m[2]})
+    m = re.fullmatch(r"Table (\d+)", clause)
+    if m:
+        return Message("standard.clause.table", {"table": m[1]})
+    from ..i18n import catalogue
+
+    code = f"standard.clause.{clause}"
+    return Message(code) if catalogue("en", "engine").get(code) else message_of(clause)
 
 
 @dataclass
@@ -102,6 +131,9 @@ class Finding:
     condition: str | None = None
 
     def as_dict(self) -> dict:
+        """The JSON form; the English ``message``, ``basis`` and ``condition`` are followed by
+        ``message_i18n``, ``basis_i18n`` and ``condition_i18n``: the same texts as message
+        dicts (``code``, ``params``, ``text``; docs/i18n.md)."""
         return {
             "code": self.code,
             "severity": self.severity,
@@ -109,6 +141,11 @@ class Finding:
             "evidence": self.evidence,
             "basis": self.basis,
             "condition": self.condition,
+            "message_i18n": message_of(self.message).to_dict(),
+            "basis_i18n": message_of(self.basis).to_dict(),
+            "condition_i18n": None
+            if self.condition is None
+            else message_of(self.condition).to_dict(),
         }
 
 
@@ -132,9 +169,19 @@ class Review:
                 {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
             )
         p = self.proposal
+        n_fail = sum(f.severity == "fail" for f in self.findings)
         return {
             "verdict": self.verdict,
             "conditions": self.conditions,
+            # the same as messages (code, params, English text) for faces in any language
+            "verdict_i18n": Message(f"review.verdict.{self.verdict}").to_dict(),
+            "verdict_reason_i18n": Message(
+                f"review.verdict_reason.{self.verdict}",
+                {"n_fail": n_fail, "n_conditions": len(self.conditions)},
+            ).to_dict(),
+            "conditions_i18n": message_dicts(self.conditions),
+            "assumptions_i18n": message_dicts(self.assumptions),
+            "warnings_i18n": message_dicts(p.notes),
             "findings": [f.as_dict() for f in self.findings],
             "mixing": mix,
             "inputs_hash": p.inputs_hash,
@@ -447,14 +494,25 @@ def _standard_findings(p: Proposal, table: StandardsTable) -> tuple[list[Finding
             "verified": bool(r["verified"]),
             "permeability_class": p.permeability_class,
         }
-        basis = f"{p.standard} class {p.permeability_class}, {r['clause']}"
+        std = Message(f"standard.{p.standard}")
+        par = Message(f"param.{r['parameter']}")
+        cls = p.permeability_class
+        basis = _t(
+            "basis.standard", standard=std, perm_class=cls, clause=clause_message(r["clause"])
+        )
         if r["result"] == "fail":
             out.append(
                 Finding(
                     "STANDARD_EXCEEDED",
                     "fail",
-                    f"injectate {r['parameter']} {r['value']:.4g} {r['unit']} is outside "
-                    f"the limit of {p.standard} class {p.permeability_class}",
+                    _t(
+                        "finding.standard_exceeded",
+                        parameter=par,
+                        value=r["value"],
+                        unit=_unit(r["unit"]),
+                        standard=std,
+                        perm_class=cls,
+                    ),
                     ev,
                     basis,
                 )
@@ -464,11 +522,12 @@ def _standard_findings(p: Proposal, table: StandardsTable) -> tuple[list[Finding
                 Finding(
                     "STANDARD_NOT_MEASURED",
                     "warning",
-                    f"injectate {r['parameter']} was not measured: it cannot be shown "
-                    f"to meet {p.standard} class {p.permeability_class}",
+                    _t(
+                        "finding.standard_not_measured", parameter=par, standard=std, perm_class=cls
+                    ),
                     ev,
                     basis,
-                    f"measure {r['parameter']} in the injectate before approval",
+                    _t("condition.measure", parameter=par),
                 )
             )
         elif r["result"] == "inconclusive":
@@ -476,11 +535,14 @@ def _standard_findings(p: Proposal, table: StandardsTable) -> tuple[list[Finding
                 Finding(
                     "STANDARD_INCONCLUSIVE",
                     "warning",
-                    f"injectate {r['parameter']} is below a detection limit above the "
-                    f"limit ({r['comment']})",
+                    _t(
+                        "finding.standard_inconclusive",
+                        parameter=par,
+                        comment=message_of(r["comment"]),
+                    ),
                     ev,
                     basis,
-                    f"re-measure {r['parameter']} with a lower detection limit",
+                    _t("condition.remeasure", parameter=par),
                 )
             )
     unver = [r for r in res.to_dict("records") if not r["verified"]]
@@ -489,14 +551,18 @@ def _standard_findings(p: Proposal, table: StandardsTable) -> tuple[list[Finding
             Finding(
                 "STANDARD_UNVERIFIED_LIMITS",
                 "info",
-                f"{len(unver)} of {len(res)} limits of {p.standard} class "
-                f"{p.permeability_class} are not verified against the official text "
-                "(status S/U/M); confirm before regulatory use",
+                _t(
+                    "finding.standard_unverified",
+                    n=len(unver),
+                    total=len(res),
+                    standard=Message(f"standard.{p.standard}"),
+                    perm_class=p.permeability_class,
+                ),
                 {
                     "parameters": [r["parameter"] for r in unver],
                     "statuses": sorted({r["status"] for r in unver}),
                 },
-                "cbmwater/databases/standards.csv status column; qinshui_standards.md §2.7",
+                _t("basis.standard_status"),
             )
         )
     return out, res
@@ -504,9 +570,8 @@ def _standard_findings(p: Proposal, table: StandardsTable) -> tuple[list[Finding
 
 def _compat_findings(p: Proposal, mix: pd.DataFrame, tss_limit: float | None) -> list[Finding]:
     out: list[Finding] = []
-    calc = (
-        f"PHREEQC MIX of injectate and formation water, {len(mix)} fractions 0-1, at "
-        f"{p.temperature_C:g} deg C and {p.pressure_bar:g} bar; EQUILIBRIUM_PHASES 0 0"
+    calc = _t(
+        "basis.mixing", n=len(mix), temperature_C=p.temperature_C, pressure_bar=p.pressure_bar
     )
     ev: dict[str, Any]  # a finding's evidence: numbers, and None for a missing TSS limit
     for m in SCALE_MINERALS:
@@ -523,23 +588,26 @@ def _compat_findings(p: Proposal, mix: pd.DataFrame, tss_limit: float | None) ->
             "worst_ratio": float(mix.loc[i, "fraction_injectate"]),
             "max_scale_mg_L": float(mix.loc[i, col]),
         }
-        ends = [
-            name
-            for name, v in (("formation water", si.iloc[0]), ("injectate", si.iloc[-1]))
-            if v > 0
-        ]
-        self_note = (
-            f"; already supersaturated in the {' and the '.join(ends)} alone"
-            if ends
-            else "; supersaturated only on mixing (incompatible waters)"
+        ends = tuple(
+            name for name, v in (("formation", si.iloc[0]), ("injectate", si.iloc[-1])) if v > 0
         )
+        note = {
+            ("formation",): "formation",
+            ("injectate",): "injectate",
+            ("formation", "injectate"): "both",
+        }.get(ends, "mixing_only")
         out.append(
             Finding(
                 f"SCALE_{m.upper().replace('(', '').replace(')', '')}",
                 "warning",
-                f"{m} is supersaturated (SI up to {ev['max_si']:.2f}) and would "
-                f"precipitate up to {ev['max_scale_mg_L']:.3g} mg/L at "
-                f"{100 * ev['worst_ratio']:.0f} % injectate{self_note}",
+                _t(
+                    "finding.scale",
+                    mineral=Message(f"phase.{m}"),
+                    max_si=ev["max_si"],
+                    max_scale_mg_L=ev["max_scale_mg_L"],
+                    percent=100 * ev["worst_ratio"],
+                    note=Message(f"review.scale_note.{note}"),
+                ),
                 ev,
                 calc,
                 _CONDITIONS[m],
@@ -561,13 +629,15 @@ def _compat_findings(p: Proposal, mix: pd.DataFrame, tss_limit: float | None) ->
             Finding(
                 "SCALE_EXCEEDS_TSS",
                 "fail",
-                f"mixing scale {excess:.3g} mg/L (in excess of what the end members "
-                f"deposit alone) at {100 * ev['fraction_at_max_excess']:.0f} % injectate "
-                f"exceeds the suspended-solids limit {tss_limit:g} mg/L of class "
-                f"{p.permeability_class}",
+                _t(
+                    "finding.scale_exceeds_tss",
+                    excess=excess,
+                    percent=100 * ev["fraction_at_max_excess"],
+                    limit=tss_limit,
+                    perm_class=p.permeability_class,
+                ),
                 ev,
-                calc + "; assumption: precipitated scale plugs pores like suspended "
-                "solids, so the class's TSS limit bounds the scale formed by mixing",
+                _t("basis.mixing_tss", calc=calc.message),
             )
         )
     elif worst <= 0:
@@ -575,7 +645,7 @@ def _compat_findings(p: Proposal, mix: pd.DataFrame, tss_limit: float | None) ->
             Finding(
                 "COMPATIBLE",
                 "info",
-                "no scale mineral precipitates at any mixing fraction",
+                _t("finding.compatible"),
                 ev,
                 calc,
             )
@@ -585,18 +655,14 @@ def _compat_findings(p: Proposal, mix: pd.DataFrame, tss_limit: float | None) ->
 
 def _isolation_findings(p: Proposal) -> list[Finding]:
     out: list[Finding] = []
-    basis = (
-        f"target depth vs protected aquifer; minimum separation {p.min_separation_m:g} m "
-        "(assumption; SY/T 7640-2021 §5.2 covers the injection horizon but its numbers were "
-        "not found)"
-    )
+    basis = _t("basis.isolation", min_separation_m=p.min_separation_m)
     for a in p.aquifers:
         if a.top_depth_m is not None and a.top_depth_m >= p.depth_m:
             sep = a.top_depth_m - p.depth_m
-            where = "above the top of"
+            where = Message("review.isolation.above_top")
         else:
             sep = p.depth_m - a.bottom_depth_m
-            where = "below the bottom of"
+            where = Message("review.isolation.below_bottom")
         ev = {
             "aquifer": a.name,
             "target_depth_m": p.depth_m,
@@ -610,9 +676,14 @@ def _isolation_findings(p: Proposal) -> list[Finding]:
                 Finding(
                     "ISOLATION_INSUFFICIENT",
                     "fail",
-                    f"target formation at {p.depth_m:g} m is {sep:g} m {where} "
-                    f"protected aquifer {a.name!r}; at least {p.min_separation_m:g} m "
-                    "required",
+                    _t(
+                        "finding.isolation_insufficient",
+                        depth_m=p.depth_m,
+                        separation_m=sep,
+                        where=where,
+                        aquifer=repr(a.name),
+                        min_separation_m=p.min_separation_m,
+                    ),
                     ev,
                     basis,
                 )
@@ -622,8 +693,13 @@ def _isolation_findings(p: Proposal) -> list[Finding]:
                 Finding(
                     "ISOLATION_OK",
                     "info",
-                    f"target formation is {sep:g} m {where} protected aquifer "
-                    f"{a.name!r} (>= {p.min_separation_m:g} m)",
+                    _t(
+                        "finding.isolation_ok",
+                        separation_m=sep,
+                        where=where,
+                        aquifer=repr(a.name),
+                        min_separation_m=p.min_separation_m,
+                    ),
                     ev,
                     basis,
                 )
@@ -638,29 +714,34 @@ def review(p: Proposal) -> Review:
     fr = [i / (p.fractions - 1) for i in range(p.fractions)]
     inj = dict(p.injectate.values)
     fw = dict(p.formation_water.values)
-    assumptions = [
-        f"SY/T 5329 permeability class from formation.permeability_um2 = {p.permeability_um2:g} "
-        f"µm² -> {p.permeability_class} (ranges read as upper-inclusive)",
-        "not-measured and inconclusive limits are never a pass: they become conditions",
-        "below-detection values enter PHREEQC at half the detection limit",
-        "end-member solutions are defined at their own temperature (25 deg C when not reported), "
-        "1 atm and 1 kg/L density, then mixed at formation T and P",
-        f"redox basis (fe2, docs/chemistry_redox.md): injectate: {RedoxBasis().describe(inj)}; "
-        f"formation water: {RedoxBasis().describe(fw)}; ammonium decoupled, nitrate and sulfate "
-        "not reduced",
-        f"formation pressure {p.pressure_bar:g} bar = {p.pressure_bar / BAR_PER_ATM:.6g} atm",
-        "scale = equilibrium precipitation of supersaturated phases (no kinetics, no "
-        "inhibition): an upper bound of what can deposit",
-        "mixing scale (total minus the linear blend of the end members' own scale, which often "
-        "reflects CO2 loss of the sample rather than the formation) above the class's TSS limit "
-        "fails: scale plugs pores like suspended solids",
-        f"minimum separation from protected aquifers {p.min_separation_m:g} m (engineering "
-        "assumption; SY/T 7640-2021 §5.2 numbers not found); formation.depth_m is the top of "
-        "the injected interval",
+    assumptions: list[str] = [
+        _t(
+            "assumption.permeability_class",
+            permeability_um2=p.permeability_um2,
+            perm_class=p.permeability_class,
+        ),
+        _t("assumption.never_pass"),
+        _t("assumption.below_detection"),
+        _t("assumption.end_members"),
+        _t(
+            "assumption.redox",
+            injectate=message_of(RedoxBasis().describe(inj)),
+            formation=message_of(RedoxBasis().describe(fw)),
+        ),
+        _t(
+            "assumption.pressure",
+            pressure_bar=p.pressure_bar,
+            pressure_atm=p.pressure_bar / BAR_PER_ATM,
+        ),
+        _t("assumption.equilibrium_scale"),
+        _t("assumption.mixing_scale"),
+        _t("assumption.separation", min_separation_m=p.min_separation_m),
     ]
     for w, d in (("injectate", inj), ("formation.water", fw)):
         if "temp_C" not in d:
-            assumptions.append(f"{w} temperature not reported: 25 deg C used")
+            assumptions.append(
+                _t("assumption.temperature_missing", water=Message(f"review.water.{w}"))
+            )
     text = mixing_input(
         inj,
         fw,

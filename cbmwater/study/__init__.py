@@ -7,6 +7,7 @@ minewater) and nothing below imports this package.
 
 from __future__ import annotations
 
+from ..i18n import LANGUAGES, Message, render
 from ..resources import example_path, resource_label
 from .compare import Comparison, binding_limits, compare_plans, compare_trains
 from .minewater import (
@@ -71,6 +72,9 @@ __all__ = [
     "compare_trains",
     "binding_limits",
     "Comparison",
+    "Message",
+    "LANGUAGES",
+    "render",
     "BUNDLED_ANALYSES",
     "example_path",
     "resource_label",

@@ -7,7 +7,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 from ..reinjection.review import SCALE_MINERALS
 from .results import JsonResult, attached
@@ -37,6 +37,10 @@ class Finding(TypedDict):
     evidence: dict[str, Any]
     basis: str
     condition: str | None
+    # the three texts as message dicts (code, params, English text): render(..., lang)
+    message_i18n: NotRequired[dict[str, Any]]
+    basis_i18n: NotRequired[dict[str, Any]]
+    condition_i18n: NotRequired[dict[str, Any] | None]
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,11 @@ class ReviewResult(JsonResult):
         SHA-256 of the proposal and the files it names (the evidence can be re-run).
     warnings : list of str
         Proposal values accepted outside their usual range (:mod:`cbmwater.plausible`).
+    verdict_i18n, verdict_reason_i18n : dict
+        The verdict's name and the reason for it as message dicts (``code``, ``params``,
+        ``text``); render them with :func:`cbmwater.render` in "en" or "zh" (docs/i18n.md).
+    conditions_i18n, assumptions_i18n, warnings_i18n : list of dict
+        ``conditions``, ``assumptions`` and ``warnings`` as message dicts, item for item.
     """
 
     verdict: str
@@ -68,6 +77,11 @@ class ReviewResult(JsonResult):
     proposal: dict[str, Any]
     assumptions: list[str]
     warnings: list[str] = field(default_factory=list)
+    verdict_i18n: dict[str, Any] = field(default_factory=dict)
+    verdict_reason_i18n: dict[str, Any] = field(default_factory=dict)
+    conditions_i18n: list[dict[str, Any]] = field(default_factory=list)
+    assumptions_i18n: list[dict[str, Any]] = field(default_factory=list)
+    warnings_i18n: list[dict[str, Any]] = field(default_factory=list)
     review: Review | None = attached()
 
     TABLES = {

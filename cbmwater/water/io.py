@@ -40,6 +40,7 @@ import pandas as pd
 
 from ..archives import check_sheet_cells, open_zip, read_upload, verify_zip
 from ..errors import InputError
+from ..i18n import Message
 from .analysis import VALID_RANGES, AnalysisSet, check_iron_split, check_range
 from .cells import parse_cell
 from .units import allowed_units, parse_unit, to_canonical
@@ -122,12 +123,31 @@ def parse_header(
     if found is None:
         close = difflib.get_close_matches(name, _known_names(), n=3, cutoff=0.6)
         hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        known = f"{', '.join(METADATA_COLUMNS)}, {', '.join(ANALYTES)}"
         raise InputError(
-            f"unknown column {name!r}{hint} Known columns: {', '.join(METADATA_COLUMNS)}, "
-            f"{', '.join(ANALYTES)} (or their Chinese/English aliases)",
+            f"unknown column {name!r}{hint} Known columns: {known} (or their Chinese/English "
+            "aliases)",
             file=file,
             row=row,
             column=str(header),
+            msg=Message(
+                "error.unknown_column",
+                {
+                    "name": repr(name),
+                    "hint": Message(
+                        "error.did_you_mean",
+                        {
+                            "names": Message(
+                                f"list.or.{len(close)}",
+                                {f"a{i}": repr(c) for i, c in enumerate(close)},
+                            )
+                        },
+                    )
+                    if close
+                    else "",
+                    "known": known,
+                },
+            ),
         )
     canonical, factor = found
     if unit is not None and canonical in METADATA_COLUMNS:
@@ -238,7 +258,7 @@ def read_table(source: Source, sheet: str | int | None = None) -> pd.DataFrame:
     if isinstance(source, (str, os.PathLike)):
         p = Path(source)
         if not p.exists():
-            raise InputError("file not found", file=name)
+            raise InputError("file not found", file=name, msg=Message("error.file_not_found"))
         if p.is_dir():
             raise InputError("this is a folder; give a lab file (.csv or .xlsx)", file=name)
         suffix = p.suffix.lower()

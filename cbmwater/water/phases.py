@@ -215,7 +215,7 @@ _ROWS: tuple[Substance, ...] = (
     _m("Dolomite", "CaMg(CO3)2", "dolomite", "白云石", {"Ca": 1, "Mg": 1}),
     _m("Siderite", "FeCO3", "siderite", "菱铁矿", {"Fe": 1}, sg=3.96, sg_source=_HANDBOOK),
     _m("Rhodochrosite", "MnCO3", "rhodochrosite", "菱锰矿", {"Mn": 1}, sg=3.3, sg_source=_MN_SG),
-    _m("Strontianite", "SrCO3", "strontianite", "碳酸锶矿", {"Sr": 1}),
+    _m("Strontianite", "SrCO3", "strontianite", "菱锶矿", {"Sr": 1}),
     _m("Witherite", "BaCO3", "witherite", "毒重石", {"Ba": 1}),
     _m("Barite", "BaSO4", "barite", "重晶石", {"Ba": 1, "SO4": 1}),
     _m("Celestite", "SrSO4", "celestite", "天青石", {"Sr": 1, "SO4": 1}),
@@ -271,7 +271,7 @@ _ROWS: tuple[Substance, ...] = (
     _r("KMnO4", "potassium permanganate", "高锰酸钾", "potassium_permanganate"),
     _r("NaCl", "sodium chloride", "氯化钠", "sodium_chloride"),
     _r("NaHSO3", "sodium bisulfite", "亚硫酸氢钠", "sodium_bisulfite"),
-    _r("Al2O3", "aluminium oxide (PAC as Al2O3)", "氧化铝", None),
+    _r("Al2O3", "aluminium oxide (PAC as Al2O3)", "氧化铝（聚合氯化铝以Al2O3计）", None),
     _r("AlCl3", "aluminium chloride", "氯化铝", None),
     _r("Al(OH)3", "aluminium hydroxide", "氢氧化铝", None),
 )

@@ -1,0 +1,230 @@
+"""Engine messages: every code in both catalogues, the same format fields in en and zh, the
+glossary's terms (no known mistranslation), a real review rendered in Chinese without English
+words, names in the catalogue agree with the data, errors render in Chinese, CLI --lang zh."""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from english_words import english_words
+
+import cbmwater
+from cbmwater.cli import main
+from cbmwater.errors import InputError
+from cbmwater.i18n import Text, catalogue, message_of, render
+from cbmwater.resources import example_path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "cbmwater"
+BARITE = example_path("reinjection", "barite_scaling.toml")
+sys.path.insert(0, str(ROOT / "tools"))
+
+
+def _fields(template: str) -> set[str]:
+    """The str.format field names of a template (``{si:.2f}`` -> ``si``)."""
+    return {f.split(".")[0].split("[")[0] for _, f, _, _ in string.Formatter().parse(template) if f}
+
+
+def _code_literals() -> set[tuple[str, str]]:
+    """(file, code) for every literal code the engine builds a message from: the first argument
+    of ``Message(...)``, ``Text.of(...)`` and the review's ``_t(...)`` (prefixed ``review.``);
+    f-strings contribute their constant prefix only when they are whole codes (none are)."""
+    out = set()
+    for path in PACKAGE.rglob("*.py"):
+        if "app" in path.relative_to(PACKAGE).parts[:1]:
+            continue  # the app's own strings live in the app domain
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            f = node.func
+            name = (
+                f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+            )
+            arg = node.args[0]
+            if name in ("Message", "of", "_t") and isinstance(arg, ast.Constant):
+                code = ("review." if name == "_t" else "") + str(arg.value)
+                out.add((str(path.relative_to(ROOT)), code))
+    return out
+
+
+def test_every_code_in_the_code_base_is_in_both_catalogues():
+    codes = _code_literals()
+    assert len(codes) > 50  # the scan finds the engine's messages (an empty scan proves nothing)
+    for lang in ("en", "zh"):
+        cat = catalogue(lang, "engine")
+        missing = sorted(f"{f}: {c}" for f, c in codes if not cat.get(c))
+        assert not missing, f"{lang}: {missing}"
+
+
+def test_catalogues_hold_the_same_codes_with_the_same_fields():
+    en, zh = catalogue("en", "engine").messages, catalogue("zh", "engine").messages
+    assert set(en) == set(zh)
+    assert len(en) > 250
+    for code in en:
+        assert en[code].strip() and zh[code].strip(), code
+        assert _fields(en[code]) == _fields(zh[code]), code
+
+
+def test_po_files_are_written_by_the_tool(tmp_path):
+    import po_catalogue
+
+    assert po_catalogue.check() == []
+
+
+def test_names_in_the_catalogue_agree_with_the_data():
+    """Substance, phase, constituent, unit and standard names are generated from the data
+    (tools/po_catalogue.py names): a changed name in the data must be regenerated."""
+    import po_catalogue
+
+    entries = po_catalogue.name_entries()
+    assert {
+        "substance.Barite",
+        "phase.Barite",
+        "unit.cartridge_filter",
+        "standard.GBT14848-2017",
+    } <= set(entries)
+    for lang in ("en", "zh"):
+        cat = catalogue(lang, "engine")
+        wrong = {c: (cat.get(c), t[lang]) for c, t in entries.items() if cat.get(c) != t[lang]}
+        assert not wrong, wrong
+
+
+def test_glossary_terms_and_no_known_mistranslation():
+    zh = catalogue("zh", "engine").messages
+    text = "\n".join(zh.values())
+    # the glossary's "NOT" column (shared/reference/glossary_zh.md)
+    for bad in (
+        "恢复",
+        "缩放",
+        "判决",
+        "绿砂",
+        "脱气器",
+        "澄清器",
+        "物种形成",
+        "食盐",
+        "捆绑",
+        "目的地",
+        "拒绝",
+        "碳酸氢钠",
+        "集气站",
+    ):
+        assert bad not in text, bad
+    # and the terms it prescribes, where the catalogue has the concept
+    assert zh["review.verdict.pass"] == "通过"
+    assert zh["review.verdict.conditional"] == "有条件通过"
+    assert zh["review.verdict.fail"] == "不通过"
+    assert zh["review.verdict_line"].startswith("审查结论：")
+    assert zh["unit.cartridge_filter"].startswith("保安过滤器")
+    assert zh["unit.greensand_filter"] == "锰砂过滤器"
+    assert zh["unit.degasser"].startswith("脱碳器")
+    assert zh["substance.Halite"] == "石盐"
+    assert zh["substance.Strontianite"] == "菱锶矿"
+    assert zh["standard.GBT14848-2017"] == "《地下水质量标准》（GB/T 14848—2017）"
+
+
+def test_text_keeps_english_and_message():
+    t = Text.of("review.verdict.conditional")
+    assert t == "conditional" and isinstance(t, str)
+    assert render(t, "zh") == "有条件通过"
+    assert render(message_of("plain"), "zh") == "plain"  # untranslated text shown as is
+    import copy
+    import pickle
+
+    assert pickle.loads(pickle.dumps(t)).message == t.message
+    assert copy.deepcopy(t).message == t.message
+
+
+@pytest.fixture(scope="module")
+def barite_review():
+    return cbmwater.review(BARITE)
+
+
+def test_review_dict_keeps_english_and_adds_messages(barite_review):
+    d = barite_review.to_dict()
+    assert d["verdict"] == "fail" and d["verdict_i18n"]["code"] == "review.verdict.fail"
+    for f in d["findings"]:
+        # the English text is the message rendered in English, code and params kept
+        assert f["message"] == f["message_i18n"]["text"] == render(f["message_i18n"], "en")
+        assert f["basis"] == render(f["basis_i18n"], "en")
+    assert d["conditions"] == render(d["conditions_i18n"], "en")
+    assert d["assumptions"] == render(d["assumptions_i18n"], "en")
+    # hand check of one finding: the barite scale warning, in both languages
+    f = next(f for f in d["findings"] if f["code"] == "SCALE_BARITE")
+    ev = f["evidence"]
+    assert f["message"].startswith(f"Barite is supersaturated (SI up to {ev['max_si']:.2f})")
+    zh = render(f["message_i18n"], "zh")
+    assert zh.startswith(f"重晶石（BaSO4）过饱和（饱和指数SI最高{ev['max_si']:.2f}）")
+    assert f"{ev['max_scale_mg_L']:.3g} mg/L" in zh
+    # stored JSON renders again in the other language (cbmwater.render on a dict)
+    assert cbmwater.ReviewResult.from_dict(d).verdict_reason_i18n == d["verdict_reason_i18n"]
+
+
+def test_review_in_chinese_has_no_english_words(barite_review):
+    d = barite_review.to_dict()
+    p = barite_review.review.proposal
+    allowed = [a.name for a in p.aquifers] + [p.title, p.formation_name, p.lithology]
+    texts = [render(d["verdict_i18n"], "zh"), render(d["verdict_reason_i18n"], "zh")]
+    texts += render(d["conditions_i18n"], "zh") + render(d["assumptions_i18n"], "zh")
+    texts += render(d["warnings_i18n"], "zh")
+    for f in d["findings"]:
+        texts += [render(f["message_i18n"], "zh"), render(f["basis_i18n"], "zh")]
+        if f["condition_i18n"]:
+            texts.append(render(f["condition_i18n"], "zh"))
+    assert len(texts) > 15
+    bad = {t: english_words(t, allowed) for t in texts if english_words(t, allowed)}
+    assert not bad, bad
+    # the checker itself finds English
+    assert english_words("重晶石 is supersaturated") == ["is", "supersaturated"]
+    assert (
+        english_words("《地下水质量标准》（GB/T 14848—2017）Ⅲ类 TDS 1000 mg/L BaSO4 PHREEQC") == []
+    )
+
+
+def test_errors_render_in_chinese(tmp_path):
+    with pytest.raises(InputError) as e:
+        cbmwater.characterise(tmp_path / "missing.csv")
+    assert str(e.value).endswith("missing.csv: file not found")  # English unchanged
+    assert e.value.render("zh").endswith("missing.csv：文件不存在")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("sample_id,Sodiun\nA,10\n", encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        cbmwater.characterise(bad)
+    zh = e.value.render("zh")
+    assert "未知列名'Sodiun'" in zh and "是否指" in zh
+    assert not english_words(
+        zh.split("可用列名")[0], ["Sodiun", "bad", "csv", "sample_id", "'sodium'"]
+    )
+    from cbmwater.validation import check_number
+
+    with pytest.raises(InputError) as e:
+        check_number(5, "flow", lo=0, hi=1, table="site", file="c.toml")
+    assert str(e.value) == "file c.toml, value '5': [site] field 'flow': must be >= 0 and <= 1"
+    assert e.value.render("zh") == "文件c.toml，值'5'：[site]字段'flow'：须为>= 0且<= 1"
+
+
+def test_cli_review_text_in_chinese():
+    res = CliRunner().invoke(main, ["review", str(BARITE), "--format", "text", "--lang", "zh"])
+    assert res.exit_code == 0, res.output
+    assert res.output.startswith("审查结论：不通过\n")
+    assert "重晶石（BaSO4）过饱和" in res.output
+    lines = [ln.split(":", 1)[-1] for ln in res.output.splitlines()]  # drop the finding codes
+    assert not english_words(
+        "\n".join(lines), ["Quaternary pore aquifer", "Shihezi Formation sandstone fissure aquifer"]
+    )
+    en = CliRunner().invoke(main, ["review", str(BARITE), "--format", "text"])
+    assert en.output.startswith("Verdict: fail\n")
+
+
+def test_cli_errors_in_chinese(tmp_path):
+    res = CliRunner().invoke(main, ["characterise", str(tmp_path / "x.csv"), "--lang", "zh"])
+    assert res.exit_code == 2
+    assert re.fullmatch(r"错误：文件.*x\.csv：文件不存在\n", res.output)
+    res = CliRunner().invoke(main, ["characterise", str(tmp_path / "x.csv")])
+    assert res.output.startswith("error: file ") and res.output.endswith("file not found\n")
