@@ -277,8 +277,8 @@ RANGES: dict[str, Plausible] = {
         ),
         _R(
             "sludge_disposal_CNY_t", "CNY/t dry", 0, 1e5, None, 1e4,
-            "disposal of a tonne of dry sludge; landfill ~10^2, hazardous-waste disposal "
-            "~2,000-5,000 CNY/t [U]",
+            "disposal of a tonne of dry sludge (or of crystallised salt); landfill ~10^2, "
+            "hazardous-waste disposal ~2,000-5,000 CNY/t (the shipped salt price 3,600) [U]",
         ),
         _R(
             "route_factor", "-", 1, 5, None, 2,
