@@ -15,12 +15,13 @@ id, never quoted (:func:`id_hint`).
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from pathlib import Path, PurePath
 
-from . import plausible, validation
+from . import plausible, schema, validation
 from .errors import InputError
 from .i18n import Message
+from .schema import Section
 
 __all__ = [
     "TableContext",
@@ -65,28 +66,10 @@ class TableContext:
         return InputError(f"{where}: {msg}", file=self.file, value=value, msg=full)
 
 
-def check_keys(
-    ctx: TableContext,
-    table: str,
-    data: dict,
-    allowed: set[str],
-    required: Collection[str] = frozenset(),
-) -> None:
-    """Refuse a non-table, an unknown key (a typo would be silently ignored) or a missing one."""
-    if not isinstance(data, dict):
-        raise ctx.err(table, None, "must be a table of key = value pairs")
-    for k in data:
-        if k not in allowed:
-            allowed_text = ", ".join(sorted(allowed))
-            raise ctx.err(
-                table,
-                k,
-                f"unknown field; allowed: {allowed_text}",
-                message=Message("error.unknown_field", {"allowed": allowed_text}),
-            )
-    for k in required:
-        if k not in data:
-            raise ctx.err(table, k, "is required")
+def check_keys(ctx: TableContext, table: str, data: object, section: Section) -> None:
+    """Refuse a non-table, an unknown key (a typo would be silently ignored) or a missing one;
+    the keys are the section's in :data:`cbmwater.schema.SCHEMAS`."""
+    schema.check_section(data, section, table, file=ctx.file)
 
 
 def check_number(

@@ -14,7 +14,9 @@ One table, :data:`RANGES`, states per field what a number may be and why:
 
 Loaders read every such number through :func:`check` (``casefile.check_range`` for TOML tables),
 so the message has the format of :func:`cbmwater.validation.check_number`. The table is listed
-in ``docs/input_checks.md`` ("Plausible ranges"; a test checks the two agree).
+in ``docs/input_limits.md`` ("Plausible ranges per field"; a test checks the two agree;
+regenerate it with ``tools/gen_input_docs.py``). Which field uses which entry:
+:data:`cbmwater.schema.SCHEMAS`.
 """
 
 from __future__ import annotations
@@ -222,6 +224,112 @@ RANGES: dict[str, Plausible] = {
             "acid_load_kg_d", "kg/d CaCO3", 0, 1e6, None, 1e4,
             "acid load limit; large old-mine discharges carry ~10^2-10^4 kg/d CaCO3 [U]",
         ),
+        # -- analyses (lab files, inline waters of a proposal) ---------------------------------
+        _R(
+            "analyte_mg_L", "mg/L", 0, 4e5, None, None,
+            "a constituent of a lab analysis (Na, K, Ca, Mg, Cl, SO4, HCO3, CO3, Fe, Mn, F, TDS "
+            "...) in canonical mg/L; saturated NaCl brine holds ~3.6e5 mg/L, so 4e5 is beyond "
+            "any water [M]. Qinshui CBM water has TDS 615-4,376 mg/L (qinshui_standards.md "
+            "§1.1) [V], but brines and acid mine drainage lie far above it, so no warning: the "
+            "QA checks (charge balance, TDS vs ions) judge the chemistry",
+        ),
+        _R(
+            "pH", "-", 0, 14, None, None,
+            "pH of a sample, a limit range or a target; the scale of dilute water [M]; Qinshui "
+            "CBM water is ~7.5-8.8 (qinshui_standards.md §1.3) [U], acid mine drainage ~2-4 "
+            "[U], so no warning range",
+        ),
+        _R(
+            "ORP_mV", "mV", -1000, 1500, None, None,
+            "redox potential as Eh vs SHE; Eh-pH diagrams of water span about -0.8 to +1.3 V "
+            "at any pH, so values beyond are not water's [M]",
+        ),
+        _R(
+            "standard_parameter", "mg/L, cells/mL, uS/cm or um", 0, 1e9, None, None,
+            "a parameter a standard limits but PHREEQC does not use (DO, oil, SRB, TGB, EC, "
+            "particle size; units per cbmwater.standards.table.EXTRA_PARAMETERS); 1e9 is above "
+            "any bacterial count per mL or any conductivity in uS/cm [U]",
+        ),
+        # -- destination limits and economics overrides (network case) -------------------------
+        _R(
+            "SI_max", "log(IAP/K)", -5, 5, -2, 3,
+            "an upper limit on a mineral's saturation index at a destination; reinjection and "
+            "antiscalant practice hold calcite/barite SI at ~0-2.5 [U]; beyond +-5 is 10^5-fold "
+            "super- or undersaturation, no limit [M]",
+        ),
+        _R(
+            "SAR", "(meq/L)^0.5", 0, 100, None, 30,
+            "an upper limit on the sodium adsorption ratio; FAO-29 (Ayers & Westcot 1985) "
+            "rates SAR 0-3 no restriction and >9 severe at low EC, its table goes to 40 [S]; "
+            "SAR 100 is NaCl brine [U]",
+            lo_open=True,
+        ),
+        _R(
+            "utilization", "-", 0.05, 1, 0.5, None,
+            "fraction of the year a plant runs at design flow; the project default 0.95 and "
+            "WaterTAP's 0.9 (watertap.md §1) [S]; below 0.5 the plant is idle half the year "
+            "[U]",
+        ),
+        _R(
+            "labour_CNY_person_yr", "CNY/(person yr)", 0, 1e7, None, 5e5,
+            "cost of one operator a year; Shanxi urban non-private wages are ~9e4 CNY/yr, "
+            "with overheads ~1.5e5 [U]",
+        ),
+        _R(
+            "sludge_disposal_CNY_t", "CNY/t dry", 0, 1e5, None, 1e4,
+            "disposal of a tonne of dry sludge (or of crystallised salt); landfill ~10^2, "
+            "hazardous-waste disposal ~2,000-5,000 CNY/t (the shipped salt price 3,600) [U]",
+        ),
+        _R(
+            "route_factor", "-", 1, 5, None, 2,
+            "pipeline length over the straight line between two sites; hilly Jincheng "
+            "terrain ~1.2-1.5 (the bundled case 1.3) [U]",
+        ),
+        _R(
+            "start_year", "yr", 1, 3000, None, None,
+            "the calendar year (or 1) of period 1; a label of the results only [U]",
+            integer=True,
+        ),
+        _R(
+            "generate_max_units", "units", 1, 20, None, None,
+            "most units in one generated train; the library's precedence rules allow no "
+            "sensible train longer than ~10, and the search grows with it [U]",
+            integer=True,
+        ),
+        _R(
+            "generate_limit", "trains", 1, 10000, None, None,
+            "most generated trains; each is simulated with PHREEQC for every station [U]",
+            integer=True,
+        ),
+        # -- mine plan ------------------------------------------------------------------------
+        _R(
+            "season_days", "d", 0, 366, None, None,
+            "length of a season; the seasons must sum to 365 d (+-1) [M]",
+            lo_open=True,
+        ),
+        _R(
+            "flow_factor", "-", 0, 1, None, None,
+            "fraction of a point's flow left after a source-control measure (0: stopped, 1: no "
+            "effect) [M]",
+        ),
+        _R(
+            "target_pH_active", "-", 6, 11, None, 10,
+            "alkali dosing target of an active plant; below 6 Fe(II) and Mn stay dissolved, "
+            "above 11 the effluent breaches the discharge limits' pH 6-9 (qinshui_standards.md "
+            "§2.3) however long it settles; Mn removal needs ~9.5-10 [U]",
+        ),
+        # -- reinjection proposal -------------------------------------------------------------
+        _R(
+            "separation_m", "m", 0, 10000, None, None,
+            "least vertical distance between the injection formation and a protected aquifer "
+            "the review accepts (default 100 m) [U]",
+        ),
+        _R(
+            "mixing_fractions", "fractions", 3, 101, None, None,
+            "number of injectate/formation-water mixing fractions from 0 to 100 % (11 is steps "
+            "of 10 %); fewer than 3 has no mixture, more than 101 is finer than 1 % [U]",
+            integer=True,
+        ),
     )
 }  # fmt: skip
 
@@ -256,12 +364,17 @@ def check(
     text: bool = False,
     warnings: list[str] | None = None,
     error: type = InputError,
+    shown: object = None,
+    note: str = "",
 ) -> float:
     """``value`` as a float if it lies in the hard range of ``RANGES[key]``.
 
     Outside the hard range: an error in the format of
     :func:`cbmwater.validation.check_number` that also gives the unit and the reason.
     Outside the soft range (and ``warnings`` given): accepted, with a warning appended.
+
+    ``shown``: the value quoted in the error (default ``value``; a lab file passes the cell as
+    typed when ``value`` is the converted number); ``note``: a sentence appended to the error.
     """
     r = RANGES[key]
     x = _parse(value, text)
@@ -270,9 +383,10 @@ def check(
         kind = "a whole number " if r.integer else "a finite number "
         words = kind + r.allowed() if bad_kind else r.allowed()
         raise located_error(
-            f"must be {words} ({r.unit}; plausible range of {key}: {r.reason})",
+            f"must be {words} ({r.unit}; plausible range of {key}: {r.reason})"
+            + (f"; {note}" if note else ""),
             field,
-            value,
+            value if shown is None else shown,
             file=file,
             table=table,
             row=row,
@@ -289,7 +403,7 @@ def check(
 
 
 def markdown_table() -> str:
-    """The table as Markdown, for ``docs/input_checks.md``."""
+    """The table as Markdown, for ``docs/input_limits.md``."""
     lines = [
         "| Key | Unit | Refused unless | Warning unless | Reason |",
         "|---|---|---|---|---|",

@@ -441,7 +441,7 @@ def test_from_records_censoring_and_refusals():
         AnalysisSet.from_records([{"sample_id": "A", "Sodium": 1}])
     with pytest.raises(InputError, match="duplicate"):
         AnalysisSet.from_records([{"sample_id": "A", "Na": 1}, {"sample_id": "A", "Na": 2}])
-    with pytest.raises(InputError, match="between 0 and 14"):
+    with pytest.raises(InputError, match="must be >= 0 and <= 14"):
         AnalysisSet.from_records([{"sample_id": "A", "pH": 14.5}])
 
 

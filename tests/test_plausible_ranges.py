@@ -26,9 +26,10 @@ from cbmwater.reinjection.proposal import load_proposal
 
 ROOT = Path(__file__).resolve().parents[1]
 HAND = ROOT / "tests" / "data" / "optimise" / "hand" / "case.toml"
+INJECTATE = ROOT / "tests" / "data" / "optimise" / "injectate" / "case.toml"
 MINE = ROOT / "cbmwater" / "case_studies" / "daji_old_mine" / "case.toml"
 REINJ = ROOT / "cbmwater" / "case_studies" / "reinjection"
-DOC = ROOT / "docs" / "input_checks.md"
+DOC = ROOT / "docs" / "input_limits.md"
 
 
 def _crafted(src: Path, dst: Path, edit: Callable[[dict], None]) -> Path:
@@ -71,7 +72,7 @@ def test_every_entry_has_a_marked_reason_and_hard_contains_soft():
 
 def test_the_doc_lists_the_table():
     doc = DOC.read_text(encoding="utf-8")
-    assert "## Plausible ranges" in doc
+    assert "## Plausible ranges per field" in doc
     assert markdown_table() in doc, "regenerate the table with cbmwater.plausible.markdown_table()"
     for key in RANGES:
         assert f"`{key}`" in doc
@@ -225,6 +226,133 @@ def test_proposal_soft_permeability_is_accepted_with_a_note(tmp_path):
     p = load_proposal(_proposal(tmp_path, lambda d: d["formation"].update(permeability_um2=50)))
     assert p.permeability_um2 == 50
     assert any("formation.permeability_um2" in n and "above the usual" in n for n in p.notes)
+
+
+# -- fields newly read through the table (issue 13, Deliver 1) ---------------------------------
+@pytest.mark.parametrize(
+    "edit, parts",
+    [
+        (_dest(0, pH_range=[5.5, 15]),
+         ["case.toml", "[destinations[1] 'Deep well'] field 'pH_range'", "'15'",
+          "must be >= 0 and <= 14", "plausible range of pH"]),
+        (_dest(0, SI_max={"Calcite": 8}),
+         ["[destinations[1] 'Deep well'] field 'SI_max.Calcite'", "'8'",
+          "must be >= -5 and <= 5", "plausible range of SI_max"]),
+        (_dest(1, SAR_max=0),
+         ["[destinations[2] 'Outfall'] field 'SAR_max'", "'0'", "must be > 0 and <= 100",
+          "plausible range of SAR"]),
+        (lambda d: d["economics"].update(utilization=95),
+         ["[economics] field 'utilization'", "'95'", "must be >= 0.05 and <= 1",
+          "plausible range of utilization"]),
+        (lambda d: d["economics"].update(sludge_disposal_CNY_t_dry=1e6),
+         ["[economics] field 'sludge_disposal_CNY_t_dry'", "must be >= 0 and <= 100000",
+          "plausible range of sludge_disposal_CNY_t"]),
+        (lambda d: d["transport"].update(route_factor=0.5),
+         ["[transport] field 'route_factor'", "'0.5'", "must be >= 1 and <= 5"]),
+        (lambda d: d.update(generate={"max_units": 0}),
+         ["[generate] field 'max_units'", "'0'", "must be >= 1 and <= 20"]),
+        (lambda d: d["case"].update(start_year=2027.5),
+         ["[case] field 'start_year'", "'2027.5'", "a whole number >= 1 and <= 3000"]),
+    ],
+)  # fmt: skip
+def test_network_case_new_range_fields_name_the_place(tmp_path, edit, parts):
+    case = _crafted(INJECTATE, tmp_path, edit)
+    _refused(lambda: load_case(case), *parts)
+
+
+@pytest.mark.parametrize(
+    "edit, parts",
+    [
+        (lambda d: d["seasons"][0].update(days=400),
+         ["case.toml", "[seasons[1]] field 'days'", "'400'", "must be > 0 and <= 366",
+          "plausible range of season_days"]),
+        (lambda d: d["source_control"][0].update(flow_factor=1.5),
+         ["[source_control[1]] field 'flow_factor'", "'1.5'", "must be >= 0 and <= 1",
+          "plausible range of flow_factor"]),
+        (lambda d: d["case"].update(active_target_pH=12),
+         ["[case] field 'active_target_pH'", "'12'", "must be >= 6 and <= 11",
+          "plausible range of target_pH_active"]),
+        (lambda d: d["destinations"][1].update(pH_range=[-1, 9]),
+         ["[destinations[2]] field 'pH_range'", "'-1'", "must be >= 0 and <= 14"]),
+    ],
+)  # fmt: skip
+def test_mine_case_new_range_fields_name_the_place(tmp_path, edit, parts):
+    case = _crafted(MINE, tmp_path, edit)
+    _refused(lambda: load_mine_case(case), *parts)
+
+
+@pytest.mark.parametrize(
+    "edit, parts",
+    [
+        (lambda d: d.update(review={"min_separation_m": 1e5}),
+         ["compatible.toml", "review.min_separation_m", "'100000.0'",
+          "must be >= 0 and <= 10000", "plausible range of separation_m"]),
+        (lambda d: d.update(review={"fractions": 2}),
+         ["review.fractions", "'2'", "must be >= 3 and <= 101"]),
+        (lambda d: d["injectate"].update(pH=15),
+         ["compatible.toml", "injectate", "column 'pH'", "'15.0'", "must be >= 0 and <= 14",
+          "plausible range of pH"]),
+        (lambda d: d["injectate"].update(oil=-1),
+         ["injectate.oil", "'-1'", "must be >= 0 and <= 1e+09",
+          "plausible range of standard_parameter"]),
+        (lambda d: d["formation"].update(porosity=0.1),
+         ["compatible.toml", "[formation] field 'porosity': unknown field; allowed: depth_m, "
+          "lithology, name, permeability_um2, pressure_bar, temperature_C, water"]),
+    ],
+)  # fmt: skip
+def test_proposal_new_range_fields_name_the_place(tmp_path, edit, parts):
+    p = _proposal(tmp_path, edit)
+    _refused(lambda: load_proposal(p), *parts)
+
+
+LAB_COLUMNS = ["sample_id", "Na (mg/L)", "Cl (g/L)", "pH", "ORP_mV", "temp_C"]
+
+
+@pytest.mark.parametrize(
+    "col, cell, parts",
+    [
+        (1, "5e5", ["lab.csv", "row 3", "column 'Na (mg/L)'", "'5e5'",
+                    "must be >= 0 and <= 400000", "plausible range of analyte_mg_L",
+                    "never clipped"]),
+        # 450 g/L: the message shows the cell as typed and the canonical value
+        (2, "450", ["row 3", "column 'Cl (g/L)'", "'450'", "that is Cl = 450000 mg/L",
+                    "plausible range of analyte_mg_L"]),
+        (3, "14.5", ["row 3", "column 'pH'", "'14.5'", "must be >= 0 and <= 14",
+                   "plausible range of pH"]),
+        (4, "2000", ["column 'ORP_mV'", "'2000'", "must be >= -1000 and <= 1500",
+                     "plausible range of ORP_mV"]),
+        (5, "200", ["column 'temp_C'", "'200'", "must be >= 0 and <= 150",
+                    "plausible range of temperature_C"]),
+    ],
+    ids=["Na", "Cl-g/L", "pH", "ORP", "temperature"],
+)  # fmt: skip
+def test_lab_file_cells_out_of_range_name_the_place(tmp_path, col, cell, parts):
+    from cbmwater.water.io import read_analyses
+
+    good = ["S1", "500", "0.3", "7.5", "100", "25"]
+    bad = ["S2", *good[1:]]
+    bad[col] = cell
+    f = tmp_path / "lab.csv"
+    rows = (LAB_COLUMNS, good, bad)
+    f.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    _refused(lambda: read_analyses(f), *parts)
+
+
+def test_soft_bounds_of_new_fields_warn_and_keep_the_value(tmp_path):
+    def edit(d: dict) -> None:
+        d["transport"]["route_factor"] = 3
+        d["destinations"][1]["SAR_max"] = 40
+        d["economics"]["utilization"] = 0.3
+
+    c = load_case(_crafted(INJECTATE, tmp_path, edit))
+    assert c.transport.route_factor == 3 and c.destinations[1].SAR_max == 40
+    ws = [w for w in c.warnings if "usual range" in w]
+    assert len(ws) == 3, ws
+    (rf,) = [w for w in ws if "route_factor" in w]
+    assert rf.startswith(f"file {tmp_path / 'case.toml'}, [transport] field 'route_factor': ")
+    assert "value 3 - is above the usual range (<= 2); accepted, check it" in rf
+    assert any("'SAR_max': value 40 (meq/L)^0.5 is above the usual range (<= 30)" in w for w in ws)
+    assert any("'utilization': value 0.3 - is below the usual range (>= 0.5)" in w for w in ws)
 
 
 # -- bundled cases ------------------------------------------------------------------------------

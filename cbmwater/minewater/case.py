@@ -58,12 +58,12 @@ from .. import plausible, validation
 from ..casefile import (
     TableContext,
     check_keys,
-    check_number,
     id_hint,
     read_case_toml,
     resolve_inside,
 )
 from ..errors import InputError
+from ..schema import MINE_PLAN
 from ..standards.table import load_standards
 
 __all__ = [
@@ -153,23 +153,9 @@ def _err(file: str, table: str, fld: str | None, msg: str, value: object = None)
     return TableContext(file).err(table, fld, msg, value)
 
 
-def _num(
-    file: str,
-    table: str,
-    fld: str,
-    v: object,
-    lo: float | None = None,
-    hi: float | None = None,
-    lo_open: bool = False,
-) -> float:
-    return check_number(TableContext(file), table, fld, v, lo=lo, hi=hi, lo_open=lo_open)
-
-
-def _keys(
-    file: str, table: str, d: Any, allowed: set[str], required: set[str] | tuple[str, ...] = ()
-) -> None:
+def _keys(file: str, table: str, d: Any, section: str) -> None:
     # d: a value of the parsed TOML; check_keys refuses anything but a table
-    check_keys(TableContext(file), table, d, allowed, required)
+    check_keys(TableContext(file), table, d, MINE_PLAN[section])
 
 
 def _table(file: str, table: str, fld: str, v: object) -> dict[str, Any]:
@@ -222,37 +208,14 @@ def parse_mine_case(
     :mod:`cbmwater.casefile`)."""
     from ..water.io import read_analyses
 
-    _keys(
-        file,
-        "top level",
-        data,
-        {"case", "seasons", "points", "source_control", "destinations"},
-        ("case", "seasons", "points", "destinations"),
-    )
+    _keys(file, "top level", data, "top level")
     c = data["case"]
     warns: list[str] = []  # values outside their usual range (cbmwater.plausible)
 
     def rng(table: str, fld: str, v: object, key: str) -> float:
         return plausible.check(key, v, fld, file=file, table=table, warnings=warns)
 
-    _keys(
-        file,
-        "case",
-        c,
-        {
-            "name",
-            "note",
-            "analyses",
-            "horizon_yr",
-            "discount_rate",
-            "budget_CNY",
-            "effluent_standard",
-            "effluent_class",
-            "active_target_pH",
-            "acid_load_max_kg_d",
-        },
-        ("name", "analyses"),
-    )
+    _keys(file, "case", c, "case")
     if not isinstance(c["analyses"], str) or not c["analyses"].strip():
         raise _err(file, "case", "analyses", "must be a non-empty text", c["analyses"])
     apath = resolve_inside(
@@ -264,11 +227,9 @@ def parse_mine_case(
     ids_hint = id_hint(ids, apath, base, limit=None)
     seasons = []
     for i, s in enumerate(_list(file, "top level", "seasons", data["seasons"]), 1):
-        _keys(file, f"seasons[{i}]", s, {"name", "days", "note"}, ("name", "days"))
+        _keys(file, f"seasons[{i}]", s, "seasons")
         seasons.append(
-            Season(
-                str(s["name"]), _num(file, f"seasons[{i}]", "days", s["days"], 0, 366, lo_open=True)
-            )
+            Season(str(s["name"]), rng(f"seasons[{i}]", "days", s["days"], "season_days"))
         )
     if abs(sum(s.days for s in seasons) - 365) > 1.0:
         raise _err(
@@ -286,25 +247,7 @@ def parse_mine_case(
     dests = []
     for i, d in enumerate(_list(file, "top level", "destinations", data["destinations"]), 1):
         t = f"destinations[{i}]"
-        _keys(
-            file,
-            t,
-            d,
-            {
-                "name",
-                "kind",
-                "background_flow_m3_d",
-                "background_mg_L",
-                "standard",
-                "class",
-                "limits",
-                "capacity_m3_d",
-                "price_CNY_m3",
-                "pH_range",
-                "note",
-            },
-            ("name", "kind"),
-        )
+        _keys(file, t, d, "destinations")
         kind = str(d["kind"])
         if kind not in ("river", "reuse"):
             raise _err(file, t, "kind", "allowed values: river, reuse", kind)
@@ -323,7 +266,7 @@ def parse_mine_case(
             r = d["pH_range"]
             if not (isinstance(r, list) and len(r) == 2):
                 raise _err(file, t, "pH_range", "must be [low, high]", r)
-            ph = (_num(file, t, "pH_range", r[0], 0, 14), _num(file, t, "pH_range", r[1], 0, 14))
+            ph = (rng(t, "pH_range", r[0], "pH"), rng(t, "pH_range", r[1], "pH"))
         if kind == "river":
             for k in ("background_flow_m3_d",):
                 if k not in d:
@@ -360,13 +303,7 @@ def parse_mine_case(
     points = []
     for i, p in enumerate(_list(file, "top level", "points", data["points"]), 1):
         t = f"points[{i}]"
-        _keys(
-            file,
-            t,
-            p,
-            {"name", "analysis", "x_km", "y_km", "flow_m3_d", "land_m2", "destinations", "note"},
-            ("name", "analysis", "flow_m3_d"),
-        )
+        _keys(file, t, p, "points")
         if str(p["analysis"]) not in ids:
             raise _err(
                 file,
@@ -405,13 +342,7 @@ def parse_mine_case(
         _list(file, "top level", "source_control", data.get("source_control", [])), 1
     ):
         t = f"source_control[{i}]"
-        _keys(
-            file,
-            t,
-            s,
-            {"point", "name", "flow_factor", "capex_CNY", "opex_CNY_yr", "note"},
-            ("point", "name", "flow_factor", "capex_CNY"),
-        )
+        _keys(file, t, s, "source_control")
         if s["point"] not in pnames:
             raise _err(file, t, "point", f"unknown point; allowed: {', '.join(pnames)}", s["point"])
         if str(s["name"]) == "none":
@@ -420,7 +351,7 @@ def parse_mine_case(
             SourceControl(
                 str(s["point"]),
                 str(s["name"]),
-                _num(file, t, "flow_factor", s["flow_factor"], 0, 1),
+                rng(t, "flow_factor", s["flow_factor"], "flow_factor"),
                 rng(t, "capex_CNY", s["capex_CNY"], "capex_CNY"),
                 rng(t, "opex_CNY_yr", s.get("opex_CNY_yr", 0.0), "opex_CNY_yr"),
                 str(s.get("note", "")),
@@ -448,7 +379,7 @@ def parse_mine_case(
         eff_lim,
         eff_ph,
         eff_source,
-        _num(file, "case", "active_target_pH", c.get("active_target_pH", 8.5), 6, 11),
+        rng("case", "active_target_pH", c.get("active_target_pH", 8.5), "target_pH_active"),
         rng("case", "acid_load_max_kg_d", c.get("acid_load_max_kg_d", 150.0), "acid_load_kg_d"),
         seasons,
         points,

@@ -20,11 +20,12 @@ import pandas as pd
 from .. import plausible, validation
 from ..casefile import TableContext as _Ctx
 from ..casefile import check_keys as _keys
-from ..casefile import check_number as _num
 from ..casefile import check_range as _rng
 from ..casefile import check_text as _str
 from ..casefile import id_hint, read_case_toml, resolve_inside
 from ..errors import InputError
+from ..schema import NETWORK_CASE as _S
+from ..schema import range_of as _range
 from ..standards.table import load_standards, unit_factor
 from ..treatment.streams import TRACKED
 from ..validation import check_number
@@ -366,7 +367,7 @@ def _wells(
     analyses: set[str],
     allow_outside: bool = False,
 ) -> list[Well]:
-    _keys(ctx, "sources", src, {"wells", "production"}, {"wells"})
+    _keys(ctx, "sources", src, _S["sources"])
     wname = _str(ctx, "sources", "wells", src["wells"])
     wpath = resolve_inside(
         base, wname, file=ctx.file, table="sources", field="wells", allow_outside=allow_outside
@@ -569,13 +570,7 @@ def _formation(
     from ..reinjection.proposal import DEFAULT_FRACTIONS
 
     t = f"{table} formation"
-    _keys(
-        ctx,
-        t,
-        f,
-        {"name", "water", "temperature_C", "pressure_bar", "scale_max_mg_L", "fractions", "note"},
-        {"name", "water", "pressure_bar"},
-    )
+    _keys(ctx, t, f, _S["destinations formation"])
     water, src = _formation_water(ctx, t, f["water"], analyses)
     temp = (
         None
@@ -616,8 +611,9 @@ def _formation(
             "(the review fails mixing scale above the class's suspended-solids limit)",
         )
     nfr = f.get("fractions", DEFAULT_FRACTIONS)
-    if isinstance(nfr, bool) or not isinstance(nfr, int) or not 3 <= nfr <= 101:
-        raise ctx.err(t, "fractions", "must be a whole number 3-101", nfr)
+    if isinstance(nfr, bool) or not isinstance(nfr, int):
+        raise ctx.err(t, "fractions", "must be a whole number", nfr)
+    _rng(ctx, t, "fractions", nfr, _range(_S["destinations formation"], "fractions"))
     return Formation(
         _str(ctx, t, "name", f["name"]),
         water,
@@ -635,31 +631,7 @@ def _destination(
     ctx: _Ctx, i: int, d: dict[str, Any], periods: int, analyses: AnalysisSet
 ) -> Destination:
     table = f"destinations[{i}]"
-    allowed = {
-        "name",
-        "kind",
-        "x_km",
-        "y_km",
-        "capacity_m3_d",
-        "standard",
-        "class",
-        "limits",
-        "price_CNY_m3",
-        "fee_CNY_m3",
-        "transport",
-        "accepts",
-        "temperature_C",
-        "pH_range",
-        "SAR_max",
-        "SI_max",
-        "salt_to_environment",
-        "dilution",
-        "note",
-        "DO_max",
-        "per_stream_limits",
-        "formation",
-    }
-    _keys(ctx, table, d, allowed, {"name", "kind", "x_km", "y_km", "capacity_m3_d"})
+    _keys(ctx, table, d, _S["destinations"])
     name = _str(ctx, table, "name", d["name"])
     table = f"destinations[{i}] {name!r}"
     kind = _str(ctx, table, "kind", d["kind"], KINDS)
@@ -728,7 +700,7 @@ def _destination(
         r = d["pH_range"]
         if not (isinstance(r, list) and len(r) == 2):
             raise ctx.err(table, "pH_range", "must be [low, high]", r)
-        lo_, hi_ = (_num(ctx, table, "pH_range", v, lo=0, hi=14) for v in r)
+        lo_, hi_ = (_rng(ctx, table, "pH_range", v, "pH") for v in r)
         if lo_ >= hi_:
             raise ctx.err(table, "pH_range", "low must be below high", r)
         ph = (lo_, hi_)
@@ -738,7 +710,7 @@ def _destination(
             raise ctx.err(
                 table, f"SI_max.{k}", "unknown mineral; allowed: " + ", ".join(SI_MINERALS)
             )
-        si[k] = _num(ctx, table, f"SI_max.{k}", v, lo=-5, hi=5)
+        si[k] = _rng(ctx, table, f"SI_max.{k}", v, "SI_max")
     accepts_default = "residual" if kind == "residual_disposal" else "product"
     accepts = _str(ctx, table, "accepts", d.get("accepts", accepts_default), ACCEPTS)
     salt_default = kind == "discharge" or (sid is not None and sid.startswith("GB5084"))
@@ -791,9 +763,7 @@ def _destination(
         accepts,
         _rng(ctx, table, "temperature_C", d.get("temperature_C", temp_default), "temperature_C"),
         ph,
-        None
-        if "SAR_max" not in d
-        else _num(ctx, table, "SAR_max", d["SAR_max"], lo=0, lo_open=True),
+        None if "SAR_max" not in d else _rng(ctx, table, "SAR_max", d["SAR_max"], "SAR"),
         si,
         salt,
         sid,
@@ -822,32 +792,9 @@ def parse_case(
     from ..water.io import read_analyses
 
     ctx = _Ctx(file)
-    _keys(
-        ctx,
-        "top level",
-        data,
-        {
-            "case",
-            "economics",
-            "transport",
-            "stations",
-            "sources",
-            "build",
-            "trains",
-            "generate",
-            "hubs",
-            "destinations",
-        },
-        {"case", "stations", "sources", "trains", "destinations"},
-    )
+    _keys(ctx, "top level", data, _S["top level"])
     c = data["case"]
-    _keys(
-        ctx,
-        "case",
-        c,
-        {"name", "analyses", "periods", "period_years", "start_year", "note"},
-        {"name", "analyses", "periods"},
-    )
+    _keys(ctx, "case", c, _S["case"])
     periods = int(_rng(ctx, "case", "periods", c["periods"], "periods"))
     if periods != c["periods"]:
         raise ctx.err("case", "periods", "must be a whole number", c["periods"])
@@ -863,32 +810,17 @@ def parse_case(
     ctx.ids_hint = id_hint(ids, apath, base)
 
     econ = data.get("economics", {})
-    _keys(
-        ctx,
-        "economics",
-        econ,
-        {
-            "discount_rate",
-            "electricity_CNY_kWh",
-            "chemicals_CNY_t",
-            "budget_CNY",
-            "life_yr",
-            "utilization",
-            "labour_CNY_person_yr",
-            "sludge_disposal_CNY_t_dry",
-        },
-    )
+    _keys(ctx, "economics", econ, _S["economics"])
     overrides: dict[str, object] = {}
-    for k, key in (("electricity_CNY_kWh", "electricity_CNY_kWh"), ("life_yr", "horizon_yr")):
-        if k in econ:
-            overrides[k] = _rng(ctx, "economics", k, econ[k], key)
-    for k, lo, hi in (
-        ("utilization", 0.05, 1),
-        ("labour_CNY_person_yr", 0, 1e7),
-        ("sludge_disposal_CNY_t_dry", 0, 1e5),
+    for k in (
+        "electricity_CNY_kWh",
+        "life_yr",
+        "utilization",
+        "labour_CNY_person_yr",
+        "sludge_disposal_CNY_t_dry",
     ):
         if k in econ:
-            overrides[k] = _num(ctx, "economics", k, econ[k], lo=lo, hi=hi)
+            overrides[k] = _rng(ctx, "economics", k, econ[k], _range(_S["economics"], k))
     rate = _rng(ctx, "economics", "discount_rate", econ.get("discount_rate", 0.08), "discount_rate")
     overrides["discount_rate"] = rate
     chem = {}
@@ -903,18 +835,18 @@ def parse_case(
     )
 
     tr = data.get("transport", {})
-    _keys(ctx, "transport", tr, {"pipeline_CNY_m3_km", "trucking_CNY_m3_km", "route_factor"})
+    _keys(ctx, "transport", tr, _S["transport"])
     transport = Transport(
         _rng(ctx, "transport", "pipeline_CNY_m3_km", tr.get("pipeline_CNY_m3_km", 0.0), _CKM),
         _rng(ctx, "transport", "trucking_CNY_m3_km", tr.get("trucking_CNY_m3_km", 0.0), _CKM),
-        _num(ctx, "transport", "route_factor", tr.get("route_factor", 1.0), lo=1, hi=5),
+        _rng(ctx, "transport", "route_factor", tr.get("route_factor", 1.0), "route_factor"),
     )
 
     if not isinstance(data["stations"], list) or not data["stations"]:
         raise ctx.err("stations", None, "give at least one [[stations]] table")
     stations = []
     for i, s in enumerate(data["stations"], start=1):
-        _keys(ctx, f"stations[{i}]", s, {"name", "x_km", "y_km", "note"}, {"name", "x_km", "y_km"})
+        _keys(ctx, f"stations[{i}]", s, _S["stations"])
         stations.append(
             Station(
                 _str(ctx, f"stations[{i}]", "name", s["name"]),
@@ -926,7 +858,7 @@ def parse_case(
     st_names = [s.name for s in stations]
     for i, h in enumerate(_list(ctx, "top level", "hubs", data.get("hubs", [])), start=1):
         t = f"hubs[{i}]"
-        _keys(ctx, t, h, {"name", "x_km", "y_km", "stations", "note"}, {"name", "x_km", "y_km"})
+        _keys(ctx, t, h, _S["hubs"])
         members = h.get("stations", st_names)
         if not isinstance(members, list) or not members:
             raise ctx.err(t, "stations", "must be a non-empty list of station names", members)
@@ -950,7 +882,7 @@ def parse_case(
     warnings = [f"station {s} has no wells" for s in st_names if s not in used]
 
     b = data.get("build", {})
-    _keys(ctx, "build", b, {"sizes_m3_d"})
+    _keys(ctx, "build", b, _S["build"])
     sizes_raw = b.get("sizes_m3_d", [250, 500, 1000, 2000, 4000, 8000, 16000])
     if not isinstance(sizes_raw, list) or not sizes_raw:
         raise ctx.err(
@@ -965,7 +897,7 @@ def parse_case(
     trains = []
     for i, t in enumerate(data["trains"], start=1):
         tb = f"trains[{i}]"
-        _keys(ctx, tb, t, {"name", "units", "sites", "note"}, {"name", "units"})
+        _keys(ctx, tb, t, _S["trains"])
         units = t["units"]
         if isinstance(units, str):
             toks = tuple(u.strip() for u in units.split(",")) if units.strip() else ()
@@ -988,12 +920,12 @@ def parse_case(
         trains.append(TrainOption(_str(ctx, tb, "name", t["name"]), toks, tsites))
     gen = data.get("generate")
     if gen is not None:
-        _keys(ctx, "generate", gen, {"pool", "max_units", "limit"})
+        _keys(ctx, "generate", gen, _S["generate"])
         if "pool" in gen:
             _list(ctx, "generate", "pool", gen["pool"], of="string")
-        for k, hi in (("max_units", 20), ("limit", 10000)):
+        for k in ("max_units", "limit"):
             if k in gen:
-                _num(ctx, "generate", k, gen[k], lo=1, hi=hi)
+                _rng(ctx, "generate", k, gen[k], _range(_S["generate"], k))
                 if isinstance(gen[k], float):
                     raise ctx.err("generate", k, "must be a whole number", gen[k])
     if not isinstance(data["destinations"], list) or not data["destinations"]:
@@ -1019,7 +951,7 @@ def parse_case(
         str(c.get("note", "")),
         periods,
         period_years,
-        int(_num(ctx, "case", "start_year", c.get("start_year", 1), lo=1, hi=3000)),
+        int(_rng(ctx, "case", "start_year", c.get("start_year", 1), "start_year")),
         apath,
         stations,
         wells,

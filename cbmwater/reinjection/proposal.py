@@ -24,13 +24,14 @@ import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, overload
+from typing import Any
 
 from .. import plausible
 from ..errors import InputError
 from ..i18n import Message
+from ..schema import PROPOSAL, check_section
 from ..standards.table import PARAMETERS, load_standards
-from ..validation import check_number, check_unique
+from ..validation import check_unique
 from ..water.analysis import AnalysisSet
 from ..water.vocabulary import CONSTITUENTS
 
@@ -53,16 +54,6 @@ DEFAULT_MIN_SEPARATION_M = 100.0
 #: Number of mixing fractions from 0 to 100 % injectate (step 10 %).
 DEFAULT_FRACTIONS = 11
 _SOURCE_STANDARD = "SYT5329"
-_TOP_KEYS = {
-    "standard",
-    "injectate",
-    "formation",
-    "operation",
-    "protected_aquifers",
-    "review",
-    "title",
-    "description",
-}
 
 
 @dataclass
@@ -141,46 +132,10 @@ def permeability_class(k_um2: float) -> str:
     return ">1.5"
 
 
-@overload
-def _number(
-    table: dict[str, Any],
-    key: str,
-    where: str,
-    *,
-    required: Literal[True] = True,
-    positive: bool = False,
-    minimum: float | None = None,
-) -> float: ...
-
-
-@overload
-def _number(
-    table: dict[str, Any],
-    key: str,
-    where: str,
-    *,
-    required: bool,
-    positive: bool = False,
-    minimum: float | None = None,
-) -> float | None: ...
-
-
-def _number(
-    table: dict[str, Any],
-    key: str,
-    where: str,
-    *,
-    required: bool = True,
-    positive: bool = False,
-    minimum: float | None = None,
-) -> float | None:
-    """``table[key]`` as a checked number; None only when it is absent and not ``required``."""
-    if key not in table:
-        if required:
-            raise InputError(f"{where}.{key} is missing")
-        return None
-    lo = 0.0 if positive else minimum
-    return check_number(table[key], f"{where}.{key}", lo=lo, lo_open=positive)
+def _section(data: object, name: str, where: str | None = None) -> None:
+    """Refuse a key the proposal's section ``name`` does not know (:data:`PROPOSAL`); the
+    section's missing keys are named by the readers of each value."""
+    check_section(data, PROPOSAL[name], where or name, required=())
 
 
 def _ranged(table: dict[str, Any], key: str, where: str, rkey: str, warns: list[str]) -> float:
@@ -278,9 +233,7 @@ def _extra(spec: dict, k: str, where: str) -> float:
             f"{where}.{k} is not a known constituent or standard parameter; "
             f"constituents: {', '.join(CONSTITUENTS)}"
         )
-    v = _number(spec, k, where, minimum=0.0)
-    assert v is not None
-    return v
+    return plausible.check("standard_parameter", spec[k], f"{where}.{k}")
 
 
 def parse_proposal(
@@ -297,13 +250,7 @@ def parse_proposal(
     :func:`cbmwater.casefile.resolve_inside`) unless ``allow_outside``.  An unknown
     ``sample_id`` lists the file's ids only when the file is inside ``base`` (the rule of
     :mod:`cbmwater.casefile`)."""
-    unknown = sorted(set(data) - _TOP_KEYS)
-    if unknown:
-        keys, allowed = ", ".join(unknown), ", ".join(sorted(_TOP_KEYS))
-        raise InputError(
-            f"unknown top-level key(s) {keys}; allowed: {allowed}",
-            msg=Message("error.unknown_top_keys", {"keys": keys, "allowed": allowed}),
-        )
+    _section(data, "top level")
     table = load_standards()
     std = data.get("standard", _SOURCE_STANDARD)
     if not isinstance(std, str):
@@ -321,6 +268,7 @@ def parse_proposal(
     form = data.get("formation")
     if not isinstance(form, dict):
         raise InputError("formation is missing")
+    _section(form, "formation")
     name = _text(form, "name", "formation")
     litho = _text(form, "lithology", "formation")
     warns: list[str] = []  # values outside their usual range (cbmwater.plausible)
@@ -334,6 +282,7 @@ def parse_proposal(
     op = data.get("operation")
     if not isinstance(op, dict):
         raise InputError("operation is missing")
+    _section(op, "operation")
     vol = _ranged(op, "volume_m3_d", "operation", "injection_m3_d", warns)
     aqs = data.get("protected_aquifers")
     if not isinstance(aqs, list) or not aqs:
@@ -343,6 +292,7 @@ def parse_proposal(
         w = f"protected_aquifers[{i}]"
         if not isinstance(a, dict):
             raise InputError(f"{w} must be a table")
+        _section(a, "protected_aquifers", w)
         top = None if "top_depth_m" not in a else _ranged(a, "top_depth_m", w, _ADM, warns)
         bottom = _ranged(a, "bottom_depth_m", w, _ADM, warns)
         if top is not None and top > bottom:
@@ -353,10 +303,16 @@ def parse_proposal(
     rv = data.get("review", {})
     if not isinstance(rv, dict):
         raise InputError("review must be a table")
-    sep = _number(rv, "min_separation_m", "review", required=False, minimum=0.0)
+    _section(rv, "review")
+    sep = (
+        None
+        if "min_separation_m" not in rv
+        else _ranged(rv, "min_separation_m", "review", "separation_m", warns)
+    )
     nfr = rv.get("fractions", DEFAULT_FRACTIONS)
-    if isinstance(nfr, bool) or not isinstance(nfr, int) or not 3 <= nfr <= 101:
-        raise InputError(f"review.fractions must be an integer 3-101, got {nfr!r}")
+    if isinstance(nfr, bool) or not isinstance(nfr, int):
+        raise InputError(f"review.fractions must be a whole number, got {nfr!r}")
+    plausible.check("mixing_fractions", nfr, "review.fractions")
     dbname = rv.get("database", "phreeqc")
     if dbname not in ("phreeqc", "wateq4f"):
         raise InputError(f"review.database must be phreeqc or wateq4f, got {dbname!r}")

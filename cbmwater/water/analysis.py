@@ -19,12 +19,15 @@ reported as a warning with the results.  A blank cell means *not measured* and i
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..plausible import RANGES
+from ..plausible import check as check_plausible
 from .cells import parse_cell
 from .vocabulary import ANALYTES, CONSTITUENTS
 
@@ -32,6 +35,7 @@ __all__ = [
     "AnalysisSet",
     "CENSORED_POLICIES",
     "VALID_RANGES",
+    "RANGE_KEYS",
     "FE_SPLIT_REL_TOL",
     "FE_SPLIT_ABS_TOL_MG_L",
     "check_iron_split",
@@ -40,15 +44,21 @@ __all__ = [
 #: How a censored cell is turned into a number for calculations.
 CENSORED_POLICIES: dict[str, float] = {"half": 0.5, "zero": 0.0, "limit": 1.0}
 
-#: Physically possible ranges of canonical values (inclusive).  Values outside are rejected,
-#: never clipped.  Concentrations: 0 to 400 000 mg/L (saturated brine); pH 0-14; 0-150 deg C;
-#: ORP (Eh vs SHE) -1000 to +1500 mV (beyond the stability field of water at any pH, Eh-pH
-#: diagrams span about -0.8 to +1.3 V).  Only a constituent whose lower bound is below zero may
-#: be negative (ORP_mV).
-VALID_RANGES: dict[str, tuple[float, float]] = {name: (0.0, 4.0e5) for name in ANALYTES} | {
-    "pH": (0.0, 14.0),
-    "temp_C": (0.0, 150.0),
-    "ORP_mV": (-1000.0, 1500.0),
+#: The entry of :data:`cbmwater.plausible.RANGES` that bounds each canonical constituent:
+#: concentrations ``analyte_mg_L`` (0 to 400 000 mg/L, beyond saturated brine), ``pH`` 0-14,
+#: ``temperature_C`` 0-150 deg C, ``ORP_mV`` -1000 to +1500 mV (Eh vs SHE).  Values outside are
+#: rejected, never clipped.  Only a constituent whose lower bound is below zero may be negative
+#: (ORP_mV).
+RANGE_KEYS: dict[str, str] = {name: "analyte_mg_L" for name in ANALYTES} | {
+    "pH": "pH",
+    "temp_C": "temperature_C",
+    "ORP_mV": "ORP_mV",
+}
+
+#: The hard range (inclusive) of each canonical constituent, read from the one table of ranges.
+VALID_RANGES: dict[str, tuple[float, float]] = {
+    name: (float(RANGES[key].lo or 0.0), float(RANGES[key].hi or 0.0))
+    for name, key in RANGE_KEYS.items()
 }
 
 
@@ -295,18 +305,27 @@ def check_range(
     column: str,
     cell: object | None = None,
 ) -> None:
-    """Raise :class:`InputError` if ``value`` (canonical units) is outside :data:`VALID_RANGES`.
+    """Raise :class:`InputError` if ``value`` (canonical units) is outside its hard range in
+    :data:`cbmwater.plausible.RANGES` (:data:`RANGE_KEYS`).
 
-    ``cell`` is the cell as the user typed it, quoted in the message (default: ``value``).
+    The message names ``file``, ``row`` and ``column`` (the header as written), the cell as
+    the user typed it (``cell``; default ``value``), the range, its unit and reason, and the
+    canonical value.
     """
-    lo, hi = VALID_RANGES[name]
-    if not (lo <= value <= hi):
-        unit = CONSTITUENTS[name].unit
-        raise InputError(
-            f"{name} must be between {lo:g} and {hi:g} {unit}; got {value:g} {unit} "
-            "(values are never clipped: correct the cell)",
-            file=file,
-            row=row,
-            column=column,
-            value=value if cell is None else cell,
-        )
+    unit = CONSTITUENTS[name].unit
+    try:
+        typed = float(str(cell))
+    except ValueError:
+        typed = math.nan
+    converted = cell is not None and typed != value  # a unit or a "<" changed the number
+    canon = f"{value:g}" + ("" if unit == "-" else f" {unit}")
+    check_plausible(
+        RANGE_KEYS[name],
+        value,
+        column,
+        file=file,
+        row=row,
+        shown=value if cell is None else cell,
+        note=(f"that is {name} = {canon}; " if converted else "")
+        + "values are never clipped: correct the cell",
+    )
