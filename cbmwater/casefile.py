@@ -14,9 +14,11 @@ id, never quoted (:func:`id_hint`).
 
 from __future__ import annotations
 
+import functools
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePath
+from typing import Any, TypeVar
 
 from . import plausible, schema, validation
 from .errors import InputError
@@ -33,6 +35,7 @@ __all__ = [
     "resolve_inside",
     "is_inside",
     "id_hint",
+    "withhold_outside_values",
 ]
 
 
@@ -209,3 +212,33 @@ def id_hint(ids: Iterable[str], path: Path, base: Path, *, limit: int | None = 8
     if limit is None:
         return "known: " + ", ".join(srt)
     return "e.g. " + ", ".join(srt[:limit])
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def withhold_outside_values(parse: F) -> F:
+    """Decorate a case parser ``parse(data, base, ...)``: an :class:`InputError` about a file
+    outside ``base`` (read only with ``allow_outside``) names the file, row and column but not
+    the cell's value -- messages never quote a file the user did not name directly."""
+
+    @functools.wraps(parse)
+    def wrapper(data: Any, base: Path | None = None, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return parse(data, base, *args, **kwargs)
+        except InputError as exc:
+            file = getattr(exc, "file", None)
+            value = getattr(exc, "value", None)
+            if base is None or file is None or value is None or file.startswith("<"):
+                raise
+            if is_inside(Path(base), Path(file)):
+                raise
+            raise InputError(
+                exc.detail + " (the value is not shown: the file is outside the case folder)",
+                file=file,
+                row=exc.row,
+                column=exc.column,
+                msg=exc.message,
+            ) from None
+
+    return wrapper  # type: ignore[return-value]

@@ -304,3 +304,37 @@ def test_uploaded_proposal_may_not_name_an_absolute_file(tmp_path):
     assert "[injectate] field 'file'" in msg and "absolute" in msg, msg
     for sid in _ids(secret):
         assert sid not in msg, msg
+
+
+def _wells_case(tmp: Path, outside: bool) -> Path:
+    """The hand case with its wells.csv inside the case folder or beside it, and one well's
+    analysis id replaced by a marker that must never appear in a message about an outside file."""
+    hand = Path(__file__).parent / "data" / "optimise" / "hand"
+    case = tmp / "case"
+    shutil.copytree(hand, case)
+    wells = case / "wells.csv"
+    text = wells.read_text(encoding="utf-8").replace("A1,A,A-1", "A1,A,SECRET-CELL-7731")
+    if outside:
+        wells.unlink()
+        (tmp / "elsewhere").mkdir()
+        (tmp / "elsewhere" / "wells.csv").write_text(text, encoding="utf-8")
+        _replace(case / "case.toml", 'wells = "wells.csv"', 'wells = "../elsewhere/wells.csv"')
+    else:
+        wells.write_text(text, encoding="utf-8")
+    return case / "case.toml"
+
+
+def test_messages_about_an_allowed_outside_file_do_not_quote_it(tmp_path):
+    toml = _wells_case(tmp_path, outside=True)
+    with pytest.raises(InputError) as err:
+        cbmwater.load_case(toml, allow_outside=True)
+    text = str(err.value)
+    assert "SECRET-CELL-7731" not in text
+    # the place is still named: file, row, column
+    assert "elsewhere/wells.csv" in text and "row 2" in text and "'analysis'" in text
+    assert "outside the case folder" in text
+
+
+def test_messages_about_a_file_inside_the_case_quote_the_value(tmp_path):
+    with pytest.raises(InputError, match="SECRET-CELL-7731"):
+        cbmwater.load_case(_wells_case(tmp_path, outside=False))

@@ -61,6 +61,7 @@ from ..casefile import (
     id_hint,
     read_case_toml,
     resolve_inside,
+    withhold_outside_values,
 )
 from ..errors import InputError
 from ..schema import MINE_PLAN
@@ -192,6 +193,7 @@ def _std_limits(
     return lim, src, ph, f"{sid2} {cls2}"
 
 
+@withhold_outside_values
 def parse_mine_case(
     data: dict,
     base: Path,

@@ -22,7 +22,7 @@ from ..casefile import TableContext as _Ctx
 from ..casefile import check_keys as _keys
 from ..casefile import check_range as _rng
 from ..casefile import check_text as _str
-from ..casefile import id_hint, read_case_toml, resolve_inside
+from ..casefile import id_hint, read_case_toml, resolve_inside, withhold_outside_values
 from ..errors import InputError
 from ..schema import NETWORK_CASE as _S
 from ..schema import range_of as _range
@@ -775,6 +775,7 @@ def _destination(
     )
 
 
+@withhold_outside_values
 def parse_case(
     data: dict,
     base: Path,

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import plausible
+from ..casefile import withhold_outside_values
 from ..errors import InputError
 from ..i18n import Message
 from ..schema import PROPOSAL, check_section
@@ -236,6 +237,7 @@ def _extra(spec: dict, k: str, where: str) -> float:
     return plausible.check("standard_parameter", spec[k], f"{where}.{k}")
 
 
+@withhold_outside_values
 def parse_proposal(
     data: dict,
     base: Path | None = None,
