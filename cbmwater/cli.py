@@ -77,6 +77,26 @@ def _check_redox(ctx: click.Context, param: click.Parameter, value: str) -> str:
         raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
 
 
+_lang_option = click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    default="en",
+    show_default=True,
+    help="Language of reports (en, zh).",
+)
+
+
+def _report_file(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """A --report target: .html or .pdf, checked before any work."""
+    if value is not None and Path(value).suffix.lower() not in (".html", ".htm", ".pdf"):
+        raise click.BadParameter(f"{value}: the report is .html or .pdf", ctx=ctx, param=param)
+    return _out_file(ctx, param, value)
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    _write_atomic(path, lambda p: p.write_bytes(data))
+
+
 @click.group(cls=_Group)
 @click.version_option(__version__, prog_name="cbmwater")
 def main() -> None:
@@ -570,10 +590,10 @@ _allow_outside = click.option(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["json", "html"]),
+    type=click.Choice(["json", "html", "pdf"]),
     default=None,
-    help="json (verdict, findings, mixing, inputs_hash, versions; default) or html "
-    "(self-contained report with mixing curves, assumptions and the .pqi).",
+    help="json (verdict, findings, mixing, inputs_hash, versions; default), or the report as "
+    "html or pdf (needs --out; default from its suffix .html/.pdf).",
 )
 @click.option(
     "--out",
@@ -587,21 +607,29 @@ _allow_outside = click.option(
     help="Also write the PHREEQC mixing input that was run, as a .pqi file.",
     callback=_out_file,
 )
+@_lang_option
 @_allow_outside
 def review(
-    proposal: Path, fmt: str, out: Path | None, pqi: Path | None, allow_outside: bool
+    proposal: Path, fmt: str, out: Path | None, pqi: Path | None, lang: str, allow_outside: bool
 ) -> None:
     """Review a reinjection PROPOSAL (TOML): standard, compatibility, isolation, verdict."""
     from .study import review as review_proposal
+    from .study import review_report
 
+    suffix = "" if out is None else out.suffix.lower()
     if fmt is None:
-        fmt = "html" if out is not None and out.suffix.lower() in (".html", ".htm") else "json"
+        fmt = {".html": "html", ".htm": "html", ".pdf": "pdf"}.get(suffix, "json")
+    if fmt == "pdf" and out is None:
+        raise click.UsageError("--format pdf needs --out FILE.pdf")
     res = review_proposal(proposal, allow_outside=allow_outside)
-    text = res.to_html() if fmt == "html" else res.to_json()
-    if out is None:
-        click.echo(text)
+    if fmt == "json" and out is not None:
+        _write_text(out, res.to_json() + "\n")
+    elif fmt == "json":
+        click.echo(res.to_json())
+    elif out is None:
+        click.echo(review_report(res, lang=lang, fmt=fmt).decode("utf-8"))
     else:
-        _write_text(out, text + "\n")
+        _write_bytes(out, review_report(res, lang=lang, fmt=fmt))
     if pqi is not None:
         _write_text(pqi, res.pqi)
 
@@ -698,6 +726,21 @@ def review(
     help="Write the model as an MPS file.",
     callback=_out_file,
 )
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the plan report (KPIs, builds, flows, costs, binding limits) as .html or .pdf.",
+    callback=_report_file,
+)
+@click.option(
+    "--workbook",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the plan's tables as a formatted Excel workbook (.xlsx).",
+    callback=_out_file,
+)
+@_lang_option
 @_allow_outside
 def optimise(
     case_file: Path,
@@ -713,11 +756,14 @@ def optimise(
     max_iterations: int,
     write_lp: str | None,
     write_mps: str | None,
+    report: Path | None,
+    workbook: Path | None,
+    lang: str,
     allow_outside: bool,
 ) -> None:
     """Choose trains and split the water of CASE.toml among its destinations over its life."""
     from .study import optimise as optimise_case
-    from .study import pareto_front
+    from .study import pareto_front, plan_report, plan_workbook
 
     def progress(msg: str, frac: float) -> None:
         if fmt == "text":
@@ -771,6 +817,11 @@ def optimise(
         _write_text(out / "results.json", text + "\n")
         for name, df in plan.all_tables().items():
             _write_text(out / f"{name}.csv", df.to_csv(index=False), encoding="utf-8-sig")
+    if report is not None:
+        kind = "pdf" if report.suffix.lower() == ".pdf" else "html"
+        _write_bytes(report, plan_report(plan, lang=lang, fmt=kind))
+    if workbook is not None:
+        _write_bytes(workbook, plan_workbook(plan, lang=lang))
     click.echo(text if fmt == "json" else plan.summary_text())
     if plan.status in ("infeasible", "no_solution", "error", "unbounded"):
         sys.exit(1)
