@@ -92,9 +92,9 @@ class ReviewResult(JsonResult):
     def to_html(self, lang: str = "en") -> str:
         """The review as one self-contained HTML page (verdict, findings, mixing curves,
         evidence, assumptions, the .pqi); see :func:`cbmwater.study.reports.review_report`."""
-        from .reports import review_report
+        from ..report.documents import review_document
 
-        return review_report(self, lang=lang, fmt="html").decode("utf-8")
+        return review_document(self.to_dict(), self.pqi, lang=lang, fmt="html").decode("utf-8")
 
 
 def load_proposal(

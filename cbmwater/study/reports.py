@@ -79,6 +79,14 @@ def plan_report(plan: NetworkPlan, *, lang: str = "en", fmt: str = "html") -> by
     ------
     InputError
         ``lang`` or ``fmt`` not one of the allowed values.
+
+    Examples
+    --------
+    >>> import cbmwater
+    >>> from cbmwater.resources import example_path
+    >>> plan = cbmwater.optimise(example_path("qinshui_south", "case.toml"))  # doctest: +SKIP
+    >>> plan_report(plan, lang="zh", fmt="pdf")[:5]  # doctest: +SKIP
+    b'%PDF-'
     """
     from ..report.documents import plan_document
 
@@ -106,6 +114,13 @@ def plan_workbook(plan: NetworkPlan, *, lang: str = "en") -> bytes:
     ------
     InputError
         ``lang`` not one of the allowed values.
+
+    Examples
+    --------
+    >>> import cbmwater
+    >>> from cbmwater.resources import example_path
+    >>> plan = cbmwater.optimise(example_path("qinshui_south", "case.toml"))  # doctest: +SKIP
+    >>> open("plan.xlsx", "wb").write(plan_workbook(plan, lang="zh"))  # doctest: +SKIP
     """
     from ..report.documents import kpi_rows
     from ..report.workbook import tables_workbook
