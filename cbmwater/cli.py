@@ -114,6 +114,17 @@ def _check_redox(ctx: click.Context, param: click.Parameter, value: str) -> str:
         raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
 
 
+def _report_file(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """A --report target: .html or .pdf, checked before any work."""
+    if value is not None and Path(value).suffix.lower() not in (".html", ".htm", ".pdf"):
+        raise click.BadParameter(f"{value}: the report is .html or .pdf", ctx=ctx, param=param)
+    return _out_file(ctx, param, value)
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    _write_atomic(path, lambda p: p.write_bytes(data))
+
+
 @click.group(cls=_Group)
 @click.version_option(__version__, prog_name="cbmwater")
 def main() -> None:
@@ -610,11 +621,11 @@ _allow_outside = click.option(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["json", "html", "text"]),
+    type=click.Choice(["json", "html", "pdf", "text"]),
     default=None,
-    help="json (verdict, findings, mixing, inputs_hash, versions; default), html "
-    "(self-contained report with mixing curves, assumptions and the .pqi) or text (verdict, "
-    "conditions and findings in --lang).",
+    help="json (verdict, findings, mixing, inputs_hash, versions; default), the report as "
+    "html or pdf in --lang (pdf needs --out; default from its suffix .html/.pdf), or text "
+    "(verdict, conditions and findings in --lang).",
 )
 @click.option(
     "--out",
@@ -635,17 +646,25 @@ def review(
 ) -> None:
     """Review a reinjection PROPOSAL (TOML): standard, compatibility, isolation, verdict."""
     from .study import review as review_proposal
+    from .study import review_report
 
+    suffix = "" if out is None else out.suffix.lower()
     if fmt is None:
-        fmt = "html" if out is not None and out.suffix.lower() in (".html", ".htm") else "json"
+        fmt = {".html": "html", ".htm": "html", ".pdf": "pdf"}.get(suffix, "json")
+    if fmt == "pdf" and out is None:
+        raise click.UsageError("--format pdf needs --out FILE.pdf")
     res = review_proposal(proposal, allow_outside=allow_outside)
-    text = {"html": res.to_html, "json": res.to_json}.get(
-        fmt, lambda: _review_text(res.to_dict(), _lang())
-    )()
-    if out is None:
-        click.echo(text)
+    lang = _lang()
+    if fmt in ("json", "text"):
+        text = res.to_json() if fmt == "json" else _review_text(res.to_dict(), lang)
+        if out is None:
+            click.echo(text)
+        else:
+            _write_text(out, text + "\n")
+    elif out is None:
+        click.echo(review_report(res, lang=lang, fmt=fmt).decode("utf-8"))
     else:
-        _write_text(out, text + "\n")
+        _write_bytes(out, review_report(res, lang=lang, fmt=fmt))
     if pqi is not None:
         _write_text(pqi, res.pqi)
 
@@ -742,6 +761,20 @@ def review(
     help="Write the model as an MPS file.",
     callback=_out_file,
 )
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the plan report (KPIs, builds, flows, costs, binding limits) as .html or .pdf.",
+    callback=_report_file,
+)
+@click.option(
+    "--workbook",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the plan's tables as a formatted Excel workbook (.xlsx).",
+    callback=_out_file,
+)
 @_allow_outside
 @_lang_option
 def optimise(
@@ -758,11 +791,13 @@ def optimise(
     max_iterations: int,
     write_lp: str | None,
     write_mps: str | None,
+    report: Path | None,
+    workbook: Path | None,
     allow_outside: bool,
 ) -> None:
     """Choose trains and split the water of CASE.toml among its destinations over its life."""
     from .study import optimise as optimise_case
-    from .study import pareto_front
+    from .study import pareto_front, plan_report, plan_workbook
 
     def progress(msg: str, frac: float) -> None:
         if fmt == "text":
@@ -816,6 +851,11 @@ def optimise(
         _write_text(out / "results.json", text + "\n")
         for name, df in plan.all_tables().items():
             _write_text(out / f"{name}.csv", df.to_csv(index=False), encoding="utf-8-sig")
+    if report is not None:
+        kind = "pdf" if report.suffix.lower() == ".pdf" else "html"
+        _write_bytes(report, plan_report(plan, lang=_lang(), fmt=kind))
+    if workbook is not None:
+        _write_bytes(workbook, plan_workbook(plan, lang=_lang()))
     click.echo(text if fmt == "json" else plan.summary_text())
     if plan.status in ("infeasible", "no_solution", "error", "unbounded"):
         sys.exit(1)

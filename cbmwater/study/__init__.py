@@ -29,6 +29,7 @@ from .minewater import (
 )
 from .network import OBJECTIVES, NetworkPlan, ParetoPoint, load_case, optimise, pareto_front
 from .reinjection import SCALE_MINERALS, ReviewResult, load_proposal, review
+from .reports import REPORT_FORMATS, plan_report, plan_workbook, review_report
 from .results import JsonResult
 from .treatment import TreatmentResult, treat, unit_library
 from .water import ComplianceResult, characterisation, characterise, compliance, read_analyses
@@ -46,6 +47,10 @@ __all__ = [
     "load_proposal",
     "ReviewResult",
     "SCALE_MINERALS",
+    "review_report",
+    "plan_report",
+    "plan_workbook",
+    "REPORT_FORMATS",
     "optimise",
     "pareto_front",
     "load_case",

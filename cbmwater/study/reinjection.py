@@ -103,14 +103,12 @@ class ReviewResult(JsonResult):
         """The PHREEQC mixing input that was run (re-run it with PHREEQC 3)."""
         return "" if self.review is None else self.review.pqi
 
-    def to_html(self) -> str:
-        """The review as one self-contained HTML page (verdict, findings, SI and scale curves,
-        assumptions, the .pqi); needs plotly (``pip install 'cbmwater[app]'``)."""
-        from ..report.reinjection_html import review_html
+    def to_html(self, lang: str = "en") -> str:
+        """The review as one self-contained HTML page (verdict, findings, mixing curves,
+        evidence, assumptions, the .pqi); see :func:`cbmwater.study.reports.review_report`."""
+        from ..report.documents import review_document
 
-        if self.review is None:
-            raise ValueError("this ReviewResult was built from a dict; run review() for HTML")
-        return review_html(self.review)
+        return review_document(self.to_dict(), self.pqi, lang=lang, fmt="html").decode("utf-8")
 
 
 def load_proposal(
