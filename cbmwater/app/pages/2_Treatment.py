@@ -23,7 +23,7 @@ from cbmwater import CbmwaterError
 from cbmwater.app import logic
 from cbmwater.app import logic_treatment as LT
 from cbmwater.app.common import lab_file_source, language_selector
-from cbmwater.app.i18n import STRINGS, mineral_name, t
+from cbmwater.app.i18n import has, mineral_name, t
 from cbmwater.study import BUNDLED_ANALYSES, vocabulary
 from cbmwater.study.treatment import economics_defaults
 
@@ -110,7 +110,7 @@ def unit_short(unit: str, lang: str) -> str:
 
 def kind_label(kind: str, lang: str) -> str:
     key = f"kind_{kind}"
-    return t(key, lang) if key in STRINGS else kind
+    return t(key, lang) if has(key) else kind
 
 
 def mineral_label(m: str, lang: str) -> str:
@@ -159,7 +159,7 @@ def cost_chart(costs: pd.DataFrame, lang: str, year: int) -> go.Figure:
     x = [unit_short(u, lang) for u in body.index]
     fig = go.Figure()
     for cat in body.columns:
-        label = t(f"cat_{cat}", lang) if f"cat_{cat}" in STRINGS else cat
+        label = t(f"cat_{cat}", lang) if has(f"cat_{cat}") else cat
         fig.add_trace(
             go.Bar(
                 x=x,
@@ -474,7 +474,7 @@ cost_view = costs.copy()
 cost_view.index = [
     t("cat_total", lang) if u == "total" else unit_short(u, lang) for u in cost_view.index
 ]
-cost_view.columns = [t(f"cat_{c}", lang) if f"cat_{c}" in STRINGS else c for c in cost_view.columns]
+cost_view.columns = [t(f"cat_{c}", lang) if has(f"cat_{c}") else c for c in cost_view.columns]
 cost_view.index.name = t("col_unit", lang)
 st.dataframe(cost_view.style.format("{:,.0f}"), key="cost_table")
 st.caption(t("cost_caption", lang, year=year))

@@ -24,7 +24,7 @@ import streamlit as st
 from cbmwater import CbmwaterError
 from cbmwater.app import logic_reinjection as LR
 from cbmwater.app.common import TEST_UPLOAD_KEY, language_selector
-from cbmwater.app.i18n import STRINGS, mineral_name, t
+from cbmwater.app.i18n import has, mineral_name, t
 
 TEST_CSV_KEY = "cbm_test_upload_csv"
 RESULT_KEY = "cbm_reinj_result"
@@ -53,7 +53,7 @@ def mineral_label(m: str, lang: str) -> str:
 
 def severity_label(sev: str, lang: str) -> str:
     key = f"rj_sev_{sev}"
-    return f"{SEVERITY_ICONS.get(sev, '')} {t(key, lang) if key in STRINGS else sev}".strip()
+    return f"{SEVERITY_ICONS.get(sev, '')} {t(key, lang) if has(key) else sev}".strip()
 
 
 def si_chart(review: dict, lang: str) -> go.Figure:
@@ -190,10 +190,10 @@ st.session_state[RESULT_KEY] = review
 # ---- verdict (prominent)
 verdict = review["verdict"]
 colour = VERDICT_COLOURS.get(verdict, "gray")
-label = t(f"rj_verdict_{verdict}", lang) if f"rj_verdict_{verdict}" in STRINGS else verdict
+label = t(f"rj_verdict_{verdict}", lang) if has(f"rj_verdict_{verdict}") else verdict
 st.header(t("rj_verdict_heading", lang))
 st.markdown(f"## :{colour}-background[{t('rj_verdict_line', lang, verdict=label)}]")
-if f"rj_verdict_help_{verdict}" in STRINGS:
+if has(f"rj_verdict_help_{verdict}"):
     st.caption(t(f"rj_verdict_help_{verdict}", lang))
 p = review["proposal"]
 st.caption(

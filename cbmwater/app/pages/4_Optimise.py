@@ -31,7 +31,7 @@ import streamlit as st
 from cbmwater import CbmwaterError
 from cbmwater.app import logic_optimise as LO
 from cbmwater.app.common import TEST_UPLOAD_KEY, bundled_case, case_source, language_selector
-from cbmwater.app.i18n import STRINGS, t
+from cbmwater.app.i18n import has, t
 
 if TYPE_CHECKING:  # pragma: no cover
     from streamlit.delta_generator import DeltaGenerator
@@ -78,7 +78,7 @@ def million(v: float | None) -> str:
 # ------------------------------------------------------------------ results
 def show_status(res: dict, lang: str) -> None:
     status = res["status"]
-    label = t(f"opt_status_{status}", lang) if f"opt_status_{status}" in STRINGS else status
+    label = t(f"opt_status_{status}", lang) if has(f"opt_status_{status}") else status
     box = STATUS_BOX.get(status, st.error)
     gap = res.get("solver", {}).get("gap")
     box(
