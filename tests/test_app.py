@@ -30,6 +30,7 @@ from cbmwater.study import characterisation as characterise_file  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "cbmwater" / "app"
 HOME = APP / "Home.py"
+ENTRY = APP / "streamlit_app.py"  # what `cbmwater app` serves: st.navigation over the pages
 PAGE = APP / "pages" / "1_Characterise.py"
 TIMEOUT = 60
 from cbmwater.app import (
@@ -204,7 +205,7 @@ def test_language_switch_changes_titles():
 
 
 def test_home_page_bilingual():
-    at = AppTest.from_file(str(HOME), default_timeout=TIMEOUT)
+    at = AppTest.from_file(str(ENTRY), default_timeout=TIMEOUT)
     at.run(timeout=TIMEOUT)
     assert not at.exception
     assert at.title[0].value == i18n.t("home_title", "en")
@@ -215,7 +216,7 @@ def test_home_page_bilingual():
 
 def test_language_survives_page_switch():
     """中文 chosen on Home stays chosen on the Characterise page (and can be switched back)."""
-    at = AppTest.from_file(str(HOME), default_timeout=TIMEOUT)
+    at = AppTest.from_file(str(ENTRY), default_timeout=TIMEOUT)
     at.run(timeout=TIMEOUT)
     at.sidebar.radio(key="_lang_radio").set_value("zh")
     at.run(timeout=TIMEOUT)

@@ -22,7 +22,7 @@ import streamlit as st
 from cbmwater import CbmwaterError
 from cbmwater.app import logic
 from cbmwater.app import logic_treatment as LT
-from cbmwater.app.common import lab_file_source, language_selector
+from cbmwater.app.common import lab_file_source, page_setup
 from cbmwater.app.i18n import has, mineral_name, t
 from cbmwater.study import BUNDLED_ANALYSES, vocabulary
 from cbmwater.study.treatment import economics_defaults
@@ -221,8 +221,7 @@ def si_limit_chart(stage: dict, lang: str) -> go.Figure:
 
 
 # ------------------------------------------------------------------ page
-st.set_page_config(page_title="cbmwater · Treatment", page_icon="⚙️", layout="wide")
-lang = language_selector()
+lang = page_setup("pages/2_Treatment.py")
 st.title(t("treat_title", lang))
 
 # ---- water: data source, sample, flow
@@ -236,7 +235,7 @@ data, filename, sheet, bundled = lab_file_source(
 try:
     ids = samples(data, filename, bundled, sheet)
 except CbmwaterError as exc:
-    st.error(t("error_input", lang, msg=str(exc)), icon="🚫")
+    st.error(t("error_input", lang, msg=str(exc)), icon=":material/error:")
     st.stop()
 c1, c2 = st.columns(2)
 sample = c1.selectbox(t("sample", lang), ids, key="sample", help=t("sample_help", lang))
@@ -285,13 +284,13 @@ if "ph_adjustment" in units:
         help=t("target_pH_help", lang),
     )
 if not units:
-    st.error(t("error_empty_train", lang), icon="🚫")
+    st.error(t("error_empty_train", lang), icon=":material/error:")
     st.stop()
 tokens = LT.train_tokens(units, target_pH)
 st.caption(t("train_order", lang, train=" → ".join(tokens)))
 why = LT.order_error(units)
 if why is not None:
-    st.error(t("error_order", lang, msg=why), icon="🚫")
+    st.error(t("error_order", lang, msg=why), icon=":material/error:")
     st.stop()
 
 # ---- economics (sidebar)
@@ -353,7 +352,7 @@ try:
             float(life),
         )
 except CbmwaterError as exc:
-    st.error(t("error_run", lang, msg=str(exc)), icon="🚫")
+    st.error(t("error_run", lang, msg=str(exc)), icon=":material/error:")
     st.stop()
 st.session_state[RESULT_KEY] = result
 year = result["price_year"]
@@ -408,10 +407,13 @@ if membranes:
                         allow=s["si_allowance"].get(m, float("nan")),
                         design=s["design_recovery"],
                     ),
-                    icon="⚠️",
+                    icon=":material/warning:",
                 )
             else:
-                st.success(t("rec_not_limited", lang, unit=name, rec=s["recovery"]), icon="✅")
+                st.success(
+                    t("rec_not_limited", lang, unit=name, rec=s["recovery"]),
+                    icon=":material/check_circle:",
+                )
             st.caption(t("si_limit_caption", lang))
         if m and any(v is not None for v in s["si_at_limit"].values()):
             with right:
