@@ -1,12 +1,13 @@
 # Two commands for a fresh machine: `make run` and `make test`.
-# Others: `make test-fast` (skips tests marked slow), `make lint` (ruff + mypy), `make wheel`.
+# Others: `make test-fast` (skips tests marked slow), `make lint` (ruff + mypy), `make wheel`,
+# `make screenshots` (a PNG of every app page in both languages, docs/screenshots/).
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= $(or $(STREAMLIT_SERVER_PORT),8501)
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast lint wheel venv bench clean system
+.PHONY: run test test-fast lint wheel venv bench clean system screenshots
 
 # Debian packages: Chromium for the real-browser tests and the screenshots, Noto CJK fonts for
 # Chinese in the browser, in PDF reports and in figures, pango/harfbuzz for WeasyPrint (PDF).
@@ -47,6 +48,10 @@ lint: $(STAMP)
 
 wheel: $(STAMP)
 	$(PY) -m build --wheel --no-isolation --outdir dist .
+
+# every app page in English and Chinese, shot in Debian's Chromium (tools/screenshots.py)
+screenshots: system $(STAMP)
+	$(PY) tools/screenshots.py --out docs/screenshots
 
 bench: $(STAMP)
 	$(PY) benchmarks/characterise.py

@@ -1178,20 +1178,17 @@ def minewater_plan(
 
 
 def app_command(port: int) -> list[str]:
-    """The command that serves the Streamlit app (``Home.py`` of the installed package)."""
-    from importlib.resources import files
+    """The command that serves the Streamlit app: the package's navigation entry
+    (``cbmwater/app/streamlit_app.py``) with the options of its ``.streamlit/config.toml``."""
+    from cbmwater.app.serve import ENTRY, config_flags
 
-    home = files("cbmwater.app").joinpath("Home.py")
     return [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(home),
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
+        str(ENTRY),
+        *config_flags(),
         "--server.port",
         str(port),
     ]

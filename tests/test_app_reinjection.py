@@ -32,6 +32,7 @@ from cbmwater.resources import example_path  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "cbmwater" / "app"
 HOME = APP / "Home.py"
+ENTRY = APP / "streamlit_app.py"  # what `cbmwater app` serves: st.navigation over the pages
 PAGE = APP / "pages" / "3_Reinjection.py"
 EXAMPLES = example_path("reinjection")
 COMPATIBLE = EXAMPLES / "compatible.toml"
@@ -127,7 +128,10 @@ def test_barite_example_fails_with_barite_finding(barite_page, engine_barite):
     ref = next(f for f in engine_barite.findings if f.code == "SCALE_BARITE")
     assert barite["message"] == ref.message
     assert barite["clause"] == ref.basis
-    assert json.loads(barite["evidence"])["max_si"] == pytest.approx(ref.evidence["max_si"])
+    evidence = next(df.value for df in at.dataframe if "quantity" in df.value.columns)
+    row = evidence[(evidence["code"] == "SCALE_BARITE") & (evidence["quantity"] == "max_si")]
+    assert len(row) == 1
+    assert float(row.iloc[0]["value"]) == pytest.approx(ref.evidence["max_si"], rel=1e-5)
     assert "warning" in barite["severity"]
     assert "fail" in table[table["code"] == "SCALE_EXCEEDS_TSS"].iloc[0]["severity"]
     # the conditions are listed
@@ -249,10 +253,11 @@ def test_invalid_toml_is_an_error():
 
 # ---------------------------------------------------------------- home
 def test_home_links_to_reinjection_page():
-    at = AppTest.from_file(str(HOME), default_timeout=TIMEOUT)
+    at = AppTest.from_file(str(ENTRY), default_timeout=TIMEOUT)
     at.run(timeout=TIMEOUT)
     assert not at.exception
     links = [el.proto for el in at.get("page_link")]
     assert any(
-        p.label == i18n.t("page_reinjection", "en") and "Reinjection" in p.page for p in links
+        p.label == i18n.t("page_reinjection", "en") and "reinjection" in p.page.lower()
+        for p in links
     ), links

@@ -42,6 +42,7 @@ from cbmwater.water.io import read_analyses  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "cbmwater" / "app"
 HOME = APP / "Home.py"
+ENTRY = APP / "streamlit_app.py"  # what `cbmwater app` serves: st.navigation over the pages
 PAGE = APP / "pages" / "2_Treatment.py"
 TIMEOUT = 60
 from cbmwater.app import i18n  # noqa: E402
@@ -393,12 +394,12 @@ def test_chinese_title_and_labels():
 
 
 def test_home_links_to_treatment_page():
-    at = AppTest.from_file(str(HOME), default_timeout=TIMEOUT)
+    at = AppTest.from_file(str(ENTRY), default_timeout=TIMEOUT)
     at.run(timeout=TIMEOUT)
     assert not at.exception
     links = [el.proto for el in at.get("page_link")]
     assert any(
-        p.label == i18n.t("page_treatment", "en") and "Treatment" in p.page for p in links
+        p.label == i18n.t("page_treatment", "en") and "treatment" in p.page.lower() for p in links
     ), links
     at.switch_page("pages/2_Treatment.py")
     at.run(timeout=TIMEOUT)

@@ -20,17 +20,21 @@ from cbmwater.cli import app_command, main
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_the_command_runs_the_packaged_home_page_headless():
+def test_the_command_runs_the_packaged_entry_headless_without_deploy_button():
     cmd = app_command(8765)
     assert cmd[:4] == [sys.executable, "-m", "streamlit", "run"]
-    home = Path(cmd[4])
-    assert home == ROOT / "cbmwater" / "app" / "Home.py" and home.is_file()
+    entry = Path(cmd[4])
+    assert entry == ROOT / "cbmwater" / "app" / "streamlit_app.py" and entry.is_file()
     opts = dict(zip(cmd[5::2], cmd[6::2]))
     assert opts == {
         "--server.headless": "true",
         "--browser.gatherUsageStats": "false",
+        "--client.toolbarMode": "minimal",  # no Deploy button
         "--server.port": "8765",
     }
+    # the options are the shipped config file's
+    shipped = (ROOT / "cbmwater" / "app" / ".streamlit" / "config.toml").read_text()
+    assert 'toolbarMode = "minimal"' in shipped
 
 
 def test_app_passes_the_port_and_the_exit_status(monkeypatch):

@@ -407,7 +407,7 @@ def test_uf_backwash_leaves_the_works_and_is_charged():
 
 
 def test_new_categories_are_known_to_optimiser_and_app():
-    from cbmwater.app.i18n import STRINGS
+    from cbmwater.app.i18n import keys
     from cbmwater.optimize.precompute import VARIABLE
     from cbmwater.optimize.results import COST_CATEGORIES
 
@@ -415,9 +415,9 @@ def test_new_categories_are_known_to_optimiser_and_app():
     # liquid residuals are routed and priced by the network, not per m3 of feed
     assert "backwash_disposal" not in VARIABLE and "brine_disposal" not in VARIABLE
     for cat in CATEGORIES:
-        assert STRINGS[f"cat_{cat}"]["en"] and STRINGS[f"cat_{cat}"]["zh"], cat
+        assert f"cat_{cat}" in keys("en") and f"cat_{cat}" in keys("zh"), cat
     for cat in COST_CATEGORIES:
-        assert STRINGS[f"opt_cat_{cat}"]["en"] and STRINGS[f"opt_cat_{cat}"]["zh"], cat
+        assert f"opt_cat_{cat}" in keys("en") and f"opt_cat_{cat}" in keys("zh"), cat
 
 
 # --------------------------------------------------------------------------------------------

@@ -19,9 +19,9 @@ PKG = ROOT / "cbmwater"
 APP = PKG / "app"
 MAIN = PKG / "__main__.py"  # `python -m cbmwater`: the CLI's entry, a face too
 CLI = PKG / "cli.py"
-#: Packages a face may import from, besides the top level ``cbmwater`` itself: the API package
-#: and the app.
-ALLOWED = ("cbmwater.study", "cbmwater.app", "cbmwater.cli")  # the API, and faces
+#: Packages a face may import from, besides the top level ``cbmwater`` itself: the API package,
+#: the faces, and the message catalogues (``cbmwater.i18n``, a low layer any module may import).
+ALLOWED = ("cbmwater.study", "cbmwater.app", "cbmwater.cli", "cbmwater.i18n")
 
 
 def _face_files() -> list[Path]:

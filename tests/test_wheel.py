@@ -165,6 +165,10 @@ def test_wheel_metadata_keeps_the_app_out_of_the_engine(wheel: Path) -> None:
         "cbmwater/case_studies/qinshui_south/case.toml",
         "cbmwater/case_studies/qinshui_south/wells.csv",
         "cbmwater/case_studies/daji_old_mine/case.toml",
+        "cbmwater/locale/en/LC_MESSAGES/app.po",
+        "cbmwater/locale/zh/LC_MESSAGES/app.po",
+        "cbmwater/app/.streamlit/config.toml",  # cbmwater app's options (no Deploy button)
+        "cbmwater/app/streamlit_app.py",
     ):
         assert f in names, f
     assert not [n for n in names if "/case_studies/" in n and n.endswith(".py")]

@@ -1,4 +1,5 @@
-"""cbmwater app: the home page.  Run with ``cbmwater app``.
+"""cbmwater app: the home page (the navigation's default page; ``cbmwater app`` serves
+:mod:`cbmwater.app.streamlit_app`).
 
 The app is a thin face over the engine (DESIGN.md §2): widgets and plots over cbmwater's public
 API.  All text goes through :mod:`i18n`.
@@ -8,22 +9,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cbmwater.app.common import language_selector
+from cbmwater.app.common import PAGES, page_setup
 from cbmwater.app.i18n import t
 
-st.set_page_config(page_title="cbmwater", page_icon="💧", layout="wide")
-lang = language_selector()
+lang = page_setup("Home.py")
 
 st.title(t("home_title", lang))
 st.markdown(t("home_intro", lang))
 st.subheader(t("home_pages", lang))
-st.page_link("pages/1_Characterise.py", label=t("page_characterise", lang), icon="🧪")
-st.caption(t("page_characterise_help", lang))
-st.page_link("pages/2_Treatment.py", label=t("page_treatment", lang), icon="⚙️")
-st.caption(t("page_treatment_help", lang))
-st.page_link("pages/3_Reinjection.py", label=t("page_reinjection", lang), icon="🛢️")
-st.caption(t("page_reinjection_help", lang))
-st.page_link("pages/4_Optimise.py", label=t("page_optimise", lang), icon="🧭")
-st.caption(t("page_optimise_help", lang))
-st.page_link("pages/5_Mine_water.py", label=t("page_minewater", lang), icon="⛏️")
-st.caption(t("page_minewater_help", lang))
+for spec in PAGES:
+    if spec.page_key is not None:
+        st.page_link(spec.script, label=t(spec.page_key, lang), icon=spec.icon)
+        st.caption(t(f"{spec.page_key}_help", lang))

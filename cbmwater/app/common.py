@@ -1,9 +1,14 @@
-"""Pieces every page shares: the language selector in the sidebar and the lab-file source."""
+"""Pieces every page shares: the pages and their navigation, the language and the current run
+(both kept in the URL), and the lab-file source."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, overload
+from typing import Any, Literal, overload
 
 import streamlit as st
 
@@ -11,23 +16,135 @@ from cbmwater.app.i18n import LANGUAGES, t
 
 #: session_state key holding the chosen language ("en" or "zh"); survives page switches.
 LANG_KEY = "lang"
+#: session_state key (and query parameter) of the current run's id, kept through navigation.
+RUN_KEY = "run"
+#: the query parameter holding the language: ``?lang=zh`` (reload, bookmarks, shared links).
+LANG_PARAM = "lang"
+#: the query parameter holding the current run: ``?run=<id>``.
+RUN_PARAM = "run"
 _RADIO_KEY = "_lang_radio"
+
+#: True while the navigation entry runs a page: the entry has drawn the language selector.
+_IN_NAVIGATION: ContextVar[bool] = ContextVar("cbmwater_in_navigation", default=False)
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page of the app: its script (relative to this package), the i18n key of its short
+    title in the navigation, its URL path, its Material icon, and the i18n prefix of its link
+    and description on the home page (``<page_key>`` and ``<page_key>_help``)."""
+
+    script: str
+    title_key: str
+    url_path: str
+    icon: str
+    page_key: str | None = None
+
+
+#: the app's pages, in navigation order (the first one is the home page)
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("Home.py", "nav_home", "home", ":material/home:"),
+    PageSpec(
+        "pages/1_Characterise.py",
+        "nav_characterise",
+        "characterise",
+        ":material/science:",
+        "page_characterise",
+    ),
+    PageSpec(
+        "pages/2_Treatment.py",
+        "nav_treatment",
+        "treatment",
+        ":material/water_pump:",
+        "page_treatment",
+    ),
+    PageSpec(
+        "pages/3_Reinjection.py",
+        "nav_reinjection",
+        "reinjection",
+        ":material/fact_check:",
+        "page_reinjection",
+    ),
+    PageSpec("pages/4_Optimise.py", "nav_optimise", "optimise", ":material/hub:", "page_optimise"),
+    PageSpec(
+        "pages/5_Mine_water.py",
+        "nav_minewater",
+        "mine_water",
+        ":material/landslide:",
+        "page_minewater",
+    ),
+)
+
+
+def page_spec(script: str) -> PageSpec:
+    """The :class:`PageSpec` of ``script`` (e.g. ``"pages/3_Reinjection.py"``)."""
+    return next(p for p in PAGES if p.script == script)
+
+
+def _param(name: str) -> str | None:
+    value = st.query_params.get(name)
+    return value or None
+
+
+def current_language() -> str:
+    """The user's language: the URL's ``?lang=`` first (a reload, a bookmark or a shared link
+    opens a new session), then the session's choice, else English."""
+    url = _param(LANG_PARAM)
+    if url in LANGUAGES:
+        lang = str(url)
+    else:
+        kept = st.session_state.get(LANG_KEY, "en")
+        lang = kept if kept in LANGUAGES else "en"
+    st.session_state[LANG_KEY] = lang
+    return lang
+
+
+def current_run() -> str | None:
+    """The id of the current run (``?run=<id>`` in the URL, else the session's), or None."""
+    run = _param(RUN_PARAM) or st.session_state.get(RUN_KEY)
+    st.session_state[RUN_KEY] = run
+    return str(run) if run else None
+
+
+def set_current_run(run_id: str | None) -> None:
+    """Make ``run_id`` the current run (in the session and the URL); None clears it."""
+    st.session_state[RUN_KEY] = run_id
+    if run_id:
+        st.query_params[RUN_PARAM] = run_id
+    elif RUN_PARAM in st.query_params:
+        del st.query_params[RUN_PARAM]
+
+
+def sync_url() -> None:
+    """Write the language and the current run into the URL (Streamlit drops query parameters
+    when the user switches pages; the session still knows them)."""
+    lang = st.session_state.get(LANG_KEY, "en")
+    if st.query_params.get(LANG_PARAM) != lang:
+        st.query_params[LANG_PARAM] = lang
+    run = st.session_state.get(RUN_KEY)
+    if run and st.query_params.get(RUN_PARAM) != run:
+        st.query_params[RUN_PARAM] = run
 
 
 def _remember_language() -> None:
-    st.session_state[LANG_KEY] = st.session_state[_RADIO_KEY]
+    lang = st.session_state[_RADIO_KEY]
+    st.session_state[LANG_KEY] = lang
+    st.query_params[LANG_PARAM] = lang
 
 
 def language_selector() -> str:
     """Draw the English / 中文 selector in the sidebar and return the chosen code.
 
-    The choice is kept in ``st.session_state["lang"]``, a plain key, and copied into the widget
-    before it is drawn: Streamlit forgets a widget's own state when the user switches pages.
+    The choice is kept in ``st.session_state["lang"]``, a plain key, and in the URL
+    (``?lang=zh``); it is copied into the widget before it is drawn, because Streamlit forgets a
+    widget's own state when the user switches pages.  Inside the navigation entry
+    (:func:`run_page`) the entry has drawn the selector already and this only returns the code.
     """
-    lang = st.session_state.get(LANG_KEY, "en")
-    if lang not in LANGUAGES:
-        lang = "en"
-    st.session_state[LANG_KEY] = lang
+    lang = current_language()
+    current_run()
+    sync_url()
+    if _IN_NAVIGATION.get():
+        return lang
     st.session_state[_RADIO_KEY] = lang
     st.sidebar.radio(
         t("language", lang),
@@ -38,6 +155,32 @@ def language_selector() -> str:
         on_change=_remember_language,
     )
     return lang
+
+
+def page_setup(script: str) -> str:
+    """Set a page's tab title and icon (translated) and return the language (drawing the
+    selector when the page runs on its own, as in the AppTest tests)."""
+    lang = language_selector()
+    spec = page_spec(script)
+    st.set_page_config(
+        page_title=f"{t(spec.title_key, lang)} · cbmwater", page_icon=spec.icon, layout="wide"
+    )
+    return lang
+
+
+@contextmanager
+def _navigation_scope() -> Iterator[None]:
+    token = _IN_NAVIGATION.set(True)
+    try:
+        yield
+    finally:
+        _IN_NAVIGATION.reset(token)
+
+
+def run_page(page: Any) -> None:
+    """Run the page ``st.navigation`` chose, telling it the selector is drawn already."""
+    with _navigation_scope():
+        page.run()
 
 
 #: session_state key tests use to hand a page an "uploaded" file: (filename, bytes)
@@ -98,7 +241,7 @@ def lab_file_source(
     )
     sheet: str | None = None
     if source == "bundled":
-        st.info(bundled_note, icon="ℹ️")
+        st.info(bundled_note, icon=":material/info:")
         return bundled_path.read_bytes(), bundled_path.name, None, True
     up = st.file_uploader(
         t("upload_label", lang),
@@ -147,7 +290,7 @@ def bundled_case(
     """Select box over the bundled cases (label -> path); ``None`` (after an error naming
     ``empty_key``) when there is none.  With ``titles`` each option shows "title — label"."""
     if not paths:
-        st.error(t(empty_key, lang), icon="🚫")
+        st.error(t(empty_key, lang), icon=":material/error:")
         return None
     shown = titles or {}
     chosen = st.selectbox(

@@ -27,7 +27,7 @@ from plotly.subplots import make_subplots
 import cbmwater
 from cbmwater import CbmwaterError, InputError
 from cbmwater.app import logic
-from cbmwater.app.i18n import STRINGS, t
+from cbmwater.app.i18n import has, t
 from cbmwater.study import example_path, resource_label
 from cbmwater.study import minewater as api
 from cbmwater.study import outputs as export
@@ -124,7 +124,7 @@ _UNREACHABLE_MAX_DOSE_MMOL_L = 10.0
 
 # ------------------------------------------------------------------ labels
 def _t(key: str, lang: str, fallback: str, **fields: object) -> str:
-    return t(key, lang, **fields) if key in STRINGS else fallback
+    return t(key, lang, **fields) if has(key) else fallback
 
 
 def option_label(option: str, lang: str) -> str:

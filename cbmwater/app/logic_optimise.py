@@ -26,7 +26,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import cbmwater
-from cbmwater.app.i18n import STRINGS, t
+from cbmwater.app.i18n import has, t
 from cbmwater.study import NetworkPlan, example_path, resource_label
 from cbmwater.study import outputs as export
 from cbmwater.study.casefiles import CaseSource, case_title, read_case_file, read_case_zip
@@ -350,7 +350,7 @@ def has_plan(res: dict) -> bool:
 
 # ------------------------------------------------------------------ labels
 def _t(key: str, lang: str, fallback: str, **fields: object) -> str:
-    return t(key, lang, **fields) if key in STRINGS else fallback
+    return t(key, lang, **fields) if has(key) else fallback
 
 
 def kind_label(kind: str, lang: str) -> str:

@@ -12,7 +12,6 @@ points at ``waters.csv`` works with that CSV uploaded next to it.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -94,24 +93,48 @@ def run_review(
 
 
 # ------------------------------------------------------------------ tables
-def _evidence_text(ev: object) -> str:
-    return json.dumps(ev, ensure_ascii=False, default=str, sort_keys=False)
+def _evidence_value(v: object) -> str:
+    """One evidence value as table text: numbers to 6 significant digits, lists joined, None as a
+    dash."""
+    if v is None:
+        return "—"
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    if isinstance(v, (list, tuple)):
+        return ", ".join(_evidence_value(x) for x in v)
+    if isinstance(v, dict):
+        return "; ".join(f"{k} = {_evidence_value(x)}" for k, x in v.items())
+    return str(v)
 
 
 def findings_table(review: dict) -> pd.DataFrame:
-    """Findings: code, severity, message, evidence (JSON text), clause (the engine's basis),
-    condition."""
-    cols = ["code", "severity", "message", "evidence", "clause", "condition"]
+    """Findings: code, severity, message, clause (the engine's basis), condition.  Their evidence
+    is :func:`evidence_table`."""
+    cols = ["code", "severity", "message", "clause", "condition"]
     rows = [
         {
             "code": f["code"],
             "severity": f["severity"],
             "message": f["message"],
-            "evidence": _evidence_text(f.get("evidence")),
             "clause": f.get("basis"),
             "condition": f.get("condition"),
         }
         for f in review["findings"]
+    ]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def evidence_table(review: dict) -> pd.DataFrame:
+    """The findings' evidence as a long table: one row per (finding, quantity), with columns
+    ``finding`` (its position, 1-based), ``code``, ``quantity`` (the engine's field name) and
+    ``value`` (text: the same finding code may appear twice, e.g. one per aquifer)."""
+    cols = ["finding", "code", "quantity", "value"]
+    rows = [
+        {"finding": i, "code": f["code"], "quantity": str(k), "value": _evidence_value(v)}
+        for i, f in enumerate(review["findings"], start=1)
+        for k, v in (f.get("evidence") or {}).items()
     ]
     return pd.DataFrame(rows, columns=cols)
 

@@ -18,7 +18,7 @@ import streamlit as st
 
 from cbmwater import CbmwaterError
 from cbmwater.app import logic
-from cbmwater.app.common import lab_file_source, language_selector
+from cbmwater.app.common import lab_file_source, page_setup
 from cbmwater.app.i18n import mineral_name, t
 from cbmwater.study import BUNDLED_ANALYSES
 from cbmwater.study.outputs import piper_figure
@@ -142,8 +142,7 @@ def si_chart(records: pd.DataFrame, lang: str) -> go.Figure:
 
 
 # ------------------------------------------------------------------ page
-st.set_page_config(page_title="cbmwater · Characterise", page_icon="🧪", layout="wide")
-lang = language_selector()
+lang = page_setup("pages/1_Characterise.py")
 st.title(t("char_title", lang))
 
 # ---- data source
@@ -216,7 +215,7 @@ try:
             logic.redox_option(redox_kind, redox_pe),
         )
 except CbmwaterError as exc:
-    st.error(t("error_input", lang, msg=str(exc)), icon="🚫")
+    st.error(t("error_input", lang, msg=str(exc)), icon=":material/error:")
     st.stop()
 
 rec = result.records

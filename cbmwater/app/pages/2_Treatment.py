@@ -22,8 +22,8 @@ import streamlit as st
 from cbmwater import CbmwaterError
 from cbmwater.app import logic
 from cbmwater.app import logic_treatment as LT
-from cbmwater.app.common import lab_file_source, language_selector
-from cbmwater.app.i18n import STRINGS, mineral_name, t
+from cbmwater.app.common import lab_file_source, page_setup
+from cbmwater.app.i18n import has, mineral_name, t
 from cbmwater.study import BUNDLED_ANALYSES, vocabulary
 from cbmwater.study.treatment import economics_defaults
 
@@ -110,7 +110,7 @@ def unit_short(unit: str, lang: str) -> str:
 
 def kind_label(kind: str, lang: str) -> str:
     key = f"kind_{kind}"
-    return t(key, lang) if key in STRINGS else kind
+    return t(key, lang) if has(key) else kind
 
 
 def mineral_label(m: str, lang: str) -> str:
@@ -159,7 +159,7 @@ def cost_chart(costs: pd.DataFrame, lang: str, year: int) -> go.Figure:
     x = [unit_short(u, lang) for u in body.index]
     fig = go.Figure()
     for cat in body.columns:
-        label = t(f"cat_{cat}", lang) if f"cat_{cat}" in STRINGS else cat
+        label = t(f"cat_{cat}", lang) if has(f"cat_{cat}") else cat
         fig.add_trace(
             go.Bar(
                 x=x,
@@ -221,8 +221,7 @@ def si_limit_chart(stage: dict, lang: str) -> go.Figure:
 
 
 # ------------------------------------------------------------------ page
-st.set_page_config(page_title="cbmwater · Treatment", page_icon="⚙️", layout="wide")
-lang = language_selector()
+lang = page_setup("pages/2_Treatment.py")
 st.title(t("treat_title", lang))
 
 # ---- water: data source, sample, flow
@@ -236,7 +235,7 @@ data, filename, sheet, bundled = lab_file_source(
 try:
     ids = samples(data, filename, bundled, sheet)
 except CbmwaterError as exc:
-    st.error(t("error_input", lang, msg=str(exc)), icon="🚫")
+    st.error(t("error_input", lang, msg=str(exc)), icon=":material/error:")
     st.stop()
 c1, c2 = st.columns(2)
 sample = c1.selectbox(t("sample", lang), ids, key="sample", help=t("sample_help", lang))
@@ -285,13 +284,13 @@ if "ph_adjustment" in units:
         help=t("target_pH_help", lang),
     )
 if not units:
-    st.error(t("error_empty_train", lang), icon="🚫")
+    st.error(t("error_empty_train", lang), icon=":material/error:")
     st.stop()
 tokens = LT.train_tokens(units, target_pH)
 st.caption(t("train_order", lang, train=" → ".join(tokens)))
 why = LT.order_error(units)
 if why is not None:
-    st.error(t("error_order", lang, msg=why), icon="🚫")
+    st.error(t("error_order", lang, msg=why), icon=":material/error:")
     st.stop()
 
 # ---- economics (sidebar)
@@ -353,7 +352,7 @@ try:
             float(life),
         )
 except CbmwaterError as exc:
-    st.error(t("error_run", lang, msg=str(exc)), icon="🚫")
+    st.error(t("error_run", lang, msg=str(exc)), icon=":material/error:")
     st.stop()
 st.session_state[RESULT_KEY] = result
 year = result["price_year"]
@@ -408,10 +407,13 @@ if membranes:
                         allow=s["si_allowance"].get(m, float("nan")),
                         design=s["design_recovery"],
                     ),
-                    icon="⚠️",
+                    icon=":material/warning:",
                 )
             else:
-                st.success(t("rec_not_limited", lang, unit=name, rec=s["recovery"]), icon="✅")
+                st.success(
+                    t("rec_not_limited", lang, unit=name, rec=s["recovery"]),
+                    icon=":material/check_circle:",
+                )
             st.caption(t("si_limit_caption", lang))
         if m and any(v is not None for v in s["si_at_limit"].values()):
             with right:
@@ -474,7 +476,7 @@ cost_view = costs.copy()
 cost_view.index = [
     t("cat_total", lang) if u == "total" else unit_short(u, lang) for u in cost_view.index
 ]
-cost_view.columns = [t(f"cat_{c}", lang) if f"cat_{c}" in STRINGS else c for c in cost_view.columns]
+cost_view.columns = [t(f"cat_{c}", lang) if has(f"cat_{c}") else c for c in cost_view.columns]
 cost_view.index.name = t("col_unit", lang)
 st.dataframe(cost_view.style.format("{:,.0f}"), key="cost_table")
 st.caption(t("cost_caption", lang, year=year))

@@ -15,23 +15,34 @@ to the download buttons in ``st.session_state["cbm_reinj_downloads"]`` (``{"html
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from cbmwater import CbmwaterError
 from cbmwater.app import logic_reinjection as LR
-from cbmwater.app.common import TEST_UPLOAD_KEY, language_selector
-from cbmwater.app.i18n import STRINGS, mineral_name, t
+from cbmwater.app.common import TEST_UPLOAD_KEY, page_setup
+from cbmwater.app.i18n import has, mineral_name, t
+
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
 
 TEST_CSV_KEY = "cbm_test_upload_csv"
 RESULT_KEY = "cbm_reinj_result"
 DOWNLOADS_KEY = "cbm_reinj_downloads"
 #: Verdict -> Streamlit markdown colour.
 VERDICT_COLOURS = {"pass": "green", "conditional": "orange", "fail": "red"}
-SEVERITY_ICONS = {"fail": "🔴", "warning": "🟠", "info": "🔵"}
+#: Verdict -> Material icon shown before it.
+VERDICT_ICONS = {
+    "pass": ":material/check_circle:",
+    "conditional": ":material/rule:",
+    "fail": ":material/cancel:",
+}
+#: Severity -> text colour of its cell in the findings table.
+SEVERITY_COLOURS = {"fail": "#b00020", "warning": "#b45f06", "info": "#1f5fa8"}
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -53,7 +64,17 @@ def mineral_label(m: str, lang: str) -> str:
 
 def severity_label(sev: str, lang: str) -> str:
     key = f"rj_sev_{sev}"
-    return f"{SEVERITY_ICONS.get(sev, '')} {t(key, lang) if key in STRINGS else sev}".strip()
+    return t(key, lang) if has(key) else sev
+
+
+def style_findings(df: pd.DataFrame, severities: list[str]) -> Styler:
+    """Colour each finding's severity cell by its severity (fail red, warning orange, info
+    blue)."""
+    colours = [SEVERITY_COLOURS.get(s, "") for s in severities]
+    return df.style.apply(
+        lambda col: [f"color: {c}; font-weight: 600" if c else "" for c in colours],
+        subset=["severity"],
+    )
 
 
 def si_chart(review: dict, lang: str) -> go.Figure:
@@ -121,8 +142,7 @@ def scale_chart(review: dict, lang: str) -> go.Figure:
 
 
 # ------------------------------------------------------------------ page
-st.set_page_config(page_title="cbmwater · Reinjection", page_icon="🛢️", layout="wide")
-lang = language_selector()
+lang = page_setup("pages/3_Reinjection.py")
 st.title(t("rj_title", lang))
 st.markdown(t("rj_intro", lang))
 
@@ -182,7 +202,7 @@ try:
     with st.spinner(t("rj_running", lang)):
         out = compute(bytes(toml_data), toml_name, example, csv_data, csv_name)
 except CbmwaterError as exc:
-    st.error(t("rj_error", lang, msg=str(exc)), icon="🚫")
+    st.error(t("rj_error", lang, msg=str(exc)), icon=":material/error:")
     st.stop()
 review = out["review"]
 st.session_state[RESULT_KEY] = review
@@ -190,10 +210,11 @@ st.session_state[RESULT_KEY] = review
 # ---- verdict (prominent)
 verdict = review["verdict"]
 colour = VERDICT_COLOURS.get(verdict, "gray")
-label = t(f"rj_verdict_{verdict}", lang) if f"rj_verdict_{verdict}" in STRINGS else verdict
+label = t(f"rj_verdict_{verdict}", lang) if has(f"rj_verdict_{verdict}") else verdict
 st.header(t("rj_verdict_heading", lang))
-st.markdown(f"## :{colour}-background[{t('rj_verdict_line', lang, verdict=label)}]")
-if f"rj_verdict_help_{verdict}" in STRINGS:
+icon = VERDICT_ICONS.get(verdict, ":material/help:")
+st.markdown(f"## {icon} :{colour}-background[{t('rj_verdict_line', lang, verdict=label)}]")
+if has(f"rj_verdict_help_{verdict}"):
     st.caption(t(f"rj_verdict_help_{verdict}", lang))
 p = review["proposal"]
 st.caption(
@@ -220,21 +241,34 @@ else:
 # ---- findings
 st.subheader(t("rj_findings", lang))
 findings = LR.findings_table(review)
+severities = list(findings["severity"])
 findings["severity"] = findings["severity"].map(lambda s: severity_label(s, lang))
 st.dataframe(
-    findings,
+    style_findings(findings, severities),
     hide_index=True,
     key="rj_findings",
     column_config={
         "code": st.column_config.TextColumn(t("rj_col_code", lang)),
         "severity": st.column_config.TextColumn(t("rj_col_severity", lang)),
         "message": st.column_config.TextColumn(t("rj_col_message", lang), width="large"),
-        "evidence": st.column_config.TextColumn(t("rj_col_evidence", lang)),
         "clause": st.column_config.TextColumn(t("rj_col_clause", lang)),
         "condition": st.column_config.TextColumn(t("rj_col_condition", lang)),
     },
 )
 st.caption(t("rj_findings_caption", lang))
+st.subheader(t("rj_evidence", lang))
+st.dataframe(
+    LR.evidence_table(review),
+    hide_index=True,
+    key="rj_evidence",
+    column_config={
+        "finding": st.column_config.NumberColumn(t("rj_col_finding", lang), format="%d"),
+        "code": st.column_config.TextColumn(t("rj_col_code", lang)),
+        "quantity": st.column_config.TextColumn(t("rj_col_quantity", lang)),
+        "value": st.column_config.TextColumn(t("rj_col_value", lang)),
+    },
+)
+st.caption(t("rj_evidence_caption", lang))
 
 # ---- mixing curves
 st.subheader(t("rj_mixing", lang))
@@ -276,7 +310,3 @@ d2.download_button(
     on_click="ignore",
 )
 st.caption(t("rj_dl_caption", lang))
-with st.expander(t("rj_findings", lang) + " (JSON)"):
-    st.code(
-        json.dumps(review["findings"], ensure_ascii=False, indent=1, default=str), language="json"
-    )

@@ -30,8 +30,8 @@ import streamlit as st
 
 from cbmwater import CbmwaterError
 from cbmwater.app import logic_optimise as LO
-from cbmwater.app.common import TEST_UPLOAD_KEY, bundled_case, case_source, language_selector
-from cbmwater.app.i18n import STRINGS, t
+from cbmwater.app.common import TEST_UPLOAD_KEY, bundled_case, case_source, page_setup
+from cbmwater.app.i18n import has, t
 
 if TYPE_CHECKING:  # pragma: no cover
     from streamlit.delta_generator import DeltaGenerator
@@ -58,9 +58,12 @@ def num_col(key: str, lang: str, fmt: str = "%.2f", **kw: Any) -> ColumnConfig:
 def report(exc: BaseException, key: str, lang: str) -> None:
     """An engine error as a message (never a traceback); other errors named as internal."""
     if isinstance(exc, CbmwaterError):
-        st.error(t(key, lang, msg=str(exc)), icon="🚫")
+        st.error(t(key, lang, msg=str(exc)), icon=":material/error:")
     else:
-        st.error(t("opt_error_internal", lang, kind=type(exc).__name__, msg=str(exc)), icon="🐞")
+        st.error(
+            t("opt_error_internal", lang, kind=type(exc).__name__, msg=str(exc)),
+            icon=":material/bug_report:",
+        )
 
 
 def progress_callback(bar: DeltaGenerator, lang: str) -> Callable[[str, float], None]:
@@ -78,7 +81,7 @@ def million(v: float | None) -> str:
 # ------------------------------------------------------------------ results
 def show_status(res: dict, lang: str) -> None:
     status = res["status"]
-    label = t(f"opt_status_{status}", lang) if f"opt_status_{status}" in STRINGS else status
+    label = t(f"opt_status_{status}", lang) if has(f"opt_status_{status}") else status
     box = STATUS_BOX.get(status, st.error)
     gap = res.get("solver", {}).get("gap")
     box(
@@ -91,10 +94,16 @@ def show_status(res: dict, lang: str) -> None:
             solver=res["solver"].get("name") or "—",
             seconds=res.get("timings", {}).get("total_s") or 0.0,
         ),
-        icon="✅" if status == "optimal" else "⚠️" if box is st.warning else "🚫",
+        icon=(
+            ":material/check_circle:"
+            if status == "optimal"
+            else ":material/warning:"
+            if box is st.warning
+            else ":material/error:"
+        ),
     )
     for p in res.get("presolve") or []:
-        st.warning(t("opt_presolve", lang, msg=p["message"]), icon="⚠️")
+        st.warning(t("opt_presolve", lang, msg=p["message"]), icon=":material/warning:")
 
 
 def show_infeasibility(res: dict, lang: str) -> None:
@@ -154,7 +163,7 @@ def show_kpis(res: dict, lang: str) -> None:
     )
     if not v.get("ok", True):
         where = json.dumps(v.get("where", {}), ensure_ascii=False)
-        st.warning(t("opt_verify_failed", lang, where=where), icon="⚠️")
+        st.warning(t("opt_verify_failed", lang, where=where), icon=":material/warning:")
 
 
 def show_plan(res: dict, lang: str) -> None:
@@ -331,8 +340,7 @@ def show_warnings(res: dict, lang: str) -> None:
 
 
 # ------------------------------------------------------------------ page
-st.set_page_config(page_title="cbmwater · Optimise", page_icon="🧭", layout="wide")
-lang = language_selector()
+lang = page_setup("pages/4_Optimise.py")
 st.title(t("opt_title", lang))
 st.markdown(t("opt_intro", lang))
 
@@ -392,7 +400,7 @@ st.caption(
 if base_case.note:
     st.caption(base_case.note)
 for w in base_case.warnings:
-    st.warning(w, icon="⚠️")
+    st.warning(w, icon=":material/warning:")
 with st.expander(t("opt_glance", lang)):
     glance = LO.glance_tables(base_case)
     st.markdown(t("opt_glance_production", lang))
@@ -572,7 +580,7 @@ res = st.session_state.get(RESULT_KEY)
 if res is not None and meta is not None and meta["case_key"] == src.key:
     st.header(t("opt_results_heading", lang))
     if meta["sig"] != sig:
-        st.info(t("opt_stale", lang), icon="ℹ️")
+        st.info(t("opt_stale", lang), icon=":material/info:")
     show_status(res, lang)
     if LO.has_plan(res):
         show_kpis(res, lang)
@@ -613,7 +621,7 @@ if res is not None and meta is not None and meta["case_key"] == src.key:
     with st.expander(t("opt_summary_text", lang)):
         st.code(LO.summary_text(res), language="text")
 else:
-    st.info(t("opt_press_run", lang), icon="ℹ️")
+    st.info(t("opt_press_run", lang), icon=":material/info:")
 
 # ---- Pareto front
 st.header(t("opt_pareto_heading", lang))
@@ -648,17 +656,17 @@ pmeta = st.session_state.get(PARETO_META_KEY)
 front = st.session_state.get(PARETO_KEY)
 if front is not None and pmeta is not None and pmeta["case_key"] == src.key:
     if pmeta["sig"] != psig:
-        p2.info(t("opt_stale", lang), icon="ℹ️")
+        p2.info(t("opt_stale", lang), icon=":material/info:")
     ptab = LO.pareto_table(front)
     shown = ptab.assign(status=ptab["status"].map(lambda x: LO.status_label(x, lang)))
     planned = ptab["status"].isin(["optimal", "feasible"])
     if not planned.any():
         st.warning(
             t("opt_pareto_no_plan", lang, status=", ".join(ptab["status"].astype(str)) or "—"),
-            icon="⚠️",
+            icon=":material/warning:",
         )
     elif len(ptab) == 1:
-        st.info(t("opt_pareto_single", lang), icon="ℹ️")
+        st.info(t("opt_pareto_single", lang), icon=":material/info:")
     st.plotly_chart(LO.pareto_figure(front, lang), key="opt_pareto")
     st.dataframe(
         shown,

@@ -40,7 +40,7 @@ import streamlit as st
 from cbmwater import CbmwaterError
 from cbmwater.app import logic
 from cbmwater.app import logic_minewater as LM
-from cbmwater.app.common import bundled_case, case_source, lab_file_source, language_selector
+from cbmwater.app.common import bundled_case, case_source, lab_file_source, page_setup
 from cbmwater.app.i18n import t
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -127,9 +127,12 @@ def num_col(key: str, lang: str, fmt: str = "%.2f", **kw: Any) -> ColumnConfig:
 def report(exc: BaseException, key: str, lang: str) -> None:
     """An engine error as a message (never a traceback); other errors named as internal."""
     if isinstance(exc, CbmwaterError):
-        st.error(t(key, lang, msg=str(exc)), icon="🚫")
+        st.error(t(key, lang, msg=str(exc)), icon=":material/error:")
     else:
-        st.error(t("mw_error_internal", lang, kind=type(exc).__name__, msg=str(exc)), icon="🐞")
+        st.error(
+            t("mw_error_internal", lang, kind=type(exc).__name__, msg=str(exc)),
+            icon=":material/bug_report:",
+        )
 
 
 def yes_no(b: bool, lang: str) -> str:
@@ -231,13 +234,20 @@ def section_waters(
     )
     table = None
     try:
-        table, warnings = acidity(
-            data, filename, bundled, sheet, missing, fe_policy, tuple(sorted(flows.items())) or None
-        )
+        with st.spinner(t("mw_running_acidity", lang)):
+            table, warnings = acidity(
+                data,
+                filename,
+                bundled,
+                sheet,
+                missing,
+                fe_policy,
+                tuple(sorted(flows.items())) or None,
+            )
     except Exception as exc:  # noqa: BLE001
         report(exc, "mw_error_acidity", lang)
         if missing == "error":
-            st.info(t("mw_missing_hint", lang), icon="💡")
+            st.info(t("mw_missing_hint", lang), icon=":material/lightbulb:")
     if table is not None:
         shown = table.reset_index()
         shown["net_acidic"] = shown["net_acidic"].map(
@@ -287,7 +297,7 @@ def section_waters(
         )
         st.caption(t("mw_acidity_caption", lang))
         for w in warnings:
-            st.warning(w, icon="⚠️")
+            st.warning(w, icon=":material/warning:")
         st.download_button(
             t("mw_dl_acidity", lang),
             table.to_csv().encode("utf-8-sig"),
@@ -406,12 +416,12 @@ def section_neutralise(
         if run.get("unreachable"):  # a chemical limit of the reagent, not a failure
             st.info(
                 t("mw_unreachable", lang, reagent=LM.reagent_label(r, lang), msg=run["message"]),
-                icon="ℹ️",
+                icon=":material/info:",
             )
         else:
             st.warning(
                 t("mw_reagent_failed", lang, reagent=LM.reagent_label(r, lang), msg=run["message"]),
-                icon="⚠️",
+                icon=":material/warning:",
             )
     doses = LM.dose_table(runs)
     doses["reagent"] = doses["reagent"].map(lambda r: LM.reagent_label(r, lang))
@@ -458,7 +468,7 @@ def section_neutralise(
                     reagent=LM.reagent_label(reagent, lang),
                     others=", ".join(LM.reagent_label(r, lang) for r in ok) or "—",
                 ),
-                icon="⚠️",
+                icon=":material/warning:",
             )
     else:
         d = run["result"]
@@ -577,7 +587,7 @@ def section_options(
         help=t("mw_load_max_help", lang),
     )
     if table is None or sample not in table.index:
-        st.info(t("mw_need_acidity", lang), icon="ℹ️")
+        st.info(t("mw_need_acidity", lang), icon=":material/info:")
     else:
         net = float(table.loc[sample, "net_acidity_mg_L_CaCO3"])
         try:
@@ -771,7 +781,7 @@ def section_options(
     ignored = [w for w in warnings if w.endswith("and was ignored")]  # inputs it does not use
     for w in warnings:
         if w not in ignored:
-            st.warning(w, icon="⚠️")
+            st.warning(w, icon=":material/warning:")
     if ignored:
         st.caption(t("mw_size_ignored", lang, which="; ".join(ignored)))
     with st.expander(t("mw_size_details", lang)):
@@ -791,7 +801,7 @@ def section_plan(lang: str) -> None:
             if chosen is None:
                 return
             case, key = LM.load_case_bundled(chosen)
-            st.warning(t("mw_case_representative", lang), icon="⚠️")
+            st.warning(t("mw_case_representative", lang), icon=":material/warning:")
         else:
             up = st.file_uploader(
                 t("mw_case_upload", lang),
@@ -828,7 +838,7 @@ def section_plan(lang: str) -> None:
     if case.note:
         st.caption(case.note)
     for w in case.warnings:
-        st.warning(w, icon="⚠️")
+        st.warning(w, icon=":material/warning:")
     with st.expander(t("mw_case_glance", lang)):
         pts = pd.DataFrame(
             [
@@ -945,10 +955,10 @@ def section_plan(lang: str) -> None:
     meta = st.session_state.get(PLAN_META_KEY)
     res = st.session_state.get(PLAN_KEY)
     if res is None or meta is None or meta["case_key"] != key:
-        st.info(t("mw_press_run", lang), icon="ℹ️")
+        st.info(t("mw_press_run", lang), icon=":material/info:")
         return
     if meta["sig"] != sig:
-        st.info(t("mw_stale", lang), icon="ℹ️")
+        st.info(t("mw_stale", lang), icon=":material/info:")
     show_plan(res, meta, lang)
 
 
@@ -965,7 +975,13 @@ def show_plan(res: dict, meta: dict, lang: str) -> None:
             else status,
             seconds=meta.get("seconds", 0.0),
         ),
-        icon="✅" if status == "optimal" else "⚠️" if box is st.warning else "🚫",
+        icon=(
+            ":material/check_circle:"
+            if status == "optimal"
+            else ":material/warning:"
+            if box is st.warning
+            else ":material/error:"
+        ),
     )
     if res.get("choices"):
         m = st.columns(4)
@@ -1128,8 +1144,7 @@ def show_plan(res: dict, meta: dict, lang: str) -> None:
 
 
 # ------------------------------------------------------------------ page
-st.set_page_config(page_title="cbmwater · Mine water", page_icon="⛏️", layout="wide")
-lang = language_selector()
+lang = page_setup("pages/5_Mine_water.py")
 st.title(t("mw_title", lang))
 st.markdown(t("mw_intro", lang))
 
@@ -1141,5 +1156,5 @@ if waters_out is not None:
     )
     section_options(lang, values_, table_, sample_, flow_, runs_)
 else:
-    st.info(t("mw_no_waters", lang), icon="ℹ️")
+    st.info(t("mw_no_waters", lang), icon=":material/info:")
 section_plan(lang)
