@@ -30,6 +30,13 @@ from .reinjection import SCALE_MINERALS, ReviewResult, load_proposal, review
 from .results import JsonResult
 from .treatment import TreatmentResult, treat, unit_library
 from .water import ComplianceResult, characterisation, characterise, compliance, read_analyses
+from .workspace import (
+    RunRecord,
+    RunSummary,
+    Workspace,
+    WorkspaceError,
+    default_workspace_path,
+)
 
 __all__ = [
     "read_analyses",
@@ -66,6 +73,11 @@ __all__ = [
     "MINE_SYSTEMS",
     "PASSIVE_ACID_LOAD_MAX_KG_D",
     "JsonResult",
+    "Workspace",
+    "WorkspaceError",
+    "RunSummary",
+    "RunRecord",
+    "default_workspace_path",
     "BUNDLED_ANALYSES",
     "example_path",
     "resource_label",
