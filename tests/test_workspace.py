@@ -28,14 +28,9 @@ from sqlalchemy import create_engine, inspect
 import cbmwater
 from cbmwater.resources import data_path, example_path
 from cbmwater.study.workspace import InputFile, run_inputs
-from cbmwater.workspace import (
-    MAX_INPUT_BYTES,
-    SCHEMA_VERSION,
-    Store,
-    WorkspaceError,
-    key_figures,
-)
-from cbmwater.workspace.schema import Base
+from cbmwater.workspace import MAX_INPUT_BYTES, WorkspaceError, key_figures
+from cbmwater.workspace.schema import SCHEMA_VERSION, Base
+from cbmwater.workspace.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 LAB = example_path("qinshui", "analyses.csv")

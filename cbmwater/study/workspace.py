@@ -14,7 +14,7 @@ import os
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -23,11 +23,9 @@ from ..geochem.characterise import Characterisation
 from ..workspace import (
     INPUT_KINDS,
     RUN_KINDS,
-    SCHEMA_VERSION,
     InputFile,
     RunRecord,
     RunSummary,
-    Store,
     StoredInput,
     WorkspaceError,
 )
@@ -35,6 +33,9 @@ from .casefiles import case_references
 from .outputs import jsonable, zip_bytes
 from .reinjection import proposal_files
 from .results import JsonResult
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..workspace.store import Store
 
 __all__ = [
     "Workspace",
@@ -45,7 +46,6 @@ __all__ = [
     "InputFile",
     "INPUT_KINDS",
     "RUN_KINDS",
-    "SCHEMA_VERSION",
     "WORKSPACE_ENV",
     "default_workspace_path",
     "result_dict",
@@ -221,7 +221,11 @@ class Workspace:
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, create: bool = True):
-        self._store = Store(default_workspace_path() if path is None else path, create=create)
+        from ..workspace.store import Store  # SQLAlchemy is loaded here, not on import
+
+        self._store: Store = Store(
+            default_workspace_path() if path is None else path, create=create
+        )
 
     @property
     def path(self) -> Path:
@@ -231,7 +235,7 @@ class Workspace:
     @property
     def schema_version(self) -> int:
         """The file's schema version (``PRAGMA user_version``; this code writes
-        :data:`SCHEMA_VERSION`)."""
+        :data:`cbmwater.workspace.schema.SCHEMA_VERSION`)."""
         return self._store.schema_version
 
     def __repr__(self) -> str:

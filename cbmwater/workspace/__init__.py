@@ -40,8 +40,7 @@ Durability
 """
 
 from .figures import RUN_KINDS, key_figures
-from .schema import MIGRATIONS, SCHEMA_VERSION
-from .store import (
+from .records import (
     INPUT_KINDS,
     MAX_INPUT_BYTES,
     MAX_LABEL_CHARS,
@@ -49,14 +48,13 @@ from .store import (
     InputFile,
     RunRecord,
     RunSummary,
-    Store,
     StoredInput,
     WorkspaceError,
-    database_hashes,
 )
 
+# The store (cbmwater.workspace.store) and the tables (cbmwater.workspace.schema) import
+# SQLAlchemy; they are loaded when a workspace is opened, not when cbmwater is imported.
 __all__ = [
-    "Store",
     "WorkspaceError",
     "InputFile",
     "StoredInput",
@@ -67,8 +65,5 @@ __all__ = [
     "MAX_INPUT_BYTES",
     "MAX_RESULT_BYTES",
     "MAX_LABEL_CHARS",
-    "MIGRATIONS",
-    "SCHEMA_VERSION",
     "key_figures",
-    "database_hashes",
 ]

@@ -14,7 +14,6 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from os import PathLike
@@ -28,12 +27,23 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
-from ..archives import MAX_NAME_CHARS, MAX_UPLOAD_BYTES
-from ..errors import CbmwaterError, InputError
+from ..archives import MAX_NAME_CHARS
+from ..errors import InputError
 from ..outpaths import check_output
 from ..resources import data_path, resource_label
 from ..version import __version__
 from .figures import RUN_KINDS, key_figures
+from .records import (
+    INPUT_KINDS,
+    MAX_INPUT_BYTES,
+    MAX_LABEL_CHARS,
+    MAX_RESULT_BYTES,
+    InputFile,
+    RunRecord,
+    RunSummary,
+    StoredInput,
+    WorkspaceError,
+)
 from .schema import MIGRATIONS, SCHEMA_VERSION, Input, Run, RunInput
 
 __all__ = [
@@ -53,18 +63,6 @@ __all__ = [
     "database_hashes",
 ]
 
-#: Kinds of input: a lab file, a decision-engine case, a reinjection proposal, a mine-water
-#: case, or anything else a run read.
-INPUT_KINDS: tuple[str, ...] = ("lab", "case", "proposal", "mineplan", "other")
-#: One input: the upload cap of :mod:`cbmwater.archives` (50 MB), the largest file the app
-#: accepts; a larger lab file is read from a path and not kept.
-MAX_INPUT_BYTES = MAX_UPLOAD_BYTES
-#: One run's result as JSON: 256 MB.  The characterisation of the largest upload (about
-#: 100 000 samples at 1.5 kB of JSON each) is about 150 MB; SQLite's own cap on a value is
-#: 1 GB (SQLITE_MAX_LENGTH), and a result is held in memory whole while it is saved.
-MAX_RESULT_BYTES = 256 * 1024 * 1024
-#: A run's label: 200 characters (a title, not a note).
-MAX_LABEL_CHARS = 200
 #: How long a writer waits for another's transaction to end before giving up, seconds.  A save
 #: of the largest result takes a few seconds; 60 s leaves room for a queue of them.
 BUSY_TIMEOUT_S = 60.0
@@ -73,88 +71,6 @@ APPLICATION_ID = 0x63626D77
 
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-class WorkspaceError(CbmwaterError):
-    """The workspace file cannot be used: not a workspace, newer than this code, busy, or a
-    run or input it does not hold."""
-
-
-@dataclass(frozen=True)
-class InputFile:
-    """An input to save with a run, in the run's transaction.
-
-    ``name``: a relative path (``case.toml``, ``tables/wells.csv``); ``data``: its bytes;
-    ``kind``: one of :data:`INPUT_KINDS`.
-    """
-
-    name: str
-    data: bytes = field(repr=False)
-    kind: str = "other"
-
-
-@dataclass(frozen=True)
-class StoredInput:
-    """An input of a run: SHA-256, the name the run used, its kind and size (bytes)."""
-
-    sha256: str
-    name: str
-    kind: str
-    size: int
-
-
-@dataclass(frozen=True)
-class RunSummary:
-    """A run as a list shows it: id, kind, label, when (UTC), key figures and status."""
-
-    id: int
-    kind: str
-    label: str
-    created: datetime
-    key_figures: dict[str, Any]
-    status: str
-
-
-@dataclass(frozen=True)
-class RunRecord:
-    """Everything stored about a run.
-
-    ``result`` is the API result's ``to_dict()``; ``databases`` maps each bundled database
-    file to its SHA-256; ``inputs`` are in the order the run gave them.
-    """
-
-    id: int
-    kind: str
-    label: str
-    created: datetime
-    status: str
-    engine_version: str
-    databases: dict[str, str]
-    options: dict[str, Any]
-    result: dict[str, Any]
-    key_figures: dict[str, Any]
-    inputs: tuple[StoredInput, ...]
-
-    @property
-    def input_hashes(self) -> tuple[str, ...]:
-        """The SHA-256 of every input, in order."""
-        return tuple(i.sha256 for i in self.inputs)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The record as JSON-ready data (``created`` as ISO 8601 text)."""
-        return {
-            "id": self.id,
-            "kind": self.kind,
-            "label": self.label,
-            "created": self.created.isoformat(),
-            "status": self.status,
-            "engine_version": self.engine_version,
-            "databases": self.databases,
-            "options": self.options,
-            "key_figures": self.key_figures,
-            "inputs": [vars(i).copy() for i in self.inputs],
-            "result": self.result,
-        }
 
 
 @lru_cache(maxsize=1)
