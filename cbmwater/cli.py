@@ -7,6 +7,7 @@ succeeded).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import sys
@@ -125,6 +126,68 @@ def _write_bytes(path: Path, data: bytes) -> None:
     _write_atomic(path, lambda p: p.write_bytes(data))
 
 
+#: Parameters of a run command that are not options of the run (outputs, what to print).
+_NOT_RUN_OPTIONS = {"out", "fmt", "pqi", "write_lp", "write_mps"}
+_workspace_option = click.option(
+    "--workspace",
+    "workspace",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Workspace file (default: $CBMWATER_WORKSPACE, else ~/.cbmwater/workspace.sqlite).",
+)
+
+
+def _saveable(kind: str, input_kind: str, input_arg: str) -> Callable[[Any], Any]:
+    """Add --save, --workspace and --label to a run command; the command calls :func:`_keep`
+    with its result when the run has finished."""
+
+    def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def command(*args: Any, save: bool, workspace: Path | None, label: str, **kw: Any) -> Any:
+            if not save and (workspace is not None or label):
+                raise click.UsageError("--workspace and --label go with --save")
+            options = {
+                k: (str(v) if isinstance(v, Path) else v)
+                for k, v in kw.items()
+                if k not in _NOT_RUN_OPTIONS and k != input_arg
+            }
+            click.get_current_context().meta["cbmwater.save"] = (
+                (kind, input_kind, kw[input_arg], options, workspace, label) if save else None
+            )
+            return fn(*args, **kw)
+
+        command = click.option("--label", default="", help="Label of the saved run.")(command)
+        command = _workspace_option(command)
+        return click.option(
+            "--save", is_flag=True, help="Keep the run and its input files in the workspace."
+        )(command)
+
+    return deco
+
+
+def _saving() -> bool:
+    return bool(click.get_current_context().meta.get("cbmwater.save"))
+
+
+def _keep(result: Any, kind: str | None = None) -> None:
+    """Save a finished run (with --save) and say where on stderr."""
+    spec = click.get_current_context().meta.get("cbmwater.save")
+    if not spec:
+        return
+    from .study.workspace import Workspace, run_inputs
+
+    run_kind, input_kind, path, options, workspace, label = spec
+    ws = Workspace(workspace)
+    run_id = ws.save_run(
+        kind or run_kind,
+        result,
+        inputs=run_inputs(path, input_kind),
+        options=options,
+        label=label,
+    )
+    click.echo(f"saved as run {run_id} in {ws.path}", err=True)
+
+
 @click.group(cls=_Group)
 @click.version_option(__version__, prog_name="cbmwater")
 def main() -> None:
@@ -233,6 +296,7 @@ def _characterise_streamed(input_file: Path, out: Path, fmt: str, options: dict[
     callback=_out_file,
 )
 @_lang_option
+@_saveable("characterise", "lab", "input_file")
 def characterise(
     input_file: Path,
     out: Path | None,
@@ -271,6 +335,7 @@ def characterise(
         and fmt in ("csv", "json")
         and pqi is None
         and input_file.suffix.lower() in STREAM_SUFFIXES
+        and not _saving()
     ):
         _characterise_streamed(input_file, out, fmt, options)
         return
@@ -300,6 +365,7 @@ def characterise(
         for name in result.inputs:
             extra = pqi.with_name(f"{pqi.stem}_{name}{pqi.suffix or '.pqi'}")
             _write_text(extra, result.pqi(name))
+    _keep(result)
     flagged = [r for r, f in zip(records["sample_id"], records["qa_flag"]) if f != "ok"]
     if out is not None:
         click.echo(
@@ -369,6 +435,7 @@ def units(fmt: str) -> None:
     "total Fe distributed by that pe. Units that oxidise (aeration) still do.",
 )
 @_lang_option
+@_saveable("treat", "lab", "input_file")
 def treat(
     input_file: Path,
     sample_id: str,
@@ -403,6 +470,7 @@ def treat(
         click.echo(text)
     else:
         _write_text(out, text + "\n")
+    _keep(result)
 
 
 def _treat_text(res: dict) -> str:
@@ -501,6 +569,7 @@ COMPLIANCE_FORMATS = ("text", "json", "csv")
     help="Standards table (default: cbmwater/databases/standards.csv).",
 )
 @_lang_option
+@_saveable("compliance", "lab", "input_file")
 def compliance(
     input_file: Path,
     standard_id: str,
@@ -540,6 +609,7 @@ def compliance(
             text = "\ufeff" + text
     else:
         text = _compliance_text(res)
+    _keep(res)
     if out is None:
         click.echo(text, nl=not text.endswith("\n"))
     else:
@@ -641,6 +711,7 @@ _allow_outside = click.option(
 )
 @_allow_outside
 @_lang_option
+@_saveable("review", "proposal", "proposal")
 def review(
     proposal: Path, fmt: str, out: Path | None, pqi: Path | None, allow_outside: bool
 ) -> None:
@@ -667,6 +738,7 @@ def review(
         _write_bytes(out, review_report(res, lang=lang, fmt=fmt))
     if pqi is not None:
         _write_text(pqi, res.pqi)
+    _keep(res)
 
 
 @main.command()
@@ -777,6 +849,7 @@ def review(
 )
 @_allow_outside
 @_lang_option
+@_saveable("optimise", "case", "case_file")
 def optimise(
     case_file: Path,
     out: Path | None,
@@ -819,6 +892,7 @@ def optimise(
             )
         ]
         text = json.dumps(export.jsonable(front), ensure_ascii=False, indent=1)
+        _keep({"points": front}, kind="pareto")
         if out is not None:
             _write_text(out / "pareto.json", text + "\n")
         if fmt == "json":
@@ -857,6 +931,7 @@ def optimise(
     if workbook is not None:
         _write_bytes(workbook, plan_workbook(plan, lang=_lang()))
     click.echo(text if fmt == "json" else plan.summary_text())
+    _keep(plan)
     if plan.status in ("infeasible", "no_solution", "error", "unbounded"):
         sys.exit(1)
 
@@ -1135,6 +1210,7 @@ def minewater_size(
 )
 @_allow_outside
 @_lang_option
+@_saveable("minewater_plan", "mineplan", "case_file")
 def minewater_plan(
     case_file: Path, fmt: str, budget: float | None, out: Path | None, allow_outside: bool
 ) -> None:
@@ -1151,6 +1227,7 @@ def minewater_plan(
     text = json.dumps(export.jsonable(res), ensure_ascii=False, indent=1)
     if out is not None:
         _write_text(out, text + "\n")
+    _keep(res)
     if fmt == "json":
         click.echo(text)
     else:
@@ -1175,6 +1252,108 @@ def minewater_plan(
                 )
     if res["status"] == "infeasible":
         sys.exit(1)
+
+
+@main.group("workspace")
+def workspace_group() -> None:
+    """Saved runs (--save): list, show, export, relabel, delete."""
+
+
+_ws_format = click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+_run_id = click.argument("run_id", metavar="ID", type=int)
+
+
+def _workspace(path: Path | None) -> Any:
+    from .study.workspace import Workspace
+
+    return Workspace(path, create=False)
+
+
+def _figures_text(figures: dict[str, Any]) -> str:
+    def num(v: Any) -> str:
+        if isinstance(v, float):
+            return f"{v:,.0f}" if abs(v) >= 1e4 else f"{v:.4g}"
+        return str(v)
+
+    return ", ".join(f"{k} {num(v)}" for k, v in figures.items() if v is not None)
+
+
+@workspace_group.command("list")
+@_workspace_option
+@_ws_format
+@click.option("--kind", default=None, help="Only runs of this kind (treat, optimise ...).")
+def workspace_list(workspace: Path | None, fmt: str, kind: str | None) -> None:
+    """The saved runs, newest first, with their key figures."""
+    ws = _workspace(workspace)
+    runs = ws.runs(kind)
+    if fmt == "json":
+        rows = [dict(vars(r), created=r.created.isoformat()) for r in runs]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    if not runs:
+        click.echo(f"no saved runs in {ws.path}", err=True)
+    for r in runs:
+        click.echo(
+            f"{r.id:>5}  {r.created:%Y-%m-%d %H:%M} UTC  {r.kind:<15}{r.label or '-'}  "
+            f"[{_figures_text(r.key_figures)}]"
+        )
+
+
+@workspace_group.command("show")
+@_run_id
+@_workspace_option
+@_ws_format
+def workspace_show(run_id: int, workspace: Path | None, fmt: str) -> None:
+    """Everything saved about run ID (text: without the result; json: all of it)."""
+    rec = _workspace(workspace).run(run_id)
+    if fmt == "json":
+        click.echo(json.dumps(rec.to_dict(), ensure_ascii=False, indent=1))
+        return
+    click.echo(f"run {rec.id}: {rec.kind} {rec.label!r}, {rec.created:%Y-%m-%d %H:%M:%S} UTC")
+    click.echo(f"status {rec.status}; cbmwater {rec.engine_version}")
+    click.echo(f"key figures: {_figures_text(rec.key_figures)}")
+    click.echo("options: " + json.dumps(rec.options, ensure_ascii=False))
+    for i in rec.inputs:
+        click.echo(f"input {i.name} ({i.kind}, {i.size:,} bytes, sha256 {i.sha256})")
+    click.echo(f"result: {len(rec.result)} keys (--format json shows it)")
+
+
+@workspace_group.command("export")
+@_run_id
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    callback=_out_file,
+    help="The zip to write (run.json and inputs/).",
+)
+@_workspace_option
+def workspace_export(run_id: int, out: Path, workspace: Path | None) -> None:
+    """Write run ID as a zip: run.json and its input files (a case re-runs from it)."""
+    data = _workspace(workspace).export(run_id)
+    _write_atomic(out, lambda p: p.write_bytes(data))
+    click.echo(f"run {run_id} -> {out}", err=True)
+
+
+@workspace_group.command("relabel")
+@_run_id
+@click.argument("label")
+@_workspace_option
+def workspace_relabel(run_id: int, label: str, workspace: Path | None) -> None:
+    """Give run ID the label LABEL."""
+    _workspace(workspace).relabel(run_id, label)
+    click.echo(f"run {run_id} relabelled", err=True)
+
+
+@workspace_group.command("delete")
+@_run_id
+@_workspace_option
+def workspace_delete(run_id: int, workspace: Path | None) -> None:
+    """Delete run ID (and those of its inputs no other run uses)."""
+    _workspace(workspace).delete(run_id)
+    click.echo(f"run {run_id} deleted", err=True)
 
 
 def app_command(port: int) -> list[str]:

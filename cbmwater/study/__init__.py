@@ -33,6 +33,13 @@ from .reports import REPORT_FORMATS, plan_report, plan_workbook, review_report
 from .results import JsonResult
 from .treatment import TreatmentResult, treat, unit_library
 from .water import ComplianceResult, characterisation, characterise, compliance, read_analyses
+from .workspace import (
+    RunRecord,
+    RunSummary,
+    Workspace,
+    WorkspaceError,
+    default_workspace_path,
+)
 
 __all__ = [
     "read_analyses",
@@ -80,6 +87,11 @@ __all__ = [
     "Message",
     "LANGUAGES",
     "render",
+    "Workspace",
+    "WorkspaceError",
+    "RunSummary",
+    "RunRecord",
+    "default_workspace_path",
     "BUNDLED_ANALYSES",
     "example_path",
     "resource_label",
