@@ -35,11 +35,19 @@ TIMINGS = ("timings", "solve_seconds")
 
 
 # -- what the workers run ------------------------------------------------------------------------
-def hold(seconds: float, log: str, tag: str) -> dict:
-    """Record what this worker may use (its own view) and when, holding it for ``seconds``."""
+def hold(seconds: float, log: str, tag: str, meet: str | None = None) -> dict:
+    """Record what this worker may use (its own view) and when, holding it for ``seconds``;
+    with ``meet``, first wait (at most 120 s) until the job tagged ``meet`` is running too."""
     from cbmwater.geochem.engine import available_cores
 
     start = time.time()
+    Path(log, f"{tag}.here").touch()
+    met = None
+    if meet is not None:
+        deadline = time.monotonic() + 120
+        while not Path(log, f"{meet}.here").exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        met = Path(log, f"{meet}.here").exists()
     time.sleep(seconds)
     rec = {
         "tag": tag,
@@ -47,6 +55,7 @@ def hold(seconds: float, log: str, tag: str) -> dict:
         "cpus": sorted(os.sched_getaffinity(0)),
         "phreeqc_workers": available_cores(),
         "highs_threads": default_threads(),
+        "met": met,
         "start": start,
         "end": time.time(),
     }
@@ -206,10 +215,16 @@ def test_a_job_over_its_memory_limit_fails_with_the_guards_message():
 def test_running_jobs_never_hold_more_cores_than_the_budget(tmp_path):
     rec = Recorder()
     r = runner(rec, cores=2)
-    plan = [("a", 1), ("b", 1), ("wide", 2)]
+    # a and b wait for each other: they can only both finish if they run at the same time
+    plan = [("a", 1, "b"), ("b", 1, "a"), ("wide", 2, None)]
     ids = {
-        tag: r.submit("treat", hold, {"seconds": 1.0, "log": str(tmp_path), "tag": tag}, cores=n)
-        for tag, n in plan
+        tag: r.submit(
+            "treat",
+            hold,
+            {"seconds": 0.5, "log": str(tmp_path), "tag": tag, "meet": meet},
+            cores=n,
+        )
+        for tag, n, meet in plan
     }
     huge = r.submit("treat", sleeper, {"seconds": 0.1}, cores=8)  # clipped to the budget
     assert r.status(huge).cores == 2
@@ -221,7 +236,7 @@ def test_running_jobs_never_hold_more_cores_than_the_budget(tmp_path):
     assert max(seen_in_use) <= 2
     sts = {tag: r.status(j) for tag, j in ids.items()}
     assert all(s.state == "done" for s in sts.values()), {t: s.error for t, s in sts.items()}
-    logs = {tag: json.loads((tmp_path / f"{tag}.json").read_text()) for tag, _ in plan}
+    logs = {tag: json.loads((tmp_path / f"{tag}.json").read_text()) for tag, _, _ in plan}
     declared = {"a": 1, "b": 1, "wide": 2}
     for tag, log in logs.items():
         # each worker is held to its declared cores: affinity, PHREEQC workers, HiGHS threads
@@ -233,9 +248,11 @@ def test_running_jobs_never_hold_more_cores_than_the_budget(tmp_path):
         assert sum(len(x["cpus"]) for x in live) <= 2
         cpus = [c for x in live for c in x["cpus"]]
         assert len(cpus) == len(set(cpus))
-    # the runner does use the budget: a and b ran side by side, on different CPUs
-    assert logs["a"]["start"] < logs["b"]["end"] and logs["b"]["start"] < logs["a"]["end"]
+    # the runner does use the budget: a and b ran side by side, on different CPUs; the two-core
+    # job started only after both had ended
+    assert logs["a"]["met"] and logs["b"]["met"]
     assert set(logs["a"]["cpus"]).isdisjoint(logs["b"]["cpus"])
+    assert logs["wide"]["start"] > max(logs["a"]["end"], logs["b"]["end"])
 
 
 def test_cancel_stops_a_running_job_and_drops_a_queued_one():
