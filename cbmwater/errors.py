@@ -141,3 +141,7 @@ class GeochemError(CbmwaterError):
 
 class ResourceLimitError(CbmwaterError):
     """A guarded run needed more memory or time than it was allowed, and was stopped."""
+
+
+class RunCancelled(CbmwaterError):
+    """A guarded run (a job) was cancelled by its user before it finished."""

@@ -4,12 +4,18 @@ HiGHS is called through Pyomo's APPSI interface (``appsi_highs``), which hands t
 ``highspy`` in memory (no files).  Another solver is named with ``solver=`` as Pyomo knows it
 (``cbc``, ``glpk``, ``gurobi``, ``cplex``, ``scip``...); the time limit and gap are passed with
 that solver's own option names where known.
+
+HiGHS threads: ``threads=`` of :func:`solve`, else the ``CBMWATER_SOLVER_THREADS`` environment
+variable, else HiGHS's own choice (unchanged for the CLI).  The job runner
+(:mod:`cbmwater.study.jobs`) sets the variable in each job's process to the cores the job was
+given, so concurrent jobs never start more solver threads than there are cores (docs/jobs.md).
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import os
 import time
 from dataclasses import dataclass
 
@@ -18,7 +24,10 @@ import pyomo.environ as pyo
 from ..errors import InputError
 from ..outpaths import check_output, write_atomic
 
-__all__ = ["SolveInfo", "solve", "write_model", "solver_version"]
+__all__ = ["SolveInfo", "solve", "write_model", "solver_version", "default_threads"]
+
+#: Environment variable with the HiGHS thread count of :func:`solve` when ``threads`` is not given.
+THREADS_ENV = "CBMWATER_SOLVER_THREADS"
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +74,31 @@ def solver_version(name: str = "highs") -> str:
         return name
 
 
+def default_threads() -> int | None:
+    """HiGHS threads from ``CBMWATER_SOLVER_THREADS`` (None where unset: HiGHS chooses).
+
+    Raises
+    ------
+    InputError
+        The variable is set but is not a positive whole number.
+
+    Examples
+    --------
+    >>> default_threads() is None or default_threads() >= 1
+    True
+    """
+    text = os.environ.get(THREADS_ENV)
+    if text is None or not text.strip():
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise InputError(f"{THREADS_ENV} must be a positive whole number; got {text!r}")
+    return value
+
+
 def _gap(obj: float | None, bound: float | None) -> float | None:
     if obj is None or bound is None or not (math.isfinite(obj) and math.isfinite(bound)):
         return None
@@ -89,8 +123,12 @@ def solve(
         Wall-clock limit, s.
     mip_gap : float
         Relative MIP gap at which to stop (0.005 = 0.5 %).
+    threads : int, optional
+        HiGHS threads (default :func:`default_threads`); other solvers ignore it.
     """
     t0 = time.perf_counter()
+    if threads is None:
+        threads = default_threads()
     if solver in ("highs", "appsi_highs"):
         from pyomo.contrib.appsi.base import TerminationCondition as TC
         from pyomo.contrib.appsi.solvers.highs import Highs

@@ -18,6 +18,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import queue
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .. import errors
-from ..errors import CbmwaterError, ResourceLimitError
+from ..errors import CbmwaterError, ResourceLimitError, RunCancelled
 
 __all__ = ["Limits", "run_guarded", "limits_from_env"]
 
@@ -134,6 +135,7 @@ def run_guarded(
     *args: Any,
     limits: Limits | None = None,
     progress: Progress | None = None,
+    cancel: threading.Event | None = None,
     **kwargs: Any,
 ) -> T:
     """``fn(*args, **kwargs)`` in a child process that is stopped if it needs more memory or
@@ -151,6 +153,9 @@ def run_guarded(
     progress : callable(message, fraction), optional
         Passed to ``fn`` as ``progress=``; the child's calls arrive here, in the caller's
         thread.
+    cancel : threading.Event, optional
+        When set (by another thread), the child is stopped and :class:`RunCancelled` raised
+        (looked at every 0.1 s); the job runner (:mod:`cbmwater.study.jobs`) cancels this way.
 
     Returns
     -------
@@ -161,6 +166,8 @@ def run_guarded(
     ResourceLimitError
         The run needed more memory or time than allowed, or its process ended without a result;
         the message says which and the limit.
+    RunCancelled
+        ``cancel`` was set before the run finished.
     CbmwaterError
         What ``fn`` raised (the same class for the engine's errors, with the same message).
 
@@ -185,6 +192,8 @@ def run_guarded(
     stopped: str | None = None
     try:
         while True:
+            if cancel is not None and cancel.is_set():
+                raise RunCancelled("the run was cancelled before it finished")
             try:
                 kind, *payload = out.get(timeout=_POLL_S)
             except queue.Empty:
