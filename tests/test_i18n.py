@@ -101,7 +101,7 @@ def test_names_in_the_catalogue_agree_with_the_data():
 def test_glossary_terms_and_no_known_mistranslation():
     zh = catalogue("zh", "engine").messages
     text = "\n".join(zh.values())
-    # the glossary's "NOT" column (shared/reference/glossary_zh.md)
+    # the glossary's "NOT" column (glossary [GZ] (docs/references.md))
     for bad in (
         "恢复",
         "缩放",

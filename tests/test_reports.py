@@ -9,7 +9,7 @@ Oracles, written here and independent of the report code:
 * PDF text: neither pdfminer nor pypdf is installed, so the text is read from WeasyPrint's
   laid-out pages (``HTML(...).render().pages``, the text boxes of each page) of the very HTML
   document that was printed to the PDF (captured on its way to the printer).
-* The verdict words are the glossary's (/work/shared/reference/glossary_zh.md, 审查结论：通过 /
+* The verdict words are the glossary's (glossary [GZ] (docs/references.md), 审查结论：通过 /
   有条件通过 / 不通过), typed here; the binding limits are the hand case's numbers read from its
   ``case.toml``; the workbook is compared cell by cell with ``NetworkPlan.to_frame``.
 """

@@ -32,7 +32,7 @@ LOCALE = ROOT / "cbmwater" / "locale"
 LANGS = ("en", "zh")
 HEADER = (
     "# cbmwater {domain} messages ({lang}). msgid = stable code; msgstr = the text (str.format "
-    "fields).\n# Chinese terms follow shared/reference/glossary_zh.md (docs/i18n.md). Written by "
+    "fields).\n# Chinese terms follow glossary [GZ] (docs/references.md) (docs/i18n.md). Written by "
     "tools/po_catalogue.py."
 )
 
