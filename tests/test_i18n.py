@@ -228,3 +228,57 @@ def test_cli_errors_in_chinese(tmp_path):
     assert re.fullmatch(r"错误：文件.*x\.csv：文件不存在\n", res.output)
     res = CliRunner().invoke(main, ["characterise", str(tmp_path / "x.csv")])
     assert res.output.startswith("error: file ") and res.output.endswith("file not found\n")
+
+
+def _zh_without_english(dicts, allowed=()):
+    """Render message dicts in Chinese; return {zh text: English words} of the offenders."""
+    out = {}
+    for d in dicts:
+        zh = render(d, "zh")
+        assert zh != d["text"] or d["code"] == "text.untranslated", d
+        if english_words(zh, allowed):
+            out[zh] = english_words(zh, allowed)
+    return out
+
+
+def test_treatment_warnings_keep_english_and_render_in_chinese():
+    """A real train (PHREEQC): censored value, RO recovery limit, Mn above the RO feed
+    guideline, low permeate pH, MVC pH and ammonium notes and capital curves below Q_min."""
+    water = {
+        "sample_id": "W1",
+        "pH": 8.2,
+        "temp_C": 20,
+        "Na": 900,
+        "Ca": 15,
+        "Mg": 5,
+        "Cl": 300,
+        "SO4": 20,
+        "HCO3": 1900,
+        "Mn": 0.3,
+        "Ba": "<0.05",
+        "NH4_N": 2.0,
+    }
+    res = cbmwater.treat(
+        water, ["cartridge_filter", "brackish_ro", "mvc_concentrator"], flow_m3_d=20
+    )
+    d = res.to_dict()
+    assert d["warnings"] == render(d["warnings_i18n"], "en")  # English unchanged
+    assert all(m["code"] != "text.untranslated" for m in d["warnings_i18n"])
+    codes = {m["code"] for m in d["warnings_i18n"]}
+    assert {
+        "water.censored_note",
+        "treatment.warn.recovery_limited",
+        "treatment.warn.membrane_feed_guideline",
+        "treatment.warn.thermal_pH",
+        "treatment.warn.thermal_ammonium",
+        "treatment.warn.capital_below_min.floor",
+    } <= codes
+    # hand check: the censored barium note (half of 0.05 mg/L) in both languages
+    assert d["warnings"][0] == "Ba below detection (<0.05 mg/L); 0.025 used (half policy)"
+    assert (
+        render(d["warnings_i18n"][0], "zh") == "钡未检出（<0.05 mg/L），按检出限的一半取0.025 mg/L"
+    )
+    zh = render(d["warnings_i18n"], "zh")
+    assert any(z.startswith("苦咸水反渗透：进水锰 0.3 mg/L高于膜进水指导值0.05 mg/L") for z in zh)
+    assert not _zh_without_english(d["warnings_i18n"])
+    assert cbmwater.TreatmentResult.from_dict(d).warnings_i18n == d["warnings_i18n"]

@@ -31,7 +31,15 @@ from cbmwater.i18n.catalogue import (
     translate,
     translations,
 )
-from cbmwater.i18n.message import UNTRANSLATED, Message, Text, message_dicts, message_of, render
+from cbmwater.i18n.message import (
+    UNTRANSLATED,
+    Message,
+    Text,
+    message_dicts,
+    message_of,
+    named,
+    render,
+)
 
 __all__ = [
     "DOMAINS",
@@ -42,6 +50,7 @@ __all__ = [
     "UNTRANSLATED",
     "message_dicts",
     "message_of",
+    "named",
     "render",
     "MissingMessageError",
     "catalogue",

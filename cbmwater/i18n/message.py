@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from cbmwater.i18n.catalogue import translate
+from cbmwater.i18n.catalogue import catalogue, translate
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,19 @@ def message_of(text: str | Message) -> Message:
     if isinstance(text, Text):
         return text.message
     return Message(UNTRANSLATED, {"text": str(text)})
+
+
+def named(prefix: str, key: str) -> Message | str:
+    """The name message ``<prefix>.<key>`` (e.g. ``unitid.brackish_ro``, ``param.Fe``) if the
+    engine catalogue holds it, else ``key`` itself (a name from a user's own data, shown as is).
+
+    Examples
+    --------
+    >>> named("param", "Fe").render("zh"), named("param", "my_own")
+    ('铁', 'my_own')
+    """
+    code = f"{prefix}.{key}"
+    return Message(code) if catalogue("en", "engine").get(code) else key
 
 
 def message_dicts(texts: Any) -> list[dict[str, Any]]:

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..i18n import Message, Text, named
 from .cells import parse_cell
 from .vocabulary import ANALYTES, CONSTITUENTS
 
@@ -180,8 +181,13 @@ class AnalysisSet:
         for i, j in zip(rows, cols):
             dl = vals[i, j]
             out.setdefault(str(self.values.index[i]), []).append(
-                f"{self.values.columns[j]} below detection (<{dl:g} mg/L); {factor * dl:g} used "
-                f"({policy} policy)"
+                Text.of(
+                    "water.censored_note",
+                    name=named("param", str(self.values.columns[j])),
+                    dl=dl,
+                    used=factor * dl,
+                    policy=Message(f"water.censored_policy.{policy}"),
+                )
             )
         return out
 
