@@ -282,3 +282,64 @@ def test_treatment_warnings_keep_english_and_render_in_chinese():
     assert any(z.startswith("苦咸水反渗透：进水锰 0.3 mg/L高于膜进水指导值0.05 mg/L") for z in zh)
     assert not _zh_without_english(d["warnings_i18n"])
     assert cbmwater.TreatmentResult.from_dict(d).warnings_i18n == d["warnings_i18n"]
+
+
+def _hand_case_variant(tmp_path):
+    """The hand case of tests/test_optimise.py made infeasible on purpose: station A mixes two
+    wells of which one has no F, River takes no blending and only 60 m3/d, and a third train
+    (RO) leaves a brine."""
+    src = ROOT / "tests" / "data" / "optimise" / "hand"
+    case = (src / "case.toml").read_text(encoding="utf-8")
+    case = case.replace("dilution = true", "dilution = false")
+    case = case.replace("capacity_m3_d = 1000", "capacity_m3_d = 60")
+    case += '\n[[trains]]\nname = "ro_train"\nunits = "cartridge_filter,brackish_ro"\n'
+    (tmp_path / "case.toml").write_text(case, encoding="utf-8")
+    (tmp_path / "analyses.csv").write_text(
+        "sample_id,temp_C,pH,Na,K,Ca,Mg,Cl,SO4,HCO3,F\n"
+        "A-1,20,7.8,230,2,8,3,60,20,490,0.6\n"
+        "A-2,20,7.8,230,2,8,3,60,20,490,\n"
+        "B-1,20,8.0,240,2,6,2,60,20,500,3.0\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "wells.csv").write_text(
+        "well,station,analysis,qi_m3_d,Di_per_yr,b\nA1,A,A-1,50,0,0\nA2,A,A-2,50,0,0\n"
+        "B1,B,B-1,100,0,0\n",
+        encoding="utf-8",
+    )
+    return tmp_path / "case.toml"
+
+
+def test_optimisation_messages_render_in_chinese(tmp_path):
+    """A real optimisation (HiGHS, ~1 s): warnings, presolve, exclusions (message and fix),
+    infeasibility items and summary keep their English and render in Chinese."""
+    d = cbmwater.optimise(_hand_case_variant(tmp_path)).to_dict()
+    assert d["status"] == "infeasible"
+    # English unchanged: each text field is its message rendered in English
+    assert d["warnings"] == render(d["warnings_i18n"], "en")
+    assert d["warnings"] == [
+        "station A: F measured in only some of its wells' analyses; the station value "
+        "averages the wells that measured it (flow-weighted)"
+    ]
+    items = d["presolve"] + d["exclusions"] + d["infeasibility"]["items"]
+    for it in items:
+        assert it["message"] == render(it["message_i18n"], "en")
+        if it.get("fix"):
+            assert it["fix"] == render(it["fix_i18n"], "en")
+    assert d["infeasibility"]["summary"] == render(d["infeasibility"]["summary_i18n"], "en")
+    # hand check: 200 m3/d produced, destinations take 100 + 60 m3/d
+    assert render(d["presolve"][0]["message_i18n"], "zh") == (
+        "第1期：采出水量为200 m3/d，而所有去向合计最多只能接收160 m3/d"
+    )
+    ex = next(e for e in d["exclusions"] if (e["site"], e["train"]) == ("B", "direct"))
+    assert ex["message"].startswith("River rejects the product of B/direct in period 1: F 3 mg/L")
+    assert render(ex["message_i18n"], "zh").startswith(
+        "River在第1期不接收B/direct的产水：氟化物 3 mg/L > 1 mg/L"
+    )
+    dicts = d["warnings_i18n"] + [it["message_i18n"] for it in items]
+    dicts += d["infeasibility"]["summary_i18n"]
+    assert len(dicts) >= 8
+    assert all(m["code"] != "text.untranslated" for m in dicts)
+    # names from the case and the limit source written by the case loader (not converted yet)
+    allowed = ["River", "Reuse", "defluoridation", "direct", "case file (explicit limit)"]
+    assert not _zh_without_english(dicts, allowed)
+    assert cbmwater.NetworkPlan.from_dict(d).warnings_i18n == d["warnings_i18n"]
