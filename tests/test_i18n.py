@@ -343,3 +343,35 @@ def test_optimisation_messages_render_in_chinese(tmp_path):
     allowed = ["River", "Reuse", "defluoridation", "direct", "case file (explicit limit)"]
     assert not _zh_without_english(dicts, allowed)
     assert cbmwater.NetworkPlan.from_dict(d).warnings_i18n == d["warnings_i18n"]
+
+
+def test_mine_rules_reasons_render_in_chinese():
+    """The passive/active selection rules on a hand-made net-acidic, oxic water."""
+    from cbmwater.minewater.rules import admissible_options
+
+    water = {"pH": 3.0, "DO": 1.8, "Fe3": 60.0, "Fe": 240.0, "Al": 45.0, "Mn": 8.0}
+    verdicts = [v.as_dict() for v in admissible_options(water, 500.0, flow_m3_d=2000)]
+    ald = next(v for v in verdicts if v["option"] == "ald")
+    # hand check: net acidity 500 mg/L x 2000 m3/d = 1000 kg/d > 150 kg/d
+    assert ald["reasons"][0] == "water is net acidic (500.0 mg/L CaCO3)"
+    assert "Fe(III) 60 mg/L >= 1: armouring/clogging of the limestone (rule 2)" in ald["reasons"]
+    assert render(ald["reasons_i18n"][0], "zh") == "水为净酸性（净酸度500.0 mg/L，以CaCO3计）"
+    assert render(ald["reasons_i18n"][-1], "zh").startswith("酸负荷1000 kg/d（以CaCO3计）超过")
+    dicts = [m for v in verdicts for m in v["reasons_i18n"]]
+    for v in verdicts:
+        assert v["reasons"] == render(v["reasons_i18n"], "en")
+    assert len(dicts) > 10 and all(m["code"] != "text.untranslated" for m in dicts)
+    assert not _zh_without_english(dicts, ["AMDTreat"])
+
+
+@pytest.mark.slow
+def test_mine_plan_reasons_render_in_chinese():
+    """A real mine-water plan (the bundled Daji case, PHREEQC and HiGHS, ~4 s): every reason of
+    every option and score keeps its English and renders in Chinese."""
+    d = cbmwater.minewater_plan(example_path("daji_old_mine", "case.toml")).to_dict()
+    dicts = []
+    for o in d["options"] + d["scores"]:
+        assert o["reasons"] == render(o["reasons_i18n"], "en")
+        dicts += o["reasons_i18n"]
+    assert len(dicts) > 20 and all(m["code"] != "text.untranslated" for m in dicts)
+    assert not _zh_without_english(dicts, ["Coal washing plant", "AMDTreat"])
