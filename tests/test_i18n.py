@@ -375,3 +375,26 @@ def test_mine_plan_reasons_render_in_chinese():
         dicts += o["reasons_i18n"]
     assert len(dicts) > 20 and all(m["code"] != "text.untranslated" for m in dicts)
     assert not _zh_without_english(dicts, ["Coal washing plant", "AMDTreat"])
+
+
+def test_cli_treat_warnings_in_chinese(tmp_path):
+    lab = tmp_path / "w.csv"
+    lab.write_text(
+        "sample_id,pH,temp_C,Na,Ca,Mg,Cl,SO4,HCO3,Ba\nW1,8.2,20,900,15,5,300,20,1900,<0.05\n",
+        encoding="utf-8",
+    )
+    args = [
+        "treat",
+        str(lab),
+        "--sample",
+        "W1",
+        "--train",
+        "cartridge_filter",
+        "--flow-m3-d",
+        "200",
+    ]
+    en = CliRunner().invoke(main, args)
+    zh = CliRunner().invoke(main, [*args, "--lang", "zh"])
+    assert en.exit_code == 0 and zh.exit_code == 0, en.output + zh.output
+    assert "warning: Ba below detection (<0.05 mg/L); 0.025 used (half policy)" in en.output
+    assert "警告：钡未检出（<0.05 mg/L），按检出限的一半取0.025 mg/L" in zh.output
