@@ -465,7 +465,7 @@ def treat(
         redox=redox,
     )
     res = result.to_dict()
-    text = result.to_json() if fmt == "json" else _treat_text(res)
+    text = result.to_json() if fmt == "json" else _treat_text(res, _lang())
     if out is None:
         click.echo(text)
     else:
@@ -473,7 +473,7 @@ def treat(
     _keep(result)
 
 
-def _treat_text(res: dict) -> str:
+def _treat_text(res: dict, lang: str = "en") -> str:
     lines = [
         f"Train {' -> '.join(res['units'])} on {res['sample_id']} "
         f"({res['feed']['flow_m3_d']:g} m3/d)",
@@ -507,8 +507,9 @@ def _treat_text(res: dict) -> str:
         f"capital {res['capex_CNY']:,.0f} CNY ({res['price_year']}), operating "
         f"{res['opex_CNY_yr']:,.0f} CNY/yr, LCOW {res['lcow_CNY_m3']:.2f} CNY/m3",
     ]
-    for w in res["warnings"]:
-        lines.append(f"warning: {w}")
+    # the warnings in the chosen language (the table above is numbers, ids and units)
+    for w in res.get("warnings_i18n") or res["warnings"]:
+        lines.append(render(Message("cli.warning", {"text": render(w, lang)}), lang))
     return "\n".join(lines)
 
 

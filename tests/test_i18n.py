@@ -230,3 +230,173 @@ def test_cli_errors_in_chinese(tmp_path):
     assert re.fullmatch(r"错误：文件.*x\.csv：文件不存在\n", res.output)
     res = CliRunner().invoke(main, ["characterise", str(tmp_path / "x.csv")])
     assert res.output.startswith("error: file ") and res.output.endswith("file not found\n")
+
+
+def _zh_without_english(dicts, allowed=()):
+    """Render message dicts in Chinese; return {zh text: English words} of the offenders."""
+    out = {}
+    for d in dicts:
+        zh = render(d, "zh")
+        assert zh != d["text"] or d["code"] == "text.untranslated", d
+        if english_words(zh, allowed):
+            out[zh] = english_words(zh, allowed)
+    return out
+
+
+def test_treatment_warnings_keep_english_and_render_in_chinese():
+    """A real train (PHREEQC): censored value, RO recovery limit, Mn above the RO feed
+    guideline, low permeate pH, MVC pH and ammonium notes and capital curves below Q_min."""
+    water = {
+        "sample_id": "W1",
+        "pH": 8.2,
+        "temp_C": 20,
+        "Na": 900,
+        "Ca": 15,
+        "Mg": 5,
+        "Cl": 300,
+        "SO4": 20,
+        "HCO3": 1900,
+        "Mn": 0.3,
+        "Ba": "<0.05",
+        "NH4_N": 2.0,
+    }
+    res = cbmwater.treat(
+        water, ["cartridge_filter", "brackish_ro", "mvc_concentrator"], flow_m3_d=20
+    )
+    d = res.to_dict()
+    assert d["warnings"] == render(d["warnings_i18n"], "en")  # English unchanged
+    assert all(m["code"] != "text.untranslated" for m in d["warnings_i18n"])
+    codes = {m["code"] for m in d["warnings_i18n"]}
+    assert {
+        "water.censored_note",
+        "treatment.warn.recovery_limited",
+        "treatment.warn.membrane_feed_guideline",
+        "treatment.warn.thermal_pH",
+        "treatment.warn.thermal_ammonium",
+        "treatment.warn.capital_below_min.floor",
+    } <= codes
+    # hand check: the censored barium note (half of 0.05 mg/L) in both languages
+    assert d["warnings"][0] == "Ba below detection (<0.05 mg/L); 0.025 used (half policy)"
+    assert (
+        render(d["warnings_i18n"][0], "zh") == "钡未检出（<0.05 mg/L），按检出限的一半取0.025 mg/L"
+    )
+    zh = render(d["warnings_i18n"], "zh")
+    assert any(z.startswith("苦咸水反渗透：进水锰 0.3 mg/L高于膜进水指导值0.05 mg/L") for z in zh)
+    assert not _zh_without_english(d["warnings_i18n"])
+    assert cbmwater.TreatmentResult.from_dict(d).warnings_i18n == d["warnings_i18n"]
+
+
+def _hand_case_variant(tmp_path):
+    """The hand case of tests/test_optimise.py made infeasible on purpose: station A mixes two
+    wells of which one has no F, River takes no blending and only 60 m3/d, and a third train
+    (RO) leaves a brine."""
+    src = ROOT / "tests" / "data" / "optimise" / "hand"
+    case = (src / "case.toml").read_text(encoding="utf-8")
+    case = case.replace("dilution = true", "dilution = false")
+    case = case.replace("capacity_m3_d = 1000", "capacity_m3_d = 60")
+    case += '\n[[trains]]\nname = "ro_train"\nunits = "cartridge_filter,brackish_ro"\n'
+    (tmp_path / "case.toml").write_text(case, encoding="utf-8")
+    (tmp_path / "analyses.csv").write_text(
+        "sample_id,temp_C,pH,Na,K,Ca,Mg,Cl,SO4,HCO3,F\n"
+        "A-1,20,7.8,230,2,8,3,60,20,490,0.6\n"
+        "A-2,20,7.8,230,2,8,3,60,20,490,\n"
+        "B-1,20,8.0,240,2,6,2,60,20,500,3.0\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "wells.csv").write_text(
+        "well,station,analysis,qi_m3_d,Di_per_yr,b\nA1,A,A-1,50,0,0\nA2,A,A-2,50,0,0\n"
+        "B1,B,B-1,100,0,0\n",
+        encoding="utf-8",
+    )
+    return tmp_path / "case.toml"
+
+
+def test_optimisation_messages_render_in_chinese(tmp_path):
+    """A real optimisation (HiGHS, ~1 s): warnings, presolve, exclusions (message and fix),
+    infeasibility items and summary keep their English and render in Chinese."""
+    d = cbmwater.optimise(_hand_case_variant(tmp_path)).to_dict()
+    assert d["status"] == "infeasible"
+    # English unchanged: each text field is its message rendered in English
+    assert d["warnings"] == render(d["warnings_i18n"], "en")
+    assert d["warnings"] == [
+        "station A: F measured in only some of its wells' analyses; the station value "
+        "averages the wells that measured it (flow-weighted)"
+    ]
+    items = d["presolve"] + d["exclusions"] + d["infeasibility"]["items"]
+    for it in items:
+        assert it["message"] == render(it["message_i18n"], "en")
+        if it.get("fix"):
+            assert it["fix"] == render(it["fix_i18n"], "en")
+    assert d["infeasibility"]["summary"] == render(d["infeasibility"]["summary_i18n"], "en")
+    # hand check: 200 m3/d produced, destinations take 100 + 60 m3/d
+    assert render(d["presolve"][0]["message_i18n"], "zh") == (
+        "第1期：采出水量为200 m3/d，而所有去向合计最多只能接收160 m3/d"
+    )
+    ex = next(e for e in d["exclusions"] if (e["site"], e["train"]) == ("B", "direct"))
+    assert ex["message"].startswith("River rejects the product of B/direct in period 1: F 3 mg/L")
+    assert render(ex["message_i18n"], "zh").startswith(
+        "River在第1期不接收B/direct的产水：氟化物 3 mg/L > 1 mg/L"
+    )
+    dicts = d["warnings_i18n"] + [it["message_i18n"] for it in items]
+    dicts += d["infeasibility"]["summary_i18n"]
+    assert len(dicts) >= 8
+    assert all(m["code"] != "text.untranslated" for m in dicts)
+    # names from the case and the limit source written by the case loader (not converted yet)
+    allowed = ["River", "Reuse", "defluoridation", "direct", "case file (explicit limit)"]
+    assert not _zh_without_english(dicts, allowed)
+    assert cbmwater.NetworkPlan.from_dict(d).warnings_i18n == d["warnings_i18n"]
+
+
+def test_mine_rules_reasons_render_in_chinese():
+    """The passive/active selection rules on a hand-made net-acidic, oxic water."""
+    from cbmwater.minewater.rules import admissible_options
+
+    water = {"pH": 3.0, "DO": 1.8, "Fe3": 60.0, "Fe": 240.0, "Al": 45.0, "Mn": 8.0}
+    verdicts = [v.as_dict() for v in admissible_options(water, 500.0, flow_m3_d=2000)]
+    ald = next(v for v in verdicts if v["option"] == "ald")
+    # hand check: net acidity 500 mg/L x 2000 m3/d = 1000 kg/d > 150 kg/d
+    assert ald["reasons"][0] == "water is net acidic (500.0 mg/L CaCO3)"
+    assert "Fe(III) 60 mg/L >= 1: armouring/clogging of the limestone (rule 2)" in ald["reasons"]
+    assert render(ald["reasons_i18n"][0], "zh") == "水为净酸性（净酸度500.0 mg/L，以CaCO3计）"
+    assert render(ald["reasons_i18n"][-1], "zh").startswith("酸负荷1000 kg/d（以CaCO3计）超过")
+    dicts = [m for v in verdicts for m in v["reasons_i18n"]]
+    for v in verdicts:
+        assert v["reasons"] == render(v["reasons_i18n"], "en")
+    assert len(dicts) > 10 and all(m["code"] != "text.untranslated" for m in dicts)
+    assert not _zh_without_english(dicts, ["AMDTreat"])
+
+
+@pytest.mark.slow
+def test_mine_plan_reasons_render_in_chinese():
+    """A real mine-water plan (the bundled Daji case, PHREEQC and HiGHS, ~4 s): every reason of
+    every option and score keeps its English and renders in Chinese."""
+    d = cbmwater.minewater_plan(example_path("daji_old_mine", "case.toml")).to_dict()
+    dicts = []
+    for o in d["options"] + d["scores"]:
+        assert o["reasons"] == render(o["reasons_i18n"], "en")
+        dicts += o["reasons_i18n"]
+    assert len(dicts) > 20 and all(m["code"] != "text.untranslated" for m in dicts)
+    assert not _zh_without_english(dicts, ["Coal washing plant", "AMDTreat"])
+
+
+def test_cli_treat_warnings_in_chinese(tmp_path):
+    lab = tmp_path / "w.csv"
+    lab.write_text(
+        "sample_id,pH,temp_C,Na,Ca,Mg,Cl,SO4,HCO3,Ba\nW1,8.2,20,900,15,5,300,20,1900,<0.05\n",
+        encoding="utf-8",
+    )
+    args = [
+        "treat",
+        str(lab),
+        "--sample",
+        "W1",
+        "--train",
+        "cartridge_filter",
+        "--flow-m3-d",
+        "200",
+    ]
+    en = CliRunner().invoke(main, args)
+    zh = CliRunner().invoke(main, [*args, "--lang", "zh"])
+    assert en.exit_code == 0 and zh.exit_code == 0, en.output + zh.output
+    assert "warning: Ba below detection (<0.05 mg/L); 0.025 used (half policy)" in en.output
+    assert "警告：钡未检出（<0.05 mg/L），按检出限的一半取0.025 mg/L" in zh.output

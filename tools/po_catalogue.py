@@ -88,7 +88,8 @@ def merge(entries: Mapping[str, Mapping[str, str]], domain: str = "engine") -> i
 
 def name_entries() -> dict[str, dict[str, str]]:
     """The name messages defined by the data: ``substance.<name>``, ``constituent.<name>``,
-    ``unit.<id>``."""
+    ``unit.<id>`` (the unit's name) and ``unitid.<id>`` (English: the id, as English warnings
+    name a unit; Chinese: its name)."""
     sys.path.insert(0, str(ROOT))
     from cbmwater.water.phases import SUBSTANCES
     from cbmwater.water.vocabulary import CONSTITUENTS
@@ -106,6 +107,8 @@ def name_entries() -> dict[str, dict[str, str]]:
     for uid, spec in units.get("units", units).items():
         if isinstance(spec, dict) and "name_en" in spec:
             out[f"unit.{uid}"] = {"en": spec["name_en"], "zh": spec["name_zh"]}
+            # a unit named by its id in English texts ("brackish_ro: ..."), by name in Chinese
+            out[f"unitid.{uid}"] = {"en": uid, "zh": spec["name_zh"]}
     return out
 
 

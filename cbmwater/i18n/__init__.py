@@ -31,7 +31,17 @@ from cbmwater.i18n.catalogue import (
     translate,
     translations,
 )
-from cbmwater.i18n.message import UNTRANSLATED, Message, Text, message_dicts, message_of, render
+from cbmwater.i18n.message import (
+    UNTRANSLATED,
+    Message,
+    Text,
+    add_i18n,
+    joined,
+    message_dicts,
+    message_of,
+    named,
+    render,
+)
 
 __all__ = [
     "DOMAINS",
@@ -42,6 +52,9 @@ __all__ = [
     "UNTRANSLATED",
     "message_dicts",
     "message_of",
+    "add_i18n",
+    "joined",
+    "named",
     "render",
     "MissingMessageError",
     "catalogue",

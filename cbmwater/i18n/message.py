@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from cbmwater.i18n.catalogue import translate
+from cbmwater.i18n.catalogue import catalogue, translate
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,49 @@ def message_of(text: str | Message) -> Message:
     if isinstance(text, Text):
         return text.message
     return Message(UNTRANSLATED, {"text": str(text)})
+
+
+def named(prefix: str, key: str) -> Message | str:
+    """The name message ``<prefix>.<key>`` (e.g. ``unitid.brackish_ro``, ``param.Fe``) if the
+    engine catalogue holds it, else ``key`` itself (a name from a user's own data, shown as is).
+
+    Examples
+    --------
+    >>> named("param", "Fe").render("zh"), named("param", "my_own")
+    ('铁', 'my_own')
+    """
+    code = f"{prefix}.{key}"
+    return Message(code) if catalogue("en", "engine").get(code) else key
+
+
+#: longest list :func:`joined` builds from the ``list.<sep>.<n>`` messages
+JOINED_MAX = 12
+
+
+def joined(items: Any, sep: str = "comma") -> Message | str:
+    """A list of names or messages as one message: ``list.comma.<n>`` ("a, b, c" / "a、b、c"),
+    ``list.semicolon.<n>`` ("a; b" / "a；b") or ``list.or.<n>`` ("a or b" / "a或b"); items
+    may be messages.  ``""`` for no items; a list longer than the catalogue's lists is joined in
+    English (a name list that long is data).
+    """
+    items = list(items)
+    if not items:
+        return ""
+    if len(items) > (3 if sep == "or" else JOINED_MAX):
+        return {"comma": ", ", "semicolon": "; ", "or": " or "}[sep].join(map(str, items))
+    return Message(f"list.{sep}.{len(items)}", {f"a{i}": v for i, v in enumerate(items)})
+
+
+def add_i18n(item: dict[str, Any], *keys: str) -> dict[str, Any]:
+    """Add ``<key>_i18n`` next to each text field ``key`` of a result item (a message dict, or a
+    list of them for a list of texts); returns ``item``.  Absent keys and ``None`` are skipped."""
+    for key in keys:
+        v = item.get(key)
+        if isinstance(v, str):
+            item[f"{key}_i18n"] = message_of(v).to_dict()
+        elif isinstance(v, (list, tuple)):
+            item[f"{key}_i18n"] = message_dicts(v)
+    return item
 
 
 def message_dicts(texts: Any) -> list[dict[str, Any]]:

@@ -49,6 +49,7 @@ import numpy as np
 import pyomo.environ as pyo
 
 from ..errors import CbmwaterError
+from ..i18n import Message, Text, add_i18n, joined, message_dicts, named
 from ..water.io import read_analyses
 from .acidity import acidity_table
 from .case import MineCase, MineDestination, Point, SourceControl
@@ -129,6 +130,7 @@ class Combination:
             "flows_m3_d": self.flows_m3_d,
             "feasible": self.feasible,
             "reasons": self.reasons,
+            "reasons_i18n": message_dicts(self.reasons),
             "npv_CNY": self.npv_CNY,
             "capex_CNY": self.capex_CNY,
             "annual_cost_CNY_yr": self.annual_CNY_yr,
@@ -147,13 +149,17 @@ def _annuity(rate: float, years: float) -> float:
 def _meets(
     eff: dict[str, float], limits: dict[str, float], ph: tuple[float, float] | None, who: str
 ) -> list[str]:
-    bad = []
+    bad: list[str] = []
     for k, lim in limits.items():
         v = eff.get(k)
         if v is not None and v > lim + 1e-9:
-            bad.append(f"{k} {v:.3g} mg/L > {lim:g} ({who})")
+            bad.append(
+                Text.of(
+                    "minewater.plan.over_limit", name=named("param", k), value=v, limit=lim, who=who
+                )
+            )
     if ph is not None and "pH" in eff and not (ph[0] - 1e-9 <= eff["pH"] <= ph[1] + 1e-9):
-        bad.append(f"pH {eff['pH']:.2f} outside {ph[0]:g}-{ph[1]:g} ({who})")
+        bad.append(Text.of("minewater.plan.pH_outside", pH=eff["pH"], lo=ph[0], hi=ph[1], who=who))
     return bad
 
 
@@ -268,7 +274,7 @@ class _Evaluator:
                     admissible = v.admissible and v.role == "primary"
                     reasons += v.reasons
                     if v.role != "primary":
-                        reasons.append("an aerobic system alone cannot neutralise net-acidic water")
+                        reasons.append(Text.of("minewater.plan.aerobic_alone"))
                 else:
                     v = verdicts[primary]
                     admissible = v.admissible
@@ -314,7 +320,11 @@ class _Evaluator:
                 eff["Mn"] = min(mn_after, PASSIVE_TARGET["Mn"])
         except CbmwaterError as exc:
             return Treatment(
-                system, False, reasons + [f"could not be sized: {exc}"], dict(w), steps=steps
+                system,
+                False,
+                reasons + [Text.of("minewater.plan.not_sized", error=str(exc))],
+                dict(w),
+                steps=steps,
             )
         refusals = [r for r in reasons if _refusal(r)]
         capex = sum(d.capex_CNY for d, _ in results)
@@ -323,12 +333,17 @@ class _Evaluator:
         sludge = sum(float(m.materials.get("sludge_dry_t_yr", 0.0)) for _, m in results)
         if p.land_m2 is not None and system not in ACTIVE and land > p.land_m2:
             admissible = False
-            msg = f"needs {land:,.0f} m2 of land; the site has {p.land_m2:,.0f} m2"
+            msg = Text.of("minewater.rule.land", need=land, land=p.land_m2)
             reasons.append(msg)
             refusals.append(msg)
         return Treatment(
             system, admissible, reasons, eff, capex, opex, land, sludge, steps, details, refusals
         )
+
+
+def _msg(text: str) -> Message | str:
+    """The message of a reason (a :class:`Text`), else the text itself."""
+    return text.message if isinstance(text, Text) else text
 
 
 def _refusal(reason: str) -> bool:
@@ -366,10 +381,17 @@ def evaluate(
             for system in SYSTEMS:
                 t = ev.treatment(p, sc.flow_factor, system)
                 for d in ev._dests(p):
-                    reasons = (
+                    reasons: list[str] = (
                         []
                         if t.admissible
-                        else ["not admissible: " + "; ".join(t.refusals or t.reasons)]
+                        else [
+                            Text.of(
+                                "minewater.plan.not_admissible",
+                                reasons=joined(
+                                    [_msg(r) for r in (t.refusals or t.reasons)], "semicolon"
+                                ),
+                            )
+                        ]
                     )
                     if d.kind == "river":
                         reasons += _meets(
@@ -378,7 +400,13 @@ def evaluate(
                     else:
                         reasons += _meets(t.effluent, d.limits_mg_L, d.pH_range, d.name)
                         if max(q.values()) > (d.capacity_m3_d or 0) + 1e-9:
-                            reasons.append(f"{d.name} takes at most {d.capacity_m3_d:g} m3/d")
+                            reasons.append(
+                                Text.of(
+                                    "minewater.plan.capacity",
+                                    destination=d.name,
+                                    capacity=d.capacity_m3_d,
+                                )
+                            )
                     revenue = (
                         d.price_CNY_m3 * sum(q[s] * days[s] for s in q)
                         if d.kind == "reuse"
@@ -457,6 +485,7 @@ def score_options(
                 "destination": c.destination,
                 "compliant": c.feasible,
                 "reasons": c.reasons,
+                "reasons_i18n": message_dicts(c.reasons),
                 "npv_CNY": c.npv_CNY,
                 "capex_CNY": c.capex_CNY,
                 "sludge_t_yr": t.sludge_t_yr,
@@ -523,16 +552,24 @@ def plan(
         if not any(c.feasible for c in combos if c.point == p.name):
             why = sorted({r for c in combos if c.point == p.name for r in c.reasons})[:8]
             blocked.append(
-                {
-                    "point": p.name,
-                    "message": f"{p.name}: no source control, treatment "
-                    "and destination combination is admissible and compliant",
-                    "why": why,
-                }
+                add_i18n(
+                    {
+                        "point": p.name,
+                        "message": Text.of("minewater.plan.blocked", point=p.name),
+                        "why": why,
+                    },
+                    "message",
+                    "why",
+                )
             )
     if blocked:
         res["status"] = "infeasible"
-        res["infeasibility"] = {"items": blocked, "summary": [b["message"] for b in blocked]}
+        summary = [b["message"] for b in blocked]
+        res["infeasibility"] = {
+            "items": blocked,
+            "summary": summary,
+            "summary_i18n": message_dicts(summary),
+        }
         return res
     prog("choosing the combination for every point (HiGHS)", 0.75)
     feas = [c for c in combos if c.feasible]

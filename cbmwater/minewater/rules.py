@@ -25,6 +25,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ..i18n import Message, Text, message_dicts, named
+
 __all__ = [
     "Verdict",
     "admissible_options",
@@ -64,6 +66,7 @@ class Verdict:
             "admissible": self.admissible,
             "role": self.role,
             "reasons": self.reasons,
+            "reasons_i18n": message_dicts(self.reasons),
         }
 
 
@@ -120,10 +123,9 @@ def admissible_options(
     do, fe3, al, mn = (_val(water, k) for k in ("DO", "Fe3", "Al", "Mn"))
     fe = _val(water, "Fe")
     ph = _val(water, "pH")
-    kind = (
-        f"net acidic ({net_acidity_mg_L:.1f} mg/L CaCO3)"
-        if net_acidic
-        else f"net alkaline (net acidity {net_acidity_mg_L:.1f} mg/L CaCO3)"
+    kind = Message(
+        "minewater.kind.net_acidic" if net_acidic else "minewater.kind.net_alkaline",
+        {"acidity": net_acidity_mg_L},
     )
 
     def land(option: str, v: Verdict) -> None:
@@ -131,7 +133,7 @@ def admissible_options(
             need = passive_area_m2[option]
             if need > land_m2:
                 v.admissible = False
-                v.reasons.append(f"needs {need:,.0f} m2 of land; the site has {land_m2:,.0f} m2")
+                v.reasons.append(Text.of("minewater.rule.land", need=need, land=land_m2))
 
     def passive(v: Verdict) -> None:
         """A passive option's verdict is complete: the acid-load and land rules, then kept."""
@@ -143,70 +145,77 @@ def admissible_options(
         if too_big:
             v.admissible = False
             v.reasons.append(
-                f"acid load {load:.0f} kg CaCO3/d exceeds {acid_load_max_kg_d:g} kg/d, "
-                "the most a passive system is taken to handle: active treatment"
+                Text.of("minewater.rule.acid_load", load=load, max_load=acid_load_max_kg_d)
             )
 
     # 1-2: anoxic limestone drain
     v = Verdict("ald", True, "primary")
     if not net_acidic:
         v.admissible = False
-        v.reasons.append(f"water is {kind}: no alkalinity needs to be added (rule 1)")
+        v.reasons.append(Text.of("minewater.rule.no_alkalinity_needed", kind=kind))
     else:
-        v.reasons.append(f"water is {kind}")
-        for name, val in (("DO", do), ("Fe(III)", fe3), ("Al", al)):
+        v.reasons.append(Text.of("minewater.rule.water_is", kind=kind))
+        for key, val in (("DO", do), ("Fe(III)", fe3), ("Al", al)):
+            name = named("param", key)
             if val is None:
                 v.admissible = False
                 v.reasons.append(
-                    f"{name} not measured: an ALD needs {name} < {ALD_LIMIT_MG_L:g} mg/L (rule 2)"
+                    Text.of("minewater.rule.ald_not_measured", name=name, limit=ALD_LIMIT_MG_L)
                 )
             elif val >= ALD_LIMIT_MG_L:
                 v.admissible = False
                 v.reasons.append(
-                    f"{name} {val:g} mg/L >= {ALD_LIMIT_MG_L:g}: armouring/clogging "
-                    "of the limestone (rule 2)"
+                    Text.of(
+                        "minewater.rule.ald_too_high", name=name, value=val, limit=ALD_LIMIT_MG_L
+                    )
                 )
             else:
-                v.reasons.append(f"{name} {val:g} mg/L < {ALD_LIMIT_MG_L:g}")
+                v.reasons.append(
+                    Text.of("minewater.rule.ald_ok", name=name, value=val, limit=ALD_LIMIT_MG_L)
+                )
     passive(v)
 
     # 3: VFP / SAPS and bioreactor for net-acidic water with oxygen, Fe(III) or Al
     for opt in ("vfp", "bioreactor"):
         v = Verdict(opt, net_acidic, "primary")
         v.reasons.append(
-            f"water is {kind}"
-            + ("" if net_acidic else ": no alkalinity needs to be added (rule 1)")
+            Text.of(
+                "minewater.rule.water_is" if net_acidic else "minewater.rule.no_alkalinity_needed",
+                kind=kind,
+            )
         )
         if net_acidic:
-            v.reasons.append(
-                "adds alkalinity under anoxic conditions; tolerates DO, Fe(III) and Al (rule 3)"
-            )
+            v.reasons.append(Text.of("minewater.rule.anoxic_alkalinity"))
         passive(v)
 
     # limestone bed: acidic, low Fe and Al
     v = Verdict("limestone_bed", net_acidic, "primary")
-    v.reasons.append(f"water is {kind}")
+    v.reasons.append(Text.of("minewater.rule.water_is", kind=kind))
     if net_acidic:
-        for name, val in (("Fe", fe), ("Al", al)):
+        for key, val in (("Fe", fe), ("Al", al)):
+            name = named("param", key)
             if val is None:
                 v.admissible = False
                 v.reasons.append(
-                    f"{name} not measured: an oxic limestone bed needs little "
-                    f"{name} (< {LIMESTONE_BED_FE_AL_MAX_MG_L:g} mg/L)"
+                    Text.of(
+                        "minewater.rule.bed_not_measured",
+                        name=name,
+                        limit=LIMESTONE_BED_FE_AL_MAX_MG_L,
+                    )
                 )
             elif val >= LIMESTONE_BED_FE_AL_MAX_MG_L:
                 v.admissible = False
-                v.reasons.append(f"{name} {val:g} mg/L would armour an oxic limestone bed")
+                v.reasons.append(Text.of("minewater.rule.bed_armour", name=name, value=val))
     else:
-        v.reasons.append("no alkalinity needs to be added (rule 1)")
+        v.reasons.append(Text.of("minewater.rule.no_alkalinity_rule1"))
     passive(v)
 
     # aerobic wetland: primary for net-alkaline water, polishing after alkalinity otherwise
     v = Verdict("wetland", True, "primary" if not net_acidic else "polishing")
     v.reasons.append(
-        ("water is net alkaline: aeration, settling pond and aerobic wetland remove Fe (rule 1)")
+        Text.of("minewater.rule.wetland_primary")
         if not net_acidic
-        else "polishing step after an alkalinity-producing system (rules 2-3)"
+        else Text.of("minewater.rule.wetland_polishing")
     )
     passive(v)
 
@@ -214,29 +223,23 @@ def admissible_options(
     v = Verdict("mn_bed", True, "polishing")
     if mn is None:
         v.admissible = False
-        v.reasons.append("Mn not measured")
+        v.reasons.append(Text.of("minewater.rule.mn_not_measured"))
     elif mn_limit_mg_L is not None and mn <= mn_limit_mg_L:
         v.admissible = False
-        v.reasons.append(
-            f"Mn {mn:g} mg/L already meets {mn_limit_mg_L:g} mg/L: not needed (rule 4)"
-        )
+        v.reasons.append(Text.of("minewater.rule.mn_meets", mn=mn, limit=mn_limit_mg_L))
     else:
         v.reasons.append(
-            f"Mn {mn:g} mg/L"
-            + (f" above {mn_limit_mg_L:g} mg/L" if mn_limit_mg_L is not None else "")
-            + ": removed on a limestone bed after Fe is gone and the water is net "
-            "alkaline (rule 4)"
+            Text.of("minewater.rule.mn_bed", mn=mn)
+            if mn_limit_mg_L is None
+            else Text.of("minewater.rule.mn_bed_above", mn=mn, limit=mn_limit_mg_L)
         )
     land("mn_bed", v)
     out.append(v)
 
     # 5: active options are always admissible
     for opt in ACTIVE:
-        v = Verdict(opt, True, "active", ["active treatment works at any load and land (rule 5)"])
+        v = Verdict(opt, True, "active", [Text.of("minewater.rule.active")])
         if opt in ("caustic",) and ph is not None and ph < 3.0 and load > 500:
-            v.reasons.append(
-                "at this acidity caustic soda is usually dearer than lime (AMDTreat "
-                "practice); kept admissible, the cost decides"
-            )
+            v.reasons.append(Text.of("minewater.rule.caustic_dear"))
         out.append(v)
     return out

@@ -40,13 +40,14 @@ import numpy as np
 
 from ..errors import GeochemError
 from ..geochem.mixing import blend_properties
+from ..i18n import Message, Text, add_i18n, joined, named
 from ..reinjection.review import SCALE_CONDITIONS, MixingScale, mixing_curves, mixing_scale
 from ..treatment.library import UnitLibrary
 from ..treatment.streams import NOT_DISSOLVED, TRACKED
 from .case import Case, Destination, Formation
 from .geocheck import stream_water
 from .model import Cut, Exclusion, Network
-from .precompute import KEYS, PathTable
+from .precompute import KEYS, PathTable, period_span
 
 __all__ = [
     "screen_streams",
@@ -458,7 +459,8 @@ def fixing_units(
     return sorted(out, key=lambda x: (-x[1], x[0]))
 
 
-def _units_text(keys: tuple[str, ...], library: UnitLibrary, n: int = 4) -> str:
+def units_text(keys: tuple[str, ...], library: UnitLibrary, n: int = 4) -> str:
+    """ "units that remove KEY: a (98.0 %), ..." (the ``n`` best of the library; "" if none)."""
     seen: dict[str, float] = {}
     for k in keys:
         for uid, r in fixing_units(k, library):
@@ -466,22 +468,21 @@ def _units_text(keys: tuple[str, ...], library: UnitLibrary, n: int = 4) -> str:
     best = sorted(seen.items(), key=lambda x: (-x[1], x[0]))[:n]
     if not best:
         return ""
-    return f"units that remove {' or '.join(keys)}: " + ", ".join(
-        f"{u} ({100 * r:.1f} %)" for u, r in best
+    return Text.of(
+        "optimise.fix.units",
+        keys=joined([named("param", k) for k in keys], "or"),
+        units=joined(
+            [
+                Message("optimise.fix.unit", {"unit": named("unitid", u), "pct": 100 * r})
+                for u, r in best
+            ]
+        ),
     )
 
 
 def _oxygenating(units: tuple[str, ...], library: UnitLibrary) -> list[str]:
     ids = [u.partition(":")[0] for u in units]
     return [u for u in ids if u in library.units and "log_pO2" in library.units[u].params]
-
-
-def _periods(p: list[int]) -> str:
-    if len(p) == 1:
-        return f"period {p[0]}"
-    if p == list(range(p[0], p[-1] + 1)):
-        return f"periods {p[0]}-{p[-1]}"
-    return "periods " + ", ".join(map(str, p))
 
 
 def explain(net: Network, library: UnitLibrary) -> list[dict]:
@@ -523,7 +524,7 @@ def explain(net: Network, library: UnitLibrary) -> list[dict]:
         worst = max(
             es, key=lambda e: e.value / max(e.limit, 1e-12) if math.isfinite(e.value) else math.inf
         )
-        alts = []
+        alts: list[Message | str] = []
         for i, (s2, t2) in enumerate(tab.pairs):
             if s2 != site or t2 == train:
                 continue
@@ -532,7 +533,12 @@ def explain(net: Network, library: UnitLibrary) -> list[dict]:
                 if kind == "limit":
                     arr = tab.product if stream == "product" else tab.residual
                     v = max(float(np.nan_to_num(arr[i, p, KEYS.index(key)])) for p in ok)
-                    alts.append(f"{t2} ({key} {v:.3g} mg/L)")
+                    alts.append(
+                        Message(
+                            "optimise.fix.alt",
+                            {"train": t2, "name": named("param", key), "value": v},
+                        )
+                    )
                 else:
                     alts.append(t2)
         item = {
@@ -552,67 +558,101 @@ def explain(net: Network, library: UnitLibrary) -> list[dict]:
         if kind == "limit":
             src = dest.limit_sources.get(key, "")
             status = dest.limit_status.get(key, "?")
-            why = f"{key} {worst.value:.3g} mg/L > {worst.limit:g} mg/L ({src})"
+            over: dict[str, Any] = {
+                "name": named("param", key),
+                "value": worst.value,
+                "limit": worst.limit,
+                "source": src,
+            }
             if key == "DO" and dest.kind == "reinjection":
                 ox = _oxygenating(units, library)
-                why += (
-                    f": an oxic {stream}"
-                    + (f" ({', '.join(ox)} in the train opens it to air)" if ox else "")
-                    + ", and the formation is reducing: its oxygen would oxidise Fe(II) to "
-                    "Fe(OH)3 that plugs the pores; blending with anoxic water does not dilute "
-                    "oxygen but spends it on that Fe(II), so each stream must meet the DO "
-                    "limit by itself"
+                why: str | Message = Message(
+                    "optimise.exclusion.oxic_opened" if ox else "optimise.exclusion.oxic",
+                    {
+                        **over,
+                        "stream": Message(f"optimise.stream.{stream}"),
+                        "units": joined([named("unitid", u) for u in ox]),
+                    },
                 )
             elif worst.rule == "no dilution":
-                why += ": the destination takes no blending, each stream must meet it by itself"
+                why = Message("optimise.exclusion.no_dilution", over)
             else:
-                why += ": a per-stream limit"
-            fix_units = _units_text((key,), library)
+                why = Message("optimise.exclusion.per_stream", over)
+            fix_units = units_text((key,), library)
         else:
             mx = worst.detail
             src = mx.get("limit_source", "")
             status = _status_of(src)
             minerals = sorted(mx.get("minerals_excess_mg_L", {}).items(), key=lambda kv: -kv[1])
-            mtxt = ", ".join(f"{m} {v:.3g} mg/L" for m, v in minerals) or "no single mineral"
+            mtxt = joined(
+                [
+                    Message(
+                        "optimise.exclusion.mineral", {"mineral": named("phase", m), "value": v}
+                    )
+                    for m, v in minerals
+                ]
+            ) or Message("optimise.exclusion.no_single_mineral")
             if mx.get("error"):
-                why = (
-                    f"PHREEQC could not compute its mixing with formation water "
-                    f"{mx['formation']!r} ({mx['error']}): a stream not shown compatible is "
-                    "not reinjected"
+                why = Message(
+                    "optimise.exclusion.mixing_failed",
+                    {"formation": repr(mx["formation"]), "error": mx["error"]},
                 )
             else:
-                why = (
-                    f"mixing with formation water {mx['formation']!r} (0-100 %, "
-                    f"{mx['temperature_C']:g} deg C, {mx['pressure_bar']:g} bar) forms "
-                    f"{worst.value:.3g} mg/L of scale beyond what the two waters deposit alone "
-                    f"({mtxt}) at {100 * mx['fraction_injectate']:.0f} % injectate > "
-                    f"{worst.limit:g} mg/L ({src})"
+                why = Message(
+                    "optimise.exclusion.mixing_scale",
+                    {
+                        "formation": repr(mx["formation"]),
+                        "temp_C": mx["temperature_C"],
+                        "pressure_bar": mx["pressure_bar"],
+                        "value": worst.value,
+                        "minerals": mtxt,
+                        "pct": 100 * mx["fraction_injectate"],
+                        "limit": worst.limit,
+                        "source": src,
+                    },
                 )
             conds = [SCALE_CONDITIONS[m] for m, _ in minerals if m in SCALE_CONDITIONS]
             if conds:
-                why += "; the review's condition: " + "; ".join(conds)
+                why = Message(
+                    "optimise.exclusion.with_conditions",
+                    {
+                        "text": why,
+                        "conditions": joined(
+                            [c.message if isinstance(c, Text) else c for c in conds], "semicolon"
+                        ),
+                    },
+                )
             ions = tuple(dict.fromkeys(i for m, _ in minerals for i in MINERAL_IONS.get(m, ())))
-            fix_units = _units_text(ions, library) if ions else ""
+            fix_units = units_text(ions, library) if ions else ""
             item["mixing"] = {k: (_fin(v) if isinstance(v, float) else v) for k, v in mx.items()}
-        fix = "; ".join(
-            x
-            for x in (
-                fix_units,
-                ("in this case: train " + ", ".join(alts) + " at " + site + " can go there")
-                if alts
-                else "no other candidate train at " + site + " can go there in these periods",
-            )
-            if x
+        alt = (
+            Message("optimise.fix.alternatives", {"trains": joined(alts), "site": site})
+            if alts
+            else Message("optimise.fix.no_alternative", {"site": site})
+        )
+        fix = Text(
+            Message("optimise.fix.units_and", {"units": fix_units.message, "alt": alt})
+            if isinstance(fix_units, Text)
+            else alt
         )
         item.update(
             {
                 "source": src,
                 "status": status,
                 "fix": fix,
-                "message": f"{dest.name} rejects the {stream} of {site}/{train} in "
-                f"{_periods(periods)}: {why}. Fix: {fix}",
+                "message": Text.of(
+                    "optimise.exclusion.message",
+                    destination=dest.name,
+                    stream=Message(f"optimise.stream.{stream}"),
+                    site=site,
+                    train=train,
+                    span=period_span(periods),
+                    why=why,
+                    fix=fix.message,
+                ),
             }
         )
+        add_i18n(item, "message", "fix")
         out.append(item)
     out.sort(key=lambda x: (x["destination"], x["site"], x["train"], x["stream"], x["constituent"]))
     return out

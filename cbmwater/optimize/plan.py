@@ -31,11 +31,12 @@ import numpy as np
 import pyomo.environ as pyo
 
 from ..errors import InputError
+from ..i18n import Message, Text, add_i18n, joined, named
 from ..treatment.library import load_library
 from . import precompute as pc
 from .case import Case
 from .geocheck import BlendCheck, check_blends
-from .injectate import check_formation_blends, fixing_units
+from .injectate import check_formation_blends, units_text
 from .model import Cut, Network, build_model, values
 from .prepared import Prepared, case_economics
 from .results import build_results
@@ -63,10 +64,7 @@ def presolve_check(net: Network) -> list[dict]:
                 {
                     "period": None,
                     "trains": trains,
-                    "message": f"trains {', '.join(trains)} leave a residual (brine, backwash or "
-                    "sludge water) but no destination accepts residual water: they "
-                    "cannot be used. Add a residual_disposal destination or set "
-                    'accepts = "any" on one',
+                    "message": Text.of("optimise.presolve.residual", trains=joined(trains)),
                 }
             )
     produced = net.produced.sum(axis=0)
@@ -82,16 +80,18 @@ def presolve_check(net: Network) -> list[dict]:
                     "capacity_m3_d": float(cap),
                     "evaporable_m3_d": vmax * float(produced[t]),
                     "shortfall_m3_d": float(produced[t] - cap - vmax * produced[t]),
-                    "message": f"period {t + 1}: {produced[t]:.0f} m3/d is produced but all "
-                    f"destinations together take at most {cap:.0f} m3/d"
-                    + (
-                        f" (+{vmax * produced[t]:.0f} m3/d that trains could evaporate)"
+                    "message": Text.of(
+                        "optimise.presolve.too_much_evaporable"
                         if vmax > 0
-                        else ""
+                        else "optimise.presolve.too_much",
+                        period=t + 1,
+                        produced=produced[t],
+                        capacity=cap,
+                        evaporable=vmax * produced[t],
                     ),
                 }
             )
-    return out
+    return [add_i18n(item, "message") for item in out]
 
 
 # -- infeasibility -------------------------------------------------------------------------------
@@ -106,8 +106,10 @@ def explain_infeasible(
         return [
             {
                 "kind": "unknown",
-                "message": "even the elastic model (all balances, capacities "
-                "and limits relaxed) has no solution: " + info.message,
+                "message": Text.of("optimise.infeasible.elastic_failed", solver=info.message),
+                "message_i18n": Message(
+                    "optimise.infeasible.elastic_failed", {"solver": info.message}
+                ).to_dict(),
             }
         ], info
     vals = values(mi)
@@ -127,9 +129,15 @@ def explain_infeasible(
                         "period": t + 1,
                         "m3_d": float(v),
                         "blocked_by": why,
-                        "message": f"station {net.stations[s]}, period {t + 1}: {v:.1f} m3/d "
-                        "of produced water has no destination that can take it"
-                        + (": " + "; ".join(w["message"] for w in why) if why else ""),
+                        "message": Text.of(
+                            "optimise.infeasible.unallocated_why"
+                            if why
+                            else "optimise.infeasible.unallocated",
+                            station=net.stations[s],
+                            period=t + 1,
+                            m3_d=v,
+                            why=joined([w["message"].message for w in why], "semicolon"),
+                        ),
                     }
                 )
     for d, dest in enumerate(case.destinations):
@@ -143,8 +151,13 @@ def explain_infeasible(
                         "period": t + 1,
                         "m3_d": float(v),
                         "capacity_m3_d": dest.capacity_m3_d[t],
-                        "message": f"{dest.name}, period {t + 1}: needs {v:.1f} m3/d more than "
-                        f"its capacity of {dest.capacity_m3_d[t]:g} m3/d",
+                        "message": Text.of(
+                            "optimise.infeasible.capacity",
+                            destination=dest.name,
+                            period=t + 1,
+                            m3_d=v,
+                            capacity=dest.capacity_m3_d[t],
+                        ),
                     }
                 )
     for n, (d, t, key) in enumerate(mi.quality_rows):
@@ -164,29 +177,46 @@ def explain_infeasible(
                 "blend_mg_L": float(c),
                 "limit_mg_L": dest.limits_mg_L[key],
                 "fix": fix,
-                "message": f"{dest.name}, period {t + 1}: {key} would be {c:.3g} mg/L against "
-                f"its limit of {dest.limits_mg_L[key]:g} mg/L "
-                f"({dest.limit_sources.get(key, '')}); no candidate train or blend "
-                "brings it down while every other constraint holds" + (f"; {fix}" if fix else ""),
+                "message": _with_fix(
+                    Message(
+                        "optimise.infeasible.quality",
+                        {
+                            "destination": dest.name,
+                            "period": t + 1,
+                            "name": named("param", key),
+                            "value": c,
+                            "limit": dest.limits_mg_L[key],
+                            "source": dest.limit_sources.get(key, ""),
+                        },
+                    ),
+                    fix,
+                ),
             }
         )
     if not out:
         out.append(
             {
                 "kind": "unknown",
-                "message": "the elastic model needs no slack: the "
-                "infeasibility comes from build sizes or geochemical cuts",
+                "message": Text.of("optimise.infeasible.no_slack"),
             }
         )
+    for item in out:
+        for w in item.get("blocked_by", []):
+            add_i18n(w, "message", "fix")
+        add_i18n(item, "message", "fix")
     return out, info
+
+
+def _with_fix(text: Message, fix: str) -> Text:
+    """``text`` + "; " + ``fix`` (the units that would fix it), or ``text`` alone."""
+    if isinstance(fix, Text):
+        return Text.of("optimise.with_fix", text=text, fix=fix.message)
+    return Text(text)
 
 
 def _fix_text(key: str, n: int = 4) -> str:
     """ "units that remove KEY: a (98.0 %), ..." from the unit library ("" if none)."""
-    units = fixing_units(key, load_library())[:n]
-    if not units:
-        return ""
-    return f"units that remove {key}: " + ", ".join(f"{u} ({100 * r:.1f} %)" for u, r in units)
+    return units_text((key,), load_library(), n)
 
 
 def _why_not(net: Network, s: int, t: int) -> list[dict]:
@@ -224,25 +254,33 @@ def _why_not(net: Network, s: int, t: int) -> list[dict]:
         train = tab.pairs[best_pair][1]
         if e.kind == "limit":
             fix = _fix_text(e.key)
-            what = (
-                f"{dest.name} takes no blending of {e.key}"
+            msg = Message(
+                "optimise.why_not.limit"
                 if e.rule != "no dilution"
-                else f"{dest.name} takes no blending"
-            )
-            msg = (
-                f"{what} and the best candidate train ({train}) leaves {e.key} at "
-                f"{e.value:.3g} mg/L against its limit of {e.limit:g} mg/L"
+                else "optimise.why_not.limit_no_dilution",
+                {
+                    "destination": dest.name,
+                    "name": named("param", e.key),
+                    "train": train,
+                    "value": e.value,
+                    "limit": e.limit,
+                },
             )
         else:
             minerals = sorted(
                 e.detail.get("minerals_excess_mg_L", {}).items(), key=lambda kv: -kv[1]
             )
             fix = ""
-            msg = (
-                f"{dest.name}: the best candidate train ({train}) forms {e.value:.3g} mg/L of "
-                f"scale with the formation water ("
-                + (", ".join(m for m, _ in minerals) or "mixing")
-                + f") against {e.limit:g} mg/L"
+            msg = Message(
+                "optimise.why_not.scale",
+                {
+                    "destination": dest.name,
+                    "train": train,
+                    "value": e.value,
+                    "minerals": joined([named("phase", m) for m, _ in minerals])
+                    or Message("optimise.why_not.mixing"),
+                    "limit": e.limit,
+                },
             )
         out.append(
             {
@@ -253,7 +291,7 @@ def _why_not(net: Network, s: int, t: int) -> list[dict]:
                 "train": train,
                 "kind": e.kind,
                 "fix": fix,
-                "message": msg + (f"; {fix}" if fix else ""),
+                "message": _with_fix(msg, fix),
             }
         )
     return out

@@ -28,6 +28,7 @@ import pandas as pd
 
 from ..errors import CbmwaterError
 from ..geochem.mixing import blend_properties
+from ..i18n import Message, Text, joined, message_of, named
 from ..treatment.costing import TrainCost, cost_train
 from ..treatment.economics import Economics
 from ..treatment.library import UnitLibrary
@@ -188,9 +189,11 @@ def station_feeds(
         conc, temp, ph, partial = mix_feeds(waters, batch.conc_mg_L, batch.temp_C, w, database)
         if partial:
             warnings.append(
-                f"station {st.name}: {', '.join(partial)} measured in only some of "
-                "its wells' analyses; the station value averages the wells that "
-                "measured it (flow-weighted)"
+                Text.of(
+                    "optimise.warn.partially_measured",
+                    station=st.name,
+                    names=joined([named("param", k) for k in partial]),
+                )
             )
         feeds[st.name] = SiteFeed(st.name, flow, conc, temp, ph)
     return feeds, warnings
@@ -268,16 +271,28 @@ def _grouped_warnings(
         for msg in msgs:
             key = (sites[i // T], re.sub(r"\d+(\.\d+)?", "#", msg))
             groups.setdefault(key, (msg, []))[1].append(i % T + 1)
-    out = []
+    out: list[str] = []
     for (site, _), (msg, periods) in groups.items():
         p = sorted(set(periods))
-        span = f"period {p[0]}" if len(p) == 1 else f"periods {p[0]}-{p[-1]}"
-        if len(p) > 1 and p != list(range(p[0], p[-1] + 1)):
-            span = "periods " + ", ".join(map(str, p))
         out.append(
-            f"{site} / {train} / {span}: {msg}" + (" (value of the first)" if len(p) > 1 else "")
+            Text.of(
+                "optimise.warn.grouped" if len(p) == 1 else "optimise.warn.grouped_first",
+                site=site,
+                train=train,
+                span=period_span(p),
+                text=message_of(msg),
+            )
         )
     return out
+
+
+def period_span(p: list[int]) -> Message:
+    """ "period 2", "periods 1-3" or "periods 1, 3" (``p`` sorted, 1-based) as a message."""
+    if len(p) == 1:
+        return Message("optimise.period.one", {"p": p[0]})
+    if p == list(range(p[0], p[-1] + 1)):
+        return Message("optimise.period.range", {"a": p[0], "b": p[-1]})
+    return Message("optimise.period.list", {"periods": joined([str(x) for x in p])})
 
 
 def _with_tds(conc: np.ndarray) -> np.ndarray:
@@ -345,8 +360,12 @@ def simulate_paths(
             )
         except CbmwaterError as exc:
             warnings.append(
-                f"train {tr.name} could not be simulated at {', '.join(sites)} and is "
-                f"left out there: {exc}"
+                Text.of(
+                    "optimise.warn.train_failed",
+                    train=tr.name,
+                    sites=joined(sites),
+                    error=str(exc),
+                )
             )
             continue
         n = len(sites) * T

@@ -22,6 +22,7 @@ import numpy as np
 
 from ..geochem.databases import database_info
 from ..geochem.engine import iphreeqc_version
+from ..i18n import Message, Text, joined, message_dicts, message_of, named
 from ..resources import resource_label
 from ..version import __version__
 from . import precompute as pc
@@ -161,9 +162,7 @@ def build_results(
         "unverified_limits": [],
         "iterations": iterations,
         "presolve": presolve,
-        "infeasibility": {"items": explanation, "summary": summarise_explanation(explanation)}
-        if explanation
-        else None,
+        "infeasibility": _infeasibility(explanation) if explanation else None,
         "solver": {
             "name": info.solver if info else None,
             "status": info.status if info else None,
@@ -174,6 +173,7 @@ def build_results(
         "solve_seconds": timings.get("solve_s"),
         "timings": timings,
         "warnings": list(case.warnings) + list(prep.warnings),
+        "warnings_i18n": message_dicts(list(case.warnings) + list(prep.warnings)),
         "method": {
             "stations": "wells mix at their station (flow-weighted; pH by PHREEQC MIX)",
             "hubs": "shared plants: successive substitution of the planned mixture, re-simulated",
@@ -444,30 +444,55 @@ def summarise_explanation(items: list[dict]) -> list[str]:
     for it in items:
         key = (it["kind"], it.get("destination") or it.get("station"), it.get("constituent"))
         groups.setdefault(key, []).append(it)
-    lines = []
+    lines: list[str] = []
     for (kind, place, cons), its in groups.items():
         periods = sorted(i["period"] for i in its if "period" in i)
+        # "periods A-B" spans first to last (not a list), as the summary has always said
         pr = (
-            (f"periods {periods[0]}-{periods[-1]}" if len(periods) > 1 else f"period {periods[0]}")
+            Message("optimise.period.range", {"a": periods[0], "b": periods[-1]})
+            if len(periods) > 1
+            else Message("optimise.period.one", {"p": periods[0]})
             if periods
             else ""
         )
         if kind == "quality":
             worst = max(its, key=lambda i: i["blend_mg_L"] / max(i["limit_mg_L"], 1e-12))
             lines.append(
-                f"{place}: {cons} above its limit of {worst['limit_mg_L']:g} mg/L in {pr} "
-                f"(up to {worst['blend_mg_L']:.3g} mg/L)"
+                Text.of(
+                    "optimise.summary.quality",
+                    place=place,
+                    name=named("param", cons),
+                    limit=worst["limit_mg_L"],
+                    span=pr,
+                    value=worst["blend_mg_L"],
+                )
             )
         elif kind == "capacity":
             lines.append(
-                f"{place}: capacity short by up to {max(i['m3_d'] for i in its):.1f} m3/d in {pr}"
+                Text.of(
+                    "optimise.summary.capacity",
+                    place=place,
+                    m3_d=max(i["m3_d"] for i in its),
+                    span=pr,
+                )
             )
         elif kind == "unallocated":
             why = {w["message"] for i in its for w in i.get("blocked_by", [])}
             lines.append(
-                f"station {place}: up to {max(i['m3_d'] for i in its):.1f} m3/d of water "
-                f"cannot be placed in {pr}" + (" (" + "; ".join(sorted(why)) + ")" if why else "")
+                Text.of(
+                    "optimise.summary.unallocated_why" if why else "optimise.summary.unallocated",
+                    station=place,
+                    m3_d=max(i["m3_d"] for i in its),
+                    span=pr,
+                    why=joined([message_of(w) for w in sorted(why)], "semicolon"),
+                )
             )
         else:
             lines.append(its[0]["message"])
     return lines
+
+
+def _infeasibility(explanation: list[dict]) -> dict:
+    """The ``infeasibility`` entry: slack items and their summary (with ``summary_i18n``)."""
+    summary = summarise_explanation(explanation)
+    return {"items": explanation, "summary": summary, "summary_i18n": message_dicts(summary)}

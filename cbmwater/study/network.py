@@ -91,6 +91,9 @@ class NetworkPlan(JsonResult):
         ``capex_total_CNY``, ``unit_cost_CNY_m3``.
     infeasibility : dict or None
         When infeasible: the items that block a plan and a summary.
+    warnings_i18n : list of dict
+        ``warnings`` as message dicts (docs/i18n.md); likewise ``message_i18n``/``fix_i18n``
+        in ``exclusions``, ``presolve`` and the infeasibility items, ``summary_i18n`` there.
     """
 
     status: str
@@ -122,6 +125,7 @@ class NetworkPlan(JsonResult):
     feeds: list[dict[str, Any]] = field(default_factory=lambda: ABSENT)
     verification: dict[str, Any] = field(default_factory=lambda: ABSENT)
     checks: list[dict[str, Any]] = field(default_factory=lambda: ABSENT)
+    warnings_i18n: list[dict[str, Any]] = field(default_factory=lambda: ABSENT)
 
     TABLES = {
         name: (_tables(name), cols)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from ..errors import InputError
+from ..i18n import message_dicts
 from ..resources import resource_label
 from ..version import __version__
 from .results import JsonResult
@@ -138,6 +139,9 @@ class TreatmentResult(JsonResult):
         ``price_year``.
     warnings : list of str
         Cost curves outside their range, recovery limits, censored values used.
+    warnings_i18n : list of dict
+        The same warnings as message dicts (code, params, English text), item for item, to
+        render in another language with :func:`cbmwater.render` (docs/i18n.md).
     """
 
     sample_id: str
@@ -162,6 +166,7 @@ class TreatmentResult(JsonResult):
     breakdown: dict[str, dict[str, Any]]
     warnings: list[str]
     provenance: dict[str, Any]
+    warnings_i18n: list[dict[str, Any]] = field(default_factory=list)
 
     TABLES = {
         "stages": (
@@ -293,6 +298,7 @@ def treat(
     out.update(summarise(result, cost, 0))
     notes = one.censored_notes(censored_policy).get(sample_id, [])
     out["warnings"] = notes + out["warnings"]
+    out["warnings_i18n"] = message_dicts(out["warnings"])
     out["provenance"] = {
         "cbmwater": __version__,
         "unit_library": str(lib.path.name),

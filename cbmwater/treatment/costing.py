@@ -23,11 +23,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..i18n import Text, named
 from .economics import Economics
 from .library import SOLID_RESIDUALS, CapitalCurve
 from .streams import tds_g_L
@@ -99,27 +101,23 @@ def unit_capital(
         )
     capex = np.where(live, k * (q_eff / curve.Q_ref_m3_d) ** curve.B, 0.0)
     warnings: list[list[str]] = [[] for _ in range(len(q))]
-    rng = f"{curve.Q_min_m3_d:g}-{curve.Q_max_m3_d:g} m3/d"
+    rng: dict[str, Any] = {
+        "unit": named("unitid", unit_id),
+        "q_min": curve.Q_min_m3_d,
+        "q_max": curve.Q_max_m3_d,
+    }
     for i in np.flatnonzero(below):
-        if curve.below_min == "floor":
-            how = (
-                f"below_min policy 'floor': capital held at its Q_min value "
-                f"{capex[i]:,.0f} CNY (the smallest plant the curve describes)"
-            )
-        else:
-            how = (
-                f"below_min policy 'extrapolate': capital extrapolated down the power law to "
-                f"{capex[i]:,.0f} CNY"
-            )
         warnings[i].append(
-            f"{unit_id}: inlet flow {q[i]:.4g} m3/d is outside the capital "
-            f"curve's valid range {rng} (below Q_min); {how}"
+            Text.of(
+                f"treatment.warn.capital_below_min.{curve.below_min}",
+                q=q[i],
+                capex=capex[i],
+                **rng,
+            )
         )
     for i in np.flatnonzero(above):
         warnings[i].append(
-            f"{unit_id}: inlet flow {q[i]:.4g} m3/d is outside the capital "
-            f"curve's valid range {rng} (above Q_max); capital extrapolated up "
-            f"the power law to {capex[i]:,.0f} CNY"
+            Text.of("treatment.warn.capital_above_max", q=q[i], capex=capex[i], **rng)
         )
     return capex, warnings
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import GeochemError, InputError
+from ..i18n import Message, Text, named
 from ..water.vocabulary import CONSTITUENTS, molar_mass
 from . import chemistry
 from .economics import Economics
@@ -202,6 +203,16 @@ def _h_form_removal(spec: UnitSpec, feed: StreamBatch) -> np.ndarray:
     return out
 
 
+def _uid(step: Step) -> Message | str:
+    """The unit of a step as a name message (its id in English, its name in Chinese)."""
+    return named("unitid", step.unit.id)
+
+
+def _first_line(exc: Exception) -> str:
+    """The first line of an error's text (PHREEQC's own message, shown as it is)."""
+    return str(exc).splitlines()[0]
+
+
 def _closed_exchange_chemistry(step: Step, database: str | None, redox: str | None) -> None:
     """pH, HCO3 and CO3 of an H-form exchanger's product by PHREEQC (closed column: the feed's
     inorganic carbon stays in the water, the alkalinity fell by the exchanged equivalents; see
@@ -213,12 +224,12 @@ def _closed_exchange_chemistry(step: Step, database: str | None, redox: str | No
     measured = ~(np.isnan(c[:, INDEX["HCO3"]]) & np.isnan(c[:, INDEX["CO3"]]))
     ok = measured & np.isfinite(feed.pH) & (prod.flow_m3_d > 0)
     rows = np.flatnonzero(ok)
-    why = "no pH or alkalinity measured"
+    why: Message = Message("treatment.why.no_ph_alkalinity")
     if len(rows):
         try:
             r = chemistry.closed_carbon_product(feed, prod, rows, database, redox)
         except GeochemError as exc:
-            rows, why = rows[:0], f"PHREEQC: {str(exc).splitlines()[0]}"
+            rows, why = rows[:0], Message("treatment.why.phreeqc", {"error": _first_line(exc)})
         else:
             prod.pH[rows] = r.pH[rows]
             for name, v in (("HCO3", r.hco3_mg_L), ("CO3", r.co3_mg_L)):
@@ -234,8 +245,7 @@ def _closed_exchange_chemistry(step: Step, database: str | None, redox: str | No
     done[rows] = True
     for i in np.flatnonzero(~done & (prod.flow_m3_d > 0)):
         step.warnings[i].append(
-            f"{step.unit.id}: product pH not computed ({why}): the feed pH is carried over, "
-            "while the H+ released has lowered the alkalinity (the real pH is lower)"
+            Text.of("treatment.warn.exchange_pH_carried", unit=_uid(step), why=why)
         )
 
 
@@ -437,11 +447,13 @@ def _chemistry_step(
         fe = np.nan_to_num(feed.conc_mg_L[:, INDEX["Fe"]])
         for i in map(int, np.flatnonzero((half > contact_s / 5.0) & (fe > 0))):
             step.warnings[i].append(
-                f"{spec.id}: Fe(II) oxidation half-life {half[i] / 60:.3g} min at the outlet pH "
-                f"{eq.pH[i]:.2f} (Singer-Stumm rate law) is more than a fifth of the "
-                f"{contact_s / 60:g} min contact time: less than 97 % of the Fe(II) is oxidised in "
-                "practice, while the model oxidises all of it; raise the pH or the contact time, "
-                "or use an oxidant (greensand_filter)"
+                Text.of(
+                    "treatment.warn.fe_oxidation_slow",
+                    unit=named("unitid", spec.id),
+                    half_life_min=half[i] / 60,
+                    pH=eq.pH[i],
+                    contact_min=contact_s / 60,
+                )
             )
     return step
 
@@ -465,11 +477,7 @@ _CHARGED_IDX = np.array([INDEX[n] for n in _CHARGED])
 #: RO feed guidelines (FilmTec: total Fe < 0.05 mg/L, reference/treatment_chemistry.md §4 [V];
 #: Mn and suspended solids [U]) and the units that fix an excess.
 FEED_GUIDELINES_MG_L = {"Fe": 0.05, "Mn": 0.05, "TSS": 1.0}
-_FIXED_BY = {
-    "Fe": "aeration or greensand_filter, then sedimentation and multimedia_filter",
-    "Mn": "greensand_filter (KMnO4), then multimedia_filter",
-    "TSS": "coagulation, sedimentation, multimedia_filter or ultrafiltration",
-}
+#: (The units that fix each are the messages ``treatment.fixed_by.<name>``.)
 #: Permeate pH below which a degasser/re-mineralisation step is advised (GB 5749 lower pH 6.5).
 PERMEATE_MIN_PH = 6.5
 
@@ -592,10 +600,16 @@ def _membrane_step(
     moved = _electroneutral(step)
     for i in range(len(feed)):
         if lim.limiting_mineral[i]:
+            mineral = lim.limiting_mineral[i]
             step.warnings[i].append(
-                f"{spec.id}: recovery limited to {rec[i]:.3f} by {lim.limiting_mineral[i]} in the "
-                f"concentrate (SI allowance {allowance[lim.limiting_mineral[i]]:g} with "
-                "antiscalant; design maximum {:.2f})".format(spec.recovery)
+                Text.of(
+                    "treatment.warn.recovery_limited",
+                    unit=named("unitid", spec.id),
+                    recovery=rec[i],
+                    mineral=named("phase", mineral),
+                    allowance=allowance[mineral],
+                    design=spec.recovery,
+                )
             )
     step.details = {
         "recovery_limit": lim.recovery_limit,
@@ -624,8 +638,14 @@ def _feed_guidelines(step: Step) -> None:
         v = c[:, INDEX[name]]
         for i in np.flatnonzero(v > limit):
             step.warnings[i].append(
-                f"{step.unit.id}: feed {name} {v[i]:.3g} mg/L is above the membrane feed guideline "
-                f"{limit:g} mg/L (iron/manganese/particle fouling); add {_FIXED_BY[name]} before it"
+                Text.of(
+                    "treatment.warn.membrane_feed_guideline",
+                    unit=_uid(step),
+                    name=named("param", name),
+                    value=v[i],
+                    limit=limit,
+                    fix=Message(f"treatment.fixed_by.{name}"),
+                )
             )
 
 
@@ -634,9 +654,9 @@ def _permeate_advice(step: Step) -> None:
     ph = step.product.pH
     for i in np.flatnonzero(ph < PERMEATE_MIN_PH):
         step.warnings[i].append(
-            f"{step.unit.id}: permeate pH {ph[i]:.2f} is below {PERMEATE_MIN_PH:g} (free CO2 passes "
-            "the membrane): add degasser and/or remineralisation after it, or raise the pH with "
-            "ph_adjustment"
+            Text.of(
+                "treatment.warn.permeate_low_pH", unit=_uid(step), pH=ph[i], min_pH=PERMEATE_MIN_PH
+            )
         )
 
 
@@ -648,9 +668,7 @@ def _concentrate_chemistry(
     res = step.residual
     if log_pco2 is None:
         for w in step.warnings:
-            w.append(
-                f"{step.unit.id}: concentrate pH carried over from the feed (closed CO2 policy)"
-            )
+            w.append(Text.of("treatment.warn.concentrate_pH_closed", unit=_uid(step)))
         return
     ok = (res.flow_m3_d > 0) & np.isfinite(log_pco2)
     idx = np.flatnonzero(ok)
@@ -664,8 +682,9 @@ def _concentrate_chemistry(
     except GeochemError as exc:
         for i in idx:
             step.warnings[i].append(
-                f"{step.unit.id}: concentrate pH could not be computed "
-                f"({str(exc).splitlines()[0]}); the feed pH is carried over"
+                Text.of(
+                    "treatment.warn.concentrate_pH_failed", unit=_uid(step), error=_first_line(exc)
+                )
             )
         return
     res.pH[idx] = eq.pH
@@ -691,27 +710,21 @@ def _permeate_chemistry(step: Step, database: str | None, redox: str | None = No
     except GeochemError as exc:
         for w in step.warnings:
             w.append(
-                f"{step.unit.id}: permeate pH could not be computed ({str(exc).splitlines()[0]}); "
-                "the feed pH is carried over"
+                Text.of(
+                    "treatment.warn.permeate_pH_failed", unit=_uid(step), error=_first_line(exc)
+                )
             )
         return
     done = ~np.isnan(ph)
     prod.pH = np.where(done, ph, prod.pH)
     step.details["permeate_pH_input"] = text
     for i in np.flatnonzero(~done):
-        step.warnings[i].append(
-            f"{step.unit.id}: permeate pH not computed (no alkalinity measured "
-            "or outside pH 3-11): the feed pH is carried over"
-        )
+        step.warnings[i].append(Text.of("treatment.warn.permeate_pH_skipped", unit=_uid(step)))
 
 
 def _note_pH(step: Step) -> None:
     for w in step.warnings:
-        w.append(
-            f"{step.unit.id}: product pH is carried over from the feed (zero-order split; "
-            "CO2 passes while bicarbonate is rejected, so the real pH is lower): check it "
-            "with ph_adjustment or a lab test"
-        )
+        w.append(Text.of("treatment.warn.zero_order_pH", unit=_uid(step)))
 
 
 def run_unit(

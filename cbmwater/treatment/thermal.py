@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..i18n import Message, Text, named
 from ..water.phases import molar_mass
 from ..water.vocabulary import molar_mass as species_molar_mass
 from .step import Step, fixed_doses, unit_energy_kWh_d
@@ -330,18 +331,14 @@ def run_thermal(spec: UnitSpec, feed: StreamBatch, econ: Economics) -> Step:
         rec = np.where(q > 0, split.distillate_m3_d / np.where(q > 0, q, 1.0), spec.recovery)
     warnings: list[list[str]] = [[] for _ in range(n)]
     nh4 = feed.conc_mg_L[:, INDEX["NH4_N"]]
+    unit = named("unitid", spec.id)
+    residual_name = Message(
+        "treatment.residual.brine" if spec.residual == "brine" else "treatment.residual.liquor"
+    )
     for i in range(n):
-        warnings[i].append(
-            f"{spec.id}: distillate and {'brine' if spec.residual == 'brine' else 'mother liquor'} "
-            "pH not computed (bicarbonate taken as decomposed to carbonate, its CO2 vented); the "
-            "product keeps the main line's pH"
-        )
+        warnings[i].append(Text.of("treatment.warn.thermal_pH", unit=unit, residual=residual_name))
         if nh4[i] > 0:
-            warnings[i].append(
-                f"{spec.id}: ammonium ({nh4[i]:.3g} mg/L as N in its feed) is kept with the "
-                "non-volatile solutes, but in a boiling alkaline brine much of it leaves as NH3 "
-                "with the vapour: the distillate NH4-N may be far higher than shown"
-            )
+            warnings[i].append(Text.of("treatment.warn.thermal_ammonium", unit=unit, nh4=nh4[i]))
     step = Step(
         spec,
         feed,

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..i18n import Message, Text, named
 from ..plausible import RANGES
 from ..plausible import check as check_plausible
 from .cells import parse_cell
@@ -190,8 +191,13 @@ class AnalysisSet:
         for i, j in zip(rows, cols):
             dl = vals[i, j]
             out.setdefault(str(self.values.index[i]), []).append(
-                f"{self.values.columns[j]} below detection (<{dl:g} mg/L); {factor * dl:g} used "
-                f"({policy} policy)"
+                Text.of(
+                    "water.censored_note",
+                    name=named("param", str(self.values.columns[j])),
+                    dl=dl,
+                    used=factor * dl,
+                    policy=Message(f"water.censored_policy.{policy}"),
+                )
             )
         return out
 
