@@ -229,9 +229,11 @@ def withhold_outside_values(parse: F) -> F:
         except InputError as exc:
             file = getattr(exc, "file", None)
             value = getattr(exc, "value", None)
-            if base is None or file is None or value is None or file.startswith("<"):
+            # only a real file the case names (not the case file itself, not "bad.zip:case.toml")
+            own = args[0] if args else kwargs.get("file", kwargs.get("path"))
+            if base is None or file is None or value is None or file == str(own):
                 raise
-            if is_inside(Path(base), Path(file)):
+            if not Path(file).is_file() or is_inside(Path(base), Path(file)):
                 raise
             raise InputError(
                 exc.detail + " (the value is not shown: the file is outside the case folder)",

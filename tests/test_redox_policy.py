@@ -291,8 +291,8 @@ def test_orp_may_be_negative_and_is_range_checked(tmp_path):
     zh.write_text("样品编号,pH值,总铁,氧化还原电位（mV）\nA,8.2,1.9,-320\n", encoding="utf-8")
     assert read_analyses(zh).values.loc["A", "ORP_mV"] == -320.0
     for bad, why in (
-        ("-1200", "between -1000 and 1500"),
-        ("2000", "between -1000 and 1500"),
+        ("-1200", ">= -1000 and <= 1500"),
+        ("2000", ">= -1000 and <= 1500"),
         ("<-100", "detection limit"),
     ):
         f = tmp_path / "bad.csv"
@@ -308,7 +308,7 @@ def test_orp_may_be_negative_and_is_range_checked(tmp_path):
     f.write_text("sample_id,pH,Na\nA,8.2,-5\n", encoding="utf-8")
     with pytest.raises(InputError, match="cannot be negative"):
         read_analyses(f)
-    with pytest.raises(InputError, match="between -1000 and 1500"):
+    with pytest.raises(InputError, match=">= -1000 and <= 1500"):
         AnalysisSet.from_records([dict(sample_id="A", pH=8, ORP_mV=-5000)])
     # ORP is a property, not a dissolved solid
     from cbmwater.water.qa import tds_sum_mg_L
