@@ -33,6 +33,8 @@ from markupsafe import Markup
 
 from ..errors import InputError
 from ..i18n import LANGUAGES, Message, MissingMessageError, translate, translations
+from ..optimize.binding import BINDING_USE
+from ..optimize.binding import binding_limits as engine_binding_limits
 from ..version import __version__
 
 __all__ = [
@@ -48,8 +50,6 @@ __all__ = [
 
 #: The document formats of :func:`review_document` and :func:`plan_document`.
 FORMATS: tuple[str, ...] = ("html", "pdf")
-#: Share of a limit a plan must use for the limit to count as binding (:func:`binding_limits`).
-BINDING_USE = 0.999
 #: Scale minerals in the order the review reports them (phreeqc.dat names).
 _MINERAL_ORDER = (
     "Barite",
@@ -342,11 +342,8 @@ def _use_row(
 
 
 def binding_limits(plan: Mapping[str, Any], lang: str = "en") -> list[dict[str, Any]]:
-    """The destination limits the plan uses to at least :data:`BINDING_USE` of their value.
-
-    Capacity (delivered vs ``capacity_m3_d``), each constituent limit (blend vs limit, mg/L),
-    SAR vs ``SAR_max``, the pH range and each SI vs ``SI_max``.  For a lower pH bound and an SI
-    (which may be negative) "use" is 1 when the value sits on the bound (within 0.01 units).
+    """The destination limits the plan's blends sit at (the engine's rule,
+    :func:`cbmwater.optimize.binding.binding_limits`), labelled in ``lang``.
 
     Parameters
     ----------
@@ -361,32 +358,17 @@ def binding_limits(plan: Mapping[str, Any], lang: str = "en") -> list[dict[str, 
         ``destination, period, year, limit`` (label), ``value``, ``bound``, ``use`` (0-1).
     """
     out: list[dict[str, Any]] = []
-    for d in plan.get("destinations") or []:
-        cap, got = d.get("capacity_m3_d"), d.get("delivered_m3_d")
-        if cap and got is not None and got >= BINDING_USE * cap:
-            out.append(_use_row(d, _t("plan.limit.capacity", lang), got, cap, got / cap))
-        blend = d.get("blend") or {}
-        for key, lim in (d.get("limits") or {}).items():
-            v = blend.get(key)
-            if v is not None and lim and v >= BINDING_USE * lim:
-                label = _t("plan.limit.constituent", lang, key=key)
-                out.append(_use_row(d, label, v, lim, v / lim))
-        sar, sar_max = d.get("SAR"), d.get("SAR_max")
-        if sar is not None and sar_max and sar >= BINDING_USE * sar_max:
-            out.append(_use_row(d, _t("plan.limit.SAR", lang), sar, sar_max, sar / sar_max))
-        ph, rng = d.get("pH"), d.get("pH_range")
-        if ph is not None and rng:
-            lo, hi = rng
-            if lo is not None and ph <= lo + 0.01:
-                out.append(_use_row(d, _t("plan.limit.pH_min", lang), ph, lo, 1.0))
-            if hi is not None and ph >= hi - 0.01:
-                out.append(_use_row(d, _t("plan.limit.pH_max", lang), ph, hi, ph / hi))
-        si = d.get("SI") or {}
-        for m, smax in (d.get("SI_max") or {}).items():
-            v = si.get(m)
-            if v is not None and smax is not None and v >= smax - 0.01:
-                name = _label(f"mineral.{m}", lang, m)
-                out.append(_use_row(d, _t("plan.limit.SI", lang, mineral=name), v, smax, 1.0))
+    for row in engine_binding_limits(plan):
+        prop = str(row["property"])
+        if prop in ("capacity", "SAR", "pH_min", "pH_max"):
+            label = _t(f"plan.limit.{prop}", lang)
+        elif prop.startswith("SI_"):
+            name = _label(f"mineral.{prop[3:]}", lang, prop[3:])
+            label = _t("plan.limit.SI", lang, mineral=name)
+        else:
+            label = _t("plan.limit.constituent", lang, key=prop)
+        dest = {"name": row["destination"], "period": row["period"], "year": row["year"]}
+        out.append(_use_row(dest, label, row["value"], row["limit"], row["use"]))
     return out
 
 

@@ -5,15 +5,7 @@ A comparison is a set of *wide* tables, one column per run, built only from the 
 dicts (the API's ``to_dict()``, as kept in the workspace), so a comparison can be made from
 stored runs without re-running anything.
 
-Which limits bind
------------------
-The LP holds each destination's blend at or under its limits (and inside its pH range, under its
-SAR and SI maxima and its capacity).  A limit *binds* when the delivered blend sits at it, within
-a relative tolerance (default 1 %): ``value >= (1 - tol) * limit`` for an upper limit,
-``value <= lower + tol * |lower|`` (or within ``tol`` pH units) for a lower one.  Only periods
-with water delivered count.  A binding limit is the one whose shadow price is non-zero in the LP
-(complementary slackness); reading it from the solution keeps the comparison independent of the
-solver's duals, which a MIP does not give.
+Which limits bind: the engine's rule, :mod:`cbmwater.optimize.binding`.
 """
 
 from __future__ import annotations
@@ -25,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError
+from ..optimize.binding import binding_limits as engine_binding_limits
 from .results import JsonResult
 
 __all__ = ["Comparison", "compare_plans", "compare_trains", "binding_limits", "PLAN_KPIS"]
@@ -113,72 +106,27 @@ def _with_delta(frame: pd.DataFrame, runs: tuple[str, ...]) -> pd.DataFrame:
     return frame
 
 
-def _upper(value: float, limit: float, tol: float) -> bool:
-    return limit > 0 and value >= (1.0 - tol) * limit
+def binding_limits(plan: JsonResult | Mapping[str, Any]) -> pd.DataFrame:
+    """The limits a plan's blends sit at, per destination and period, as a table.
 
-
-def binding_limits(plan: JsonResult | Mapping[str, Any], tol: float = 0.01) -> pd.DataFrame:
-    """The limits a plan's blends sit at, per destination and period.
+    The rule is the engine's (:func:`cbmwater.optimize.binding.binding_limits`): an upper limit
+    binds when the blend uses at least 99.5 % of it, a pH or SI bound when the value is within
+    0.01 units of it.
 
     Parameters
     ----------
     plan : NetworkPlan or its dict
-    tol : float
-        Relative tolerance (-) of "at the limit"; pH within ``tol * 10`` pH units, SI within
-        ``tol * 10`` log units.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``destination``, ``period``, ``property``, ``value``, ``limit``, ``ratio``
-        (value/limit); ``property`` is a constituent key (mg/L), ``pH_min``/``pH_max``, ``SAR``,
+        Columns ``destination``, ``period``, ``property``, ``value``, ``limit``, ``use``;
+        ``property`` is a constituent key (mg/L), ``pH_min``/``pH_max``, ``SAR``,
         ``SI_<mineral>`` or ``capacity`` (m3/d).
     """
-    data = _as_dict(plan)
-    rows: list[dict[str, Any]] = []
-
-    def add(d: Mapping[str, Any], prop: str, value: float, limit: float) -> None:
-        ratio = value / limit if limit else float("nan")
-        rows.append(
-            {
-                "destination": d["name"],
-                "period": d["period"],
-                "property": prop,
-                "value": value,
-                "limit": limit,
-                "ratio": ratio,
-            }
-        )
-
-    for d in data.get("destinations", []):
-        delivered = float(d.get("delivered_m3_d") or 0.0)
-        if delivered <= 0.0:
-            continue
-        capacity = d.get("capacity_m3_d")
-        if capacity is not None and _upper(delivered, float(capacity), tol * 0.1):
-            add(d, "capacity", delivered, float(capacity))
-        blend = d.get("blend") or {}
-        for key, limit in (d.get("limits") or {}).items():
-            value = blend.get(key)
-            if value is not None and limit is not None and _upper(float(value), limit, tol):
-                add(d, key, float(value), float(limit))
-        ph, ph_range = d.get("pH"), d.get("pH_range")
-        if ph is not None and ph_range:
-            low, high = ph_range
-            if low is not None and ph <= low + 10 * tol:
-                add(d, "pH_min", float(ph), float(low))
-            if high is not None and ph >= high - 10 * tol:
-                add(d, "pH_max", float(ph), float(high))
-        sar, sar_max = d.get("SAR"), d.get("SAR_max")
-        if sar is not None and sar_max is not None and _upper(float(sar), float(sar_max), tol):
-            add(d, "SAR", float(sar), float(sar_max))
-        si, si_max = d.get("SI") or {}, d.get("SI_max") or {}
-        for mineral, cap in si_max.items():
-            value = si.get(mineral)
-            if value is not None and cap is not None and value >= cap - 10 * tol:
-                add(d, f"SI_{mineral}", float(value), float(cap))
-    columns = ["destination", "period", "property", "value", "limit", "ratio"]
-    return pd.DataFrame(rows, columns=columns)
+    columns = ["destination", "period", "property", "value", "limit", "use"]
+    rows = engine_binding_limits(_as_dict(plan))
+    return pd.DataFrame([{c: r[c] for c in columns} for r in rows], columns=columns)
 
 
 def _plan_kpis(plans: list[dict[str, Any]], runs: tuple[str, ...]) -> pd.DataFrame:
@@ -258,10 +206,10 @@ def _plan_costs(plans: list[dict[str, Any]], runs: tuple[str, ...]) -> pd.DataFr
     return _with_delta(pd.DataFrame(rows, columns=["category", *runs]), runs)
 
 
-def _plan_binding(plans: list[dict[str, Any]], runs: tuple[str, ...], tol: float) -> pd.DataFrame:
+def _plan_binding(plans: list[dict[str, Any]], runs: tuple[str, ...]) -> pd.DataFrame:
     merged: dict[tuple[str, int, str], dict[str, Any]] = {}
     for name, plan in zip(runs, plans):
-        for row in binding_limits(plan, tol).to_dict("records"):
+        for row in binding_limits(plan).to_dict("records"):
             key = (str(row["destination"]), int(row["period"]), str(row["property"]))
             entry = merged.setdefault(key, {"limit": row["limit"]})
             entry[name] = row["value"]
@@ -281,8 +229,6 @@ def _plan_binding(plans: list[dict[str, Any]], runs: tuple[str, ...], tol: float
 def compare_plans(
     plans: Sequence[JsonResult | Mapping[str, Any]],
     names: Sequence[str] | None = None,
-    *,
-    tol: float = 0.01,
 ) -> Comparison:
     """Compare two or more optimisation plans side by side.
 
@@ -292,8 +238,6 @@ def compare_plans(
         Results of :func:`cbmwater.optimise` (or runs kept in the workspace).
     names : sequence of str, optional
         Column names of the runs (default ``run 1``, ``run 2``, ...).
-    tol : float
-        Relative tolerance of a binding limit (see :func:`binding_limits`).
 
     Returns
     -------
@@ -317,7 +261,7 @@ def compare_plans(
         "builds": _plan_builds(dicts, runs),
         "flows": _plan_flows(dicts, runs),
         "costs": _plan_costs(dicts, runs),
-        "binding": _plan_binding(dicts, runs, tol),
+        "binding": _plan_binding(dicts, runs),
     }
     return Comparison("optimise", runs, tables)
 

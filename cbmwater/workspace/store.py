@@ -46,22 +46,7 @@ from .records import (
 )
 from .schema import MIGRATIONS, SCHEMA_VERSION, Input, Run, RunInput
 
-__all__ = [
-    "Store",
-    "WorkspaceError",
-    "InputFile",
-    "StoredInput",
-    "RunSummary",
-    "RunRecord",
-    "INPUT_KINDS",
-    "RUN_KINDS",
-    "MAX_INPUT_BYTES",
-    "MAX_RESULT_BYTES",
-    "MAX_LABEL_CHARS",
-    "BUSY_TIMEOUT_S",
-    "APPLICATION_ID",
-    "database_hashes",
-]
+__all__ = ["Store", "BUSY_TIMEOUT_S", "APPLICATION_ID", "database_hashes"]
 
 #: How long a writer waits for another's transaction to end before giving up, seconds.  A save
 #: of the largest result takes a few seconds; 60 s leaves room for a queue of them.
