@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -202,7 +203,7 @@ def uncertainty(
     True
     """
     from ..errors import InputError
-    from ..executor import get_executor
+    from ..executor import get_executor, task_seed
     from ..optimize.plan import optimise as _optimise
     from ..optimize.prepared import Prepared
     from ..optimize.scenarios import (
@@ -260,8 +261,16 @@ def uncertainty(
         prog(f"scenario {done} of {total or samples}", 0.3 + 0.7 * done / (total or samples))
 
     t1 = time.perf_counter()
-    with get_executor(workers, scheduler) as ex:
-        rows = ex.map_seeded(partial(run_scenario, job), samples, seed, progress=step)
+    if scheduler is None and multiprocessing.current_process().daemon:
+        # a job runner's worker (a daemonic process) may not start a pool: the scenarios run
+        # here, one after another -- the same seeds, so the same result
+        rows = []
+        for i in range(samples):
+            rows.append(run_scenario(job, (i, task_seed(seed, i))))
+            step(i + 1, samples)
+    else:
+        with get_executor(workers, scheduler) as ex:
+            rows = ex.map_seeded(partial(run_scenario, job), samples, seed, progress=step)
     t_sc = time.perf_counter() - t1
     summary = summarise(rows, c)
     res = {
