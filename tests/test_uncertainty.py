@@ -279,3 +279,15 @@ def test_copula_correlation_and_marginals(tmp_path):
 
     zd = np.array([NormalDist().inv_cdf(x - 0.5) for x in di])
     assert np.corrcoef(zq, zd)[0, 1] == pytest.approx(0.8, abs=0.03)
+
+
+def test_the_doc_holds_the_generated_defaults_table():
+    import re
+
+    from cbmwater.optimize.uncertain import markdown_defaults
+
+    doc = (ROOT / "docs" / "uncertainty.md").read_text(encoding="utf-8")
+    m = re.search(
+        r"<!-- generated: uncertainty defaults -->\n(.*?)\n<!-- end generated -->", doc, re.S
+    )
+    assert m and m.group(1) == markdown_defaults(), "regenerate: python tools/gen_input_docs.py"

@@ -48,6 +48,7 @@ __all__ = [
     "DestinationUncertainty",
     "ScenarioInputs",
     "parse_uncertainty",
+    "markdown_defaults",
 ]
 
 _N = NormalDist()
@@ -678,3 +679,17 @@ def parse_uncertainty(
         tuple(dus),
         str(data.get("note", "")),
     )
+
+
+def markdown_defaults() -> str:
+    """The parameters and their default distributions as Markdown, for docs/uncertainty.md."""
+    lines = [
+        "| Parameter | Unit | Distributions | Default | Range entry | Why (source or [U]) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for p in PARAMETERS.values():
+        lines.append(
+            f"| `{p.name}` | {p.unit} | {', '.join(p.dists)} | {p.default_text} | "
+            f"`{p.range}` | {p.reason} |"
+        )
+    return "\n".join(lines)
