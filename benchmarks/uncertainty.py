@@ -17,7 +17,8 @@ the shares of the Shizhuang wells, that station's water is mixed again and its t
 again in every scenario: each scenario is a real precompute of one site plus the LP and PHREEQC
 loop.
 
-What is timed (wall clock, ``time.perf_counter``): the deterministic plan and the precompute
+What is timed (wall clock, ``time.perf_counter``; for the pool also its workers' CPU time,
+``RUSAGE_CHILDREN``, which shows whether the work itself grew): the deterministic plan and the precompute
 are made once (not timed); then for each executor -- pool with 1 worker, pool with 2, Dask
 LocalCluster with 1 and with 2 single-threaded workers -- from creating the executor to the last
 scenario's result (worker start-up and imports included, as a user sees them).  The script
@@ -32,6 +33,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import tempfile
 import time
@@ -126,13 +128,19 @@ def main() -> None:
         rows_of: dict[str, list] = {}
         for kind, scheduler, workers in runs:
             load = os.getloadavg()[0]
+            cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
             t = time.perf_counter()
             with get_executor(workers, scheduler) as ex:
                 rows = ex.map_seeded(partial(run_scenario, job), args.samples, args.seed)
             dt = time.perf_counter() - t
+            cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
             key = f"{kind} x{workers}"
             times[key], rows_of[key] = dt, rows
-            print(f"{key:8s} {dt:7.1f} s   load average before {load:.1f}")
+            # CPU of the pool's workers (joined at shutdown); Dask's workers are the nanny's
+            # children, not counted here
+            shown = f"{cpu:6.1f}" if kind == "pool" else "     -"
+            print(f"{key:8s} {dt:7.1f} s wall  {shown} s CPU   load average before {load:.1f}")
         first = next(iter(rows_of.values()))
         same = all(r == first for r in rows_of.values())
         print(f"scenario rows equal across executors: {same}")
