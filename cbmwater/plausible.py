@@ -345,7 +345,8 @@ RANGES: dict[str, Plausible] = {
         ),
         _R(
             "correlation", "-", -1, 1, None, None,
-            "a correlation coefficient (Gaussian copula of qi and Di draws) [M: definition]",
+            "a correlation coefficient (Gaussian copula of qi and Di draws; docs/uncertainty.md) "
+            "lies in [-1, 1] by definition [M]",
         ),
     )
 }  # fmt: skip

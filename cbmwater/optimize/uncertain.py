@@ -35,7 +35,12 @@ from .production import arps_period_rates
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..water.analysis import AnalysisSet
-    from .case import Destination, Station, Well
+
+# the case's Well, Station and Destination (cbmwater.optimize.case, which imports this module:
+# named here by role, not imported, so that the import graph has no circle)
+Well = Any
+Station = Any
+Destination = Any
 
 __all__ = [
     "Distribution",
