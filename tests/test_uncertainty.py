@@ -291,3 +291,21 @@ def test_the_doc_holds_the_generated_defaults_table():
         r"<!-- generated: uncertainty defaults -->\n(.*?)\n<!-- end generated -->", doc, re.S
     )
     assert m and m.group(1) == markdown_defaults(), "regenerate: python tools/gen_input_docs.py"
+
+
+@pytest.mark.slow
+def test_a_job_runs_the_scenarios_in_its_own_process_with_the_same_result(tmp_path):
+    from cbmwater.study.jobs import JobRunner
+
+    case = _hand(tmp_path, TARIFF)
+    direct = cbmwater.uncertainty(case, samples=3, seed=4, workers=1).to_dict()
+    runner = JobRunner()
+    try:
+        jid = runner.submit(
+            "uncertainty", "uncertainty", {"case": str(case), "samples": 3, "seed": 4}
+        )
+        st = runner.wait(jid, timeout=300)
+    finally:
+        runner.close()
+    assert st.state == "done", st.error
+    assert st.result == direct
