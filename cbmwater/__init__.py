@@ -24,6 +24,7 @@ from .study import (
     RunSummary,
     SizingResult,
     TreatmentResult,
+    UncertaintyResult,
     Workspace,
     WorkspaceError,
     acidity,
@@ -50,6 +51,7 @@ from .study import (
     size_option,
     titration_curve,
     treat,
+    uncertainty,
     unit_library,
 )
 from .version import __version__
@@ -70,6 +72,8 @@ __all__ = [
     "plan_report",
     "plan_workbook",
     "pareto_front",
+    "uncertainty",
+    "UncertaintyResult",
     "load_case",
     "acidity",
     "neutralise",

@@ -937,6 +937,117 @@ def optimise(
         sys.exit(1)
 
 
+@main.command()
+@click.argument("case_file", metavar="CASE.toml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--samples", type=click.IntRange(1, 100000), required=True, help="Scenarios to draw.")
+@click.option("--seed", type=click.IntRange(min=0), required=True, help="Seed of the run.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: every core).",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS|local-dask",
+    help="Run the scenarios on Dask: tcp://host:port, or local-dask for a LocalCluster "
+    "(default: a local process pool; docs/executor.md).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="What to print on stdout.",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for uncertainty.json, scenarios.csv and summary.csv.",
+    callback=_out_folder,
+)
+@click.option(
+    "--solver",
+    default="highs",
+    show_default=True,
+    help="HiGHS (bundled) or any Pyomo solver name.",
+)
+@click.option(
+    "--time-limit",
+    "time_limit",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds per solve.",
+)
+@_allow_outside
+@_lang_option
+@_saveable("uncertainty", "case", "case_file")
+def uncertainty(
+    case_file: Path,
+    samples: int,
+    seed: int,
+    workers: int | None,
+    scheduler: str | None,
+    fmt: str,
+    out: Path | None,
+    solver: str,
+    time_limit: float,
+    allow_outside: bool,
+) -> None:
+    """Evaluate the least-cost plan of CASE.toml under sampled scenarios of its [uncertainty]
+    (builds fixed, flows re-optimised per scenario; docs/uncertainty.md)."""
+    from .study.uncertainty import uncertainty as run_uncertainty
+
+    err = sys.stderr
+    bar: Any = None
+    last = [0]
+
+    def progress(msg: str, frac: float) -> None:
+        nonlocal bar
+        if msg.startswith("scenario "):
+            if bar is None:
+                bar = click.progressbar(
+                    length=samples, label="scenarios", file=err, show_pos=True, show_eta=True
+                )
+                bar.__enter__()
+            done = int(msg.split()[1])
+            bar.update(done - last[0])
+            last[0] = done
+        else:
+            click.echo(f"[{100 * frac:3.0f}%] {msg}", err=True)
+
+    try:
+        res = run_uncertainty(
+            case_file,
+            samples=samples,
+            seed=seed,
+            workers=workers,
+            scheduler=scheduler,
+            progress=progress,
+            solver=solver,
+            time_limit_s=time_limit,
+            allow_outside=allow_outside,
+        )
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    text = res.to_json()
+    if out is not None:
+        _write_text(out / "uncertainty.json", text + "\n")
+        for name in ("scenarios", "summary"):
+            _write_text(
+                out / f"{name}.csv", res.to_frame(name).to_csv(index=False), encoding="utf-8-sig"
+            )
+    if res.timings:
+        click.echo(f"scenarios took {res.timings['scenarios_s']:.1f} s", err=True)
+    click.echo(text if fmt == "json" else res.summary_text())
+    _keep(res)
+
+
 @main.group()
 def minewater() -> None:
     """Old-mine acid water (老窑水): acidity, neutralisation, passive sizing, plans."""

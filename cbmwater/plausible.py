@@ -330,6 +330,24 @@ RANGES: dict[str, Plausible] = {
             "of 10 %); fewer than 3 has no mixture, more than 101 is finer than 1 % [U]",
             integer=True,
         ),
+        _R(
+            "uncertainty_factor", "-", 0, 100, 0.1, 10,
+            "a factor on a case value drawn in a scenario ([uncertainty] qi_factor, Di_factor, "
+            "multipliers, chemicals_factor, capacity_factor; docs/uncertainty.md): 0 closes a "
+            "destination, and more than x100 is a unit slip, not uncertainty [U]",
+        ),
+        _R(
+            "uncertainty_sigma", "log units", 0, 3, None, 1.5,
+            "sigma of a lognormal (the sd of its logarithm); 3 spans a factor of 20,000 "
+            "between its 5 % and 95 % points, beyond any spread of rates, qualities or prices; "
+            "above 1.5 (a factor of 140) is unusual [U]",
+            lo_open=True,
+        ),
+        _R(
+            "correlation", "-", -1, 1, None, None,
+            "a correlation coefficient (Gaussian copula of qi and Di draws; docs/uncertainty.md) "
+            "lies in [-1, 1] by definition [M]",
+        ),
     )
 }  # fmt: skip
 

@@ -59,6 +59,7 @@ class Section:
 
 
 _N, _T, _NOTE = "number", "text", Key("note", "text")
+_DIST = '"default" or distribution table'
 _X = Key("x_km", _N, "coordinate_km", True)
 _Y = Key("y_km", _N, "coordinate_km", True)
 
@@ -81,6 +82,7 @@ NETWORK_CASE: dict[str, Section] = dict(
             Key("generate", "table"),
             Key("hubs", "list of tables"),
             Key("destinations", "list of tables", required=True),
+            Key("uncertainty", "table", note="docs/uncertainty.md"),
         ),
         _s(
             "case",
@@ -170,6 +172,56 @@ NETWORK_CASE: dict[str, Section] = dict(
             Key("scale_max_mg_L", _N, "concentration_mg_L", note="default: the TSS limit"),
             Key("fractions", "whole number", "mixing_fractions", note="default 11"),
             _NOTE,
+        ),
+        _s(
+            "uncertainty",
+            Key("wells", "list of tables", note="Arps qi, Di, b"),
+            Key("quality", "list of tables", note="station water quality"),
+            Key("prices", "table", note="electricity, chemicals"),
+            Key("destinations", "list of tables", note="capacity, price, fee"),
+            _NOTE,
+        ),
+        _s(
+            "uncertainty wells",
+            Key("stations", "list of texts", note="default every station"),
+            Key("wells", "list of texts", note="default every well (of the stations)"),
+            Key("per", _T, note="well (default) or group"),
+            Key("qi_factor", _DIST),
+            Key("Di_factor", _DIST),
+            Key("b", _DIST, note="uniform or triangular"),
+            Key("rho_qi_Di", _N, "correlation", note="default 0"),
+            _NOTE,
+        ),
+        _s(
+            "uncertainty quality",
+            Key("stations", "list of texts", note="default every station"),
+            Key("multipliers", f"table: constituent = {_DIST}"),
+            Key("resample", "boolean", note="default false; needs a block column"),
+            _NOTE,
+        ),
+        _s(
+            "uncertainty prices",
+            Key("electricity_CNY_kWh", _DIST),
+            Key("chemicals_factor", _DIST),
+        ),
+        _s(
+            "uncertainty destinations",
+            Key("name", _T, required=True),
+            Key("capacity_factor", _DIST),
+            Key("price_CNY_m3", _DIST),
+            Key("fee_CNY_m3", _DIST),
+            _NOTE,
+        ),
+        _s(
+            "uncertainty distribution",
+            Key("dist", _T, required=True, note="lognormal, normal, uniform or triangular"),
+            Key("median", _N, note="lognormal; range of the parameter"),
+            Key("sigma", _N, "uncertainty_sigma", note="lognormal, log units"),
+            Key("mean", _N, note="normal (truncated at the parameter's least value)"),
+            Key("sd", _N, note="normal"),
+            Key("low", _N, note="uniform, triangular"),
+            Key("mode", _N, note="triangular"),
+            Key("high", _N, note="uniform, triangular"),
         ),
     )
 )

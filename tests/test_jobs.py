@@ -279,8 +279,8 @@ def test_cancel_stops_a_running_job_and_drops_a_queued_one():
 
 def test_bad_submissions_are_refused_naming_what_is_allowed():
     r = JobRunner()
-    with pytest.raises(InputError, match="unknown job kind 'uncertainty'; allowed: optimise"):
-        r.submit("uncertainty", "optimise", {})
+    with pytest.raises(InputError, match="unknown job kind 'stochastic'; allowed: optimise"):
+        r.submit("stochastic", "optimise", {})
     with pytest.raises(InputError, match="unknown job function 'optimize'"):
         r.submit("optimise", "optimize", {})
     with pytest.raises(InputError, match="defined at module level"):

@@ -60,6 +60,8 @@ def _instance(kind: str, section: str, d: dict, key: str = "") -> dict:
             return _first_with(d["destinations"], "formation")["formation"]
         if section in ("stations", "trains", "destinations"):
             return _first_with(d[section], key)
+        if section.startswith("uncertainty"):
+            return _uncertainty_instance(section, d)
         return d.setdefault(section, {})
     if kind == "mine plan":
         if section == "case":
@@ -68,6 +70,28 @@ def _instance(kind: str, section: str, d: dict, key: str = "") -> dict:
     if section == "protected_aquifers":
         return _first_with(d[section], key)
     return d.setdefault(section, {})
+
+
+def _uncertainty_instance(section: str, d: dict) -> dict:
+    """A valid ``[uncertainty]`` whose table ``section`` is returned (docs/uncertainty.md)."""
+    lognormal = {"dist": "lognormal", "median": 1.0, "sigma": 0.2}
+    unc = d.setdefault(
+        "uncertainty",
+        {
+            "wells": [{"qi_factor": "default"}],
+            "quality": [{"multipliers": {"F": "default"}}],
+            "prices": {"chemicals_factor": lognormal},
+            "destinations": [{"name": d["destinations"][0]["name"], "capacity_factor": "default"}],
+        },
+    )
+    part = section.removeprefix("uncertainty").strip()
+    if not part:
+        return unc
+    if part == "prices":
+        return unc["prices"]
+    if part == "distribution":
+        return unc["prices"]["chemicals_factor"]
+    return unc[part][0]
 
 
 def _crafted(kind: str, dst: Path, edit: Callable[[dict], None]) -> Path:
@@ -111,8 +135,9 @@ def test_every_range_entry_of_the_schema_exists_and_every_entry_is_used():
     used = {k.range for _, sec in _sections(closed=False) for k in sec.keys if k.range}
     assert used <= set(RANGES)
     # entries not read from a TOML key: CSV cells, lab cells, inline waters
+    # (uncertainty_factor: the numbers of a distribution of a factor, docs/uncertainty.md)
     others = {"arps_qi_m3_d", "arps_Di_per_yr", "arps_b", "well_flow_m3_d", "analyte_mg_L",
-              "ORP_mV", "standard_parameter"}  # fmt: skip
+              "ORP_mV", "standard_parameter", "uncertainty_factor"}  # fmt: skip
     assert set(RANGES) - used == others
 
 

@@ -31,6 +31,7 @@ from ..treatment.streams import TRACKED
 from ..validation import check_number
 from ..water.vocabulary import CONSTITUENTS
 from .production import arps_period_rates
+from .uncertain import Uncertainty, parse_uncertainty
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..water.analysis import AnalysisSet
@@ -108,6 +109,9 @@ class Well:
     analysis: str
     rates_m3_d: tuple[float, ...]
     row: int
+    #: (qi m3/d, Di 1/yr, b, start period) when the rates come from Arps; None when the
+    #: production table gives them
+    arps: tuple[float, float, float, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -222,6 +226,8 @@ class Case:
     generate: dict[str, object] | None
     sha256: str
     warnings: list[str] = field(default_factory=list)
+    #: the ``[uncertainty]`` section (docs/uncertainty.md); None when the case has none
+    uncertainty: Uncertainty | None = None
 
     @property
     def sites(self) -> list[str]:
@@ -416,6 +422,7 @@ def _wells(
             "station": st,
             "analysis": an,
             "rates": arps_period_rates(qi, di, b, periods, period_years, sp),
+            "arps": (qi, di, b, sp),
         }
     if "production" in src:
         pname = _str(ctx, "sources", "production", src["production"])
@@ -456,8 +463,11 @@ def _wells(
                     column="period",
                 )
             rows[w]["rates"] = tuple(per[t] for t in range(1, periods + 1))
+            rows[w]["arps"] = None
     return [
-        Well(n, d["station"], d["analysis"], tuple(float(x) for x in d["rates"]), d["row"])
+        Well(
+            n, d["station"], d["analysis"], tuple(float(x) for x in d["rates"]), d["row"], d["arps"]
+        )
         for n, d in rows.items()
     ]
 
@@ -946,6 +956,21 @@ def parse_case(
             "a destination may not share a station/hub name",
             sorted(clash)[0],
         )
+    unc = None
+    if "uncertainty" in data:
+        from ..treatment.economics import load_economics
+
+        unc = parse_uncertainty(
+            ctx,
+            data["uncertainty"],
+            wells=wells,
+            stations=stations,
+            destinations=dests,
+            analyses=analyses,
+            electricity_base=float(
+                overrides.get("electricity_CNY_kWh", load_economics().electricity_CNY_kWh)  # type: ignore[arg-type]
+            ),
+        )
     return Case(
         Path(file) if file != "<case>" else None,
         _str(ctx, "case", "name", c["name"]),
@@ -968,6 +993,7 @@ def parse_case(
         gen,
         hashlib.sha256(raw).hexdigest(),
         warnings + ctx.warnings,  # + values outside their usual range (plausible.py)
+        unc,
     )
 
 

@@ -31,7 +31,7 @@ m3/d held through period t into discounted m3; ``B_t = L (1+r)^-(t-1/2)L`` disco
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,7 +47,15 @@ from .network import Cut, Exclusion, Network
 from .precompute import KEYS, PathTable
 from .sar import hardness_points, sar_cut_coefficients
 
-__all__ = ["Network", "Cut", "Exclusion", "prepare", "build_model", "discount_factors"]
+__all__ = [
+    "Network",
+    "Cut",
+    "Exclusion",
+    "prepare",
+    "build_model",
+    "discount_factors",
+    "spill_penalty_CNY_m3",
+]
 
 _K = {k: j for j, k in enumerate(KEYS)}
 
@@ -245,6 +253,57 @@ def _lin(coefs: Iterable[float], vars_: Iterable[Any], constant: float = 0.0) ->
     )
 
 
+def spill_penalty_CNY_m3(net: Network) -> float:
+    """Price of one m3 of unallocated water in a model with fixed builds, CNY/m3.
+
+    Ten times the dearest way to place one m3 of feed (its variable treatment cost, plus the
+    dearest product route, residual route and hub transfer of the network, all taken at their
+    largest) plus 1000 CNY/m3: every way of placing the water is cheaper, so the LP leaves water
+    unallocated only where no plant and destination can take it.
+    """
+
+    def top(a: np.ndarray) -> float:
+        return float(np.abs(a).max(initial=0.0))
+
+    dearest = (
+        top(net.table.var_CNY_m3)
+        + top(net.x_unit_CNY_m3)
+        + top(net.w_unit_CNY_m3)
+        + top(net.g_unit_CNY_m3)
+    )
+    return 1000.0 + 10.0 * dearest
+
+
+def _fix_builds(net: Network, m: pyo.ConcreteModel, fixed: Mapping[tuple[str, str], float]) -> None:
+    """Fix every ``y`` of ``m`` to the plants in ``fixed`` ((site, train) -> size, m3/d).
+
+    Where the network dropped the built size as dominated (a scenario's flows are covered by a
+    smaller size), its largest option is turned into the built plant (``net.y_size`` and
+    ``net.y_charge_CNY`` of that option are set to the plant's size and charge; the capacity
+    row then bounds the feed by the water available, as the built plant does).  Called before
+    the rows are written."""
+    tab = net.table
+    index = tab.index()
+    sizes = [float(z) for z in net.sizes]
+    built: dict[int, int] = {}
+    for (site, train), size in fixed.items():
+        if (site, train) not in index:
+            raise ValueError(f"fixed build {site}/{train} is not a pair of the path table")
+        if float(size) not in sizes:
+            raise ValueError(f"fixed build {site}/{train}: size {size} is not one of {sizes}")
+        built[index[(site, train)]] = sizes.index(float(size))
+    for i, z in built.items():
+        options = [k for k, p in enumerate(net.y_pair) if int(p) == i]
+        if options and not any(int(net.y_size[k]) == z for k in options):
+            k = max(options, key=lambda j: int(net.y_size[j]))
+            net.y_size[k] = z
+            net.y_charge_CNY[k] = (
+                tab.capex_CNY[i, z] * net.crf + tab.fixed_CNY_yr[i, z]
+            ) * net.B.sum()
+    for k, (i, z) in enumerate(zip(net.y_pair, net.y_size)):
+        m.y[k].fix(1 if built.get(int(i)) == int(z) else 0)
+
+
 @dataclass
 class ModelIndex:
     """Pyomo model plus the row maps needed to read it back and to explain slacks."""
@@ -263,6 +322,7 @@ def build_model(
     min_reuse_share: float | None = None,
     max_cost_CNY: float | None = None,
     sar_envelope: bool = True,
+    fixed_builds: Mapping[tuple[str, str], float] | None = None,
 ) -> ModelIndex:
     """The Pyomo model of ``net``.
 
@@ -279,6 +339,16 @@ def build_model(
         explanation); the objective is then the weighted sum of slacks.
     min_reuse_share, max_cost_CNY : float, optional
         Epsilon constraints: reuse share >= value; NPV cost <= value.
+    fixed_builds : mapping, optional
+        ``(site, train) -> size`` (m3/d) of the plants already decided (a plan's ``builds``):
+        every ``y`` is fixed (1 for a built (site, train) at its size, 0 otherwise), so the model
+        is an LP over the flows (the recourse of :mod:`cbmwater.optimize.scenarios`).  A built
+        plant carries at most its size (also when a scenario's smaller flows drop that size from
+        the options: the plant's own size is then the option).  Water the fixed plants and the
+        destinations cannot place leaves each station balance through an unallocated slack
+        ``spill`` priced at :func:`spill_penalty_CNY_m3`, so a short scenario is a measured
+        shortfall (``values(...)["spill"]``), not an infeasible model.  None (default): builds
+        are decided by the model, unchanged.
     """
     case, tab = net.case, net.table
     T = case.periods
@@ -326,6 +396,8 @@ def build_model(
         doc="1 if (site, train) y_pair[k] is built at size sizes[y_size[k]]",
     )
     F, X, W, G, Y = (list(v.values()) for v in (m.F, m.x, m.w, m.g, m.y))
+    if fixed_builds is not None:
+        _fix_builds(net, m, fixed_builds)
     f_of = {(int(i), int(t)): k for k, (i, t) in enumerate(zip(net.f_pair, net.f_t))}
 
     # (expr, lo, hi, key): one anonymous Constraint is the fast build; the key says what the row
@@ -342,13 +414,14 @@ def build_model(
     for k, (s, h, t) in enumerate(zip(net.g_st, net.g_hub, net.g_t)):
         g_by_st.setdefault((int(s), int(t)), []).append(k)
         g_by_hub.setdefault((int(h), int(t)), []).append(k)
+    priced_spill = fixed_builds is not None and not elastic
     m.spill = (
         pyo.Var(
             range(S * T),
             domain=pyo.NonNegativeReals,
             doc="elastic: water of station k // T left unallocated in period k % T, m3/d",
         )
-        if elastic
+        if elastic or priced_spill
         else None
     )
     balance_keys = []
@@ -361,7 +434,7 @@ def build_model(
                 continue
             coefs = [1.0] * (len(fs) + len(gs))
             vars_ = [F[k] for k in fs] + [G[k] for k in gs]
-            if elastic:
+            if elastic or priced_spill:
                 coefs.append(1.0)
                 vars_.append(m.spill[s * T + t])
             rows.append((_lin(coefs, vars_), q, q, ("balance", s, t)))
@@ -575,6 +648,10 @@ def build_model(
         [X[k] for k in sx] + [W[k] for k in sw],
     )
     m.cost_expr = pyo.Expression(expr=cost_expr, doc="NPV cost of the plan, CNY")
+    if priced_spill:
+        pen = spill_penalty_CNY_m3(net)
+        m.spill_penalty_CNY_m3 = pen
+        spill_cost = _lin([pen * float(A[k % T]) for k in range(S * T)], list(m.spill.values()))
     m.reuse_expr = pyo.Expression(
         expr=reuse_expr,
         doc="share of the produced water (volume over the horizon) delivered to reuse destinations",
@@ -611,6 +688,12 @@ def build_model(
             "then a tiny share of the NPV cost",
         )
         m.qslack = qslack_vars
+    elif objective == "cost" and priced_spill:
+        m.obj = pyo.Objective(
+            expr=cost_expr + spill_cost,
+            sense=pyo.minimize,
+            doc="least NPV cost, CNY, plus the penalty of unallocated water (builds fixed)",
+        )
     elif objective == "cost":
         m.obj = pyo.Objective(expr=cost_expr, sense=pyo.minimize, doc="least NPV cost, CNY")
     elif objective == "reuse":
@@ -639,6 +722,8 @@ def values(mi: ModelIndex) -> dict[str, np.ndarray]:
         return np.array([x.value if x.value is not None else math.nan for x in v.values()], float)
 
     out = {"F": get(m.F), "x": get(m.x), "w": get(m.w), "g": get(m.g), "y": get(m.y)}
+    if m.spill is not None:
+        out["spill"] = get(m.spill)
     if mi.elastic:
         out["spill"] = get(m.spill)
         out["over"] = get(m.over)

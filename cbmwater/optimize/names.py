@@ -104,7 +104,7 @@ class ModelNames:
             "reuse": "reuse_share",
             "salt": "salt_to_environment_t",
         }.get(objective, objective)
-        elastic = model.spill is not None
+        elastic = model.over is not None  # a fixed-builds model has only the priced spill
         T = net.case.periods
         # every name of a family is made at once, on the writer's first question about it
         self._families: dict[int, Callable[[], list[str]]] = {
@@ -117,11 +117,12 @@ class ModelNames:
         }
         self._made: dict[int, list[str]] = {}
         self._scalars = {id(model.obj): "penalty" if elastic else objective_name}
-        if elastic:
-            S = len(net.stations)
+        S = len(net.stations)
+        if model.spill is not None:
             self._families[id(model.spill)] = lambda: [
                 f"spill({self.site[s]},t{t + 1})" for s in range(S) for t in range(T)
             ]
+        if elastic:
             self._families[id(model.over)] = lambda: [
                 f"over_capacity({d},t{t + 1})" for d in self.dest for t in range(T)
             ]

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -319,6 +319,7 @@ def optimise(
     progress: Progress | None = None,
     prepared: Prepared | None = None,
     sar_envelope: bool = True,
+    fixed_builds: Mapping[tuple[str, str], float] | None = None,
 ) -> dict:
     """Optimise ``case``; returns the results dict (see :mod:`cbmwater.optimize.results`).
 
@@ -340,6 +341,10 @@ def optimise(
     sar_envelope : bool
         SAR limits as tangent rows from the start (default); False leaves them to the PHREEQC
         check-and-cut loop.
+    fixed_builds : mapping, optional
+        ``(site, train) -> size`` (m3/d): builds already decided; only the flows are optimised
+        (an LP) and water that cannot be placed is measured as unallocated, not infeasible
+        (:func:`.model.build_model`).  None (default): builds are decided.
     """
 
     if objective not in OBJECTIVES:
@@ -375,6 +380,7 @@ def optimise(
             min_reuse_share=min_reuse_share,
             max_cost_CNY=budget if objective != "cost" else None,
             sar_envelope=sar_envelope,
+            fixed_builds=fixed_builds,
         )
         build_s += time.perf_counter() - t0
         if it == 1:
@@ -398,6 +404,7 @@ def optimise(
                     min_reuse_share=max(v - 1e-6, 0.0) * (1 - 1e-6),
                     max_cost_CNY=budget,
                     sar_envelope=sar_envelope,
+                    fixed_builds=fixed_builds,
                 )
             else:
                 mi2 = build_model(
@@ -407,6 +414,7 @@ def optimise(
                     max_cost_CNY=budget,
                     min_reuse_share=min_reuse_share,
                     sar_envelope=sar_envelope,
+                    fixed_builds=fixed_builds,
                 )
                 mi2.model.salt_cap = pyo.Constraint(
                     expr=mi2.model.salt_expr <= v * (1 + 1e-6) + 1e-6

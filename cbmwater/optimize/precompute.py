@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -164,9 +165,19 @@ def mix_feeds(
 
 
 def station_feeds(
-    case: Case, analyses: AnalysisSet, *, policy: str = "half", database: str | None = None
+    case: Case,
+    analyses: AnalysisSet,
+    *,
+    policy: str = "half",
+    database: str | None = None,
+    multipliers: Mapping[str, Mapping[str, float]] | None = None,
+    only: Collection[str] | None = None,
 ) -> tuple[dict[str, SiteFeed], list[str]]:
-    """The feed of every station in every period (see module docstring)."""
+    """The feed of every station in every period (see module docstring).
+
+    ``multipliers``: station -> constituent -> factor on the concentrations of that station's
+    well waters before they are mixed (a scenario's quality, :mod:`.uncertain`); ``only``: mix
+    these stations only."""
     vals = analyses.resolved(policy)
     ids = sorted({w.analysis for w in case.wells})
     sub = vals.loc[ids]
@@ -179,6 +190,8 @@ def station_feeds(
     warnings: list[str] = []
     T = case.periods
     for st in case.stations:
+        if only is not None and st.name not in only:
+            continue
         w = np.zeros((T, len(ids)))
         for well in case.wells:
             if well.station == st.name:
@@ -186,7 +199,16 @@ def station_feeds(
         flow = w.sum(axis=1)
         if not (flow > 0).any():
             continue
-        conc, temp, ph, partial = mix_feeds(waters, batch.conc_mg_L, batch.temp_C, w, database)
+        st_waters, st_conc = waters, batch.conc_mg_L
+        factors = (multipliers or {}).get(st.name)
+        if factors:
+            st_conc = batch.conc_mg_L.copy()
+            for key, f in factors.items():
+                st_conc[:, TRACKED.index(key)] *= f
+            st_waters = [
+                _water_dict(st_conc[i], batch.pH[i], batch.temp_C[i]) for i in range(len(ids))
+            ]
+        conc, temp, ph, partial = mix_feeds(st_waters, st_conc, batch.temp_C, w, database)
         if partial:
             warnings.append(
                 Text.of(

@@ -425,6 +425,8 @@ def build_results(
         "capex_total_CNY": res["costs"]["capex_total_CNY"],
         "unit_cost_CNY_m3": total / (float((net.produced * A[None, :]).sum()) or 1.0),
     }
+    if "spill" in vals:  # builds fixed: water no built plant and destination could place
+        res["kpis"]["unallocated_m3"] = float(np.nan_to_num(vals["spill"]).sum() * vol)
     # the plan is checked against the model it was solved with (cuts found after the last
     # solve are reported as standing violations in destinations[].violations, not here)
     res["verification"] = verify(net, vals, model_cuts)

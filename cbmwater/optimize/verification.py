@@ -74,11 +74,13 @@ def verify(
     g_in = np.zeros((len(net.hubs), T))
     np.add.at(g_out, (net.g_st, net.g_t), G)
     np.add.at(g_in, (net.g_hub, net.g_t), G)
+    # a model with fixed builds lets unplaceable water leave through a priced slack
+    spill = np.nan_to_num(vals["spill"]).reshape(S, T) if "spill" in vals else np.zeros((S, T))
     for s in range(S):
         for t in range(T):
             upd(
                 "balance_m3_d",
-                abs(site_in[s, t] + g_out[s, t] - net.produced[s, t]),
+                abs(site_in[s, t] + g_out[s, t] + spill[s, t] - net.produced[s, t]),
                 f"station {net.stations[s]}, period {t + 1}",
             )
     for h in range(len(net.hubs)):

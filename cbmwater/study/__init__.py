@@ -32,6 +32,7 @@ from .reinjection import SCALE_MINERALS, ReviewResult, load_proposal, review
 from .reports import REPORT_FORMATS, plan_report, plan_workbook, review_report
 from .results import JsonResult
 from .treatment import TreatmentResult, treat, unit_library
+from .uncertainty import UncertaintyResult, uncertainty
 from .water import ComplianceResult, characterisation, characterise, compliance, read_analyses
 from .workspace import (
     RunRecord,
@@ -64,6 +65,8 @@ __all__ = [
     "NetworkPlan",
     "ParetoPoint",
     "OBJECTIVES",
+    "uncertainty",
+    "UncertaintyResult",
     "acidity",
     "AcidityResult",
     "neutralise",

@@ -82,6 +82,7 @@ KINDS: tuple[str, ...] = (
     "review",
     "characterise",
     "treat",
+    "uncertainty",
 )
 #: A job's states: ``queued`` -> ``running`` -> ``done`` | ``failed`` | ``cancelled``.
 STATES: tuple[str, ...] = ("queued", "running", "done", "failed", "cancelled")
@@ -90,6 +91,7 @@ _FINAL = frozenset({"done", "failed", "cancelled"})
 #: (:mod:`cbmwater.study`) and :func:`characterise_file`.
 FUNCTIONS: tuple[str, ...] = (
     "optimise",
+    "uncertainty",
     "pareto_front",
     "minewater_plan",
     "review",

@@ -99,6 +99,15 @@ def _pareto(r: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _uncertainty(r: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "samples": r.get("samples"),
+        "npv_p50_CNY": _num(_get(r, "npv_CNY", "p50")),
+        "npv_p90_CNY": _num(_get(r, "npv_CNY", "p90")),
+        "reuse_share_p50": _num(_get(r, "reuse_share", "p50")),
+    }
+
+
 #: kind -> the function that reads its key figures from the result dict.
 FIGURES: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
     "characterise": _characterise,
@@ -108,6 +117,7 @@ FIGURES: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
     "optimise": _optimise,
     "pareto": _pareto,
     "minewater_plan": _minewater_plan,
+    "uncertainty": _uncertainty,
 }
 
 #: The kinds of run a workspace keeps.  A new kind is a new entry here (the column is text,
@@ -117,7 +127,6 @@ RUN_KINDS: tuple[str, ...] = (
     "minewater_acidity",
     "minewater_neutralise",
     "minewater_size",
-    "uncertainty",
 )
 
 
@@ -140,7 +149,8 @@ def key_figures(kind: str, result: Mapping[str, Any]) -> dict[str, Any]:
         ``lcow_CNY_m3`` (CNY/m3), ``energy_kWh_m3``; characterise: ``samples`` and the QA
         counts ``qa_ok``, ``qa_warning``, ``qa_flag``; compliance: ``standard``, ``class``,
         ``samples``, ``pass``, ``fail``, ``incomplete``; minewater_plan: ``status``,
-        ``npv_CNY``, ``capex_CNY`` (CNY); other kinds: ``{}``.
+        ``npv_CNY``, ``capex_CNY`` (CNY); uncertainty: ``samples``, ``npv_p50_CNY``,
+        ``npv_p90_CNY`` (CNY) and ``reuse_share_p50`` (-); other kinds: ``{}``.
 
     Examples
     --------
