@@ -386,7 +386,7 @@ def speciate(
     table["fe2_mol_kgw"] = out[fe2_name].to_numpy(dtype=float) if fe2_name in out else np.nan
     table["fe3_mol_kgw"] = out[fe3_name].to_numpy(dtype=float) if fe3_name in out else 0.0
     table["redox_basis"] = [bases[s] for s in ids]
-    notes = []
+    notes: list[str] = []
     if missing:
         notes.append(
             Text.of("geochem.note.phases_missing", database=db.name, phases=joined(missing))
