@@ -388,9 +388,11 @@ def test_chinese_title_and_labels():
     labels = [m.label for m in at.metric]
     assert i18n.t("m_lcow", "zh", year=2024) in labels
     assert all(re.search(r"[\u4e00-\u9fff]", lab) for lab in labels)
-    # unit labels in the train builder follow the language
+    # unit labels in the train builder follow the language: in Chinese the unit's name from
+    # the engine catalogue (unit.<id>), without the English id
     ms = at.multiselect(key="train_units")
-    assert "brackish_ro — 苦咸水反渗透" in ms.options
+    assert "苦咸水反渗透" in ms.options and "保安过滤器（精密过滤器）" in ms.options
+    assert not any("brackish_ro" in o for o in ms.options)
 
 
 def test_home_links_to_treatment_page():

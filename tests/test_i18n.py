@@ -400,3 +400,138 @@ def test_cli_treat_warnings_in_chinese(tmp_path):
     assert en.exit_code == 0 and zh.exit_code == 0, en.output + zh.output
     assert "warning: Ba below detection (<0.05 mg/L); 0.025 used (half policy)" in en.output
     assert "警告：钡未检出（<0.05 mg/L），按检出限的一半取0.025 mg/L" in zh.output
+
+
+def _i18n_dicts(obj):
+    """Every message dict under a ``*_i18n`` key of a result dict (recursively)."""
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if k.endswith("_i18n"):
+                yield from (m for m in (v if isinstance(v, list) else [v]) if isinstance(m, dict))
+            else:
+                yield from _i18n_dicts(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            yield from _i18n_dicts(v)
+
+
+#: names written by hand in Chinese texts as the literature writes them
+_CITED = ["Kirby", "Cravotta", "Hedin", "Skousen", "AMDTreat"]
+
+
+def test_name_codes_built_from_ids_are_in_both_catalogues():
+    """Codes the engine builds from an id (f-strings the scan above cannot see): every sized
+    mine-water option, passive system, fe_policy, CO2 option and pool side."""
+    from cbmwater.minewater.passive.common import what_name
+    from cbmwater.minewater.sizing import OPTIONS
+
+    codes = [f"minewater.option.{o}" for o in OPTIONS]
+    codes += [f"minewater.fe_policy.{p}" for p in ("ferrous", "ferric")]
+    codes += [f"minewater.neut.co2.{c}" for c in ("closed", "degassed", "open")]
+    codes += [f"minewater.passive.side.{s}" for s in ("inlet", "outlet")]
+    for lang in ("en", "zh"):
+        missing = [c for c in codes if not catalogue(lang, "engine").get(c)]
+        assert not missing, (lang, missing)
+    for what in ("ALD", "VFP", "limestone bed", "bioreactor", "Mn removal bed", "settling pond"):
+        name = what_name(what)
+        assert not isinstance(name, str) and str(name) == what  # English: the name itself
+    assert what_name("aerobic wetland").render("zh") == "好氧人工湿地"
+
+
+def test_mine_water_notes_and_warnings_render_in_chinese(tmp_path):
+    """Acidity notes and warnings, neutralisation notes and the unreachable-target error, and
+    the sizing warnings of every option: English as before, Chinese without English."""
+    lab = tmp_path / "mine.csv"
+    lab.write_text(
+        "sample_id,pH,Fe,Fe2,Fe3,Al,Mn,alkalinity_CaCO3,HCO3,CO3\n"
+        "A,3.1,100,,,20,5,,,\n"
+        "B,6.8,50,30,,,2,,120,\n"
+        "E,7.2,,,,0.5,0.2,,,\n"
+        "F,3.0,100,60,20,10,5,,,\n",
+        encoding="utf-8",
+    )
+    d = cbmwater.acidity(lab, missing_alkalinity="zero", flows_m3_d={"A": 100.0}).to_dict()
+    notes = {s["sample_id"]: s for s in d["samples"]}
+    # hand check: F has Fe(II) + Fe(III) = 80 mg/L against 100 mg/L total (20 % apart)
+    assert notes["F"]["notes"].startswith(
+        "Fe(II) + Fe(III) = 80 mg/L differs from total Fe 100 mg/L by more than 10 %"
+    )
+    assert render(notes["F"]["notes_i18n"], "zh").startswith(
+        "Fe(II) + Fe(III) = 80 mg/L与总铁100 mg/L相差10 %以上"
+    )
+    assert notes["B"]["notes"] == render(notes["B"]["notes_i18n"], "en")
+    assert d["warnings"] == render(d["warnings_i18n"], "en")
+    assert render(d["warnings_i18n"], "zh")[-1].startswith("样品E在pH >= 4.5时未测定碱度")
+    dicts = list(_i18n_dicts(d))
+    water = {"pH": 3.0, "Fe": 120, "Al": 20, "Mn": 5, "SO4": 1500, "Ca": 200, "Mg": 80}
+    dicts += list(_i18n_dicts(cbmwater.neutralise(water, "Ca(OH)2", 8.5).to_dict()))
+    with pytest.raises(InputError) as e:
+        cbmwater.neutralise(water, "CaCO3", 8.5)
+    assert "CaCO3 (limestone CaCO3) cannot bring this water to pH 8.5" in str(e.value)
+    assert "石灰石（CaCO3）无法使该水达到pH 8.5" in e.value.render("zh")
+    assert e.value.message is not None
+    dicts.append(e.value.message.to_dict())
+    from cbmwater.study.minewater import SIZED_OPTIONS
+
+    for option in SIZED_OPTIONS:
+        for acid in (-50.0, 150.0):
+            flow = (
+                5.0 if option in ("caustic", "hydrated_lime", "quicklime", "lime_slurry") else 300.0
+            )
+            try:
+                r = cbmwater.size_option(option, flow, net_acidity=acid, fe_mg_L=2.0, mn_mg_L=3.0)
+            except InputError:
+                continue  # an option that does not apply to this water (its own error)
+            rd = r.to_dict()
+            assert rd["warnings"] == render(rd["warnings_i18n"], "en")
+            dicts += rd["warnings_i18n"]
+    codes = {m["code"] for m in dicts}
+    assert {
+        "minewater.sizing.ignored",
+        "minewater.passive.net_alkaline",
+        "minewater.active.small_clarifier",
+        "minewater.neut.supersaturated",
+    } <= codes
+    assert all(m["code"] != "text.untranslated" for m in dicts)
+    assert not _zh_without_english(dicts, _CITED)
+
+
+def test_qa_notes_render_in_chinese():
+    """The ion-balance QA notes (hand-made water: 10 meq/L Na against 5 meq/L Cl)."""
+    import pandas as pd
+
+    from cbmwater.water.qa import qa_table
+
+    values = pd.DataFrame({"Na": [229.9], "Cl": [177.3]}, index=pd.Index(["W"], name="sample_id"))
+    qa = qa_table(values)
+    note = qa["qa_notes"].iloc[0][0]
+    # (10 - 5) / (10 + 5) = +33.3 %
+    assert note == "ion balance +33.3 % exceeds ±10 %: analysis suspect"
+    assert render(note, "zh") == "阴阳离子平衡相对误差+33.3 %超过±10 %：分析结果可疑"
+
+
+@pytest.mark.slow
+def test_every_i18n_field_of_real_results_renders_in_chinese(tmp_path, barite_review):
+    """Every ``*_i18n`` message of real results of every kind (characterisation warnings of
+    the bundled set, a treatment train, a review, an infeasible optimisation, the Daji mine
+    plan) renders in Chinese from a catalogue code (no ``text.untranslated``)."""
+    from cbmwater.study import BUNDLED_ANALYSES
+
+    dicts = []
+    ch = cbmwater.characterise(BUNDLED_ANALYSES)
+    records = ch.records if hasattr(ch, "records") else ch
+    dicts += [message_of(w).to_dict() for ws in records["warnings"] for w in ws]
+    tr = cbmwater.treat(
+        BUNDLED_ANALYSES, ["cartridge_filter", "brackish_ro"], flow_m3_d=500, sample="SZ-3-01"
+    )
+    dicts += list(_i18n_dicts(tr.to_dict()))
+    dicts += list(_i18n_dicts(barite_review.to_dict()))
+    dicts += list(_i18n_dicts(cbmwater.optimise(_hand_case_variant(tmp_path)).to_dict()))
+    plan = cbmwater.minewater_plan(example_path("daji_old_mine", "case.toml")).to_dict()
+    dicts += list(_i18n_dicts(plan))
+    kinds = {m["code"].split(".")[0] for m in dicts}
+    assert {"review", "treatment", "optimise", "minewater", "water"} <= kinds, kinds
+    untranslated = [m["params"].get("text") for m in dicts if m["code"] == "text.untranslated"]
+    assert not untranslated, untranslated
+    for m in dicts:
+        render(m, "zh")  # every code and its parameters render

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from cbmwater.i18n import LANGUAGES, catalogue, translate
 
-__all__ = ["DOMAIN", "LANGUAGES", "has", "keys", "mineral_name", "t"]
+__all__ = ["DOMAIN", "LANGUAGES", "has", "keys", "mineral_label", "mineral_name", "t"]
 
 #: the gettext domain of the app's strings
 DOMAIN = "app"
@@ -37,6 +37,16 @@ def keys(lang: str = "en") -> frozenset[str]:
 
 
 def mineral_name(mineral: str, lang: str = "en") -> str:
-    """Display name of a PHREEQC phase (its own name when not in the table)."""
+    """Display name of a PHREEQC phase: the engine catalogue's ``phase.<name>`` (English: the
+    PHREEQC name; Chinese: 名称（化学式）), else the app's ``min_<name>``, else the name itself."""
+    if catalogue("en", "engine").get(f"phase.{mineral}"):
+        return translate(f"phase.{mineral}", lang, "engine")
     key = f"min_{mineral}"
     return t(key, lang) if has(key) else mineral
+
+
+def mineral_label(mineral: str, lang: str = "en") -> str:
+    """A phase in a legend or message: its name in Chinese (with its formula), the PHREEQC name
+    in English (``"name PHREEQC-name"`` when the English name differs)."""
+    name = mineral_name(mineral, lang)
+    return name if lang == "zh" or name == mineral else f"{name} {mineral}"

@@ -7,14 +7,14 @@ a plain function so it can be tested without a browser and cached by the pages w
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
-from cbmwater import InputError
+from cbmwater import InputError, render
 from cbmwater.study import BUNDLED_ANALYSES
 from cbmwater.study import characterisation as characterise_file
 from cbmwater.study import outputs as export
@@ -52,6 +52,9 @@ __all__ = [
     "records_csv",
     "records_json",
     "records_xlsx",
+    "engine_text",
+    "engine_texts",
+    "joined_texts",
 ]
 
 #: File types a lab report may have (what ``read_analyses`` reads, and .xls, which it explains).
@@ -100,6 +103,24 @@ class PageData:
     meq: pd.DataFrame
     pqi: str
     provenance: dict[str, object] = field(default_factory=dict)
+
+
+def engine_text(item: Mapping[str, Any], key: str, lang: str) -> Any:
+    """The engine's text field ``key`` of a result item in ``lang``: its ``<key>_i18n``
+    message (or list of messages) rendered from the engine catalogue, else the field as it is
+    (an older result without messages, or a name from the user's data)."""
+    msg = item.get(f"{key}_i18n")
+    return render(msg, lang) if msg is not None else item.get(key)
+
+
+def engine_texts(texts: Iterable[Any], lang: str) -> list[str]:
+    """Engine texts (``Text``, message dicts or plain strings) rendered in ``lang``."""
+    return [str(render(x, lang)) for x in texts]
+
+
+def joined_texts(texts: Iterable[Any], lang: str) -> str:
+    """Texts rendered in ``lang`` and joined as a list in one table cell ("a; b" / "a；b")."""
+    return ("；" if lang == "zh" else "; ").join(engine_texts(texts, lang))
 
 
 def redox_option(kind: str, pe: float | None = None) -> str:
@@ -197,14 +218,16 @@ def count_data_rows(path: str | Path = BUNDLED_ANALYSES) -> int:
         return sum(1 for row in csv.reader(fh) if any(c.strip() for c in row)) - 1
 
 
-def qa_view(records: pd.DataFrame, irrigation: bool = False) -> pd.DataFrame:
-    """QA columns, one row per sample, warnings joined into one string.
+def qa_view(records: pd.DataFrame, irrigation: bool = False, lang: str = "en") -> pd.DataFrame:
+    """QA columns, one row per sample, warnings in ``lang`` joined into one string.
 
     ``sar_adjusted`` is kept only when ``irrigation`` (it is empty otherwise).
     """
     cols = [c for c in QA_COLUMNS if irrigation or c != "sar_adjusted"]
     out = records[cols].copy()
-    out["warnings"] = out["warnings"].map(export.join_warnings)
+    out["warnings"] = out["warnings"].map(
+        lambda w: joined_texts(w, lang) if isinstance(w, (list, tuple)) else export.join_warnings(w)
+    )
     return out.reset_index(drop=True)
 
 

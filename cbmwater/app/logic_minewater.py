@@ -28,6 +28,7 @@ import cbmwater
 from cbmwater import CbmwaterError, InputError
 from cbmwater.app import logic
 from cbmwater.app.i18n import has, t
+from cbmwater.app.logic import engine_text, engine_texts, joined_texts
 from cbmwater.study import example_path, resource_label
 from cbmwater.study import minewater as api
 from cbmwater.study import outputs as export
@@ -250,6 +251,9 @@ def neutralise_all(
             runs[r] = {
                 "ok": False,
                 "message": exc.detail if isinstance(exc, InputError) and unreachable else str(exc),
+                "message_i18n": (
+                    exc.message.to_dict() if unreachable and exc.message is not None else None
+                ),
                 "unreachable": unreachable,
                 "curve": [],
             }
@@ -270,6 +274,65 @@ def neutralise_all(
             continue
         run["curve"] = curve.to_dict(orient="records")
     return runs
+
+
+def run_message(run: dict, lang: str = "en") -> str:
+    """Why a reagent's run failed, in ``lang`` (an unreachable target from its message; any
+    other error as the engine wrote it)."""
+    msg = run.get("message_i18n")
+    return str(cbmwater.render(msg, lang)) if msg else str(run.get("message", ""))
+
+
+def notes(result: dict, lang: str = "en") -> list[str]:
+    """A neutralisation's notes in ``lang``."""
+    return [str(n) for n in engine_text(result, "notes", lang) or []]
+
+
+def acidity_notes(table: pd.DataFrame, lang: str = "en") -> list[str]:
+    """The ``notes`` of an acidity table (from :func:`acidity`, any index or ``sample_id``
+    column) in ``lang``, row by row (the table keeps their messages in ``attrs["notes"]``)."""
+    texts = table.attrs.get("notes", {})
+    ids = table["sample_id"] if "sample_id" in table.columns else table.index
+    return [str(cbmwater.render(texts.get(str(s), n), lang)) for s, n in zip(ids, table["notes"])]
+
+
+def texts(items: list, lang: str = "en") -> list[str]:
+    """Engine texts (warnings of a case, an acidity report...) in ``lang``."""
+    return engine_texts(items, lang)
+
+
+def sizing_warnings(res: dict, lang: str = "en") -> tuple[list[str], list[str]]:
+    """A sizing's warnings in ``lang``, split into (warnings to show, inputs the option does not
+    use and ignored)."""
+    msgs = res.get("warnings_i18n") or list(res.get("warnings") or [])
+    shown: list[str] = []
+    ignored: list[str] = []
+    for m in msgs:
+        code = m.get("code") if isinstance(m, dict) else None
+        text = str(cbmwater.render(m, lang))
+        is_ignored = code == "minewater.sizing.ignored" or (
+            code is None and str(m).endswith("and was ignored")
+        )
+        (ignored if is_ignored else shown).append(text)
+    return shown, ignored
+
+
+def verdict_reasons(table: pd.DataFrame, lang: str = "en") -> list[str]:
+    """The ``reasons`` column of :func:`verdicts` in ``lang``."""
+    msgs = table.attrs.get("reasons_i18n")
+    if msgs is None:
+        return list(table["reasons"])
+    return [joined_texts(m, lang) for m in msgs]
+
+
+def infeasibility_summary(res: dict, lang: str = "en") -> list[str]:
+    """The plan's infeasibility summary in ``lang`` (empty when there is none)."""
+    inf = res.get("infeasibility") or {}
+    return [str(s) for s in engine_text(inf, "summary", lang) or []]
+
+
+def _reasons(item: dict, lang: str) -> str:
+    return joined_texts(item.get("reasons_i18n") or item.get("reasons") or [], lang)
 
 
 def _curve(run: dict) -> pd.DataFrame:
@@ -487,7 +550,10 @@ def verdicts(
         }
         for v in out
     ]
-    return pd.DataFrame(rows, columns=["option", "role", "admissible", "reasons"])
+    df = pd.DataFrame(rows, columns=["option", "role", "admissible", "reasons"])
+    # the reasons as messages, for :func:`verdict_reasons` in the user's language
+    df.attrs["reasons_i18n"] = [v.get("reasons_i18n") or v["reasons"] for v in out]
+    return df
 
 
 def size_option(
@@ -727,7 +793,7 @@ def scores_table(res: dict, lang: str) -> pd.DataFrame:
             "sludge_t_yr": s["sludge_t_yr"],
             "land_m2": s["land_m2"],
             "robustness": s["robustness"],
-            "reasons": "; ".join(s.get("reasons") or []),
+            "reasons": _reasons(s, lang),
         }
         for s in res.get("scores") or []
     ]
@@ -759,15 +825,16 @@ def options_table(res: dict, lang: str) -> pd.DataFrame:
             "capex_CNY": o["capex_CNY"],
             "annual_cost_CNY_yr": o["annual_cost_CNY_yr"],
             "land_m2": o["land_m2"],
-            "reasons": "; ".join(o.get("reasons") or []),
+            "reasons": _reasons(o, lang),
         }
         for o in res.get("options") or []
     ]
     return pd.DataFrame(rows, columns=cols)
 
 
-def infeasibility_table(res: dict) -> pd.DataFrame:
-    """The items of the engine's infeasibility explanation (empty when there is none)."""
+def infeasibility_table(res: dict, lang: str = "en") -> pd.DataFrame:
+    """The items of the engine's infeasibility explanation (empty when there is none), their
+    ``message`` and ``why`` in ``lang``."""
     items = (res.get("infeasibility") or {}).get("items") or []
     cols = [
         "kind",
@@ -784,8 +851,11 @@ def infeasibility_table(res: dict) -> pd.DataFrame:
     ]
     rows = [
         {
-            c: ("; ".join(it[c]) if c == "why" and isinstance(it.get(c), list) else it.get(c))
-            for c in cols
+            **{c: it.get(c) for c in cols},
+            "message": engine_text(it, "message", lang),
+            "why": joined_texts(it.get("why_i18n") or it.get("why") or [], lang)
+            if isinstance(it.get("why"), list)
+            else engine_text(it, "why", lang),
         }
         for it in items
     ]
@@ -1039,7 +1109,7 @@ def scores_figure(res: dict, lang: str) -> go.Figure:
                 continue
             zr.append(float(s["score"]))
             tr.append(f"{s['score']:.2f}" if s["compliant"] else "✗")
-            why = "; ".join(s.get("reasons") or [])
+            why = _reasons(s, lang)
             if len(why) > 400:
                 why = why[:400] + "…"
             hr.append(

@@ -27,6 +27,7 @@ import plotly.graph_objects as go
 
 import cbmwater
 from cbmwater.app.i18n import has, t
+from cbmwater.app.logic import engine_text, engine_texts
 from cbmwater.study import NetworkPlan, example_path, resource_label
 from cbmwater.study import outputs as export
 from cbmwater.study.casefiles import CaseSource, case_title, read_case_file, read_case_zip
@@ -718,8 +719,30 @@ def destinations_table(res: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-def infeasibility_table(res: dict) -> pd.DataFrame:
-    """The elastic model's non-zero slacks, one row each (empty when feasible)."""
+def presolve_messages(res: dict, lang: str = "en") -> list[str]:
+    """The presolve findings (a case that cannot be feasible) in ``lang``."""
+    return [str(engine_text(p, "message", lang)) for p in res.get("presolve") or []]
+
+
+def infeasibility_summary(res: dict, lang: str = "en") -> list[str]:
+    """The infeasibility explanation's summary lines in ``lang`` (empty when feasible)."""
+    inf = res.get("infeasibility") or {}
+    return [str(s) for s in engine_text(inf, "summary", lang) or []]
+
+
+def warnings(res: dict, lang: str = "en") -> list[str]:
+    """The run's warnings in ``lang``."""
+    return [str(w) for w in engine_text(res, "warnings", lang) or []]
+
+
+def case_warnings(case: Any, lang: str = "en") -> list[str]:
+    """The case loader's warnings (values accepted outside their usual range) in ``lang``."""
+    return engine_texts(getattr(case, "warnings", []) or [], lang)
+
+
+def infeasibility_table(res: dict, lang: str = "en") -> pd.DataFrame:
+    """The elastic model's non-zero slacks, one row each (empty when feasible); ``message`` in
+    ``lang``."""
     items = (res.get("infeasibility") or {}).get("items", [])
     cols = [
         "kind",
@@ -732,7 +755,11 @@ def infeasibility_table(res: dict) -> pd.DataFrame:
         "limit_mg_L",
         "message",
     ]
-    return pd.DataFrame([{c: it.get(c) for c in cols} for it in items], columns=cols)
+    rows = [
+        {**{c: it.get(c) for c in cols}, "message": engine_text(it, "message", lang)}
+        for it in items
+    ]
+    return pd.DataFrame(rows, columns=cols)
 
 
 def iterations_table(res: dict) -> pd.DataFrame:

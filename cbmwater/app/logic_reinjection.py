@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 import cbmwater
+from cbmwater.app.logic import engine_text
 from cbmwater.study import SCALE_MINERALS, ReviewResult, example_path
 from cbmwater.study import outputs as export
 from cbmwater.study.reinjection import proposal_files, proposal_title, review_upload
@@ -32,6 +33,9 @@ __all__ = [
     "review_bytes",
     "run_review",
     "findings_table",
+    "conditions",
+    "assumptions",
+    "verdict_reason",
     "mixing_table",
     "minerals",
     "pqi_name",
@@ -109,21 +113,37 @@ def _evidence_value(v: object) -> str:
     return str(v)
 
 
-def findings_table(review: dict) -> pd.DataFrame:
-    """Findings: code, severity, message, clause (the engine's basis), condition.  Their evidence
-    is :func:`evidence_table`."""
+def findings_table(review: dict, lang: str = "en") -> pd.DataFrame:
+    """Findings: code, severity, message, clause (the engine's basis), condition, their texts
+    in ``lang``.  Their evidence is :func:`evidence_table`."""
     cols = ["code", "severity", "message", "clause", "condition"]
     rows = [
         {
             "code": f["code"],
             "severity": f["severity"],
-            "message": f["message"],
-            "clause": f.get("basis"),
-            "condition": f.get("condition"),
+            "message": engine_text(f, "message", lang),
+            "clause": engine_text(f, "basis", lang),
+            "condition": engine_text(f, "condition", lang),
         }
         for f in review["findings"]
     ]
     return pd.DataFrame(rows, columns=cols)
+
+
+def conditions(review: dict, lang: str = "en") -> list[str]:
+    """The conditions of approval in ``lang``."""
+    return list(engine_text(review, "conditions", lang) or [])
+
+
+def assumptions(review: dict, lang: str = "en") -> list[str]:
+    """The review's assumptions in ``lang``."""
+    return list(engine_text(review, "assumptions", lang) or [])
+
+
+def verdict_reason(review: dict, lang: str = "en") -> str | None:
+    """Why the verdict is what it is, in ``lang`` (None for a review without the reason)."""
+    msg = review.get("verdict_reason_i18n")
+    return str(cbmwater.render(msg, lang)) if msg else None
 
 
 def evidence_table(review: dict) -> pd.DataFrame:

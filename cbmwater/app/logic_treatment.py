@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 import cbmwater
-from cbmwater import InputError
+from cbmwater import InputError, render
 from cbmwater.app import logic
+from cbmwater.i18n import Message
 from cbmwater.study import BUNDLED_ANALYSES
 from cbmwater.study import treatment as api
 from cbmwater.study.vocabulary import CONSTITUENT_NAMES, constituent_unit
@@ -104,18 +105,41 @@ def unit_ids() -> list[str]:
 
 
 def unit_label(unit_id: str, lang: str = "en") -> str:
-    """``"id — name"`` in ``lang`` (the id alone if the library lacks it)."""
+    """``"id — name"`` in English, the name alone in Chinese (the id alone if the library lacks
+    it)."""
     if unit_id not in library():
         return unit_id
-    return f"{unit_id} — {unit_name(unit_id, lang)}"
+    name = unit_name(unit_id, lang)
+    return name if lang == "zh" else f"{unit_id} — {name}"
 
 
 def unit_name(unit_id: str, lang: str = "en") -> str:
-    """Name of a unit in ``lang`` (the id if unknown)."""
-    spec = library().get(unit_id)
-    if spec is None:
+    """Name of a unit in ``lang``, from the engine catalogue (``unit.<id>``; the id if
+    unknown)."""
+    if unit_id not in library():
         return unit_id
-    return spec["name_zh"] if lang == "zh" else spec["name_en"]
+    return str(render(Message(f"unit.{unit_id}"), lang))
+
+
+def train_text(
+    units: list[str] | tuple[str, ...], lang: str, target_pH: float | None = None
+) -> str:
+    """A train as the page shows it: ``a → b → c`` of the engine's tokens (ids, with
+    ``ph_adjustment:7``) in English, of the units' names (pH target in brackets) in Chinese."""
+    if lang != "zh":
+        return " → ".join(train_tokens(list(units), target_pH))
+    names = []
+    for u in units:
+        name = unit_name(u, lang)
+        if u == "ph_adjustment" and target_pH is not None:
+            name += f"（pH {float(target_pH):g}）"
+        names.append(name)
+    return " → ".join(names)
+
+
+def warnings(result: dict, lang: str) -> list[str]:
+    """The run's warnings in ``lang`` (from ``warnings_i18n``)."""
+    return [str(w) for w in logic.engine_text(result, "warnings", lang) or []]
 
 
 def default_target_pH() -> float:
@@ -305,7 +329,7 @@ def policy_table(result: dict, lang: str = "en") -> pd.DataFrame:
         rows.append(
             {
                 "stage": i,
-                "unit": s["name_zh"] if lang == "zh" else s["name_en"],
+                "unit": unit_name(s["unit"], lang) if s["unit"] in library() else s["name_en"],
                 "co2": p.get("co2", ""),
                 "redox": p.get("redox", ""),
                 "solids": p.get("solids", ""),

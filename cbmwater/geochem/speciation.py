@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import GeochemError, InputError
+from ..i18n import Text, joined
 from ..version import __version__
 from ..water.analysis import AnalysisSet
 from .databases import DatabaseInfo, database_info
@@ -179,11 +180,7 @@ def _redox_per_sample(
                 row=analyses.rows.get(sid),
             )
         if mode == "do" and bool(analyses.censored.at[sid, "DO"]):
-            warnings[sid].append(
-                "DO below detection: the O(0)/O(-2) couple at the substituted "
-                "value still gives an oxidising pe; measure ORP or Fe2/Fe3 for "
-                "an anoxic water"
-            )
+            warnings[sid].append(Text.of("geochem.warn.do_censored"))
         out[sid] = sentence
     if missing:
         shown = ", ".join(repr(s) for s in missing[:5])
@@ -279,7 +276,7 @@ def _speciation_stream(
             t = vals.get("temp_C")
             if t is None or math.isnan(t):
                 vals["temp_C"] = DEFAULT_TEMP_C
-                warnings[sid].append("temperature not measured: 25 deg C used")
+                warnings[sid].append(Text.of("geochem.warn.no_temperature", temp=DEFAULT_TEMP_C))
             block, notes = solution_block(
                 n, vals, db, charge_balance=charge_balance, redox=redox, density=density
             )
@@ -389,15 +386,21 @@ def speciate(
     table["fe2_mol_kgw"] = out[fe2_name].to_numpy(dtype=float) if fe2_name in out else np.nan
     table["fe3_mol_kgw"] = out[fe3_name].to_numpy(dtype=float) if fe3_name in out else 0.0
     table["redox_basis"] = [bases[s] for s in ids]
-    notes = []
+    notes: list[str] = []
     if missing:
-        notes.append(f"{db.name} does not define {', '.join(missing)}: their SI are empty")
+        notes.append(
+            Text.of("geochem.note.phases_missing", database=db.name, phases=joined(missing))
+        )
     if not db.pitzer:
         high = table.index[table["ionic_strength"] > IONIC_STRENGTH_LIMIT]
         for sid in high:
             warnings[sid].append(
-                f"ionic strength {table.at[sid, 'ionic_strength']:.2f} mol/kgw exceeds "
-                f"{IONIC_STRENGTH_LIMIT} for {db.name}: results are uncertain; use pitzer.dat"
+                Text.of(
+                    "geochem.warn.ionic_strength",
+                    ionic_strength=table.at[sid, "ionic_strength"],
+                    limit=IONIC_STRENGTH_LIMIT,
+                    database=db.name,
+                )
             )
     return SpeciationResult(table, warnings, text, db, notes, basis)
 

@@ -66,6 +66,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..i18n import Message, Text, joined, message_dicts, message_of, named
 from ..resources import resource_label
 from ..water.analysis import AnalysisSet
 from ..water.vocabulary import CACO3_G_EQ, CONSTITUENTS
@@ -188,34 +189,46 @@ def iron_split(
     notes: list[str] = []
     if fe2 is not None and fe3 is not None:
         if fe is not None and fe > 0 and abs(fe2 + fe3 - fe) > 0.1 * fe:
-            notes.append(
-                f"Fe(II) + Fe(III) = {fe2 + fe3:g} mg/L differs from total Fe {fe:g} mg/L "
-                "by more than 10 %; Fe(II) and Fe(III) used"
-            )
+            notes.append(Text.of("minewater.acidity.fe_sum_differs", sum=fe2 + fe3, fe=fe))
         return fe2, fe3, notes, False
     if fe2 is not None or fe3 is not None:
         given, name = (fe2, "Fe(II)") if fe2 is not None else (fe3, "Fe(III)")
         assert given is not None  # one of fe2, fe3 is measured in this branch
         other = "Fe(III)" if fe2 is not None else "Fe(II)"
         if fe is None:
-            notes.append(f"{other} not measured and no total Fe: {other} taken as 0")
+            notes.append(Text.of("minewater.acidity.fe_other_no_total", other=other))
             rest = 0.0
         elif fe - given < 0:
-            notes.append(f"{name} {given:g} mg/L exceeds total Fe {fe:g} mg/L: {other} taken as 0")
+            notes.append(
+                Text.of(
+                    "minewater.acidity.fe_exceeds_total", name=name, given=given, fe=fe, other=other
+                )
+            )
             rest = 0.0
         else:
             rest = fe - given
-            notes.append(f"{other} = total Fe - {name} = {rest:g} mg/L")
+            notes.append(
+                Text.of("minewater.acidity.fe_by_difference", other=other, name=name, rest=rest)
+            )
         return (given, rest, notes, False) if fe2 is not None else (rest, given, notes, False)
     if fe is None:
-        notes.append("Fe not measured: counted as 0 (acidity is a lower bound)")
+        notes.append(Text.of("minewater.acidity.not_measured", name=named("param", "Fe")))
         return 0.0, 0.0, notes, False
     if fe_policy == "ferrous":
         notes.append(
-            f"only total Fe measured: all {fe:g} mg/L taken as Fe(II) (fe_policy 'ferrous')"
+            Text.of(
+                "minewater.acidity.total_fe_only",
+                fe=fe,
+                label="Fe(II)",
+                policy=_fe_policy("ferrous"),
+            )
         )
         return fe, 0.0, notes, True
-    notes.append(f"only total Fe measured: all {fe:g} mg/L taken as Fe(III) (fe_policy 'ferric')")
+    notes.append(
+        Text.of(
+            "minewater.acidity.total_fe_only", fe=fe, label="Fe(III)", policy=_fe_policy("ferric")
+        )
+    )
     return 0.0, fe, notes, True
 
 
@@ -326,6 +339,7 @@ def acidity_table(
                 file=source,
             )
     rows = []
+    note_texts: dict[str, str] = {}
     policy_samples: list[str] = []
     missing_alk: list[str] = []
     zero_alk: list[str] = []
@@ -352,28 +366,28 @@ def acidity_table(
         al, mn = _num(row, "Al"), _num(row, "Mn")
         for name, v in (("Al", al), ("Mn", mn)):
             if v is None:
-                notes.append(f"{name} not measured: counted as 0 (acidity is a lower bound)")
+                notes.append(Text.of("minewater.acidity.not_measured", name=named("param", name)))
         acid = calculated_acidity(ph, fe2, fe3, al or 0.0, mn or 0.0)
         alk, alk_src = alkalinity_mg_L_CaCO3(row)
         if alk is None:
             if ph < ALKALINITY_ENDPOINT_PH:
                 alk = 0.0
                 notes.append(
-                    f"no alkalinity measured; 0 at pH {ph:g} < {ALKALINITY_ENDPOINT_PH:g} "
-                    "(below the alkalinity end point)"
+                    Text.of(
+                        "minewater.acidity.alk_below_endpoint",
+                        pH=ph,
+                        endpoint=ALKALINITY_ENDPOINT_PH,
+                    )
                 )
             elif missing_alkalinity == "zero":
                 alk = 0.0
                 zero_alk.append(str(sid))
-                notes.append(
-                    "no alkalinity measured at pH >= 4.5: taken as 0 "
-                    "(missing_alkalinity 'zero'; net acidity is an upper bound)"
-                )
+                notes.append(Text.of("minewater.acidity.alk_zero_policy"))
             else:
                 missing_alk.append(str(sid))
                 continue
         elif alk_src == "HCO3+CO3":
-            notes.append("alkalinity from HCO3 + CO3 (as CaCO3)")
+            notes.append(Text.of("minewater.acidity.alk_from_carbonate"))
         net = acid - alk
         out = {
             "sample_id": str(sid),
@@ -389,8 +403,8 @@ def acidity_table(
             q = flows.get(str(sid))
             out["acid_load_kg_d"] = acid_load_kg_d(net, q) if q is not None else float("nan")
             if q is None:
-                notes.append("no flow given: acid load not computed")
-        out["notes"] = "; ".join(notes)
+                notes.append(Text.of("minewater.acidity.no_flow"))
+        out["notes"] = note_texts[str(sid)] = _joined_notes(notes)
         rows.append(out)
     if missing_alk:
         raise InputError(
@@ -419,16 +433,34 @@ def acidity_table(
     if policy_samples:
         label = "Fe(II)" if fe_policy == "ferrous" else "Fe(III)"
         warnings.append(
-            f"only total Fe measured for {', '.join(policy_samples)}: taken as all "
-            f"{label} (fe_policy '{fe_policy}')"
+            Text.of(
+                "minewater.acidity.warn_total_fe_only",
+                samples=joined(policy_samples),
+                label=label,
+                policy=_fe_policy(fe_policy),
+            )
         )
     if zero_alk:
-        warnings.append(
-            f"no alkalinity measured for {', '.join(zero_alk)} at pH >= 4.5: taken "
-            "as 0 (net acidity is an upper bound)"
-        )
+        warnings.append(Text.of("minewater.acidity.warn_alk_zero", samples=joined(zero_alk)))
     table.attrs["warnings"] = warnings
+    # the notes as texts with their messages (a DataFrame keeps plain strings only)
+    table.attrs["notes"] = note_texts
     return table
+
+
+def _fe_policy(policy: str) -> Message:
+    """The name of an ``fe_policy`` value ("ferrous" / "ferric") as a message."""
+    return Message(f"minewater.fe_policy.{policy}")
+
+
+def _joined_notes(notes: list[str]) -> str:
+    """The notes of one sample as one text, ``"a; b"`` (a :class:`Text` with its message)."""
+    msg = joined([message_of(n) for n in notes], "semicolon")
+    return Text(msg) if isinstance(msg, Message) else "; ".join(notes)
+
+
+#: how the report computes acidity (``AcidityReport.as_dict()["method"]``)
+ACIDITY_METHOD = Text.of("minewater.acidity.method")
 
 
 def acid_load_kg_d(net_acidity_mg_L_CaCO3: float, flow_m3_d: float) -> float:
@@ -472,21 +504,21 @@ class AcidityReport:
                     d[str(k)] = None if math.isnan(float(v)) else float(v)
                 else:
                     d[str(k)] = v
+            if isinstance(d.get("notes"), str):
+                note = self.table.attrs.get("notes", {}).get(str(sid), d["notes"])
+                d["notes_i18n"] = message_of(note).to_dict()
             samples.append(d)
         return {
             "samples": samples,
-            "method": (
-                "calculated acidity = 50 [2 Fe(II)/55.845 + 3 Fe(III)/55.845 + 3 Al/26.98 "
-                "+ 2 Mn/54.938 + 1000 x 10^-pH] mg/L CaCO3 (Kirby & Cravotta 2005, Appl. "
-                "Geochem. 20:1920); net acidity = calculated acidity - alkalinity; acid "
-                "load kg CaCO3/d = net acidity x flow (m3/d) / 1000"
-            ),
+            "method": str(ACIDITY_METHOD),
+            "method_i18n": ACIDITY_METHOD.message.to_dict(),
             "policies": {
                 "fe_policy": self.fe_policy,
                 "missing_alkalinity": self.missing_alkalinity,
                 "censored_policy": self.censored_policy,
             },
             "warnings": list(self.warnings),
+            "warnings_i18n": message_dicts(self.warnings),
             "source": resource_label(self.source) if self.source else self.source,
         }
 
@@ -532,7 +564,9 @@ def acidity_report(
     for sid, notes in analyses.censored_notes(censored_policy).items():
         for n in notes:
             if n.split(" ", 1)[0] in relevant:
-                warnings.append(f"{sid}: {n}")
+                warnings.append(
+                    Text.of("minewater.sample_note", sample=str(sid), note=message_of(n))
+                )
     return AcidityReport(
         table, warnings, analyses.source, fe_policy, missing_alkalinity, censored_policy
     )

@@ -49,6 +49,7 @@ import math
 from typing import Any, TypedDict
 
 from ..errors import InputError
+from ..i18n import Message, Text
 from ..treatment.economics import Economics
 from .options import (
     AMDTREAT_REF,
@@ -456,6 +457,11 @@ def _caustic_system(solution_m3_d: float, money: Money) -> dict[str, Any]:
     }
 
 
+def _option(name: str) -> Message:
+    """An option (reagent system) by its name message, ``minewater.option.<name>``."""
+    return Message(f"minewater.option.{name}")
+
+
 def _silo_system(
     product: str, product_kg_d: float, money: Money, warnings: list[str]
 ) -> dict[str, Any]:
@@ -509,9 +515,7 @@ def _silo_system(
     )
     if store_t < 0.1 * d(sec, "silo_30_capacity"):
         warnings.append(
-            f"{product}: {store_t:.2f} t of storage needed is far below the smallest "
-            f"AMDTreat silo (30 short tons); a silo plant is oversized for this "
-            f"load, consider lime slurry or caustic"
+            Text.of("minewater.active.silo_oversized", product=_option(product), store_t=store_t)
         )
     recap = [
         (f"silo {c}", usd(n * d(sec, f"{c}_unit_cost")), d(sec, f"recap_life_{c}"), 1.0)
@@ -727,9 +731,7 @@ def active_treatment(
             stoich = stoichiometric_dose_mg_L(acid, reagent)
         else:
             warnings.append(
-                f"{reagent}: net acidity {acid:g} mg/L CaCO3 is not positive; the "
-                f"water is net alkaline and needs no neutralising reagent for acidity "
-                f"(a dose may still be needed to raise pH for Mn removal)"
+                Text.of("minewater.active.net_alkaline", reagent=_option(reagent), acid=acid)
             )
     if dose_mg_L is not None:
         dose = check_number("dose_mg_L", dose_mg_L, lo=0.0)
@@ -817,10 +819,7 @@ def active_treatment(
         }
     )
     if dry_mg_L == 0:
-        warnings.append(
-            f"{reagent}: no metals given (fe2/fe3/al/mn_mg_L or sludge_dry_mg_L); "
-            f"the sludge handling cost is zero"
-        )
+        warnings.append(Text.of("minewater.active.no_metals", reagent=_option(reagent)))
 
     # components
     if reagent == "caustic":
@@ -872,10 +871,9 @@ def active_treatment(
     )
     if clar["diameter_m"] < 10.0:
         warnings.append(
-            f"{reagent}: the clarifier is only {clar['diameter_m']:.1f} m across; "
-            f"AMDTreat's clarifier cost rule (internals = factor x ln(diameter)) is "
-            f"meant for large clarifiers and dominates the capital here; a settling "
-            f"pond or package settler may be cheaper at this flow"
+            Text.of(
+                "minewater.active.small_clarifier", reagent=_option(reagent), d=clar["diameter_m"]
+            )
         )
     items = {**system["items"], **tank["items"], **clar["items"]}
     direct = sum(items.values())

@@ -88,6 +88,7 @@ from ..errors import GeochemError, InputError
 from ..geochem.databases import DatabaseInfo, database_info
 from ..geochem.engine import MISSING_SI, get_engine
 from ..geochem.phreeqc_input import fmt, phreeqc_element, redox_definitions, solution_block
+from ..i18n import Message, Text, joined, message_dicts
 from ..water.analysis import AnalysisSet
 from ..water.phases import SUBSTANCES as PHASE_TABLE
 from ..water.phases import Substance
@@ -344,6 +345,7 @@ class Neutralisation:
                 "sludge_volumes": self.sludge_volumes,
                 "model": self.model,
                 "notes": list(self.notes),
+                "notes_i18n": message_dicts(self.notes),
                 "database": self.database,
                 "database_sha256": self.database_sha256,
                 "phreeqc_input": self.phreeqc_input,
@@ -417,7 +419,9 @@ def _precipitates(
     absent = [p for p in chosen if p not in db.phases and p not in _EXTRA_PHASES]
     if absent:
         if precipitates is None:
-            notes.append(f"{db.name} does not define {', '.join(absent)}: left out")
+            notes.append(
+                Text.of("minewater.neut.phases_absent", database=db.name, phases=joined(absent))
+            )
             chosen = [p for p in chosen if p not in absent]
         else:
             raise InputError(
@@ -425,11 +429,9 @@ def _precipitates(
             )
     if reagent.name == "CaCO3" and "Calcite" not in chosen:
         chosen.append("Calcite")
-        notes.append(
-            "Calcite added to the precipitates: limestone cannot dissolve beyond calcite saturation"
-        )
+        notes.append(Text.of("minewater.neut.calcite_added"))
     if "Gibbsite" in chosen and "Al(OH)3(a)" in chosen:
-        notes.append("both Gibbsite and Al(OH)3(a) allowed: the less soluble Gibbsite controls Al")
+        notes.append(Text.of("minewater.neut.gibbsite_controls"))
     return chosen, notes
 
 
@@ -646,15 +648,11 @@ def _setup_for(
     notes += pnotes
     alk, _ = alkalinity_mg_L_CaCO3(raw)
     if alk is None and raw["pH"] >= 4.5:
-        notes.append("no alkalinity measured: the water's inorganic carbon is taken as 0")
+        notes.append(Text.of("minewater.neut.no_alkalinity"))
     setup = _prepare(values, r, chosen, co2, lp, f, db)
     notes += setup.solution_notes
     if math.isfinite(setup.raw_percent_error) and abs(setup.raw_percent_error) > 10:
-        notes.append(
-            f"the analysis is charge-imbalanced by {setup.raw_percent_error:.0f} %: "
-            "PHREEQC carries the imbalance unchanged through the titration (doses rest "
-            "on the measured ions)"
-        )
+        notes.append(Text.of("minewater.neut.imbalanced", pct=setup.raw_percent_error))
     return setup, notes, raw
 
 
@@ -870,11 +868,7 @@ def neutralise(
     effluent, si = _effluent(setup, at)
     for phase, v in si.items():
         if phase != "CO2(g)" and phase not in setup.precipitates and v is not None and v > 0.5:
-            notes.append(
-                f"{phase} is supersaturated at the target (SI {v:.2f}) but not allowed "
-                "to precipitate (slow in a treatment plant); add it to the precipitates "
-                "for the full-equilibrium case"
-            )
+            notes.append(Text.of("minewater.neut.supersaturated", phase=_phase_name(phase), si=v))
     text = _pqi_header(setup, target, dose) + text
     phases, dry, sg = _sludge(setup, at)
     volumes: dict[str, dict[str, float]] = {}
@@ -953,9 +947,7 @@ def _find_dose(
             value=target,
         )
     if ph[0] >= target:
-        notes.append(
-            f"the aerated water is already at pH {ph[0]:.2f} >= {target:g}: no reagent needed"
-        )
+        notes.append(Text.of("minewater.neut.already_met", pH=ph[0], target=target))
         return 0.0
     # A level stretch of the curve is a ceiling only where the buffer is unlimited: limestone
     # at calcite saturation, or CO2(g) of the atmosphere ("open").  Elsewhere (calcite with a
@@ -1002,6 +994,13 @@ def _pqi_header(setup: _Setup, target: float, dose_mmol_L: float) -> str:
     )
 
 
+def _phase_name(phase: str) -> Message | str:
+    """A PHREEQC phase by its name message (``phase.<name>``) where the catalogue has one."""
+    from ..i18n import named
+
+    return named("phase", phase)
+
+
 def _unreachable(
     setup: _Setup, target: float, doses: np.ndarray, ph: np.ndarray, capped: bool = False
 ) -> None:
@@ -1009,24 +1008,29 @@ def _unreachable(
     best = float(np.max(ph))
     at_dose = float(doses[int(np.flatnonzero(ph >= best - 0.01)[0])])  # where it levels off
     where = (
-        f"with up to {doses[-1]:.4g} mmol/L, the largest dose tried"
+        Message("minewater.neut.where_capped", {"dose": doses[-1]})
         if capped
-        else f"from about {at_dose:.3g} mmol/L on"
+        else Message("minewater.neut.where_level", {"dose": at_dose})
     )
-    why = {
-        "closed": "closed to CO2",
-        "degassed": f"closed to CO2 after degassing to log pCO2 {setup.log_pco2:g}",
-        "open": f"open to CO2 at log pCO2 {setup.log_pco2:g}",
-    }[setup.co2]
-    extra = " Limestone stops dissolving at calcite saturation." if r.name == "CaCO3" else ""
-    raise InputError(
-        f"{r.name} ({r.label}) cannot bring this water to pH {target:g}: the highest pH it "
-        f"reaches is {best:.2f} ({where}; system {why}).{extra} Choose a target "
-        f"at or below {math.floor(best * 10) / 10:.1f}, another CO2 option, or a stronger reagent "
-        f"({', '.join(n for n in REAGENTS if n not in ('CaCO3', r.name))})",
-        column="target_pH",
-        value=target,
+    why = Message(f"minewater.neut.co2.{setup.co2}", {"log_pco2": setup.log_pco2})
+    others = ", ".join(n for n in REAGENTS if n not in ("CaCO3", r.name))
+    msg = Message(
+        "minewater.neut.unreachable" + (".limestone" if r.name == "CaCO3" else ""),
+        {
+            "reagent": r.name,
+            "label": Message(
+                "minewater.neut.reagent_label",
+                {"name": Message(f"substance.{r.name}"), "formula": r.formula},
+            ),
+            "target": target,
+            "best": best,
+            "where": where,
+            "why": why,
+            "cap": math.floor(best * 10) / 10,
+            "others": others,
+        },
     )
+    raise InputError(str(msg), column="target_pH", value=target, msg=msg)
 
 
 def _effluent(setup: _Setup, at: pd.Series) -> tuple[dict[str, float], dict[str, float | None]]:

@@ -46,6 +46,7 @@ from typing import Any
 
 from .. import validation
 from ..errors import DatabaseError
+from ..i18n import message_dicts
 from ..resources import data_path
 from ..treatment.economics import Economics, capital_recovery_factor, load_economics
 from ..water.phases import molar_mass
@@ -480,6 +481,7 @@ class OptionResult:
             "currency": "CNY",
             "price_year": self.price_year,
             "warnings": self.warnings,
+            "warnings_i18n": message_dicts(self.warnings),
             "sources": self.sources,
             "details": self.details,
         }

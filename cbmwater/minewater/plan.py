@@ -534,6 +534,7 @@ def plan(
         "budget_CNY": budget,
         # values accepted outside their usual range (cbmwater.plausible)
         "warnings": list(case.warnings),
+        "warnings_i18n": message_dicts(case.warnings),
         "effluent_standard": case.effluent_source,
         "net_acidity_mg_L_CaCO3": info["net_acidity_mg_L_CaCO3"],
         "acid_load_kg_d": info["acid_load_kg_d"],

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..i18n import Message, Text
 from . import active, passive
 from .options import OptionResult, check_choice
 
@@ -178,5 +179,11 @@ def size(
             ignored.append(name)
     result = _function(option)(flow_m3_d, **args)
     for name in ignored:
-        result.warnings.append(f"{name} is not used by the {option} sizing and was ignored")
+        result.warnings.append(
+            Text.of(
+                "minewater.sizing.ignored",
+                name=name,
+                option=Message(f"minewater.option.{option}"),
+            )
+        )
     return result

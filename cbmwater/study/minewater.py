@@ -84,6 +84,9 @@ class AcidityResult(JsonResult):
     policies: dict[str, str]
     warnings: list[str]
     source: str
+    #: ``method`` and ``warnings`` as message dicts (docs/i18n.md); each sample has ``notes_i18n``
+    method_i18n: dict[str, Any] = field(default_factory=lambda: ABSENT)
+    warnings_i18n: list[dict[str, Any]] = field(default_factory=lambda: ABSENT)
     report: AcidityReport | None = attached()
 
     TABLES = {
@@ -217,6 +220,8 @@ class NeutralisationResult(JsonResult):
     database: str
     database_sha256: str
     phreeqc_input: str
+    #: ``notes`` as message dicts (docs/i18n.md)
+    notes_i18n: list[dict[str, Any]] = field(default_factory=lambda: ABSENT)
 
     TABLES = {
         "curve": (
@@ -359,6 +364,8 @@ class SizingResult(JsonResult):
     warnings: list[str]
     sources: list[str]
     details: dict[str, Any]
+    #: ``warnings`` as message dicts (docs/i18n.md)
+    warnings_i18n: list[dict[str, Any]] = field(default_factory=lambda: ABSENT)
 
     TABLES = {
         "capex": (
@@ -473,6 +480,8 @@ class MinePlan(JsonResult):
     infeasibility: dict[str, Any] | None
     status: str
     warnings: list[str] = field(default_factory=list)
+    #: ``warnings`` as message dicts (docs/i18n.md)
+    warnings_i18n: list[dict[str, Any]] = field(default_factory=lambda: ABSENT)
     npv_CNY: float | None = ABSENT
     solver: dict[str, Any] = ABSENT
     capex_CNY: float | None = ABSENT

@@ -38,6 +38,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..i18n import Text
 from .vocabulary import CACO3_G_EQ, CONSTITUENTS
 
 __all__ = [
@@ -312,21 +313,18 @@ def qa_table(values: pd.DataFrame, fe_split: pd.DataFrame | None = None) -> pd.D
         n: list[str] = []
         if np.isnan(b):
             flags.append("flag")
-            n.append("no ions measured: ion balance cannot be checked")
+            n.append(Text.of("water.qa.no_ions"))
         elif abs(b) > BALANCE_FLAG_PCT:
             flags.append("flag")
-            n.append(f"ion balance {b:+.1f} % exceeds ±{BALANCE_FLAG_PCT:g} %: analysis suspect")
+            n.append(Text.of("water.qa.balance_flag", balance=b, limit=BALANCE_FLAG_PCT))
         elif abs(b) > BALANCE_WARN_PCT:
             flags.append("warning")
-            n.append(f"ion balance {b:+.1f} % exceeds ±{BALANCE_WARN_PCT:g} %")
+            n.append(Text.of("water.qa.balance_warn", balance=b, limit=BALANCE_WARN_PCT))
         else:
             flags.append("ok")
         rep = reported.get(sid, np.nan)
         if not np.isnan(rep) and rep > 0 and abs(tds_evap[sid] - rep) / rep > 0.2:
-            n.append(
-                f"reported TDS {rep:.0f} mg/L differs from the ion sum "
-                f"({tds_evap[sid]:.0f} mg/L, evaporative) by more than 20 %"
-            )
+            n.append(Text.of("water.qa.tds_differs", reported=rep, ion_sum=tds_evap[sid]))
         notes.append(n)
     out["qa_flag"] = flags
     out["qa_notes"] = notes

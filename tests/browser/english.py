@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 
 #: element symbols (a token made only of these, e.g. ``HCO`` or ``CaCO``, is a formula)
 ELEMENTS = frozenset(
@@ -209,8 +210,14 @@ def _is_allowed(token: str) -> bool:
     return bool(_FORMULA.match(token) and all(e in ELEMENTS for e in _ELEMENT.findall(token)))
 
 
-def english_words(text: str) -> list[str]:
-    """The English words of ``text``, in order (a word may repeat)."""
+def english_words(text: str, extra: Iterable[str] = ()) -> list[str]:
+    """The English words of ``text``, in order (a word may repeat).
+
+    ``extra``: phrases allowed as they are (names and descriptions taken verbatim from the
+    user's input, e.g. a case's title); each is removed from the text first, longest first.
+    """
+    for phrase in sorted({p for p in extra if p}, key=len, reverse=True):
+        text = text.replace(phrase, " ")
     out: list[str] = []
     for chunk in _TOKEN.findall(_PATH.sub(" ", text)):
         if any(ch.isdigit() for ch in chunk) or "_" in chunk or "." in chunk:

@@ -215,7 +215,7 @@ try:
             logic.redox_option(redox_kind, redox_pe),
         )
 except CbmwaterError as exc:
-    st.error(t("error_input", lang, msg=str(exc)), icon=":material/error:")
+    st.error(t("error_input", lang, msg=exc.render(lang)), icon=":material/error:")
     st.stop()
 
 rec = result.records
@@ -239,7 +239,7 @@ c1, c2, c3 = st.columns(3)
 c1.metric(t("n_ok", lang), counts["ok"])
 c2.metric(t("n_warning", lang), counts["warning"])
 c3.metric(t("n_flag", lang), counts["flag"])
-qa = logic.qa_view(rec, irrigation=irrigation)
+qa = logic.qa_view(rec, irrigation=irrigation, lang=lang)
 st.dataframe(
     style_qa(qa),
     hide_index=True,

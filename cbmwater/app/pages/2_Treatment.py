@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from cbmwater import CbmwaterError
-from cbmwater.app import logic
+from cbmwater.app import i18n, logic
 from cbmwater.app import logic_treatment as LT
 from cbmwater.app.common import lab_file_source, page_setup
 from cbmwater.app.i18n import has, mineral_name, t
@@ -114,8 +114,7 @@ def kind_label(kind: str, lang: str) -> str:
 
 
 def mineral_label(m: str, lang: str) -> str:
-    name = mineral_name(m, lang)
-    return name if name == m else f"{name} {m}"
+    return i18n.mineral_label(m, lang)
 
 
 def stage_chart(result: dict, lang: str, log_y: bool) -> go.Figure:
@@ -235,7 +234,7 @@ data, filename, sheet, bundled = lab_file_source(
 try:
     ids = samples(data, filename, bundled, sheet)
 except CbmwaterError as exc:
-    st.error(t("error_input", lang, msg=str(exc)), icon=":material/error:")
+    st.error(t("error_input", lang, msg=exc.render(lang)), icon=":material/error:")
     st.stop()
 c1, c2 = st.columns(2)
 sample = c1.selectbox(t("sample", lang), ids, key="sample", help=t("sample_help", lang))
@@ -261,7 +260,7 @@ st.selectbox(
     key=STARTER_KEY,
     placeholder=t("starter_placeholder", lang),
     on_change=_use_starter,
-    format_func=lambda tr: " → ".join(tr),
+    format_func=lambda tr: LT.train_text(tr, lang),
     help=t("starter_help", lang),
 )
 units = st.multiselect(
@@ -287,7 +286,7 @@ if not units:
     st.error(t("error_empty_train", lang), icon=":material/error:")
     st.stop()
 tokens = LT.train_tokens(units, target_pH)
-st.caption(t("train_order", lang, train=" → ".join(tokens)))
+st.caption(t("train_order", lang, train=LT.train_text(units, lang, target_pH)))
 why = LT.order_error(units)
 if why is not None:
     st.error(t("error_order", lang, msg=why), icon=":material/error:")
@@ -352,7 +351,7 @@ try:
             float(life),
         )
 except CbmwaterError as exc:
-    st.error(t("error_run", lang, msg=str(exc)), icon=":material/error:")
+    st.error(t("error_run", lang, msg=exc.render(lang)), icon=":material/error:")
     st.stop()
 st.session_state[RESULT_KEY] = result
 year = result["price_year"]
@@ -529,7 +528,7 @@ with chem_col:
 with warn_col:
     st.subheader(t("warnings_heading", lang))
     if result["warnings"]:
-        st.markdown("\n".join(f"- {w}" for w in result["warnings"]))
+        st.markdown("\n".join(f"- {w}" for w in LT.warnings(result, lang)))
     else:
         st.caption(t("no_warnings", lang))
 

@@ -23,9 +23,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from cbmwater import CbmwaterError
+from cbmwater.app import i18n
 from cbmwater.app import logic_reinjection as LR
 from cbmwater.app.common import TEST_UPLOAD_KEY, page_setup
-from cbmwater.app.i18n import has, mineral_name, t
+from cbmwater.app.i18n import has, t
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
@@ -58,8 +59,7 @@ def compute(
 
 
 def mineral_label(m: str, lang: str) -> str:
-    name = mineral_name(m, lang)
-    return name if name == m else f"{name} {m}"
+    return i18n.mineral_label(m, lang)
 
 
 def severity_label(sev: str, lang: str) -> str:
@@ -202,7 +202,7 @@ try:
     with st.spinner(t("rj_running", lang)):
         out = compute(bytes(toml_data), toml_name, example, csv_data, csv_name)
 except CbmwaterError as exc:
-    st.error(t("rj_error", lang, msg=str(exc)), icon=":material/error:")
+    st.error(t("rj_error", lang, msg=exc.render(lang)), icon=":material/error:")
     st.stop()
 review = out["review"]
 st.session_state[RESULT_KEY] = review
@@ -216,6 +216,8 @@ icon = VERDICT_ICONS.get(verdict, ":material/help:")
 st.markdown(f"## {icon} :{colour}-background[{t('rj_verdict_line', lang, verdict=label)}]")
 if has(f"rj_verdict_help_{verdict}"):
     st.caption(t(f"rj_verdict_help_{verdict}", lang))
+if LR.verdict_reason(review, lang):
+    st.markdown(LR.verdict_reason(review, lang))
 p = review["proposal"]
 st.caption(
     t(
@@ -234,13 +236,13 @@ st.caption(
 
 st.subheader(t("rj_conditions", lang))
 if review["conditions"]:
-    st.markdown("\n".join(f"- {c}" for c in review["conditions"]))
+    st.markdown("\n".join(f"- {c}" for c in LR.conditions(review, lang)))
 else:
     st.caption(t("rj_no_conditions", lang))
 
 # ---- findings
 st.subheader(t("rj_findings", lang))
-findings = LR.findings_table(review)
+findings = LR.findings_table(review, lang)
 severities = list(findings["severity"])
 findings["severity"] = findings["severity"].map(lambda s: severity_label(s, lang))
 st.dataframe(
@@ -281,7 +283,7 @@ st.caption(t("rj_mix_caption", lang))
 
 # ---- assumptions and provenance
 st.subheader(t("rj_assumptions", lang))
-st.markdown("\n".join(f"- {a}" for a in review["assumptions"]))
+st.markdown("\n".join(f"- {a}" for a in LR.assumptions(review, lang)))
 st.subheader(t("rj_provenance", lang))
 st.markdown(t("rj_inputs_hash", lang, h=review["inputs_hash"]))
 st.json(review["versions"])

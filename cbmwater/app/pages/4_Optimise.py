@@ -58,7 +58,7 @@ def num_col(key: str, lang: str, fmt: str = "%.2f", **kw: Any) -> ColumnConfig:
 def report(exc: BaseException, key: str, lang: str) -> None:
     """An engine error as a message (never a traceback); other errors named as internal."""
     if isinstance(exc, CbmwaterError):
-        st.error(t(key, lang, msg=str(exc)), icon=":material/error:")
+        st.error(t(key, lang, msg=exc.render(lang)), icon=":material/error:")
     else:
         st.error(
             t("opt_error_internal", lang, kind=type(exc).__name__, msg=str(exc)),
@@ -102,8 +102,8 @@ def show_status(res: dict, lang: str) -> None:
             else ":material/error:"
         ),
     )
-    for p in res.get("presolve") or []:
-        st.warning(t("opt_presolve", lang, msg=p["message"]), icon=":material/warning:")
+    for msg in LO.presolve_messages(res, lang):
+        st.warning(t("opt_presolve", lang, msg=msg), icon=":material/warning:")
 
 
 def show_infeasibility(res: dict, lang: str) -> None:
@@ -112,8 +112,8 @@ def show_infeasibility(res: dict, lang: str) -> None:
         return
     st.subheader(t("opt_infeas_heading", lang))
     st.markdown(t("opt_infeas_intro", lang))
-    st.markdown("\n".join(f"- {s}" for s in inf.get("summary", [])))
-    items = LO.infeasibility_table(res)
+    st.markdown("\n".join(f"- {s}" for s in LO.infeasibility_summary(res, lang)))
+    items = LO.infeasibility_table(res, lang)
     items["kind"] = items["kind"].map(lambda k: LO._t(f"opt_slack_{k}", lang, k))
     st.dataframe(
         items,
@@ -334,7 +334,7 @@ def show_checks(res: dict, lang: str) -> None:
 def show_warnings(res: dict, lang: str) -> None:
     st.subheader(t("opt_warnings_heading", lang))
     if res.get("warnings"):
-        st.markdown("\n".join(f"- {w}" for w in res["warnings"]))
+        st.markdown("\n".join(f"- {w}" for w in LO.warnings(res, lang)))
     else:
         st.caption(t("opt_no_warnings", lang))
 
@@ -399,7 +399,7 @@ st.caption(
 )
 if base_case.note:
     st.caption(base_case.note)
-for w in base_case.warnings:
+for w in LO.case_warnings(base_case, lang):
     st.warning(w, icon=":material/warning:")
 with st.expander(t("opt_glance", lang)):
     glance = LO.glance_tables(base_case)

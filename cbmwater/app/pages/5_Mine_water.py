@@ -127,7 +127,7 @@ def num_col(key: str, lang: str, fmt: str = "%.2f", **kw: Any) -> ColumnConfig:
 def report(exc: BaseException, key: str, lang: str) -> None:
     """An engine error as a message (never a traceback); other errors named as internal."""
     if isinstance(exc, CbmwaterError):
-        st.error(t(key, lang, msg=str(exc)), icon=":material/error:")
+        st.error(t(key, lang, msg=exc.render(lang)), icon=":material/error:")
     else:
         st.error(
             t("mw_error_internal", lang, kind=type(exc).__name__, msg=str(exc)),
@@ -250,6 +250,7 @@ def section_waters(
             st.info(t("mw_missing_hint", lang), icon=":material/lightbulb:")
     if table is not None:
         shown = table.reset_index()
+        shown["notes"] = LM.acidity_notes(shown, lang)
         shown["net_acidic"] = shown["net_acidic"].map(
             lambda b: t("mw_net_acidic", lang) if b else t("mw_net_alkaline", lang)
         )
@@ -296,7 +297,7 @@ def section_waters(
             },
         )
         st.caption(t("mw_acidity_caption", lang))
-        for w in warnings:
+        for w in LM.texts(warnings, lang):
             st.warning(w, icon=":material/warning:")
         st.download_button(
             t("mw_dl_acidity", lang),
@@ -415,12 +416,22 @@ def section_neutralise(
             continue
         if run.get("unreachable"):  # a chemical limit of the reagent, not a failure
             st.info(
-                t("mw_unreachable", lang, reagent=LM.reagent_label(r, lang), msg=run["message"]),
+                t(
+                    "mw_unreachable",
+                    lang,
+                    reagent=LM.reagent_label(r, lang),
+                    msg=LM.run_message(run, lang),
+                ),
                 icon=":material/info:",
             )
         else:
             st.warning(
-                t("mw_reagent_failed", lang, reagent=LM.reagent_label(r, lang), msg=run["message"]),
+                t(
+                    "mw_reagent_failed",
+                    lang,
+                    reagent=LM.reagent_label(r, lang),
+                    msg=LM.run_message(run, lang),
+                ),
                 icon=":material/warning:",
             )
     doses = LM.dose_table(runs)
@@ -514,7 +525,7 @@ def section_neutralise(
         st.caption(t("mw_effluent_caption", lang))
         if d.get("notes"):
             with st.expander(t("mw_notes", lang)):
-                st.markdown("\n".join(f"- {n}" for n in d["notes"]))
+                st.markdown("\n".join(f"- {n}" for n in LM.notes(d, lang)))
         with st.expander(t("mw_model", lang)):
             st.json(d.get("model", {}))
     if not _empty_curve(run):
@@ -610,6 +621,7 @@ def section_options(
             )
             ver["option"] = ver["option"].map(lambda o: LM.option_label(o, lang))
             ver["role"] = ver["role"].map(lambda r: t(f"mw_role_{r}", lang))
+            ver["reasons"] = LM.verdict_reasons(ver, lang)
             ver["admissible"] = ver["admissible"].map(
                 lambda b: ("✓ " if b else "✗ ") + yes_no(b, lang)
             )
@@ -777,11 +789,9 @@ def section_options(
                 "CNY": num_col("mw_col_cny_yr", lang, "localized"),
             },
         )
-    warnings = res.get("warnings") or []
-    ignored = [w for w in warnings if w.endswith("and was ignored")]  # inputs it does not use
-    for w in warnings:
-        if w not in ignored:
-            st.warning(w, icon=":material/warning:")
+    shown, ignored = LM.sizing_warnings(res, lang)  # ignored: inputs the option does not use
+    for w in shown:
+        st.warning(w, icon=":material/warning:")
     if ignored:
         st.caption(t("mw_size_ignored", lang, which="; ".join(ignored)))
     with st.expander(t("mw_size_details", lang)):
@@ -837,7 +847,7 @@ def section_plan(lang: str) -> None:
     )
     if case.note:
         st.caption(case.note)
-    for w in case.warnings:
+    for w in LM.texts(case.warnings, lang):
         st.warning(w, icon=":material/warning:")
     with st.expander(t("mw_case_glance", lang)):
         pts = pd.DataFrame(
@@ -1003,8 +1013,8 @@ def show_plan(res: dict, meta: dict, lang: str) -> None:
     if inf:
         st.subheader(t("mw_infeas_heading", lang))
         st.markdown(t("mw_infeas_intro", lang))
-        st.markdown("\n".join(f"- {s}" for s in inf.get("summary", [])))
-        items = LM.infeasibility_table(res)
+        st.markdown("\n".join(f"- {s}" for s in LM.infeasibility_summary(res, lang)))
+        items = LM.infeasibility_table(res, lang)
         if not items.empty:
             st.dataframe(items, hide_index=True, key="mw_infeas")
     if res.get("choices"):

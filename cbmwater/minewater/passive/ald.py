@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...i18n import Text
 from ...treatment.economics import Economics
 from ..options import AmdTreatDefaults, OptionResult, check_number
 from .common import header_pipes, liner_cost, recap_common, stacked_layer, stone_items, structures
@@ -117,11 +118,7 @@ def anoxic_limestone_drain(
     sec, d, z = plant.sec, plant.d, o["side_slope"]
     for name, v in (("do_mg_L", do_mg_L), ("fe3_mg_L", fe3_mg_L), ("al_mg_L", al_mg_L)):
         if v is not None and check_number(name, v, lo=0.0) > 1.0:
-            plant.warnings.append(
-                f"ALD: {name} = {v:g} mg/L is above 1 mg/L; Fe(III)/Al hydroxides "
-                f"and oxygen armour and clog an ALD (Hedin et al. 1994; use a VFP "
-                f"instead)"
-            )
+            plant.warnings.append(Text.of("minewater.passive.ald_armour", name=name, value=v))
     lt, wt = s["lt"], s["wt"]
     soil_lt, soil_wt, soil_v = stacked_layer(lt, wt, o["soil_cover_m"], z)
     liner_usd, clay_v = liner_cost(

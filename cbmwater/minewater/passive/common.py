@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...errors import InputError
+from ...i18n import Message, Text, named
 from ...treatment.economics import Economics
 from ..options import AmdTreatDefaults, Money, OptionResult, check_number, finish, load_amdtreat
 
@@ -66,13 +67,17 @@ def bottom_from_top_area(
     return lb, lb / r
 
 
+def what_name(what: str) -> Message | str:
+    """A passive system's name as the warnings write it (``"aerobic wetland"``, ``"ALD"``) as
+    its message ``minewater.what.<key>`` (English: the name itself)."""
+    return named("minewater.what", what.lower().replace(" ", "_"))
+
+
 def check_bottom(wb: float, what: str, d: AmdTreatDefaults, warnings: list[str]) -> None:
     wmin = d("common", "min_bottom_width")
     if wb < wmin:
         warnings.append(
-            f"{what}: bottom width {wb:.2f} m is under {wmin:.3f} m (10 ft), AMDTreat's error "
-            f"'pond cannot be constructed'; lower the bottom length:width ratio "
-            f"(length_width_ratio), make the layer shallower, or build a trench-type system"
+            Text.of("minewater.passive.bottom_narrow", what=what_name(what), wb=wb, wmin=wmin)
         )
 
 
@@ -367,9 +372,7 @@ def acidity_warning(net_acidity_mg_L: float | None, what: str, warnings: list[st
     """Warn that a net-alkaline water needs no alkalinity-producing system."""
     if net_acidity_mg_L is not None and net_acidity_mg_L <= 0:
         warnings.append(
-            f"{what}: the water is net alkaline (net acidity {net_acidity_mg_L:g} "
-            f"mg/L CaCO3); it needs no alkalinity-producing system (Hedin/Skousen "
-            f"flowchart: aeration, settling pond, aerobic wetland)"
+            Text.of("minewater.passive.net_alkaline", what=what_name(what), acid=net_acidity_mg_L)
         )
 
 

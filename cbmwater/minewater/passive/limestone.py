@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...i18n import Text
 from ...treatment.economics import Economics
 from ..options import AMDTREAT_REF, AmdTreatDefaults, check_choice
 from .common import (
@@ -21,6 +22,7 @@ from .common import (
     layer_volume,
     start,
     top,
+    what_name,
 )
 
 __all__ = ["LIMESTONE_METHODS", "limestone_sizing", "limestone_sources", "limestone_system"]
@@ -114,10 +116,13 @@ def limestone_sizing(
         )
     bom = alt.get("bureau_of_mines")
     if method == "retention_time" and bom is not None and bom["dissolution_t"] > 0.5 * m_rt:
-        out["warning"] = (
-            f"{what}: {bom['dissolution_t']:.0f} t of limestone dissolves over {life_yr:g} yr, "
-            f"{bom['dissolution_t'] / m_rt * 100:.0f} % of the retention-time mass ({m_rt:.0f} t); "
-            f"the Bureau-of-Mines method adds it (method='bureau_of_mines')"
+        out["warning"] = Text.of(
+            "minewater.passive.limestone_dissolves",
+            what=what_name(what),
+            t=bom["dissolution_t"],
+            life=life_yr,
+            pct=bom["dissolution_t"] / m_rt * 100,
+            m=m_rt,
         )
     chosen = alt[method]
     v = chosen["limestone_m3"]

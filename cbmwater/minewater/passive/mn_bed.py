@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from ...errors import InputError
+from ...i18n import Text
 from ...treatment.economics import Economics
 from ..options import AMDTREAT_REF, AmdTreatDefaults, OptionResult, check_choice, check_number
 from .common import (
@@ -23,6 +24,7 @@ from .common import (
     stone_items,
     structures,
     top,
+    what_name,
 )
 
 __all__ = ["manganese_removal_bed"]
@@ -151,7 +153,7 @@ def manganese_removal_bed(
                     value=mn_mg_L,
                 )
             warnings.append(
-                f"{what}: influent Mn {cin:g} mg/L is already at or below the target {cout:g} mg/L"
+                Text.of("minewater.passive.mn_met", what=what_name(what), cin=cin, cout=cout)
             )
         else:
             area_kin = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from ...i18n import Text
 from ...treatment.economics import Economics
 from ..options import (
     AMDTREAT_REF,
@@ -23,6 +24,7 @@ from .common import (
     start,
     structures,
     top,
+    what_name,
 )
 
 __all__ = ["settling_pond"]
@@ -142,9 +144,13 @@ def settling_pond(
     cleanout_yr = v_sludge_store / wet_m3_yr if wet_m3_yr > 0 else math.inf
     if wet_m3_yr > 0 and cleanout_yr < 1.0:
         warnings.append(
-            f"{what}: the sludge layer ({v_sludge_store:.0f} m3) fills in "
-            f"{cleanout_yr * 12:.1f} months at {p * 100:g} % solids; plan more "
-            f"frequent clean-out, a deeper sludge layer or mechanical dewatering"
+            Text.of(
+                "minewater.passive.sludge_fills",
+                what=what_name(what),
+                v=v_sludge_store,
+                months=cleanout_yr * 12,
+                pct=p * 100,
+            )
         )
     inout = d(sec, "inout_pipe_length")
     pipe_usd = inout * d(sec, "inout_pipe_unit_cost") + inout / d(

@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from ...errors import InputError
+from ...i18n import Message, Text
 from ...treatment.economics import Economics
 from ..options import AMDTREAT_REF, AmdTreatDefaults, OptionResult, check_choice, check_number
 from .common import (
@@ -21,6 +22,7 @@ from .common import (
     start,
     structures,
     top,
+    what_name,
 )
 
 __all__ = ["aerobic_wetland"]
@@ -136,10 +138,7 @@ def aerobic_wetland(
         net_acidity_mg_L is not None
         and check_number("net_acidity_mg_L", net_acidity_mg_L, lo=-1e5, hi=1e5) >= 0
     ):
-        warnings.append(
-            "aerobic wetland: net acidity >= 0; aerobic wetlands are not intended "
-            "to remove acidity, alkalinity addition is needed (AMDTreat)"
-        )
+        warnings.append(Text.of("minewater.passive.wetland_acidic"))
     details: dict[str, Any] = {"rates_g_m2_d": {"Fe": fe_rate, "Mn": mn_rate, "basis": rates}}
     fe = mn = None
     if fe_mg_L is not None:
@@ -185,9 +184,13 @@ def aerobic_wetland(
             bot_w = w_wt - 2 * z * pdep
             if bot_len < 5 * 0.3048 or bot_w <= 0:
                 warnings.append(
-                    f"{what}: {side} pool bottom {bot_len:.2f} m x {bot_w:.2f} m is "
-                    f"under 1.52 m (5 ft); AMDTreat: increase the pool length or "
-                    f"decrease its depth"
+                    Text.of(
+                        "minewater.passive.pool_small",
+                        what=what_name(what),
+                        side=Message(f"minewater.passive.side.{side}"),
+                        length=bot_len,
+                        width=bot_w,
+                    )
                 )
             pool_v += (top_len * w_wt + max(bot_len, 0) * max(bot_w, 0)) / 2.0 * pdep
             pool_len += plen
