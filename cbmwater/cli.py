@@ -11,7 +11,7 @@ import functools
 import itertools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -24,7 +24,7 @@ from . import CbmwaterError, InputError, __version__
 from .study import LANGUAGES, Message, render
 from .study import outputs as export
 
-FORMATS = ("csv", "json", "xlsx")
+FORMATS = ("csv", "json", "xlsx", "parquet")
 
 
 def _write_atomic(path: Path, write: Callable[[Path], object]) -> None:
@@ -194,10 +194,18 @@ def main() -> None:
     """cbmwater: CBM produced water and old-mine acid water engine (Jincheng, Qinshui basin)."""
 
 
-def _characterise_streamed(input_file: Path, out: Path, fmt: str, options: dict[str, Any]) -> None:
-    """``characterise`` of a CSV lab file chunk by chunk (see
-    :func:`cbmwater.study.water.characterise_chunks`): records are appended to a temporary
-    file renamed to ``out`` at the end, progress goes to stderr as ``[ 37%] 74,000 samples``."""
+def _characterise_streamed(
+    input_file: Path,
+    out: Path,
+    fmt: str,
+    options: dict[str, Any],
+    workers: int | None = None,
+    scheduler: str | None = None,
+) -> None:
+    """``characterise`` of a CSV or Parquet lab file chunk by chunk (see
+    :func:`cbmwater.study.water.characterise_chunks`, spread over ``workers`` processes or a
+    Dask ``scheduler`` when given): records are appended to a temporary file renamed to ``out``
+    at the end, progress goes to stderr as ``[ 37%] 74,000 samples``."""
     from .study.water import characterise_chunks
 
     def progress(message: str, fraction: float) -> None:
@@ -207,13 +215,27 @@ def _characterise_streamed(input_file: Path, out: Path, fmt: str, options: dict[
 
     # The first chunk is characterised before the output (and its folder) is made, so a bad
     # header or option leaves nothing behind even where the folder did not exist.
-    chunks = characterise_chunks(input_file, progress=progress, **options)
+    chunks = characterise_chunks(
+        input_file, progress=progress, workers=workers, scheduler=scheduler, **options
+    )
     head = next(chunks)
 
+    def counted(all_chunks: Iterable[Any]) -> Iterator[Any]:
+        for records in all_chunks:
+            summary["n"] += len(records)
+            summary["database"] = records.attrs["provenance"]["database"]
+            summary["flagged"] += [
+                r for r, q in zip(records["sample_id"], records["qa_flag"]) if q != "ok"
+            ]
+            yield records
+
     def write(path: Path) -> None:
+        if fmt == "parquet":
+            export.records_parquet(counted(itertools.chain([head], chunks)), path)
+            return
         with path.open("w", encoding="utf-8", newline="") as f:
             first = True
-            for records in itertools.chain([head], chunks):
+            for records in counted(itertools.chain([head], chunks)):
                 if fmt == "csv":
                     text = export.records_table(records).to_csv(index=False, header=first)
                     f.write(("\ufeff" + text) if first else text)
@@ -221,11 +243,6 @@ def _characterise_streamed(input_file: Path, out: Path, fmt: str, options: dict[
                     body = export.records_json(records)[1:-1].strip("\n")
                     f.write(("[\n" if first else ",\n") + body)
                 first = False
-                summary["n"] += len(records)
-                summary["database"] = records.attrs["provenance"]["database"]
-                summary["flagged"] += [
-                    r for r, q in zip(records["sample_id"], records["qa_flag"]) if q != "ok"
-                ]
             if fmt == "json":
                 f.write("\n]")
 
@@ -252,7 +269,20 @@ def _characterise_streamed(input_file: Path, out: Path, fmt: str, options: dict[
     "fmt",
     type=click.Choice(FORMATS),
     default=None,
-    help="csv (default), json (array of records) or xlsx (needs --out).",
+    help="csv (default), json (array of records), xlsx or parquet (both need --out).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Spread the chunks of a large CSV/Parquet file over this many worker processes "
+    "(one PHREEQC each; default: in this process, PHREEQC on every core).",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="tcp://HOST:PORT|local-dask",
+    help="Spread the chunks over a Dask cluster (docs/executor.md).",
 )
 @click.option(
     "--database",
@@ -308,8 +338,10 @@ def characterise(
     irrigation: bool,
     redox: str,
     pqi: Path | None,
+    workers: int | None,
+    scheduler: str | None,
 ) -> None:
-    """QA and PHREEQC speciation of every sample in INPUT (CSV or Excel lab report).
+    """QA and PHREEQC speciation of every sample in INPUT (CSV, Excel or Parquet lab report).
 
     One record per sample: pH, temp_C, ionic_strength (mol/kgw), log_pCO2, charge_balance_pct,
     tds_mg_L, hardness and alkalinity (mg/L as CaCO3), sar, water_type, redox_basis,
@@ -321,8 +353,16 @@ def characterise(
     if fmt is None:
         suffix = out.suffix.lower().lstrip(".") if out else ""
         fmt = suffix if suffix in FORMATS else "csv"
-    if fmt == "xlsx" and out is None:
-        raise click.UsageError("--format xlsx needs --out FILE.xlsx")
+    if fmt in ("xlsx", "parquet") and out is None:
+        raise click.UsageError(f"--format {fmt} needs --out FILE.{fmt}")
+    streamable = input_file.suffix.lower() in STREAM_SUFFIXES
+    if input_file.suffix.lower() == ".parquet" and (out is None or pqi is not None or _saving()):
+        raise click.UsageError(
+            "a Parquet lab file is streamed: give --out FILE (.csv, .json or .parquet), "
+            "without --pqi or --save"
+        )
+    if (workers is not None or scheduler is not None) and not (out is not None and streamable):
+        raise click.UsageError("--workers and --scheduler need --out and a CSV or Parquet INPUT")
     options: dict[str, Any] = {
         "database": database,
         "charge_balance": charge_balance,
@@ -332,12 +372,12 @@ def characterise(
     }
     if (
         out is not None
-        and fmt in ("csv", "json")
+        and fmt in ("csv", "json", "parquet")
         and pqi is None
-        and input_file.suffix.lower() in STREAM_SUFFIXES
+        and streamable
         and not _saving()
     ):
-        _characterise_streamed(input_file, out, fmt, options)
+        _characterise_streamed(input_file, out, fmt, options, workers, scheduler)
         return
     result = characterisation(
         input_file,
@@ -358,6 +398,8 @@ def characterise(
     elif fmt == "xlsx":
         data = export.records_xlsx(records, result.provenance)
         _write_atomic(out, lambda p: p.write_bytes(data))
+    elif fmt == "parquet":
+        _write_atomic(out, lambda p: export.records_parquet([records], p))
     else:
         _write_text(out, text)
     if pqi is not None:

@@ -33,6 +33,8 @@ __all__ = [
     "get_engine",
     "get_engines",
     "available_cores",
+    "phreeqc_workers",
+    "PHREEQC_WORKERS_ENV",
     "iphreeqc_version",
     "run_pipelined",
     "run_blocks",
@@ -189,6 +191,22 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+#: environment variable that caps the IPhreeqc instances one process runs at once (a worker of
+#: the executor or of the job runner sets it to its share of the cores)
+PHREEQC_WORKERS_ENV = "CBMWATER_PHREEQC_WORKERS"
+
+
+def phreeqc_workers() -> int:
+    """IPhreeqc instances this process may run in parallel: ``$CBMWATER_PHREEQC_WORKERS`` if
+    set (a whole number >= 1), else :func:`available_cores`."""
+    import os
+
+    value = os.environ.get(PHREEQC_WORKERS_ENV, "").strip()
+    if value.isdigit() and int(value) >= 1:
+        return min(int(value), available_cores())
+    return available_cores()
+
+
 def run_pipelined(
     head: str, blocks: Iterable[str], n: int, engines: list[Phreeqc]
 ) -> tuple[list[str], pd.DataFrame]:
@@ -247,7 +265,7 @@ def run_blocks(
     """
     n = len(blocks)
     if workers is None:
-        workers = available_cores() if n >= min_parallel else 1
+        workers = phreeqc_workers() if n >= min_parallel else 1
     workers = max(1, min(int(workers), n)) if n else 1
     if workers == 1:
         return get_engine(database).run(head + "".join(blocks) + "END\n")

@@ -40,10 +40,10 @@ from ..version import __version__
 from ..water.analysis import AnalysisSet
 from .databases import DatabaseInfo, database_info
 from .engine import (
-    available_cores,
     get_engine,
     get_engines,
     iphreeqc_version,
+    phreeqc_workers,
     run_pipelined,
     si_or_nan,
 )
@@ -349,7 +349,7 @@ def speciate(
     )
     n = len(analyses)
     if workers is None:
-        workers = available_cores() if n >= PARALLEL_MIN_SAMPLES else 1
+        workers = phreeqc_workers() if n >= PARALLEL_MIN_SAMPLES else 1
     workers = max(1, min(int(workers), n))
     try:
         if workers == 1:

@@ -13,6 +13,7 @@ import json
 import math
 import zipfile
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 import pandas as pd
 
@@ -48,6 +49,54 @@ def records_table(records: pd.DataFrame) -> pd.DataFrame:
     if "warnings" in out.columns:
         out["warnings"] = out["warnings"].map(join_warnings)
     return out
+
+
+def records_parquet(chunks: Iterable[pd.DataFrame], path: Path) -> int:
+    """Write record chunks, in order, to one Parquet file (one row group per chunk).
+
+    The first chunk sets the schema; a later chunk is aligned to its columns.  A column with no
+    value at all in the first chunk is typed as text (its later values written as text).
+
+    Parameters
+    ----------
+    chunks : iterable of pandas.DataFrame
+        Records as :func:`cbmwater.characterise` gives them (``warnings`` joined to text here).
+    path : Path
+        The file to write (the caller makes it atomic).
+
+    Returns
+    -------
+    int
+        Rows written.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    writer = None
+    schema = None
+    text: list[str] = []
+    rows = 0
+    try:
+        for records in chunks:
+            frame = records_table(records)
+            if schema is None:
+                first = pa.Table.from_pandas(frame, preserve_index=False).schema
+                text = [f.name for f in first if pa.types.is_null(f.type)]
+                schema = pa.schema(
+                    [pa.field(f.name, pa.string()) if f.name in text else f for f in first]
+                ).remove_metadata()
+                writer = pq.ParquetWriter(path, schema)
+            frame = frame.reindex(columns=schema.names)
+            for name in text:
+                col = frame[name]
+                frame[name] = col.astype(object).where(col.isna(), col.map(str))
+            assert writer is not None
+            writer.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
+            rows += len(frame)
+    finally:
+        if writer is not None:
+            writer.close()
+    return rows
 
 
 def records_csv(records: pd.DataFrame, *, bom: bool = False) -> str:

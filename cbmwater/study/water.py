@@ -299,14 +299,35 @@ def characterise(source: Source | AnalysisSet, **options: Any) -> pd.DataFrame:
     return characterisation(source, **options).records
 
 
+def _characterise_chunk(task: tuple[AnalysisSet, dict[str, Any]]) -> pd.DataFrame:
+    """Executor task: one chunk's records, with the run's provenance in ``attrs``.  The worker
+    runs one IPhreeqc instance (its process is one of the executor's, one per core)."""
+    import os
+
+    from ..geochem.engine import PHREEQC_WORKERS_ENV
+
+    os.environ[PHREEQC_WORKERS_ENV] = "1"
+    analyses, options = task
+    return _records(characterisation(analyses, **options))
+
+
+def _records(result: Characterisation) -> pd.DataFrame:
+    records = result.records
+    records.attrs["provenance"] = result.provenance
+    return records
+
+
 def characterise_chunks(
     source: str | PathLike[str],
     *,
     chunk_rows: int = 20000,
     progress: Callable[[str, float], object] | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
     **options: Any,
 ) -> Iterator[pd.DataFrame]:
-    """:func:`characterise` for a large CSV lab file, streamed: ``chunk_rows`` samples at a time.
+    """:func:`characterise` for a large CSV or Parquet lab file, streamed: ``chunk_rows``
+    samples at a time.
 
     The header (and units row) is read once; every chunk of rows is checked as
     :func:`read_analyses` checks a whole file (sample ids unique across chunks, errors naming
@@ -316,9 +337,16 @@ def characterise_chunks(
     Parameters
     ----------
     source : str or os.PathLike
-        A ``.csv``, ``.txt`` or ``.tsv`` lab file (UTF-8 or GB18030).
+        A ``.csv``, ``.txt`` or ``.tsv`` lab file (UTF-8 or GB18030), or a ``.parquet`` file
+        with the same column names.
     chunk_rows : int, default 20000
         Samples per chunk.
+    workers, scheduler : optional
+        Spread the chunks over :func:`cbmwater.executor.get_executor` (``workers`` processes of
+        this machine, or a Dask scheduler ``"tcp://host:port"`` / ``"local-dask"``); each worker
+        runs one PHREEQC instance.  Chunks are read here, in order, with at most two per worker
+        in flight, so memory stays bounded; records come back in the file's order and equal the
+        in-process ones.  Default (both None): in this process, PHREEQC on every core.
     progress : callable, optional
         Called as ``progress(message, fraction)`` after each chunk: ``"74,000 samples"`` and
         the fraction of the file read (0..1, increasing, last 1.0).
@@ -347,10 +375,14 @@ def characterise_chunks(
     True
     """
     done, fraction = 0, 0.0
-    for analyses, read in _read_chunks(source, chunk_rows=chunk_rows):
-        result = characterisation(analyses, **options)
-        records = result.records
-        records.attrs["provenance"] = result.provenance
+    chunks = _read_chunks(source, chunk_rows=chunk_rows)
+    if workers is None and scheduler is None:
+        results: Iterator[tuple[pd.DataFrame, float]] = (
+            (_records(characterisation(analyses, **options)), read) for analyses, read in chunks
+        )
+    else:
+        results = _spread(chunks, options, workers, scheduler)
+    for records, read in results:
         done += len(records)
         fraction = max(fraction, read)
         yield records
@@ -358,6 +390,28 @@ def characterise_chunks(
             progress(f"{done:,} samples", fraction)
     if progress is not None and fraction < 1.0:
         progress(f"{done:,} samples", 1.0)
+
+
+def _spread(
+    chunks: Iterator[tuple[AnalysisSet, float]],
+    options: dict[str, Any],
+    workers: int | None,
+    scheduler: str | None,
+) -> Iterator[tuple[pd.DataFrame, float]]:
+    """Chunks characterised on the executor, in order, each with the fraction read when it was
+    submitted."""
+    from ..executor import get_executor
+
+    reads: list[float] = []
+
+    def tasks() -> Iterator[tuple[AnalysisSet, dict[str, Any]]]:
+        for analyses, read in chunks:
+            reads.append(read)
+            yield analyses, options
+
+    with get_executor(workers, scheduler) as ex:
+        for i, records in enumerate(ex.imap(_characterise_chunk, tasks())):
+            yield records, reads[i]
 
 
 @dataclass(frozen=True)

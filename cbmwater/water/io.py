@@ -30,7 +30,7 @@ import os
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, TextIO, TypeAlias, cast
@@ -587,7 +587,7 @@ def read_body(
 
 
 #: File types :func:`read_analyses_chunks` streams (CSV text).
-STREAM_SUFFIXES: tuple[str, ...] = (".csv", ".txt", ".tsv")
+STREAM_SUFFIXES: tuple[str, ...] = (".csv", ".txt", ".tsv", ".parquet")
 
 
 def _file_encoding(path: Path, name: str) -> str:
@@ -615,11 +615,14 @@ def _file_encoding(path: Path, name: str) -> str:
 def read_analyses_chunks(
     path: str | os.PathLike[str], *, chunk_rows: int = 20000, require_pH: bool = True
 ) -> Iterator[tuple[AnalysisSet, float]]:
-    """Read a CSV lab file ``chunk_rows`` samples at a time, with the checks of
+    """Read a CSV (or Parquet) lab file ``chunk_rows`` samples at a time, with the checks of
     :func:`read_analyses` (sample ids unique across chunks, errors naming spreadsheet rows).
 
-    Yields each chunk's :class:`AnalysisSet` and the fraction of the file's bytes read so far.
-    Only the current chunk is held in memory.
+    Yields each chunk's :class:`AnalysisSet` and the fraction of the file read so far (bytes of
+    a CSV, rows of a Parquet file).  Only the current chunk is held in memory.  A Parquet file's
+    column names are the header (the same names and aliases as a CSV's); its cells are read as
+    text, so a row is checked exactly as the same row of a CSV would be, and row numbers count
+    the header as row 1.
     """
     name = str(path)
     p = Path(path)
@@ -629,6 +632,9 @@ def read_analyses_chunks(
         raise InputError(f"only {', '.join(STREAM_SUFFIXES)} files are streamed", file=name)
     if chunk_rows < 1:
         raise InputError("chunk_rows must be at least 1", file=name)
+    if p.suffix.lower() == ".parquet":
+        yield from _analyses_of_chunks(_parquet_chunks(p, name, chunk_rows), name, require_pH)
+        return
     size = max(p.stat().st_size, 1)
     enc = _file_encoding(p, name)
     with p.open("rb") as binary, io.TextIOWrapper(binary, encoding=enc, newline="") as text:
@@ -638,34 +644,86 @@ def read_analyses_chunks(
             sep = csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
         except csv.Error:
             sep = "\t" if p.suffix.lower() == ".tsv" else ","
-        layout: TableLayout | None = None
-        earlier: dict[str, int] = {}
-        next_row = 1  # spreadsheet row of the next chunk's first line
-        held_blank: int | None = None  # row of a blank line that is trailing so far
-        for chunk in _csv_chunks(text, name, sep, chunk_rows):
-            first = next_row
-            next_row += len(chunk)
-            body = chunk
-            if layout is None:
-                layout, body = table_layout(chunk, name, require_pH=require_pH)
-                first = layout.first_data_row
-            blank = body.apply(lambda c: c.astype(str).str.strip().eq("")).all(axis=1).to_numpy()
-            if held_blank is not None and not blank.all():
-                raise InputError("empty row inside the table; delete it", file=name, row=held_blank)
-            last = len(blank)
-            while last > 0 and blank[last - 1]:
-                last -= 1
-            if last < len(blank) and held_blank is None:
-                held_blank = first + last
-            if last == 0:
-                continue
-            analyses = read_body(body.iloc[:last], layout, first, earlier)
-            earlier.update(analyses.rows)
-            yield analyses, min(binary.tell() / size, 1.0)
+        chunks = (
+            (chunk, min(binary.tell() / size, 1.0))
+            for chunk in _csv_chunks(text, name, sep, chunk_rows)
+        )
+        yield from _analyses_of_chunks(chunks, name, require_pH)
+
+
+def _analyses_of_chunks(
+    chunks: Iterable[tuple[pd.DataFrame, float]], name: str, require_pH: bool
+) -> Iterator[tuple[AnalysisSet, float]]:
+    """The checks of :func:`read_analyses_chunks` over text cells, the first chunk with the
+    header line: layout from the header, blank rows only at the end, ids unique across chunks."""
+    layout: TableLayout | None = None
+    earlier: dict[str, int] = {}
+    next_row = 1  # spreadsheet row of the next chunk's first line
+    held_blank: int | None = None  # row of a blank line that is trailing so far
+    for chunk, read in chunks:
+        first = next_row
+        next_row += len(chunk)
+        body = chunk
         if layout is None:
-            raise InputError("the file is empty", file=name)
-        if not earlier:
-            raise InputError("the file has a header but no samples", file=name)
+            layout, body = table_layout(chunk, name, require_pH=require_pH)
+            first = layout.first_data_row
+        blank = body.apply(lambda c: c.astype(str).str.strip().eq("")).all(axis=1).to_numpy()
+        if held_blank is not None and not blank.all():
+            raise InputError("empty row inside the table; delete it", file=name, row=held_blank)
+        last = len(blank)
+        while last > 0 and blank[last - 1]:
+            last -= 1
+        if last < len(blank) and held_blank is None:
+            held_blank = first + last
+        if last == 0:
+            continue
+        analyses = read_body(body.iloc[:last], layout, first, earlier)
+        earlier.update(analyses.rows)
+        yield analyses, read
+    if layout is None:
+        raise InputError("the file is empty", file=name)
+    if not earlier:
+        raise InputError("the file has a header but no samples", file=name)
+
+
+def _parquet_cell(values: pd.Series) -> pd.Series:
+    """A Parquet column as the text a CSV cell would hold ("" for null; 313 not 313.0 for a
+    whole float, so ids and numbers read back as they were written)."""
+    if pd.api.types.is_float_dtype(values.dtype):
+        text = values.map(
+            lambda v: "" if v != v else (f"{v:.0f}" if float(v).is_integer() else repr(float(v)))
+        )
+        return text.astype(object)
+    return values.astype(object).where(values.notna(), "").map(str)
+
+
+def _parquet_chunks(path: Path, name: str, chunk_rows: int) -> Iterator[tuple[pd.DataFrame, float]]:
+    """The text cells of a Parquet file, ``chunk_rows`` rows at a time, the header (its column
+    names) as the first line of the first chunk, with the fraction of rows read."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        f = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(f"cannot read the file as Parquet: {exc}", file=name) from None
+    total = max(f.metadata.num_rows, 1)
+    header = pd.DataFrame([[str(c) for c in f.schema_arrow.names]], dtype=object)
+    done = 0
+    yield_header = True
+    try:
+        for batch in f.iter_batches(batch_size=chunk_rows):
+            frame = batch.to_pandas()
+            cells = pd.DataFrame({i: _parquet_cell(frame[c]) for i, c in enumerate(frame.columns)})
+            if yield_header:
+                cells = pd.concat([header, cells], ignore_index=True)
+                yield_header = False
+            done += len(frame)
+            yield cells, min(done / total, 1.0)
+    except pa.ArrowException as exc:
+        raise InputError(f"cannot read the file as Parquet: {exc}", file=name) from None
+    if yield_header:  # no rows: the header alone
+        yield header, 1.0
 
 
 def _csv_chunks(text: TextIO, name: str, sep: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
