@@ -23,6 +23,7 @@ from .i18n import Message
 
 __all__ = [
     "allowed_range",
+    "range_bounds",
     "check_number",
     "check_choice",
     "check_table",
@@ -81,20 +82,24 @@ def located_error(
     return exc
 
 
-def _range_message(
-    lo: float | None, hi: float | None, lo_open: bool, integer: bool, bare: bool
-) -> Message:
-    """:func:`allowed_range` as a message (``bare``: without "a finite number")."""
+def range_bounds(lo: float | None, hi: float | None, lo_open: bool = False) -> Message | str:
+    """The bounds of :func:`allowed_range` as a message (``">= 0 and <= 1"``; ``""`` for none)."""
     parts = []
     if lo is not None:
         parts.append(f"{'>' if lo_open else '>='} {lo:g}")
     if hi is not None:
         parts.append(f"<= {hi:g}")
-    bounds: str | Message = (
-        Message("range.both", {"lo": parts[0], "hi": parts[1]})
-        if len(parts) == 2
-        else "".join(parts)
-    )
+    if len(parts) == 2:
+        return Message("range.both", {"lo": parts[0], "hi": parts[1]})
+    return "".join(parts)
+
+
+def _range_message(
+    lo: float | None, hi: float | None, lo_open: bool, integer: bool, bare: bool
+) -> Message:
+    """:func:`allowed_range` as a message (``bare``: without "a finite number")."""
+    bounds = range_bounds(lo, hi, lo_open)
+    parts = bounds != ""
     if bare:
         return Message("range.bare", {"bounds": bounds})
     kind = "whole" if integer else "finite"
