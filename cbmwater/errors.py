@@ -23,6 +23,12 @@ class CbmwaterError(Exception):
 
     message: Message | None = None
 
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)
+        # an error raised with a Text (English text + its message) renders in any language
+        if args and hasattr(args[0], "message") and isinstance(args[0], str):
+            self.message = args[0].message  # type: ignore[attr-defined]
+
     def render(self, lang: str = "en") -> str:
         """The error in ``lang``: from its message where it has one, else ``str(self)``."""
         if self.message is None or lang == "en":
@@ -109,7 +115,7 @@ class InputError(_Located, CbmwaterError):
         msg: Message | None = None,
     ) -> None:
         super().__init__(self._locate(message, file, row, column, value))
-        self.message = msg
+        self.message = msg if msg is not None else getattr(message, "message", None)
 
 
 class UnitError(InputError):
@@ -131,8 +137,10 @@ class LocatedDatabaseError(_Located, DatabaseError):
         row: int | None = None,
         column: str | None = None,
         value: object | None = None,
+        msg: Message | None = None,
     ) -> None:
         super().__init__(self._locate(message, file, row, column, value))
+        self.message = msg if msg is not None else getattr(message, "message", None)
 
 
 class GeochemError(CbmwaterError):
