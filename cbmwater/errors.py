@@ -35,6 +35,13 @@ class CbmwaterError(Exception):
             return str(self)
         return self.message.render(lang)
 
+    def full_message(self) -> Message:
+        """The whole error as one message (its text untranslated if it has no message), e.g.
+        to wrap it in another error's message."""
+        from .i18n import message_of
+
+        return message_of(str(self)) if self.message is None else self.message
+
 
 class _Located:
     """Mixin: a message prefixed with where the problem is (file, row, column, value)."""
@@ -60,6 +67,17 @@ class _Located:
         if value is not None:
             where.append(f"value {str(value)!r}")
         return (", ".join(where) + ": " if where else "") + message
+
+    def full_message(self) -> Message:
+        """Where and what as one message (see :meth:`CbmwaterError.full_message`)."""
+        from .i18n import Message, message_of
+
+        msg: Message | None = getattr(self, "message", None)
+        if msg is None:
+            return message_of(str(self))
+        if self._where is None:
+            return msg
+        return Message("error.located", {"where": self._where, "what": msg})
 
     def render(self, lang: str = "en") -> str:
         """The error in ``lang``: where (file, row, column, value) and what, both translated."""

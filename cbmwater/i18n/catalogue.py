@@ -97,8 +97,8 @@ def _rendered(v: Any, lang: str) -> Any:
     """A parameter in ``lang``: a message rendered, a Text's message rendered, else as is."""
     if hasattr(v, "code") and hasattr(v, "render"):
         return v.render(lang)
-    inner = getattr(v, "message", None) if isinstance(v, str) else None
-    if hasattr(inner, "code") and hasattr(inner, "render"):
+    inner: Any = getattr(v, "message", None) if isinstance(v, str) else None
+    if inner is not None and hasattr(inner, "code") and hasattr(inner, "render"):
         return inner.render(lang)
     return v
 
