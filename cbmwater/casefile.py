@@ -64,9 +64,9 @@ class TableContext:
         if message is not None:
             full = Message(
                 "error.table_field" if fld else "error.table",
-                {"table": table, "field": repr(fld), "what": message}
+                {"table": validation.table_name(table), "field": repr(fld), "what": message}
                 if fld
-                else {"table": table, "what": message},
+                else {"table": validation.table_name(table), "what": message},
             )
         return InputError(f"{where}: {msg}", file=self.file, value=value, msg=full)
 

@@ -73,7 +73,10 @@ def located_error(
         full = (
             None
             if msg is None
-            else Message("error.table_field", {"table": table, "field": repr(field), "what": msg})
+            else Message(
+                "error.table_field",
+                {"table": table_name(table), "field": repr(field), "what": msg},
+            )
         )
     elif row is not None:
         exc = error(message, file=file, row=row, column=field, value=value)
@@ -222,9 +225,14 @@ def _type_name(value: object) -> Text:
     return Text.of("error.type.other", name=type(value).__name__)
 
 
+def table_name(table: str) -> str:
+    """A TOML table's name as messages show it: the name, or "top level" in the language."""
+    return Text.of("error.top_level") if table == "top level" else table
+
+
 def at_field(table: str, field: str) -> Text:
     """``[table] field 'x'`` (a place in a TOML file) as a :class:`~cbmwater.i18n.Text`."""
-    return Text.of("error.at_field", table=table, field=repr(field))
+    return Text.of("error.at_field", table=table_name(table), field=repr(field))
 
 
 def check_table(value: object, where: str | Text, *, file: str | None = None) -> dict[str, Any]:
