@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from . import plausible, schema, validation
 from .errors import InputError
-from .i18n import Message
+from .i18n import Message, Text
 from .schema import Section
 
 __all__ = [
@@ -45,7 +45,7 @@ class TableContext:
     def __init__(self, file: str) -> None:
         self.file = file
         #: how messages hint at the analyses file's ids (:func:`id_hint`; set by the loader)
-        self.ids_hint = "see the analyses file"
+        self.ids_hint: str = Text.of("case.hint.see_analyses")
         #: values accepted outside their usual (soft) plausible range (:func:`check_range`)
         self.warnings: list[str] = []
 
@@ -59,12 +59,14 @@ class TableContext:
     ) -> InputError:
         where = f"[{table}]" + (f" field {fld!r}" if fld else "")
         full = None
+        if message is None and isinstance(msg, Text):
+            message = msg.message
         if message is not None:
             full = Message(
                 "error.table_field" if fld else "error.table",
-                {"table": table, "field": repr(fld), "what": message}
+                {"table": validation.table_name(table), "field": repr(fld), "what": message}
                 if fld
-                else {"table": table, "what": message},
+                else {"table": validation.table_name(table), "what": message},
             )
         return InputError(f"{where}: {msg}", file=self.file, value=value, msg=full)
 
@@ -103,10 +105,10 @@ def check_text(
 ) -> str:
     """A non-empty text, one of ``choices`` when given."""
     if not isinstance(v, str) or not v.strip():
-        raise ctx.err(table, fld, "must be a non-empty text", v)
+        raise ctx.err(table, fld, Text.of("case.non_empty_text"), v)
     s = v.strip()
     if choices is not None and s not in choices:
-        raise ctx.err(table, fld, f"allowed values: {', '.join(choices)}", v)
+        raise ctx.err(table, fld, Text.of("case.allowed_values", allowed=", ".join(choices)), v)
     return s
 
 
@@ -120,16 +122,12 @@ def read_case_toml(path: str | Path) -> tuple[Path, bytes, dict]:
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"not valid UTF-8 TOML: {exc}", file=str(p)) from None
+        raise InputError(Text.of("case.bad_toml", exc=str(exc)), file=str(p)) from None
     return p, raw, data
 
 
 #: How a refusal tells the user the way out (the CLI option, the API keyword).
-_OUTSIDE_HINT = (
-    "a case's files must be inside the case folder (the folder of its TOML file, or below it); "
-    "copy the file there, or, if you trust the case, pass --allow-outside on the CLI "
-    "(allow_outside=True in Python)"
-)
+_OUTSIDE_HINT = Text.of("case.outside_hint")
 
 
 def resolve_inside(
@@ -173,20 +171,27 @@ def resolve_inside(
 
     def refuse(why: str) -> InputError:
         return InputError(
-            f"[{table}] field {field!r}: {why}; {_OUTSIDE_HINT}", file=file, value=name
+            Text.of(
+                "case.outside",
+                where=validation.at_field(table, field),
+                why=Text.of(f"case.outside.{why}"),
+                hint=_OUTSIDE_HINT,
+            ),
+            file=file,
+            value=name,
         )
 
     if p.is_absolute() or p.anchor or p.drive:
-        raise refuse("an absolute path is not allowed")
+        raise refuse("absolute")
     if ".." in p.parts or ".." in name.replace("\\", "/").split("/"):
-        raise refuse("a '..' part (a path leaving the case folder) is not allowed")
+        raise refuse("dotdot")
     cur = base
     for part in p.parts:
         cur = cur / part
         if cur.is_symlink():
-            raise refuse("a symbolic link is not allowed (the file or a folder on its path)")
+            raise refuse("symlink")
     if not is_inside(base, cur):
-        raise refuse("the path leaves the case folder")
+        raise refuse("leaves")
     return cur
 
 
@@ -207,11 +212,11 @@ def id_hint(ids: Iterable[str], path: Path, base: Path, *, limit: int | None = 8
     error never quotes the contents of a file the user did not name directly.
     """
     if not is_inside(base, path):
-        return "its ids are not listed: the file is outside the case folder"
+        return Text.of("case.hint.outside")
     srt = sorted(ids)
     if limit is None:
-        return "known: " + ", ".join(srt)
-    return "e.g. " + ", ".join(srt[:limit])
+        return Text.of("case.hint.known", ids=", ".join(srt))
+    return Text.of("case.hint.eg", ids=", ".join(srt[:limit]))
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -240,7 +245,9 @@ def withhold_outside_values(parse: F) -> F:
                 file=file,
                 row=exc.row,
                 column=exc.column,
-                msg=exc.message,
+                msg=None
+                if exc.message is None
+                else Message("case.value_withheld", {"detail": exc.message}),
             ) from None
 
     return wrapper  # type: ignore[return-value]

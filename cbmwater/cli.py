@@ -515,39 +515,97 @@ def treat(
     _keep(result)
 
 
+def _t(code: str, lang: str, **params: Any) -> str:
+    """A CLI label or line of the ``cli`` catalogue in ``lang``."""
+    return str(render(Message(code, params, "cli"), lang))
+
+
+def _name(prefix: str, key: str, lang: str) -> str:
+    """An engine name (``unitid.<id>``, ``phase.<name>``, ``param.<key>``) in ``lang``; the key
+    itself in English or when the catalogue has no such name (a name from the user's data)."""
+    if lang == "en" or not key:
+        return key
+    try:
+        return str(render(Message(f"{prefix}.{key}"), lang))
+    except KeyError:
+        return key
+
+
+#: residual kinds with a name in the ``cli`` catalogue (cbmwater.treatment.library.RESIDUALS)
+_RESIDUAL_KINDS = ("brine", "backwash", "sludge", "spent_media", "gas")
+
+
+def _residual_name(name: str, lang: str) -> str:
+    """A residual's name ("brackish_ro brine") in ``lang``: its unit's name and its kind."""
+    uid, _, kind = name.rpartition(" ")
+    if lang == "en" or kind not in _RESIDUAL_KINDS:
+        return name
+    kind_name = _t(f"treat.residual_kind.{kind}", lang)
+    return _t("treat.residual_name", lang, unit=_name("unitid", uid, lang), kind=kind_name)
+
+
 def _treat_text(res: dict, lang: str = "en") -> str:
+    arrow = " -> "
     lines = [
-        f"Train {' -> '.join(res['units'])} on {res['sample_id']} "
-        f"({res['feed']['flow_m3_d']:g} m3/d)",
+        _t(
+            "treat.header",
+            lang,
+            units=arrow.join(_name("unitid", u, lang) for u in res["units"]),
+            sample=res["sample_id"],
+            flow=res["feed"]["flow_m3_d"],
+        ),
         "",
     ]
-    lines.append(f"{'unit':<22}{'in m3/d':>10}{'out m3/d':>10}{'TDS-ions out mg/L':>19}")
+    cols = [_t(f"treat.col.{c}", lang) for c in ("unit", "in", "out", "tds")]
+    lines.append(f"{cols[0]:<22}{cols[1]:>10}{cols[2]:>10}{cols[3]:>19}")
     for s in res["stages"]:
         tds = sum(
             v for k, v in s["outlet"]["concentrations"].items() if k not in ("DO", "TSS", "COD")
         )
         extra = ""
         if s.get("limiting_mineral"):
-            extra = f"   recovery limit {s['recovery_limit']:.3f} set by {s['limiting_mineral']}"
+            extra = _t(
+                "treat.recovery_limit",
+                lang,
+                limit=s["recovery_limit"],
+                mineral=_name("phase", s["limiting_mineral"], lang),
+            )
         lines.append(
-            f"{s['unit']:<22}{s['inlet']['flow_m3_d']:>10.1f}{s['outlet']['flow_m3_d']:>10.1f}"
-            f"{tds:>19.0f}{extra}"
+            f"{_name('unitid', s['unit'], lang):<22}{s['inlet']['flow_m3_d']:>10.1f}"
+            f"{s['outlet']['flow_m3_d']:>10.1f}{tds:>19.0f}{extra}"
         )
     lines += [
         "",
-        f"product {res['product']['flow_m3_d']:.1f} m3/d, recovery {res['recovery']:.3f}, "
-        f"energy {res['energy_kWh_m3']:.3f} kWh/m3",
+        _t(
+            "treat.product",
+            lang,
+            flow=res["product"]["flow_m3_d"],
+            recovery=res["recovery"],
+            energy=res["energy_kWh_m3"],
+        ),
     ]
     for r in res["residuals"]:
-        t = f" -> {r['treated_by']}" if r["treated_by"] else ""
+        t = f" -> {_name('unitid', r['treated_by'], lang)}" if r["treated_by"] else ""
         lines.append(
-            f"residual {r['name']}: {r['flow_m3_d']:.2f} m3/d, dry solids "
-            f"{r['dry_kg_d']:.1f} kg/d{t}"
+            _t(
+                "treat.residual",
+                lang,
+                name=_residual_name(r["name"], lang),
+                flow=r["flow_m3_d"],
+                dry=r["dry_kg_d"],
+                then=t,
+            )
         )
     lines += [
         "",
-        f"capital {res['capex_CNY']:,.0f} CNY ({res['price_year']}), operating "
-        f"{res['opex_CNY_yr']:,.0f} CNY/yr, LCOW {res['lcow_CNY_m3']:.2f} CNY/m3",
+        _t(
+            "treat.cost",
+            lang,
+            capex=res["capex_CNY"],
+            year=res["price_year"],
+            opex=res["opex_CNY_yr"],
+            lcow=res["lcow_CNY_m3"],
+        ),
     ]
     # the warnings in the chosen language (the table above is numbers, ids and units)
     for w in res.get("warnings_i18n") or res["warnings"]:
@@ -651,7 +709,7 @@ def compliance(
         if out is not None:
             text = "\ufeff" + text
     else:
-        text = _compliance_text(res)
+        text = _compliance_text(res, _lang())
     _keep(res)
     if out is None:
         click.echo(text, nl=not text.endswith("\n"))
@@ -671,22 +729,47 @@ def _fmt_num(x: object) -> str:
     return f"{x:.4g}"
 
 
-def _compliance_text(res: ComplianceResult) -> str:
+_RESULTS = ("pass", "fail", "not_measured", "inconclusive")
+
+
+def _result(r: str, lang: str) -> str:
+    return _t(f"compliance.result.{r}", lang) if r in _RESULTS else r
+
+
+def _compliance_text(res: ComplianceResult, lang: str = "en") -> str:
     lines = []
+    sep = "、" if lang == "zh" else ", "
     for smp in res.samples:
         rows, n = smp["rows"], smp["counts"]
-        counts = ", ".join(
-            f"{n['n_' + r]} {r.replace('_', ' ')}"
-            for r in ("pass", "fail", "not_measured", "inconclusive")
+        counts = sep.join(_t(f"compliance.count.{r}", lang, n=n["n_" + r]) for r in _RESULTS)
+        failed = sep.join(
+            _name("param", r["parameter"], lang) for r in rows if r["result"] == "fail"
         )
-        failed = ", ".join(r["parameter"] for r in rows if r["result"] == "fail")
-        failed = f" ({failed})" if failed else ""
+        failed = _t("compliance.failed", lang, names=failed) if failed else ""
+        head = [_t(f"compliance.col.{c}", lang) for c in ("parameter", "value", "limit")]
+        head += [_t(f"compliance.col.{c}", lang) for c in ("ratio", "result", "status", "why")]
         lines += [
-            f"Sample {smp['sample_id']}: {res.standard_id} class {res.klass} - {res.standard_name}",
-            f"verdict: {smp['verdict']}{failed}; {counts}; "
-            f"{n['n_unverified']} of {len(rows)} limits not verified (status S/U/M)",
-            f"  {'parameter':<36}{'value':>12} {'limit':<22}{'ratio':>8}  "
-            f"{'result':<14}{'status':<7}basis / comment",
+            _t(
+                "compliance.sample",
+                lang,
+                sample=smp["sample_id"],
+                std=res.standard_id,
+                klass=res.klass,
+                name=res.standard_name
+                if lang == "en"
+                else _name("standard", res.standard_id, lang),
+            ),
+            _t(
+                "compliance.verdict",
+                lang,
+                verdict=_result(smp["verdict"], lang),
+                failed=failed,
+                counts=counts,
+                unverified=n["n_unverified"],
+                n=len(rows),
+            ),
+            f"  {head[0]:<36}{head[1]:>12} {head[2]:<22}{head[3]:>8}  "
+            f"{head[4]:<14}{head[5]:<7}{head[6]}",
         ]
         for r in rows:
             if r["min"] == r["min"] and r["max"] == r["max"]:
@@ -701,18 +784,16 @@ def _compliance_text(res: ComplianceResult) -> str:
                 if r["censored"] and r["basis"] == "reported"
                 else _fmt_num(r["value"])
             )
-            why = "; ".join(x for x in (r["basis"], r["comment"]) if x)
+            texts = (r.get(f"{k}_i18n") or r[k] for k in ("basis", "comment"))
+            why = ("；" if lang == "zh" else "; ").join(
+                str(x) for x in (render(t, lang) for t in texts) if x
+            )
             lines.append(
-                f"  {r['parameter']:<36}{value:>12} {lim + unit:<22}"
-                f"{_fmt_num(r['ratio']):>8}  {r['result']:<14}{r['status']:<7}{why}"
+                f"  {_name('param', r['parameter'], lang):<36}{value:>12} {lim + unit:<22}"
+                f"{_fmt_num(r['ratio']):>8}  {_result(r['result'], lang):<14}{r['status']:<7}{why}"
             )
         lines.append("")
-    lines.append(
-        "status: V verified in a source; S secondary transcription; U unverified "
-        "(background knowledge); M commonly cited. Confirm S/U/M limits against the "
-        "official text before regulatory use. not_measured and inconclusive are never "
-        "a pass."
-    )
+    lines.append(_t("compliance.legend", lang))
     return "\n".join(lines) + "\n"
 
 

@@ -23,11 +23,24 @@ class CbmwaterError(Exception):
 
     message: Message | None = None
 
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)
+        # an error raised with a Text (English text + its message) renders in any language
+        if args and hasattr(args[0], "message") and isinstance(args[0], str):
+            self.message = args[0].message  # type: ignore[attr-defined]
+
     def render(self, lang: str = "en") -> str:
         """The error in ``lang``: from its message where it has one, else ``str(self)``."""
         if self.message is None or lang == "en":
             return str(self)
         return self.message.render(lang)
+
+    def full_message(self) -> Message:
+        """The whole error as one message (its text untranslated if it has no message), e.g.
+        to wrap it in another error's message."""
+        from .i18n import message_of
+
+        return message_of(str(self)) if self.message is None else self.message
 
 
 class _Located:
@@ -54,6 +67,17 @@ class _Located:
         if value is not None:
             where.append(f"value {str(value)!r}")
         return (", ".join(where) + ": " if where else "") + message
+
+    def full_message(self) -> Message:
+        """Where and what as one message (see :meth:`CbmwaterError.full_message`)."""
+        from .i18n import Message, message_of
+
+        msg: Message | None = getattr(self, "message", None)
+        if msg is None:
+            return message_of(str(self))
+        if self._where is None:
+            return msg
+        return Message("error.located", {"where": self._where, "what": msg})
 
     def render(self, lang: str = "en") -> str:
         """The error in ``lang``: where (file, row, column, value) and what, both translated."""
@@ -109,7 +133,7 @@ class InputError(_Located, CbmwaterError):
         msg: Message | None = None,
     ) -> None:
         super().__init__(self._locate(message, file, row, column, value))
-        self.message = msg
+        self.message = msg if msg is not None else getattr(message, "message", None)
 
 
 class UnitError(InputError):
@@ -131,8 +155,10 @@ class LocatedDatabaseError(_Located, DatabaseError):
         row: int | None = None,
         column: str | None = None,
         value: object | None = None,
+        msg: Message | None = None,
     ) -> None:
         super().__init__(self._locate(message, file, row, column, value))
+        self.message = msg if msg is not None else getattr(message, "message", None)
 
 
 class GeochemError(CbmwaterError):

@@ -25,7 +25,8 @@ import math
 from dataclasses import dataclass
 
 from .errors import InputError
-from .validation import allowed_range, located_error
+from .i18n import Message, Text, message_of
+from .validation import allowed_range, located_error, range_bounds
 
 __all__ = ["Plausible", "RANGES", "check", "markdown_table"]
 
@@ -52,6 +53,23 @@ class Plausible:
         words = allowed_range(self.lo, self.hi, lo_open=self.lo_open, integer=self.integer)
         words = words.removeprefix("a finite number ").removeprefix("a whole number ")
         return ("0 or " if self.zero_ok else "") + words
+
+    def allowed_message(self, kind: bool = False) -> Message:
+        """:meth:`allowed` as a message (``kind``: with "a finite/whole number" first)."""
+        bounds = range_bounds(self.lo, self.hi, self.lo_open)
+        if self.zero_ok:
+            bounds = Message("plausible.zero_or", {"bounds": bounds})
+        if not kind:
+            return Message("range.bare", {"bounds": bounds})
+        return Message(f"range.{'whole' if self.integer else 'finite'}_bounded", {"bounds": bounds})
+
+    def unit_message(self) -> Message:
+        """The unit as a message (``plausible.unit.<key>``)."""
+        return Message(f"plausible.unit.{self.key}")
+
+    def reason_message(self) -> Message:
+        """The reason as a message (``plausible.reason.<key>``)."""
+        return Message(f"plausible.reason.{self.key}")
 
     def soft(self) -> str:
         """The soft range in words (``"<= 1e+05"``)."""
@@ -363,12 +381,14 @@ def _parse(value: object, text: bool) -> float:
     return math.nan
 
 
-def _where(field: str, table: str | None, row: int | None) -> str:
+def _where(field: str, table: str | None, row: int | None, file: str | None) -> Message:
     if table is not None:
-        return f"[{table}] field {field!r}"
-    if row is not None:
-        return f"row {row}, column {field!r}"
-    return field
+        where = Message("plausible.where.table", {"table": table, "field": repr(field)})
+    elif row is not None:
+        where = Message("plausible.where.row", {"row": row, "field": repr(field)})
+    else:
+        where = Message("plausible.where.field", {"field": field})
+    return Message("plausible.where.file", {"file": file, "where": where}) if file else where
 
 
 def check(
@@ -400,6 +420,17 @@ def check(
     if bad_kind or not r.inside(x):
         kind = "a whole number " if r.integer else "a finite number "
         words = kind + r.allowed() if bad_kind else r.allowed()
+        msg = Message(
+            "plausible.refused",
+            {
+                "words": r.allowed_message(kind=bad_kind),
+                "unit": r.unit_message(),
+                "key": key,
+                "reason": r.reason_message(),
+            },
+        )
+        if note:
+            msg = Message("plausible.with_note", {"what": msg, "note": message_of(note)})
         raise located_error(
             f"must be {words} ({r.unit}; plausible range of {key}: {r.reason})"
             + (f"; {note}" if note else ""),
@@ -409,13 +440,19 @@ def check(
             table=table,
             row=row,
             error=error,
+            msg=msg,
         )
     if warnings is not None and not r.usual(x):
         side = "above" if r.soft_hi is not None and x > r.soft_hi else "below"
         warnings.append(
-            (f"file {file}, " if file else "")
-            + f"{_where(field, table, row)}: value {x:g} {r.unit} is {side} the usual range "
-            f"({r.soft()}); accepted, check it ({r.reason})"
+            Text.of(
+                f"plausible.warn.{side}",
+                where=_where(field, table, row, file),
+                x=x,
+                unit=r.unit_message(),
+                soft=Message("range.bare", {"bounds": range_bounds(r.soft_lo, r.soft_hi)}),
+                reason=r.reason_message(),
+            )
         )
     return x
 

@@ -21,7 +21,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from .errors import InputError
-from .i18n import Message
+from .i18n import Message, Text
 from .plausible import RANGES
 
 __all__ = ["Key", "Section", "SCHEMAS", "check_section", "markdown_table", "range_of"]
@@ -395,16 +395,17 @@ def check_section(
     InputError
         Naming the file, ``[where] field 'key'``, and every allowed key or the missing one.
     """
+    shown = Text.of("error.top_level") if where == "top level" else where
     if not isinstance(data, dict):
         raise InputError(
             f"[{where}]: must be a table of key = value pairs",
             file=file,
-            msg=Message("error.table", {"table": where, "what": Message("error.not_a_table")}),
+            msg=Message("error.table", {"table": shown, "what": Message("error.not_a_table")}),
         )
     allowed = section.allowed()
 
     def at(k: str, what: Message) -> Message:
-        return Message("error.table_field", {"table": where, "field": repr(k), "what": what})
+        return Message("error.table_field", {"table": shown, "field": repr(k), "what": what})
 
     for k in data:
         if k not in allowed and not section.open_to:

@@ -19,10 +19,12 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from .errors import InputError
-from .i18n import Message
+from .i18n import Message, Text
 
 __all__ = [
     "allowed_range",
+    "at_field",
+    "range_bounds",
     "check_number",
     "check_choice",
     "check_table",
@@ -62,13 +64,19 @@ def located_error(
 ) -> Exception:
     """An error naming where ``field`` is: ``[table] field 'x'`` in a file's table, the column of
     a row, or the field alone (an argument).  ``msg``: ``message`` as a catalogue message (the
-    error then renders in other languages, :meth:`cbmwater.errors.CbmwaterError.render`)."""
+    error then renders in other languages, :meth:`cbmwater.errors.CbmwaterError.render`); a
+    ``message`` that is a :class:`~cbmwater.i18n.Text` brings its own."""
+    if msg is None and isinstance(message, Text):
+        msg = message.message
     if table is not None:
         exc = error(f"[{table}] field {field!r}: {message}", file=file, value=value)
         full = (
             None
             if msg is None
-            else Message("error.table_field", {"table": table, "field": repr(field), "what": msg})
+            else Message(
+                "error.table_field",
+                {"table": table_name(table), "field": repr(field), "what": msg},
+            )
         )
     elif row is not None:
         exc = error(message, file=file, row=row, column=field, value=value)
@@ -81,20 +89,24 @@ def located_error(
     return exc
 
 
-def _range_message(
-    lo: float | None, hi: float | None, lo_open: bool, integer: bool, bare: bool
-) -> Message:
-    """:func:`allowed_range` as a message (``bare``: without "a finite number")."""
+def range_bounds(lo: float | None, hi: float | None, lo_open: bool = False) -> Message | str:
+    """The bounds of :func:`allowed_range` as a message (``">= 0 and <= 1"``; ``""`` for none)."""
     parts = []
     if lo is not None:
         parts.append(f"{'>' if lo_open else '>='} {lo:g}")
     if hi is not None:
         parts.append(f"<= {hi:g}")
-    bounds: str | Message = (
-        Message("range.both", {"lo": parts[0], "hi": parts[1]})
-        if len(parts) == 2
-        else "".join(parts)
-    )
+    if len(parts) == 2:
+        return Message("range.both", {"lo": parts[0], "hi": parts[1]})
+    return "".join(parts)
+
+
+def _range_message(
+    lo: float | None, hi: float | None, lo_open: bool, integer: bool, bare: bool
+) -> Message:
+    """:func:`allowed_range` as a message (``bare``: without "a finite number")."""
+    bounds = range_bounds(lo, hi, lo_open)
+    parts = bounds != ""
     if bare:
         return Message("range.bare", {"bounds": bounds})
     kind = "whole" if integer else "finite"
@@ -183,7 +195,7 @@ def check_choice(
     """``value`` if it is one of ``allowed``, else an error listing them."""
     if not isinstance(value, str) or value not in allowed:
         raise located_error(
-            f"must be one of {', '.join(allowed)}",
+            Text.of("error.one_of", allowed=", ".join(allowed)),
             field,
             value,
             file=file,
@@ -198,28 +210,38 @@ def _where(file: str | None, where: str) -> str:
     return (f"file {file}: " if file else "") + where
 
 
-def _type_name(value: object) -> str:
+def _type_name(value: object) -> Text:
     """The TOML word for a parsed value's type (what the user wrote, not Python's name)."""
     if isinstance(value, bool):
-        return "a boolean"
+        return Text.of("error.type.boolean")
     if isinstance(value, (int, float)):
-        return "a number"
+        return Text.of("error.type.number")
     if isinstance(value, str):
-        return "a string"
+        return Text.of("error.type.string")
     if isinstance(value, list):
-        return "a list"
+        return Text.of("error.type.list")
     if isinstance(value, dict):
-        return "a table"
-    return "a " + type(value).__name__
+        return Text.of("error.type.table")
+    return Text.of("error.type.other", name=type(value).__name__)
 
 
-def check_table(value: object, where: str, *, file: str | None = None) -> dict[str, Any]:
+def table_name(table: str) -> str:
+    """A TOML table's name as messages show it: the name, or "top level" in the language."""
+    return Text.of("error.top_level") if table == "top level" else table
+
+
+def at_field(table: str, field: str) -> Text:
+    """``[table] field 'x'`` (a place in a TOML file) as a :class:`~cbmwater.i18n.Text`."""
+    return Text.of("error.at_field", table=table_name(table), field=repr(field))
+
+
+def check_table(value: object, where: str | Text, *, file: str | None = None) -> dict[str, Any]:
     """``value`` if it is a TOML table (``{k = v}`` or ``[section]``), else an InputError
     naming the file, where (``[destinations[1]] field 'limits'``), the expected type and what
     was given."""
     if not isinstance(value, dict):
         raise InputError(
-            f"{where}: must be a table of key = value pairs, got {_type_name(value)}",
+            Text.of("error.must_be_table", where=where, got=_type_name(value)),
             file=file,
             value=value,
         )
@@ -228,7 +250,7 @@ def check_table(value: object, where: str, *, file: str | None = None) -> dict[s
 
 def check_list(
     value: object,
-    where: str,
+    where: str | Text,
     *,
     file: str | None = None,
     of: str | None = None,
@@ -240,18 +262,22 @@ def check_list(
     names the item's index, 1-based).
     """
     if not isinstance(value, list):
-        kind = "a list of tables ([[...]])" if of == "table" else "a list"
+        kind = Text.of("error.type.list_of_tables" if of == "table" else "error.type.list")
         raise InputError(
-            f"{where}: must be {kind}, got {_type_name(value)}", file=file, value=value
+            Text.of("error.must_be_kind", where=where, kind=kind, got=_type_name(value)),
+            file=file,
+            value=value,
         )
     if nonempty and not value:
-        raise InputError(f"{where}: must not be empty", file=file)
+        raise InputError(Text.of("error.must_not_be_empty", where=where), file=file)
     if of is not None:
         ok = dict if of == "table" else str
         for i, x in enumerate(value, start=1):
             if not isinstance(x, ok):
                 raise InputError(
-                    f"{where}[{i}]: must be a {of}, got {_type_name(x)}", file=file, value=x
+                    Text.of(f"error.item_must_be.{of}", where=where, i=i, got=_type_name(x)),
+                    file=file,
+                    value=x,
                 )
     return value
 
@@ -262,5 +288,5 @@ def check_unique(names: Iterable[object], where: str, *, file: str | None = None
     seen: set[object] = set()
     for n in names:
         if n in seen:
-            raise InputError(f"{where}: names must be unique; repeated", file=file, value=n)
+            raise InputError(Text.of("error.names_unique", where=where), file=file, value=n)
         seen.add(n)

@@ -124,6 +124,7 @@ def english_words(text: str, extra: Iterable[str] = ()) -> list[str]:
     list of str
         The offending words in order (empty: the text passes).
     """
+    text = re.sub(r"\d[eE][+-]?\d+", " ", text)  # numbers in e-notation (1e+06)
     extras = sorted(set(extra), key=len, reverse=True)
     for phrase in extras:
         text = text.replace(phrase, " ")

@@ -88,11 +88,19 @@ def translate(code: str, lang: str = "en", domain: str = "engine", **params: Any
         return template
     # a Message parameter (anything with .code and .render: no import of message.py, which
     # imports this module) is rendered in the same language
-    filled = {
-        k: v.render(lang) if hasattr(v, "code") and hasattr(v, "render") else v
-        for k, v in params.items()
-    }
+    # and so is a Text (English text that carries its message: .message.render)
+    filled = {k: _rendered(v, lang) for k, v in params.items()}
     return template.format(**filled)
+
+
+def _rendered(v: Any, lang: str) -> Any:
+    """A parameter in ``lang``: a message rendered, a Text's message rendered, else as is."""
+    if hasattr(v, "code") and hasattr(v, "render"):
+        return v.render(lang)
+    inner: Any = getattr(v, "message", None) if isinstance(v, str) else None
+    if inner is not None and hasattr(inner, "code") and hasattr(inner, "render"):
+        return inner.render(lang)
+    return v
 
 
 class _CatalogueTranslations(gettext.NullTranslations):

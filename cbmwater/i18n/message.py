@@ -36,7 +36,14 @@ class Message:
 
     def to_dict(self) -> dict[str, Any]:
         """``{"code", "params", "text"}``; nested messages become their own dicts."""
-        params = {k: v.to_dict() if isinstance(v, Message) else v for k, v in self.params.items()}
+        params = {
+            k: v.to_dict()
+            if isinstance(v, Message)
+            else v.message.to_dict()
+            if isinstance(v, Text)
+            else v
+            for k, v in self.params.items()
+        }
         return {"code": self.code, "params": params, "text": self.render("en")}
 
     @classmethod

@@ -64,6 +64,7 @@ from ..casefile import (
     withhold_outside_values,
 )
 from ..errors import InputError
+from ..i18n import Text
 from ..schema import MINE_PLAN
 from ..standards.table import load_standards
 
@@ -150,8 +151,15 @@ class MineCase:
         ]
 
 
-def _err(file: str, table: str, fld: str | None, msg: str, value: object = None) -> InputError:
-    return TableContext(file).err(table, fld, msg, value)
+def _err(
+    file: str,
+    table: str,
+    fld: str | None,
+    msg: str,
+    value: object = None,
+    message: Any = None,
+) -> InputError:
+    return TableContext(file).err(table, fld, msg, value, message=message)
 
 
 def _keys(file: str, table: str, d: Any, section: str) -> None:
@@ -161,13 +169,13 @@ def _keys(file: str, table: str, d: Any, section: str) -> None:
 
 def _table(file: str, table: str, fld: str, v: object) -> dict[str, Any]:
     """A sub-table (``limits = {...}``) or an error naming file, table, field and type."""
-    return validation.check_table(v, f"[{table}] field {fld!r}", file=file)
+    return validation.check_table(v, validation.at_field(table, fld), file=file)
 
 
 def _list(file: str, table: str, fld: str, v: object, of: str | None = None) -> list[Any]:
     """A list (``[[points]]``, ``destinations = [...]``) or an error naming file, table, field
     and type."""
-    return validation.check_list(v, f"[{table}] field {fld!r}", file=file, of=of)
+    return validation.check_list(v, validation.at_field(table, fld), file=file, of=of)
 
 
 def _std_limits(
@@ -180,7 +188,9 @@ def _std_limits(
     try:
         sid2, cls2 = st.resolve(str(sid), str(cls))
     except InputError as exc:
-        raise _err(file, table, "standard", getattr(exc, "detail", str(exc))) from None
+        raise _err(
+            file, table, "standard", getattr(exc, "detail", str(exc)), message=exc.message
+        ) from None
     lim: dict[str, float] = {}
     src: dict[str, str] = {}
     ph: tuple[float, float] | None = None
@@ -189,7 +199,13 @@ def _std_limits(
             ph = (x.min if x.min is not None else 0.0, x.max if x.max is not None else 14.0)
         elif x.parameter in LIMIT_KEYS and x.max is not None and x.unit == "mg/L":
             lim[x.parameter] = x.max
-            src[x.parameter] = f"{sid2} {cls2} ({x.clause}; status {x.status})"
+            src[x.parameter] = Text.of(
+                "case.source.standard",
+                sid=sid2,
+                klass=cls2,
+                clause=str(x.clause),
+                status=str(x.status),
+            )
     return lim, src, ph, f"{sid2} {cls2}"
 
 
@@ -219,12 +235,14 @@ def parse_mine_case(
 
     _keys(file, "case", c, "case")
     if not isinstance(c["analyses"], str) or not c["analyses"].strip():
-        raise _err(file, "case", "analyses", "must be a non-empty text", c["analyses"])
+        raise _err(file, "case", "analyses", Text.of("case.non_empty_text"), c["analyses"])
     apath = resolve_inside(
         base, c["analyses"], file=file, table="case", field="analyses", allow_outside=allow_outside
     )
     if not apath.is_file():
-        raise _err(file, "case", "analyses", f"file not found: {apath}", c["analyses"])
+        raise _err(
+            file, "case", "analyses", Text.of("case.file_not_found", path=str(apath)), c["analyses"]
+        )
     ids = set(read_analyses(apath, require_pH=True).values.index.astype(str))
     ids_hint = id_hint(ids, apath, base, limit=None)
     seasons = []
@@ -235,15 +253,20 @@ def parse_mine_case(
         )
     if abs(sum(s.days for s in seasons) - 365) > 1.0:
         raise _err(
-            file, "seasons", "days", f"must sum to 365 (got {sum(s.days for s in seasons):g})"
+            file,
+            "seasons",
+            "days",
+            Text.of("mine.case.seasons_sum", got=sum(s.days for s in seasons)),
         )
     names = [s.name for s in seasons]
     if len(set(names)) != len(names):
-        raise _err(file, "seasons", "name", "season names must be unique")
+        raise _err(file, "seasons", "name", Text.of("mine.case.season_names_unique"))
 
     def per_season(table: str, fld: str, v: object, key: str) -> dict[str, float]:
         if not isinstance(v, dict) or set(v) != set(names):
-            raise _err(file, table, fld, f"must give one value per season: {', '.join(names)}", v)
+            raise _err(
+                file, table, fld, Text.of("mine.case.per_season", seasons=", ".join(names)), v
+            )
         return {k: rng(table, f"{fld}.{k}", x, key) for k, x in v.items()}
 
     dests = []
@@ -252,7 +275,9 @@ def parse_mine_case(
         _keys(file, t, d, "destinations")
         kind = str(d["kind"])
         if kind not in ("river", "reuse"):
-            raise _err(file, t, "kind", "allowed values: river, reuse", kind)
+            raise _err(
+                file, t, "kind", Text.of("case.allowed_values", allowed="river, reuse"), kind
+            )
         lim: dict[str, float] = {}
         src: dict[str, str] = {}
         ph: tuple[float, float] | None = None
@@ -260,19 +285,24 @@ def parse_mine_case(
             lim, src, ph, _ = _std_limits(file, t, d["standard"], d.get("class", ""))
         for k, v in _table(file, t, "limits", d.get("limits") or {}).items():
             if k not in LIMIT_KEYS:
-                raise _err(file, t, f"limits.{k}", f"allowed: {', '.join(LIMIT_KEYS)}")
+                raise _err(
+                    file,
+                    t,
+                    f"limits.{k}",
+                    Text.of("mine.case.allowed", allowed=", ".join(LIMIT_KEYS)),
+                )
             x = rng(t, f"limits.{k}", v, "concentration_mg_L")
             if k not in lim or x < lim[k]:
-                lim[k], src[k] = x, "case file (explicit limit)"
+                lim[k], src[k] = x, Text.of("case.source.explicit")
         if "pH_range" in d:
             r = d["pH_range"]
             if not (isinstance(r, list) and len(r) == 2):
-                raise _err(file, t, "pH_range", "must be [low, high]", r)
+                raise _err(file, t, "pH_range", Text.of("case.pH_range_pair"), r)
             ph = (rng(t, "pH_range", r[0], "pH"), rng(t, "pH_range", r[1], "pH"))
         if kind == "river":
             for k in ("background_flow_m3_d",):
                 if k not in d:
-                    raise _err(file, t, k, "is required for a river")
+                    raise _err(file, t, k, Text.of("mine.case.required_river"))
             bq = per_season(t, "background_flow_m3_d", d["background_flow_m3_d"], "river_flow_m3_d")
             bc = {
                 k: rng(t, f"background_mg_L.{k}", v, "concentration_mg_L")
@@ -282,26 +312,30 @@ def parse_mine_case(
             }
             for k in bc:
                 if k not in LIMIT_KEYS:
-                    raise _err(file, t, f"background_mg_L.{k}", f"allowed: {', '.join(LIMIT_KEYS)}")
+                    raise _err(
+                        file,
+                        t,
+                        f"background_mg_L.{k}",
+                        Text.of("mine.case.allowed", allowed=", ".join(LIMIT_KEYS)),
+                    )
             missing = [k for k in lim if k not in bc]
             if missing:
                 raise _err(
                     file,
                     t,
                     "background_mg_L",
-                    "give the river's background concentration "
-                    f"of every limited constituent: missing {', '.join(missing)}",
+                    Text.of("mine.case.background_missing", missing=", ".join(missing)),
                 )
             cap, price = None, 0.0
         else:
             bq, bc = {}, {}
             if "capacity_m3_d" not in d:
-                raise _err(file, t, "capacity_m3_d", "is required for a reuse user")
+                raise _err(file, t, "capacity_m3_d", Text.of("mine.case.required_reuse"))
             cap = rng(t, "capacity_m3_d", d["capacity_m3_d"], "capacity_m3_d")
             price = rng(t, "price_CNY_m3", d.get("price_CNY_m3", 0.0), "price_CNY_m3")
         dests.append(MineDestination(str(d["name"]), kind, bq, bc, lim, src, ph, cap, price))
     dnames = [d.name for d in dests]
-    validation.check_unique(dnames, "[destinations] field 'name'", file=file)
+    validation.check_unique(dnames, validation.at_field("destinations", "name"), file=file)
     points = []
     for i, p in enumerate(_list(file, "top level", "points", data["points"]), 1):
         t = f"points[{i}]"
@@ -311,7 +345,7 @@ def parse_mine_case(
                 file,
                 t,
                 "analysis",
-                f"no such sample_id in {apath.name}; {ids_hint}",
+                Text.of("mine.case.no_sample", file=apath.name, hint=ids_hint),
                 p["analysis"],
             )
         pd_ = p.get("destinations")
@@ -322,7 +356,7 @@ def parse_mine_case(
                         file,
                         t,
                         "destinations",
-                        f"unknown destination; allowed: {', '.join(dnames)}",
+                        Text.of("mine.case.unknown_destination", allowed=", ".join(dnames)),
                         x,
                     )
         points.append(
@@ -338,7 +372,7 @@ def parse_mine_case(
         )
     pnames = [p.name for p in points]
     if len(set(pnames)) != len(pnames):
-        raise _err(file, "points", "name", "point names must be unique")
+        raise _err(file, "points", "name", Text.of("mine.case.point_names_unique"))
     sc = []
     for i, s in enumerate(
         _list(file, "top level", "source_control", data.get("source_control", [])), 1
@@ -346,9 +380,15 @@ def parse_mine_case(
         t = f"source_control[{i}]"
         _keys(file, t, s, "source_control")
         if s["point"] not in pnames:
-            raise _err(file, t, "point", f"unknown point; allowed: {', '.join(pnames)}", s["point"])
+            raise _err(
+                file,
+                t,
+                "point",
+                Text.of("mine.case.unknown_point", allowed=", ".join(pnames)),
+                s["point"],
+            )
         if str(s["name"]) == "none":
-            raise _err(file, t, "name", "'none' is reserved (doing nothing is always an option)")
+            raise _err(file, t, "name", Text.of("mine.case.none_reserved"))
         sc.append(
             SourceControl(
                 str(s["point"]),
@@ -360,7 +400,9 @@ def parse_mine_case(
             )
         )
     validation.check_unique(
-        [f"{s.point}/{s.name}" for s in sc], "[source_control] fields 'point'/'name'", file=file
+        [f"{s.point}/{s.name}" for s in sc],
+        Text.of("mine.case.point_name_fields"),
+        file=file,
     )
     eff_lim: dict[str, float] = {}
     _src: dict[str, str] = {}

@@ -24,6 +24,7 @@ from ..casefile import check_range as _rng
 from ..casefile import check_text as _str
 from ..casefile import id_hint, read_case_toml, resolve_inside, withhold_outside_values
 from ..errors import InputError
+from ..i18n import Text
 from ..schema import NETWORK_CASE as _S
 from ..schema import range_of as _range
 from ..standards.table import load_standards, unit_factor
@@ -74,11 +75,7 @@ LINEAR_KEYS = TRACKED + ("TDS",)
 #: the project's injectate target "DO <= 0.05 mg/L" (reference/treatment_chemistry.md §10,
 #: status U).  Override per destination with ``DO_max``.
 REINJECTION_DO_MAX_MG_L = 0.05
-_DO_DEFAULT_SOURCE = (
-    "project target for reinjection injectate, DO <= 0.05 mg/L "
-    "(reference/treatment_chemistry.md §10; status U): a default, because "
-    "neither the destination's standard nor the case sets a DO limit"
-)
+_DO_DEFAULT_SOURCE = Text.of("case.source.do_default")
 
 
 @dataclass(frozen=True)
@@ -262,25 +259,25 @@ class Case:
 # -- helpers -----------------------------------------------------------------------------------
 def _table(ctx: _Ctx, table: str, fld: str, v: object) -> dict[str, Any]:
     """A sub-table (``limits = {...}``) or an error naming file, table, field and type."""
-    return validation.check_table(v, f"[{table}] field {fld!r}", file=ctx.file)
+    return validation.check_table(v, validation.at_field(table, fld), file=ctx.file)
 
 
 def _list(ctx: _Ctx, table: str, fld: str, v: object, of: str | None = None) -> list[Any]:
     """A list (``[[hubs]]``, ``pool = [...]``) or an error naming file, table, field and type."""
-    return validation.check_list(v, f"[{table}] field {fld!r}", file=ctx.file, of=of)
+    return validation.check_list(v, validation.at_field(table, fld), file=ctx.file, of=of)
 
 
 def _names_unique(ctx: _Ctx, table: str, names: list[str]) -> None:
     seen: set[str] = set()
     for n in names:
         if n in seen:
-            raise ctx.err(table, "name", "names must be unique", n)
+            raise ctx.err(table, "name", Text.of("case.names_unique"), n)
         seen.add(n)
 
 
 def _read_csv(path: Path, columns: list[str], optional: tuple[str, ...] = ()) -> pd.DataFrame:
     if not path.is_file():
-        raise InputError("file not found", file=str(path))
+        raise InputError(Text.of("error.file_not_found"), file=str(path))
     try:
         raw = path.read_bytes()
         try:
@@ -291,23 +288,31 @@ def _read_csv(path: Path, columns: list[str], optional: tuple[str, ...] = ()) ->
 
         df = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(f"not a readable CSV table: {exc}", file=str(path)) from None
+        raise InputError(Text.of("case.csv_unreadable", exc=str(exc)), file=str(path)) from None
     df.columns = [c.strip() for c in df.columns]
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise InputError(
-            f"missing column(s) {', '.join(missing)}; required: {', '.join(columns)}"
-            + (f"; optional: {', '.join(optional)}" if optional else ""),
+            Text.of(
+                "case.csv_missing_columns" + ("_optional" if optional else ""),
+                missing=", ".join(missing),
+                required=", ".join(columns),
+                optional=", ".join(optional),
+            ),
             file=str(path),
         )
     extra = [c for c in df.columns if c not in columns and c not in optional]
     if extra:
         raise InputError(
-            f"unknown column(s) {', '.join(extra)}; allowed: {', '.join(columns + list(optional))}",
+            Text.of(
+                "case.csv_unknown_columns",
+                extra=", ".join(extra),
+                allowed=", ".join(columns + list(optional)),
+            ),
             file=str(path),
         )
     if df.empty:
-        raise InputError("the table has no rows", file=str(path))
+        raise InputError(Text.of("case.csv_no_rows"), file=str(path))
     return df
 
 
@@ -352,11 +357,13 @@ def _check_train(ctx: _Ctx, table: str, toks: tuple[str, ...]) -> None:
     ids = [t.partition(":")[0].strip() for t in toks]
     for uid in ids:
         if uid not in lib.units:
-            raise ctx.err(table, "units", f"unknown unit id; allowed: {', '.join(lib.units)}", uid)
+            raise ctx.err(
+                table, "units", Text.of("case.unknown_unit", allowed=", ".join(lib.units)), uid
+            )
     try:
         check_order(ids, lib)
     except InputError as exc:
-        raise ctx.err(table, "units", str(exc), ",".join(toks)) from None
+        raise ctx.err(table, "units", str(exc), ",".join(toks), message=exc.message) from None
 
 
 _CKM = "cost_CNY_m3_km"
@@ -385,10 +392,10 @@ def _wells(
         rec = r._asdict()
         name = rec["well"].strip()
         if not name:
-            raise InputError("well name is empty", file=str(wpath), row=i, column="well")
+            raise InputError(Text.of("case.well_empty"), file=str(wpath), row=i, column="well")
         if name in rows:
             raise InputError(
-                f"duplicate well (first on row {rows[name]['row']})",
+                Text.of("case.well_duplicate", first=rows[name]["row"]),
                 file=str(wpath),
                 row=i,
                 column="well",
@@ -397,7 +404,7 @@ def _wells(
         st = rec["station"].strip()
         if st not in stations:
             raise InputError(
-                f"unknown station; allowed: {', '.join(sorted(stations))}",
+                Text.of("case.unknown_station", allowed=", ".join(sorted(stations))),
                 file=str(wpath),
                 row=i,
                 column="station",
@@ -406,7 +413,7 @@ def _wells(
         an = rec["analysis"].strip()
         if an not in analyses:
             raise InputError(
-                f"no analysis with this sample_id in the analyses file ({ctx.ids_hint})",
+                Text.of("case.no_analysis", hint=ctx.ids_hint),
                 file=str(wpath),
                 row=i,
                 column="analysis",
@@ -440,13 +447,17 @@ def _wells(
             w = r.well.strip()
             if w not in rows:
                 raise InputError(
-                    f"well is not in {wpath.name}", file=str(ppath), row=i, column="well", value=w
+                    Text.of("case.well_not_in", file=wpath.name),
+                    file=str(ppath),
+                    row=i,
+                    column="well",
+                    value=w,
                 )
             t = int(_cell_num(ppath, i, "period", r.period, lo=1, hi=periods, integer=True))
             q = _cell_rng(ctx, ppath, i, "m3_d", r.m3_d, "well_flow_m3_d")
             if t in table.setdefault(w, {}):
                 raise InputError(
-                    "duplicate (well, period)",
+                    Text.of("case.duplicate_well_period"),
                     file=str(ppath),
                     row=i,
                     column="period",
@@ -457,8 +468,12 @@ def _wells(
             missing = [t for t in range(1, periods + 1) if t not in per]
             if missing:
                 raise InputError(
-                    f"well {w!r} lacks periods {missing[:10]}: give every period "
-                    f"1..{periods} or none",
+                    Text.of(
+                        "case.well_lacks_periods",
+                        well=repr(w),
+                        missing=str(missing[:10]),
+                        periods=periods,
+                    ),
                     file=str(ppath),
                     column="period",
                 )
@@ -491,7 +506,10 @@ def _limits_from_standard(
         sid2, cls2 = st.resolve(sid, cls)
     except InputError as exc:
         raise ctx.err(
-            table, "standard", exc.detail if hasattr(exc, "detail") else str(exc)
+            table,
+            "standard",
+            exc.detail if hasattr(exc, "detail") else str(exc),
+            message=exc.message,
         ) from None
     limits: dict[str, float] = {}
     sources: dict[str, str] = {}
@@ -510,7 +528,13 @@ def _limits_from_standard(
                 unmodelled.append(p)
                 continue
             limits[p] = lim.max * f
-            sources[p] = f"{sid2} {cls2} ({lim.clause or 'table'}; status {lim.status})"
+            sources[p] = Text.of(
+                "case.source.standard",
+                sid=sid2,
+                klass=cls2,
+                clause=lim.clause or Text.of("case.source.table"),
+                status=str(lim.status),
+            )
             status[p] = str(lim.status)
         else:
             unmodelled.append(p)
@@ -529,13 +553,11 @@ def _formation_water(
             raise ctx.err(
                 table,
                 "water",
-                "no analysis with this sample_id in the case's analyses "
-                f"file ({ctx.ids_hint}); or give the "
-                "water inline as a table { pH = ..., Na = ..., ... }",
+                Text.of("case.formation_no_analysis", hint=ctx.ids_hint),
                 sid,
             )
         row = analyses.resolved("half").loc[sid]
-        src = f"analyses sample_id {sid}"
+        src = Text.of("case.source.sample", sid=sid)
     elif isinstance(spec, dict):
         rec: dict[str, object] = {"sample_id": "formation water"}
         for k, v in spec.items():
@@ -543,28 +565,27 @@ def _formation_water(
                 raise ctx.err(
                     table,
                     f"water.{k}",
-                    "unknown constituent; allowed: canonical names "
-                    "of the vocabulary (pH, temp_C, Na, Ca, Ba, SO4, HCO3 ...; not DO)",
+                    Text.of("case.formation_unknown_constituent"),
                 )
             if isinstance(v, bool) or not isinstance(v, (int, float, str)):
-                raise ctx.err(table, f"water.{k}", 'must be a number (or "<DL")', v)
+                raise ctx.err(table, f"water.{k}", Text.of("case.number_or_dl"), v)
             rec[k] = v
         try:
             aset = AnalysisSet.from_records([rec], source=f"{table} water")
         except InputError as exc:
-            raise ctx.err(table, "water", str(exc)) from None
+            raise ctx.err(table, "water", str(exc), message=exc.message) from None
         row = aset.resolved("half").iloc[0]
-        src = "inline"
+        src = Text.of("case.source.inline")
     else:
         raise ctx.err(
             table,
             "water",
-            "must be a sample_id of the analyses file or an inline table of canonical values",
+            Text.of("case.formation_water_kind"),
             spec,
         )
     water = {k: float(v) for k, v in row.items() if not math.isnan(float(v))}
     if "pH" not in water:
-        raise ctx.err(table, "water", "the formation water has no pH (PHREEQC needs it)")
+        raise ctx.err(table, "water", Text.of("case.formation_no_pH"))
     return water, src
 
 
@@ -591,8 +612,7 @@ def _formation(
         raise ctx.err(
             t,
             "temperature_C",
-            f"differs from the destination's temperature_C "
-            f"({dest_temp:g}); both are the formation temperature: give one",
+            Text.of("case.formation_temp_differs", dest=dest_temp),
             temp,
         )
     temp = temp if temp is not None else dest_temp
@@ -600,29 +620,24 @@ def _formation(
         raise ctx.err(
             t,
             "temperature_C",
-            "is required (or the destination's temperature_C): the "
-            "formation temperature of the mixing check, deg C",
+            Text.of("case.formation_temp_required"),
         )
     pres = _rng(ctx, t, "pressure_bar", f["pressure_bar"], "pressure_bar")
     if "scale_max_mg_L" in f:
         smax = _rng(ctx, t, "scale_max_mg_L", f["scale_max_mg_L"], "concentration_mg_L")
-        ssrc = "case file (formation.scale_max_mg_L)"
+        ssrc = Text.of("case.source.scale_max")
     elif "TSS" in limits:
         smax = limits["TSS"]
-        ssrc = (
-            f"the destination's suspended-solids limit, {sources.get('TSS', '')}: the "
-            "review's rule, scale formed by mixing plugs pores like suspended solids"
-        )
+        ssrc = Text.of("case.source.tss_limit", source=sources.get("TSS", ""))
     else:
         raise ctx.err(
             t,
             "scale_max_mg_L",
-            "is required when the destination has no TSS limit "
-            "(the review fails mixing scale above the class's suspended-solids limit)",
+            Text.of("case.formation_scale_required"),
         )
     nfr = f.get("fractions", DEFAULT_FRACTIONS)
     if isinstance(nfr, bool) or not isinstance(nfr, int):
-        raise ctx.err(t, "fractions", "must be a whole number", nfr)
+        raise ctx.err(t, "fractions", Text.of("case.whole_number"), nfr)
     _rng(ctx, t, "fractions", nfr, _range(_S["destinations formation"], "fractions"))
     return Formation(
         _str(ctx, t, "name", f["name"]),
@@ -653,7 +668,7 @@ def _destination(
             raise ctx.err(
                 table,
                 "capacity_m3_d",
-                f"a list must have one value per period ({periods}), got {len(cap)}",
+                Text.of("case.capacity_per_period", periods=periods, got=len(cap)),
             )
         caps = tuple(
             _rng(ctx, table, f"capacity_m3_d[{j + 1}]", v, "capacity_m3_d")
@@ -669,7 +684,7 @@ def _destination(
     sid = cls = None
     if "standard" in d:
         if "class" not in d:
-            raise ctx.err(table, "class", "is required with 'standard'")
+            raise ctx.err(table, "class", Text.of("case.class_required"))
         sid, cls, limits, sources, status, unmodelled, ph = _limits_from_standard(
             ctx,
             table,
@@ -677,29 +692,30 @@ def _destination(
             _str(ctx, table, "class", str(d["class"])),
         )
     elif "class" in d:
-        raise ctx.err(table, "standard", "'class' needs a 'standard'")
+        raise ctx.err(table, "standard", Text.of("case.standard_required"))
     for k, v in _table(ctx, table, "limits", d.get("limits") or {}).items():
         if k not in LINEAR_KEYS:
             raise ctx.err(
-                table, f"limits.{k}", "unknown constituent; allowed: " + ", ".join(LINEAR_KEYS)
+                table,
+                f"limits.{k}",
+                Text.of("case.unknown_limit", allowed=", ".join(LINEAR_KEYS)),
             )
         val = _rng(ctx, table, f"limits.{k}", v, "concentration_mg_L")
         if k not in limits or val < limits[k]:
             limits[k] = val
-            sources[k] = "case file (explicit limit)"
+            sources[k] = Text.of("case.source.explicit")
             status[k] = "case"
     if "DO_max" in d:
         if kind != "reinjection":
             raise ctx.err(
                 table,
                 "DO_max",
-                "applies to reinjection destinations only; use "
-                "limits = { DO = ... } for other kinds",
+                Text.of("case.do_max_reinjection_only"),
             )
         val = _rng(ctx, table, "DO_max", d["DO_max"], "concentration_mg_L")
         if "DO" not in limits or val < limits["DO"]:
             limits["DO"] = val
-            sources["DO"] = "case file (DO_max)"
+            sources["DO"] = Text.of("case.source.do_max")
             status["DO"] = "case"
     if kind == "reinjection" and "DO" not in limits:
         # never silently without an oxic-state limit: the project target, flagged U
@@ -709,16 +725,18 @@ def _destination(
     if "pH_range" in d:
         r = d["pH_range"]
         if not (isinstance(r, list) and len(r) == 2):
-            raise ctx.err(table, "pH_range", "must be [low, high]", r)
+            raise ctx.err(table, "pH_range", Text.of("case.pH_range_pair"), r)
         lo_, hi_ = (_rng(ctx, table, "pH_range", v, "pH") for v in r)
         if lo_ >= hi_:
-            raise ctx.err(table, "pH_range", "low must be below high", r)
+            raise ctx.err(table, "pH_range", Text.of("case.pH_range_order"), r)
         ph = (lo_, hi_)
     si = {}
     for k, v in _table(ctx, table, "SI_max", d.get("SI_max") or {}).items():
         if k not in SI_MINERALS:
             raise ctx.err(
-                table, f"SI_max.{k}", "unknown mineral; allowed: " + ", ".join(SI_MINERALS)
+                table,
+                f"SI_max.{k}",
+                Text.of("case.unknown_mineral", allowed=", ".join(SI_MINERALS)),
             )
         si[k] = _rng(ctx, table, f"SI_max.{k}", v, "SI_max")
     accepts_default = "residual" if kind == "residual_disposal" else "product"
@@ -726,26 +744,29 @@ def _destination(
     salt_default = kind == "discharge" or (sid is not None and sid.startswith("GB5084"))
     salt = d.get("salt_to_environment", salt_default)
     if not isinstance(salt, bool):
-        raise ctx.err(table, "salt_to_environment", "must be true or false", salt)
+        raise ctx.err(table, "salt_to_environment", Text.of("case.boolean"), salt)
     dil = d.get("dilution", kind != "discharge")
     if not isinstance(dil, bool):
-        raise ctx.err(table, "dilution", "must be true or false", dil)
+        raise ctx.err(table, "dilution", Text.of("case.boolean"), dil)
     ps = d.get("per_stream_limits", ["DO"] if kind == "reinjection" else [])
     if not isinstance(ps, list) or not all(isinstance(k, str) for k in ps):
-        raise ctx.err(table, "per_stream_limits", "must be a list of limited constituents", ps)
+        raise ctx.err(table, "per_stream_limits", Text.of("case.per_stream_list"), ps)
     for k in ps:
         if k not in limits:
             raise ctx.err(
                 table,
                 "per_stream_limits",
-                "not a limit of this destination; allowed: " + (", ".join(limits) or "(no limits)"),
+                Text.of(
+                    "case.per_stream_unknown",
+                    allowed=", ".join(limits) or Text.of("case.no_limits"),
+                ),
                 k,
             )
     temp_given = "temperature_C" in d
     formation = None
     if "formation" in d:
         if kind != "reinjection":
-            raise ctx.err(table, "formation", "applies to reinjection destinations only")
+            raise ctx.err(table, "formation", Text.of("case.formation_reinjection_only"))
         formation = _formation(
             ctx,
             table,
@@ -808,14 +829,16 @@ def parse_case(
     _keys(ctx, "case", c, _S["case"])
     periods = int(_rng(ctx, "case", "periods", c["periods"], "periods"))
     if periods != c["periods"]:
-        raise ctx.err("case", "periods", "must be a whole number", c["periods"])
+        raise ctx.err("case", "periods", Text.of("case.whole_number"), c["periods"])
     period_years = _rng(ctx, "case", "period_years", c.get("period_years", 1.0), "period_years")
     aname = _str(ctx, "case", "analyses", c["analyses"])
     apath = resolve_inside(
         base, aname, file=file, table="case", field="analyses", allow_outside=allow_outside
     )
     if not apath.is_file():
-        raise ctx.err("case", "analyses", f"file not found: {apath}", c["analyses"])
+        raise ctx.err(
+            "case", "analyses", Text.of("case.file_not_found", path=str(apath)), c["analyses"]
+        )
     analyses = read_analyses(apath)
     ids = set(analyses.values.index.astype(str))
     ctx.ids_hint = id_hint(ids, apath, base)
@@ -854,7 +877,7 @@ def parse_case(
     )
 
     if not isinstance(data["stations"], list) or not data["stations"]:
-        raise ctx.err("stations", None, "give at least one [[stations]] table")
+        raise ctx.err("stations", None, Text.of("case.give_one", table="stations"))
     stations = []
     for i, s in enumerate(data["stations"], start=1):
         _keys(ctx, f"stations[{i}]", s, _S["stations"])
@@ -872,10 +895,12 @@ def parse_case(
         _keys(ctx, t, h, _S["hubs"])
         members = h.get("stations", st_names)
         if not isinstance(members, list) or not members:
-            raise ctx.err(t, "stations", "must be a non-empty list of station names", members)
+            raise ctx.err(t, "stations", Text.of("case.station_list"), members)
         for m in members:
             if m not in st_names:
-                raise ctx.err(t, "stations", f"unknown station; allowed: {', '.join(st_names)}", m)
+                raise ctx.err(
+                    t, "stations", Text.of("case.unknown_station", allowed=", ".join(st_names)), m
+                )
         hubs.append(
             Hub(
                 _str(ctx, t, "name", h["name"]),
@@ -890,21 +915,21 @@ def parse_case(
         ctx, base, data["sources"], periods, period_years, set(st_names), ids, allow_outside
     )
     used = {w.station for w in wells}
-    warnings = [f"station {s} has no wells" for s in st_names if s not in used]
+    warnings: list[str] = [
+        Text.of("case.warn.station_no_wells", station=s) for s in st_names if s not in used
+    ]
 
     b = data.get("build", {})
     _keys(ctx, "build", b, _S["build"])
     sizes_raw = b.get("sizes_m3_d", [250, 500, 1000, 2000, 4000, 8000, 16000])
     if not isinstance(sizes_raw, list) or not sizes_raw:
-        raise ctx.err(
-            "build", "sizes_m3_d", "must be a non-empty list of plant sizes, m3/d", sizes_raw
-        )
+        raise ctx.err("build", "sizes_m3_d", Text.of("case.sizes_list"), sizes_raw)
     sizes = tuple(
         sorted({_rng(ctx, "build", "sizes_m3_d", v, "plant_size_m3_d") for v in sizes_raw})
     )
 
     if not isinstance(data["trains"], list) or not data["trains"]:
-        raise ctx.err("trains", None, "give at least one [[trains]] table")
+        raise ctx.err("trains", None, Text.of("case.give_one", table="trains"))
     trains = []
     for i, t in enumerate(data["trains"], start=1):
         tb = f"trains[{i}]"
@@ -915,16 +940,18 @@ def parse_case(
         elif isinstance(units, list):
             toks = tuple(str(u).strip() for u in units)
         else:
-            raise ctx.err(tb, "units", 'must be "unit,unit,..." or a list of unit ids', units)
+            raise ctx.err(tb, "units", Text.of("case.units_format"), units)
         if any(not u for u in toks):
-            raise ctx.err(tb, "units", "empty unit id (separate unit ids with commas)", units)
+            raise ctx.err(tb, "units", Text.of("case.units_empty"), units)
         tsites = t.get("sites")
         if tsites is not None:
             if not isinstance(tsites, list) or not tsites:
-                raise ctx.err(tb, "sites", "must be a list of station or hub names", tsites)
+                raise ctx.err(tb, "sites", Text.of("case.sites_list"), tsites)
             for s in tsites:
                 if s not in sites:
-                    raise ctx.err(tb, "sites", f"unknown site; allowed: {', '.join(sites)}", s)
+                    raise ctx.err(
+                        tb, "sites", Text.of("case.unknown_site", allowed=", ".join(sites)), s
+                    )
             tsites = tuple(tsites)
         if toks:
             _check_train(ctx, tb, toks)
@@ -938,9 +965,9 @@ def parse_case(
             if k in gen:
                 _rng(ctx, "generate", k, gen[k], _range(_S["generate"], k))
                 if isinstance(gen[k], float):
-                    raise ctx.err("generate", k, "must be a whole number", gen[k])
+                    raise ctx.err("generate", k, Text.of("case.whole_number"), gen[k])
     if not isinstance(data["destinations"], list) or not data["destinations"]:
-        raise ctx.err("destinations", None, "give at least one [[destinations]] table")
+        raise ctx.err("destinations", None, Text.of("case.give_one", table="destinations"))
     dests = [
         _destination(ctx, i, d, periods, analyses)
         for i, d in enumerate(data["destinations"], start=1)
@@ -953,7 +980,7 @@ def parse_case(
         raise ctx.err(
             "destinations",
             "name",
-            "a destination may not share a station/hub name",
+            Text.of("case.destination_clash"),
             sorted(clash)[0],
         )
     unc = None

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from ..geochem.mixing import blend_properties
+from ..i18n import Text, message_dicts, named
 from ..treatment.streams import INDEX, NOT_DISSOLVED, TRACKED
 from ..water.vocabulary import CONSTITUENTS
 from .model import Cut, Network
@@ -79,6 +80,7 @@ class BlendCheck:
             "SAR": self.SAR,
             "SI": self.SI,
             "violations": self.violations,
+            "violations_i18n": message_dicts(self.violations),
         }
 
 
@@ -188,7 +190,9 @@ def check_blends(
         for mnl, lim in dest.SI_max.items():
             v = si.get(mnl, math.nan)
             if math.isfinite(v) and v > lim + TOL["SI"]:
-                viol.append(f"SI {mnl} {v:.2f} > {lim:g}")
+                viol.append(
+                    Text.of("optimise.geocheck.si", mineral=named("phase", mnl), v=v, lim=lim)
+                )
                 bad.append((f"SI_{mnl}", "max", lim - MARGIN["SI"], v))
         checks.append(BlendCheck(dest.name, t + 1, total, ph, s_ar, si, viol))
         if bad:

@@ -325,8 +325,9 @@ def check_formation_blends(
                 {
                     "destination": dest.name,
                     "period": t + 1,
-                    "violation": f"mixing with formation water {dest.formation.name!r} could "
-                    f"not be computed by PHREEQC ({ms}): not shown compatible",
+                    "violation": Text.of(
+                        "optimise.injectate.failed", formation=repr(dest.formation.name), error=ms
+                    ),
                     "delivered_m3_d": float(sum(fl for *_, fl in used)),
                 }
             )
@@ -334,10 +335,14 @@ def check_formation_blends(
             continue
         if ms.excess_mg_L > lim + TOL_MG_L:
             worst = max(ms.minerals_excess_mg_L.items(), key=lambda kv: kv[1], default=("", 0.0))
-            viol = (
-                f"mixing with formation water {dest.formation.name!r}: scale {ms.excess_mg_L:.3g}"
-                f" mg/L ({worst[0]} {worst[1]:.3g}) at {100 * ms.fraction_at_excess:.0f} % "
-                f"injectate > {lim:g} mg/L"
+            viol = Text.of(
+                "optimise.injectate.scale",
+                formation=repr(dest.formation.name),
+                excess=ms.excess_mg_L,
+                mineral=named("phase", worst[0]) if worst[0] else "",
+                mineral_mg_L=worst[1],
+                pct=100 * ms.fraction_at_excess,
+                lim=lim,
             )
             todo.append((n, d, t, streams, used, ms))
         det = _detail(dest, ms, injectates[n])

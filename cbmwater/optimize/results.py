@@ -22,7 +22,7 @@ import numpy as np
 
 from ..geochem.databases import database_info
 from ..geochem.engine import iphreeqc_version
-from ..i18n import Message, Text, joined, message_dicts, message_of, named
+from ..i18n import Message, Text, add_i18n, joined, message_dicts, message_of, named
 from ..resources import resource_label
 from ..version import __version__
 from . import precompute as pc
@@ -378,6 +378,10 @@ def build_results(
                     ),
                 }
             )
+            add_i18n(res["destinations"][-1], "violations")
+            res["destinations"][-1]["limit_sources_i18n"] = {
+                k: message_of(v).to_dict() for k, v in dest.limit_sources.items()
+            }
     # unverified limits of every destination that receives water
     used = {d["name"] for d in res["destinations"] if d["delivered_m3_d"] > tiny}
     res["unverified_limits"] = [

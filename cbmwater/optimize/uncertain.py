@@ -29,6 +29,7 @@ from ..casefile import check_keys as _keys
 from ..casefile import check_range as _rng
 from ..casefile import check_text as _str
 from ..errors import InputError
+from ..i18n import Text
 from ..schema import NETWORK_CASE as _S
 from ..treatment.streams import TRACKED
 from .production import arps_period_rates
@@ -449,13 +450,14 @@ def _distribution(
         raise ctx.err(
             table,
             fld,
-            'must be "default" or a table { dist = "lognormal" | "normal" | "uniform" | '
-            '"triangular", ... }',
+            Text.of("unc.case.dist_spec"),
             v,
         )
     _keys(ctx, f"{table} {fld}", v, _S["uncertainty distribution"])
     if "dist" not in v:
-        raise ctx.err(table, f"{fld}.dist", "is required; allowed: " + ", ".join(par.dists))
+        raise ctx.err(
+            table, f"{fld}.dist", Text.of("unc.case.dist_required", allowed=", ".join(par.dists))
+        )
     dist = _str(ctx, table, f"{fld}.dist", v["dist"], par.dists)
     need = DISTRIBUTIONS[dist]
     extra = [k for k in v if k != "dist" and k not in need]
@@ -464,25 +466,27 @@ def _distribution(
         raise ctx.err(
             table,
             f"{fld}.{(missing or extra)[0]}",
-            f"a {dist} distribution takes exactly: {', '.join(need)}"
-            + (f" (missing {', '.join(missing)})" if missing else f" (not {', '.join(extra)})"),
+            Text.of(
+                "unc.case.dist_params." + ("missing" if missing else "extra"),
+                dist=dist,
+                need=", ".join(need),
+                names=", ".join(missing or extra),
+            ),
         )
     vals: dict[str, float] = {}
     for k in need:  # sigma is in log units; every other key in the parameter's own
         key = "uncertainty_sigma" if k == "sigma" else par.range
         vals[k] = _rng(ctx, table, f"{fld}.{k}", v[k], key)
     if dist == "lognormal" and vals["median"] <= 0:
-        raise ctx.err(table, f"{fld}.median", "must be > 0 for a lognormal", v["median"])
+        raise ctx.err(table, f"{fld}.median", Text.of("unc.case.median_positive"), v["median"])
     if dist == "normal" and vals["sd"] <= 0:
-        raise ctx.err(table, f"{fld}.sd", "must be > 0", v["sd"])
+        raise ctx.err(table, f"{fld}.sd", Text.of("unc.case.positive"), v["sd"])
     if dist == "uniform" and not vals["low"] < vals["high"]:
-        raise ctx.err(table, f"{fld}.high", "must be above low", v["high"])
+        raise ctx.err(table, f"{fld}.high", Text.of("unc.case.high_above_low"), v["high"])
     if dist == "triangular" and not (
         vals["low"] <= vals["mode"] <= vals["high"] and vals["low"] < vals["high"]
     ):
-        raise ctx.err(
-            table, f"{fld}.mode", "must satisfy low <= mode <= high, low < high", v["mode"]
-        )
+        raise ctx.err(table, f"{fld}.mode", Text.of("unc.case.mode_order"), v["mode"])
     lower = plausible.RANGES[par.range].lo or 0.0
     return Distribution(dist, tuple((k, vals[k]) for k in need), lower=max(lower, 0.0))
 
@@ -491,17 +495,17 @@ def _names(
     ctx: TableContext, table: str, fld: str, v: object, allowed: list[str]
 ) -> tuple[str, ...]:
     if not isinstance(v, list) or not v or not all(isinstance(x, str) for x in v):
-        raise ctx.err(table, fld, "must be a non-empty list of names", v)
+        raise ctx.err(table, fld, Text.of("unc.case.name_list"), v)
     for x in v:
         if x not in allowed:
             shown = ", ".join(allowed[:12]) + (" ..." if len(allowed) > 12 else "")
-            raise ctx.err(table, fld, f"unknown name; allowed: {shown}", x)
+            raise ctx.err(table, fld, Text.of("unc.case.unknown_name", allowed=shown), x)
     return tuple(dict.fromkeys(v))
 
 
 def _list_of_tables(ctx: TableContext, fld: str, v: object) -> list[dict[str, Any]]:
     if not isinstance(v, list) or not all(isinstance(x, dict) for x in v):
-        raise ctx.err("uncertainty", fld, f"must be a list of tables ([[uncertainty.{fld}]])", v)
+        raise ctx.err("uncertainty", fld, Text.of("unc.case.list_of_tables", fld=fld), v)
     return v
 
 
@@ -532,14 +536,13 @@ def parse_uncertainty(
             picked = _names(ctx, t, "wells", g["wells"], wnames)
             chosen = [w for w in chosen if w in picked] if "stations" in g else list(picked)
         if not chosen:
-            raise ctx.err(t, "wells", "selects no well (no well of these stations is listed)")
+            raise ctx.err(t, "wells", Text.of("unc.case.no_well"))
         for w in wells:
             if w.name in chosen and w.arps is None:
                 raise ctx.err(
                     t,
                     "wells",
-                    "this well's rates come from the production table, not from Arps qi/Di/b; "
-                    "leave it out of Arps uncertainty",
+                    Text.of("unc.case.production_well"),
                     w.name,
                 )
         per = _str(ctx, t, "per", g.get("per", "well"), ("well", "group"))
@@ -548,10 +551,10 @@ def parse_uncertainty(
             for name in ("qi_factor", "Di_factor", "b")
         }
         if not any(dists.values()):
-            raise ctx.err(t, "qi_factor", "give at least one of qi_factor, Di_factor, b")
+            raise ctx.err(t, "qi_factor", Text.of("unc.case.give_well_factor"))
         rho = _rng(ctx, t, "rho_qi_Di", g.get("rho_qi_Di", 0.0), "correlation")
         if rho and (dists["qi_factor"] is None or dists["Di_factor"] is None):
-            raise ctx.err(t, "rho_qi_Di", "needs both qi_factor and Di_factor", rho)
+            raise ctx.err(t, "rho_qi_Di", Text.of("unc.case.rho_needs_both"), rho)
         order = [w for w in wnames if w in chosen]
         groups.append(
             WellGroup(
@@ -575,28 +578,29 @@ def parse_uncertainty(
         mults: list[tuple[str, Distribution]] = []
         raw = q.get("multipliers", {})
         if not isinstance(raw, dict):
-            raise ctx.err(t, "multipliers", "must be a table { constituent = distribution }", raw)
+            raise ctx.err(t, "multipliers", Text.of("unc.case.multipliers_table"), raw)
         for key, spec in raw.items():
             if key not in TRACKED:
                 raise ctx.err(
-                    t, f"multipliers.{key}", "unknown constituent; allowed: " + ", ".join(TRACKED)
+                    t,
+                    f"multipliers.{key}",
+                    Text.of("case.unknown_limit", allowed=", ".join(TRACKED)),
                 )
             mults.append(
                 (key, _distribution(ctx, t, f"multipliers.{key}", spec, "multiplier", 1.0))
             )
         resample = q.get("resample", False)
         if not isinstance(resample, bool):
-            raise ctx.err(t, "resample", "must be true or false", resample)
+            raise ctx.err(t, "resample", Text.of("case.boolean"), resample)
         if not mults and not resample:
-            raise ctx.err(t, "multipliers", "give multipliers, resample = true, or both")
+            raise ctx.err(t, "multipliers", Text.of("unc.case.give_quality"))
         pools: list[tuple[str, tuple[str, ...]]] = []
         if resample:
             if "block" not in meta.columns:
                 raise ctx.err(
                     t,
                     "resample",
-                    "needs a 'block' column in the analyses file (each well's analysis is "
-                    "drawn from the analyses of its block)",
+                    Text.of("unc.case.needs_block"),
                     resample,
                 )
             blocks = meta["block"].astype(str)
@@ -641,7 +645,7 @@ def parse_uncertainty(
         _keys(ctx, t, du, _S["uncertainty destinations"])
         name = _str(ctx, t, "name", du["name"], tuple(dnames))
         if any(x.name == name for x in dus):
-            raise ctx.err(t, "name", "names must be unique", name)
+            raise ctx.err(t, "name", Text.of("case.names_unique"), name)
         dest = destinations[dnames.index(name)]
         got = {
             k: None if k not in du else _distribution(ctx, t, k, du[k], k, base)
@@ -655,7 +659,7 @@ def parse_uncertainty(
             raise ctx.err(
                 t,
                 "capacity_factor",
-                "give at least one of capacity_factor, price_CNY_m3, fee_CNY_m3",
+                Text.of("unc.case.give_destination_factor"),
             )
         dus.append(
             DestinationUncertainty(
@@ -666,8 +670,7 @@ def parse_uncertainty(
         raise ctx.err(
             "uncertainty",
             None,
-            "names nothing uncertain: add [[uncertainty.wells]], [[uncertainty.quality]], "
-            "[uncertainty.prices] or [[uncertainty.destinations]]",
+            Text.of("unc.case.nothing_uncertain"),
         )
     if electricity_base <= 0 and elec is not None:
         raise InputError(

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from ..i18n import Text, message_of
 from . import precompute as pc
 from .model import Cut, Network
 
@@ -81,14 +82,14 @@ def verify(
             upd(
                 "balance_m3_d",
                 abs(site_in[s, t] + g_out[s, t] + spill[s, t] - net.produced[s, t]),
-                f"station {net.stations[s]}, period {t + 1}",
+                Text.of("optimise.verify.station", station=net.stations[s], period=t + 1),
             )
     for h in range(len(net.hubs)):
         for t in range(T):
             upd(
                 "balance_m3_d",
                 abs(site_in[S + h, t] - g_in[h, t]),
-                f"hub {net.hubs[h]}, period {t + 1}",
+                Text.of("optimise.verify.hub", hub=net.hubs[h], period=t + 1),
             )
     xs = np.zeros(len(F))
     ws = np.zeros(len(F))
@@ -106,23 +107,35 @@ def verify(
         if len(arr):
             k = int(np.argmax(arr))
             i, t = int(net.f_pair[k]), int(net.f_t[k])
-            upd(key, float(arr[k]), f"{'/'.join(tab.pairs[i])}, period {t + 1}")
+            upd(
+                key,
+                float(arr[k]),
+                Text.of("optimise.verify.at", at="/".join(tab.pairs[i]), period=t + 1),
+            )
     for arr in (F, X, W, G):
         if len(arr):
-            upd("negative_m3_d", float(-arr.min()), "a flow variable")
+            upd("negative_m3_d", float(-arr.min()), Text.of("optimise.verify.flow_variable"))
     if len(Y):
-        upd("integrality", float(np.abs(Y - np.round(Y)).max()), "a build decision")
+        upd(
+            "integrality",
+            float(np.abs(Y - np.round(Y)).max()),
+            Text.of("optimise.verify.build_decision"),
+        )
     for d, dest in enumerate(case.destinations):
         for t in range(T):
             total, conc = blend_at(net, vals, d, t)
-            upd("capacity_m3_d", total - dest.capacity_m3_d[t], f"{dest.name}, period {t + 1}")
+            upd(
+                "capacity_m3_d",
+                total - dest.capacity_m3_d[t],
+                Text.of("optimise.verify.at", at=dest.name, period=t + 1),
+            )
             if total <= 1e-9:
                 continue
             for key, lim in dest.limits_mg_L.items():
                 upd(
                     "quality_mg_L",
                     float(np.nan_to_num(conc[pc.KEYS.index(key)])) - lim,
-                    f"{dest.name}, period {t + 1}, {key}",
+                    Text.of("optimise.verify.at_of", at=dest.name, period=t + 1, what=key),
                 )
     for cut in cuts:
         d = net.dests.index(cut.destination)
@@ -135,7 +148,7 @@ def verify(
         upd(
             "cuts",
             lhs if cut.sense == "max" else -lhs,
-            f"{cut.destination}, period {cut.period}, {cut.prop}",
+            Text.of("optimise.verify.at_of", at=cut.destination, period=cut.period, what=cut.prop),
         )
     scale = max(1.0, float(net.produced.max(initial=1.0)))
     ok = (
@@ -144,4 +157,9 @@ def verify(
         and viol["integrality"] <= 1e-5
         and viol["cuts"] <= 1e-4 * scale * 10
     )
-    return {"ok": bool(ok), "max_violation": viol, "where": worst}
+    return {
+        "ok": bool(ok),
+        "max_violation": viol,
+        "where": worst,
+        "where_i18n": {k: message_of(v).to_dict() for k, v in worst.items()},
+    }

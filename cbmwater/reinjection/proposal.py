@@ -29,7 +29,7 @@ from typing import Any
 from .. import plausible
 from ..casefile import withhold_outside_values
 from ..errors import InputError
-from ..i18n import Message
+from ..i18n import Message, Text
 from ..schema import PROPOSAL, check_section
 from ..standards.table import PARAMETERS, load_standards
 from ..validation import check_unique
@@ -143,7 +143,7 @@ def _ranged(table: dict[str, Any], key: str, where: str, rkey: str, warns: list[
     """``table[key]`` within the plausible range ``rkey`` (:mod:`cbmwater.plausible`): refused
     outside the hard range, a note in ``warns`` outside the soft one."""
     if key not in table:
-        raise InputError(f"{where}.{key} is missing")
+        raise InputError(Text.of("proposal.missing", where=f"{where}.{key}"))
     return plausible.check(rkey, table[key], f"{where}.{key}", warnings=warns)
 
 
@@ -154,10 +154,10 @@ def _text(table: dict, key: str, where: str, default: str | None = None) -> str:
     if key not in table:
         if default is not None:
             return default
-        raise InputError(f"{where}.{key} is missing")
+        raise InputError(Text.of("proposal.missing", where=f"{where}.{key}"))
     v = table[key]
     if not isinstance(v, str) or not v.strip():
-        raise InputError(f"{where}.{key} must be a non-empty text")
+        raise InputError(Text.of("proposal.non_empty_text", where=f"{where}.{key}"))
     return v.strip()
 
 
@@ -166,7 +166,7 @@ def _water(spec: object, where: str, base: Path | None, allow_outside: bool = Fa
     from ..water.io import read_analyses
 
     if not isinstance(spec, dict):
-        raise InputError(f"{where} is missing (a table with file + sample_id, or inline values)")
+        raise InputError(Text.of("proposal.water_missing", where=where))
     extra: dict[str, float] = {}
     if "file" in spec:
         file = _text(spec, "file", where)
@@ -177,14 +177,23 @@ def _water(spec: object, where: str, base: Path | None, allow_outside: bool = Fa
         )
         if not p.is_file():
             raise InputError(
-                f"{where}.file {file!r} not found (paths are relative to the "
-                f"proposal's folder: {base or Path.cwd()})"
+                Text.of(
+                    "proposal.file_not_found",
+                    where=where,
+                    file=repr(file),
+                    folder=str(base or Path.cwd()),
+                )
             )
         whole = read_analyses(p, require_pH=False)
         if sid not in whole.sample_ids:
             raise InputError(
-                f"{where}.sample_id {sid!r} not in {file}; "
-                f"{id_hint(whole.sample_ids, p, folder, limit=None)}"
+                Text.of(
+                    "proposal.sample_not_in",
+                    where=where,
+                    sid=repr(sid),
+                    file=file,
+                    hint=id_hint(whole.sample_ids, p, folder, limit=None),
+                )
             )
         analyses = whole.subset([sid])
         for k in spec:
@@ -192,8 +201,7 @@ def _water(spec: object, where: str, base: Path | None, allow_outside: bool = Fa
                 continue
             if k in CONSTITUENTS and k not in _STANDARD_ONLY:
                 raise InputError(
-                    f"{where}.{k}: constituents come from {file}; inline values "
-                    "alongside a file may only be standard parameters (oil, SRB ...)"
+                    Text.of("proposal.inline_with_file", where=f"{where}.{k}", file=file)
                 )
             extra[k] = _extra(spec, k, where)
         canonical = json.dumps(
@@ -206,20 +214,25 @@ def _water(spec: object, where: str, base: Path | None, allow_outside: bool = Fa
         for k, v in spec.items():
             if k in CONSTITUENTS and k not in _STANDARD_ONLY:
                 if isinstance(v, bool) or not isinstance(v, (int, float, str)):
-                    raise InputError(f'{where}.{k} must be a number (or "<DL"), got {v!r}')
+                    raise InputError(
+                        Text.of("proposal.number_or_dl", where=f"{where}.{k}", got=repr(v))
+                    )
                 rec[k] = v
             else:
                 extra[k] = _extra(spec, k, where)
         try:
             analyses = AnalysisSet.from_records([rec], source=where)
         except InputError as exc:
-            raise InputError(f"{where}: {exc}") from None
+            raise InputError(
+                f"{where}: {exc}",
+                msg=Message("error.prefixed", {"prefix": where, "what": exc.full_message()}),
+            ) from None
         canonical = json.dumps(
             {"fingerprint": analyses.fingerprint(), "extra": extra}, sort_keys=True
         )
-        source = "inline"
+        source = Text.of("case.source.inline")
     if math.isnan(float(analyses.values.iloc[0]["pH"])):
-        raise InputError(f"{where} has no pH (PHREEQC needs it)")
+        raise InputError(Text.of("proposal.no_pH", where=where))
     return Water(where, analyses, extra, source, canonical)
 
 
@@ -231,8 +244,11 @@ _STANDARD_ONLY = frozenset({"DO"})
 def _extra(spec: dict, k: str, where: str) -> float:
     if k not in PARAMETERS:
         raise InputError(
-            f"{where}.{k} is not a known constituent or standard parameter; "
-            f"constituents: {', '.join(CONSTITUENTS)}"
+            Text.of(
+                "proposal.unknown_parameter",
+                where=f"{where}.{k}",
+                constituents=", ".join(CONSTITUENTS),
+            )
         )
     return plausible.check("standard_parameter", spec[k], f"{where}.{k}")
 
@@ -256,20 +272,22 @@ def parse_proposal(
     table = load_standards()
     std = data.get("standard", _SOURCE_STANDARD)
     if not isinstance(std, str):
-        raise InputError('standard must be a text such as "SYT5329"')
+        raise InputError(Text.of("proposal.standard_text"))
     try:
         std = table.resolve_standard(std)
     except InputError as exc:
-        raise InputError(f"standard: {exc}") from None
+        raise InputError(
+            f"standard: {exc}",
+            msg=Message("error.prefixed", {"prefix": "standard", "what": exc.full_message()}),
+        ) from None
     if std != _SOURCE_STANDARD:
         raise InputError(
-            f"standard {std!r} has no permeability classes for injection water; "
-            f"allowed: {_SOURCE_STANDARD}"
+            Text.of("proposal.standard_classes", std=repr(std), allowed=_SOURCE_STANDARD)
         )
     inj = _water(data.get("injectate"), "injectate", base, allow_outside)
     form = data.get("formation")
     if not isinstance(form, dict):
-        raise InputError("formation is missing")
+        raise InputError(Text.of("proposal.missing", where="formation"))
     _section(form, "formation")
     name = _text(form, "name", "formation")
     litho = _text(form, "lithology", "formation")
@@ -283,28 +301,28 @@ def parse_proposal(
     fw = _water(form.get("water"), "formation.water", base, allow_outside)
     op = data.get("operation")
     if not isinstance(op, dict):
-        raise InputError("operation is missing")
+        raise InputError(Text.of("proposal.missing", where="operation"))
     _section(op, "operation")
     vol = _ranged(op, "volume_m3_d", "operation", "injection_m3_d", warns)
     aqs = data.get("protected_aquifers")
     if not isinstance(aqs, list) or not aqs:
-        raise InputError("protected_aquifers is missing (at least one [[protected_aquifers]])")
+        raise InputError(Text.of("proposal.aquifers_missing"))
     aquifers = []
     for i, a in enumerate(aqs, start=1):
         w = f"protected_aquifers[{i}]"
         if not isinstance(a, dict):
-            raise InputError(f"{w} must be a table")
+            raise InputError(Text.of("proposal.must_be_table", where=w))
         _section(a, "protected_aquifers", w)
         top = None if "top_depth_m" not in a else _ranged(a, "top_depth_m", w, _ADM, warns)
         bottom = _ranged(a, "bottom_depth_m", w, _ADM, warns)
         if top is not None and top > bottom:
-            raise InputError(f"{w}.top_depth_m ({top:g}) is below bottom_depth_m ({bottom:g})")
+            raise InputError(Text.of("proposal.top_below_bottom", where=w, top=top, bottom=bottom))
         aquifers.append(Aquifer(_text(a, "name", w), bottom, top))
     # the review's findings name each aquifer: two of one name could not be told apart
     check_unique([a.name for a in aquifers], "protected_aquifers name")
     rv = data.get("review", {})
     if not isinstance(rv, dict):
-        raise InputError("review must be a table")
+        raise InputError(Text.of("proposal.must_be_table", where="review"))
     _section(rv, "review")
     sep = (
         None
@@ -313,11 +331,11 @@ def parse_proposal(
     )
     nfr = rv.get("fractions", DEFAULT_FRACTIONS)
     if isinstance(nfr, bool) or not isinstance(nfr, int):
-        raise InputError(f"review.fractions must be a whole number, got {nfr!r}")
+        raise InputError(Text.of("proposal.fractions_whole", got=repr(nfr)))
     plausible.check("mixing_fractions", nfr, "review.fractions")
     dbname = rv.get("database", "phreeqc")
     if dbname not in ("phreeqc", "wateq4f"):
-        raise InputError(f"review.database must be phreeqc or wateq4f, got {dbname!r}")
+        raise InputError(Text.of("proposal.database", got=repr(dbname)))
     h = hashlib.sha256()
     h.update(json.dumps(data, sort_keys=True, default=str).encode())
     h.update(inj.canonical.encode())
@@ -359,8 +377,11 @@ def load_proposal(path: str | Path, *, allow_outside: bool = False) -> Proposal:
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{p} is not valid UTF-8 TOML: {exc}") from None
+        raise InputError(Text.of("proposal.bad_toml", path=str(p), exc=str(exc))) from None
     try:
         return parse_proposal(data, p.resolve().parent, p, raw, allow_outside=allow_outside)
     except InputError as exc:
-        raise InputError(f"{p.name}: {exc}") from None
+        raise InputError(
+            f"{p.name}: {exc}",
+            msg=Message("error.prefixed", {"prefix": p.name, "what": exc.full_message()}),
+        ) from None

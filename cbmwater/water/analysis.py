@@ -332,6 +332,7 @@ def check_range(
         file=file,
         row=row,
         shown=value if cell is None else cell,
-        note=(f"that is {name} = {canon}; " if converted else "")
-        + "values are never clipped: correct the cell",
+        note=Text.of("plausible.note.converted", name=name, canon=canon)
+        if converted
+        else Text.of("plausible.note.never_clipped"),
     )
