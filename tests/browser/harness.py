@@ -37,6 +37,8 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("reinjection", "rj_title", "nav_reinjection"),
     ("optimise", "opt_title", "nav_optimise"),
     ("mine_water", "mw_title", "nav_minewater"),
+    ("workspace", "ws_title", "nav_workspace"),
+    ("compare", "cmp_title", "nav_compare"),
 )
 START_TIMEOUT_S = 120
 #: a page's longest first run here (Characterise speciates the bundled set with PHREEQC)
