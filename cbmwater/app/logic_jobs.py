@@ -176,13 +176,13 @@ def submit(
 
 def shared_job(key: str, start: Callable[[], str]) -> str:
     """The job of ``key`` (e.g. the hash of a proposal) shared by every session of the
-    server: the one already queued, running or done, else a new one from ``start()``.  A failed
-    or cancelled job is started again."""
+    server: the one already queued, running, done or failed (its error is shown, as the result
+    would be), else a new one from ``start()``.  A cancelled job is started again."""
     with _LOCK:
         job_id = _SHARED.get(key)
     if job_id is not None:
         st = runner().status(job_id)
-        if st.state not in ("failed", "cancelled"):
+        if st.state != "cancelled":
             return job_id
     job_id = start()
     with _LOCK:
