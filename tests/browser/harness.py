@@ -137,6 +137,18 @@ def open_page(page: Any, url: str, title: str, timeout_ms: int = RUN_TIMEOUT_MS)
 def wait_for_title(page: Any, title: str, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
     page.locator("h1").filter(has_text=title).first.wait_for(timeout=timeout_ms)
     wait_idle(page, timeout_ms)
+    dismiss_page_not_found(page)
+
+
+def dismiss_page_not_found(page: Any) -> None:
+    """Close Streamlit's "Page not found" dialog, which a first load of ``/<page>`` shows
+    although ``st.navigation`` then runs that very page: Streamlit looks the URL up among the
+    pages it found in ``cbmwater/app/pages/`` (named from the files, ``Optimise``) before the
+    entry script registers its own (``optimise``).  It makes the rest of the page inert."""
+    dialog = page.locator("[role='dialog']").filter(has_text="Page not found")
+    if dialog.count():
+        page.keyboard.press("Escape")
+        dialog.wait_for(state="detached")
 
 
 def nav_labels(page: Any) -> list[str]:

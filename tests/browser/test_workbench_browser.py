@@ -81,7 +81,7 @@ def metric(page: Any, label: str) -> str:
     return str(box.locator("[data-testid='stMetricValue']").inner_text()).strip()
 
 
-NPV_LABEL = "NPV of costs"  # the start of t("opt_m_npv", "en")
+NPV_LABEL = t("opt_m_npv", "en", year=2024)  # the bundled case prices in 2024
 
 
 def run_optimisation(page: Any, url: str) -> None:
@@ -178,11 +178,18 @@ def test_two_trains_are_compared_side_by_side(server, chromium):
         )
     page = new_page(chromium)
     open_page(page, f"{server.url}/compare?lang=zh", t("cmp_title", "zh"))
-    page.get_by_text(t("ws_kind_treat", "zh"), exact=True).click()
+    page.get_by_test_id("stMainBlockContainer").get_by_text(
+        t("ws_kind_treat", "zh"), exact=True
+    ).click()
     page.get_by_role("heading", name=t("cmp_quality", "zh")).wait_for()
     wait_idle(page)
     assert exceptions(page) == []
-    legend = page.locator(".js-plotly-plot .legendtext").all_inner_texts()
+    chart = page.locator(".js-plotly-plot").last
+    chart.scroll_into_view_if_needed()
+    chart.locator(".legendtext").first.wait_for()
+    legend = chart.locator(".legendtext").evaluate_all(
+        "els => els.map(e => e.textContent)"
+    )
     assert f"#{ids['RO']} RO" in legend and f"#{ids['filters']} filters" in legend
     for heading in ("cmp_kpis", "cmp_units", "cmp_quality"):
         assert page.get_by_role("heading", name=t(heading, "zh")).count() == 1
