@@ -177,7 +177,9 @@ def submit(
 def shared_job(key: str, start: Callable[[], str]) -> str:
     """The job of ``key`` (e.g. the hash of a proposal) shared by every session of the
     server: the one already queued, running, done or failed (its error is shown, as the result
-    would be), else a new one from ``start()``.  A cancelled job is started again."""
+    would be), else a new one from ``start()``.  A cancelled job is started again.  The key
+    includes the workspace file, where the job saves its run."""
+    key = f"{default_workspace_path()}|{key}"
     with _LOCK:
         job_id = _SHARED.get(key)
     if job_id is not None:

@@ -187,9 +187,7 @@ def test_two_trains_are_compared_side_by_side(server, chromium):
     chart = page.locator(".js-plotly-plot").last
     chart.scroll_into_view_if_needed()
     chart.locator(".legendtext").first.wait_for()
-    legend = chart.locator(".legendtext").evaluate_all(
-        "els => els.map(e => e.textContent)"
-    )
+    legend = chart.locator(".legendtext").evaluate_all("els => els.map(e => e.textContent)")
     assert f"#{ids['RO']} RO" in legend and f"#{ids['filters']} filters" in legend
     for heading in ("cmp_kpis", "cmp_units", "cmp_quality"):
         assert page.get_by_role("heading", name=t(heading, "zh")).count() == 1

@@ -12,6 +12,7 @@ reopens it.  All computing is in :mod:`logic_workspace`.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import pandas as pd
@@ -97,7 +98,7 @@ def manage(ws: Workspace, rec: RunRecord, lang: str) -> None:
         for col, (fmt, suffix, mime) in zip(cols, reports):
             col.download_button(
                 t(f"ws_report_{fmt}", lang),
-                lambda fmt=fmt: LW.report_bytes(ws, rec, fmt, lang),
+                functools.partial(LW.report_bytes, ws, rec, fmt, lang),
                 LW.report_name(rec, suffix, lang),
                 mime=mime,
                 key=f"ws_report_{fmt}_{rec.id}",

@@ -36,6 +36,17 @@ def change_label(change: str, lang: str) -> str:
     return t(key, lang) if has(key) else change
 
 
+def cell(value: object, lang: str) -> str:
+    """A KPI cell as text: numbers to 6 significant digits, a solver status in words."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    if isinstance(value, str):
+        return LO.status_label(value, lang)
+    if isinstance(value, (int, float)):
+        return f"{value:,.6g}"
+    return str(value)
+
+
 def run_columns(runs: tuple[str, ...], fmt: str, lang: str) -> dict:
     config = {r: st.column_config.NumberColumn(r, format=fmt) for r in runs}
     config["delta"] = st.column_config.NumberColumn(t("cmp_col_delta", lang), format=fmt)
@@ -46,11 +57,11 @@ def show_plans(cmp: Comparison, lang: str) -> None:
     runs = cmp.runs
     kpis = cmp.to_frame("kpis")
     kpis["kpi"] = kpis["kpi"].map(lambda k: kpi_label(str(k), lang))
-    for r in runs:
-        kpis[r] = [LO.status_label(v, lang) if isinstance(v, str) else v for v in kpis[r].tolist()]
+    for r in (*runs, "delta"):
+        kpis[r] = [cell(v, lang) for v in kpis[r].tolist()]
     st.subheader(t("cmp_kpis", lang))
     st.dataframe(
-        kpis.astype(str).replace({"None": "—", "nan": "—"}),
+        kpis,
         hide_index=True,
         key="cmp_kpis",
         column_config={
@@ -204,7 +215,7 @@ chosen = st.multiselect(
 if len(chosen) < 2:
     st.info(t("cmp_choose_two", lang), icon=":material/info:")
     st.stop()
-comparison = LW.compare([ws.run(int(i)) for i in chosen])
+comparison = LW.compare([ws.run(int(i)) for i in sorted(chosen)])  # Δ: newer − older
 if kind == "optimise":
     show_plans(comparison, lang)
 else:
