@@ -24,6 +24,7 @@ import pandas as pd
 import pytest
 
 pytest.importorskip("streamlit")
+from app_jobs import settle, temp_workspace  # noqa: E402, F401
 from plotly_spec import chart_spec, values  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
@@ -69,6 +70,7 @@ def page(
 
 def rerun(at: AppTest) -> AppTest:
     at.run(timeout=TIMEOUT)
+    settle(at, TIMEOUT)  # the plan is a job in a worker process
     assert not at.exception
     return at
 

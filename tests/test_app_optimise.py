@@ -26,6 +26,7 @@ import pandas as pd
 import pytest
 
 pytest.importorskip("streamlit")
+from app_jobs import settle, temp_workspace  # noqa: E402, F401
 from plotly_spec import chart_spec, values  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
@@ -79,6 +80,7 @@ def edit(at: AppTest, rows: dict[int, dict]) -> AppTest:
 def click(at: AppTest, key: str) -> AppTest:
     at.button(key=key).click()
     at.run(timeout=TIMEOUT)
+    settle(at, TIMEOUT)  # the run is a job in a worker process
     assert not at.exception
     return at
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("streamlit")
+from app_jobs import settle, temp_workspace  # noqa: E402, F401
 from plotly_spec import chart_spec, values  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
@@ -84,6 +85,7 @@ def run_page(
     if example is not None:
         at.selectbox(key="rj_example").set_value(example)
         at.run(timeout=TIMEOUT)
+    settle(at, TIMEOUT)  # the review is a job in a worker process
     assert not at.exception
     return at
 

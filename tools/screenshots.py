@@ -3,7 +3,8 @@ screenshots``).
 
 The same set-up as the browser tests (tests/browser/harness.py): ``cbmwater app`` on a free port
 with a throw-away workspace, Debian's Chromium through Playwright, waits on Streamlit's
-app-ready markers.  Each page is opened by its URL (``/<page>?lang=<en|zh>``) and shot whole:
+app-ready markers; the workspace holds two plans of the hand case and two treatment
+trains (:func:`seed`).  Each page is opened by its URL (``/<page>?lang=<en|zh>``) and shot whole:
 the viewport is grown to the height of the page's scrolling main area first.
 
     python tools/screenshots.py [--out docs/screenshots] [--width 1280]
@@ -34,12 +35,48 @@ _MAIN_HEIGHT_JS = """
 """
 
 
+def seed(workspace: Path) -> None:
+    """Real runs for the Workspace and Compare pages: two plans of the hand case (the second
+    with its Reuse capacity cut to 60 m3/d) and two treatment trains of a bundled sample."""
+    import tomllib
+
+    import cbmwater
+    from cbmwater.optimize.case import parse_case
+    from cbmwater.study import BUNDLED_ANALYSES
+    from cbmwater.study.workspace import run_inputs
+
+    ws = cbmwater.Workspace(workspace)
+    hand = ROOT / "tests" / "data" / "optimise" / "hand" / "case.toml"
+    data = tomllib.loads(hand.read_text(encoding="utf-8"))
+    data["destinations"][0]["capacity_m3_d"] = 60.0
+    for label, case in (
+        ("hand case", hand),
+        ("hand case, reuse 60 m3/d", parse_case(data, hand.parent, str(hand))),
+    ):
+        ws.save_run(
+            "optimise", cbmwater.optimise(case), inputs=run_inputs(hand, "case"), label=label
+        )
+    for label, train in (
+        ("RO", "multimedia_filter,cartridge_filter,brackish_ro"),
+        ("filters", "multimedia_filter,cartridge_filter"),
+    ):
+        res = cbmwater.treat(BUNDLED_ANALYSES, train, flow_m3_d=500, sample="SZ-3-01")
+        ws.save_run("treat", res, inputs=run_inputs(BUNDLED_ANALYSES, "lab"), label=label)
+
+
 def shoot(out: Path, width: int) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        seed(Path(tmp) / "workspace.sqlite")
+        written = _shoot(out, width, Path(tmp) / "workspace.sqlite")
+    return written
+
+
+def _shoot(out: Path, width: int, workspace: Path) -> list[Path]:
+    written: list[Path] = []
     with (
-        tempfile.TemporaryDirectory() as tmp,
-        app_server(Path(tmp) / "workspace.sqlite") as url,
+        app_server(workspace) as url,
         sync_playwright() as p,
     ):
         browser = launch(p)

@@ -73,6 +73,14 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/landslide:",
         "page_minewater",
     ),
+    PageSpec(
+        "pages/6_Workspace.py",
+        "nav_workspace",
+        "workspace",
+        ":material/inventory_2:",
+        "page_workspace",
+    ),
+    PageSpec("pages/7_Compare.py", "nav_compare", "compare", ":material/compare:", "page_compare"),
 )
 
 

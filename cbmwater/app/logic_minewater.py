@@ -15,7 +15,7 @@ Optimise page) and validated by :func:`cbmwater.study.minewater.mine_case_from_s
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,14 +29,15 @@ from cbmwater import CbmwaterError, InputError
 from cbmwater.app import logic
 from cbmwater.app.i18n import has, t
 from cbmwater.app.logic import engine_text, engine_texts, joined_texts
+from cbmwater.app.logic_jobs import submit as submit_job
 from cbmwater.study import example_path, resource_label
 from cbmwater.study import minewater as api
 from cbmwater.study import outputs as export
 from cbmwater.study.casefiles import bundled_cases as _bundled
 from cbmwater.study.casefiles import read_case_zip
-from cbmwater.study.guard import run_guarded
 from cbmwater.study.minewater import PASSIVE_ACID_LOAD_MAX_KG_D, water_for_rules
 from cbmwater.study.vocabulary import CONSTITUENT_NAMES
+from cbmwater.study.workspace import InputFile
 
 if TYPE_CHECKING:  # pragma: no cover
     from cbmwater.study.minewater import MineCase
@@ -74,7 +75,7 @@ __all__ = [
     "load_case_zip",
     "case_points",
     "case_destinations",
-    "run_plan",
+    "submit_plan",
     "choices_table",
     "sketch_figure",
     "river_table",
@@ -682,13 +683,24 @@ def case_destinations(case: Any) -> list[dict]:
     return [{"name": d.name, "kind": d.kind} for d in case.destinations]
 
 
-def run_plan(
-    case: Any, budget_CNY: float | None = None, progress: Callable[[str, float], None] | None = None
-) -> dict:
-    """:func:`cbmwater.minewater_plan` as the engine's result dict (``MinePlan.to_dict()``), run
-    under the per-run memory and time guard (:func:`cbmwater.study.guard.run_guarded`)."""
-    plan = run_guarded(cbmwater.minewater_plan, case, budget_CNY=budget_CNY, progress=progress)
-    return plan.to_dict()
+def submit_plan(
+    case: Any,
+    budget_CNY: float | None,
+    inputs: list[InputFile],
+    *,
+    options: dict[str, Any] | None = None,
+) -> str:
+    """Queue :func:`cbmwater.minewater_plan` as a job (a worker process of the server's runner,
+    under the per-run memory and time guard); when it is done the plan (``MinePlan.to_dict()``)
+    is saved to the workspace with ``inputs`` and ``options``.  Returns the job's id."""
+    return submit_job(
+        "minewater_plan",
+        "minewater_plan",
+        {"case": case, "budget_CNY": budget_CNY},
+        inputs=inputs,
+        options=options,
+        label=str(getattr(case, "name", "") or "")[:200],
+    )
 
 
 # ------------------------------------------------------------------ plan: tables

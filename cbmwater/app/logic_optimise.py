@@ -18,22 +18,21 @@ from __future__ import annotations
 import copy
 import json
 import math
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
-import cbmwater
 from cbmwater.app.i18n import has, t
-from cbmwater.app.logic import engine_text, engine_texts
+from cbmwater.app.logic import engine_text, engine_texts, joined_texts
+from cbmwater.app.logic_jobs import submit as submit_job
 from cbmwater.study import NetworkPlan, example_path, resource_label
 from cbmwater.study import outputs as export
 from cbmwater.study.casefiles import CaseSource, case_title, read_case_file, read_case_zip
 from cbmwater.study.casefiles import bundled_cases as _bundled
-from cbmwater.study.guard import run_guarded
 from cbmwater.study.network import KINDS, LINEAR_KEYS, OBJECTIVES, case_from_source
+from cbmwater.study.workspace import InputFile
 
 if TYPE_CHECKING:  # pragma: no cover
     from cbmwater.study.network import Case
@@ -55,8 +54,8 @@ __all__ = [
     "destination_table",
     "apply_edits",
     "build_case",
-    "run",
-    "run_pareto",
+    "submit_run",
+    "submit_pareto",
     "has_plan",
     "kind_label",
     "status_label",
@@ -297,51 +296,57 @@ def build_case(
 
 
 # ------------------------------------------------------------------ runs
-def run(
+def submit_run(
     case: Any,
+    inputs: list[InputFile],
     *,
     objective: str = "cost",
     time_limit_s: float = 60.0,
     mip_gap: float = 0.005,
     budget_CNY: float | None = None,
-    progress: Callable[[str, float], None] | None = None,
-) -> dict[str, Any]:
-    """``optimise`` the case (the engine's results dict, JSON-ready), under the per-run memory
-    and time guard (:func:`cbmwater.study.guard.run_guarded`: the server stays up, and each run
-    has its own process)."""
-    plan = run_guarded(
-        cbmwater.optimise,
-        case,
-        objective=objective,
-        time_limit_s=time_limit_s,
-        mip_gap=mip_gap,
-        budget_CNY=budget_CNY,
-        progress=progress,
+    options: dict[str, Any] | None = None,
+) -> str:
+    """Queue ``optimise`` of the case as a job (a worker process of the server's runner, under
+    the per-run memory and time guard); when it is done the plan is saved to the workspace with
+    ``inputs`` (the case file and its tables) and ``options``.  Returns the job's id; the job's
+    result is the plan's ``to_dict()``."""
+    params = {
+        "case": case,
+        "objective": objective,
+        "time_limit_s": time_limit_s,
+        "mip_gap": mip_gap,
+        "budget_CNY": budget_CNY,
+    }
+    return submit_job(
+        "optimise", "optimise", params, inputs=inputs, options=options, label=_label(case)
     )
-    return cast(dict[str, Any], export.jsonable(plan.to_dict()))  # jsonable keeps a dict a dict
 
 
-def run_pareto(
+def submit_pareto(
     case: Any,
+    inputs: list[InputFile],
     *,
     points: int = 4,
     time_limit_s: float = 60.0,
     mip_gap: float = 0.005,
-    progress: Callable[[str, float], None] | None = None,
-) -> list[dict[str, Any]]:
-    """``pareto_front`` of the case: least NPV cost against reuse share (guarded as :func:`run`)."""
-    front = run_guarded(
-        cbmwater.pareto_front,
-        case,
-        points=points,
-        time_limit_s=time_limit_s,
-        mip_gap=mip_gap,
-        progress=progress,
+    options: dict[str, Any] | None = None,
+) -> str:
+    """Queue ``pareto_front`` of the case (least NPV cost against reuse share) as a job, saved
+    as a ``pareto`` run; its result is ``{"points": [plan dict, ...]}``."""
+    params = {"case": case, "points": points, "time_limit_s": time_limit_s, "mip_gap": mip_gap}
+    return submit_job(
+        "pareto_front",
+        "pareto_front",
+        params,
+        save_kind="pareto",
+        inputs=inputs,
+        options=options,
+        label=_label(case),
     )
-    return cast(
-        list[dict[str, Any]],  # jsonable keeps a list of dicts a list of dicts
-        export.jsonable([p.to_dict() for p in front]),
-    )
+
+
+def _label(case: Any) -> str:
+    return str(getattr(case, "name", "") or "")[:200]
 
 
 def has_plan(res: dict) -> bool:
@@ -659,7 +664,7 @@ def _fmt(v: object, spec: str = ".3g") -> str:
     return format(v, spec) if isinstance(v, (int, float)) else str(v)
 
 
-def destinations_table(res: dict) -> pd.DataFrame:
+def destinations_table(res: dict, lang: str = "en") -> pd.DataFrame:
     """Destination blends by period: delivered vs capacity, each limited constituent as
     ``blend / limit`` with a mark when over, PHREEQC pH, SAR and SI, and the standing
     violations.  Columns: name, kind, period, year, capacity_m3_d, delivered_m3_d, limits
@@ -694,7 +699,9 @@ def destinations_table(res: dict) -> pd.DataFrame:
                 "SAR": d.get("SAR"),
                 "SAR_max": d.get("SAR_max"),
                 "SI": si_txt,
-                "violations": "; ".join(d.get("violations") or []),
+                "violations": joined_texts(
+                    d.get("violations_i18n") or d.get("violations") or [], lang
+                ),
                 "not_measured": ", ".join(d.get("not_measured") or []),
                 "over": bool(over or d.get("violations")),
             }

@@ -12,15 +12,18 @@ points at ``waters.csv`` works with that CSV uploaded next to it.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pandas as pd
 
 import cbmwater
 from cbmwater.app.logic import engine_text
+from cbmwater.app.logic_jobs import submit as submit_job
 from cbmwater.study import SCALE_MINERALS, ReviewResult, example_path
 from cbmwater.study import outputs as export
 from cbmwater.study.reinjection import proposal_files, proposal_title, review_upload
+from cbmwater.study.workspace import InputFile, run_inputs
 
 __all__ = [
     "EXAMPLES_DIR",
@@ -32,6 +35,9 @@ __all__ = [
     "review_path",
     "review_bytes",
     "run_review",
+    "review_key",
+    "review_inputs",
+    "submit_review",
     "findings_table",
     "conditions",
     "assumptions",
@@ -94,6 +100,69 @@ def run_review(
     """
     r = review_path(example) if example else review_bytes(toml_data, toml_name, csv_data, csv_name)
     return {"review": r.to_dict(), "pqi": r.pqi, "html": r.to_html()}
+
+
+def review_key(
+    toml_data: bytes,
+    toml_name: str,
+    example: str | None = None,
+    csv_data: bytes | None = None,
+    csv_name: str | None = None,
+) -> str:
+    """A key naming a review's inputs (SHA-256 of the proposal, its name, the example's path
+    and the CSV): one job per distinct review and server process."""
+    h = hashlib.sha256()
+    for part in (toml_name, example or "", csv_name or ""):
+        h.update(part.encode("utf-8") + b"\0")
+    h.update(hashlib.sha256(toml_data).digest())
+    h.update(hashlib.sha256(csv_data or b"").digest())
+    return "review:" + h.hexdigest()
+
+
+def review_inputs(
+    toml_data: bytes,
+    toml_name: str,
+    example: str | None = None,
+    csv_data: bytes | None = None,
+    csv_name: str | None = None,
+) -> list[InputFile]:
+    """The files a review read, to keep with its run: a bundled example and the lab files it
+    names, or the uploaded proposal and CSV."""
+    if example:
+        return run_inputs(example, "proposal")
+    out = [InputFile(Path(toml_name).name, toml_data, "proposal")]
+    if csv_data is not None:
+        out.append(InputFile(Path(csv_name or "waters.csv").name, csv_data, "lab"))
+    return out
+
+
+def submit_review(
+    toml_data: bytes,
+    toml_name: str,
+    example: str | None,
+    csv_data: bytes | None,
+    csv_name: str | None,
+    inputs: list[InputFile],
+) -> str:
+    """Queue :func:`run_review` as a job; when it is done the review is saved to the workspace
+    with ``inputs`` and its PHREEQC input (:data:`cbmwater.app.logic_jobs.REVIEW_PQI`).
+    Returns the job's id."""
+    params = {
+        "toml_data": toml_data,
+        "toml_name": toml_name,
+        "example": example,
+        "csv_data": csv_data,
+        "csv_name": csv_name,
+    }
+    return submit_job(
+        "review",
+        run_review,
+        params,
+        inputs=inputs,
+        options={"proposal": toml_name, "csv": csv_name},
+        label=Path(toml_name).stem[:200],
+        split="review",
+    )
 
 
 # ------------------------------------------------------------------ tables

@@ -18,9 +18,12 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import queue
+import sys
 import threading
 import time
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -114,19 +117,65 @@ def _child(
     except MemoryError:
         out.put(("memory", None))
     except CbmwaterError as exc:
-        out.put(("error", (type(exc).__name__, str(exc))))
+        # the error's text and its message (code + parameters), so a face can render it in
+        # the user's language after it has crossed the process boundary
+        out.put(("error", (type(exc).__name__, str(exc), exc.full_message().to_dict())))
     except BaseException as exc:  # noqa: BLE001 - reported to the caller, who shows it
         out.put(("crash", f"{type(exc).__name__}: {exc}"))
 
 
-def _rebuild(name: str, message: str) -> CbmwaterError:
+def _rebuild(name: str, message: str, msg: dict[str, Any] | None = None) -> CbmwaterError:
+    from ..i18n import Message
+
     cls = getattr(errors, name, CbmwaterError)
     if not (isinstance(cls, type) and issubclass(cls, CbmwaterError)):
         cls = CbmwaterError
     try:
-        return cls(message)
+        exc = cls(message)
     except TypeError:  # pragma: no cover - a subclass with other required arguments
-        return CbmwaterError(message)
+        exc = CbmwaterError(message)
+    if msg is not None:
+        exc.message = Message.from_dict(msg)
+    return exc
+
+
+_MAIN_LOCK = threading.Lock()
+
+
+@contextmanager
+def _program_main() -> Iterator[None]:
+    """Start a ``spawn`` child without re-running a script that is not the program.
+
+    A spawn child imports the parent's ``__main__`` again (as ``__mp_main__``) from its
+    ``__file__``, so that functions defined there unpickle.  A host that *executes* scripts as
+    ``__main__`` inside its own process -- Streamlit runs each app page so, and so does its
+    AppTest -- would have every child re-run the last page (and a page that starts a job on load
+    would start another from the child).  When ``__main__``'s file is not the program this
+    process was started with (``sys.argv[0]``), the child is given a bare ``__main__`` for the
+    moment of its start; a plain ``python my_script.py`` keeps its script.
+    """
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    spec = getattr(main, "__spec__", None)
+    program = Path(sys.argv[0]).resolve() if sys.argv and sys.argv[0] else None
+    foreign = (
+        main is not None
+        and spec is None
+        and path is not None
+        and (program is None or Path(path).resolve() != program)
+    )
+    if not foreign:
+        yield
+        return
+    with _MAIN_LOCK:
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            if isinstance(sys.modules.get("__main__"), types.ModuleType) and not hasattr(
+                sys.modules["__main__"], "__file__"
+            ):
+                sys.modules["__main__"] = main  # type: ignore[assignment]
 
 
 def run_guarded(
@@ -188,7 +237,8 @@ def run_guarded(
         daemon=True,
     )
     start = time.monotonic()
-    proc.start()
+    with _program_main():
+        proc.start()
     stopped: str | None = None
     try:
         while True:
@@ -223,8 +273,8 @@ def run_guarded(
             elif kind == "ok":
                 return payload[0]  # fn's result, unpickled
             elif kind == "error":
-                name, message = payload[0]
-                raise _rebuild(name, message)
+                name, message, msg = payload[0]
+                raise _rebuild(name, message, msg)
             elif kind == "memory":
                 raise ResourceLimitError(
                     f"the run ran out of memory (limit {lim.memory_mb:g} MB) and was stopped"

@@ -137,6 +137,9 @@ class JobStatus:
         memory or time limit), never a traceback.
     error_type : str or None
         The error's class in :mod:`cbmwater.errors` (``InputError``, ``ResourceLimitError``...).
+    error_i18n : dict or None
+        The error as a message dict (``{"code", "params", "text"}``), rendered in a language with
+        :func:`cbmwater.render` (docs/i18n.md).
     """
 
     id: str
@@ -152,6 +155,7 @@ class JobStatus:
     result: dict[str, Any] | None = None
     error: str | None = None
     error_type: str | None = None
+    error_i18n: dict[str, Any] | None = None
 
     @property
     def final(self) -> bool:
@@ -468,7 +472,12 @@ class JobRunner:
         except RunCancelled as exc:
             outcome = {"state": "cancelled", "error": str(exc), "error_type": "RunCancelled"}
         except CbmwaterError as exc:
-            outcome = {"state": "failed", "error": str(exc), "error_type": type(exc).__name__}
+            outcome = {
+                "state": "failed",
+                "error": str(exc),
+                "error_type": type(exc).__name__,
+                "error_i18n": exc.full_message().to_dict(),
+            }
         except Exception as exc:  # noqa: BLE001 - the job ends, and says why
             outcome = {
                 "state": "failed",

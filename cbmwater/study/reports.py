@@ -17,7 +17,9 @@ __all__ = ["review_report", "plan_report", "plan_workbook", "REPORT_FORMATS"]
 REPORT_FORMATS: tuple[str, ...] = ("html", "pdf")
 
 
-def review_report(result: ReviewResult, *, lang: str = "en", fmt: str = "html") -> bytes:
+def review_report(
+    result: ReviewResult, *, lang: str = "en", fmt: str = "html", pqi: str | None = None
+) -> bytes:
     """The regulator's report of a reinjection review.
 
     Parameters
@@ -31,6 +33,9 @@ def review_report(result: ReviewResult, *, lang: str = "en", fmt: str = "html") 
     fmt : {"html", "pdf"}
         A self-contained HTML page (figures as embedded SVG, the ``.pqi`` as a download link) or
         an A4 PDF (the ``.pqi`` as an embedded file).
+    pqi : str, optional
+        The PHREEQC input to attach, for a result rebuilt from its dict (a stored run keeps it
+        beside the result); default ``result.pqi``.
 
     Returns
     -------
@@ -54,7 +59,7 @@ def review_report(result: ReviewResult, *, lang: str = "en", fmt: str = "html") 
     """
     from ..report.documents import review_document
 
-    return review_document(result.to_dict(), result.pqi, lang=lang, fmt=fmt)
+    return review_document(result.to_dict(), result.pqi if pqi is None else pqi, lang=lang, fmt=fmt)
 
 
 def plan_report(plan: NetworkPlan, *, lang: str = "en", fmt: str = "html") -> bytes:

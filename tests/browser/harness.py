@@ -12,7 +12,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,8 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("reinjection", "rj_title", "nav_reinjection"),
     ("optimise", "opt_title", "nav_optimise"),
     ("mine_water", "mw_title", "nav_minewater"),
+    ("workspace", "ws_title", "nav_workspace"),
+    ("compare", "cmp_title", "nav_compare"),
 )
 START_TIMEOUT_S = 120
 #: a page's longest first run here (Characterise speciates the bundled set with PHREEQC)
@@ -49,10 +51,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@contextmanager
-def app_server(workspace: Path, port: int | None = None) -> Iterator[str]:
-    """Run ``cbmwater app --port N`` (this checkout's code) with ``CBMWATER_WORKSPACE`` =
-    ``workspace`` until the health endpoint answers; yield the base URL; stop it after."""
+def start_server(workspace: Path, port: int | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """Start ``cbmwater app --port N`` (this checkout's code) with ``CBMWATER_WORKSPACE`` =
+    ``workspace`` in its own process group and wait until its health endpoint answers; return
+    the process and the base URL."""
     port = port or free_port()
     env = dict(os.environ, CBMWATER_WORKSPACE=str(workspace))
     env["PYTHONPATH"] = os.pathsep.join(
@@ -67,29 +69,42 @@ def app_server(workspace: Path, port: int | None = None) -> Iterator[str]:
         start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.read().decode().strip() == "ok":
+                    return proc, url
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(
+                    "the app exited: " + (proc.stderr.read().decode() if proc.stderr else "")
+                ) from None
+            if time.monotonic() > deadline:
+                stop_server(proc, signal.SIGKILL)
+                raise RuntimeError(f"the app did not answer in {START_TIMEOUT_S} s") from None
+            time.sleep(0.25)  # polling a port, not waiting for the page
+
+
+def stop_server(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
+    """Send ``sig`` to the server's process group (its job workers too) and reap it."""
+    with suppress(ProcessLookupError):
+        os.killpg(proc.pid, sig)
     try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.read().decode().strip() == "ok":
-                        break
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError(
-                        "the app exited: " + (proc.stderr.read().decode() if proc.stderr else "")
-                    ) from None
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"the app did not answer in {START_TIMEOUT_S} s") from None
-                time.sleep(0.25)  # polling a port, not waiting for the page
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+
+
+@contextmanager
+def app_server(workspace: Path, port: int | None = None) -> Iterator[str]:
+    """Run the app (:func:`start_server`) for the ``with`` block; yield the base URL."""
+    proc, url = start_server(workspace, port)
+    try:
         yield url
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=30)
+        stop_server(proc)
 
 
 def launch(playwright: Any) -> Any:
@@ -98,13 +113,19 @@ def launch(playwright: Any) -> Any:
 
 
 def wait_idle(page: Any, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
-    """Wait until the app is connected and its script run has finished (Streamlit's markers on
-    the ``stApp`` element: ``data-test-connection-state`` and ``data-test-script-state``)."""
-    page.wait_for_selector(
+    """Wait until the app is connected, its script run has finished (Streamlit's markers on
+    the ``stApp`` element: ``data-test-connection-state`` and ``data-test-script-state``) and no
+    job the page follows is still running (its panel, ``st-key-cbm_job_running...``, is gone)."""
+    idle = (
         '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
-        '[data-test-script-state="notRunning"]',
+        '[data-test-script-state="notRunning"]'
+    )
+    page.wait_for_selector(idle, timeout=timeout_ms)
+    page.wait_for_function(
+        "() => !document.querySelector('[class*=\"st-key-cbm_job_running\"]')",
         timeout=timeout_ms,
     )
+    page.wait_for_selector(idle, timeout=timeout_ms)
 
 
 def open_page(page: Any, url: str, title: str, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
@@ -116,6 +137,18 @@ def open_page(page: Any, url: str, title: str, timeout_ms: int = RUN_TIMEOUT_MS)
 def wait_for_title(page: Any, title: str, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
     page.locator("h1").filter(has_text=title).first.wait_for(timeout=timeout_ms)
     wait_idle(page, timeout_ms)
+    dismiss_page_not_found(page)
+
+
+def dismiss_page_not_found(page: Any) -> None:
+    """Close Streamlit's "Page not found" dialog, which a first load of ``/<page>`` shows
+    although ``st.navigation`` then runs that very page: Streamlit looks the URL up among the
+    pages it found in ``cbmwater/app/pages/`` (named from the files, ``Optimise``) before the
+    entry script registers its own (``optimise``).  It makes the rest of the page inert."""
+    dialog = page.locator("[role='dialog']").filter(has_text="Page not found")
+    if dialog.count():
+        page.keyboard.press("Escape")
+        dialog.wait_for(state="detached")
 
 
 def nav_labels(page: Any) -> list[str]:

@@ -17,7 +17,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from cbmwater import CbmwaterError
+from cbmwater.app import jobs_ui as JU
 from cbmwater.app import logic
+from cbmwater.app import logic_workspace as LW
 from cbmwater.app.common import lab_file_source, page_setup
 from cbmwater.app.i18n import mineral_name, t
 from cbmwater.study import BUNDLED_ANALYSES
@@ -309,5 +311,14 @@ d4.download_button(
     on_click="ignore",
 )
 st.caption(t("dl_caption", lang))
+JU.save_button(
+    "characterise",
+    lambda: LW.characterisation_result(rec, prov),
+    lambda: LW.lab_inputs(data, filename),
+    lang,
+    key="char_save",
+    options={"database": database, "charge_balance": balance, "censored_policy": policy},
+    label=stem,
+)
 with st.expander(t("provenance", lang)):
     st.json(prov)

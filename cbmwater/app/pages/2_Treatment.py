@@ -21,7 +21,9 @@ import streamlit as st
 
 from cbmwater import CbmwaterError
 from cbmwater.app import i18n, logic
+from cbmwater.app import jobs_ui as JU
 from cbmwater.app import logic_treatment as LT
+from cbmwater.app import logic_workspace as LW
 from cbmwater.app.common import lab_file_source, page_setup
 from cbmwater.app.i18n import has, mineral_name, t
 from cbmwater.study import BUNDLED_ANALYSES, vocabulary
@@ -553,5 +555,21 @@ d2.download_button(
     on_click="ignore",
 )
 st.caption(t("dl_treat_caption", lang))
+JU.save_button(
+    "treat",
+    result,
+    lambda: LW.lab_inputs(data, filename),
+    lang,
+    key="treat_save",
+    options={
+        "sample": sample,
+        "train": list(tokens),
+        "flow_m3_d": float(flow),
+        "electricity_CNY_kWh": float(elec),
+        "discount_rate": rate,
+        "life_yr": float(life),
+    },
+    label=f"{result['sample_id']}: {' → '.join(tokens)}",
+)
 with st.expander(t("provenance", lang)):
     st.json(result["provenance"])

@@ -22,8 +22,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from cbmwater import CbmwaterError
 from cbmwater.app import i18n
+from cbmwater.app import jobs_ui as JU
+from cbmwater.app import logic_jobs as LJ
 from cbmwater.app import logic_reinjection as LR
 from cbmwater.app.common import TEST_UPLOAD_KEY, page_setup
 from cbmwater.app.i18n import has, t
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 TEST_CSV_KEY = "cbm_test_upload_csv"
 RESULT_KEY = "cbm_reinj_result"
 DOWNLOADS_KEY = "cbm_reinj_downloads"
+#: session_state key of the page's review job
+JOB_KEY = "cbm_reinj_job"
 #: Verdict -> Streamlit markdown colour.
 VERDICT_COLOURS = {"pass": "green", "conditional": "orange", "fail": "red"}
 #: Verdict -> Material icon shown before it.
@@ -44,18 +47,6 @@ VERDICT_ICONS = {
 }
 #: Severity -> text colour of its cell in the findings table.
 SEVERITY_COLOURS = {"fail": "#b00020", "warning": "#b45f06", "info": "#1f5fa8"}
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def compute(
-    toml_data: bytes,
-    toml_name: str,
-    example: str | None,
-    csv_data: bytes | None,
-    csv_name: str | None,
-) -> dict:
-    """Cached review, keyed by the proposal's bytes (and the CSV's bytes when uploaded)."""
-    return LR.run_review(toml_data, toml_name, example, csv_data, csv_name)
 
 
 def mineral_label(m: str, lang: str) -> str:
@@ -197,13 +188,21 @@ else:
     elif st.session_state.get(TEST_CSV_KEY) is not None:
         csv_name, csv_data = st.session_state[TEST_CSV_KEY]
 
-# ---- run
-try:
-    with st.spinner(t("rj_running", lang)):
-        out = compute(bytes(toml_data), toml_name, example, csv_data, csv_name)
-except CbmwaterError as exc:
-    st.error(t("rj_error", lang, msg=exc.render(lang)), icon=":material/error:")
+# ---- run: a job in a worker process, shared by every session reviewing the same files, and
+# saved to the workspace (with its .pqi) when it is done
+inputs = LR.review_inputs(bytes(toml_data), toml_name, example, csv_data, csv_name)
+job_id = LJ.shared_job(
+    LR.review_key(bytes(toml_data), toml_name, example, csv_data, csv_name),
+    lambda: LR.submit_review(bytes(toml_data), toml_name, example, csv_data, csv_name, inputs),
+)
+st.session_state[JOB_KEY] = {"id": job_id}
+status = JU.follow(JOB_KEY, lang)
+if status is None or not status.final:
     st.stop()
+if status.state != "done" or status.result is None:
+    st.error(t("rj_error", lang, msg=JU.error_text(status, lang)), icon=":material/error:")
+    st.stop()
+out = status.result
 review = out["review"]
 st.session_state[RESULT_KEY] = review
 
@@ -312,3 +311,6 @@ d2.download_button(
     on_click="ignore",
 )
 st.caption(t("rj_dl_caption", lang))
+saved = LJ.saved_run(job_id)
+if isinstance(saved, int):
+    st.caption(t("ws_run_caption", lang, id=saved))

@@ -29,8 +29,6 @@ neutralisation runs in ``st.session_state["cbm_mw_neutralise"]``, the sizing res
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,13 +36,14 @@ import pandas as pd
 import streamlit as st
 
 from cbmwater import CbmwaterError
+from cbmwater.app import jobs_ui as JU
 from cbmwater.app import logic
 from cbmwater.app import logic_minewater as LM
 from cbmwater.app.common import bundled_case, case_source, lab_file_source, page_setup
 from cbmwater.app.i18n import t
+from cbmwater.study.workspace import InputFile, run_inputs
 
 if TYPE_CHECKING:  # pragma: no cover
-    from streamlit.delta_generator import DeltaGenerator
     from streamlit.elements.lib.column_types import ColumnConfig  # st.column_config.*'s type
 
     #: A lab-file source: (data, filename, sheet, bundled), see common.lab_file_source.
@@ -55,6 +54,8 @@ NEUTRALISE_KEY = "cbm_mw_neutralise"
 SIZE_KEY = "cbm_mw_size"
 PLAN_KEY = "cbm_mw_plan"
 PLAN_META_KEY = "cbm_mw_plan_meta"
+#: session_state key of the page's running plan job
+PLAN_JOB_KEY = "cbm_mw_plan_job"
 DOWNLOADS_KEY = "cbm_mw_downloads"
 _DEFAULTS_FOR = "_mw_defaults_for"
 STATUS_BOX = {"optimal": st.success, "feasible": st.warning}
@@ -171,14 +172,6 @@ def _load_example() -> None:
     st.session_state["mw_size_flow"] = ex["flow_m3_d"]
     st.session_state["mw_size_fe"] = ex["fe_mg_L"]
     st.session_state["mw_size_mn"] = ex["mn_mg_L"]
-
-
-def progress_callback(bar: DeltaGenerator, lang: str) -> Callable[[str, float], None]:
-    def progress(msg: str, frac: float) -> None:
-        f = min(max(float(frac), 0.0), 1.0)
-        bar.progress(f, text=t("mw_progress", lang, pct=100 * f, msg=msg))
-
-    return progress
 
 
 def million(v: float | None) -> str:
@@ -811,6 +804,7 @@ def section_plan(lang: str) -> None:
             if chosen is None:
                 return
             case, key = LM.load_case_bundled(chosen)
+            inputs = run_inputs(chosen, "mineplan")
             st.warning(t("mw_case_representative", lang), icon=":material/warning:")
         else:
             up = st.file_uploader(
@@ -827,6 +821,7 @@ def section_plan(lang: str) -> None:
                 st.info(t("mw_case_upload_wait", lang))
                 return
             case, key = LM.load_case_zip(zip_data, zip_name)
+            inputs = [InputFile(Path(zip_name).name, zip_data, "other")]
     except Exception as exc:  # noqa: BLE001
         report(exc, "mw_error_case", lang)
         return
@@ -944,24 +939,26 @@ def section_plan(lang: str) -> None:
     sig = json.dumps(params, sort_keys=True, default=str)
     res: dict[str, Any] | None
     if st.button(t("mw_run", lang), type="primary", key="mw_run"):
-        bar = st.progress(0.0, text=t("mw_progress_start", lang))
-        t0 = time.perf_counter()
-        try:
-            res = LM.run_plan(case, params["budget_CNY"], progress_callback(bar, lang))
-        except Exception as exc:  # noqa: BLE001
-            bar.empty()
-            report(exc, "mw_error_plan", lang)
+        job = LM.submit_plan(case, params["budget_CNY"], inputs, options=params)
+        st.session_state[PLAN_JOB_KEY] = {
+            "id": job,
+            "sig": sig,
+            "case_key": key,
+            "params": params,
+            "points": LM.case_points(case),
+            "destinations": LM.case_destinations(case),
+        }
+    ended = JU.take_finished(PLAN_JOB_KEY, lang)
+    if ended is not None:
+        status, job_meta = ended
+        if status.state == "done" and status.result is not None:
+            st.session_state[PLAN_KEY] = status.result
+            st.session_state[PLAN_META_KEY] = {**job_meta, "seconds": status.elapsed_s or 0.0}
+            JU.show_saved(status.id, lang)
         else:
-            bar.empty()
-            st.session_state[PLAN_KEY] = res
-            st.session_state[PLAN_META_KEY] = {
-                "sig": sig,
-                "case_key": key,
-                "params": params,
-                "points": LM.case_points(case),
-                "destinations": LM.case_destinations(case),
-                "seconds": time.perf_counter() - t0,
-            }
+            st.error(
+                t("mw_error_plan", lang, msg=JU.error_text(status, lang)), icon=":material/error:"
+            )
     meta = st.session_state.get(PLAN_META_KEY)
     res = st.session_state.get(PLAN_KEY)
     if res is None or meta is None or meta["case_key"] != key:
