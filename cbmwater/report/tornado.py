@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..i18n import translate
+from ..i18n import Message, translate
 
-__all__ = ["tornado_rows", "tornado_figure", "tornado_svg"]
+__all__ = ["tornado_rows", "tornado_figure", "tornado_svg", "tornado_html"]
 
 _ST_COLOUR = "#2a7ab0"
 _S1_COLOUR = "#f28e2b"
@@ -53,7 +53,10 @@ def tornado_rows(result: Any, output: str) -> list[dict[str, Any]]:
 def _labels(d: Mapping[str, Any], output: str, lang: str) -> tuple[str, str]:
     """The chart's title and the text shown when the output has no indices ('' when it has)."""
     name = _t(f"sensitivity.output.{output}", lang)
-    note = (d.get("output_stats", {}).get(output) or {}).get("note") or ""
+    stats = d.get("output_stats", {}).get(output) or {}
+    note = stats.get("note") or ""
+    if stats.get("note_i18n"):
+        note = Message.from_dict(stats["note_i18n"]).render(lang)
     empty = _t("sensitivity.tornado.none", lang, output=name, note=note) if note else ""
     return _t("sensitivity.tornado.title", lang, output=name), empty
 
@@ -156,3 +159,21 @@ def tornado_svg(result: Any, output: str = "npv_CNY", lang: str = "en") -> bytes
         ax.set_title(title)
         fig.tight_layout()
     return _svg(fig)
+
+
+def tornado_html(result: Any, lang: str = "en") -> str:
+    """A self-contained HTML page with the tornado chart of every output of ``result``
+    (plotly.js embedded once, so the page works offline; the CLI's ``tornado.html``)."""
+    d = _as_dict(result)
+    parts = []
+    for k, output in enumerate(d["outputs"]):
+        fig = tornado_figure(d, output, lang)
+        parts.append(fig.to_html(full_html=False, include_plotlyjs=k == 0))
+    import html
+
+    name = html.escape(str(d.get("case", {}).get("name", "")))
+    title = _t("sensitivity.tornado.page", lang, case=name)
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>{title}'
+        f"</title></head>\n<body>\n<h1>{title}</h1>\n" + "\n".join(parts) + "\n</body></html>\n"
+    )

@@ -36,6 +36,7 @@ __all__ = [
     "piper_figure",
     "tornado_figure",
     "tornado_svg",
+    "tornado_html",
     "redox_label",
     "treatment_redox_label",
     "check_output",
@@ -90,6 +91,14 @@ def tornado_svg(result: Any, output: str = "npv_CNY", lang: str = "en") -> bytes
     from ..report.tornado import tornado_svg as _svg
 
     return _svg(result, output, lang)
+
+
+def tornado_html(result: Any, lang: str = "en") -> str:
+    """A self-contained HTML page with the tornado chart of every output of a sensitivity run
+    (plotly.js embedded; needs ``cbmwater[app]``)."""
+    from ..report.tornado import tornado_html as _html
+
+    return _html(result, lang)
 
 
 def redox_label(value: str) -> str:

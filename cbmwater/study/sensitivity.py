@@ -11,6 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..i18n import Message
 from .results import JsonResult, attached
 from .uncertainty import plan_job
 
@@ -74,7 +75,8 @@ class SensitivityResult(JsonResult):
         (None where the output is constant or a scenario failed, see ``output_stats``).
     output_stats : dict
         Per output: ``mean``, ``variance`` (over the design), ``sum_S1``, ``top_factor`` (the
-        factor of largest ST) and ``note`` (why there are no indices, else empty).
+        factor of largest ST), ``note`` (why there are no indices, else empty) and
+        ``note_i18n`` (the note as a message: code and parameters; engine catalogue).
     deterministic : dict
         The plan whose builds are fixed: ``status``, ``npv_CNY``, ``reuse_share``, ``builds``.
     evaluations : list of dict
@@ -171,6 +173,10 @@ def _check(base_samples: object, outputs: object) -> tuple[int, list[str]]:
     return base_samples, list(dict.fromkeys(outputs))
 
 
+def _note(msg: Message) -> dict[str, Any]:
+    return {"top_factor": None, "note": msg.render("en"), "note_i18n": msg.to_dict()}
+
+
 def _analyse(
     cols: Sequence[Any], rows: Sequence[Mapping[str, Any]], output: str, seed: int
 ) -> tuple[dict[str, Any], dict[str, list[float]] | None]:
@@ -182,19 +188,18 @@ def _analyse(
     y = output_values(rows, output)
     if y is None:
         bad = sum(1 for r in rows if r.get(output) is None)
-        note = f"{bad} of {len(rows)} scenarios have no {output} (not solved): no indices"
-        return {"mean": None, "variance": None, "sum_S1": None, "top_factor": None, "note": note}, (
-            None
+        msg = Message(
+            "sensitivity.note.unsolved", {"failed": bad, "total": len(rows), "output": output}
         )
+        return {"mean": None, "variance": None, "sum_S1": None, **_note(msg)}, None
     arr = np.asarray(y, float)
     mean, var = float(arr.mean()), float(arr.var())
     if np.ptp(arr) <= 1e-9 * max(1.0, abs(mean)):
-        note = f"{output} is the same in every scenario ({mean:.6g}): no variance to apportion"
-        return {"mean": mean, "variance": var, "sum_S1": None, "top_factor": None, "note": note}, (
-            None
-        )
+        msg = Message("sensitivity.note.constant", {"output": output, "value": f"{mean:.6g}"})
+        return {"mean": mean, "variance": var, "sum_S1": None, **_note(msg)}, None
     si = indices(cols, y, seed)
-    return {"mean": mean, "variance": var, "sum_S1": float(sum(si["S1"])), "note": ""}, si
+    stats = {"mean": mean, "variance": var, "sum_S1": float(sum(si["S1"])), "top_factor": None}
+    return stats | {"note": "", "note_i18n": None}, si
 
 
 def sensitivity(
