@@ -115,6 +115,11 @@ def test_npv_is_the_hand_linear_function_at_every_design_point(linear):
     # the reuse share is 100 / 200 in every scenario: nothing to apportion, said so
     assert res.output_stats["reuse_share"]["note"]
     assert all(f["reuse_share"]["ST"] is None for f in res.factors)
+    from cbmwater.i18n import Message
+
+    note = Message.from_dict(res.output_stats["reuse_share"]["note_i18n"])
+    assert note.render("en") == res.output_stats["reuse_share"]["note"]
+    assert "(0.5)" in note.render("en") and "（0.5）" in note.render("zh")
 
 
 @pytest.mark.slow
@@ -296,3 +301,64 @@ def test_bad_inputs_give_messages(tmp_path):
         cbmwater.sensitivity(case, base_samples=4, seed=-1, workers=1)
     with pytest.raises(InputError, match=r"no \[uncertainty\] section"):
         cbmwater.sensitivity(_hand(tmp_path, None), base_samples=4, seed=1, workers=1)
+
+
+# -- the CLI, the workspace and the job runner --------------------------------------------------
+def test_cli_sensitivity_writes_json_tables_and_tornado_and_saves_the_run(tmp_path):
+    from click.testing import CliRunner
+
+    from cbmwater.cli import main
+    from cbmwater.study.workspace import Workspace
+
+    case = _hand(tmp_path, LINEAR)
+    out, ws = tmp_path / "out", tmp_path / "ws.sqlite"
+    args = ["uncertainty", str(case), "--sensitivity", "--samples", "4", "--seed", "3"]
+    res = CliRunner().invoke(
+        main,
+        [*args, "--workers", "1", "--format", "json", "--out", str(out), "--save", "--workspace", str(ws)],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    api = cbmwater.sensitivity(case, base_samples=4, seed=3, workers=1)
+    assert json.loads(res.stdout) == json.loads(api.to_json())
+    assert json.loads((out / "sensitivity.json").read_text(encoding="utf-8")) == json.loads(
+        api.to_json()
+    )
+    assert {p.name for p in out.iterdir()} == {
+        "sensitivity.json",
+        "indices.csv",
+        "evaluations.csv",
+        "tornado.html",
+        "tornado_npv_CNY.svg",
+        "tornado_reuse_share.svg",
+    }
+    assert "Sobol" in (out / "tornado.html").read_text(encoding="utf-8")
+    (run,) = Workspace(ws).runs("sensitivity")
+    top = api.output_stats["npv_CNY"]["top_factor"]
+    st = next(f["npv_CNY"]["ST"] for f in api.factors if f["name"] == top)
+    assert run.key_figures == {
+        "samples": 4,
+        "evaluations": 4 * 6,
+        "npv_top_factor": top,
+        "npv_top_ST": pytest.approx(st),
+    }
+    # a bad base-sample count is refused before any work, as a message
+    bad = CliRunner().invoke(main, [*args[:-4], "--samples", "12", "--seed", "3"])
+    assert bad.exit_code == 2 and "power of 2" in bad.output and "Traceback" not in bad.output
+
+
+@pytest.mark.slow
+def test_a_sensitivity_job_runs_in_its_own_process_with_the_same_result(tmp_path):
+    from cbmwater.study.jobs import JobRunner
+
+    case = _hand(tmp_path, LINEAR)
+    direct = cbmwater.sensitivity(case, base_samples=4, seed=4, workers=1).to_dict()
+    runner = JobRunner()
+    try:
+        jid = runner.submit(
+            "sensitivity", "sensitivity", {"case": str(case), "base_samples": 4, "seed": 4}
+        )
+        st = runner.wait(jid, timeout=300)
+    finally:
+        runner.close()
+    assert st.state == "done", st.error
+    assert st.result == direct
