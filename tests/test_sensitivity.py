@@ -304,6 +304,7 @@ def test_bad_inputs_give_messages(tmp_path):
 
 
 # -- the CLI, the workspace and the job runner --------------------------------------------------
+@pytest.mark.slow
 def test_cli_sensitivity_writes_json_tables_and_tornado_and_saves_the_run(tmp_path):
     from click.testing import CliRunner
 
