@@ -1078,6 +1078,13 @@ def optimise(
     "(default: a local process pool; docs/executor.md).",
 )
 @click.option(
+    "--sensitivity",
+    is_flag=True,
+    help="Sobol indices of NPV and reuse share to the uncertain inputs instead of Monte Carlo "
+    "statistics: --samples is then the base sample count N (a power of 2), and "
+    "N x (factors + 2) scenarios are solved (docs/uncertainty.md, Sensitivity).",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["text", "json"]),
@@ -1089,7 +1096,8 @@ def optimise(
     "--out",
     "out",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for uncertainty.json, scenarios.csv and summary.csv.",
+    help="Folder for uncertainty.json, scenarios.csv and summary.csv (with --sensitivity: "
+    "sensitivity.json, indices.csv, evaluations.csv, tornado.html and tornado_OUTPUT.svg).",
     callback=_out_folder,
 )
 @click.option(
@@ -1115,6 +1123,7 @@ def uncertainty(
     seed: int,
     workers: int | None,
     scheduler: str | None,
+    sensitivity: bool,
     fmt: str,
     out: Path | None,
     solver: str,
@@ -1122,7 +1131,9 @@ def uncertainty(
     allow_outside: bool,
 ) -> None:
     """Evaluate the least-cost plan of CASE.toml under sampled scenarios of its [uncertainty]
-    (builds fixed, flows re-optimised per scenario; docs/uncertainty.md)."""
+    (builds fixed, flows re-optimised per scenario; docs/uncertainty.md); with --sensitivity,
+    the Sobol indices of its NPV and reuse share to the uncertain inputs."""
+    from .study.sensitivity import sensitivity as run_sensitivity
     from .study.uncertainty import uncertainty as run_uncertainty
 
     err = sys.stderr
@@ -1134,7 +1145,11 @@ def uncertainty(
         if msg.startswith("scenario "):
             if bar is None:
                 bar = click.progressbar(
-                    length=samples, label="scenarios", file=err, show_pos=True, show_eta=True
+                    length=int(msg.split()[3]),
+                    label="scenarios",
+                    file=err,
+                    show_pos=True,
+                    show_eta=True,
                 )
                 bar.__enter__()
             done = int(msg.split()[1])
@@ -1143,10 +1158,14 @@ def uncertainty(
         else:
             click.echo(f"[{100 * frac:3.0f}%] {msg}", err=True)
 
+    run: Callable[..., Any] = run_uncertainty
+    if sensitivity:
+        run = functools.partial(run_sensitivity, base_samples=samples)
+    else:
+        run = functools.partial(run_uncertainty, samples=samples)
     try:
-        res = run_uncertainty(
+        res = run(
             case_file,
-            samples=samples,
             seed=seed,
             workers=workers,
             scheduler=scheduler,
@@ -1160,15 +1179,30 @@ def uncertainty(
             bar.__exit__(None, None, None)
     text = res.to_json()
     if out is not None:
-        _write_text(out / "uncertainty.json", text + "\n")
-        for name in ("scenarios", "summary"):
+        kind = "sensitivity" if sensitivity else "uncertainty"
+        _write_text(out / f"{kind}.json", text + "\n")
+        for name in res.tables():
             _write_text(
                 out / f"{name}.csv", res.to_frame(name).to_csv(index=False), encoding="utf-8-sig"
             )
+        if sensitivity:
+            _sensitivity_figures(res, out)
     if res.timings:
         click.echo(f"scenarios took {res.timings['scenarios_s']:.1f} s", err=True)
     click.echo(text if fmt == "json" else res.summary_text())
-    _keep(res)
+    _keep(res, "sensitivity" if sensitivity else None)
+
+
+def _sensitivity_figures(res: Any, out: Path) -> None:
+    """tornado.html (needs plotly, cbmwater[app]) and one tornado_OUTPUT.svg per output."""
+    import importlib.util
+
+    for output in res.outputs:
+        _write_bytes(out / f"tornado_{output}.svg", export.tornado_svg(res, output, _lang()))
+    if importlib.util.find_spec("plotly") is None:
+        click.echo("tornado.html needs plotly: pip install 'cbmwater[app]'", err=True)
+        return
+    _write_text(out / "tornado.html", export.tornado_html(res, _lang()))
 
 
 @main.group()

@@ -158,6 +158,9 @@ def test_wheel_metadata_keeps_the_app_out_of_the_engine(wheel: Path) -> None:
         "matplotlib",  # report figures
         "dask",  # the executor on a cluster
         "distributed",
+        "pyarrow",  # Parquet lab files and records
+        "salib",  # Sobol sensitivity
+        "scipy",  # SALib's Sobol sequence
     }
     for r in requires:
         if r.lower().startswith(("streamlit", "plotly")):

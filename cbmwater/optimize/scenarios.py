@@ -40,6 +40,7 @@ from .solver import THREADS_ENV
 __all__ = [
     "ScenarioJob",
     "run_scenario",
+    "evaluate",
     "summarise",
     "stats",
     "cvar",
@@ -129,12 +130,25 @@ def run_scenario(job: ScenarioJob, item: tuple[int, int]) -> dict[str, Any]:
     (``CBMWATER_SOLVER_THREADS`` unless set): the executor's workers are the parallelism.
     """
     index, seed = item
+    unc = job.base.case.uncertainty
+    assert unc is not None  # the caller checked
+    return evaluate(job, index, seed, unc.draw(np.random.default_rng(seed)))
+
+
+def evaluate(
+    job: ScenarioJob, index: int, seed: int | None, values: Mapping[str, float | str]
+) -> dict[str, Any]:
+    """The scenario of ``job`` whose uncertain inputs take ``values`` (the mapping of
+    :meth:`.uncertain.Uncertainty.draw`): its re-optimised flows and figures.
+
+    :func:`run_scenario` draws the values from the scenario's seed; a sensitivity run
+    (:mod:`.sensitivity`) gives them from its design.  ``seed`` is recorded in the row.
+    """
     os.environ.setdefault(THREADS_ENV, "1")
     base = job.base
     case = base.case
     unc = case.uncertainty
     assert unc is not None  # the caller checked
-    values = unc.draw(np.random.default_rng(seed))
     inp = unc.apply(values, case.wells, case.destinations, case.periods, case.period_years)
     sc: Case = replace(case, wells=inp.wells, destinations=inp.destinations)
     prep = base.scenario(

@@ -83,6 +83,7 @@ KINDS: tuple[str, ...] = (
     "characterise",
     "treat",
     "uncertainty",
+    "sensitivity",
 )
 #: A job's states: ``queued`` -> ``running`` -> ``done`` | ``failed`` | ``cancelled``.
 STATES: tuple[str, ...] = ("queued", "running", "done", "failed", "cancelled")
@@ -92,6 +93,7 @@ _FINAL = frozenset({"done", "failed", "cancelled"})
 FUNCTIONS: tuple[str, ...] = (
     "optimise",
     "uncertainty",
+    "sensitivity",
     "pareto_front",
     "minewater_plan",
     "review",

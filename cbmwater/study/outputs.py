@@ -36,6 +36,9 @@ __all__ = [
     "csv_bytes",
     "ZIP_DATE",
     "piper_figure",
+    "tornado_figure",
+    "tornado_svg",
+    "tornado_html",
     "redox_label",
     "treatment_redox_label",
     "check_output",
@@ -61,6 +64,43 @@ def piper_figure(meq: pd.DataFrame, **options: Any) -> Any:
     from ..report.piper import piper_figure as _piper
 
     return _piper(meq, **options)
+
+
+def tornado_figure(result: Any, output: str = "npv_CNY", lang: str = "en") -> Any:
+    """The tornado chart of a sensitivity run (plotly Figure; needs ``cbmwater[app]``).
+
+    Parameters
+    ----------
+    result : SensitivityResult or mapping
+        :func:`cbmwater.sensitivity`'s result or its ``to_dict()``.
+    output : str
+        ``npv_CNY`` (NPV cost, CNY), ``reuse_share``... (one of the result's outputs).
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Factors ranked by total Sobol index ST (largest at the top), S1 inside each bar, 95 %
+        confidence half-widths as error bars (:func:`cbmwater.report.tornado.tornado_figure`).
+    """
+    from ..report.tornado import tornado_figure as _tornado
+
+    return _tornado(result, output, lang)
+
+
+def tornado_svg(result: Any, output: str = "npv_CNY", lang: str = "en") -> bytes:
+    """The same tornado chart as an SVG image (matplotlib), for reports and files."""
+    from ..report.tornado import tornado_svg as _svg
+
+    return _svg(result, output, lang)
+
+
+def tornado_html(result: Any, lang: str = "en") -> str:
+    """A self-contained HTML page with the tornado chart of every output of a sensitivity run
+    (plotly.js embedded; needs ``cbmwater[app]``)."""
+    from ..report.tornado import tornado_html as _html
+
+    return _html(result, lang)
 
 
 def redox_label(value: str) -> str:

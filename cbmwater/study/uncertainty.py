@@ -15,6 +15,7 @@ from .results import JsonResult, attached
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..optimize.case import Case
+    from ..optimize.scenarios import ScenarioJob
 
 __all__ = ["uncertainty", "UncertaintyResult", "SCENARIO_COLUMNS"]
 
@@ -204,58 +205,24 @@ def uncertainty(
     """
     from ..errors import InputError
     from ..executor import get_executor, task_seed
-    from ..optimize.plan import optimise as _optimise
-    from ..optimize.prepared import Prepared
-    from ..optimize.scenarios import (
-        ScenarioJob,
-        deterministic_blends,
-        fixed_builds_of,
-        run_scenario,
-        summarise,
-    )
-    from .network import _as_case
+    from ..optimize.scenarios import run_scenario, summarise
 
     if isinstance(samples, bool) or not isinstance(samples, int) or not 1 <= samples <= 100000:
         raise InputError(f"samples must be a whole number from 1 to 100000; got {samples!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise InputError(f"seed must be a whole number >= 0; got {seed!r}")
-    c = _as_case(case, allow_outside)
-    if c.uncertainty is None:
-        raise InputError(
-            "the case has no [uncertainty] section: nothing to sample (docs/uncertainty.md)",
-            file=str(c.path) if c.path else None,
-        )
     prog = progress or (lambda _m, _f: None)
     t0 = time.perf_counter()
-    prep = Prepared(c, database=database, progress=lambda m, f: prog(m, 0.2 * f))
-    prog("deterministic plan (builds to fix)", 0.2)
-    det = _optimise(
-        c,
+    c, det, job = plan_job(
+        case,
+        seed=seed,
+        progress=prog,
         solver=solver,
         time_limit_s=time_limit_s,
         mip_gap=mip_gap,
         database=database,
-        prepared=prep,
-        progress=lambda m, f: prog(m, 0.2 + 0.1 * f),
+        allow_outside=allow_outside,
     )
-    if det["status"] not in ("optimal", "feasible"):
-        raise InputError(
-            f"the case's deterministic plan is {det['status']}: there are no builds to evaluate "
-            "under uncertainty; see `cbmwater optimise` for why",
-            file=str(c.path) if c.path else None,
-        )
     t_det = time.perf_counter() - t0
-    # the precompute as the deterministic plan left it (hubs mixed as planned)
-    job = ScenarioJob(
-        prep,
-        fixed_builds_of(det),
-        deterministic_blends(prep, det),
-        solver,
-        time_limit_s,
-        mip_gap,
-        8,
-        database,
-    )
+    assert c.uncertainty is not None  # plan_job checked
 
     def step(done: int, total: int | None) -> None:
         prog(f"scenario {done} of {total or samples}", 0.3 + 0.7 * done / (total or samples))
@@ -313,3 +280,63 @@ def uncertainty(
             "total_s": time.perf_counter() - t0,
         },
     )
+
+
+def plan_job(
+    case: str | Path | Mapping[str, Any] | Case,
+    *,
+    seed: int,
+    progress: Progress,
+    solver: str,
+    time_limit_s: float,
+    mip_gap: float,
+    database: str | None,
+    allow_outside: bool,
+) -> tuple[Case, dict[str, Any], ScenarioJob]:
+    """The case, its deterministic plan and the scenario job that fixes the plan's builds
+    (shared by :func:`uncertainty` and :func:`cbmwater.study.sensitivity.sensitivity`);
+    progress 0-0.3.  Raises InputError for a bad seed, a case without ``[uncertainty]`` or a
+    plan that is not solved."""
+    from ..errors import InputError
+    from ..optimize.plan import optimise as _optimise
+    from ..optimize.prepared import Prepared
+    from ..optimize.scenarios import ScenarioJob, deterministic_blends, fixed_builds_of
+    from .network import _as_case
+
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise InputError(f"seed must be a whole number >= 0; got {seed!r}")
+    c = _as_case(case, allow_outside)
+    if c.uncertainty is None:
+        raise InputError(
+            "the case has no [uncertainty] section: nothing to sample (docs/uncertainty.md)",
+            file=str(c.path) if c.path else None,
+        )
+    prep = Prepared(c, database=database, progress=lambda m, f: progress(m, 0.2 * f))
+    progress("deterministic plan (builds to fix)", 0.2)
+    det = _optimise(
+        c,
+        solver=solver,
+        time_limit_s=time_limit_s,
+        mip_gap=mip_gap,
+        database=database,
+        prepared=prep,
+        progress=lambda m, f: progress(m, 0.2 + 0.1 * f),
+    )
+    if det["status"] not in ("optimal", "feasible"):
+        raise InputError(
+            f"the case's deterministic plan is {det['status']}: there are no builds to evaluate "
+            "under uncertainty; see `cbmwater optimise` for why",
+            file=str(c.path) if c.path else None,
+        )
+    # the precompute as the deterministic plan left it (hubs mixed as planned)
+    job = ScenarioJob(
+        prep,
+        fixed_builds_of(det),
+        deterministic_blends(prep, det),
+        solver,
+        time_limit_s,
+        mip_gap,
+        8,
+        database,
+    )
+    return c, det, job

@@ -108,6 +108,19 @@ def _uncertainty(r: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _sensitivity(r: Mapping[str, Any]) -> dict[str, Any]:
+    top = _get(r, "output_stats", "npv_CNY", "top_factor")
+    st = next(
+        (_get(f, "npv_CNY", "ST") for f in r.get("factors") or [] if f.get("name") == top), None
+    )
+    return {
+        "samples": r.get("samples"),
+        "evaluations": r.get("evaluations_count"),
+        "npv_top_factor": top,
+        "npv_top_ST": _num(st),
+    }
+
+
 #: kind -> the function that reads its key figures from the result dict.
 FIGURES: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
     "characterise": _characterise,
@@ -118,6 +131,7 @@ FIGURES: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
     "pareto": _pareto,
     "minewater_plan": _minewater_plan,
     "uncertainty": _uncertainty,
+    "sensitivity": _sensitivity,
 }
 
 #: The kinds of run a workspace keeps.  A new kind is a new entry here (the column is text,
@@ -150,7 +164,9 @@ def key_figures(kind: str, result: Mapping[str, Any]) -> dict[str, Any]:
         counts ``qa_ok``, ``qa_warning``, ``qa_flag``; compliance: ``standard``, ``class``,
         ``samples``, ``pass``, ``fail``, ``incomplete``; minewater_plan: ``status``,
         ``npv_CNY``, ``capex_CNY`` (CNY); uncertainty: ``samples``, ``npv_p50_CNY``,
-        ``npv_p90_CNY`` (CNY) and ``reuse_share_p50`` (-); other kinds: ``{}``.
+        ``npv_p90_CNY`` (CNY) and ``reuse_share_p50`` (-); sensitivity: ``samples`` (base
+        samples), ``evaluations``, ``npv_top_factor`` (the factor of largest total Sobol index
+        of the NPV) and ``npv_top_ST`` (-); other kinds: ``{}``.
 
     Examples
     --------
