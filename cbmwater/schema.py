@@ -59,6 +59,9 @@ class Section:
 
 
 _N, _T, _NOTE = "number", "text", Key("note", "text")
+#: the same texts in Chinese, shown on 中文 pages (docs/i18n.md "Inputs in two languages")
+_NAME_ZH = Key("name_zh", _T, note="the name in Chinese (display only)")
+_NOTE_ZH = Key("note_zh", _T, note="the note in Chinese")
 _DIST = '"default" or distribution table'
 _X = Key("x_km", _N, "coordinate_km", True)
 _Y = Key("y_km", _N, "coordinate_km", True)
@@ -92,6 +95,8 @@ NETWORK_CASE: dict[str, Section] = dict(
             Key("period_years", _N, "period_years", note="default 1"),
             Key("start_year", "whole number", "start_year", note="default 1"),
             _NOTE,
+            _NAME_ZH,
+            _NOTE_ZH,
         ),
         _s(
             "economics",
@@ -240,6 +245,8 @@ MINE_PLAN: dict[str, Section] = dict(
             "case",
             Key("name", _T, required=True),
             _NOTE,
+            _NAME_ZH,
+            _NOTE_ZH,
             Key("analyses", "path", required=True, note="inside the case folder"),
             Key("horizon_yr", _N, "horizon_yr", note="default 20"),
             Key("discount_rate", _N, "discount_rate", note="default 0.08"),
@@ -254,6 +261,7 @@ MINE_PLAN: dict[str, Section] = dict(
             Key("name", _T, required=True),
             Key("days", _N, "season_days", True, note="all seasons sum to 365"),
             _NOTE,
+            _NAME_ZH,
         ),
         _s(
             "destinations",
@@ -312,6 +320,8 @@ PROPOSAL: dict[str, Section] = dict(
             Key("review", "table"),
             Key("title", _T),
             Key("description", _T),
+            Key("title_zh", _T, note="the title in Chinese"),
+            Key("description_zh", _T, note="the description in Chinese"),
         ),
         _s(
             "injectate",
@@ -322,6 +332,7 @@ PROPOSAL: dict[str, Section] = dict(
         _s(
             "formation",
             Key("name", _T, required=True),
+            _NAME_ZH,
             Key("lithology", _T, required=True),
             Key("depth_m", _N, "depth_m", True),
             Key("temperature_C", _N, "temperature_C", True),

@@ -148,6 +148,29 @@ def message_dicts(texts: Any) -> list[dict[str, Any]]:
     return [message_of(t).to_dict() for t in texts]
 
 
+def localized(obj: Any, field: str, lang: str = "en") -> str:
+    """An input's own text in ``lang``: ``<field>_zh`` of ``obj`` in Chinese when the author gave
+    one, else ``<field>``.  ``obj`` is a case object (attributes) or a dict (keys).
+
+    A case, a mine plan or a proposal may carry its title, name, note or description in Chinese
+    beside the English (``name_zh``, ``note_zh``, ``title_zh``, ``description_zh``); the faces
+    show the one of the user's language.
+
+    Examples
+    --------
+    >>> d = {"name": "wet", "name_zh": "丰水期"}
+    >>> localized(d, "name", "zh"), localized(d, "name", "en"), localized({"name": "x"}, "name", "zh")
+    ('丰水期', 'wet', 'x')
+    """
+    get = obj.get if isinstance(obj, Mapping) else lambda k, d=None: getattr(obj, k, d)
+    if lang == "zh":
+        zh = get(f"{field}_zh", None)
+        if zh:
+            return str(zh)
+    value = get(field, "")
+    return "" if value is None else str(value)
+
+
 def render(obj: Any, lang: str = "en") -> Any:
     """Render a message, or a message as data, in ``lang``; anything else is returned as is.
 

@@ -4,6 +4,8 @@ Format (``case.toml`` + an analyses CSV next to it; errors name the file, table 
 
     [case]
     name = "..."
+    name_zh = "..."                 # optional: name and note in Chinese, shown on 中文 pages
+    note_zh = "..."
     analyses = "analyses.csv"       # one sample per discharge (sample_id = the point's analysis)
     horizon_yr = 20                 # evaluation horizon, yr
     discount_rate = 0.08            # 1/yr
@@ -15,6 +17,7 @@ Format (``case.toml`` + an analyses CSV next to it; errors name the file, table 
 
     [[seasons]]                     # the year in seasons; days sum to 365
     name = "wet"
+    name_zh = "丰水期"              # optional: shown on 中文 pages (the name stays the key)
     days = 92
 
     [[points]]                      # discharge points (adits, seeps, springs)
@@ -87,6 +90,8 @@ LIMIT_KEYS = ("Fe", "Mn", "Al", "SO4", "TSS", "Ca", "Na")
 class Season:
     name: str
     days: float
+    #: the name in Chinese (``name_zh``; display only, the name stays the key)
+    name_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -143,6 +148,9 @@ class MineCase:
     destinations: list[MineDestination]
     sha256: str = ""
     warnings: list[str] = field(default_factory=list)
+    #: the case's name and note in Chinese (``[case] name_zh``, ``note_zh``; "" when not given)
+    name_zh: str = ""
+    note_zh: str = ""
 
     def controls_for(self, point: str) -> list[SourceControl]:
         """The point's source-control options, "none" (factor 1, no cost) first."""
@@ -249,7 +257,11 @@ def parse_mine_case(
     for i, s in enumerate(_list(file, "top level", "seasons", data["seasons"]), 1):
         _keys(file, f"seasons[{i}]", s, "seasons")
         seasons.append(
-            Season(str(s["name"]), rng(f"seasons[{i}]", "days", s["days"], "season_days"))
+            Season(
+                str(s["name"]),
+                rng(f"seasons[{i}]", "days", s["days"], "season_days"),
+                str(s.get("name_zh", "")),
+            )
         )
     if abs(sum(s.days for s in seasons) - 365) > 1.0:
         raise _err(
@@ -431,6 +443,8 @@ def parse_mine_case(
         dests,
         hashlib.sha256(raw).hexdigest(),
         warns,
+        name_zh=str(c.get("name_zh", "")),
+        note_zh=str(c.get("note_zh", "")),
     )
 
 

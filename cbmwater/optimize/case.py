@@ -225,6 +225,9 @@ class Case:
     warnings: list[str] = field(default_factory=list)
     #: the ``[uncertainty]`` section (docs/uncertainty.md); None when the case has none
     uncertainty: Uncertainty | None = None
+    #: the case's name and note in Chinese (``[case] name_zh``, ``note_zh``; "" when not given)
+    name_zh: str = ""
+    note_zh: str = ""
 
     @property
     def sites(self) -> list[str]:
@@ -1021,6 +1024,8 @@ def parse_case(
         hashlib.sha256(raw).hexdigest(),
         warnings + ctx.warnings,  # + values outside their usual range (plausible.py)
         unc,
+        name_zh=str(c.get("name_zh", "")),
+        note_zh=str(c.get("note_zh", "")),
     )
 
 

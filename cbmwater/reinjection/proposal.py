@@ -2,10 +2,11 @@
 
 Layout::
 
+    title = "..."                   # optional; title_zh (and description_zh): in Chinese
     standard = "SYT5329"            # optional; injection-water standard with permeability classes
     [injectate]                     # file + sample_id, or canonical keys inline (pH = 8.1, Na = 650)
     [formation]                     # name, lithology, depth_m, temperature_C, pressure_bar,
-                                    # permeability_um2
+                                    # permeability_um2; optional name_zh (in Chinese)
     [formation.water]               # same two forms as [injectate]
     [operation]                     # volume_m3_d
     [[protected_aquifers]]          # name, bottom_depth_m (optional top_depth_m)
@@ -114,6 +115,9 @@ class Proposal:
     database: str = "phreeqc"
     inputs_hash: str = ""
     notes: list[str] = field(default_factory=list)
+    #: title and formation name in Chinese (``title_zh``, ``[formation] name_zh``; "" if not given)
+    title_zh: str = ""
+    formation_name_zh: str = ""
 
 
 def permeability_class(k_um2: float) -> str:
@@ -361,6 +365,8 @@ def parse_proposal(
         dbname,
         h.hexdigest(),
         warns,
+        title_zh=str(data.get("title_zh", "")),
+        formation_name_zh=str(form.get("name_zh", "")),
     )
 
 

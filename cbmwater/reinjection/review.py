@@ -192,6 +192,9 @@ class Review:
                 "title": p.title,
                 "standard": p.standard,
                 "formation": p.formation_name,
+                # the author's Chinese title and formation name ("" when not given)
+                "title_zh": p.title_zh,
+                "formation_zh": p.formation_name_zh,
                 "lithology": p.lithology,
                 "depth_m": p.depth_m,
                 "temperature_C": p.temperature_C,

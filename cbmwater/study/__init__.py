@@ -7,7 +7,7 @@ minewater) and nothing below imports this package.
 
 from __future__ import annotations
 
-from ..i18n import LANGUAGES, Message, render
+from ..i18n import LANGUAGES, Message, localized, render
 from ..resources import example_path, resource_label
 from .compare import Comparison, binding_limits, compare_plans, compare_trains
 from .minewater import (
@@ -93,6 +93,7 @@ __all__ = [
     "Message",
     "LANGUAGES",
     "render",
+    "localized",
     "Workspace",
     "WorkspaceError",
     "RunSummary",

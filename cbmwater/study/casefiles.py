@@ -21,6 +21,7 @@ from typing import Any
 
 from ..archives import extract_zip, open_zip, read_upload
 from ..errors import InputError
+from ..i18n import localized
 from ..resources import example_path, resource_label
 
 __all__ = [
@@ -70,10 +71,12 @@ def is_network_case(path: Path) -> bool:
     return "sources" in data and "points" not in data
 
 
-def case_title(path: Path) -> str:
-    """``[case] name`` of a case file (its folder name if unreadable)."""
+def case_title(path: Path, lang: str = "en") -> str:
+    """``[case] name`` of a case file (its folder name if unreadable); in Chinese its
+    ``name_zh`` when the case gives one."""
     try:
-        name = tomllib.loads(path.read_text(encoding="utf-8")).get("case", {}).get("name")
+        case = tomllib.loads(path.read_text(encoding="utf-8")).get("case", {})
+        name: str | None = localized(case, "name", lang) if isinstance(case, dict) else None
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError, AttributeError):
         name = None
     return name if isinstance(name, str) and name.strip() else path.parent.name

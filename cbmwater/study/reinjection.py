@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
+from ..i18n import localized
 from ..reinjection.review import SCALE_MINERALS
 from .results import JsonResult, attached
 
@@ -211,19 +212,22 @@ def _toml_or_none(data: bytes) -> dict[str, Any] | None:
         return None
 
 
-def proposal_title(data: bytes) -> str | None:
-    """The ``title`` of a proposal given as TOML bytes (None if unreadable or untitled).
+def proposal_title(data: bytes, lang: str = "en") -> str | None:
+    """The ``title`` of a proposal given as TOML bytes (None if unreadable or untitled); in
+    Chinese its ``title_zh`` when the proposal gives one.
 
     Examples
     --------
     >>> proposal_title(b'title = "Well SZ-7 injectate"')
     'Well SZ-7 injectate'
+    >>> proposal_title('title = "SZ-7"\ntitle_zh = "SZ-7 回注水"'.encode(), "zh")
+    'SZ-7 回注水'
     >>> proposal_title(b"not = [toml") is None
     True
     """
     doc = _toml_or_none(data)
-    title = doc.get("title") if doc else None
-    return title if isinstance(title, str) else None
+    title = localized(doc, "title", lang) if doc else None
+    return title if title else None
 
 
 def proposal_files(data: bytes) -> list[str]:

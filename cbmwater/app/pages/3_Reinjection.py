@@ -22,6 +22,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from cbmwater import localized
 from cbmwater.app import i18n
 from cbmwater.app import jobs_ui as JU
 from cbmwater.app import logic_jobs as LJ
@@ -152,7 +153,7 @@ csv_data: bytes | None = None
 csv_name: str | None = None
 if source == "example":
     paths = {p.name: p for p in LR.example_proposals()}
-    titles = {n: LR.proposal_title(p.read_bytes()) for n, p in paths.items()}
+    titles = {n: LR.proposal_title(p.read_bytes(), lang) for n, p in paths.items()}
     chosen = st.selectbox(
         t("rj_example", lang),
         list(paths),
@@ -222,8 +223,8 @@ st.caption(
     t(
         "rj_proposal_caption",
         lang,
-        title=p["title"],
-        formation=p["formation"],
+        title=localized(p, "title", lang),
+        formation=localized(p, "formation", lang),
         depth=p["depth_m"],
         temp=p["temperature_C"],
         pres=p["pressure_bar"],

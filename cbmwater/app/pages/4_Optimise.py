@@ -25,6 +25,7 @@ from typing import Any
 
 import streamlit as st
 
+from cbmwater import localized
 from cbmwater.app import jobs_ui as JU
 from cbmwater.app import logic_optimise as LO
 from cbmwater.app import logic_workspace as LW
@@ -68,7 +69,7 @@ try:
             "opt_no_bundled",
             "opt_case_select",
             "opt_case",
-            {rel: LO.case_title(p) for rel, p in paths.items()},
+            {rel: LO.case_title(p, lang) for rel, p in paths.items()},
         )
         if chosen is None:
             st.stop()
@@ -97,7 +98,7 @@ st.caption(
     t(
         "opt_case_caption",
         lang,
-        name=base_case.name,
+        name=localized(base_case, "name", lang),
         periods=base_case.periods,
         years=base_case.period_years,
         start=base_case.start_year,
@@ -109,7 +110,7 @@ st.caption(
     )
 )
 if base_case.note:
-    st.caption(base_case.note)
+    st.caption(localized(base_case, "note", lang))
 for w in LO.case_warnings(base_case, lang):
     st.warning(w, icon=":material/warning:")
 with st.expander(t("opt_glance", lang)):

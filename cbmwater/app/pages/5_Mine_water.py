@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import streamlit as st
 
-from cbmwater import CbmwaterError
+from cbmwater import CbmwaterError, localized
 from cbmwater.app import jobs_ui as JU
 from cbmwater.app import logic
 from cbmwater.app import logic_minewater as LM
@@ -825,12 +825,12 @@ def section_plan(lang: str) -> None:
     except Exception as exc:  # noqa: BLE001
         report(exc, "mw_error_case", lang)
         return
-    seasons = ", ".join(f"{s.name} {s.days:g} d" for s in case.seasons)
+    seasons = ", ".join(f"{localized(s, 'name', lang)} {s.days:g} d" for s in case.seasons)
     st.caption(
         t(
             "mw_case_caption",
             lang,
-            name=case.name,
+            name=localized(case, "name", lang),
             points=len(case.points),
             seasons=seasons,
             controls=len(case.source_control),
@@ -841,7 +841,7 @@ def section_plan(lang: str) -> None:
         )
     )
     if case.note:
-        st.caption(case.note)
+        st.caption(localized(case, "note", lang))
     for w in LM.texts(case.warnings, lang):
         st.warning(w, icon=":material/warning:")
     with st.expander(t("mw_case_glance", lang)):

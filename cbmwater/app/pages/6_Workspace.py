@@ -113,7 +113,7 @@ def show_review(res: dict[str, Any], lang: str) -> None:
     label = t(f"rj_verdict_{verdict}", lang) if has(f"rj_verdict_{verdict}") else verdict
     st.markdown(f"### {t('rj_verdict_line', lang, verdict=label)}")
     if res.get("conditions"):
-        st.markdown("\n".join(f"- {c}" for c in res["conditions"]))
+        st.markdown("\n".join(f"- {c}" for c in LR.conditions(res, lang)))
     st.dataframe(LR.findings_table(res), hide_index=True, key="ws_findings")
 
 
