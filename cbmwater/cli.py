@@ -247,12 +247,7 @@ def _characterise_streamed(
                 f.write("\n]")
 
     _write_atomic(out, write)
-    flagged = summary["flagged"]
-    click.echo(
-        f"{summary['n']} samples characterised with {summary['database']} -> {out}"
-        + (f"; QA warnings/flags: {', '.join(flagged)}" if flagged else ""),
-        err=True,
-    )
+    click.echo(_characterised(summary["n"], summary["database"], out, summary["flagged"]), err=True)
 
 
 @main.command()
@@ -411,9 +406,7 @@ def characterise(
     flagged = [r for r, f in zip(records["sample_id"], records["qa_flag"]) if f != "ok"]
     if out is not None:
         click.echo(
-            f"{len(records)} samples characterised with {result.provenance['database']}"
-            f" -> {out}" + (f"; QA warnings/flags: {', '.join(flagged)}" if flagged else ""),
-            err=True,
+            _characterised(len(records), str(result.provenance["database"]), out, flagged), err=True
         )
 
 
@@ -513,6 +506,14 @@ def treat(
     else:
         _write_text(out, text + "\n")
     _keep(result)
+
+
+def _characterised(n: int, database: str, out: Path, flagged: list[str]) -> str:
+    """The characterise summary line (stderr) in ``--lang``."""
+    lang = _lang()
+    sep = ", " if lang == "en" else "、"
+    line = _t("characterise.done", lang, n=n, database=database, out=out)
+    return line + (_t("characterise.flagged", lang, ids=sep.join(flagged)) if flagged else "")
 
 
 def _t(code: str, lang: str, **params: Any) -> str:
@@ -1054,7 +1055,7 @@ def optimise(
         _write_bytes(report, plan_report(plan, lang=_lang(), fmt=kind))
     if workbook is not None:
         _write_bytes(workbook, plan_workbook(plan, lang=_lang()))
-    click.echo(text if fmt == "json" else plan.summary_text())
+    click.echo(text if fmt == "json" else plan.summary_text(_lang()))
     _keep(plan)
     if plan.status in ("infeasible", "no_solution", "error", "unbounded"):
         sys.exit(1)

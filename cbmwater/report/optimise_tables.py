@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
+
+from ..i18n import catalogue, render, translate
 
 __all__ = ["result_tables", "summary_text"]
 
@@ -59,7 +63,27 @@ def result_tables(res: dict) -> dict[str, pd.DataFrame]:
     return out
 
 
-def _exclusion_lines(items: list[dict]) -> list[str]:
+def _t(code: str, lang: str, **params: Any) -> str:
+    """A line of the optimisation text summary (engine catalogue, ``optimise.text.*``) in ``lang``."""
+    return translate(f"optimise.text.{code}", lang, **params)
+
+
+def _r(d: dict, key: str, lang: str) -> Any:
+    """Engine text ``key`` of a result item in ``lang`` (its ``<key>_i18n`` when present)."""
+    if lang == "en" or f"{key}_i18n" not in d:
+        return d[key]
+    return render(d[f"{key}_i18n"], lang)
+
+
+def _named(prefix: str, key: str, lang: str) -> str:
+    """A status or objective id in ``lang`` (the id itself in English or when unnamed)."""
+    if lang == "en":
+        return key
+    code = f"optimise.text.{prefix}.{key}"
+    return translate(code, lang) if catalogue("en", "engine").get(code) else key
+
+
+def _exclusion_lines(items: list[dict], lang: str = "en") -> list[str]:
     """One line per (destination, train, stream, constituent) over the sites it applies to."""
     groups: dict[tuple, list[dict]] = {}
     for e in items:
@@ -72,90 +96,142 @@ def _exclusion_lines(items: list[dict]) -> list[str]:
         vals = [e["value"] for e in es if e["value"] is not None]
         worst = f"{max(vals):.3g}" if vals else "n/a"
         status = es[0].get("status", "?")
+        if lang != "en":
+            sites = "、".join(sorted({e["site"] for e in es}))
+            worst = f"{max(vals):.3g}" if vals else "—"
         what = (
-            f"mixing scale up to {worst} mg/L with the formation water > {es[0]['limit']:g} mg/L"
+            _t("exclusion.formation", lang, worst=worst, limit=es[0]["limit"])
             if es[0]["kind"] == "formation"
-            else f"{key} up to {worst} mg/L > {es[0]['limit']:g} mg/L ({es[0]['rule']})"
+            else _t(
+                "exclusion.limit",
+                lang,
+                key=key,
+                worst=worst,
+                limit=es[0]["limit"],
+                rule=es[0]["rule"],
+            )
         )
-        fix = es[0].get("fix", "").split("; in this case")[0].split("; no other")[0]
-        out.append(
-            f"{dest}: not the {stream} of {train} ({sites}): {what}, status {status}"
-            + (f"; {fix}" if fix else "")
+        if lang == "en":
+            fix = es[0].get("fix", "").split("; in this case")[0].split("; no other")[0]
+        else:
+            fix = str(_r(es[0], "fix", lang)) if es[0].get("fix") else ""
+        stream_name = stream if lang == "en" else _named("stream", stream, lang)
+        line = _t(
+            "exclusion.line",
+            lang,
+            dest=dest,
+            stream=stream_name,
+            train=train,
+            sites=sites,
+            what=what,
+            status=status,
         )
+        out.append(line + (_t("exclusion.fix", lang, fix=fix) if fix else ""))
     return out
 
 
-def summary_text(res: dict) -> str:
-    """A few lines an engineer reads first: status, NPV, builds, shares, checks."""
+def summary_text(res: dict, lang: str = "en") -> str:
+    """A few lines an engineer reads first: status, NPV, builds, shares, checks; in ``lang``."""
+    c = res["case"]
     lines = [
-        f"case: {res['case']['name']}  ({res['case']['stations']} stations, "
-        f"{res['case']['wells']} wells, {res['case']['periods']} periods)",
-        f"status: {res['status']}   objective: {res['objective']}",
+        _t(
+            "case",
+            lang,
+            name=c["name"],
+            stations=c["stations"],
+            wells=c["wells"],
+            periods=c["periods"],
+        ),
+        _t(
+            "status",
+            lang,
+            status=_named("status", res["status"], lang),
+            objective=_named("objective", res["objective"], lang),
+        ),
     ]
     for p in res.get("presolve", []):
-        lines.append("pre-solve: " + p["message"])
-    exc = _exclusion_lines(res.get("exclusions") or [])
+        lines.append(_t("presolve", lang, text=_r(p, "message", lang)))
+    exc = _exclusion_lines(res.get("exclusions") or [], lang)
     if exc:
-        lines.append(
-            "streams a destination may not take (the reasons in full: results 'exclusions'):"
-        )
+        lines.append(_t("exclusions", lang))
         lines += ["  - " + e for e in exc[:15]]
         if len(exc) > 15:
-            lines.append(f"  ... and {len(exc) - 15} more")
+            lines.append(_t("more", lang, n=len(exc) - 15))
     if res.get("infeasibility"):
-        lines.append("no plan meets every constraint; what conflicts:")
-        lines += ["  - " + s for s in res["infeasibility"]["summary"]]
+        lines.append(_t("infeasible", lang))
+        lines += ["  - " + s for s in _r(res["infeasibility"], "summary", lang)]
         return "\n".join(lines)
     if res.get("objective_CNY") is None:
         return "\n".join(lines)
     k = res["kpis"]
+    lines.append(_t("npv", lang, npv=res["objective_CNY"] / 1e6, unit=k["unit_cost_CNY_m3"]))
     lines.append(
-        f"NPV cost: {res['objective_CNY'] / 1e6:,.2f} million CNY "
-        f"({k['unit_cost_CNY_m3']:.2f} CNY per m3 produced, discounted)"
-    )
-    lines.append(
-        f"capital: {res['costs']['capex_total_CNY'] / 1e6:,.2f} million CNY in "
-        f"{len(res['builds'])} plants"
+        _t("capital", lang, capex=res["costs"]["capex_total_CNY"] / 1e6, n=len(res["builds"]))
     )
     for b in res["builds"]:
         lines.append(
-            f"  {b['site']}: {b['train']} {b['size_m3_d']:g} m3/d, capex "
-            f"{b['capex_CNY'] / 1e6:,.2f} million CNY"
+            _t(
+                "build",
+                lang,
+                site=b["site"],
+                train=b["train"],
+                size=b["size_m3_d"],
+                capex=b["capex_CNY"] / 1e6,
+            )
         )
-    lines.append(
-        f"reuse share: {100 * k['reuse_share']:.1f} %   salt to environment: "
-        f"{k['salt_to_environment_t']:,.0f} t"
-    )
+    lines.append(_t("shares", lang, reuse=100 * k["reuse_share"], salt=k["salt_to_environment_t"]))
     gap = res["solver"].get("gap")
     lines.append(
-        f"solver: {res['solver']['name']} {res['solver']['status']}, gap "
-        f"{'n/a' if gap is None else f'{100 * gap:.3f} %'}, "
-        f"{res['solve_seconds']:.2f} s solving; cuts {len(res['cuts'])}; "
-        f"iterations {len(res['iterations'])}"
+        _t(
+            "solver",
+            lang,
+            name=res["solver"]["name"],
+            status=_named("status", res["solver"]["status"], lang),
+            gap=("n/a" if lang == "en" else "—") if gap is None else f"{100 * gap:.3f} %",
+            seconds=res["solve_seconds"],
+            cuts=len(res["cuts"]),
+            iterations=len(res["iterations"]),
+        )
     )
     v = res.get("verification", {})
     lines.append(
-        "verification: "
-        + (
-            "every constraint holds on the returned flows"
-            if v.get("ok")
-            else f"VIOLATIONS {v.get('max_violation')} at {v.get('where')}"
+        _t("verified", lang)
+        if v.get("ok")
+        else _t(
+            "violations",
+            lang,
+            max=v.get("max_violation"),
+            where=_r(v, "where", lang) if "where" in v else None,
         )
     )
     unv: dict[str, list[str]] = {}
     for u in res.get("unverified_limits") or []:
         unv.setdefault(u["destination"], []).append(
-            f"{u['constituent']} {u['limit_mg_L']:g} mg/L (status {u['status']})"
+            _t(
+                "unverified_item",
+                lang,
+                key=u["constituent"],
+                limit=u["limit_mg_L"],
+                status=u["status"],
+            )
         )
+    sep = ", " if lang == "en" else "、"
     if unv:
-        lines.append("unverified limits (status not V) at the destinations used:")
-        lines += [f"  - {d}: {', '.join(v)}" for d, v in unv.items()]
+        lines.append(_t("unverified", lang))
+        colon = ": " if lang == "en" else "："
+        lines += [f"  - {d}{colon}{sep.join(v)}" for d, v in unv.items()]
     standing = [
-        f"{d['name']} period {d['period']}: {', '.join(d['violations'])}"
+        _t(
+            "standing_item",
+            lang,
+            name=d["name"],
+            period=d["period"],
+            violations=sep.join(map(str, _r(d, "violations", lang))),
+        )
         for d in res.get("destinations", [])
         if d.get("violations")
     ]
     if standing:
-        lines.append("geochemical violations still standing (iteration limit):")
+        lines.append(_t("standing", lang))
         lines += ["  - " + s for s in standing[:10]]
     return "\n".join(lines)

@@ -211,11 +211,11 @@ class NetworkPlan(JsonResult):
         }.items()
     }
 
-    def summary_text(self) -> str:
-        """The plan in a few lines of text (what ``cbmwater optimise`` prints)."""
+    def summary_text(self, lang: str = "en") -> str:
+        """The plan in a few lines of text in ``lang`` (what ``cbmwater optimise`` prints)."""
         from ..report.optimise_tables import summary_text
 
-        return summary_text(self.to_dict())
+        return summary_text(self.to_dict(), lang)
 
     def all_tables(self) -> dict[str, Any]:
         """Every table of the plan as DataFrames (the CSV files ``--out`` writes), including
