@@ -365,14 +365,14 @@ if sres is not None and smeta is not None and smeta["case_key"] == src.key:
 
 # ---- VSS and EVPI: from a two-stage stochastic plan only
 st.header(t("unc_vss_heading", lang))
-found = st.session_state.get(STOCH_KEY)
+found: dict[str, Any] | None = st.session_state.get(STOCH_KEY)
 if found is None or found.get("sha") != case.sha256:
     # the newest stored stochastic plan of this case; searched again only when the workspace's
     # optimisation runs change
     ws = LJ.workspace()
     runs = ws.runs("optimise")
     look = (case.sha256, tuple(r.id for r in runs))
-    cached = st.session_state.get(f"{STOCH_KEY}_search")
+    cached: tuple[Any, dict[str, Any] | None] | None = st.session_state.get(f"{STOCH_KEY}_search")
     if cached is None or cached[0] != look:
         hit = LU.stochastic_run(ws, case.sha256, runs)
         cached = (look, None if hit is None else {"run_id": hit[0], "values": hit[1]})
