@@ -100,6 +100,7 @@ ALLOWED = frozenset(
         "kg",
         "km",
         "kWh",
+        "MB",
         "yr",
         "ha",
         "atm",
