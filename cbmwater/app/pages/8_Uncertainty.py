@@ -31,13 +31,8 @@ from cbmwater.app import logic_jobs as LJ
 from cbmwater.app import logic_optimise as LO
 from cbmwater.app import logic_uncertainty as LU
 from cbmwater.app import logic_workspace as LW
-from cbmwater.app.common import (
-    TEST_UPLOAD_KEY,
-    bundled_case,
-    case_source,
-    current_run,
-    page_setup,
-)
+from cbmwater.app.case_picker import pick_case
+from cbmwater.app.common import current_run, page_setup
 from cbmwater.app.i18n import t
 from cbmwater.app.view_optimise import million, num_col, report, text_col
 from cbmwater.study import render
@@ -68,34 +63,10 @@ st.markdown(t("unc_intro", lang))
 
 # ---- case: bundled (with [uncertainty]) or uploaded
 st.header(t("unc_case_heading", lang))
-test_upload = st.session_state.get(TEST_UPLOAD_KEY)
-source = case_source(lang, "unc", "unc_source", test_upload is not None)
 try:
-    if source == "bundled":
-        paths = {LO.case_label(p): p for p in LU.bundled_cases()}
-        chosen = bundled_case(
-            lang,
-            paths,
-            "unc_no_bundled",
-            "unc_case_select",
-            "unc_case",
-            {rel: LO.case_title(p) for rel, p in paths.items()},
-        )
-        if chosen is None:
-            st.stop()
-        src = LO.load_bundled(chosen)
-    else:
-        up = st.file_uploader(
-            t("unc_upload", lang), type=["zip"], help=t("unc_upload_help", lang), key="unc_upload"
-        )
-        if up is not None:
-            zip_data, zip_name = up.getvalue(), up.name
-        elif test_upload is not None:
-            zip_name, zip_data = test_upload
-        else:
-            st.info(t("unc_upload_wait", lang))
-            st.stop()
-        src = LO.load_zip(zip_data, zip_name)
+    src = pick_case(lang, "unc", LU.bundled_cases())
+    if src is None:
+        st.stop()
     case = LO.build_case(src)
 except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
     report(exc, "unc_error_case", lang)
