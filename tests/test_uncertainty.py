@@ -131,6 +131,10 @@ def test_npv_is_linear_in_the_reuse_tariff(tariff):
     expected = npv0 - (p - 1.0) * reuse_m3
     assert frame["npv_CNY"].to_numpy() == pytest.approx(expected, rel=1e-9, abs=1e-6)
     assert frame["reuse_m3"].to_numpy() == pytest.approx(np.full(8, reuse_m3))
+    flows = tariff.to_frame("flows")
+    reuse = flows[flows["destination"] == "Reuse"]
+    assert list(reuse["period"]) == [1] * 8
+    assert reuse["delivered_m3_d"].to_numpy() == pytest.approx(np.full(8, 100.0))
     assert (frame["unallocated_m3"] == 0).all()
 
 
@@ -176,6 +180,14 @@ def test_p_limits_hold_is_the_share_of_multipliers_below_the_hand_threshold(tmp_
     assert frame["reuse_m3"].to_numpy()[over] == pytest.approx(0.0, abs=1e-6)
     assert frame["reuse_m3"].to_numpy()[~over] == pytest.approx(60 * 365.0)
     assert (frame["limits_hold Reuse"].to_numpy() == ~over).all()
+    # the per-period flows table: one period; Reuse takes 60 m3/d or nothing, Disposal the rest
+    # of the well's 100 m3/d (the hand figures above)
+    flows = res.to_frame("flows")
+    assert list(flows.columns) == ["scenario", "destination", "period", "delivered_m3_d"]
+    assert len(flows) == 10 * 2 and set(flows["period"]) == {1}
+    by = flows.pivot(index="scenario", columns="destination", values="delivered_m3_d")
+    assert by["Reuse"].to_numpy() == pytest.approx(np.where(over, 0.0, 60.0), abs=1e-6)
+    assert by["Disposal"].to_numpy() == pytest.approx(np.where(over, 100.0, 40.0), abs=1e-6)
 
 
 # -- unplaceable water is a measured risk, not an error ----------------------------------------

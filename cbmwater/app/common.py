@@ -81,6 +81,13 @@ PAGES: tuple[PageSpec, ...] = (
         "page_workspace",
     ),
     PageSpec("pages/7_Compare.py", "nav_compare", "compare", ":material/compare:", "page_compare"),
+    PageSpec(
+        "pages/8_Uncertainty.py",
+        "nav_uncertainty",
+        "uncertainty",
+        ":material/stacked_line_chart:",
+        "page_uncertainty",
+    ),
 )
 
 

@@ -172,9 +172,13 @@ def evaluate(
     kpis = res.get("kpis") or {}
     solved = res["status"] in ("optimal", "feasible")
     delivered = {d["name"]: 0.0 for d in res.get("destinations", [])}
+    # m3/d delivered to each destination in each period (index 0 = period 1)
+    per_period = {d.name: [0.0] * case.periods for d in case.destinations}
     vol = 365.0 * case.period_years
     for d in res.get("destinations", []):
-        delivered[d["name"]] += float(d.get("delivered_m3_d") or 0.0) * vol
+        q = float(d.get("delivered_m3_d") or 0.0)
+        delivered[d["name"]] += q * vol
+        per_period[d["name"]][int(d["period"]) - 1] += q
     return {
         "scenario": index,
         "seed": seed,
@@ -188,6 +192,7 @@ def evaluate(
         "resimulated_sites": list(prep.resimulated),
         "limits_hold": limits_hold(prep, job.streams),
         "delivered_m3": delivered,
+        "delivered_m3_d": per_period if solved else {},
         "inputs": dict(values),
     }
 

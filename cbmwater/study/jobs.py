@@ -615,6 +615,7 @@ def characterise_file(
     *,
     chunk_rows: int = 20000,
     progress: Callable[[str, float], object] | None = None,
+    filename: str | None = None,
     **options: Any,
 ) -> dict[str, Any]:
     """Characterise a lab file for a job: streamed in chunks with progress when it is a CSV
@@ -628,6 +629,10 @@ def characterise_file(
         Samples per chunk of a streamed file.
     progress : callable(message, fraction), optional
         Called after each chunk.
+    filename : str, optional
+        The name ``source`` was uploaded under when it is bytes (an app upload): its suffix
+        chooses the reader, a CSV is copied to a temporary folder and streamed, and the
+        provenance's ``source`` is this name.
     **options
         As for :func:`~cbmwater.study.water.characterisation`.
 
@@ -646,8 +651,24 @@ def characterise_file(
     """
     import pandas as pd
 
-    from .water import STREAM_SUFFIXES, characterisation, characterise_chunks
+    from .water import STREAM_SUFFIXES, characterisation, characterise_chunks, lab_upload
 
+    if isinstance(source, bytes) and filename is not None:
+        name = Path(filename).name
+        if Path(name).suffix.lower() not in STREAM_SUFFIXES:
+            source = lab_upload(source, name)  # type: ignore[assignment]  # Excel: read whole
+        else:
+            import tempfile
+
+            from ..outpaths import write_atomic
+
+            data = source
+            with tempfile.TemporaryDirectory(prefix="cbmwater_upload_") as tmp:
+                path = Path(tmp) / name
+                write_atomic(path, lambda p: p.write_bytes(data))
+                out = characterise_file(path, chunk_rows=chunk_rows, progress=progress, **options)
+            out["provenance"]["source"] = name
+            return out
     if isinstance(source, (str, os.PathLike)) and Path(source).suffix.lower() in STREAM_SUFFIXES:
         frames = list(
             characterise_chunks(source, chunk_rows=chunk_rows, progress=progress, **options)

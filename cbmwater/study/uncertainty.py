@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..optimize.case import Case
     from ..optimize.scenarios import ScenarioJob
 
-__all__ = ["uncertainty", "UncertaintyResult", "SCENARIO_COLUMNS"]
+__all__ = ["uncertainty", "UncertaintyResult", "SCENARIO_COLUMNS", "FLOW_COLUMNS"]
 
 Progress = Callable[[str, float], None]
 
@@ -44,6 +44,20 @@ def _scenario_rows(res: UncertaintyResult) -> list[Mapping[str, Any]]:
             row[f"limits_hold {name}"] = held
         rows.append(row)
     return rows
+
+
+#: Columns of the ``flows`` table: m3/d delivered to each destination in each period (1-based)
+#: of each solved scenario.
+FLOW_COLUMNS: tuple[str, ...] = ("scenario", "destination", "period", "delivered_m3_d")
+
+
+def _flow_rows(res: UncertaintyResult) -> list[Mapping[str, Any]]:
+    return [
+        {"scenario": r["scenario"], "destination": name, "period": t, "delivered_m3_d": q}
+        for r in res.scenarios
+        for name, per in (r.get("delivered_m3_d") or {}).items()
+        for t, q in enumerate(per, start=1)
+    ]
 
 
 def _summary_rows(res: UncertaintyResult) -> list[Mapping[str, Any]]:
@@ -81,7 +95,9 @@ class UncertaintyResult(JsonResult):
     inputs : list of dict
         Every uncertain input and its distribution.
     scenarios : list of dict
-        One row per scenario: figures, ``inputs`` drawn, ``limits_hold`` per destination.
+        One row per scenario: figures, ``inputs`` drawn, ``limits_hold`` per destination,
+        ``delivered_m3`` per destination (m3 over the horizon) and ``delivered_m3_d`` per
+        destination (m3/d in each period, a list; empty for a scenario not solved).
     """
 
     samples: int
@@ -105,11 +121,13 @@ class UncertaintyResult(JsonResult):
     TABLES = {
         "scenarios": (_scenario_rows, SCENARIO_COLUMNS),
         "summary": (_summary_rows, ("figure", "mean", "p10", "p50", "p90", "cvar90")),
+        "flows": (_flow_rows, FLOW_COLUMNS),
     }
 
     def to_frame(self, table: str | None = None) -> Any:
         """``scenarios`` (default; the documented columns, then one per input drawn and one
-        ``limits_hold <destination>`` per destination) or ``summary``."""
+        ``limits_hold <destination>`` per destination), ``summary`` or ``flows`` (one row per
+        solved scenario, destination and period: ``delivered_m3_d``, m3/d)."""
         import pandas as pd
 
         if table in (None, "scenarios"):

@@ -100,6 +100,7 @@ ALLOWED = frozenset(
         "kg",
         "km",
         "kWh",
+        "MB",
         "yr",
         "ha",
         "atm",
@@ -187,6 +188,16 @@ ALLOWED = frozenset(
         "CNY",
         "CEPCI",
         "gpm",
+        # decision under uncertainty (glossary: 随机解价值（VSS）, 完全信息期望值（EVPI）; the
+        # conditional value at risk CVaR; Sobol's total index ST), its authors and software
+        "VSS",
+        "EVPI",
+        "CVaR",
+        "ST",
+        "Sobol",
+        "Saltelli",
+        "SALib",
+        "Dask",
         # cited authors
         "Kirby",
         "Cravotta",

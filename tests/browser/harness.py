@@ -39,6 +39,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("mine_water", "mw_title", "nav_minewater"),
     ("workspace", "ws_title", "nav_workspace"),
     ("compare", "cmp_title", "nav_compare"),
+    ("uncertainty", "unc_title", "nav_uncertainty"),
 )
 START_TIMEOUT_S = 120
 #: a page's longest first run here (Characterise speciates the bundled set with PHREEQC)

@@ -9,6 +9,7 @@ treats it as the uploaded file (Streamlit's AppTest cannot drive a file uploader
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,7 @@ import streamlit as st
 from cbmwater import CbmwaterError
 from cbmwater.app import jobs_ui as JU
 from cbmwater.app import logic
+from cbmwater.app import logic_large_lab as LL
 from cbmwater.app import logic_workspace as LW
 from cbmwater.app.common import lab_file_source, page_setup
 from cbmwater.app.i18n import mineral_name, t
@@ -27,6 +29,10 @@ from cbmwater.study.outputs import piper_figure
 
 if TYPE_CHECKING:  # pragma: no cover
     from streamlit.elements.lib.column_types import ColumnConfig  # st.column_config.*'s type
+
+#: session_state keys of a large upload's job and of its result ({"result", "sig", "run_id"})
+CHAR_JOB_KEY = "cbm_char_job"
+CHAR_RESULT_KEY = "cbm_char_job_result"
 
 _ROW_STYLE = {
     "warning": "background-color: #fff3cd; color: #664d03",
@@ -201,6 +207,76 @@ with st.sidebar:
         if redox_kind == "pe"
         else None
     )
+
+# ---- a large upload: a job in a worker process (a CSV streamed in chunks), saved to the
+# workspace when it ends; the page shows its QA counts and records
+if not bundled and LL.is_large(data, filename):
+    char_opts = {
+        "sheet": sheet,
+        "database": database,
+        "charge_balance": None if balance == "none" else balance,
+        "censored_policy": policy,
+        "irrigation": irrigation,
+        "redox": logic.redox_option(redox_kind, redox_pe),
+    }
+    char_sig = (hashlib.sha256(data).hexdigest(), filename, repr(sorted(char_opts.items())))
+    rows = LL.data_rows(data, filename)
+    st.info(
+        t(
+            "char_large",
+            lang,
+            mb=len(data) / 1e6,
+            rows="—" if rows is None else f"{rows:,}",
+            limit=f"{LL.LARGE_ROWS:,}",
+            limit_mb=LL.LARGE_MB,
+        ),
+        icon=":material/info:",
+    )
+    if st.button(t("char_job_run", lang), type="primary", key="char_job_run"):
+        job = LL.submit_characterise(data, filename, char_opts)
+        st.session_state[CHAR_JOB_KEY] = {"id": job, "sig": char_sig}
+    ended = JU.take_finished(CHAR_JOB_KEY, lang)
+    if ended is not None:
+        status, job_meta = ended
+        if status.state == "done" and status.result is not None:
+            st.session_state[CHAR_RESULT_KEY] = {
+                "result": status.result,
+                "sig": job_meta["sig"],
+                "run_id": JU.show_saved(status.id, lang),
+            }
+        else:
+            st.error(
+                t("error_input", lang, msg=JU.error_text(status, lang)), icon=":material/error:"
+            )
+    kept = st.session_state.get(CHAR_RESULT_KEY)
+    if kept is not None and kept["sig"] == char_sig:
+        big = kept["result"]
+        if kept.get("run_id") is not None:
+            st.caption(t("ws_run_caption", lang, id=kept["run_id"]))
+        st.header(t("qa_heading", lang))
+        q = big.get("qa_counts") or {}
+        c1, c2, c3 = st.columns(3)
+        c1.metric(t("n_ok", lang), q.get("ok", 0))
+        c2.metric(t("n_warning", lang), q.get("warning", 0))
+        c3.metric(t("n_flag", lang), q.get("flag", 0))
+        big_rec = LL.records(big)
+        st.dataframe(
+            big_rec,
+            hide_index=True,
+            key="char_job_table",
+            column_config=column_config(list(big_rec.columns), lang),
+        )
+        st.download_button(
+            t("dl_csv", lang),
+            logic.records_csv(big_rec),
+            f"{Path(filename).stem}_characterised.csv",
+            mime="text/csv",
+            key="char_job_dl_csv",
+            on_click="ignore",
+        )
+    elif CHAR_JOB_KEY not in st.session_state:
+        st.info(t("char_job_press", lang), icon=":material/info:")
+    st.stop()
 
 # ---- run
 try:
