@@ -32,6 +32,7 @@ import numpy as np
 
 from .errors import InputError
 from .geochem.engine import available_cores
+from .spawning import program_main
 
 __all__ = [
     "Executor",
@@ -177,6 +178,11 @@ class Executor:
         self.close()
 
 
+def _ready() -> bool:
+    """A no-op task: the worker has started."""
+    return True
+
+
 class LocalExecutor(Executor):
     """A pool of ``workers`` spawned processes on this machine (default: every core).
 
@@ -191,6 +197,11 @@ class LocalExecutor(Executor):
     def __init__(self, workers: int | None = None) -> None:
         super().__init__(workers or available_cores())
         self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"))
+        # start every worker now, inside program_main(): a worker started later from a host
+        # that runs scripts as __main__ (Streamlit, AppTest) would re-run that script
+        with program_main():
+            for started in [self._pool.submit(_ready) for _ in range(self.workers)]:
+                started.result()
 
     def submit(self, fn: Callable[..., R], *args: Any) -> Future[R]:
         return self._pool.submit(fn, *args)
@@ -225,13 +236,14 @@ class DaskExecutor(Executor):
         self._cluster: Any = None
         if scheduler == "local-dask":
             n = workers or available_cores()
-            self._cluster = LocalCluster(
-                n_workers=n,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                silence_logs=40,
-            )
+            with program_main():  # its workers are spawned now (see LocalExecutor)
+                self._cluster = LocalCluster(
+                    n_workers=n,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=40,
+                )
             self._client = Client(self._cluster)
         elif scheduler.startswith("tcp://"):
             try:

@@ -18,18 +18,16 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import queue
-import sys
 import threading
 import time
-import types
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from .. import errors
 from ..errors import CbmwaterError, ResourceLimitError, RunCancelled
+from ..spawning import program_main
 
 __all__ = ["Limits", "run_guarded", "limits_from_env"]
 
@@ -139,45 +137,6 @@ def _rebuild(name: str, message: str, msg: dict[str, Any] | None = None) -> Cbmw
     return exc
 
 
-_MAIN_LOCK = threading.Lock()
-
-
-@contextmanager
-def _program_main() -> Iterator[None]:
-    """Start a ``spawn`` child without re-running a script that is not the program.
-
-    A spawn child imports the parent's ``__main__`` again (as ``__mp_main__``) from its
-    ``__file__``, so that functions defined there unpickle.  A host that *executes* scripts as
-    ``__main__`` inside its own process -- Streamlit runs each app page so, and so does its
-    AppTest -- would have every child re-run the last page (and a page that starts a job on load
-    would start another from the child).  When ``__main__``'s file is not the program this
-    process was started with (``sys.argv[0]``), the child is given a bare ``__main__`` for the
-    moment of its start; a plain ``python my_script.py`` keeps its script.
-    """
-    main = sys.modules.get("__main__")
-    path = getattr(main, "__file__", None)
-    spec = getattr(main, "__spec__", None)
-    program = Path(sys.argv[0]).resolve() if sys.argv and sys.argv[0] else None
-    foreign = (
-        main is not None
-        and spec is None
-        and path is not None
-        and (program is None or Path(path).resolve() != program)
-    )
-    if not foreign:
-        yield
-        return
-    with _MAIN_LOCK:
-        sys.modules["__main__"] = types.ModuleType("__main__")
-        try:
-            yield
-        finally:
-            if isinstance(sys.modules.get("__main__"), types.ModuleType) and not hasattr(
-                sys.modules["__main__"], "__file__"
-            ):
-                sys.modules["__main__"] = main  # type: ignore[assignment]
-
-
 def run_guarded(
     fn: Callable[..., T],
     /,
@@ -237,7 +196,7 @@ def run_guarded(
         daemon=True,
     )
     start = time.monotonic()
-    with _program_main():
+    with program_main():
         proc.start()
     stopped: str | None = None
     try:

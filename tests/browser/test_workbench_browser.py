@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from harness import CHROMIUM, exceptions, launch, open_page, start_server, stop_server, wait_idle
+from harness import CHROMIUM, exceptions, open_page, start_server, stop_server, wait_idle
 
 import cbmwater
 from cbmwater.app.i18n import t
@@ -60,12 +60,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
+def chromium(browser: Any) -> Any:
+    """The session's one browser (conftest.py): a second sync_playwright() in the same process
+    would fail while the first is alive, as it is when xdist interleaves the two modules."""
+    return browser
 
 
 def new_page(chromium: Any) -> Any:
