@@ -31,7 +31,7 @@ def pick_case(lang: str, prefix: str, cases: list[Path]) -> CaseSource | None:
     test_upload = st.session_state.get(TEST_UPLOAD_KEY)
     if case_source(lang, prefix, f"{prefix}_source", test_upload is not None) == "bundled":
         labelled = {LO.case_label(p): p for p in cases}
-        titles = {rel: LO.case_title(p) for rel, p in labelled.items()}
+        titles = {rel: LO.case_title(p, lang) for rel, p in labelled.items()}
         keys = (f"{prefix}_no_bundled", f"{prefix}_case_select", f"{prefix}_case")
         chosen = bundled_case(lang, labelled, *keys, titles)
         return None if chosen is None else LO.load_bundled(chosen)

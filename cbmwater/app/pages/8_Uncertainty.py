@@ -26,6 +26,7 @@ from typing import Any
 
 import streamlit as st
 
+from cbmwater import localized
 from cbmwater.app import jobs_ui as JU
 from cbmwater.app import logic_jobs as LJ
 from cbmwater.app import logic_optimise as LO
@@ -80,7 +81,7 @@ st.caption(
     t(
         "unc_case_caption",
         lang,
-        name=case.name,
+        name=localized(case, "name", lang),
         periods=case.periods,
         wells=len(case.wells),
         dests=len(case.destinations),
