@@ -40,6 +40,7 @@ from .solver import THREADS_ENV
 __all__ = [
     "ScenarioJob",
     "run_scenario",
+    "sampled_scenario",
     "summarise",
     "stats",
     "cvar",
@@ -57,7 +58,7 @@ class ScenarioJob:
     """What every scenario task needs (pickled to the workers once per task)."""
 
     base: Prepared
-    builds: dict[tuple[str, str], float]
+    builds: dict[tuple[str, str, int], float]
     streams: tuple[Stream, ...]
     solver: str = "highs"
     time_limit_s: float = 60.0
@@ -66,9 +67,13 @@ class ScenarioJob:
     database: str | None = None
 
 
-def fixed_builds_of(result: Mapping[str, Any]) -> dict[tuple[str, str], float]:
-    """``(site, train) -> size`` (m3/d) of a plan's results dict."""
-    return {(b["site"], b["train"]): float(b["size_m3_d"]) for b in result.get("builds", [])}
+def fixed_builds_of(result: Mapping[str, Any]) -> dict[tuple[str, str, int], float]:
+    """``(site, train, build period) -> size`` (m3/d, period 1-based) of a plan's results dict
+    (a staged plan may build one pair in several periods)."""
+    return {
+        (b["site"], b["train"], int(b.get("period", 1))): float(b["size_m3_d"])
+        for b in result.get("builds", [])
+    }
 
 
 def deterministic_blends(prep: Prepared, result: Mapping[str, Any]) -> tuple[Stream, ...]:
@@ -122,15 +127,9 @@ def limits_hold(prep: Prepared, streams: Sequence[Stream]) -> dict[str, bool]:
     return out
 
 
-def run_scenario(job: ScenarioJob, item: tuple[int, int]) -> dict[str, Any]:
-    """Scenario ``item = (index, seed)`` of ``job``: its draws, re-optimised flows and figures.
-
-    A module-level function of picklable arguments: the executor's task.  HiGHS gets one thread
-    (``CBMWATER_SOLVER_THREADS`` unless set): the executor's workers are the parallelism.
-    """
-    index, seed = item
-    os.environ.setdefault(THREADS_ENV, "1")
-    base = job.base
+def sampled_scenario(base: Prepared, seed: int) -> tuple[Prepared, dict[str, float | str]]:
+    """The scenario of ``base``'s ``[uncertainty]`` drawn from ``default_rng(seed)``: its
+    precompute (:meth:`.prepared.Prepared.scenario`) and its drawn values."""
     case = base.case
     unc = case.uncertainty
     assert unc is not None  # the caller checked
@@ -144,6 +143,21 @@ def run_scenario(job: ScenarioJob, item: tuple[int, int]) -> dict[str, Any]:
         electricity_factor=inp.electricity_factor,
         chemicals_factor=inp.chemicals_factor,
     )
+    return prep, values
+
+
+def run_scenario(job: ScenarioJob, item: tuple[int, int]) -> dict[str, Any]:
+    """Scenario ``item = (index, seed)`` of ``job``: its draws, re-optimised flows and figures.
+
+    A module-level function of picklable arguments: the executor's task.  HiGHS gets one thread
+    (``CBMWATER_SOLVER_THREADS`` unless set): the executor's workers are the parallelism.
+    """
+    index, seed = item
+    os.environ.setdefault(THREADS_ENV, "1")
+    base = job.base
+    case = base.case
+    prep, values = sampled_scenario(base, seed)
+    sc = prep.case
     res = optimise(
         sc,
         solver=job.solver,

@@ -118,8 +118,9 @@ def summary_text(res: dict) -> str:
         f"{len(res['builds'])} plants"
     )
     for b in res["builds"]:
+        when = "" if b.get("period", 1) == 1 else f" from period {b['period']}"
         lines.append(
-            f"  {b['site']}: {b['train']} {b['size_m3_d']:g} m3/d, capex "
+            f"  {b['site']}: {b['train']} {b['size_m3_d']:g} m3/d{when}, capex "
             f"{b['capex_CNY'] / 1e6:,.2f} million CNY"
         )
     lines.append(

@@ -48,11 +48,14 @@ class Flow(TypedDict):
 
 
 class Build(TypedDict):
-    """A plant the plan builds: site, train, size (m3/d of feed) and its costs (CNY)."""
+    """A plant the plan builds: site, train, size (m3/d of feed), build period (1-based; a
+    staged plan may expand a plant in a later period: another entry of the same site and
+    train) and its costs (CNY)."""
 
     site: str
     train: str
     size_m3_d: float
+    period: int
     capex_CNY: float
     fixed_opex_CNY_yr: float
     capital_NPV_CNY: float
@@ -143,6 +146,7 @@ class NetworkPlan(JsonResult):
                 "site",
                 "train",
                 "size_m3_d",
+                "period",
                 "capex_CNY",
                 "fixed_opex_CNY_yr",
                 "capital_NPV_CNY",
