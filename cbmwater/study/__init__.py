@@ -31,6 +31,7 @@ from .network import OBJECTIVES, NetworkPlan, ParetoPoint, load_case, optimise, 
 from .reinjection import SCALE_MINERALS, ReviewResult, load_proposal, review
 from .reports import REPORT_FORMATS, plan_report, plan_workbook, review_report
 from .results import JsonResult
+from .stochastic import STOCHASTIC_METHODS, StochasticPlan, stochastic_plan
 from .treatment import TreatmentResult, treat, unit_library
 from .uncertainty import UncertaintyResult, uncertainty
 from .water import ComplianceResult, characterisation, characterise, compliance, read_analyses
@@ -67,6 +68,9 @@ __all__ = [
     "OBJECTIVES",
     "uncertainty",
     "UncertaintyResult",
+    "stochastic_plan",
+    "StochasticPlan",
+    "STOCHASTIC_METHODS",
     "acidity",
     "AcidityResult",
     "neutralise",

@@ -303,6 +303,7 @@ def optimise(
     write_mps: str | None = None,
     progress: Progress | None = None,
     allow_outside: bool = False,
+    staging: bool = True,
 ) -> NetworkPlan:
     """Choose treatment trains and split a field's water among reuse, reinjection and discharge
     over its life (a MILP in Pyomo solved by HiGHS, blends checked by PHREEQC).
@@ -333,6 +334,10 @@ def optimise(
         Called as the work advances.
     allow_outside : bool
         See :func:`load_case` (off by default).
+    staging : bool
+        Staged expansion (default): a plant may be built or expanded in a later period in
+        which production or demand grows, its capital charged from then on; False builds
+        every plant in period 1 (build once).  ``builds[].period`` says when.
 
     Returns
     -------
@@ -369,6 +374,7 @@ def optimise(
         write_lp=write_lp,
         write_mps=write_mps,
         progress=progress,
+        staging=staging,
     )
     return NetworkPlan.from_dict(res)
 
