@@ -972,6 +972,39 @@ def review(
     help="Write the plan's tables as a formatted Excel workbook (.xlsx).",
     callback=_out_file,
 )
+@click.option(
+    "--no-staging",
+    "no_staging",
+    is_flag=True,
+    default=False,
+    help="Build every plant in period 1 (no staged expansion in later periods).",
+)
+@click.option(
+    "--stochastic",
+    is_flag=True,
+    default=False,
+    help="Two-stage stochastic plan over --samples scenarios of the case's [uncertainty]: "
+    "builds once for all, flows per scenario; adds scenarios, vss_CNY and evpi_CNY.",
+)
+@click.option(
+    "--samples",
+    type=click.IntRange(1, 1000),
+    default=None,
+    help="Scenarios of the stochastic plan (with --stochastic).",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Seed of the scenarios (with --stochastic).",
+)
+@click.option(
+    "--method",
+    type=click.Choice(["extensive", "ph"]),
+    default="extensive",
+    show_default=True,
+    help="Stochastic plan: extensive form, or progressive hedging for many scenarios.",
+)
 @_allow_outside
 @_lang_option
 @_saveable("optimise", "case", "case_file")
@@ -991,11 +1024,16 @@ def optimise(
     write_mps: str | None,
     report: Path | None,
     workbook: Path | None,
+    no_staging: bool,
+    stochastic: bool,
+    samples: int | None,
+    seed: int | None,
+    method: str,
     allow_outside: bool,
 ) -> None:
     """Choose trains and split the water of CASE.toml among its destinations over its life."""
+    from .study import NetworkPlan, pareto_front, plan_report, plan_workbook, stochastic_plan
     from .study import optimise as optimise_case
-    from .study import pareto_front, plan_report, plan_workbook
 
     def progress(msg: str, frac: float) -> None:
         if fmt == "text":
@@ -1032,19 +1070,45 @@ def optimise(
                     f"{pt['status']}"
                 )
         return
-    plan = optimise_case(
-        case_file,
-        objective=objective,
-        solver=solver,
-        time_limit_s=time_limit,
-        mip_gap=mip_gap,
-        max_iterations=max_iterations,
-        budget_CNY=budget,
-        write_lp=write_lp,
-        write_mps=write_mps,
-        progress=progress,
-        allow_outside=allow_outside,
-    )
+    plan: NetworkPlan
+    if stochastic:
+        if samples is None or seed is None:
+            raise InputError("--stochastic needs --samples N and --seed S")
+        if objective != "cost" or write_lp or write_mps:
+            raise InputError(
+                "--stochastic minimises the expected NPV cost; --objective reuse/salt, "
+                "--write-lp and --write-mps are for a deterministic plan"
+            )
+        plan = stochastic_plan(
+            case_file,
+            samples=samples,
+            seed=seed,
+            method=method,
+            staging=not no_staging,
+            solver=solver,
+            time_limit_s=time_limit,
+            mip_gap=mip_gap,
+            max_iterations=max_iterations,
+            progress=progress,
+            allow_outside=allow_outside,
+        )
+    else:
+        if samples is not None or seed is not None:
+            raise InputError("--samples and --seed go with --stochastic")
+        plan = optimise_case(
+            case_file,
+            objective=objective,
+            solver=solver,
+            time_limit_s=time_limit,
+            mip_gap=mip_gap,
+            max_iterations=max_iterations,
+            budget_CNY=budget,
+            write_lp=write_lp,
+            write_mps=write_mps,
+            progress=progress,
+            allow_outside=allow_outside,
+            staging=not no_staging,
+        )
     text = plan.to_json()
     if out is not None:
         _write_text(out / "results.json", text + "\n")

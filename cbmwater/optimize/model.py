@@ -55,6 +55,11 @@ __all__ = [
     "build_model",
     "discount_factors",
     "spill_penalty_CNY_m3",
+    "build_options",
+    "demand_changes",
+    "site_flows",
+    "add_flows",
+    "first_stage_rows",
 ]
 
 _K = {k: j for j, k in enumerate(KEYS)}
@@ -69,6 +74,103 @@ def discount_factors(case: Case) -> tuple[np.ndarray, np.ndarray]:
     return 365.0 * L * df, L * df
 
 
+def site_flows(net: Network) -> np.ndarray:
+    """(sites, periods) water each site can receive, m3/d: a station its production, a hub the
+    production of its member stations."""
+    T = net.case.periods
+    out = np.zeros((len(net.sites), T))
+    out[: len(net.stations)] = net.produced
+    for k, hub_name in enumerate(net.hubs):
+        idx = [net.stations.index(s) for s in net.hub_members[hub_name]]
+        out[len(net.stations) + k] = net.produced[idx].sum(axis=0)
+    return out
+
+
+def demand_changes(case: Case) -> np.ndarray:
+    """(periods,) bool: a destination's capacity differs from the period before (period 1:
+    False)."""
+    out = np.zeros(case.periods, dtype=bool)
+    for d in case.destinations:
+        cap = np.asarray(d.capacity_m3_d, float)
+        out[1:] |= np.abs(np.diff(cap)) > 1e-9
+    return out
+
+
+def build_options(
+    table: PathTable,
+    site_flow: np.ndarray,
+    pair_site: np.ndarray,
+    B: np.ndarray,
+    crf: float,
+    *,
+    staging: bool = True,
+    demand_changes: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The build options ``(pair, size, period)`` of the MILP and their NPV charges.
+
+    Build once (``staging=False``): every size of every pair that needs a plant, built in
+    period 1.  Staged (default): also in every later period ``p`` in which the field grows or
+    changes -- the site's water reaches a new peak (more than in every earlier period), or
+    ``demand_changes[p]`` (a destination's capacity differs from period ``p - 1``: it opens,
+    grows, shrinks or closes) -- and the site still has water in some period ``t >= p``.  A
+    plant built in ``p`` carries feed from ``p`` on, and plants of one pair add up (an expansion
+    is a second plant of the pair); in each period at most one size per pair.  Periods in which
+    neither production nor demand changes offer no build (a modelling restriction that keeps
+    the MILP small: a drift of water quality alone does not open a build period).  Sizes larger
+    than the smallest one covering the most water the site can receive from ``p`` on are
+    dropped (dominated).
+
+    The charge of an option is ``(capex CRF + fixed) sum_{t >= p} B_t``: the capital's
+    equivalent annual cost and the fixed O&M paid from the build period to the horizon's end,
+    discounted (``B_t``: discounted years of period t, :func:`discount_factors`).
+
+    Parameters
+    ----------
+    site_flow : ndarray (sites, periods)
+        Water each site can receive, m3/d.
+    B : ndarray (periods,)
+        Discounted years of each period.
+    crf : float
+        Capital recovery factor, 1/yr.
+    demand_changes : ndarray (periods,) of bool, optional
+        Periods in which a destination's capacity changes (default: none).
+
+    Returns
+    -------
+    y_pair, y_size, y_period, y_years, y_charge
+        Pair, size index and build period (0-based) of each option, its discounted years
+        (yr) and its charge (CNY).
+    """
+    T = site_flow.shape[1]
+    sizes = np.asarray(table.sizes_m3_d, float)
+    y_pair, y_size, y_period, y_years, y_charge = [], [], [], [], []
+    for i in np.flatnonzero(table.needs_build).tolist():
+        flow = site_flow[pair_site[i]]
+        for p in range(T if staging else min(T, 1)):
+            cap_need = float(flow[p:].max(initial=0.0))
+            if cap_need <= 0:
+                continue
+            grows = p == 0 or flow[p] > float(flow[:p].max()) * (1 + 1e-9) + 1e-9
+            if not (grows or (demand_changes is not None and demand_changes[p])):
+                continue
+            covering = np.flatnonzero(sizes >= cap_need)
+            top = covering[0] if len(covering) else len(sizes) - 1
+            years = float(B[p:].sum())
+            for z in range(top + 1):
+                y_pair.append(i)
+                y_size.append(z)
+                y_period.append(p)
+                y_years.append(years)
+                y_charge.append((table.capex_CNY[i, z] * crf + table.fixed_CNY_yr[i, z]) * years)
+    return (
+        np.array(y_pair, dtype=int),
+        np.array(y_size, dtype=int),
+        np.array(y_period, dtype=int),
+        np.array(y_years, dtype=float),
+        np.array(y_charge, dtype=float),
+    )
+
+
 def prepare(
     case: Case,
     table: PathTable,
@@ -76,11 +178,15 @@ def prepare(
     *,
     life_yr: float,
     screen: dict[tuple[int, int, str, int], dict] | None = None,
+    staging: bool = True,
 ) -> Network:
     """Index arrays, costs and bounds of the MILP for ``case`` and its path table.
 
     Parameters
     ----------
+    staging : bool
+        A plant may be built or expanded in any period (default); False: built in period 1
+        only (build once).  See :func:`build_options`.
     screen : dict, optional
         ``(destination, pair, stream, period) -> detail`` of streams excluded by the formation
         compatibility screen (:func:`cbmwater.optimize.injectate.screen_streams`), 0-based.
@@ -198,18 +304,9 @@ def prepare(
                     g_t.append(t)
                     g_cost.append(c)
     crf = capital_recovery_factor(case.discount_rate, life_yr)
-    y_pair, y_size, y_charge = [], [], []
-    sizes = np.asarray(table.sizes_m3_d, float)
-    for i in np.flatnonzero(table.needs_build).tolist():
-        cap_need = site_max[pair_site[i]]
-        if cap_need <= 0:
-            continue
-        covering = np.flatnonzero(sizes >= cap_need)
-        top = covering[0] if len(covering) else len(sizes) - 1
-        for z in range(top + 1):
-            y_pair.append(i)
-            y_size.append(z)
-            y_charge.append((table.capex_CNY[i, z] * crf + table.fixed_CNY_yr[i, z]) * B.sum())
+    y_pair, y_size, y_period, y_years, y_charge = build_options(
+        table, site_flow, pair_site, B, crf, staging=staging, demand_changes=demand_changes(case)
+    )
     arr = lambda v, dt=int: np.array(v, dtype=dt)  # noqa: E731
     return Network(
         case,
@@ -230,19 +327,21 @@ def prepare(
         arr(g_st),
         arr(g_hub),
         arr(g_t),
-        arr(y_pair),
-        arr(y_size),
-        sizes,
+        y_pair,
+        y_size,
+        np.asarray(table.sizes_m3_d, float),
         A,
         B,
         arr(x_cost, float),
         arr(w_cost, float),
         arr(g_cost, float),
-        arr(y_charge, float),
+        y_charge,
         crf,
         pair_site,
         site_max,
         exclusions,
+        y_period=y_period,
+        y_years=y_years,
     )
 
 
@@ -274,34 +373,92 @@ def spill_penalty_CNY_m3(net: Network) -> float:
     return 1000.0 + 10.0 * dearest
 
 
-def _fix_builds(net: Network, m: pyo.ConcreteModel, fixed: Mapping[tuple[str, str], float]) -> None:
-    """Fix every ``y`` of ``m`` to the plants in ``fixed`` ((site, train) -> size, m3/d).
+#: A plan's builds: ``(site, train)`` (built in period 1) or ``(site, train, period)`` (period
+#: 1-based) -> size, m3/d.
+Builds = Mapping[tuple[Any, ...], float]
+
+
+def fixed_y(net: Network, fixed: Builds) -> np.ndarray:
+    """0/1 value of every ``y`` of ``net`` for the plants in ``fixed``.
 
     Where the network dropped the built size as dominated (a scenario's flows are covered by a
-    smaller size), its largest option is turned into the built plant (``net.y_size`` and
-    ``net.y_charge_CNY`` of that option are set to the plant's size and charge; the capacity
-    row then bounds the feed by the water available, as the built plant does).  Called before
-    the rows are written."""
+    smaller size), the largest option of that pair and period is turned into the built plant
+    (``net.y_size`` and ``net.y_charge_CNY`` of that option are set to the plant's size and
+    charge; the capacity row then bounds the feed by the water available, as the built plant
+    does).  A plant built in a period from which its site has no water has no option and
+    carries nothing.
+    """
     tab = net.table
     index = tab.index()
     sizes = [float(z) for z in net.sizes]
-    built: dict[int, int] = {}
-    for (site, train), size in fixed.items():
+    built: dict[tuple[int, int], int] = {}
+    for key, size in fixed.items():
+        site, train = key[0], key[1]
+        period = int(key[2]) if len(key) > 2 else 1
         if (site, train) not in index:
             raise ValueError(f"fixed build {site}/{train} is not a pair of the path table")
         if float(size) not in sizes:
             raise ValueError(f"fixed build {site}/{train}: size {size} is not one of {sizes}")
-        built[index[(site, train)]] = sizes.index(float(size))
-    for i, z in built.items():
-        options = [k for k, p in enumerate(net.y_pair) if int(p) == i]
+        if not 1 <= period <= net.case.periods:
+            raise ValueError(f"fixed build {site}/{train}: period {period} is not a period")
+        built[(index[(site, train)], period - 1)] = sizes.index(float(size))
+    for (i, p), z in built.items():
+        options = [
+            k
+            for k in range(len(net.y_pair))
+            if int(net.y_pair[k]) == i and int(net.y_period[k]) == p
+        ]
         if options and not any(int(net.y_size[k]) == z for k in options):
             k = max(options, key=lambda j: int(net.y_size[j]))
             net.y_size[k] = z
             net.y_charge_CNY[k] = (
                 tab.capex_CNY[i, z] * net.crf + tab.fixed_CNY_yr[i, z]
-            ) * net.B.sum()
-    for k, (i, z) in enumerate(zip(net.y_pair, net.y_size)):
-        m.y[k].fix(1 if built.get(int(i)) == int(z) else 0)
+            ) * net.y_years[k]
+    return np.array(
+        [
+            1.0 if built.get((int(i), int(p))) == int(z) else 0.0
+            for i, z, p in zip(net.y_pair, net.y_size, net.y_period)
+        ]
+    )
+
+
+def _fix_builds(net: Network, m: pyo.ConcreteModel, fixed: Builds) -> None:
+    """Fix every ``y`` of ``m`` to the plants in ``fixed`` (:func:`fixed_y`).  Called before
+    the rows are written."""
+    for k, v in enumerate(fixed_y(net, fixed)):
+        m.y[k].fix(int(v))
+
+
+def first_stage_rows(net: Network, Y: list[Any]) -> list[Row]:
+    """The rows on the builds alone: at most one size per pair and build period."""
+    groups: dict[tuple[int, int], list[int]] = {}
+    for k, (i, p) in enumerate(zip(net.y_pair, net.y_period)):
+        groups.setdefault((int(i), int(p)), []).append(k)
+    return [
+        (_lin([1.0] * len(ys), [Y[k] for k in ys]), None, 1.0, ("one_size", i, p))
+        for (i, p), ys in groups.items()
+    ]
+
+
+#: One linear row: (expression, lower, upper, key); the key says what the row is (names.py).
+Row = tuple[Any, float | None, float | None, tuple[Any, ...]]
+
+
+@dataclass
+class FlowBlock:
+    """The flow part (second stage) of a model on one Pyomo block (:func:`add_flows`)."""
+
+    rows: list[Row]
+    quality_rows: list[tuple[int, int, str]]
+    cost_coefs: list[float]  # NPV cost per unit of each flow variable, CNY per m3/d
+    cost_vars: list[Any]
+    reuse_expr: LinearExpression
+    salt_expr: LinearExpression
+    spill_cost: LinearExpression | None
+    var_c: np.ndarray
+    balance_keys: list[tuple[int, int]]
+    qslack_vars: list[Any]
+    qslack_weights: list[float]
 
 
 @dataclass
@@ -313,59 +470,32 @@ class ModelIndex:
     elastic: bool
 
 
-def build_model(
+def add_flows(
+    m: Any,
     net: Network,
+    Y: list[Any],
     *,
-    objective: str = "cost",
     cuts: list[Cut] | None = None,
     elastic: bool = False,
-    min_reuse_share: float | None = None,
-    max_cost_CNY: float | None = None,
+    priced_spill: bool = False,
     sar_envelope: bool = True,
-    fixed_builds: Mapping[tuple[str, str], float] | None = None,
-) -> ModelIndex:
-    """The Pyomo model of ``net``.
+    first_stage: bool = True,
+) -> FlowBlock:
+    """Add the flows of ``net`` to the Pyomo block ``m`` (a model, or one scenario's block of
+    a stochastic program) on the build variables ``Y`` (one per option of ``net``).
 
-    Parameters
-    ----------
-    objective : {"cost", "reuse", "salt"}
-        Minimise NPV cost (CNY); maximise the share of produced water delivered to reuse
-        destinations (volume over the horizon); minimise salt (TDS) released to the environment
-        (t over the horizon).
-    cuts : list of Cut
-        Geochemical cuts to add.
-    elastic : bool
-        Add penalised slacks on water balance, destination capacity and quality (infeasibility
-        explanation); the objective is then the weighted sum of slacks.
-    min_reuse_share, max_cost_CNY : float, optional
-        Epsilon constraints: reuse share >= value; NPV cost <= value.
-    fixed_builds : mapping, optional
-        ``(site, train) -> size`` (m3/d) of the plants already decided (a plan's ``builds``):
-        every ``y`` is fixed (1 for a built (site, train) at its size, 0 otherwise), so the model
-        is an LP over the flows (the recourse of :mod:`cbmwater.optimize.scenarios`).  A built
-        plant carries at most its size (also when a scenario's smaller flows drop that size from
-        the options: the plant's own size is then the option).  Water the fixed plants and the
-        destinations cannot place leaves each station balance through an unallocated slack
-        ``spill`` priced at :func:`spill_penalty_CNY_m3`, so a short scenario is a measured
-        shortfall (``values(...)["spill"]``), not an infeasible model.  None (default): builds
-        are decided by the model, unchanged.
+    Creates the variables ``m.F``, ``m.x``, ``m.w``, ``m.g`` (and ``m.spill``, ``m.over`` and
+    the quality slacks where asked) and returns the rows and objective pieces; the caller
+    writes the rows (:func:`add_rows`) and the objective.  ``first_stage``: also the rows on
+    ``Y`` alone (:func:`first_stage_rows`); a stochastic program writes them once.
+    ``priced_spill``: water may leave each station balance through ``m.spill``, priced at
+    :func:`spill_penalty_CNY_m3` in ``spill_cost``.
     """
     case, tab = net.case, net.table
     T = case.periods
-    m = pyo.ConcreteModel(name="cbmwater")
-    nF, nX, nW, nG, nY = (
-        len(net.f_pair),
-        len(net.x_pair),
-        len(net.w_pair),
-        len(net.g_st),
-        len(net.y_pair),
-    )
+    nF, nX, nW, nG = (len(net.f_pair), len(net.x_pair), len(net.w_pair), len(net.g_st))
     # upper bounds from the water available (tight, not arbitrary)
-    site_flow_t = np.zeros((len(net.sites), T))
-    site_flow_t[: len(net.stations)] = net.produced
-    for k, hub_name in enumerate(net.hubs):
-        idx = [net.stations.index(s) for s in net.hub_members[hub_name]]
-        site_flow_t[len(net.stations) + k] = net.produced[idx].sum(axis=0)
+    site_flow_t = site_flows(net)
     fub = site_flow_t[net.pair_site[net.f_pair], net.f_t] if nF else np.zeros(0)
     m.F = pyo.Var(
         range(nF),
@@ -390,19 +520,12 @@ def build_model(
         domain=pyo.NonNegativeReals,
         doc="transfer from station g_st[k] to hub g_hub[k] in period g_t[k], m3/d",
     )
-    m.y = pyo.Var(
-        range(nY),
-        domain=pyo.Binary,
-        doc="1 if (site, train) y_pair[k] is built at size sizes[y_size[k]]",
-    )
-    F, X, W, G, Y = (list(v.values()) for v in (m.F, m.x, m.w, m.g, m.y))
-    if fixed_builds is not None:
-        _fix_builds(net, m, fixed_builds)
+    F, X, W, G = (list(v.values()) for v in (m.F, m.x, m.w, m.g))
     f_of = {(int(i), int(t)): k for k, (i, t) in enumerate(zip(net.f_pair, net.f_t))}
 
     # (expr, lo, hi, key): one anonymous Constraint is the fast build; the key says what the row
     # is, and names it only when the model is written (optimize/names.py)
-    rows: list[tuple[object, float | None, float | None, tuple]] = []
+    rows: list[Row] = []
 
     # -- water balance at stations and hubs -----------------------------------------------------
     S = len(net.stations)
@@ -414,7 +537,6 @@ def build_model(
     for k, (s, h, t) in enumerate(zip(net.g_st, net.g_hub, net.g_t)):
         g_by_st.setdefault((int(s), int(t)), []).append(k)
         g_by_hub.setdefault((int(h), int(t)), []).append(k)
-    priced_spill = fixed_builds is not None and not elastic
     m.spill = (
         pyo.Var(
             range(S * T),
@@ -490,13 +612,14 @@ def build_model(
     y_by_pair: dict[int, list[int]] = {}
     for k, i in enumerate(net.y_pair):
         y_by_pair.setdefault(int(i), []).append(k)
-    for i, ys in y_by_pair.items():
-        rows.append((_lin([1.0] * len(ys), [Y[k] for k in ys]), None, 1.0, ("one_size", i)))
-    for k, (i, _t) in enumerate(zip(net.f_pair, net.f_t)):
+    if first_stage:
+        rows.extend(first_stage_rows(net, Y))
+    for k, (i, t) in enumerate(zip(net.f_pair, net.f_t)):
         if tab.needs_build[i]:
-            ys = y_by_pair.get(int(i), [])
-            # F <= sum_z min(size_z, water available) y_z: the same integer set as
-            # F <= sum size y, with a tighter LP relaxation in low-flow periods
+            ys = [j for j in y_by_pair.get(int(i), []) if int(net.y_period[j]) <= int(t)]
+            # F <= sum_{z, p <= t} min(size_z, water available) y_zp (plants built up to t add
+            # up): the same integer set as F <= sum size y, with a tighter LP relaxation in
+            # low-flow periods
             rows.append(
                 (
                     _lin(
@@ -623,13 +746,11 @@ def build_model(
     # -- objective expressions -------------------------------------------------------------------
     A = net.A
     var_c = tab.var_CNY_m3[net.f_pair, net.f_t] * A[net.f_t]
-    cost_expr = _lin(
+    cost_coefs = (
         list(var_c)
         + list(net.x_unit_CNY_m3 * A[net.x_t])
         + list(net.w_unit_CNY_m3 * A[net.w_t])
         + list(net.g_unit_CNY_m3 * A[net.g_t])
-        + list(net.y_charge_CNY),
-        F + X + W + G + Y,
     )
     vol = 365.0 * case.period_years
     total_prod = max(float(net.produced.sum() * vol), 1e-9)  # a case with no water: share 0
@@ -647,11 +768,90 @@ def build_model(
         ],
         [X[k] for k in sx] + [W[k] for k in sw],
     )
-    m.cost_expr = pyo.Expression(expr=cost_expr, doc="NPV cost of the plan, CNY")
+    spill_cost = None
     if priced_spill:
         pen = spill_penalty_CNY_m3(net)
         m.spill_penalty_CNY_m3 = pen
         spill_cost = _lin([pen * float(A[k % T]) for k in range(S * T)], list(m.spill.values()))
+    return FlowBlock(
+        rows,
+        quality_rows,
+        cost_coefs,
+        F + X + W + G,
+        reuse_expr,
+        salt_expr,
+        spill_cost,
+        var_c,
+        balance_keys,
+        qslack_vars,
+        qslack_weights,
+    )
+
+
+def build_model(
+    net: Network,
+    *,
+    objective: str = "cost",
+    cuts: list[Cut] | None = None,
+    elastic: bool = False,
+    min_reuse_share: float | None = None,
+    max_cost_CNY: float | None = None,
+    sar_envelope: bool = True,
+    fixed_builds: Mapping[tuple[str, str], float] | None = None,
+) -> ModelIndex:
+    """The Pyomo model of ``net``.
+
+    Parameters
+    ----------
+    objective : {"cost", "reuse", "salt"}
+        Minimise NPV cost (CNY); maximise the share of produced water delivered to reuse
+        destinations (volume over the horizon); minimise salt (TDS) released to the environment
+        (t over the horizon).
+    cuts : list of Cut
+        Geochemical cuts to add.
+    elastic : bool
+        Add penalised slacks on water balance, destination capacity and quality (infeasibility
+        explanation); the objective is then the weighted sum of slacks.
+    min_reuse_share, max_cost_CNY : float, optional
+        Epsilon constraints: reuse share >= value; NPV cost <= value.
+    fixed_builds : mapping, optional
+        ``(site, train) -> size`` (m3/d) of the plants already decided (a plan's ``builds``):
+        every ``y`` is fixed (1 for a built (site, train) at its size, 0 otherwise), so the model
+        is an LP over the flows (the recourse of :mod:`cbmwater.optimize.scenarios`).  A built
+        plant carries at most its size (also when a scenario's smaller flows drop that size from
+        the options: the plant's own size is then the option).  Water the fixed plants and the
+        destinations cannot place leaves each station balance through an unallocated slack
+        ``spill`` priced at :func:`spill_penalty_CNY_m3`, so a short scenario is a measured
+        shortfall (``values(...)["spill"]``), not an infeasible model.  None (default): builds
+        are decided by the model, unchanged.
+    """
+    m = pyo.ConcreteModel(name="cbmwater")
+    m.y = pyo.Var(
+        range(len(net.y_pair)),
+        domain=pyo.Binary,
+        doc="1 if (site, train) y_pair[k] is built at size sizes[y_size[k]] in period y_period[k]",
+    )
+    Y = list(m.y.values())
+    if fixed_builds is not None:
+        _fix_builds(net, m, fixed_builds)
+    priced_spill = fixed_builds is not None and not elastic
+    fb = add_flows(
+        m,
+        net,
+        Y,
+        cuts=cuts,
+        elastic=elastic,
+        priced_spill=priced_spill,
+        sar_envelope=sar_envelope,
+    )
+    rows, quality_rows = fb.rows, fb.quality_rows
+    cuts = list(cuts or [])
+    S, T, D = len(net.stations), net.case.periods, len(net.dests)
+    cost_expr = _lin(fb.cost_coefs + list(net.y_charge_CNY), fb.cost_vars + Y)
+    reuse_expr, salt_expr, spill_cost = fb.reuse_expr, fb.salt_expr, fb.spill_cost
+    var_c, qslack_vars, qslack_weights = fb.var_c, fb.qslack_vars, fb.qslack_weights
+    balance_keys = fb.balance_keys
+    m.cost_expr = pyo.Expression(expr=cost_expr, doc="NPV cost of the plan, CNY")
     m.reuse_expr = pyo.Expression(
         expr=reuse_expr,
         doc="share of the produced water (volume over the horizon) delivered to reuse destinations",
@@ -664,13 +864,7 @@ def build_model(
     if max_cost_CNY is not None:
         rows.append((cost_expr, None, float(max_cost_CNY), ("max_cost",)))
 
-    m.rows = pyo.Constraint(
-        range(len(rows)),
-        rule=lambda _, k: (rows[k][1], rows[k][0], rows[k][2]),
-        doc="every linear row (balances, splits, builds, capacities, quality, "
-        "SAR tangents, cuts, epsilon bounds); names.ROW_KINDS says which "
-        "is which, and the LP / MPS files name each one",
-    )
+    add_rows(m, rows)
     if elastic:
         # slack per m3/d of water (spilling weighs most: it is the last resort, so the
         # explanation names the destinations and constituents that block); quality slack scaled
@@ -689,6 +883,7 @@ def build_model(
         )
         m.qslack = qslack_vars
     elif objective == "cost" and priced_spill:
+        assert spill_cost is not None  # priced_spill
         m.obj = pyo.Objective(
             expr=cost_expr + spill_cost,
             sense=pyo.minimize,
@@ -712,6 +907,17 @@ def build_model(
     # names of rows and columns in LP / MPS files (solver.write_model), made only when written
     m.labeler = ModelNames(m, net, [r[3] for r in rows], quality_rows, cuts, objective)
     return ModelIndex(m, quality_rows, elastic)
+
+
+def add_rows(m: Any, rows: list[Row]) -> None:
+    """Write ``rows`` as the one anonymous constraint ``m.rows`` of block ``m``."""
+    m.rows = pyo.Constraint(
+        range(len(rows)),
+        rule=lambda _, k: (rows[k][1], rows[k][0], rows[k][2]),
+        doc="every linear row (balances, splits, builds, capacities, quality, "
+        "SAR tangents, cuts, epsilon bounds); names.ROW_KINDS says which "
+        "is which, and the LP / MPS files name each one",
+    )
 
 
 def values(mi: ModelIndex) -> dict[str, np.ndarray]:

@@ -161,9 +161,10 @@ class ModelNames:
 
     def _builds(self) -> list[str]:
         net, pair = self.net, self.pair
+        # a plant built in period 1 keeps the build-once name; a later one says its period
         return [
-            f"build({pair[i]},{net.sizes[z]:g}_m3_d)"
-            for i, z in zip(net.y_pair.tolist(), net.y_size.tolist())
+            f"build({pair[i]},{net.sizes[z]:g}_m3_d{f',t{p + 1}' if p else ''})"
+            for i, z, p in zip(net.y_pair.tolist(), net.y_size.tolist(), net.y_period.tolist())
         ]
 
     # -- rows -----------------------------------------------------------------------------------
@@ -178,7 +179,7 @@ class ModelNames:
             f = ix[0]
             return f"{kind}({self.pair[net.f_pair[f]]},t{net.f_t[f] + 1})"
         if kind == "one_size":
-            return f"one_size({self.pair[ix[0]]})"
+            return f"one_size({self.pair[ix[0]]}{f',t{ix[1] + 1}' if ix[1] else ''})"
         if kind == "capacity":
             return f"capacity({self.dest[ix[0]]},t{ix[1] + 1})"
         if kind == "quality":

@@ -103,6 +103,11 @@ class Network:
     pair_site: np.ndarray  # (P,) site index into stations + hubs
     site_max: np.ndarray  # (sites,) most water a site can receive in a period
     exclusions: list[Exclusion] = field(default_factory=list)
+    #: build period of each option (0-based; staged expansion, :func:`.model.build_options`)
+    y_period: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    #: discounted years from each option's build period to the horizon's end (its charge's
+    #: multiplier: ``(capex CRF + fixed) y_years``)
+    y_years: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @property
     def sites(self) -> list[str]:

@@ -319,7 +319,8 @@ def optimise(
     progress: Progress | None = None,
     prepared: Prepared | None = None,
     sar_envelope: bool = True,
-    fixed_builds: Mapping[tuple[str, str], float] | None = None,
+    fixed_builds: Mapping[tuple[Any, ...], float] | None = None,
+    staging: bool = True,
 ) -> dict:
     """Optimise ``case``; returns the results dict (see :mod:`cbmwater.optimize.results`).
 
@@ -342,9 +343,15 @@ def optimise(
         SAR limits as tangent rows from the start (default); False leaves them to the PHREEQC
         check-and-cut loop.
     fixed_builds : mapping, optional
-        ``(site, train) -> size`` (m3/d): builds already decided; only the flows are optimised
-        (an LP) and water that cannot be placed is measured as unallocated, not infeasible
-        (:func:`.model.build_model`).  None (default): builds are decided.
+        ``(site, train) -> size`` or ``(site, train, period) -> size`` (m3/d, period 1-based;
+        a plan's builds, :func:`.scenarios.fixed_builds_of`): builds already decided; only the
+        flows are optimised (an LP) and water that cannot be placed is measured as
+        unallocated, not infeasible (:func:`.model.build_model`).  None (default): builds are
+        decided.
+    staging : bool
+        Staged expansion (default): a plant may be built or expanded in any period, its
+        capital charged from its build period (:func:`.model.build_options`).  False: every
+        plant is built in period 1 (build once).
     """
 
     if objective not in OBJECTIVES:
@@ -368,7 +375,8 @@ def optimise(
     for it in range(1, max_iterations + 1):
         prog(f"iteration {it}: building the model", _frac(it, 0, max_iterations))
         t0 = time.perf_counter()
-        net = prep.network()
+        # fixed builds may have any build period: the network offers them all
+        net = prep.network(staging=staging or fixed_builds is not None)
         if it == 1:
             presolve = presolve_check(net)  # kept for the results, whatever follows
         stage_obj = objective

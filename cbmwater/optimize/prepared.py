@@ -100,13 +100,16 @@ class Prepared:
             [flow.get(s, np.zeros(T)) > 0 for s, _ in self.table.pairs], dtype=bool
         ).reshape(len(self.table.pairs), T)
 
-    def network(self) -> Network:
+    def network(self, *, staging: bool = True) -> Network:
+        """The MILP's index arrays; ``staging``: plants may be built or expanded in any period
+        (:func:`.model.build_options`), else in period 1 only."""
         return prepare(
             self.case,
             self.table,
             self.produced,
             life_yr=self.econ.life_yr,
             screen=self.screen.excluded,
+            staging=staging,
         )
 
     def scenario(

@@ -76,11 +76,12 @@ def _versions(solver_name: str) -> dict[str, str]:
 def cost_breakdown(net: Network, vals: dict[str, np.ndarray]) -> dict[str, float]:
     """NPV of each cost category (CNY) of a plan; their sum is the cost objective."""
     case, tab = net.case, net.table
-    A, B = net.A, net.B
+    A = net.A
     F, X, W, G, Y = (vals[k] for k in ("F", "x", "w", "g", "y"))
     out = dict.fromkeys(COST_CATEGORIES, 0.0)
-    cap = tab.capex_CNY[net.y_pair, net.y_size] * net.crf * B.sum()
-    fix = tab.fixed_CNY_yr[net.y_pair, net.y_size] * B.sum()
+    # each plant pays from its build period on (net.y_years: discounted years from then)
+    cap = tab.capex_CNY[net.y_pair, net.y_size] * net.crf * net.y_years
+    fix = tab.fixed_CNY_yr[net.y_pair, net.y_size] * net.y_years
     out["capital"] = float((cap * Y).sum())
     out["fixed_om"] = float((fix * Y).sum())
     for c, arr in tab.var_breakdown.items():
@@ -394,7 +395,7 @@ def build_results(
     A, B = discount_factors(case)
     peak_feed = np.zeros(len(tab.pairs))
     np.maximum.at(peak_feed, net.f_pair, F)
-    for k, (i, z) in enumerate(zip(net.y_pair, net.y_size)):
+    for k, (i, z, p) in enumerate(zip(net.y_pair, net.y_size, net.y_period)):
         if Y[k] > 0.5:
             site, train = tab.pairs[i]
             peak = peak_feed[i]
@@ -403,9 +404,10 @@ def build_results(
                     "site": site,
                     "train": train,
                     "size_m3_d": float(net.sizes[z]),
+                    "period": int(p) + 1,
                     "capex_CNY": float(tab.capex_CNY[i, z]),
                     "fixed_opex_CNY_yr": float(tab.fixed_CNY_yr[i, z]),
-                    "capital_NPV_CNY": float(tab.capex_CNY[i, z] * net.crf * B.sum()),
+                    "capital_NPV_CNY": float(tab.capex_CNY[i, z] * net.crf * net.y_years[k]),
                     "peak_feed_m3_d": float(peak),
                     "units": list(next(tr.units for tr in case.trains if tr.name == train)),
                 }

@@ -41,6 +41,8 @@ __all__ = [
     "ScenarioJob",
     "run_scenario",
     "evaluate",
+    "scenario_of",
+    "sampled_scenario",
     "summarise",
     "stats",
     "cvar",
@@ -58,7 +60,7 @@ class ScenarioJob:
     """What every scenario task needs (pickled to the workers once per task)."""
 
     base: Prepared
-    builds: dict[tuple[str, str], float]
+    builds: dict[tuple[str, str, int], float]
     streams: tuple[Stream, ...]
     solver: str = "highs"
     time_limit_s: float = 60.0
@@ -67,9 +69,13 @@ class ScenarioJob:
     database: str | None = None
 
 
-def fixed_builds_of(result: Mapping[str, Any]) -> dict[tuple[str, str], float]:
-    """``(site, train) -> size`` (m3/d) of a plan's results dict."""
-    return {(b["site"], b["train"]): float(b["size_m3_d"]) for b in result.get("builds", [])}
+def fixed_builds_of(result: Mapping[str, Any]) -> dict[tuple[str, str, int], float]:
+    """``(site, train, build period) -> size`` (m3/d, period 1-based) of a plan's results dict
+    (a staged plan may build one pair in several periods)."""
+    return {
+        (b["site"], b["train"], int(b.get("period", 1))): float(b["size_m3_d"])
+        for b in result.get("builds", [])
+    }
 
 
 def deterministic_blends(prep: Prepared, result: Mapping[str, Any]) -> tuple[Stream, ...]:
@@ -123,6 +129,32 @@ def limits_hold(prep: Prepared, streams: Sequence[Stream]) -> dict[str, bool]:
     return out
 
 
+def scenario_of(base: Prepared, values: Mapping[str, float | str]) -> Prepared:
+    """The precompute of ``base``'s case with its uncertain inputs at ``values`` (the mapping
+    of :meth:`.uncertain.Uncertainty.draw`; :meth:`.prepared.Prepared.scenario`)."""
+    case = base.case
+    unc = case.uncertainty
+    assert unc is not None  # the caller checked
+    inp = unc.apply(values, case.wells, case.destinations, case.periods, case.period_years)
+    sc: Case = replace(case, wells=inp.wells, destinations=inp.destinations)
+    return base.scenario(
+        sc,
+        multipliers=inp.multipliers,
+        feeds_change=inp.feeds_change,
+        electricity_factor=inp.electricity_factor,
+        chemicals_factor=inp.chemicals_factor,
+    )
+
+
+def sampled_scenario(base: Prepared, seed: int) -> tuple[Prepared, dict[str, float | str]]:
+    """The scenario of ``base``'s ``[uncertainty]`` drawn from ``default_rng(seed)``: its
+    precompute and its drawn values."""
+    unc = base.case.uncertainty
+    assert unc is not None  # the caller checked
+    values = unc.draw(np.random.default_rng(seed))
+    return scenario_of(base, values), values
+
+
 def run_scenario(job: ScenarioJob, item: tuple[int, int]) -> dict[str, Any]:
     """Scenario ``item = (index, seed)`` of ``job``: its draws, re-optimised flows and figures.
 
@@ -147,17 +179,8 @@ def evaluate(
     os.environ.setdefault(THREADS_ENV, "1")
     base = job.base
     case = base.case
-    unc = case.uncertainty
-    assert unc is not None  # the caller checked
-    inp = unc.apply(values, case.wells, case.destinations, case.periods, case.period_years)
-    sc: Case = replace(case, wells=inp.wells, destinations=inp.destinations)
-    prep = base.scenario(
-        sc,
-        multipliers=inp.multipliers,
-        feeds_change=inp.feeds_change,
-        electricity_factor=inp.electricity_factor,
-        chemicals_factor=inp.chemicals_factor,
-    )
+    prep = scenario_of(base, values)
+    sc = prep.case
     res = optimise(
         sc,
         solver=job.solver,

@@ -99,10 +99,12 @@ def verify(
         np.add.at(ws, [f_of[(int(i), int(t))] for i, t in zip(net.w_pair, net.w_t)], W)
     r = tab.recovery[net.f_pair, net.f_t]
     e = tab.residual_frac[net.f_pair, net.f_t]
-    built = np.zeros(len(tab.pairs))
-    np.add.at(built, net.y_pair, net.sizes[net.y_size] * Y)
+    # capacity in place in each period: every plant built in or before it (staged expansion)
+    built = np.zeros((len(tab.pairs), T))
+    for i, z, p, y in zip(net.y_pair, net.y_size, net.y_period, Y):
+        built[int(i), int(p) :] += net.sizes[z] * y
     split_err = np.abs(xs - r * F) + np.where(e > 1e-12, np.abs(ws - e * F), 0.0)
-    build_err = np.where(tab.needs_build[net.f_pair], F - built[net.f_pair], -np.inf)
+    build_err = np.where(tab.needs_build[net.f_pair], F - built[net.f_pair, net.f_t], -np.inf)
     for arr, key in ((split_err, "split_m3_d"), (build_err, "build_m3_d")):
         if len(arr):
             k = int(np.argmax(arr))

@@ -171,11 +171,12 @@ def summary_text(res: dict, lang: str = "en") -> str:
     for b in res["builds"]:
         lines.append(
             _t(
-                "build",
+                "build" if b.get("period", 1) == 1 else "build_from",
                 lang,
                 site=b["site"],
                 train=b["train"],
                 size=b["size_m3_d"],
+                period=b.get("period", 1),
                 capex=b["capex_CNY"] / 1e6,
             )
         )

@@ -32,6 +32,7 @@ from .reinjection import SCALE_MINERALS, ReviewResult, load_proposal, review
 from .reports import REPORT_FORMATS, plan_report, plan_workbook, review_report
 from .results import JsonResult
 from .sensitivity import SensitivityResult, sensitivity
+from .stochastic import STOCHASTIC_METHODS, StochasticPlan, stochastic_plan
 from .treatment import TreatmentResult, treat, unit_library
 from .uncertainty import UncertaintyResult, uncertainty
 from .water import ComplianceResult, characterisation, characterise, compliance, read_analyses
@@ -70,6 +71,9 @@ __all__ = [
     "UncertaintyResult",
     "sensitivity",
     "SensitivityResult",
+    "stochastic_plan",
+    "StochasticPlan",
+    "STOCHASTIC_METHODS",
     "acidity",
     "AcidityResult",
     "neutralise",

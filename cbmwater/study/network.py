@@ -48,11 +48,14 @@ class Flow(TypedDict):
 
 
 class Build(TypedDict):
-    """A plant the plan builds: site, train, size (m3/d of feed) and its costs (CNY)."""
+    """A plant the plan builds: site, train, size (m3/d of feed), build period (1-based; a
+    staged plan may expand a plant in a later period: another entry of the same site and
+    train) and its costs (CNY)."""
 
     site: str
     train: str
     size_m3_d: float
+    period: int
     capex_CNY: float
     fixed_opex_CNY_yr: float
     capital_NPV_CNY: float
@@ -143,6 +146,7 @@ class NetworkPlan(JsonResult):
                 "site",
                 "train",
                 "size_m3_d",
+                "period",
                 "capex_CNY",
                 "fixed_opex_CNY_yr",
                 "capital_NPV_CNY",
@@ -299,6 +303,7 @@ def optimise(
     write_mps: str | None = None,
     progress: Progress | None = None,
     allow_outside: bool = False,
+    staging: bool = True,
 ) -> NetworkPlan:
     """Choose treatment trains and split a field's water among reuse, reinjection and discharge
     over its life (a MILP in Pyomo solved by HiGHS, blends checked by PHREEQC).
@@ -329,6 +334,10 @@ def optimise(
         Called as the work advances.
     allow_outside : bool
         See :func:`load_case` (off by default).
+    staging : bool
+        Staged expansion (default): a plant may be built or expanded in a later period in
+        which production or demand grows, its capital charged from then on; False builds
+        every plant in period 1 (build once).  ``builds[].period`` says when.
 
     Returns
     -------
@@ -365,6 +374,7 @@ def optimise(
         write_lp=write_lp,
         write_mps=write_mps,
         progress=progress,
+        staging=staging,
     )
     return NetworkPlan.from_dict(res)
 

@@ -1,0 +1,678 @@
+"""Two-stage stochastic plans: builds decided once for every scenario, flows per scenario.
+
+Documented in ``docs/stochastic.md``.  The program (all scenarios weigh ``1/N``)::
+
+    min  sum_k c_k y_k  +  (1/N) sum_s [ flow cost_s(F_s, x_s, w_s, g_s) + P spill_s ]
+
+* first stage: the build options ``y`` (pair, size, build period: :func:`.model.build_options`)
+  with their charges ``c`` priced from the case's own precompute; at most one size per pair and
+  build period;
+* second stage, per scenario ``s``: the network model of the scenario's precompute
+  (:meth:`.prepared.Prepared.scenario`) on the shared ``y`` (:func:`.model.add_flows`):
+  balances, splits, capacity in place, destination capacity and quality, SAR tangents, cuts;
+  water no plant and destination can place leaves through a slack priced at
+  :func:`.model.spill_penalty_CNY_m3` (``P``), so every scenario has a recourse.
+
+Methods:
+
+``extensive``
+    The deterministic equivalent: one Pyomo model, ``y`` shared by ``N`` blocks, on HiGHS.
+``ph``
+    Progressive hedging (Rockafellar & Wets 1991; for mixed-integer problems Watson & Woodruff
+    2011) over the same single-scenario models, solved one after another.  Iteration 0 solves
+    every scenario alone (its objective's mean is a lower bound on the program);
+    then ``W_s += rho (y_s - ybar)`` and each scenario minimises
+    ``cost_s + (W_s + rho/2 (1 - 2 ybar)) y``: the proximal term ``rho/2 (y - ybar)^2`` is exact
+    as a linear term because ``y`` is binary (``y^2 = y``), so the subproblems stay MILPs for
+    HiGHS.  ``rho_k = rho_factor * c_k`` (cost-proportional, Watson & Woodruff 2011), default
+    ``rho_factor = 0.5``.  Converged when every scenario's ``y`` equals the mean (to 1e-6);
+    otherwise after ``ph_iterations`` the consensus is the option of each (pair, period) with the
+    largest mean if that mean is >= 0.5.  The consensus builds are then fixed and every scenario's
+    flows optimised (LPs): the reported expected cost is that of the consensus plan.
+
+Both methods then run the engine's check-and-cut loop on every scenario's plan: hubs whose
+planned mixture differs from their simulated feed are simulated again, and PHREEQC checks every
+destination blend (pH, SAR, saturation indices: :mod:`.geocheck`) and every reinjection blend
+with its formation water (:mod:`.injectate`); each violation is a cut in that scenario's block,
+and the program is solved again, until no scenario needs a cut or ``max_iterations``.
+
+The value of the stochastic solution ``VSS = EEV - SP`` and the expected value of perfect
+information ``EVPI = SP - WS`` (Birge & Louveaux 2011, ch. 4): ``SP`` the stochastic program's
+expected cost; ``EEV`` the expected cost of the deterministic plan's builds (the case as
+written, :func:`.plan.optimise`) under the scenarios, flows re-optimised; ``WS`` the mean over
+scenarios of each scenario optimised with its own builds.  All three use the same scenarios,
+penalty and check-and-cut loop; costs include the penalty of unallocated water (reported apart).
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pyomo.environ as pyo
+
+from .geocheck import BlendCheck, check_blends
+from .injectate import check_formation_blends
+from .model import (
+    Builds,
+    FlowBlock,
+    _lin,
+    add_flows,
+    add_rows,
+    build_options,
+    demand_changes,
+    first_stage_rows,
+    fixed_y,
+    site_flows,
+    spill_penalty_CNY_m3,
+)
+from .network import Cut, Network
+from .prepared import Prepared
+from .solver import SolveInfo, solve
+
+__all__ = [
+    "METHODS",
+    "Options",
+    "ProgramResult",
+    "first_stage_options",
+    "solve_program",
+    "isolated",
+]
+
+METHODS = ("extensive", "ph")
+Progress = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class Options:
+    """The first-stage build options shared by every scenario (arrays as in :class:`Network`)."""
+
+    y_pair: np.ndarray
+    y_size: np.ndarray
+    y_period: np.ndarray
+    y_years: np.ndarray
+    y_charge_CNY: np.ndarray
+
+    def on(self, net: Network) -> Network:
+        """``net`` with these build options (copies: :func:`.model.fixed_y` may edit them)."""
+        return replace(
+            net,
+            y_pair=self.y_pair.copy(),
+            y_size=self.y_size.copy(),
+            y_period=self.y_period.copy(),
+            y_years=self.y_years.copy(),
+            y_charge_CNY=self.y_charge_CNY.copy(),
+        )
+
+
+def first_stage_options(base: Prepared, scenarios: Sequence[Prepared], staging: bool) -> Options:
+    """Build options covering the case and every scenario: sizes up to the smallest that covers
+    the most water any of them sends to the site; charges from ``base``'s path table."""
+    nets = [p.network(staging=staging) for p in [base, *scenarios]]
+    for n in nets[1:]:
+        if n.table.pairs != nets[0].table.pairs or n.sites != nets[0].sites:
+            raise ValueError("a scenario has other (site, train) pairs than the case")
+    flow = np.max([site_flows(n) for n in nets], axis=0)
+    n0 = nets[0]
+    changes = np.any([demand_changes(p.case) for p in [base, *scenarios]], axis=0)
+    return Options(
+        *build_options(
+            n0.table, flow, n0.pair_site, n0.B, n0.crf, staging=staging, demand_changes=changes
+        )
+    )
+
+
+def isolated(prep: Prepared) -> Prepared:
+    """A copy of ``prep`` that :meth:`Prepared.update_hubs` may change without touching
+    ``prep`` (its own feeds dict and screen)."""
+    new = copy.copy(prep)
+    new.feeds = dict(prep.feeds)
+    new.screen = copy.deepcopy(prep.screen)
+    return new
+
+
+@dataclass
+class ProgramResult:
+    """A solved program: the builds, every scenario's flows and costs, the loop's record."""
+
+    status: str
+    y: np.ndarray  # first-stage values (0/1) over the options
+    nets: list[Network]
+    vals: list[dict[str, np.ndarray]]
+    npv_CNY: list[float]  # per scenario: build charge + flow cost (no penalty)
+    penalty_CNY: list[float]  # per scenario: the priced unallocated water
+    unallocated_m3: list[float]
+    cuts: list[list[Cut]]
+    checks: list[list[BlendCheck]]
+    formation_checks: list[list[dict]]
+    iterations: list[dict]
+    seconds: float
+    ph: dict[str, Any] = field(default_factory=dict)
+    gap: float | None = None
+
+    @property
+    def expected_cost_CNY(self) -> float:
+        """Mean over scenarios of NPV + penalty (the program's objective), CNY."""
+        return float(np.mean(np.add(self.npv_CNY, self.penalty_CNY)))
+
+    @property
+    def expected_npv_CNY(self) -> float:
+        return float(np.mean(self.npv_CNY))
+
+
+# -- one model over several scenarios ----------------------------------------------------------
+@dataclass
+class _Program:
+    model: pyo.ConcreteModel
+    blocks: list[Any]
+    flows: list[FlowBlock]
+    charge: np.ndarray
+
+
+def _program(
+    nets: Sequence[Network],
+    cuts: Sequence[Sequence[Cut]],
+    fixed: np.ndarray | None,
+    sar_envelope: bool,
+) -> _Program:
+    """The extensive form of ``nets`` (equal weights) on shared ``y`` (fixed where given)."""
+    n0 = nets[0]
+    m = pyo.ConcreteModel(name="cbmwater_stochastic")
+    m.y = pyo.Var(range(len(n0.y_pair)), domain=pyo.Binary, doc="first-stage build options")
+    Y = list(m.y.values())
+    if fixed is not None:
+        for k, v in enumerate(fixed):
+            m.y[k].fix(int(round(float(v))))
+    add_rows(m, first_stage_rows(n0, Y))
+    m.s = pyo.Block(range(len(nets)))
+    blocks, flows = [], []
+    w = 1.0 / len(nets)
+    coefs: list[float] = list(n0.y_charge_CNY)
+    vars_: list[Any] = list(Y)
+    for k, net in enumerate(nets):
+        b = m.s[k]
+        fb = add_flows(
+            b,
+            net,
+            Y,
+            cuts=list(cuts[k]),
+            priced_spill=True,
+            sar_envelope=sar_envelope,
+            first_stage=False,
+        )
+        add_rows(b, fb.rows)
+        coefs += [w * c for c in fb.cost_coefs]
+        vars_ += fb.cost_vars
+        assert fb.spill_cost is not None  # priced_spill
+        coefs += [w * float(c) for c in fb.spill_cost.linear_coefs]
+        vars_ += list(fb.spill_cost.linear_vars)
+        blocks.append(b)
+        flows.append(fb)
+    m.obj = pyo.Objective(
+        expr=_lin(coefs, vars_),
+        sense=pyo.minimize,
+        doc="build charges + mean over scenarios of flow cost and unallocated-water penalty, CNY",
+    )
+    return _Program(m, blocks, flows, np.asarray(n0.y_charge_CNY, float))
+
+
+def _get(v: Any) -> np.ndarray:
+    return np.array([x.value if x.value is not None else np.nan for x in v.values()], float)
+
+
+def _block_values(p: _Program, k: int) -> dict[str, np.ndarray]:
+    b = p.blocks[k]
+    out = {n: _get(getattr(b, n)) for n in ("F", "x", "w", "g")}
+    out["y"] = np.round(_get(p.model.y))
+    out["spill"] = _get(b.spill)
+    return out
+
+
+def _scenario_costs(p: _Program, k: int, vals: dict[str, np.ndarray]) -> tuple[float, float]:
+    """(NPV of builds + flows, penalty of unallocated water) of scenario ``k``, CNY."""
+    fb = p.flows[k]
+    flow = float(
+        np.dot(fb.cost_coefs, np.nan_to_num([v.value or 0.0 for v in fb.cost_vars]))
+        if fb.cost_vars
+        else 0.0
+    )
+    assert fb.spill_cost is not None
+    pen = float(
+        np.dot(
+            [float(c) for c in fb.spill_cost.linear_coefs],
+            [v.value or 0.0 for v in fb.spill_cost.linear_vars],
+        )
+    )
+    return float(np.dot(p.charge, np.nan_to_num(vals["y"]))) + flow, pen
+
+
+# -- progressive hedging -----------------------------------------------------------------------
+def _consensus(net: Network, ybar: np.ndarray) -> np.ndarray:
+    """Per (pair, period): the option with the largest mean if that mean is >= 0.5."""
+    y = np.zeros(len(ybar))
+    groups: dict[tuple[int, int], list[int]] = {}
+    for k, (i, p) in enumerate(zip(net.y_pair, net.y_period)):
+        groups.setdefault((int(i), int(p)), []).append(k)
+    for ks in groups.values():
+        best = max(ks, key=lambda k: ybar[k])
+        if ybar[best] >= 0.5:
+            y[best] = 1.0
+    return y
+
+
+def _ph(
+    nets: Sequence[Network],
+    cuts: Sequence[Sequence[Cut]],
+    *,
+    solver: str,
+    time_limit_s: float,
+    mip_gap: float,
+    sar_envelope: bool,
+    rho_factor: float,
+    max_iterations: int,
+    tol: float = 1e-6,
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """Progressive hedging (module docstring): the consensus builds and the run's record."""
+    t0 = time.perf_counter()
+    progs = [_program([n], [c], None, sar_envelope) for n, c in zip(nets, cuts)]
+    charge = progs[0].charge
+    rho = rho_factor * np.maximum(charge, 1.0)
+    N, K = len(nets), len(charge)
+    base_obj = [p.model.obj.expr for p in progs]
+    W = np.zeros((N, K))
+    ys = np.zeros((N, K))
+    lower = None
+    converged = False
+    it = 0
+    for it in range(max_iterations + 1):
+        ybar = ys.mean(axis=0)
+        objs = []
+        for s, p in enumerate(progs):
+            m = p.model
+            if it > 0:
+                extra = W[s] + 0.5 * rho * (1.0 - 2.0 * ybar)
+                m.del_component(m.obj)
+                m.obj = pyo.Objective(
+                    expr=base_obj[s] + _lin(extra, list(m.y.values())), sense=pyo.minimize
+                )
+            info = solve(m, solver=solver, time_limit_s=time_limit_s, mip_gap=mip_gap)
+            if not info.has_solution:
+                raise RuntimeError(f"progressive hedging: scenario {s} is {info.status}")
+            ys[s] = np.round(_get(m.y))
+            best = info.bound if info.bound is not None else info.objective
+            objs.append(float(best if best is not None else np.nan))
+        if it == 0:
+            lower = float(np.mean(objs))  # W = 0, no proximal term: the wait-and-see bound
+        ybar = ys.mean(axis=0)
+        dev = float(np.abs(ys - ybar).max(initial=0.0))
+        if dev <= tol:
+            converged = True
+            break
+        W += rho * (ys - ybar)
+    y = ys[0].copy() if converged else _consensus(nets[0], ys.mean(axis=0))
+    return y, {
+        "iterations": it,
+        "converged": converged,
+        "rho_factor": rho_factor,
+        "lower_bound_CNY": lower,
+        "seconds": time.perf_counter() - t0,
+    }
+
+
+# -- the loop ----------------------------------------------------------------------------------
+def solve_program(
+    preps: Sequence[Prepared],
+    options: Options,
+    *,
+    method: str = "extensive",
+    fixed: Builds | np.ndarray | None = None,
+    staging: bool = True,
+    solver: str = "highs",
+    time_limit_s: float = 60.0,
+    mip_gap: float = 0.005,
+    max_iterations: int = 8,
+    database: str | None = None,
+    sar_envelope: bool = True,
+    rho_factor: float = 0.5,
+    ph_iterations: int = 100,
+    progress: Progress | None = None,
+) -> ProgramResult:
+    """Solve the two-stage program over ``preps`` (equal weights) with the check-and-cut loop.
+
+    Parameters
+    ----------
+    preps : sequence of Prepared
+        One precompute per scenario (changed in place by hub re-simulation: pass
+        :func:`isolated` copies to keep the originals).
+    options : Options
+        The first-stage build options (:func:`first_stage_options`).
+    method : {"extensive", "ph"}
+        Extensive form, or progressive hedging (module docstring).
+    fixed : mapping or array, optional
+        Builds already decided (``(site, train[, period]) -> size`` or 0/1 per option): only
+        the flows are optimised, scenario by scenario (LPs).
+    rho_factor, ph_iterations
+        Progressive hedging: ``rho = rho_factor x`` each option's charge; most iterations.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; allowed: {', '.join(METHODS)}")
+    prog = progress or (lambda _m, _f: None)
+    t0 = time.perf_counter()
+    N = len(preps)
+    cuts: list[list[Cut]] = [[] for _ in range(N)]
+    iterations: list[dict] = []
+    checks: list[list[BlendCheck]] = [[] for _ in range(N)]
+    fchecks: list[list[dict]] = [[] for _ in range(N)]
+    ph: dict[str, Any] = {}
+    status = "iteration_limit"
+    y_fixed: np.ndarray | None = None
+    if fixed is not None and not isinstance(fixed, np.ndarray):
+        y_fixed = fixed_y(options.on(preps[0].network(staging=staging)), fixed)
+    elif fixed is not None:
+        y_fixed = np.asarray(fixed, float)
+    gap: float | None = None
+    for it in range(1, max_iterations + 1):
+        prog(f"iteration {it}: building the scenario models", (it - 1) / max_iterations)
+        nets = [options.on(p.network(staging=staging)) for p in preps]
+        y = y_fixed
+        if y is None and method == "ph":
+            y, ph = _ph(
+                nets,
+                cuts,
+                solver=solver,
+                time_limit_s=time_limit_s,
+                mip_gap=mip_gap,
+                sar_envelope=sar_envelope,
+                rho_factor=rho_factor,
+                max_iterations=ph_iterations,
+            )
+        if y is None:  # extensive form
+            progs = [_program(nets, cuts, None, sar_envelope)]
+            infos = [
+                solve(progs[0].model, solver=solver, time_limit_s=time_limit_s, mip_gap=mip_gap)
+            ]
+            owner = [(0, k) for k in range(N)]
+        else:  # builds fixed: the scenarios are independent LPs
+            progs = [_program([n], [c], y, sar_envelope) for n, c in zip(nets, cuts)]
+            infos = [
+                solve(p.model, solver=solver, time_limit_s=time_limit_s, mip_gap=mip_gap)
+                for p in progs
+            ]
+            owner = [(k, 0) for k in range(N)]
+        bad = [i for i in infos if not i.has_solution]
+        if bad:
+            status = bad[0].status
+            iterations.append({"iteration": it, "status": status, "reason": "no solution"})
+            return _failed(status, nets, iterations, t0, ph)
+        gap = _worst_gap(infos)
+        vals = [_block_values(progs[a], b) for a, b in owner]
+        rec: dict[str, Any] = {
+            "iteration": it,
+            "status": "optimal" if all(i.status == "optimal" for i in infos) else "feasible",
+            # the extensive form's objective, or the mean of the scenarios' (builds fixed)
+            "objective": float(np.mean([i.objective or 0.0 for i in infos])),
+            "gap": gap,
+            "hubs_updated": [],
+            "cuts_added": 0,
+        }
+        changed = []
+        for k, (p, net) in enumerate(zip(preps, nets)):
+            if net.hubs:
+                changed += [f"{h} (scenario {k + 1})" for h in p.update_hubs(net, vals[k])]
+        if changed:
+            rec["hubs_updated"] = changed
+            iterations.append(rec)
+            continue
+        prog(
+            f"iteration {it}: PHREEQC checks of the scenarios' blends", (it - 0.5) / max_iterations
+        )
+        added = 0
+        for k, net in enumerate(nets):
+            db = database or "phreeqc"
+            checks[k], new = check_blends(net, vals[k], it, database=db)
+            fchecks[k], fnew = check_formation_blends(net, vals[k], it, database=db)
+            cuts[k] += new + fnew
+            added += len(new) + len(fnew)
+        rec["cuts_added"] = added
+        iterations.append(rec)
+        if not added:
+            status = rec["status"]
+            break
+    costs = [_scenario_costs(progs[a], b, v) for (a, b), v in zip(owner, vals)]
+    vol = 365.0 * preps[0].case.period_years
+    return ProgramResult(
+        status,
+        np.round(vals[0]["y"]),
+        nets,
+        vals,
+        [c[0] for c in costs],
+        [c[1] for c in costs],
+        [float(np.nan_to_num(v["spill"]).sum() * vol) for v in vals],
+        cuts,
+        checks,
+        fchecks,
+        iterations,
+        time.perf_counter() - t0,
+        ph,
+        gap,
+    )
+
+
+def _worst_gap(infos: Sequence[SolveInfo]) -> float | None:
+    gaps = [i.gap for i in infos if i.gap is not None]
+    return max(gaps) if gaps else None
+
+
+def _failed(
+    status: str, nets: list[Network], iterations: list[dict], t0: float, ph: dict
+) -> ProgramResult:
+    N = len(nets)
+    return ProgramResult(
+        status,
+        np.zeros(len(nets[0].y_pair)),
+        nets,
+        [],
+        [],
+        [],
+        [],
+        [[] for _ in range(N)],
+        [[] for _ in range(N)],
+        [[] for _ in range(N)],
+        iterations,
+        time.perf_counter() - t0,
+        ph,
+    )
+
+
+# -- the stochastic plan of a case ---------------------------------------------------------------
+def builds_of(net: Network, y: np.ndarray) -> dict[tuple[str, str, int], float]:
+    """``(site, train, build period) -> size`` of the options of ``net`` with ``y = 1``."""
+    out = {}
+    for k in np.flatnonzero(np.asarray(y) > 0.5).tolist():
+        site, train = net.table.pairs[int(net.y_pair[k])]
+        out[(site, train, int(net.y_period[k]) + 1)] = float(net.sizes[net.y_size[k]])
+    return out
+
+
+def _build_text(b: dict[tuple[str, str, int], float]) -> list[str]:
+    return [
+        f"{s}/{t} {z:g}" + ("" if p == 1 else f" (period {p})")
+        for (s, t, p), z in sorted(b.items())
+    ]
+
+
+def stochastic_optimise(
+    case: Any,
+    *,
+    samples: int | None = None,
+    seed: int | None = None,
+    scenarios: Sequence[Any] | None = None,
+    method: str = "extensive",
+    staging: bool = True,
+    solver: str = "highs",
+    time_limit_s: float = 60.0,
+    mip_gap: float = 0.005,
+    max_iterations: int = 8,
+    database: str | None = None,
+    rho_factor: float = 0.5,
+    ph_iterations: int = 100,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """The two-stage stochastic plan of ``case``, its VSS and EVPI (module docstring).
+
+    Scenarios are either ``samples`` draws of the case's ``[uncertainty]`` (scenario i from
+    ``default_rng(task_seed(seed, i))``, as :mod:`.scenarios` draws them), or the given
+    ``scenarios`` (cases of the same network: other wells, destinations, prices), each of
+    weight ``1/N``.
+
+    Returns
+    -------
+    dict
+        The results dict of :func:`.plan.optimise` for the stochastic plan's builds on the case
+        as written (builds fixed, flows optimised, checks and cuts), plus ``scenarios`` (per
+        scenario: NPV, penalty, unallocated water of the stochastic plan, the deterministic
+        plan and the scenario's own plan), ``vss_CNY``, ``evpi_CNY`` and ``stochastic`` (the
+        program: method, expected costs, both other plans, iterations, progressive hedging).
+    """
+    from ..executor import task_seed
+    from .plan import optimise
+    from .scenarios import fixed_builds_of, sampled_scenario
+
+    prog = progress or (lambda _m, _f: None)
+    t0 = time.perf_counter()
+    base = Prepared(case, database=database, progress=lambda m, f: prog(m, 0.1 * f))
+    prog("drawing the scenarios", 0.1)
+    drawn: list[dict[str, Any]] = []
+    if scenarios is not None:
+        preps = [base.scenario(sc) for sc in scenarios]
+        drawn = [{"scenario": i} for i in range(len(preps))]
+    else:
+        assert samples is not None and seed is not None
+        preps = []
+        for i in range(samples):
+            s_i = task_seed(seed, i)
+            p, values = sampled_scenario(base, s_i)
+            preps.append(p)
+            drawn.append({"scenario": i, "seed": s_i, "inputs": dict(values)})
+    options = first_stage_options(base, preps, staging)
+    common = dict(
+        staging=staging,
+        solver=solver,
+        time_limit_s=time_limit_s,
+        mip_gap=mip_gap,
+        max_iterations=max_iterations,
+        database=database,
+    )
+    prog("deterministic plan of the case as written", 0.2)
+    t1 = time.perf_counter()
+    det = optimise(
+        case,
+        solver=solver,
+        time_limit_s=time_limit_s,
+        mip_gap=mip_gap,
+        max_iterations=max_iterations,
+        database=database,
+        prepared=isolated(base),
+        staging=staging,
+        progress=lambda _m, _f: None,
+    )
+    if det["status"] not in ("optimal", "feasible"):
+        raise RuntimeError(f"the case's deterministic plan is {det['status']}")
+    det_builds = fixed_builds_of(det)
+    t_det = time.perf_counter() - t1
+    prog(f"stochastic program ({method}, {len(preps)} scenarios)", 0.3)
+    t1 = time.perf_counter()
+    sp = solve_program(
+        [isolated(p) for p in preps],
+        options,
+        method=method,
+        rho_factor=rho_factor,
+        ph_iterations=ph_iterations,
+        progress=lambda m, f: prog(m, 0.3 + 0.3 * f),
+        **common,  # type: ignore[arg-type]
+    )
+    t_sp = time.perf_counter() - t1
+    if not sp.vals:
+        raise RuntimeError(f"the stochastic program is {sp.status}")
+    prog("the deterministic plan's builds under the scenarios", 0.6)
+    t1 = time.perf_counter()
+    eev = solve_program([isolated(p) for p in preps], options, fixed=det_builds, **common)  # type: ignore[arg-type]
+    t_eev = time.perf_counter() - t1
+    prog("wait and see: each scenario with its own builds", 0.75)
+    t1 = time.perf_counter()
+    ws = [solve_program([isolated(p)], options, **common) for p in preps]  # type: ignore[arg-type]
+    t_ws = time.perf_counter() - t1
+    sp_builds = builds_of(sp.nets[0], sp.y)
+    prog("the stochastic plan on the case as written", 0.9)
+    res = optimise(
+        case,
+        solver=solver,
+        time_limit_s=time_limit_s,
+        mip_gap=mip_gap,
+        max_iterations=max_iterations,
+        database=database,
+        prepared=isolated(base),
+        fixed_builds=sp_builds,
+        progress=lambda _m, _f: None,
+    )
+    ws_cost = float(np.mean([w.expected_cost_CNY for w in ws]))
+    rows = []
+    for k, d in enumerate(drawn):
+        rows.append(
+            dict(
+                d,
+                npv_CNY=sp.npv_CNY[k],
+                penalty_CNY=sp.penalty_CNY[k],
+                unallocated_m3=sp.unallocated_m3[k],
+                cuts=len(sp.cuts[k]),
+                deterministic_npv_CNY=eev.npv_CNY[k] if eev.vals else None,
+                deterministic_unallocated_m3=eev.unallocated_m3[k] if eev.vals else None,
+                wait_and_see_npv_CNY=ws[k].npv_CNY[0] if ws[k].vals else None,
+                wait_and_see_builds=_build_text(builds_of(ws[k].nets[0], ws[k].y)),
+            )
+        )
+    sp_cost = sp.expected_cost_CNY
+    eev_cost = eev.expected_cost_CNY if eev.vals else None
+    res["scenarios"] = rows
+    res["vss_CNY"] = None if eev_cost is None else eev_cost - sp_cost
+    res["evpi_CNY"] = sp_cost - ws_cost
+    res["stochastic"] = {
+        "method": method,
+        "samples": len(preps),
+        "seed": seed,
+        "staging": staging,
+        "status": sp.status,
+        "gap": sp.gap,
+        "expected_cost_CNY": sp_cost,
+        "expected_npv_CNY": sp.expected_npv_CNY,
+        "expected_unallocated_m3": float(np.mean(sp.unallocated_m3)),
+        "builds": _build_text(sp_builds),
+        "deterministic": {
+            "builds": _build_text(det_builds),
+            "npv_CNY": det["objective_CNY"],
+            "expected_cost_CNY": eev_cost,
+            "status": eev.status,
+        },
+        "wait_and_see_cost_CNY": ws_cost,
+        "iterations": sp.iterations,
+        "progressive_hedging": sp.ph or None,
+        "penalty_CNY_m3": spill_penalty_CNY_m3(sp.nets[0]),
+        "note": "expected costs are NPV (CNY) plus the penalty of unallocated water "
+        "(penalty_CNY_m3 per m3); vss_CNY = deterministic.expected_cost_CNY "
+        "- expected_cost_CNY; evpi_CNY = expected_cost_CNY - wait_and_see_cost_CNY; the "
+        "results' flows, destinations and costs are the stochastic builds on the case as "
+        "written",
+        "timings": {
+            "deterministic_s": t_det,
+            "program_s": t_sp,
+            "deterministic_under_scenarios_s": t_eev,
+            "wait_and_see_s": t_ws,
+            "total_s": time.perf_counter() - t0,
+        },
+    }
+    prog("done", 1.0)
+    return res
