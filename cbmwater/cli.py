@@ -1254,7 +1254,7 @@ def uncertainty(
             _sensitivity_figures(res, out)
     if res.timings:
         click.echo(f"scenarios took {res.timings['scenarios_s']:.1f} s", err=True)
-    click.echo(text if fmt == "json" else res.summary_text())
+    click.echo(text if fmt == "json" else res.summary_text(_lang()))
     _keep(res, "sensitivity" if sensitivity else None)
 
 

@@ -64,3 +64,23 @@ def test_optimise_text_in_chinese_and_english():
         "status: optimal   objective: cost",
     ]
     assert "  B: defluoridation 50 m3/d, capex 0.38 million CNY" in en.stdout.splitlines()
+
+
+def test_uncertainty_and_sensitivity_text_in_chinese(tmp_path):
+    """The hand case with only the Reuse tariff uncertain (tests/test_uncertainty.py): 4
+    scenarios; Monte Carlo and Sobol text in zh have no English outside the case's own names
+    and the statistics' symbols; English keeps its wording."""
+    from test_uncertainty import TARIFF, _hand
+
+    case = _hand(tmp_path, TARIFF)
+    base = ["uncertainty", str(case), "--samples", "4", "--seed", "3", "--format", "text"]
+    zh = CliRunner().invoke(main, [*base, "--lang", "zh"])
+    assert zh.exit_code == 0, zh.output
+    assert "个情景，随机种子 3" in zh.stdout and "回用比例" in zh.stdout
+    assert english_words(zh.stdout, extra=HAND_NAMES + ["CVaR90", "defluoridation"]) == []
+    en = CliRunner().invoke(main, base)
+    assert "4 scenarios, seed 3" in en.stdout and "reuse share: mean" in en.stdout
+    sens = ["uncertainty", str(case), "--sensitivity", "--samples", "4", "--seed", "3"]
+    zh = CliRunner().invoke(main, [*sens, "--format", "text", "--lang", "zh"])
+    assert zh.exit_code == 0, zh.output
+    assert "Sobol 指数" in zh.stdout and "净现值费用" in zh.stdout

@@ -123,23 +123,43 @@ class SensitivityResult(JsonResult):
         ]
         return sorted(rows, key=lambda r: (-r["ST"], r["name"]))
 
-    def summary_text(self) -> str:
-        """The result in a few lines (``cbmwater uncertainty --sensitivity --format text``)."""
+    def summary_text(self, lang: str = "en") -> str:
+        """The result in a few lines in ``lang`` (``cbmwater uncertainty --sensitivity
+        --format text``).  Factor names are the case's own (table and parameter keys)."""
+        from ..i18n import named, render, translate
+
+        def t(code: str, **params: Any) -> str:
+            return translate(f"sensitivity.text.{code}", lang, **params)
+
         out = [
-            f"{self.case.get('name', '')}: Sobol indices, {self.samples} base samples x "
-            f"({len(self.factors)} factors + 2) = {self.evaluations_count} scenarios, seed "
-            f"{self.seed}, {self.solved} solved"
+            t(
+                "head",
+                name=self.case.get("name", ""),
+                samples=self.samples,
+                factors=len(self.factors),
+                evaluations=self.evaluations_count,
+                seed=self.seed,
+                solved=self.solved,
+            )
         ]
         for o in self.outputs:
             st = self.output_stats[o]
+            label = render(named("sensitivity.text.output", o), lang)
             if st.get("note"):
-                out.append(f"{o}: {st['note']}")
+                note = render(st.get("note_i18n") or st["note"], lang)
+                out.append(t("note", output=label, note=note))
                 continue
-            out.append(f"{o}: variance {st['variance']:.4g}, sum of S1 {st['sum_S1']:.2f}")
+            out.append(t("output", output=label, variance=st["variance"], sum_S1=st["sum_S1"]))
             for r in self.ranked(o):
                 out.append(
-                    f"  {r['name']}: ST {r['ST']:.3f} +- {r['ST_conf']:.3f}  "
-                    f"S1 {r['S1']:.3f} +- {r['S1_conf']:.3f}"
+                    t(
+                        "factor",
+                        name=r["name"],
+                        ST=r["ST"],
+                        ST_conf=r["ST_conf"],
+                        S1=r["S1"],
+                        S1_conf=r["S1_conf"],
+                    )
                 )
         return "\n".join(out)
 

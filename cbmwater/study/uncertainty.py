@@ -134,36 +134,53 @@ class UncertaintyResult(JsonResult):
             return pd.DataFrame(_scenario_rows(self))
         return super().to_frame(table)
 
-    def summary_text(self) -> str:
-        """The result in a few lines (what ``cbmwater uncertainty --format text`` prints)."""
+    def summary_text(self, lang: str = "en") -> str:
+        """The result in a few lines in ``lang`` (what ``cbmwater uncertainty --format text``
+        prints)."""
+        from ..i18n import named, render, translate
+
+        def t(code: str, **params: Any) -> str:
+            return translate(f"uncertainty.text.{code}", lang, **params)
 
         def line(name: str, s: Mapping[str, Any], fmt: str) -> str:
             if s.get("mean") is None:
-                return f"{name}: no scenario solved"
-            return f"{name}: " + "  ".join(
-                f"{k} {format(s[k], fmt)}" for k in ("mean", "p10", "p50", "p90", "cvar90")
-            )
+                return t("no_solution", name=name)
+            keys = ("mean", "p10", "p50", "p90", "cvar90")
+            return t("stats", name=name, **{k: format(s[k], fmt) for k in keys})
 
         d = self.deterministic
+        status = d.get("status")
         out = [
-            f"{self.case.get('name', '')}: {self.samples} scenarios, seed {self.seed}, "
-            f"{self.solved} solved",
-            f"deterministic plan: {d.get('status')}, NPV {d.get('npv_CNY') or 0:,.0f} CNY, "
-            f"builds: {', '.join(d.get('builds') or []) or 'none'}",
-            line("NPV cost, CNY", self.npv_CNY, ",.0f"),
-            line("reuse share", self.reuse_share, ".3f"),
+            t(
+                "head",
+                name=self.case.get("name", ""),
+                samples=self.samples,
+                seed=self.seed,
+                solved=self.solved,
+            ),
+            t(
+                "deterministic",
+                status=render(named("optimise.text.status", str(status)), lang),
+                npv=d.get("npv_CNY") or 0,
+                builds=", ".join(d.get("builds") or []) or t("none"),
+            ),
+            line(t("npv"), self.npv_CNY, ",.0f"),
+            line(t("reuse"), self.reuse_share, ".3f"),
         ]
         u = self.unallocated
         if u.get("probability") is not None:
             out.append(
-                f"unallocated water: probability {u['probability']:.2f}, expected "
-                f"{u['expected_m3']:,.0f} m3, P90 {u['p90_m3']:,.0f} m3"
+                t("unallocated", p=u["probability"], expected=u["expected_m3"], p90=u["p90_m3"])
             )
         for dest in self.destinations:
             p = dest["p_limits_hold"]
             out.append(
-                f"  {dest['name']} ({dest['kind']}): limits hold without curtailment in "
-                f"{'-' if p is None else f'{100 * p:.0f} %'} of scenarios"
+                t(
+                    "destination",
+                    name=dest["name"],
+                    kind=render(named("optimise.text.kind", str(dest["kind"])), lang),
+                    share="-" if p is None else f"{100 * p:.0f} %",
+                )
             )
         return "\n".join(out)
 
