@@ -13,6 +13,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..errors import InputError
+from ..i18n import Text, joined
 from ..treatment.economics import Economics, load_economics
 from ..treatment.library import load_library
 from ..water.io import read_analyses
@@ -76,8 +77,10 @@ class Prepared:
         self.warnings += self.table.warnings
         if not self.table.pairs:
             raise InputError(
-                "no candidate train could be simulated at any site; see warnings: "
-                + "; ".join(self.table.warnings[:3]),
+                Text.of(
+                    "optimise.no_candidate_train",
+                    warnings=joined(self.table.warnings[:3], "semicolon"),
+                ),
                 file=str(case.path),
             )
         self.screen = Screen()

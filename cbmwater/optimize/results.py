@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from importlib import metadata
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -109,6 +109,19 @@ def cost_breakdown(net: Network, vals: dict[str, np.ndarray]) -> dict[str, float
     return {k: float(v) for k, v in out.items()}
 
 
+#: the parts of the method every plan describes (``method`` and ``method_i18n``)
+METHOD_KEYS: tuple[str, ...] = (
+    "stations",
+    "hubs",
+    "quality",
+    "geochemistry",
+    "capital",
+    "discounting",
+    "oxic_state",
+    "formation",
+)
+
+
 def build_results(
     prep: Prepared,
     net: Network | None,
@@ -130,6 +143,11 @@ def build_results(
 
     case = prep.case
     T = case.periods
+    life: dict[str, Any] = {"life": prep.econ.life_yr}
+    method = {
+        key: Text.of(f"optimise.method.{key}", **(life if key == "capital" else {}))
+        for key in METHOD_KEYS
+    }
     res: dict = {
         "status": status,
         "objective": objective,
@@ -175,27 +193,8 @@ def build_results(
         "timings": timings,
         "warnings": list(case.warnings) + list(prep.warnings),
         "warnings_i18n": message_dicts(list(case.warnings) + list(prep.warnings)),
-        "method": {
-            "stations": "wells mix at their station (flow-weighted; pH by PHREEQC MIX)",
-            "hubs": "shared plants: successive substitution of the planned mixture, re-simulated",
-            "quality": "linear mass constraints per destination, period and limited constituent; "
-            "not-measured concentrations count as 0 and are listed per destination",
-            "geochemistry": "PHREEQC checks pH, SAR and SI of every destination blend; violations "
-            "add linearised cuts and the model is re-solved",
-            "capital": "discrete sizes (binaries, at most one per site and train); capital enters "
-            "the NPV as CRF x capex per year of the horizon (equipment life "
-            f"{prep.econ.life_yr:g} yr), fixed O&M (labour, maintenance) per year",
-            "discounting": "mid-period, 365 d/yr of the period-average flow",
-            "oxic_state": "DO is a tracked constituent (NaN = not measured: an anoxic produced "
-            "water, counted as 0); at a reinjection destination DO is a per-stream "
-            "limit (an aerated stream is excluded, not diluted), from the standard, "
-            "DO_max or the project target 0.05 mg/L (status U)",
-            "formation": "reinjection destinations with a formation: every candidate stream is "
-            "mixed with the formation water 0-100 % at formation T and P before the "
-            "solve (the review's PHREEQC calculation and fail rule: scale formed by "
-            "mixing above the threshold), and each delivered blend after each solve "
-            "(a violation adds a cut)",
-        },
+        "method": {key: str(text) for key, text in method.items()},
+        "method_i18n": {key: text.message.to_dict() for key, text in method.items()},
         "versions": _versions(info.solver if info else "none"),
     }
     scr = getattr(prep, "screen", None)

@@ -129,6 +129,7 @@ class NetworkPlan(JsonResult):
     verification: dict[str, Any] = field(default_factory=lambda: ABSENT)
     checks: list[dict[str, Any]] = field(default_factory=lambda: ABSENT)
     warnings_i18n: list[dict[str, Any]] = field(default_factory=lambda: ABSENT)
+    method_i18n: dict[str, Any] = field(default_factory=lambda: ABSENT)
 
     TABLES = {
         name: (_tables(name), cols)
