@@ -297,7 +297,7 @@ def test_mine_case_new_range_fields_name_the_place(tmp_path, edit, parts):
           "plausible range of standard_parameter"]),
         (lambda d: d["formation"].update(porosity=0.1),
          ["compatible.toml", "[formation] field 'porosity': unknown field; allowed: depth_m, "
-          "lithology, name, permeability_um2, pressure_bar, temperature_C, water"]),
+          "lithology, name, name_zh, permeability_um2, pressure_bar, temperature_C, water"]),
     ],
 )  # fmt: skip
 def test_proposal_new_range_fields_name_the_place(tmp_path, edit, parts):

@@ -220,14 +220,16 @@ def proposal_title(data: bytes, lang: str = "en") -> str | None:
     --------
     >>> proposal_title(b'title = "Well SZ-7 injectate"')
     'Well SZ-7 injectate'
-    >>> proposal_title('title = "SZ-7"\ntitle_zh = "SZ-7 回注水"'.encode(), "zh")
+    >>> proposal_title('title = "SZ-7"\\ntitle_zh = "SZ-7 回注水"'.encode(), "zh")
     'SZ-7 回注水'
     >>> proposal_title(b"not = [toml") is None
     True
     """
     doc = _toml_or_none(data)
-    title = localized(doc, "title", lang) if doc else None
-    return title if title else None
+    if not doc or not isinstance(doc.get("title"), str):
+        return None
+    title = localized(doc, "title", lang)
+    return title if isinstance(title, str) and title else None
 
 
 def proposal_files(data: bytes) -> list[str]:
