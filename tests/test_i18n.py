@@ -407,6 +407,9 @@ def _i18n_dicts(obj):
     if isinstance(obj, dict):
         for k, v in obj.items():
             if k.endswith("_i18n"):
+                # a message dict, a list of them, or a mapping of names to them (method_i18n)
+                if isinstance(v, dict) and "code" not in v:
+                    v = list(v.values())
                 yield from (m for m in (v if isinstance(v, list) else [v]) if isinstance(m, dict))
             else:
                 yield from _i18n_dicts(v)
