@@ -22,6 +22,7 @@ workers need the same cbmwater version installed.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -81,7 +82,7 @@ def task_seed(seed: int, index: int) -> int:
     return int(state[0]) << 31 | int(state[1]) >> 1
 
 
-class Executor:
+class Executor(ABC):
     """Runs independent tasks in order-preserving, bounded batches (see the module docstring)."""
 
     kind: str = "executor"
@@ -91,12 +92,13 @@ class Executor:
             raise InputError(f"workers must be >= 1; got {workers}")
         self.workers = workers
 
-    # subclasses give submit() and close()
-    def submit(self, fn: Callable[..., R], *args: Any) -> Any:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def submit(self, fn: Callable[..., R], *args: Any) -> Any:
+        """Start ``fn(*args)``; a future whose ``result()`` gives its value."""
 
-    def close(self) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def close(self) -> None:
+        """End the executor's processes (or its cluster connection)."""
 
     @staticmethod
     def _result(future: Any) -> Any:

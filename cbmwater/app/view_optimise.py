@@ -6,39 +6,25 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
-from cbmwater import CbmwaterError
 from cbmwater.app import logic_optimise as LO
+from cbmwater.app import widgets
 from cbmwater.app.i18n import has, t
+from cbmwater.app.widgets import num_col, text_col
 
 if TYPE_CHECKING:  # pragma: no cover
     from streamlit.delta_generator import DeltaGenerator
-    from streamlit.elements.lib.column_types import ColumnConfig  # st.column_config.*'s type
 
 STATUS_BOX = {"optimal": st.success, "feasible": st.warning, "iteration_limit": st.warning}
 
 
-def text_col(key: str, lang: str, **kw: Any) -> ColumnConfig:
-    return st.column_config.TextColumn(t(key, lang), **kw)
-
-
-def num_col(key: str, lang: str, fmt: str = "%.2f", **kw: Any) -> ColumnConfig:
-    return st.column_config.NumberColumn(t(key, lang), format=fmt, **kw)
-
-
 def report(exc: BaseException, key: str, lang: str) -> None:
     """An engine error as a message (never a traceback); other errors named as internal."""
-    if isinstance(exc, CbmwaterError):
-        st.error(t(key, lang, msg=exc.render(lang)), icon=":material/error:")
-    else:
-        st.error(
-            t("opt_error_internal", lang, kind=type(exc).__name__, msg=str(exc)),
-            icon=":material/bug_report:",
-        )
+    widgets.report(exc, key, lang, "opt_error_internal")
 
 
 def progress_callback(bar: DeltaGenerator, lang: str) -> Callable[[str, float], None]:

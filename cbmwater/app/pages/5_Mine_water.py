@@ -35,17 +35,16 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import streamlit as st
 
-from cbmwater import CbmwaterError, localized
+from cbmwater import localized
 from cbmwater.app import jobs_ui as JU
-from cbmwater.app import logic
+from cbmwater.app import logic, widgets
 from cbmwater.app import logic_minewater as LM
 from cbmwater.app.common import bundled_case, case_source, lab_file_source, page_setup
 from cbmwater.app.i18n import t
+from cbmwater.app.widgets import num_col, text_col
 from cbmwater.study.workspace import InputFile, run_inputs
 
 if TYPE_CHECKING:  # pragma: no cover
-    from streamlit.elements.lib.column_types import ColumnConfig  # st.column_config.*'s type
-
     #: A lab-file source: (data, filename, sheet, bundled), see common.lab_file_source.
     LabSource = tuple[bytes, str, str | None, bool]
 
@@ -117,23 +116,9 @@ def verdict_table(
 
 
 # ------------------------------------------------------------------ helpers
-def text_col(key: str, lang: str, **kw: Any) -> ColumnConfig:
-    return st.column_config.TextColumn(t(key, lang), **kw)
-
-
-def num_col(key: str, lang: str, fmt: str = "%.2f", **kw: Any) -> ColumnConfig:
-    return st.column_config.NumberColumn(t(key, lang), format=fmt, **kw)
-
-
 def report(exc: BaseException, key: str, lang: str) -> None:
     """An engine error as a message (never a traceback); other errors named as internal."""
-    if isinstance(exc, CbmwaterError):
-        st.error(t(key, lang, msg=exc.render(lang)), icon=":material/error:")
-    else:
-        st.error(
-            t("mw_error_internal", lang, kind=type(exc).__name__, msg=str(exc)),
-            icon=":material/bug_report:",
-        )
+    widgets.report(exc, key, lang, "mw_error_internal")
 
 
 def yes_no(b: bool, lang: str) -> str:
