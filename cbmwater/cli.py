@@ -811,6 +811,24 @@ _allow_outside = click.option(
 )
 
 
+def _solver_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--solver`` and ``--time-limit`` of the commands that solve the network model."""
+    command = click.option(
+        "--time-limit",
+        "time_limit",
+        type=click.FloatRange(min=0.1),
+        default=60.0,
+        show_default=True,
+        help="Seconds per solve (each MILP, and each scenario's LP).",
+    )(command)
+    return click.option(
+        "--solver",
+        default="highs",
+        show_default=True,
+        help="HiGHS (bundled) or any Pyomo solver name (cbc, glpk, gurobi...).",
+    )(command)
+
+
 @main.command()
 @click.argument("proposal", metavar="PROPOSAL", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
@@ -912,20 +930,7 @@ def review(
     default=None,
     help="NPV budget, CNY (for --objective reuse/salt; default: the case's).",
 )
-@click.option(
-    "--solver",
-    default="highs",
-    show_default=True,
-    help="HiGHS (bundled) or any Pyomo solver name (cbc, glpk, gurobi...).",
-)
-@click.option(
-    "--time-limit",
-    "time_limit",
-    type=click.FloatRange(min=0.1),
-    default=60.0,
-    show_default=True,
-    help="Seconds per MILP solve.",
-)
+@_solver_options
 @click.option(
     "--mip-gap",
     "mip_gap",
@@ -1165,20 +1170,7 @@ def optimise(
     "sensitivity.json, indices.csv, evaluations.csv, tornado.html and tornado_OUTPUT.svg).",
     callback=_out_folder,
 )
-@click.option(
-    "--solver",
-    default="highs",
-    show_default=True,
-    help="HiGHS (bundled) or any Pyomo solver name.",
-)
-@click.option(
-    "--time-limit",
-    "time_limit",
-    type=click.FloatRange(min=0.1),
-    default=60.0,
-    show_default=True,
-    help="Seconds per solve.",
-)
+@_solver_options
 @_allow_outside
 @_lang_option
 @_saveable("uncertainty", "case", "case_file")
