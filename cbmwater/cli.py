@@ -185,7 +185,7 @@ def _keep(result: Any, kind: str | None = None) -> None:
         options=options,
         label=label,
     )
-    click.echo(f"saved as run {run_id} in {ws.path}", err=True)
+    click.echo(_t("workspace.saved", _lang(), id=run_id, path=ws.path), err=True)
 
 
 @click.group(cls=_Group)
@@ -1264,7 +1264,7 @@ def uncertainty(
         if sensitivity:
             _sensitivity_figures(res, out)
     if res.timings:
-        click.echo(f"scenarios took {res.timings['scenarios_s']:.1f} s", err=True)
+        click.echo(_t("uncertainty.took", lang, seconds=res.timings["scenarios_s"]), err=True)
     click.echo(text if fmt == "json" else res.summary_text(_lang()))
     _keep(res, "sensitivity" if sensitivity else None)
 

@@ -412,8 +412,11 @@ def cli(*args):
 
 def test_workspace_list_and_show_in_chinese(tmp_path):
     ws = tmp_path / "w.sqlite"
-    r = cli("review", PROPOSAL, "--save", "--workspace", ws, "--label", "barite case")
+    r = cli(
+        "review", PROPOSAL, "--save", "--workspace", ws, "--label", "barite case", "--lang", "zh"
+    )
     assert r.exit_code == 0, r.output
+    assert r.stderr.strip().splitlines()[-1] == f"已保存为工作区 {ws} 中的计算 #1"
     printed = json.loads(r.stdout)
     sev = [f["severity"] for f in printed["findings"]]
     n_fail, n_warn, n_cond = sev.count("fail"), sev.count("warning"), len(printed["conditions"])
@@ -462,3 +465,41 @@ def test_workspace_list_and_show_in_chinese(tmp_path):
     assert bad.stderr.strip() == f"错误：工作区 '{ws}' 中没有编号为 7 的计算"
     done = cli("workspace", "relabel", "1", "kept", "--workspace", ws, "--lang", "zh")
     assert done.exit_code == 0 and done.stderr.strip() == "计算 #1 已重命名"
+
+
+@pytest.mark.slow
+def test_cli_uncertainty_progress_in_chinese(tmp_path):
+    """`cbmwater uncertainty --lang zh`: every progress line on stderr in Chinese (the solver's
+    name as the user gave it), the scenario counts drawn as a bar (read from the progress
+    message's parameters, not from its English)."""
+    unc = {
+        "destinations": [
+            {"name": "Reuse", "price_CNY_m3": {"dist": "uniform", "low": 0.5, "high": 1.5}}
+        ]
+    }
+    case = _hand(tmp_path, unc)
+    zh = CliRunner().invoke(
+        main,
+        [
+            "uncertainty",
+            str(case),
+            "--samples",
+            "3",
+            "--seed",
+            "1",
+            "--workers",
+            "1",
+            "--lang",
+            "zh",
+        ],
+    )
+    assert zh.exit_code == 0, zh.output
+    lines = zh.stderr.strip().splitlines()
+    assert lines[:2] == [
+        "[  1%] 在集水站混合井水（PHREEQC）",
+        "[  3%] 用处理工艺模型模拟每个（站点、工艺、时段）组合",
+    ]
+    assert "[ 20%] 确定性方案（确定须固定的建设内容）" in lines
+    assert not any("scenario" in ln for ln in lines)  # no "scenario N of M" line: a bar
+    assert lines[-1].startswith("情景计算用时 ") and lines[-1].endswith(" s")
+    assert [w for ln in lines for w in english_words(ln) if w != "highs"] == []
