@@ -185,7 +185,7 @@ def _keep(result: Any, kind: str | None = None) -> None:
         options=options,
         label=label,
     )
-    click.echo(f"saved as run {run_id} in {ws.path}", err=True)
+    click.echo(_t("workspace.saved", _lang(), id=run_id, path=ws.path), err=True)
 
 
 @click.group(cls=_Group)
@@ -208,8 +208,10 @@ def _characterise_streamed(
     at the end, progress goes to stderr as ``[ 37%] 74,000 samples``."""
     from .study.water import characterise_chunks
 
+    lang = _lang()
+
     def progress(message: str, fraction: float) -> None:
-        click.echo(f"[{round(100 * fraction):3d}%] {message}", err=True)
+        click.echo(f"[{round(100 * fraction):3d}%] {render(message, lang)}", err=True)
 
     summary: dict[str, Any] = {"n": 0, "flagged": [], "database": ""}
 
@@ -1040,9 +1042,11 @@ def optimise(
     from .study import NetworkPlan, pareto_front, plan_report, plan_workbook, stochastic_plan
     from .study import optimise as optimise_case
 
+    lang = _lang()
+
     def progress(msg: str, frac: float) -> None:
         if fmt == "text":
-            click.echo(f"[{100 * frac:3.0f}%] {msg}", err=True)
+            click.echo(f"[{100 * frac:3.0f}%] {render(msg, lang)}", err=True)
 
     if pareto is not None:
         if [p.strip() for p in pareto.split(",")] != ["cost", "reuse"]:
@@ -1130,6 +1134,10 @@ def optimise(
         sys.exit(1)
 
 
+#: codes of the "scenario N of M" progress of uncertainty and sensitivity (drawn as a bar)
+_SCENARIO_PROGRESS = ("uncertainty.progress.scenario", "sensitivity.progress.scenario")
+
+
 @main.command()
 @click.argument("case_file", metavar="CASE.toml", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--samples", type=click.IntRange(1, 100000), required=True, help="Scenarios to draw.")
@@ -1197,23 +1205,26 @@ def uncertainty(
     bar: Any = None
     last = [0]
 
+    lang = _lang()
+
     def progress(msg: str, frac: float) -> None:
         nonlocal bar
-        if msg.startswith("scenario "):
+        m = getattr(msg, "message", None)  # the engine's progress is a Text with its code
+        if m is not None and m.code in _SCENARIO_PROGRESS:
             if bar is None:
                 bar = click.progressbar(
-                    length=int(msg.split()[3]),
-                    label="scenarios",
+                    length=int(m.params["total"]),
+                    label=_t("uncertainty.bar", lang),
                     file=err,
                     show_pos=True,
                     show_eta=True,
                 )
                 bar.__enter__()
-            done = int(msg.split()[1])
+            done = int(m.params["done"])
             bar.update(done - last[0])
             last[0] = done
         else:
-            click.echo(f"[{100 * frac:3.0f}%] {msg}", err=True)
+            click.echo(f"[{100 * frac:3.0f}%] {render(msg, lang)}", err=True)
 
     run: Callable[..., Any] = run_uncertainty
     if sensitivity:
@@ -1245,7 +1256,7 @@ def uncertainty(
         if sensitivity:
             _sensitivity_figures(res, out)
     if res.timings:
-        click.echo(f"scenarios took {res.timings['scenarios_s']:.1f} s", err=True)
+        click.echo(_t("uncertainty.took", lang, seconds=res.timings["scenarios_s"]), err=True)
     click.echo(text if fmt == "json" else res.summary_text(_lang()))
     _keep(res, "sensitivity" if sensitivity else None)
 
@@ -1543,9 +1554,11 @@ def minewater_plan(
     """Source control + treatment + destination for every discharge point, least NPV."""
     from .study import minewater_plan as plan_mine
 
+    lang = _lang()
+
     def progress(msg: str, frac: float) -> None:
         if fmt == "text":
-            click.echo(f"[{100 * frac:3.0f}%] {msg}", err=True)
+            click.echo(f"[{100 * frac:3.0f}%] {render(msg, lang)}", err=True)
 
     res = plan_mine(
         case_file, budget_CNY=budget, progress=progress, allow_outside=allow_outside
@@ -1597,21 +1610,63 @@ def _workspace(path: Path | None) -> Any:
     return Workspace(path, create=False)
 
 
-def _figures_text(figures: dict[str, Any]) -> str:
+def _ws_label(group: str, key: str, lang: str) -> str:
+    """A workspace word of the ``cli`` catalogue (``workspace.<group>.<key>``: a run kind, a
+    key figure's name, a status, an input kind) in ``lang``; the key itself in English (the
+    words the workspace stores) or when the catalogue has no such word."""
+    if lang == "en" or not key:
+        return key
+    try:
+        return _t(f"workspace.{group}.{key}", lang)
+    except KeyError:
+        return key
+
+
+#: key figures whose value is a word of the workspace's own (a status, a verdict)
+_FIGURE_WORDS = {"status": "status", "verdict": "verdict"}
+
+
+def _figures_text(figures: dict[str, Any], kind: str = "", lang: str = "en") -> str:
+    """A run's key figures as ``name value, ...`` (names and status words in ``lang``)."""
+
     def num(v: Any) -> str:
         if isinstance(v, float):
             return f"{v:,.0f}" if abs(v) >= 1e4 else f"{v:.4g}"
         return str(v)
 
-    return ", ".join(f"{k} {num(v)}" for k, v in figures.items() if v is not None)
+    def name(k: str) -> str:
+        own = _ws_label("figure", f"{kind}.{k}", lang)  # a name of this kind's own
+        return own if own != f"{kind}.{k}" else _ws_label("figure", k, lang)
+
+    def value(k: str, v: Any) -> str:
+        if k in _FIGURE_WORDS and isinstance(v, str):
+            return _ws_label(_FIGURE_WORDS[k], v, lang)
+        return num(v)
+
+    pairs = [
+        _t("workspace.figure_pair", lang, name=name(k), value=value(k, v))
+        for k, v in figures.items()
+        if v is not None
+    ]
+    return _t("workspace.figure_sep", lang).join(pairs)
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` left-aligned in ``width`` columns (a Chinese character takes two)."""
+    import unicodedata
+
+    cols = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(width - cols, 0)
 
 
 @workspace_group.command("list")
 @_workspace_option
 @_ws_format
 @click.option("--kind", default=None, help="Only runs of this kind (treat, optimise ...).")
+@_lang_option
 def workspace_list(workspace: Path | None, fmt: str, kind: str | None) -> None:
     """The saved runs, newest first, with their key figures."""
+    lang = _lang()
     ws = _workspace(workspace)
     runs = ws.runs(kind)
     if fmt == "json":
@@ -1619,11 +1674,18 @@ def workspace_list(workspace: Path | None, fmt: str, kind: str | None) -> None:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
     if not runs:
-        click.echo(f"no saved runs in {ws.path}", err=True)
+        click.echo(_t("workspace.list.empty", lang, path=ws.path), err=True)
     for r in runs:
         click.echo(
-            f"{r.id:>5}  {r.created:%Y-%m-%d %H:%M} UTC  {r.kind:<15}{r.label or '-'}  "
-            f"[{_figures_text(r.key_figures)}]"
+            _t(
+                "workspace.list.row",
+                lang,
+                id=f"{r.id:>5}",
+                created=f"{r.created:%Y-%m-%d %H:%M}",
+                kind=_pad(_ws_label("kind", r.kind, lang), 15),
+                label=r.label or "-",
+                figures=_figures_text(r.key_figures, r.kind, lang),
+            )
         )
 
 
@@ -1631,19 +1693,37 @@ def workspace_list(workspace: Path | None, fmt: str, kind: str | None) -> None:
 @_run_id
 @_workspace_option
 @_ws_format
+@_lang_option
 def workspace_show(run_id: int, workspace: Path | None, fmt: str) -> None:
     """Everything saved about run ID (text: without the result; json: all of it)."""
+    lang = _lang()
     rec = _workspace(workspace).run(run_id)
     if fmt == "json":
         click.echo(json.dumps(rec.to_dict(), ensure_ascii=False, indent=1))
         return
-    click.echo(f"run {rec.id}: {rec.kind} {rec.label!r}, {rec.created:%Y-%m-%d %H:%M:%S} UTC")
-    click.echo(f"status {rec.status}; cbmwater {rec.engine_version}")
-    click.echo(f"key figures: {_figures_text(rec.key_figures)}")
-    click.echo("options: " + json.dumps(rec.options, ensure_ascii=False))
+    kind = _ws_label("kind", rec.kind, lang)
+    created = f"{rec.created:%Y-%m-%d %H:%M:%S}"
+    click.echo(
+        _t("workspace.show.run", lang, id=rec.id, kind=kind, label=repr(rec.label), created=created)
+    )
+    status = _ws_label("status", rec.status, lang)
+    click.echo(_t("workspace.show.status", lang, status=status, version=rec.engine_version))
+    figures = _figures_text(rec.key_figures, rec.kind, lang)
+    click.echo(_t("workspace.show.figures", lang, figures=figures))
+    options = json.dumps(rec.options, ensure_ascii=False)
+    click.echo(_t("workspace.show.options", lang, options=options))
     for i in rec.inputs:
-        click.echo(f"input {i.name} ({i.kind}, {i.size:,} bytes, sha256 {i.sha256})")
-    click.echo(f"result: {len(rec.result)} keys (--format json shows it)")
+        click.echo(
+            _t(
+                "workspace.show.input",
+                lang,
+                name=i.name,
+                kind=_ws_label("input_kind", i.kind, lang),
+                size=i.size,
+                sha256=i.sha256,
+            )
+        )
+    click.echo(_t("workspace.show.result", lang, n=len(rec.result)))
 
 
 @workspace_group.command("export")
@@ -1656,30 +1736,33 @@ def workspace_show(run_id: int, workspace: Path | None, fmt: str) -> None:
     help="The zip to write (run.json and inputs/).",
 )
 @_workspace_option
+@_lang_option
 def workspace_export(run_id: int, out: Path, workspace: Path | None) -> None:
     """Write run ID as a zip: run.json and its input files (a case re-runs from it)."""
     data = _workspace(workspace).export(run_id)
     _write_atomic(out, lambda p: p.write_bytes(data))
-    click.echo(f"run {run_id} -> {out}", err=True)
+    click.echo(_t("workspace.exported", _lang(), id=run_id, out=out), err=True)
 
 
 @workspace_group.command("relabel")
 @_run_id
 @click.argument("label")
 @_workspace_option
+@_lang_option
 def workspace_relabel(run_id: int, label: str, workspace: Path | None) -> None:
     """Give run ID the label LABEL."""
     _workspace(workspace).relabel(run_id, label)
-    click.echo(f"run {run_id} relabelled", err=True)
+    click.echo(_t("workspace.relabelled", _lang(), id=run_id), err=True)
 
 
 @workspace_group.command("delete")
 @_run_id
 @_workspace_option
+@_lang_option
 def workspace_delete(run_id: int, workspace: Path | None) -> None:
     """Delete run ID (and those of its inputs no other run uses)."""
     _workspace(workspace).delete(run_id)
-    click.echo(f"run {run_id} deleted", err=True)
+    click.echo(_t("workspace.deleted", _lang(), id=run_id), err=True)
 
 
 def app_command(port: int) -> list[str]:

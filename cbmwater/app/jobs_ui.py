@@ -63,7 +63,7 @@ def _draw(status: JobStatus, lang: str) -> None:
                 state=_state_label(status.state, lang),
                 pct=100 * frac,
                 seconds=status.elapsed_s or 0.0,
-                msg=status.message or "…",
+                msg=LJ.progress_text(status.message, lang),
             ),
         )
         if st.button(

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cbmwater.study import Message, render
 from cbmwater.study.jobs import JobRunner, JobStatus, default_runner
 from cbmwater.study.workspace import InputFile, Workspace, default_workspace_path
 
@@ -37,6 +38,7 @@ __all__ = [
     "save_finished",
     "saved_run",
     "status",
+    "progress_text",
     "workspace",
     "stored_pqi",
 ]
@@ -195,6 +197,26 @@ def shared_job(key: str, start: Callable[[], str]) -> str:
 def status(job_id: str) -> JobStatus:
     """The job's status now (:meth:`cbmwater.study.jobs.JobRunner.status`)."""
     return runner().status(job_id)
+
+
+#: the job runner's own progress words (plain text, :func:`cbmwater.study.jobs._execute`) and
+#: their messages; the engine's progress arrives as a ``Text`` with its own code
+_RUNNER_WORDS = {"started": "job.progress.started", "done": "job.progress.done"}
+
+
+def progress_text(message: str | None, lang: str) -> str:
+    """A job's latest progress message (``JobStatus.message``) in ``lang``.
+
+    The engine reports progress as a ``cbmwater.i18n.Text`` (``optimise.progress.*``,
+    ``uncertainty.progress.*`` ...), which keeps its code through the job's process boundary;
+    it is rendered from the catalogue.  The runner's own "started" and "done" are shown as
+    ``job.progress.*``; any other plain text as it is.
+    """
+    if not message:
+        return "…"
+    if not hasattr(message, "message") and message in _RUNNER_WORDS:
+        return str(render(Message(_RUNNER_WORDS[message]), lang))
+    return str(render(message, lang))
 
 
 def saved_run(job_id: str) -> int | str | None:

@@ -15,6 +15,7 @@ from cbmwater.app import logic_optimise as LO
 from cbmwater.app import widgets
 from cbmwater.app.i18n import has, t
 from cbmwater.app.widgets import num_col, text_col
+from cbmwater.study import render
 
 if TYPE_CHECKING:  # pragma: no cover
     from streamlit.delta_generator import DeltaGenerator
@@ -30,7 +31,8 @@ def report(exc: BaseException, key: str, lang: str) -> None:
 def progress_callback(bar: DeltaGenerator, lang: str) -> Callable[[str, float], None]:
     def progress(msg: str, frac: float) -> None:
         f = min(max(float(frac), 0.0), 1.0)
-        bar.progress(f, text=t("opt_progress", lang, pct=100 * f, msg=msg))
+        # an engine progress Text in the page's language (a plain string as it is)
+        bar.progress(f, text=t("opt_progress", lang, pct=100 * f, msg=str(render(msg, lang))))
 
     return progress
 

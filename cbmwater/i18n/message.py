@@ -82,7 +82,15 @@ class Text(str):
         """``Text(Message(code, params, domain))``."""
         return cls(Message(code, params, domain))
 
+    def __str__(self) -> str:
+        # ``str(text)`` is the text itself, message and all: code that passes a text on
+        # through ``str()`` (the job runner's progress, after the text crossed a process
+        # boundary) keeps its code, and the English is the same string as before
+        return self
+
     def __reduce__(self) -> tuple[Any, ...]:
+        # pickled as its message (re-rendered in English when unpickled): a progress text
+        # keeps its code through a multiprocessing queue
         return (Text, (self.message,))
 
 

@@ -373,7 +373,7 @@ def optimise(
     vals = None
     status = "unknown"
     for it in range(1, max_iterations + 1):
-        prog(f"iteration {it}: building the model", _frac(it, 0, max_iterations))
+        prog(Text.of("optimise.progress.build", it=it), _frac(it, 0, max_iterations))
         t0 = time.perf_counter()
         # fixed builds may have any build period: the network offers them all
         net = prep.network(staging=staging or fixed_builds is not None)
@@ -396,7 +396,7 @@ def optimise(
                 write_model(mi.model, write_lp)
             if write_mps:
                 write_model(mi.model, write_mps)
-        prog(f"iteration {it}: solving ({solver})", _frac(it, 1, max_iterations))
+        prog(Text.of("optimise.progress.solve", it=it, solver=solver), _frac(it, 1, max_iterations))
         info = solve(mi.model, solver=solver, time_limit_s=time_limit_s, mip_gap=mip_gap)
         solve_s += info.seconds
         if info.has_solution and objective != "cost":
@@ -462,10 +462,7 @@ def optimise(
             rec["hubs_updated"] = changed
             iterations.append(rec)
             continue
-        prog(
-            f"iteration {it}: PHREEQC checks of every destination blend",
-            _frac(it, 2, max_iterations),
-        )
+        prog(Text.of("optimise.progress.check_blends", it=it), _frac(it, 2, max_iterations))
         t0 = time.perf_counter()
         checks, new_cuts = check_blends(net, vals, it, database=database or "phreeqc")
         geo_s += time.perf_counter() - t0
@@ -485,12 +482,12 @@ def optimise(
         status = "iteration_limit"
     explanation: list[dict] = []
     if status == "infeasible" and net is not None:
-        prog("no plan exists: solving the elastic model to explain why", 0.9)
+        prog(Text.of("optimise.progress.explain"), 0.9)
         explanation, _ = explain_infeasible(net, solver, time_limit_s, mip_gap, cuts)
     elif status == "iteration_limit" and vals is not None:
         # the last plan is returned with its standing violations (checks say which)
         pass
-    prog("writing results", 0.97)
+    prog(Text.of("optimise.progress.write"), 0.97)
     res = build_results(
         prep,
         net,
@@ -514,7 +511,7 @@ def optimise(
         },
         formation_checks=fchecks,
     )
-    prog("done", 1.0)
+    prog(Text.of("optimise.progress.done"), 1.0)
     return res
 
 
@@ -562,7 +559,7 @@ def pareto_front(
     n = max(points, 2)
     for k in range(1, n - 1):
         eps = r0 + (r1 - r0) * k / (n - 1)
-        prog(f"Pareto point {k + 1} of {n}: reuse >= {eps:.3f}", k / n)
+        prog(Text.of("optimise.progress.pareto_point", k=k + 1, n=n, eps=eps), k / n)
         res = optimise(
             case,
             objective="cost",

@@ -58,7 +58,7 @@ class Prepared:
         self.analyses = analyses
         #: sites whose trains a scenario simulated again (:meth:`scenario`)
         self.resimulated: list[str] = []
-        progress("mixing well waters at stations (PHREEQC)", 0.05)
+        progress(Text.of("optimise.progress.mix_stations"), 0.05)
         self.feeds, self.warnings = pc.station_feeds(case, analyses, database=database)
         self.members = {h.name: [m for m in h.stations if m in self.feeds] for h in case.hubs}
         for h in case.hubs:
@@ -67,7 +67,7 @@ class Prepared:
                 self.feeds[h.name] = pc.hub_feed(
                     case, h.name, self.feeds, init, self.members[h.name], database
                 )
-        progress("simulating every (site, train, period) with the treatment engine", 0.15)
+        progress(Text.of("optimise.progress.simulate_paths"), 0.15)
         t0 = time.perf_counter()
         self.table = pc.simulate_paths(case, self.feeds, self.library, self.econ, database=database)
         self.precompute_seconds = time.perf_counter() - t0
@@ -85,7 +85,7 @@ class Prepared:
             )
         self.screen = Screen()
         if any(d.formation is not None for d in case.destinations):
-            progress("mixing candidate injectates with formation waters (PHREEQC)", 0.25)
+            progress(Text.of("optimise.progress.screen_injectates"), 0.25)
             self.screen = screen_streams(
                 case, self.table, self._active(), database=database or "phreeqc"
             )

@@ -674,8 +674,7 @@ def parse_uncertainty(
         )
     if electricity_base <= 0 and elec is not None:
         raise InputError(
-            "[uncertainty.prices] field 'electricity_CNY_kWh': the case's tariff is 0; "
-            "a scenario tariff cannot be a factor of it",
+            Text.of("uncertainty.error.tariff_zero"),
             file=ctx.file,
         )
     return Uncertainty(

@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..i18n import Message
+from ..i18n import Message, Text
 from .results import JsonResult, attached
 from .uncertainty import plan_job
 
@@ -175,20 +175,26 @@ def _check(base_samples: object, outputs: object) -> tuple[int, list[str]]:
     )
     if not ok:
         raise InputError(
-            "base samples (--samples with --sensitivity) must be a power of 2 from 4 to "
-            f"{_MAX_BASE} (the Sobol sequence is balanced at powers of 2): 4, 8, 16, 32, 64, "
-            f"...; got {base_samples!r}"
+            Text.of("sensitivity.error.base_samples", max=_MAX_BASE, got=repr(base_samples))
         )
     assert isinstance(base_samples, int)
     if isinstance(outputs, str) or not isinstance(outputs, Sequence) or not outputs:
         raise InputError(
-            f"outputs must be a non-empty list of: {', '.join(SENSITIVITY_OUTPUTS)}; "
-            f"got {outputs!r}"
+            Text.of(
+                "sensitivity.error.outputs",
+                allowed=", ".join(SENSITIVITY_OUTPUTS),
+                got=repr(outputs),
+            )
         )
     for o in outputs:
         if o not in SENSITIVITY_OUTPUTS:
             raise InputError(
-                f"unknown output {o!r}; allowed: {', '.join(SENSITIVITY_OUTPUTS)}", value=o
+                Text.of(
+                    "sensitivity.error.unknown_output",
+                    output=repr(o),
+                    allowed=", ".join(SENSITIVITY_OUTPUTS),
+                ),
+                value=o,
             )
     return base_samples, list(dict.fromkeys(outputs))
 
@@ -297,7 +303,10 @@ def sensitivity(
     pjob = PointJob(job, tuple(cols))
 
     def step(done: int, _total: int | None) -> None:
-        prog(f"scenario {done} of {total}", 0.3 + 0.7 * done / total)
+        prog(
+            Text.of("sensitivity.progress.scenario", done=done, total=total),
+            0.3 + 0.7 * done / total,
+        )
 
     t1 = time.perf_counter()
     if scheduler is None and multiprocessing.current_process().daemon:

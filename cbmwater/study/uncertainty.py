@@ -11,6 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..i18n import Text, named
 from .results import JsonResult, attached
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -137,7 +138,7 @@ class UncertaintyResult(JsonResult):
     def summary_text(self, lang: str = "en") -> str:
         """The result in a few lines in ``lang`` (what ``cbmwater uncertainty --format text``
         prints)."""
-        from ..i18n import named, render, translate
+        from ..i18n import render, translate
 
         def t(code: str, **params: Any) -> str:
             return translate(f"uncertainty.text.{code}", lang, **params)
@@ -243,7 +244,7 @@ def uncertainty(
     from ..optimize.scenarios import run_scenario, summarise
 
     if isinstance(samples, bool) or not isinstance(samples, int) or not 1 <= samples <= 100000:
-        raise InputError(f"samples must be a whole number from 1 to 100000; got {samples!r}")
+        raise InputError(Text.of("uncertainty.error.samples", samples=repr(samples)))
     prog = progress or (lambda _m, _f: None)
     t0 = time.perf_counter()
     c, det, job = plan_job(
@@ -260,7 +261,8 @@ def uncertainty(
     assert c.uncertainty is not None  # plan_job checked
 
     def step(done: int, total: int | None) -> None:
-        prog(f"scenario {done} of {total or samples}", 0.3 + 0.7 * done / (total or samples))
+        n = total or samples
+        prog(Text.of("uncertainty.progress.scenario", done=done, total=n), 0.3 + 0.7 * done / n)
 
     t1 = time.perf_counter()
     if scheduler is None and multiprocessing.current_process().daemon:
@@ -339,15 +341,15 @@ def plan_job(
     from .network import _as_case
 
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise InputError(f"seed must be a whole number >= 0; got {seed!r}")
+        raise InputError(Text.of("uncertainty.error.seed", seed=repr(seed)))
     c = _as_case(case, allow_outside)
     if c.uncertainty is None:
         raise InputError(
-            "the case has no [uncertainty] section: nothing to sample (docs/uncertainty.md)",
+            Text.of("uncertainty.error.no_section"),
             file=str(c.path) if c.path else None,
         )
     prep = Prepared(c, database=database, progress=lambda m, f: progress(m, 0.2 * f))
-    progress("deterministic plan (builds to fix)", 0.2)
+    progress(Text.of("uncertainty.progress.deterministic"), 0.2)
     det = _optimise(
         c,
         solver=solver,
@@ -359,8 +361,10 @@ def plan_job(
     )
     if det["status"] not in ("optimal", "feasible"):
         raise InputError(
-            f"the case's deterministic plan is {det['status']}: there are no builds to evaluate "
-            "under uncertainty; see `cbmwater optimise` for why",
+            Text.of(
+                "uncertainty.error.plan_not_solved",
+                status=named("optimise.text.status", str(det["status"])),
+            ),
             file=str(c.path) if c.path else None,
         )
     # the precompute as the deterministic plan left it (hubs mixed as planned)

@@ -22,6 +22,7 @@ from ..geochem.characterise import Characterisation
 from ..geochem.characterise import characterise as _characterise
 from ..geochem.databases import DATABASES as _DATABASES
 from ..geochem.phreeqc_input import CHARGE_BALANCE_CHOICES
+from ..i18n import Text
 from ..resources import resource_label
 from ..standards.compliance import OUTPUT_COLUMNS as COMPLIANCE_COLUMNS
 from ..version import __version__
@@ -387,9 +388,9 @@ def characterise_chunks(
         fraction = max(fraction, read)
         yield records
         if progress is not None:
-            progress(f"{done:,} samples", fraction)
+            progress(Text.of("water.progress.samples", n=done), fraction)
     if progress is not None and fraction < 1.0:
-        progress(f"{done:,} samples", 1.0)
+        progress(Text.of("water.progress.samples", n=done), 1.0)
 
 
 def _spread(

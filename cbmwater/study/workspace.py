@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..geochem.characterise import Characterisation
+from ..i18n import Message, Text
 from ..workspace import (
     INPUT_KINDS,
     RUN_KINDS,
@@ -111,10 +112,7 @@ def result_dict(result: Any) -> dict[str, Any]:
     elif isinstance(result, (list, tuple)) and all(isinstance(p, JsonResult) for p in result):
         data = {"points": [p.to_dict() for p in result]}
     else:
-        raise InputError(
-            "a run's result is an API result (TreatmentResult, NetworkPlan ...), its "
-            f"to_dict(), a Characterisation or a DataFrame of records; got {type(result).__name__}"
-        )
+        raise InputError(Text.of("workspace.error.result_kind", got=type(result).__name__))
     out = jsonable(data)
     assert isinstance(out, dict)
     return out
@@ -157,12 +155,21 @@ def run_inputs(path: str | os.PathLike[str], kind: str) -> list[InputFile]:
     [('case.toml', 'case'), ('analyses.csv', 'lab'), ('wells.csv', 'other')]
     """
     if kind not in INPUT_KINDS:
-        raise InputError(f"unknown input kind {kind!r}; allowed: {', '.join(INPUT_KINDS)}")
+        raise InputError(
+            Text.of(
+                "workspace.error.unknown_choice",
+                what=Message("workspace.what.input_kind"),
+                value=repr(kind),
+                allowed=", ".join(INPUT_KINDS),
+            )
+        )
     p = Path(path)
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        raise InputError(f"cannot read the input ({exc.strerror})", file=str(p)) from None
+        raise InputError(
+            Text.of("workspace.error.read_input", why=str(exc.strerror)), file=str(p)
+        ) from None
     refs: list[tuple[str, str]] = []
     if kind in ("case", "mineplan"):
         try:
@@ -183,7 +190,8 @@ def run_inputs(path: str | os.PathLike[str], kind: str) -> list[InputFile]:
             out.append(InputFile(name, target.read_bytes(), ref_kind))
         except OSError as exc:
             raise InputError(
-                f"cannot read {ref!r}, named by the file ({exc.strerror})", file=str(p)
+                Text.of("workspace.error.read_named", ref=repr(ref), why=str(exc.strerror)),
+                file=str(p),
             ) from None
     return out
 

@@ -29,6 +29,7 @@ from sqlalchemy.pool import NullPool
 
 from ..archives import MAX_NAME_CHARS
 from ..errors import InputError
+from ..i18n import Message, Text
 from ..outpaths import check_output
 from ..resources import data_path, resource_label
 from ..version import __version__
@@ -82,40 +83,48 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-def _json(value: object, what: str) -> str:
+def _json(value: object, what: Message) -> str:
+    """``value`` as compact JSON; ``what`` names it in the error (``workspace.what.*``)."""
     try:
         return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     except (TypeError, ValueError) as exc:
-        raise InputError(
-            f"the {what} is not JSON data ({exc}); give a result's to_dict() or plain "
-            "numbers, strings, lists and dicts (NaN as None)"
-        ) from None
+        raise InputError(Text.of("workspace.error.not_json", what=what, why=str(exc))) from None
 
 
-def _choice(value: object, allowed: Sequence[str], what: str) -> str:
+def _choice(value: object, allowed: Sequence[str], what: Message) -> str:
     if value not in allowed:
-        raise InputError(f"unknown {what} {value!r}; allowed: {', '.join(allowed)}")
+        raise InputError(
+            Text.of(
+                "workspace.error.unknown_choice",
+                what=what,
+                value=repr(value),
+                allowed=", ".join(allowed),
+            )
+        )
     return str(value)
+
+
+#: what a run's kind and an input's kind are called in an error
+_RUN_KIND = Message("workspace.what.run_kind")
+_INPUT_KIND = Message("workspace.what.input_kind")
 
 
 def check_label(label: object) -> str:
     """A run's label, stripped; refused if not text, too long or holding control characters."""
     if not isinstance(label, str):
-        raise InputError(f"a label is text; got {type(label).__name__}")
+        raise InputError(Text.of("workspace.error.label_type", got=type(label).__name__))
     label = label.strip()
     if len(label) > MAX_LABEL_CHARS:
-        raise InputError(
-            f"the label has {len(label)} characters; at most {MAX_LABEL_CHARS} are allowed"
-        )
+        raise InputError(Text.of("workspace.error.label_long", n=len(label), max=MAX_LABEL_CHARS))
     if _CONTROL.search(label):
-        raise InputError("the label holds a control character (newline, tab ...)", value=label)
+        raise InputError(Text.of("workspace.error.label_control"), value=label)
     return label
 
 
 def check_input_name(name: object) -> str:
     """An input's name as a relative POSIX path that stays inside a folder (for export)."""
     if not isinstance(name, str) or not name.strip():
-        raise InputError("an input needs a name such as lab.csv or case.toml", value=name)
+        raise InputError(Text.of("workspace.error.input_name_missing"), value=name)
     text = name.strip().replace("\\", "/")
     rel = PurePosixPath(text)
     if (
@@ -125,24 +134,23 @@ def check_input_name(name: object) -> str:
         or _CONTROL.search(text)
         or len(text) > MAX_NAME_CHARS
     ):
-        raise InputError(
-            "an input's name must be a relative path inside its folder (no '/' at the "
-            f"start, no '..', no drive, no control character, at most {MAX_NAME_CHARS} "
-            "characters)",
-            value=name,
-        )
+        raise InputError(Text.of("workspace.error.input_name_path", max=MAX_NAME_CHARS), value=name)
     return rel.as_posix()
 
 
 def _check_bytes(data: object, name: str) -> bytes:
     if not isinstance(data, (bytes, bytearray, memoryview)):
-        raise InputError(f"the input's content must be bytes; got {type(data).__name__}", file=name)
+        raise InputError(
+            Text.of("workspace.error.input_bytes_type", got=type(data).__name__), file=name
+        )
     out = bytes(data)
     if len(out) > MAX_INPUT_BYTES:
         raise InputError(
-            f"the input has {len(out) / 2**20:.1f} MB, more than the limit of "
-            f"{MAX_INPUT_BYTES / 2**20:.0f} MB of an upload; a file this large is read from a "
-            "path and not kept in the workspace",
+            Text.of(
+                "workspace.error.input_too_large",
+                mb=len(out) / 2**20,
+                limit=MAX_INPUT_BYTES / 2**20,
+            ),
             file=name,
         )
     return out
@@ -150,7 +158,7 @@ def _check_bytes(data: object, name: str) -> bytes:
 
 def _check_id(run_id: object) -> int:
     if isinstance(run_id, bool) or not isinstance(run_id, int):
-        raise InputError(f"a run id is a whole number; got {run_id!r}")
+        raise InputError(Text.of("workspace.error.run_id", got=repr(run_id)))
     return run_id
 
 
@@ -180,10 +188,7 @@ class Store:
     def __init__(self, path: str | PathLike[str], *, create: bool = True) -> None:
         self.path = Path(path).expanduser()
         if not create and not self.path.exists():
-            raise WorkspaceError(
-                f"there is no workspace at {str(self.path)!r}; save a run into it first "
-                "(--save), or name another with --workspace / CBMWATER_WORKSPACE"
-            )
+            raise WorkspaceError(Text.of("workspace.error.missing", path=repr(str(self.path))))
         check_output(self.path, "workspace")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._engine = self._make_engine()
@@ -213,8 +218,7 @@ class Store:
                 mode = cur.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                 if str(mode).lower() != "wal":
                     raise WorkspaceError(
-                        f"the workspace {path!r} cannot use SQLite's write-ahead log on this "
-                        f"file system (journal mode {mode!r}); keep it on a local disk"
+                        Text.of("workspace.error.no_wal", path=repr(path), mode=repr(mode))
                     )
                 cur.execute("PRAGMA synchronous = FULL")
                 cur.execute("PRAGMA foreign_keys = ON")
@@ -236,15 +240,16 @@ class Store:
         except DBAPIError as exc:
             orig = exc.orig if exc.orig is not None else exc
             text = str(orig)
+            why: Message | str
             if "locked" in text or "busy" in text:
-                why = (
-                    f"another program kept it locked for more than {BUSY_TIMEOUT_S:g} s; try again"
-                )
+                why = Message("workspace.why.locked", {"seconds": BUSY_TIMEOUT_S})
             elif "not a database" in text or "malformed" in text:
-                why = "it is not a SQLite database (or it is damaged)"
+                why = Message("workspace.why.not_database")
             else:
-                why = text
-            raise WorkspaceError(f"workspace {str(self.path)!r}: {why}") from None
+                why = text  # SQLite's own message, shown as it is
+            raise WorkspaceError(
+                Text.of("workspace.error.sqlite", path=repr(str(self.path)), why=why)
+            ) from None
 
     def close(self) -> None:
         """Release the engine (every operation already closes its connection)."""
@@ -269,16 +274,18 @@ class Store:
         return version, app, tables
 
     def _check_header(self, version: int, app: int, tables: int) -> None:
-        where = f"workspace {str(self.path)!r}"
+        path = repr(str(self.path))
         if (version == 0 and tables) or (version and app != APPLICATION_ID):
-            raise WorkspaceError(
-                f"{where} is a SQLite file of another program, not a cbmwater workspace; "
-                "name a new file"
-            )
+            raise WorkspaceError(Text.of("workspace.error.other_program", path=path))
         if version > SCHEMA_VERSION:
             raise WorkspaceError(
-                f"{where} has schema version {version}, newer than this cbmwater "
-                f"({__version__}) knows (version {SCHEMA_VERSION}); upgrade cbmwater to open it"
+                Text.of(
+                    "workspace.error.newer_schema",
+                    path=path,
+                    version=version,
+                    engine=__version__,
+                    known=SCHEMA_VERSION,
+                )
             )
 
     def _migrate(self) -> None:
@@ -311,7 +318,7 @@ class Store:
     def _put_input(self, s: Session, item: InputFile) -> str:
         name = check_input_name(item.name)
         data = _check_bytes(item.data, name)
-        kind = _choice(item.kind, INPUT_KINDS, "input kind")
+        kind = _choice(item.kind, INPUT_KINDS, _INPUT_KIND)
         sha = hashlib.sha256(data).hexdigest()
         s.execute(
             sqlite_insert(Input)
@@ -334,34 +341,34 @@ class Store:
         ``result`` is JSON-ready (a result's ``to_dict()`` through ``jsonable``); ``inputs``
         are SHA-256 of saved inputs or :class:`InputFile` saved in the same transaction.
         """
-        kind = _choice(kind, RUN_KINDS, "run kind")
+        kind = _choice(kind, RUN_KINDS, _RUN_KIND)
         if not isinstance(result, Mapping):
-            raise InputError(f"a run's result is a dict; got {type(result).__name__}")
-        result_json = _json(dict(result), "result")
+            raise InputError(Text.of("workspace.error.result_type", got=type(result).__name__))
+        result_json = _json(dict(result), Message("workspace.what.result"))
         if len(result_json.encode("utf-8")) > MAX_RESULT_BYTES:
             raise InputError(
-                f"the result has {len(result_json.encode('utf-8')) / 2**20:.0f} MB of JSON, "
-                f"more than the limit of {MAX_RESULT_BYTES / 2**20:.0f} MB of a saved run"
+                Text.of(
+                    "workspace.error.result_too_large",
+                    mb=len(result_json.encode("utf-8")) / 2**20,
+                    limit=MAX_RESULT_BYTES / 2**20,
+                )
             )
-        options_json = _json(dict(options or {}), "options")
-        figures_json = _json(key_figures(kind, result), "key figures")
+        options_json = _json(dict(options or {}), Message("workspace.what.options"))
+        figures_json = _json(key_figures(kind, result), Message("workspace.what.key_figures"))
         status = result.get("status")
         items = list(inputs)
         for it in items:  # checked before the transaction, which then holds the lock briefly
             if isinstance(it, InputFile):
                 _check_bytes(it.data, check_input_name(it.name))
-                _choice(it.kind, INPUT_KINDS, "input kind")
+                _choice(it.kind, INPUT_KINDS, _INPUT_KIND)
             elif not (isinstance(it, str) and _SHA.match(it)):
-                raise InputError(
-                    "an input of a run is the SHA-256 of a saved input (64 hex digits) or an "
-                    f"InputFile; got {it!r:.80}"
-                )
+                raise InputError(Text.of("workspace.error.input_ref", got=f"{it!r:.80}"))
         run = Run(
             kind=kind,
             label=check_label(label),
             created=_now(),
             engine_version=__version__,
-            databases=_json(database_hashes(), "databases"),
+            databases=_json(database_hashes(), Message("workspace.what.databases")),
             options=options_json,
             result=result_json,
             status=status if isinstance(status, str) and status else "done",
@@ -376,7 +383,11 @@ class Store:
                 name = s.scalar(select(Input.name).where(Input.sha256 == it))
                 if name is None:
                     raise WorkspaceError(
-                        f"workspace {str(self.path)!r} holds no input {it}; save it first"
+                        Text.of(
+                            "workspace.error.no_input_save_first",
+                            path=repr(str(self.path)),
+                            sha256=it,
+                        )
                     )
                 links.append((position, it, name))
             s.add(run)
@@ -409,13 +420,15 @@ class Store:
 
     # ------------------------------------------------------------------ reads
     def _no_run(self, run_id: object) -> WorkspaceError:
-        return WorkspaceError(f"workspace {str(self.path)!r} holds no run {run_id}")
+        return WorkspaceError(
+            Text.of("workspace.error.no_run", path=repr(str(self.path)), id=str(run_id))
+        )
 
     def runs(self, kind: str | None = None) -> list[RunSummary]:
         """Every run (of one kind), newest first."""
         q = select(Run.id, Run.kind, Run.label, Run.created, Run.key_figures, Run.status)
         if kind is not None:
-            q = q.where(Run.kind == _choice(kind, RUN_KINDS, "run kind"))
+            q = q.where(Run.kind == _choice(kind, RUN_KINDS, _RUN_KIND))
         q = q.order_by(Run.created.desc(), Run.id.desc())
         with self._errors(), Session(self._engine) as s, s.begin():
             rows = s.execute(q).all()
@@ -454,11 +467,13 @@ class Store:
     def input_bytes(self, sha256: str) -> bytes:
         """The bytes of a saved input."""
         if not (isinstance(sha256, str) and _SHA.match(sha256)):
-            raise InputError(f"an input is named by its SHA-256 (64 hex digits); got {sha256!r}")
+            raise InputError(Text.of("workspace.error.sha256", got=repr(sha256)))
         with self._errors(), Session(self._engine) as s, s.begin():
             data = s.scalar(select(Input.data).where(Input.sha256 == sha256))
         if data is None:
-            raise WorkspaceError(f"workspace {str(self.path)!r} holds no input {sha256}")
+            raise WorkspaceError(
+                Text.of("workspace.error.no_input", path=repr(str(self.path)), sha256=sha256)
+            )
         return bytes(data)
 
     def count(self) -> int:
