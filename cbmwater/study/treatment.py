@@ -63,6 +63,8 @@ class Stage(TypedDict, total=False):
     added_kg_d: dict[str, float]
     gas_kg_d: dict[str, float]
     policies: dict[str, str]
+    #: ``policies`` as message dicts (``treatment.policy.*``; docs/i18n.md)
+    policies_i18n: dict[str, dict[str, Any]]
 
 
 class Residual(TypedDict):
@@ -125,7 +127,8 @@ class TreatmentResult(JsonResult):
     sample_id : str
         The water treated.
     stages : list of Stage
-        Every unit with its inlet and outlet (m3/d, mg/L) and the chemistry policy it applied.
+        Every unit with its inlet and outlet (m3/d, mg/L) and the chemistry policy it applied
+        (``policies``: co2, redox, solids; ``policies_i18n``: the same as message dicts).
     product : StreamQuality
         The treated water (plus ``floc_kg_d`` carried over).
     residuals : list of Residual
