@@ -97,6 +97,8 @@ ALLOWED = frozenset(
         "json",
         "pqi",
         "md",
+        # a cited product manual (the membrane CO2 policy: FilmTec's technical manual)
+        "FilmTec",
         # Roman class numerals of standards
         "I",
         "II",
