@@ -91,6 +91,7 @@ ALLOWED = frozenset(
         "HiGHS",
         "cbmwater",
         "Pyomo",
+        "WaterTAP",
         "toml",
         "csv",
         "xlsx",

@@ -8,6 +8,8 @@ allowlist of tests/english_words.py (formulas, units, identifiers such as
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from click.testing import CliRunner
 from english_words import english_words
@@ -427,3 +429,140 @@ def test_treat_stages_carry_policies_in_chinese():
     cells = [str(v) for c in ("unit", "co2", "redox", "solids") for v in zh[c]]
     assert not [c for c in cells if english_words(c)], [english_words(c) for c in cells]
     assert zh["co2"].iloc[2] == "碳酸氢根在沸腾的浓盐水中分解，生成的CO2随不凝气排出"
+
+
+# -- train errors: order rules (with the reason of each rule) and train input --------------------
+def test_every_order_rule_error_keeps_english_and_renders_in_chinese():
+    """For every rule of precedence.csv, a train that breaks it: the English error is the old
+    sentence (built here from the rule as the old code did), the Chinese one quotes the rule's
+    reason_zh and names the units in Chinese."""
+    from cbmwater.errors import InputError
+    from cbmwater.i18n import catalogue
+    from cbmwater.treatment.library import load_library
+    from cbmwater.treatment.precedence import check_order, load_rules
+
+    lib = load_library()
+    rules = load_rules(lib)
+    assert len(rules) >= 25
+    for r in rules:
+        if r.rule == "requires_before":
+            train = [r.unit]
+            old = (
+                f"impossible order: {r.unit} needs one of {', '.join(r.other_units)} before it "
+                f"({r.reason})"
+            )
+        else:
+            train = [r.other_units[0], r.unit]
+            old = f"impossible order: {r.unit} may not come after {r.other_units[0]} ({r.reason})"
+        with pytest.raises(InputError) as e:
+            check_order(train, lib, (r,))
+        assert str(e.value) == old
+        zh = e.value.render("zh")
+        assert r.reason_zh and r.reason_zh in zh, (zh, r.reason_zh)
+        assert catalogue("zh", "engine").get(f"unit.{r.unit}") in zh
+        assert not english_words(zh), (zh, english_words(zh))
+    with pytest.raises(InputError) as e:
+        check_order(["cartridge_filter", "brackish_ro", "brackish_ro"], lib)
+    assert str(e.value) == "unit 'brackish_ro' appears twice in the train"
+    assert e.value.render("zh") == "单元“苦咸水反渗透”在处理流程中出现了两次"
+    with pytest.raises(InputError) as e:
+        check_order(["brackish_ro"], lib)
+    assert e.value.render("zh").startswith(
+        "单元顺序不可行：苦咸水反渗透之前须先有以下单元之一：保安过滤器（精密过滤器）、超滤（"
+        "卷式反渗透膜元件需要5 µm保安过滤器或超滤保护"
+    )
+
+
+WATER = {
+    "sample_id": "W1",
+    "pH": 8.2,
+    "temp_C": 20,
+    "Na": 900,
+    "Ca": 15,
+    "Mg": 5,
+    "Cl": 300,
+    "SO4": 20,
+    "HCO3": 1900,
+}
+#: (train, treat options, the old English error)
+OLD_TRAIN_ERRORS = [
+    (["a", " "], {}, "empty unit name in train ['a', ' ']; separate unit ids with commas"),
+    (
+        ["cartridge_filter:7", "brackish_ro"],
+        {},
+        "cartridge_filter has no target pH to set (only units such as ph_adjustment, "
+        "lime_softening take 'unit:pH'); got 'cartridge_filter:7'",
+    ),
+    (
+        ["cartridge_filter", "ph_adjustment:abc"],
+        {},
+        "target pH in 'ph_adjustment:abc' must be a number, e.g. ph_adjustment:6.5",
+    ),
+    (
+        ["cartridge_filter", "ph_adjustment:14"],
+        {},
+        "target pH in 'ph_adjustment:14' must be between 2 and 13",
+    ),
+    (
+        ["cartridge_filter"],
+        {"flow_m3_d": -1},
+        "--flow-m3-d must be a positive number of m3/d; got -1",
+    ),
+    (
+        ["cartridge_filter"],
+        {"redox": "measured"},
+        "treatment streams carry total Fe only, so redox 'measured' cannot be used in a train; "
+        "use fe2 (default) or pe:VALUE (e.g. pe:4)",
+    ),
+    (
+        5,
+        {},
+        "train must be a list of unit ids or a comma-separated string, e.g. "
+        "'coagulation,sedimentation,multimedia_filter,ultrafiltration,brackish_ro'",
+    ),
+    ([], {}, "a train needs at least one unit"),
+]
+
+
+@pytest.mark.parametrize(("train", "options", "old"), OLD_TRAIN_ERRORS)
+def test_train_input_errors_keep_english_and_render_in_chinese(train, options, old):
+    from cbmwater.errors import InputError
+
+    with pytest.raises(InputError) as e:
+        cbmwater.treat(WATER, train, **{"flow_m3_d": 10, **options})
+    assert str(e.value) == old
+    assert e.value.message is not None and e.value.message.code.startswith("treatment.")
+    zh = e.value.render("zh")
+    # what the user typed or types (quoted tokens and examples, the redox option) stays as is
+    words = [
+        w for w in english_words(re.sub(r"'[^']*'", " ", zh)) if w not in ("measured", "redox")
+    ]
+    assert zh != old and not words, (zh, words)
+
+
+def test_unknown_unit_error_in_chinese():
+    from cbmwater.errors import InputError
+
+    with pytest.raises(InputError) as e:
+        cbmwater.treat(WATER, ["cartridge_filte", "brackish_ro"], flow_m3_d=10)
+    assert str(e.value).startswith(
+        "unknown unit 'cartridge_filte'; did you mean 'cartridge_filter' or 'multimedia_filter' "
+        "or 'greensand_filter'? Known units: activated_alumina, aeration,"
+    )
+    assert e.value.render("zh").startswith(
+        "未知单元'cartridge_filte'；是否指'cartridge_filter'、'multimedia_filter'或"
+        "'greensand_filter'？可用的单元编号：activated_alumina, aeration,"
+    )
+
+
+def test_app_order_error_in_the_page_language():
+    from cbmwater.app import logic_treatment as LT
+
+    assert (
+        LT.order_error(["coagulation", "sedimentation", "cartridge_filter", "brackish_ro"]) is None
+    )
+    en = LT.order_error(["coagulation", "sedimentation", "brackish_ro"])
+    assert en.startswith("impossible order: brackish_ro needs one of cartridge_filter, ")
+    zh = LT.order_error(["coagulation", "sedimentation", "brackish_ro"], "zh")
+    assert zh.startswith("单元顺序不可行：苦咸水反渗透之前须先有以下单元之一")
+    assert not english_words(zh), english_words(zh)

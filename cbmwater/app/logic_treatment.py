@@ -186,12 +186,13 @@ def train_tokens(units: list[str], target_pH: float | None = None) -> list[str]:
     return out
 
 
-def order_error(units: list[str]) -> str | None:
-    """Why ``units`` (ids, in order) cannot be a train, or None when the order is allowed."""
+def order_error(units: list[str], lang: str = "en") -> str | None:
+    """Why ``units`` (ids, in order) cannot be a train, in ``lang`` (the engine's
+    ``treatment.order.*`` message), or None when the order is allowed."""
     try:
         api.check_train(list(units))
     except InputError as exc:
-        return str(exc)
+        return exc.render(lang)
     return None
 
 
