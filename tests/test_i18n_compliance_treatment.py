@@ -566,3 +566,31 @@ def test_app_order_error_in_the_page_language():
     zh = LT.order_error(["coagulation", "sedimentation", "brackish_ro"], "zh")
     assert zh.startswith("单元顺序不可行：苦咸水反渗透之前须先有以下单元之一")
     assert not english_words(zh), english_words(zh)
+
+
+def test_review_inconclusive_finding_quotes_the_compliance_comment_in_chinese(tmp_path):
+    """A real review (PHREEQC mixing) of the bundled barite proposal with the injectate's Fe
+    reported as <5 mg/L (SY/T 5329 limit 0.5): the inconclusive finding quotes the compliance
+    comment, coded, in both languages (the review reads it from the compliance frame)."""
+    import shutil
+
+    from cbmwater.resources import example_path
+
+    src = example_path("reinjection", "barite_scaling.toml")
+    shutil.copy(src, tmp_path / src.name)
+    waters = (src.parent / "waters.csv").read_text(encoding="utf-8")
+    old_row = "INJ-SO4,20.0,7.6,420,2.0,18,6.0,0.1,"
+    assert old_row in waters
+    waters = waters.replace(old_row, "INJ-SO4,20.0,7.6,420,2.0,18,6.0,<5,")
+    (tmp_path / "waters.csv").write_text(waters, encoding="utf-8")
+    d = cbmwater.review(tmp_path / src.name).to_dict()
+    (f,) = [f for f in d["findings"] if f["code"] == "STANDARD_INCONCLUSIVE"]
+    assert f["message"] == (
+        "injectate Fe is below a detection limit above the limit (reported below detection "
+        "(<5); the limit is checked on the interval 0-5; detection limit 5 mg/L is above the "
+        "limit)"
+    )
+    assert render(f["message_i18n"], "zh") == (
+        "回注水铁未检出，但检出限高于标准限值，无法判定是否达标（未检出（<5）；按区间0～5判定是否达标；"
+        "检出限5 mg/L高于标准限值）"
+    )
