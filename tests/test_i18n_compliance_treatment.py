@@ -594,3 +594,20 @@ def test_review_inconclusive_finding_quotes_the_compliance_comment_in_chinese(tm
         "回注水铁未检出，但检出限高于标准限值，无法判定是否达标（未检出（<5）；按区间0～5判定是否达标；"
         "检出限5 mg/L高于标准限值）"
     )
+
+
+def test_compliance_input_errors_keep_english_and_render_in_chinese():
+    from cbmwater.errors import InputError
+
+    with pytest.raises(InputError) as e:
+        check_compliance({"Naa": 1}, "GBT14848-2017", "III")
+    assert str(e.value).startswith(
+        "column 'Naa': unknown parameter 'Naa'; did you mean Na? Allowed: canonical "
+        "constituents (temp_C, pH, Na, K,"
+    )
+    assert str(e.value).endswith("or the parameters of cbmwater.standards.table.PARAMETERS")
+    assert e.value.render("zh").startswith("列'Naa'：未知指标'Naa'；是否指Na？可用：标准组分名（")
+    with pytest.raises(InputError) as e:
+        check_compliance({"Na": 1}, "GBT14848-2017", "III", censored_policy="third")
+    assert str(e.value) == "unknown censored-value policy 'third'; allowed: half, zero, limit"
+    assert e.value.render("zh") == "未知的未检出值取值方法'third'；可选：half, zero, limit"

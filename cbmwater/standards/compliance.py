@@ -103,14 +103,23 @@ class _Quantity:
     comment: str = ""  # a Text (code ``compliance.comment.*``) or ""
 
 
+def _unknown_policy(policy: str) -> InputError:
+    """The error of a censored-value policy that is not one of ``CENSORED_POLICIES``."""
+    return InputError(
+        Text.of(
+            "compliance.unknown_censored_policy",
+            policy=repr(policy),
+            allowed=", ".join(CENSORED_POLICIES),
+        )
+    )
+
+
 class _Sample:
     """One water: raw values (DL for censored cells) and which are censored."""
 
     def __init__(self, values: dict[str, float], censored: set[str], policy: str) -> None:
         if policy not in CENSORED_POLICIES:
-            raise InputError(
-                f"unknown censored-value policy {policy!r}; allowed: {', '.join(CENSORED_POLICIES)}"
-            )
+            raise _unknown_policy(policy)
         self.raw = values
         self.censored = {k for k in censored if not math.isnan(values.get(k, math.nan))}
         self.factor = CENSORED_POLICIES[policy]
@@ -441,11 +450,14 @@ def _parse_values(values: Mapping[str, object] | pd.Series) -> tuple[dict[str, f
         key = str(key)
         if key not in PARAMETERS:
             near = difflib.get_close_matches(key, list(PARAMETERS), n=3, cutoff=0.6)
-            hint = f"; did you mean {', '.join(near)}?" if near else ""
+            hint = Message("error.did_you_mean", {"names": joined(near)}) if near else ""
             raise InputError(
-                f"unknown parameter {key!r}{hint} Allowed: canonical constituents "
-                f"({', '.join(CONSTITUENTS)}) or the parameters of "
-                "cbmwater.standards.table.PARAMETERS",
+                Text.of(
+                    "compliance.unknown_parameter",
+                    name=repr(key),
+                    hint=hint,
+                    constituents=", ".join(CONSTITUENTS),
+                ),
                 column=key,
             )
         if cell is None or (isinstance(cell, float) and math.isnan(cell)):
@@ -458,7 +470,7 @@ def _parse_values(values: Mapping[str, object] | pd.Series) -> tuple[dict[str, f
         if key in CONSTITUENTS:
             check_range(key, v, file=None, row=None, column=key)
         elif not (math.isfinite(v) and v >= 0):
-            raise InputError("expected a finite number >= 0", column=key, value=cell)
+            raise InputError(Text.of("compliance.not_non_negative"), column=key, value=cell)
         raw[key] = float(v)
         if c:
             cens.add(key)
@@ -536,10 +548,7 @@ def check_analyses(
     table = table if table is not None else load_standards()
     limits = table.limits(standard_id, cls)
     if censored_policy not in CENSORED_POLICIES:
-        raise InputError(
-            f"unknown censored-value policy {censored_policy!r}; allowed: "
-            f"{', '.join(CENSORED_POLICIES)}"
-        )
+        raise _unknown_policy(censored_policy)
     vals = analyses.values
     cens = analyses.censored
     rows: list[dict[str, object]] = []
