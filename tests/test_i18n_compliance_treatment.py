@@ -611,3 +611,19 @@ def test_compliance_input_errors_keep_english_and_render_in_chinese():
         check_compliance({"Na": 1}, "GBT14848-2017", "III", censored_policy="third")
     assert str(e.value) == "unknown censored-value policy 'third'; allowed: half, zero, limit"
     assert e.value.render("zh") == "未知的未检出值取值方法'third'；可选：half, zero, limit"
+
+
+def test_cli_treat_order_error_in_chinese():
+    """`treat --lang zh` with an impossible order: the error (with the rule's reason) is
+    Chinese; without --lang it is the old English sentence."""
+    args = ["treat", str(BUNDLED_ANALYSES), "--sample", "SZ-3-01", "--flow-m3-d", "500"]
+    args += ["--train", "coagulation,sedimentation,brackish_ro"]
+    zh = CliRunner().invoke(main, [*args, "--lang", "zh"])
+    assert zh.exit_code == 2
+    assert "单元顺序不可行：苦咸水反渗透之前须先有以下单元之一" in zh.output
+    assert not english_words(zh.output), english_words(zh.output)
+    en = CliRunner().invoke(main, args)
+    assert (
+        "impossible order: brackish_ro needs one of cartridge_filter, ultrafiltration before it "
+        "(spiral-wound RO elements need 5-um cartridge" in en.output
+    )
