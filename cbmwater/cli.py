@@ -719,11 +719,19 @@ def compliance(
     else:
         _write_text(out, text)
         fails = [s["sample_id"] for s in res.samples if s["verdict"] == "fail"]
-        click.echo(
-            f"{len(res.samples)} samples checked against {res.standard_id} class "
-            f"{res.klass} -> {out}" + (f"; failing: {', '.join(fails)}" if fails else ""),
-            err=True,
+        lang = _lang()
+        line = _t(
+            "compliance.written",
+            lang,
+            n=len(res.samples),
+            std=res.standard_id,
+            klass=res.klass,
+            out=out,
         )
+        if fails:
+            ids = ("、" if lang == "zh" else ", ").join(fails)
+            line += _t("compliance.written_failing", lang, ids=ids)
+        click.echo(line, err=True)
 
 
 def _fmt_num(x: object) -> str:

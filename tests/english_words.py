@@ -91,12 +91,15 @@ ALLOWED = frozenset(
         "HiGHS",
         "cbmwater",
         "Pyomo",
+        "WaterTAP",
         "toml",
         "csv",
         "xlsx",
         "json",
         "pqi",
         "md",
+        # a cited product manual (the membrane CO2 policy: FilmTec's technical manual)
+        "FilmTec",
         # Roman class numerals of standards
         "I",
         "II",

@@ -45,6 +45,8 @@ HOME = APP / "Home.py"
 ENTRY = APP / "streamlit_app.py"  # what `cbmwater app` serves: st.navigation over the pages
 PAGE = APP / "pages" / "2_Treatment.py"
 TIMEOUT = 60
+from english_words import english_words  # noqa: E402
+
 from cbmwater.app import i18n  # noqa: E402
 
 DEFAULT_TRAIN = [
@@ -393,6 +395,15 @@ def test_chinese_title_and_labels():
     ms = at.multiselect(key="train_units")
     assert "苦咸水反渗透" in ms.options and "保安过滤器（精密过滤器）" in ms.options
     assert not any("brackish_ro" in o for o in ms.options)
+    # the units' CO2 / redox / solids policies are the engine's treatment.policy.* in Chinese
+    col = i18n.t("col_policy_co2", "zh")
+    pol = next(d.value for d in at.dataframe if col in d.value.columns)
+    cells = [str(v) for v in pol.iloc[:, 1:].to_numpy().ravel()]
+    assert cells and not [english_words(c) for c in cells if english_words(c)]
+    assert (
+        "无氧化或还原反应；铵保持为NH4（与硝酸盐解耦），硝酸盐和硫酸盐不被还原；采出水的总铁按Fe(II)计"
+        in cells
+    )
 
 
 def test_home_links_to_treatment_page():

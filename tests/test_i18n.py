@@ -516,7 +516,7 @@ def test_qa_notes_render_in_chinese():
 @pytest.mark.slow
 def test_every_i18n_field_of_real_results_renders_in_chinese(tmp_path, barite_review):
     """Every ``*_i18n`` message of real results of every kind (characterisation warnings of
-    the bundled set, a treatment train, a review, an infeasible optimisation, the Daji mine
+    the bundled set, a treatment train with its unit policies, a compliance check, a review, an infeasible optimisation, the Daji mine
     plan) renders in Chinese from a catalogue code (no ``text.untranslated``)."""
     from cbmwater.study import BUNDLED_ANALYSES
 
@@ -528,12 +528,15 @@ def test_every_i18n_field_of_real_results_renders_in_chinese(tmp_path, barite_re
         BUNDLED_ANALYSES, ["cartridge_filter", "brackish_ro"], flow_m3_d=500, sample="SZ-3-01"
     )
     dicts += list(_i18n_dicts(tr.to_dict()))
+    comp = cbmwater.compliance(BUNDLED_ANALYSES, "GBT14848-2017", "III", sample="SZ-3-01")
+    dicts += list(_i18n_dicts(comp.to_dict()))
     dicts += list(_i18n_dicts(barite_review.to_dict()))
     dicts += list(_i18n_dicts(cbmwater.optimise(_hand_case_variant(tmp_path)).to_dict()))
     plan = cbmwater.minewater_plan(example_path("daji_old_mine", "case.toml")).to_dict()
     dicts += list(_i18n_dicts(plan))
     kinds = {m["code"].split(".")[0] for m in dicts}
-    assert {"review", "treatment", "optimise", "minewater", "water"} <= kinds, kinds
+    assert {"review", "treatment", "optimise", "minewater", "water", "compliance"} <= kinds, kinds
+    assert any(m["code"].startswith("treatment.policy.") for m in dicts)
     untranslated = [m["params"].get("text") for m in dicts if m["code"] == "text.untranslated"]
     assert not untranslated, untranslated
     for m in dicts:
@@ -782,9 +785,9 @@ def test_cli_treat_and_compliance_text_in_chinese():
     assert lines[1].startswith(
         "结论：超标（铁、锰、氨氮（NH3-N，以N计）、钠、氟化物）；达标8项、超标5项"
     )
-    # the table's frame (labels, parameter names, results) is Chinese; the basis/comment
-    # column is the engine's compliance text (not converted yet), so it is cut off here
-    frame = "\n".join([*lines[:2], *(ln[:104] for ln in lines[2:-2]), lines[-1]])
-    assert not english_words(frame, ["SZ-3-01", "PCU", "NTU", "CODMn", "苯并(b)荧蒽"]), (
-        english_words(frame)
+    # the whole table is Chinese: labels, parameter names, results and the basis/comment
+    # column (compliance.basis.*, compliance.comment.*)
+    assert not english_words(zh.output, ["SZ-3-01", "PCU", "NTU", "CODMn", "苯并(b)荧蒽"]), (
+        english_words(zh.output)
     )
+    assert "实测溶解性总固体（TDS）" in zh.output

@@ -236,7 +236,7 @@ def test_precedence_table_is_well_formed(lib):
     path = LIBRARY_DIR / "precedence.csv"
     with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert rows and list(rows[0]) == ["unit", "rule", "other_units", "reason"]
+    assert rows and list(rows[0]) == ["unit", "rule", "other_units", "reason", "reason_zh"]
     seen = set()
     for r in rows:
         assert r["unit"] in lib, r
@@ -245,6 +245,7 @@ def test_precedence_table_is_well_formed(lib):
         assert others and all(o in lib for o in others), r
         assert r["unit"] not in others, r
         assert len(r["reason"]) > 20, r
+        assert re.search(r"[\u4e00-\u9fff]", r["reason_zh"]), r  # the reason in Chinese
         seen.add((r["unit"], r["rule"]))
     for must in (
         ("brackish_ro", "requires_before"),

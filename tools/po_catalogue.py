@@ -9,7 +9,8 @@ tool); this script only writes them through Babel so that English and Chinese ne
 ``python tools/po_catalogue.py names``
     (Re)generate the name entries of the engine domain from the data that defines the names:
     minerals, gases and reagents (:mod:`cbmwater.water.phases`), constituents
-    (:mod:`cbmwater.water.vocabulary`) and unit processes (``databases/treatment/units.toml``).
+    (:mod:`cbmwater.water.vocabulary`), unit processes (``databases/treatment/units.toml``) and
+    the reasons of the train precedence rules (``databases/treatment/precedence.csv``).
     tests/test_i18n.py fails when the catalogue and the data disagree.
 ``python tools/po_catalogue.py check``
     Exit 1 if a code is in one language's catalogue and not the other's, or empty.
@@ -109,6 +110,22 @@ def name_entries() -> dict[str, dict[str, str]]:
             out[f"unit.{uid}"] = {"en": spec["name_en"], "zh": spec["name_zh"]}
             # a unit named by its id in English texts ("brackish_ro: ..."), by name in Chinese
             out[f"unitid.{uid}"] = {"en": uid, "zh": spec["name_zh"]}
+    out.update(order_reason_entries())
+    return out
+
+
+def order_reason_entries() -> dict[str, dict[str, str]]:
+    """``treatment.order_reason.<unit>.<rule>.<first other unit>``: the reasons of the train
+    precedence rules (``databases/treatment/precedence.csv`` columns ``reason``, ``reason_zh``)."""
+    import csv
+
+    path = ROOT / "cbmwater/databases/treatment/precedence.csv"
+    out: dict[str, dict[str, str]] = {}
+    with path.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            first = row["other_units"].split(";")[0].strip()
+            code = f"treatment.order_reason.{row['unit'].strip()}.{row['rule'].strip()}.{first}"
+            out[code] = {"en": row["reason"].strip(), "zh": row["reason_zh"].strip()}
     return out
 
 

@@ -186,12 +186,13 @@ def train_tokens(units: list[str], target_pH: float | None = None) -> list[str]:
     return out
 
 
-def order_error(units: list[str]) -> str | None:
-    """Why ``units`` (ids, in order) cannot be a train, or None when the order is allowed."""
+def order_error(units: list[str], lang: str = "en") -> str | None:
+    """Why ``units`` (ids, in order) cannot be a train, in ``lang`` (the engine's
+    ``treatment.order.*`` message), or None when the order is allowed."""
     try:
         api.check_train(list(units))
     except InputError as exc:
-        return str(exc)
+        return exc.render(lang)
     return None
 
 
@@ -320,19 +321,24 @@ def stage_table(result: dict) -> pd.DataFrame:
     )
 
 
+#: The policies every stage states (``Stage.policies``), in table order.
+POLICIES = ("co2", "redox", "solids")
+
+
 def policy_table(result: dict, lang: str = "en") -> pd.DataFrame:
     """One row per stage: ``stage``, ``unit`` (its name in ``lang``), and the unit's stated
-    ``co2``, ``redox`` and ``solids`` policies (engine text, DESIGN.md §5)."""
+    ``co2``, ``redox`` and ``solids`` policies (engine text, DESIGN.md §5) in ``lang`` (from
+    ``policies_i18n``; a result without it shows the English ``policies``)."""
     rows = []
     for i, s in enumerate(result["stages"], start=1):
         p = s.get("policies", {})
+        msgs = s.get("policies_i18n") or {}
+        text = {k: str(render(msgs[k], lang) if k in msgs else p.get(k, "")) for k in POLICIES}
         rows.append(
             {
                 "stage": i,
                 "unit": unit_name(s["unit"], lang) if s["unit"] in library() else s["name_en"],
-                "co2": p.get("co2", ""),
-                "redox": p.get("redox", ""),
-                "solids": p.get("solids", ""),
+                **text,
             }
         )
     return pd.DataFrame(rows, columns=["stage", "unit", "co2", "redox", "solids"])

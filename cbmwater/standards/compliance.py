@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..i18n import Message, Text, joined, named
 from ..water import qa
 from ..water.analysis import CENSORED_POLICIES, AnalysisSet, check_range
 from ..water.vocabulary import CACO3_G_EQ, CONSTITUENTS
@@ -96,10 +97,21 @@ class _Quantity:
     value: float  # NaN = not measured; in the parameter's value unit
     lo: float
     hi: float
-    basis: str = ""
+    basis: str = ""  # a Text (code ``compliance.basis.*``) or ""
     censored: bool = False
     detection_limit: float | None = None
-    comment: str = ""
+    comment: str = ""  # a Text (code ``compliance.comment.*``) or ""
+
+
+def _unknown_policy(policy: str) -> InputError:
+    """The error of a censored-value policy that is not one of ``CENSORED_POLICIES``."""
+    return InputError(
+        Text.of(
+            "compliance.unknown_censored_policy",
+            policy=repr(policy),
+            allowed=", ".join(CENSORED_POLICIES),
+        )
+    )
 
 
 class _Sample:
@@ -107,9 +119,7 @@ class _Sample:
 
     def __init__(self, values: dict[str, float], censored: set[str], policy: str) -> None:
         if policy not in CENSORED_POLICIES:
-            raise InputError(
-                f"unknown censored-value policy {policy!r}; allowed: {', '.join(CENSORED_POLICIES)}"
-            )
+            raise _unknown_policy(policy)
         self.raw = values
         self.censored = {k for k in censored if not math.isnan(values.get(k, math.nan))}
         self.factor = CENSORED_POLICIES[policy]
@@ -137,9 +147,35 @@ class _Sample:
                 lo[k], hi[k] = self.raw[k], 0.0
         return lo, hi
 
-    def censored_text(self, names: Iterable[str]) -> str:
+    def censored_text(self, names: Iterable[str]) -> Message | str:
+        """The censored inputs among ``names`` as "Na (<0.5), Mg (<200)" ("" when none)."""
         cens = [n for n in names if n in self.censored]
-        return ", ".join(f"{n} (<{self.raw[n]:g})" for n in cens)
+        return joined(
+            Message("compliance.censored_input", {"name": _param(n), "dl": self.raw[n]})
+            for n in cens
+        )
+
+
+def _param(name: str) -> Message | str:
+    """A parameter's name (``param.<name>``; English: the key as the engine writes it)."""
+    return named("param", name)
+
+
+def _bound(x: float) -> Message:
+    """A bound of a value interval, 4 significant digits ("inf" / "∞" when unbounded)."""
+    if math.isinf(x):
+        return Message("compliance.bound_inf" if x > 0 else "compliance.bound_minus_inf")
+    return Message("compliance.bound", {"x": x})
+
+
+def _unit(unit: str) -> Message | str:
+    """The unit of a limit in a comment (``-``: dimensionless; ``cells/mL``: its symbol)."""
+    return Message("compliance.unit.dimensionless") if unit == "-" else named("symbol", unit)
+
+
+def _missing(names: Iterable[str | Message]) -> Message | str:
+    """Names of inputs not measured, as a list message ("Na, Mg" / "钠、镁")."""
+    return joined(_param(n) if isinstance(n, str) else n for n in names)
 
 
 def _one(func: Callable[[pd.DataFrame], pd.Series], d: dict[str, float]) -> float:
@@ -156,11 +192,14 @@ def _derived(
     lo = 0.0 if math.isnan(lo) else lo
     hi = math.inf if math.isnan(hi) else hi
     cens = sample.censored_text(signs)
-    comment = ""
+    comment: str = ""
     if cens:
-        comment = (
-            f"inputs below detection: {cens}; value uses the {sample.policy} policy, the "
-            f"result uses the bounds {lo:.4g}-{hi:.4g}"
+        comment = Text.of(
+            "compliance.comment.censored_inputs",
+            inputs=cens,
+            policy=Message(f"water.censored_policy.{sample.policy}"),
+            lo=_bound(lo),
+            hi=_bound(hi),
         )
     return _Quantity(value, lo, hi, basis, bool(cens), None, comment)
 
@@ -173,9 +212,9 @@ def _sar(sample: _Sample) -> _Quantity:
             math.nan,
             math.nan,
             "",
-            comment=f"SAR needs Na, Ca and Mg; not measured: {', '.join(missing)}",
+            comment=Text.of("compliance.comment.sar_missing", missing=_missing(missing)),
         )
-    basis = "derived: SAR = Na / sqrt((Ca + Mg) / 2), meq/L (qa.sodium_adsorption_ratio)"
+    basis = Text.of("compliance.basis.sar")
     used = sample.used()
     if (
         used["Ca"] == 0
@@ -184,7 +223,7 @@ def _sar(sample: _Sample) -> _Quantity:
         and "Mg" not in sample.censored
     ):
         inf = math.inf if used["Na"] > 0 else math.nan
-        return _Quantity(inf, inf, inf, basis, comment="Ca + Mg = 0: SAR is unbounded")
+        return _Quantity(inf, inf, inf, basis, comment=Text.of("compliance.comment.sar_unbounded"))
     return _derived(sample, qa.sodium_adsorption_ratio, {"Na": 1, "Ca": -1, "Mg": -1}, basis)
 
 
@@ -196,13 +235,13 @@ def _hardness(sample: _Sample) -> _Quantity:
             math.nan,
             math.nan,
             "",
-            comment=f"hardness needs Ca and Mg; not measured: {', '.join(missing)}",
+            comment=Text.of("compliance.comment.hardness_missing", missing=_missing(missing)),
         )
     return _derived(
         sample,
         qa.hardness_mg_L_CaCO3,
         {"Ca": 1, "Mg": 1},
-        "derived: 50.04 (Ca/20.04 + Mg/12.15) (qa.hardness_mg_L_CaCO3)",
+        Text.of("compliance.basis.hardness"),
     )
 
 
@@ -211,13 +250,17 @@ def _alkalinity(sample: _Sample) -> _Quantity:
         return _direct(sample, "alkalinity_CaCO3")
     if not (sample.has("HCO3") or sample.has("CO3")):
         return _Quantity(
-            math.nan, math.nan, math.nan, "", comment="neither alkalinity nor HCO3/CO3 measured"
+            math.nan,
+            math.nan,
+            math.nan,
+            "",
+            comment=Text.of("compliance.comment.alkalinity_missing"),
         )
     return _derived(
         sample,
         qa.alkalinity_mg_L_CaCO3,
         {"HCO3": 1, "CO3": 1},
-        "derived: 50.04 (HCO3/61.02 + 2 CO3/60.01) (qa.alkalinity_mg_L_CaCO3)",
+        Text.of("compliance.basis.alkalinity"),
     )
 
 
@@ -226,7 +269,10 @@ def _ca_hardness_plus_alk(sample: _Sample) -> _Quantity:
     if not sample.has("Ca") or math.isnan(alk.value):
         miss = [
             n
-            for n, ok in (("Ca", sample.has("Ca")), ("alkalinity", not math.isnan(alk.value)))
+            for n, ok in (
+                ("Ca", sample.has("Ca")),
+                (Message("compliance.name.alkalinity"), not math.isnan(alk.value)),
+            )
             if not ok
         ]
         return _Quantity(
@@ -234,7 +280,7 @@ def _ca_hardness_plus_alk(sample: _Sample) -> _Quantity:
             math.nan,
             math.nan,
             "",
-            comment=f"needs Ca and alkalinity; not measured: {', '.join(miss)}",
+            comment=Text.of("compliance.comment.ca_alkalinity_missing", missing=_missing(miss)),
         )
     ca_eq = CONSTITUENTS["Ca"].equivalent_mass
 
@@ -246,35 +292,37 @@ def _ca_hardness_plus_alk(sample: _Sample) -> _Quantity:
         sample,
         func,
         signs,
-        "derived: 50.04 Ca/20.04 + total alkalinity (reported, else qa.alkalinity_mg_L_CaCO3)",
+        Text.of("compliance.basis.ca_hardness_plus_alkalinity"),
     )
 
 
 def _tds(sample: _Sample) -> _Quantity:
     if sample.has("TDS"):
         q = _direct(sample, "TDS")
-        q.basis = "reported TDS"
+        q.basis = Text.of("compliance.basis.reported_tds")
         return q
-    missing = [n for n in TDS_REQUIRED_IONS if not sample.has(n)]
+    missing: list[str | Message] = [n for n in TDS_REQUIRED_IONS if not sample.has(n)]
     if not (sample.has("HCO3") or sample.has("CO3")):
-        missing.append("HCO3 or CO3")
+        missing.append(Message("compliance.name.hco3_or_co3"))
     if missing:
         return _Quantity(
             math.nan,
             math.nan,
             math.nan,
             "",
-            comment="TDS not reported and the major ions needed to compute it are "
-            f"incomplete (not measured: {', '.join(missing)})",
+            comment=Text.of("compliance.comment.tds_missing", missing=_missing(missing)),
         )
     signs = {k: 1 for k in sample.raw}
     return _derived(
         sample,
         qa.tds_evaporative_mg_L,
         signs,
-        "derived: evaporative sum of ions, HCO3 x 0.4917 (qa.tds_evaporative_mg_L); "
-        "TDS not reported; ions not measured count as zero",
+        Text.of("compliance.basis.tds_evaporative"),
     )
+
+
+#: ``basis`` of a value taken as the analysis gives it (compared as the string "reported")
+_REPORTED = "compliance.basis.reported"
 
 
 def _direct(sample: _Sample, name: str) -> _Quantity:
@@ -284,12 +332,12 @@ def _direct(sample: _Sample, name: str) -> _Quantity:
             v * sample.factor,
             0.0,
             v,
-            "reported",
+            Text.of(_REPORTED),
             True,
             v,
-            f"reported below detection (<{v:g}); the limit is checked on the interval 0-{v:g}",
+            Text.of("compliance.comment.reported_censored", dl=v),
         )
-    return _Quantity(v, v, v, "reported")
+    return _Quantity(v, v, v, Text.of(_REPORTED))
 
 
 _DERIVERS: dict[str, Callable[[_Sample], _Quantity]] = {
@@ -308,11 +356,11 @@ def _quantity(sample: _Sample, name: str) -> _Quantity:
         return _direct(sample, name)
     kind = PARAMETERS[name].kind
     if name == "EC_uS_cm":
-        why = "EC not measured (EC_uS_cm); cbmwater never estimates EC from TDS"
+        why = Text.of("compliance.comment.ec_not_measured")
     elif kind == "external":
-        why = f"{name} is not part of a cbmwater analysis file; give it in the values to check it"
+        why = Text.of("compliance.comment.external", name=_param(name))
     else:
-        why = f"{name} not in the analysis"
+        why = Text.of("compliance.comment.not_in_analysis", name=_param(name))
     return _Quantity(math.nan, math.nan, math.nan, "", comment=why)
 
 
@@ -348,12 +396,16 @@ def _evaluate(sample: _Sample, lim: Limit) -> dict[str, object]:
         result = "pass" if ok else "fail" if bad else "inconclusive"
         ratio = _ratio(v, lim)
         if result == "inconclusive":
+            unit = _unit(lim.unit)
             why = (
-                f"detection limit {hi:g} {lim.unit} is above the limit"
+                Text.of("compliance.comment.dl_above_limit", dl=hi, unit=unit)
                 if q.basis == "reported"
-                else f"bounds {lo:.4g}-{hi:.4g} {lim.unit} straddle the limit"
+                else Text.of(
+                    "compliance.comment.bounds_straddle", lo=_bound(lo), hi=_bound(hi), unit=unit
+                )
             )
-            comment = f"{comment}; {why}" if comment else why
+            both = joined([comment, why], "semicolon")
+            comment = Text(both) if comment and isinstance(both, Message) else why
     return {
         "standard_id": lim.standard_id,
         "class": lim.cls,
@@ -377,6 +429,10 @@ def _evaluate(sample: _Sample, lim: Limit) -> dict[str, object]:
 
 def _frame(rows: list[dict[str, object]], columns: Iterable[str]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=list(columns))
+    # object columns keep the Text (English + message) of every cell; a pandas 3 string
+    # column would turn them into plain str (docs/i18n.md)
+    for c in ("basis", "comment"):
+        df[c] = pd.Series([r[c] for r in rows], index=df.index, dtype=object)
     for c in ("value", "min", "max", "ratio", "detection_limit"):
         df[c] = pd.to_numeric(df[c], errors="coerce").astype(float)
     df["verified"] = df["verified"].astype(bool)
@@ -394,11 +450,14 @@ def _parse_values(values: Mapping[str, object] | pd.Series) -> tuple[dict[str, f
         key = str(key)
         if key not in PARAMETERS:
             near = difflib.get_close_matches(key, list(PARAMETERS), n=3, cutoff=0.6)
-            hint = f"; did you mean {', '.join(near)}?" if near else ""
+            hint = Message("error.did_you_mean", {"names": joined(near)}) if near else ""
             raise InputError(
-                f"unknown parameter {key!r}{hint} Allowed: canonical constituents "
-                f"({', '.join(CONSTITUENTS)}) or the parameters of "
-                "cbmwater.standards.table.PARAMETERS",
+                Text.of(
+                    "compliance.unknown_parameter",
+                    name=repr(key),
+                    hint=hint,
+                    constituents=", ".join(CONSTITUENTS),
+                ),
                 column=key,
             )
         if cell is None or (isinstance(cell, float) and math.isnan(cell)):
@@ -411,7 +470,7 @@ def _parse_values(values: Mapping[str, object] | pd.Series) -> tuple[dict[str, f
         if key in CONSTITUENTS:
             check_range(key, v, file=None, row=None, column=key)
         elif not (math.isfinite(v) and v >= 0):
-            raise InputError("expected a finite number >= 0", column=key, value=cell)
+            raise InputError(Text.of("compliance.not_non_negative"), column=key, value=cell)
         raw[key] = float(v)
         if c:
             cens.add(key)
@@ -489,10 +548,7 @@ def check_analyses(
     table = table if table is not None else load_standards()
     limits = table.limits(standard_id, cls)
     if censored_policy not in CENSORED_POLICIES:
-        raise InputError(
-            f"unknown censored-value policy {censored_policy!r}; allowed: "
-            f"{', '.join(CENSORED_POLICIES)}"
-        )
+        raise _unknown_policy(censored_policy)
     vals = analyses.values
     cens = analyses.censored
     rows: list[dict[str, object]] = []

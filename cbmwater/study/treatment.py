@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from ..errors import InputError
-from ..i18n import message_dicts
+from ..i18n import Text, message_dicts
 from ..resources import resource_label
 from ..version import __version__
 from .results import JsonResult
@@ -63,6 +63,8 @@ class Stage(TypedDict, total=False):
     added_kg_d: dict[str, float]
     gas_kg_d: dict[str, float]
     policies: dict[str, str]
+    #: ``policies`` as message dicts (``treatment.policy.*``; docs/i18n.md)
+    policies_i18n: dict[str, dict[str, Any]]
 
 
 class Residual(TypedDict):
@@ -125,7 +127,8 @@ class TreatmentResult(JsonResult):
     sample_id : str
         The water treated.
     stages : list of Stage
-        Every unit with its inlet and outlet (m3/d, mg/L) and the chemistry policy it applied.
+        Every unit with its inlet and outlet (m3/d, mg/L) and the chemistry policy it applied
+        (``policies``: co2, redox, solids; ``policies_i18n``: the same as message dicts).
     product : StreamQuality
         The treated water (plus ``floc_kg_d`` carried over).
     residuals : list of Residual
@@ -199,10 +202,7 @@ def _train_ids(train: str | list[str] | tuple[str, ...]) -> str | list[str]:
         return train
     if isinstance(train, (list, tuple)) and all(isinstance(u, str) for u in train):
         return list(train)
-    raise InputError(
-        "train must be a list of unit ids or a comma-separated string, e.g. "
-        "'coagulation,sedimentation,multimedia_filter,ultrafiltration,brackish_ro'"
-    )
+    raise InputError(Text.of("treatment.train.type"))
 
 
 def treat(
@@ -272,7 +272,7 @@ def treat(
         or not math.isfinite(flow_m3_d)
         or flow_m3_d <= 0
     ):
-        raise InputError(f"--flow-m3-d must be a positive number of m3/d; got {flow_m3_d!r}")
+        raise InputError(Text.of("treatment.flow_positive", value=repr(flow_m3_d)))
     units = _train_ids(train)
     analyses, sample_id = one_water(water, sample, sheet=sheet)
     one = analyses.subset([sample_id])

@@ -22,7 +22,7 @@ from ..geochem.characterise import Characterisation
 from ..geochem.characterise import characterise as _characterise
 from ..geochem.databases import DATABASES as _DATABASES
 from ..geochem.phreeqc_input import CHARGE_BALANCE_CHOICES
-from ..i18n import Text
+from ..i18n import Text, message_of
 from ..resources import resource_label
 from ..standards.compliance import OUTPUT_COLUMNS as COMPLIANCE_COLUMNS
 from ..version import __version__
@@ -423,7 +423,11 @@ class ComplianceResult(JsonResult):
     ----------
     samples : list of dict
         Per sample: ``sample_id``, ``verdict`` (pass, fail, incomplete), ``counts`` and ``rows``
-        (one per limit: parameter, value and limit in the limit's unit, ratio, result, status).
+        (one per limit: parameter, value and limit in the limit's unit, ratio, result, status,
+        ``basis`` and ``comment``).  Each row also has ``basis_i18n`` and ``comment_i18n``: the
+        same texts as message dicts (``compliance.basis.*``, ``compliance.comment.*``; None
+        when the text is empty), to render in another language with :func:`cbmwater.render`
+        (docs/i18n.md).
     """
 
     standard_id: str
@@ -459,6 +463,15 @@ class ComplianceResult(JsonResult):
             ),
         ),
     }
+
+
+def _limit_row(r: Mapping[str, Any], fields_: list[str]) -> dict[str, Any]:
+    """One limit of :func:`compliance`: the table's fields, then ``basis_i18n`` and
+    ``comment_i18n`` (message dicts of the two texts, None when empty)."""
+    row = {f: r[f] for f in fields_}
+    for key in ("basis", "comment"):
+        row[f"{key}_i18n"] = message_of(r[key]).to_dict() if r[key] else None
+    return row
 
 
 def compliance(
@@ -530,7 +543,7 @@ def compliance(
                 "sample_id": srow["sample_id"],
                 "verdict": srow["verdict"],
                 "counts": {k: int(srow[k]) for k in summary.columns if k.startswith("n_")},
-                "rows": [{f: r[f] for f in fields_} for r in rows.to_dict("records")],
+                "rows": [_limit_row(r, fields_) for r in rows.to_dict("records")],
             }
         )
     return ComplianceResult(

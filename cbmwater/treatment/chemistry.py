@@ -28,6 +28,7 @@ from ..geochem.databases import DatabaseInfo, database_info
 from ..geochem.engine import get_engine, run_blocks
 from ..geochem.phreeqc_input import fmt, phreeqc_element, redox_definitions, solution_block
 from ..geochem.redox import RedoxBasis, parse_redox
+from ..i18n import Text
 from ..water.phases import MINERALS, REAGENTS
 from ..water.vocabulary import CONSTITUENTS, molar_mass
 from .library import MEMBRANE_CO2_POLICIES
@@ -93,10 +94,7 @@ def treatment_redox(redox: str | RedoxBasis | None) -> RedoxBasis:
     """
     basis = parse_redox(redox)
     if basis.kind == "measured":
-        raise InputError(
-            "treatment streams carry total Fe only, so redox 'measured' cannot be "
-            "used in a train; use fe2 (default) or pe:VALUE (e.g. pe:4)"
-        )
+        raise InputError(Text.of("treatment.redox_measured"))
     return basis
 
 

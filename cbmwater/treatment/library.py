@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DatabaseError, InputError, LocatedDatabaseError
+from ..i18n import Message, Text, joined
 from ..validation import check_number
 from ..water.vocabulary import CONSTITUENTS
 from .datafiles import TREATMENT_DATA_DIR
@@ -172,9 +173,18 @@ class UnitLibrary:
             return self.units[unit_id]
         except KeyError:
             close = difflib.get_close_matches(unit_id, list(self.units), n=3, cutoff=0.5)
-            hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+            hint = (
+                Message("error.did_you_mean", {"names": joined([repr(c) for c in close], "or")})
+                if close
+                else ""
+            )
             raise InputError(
-                f"unknown unit {unit_id!r}{hint} Known units: {', '.join(sorted(self.units))}"
+                Text.of(
+                    "treatment.unknown_unit",
+                    unit=repr(unit_id),
+                    hint=hint,
+                    known=", ".join(sorted(self.units)),
+                )
             ) from None
 
     def __contains__(self, unit_id: object) -> bool:

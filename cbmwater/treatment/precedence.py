@@ -1,9 +1,12 @@
 """Which orders of units make a train: ``cbmwater/databases/treatment/precedence.csv`` and
 ``cbmwater/databases/treatment/stages.csv``, both readable tables.
 
-precedence.csv — one rule per row: ``unit, rule, other_units, reason`` with rule
+precedence.csv — one rule per row: ``unit, rule, other_units, reason, reason_zh`` with rule
 ``requires_before`` (one of other_units must come earlier) or ``not_after`` (none of them may
-come earlier); other_units separated by ``;``.
+come earlier); other_units separated by ``;``.  ``reason_zh`` (optional column) is the reason
+in Chinese: the engine catalogue's ``treatment.order_reason.<unit>.<rule>.<first other unit>``
+is generated from the two (``tools/po_catalogue.py names``), and the error of a broken rule
+(``treatment.order.*``) quotes it in the user's language.
 
 stages.csv — the stages of a produced-water train in their order, with the units that may fill
 each (``stage, order, units, optional``); :func:`candidate_trains` takes one unit (or none, if
@@ -19,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import DatabaseError, InputError
+from ..i18n import Message, Text, catalogue, joined
 from .library import LIBRARY_DIR, UnitLibrary
 
 __all__ = ["Rule", "load_rules", "check_order", "load_stages", "candidate_trains"]
@@ -32,6 +36,20 @@ class Rule:
     rule: str
     other_units: tuple[str, ...]
     reason: str
+    #: the reason in Chinese (column ``reason_zh``; "" when the table has none)
+    reason_zh: str = ""
+
+    @property
+    def reason_code(self) -> str:
+        """The catalogue code of the reason: ``treatment.order_reason.<unit>.<rule>.<first
+        other unit>`` (a unit may have two rules of one kind, never with the same first unit)."""
+        return f"treatment.order_reason.{self.unit}.{self.rule}.{self.other_units[0]}"
+
+    def reason_message(self) -> Message | str:
+        """The reason as a message when the catalogue holds it with this English text (the
+        bundled table), else the reason itself (a table of the user's own, shown as is)."""
+        en = catalogue("en", "engine").get(self.reason_code)
+        return Message(self.reason_code) if en == self.reason else self.reason
 
 
 @lru_cache(maxsize=8)
@@ -56,7 +74,8 @@ def _rules(path: Path, mtime: float, known: frozenset[str]) -> tuple[Rule, ...]:
                 raise DatabaseError(f"{path}, row {i}: rule {kind!r} is not one of {RULE_KINDS}")
             if not others or not row["reason"].strip():
                 raise DatabaseError(f"{path}, row {i}: a rule needs other_units and a reason")
-            out.append(Rule(unit, kind, others, row["reason"].strip()))
+            zh = (row.get("reason_zh") or "").strip()
+            out.append(Rule(unit, kind, others, row["reason"].strip(), zh))
     return tuple(out)
 
 
@@ -74,13 +93,13 @@ def check_order(
     """Raise :class:`InputError` if ``units`` (ids, in order) break a precedence rule or name an
     unknown unit (with the nearest id suggested) or repeat a unit."""
     if not units:
-        raise InputError("a train needs at least one unit")
+        raise InputError(Text.of("treatment.order.empty"))
     for u in units:
         library[u]  # unknown ids raise with a suggestion
     seen = set()
     for u in units:
         if u in seen:
-            raise InputError(f"unit {u!r} appears twice in the train")
+            raise InputError(Text.of("treatment.order.twice", unit=_unit(u)))
         seen.add(u)
     rules = rules if rules is not None else load_rules(library)
     for pos, u in enumerate(units):
@@ -90,14 +109,33 @@ def check_order(
                 continue
             if r.rule == "requires_before" and not before & set(r.other_units):
                 raise InputError(
-                    f"impossible order: {u} needs one of "
-                    f"{', '.join(r.other_units)} before it ({r.reason})"
+                    Text.of(
+                        "treatment.order.requires_before",
+                        unit=_unit(u),
+                        others=_units(r.other_units),
+                        reason=r.reason_message(),
+                    )
                 )
             if r.rule == "not_after" and before & set(r.other_units):
                 bad = sorted(before & set(r.other_units))
                 raise InputError(
-                    f"impossible order: {u} may not come after {', '.join(bad)} ({r.reason})"
+                    Text.of(
+                        "treatment.order.not_after",
+                        unit=_unit(u),
+                        others=_units(bad),
+                        reason=r.reason_message(),
+                    )
                 )
+
+
+def _unit(uid: str) -> Message:
+    """A unit of the library named in a message (English: its id; Chinese: its name)."""
+    return Message(f"unitid.{uid}")
+
+
+def _units(uids: tuple[str, ...] | list[str]) -> Message | str:
+    """Unit ids as a list message ("a, b" / "甲、乙")."""
+    return joined([_unit(u) for u in uids])
 
 
 def load_stages(

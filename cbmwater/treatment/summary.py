@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from ..i18n import message_of
 from .costing import TrainCost
 from .policies import unit_policies
 from .streams import TRACKED, StreamBatch
@@ -52,7 +53,8 @@ def summarise(result: TrainResult, cost: TrainCost, i: int = 0) -> dict[str, obj
     distillate), ``co2_vented_kg_d`` and ``concentrate_tds_mg_L``.
 
     Every stage states its ``policies`` ({co2, redox, solids}: :func:`~cbmwater.treatment.
-    policies.unit_policies`).  Membrane stages add ``co2_policy``, ``feed_log_pCO2`` (log10
+    policies.unit_policies`) and ``policies_i18n``, the same three as message dicts
+    (``treatment.policy.*``, docs/i18n.md).  Membrane stages add ``co2_policy``, ``feed_log_pCO2`` (log10
     atm), ``concentrate_pH`` and the pH-dependent ``rejection`` of B and NH4-N; oxidising stages
     ``fe_oxidation_half_life_s`` (Singer-Stumm rate law at the outlet pH and pO2).
 
@@ -72,6 +74,7 @@ def summarise(result: TrainResult, cost: TrainCost, i: int = 0) -> dict[str, obj
     """
     stages = []
     for s in result.steps:
+        policies = unit_policies(s.unit)
         d = {
             "unit": s.unit.id,
             "name_en": s.unit.name_en,
@@ -90,7 +93,8 @@ def summarise(result: TrainResult, cost: TrainCost, i: int = 0) -> dict[str, obj
             ),
             "added_kg_d": _kg(s.added_g_d, i, 1e-3),
             "gas_kg_d": _kg(s.gas_g_d, i, 1e-3),
-            "policies": unit_policies(s.unit),
+            "policies": policies,
+            "policies_i18n": {k: message_of(v).to_dict() for k, v in policies.items()},
         }
         if "co2_policy" in s.details:
             d["co2_policy"] = s.details["co2_policy"]

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import CbmwaterError, InputError
+from ..i18n import Message, Text
 from .economics import Economics, load_economics
 from .library import UnitLibrary, UnitSpec, load_library
 from .models import Step, run_unit
@@ -125,7 +126,7 @@ def parse_train(text: str | list[str]) -> list[str]:
     items = text if isinstance(text, list) else str(text).split(",")
     units = [u.strip() for u in items]
     if any(not u for u in units):
-        raise InputError(f"empty unit name in train {text!r}; separate unit ids with commas")
+        raise InputError(Text.of("treatment.train.empty_name", train=repr(text)))
     return units
 
 
@@ -139,17 +140,18 @@ def _resolve(token: str, lib: UnitLibrary) -> UnitSpec:
         return spec
     if "target_pH" not in spec.params:
         raise InputError(
-            f"{uid} has no target pH to set (only units such as ph_adjustment, "
-            f"lime_softening take 'unit:pH'); got {token!r}"
+            Text.of(
+                "treatment.train.no_target_pH",
+                unit=Message(f"unitid.{spec.id}") if spec.id == uid else uid,
+                token=repr(token),
+            )
         )
     try:
         ph = float(value)
     except ValueError:
-        raise InputError(
-            f"target pH in {token!r} must be a number, e.g. ph_adjustment:6.5"
-        ) from None
+        raise InputError(Text.of("treatment.train.pH_not_number", token=repr(token))) from None
     if not 2.0 <= ph <= 13.0:
-        raise InputError(f"target pH in {token!r} must be between 2 and 13")
+        raise InputError(Text.of("treatment.train.pH_range", token=repr(token)))
     return replace(spec, params={**spec.params, "target_pH": ph})
 
 

@@ -289,7 +289,7 @@ if not units:
     st.stop()
 tokens = LT.train_tokens(units, target_pH)
 st.caption(t("train_order", lang, train=LT.train_text(units, lang, target_pH)))
-why = LT.order_error(units)
+why = LT.order_error(units, lang)
 if why is not None:
     st.error(t("error_order", lang, msg=why), icon=":material/error:")
     st.stop()
