@@ -518,7 +518,8 @@ def _slug(text: str) -> str:
 
 def name_message(text: str, prefix: str) -> Message:
     """The message of a name the sizing writes in English (a cost item, a material, a method):
-    its own when it is a :class:`~cbmwater.i18n.Text`, else ``<prefix>.<slug>`` when the engine
+    its own when it is a :class:`~cbmwater.i18n.Text`, else ``<prefix>.<name>`` (an identifier
+    such as ``electricity_kWh_yr`` as it is, other names as a lower-case slug) when the engine
     catalogue has it (English: the name itself), else the name untranslated.
 
     Examples
@@ -530,7 +531,8 @@ def name_message(text: str, prefix: str) -> Message:
     """
     if isinstance(text, Text):
         return text.message
-    m = named(prefix, _slug(str(text)))
+    key = str(text) if re.fullmatch(r"\w+", str(text), re.ASCII) else _slug(str(text))
+    m = named(prefix, key)
     return m if isinstance(m, Message) else message_of(str(text))
 
 
