@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .study import ComplianceResult
 
 from . import CbmwaterError, InputError, __version__
-from .study import LANGUAGES, Message, render
+from .study import LANGUAGES, Message, localized, render
 from .study import outputs as export
 
 FORMATS = ("csv", "json", "xlsx", "parquet")
@@ -1349,10 +1349,19 @@ def minewater_acidity(
             )
             if c in rep.table
         ]
+        lang = _lang()
+        table = rep.table[cols].round(2)
+        if lang != "en":
+            table = table.rename(columns={c: _t(f"minewater.acidity.col.{c}", lang) for c in cols})
+            table.index.name = _t("minewater.acidity.col.sample_id", lang)
         text = (
-            "mg/L as CaCO3 (acid load kg CaCO3/d)\n"
-            + rep.table[cols].round(2).to_string()
-            + "".join("\nwarning: " + w for w in d.get("warnings", []))
+            _t("minewater.acidity.header", lang)
+            + "\n"
+            + table.to_string()
+            + "".join(
+                "\n" + _t("minewater.warning", lang, text=w)
+                for w in render(d.get("warnings_i18n") or d.get("warnings", []), lang)
+            )
         )
     if out is None:
         click.echo(text)
@@ -1432,23 +1441,40 @@ def minewater_neutralise(
     if fmt == "json":
         click.echo(json.dumps(d, ensure_ascii=False, indent=1))
     else:
+        lang = _lang()
         eff = d["effluent"]
         click.echo(
-            f"{sample}: {reagent} to pH {target_ph:g}: {d['dose_mmol_L']:.3f} mmol/L = "
-            f"{d['dose_mg_L']:.1f} mg/L; dry sludge {d['sludge_dry_mg_L']:.1f} mg/L"
+            _t(
+                "minewater.neut.line",
+                lang,
+                sample=sample,
+                reagent=reagent,
+                target=target_ph,
+                mmol=d["dose_mmol_L"],
+                mg=d["dose_mg_L"],
+                sludge=d["sludge_dry_mg_L"],
+            )
         )
         click.echo(
-            "effluent: "
-            + ", ".join(
-                f"{k} {eff[k]:.3g}"
-                for k in ("pH", "Fe", "Al", "Mn", "SO4", "Ca")
-                if eff.get(k) is not None
+            _t(
+                "minewater.neut.effluent",
+                lang,
+                items=", ".join(
+                    f"{k} {eff[k]:.3g}"
+                    for k in ("pH", "Fe", "Al", "Mn", "SO4", "Ca")
+                    if eff.get(k) is not None
+                ),
             )
         )
         for name, v in d["sludge_volumes"].items():
             click.echo(
-                f"sludge {name} ({100 * v['solids_fraction']:.0f} % solids): "
-                f"{v['volume_L_per_m3']:.2f} L per m3 treated"
+                _t(
+                    "minewater.neut.sludge",
+                    lang,
+                    name=name,
+                    pct=100 * v["solids_fraction"],
+                    volume=v["volume_L_per_m3"],
+                )
             )
     if pqi is not None:
         _write_text(pqi, d["phreeqc_input"])
@@ -1520,21 +1546,32 @@ def minewater_size(
     if fmt == "json":
         click.echo(json.dumps(d, ensure_ascii=False, indent=1))
         return
-    click.echo(f"{option} ({d.get('method')}) at {flow:g} m3/d:")
-    for k, unit in (
-        ("area_m2", "m2"),
-        ("land_m2", "m2 of land"),
-        ("volume_m3", "m3"),
-        ("limestone_t", "t of limestone"),
-    ):
-        if d.get(k) is not None:
-            click.echo(f"  {k.split('_')[0]}: {d[k]:,.1f} {unit}")
+    lang = _lang()
+    method = render(d.get("method_i18n"), lang) if d.get("method_i18n") else d.get("method")
     click.echo(
-        f"  capital: {d['capex_CNY']:,.0f} CNY ({d['price_year']}); operating: "
-        f"{d['opex_CNY_yr']:,.0f} CNY/yr"
+        _t(
+            "minewater.size.head",
+            lang,
+            option=_name("minewater.option", option, lang),
+            method=method,
+            flow=flow,
+        )
     )
-    for w in d.get("warnings", []):
-        click.echo("  warning: " + w)
+    for k in ("area_m2", "land_m2", "volume_m3", "limestone_t"):
+        if d.get(k) is not None:
+            click.echo("  " + _t(f"minewater.size.{k.split('_')[0]}", lang, v=d[k]))
+    click.echo(
+        "  "
+        + _t(
+            "minewater.size.cost",
+            lang,
+            capex=d["capex_CNY"],
+            year=d["price_year"],
+            opex=d["opex_CNY_yr"],
+        )
+    )
+    for w in render(d.get("warnings_i18n") or d.get("warnings", []), lang):
+        click.echo("  " + _t("minewater.warning", lang, text=w))
 
 
 @minewater.command("plan")
@@ -1560,6 +1597,7 @@ def minewater_plan(
     case_file: Path, fmt: str, budget: float | None, out: Path | None, allow_outside: bool
 ) -> None:
     """Source control + treatment + destination for every discharge point, least NPV."""
+    from .study import load_mine_case
     from .study import minewater_plan as plan_mine
 
     lang = _lang()
@@ -1568,9 +1606,8 @@ def minewater_plan(
         if fmt == "text":
             click.echo(f"[{100 * frac:3.0f}%] {render(msg, lang)}", err=True)
 
-    res = plan_mine(
-        case_file, budget_CNY=budget, progress=progress, allow_outside=allow_outside
-    ).to_dict()
+    case = load_mine_case(case_file, allow_outside=allow_outside)
+    res = plan_mine(case, budget_CNY=budget, progress=progress).to_dict()
     text = json.dumps(export.jsonable(res), ensure_ascii=False, indent=1)
     if out is not None:
         _write_text(out, text + "\n")
@@ -1578,27 +1615,73 @@ def minewater_plan(
     if fmt == "json":
         click.echo(text)
     else:
-        click.echo(f"{res['case']}: {res['status']}")
-        if res.get("infeasibility"):
-            for line in res["infeasibility"]["summary"]:
-                click.echo("  - " + line)
-        else:
-            click.echo(
-                f"NPV {res['npv_CNY'] / 1e6:,.2f} million CNY over {res['horizon_yr']:g} yr; "
-                f"capital {res['capex_CNY'] / 1e6:,.2f} million CNY"
-            )
-            for c in res["choices"]:
-                click.echo(
-                    f"  {c['point']}: {c['source_control']} -> {' + '.join(c['steps']) or c['system']}"
-                    f" -> {c['destination']} (NPV {c['npv_CNY'] / 1e6:,.2f} million CNY)"
-                )
-            for r in res["river"]:
-                click.echo(
-                    f"  {r['destination']} {r['season']}: {r['constituent']} "
-                    f"{r['mixed_mg_L']:.3g} mg/L (limit {r['limit_mg_L']:g})"
-                )
+        click.echo(_mine_plan_text(res, case, lang))
     if res["status"] == "infeasible":
         sys.exit(1)
+
+
+def _mine_plan_text(res: dict[str, Any], case: Any, lang: str) -> str:
+    """A mine-water plan as text in ``lang`` (names from the case as written, or their
+    ``name_zh`` in Chinese)."""
+    seasons = {s.name: localized(s, "name", lang) for s in case.seasons}
+    status = str(res["status"])
+    out = [
+        _t(
+            "minewater.plan.status_line",
+            lang,
+            case=localized(case, "name", lang),
+            status=_t(f"minewater.plan.status.{status}", lang)
+            if status in _PLAN_STATUSES
+            else status,
+        )
+    ]
+    if res.get("infeasibility"):
+        inf = res["infeasibility"]
+        for line in render(inf.get("summary_i18n") or inf["summary"], lang):
+            out.append("  - " + line)
+        return "\n".join(out)
+    out.append(
+        _t(
+            "minewater.plan.npv_line",
+            lang,
+            npv=res["npv_CNY"] / 1e6,
+            horizon=res["horizon_yr"],
+            capex=res["capex_CNY"] / 1e6,
+        )
+    )
+    for c in res["choices"]:
+        steps = " + ".join(render(c.get("steps_i18n") or c["steps"], lang))
+        control = c["source_control"]
+        out.append(
+            "  "
+            + _t(
+                "minewater.plan.choice",
+                lang,
+                point=c["point"],
+                control=_t("minewater.plan.no_control", lang) if control == "none" else control,
+                steps=steps or _name("minewater.option", c["system"], lang),
+                destination=c["destination"],
+                npv=c["npv_CNY"] / 1e6,
+            )
+        )
+    for r in res["river"]:
+        out.append(
+            "  "
+            + _t(
+                "minewater.plan.river",
+                lang,
+                destination=r["destination"],
+                season=seasons.get(r["season"], r["season"]),
+                constituent=_name("param", r["constituent"], lang),
+                mixed=r["mixed_mg_L"],
+                limit=r["limit_mg_L"],
+            )
+        )
+    return "\n".join(out)
+
+
+#: plan statuses with a name in the ``cli`` catalogue
+_PLAN_STATUSES = ("optimal", "feasible", "infeasible", "unknown")
 
 
 @main.group("workspace")

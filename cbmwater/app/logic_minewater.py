@@ -90,6 +90,10 @@ __all__ = [
     "system_label",
     "reagent_label",
     "steps_label",
+    "method_label",
+    "sizing_steps",
+    "model_texts",
+    "shown_details",
     "control_label",
 ]
 
@@ -145,16 +149,25 @@ def control_label(name: str, lang: str) -> str:
     return t("mw_no_control", lang) if name == "none" else name
 
 
-def steps_label(steps: list[str], lang: str) -> str:
-    """The plan's steps (``"wetland"``, ``"lime_slurry: Ca(OH)2 657 mg/L ..."``) as text."""
+def steps_label(steps: list, lang: str) -> str:
+    """The plan's steps as text in ``lang``: the engine's messages (``steps_i18n``: an option's
+    name, ``"lime_slurry: Ca(OH)2 657 mg/L to pH 8.5 (PHREEQC)"``) or, from a plan saved before
+    they were messages, the English steps with the option ids named."""
     out = []
     for s in steps or []:
+        if isinstance(s, Mapping):
+            out.append(str(cbmwater.render(s, lang)))
+            continue
         head, sep, rest = str(s).partition(": ")
         if head in OPTION_NAMES:
             out.append(option_label(head, lang) + (f" ({rest})" if sep else ""))
         else:
             out.append(str(s))
     return " → ".join(out)
+
+
+def _plan_steps(item: Mapping[str, Any]) -> list:
+    return list(item.get("steps_i18n") or item.get("steps") or [])
 
 
 # ------------------------------------------------------------------ waters
@@ -506,13 +519,14 @@ def effluent_table(values: dict[str, float], run: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["constituent", "raw", "effluent"])
 
 
-def sludge_table(run: dict) -> pd.DataFrame:
-    """The phases that precipitated at the target: phase, label, mmol/L, mg/L, SG."""
+def sludge_table(run: dict, lang: str = "en") -> pd.DataFrame:
+    """The phases that precipitated at the target: phase, label (name and formula in
+    ``lang``), mmol/L, mg/L, SG."""
     ph = run["result"].get("sludge_phases") or {} if run.get("ok") else {}
     rows = [
         {
             "phase": p,
-            "label": v.get("label"),
+            "label": engine_text(v, "label", lang),
             "mmol_L": v.get("mmol_L"),
             "mg_L": v.get("mg_L"),
             "specific_gravity": v.get("specific_gravity"),
@@ -600,6 +614,52 @@ _QUANTITIES = (
 )
 
 
+def _named(res: dict, field: str, name: str, lang: str) -> str:
+    """A name the sizing writes in English (a material, a cost item: ``<field>_i18n[name]``) in
+    ``lang``; the name itself when the result has no message for it."""
+    msg = (res.get(f"{field}_i18n") or {}).get(name)
+    return str(cbmwater.render(msg, lang)) if msg else str(name)
+
+
+def method_label(res: dict, lang: str) -> str:
+    """The sizing method of a sized option in ``lang``."""
+    return str(engine_text(res, "method", lang) or "")
+
+
+def sizing_steps(res: dict, lang: str) -> list[str]:
+    """The worked steps of a sizing (``sources``: formulas and where they come from, the USD ->
+    CNY conversion) in ``lang``."""
+    return [str(x) for x in engine_text(res, "sources", lang) or []]
+
+
+def shown_details(details: Mapping[str, Any] | None, lang: str) -> dict[str, Any]:
+    """A result's ``details`` / ``model`` for the page's JSON view: in English as they are; in
+    Chinese without the engine's English sentences (the page shows those translated, from
+    their messages) and with phase names (``precipitates``) named in Chinese."""
+
+    def keep(v: Any) -> Any:
+        if isinstance(v, Mapping):
+            return {k: keep(x) for k, x in v.items() if not isinstance(x, str)}
+        return v
+
+    if lang == "en":
+        return dict(details or {})
+    out = {k: keep(v) for k, v in (details or {}).items() if not isinstance(v, str)}
+    if isinstance(out.get("precipitates"), list):
+        out["precipitates"] = [
+            str(cbmwater.render({"code": f"phase.{p}", "params": {}}, lang))
+            for p in out["precipitates"]
+        ]
+    out.pop("references", None)
+    return out
+
+
+def model_texts(result: dict, lang: str) -> list[tuple[str, str]]:
+    """The neutralisation model's descriptions (``model_i18n``: equilibrium, aeration,
+    manganese, co2_description, sludge) as (key, text in ``lang``)."""
+    return [(k, str(cbmwater.render(m, lang))) for k, m in (result.get("model_i18n") or {}).items()]
+
+
 def quantities_table(res: dict, lang: str) -> pd.DataFrame:
     """Size and cost of a sized option: ``key`` (engine field), ``quantity`` (label), ``value``,
     ``unit``; then the areas of the sizing details (``fe_area_m2``, ``mn_area_m2``...) and the
@@ -611,7 +671,7 @@ def quantities_table(res: dict, lang: str) -> pd.DataFrame:
             continue
         label = t(f"mw_q_{k}", lang)
         if k == "volume_m3":
-            label += f" ({res.get('volume_basis', '')})"
+            label += f" ({engine_text(res, 'volume_basis', lang) or ''})"
         rows.append({"key": k, "quantity": label, "value": float(v), "unit": unit})
     for k, v in (res.get("details") or {}).items():
         if (
@@ -625,13 +685,29 @@ def quantities_table(res: dict, lang: str) -> pd.DataFrame:
             )
     for k, v in (res.get("materials") or {}).items():
         if isinstance(v, (int, float)) and not isinstance(v, bool):
-            rows.append({"key": k, "quantity": k, "value": float(v), "unit": ""})
+            rows.append(
+                {
+                    "key": k,
+                    "quantity": _named(res, "materials", k, lang),
+                    "value": float(v),
+                    "unit": "",
+                }
+            )
     return pd.DataFrame(rows, columns=["key", "quantity", "value", "unit"])
 
 
-def items_table(items: Mapping[str, float] | None) -> pd.DataFrame:
-    """Itemised capital or annual cost: ``item``, ``CNY``, with a total row last."""
-    rows = [{"item": k, "CNY": float(v)} for k, v in (items or {}).items()]
+def items_table(
+    items: Mapping[str, float] | None,
+    res: dict | None = None,
+    field: str = "capex_items",
+    lang: str = "en",
+) -> pd.DataFrame:
+    """Itemised capital or annual cost: ``item`` (named in ``lang`` from ``res[field +
+    "_i18n"]``), ``CNY``, with a total row last."""
+    rows = [
+        {"item": _named(res or {}, field, k, lang), "CNY": float(v)}
+        for k, v in (items or {}).items()
+    ]
     rows.append({"item": "Σ", "CNY": float(sum(v for v in (items or {}).values()))})
     return pd.DataFrame(rows, columns=["item", "CNY"])
 
@@ -727,7 +803,7 @@ def choices_table(res: dict, lang: str) -> pd.DataFrame:
             "source_control": control_label(c["source_control"], lang),
             "flow_factor": c["flow_factor"],
             "system": system_label(c["system"], lang),
-            "steps": steps_label(c.get("steps") or [], lang),
+            "steps": steps_label(_plan_steps(c), lang),
             "destination": c["destination"],
         }
         for s in seasons:
@@ -948,7 +1024,7 @@ def sketch_figure(
                 point=p["name"],
                 control=sc,
                 system=sysl,
-                steps=steps_label(c.get("steps") or [], lang),
+                steps=steps_label(_plan_steps(c), lang),
                 destination=c["destination"],
                 flows=flows,
                 npv=c["npv_CNY"] / 1e6,

@@ -223,6 +223,28 @@ def key_figures_label(kind: str, figures: Mapping[str, Any], lang: str) -> str:
         )
     if kind == "pareto":
         return t("ws_kf_pareto", lang, points=f.get("points", 0), solved=f.get("solved", 0))
+    if kind == "minewater_neutralise":
+        reagent = str(f.get("reagent"))
+        return t(
+            "ws_kf_minewater_neutralise",
+            lang,
+            reagent=t(f"mw_reagent_{reagent}", lang) if has(f"mw_reagent_{reagent}") else reagent,
+            pH=_number(f.get("target_pH"), "g"),
+            dose=_number(f.get("dose_mg_L"), ",.1f"),
+            kg_d=_number(f.get("reagent_kg_d"), ",.1f"),
+            sludge=_number(f.get("sludge_dry_mg_L"), ",.1f"),
+        )
+    if kind == "minewater_size":
+        option = str(f.get("option"))
+        return t(
+            "ws_kf_minewater_size",
+            lang,
+            option=t(f"mw_opt_{option}", lang) if has(f"mw_opt_{option}") else option,
+            area=_number(f.get("area_m2"), ",.0f"),
+            land=_number(f.get("land_m2"), ",.0f"),
+            capex=million(f.get("capex_CNY")),
+            opex=_number(f.get("opex_CNY_yr"), ",.0f"),
+        )
     return key_figure_text(kind, f)
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import cast
 
 from ..errors import GeochemError, InputError
+from ..i18n import Text, named
 from ..water.vocabulary import CACO3_G_EQ, CONSTITUENTS
 from .databases import DatabaseInfo
 from .redox import AMM_ELEMENT, RedoxBasis, parse_redox, redox_definitions
@@ -218,7 +219,9 @@ def solution_block(
         if v is None:
             continue
         if element is None:
-            notes.append(f"{name} is not defined in {db.name}: left out of the speciation")
+            notes.append(
+                Text.of("geochem.note.not_defined", name=named("param", name), database=db.name)
+            )
             continue
         lines.append(
             f"    {element} {fmt(v)}{suffix}" + (" charge" if charge_balance == name else "")

@@ -49,7 +49,7 @@ import math
 from typing import Any, TypedDict
 
 from ..errors import InputError
-from ..i18n import Message, Text
+from ..i18n import Message, Text, named
 from ..treatment.economics import Economics
 from .options import (
     AMDTREAT_REF,
@@ -735,10 +735,10 @@ def active_treatment(
             )
     if dose_mg_L is not None:
         dose = check_number("dose_mg_L", dose_mg_L, lo=0.0)
-        basis = "given (e.g. PHREEQC titration)"
+        basis: str = Text.of("minewater.method.given")
     elif stoich is not None:
         dose = stoich
-        basis = "stoichiometric from net acidity (AMDTreat rule)"
+        basis = Text.of("minewater.method.stoichiometric")
     else:
         raise InputError(
             f"{reagent}: give dose_mg_L (mg/L of {r['formula']}) or a positive "
@@ -886,14 +886,16 @@ def active_treatment(
     e = money.econ
     persons = d("china", f"labour_persons_{reagent}")
     opex = {
-        f"reagent ({r['chemical']}, Chinese price per kg {r['formula']})": feed_kg_d
-        * 365
-        * money.chemical_CNY_per_kg_active(r["chemical"]),
+        Text.of(
+            "minewater.item.reagent",
+            chemical=named("minewater.chemical", r["chemical"]),
+            formula=r["formula"],
+        ): feed_kg_d * 365 * money.chemical_CNY_per_kg_active(r["chemical"]),
         "electricity": kwh * e.electricity_CNY_kWh,
-        f"O&M ({d('common', 'active_om_fraction') * 100:g} % of plant capital, AMDTreat)": direct
+        Text.of("minewater.item.om_plant", pct=d("common", "active_om_fraction") * 100): direct
         * d("common", "active_om_fraction"),
-        f"labour ({persons:g} person-yr)": persons * e.labour_CNY_person_yr,
-        "sludge disposal (Chinese price per dry t)": dry_kg_d
+        Text.of("minewater.item.labour", persons=persons): persons * e.labour_CNY_person_yr,
+        Text.of("minewater.item.sludge_disposal_chinese_price_per_dry_t"): dry_kg_d
         * 365
         / 1000.0
         * e.sludge_disposal_CNY_t_dry,
@@ -903,20 +905,11 @@ def active_treatment(
     footprint = system["footprint_m2"] + tank["footprint_m2"] + clar["footprint_m2"]
     land = footprint * d("china", "active_site_land_factor")
     sources = [
-        "reagent dose: given, or acidity / 100.09 x n x M (AMDTreat CalcMolesAcidityPerYear, "
-        "CalcPoundsCausticSodaPerYear, CalcLimeDailyConsumptionTonsStoichiometric with the right "
-        "molar masses); feed = dose / efficiency; product = feed / purity",
-        "reaction tank: smallest AMDTreat tank (fiberglass 10-30 kgal, concrete 60-90 kgal) "
-        "holding Q x retention, mechanical mixer, VFD, stairs, catwalk, foundation, 125 % "
-        "installation (ReactionTankCalculations)",
-        "clarifier: area = Q / surface loading (0.55 or 1.5 gpm/ft2), water height 20 ft, "
-        "freeboard 1.5 ft, concrete tank 0.525 USD/gal, internals factor x ln(D ft), weir, "
-        "catwalk, baffle, foundation, 40 % installation, sludge pumps hp x 360 USD "
-        "(ClarifierCalculations)",
-        "sludge: 2.88 Al + 1.6 Fe(II) + 1.9 Fe(III) + 1.6 Mn (+ reagent residue) mg/L; volume at "
-        "the underflow solids; disposal at economics.toml sludge_CNY_t_dry",
-        "annual: O&M 3.5 % of plant capital (AMDTreat), reagent/electricity/labour/sludge at "
-        "economics.toml Chinese prices, annualised recapitalisation",
+        Text.of("minewater.source.active_dose"),
+        Text.of("minewater.source.active_tank"),
+        Text.of("minewater.source.active_clarifier"),
+        Text.of("minewater.source.active_sludge"),
+        Text.of("minewater.source.active_annual"),
         AMDTREAT_REF,
         money.note(),
     ]

@@ -88,7 +88,7 @@ from ..errors import GeochemError, InputError
 from ..geochem.databases import DatabaseInfo, database_info
 from ..geochem.engine import MISSING_SI, get_engine
 from ..geochem.phreeqc_input import fmt, phreeqc_element, redox_definitions, solution_block
-from ..i18n import Message, Text, joined, message_dicts
+from ..i18n import Message, Text, joined, message_dicts, message_of
 from ..water.analysis import AnalysisSet
 from ..water.phases import SUBSTANCES as PHASE_TABLE
 from ..water.phases import Substance
@@ -344,6 +344,11 @@ class Neutralisation:
                 "sludge_specific_gravity": self.sludge_specific_gravity,
                 "sludge_volumes": self.sludge_volumes,
                 "model": self.model,
+                # the model's descriptions as messages (equilibrium, aeration, manganese, CO2,
+                # sludge), for a face to show in the user's language
+                "model_i18n": {
+                    k: message_of(v).to_dict() for k, v in self.model.items() if isinstance(v, Text)
+                },
                 "notes": list(self.notes),
                 "notes_i18n": message_dicts(self.notes),
                 "database": self.database,
@@ -1076,6 +1081,7 @@ def _sludge(setup: _Setup, at: pd.Series) -> tuple[dict[str, dict[str, object]],
             "mg_L": mg,
             "specific_gravity": info.specific_gravity,
             "label": info.label,
+            "label_i18n": _phase_label(p).to_dict(),
         }
         dry += mg
         volume += mg / info.specific_gravity
@@ -1083,37 +1089,38 @@ def _sludge(setup: _Setup, at: pd.Series) -> tuple[dict[str, dict[str, object]],
     return phases, dry, sg
 
 
+def _phase_label(phase: str) -> Message:
+    """``PHASES[phase].label`` (``"gypsum CaSO4.2H2O"``) as a message (name in the language)."""
+    info = PHASES[phase]
+    return Message(
+        "minewater.neut.reagent_label",
+        {"name": Message(f"substance.{phase}"), "formula": info.formula},
+    )
+
+
 def _manganese_text(precipitates: list[str]) -> str:
     mn = [
-        PHASES[p].label for p in ("Pyrochroite", "Rhodochrosite", "Manganite") if p in precipitates
+        _phase_label(p) for p in ("Pyrochroite", "Rhodochrosite", "Manganite") if p in precipitates
     ]
     if not mn:
-        return "Mn stays Mn(II) (no oxidant dosed) and dissolved: no Mn phase is allowed"
-    text = f"Mn stays Mn(II) (no oxidant dosed): removed only as {' or '.join(mn)}"
-    if "Pyrochroite" in precipitates:
-        text += "; Mn(OH)2 needs pH ~9.5-10"
-    if "Manganite" in precipitates:
-        text += "; manganite (Mn(III)) forms only as far as the limited O2 allows"
-    return text
+        return Text.of("minewater.neut.model.mn_none")
+    return Text.of(
+        "minewater.neut.model.mn_removed",
+        phases=joined(mn, "or"),
+        pyrochroite=Message("minewater.neut.model.mn_pyrochroite")
+        if "Pyrochroite" in precipitates
+        else "",
+        manganite=Message("minewater.neut.model.mn_manganite")
+        if "Manganite" in precipitates
+        else "",
+    )
 
 
 def _model(setup: _Setup, fractions: Mapping[str, float]) -> dict[str, object]:
-    co2_text = {
-        "closed": "closed system: no CO2 exchange during aeration or dosing (the analysis' "
-        "inorganic carbon and a carbonate reagent's CO2 stay in the water)",
-        "degassed": f"raw water first equilibrated with CO2(g) at log pCO2 {setup.log_pco2:g} "
-        "(aeration strips CO2), then closed during dosing",
-        "open": f"equilibrium with CO2(g) at log pCO2 {setup.log_pco2:g} throughout",
-    }[setup.co2]
+    co2_text = Text.of(f"minewater.neut.model.co2.{setup.co2}", log_pco2=setup.log_pco2)
     return {
-        "equilibrium": "one batch equilibrium per dose (PHREEQC REACTION steps from the raw "
-        "water); solids stay in contact; doses per litre of raw water of the "
-        "pure compound",
-        "aeration": (
-            f"before dosing {setup.fe_fraction:.0%} of the Fe(II) is oxidised by O2 "
-            "added stoichiometrically (1/4 mol O2 per mol Fe(II), less 0.01 %), "
-            "PHREEQC redox equilibrium; O2 is never in excess"
-        ),
+        "equilibrium": Text.of("minewater.neut.model.equilibrium"),
+        "aeration": Text.of("minewater.neut.model.aeration", fraction=setup.fe_fraction),
         "fe_oxidised_fraction": setup.fe_fraction,
         "o2_added_mmol_L": setup.o2_mol * 1000.0 / setup.s,
         "manganese": _manganese_text(setup.precipitates),
@@ -1122,11 +1129,7 @@ def _model(setup: _Setup, fractions: Mapping[str, float]) -> dict[str, object]:
         "co2_description": co2_text,
         "log_pCO2": None if setup.co2 == "closed" else setup.log_pco2,
         "litres_per_kg_water": setup.s,
-        "sludge": (
-            "dry mass = PHREEQC equilibrium-phase deltas x molar mass; wet density "
-            "SG/(SG - p(SG - 1)) x 0.9994 kg/L (AMDTreat), SG of the mixture by volume "
-            "additivity"
-        ),
+        "sludge": Text.of("minewater.neut.model.sludge"),
         "solids_fraction": {str(k): float(v) for k, v in fractions.items()},
         "database": setup.db.name,
         "references": [

@@ -38,6 +38,7 @@ rate and horizon and reported as the operating item ``recapitalisation`` (CNY/yr
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -46,7 +47,7 @@ from typing import Any
 
 from .. import validation
 from ..errors import DatabaseError
-from ..i18n import message_dicts
+from ..i18n import Message, Text, message_dicts, message_of, named
 from ..resources import data_path
 from ..treatment.economics import Economics, capital_recovery_factor, load_economics
 from ..water.phases import molar_mass
@@ -62,6 +63,7 @@ __all__ = [
     "sludge_dry_solids_mg_L",
     "sludge_density_kg_m3",
     "recapitalisation",
+    "name_message",
 ]
 
 #: The defaults file.
@@ -206,14 +208,18 @@ class Money:
         return c.price_CNY_t / c.purity / 1000.0
 
     def note(self) -> str:
-        """One line stating the conversion."""
+        """One line stating the conversion (a :class:`~cbmwater.i18n.Text`,
+        ``minewater.money.note``)."""
         e = self.econ
-        return (
-            f"USD{self.usd_year} -> CNY{e.price_year}: x CEPCI {e.cost_index[e.price_year]:g}"
-            f"/{e.cost_index[self.usd_year]:g} x {e.fx_to_CNY['USD'][e.price_year]:g} CNY/USD "
-            f"x location factor {self.location_factor:g} = {self.cny_per_usd:.4g} CNY per USD "
-            f"(applied to AMDTreat unit costs; reagents, electricity, labour and sludge "
-            f"disposal use Chinese prices of economics.toml)"
+        return Text.of(
+            "minewater.money.note",
+            usd_year=self.usd_year,
+            year=e.price_year,
+            cepci_now=e.cost_index[e.price_year],
+            cepci_then=e.cost_index[self.usd_year],
+            fx=e.fx_to_CNY["USD"][e.price_year],
+            location=self.location_factor,
+            cny_per_usd=self.cny_per_usd,
         )
 
 
@@ -485,7 +491,49 @@ class OptionResult:
             "sources": self.sources,
             "details": self.details,
         }
+        # the same texts as messages (docs/i18n.md): names of the method, volume basis,
+        # materials and cost items, the sizing steps (sources) and the currency note
+        out["method_i18n"] = name_message(self.method, "minewater.method").to_dict()
+        out["volume_basis_i18n"] = name_message(
+            self.volume_basis, "minewater.volume_basis"
+        ).to_dict()
+        out["materials_i18n"] = {
+            str(k): name_message(k, "minewater.material").to_dict() for k in self.materials
+        }
+        out["capex_items_i18n"] = {
+            str(k): name_message(k, "minewater.item").to_dict() for k in self.capex_items_CNY
+        }
+        out["opex_items_i18n"] = {
+            str(k): name_message(k, "minewater.item").to_dict() for k in self.opex_items_CNY_yr
+        }
+        out["sources_i18n"] = message_dicts(self.sources)
+        if isinstance(self.details.get("money"), str):
+            out["money_i18n"] = message_of(self.details["money"]).to_dict()
         return clean(out)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def name_message(text: str, prefix: str) -> Message:
+    """The message of a name the sizing writes in English (a cost item, a material, a method):
+    its own when it is a :class:`~cbmwater.i18n.Text`, else ``<prefix>.<name>`` (an identifier
+    such as ``electricity_kWh_yr`` as it is, other names as a lower-case slug) when the engine
+    catalogue has it (English: the name itself), else the name untranslated.
+
+    Examples
+    --------
+    >>> name_message("site: clear and grub", "minewater.item").code
+    'minewater.item.site_clear_and_grub'
+    >>> name_message("my item", "minewater.item").code
+    'text.untranslated'
+    """
+    if isinstance(text, Text):
+        return text.message
+    key = str(text) if re.fullmatch(r"\w+", str(text), re.ASCII) else _slug(str(text))
+    m = named(prefix, key)
+    return m if isinstance(m, Message) else message_of(str(text))
 
 
 def finish(
@@ -517,6 +565,9 @@ def finish(
     if annual > 0:
         opex_items["recapitalisation (annualised)"] = annual
     details = dict(details)
+    sources = [
+        Text.of("minewater.source.amdtreat_ref") if x == AMDTREAT_REF else x for x in sources
+    ]
     details["recapitalisation_PV_by_item_CNY"] = pv_by
     details["money"] = money.note()
     details["discount_rate"] = money.econ.discount_rate

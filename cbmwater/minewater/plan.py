@@ -126,6 +126,7 @@ class Combination:
             "flow_factor": self.control.flow_factor,
             "system": t.system,
             "steps": t.steps,
+            "steps_i18n": message_dicts(t.steps),
             "destination": self.destination,
             "flows_m3_d": self.flows_m3_d,
             "feasible": self.feasible,
@@ -259,8 +260,13 @@ class _Evaluator:
                 design = size(system, q_design, net_acidity=max(net, 0.0), **kw)
                 mean = size(system, max(q_mean, 1e-6), net_acidity=max(net, 0.0), **kw)
                 steps.append(
-                    f"{system}: {_REAGENT[system]} {tit.dose_mg_L:.0f} mg/L to pH "
-                    f"{case.active_target_pH:g} (PHREEQC)"
+                    Text.of(
+                        "minewater.plan.step_active",
+                        option=Message(f"minewater.option.{system}"),
+                        reagent=_REAGENT[system],
+                        dose=tit.dose_mg_L,
+                        pH=case.active_target_pH,
+                    )
                 )
                 results.append((design, mean))
                 admissible = True
@@ -282,12 +288,12 @@ class _Evaluator:
                     kw = {"net_acidity_mg_L": max(net, 1e-6)} if primary != "bioreactor" else {}
                     design = size(primary, q_design, **kw)
                     results.append((design, design))
-                    steps.append(primary)
+                    steps.append(_step(primary))
                 pond = size(
                     "settling_pond", q_design, fe_mg_L=fe3, fe2_mg_L=fe2, al_mg_L=al, mn_mg_L=0.0
                 )
                 results.append((pond, pond))
-                steps.append("settling_pond")
+                steps.append(_step("settling_pond"))
                 wet = size(
                     "wetland",
                     q_design,
@@ -296,7 +302,7 @@ class _Evaluator:
                     net_acidity=min(net, -1e-6),
                 )
                 results.append((wet, wet))
-                steps.append("wetland")
+                steps.append(_step("wetland"))
                 eff = dict(w)
                 eff.update(
                     {
@@ -316,7 +322,7 @@ class _Evaluator:
             if mn_lim is not None and mn_after > mn_lim and not (system not in ACTIVE and need_mn):
                 bed = size("mn_bed", q_design, mn_mg_L=mn_after)
                 results.append((bed, bed))
-                steps.append("mn_bed")
+                steps.append(_step("mn_bed"))
                 eff["Mn"] = min(mn_after, PASSIVE_TARGET["Mn"])
         except CbmwaterError as exc:
             return Treatment(
@@ -339,6 +345,11 @@ class _Evaluator:
         return Treatment(
             system, admissible, reasons, eff, capex, opex, land, sludge, steps, details, refusals
         )
+
+
+def _step(option: str) -> Text:
+    """A passive step of a treatment: the option's name (English: its id, as before)."""
+    return Text(Message(f"minewater.option.{option}"))
 
 
 def _msg(text: str) -> Message | str:
@@ -374,7 +385,7 @@ def evaluate(
     combos: list[Combination] = []
     n = len(case.points)
     for k, p in enumerate(case.points):
-        prog(f"sizing and costing options for {p.name}", 0.05 + 0.6 * k / max(n, 1))
+        prog(Text.of("minewater.plan.progress.sizing", point=p.name), 0.05 + 0.6 * k / max(n, 1))
         for sc in case.controls_for(p.name):
             q = {s: p.flow_m3_d[s] * sc.flow_factor for s in p.flow_m3_d}
             days = {s.name: s.days for s in case.seasons}
@@ -482,6 +493,7 @@ def score_options(
                 "point": p.name,
                 "system": t.system,
                 "steps": t.steps,
+                "steps_i18n": message_dicts(t.steps),
                 "destination": c.destination,
                 "compliant": c.feasible,
                 "reasons": c.reasons,
@@ -572,7 +584,7 @@ def plan(
             "summary_i18n": message_dicts(summary),
         }
         return res
-    prog("choosing the combination for every point (HiGHS)", 0.75)
+    prog(Text.of("minewater.plan.progress.choosing"), 0.75)
     feas = [c for c in combos if c.feasible]
     m, rows = _model(case, feas, budget, elastic=False)
     sol = solve(m, solver=solver, time_limit_s=time_limit_s, mip_gap=1e-6)
@@ -666,7 +678,7 @@ def plan(
                     }
                 )
     res["seconds"] = time.perf_counter() - t0
-    prog("done", 1.0)
+    prog(Text.of("minewater.plan.progress.done"), 1.0)
     return res
 
 

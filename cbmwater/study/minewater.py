@@ -222,6 +222,9 @@ class NeutralisationResult(JsonResult):
     phreeqc_input: str
     #: ``notes`` as message dicts (docs/i18n.md)
     notes_i18n: list[dict[str, Any]] = field(default_factory=lambda: ABSENT)
+    #: the descriptions of ``model`` (equilibrium, aeration, manganese, co2_description,
+    #: sludge) as message dicts
+    model_i18n: dict[str, Any] = field(default_factory=lambda: ABSENT)
 
     TABLES = {
         "curve": (
@@ -366,6 +369,18 @@ class SizingResult(JsonResult):
     details: dict[str, Any]
     #: ``warnings`` as message dicts (docs/i18n.md)
     warnings_i18n: list[dict[str, Any]] = field(default_factory=lambda: ABSENT)
+    #: ``method`` and ``volume_basis`` as message dicts
+    method_i18n: dict[str, Any] = field(default_factory=lambda: ABSENT)
+    volume_basis_i18n: dict[str, Any] = field(default_factory=lambda: ABSENT)
+    #: name -> message dict of each material and cost item (the keys of ``materials``,
+    #: ``capex_items_CNY``, ``opex_items_CNY_yr``)
+    materials_i18n: dict[str, Any] = field(default_factory=lambda: ABSENT)
+    capex_items_i18n: dict[str, Any] = field(default_factory=lambda: ABSENT)
+    opex_items_i18n: dict[str, Any] = field(default_factory=lambda: ABSENT)
+    #: ``sources`` (the sizing steps: formulas and where they come from) as message dicts
+    sources_i18n: list[dict[str, Any]] = field(default_factory=lambda: ABSENT)
+    #: ``details["money"]`` (the USD -> CNY conversion) as a message dict
+    money_i18n: dict[str, Any] = field(default_factory=lambda: ABSENT)
 
     TABLES = {
         "capex": (

@@ -91,6 +91,27 @@ def _minewater_plan(r: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _minewater_neutralise(r: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "reagent": r.get("reagent"),
+        "target_pH": _num(r.get("target_pH")),
+        "dose_mg_L": _num(r.get("dose_mg_L")),
+        "reagent_kg_d": _num(r.get("reagent_kg_d")),
+        "sludge_dry_mg_L": _num(r.get("sludge_dry_mg_L")),
+    }
+
+
+def _minewater_size(r: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "option": r.get("option"),
+        "area_m2": _num(r.get("area_m2")),
+        "land_m2": _num(r.get("land_m2")),
+        "volume_m3": _num(r.get("volume_m3")),
+        "capex_CNY": _num(r.get("capex_CNY")),
+        "opex_CNY_yr": _num(r.get("opex_CNY_yr")),
+    }
+
+
 def _pareto(r: Mapping[str, Any]) -> dict[str, Any]:
     points = [p for p in r.get("points") or [] if isinstance(p, Mapping)]
     return {
@@ -130,6 +151,8 @@ FIGURES: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
     "optimise": _optimise,
     "pareto": _pareto,
     "minewater_plan": _minewater_plan,
+    "minewater_neutralise": _minewater_neutralise,
+    "minewater_size": _minewater_size,
     "uncertainty": _uncertainty,
     "sensitivity": _sensitivity,
 }
@@ -139,8 +162,6 @@ FIGURES: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
 RUN_KINDS: tuple[str, ...] = (
     *FIGURES,
     "minewater_acidity",
-    "minewater_neutralise",
-    "minewater_size",
 )
 
 
@@ -163,7 +184,10 @@ def key_figures(kind: str, result: Mapping[str, Any]) -> dict[str, Any]:
         ``lcow_CNY_m3`` (CNY/m3), ``energy_kWh_m3``; characterise: ``samples`` and the QA
         counts ``qa_ok``, ``qa_warning``, ``qa_flag``; compliance: ``standard``, ``class``,
         ``samples``, ``pass``, ``fail``, ``incomplete``; minewater_plan: ``status``,
-        ``npv_CNY``, ``capex_CNY`` (CNY); uncertainty: ``samples``, ``npv_p50_CNY``,
+        ``npv_CNY``, ``capex_CNY`` (CNY); minewater_neutralise: ``reagent``, ``target_pH``,
+        ``dose_mg_L`` (mg/L of pure reagent), ``reagent_kg_d`` (kg/d, None without a flow),
+        ``sludge_dry_mg_L`` (mg/L); minewater_size: ``option``, ``area_m2``, ``land_m2`` (m2),
+        ``volume_m3`` (m3), ``capex_CNY`` (CNY), ``opex_CNY_yr`` (CNY/yr); uncertainty: ``samples``, ``npv_p50_CNY``,
         ``npv_p90_CNY`` (CNY) and ``reuse_share_p50`` (-); sensitivity: ``samples`` (base
         samples), ``evaluations``, ``npv_top_factor`` (the factor of largest total Sobol index
         of the NPV) and ``npv_top_ST`` (-); other kinds: ``{}``.

@@ -110,6 +110,7 @@ ALLOWED = frozenset(
         "pe",
         "pCO",
         "log",
+        "lg",  # glossary: 二氧化碳分压（lg pCO₂）
         "ln",
         "SI",
         "IAP",

@@ -39,6 +39,7 @@ from cbmwater import localized
 from cbmwater.app import jobs_ui as JU
 from cbmwater.app import logic, widgets
 from cbmwater.app import logic_minewater as LM
+from cbmwater.app import logic_workspace as LW
 from cbmwater.app.common import bundled_case, case_source, lab_file_source, page_setup
 from cbmwater.app.i18n import t
 from cbmwater.app.widgets import num_col, text_col
@@ -484,7 +485,7 @@ def section_neutralise(
             )
         with right:
             st.markdown(t("mw_sludge_table", lang))
-            sl = LM.sludge_table(run)
+            sl = LM.sludge_table(run, lang)
             if sl.empty:
                 st.caption(t("mw_no_sludge", lang))
             else:
@@ -505,7 +506,10 @@ def section_neutralise(
             with st.expander(t("mw_notes", lang)):
                 st.markdown("\n".join(f"- {n}" for n in LM.notes(d, lang)))
         with st.expander(t("mw_model", lang)):
-            st.json(d.get("model", {}))
+            texts = LM.model_texts(d, lang)
+            if texts:
+                st.markdown("\n".join(f"- {text}" for _, text in texts))
+            st.json(LM.shown_details(d.get("model"), lang))
     if not _empty_curve(run):
         st.plotly_chart(LM.metals_figure(run, reagent, float(target), lang), key="mw_metals")
         st.caption(t("mw_metals_caption", lang))
@@ -527,6 +531,23 @@ def section_neutralise(
             mime="application/json",
             key="mw_dl_neut_json",
             on_click="ignore",
+        )
+        JU.save_button(
+            "minewater_neutralise",
+            run["result"],
+            lambda: LW.lab_inputs(data, filename),
+            lang,
+            key="mw_neut_save",
+            options={
+                "sample": sample,
+                "reagent": reagent,
+                "target_pH": float(target),
+                "co2": co2,
+                "fe_oxidised_fraction": float(fe_ox),
+                "flow_m3_d": float(flow) if flow else None,
+                "fe_policy": fe_policy,
+            },
+            label=f"{sample}: {reagent} → pH {float(target):g}",
         )
     return sample, flow, runs, reagent
 
@@ -722,7 +743,7 @@ def section_options(
             "mw_size_caption",
             lang,
             option=LM.option_label(option, lang),
-            method=res.get("method", ""),
+            method=LM.method_label(res, lang),
             flow=res["flow_m3_d"],
             life=res["life_yr"],
         )
@@ -748,7 +769,7 @@ def section_options(
     with mid:
         st.markdown(t("mw_capex_items", lang, year=year))
         st.dataframe(
-            LM.items_table(res.get("capex_items_CNY")).round(0),
+            LM.items_table(res.get("capex_items_CNY"), res, "capex_items", lang).round(0),
             hide_index=True,
             key="mw_capex_items",
             column_config={
@@ -759,7 +780,7 @@ def section_options(
     with right:
         st.markdown(t("mw_opex_items", lang, year=year))
         st.dataframe(
-            LM.items_table(res.get("opex_items_CNY_yr")).round(0),
+            LM.items_table(res.get("opex_items_CNY_yr"), res, "opex_items", lang).round(0),
             hide_index=True,
             key="mw_opex_items",
             column_config={
@@ -773,7 +794,28 @@ def section_options(
     if ignored:
         st.caption(t("mw_size_ignored", lang, which="; ".join(ignored)))
     with st.expander(t("mw_size_details", lang)):
-        st.json({"details": res.get("details"), "sources": res.get("sources")})
+        st.markdown(t("mw_size_steps", lang))
+        st.markdown("\n".join(f"- {step}" for step in LM.sizing_steps(res, lang)))
+        st.json({"details": LM.shown_details(res.get("details"), lang)})
+    JU.save_button(
+        "minewater_size",
+        res,
+        lambda: [],
+        lang,
+        key="mw_size_save",
+        options={
+            "option": option,
+            "flow_m3_d": float(s_flow),
+            "net_acidity_mg_L": float(s_net),
+            "fe_mg_L": float(s_fe),
+            "mn_mg_L": float(s_mn),
+            "retention_h": None if s_rt in (None, 0) else float(s_rt),
+            "life_yr": None if s_life is None else float(s_life),
+            "dose_mg_L": dose,
+            "sludge_dry_mg_L": sludge,
+        },
+        label=f"{option}: {float(s_flow):g} m3/d",
+    )
 
 
 def section_plan(lang: str) -> None:

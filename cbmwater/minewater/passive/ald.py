@@ -156,11 +156,7 @@ def anoxic_limestone_drain(
             ("soil cover", items["soil cover"], "soil_cover"),
         ]
         + recap_common(items, "pipes", "structures (valves, control, outlet)"),
-        sources=limestone_sources(method)
-        + [
-            "soil cover on the limestone top; excavation = limestone + soil cover (+ clay liner); "
-            "land = (soil-cover top + 2 x 0.61 m)^2 (AMDTreat ALD CalcClearAndGrubArea)"
-        ],
+        sources=limestone_sources(method) + [Text.of("minewater.source.ald_cover")],
         details={
             "limestone_bottom_m": [s["lb"], s["wb"]],
             "limestone_top_m": [lt, wt],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...errors import InputError
+from ...i18n import Text
 from ...treatment.economics import Economics
 from ..options import AMDTREAT_REF, AmdTreatDefaults, OptionResult, check_choice
 from .common import (
@@ -237,15 +238,7 @@ def sulfate_reducing_bioreactor(
             ),
         ],
         sources=[
-            {
-                "sulfate_reduction": "bio-mix volume = Q x dSO4 / 96.06 g/mol / rate x (1 + "
-                "shrinkage) (AMDTreat CalcBioMixVolumeBasedOnSulfateReduction; used in m3, see "
-                "Notes)",
-                "alkalinity_generation": "bio-mix top area = Q x net acidity / rate (AMDTreat "
-                "CalcSurfaceAreaTopOfBioMixBasedOnAlkalinityGenerationRate)",
-                "volumetric_loading": "bio-mix volume = Q x 500 ft3/gpm (AMDTreat "
-                "CalcBioMixVolumeBasedOnPilotTesting)",
-            }[method],
+            Text.of(f"minewater.source.bioreactor_{method}"),
             AMDTREAT_REF,
         ],
         details=details,

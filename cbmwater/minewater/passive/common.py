@@ -304,7 +304,7 @@ class System:
         capex = dict(items)
         if self.site_development:
             capex.update(site_development_items(direct, land, self.money))
-        opex = {f"O&M ({om * 100:g} % of module capital, AMDTreat)": om * direct}
+        opex: dict[str, float] = {Text.of("minewater.item.om_module", pct=om * 100): om * direct}
         if extra_opex:
             opex.update(extra_opex)
         recap_items = []
@@ -313,9 +313,7 @@ class System:
             if life_key in d.values[self.sec] and cost > 0:
                 recap_items.append((name, cost, d(self.sec, life_key), d(self.sec, frac_key)))
         sources = list(sources) + [
-            f"O&M = {om * 100:g} % of module capital per year; recapitalisation: AMDTreat "
-            f"replacement lives and fractions, present value at the economics discount rate over "
-            f"life_yr, annualised with the CRF",
+            Text.of("minewater.source.passive_annual", pct=om * 100),
             self.money.note(),
         ]
         return finish(

@@ -145,26 +145,12 @@ def limestone_sizing(
 
 
 def limestone_sources(method: str) -> list[str]:
-    s = [
-        "water volume = RT x Q; stone bulk volume = water / porosity; mass = volume x (1 - "
-        "porosity) x 2649.9 kg/m3 (AMDTreat CalcWaterVolumeRetentionTime, "
-        "CalcLimestoneVolumeRetentionTime, CalcBulkDensity 165.43 lb/ft3)",
-    ]
+    s: list[str] = [Text.of("minewater.source.limestone_rt")]
     if method == "bureau_of_mines":
-        s.append(
-            "Bureau of Mines (Hedin-Watzlaf): mass = RT mass + Q x net acidity x 365 x life "
-            "/ (purity x efficiency) (AMDTreat CalcAcidityLoadingBureauOfMines, 0.002189 short "
-            "ton per gpm.mg/L.yr)"
-        )
+        s.append(Text.of("minewater.source.bureau_of_mines"))
     if method == "alkalinity_generation":
-        s.append(
-            "alkalinity generation: limestone top area = Q x net acidity (g/d) / rate "
-            "(g/m2/d) (AMDTreat CalcSurfaceAreaTopOfLimestoneAlkalinityGeneration)"
-        )
-    s.append(
-        "layer geometry: average-end-area volume, bottom length from AMDTreat's quadratic, "
-        "side slope z, bottom length:width ratio r"
-    )
+        s.append(Text.of("minewater.source.alkalinity_generation"))
+    s.append(Text.of("minewater.source.layer_geometry"))
     s.append(AMDTREAT_REF)
     return s
 

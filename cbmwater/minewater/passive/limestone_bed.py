@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...i18n import Text
 from ...treatment.economics import Economics
 from ..options import AmdTreatDefaults, OptionResult, load_amdtreat
 from .common import (
@@ -126,11 +127,7 @@ def limestone_bed(
         items=items,
         recap=[("limestone", items["limestone"] + items["limestone placement"], "limestone")]
         + recap_common(items, "pipes", structures_item),
-        sources=limestone_sources(method)
-        + [
-            "free water and freeboard on the limestone top; land = freeboard top + 8 ft berm + 3:1 "
-            "outslope (AMDTreat CalcClearAndGrubArea)"
-        ],
+        sources=limestone_sources(method) + [Text.of("minewater.source.limestone_bed_land")],
         details={
             "limestone_bottom_m": [s["lb"], s["wb"]],
             "limestone_top_m": [lt, wt],

@@ -212,13 +212,10 @@ def manganese_removal_bed(
         recap=[("limestone", items["limestone"] + items["limestone placement"], "limestone")]
         + recap_common(items, "pipes", structures_item),
         sources=[
-            "Mn kinetics: A(m2) = -0.276 x Q(L/min) x log10(Cout/Cin) / (k x S x depth_m), "
-            "S = (particle area / particle volume) x (1 - porosity) (AMDTreat "
-            "CalcKineticsSaturatedLimestoneArea, CalcKineticsLimestoneSurfaceArea)"
+            Text.of("minewater.source.mn_kinetics")
             if method == "kinetics"
-            else "stone volume = RT x Q / porosity (AMDTreat Mn bed retention-time method)",
-            "Mn oxidation on limestone needs water already low in Fe and Al (place it after "
-            "ponds/wetlands) and net-alkaline (Hedin/Skousen flowchart)",
+            else Text.of("minewater.source.mn_retention"),
+            Text.of("minewater.source.mn_placement"),
             AMDTREAT_REF,
         ],
         details=details,

@@ -192,9 +192,7 @@ def settling_pond(
         ],
         om_fraction=d(sec, "om_fraction"),
         sources=[
-            "settling volume = RT x Q; dry solids = 2.88 Al + 1.6 Fe(II) + 1.9 Fe(III) + 1.6 "
-            "Mn (AMDTreat PondsCalculations); sludge density = 1000 SG / (SG - p (SG - 1)) "
-            "(CalcSludgeDensity); sludge disposal at economics.toml sludge_CNY_t_dry",
+            Text.of("minewater.source.settling_pond"),
             AMDTREAT_REF,
         ],
         details={

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...i18n import Text
 from ...treatment.economics import Economics
 from ..options import AmdTreatDefaults, OptionResult
 from .common import (
@@ -174,12 +175,7 @@ def vertical_flow_pond(
             ("compost", compost_cost, "compost"),
         ]
         + recap_common(items, "pipes (under-drain)", structures_item),
-        sources=limestone_sources(method)
-        + [
-            "compost porosity = -0.0002 f^3 + 0.0176 f^2 - 0.4826 f + 90 % (AMDTreat "
-            "CalcCompostMixPorosity); under-drain: trunk along the bottom length, spurs every "
-            "10 ft across the bottom width (AMDTreat VFP pipe functions)"
-        ],
+        sources=limestone_sources(method) + [Text.of("minewater.source.vfp_compost")],
         details={
             "limestone_bottom_m": [s["lb"], s["wb"]],
             "limestone_top_m": [lt, wt],

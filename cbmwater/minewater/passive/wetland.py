@@ -297,14 +297,10 @@ def aerobic_wetland(
             ("structures", items["structures (distribution, control, outlet)"], "other"),
         ],
         sources=[
-            "metal loading (g/d) = C (mg/L) x Q (m3/d); area = Fe load / Fe rate + Mn load / "
-            "Mn rate (AMDTreat CalcMetalLoadingMetalRemovalRates, "
-            "CalcMetalSurfaceAreaMetalRemovalRates; Hedin et al. 1994 rates)"
+            Text.of("minewater.source.wetland_removal_rates")
             if method == "removal_rates"
-            else "water volume = RT x Q in a layer of the free-water depth (AMDTreat "
-            "CalcWaterLayerBottomLengthBasedOnRetentionTime)",
-            "planting on the compost top area (AMDTreat CalcWetlandPlantingCost); rock "
-            "baffles every 30 ft (CalcRockBaffleQuantity)",
+            else Text.of("minewater.source.wetland_retention"),
+            Text.of("minewater.source.wetland_planting"),
             AMDTREAT_REF,
         ],
         details=details,
