@@ -113,8 +113,9 @@ def stochastic_plan(
         Instead of sampling: these cases of the same network (other wells, destinations,
         prices), each of weight 1/N.
     method : {"extensive", "ph"}
-        The extensive form on HiGHS (one model, every scenario), or progressive hedging over
-        single-scenario models (for many scenarios; docs/stochastic.md).
+        The extensive form (one model, every scenario), or progressive hedging over
+        single-scenario models kept loaded in HiGHS (HiGHS only; for many scenarios;
+        docs/stochastic.md).
     staging : bool
         Staged expansion (default; see :func:`cbmwater.optimise`).
     solver, time_limit_s, mip_gap, max_iterations, database, progress, allow_outside
@@ -147,6 +148,8 @@ def stochastic_plan(
                 allowed=", ".join(STOCHASTIC_METHODS),
             )
         )
+    if method == "ph" and solver not in ("highs", "appsi_highs"):
+        raise InputError(Text.of("stochastic.error.ph_solver", solver=repr(solver)))
     c = _as_case(case, allow_outside)
     where = str(c.path) if c.path else None
     given = None
