@@ -24,12 +24,12 @@ Methods:
     each scenario minimises ``cost_s + (W_s + rho/2 (1 - 2 ybar)) y``: the proximal term
     ``rho/2 (y - ybar)^2`` is exact as a linear term because ``y`` is binary (``y^2 = y``), so
     the subproblems stay MILPs for HiGHS.  ``rho_k = rho_factor * c_k`` (cost-proportional,
-    Watson & Woodruff 2011, sec. 4), default ``rho_factor = 0.5``.
+    Watson & Woodruff 2011), default ``rho_factor = 0.5``.
 
     Each scenario's model is built and loaded into HiGHS once per pass of the check-and-cut
     loop (:class:`_Persistent`: Pyomo APPSI, kept across iterations); an iteration changes only
     the ``K`` cost coefficients of the build options in place and starts HiGHS from the
-    scenario's previous solution.  Two of Watson & Woodruff's (2011, sec. 5) accelerators:
+    scenario's previous solution.  Two of Watson & Woodruff's (2011) accelerators:
     *fixing* -- an option on which every scenario has agreed for ``fix_after`` (2) iterations
     in a row is fixed at that value in every subproblem; *slamming* -- from iteration
     ``slam_after`` (20) on, each iteration fixes one option the scenarios still disagree on at
@@ -59,6 +59,17 @@ expected cost; ``EEV`` the expected cost of the deterministic plan's builds (the
 written, :func:`.plan.optimise`) under the scenarios, flows re-optimised; ``WS`` the mean over
 scenarios of each scenario optimised with its own builds.  All three use the same scenarios,
 penalty and check-and-cut loop; costs include the penalty of unallocated water (reported apart).
+
+References
+----------
+Rockafellar, R. T., Wets, R. J.-B. (1991). Scenarios and policy aggregation in optimization
+under uncertainty. Mathematics of Operations Research 16(1), 119-147.
+
+Watson, J.-P., Woodruff, D. L. (2011). Progressive hedging innovations for a class of
+stochastic mixed-integer resource allocation problems. Computational Management Science 8(4),
+355-370 (cost-proportional rho, variable fixing, slamming).
+
+Birge, J. R., Louveaux, F. (2011). Introduction to Stochastic Programming, 2nd ed. Springer.
 """
 
 from __future__ import annotations
@@ -466,11 +477,11 @@ def _ph(
         if it == max_iterations:
             break
         W += rho * (ys - ybar)
-        # fixing (Watson & Woodruff 2011, sec. 5.1): an option on which every scenario has
+        # fixing (Watson & Woodruff 2011): an option on which every scenario has
         # agreed for fix_after iterations in a row keeps that value from now on
         new = np.flatnonzero(np.isnan(fixed) & (agreed_for >= fix_after)).tolist()
         values = [float(ys[0, k]) for k in new]
-        # slamming (sec. 5.2): after slam_after iterations, each iteration one option the
+        # slamming (Watson & Woodruff 2011): after slam_after iterations, each iteration one option the
         # scenarios still disagree on is fixed at its majority value -- the one with the
         # strongest majority, ties to the dearest option
         if it + 1 >= slam_after:
