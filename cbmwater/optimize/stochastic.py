@@ -481,9 +481,9 @@ def _ph(
         # agreed for fix_after iterations in a row keeps that value from now on
         new = np.flatnonzero(np.isnan(fixed) & (agreed_for >= fix_after)).tolist()
         values = [float(ys[0, k]) for k in new]
-        # slamming (Watson & Woodruff 2011): after slam_after iterations, each iteration one option the
-        # scenarios still disagree on is fixed at its majority value -- the one with the
-        # strongest majority, ties to the dearest option
+        # slamming (Watson & Woodruff 2011): after slam_after iterations, each iteration one
+        # option the scenarios still disagree on is fixed at its majority value -- the one
+        # with the strongest majority, ties to the dearest option
         if it + 1 >= slam_after:
             free = np.flatnonzero(np.isnan(fixed) & ~agree)
             if len(free):
