@@ -124,6 +124,8 @@ def main() -> None:
                 "ph_slammed": rp.ph.get("slammed"),
                 "ph_build_options": len(opts.y_pair),
                 "passes": [len(re.iterations), len(rp.iterations)],
+                "ph_history": rp.ph.get("history"),  # per iteration: disputes, fixed, seconds
+                "ph_build_seconds": rp.ph.get("build_seconds"),
                 "extensive_cost_CNY": ce,
                 "ph_cost_CNY": cp,
                 "ph_minus_ef_rel": (cp - ce) / abs(ce),
