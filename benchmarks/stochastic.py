@@ -16,11 +16,13 @@ first-stage options are made once and not timed.  For each N the scenarios are 0
 :func:`cbmwater.optimize.stochastic.solve_program` -- the whole program with its hub and PHREEQC
 check-and-cut loop -- once with ``method="extensive"`` (one HiGHS MILP over every scenario) and
 once with ``method="ph"`` (progressive hedging over single-scenario MILPs, then the consensus
-builds fixed and every scenario's LP).  Printed: wall time of each, the ratio EF / PH, PH's
-iterations and whether it converged, both expected costs and their relative difference (PH is a
-heuristic for a mixed-integer program: its plan may cost more than the extensive form's).  The
-load average is printed before each run (a shared machine slows the runs).  A script, not a
-test.
+builds fixed and every scenario's LP, on the same loaded HiGHS instances).  Printed: wall time
+of each, the ratio EF / PH, PH's iterations (of its last check-and-cut pass) and whether it
+converged, how many build options it fixed and slammed (``fixed/slammed``), the check-and-cut
+passes of each method, both expected costs and their relative difference (PH is a heuristic for
+a mixed-integer program: its plan may cost more than the extensive form's; the extensive form
+is itself solved to the MIP gap).  The load average is printed before each run (a shared
+machine slows the runs).  A script, not a test.
 """
 
 from __future__ import annotations
@@ -91,7 +93,8 @@ def main() -> None:
             f"precompute of the case and {max(ns)} scenarios {time.perf_counter() - t0:.1f} s"
         )
         print(f"{'N':>3} {'EF s':>8} {'PH s':>8} {'EF/PH':>6} {'PH it':>5} {'conv':>5} "
-              f"{'EF cost':>14} {'PH cost':>14} {'PH-EF':>8}  load")  # fmt: skip
+              f"{'fix/slam':>8} {'pass':>5} {'EF cost':>14} {'PH cost':>14} {'PH-EF':>8}  "
+              "load")  # fmt: skip
         rows = []
         for n in ns:
             sub = preps[:n]
@@ -117,6 +120,12 @@ def main() -> None:
                 "ratio_ef_over_ph": te / tp,
                 "ph_iterations": rp.ph.get("iterations"),
                 "ph_converged": rp.ph.get("converged"),
+                "ph_fixed": rp.ph.get("fixed"),
+                "ph_slammed": rp.ph.get("slammed"),
+                "ph_build_options": len(opts.y_pair),
+                "passes": [len(re.iterations), len(rp.iterations)],
+                "ph_history": rp.ph.get("history"),  # per iteration: disputes, fixed, seconds
+                "ph_build_seconds": rp.ph.get("build_seconds"),
                 "extensive_cost_CNY": ce,
                 "ph_cost_CNY": cp,
                 "ph_minus_ef_rel": (cp - ce) / abs(ce),
@@ -126,7 +135,9 @@ def main() -> None:
             rows.append(row)
             print(
                 f"{n:>3} {te:8.1f} {tp:8.1f} {te / tp:6.2f} {row['ph_iterations']:>5} "
-                f"{'yes' if row['ph_converged'] else 'no':>5} {ce:14,.0f} {cp:14,.0f} "
+                f"{'yes' if row['ph_converged'] else 'no':>5} "
+                f"{row['ph_fixed']:>4}/{row['ph_slammed']:<3} "
+                f"{len(re.iterations)}/{len(rp.iterations):<3} {ce:14,.0f} {cp:14,.0f} "
                 f"{100 * row['ph_minus_ef_rel']:7.2f}%  {le:.1f}/{lp:.1f}"
             )
         if args.json:

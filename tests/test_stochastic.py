@@ -168,9 +168,128 @@ def test_cli_stochastic_json_has_the_optimise_keys_plus_scenarios_vss_evpi():
 
 
 def test_bad_requests_are_named():
+    """English text as before, and a code that renders in Chinese."""
     with pytest.raises(InputError, match="method 'bogus'"):
         cbmwater.stochastic_plan(STOCH / "case.toml", samples=2, seed=1, method="bogus")
     with pytest.raises(InputError, match="samples must be"):
         cbmwater.stochastic_plan(STOCH / "case.toml", samples=0, seed=1)
-    with pytest.raises(InputError, match="either samples"):
+    with pytest.raises(InputError, match="either samples") as err:
         cbmwater.stochastic_plan(STOCH / "case.toml", samples=2, scenarios=[_case()])
+    assert err.value.message is not None
+    assert err.value.message.code == "stochastic.error.samples_or_scenarios"
+    assert "不能同时" in err.value.render("zh")
+    with pytest.raises(InputError, match="rho_factor must be > 0") as err:
+        cbmwater.stochastic_plan(STOCH / "case.toml", samples=2, seed=1, rho_factor=0)
+    assert err.value.render("zh").startswith("rho_factor 须大于 0")
+
+
+# -- progressive hedging on persistent instances ------------------------------------------------
+def _hand_program(rho_factor: float, **kw):
+    """The hand case's two scenarios through ``solve_program`` with progressive hedging, and
+    the progress messages it sent."""
+    from cbmwater.optimize.stochastic import first_stage_options, solve_program
+
+    base = Prepared(_case(), database=None, progress=QUIET["progress"])
+    preps = [base.scenario(_case(w)) for w in ("wells_high.csv", "wells_low.csv")]
+    opts = first_stage_options(base, preps, True)
+    sent: list = []
+    res = solve_program(
+        preps,
+        opts,
+        method="ph",
+        rho_factor=rho_factor,
+        progress=lambda m, f: sent.append((m, f)),
+        **kw,
+    )
+    return res, opts, sent
+
+
+def _hand_ph_oracle(hand, rho: float, slam_after: int) -> tuple[int, list[int], int]:
+    """Progressive hedging on the hand case by hand: the two scenarios' costs with and without
+    the plant (C1, C0 of the derivation), iterated with the module's update rule.  Returns
+    (iterations, options disputed at each iteration, options slammed)."""
+    c0, c1 = hand["c0"], hand["c1"]
+    q = np.array([100.0, 20.0])
+    W = np.zeros(2)
+    ys = np.array([float(c1(x) < c0(x)) for x in q])  # iteration 0: each scenario alone
+    disputed, slammed, it, fixed = [int(ys[0] != ys[1])], 0, 0, None
+    while ys[0] != ys[1]:
+        ybar = ys.mean()
+        W += rho * (ys - ybar)
+        if it + 1 >= slam_after:  # the one disputed option to its majority (a tie: 0)
+            fixed, slammed = float(ybar > 0.5), 1
+        it += 1
+        extra = W + rho / 2 * (1 - 2 * ybar)
+        ys = np.array(
+            [fixed if fixed is not None else float(c1(x) + e < c0(x)) for x, e in zip(q, extra)]
+        )
+        disputed.append(int(ys[0] != ys[1]))
+    return it, disputed, slammed
+
+
+@pytest.mark.parametrize("rho_factor", [0.5, 0.05, 0.001])
+def test_ph_iterations_and_progress_follow_the_hand_iteration(hand, rho_factor):
+    """rho = rho_factor x the plant's charge K: 0.5 agrees after one iteration, 0.05 after
+    several (W must grow past C0(100) - C1(100)), 0.001 never by itself: slamming (from
+    iteration 20) fixes the disputed plant at its majority value (a tie: not built)."""
+    res, opts, sent = _hand_program(rho_factor)
+    assert opts.y_charge_CNY.tolist() == pytest.approx([hand["K"]], rel=1e-9)
+    rec = res.ph
+    it, disputed, slammed = _hand_ph_oracle(hand, rho_factor * hand["K"], rec["slam_after"])
+    assert rec["converged"] and rec["iterations"] == it
+    assert [h["disagreeing"] for h in rec["history"]] == disputed
+    assert rec["slammed"] == slammed
+    if rho_factor == 0.05:
+        assert 3 <= it < rec["slam_after"]  # PH's own iterations, no slamming
+    if rho_factor == 0.001:
+        assert it == rec["slam_after"] == 20 and rec["iteration_bound"] == 21
+    assert res.y.tolist() == [0.0]  # the stochastic plan builds nothing (the derivation)
+    # one progress message per PH iteration, numbered 0..it, fractions rising within [0, 1]
+    ph_msgs = [(m, f) for m, f in sent if m.message.code == "stochastic.progress.ph_iteration"]
+    assert [m.message.params["iteration"] for m, _ in ph_msgs] == list(range(it + 1))
+    assert [m.message.params["disagreeing"] for m, _ in ph_msgs] == disputed
+    fracs = [f for _, f in sent]
+    assert fracs == sorted(fracs) and fracs[0] >= 0 and fracs[-1] <= 1
+    assert "渐进对冲" in ph_msgs[-1][0].message.render("zh")
+
+
+def test_ph_on_sampled_scenarios_with_several_sizes_equals_the_extensive_form():
+    """Eight sampled scenarios of the hand case with five plant sizes (one per 40-120 m3/d):
+    PH's builds and expected cost equal the extensive form's (within the MIP gap), the
+    iteration-0 bound is below both, fixing removed agreed options, and the record is
+    consistent (iterations numbered, disputes ending at 0)."""
+    from cbmwater.executor import task_seed
+    from cbmwater.optimize.scenarios import sampled_scenario
+    from cbmwater.optimize.stochastic import (
+        builds_of,
+        first_stage_options,
+        isolated,
+        solve_program,
+    )
+
+    data = tomllib.loads((STOCH / "case.toml").read_text(encoding="utf-8"))
+    data["build"]["sizes_m3_d"] = [40, 60, 80, 100, 120]
+    case = parse_case(data, STOCH, str(STOCH / "case.toml"))
+    base = Prepared(case, database=None, progress=QUIET["progress"])
+    preps = [sampled_scenario(base, task_seed(7, i))[0] for i in range(8)]
+    opts = first_stage_options(base, preps, True)
+    assert len(opts.y_pair) == 5
+    gap = 0.005
+    ef = solve_program([isolated(p) for p in preps], opts, method="extensive", mip_gap=gap)
+    ph = solve_program([isolated(p) for p in preps], opts, method="ph", mip_gap=gap)
+    assert builds_of(ph.nets[0], ph.y) == builds_of(ef.nets[0], ef.y)
+    assert ph.expected_cost_CNY == pytest.approx(ef.expected_cost_CNY, rel=gap)
+    rec = ph.ph
+    assert rec["converged"] and 1 <= rec["iterations"] < rec["iteration_bound"]
+    hist = rec["history"]
+    assert [h["iteration"] for h in hist] == list(range(rec["iterations"] + 1))
+    assert hist[0]["disagreeing"] >= 1 and hist[-1]["disagreeing"] == 0
+    assert [h["fixed"] for h in hist] == sorted(h["fixed"] for h in hist)
+    assert rec["lower_bound_CNY"] <= ef.expected_cost_CNY * (1 + gap)
+    assert rec["lower_bound_CNY"] <= ph.expected_cost_CNY * (1 + gap)
+
+
+def test_ph_needs_highs():
+    with pytest.raises(InputError, match="HiGHS only") as err:
+        cbmwater.stochastic_plan(STOCH / "case.toml", samples=2, seed=1, method="ph", solver="cbc")
+    assert "渐进对冲" in err.value.render("zh")

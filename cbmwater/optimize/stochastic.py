@@ -19,16 +19,33 @@ Methods:
     The deterministic equivalent: one Pyomo model, ``y`` shared by ``N`` blocks, on HiGHS.
 ``ph``
     Progressive hedging (Rockafellar & Wets 1991; for mixed-integer problems Watson & Woodruff
-    2011) over the same single-scenario models, solved one after another.  Iteration 0 solves
-    every scenario alone (its objective's mean is a lower bound on the program);
-    then ``W_s += rho (y_s - ybar)`` and each scenario minimises
-    ``cost_s + (W_s + rho/2 (1 - 2 ybar)) y``: the proximal term ``rho/2 (y - ybar)^2`` is exact
-    as a linear term because ``y`` is binary (``y^2 = y``), so the subproblems stay MILPs for
-    HiGHS.  ``rho_k = rho_factor * c_k`` (cost-proportional, Watson & Woodruff 2011), default
-    ``rho_factor = 0.5``.  Converged when every scenario's ``y`` equals the mean (to 1e-6);
-    otherwise after ``ph_iterations`` the consensus is the option of each (pair, period) with the
-    largest mean if that mean is >= 0.5.  The consensus builds are then fixed and every scenario's
-    flows optimised (LPs): the reported expected cost is that of the consensus plan.
+    2011) over the same single-scenario models.  Iteration 0 solves every scenario alone (its
+    objective's mean is a lower bound on the program); then ``W_s += rho (y_s - ybar)`` and
+    each scenario minimises ``cost_s + (W_s + rho/2 (1 - 2 ybar)) y``: the proximal term
+    ``rho/2 (y - ybar)^2`` is exact as a linear term because ``y`` is binary (``y^2 = y``), so
+    the subproblems stay MILPs for HiGHS.  ``rho_k = rho_factor * c_k`` (cost-proportional,
+    Watson & Woodruff 2011), default ``rho_factor = 0.5``.
+
+    Each scenario's model is built and loaded into HiGHS once per pass of the check-and-cut
+    loop (:class:`_Persistent`: Pyomo APPSI, kept across iterations); an iteration changes only
+    the ``K`` cost coefficients of the build options in place and starts HiGHS from the
+    scenario's previous solution.  Two of Watson & Woodruff's (2011) accelerators:
+    *fixing* -- an option on which every scenario has agreed for ``fix_after`` (2) iterations
+    in a row is fixed at that value in every subproblem; *slamming* -- from iteration
+    ``slam_after`` (20) on, each iteration fixes one option the scenarios still disagree on at
+    its majority value (strongest majority first), so PH ends in at most ``slam_after + K``
+    iterations.  Fixing keeps the "one size per (pair, period)" rows satisfiable: an option
+    fixed at 1 had every scenario (or a majority, > 1/2) on it, so no other option of its group
+    can be fixed at 1.  Converged when every scenario's ``y`` agrees; otherwise after
+    ``ph_iterations`` the consensus is the option of each (pair, period) with the largest mean
+    if that mean is >= 0.5.  The consensus builds are then fixed in the same loaded instances
+    and every scenario's flows optimised: the reported expected cost is that of the consensus
+    plan.
+
+    The scenarios are solved one after another in this process: the executor
+    (:mod:`cbmwater.executor`) runs stateless tasks on any worker, so a subproblem sent to it
+    would have to ship its model and load it into HiGHS again at every iteration -- the cost
+    the persistent instances remove (docs/stochastic.md).
 
 Both methods then run the engine's check-and-cut loop on every scenario's plan: hubs whose
 planned mixture differs from their simulated feed are simulated again, and PHREEQC checks every
@@ -42,6 +59,17 @@ expected cost; ``EEV`` the expected cost of the deterministic plan's builds (the
 written, :func:`.plan.optimise`) under the scenarios, flows re-optimised; ``WS`` the mean over
 scenarios of each scenario optimised with its own builds.  All three use the same scenarios,
 penalty and check-and-cut loop; costs include the penalty of unallocated water (reported apart).
+
+References
+----------
+Rockafellar, R. T., Wets, R. J.-B. (1991). Scenarios and policy aggregation in optimization
+under uncertainty. Mathematics of Operations Research 16(1), 119-147.
+
+Watson, J.-P., Woodruff, D. L. (2011). Progressive hedging innovations for a class of
+stochastic mixed-integer resource allocation problems. Computational Management Science 8(4),
+355-370 (cost-proportional rho, variable fixing, slamming).
+
+Birge, J. R., Louveaux, F. (2011). Introduction to Stochastic Programming, 2nd ed. Springer.
 """
 
 from __future__ import annotations
@@ -55,6 +83,8 @@ from typing import Any
 import numpy as np
 import pyomo.environ as pyo
 
+from ..errors import CbmwaterError, InputError
+from ..i18n import Text
 from .geocheck import BlendCheck, check_blends
 from .injectate import check_formation_blends
 from .model import (
@@ -115,7 +145,7 @@ def first_stage_options(base: Prepared, scenarios: Sequence[Prepared], staging: 
     nets = [p.network(staging=staging) for p in [base, *scenarios]]
     for n in nets[1:]:
         if n.table.pairs != nets[0].table.pairs or n.sites != nets[0].sites:
-            raise ValueError("a scenario has other (site, train) pairs than the case")
+            raise ValueError(Text.of("stochastic.error.other_network"))
     flow = np.max([site_flows(n) for n in nets], axis=0)
     n0 = nets[0]
     changes = np.any([demand_changes(p.case) for p in [base, *scenarios]], axis=0)
@@ -264,63 +294,241 @@ def _consensus(net: Network, ybar: np.ndarray) -> np.ndarray:
     return y
 
 
+#: APPSI termination conditions -> the status words of :class:`.solver.SolveInfo`
+_STATUS = {
+    "optimal": "optimal",
+    "infeasible": "infeasible",
+    "infeasibleOrUnbounded": "infeasible",
+    "unbounded": "unbounded",
+}
+
+
+class _Persistent:
+    """One scenario's single-scenario model and its HiGHS instance, kept across PH iterations.
+
+    The model is built and handed to HiGHS once (Pyomo APPSI ``set_instance``); the objective
+    carries one mutable parameter per build option, ``ph_cost[k] y[k]`` (progressive hedging's
+    ``W + rho/2 (1 - 2 ybar)``), so an iteration changes ``K`` cost coefficients of the loaded
+    HiGHS model in place (``update_params``) and starts HiGHS from the scenario's previous
+    solution (``warmstart``: the last ``y`` and flows, feasible because only costs change).
+    Fixing an option sets its bounds in place (``update_variables``).
+    """
+
+    def __init__(
+        self,
+        prog: _Program,
+        *,
+        time_limit_s: float,
+        mip_gap: float,
+        threads: int | None,
+    ) -> None:
+        from pyomo.contrib.appsi.solvers.highs import Highs
+
+        self.prog = prog
+        m = prog.model
+        self.Y = list(m.y.values())
+        m.ph_cost = pyo.Param(
+            range(len(self.Y)),
+            mutable=True,
+            initialize=0.0,
+            doc="progressive hedging's cost of each build option: W + rho/2 (1 - 2 ybar), CNY",
+        )
+        base = m.obj.expr
+        m.del_component(m.obj)
+        m.obj = pyo.Objective(
+            expr=base + sum(m.ph_cost[k] * y for k, y in enumerate(self.Y)), sense=pyo.minimize
+        )
+        opt = Highs()
+        opt.config.time_limit = float(time_limit_s)
+        opt.config.mip_gap = float(mip_gap)
+        opt.config.load_solution = False
+        opt.config.stream_solver = False
+        opt.config.warmstart = True
+        if threads:
+            opt.highs_options = {"threads": int(threads)}
+        uc = opt.update_config  # between solves only the parameters change
+        for name in (
+            "check_for_new_or_removed_constraints",
+            "check_for_new_or_removed_vars",
+            "check_for_new_or_removed_params",
+            "check_for_new_objective",
+            "update_constraints",
+            "update_vars",
+            "update_named_expressions",
+            "update_objective",
+        ):
+            setattr(uc, name, False)
+        uc.update_params = True
+        opt.set_instance(m)
+        self.opt = opt
+
+    def solve(self, cost: np.ndarray | None) -> SolveInfo:
+        """Solve with ``cost`` (CNY per option; None: 0) added to the build charges."""
+        m = self.prog.model
+        for k, c in enumerate(np.zeros(len(self.Y)) if cost is None else cost):
+            m.ph_cost[k].value = float(c)
+        t0 = time.perf_counter()
+        res = self.opt.solve(m)
+        obj, bound = res.best_feasible_objective, res.best_objective_bound
+        obj = float(obj) if obj is not None and np.isfinite(obj) else None
+        bound = float(bound) if bound is not None and np.isfinite(bound) else None
+        if obj is not None:
+            res.solution_loader.load_vars()
+        status = _STATUS.get(
+            res.termination_condition.name, "feasible" if obj is not None else "error"
+        )
+        gap = None
+        if obj is not None and bound is not None:
+            gap = abs(obj - bound) / max(abs(obj), 1e-9)
+        return SolveInfo(status, obj, bound, gap, time.perf_counter() - t0, "highs")
+
+    def fix(self, ks: Sequence[int], values: Sequence[float]) -> None:
+        """Fix options ``ks`` at ``values`` (0/1) in the loaded model (bounds, in place)."""
+        for k, v in zip(ks, values):
+            self.Y[k].setlb(float(v))
+            self.Y[k].setub(float(v))
+        self.opt.update_variables([self.Y[k] for k in ks])
+
+    def y(self) -> np.ndarray:
+        return np.round(_get(self.prog.model.y))
+
+
 def _ph(
     nets: Sequence[Network],
     cuts: Sequence[Sequence[Cut]],
     *,
-    solver: str,
     time_limit_s: float,
     mip_gap: float,
     sar_envelope: bool,
     rho_factor: float,
     max_iterations: int,
-    tol: float = 1e-6,
-) -> tuple[np.ndarray, dict[str, Any]]:
-    """Progressive hedging (module docstring): the consensus builds and the run's record."""
+    fix_after: int = 2,
+    slam_after: int = 20,
+    progress: Progress | None = None,
+) -> tuple[np.ndarray, list[_Persistent], dict[str, Any]]:
+    """Progressive hedging (module docstring): the consensus builds, the scenarios' persistent
+    instances (for the flows with the builds fixed) and the run's record."""
+    from .solver import default_threads
+
     t0 = time.perf_counter()
-    progs = [_program([n], [c], None, sar_envelope) for n, c in zip(nets, cuts)]
-    charge = progs[0].charge
+    threads = default_threads()
+    runs = [
+        _Persistent(
+            _program([n], [c], None, sar_envelope),
+            time_limit_s=time_limit_s,
+            mip_gap=mip_gap,
+            threads=threads,
+        )
+        for n, c in zip(nets, cuts)
+    ]
+    t_build = time.perf_counter() - t0
+    charge = runs[0].prog.charge
     rho = rho_factor * np.maximum(charge, 1.0)
     N, K = len(nets), len(charge)
-    base_obj = [p.model.obj.expr for p in progs]
     W = np.zeros((N, K))
     ys = np.zeros((N, K))
+    fixed = np.full(K, np.nan)  # the value of each fixed option, NaN where free
+    agreed_for = np.zeros(K, int)  # iterations in a row in which every scenario agreed
     lower = None
     converged = False
+    history: list[dict[str, Any]] = []
+    # slamming fixes an option per iteration from slam_after on: PH ends by this iteration
+    bound = min(max_iterations, slam_after + K)
     it = 0
     for it in range(max_iterations + 1):
         ybar = ys.mean(axis=0)
         objs = []
-        for s, p in enumerate(progs):
-            m = p.model
-            if it > 0:
-                extra = W[s] + 0.5 * rho * (1.0 - 2.0 * ybar)
-                m.del_component(m.obj)
-                m.obj = pyo.Objective(
-                    expr=base_obj[s] + _lin(extra, list(m.y.values())), sense=pyo.minimize
-                )
-            info = solve(m, solver=solver, time_limit_s=time_limit_s, mip_gap=mip_gap)
+        for s, run in enumerate(runs):
+            info = run.solve(None if it == 0 else W[s] + 0.5 * rho * (1.0 - 2.0 * ybar))
             if not info.has_solution:
-                raise RuntimeError(f"progressive hedging: scenario {s} is {info.status}")
-            ys[s] = np.round(_get(m.y))
+                raise CbmwaterError(
+                    Text.of("stochastic.error.ph_scenario", scenario=s + 1, status=info.status)
+                )
+            ys[s] = run.y()
             best = info.bound if info.bound is not None else info.objective
             objs.append(float(best if best is not None else np.nan))
         if it == 0:
             lower = float(np.mean(objs))  # W = 0, no proximal term: the wait-and-see bound
         ybar = ys.mean(axis=0)
-        dev = float(np.abs(ys - ybar).max(initial=0.0))
-        if dev <= tol:
+        agree = np.all(ys == ys[0], axis=0)
+        agreed_for = np.where(agree, agreed_for + 1, 0)
+        step: dict[str, Any] = {
+            "iteration": it,
+            "disagreeing": int((~agree).sum()),
+            "fixed": int(np.isfinite(fixed).sum()),
+            "slammed": None,
+            "seconds": time.perf_counter() - t0,
+        }
+        history.append(step)
+        if progress is not None:
+            progress(
+                Text.of(
+                    "stochastic.progress.ph_iteration",
+                    iteration=it,
+                    disagreeing=step["disagreeing"],
+                    options=K,
+                    fixed=step["fixed"],
+                ),
+                min(1.0, (it + 1) / (bound + 1)),
+            )
+        if agree.all():
             converged = True
             break
+        if it == max_iterations:
+            break
         W += rho * (ys - ybar)
+        # fixing (Watson & Woodruff 2011): an option on which every scenario has
+        # agreed for fix_after iterations in a row keeps that value from now on
+        new = np.flatnonzero(np.isnan(fixed) & (agreed_for >= fix_after)).tolist()
+        values = [float(ys[0, k]) for k in new]
+        # slamming (Watson & Woodruff 2011): after slam_after iterations, each iteration one
+        # option the scenarios still disagree on is fixed at its majority value -- the one
+        # with the strongest majority, ties to the dearest option
+        if it + 1 >= slam_after:
+            free = np.flatnonzero(np.isnan(fixed) & ~agree)
+            if len(free):
+                k = int(max(free.tolist(), key=lambda j: (abs(ybar[j] - 0.5), charge[j])))
+                new.append(k)
+                values.append(1.0 if ybar[k] > 0.5 else 0.0)
+                step["slammed"] = k
+        if new:
+            fixed[new] = values
+            for run in runs:
+                run.fix(new, values)
     y = ys[0].copy() if converged else _consensus(nets[0], ys.mean(axis=0))
-    return y, {
-        "iterations": it,
-        "converged": converged,
-        "rho_factor": rho_factor,
-        "lower_bound_CNY": lower,
-        "seconds": time.perf_counter() - t0,
-    }
+    return (
+        y,
+        runs,
+        {
+            "iterations": it,
+            "converged": converged,
+            "rho_factor": rho_factor,
+            "fix_after": fix_after,
+            "slam_after": slam_after,
+            "iteration_bound": bound,
+            "fixed": int(np.isfinite(fixed).sum()),
+            "slammed": sum(1 for h in history if h["slammed"] is not None),
+            "lower_bound_CNY": lower,
+            "history": history,
+            "build_seconds": t_build,
+            "seconds": time.perf_counter() - t0,
+        },
+    )
+
+
+def _scaled(progress: Progress, start: float, span: float) -> Progress:
+    """``progress`` with its fraction mapped to ``start + span * fraction``."""
+    return lambda msg, frac: progress(msg, start + span * frac)
+
+
+def _fixed_flows(runs: Sequence[_Persistent], y: np.ndarray) -> list[SolveInfo]:
+    """Every scenario's flows with the builds fixed at ``y``, on PH's loaded instances."""
+    ks = list(range(len(y)))
+    out = []
+    for run in runs:
+        run.fix(ks, [float(v) for v in y])
+        out.append(run.solve(None))
+    return out
 
 
 # -- the loop ----------------------------------------------------------------------------------
@@ -339,6 +547,8 @@ def solve_program(
     sar_envelope: bool = True,
     rho_factor: float = 0.5,
     ph_iterations: int = 100,
+    ph_fix_after: int = 2,
+    ph_slam_after: int = 20,
     progress: Progress | None = None,
 ) -> ProgramResult:
     """Solve the two-stage program over ``preps`` (equal weights) with the check-and-cut loop.
@@ -355,11 +565,22 @@ def solve_program(
     fixed : mapping or array, optional
         Builds already decided (``(site, train[, period]) -> size`` or 0/1 per option): only
         the flows are optimised, scenario by scenario (LPs).
-    rho_factor, ph_iterations
-        Progressive hedging: ``rho = rho_factor x`` each option's charge; most iterations.
+    rho_factor, ph_iterations, ph_fix_after, ph_slam_after
+        Progressive hedging (HiGHS only): ``rho = rho_factor x`` each option's charge; most
+        iterations; fix an option every scenario agreed on for ``ph_fix_after`` iterations in
+        a row; from iteration ``ph_slam_after`` on, fix one disputed option per iteration.
+
+    Raises
+    ------
+    InputError
+        An unknown method, or progressive hedging with a solver other than HiGHS.
     """
     if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; allowed: {', '.join(METHODS)}")
+        raise InputError(
+            Text.of("stochastic.error.method", method=repr(method), allowed=", ".join(METHODS))
+        )
+    if method == "ph" and fixed is None and solver not in ("highs", "appsi_highs"):
+        raise InputError(Text.of("stochastic.error.ph_solver", solver=repr(solver)))
     prog = progress or (lambda _m, _f: None)
     t0 = time.perf_counter()
     N = len(preps)
@@ -376,21 +597,27 @@ def solve_program(
         y_fixed = np.asarray(fixed, float)
     gap: float | None = None
     for it in range(1, max_iterations + 1):
-        prog(f"iteration {it}: building the scenario models", (it - 1) / max_iterations)
+        prog(Text.of("stochastic.progress.build", iteration=it), (it - 1) / max_iterations)
         nets = [options.on(p.network(staging=staging)) for p in preps]
         y = y_fixed
+        progs: list[_Program]
         if y is None and method == "ph":
-            y, ph = _ph(
+            y, runs, ph = _ph(
                 nets,
                 cuts,
-                solver=solver,
                 time_limit_s=time_limit_s,
                 mip_gap=mip_gap,
                 sar_envelope=sar_envelope,
                 rho_factor=rho_factor,
                 max_iterations=ph_iterations,
+                fix_after=ph_fix_after,
+                slam_after=ph_slam_after,
+                progress=_scaled(prog, (it - 1) / max_iterations, 0.45 / max_iterations),
             )
-        if y is None:  # extensive form
+            progs = [r.prog for r in runs]
+            infos = _fixed_flows(runs, y)
+            owner = [(k, 0) for k in range(N)]
+        elif y is None:  # extensive form
             progs = [_program(nets, cuts, None, sar_envelope)]
             infos = [
                 solve(progs[0].model, solver=solver, time_limit_s=time_limit_s, mip_gap=mip_gap)
@@ -427,9 +654,7 @@ def solve_program(
             rec["hubs_updated"] = changed
             iterations.append(rec)
             continue
-        prog(
-            f"iteration {it}: PHREEQC checks of the scenarios' blends", (it - 0.5) / max_iterations
-        )
+        prog(Text.of("stochastic.progress.checks", iteration=it), (it - 0.5) / max_iterations)
         added = 0
         for k, net in enumerate(nets):
             db = database or "phreeqc"
@@ -545,7 +770,7 @@ def stochastic_optimise(
     prog = progress or (lambda _m, _f: None)
     t0 = time.perf_counter()
     base = Prepared(case, database=database, progress=lambda m, f: prog(m, 0.1 * f))
-    prog("drawing the scenarios", 0.1)
+    prog(Text.of("stochastic.progress.draw"), 0.1)
     drawn: list[dict[str, Any]] = []
     if scenarios is not None:
         preps = [base.scenario(sc) for sc in scenarios]
@@ -567,7 +792,7 @@ def stochastic_optimise(
         max_iterations=max_iterations,
         database=database,
     )
-    prog("deterministic plan of the case as written", 0.2)
+    prog(Text.of("stochastic.progress.deterministic"), 0.2)
     t1 = time.perf_counter()
     det = optimise(
         case,
@@ -581,10 +806,10 @@ def stochastic_optimise(
         progress=lambda _m, _f: None,
     )
     if det["status"] not in ("optimal", "feasible"):
-        raise RuntimeError(f"the case's deterministic plan is {det['status']}")
+        raise CbmwaterError(Text.of("stochastic.error.deterministic", status=det["status"]))
     det_builds = fixed_builds_of(det)
     t_det = time.perf_counter() - t1
-    prog(f"stochastic program ({method}, {len(preps)} scenarios)", 0.3)
+    prog(Text.of("stochastic.progress.program", method=method, scenarios=len(preps)), 0.3)
     t1 = time.perf_counter()
     sp = solve_program(
         [isolated(p) for p in preps],
@@ -597,17 +822,17 @@ def stochastic_optimise(
     )
     t_sp = time.perf_counter() - t1
     if not sp.vals:
-        raise RuntimeError(f"the stochastic program is {sp.status}")
-    prog("the deterministic plan's builds under the scenarios", 0.6)
+        raise CbmwaterError(Text.of("stochastic.error.program", status=sp.status))
+    prog(Text.of("stochastic.progress.eev"), 0.6)
     t1 = time.perf_counter()
     eev = solve_program([isolated(p) for p in preps], options, fixed=det_builds, **common)  # type: ignore[arg-type]
     t_eev = time.perf_counter() - t1
-    prog("wait and see: each scenario with its own builds", 0.75)
+    prog(Text.of("stochastic.progress.wait_and_see"), 0.75)
     t1 = time.perf_counter()
     ws = [solve_program([isolated(p)], options, **common) for p in preps]  # type: ignore[arg-type]
     t_ws = time.perf_counter() - t1
     sp_builds = builds_of(sp.nets[0], sp.y)
-    prog("the stochastic plan on the case as written", 0.9)
+    prog(Text.of("stochastic.progress.as_written"), 0.9)
     res = optimise(
         case,
         solver=solver,
@@ -674,5 +899,5 @@ def stochastic_optimise(
             "total_s": time.perf_counter() - t0,
         },
     }
-    prog("done", 1.0)
+    prog(Text.of("stochastic.progress.done"), 1.0)
     return res

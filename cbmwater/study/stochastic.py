@@ -113,8 +113,9 @@ def stochastic_plan(
         Instead of sampling: these cases of the same network (other wells, destinations,
         prices), each of weight 1/N.
     method : {"extensive", "ph"}
-        The extensive form on HiGHS (one model, every scenario), or progressive hedging over
-        single-scenario models (for many scenarios; docs/stochastic.md).
+        The extensive form (one model, every scenario), or progressive hedging over
+        single-scenario models kept loaded in HiGHS (HiGHS only; for many scenarios;
+        docs/stochastic.md).
     staging : bool
         Staged expansion (default; see :func:`cbmwater.optimise`).
     solver, time_limit_s, mip_gap, max_iterations, database, progress, allow_outside
@@ -135,33 +136,38 @@ def stochastic_plan(
     True
     """
     from ..errors import InputError
+    from ..i18n import Text
     from ..optimize.stochastic import stochastic_optimise
     from .network import _as_case
 
     if method not in STOCHASTIC_METHODS:
         raise InputError(
-            f"method {method!r} is not known; allowed: {', '.join(STOCHASTIC_METHODS)}"
+            Text.of(
+                "stochastic.error.method",
+                method=repr(method),
+                allowed=", ".join(STOCHASTIC_METHODS),
+            )
         )
+    if method == "ph" and solver not in ("highs", "appsi_highs"):
+        raise InputError(Text.of("stochastic.error.ph_solver", solver=repr(solver)))
     c = _as_case(case, allow_outside)
+    where = str(c.path) if c.path else None
     given = None
     if scenarios is not None:
         if samples is not None:
-            raise InputError("give either samples (drawn scenarios) or scenarios, not both")
+            raise InputError(Text.of("stochastic.error.samples_or_scenarios"))
         given = [_as_case(s, allow_outside) for s in scenarios]
         if not 1 <= len(given) <= 1000:
-            raise InputError(f"scenarios: 1 to 1000 cases; got {len(given)}")
+            raise InputError(Text.of("stochastic.error.scenario_count", count=len(given)))
     else:
         if isinstance(samples, bool) or not isinstance(samples, int) or not 1 <= samples <= 1000:
-            raise InputError(f"samples must be a whole number from 1 to 1000; got {samples!r}")
+            raise InputError(Text.of("stochastic.error.samples", value=repr(samples)))
         if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-            raise InputError(f"seed must be a whole number >= 0; got {seed!r}")
+            raise InputError(Text.of("stochastic.error.seed", value=repr(seed)))
         if c.uncertainty is None:
-            raise InputError(
-                "the case has no [uncertainty] section: nothing to sample (docs/uncertainty.md)",
-                file=str(c.path) if c.path else None,
-            )
+            raise InputError(Text.of("stochastic.error.no_uncertainty"), file=where)
     if not rho_factor > 0:
-        raise InputError(f"rho_factor must be > 0; got {rho_factor!r}")
+        raise InputError(Text.of("stochastic.error.rho_factor", value=repr(rho_factor)))
     try:
         res = stochastic_optimise(
             c,
@@ -179,6 +185,6 @@ def stochastic_plan(
             ph_iterations=ph_iterations,
             progress=progress,
         )
-    except ValueError as exc:  # scenarios of another network
-        raise InputError(str(exc), file=str(c.path) if c.path else None) from exc
+    except ValueError as exc:  # scenarios of another network (a Text: keeps its message)
+        raise InputError(exc.args[0] if exc.args else str(exc), file=where) from exc
     return StochasticPlan.from_dict(res)
