@@ -76,6 +76,48 @@ def hog(total_mb: int) -> int:
     return len(blocks)
 
 
+def worker_view(_: int) -> dict:
+    """What a worker of a process pool may use (its own view)."""
+    from cbmwater.geochem.engine import phreeqc_workers
+
+    time.sleep(0.2)  # long enough for every worker of a small pool to take a task
+    return {
+        "pid": os.getpid(),
+        "cpus": sorted(os.sched_getaffinity(0)),
+        "phreeqc_workers": phreeqc_workers(),
+        "highs_threads": default_threads(),
+    }
+
+
+def monte_carlo(case: str, samples: int, seed: int) -> dict:
+    """In a job's process: :func:`cbmwater.uncertainty` as the app's job runs it (the default
+    executor), with the workers its pool says ran the scenarios (its ``DEBUG`` log), and what
+    the workers of a pool started here may use."""
+    import logging
+
+    from cbmwater.executor import get_executor
+
+    pools: list[tuple] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            pools.append(tuple(record.args or ()))
+
+    logger = logging.getLogger("cbmwater.executor")
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(Keep())
+    result = cbmwater.uncertainty(case, samples=samples, seed=seed).to_dict()
+    with get_executor() as ex:
+        views = ex.map(worker_view, range(4 * ex.workers))
+    return {
+        "result": result,
+        "pools": [{"workers": w, "used": u, "pids": p} for w, u, p in pools[:1]],
+        "views": views,
+        "job_pid": os.getpid(),
+        "job_cpus": sorted(os.sched_getaffinity(0)),
+    }
+
+
 # -- helpers ---------------------------------------------------------------------------------------
 class Recorder:
     """Progress reports and on_done calls, as the runner makes them in this process."""
@@ -329,3 +371,51 @@ def test_two_simultaneous_optimisations_both_succeed_side_by_side():
         assert_monotone_to_one(rec.progress[s.id])
     if core_budget() >= 2:  # side by side, not one after the other
         assert sts[0].started < sts[1].finished and sts[1].started < sts[0].finished
+
+
+# -- a job's own pool -------------------------------------------------------------------------------
+@pytest.mark.slow
+@pytest.mark.skipif(core_budget() < 2, reason="needs 2 cores")
+def test_a_two_core_monte_carlo_job_runs_its_scenarios_on_two_workers(tmp_path):
+    """Issue 15 deliver 6: a job may start its own pool.  Oracle: the same run in this process
+    with one worker (the same seeds, so the same JSON), and each worker's own view."""
+    import shutil
+    import tomllib
+
+    from toml_writer import dumps
+
+    for f in HAND.parent.glob("*.csv"):
+        shutil.copy(f, tmp_path)
+    data = tomllib.loads(HAND.read_text(encoding="utf-8"))
+    data["uncertainty"] = {
+        "destinations": [
+            {"name": "Reuse", "price_CNY_m3": {"dist": "uniform", "low": 0.5, "high": 1.5}}
+        ]
+    }
+    case = tmp_path / "case.toml"
+    case.write_text(dumps(data), encoding="utf-8")
+    direct = cbmwater.uncertainty(case, samples=4, seed=7, workers=1).to_dict()
+    r = runner(cores=2)
+    try:
+        job = r.submit(
+            "uncertainty", monte_carlo, {"case": str(case), "samples": 4, "seed": 7}, cores=2
+        )
+        st = r.wait(job, timeout=600)
+    finally:
+        r.close()
+    assert st.state == "done", st.error
+    out = st.result
+    assert out is not None
+    # the scenarios ran on a pool of two workers inside the job, both of which ran some
+    (pool,) = out["pools"]
+    assert pool["workers"] == 2 and pool["used"] == 2
+    assert out["job_pid"] not in pool["pids"]
+    # the same seeds, so the same result as one worker in this process
+    assert out["result"] == direct
+    # every worker of a pool started in the job: on the job's two CPUs, one HiGHS thread and
+    # one PHREEQC instance (two workers x one core = the job's two cores)
+    assert len(out["job_cpus"]) == 2
+    assert len({v["pid"] for v in out["views"]}) == 2
+    for v in out["views"]:
+        assert v["cpus"] == out["job_cpus"]
+        assert v["highs_threads"] == 1 and v["phreeqc_workers"] == 1
