@@ -419,3 +419,66 @@ def test_a_two_core_monte_carlo_job_runs_its_scenarios_on_two_workers(tmp_path):
     for v in out["views"]:
         assert v["cpus"] == out["job_cpus"]
         assert v["highs_threads"] == 1 and v["phreeqc_workers"] == 1
+
+
+# -- on a Dask cluster --------------------------------------------------------------------------------
+@pytest.mark.slow
+def test_jobs_run_on_a_dask_cluster_with_progress_errors_and_cancel(tmp_path):
+    """The runner on :class:`DaskExecutor` (a LocalCluster of one worker): the same result and
+    progress as the direct call, the engine's error with its class and message code, a cancel,
+    and the job held to its declared cores in a process that is neither ours nor the worker's."""
+    pytest.importorskip("distributed")
+    from cbmwater.executor import DaskExecutor
+
+    bad = tmp_path / "lab.csv"
+    bad.write_text("sample_id,temp_C\nA,20\n", encoding="utf-8")
+    with pytest.raises(InputError) as direct_error:
+        cbmwater.characterisation(bad)
+    ex = DaskExecutor("local-dask", workers=1)
+    rec = Recorder()
+    r = JobRunner(on_done=rec.on_done, on_progress=rec.on_progress, executor=ex)
+    try:
+        assert r.core_budget == 1 and r.executor is ex  # the cluster's worker threads
+        src = example_path("qinshui", "analyses.csv")
+        job = r.submit("characterise", "characterise_file", {"source": str(src), "chunk_rows": 8})
+        st = r.wait(job, timeout=300)
+        assert st.state == "done", st.error
+        direct = cbmwater.characterisation(src)
+        assert st.result is not None
+        assert st.result["records"] == json.loads(records_json(direct.records))
+        reports = rec.progress[job]
+        assert_monotone_to_one(reports)
+        assert [m for m, _ in reports][1:5] == [
+            "8 samples",
+            "16 samples",
+            "24 samples",
+            "32 samples",
+        ]
+        assert rec.done[0] == st
+        # the engine's error crosses the cluster with its class, text and message code
+        failed = r.wait(r.submit("characterise", "characterise_file", {"source": str(bad)}), 300)
+        assert failed.state == "failed" and failed.error_type == "InputError"
+        assert failed.error == str(direct_error.value)
+        assert failed.error_i18n is not None
+        assert failed.error_i18n["code"] == direct_error.value.full_message().code
+        # where it ran: its own process on the worker's machine, held to its one core
+        seen = r.wait(
+            r.submit("treat", hold, {"seconds": 0, "log": str(tmp_path), "tag": "d"}), 300
+        )
+        assert seen.state == "done", seen.error
+        assert seen.result is not None and seen.result["pid"] != os.getpid()
+        assert seen.result["highs_threads"] == 1
+        # a cancel ends the running job
+        long = r.submit("treat", sleeper, {"seconds": 120})
+        deadline = time.monotonic() + 60
+        while r.status(long).state != "running" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.0)
+        t0 = time.monotonic()
+        assert r.cancel(long) is True
+        st_c = r.wait(long, timeout=60)
+        assert st_c.state == "cancelled" and time.monotonic() - t0 < 30
+        assert r.cores_in_use() == 0
+    finally:
+        r.close()
+        ex.close()
