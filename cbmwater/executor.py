@@ -49,7 +49,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from .errors import InputError, RunCancelled
-from .geochem.engine import PHREEQC_WORKERS_ENV, available_cores
+from .geochem.engine import PHREEQC_WORKERS_ENV, available_cores, phreeqc_workers
 from .spawning import Limits, limits_from_env, program_main, run_guarded
 
 __all__ = [
@@ -323,13 +323,15 @@ class LocalExecutor(Executor):
     Parameters
     ----------
     workers : int, optional
-        Worker processes (default :func:`available_cores`).
+        Worker processes (default: the cores this process may use, :func:`available_cores`,
+        or fewer when ``CBMWATER_PHREEQC_WORKERS`` says so -- a job's process holds it at the
+        job's cores, which on a Dask worker's machine is not pinned to CPUs).
     """
 
     kind = "process-pool"
 
     def __init__(self, workers: int | None = None) -> None:
-        super().__init__(workers or available_cores())
+        super().__init__(workers or phreeqc_workers())
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
         #: process ids of the workers that ran tasks, with the count of tasks each ran

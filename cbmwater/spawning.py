@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing as mp
+import multiprocessing.util  # noqa: F401 - its exit handler (joins children) must run after ours
 import os
 import queue
 import signal
@@ -235,7 +236,8 @@ _LIVE_LOCK = threading.Lock()
 @atexit.register
 def _end_live_groups() -> None:
     """At exit, end the guarded runs still going: they are not daemonic, so multiprocessing
-    would otherwise wait for them (this handler runs before its own, registered earlier)."""
+    would otherwise wait for them (this handler runs before multiprocessing's, which was
+    registered earlier, when ``multiprocessing.util`` was imported above)."""
     with _LIVE_LOCK:
         groups = list(_LIVE)
     for pgid in groups:

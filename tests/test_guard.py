@@ -150,6 +150,47 @@ def test_memory_of_the_processes_a_run_starts_counts_towards_its_limit(tmp_path)
     assert _ended(run_pid) and _ended(child_pid)
 
 
+ABANDON = """
+import os, signal, sys, threading, time
+sys.path.insert(0, {tests!r})
+if __name__ == "__main__":
+    import test_guard
+    from cbmwater.study.guard import run_guarded
+    log = {log!r}
+    threading.Thread(
+        target=run_guarded, args=(test_guard.with_a_child, "sleeper", 600, log), daemon=True
+    ).start()
+    while not os.path.exists(log):
+        time.sleep(0.05)
+    {end}
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "end",
+    ["pass", "os.kill(os.getpid(), signal.SIGTERM)", "os.kill(os.getpid(), signal.SIGKILL)"],
+)
+def test_a_run_ends_with_the_process_that_started_it(tmp_path, end):
+    """Whether the starting process exits (its exit handler ends the run at once: the
+    subprocess's timeout is shorter than the run), is stopped or is killed (the run notices
+    that its parent is gone), it leaves no run and no process of the run's behind."""
+    import subprocess
+    import sys
+
+    log = tmp_path / "pids"
+    script = tmp_path / "abandon.py"
+    tests = str(Path(__file__).parent)
+    script.write_text(ABANDON.format(tests=tests, log=str(log), end=end), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    subprocess.run([sys.executable, str(script)], env=env, timeout=120, check=False)
+    run_pid, child_pid = (int(x) for x in log.read_text().split())
+    deadline = time.monotonic() + 15
+    while not (_ended(run_pid) and _ended(child_pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _ended(run_pid) and _ended(child_pid)
+
+
 def test_limits_come_from_the_environment_and_bad_values_are_refused(monkeypatch):
     monkeypatch.setenv("CBMWATER_RUN_MEMORY_MB", "1500")
     monkeypatch.setenv("CBMWATER_RUN_TIME_S", "90")
