@@ -28,6 +28,7 @@ from cbmwater.resources import example_path
 from cbmwater.study.guard import Limits
 from cbmwater.study.jobs import JobRunner, JobStatus, core_budget, default_runner
 from cbmwater.study.outputs import records_json
+from tests.executor_tasks import worker_view
 
 HAND = Path(__file__).parent / "data" / "optimise" / "hand" / "case.toml"
 TIMINGS = ("timings", "solve_seconds")
@@ -74,19 +75,6 @@ def hog(total_mb: int) -> int:
         blocks.append(b"\x01" * (20 * 1024 * 1024))
         time.sleep(0.01)
     return len(blocks)
-
-
-def worker_view(_: int) -> dict:
-    """What a worker of a process pool may use (its own view)."""
-    from cbmwater.geochem.engine import phreeqc_workers
-
-    time.sleep(0.2)  # long enough for every worker of a small pool to take a task
-    return {
-        "pid": os.getpid(),
-        "cpus": sorted(os.sched_getaffinity(0)),
-        "phreeqc_workers": phreeqc_workers(),
-        "highs_threads": default_threads(),
-    }
 
 
 def monte_carlo(case: str, samples: int, seed: int) -> dict:
