@@ -10,11 +10,11 @@ that are not thread-safe (Pyomo's output capture) never meet another session's r
 reports progress back to the caller.
 
 The child is not daemonic: it may start a process pool of its own (a Monte Carlo run inside a
-job of two cores runs its scenarios on two workers).  It leads a process group, and the guard
-watches and ends the whole group: the call and every process it started.
+job of two cores runs its scenarios on two workers).  The guard watches the call and every
+process it started, and the call leads a process group that the guard ends as a whole.
 
-Limits: the resident memory of the child's process group is read from ``/proc`` every 0.1 s and
-the group is stopped above :attr:`Limits.memory_mb`; each process's address space is also
+Limits: the resident memory of the child and every process it started is read from ``/proc``
+every 0.1 s and the group is stopped above :attr:`Limits.memory_mb`; each process's address space is also
 capped (``RLIMIT_AS``, four times the memory limit plus 2 GB, room for the libraries'
 reservations) as a backstop; the wall-clock time is capped at :attr:`Limits.time_s`.  A child
 whose parent disappears (the server was killed) ends its group within a second.
