@@ -31,3 +31,20 @@ END
 
 def square(x: int) -> int:
     return x * x
+
+
+def worker_view(_: int) -> dict:
+    """What a pool worker may use, as it sees it."""
+    import os
+    import time
+
+    from cbmwater.geochem.engine import phreeqc_workers
+    from cbmwater.optimize.solver import default_threads
+
+    time.sleep(0.2)  # long enough for every worker of a small pool to take a task
+    return {
+        "pid": os.getpid(),
+        "cpus": sorted(os.sched_getaffinity(0)),
+        "phreeqc_workers": phreeqc_workers(),
+        "highs_threads": default_threads(),
+    }

@@ -6,12 +6,23 @@ the oracle is the same computation done in this process, task by task, from task
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+
 import numpy as np
 import pytest
 
 from cbmwater.errors import InputError
-from cbmwater.executor import LocalExecutor, get_executor, task_seed
-from tests.executor_tasks import calcite_si_of_random_water, square
+from cbmwater.executor import (
+    SCHEDULER_ENV,
+    SOLVER_THREADS_ENV,
+    LocalExecutor,
+    executor_from_env,
+    get_executor,
+    task_seed,
+)
+from cbmwater.optimize.solver import THREADS_ENV
+from tests.executor_tasks import calcite_si_of_random_water, square, worker_view
 
 N, SEED = 12, 2026
 
@@ -75,3 +86,33 @@ def test_bad_executor_settings_are_messages():
         get_executor(0)
     with pytest.raises(InputError, match="neither 'local-dask' nor an address"):
         get_executor(1, "http://nowhere")
+
+
+def test_pool_workers_have_one_core_each_whatever_the_parents_setting(monkeypatch):
+    monkeypatch.setenv(SOLVER_THREADS_ENV, "4")  # inherited by the spawned workers
+    monkeypatch.setenv("CBMWATER_PHREEQC_WORKERS", "4")
+    before = len(multiprocessing.active_children())
+    with LocalExecutor(2) as ex:
+        # no process until the first task
+        assert len(multiprocessing.active_children()) == before
+        views = ex.map(worker_view, range(8))
+        pids = {v["pid"] for v in views}
+        assert os.getpid() not in pids and len(pids) <= 2
+        assert set(ex.worker_pids) == pids and sum(ex.worker_pids.values()) == 8
+    for v in views:
+        assert v["highs_threads"] == 1 and v["phreeqc_workers"] == 1
+        assert v["cpus"] == sorted(os.sched_getaffinity(0))  # the parent's affinity
+    assert SOLVER_THREADS_ENV == THREADS_ENV  # the name the solver reads
+
+
+def test_the_scheduler_of_long_lived_callers_comes_from_the_environment(monkeypatch):
+    monkeypatch.delenv(SCHEDULER_ENV, raising=False)
+    with executor_from_env() as ex:
+        assert ex.kind == "process-pool" and ex.local
+    monkeypatch.setenv(SCHEDULER_ENV, "http://nowhere")
+    with pytest.raises(InputError, match="neither 'local-dask' nor an address"):
+        executor_from_env()
+    from cbmwater.study.jobs import JobRunner
+
+    with pytest.raises(InputError, match="neither 'local-dask' nor an address"):
+        JobRunner()

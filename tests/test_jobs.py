@@ -28,6 +28,7 @@ from cbmwater.resources import example_path
 from cbmwater.study.guard import Limits
 from cbmwater.study.jobs import JobRunner, JobStatus, core_budget, default_runner
 from cbmwater.study.outputs import records_json
+from tests.executor_tasks import worker_view
 
 HAND = Path(__file__).parent / "data" / "optimise" / "hand" / "case.toml"
 TIMINGS = ("timings", "solve_seconds")
@@ -74,6 +75,35 @@ def hog(total_mb: int) -> int:
         blocks.append(b"\x01" * (20 * 1024 * 1024))
         time.sleep(0.01)
     return len(blocks)
+
+
+def monte_carlo(case: str, samples: int, seed: int) -> dict:
+    """In a job's process: :func:`cbmwater.uncertainty` as the app's job runs it (the default
+    executor), with the workers its pool says ran the scenarios (its ``DEBUG`` log), and what
+    the workers of a pool started here may use."""
+    import logging
+
+    from cbmwater.executor import get_executor
+
+    pools: list[tuple] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            pools.append(tuple(record.args or ()))
+
+    logger = logging.getLogger("cbmwater.executor")
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(Keep())
+    result = cbmwater.uncertainty(case, samples=samples, seed=seed).to_dict()
+    with get_executor() as ex:
+        views = ex.map(worker_view, range(4 * ex.workers))
+    return {
+        "result": result,
+        "pools": [{"workers": w, "used": u, "pids": p} for w, u, p in pools[:1]],
+        "views": views,
+        "job_pid": os.getpid(),
+        "job_cpus": sorted(os.sched_getaffinity(0)),
+    }
 
 
 # -- helpers ---------------------------------------------------------------------------------------
@@ -329,3 +359,114 @@ def test_two_simultaneous_optimisations_both_succeed_side_by_side():
         assert_monotone_to_one(rec.progress[s.id])
     if core_budget() >= 2:  # side by side, not one after the other
         assert sts[0].started < sts[1].finished and sts[1].started < sts[0].finished
+
+
+# -- a job's own pool -------------------------------------------------------------------------------
+@pytest.mark.slow
+@pytest.mark.skipif(core_budget() < 2, reason="needs 2 cores")
+def test_a_two_core_monte_carlo_job_runs_its_scenarios_on_two_workers(tmp_path):
+    """Issue 15 deliver 6: a job may start its own pool.  Oracle: the same run in this process
+    with one worker (the same seeds, so the same JSON), and each worker's own view."""
+    import shutil
+    import tomllib
+
+    from toml_writer import dumps
+
+    for f in HAND.parent.glob("*.csv"):
+        shutil.copy(f, tmp_path)
+    data = tomllib.loads(HAND.read_text(encoding="utf-8"))
+    data["uncertainty"] = {
+        "destinations": [
+            {"name": "Reuse", "price_CNY_m3": {"dist": "uniform", "low": 0.5, "high": 1.5}}
+        ]
+    }
+    case = tmp_path / "case.toml"
+    case.write_text(dumps(data), encoding="utf-8")
+    direct = cbmwater.uncertainty(case, samples=4, seed=7, workers=1).to_dict()
+    r = runner(cores=2)
+    try:
+        job = r.submit(
+            "uncertainty", monte_carlo, {"case": str(case), "samples": 4, "seed": 7}, cores=2
+        )
+        st = r.wait(job, timeout=600)
+    finally:
+        r.close()
+    assert st.state == "done", st.error
+    out = st.result
+    assert out is not None
+    # the scenarios ran on a pool of two workers inside the job, both of which ran some
+    (pool,) = out["pools"]
+    assert pool["workers"] == 2 and pool["used"] == 2
+    assert out["job_pid"] not in pool["pids"]
+    # the same seeds, so the same result as one worker in this process
+    assert out["result"] == direct
+    # every worker of a pool started in the job: on the job's two CPUs, one HiGHS thread and
+    # one PHREEQC instance (two workers x one core = the job's two cores)
+    assert len(out["job_cpus"]) == 2
+    assert len({v["pid"] for v in out["views"]}) == 2
+    for v in out["views"]:
+        assert v["cpus"] == out["job_cpus"]
+        assert v["highs_threads"] == 1 and v["phreeqc_workers"] == 1
+
+
+# -- on a Dask cluster --------------------------------------------------------------------------------
+@pytest.mark.slow
+def test_jobs_run_on_a_dask_cluster_with_progress_errors_and_cancel(tmp_path):
+    """The runner on :class:`DaskExecutor` (a LocalCluster of one worker): the same result and
+    progress as the direct call, the engine's error with its class and message code, a cancel,
+    and the job held to its declared cores in a process that is neither ours nor the worker's."""
+    pytest.importorskip("distributed")
+    from cbmwater.executor import DaskExecutor
+
+    bad = tmp_path / "lab.csv"
+    bad.write_text("sample_id,temp_C\nA,20\n", encoding="utf-8")
+    with pytest.raises(InputError) as direct_error:
+        cbmwater.characterisation(bad)
+    ex = DaskExecutor("local-dask", workers=1)
+    rec = Recorder()
+    r = JobRunner(on_done=rec.on_done, on_progress=rec.on_progress, executor=ex)
+    try:
+        assert r.core_budget == 1 and r.executor is ex  # the cluster's worker threads
+        src = example_path("qinshui", "analyses.csv")
+        job = r.submit("characterise", "characterise_file", {"source": str(src), "chunk_rows": 8})
+        st = r.wait(job, timeout=300)
+        assert st.state == "done", st.error
+        direct = cbmwater.characterisation(src)
+        assert st.result is not None
+        assert st.result["records"] == json.loads(records_json(direct.records))
+        reports = rec.progress[job]
+        assert_monotone_to_one(reports)
+        assert [m for m, _ in reports][1:5] == [
+            "8 samples",
+            "16 samples",
+            "24 samples",
+            "32 samples",
+        ]
+        assert rec.done[0] == st
+        # the engine's error crosses the cluster with its class, text and message code
+        failed = r.wait(r.submit("characterise", "characterise_file", {"source": str(bad)}), 300)
+        assert failed.state == "failed" and failed.error_type == "InputError"
+        assert failed.error == str(direct_error.value)
+        assert failed.error_i18n is not None
+        assert failed.error_i18n["code"] == direct_error.value.full_message().code
+        # where it ran: its own process on the worker's machine, held to its one core
+        seen = r.wait(
+            r.submit("treat", hold, {"seconds": 0, "log": str(tmp_path), "tag": "d"}), 300
+        )
+        assert seen.state == "done", seen.error
+        assert seen.result is not None and seen.result["pid"] != os.getpid()
+        assert seen.result["highs_threads"] == 1
+        # a cancel ends the running job
+        long = r.submit("treat", sleeper, {"seconds": 120})
+        deadline = time.monotonic() + 60
+        while r.status(long).state != "running" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.0)
+        t0 = time.monotonic()
+        assert r.cancel(long) is True
+        st_c = r.wait(long, timeout=60)
+        assert st_c.state == "cancelled" and time.monotonic() - t0 < 30
+        assert r.cores_in_use() == 0
+    finally:
+        r.close()
+        ex.close()

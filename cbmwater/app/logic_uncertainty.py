@@ -96,9 +96,9 @@ def submit_uncertainty(
     """Queue :func:`cbmwater.uncertainty` of the case as a job holding ``cores`` cores; saved
     as an ``uncertainty`` run when it is done.  Returns the job's id.
 
-    A job's worker process may not start a pool, so its scenarios run one after another there
-    (the same seeds, so the same result as any number of workers); ``cores`` is what the job
-    reserves from the runner's budget, and HiGHS and PHREEQC inside it use that many.
+    ``cores`` is what the job reserves from the runner's budget: its scenarios run on a pool of
+    that many workers inside the job (one HiGHS thread and one PHREEQC instance each; the same
+    seeds, so the same result as any number of workers).
     """
     params = {"case": case, "samples": int(samples), "seed": int(seed)}
     return submit_job(

@@ -5,11 +5,18 @@ The app (and any other long-lived caller) hands its long runs -- an optimisation
 a mine-water plan, a reinjection review, a large characterisation, a treatment train -- to a
 :class:`JobRunner` instead of running them in its own thread:
 
-* every job runs through :func:`cbmwater.study.guard.run_guarded`: a fresh ``spawn`` process
-  with the memory watchdog, the address-space backstop and the time limit of the guard
-  (``CBMWATER_RUN_MEMORY_MB``, ``CBMWATER_RUN_TIME_S``).  Pyomo and PHREEQC therefore never run
-  in the caller's thread, and two jobs never share an interpreter (Pyomo's output capture is not
-  thread-safe; Streamlit runs every session as a thread of one process);
+* the runner is a client of the executor (:mod:`cbmwater.executor`): every job is one
+  :meth:`~cbmwater.executor.Executor.run_isolated` task, i.e. it runs through
+  :func:`cbmwater.study.guard.run_guarded` -- a fresh ``spawn`` process with the memory
+  watchdog, the address-space backstop and the time limit of the guard
+  (``CBMWATER_RUN_MEMORY_MB``, ``CBMWATER_RUN_TIME_S``) -- on this machine (the default, the
+  local process pool's executor) or on a worker of a Dask cluster (``JobRunner(executor=)``, or
+  ``CBMWATER_SCHEDULER=tcp://host:port`` / ``local-dask``).  Pyomo and PHREEQC therefore never
+  run in the caller's thread, and two jobs never share an interpreter (Pyomo's output capture is
+  not thread-safe; Streamlit runs every session as a thread of one process);
+* a job's process is not daemonic: a job may start a pool of its own, so a Monte Carlo job of
+  two cores runs its scenarios on two worker processes, on the job's two CPUs, one HiGHS thread
+  and one PHREEQC instance each;
 * the runner waits for each job in a thread of its own, so the caller only reads
   :meth:`JobRunner.status`; a job keeps running when the page that started it is left;
 * the worker reports progress through the guard's multiprocessing queue;
@@ -30,7 +37,10 @@ job's process is held to what it declared:
 * ``CBMWATER_SOLVER_THREADS`` is set to the job's cores, so HiGHS runs that many threads
   (:func:`cbmwater.optimize.solver.default_threads`; the CLI, where it is unset, is unchanged).
 
-So with 2 cores, two one-core optimisations run side by side and a third waits.
+So with 2 cores, two one-core optimisations run side by side and a third waits.  On a Dask
+cluster the budget is the cluster's worker threads (or ``cores=``), a job holds that many of
+them, and the CPU affinity is left to the worker's machine (HiGHS threads and PHREEQC instances
+are still the job's cores).
 
 Examples
 --------
@@ -59,7 +69,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CbmwaterError, InputError, RunCancelled
-from .guard import Limits, run_guarded
+from ..executor import Executor, executor_from_env
+from .guard import Limits
 
 __all__ = [
     "JobRunner",
@@ -235,12 +246,17 @@ class JobRunner:
         at each job's start); ``submit(limits=)`` overrides it per job.
     on_progress : callable(job_id, message, fraction), optional
         Called in this process with every progress report of every job, in order.
+    executor : Executor, optional
+        Where jobs run (each as one :meth:`~cbmwater.executor.Executor.run_isolated` task);
+        default :func:`~cbmwater.executor.executor_from_env` (the local pool's executor, or
+        Dask on ``$CBMWATER_SCHEDULER``), closed with the runner.  With an executor that is not
+        local (Dask), the default budget is its worker threads and jobs are not pinned to CPUs.
 
     Raises
     ------
     InputError
         ``max_workers`` or ``cores`` is not a positive whole number, or ``cores`` is more than
-        the process may use.
+        the process (or the cluster) may use.
     """
 
     def __init__(
@@ -251,12 +267,17 @@ class JobRunner:
         cores: int | None = None,
         limits: Limits | None = None,
         on_progress: ProgressHook | None = None,
+        executor: Executor | None = None,
     ) -> None:
-        ids = _cpu_ids()
+        self._owns_executor = executor is None
+        self._executor = executor_from_env() if executor is None else executor
+        # the CPUs to share out: this process's, or slots of the cluster's worker threads
+        ids = _cpu_ids() if self._executor.local else list(range(self._executor.workers))
         n = len(ids) if cores is None else _positive(cores, "cores")
         if n > len(ids):
+            where = "this process" if self._executor.local else "the cluster"
             raise InputError(
-                f"a core budget of {n} is more than the {len(ids)} cores this process may use"
+                f"a core budget of {n} is more than the {len(ids)} cores {where} may use"
             )
         self._cpus: list[int] = ids[:n]
         self._free: set[int] = set(self._cpus)
@@ -272,6 +293,11 @@ class JobRunner:
         self._threads: list[threading.Thread] = []
 
     # -- reading -------------------------------------------------------------------------------
+    @property
+    def executor(self) -> Executor:
+        """The executor the jobs run on."""
+        return self._executor
+
     @property
     def core_budget(self) -> int:
         """Cores the runner shares out."""
@@ -421,6 +447,8 @@ class JobRunner:
                 self.cancel(st.id)
         for t in list(self._threads):
             t.join(timeout)
+        if self._owns_executor:
+            self._executor.close()
 
     # -- inside --------------------------------------------------------------------------------
     def _get(self, job_id: str) -> _Job:
@@ -457,15 +485,15 @@ class JobRunner:
                 log.exception("on_progress failed for job %s", job.status.id)
 
     def _run(self, job: _Job) -> None:
-        """The parent side of one job (its own thread): run it guarded, record the outcome."""
+        """The parent side of one job (its own thread): run it on the executor, in a guarded
+        process of its own, and record the outcome."""
         outcome: dict[str, Any] = {}
         try:
-            result = run_guarded(
+            result = self._executor.run_isolated(
                 _execute,
-                job.fn,
-                job.params,
-                job.cpus,
-                len(job.cpus),
+                {"fn": job.fn, "params": job.params},
+                cores=len(job.cpus),
+                cpus=job.cpus if self._executor.local else (),
                 limits=job.limits or self._limits,
                 progress=lambda msg, frac: self._progress(job, msg, frac),
                 cancel=job.cancel,
@@ -567,28 +595,13 @@ def _rows(records: Any) -> list[dict[str, Any]]:
     return out
 
 
-def _confine(cpus: tuple[int, ...], cores: int) -> None:
-    """Hold this (worker) process to its job's cores: CPU affinity and HiGHS threads."""
-    from ..optimize.solver import THREADS_ENV
-
-    os.environ[THREADS_ENV] = str(cores)
-    if cpus and hasattr(os, "sched_setaffinity"):
-        try:
-            os.sched_setaffinity(0, cpus)
-        except OSError:  # pragma: no cover - a container that forbids it
-            log.warning("could not set the CPU affinity of job process %d", os.getpid())
-
-
 def _execute(
     fn: Callable[..., Any],
     params: dict[str, Any],
-    cpus: tuple[int, ...],
-    cores: int,
     *,
     progress: Callable[[str, float], None],
 ) -> dict[str, Any]:
-    """The worker side of a job (in the guard's child process)."""
-    _confine(cpus, cores)
+    """The worker side of a job (in its guarded process, already held to the job's cores)."""
     last = [0.0]
 
     def report(message: str, fraction: float) -> None:
