@@ -50,6 +50,7 @@ import numpy as np
 
 from .errors import InputError, RunCancelled
 from .geochem.engine import PHREEQC_WORKERS_ENV, available_cores, phreeqc_workers
+from .i18n import Text
 from .spawning import Limits, limits_from_env, program_main, run_guarded
 
 __all__ = [
@@ -106,7 +107,7 @@ def task_seed(seed: int, index: int) -> int:
     True
     """
     if seed < 0 or index < 0:
-        raise InputError(f"seed and index must be >= 0; got seed={seed}, index={index}")
+        raise InputError(Text.of("executor.error.seed_index", seed=seed, index=index))
     state = np.random.SeedSequence(seed, spawn_key=(index,)).generate_state(2, dtype=np.uint32)
     return int(state[0]) << 31 | int(state[1]) >> 1
 
@@ -120,7 +121,7 @@ class Executor(ABC):
 
     def __init__(self, workers: int) -> None:
         if workers < 1:
-            raise InputError(f"workers must be >= 1; got {workers}")
+            raise InputError(Text.of("executor.error.workers", value=workers))
         self.workers = workers
 
     @abstractmethod
@@ -271,7 +272,7 @@ class Executor(ABC):
 
 def _positive_cores(cores: int) -> None:
     if isinstance(cores, bool) or not isinstance(cores, int) or cores < 1:
-        raise InputError(f"cores must be a positive whole number; got {cores!r}")
+        raise InputError(Text.of("executor.error.cores", value=repr(cores)))
 
 
 def _confined(
@@ -401,10 +402,7 @@ def _on_dask_worker(
     from distributed import Event, Queue
 
     if multiprocessing.current_process().daemon:
-        raise InputError(
-            "this Dask worker is a daemonic process and may not start a job's process; start "
-            "the workers with DASK_DISTRIBUTED__WORKER__DAEMON=False (docs/executor.md)"
-        )
+        raise InputError(Text.of("executor.error.daemonic_dask_worker"))
     reports = Queue(f"cbmwater-progress-{key}") if with_progress else None
     stop = Event(f"cbmwater-cancel-{key}")
     cancel = threading.Event()
@@ -455,9 +453,7 @@ class DaskExecutor(Executor):
         try:
             from distributed import Client, LocalCluster
         except ImportError as exc:  # pragma: no cover - dask is a dependency
-            raise InputError(
-                "the Dask executor needs the 'distributed' package: pip install 'dask[distributed]'"
-            ) from exc
+            raise InputError(Text.of("executor.error.no_distributed")) from exc
         self._cluster: Any = None
         if scheduler == "local-dask":
             n = workers or available_cores()
@@ -479,15 +475,12 @@ class DaskExecutor(Executor):
                 self._client = Client(scheduler, timeout="10s")
             except OSError as exc:
                 raise InputError(
-                    f"cannot reach the Dask scheduler at {scheduler} ({exc}); start one with "
-                    "`dask scheduler` and workers with `dask worker ADDRESS --nthreads 1`"
+                    Text.of("executor.error.unreachable", scheduler=scheduler, reason=str(exc))
                 ) from exc
             threads = sum(self._client.nthreads().values())
             n = max(1, threads)
         else:
-            raise InputError(
-                f"scheduler {scheduler!r} is neither 'local-dask' nor an address 'tcp://host:port'"
-            )
+            raise InputError(Text.of("executor.error.scheduler", scheduler=repr(scheduler)))
         super().__init__(n)
 
     def submit(self, fn: Callable[..., R], *args: Any) -> Any:
@@ -589,7 +582,7 @@ def get_executor(workers: int | None = None, scheduler: str | None = None) -> Ex
         Use it as a context manager so that its processes end with the run.
     """
     if workers is not None and workers < 1:
-        raise InputError(f"--workers must be >= 1; got {workers}")
+        raise InputError(Text.of("executor.error.workers_option", value=workers))
     if scheduler is None:
         return LocalExecutor(workers)
     return DaskExecutor(scheduler, workers)

@@ -37,6 +37,7 @@ from typing import Any, TypeVar
 
 from . import errors
 from .errors import CbmwaterError, ResourceLimitError, RunCancelled
+from .i18n import Text
 
 __all__ = ["program_main", "Limits", "limits_from_env", "run_guarded", "tree_rss_mb"]
 
@@ -122,7 +123,7 @@ def limits_from_env() -> Limits:
         except ValueError:
             value = float("nan")
         if not value > 0:
-            raise errors.InputError(f"{name} must be a positive number; got {text!r}")
+            raise errors.InputError(Text.of("guard.error.limit_value", name=name, text=repr(text)))
         out[field_] = value
     return Limits(**out)
 
@@ -360,27 +361,16 @@ def run_guarded(
     try:
         while True:
             if cancel is not None and cancel.is_set():
-                raise RunCancelled("the run was cancelled before it finished")
+                raise RunCancelled(Text.of("guard.error.cancelled"))
             try:
                 kind, *payload = out.get(timeout=_POLL_S)
             except queue.Empty:
                 if time.monotonic() - start > lim.time_s:
-                    stopped = (
-                        f"the run took longer than its time limit of {lim.time_s:g} s and was "
-                        "stopped; run it from the command line (cbmwater) for long work, or "
-                        "raise CBMWATER_RUN_TIME_S"
-                    )
+                    stopped = Text.of("guard.error.time", limit=lim.time_s)
                 elif tree_rss_mb(proc.pid or 0) > lim.memory_mb:
-                    stopped = (
-                        f"the run needed more than its memory limit of {lim.memory_mb:g} MB and "
-                        "was stopped; reduce the case (fewer wells, periods or trains) or raise "
-                        "CBMWATER_RUN_MEMORY_MB"
-                    )
+                    stopped = Text.of("guard.error.memory", limit=lim.memory_mb)
                 elif not proc.is_alive():
-                    stopped = (
-                        f"the run's process ended without a result (exit code {proc.exitcode}); "
-                        "it may have run out of memory"
-                    )
+                    stopped = Text.of("guard.error.died", exit_code=proc.exitcode)
                 if stopped:
                     raise ResourceLimitError(stopped) from None
                 continue
@@ -393,11 +383,9 @@ def run_guarded(
                 name, message, msg = payload[0]
                 raise _rebuild(name, message, msg)
             elif kind == "memory":
-                raise ResourceLimitError(
-                    f"the run ran out of memory (limit {lim.memory_mb:g} MB) and was stopped"
-                )
+                raise ResourceLimitError(Text.of("guard.error.out_of_memory", limit=lim.memory_mb))
             else:
-                raise ResourceLimitError(f"the run failed: {payload[0]}")
+                raise ResourceLimitError(Text.of("guard.error.failed", reason=str(payload[0])))
     finally:
         _end(proc)
         out.close()

@@ -70,6 +70,7 @@ from typing import Any
 
 from ..errors import CbmwaterError, InputError, RunCancelled
 from ..executor import Executor, executor_from_env
+from ..i18n import Message, Text
 from .guard import Limits
 
 __all__ = [
@@ -275,10 +276,8 @@ class JobRunner:
         ids = _cpu_ids() if self._executor.local else list(range(self._executor.workers))
         n = len(ids) if cores is None else _positive(cores, "cores")
         if n > len(ids):
-            where = "this process" if self._executor.local else "the cluster"
-            raise InputError(
-                f"a core budget of {n} is more than the {len(ids)} cores {where} may use"
-            )
+            where = Message("job.where.process" if self._executor.local else "job.where.cluster")
+            raise InputError(Text.of("job.error.budget", n=n, available=len(ids), where=where))
         self._cpus: list[int] = ids[:n]
         self._free: set[int] = set(self._cpus)
         self._max = n if max_workers is None else _positive(max_workers, "max_workers")
@@ -393,7 +392,7 @@ class JobRunner:
             cannot be sent to a worker, or ``cores`` not a positive whole number.
         """
         if kind not in KINDS:
-            raise InputError(f"unknown job kind {kind!r}; allowed: {', '.join(KINDS)}")
+            raise InputError(Text.of("job.error.kind", kind=repr(kind), allowed=", ".join(KINDS)))
         func = _resolve(fn)
         args = dict(params or {})
         for key, value in args.items():
@@ -401,8 +400,7 @@ class JobRunner:
                 pickle.dumps(value)
             except Exception as exc:  # noqa: BLE001 - any pickling failure means the same
                 raise InputError(
-                    f"job parameter {key!r} cannot be sent to a worker process ({exc}); pass "
-                    "a path, bytes, a mapping or numbers"
+                    Text.of("job.error.parameter", key=repr(key), reason=str(exc))
                 ) from None
         n = 1 if cores is None else _positive(cores, "cores")
         job = _Job(kind, str(label), func, args, min(n, len(self._cpus)), limits)
@@ -454,7 +452,7 @@ class JobRunner:
     def _get(self, job_id: str) -> _Job:
         job = self._jobs.get(job_id)
         if job is None:
-            raise InputError(f"no job {job_id!r} in this runner")
+            raise InputError(Text.of("job.error.no_job", job=repr(job_id)))
         return job
 
     def _dispatch(self) -> None:
@@ -535,7 +533,7 @@ class JobRunner:
 
 def _positive(value: object, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InputError(f"{name} must be a positive whole number; got {value!r}")
+        raise InputError(Text.of("job.error.positive", name=name, value=repr(value)))
     return value
 
 
@@ -543,7 +541,9 @@ def _resolve(fn: str | Callable[..., Any]) -> Callable[..., Any]:
     """The function a job names: a name of :data:`FUNCTIONS` or a module-level callable."""
     if isinstance(fn, str):
         if fn not in FUNCTIONS:
-            raise InputError(f"unknown job function {fn!r}; allowed: {', '.join(FUNCTIONS)}")
+            raise InputError(
+                Text.of("job.error.function", fn=repr(fn), allowed=", ".join(FUNCTIONS))
+            )
         if fn == "characterise_file":
             return characterise_file
         from .. import study
@@ -551,13 +551,11 @@ def _resolve(fn: str | Callable[..., Any]) -> Callable[..., Any]:
         func: Callable[..., Any] = getattr(study, fn)
         return func
     if not callable(fn):
-        raise InputError(f"a job runs a function; got {type(fn).__name__}")
+        raise InputError(Text.of("job.error.not_a_function", type=type(fn).__name__))
     try:
         pickle.dumps(fn)
     except Exception:  # noqa: BLE001 - lambdas, closures, bound methods of local objects
-        raise InputError(
-            f"a job's function must be defined at module level; {fn!r} is not"
-        ) from None
+        raise InputError(Text.of("job.error.not_module_level", fn=repr(fn))) from None
     return fn
 
 
@@ -608,7 +606,7 @@ def _execute(
         last[0] = float(fraction)
         progress(message, fraction)
 
-    report("started", 0.0)
+    report(Text.of("job.progress.started"), 0.0)
     kwargs = dict(params)
     if _takes_progress(fn):
         kwargs["progress"] = report
@@ -619,7 +617,7 @@ def _execute(
         result = pd.concat(list(result), ignore_index=True)
     out = _plain(result)
     if last[0] < 1.0:
-        report("done", 1.0)
+        report(Text.of("job.progress.done"), 1.0)
     return out
 
 

@@ -310,7 +310,7 @@ def sensitivity(
 
     t1 = time.perf_counter()
     if scheduler is None and multiprocessing.current_process().daemon:
-        # inside a job runner's worker (no pool allowed): one point after another, same result
+        # in a daemonic process (no pool allowed; not the job runner's): one point after another
         rows = [run_point(pjob, it) for it in items]
         step(total, total)
     else:

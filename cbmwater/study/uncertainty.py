@@ -266,8 +266,9 @@ def uncertainty(
 
     t1 = time.perf_counter()
     if scheduler is None and multiprocessing.current_process().daemon:
-        # a job runner's worker (a daemonic process) may not start a pool: the scenarios run
-        # here, one after another -- the same seeds, so the same result
+        # a daemonic process (a Dask worker started with daemon=True, a multiprocessing.Pool
+        # worker) may not start a pool: the scenarios run here, one after another -- the same
+        # seeds, so the same result.  The job runner's processes are not daemonic (docs/jobs.md).
         rows = []
         for i in range(samples):
             rows.append(run_scenario(job, (i, task_seed(seed, i))))
