@@ -637,3 +637,31 @@ def test_irrigation_pco2_error():
         "pCO2 must be between 0 and 1 atm; got 2.0",
     )
     assert zh == "pCO2必须在0至1 atm之间；输入为2.0"
+
+
+def test_speciation_redox_errors_name_the_samples():
+    from cbmwater.geochem.speciation import speciate
+    from cbmwater.water.analysis import AnalysisSet
+
+    recs = [dict(sample_id=f"S{i}", pH=7.5, Na=100.0, Cl=100.0, HCO3=150.0) for i in range(1, 8)]
+    a = AnalysisSet.from_records(recs)
+    zh = check(
+        _raises(InputError, speciate, a, redox="measured"),
+        "file <memory>, row 1: redox 'measured' needs a redox measurement, and sample(s) "
+        "'S1', 'S2', 'S3', 'S4', 'S5' and 2 more have none: measure ferrous and ferric iron "
+        "(columns Fe2 and Fe3), ORP as Eh in mV (column ORP_mV) or dissolved oxygen (column "
+        "DO), or choose --redox fe2 (total Fe as Fe(II), for an anoxic produced water) or "
+        "--redox pe:VALUE",
+        "<memory>",
+        "measured",
+        "--redox fe2",
+        "--redox pe",
+    )
+    assert "水样'S1'、'S2'、'S3'、'S4'、'S5'及另外2个水样没有" in zh
+    assert zh.startswith("文件<memory>，第1行：")
+    check(
+        _raises(InputError, speciate, a, redox="fe2", pe=4.0),
+        "give the redox state once: redox='fe2' and pe=4.0 disagree",
+        "redox='fe2'",
+        "pe=4.0",
+    )
