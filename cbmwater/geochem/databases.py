@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import DatabaseError, InputError
+from ..i18n import Text, joined
 from ..resources import data_path
 
 __all__ = ["DATABASE_DIR", "DATABASES", "DatabaseInfo", "resolve_database", "database_info"]
@@ -71,13 +72,14 @@ def resolve_database(name_or_path: str | Path | None = None) -> Path:
     if key.lower() in DATABASES and "/" not in text and "\\" not in text:
         path = DATABASE_DIR / DATABASES[key.lower()]
         if not path.exists():  # pragma: no cover - packaging error
-            raise DatabaseError(f"shipped database missing: {path}")
+            raise DatabaseError(Text.of("geochem.error.shipped_missing", path=str(path)))
         return path
     path = Path(text)
     if not path.is_file():
         raise InputError(
-            f"unknown PHREEQC database {text!r}; use one of {', '.join(DATABASES)} or the path "
-            "of a .dat file"
+            Text.of(
+                "geochem.error.unknown_database", name=repr(text), allowed=joined(list(DATABASES))
+            )
         )
     return path.resolve()
 
@@ -139,7 +141,7 @@ def _info(path: Path, mtime: float) -> DatabaseInfo:
                 phases.add(token)
             expect_phase = False
     if not elements:
-        raise DatabaseError(f"{path} has no SOLUTION_MASTER_SPECIES: not a PHREEQC database")
+        raise DatabaseError(Text.of("geochem.error.not_database", path=str(path)))
     return DatabaseInfo(
         path,
         path.name,

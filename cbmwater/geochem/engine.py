@@ -23,6 +23,7 @@ import pandas as pd
 from phreeqpy.iphreeqc import phreeqc_dll
 
 from ..errors import GeochemError
+from ..i18n import Text
 from .databases import DatabaseInfo, database_info
 from .redox import REDOX_MARK
 
@@ -69,8 +70,12 @@ class Phreeqc:
         if errors:
             msg = (lib.GetErrorString(iid) or b"").decode("utf-8", "replace")
             raise GeochemError(
-                f"PHREEQC could not load {self.db.path} ({errors} errors); IPhreeqc 3.7.3 needs a "
-                f"database written for PHREEQC 3.7 or older:\n{msg.strip()[:2000]}"
+                Text.of(
+                    "geochem.error.load_database",
+                    path=str(self.db.path),
+                    n=errors,
+                    text=msg.strip()[:2000],
+                )
             )
         for fn in (
             "SetOutputFileOn",
@@ -107,16 +112,13 @@ class Phreeqc:
         if REDOX_MARK not in text and _USES_AMM.search(text):
             # an input builder forgot the redox definitions: IPhreeqc may still hold them from
             # an earlier run, so the result would depend on the order of runs; refuse instead
-            raise GeochemError(
-                "internal error: a PHREEQC input enters ammonium as Amm without "
-                "the redox definitions (cbmwater.geochem.redox)"
-            )
+            raise GeochemError(Text.of("geochem.error.amm_without_redox"))
         iid = self._ip.id_
         with self.lock:
             n = self._lib.RunString(iid, text.encode("utf-8"))
             if n:
                 msg = (self._lib.GetErrorString(iid) or b"").decode("utf-8", "replace")
-                raise GeochemError(f"PHREEQC reported {n} error(s):\n{msg.strip()[:4000]}")
+                raise GeochemError(Text.of("geochem.error.phreeqc", n=n, text=msg.strip()[:4000]))
             raw = (self._lib.GetSelectedOutputString(iid) or b"").decode("utf-8", "replace")
             self.last_warnings = (self._lib.GetWarningString(iid) or b"").decode("utf-8", "replace")
         return parse_selected_output(raw)

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..i18n import Text
 from ..water.analysis import AnalysisSet
 from ..water.qa import meq_per_L
 from .databases import database_info
@@ -47,7 +48,7 @@ def calcium_equilibrium_input(
     CO2(g) at ``pco2_atm``; the selected output gives total Ca after the reaction.
     """
     if not (0 < pco2_atm < 1):
-        raise InputError(f"pCO2 must be between 0 and 1 atm; got {pco2_atm!r}")
+        raise InputError(Text.of("geochem.error.pco2", value=repr(pco2_atm)))
     base, _, _ = speciation_input(analyses, database, censored_policy=censored_policy, redox=redox)
     base = base.replace(
         "    -reset false\n", "    -reset false\n    -state true\n    -totals Ca\n", 1

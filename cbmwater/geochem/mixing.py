@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import GeochemError
+from ..i18n import Text, joined
 from .databases import database_info
 from .engine import get_engine, si_or_nan
 from .phreeqc_input import SI_MINERALS, fmt, redox_definitions, solution_block
@@ -45,7 +46,7 @@ def mix_block(
     review's injectate/formation-water mixtures use it.
     """
     if not parts:
-        raise GeochemError(f"MIX {number} has no solution")
+        raise GeochemError(Text.of("geochem.error.mix_empty", number=number))
     return (
         [f"MIX {number}"]
         + [f"    {int(s)} {fmt(f)}" for s, f in parts]
@@ -80,7 +81,11 @@ def blend_input(
     """
     bad = [m for m in minerals if m not in SI_MINERALS]
     if bad:
-        raise GeochemError(f"unknown minerals {bad}; allowed: {', '.join(SI_MINERALS)}")
+        raise GeochemError(
+            Text.of(
+                "geochem.error.unknown_minerals", bad=str(bad), allowed=joined(list(SI_MINERALS))
+            )
+        )
     db = database_info(database)
     sols = []
     for i, w in enumerate(waters):
@@ -104,7 +109,7 @@ def blend_input(
         k = n0 + j + 1
         parts = [(int(i) + 1, f) for i, f in sorted(mix.items()) if f > 0]
         if not parts:
-            raise GeochemError(f"blend {j} has no water")
+            raise GeochemError(Text.of("geochem.error.blend_empty", j=j))
         blocks.append("\n".join(mix_block(k, parts, t) + ["END"]) + "\n")
     return head, blocks
 
@@ -129,7 +134,7 @@ def blend_properties(
     out = get_engine(database).run(head + "".join(blocks) + "END\n")
     out = out[out["sim"] >= 2].groupby("sim", sort=True).tail(1)
     if len(out) != len(blocks):
-        raise GeochemError(f"PHREEQC returned {len(out)} rows for {len(blocks)} blends")
+        raise GeochemError(Text.of("geochem.error.rows_blends", got=len(out), n=len(blocks)))
     res = pd.DataFrame({"pH": out["pH"].to_numpy(float), "temp_C": out["temp"].to_numpy(float)})
     for m in minerals:
         res[f"si_{m}"] = si_or_nan(

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import cast
 
 from ..errors import GeochemError, InputError
-from ..i18n import Text, named
+from ..i18n import Text, joined, named
 from ..water.vocabulary import CACO3_G_EQ, CONSTITUENTS
 from .databases import DatabaseInfo
 from .redox import AMM_ELEMENT, RedoxBasis, parse_redox, redox_definitions
@@ -70,7 +70,7 @@ def fmt(x: float) -> str:
     """Format a validated finite number for PHREEQC (10 significant digits)."""
     xf = float(x)
     if not math.isfinite(xf):
-        raise GeochemError(f"non-finite number {x!r} cannot go into PHREEQC input")
+        raise GeochemError(Text.of("geochem.error.non_finite", value=repr(x)))
     return f"{xf:.10g}"
 
 
@@ -155,11 +155,14 @@ def solution_block(
         The block and sentences on constituents left out because the database lacks them.
     """
     if not isinstance(number, int) or number < 1:
-        raise GeochemError("solution number must be a positive integer")
+        raise GeochemError(Text.of("geochem.error.solution_number"))
     if charge_balance is not None and charge_balance not in CHARGE_BALANCE_CHOICES:
         raise InputError(
-            f"cannot charge-balance on {charge_balance!r}; allowed: "
-            f"{', '.join(CHARGE_BALANCE_CHOICES)}"
+            Text.of(
+                "geochem.error.charge_balance_choice",
+                value=repr(charge_balance),
+                allowed=joined(list(CHARGE_BALANCE_CHOICES)),
+            )
         )
 
     def get(name: str) -> float | None:
@@ -170,7 +173,7 @@ def solution_block(
 
     ph = get("pH")
     if ph is None:
-        raise InputError("pH is required for PHREEQC speciation")
+        raise InputError(Text.of("geochem.error.pH_required"))
     lines = [f"SOLUTION {number}", "    units mg/l"]
     temp = get("temp_C")
     if temp is not None:
@@ -196,9 +199,7 @@ def solution_block(
         elif isinstance(density, (int, float)) and 0.5 < float(density) < 2.0:
             lines.append(f"    density {fmt(density)}")
         else:
-            raise InputError(
-                f"density must be a number of kg/L between 0.5 and 2, or 'calc'; got {density!r}"
-            )
+            raise InputError(Text.of("geochem.error.density", value=repr(density)))
     notes: list[str] = []
     hco3, co3 = get("HCO3"), get("CO3")
     if hco3 is not None or co3 is not None:
@@ -227,7 +228,9 @@ def solution_block(
             f"    {element} {fmt(v)}{suffix}" + (" charge" if charge_balance == name else "")
         )
     if charge_balance not in (None, "pH", "HCO3") and get(charge_balance) is None:
-        raise InputError(f"cannot charge-balance on {charge_balance}: it was not measured")
+        raise InputError(
+            Text.of("geochem.error.charge_balance_unmeasured", name=str(charge_balance))
+        )
     return "\n".join(lines) + "\n", notes
 
 
@@ -242,7 +245,7 @@ def selected_output_block(
     names = list(phases)
     for p in names:
         if not _PHASE_NAME.match(p):
-            raise GeochemError(f"refusing phase name {p!r}")
+            raise GeochemError(Text.of("geochem.error.phase_name", name=repr(p)))
     lines = [
         f"SELECTED_OUTPUT {int(number)}",
         "    -reset false",

@@ -47,7 +47,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import InputError
-from ..i18n import Text
+from ..i18n import Text, joined
 from .databases import DatabaseInfo
 
 __all__ = [
@@ -152,12 +152,16 @@ class RedoxBasis:
     def __post_init__(self) -> None:
         if self.kind not in ("fe2", "pe", "measured"):
             raise InputError(
-                f"redox basis must be one of {', '.join(REDOX_CHOICES)}; got {self.kind!r}"
+                Text.of(
+                    "geochem.error.redox_basis",
+                    allowed=joined(list(REDOX_CHOICES)),
+                    value=repr(self.kind),
+                )
             )
         if self.kind == "pe" and (
             self.pe is None or not math.isfinite(self.pe) or not -15.0 <= self.pe <= 20.0
         ):
-            raise InputError(f"pe must be a number between -15 and 20 (e.g. pe:4); got {self.pe!r}")
+            raise InputError(Text.of("geochem.error.pe_range", value=repr(self.pe)))
 
     @property
     def label(self) -> str:
@@ -208,10 +212,7 @@ class RedoxBasis:
             return ("do", do, Text.of("redox.basis.do", do_mg_L=do))
         if split:
             return ("split", None, Text.of("redox.basis.split"))
-        raise InputError(
-            "redox 'measured' needs Fe2 and Fe3, ORP_mV or DO in the analysis; "
-            "none was measured (use --redox fe2 or pe:VALUE)"
-        )
+        raise InputError(Text.of("geochem.error.redox_measured_none"))
 
 
 def parse_redox(value: str | RedoxBasis | None) -> RedoxBasis:
@@ -227,8 +228,10 @@ def parse_redox(value: str | RedoxBasis | None) -> RedoxBasis:
         try:
             pe = float(text[3:])
         except ValueError:
-            raise InputError(
-                f"redox {value!r}: the pe after 'pe:' must be a number, e.g. pe:4"
-            ) from None
+            raise InputError(Text.of("geochem.error.pe_not_number", value=repr(value))) from None
         return RedoxBasis("pe", pe)
-    raise InputError(f"redox must be one of {', '.join(REDOX_CHOICES)}; got {value!r}")
+    raise InputError(
+        Text.of(
+            "geochem.error.redox_choice", allowed=joined(list(REDOX_CHOICES)), value=repr(value)
+        )
+    )

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import GeochemError, InputError
-from ..i18n import Text, joined
+from ..i18n import Message, Text, joined
 from ..version import __version__
 from ..water.analysis import AnalysisSet
 from .databases import DatabaseInfo, database_info
@@ -136,7 +136,7 @@ def _basis(redox: str | RedoxBasis | None, pe: float | None) -> RedoxBasis:
         return parse_redox(redox)
     b = RedoxBasis("pe", float(pe))
     if redox is not None and parse_redox(redox) != b:
-        raise InputError(f"give the redox state once: redox={redox!r} and pe={pe!r} disagree")
+        raise InputError(Text.of("geochem.error.redox_twice", redox=repr(redox), pe=repr(pe)))
     return b
 
 
@@ -173,9 +173,7 @@ def _redox_per_sample(
             continue
         if mode == "fe_couple" and no_fe3:
             raise InputError(
-                f"{db.name} has no Fe(III): the measured Fe2/Fe3 couple of sample "
-                f"{sid!r} cannot set the pe; use --redox fe2 or pe:VALUE, or "
-                "another database",
+                Text.of("geochem.error.no_fe3", database=db.name, sample=repr(sid)),
                 file=analyses.source,
                 row=analyses.rows.get(sid),
             )
@@ -183,13 +181,12 @@ def _redox_per_sample(
             warnings[sid].append(Text.of("geochem.warn.do_censored"))
         out[sid] = sentence
     if missing:
-        shown = ", ".join(repr(s) for s in missing[:5])
-        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        shown = joined([repr(s) for s in missing[:5]])
+        more = (
+            Message("geochem.error.and_more", {"n": len(missing) - 5}) if len(missing) > 5 else ""
+        )
         raise InputError(
-            f"redox 'measured' needs a redox measurement, and sample(s) {shown}{more} have none: "
-            "measure ferrous and ferric iron (columns Fe2 and Fe3), ORP as Eh in mV (column "
-            "ORP_mV) or dissolved oxygen (column DO), or choose --redox fe2 (total Fe as Fe(II), "
-            "for an anoxic produced water) or --redox pe:VALUE",
+            Text.of("geochem.error.redox_missing", shown=shown, more=more),
             file=analyses.source,
             row=analyses.rows.get(missing[0]),
         )
@@ -367,7 +364,7 @@ def speciate(
     text = head + "".join(block_list) + "END\n"
     ids = analyses.sample_ids
     if len(out) != len(ids):
-        raise GeochemError(f"PHREEQC returned {len(out)} rows for {len(ids)} samples")
+        raise GeochemError(Text.of("geochem.error.rows_samples", got=len(out), n=len(ids)))
     table = pd.DataFrame(index=pd.Index(ids, name="sample_id"))
     table["pH"] = out["pH"].to_numpy()
     table["temp_C"] = out.iloc[:, 2].to_numpy()
@@ -428,6 +425,17 @@ def _locate_failure(
             get_engine(db.path).run(text)
         except GeochemError as exc:
             row = analyses.rows.get(sid)
-            where = f" (file {analyses.source}, row {row})" if row else ""
-            return GeochemError(f"PHREEQC failed on sample {sid!r}{where}: {exc}")
+            where = (
+                Message("geochem.error.sample_where", {"file": analyses.source, "row": row})
+                if row
+                else ""
+            )
+            return GeochemError(
+                Text.of(
+                    "geochem.error.sample_failed",
+                    sample=repr(sid),
+                    where=where,
+                    error=exc.full_message(),
+                )
+            )
     return None

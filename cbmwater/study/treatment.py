@@ -409,14 +409,11 @@ def economics(**overrides: float | None) -> Economics | None:
     >>> economics(electricity_CNY_kWh=1.0).electricity_CNY_kWh
     1.0
     """
-    from ..treatment.economics import load_economics
+    from ..treatment.economics import load_economics, unknown_override
 
     unknown = sorted(set(overrides) - set(ECONOMICS_OVERRIDES))
     if unknown:
-        raise InputError(
-            f"unknown economics override {', '.join(unknown)}; allowed: "
-            f"{', '.join(ECONOMICS_OVERRIDES)}"
-        )
+        raise InputError(unknown_override(unknown, ECONOMICS_OVERRIDES))
     base = load_economics()
     changes = {
         k: float(v)

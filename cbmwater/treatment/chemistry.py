@@ -28,7 +28,7 @@ from ..geochem.databases import DatabaseInfo, database_info
 from ..geochem.engine import get_engine, run_blocks
 from ..geochem.phreeqc_input import fmt, phreeqc_element, redox_definitions, solution_block
 from ..geochem.redox import RedoxBasis, parse_redox
-from ..i18n import Text
+from ..i18n import Text, joined
 from ..water.phases import MINERALS, REAGENTS
 from ..water.vocabulary import CONSTITUENTS, molar_mass
 from .library import MEMBRANE_CO2_POLICIES
@@ -189,22 +189,38 @@ def equilibrate(
     db = database_info(database)
     n = len(batch)
     if target_pH is not None and not (2.0 <= target_pH <= 13.0):
-        raise InputError(f"target pH must be between 2 and 13; got {target_pH}")
+        raise InputError(Text.of("treatment.error.target_pH", value=target_pH))
     fixed = fixed_reagents_mmol_L or {}
     for chem in list(fixed) + [c for c in (base, acid) if c]:
         if chem not in REAGENT_FORMULAS and not (chem in fixed and chem in REAGENT_RECIPES):
             raise InputError(
-                f"cannot dose {chem!r} in PHREEQC; known reagents: {', '.join(REAGENT_FORMULAS)}"
+                Text.of(
+                    "treatment.error.cannot_dose",
+                    reagent=repr(chem),
+                    known=joined(list(REAGENT_FORMULAS)),
+                )
             )
     for p in precipitates:
         if p not in PHASE_MOLAR_MASS:
-            raise InputError(f"unknown precipitate {p!r}; known: {', '.join(PHASE_MOLAR_MASS)}")
+            raise InputError(
+                Text.of(
+                    "treatment.error.unknown_precipitate",
+                    phase=repr(p),
+                    known=joined(list(PHASE_MOLAR_MASS)),
+                )
+            )
     dissolves = dict(dissolves or {})
     for p, si in dissolves.items():
         if p not in PHASE_MOLAR_MASS or p in precipitates:
-            raise InputError(f"cannot dissolve {p!r}; known: {', '.join(PHASE_MOLAR_MASS)}")
+            raise InputError(
+                Text.of(
+                    "treatment.error.cannot_dissolve",
+                    phase=repr(p),
+                    known=joined(list(PHASE_MOLAR_MASS)),
+                )
+            )
         if not -3.0 <= float(si) <= 1.0:
-            raise InputError(f"target SI of {p} must be between -3 and 1; got {si}")
+            raise InputError(Text.of("treatment.error.target_si", phase=p, value=si))
     gases = gases or {}
     totals = [e for e in (phreeqc_element(nm, db) for nm in _DISSOLVED) if e]
     phases_out = (
@@ -216,7 +232,9 @@ def equilibrate(
     extra = [_EXTRA_PHASES[p] for p in precipitates if p not in db.phases and p in _EXTRA_PHASES]
     absent = [p for p in precipitates if p not in db.phases and p not in _EXTRA_PHASES]
     if absent:
-        raise InputError(f"{db.name} does not define {', '.join(absent)}")
+        raise InputError(
+            Text.of("treatment.error.db_lacks_phases", database=db.name, phases=joined(absent))
+        )
     phase_defs = _FIX_PH_PHASE.replace("END\n", "".join(extra) + "END\n")
     head = [
         redox_definitions(db),
@@ -281,7 +299,9 @@ def equilibrate(
     init = out[state == "i_soln"].reset_index(drop=True)
     react = out[state == "react"].reset_index(drop=True)
     if len(init) != n or len(react) != n:
-        raise GeochemError(f"PHREEQC returned {len(init)}/{len(react)} rows for {n} waters")
+        raise GeochemError(
+            Text.of("treatment.error.phreeqc_rows", init=len(init), react=len(react), n=n)
+        )
     s = _litres_per_system(init["mass_H2O"].to_numpy(float), batch.conc_mg_L)
     conc = batch.conc_mg_L.copy()
     added = np.zeros_like(conc)
@@ -515,16 +535,20 @@ def concentrate_limit(
     db = database_info(database)
     n = len(batch)
     if not 0 < max_recovery < 1:
-        raise InputError(f"maximum recovery must be between 0 and 1; got {max_recovery}")
+        raise InputError(Text.of("treatment.error.max_recovery", value=max_recovery))
     if co2 not in CO2_POLICIES:
         raise InputError(
-            f"concentrate CO2 policy must be one of {', '.join(CO2_POLICIES)}; got {co2!r}"
+            Text.of(
+                "treatment.error.co2_policy", allowed=joined(list(CO2_POLICIES)), value=repr(co2)
+            )
         )
     logp = feed_log_pco2(batch, database, redox) if co2 == "feed_pco2" else None
     minerals = [m for m in allowance if m in db.phases]
     missing = [m for m in allowance if m not in db.phases]
     if missing:
-        raise InputError(f"{db.name} does not define {', '.join(missing)}")
+        raise InputError(
+            Text.of("treatment.error.db_lacks_phases", database=db.name, phases=joined(missing))
+        )
     coarse = np.unique(np.concatenate([np.arange(0.05, max_recovery, 0.05), [max_recovery]]))
     out, coarse_text = _concentration_run(batch, [coarse] * n, minerals, db, logp, rejection, redox)
     lo = np.zeros(n)
@@ -533,7 +557,9 @@ def concentrate_limit(
     si_cols = {m: f"si_{m}" for m in minerals}
     steps = len(coarse)
     if len(react) != n * steps:
-        raise GeochemError(f"PHREEQC returned {len(react)} concentration steps for {n} x {steps}")
+        raise GeochemError(
+            Text.of("treatment.error.phreeqc_steps", got=len(react), n=n, steps=steps)
+        )
     # (water, step) arrays: PHREEQC writes each water's steps in order, waters in order
     si_c = {m: react[si_cols[m]].to_numpy(float).reshape(n, steps) for m in minerals}
     si_at = {m: np.where(si_c[m][:, -1] <= -999, np.nan, si_c[m][:, -1]) for m in minerals}

@@ -97,7 +97,11 @@ def unit_capital(
         q_eff = np.where(below, curve.Q_min_m3_d, q_eff)
     elif curve.below_min != "extrapolate":
         raise InputError(
-            f"{unit_id}: capital below_min {curve.below_min!r} is not one of floor, extrapolate"
+            Text.of(
+                "treatment.error.below_min",
+                unit=named("unitid", unit_id),
+                value=repr(curve.below_min),
+            )
         )
     capex = np.where(live, k * (q_eff / curve.Q_ref_m3_d) ** curve.B, 0.0)
     warnings: list[list[str]] = [[] for _ in range(len(q))]
@@ -191,7 +195,13 @@ def cost_train(result: TrainResult, econ: Economics) -> TrainCost:
         disposal = {"sludge_disposal": np.zeros(n)}
         if spec.residual in SOLID_RESIDUALS:
             if not spec.disposal_class:
-                raise InputError(f"{spec.id}: a {spec.residual} residual needs a disposal class")
+                raise InputError(
+                    Text.of(
+                        "treatment.error.needs_disposal",
+                        unit=named("unitid", spec.id),
+                        residual=spec.residual,
+                    )
+                )
             price, basis = econ.disposal_price_CNY_t(spec.disposal_class)
             tonnes_d = np.asarray(step.solids_kg_d, float) / 1000.0
             if basis == "as_delivered":
@@ -201,8 +211,11 @@ def cost_train(result: TrainResult, econ: Economics) -> TrainCost:
                 f = spec.sludge_solids_frac
                 if not f > 0:
                     raise InputError(
-                        f"{spec.id}: disposal class {spec.disposal_class!r} is "
-                        "charged as delivered and needs sludge_solids_frac"
+                        Text.of(
+                            "treatment.error.as_delivered",
+                            unit=named("unitid", spec.id),
+                            disposal_class=repr(spec.disposal_class),
+                        )
                     )
                 extra: float | np.ndarray = 0.0
                 if spec.model == "thermal":

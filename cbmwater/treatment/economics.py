@@ -22,6 +22,7 @@ from typing import Any
 
 from .. import plausible
 from ..errors import DatabaseError, InputError
+from ..i18n import Text, joined
 from ..water.phases import REAGENTS
 from .datafiles import TREATMENT_DATA_DIR
 
@@ -93,16 +94,27 @@ class Economics:
         """``amount`` in ``currency`` of ``year`` as CNY of :attr:`price_year`."""
         if currency not in self.fx_to_CNY:
             raise InputError(
-                f"no exchange rate for {currency!r}; known: {', '.join(self.fx_to_CNY)}"
+                Text.of(
+                    "treatment.error.economics.no_fx",
+                    currency=repr(currency),
+                    known=joined(list(self.fx_to_CNY)),
+                )
             )
         if year not in self.cost_index or self.price_year not in self.cost_index:
             raise InputError(
-                f"no cost index for {year}; known years: "
-                f"{', '.join(map(str, sorted(self.cost_index)))}"
+                Text.of(
+                    "treatment.error.economics.no_cost_index",
+                    year=year,
+                    known=joined([str(y) for y in sorted(self.cost_index)]),
+                )
             )
         rates = self.fx_to_CNY[currency]
         if self.price_year not in rates:
-            raise InputError(f"no {currency} exchange rate for {self.price_year}")
+            raise InputError(
+                Text.of(
+                    "treatment.error.economics.no_fx_year", currency=currency, year=self.price_year
+                )
+            )
         return (
             amount
             * self.cost_index[self.price_year]
@@ -126,7 +138,11 @@ class Economics:
         """
         if disposal_class not in DISPOSAL_CLASSES:
             raise InputError(
-                f"unknown disposal class {disposal_class!r}; known: {', '.join(DISPOSAL_CLASSES)}"
+                Text.of(
+                    "treatment.error.economics.unknown_disposal",
+                    disposal_class=repr(disposal_class),
+                    known=joined(list(DISPOSAL_CLASSES)),
+                )
             )
         attr, basis = DISPOSAL_CLASSES[disposal_class]
         return float(getattr(self, attr)), basis
@@ -136,12 +152,32 @@ class Economics:
         return capital_recovery_factor(self.discount_rate, self.life_yr)
 
     def with_(self, **changes: Any) -> Economics:  # field name -> value (mixed types)
-        """A copy with some defaults changed (e.g. ``electricity_CNY_kWh=0.8``), validated."""
-        from dataclasses import replace
+        """A copy with some defaults changed (e.g. ``electricity_CNY_kWh=0.8``), validated.
 
+        Raises
+        ------
+        InputError
+            A name that is not a field of :class:`Economics` (listing the fields), or a value
+            out of its plausible range.
+        """
+        from dataclasses import fields, replace
+
+        names = [f.name for f in fields(self)]
+        unknown = sorted(set(changes) - set(names))
+        if unknown:
+            raise InputError(unknown_override(unknown, names))
         new = replace(self, **changes)
         _check_finance(new, "<override>")
         return new
+
+
+def unknown_override(unknown: list[str], allowed: list[str] | tuple[str, ...]) -> Text:
+    """The error text of economics overrides that are not prices (names as given)."""
+    return Text.of(
+        "treatment.error.economics.unknown_override",
+        names=joined(unknown),
+        allowed=joined(list(allowed)),
+    )
 
 
 def capital_recovery_factor(rate: float, life_yr: float) -> float:
@@ -151,7 +187,7 @@ def capital_recovery_factor(rate: float, life_yr: float) -> float:
     any engineering-economics text.
     """
     if life_yr <= 0:
-        raise InputError(f"life must be positive; got {life_yr}")
+        raise InputError(Text.of("treatment.error.life_positive", life=life_yr))
     if rate == 0:
         return 1.0 / life_yr
     g = (1.0 + rate) ** life_yr
@@ -180,7 +216,11 @@ def _check_finance(e: Economics, where: str) -> None:
 
 def _req(d: dict[str, Any], key: str, path: Path, section: str) -> Any:  # a parsed TOML value
     if key not in d:
-        raise DatabaseError(f"{path}: [{section}] lacks {key!r}")
+        raise DatabaseError(
+            Text.of(
+                "treatment.error.economics.lacks", file=str(path), section=section, key=repr(key)
+            )
+        )
     return d[key]
 
 
@@ -192,9 +232,14 @@ def _molar_mass(c: dict, path: Path, section: str) -> float:
     row = REAGENTS.get(str(c.get("formula")))
     if row is not None and abs(row.molar_mass - given) > 0.01:
         raise DatabaseError(
-            f"{path}: [{section}] molar_mass_g_mol {given:g} disagrees with "
-            f"{row.molar_mass:.3f} g/mol of {row.formula} in the phases table "
-            f"(cbmwater.water.phases)"
+            Text.of(
+                "treatment.error.economics.molar_mass",
+                file=str(path),
+                section=section,
+                given=given,
+                table=row.molar_mass,
+                formula=row.formula,
+            )
         )
     return given
 
@@ -202,7 +247,9 @@ def _molar_mass(c: dict, path: Path, section: str) -> float:
 def _need_source(d: dict, path: Path, section: str) -> str:
     s = d.get("source")
     if not isinstance(s, str) or len(s.strip()) < 8:
-        raise DatabaseError(f"{path}: [{section}] needs a 'source' (or 'assumption: <reason>')")
+        raise DatabaseError(
+            Text.of("treatment.error.economics.need_source", file=str(path), section=section)
+        )
     return s
 
 
@@ -211,7 +258,9 @@ def _load(path: Path, mtime: float) -> Economics:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise DatabaseError(f"{path}: cannot read: {exc}") from None
+        raise DatabaseError(
+            Text.of("treatment.error.economics.cannot_read", file=str(path), reason=str(exc))
+        ) from None
     sources: dict[str, str] = {}
     meta = _req(data, "meta", path, "meta")
     price_year = int(_req(meta, "price_year", path, "meta"))
@@ -234,20 +283,33 @@ def _load(path: Path, mtime: float) -> Economics:
     sources["cost_index"] = _need_source(idx_tbl, path, "cost_index")
     cost_index = {int(k): float(v) for k, v in idx_tbl.get("values", {}).items()}
     if price_year not in cost_index:
-        raise DatabaseError(f"{path}: [cost_index] has no value for the price year {price_year}")
+        raise DatabaseError(
+            Text.of(
+                "treatment.error.economics.no_price_year_index", file=str(path), year=price_year
+            )
+        )
     fx: dict[str, dict[int, float]] = {}
     for cur, tbl in _req(data, "fx_to_CNY", path, "fx_to_CNY").items():
         sources[f"fx_to_CNY.{cur}"] = _need_source(tbl, path, f"fx_to_CNY.{cur}")
         fx[cur] = {int(k): float(v) for k, v in tbl.get("values", {}).items()}
         if price_year not in fx[cur]:
-            raise DatabaseError(f"{path}: [fx_to_CNY.{cur}] has no rate for {price_year}")
+            raise DatabaseError(
+                Text.of(
+                    "treatment.error.economics.fx_no_rate",
+                    file=str(path),
+                    currency=cur,
+                    year=price_year,
+                )
+            )
     chems: dict[str, Chemical] = {}
     for name, c in _req(data, "chemicals", path, "chemicals").items():
         sec = f"chemicals.{name}"
         src = _need_source(c, path, sec)
         purity = float(_req(c, "purity", path, sec))
         if not 0 < purity <= 1:
-            raise DatabaseError(f"{path}: [{sec}] purity must be in (0, 1]")
+            raise DatabaseError(
+                Text.of("treatment.error.economics.purity", file=str(path), section=sec)
+            )
         chems[name] = Chemical(
             name,
             str(_req(c, "formula", path, sec)),
@@ -263,7 +325,11 @@ def _load(path: Path, mtime: float) -> Economics:
         sources["location_factor"] = _need_source(tbl, path, "location_factor")
         for cur, v in tbl.get("values", {}).items():
             if not isinstance(v, (int, float)) or not 0.05 <= float(v) <= 5:
-                raise DatabaseError(f"{path}: [location_factor] {cur} must be between 0.05 and 5")
+                raise DatabaseError(
+                    Text.of(
+                        "treatment.error.economics.location_factor", file=str(path), currency=cur
+                    )
+                )
             loc[str(cur)] = float(v)
     econ = Economics(
         price_year=price_year,
@@ -285,7 +351,9 @@ def _load(path: Path, mtime: float) -> Economics:
     try:
         _check_finance(econ, str(path))
     except InputError as exc:
-        raise DatabaseError(str(exc)) from None
+        err = DatabaseError(str(exc))
+        err.message = exc.full_message()  # the plausible-range message, in any language
+        raise err from None
     return econ
 
 
@@ -293,5 +361,5 @@ def load_economics(path: str | Path | None = None) -> Economics:
     """Load and validate ``economics.toml`` (cached until the file changes)."""
     p = Path(path) if path is not None else TREATMENT_DATA_DIR / "economics.toml"
     if not p.is_file():
-        raise DatabaseError(f"economics file not found: {p}")
+        raise DatabaseError(Text.of("treatment.error.economics.not_found", file=str(p)))
     return _load(p.resolve(), p.stat().st_mtime)

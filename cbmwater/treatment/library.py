@@ -197,9 +197,23 @@ class UnitLibrary:
         return len(self.units)
 
 
-def _fail(path: Path, unit: str | None, fld: str | None, msg: str) -> DatabaseError:
-    where = str(path) + (f", unit {unit!r}" if unit else "") + (f", field {fld!r}" if fld else "")
-    return DatabaseError(f"{where}: {msg}")
+def _fail(path: Path, unit: str | None, fld: str, what: str, **params: Any) -> DatabaseError:
+    """The error of a unit library that breaks a rule: ``"<file>, unit 'u', field 'f': <what>"``,
+    ``what`` the message ``treatment.error.library.<what>`` with ``params``."""
+    msg = Message(f"treatment.error.library.{what}", params)
+    if unit:
+        return DatabaseError(
+            Text.of(
+                "treatment.error.library.at_unit_field",
+                file=str(path),
+                unit=repr(unit),
+                field=repr(fld),
+                what=msg,
+            )
+        )
+    return DatabaseError(
+        Text.of("treatment.error.library.at_field", file=str(path), field=repr(fld), what=msg)
+    )
 
 
 def _num(
@@ -252,9 +266,7 @@ def _parse_unit(
     }
     extra = set(d) - allowed
     if extra:
-        raise _fail(
-            path, uid, sorted(extra)[0], f"unknown field; allowed: {', '.join(sorted(allowed))}"
-        )
+        raise _fail(path, uid, sorted(extra)[0], "unknown_field", allowed=joined(sorted(allowed)))
     for key in (
         "name_en",
         "name_zh",
@@ -270,23 +282,22 @@ def _parse_unit(
             raise _fail(path, uid, key, "missing")
     for key, choices in (("category", CATEGORIES), ("model", MODELS), ("residual", RESIDUALS)):
         if d[key] not in choices:
-            raise _fail(path, uid, key, f"{d[key]!r} is not one of {', '.join(choices)}")
+            raise _fail(
+                path, uid, key, "not_one_of", value=repr(d[key]), allowed=joined(list(choices))
+            )
     recovery = _num(path, uid, "recovery", d["recovery"], 0.0, 1.0, lo_open=True)
     removal: dict[str, float] = {}
     for k, v in d.get("removal", {}).items():
         if k != "default" and k not in REMOVABLE:
             close = difflib.get_close_matches(k, REMOVABLE, n=1)
-            raise _fail(
-                path,
-                uid,
-                f"removal.{k}",
-                "not a removable constituent" + (f"; did you mean {close[0]!r}?" if close else ""),
-            )
+            if close:
+                raise _fail(path, uid, f"removal.{k}", "not_removable_hint", name=repr(close[0]))
+            raise _fail(path, uid, f"removal.{k}", "not_removable")
         removal[k] = _num(path, uid, f"removal.{k}", v, 0.0, 1.0)
     if recovery == 1.0 and any(v > 0 for v in removal.values()) and d["residual"] == "brine":
-        raise _fail(path, uid, "recovery", "a unit with a brine residual needs recovery < 1")
+        raise _fail(path, uid, "recovery", "brine_recovery")
     if recovery < 1.0 and d["residual"] == "none":
-        raise _fail(path, uid, "residual", "water is lost (recovery < 1) but residual is 'none'")
+        raise _fail(path, uid, "residual", "none_residual")
     if d["model"] == "membrane":  # cbmwater.treatment.models._membrane_step
         mp = d.get("params", {})
         for key, choices in (
@@ -295,29 +306,23 @@ def _parse_unit(
         ):
             if key in mp and mp[key] not in choices:
                 raise _fail(
-                    path, uid, f"params.{key}", f"{mp[key]!r} is not one of {', '.join(choices)}"
+                    path,
+                    uid,
+                    f"params.{key}",
+                    "not_one_of",
+                    value=repr(mp[key]),
+                    allowed=joined(list(choices)),
                 )
         if "borate_rejection" in mp:
             _num(path, uid, "params.borate_rejection", mp["borate_rejection"], 0.0, 1.0)
         if "ammonia_passes" in mp and not isinstance(mp["ammonia_passes"], bool):
-            raise _fail(path, uid, "params.ammonia_passes", "must be true or false")
+            raise _fail(path, uid, "params.ammonia_passes", "not_bool")
     if d["model"] == "thermal":  # cbmwater.treatment.thermal: removal derived, not tabulated
         tp = d.get("params", {})
         if d["residual"] not in ("brine", "sludge") or recovery >= 1.0:
-            raise _fail(
-                path,
-                uid,
-                "residual",
-                "a thermal unit leaves a 'brine' or a 'sludge' (salt) and has recovery < 1",
-            )
+            raise _fail(path, uid, "residual", "thermal_residual")
         if removal:
-            raise _fail(
-                path,
-                uid,
-                "removal",
-                "a thermal unit derives its removal from recovery "
-                "and params.entrainment (docs/chemistry_thermal.md); remove the table",
-            )
+            raise _fail(path, uid, "removal", "thermal_removal")
         _num(path, uid, "params.entrainment", tp.get("entrainment"), 0.0, 0.1)
         if d["residual"] == "sludge":
             _num(
@@ -336,13 +341,14 @@ def _parse_unit(
                 path,
                 uid,
                 f"chemicals.{name}",
-                f"unknown chemical; known: {', '.join(sorted(known_chemicals))}",
+                "unknown_chemical",
+                known=joined(sorted(known_chemicals)),
             )
         per = {}
         for k, v in c.get("per_mg_removed", {}).items():
             if k not in REMOVABLE:
                 raise _fail(
-                    path, uid, f"chemicals.{name}.per_mg_removed.{k}", "unknown constituent"
+                    path, uid, f"chemicals.{name}.per_mg_removed.{k}", "unknown_constituent"
                 )
             per[k] = _num(path, uid, f"chemicals.{name}.per_mg_removed.{k}", v, 0.0)
         chems.append(
@@ -356,7 +362,7 @@ def _parse_unit(
     for key in ("A", "B", "Q_ref_m3_d", "currency", "year", "Q_min_m3_d", "Q_max_m3_d"):
         if key not in cap:
             raise _fail(path, uid, f"capital.{key}", "missing")
-    cap_extra = set(cap) - {
+    cap_fields = [
         "A",
         "B",
         "Q_ref_m3_d",
@@ -366,25 +372,20 @@ def _parse_unit(
         "Q_max_m3_d",
         "installation_factor",
         "below_min",
-    }
+    ]
+    cap_extra = set(cap) - set(cap_fields)
     if cap_extra:
         raise _fail(
             path,
             uid,
             f"capital.{sorted(cap_extra)[0]}",
-            "unknown field; allowed: A, B, "
-            "Q_ref_m3_d, currency, year, Q_min_m3_d, Q_max_m3_d, installation_factor, "
-            "below_min",
+            "unknown_field",
+            allowed=joined(cap_fields),
         )
     if cap["currency"] not in known_currencies:
-        raise _fail(
-            path,
-            uid,
-            "capital.currency",
-            f"{cap['currency']!r} has no exchange rate in economics.toml",
-        )
+        raise _fail(path, uid, "capital.currency", "no_fx", currency=repr(cap["currency"]))
     if int(cap["year"]) not in known_years:
-        raise _fail(path, uid, "capital.year", f"{cap['year']} has no cost index in economics.toml")
+        raise _fail(path, uid, "capital.year", "no_cost_index", year=cap["year"])
     curve = CapitalCurve(
         A=_num(path, uid, "capital.A", cap["A"], 0.0, lo_open=True),
         B=_num(path, uid, "capital.B", cap["B"], 0.0, 1.5, lo_open=True),
@@ -399,26 +400,24 @@ def _parse_unit(
         below_min=str(cap.get("below_min", "")),
     )
     if curve.Q_min_m3_d >= curve.Q_max_m3_d:
-        raise _fail(path, uid, "capital.Q_min_m3_d", "must be below Q_max_m3_d")
+        raise _fail(path, uid, "capital.Q_min_m3_d", "q_min")
     if "below_min" not in cap:
         raise _fail(
-            path,
-            uid,
-            "capital.below_min",
-            f"missing: every capital curve states its policy below Q_min_m3_d, one of "
-            f"{', '.join(BELOW_MIN)} (and its reason in sources.capital)",
+            path, uid, "capital.below_min", "below_min_missing", allowed=joined(list(BELOW_MIN))
         )
     if cap["below_min"] not in BELOW_MIN:
         raise _fail(
             path,
             uid,
             "capital.below_min",
-            f"{cap['below_min']!r} is not one of {', '.join(BELOW_MIN)}",
+            "not_one_of",
+            value=repr(cap["below_min"]),
+            allowed=joined(list(BELOW_MIN)),
         )
     om = d["om"]
     sources = d["sources"]
     if not isinstance(sources, dict):
-        raise _fail(path, uid, "sources", "must be a table")
+        raise _fail(path, uid, "sources", "not_table")
     needed = list(_REQUIRED_SOURCES) + [f"chemicals.{c.chemical}" for c in chems]
     if d.get("params"):
         needed += [f"params.{k}" for k in d["params"]]
@@ -431,25 +430,24 @@ def _parse_unit(
                 path,
                 uid,
                 "disposal_class",
-                f"missing: a {d['residual']} residual needs its disposal class, one of "
-                f"{', '.join(DISPOSAL_CLASSES)}",
+                "disposal_missing",
+                residual=d["residual"],
+                allowed=joined(list(DISPOSAL_CLASSES)),
             )
         if disposal_class not in DISPOSAL_CLASSES:
             raise _fail(
                 path,
                 uid,
                 "disposal_class",
-                f"{disposal_class!r} is not one of {', '.join(DISPOSAL_CLASSES)}",
+                "not_one_of",
+                value=repr(disposal_class),
+                allowed=joined(list(DISPOSAL_CLASSES)),
             )
         if DISPOSAL_CLASSES[disposal_class][1] == "as_delivered" and not d.get(
             "sludge_solids_frac"
         ):
             raise _fail(
-                path,
-                uid,
-                "disposal_class",
-                f"{disposal_class!r} is charged per tonne as delivered (dry solids / "
-                "sludge_solids_frac), so the unit needs sludge_solids_frac",
+                path, uid, "disposal_class", "as_delivered", disposal_class=repr(disposal_class)
             )
         needed.append("disposal_class")
     elif "disposal_class" in d:
@@ -457,29 +455,23 @@ def _parse_unit(
             path,
             uid,
             "disposal_class",
-            f"only solid residuals ({', '.join(SOLID_RESIDUALS)}) take a disposal class; "
-            f"this unit's residual is {d['residual']!r} (liquids are priced per m3 in "
-            "economics.toml [disposal])",
+            "disposal_not_solid",
+            solids=joined(list(SOLID_RESIDUALS)),
+            residual=repr(d["residual"]),
         )
     for key in needed:
         text = sources.get(key)
         if not isinstance(text, str) or len(text.strip()) < 8:
-            raise _fail(
-                path,
-                uid,
-                f"sources.{key}",
-                "every number needs a source (publication, database and entry) or "
-                "'assumption: <reason>'",
-            )
+            raise _fail(path, uid, f"sources.{key}", "source_needed")
         if (
             text.strip().lower().startswith("assumption")
             and len(text.split(":", 1)[-1].strip()) < 8
         ):
-            raise _fail(path, uid, f"sources.{key}", "an assumption must state its reason")
+            raise _fail(path, uid, f"sources.{key}", "assumption_reason")
     residual = d["residual"]
     solids = d.get("sludge_solids_frac", 0.0)
     if residual == "sludge" and "sludge_solids_frac" not in d:
-        raise _fail(path, uid, "sludge_solids_frac", "a sludge residual needs its solids fraction")
+        raise _fail(path, uid, "sludge_solids_frac", "sludge_solids")
     return UnitSpec(
         id=uid,
         name_en=str(d["name_en"]),
@@ -529,10 +521,12 @@ def _load(path: Path, mtime: float) -> UnitLibrary:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise DatabaseError(f"{path}: cannot read the unit library: {exc}") from None
+        raise DatabaseError(
+            Text.of("treatment.error.library.cannot_read", file=str(path), reason=str(exc))
+        ) from None
     units_tbl = data.get("units")
     if not isinstance(units_tbl, dict) or not units_tbl:
-        raise _fail(path, None, "units", "no [units.<id>] tables")
+        raise _fail(path, None, "units", "no_units")
     units = {
         uid: _parse_unit(
             path, uid, d, set(econ.fx_to_CNY), set(econ.cost_index), set(econ.chemicals)
@@ -552,5 +546,5 @@ def load_library(path: str | Path | None = None) -> UnitLibrary:
     """
     p = Path(path) if path is not None else LIBRARY_DIR / "units.toml"
     if not p.is_file():
-        raise DatabaseError(f"unit library not found: {p}")
+        raise DatabaseError(Text.of("treatment.error.library.not_found", file=str(p)))
     return _load(p.resolve(), p.stat().st_mtime)

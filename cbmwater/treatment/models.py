@@ -172,7 +172,9 @@ def _counter_ion(spec: UnitSpec, removed: np.ndarray, product: StreamBatch) -> n
         c[:, jh] = np.where(unmeasured, np.nan, left * _equivalent_mass("HCO3") / q)
         c[:, jc] = np.where(np.isnan(c[:, jc]), np.nan, 0.0)
     else:
-        raise InputError(f"unit {spec.id}: counter_ion must be 'Na' or 'H', got {ion!r}")
+        raise InputError(
+            Text.of("treatment.error.counter_ion", unit=named("unitid", spec.id), value=repr(ion))
+        )
     return added
 
 
@@ -357,7 +359,9 @@ def _chemistry_step(
     }
     missing = [v for v in (np.isnan(feed.pH).any(),) if v]
     if missing:
-        raise InputError(f"{spec.id} needs the pH of every feed (PHREEQC reaction)")
+        raise InputError(
+            Text.of("treatment.error.needs_pH_reaction", unit=named("unitid", spec.id))
+        )
     eq = chemistry.equilibrate(
         feed,
         target_pH=None if target is None else float(target),
@@ -580,7 +584,7 @@ def _membrane_step(
 ) -> Step:
     allowance = {str(k): float(v) for k, v in dict(spec.params.get("si_allowance", {})).items()}
     if np.isnan(feed.pH).any():
-        raise InputError(f"{spec.id} needs the pH of every feed (PHREEQC scaling check)")
+        raise InputError(Text.of("treatment.error.needs_pH_scaling", unit=named("unitid", spec.id)))
     co2 = str(spec.params.get("co2_policy", "feed_pco2"))
     rejection = membrane_removal(spec, feed)
     model = str(spec.params.get("concentrate_model", "full_rejection"))  # checked at load
@@ -764,4 +768,8 @@ def run_unit(
         "coagulation",
     ):
         return _chemistry_step(spec, feed, econ, database, redox)
-    raise InputError(f"unit {spec.id}: unknown model {spec.model!r}")  # pragma: no cover
+    raise InputError(  # pragma: no cover
+        Text.of(
+            "treatment.error.unknown_model", unit=named("unitid", spec.id), model=repr(spec.model)
+        )
+    )

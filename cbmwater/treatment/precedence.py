@@ -63,17 +63,34 @@ def _rules(path: Path, mtime: float, known: frozenset[str]) -> tuple[Rule, ...]:
             "other_units",
             "reason",
         }:
-            raise DatabaseError(f"{path}: header must be unit,rule,other_units,reason")
+            raise DatabaseError(Text.of("treatment.error.precedence.header", file=str(path)))
         for i, row in enumerate(reader, start=2):
             unit, kind = row["unit"].strip(), row["rule"].strip()
             others = tuple(u.strip() for u in row["other_units"].split(";") if u.strip())
             for u in (unit, *others):
                 if u not in known:
-                    raise DatabaseError(f"{path}, row {i}: unknown unit {u!r}")
+                    raise DatabaseError(
+                        Text.of(
+                            "treatment.error.table.unknown_unit",
+                            file=str(path),
+                            row=i,
+                            unit=repr(u),
+                        )
+                    )
             if kind not in RULE_KINDS:
-                raise DatabaseError(f"{path}, row {i}: rule {kind!r} is not one of {RULE_KINDS}")
+                raise DatabaseError(
+                    Text.of(
+                        "treatment.error.precedence.rule_kind",
+                        file=str(path),
+                        row=i,
+                        kind=repr(kind),
+                        allowed=str(RULE_KINDS),
+                    )
+                )
             if not others or not row["reason"].strip():
-                raise DatabaseError(f"{path}, row {i}: a rule needs other_units and a reason")
+                raise DatabaseError(
+                    Text.of("treatment.error.precedence.needs_reason", file=str(path), row=i)
+                )
             zh = (row.get("reason_zh") or "").strip()
             out.append(Rule(unit, kind, others, row["reason"].strip(), zh))
     return tuple(out)
@@ -83,7 +100,7 @@ def load_rules(library: UnitLibrary, path: str | Path | None = None) -> tuple[Ru
     """The precedence rules, validated against the unit library."""
     p = Path(path) if path else LIBRARY_DIR / "precedence.csv"
     if not p.is_file():
-        raise DatabaseError(f"precedence table not found: {p}")
+        raise DatabaseError(Text.of("treatment.error.precedence.not_found", file=str(p)))
     return _rules(p.resolve(), p.stat().st_mtime, frozenset(library.units))
 
 
@@ -144,14 +161,18 @@ def load_stages(
     """Stages in order: (stage name, unit ids, optional)."""
     p = Path(path) if path else LIBRARY_DIR / "stages.csv"
     if not p.is_file():
-        raise DatabaseError(f"stage table not found: {p}")
+        raise DatabaseError(Text.of("treatment.error.stages.not_found", file=str(p)))
     rows = []
     with p.open(encoding="utf-8", newline="") as fh:
         for i, row in enumerate(csv.DictReader(fh), start=2):
             units = [u.strip() for u in row["units"].split(";") if u.strip()]
             for u in units:
                 if u not in library:
-                    raise DatabaseError(f"{p}, row {i}: unknown unit {u!r}")
+                    raise DatabaseError(
+                        Text.of(
+                            "treatment.error.table.unknown_unit", file=str(p), row=i, unit=repr(u)
+                        )
+                    )
             opt = row.get("optional", "").strip().lower() in ("yes", "true", "1")
             rows.append((int(row["order"]), row["stage"].strip(), units, opt))
     rows.sort()

@@ -264,25 +264,19 @@ def run_thermal(spec: UnitSpec, feed: StreamBatch, econ: Economics) -> Step:
     """
     from ..errors import InputError
 
+    uid = named("unitid", spec.id)
     p = spec.params
     if spec.removal:
-        raise InputError(
-            f"unit {spec.id}: a thermal unit derives its removal from recovery and "
-            "params.entrainment; remove its 'removal' table"
-        )
+        raise InputError(Text.of("treatment.error.thermal.removal", unit=uid))
     if any(d.per_mg_removed for d in spec.chemicals):
-        raise InputError(f"unit {spec.id}: a thermal unit takes only fixed doses (dose_mg_L)")
+        raise InputError(Text.of("treatment.error.thermal.doses", unit=uid))
     try:
         eps = float(p["entrainment"])
     except (KeyError, TypeError, ValueError):
-        raise InputError(
-            f"unit {spec.id}: a thermal unit needs params.entrainment (m3 of brine "
-            "carried per m3 of distillate)"
-        ) from None
+        raise InputError(Text.of("treatment.error.thermal.entrainment_missing", unit=uid)) from None
     if not 0.0 <= eps <= 0.1 or not 0.0 < spec.recovery < 1.0:
         raise InputError(
-            f"unit {spec.id}: params.entrainment must be in [0, 0.1] and recovery "
-            f"in (0, 1); got {eps:g} and {spec.recovery:g}"
+            Text.of("treatment.error.thermal.range", unit=uid, eps=eps, recovery=spec.recovery)
         )
     n = len(feed)
     q = feed.flow_m3_d
@@ -297,20 +291,13 @@ def run_thermal(spec: UnitSpec, feed: StreamBatch, econ: Economics) -> Step:
         try:
             liquor = float(p["mother_liquor_tds_mg_L"])
         except (KeyError, TypeError, ValueError):
-            raise InputError(
-                f"unit {spec.id}: a thermal unit with a salt residual needs "
-                "params.mother_liquor_tds_mg_L"
-            ) from None
+            raise InputError(Text.of("treatment.error.thermal.liquor_missing", unit=uid)) from None
         if not 0.0 < spec.sludge_solids_frac < 1.0 or liquor <= 0:
-            raise InputError(
-                f"unit {spec.id}: sludge_solids_frac must be in (0, 1) and "
-                "params.mother_liquor_tds_mg_L > 0"
-            )
+            raise InputError(Text.of("treatment.error.thermal.liquor_range", unit=uid))
         split = crystallise(m, q, spec.recovery, eps, liquor, spec.sludge_solids_frac)
     else:
         raise InputError(
-            f"unit {spec.id}: a thermal unit's residual is 'brine' or 'sludge', "
-            f"not {spec.residual!r}"
+            Text.of("treatment.error.thermal.residual", unit=uid, value=repr(spec.residual))
         )
     no_ph = np.full(n, np.nan)
     product = StreamBatch(

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import CbmwaterError, InputError
-from ..i18n import Message, Text
+from ..i18n import Message, Text, named
 from .economics import Economics, load_economics
 from .library import UnitLibrary, UnitSpec, load_library
 from .models import Step, run_unit
@@ -195,7 +195,13 @@ def _check_step(step: Step) -> None:
     if bad.any():
         i = int(np.argmax(bad))
         raise MassBalanceError(
-            f"{spec.id}: water does not balance for water {i}: in {qin[i]:g}, out {qout[i]:g} m3/d"
+            Text.of(
+                "treatment.error.balance.water",
+                unit=named("unitid", spec.id),
+                i=i,
+                q_in=float(qin[i]),
+                q_out=float(qout[i]),
+            )
         )
     cols = _COLS
     total_in = _z(step.feed.mass_g_d()[:, cols]) + step.added_g_d[:, cols]
@@ -211,11 +217,20 @@ def _check_step(step: Step) -> None:
     if (err > BALANCE_TOLERANCE).any():
         i, j = map(int, np.unravel_index(int(np.argmax(err)), err.shape))
         raise MassBalanceError(
-            f"{spec.id}: {CONSERVATIVE[j]} does not balance for water {i}: in+added "
-            f"{total_in[i, j]:.6g} g/d, out {out[i, j]:.6g} g/d ({100 * err[i, j]:.3f} %)"
+            Text.of(
+                "treatment.error.balance.constituent",
+                unit=named("unitid", spec.id),
+                name=CONSERVATIVE[j],
+                i=i,
+                m_in=float(total_in[i, j]),
+                m_out=float(out[i, j]),
+                pct=float(100 * err[i, j]),
+            )
         )
     if (step.product.conc_mg_L < -1e-9).any() or (step.residual.conc_mg_L < -1e-9).any():
-        raise MassBalanceError(f"{spec.id}: negative concentration computed")
+        raise MassBalanceError(
+            Text.of("treatment.error.balance.negative", unit=named("unitid", spec.id))
+        )
 
 
 def simulate_train(
@@ -256,9 +271,9 @@ def simulate_train(
     check_order(ids, lib)
     n = len(feed)
     if n == 0:
-        raise InputError("no feed water")
+        raise InputError(Text.of("treatment.error.no_feed"))
     if (feed.flow_m3_d <= 0).any() or not np.isfinite(feed.flow_m3_d).all():
-        raise InputError("feed flow must be a positive number of m3/d")
+        raise InputError(Text.of("treatment.error.feed_flow"))
     main = feed.copy()
     brine: Residual | None = None
     residuals: list[Residual] = []
@@ -273,8 +288,7 @@ def simulate_train(
         if spec.params.get("applies_to") == "brine":
             if brine is None:
                 raise InputError(
-                    f"{uid} treats the brine of a desalting unit, but no desalting "
-                    "unit (brackish_ro, nanofiltration, edr) comes before it"
+                    Text.of("treatment.error.brine_without_desalting", unit=named("unitid", uid))
                 )
             step = run_unit(spec, brine.stream, econ, database, redox)
             brine.treated_by = uid
@@ -370,7 +384,7 @@ def scale_result(
     idx = np.asarray(rows, dtype=int)
     q = np.asarray(feed_flow_m3_d, dtype=float)
     if idx.shape != q.shape or (q <= 0).any():
-        raise InputError("scale_result: one positive feed flow per row is needed")
+        raise InputError(Text.of("treatment.error.scale_rows"))
     f = q / result.feed.flow_m3_d[idx]
     n0 = len(result.feed)
 
@@ -442,8 +456,13 @@ def _check_train(r: TrainResult) -> None:
     if bad.any():
         i = int(np.argmax(bad))
         raise MassBalanceError(
-            f"train {','.join(r.units)}: water does not balance for water {i}: "
-            f"in {q_in[i]:g}, out {q_out[i]:g} m3/d"
+            Text.of(
+                "treatment.error.balance.train",
+                train=",".join(r.units),
+                i=i,
+                q_in=float(q_in[i]),
+                q_out=float(q_out[i]),
+            )
         )
 
 
