@@ -145,9 +145,7 @@ def calculated_acidity(
     """
     arrays = [np.asarray(x, dtype=float) for x in (pH, fe2_mg_L, fe3_mg_L, al_mg_L, mn_mg_L)]
     if any(np.isnan(a).any() for a in arrays):
-        raise InputError(
-            "calculated acidity needs numbers for pH, Fe(II), Fe(III), Al and Mn (NaN given)"
-        )
+        raise InputError(Text.of("minewater.error.acidity_nan"))
     ph, fe2, fe3, al, mn = arrays
     meq = 2 * fe2 / _FE + 3 * fe3 / _FE + 3 * al / _AL + 2 * mn / _MN + 1000.0 * 10.0 ** (-ph)
     out = _KC_CACO3_G_EQ * meq
@@ -163,6 +161,18 @@ def _num(row: Mapping[str, object], name: str) -> float | None:
     except (TypeError, ValueError):
         return None
     return None if math.isnan(x) else x
+
+
+def _check_fe_policy(fe_policy: str) -> None:
+    """Refuse an Fe(II)/Fe(III) policy that is not one of :data:`FE_POLICIES`."""
+    if fe_policy not in FE_POLICIES:
+        raise InputError(
+            Text.of(
+                "minewater.error.unknown_fe_policy",
+                name=repr(fe_policy),
+                allowed=joined(FE_POLICIES),
+            )
+        )
 
 
 def iron_split(
@@ -181,10 +191,7 @@ def iron_split(
     -------
     fe2, fe3, notes, policy_applied : float, float, list of str, bool
     """
-    if fe_policy not in FE_POLICIES:
-        raise InputError(
-            f"unknown Fe(II)/Fe(III) policy {fe_policy!r}; allowed: {', '.join(FE_POLICIES)}"
-        )
+    _check_fe_policy(fe_policy)
     fe, fe2, fe3 = _num(row, "Fe"), _num(row, "Fe2"), _num(row, "Fe3")
     notes: list[str] = []
     if fe2 is not None and fe3 is not None:
@@ -259,7 +266,7 @@ def _frame(values: pd.DataFrame) -> pd.DataFrame:
     df.index = pd.Index([str(s) for s in df.index], name="sample_id")
     if df.index.has_duplicates:
         dup = sorted(set(df.index[df.index.duplicated()]))
-        raise InputError(f"duplicate sample_id(s): {', '.join(dup)}")
+        raise InputError(Text.of("minewater.error.duplicate_samples", ids=joined(dup)))
     return df
 
 
@@ -305,13 +312,13 @@ def acidity_table(
     """
     if missing_alkalinity not in MISSING_ALKALINITY_POLICIES:
         raise InputError(
-            f"unknown missing-alkalinity policy {missing_alkalinity!r}; allowed: "
-            f"{', '.join(MISSING_ALKALINITY_POLICIES)}"
+            Text.of(
+                "minewater.error.unknown_alk_policy",
+                name=repr(missing_alkalinity),
+                allowed=joined(MISSING_ALKALINITY_POLICIES),
+            )
         )
-    if fe_policy not in FE_POLICIES:
-        raise InputError(
-            f"unknown Fe(II)/Fe(III) policy {fe_policy!r}; allowed: {', '.join(FE_POLICIES)}"
-        )
+    _check_fe_policy(fe_policy)
     df = _frame(values)
     flows: dict[str, float] | None = None
     if flows_m3_d is not None:
@@ -321,11 +328,14 @@ def acidity_table(
                 qf = float(q)
             except (TypeError, ValueError):
                 raise InputError(
-                    "flow must be a number of m3/d", file=source, column="flow_m3_d", value=q
+                    Text.of("minewater.error.flow_not_number"),
+                    file=source,
+                    column="flow_m3_d",
+                    value=q,
                 ) from None
             if not math.isfinite(qf) or qf < 0:
                 raise InputError(
-                    "flow must be a finite number >= 0 m3/d",
+                    Text.of("minewater.error.flow_non_negative"),
                     file=source,
                     column="flow_m3_d",
                     value=q,
@@ -334,8 +344,11 @@ def acidity_table(
         unknown = sorted(set(flows) - set(df.index))
         if unknown:
             raise InputError(
-                f"flow given for unknown sample(s) {', '.join(unknown)}; known: "
-                f"{', '.join(df.index)}",
+                Text.of(
+                    "minewater.error.flow_unknown_samples",
+                    unknown=joined(unknown),
+                    known=joined(df.index),
+                ),
                 file=source,
             )
     rows = []
@@ -348,17 +361,29 @@ def acidity_table(
         ph = _num(row, "pH")
         if ph is None:
             raise InputError(
-                f"sample {sid}: pH is required for the calculated acidity", file=source, column="pH"
+                Text.of("minewater.error.sample_ph_required", sample=str(sid)),
+                file=source,
+                column="pH",
             )
         if not 0 <= ph <= 14:
             raise InputError(
-                f"sample {sid}: pH must be between 0 and 14", file=source, column="pH", value=ph
+                Text.of("minewater.error.sample_ph_range", sample=str(sid)),
+                file=source,
+                column="pH",
+                value=ph,
             )
         for name in ("Fe", "Fe2", "Fe3", "Al", "Mn", "alkalinity_CaCO3", "HCO3", "CO3"):
             v = _num(row, name)
             if v is not None and v < 0:
                 raise InputError(
-                    f"sample {sid}: {name} must be >= 0 mg/L", file=source, column=name, value=v
+                    Text.of(
+                        "minewater.error.sample_negative",
+                        sample=str(sid),
+                        name=named("param", name),
+                    ),
+                    file=source,
+                    column=name,
+                    value=v,
                 )
         fe2, fe3, notes, applied = iron_split(row, fe_policy)
         if applied:
@@ -408,10 +433,11 @@ def acidity_table(
         rows.append(out)
     if missing_alk:
         raise InputError(
-            f"no alkalinity (alkalinity_CaCO3, HCO3 or CO3) measured for sample(s) "
-            f"{', '.join(missing_alk)} at pH >= {ALKALINITY_ENDPOINT_PH:g}: net acidity needs it. "
-            "Add the measurement, or choose missing_alkalinity='zero' to take 0 (net acidity is "
-            "then an upper bound)",
+            Text.of(
+                "minewater.error.no_alkalinity",
+                samples=joined(missing_alk),
+                endpoint=ALKALINITY_ENDPOINT_PH,
+            ),
             file=source,
             column="alkalinity_CaCO3",
         )

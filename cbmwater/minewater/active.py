@@ -226,7 +226,7 @@ def _naoh_kg_m3(solution_pct: float, d: AmdTreatDefaults) -> float:
     }
     if isinstance(solution_pct, bool) or solution_pct not in strengths:
         raise InputError(
-            f"solution_pct must be one of 20, 25, 32, 50; got {solution_pct!r}",
+            Text.of("minewater.error.solution_pct", got=repr(solution_pct)),
             column="solution_pct",
             value=solution_pct,
         )
@@ -741,8 +741,9 @@ def active_treatment(
         basis = Text.of("minewater.method.stoichiometric")
     else:
         raise InputError(
-            f"{reagent}: give dose_mg_L (mg/L of {r['formula']}) or a positive "
-            f"net_acidity_mg_L (mg/L as CaCO3)",
+            Text.of(
+                "minewater.error.dose_or_acidity", reagent=_option(reagent), formula=r["formula"]
+            ),
             column="net_acidity_mg_L",
             value=net_acidity_mg_L,
         )

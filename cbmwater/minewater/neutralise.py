@@ -203,9 +203,9 @@ def sludge_density_kg_L(
     """
     sg, p = float(specific_gravity), float(solids_fraction)
     if not 0 < p < 1:
-        raise InputError(f"solids fraction must be between 0 and 1 (exclusive); got {p!r}")
+        raise InputError(Text.of("minewater.error.solids_fraction_range", p=repr(p)))
     if sg <= 0:
-        raise InputError(f"specific gravity must be > 0; got {sg!r}")
+        raise InputError(Text.of("minewater.error.sg_positive", sg=repr(sg)))
     return sg / (sg - p * (sg - 1.0)) * water_density_kg_L
 
 
@@ -369,8 +369,12 @@ def _reagent(name: str) -> Reagent:
         folded = {k.casefold(): k for k in REAGENTS}
         hint = folded.get(str(name).casefold().replace(" ", ""))
         raise InputError(
-            f"unknown reagent {name!r}; allowed: {', '.join(REAGENTS)}"
-            + (f" (did you mean {hint}?)" if hint else ""),
+            Text.of(
+                "minewater.error.unknown_reagent",
+                name=repr(name),
+                allowed=joined(REAGENTS),
+                hint=Message("minewater.error.did_you_mean", {"name": hint}) if hint else "",
+            ),
             column="reagent",
             value=name,
         )
@@ -381,30 +385,35 @@ def _sample_values(sample: Mapping[str, object] | pd.Series) -> dict[str, float]
     vals: dict[str, float] = {}
     items = sample.items() if isinstance(sample, (Mapping, pd.Series)) else None
     if items is None:
-        raise InputError("the sample must be a mapping of canonical names to numbers")
+        raise InputError(Text.of("minewater.error.sample_not_mapping"))
     for k, v in items:
         k = str(k)
         if k in ("sample_id", "notes", "well", "block", "seam", "sampled_on"):
             continue
         if k not in CONSTITUENTS:
             raise InputError(
-                f"unknown constituent {k!r}; allowed: {', '.join(CONSTITUENTS)}", column=k
+                Text.of(
+                    "minewater.error.unknown_constituent",
+                    name=repr(k),
+                    allowed=joined(CONSTITUENTS),
+                ),
+                column=k,
             )
         if v is None:
             continue
         try:
             x = float(v)  # type: ignore[arg-type]
         except (TypeError, ValueError):
-            raise InputError("expected a number", column=k, value=v) from None
+            raise InputError(Text.of("minewater.error.not_a_number"), column=k, value=v) from None
         if math.isnan(x):
             continue
         if not math.isfinite(x) or x < 0:
-            raise InputError("must be a finite number >= 0", column=k, value=v)
+            raise InputError(Text.of("minewater.error.not_non_negative"), column=k, value=v)
         vals[k] = x
     if "pH" not in vals:
-        raise InputError("pH is required for the titration", column="pH")
+        raise InputError(Text.of("minewater.error.ph_required_titration"), column="pH")
     if not 0 < vals["pH"] < 14:
-        raise InputError("pH must be between 0 and 14", column="pH", value=vals["pH"])
+        raise InputError(Text.of("minewater.error.ph_range"), column="pH", value=vals["pH"])
     return vals
 
 
@@ -416,7 +425,11 @@ def _precipitates(
     unknown = [p for p in chosen if p not in PHASES]
     if unknown:
         raise InputError(
-            f"unknown precipitate(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(PHASES)}",
+            Text.of(
+                "minewater.error.unknown_precipitates",
+                names=joined(map(repr, unknown)),
+                allowed=joined(map(_phase_name, PHASES)),
+            ),
             column="precipitates",
         )
     if len(set(chosen)) != len(chosen):
@@ -430,7 +443,12 @@ def _precipitates(
             chosen = [p for p in chosen if p not in absent]
         else:
             raise InputError(
-                f"{db.name} does not define {', '.join(absent)}", column="precipitates"
+                Text.of(
+                    "minewater.error.phases_not_defined",
+                    database=db.name,
+                    phases=joined(map(_phase_name, absent)),
+                ),
+                column="precipitates",
             )
     if reagent.name == "CaCO3" and "Calcite" not in chosen:
         chosen.append("Calcite")
@@ -533,7 +551,7 @@ def _steps(setup: _Setup, doses_mmol_L: np.ndarray) -> tuple[pd.DataFrame, str]:
     react = out[(state == "react") & (out["sim"] == last)].reset_index(drop=True)
     if len(react) != len(doses_mmol_L):
         raise GeochemError(
-            f"PHREEQC returned {len(react)} titration steps for {len(doses_mmol_L)} doses"
+            Text.of("minewater.error.titration_steps", steps=len(react), doses=len(doses_mmol_L))
         )
     return react, text
 
@@ -585,10 +603,7 @@ def _prepare(
     except GeochemError as exc:
         if "non-carbonate alkalinity" in str(exc):
             raise InputError(
-                f"PHREEQC cannot speciate this analysis at pH {values['pH']:g}: the hydroxide "
-                "complexes of its dissolved metals (Al, Fe, Mn) alone carry more alkalinity than "
-                "the measured total alkalinity.  Check pH, alkalinity, Al and Fe (e.g. tens of "
-                "mg/L of Al or Fe(III) cannot stay dissolved at circumneutral pH)",
+                Text.of("minewater.error.cannot_speciate", pH=values["pH"]),
                 column="alkalinity_CaCO3",
             ) from None
         raise
@@ -624,19 +639,21 @@ def _setup_for(
     r = _reagent(reagent)
     if co2 not in CO2_MODES:
         raise InputError(
-            f"unknown CO2 option {co2!r}; allowed: {', '.join(CO2_MODES)}", column="co2", value=co2
+            Text.of("minewater.error.unknown_co2", name=repr(co2), allowed=joined(CO2_MODES)),
+            column="co2",
+            value=co2,
         )
     f = float(fe_oxidised_fraction)
     if not 0.0 <= f <= 1.0:
         raise InputError(
-            f"fe_oxidised_fraction must be between 0 and 1; got {f!r}",
+            Text.of("minewater.error.fe_oxidised_range", f=repr(f)),
             column="fe_oxidised_fraction",
             value=fe_oxidised_fraction,
         )
     lp = float(log_pco2)
     if not -8.0 <= lp <= 0.0:
         raise InputError(
-            f"log pCO2 must be between -8 and 0 (atm); got {lp!r}",
+            Text.of("minewater.error.log_pco2_range", lp=repr(lp)),
             column="log_pco2",
             value=log_pco2,
         )
@@ -724,12 +741,12 @@ def titration_curve(
     d = float(max_dose_mmol_L)
     if not (math.isfinite(d) and 0 < d <= _MAX_DOSE_MMOL_L):
         raise InputError(
-            f"maximum dose must be > 0 and <= {_MAX_DOSE_MMOL_L:g} mmol/L",
+            Text.of("minewater.error.max_dose_range", max=_MAX_DOSE_MMOL_L),
             column="max_dose_mmol_L",
             value=max_dose_mmol_L,
         )
     if not 2 <= int(points) <= 500:
-        raise InputError("points must be between 2 and 500", column="points", value=points)
+        raise InputError(Text.of("minewater.error.points_range"), column="points", value=points)
     setup, _, _ = _setup_for(
         sample,
         reagent,
@@ -819,11 +836,11 @@ def neutralise(
         target = float(target_pH)
     except (TypeError, ValueError):
         raise InputError(
-            "target pH must be a number", column="target_pH", value=target_pH
+            Text.of("minewater.error.target_not_number"), column="target_pH", value=target_pH
         ) from None
     if not (_TARGET_RANGE[0] <= target <= _TARGET_RANGE[1]):
         raise InputError(
-            f"target pH must be between {_TARGET_RANGE[0]:g} and {_TARGET_RANGE[1]:g}",
+            Text.of("minewater.error.target_range", lo=_TARGET_RANGE[0], hi=_TARGET_RANGE[1]),
             column="target_pH",
             value=target_pH,
         )
@@ -831,14 +848,14 @@ def neutralise(
         q = float(flow_m3_d)
         if not (math.isfinite(q) and q >= 0):
             raise InputError(
-                "flow must be a finite number >= 0 m3/d", column="flow_m3_d", value=flow_m3_d
+                Text.of("minewater.error.flow_non_negative"), column="flow_m3_d", value=flow_m3_d
             )
         flow_m3_d = q
     fractions = dict(DEFAULT_SOLIDS_FRACTION if solids_fraction is None else solids_fraction)
     for kind, p in fractions.items():
         if not (isinstance(p, (int, float)) and 0 < float(p) < 1):
             raise InputError(
-                f"solids fraction of {kind} must be between 0 and 1 (exclusive)",
+                Text.of("minewater.error.solids_fraction_of", kind=kind),
                 column="solids_fraction",
                 value=p,
             )
@@ -855,7 +872,7 @@ def neutralise(
 
     if already_met not in ("error", "zero"):
         raise InputError(
-            "already_met must be 'error' or 'zero'", column="already_met", value=already_met
+            Text.of("minewater.error.already_met_choice"), column="already_met", value=already_met
         )
     dose = _find_dose(setup, raw, target, notes, refuse_met=already_met == "error")
     if dose > 0:
@@ -934,20 +951,30 @@ def _find_dose(
     doses = np.linspace(0.0, d_max, _CURVE_POINTS)
     ph = _ph(setup, doses)
     measured = float(raw["pH"])
-    how = "" if abs(ph[0] - measured) < 0.005 else f" ({ph[0]:.2f} after aeration/degassing)"
+    how: Message | str = (
+        ""
+        if abs(ph[0] - measured) < 0.005
+        else Message("minewater.error.after_aeration", {"pH": float(ph[0])})
+    )
     # aeration can lower pH (Fe(II) oxidation): only a water at or above the target before
     # dosing is refused, and then by its measured pH: below it, the user wants to lower pH
     if refuse_met and ph[0] >= target and target < measured:
         raise InputError(
-            f"the sample is at pH {measured:g}{how}, above the target pH {target:g}: "
-            f"lowering pH needs an acid, not an alkali such as {r.name}",
+            Text.of(
+                "minewater.error.target_below_sample",
+                measured=measured,
+                how=how,
+                target=target,
+                reagent=r.name,
+            ),
             column="target_pH",
             value=target,
         )
     if refuse_met and ph[0] >= target:
         raise InputError(
-            f"the water is already at pH {ph[0]:.2f} (measured {measured:g}), at or above the "
-            f"target pH {target:g}: the target is met, no reagent is needed",
+            Text.of(
+                "minewater.error.target_met", pH=float(ph[0]), measured=measured, target=target
+            ),
             column="target_pH",
             value=target,
         )

@@ -47,7 +47,7 @@ from typing import Any
 
 from .. import validation
 from ..errors import DatabaseError
-from ..i18n import Message, Text, message_dicts, message_of, named
+from ..i18n import Message, Text, joined, message_dicts, message_of, named
 from ..resources import data_path
 from ..treatment.economics import Economics, capital_recovery_factor, load_economics
 from ..water.phases import molar_mass
@@ -104,7 +104,14 @@ class AmdTreatDefaults:
         try:
             return self.values[section][key]
         except KeyError:
-            raise DatabaseError(f"{self.path}: no default [{section}.{key}]") from None
+            raise DatabaseError(
+                Text.of(
+                    "minewater.error.amdtreat.no_default",
+                    path=str(self.path),
+                    section=section,
+                    key=key,
+                )
+            ) from None
 
     def source(self, section: str, key: str) -> str:
         """Source string (with status) of ``[section.key]``."""
@@ -117,38 +124,65 @@ def _load(path: Path, mtime: float) -> AmdTreatDefaults:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise DatabaseError(f"{path}: cannot read: {exc}") from None
+        raise DatabaseError(
+            Text.of("minewater.error.amdtreat.unreadable", path=str(path), reason=str(exc))
+        ) from None
     meta = data.pop("meta", None)
     if not isinstance(meta, dict) or "price_year_usd" not in meta or "source" not in meta:
-        raise DatabaseError(f"{path}: [meta] needs price_year_usd and source")
+        raise DatabaseError(Text.of("minewater.error.amdtreat.meta", path=str(path)))
     values: dict[str, dict[str, float]] = {}
     entries: dict[str, dict[str, dict[str, Any]]] = {}
     for section, table in data.items():
         if not isinstance(table, dict):
-            raise DatabaseError(f"{path}: top-level key {section!r} must be a table")
+            raise DatabaseError(
+                Text.of("minewater.error.amdtreat.top_not_table", path=str(path), key=repr(section))
+            )
         for key, e in table.items():
-            where = f"{path}: [{section}.{key}]"
+            where = Message(
+                "minewater.error.amdtreat.entry",
+                {"path": str(path), "section": section, "key": key},
+            )
             if not isinstance(e, dict):
-                raise DatabaseError(f"{where} must be a table with value, unit, source, status")
+                raise DatabaseError(Text.of("minewater.error.amdtreat.not_table", where=where))
             for req in ("value", "unit", "source", "status"):
                 if req not in e:
-                    raise DatabaseError(f"{where} lacks {req!r}")
+                    raise DatabaseError(
+                        Text.of("minewater.error.amdtreat.lacks", where=where, field=repr(req))
+                    )
             v = e["value"]
             if not isinstance(v, (int, float)) or isinstance(v, bool) or not math.isfinite(v):
-                raise DatabaseError(f"{where}: value must be a finite number; got {v!r}")
+                raise DatabaseError(
+                    Text.of("minewater.error.amdtreat.value", where=where, value=repr(v))
+                )
             if e["status"] not in _STATUSES:
                 raise DatabaseError(
-                    f"{where}: status must be one of {', '.join(_STATUSES)}; got {e['status']!r}"
+                    Text.of(
+                        "minewater.error.amdtreat.status",
+                        where=where,
+                        allowed=joined(_STATUSES),
+                        status=repr(e["status"]),
+                    )
                 )
             if not isinstance(e["source"], str) or len(e["source"]) < 12:
-                raise DatabaseError(f"{where}: source must name where the number comes from")
+                raise DatabaseError(Text.of("minewater.error.amdtreat.source", where=where))
             if "us_value" in e:
                 for req in ("us_unit", "factor", "conversion"):
                     if req not in e:
-                        raise DatabaseError(f"{where} has us_value but lacks {req!r}")
+                        raise DatabaseError(
+                            Text.of(
+                                "minewater.error.amdtreat.us_lacks", where=where, field=repr(req)
+                            )
+                        )
                 expect = float(e["us_value"]) * float(e["factor"])
                 if not math.isclose(float(v), expect, rel_tol=1e-8, abs_tol=1e-12):
-                    raise DatabaseError(f"{where}: value {v} != us_value x factor = {expect}")
+                    raise DatabaseError(
+                        Text.of(
+                            "minewater.error.amdtreat.us_mismatch",
+                            where=where,
+                            value=str(v),
+                            expect=str(expect),
+                        )
+                    )
             values.setdefault(section, {})[key] = float(v)
             entries.setdefault(section, {})[key] = dict(e)
     return AmdTreatDefaults(path, int(meta["price_year_usd"]), values, entries)
@@ -162,7 +196,7 @@ def load_amdtreat(path: str | Path | None = None) -> AmdTreatDefaults:
     """
     p = Path(path) if path is not None else AMDTREAT_PATH
     if not p.is_file():
-        raise DatabaseError(f"AMDTreat defaults file not found: {p}")
+        raise DatabaseError(Text.of("minewater.error.amdtreat.not_found", path=str(p)))
     return _load(p.resolve(), p.stat().st_mtime)
 
 
@@ -202,7 +236,11 @@ class Money:
         chems = self.econ.chemicals
         if name not in chems:
             raise DatabaseError(
-                f"economics.toml has no chemical {name!r}; known: {', '.join(sorted(chems))}"
+                Text.of(
+                    "minewater.error.no_chemical",
+                    name=repr(name),
+                    known=joined(map(str, sorted(chems))),
+                )
             )
         c = chems[name]
         return c.price_CNY_t / c.purity / 1000.0

@@ -328,7 +328,7 @@ class _Evaluator:
             return Treatment(
                 system,
                 False,
-                reasons + [Text.of("minewater.plan.not_sized", error=str(exc))],
+                reasons + [Text.of("minewater.plan.not_sized", error=exc.full_message())],
                 dict(w),
                 steps=steps,
             )

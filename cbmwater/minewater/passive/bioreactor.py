@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...errors import InputError
-from ...i18n import Text
+from ...i18n import Message, Text
 from ...treatment.economics import Economics
 from ..options import AMDTREAT_REF, AmdTreatDefaults, OptionResult, check_choice
 from .common import (
@@ -22,6 +21,7 @@ from .common import (
     stacked_layer,
     start,
     structures,
+    system_error,
     top,
     trunk_spur_pipes,
 )
@@ -141,11 +141,14 @@ def sulfate_reducing_bioreactor(
         lb, wb = bottom_from_volume(v, dm, z, r, what)
     else:
         if net_acidity_mg_L is None or net_acidity_mg_L <= 0:
-            raise InputError(
-                f"{what}: method 'alkalinity_generation' needs net_acidity_mg_L > 0 "
-                f"(mg/L as CaCO3); got {net_acidity_mg_L!r}",
+            raise system_error(
+                what,
+                "alkgen_needs_acidity",
                 column="net_acidity_mg_L",
                 value=net_acidity_mg_L,
+                got=Message("minewater.error.passive.not_given")
+                if net_acidity_mg_L is None
+                else repr(net_acidity_mg_L),
             )
         area = flow_m3_d * net_acidity_mg_L / alk_rate
         lb, wb = bottom_from_top_area(area, dm, z, r, what)
@@ -158,9 +161,9 @@ def sulfate_reducing_bioreactor(
         wb,
         da,
         z,
-        layer=f"the drainage aggregate ({da:.3g} m)",
-        above="a bio-mix bottom",
-        fix="reduce aggregate_depth_m",
+        layer=Message("minewater.error.passive.layer.aggregate", {"depth": da}),
+        above=Message("minewater.error.passive.above.biomix"),
+        fix=Message("minewater.error.passive.fix.aggregate"),
         column="aggregate_depth_m",
     )
     w_lt, w_wt, water_v = stacked_layer(mt_l, mt_w, fw, z)
@@ -168,10 +171,7 @@ def sulfate_reducing_bioreactor(
     fr = {k: d(sec, f"{k}_fraction") for k in ("fines", "manure", "hay", "other")}
     fr["wood_chips"] = 1.0 - sum(fr.values())
     if fr["wood_chips"] < 0:
-        raise InputError(
-            f"{what}: bio-mix fractions exceed 100 % (AMDTreat: wood chips must be >= 0 %)",
-            column="biomix",
-        )
+        raise system_error(what, "biomix_fractions", column="biomix")
     comp_v = {k: v * f for k, f in fr.items()}
     comp_t = {k: comp_v[k] * d(sec, f"{k}_density") / 1000.0 for k in fr}
     agg_t = agg_v * d(sec, "aggregate_bulk_density") / 1000.0

@@ -40,12 +40,7 @@ def bottom_from_volume(v: float, d: float, z: float, r: float, what: str) -> tup
     disc = b * b - 4.0 * a * c
     lb = (-b + math.sqrt(disc)) / (2.0 * a) if disc >= 0 else -1.0
     if lb <= 0:
-        raise InputError(
-            f"{what}: a volume of {v:.4g} m3 is too small for a layer {d:.3g} m deep with side "
-            f"slope {z:g}:1 (AMDTreat 'major error': bottom <= 0); reduce the depth or the side "
-            f"slope, or raise the flow or retention time",
-            column="flow_m3_d",
-        )
+        raise system_error(what, "volume_too_small", column="flow_m3_d", v=v, d=d, z=z)
     return lb, lb / r
 
 
@@ -59,11 +54,7 @@ def bottom_from_top_area(
     disc = b * b - 4.0 * a * c
     lb = (-b + math.sqrt(disc)) / (2.0 * a) if disc >= 0 else -1.0
     if lb <= 0:
-        raise InputError(
-            f"{what}: a top area of {area:.4g} m2 is too small for a layer {d:.3g} m deep with "
-            f"side slope {z:g}:1 (AMDTreat 'major error': bottom <= 0); reduce the depth",
-            column="flow_m3_d",
-        )
+        raise system_error(what, "area_too_small", column="flow_m3_d", area=area, d=d, z=z)
     return lb, lb / r
 
 
@@ -71,6 +62,19 @@ def what_name(what: str) -> Message | str:
     """A passive system's name as the warnings write it (``"aerobic wetland"``, ``"ALD"``) as
     its message ``minewater.what.<key>`` (English: the name itself)."""
     return named("minewater.what", what.lower().replace(" ", "_"))
+
+
+def system_error(
+    what: str, code: str, *, column: str, value: object | None = None, **params: Any
+) -> InputError:
+    """The :class:`InputError` "<system>: <problem>" of a passive system: its name
+    (:func:`what_name`) and the message ``minewater.error.passive.<code>`` with ``params``,
+    joined by ``error.prefixed`` (one wording of the system prefix for every passive system).
+    """
+    problem = Message(f"minewater.error.passive.{code}", params)
+    return InputError(
+        Text.of("error.prefixed", prefix=what_name(what), what=problem), column=column, value=value
+    )
 
 
 def check_bottom(wb: float, what: str, d: AmdTreatDefaults, warnings: list[str]) -> None:
@@ -394,20 +398,26 @@ def layer_below(
     depth: float,
     z: float,
     *,
-    layer: str,
-    above: str,
-    fix: str,
+    layer: Message,
+    above: Message,
+    fix: Message,
     column: str,
 ) -> tuple[float, float, float]:
     """A layer of ``depth`` under a bottom ``lb x wb`` (sides sloping in at ``z``): its bottom
     length, width and volume, m3.  A layer that leaves no bottom is refused (``layer``, ``above``
-    and ``fix`` word the message); a narrow bottom is warned of (:func:`check_bottom`)."""
+    and ``fix``, messages ``minewater.error.passive.layer|above|fix.*``, word the error); a
+    narrow bottom is warned of (:func:`check_bottom`)."""
     bl, bw = lb - 2 * z * depth, wb - 2 * z * depth
     if bl <= 0 or bw <= 0:
-        raise InputError(
-            f"{plant.what}: {layer} leaves no pond bottom under {above} of "
-            f"{lb:.2f} x {wb:.2f} m; {fix}",
+        raise system_error(
+            plant.what,
+            "no_bottom",
             column=column,
+            layer=layer,
+            above=above,
+            fix=fix,
+            lb=lb,
+            wb=wb,
         )
     check_bottom(bw, plant.what, plant.d, plant.warnings)
     return bl, bw, (lb * wb + bl * bw) / 2.0 * depth
@@ -446,6 +456,7 @@ __all__ = [
     "layer_below",
     "stone_items",
     "recap_common",
+    "system_error",
     "top",
     "layer_volume",
     "bottom_from_volume",

@@ -21,6 +21,7 @@ from .common import (
     defaults_life,
     layer_volume,
     start,
+    system_error,
     top,
     what_name,
 )
@@ -103,16 +104,16 @@ def limestone_sizing(
             }
     elif method != "retention_time":
         if net_acidity_mg_L is None:
-            raise InputError(
-                f"{what}: method {method!r} needs net_acidity_mg_L (mg/L as CaCO3)",
-                column="net_acidity_mg_L",
+            raise system_error(
+                what, "method_needs_acidity", column="net_acidity_mg_L", method=repr(method)
             )
-        raise InputError(
-            f"{what}: method {method!r} needs a net-acidic water "
-            f"(net_acidity_mg_L > 0); got {net_acidity_mg_L!r}. Net-alkaline water "
-            f"needs no alkalinity-producing system",
+        raise system_error(
+            what,
+            "method_needs_net_acidic",
             column="net_acidity_mg_L",
             value=net_acidity_mg_L,
+            method=repr(method),
+            got=repr(net_acidity_mg_L),
         )
     bom = alt.get("bureau_of_mines")
     if method == "retention_time" and bom is not None and bom["dissolution_t"] > 0.5 * m_rt:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ...errors import InputError
 from ...i18n import Text
 from ...treatment.economics import Economics
 from ..options import AMDTREAT_REF, AmdTreatDefaults, OptionResult, check_choice, check_number
@@ -23,6 +22,7 @@ from .common import (
     start,
     stone_items,
     structures,
+    system_error,
     top,
     what_name,
 )
@@ -146,11 +146,13 @@ def manganese_removal_bed(
         cin = check_number("mn_mg_L", mn_mg_L, lo=0.0)
         if cin <= cout:
             if method == "kinetics":
-                raise InputError(
-                    f"{what}: mn_mg_L ({cin:g}) must exceed effluent_mn_mg_L "
-                    f"({cout:g}) for the kinetic sizing; no Mn removal is needed",
+                raise system_error(
+                    what,
+                    "mn_not_above_target",
                     column="mn_mg_L",
                     value=mn_mg_L,
+                    cin=cin,
+                    cout=cout,
                 )
             warnings.append(
                 Text.of("minewater.passive.mn_met", what=what_name(what), cin=cin, cout=cout)
@@ -161,9 +163,7 @@ def manganese_removal_bed(
             )
             details["kinetic_area_m2"] = area_kin
     elif method == "kinetics":
-        raise InputError(
-            f"{what}: method 'kinetics' needs mn_mg_L (influent Mn, mg/L)", column="mn_mg_L"
-        )
+        raise system_error(what, "kinetics_needs_mn", column="mn_mg_L")
     rho_b = (1 - por) * d("common", "limestone_solid_density")
     if method == "kinetics":
         assert area_kin is not None  # "kinetics" without a kinetic area raised above

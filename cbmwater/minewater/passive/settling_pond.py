@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ...i18n import Text
+from ...i18n import Message, Text
 from ...treatment.economics import Economics
 from ..options import (
     AMDTREAT_REF,
@@ -127,9 +127,9 @@ def settling_pond(
         wb,
         dsl,
         z,
-        layer=f"the {dsl:.2f} m sludge layer",
-        above="a settling layer",
-        fix="raise retention_h or the flow",
+        layer=Message("minewater.error.passive.layer.sludge", {"depth": dsl}),
+        above=Message("minewater.error.passive.above.settling"),
+        fix=Message("minewater.error.passive.fix.retention"),
         column="retention_h",
     )
     o_lt, o_wt, v_ox = stacked_layer(s_lt, s_wt, dox, z)

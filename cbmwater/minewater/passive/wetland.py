@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ...errors import InputError
 from ...i18n import Message, Text
 from ...treatment.economics import Economics
 from ..options import AMDTREAT_REF, AmdTreatDefaults, OptionResult, check_choice, check_number
@@ -21,6 +20,7 @@ from .common import (
     stacked_layer,
     start,
     structures,
+    system_error,
     top,
     what_name,
 )
@@ -148,18 +148,19 @@ def aerobic_wetland(
     if method == "removal_rates":
         if fe is None or mn is None:
             missing = [n for n, v in (("fe_mg_L", fe), ("mn_mg_L", mn)) if v is None]
-            raise InputError(
-                f"{what}: method 'removal_rates' needs {' and '.join(missing)} "
-                f"(mg/L; give 0 for a metal that is absent)",
+            raise system_error(
+                what,
+                "removal_rates_needs",
                 column=missing[0],
+                names=Message("minewater.error.passive.both", {"a": missing[0], "b": missing[1]})
+                if len(missing) == 2
+                else missing[0],
             )
         fe_load, mn_load = flow_m3_d * fe, flow_m3_d * mn
         a_fe, a_mn = fe_load / fe_rate, mn_load / mn_rate
         area = a_fe + a_mn
         if area <= 0:
-            raise InputError(
-                f"{what}: fe_mg_L and mn_mg_L are both 0; nothing to remove", column="fe_mg_L"
-            )
+            raise system_error(what, "nothing_to_remove", column="fe_mg_L")
         details.update(
             {"fe_load_g_d": fe_load, "mn_load_g_d": mn_load, "fe_area_m2": a_fe, "mn_area_m2": a_mn}
         )
