@@ -791,3 +791,16 @@ def test_cli_treat_and_compliance_text_in_chinese():
         english_words(zh.output)
     )
     assert "实测溶解性总固体（TDS）" in zh.output
+
+
+def test_a_list_longer_than_the_catalogue_nests_and_reads_the_same_in_both_languages():
+    """30 names: the English is ", ".join of them (as before), the Chinese uses 、 throughout
+    (before, a list over 12 items fell back to English commas in Chinese text)."""
+    from cbmwater.i18n import joined
+
+    names = [f"x{i}" for i in range(30)]
+    m = joined(names)
+    assert render(m, "en") == ", ".join(names)
+    assert render(m, "zh") == "、".join(names)
+    assert render(joined(names, "semicolon"), "zh") == "；".join(names)
+    assert joined(["a", "b", "c", "d"], "or") == "a or b or c or d"

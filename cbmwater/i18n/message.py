@@ -128,14 +128,22 @@ JOINED_MAX = 12
 def joined(items: Any, sep: str = "comma") -> Message | str:
     """A list of names or messages as one message: ``list.comma.<n>`` ("a, b, c" / "a、b、c"),
     ``list.semicolon.<n>`` ("a; b" / "a；b") or ``list.or.<n>`` ("a or b" / "a或b"); items
-    may be messages.  ``""`` for no items; a list longer than the catalogue's lists is joined in
+    may be messages.  ``""`` for no items.  A comma or semicolon list longer than the
+    catalogue's lists nests: its last place holds the rest, joined the same way, so the text is
+    the same as one long list in every language.  An "or" list of more than 3 is joined in
     English (a name list that long is data).
     """
     items = list(items)
     if not items:
         return ""
-    if len(items) > (3 if sep == "or" else JOINED_MAX):
-        return {"comma": ", ", "semicolon": "; ", "or": " or "}[sep].join(map(str, items))
+    if sep != "or" and len(items) > JOINED_MAX:
+        head, rest = items[: JOINED_MAX - 1], items[JOINED_MAX - 1 :]
+        return Message(
+            f"list.{sep}.{JOINED_MAX}",
+            {**{f"a{i}": v for i, v in enumerate(head)}, f"a{JOINED_MAX - 1}": joined(rest, sep)},
+        )
+    if len(items) > 3 and sep == "or":
+        return " or ".join(map(str, items))
     return Message(f"list.{sep}.{len(items)}", {f"a{i}": v for i, v in enumerate(items)})
 
 
