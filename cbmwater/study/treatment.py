@@ -414,8 +414,11 @@ def economics(**overrides: float | None) -> Economics | None:
     unknown = sorted(set(overrides) - set(ECONOMICS_OVERRIDES))
     if unknown:
         raise InputError(
-            f"unknown economics override {', '.join(unknown)}; allowed: "
-            f"{', '.join(ECONOMICS_OVERRIDES)}"
+            Text.of(
+                "study.error.economics_override",
+                unknown=", ".join(unknown),
+                allowed=", ".join(ECONOMICS_OVERRIDES),
+            )
         )
     base = load_economics()
     changes = {
