@@ -7,6 +7,7 @@ values the user typed (file names, column headers, option values, mineral names)
 from __future__ import annotations
 
 import ast
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 from english_words import english_words
 
 from cbmwater.errors import CbmwaterError
+from cbmwater.i18n import Message
 from cbmwater.optimize.solver import default_threads, write_model
 from cbmwater.report.documents import _check
 from cbmwater.report.piper import piper_percentages
@@ -473,6 +475,9 @@ def test_error_is_the_old_english_and_chinese_without_english_words(tmp_path, mo
     assert err.message is not None  # coded: a face renders it in the user's language
     zh = err.render("zh")
     assert zh != str(err)
+    # as a job stores it: JSON data that renders the same text again
+    data = json.loads(json.dumps(err.full_message().to_dict()))
+    assert Message.from_dict(data).render("zh") == zh
     assert not english_words(zh, extra=typed), (zh, english_words(zh, extra=typed))
 
 
@@ -495,8 +500,6 @@ def test_lab_file_error_names_file_row_column_in_chinese(tmp_path, monkeypatch):
 
 def test_the_coded_message_survives_a_round_trip_as_data(tmp_path, monkeypatch):
     """The error's message as a dict (as a job stores it) renders the same Chinese."""
-    from cbmwater.i18n import Message
-
     monkeypatch.chdir(tmp_path)
     with pytest.raises(CbmwaterError) as ei:
         _lab(ZH + "W1,7,1,1\nW1,7,2,1\n")

@@ -38,7 +38,7 @@ def case_economics(case: Case) -> Economics:
             if k not in chem:
                 raise InputError(
                     Text.of(
-                        "optimise.error.unknown_chemical", name=k, allowed=", ".join(sorted(chem))
+                        "optimise.error.unknown_chemical", name=k, allowed=joined(sorted(chem))
                     ),
                     file=str(case.path),
                 )

@@ -156,8 +156,8 @@ def _require(df: object, columns: Sequence[str], what: str) -> pd.DataFrame:
             Text.of(
                 "report.error.piper_missing_columns",
                 what=what,
-                missing=", ".join(missing),
-                needed=", ".join(columns),
+                missing=joined(missing),
+                needed=joined(columns),
             ),
             column=missing[0],
         )

@@ -427,7 +427,7 @@ class StandardsTable:
                 "standards.error.unknown_standard",
                 standard=standard_id,
                 hint=_did_you_mean(near),
-                allowed=", ".join(self.standards()),
+                allowed=joined(self.standards()),
             )
         )
 
@@ -462,7 +462,7 @@ class StandardsTable:
                 klass=cls,
                 standard=sid,
                 hint=_did_you_mean(near),
-                allowed=", ".join(classes),
+                allowed=joined(classes),
             )
         )
 
@@ -484,7 +484,7 @@ class StandardsTable:
                 standard=sid,
                 klass=c,
                 parameter=parameter,
-                limited=", ".join(x.parameter for x in lims),
+                limited=joined(x.parameter for x in lims),
             )
         )
 
@@ -542,15 +542,15 @@ def _parse_rows(path: Path) -> tuple[list[Limit], str]:
     dup = sorted({h for h in header if header.count(h) > 1})
     if dup:
         raise StandardsError(
-            Text.of("standards.error.duplicate_columns", columns=", ".join(dup)), file=name, row=1
+            Text.of("standards.error.duplicate_columns", columns=joined(dup)), file=name, row=1
         )
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise StandardsError(
             Text.of(
                 "standards.error.missing_columns",
-                missing=", ".join(missing),
-                required=", ".join(COLUMNS),
+                missing=joined(missing),
+                required=joined(COLUMNS),
             ),
             file=name,
             row=1,
@@ -560,8 +560,8 @@ def _parse_rows(path: Path) -> tuple[list[Limit], str]:
         raise StandardsError(
             Text.of(
                 "standards.error.unknown_columns",
-                unknown=", ".join(repr(u) for u in unknown),
-                allowed=", ".join(COLUMNS),
+                unknown=joined(repr(u) for u in unknown),
+                allowed=joined(COLUMNS),
             ),
             file=name,
             row=1,
@@ -636,8 +636,8 @@ def _parse_rows(path: Path) -> tuple[list[Limit], str]:
                 Text.of(
                     "standards.error.unknown_parameter",
                     hint=hint,
-                    constituents=", ".join(CONSTITUENTS),
-                    derived=", ".join(DERIVED_PARAMETERS),
+                    constituents=joined(CONSTITUENTS),
+                    derived=joined(DERIVED_PARAMETERS),
                 ),
                 file=name,
                 row=n,
@@ -648,7 +648,7 @@ def _parse_rows(path: Path) -> tuple[list[Limit], str]:
         unit = _UNIT_LOOKUP.get(_fold_unit(unit_text))
         if unit is None:
             raise StandardsError(
-                Text.of("standards.error.unknown_unit", allowed=", ".join(UNITS)),
+                Text.of("standards.error.unknown_unit", allowed=joined(UNITS)),
                 file=name,
                 row=n,
                 column="unit",
@@ -664,7 +664,7 @@ def _parse_rows(path: Path) -> tuple[list[Limit], str]:
                     unit_kind=_kind(UNITS[unit][0]),
                     parameter=param,
                     parameter_kind=_kind(UNITS[p_unit][0]),
-                    allowed=", ".join(allowed),
+                    allowed=joined(allowed),
                 ),
                 file=name,
                 row=n,
@@ -676,7 +676,7 @@ def _parse_rows(path: Path) -> tuple[list[Limit], str]:
         status = cell["status"].strip()
         if status not in STATUSES:
             raise StandardsError(
-                Text.of("standards.error.unknown_status", allowed=", ".join(STATUSES)),
+                Text.of("standards.error.unknown_status", allowed=joined(STATUSES)),
                 file=name,
                 row=n,
                 column="status",

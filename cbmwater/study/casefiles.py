@@ -21,7 +21,7 @@ from typing import Any
 
 from ..archives import extract_zip, open_zip, read_upload
 from ..errors import InputError
-from ..i18n import Message, Text, localized
+from ..i18n import Message, Text, joined, localized
 from ..resources import example_path, resource_label
 
 __all__ = [
@@ -221,7 +221,7 @@ def read_case_zip(data: bytes, name: str, workdir: str | Path | None = None) -> 
             raise InputError(
                 Text.of(
                     "study.error.zip_several_cases",
-                    cases=", ".join(sorted(str(p) for p in cases)),
+                    cases=joined(sorted(str(p) for p in cases)),
                 ),
                 file=name,
             )

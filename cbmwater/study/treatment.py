@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from ..errors import InputError
-from ..i18n import Text, message_dicts
+from ..i18n import Text, joined, message_dicts
 from ..resources import resource_label
 from ..version import __version__
 from .results import JsonResult
@@ -416,8 +416,8 @@ def economics(**overrides: float | None) -> Economics | None:
         raise InputError(
             Text.of(
                 "study.error.economics_override",
-                unknown=", ".join(unknown),
-                allowed=", ".join(ECONOMICS_OVERRIDES),
+                unknown=joined(unknown),
+                allowed=joined(ECONOMICS_OVERRIDES),
             )
         )
     base = load_economics()

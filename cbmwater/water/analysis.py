@@ -126,7 +126,7 @@ class AnalysisSet:
                         Text.of(
                             "water.error.unknown_constituent",
                             key=key,
-                            allowed=", ".join(ANALYTES),
+                            allowed=joined(ANALYTES),
                         ),
                         file=source,
                         row=i,
@@ -146,7 +146,7 @@ class AnalysisSet:
             ids.append(str(sid))
         if len(set(ids)) != len(ids):
             dup = sorted({s for s in ids if ids.count(s) > 1})
-            raise InputError(Text.of("water.error.duplicate_ids", ids=", ".join(dup)), file=source)
+            raise InputError(Text.of("water.error.duplicate_ids", ids=joined(dup)), file=source)
         index = pd.Index(ids, name="sample_id")
         return check_iron_split(
             cls(
@@ -216,8 +216,8 @@ class AnalysisSet:
             raise InputError(
                 Text.of(
                     "water.error.ids_not_found",
-                    missing=", ".join(missing),
-                    known=", ".join(self.sample_ids),
+                    missing=joined(missing),
+                    known=joined(self.sample_ids),
                 ),
                 file=self.source,
             )
@@ -299,7 +299,7 @@ def check_iron_split(analyses: AnalysisSet, columns: dict[str, str] | None = Non
         sid = str(bad[bad].index[0])
         names = columns or {}
         cols = [names.get(k, k) for k in ("Fe2", "Fe3", "Fe") if not np.isnan(v.at[sid, k])]
-        shown = ", ".join(
+        shown = joined(
             f"{k} {v.at[sid, k]:g}" for k in ("Fe2", "Fe3", "Fe") if not np.isnan(v.at[sid, k])
         )
         raise InputError(

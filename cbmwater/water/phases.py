@@ -21,7 +21,7 @@ from types import MappingProxyType
 from typing import Literal
 
 from ..errors import InputError
-from ..i18n import Text
+from ..i18n import Text, joined
 
 __all__ = [
     "ATOMIC_WEIGHTS",
@@ -110,7 +110,7 @@ def _group_mass(body: str, formula: str) -> float:
                         "water.error.formula_element",
                         element=t,
                         formula=formula,
-                        known=", ".join(ATOMIC_WEIGHTS),
+                        known=joined(ATOMIC_WEIGHTS),
                     )
                 )
             last = ATOMIC_WEIGHTS[t]
@@ -307,7 +307,7 @@ def substance(name: str) -> Substance:
         return SUBSTANCES[name]
     except KeyError:
         raise InputError(
-            Text.of("water.error.unknown_substance", name=name, known=", ".join(SUBSTANCES)),
+            Text.of("water.error.unknown_substance", name=name, known=joined(SUBSTANCES)),
             value=name,
         ) from None
 
