@@ -13,6 +13,7 @@ import pathlib
 from importlib.resources import files
 
 from .errors import CbmwaterError
+from .i18n import Text
 
 __all__ = ["data_path", "example_path", "resource_label"]
 
@@ -31,17 +32,14 @@ def _package_dir() -> pathlib.Path:
     root = files(_PACKAGE)
     path = pathlib.Path(str(root))
     if not isinstance(root, pathlib.Path) or not path.is_dir():
-        raise CbmwaterError(
-            f"the cbmwater package data is not on a real filesystem ({root!r}); install cbmwater "
-            "as an ordinary (unzipped) package, e.g. `pip install cbmwater`"
-        )
+        raise CbmwaterError(Text.of("resources.error.not_filesystem", root=repr(root)))
     return path
 
 
 def _under(folder: str, parts: tuple[str, ...]) -> pathlib.Path:
     for part in parts:
         if not isinstance(part, str) or not part or os.path.isabs(part) or ".." in part.split("/"):
-            raise CbmwaterError(f"bad resource path part {part!r}: give names inside {folder}/")
+            raise CbmwaterError(Text.of("resources.error.bad_part", part=part, folder=folder))
     return _package_dir().joinpath(folder, *parts)
 
 

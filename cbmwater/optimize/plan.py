@@ -355,7 +355,11 @@ def optimise(
     """
 
     if objective not in OBJECTIVES:
-        raise InputError(f"unknown objective {objective!r}; allowed: {', '.join(OBJECTIVES)}")
+        raise InputError(
+            Text.of(
+                "optimise.error.unknown_objective", objective=objective, allowed=joined(OBJECTIVES)
+            )
+        )
     prog = progress or (lambda msg, frac: log.info("%3.0f%% %s", 100 * frac, msg))
     t_start = time.perf_counter()
     prep = prepared or Prepared(case, database=database, progress=prog)

@@ -37,8 +37,9 @@ def case_economics(case: Case) -> Economics:
         for k, v in case.chemical_prices.items():
             if k not in chem:
                 raise InputError(
-                    f"[economics] chemicals_CNY_t: unknown chemical {k!r}; allowed: "
-                    f"{', '.join(sorted(chem))}",
+                    Text.of(
+                        "optimise.error.unknown_chemical", name=k, allowed=joined(sorted(chem))
+                    ),
                     file=str(case.path),
                 )
             chem[k] = replace(chem[k], price_CNY_t=v)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import pyomo.environ as pyo
 
 from ..errors import InputError
+from ..i18n import Text
 from ..outpaths import check_output, write_atomic
 
 __all__ = ["SolveInfo", "solve", "write_model", "solver_version", "default_threads"]
@@ -95,7 +96,7 @@ def default_threads() -> int | None:
     except ValueError:
         value = 0
     if value < 1:
-        raise InputError(f"{THREADS_ENV} must be a positive whole number; got {text!r}")
+        raise InputError(Text.of("optimise.error.solver_threads", env=THREADS_ENV, text=text))
     return value
 
 
@@ -171,10 +172,7 @@ def solve(
 
     opt = pyo.SolverFactory(solver)
     if opt is None or not opt.available(exception_flag=False):
-        raise InputError(
-            f"solver {solver!r} is not available here; use --solver highs (bundled "
-            "through highspy) or install that solver for Pyomo"
-        )
+        raise InputError(Text.of("optimise.error.solver_unavailable", solver=solver))
     names = _TIME_GAP_OPTIONS.get(solver)
     if names:
         opt.options[names[0]] = float(time_limit_s)
@@ -221,7 +219,7 @@ def write_model(model: pyo.ConcreteModel, path: str) -> str:
     """
     low = str(path).lower()
     if not (low.endswith(".lp") or low.endswith(".mps")):
-        raise InputError(f"model file must end in .lp or .mps; got {path!r}")
+        raise InputError(Text.of("optimise.error.model_file_suffix", path=repr(path)))
     labeler = getattr(model, "labeler", None)
     check_output(path, "model file")
     # written whole: a temporary .lp/.mps beside it (the extension picks the format), renamed

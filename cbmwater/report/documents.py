@@ -32,7 +32,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from ..errors import InputError
-from ..i18n import LANGUAGES, Message, MissingMessageError, translate, translations
+from ..i18n import LANGUAGES, Message, MissingMessageError, Text, joined, translate, translations
 from ..optimize.binding import BINDING_USE
 from ..optimize.binding import binding_limits as engine_binding_limits
 from ..version import __version__
@@ -206,9 +206,11 @@ def html_to_pdf(document: str, attachments: Sequence[tuple[str, bytes, str]] = (
 
 def _check(lang: str, fmt: str) -> None:
     if lang not in LANGUAGES:
-        raise InputError(f"report language {lang!r}: allowed are {', '.join(LANGUAGES)}")
+        raise InputError(
+            Text.of("report.error.language", language=lang, allowed=joined(list(LANGUAGES)))
+        )
     if fmt not in FORMATS:
-        raise InputError(f"report format {fmt!r}: allowed are {', '.join(FORMATS)}")
+        raise InputError(Text.of("report.error.format", fmt=fmt, allowed=joined(list(FORMATS))))
 
 
 # -- review ----------------------------------------------------------------------------------

@@ -50,6 +50,7 @@ if TYPE_CHECKING:  # plotly is the [app] extra: imported only when a figure is d
     import plotly.graph_objects as go
 
 from cbmwater.errors import InputError
+from cbmwater.i18n import Text, joined
 
 __all__ = [
     "GAP",
@@ -148,11 +149,16 @@ _FIELDS: tuple[tuple[str, str, str], ...] = (
 def _require(df: object, columns: Sequence[str], what: str) -> pd.DataFrame:
     """Check that ``df`` is a DataFrame holding ``columns``; return it as float, NaN kept."""
     if not isinstance(df, pd.DataFrame):
-        raise InputError(f"{what} must be a pandas DataFrame, got {type(df).__name__}")
+        raise InputError(Text.of("report.error.piper_not_frame", what=what, kind=type(df).__name__))
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise InputError(
-            f"{what} lacks column(s) {', '.join(missing)}; needed: {', '.join(columns)}",
+            Text.of(
+                "report.error.piper_missing_columns",
+                what=what,
+                missing=joined(missing),
+                needed=joined(columns),
+            ),
             column=missing[0],
         )
     out = pd.DataFrame(index=df.index)
@@ -161,7 +167,7 @@ def _require(df: object, columns: Sequence[str], what: str) -> pd.DataFrame:
             out[col] = pd.to_numeric(df[col], errors="raise").astype(float)
         except (ValueError, TypeError) as exc:
             raise InputError(
-                f"{what}: column holds a value that is not a number ({exc})", column=col
+                Text.of("report.error.piper_not_number", what=what, why=str(exc)), column=col
             ) from exc
     return out
 
@@ -195,14 +201,13 @@ def piper_percentages(meq: pd.DataFrame) -> pd.DataFrame:
     ``Cl_pct = 100 Cl / (Cl + SO4 + HCO3 + CO3)`` and likewise for SO4 and HCO3+CO3, all
     concentrations in meq/L (Piper, 1944, Trans. AGU 25:914–928).
     """
-    values = _require(meq, MEQ_COLUMNS, "Piper input (meq/L)")
+    values = _require(meq, MEQ_COLUMNS, Text.of("report.piper.what.input"))
     for col in MEQ_COLUMNS:
         bad = values[col].notna() & ~(np.isfinite(values[col]) & (values[col] >= 0.0))
         if bad.any():
             label = bad[bad].index[0]
             raise InputError(
-                f"Piper input (meq/L): sample {label!r} has a negative or infinite value; "
-                "concentrations must be >= 0 meq/L",
+                Text.of("report.error.piper_negative", label=repr(label)),
                 column=col,
                 value=values.at[label, col],
             )
@@ -265,7 +270,7 @@ def piper_coordinates(pct: pd.DataFrame) -> pd.DataFrame:
     HCO3+CO3), as constructed by Piper (1944, Trans. AGU 25:914–928).  Only the sums of the
     percentages per triangle are assumed to be 100; they are not renormalised here.
     """
-    p = _require(pct, PCT_COLUMNS, "Piper percentages") / 100.0
+    p = _require(pct, PCT_COLUMNS, Text.of("report.piper.what.percentages")) / 100.0
     nak, mg = p["NaK_pct"], p["Mg_pct"]
     cl, so4 = p["Cl_pct"], p["SO4_pct"]
     dia_x, dia_y = _diamond_xy(nak, cl + so4)
@@ -466,20 +471,20 @@ def piper_figure(
     """
     if lang not in LABELS:
         raise InputError(
-            f"unknown language for the Piper diagram; allowed: {', '.join(LABELS)}", value=lang
+            Text.of("report.error.piper_language", allowed=joined(list(LABELS))), value=lang
         )
     lab = LABELS[lang]
     pct = piper_percentages(meq)
     n = len(pct)
     names = [str(i) for i in pct.index] if labels is None else [str(s) for s in labels]
     if len(names) != n:
-        raise InputError(f"labels has {len(names)} entries but there are {n} samples")
+        raise InputError(Text.of("report.error.piper_labels", given=len(names), n=n))
     if color is not None:
         groups = [
             "" if g is None or (isinstance(g, float) and math.isnan(g)) else str(g) for g in color
         ]
         if len(groups) != n:
-            raise InputError(f"color has {len(groups)} entries but there are {n} samples")
+            raise InputError(Text.of("report.error.piper_color", given=len(groups), n=n))
     else:
         groups = [lab["samples"]] * n
     coords = piper_coordinates(pct)

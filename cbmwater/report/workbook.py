@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError
-from ..i18n import LANGUAGES, catalogue, translate
+from ..i18n import LANGUAGES, Text, catalogue, joined, translate
 
 __all__ = ["UNIT_SUFFIXES", "column_header", "cell_value", "tables_workbook"]
 
@@ -160,7 +160,11 @@ def tables_workbook(
     from openpyxl import Workbook
 
     if lang not in LANGUAGES:
-        raise InputError(f"workbook language {lang!r}: allowed are {', '.join(LANGUAGES)}")
+        raise InputError(
+            Text.of(
+                "report.error.workbook_language", language=lang, allowed=joined(list(LANGUAGES))
+            )
+        )
     wb = Workbook()
     first: Any = wb.active
     if summary:

@@ -624,11 +624,11 @@ def fao29_infiltration(
             severe = table.limit("FAO29", c.replace("_no_reduction", "_not_severe"), "EC_uS_cm")
             if band.min is None or band.max is None:
                 raise StandardsError(
-                    "an FAO29 SAR band needs min and max", file=table.path, row=band.row
+                    Text.of("standards.error.fao29_band"), file=table.path, row=band.row
                 )
             if none_ec.min is None or severe.min is None:
                 raise StandardsError(
-                    "an FAO29 EC_uS_cm limit needs a min",
+                    Text.of("standards.error.fao29_ec"),
                     file=table.path,
                     row=(none_ec if none_ec.min is None else severe).row,
                 )

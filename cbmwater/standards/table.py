@@ -47,6 +47,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError, LocatedDatabaseError
+from ..i18n import Message, Text, joined
 from ..resources import data_path
 from ..water.vocabulary import CONSTITUENTS
 
@@ -281,8 +282,28 @@ def unit_factor(from_unit: str, to_unit: str) -> float:
     k1, f1 = UNITS[from_unit]
     k2, f2 = UNITS[to_unit]
     if k1 != k2:
-        raise InputError(f"cannot convert {from_unit} ({k1}) to {to_unit} ({k2})")
+        raise InputError(
+            Text.of(
+                "standards.error.cannot_convert",
+                from_unit=from_unit,
+                from_kind=_kind(k1),
+                to_unit=to_unit,
+                to_kind=_kind(k2),
+            )
+        )
     return f1 / f2
+
+
+def _kind(kind: str) -> Message:
+    """The name of a kind of quantity (``UNITS``' first item) as a message."""
+    return Message("standards.kind." + kind.replace(" ", "_"))
+
+
+def _did_you_mean(near: list[str]) -> Message | str:
+    """ "; did you mean 'a' or 'b'?" (or "") as a message."""
+    if not near:
+        return ""
+    return Message("error.did_you_mean", {"names": joined([repr(n) for n in near], "or")})
 
 
 class StandardsError(LocatedDatabaseError):
@@ -401,9 +422,13 @@ class StandardsTable:
             if _norm_standard(sid) == g:
                 return sid
         near = _suggest(standard_id, self.standards(), _norm_standard)
-        hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
         raise InputError(
-            f"unknown standard {standard_id!r}{hint} Allowed: {', '.join(self.standards())}"
+            Text.of(
+                "standards.error.unknown_standard",
+                standard=standard_id,
+                hint=_did_you_mean(near),
+                allowed=joined(self.standards()),
+            )
         )
 
     def classes(self, standard_id: str) -> list[str]:
@@ -431,9 +456,14 @@ class StandardsTable:
             if _norm_class(c) == g:
                 return sid, c
         near = _suggest(cls, list(classes), _norm_class)
-        hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
         raise InputError(
-            f"unknown class {cls!r} for standard {sid}{hint} Allowed: {', '.join(classes)}"
+            Text.of(
+                "standards.error.unknown_class",
+                klass=cls,
+                standard=sid,
+                hint=_did_you_mean(near),
+                allowed=joined(classes),
+            )
         )
 
     def limits(self, standard_id: str, cls: str) -> list[Limit]:
@@ -449,8 +479,13 @@ class StandardsTable:
                 return lim
         sid, c = self.resolve(standard_id, cls)
         raise InputError(
-            f"{sid} class {c} sets no limit on {parameter!r}; it limits: "
-            f"{', '.join(x.parameter for x in lims)}"
+            Text.of(
+                "standards.error.no_limit",
+                standard=sid,
+                klass=c,
+                parameter=parameter,
+                limited=joined(x.parameter for x in lims),
+            )
         )
 
 
@@ -467,7 +502,7 @@ def _number(text: str, *, file: str, row: int, column: str) -> float | None:
         x = float(t)
     except ValueError:
         raise StandardsError(
-            "expected a number (decimal point, no thousands separator) or a blank cell",
+            Text.of("standards.error.not_a_number"),
             file=file,
             row=row,
             column=column,
@@ -475,7 +510,11 @@ def _number(text: str, *, file: str, row: int, column: str) -> float | None:
         ) from None
     if not math.isfinite(x):
         raise StandardsError(
-            "expected a finite number", file=file, row=row, column=column, value=text
+            Text.of("standards.error.not_finite"),
+            file=file,
+            row=row,
+            column=column,
+            value=text,
         )
     return x
 
@@ -486,31 +525,44 @@ def _parse_rows(path: Path) -> tuple[list[Limit], str]:
         data = path.read_bytes()
     except OSError as exc:
         raise StandardsError(
-            f"cannot read the standards table: {exc.strerror or exc}", file=name
+            Text.of("standards.error.cannot_read", why=str(exc.strerror or exc)), file=name
         ) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise StandardsError(f"not UTF-8 text (byte {exc.start})", file=name) from None
+        raise StandardsError(
+            Text.of("standards.error.not_utf8", byte=exc.start), file=name
+        ) from None
     records = list(csv.reader(text.splitlines(keepends=True) if text else []))
     if not records:
-        raise StandardsError("empty file: expected a header row " + ",".join(COLUMNS), file=name)
+        raise StandardsError(
+            Text.of("standards.error.empty_file", columns=",".join(COLUMNS)), file=name
+        )
     header = [h.strip() for h in records[0]]
     dup = sorted({h for h in header if header.count(h) > 1})
     if dup:
-        raise StandardsError(f"duplicate column(s) {', '.join(dup)}", file=name, row=1)
+        raise StandardsError(
+            Text.of("standards.error.duplicate_columns", columns=joined(dup)), file=name, row=1
+        )
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise StandardsError(
-            f"missing column(s) {', '.join(missing)}; required columns: {', '.join(COLUMNS)}",
+            Text.of(
+                "standards.error.missing_columns",
+                missing=joined(missing),
+                required=joined(COLUMNS),
+            ),
             file=name,
             row=1,
         )
     unknown = [h for h in header if h not in COLUMNS]
     if unknown:
         raise StandardsError(
-            f"unknown column(s) {', '.join(repr(u) for u in unknown)}; allowed: "
-            f"{', '.join(COLUMNS)}",
+            Text.of(
+                "standards.error.unknown_columns",
+                unknown=joined(repr(u) for u in unknown),
+                allowed=joined(COLUMNS),
+            ),
             file=name,
             row=1,
         )
@@ -519,13 +571,13 @@ def _parse_rows(path: Path) -> tuple[list[Limit], str]:
     seen: dict[tuple[str, str, str], int] = {}
     names: dict[str, tuple[str, int]] = {}
     if len(records) == 1:
-        raise StandardsError("the table has a header but no limits", file=name)
+        raise StandardsError(Text.of("standards.error.no_limits"), file=name)
     for n, rec in enumerate(records[1:], start=2):
         if len(rec) != len(header):
             if not any(cell.strip() for cell in rec):
-                raise StandardsError("blank row inside the table (remove it)", file=name, row=n)
+                raise StandardsError(Text.of("standards.error.blank_row"), file=name, row=n)
             raise StandardsError(
-                f"expected {len(header)} cells, found {len(rec)} (an unquoted comma?)",
+                Text.of("standards.error.cell_count", expected=len(header), found=len(rec)),
                 file=name,
                 row=n,
             )
@@ -533,7 +585,7 @@ def _parse_rows(path: Path) -> tuple[list[Limit], str]:
         for c in COLUMNS:
             if _CONTROL.search(cell[c]):
                 raise StandardsError(
-                    "control character (line break, tab) in a cell",
+                    Text.of("standards.error.control_character"),
                     file=name,
                     row=n,
                     column=c,
@@ -542,12 +594,12 @@ def _parse_rows(path: Path) -> tuple[list[Limit], str]:
         for c in _REQUIRED_TEXT:
             if cell[c].strip() == "":
                 raise StandardsError(
-                    "blank cell; this column must be filled", file=name, row=n, column=c
+                    Text.of("standards.error.blank_cell"), file=name, row=n, column=c
                 )
         sid = cell["standard_id"].strip()
         if not _SLUG.match(sid):
             raise StandardsError(
-                "standard_id must be a slug of letters, digits, '_', '-', '.' (e.g. GB3838-2002)",
+                Text.of("standards.error.bad_id"),
                 file=name,
                 row=n,
                 column="standard_id",
@@ -556,7 +608,7 @@ def _parse_rows(path: Path) -> tuple[list[Limit], str]:
         sname = cell["standard_name"].strip()
         if sid in names and names[sid][0] != sname:
             raise StandardsError(
-                f"standard_name differs from row {names[sid][1]} for the same standard_id {sid}",
+                Text.of("standards.error.name_differs", row=names[sid][1], standard=sid),
                 file=name,
                 row=n,
                 column="standard_name",
@@ -566,16 +618,27 @@ def _parse_rows(path: Path) -> tuple[list[Limit], str]:
         cls = cell["class"]
         if cls != cls.strip():
             raise StandardsError(
-                "class has leading or trailing spaces", file=name, row=n, column="class", value=cls
+                Text.of("standards.error.class_spaces"),
+                file=name,
+                row=n,
+                column="class",
+                value=cls,
             )
         param = cell["parameter"].strip()
         if param not in PARAMETERS:
             near = difflib.get_close_matches(param, list(PARAMETERS), n=3, cutoff=0.6)
-            hint = f" (did you mean {', '.join(near)}?)" if near else ""
+            hint = (
+                Message("standards.error.parameter_hint", {"names": ", ".join(near)})
+                if near
+                else ""
+            )
             raise StandardsError(
-                f"unknown parameter{hint}; allowed: canonical constituents "
-                f"({', '.join(CONSTITUENTS)}), derived ({', '.join(DERIVED_PARAMETERS)})"
-                " or cbmwater.standards.table.EXTRA_PARAMETERS",
+                Text.of(
+                    "standards.error.unknown_parameter",
+                    hint=hint,
+                    constituents=joined(CONSTITUENTS),
+                    derived=joined(DERIVED_PARAMETERS),
+                ),
                 file=name,
                 row=n,
                 column="parameter",
@@ -585,7 +648,7 @@ def _parse_rows(path: Path) -> tuple[list[Limit], str]:
         unit = _UNIT_LOOKUP.get(_fold_unit(unit_text))
         if unit is None:
             raise StandardsError(
-                f"unknown unit; allowed: {', '.join(UNITS)}",
+                Text.of("standards.error.unknown_unit", allowed=joined(UNITS)),
                 file=name,
                 row=n,
                 column="unit",
@@ -595,8 +658,14 @@ def _parse_rows(path: Path) -> tuple[list[Limit], str]:
         if UNITS[unit][0] != UNITS[p_unit][0]:
             allowed = [u for u, (k, _) in UNITS.items() if k == UNITS[p_unit][0]]
             raise StandardsError(
-                f"unit {unit} ({UNITS[unit][0]}) does not apply to {param} "
-                f"({UNITS[p_unit][0]}); allowed: {', '.join(allowed)}",
+                Text.of(
+                    "standards.error.unit_kind",
+                    unit=unit,
+                    unit_kind=_kind(UNITS[unit][0]),
+                    parameter=param,
+                    parameter_kind=_kind(UNITS[p_unit][0]),
+                    allowed=joined(allowed),
+                ),
                 file=name,
                 row=n,
                 column="unit",
@@ -607,7 +676,7 @@ def _parse_rows(path: Path) -> tuple[list[Limit], str]:
         status = cell["status"].strip()
         if status not in STATUSES:
             raise StandardsError(
-                f"unknown status; allowed: {', '.join(STATUSES)}",
+                Text.of("standards.error.unknown_status", allowed=joined(STATUSES)),
                 file=name,
                 row=n,
                 column="status",
@@ -616,19 +685,18 @@ def _parse_rows(path: Path) -> tuple[list[Limit], str]:
         if lo is None and hi is None:
             if status == "NF":
                 raise StandardsError(
-                    "status NF means no value was found: leave such items out "
-                    "of the table and list them in standards_README.md",
+                    Text.of("standards.error.nf_blank"),
                     file=name,
                     row=n,
                     column="status",
                     value=status,
                 )
             raise StandardsError(
-                "a limit needs min, max or both; both are blank", file=name, row=n, column="min"
+                Text.of("standards.error.no_bound"), file=name, row=n, column="min"
             )
         if status == "NF":
             raise StandardsError(
-                "status NF (not found) cannot carry a number; use U for an unverified value",
+                Text.of("standards.error.nf_number"),
                 file=name,
                 row=n,
                 column="status",
@@ -636,7 +704,7 @@ def _parse_rows(path: Path) -> tuple[list[Limit], str]:
             )
         if lo is not None and hi is not None and not lo < hi:
             raise StandardsError(
-                f"min ({lo:g}) must be less than max ({hi:g})",
+                Text.of("standards.error.min_max", lo=f"{lo:g}", hi=f"{hi:g}"),
                 file=name,
                 row=n,
                 column="min",
@@ -645,7 +713,7 @@ def _parse_rows(path: Path) -> tuple[list[Limit], str]:
         vtext = cell["verified"].strip().casefold()
         if vtext not in ("true", "false"):
             raise StandardsError(
-                "verified must be true or false",
+                Text.of("standards.error.verified_bool"),
                 file=name,
                 row=n,
                 column="verified",
@@ -654,8 +722,11 @@ def _parse_rows(path: Path) -> tuple[list[Limit], str]:
         verified = vtext == "true"
         if verified != (status == "V"):
             raise StandardsError(
-                f"verified must be {'true' if status == 'V' else 'false'} for "
-                f"status {status} (only V is verified)",
+                Text.of(
+                    "standards.error.verified_status",
+                    expected="true" if status == "V" else "false",
+                    status=status,
+                ),
                 file=name,
                 row=n,
                 column="verified",
@@ -664,7 +735,13 @@ def _parse_rows(path: Path) -> tuple[list[Limit], str]:
         key = (sid, cls, param)
         if key in seen:
             raise StandardsError(
-                f"duplicate limit: {sid} class {cls} {param} is already on row {seen[key]}",
+                Text.of(
+                    "standards.error.duplicate_limit",
+                    standard=sid,
+                    klass=cls,
+                    parameter=param,
+                    row=seen[key],
+                ),
                 file=name,
                 row=n,
                 column="parameter",
@@ -724,5 +801,5 @@ def load_standards(path: str | Path | None = None) -> StandardsTable:
     try:
         st = p.stat()
     except OSError:
-        raise StandardsError("standards table not found", file=str(p)) from None
+        raise StandardsError(Text.of("standards.error.not_found"), file=str(p)) from None
     return _load_cached(str(p.resolve()), st.st_mtime_ns, st.st_size)

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..archives import extract_zip, open_zip, read_upload
 from ..errors import InputError
-from ..i18n import localized
+from ..i18n import Message, Text, joined, localized
 from ..resources import example_path, resource_label
 
 __all__ = [
@@ -86,7 +86,7 @@ def _read_toml(raw: bytes, file: str) -> dict:
     try:
         return tomllib.loads(bytes(raw).decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"not valid UTF-8 TOML: {exc}", file=file) from None
+        raise InputError(Text.of("case.bad_toml", exc=str(exc)), file=file) from None
 
 
 def read_case_file(path: str | Path) -> CaseSource:
@@ -116,7 +116,7 @@ def read_case_file(path: str | Path) -> CaseSource:
     """
     p = Path(path)
     if not p.is_file():
-        raise InputError("case file not found", file=str(p))
+        raise InputError(Text.of("error.case_not_found"), file=str(p))
     raw = p.read_bytes()
     rel = resource_label(p)
     return CaseSource(
@@ -187,9 +187,9 @@ def read_case_zip(data: bytes, name: str, workdir: str | Path | None = None) -> 
         the member and the limit.
     """
     if not isinstance(data, (bytes, bytearray)):
-        raise InputError(f"the upload {name!r} is not a file")
+        raise InputError(Text.of("study.error.upload_not_file", name=name))
     if not name.lower().endswith(".zip"):
-        raise InputError(f"{name}: upload a .zip holding case.toml and its CSV tables")
+        raise InputError(Text.of("study.error.upload_zip", name=name))
     data = read_upload(data, name)
     sha = hashlib.sha256(data).hexdigest()
     with open_zip(data, name) as zf:  # inspected: caps, names, links, encryption
@@ -205,22 +205,24 @@ def read_case_zip(data: bytes, name: str, workdir: str | Path | None = None) -> 
             p = _safe_member(i.filename)
             if p is None:
                 raise InputError(
-                    "a member's path leaves the zip's folder (absolute or '..'); "
-                    "zip the case folder itself",
+                    Text.of("study.error.zip_member_outside"),
                     file=name,
                     value=i.filename,
                 )
             members[p] = i
         tomls = [p for p in members if p.suffix.lower() == ".toml"]
         cases = [p for p in tomls if p.name.lower() == "case.toml"] or tomls
-        listing = ", ".join(sorted(str(p) for p in members)[:12]) or "nothing"
+        listing: str | Message = ", ".join(sorted(str(p) for p in members)[:12]) or Message(
+            "study.zip_holds_nothing"
+        )
         if not cases:
-            raise InputError(f"the zip holds no case.toml (it holds: {listing})", file=name)
+            raise InputError(Text.of("study.error.zip_no_case", listing=listing), file=name)
         if len(cases) > 1:
             raise InputError(
-                "the zip holds several case files ("
-                + ", ".join(sorted(str(p) for p in cases))
-                + "); keep one",
+                Text.of(
+                    "study.error.zip_several_cases",
+                    cases=joined(sorted(str(p) for p in cases)),
+                ),
                 file=name,
             )
         toml_rel = cases[0]
@@ -256,18 +258,14 @@ def read_case_zip(data: bytes, name: str, workdir: str | Path | None = None) -> 
         rp = _safe_member(ref)
         if rp is None:
             raise InputError(
-                f"{fld} = {ref!r}: in an uploaded case every table must be a file "
-                "inside the zip, next to case.toml or below it (no absolute path, "
-                "no '..')",
+                Text.of("study.error.zip_table_outside", field=fld, ref=ref),
                 file=shown,
             )
         if inner.joinpath(rp) not in members:
             missing.append(f"{fld} = {ref!r}")
     if missing:
         raise InputError(
-            "the zip lacks the table(s) the case names: "
-            + "; ".join(missing)
-            + f" (the zip holds: {listing})",
+            Text.of("study.error.zip_missing_tables", missing="; ".join(missing), listing=listing),
             file=shown,
         )
     return CaseSource(doc, base, shown, raw, f"upload:{sha[:16]}", (str(folder), name))
@@ -296,6 +294,6 @@ def bundled_cases(kind: str = "network") -> list[Path]:
     ['daji_old_mine']
     """
     if kind not in ("network", "mine"):
-        raise InputError(f"kind must be 'network' or 'mine'; got {kind!r}")
+        raise InputError(Text.of("study.error.case_kind", kind=kind))
     keep = is_network_case if kind == "network" else is_mine_case
     return [p for p in sorted(example_path().glob("*/case.toml")) if keep(p)]

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError
+from ..i18n import Text
 from ..optimize.binding import binding_limits as engine_binding_limits
 from .results import JsonResult
 
@@ -84,19 +85,19 @@ def _as_dict(result: JsonResult | Mapping[str, Any]) -> dict[str, Any]:
         return result.to_dict()
     if isinstance(result, Mapping):
         return dict(result)
-    raise InputError(f"cannot compare a {type(result).__name__}; give results or their dicts")
+    raise InputError(Text.of("study.error.compare_type", kind=type(result).__name__))
 
 
 def _names(results: Sequence[Any], names: Sequence[str] | None) -> tuple[str, ...]:
     if len(results) < 2:
-        raise InputError(f"a comparison needs two or more runs; {len(results)} given")
+        raise InputError(Text.of("study.error.compare_few", n=len(results)))
     if names is None:
         return tuple(f"run {i + 1}" for i in range(len(results)))
     labels = tuple(str(n) for n in names)
     if len(labels) != len(results):
-        raise InputError(f"{len(labels)} names for {len(results)} runs; give one name per run")
+        raise InputError(Text.of("study.error.compare_names", names=len(labels), runs=len(results)))
     if len(set(labels)) != len(labels):
-        raise InputError(f"run names must be unique to be columns; got {list(labels)}")
+        raise InputError(Text.of("study.error.compare_unique", names=str(list(labels))))
     return labels
 
 

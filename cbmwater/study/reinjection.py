@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
-from ..i18n import localized
+from ..i18n import Text, localized
 from ..reinjection.review import SCALE_MINERALS
 from .results import JsonResult, attached
 
@@ -154,7 +154,7 @@ def load_proposal(
         try:
             data = tomllib.loads(bytes(proposal).decode("utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise InputError(f"the proposal is not valid UTF-8 TOML: {exc}") from None
+            raise InputError(Text.of("study.error.proposal_toml", exc=str(exc))) from None
         return parse_proposal(data, base, None, bytes(proposal), allow_outside=allow_outside)
     if isinstance(proposal, Mapping):
         return parse_proposal(dict(proposal), base, None, allow_outside=allow_outside)
@@ -307,10 +307,10 @@ def review_upload(
     from ..errors import InputError
 
     if not isinstance(toml_data, (bytes, bytearray)):
-        raise InputError(f"the upload {toml_name!r} is not a file")
+        raise InputError(Text.of("study.error.upload_not_file", name=toml_name))
     name = re.sub(r"[^A-Za-z0-9._-]", "_", Path(str(toml_name)).name) or "proposal.toml"
     if not name.lower().endswith(".toml"):
-        raise InputError(f"{toml_name}: a proposal must be a .toml file")
+        raise InputError(Text.of("study.error.proposal_suffix", name=str(toml_name)))
     with tempfile.TemporaryDirectory(prefix="cbmwater_proposal_") as tmp:
         folder = Path(tmp)
         (folder / name).write_bytes(bytes(toml_data))

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..i18n import Message, Text, named
+from ..i18n import Message, Text, joined, named
 from ..plausible import RANGES
 from ..plausible import check as check_plausible
 from .cells import parse_cell
@@ -115,7 +115,7 @@ class AnalysisSet:
         for i, rec in enumerate(records, start=1):
             sid = rec.get("sample_id")
             if sid is None or str(sid).strip() == "":
-                raise InputError("every record needs a sample_id", file=source, row=i)
+                raise InputError(Text.of("water.error.record_no_id"), file=source, row=i)
             row_v: dict[str, float] = {}
             row_c: dict[str, bool] = {}
             for key, raw in rec.items():
@@ -123,7 +123,11 @@ class AnalysisSet:
                     continue
                 if key not in CONSTITUENTS:
                     raise InputError(
-                        f"unknown constituent {key!r}; allowed: {', '.join(ANALYTES)}",
+                        Text.of(
+                            "water.error.unknown_constituent",
+                            key=key,
+                            allowed=joined(ANALYTES),
+                        ),
                         file=source,
                         row=i,
                         column=key,
@@ -142,7 +146,7 @@ class AnalysisSet:
             ids.append(str(sid))
         if len(set(ids)) != len(ids):
             dup = sorted({s for s in ids if ids.count(s) > 1})
-            raise InputError(f"duplicate sample_id(s): {', '.join(dup)}", file=source)
+            raise InputError(Text.of("water.error.duplicate_ids", ids=joined(dup)), file=source)
         index = pd.Index(ids, name="sample_id")
         return check_iron_split(
             cls(
@@ -177,7 +181,11 @@ class AnalysisSet:
         """
         if policy not in CENSORED_POLICIES:
             raise InputError(
-                f"unknown censored-value policy {policy!r}; allowed: {', '.join(CENSORED_POLICIES)}"
+                Text.of(
+                    "water.error.unknown_censored_policy",
+                    policy=policy,
+                    allowed=joined(CENSORED_POLICIES),
+                )
             )
         factor = CENSORED_POLICIES[policy]
         return self.values.where(~self.censored, self.values * factor)
@@ -206,7 +214,11 @@ class AnalysisSet:
         missing = [s for s in sample_ids if s not in self.values.index]
         if missing:
             raise InputError(
-                f"sample id(s) not found: {', '.join(missing)}; known: {', '.join(self.sample_ids)}",
+                Text.of(
+                    "water.error.ids_not_found",
+                    missing=joined(missing),
+                    known=joined(self.sample_ids),
+                ),
                 file=self.source,
             )
         return AnalysisSet(
@@ -287,14 +299,19 @@ def check_iron_split(analyses: AnalysisSet, columns: dict[str, str] | None = Non
         sid = str(bad[bad].index[0])
         names = columns or {}
         cols = [names.get(k, k) for k in ("Fe2", "Fe3", "Fe") if not np.isnan(v.at[sid, k])]
-        shown = ", ".join(
+        shown = joined(
             f"{k} {v.at[sid, k]:g}" for k in ("Fe2", "Fe3", "Fe") if not np.isnan(v.at[sid, k])
         )
         raise InputError(
-            f"sample {sid!r}: Fe2 + Fe3 = {parts[sid]:g} mg/L exceeds total Fe "
-            f"{fe[sid]:g} mg/L ({shown} mg/L) beyond the analytical tolerance "
-            f"({100 * FE_SPLIT_REL_TOL:g} % + {FE_SPLIT_ABS_TOL_MG_L:g} mg/L); Fe(II) and "
-            "Fe(III) are parts of total Fe: check the columns' units and values",
+            Text.of(
+                "water.error.fe_split",
+                sid=sid,
+                parts=f"{parts[sid]:g}",
+                total=f"{fe[sid]:g}",
+                shown=shown,
+                rel=f"{100 * FE_SPLIT_REL_TOL:g}",
+                abs=f"{FE_SPLIT_ABS_TOL_MG_L:g}",
+            ),
             file=analyses.source,
             row=analyses.rows.get(sid),
             column=" + ".join(cols),

@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from ..errors import InputError
+from ..i18n import Text
 
 __all__ = ["parse_cell"]
 
@@ -54,7 +55,7 @@ def parse_cell(
         return None, False
     if isinstance(raw, bool):
         raise InputError(
-            "expected a number, got a true/false value",
+            Text.of("water.error.cell_bool"),
             file=file,
             row=row,
             column=column,
@@ -75,8 +76,7 @@ def parse_cell(
             text = m.group(1)
         if text.startswith(">"):
             raise InputError(
-                "values above the reporting range ('>x') cannot be used; give the measured "
-                "value (dilute and re-run) or leave the cell blank",
+                Text.of("water.error.cell_above_range"),
                 file=file,
                 row=row,
                 column=column,
@@ -85,8 +85,7 @@ def parse_cell(
         if "," in text:
             if not _THOUSANDS.match(text):
                 raise InputError(
-                    "a comma in a number is ambiguous (decimal comma or thousands separator); "
-                    "write it with a decimal point and no commas, e.g. 0.05 or 1234.5",
+                    Text.of("water.error.cell_comma"),
                     file=file,
                     row=row,
                     column=column,
@@ -97,8 +96,7 @@ def parse_cell(
             x = float(text)
         except ValueError:
             raise InputError(
-                "expected a number, a below-detection value like '<0.05' or '0.05L', or a blank "
-                "cell (not measured)",
+                Text.of("water.error.cell_not_number"),
                 file=file,
                 row=row,
                 column=column,
@@ -106,17 +104,19 @@ def parse_cell(
             ) from None
     if math.isnan(x):
         raise InputError(
-            "NaN is not a measurement; leave the cell blank if not measured",
+            Text.of("water.error.cell_nan"),
             file=file,
             row=row,
             column=column,
             value=raw,
         )
     if math.isinf(x):
-        raise InputError("infinite value", file=file, row=row, column=column, value=raw)
+        raise InputError(
+            Text.of("water.error.cell_infinite"), file=file, row=row, column=column, value=raw
+        )
     if x < 0 and not allow_negative:
         raise InputError(
-            "concentrations and measurements cannot be negative",
+            Text.of("water.error.cell_negative"),
             file=file,
             row=row,
             column=column,
@@ -124,6 +124,10 @@ def parse_cell(
         )
     if censored and x == 0:
         raise InputError(
-            "a detection limit must be greater than 0", file=file, row=row, column=column, value=raw
+            Text.of("water.error.cell_zero_limit"),
+            file=file,
+            row=row,
+            column=column,
+            value=raw,
         )
     return x, censored

@@ -40,10 +40,10 @@ import pandas as pd
 
 from ..archives import check_sheet_cells, open_zip, read_upload, verify_zip
 from ..errors import InputError
-from ..i18n import Message
+from ..i18n import Message, Text, joined, named
 from .analysis import VALID_RANGES, AnalysisSet, check_iron_split, check_range
 from .cells import parse_cell
-from .units import allowed_units, parse_unit, to_canonical
+from .units import allowed_units, parse_unit, to_canonical, unit_not_for
 from .vocabulary import ANALYTES, CONSTITUENTS, METADATA_COLUMNS, lookup
 
 __all__ = [
@@ -92,8 +92,7 @@ def parse_header(
     where = f"column {column_number}" if column_number is not None else None
     if not _SAFE_ID.match(text) and text:
         raise InputError(
-            "a header may not contain line breaks or control characters and "
-            "must be at most 64 characters",
+            Text.of("water.error.header_unsafe"),
             file=file,
             row=row,
             column=where,
@@ -101,7 +100,7 @@ def parse_header(
         )
     if not text:
         raise InputError(
-            "a column has an empty header; name it or delete the column",
+            Text.of("water.error.header_empty"),
             file=file,
             row=row,
             column=where,
@@ -152,12 +151,14 @@ def parse_header(
     canonical, factor = found
     if unit is not None and canonical in METADATA_COLUMNS:
         raise InputError(
-            f"{canonical} is text and takes no unit", file=file, row=row, column=str(header)
+            Text.of("water.error.text_no_unit", name=named("water.meta", canonical)),
+            file=file,
+            row=row,
+            column=str(header),
         )
     if unit is not None and unit not in allowed_units(canonical):
         raise InputError(
-            f"unit {unit!r} does not apply to {canonical}; allowed: "
-            f"{', '.join(allowed_units(canonical))}",
+            unit_not_for(unit, canonical),
             file=file,
             row=row,
             column=str(header),
@@ -172,10 +173,11 @@ Source: TypeAlias = str | os.PathLike | bytes | bytearray | BinaryIO | TextIO | 
 
 _XLSX_MAGIC = b"PK\x03\x04"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2 compound file: Excel 97-2003 .xls
-_XLS_MESSAGE = (
-    "Excel 97-2003 (.xls) workbooks are not read; open the file in Excel or WPS and "
-    "save it as .xlsx (Excel workbook) or .csv (UTF-8), then load that file"
-)
+
+
+def _xls_message() -> Text:
+    """Why an Excel 97-2003 workbook is refused, and what to do."""
+    return Text.of("water.error.xls")
 
 
 def source_name(source: object) -> str:
@@ -216,8 +218,7 @@ def _source_bytes(source: object, name: str) -> bytes:
     read = getattr(source, "read", None)
     if read is None:
         raise InputError(
-            f"cannot read a lab file from a {type(source).__name__}; give a path, bytes, an "
-            "open file or a pandas DataFrame",
+            Text.of("water.error.source_type", kind=type(source).__name__),
             file=name,
         )
     return read_upload(cast(BinaryIO, source), name)
@@ -253,32 +254,38 @@ def read_table(source: Source, sheet: str | int | None = None) -> pd.DataFrame:
     name = source_name(source)
     if isinstance(source, pd.DataFrame):
         if source.columns.empty:
-            raise InputError("the DataFrame has no columns", file=name)
+            raise InputError(Text.of("water.error.frame_no_columns"), file=name)
         return _frame_as_cells(source)
     if isinstance(source, (str, os.PathLike)):
         p = Path(source)
         if not p.exists():
-            raise InputError("file not found", file=name, msg=Message("error.file_not_found"))
+            raise InputError(Text.of("error.file_not_found"), file=name)
         if p.is_dir():
-            raise InputError("this is a folder; give a lab file (.csv or .xlsx)", file=name)
+            raise InputError(Text.of("water.error.is_folder"), file=name)
         suffix = p.suffix.lower()
         if suffix == ".xls":
-            raise InputError(_XLS_MESSAGE, file=name)
+            raise InputError(_xls_message(), file=name)
         if suffix not in (".xlsx", ".xlsm", ".csv", ".txt", ".tsv"):
             raise InputError(
-                f"unsupported file type {suffix!r}; allowed: .csv, .txt, .tsv, .xlsx, .xlsm",
+                Text.of(
+                    "water.error.file_type",
+                    suffix=suffix,
+                    allowed=joined([".csv", ".txt", ".tsv", ".xlsx", ".xlsm"]),
+                ),
                 file=name,
             )
         try:
             data = p.read_bytes()
         except OSError as exc:
-            raise InputError(f"cannot read the file: {exc.strerror or exc}", file=name) from None
+            raise InputError(
+                Text.of("water.error.cannot_read", why=str(exc.strerror or exc)), file=name
+            ) from None
         excel = suffix in (".xlsx", ".xlsm")
         tsv = suffix == ".tsv"
     else:
         data = _source_bytes(source, name)
         if data.startswith(_XLS_MAGIC):
-            raise InputError(_XLS_MESSAGE, file=name)
+            raise InputError(_xls_message(), file=name)
         excel = data.startswith(_XLSX_MAGIC)
         tsv = name.lower().endswith(".tsv")
     if excel:
@@ -295,13 +302,13 @@ def read_table(source: Source, sheet: str | int | None = None) -> pd.DataFrame:
         else:
             df = _read_csv_text(data, name, tsv=tsv)
     except pd.errors.EmptyDataError:
-        raise InputError("the file is empty", file=name) from None
+        raise InputError(Text.of("water.error.empty_file"), file=name) from None
     except (ValueError, OSError, pd.errors.ParserError, csv.Error, zipfile.BadZipFile) as exc:
         if isinstance(exc, InputError):
             raise
-        raise InputError(f"cannot read the file: {exc}", file=name) from None
+        raise InputError(Text.of("water.error.cannot_read", why=str(exc)), file=name) from None
     if df.empty or df.shape[0] < 1:
-        raise InputError("the file is empty", file=name)
+        raise InputError(Text.of("water.error.empty_file"), file=name)
     return df
 
 
@@ -322,7 +329,7 @@ def _read_csv_text(data: bytes, name: str, *, tsv: bool = False) -> pd.DataFrame
     as comma-separated (tab-separated for a ``.tsv``).
     """
     if not data.strip():
-        raise InputError("the file is empty", file=name)
+        raise InputError(Text.of("water.error.empty_file"), file=name)
     text = None
     for enc in ("utf-8-sig", "gb18030"):
         try:
@@ -331,7 +338,7 @@ def _read_csv_text(data: bytes, name: str, *, tsv: bool = False) -> pd.DataFrame
         except UnicodeDecodeError:
             continue
     if text is None:
-        raise InputError("cannot decode the file as UTF-8 or GB18030 text", file=name)
+        raise InputError(Text.of("water.error.cannot_decode"), file=name)
     try:
         sep = csv.Sniffer().sniff(text[:65536], delimiters=",;\t|").delimiter
     except csv.Error:
@@ -398,7 +405,7 @@ def read_analyses(
     raw = read_table(path, sheet)
     layout, body = table_layout(raw, name, require_pH=require_pH)
     if len(body) == 0:
-        raise InputError("the file has a header but no samples", file=name)
+        raise InputError(Text.of("water.error.no_samples"), file=name)
     return read_body(body, layout, layout.first_data_row)
 
 
@@ -439,7 +446,12 @@ def table_layout(
         canonical, unit, factor = parse_header(h, file=name, column_number=j + 1, row=1)
         if canonical in seen:
             raise InputError(
-                f"columns {seen[canonical]!r} and {h!r} both mean {canonical}; keep one",
+                Text.of(
+                    "water.error.duplicate_column",
+                    first=seen[canonical],
+                    second=str(h),
+                    name=named("param", canonical),
+                ),
                 file=name,
                 row=1,
                 column=str(h),
@@ -448,7 +460,7 @@ def table_layout(
         if j in units_from_row:
             if unit is not None and unit != units_from_row[j]:
                 raise InputError(
-                    f"header unit {unit!r} disagrees with the units row ({units_from_row[j]!r})",
+                    Text.of("water.error.unit_disagrees", unit=unit, row_unit=units_from_row[j]),
                     file=name,
                     row=2,
                     column=str(h),
@@ -458,8 +470,7 @@ def table_layout(
                 unit = None
             elif unit not in allowed_units(canonical):
                 raise InputError(
-                    f"unit {unit!r} does not apply to {canonical}; allowed: "
-                    f"{', '.join(allowed_units(canonical))}",
+                    unit_not_for(str(unit), canonical),
                     file=name,
                     row=2,
                     column=str(h),
@@ -468,13 +479,11 @@ def table_layout(
 
     if "sample_id" not in seen:
         raise InputError(
-            "no sample id column; name one 'sample_id' (or 样品编号, 水样编号, 井号, Sample ID)",
+            Text.of("water.error.no_id_column"),
             file=name,
         )
     if require_pH and "pH" not in seen:
-        raise InputError(
-            "no pH column; pH is needed for every sample (header 'pH' or 'pH值')", file=name
-        )
+        raise InputError(Text.of("water.error.no_ph_column"), file=name)
     layout = TableLayout(name, [str(h) for h in header], columns, seen, first_data_row, require_pH)
     return layout, body
 
@@ -506,7 +515,7 @@ def read_body(
         rownum = first_row + i
         cells = [str(c) for c in r]
         if all(not c.strip() for c in cells):
-            raise InputError("empty row inside the table; delete it", file=name, row=rownum)
+            raise InputError(Text.of("water.error.empty_row"), file=name, row=rownum)
         row_v: dict[str, float] = {}
         row_c: dict[str, bool] = {}
         row_m: dict[str, str] = {}
@@ -518,8 +527,7 @@ def read_body(
                 text = unicodedata.normalize("NFKC", cell).strip()
                 if not _SAFE_ID.match(text) and text:
                     raise InputError(
-                        "text may not contain line breaks, tabs or control characters and must "
-                        "be at most 64 characters",
+                        Text.of("water.error.text_unsafe"),
                         file=name,
                         row=rownum,
                         column=hdr,
@@ -543,7 +551,7 @@ def read_body(
             check_range(canonical, v, file=name, row=rownum, column=hdr, cell=cell)
             if c and canonical in _NOT_CENSORABLE:
                 raise InputError(
-                    f"{canonical} cannot be below a detection limit",
+                    Text.of("water.error.not_censorable", name=named("param", canonical)),
                     file=name,
                     row=rownum,
                     column=hdr,
@@ -551,10 +559,12 @@ def read_body(
                 )
             row_v[canonical], row_c[canonical] = v, c
         if not sid:
-            raise InputError("sample id is blank", file=name, row=rownum, column=seen["sample_id"])
+            raise InputError(
+                Text.of("water.error.id_blank"), file=name, row=rownum, column=seen["sample_id"]
+            )
         if sid in rows or sid in prior:
             raise InputError(
-                f"duplicate sample id {sid!r} (first at row {rows.get(sid) or prior[sid]})",
+                Text.of("water.error.id_duplicate", sid=sid, first=rows.get(sid) or prior[sid]),
                 file=name,
                 row=rownum,
                 column=seen["sample_id"],
@@ -562,7 +572,7 @@ def read_body(
             )
         if require_pH and "pH" not in row_v:
             raise InputError(
-                "pH is missing; every sample needs a measured pH",
+                Text.of("water.error.ph_missing"),
                 file=name,
                 row=rownum,
                 column=seen["pH"],
@@ -605,11 +615,13 @@ def _file_encoding(path: Path, name: str) -> str:
         except UnicodeDecodeError:
             continue
         except OSError as exc:
-            raise InputError(f"cannot read the file: {exc.strerror or exc}", file=name) from None
+            raise InputError(
+                Text.of("water.error.cannot_read", why=str(exc.strerror or exc)), file=name
+            ) from None
         if blank:
-            raise InputError("the file is empty", file=name)
+            raise InputError(Text.of("water.error.empty_file"), file=name)
         return enc
-    raise InputError("cannot decode the file as UTF-8 or GB18030 text", file=name)
+    raise InputError(Text.of("water.error.cannot_decode"), file=name)
 
 
 def read_analyses_chunks(
@@ -627,11 +639,13 @@ def read_analyses_chunks(
     name = str(path)
     p = Path(path)
     if not p.is_file():
-        raise InputError("file not found", file=name)
+        raise InputError(Text.of("error.file_not_found"), file=name)
     if p.suffix.lower() not in STREAM_SUFFIXES:
-        raise InputError(f"only {', '.join(STREAM_SUFFIXES)} files are streamed", file=name)
+        raise InputError(
+            Text.of("water.error.stream_types", suffixes=joined(STREAM_SUFFIXES)), file=name
+        )
     if chunk_rows < 1:
-        raise InputError("chunk_rows must be at least 1", file=name)
+        raise InputError(Text.of("water.error.chunk_rows"), file=name)
     if p.suffix.lower() == ".parquet":
         yield from _analyses_of_chunks(_parquet_chunks(p, name, chunk_rows), name, require_pH)
         return
@@ -669,7 +683,7 @@ def _analyses_of_chunks(
             first = layout.first_data_row
         blank = body.apply(lambda c: c.astype(str).str.strip().eq("")).all(axis=1).to_numpy()
         if held_blank is not None and not blank.all():
-            raise InputError("empty row inside the table; delete it", file=name, row=held_blank)
+            raise InputError(Text.of("water.error.empty_row"), file=name, row=held_blank)
         last = len(blank)
         while last > 0 and blank[last - 1]:
             last -= 1
@@ -681,9 +695,9 @@ def _analyses_of_chunks(
         earlier.update(analyses.rows)
         yield analyses, read
     if layout is None:
-        raise InputError("the file is empty", file=name)
+        raise InputError(Text.of("water.error.empty_file"), file=name)
     if not earlier:
-        raise InputError("the file has a header but no samples", file=name)
+        raise InputError(Text.of("water.error.no_samples"), file=name)
 
 
 def _parquet_cell(values: pd.Series) -> pd.Series:
@@ -706,7 +720,7 @@ def _parquet_chunks(path: Path, name: str, chunk_rows: int) -> Iterator[tuple[pd
     try:
         f = pq.ParquetFile(path)
     except (pa.ArrowException, OSError) as exc:
-        raise InputError(f"cannot read the file as Parquet: {exc}", file=name) from None
+        raise InputError(Text.of("water.error.parquet", why=str(exc)), file=name) from None
     total = max(f.metadata.num_rows, 1)
     header = pd.DataFrame([[str(c) for c in f.schema_arrow.names]], dtype=object)
     done = 0
@@ -721,7 +735,7 @@ def _parquet_chunks(path: Path, name: str, chunk_rows: int) -> Iterator[tuple[pd
             done += len(frame)
             yield cells, min(done / total, 1.0)
     except pa.ArrowException as exc:
-        raise InputError(f"cannot read the file as Parquet: {exc}", file=name) from None
+        raise InputError(Text.of("water.error.parquet", why=str(exc)), file=name) from None
     if yield_header:  # no rows: the header alone
         yield header, 1.0
 
@@ -741,7 +755,7 @@ def _csv_chunks(text: TextIO, name: str, sep: str, chunk_rows: int) -> Iterator[
             chunksize=chunk_rows,
         )
     except pd.errors.EmptyDataError:
-        raise InputError("the file is empty", file=name) from None
+        raise InputError(Text.of("water.error.empty_file"), file=name) from None
     size = chunk_rows + 1
     with reader:
         while True:
@@ -750,7 +764,9 @@ def _csv_chunks(text: TextIO, name: str, sep: str, chunk_rows: int) -> Iterator[
             except StopIteration:
                 return
             except (ValueError, pd.errors.ParserError, csv.Error) as exc:
-                raise InputError(f"cannot read the file: {exc}", file=name) from None
+                raise InputError(
+                    Text.of("water.error.cannot_read", why=str(exc)), file=name
+                ) from None
             size = chunk_rows
             yield chunk.fillna("")
 

@@ -21,6 +21,7 @@ from types import MappingProxyType
 from typing import Literal
 
 from ..errors import InputError
+from ..i18n import Text, joined
 
 __all__ = [
     "ATOMIC_WEIGHTS",
@@ -86,7 +87,9 @@ def _group_mass(body: str, formula: str) -> float:
     pos = 0
     for tok in _TOKEN.finditer(body):
         if tok.start() != pos:
-            raise InputError(f"cannot read formula {formula!r} at {body[pos:]!r}")
+            raise InputError(
+                Text.of("water.error.formula_unreadable_at", formula=formula, rest=body[pos:])
+            )
         pos = tok.end()
         t = tok.group(1)
         if t == "(":
@@ -94,7 +97,7 @@ def _group_mass(body: str, formula: str) -> float:
             last = 0.0
         elif t == ")":
             if len(stack) == 1:
-                raise InputError(f"unbalanced ')' in formula {formula!r}")
+                raise InputError(Text.of("water.error.formula_unbalanced", formula=formula))
             last = stack.pop()
             stack[-1] += last
         elif t[0].isdigit():
@@ -103,13 +106,17 @@ def _group_mass(body: str, formula: str) -> float:
         else:
             if t not in ATOMIC_WEIGHTS:
                 raise InputError(
-                    f"element {t!r} of formula {formula!r} has no atomic weight; "
-                    f"known: {', '.join(ATOMIC_WEIGHTS)}"
+                    Text.of(
+                        "water.error.formula_element",
+                        element=t,
+                        formula=formula,
+                        known=joined(ATOMIC_WEIGHTS),
+                    )
                 )
             last = ATOMIC_WEIGHTS[t]
             stack[-1] += last
     if pos != len(body) or len(stack) != 1:
-        raise InputError(f"cannot read formula {formula!r}")
+        raise InputError(Text.of("water.error.formula_unreadable", formula=formula))
     return stack[0]
 
 
@@ -300,7 +307,8 @@ def substance(name: str) -> Substance:
         return SUBSTANCES[name]
     except KeyError:
         raise InputError(
-            f"unknown mineral, gas or reagent {name!r}; known: {', '.join(SUBSTANCES)}", value=name
+            Text.of("water.error.unknown_substance", name=name, known=joined(SUBSTANCES)),
+            value=name,
         ) from None
 
 

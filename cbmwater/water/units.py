@@ -24,6 +24,7 @@ import re
 import unicodedata
 
 from ..errors import UnitError
+from ..i18n import Text, joined, named
 from .vocabulary import CONSTITUENTS
 
 __all__ = [
@@ -84,11 +85,19 @@ def allowed_units(name: str) -> tuple[str, ...]:
     return tuple(units)
 
 
+def unit_not_for(unit: str, name: str) -> Text:
+    """The error text "unit 'U' does not apply to NAME; allowed: ..." as a coded text."""
+    return Text.of(
+        "water.error.unit_not_for",
+        unit=unit,
+        name=named("param", name),
+        allowed=joined(allowed_units(name)),
+    )
+
+
 def _factor(name: str, unit: str) -> float:
     if unit not in allowed_units(name):
-        raise UnitError(
-            f"unit {unit!r} does not apply to {name}; allowed: {', '.join(allowed_units(name))}"
-        )
+        raise UnitError(unit_not_for(unit, name))
     c = CONSTITUENTS[name]
     if unit in ("mg/L", "deg C", "-", "mV"):
         return 1.0
