@@ -100,7 +100,13 @@ def where_message(
     if row is not None:
         parts.append(Message("error.where.row", {"row": row}))
     if column is not None:
-        parts.append(Message("error.where.column", {"column": repr(column)}))
+        # a column named by the engine (a Text: "column 3") renders in the language; a header the
+        # user wrote is quoted as written
+        named = getattr(column, "message", None)
+        if isinstance(named, Message):
+            parts.append(Message("error.where.column_named", {"column": named}))
+        else:
+            parts.append(Message("error.where.column", {"column": repr(column)}))
     if value is not None:
         parts.append(Message("error.where.value", {"value": repr(str(value))}))
     if not parts:

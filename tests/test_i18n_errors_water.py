@@ -507,3 +507,22 @@ def test_the_coded_message_survives_a_round_trip_as_data(tmp_path, monkeypatch):
     back = Message.from_dict(full.to_dict())
     assert back.render("zh") == ei.value.render("zh")
     assert back.render("en") == str(ei.value)
+
+
+def test_an_empty_header_cell_is_named_by_its_position_in_the_language(tmp_path):
+    """The engine names a header cell it cannot quote by its position: "column 'column 3'" in
+    English as before, 第 3 列 in Chinese (before: 列'column 3')."""
+    import cbmwater
+
+    lab = tmp_path / "lab.csv"
+    lab.write_text("sample_id,pH,,Na (mg/L)\nA,7.5,1,300\n", encoding="utf-8")
+    with pytest.raises(CbmwaterError) as info:
+        cbmwater.characterise(lab)
+    assert str(info.value) == (
+        f"file {lab}, row 1, column 'column 3': a column has an empty header; name it or "
+        "delete the column"
+    )
+    zh = info.value.render("zh")
+    assert "第 3 列：该列表头为空" in zh and not english_words(
+        zh.replace(str(lab), "").replace(lab.name, "")
+    )

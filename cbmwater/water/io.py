@@ -89,7 +89,7 @@ def parse_header(
     header's row in the file (1), named in errors.
     """
     text = unicodedata.normalize("NFKC", str(header)).strip()
-    where = f"column {column_number}" if column_number is not None else None
+    where = Text.of("water.column_number", n=column_number) if column_number is not None else None
     if not _SAFE_ID.match(text) and text:
         raise InputError(
             Text.of("water.error.header_unsafe"),
