@@ -35,6 +35,7 @@ only runs isolated tasks holds no idle processes.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import threading
 import time
@@ -58,6 +59,7 @@ __all__ = [
     "LocalExecutor",
     "DaskExecutor",
     "get_executor",
+    "map_tasks",
     "task_seed",
     "available_cores",
     "Progress",
@@ -586,3 +588,46 @@ def get_executor(workers: int | None = None, scheduler: str | None = None) -> Ex
     if scheduler is None:
         return LocalExecutor(workers)
     return DaskExecutor(scheduler, workers)
+
+
+def map_tasks(
+    fn: Callable[[T], R],
+    items: Sequence[T],
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+) -> list[R]:
+    """``[fn(item) for item in items]`` on :func:`get_executor` (results in order).
+
+    A daemonic process (a ``multiprocessing.Pool`` worker, a Dask worker started with
+    ``daemon=True``) may not start a pool: there, without a scheduler, the tasks run in this
+    process one after another.  The result is the same: each task's randomness comes from its
+    item (:func:`task_seed`), not from where it runs.  The job runner's processes are not
+    daemonic (docs/jobs.md), so a job's tasks do get a pool of the job's cores.
+
+    Parameters
+    ----------
+    fn : callable
+        A module-level function of one item (pickled by reference).
+    items : sequence
+        The tasks' inputs.
+    workers, scheduler : optional
+        As for :func:`get_executor`.
+    progress : callable(done, total), optional
+        Called as tasks finish.
+
+    Returns
+    -------
+    list
+        ``fn(item)`` for each item, in the order of ``items``.
+    """
+    if scheduler is None and multiprocessing.current_process().daemon:
+        out = []
+        for k, item in enumerate(items):
+            out.append(fn(item))
+            if progress is not None:
+                progress(k + 1, len(items))
+        return out
+    with get_executor(workers, scheduler) as ex:
+        return ex.map(fn, items, progress=progress)

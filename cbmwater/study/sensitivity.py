@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -277,7 +276,7 @@ def sensitivity(
     >>> res.ranked("npv_CNY")[0]["name"]  # doctest: +SKIP
     "destination 'Coal preparation plant' price_CNY_m3"
     """
-    from ..executor import get_executor
+    from ..executor import map_tasks
     from ..optimize.sensitivity import PointJob, design_columns, factors_of, run_point, sample
 
     n, outs = _check(base_samples, outputs)
@@ -309,13 +308,9 @@ def sensitivity(
         )
 
     t1 = time.perf_counter()
-    if scheduler is None and multiprocessing.current_process().daemon:
-        # in a daemonic process (no pool allowed; not the job runner's): one point after another
-        rows = [run_point(pjob, it) for it in items]
-        step(total, total)
-    else:
-        with get_executor(workers, scheduler) as ex:
-            rows = ex.map(partial(run_point, pjob), items, progress=step)
+    rows = map_tasks(
+        partial(run_point, pjob), items, workers=workers, scheduler=scheduler, progress=step
+    )
     t_sc = time.perf_counter() - t1
     stats: dict[str, dict[str, Any]] = {}
     per: dict[str, dict[str, list[float]] | None] = {}

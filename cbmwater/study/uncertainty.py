@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -240,7 +239,7 @@ def uncertainty(
     True
     """
     from ..errors import InputError
-    from ..executor import get_executor, task_seed
+    from ..executor import map_tasks, task_seed
     from ..optimize.scenarios import run_scenario, summarise
 
     if isinstance(samples, bool) or not isinstance(samples, int) or not 1 <= samples <= 100000:
@@ -265,17 +264,10 @@ def uncertainty(
         prog(Text.of("uncertainty.progress.scenario", done=done, total=n), 0.3 + 0.7 * done / n)
 
     t1 = time.perf_counter()
-    if scheduler is None and multiprocessing.current_process().daemon:
-        # a daemonic process (a Dask worker started with daemon=True, a multiprocessing.Pool
-        # worker) may not start a pool: the scenarios run here, one after another -- the same
-        # seeds, so the same result.  The job runner's processes are not daemonic (docs/jobs.md).
-        rows = []
-        for i in range(samples):
-            rows.append(run_scenario(job, (i, task_seed(seed, i))))
-            step(i + 1, samples)
-    else:
-        with get_executor(workers, scheduler) as ex:
-            rows = ex.map_seeded(partial(run_scenario, job), samples, seed, progress=step)
+    items = [(i, task_seed(seed, i)) for i in range(samples)]
+    rows = map_tasks(
+        partial(run_scenario, job), items, workers=workers, scheduler=scheduler, progress=step
+    )
     t_sc = time.perf_counter() - t1
     summary = summarise(rows, c)
     res = {
