@@ -16,7 +16,7 @@ from cbmwater.optimize.plan import optimise
 from cbmwater.resources import example_path
 
 # the flagship case is solved several times (~20 s each); the default-options solve is the
-# session's shared one (tests/conftest.py: ``flagship``, time limit 60 s, MIP gap 0.005)
+# session's shared one (tests/conftest.py: ``flagship``, MIP gap 0.005, time limit 600 s)
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("flagship")]
 
 CASE = example_path("qinshui_south", "case.toml")
