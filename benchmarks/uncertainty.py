@@ -8,8 +8,9 @@ Run from the repository root::
     .venv/bin/python benchmarks/uncertainty.py --case tests/data/optimise/hand/case.toml \\
         --uncertainty hand                                       # quick look
 
-The flagship case (``cbmwater/case_studies/qinshui_south``) has no ``[uncertainty]`` section;
-the script writes a copy with the one below (:data:`FLAGSHIP`) into a temporary folder: Arps qi
+The flagship case (``cbmwater/case_studies/qinshui_south``) has its own ``[uncertainty]``
+section (every well drawn alone); the script writes a copy with that section replaced by the
+one below (:data:`FLAGSHIP`) into a temporary folder: Arps qi
 and Di of the Shizhuang wells as one draw (correlated 0.5), qi of the other stations' wells,
 electricity and chemical prices, and the irrigation district's demand and tariff (every
 distribution the parameter's stated default; docs/uncertainty.md).  Because a changed Di moves
@@ -92,7 +93,9 @@ def _case_copy(case: Path, section: str, folder: Path) -> Path:
         if f.is_file() and f.suffix == ".csv":
             shutil.copy(f, folder)
     out = folder / "case.toml"
-    out.write_text(case.read_text(encoding="utf-8") + "\n" + section, encoding="utf-8")
+    # the case's own [uncertainty] section (the last of the file), if any, gives way to ``section``
+    text = case.read_text(encoding="utf-8").partition("\n[uncertainty]\n")[0]
+    out.write_text(text + "\n" + section, encoding="utf-8")
     return out
 
 

@@ -311,10 +311,25 @@ def _hand_case_variant(tmp_path):
     return tmp_path / "case.toml"
 
 
-def test_optimisation_messages_render_in_chinese(tmp_path):
+@pytest.fixture(scope="module")
+def hand_variant_plan(tmp_path_factory):
+    """The infeasible optimisation of :func:`_hand_case_variant` (HiGHS, ~1 s), run once for
+    the two tests that read its messages."""
+    return cbmwater.optimise(_hand_case_variant(tmp_path_factory.mktemp("hand"))).to_dict()
+
+
+@pytest.fixture(scope="module")
+def daji_plan():
+    """The bundled Daji mine-water plan (PHREEQC and HiGHS, ~4 s), run once for the two tests
+    that read its reasons."""
+    return cbmwater.minewater_plan(example_path("daji_old_mine", "case.toml")).to_dict()
+
+
+@pytest.mark.xdist_group("i18n_real_results")  # one worker: the fixtures run once
+def test_optimisation_messages_render_in_chinese(hand_variant_plan):
     """A real optimisation (HiGHS, ~1 s): warnings, presolve, exclusions (message and fix),
     infeasibility items and summary keep their English and render in Chinese."""
-    d = cbmwater.optimise(_hand_case_variant(tmp_path)).to_dict()
+    d = hand_variant_plan
     assert d["status"] == "infeasible"
     # English unchanged: each text field is its message rendered in English
     assert d["warnings"] == render(d["warnings_i18n"], "en")
@@ -367,10 +382,11 @@ def test_mine_rules_reasons_render_in_chinese():
 
 
 @pytest.mark.slow
-def test_mine_plan_reasons_render_in_chinese():
+@pytest.mark.xdist_group("i18n_real_results")  # one worker: the fixtures run once
+def test_mine_plan_reasons_render_in_chinese(daji_plan):
     """A real mine-water plan (the bundled Daji case, PHREEQC and HiGHS, ~4 s): every reason of
     every option and score keeps its English and renders in Chinese."""
-    d = cbmwater.minewater_plan(example_path("daji_old_mine", "case.toml")).to_dict()
+    d = daji_plan
     dicts = []
     for o in d["options"] + d["scores"]:
         assert o["reasons"] == render(o["reasons_i18n"], "en")
@@ -514,7 +530,10 @@ def test_qa_notes_render_in_chinese():
 
 
 @pytest.mark.slow
-def test_every_i18n_field_of_real_results_renders_in_chinese(tmp_path, barite_review):
+@pytest.mark.xdist_group("i18n_real_results")  # one worker: the fixtures run once
+def test_every_i18n_field_of_real_results_renders_in_chinese(
+    barite_review, hand_variant_plan, daji_plan
+):
     """Every ``*_i18n`` message of real results of every kind (characterisation warnings of
     the bundled set, a treatment train with its unit policies, a compliance check, a review, an infeasible optimisation, the Daji mine
     plan) renders in Chinese from a catalogue code (no ``text.untranslated``)."""
@@ -531,9 +550,8 @@ def test_every_i18n_field_of_real_results_renders_in_chinese(tmp_path, barite_re
     comp = cbmwater.compliance(BUNDLED_ANALYSES, "GBT14848-2017", "III", sample="SZ-3-01")
     dicts += list(_i18n_dicts(comp.to_dict()))
     dicts += list(_i18n_dicts(barite_review.to_dict()))
-    dicts += list(_i18n_dicts(cbmwater.optimise(_hand_case_variant(tmp_path)).to_dict()))
-    plan = cbmwater.minewater_plan(example_path("daji_old_mine", "case.toml")).to_dict()
-    dicts += list(_i18n_dicts(plan))
+    dicts += list(_i18n_dicts(hand_variant_plan))
+    dicts += list(_i18n_dicts(daji_plan))
     kinds = {m["code"].split(".")[0] for m in dicts}
     assert {"review", "treatment", "optimise", "minewater", "water", "compliance"} <= kinds, kinds
     assert any(m["code"].startswith("treatment.policy.") for m in dicts)

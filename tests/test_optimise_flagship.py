@@ -12,19 +12,14 @@ from collections import defaultdict
 import pandas as pd
 import pytest
 
-from cbmwater.optimize.case import load_case
 from cbmwater.optimize.plan import optimise
 from cbmwater.resources import example_path
 
-pytestmark = pytest.mark.slow  # the flagship case is solved several times (~20 s each)
+# the flagship case is solved several times (~20 s each); the default-options solve is the
+# session's shared one (tests/conftest.py: ``flagship``, MIP gap 0.005, time limit 600 s)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("flagship")]
 
 CASE = example_path("qinshui_south", "case.toml")
-
-
-@pytest.fixture(scope="module")
-def flagship():
-    case = load_case(CASE)
-    return case, optimise(case, time_limit_s=60, mip_gap=0.005, progress=lambda m, f: None)
 
 
 def test_flagship_size_and_status(flagship):

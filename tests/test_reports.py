@@ -300,11 +300,15 @@ def test_cli_optimise_report_and_workbook(tmp_path):
 
 
 @pytest.mark.slow
-def test_bundled_case_plan_report_and_workbook():
-    """The bundled Qinshui case (the package's own optimisation case): a report per language."""
+@pytest.mark.xdist_group("flagship")
+def test_bundled_case_plan_report_and_workbook(flagship):
+    """The bundled Qinshui case (the package's own optimisation case): a report per language.
+
+    The plan is the session's solve of the case (tests/conftest.py: ``flagship``, the options
+    of :func:`cbmwater.optimise`), as :func:`cbmwater.optimise` returns it."""
     from openpyxl import load_workbook
 
-    big = cbmwater.optimise(example_path("qinshui_south", "case.toml"), **QUIET)
+    big = cbmwater.NetworkPlan.from_dict(flagship[1])
     for lang in ("en", "zh"):
         assert cbmwater.plan_report(big, lang=lang, fmt="pdf").startswith(b"%PDF-")
         wb = load_workbook(io.BytesIO(cbmwater.plan_workbook(big, lang=lang)))
