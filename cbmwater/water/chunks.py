@@ -382,7 +382,7 @@ class PartChecker:
     def accept(self, got: PartRead) -> None:
         """Check a part against the parts before it; raise the first error in row order."""
         first = got.part.first_row
-        nonblank = got.analyses is not None or got.error is not None
+        nonblank = len(got.id_hashes) > 0 or got.error is not None
         if self.held_blank is not None and nonblank:
             raise InputError(
                 "empty row inside the table; delete it", file=self.plan.name, row=self.held_blank
