@@ -56,14 +56,14 @@ if TYPE_CHECKING:
         render,
         review,
         review_report,
-        sensitivity,
         size_option,
         stochastic_plan,
         titration_curve,
         treat,
-        uncertainty,
         unit_library,
     )
+    from .study.sensitivity import sensitivity
+    from .study.uncertainty import uncertainty
 
 # The API is imported from cbmwater.study when it is first used, not with the package: a
 # process that needs one low layer (a worker of the executor importing cbmwater.geochem, the

@@ -326,7 +326,8 @@ def characterise_chunks(
         A ``.csv``, ``.txt`` or ``.tsv`` lab file (UTF-8 or GB18030), or a ``.parquet`` file
         with the same column names.
     chunk_rows : int, default 20000
-        Rows per part.
+        Rows per part (at most; with ``workers`` or ``scheduler`` a small file is cut into
+        about four parts per worker, of at least 500 rows, so that every worker has work).
     workers, scheduler : optional
         Spread the parts over :func:`cbmwater.executor.get_executor` (``workers`` processes of
         this machine, or a Dask scheduler ``"tcp://host:port"`` / ``"local-dask"``): each worker
@@ -417,6 +418,7 @@ def _spread(
     start (spawn, import) while this process reads the header and plans the parts."""
     from concurrent.futures import ThreadPoolExecutor
 
+    from ..executor import available_cores as cores
     from ..executor import get_executor
     from ..geochem.characterise import characterise_part
     from ..water.chunks import plan_parts
@@ -424,7 +426,7 @@ def _spread(
     with ThreadPoolExecutor(max_workers=1) as starter:
         starting = starter.submit(get_executor, workers, scheduler)
         try:
-            plan = plan_parts(source, chunk_rows=chunk_rows)
+            plan = plan_parts(source, chunk_rows=chunk_rows, spread=4 * (workers or cores()))
         except BaseException:
             with contextlib.suppress(Exception):  # the plan's error is the one to report
                 starting.result().close()

@@ -164,7 +164,11 @@ def _cells(text: str, sep: str, name: str, first_row: int) -> pd.DataFrame:
 
 
 def plan_parts(
-    path: str | os.PathLike[str], *, chunk_rows: int = 20000, require_pH: bool = True
+    path: str | os.PathLike[str],
+    *,
+    chunk_rows: int = 20000,
+    require_pH: bool = True,
+    spread: int = 1,
 ) -> LabPlan:
     """Read the header of a CSV or Parquet lab file and cut its rows into parts.
 
@@ -176,6 +180,10 @@ def plan_parts(
         Rows per part (a part's rows are lines of the file, blank ones included).
     require_pH : bool
         Refuse a file without a pH column (and samples without pH, in :func:`read_part`).
+    spread : int
+        Cut a small file into at least this many parts (of at least 500 rows), so that every
+        worker has work: a file of 30 000 rows is 8 parts of 3 750 for 2 workers, not parts of
+        20 000 and 10 000.
 
     Returns
     -------
@@ -197,7 +205,7 @@ def plan_parts(
     if chunk_rows < 1:
         raise InputError("chunk_rows must be at least 1", file=name)
     if suffix == ".parquet":
-        return _plan_parquet(p, name, chunk_rows, require_pH)
+        return _plan_parquet(p, name, chunk_rows, require_pH, spread)
     size = p.stat().st_size
     enc, ends = _scan_csv(p, name, size)
     with p.open("rb") as f:
@@ -215,6 +223,7 @@ def plan_parts(
     h = layout.first_data_row - 1  # records before the data: the header and a units row
     begin = int(ends[h - 1]) if len(ends) >= h else size
     records = ends[h:]
+    chunk_rows = _part_rows(len(records), chunk_rows, spread)
     cuts = list(records[chunk_rows - 1 :: chunk_rows])
     if len(records) and (not cuts or cuts[-1] != records[-1]):
         cuts.append(records[-1])
@@ -227,7 +236,15 @@ def plan_parts(
     return LabPlan(str(p), name, "csv", layout, enc.replace("-sig", ""), sep, tuple(parts))
 
 
-def _plan_parquet(p: Path, name: str, chunk_rows: int, require_pH: bool) -> LabPlan:
+def _part_rows(rows: int, chunk_rows: int, spread: int) -> int:
+    """Rows per part: at most ``chunk_rows``, fewer when that gives ``spread`` parts of at
+    least 500 rows."""
+    if spread <= 1:
+        return chunk_rows
+    return max(1, min(chunk_rows, max(500, -(-rows // spread))))
+
+
+def _plan_parquet(p: Path, name: str, chunk_rows: int, require_pH: bool, spread: int) -> LabPlan:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -245,6 +262,7 @@ def _plan_parquet(p: Path, name: str, chunk_rows: int, require_pH: bool) -> LabP
         raise InputError(f"cannot read the file as Parquet: {exc}", file=name) from None
     layout, _ = table_layout(header, name, require_pH=require_pH)
     skip = layout.first_data_row - 2  # a units row is the first Parquet row
+    chunk_rows = _part_rows(total - skip, chunk_rows, spread)
     parts = []
     for k, lo in enumerate(range(skip, total, chunk_rows)):
         hi = min(lo + chunk_rows, total)
