@@ -10,56 +10,129 @@ The public API (see README "Python API")::
     plan = cbmwater.optimise("case.toml")                          # NetworkPlan
 """
 
+from typing import TYPE_CHECKING, Any
+
 from .errors import CbmwaterError, DatabaseError, GeochemError, InputError, ResourceLimitError
-from .study import (
-    AcidityResult,
-    Comparison,
-    ComplianceResult,
-    MinePlan,
-    NetworkPlan,
-    NeutralisationResult,
-    ParetoPoint,
-    ReviewResult,
-    RunRecord,
-    RunSummary,
-    SensitivityResult,
-    SizingResult,
-    StochasticPlan,
-    TreatmentResult,
-    UncertaintyResult,
-    Workspace,
-    WorkspaceError,
-    acidity,
-    admissible_options,
-    characterisation,
-    characterise,
-    compare_plans,
-    compare_trains,
-    compliance,
-    default_workspace_path,
-    load_case,
-    load_mine_case,
-    load_proposal,
-    localized,
-    minewater_plan,
-    neutralise,
-    optimise,
-    pareto_front,
-    plan_report,
-    plan_workbook,
-    read_analyses,
-    render,
-    review,
-    review_report,
-    sensitivity,
-    size_option,
-    stochastic_plan,
-    titration_curve,
-    treat,
-    uncertainty,
-    unit_library,
-)
 from .version import __version__
+
+if TYPE_CHECKING:
+    from .study import (
+        AcidityResult,
+        Comparison,
+        ComplianceResult,
+        MinePlan,
+        NetworkPlan,
+        NeutralisationResult,
+        ParetoPoint,
+        ReviewResult,
+        RunRecord,
+        RunSummary,
+        SensitivityResult,
+        SizingResult,
+        StochasticPlan,
+        TreatmentResult,
+        UncertaintyResult,
+        Workspace,
+        WorkspaceError,
+        acidity,
+        admissible_options,
+        characterisation,
+        characterise,
+        compare_plans,
+        compare_trains,
+        compliance,
+        default_workspace_path,
+        load_case,
+        load_mine_case,
+        load_proposal,
+        localized,
+        minewater_plan,
+        neutralise,
+        optimise,
+        pareto_front,
+        plan_report,
+        plan_workbook,
+        read_analyses,
+        render,
+        review,
+        review_report,
+        size_option,
+        stochastic_plan,
+        titration_curve,
+        treat,
+        unit_library,
+    )
+    from .study.sensitivity import sensitivity
+    from .study.uncertainty import uncertainty
+
+# The API is imported from cbmwater.study when it is first used, not with the package: a
+# process that needs one low layer (a worker of the executor importing cbmwater.geochem, the
+# CLI's start) does not pay for importing every study (Pyomo, the reports, the optimiser).
+_FROM_STUDY = frozenset(
+    {
+        "AcidityResult",
+        "Comparison",
+        "ComplianceResult",
+        "MinePlan",
+        "NetworkPlan",
+        "NeutralisationResult",
+        "ParetoPoint",
+        "ReviewResult",
+        "RunRecord",
+        "RunSummary",
+        "SensitivityResult",
+        "SizingResult",
+        "StochasticPlan",
+        "TreatmentResult",
+        "UncertaintyResult",
+        "Workspace",
+        "WorkspaceError",
+        "acidity",
+        "admissible_options",
+        "characterisation",
+        "characterise",
+        "compare_plans",
+        "compare_trains",
+        "compliance",
+        "default_workspace_path",
+        "load_case",
+        "load_mine_case",
+        "load_proposal",
+        "localized",
+        "minewater_plan",
+        "neutralise",
+        "optimise",
+        "pareto_front",
+        "plan_report",
+        "plan_workbook",
+        "read_analyses",
+        "render",
+        "review",
+        "review_report",
+        "sensitivity",
+        "size_option",
+        "stochastic_plan",
+        "titration_curve",
+        "treat",
+        "uncertainty",
+        "unit_library",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_STUDY:
+        from . import study
+
+        value = getattr(study, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'cbmwater' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | _FROM_STUDY)
+
 
 __all__ = [
     "__version__",

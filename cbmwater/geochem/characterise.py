@@ -10,18 +10,26 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..water.analysis import AnalysisSet
+from ..water.chunks import LabPlan, Part, PartRead, read_part
 from ..water.qa import BALANCE_WARN_PCT, meq_per_L, qa_table
 from .irrigation import adjusted_sar, calcium_equilibrium_input
 from .phreeqc_input import SI_MINERALS
 from .redox import RedoxBasis, parse_redox
 from .speciation import SpeciationResult, speciate
 
-__all__ = ["Characterisation", "characterise", "RECORD_COLUMNS"]
+__all__ = [
+    "Characterisation",
+    "characterise",
+    "characterise_part",
+    "part_records",
+    "RECORD_COLUMNS",
+]
 
 #: Columns of a characterisation record, in order (``warnings`` is a list of sentences).
 RECORD_COLUMNS: tuple[str, ...] = (
@@ -234,3 +242,48 @@ def _phreeqc_fe_split(values: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame
     ok = fe.notna() & ~measured & (total > 0)
     f2 = (m2 / total.where(total > 0)).where(ok)
     return pd.DataFrame({"Fe2": fe * f2, "Fe3": fe * (1 - f2)}, index=table.index)
+
+
+def part_records(
+    plan: LabPlan, part: Part, options: dict[str, Any]
+) -> tuple[PartRead, pd.DataFrame | None]:
+    """Read, check and characterise one part of a large lab file (:mod:`cbmwater.water.chunks`).
+
+    Parameters
+    ----------
+    plan : LabPlan
+        From :func:`cbmwater.water.chunks.plan_parts`.
+    part : Part
+        The part to read.
+    options : dict
+        Keyword arguments of :func:`characterise` (``database``, ``charge_balance``,
+        ``censored_policy``, ``irrigation``, ``redox``).
+
+    Returns
+    -------
+    (PartRead, DataFrame or None)
+        What the part held (its analyses dropped: the records carry them) and its records,
+        ``attrs["provenance"]`` the run's provenance; None when the part has no samples or an
+        error (in the :class:`PartRead`).
+    """
+    got = read_part(plan, part)
+    analyses, got.analyses = got.analyses, None
+    if analyses is None:
+        return got, None
+    result = characterise(analyses, **options)
+    records = result.records
+    records.attrs["provenance"] = result.provenance
+    return got, records
+
+
+def characterise_part(
+    task: tuple[LabPlan, Part, dict[str, Any]],
+) -> tuple[PartRead, pd.DataFrame | None]:
+    """Executor task: :func:`part_records` in a worker process, with one IPhreeqc instance (the
+    worker is one of the executor's processes, one per core)."""
+    import os
+
+    from .engine import PHREEQC_WORKERS_ENV
+
+    os.environ[PHREEQC_WORKERS_ENV] = "1"
+    return part_records(*task)

@@ -7,6 +7,7 @@ its bytes, an open file or a :class:`pandas.DataFrame` (header = columns), like 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 from collections.abc import Callable, Iterator, Mapping
@@ -28,9 +29,9 @@ from ..standards.compliance import OUTPUT_COLUMNS as COMPLIANCE_COLUMNS
 from ..version import __version__
 from ..water.analysis import CENSORED_POLICIES as _CENSORED
 from ..water.analysis import AnalysisSet
+from ..water.chunks import LabPlan, Part, PartRead
 from ..water.io import STREAM_SUFFIXES, Source, source_name
 from ..water.io import read_analyses as _read_analyses
-from ..water.io import read_analyses_chunks as _read_chunks
 from .results import JsonResult, key_field
 
 __all__ = [
@@ -300,24 +301,6 @@ def characterise(source: Source | AnalysisSet, **options: Any) -> pd.DataFrame:
     return characterisation(source, **options).records
 
 
-def _characterise_chunk(task: tuple[AnalysisSet, dict[str, Any]]) -> pd.DataFrame:
-    """Executor task: one chunk's records, with the run's provenance in ``attrs``.  The worker
-    runs one IPhreeqc instance (its process is one of the executor's, one per core)."""
-    import os
-
-    from ..geochem.engine import PHREEQC_WORKERS_ENV
-
-    os.environ[PHREEQC_WORKERS_ENV] = "1"
-    analyses, options = task
-    return _records(characterisation(analyses, **options))
-
-
-def _records(result: Characterisation) -> pd.DataFrame:
-    records = result.records
-    records.attrs["provenance"] = result.provenance
-    return records
-
-
 def characterise_chunks(
     source: str | PathLike[str],
     *,
@@ -330,10 +313,13 @@ def characterise_chunks(
     """:func:`characterise` for a large CSV or Parquet lab file, streamed: ``chunk_rows``
     samples at a time.
 
-    The header (and units row) is read once; every chunk of rows is checked as
-    :func:`read_analyses` checks a whole file (sample ids unique across chunks, errors naming
-    the spreadsheet row) and characterised; only one chunk is held in memory.  The records,
-    concatenated, equal ``characterise(source, **options)``.
+    The header (and units row) is read once, here; the rest of the file is cut into parts of
+    ``chunk_rows`` rows (byte ranges of a CSV ending on a line break outside quotes, row ranges
+    of a Parquet file; :mod:`cbmwater.water.chunks`).  Each part is read, checked as
+    :func:`read_analyses` checks a whole file (errors naming the spreadsheet row) and
+    characterised on its own; sample ids are kept unique across parts by 64-bit hashes (16
+    bytes per sample), and errors come in the order the whole-file path gives them.  The
+    records, concatenated, equal ``characterise(source, **options)``.
 
     Parameters
     ----------
@@ -341,15 +327,17 @@ def characterise_chunks(
         A ``.csv``, ``.txt`` or ``.tsv`` lab file (UTF-8 or GB18030), or a ``.parquet`` file
         with the same column names.
     chunk_rows : int, default 20000
-        Samples per chunk.
+        Rows per part (at most; with ``workers`` or ``scheduler`` a small file is cut into
+        about four parts per worker, of at least 500 rows, so that every worker has work).
     workers, scheduler : optional
-        Spread the chunks over :func:`cbmwater.executor.get_executor` (``workers`` processes of
-        this machine, or a Dask scheduler ``"tcp://host:port"`` / ``"local-dask"``); each worker
-        runs one PHREEQC instance.  Chunks are read here, in order, with at most two per worker
-        in flight, so memory stays bounded; records come back in the file's order and equal the
-        in-process ones.  Default (both None): in this process, PHREEQC on every core.
+        Spread the parts over :func:`cbmwater.executor.get_executor` (``workers`` processes of
+        this machine, or a Dask scheduler ``"tcp://host:port"`` / ``"local-dask"``): each worker
+        reads its parts from the file itself and runs one PHREEQC instance; at most two parts
+        per worker are in flight, so memory stays bounded, and records come back in the file's
+        order.  The workers start while the header is read.  Default (both None): in this
+        process, PHREEQC on every core.
     progress : callable, optional
-        Called as ``progress(message, fraction)`` after each chunk: ``"74,000 samples"`` and
+        Called as ``progress(message, fraction)`` after each part: ``"74,000 samples"`` and
         the fraction of the file read (0..1, increasing, last 1.0).
     **options
         As for :func:`characterisation` (``database``, ``charge_balance``,
@@ -358,12 +346,12 @@ def characterise_chunks(
     Yields
     ------
     pandas.DataFrame
-        The records of one chunk (``attrs["provenance"]``: the run's provenance).
+        The records of one part (``attrs["provenance"]``: the run's provenance).
 
     Raises
     ------
     InputError
-        As :func:`read_analyses`; records of earlier chunks may have been yielded already.
+        As :func:`read_analyses`; records of earlier parts may have been yielded already.
 
     Examples
     --------
@@ -375,44 +363,83 @@ def characterise_chunks(
     >>> records["sample_id"].tolist() == cbmwater.characterise(path)["sample_id"].tolist()
     True
     """
-    done, fraction = 0, 0.0
-    chunks = _read_chunks(source, chunk_rows=chunk_rows)
+    from ..water.chunks import PartChecker, plan_parts
+
     if workers is None and scheduler is None:
-        results: Iterator[tuple[pd.DataFrame, float]] = (
-            (_records(characterisation(analyses, **options)), read) for analyses, read in chunks
-        )
+        plan = plan_parts(source, chunk_rows=chunk_rows)
+        results = _in_process(plan, options)
     else:
-        results = _spread(chunks, options, workers, scheduler)
-    for records, read in results:
-        done += len(records)
-        fraction = max(fraction, read)
-        yield records
+        plan, results = _spread(source, chunk_rows, options, workers, scheduler)
+    checker = PartChecker(plan)
+    done, fraction = 0, 0.0
+    for got, records in results:
+        if not checker.aligned(got):  # an earlier part held more rows than lines
+            got, records = _part_records(plan, checker.realigned(got.part), options)
+        checker.accept(got)
+        fraction = max(fraction, got.part.fraction)
+        if records is not None:
+            done += len(records)
+            yield records
         if progress is not None:
             progress(Text.of("water.progress.samples", n=done), fraction)
+    if not checker.samples:
+        raise InputError(Text.of("water.error.no_samples"), file=plan.name)
     if progress is not None and fraction < 1.0:
         progress(Text.of("water.progress.samples", n=done), 1.0)
 
 
+_PartResult: TypeAlias = tuple[PartRead, pd.DataFrame | None]
+
+
+def _part_records(plan: LabPlan, part: Part, options: dict[str, Any]) -> _PartResult:
+    from ..geochem.characterise import part_records
+
+    return part_records(plan, part, _engine_options(options))
+
+
+def _engine_options(options: dict[str, Any]) -> dict[str, Any]:
+    """The options of :func:`characterisation` that the geochemistry takes (``sheet`` is a
+    workbook's)."""
+    return {k: v for k, v in options.items() if k != "sheet"}
+
+
+def _in_process(plan: LabPlan, options: dict[str, Any]) -> Iterator[_PartResult]:
+    for part in plan.parts:
+        yield _part_records(plan, part, options)
+
+
 def _spread(
-    chunks: Iterator[tuple[AnalysisSet, float]],
+    source: str | PathLike[str],
+    chunk_rows: int,
     options: dict[str, Any],
     workers: int | None,
     scheduler: str | None,
-) -> Iterator[tuple[pd.DataFrame, float]]:
-    """Chunks characterised on the executor, in order, each with the fraction read when it was
-    submitted."""
+) -> tuple[LabPlan, Iterator[_PartResult]]:
+    """The plan, and its parts characterised on the executor in order; the executor's workers
+    start (spawn, import) while this process reads the header and plans the parts."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ..executor import available_cores as cores
     from ..executor import get_executor
+    from ..geochem.characterise import characterise_part
+    from ..water.chunks import plan_parts
 
-    reads: list[float] = []
+    with ThreadPoolExecutor(max_workers=1) as starter:
+        starting = starter.submit(get_executor, workers, scheduler)
+        try:
+            plan = plan_parts(source, chunk_rows=chunk_rows, spread=4 * (workers or cores()))
+        except BaseException:
+            with contextlib.suppress(Exception):  # the plan's error is the one to report
+                starting.result().close()
+            raise
+        ex = starting.result()
+    engine = _engine_options(options)
 
-    def tasks() -> Iterator[tuple[AnalysisSet, dict[str, Any]]]:
-        for analyses, read in chunks:
-            reads.append(read)
-            yield analyses, options
+    def results() -> Iterator[_PartResult]:
+        with ex:
+            yield from ex.imap(characterise_part, ((plan, part, engine) for part in plan.parts))
 
-    with get_executor(workers, scheduler) as ex:
-        for i, records in enumerate(ex.imap(_characterise_chunk, tasks())):
-            yield records, reads[i]
+    return plan, results()
 
 
 @dataclass(frozen=True)
