@@ -26,6 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from .errors import InputError
+from .i18n import Message, Text
 
 __all__ = [
     "CHUNK_BYTES",
@@ -120,14 +121,10 @@ def read_upload(source: BinaryIO | bytes | bytearray, name: str) -> bytes:
         if isinstance(got, str):
             got = got.encode("utf-8")
         if not isinstance(got, (bytes, bytearray)):
-            raise InputError("the file object returned neither bytes nor text", file=name)
+            raise InputError(Text.of("upload.error.not_bytes"), file=name)
         data = bytes(got)
     if len(data) > MAX_UPLOAD_BYTES:
-        raise InputError(
-            f"the upload is larger than the limit of {_mb(MAX_UPLOAD_BYTES)}; "
-            "read a file this large from a path with the CLI or the library",
-            file=name,
-        )
+        raise InputError(Text.of("upload.error.too_large", limit=_mb(MAX_UPLOAD_BYTES)), file=name)
     return data
 
 
@@ -164,12 +161,11 @@ def open_zip(source: bytes | bytearray | str | os.PathLike[str], name: str) -> z
                 count = _declared_count(f, size)
         if count is not None and count > MAX_MEMBERS:
             raise InputError(
-                f"the archive holds {count} members; at most {MAX_MEMBERS} are allowed",
-                file=name,
+                Text.of("upload.error.too_many_members", n=count, max=MAX_MEMBERS), file=name
             )
         zf = zipfile.ZipFile(target)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, struct.error):
-        raise InputError("not a readable .zip file", file=name) from None
+        raise InputError(Text.of("upload.error.not_zip"), file=name) from None
     try:
         inspect_zip(zf, name, size)
     except BaseException:
@@ -207,11 +203,15 @@ def _declared_count(fp: BinaryIO, size: int) -> int | None:
     return count
 
 
-def _member_error(name: str, member: str, message: str) -> InputError:
-    shown = (
-        repr(member) if len(member) <= 120 else f"{member[:100]!r}... ({len(member)} characters)"
+def _member_error(name: str, member: str, code: str, **params: object) -> InputError:
+    """``member 'M': <problem>`` (``upload.member.<code>``) naming the archive ``name``."""
+    shown: object = (
+        repr(member)
+        if len(member) <= 120
+        else Text.of("upload.member.shown_long", head=repr(member[:100]), n=len(member))
     )
-    return InputError(f"member {shown}: {message}", file=name)
+    problem = Message(f"upload.member.{code}", dict(params))
+    return InputError(Text.of("upload.error.member", member=shown, problem=problem), file=name)
 
 
 def _check_name(name: str, info: zipfile.ZipInfo) -> PurePosixPath:
@@ -220,28 +220,19 @@ def _check_name(name: str, info: zipfile.ZipInfo) -> PurePosixPath:
     n = raw.replace("\\", "/")
     p = PurePosixPath(n)
     if not n.strip("/"):
-        raise _member_error(name, raw, "an empty member name")
+        raise _member_error(name, raw, "empty_name")
     if n.startswith("/") or _DRIVE.match(n) or p.is_absolute():
-        raise _member_error(
-            name, raw, "an absolute path leaves the zip's folder; zip the folder itself"
-        )
+        raise _member_error(name, raw, "absolute")
     if ".." in p.parts:
-        raise _member_error(
-            name, raw, "a '..' in the path leaves the zip's folder; zip the folder itself"
-        )
+        raise _member_error(name, raw, "dotdot")
     if _CONTROL.search(n):
-        raise _member_error(name, raw, "a control character in the member's name")
+        raise _member_error(name, raw, "control")
     if len(n) > MAX_NAME_CHARS:
-        raise _member_error(
-            name, raw, f"a name of {len(n)} characters; at most {MAX_NAME_CHARS} are allowed"
-        )
+        raise _member_error(name, raw, "name_long", n=len(n), max=MAX_NAME_CHARS)
     for part in p.parts:
         if len(part.encode("utf-8")) > MAX_PART_BYTES:
             raise _member_error(
-                name,
-                raw,
-                f"a file or folder name of {len(part.encode('utf-8'))} bytes; "
-                f"a file system allows at most {MAX_PART_BYTES}",
+                name, raw, "part_long", n=len(part.encode("utf-8")), max=MAX_PART_BYTES
             )
     return p
 
@@ -279,8 +270,7 @@ def inspect_zip(zf: zipfile.ZipFile, name: str, archive_bytes: int) -> list[zipf
     infos = zf.infolist()
     if len(infos) > MAX_MEMBERS:
         raise InputError(
-            f"the archive holds {len(infos)} members; at most {MAX_MEMBERS} are allowed",
-            file=name,
+            Text.of("upload.error.too_many_members", n=len(infos), max=MAX_MEMBERS), file=name
         )
     files: dict[str, str] = {}  # casefolded path -> member name
     folders: dict[str, str] = {}  # casefolded folder path -> a member needing it
@@ -289,82 +279,63 @@ def inspect_zip(zf: zipfile.ZipFile, name: str, archive_bytes: int) -> list[zipf
         member = info.filename
         p = _check_name(name, info)
         if info.flag_bits & _ENCRYPTED:
-            raise _member_error(
-                name, member, "the member is encrypted; zip the files without a password"
-            )
+            raise _member_error(name, member, "encrypted")
         mode = info.external_attr >> 16
         if stat.S_ISLNK(mode):
-            raise _member_error(
-                name, member, "the member is a symbolic link; zip the files it points to"
-            )
+            raise _member_error(name, member, "symlink")
         if info.compress_type not in _SUPPORTED:
-            raise _member_error(
-                name,
-                member,
-                f"compression method {info.compress_type} is not read; "
-                "zip with the standard method (deflate)",
-            )
+            raise _member_error(name, member, "method", method=info.compress_type)
         if info.file_size > RATIO_FLOOR_BYTES and info.file_size > MAX_MEMBER_RATIO * max(
             info.compress_size, 1
         ):
             raise _member_error(
                 name,
                 member,
-                f"{_mb(info.file_size)} compressed to {info.compress_size} bytes "
-                f"(ratio {info.file_size // max(info.compress_size, 1)}); at most "
-                f"{MAX_MEMBER_RATIO}:1 is allowed (a zip bomb?)",
+                "ratio",
+                size=_mb(info.file_size),
+                compressed=info.compress_size,
+                ratio=info.file_size // max(info.compress_size, 1),
+                max=MAX_MEMBER_RATIO,
             )
         key = str(p).casefold()
         parents = [str(q).casefold() for q in p.parents if str(q) != "."]
         if info.is_dir() or stat.S_ISDIR(mode):
             if key in files:
-                raise _member_error(
-                    name, member, f"a folder of the same name as the file {files[key]!r}"
-                )
+                raise _member_error(name, member, "folder_file", other=repr(files[key]))
             folders.setdefault(key, member)
         else:
             if key in files:
                 same = files[key] == member
-                raise _member_error(
-                    name,
-                    member,
-                    "the archive holds this name twice"
-                    if same
-                    else f"its name differs from {files[key]!r} only in case; "
-                    "on Windows and macOS they would be one file",
-                )
+                if same:
+                    raise _member_error(name, member, "twice")
+                raise _member_error(name, member, "case", other=repr(files[key]))
             if key in folders:
-                raise _member_error(
-                    name,
-                    member,
-                    f"a file of the same name as the folder that {folders[key]!r} needs",
-                )
+                raise _member_error(name, member, "file_folder", other=repr(folders[key]))
             files[key] = member
             total += info.file_size
         for q in parents:
             if q in files:
-                raise _member_error(
-                    name, member, f"needs a folder where the archive has the file {files[q]!r}"
-                )
+                raise _member_error(name, member, "needs_folder", other=repr(files[q]))
             folders.setdefault(q, member)
     if total > MAX_TOTAL_BYTES:
         raise InputError(
-            f"the members add up to {_mb(total)} uncompressed; at most "
-            f"{_mb(MAX_TOTAL_BYTES)} are allowed",
+            Text.of("upload.error.total_size", total=_mb(total), limit=_mb(MAX_TOTAL_BYTES)),
             file=name,
         )
     if total > RATIO_FLOOR_BYTES and total > MAX_TOTAL_RATIO * max(archive_bytes, 1):
         raise InputError(
-            f"the members add up to {_mb(total)} uncompressed from an archive of "
-            f"{archive_bytes} bytes; at most {MAX_TOTAL_RATIO}:1 is allowed (a zip bomb?)",
+            Text.of(
+                "upload.error.ratio",
+                total=_mb(total),
+                archive=archive_bytes,
+                ratio=MAX_TOTAL_RATIO,
+            ),
             file=name,
         )
     ordered = sorted(infos, key=lambda i: i.header_offset)
     for a, b in zip(ordered, ordered[1:], strict=False):
         if a.header_offset + _LOCAL_HEADER.size + a.compress_size > b.header_offset:
-            raise _member_error(
-                name, b.filename, f"its data overlap those of {a.filename!r} (a forged archive)"
-            )
+            raise _member_error(name, b.filename, "overlap", other=repr(a.filename))
     return infos
 
 
@@ -377,27 +348,25 @@ def _raw_stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> Iterat
     fp.seek(info.header_offset)
     head = fp.read(_LOCAL_HEADER.size)
     if len(head) != _LOCAL_HEADER.size:
-        raise _member_error(name, member, "the archive ends inside the member's header")
+        raise _member_error(name, member, "ends_header")
     fields = _LOCAL_HEADER.unpack(head)
     if fields[0] != _LOCAL_MAGIC:
-        raise _member_error(name, member, "no member header where the directory points")
+        raise _member_error(name, member, "no_header")
     if fields[3] & _ENCRYPTED:
-        raise _member_error(
-            name, member, "the member is encrypted; zip the files without a password"
-        )
+        raise _member_error(name, member, "encrypted")
     if fields[4] != info.compress_type:
-        raise _member_error(name, member, "its headers disagree on the compression method")
+        raise _member_error(name, member, "method_disagree")
     local_name = fp.read(fields[10])
     fp.read(fields[11])  # the extra field
     if local_name.replace(b"\\", b"/") != info.orig_filename.encode(
         "utf-8" if info.flag_bits & 0x800 else "cp437", errors="replace"
     ).replace(b"\\", b"/"):
-        raise _member_error(name, member, "its headers disagree on the member's name")
+        raise _member_error(name, member, "name_disagree")
     left = info.compress_size
     while left > 0:
         chunk = fp.read(min(CHUNK_BYTES, left))
         if not chunk:
-            raise _member_error(name, member, "the archive ends inside the member's data")
+            raise _member_error(name, member, "ends_data")
         left -= len(chunk)
         yield chunk
 
@@ -407,10 +376,6 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> Iterator[
     header declares; a stream longer or shorter than declared, or a wrong CRC, is refused."""
     member = info.filename
     declared = info.file_size
-    forged = (
-        f"the member inflates to more than the {declared} bytes its header declares "
-        "(a forged archive)"
-    )
     out = 0
     crc = 0
     inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
@@ -431,7 +396,7 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> Iterator[
                     continue
                 out += len(piece)
                 if out > declared:
-                    raise _member_error(name, member, forged)
+                    raise _member_error(name, member, "inflates_more", declared=declared)
                 crc = zlib.crc32(piece, crc)
                 yield piece
         if inflater is not None:
@@ -439,27 +404,17 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> Iterator[
             if tail:
                 out += len(tail)
                 if out > declared:
-                    raise _member_error(name, member, forged)
+                    raise _member_error(name, member, "inflates_more", declared=declared)
                 crc = zlib.crc32(tail, crc)
                 yield tail
             if not inflater.eof:
-                raise _member_error(name, member, "its compressed data are cut short")
+                raise _member_error(name, member, "cut_short")
     except zlib.error:
-        raise _member_error(name, member, "its compressed data are damaged") from None
+        raise _member_error(name, member, "damaged") from None
     if out != declared:
-        raise _member_error(
-            name,
-            member,
-            f"the member holds {out} bytes, not the {declared} its header declares "
-            "(a forged archive)",
-        )
+        raise _member_error(name, member, "size_differs", out=out, declared=declared)
     if crc != info.CRC:
-        raise _member_error(
-            name,
-            member,
-            f"its CRC-32 is {crc:08x}, not the {info.CRC:08x} its header declares "
-            "(a damaged or forged archive)",
-        )
+        raise _member_error(name, member, "crc", crc=f"{crc:08x}", declared=f"{info.CRC:08x}")
 
 
 def verify_zip(zf: zipfile.ZipFile, name: str, members: list[zipfile.ZipInfo]) -> None:
@@ -522,7 +477,7 @@ def extract_zip(
                     out.write(piece)
         except OSError as exc:
             raise _member_error(
-                name, info.filename, f"cannot be written: {exc.strerror or exc}"
+                name, info.filename, "write", why=str(exc.strerror or exc)
             ) from None
 
 
@@ -593,6 +548,9 @@ def check_sheet_cells(zf: zipfile.ZipFile, name: str) -> None:
             raise _member_error(
                 name,
                 member,
-                f"the sheet declares {rows} rows x {cols} columns = {rows * cols} cells; at "
-                f"most {MAX_SHEET_CELLS} are read from a workbook; save the data as .csv",
+                "sheet_cells",
+                rows=rows,
+                cols=cols,
+                cells=rows * cols,
+                max=MAX_SHEET_CELLS,
             )

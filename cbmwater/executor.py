@@ -531,7 +531,7 @@ class DaskExecutor(Executor):
             while not future.done():
                 if cancel is not None and cancel.is_set():
                     stop.set()
-                    raise RunCancelled("the run was cancelled before it finished")
+                    raise RunCancelled(Text.of("guard.error.cancelled"))
                 drain()
                 time.sleep(_DASK_POLL_S)
             drain()

@@ -16,12 +16,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .errors import InputError
+from .i18n import Message, Text
 
 __all__ = ["check_output", "write_atomic"]
 
 
-def _refuse(option: str, path: Path, problem: str, fix: str) -> InputError:
-    return InputError(f"{option} {str(path)!r}: {problem}; {fix}")
+def _refuse(option: str, path: Path, code: str, **params: object) -> InputError:
+    """``OPTION 'PATH': <problem>; <fix>`` (``output.error.<code>``)."""
+    problem = Message(f"output.error.{code}", dict(params))
+    return InputError(
+        Text.of("output.error.refused", option=option, path=repr(str(path)), problem=problem)
+    )
 
 
 def check_output(path: str | os.PathLike[str], option: str, *, folder: bool = False) -> Path:
@@ -52,46 +57,26 @@ def check_output(path: str | os.PathLike[str], option: str, *, folder: bool = Fa
     """
     p = Path(path)
     if (str(path) == "" or p.name in ("", ".", "..")) and not folder:
-        raise _refuse(option, p, "is not a file name", "give a file name such as out.json")
+        raise _refuse(option, p, "not_a_file_name")
     if p.exists() or p.is_symlink():
         if folder and not p.is_dir():
-            raise _refuse(
-                option, p, "is an existing file, not a folder", "name a folder (new or existing)"
-            )
+            raise _refuse(option, p, "file_not_folder")
         if not folder and p.is_dir():
-            raise _refuse(
-                option, p, "is an existing folder", "give a file name inside it, e.g. out.json"
-            )
+            raise _refuse(option, p, "existing_folder")
         if not os.access(p, os.W_OK | (os.X_OK if folder else 0)):
-            raise _refuse(option, p, "is not writable", "check its permissions or choose another")
+            raise _refuse(option, p, "not_writable")
         if not folder:
             parent = p.parent
             if not os.access(parent, os.W_OK | os.X_OK):
-                raise _refuse(
-                    option,
-                    p,
-                    f"its folder {str(parent)!r} is not writable (a result is written to a "
-                    "temporary file there, then renamed)",
-                    "check the folder's permissions or choose another",
-                )
+                raise _refuse(option, p, "folder_not_writable_tmp", folder=repr(str(parent)))
         return p
     parent = p.parent
     while not (parent.exists() or parent.is_symlink()) and parent != parent.parent:
         parent = parent.parent
     if not parent.is_dir():
-        raise _refuse(
-            option,
-            p,
-            f"{str(parent)!r} is a file, not a folder",
-            "choose a path in an existing or new folder",
-        )
+        raise _refuse(option, p, "parent_is_file", folder=repr(str(parent)))
     if not os.access(parent, os.W_OK | os.X_OK):
-        raise _refuse(
-            option,
-            p,
-            f"the folder {str(parent)!r} is not writable",
-            "check its permissions or choose another folder",
-        )
+        raise _refuse(option, p, "folder_not_writable", folder=repr(str(parent)))
     return p
 
 

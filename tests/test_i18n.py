@@ -822,3 +822,65 @@ def test_a_list_longer_than_the_catalogue_nests_and_reads_the_same_in_both_langu
     assert render(m, "zh") == "、".join(names)
     assert render(joined(names, "semicolon"), "zh") == "；".join(names)
     assert joined(["a", "b", "c", "d"], "or") == "a or b or c or d"
+
+
+def _project_error_names() -> set[str]:
+    """Names of every error class a user may see: CbmwaterError and all its subclasses."""
+    import importlib
+    import pkgutil
+
+    from cbmwater.errors import CbmwaterError
+
+    for mod in pkgutil.walk_packages(cbmwater.__path__, "cbmwater."):
+        if ".app" in mod.name or mod.name.endswith("__main__"):
+            continue
+        importlib.import_module(mod.name)
+    names, todo = set(), [CbmwaterError]
+    while todo:
+        cls = todo.pop()
+        names.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
+    return names
+
+
+def test_every_engine_error_is_built_with_a_message_code():
+    """Issue 14: every engine error carries a code and renders in the user's language.  An
+    error class of the project called with a literal sentence (a plain or f-string, or
+    "..." + x) and no ``msg=`` would be English on a Chinese page; the scan covers the whole
+    engine (the faces have their own catalogues: app, cli)."""
+    import ast
+
+    errors = _project_error_names()
+    assert {"InputError", "UnitError", "ResourceLimitError", "RunCancelled"} <= errors
+
+    def literal(node: ast.expr) -> bool:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return True
+        if isinstance(node, ast.JoinedStr):
+            return True
+        return isinstance(node, ast.BinOp) and literal(node.left)
+
+    seen, bad = 0, []
+    pkg = Path(cbmwater.__file__).parent
+    for path in sorted(pkg.rglob("*.py")):
+        rel = path.relative_to(pkg).as_posix()
+        if rel.startswith("app/") or rel == "cli.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            f = node.func
+            name = (
+                f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+            )
+            if name not in errors:
+                continue
+            seen += 1
+            if (
+                node.args
+                and literal(node.args[0])
+                and not any(k.arg == "msg" for k in node.keywords)
+            ):
+                bad.append(f"{rel}:{node.lineno} {name}")
+    assert seen > 400  # the scan sees the engine's errors (an empty scan proves nothing)
+    assert not bad, bad

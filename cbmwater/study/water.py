@@ -23,7 +23,7 @@ from ..geochem.characterise import Characterisation
 from ..geochem.characterise import characterise as _characterise
 from ..geochem.databases import DATABASES as _DATABASES
 from ..geochem.phreeqc_input import CHARGE_BALANCE_CHOICES
-from ..i18n import Text, message_of
+from ..i18n import Text, joined, message_of
 from ..resources import resource_label
 from ..standards.compliance import OUTPUT_COLUMNS as COMPLIANCE_COLUMNS
 from ..version import __version__
@@ -136,12 +136,14 @@ def lab_upload(data: bytes, filename: str) -> io.BytesIO:
     ('lab.csv', 71.0)
     """
     if not isinstance(data, (bytes, bytearray)):
-        raise InputError("the upload is not a file", file=str(filename))
+        raise InputError(Text.of("upload.error.not_a_file"), file=str(filename))
     name = Path(str(filename).replace("\\", "/")).name or "upload.csv"
     suffix = Path(name).suffix.lower()
     if suffix not in LAB_SUFFIXES:
         raise InputError(
-            f"unsupported file type {suffix or '(none)'!r}; allowed: {', '.join(LAB_SUFFIXES)}",
+            Text.of(
+                "water.error.file_type", suffix=suffix or "(none)", allowed=joined(LAB_SUFFIXES)
+            ),
             file=name,
         )
     up = io.BytesIO(bytes(data))
@@ -209,7 +211,7 @@ def one_water(
         if len(ids) != 1:
             shown = ", ".join(ids[:12]) + (" ..." if len(ids) > 12 else "")
             raise InputError(
-                f"the water has {len(ids)} samples; choose one with sample= (--sample): {shown}",
+                Text.of("water.error.choose_sample", n=len(ids), shown=shown),
                 file=source_name(water) if not isinstance(water, (AnalysisSet, Mapping)) else None,
             )
         sample = ids[0]

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..i18n import Text, joined
 from .analysis import AnalysisSet
 from .io import (
     STREAM_SUFFIXES,
@@ -125,9 +126,11 @@ def _scan_csv(path: Path, name: str, size: int) -> tuple[str, np.ndarray]:
     except UnicodeDecodeError:
         utf8 = False
     except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror or exc}", file=name) from None
+        raise InputError(
+            Text.of("water.error.cannot_read", why=str(exc.strerror or exc)), file=name
+        ) from None
     if blank:
-        raise InputError("the file is empty", file=name)
+        raise InputError(Text.of("water.error.empty_file"), file=name)
     if not utf8:
         gb = codecs.getincrementaldecoder("gb18030")()
         try:
@@ -136,7 +139,7 @@ def _scan_csv(path: Path, name: str, size: int) -> tuple[str, np.ndarray]:
                     gb.decode(block)
                 gb.decode(b"", final=True)
         except UnicodeDecodeError:
-            raise InputError("cannot decode the file as UTF-8 or GB18030 text", file=name) from None
+            raise InputError(Text.of("water.error.cannot_decode"), file=name) from None
     found = np.concatenate(ends) if ends else np.zeros(0, dtype=np.int64)
     if not len(found) or found[-1] != size:
         found = np.append(found, size)  # the last line needs no line break
@@ -159,7 +162,7 @@ def _cells(text: str, sep: str, name: str, first_row: int) -> pd.DataFrame:
         return pd.DataFrame()
     except (ValueError, pd.errors.ParserError, csv.Error) as exc:
         shifted = _LINE_IN_ERROR.sub(lambda m: f"{m[1]}{int(m[2]) + first_row - 1}", str(exc))
-        raise InputError(f"cannot read the file: {shifted}", file=name) from None
+        raise InputError(Text.of("water.error.cannot_read", why=shifted), file=name) from None
     return df.fillna("")
 
 
@@ -198,12 +201,14 @@ def plan_parts(
     name = str(path)
     p = Path(path)
     if not p.is_file():
-        raise InputError("file not found", file=name)
+        raise InputError(Text.of("error.file_not_found"), file=name)
     suffix = p.suffix.lower()
     if suffix not in STREAM_SUFFIXES:
-        raise InputError(f"only {', '.join(STREAM_SUFFIXES)} files are streamed", file=name)
+        raise InputError(
+            Text.of("water.error.stream_types", suffixes=joined(STREAM_SUFFIXES)), file=name
+        )
     if chunk_rows < 1:
-        raise InputError("chunk_rows must be at least 1", file=name)
+        raise InputError(Text.of("water.error.chunk_rows"), file=name)
     if suffix == ".parquet":
         return _plan_parquet(p, name, chunk_rows, require_pH, spread)
     size = p.stat().st_size
@@ -218,7 +223,7 @@ def plan_parts(
         top = f.read(int(ends[min(1, len(ends) - 1)])).decode(enc)
     raw = _cells(top, sep, name, 1)
     if raw.empty:
-        raise InputError("the file is empty", file=name)
+        raise InputError(Text.of("water.error.empty_file"), file=name)
     layout, _ = table_layout(raw, name, require_pH=require_pH)
     h = layout.first_data_row - 1  # records before the data: the header and a units row
     begin = int(ends[h - 1]) if len(ends) >= h else size
@@ -259,7 +264,7 @@ def _plan_parquet(p: Path, name: str, chunk_rows: int, require_pH: bool, spread:
                 ignore_index=True,
             )
     except (pa.ArrowException, OSError) as exc:
-        raise InputError(f"cannot read the file as Parquet: {exc}", file=name) from None
+        raise InputError(Text.of("water.error.parquet", why=str(exc)), file=name) from None
     layout, _ = table_layout(header, name, require_pH=require_pH)
     skip = layout.first_data_row - 2  # a units row is the first Parquet row
     chunk_rows = _part_rows(total - skip, chunk_rows, spread)
@@ -282,8 +287,9 @@ def _part_cells(plan: LabPlan, part: Part) -> pd.DataFrame:
         cells = _cells(data.decode(plan.encoding), plan.sep, plan.name, part.first_row)
         if cells.shape[1] > ncols:
             raise InputError(
-                "cannot read the file: Error tokenizing data. C error: Expected "
-                f"{ncols} fields in line {part.first_row}, saw {cells.shape[1]}",
+                Text.of(
+                    "water.error.tokenize", ncols=ncols, line=part.first_row, saw=cells.shape[1]
+                ),
                 file=plan.name,
             )
     for j in range(cells.shape[1], ncols):
@@ -311,7 +317,7 @@ def _parquet_rows(plan: LabPlan, start: int, stop: int) -> pd.DataFrame:
         table = f.read_row_groups(groups).slice(skip, stop - start)
         frame = table.to_pandas()
     except (pa.ArrowException, OSError) as exc:
-        raise InputError(f"cannot read the file as Parquet: {exc}", file=plan.name) from None
+        raise InputError(Text.of("water.error.parquet", why=str(exc)), file=plan.name) from None
     return pd.DataFrame({i: _parquet_cell(frame[c]) for i, c in enumerate(frame.columns)})
 
 
@@ -403,7 +409,7 @@ class PartChecker:
         nonblank = len(got.id_hashes) > 0 or got.error is not None
         if self.held_blank is not None and nonblank:
             raise InputError(
-                "empty row inside the table; delete it", file=self.plan.name, row=self.held_blank
+                Text.of("water.error.empty_row"), file=self.plan.name, row=self.held_blank
             )
         self._check_duplicates(got)
         if got.error is not None:
@@ -435,7 +441,7 @@ class PartChecker:
                 earlier = int(self._rows[at])
                 if self._id_at(earlier) == ids[i]:
                     raise InputError(
-                        f"duplicate sample id {ids[i]!r} (first at row {earlier})",
+                        Text.of("water.error.id_duplicate", sid=ids[i], first=earlier),
                         file=self.plan.name,
                         row=got.part.first_row + int(i),
                         column=self.plan.layout.seen["sample_id"],
