@@ -36,7 +36,7 @@ run: system $(STAMP)
 	$(VENV)/bin/cbmwater app --port $(PORT)
 
 test: system $(STAMP)
-	$(PY) -m pytest -n 2 -q
+	$(PY) -m pytest -n 2 -q --durations=15
 
 test-fast: system $(STAMP)
 	$(PY) -m pytest -m "not slow" -n 2 -q

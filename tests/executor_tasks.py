@@ -50,18 +50,8 @@ def worker_view(_: int) -> dict:
     }
 
 
-def seeded_draws_in_this_process(n: int) -> tuple[bool, list[tuple[int, int]]]:
-    """Inside a daemonic pool worker: map_tasks over seeded items (the scenario pattern)."""
-    import multiprocessing
+def seed_and_pid(item: tuple[int, int]) -> tuple[int, int, int]:
+    """(index, a draw from the task's seed, the pid that ran it)."""
+    import os
 
-    from cbmwater.executor import map_tasks, task_seed
-
-    items = [(i, task_seed(7, i)) for i in range(n)]
-    done: list[int] = []
-    rows = map_tasks(seed_of, items, progress=lambda k, _t: done.append(k))
-    assert done == list(range(1, n + 1))
-    return multiprocessing.current_process().daemon, rows
-
-
-def seed_of(item: tuple[int, int]) -> tuple[int, int]:
-    return item[0], int(np.random.default_rng(item[1]).integers(0, 10**9))
+    return item[0], int(np.random.default_rng(item[1]).integers(0, 10**9)), os.getpid()

@@ -119,15 +119,24 @@ def test_the_scheduler_of_long_lived_callers_comes_from_the_environment(monkeypa
 
 
 def test_map_tasks_runs_in_a_daemonic_process_one_after_another_with_the_same_result():
-    """A daemonic process may not start a pool: map_tasks then runs the tasks itself, and the
-    seeded results equal those of a 2-worker pool (each task's randomness is its item's)."""
+    """A daemonic process may not start a pool: map_tasks then runs the tasks itself, in this
+    process, and the seeded results equal those of a 2-worker pool (each task's randomness is
+    its item's).  The daemonic flag is set on this process for the call (a real pool worker
+    under pytest-xdist cannot be relied on to start)."""
     from cbmwater.executor import map_tasks, task_seed
-    from tests.executor_tasks import seed_of, seeded_draws_in_this_process
+    from tests.executor_tasks import seed_and_pid
 
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
-        daemon, inside = pool.apply(seeded_draws_in_this_process, (6,))
-    assert daemon is True
     items = [(i, task_seed(7, i)) for i in range(6)]
-    pooled = map_tasks(seed_of, items, workers=2)
-    assert inside == pooled
+    me = multiprocessing.current_process()
+    done: list[int] = []
+    me.daemon = True
+    try:
+        inside = map_tasks(seed_and_pid, items, progress=lambda k, _t: done.append(k))
+    finally:
+        me.daemon = False
+    assert done == list(range(1, 7))
+    assert {pid for *_, pid in inside} == {os.getpid()}  # all here, none in a pool
+    pooled = map_tasks(seed_and_pid, items, workers=2)
+    assert os.getpid() not in {pid for *_, pid in pooled}
+    assert [r[:2] for r in inside] == [r[:2] for r in pooled]
     assert [r[0] for r in pooled] == list(range(6)) and len({r[1] for r in pooled}) == 6
