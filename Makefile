@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= $(or $(STREAMLIT_SERVER_PORT),8501)
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast lint wheel venv bench clean system screenshots
+.PHONY: run test test-fast test-flagship lint wheel venv bench clean system screenshots
 
 # Debian packages: Chromium for the real-browser tests and the screenshots, Noto CJK fonts for
 # Chinese in the browser, in PDF reports and in figures, pango/harfbuzz for WeasyPrint (PDF).
@@ -36,7 +36,10 @@ run: system $(STAMP)
 	$(VENV)/bin/cbmwater app --port $(PORT)
 
 test: system $(STAMP)
-	$(PY) -m pytest -n 2 -q --durations=15
+	$(PY) -m pytest -n 2 -q --durations=15 -m "not flagship"
+
+test-flagship: $(STAMP)
+	$(PY) -m pytest -n 0 -q -m flagship
 
 test-fast: system $(STAMP)
 	$(PY) -m pytest -m "not slow" -n 2 -q

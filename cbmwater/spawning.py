@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing as mp
+import multiprocessing.spawn
 import multiprocessing.util  # noqa: F401 - its exit handler (joins children) must run after ours
 import os
 import queue
@@ -45,6 +46,34 @@ T = TypeVar("T")
 Progress = Callable[[str, float], None]
 
 _MAIN_LOCK = threading.Lock()
+
+
+def _is_program(path: str) -> bool:
+    """Whether ``path`` is the program this process was started with (``sys.argv[0]``)."""
+    program = sys.argv[0] if sys.argv and sys.argv[0] else None
+    try:
+        return program is not None and Path(path).resolve() == Path(program).resolve()
+    except OSError:
+        return False
+
+
+def _preparation_data(name: str) -> dict[str, Any]:
+    """``multiprocessing.spawn.get_preparation_data`` without a foreign ``__main__``.
+
+    :func:`program_main` swaps ``sys.modules["__main__"]`` for the moment of a start, but a
+    host's own thread may set it again in between (Streamlit's script threads do, on every
+    rerun of any session).  The data a child is started with are therefore checked too, when
+    they are made: a ``__main__`` file that is not this process's program is not sent.
+    """
+    data: dict[str, Any] = _spawn_preparation(name)
+    path = data.get("init_main_from_path")
+    if path is not None and not _is_program(path):
+        del data["init_main_from_path"]
+    return data
+
+
+_spawn_preparation = multiprocessing.spawn.get_preparation_data
+multiprocessing.spawn.get_preparation_data = _preparation_data
 _POLL_S = 0.1
 #: how often a guarded child checks that the process that started it is still there, s
 _ORPHAN_POLL_S = 1.0

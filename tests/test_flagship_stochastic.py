@@ -18,10 +18,12 @@ from cbmwater.optimize.case import Case
 from cbmwater.optimize.plan import optimise
 from cbmwater.resources import example_path
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("flagship")]
+#: ~4 min of HiGHS on one worker: run by `make test-flagship`, not by `make test` (its 10-minute
+#: budget; issue 15 keeps them to be folded back in once the stochastic plan reuses the solves)
+pytestmark = [pytest.mark.slow, pytest.mark.flagship, pytest.mark.xdist_group("flagship")]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def build_once(
     _flagship_solved: tuple[Case, dict[str, Any]], flagship_options: dict[str, Any]
 ) -> dict[str, Any]:
@@ -106,7 +108,7 @@ fee_CNY_m3 = "default"
 SAMPLES, SEED = 2, 1
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def stochastic(
     tmp_path_factory: pytest.TempPathFactory, flagship_options: dict[str, Any]
 ) -> StochasticPlan:

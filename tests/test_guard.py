@@ -198,3 +198,28 @@ def test_limits_come_from_the_environment_and_bad_values_are_refused(monkeypatch
     monkeypatch.setenv("CBMWATER_RUN_TIME_S", "soon")
     with pytest.raises(InputError, match="CBMWATER_RUN_TIME_S must be a positive number"):
         limits_from_env()
+
+
+def test_a_spawned_child_never_runs_a_foreign_main_even_if_set_after_program_main(tmp_path):
+    """Streamlit's script threads set sys.modules["__main__"] to a page on every rerun, also
+    while another thread starts a child: the child must not run that page.  The start data
+    are checked when made (cbmwater.spawning), not only the module at program_main's entry."""
+    import multiprocessing as mp
+    import sys
+    import types
+
+    import cbmwater.spawning  # noqa: F401 - installs the check
+
+    page = tmp_path / "page.py"
+    page.write_text("raise SystemExit(3)\n", encoding="utf-8")
+    foreign = types.ModuleType("__main__")
+    foreign.__file__ = str(page)
+    saved = sys.modules["__main__"]
+    sys.modules["__main__"] = foreign  # as a host thread would, with no program_main around
+    try:
+        proc = mp.get_context("spawn").Process(target=time.sleep, args=(0,))
+        proc.start()
+    finally:
+        sys.modules["__main__"] = saved
+    proc.join(60)
+    assert proc.exitcode == 0  # 3 if the child had run the page
