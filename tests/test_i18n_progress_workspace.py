@@ -253,8 +253,8 @@ def test_an_optimisation_job_reports_coded_progress_through_the_runner():
         r.close()
     assert st.state == "done", st.error
     codes = [m.message.code for m, _ in seen if hasattr(m, "message")]
-    # the runner's own first and last reports are coded too
-    assert codes[0] == "job.progress.started" and codes[-1] == "job.progress.done"
+    # the runner's own first report is coded too
+    assert codes[0] == "job.progress.started"
     codes = [c for c in codes if not c.startswith("job.progress.")]
     assert codes[:5] == [
         "optimise.progress.mix_stations",
