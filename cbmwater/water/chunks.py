@@ -21,7 +21,6 @@ from __future__ import annotations
 import bisect
 import codecs
 import csv
-import io
 import os
 import re
 import unicodedata
@@ -38,6 +37,7 @@ from .io import (
     STREAM_SUFFIXES,
     TableLayout,
     _parquet_cell,
+    csv_cells,
     read_body,
     table_layout,
 )
@@ -149,15 +149,7 @@ def _scan_csv(path: Path, name: str, size: int) -> tuple[str, np.ndarray]:
 def _cells(text: str, sep: str, name: str, first_row: int) -> pd.DataFrame:
     """Text cells of CSV lines, as :func:`cbmwater.water.io.read_table` parses them."""
     try:
-        df = pd.read_csv(
-            io.StringIO(text),
-            dtype=str,
-            header=None,
-            keep_default_na=False,
-            sep=sep,
-            engine="c",
-            skip_blank_lines=False,
-        )
+        df = csv_cells(text, sep)
     except pd.errors.EmptyDataError:
         return pd.DataFrame()
     except (ValueError, pd.errors.ParserError, csv.Error) as exc:

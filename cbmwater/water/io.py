@@ -320,6 +320,20 @@ def _check_workbook(data: bytes, name: str) -> None:
         check_sheet_cells(zf, name)
 
 
+def csv_cells(text: str, sep: str) -> pd.DataFrame:
+    """The text cells of CSV ``text``, every one a string, no header.  Blank lines are kept
+    (not skipped) so that row numbers stay those a spreadsheet shows."""
+    return pd.read_csv(
+        io.StringIO(text),
+        dtype=str,
+        header=None,
+        keep_default_na=False,
+        sep=sep,
+        engine="c",
+        skip_blank_lines=False,
+    )
+
+
 def _read_csv_text(data: bytes, name: str, *, tsv: bool = False) -> pd.DataFrame:
     """Decode a CSV (UTF-8 with or without BOM, else GB18030) and parse it as text cells.
 
@@ -343,18 +357,8 @@ def _read_csv_text(data: bytes, name: str, *, tsv: bool = False) -> pd.DataFrame
         sep = csv.Sniffer().sniff(text[:65536], delimiters=",;\t|").delimiter
     except csv.Error:
         sep = "\t" if tsv else ","
-    # Blank lines are kept (not skipped) so that row numbers stay those a spreadsheet shows;
     # read_analyses refuses a blank row inside the table, and trailing ones are dropped here.
-    df = pd.read_csv(
-        io.StringIO(text),
-        dtype=str,
-        header=None,
-        keep_default_na=False,
-        sep=sep,
-        engine="c",
-        skip_blank_lines=False,
-    )
-    df = df.fillna("")
+    df = csv_cells(text, sep).fillna("")
     blank = df.apply(lambda c: c.astype(str).str.strip().eq("")).all(axis=1).to_numpy()
     last = len(blank)
     while last > 0 and blank[last - 1]:
