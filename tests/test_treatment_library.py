@@ -414,3 +414,62 @@ def test_bad_membrane_params_are_refused_at_load(tmp_path, old, new, field, allo
     path = tmp_path / "units.toml"
     path.write_text(text.replace(old, new), encoding="utf-8")
     refused(path, "nanofiltration", field, allowed)
+
+
+@pytest.mark.parametrize(
+    ("pool", "max_units", "limit"),
+    [
+        (None, 4, 10**6),  # every unit, short trains
+        (None, 13, 3000),  # every unit, the first 3000 in order
+        (
+            [
+                "aeration",
+                "coagulation",
+                "sedimentation",
+                "multimedia_filter",
+                "greensand_filter",
+                "cartridge_filter",
+                "ultrafiltration",
+                "ph_adjustment",
+                "brackish_ro",
+                "nanofiltration",
+                "edr",
+                "mvc_concentrator",
+                "crystallizer",
+                "evaporation_pond",
+                "disinfection",
+            ],
+            13,
+            10**6,
+        ),
+    ],
+)
+def test_candidate_trains_are_the_brute_force_product_filtered_by_check_order(
+    lib, pool, max_units, limit
+):
+    """Oracle: every combination of the stage choices (itertools.product, in its order) kept
+    when check_order accepts it -- what candidate_trains computed before it pruned its search."""
+    import itertools
+
+    from cbmwater.errors import InputError
+    from cbmwater.treatment.precedence import candidate_trains, check_order, load_stages
+
+    choices = []
+    for _, units, optional in load_stages(lib):
+        opts = [u for u in units if pool is None or u in pool]
+        choices.append([None, *opts] if optional or not opts else opts)
+    expected = []
+    for combo in itertools.product(*choices):
+        train = [u for u in combo if u is not None]
+        if not train or len(train) > max_units:
+            continue
+        try:
+            check_order(train, lib)
+        except InputError:
+            continue
+        expected.append(train)
+        if len(expected) >= limit:
+            break
+    got = candidate_trains(lib, pool=pool, max_units=max_units, limit=limit)
+    assert len(expected) > 100
+    assert got == expected

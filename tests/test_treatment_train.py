@@ -180,7 +180,7 @@ def zero_order_trains() -> tuple[tuple[str, ...], ...]:
 
 @cache
 def all_candidate_trains() -> list[list[str]]:
-    return candidate_trains(LIB, max_units=13, limit=10**6)  # ~97 000 trains, ~2 s
+    return candidate_trains(LIB, max_units=13, limit=10**6)  # ~786 000 trains, ~1 s
 
 
 @cache
@@ -203,10 +203,12 @@ def phreeqc_trains_by_unit() -> dict[str, tuple[tuple[str, ...], ...]]:
     ]
     for t in extra:
         check_order([u.partition(":")[0] for u in t], LIB)
-    out = {}
-    for u in PHREEQC_UNITS + ["activated_alumina"]:
-        out[u] = tuple(tuple(t) for t in every + extra if u in [x.partition(":")[0] for x in t])
-    return out
+    wanted = set(PHREEQC_UNITS + ["activated_alumina"])
+    out: dict[str, list[tuple[str, ...]]] = {u: [] for u in sorted(wanted)}
+    for t in every + extra:
+        for u in wanted.intersection(x.partition(":")[0] for x in t):
+            out[u].append(tuple(t))
+    return {u: tuple(ts) for u, ts in out.items()}
 
 
 def check_train_balances(r, rows) -> None:

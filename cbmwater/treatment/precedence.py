@@ -16,7 +16,6 @@ optional) per stage and keeps the trains every precedence rule allows.
 from __future__ import annotations
 
 import csv
-import itertools
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -195,22 +194,50 @@ def candidate_trains(
     """
     rules = load_rules(library)
     stages = load_stages(library)
-    choices = []
+    choices: list[list[str | None]] = []
     for _, units, optional in stages:
         opts: list[str | None] = [u for u in units if pool is None or u in pool]
         if optional or not opts:
             opts = [None, *opts]
         choices.append(opts)
+    by_unit: dict[str, list[Rule]] = {}
+    for r in rules:
+        by_unit.setdefault(r.unit, []).append(r)
+
+    def allowed(u: str, before: set[str]) -> bool:
+        # the checks of check_order for a unit appended to a valid prefix: every rule looks
+        # only at the units before its own, so a prefix that breaks one is never completed
+        if u in before:
+            return False
+        for r in by_unit.get(u, ()):
+            hit = not before.isdisjoint(r.other_units)
+            if (r.rule == "requires_before") != hit:
+                return False
+        return True
+
+    # depth first over the stages, in the order of itertools.product(*choices) (the last stage
+    # varies fastest), pruning a branch as soon as its prefix breaks a rule: the work grows with
+    # the trains kept, not with the product of the stage choices
     out: list[list[str]] = []
-    for combo in itertools.product(*choices):
-        train = [u for u in combo if u is not None]
-        if not train or len(train) > max_units:
-            continue
-        try:
-            check_order(train, library, rules)
-        except InputError:
-            continue
-        out.append(train)
-        if len(out) >= limit:
-            break
+    train: list[str] = []
+    seen: set[str] = set()
+
+    def visit(stage: int) -> None:
+        if stage == len(choices):
+            if train:
+                out.append(list(train))
+            return
+        for u in choices[stage]:
+            if len(out) >= limit:
+                return
+            if u is None:
+                visit(stage + 1)
+            elif len(train) < max_units and allowed(u, seen):
+                train.append(u)
+                seen.add(u)
+                visit(stage + 1)
+                seen.discard(u)
+                train.pop()
+
+    visit(0)
     return out
