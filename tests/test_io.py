@@ -457,8 +457,15 @@ def test_fast_and_cell_by_cell_readers_agree(tmp_path, monkeypatch):
         "A-2,8.0,,500,0.3,20,0.8L,,\n",
         encoding="utf-8",
     )
+    # plain-number columns (one regex over each whole column) with exponents, leading and
+    # trailing points and blanks, beside a censored column
+    plain = tmp_path / "plain.csv"
+    plain.write_text(
+        "sample_id,pH,Na,Cl,HCO3,F\nP1,7.5,1.2e3,.5,5.,<0.1\nP2,8,1200,,1E+3,0.4\nP3,7,12.5,3,4,\n",
+        encoding="utf-8",
+    )
     real_fast = io_mod._read_body_fast
-    for path in (BUNDLED_ANALYSES, extra):
+    for path in (BUNDLED_ANALYSES, extra, plain):
         used = []
         monkeypatch.setattr(
             io_mod,
