@@ -165,11 +165,16 @@ def solution_block(
             )
         )
 
+    # the measured values once (NaN and None: not measured); get() is asked ~25 times a water
+    given = {
+        k: v
+        for k, v in values.items()
+        if v is not None and not (isinstance(v, float) and math.isnan(v))
+    }
+
     def get(name: str) -> float | None:
-        v = values.get(name)
-        if v is None or (isinstance(v, float) and math.isnan(v)):
-            return None
-        return float(v)
+        v = given.get(name)
+        return None if v is None else float(v)
 
     ph = get("pH")
     if ph is None:
@@ -181,7 +186,7 @@ def solution_block(
     lines.append(f"    pH {fmt(ph)}" + (" charge" if charge_balance == "pH" else ""))
     if redox is None and pe is not None:
         redox = RedoxBasis("pe", float(pe))
-    mode, redox_value, _ = parse_redox(redox).resolve(values)
+    mode, redox_value = parse_redox(redox).entry(values)
     if mode in ("pe", "orp"):
         assert redox_value is not None  # resolve gives the pe for these modes
         lines.append(f"    pe {fmt(redox_value)}")

@@ -47,7 +47,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import InputError
-from ..i18n import Text, joined
+from ..i18n import Message, Text, joined
 from .databases import DatabaseInfo
 
 __all__ = [
@@ -179,6 +179,19 @@ class RedoxBasis:
         other redox elements), ``"pe"`` (``pe number``), ``"fe_couple"`` (``redox Fe(2)/Fe(3)``),
         ``"orp"`` (``pe number`` from Eh) or ``"do"`` (``redox O(0)/O(-2)``, O(0) = DO mg/L).
         """
+        mode, number, code, params = self._entry(values)
+        return mode, number, Text(Message(code, dict(params)))
+
+    def entry(self, values: Mapping[str, float]) -> tuple[str, float | None]:
+        """(mode, number) of :meth:`resolve` without its sentence (what an input builder
+        needs, once per water)."""
+        mode, number, _, _ = self._entry(values)
+        return mode, number
+
+    def _entry(
+        self, values: Mapping[str, float]
+    ) -> tuple[str, float | None, str, dict[str, float]]:
+        """(mode, number, sentence code, sentence parameters); see :meth:`resolve`."""
 
         def got(name: str) -> float | None:
             v = values.get(name)
@@ -190,28 +203,25 @@ class RedoxBasis:
         split = fe2 is not None or fe3 is not None
         if self.kind == "pe":
             assert self.pe is not None  # __post_init__ refuses kind "pe" without a pe
-            return (
-                "pe",
-                float(self.pe),
-                Text.of("redox.basis.pe_split" if split else "redox.basis.pe", pe=self.pe),
-            )
+            code = "redox.basis.pe_split" if split else "redox.basis.pe"
+            return ("pe", float(self.pe), code, {"pe": self.pe})
         if self.kind == "fe2":
             if split:
-                return ("split", None, Text.of("redox.basis.split"))
-            return ("fe2", None, Text.of("redox.basis.fe2"))
+                return ("split", None, "redox.basis.split", {})
+            return ("fe2", None, "redox.basis.fe2", {})
         # measured
         if fe2 is not None and fe3 is not None and fe2 > 0 and fe3 > 0:
-            return ("fe_couple", None, Text.of("redox.basis.fe_couple"))
+            return ("fe_couple", None, "redox.basis.fe_couple", {})
         orp = got("ORP_mV")
         if orp is not None:
             t = got("temp_C")
             pe = eh_to_pe(orp, 25.0 if t is None else t)
-            return ("orp", pe, Text.of("redox.basis.orp", pe=pe, orp_mV=orp))
+            return ("orp", pe, "redox.basis.orp", {"pe": pe, "orp_mV": orp})
         do = got("DO")
         if do is not None and do > 0:
-            return ("do", do, Text.of("redox.basis.do", do_mg_L=do))
+            return ("do", do, "redox.basis.do", {"do_mg_L": do})
         if split:
-            return ("split", None, Text.of("redox.basis.split"))
+            return ("split", None, "redox.basis.split", {})
         raise InputError(Text.of("geochem.error.redox_measured_none"))
 
 
