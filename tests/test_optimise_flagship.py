@@ -120,5 +120,8 @@ def test_an_unavailable_solver_is_a_clear_error(flagship):
     from cbmwater.errors import InputError
 
     case, _ = flagship
+    reports: list[float] = []
     with pytest.raises(InputError, match="solver 'no_such_solver' is not available"):
-        optimise(case, solver="no_such_solver", progress=lambda m, f: None)
+        optimise(case, solver="no_such_solver", progress=lambda m, f: reports.append(f))
+    # asked before any work: no precompute (which reports progress) ran first
+    assert reports == []

@@ -40,7 +40,7 @@ from .injectate import check_formation_blends, units_text
 from .model import Cut, Network, build_model, values
 from .prepared import Prepared, case_economics
 from .results import build_results
-from .solver import SolveInfo, solve, write_model
+from .solver import SolveInfo, check_solver, solve, write_model
 from .verification import blend_at
 
 __all__ = ["optimise", "pareto_front", "OBJECTIVES", "case_economics"]
@@ -362,6 +362,7 @@ def optimise(
         )
     prog = progress or (lambda msg, frac: log.info("%3.0f%% %s", 100 * frac, msg))
     t_start = time.perf_counter()
+    check_solver(solver)
     prep = prepared or Prepared(case, database=database, progress=prog)
     budget = budget_CNY if budget_CNY is not None else case.budget_CNY
     cuts: list[Cut] = []

@@ -106,6 +106,33 @@ def _gap(obj: float | None, bound: float | None) -> float | None:
     return abs(obj - bound) / max(abs(obj), 1e-9)
 
 
+def check_solver(solver: str) -> None:
+    """Raise :class:`InputError` when ``solver`` cannot run here, before any work is done for it.
+
+    ``highs`` (and ``appsi_highs``) need highspy; any other name must be a Pyomo solver whose
+    program is available.  :func:`solve` checks the same when it gets there; checking first
+    spares a user the precompute (seconds to minutes) before the message.
+    """
+    if solver in ("highs", "appsi_highs"):
+        from pyomo.contrib.appsi.solvers.highs import Highs
+
+        if Highs().available():
+            return
+    else:
+        # Pyomo logs a traceback on 'pyomo.opt' for a name it cannot find: the message below
+        # says it, so that log is held back while asking
+        pyomo_log = logging.getLogger("pyomo.opt")
+        level = pyomo_log.level
+        pyomo_log.setLevel(logging.CRITICAL)
+        try:
+            opt = pyo.SolverFactory(solver)
+            if opt is not None and opt.available(exception_flag=False):
+                return
+        finally:
+            pyomo_log.setLevel(level)
+    raise InputError(Text.of("optimise.error.solver_unavailable", solver=solver))
+
+
 def solve(
     model: pyo.ConcreteModel,
     *,
