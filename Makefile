@@ -36,7 +36,7 @@ run: system $(STAMP)
 	$(VENV)/bin/cbmwater app --port $(PORT)
 
 test: system $(STAMP)
-	$(PY) -m pytest -n 2 -q --durations=15 -m "not flagship"
+	$(PY) -m pytest -n 2 -q --durations=15
 
 test-flagship: $(STAMP)
 	$(PY) -m pytest -n 0 -q -m flagship

@@ -18,9 +18,11 @@ from cbmwater.optimize.case import Case
 from cbmwater.optimize.plan import optimise
 from cbmwater.resources import example_path
 
-#: ~4 min of HiGHS on one worker: run by `make test-flagship`, not by `make test` (its 10-minute
-#: budget; issue 15 keeps them to be folded back in once the stochastic plan reuses the solves)
-pytestmark = [pytest.mark.slow, pytest.mark.flagship, pytest.mark.xdist_group("flagship")]
+#: ~2.5 min of HiGHS: in `make test`, and alone by `make test-flagship`. The staged-versus-
+#: build-once test uses the session's shared staged solve, so it is in the "flagship" xdist
+#: group; the two stochastic tests share their own solve and group, so that under `-n 2` they
+#: run beside the flagship group instead of after it on the same worker
+pytestmark = [pytest.mark.slow, pytest.mark.flagship]
 
 
 @pytest.fixture(scope="session")
@@ -32,6 +34,7 @@ def build_once(
     return optimise(case, staging=False, progress=lambda m, f: None, **flagship_options)
 
 
+@pytest.mark.xdist_group("flagship")
 def test_staged_npv_is_at_most_the_build_once_npv_within_the_gap(
     flagship: tuple[Case, dict[str, Any]],
     build_once: dict[str, Any],
@@ -130,6 +133,7 @@ def stochastic(
     )
 
 
+@pytest.mark.xdist_group("flagship_stochastic")
 def test_flagship_vss_and_evpi_are_non_negative_within_the_gaps(
     stochastic: StochasticPlan, flagship_options: dict[str, Any]
 ) -> None:
@@ -178,6 +182,7 @@ def test_flagship_vss_and_evpi_are_non_negative_within_the_gaps(
             assert ws_k <= eev_k + g * (abs(ws_k) + abs(eev_k)), (r["scenario"], ws_k, eev_k)
 
 
+@pytest.mark.xdist_group("flagship_stochastic")
 def test_flagship_scenarios_weigh_one_over_n_and_share_the_first_stage(
     stochastic: StochasticPlan,
 ) -> None:
