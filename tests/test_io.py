@@ -489,3 +489,13 @@ def test_fast_and_cell_by_cell_readers_agree(tmp_path, monkeypatch):
     a = io_mod.read_analyses(extra)
     assert a.values.loc["A-1", "Ca"] == pytest.approx(0.2 * 40.078)
     assert a.censored.loc["A-2", "NH4_N"] and a.values.loc["A-2", "NH4_N"] == 0.8
+
+
+def test_a_line_break_inside_a_quoted_number_cell_is_the_cell_readers_error(tmp_path):
+    """The plain-number check joins a column's cells by newlines: a cell holding a line break
+    of its own must not pass it (it gave a ValueError traceback before this test)."""
+    p = write(tmp_path, 'sample_id,pH,Na\nA,7.5,"5\n6"\nB,7,3\n')
+    with pytest.raises(InputError) as exc:
+        read_analyses(p)
+    msg = str(exc.value)
+    assert "row 2" in msg and "column 'Na'" in msg and "expected a number" in msg

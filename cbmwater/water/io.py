@@ -819,7 +819,9 @@ def _read_body_fast(
                 meta[canonical] = text.tolist()
             continue
         cells = text.tolist()
-        if _PLAIN_COLUMN.fullmatch("\n".join(cells)):
+        joined = "\n".join(cells)
+        # (a quoted cell may hold a line break of its own: then the column is not plain)
+        if joined.count("\n") == n - 1 and _PLAIN_COLUMN.fullmatch(joined):
             # blanks and plain numbers only: nothing censored, every non-blank cell a number
             matched = ~blank
             lt = trailing_l = np.zeros(n, dtype=bool)
