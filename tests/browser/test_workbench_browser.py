@@ -91,7 +91,12 @@ NPV_LABEL = t("opt_m_npv", "en", year=2024)  # the bundled case prices in 2024
 #: two-session test
 HAND_CASE = Path(__file__).resolve().parents[1] / "data" / "optimise" / "hand" / "case.toml"
 HAND_LABEL = "tests/data/optimise/hand/case.toml"
-HAND = cbmwater.optimise(HAND_CASE).to_dict()
+
+
+@pytest.fixture(scope="module")
+def hand() -> dict[str, Any]:
+    """The hand case's plan from the API (solved when a test asks, not at collection)."""
+    return cbmwater.optimise(HAND_CASE).to_dict()
 
 
 def run_optimisation(page: Any, url: str) -> None:
@@ -99,12 +104,12 @@ def run_optimisation(page: Any, url: str) -> None:
     page.get_by_role("button", name=t("opt_run", "en")).click()
 
 
-def choose_hand_case(page: Any) -> None:
-    """Pick the hand case in the Optimise page's "Bundled case" select box."""
+def choose_hand_case(page: Any, name: str) -> None:
+    """Pick the hand case (its name ``name``) in the Optimise page's "Bundled case" box."""
     box = page.get_by_test_id("stSelectbox").filter(has_text=t("opt_case_select", "en"))
     box.click()
     page.get_by_role("option", name=HAND_LABEL).click()  # a substring of "title — label"
-    page.get_by_text(re.compile(re.escape(HAND["case"]["name"]))).first.wait_for()
+    page.get_by_text(re.compile(re.escape(name))).first.wait_for()
     wait_idle(page)
 
 
@@ -158,20 +163,20 @@ def test_the_plan_report_downloads_as_pdf(server, first_run, chromium):
     assert download.value.suggested_filename == f"run{first_run['id']}_optimise_zh.pdf"
 
 
-def test_two_sessions_optimise_at_once_and_both_succeed(server, chromium):
+def test_two_sessions_optimise_at_once_and_both_succeed(server, chromium, hand):
     pages = [new_page(chromium), new_page(chromium)]
     for p in pages:
         open_page(p, f"{server.url}/optimise?lang=en", t("opt_title", "en"))
-        choose_hand_case(p)
+        choose_hand_case(p, hand["case"]["name"])
     t0 = time.monotonic()
     for p in pages:  # both clicks within a second: the two jobs overlap
         p.get_by_role("button", name=t("opt_run", "en")).click()
-    label = t("opt_m_npv", "en", year=HAND["case"].get("price_year", ""))
+    label = t("opt_m_npv", "en", year=hand["case"].get("price_year", ""))
     results = [finished_run(p, label) for p in pages]
     both = time.monotonic() - t0
     assert results[0][0] != results[1][0]
     # the page shows million CNY to 2 decimals (view_optimise.show_kpis)
-    assert [npv for _, npv in results] == [f"{HAND['objective_CNY'] / 1e6:,.2f}"] * 2
+    assert [npv for _, npv in results] == [f"{hand['objective_CNY'] / 1e6:,.2f}"] * 2
     print(f"two hand-case optimisations at once {both:.1f} s")
 
 
