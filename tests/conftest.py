@@ -26,6 +26,16 @@ FLAGSHIP_CASE = example_path("qinshui_south", "case.toml")
 FLAGSHIP_OPTIONS: dict[str, Any] = {"time_limit_s": 600.0, "mip_gap": 0.005}
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``heavy`` first (a stable sort: the order is otherwise unchanged).
+
+    Under ``-n 2 --dist loadgroup`` xdist hands out the groups (largest first) and then the
+    single tests in collection order; a two-minute test collected late (``test_streaming.py``)
+    would start near the end and leave the other worker idle while it runs.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
+
+
 @pytest.fixture(scope="session")
 def flagship_options() -> dict[str, Any]:
     """The options of the shared flagship solve (for other solves that must match them)."""

@@ -122,6 +122,7 @@ MEMORY_SCRIPT = textwrap.dedent(
 
 
 @pytest.mark.slow
+@pytest.mark.heavy
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
 def test_streamed_200000_rows_equal_the_in_memory_records_in_bounded_memory(
     tmp_path: Path,

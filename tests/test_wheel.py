@@ -253,6 +253,7 @@ def test_treat_matches_the_repository(venv: Path, tmp_path: Path) -> None:
     assert str(venv) not in json.dumps(got)
 
 
+@pytest.mark.heavy
 def test_optimise_flagship_from_the_package(venv: Path, tmp_path: Path) -> None:
     case = _packaged(venv, tmp_path, "qinshui_south", "case.toml")
     _run(venv, tmp_path, "-m", "cbmwater", "optimise", case, "--out", "results")
