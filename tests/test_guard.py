@@ -56,7 +56,11 @@ def with_a_child(target: str, arg: float, log: str) -> int:
     child = ctx.Process(target=globals()[target], args=(arg,))
     with program_main():
         child.start()
-    Path(log).write_text(f"{os.getpid()} {child.pid}")
+    # written whole, then renamed: the test polls for the file and must never read it empty
+    # (it once did, while write_text had created but not yet written it)
+    tmp = Path(f"{log}.part")
+    tmp.write_text(f"{os.getpid()} {child.pid}")
+    tmp.replace(log)
     child.join()
     return child.exitcode or 0
 
