@@ -320,18 +320,22 @@ def _check_workbook(data: bytes, name: str) -> None:
         check_sheet_cells(zf, name)
 
 
+#: pandas.read_csv options that give every cell as its text (no header, no NaN guessing) and
+#: keep blank lines, so row numbers stay those a spreadsheet shows: the whole-file reader, the
+#: streamed chunks and the basin parts all read cells so
+_CELLS = {
+    "dtype": str,
+    "header": None,
+    "keep_default_na": False,
+    "engine": "c",
+    "skip_blank_lines": False,
+}
+
+
 def csv_cells(text: str, sep: str) -> pd.DataFrame:
     """The text cells of CSV ``text``, every one a string, no header.  Blank lines are kept
     (not skipped) so that row numbers stay those a spreadsheet shows."""
-    return pd.read_csv(
-        io.StringIO(text),
-        dtype=str,
-        header=None,
-        keep_default_na=False,
-        sep=sep,
-        engine="c",
-        skip_blank_lines=False,
-    )
+    return pd.read_csv(io.StringIO(text), sep=sep, **_CELLS)
 
 
 def _read_csv_text(data: bytes, name: str, *, tsv: bool = False) -> pd.DataFrame:
@@ -748,16 +752,7 @@ def _csv_chunks(text: TextIO, name: str, sep: str, chunk_rows: int) -> Iterator[
     """The text cells of a CSV, ``chunk_rows`` lines at a time (one more in the first chunk, for
     the header); blank lines kept so row numbers stay a spreadsheet's."""
     try:
-        reader = pd.read_csv(
-            text,
-            dtype=str,
-            header=None,
-            keep_default_na=False,
-            sep=sep,
-            engine="c",
-            skip_blank_lines=False,
-            chunksize=chunk_rows,
-        )
+        reader = pd.read_csv(text, sep=sep, chunksize=chunk_rows, **_CELLS)
     except pd.errors.EmptyDataError:
         raise InputError(Text.of("water.error.empty_file"), file=name) from None
     size = chunk_rows + 1
